@@ -1,0 +1,4 @@
+//! (to be filled)
+
+encodings! {
+}

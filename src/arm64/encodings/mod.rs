@@ -1,0 +1,73 @@
+//! THE A64 encoding table. Each class file lists its encodings, one per line,
+//! as a 32-character bit pattern, most significant bit first:
+//!
+//! * `0` / `1` — fixed bits;
+//! * a letter — a bit of the field named by that letter (a field's bits are
+//!   concatenated in pattern order, so `imm` split across the word reads back
+//!   as one number);
+//! * `-` — a bit the decoder ignores.
+//!
+//! The decoder ([`super::decode`]), the decode-table tests, the random
+//! instruction generator of the differential tester and the disassembly in
+//! traces all read these tables. Order matters only where patterns overlap:
+//! the first match wins, so a more specific pattern comes before a general one.
+
+macro_rules! encodings {
+    ($( $name:ident = $pat:literal, )*) => {
+        /// The encodings of this class.
+        #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
+        #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+        pub enum Op { $( $name, )* }
+
+        /// (encoding, name, pattern) in decode order.
+        pub const TABLE: &[(Op, &str, &str)] = &[ $( (Op::$name, stringify!($name), $pat), )* ];
+    };
+}
+
+pub mod branch;
+pub mod dp_imm;
+pub mod dp_reg;
+pub mod fp;
+pub mod ldst;
+pub mod simd;
+pub mod system;
+
+/// A decoded instruction's encoding, by class.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Insn {
+    Branch(branch::Op),
+    DpImm(dp_imm::Op),
+    DpReg(dp_reg::Op),
+    Ldst(ldst::Op),
+    System(system::Op),
+    Fp(fp::Op),
+    Simd(simd::Op),
+}
+
+/// One row of the table.
+#[derive(Copy, Clone, Debug)]
+pub struct Row {
+    pub insn: Insn,
+    pub name: &'static str,
+    pub pattern: &'static str,
+}
+
+/// Every encoding in decode order.
+pub fn rows() -> Vec<Row> {
+    fn add<T: Copy>(out: &mut Vec<Row>, table: &[(T, &'static str, &'static str)], wrap: fn(T) -> Insn) {
+        out.extend(table.iter().map(|&(op, name, pattern)| Row {
+            insn: wrap(op),
+            name,
+            pattern,
+        }));
+    }
+    let mut out = Vec::new();
+    add(&mut out, system::TABLE, Insn::System);
+    add(&mut out, branch::TABLE, Insn::Branch);
+    add(&mut out, dp_imm::TABLE, Insn::DpImm);
+    add(&mut out, dp_reg::TABLE, Insn::DpReg);
+    add(&mut out, ldst::TABLE, Insn::Ldst);
+    add(&mut out, fp::TABLE, Insn::Fp);
+    add(&mut out, simd::TABLE, Insn::Simd);
+    out
+}

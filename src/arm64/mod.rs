@@ -1,0 +1,9 @@
+//! The guest ISA: the A64 encoding table, the decoder and helpers for
+//! architectural computations that do not depend on the host.
+
+pub mod bits;
+pub mod decode;
+pub mod encodings;
+
+pub use decode::{decode, Fields};
+pub use encodings::Insn;

@@ -1,0 +1,4 @@
+//! Host code generators. Backends see only IR and CPU-state offsets, never
+//! arm64 encodings.
+
+pub mod x64;

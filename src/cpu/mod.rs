@@ -1,0 +1,5 @@
+//! Guest CPU state shared by the translator, the Linux layer and (later) system mode.
+
+pub mod state;
+
+pub use state::{CpuState, ExitReason, SP};

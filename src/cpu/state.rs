@@ -1,0 +1,152 @@
+//! The architectural state of one guest thread.
+//!
+//! Translated code keeps a pointer to this struct in a pinned host register
+//! and reaches every field through `offset_of!`, so the layout is `repr(C)`.
+
+use std::mem::offset_of;
+
+/// Index of the stack pointer in [`CpuState::x`]. Register number 31 means SP
+/// or XZR depending on the instruction; the frontend resolves which.
+pub const SP: usize = 31;
+
+/// Why translated code returned to the dispatcher.
+#[repr(u32)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum ExitReason {
+    /// `pc` holds the next guest PC; look it up (and link it if asked).
+    Lookup = 0,
+    /// SVC #imm: `pc` is the instruction after the SVC.
+    Svc = 1,
+    /// BRK #imm: `pc` is the BRK itself, `exit_arg` the immediate.
+    Brk = 2,
+    /// Undefined or unimplemented instruction at `pc`; `exit_arg` is the word.
+    Udf = 3,
+    /// HLT / UDF family or other synchronous trap with `exit_arg`.
+    Hlt = 4,
+    /// IC IVAU or another event that asks to drop translations; `exit_arg` is the address.
+    Invalidate = 5,
+    /// Misaligned SP or PC (the architecture's alignment faults); `exit_arg` the address.
+    Alignment = 6,
+    /// Instruction fetch from an address that is not mapped executable.
+    FetchFault = 7,
+}
+
+/// Guest CPU state for one thread.
+#[repr(C, align(16))]
+#[derive(Clone, Debug)]
+pub struct CpuState {
+    /// X0..X30 and SP (index 31).
+    pub x: [u64; 32],
+    /// Program counter of the next instruction to execute.
+    pub pc: u64,
+    /// NZCV in the architectural layout: N=bit 31, Z=30, C=29, V=28.
+    pub nzcv: u64,
+    /// The 32 SIMD&FP registers, little-endian 128-bit each.
+    pub v: [u128; 32],
+    /// Floating-point control register.
+    pub fpcr: u64,
+    /// Floating-point status register (cumulative exception bits, QC).
+    pub fpsr: u64,
+    /// Software thread ID register (TLS pointer).
+    pub tpidr_el0: u64,
+    /// Read-only thread ID register.
+    pub tpidrro_el0: u64,
+    /// Exclusive monitor: address of the last LDXR (or `u64::MAX` when clear).
+    pub excl_addr: u64,
+    /// Exclusive monitor: value seen by the last LDXR (low half for pairs).
+    pub excl_val: u64,
+    /// Exclusive monitor: high value for LDXP.
+    pub excl_val_hi: u64,
+    /// Size in bytes of the monitored access (0 when clear).
+    pub excl_size: u64,
+    /// Why the last run of translated code returned (an [`ExitReason`]).
+    pub exit_reason: u32,
+    /// Padding to keep `exit_arg` aligned.
+    pub _pad: u32,
+    /// Argument of the exit (BRK immediate, undefined word, ...).
+    pub exit_arg: u64,
+    /// Host address of the jump to patch when `exit_reason == Lookup` came
+    /// from a linkable direct branch, else 0.
+    pub link_site: u64,
+    /// Host stack pointer of the dispatcher, restored when leaving translated code.
+    pub host_sp: u64,
+    /// Set by signal handlers or other threads to ask translated code to stop
+    /// at the next block boundary.
+    pub halt_requested: u32,
+    /// Padding.
+    pub _pad2: u32,
+}
+
+impl Default for CpuState {
+    fn default() -> Self {
+        CpuState {
+            x: [0; 32],
+            pc: 0,
+            nzcv: 0,
+            v: [0; 32],
+            fpcr: 0,
+            fpsr: 0,
+            tpidr_el0: 0,
+            tpidrro_el0: 0,
+            excl_addr: u64::MAX,
+            excl_val: 0,
+            excl_val_hi: 0,
+            excl_size: 0,
+            exit_reason: 0,
+            _pad: 0,
+            exit_arg: 0,
+            link_site: 0,
+            host_sp: 0,
+            halt_requested: 0,
+            _pad2: 0,
+        }
+    }
+}
+
+/// Byte offset of X register `n` (31 = SP) inside [`CpuState`].
+pub const fn x_offset(n: usize) -> usize {
+    offset_of!(CpuState, x) + 8 * n
+}
+
+/// Byte offset of V register `n` inside [`CpuState`].
+pub const fn v_offset(n: usize) -> usize {
+    offset_of!(CpuState, v) + 16 * n
+}
+
+impl CpuState {
+    /// Reads V register `n` as its low 64 bits.
+    pub fn d(&self, n: usize) -> u64 {
+        self.v[n] as u64
+    }
+
+    /// Writes the low 64 bits of V register `n` and clears the upper half, as
+    /// scalar FP writes do.
+    pub fn set_d(&mut self, n: usize, val: u64) {
+        self.v[n] = val as u128;
+    }
+
+    /// Reads V register `n` as its low 32 bits.
+    pub fn s(&self, n: usize) -> u32 {
+        self.v[n] as u32
+    }
+
+    /// Writes the low 32 bits of V register `n`, clearing the rest.
+    pub fn set_s(&mut self, n: usize, val: u32) {
+        self.v[n] = val as u128;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layout_is_stable() {
+        assert_eq!(x_offset(0), 0);
+        assert_eq!(x_offset(SP), 248);
+        assert_eq!(offset_of!(CpuState, pc), 256);
+        assert_eq!(offset_of!(CpuState, v) % 16, 0);
+        assert_eq!(v_offset(1) - v_offset(0), 16);
+        assert_eq!(std::mem::align_of::<CpuState>(), 16);
+    }
+}

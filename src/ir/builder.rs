@@ -1,0 +1,293 @@
+//! Convenience constructors for IR blocks, used by the frontend.
+
+use super::ops::*;
+use crate::cpu::ExitReason;
+
+/// Builds one [`Block`].
+pub struct Builder {
+    start_pc: u64,
+    ops: Vec<Op>,
+    n_vals: u32,
+    term: Option<Terminal>,
+}
+
+impl Builder {
+    pub fn new(start_pc: u64) -> Builder {
+        Builder {
+            start_pc,
+            ops: Vec::with_capacity(256),
+            n_vals: 0,
+            term: None,
+        }
+    }
+
+    fn new_val(&mut self) -> Val {
+        let v = Val(self.n_vals);
+        self.n_vals += 1;
+        v
+    }
+
+    /// Appends a raw operation (its `dst`, if any, must come from [`Builder::fresh`]).
+    pub fn push(&mut self, op: Op) {
+        self.ops.push(op);
+    }
+
+    /// A new value number for a raw operation built by the caller.
+    pub fn fresh(&mut self) -> Val {
+        self.new_val()
+    }
+
+    /// Number of operations so far.
+    pub fn len(&self) -> usize {
+        self.ops.len()
+    }
+
+    /// True when no operation has been added.
+    pub fn is_empty(&self) -> bool {
+        self.ops.is_empty()
+    }
+
+    /// Whether a terminal has been set (the block is complete).
+    pub fn is_terminated(&self) -> bool {
+        self.term.is_some()
+    }
+
+    /// Drops everything from operation index `len` on (used to undo a
+    /// partially translated instruction that turned out to be undefined).
+    pub fn truncate(&mut self, len: usize) {
+        self.ops.truncate(len);
+    }
+
+    pub fn insn_start(&mut self, pc: u64) {
+        self.ops.push(Op::InsnStart { pc });
+    }
+
+    pub fn konst(&mut self, imm: u64) -> Val {
+        let dst = self.new_val();
+        self.ops.push(Op::Const { dst, imm });
+        dst
+    }
+
+    /// Reads X`reg`, or SP when `reg == 31`.
+    pub fn get_reg(&mut self, reg: u32) -> Val {
+        let dst = self.new_val();
+        self.ops.push(Op::GetReg { dst, reg: reg as u8 });
+        dst
+    }
+
+    /// Writes X`reg`, or SP when `reg == 31`.
+    pub fn set_reg(&mut self, reg: u32, src: Val) {
+        self.ops.push(Op::SetReg { reg: reg as u8, src });
+    }
+
+    pub fn load_state(&mut self, offset: usize) -> Val {
+        let dst = self.new_val();
+        self.ops.push(Op::LoadState {
+            dst,
+            offset: offset as u32,
+        });
+        dst
+    }
+
+    pub fn store_state(&mut self, offset: usize, src: Val) {
+        self.ops.push(Op::StoreState {
+            offset: offset as u32,
+            src,
+        });
+    }
+
+    pub fn bin(&mut self, op: BinOp, w: Width, a: Val, b: Val) -> Val {
+        let dst = self.new_val();
+        self.ops.push(Op::Bin { op, w, dst, a, b });
+        dst
+    }
+
+    pub fn un(&mut self, op: UnOp, w: Width, a: Val) -> Val {
+        let dst = self.new_val();
+        self.ops.push(Op::Un { op, w, dst, a });
+        dst
+    }
+
+    pub fn add(&mut self, w: Width, a: Val, b: Val) -> Val {
+        self.bin(BinOp::Add, w, a, b)
+    }
+
+    pub fn sub(&mut self, w: Width, a: Val, b: Val) -> Val {
+        self.bin(BinOp::Sub, w, a, b)
+    }
+
+    pub fn and(&mut self, w: Width, a: Val, b: Val) -> Val {
+        self.bin(BinOp::And, w, a, b)
+    }
+
+    pub fn or(&mut self, w: Width, a: Val, b: Val) -> Val {
+        self.bin(BinOp::Or, w, a, b)
+    }
+
+    /// `a + imm` at 64 bits.
+    pub fn add_imm(&mut self, a: Val, imm: u64) -> Val {
+        if imm == 0 {
+            return a;
+        }
+        let k = self.konst(imm);
+        self.add(Width::W64, a, k)
+    }
+
+    /// Zero-extends the low `bits` of `a` (a mask), `bits` in 1..=63.
+    pub fn zext(&mut self, a: Val, bits: u32) -> Val {
+        let k = self.konst((1u64 << bits) - 1);
+        self.and(Width::W64, a, k)
+    }
+
+    pub fn carry(&mut self, op: FlagsOp, w: Width, a: Val, b: Val, c: Val) -> Val {
+        let dst = self.new_val();
+        self.ops.push(Op::Carry { op, w, dst, a, b, c });
+        dst
+    }
+
+    pub fn flags(&mut self, op: FlagsOp, w: Width, a: Val, b: Val, c: Option<Val>) -> Val {
+        let dst = self.new_val();
+        self.ops.push(Op::Flags { op, w, dst, a, b, c });
+        dst
+    }
+
+    pub fn cond(&mut self, cond: u32, nzcv: Val) -> Val {
+        let dst = self.new_val();
+        self.ops.push(Op::Cond {
+            dst,
+            cond: cond as u8,
+            nzcv,
+        });
+        dst
+    }
+
+    pub fn select(&mut self, c: Val, a: Val, b: Val) -> Val {
+        let dst = self.new_val();
+        self.ops.push(Op::Select { dst, c, a, b });
+        dst
+    }
+
+    /// Reads the NZCV flags.
+    pub fn get_nzcv(&mut self) -> Val {
+        self.load_state(std::mem::offset_of!(crate::cpu::CpuState, nzcv))
+    }
+
+    /// Writes the NZCV flags.
+    pub fn set_nzcv(&mut self, v: Val) {
+        self.store_state(std::mem::offset_of!(crate::cpu::CpuState, nzcv), v)
+    }
+
+    pub fn load(&mut self, w: Width, signed: bool, addr: Val) -> Val {
+        let dst = self.new_val();
+        self.ops.push(Op::Load {
+            w,
+            signed,
+            dst,
+            addr,
+        });
+        dst
+    }
+
+    pub fn store(&mut self, w: Width, addr: Val, src: Val) {
+        self.ops.push(Op::Store { w, addr, src });
+    }
+
+    pub fn load_vec(&mut self, bytes: u32, vreg: u32, addr: Val) {
+        self.ops.push(Op::LoadVec {
+            bytes: bytes as u8,
+            vreg: vreg as u8,
+            addr,
+        });
+    }
+
+    pub fn store_vec(&mut self, bytes: u32, vreg: u32, addr: Val) {
+        self.ops.push(Op::StoreVec {
+            bytes: bytes as u8,
+            vreg: vreg as u8,
+            addr,
+        });
+    }
+
+    pub fn rmw(&mut self, op: RmwOp, w: Width, addr: Val, src: Val) -> Val {
+        let dst = self.new_val();
+        self.ops.push(Op::Rmw {
+            op,
+            w,
+            dst,
+            addr,
+            src,
+        });
+        dst
+    }
+
+    pub fn cas(&mut self, w: Width, addr: Val, expected: Val, new: Val) -> Val {
+        let dst = self.new_val();
+        self.ops.push(Op::Cas {
+            w,
+            dst,
+            addr,
+            expected,
+            new,
+        });
+        dst
+    }
+
+    pub fn fence(&mut self, kind: Fence) {
+        self.ops.push(Op::Fence { kind });
+    }
+
+    /// Calls helper `f` with up to four arguments (missing ones are zero).
+    pub fn call(&mut self, f: HelperFn, args: &[Val]) -> Val {
+        assert!(args.len() <= 4, "helpers take at most four arguments");
+        let zero = if args.len() < 4 {
+            Some(self.konst(0))
+        } else {
+            None
+        };
+        let mut a = [Val(0); 4];
+        for (i, slot) in a.iter_mut().enumerate() {
+            *slot = args.get(i).copied().or(zero).expect("zero exists");
+        }
+        let dst = self.new_val();
+        self.ops.push(Op::Call { f, dst, args: a });
+        dst
+    }
+
+    /// Calls helper `f` with immediate arguments.
+    pub fn call_imm(&mut self, f: HelperFn, args: &[u64]) -> Val {
+        let vals: Vec<Val> = args.iter().map(|&a| self.konst(a)).collect();
+        self.call(f, &vals)
+    }
+
+    pub fn jump(&mut self, pc: u64) {
+        self.term = Some(Terminal::Jump { pc });
+    }
+
+    pub fn branch(&mut self, c: Val, taken: u64, not_taken: u64) {
+        self.term = Some(Terminal::Branch {
+            c,
+            taken,
+            not_taken,
+        });
+    }
+
+    pub fn indirect(&mut self, target: Val) {
+        self.term = Some(Terminal::Indirect { target });
+    }
+
+    pub fn exit(&mut self, reason: ExitReason, pc: u64, arg: u64) {
+        self.term = Some(Terminal::Exit { reason, pc, arg });
+    }
+
+    /// Finishes the block; `end_pc` is the address after its last instruction.
+    /// A block without a terminal falls through to `end_pc`.
+    pub fn finish(self, end_pc: u64) -> Block {
+        Block {
+            start_pc: self.start_pc,
+            end_pc,
+            ops: self.ops,
+            term: self.term.unwrap_or(Terminal::Jump { pc: end_pc }),
+            n_vals: self.n_vals,
+        }
+    }
+}

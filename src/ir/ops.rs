@@ -1,0 +1,286 @@
+//! The IR: a linear list of operations over 64-bit SSA values, ending in a
+//! terminal. The frontend produces it from guest instructions; passes rewrite
+//! it; a backend turns it into host code. Nothing here knows arm64 encodings.
+
+use crate::cpu::state::CpuState;
+
+/// An SSA value: the result of one operation, always 64 bits wide.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Val(pub u32);
+
+/// Operation width. 32-bit operations read the low halves of their operands
+/// and zero-extend their results to 64 bits.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Width {
+    W8 = 1,
+    W16 = 2,
+    W32 = 4,
+    W64 = 8,
+}
+
+impl Width {
+    /// Size in bytes.
+    pub fn bytes(self) -> u32 {
+        self as u32
+    }
+    /// Size in bits.
+    pub fn bits(self) -> u32 {
+        self as u32 * 8
+    }
+    /// `W64` if `sf` else `W32`.
+    pub fn sf(sf: bool) -> Width {
+        if sf {
+            Width::W64
+        } else {
+            Width::W32
+        }
+    }
+    /// The width with `1 << log2` bytes.
+    pub fn from_log2(log2: u32) -> Width {
+        match log2 {
+            0 => Width::W8,
+            1 => Width::W16,
+            2 => Width::W32,
+            _ => Width::W64,
+        }
+    }
+}
+
+/// Two-operand integer operations. Shift amounts are taken modulo the width.
+/// Division by zero yields 0 and signed overflow of division wraps.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum BinOp {
+    Add,
+    Sub,
+    And,
+    Or,
+    Xor,
+    Shl,
+    Lshr,
+    Ashr,
+    Ror,
+    Mul,
+    /// High 64 bits of the unsigned 128-bit product (W64 only).
+    UMulH,
+    /// High 64 bits of the signed 128-bit product (W64 only).
+    SMulH,
+    UDiv,
+    SDiv,
+}
+
+/// One-operand integer operations.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum UnOp {
+    Not,
+    Neg,
+    /// Count leading zeros within the width.
+    Clz,
+    /// Reverse the bits within the width.
+    Rbit,
+    /// Reverse the bytes within the width.
+    Bswap,
+    /// Reverse the bytes within each 16-bit half-word.
+    Rev16,
+    /// Reverse the bytes within each 32-bit word (W64 only).
+    Rev32,
+    /// Population count within the width.
+    Popcnt,
+    /// Sign-extend the low 8/16/32 bits to the op width.
+    Sext8,
+    Sext16,
+    Sext32,
+}
+
+/// Which operation a flags computation describes.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum FlagsOp {
+    /// a + b (+ carry-in when given).
+    Add,
+    /// a - b (- !carry-in when given), arm64 carry = NOT borrow.
+    Sub,
+    /// N and Z from `a`, C = V = 0 (logical operations).
+    Logic,
+}
+
+/// Read-modify-write atomic operations (LSE).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum RmwOp {
+    Add,
+    /// AND NOT (LDCLR).
+    Clr,
+    Eor,
+    /// OR (LDSET).
+    Set,
+    Smax,
+    Smin,
+    Umax,
+    Umin,
+    Swp,
+}
+
+/// Memory-ordering barriers, in terms of what the host must order.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Fence {
+    /// Orders earlier stores against later loads (the only ordering x86-64
+    /// does not give for free).
+    Full,
+    /// Load-load/load-store or store-store ordering: free on x86-64 TSO.
+    Weak,
+}
+
+/// A runtime helper: called with the CPU state and four arguments, returns a
+/// value. Helpers may read and write any part of the CPU state; the backend
+/// keeps no guest state in host registers across a call.
+pub type HelperFn = unsafe extern "C" fn(*mut CpuState, u64, u64, u64, u64) -> u64;
+
+/// An IR operation. Operations with a `dst` define that value.
+#[derive(Clone, Debug)]
+pub enum Op {
+    /// Marks the start of the guest instruction at `pc` (for precise faults).
+    InsnStart { pc: u64 },
+    Const { dst: Val, imm: u64 },
+    /// Read guest X register `reg` (31 = SP).
+    GetReg { dst: Val, reg: u8 },
+    /// Write guest X register `reg` (31 = SP).
+    SetReg { reg: u8, src: Val },
+    /// Load a 64-bit field of the CPU state at byte `offset`.
+    LoadState { dst: Val, offset: u32 },
+    /// Store a 64-bit field of the CPU state at byte `offset`.
+    StoreState { offset: u32, src: Val },
+    Bin { op: BinOp, w: Width, dst: Val, a: Val, b: Val },
+    Un { op: UnOp, w: Width, dst: Val, a: Val },
+    /// a + b + (c & 1) (ADC) for `Add`, a - b - 1 + (c & 1) (SBC) for `Sub`.
+    Carry { op: FlagsOp, w: Width, dst: Val, a: Val, b: Val, c: Val },
+    /// NZCV (architectural layout, bits 31..28) of `op` on a, b and the
+    /// optional carry-in (taken from bit 29 of `c`, an NZCV value).
+    Flags { op: FlagsOp, w: Width, dst: Val, a: Val, b: Val, c: Option<Val> },
+    /// 1 if the arm64 condition `cond` (0..15) holds for the NZCV value `nzcv`, else 0.
+    Cond { dst: Val, cond: u8, nzcv: Val },
+    /// `c != 0 ? a : b`.
+    Select { dst: Val, c: Val, a: Val, b: Val },
+    /// Load `w` bytes from guest address `addr`, zero- or sign-extended to 64 bits.
+    Load { w: Width, signed: bool, dst: Val, addr: Val },
+    /// Store the low `w` bytes of `src` at guest address `addr`.
+    Store { w: Width, addr: Val, src: Val },
+    /// Load `bytes` (1, 2, 4, 8, 16) into V register `vreg`, zeroing the rest.
+    LoadVec { bytes: u8, vreg: u8, addr: Val },
+    /// Store the low `bytes` (1, 2, 4, 8, 16) of V register `vreg`.
+    StoreVec { bytes: u8, vreg: u8, addr: Val },
+    /// Atomic read-modify-write; yields the old value (zero-extended).
+    Rmw { op: RmwOp, w: Width, dst: Val, addr: Val, src: Val },
+    /// Atomic compare-and-swap; yields the old value (zero-extended).
+    Cas { w: Width, dst: Val, addr: Val, expected: Val, new: Val },
+    Fence { kind: Fence },
+    /// Call a runtime helper; `dst` receives its return value.
+    Call { f: HelperFn, dst: Val, args: [Val; 4] },
+}
+
+/// How a block ends.
+#[derive(Clone, Debug)]
+pub enum Terminal {
+    /// Continue at a known guest address (linkable).
+    Jump { pc: u64 },
+    /// Continue at `taken` if `c != 0`, else at `not_taken` (both linkable).
+    Branch { c: Val, taken: u64, not_taken: u64 },
+    /// Continue at the guest address in `target` (indirect branch).
+    Indirect { target: Val },
+    /// Leave translated code with an exit reason for the dispatcher.
+    Exit { reason: crate::cpu::ExitReason, pc: u64, arg: u64 },
+}
+
+/// A translated guest basic block in IR form.
+#[derive(Clone, Debug)]
+pub struct Block {
+    pub start_pc: u64,
+    /// Guest address just past the last instruction in the block.
+    pub end_pc: u64,
+    pub ops: Vec<Op>,
+    pub term: Terminal,
+    /// Number of values defined (values are numbered 0..n_vals).
+    pub n_vals: u32,
+}
+
+impl Op {
+    /// The value this operation defines, if any.
+    pub fn dst(&self) -> Option<Val> {
+        match *self {
+            Op::Const { dst, .. }
+            | Op::GetReg { dst, .. }
+            | Op::LoadState { dst, .. }
+            | Op::Bin { dst, .. }
+            | Op::Un { dst, .. }
+            | Op::Carry { dst, .. }
+            | Op::Flags { dst, .. }
+            | Op::Cond { dst, .. }
+            | Op::Select { dst, .. }
+            | Op::Load { dst, .. }
+            | Op::Rmw { dst, .. }
+            | Op::Cas { dst, .. }
+            | Op::Call { dst, .. } => Some(dst),
+            _ => None,
+        }
+    }
+
+    /// Calls `f` on every value this operation reads.
+    pub fn for_each_use(&self, mut f: impl FnMut(Val)) {
+        match *self {
+            Op::SetReg { src, .. } | Op::StoreState { src, .. } => f(src),
+            Op::Bin { a, b, .. } => {
+                f(a);
+                f(b)
+            }
+            Op::Un { a, .. } => f(a),
+            Op::Carry { a, b, c, .. } => {
+                f(a);
+                f(b);
+                f(c)
+            }
+            Op::Flags { a, b, c, .. } => {
+                f(a);
+                f(b);
+                if let Some(c) = c {
+                    f(c)
+                }
+            }
+            Op::Cond { nzcv, .. } => f(nzcv),
+            Op::Select { c, a, b, .. } => {
+                f(c);
+                f(a);
+                f(b)
+            }
+            Op::Load { addr, .. } | Op::LoadVec { addr, .. } | Op::StoreVec { addr, .. } => f(addr),
+            Op::Store { addr, src, .. } => {
+                f(addr);
+                f(src)
+            }
+            Op::Rmw { addr, src, .. } => {
+                f(addr);
+                f(src)
+            }
+            Op::Cas {
+                addr, expected, new, ..
+            } => {
+                f(addr);
+                f(expected);
+                f(new)
+            }
+            Op::Call { args, .. } => args.iter().for_each(|&a| f(a)),
+            Op::InsnStart { .. }
+            | Op::Const { .. }
+            | Op::GetReg { .. }
+            | Op::LoadState { .. }
+            | Op::Fence { .. } => {}
+        }
+    }
+}
+
+impl Terminal {
+    /// Calls `f` on every value the terminal reads.
+    pub fn for_each_use(&self, mut f: impl FnMut(Val)) {
+        match *self {
+            Terminal::Branch { c, .. } => f(c),
+            Terminal::Indirect { target } => f(target),
+            Terminal::Jump { .. } | Terminal::Exit { .. } => {}
+        }
+    }
+}

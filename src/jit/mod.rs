@@ -1,0 +1,1 @@
+//! Code cache and dispatcher.
