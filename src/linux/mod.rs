@@ -1,1 +1,3 @@
 //! The Linux user-mode layer.
+
+pub mod hwcap;
