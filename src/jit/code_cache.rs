@@ -181,6 +181,11 @@ impl CodeCache {
             .map(|&(_, pc)| pc)
     }
 
+    /// The host address range of the cache.
+    pub fn range(&self) -> (u64, u64) {
+        (self.base as u64, self.base as u64 + CACHE_BYTES as u64)
+    }
+
     /// Whether `host_pc` lies inside the code cache.
     pub fn contains(&self, host_pc: u64) -> bool {
         let b = self.base as u64;
