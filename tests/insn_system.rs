@@ -97,8 +97,10 @@ fn thread_id_registers() {
     assert_eq!(cpu.x[2], 0x0fed_cba9_8765_4321);
 
     // msr tpidr_el0, xzr clears it; mrs xzr, tpidr_el0 writes nothing.
-    let mut cpu = CpuState::default();
-    cpu.tpidr_el0 = 77;
+    let mut cpu = CpuState {
+        tpidr_el0: 77,
+        ..Default::default()
+    };
     run_ok(&[0xd53b_d05f, 0xd51b_d05f], &mut cpu);
     assert_eq!(cpu.tpidr_el0, 0);
 
@@ -129,7 +131,7 @@ fn virtual_counter_is_monotonic_at_cntfrq() {
     let later = mrs(0xd53b_e040);
     let elapsed = (later - first) as f64 / freq as f64;
     assert!(
-        elapsed >= 0.05 && elapsed < 5.0,
+        (0.05..5.0).contains(&elapsed),
         "counter says {elapsed} s for a 50 ms sleep"
     );
 }
@@ -315,8 +317,10 @@ fn hints_and_barriers_change_nothing() {
 
 #[test]
 fn clrex_clears_the_monitor() {
-    let mut cpu = CpuState::default();
-    cpu.excl_addr = 0x1000;
+    let mut cpu = CpuState {
+        excl_addr: 0x1000,
+        ..Default::default()
+    };
     run_ok(&[0xd503_3f5f], &mut cpu); // clrex
     assert_eq!(cpu.excl_addr, u64::MAX);
 }
