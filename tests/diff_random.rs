@@ -256,7 +256,7 @@ fn describe(c: &Case, emu: &[u8], qemu: &[u8]) -> String {
         31 => "sp".into(),
         32 => "nzcv".into(),
         33 => "fpsr".into(),
-        _ => format!("v{}.{}", (i - 34) / 2, if i % 2 == 0 { "lo" } else { "hi" }),
+        _ => format!("v{}.{}", (i - 34) / 2, if i.is_multiple_of(2) { "lo" } else { "hi" }),
     };
     let word = |b: &[u8], i: usize| u64::from_le_bytes(b[8 * i..8 * i + 8].try_into().unwrap());
     let mut d = format!("0x{:08x} {}:", c.word, c.name);
