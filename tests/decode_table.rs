@@ -5,6 +5,7 @@
 use emu::arm64::decode::{decode, entries, Entry};
 use emu::arm64::disasm;
 use emu::frontend::translate_block;
+use emu::ir::{passes, Block};
 use std::collections::HashSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -138,9 +139,48 @@ fn random_words_decode_to_their_entry() {
     );
 }
 
+/// Checks that `block` is well-formed SSA: every value is defined once,
+/// below `n_vals`, before any use.
+fn check_ssa(block: &Block) -> Result<(), String> {
+    let mut defined = vec![false; block.n_vals as usize];
+    for (i, op) in block.ops.iter().enumerate() {
+        let mut bad = None;
+        op.for_each_use(|v| {
+            if !defined.get(v.0 as usize).copied().unwrap_or(false) {
+                bad = Some(v);
+            }
+        });
+        if let Some(v) = bad {
+            return Err(format!("op {i} ({op:?}) uses {v:?} before its definition"));
+        }
+        if let Some(d) = op.dst() {
+            match defined.get_mut(d.0 as usize) {
+                Some(slot) if !*slot => *slot = true,
+                _ => {
+                    return Err(format!(
+                        "op {i} ({op:?}) defines {d:?} twice or out of range"
+                    ))
+                }
+            }
+        }
+    }
+    let mut bad = None;
+    block.term.for_each_use(|v| {
+        if !defined.get(v.0 as usize).copied().unwrap_or(false) {
+            bad = Some(v);
+        }
+    });
+    match bad {
+        Some(v) => Err(format!("terminal uses undefined {v:?}")),
+        None => Ok(()),
+    }
+}
+
 /// The frontend must not panic on any word of any entry (undefined is
-/// fine): this catches field letters the translator asks for that the
-/// pattern lacks, arithmetic overflow on field values and similar bugs.
+/// fine), and the IR it builds must be well-formed and survive the
+/// optimisation passes: this catches field letters the translator asks for
+/// that the pattern lacks, arithmetic overflow on field values and similar
+/// bugs.
 #[test]
 fn frontend_never_panics() {
     let mut rng = Rng(0x0123_4567_89ab_cdef);
@@ -150,16 +190,21 @@ fn frontend_never_panics() {
         for w in sample_words(e, &mut rng, WORDS_PER_ENTRY) {
             let r = catch_unwind(AssertUnwindSafe(|| {
                 let mut fetch = |a: u64| if a == pc { Some(w) } else { None };
-                translate_block(pc, &mut fetch)
+                let mut block = translate_block(pc, &mut fetch);
+                check_ssa(&block)?;
+                passes::optimize(&mut block);
+                check_ssa(&block).map_err(|e| format!("after optimisation: {e}"))
             }));
-            if r.is_err() {
-                failures.push(format!("{w:#010x} ({})", disasm::name(w)));
+            match r {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => failures.push(format!("{w:#010x} ({}): {e}", disasm::name(w))),
+                Err(_) => failures.push(format!("{w:#010x} ({}): panicked", disasm::name(w))),
             }
         }
     }
     assert!(
         failures.is_empty(),
-        "the frontend panicked on {} words:\n{}",
+        "the frontend failed on {} words:\n{}",
         failures.len(),
         failures[..failures.len().min(40)].join("\n")
     );
@@ -181,4 +226,54 @@ fn disasm_names_every_entry() {
             assert_eq!(s.split(' ').count(), 1 + f.entry.fields.len(), "{s}");
         }
     }
+}
+
+/// The SSA check itself rejects a use before definition and a double
+/// definition.
+#[test]
+fn ssa_check_catches_malformed_blocks() {
+    use emu::ir::{Op, Terminal, Val};
+    let block = |ops: Vec<Op>, n_vals| Block {
+        start_pc: 0,
+        end_pc: 4,
+        ops,
+        term: Terminal::Jump { pc: 4 },
+        n_vals,
+    };
+    let use_first = block(
+        vec![Op::SetReg {
+            reg: 0,
+            src: Val(0),
+        }],
+        1,
+    );
+    assert!(check_ssa(&use_first).is_err());
+    let twice = block(
+        vec![
+            Op::Const {
+                dst: Val(0),
+                imm: 1,
+            },
+            Op::Const {
+                dst: Val(0),
+                imm: 2,
+            },
+        ],
+        1,
+    );
+    assert!(check_ssa(&twice).is_err());
+    let good = block(
+        vec![
+            Op::Const {
+                dst: Val(0),
+                imm: 1,
+            },
+            Op::SetReg {
+                reg: 0,
+                src: Val(0),
+            },
+        ],
+        1,
+    );
+    assert!(check_ssa(&good).is_ok());
 }
