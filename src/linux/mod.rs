@@ -1,3 +1,5 @@
 //! The Linux user-mode layer.
 
+pub mod elf;
+pub mod elf_error;
 pub mod hwcap;
