@@ -3,3 +3,4 @@
 pub mod elf;
 pub mod elf_error;
 pub mod hwcap;
+pub mod stack;
