@@ -3,4 +3,5 @@
 pub mod elf;
 pub mod elf_error;
 pub mod hwcap;
+pub mod loader;
 pub mod stack;
