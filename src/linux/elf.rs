@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use goblin::container::Endian;
 use goblin::elf::header::{
     EI_CLASS, EI_DATA, ELFCLASS64, ELFDATA2LSB, ELFMAG, EM_AARCH64, ET_DYN, ET_EXEC, SELFMAG,
+    SIZEOF_IDENT,
 };
 use goblin::elf::program_header::{PF_R, PF_W, PF_X, PT_INTERP, PT_LOAD, PT_PHDR};
 use goblin::elf64::header::{Header, SIZEOF_EHDR};
@@ -180,16 +181,21 @@ pub fn parse(src: &(impl Source + ?Sized)) -> Result<ElfImage, Problem> {
     if ident != *ELFMAG {
         return Err(Problem::NotElf);
     }
+    // Class and byte order come first: a 32-bit header is shorter.
+    if size < SIZEOF_IDENT as u64 {
+        return Err(malformed("truncated ELF header"));
+    }
+    let e_ident = read_vec(src, 0, SIZEOF_IDENT as u64)?;
+    if e_ident[EI_CLASS] != ELFCLASS64 {
+        return Err(Problem::WrongClass(e_ident[EI_CLASS]));
+    }
+    if e_ident[EI_DATA] != ELFDATA2LSB {
+        return Err(Problem::WrongEndian(e_ident[EI_DATA]));
+    }
     if size < SIZEOF_EHDR as u64 {
         return Err(malformed("truncated ELF header"));
     }
     let raw = read_vec(src, 0, SIZEOF_EHDR as u64)?;
-    if raw[EI_CLASS] != ELFCLASS64 {
-        return Err(Problem::WrongClass(raw[EI_CLASS]));
-    }
-    if raw[EI_DATA] != ELFDATA2LSB {
-        return Err(Problem::WrongEndian(raw[EI_DATA]));
-    }
     let header = Header::parse(&raw).map_err(|e| malformed(e.to_string()))?;
     if header.e_machine != EM_AARCH64 {
         return Err(Problem::WrongArch(header.e_machine));
@@ -431,6 +437,11 @@ mod tests {
         put16(&mut b, ehdr::TYPE, 1);
         assert_eq!(parse_bytes(&b), Err(Problem::WrongType(1)));
         is_malformed(parse_bytes(&good[..40]), "truncated ELF header");
+        is_malformed(parse_bytes(&good[..10]), "truncated ELF header");
+        // A 32-bit header (52 bytes) is recognised as such.
+        let mut b = good[..52].to_vec();
+        b[ehdr::CLASS] = 1;
+        assert_eq!(parse_bytes(&b), Err(Problem::WrongClass(1)));
     }
 
     #[test]
