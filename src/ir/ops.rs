@@ -137,42 +137,129 @@ pub type HelperFn = unsafe extern "C" fn(*mut CpuState, u64, u64, u64, u64) -> u
 #[derive(Clone, Debug)]
 pub enum Op {
     /// Marks the start of the guest instruction at `pc` (for precise faults).
-    InsnStart { pc: u64 },
-    Const { dst: Val, imm: u64 },
+    InsnStart {
+        pc: u64,
+    },
+    Const {
+        dst: Val,
+        imm: u64,
+    },
     /// Read guest X register `reg` (31 = SP).
-    GetReg { dst: Val, reg: u8 },
+    GetReg {
+        dst: Val,
+        reg: u8,
+    },
     /// Write guest X register `reg` (31 = SP).
-    SetReg { reg: u8, src: Val },
+    SetReg {
+        reg: u8,
+        src: Val,
+    },
     /// Load a 64-bit field of the CPU state at byte `offset`.
-    LoadState { dst: Val, offset: u32 },
+    LoadState {
+        dst: Val,
+        offset: u32,
+    },
     /// Store a 64-bit field of the CPU state at byte `offset`.
-    StoreState { offset: u32, src: Val },
-    Bin { op: BinOp, w: Width, dst: Val, a: Val, b: Val },
-    Un { op: UnOp, w: Width, dst: Val, a: Val },
-    /// a + b + (c & 1) (ADC) for `Add`, a - b - 1 + (c & 1) (SBC) for `Sub`.
-    Carry { op: FlagsOp, w: Width, dst: Val, a: Val, b: Val, c: Val },
+    StoreState {
+        offset: u32,
+        src: Val,
+    },
+    Bin {
+        op: BinOp,
+        w: Width,
+        dst: Val,
+        a: Val,
+        b: Val,
+    },
+    Un {
+        op: UnOp,
+        w: Width,
+        dst: Val,
+        a: Val,
+    },
+    /// a + b + C (ADC) for `Add`, a - b - 1 + C (SBC) for `Sub`, where C is
+    /// bit 29 of the NZCV value `c`.
+    Carry {
+        op: FlagsOp,
+        w: Width,
+        dst: Val,
+        a: Val,
+        b: Val,
+        c: Val,
+    },
     /// NZCV (architectural layout, bits 31..28) of `op` on a, b and the
     /// optional carry-in (taken from bit 29 of `c`, an NZCV value).
-    Flags { op: FlagsOp, w: Width, dst: Val, a: Val, b: Val, c: Option<Val> },
+    Flags {
+        op: FlagsOp,
+        w: Width,
+        dst: Val,
+        a: Val,
+        b: Val,
+        c: Option<Val>,
+    },
     /// 1 if the arm64 condition `cond` (0..15) holds for the NZCV value `nzcv`, else 0.
-    Cond { dst: Val, cond: u8, nzcv: Val },
+    Cond {
+        dst: Val,
+        cond: u8,
+        nzcv: Val,
+    },
     /// `c != 0 ? a : b`.
-    Select { dst: Val, c: Val, a: Val, b: Val },
+    Select {
+        dst: Val,
+        c: Val,
+        a: Val,
+        b: Val,
+    },
     /// Load `w` bytes from guest address `addr`, zero- or sign-extended to 64 bits.
-    Load { w: Width, signed: bool, dst: Val, addr: Val },
+    Load {
+        w: Width,
+        signed: bool,
+        dst: Val,
+        addr: Val,
+    },
     /// Store the low `w` bytes of `src` at guest address `addr`.
-    Store { w: Width, addr: Val, src: Val },
+    Store {
+        w: Width,
+        addr: Val,
+        src: Val,
+    },
     /// Load `bytes` (1, 2, 4, 8, 16) into V register `vreg`, zeroing the rest.
-    LoadVec { bytes: u8, vreg: u8, addr: Val },
+    LoadVec {
+        bytes: u8,
+        vreg: u8,
+        addr: Val,
+    },
     /// Store the low `bytes` (1, 2, 4, 8, 16) of V register `vreg`.
-    StoreVec { bytes: u8, vreg: u8, addr: Val },
+    StoreVec {
+        bytes: u8,
+        vreg: u8,
+        addr: Val,
+    },
     /// Atomic read-modify-write; yields the old value (zero-extended).
-    Rmw { op: RmwOp, w: Width, dst: Val, addr: Val, src: Val },
+    Rmw {
+        op: RmwOp,
+        w: Width,
+        dst: Val,
+        addr: Val,
+        src: Val,
+    },
     /// Atomic compare-and-swap; yields the old value (zero-extended).
-    Cas { w: Width, dst: Val, addr: Val, expected: Val, new: Val },
-    Fence { kind: Fence },
+    Cas {
+        w: Width,
+        dst: Val,
+        addr: Val,
+        expected: Val,
+        new: Val,
+    },
+    Fence {
+        kind: Fence,
+    },
     /// Call a runtime helper; `dst` receives its return value.
-    Call { f: HelperFn, dst: Val, args: [Val; 4] },
+    Call {
+        f: HelperFn,
+        dst: Val,
+        args: [Val; 4],
+    },
 }
 
 /// How a block ends.
@@ -185,7 +272,11 @@ pub enum Terminal {
     /// Continue at the guest address in `target` (indirect branch).
     Indirect { target: Val },
     /// Leave translated code with an exit reason for the dispatcher.
-    Exit { reason: crate::cpu::ExitReason, pc: u64, arg: u64 },
+    Exit {
+        reason: crate::cpu::ExitReason,
+        pc: u64,
+        arg: u64,
+    },
 }
 
 /// A translated guest basic block in IR form.
@@ -258,7 +349,10 @@ impl Op {
                 f(src)
             }
             Op::Cas {
-                addr, expected, new, ..
+                addr,
+                expected,
+                new,
+                ..
             } => {
                 f(addr);
                 f(expected);
