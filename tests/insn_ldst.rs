@@ -285,3 +285,87 @@ fn register_offset_extends_and_shifts() {
     assert_eq!(c.x[20], p.u64(base + 16));
     assert_eq!(c.x[1], m.addr(base));
 }
+
+#[test]
+fn literal_loads() {
+    let mut c = cpu();
+    // The literal pool is the 16 bytes at word 8, skipped by the branch.
+    let code = [
+        0x58000100, // ldr x0, lit
+        0x98000102, // ldrsw x2, lit+4
+        0x180000e1, // ldr w1, lit+4
+        0x1c0000a3, // ldr s3, lit
+        0x5c0000c4, // ldr d4, lit+8
+        0x9c000065, // ldr q5, lit
+        0xd8000040, // prfm pldl1keep, lit
+        0x14000005, // b end
+        0x44332211, // lit: .quad 0x8877665544332211
+        0x88776655, //
+        0x78563412, //      .quad 0xf0debc9a78563412
+        0xf0debc9a, // end:
+    ];
+    run(&code, &mut c);
+    let lo = 0x8877_6655_4433_2211u64;
+    let hi = 0xf0de_bc9a_7856_3412u64;
+    assert_eq!(c.x[0], lo);
+    assert_eq!(c.x[2], sx(lo >> 32, 32));
+    assert_eq!(c.x[1], lo >> 32);
+    assert_eq!(c.v[3], (lo & 0xffff_ffff) as u128);
+    assert_eq!(c.v[4], hi as u128);
+    assert_eq!(c.v[5], (hi as u128) << 64 | lo as u128);
+}
+
+#[test]
+fn prefetches_do_not_access_memory() {
+    let mut c = cpu();
+    // Base 0 with any offset is unmapped: a real access would fault.
+    c.x[1] = 0;
+    c.x[2] = 5;
+    run(
+        &[
+            0xf9800420, // prfm pldl1keep, [x1, #8]
+            0xf8a27833, // prfm pstl2strm, [x1, x2, lsl #3]
+            0xf89ff024, // prfum pldl3keep, [x1, #-1]
+            0xf9800028, // prfm plil1keep, [x1]
+        ],
+        &mut c,
+    );
+    assert_eq!((c.x[1], c.x[2]), (0, 5));
+}
+
+#[test]
+fn unprivileged_loads_and_stores() {
+    let mut m = Mem::pattern();
+    let p = Mem::pattern();
+    let mut c = cpu();
+    c.x[1] = m.addr(64);
+    run(
+        &[
+            0xf8408820, // ldtr x0, [x1, #8]
+            0x385ff822, // ldtrb w2, [x1, #-1]
+            0x78802823, // ldtrsh x3, [x1, #2]
+            0x78c02824, // ldtrsh w4, [x1, #2]
+            0xb8804825, // ldtrsw x5, [x1, #4]
+            0x381fe826, // sttrb w6, [x1, #-2]
+            0xf8010827, // sttr x7, [x1, #16]
+            0x784ff828, // ldtrh w8, [x1, #255]
+            0x78028829, // sttrh w9, [x1, #40]
+            0xb840482a, // ldtr w10, [x1, #4]
+            0x389ff82b, // ldtrsb x11, [x1, #-1]
+            0xb801882c, // sttr w12, [x1, #24]
+        ],
+        &mut c,
+    );
+    assert_eq!(c.x[0], p.u64(72));
+    assert_eq!(c.x[2], p.u8(63));
+    assert_eq!(c.x[3], sx(p.u16(66), 16));
+    assert_eq!(c.x[4], sx(p.u16(66), 16) & 0xffff_ffff);
+    assert_eq!(c.x[5], sx(p.u32(68), 32));
+    assert_eq!(m.u8(62), c.x[6] & 0xff);
+    assert_eq!(m.u64(80), c.x[7]);
+    assert_eq!(c.x[8], p.u16(319));
+    assert_eq!(m.u16(104), c.x[9] & 0xffff);
+    assert_eq!(c.x[10], p.u32(68));
+    assert_eq!(c.x[11], sx(p.u8(63), 8));
+    assert_eq!(m.u32(88), c.x[12] & 0xffff_ffff);
+}
