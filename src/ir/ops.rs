@@ -134,8 +134,10 @@ pub enum Fence {
 pub type HelperFn = unsafe extern "C" fn(*mut CpuState, u64, u64, u64, u64) -> u64;
 
 /// An IR operation. Operations with a `dst` define that value.
-#[derive(Clone, Debug)]
+#[derive(Copy, Clone, Debug)]
 pub enum Op {
+    /// Does nothing (left behind by passes that remove an operation).
+    Nop,
     /// Marks the start of the guest instruction at `pc` (for precise faults).
     InsnStart {
         pc: u64,
@@ -292,6 +294,23 @@ pub struct Block {
 }
 
 impl Op {
+    /// Whether the operation has no effect besides defining its value, so it
+    /// can be dropped when the value is unused.
+    pub fn is_pure(&self) -> bool {
+        matches!(
+            self,
+            Op::Const { .. }
+                | Op::GetReg { .. }
+                | Op::LoadState { .. }
+                | Op::Bin { .. }
+                | Op::Un { .. }
+                | Op::Carry { .. }
+                | Op::Flags { .. }
+                | Op::Cond { .. }
+                | Op::Select { .. }
+        )
+    }
+
     /// The value this operation defines, if any.
     pub fn dst(&self) -> Option<Val> {
         match *self {
@@ -312,41 +331,43 @@ impl Op {
         }
     }
 
-    /// Calls `f` on every value this operation reads.
-    pub fn for_each_use(&self, mut f: impl FnMut(Val)) {
-        match *self {
-            Op::SetReg { src, .. } | Op::StoreState { src, .. } => f(src),
+    /// Replaces every value this operation reads by `f(value)`.
+    pub fn map_uses(&mut self, mut f: impl FnMut(Val) -> Val) {
+        match self {
+            Op::SetReg { src, .. } | Op::StoreState { src, .. } => *src = f(*src),
             Op::Bin { a, b, .. } => {
-                f(a);
-                f(b)
+                *a = f(*a);
+                *b = f(*b)
             }
-            Op::Un { a, .. } => f(a),
+            Op::Un { a, .. } => *a = f(*a),
             Op::Carry { a, b, c, .. } => {
-                f(a);
-                f(b);
-                f(c)
+                *a = f(*a);
+                *b = f(*b);
+                *c = f(*c)
             }
             Op::Flags { a, b, c, .. } => {
-                f(a);
-                f(b);
+                *a = f(*a);
+                *b = f(*b);
                 if let Some(c) = c {
-                    f(c)
+                    *c = f(*c)
                 }
             }
-            Op::Cond { nzcv, .. } => f(nzcv),
+            Op::Cond { nzcv, .. } => *nzcv = f(*nzcv),
             Op::Select { c, a, b, .. } => {
-                f(c);
-                f(a);
-                f(b)
+                *c = f(*c);
+                *a = f(*a);
+                *b = f(*b)
             }
-            Op::Load { addr, .. } | Op::LoadVec { addr, .. } | Op::StoreVec { addr, .. } => f(addr),
+            Op::Load { addr, .. } | Op::LoadVec { addr, .. } | Op::StoreVec { addr, .. } => {
+                *addr = f(*addr)
+            }
             Op::Store { addr, src, .. } => {
-                f(addr);
-                f(src)
+                *addr = f(*addr);
+                *src = f(*src)
             }
             Op::Rmw { addr, src, .. } => {
-                f(addr);
-                f(src)
+                *addr = f(*addr);
+                *src = f(*src)
             }
             Op::Cas {
                 addr,
@@ -354,21 +375,40 @@ impl Op {
                 new,
                 ..
             } => {
-                f(addr);
-                f(expected);
-                f(new)
+                *addr = f(*addr);
+                *expected = f(*expected);
+                *new = f(*new)
             }
-            Op::Call { args, .. } => args.iter().for_each(|&a| f(a)),
-            Op::InsnStart { .. }
+            Op::Call { args, .. } => args.iter_mut().for_each(|a| *a = f(*a)),
+            Op::Nop
+            | Op::InsnStart { .. }
             | Op::Const { .. }
             | Op::GetReg { .. }
             | Op::LoadState { .. }
             | Op::Fence { .. } => {}
         }
     }
+
+    /// Calls `f` on every value this operation reads.
+    pub fn for_each_use(&self, mut f: impl FnMut(Val)) {
+        let mut copy = *self;
+        copy.map_uses(|v| {
+            f(v);
+            v
+        });
+    }
 }
 
 impl Terminal {
+    /// Replaces every value the terminal reads by `f(value)`.
+    pub fn map_uses(&mut self, mut f: impl FnMut(Val) -> Val) {
+        match self {
+            Terminal::Branch { c, .. } => *c = f(*c),
+            Terminal::Indirect { target } => *target = f(*target),
+            Terminal::Jump { .. } | Terminal::Exit { .. } => {}
+        }
+    }
+
     /// Calls `f` on every value the terminal reads.
     pub fn for_each_use(&self, mut f: impl FnMut(Val)) {
         match *self {

@@ -45,7 +45,8 @@ impl Jit {
             return h;
         }
         let mut fetcher = Fetcher::default();
-        let block = translate_block(pc, &mut |a| fetcher.word(a));
+        let mut block = translate_block(pc, &mut |a| fetcher.word(a));
+        crate::ir::passes::optimize(&mut block);
         let env = self.env();
         let mut c = compile(&block, self.cache.next_addr(), &env);
         if !self.cache.has_room(c.code.len()) {

@@ -59,6 +59,9 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
             pc_map.push((e.a.offset().0 as u32, pc));
             continue;
         }
+        if op.is_pure() && op.dst().is_some_and(|d| e.locs[d.0 as usize] == Loc::Dead) {
+            continue;
+        }
         e.op(op);
     }
     e.terminal(&block.term);
@@ -106,7 +109,7 @@ impl Emitter {
 
     fn op(&mut self, op: &Op) {
         match *op {
-            Op::InsnStart { .. } => {}
+            Op::Nop | Op::InsnStart { .. } => {}
             Op::Const { .. } => {}
             Op::GetReg { dst, reg } => {
                 let off = x_offset(reg as usize) as i32;
