@@ -1,4 +1,3 @@
 //! (to be filled)
 
-encodings! {
-}
+encodings! {}
