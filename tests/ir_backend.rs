@@ -1,0 +1,611 @@
+//! The IR interpreter (`backend::interp`) as an oracle for the x86-64 backend.
+//!
+//! * A random-IR differential test: random well-formed blocks run under the
+//!   interpreter and as compiled x86-64 code, before and after the IR passes;
+//!   the CPU state, the next pc and a scratch memory buffer must agree.
+//! * Directed tests of each operation's edge cases, with expected values
+//!   from the Arm ARM definitions (AddWithCarry, ConditionHolds, ...), each
+//!   checked on both executors.
+//! * Frontend blocks run by the interpreter versus the whole JIT.
+//!
+//! Knobs: EMU_IR_FUZZ_ITERS (default 3000), EMU_IR_FUZZ_SEED.
+
+use emu::backend::interp::{self, Next};
+use emu::backend::x64::{compile, Env};
+use emu::cpu::state::{v_offset, x_offset};
+use emu::cpu::{CpuState, ExitReason};
+use emu::ir::{BinOp, Block, Builder, FlagsOp, RmwOp, UnOp, Val, Width};
+use emu::jit::code_cache::{CodeCache, JUMP_CACHE_ENTRIES};
+use std::mem::offset_of;
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        // splitmix64
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+
+    fn pick<T: Copy>(&mut self, xs: &[T]) -> T {
+        xs[self.below(xs.len() as u64) as usize]
+    }
+
+    fn chance(&mut self, n: u64) -> bool {
+        self.below(n) == 0
+    }
+
+    /// A value biased towards the edge cases of 8..64-bit arithmetic.
+    fn value(&mut self) -> u64 {
+        const SPECIAL: [u64; 20] = [
+            0,
+            1,
+            2,
+            u64::MAX,
+            i64::MIN as u64,
+            i64::MAX as u64,
+            0x8000_0000,
+            0x7fff_ffff,
+            0xffff_ffff,
+            0x1_0000_0000,
+            0xffff_ffff_8000_0000,
+            0xffff_ffff_ffff_fffe,
+            31,
+            32,
+            63,
+            64,
+            0x80,
+            0x7f,
+            0xff,
+            0x8000,
+        ];
+        match self.below(5) {
+            0 | 1 => self.pick(&SPECIAL),
+            2 => self.below(130),
+            3 => self.next() as u32 as u64,
+            _ => self.next(),
+        }
+    }
+}
+
+const BUF_LEN: usize = 256;
+
+/// Scratch memory the random blocks load from and store to.
+#[repr(C, align(64))]
+struct Scratch([u8; BUF_LEN]);
+
+/// Compiles blocks into a code cache and runs them once each.
+struct Jit {
+    cache: CodeCache,
+}
+
+impl Jit {
+    fn new() -> Jit {
+        Jit {
+            cache: CodeCache::new().expect("code cache"),
+        }
+    }
+
+    fn run(&mut self, block: &Block, cpu: &mut CpuState) {
+        let env = Env {
+            exit: self.cache.exit_addr(),
+            jump_cache: self.cache.jump_cache_addr(),
+            jump_cache_mask: (JUMP_CACHE_ENTRIES - 1) as u64,
+        };
+        let mut c = compile(block, self.cache.next_addr(), &env);
+        if !self.cache.has_room(c.code.len()) {
+            self.cache.flush();
+            c = compile(block, self.cache.next_addr(), &env);
+        }
+        let host = self.cache.insert(block.start_pc, block.end_pc, c);
+        self.cache.enter(cpu, host);
+    }
+}
+
+/// A named CPU-state field.
+type Field = (&'static str, fn(&CpuState) -> u64);
+
+/// Differences between two CPU states (all guest-visible fields and the
+/// exit fields; `link_site` is the JIT's own business).
+fn diff_cpu(want: &CpuState, got: &CpuState) -> Vec<String> {
+    let mut d = Vec::new();
+    let mut cmp = |name: String, w: u128, g: u128| {
+        if w != g {
+            d.push(format!("{name}: want {w:#x} got {g:#x}"));
+        }
+    };
+    for i in 0..32 {
+        cmp(format!("x{i}"), want.x[i] as u128, got.x[i] as u128);
+        cmp(format!("v{i}"), want.v[i], got.v[i]);
+    }
+    let fields: [Field; 11] = [
+        ("pc", |c| c.pc),
+        ("nzcv", |c| c.nzcv),
+        ("fpcr", |c| c.fpcr),
+        ("fpsr", |c| c.fpsr),
+        ("tpidr_el0", |c| c.tpidr_el0),
+        ("tpidrro_el0", |c| c.tpidrro_el0),
+        ("excl_addr", |c| c.excl_addr),
+        ("excl_val", |c| c.excl_val),
+        ("exit_reason", |c| c.exit_reason as u64),
+        ("exit_arg", |c| c.exit_arg),
+        ("halt_requested", |c| c.halt_requested as u64),
+    ];
+    for (name, f) in fields {
+        cmp(name.to_string(), f(want) as u128, f(got) as u128);
+    }
+    d
+}
+
+fn diff_mem(want: &[u8], got: &[u8]) -> Vec<String> {
+    (0..want.len())
+        .filter(|&i| want[i] != got[i])
+        .map(|i| format!("mem[{i}]: want {:#04x} got {:#04x}", want[i], got[i]))
+        .collect()
+}
+
+/// Result of running one block: final state, scratch memory, next pc.
+struct Outcome {
+    cpu: CpuState,
+    mem: Vec<u8>,
+    next: u64,
+}
+
+fn run_interp(block: &Block, cpu0: &CpuState, buf: &mut Scratch, mem0: &[u8]) -> Outcome {
+    buf.0.copy_from_slice(mem0);
+    let mut cpu = cpu0.clone();
+    let next = interp::run_block(block, &mut cpu);
+    let pc = match next {
+        Next::Jump(pc) | Next::Exit(_, pc, _) => pc,
+    };
+    assert_eq!(pc, cpu.pc, "Next agrees with cpu.pc");
+    Outcome {
+        cpu,
+        mem: buf.0.to_vec(),
+        next: pc,
+    }
+}
+
+fn run_jit(
+    jit: &mut Jit,
+    block: &Block,
+    cpu0: &CpuState,
+    buf: &mut Scratch,
+    mem0: &[u8],
+) -> Outcome {
+    buf.0.copy_from_slice(mem0);
+    let mut cpu = cpu0.clone();
+    jit.run(block, &mut cpu);
+    Outcome {
+        next: cpu.pc,
+        mem: buf.0.to_vec(),
+        cpu,
+    }
+}
+
+fn compare(what: &str, block: &Block, want: &Outcome, got: &Outcome) -> Result<(), String> {
+    let mut d = diff_cpu(&want.cpu, &got.cpu);
+    d.extend(diff_mem(&want.mem, &got.mem));
+    if want.next != got.next {
+        d.push(format!("next: want {:#x} got {:#x}", want.next, got.next));
+    }
+    if d.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{what} differs from the interpreter:\n  {}\nblock:\n{}",
+            d.join("\n  "),
+            show(block)
+        ))
+    }
+}
+
+/// One operation per line.
+fn show(block: &Block) -> String {
+    let mut s = format!("  start {:#x} end {:#x}\n", block.start_pc, block.end_pc);
+    for (i, op) in block.ops.iter().enumerate() {
+        s += &format!("  {i:3}: {op:?}\n");
+    }
+    s + &format!("  term: {:?}", block.term)
+}
+
+/// A test helper: reads and writes guest state, returns a mix of its inputs.
+unsafe extern "C" fn helper(cpu: *mut CpuState, a: u64, b: u64, c: u64, d: u64) -> u64 {
+    // SAFETY: called by translated code or the interpreter with the running
+    // thread's CPU state, which nothing else accesses during the call.
+    let cpu = unsafe { &mut *cpu };
+    let r = a.rotate_left(7)
+        ^ b.wrapping_mul(0x9e37_79b9)
+        ^ c.wrapping_add(d)
+        ^ cpu.x[(a & 31) as usize];
+    cpu.x[(b & 31) as usize] = r ^ cpu.nzcv;
+    cpu.nzcv = (r & 0xf) << 28;
+    r
+}
+
+/// CPU-state fields random blocks may load and store as 64-bit words.
+fn state_offsets() -> Vec<usize> {
+    let mut v = vec![
+        offset_of!(CpuState, nzcv),
+        offset_of!(CpuState, tpidr_el0),
+        offset_of!(CpuState, fpsr),
+        offset_of!(CpuState, exit_arg),
+        offset_of!(CpuState, pc),
+    ];
+    v.extend((0..32).map(x_offset));
+    v.extend([v_offset(0), v_offset(0) + 8, v_offset(31) + 8]);
+    v
+}
+
+/// Generates one random well-formed block.
+struct Gen<'a> {
+    rng: &'a mut Rng,
+    b: Builder,
+    vals: Vec<Val>,
+    buf: u64,
+    offsets: Vec<usize>,
+}
+
+const BINOPS: [BinOp; 14] = [
+    BinOp::Add,
+    BinOp::Sub,
+    BinOp::And,
+    BinOp::Or,
+    BinOp::Xor,
+    BinOp::Shl,
+    BinOp::Lshr,
+    BinOp::Ashr,
+    BinOp::Ror,
+    BinOp::Mul,
+    BinOp::UMulH,
+    BinOp::SMulH,
+    BinOp::UDiv,
+    BinOp::SDiv,
+];
+const UNOPS: [UnOp; 11] = [
+    UnOp::Not,
+    UnOp::Neg,
+    UnOp::Clz,
+    UnOp::Rbit,
+    UnOp::Bswap,
+    UnOp::Rev16,
+    UnOp::Rev32,
+    UnOp::Popcnt,
+    UnOp::Sext8,
+    UnOp::Sext16,
+    UnOp::Sext32,
+];
+const RMWOPS: [RmwOp; 9] = [
+    RmwOp::Add,
+    RmwOp::Clr,
+    RmwOp::Eor,
+    RmwOp::Set,
+    RmwOp::Smax,
+    RmwOp::Smin,
+    RmwOp::Umax,
+    RmwOp::Umin,
+    RmwOp::Swp,
+];
+const WIDTHS: [Width; 4] = [Width::W8, Width::W16, Width::W32, Width::W64];
+const REASONS: [ExitReason; 8] = [
+    ExitReason::Lookup,
+    ExitReason::Svc,
+    ExitReason::Brk,
+    ExitReason::Udf,
+    ExitReason::Hlt,
+    ExitReason::Invalidate,
+    ExitReason::Alignment,
+    ExitReason::FetchFault,
+];
+
+impl Gen<'_> {
+    /// An existing value, biased towards recent ones.
+    fn val(&mut self) -> Val {
+        let n = self.vals.len() as u64;
+        if self.rng.chance(2) {
+            self.vals[(n - 1 - self.rng.below(n.min(4))) as usize]
+        } else {
+            self.vals[self.rng.below(n) as usize]
+        }
+    }
+
+    fn def(&mut self, v: Val) {
+        self.vals.push(v);
+    }
+
+    fn w(&mut self) -> Width {
+        if self.rng.chance(2) {
+            Width::W32
+        } else {
+            Width::W64
+        }
+    }
+
+    /// Address of `size` bytes inside the buffer, aligned to `size` if asked.
+    fn addr(&mut self, size: usize, aligned: bool) -> Val {
+        let off = if aligned {
+            self.rng.below((BUF_LEN / size) as u64) as usize * size
+        } else {
+            self.rng.below((BUF_LEN - size + 1) as u64) as usize
+        };
+        self.b.konst(self.buf + off as u64)
+    }
+
+    fn op(&mut self) {
+        match self.rng.below(22) {
+            0 => {
+                let k = self.rng.value();
+                let v = self.b.konst(k);
+                self.def(v)
+            }
+            1 => {
+                let r = self.rng.below(32) as u32;
+                let v = self.b.get_reg(r);
+                self.def(v)
+            }
+            2 => {
+                let (r, s) = (self.rng.below(32) as u32, self.val());
+                self.b.set_reg(r, s)
+            }
+            3..=6 => {
+                let op = self.rng.pick(&BINOPS);
+                let w = if matches!(op, BinOp::UMulH | BinOp::SMulH) {
+                    Width::W64
+                } else {
+                    self.w()
+                };
+                let (x, y) = (self.val(), self.val());
+                let v = self.b.bin(op, w, x, y);
+                self.def(v)
+            }
+            7 | 8 => {
+                let op = self.rng.pick(&UNOPS);
+                let w = if op == UnOp::Rev32 {
+                    Width::W64
+                } else {
+                    self.w()
+                };
+                let x = self.val();
+                let v = self.b.un(op, w, x);
+                self.def(v)
+            }
+            9 => {
+                let op = self.rng.pick(&[FlagsOp::Add, FlagsOp::Sub, FlagsOp::Logic]);
+                let w = self.w();
+                let (x, y) = (self.val(), self.val());
+                let c = (op != FlagsOp::Logic && self.rng.chance(2)).then(|| self.val());
+                let v = self.b.flags(op, w, x, y, c);
+                self.def(v)
+            }
+            10 => {
+                let op = self.rng.pick(&[FlagsOp::Add, FlagsOp::Sub]);
+                let w = self.w();
+                let (x, y, c) = (self.val(), self.val(), self.val());
+                let v = self.b.carry(op, w, x, y, c);
+                self.def(v)
+            }
+            11 => {
+                let (c, n) = (self.rng.below(16) as u32, self.val());
+                let v = self.b.cond(c, n);
+                self.def(v)
+            }
+            12 => {
+                let (c, x, y) = (self.val(), self.val(), self.val());
+                let v = self.b.select(c, x, y);
+                self.def(v)
+            }
+            13 => {
+                let w = self.rng.pick(&WIDTHS);
+                let aligned = self.rng.chance(2);
+                let a = self.addr(w.bytes() as usize, aligned);
+                let signed = self.rng.chance(2);
+                let v = self.b.load(w, signed, a);
+                self.def(v)
+            }
+            14 => {
+                let w = self.rng.pick(&WIDTHS);
+                let aligned = self.rng.chance(2);
+                let a = self.addr(w.bytes() as usize, aligned);
+                let s = self.val();
+                self.b.store(w, a, s)
+            }
+            15 => {
+                let (op, w) = (self.rng.pick(&RMWOPS), self.rng.pick(&WIDTHS));
+                let a = self.addr(w.bytes() as usize, true);
+                let s = self.val();
+                let v = self.b.rmw(op, w, a, s);
+                self.def(v)
+            }
+            16 => {
+                let w = self.rng.pick(&WIDTHS);
+                let a = self.addr(w.bytes() as usize, true);
+                // Half the time expect what memory holds, so the swap happens.
+                let e = if self.rng.chance(2) {
+                    self.b.load(w, false, a)
+                } else {
+                    self.val()
+                };
+                let n = self.val();
+                let v = self.b.cas(w, a, e, n);
+                self.def(v)
+            }
+            17 | 18 => {
+                let off = self.rng.pick(&self.offsets);
+                if self.rng.chance(2) {
+                    let v = self.b.load_state(off);
+                    self.def(v)
+                } else {
+                    let s = self.val();
+                    self.b.store_state(off, s)
+                }
+            }
+            19 => {
+                let bytes = self.rng.pick(&[1u32, 2, 4, 8, 16]);
+                let aligned = self.rng.chance(2);
+                let a = self.addr(bytes as usize, aligned);
+                let vreg = self.rng.below(32) as u32;
+                if self.rng.chance(2) {
+                    self.b.load_vec(bytes, vreg, a)
+                } else {
+                    self.b.store_vec(bytes, vreg, a)
+                }
+            }
+            20 => {
+                let n = self.rng.below(5) as usize;
+                let args: Vec<Val> = (0..n).map(|_| self.val()).collect();
+                let v = self.b.call(helper, &args);
+                self.def(v)
+            }
+            _ => match self.rng.below(3) {
+                0 => self.b.fence(emu::ir::Fence::Full),
+                1 => self.b.fence(emu::ir::Fence::Weak),
+                _ => {
+                    let pc = self.rng.below(1 << 20) * 4;
+                    self.b.insn_start(pc)
+                }
+            },
+        }
+    }
+
+    fn terminal(&mut self) {
+        let pc = |rng: &mut Rng| 0x40_0000 + rng.below(1 << 16) * 4;
+        match self.rng.below(4) {
+            0 => {
+                let t = pc(self.rng);
+                self.b.jump(t)
+            }
+            1 => {
+                let c = if self.rng.chance(2) {
+                    let (k, n) = (self.rng.below(16) as u32, self.val());
+                    self.b.cond(k, n)
+                } else {
+                    self.val()
+                };
+                let (t, n) = (pc(self.rng), pc(self.rng));
+                self.b.branch(c, t, n)
+            }
+            2 => {
+                let t = self.val();
+                self.b.indirect(t)
+            }
+            _ => {
+                let reason = self.rng.pick(&REASONS);
+                let arg = if self.rng.chance(3) {
+                    0
+                } else {
+                    self.rng.value()
+                };
+                let p = self.rng.value();
+                self.b.exit(reason, p, arg)
+            }
+        }
+    }
+}
+
+fn random_block(rng: &mut Rng, buf: u64, offsets: &[usize]) -> Block {
+    let start = 0x40_0000 + rng.below(1 << 16) * 4;
+    let mut g = Gen {
+        rng,
+        b: Builder::new(start),
+        vals: Vec::new(),
+        buf,
+        offsets: offsets.to_vec(),
+    };
+    for _ in 0..3 {
+        let r = g.rng.below(32) as u32;
+        let v = g.b.get_reg(r);
+        g.def(v);
+        let k = g.rng.value();
+        let v = g.b.konst(k);
+        g.def(v);
+    }
+    let max = if g.rng.chance(8) { 200 } else { 40 };
+    let n = 1 + g.rng.below(max);
+    for _ in 0..n {
+        g.op();
+    }
+    g.terminal();
+    let end = start + 4 * (1 + g.rng.below(8));
+    g.b.finish(end)
+}
+
+fn random_cpu(rng: &mut Rng) -> CpuState {
+    let mut cpu = CpuState::default();
+    for x in cpu.x.iter_mut() {
+        *x = rng.value();
+    }
+    for v in cpu.v.iter_mut() {
+        *v = (rng.value() as u128) << 64 | rng.value() as u128;
+    }
+    cpu.nzcv = if rng.chance(4) {
+        rng.value()
+    } else {
+        rng.below(16) << 28
+    };
+    cpu.fpsr = rng.value();
+    cpu.tpidr_el0 = rng.value();
+    cpu.exit_arg = rng.value();
+    cpu.pc = rng.value();
+    cpu
+}
+
+fn env_u64(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default)
+}
+
+#[test]
+fn random_ir_interp_vs_x64() {
+    let iters = env_u64("EMU_IR_FUZZ_ITERS", 3000);
+    let seed = env_u64("EMU_IR_FUZZ_SEED", 0x1234_5678);
+    let mut rng = Rng(seed);
+    let mut jit = Jit::new();
+    let mut buf = Box::new(Scratch([0; BUF_LEN]));
+    let base = buf.0.as_ptr() as u64;
+    let offsets = state_offsets();
+    for i in 0..iters {
+        let block = random_block(&mut rng, base, &offsets);
+        let cpu0 = random_cpu(&mut rng);
+        let mem0: Vec<u8> = (0..BUF_LEN).map(|_| rng.value() as u8).collect();
+        let mut opt = block.clone();
+        emu::ir::passes::optimize(&mut opt);
+
+        let want = run_interp(&block, &cpu0, &mut buf, &mem0);
+        let checks = [
+            (
+                "x86-64 code",
+                run_jit(&mut jit, &block, &cpu0, &mut buf, &mem0),
+                &block,
+            ),
+            (
+                "optimised IR (interpreter)",
+                run_interp(&opt, &cpu0, &mut buf, &mem0),
+                &opt,
+            ),
+            (
+                "optimised IR (x86-64)",
+                run_jit(&mut jit, &opt, &cpu0, &mut buf, &mem0),
+                &opt,
+            ),
+        ];
+        for (what, got, shown) in &checks {
+            if let Err(e) = compare(what, shown, &want, got) {
+                let orig = if std::ptr::eq(*shown, &block) {
+                    String::new()
+                } else {
+                    format!("\nbefore optimisation:\n{}", show(&block))
+                };
+                panic!("iteration {i} (seed {seed:#x}): {e}{orig}\ninitial state: {cpu0:x?}");
+            }
+        }
+    }
+}
