@@ -336,6 +336,16 @@ fn infinities_and_exceptions() {
     let (r, fpsr) = op(fp2(D, FMUL, 0, 1, 2), RN, &[d(1e-300), d(1e-20)]);
     assert_eq!(r, d(1e-300 * 1e-20));
     assert_eq!(fpsr, UFC | IXC);
+    // Tininess is detected before rounding: (1 - 2^-30) * 2^-1022 * (1 + 2^-30)
+    // rounds up to the smallest normal number but still underflows.
+    let a = 0x3FEF_FFFF_FF80_0000u128;
+    let b = 0x0010_0000_0040_0000u128;
+    assert_eq!(
+        op(fp2(D, FMUL, 0, 1, 2), RN, &[a, b]),
+        (d(f64::MIN_POSITIVE), UFC | IXC)
+    );
+    assert_eq!(op(fp2(D, FMUL, 0, 1, 2), FZ, &[a, b]), (d(0.0), UFC));
+    assert_eq!(op(fp2(D, FNMUL, 0, 1, 2), FZ, &[a, b]), (d(-0.0), UFC));
     // An exact subnormal result raises nothing.
     let m = f64::MIN_POSITIVE;
     assert_eq!(
