@@ -642,6 +642,24 @@ fn fcvt_between_precisions() {
         (d(2f64.powi(-24)), 0)
     );
     assert_eq!(op(fp1(H, TO_S, 0, 1), RN, &[0xC000]), (s(-2.0), 0));
+    // Alternative half precision (FPCR.AHP): exponent 31 is a normal number
+    // (70000 rounds to 65536 + 70 * 64 = 70016)
+    // (up to 131008), infinities and NaNs become the largest magnitude or
+    // zero with IOC.
+    const AHP: u64 = 1 << 26;
+    assert_eq!(op(fp1(S, TO_H, 0, 1), AHP, &[s(70000.0)]), (0x7C46, IXC));
+    assert_eq!(op(fp1(S, TO_H, 0, 1), AHP, &[s(131008.0)]), (0x7FFF, 0));
+    assert_eq!(op(fp1(S, TO_H, 0, 1), AHP, &[s(-1e6)]), (0xFFFF, IOC));
+    assert_eq!(
+        op(fp1(D, TO_H, 0, 1), AHP, &[d(f64::INFINITY)]),
+        (0x7FFF, IOC)
+    );
+    assert_eq!(
+        op(fp1(D, TO_H, 0, 1), AHP, &[0xFFF8_0000_0000_0000]),
+        (0x8000, IOC)
+    );
+    assert_eq!(op(fp1(H, TO_S, 0, 1), AHP, &[0x7C00]), (s(65536.0), 0));
+    assert_eq!(op(fp1(H, TO_D, 0, 1), AHP, &[0xFFFF]), (d(-131008.0), 0));
 }
 
 #[test]
