@@ -217,3 +217,12 @@ fn options_after_the_program_belong_to_the_guest() {
         "no such file",
     );
 }
+
+#[test]
+fn unmappable_exec_is_126() {
+    let dir = TempDir::new("unmappable");
+    // Above the 47-bit x86-64 user address space.
+    let mut elf = MiniElf::exec(&[0; 16]);
+    elf.base = 0x8000_0000_0000;
+    check_file(&dir, "high", &elf.build(), 126, "cannot map");
+}
