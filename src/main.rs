@@ -10,6 +10,7 @@ use std::process::exit;
 
 use clap::Parser;
 use emu::linux::loader::{load, LoadOptions};
+use emu::linux::run::run;
 
 /// Stack size when RLIMIT_STACK is unlimited.
 const DEFAULT_STACK_SIZE: u64 = 8 << 20;
@@ -181,13 +182,6 @@ fn main() {
             exit(err.exit_code());
         }
     }
-}
-
-/// Placeholder until the run loop (`emu::linux::run::run`) is wired into
-/// the library: reports what was loaded.
-fn run(loaded: emu::linux::loader::Loaded, _opts: &LoadOptions) -> ! {
-    eprintln!("emu-user: loaded, execution not available yet: {loaded:x?}");
-    exit(1);
 }
 
 #[cfg(test)]
