@@ -4,7 +4,7 @@
 //! guest executable, not the emulator, is reported; other path pointers pass through.
 
 use crate::abi::errno::Errno;
-use crate::abi::flags::open_flags_to_host;
+use crate::abi::flags::{open_flags_to_host, AT_EMPTY_PATH};
 use crate::abi::stat::{Stat, Statx};
 use crate::guest_mem::{self, PATH_MAX};
 use crate::host::{check, int, ok, ptr};
@@ -57,8 +57,16 @@ pub fn fstat(_: &mut Process, a: [u64; 6]) -> SysResult {
     write_stat(a[1], &st)
 }
 
+/// A path argument that may be NULL together with AT_EMPTY_PATH (Linux 6.11+).
+fn guest_path_or_empty(p: &Process, addr: u64, flags: u64) -> Result<CString, Errno> {
+    if addr == 0 && flags & AT_EMPTY_PATH != 0 {
+        return Ok(CString::default());
+    }
+    guest_path(p, addr)
+}
+
 pub fn newfstatat(p: &mut Process, a: [u64; 6]) -> SysResult {
-    let path = guest_path(p, a[1])?;
+    let path = guest_path_or_empty(p, a[1], a[3])?;
     // SAFETY: all-zero is a valid libc::stat.
     let mut st: libc::stat = unsafe { std::mem::zeroed() };
     // AT_* flags have the same values on both (asm-generic fcntl.h).
@@ -68,7 +76,7 @@ pub fn newfstatat(p: &mut Process, a: [u64; 6]) -> SysResult {
 }
 
 pub fn statx(p: &mut Process, a: [u64; 6]) -> SysResult {
-    let path = guest_path(p, a[1])?;
+    let path = guest_path_or_empty(p, a[1], a[2])?;
     let mut stx = Statx::default();
     // SAFETY: valid C string; `stx` is the kernel's statx layout (see abi::stat tests).
     let r = unsafe {
