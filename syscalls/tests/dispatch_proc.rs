@@ -234,3 +234,37 @@ fn prctl_name_and_affinity() {
     .join()
     .unwrap();
 }
+
+#[test]
+fn passthrough_calls() {
+    let mut p = process();
+    let path = std::env::temp_dir().join(format!("emu-syscalls-pass-{}", std::process::id()));
+    let c = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+    let (o_rdwr_creat_trunc, mode) = (0o2 | 0o100 | 0o1000, 0o600);
+    let fd = call(
+        &mut p,
+        nr::OPENAT,
+        &[AT_FDCWD, c.as_ptr() as u64, o_rdwr_creat_trunc, mode],
+    );
+    assert!(fd >= 0);
+    assert_eq!(call(&mut p, nr::FTRUNCATE, &[fd as u64, 5000]), 0);
+    assert_eq!(call(&mut p, nr::FSYNC, &[fd as u64]), 0);
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), 5000);
+    assert_eq!(call(&mut p, nr::FCHMOD, &[fd as u64, 0o640]), 0);
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+        0o640
+    );
+    call(&mut p, nr::CLOSE, &[fd as u64]);
+    std::fs::remove_file(&path).unwrap();
+    let (mut r, mut e, mut s) = (0u32, 0u32, 0u32);
+    let ptrs = [
+        &mut r as *mut u32 as u64,
+        &mut e as *mut u32 as u64,
+        &mut s as *mut u32 as u64,
+    ];
+    assert_eq!(call(&mut p, nr::GETRESUID, &ptrs), 0);
+    // SAFETY: no preconditions.
+    assert_eq!(r, unsafe { libc::getuid() });
+}
