@@ -26,13 +26,27 @@ fn is_proc_self_exe(path: &[u8]) -> bool {
     who == b"self" || who == b"thread-self" || who == pid.as_bytes()
 }
 
-/// Reads a guest path, substituting the guest executable for /proc/self/exe.
+/// The sysroot copy of an absolute guest path, if the process has a sysroot and the path
+/// exists there (so guest libraries and config are found before the host's).
+fn in_sysroot(p: &Process, raw: &[u8]) -> Option<Vec<u8>> {
+    let root = p.sysroot.as_ref()?;
+    if !raw.starts_with(b"/") {
+        return None;
+    }
+    let mut full = root.as_os_str().as_bytes().to_vec();
+    full.extend_from_slice(raw);
+    let path = std::path::Path::new(std::ffi::OsStr::from_bytes(&full));
+    path.symlink_metadata().is_ok().then_some(full)
+}
+
+/// Reads a guest path, substituting the guest executable for /proc/self/exe and
+/// redirecting into the sysroot where it has the file.
 fn guest_path(p: &Process, addr: u64) -> Result<CString, Errno> {
     let raw = guest_mem::read_cstr(addr, PATH_MAX)?;
     let bytes = if is_proc_self_exe(&raw) {
         p.exe_path.as_os_str().as_bytes().to_vec()
     } else {
-        raw
+        in_sysroot(p, &raw).unwrap_or(raw)
     };
     CString::new(bytes).map_err(|_| Errno::EINVAL)
 }

@@ -268,3 +268,31 @@ fn passthrough_calls() {
     // SAFETY: no preconditions.
     assert_eq!(r, unsafe { libc::getuid() });
 }
+
+#[test]
+fn sysroot_redirects_existing_absolute_paths() {
+    let root = std::env::temp_dir().join(format!("emu-syscalls-root-{}", std::process::id()));
+    std::fs::create_dir_all(root.join("etc")).unwrap();
+    std::fs::write(root.join("etc/only-in-root"), b"guest").unwrap();
+    let mut p = process();
+    p.sysroot = Some(root.clone());
+    let mut buf = [0u8; 16];
+    let c = c"/etc/only-in-root";
+    let fd = call(&mut p, nr::OPENAT, &[AT_FDCWD, c.as_ptr() as u64, 0, 0]);
+    assert!(fd >= 0, "{fd}");
+    assert_eq!(
+        call(&mut p, nr::READ, &[fd as u64, buf.as_mut_ptr() as u64, 16]),
+        5
+    );
+    assert_eq!(&buf[..5], b"guest");
+    call(&mut p, nr::CLOSE, &[fd as u64]);
+    // Paths missing from the sysroot fall back to the host's.
+    let fd = call(
+        &mut p,
+        nr::OPENAT,
+        &[AT_FDCWD, c"/".as_ptr() as u64, 0o40000, 0],
+    );
+    assert!(fd >= 0);
+    call(&mut p, nr::CLOSE, &[fd as u64]);
+    std::fs::remove_dir_all(&root).unwrap();
+}
