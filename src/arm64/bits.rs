@@ -19,11 +19,19 @@ pub fn decode_logical_imm(n: u32, imms: u32, immr: u32, datasize: u32) -> Option
         return None;
     }
     let esize = 1u32 << len;
-    let welem: u64 = if s + 1 == 64 { u64::MAX } else { (1u64 << (s + 1)) - 1 };
+    let welem: u64 = if s + 1 == 64 {
+        u64::MAX
+    } else {
+        (1u64 << (s + 1)) - 1
+    };
     let elem = if r == 0 {
         welem
     } else {
-        let emask = if esize == 64 { u64::MAX } else { (1u64 << esize) - 1 };
+        let emask = if esize == 64 {
+            u64::MAX
+        } else {
+            (1u64 << esize) - 1
+        };
         ((welem >> r) | (welem << (esize - r))) & emask
     };
     let mut out = 0u64;
@@ -32,7 +40,11 @@ pub fn decode_logical_imm(n: u32, imms: u32, immr: u32, datasize: u32) -> Option
         out |= elem << i;
         i += esize;
     }
-    Some(if datasize == 32 { out & 0xffff_ffff } else { out })
+    Some(if datasize == 32 {
+        out & 0xffff_ffff
+    } else {
+        out
+    })
 }
 
 /// Sign-extends the low `bits` of `v`.
@@ -75,11 +87,17 @@ mod tests {
     #[test]
     fn logical_immediates() {
         // 0x5555555555555555: N=0, immr=0, imms=0b111100.
-        assert_eq!(decode_logical_imm(0, 0b111100, 0, 64), Some(0x5555_5555_5555_5555));
+        assert_eq!(
+            decode_logical_imm(0, 0b111100, 0, 64),
+            Some(0x5555_5555_5555_5555)
+        );
         // 0xff: N=1, imms=7, immr=0.
         assert_eq!(decode_logical_imm(1, 7, 0, 64), Some(0xff));
         // 0xffff_ffff_0000_0000: N=1, imms=31, immr=32.
-        assert_eq!(decode_logical_imm(1, 31, 32, 64), Some(0xffff_ffff_0000_0000));
+        assert_eq!(
+            decode_logical_imm(1, 31, 32, 64),
+            Some(0xffff_ffff_0000_0000)
+        );
         // 32-bit 0x0f0f0f0f: N=0 imms=0b110011, immr=0.
         assert_eq!(decode_logical_imm(0, 0b110011, 0, 32), Some(0x0f0f_0f0f));
         // all ones is reserved.

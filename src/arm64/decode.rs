@@ -52,6 +52,12 @@ impl Entry {
         }
     }
 
+    /// The word with this entry's fixed bits and `random` in every other bit:
+    /// a random instance of the encoding.
+    pub fn instance(&self, random: u32) -> u32 {
+        (random & !self.mask) | self.value
+    }
+
     /// Whether `word` matches this entry's fixed bits.
     pub fn matches(&self, word: u32) -> bool {
         word & self.mask == self.value

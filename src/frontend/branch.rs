@@ -32,7 +32,8 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
             let v = cx.xw(f.u('d'), w);
             let zero = cx.k(0);
             // c = (v == 0) computed as a condition on flags of v - 0.
-            let flags = cx.b.flags(crate::ir::FlagsOp::Logic, Width::W64, v, zero, None);
+            let flags =
+                cx.b.flags(crate::ir::FlagsOp::Logic, Width::W64, v, zero, None);
             let cond = if op == Op::CBZ { 0 } else { 1 };
             let c = cx.b.cond(cond, flags);
             cx.b.branch(c, rel(f.s('i') << 2), next);

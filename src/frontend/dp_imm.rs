@@ -39,7 +39,8 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
         }
         Op::LOGIC_imm => {
             let w = Width::sf(f.b('z'));
-            let imm = decode_logical_imm(f.u('N'), f.u('s'), f.u('r'), w.bits()).ok_or(Undefined)?;
+            let imm =
+                decode_logical_imm(f.u('N'), f.u('s'), f.u('r'), w.bits()).ok_or(Undefined)?;
             let a = cx.x(f.u('n'));
             let k = cx.k(imm);
             let opc = f.u('o');

@@ -71,13 +71,19 @@ impl Builder {
     /// Reads X`reg`, or SP when `reg == 31`.
     pub fn get_reg(&mut self, reg: u32) -> Val {
         let dst = self.new_val();
-        self.ops.push(Op::GetReg { dst, reg: reg as u8 });
+        self.ops.push(Op::GetReg {
+            dst,
+            reg: reg as u8,
+        });
         dst
     }
 
     /// Writes X`reg`, or SP when `reg == 31`.
     pub fn set_reg(&mut self, reg: u32, src: Val) {
-        self.ops.push(Op::SetReg { reg: reg as u8, src });
+        self.ops.push(Op::SetReg {
+            reg: reg as u8,
+            src,
+        });
     }
 
     pub fn load_state(&mut self, offset: usize) -> Val {
@@ -141,13 +147,27 @@ impl Builder {
 
     pub fn carry(&mut self, op: FlagsOp, w: Width, a: Val, b: Val, c: Val) -> Val {
         let dst = self.new_val();
-        self.ops.push(Op::Carry { op, w, dst, a, b, c });
+        self.ops.push(Op::Carry {
+            op,
+            w,
+            dst,
+            a,
+            b,
+            c,
+        });
         dst
     }
 
     pub fn flags(&mut self, op: FlagsOp, w: Width, a: Val, b: Val, c: Option<Val>) -> Val {
         let dst = self.new_val();
-        self.ops.push(Op::Flags { op, w, dst, a, b, c });
+        self.ops.push(Op::Flags {
+            op,
+            w,
+            dst,
+            a,
+            b,
+            c,
+        });
         dst
     }
 

@@ -2,6 +2,7 @@
 
 pub mod builder;
 pub mod ops;
+pub mod passes;
 
 pub use builder::Builder;
 pub use ops::*;

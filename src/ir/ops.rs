@@ -134,45 +134,134 @@ pub enum Fence {
 pub type HelperFn = unsafe extern "C" fn(*mut CpuState, u64, u64, u64, u64) -> u64;
 
 /// An IR operation. Operations with a `dst` define that value.
-#[derive(Clone, Debug)]
+#[derive(Copy, Clone, Debug)]
 pub enum Op {
+    /// Does nothing (left behind by passes that remove an operation).
+    Nop,
     /// Marks the start of the guest instruction at `pc` (for precise faults).
-    InsnStart { pc: u64 },
-    Const { dst: Val, imm: u64 },
+    InsnStart {
+        pc: u64,
+    },
+    Const {
+        dst: Val,
+        imm: u64,
+    },
     /// Read guest X register `reg` (31 = SP).
-    GetReg { dst: Val, reg: u8 },
+    GetReg {
+        dst: Val,
+        reg: u8,
+    },
     /// Write guest X register `reg` (31 = SP).
-    SetReg { reg: u8, src: Val },
+    SetReg {
+        reg: u8,
+        src: Val,
+    },
     /// Load a 64-bit field of the CPU state at byte `offset`.
-    LoadState { dst: Val, offset: u32 },
+    LoadState {
+        dst: Val,
+        offset: u32,
+    },
     /// Store a 64-bit field of the CPU state at byte `offset`.
-    StoreState { offset: u32, src: Val },
-    Bin { op: BinOp, w: Width, dst: Val, a: Val, b: Val },
-    Un { op: UnOp, w: Width, dst: Val, a: Val },
-    /// a + b + (c & 1) (ADC) for `Add`, a - b - 1 + (c & 1) (SBC) for `Sub`.
-    Carry { op: FlagsOp, w: Width, dst: Val, a: Val, b: Val, c: Val },
+    StoreState {
+        offset: u32,
+        src: Val,
+    },
+    Bin {
+        op: BinOp,
+        w: Width,
+        dst: Val,
+        a: Val,
+        b: Val,
+    },
+    Un {
+        op: UnOp,
+        w: Width,
+        dst: Val,
+        a: Val,
+    },
+    /// a + b + C (ADC) for `Add`, a - b - 1 + C (SBC) for `Sub`, where C is
+    /// bit 29 of the NZCV value `c`.
+    Carry {
+        op: FlagsOp,
+        w: Width,
+        dst: Val,
+        a: Val,
+        b: Val,
+        c: Val,
+    },
     /// NZCV (architectural layout, bits 31..28) of `op` on a, b and the
     /// optional carry-in (taken from bit 29 of `c`, an NZCV value).
-    Flags { op: FlagsOp, w: Width, dst: Val, a: Val, b: Val, c: Option<Val> },
+    Flags {
+        op: FlagsOp,
+        w: Width,
+        dst: Val,
+        a: Val,
+        b: Val,
+        c: Option<Val>,
+    },
     /// 1 if the arm64 condition `cond` (0..15) holds for the NZCV value `nzcv`, else 0.
-    Cond { dst: Val, cond: u8, nzcv: Val },
+    Cond {
+        dst: Val,
+        cond: u8,
+        nzcv: Val,
+    },
     /// `c != 0 ? a : b`.
-    Select { dst: Val, c: Val, a: Val, b: Val },
+    Select {
+        dst: Val,
+        c: Val,
+        a: Val,
+        b: Val,
+    },
     /// Load `w` bytes from guest address `addr`, zero- or sign-extended to 64 bits.
-    Load { w: Width, signed: bool, dst: Val, addr: Val },
+    Load {
+        w: Width,
+        signed: bool,
+        dst: Val,
+        addr: Val,
+    },
     /// Store the low `w` bytes of `src` at guest address `addr`.
-    Store { w: Width, addr: Val, src: Val },
+    Store {
+        w: Width,
+        addr: Val,
+        src: Val,
+    },
     /// Load `bytes` (1, 2, 4, 8, 16) into V register `vreg`, zeroing the rest.
-    LoadVec { bytes: u8, vreg: u8, addr: Val },
+    LoadVec {
+        bytes: u8,
+        vreg: u8,
+        addr: Val,
+    },
     /// Store the low `bytes` (1, 2, 4, 8, 16) of V register `vreg`.
-    StoreVec { bytes: u8, vreg: u8, addr: Val },
+    StoreVec {
+        bytes: u8,
+        vreg: u8,
+        addr: Val,
+    },
     /// Atomic read-modify-write; yields the old value (zero-extended).
-    Rmw { op: RmwOp, w: Width, dst: Val, addr: Val, src: Val },
+    Rmw {
+        op: RmwOp,
+        w: Width,
+        dst: Val,
+        addr: Val,
+        src: Val,
+    },
     /// Atomic compare-and-swap; yields the old value (zero-extended).
-    Cas { w: Width, dst: Val, addr: Val, expected: Val, new: Val },
-    Fence { kind: Fence },
+    Cas {
+        w: Width,
+        dst: Val,
+        addr: Val,
+        expected: Val,
+        new: Val,
+    },
+    Fence {
+        kind: Fence,
+    },
     /// Call a runtime helper; `dst` receives its return value.
-    Call { f: HelperFn, dst: Val, args: [Val; 4] },
+    Call {
+        f: HelperFn,
+        dst: Val,
+        args: [Val; 4],
+    },
 }
 
 /// How a block ends.
@@ -185,7 +274,11 @@ pub enum Terminal {
     /// Continue at the guest address in `target` (indirect branch).
     Indirect { target: Val },
     /// Leave translated code with an exit reason for the dispatcher.
-    Exit { reason: crate::cpu::ExitReason, pc: u64, arg: u64 },
+    Exit {
+        reason: crate::cpu::ExitReason,
+        pc: u64,
+        arg: u64,
+    },
 }
 
 /// A translated guest basic block in IR form.
@@ -201,6 +294,23 @@ pub struct Block {
 }
 
 impl Op {
+    /// Whether the operation has no effect besides defining its value, so it
+    /// can be dropped when the value is unused.
+    pub fn is_pure(&self) -> bool {
+        matches!(
+            self,
+            Op::Const { .. }
+                | Op::GetReg { .. }
+                | Op::LoadState { .. }
+                | Op::Bin { .. }
+                | Op::Un { .. }
+                | Op::Carry { .. }
+                | Op::Flags { .. }
+                | Op::Cond { .. }
+                | Op::Select { .. }
+        )
+    }
+
     /// The value this operation defines, if any.
     pub fn dst(&self) -> Option<Val> {
         match *self {
@@ -221,60 +331,84 @@ impl Op {
         }
     }
 
-    /// Calls `f` on every value this operation reads.
-    pub fn for_each_use(&self, mut f: impl FnMut(Val)) {
-        match *self {
-            Op::SetReg { src, .. } | Op::StoreState { src, .. } => f(src),
+    /// Replaces every value this operation reads by `f(value)`.
+    pub fn map_uses(&mut self, mut f: impl FnMut(Val) -> Val) {
+        match self {
+            Op::SetReg { src, .. } | Op::StoreState { src, .. } => *src = f(*src),
             Op::Bin { a, b, .. } => {
-                f(a);
-                f(b)
+                *a = f(*a);
+                *b = f(*b)
             }
-            Op::Un { a, .. } => f(a),
+            Op::Un { a, .. } => *a = f(*a),
             Op::Carry { a, b, c, .. } => {
-                f(a);
-                f(b);
-                f(c)
+                *a = f(*a);
+                *b = f(*b);
+                *c = f(*c)
             }
             Op::Flags { a, b, c, .. } => {
-                f(a);
-                f(b);
+                *a = f(*a);
+                *b = f(*b);
                 if let Some(c) = c {
-                    f(c)
+                    *c = f(*c)
                 }
             }
-            Op::Cond { nzcv, .. } => f(nzcv),
+            Op::Cond { nzcv, .. } => *nzcv = f(*nzcv),
             Op::Select { c, a, b, .. } => {
-                f(c);
-                f(a);
-                f(b)
+                *c = f(*c);
+                *a = f(*a);
+                *b = f(*b)
             }
-            Op::Load { addr, .. } | Op::LoadVec { addr, .. } | Op::StoreVec { addr, .. } => f(addr),
+            Op::Load { addr, .. } | Op::LoadVec { addr, .. } | Op::StoreVec { addr, .. } => {
+                *addr = f(*addr)
+            }
             Op::Store { addr, src, .. } => {
-                f(addr);
-                f(src)
+                *addr = f(*addr);
+                *src = f(*src)
             }
             Op::Rmw { addr, src, .. } => {
-                f(addr);
-                f(src)
+                *addr = f(*addr);
+                *src = f(*src)
             }
             Op::Cas {
-                addr, expected, new, ..
+                addr,
+                expected,
+                new,
+                ..
             } => {
-                f(addr);
-                f(expected);
-                f(new)
+                *addr = f(*addr);
+                *expected = f(*expected);
+                *new = f(*new)
             }
-            Op::Call { args, .. } => args.iter().for_each(|&a| f(a)),
-            Op::InsnStart { .. }
+            Op::Call { args, .. } => args.iter_mut().for_each(|a| *a = f(*a)),
+            Op::Nop
+            | Op::InsnStart { .. }
             | Op::Const { .. }
             | Op::GetReg { .. }
             | Op::LoadState { .. }
             | Op::Fence { .. } => {}
         }
     }
+
+    /// Calls `f` on every value this operation reads.
+    pub fn for_each_use(&self, mut f: impl FnMut(Val)) {
+        let mut copy = *self;
+        copy.map_uses(|v| {
+            f(v);
+            v
+        });
+    }
 }
 
 impl Terminal {
+    /// Replaces every value the terminal reads by `f(value)`.
+    pub fn map_uses(&mut self, mut f: impl FnMut(Val) -> Val) {
+        match self {
+            Terminal::Branch { c, .. } => *c = f(*c),
+            Terminal::Indirect { target } => *target = f(*target),
+            Terminal::Jump { .. } | Terminal::Exit { .. } => {}
+        }
+    }
+
     /// Calls `f` on every value the terminal reads.
     pub fn for_each_use(&self, mut f: impl FnMut(Val)) {
         match *self {

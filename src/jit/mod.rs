@@ -1,1 +1,8 @@
-//! Code cache and dispatcher.
+//! The translation engine: code cache, dispatcher and block linking.
+
+pub mod code_cache;
+pub mod dispatch;
+pub mod fetch;
+pub mod testing;
+
+pub use dispatch::Jit;

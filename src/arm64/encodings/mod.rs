@@ -54,7 +54,11 @@ pub struct Row {
 
 /// Every encoding in decode order.
 pub fn rows() -> Vec<Row> {
-    fn add<T: Copy>(out: &mut Vec<Row>, table: &[(T, &'static str, &'static str)], wrap: fn(T) -> Insn) {
+    fn add<T: Copy>(
+        out: &mut Vec<Row>,
+        table: &[(T, &'static str, &'static str)],
+        wrap: fn(T) -> Insn,
+    ) {
         out.extend(table.iter().map(|&(op, name, pattern)| Row {
             insn: wrap(op),
             name,

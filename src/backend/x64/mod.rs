@@ -1,1 +1,12 @@
-//! x86-64 backend.
+//! x86-64 backend: register allocation and code emission with dynasmrt.
+
+// dynasm!'s register operands expand to `.into()` calls on plain u8s.
+#![allow(clippy::useless_conversion)]
+
+mod emit;
+mod emit_alu;
+mod emit_mem;
+pub mod regalloc;
+pub mod trampoline;
+
+pub use emit::{compile, Compiled, Env};

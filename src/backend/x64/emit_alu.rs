@@ -1,0 +1,293 @@
+//! Integer ALU, flags and condition operations.
+
+use super::emit::Emitter;
+use crate::ir::{BinOp, FlagsOp, UnOp, Val, Width};
+use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
+
+// Helpers for the rarer bit operations; called like IR helpers but with the
+// value in rdi.
+extern "C" fn rbit64(x: u64) -> u64 {
+    x.reverse_bits()
+}
+extern "C" fn rbit32(x: u64) -> u64 {
+    (x as u32).reverse_bits() as u64
+}
+extern "C" fn rev16(x: u64) -> u64 {
+    ((x & 0x00ff_00ff_00ff_00ff) << 8) | ((x >> 8) & 0x00ff_00ff_00ff_00ff)
+}
+extern "C" fn rev32(x: u64) -> u64 {
+    let b = x.swap_bytes();
+    b.rotate_left(32)
+}
+
+impl Emitter {
+    pub(super) fn bin(&mut self, op: BinOp, w: Width, dst: Val, a: Val, b: Val) {
+        let w64 = w == Width::W64;
+        self.load(0, a);
+        self.load(1, b);
+        macro_rules! alu {
+            ($ins:ident) => {
+                if w64 {
+                    dynasm!(self.a ; .arch x64 ; $ins rax, rcx);
+                } else {
+                    dynasm!(self.a ; .arch x64 ; $ins eax, ecx);
+                }
+            };
+        }
+        macro_rules! shift {
+            ($ins:ident) => {
+                if w64 {
+                    dynasm!(self.a ; .arch x64 ; $ins rax, cl);
+                } else {
+                    dynasm!(self.a ; .arch x64 ; $ins eax, cl);
+                }
+            };
+        }
+        match op {
+            BinOp::Add => alu!(add),
+            BinOp::Sub => alu!(sub),
+            BinOp::And => alu!(and),
+            BinOp::Or => alu!(or),
+            BinOp::Xor => alu!(xor),
+            BinOp::Shl => shift!(shl),
+            BinOp::Lshr => shift!(shr),
+            BinOp::Ashr => shift!(sar),
+            BinOp::Ror => shift!(ror),
+            BinOp::Mul => alu!(imul),
+            BinOp::UMulH => dynasm!(self.a ; .arch x64 ; mul rcx ; mov rax, rdx),
+            BinOp::SMulH => dynasm!(self.a ; .arch x64 ; imul rcx ; mov rax, rdx),
+            BinOp::UDiv => {
+                let zero = self.a.new_dynamic_label();
+                let done = self.a.new_dynamic_label();
+                if w64 {
+                    dynasm!(self.a ; .arch x64
+                        ; test rcx, rcx ; jz =>zero
+                        ; xor edx, edx ; div rcx ; jmp =>done
+                        ; =>zero ; xor eax, eax
+                        ; =>done);
+                } else {
+                    dynasm!(self.a ; .arch x64
+                        ; test ecx, ecx ; jz =>zero
+                        ; xor edx, edx ; div ecx ; jmp =>done
+                        ; =>zero ; xor eax, eax
+                        ; =>done);
+                }
+            }
+            BinOp::SDiv => {
+                let zero = self.a.new_dynamic_label();
+                let minus1 = self.a.new_dynamic_label();
+                let done = self.a.new_dynamic_label();
+                if w64 {
+                    dynasm!(self.a ; .arch x64
+                        ; test rcx, rcx ; jz =>zero
+                        ; cmp rcx, -1 ; je =>minus1
+                        ; cqo ; idiv rcx ; jmp =>done
+                        ; =>minus1 ; neg rax ; jmp =>done
+                        ; =>zero ; xor eax, eax
+                        ; =>done);
+                } else {
+                    dynasm!(self.a ; .arch x64
+                        ; test ecx, ecx ; jz =>zero
+                        ; cmp ecx, -1 ; je =>minus1
+                        ; cdq ; idiv ecx ; jmp =>done
+                        ; =>minus1 ; neg eax ; jmp =>done
+                        ; =>zero ; xor eax, eax
+                        ; =>done);
+                }
+            }
+        }
+        self.store(dst, 0);
+    }
+
+    fn call1(&mut self, f: extern "C" fn(u64) -> u64) {
+        dynasm!(self.a ; .arch x64
+            ; mov rdi, rax
+            ; mov rax, QWORD f as usize as i64
+            ; call rax);
+    }
+
+    pub(super) fn un(&mut self, op: UnOp, w: Width, dst: Val, a: Val) {
+        let w64 = w == Width::W64;
+        self.load(0, a);
+        match (op, w64) {
+            (UnOp::Not, true) => dynasm!(self.a ; .arch x64 ; not rax),
+            (UnOp::Not, false) => dynasm!(self.a ; .arch x64 ; not eax),
+            (UnOp::Neg, true) => dynasm!(self.a ; .arch x64 ; neg rax),
+            (UnOp::Neg, false) => dynasm!(self.a ; .arch x64 ; neg eax),
+            (UnOp::Clz, true) => {
+                let zero = self.a.new_dynamic_label();
+                let done = self.a.new_dynamic_label();
+                dynasm!(self.a ; .arch x64
+                    ; bsr rax, rax ; jz =>zero ; xor eax, 63 ; jmp =>done
+                    ; =>zero ; mov eax, 64 ; =>done);
+            }
+            (UnOp::Clz, false) => {
+                let zero = self.a.new_dynamic_label();
+                let done = self.a.new_dynamic_label();
+                dynasm!(self.a ; .arch x64
+                    ; bsr eax, eax ; jz =>zero ; xor eax, 31 ; jmp =>done
+                    ; =>zero ; mov eax, 32 ; =>done);
+            }
+            (UnOp::Rbit, true) => self.call1(rbit64),
+            (UnOp::Rbit, false) => self.call1(rbit32),
+            (UnOp::Bswap, true) => dynasm!(self.a ; .arch x64 ; bswap rax),
+            (UnOp::Bswap, false) => dynasm!(self.a ; .arch x64 ; bswap eax),
+            (UnOp::Rev16, true) => self.call1(rev16),
+            (UnOp::Rev16, false) => {
+                self.call1(rev16);
+                dynasm!(self.a ; .arch x64 ; mov eax, eax);
+            }
+            (UnOp::Rev32, _) => self.call1(rev32),
+            (UnOp::Popcnt, true) => dynasm!(self.a ; .arch x64 ; popcnt rax, rax),
+            (UnOp::Popcnt, false) => dynasm!(self.a ; .arch x64 ; popcnt eax, eax),
+            (UnOp::Sext8, true) => dynasm!(self.a ; .arch x64 ; movsx rax, al),
+            (UnOp::Sext8, false) => dynasm!(self.a ; .arch x64 ; movsx eax, al),
+            (UnOp::Sext16, true) => dynasm!(self.a ; .arch x64 ; movsx rax, ax),
+            (UnOp::Sext16, false) => dynasm!(self.a ; .arch x64 ; movsx eax, ax),
+            (UnOp::Sext32, true) => dynasm!(self.a ; .arch x64 ; movsxd rax, eax),
+            (UnOp::Sext32, false) => dynasm!(self.a ; .arch x64 ; mov eax, eax),
+        }
+        self.store(dst, 0);
+    }
+
+    /// ADC / SBC.
+    pub(super) fn carry(&mut self, op: FlagsOp, w: Width, dst: Val, a: Val, b: Val, c: Val) {
+        self.load(0, a);
+        self.load(1, b);
+        self.load(2, c);
+        self.carry_in(op);
+        self.adc_sbb(op, w == Width::W64);
+        self.store(dst, 0);
+    }
+
+    /// Sets x86 CF from the arm64 carry in edx (bit 29), inverted for SBC.
+    fn carry_in(&mut self, op: FlagsOp) {
+        dynasm!(self.a ; .arch x64 ; bt edx, 29);
+        if op == FlagsOp::Sub {
+            dynasm!(self.a ; .arch x64 ; cmc);
+        }
+    }
+
+    fn adc_sbb(&mut self, op: FlagsOp, w64: bool) {
+        match (op, w64) {
+            (FlagsOp::Add, true) => dynasm!(self.a ; .arch x64 ; adc rax, rcx),
+            (FlagsOp::Add, false) => dynasm!(self.a ; .arch x64 ; adc eax, ecx),
+            (_, true) => dynasm!(self.a ; .arch x64 ; sbb rax, rcx),
+            (_, false) => dynasm!(self.a ; .arch x64 ; sbb eax, ecx),
+        }
+    }
+
+    /// NZCV of an add, subtract or logical result, built from x86 flags.
+    pub(super) fn flags(
+        &mut self,
+        op: FlagsOp,
+        w: Width,
+        dst: Val,
+        a: Val,
+        b: Val,
+        c: Option<Val>,
+    ) {
+        let w64 = w == Width::W64;
+        self.load(0, a);
+        match op {
+            FlagsOp::Logic => {
+                if w64 {
+                    dynasm!(self.a ; .arch x64 ; test rax, rax);
+                } else {
+                    dynasm!(self.a ; .arch x64 ; test eax, eax);
+                }
+                dynasm!(self.a ; .arch x64
+                    ; sets al ; setz cl
+                    ; movzx eax, al ; movzx ecx, cl
+                    ; shl eax, 31 ; shl ecx, 30 ; or eax, ecx);
+            }
+            FlagsOp::Add | FlagsOp::Sub => {
+                self.load(1, b);
+                match c {
+                    Some(c) => {
+                        self.load(2, c);
+                        self.carry_in(op);
+                        self.adc_sbb(op, w64);
+                    }
+                    None => match (op, w64) {
+                        (FlagsOp::Add, true) => dynasm!(self.a ; .arch x64 ; add rax, rcx),
+                        (FlagsOp::Add, false) => dynasm!(self.a ; .arch x64 ; add eax, ecx),
+                        (_, true) => dynasm!(self.a ; .arch x64 ; cmp rax, rcx),
+                        (_, false) => dynasm!(self.a ; .arch x64 ; cmp eax, ecx),
+                    },
+                }
+                dynasm!(self.a ; .arch x64 ; sets r8b ; setz r9b ; seto r11b);
+                if op == FlagsOp::Add {
+                    dynasm!(self.a ; .arch x64 ; setc r10b);
+                } else {
+                    dynasm!(self.a ; .arch x64 ; setnc r10b);
+                }
+                dynasm!(self.a ; .arch x64
+                    ; movzx eax, r8b ; shl eax, 31
+                    ; movzx ecx, r9b ; shl ecx, 30 ; or eax, ecx
+                    ; movzx ecx, r10b ; shl ecx, 29 ; or eax, ecx
+                    ; movzx ecx, r11b ; shl ecx, 28 ; or eax, ecx);
+            }
+        }
+        self.store(dst, 0);
+    }
+
+    /// 1 if arm64 condition `cond` holds for the NZCV value, else 0.
+    pub(super) fn cond(&mut self, dst: Val, cond: u8, nzcv: Val) {
+        self.load(0, nzcv);
+        let base = cond >> 1;
+        let invert = cond & 1 == 1 && cond < 14;
+        match base {
+            // EQ (Z), CS (C), MI (N), VS (V): test one bit.
+            0..=3 => {
+                let bit: i8 = match base {
+                    0 => 30,
+                    1 => 29,
+                    2 => 31,
+                    _ => 28,
+                };
+                dynasm!(self.a ; .arch x64 ; bt eax, bit);
+                if invert {
+                    dynasm!(self.a ; .arch x64 ; setnc al);
+                } else {
+                    dynasm!(self.a ; .arch x64 ; setc al);
+                }
+            }
+            // HI: C && !Z  → (nzcv >> 29) & 3 == 1
+            4 => {
+                dynasm!(self.a ; .arch x64 ; shr eax, 29 ; and eax, 3 ; cmp eax, 1);
+                if invert {
+                    dynasm!(self.a ; .arch x64 ; setne al);
+                } else {
+                    dynasm!(self.a ; .arch x64 ; sete al);
+                }
+            }
+            // GE: N == V
+            5 => {
+                dynasm!(self.a ; .arch x64
+                    ; mov ecx, eax ; shr eax, 31 ; shr ecx, 28 ; and ecx, 1 ; cmp eax, ecx);
+                if invert {
+                    dynasm!(self.a ; .arch x64 ; setne al);
+                } else {
+                    dynasm!(self.a ; .arch x64 ; sete al);
+                }
+            }
+            // GT: !Z && N == V  → ((N ^ V) | Z) == 0
+            6 => {
+                dynasm!(self.a ; .arch x64
+                    ; mov ecx, eax ; mov edx, eax
+                    ; shr eax, 31 ; shr ecx, 28 ; xor eax, ecx
+                    ; shr edx, 30 ; or eax, edx ; test eax, 1);
+                if invert {
+                    dynasm!(self.a ; .arch x64 ; setnz al);
+                } else {
+                    dynasm!(self.a ; .arch x64 ; setz al);
+                }
+            }
+            // AL, NV: always.
+            _ => dynasm!(self.a ; .arch x64 ; mov al, 1),
+        }
+        dynasm!(self.a ; .arch x64 ; movzx eax, al);
+        self.store(dst, 0);
+    }
+}

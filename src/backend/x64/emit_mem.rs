@@ -1,0 +1,181 @@
+//! Guest memory accesses. In user mode a guest address is the host address,
+//! so every access is a single host instruction on `[rax]`; a fault there is
+//! mapped back to the guest instruction through the block's pc map.
+
+use super::emit::Emitter;
+use crate::ir::{RmwOp, Val, Width};
+use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
+
+impl Emitter {
+    pub(super) fn load_mem(&mut self, w: Width, signed: bool, dst: Val, addr: Val) {
+        self.load(0, addr);
+        match (w, signed) {
+            (Width::W8, false) => dynasm!(self.a ; .arch x64 ; movzx eax, BYTE [rax]),
+            (Width::W8, true) => dynasm!(self.a ; .arch x64 ; movsx rax, BYTE [rax]),
+            (Width::W16, false) => dynasm!(self.a ; .arch x64 ; movzx eax, WORD [rax]),
+            (Width::W16, true) => dynasm!(self.a ; .arch x64 ; movsx rax, WORD [rax]),
+            (Width::W32, false) => dynasm!(self.a ; .arch x64 ; mov eax, DWORD [rax]),
+            (Width::W32, true) => dynasm!(self.a ; .arch x64 ; movsxd rax, DWORD [rax]),
+            (Width::W64, _) => dynasm!(self.a ; .arch x64 ; mov rax, QWORD [rax]),
+        }
+        self.store(dst, 0);
+    }
+
+    pub(super) fn store_mem(&mut self, w: Width, addr: Val, src: Val) {
+        self.load(0, addr);
+        self.load(1, src);
+        match w {
+            Width::W8 => dynasm!(self.a ; .arch x64 ; mov BYTE [rax], cl),
+            Width::W16 => dynasm!(self.a ; .arch x64 ; mov WORD [rax], cx),
+            Width::W32 => dynasm!(self.a ; .arch x64 ; mov DWORD [rax], ecx),
+            Width::W64 => dynasm!(self.a ; .arch x64 ; mov QWORD [rax], rcx),
+        }
+    }
+
+    pub(super) fn load_vec(&mut self, bytes: u8, vreg: u8, addr: Val) {
+        let off = Self::voff(vreg);
+        self.load(0, addr);
+        match bytes {
+            16 => dynasm!(self.a ; .arch x64 ; movdqu xmm0, [rax] ; movdqa [r15 + off], xmm0),
+            8 => dynasm!(self.a ; .arch x64 ; movq xmm0, QWORD [rax] ; movdqa [r15 + off], xmm0),
+            4 => dynasm!(self.a ; .arch x64 ; movd xmm0, DWORD [rax] ; movdqa [r15 + off], xmm0),
+            2 => dynasm!(self.a ; .arch x64
+                ; movzx eax, WORD [rax] ; mov QWORD [r15 + off], rax ; mov QWORD [r15 + off + 8], 0),
+            _ => dynasm!(self.a ; .arch x64
+                ; movzx eax, BYTE [rax] ; mov QWORD [r15 + off], rax ; mov QWORD [r15 + off + 8], 0),
+        }
+    }
+
+    pub(super) fn store_vec(&mut self, bytes: u8, vreg: u8, addr: Val) {
+        let off = Self::voff(vreg);
+        self.load(0, addr);
+        match bytes {
+            16 => dynasm!(self.a ; .arch x64 ; movdqa xmm0, [r15 + off] ; movdqu [rax], xmm0),
+            8 => dynasm!(self.a ; .arch x64 ; mov rcx, QWORD [r15 + off] ; mov QWORD [rax], rcx),
+            4 => dynasm!(self.a ; .arch x64 ; mov ecx, DWORD [r15 + off] ; mov DWORD [rax], ecx),
+            2 => dynasm!(self.a ; .arch x64 ; mov cx, WORD [r15 + off] ; mov WORD [rax], cx),
+            _ => dynasm!(self.a ; .arch x64 ; mov cl, BYTE [r15 + off] ; mov BYTE [rax], cl),
+        }
+    }
+
+    /// Atomic read-modify-write; the old value ends in the destination.
+    pub(super) fn rmw(&mut self, op: RmwOp, w: Width, dst: Val, addr: Val, src: Val) {
+        self.load(2, addr); // rdx = address
+        self.load(1, src); // rcx = operand
+        match op {
+            RmwOp::Add => {
+                match w {
+                    Width::W8 => {
+                        dynasm!(self.a ; .arch x64 ; lock xadd BYTE [rdx], cl ; movzx eax, cl)
+                    }
+                    Width::W16 => {
+                        dynasm!(self.a ; .arch x64 ; lock xadd WORD [rdx], cx ; movzx eax, cx)
+                    }
+                    Width::W32 => {
+                        dynasm!(self.a ; .arch x64 ; lock xadd DWORD [rdx], ecx ; mov eax, ecx)
+                    }
+                    Width::W64 => {
+                        dynasm!(self.a ; .arch x64 ; lock xadd QWORD [rdx], rcx ; mov rax, rcx)
+                    }
+                }
+                self.store(dst, 0);
+                return;
+            }
+            RmwOp::Swp => {
+                match w {
+                    Width::W8 => dynasm!(self.a ; .arch x64 ; xchg BYTE [rdx], cl ; movzx eax, cl),
+                    Width::W16 => dynasm!(self.a ; .arch x64 ; xchg WORD [rdx], cx ; movzx eax, cx),
+                    Width::W32 => {
+                        dynasm!(self.a ; .arch x64 ; xchg DWORD [rdx], ecx ; mov eax, ecx)
+                    }
+                    Width::W64 => {
+                        dynasm!(self.a ; .arch x64 ; xchg QWORD [rdx], rcx ; mov rax, rcx)
+                    }
+                }
+                self.store(dst, 0);
+                return;
+            }
+            _ => {}
+        }
+        // Compare-exchange loop: rax = old (zero-extended), rsi = new.
+        let again = self.a.new_dynamic_label();
+        self.load_old(w);
+        dynasm!(self.a ; .arch x64 ; =>again ; mov rsi, rax);
+        match op {
+            RmwOp::Clr => dynasm!(self.a ; .arch x64 ; mov rdi, rcx ; not rdi ; and rsi, rdi),
+            RmwOp::Eor => dynasm!(self.a ; .arch x64 ; xor rsi, rcx),
+            RmwOp::Set => dynasm!(self.a ; .arch x64 ; or rsi, rcx),
+            RmwOp::Umax | RmwOp::Umin | RmwOp::Smax | RmwOp::Smin => {
+                // Compare sign- or zero-extended copies of old (rdi) and operand (r8).
+                dynasm!(self.a ; .arch x64 ; mov rdi, rax ; mov r8, rcx);
+                let signed = matches!(op, RmwOp::Smax | RmwOp::Smin);
+                match (w, signed) {
+                    (Width::W8, true) => {
+                        dynasm!(self.a ; .arch x64 ; movsx rdi, dil ; movsx r8, r8b)
+                    }
+                    (Width::W16, true) => {
+                        dynasm!(self.a ; .arch x64 ; movsx rdi, di ; movsx r8, r8w)
+                    }
+                    (Width::W32, true) => {
+                        dynasm!(self.a ; .arch x64 ; movsxd rdi, edi ; movsxd r8, r8d)
+                    }
+                    (Width::W8, false) => dynasm!(self.a ; .arch x64 ; movzx r8d, r8b),
+                    (Width::W16, false) => dynasm!(self.a ; .arch x64 ; movzx r8d, r8w),
+                    (Width::W32, false) => dynasm!(self.a ; .arch x64 ; mov r8d, r8d),
+                    (Width::W64, _) => {}
+                }
+                dynasm!(self.a ; .arch x64 ; cmp rdi, r8);
+                // rsi = old; replace by operand when the operand wins.
+                match op {
+                    RmwOp::Umax => dynasm!(self.a ; .arch x64 ; cmovb rsi, rcx),
+                    RmwOp::Umin => dynasm!(self.a ; .arch x64 ; cmova rsi, rcx),
+                    RmwOp::Smax => dynasm!(self.a ; .arch x64 ; cmovl rsi, rcx),
+                    _ => dynasm!(self.a ; .arch x64 ; cmovg rsi, rcx),
+                }
+            }
+            RmwOp::Add | RmwOp::Swp => unreachable!(),
+        }
+        match w {
+            Width::W8 => dynasm!(self.a ; .arch x64 ; lock cmpxchg BYTE [rdx], sil),
+            Width::W16 => dynasm!(self.a ; .arch x64 ; lock cmpxchg WORD [rdx], si),
+            Width::W32 => dynasm!(self.a ; .arch x64 ; lock cmpxchg DWORD [rdx], esi),
+            Width::W64 => dynasm!(self.a ; .arch x64 ; lock cmpxchg QWORD [rdx], rsi),
+        }
+        dynasm!(self.a ; .arch x64 ; jnz =>again);
+        self.zext_rax(w);
+        self.store(dst, 0);
+    }
+
+    /// rax = zero-extended value at [rdx].
+    fn load_old(&mut self, w: Width) {
+        match w {
+            Width::W8 => dynasm!(self.a ; .arch x64 ; movzx eax, BYTE [rdx]),
+            Width::W16 => dynasm!(self.a ; .arch x64 ; movzx eax, WORD [rdx]),
+            Width::W32 => dynasm!(self.a ; .arch x64 ; mov eax, DWORD [rdx]),
+            Width::W64 => dynasm!(self.a ; .arch x64 ; mov rax, QWORD [rdx]),
+        }
+    }
+
+    fn zext_rax(&mut self, w: Width) {
+        match w {
+            Width::W8 => dynasm!(self.a ; .arch x64 ; movzx eax, al),
+            Width::W16 => dynasm!(self.a ; .arch x64 ; movzx eax, ax),
+            Width::W32 => dynasm!(self.a ; .arch x64 ; mov eax, eax),
+            Width::W64 => {}
+        }
+    }
+
+    pub(super) fn cas(&mut self, w: Width, dst: Val, addr: Val, expected: Val, new: Val) {
+        self.load(2, addr);
+        self.load(0, expected);
+        self.load(1, new);
+        match w {
+            Width::W8 => dynasm!(self.a ; .arch x64 ; lock cmpxchg BYTE [rdx], cl),
+            Width::W16 => dynasm!(self.a ; .arch x64 ; lock cmpxchg WORD [rdx], cx),
+            Width::W32 => dynasm!(self.a ; .arch x64 ; lock cmpxchg DWORD [rdx], ecx),
+            Width::W64 => dynasm!(self.a ; .arch x64 ; lock cmpxchg QWORD [rdx], rcx),
+        }
+        self.zext_rax(w);
+        self.store(dst, 0);
+    }
+}

@@ -1,0 +1,79 @@
+//! Linear-scan assignment of IR values to host locations. Values are SSA and
+//! blocks are straight-line, so one pass over last uses suffices.
+
+use crate::ir::{Block, Op, Val};
+
+/// Host registers that hold IR values. All callee-saved, so values survive
+/// helper calls without saving.
+pub const POOL: [u8; 5] = [3 /* rbx */, 5 /* rbp */, 12, 13, 14];
+
+/// Number of 8-byte spill slots the dispatcher's frame provides.
+pub const SPILL_SLOTS: usize = 512;
+
+/// Where a value lives.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Loc {
+    /// Never read: the result is discarded.
+    Dead,
+    /// A constant, materialised at each use.
+    Imm(u64),
+    /// A host register (x86 register number).
+    Reg(u8),
+    /// A spill slot at `[rsp + 8 * slot]`.
+    Stack(u16),
+}
+
+/// Computes a location for every value of `block`.
+pub fn allocate(block: &Block) -> Vec<Loc> {
+    let n = block.n_vals as usize;
+    let end = block.ops.len();
+    let mut last_use = vec![usize::MAX; n];
+    for (i, op) in block.ops.iter().enumerate() {
+        op.for_each_use(|v| last_use[v.0 as usize] = i);
+    }
+    block.term.for_each_use(|v| last_use[v.0 as usize] = end);
+
+    let mut locs = vec![Loc::Dead; n];
+    let mut free_regs: Vec<u8> = POOL.iter().rev().copied().collect();
+    let mut free_slots: Vec<u16> = Vec::new();
+    let mut next_slot: u16 = 0;
+    // Values to release after each op index.
+    let mut dying: Vec<Vec<Val>> = vec![Vec::new(); end + 1];
+    for (v, &lu) in last_use.iter().enumerate() {
+        if lu != usize::MAX && lu < end {
+            dying[lu].push(Val(v as u32));
+        }
+    }
+    for (i, op) in block.ops.iter().enumerate() {
+        for &v in &dying[i] {
+            match locs[v.0 as usize] {
+                Loc::Reg(r) => free_regs.push(r),
+                Loc::Stack(s) => free_slots.push(s),
+                _ => {}
+            }
+        }
+        let Some(dst) = op.dst() else { continue };
+        let d = dst.0 as usize;
+        if last_use[d] == usize::MAX {
+            continue;
+        }
+        if let Op::Const { imm, .. } = *op {
+            locs[d] = Loc::Imm(imm);
+            continue;
+        }
+        locs[d] = if let Some(r) = free_regs.pop() {
+            Loc::Reg(r)
+        } else if let Some(s) = free_slots.pop() {
+            Loc::Stack(s)
+        } else {
+            let s = next_slot;
+            next_slot += 1;
+            assert!(
+                (next_slot as usize) < SPILL_SLOTS,
+                "block needs too many spill slots"
+            );
+            Loc::Stack(s)
+        };
+    }
+    locs
+}

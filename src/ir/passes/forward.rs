@@ -1,0 +1,50 @@
+//! Guest-state forwarding: within a block, a read of a guest register or
+//! state field that was written or read earlier reuses that value instead of
+//! loading it again. Helper calls may touch any state, so they end what is
+//! known. Writes are all kept, so the state in memory stays exact at every
+//! instruction boundary (precise faults).
+
+use crate::cpu::state::x_offset;
+use crate::ir::{Block, Op, Val};
+
+const REG_FILE_END: u32 = x_offset(32) as u32;
+
+pub fn run(block: &mut Block) {
+    let mut regs: [Option<Val>; 32] = [None; 32];
+    let mut fields: Vec<(u32, Val)> = Vec::new();
+    let mut subst: Vec<Option<Val>> = vec![None; block.n_vals as usize];
+    for op in block.ops.iter_mut() {
+        op.map_uses(|v| subst[v.0 as usize].unwrap_or(v));
+        match *op {
+            Op::GetReg { dst, reg } => match regs[reg as usize] {
+                Some(v) => {
+                    subst[dst.0 as usize] = Some(v);
+                    *op = Op::Nop;
+                }
+                None => regs[reg as usize] = Some(dst),
+            },
+            Op::SetReg { reg, src } => regs[reg as usize] = Some(src),
+            Op::LoadState { dst, offset } => match fields.iter().find(|(o, _)| *o == offset) {
+                Some(&(_, v)) => {
+                    subst[dst.0 as usize] = Some(v);
+                    *op = Op::Nop;
+                }
+                None => fields.push((offset, dst)),
+            },
+            Op::StoreState { offset, src } => {
+                if offset < REG_FILE_END {
+                    regs = [None; 32];
+                }
+                fields.retain(|(o, _)| o.abs_diff(offset) >= 8);
+                fields.push((offset, src));
+            }
+            Op::LoadVec { .. } => fields.clear(),
+            Op::Call { .. } => {
+                regs = [None; 32];
+                fields.clear();
+            }
+            _ => {}
+        }
+    }
+    block.term.map_uses(|v| subst[v.0 as usize].unwrap_or(v));
+}

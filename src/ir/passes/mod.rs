@@ -1,0 +1,10 @@
+//! IR optimisation passes, run on every block before code generation.
+
+pub mod forward;
+
+use super::Block;
+
+/// Runs the pass pipeline.
+pub fn optimize(block: &mut Block) {
+    forward::run(block);
+}

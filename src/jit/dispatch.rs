@@ -1,0 +1,110 @@
+//! The dispatcher: finds or translates the block for the guest pc, runs it,
+//! links direct branches, and returns to the caller on syscalls and traps.
+
+use super::code_cache::{CodeCache, JUMP_CACHE_ENTRIES};
+use super::fetch::Fetcher;
+use crate::backend::x64::{compile, Env};
+use crate::cpu::{CpuState, ExitReason};
+use crate::frontend::translate_block;
+
+/// Counters printed by `--stats`.
+#[derive(Default, Debug, Clone)]
+pub struct Stats {
+    pub blocks_translated: u64,
+    pub guest_insns_translated: u64,
+    pub links: u64,
+    pub dispatches: u64,
+}
+
+/// The translator for one guest address space.
+pub struct Jit {
+    pub cache: CodeCache,
+    pub stats: Stats,
+}
+
+impl Jit {
+    pub fn new() -> std::io::Result<Jit> {
+        Ok(Jit {
+            cache: CodeCache::new()?,
+            stats: Stats::default(),
+        })
+    }
+
+    fn env(&self) -> Env {
+        Env {
+            exit: self.cache.exit_addr(),
+            jump_cache: self.cache.jump_cache_addr(),
+            jump_cache_mask: (JUMP_CACHE_ENTRIES - 1) as u64,
+        }
+    }
+
+    /// Host code for guest `pc`, translating it if needed. Returns `None`
+    /// only if the block could not be placed even in an empty cache.
+    pub fn block_for(&mut self, pc: u64) -> u64 {
+        if let Some(h) = self.cache.get(pc) {
+            return h;
+        }
+        let mut fetcher = Fetcher::default();
+        let mut block = translate_block(pc, &mut |a| fetcher.word(a));
+        crate::ir::passes::optimize(&mut block);
+        let env = self.env();
+        let mut c = compile(&block, self.cache.next_addr(), &env);
+        if !self.cache.has_room(c.code.len()) {
+            self.cache.flush();
+            c = compile(&block, self.cache.next_addr(), &env);
+        }
+        self.stats.blocks_translated += 1;
+        self.stats.guest_insns_translated += block.end_pc.saturating_sub(block.start_pc) / 4;
+        self.cache.insert(block.start_pc, block.end_pc, c)
+    }
+
+    /// Drops translations of guest code in `[start, end)`. Blocks are linked
+    /// to each other directly, so the whole cache is emptied.
+    pub fn invalidate(&mut self, start: u64, end: u64) {
+        if self.cache.overlaps(start, end) {
+            self.cache.flush();
+        }
+    }
+
+    /// Runs guest code from `cpu.pc` until an exit the caller must handle
+    /// (anything but a block lookup or an instruction-cache invalidation).
+    pub fn run(&mut self, cpu: &mut CpuState) -> ExitReason {
+        loop {
+            if cpu.pc & 3 != 0 {
+                cpu.exit_arg = cpu.pc;
+                return ExitReason::Alignment;
+            }
+            let flushes = self.cache.flushes;
+            let host = self.block_for(cpu.pc);
+            if cpu.link_site != 0 && self.cache.flushes == flushes {
+                self.cache.link(cpu.link_site, host);
+                self.stats.links += 1;
+            }
+            cpu.link_site = 0;
+            self.cache.remember_indirect(cpu.pc, host);
+            self.stats.dispatches += 1;
+            self.cache.enter(cpu, host);
+            match exit_reason(cpu.exit_reason) {
+                ExitReason::Lookup => {}
+                ExitReason::Invalidate => {
+                    let line = cpu.exit_arg & !63;
+                    self.invalidate(line, line + 64);
+                }
+                other => return other,
+            }
+        }
+    }
+}
+
+fn exit_reason(r: u32) -> ExitReason {
+    match r {
+        0 => ExitReason::Lookup,
+        1 => ExitReason::Svc,
+        2 => ExitReason::Brk,
+        3 => ExitReason::Udf,
+        4 => ExitReason::Hlt,
+        5 => ExitReason::Invalidate,
+        6 => ExitReason::Alignment,
+        _ => ExitReason::FetchFault,
+    }
+}

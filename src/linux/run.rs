@@ -1,0 +1,75 @@
+//! The user-mode run loop: the guest thread runs translated code until it
+//! traps; syscalls go to the syscall layer, traps become guest signals.
+
+use super::host_signals::{self, die_by_signal};
+use super::loader::{LoadOptions, Loaded};
+use crate::cpu::{CpuState, ExitReason, SP};
+use crate::jit::Jit;
+use emu_syscalls::{Outcome, Process, ProcessInit};
+
+/// Runs the loaded guest program to completion; never returns.
+pub fn run(loaded: Loaded, opts: &LoadOptions) -> ! {
+    let mut jit = match Jit::new() {
+        Ok(j) => j,
+        Err(e) => {
+            eprintln!("emu-user: cannot map the code cache: {e}");
+            std::process::exit(1);
+        }
+    };
+    let (start, end) = jit.cache.range();
+    host_signals::set_code_range(start, end);
+    host_signals::install();
+
+    let mut cpu = CpuState::default();
+    cpu.pc = loaded.entry;
+    cpu.x[SP] = loaded.sp;
+    let argv0 = opts
+        .argv
+        .first()
+        .map(|a| a.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut process = Process::new(ProcessInit {
+        exe_path: loaded.exe_path.clone(),
+        brk_start: loaded.brk_start,
+        argv0,
+    });
+
+    loop {
+        match jit.run(&mut cpu) {
+            ExitReason::Svc => {
+                let nr = cpu.x[8];
+                let args = [cpu.x[0], cpu.x[1], cpu.x[2], cpu.x[3], cpu.x[4], cpu.x[5]];
+                match process.dispatch(nr, args) {
+                    Outcome::Ret(v) => cpu.x[0] = v,
+                    Outcome::Exit(code) | Outcome::ExitGroup(code) => exit_now(code),
+                }
+                for (s, e) in process.code_changed.drain(..) {
+                    jit.invalidate(s, e);
+                }
+            }
+            ExitReason::Brk => die_by_signal(libc::SIGTRAP),
+            ExitReason::Udf | ExitReason::Hlt => {
+                report_undefined(cpu.exit_arg as u32, cpu.pc);
+                die_by_signal(libc::SIGILL)
+            }
+            ExitReason::FetchFault => die_by_signal(libc::SIGSEGV),
+            ExitReason::Alignment => die_by_signal(libc::SIGBUS),
+            ExitReason::Lookup | ExitReason::Invalidate => unreachable!("handled by the dispatcher"),
+        }
+    }
+}
+
+/// Ends the process with the guest's exit status.
+fn exit_now(code: i32) -> ! {
+    // SAFETY: _exit ends the process immediately; the guest's buffers were
+    // flushed by the guest itself, and emu has no state that must be saved.
+    unsafe { libc::_exit(code & 0xff) }
+}
+
+/// Prints the one-line message for an instruction emu cannot execute.
+fn report_undefined(word: u32, pc: u64) {
+    let name = crate::arm64::decode(word)
+        .map(|f| format!(" ({})", f.entry.name))
+        .unwrap_or_default();
+    eprintln!("emu-user: undefined or unimplemented instruction 0x{word:08x}{name} at pc 0x{pc:x}, raising SIGILL");
+}
