@@ -45,9 +45,13 @@ fn runner() -> Vec<String> {
     }
 }
 
+/// Host variables passed to the runner: diagnostics only, never ones that
+/// change what the guest sees (`EMU_LD_PREFIX`, `EMU_SET_ENV`, ...).
+const PASSED_ENV_PREFIXES: &[&str] = &["RUST_", "EMU_LOG", "EMU_TRACE", "EMU_DEBUG"];
+
 /// The guest command line: `RUNNER [-L SYSROOT] BINARY ARGS...`, with a
-/// clean environment holding the program's `.env` plus the variables that
-/// configure the emulator itself (`EMU_*`, `RUST_*`).
+/// clean environment holding the program's `.env` plus the diagnostic
+/// variables of `PASSED_ENV_PREFIXES`.
 fn command(runner: &[String], program: &Program, variant: Variant) -> Command {
     let mut cmd = Command::new(&runner[0]);
     cmd.args(&runner[1..]);
@@ -59,7 +63,7 @@ fn command(runner: &[String], program: &Program, variant: Variant) -> Command {
     for (k, v) in std::env::vars_os() {
         let keep = k
             .to_str()
-            .is_some_and(|k| k.starts_with("EMU_") || k.starts_with("RUST_"));
+            .is_some_and(|k| PASSED_ENV_PREFIXES.iter().any(|p| k.starts_with(p)));
         if keep {
             cmd.env(k, v);
         }
