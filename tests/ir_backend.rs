@@ -22,6 +22,8 @@ mod directed;
 mod frontend;
 #[path = "ir_backend/random.rs"]
 mod random;
+#[path = "ir_backend/table.rs"]
+mod table;
 
 struct Rng(u64);
 
@@ -233,4 +235,12 @@ unsafe extern "C" fn helper(cpu: *mut CpuState, a: u64, b: u64, c: u64, d: u64) 
     cpu.x[(b & 31) as usize] = r ^ cpu.nzcv;
     cpu.nzcv = (r & 0xf) << 28;
     r
+}
+
+/// A numeric knob from the environment.
+fn env_u64(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default)
 }

@@ -331,13 +331,6 @@ fn random_cpu(rng: &mut Rng) -> CpuState {
     cpu
 }
 
-fn env_u64(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(default)
-}
-
 #[test]
 fn random_ir_interp_vs_x64() {
     let iters = env_u64("EMU_IR_FUZZ_ITERS", 3000);
