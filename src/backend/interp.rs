@@ -405,6 +405,16 @@ mod tests {
     }
 
     #[test]
+    fn depends_only_on_ir_and_cpu() {
+        // The dependency rule: backends see IR and CPU state, never the guest
+        // ISA or the frontend.
+        let src = include_str!("interp.rs");
+        for m in ["arm64", "frontend", "jit", "linux"] {
+            assert!(!src.contains(&format!("crate::{m}")), "uses crate::{m}");
+        }
+    }
+
+    #[test]
     fn sub_carry_is_not_borrow() {
         // 0 - 0: Z and C (no borrow).
         assert_eq!(flags(FlagsOp::Sub, Width::W32, 0, 0, None), 0x6000_0000);

@@ -155,7 +155,8 @@ impl Gen<'_> {
                 let op = self.rng.pick(&[FlagsOp::Add, FlagsOp::Sub, FlagsOp::Logic]);
                 let w = self.w();
                 let (x, y) = (self.val(), self.val());
-                let c = (op != FlagsOp::Logic && self.rng.chance(2)).then(|| self.val());
+                // Logic ignores a carry-in; give it one sometimes all the same.
+                let c = self.rng.chance(2).then(|| self.val());
                 let v = self.b.flags(op, w, x, y, c);
                 self.def(v)
             }
