@@ -58,7 +58,7 @@ fn decode(u: bool, opc: u32) -> Option<(K, Shape, bool)> {
 pub fn translate(cx: &mut Ctx, f: &Fields, scalar: bool) -> TResult {
     let immh = f.u('h');
     let u = f.b('U');
-    let q = f.b('Q') || scalar;
+    let q = scalar || f.b('Q');
     if immh == 0 {
         return Err(Undefined);
     }
