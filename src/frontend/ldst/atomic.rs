@@ -1,0 +1,123 @@
+//! Atomic memory operations (FEAT_LSE): LDADD/LDCLR/LDEOR/LDSET/LDSMAX/
+//! LDSMIN/LDUMAX/LDUMIN (and their ST* aliases, Rt = XZR), SWP, CAS and
+//! CASP, every width and ordering; LDAPR (FEAT_LRCPC).
+//!
+//! On the x86-64 host every locked read-modify-write is a full barrier, so
+//! the acquire/release variants (A, L, AL) translate like the plain ones.
+//! The old value is zero-extended into Rt (Rs for CAS) at the access width.
+
+use super::exclusive::compare_and_swap_128;
+use crate::arm64::encodings::ldst::Op;
+use crate::arm64::Fields;
+use crate::cpu::CpuState;
+use crate::frontend::{Ctx, TResult, Undefined};
+use crate::ir::{BinOp, RmwOp, Width};
+
+/// LDOP operations, indexed by opc (o3 = 0).
+const LDOP: [RmwOp; 8] = [
+    RmwOp::Add,
+    RmwOp::Clr,
+    RmwOp::Eor,
+    RmwOp::Set,
+    RmwOp::Smax,
+    RmwOp::Smin,
+    RmwOp::Umax,
+    RmwOp::Umin,
+];
+
+pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
+    let (n, t) = (f.u('n'), f.u('t'));
+    match op {
+        Op::LDAPR => {
+            let w = Width::from_log2(f.u('z'));
+            let addr = cx.x_sp(n);
+            let v = cx.b.load(w, false, addr);
+            cx.set_x(t, v);
+        }
+        Op::LDOP | Op::SWP => {
+            let rmw = if op == Op::SWP {
+                RmwOp::Swp
+            } else {
+                LDOP[f.u('o') as usize]
+            };
+            let w = Width::from_log2(f.u('z'));
+            let addr = cx.x_sp(n);
+            let src = cx.xw(f.u('s'), w);
+            let old = cx.b.rmw(rmw, w, addr, src);
+            cx.set_x(t, old);
+        }
+        Op::CAS => {
+            let w = Width::from_log2(f.u('z'));
+            let s = f.u('s');
+            let addr = cx.x_sp(n);
+            let expected = cx.xw(s, w);
+            let new = cx.xw(t, w);
+            let old = cx.b.cas(w, addr, expected, new);
+            cx.set_x(s, old);
+        }
+        Op::CASP => {
+            let s = f.u('s');
+            if s & 1 != 0 || t & 1 != 0 {
+                return Err(Undefined);
+            }
+            let addr = cx.x_sp(n);
+            if f.b('z') {
+                let (ks, kt) = (cx.k(s as u64), cx.k(t as u64));
+                cx.b.call(compare_and_swap_pair, &[addr, ks, kt]);
+            } else {
+                // Two words as one 64-bit access, the first register at the
+                // lower address.
+                let expected = word_pair(cx, s);
+                let new = word_pair(cx, t);
+                let old = cx.b.cas(Width::W64, addr, expected, new);
+                let lo = cx.b.zext(old, 32);
+                let k = cx.k(32);
+                let hi = cx.b.bin(BinOp::Lshr, Width::W64, old, k);
+                cx.set_x(s, lo);
+                cx.set_x(s + 1, hi);
+            }
+        }
+        _ => unreachable!("{op:?} is not an atomic memory operation"),
+    }
+    Ok(())
+}
+
+/// `W(r+1):W(r)` as one 64-bit value.
+fn word_pair(cx: &mut Ctx, r: u32) -> crate::ir::Val {
+    let lo = cx.xw(r, Width::W32);
+    let hi = cx.x(r + 1);
+    let k = cx.k(32);
+    let hi = cx.b.bin(BinOp::Shl, Width::W64, hi, k);
+    cx.b.or(Width::W64, lo, hi)
+}
+
+/// CASP/CASPA/CASPL/CASPAL of X pairs: compares the 16 bytes at `addr`
+/// with X(s+1):X(s), stores X(t+1):X(t) if equal, and loads the old value
+/// into X(s), X(s+1). Register 31 reads as zero and is not written.
+///
+/// # Safety
+/// `cpu` is the running thread's state; `addr` is a guest (= host) address
+/// valid for 16 bytes.
+unsafe extern "C" fn compare_and_swap_pair(
+    cpu: *mut CpuState,
+    addr: u64,
+    s: u64,
+    t: u64,
+    _: u64,
+) -> u64 {
+    // SAFETY: translated code passes its own, live CPU state.
+    let cpu = unsafe { &mut *cpu };
+    let reg = |cpu: &CpuState, r: u64| if r == 31 { 0 } else { cpu.x[r as usize] };
+    let pair =
+        |cpu: &CpuState, r: u64| u128::from(reg(cpu, r)) | (u128::from(reg(cpu, r + 1)) << 64);
+    let expected = pair(cpu, s);
+    let new = pair(cpu, t);
+    // SAFETY: the guest addresses 16 bytes at `addr` (identity-mapped).
+    let old = unsafe { compare_and_swap_128(addr, expected, new) };
+    for (r, v) in [(s, old as u64), (s + 1, (old >> 64) as u64)] {
+        if r != 31 {
+            cpu.x[r as usize] = v;
+        }
+    }
+    0
+}
