@@ -519,3 +519,34 @@ fn long_wide_and_narrow() {
         |a, b| a + b + 0x80,
     );
 }
+
+/// Carry-less product of `a` and `b`.
+fn clmul(a: u64, b: u64) -> u128 {
+    let mut r = 0u128;
+    for i in 0..64 {
+        if b >> i & 1 == 1 {
+            r ^= (a as u128) << i;
+        }
+    }
+    r
+}
+
+#[test]
+fn polynomial_multiply() {
+    check3(
+        0x6e229c20, /* pmul v0.16b, v1.16b, v2.16b */
+        8,
+        128,
+        |n, m, _| clmul(n, m) as u64 & 0xff,
+    );
+    let long = |w: u32, upper: bool| {
+        let half = |v: u128| if upper { v >> 64 } else { lo(v) };
+        let (n, m) = (lanes(8, half(N)), lanes(8, half(M)));
+        let r: Vec<u64> = (0..8).map(|i| clmul(n[i], m[i]) as u64).collect();
+        assert_eq!(op3(w, N, M, D).0, vec_of(16, &r), "word {w:#010x}");
+    };
+    long(0x0e22e020 /* pmull v0.8h, v1.8b, v2.8b */, false);
+    long(0x4e22e020 /* pmull2 v0.8h, v1.16b, v2.16b */, true);
+    let w = 0x0ee2e020 /* pmull v0.1q, v1.1d, v2.1d */;
+    assert_eq!(op3(w, N, M, D).0, clmul(N as u64, M as u64));
+}

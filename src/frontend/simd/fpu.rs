@@ -207,7 +207,10 @@ mod tests {
     fn vector_only_operations() {
         let mut env = Env::new(0);
         assert_eq!(bin(&mut env, 32, FBin::Abd, s(1.5), s(4.0)), s(2.5));
-        assert_eq!(bin(&mut env, 32, FBin::Mulx, s(0.0), s(-f32::INFINITY)), s(-2.0));
+        assert_eq!(
+            bin(&mut env, 32, FBin::Mulx, s(0.0), s(-f32::INFINITY)),
+            s(-2.0)
+        );
         assert_eq!(bin(&mut env, 32, FBin::Recps, s(2.0), s(0.25)), s(1.5));
         assert_eq!(bin(&mut env, 32, FBin::Rsqrts, s(1.0), s(2.0)), s(0.5));
         assert_eq!(env.flags, 0);

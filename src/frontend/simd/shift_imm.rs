@@ -164,7 +164,9 @@ pub fn run(cpu: &mut CpuState, a: &Args) {
         }),
         Shll => lanes::widen(cpu, a, |x| (val(x, es) << sh) as u64),
         Cvtf => lanes::map1(cpu, a, |x, _| fpu::from_int(&mut env, es, !unsigned, sh, x)),
-        Fcvtz => lanes::map1(cpu, a, |x, _| fpu::to_int(&mut env, es, Rounding::Zero, !unsigned, sh, x)),
+        Fcvtz => lanes::map1(cpu, a, |x, _| {
+            fpu::to_int(&mut env, es, Rounding::Zero, !unsigned, sh, x)
+        }),
     }
     qc(cpu, sat);
     cpu.fpsr |= u64::from(env.flags);

@@ -316,7 +316,9 @@ fn run_fp(cpu: &mut CpuState, a: &Args, mv: u128, k: K) {
     } else if k == Fmla {
         lanes::map3(cpu, a, mv, |x, y, d| fpu::fma(&mut env, es, d, x, y));
     } else if k == Fmls {
-        lanes::map3(cpu, a, mv, |x, y, d| fpu::fma(&mut env, es, d, fpu::neg(es, x), y));
+        lanes::map3(cpu, a, mv, |x, y, d| {
+            fpu::fma(&mut env, es, d, fpu::neg(es, x), y)
+        });
     } else {
         unreachable!("integer kind {k:?} reached run_fp");
     }

@@ -242,7 +242,9 @@ pub fn run(cpu: &mut CpuState, a: &Args) {
         Fcvtxn => lanes::narrow(cpu, a, |x| fpu::convert_odd(&mut env, x)),
         Fcvtl => lanes::widen(cpu, a, |x| fpu::convert(&mut env, 32, 64, x)),
         Frint => lanes::map1(cpu, a, |x, _| fpu::round_int(&mut env, es, rnd, exact, x)),
-        Fcvt => lanes::map1(cpu, a, |x, _| fpu::to_int(&mut env, es, rnd, !unsigned, 0, x)),
+        Fcvt => lanes::map1(cpu, a, |x, _| {
+            fpu::to_int(&mut env, es, rnd, !unsigned, 0, x)
+        }),
         Cvtf => lanes::map1(cpu, a, |x, _| fpu::from_int(&mut env, es, !unsigned, 0, x)),
         FcmgtZ => lanes::map1(cpu, a, |x, _| fpu::cmp(&mut env, es, FCmp::Gt, x, 0)),
         FcmgeZ => lanes::map1(cpu, a, |x, _| fpu::cmp(&mut env, es, FCmp::Ge, x, 0)),
