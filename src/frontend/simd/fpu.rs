@@ -86,12 +86,14 @@ pub fn bin(env: &mut Env, es: u32, op: FBin, a: u64, b: u64) -> u64 {
             Ok(true) => from_f64(f, 2.0) | ((a ^ b) & f.sign_bit()),
             Ok(false) => arith(Arith::Mul)(env),
         },
-        FBin::Recps => match nans_and_inf_zero(env, f, a, b) {
+        // The step instructions negate the first operand before anything
+        // else, NaN propagation included.
+        FBin::Recps => match nans_and_inf_zero(env, f, a ^ f.sign_bit(), b) {
             Err(n) => n,
             Ok(true) => from_f64(f, 2.0),
             Ok(false) => ops::mul_add(env, f, from_f64(f, 2.0), a ^ f.sign_bit(), b),
         },
-        FBin::Rsqrts => match nans_and_inf_zero(env, f, a, b) {
+        FBin::Rsqrts => match nans_and_inf_zero(env, f, a ^ f.sign_bit(), b) {
             Err(n) => n,
             Ok(true) => from_f64(f, 1.5),
             Ok(false) => {
