@@ -73,14 +73,8 @@ pub fn bin(env: &mut Env, es: u32, op: FBin, a: u64, b: u64) -> u64 {
         FBin::Min => arith(Arith::Min)(env),
         FBin::MaxNm => arith(Arith::MaxNum)(env),
         FBin::MinNm => arith(Arith::MinNum)(env),
-        FBin::Abd => {
-            let r = arith(Arith::Sub)(env);
-            if f.class(r).is_nan() {
-                r
-            } else {
-                r & !f.sign_bit()
-            }
-        }
+        // FPAbs(FPSub(a, b)): the sign is cleared even on a NaN result.
+        FBin::Abd => arith(Arith::Sub)(env) & !f.sign_bit(),
         FBin::Mulx => match nans_and_inf_zero(env, f, a, b) {
             Err(n) => n,
             Ok(true) => from_f64(f, 2.0) | ((a ^ b) & f.sign_bit()),
