@@ -217,3 +217,102 @@ fn options_after_the_program_belong_to_the_guest() {
         "no such file",
     );
 }
+
+#[test]
+fn unmappable_exec_is_126() {
+    let dir = TempDir::new("unmappable");
+    // Above the 47-bit x86-64 user address space.
+    let mut elf = MiniElf::exec(&[0; 16]);
+    elf.base = 0x8000_0000_0000;
+    check_file(&dir, "high", &elf.build(), 126, "cannot map");
+}
+
+/// A guest that writes the string whose pointer is stack word `slot`
+/// (1 = argv[0]; envp[0] is argc + 2) to stdout and exits 0:
+///
+/// ```text
+///     ldr  x1, [sp, #8*slot]
+///     mov  x2, #0
+/// 1:  ldrb w3, [x1, x2]
+///     cbz  w3, 2f
+///     add  x2, x2, #1
+///     b    1b
+/// 2:  mov  x0, #1
+///     mov  x8, #64        // write
+///     svc  #0
+///     mov  x0, #0
+///     mov  x8, #93        // exit
+///     svc  #0
+/// ```
+fn print_slot_program(slot: u32) -> Vec<u8> {
+    let ldr = 0xF940_0000 | (slot << 10) | (31 << 5) | 1; // LDR (immediate, unsigned offset)
+    let words = [
+        ldr,
+        0xD280_0002,
+        0x3862_6823,
+        0x3400_0063,
+        0x9100_0442,
+        0x17FF_FFFD,
+        0xD280_0020,
+        0xD280_0808,
+        0xD400_0001,
+        0xD280_0000,
+        0xD280_0BA8,
+        0xD400_0001,
+    ];
+    let code: Vec<u8> = words.iter().flat_map(|w: &u32| w.to_le_bytes()).collect();
+    MiniElf::exec(&code).build()
+}
+
+/// Runs emu-user with a clean environment plus `env`; returns guest stdout.
+fn guest_output(args: &[&str], env: &[(&str, &str)]) -> String {
+    let out = Command::new(EMU)
+        .args(args)
+        .env_clear()
+        .envs(env.iter().copied())
+        .output()
+        .expect("run emu-user");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "status {:?}: {stderr}", out.status);
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn guest_argv_comes_from_the_command_line() {
+    let dir = TempDir::new("argv");
+    let slot1 = dir.write("p1", &print_slot_program(1));
+    let p1 = slot1.to_str().unwrap();
+    assert_eq!(guest_output(&[p1], &[]), p1);
+    assert_eq!(guest_output(&["-0", "renamed", p1], &[]), "renamed");
+    assert_eq!(guest_output(&[p1], &[("EMU_ARGV0", "fromenv")]), "fromenv");
+    let slot2 = dir.write("p2", &print_slot_program(2));
+    let p2 = slot2.to_str().unwrap();
+    assert_eq!(
+        guest_output(&[p2, "--test-threads", "4", "-L", "x"], &[]),
+        "--test-threads"
+    );
+    let slot5 = dir.write("p5", &print_slot_program(5));
+    let p5 = slot5.to_str().unwrap();
+    assert_eq!(
+        guest_output(&[p5, "--test-threads", "4", "-L", "x"], &[]),
+        "x"
+    );
+}
+
+#[test]
+fn guest_environment_applies_unset_and_set() {
+    let dir = TempDir::new("envp");
+    // argc = 1: envp[0] is stack word 3.
+    let path = dir.write("p", &print_slot_program(3));
+    let p = path.to_str().unwrap();
+    assert_eq!(guest_output(&[p], &[("A", "1")]), "A=1");
+    assert_eq!(
+        guest_output(&["-U", "A", "-E", "B=2", p], &[("A", "1")]),
+        "B=2"
+    );
+    assert_eq!(guest_output(&["-E", "A=x,y", p], &[("A", "1")]), "A=x,y");
+    assert_eq!(
+        guest_output(&[p], &[("A", "1"), ("EMU_UNSET_ENV", "A")]),
+        "EMU_UNSET_ENV=A"
+    );
+}

@@ -10,7 +10,7 @@
 //! Needs aarch64-linux-gnu-gcc and qemu-aarch64; without them the test says
 //! so and passes only when EMU_SKIP_DIFF=1 is set, so CI cannot silently skip.
 //! Knobs: EMU_DIFF_BATCHES (default 8), EMU_DIFF_CASES (per batch, 250),
-//! EMU_DIFF_SEED.
+//! EMU_DIFF_SEED, EMU_DIFF_CLASSES.
 
 use emu::arm64::decode::{entries, Entry};
 use emu::arm64::encodings::Insn;
@@ -123,13 +123,22 @@ impl Rng {
     }
 }
 
-/// Encodings the tester draws from: register-to-register classes only.
+/// Encodings the tester draws from: register-to-register classes only,
+/// optionally narrowed by EMU_DIFF_CLASSES (comma list of dp_imm, dp_reg,
+/// fp, simd).
 fn candidates() -> Vec<&'static Entry> {
+    let classes =
+        std::env::var("EMU_DIFF_CLASSES").unwrap_or_else(|_| "dp_imm,dp_reg,fp,simd".into());
+    let want = |c: &str| classes.split(',').any(|x| x.trim() == c);
     entries()
         .iter()
         .filter(|e| match e.insn {
-            Insn::DpImm(_) | Insn::DpReg(_) | Insn::Fp(_) => true,
-            Insn::Simd(_) => !(e.name.starts_with("LD") || e.name.starts_with("ST")),
+            Insn::DpImm(_) => want("dp_imm"),
+            Insn::DpReg(_) => want("dp_reg"),
+            Insn::Fp(_) => want("fp"),
+            Insn::Simd(_) => {
+                want("simd") && !(e.name.starts_with("LD") || e.name.starts_with("ST"))
+            }
             _ => false,
         })
         .collect()
@@ -256,7 +265,11 @@ fn describe(c: &Case, emu: &[u8], qemu: &[u8]) -> String {
         31 => "sp".into(),
         32 => "nzcv".into(),
         33 => "fpsr".into(),
-        _ => format!("v{}.{}", (i - 34) / 2, if i.is_multiple_of(2) { "lo" } else { "hi" }),
+        _ => format!(
+            "v{}.{}",
+            (i - 34) / 2,
+            if i.is_multiple_of(2) { "lo" } else { "hi" }
+        ),
     };
     let word = |b: &[u8], i: usize| u64::from_le_bytes(b[8 * i..8 * i + 8].try_into().unwrap());
     let mut d = format!("0x{:08x} {}:", c.word, c.name);

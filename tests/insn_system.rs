@@ -153,7 +153,7 @@ fn cache_geometry_registers() {
 }
 
 #[test]
-fn id_registers_announce_fp_simd_and_atomics_only() {
+fn id_registers_announce_exactly_the_implemented_features() {
     let code = [
         0xd538_0000, // mrs x0, midr_el1
         0xd538_00a1, // mrs x1, mpidr_el1
@@ -190,17 +190,15 @@ fn id_registers_announce_fp_simd_and_atomics_only() {
     assert_eq!(x[3] >> 16 & 0xf, 0);
     assert_eq!(x[3] >> 20 & 0xf, 0);
     assert_eq!(x[3], 0x11);
-    // ISAR0: Atomic (bits 23:20) = 2, nothing else (no AES, SHA, CRC32, ...).
+    // ISAR0: Atomic (bits 23:20) = 2, CRC32 (19:16) = 1, nothing else (no
+    // AES, SHA, ...).
     assert_eq!(x[5] >> 20 & 0xf, 2);
-    assert_eq!(x[5] & !(0xf << 20), 0);
-    // No PAC, BTI, MTE, SSBS, LRCPC, DPB, SVE, SME, ...
-    for (r, name) in [
-        (4, "PFR1"),
-        (6, "ISAR1"),
-        (7, "ISAR2"),
-        (9, "MMFR1"),
-        (10, "MMFR2"),
-    ] {
+    assert_eq!(x[5] >> 16 & 0xf, 1);
+    assert_eq!(x[5] & !(0xff << 16), 0);
+    // ISAR1: LRCPC (23:20) = 2 (LDAPR, LDAPUR/STLUR), nothing else.
+    assert_eq!(x[6], 2 << 20);
+    // No PAC, BTI, MTE, SSBS, DPB, SVE, SME, ...
+    for (r, name) in [(4, "PFR1"), (7, "ISAR2"), (9, "MMFR1"), (10, "MMFR2")] {
         assert_eq!(x[r], 0, "ID_AA64{name}_EL1");
     }
     assert_eq!((x[12], x[13], x[14], x[15]), (0, 0, 0, 0));
@@ -225,6 +223,16 @@ fn id_registers_agree_with_hwcap() {
     }
     if isar0 >> 20 & 0xf >= 2 {
         hwcap |= 1 << 8; // HWCAP_ATOMICS
+    }
+    if isar0 >> 16 & 0xf >= 1 {
+        hwcap |= 1 << 7; // HWCAP_CRC32
+    }
+    let isar1 = mrs(0xd538_0620);
+    if isar1 >> 20 & 0xf >= 1 {
+        hwcap |= 1 << 15; // HWCAP_LRCPC
+    }
+    if isar1 >> 20 & 0xf >= 2 {
+        hwcap |= 1 << 26; // HWCAP_ILRCPC
     }
     assert_eq!(hwcap, emu::linux::hwcap::HWCAP);
 }

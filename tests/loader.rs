@@ -6,7 +6,7 @@ mod support;
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-use emu::linux::loader::{load, LoadOptions, Loaded};
+use emu::linux::loader::{load, LoadOptions, Loaded, MIN_STACK_SIZE};
 use emu::linux::stack::at;
 use support::mini_elf::*;
 use support::TempDir;
@@ -149,4 +149,27 @@ fn interpreter_is_loaded_from_the_sysroot() {
     assert_eq!(aux(&l, at::BASE), l.interp_base);
     assert_eq!(aux(&l, at::ENTRY), l.load_bias + prog.entry());
     assert_eq!(peek(l.load_bias + prog.entry(), 16), vec![0x33; 16]);
+}
+
+#[test]
+fn tiny_stack_request_gets_the_minimum() {
+    let dir = TempDir::new("tiny");
+    let path = dir.write("p", &MiniElf::pie(&[0; 8]).build());
+    let mut opts = options(path, None);
+    opts.stack_size = 1;
+    let l = load(&opts).unwrap();
+    assert_eq!(l.stack_top - l.stack_low, MIN_STACK_SIZE);
+    assert_eq!(peek64(l.sp), 2);
+}
+
+#[test]
+fn huge_argument_list_is_refused() {
+    let dir = TempDir::new("e2big");
+    let path = dir.write("p", &MiniElf::pie(&[0; 8]).build());
+    let mut opts = options(path, None);
+    opts.stack_size = MIN_STACK_SIZE;
+    opts.argv.push(OsString::from("a".repeat(200 * 1024)));
+    let err = load(&opts).unwrap_err();
+    assert!(err.to_string().contains("argument list too long"), "{err}");
+    assert_eq!(err.exit_code(), 126);
 }

@@ -92,8 +92,11 @@ pub const DCZID: u64 = 4;
 /// half-precision).
 pub const ID_AA64PFR0: u64 = 0x11;
 
-/// ID_AA64ISAR0_EL1: Atomic = 2 (LSE atomics); nothing else.
-pub const ID_AA64ISAR0: u64 = 2 << 20;
+/// ID_AA64ISAR0_EL1: Atomic = 2 (LSE atomics), CRC32 = 1; nothing else.
+pub const ID_AA64ISAR0: u64 = (2 << 20) | (1 << 16);
+
+/// ID_AA64ISAR1_EL1: LRCPC = 2 (LDAPR and the LDAPUR/STLUR forms).
+pub const ID_AA64ISAR1: u64 = 2 << 20;
 
 /// ID_AA64MMFR0_EL1 as Linux shows it: every field hidden except ECV (0);
 /// the hidden TGRAN4_2/TGRAN64_2/TGRAN16_2 read as 1 and TGRAN4/TGRAN64 as
@@ -156,7 +159,7 @@ sysregs! {
     ID_AA64DFR0_EL1 = (3, 0, 0, 5, 0), ReadOnly, Const(ID_AA64DFR0);
     ID_AA64DFR1_EL1 = (3, 0, 0, 5, 1), ReadOnly, Const(0);
     ID_AA64ISAR0_EL1 = (3, 0, 0, 6, 0), ReadOnly, Const(ID_AA64ISAR0);
-    ID_AA64ISAR1_EL1 = (3, 0, 0, 6, 1), ReadOnly, Const(0);
+    ID_AA64ISAR1_EL1 = (3, 0, 0, 6, 1), ReadOnly, Const(ID_AA64ISAR1);
     ID_AA64ISAR2_EL1 = (3, 0, 0, 6, 2), ReadOnly, Const(0);
     ID_AA64MMFR0_EL1 = (3, 0, 0, 7, 0), ReadOnly, Const(ID_AA64MMFR0);
     ID_AA64MMFR1_EL1 = (3, 0, 0, 7, 1), ReadOnly, Const(0);

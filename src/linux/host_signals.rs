@@ -38,9 +38,13 @@ extern "C" fn on_fault(sig: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_v
     // SA_SIGINFO handler.
     let (code, rip) = unsafe {
         let uc = ctx as *const libc::ucontext_t;
-        ((*info).si_code, (*uc).uc_mcontext.gregs[libc::REG_RIP as usize] as u64)
+        (
+            (*info).si_code,
+            (*uc).uc_mcontext.gregs[libc::REG_RIP as usize] as u64,
+        )
     };
-    let in_jit = rip >= CODE_START.load(Ordering::Relaxed) && rip < CODE_END.load(Ordering::Relaxed);
+    let in_jit =
+        rip >= CODE_START.load(Ordering::Relaxed) && rip < CODE_END.load(Ordering::Relaxed);
     if code > 0 && !in_jit {
         let msg = b"emu-user: internal error: fault in the emulator itself\n";
         // SAFETY: write(2) is async-signal-safe; the buffer is valid.

@@ -1,7 +1,42 @@
-//! The CPU features emu announces to the guest (AT_HWCAP / AT_HWCAP2 and the
-//! ID registers): exactly what the translator implements.
+//! The CPU features emu announces to the guest in AT_HWCAP / AT_HWCAP2,
+//! derived from the ID register values in [`crate::arm64::sysreg`] the way
+//! the Linux kernel derives them, so the two views cannot disagree.
 
-/// HWCAP_FP | HWCAP_ASIMD | HWCAP_ATOMICS | HWCAP_CPUID.
-pub const HWCAP: u64 = (1 << 0) | (1 << 1) | (1 << 8) | (1 << 11);
+use crate::arm64::sysreg::{ID_AA64ISAR0, ID_AA64ISAR1, ID_AA64PFR0};
+
+const fn field(reg: u64, shift: u32) -> u64 {
+    (reg >> shift) & 0xf
+}
+
+const fn bit_if(cond: bool, bit: u32) -> u64 {
+    if cond {
+        1 << bit
+    } else {
+        0
+    }
+}
+
+/// HWCAP_FP, ASIMD, CRC32, ATOMICS, CPUID, LRCPC, ILRCPC as the ID registers
+/// announce them (FP/AdvSIMD fields are signed: 0xF means absent).
+pub const HWCAP: u64 = bit_if(field(ID_AA64PFR0, 16) != 0xf, 0)
+    | bit_if(field(ID_AA64PFR0, 20) != 0xf, 1)
+    | bit_if(field(ID_AA64ISAR0, 16) >= 1, 7)
+    | bit_if(field(ID_AA64ISAR0, 20) >= 2, 8)
+    | (1 << 11)
+    | bit_if(field(ID_AA64ISAR1, 20) >= 1, 15)
+    | bit_if(field(ID_AA64ISAR1, 20) >= 2, 26);
+
 /// No HWCAP2 features yet.
 pub const HWCAP2: u64 = 0;
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn announces_what_is_implemented() {
+        // FP, ASIMD, CRC32, ATOMICS, CPUID, LRCPC, ILRCPC.
+        assert_eq!(
+            super::HWCAP,
+            0b11 | 1 << 7 | 1 << 8 | 1 << 11 | 1 << 15 | 1 << 26
+        );
+    }
+}

@@ -31,6 +31,11 @@ pub const DEFAULT_SYSROOT: &str = "/usr/aarch64-linux-gnu";
 /// floor: 32 pages).
 const ARG_SPACE_FLOOR: u64 = 32 * PAGE_SIZE;
 
+/// Smallest guest stack mapped, whatever size is asked for: room for the
+/// argument floor plus as much again for the program (the kernel likewise
+/// always gives a new stack 128 KiB beyond the arguments).
+pub const MIN_STACK_SIZE: u64 = 2 * ARG_SPACE_FLOOR;
+
 /// What to load and how.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoadOptions {
@@ -92,7 +97,7 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, LoadError> {
         None => (bias.wrapping_add(image.entry), 0),
     };
 
-    let region = stack::map(opts.stack_size).map_err(fail)?;
+    let region = stack::map(opts.stack_size.max(MIN_STACK_SIZE)).map_err(fail)?;
     // SAFETY: the id getters take no arguments and cannot fail.
     let (uid, euid, gid, egid) = unsafe {
         (
@@ -123,9 +128,7 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, LoadError> {
     };
     let img = stack::build(region.top, &args).map_err(fail)?;
     let size = region.top - region.low;
-    let limit = (size / 4)
-        .max(ARG_SPACE_FLOOR)
-        .min(size - PAGE_SIZE.min(size));
+    let limit = (size / 4).max(ARG_SPACE_FLOOR);
     if img.bytes.len() as u64 > limit {
         return Err(fail(Problem::ArgListTooLong));
     }

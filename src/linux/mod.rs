@@ -2,8 +2,8 @@
 
 pub mod elf;
 pub mod elf_error;
+pub mod host_signals;
 pub mod hwcap;
 pub mod loader;
-pub mod stack;
-pub mod host_signals;
 pub mod run;
+pub mod stack;

@@ -2,7 +2,7 @@
 //! traps; syscalls go to the syscall layer, traps become guest signals.
 
 use super::host_signals::{self, die_by_signal};
-use super::loader::{LoadOptions, Loaded};
+use super::loader::{LoadOptions, Loaded, DEFAULT_SYSROOT};
 use crate::cpu::{CpuState, ExitReason, SP};
 use crate::jit::Jit;
 use emu_syscalls::{Outcome, Process, ProcessInit};
@@ -20,8 +20,10 @@ pub fn run(loaded: Loaded, opts: &LoadOptions) -> ! {
     host_signals::set_code_range(start, end);
     host_signals::install();
 
-    let mut cpu = CpuState::default();
-    cpu.pc = loaded.entry;
+    let mut cpu = CpuState {
+        pc: loaded.entry,
+        ..CpuState::default()
+    };
     cpu.x[SP] = loaded.sp;
     let argv0 = opts
         .argv
@@ -32,6 +34,12 @@ pub fn run(loaded: Loaded, opts: &LoadOptions) -> ! {
         exe_path: loaded.exe_path.clone(),
         brk_start: loaded.brk_start,
         argv0,
+    });
+    // The guest's own file opens see the sysroot too, so its dynamic linker
+    // finds the libraries the sysroot holds.
+    process.sysroot = opts.sysroot.clone().or_else(|| {
+        let d = std::path::Path::new(DEFAULT_SYSROOT);
+        d.is_dir().then(|| d.to_path_buf())
     });
 
     loop {
@@ -54,7 +62,9 @@ pub fn run(loaded: Loaded, opts: &LoadOptions) -> ! {
             }
             ExitReason::FetchFault => die_by_signal(libc::SIGSEGV),
             ExitReason::Alignment => die_by_signal(libc::SIGBUS),
-            ExitReason::Lookup | ExitReason::Invalidate => unreachable!("handled by the dispatcher"),
+            ExitReason::Lookup | ExitReason::Invalidate => {
+                unreachable!("handled by the dispatcher")
+            }
         }
     }
 }

@@ -4,7 +4,7 @@
 //! guest executable, not the emulator, is reported; other path pointers pass through.
 
 use crate::abi::errno::Errno;
-use crate::abi::flags::open_flags_to_host;
+use crate::abi::flags::{open_flags_to_host, AT_EMPTY_PATH};
 use crate::abi::stat::{Stat, Statx};
 use crate::guest_mem::{self, PATH_MAX};
 use crate::host::{check, int, ok, ptr};
@@ -26,13 +26,27 @@ fn is_proc_self_exe(path: &[u8]) -> bool {
     who == b"self" || who == b"thread-self" || who == pid.as_bytes()
 }
 
-/// Reads a guest path, substituting the guest executable for /proc/self/exe.
+/// The sysroot copy of an absolute guest path, if the process has a sysroot and the path
+/// exists there (so guest libraries and config are found before the host's).
+fn in_sysroot(p: &Process, raw: &[u8]) -> Option<Vec<u8>> {
+    let root = p.sysroot.as_ref()?;
+    if !raw.starts_with(b"/") {
+        return None;
+    }
+    let mut full = root.as_os_str().as_bytes().to_vec();
+    full.extend_from_slice(raw);
+    let path = std::path::Path::new(std::ffi::OsStr::from_bytes(&full));
+    path.symlink_metadata().is_ok().then_some(full)
+}
+
+/// Reads a guest path, substituting the guest executable for /proc/self/exe and
+/// redirecting into the sysroot where it has the file.
 fn guest_path(p: &Process, addr: u64) -> Result<CString, Errno> {
     let raw = guest_mem::read_cstr(addr, PATH_MAX)?;
     let bytes = if is_proc_self_exe(&raw) {
         p.exe_path.as_os_str().as_bytes().to_vec()
     } else {
-        raw
+        in_sysroot(p, &raw).unwrap_or(raw)
     };
     CString::new(bytes).map_err(|_| Errno::EINVAL)
 }
@@ -57,8 +71,16 @@ pub fn fstat(_: &mut Process, a: [u64; 6]) -> SysResult {
     write_stat(a[1], &st)
 }
 
+/// A path argument that may be NULL together with AT_EMPTY_PATH (Linux 6.11+).
+fn guest_path_or_empty(p: &Process, addr: u64, flags: u64) -> Result<CString, Errno> {
+    if addr == 0 && flags & AT_EMPTY_PATH != 0 {
+        return Ok(CString::default());
+    }
+    guest_path(p, addr)
+}
+
 pub fn newfstatat(p: &mut Process, a: [u64; 6]) -> SysResult {
-    let path = guest_path(p, a[1])?;
+    let path = guest_path_or_empty(p, a[1], a[3])?;
     // SAFETY: all-zero is a valid libc::stat.
     let mut st: libc::stat = unsafe { std::mem::zeroed() };
     // AT_* flags have the same values on both (asm-generic fcntl.h).
@@ -68,7 +90,7 @@ pub fn newfstatat(p: &mut Process, a: [u64; 6]) -> SysResult {
 }
 
 pub fn statx(p: &mut Process, a: [u64; 6]) -> SysResult {
-    let path = guest_path(p, a[1])?;
+    let path = guest_path_or_empty(p, a[1], a[2])?;
     let mut stx = Statx::default();
     // SAFETY: valid C string; `stx` is the kernel's statx layout (see abi::stat tests).
     let r = unsafe {

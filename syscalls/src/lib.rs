@@ -20,6 +20,7 @@ mod fs;
 mod info;
 mod io;
 mod mem;
+mod pass;
 mod signal;
 mod task;
 mod time;

@@ -47,6 +47,8 @@ pub struct Process {
     pub code_changed: Vec<(u64, u64)>,
     /// Print each syscall to stderr.
     pub strace: bool,
+    /// Guest sysroot (`-L`): absolute guest paths that exist under it are opened there.
+    pub sysroot: Option<PathBuf>,
     warned: HashSet<u64>,
 }
 
@@ -75,6 +77,7 @@ impl Process {
             robust_list: (0, 0),
             code_changed: Vec::new(),
             strace: false,
+            sysroot: None,
             warned: HashSet::new(),
         }
     }

@@ -109,10 +109,8 @@ pub(super) fn adc(cx: &mut Ctx, f: &Fields) -> TResult {
     let a = cx.x(f.u('n'));
     let b = cx.x(f.u('m'));
     let nzcv = cx.b.get_nzcv();
-    let k29 = cx.k(29);
-    let c = cx.b.bin(BinOp::Lshr, Width::W64, nzcv, k29);
     let (_, fop) = add_or_sub(f.b('o'));
-    let r = cx.b.carry(fop, w, a, b, c);
+    let r = cx.b.carry(fop, w, a, b, nzcv);
     if f.b('S') {
         let fl = cx.b.flags(fop, w, a, b, Some(nzcv));
         cx.b.set_nzcv(fl);

@@ -1,0 +1,76 @@
+//! Syscalls forwarded to the host unchanged.
+//!
+//! An entry belongs here only if every argument means the same to an x86-64 host kernel
+//! as to an arm64 one: integers with asm-generic values, guest pointers (= host
+//! addresses) to data whose layout is architecture-independent, and flag words whose bits
+//! agree (checked per entry below). The host kernel truncates `int` arguments itself.
+
+use crate::host::check;
+use crate::process::Process;
+use crate::SysResult;
+
+macro_rules! passthrough {
+    ($($(#[$doc:meta])* $name:ident => $host:ident;)*) => {
+        $(
+            $(#[$doc])*
+            pub fn $name(_: &mut Process, a: [u64; 6]) -> SysResult {
+                // SAFETY: the arguments mean the same to the host kernel (see the module
+                // doc); it validates every pointer and reports EFAULT.
+                check(unsafe { libc::syscall(libc::$host, a[0], a[1], a[2], a[3], a[4], a[5]) })
+            }
+        )*
+    };
+}
+
+passthrough! {
+    /// Integer fds / lengths.
+    fsync => SYS_fsync;
+    fdatasync => SYS_fdatasync;
+    ftruncate => SYS_ftruncate;
+    fallocate => SYS_fallocate;
+    fadvise64 => SYS_fadvise64;
+    flock => SYS_flock;
+    sync => SYS_sync;
+    syncfs => SYS_syncfs;
+    fchmod => SYS_fchmod;
+    fchown => SYS_fchown;
+    close_range => SYS_close_range;
+    /// Paths and integer modes/ids; AT_* flags are asm-generic on both.
+    truncate => SYS_truncate;
+    fchmodat => SYS_fchmodat;
+    fchownat => SYS_fchownat;
+    symlinkat => SYS_symlinkat;
+    linkat => SYS_linkat;
+    mknodat => SYS_mknodat;
+    /// `struct timespec[2]`: same layout (abi::time::Timespec).
+    utimensat => SYS_utimensat;
+    /// Byte offsets as `loff_t *`; SPLICE_F_* flags are generic.
+    sendfile => SYS_sendfile;
+    copy_file_range => SYS_copy_file_range;
+    /// `struct pollfd` (8 bytes) and `fd_set` are the same; the sigset argument uses the
+    /// shared 1..=64 numbering.
+    ppoll => SYS_ppoll;
+    pselect6 => SYS_pselect6;
+    /// MFD_* / EFD_* flags: EFD_CLOEXEC = O_CLOEXEC and EFD_NONBLOCK = O_NONBLOCK, whose
+    /// values agree (abi::flags::OPEN_FLAGS).
+    memfd_create => SYS_memfd_create;
+    eventfd2 => SYS_eventfd2;
+    /// Ids.
+    getresuid => SYS_getresuid;
+    getresgid => SYS_getresgid;
+    getgroups => SYS_getgroups;
+    getpgid => SYS_getpgid;
+    setpgid => SYS_setpgid;
+    getsid => SYS_getsid;
+    setsid => SYS_setsid;
+    getpriority => SYS_getpriority;
+    setpriority => SYS_setpriority;
+    getcpu => SYS_getcpu;
+    sched_setaffinity => SYS_sched_setaffinity;
+    /// Memory residency / sync on guest ranges (no change to mappings).
+    msync => SYS_msync;
+    mlock => SYS_mlock;
+    munlock => SYS_munlock;
+    mincore => SYS_mincore;
+    membarrier => SYS_membarrier;
+}
