@@ -7,6 +7,18 @@ use crate::backend::x64::{compile, Env};
 use crate::cpu::{CpuState, ExitReason};
 use crate::frontend::translate_block;
 
+thread_local! {
+    /// Whether this thread is running translated code (or a helper called
+    /// from it), as opposed to the dispatcher, translator or syscall layer.
+    static IN_GUEST: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether the current thread is executing guest code: a host fault now is a
+/// guest fault, not a bug in emu. Async-signal-safe.
+pub fn in_guest_code() -> bool {
+    IN_GUEST.with(|g| g.get())
+}
+
 /// Counters printed by `--stats`.
 #[derive(Default, Debug, Clone)]
 pub struct Stats {
@@ -83,7 +95,9 @@ impl Jit {
             cpu.link_site = 0;
             self.cache.remember_indirect(cpu.pc, host);
             self.stats.dispatches += 1;
+            IN_GUEST.with(|g| g.set(true));
             self.cache.enter(cpu, host);
+            IN_GUEST.with(|g| g.set(false));
             match exit_reason(cpu.exit_reason) {
                 ExitReason::Lookup => {}
                 ExitReason::Invalidate => {
