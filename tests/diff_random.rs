@@ -9,7 +9,7 @@
 //!
 //! Needs aarch64-linux-gnu-gcc and qemu-aarch64; without them the test says
 //! so and passes only when EMU_SKIP_DIFF=1 is set, so CI cannot silently skip.
-//! Knobs: EMU_DIFF_BATCHES (default 8), EMU_DIFF_CASES (per batch, 250),
+//! Knobs: EMU_DIFF_BATCHES (default 20), EMU_DIFF_CASES (per batch, 250),
 //! EMU_DIFF_SEED, EMU_DIFF_CLASSES.
 
 use emu::arm64::decode::{entries, Entry};
@@ -314,7 +314,7 @@ fn random_instructions_match_qemu() {
             .and_then(|v| v.parse().ok())
             .unwrap_or(d)
     };
-    let batches = env_num("EMU_DIFF_BATCHES", 8) as usize;
+    let batches = env_num("EMU_DIFF_BATCHES", 20) as usize;
     let per_batch = env_num("EMU_DIFF_CASES", 250) as usize;
     let seed = env_num("EMU_DIFF_SEED", 0x5eed_1234_abcd_0001);
     let mut rng = Rng(seed | 1);
