@@ -165,8 +165,13 @@ struct Outcome {
     next: u64,
 }
 
-fn run_interp(block: &Block, cpu0: &CpuState, buf: &mut Scratch, mem0: &[u8]) -> Outcome {
-    buf.0.copy_from_slice(mem0);
+// The scratch buffer is passed as a raw pointer: translated code writes it
+// through an address baked into the block, which a `&mut` parameter would
+// let the compiler assume cannot happen during the call.
+fn run_interp(block: &Block, cpu0: &CpuState, buf: *mut Scratch, mem0: &[u8]) -> Outcome {
+    // SAFETY: `buf` points to a live Scratch owned by the caller; no other
+    // reference to it exists during this call.
+    unsafe { (*buf).0.copy_from_slice(mem0) };
     let mut cpu = cpu0.clone();
     let next = interp::run_block(block, &mut cpu);
     let pc = match next {
@@ -175,7 +180,8 @@ fn run_interp(block: &Block, cpu0: &CpuState, buf: &mut Scratch, mem0: &[u8]) ->
     assert_eq!(pc, cpu.pc, "Next agrees with cpu.pc");
     Outcome {
         cpu,
-        mem: buf.0.to_vec(),
+        // SAFETY: as above.
+        mem: unsafe { (*buf).0.to_vec() },
         next: pc,
     }
 }
@@ -184,15 +190,18 @@ fn run_jit(
     jit: &mut Jit,
     block: &Block,
     cpu0: &CpuState,
-    buf: &mut Scratch,
+    buf: *mut Scratch,
     mem0: &[u8],
 ) -> Outcome {
-    buf.0.copy_from_slice(mem0);
+    // SAFETY: `buf` points to a live Scratch owned by the caller; no other
+    // reference to it exists during this call.
+    unsafe { (*buf).0.copy_from_slice(mem0) };
     let mut cpu = cpu0.clone();
     jit.run(block, &mut cpu);
     Outcome {
         next: cpu.pc,
-        mem: buf.0.to_vec(),
+        // SAFETY: as above; translated code has finished writing it.
+        mem: unsafe { (*buf).0.to_vec() },
         cpu,
     }
 }

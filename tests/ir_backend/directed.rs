@@ -34,12 +34,12 @@ impl Both {
     /// interpreter and as x86-64 code, before and after the passes; panics
     /// on any difference and returns the interpreter's outcome.
     fn run(&mut self, block: &Block, cpu0: &CpuState, mem0: &[u8]) -> Outcome {
-        let want = run_interp(block, cpu0, &mut self.buf, mem0);
-        let got = run_jit(&mut self.jit, block, cpu0, &mut self.buf, mem0);
+        let want = run_interp(block, cpu0, &mut *self.buf, mem0);
+        let got = run_jit(&mut self.jit, block, cpu0, &mut *self.buf, mem0);
         compare("x86-64 code", block, &want, &got).unwrap_or_else(|e| panic!("{e}"));
         let mut opt = block.clone();
         emu::ir::passes::optimize(&mut opt);
-        let got = run_jit(&mut self.jit, &opt, cpu0, &mut self.buf, mem0);
+        let got = run_jit(&mut self.jit, &opt, cpu0, &mut *self.buf, mem0);
         compare("optimised x86-64 code", &opt, &want, &got).unwrap_or_else(|e| panic!("{e}"));
         want
     }

@@ -348,21 +348,21 @@ fn random_ir_interp_vs_x64() {
         let mut opt = block.clone();
         emu::ir::passes::optimize(&mut opt);
 
-        let want = run_interp(&block, &cpu0, &mut buf, &mem0);
+        let want = run_interp(&block, &cpu0, &mut *buf, &mem0);
         let checks = [
             (
                 "x86-64 code",
-                run_jit(&mut jit, &block, &cpu0, &mut buf, &mem0),
+                run_jit(&mut jit, &block, &cpu0, &mut *buf, &mem0),
                 &block,
             ),
             (
                 "optimised IR (interpreter)",
-                run_interp(&opt, &cpu0, &mut buf, &mem0),
+                run_interp(&opt, &cpu0, &mut *buf, &mem0),
                 &opt,
             ),
             (
                 "optimised IR (x86-64)",
-                run_jit(&mut jit, &opt, &cpu0, &mut buf, &mem0),
+                run_jit(&mut jit, &opt, &cpu0, &mut *buf, &mem0),
                 &opt,
             ),
         ];

@@ -63,16 +63,16 @@ fn frontend_blocks_interp_vs_x64() {
             let mut opt = block.clone();
             emu::ir::passes::optimize(&mut opt);
             let cpu0 = random_state(&mut rng);
-            let want = run_interp(&block, &cpu0, &mut buf, &mem0);
+            let want = run_interp(&block, &cpu0, &mut *buf, &mem0);
             let checks = [
                 (
                     "x86-64 code",
-                    run_jit(&mut jit, &block, &cpu0, &mut buf, &mem0),
+                    run_jit(&mut jit, &block, &cpu0, &mut *buf, &mem0),
                     &block,
                 ),
                 (
                     "optimised x86-64 code",
-                    run_jit(&mut jit, &opt, &cpu0, &mut buf, &mem0),
+                    run_jit(&mut jit, &opt, &cpu0, &mut *buf, &mem0),
                     &opt,
                 ),
             ];
