@@ -150,10 +150,14 @@ impl CodeCache {
         let rel = target.wrapping_sub(site) as i64;
         let Ok(rel) = i32::try_from(rel) else { return };
         // SAFETY: `site` lies inside the used part of the cache (checked
-        // above) and is preceded by the 5-byte `jmp rel32` emitted by the
-        // backend's linkable exits; no translated code runs while patching.
+        // above) and ends a `jmp rel32` or `jcc rel32` emitted by the
+        // backend's linkable exits; no translated
+        // code runs while patching.
         unsafe {
-            debug_assert_eq!(*((site - 5) as *const u8), 0xe9);
+            debug_assert!(
+                *((site - 5) as *const u8) == 0xe9 || *((site - 6) as *const u8) == 0x0f,
+                "link site is not a rel32 jump"
+            );
             std::ptr::write_unaligned((site - 4) as *mut i32, rel);
         }
     }

@@ -6,6 +6,7 @@
 mod emit;
 mod emit_alu;
 mod emit_mem;
+mod emit_term;
 pub mod regalloc;
 pub mod trampoline;
 
