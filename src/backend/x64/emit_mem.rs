@@ -210,7 +210,7 @@ mod tests {
     fn byte_stores_from_pool_registers_use_their_low_byte() {
         // rbp (5) must encode as bpl, not ch, in a byte store.
         let mut a = super::super::emit::Asm::new(0x1000);
-        dynasm!(a ; .arch x64 ; mov BYTE [Rq(0)], Rb(5) ; mov BYTE [Rq(0)], Rb(3));
+        dynasm!(a ; .arch x64 ; mov BYTE [rax], Rb(5) ; mov BYTE [rax], Rb(3));
         let text = host_disasm(&a.finalize().unwrap(), 0x1000);
         assert!(text.contains("mov [rax],bpl"), "{text}");
         assert!(text.contains("mov [rax],bl"), "{text}");
