@@ -35,6 +35,11 @@ pub struct Jit {
     pub stats: Stats,
     /// Translation logging (`-d`), if enabled.
     pub log: Option<Log>,
+    /// Reads guest code. Its cached page is dropped on every invalidation:
+    /// CTR_EL0 tells the guest that instruction fetch is not coherent with
+    /// data writes (DIC = 0), so new code is announced with IC IVAU, and
+    /// mapping changes arrive through the syscall layer.
+    fetcher: Fetcher,
 }
 
 impl Jit {
@@ -43,6 +48,7 @@ impl Jit {
             cache: CodeCache::new()?,
             stats: Stats::default(),
             log: None,
+            fetcher: Fetcher::default(),
         })
     }
 
@@ -60,8 +66,8 @@ impl Jit {
         if let Some(h) = self.cache.get(pc) {
             return h;
         }
-        let mut fetcher = Fetcher::default();
         let mut words = Vec::new();
+        let fetcher = &mut self.fetcher;
         let mut block = translate_block(pc, &mut |a| {
             let w = fetcher.word(a);
             words.extend(w);
@@ -90,6 +96,7 @@ impl Jit {
     /// Drops translations of guest code in `[start, end)`. Blocks are linked
     /// to each other directly, so the whole cache is emptied.
     pub fn invalidate(&mut self, start: u64, end: u64) {
+        self.fetcher.forget();
         if self.cache.overlaps(start, end) {
             self.cache.flush();
         }
