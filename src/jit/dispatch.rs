@@ -44,8 +44,14 @@ pub struct Jit {
 
 impl Jit {
     pub fn new() -> std::io::Result<Jit> {
+        Self::with_cache(CodeCache::new()?)
+    }
+
+    /// A translator using `cache` (tests use small caches to exercise
+    /// flushing).
+    pub fn with_cache(cache: CodeCache) -> std::io::Result<Jit> {
         Ok(Jit {
-            cache: CodeCache::new()?,
+            cache,
             stats: Stats::default(),
             log: None,
             fetcher: Fetcher::default(),
