@@ -51,6 +51,11 @@ impl Emitter {
             _ => {}
         }
         let w64 = w == Width::W64;
+        if op == BinOp::And {
+            if let Loc::Imm(mask @ (0xff | 0xffff | 0xffff_ffff)) = self.locs[b.0 as usize] {
+                return self.zero_extend(dst, a, mask);
+            }
+        }
         let commutative = !matches!(op, BinOp::Sub);
         let (mut a, mut b) = (a, b);
         let mut d = self.dreg(dst);
@@ -89,6 +94,18 @@ impl Emitter {
                 (Src::M(m), true) => dynasm!(self.a ; .arch x64 ; imul Rq(d), QWORD [rsp + m]),
                 (Src::M(m), false) => dynasm!(self.a ; .arch x64 ; imul Rd(d), DWORD [rsp + m]),
             },
+        }
+        self.store(dst, d);
+    }
+
+    /// `a & mask` for the masks of the low 8, 16 or 32 bits: a zero extension.
+    fn zero_extend(&mut self, dst: Val, a: Val, mask: u64) {
+        let d = self.dreg(dst);
+        self.load(d, a);
+        match mask {
+            0xff => dynasm!(self.a ; .arch x64 ; movzx Rd(d), Rb(d)),
+            0xffff => dynasm!(self.a ; .arch x64 ; movzx Rd(d), Rw(d)),
+            _ => dynasm!(self.a ; .arch x64 ; mov Rd(d), Rd(d)),
         }
         self.store(dst, d);
     }
