@@ -160,13 +160,16 @@ guest_programs!(
         hello,
         int32,
         int64,
+        libm,
         null_write,
         printf_strtod,
         qsort_bsearch,
         recursion,
         return_main,
+        setjmp_longjmp,
         strings,
         underscore_exit,
+        varargs,
     ]
 );
 guest_programs!(
