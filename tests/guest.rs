@@ -169,8 +169,10 @@ guest_programs!(
         recursion,
         return_main,
         setjmp_longjmp,
+        smc,
         strings,
         struct_passing,
+        time_random,
         underscore_exit,
         varargs,
     ]
