@@ -6,8 +6,8 @@ use crate::backend::x64::{trampoline, Compiled};
 use crate::cpu::CpuState;
 use std::collections::{BTreeMap, HashMap};
 
-/// Size of the executable mapping. It is reserved, not committed.
-const CACHE_BYTES: usize = 256 << 20;
+/// Default size of the executable mapping. It is reserved, not committed.
+pub const CACHE_BYTES: usize = 256 << 20;
 /// Entries in the indirect-branch table (a power of two).
 pub const JUMP_CACHE_ENTRIES: usize = 1 << 16;
 
@@ -22,11 +22,21 @@ pub struct BlockInfo {
     pub pc_map: Vec<(u32, u64)>,
 }
 
+/// An unused indirect-branch table entry for slot `i`. Its tag is a pc that
+/// hashes to another slot, so no branch target can ever match it (a fixed
+/// tag such as `u64::MAX` would match a branch to that very address and
+/// jump to host address 0).
+fn empty_jump_entry(i: usize) -> [u64; 2] {
+    [((i ^ 1) as u64) << 2, 0]
+}
+
 /// Signature of the trampoline entry.
 type EnterFn = unsafe extern "C" fn(*mut CpuState, *const u8);
 
 pub struct CodeCache {
     base: *mut u8,
+    /// Size of the mapping.
+    size: usize,
     used: usize,
     /// Where blocks start after the trampoline.
     first_block: usize,
@@ -43,12 +53,17 @@ pub struct CodeCache {
 
 impl CodeCache {
     pub fn new() -> std::io::Result<CodeCache> {
+        Self::with_size(CACHE_BYTES)
+    }
+
+    /// A cache of `size` bytes (at least a few KiB).
+    pub fn with_size(size: usize) -> std::io::Result<CodeCache> {
         // SAFETY: an anonymous private mapping with no fixed address; the
         // result is checked before use.
         let base = unsafe {
             libc::mmap(
                 std::ptr::null_mut(),
-                CACHE_BYTES,
+                size,
                 libc::PROT_READ | libc::PROT_WRITE | libc::PROT_EXEC,
                 libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
                 -1,
@@ -60,7 +75,7 @@ impl CodeCache {
         }
         let base = base as *mut u8;
         let t = trampoline::build(base as u64);
-        // SAFETY: the mapping is CACHE_BYTES long and writable; the
+        // SAFETY: the mapping is `size` bytes long and writable; the
         // trampoline is a few dozen bytes.
         unsafe { std::ptr::copy_nonoverlapping(t.code.as_ptr(), base, t.code.len()) };
         // SAFETY: the bytes just copied are the trampoline, whose entry has
@@ -69,13 +84,14 @@ impl CodeCache {
         let first_block = (t.code.len() + 63) & !63;
         Ok(CodeCache {
             base,
+            size,
             used: first_block,
             first_block,
             enter,
             exit_addr: base as u64 + t.exit_offset as u64,
             blocks: HashMap::new(),
             by_host: BTreeMap::new(),
-            jump_cache: vec![[u64::MAX, 0]; JUMP_CACHE_ENTRIES].into_boxed_slice(),
+            jump_cache: (0..JUMP_CACHE_ENTRIES).map(empty_jump_entry).collect(),
             flushes: 0,
         })
     }
@@ -95,7 +111,7 @@ impl CodeCache {
 
     /// Whether `bytes` more fit.
     pub fn has_room(&self, bytes: usize) -> bool {
-        self.used + bytes + 64 <= CACHE_BYTES
+        self.used + bytes + 64 <= self.size
     }
 
     pub fn get(&self, pc: u64) -> Option<u64> {
@@ -142,10 +158,14 @@ impl CodeCache {
         let rel = target.wrapping_sub(site) as i64;
         let Ok(rel) = i32::try_from(rel) else { return };
         // SAFETY: `site` lies inside the used part of the cache (checked
-        // above) and is preceded by the 5-byte `jmp rel32` emitted by the
-        // backend's linkable exits; no translated code runs while patching.
+        // above) and ends a `jmp rel32` or `jcc rel32` emitted by the
+        // backend's linkable exits; no translated
+        // code runs while patching.
         unsafe {
-            debug_assert_eq!(*((site - 5) as *const u8), 0xe9);
+            debug_assert!(
+                *((site - 5) as *const u8) == 0xe9 || *((site - 6) as *const u8) == 0x0f,
+                "link site is not a rel32 jump"
+            );
             std::ptr::write_unaligned((site - 4) as *mut i32, rel);
         }
     }
@@ -154,7 +174,9 @@ impl CodeCache {
     pub fn flush(&mut self) {
         self.blocks.clear();
         self.by_host.clear();
-        self.jump_cache.fill([u64::MAX, 0]);
+        for (i, e) in self.jump_cache.iter_mut().enumerate() {
+            *e = empty_jump_entry(i);
+        }
         self.used = self.first_block;
         self.flushes += 1;
     }
@@ -183,13 +205,13 @@ impl CodeCache {
 
     /// The host address range of the cache.
     pub fn range(&self) -> (u64, u64) {
-        (self.base as u64, self.base as u64 + CACHE_BYTES as u64)
+        (self.base as u64, self.base as u64 + self.size as u64)
     }
 
     /// Whether `host_pc` lies inside the code cache.
     pub fn contains(&self, host_pc: u64) -> bool {
         let b = self.base as u64;
-        host_pc >= b && host_pc < b + CACHE_BYTES as u64
+        host_pc >= b && host_pc < b + self.size as u64
     }
 
     /// Runs translated code at `host` until it exits to the dispatcher.
@@ -205,6 +227,6 @@ impl Drop for CodeCache {
     fn drop(&mut self) {
         // SAFETY: unmapping the mapping created in `new`; nothing refers to
         // it once the cache is dropped.
-        unsafe { libc::munmap(self.base as *mut libc::c_void, CACHE_BYTES) };
+        unsafe { libc::munmap(self.base as *mut libc::c_void, self.size) };
     }
 }

@@ -22,7 +22,8 @@ pub fn read_guest(addr: u64, buf: &mut [u8]) -> usize {
     0
 }
 
-/// Fetches instruction words page by page.
+/// Fetches instruction words page by page, keeping the last page read.
+/// [`Fetcher::forget`] drops it whenever guest code may have changed.
 #[derive(Default)]
 pub struct Fetcher {
     page: u64,
@@ -33,6 +34,12 @@ pub struct Fetcher {
 const PAGE: u64 = 4096;
 
 impl Fetcher {
+    /// Drops the cached page.
+    pub fn forget(&mut self) {
+        self.len = 0;
+        self.page = u64::MAX;
+    }
+
     /// The little-endian word at `pc`, or `None` if it cannot be read.
     pub fn word(&mut self, pc: u64) -> Option<u32> {
         let page = pc & !(PAGE - 1);

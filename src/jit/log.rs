@@ -2,6 +2,7 @@
 //! generated host code of each new block, and block entries.
 
 use crate::arm64::disasm;
+use crate::backend::x64::disasm::host_disasm;
 use crate::ir::Block;
 use std::fmt::Write as _;
 use std::io::Write;
@@ -122,22 +123,6 @@ impl Log {
     }
 }
 
-/// Intel-syntax disassembly of host code placed at `addr`.
-pub fn host_disasm(code: &[u8], addr: u64) -> String {
-    use iced_x86::{Decoder, DecoderOptions, Formatter, IntelFormatter};
-    let mut decoder = Decoder::with_ip(64, code, addr, DecoderOptions::NONE);
-    let mut fmt = IntelFormatter::new();
-    let mut out = String::new();
-    let mut text = String::new();
-    while decoder.can_decode() {
-        let insn = decoder.decode();
-        text.clear();
-        fmt.format(&insn, &mut text);
-        let _ = writeln!(out, "0x{:016x}:  {text}", insn.ip());
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,13 +133,5 @@ mod tests {
         assert!(i.in_asm && i.out_asm && !i.ir && !i.exec);
         assert!(LogItems::parse("bogus").is_err());
         assert_eq!(LogItems::parse("").unwrap(), LogItems::default());
-    }
-
-    #[test]
-    fn disassembles_host_code() {
-        // mov rax, rbx ; ret
-        let text = host_disasm(&[0x48, 0x89, 0xd8, 0xc3], 0x1000);
-        assert!(text.contains("mov rax,rbx"), "{text}");
-        assert!(text.contains("ret"), "{text}");
     }
 }

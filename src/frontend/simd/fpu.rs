@@ -90,12 +90,30 @@ pub fn bin(env: &mut Env, es: u32, op: FBin, a: u64, b: u64) -> u64 {
         FBin::Rsqrts => match nans_and_inf_zero(env, f, a ^ f.sign_bit(), b) {
             Err(n) => n,
             Ok(true) => from_f64(f, 1.5),
+            // (3 + a'b) / 2 with one rounding: 1.5 + (a'/2) b, halving
+            // whichever operand halves exactly. When neither does, both are
+            // tiny, the sum is about 3 and halving it is exact.
             Ok(false) => {
-                let t = ops::mul_add(env, f, from_f64(f, 3.0), a ^ f.sign_bit(), b);
-                ops::arith(env, f, Arith::Div, t, from_f64(f, 2.0))
+                let na = a ^ f.sign_bit();
+                match (halve_exact(f, na), halve_exact(f, b)) {
+                    (Some(h), _) => ops::mul_add(env, f, from_f64(f, 1.5), h, b),
+                    (None, Some(h)) => ops::mul_add(env, f, from_f64(f, 1.5), na, h),
+                    (None, None) => {
+                        let t = ops::mul_add(env, f, from_f64(f, 3.0), na, b);
+                        ops::arith(env, f, Arith::Div, t, from_f64(f, 2.0))
+                    }
+                }
             }
         },
     }
+}
+
+/// `x / 2` when that is exact: a normal number whose exponent can drop by
+/// one and stay normal (not an infinity, NaN, zero or the smallest normals).
+fn halve_exact(f: Fmt, x: u64) -> Option<u64> {
+    let exp_field = (x & f.exp_mask()) >> f.exp_mask().trailing_zeros();
+    let max_field = f.exp_mask() >> f.exp_mask().trailing_zeros();
+    (exp_field >= 2 && exp_field < max_field).then(|| x - (1 << f.exp_mask().trailing_zeros()))
 }
 
 /// Fused `acc + a * b` (FMLA; FMLS negates `a` first).
@@ -197,6 +215,23 @@ mod tests {
 
     fn s(x: f32) -> u64 {
         x.to_bits() as u64
+    }
+
+    #[test]
+    fn rsqrts_rounds_once() {
+        // (3 - a*b) / 2 with a*b far beyond the range, rounding towards
+        // zero: the exact result is still out of range, so it rounds to
+        // -MAX; rounding the product first and then halving would give
+        // -MAX/2.
+        let big = f64::MAX.to_bits();
+        let mut env = Env::new(3 << 22);
+        assert_eq!(
+            bin(&mut env, 64, FBin::Rsqrts, big, big),
+            D.max_normal(true)
+        );
+        // Tiny operands that cannot be halved exactly: 3/2.
+        let mut env = Env::new(0);
+        assert_eq!(bin(&mut env, 64, FBin::Rsqrts, 1, 1), 1.5f64.to_bits());
     }
 
     #[test]
