@@ -167,9 +167,64 @@ static void rw_then_rx(void)
     CHECK(munmap(again, page) == 0);
 }
 
+#ifdef __aarch64__
+/*
+ * A function that patches one of its own later instructions and then runs
+ * it: it stores w0 (an instruction word) over the MOVZ at label 1, makes
+ * the store visible to instruction fetch (DC CVAU, DSB, IC IVAU, DSB,
+ * ISB, as the architecture requires) and falls through into it.  The
+ * patching store and the patched instruction are in the same straight-line
+ * run of code.  Copied into an executable page before use.
+ */
+__asm__(".pushsection .rodata\n"
+        ".balign 4\n"
+        ".globl patch_self_template, patch_self_template_end\n"
+        ".hidden patch_self_template, patch_self_template_end\n"
+        "patch_self_template:\n"
+        "    adr x2, 1f\n"
+        "    str w0, [x2]\n"
+        "    dc cvau, x2\n"
+        "    dsb ish\n"
+        "    ic ivau, x2\n"
+        "    dsb ish\n"
+        "    isb\n"
+        "1:  movz w0, #111\n"
+        "    ret\n"
+        "patch_self_template_end:\n"
+        ".popsection\n");
+extern const unsigned char patch_self_template[], patch_self_template_end[];
+
+static void patch_self(void)
+{
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    unsigned char *code = mmap(NULL, page, PROT_READ | PROT_WRITE | PROT_EXEC,
+                               MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    CHECK(code != MAP_FAILED);
+    size_t n = (size_t)(patch_self_template_end - patch_self_template);
+    memcpy(code, patch_self_template, n);
+    sync_code(code, n);
+    for (unsigned v = 222; v <= 666; v += 111) {
+        int r = call1(code, (int)(0x52800000u | v << 5)); /* MOVZ W0, #v */
+        printf("patched itself to return %u: %d\n", v, r);
+    }
+    /* Called again with the last value already in place. */
+    printf("again: %d\n", call1(code, (int)(0x52800000u | 666u << 5)));
+    CHECK(munmap(code, page) == 0);
+}
+#else
+/* The architectural results of patch_self on arm64. */
+static void patch_self(void)
+{
+    for (unsigned v = 222; v <= 666; v += 111)
+        printf("patched itself to return %u: %u\n", v, v);
+    printf("again: %d\n", 666);
+}
+#endif
+
 int main(void)
 {
     rwx();
     rw_then_rx();
+    patch_self();
     return 0;
 }
