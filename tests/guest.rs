@@ -164,6 +164,7 @@ guest_programs!(
         int32,
         int64,
         libm,
+        libm_float_quad,
         memory,
         null_write,
         printf_strtod,
