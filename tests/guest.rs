@@ -183,7 +183,7 @@ guest_programs!(
 guest_programs!(
     asm,
     Kind::Asm,
-    [alu_flags, brk, exit_group, hello, loadstore]
+    [alu_flags, brk, exec_data, exit_group, hello, loadstore]
 );
 guest_programs!(cxx, Kind::Cxx, [cxx_exceptions, cxx_terminate]);
 
