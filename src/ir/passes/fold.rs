@@ -75,7 +75,7 @@ pub fn run(block: &mut Block) {
 fn is_right_identity(op: BinOp, y: u64) -> bool {
     match op {
         BinOp::Add | BinOp::Sub | BinOp::Or | BinOp::Xor => y == 0,
-        BinOp::Shl | BinOp::Lshr | BinOp::Ashr | BinOp::Ror => y % 64 == 0,
+        BinOp::Shl | BinOp::Lshr | BinOp::Ashr | BinOp::Ror => y.is_multiple_of(64),
         BinOp::And => y == u64::MAX,
         BinOp::Mul | BinOp::UDiv | BinOp::SDiv => y == 1,
         BinOp::UMulH | BinOp::SMulH => false,
