@@ -93,7 +93,10 @@ def table(rows, key, title):
                 fmt_ratio(ratio(value(q, key), value(e, key))),
             )
         )
+    if len(lines) == 1:
+        return
     widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
+    print()
     print(title)
     for i, line in enumerate(lines):
         cells = [line[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(line[1:], widths[1:])]
@@ -108,7 +111,6 @@ def main():
     machine = {k: os.environ.get(v) for k, v in MACHINE_KEYS.items()}
 
     table(rows, "min_ms", "Whole process (hyperfine -N, min of the timed runs; * = 1 run):")
-    print()
     table(rows, "kernel_ms", "In-kernel time (clock_gettime around the kernel, verification run):")
     notes = [(r, e, res["note"]) for r, by in rows.items() for e, res in by.items() if res["note"]]
     if notes:
