@@ -24,9 +24,14 @@ if ! command -v "$cc" >/dev/null 2>&1; then
     exit 1
 fi
 
-# up_to_date OUT SRC: OUT exists and is newer than SRC and this script.
+# up_to_date OUT SRC: OUT exists and is newer than SRC, this script and the
+# headers next to SRC.
 up_to_date() {
-    [[ -e "$1" && "$1" -nt "$2" && "$1" -nt "${BASH_SOURCE[0]}" ]]
+    [[ -e "$1" && "$1" -nt "$2" && "$1" -nt "${BASH_SOURCE[0]}" ]] || return 1
+    local h
+    for h in "$(dirname "$2")"/*.h; do
+        [[ "$1" -nt "$h" ]] || return 1
+    done
 }
 
 # build OUT SRC ARGS...: compile SRC into OUT unless it is up to date.

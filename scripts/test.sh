@@ -125,7 +125,7 @@ run_step() {
 
 run_step format cargo fmt --all -- --check
 run_step clippy cargo clippy --workspace --all-targets -- -D warnings
-run_step tests cargo test --workspace --release
+run_step tests cargo test --workspace --release --no-fail-fast
 
 section "Summary"
 if ((${#failed[@]} > 0)); then

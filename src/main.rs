@@ -9,8 +9,9 @@ use std::path::PathBuf;
 use std::process::exit;
 
 use clap::Parser;
+use emu::jit::log::{LogItems, ITEMS};
 use emu::linux::loader::{load, LoadOptions};
-use emu::linux::run::run;
+use emu::linux::run::{run, RunOptions};
 
 /// Stack size when RLIMIT_STACK is unlimited.
 const DEFAULT_STACK_SIZE: u64 = 8 << 20;
@@ -56,10 +57,23 @@ struct Cli {
     #[arg(short = 's', value_name = "SIZE", env = "EMU_STACK_SIZE", value_parser = parse_size)]
     stack_size: Option<u64>,
 
+    /// Log translation details: comma list of in_asm, ir, out_asm, exec,
+    /// nochain ("help" lists them)
+    #[arg(short = 'd', value_name = "ITEMS", env = "EMU_LOG")]
+    log: Option<String>,
+
+    /// Write the -d log to FILE instead of stderr
+    #[arg(short = 'D', value_name = "FILE", env = "EMU_LOG_FILENAME")]
+    log_file: Option<PathBuf>,
+
+    /// Print each guest syscall with its arguments and result on stderr
+    #[arg(long = "strace", env = "EMU_STRACE")]
+    strace: bool,
+
     /// The AArch64 program, then its arguments
     #[arg(
         value_name = "PROGRAM",
-        required = true,
+        required_unless_present = "log",
         num_args = 1..,
         trailing_var_arg = true,
         allow_hyphen_values = true
@@ -167,16 +181,40 @@ impl Cli {
     }
 }
 
+impl Cli {
+    /// The options that matter after loading (logging, strace).
+    fn run_options(&self) -> Result<RunOptions, String> {
+        let log = match self.log.as_deref() {
+            Some("help") => {
+                println!("Log items (-d ITEM,ITEM...):");
+                for (name, what) in ITEMS {
+                    println!("  {name:<10} {what}");
+                }
+                exit(0);
+            }
+            Some(list) => LogItems::parse(list)?,
+            None => LogItems::default(),
+        };
+        Ok(RunOptions {
+            log,
+            log_file: self.log_file.clone(),
+            strace: self.strace,
+        })
+    }
+}
+
 fn main() {
-    let opts = match Cli::parse().into_options() {
-        Ok(opts) => opts,
+    let cli = Cli::parse();
+    let parsed = cli.run_options().and_then(|r| Ok((r, cli.into_options()?)));
+    let (ropts, opts) = match parsed {
+        Ok(both) => both,
         Err(msg) => {
             eprintln!("emu-user: {msg}");
             exit(2);
         }
     };
     match load(&opts) {
-        Ok(loaded) => run(loaded, &opts),
+        Ok(loaded) => run(loaded, &opts, &ropts),
         Err(err) => {
             eprintln!("{err}");
             exit(err.exit_code());

@@ -9,7 +9,7 @@
 //!
 //! Needs aarch64-linux-gnu-gcc and qemu-aarch64; without them the test says
 //! so and passes only when EMU_SKIP_DIFF=1 is set, so CI cannot silently skip.
-//! Knobs: EMU_DIFF_BATCHES (default 8), EMU_DIFF_CASES (per batch, 250),
+//! Knobs: EMU_DIFF_BATCHES (default 20), EMU_DIFF_CASES (per batch, 250),
 //! EMU_DIFF_SEED, EMU_DIFF_CLASSES.
 
 use emu::arm64::decode::{entries, Entry};
@@ -154,6 +154,8 @@ fn emu_defines(word: u32) -> bool {
 struct Case {
     word: u32,
     name: &'static str,
+    /// FPCR bits 26:22 (AHP, DN, FZ, RMode) for the case.
+    fpcr_mode: u32,
     input: Vec<u8>,
 }
 
@@ -176,9 +178,16 @@ fn make_cases(rng: &mut Rng, pool: &[&'static Entry], n: usize) -> Vec<Case> {
         for _ in 0..31 {
             input.extend_from_slice(&rng.xval().to_le_bytes());
         }
+        // Half the cases run with the default FPCR, half with random modes.
+        let fpcr_mode = if rng.below(2) == 0 {
+            0
+        } else {
+            rng.below(32) as u32
+        };
         cases.push(Case {
             word,
             name: e.name,
+            fpcr_mode,
             input,
         });
     }
@@ -194,6 +203,7 @@ fn program(cases: &[Case]) -> String {
             writeln!(s, "ldp q{q}, q{}, [x30], #32", q + 1).unwrap();
         }
         s.push_str("ldp x0, x1, [x30], #16\nmsr nzcv, x0\nmov sp, x1\n");
+        writeln!(s, "movz x0, #{}, lsl #16\nmsr fpcr, x0", c.fpcr_mode << 6).unwrap();
         for x in (0..30).step_by(2) {
             writeln!(s, "ldp x{x}, x{}, [x30], #16", x + 1).unwrap();
         }
@@ -272,7 +282,12 @@ fn describe(c: &Case, emu: &[u8], qemu: &[u8]) -> String {
         ),
     };
     let word = |b: &[u8], i: usize| u64::from_le_bytes(b[8 * i..8 * i + 8].try_into().unwrap());
-    let mut d = format!("0x{:08x} {}:", c.word, c.name);
+    let mut d = format!(
+        "0x{:08x} {} (fpcr {:#x}):",
+        c.word,
+        c.name,
+        c.fpcr_mode << 22
+    );
     for i in 0..OUT_BYTES / 8 {
         let (a, b) = (word(emu, i), word(qemu, i));
         if a != b {
@@ -299,7 +314,7 @@ fn random_instructions_match_qemu() {
             .and_then(|v| v.parse().ok())
             .unwrap_or(d)
     };
-    let batches = env_num("EMU_DIFF_BATCHES", 8) as usize;
+    let batches = env_num("EMU_DIFF_BATCHES", 20) as usize;
     let per_batch = env_num("EMU_DIFF_CASES", 250) as usize;
     let seed = env_num("EMU_DIFF_SEED", 0x5eed_1234_abcd_0001);
     let mut rng = Rng(seed | 1);

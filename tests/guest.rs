@@ -169,7 +169,11 @@ guest_programs!(
         underscore_exit,
     ]
 );
-guest_programs!(asm, Kind::Asm, [hello]);
+guest_programs!(
+    asm,
+    Kind::Asm,
+    [alu_flags, brk, exit_group, hello, loadstore]
+);
 
 #[test]
 fn every_program_is_listed() {

@@ -22,6 +22,14 @@ pub struct BlockInfo {
     pub pc_map: Vec<(u32, u64)>,
 }
 
+/// An unused indirect-branch table entry for slot `i`. Its tag is a pc that
+/// hashes to another slot, so no branch target can ever match it (a fixed
+/// tag such as `u64::MAX` would match a branch to that very address and
+/// jump to host address 0).
+fn empty_jump_entry(i: usize) -> [u64; 2] {
+    [((i ^ 1) as u64) << 2, 0]
+}
+
 /// Signature of the trampoline entry.
 type EnterFn = unsafe extern "C" fn(*mut CpuState, *const u8);
 
@@ -75,7 +83,7 @@ impl CodeCache {
             exit_addr: base as u64 + t.exit_offset as u64,
             blocks: HashMap::new(),
             by_host: BTreeMap::new(),
-            jump_cache: vec![[u64::MAX, 0]; JUMP_CACHE_ENTRIES].into_boxed_slice(),
+            jump_cache: (0..JUMP_CACHE_ENTRIES).map(empty_jump_entry).collect(),
             flushes: 0,
         })
     }
@@ -142,10 +150,14 @@ impl CodeCache {
         let rel = target.wrapping_sub(site) as i64;
         let Ok(rel) = i32::try_from(rel) else { return };
         // SAFETY: `site` lies inside the used part of the cache (checked
-        // above) and is preceded by the 5-byte `jmp rel32` emitted by the
-        // backend's linkable exits; no translated code runs while patching.
+        // above) and ends a `jmp rel32` or `jcc rel32` emitted by the
+        // backend's linkable exits; no translated
+        // code runs while patching.
         unsafe {
-            debug_assert_eq!(*((site - 5) as *const u8), 0xe9);
+            debug_assert!(
+                *((site - 5) as *const u8) == 0xe9 || *((site - 6) as *const u8) == 0x0f,
+                "link site is not a rel32 jump"
+            );
             std::ptr::write_unaligned((site - 4) as *mut i32, rel);
         }
     }
@@ -154,7 +166,9 @@ impl CodeCache {
     pub fn flush(&mut self) {
         self.blocks.clear();
         self.by_host.clear();
-        self.jump_cache.fill([u64::MAX, 0]);
+        for (i, e) in self.jump_cache.iter_mut().enumerate() {
+            *e = empty_jump_entry(i);
+        }
         self.used = self.first_block;
         self.flushes += 1;
     }

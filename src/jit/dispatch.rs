@@ -3,6 +3,7 @@
 
 use super::code_cache::{CodeCache, JUMP_CACHE_ENTRIES};
 use super::fetch::Fetcher;
+use super::log::Log;
 use crate::backend::x64::{compile, Env};
 use crate::cpu::{CpuState, ExitReason};
 use crate::frontend::translate_block;
@@ -32,6 +33,8 @@ pub struct Stats {
 pub struct Jit {
     pub cache: CodeCache,
     pub stats: Stats,
+    /// Translation logging (`-d`), if enabled.
+    pub log: Option<Log>,
 }
 
 impl Jit {
@@ -39,6 +42,7 @@ impl Jit {
         Ok(Jit {
             cache: CodeCache::new()?,
             stats: Stats::default(),
+            log: None,
         })
     }
 
@@ -57,7 +61,12 @@ impl Jit {
             return h;
         }
         let mut fetcher = Fetcher::default();
-        let mut block = translate_block(pc, &mut |a| fetcher.word(a));
+        let mut words = Vec::new();
+        let mut block = translate_block(pc, &mut |a| {
+            let w = fetcher.word(a);
+            words.extend(w);
+            w
+        });
         crate::ir::passes::optimize(&mut block);
         let env = self.env();
         let mut c = compile(&block, self.cache.next_addr(), &env);
@@ -67,7 +76,15 @@ impl Jit {
         }
         self.stats.blocks_translated += 1;
         self.stats.guest_insns_translated += block.end_pc.saturating_sub(block.start_pc) / 4;
-        self.cache.insert(block.start_pc, block.end_pc, c)
+        let logged = match &self.log {
+            Some(l) if l.items.any_translation() => Some(c.code.clone()),
+            _ => None,
+        };
+        let host = self.cache.insert(block.start_pc, block.end_pc, c);
+        if let (Some(log), Some(code)) = (self.log.as_mut(), logged) {
+            log.block(&block, &words, host, &code);
+        }
+        host
     }
 
     /// Drops translations of guest code in `[start, end)`. Blocks are linked
@@ -88,12 +105,18 @@ impl Jit {
             }
             let flushes = self.cache.flushes;
             let host = self.block_for(cpu.pc);
-            if cpu.link_site != 0 && self.cache.flushes == flushes {
-                self.cache.link(cpu.link_site, host);
-                self.stats.links += 1;
+            let chain = !self.log.as_ref().is_some_and(|l| l.items.nochain);
+            if chain {
+                if cpu.link_site != 0 && self.cache.flushes == flushes {
+                    self.cache.link(cpu.link_site, host);
+                    self.stats.links += 1;
+                }
+                self.cache.remember_indirect(cpu.pc, host);
             }
             cpu.link_site = 0;
-            self.cache.remember_indirect(cpu.pc, host);
+            if let Some(log) = self.log.as_mut().filter(|l| l.items.exec) {
+                log.exec(cpu.pc, host);
+            }
             self.stats.dispatches += 1;
             IN_GUEST.with(|g| g.set(true));
             self.cache.enter(cpu, host);

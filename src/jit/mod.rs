@@ -3,6 +3,7 @@
 pub mod code_cache;
 pub mod dispatch;
 pub mod fetch;
+pub mod log;
 pub mod testing;
 
 pub use dispatch::Jit;

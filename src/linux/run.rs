@@ -4,11 +4,24 @@
 use super::host_signals::{self, die_by_signal};
 use super::loader::{LoadOptions, Loaded, DEFAULT_SYSROOT};
 use crate::cpu::{CpuState, ExitReason, SP};
+use crate::jit::log::{Log, LogItems};
 use crate::jit::Jit;
 use emu_syscalls::{Outcome, Process, ProcessInit};
+use std::path::{Path, PathBuf};
+
+/// Run-time options that do not affect loading.
+#[derive(Clone, Debug, Default)]
+pub struct RunOptions {
+    /// Translation logging items (`-d`).
+    pub log: LogItems,
+    /// Log file (`-D`); stderr when `None`.
+    pub log_file: Option<PathBuf>,
+    /// Print each syscall on stderr (`--strace`).
+    pub strace: bool,
+}
 
 /// Runs the loaded guest program to completion; never returns.
-pub fn run(loaded: Loaded, opts: &LoadOptions) -> ! {
+pub fn run(loaded: Loaded, opts: &LoadOptions, ropts: &RunOptions) -> ! {
     let mut jit = match Jit::new() {
         Ok(j) => j,
         Err(e) => {
@@ -16,6 +29,16 @@ pub fn run(loaded: Loaded, opts: &LoadOptions) -> ! {
             std::process::exit(1);
         }
     };
+    if ropts.log != LogItems::default() {
+        match Log::new(ropts.log.clone(), ropts.log_file.as_deref()) {
+            Ok(log) => jit.log = Some(log),
+            Err(e) => {
+                let file = ropts.log_file.as_deref().unwrap_or(Path::new("-"));
+                eprintln!("emu-user: cannot open log file {}: {e}", file.display());
+                std::process::exit(1);
+            }
+        }
+    }
     let (start, end) = jit.cache.range();
     host_signals::set_code_range(start, end);
     host_signals::install();
@@ -38,9 +61,10 @@ pub fn run(loaded: Loaded, opts: &LoadOptions) -> ! {
     // The guest's own file opens see the sysroot too, so its dynamic linker
     // finds the libraries the sysroot holds.
     process.sysroot = opts.sysroot.clone().or_else(|| {
-        let d = std::path::Path::new(DEFAULT_SYSROOT);
+        let d = Path::new(DEFAULT_SYSROOT);
         d.is_dir().then(|| d.to_path_buf())
     });
+    process.strace = ropts.strace;
 
     loop {
         match jit.run(&mut cpu) {

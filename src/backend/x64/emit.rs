@@ -8,10 +8,9 @@
 
 use super::regalloc::{allocate, Loc};
 use crate::cpu::state::{v_offset, x_offset, CpuState};
-use crate::cpu::ExitReason;
-use crate::ir::{Block, Op, Terminal, Val};
+use crate::ir::{Block, Op, Val};
 use dynasmrt::x64::X64Relocation;
-use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi, VecAssembler};
+use dynasmrt::{dynasm, DynasmApi, VecAssembler};
 use std::mem::offset_of;
 
 pub(super) type Asm = VecAssembler<X64Relocation>;
@@ -39,6 +38,17 @@ pub(super) const OFF_REASON: i32 = offset_of!(CpuState, exit_reason) as i32;
 pub(super) const OFF_ARG: i32 = offset_of!(CpuState, exit_arg) as i32;
 pub(super) const OFF_LINK: i32 = offset_of!(CpuState, link_site) as i32;
 
+/// An x86 source operand.
+#[derive(Copy, Clone, Debug)]
+pub(super) enum Src {
+    /// A register.
+    R(u8),
+    /// A sign-extended 32-bit immediate.
+    I(i32),
+    /// A spill slot at `[rsp + offset]`.
+    M(i32),
+}
+
 pub(super) struct Emitter {
     pub a: Asm,
     pub locs: Vec<Loc>,
@@ -47,16 +57,21 @@ pub(super) struct Emitter {
 
 /// Compiles `block` for execution at host address `base`.
 pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
-    let locs = allocate(block);
+    let fused = super::emit_term::fuse_branch(block);
+    let extra: Vec<Val> = fused.map(|f| f.operands()).unwrap_or_default();
+    let locs = allocate(block, &extra);
     let mut e = Emitter {
         a: VecAssembler::new(base as usize),
         locs,
         env: *env,
     };
     let mut pc_map = Vec::new();
-    for op in &block.ops {
+    for (i, op) in block.ops.iter().enumerate() {
         if let Op::InsnStart { pc } = *op {
             pc_map.push((e.a.offset().0 as u32, pc));
+            continue;
+        }
+        if fused.is_some_and(|f| f.cond_index == i) {
             continue;
         }
         if op.is_pure() && op.dst().is_some_and(|d| e.locs[d.0 as usize] == Loc::Dead) {
@@ -64,7 +79,10 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         }
         e.op(op);
     }
-    e.terminal(&block.term);
+    match fused {
+        Some(f) => e.fused_branch(&f, &block.term),
+        None => e.terminal(&block.term),
+    }
     let code = e.a.finalize().expect("dynamic labels resolve");
     Compiled { code, pc_map }
 }
@@ -107,28 +125,62 @@ impl Emitter {
         }
     }
 
+    /// The host register holding `v`, if it lives in one.
+    pub fn reg_of(&self, v: Val) -> Option<u8> {
+        match self.locs[v.0 as usize] {
+            Loc::Reg(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// The register to compute `v` in: its own, or rax when it lives on the
+    /// stack (or is dead).
+    pub fn dreg(&self, v: Val) -> u8 {
+        self.reg_of(v).unwrap_or(0)
+    }
+
+    /// `v` as an x86 source operand of an operation of width `w64`;
+    /// immediates that do not fit go through register `scratch`.
+    pub fn src(&mut self, v: Val, w64: bool, scratch: u8) -> Src {
+        match self.locs[v.0 as usize] {
+            Loc::Dead => unreachable!("use of dead value {v:?}"),
+            Loc::Imm(imm) if !w64 => Src::I(imm as u32 as i32),
+            Loc::Imm(imm) if i32::try_from(imm as i64).is_ok() => Src::I(imm as i32),
+            Loc::Imm(_) => {
+                self.load(scratch, v);
+                Src::R(scratch)
+            }
+            Loc::Reg(r) => Src::R(r),
+            Loc::Stack(s) => Src::M(8 * s as i32),
+        }
+    }
+
+    /// Stores `v` at `[r15 + off]` (64 bits) without going through a
+    /// register when it is an immediate that fits.
+    fn store_state(&mut self, off: i32, v: Val) {
+        match self.src(v, true, 0) {
+            Src::R(r) => dynasm!(self.a ; .arch x64 ; mov QWORD [r15 + off], Rq(r)),
+            Src::I(i) => dynasm!(self.a ; .arch x64 ; mov QWORD [r15 + off], i),
+            Src::M(m) => dynasm!(self.a ; .arch x64
+                ; mov rax, QWORD [rsp + m] ; mov QWORD [r15 + off], rax),
+        }
+    }
+
+    /// Loads `[r15 + off]` (64 bits) into `dst`.
+    fn load_state(&mut self, dst: Val, off: i32) {
+        let d = self.dreg(dst);
+        dynasm!(self.a ; .arch x64 ; mov Rq(d), QWORD [r15 + off]);
+        self.store(dst, d);
+    }
+
     fn op(&mut self, op: &Op) {
         match *op {
             Op::Nop | Op::InsnStart { .. } => {}
             Op::Const { .. } => {}
-            Op::GetReg { dst, reg } => {
-                let off = x_offset(reg as usize) as i32;
-                dynasm!(self.a ; .arch x64 ; mov rax, QWORD [r15 + off]);
-                self.store(dst, 0);
-            }
-            Op::SetReg { reg, src } => {
-                let off = x_offset(reg as usize) as i32;
-                self.load(0, src);
-                dynasm!(self.a ; .arch x64 ; mov QWORD [r15 + off], rax);
-            }
-            Op::LoadState { dst, offset } => {
-                dynasm!(self.a ; .arch x64 ; mov rax, QWORD [r15 + offset as i32]);
-                self.store(dst, 0);
-            }
-            Op::StoreState { offset, src } => {
-                self.load(0, src);
-                dynasm!(self.a ; .arch x64 ; mov QWORD [r15 + offset as i32], rax);
-            }
+            Op::GetReg { dst, reg } => self.load_state(dst, x_offset(reg as usize) as i32),
+            Op::SetReg { reg, src } => self.store_state(x_offset(reg as usize) as i32, src),
+            Op::LoadState { dst, offset } => self.load_state(dst, offset as i32),
+            Op::StoreState { offset, src } => self.store_state(offset as i32, src),
             Op::Bin { op, w, dst, a, b } => self.bin(op, w, dst, a, b),
             Op::Un { op, w, dst, a } => self.un(op, w, dst, a),
             Op::Carry {
@@ -205,86 +257,5 @@ impl Emitter {
     /// Byte offset of V register `n`.
     pub fn voff(n: u8) -> i32 {
         v_offset(n as usize) as i32
-    }
-
-    fn terminal(&mut self, t: &Terminal) {
-        match *t {
-            Terminal::Jump { pc } => self.linkable_exit(pc),
-            Terminal::Branch {
-                c,
-                taken,
-                not_taken,
-            } => {
-                let skip = self.a.new_dynamic_label();
-                self.load(0, c);
-                dynasm!(self.a ; .arch x64 ; test rax, rax ; jz =>skip);
-                self.linkable_exit(taken);
-                dynasm!(self.a ; .arch x64 ; =>skip);
-                self.linkable_exit(not_taken);
-            }
-            Terminal::Indirect { target } => {
-                self.load(0, target);
-                let miss = self.a.new_dynamic_label();
-                let table = self.env.jump_cache as i64;
-                let mask = self.env.jump_cache_mask as i32;
-                let exit = self.env.exit as usize;
-                dynasm!(self.a
-                    ; .arch x64
-                    ; mov QWORD [r15 + OFF_PC], rax
-                    ; mov ecx, eax
-                    ; shr ecx, 2
-                    ; and ecx, mask
-                    ; shl rcx, 4
-                    ; mov rdx, QWORD table
-                    ; cmp QWORD [rdx + rcx], rax
-                    ; jne =>miss
-                    ; jmp QWORD [rdx + rcx + 8]
-                    ; =>miss
-                    ; mov QWORD [r15 + OFF_LINK], 0
-                    ; mov DWORD [r15 + OFF_REASON], ExitReason::Lookup as i32
-                    ; jmp extern exit
-                );
-            }
-            Terminal::Exit { reason, pc, arg } => {
-                let exit = self.env.exit as usize;
-                dynasm!(self.a
-                    ; .arch x64
-                    ; mov rax, QWORD pc as i64
-                    ; mov QWORD [r15 + OFF_PC], rax
-                    ; mov QWORD [r15 + OFF_LINK], 0
-                    ; mov DWORD [r15 + OFF_REASON], reason as i32
-                );
-                // IC IVAU leaves its address in exit_arg itself.
-                if !(reason == ExitReason::Invalidate && arg == 0) {
-                    dynasm!(self.a
-                        ; .arch x64
-                        ; mov rax, QWORD arg as i64
-                        ; mov QWORD [r15 + OFF_ARG], rax
-                    );
-                }
-                dynasm!(self.a ; .arch x64 ; jmp extern exit);
-            }
-        }
-    }
-
-    /// A direct jump to guest `pc`: a `jmp rel32` that first points at a stub
-    /// asking the dispatcher to look `pc` up; the dispatcher then patches the
-    /// rel32 to the target block (block linking).
-    fn linkable_exit(&mut self, pc: u64) {
-        let stub = self.a.new_dynamic_label();
-        let site = self.a.new_dynamic_label();
-        let exit = self.env.exit as usize;
-        dynasm!(self.a
-            ; .arch x64
-            ; jmp =>stub
-            ; =>site
-            ; =>stub
-            ; mov rax, QWORD pc as i64
-            ; mov QWORD [r15 + OFF_PC], rax
-            ; lea rax, [=>site]
-            ; mov QWORD [r15 + OFF_LINK], rax
-            ; mov DWORD [r15 + OFF_REASON], ExitReason::Lookup as i32
-            ; jmp extern exit
-        );
     }
 }

@@ -1,6 +1,7 @@
 //! Integer ALU, flags and condition operations.
 
-use super::emit::Emitter;
+use super::emit::{Emitter, Src};
+use super::regalloc::Loc;
 use crate::ir::{BinOp, FlagsOp, UnOp, Val, Width};
 use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
 
@@ -20,26 +21,62 @@ extern "C" fn rev32(x: u64) -> u64 {
     b.rotate_left(32)
 }
 
+/// Architectural NZCV for each `(AH & 0xC1) | (OF << 1)` after an x86
+/// flag-setting instruction (AH from `lahf`: SF bit 7, ZF bit 6, CF bit 0).
+/// Row 0: arm64 C = x86 CF (additions); row 1: C = NOT CF (subtractions).
+static NZCV_TABLE: [[u32; 256]; 2] = nzcv_table();
+
+const fn nzcv_table() -> [[u32; 256]; 2] {
+    let mut t = [[0u32; 256]; 2];
+    let mut i = 0;
+    while i < 256 {
+        let (sf, zf, of, cf) = ((i >> 7) & 1, (i >> 6) & 1, (i >> 1) & 1, i & 1);
+        let nzv = (sf << 31) | (zf << 30) | (of << 28);
+        t[0][i] = (nzv | (cf << 29)) as u32;
+        t[1][i] = (nzv | ((cf ^ 1) << 29)) as u32;
+        i += 1;
+    }
+    t
+}
+
 impl Emitter {
     pub(super) fn bin(&mut self, op: BinOp, w: Width, dst: Val, a: Val, b: Val) {
+        match op {
+            BinOp::UMulH | BinOp::SMulH | BinOp::UDiv | BinOp::SDiv => {
+                return self.bin_rax_rdx(op, w, dst, a, b)
+            }
+            BinOp::Shl | BinOp::Lshr | BinOp::Ashr | BinOp::Ror => {
+                return self.shift(op, w, dst, a, b)
+            }
+            _ => {}
+        }
         let w64 = w == Width::W64;
-        self.load(0, a);
-        self.load(1, b);
+        if op == BinOp::And {
+            if let Loc::Imm(mask @ (0xff | 0xffff | 0xffff_ffff)) = self.locs[b.0 as usize] {
+                return self.zero_extend(dst, a, mask);
+            }
+        }
+        let commutative = !matches!(op, BinOp::Sub);
+        let (mut a, mut b) = (a, b);
+        let mut d = self.dreg(dst);
+        if self.reg_of(b) == Some(d) && self.reg_of(a) != Some(d) {
+            if commutative {
+                std::mem::swap(&mut a, &mut b);
+            } else {
+                d = 0;
+            }
+        }
+        self.load(d, a);
+        let s = self.src(b, w64, 1);
         macro_rules! alu {
             ($ins:ident) => {
-                if w64 {
-                    dynasm!(self.a ; .arch x64 ; $ins rax, rcx);
-                } else {
-                    dynasm!(self.a ; .arch x64 ; $ins eax, ecx);
-                }
-            };
-        }
-        macro_rules! shift {
-            ($ins:ident) => {
-                if w64 {
-                    dynasm!(self.a ; .arch x64 ; $ins rax, cl);
-                } else {
-                    dynasm!(self.a ; .arch x64 ; $ins eax, cl);
+                match (s, w64) {
+                    (Src::R(r), true) => dynasm!(self.a ; .arch x64 ; $ins Rq(d), Rq(r)),
+                    (Src::R(r), false) => dynasm!(self.a ; .arch x64 ; $ins Rd(d), Rd(r)),
+                    (Src::I(i), true) => dynasm!(self.a ; .arch x64 ; $ins Rq(d), i),
+                    (Src::I(i), false) => dynasm!(self.a ; .arch x64 ; $ins Rd(d), i),
+                    (Src::M(m), true) => dynasm!(self.a ; .arch x64 ; $ins Rq(d), QWORD [rsp + m]),
+                    (Src::M(m), false) => dynasm!(self.a ; .arch x64 ; $ins Rd(d), DWORD [rsp + m]),
                 }
             };
         }
@@ -49,11 +86,84 @@ impl Emitter {
             BinOp::And => alu!(and),
             BinOp::Or => alu!(or),
             BinOp::Xor => alu!(xor),
+            _ => match (s, w64) {
+                (Src::R(r), true) => dynasm!(self.a ; .arch x64 ; imul Rq(d), Rq(r)),
+                (Src::R(r), false) => dynasm!(self.a ; .arch x64 ; imul Rd(d), Rd(r)),
+                (Src::I(i), true) => dynasm!(self.a ; .arch x64 ; imul Rq(d), Rq(d), i),
+                (Src::I(i), false) => dynasm!(self.a ; .arch x64 ; imul Rd(d), Rd(d), i),
+                (Src::M(m), true) => dynasm!(self.a ; .arch x64 ; imul Rq(d), QWORD [rsp + m]),
+                (Src::M(m), false) => dynasm!(self.a ; .arch x64 ; imul Rd(d), DWORD [rsp + m]),
+            },
+        }
+        self.store(dst, d);
+    }
+
+    /// `a & mask` for the masks of the low 8, 16 or 32 bits: a zero extension.
+    fn zero_extend(&mut self, dst: Val, a: Val, mask: u64) {
+        let d = self.dreg(dst);
+        self.load(d, a);
+        match mask {
+            0xff => dynasm!(self.a ; .arch x64 ; movzx Rd(d), Rb(d)),
+            0xffff => dynasm!(self.a ; .arch x64 ; movzx Rd(d), Rw(d)),
+            _ => dynasm!(self.a ; .arch x64 ; mov Rd(d), Rd(d)),
+        }
+        self.store(dst, d);
+    }
+
+    /// Shifts and rotates; amounts are taken modulo the width, as on arm64.
+    fn shift(&mut self, op: BinOp, w: Width, dst: Val, a: Val, b: Val) {
+        let w64 = w == Width::W64;
+        let d = self.dreg(dst);
+        if let Loc::Imm(n) = self.locs[b.0 as usize] {
+            self.load(d, a);
+            let n = (n & (w.bits() as u64 - 1)) as i8;
+            macro_rules! sh {
+                ($ins:ident) => {
+                    if w64 {
+                        dynasm!(self.a ; .arch x64 ; $ins Rq(d), n);
+                    } else {
+                        dynasm!(self.a ; .arch x64 ; $ins Rd(d), n);
+                    }
+                };
+            }
+            match op {
+                // A zero shift must still zero-extend a 32-bit result.
+                _ if n == 0 && !w64 => dynasm!(self.a ; .arch x64 ; mov Rd(d), Rd(d)),
+                _ if n == 0 => {}
+                BinOp::Shl => sh!(shl),
+                BinOp::Lshr => sh!(shr),
+                BinOp::Ashr => sh!(sar),
+                _ => sh!(ror),
+            }
+            self.store(dst, d);
+            return;
+        }
+        self.load(0, a);
+        self.load(1, b);
+        macro_rules! shift {
+            ($ins:ident) => {
+                if w64 {
+                    dynasm!(self.a ; .arch x64 ; $ins rax, cl);
+                } else {
+                    dynasm!(self.a ; .arch x64 ; $ins eax, cl ; mov eax, eax);
+                }
+            };
+        }
+        match op {
             BinOp::Shl => shift!(shl),
             BinOp::Lshr => shift!(shr),
             BinOp::Ashr => shift!(sar),
-            BinOp::Ror => shift!(ror),
-            BinOp::Mul => alu!(imul),
+            _ => shift!(ror),
+        }
+        self.store(dst, 0);
+    }
+
+    /// Multiply-high and divisions, which use rax and rdx.
+    fn bin_rax_rdx(&mut self, op: BinOp, w: Width, dst: Val, a: Val, b: Val) {
+        let w64 = w == Width::W64;
+        self.load(0, a);
+        self.load(1, b);
+        match op {
             BinOp::UMulH => dynasm!(self.a ; .arch x64 ; mul rcx ; mov rax, rdx),
             BinOp::SMulH => dynasm!(self.a ; .arch x64 ; imul rcx ; mov rax, rdx),
             BinOp::UDiv => {
@@ -73,7 +183,7 @@ impl Emitter {
                         ; =>done);
                 }
             }
-            BinOp::SDiv => {
+            _ => {
                 let zero = self.a.new_dynamic_label();
                 let minus1 = self.a.new_dynamic_label();
                 let done = self.a.new_dynamic_label();
@@ -188,47 +298,62 @@ impl Emitter {
         c: Option<Val>,
     ) {
         let w64 = w == Width::W64;
-        self.load(0, a);
-        match op {
-            FlagsOp::Logic => {
+        match (op, c) {
+            (FlagsOp::Logic, _) => {
+                let r = self.reg_of(a).unwrap_or_else(|| {
+                    self.load(0, a);
+                    0
+                });
                 if w64 {
-                    dynasm!(self.a ; .arch x64 ; test rax, rax);
+                    dynasm!(self.a ; .arch x64 ; test Rq(r), Rq(r));
                 } else {
-                    dynasm!(self.a ; .arch x64 ; test eax, eax);
+                    dynasm!(self.a ; .arch x64 ; test Rd(r), Rd(r));
                 }
-                dynasm!(self.a ; .arch x64
-                    ; sets al ; setz cl
-                    ; movzx eax, al ; movzx ecx, cl
-                    ; shl eax, 31 ; shl ecx, 30 ; or eax, ecx);
             }
-            FlagsOp::Add | FlagsOp::Sub => {
+            (_, Some(c)) => {
+                self.load(0, a);
                 self.load(1, b);
-                match c {
-                    Some(c) => {
-                        self.load(2, c);
-                        self.carry_in(op);
-                        self.adc_sbb(op, w64);
-                    }
-                    None => match (op, w64) {
-                        (FlagsOp::Add, true) => dynasm!(self.a ; .arch x64 ; add rax, rcx),
-                        (FlagsOp::Add, false) => dynasm!(self.a ; .arch x64 ; add eax, ecx),
-                        (_, true) => dynasm!(self.a ; .arch x64 ; cmp rax, rcx),
-                        (_, false) => dynasm!(self.a ; .arch x64 ; cmp eax, ecx),
-                    },
+                self.load(2, c);
+                self.carry_in(op);
+                self.adc_sbb(op, w64);
+            }
+            (FlagsOp::Sub, None) => {
+                let r = self.reg_of(a).unwrap_or_else(|| {
+                    self.load(0, a);
+                    0
+                });
+                match (self.src(b, w64, 1), w64) {
+                    (Src::R(s), true) => dynasm!(self.a ; .arch x64 ; cmp Rq(r), Rq(s)),
+                    (Src::R(s), false) => dynasm!(self.a ; .arch x64 ; cmp Rd(r), Rd(s)),
+                    (Src::I(i), true) => dynasm!(self.a ; .arch x64 ; cmp Rq(r), i),
+                    (Src::I(i), false) => dynasm!(self.a ; .arch x64 ; cmp Rd(r), i),
+                    (Src::M(m), true) => dynasm!(self.a ; .arch x64 ; cmp Rq(r), QWORD [rsp + m]),
+                    (Src::M(m), false) => dynasm!(self.a ; .arch x64 ; cmp Rd(r), DWORD [rsp + m]),
                 }
-                dynasm!(self.a ; .arch x64 ; sets r8b ; setz r9b ; seto r11b);
-                if op == FlagsOp::Add {
-                    dynasm!(self.a ; .arch x64 ; setc r10b);
-                } else {
-                    dynasm!(self.a ; .arch x64 ; setnc r10b);
+            }
+            (FlagsOp::Add, None) => {
+                self.load(0, a);
+                match (self.src(b, w64, 1), w64) {
+                    (Src::R(s), true) => dynasm!(self.a ; .arch x64 ; add rax, Rq(s)),
+                    (Src::R(s), false) => dynasm!(self.a ; .arch x64 ; add eax, Rd(s)),
+                    (Src::I(i), true) => dynasm!(self.a ; .arch x64 ; add rax, i),
+                    (Src::I(i), false) => dynasm!(self.a ; .arch x64 ; add eax, i),
+                    (Src::M(m), true) => dynasm!(self.a ; .arch x64 ; add rax, QWORD [rsp + m]),
+                    (Src::M(m), false) => dynasm!(self.a ; .arch x64 ; add eax, DWORD [rsp + m]),
                 }
-                dynasm!(self.a ; .arch x64
-                    ; movzx eax, r8b ; shl eax, 31
-                    ; movzx ecx, r9b ; shl ecx, 30 ; or eax, ecx
-                    ; movzx ecx, r10b ; shl ecx, 29 ; or eax, ecx
-                    ; movzx ecx, r11b ; shl ecx, 28 ; or eax, ecx);
             }
         }
+        // Index the table with SF, ZF, CF (from lahf) and OF.
+        let table = NZCV_TABLE[(op == FlagsOp::Sub) as usize].as_ptr() as i64;
+        dynasm!(self.a ; .arch x64
+            ; lahf
+            ; seto al
+            ; movzx ecx, ah
+            ; and ecx, 0xc1
+            ; and eax, 1
+            ; lea ecx, [rcx + rax * 2]
+            ; mov rdx, QWORD table
+            ; mov eax, DWORD [rdx + rcx * 4]);
         self.store(dst, 0);
     }
 

@@ -2,33 +2,54 @@
 //! so every access is a single host instruction on `[rax]`; a fault there is
 //! mapped back to the guest instruction through the block's pc map.
 
-use super::emit::Emitter;
+use super::emit::{Emitter, Src};
 use crate::ir::{RmwOp, Val, Width};
 use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
 
 impl Emitter {
+    /// The register holding a guest address: its own, or rax.
+    fn addr_reg(&mut self, addr: Val) -> u8 {
+        self.reg_of(addr).unwrap_or_else(|| {
+            self.load(0, addr);
+            0
+        })
+    }
+
     pub(super) fn load_mem(&mut self, w: Width, signed: bool, dst: Val, addr: Val) {
-        self.load(0, addr);
+        let a = self.addr_reg(addr);
+        let d = self.dreg(dst);
         match (w, signed) {
-            (Width::W8, false) => dynasm!(self.a ; .arch x64 ; movzx eax, BYTE [rax]),
-            (Width::W8, true) => dynasm!(self.a ; .arch x64 ; movsx rax, BYTE [rax]),
-            (Width::W16, false) => dynasm!(self.a ; .arch x64 ; movzx eax, WORD [rax]),
-            (Width::W16, true) => dynasm!(self.a ; .arch x64 ; movsx rax, WORD [rax]),
-            (Width::W32, false) => dynasm!(self.a ; .arch x64 ; mov eax, DWORD [rax]),
-            (Width::W32, true) => dynasm!(self.a ; .arch x64 ; movsxd rax, DWORD [rax]),
-            (Width::W64, _) => dynasm!(self.a ; .arch x64 ; mov rax, QWORD [rax]),
+            (Width::W8, false) => dynasm!(self.a ; .arch x64 ; movzx Rd(d), BYTE [Rq(a)]),
+            (Width::W8, true) => dynasm!(self.a ; .arch x64 ; movsx Rq(d), BYTE [Rq(a)]),
+            (Width::W16, false) => dynasm!(self.a ; .arch x64 ; movzx Rd(d), WORD [Rq(a)]),
+            (Width::W16, true) => dynasm!(self.a ; .arch x64 ; movsx Rq(d), WORD [Rq(a)]),
+            (Width::W32, false) => dynasm!(self.a ; .arch x64 ; mov Rd(d), DWORD [Rq(a)]),
+            (Width::W32, true) => dynasm!(self.a ; .arch x64 ; movsxd Rq(d), DWORD [Rq(a)]),
+            (Width::W64, _) => dynasm!(self.a ; .arch x64 ; mov Rq(d), QWORD [Rq(a)]),
         }
-        self.store(dst, 0);
+        self.store(dst, d);
     }
 
     pub(super) fn store_mem(&mut self, w: Width, addr: Val, src: Val) {
-        self.load(0, addr);
-        self.load(1, src);
-        match w {
-            Width::W8 => dynasm!(self.a ; .arch x64 ; mov BYTE [rax], cl),
-            Width::W16 => dynasm!(self.a ; .arch x64 ; mov WORD [rax], cx),
-            Width::W32 => dynasm!(self.a ; .arch x64 ; mov DWORD [rax], ecx),
-            Width::W64 => dynasm!(self.a ; .arch x64 ; mov QWORD [rax], rcx),
+        let a = self.addr_reg(addr);
+        match (self.src(src, w == Width::W64, 1), w) {
+            (Src::R(r), Width::W8) => dynasm!(self.a ; .arch x64 ; mov BYTE [Rq(a)], Rb(r)),
+            (Src::R(r), Width::W16) => dynasm!(self.a ; .arch x64 ; mov WORD [Rq(a)], Rw(r)),
+            (Src::R(r), Width::W32) => dynasm!(self.a ; .arch x64 ; mov DWORD [Rq(a)], Rd(r)),
+            (Src::R(r), Width::W64) => dynasm!(self.a ; .arch x64 ; mov QWORD [Rq(a)], Rq(r)),
+            (Src::I(i), Width::W8) => dynasm!(self.a ; .arch x64 ; mov BYTE [Rq(a)], i as i8),
+            (Src::I(i), Width::W16) => dynasm!(self.a ; .arch x64 ; mov WORD [Rq(a)], i as i16),
+            (Src::I(i), Width::W32) => dynasm!(self.a ; .arch x64 ; mov DWORD [Rq(a)], i),
+            (Src::I(i), Width::W64) => dynasm!(self.a ; .arch x64 ; mov QWORD [Rq(a)], i),
+            (Src::M(m), _) => {
+                dynasm!(self.a ; .arch x64 ; mov rcx, QWORD [rsp + m]);
+                match w {
+                    Width::W8 => dynasm!(self.a ; .arch x64 ; mov BYTE [Rq(a)], cl),
+                    Width::W16 => dynasm!(self.a ; .arch x64 ; mov WORD [Rq(a)], cx),
+                    Width::W32 => dynasm!(self.a ; .arch x64 ; mov DWORD [Rq(a)], ecx),
+                    Width::W64 => dynasm!(self.a ; .arch x64 ; mov QWORD [Rq(a)], rcx),
+                }
+            }
         }
     }
 
@@ -177,5 +198,21 @@ impl Emitter {
         }
         self.zext_rax(w);
         self.store(dst, 0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::disasm::host_disasm;
+    use dynasmrt::{dynasm, DynasmApi};
+
+    #[test]
+    fn byte_stores_from_pool_registers_use_their_low_byte() {
+        // rbp (5) must encode as bpl, not ch, in a byte store.
+        let mut a = super::super::emit::Asm::new(0x1000);
+        dynasm!(a ; .arch x64 ; mov BYTE [rax], Rb(5) ; mov BYTE [rax], Rb(3));
+        let text = host_disasm(&a.finalize().unwrap(), 0x1000);
+        assert!(text.contains("mov [rax],bpl"), "{text}");
+        assert!(text.contains("mov [rax],bl"), "{text}");
     }
 }

@@ -3,9 +3,11 @@
 // dynasm!'s register operands expand to `.into()` calls on plain u8s.
 #![allow(clippy::useless_conversion)]
 
+pub mod disasm;
 mod emit;
 mod emit_alu;
 mod emit_mem;
+mod emit_term;
 pub mod regalloc;
 pub mod trampoline;
 

@@ -23,8 +23,9 @@ pub enum Loc {
     Stack(u16),
 }
 
-/// Computes a location for every value of `block`.
-pub fn allocate(block: &Block) -> Vec<Loc> {
+/// Computes a location for every value of `block`. `term_uses` are values
+/// the terminal's code reads besides those of the IR terminal itself.
+pub fn allocate(block: &Block, term_uses: &[Val]) -> Vec<Loc> {
     let n = block.n_vals as usize;
     let end = block.ops.len();
     let mut last_use = vec![usize::MAX; n];
@@ -32,6 +33,9 @@ pub fn allocate(block: &Block) -> Vec<Loc> {
         op.for_each_use(|v| last_use[v.0 as usize] = i);
     }
     block.term.for_each_use(|v| last_use[v.0 as usize] = end);
+    for v in term_uses {
+        last_use[v.0 as usize] = end;
+    }
 
     let mut locs = vec![Loc::Dead; n];
     let mut free_regs: Vec<u8> = POOL.iter().rev().copied().collect();

@@ -5,14 +5,23 @@
 use super::float::{fpsr, Class, Env, Fmt, Rounding, H};
 use super::ops::round_f64;
 
-/// FCVT between H, S and D.
+/// FCVT between H, S and D (`FPConvert`), honouring FPCR.AHP for half
+/// precision.
 pub fn convert(env: &mut Env, from: Fmt, to: Fmt, a: u64) -> u64 {
-    let (c, a) = env.unpack(from, a);
+    let (mut c, a) = env.unpack(from, a);
+    if from == H && env.fpcr.ahp() && matches!(c, Class::Inf | Class::QNaN | Class::SNaN) {
+        // The alternative format has no infinities or NaNs.
+        c = Class::Normal;
+    }
+    let alt_half = to == H && env.fpcr.ahp();
     let sign = from.sign(a);
     match c {
         Class::QNaN | Class::SNaN => {
-            if c == Class::SNaN {
+            if c == Class::SNaN || alt_half {
                 env.raise(fpsr::IOC);
+            }
+            if alt_half {
+                return to.zero(sign);
             }
             if env.fpcr.dn() {
                 return to.default_nan();
@@ -26,11 +35,18 @@ pub fn convert(env: &mut Env, from: Fmt, to: Fmt, a: u64) -> u64 {
             };
             to.inf(sign) | to.quiet_bit() | payload
         }
+        Class::Inf if alt_half => {
+            env.raise(fpsr::IOC);
+            to.zero(sign) | to.exp_mask() | to.frac_mask()
+        }
         Class::Inf => to.inf(sign),
         Class::Zero => to.zero(sign),
         Class::Denormal | Class::Normal => {
             let (s, m, e) = from.decompose(a);
             let mode = env.fpcr.rounding();
+            if alt_half {
+                return env.round_alt_half(s, m, e, mode);
+            }
             let flush = env.flushes(to);
             env.round(to, s, m, e, mode, flush)
         }

@@ -222,6 +222,8 @@ pub struct Fpcr(pub u64);
 impl Fpcr {
     /// Default NaN.
     pub const DN: u64 = 1 << 25;
+    /// Alternative half-precision format.
+    pub const AHP: u64 = 1 << 26;
     /// Flush-to-zero.
     pub const FZ: u64 = 1 << 24;
     /// Shift of the RMode field.
@@ -229,6 +231,9 @@ impl Fpcr {
 
     pub fn rounding(self) -> Rounding {
         Rounding::from_rmode((self.0 >> Self::RMODE_SHIFT) as u32)
+    }
+    pub fn ahp(self) -> bool {
+        self.0 & Self::AHP != 0
     }
     pub fn dn(self) -> bool {
         self.0 & Self::DN != 0
@@ -315,6 +320,27 @@ impl Env {
         mode: Rounding,
         flush: bool,
     ) -> u64 {
+        self.round_to(f, sign, m, e, mode, flush, false)
+    }
+
+    /// [`Env::round`] to the alternative half-precision format (FPCR.AHP):
+    /// the all-ones exponent holds normal numbers and overflow saturates to
+    /// the largest magnitude with an invalid-operation exception.
+    pub fn round_alt_half(&mut self, sign: bool, m: u128, e: i32, mode: Rounding) -> u64 {
+        self.round_to(H, sign, m, e, mode, false, true)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn round_to(
+        &mut self,
+        f: Fmt,
+        sign: bool,
+        m: u128,
+        e: i32,
+        mode: Rounding,
+        flush: bool,
+        alt_half: bool,
+    ) -> u64 {
         debug_assert!(m != 0);
         let msb = 127 - m.leading_zeros() as i32;
         // The value lies in [2^top, 2^(top+1)).
@@ -356,7 +382,11 @@ impl Env {
         // including its leading one: a carry out of the mantissa bumps the
         // exponent by itself.
         let enc = (((eff + f.bias() - 1) as u128) << f.fbits) + int_mant;
-        if enc >= u128::from(f.exp_mask()) {
+        if alt_half && enc > u128::from(f.max_normal(false) | f.exp_mask()) {
+            self.raise(fpsr::IOC);
+            return f.zero(sign) | f.exp_mask() | f.frac_mask();
+        }
+        if !alt_half && enc >= u128::from(f.exp_mask()) {
             self.raise(fpsr::OFC | fpsr::IXC);
             let to_inf = match mode {
                 Rounding::TieEven | Rounding::TieAway => true,

@@ -2,7 +2,7 @@
 //! raw register bits, after the Arm ARM pseudocode (`FPAdd`, `FPMulAdd`,
 //! `FPMax`, `FPCompare`, `FPRoundInt`, ...). Single and double precision.
 
-use super::float::{fpsr, Class, Env, Fmt, Rounding, D, S};
+use super::float::{fpsr, Class, Env, Fmt, Fpcr, Rounding, D, S};
 use super::host::{self, Op2};
 
 /// Two-operand arithmetic.
@@ -36,27 +36,45 @@ impl Arith {
     ];
 }
 
-/// Result bits of a host operation: an invalid operation yields the
-/// architecture's (positive) default NaN rather than the host's negative one.
-fn host_result(env: &mut Env, f: Fmt, r: u64, st: u32) -> u64 {
-    env.raise(host::fpsr_from_mxcsr(st, env.flushes(f)));
+/// Runs `compute` (a host operation under a given MXCSR) in the guest's
+/// environment and converts its result to the architecture's: an invalid
+/// operation yields the (positive) default NaN rather than the host's
+/// negative one, and underflow is detected before rounding (the host
+/// detects it after rounding, so a result that rounds up to the smallest
+/// normal number is checked again by truncating).
+fn host(env: &mut Env, f: Fmt, compute: impl Fn(u32) -> (u64, u32)) -> u64 {
+    let (mut r, st) = compute(host::mxcsr_for(env.fpcr));
+    let mut flags = host::fpsr_from_mxcsr(st, env.flushes(f));
+    let min_normal = 1u64 << f.fbits;
     if f.class(r).is_nan() {
-        f.default_nan()
-    } else {
-        r
+        r = f.default_nan();
+    } else if r & !f.sign_bit() == min_normal && flags & fpsr::IXC != 0 {
+        // Truncation stays below the smallest normal exactly when the
+        // unrounded result does.
+        let (t, _) = compute(host::mxcsr_for(Fpcr(0b11 << Fpcr::RMODE_SHIFT)));
+        if t & !f.sign_bit() < min_normal {
+            if env.flushes(f) {
+                r = f.zero(f.sign(r));
+                flags = fpsr::UFC;
+            } else {
+                flags |= fpsr::UFC;
+            }
+        }
     }
+    env.raise(flags);
+    r
 }
 
 fn host_op2(env: &mut Env, f: Fmt, op: Op2, a: u64, b: u64) -> u64 {
-    let csr = host::mxcsr_for(env.fpcr);
-    let (r, st) = if f == S {
-        let (r, st) = host::op2_s(op, f32::from_bits(a as u32), f32::from_bits(b as u32), csr);
-        (r.to_bits() as u64, st)
-    } else {
-        let (r, st) = host::op2_d(op, f64::from_bits(a), f64::from_bits(b), csr);
-        (r.to_bits(), st)
-    };
-    host_result(env, f, r, st)
+    host(env, f, |csr| {
+        if f == S {
+            let (r, st) = host::op2_s(op, f32::from_bits(a as u32), f32::from_bits(b as u32), csr);
+            (r.to_bits() as u64, st)
+        } else {
+            let (r, st) = host::op2_d(op, f64::from_bits(a), f64::from_bits(b), csr);
+            (r.to_bits(), st)
+        }
+    })
 }
 
 /// FADD, FSUB, FMUL, FDIV, FNMUL, FMAX, FMIN, FMAXNM, FMINNM.
@@ -119,15 +137,15 @@ pub fn sqrt(env: &mut Env, f: Fmt, a: u64) -> u64 {
     if c.is_nan() {
         return env.process_nan(f, c, a);
     }
-    let csr = host::mxcsr_for(env.fpcr);
-    let (r, st) = if f == S {
-        let (r, st) = host::sqrt_s(f32::from_bits(a as u32), csr);
-        (r.to_bits() as u64, st)
-    } else {
-        let (r, st) = host::sqrt_d(f64::from_bits(a), csr);
-        (r.to_bits(), st)
-    };
-    host_result(env, f, r, st)
+    host(env, f, |csr| {
+        if f == S {
+            let (r, st) = host::sqrt_s(f32::from_bits(a as u32), csr);
+            (r.to_bits() as u64, st)
+        } else {
+            let (r, st) = host::sqrt_d(f64::from_bits(a), csr);
+            (r.to_bits(), st)
+        }
+    })
 }
 
 /// `FPMulAdd(addend, op1, op2)`: `addend + op1 * op2` rounded once
@@ -146,17 +164,17 @@ pub fn mul_add(env: &mut Env, f: Fmt, addend: u64, op1: u64, op2: u64) -> u64 {
     if let Some(n) = nan {
         return n;
     }
-    let csr = host::mxcsr_for(env.fpcr);
-    let (r, st) = if f == S {
-        let p = |x: u64| f32::from_bits(x as u32);
-        let (r, st) = host::fma_s(p(op1), p(op2), p(addend), csr);
-        (r.to_bits() as u64, st)
-    } else {
-        let p = f64::from_bits;
-        let (r, st) = host::fma_d(p(op1), p(op2), p(addend), csr);
-        (r.to_bits(), st)
-    };
-    host_result(env, f, r, st)
+    host(env, f, |csr| {
+        if f == S {
+            let p = |x: u64| f32::from_bits(x as u32);
+            let (r, st) = host::fma_s(p(op1), p(op2), p(addend), csr);
+            (r.to_bits() as u64, st)
+        } else {
+            let p = f64::from_bits;
+            let (r, st) = host::fma_d(p(op1), p(op2), p(addend), csr);
+            (r.to_bits(), st)
+        }
+    })
 }
 
 /// `FPCompare`: NZCV (in bits 31..28) of comparing `a` with `b`. `signal`
@@ -218,7 +236,6 @@ pub fn round_f64(x: f64, mode: Rounding) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use super::super::float::Fpcr;
     use super::*;
 
     fn d(x: f64) -> u64 {

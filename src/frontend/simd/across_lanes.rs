@@ -1,7 +1,7 @@
 //! Advanced SIMD across lanes (ADDV, SADDLV/UADDLV, SMAXV.., FMAXV..) and
 //! scalar pairwise (ADDP, FADDP, FMAXP.. on two elements of Vn).
 
-use super::fpu::{self, FBin};
+use super::fpu::{self, Env, FBin};
 use super::lanes::{get, sx};
 use super::{call, kinds, Args};
 use crate::arm64::Fields;
@@ -71,12 +71,13 @@ unsafe extern "C" fn helper(cpu: *mut CpuState, p: u64, _: u64, _: u64, _: u64) 
 }
 
 /// Arm `Reduce`: combines the two halves of `e` recursively.
-fn reduce(e: &[u64], f: &impl Fn(u64, u64) -> u64) -> u64 {
+fn reduce(e: &[u64], f: &mut impl FnMut(u64, u64) -> u64) -> u64 {
     if e.len() == 1 {
         e[0]
     } else {
         let (lo, hi) = e.split_at(e.len() / 2);
-        f(reduce(lo, f), reduce(hi, f))
+        let (l, h) = (reduce(lo, f), reduce(hi, f));
+        f(l, h)
     }
 }
 
@@ -99,18 +100,19 @@ pub fn run(cpu: &mut CpuState, a: &Args) {
             x as i128
         }
     };
-    let fpcr = cpu.fpcr;
-    let fb = |op: FBin| move |x: u64, y: u64| fpu::bin(fpcr, es, op, x, y);
+    let mut env = Env::new(cpu.fpcr);
+    let mut fb = |op: FBin| reduce(&e, &mut |x, y| fpu::bin(&mut env, es, op, x, y));
     let (r, bits) = match K::from_u32(a.kind) {
         Addlv => (e.iter().map(|&x| val(x)).sum::<i128>() as u64, 2 * es),
         Addv => (e.iter().fold(0u64, |s, &x| s.wrapping_add(x)), es),
         Maxv => (e.iter().copied().max_by_key(|&x| val(x)).unwrap_or(0), es),
         Minv => (e.iter().copied().min_by_key(|&x| val(x)).unwrap_or(0), es),
-        Fmaxnm => (reduce(&e, &fb(FBin::MaxNm)), es),
-        Fminnm => (reduce(&e, &fb(FBin::MinNm)), es),
-        Fmax => (reduce(&e, &fb(FBin::Max)), es),
-        Fmin => (reduce(&e, &fb(FBin::Min)), es),
-        Fadd => (reduce(&e, &fb(FBin::Add)), es),
+        Fmaxnm => (fb(FBin::MaxNm), es),
+        Fminnm => (fb(FBin::MinNm), es),
+        Fmax => (fb(FBin::Max), es),
+        Fmin => (fb(FBin::Min), es),
+        Fadd => (fb(FBin::Add), es),
     };
     cpu.v[a.d as usize] = super::lanes::trunc(r as u128, bits);
+    cpu.fpsr |= u64::from(env.flags);
 }

@@ -20,7 +20,7 @@ pub fn translate(cx: &mut Ctx, f: &Fields, scalar: bool) -> TResult {
     let imm5 = f.u('i');
     let imm4 = f.u('j');
     let op = f.b('p');
-    let q = f.b('Q');
+    let q = !scalar && f.b('Q');
     if imm5 & 0xf == 0 {
         return Err(Undefined);
     }

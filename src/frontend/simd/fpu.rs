@@ -1,53 +1,15 @@
-//! Floating-point element operations with Arm semantics (NaN propagation,
-//! default NaN, signed-zero max/min, saturating conversions), on raw bits of
-//! single (`es == 32`) or double (`es == 64`) precision elements.
-//!
-//! Single-precision arithmetic is computed in double precision and rounded
-//! once: for +, -, *, / and square root that gives the correctly rounded
-//! single result. Rounding follows round-to-nearest-even except where an
-//! instruction names its own mode; FPSR exception flags are not yet
-//! accumulated.
+//! Floating-point element operations of the Advanced SIMD instructions, on
+//! raw bits of single (`es == 32`) or double (`es == 64`) elements. They
+//! reuse the scalar floating-point semantics of [`crate::frontend::fp`]
+//! (NaN propagation, default NaN, FPCR rounding and flushing, FPSR
+//! exceptions accumulated in an [`Env`]) and add the vector-only ones:
+//! FABD, FMULX, FRECPS, FRSQRTS, the mask-producing compares.
 
-/// FPCR.DN: produce the default NaN instead of propagating.
-const FPCR_DN: u64 = 1 << 25;
+use crate::frontend::fp::cvt::{self, IntFmt};
+use crate::frontend::fp::float::{fpsr, Class, Fmt, D, S};
+use crate::frontend::fp::ops::{self, Arith};
 
-/// Rounding modes for conversions and round-to-integral.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub enum Rnd {
-    /// To nearest, ties to even.
-    Nearest,
-    /// Towards +infinity.
-    Plus,
-    /// Towards -infinity.
-    Minus,
-    /// Towards zero.
-    Zero,
-    /// To nearest, ties away from zero.
-    Away,
-}
-
-impl Rnd {
-    /// The mode selected by FPCR.RMode (bits 23..22).
-    pub fn from_fpcr(fpcr: u64) -> Rnd {
-        match fpcr >> 22 & 3 {
-            0 => Rnd::Nearest,
-            1 => Rnd::Plus,
-            2 => Rnd::Minus,
-            _ => Rnd::Zero,
-        }
-    }
-
-    /// Rounds `x` to an integral value.
-    pub fn apply(self, x: f64) -> f64 {
-        match self {
-            Rnd::Nearest => x.round_ties_even(),
-            Rnd::Plus => x.ceil(),
-            Rnd::Minus => x.floor(),
-            Rnd::Zero => x.trunc(),
-            Rnd::Away => x.round(),
-        }
-    }
-}
+pub use crate::frontend::fp::float::{Env, Rounding};
 
 /// Two-operand arithmetic.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -66,154 +28,97 @@ pub enum FBin {
     Mulx,
     /// 2 - a * b (reciprocal step, fused).
     Recps,
-    /// (3 - a * b) / 2 (reciprocal square root step, fused).
+    /// (3 - a * b) / 2 (reciprocal square root step).
     Rsqrts,
 }
 
-fn to_f(x: u64, es: u32) -> f64 {
+/// The format of `es`-bit elements.
+pub fn fmt(es: u32) -> Fmt {
     if es == 32 {
-        f32::from_bits(x as u32) as f64
+        S
     } else {
-        f64::from_bits(x)
+        D
     }
 }
 
-fn from_f(x: f64, es: u32) -> u64 {
-    if x.is_nan() {
-        return default_nan(es);
-    }
-    if es == 32 {
+fn from_f64(f: Fmt, x: f64) -> u64 {
+    if f == S {
         (x as f32).to_bits() as u64
     } else {
         x.to_bits()
     }
 }
 
-/// The default NaN (positive, quiet, zero payload).
-pub fn default_nan(es: u32) -> u64 {
-    if es == 32 {
-        0x7fc0_0000
-    } else {
-        0x7ff8_0000_0000_0000
+/// NaN propagation for two operands, then whether one is an infinity and
+/// the other a zero. `Err` carries the NaN result.
+fn nans_and_inf_zero(env: &mut Env, f: Fmt, a: u64, b: u64) -> Result<bool, u64> {
+    let (ca, a) = env.unpack(f, a);
+    let (cb, b) = env.unpack(f, b);
+    if let Some(n) = env.process_nans(f, &[(ca, a), (cb, b)]) {
+        return Err(n);
     }
-}
-
-fn sign_bit(es: u32) -> u64 {
-    1u64 << (es - 1)
-}
-
-fn quiet_bit(es: u32) -> u64 {
-    if es == 32 {
-        1 << 22
-    } else {
-        1 << 51
-    }
-}
-
-pub fn is_nan(x: u64, es: u32) -> bool {
-    to_f(x, es).is_nan()
-}
-
-fn is_snan(x: u64, es: u32) -> bool {
-    is_nan(x, es) && x & quiet_bit(es) == 0
-}
-
-fn is_zero(x: u64, es: u32) -> bool {
-    x & !sign_bit(es) == 0
-}
-
-/// Arm `FPProcessNaNs`: the NaN result for operands `ops` if any is a NaN.
-fn process_nans(fpcr: u64, es: u32, ops: &[u64]) -> Option<u64> {
-    let pick = ops
-        .iter()
-        .find(|&&x| is_snan(x, es))
-        .or_else(|| ops.iter().find(|&&x| is_nan(x, es)))?;
-    Some(if fpcr & FPCR_DN != 0 {
-        default_nan(es)
-    } else {
-        pick | quiet_bit(es)
-    })
-}
-
-/// Arm `FPProcessNaN` for one operand.
-pub fn process_nan1(fpcr: u64, es: u32, a: u64) -> Option<u64> {
-    process_nans(fpcr, es, &[a])
+    Ok((ca == Class::Inf && cb == Class::Zero) || (ca == Class::Zero && cb == Class::Inf))
 }
 
 /// Two-operand arithmetic on elements `a`, `b`.
-pub fn bin(fpcr: u64, es: u32, op: FBin, a: u64, b: u64) -> u64 {
-    let (sa, sb) = (is_snan(a, es), is_snan(b, es));
-    let (qa, qb) = (is_nan(a, es) && !sa, is_nan(b, es) && !sb);
-    if matches!(op, FBin::MaxNm | FBin::MinNm) && !sa && !sb {
-        // A quiet NaN loses against a number.
-        if qa && !qb {
-            return bin(fpcr, es, op, b, b);
-        }
-        if qb && !qa {
-            return bin(fpcr, es, op, a, a);
-        }
-    }
-    if let Some(n) = process_nans(fpcr, es, &[a, b]) {
-        return n;
-    }
-    let (x, y) = (to_f(a, es), to_f(b, es));
-    let inf_zero = (x.is_infinite() && y == 0.0) || (x == 0.0 && y.is_infinite());
-    let r = match op {
-        FBin::Add => x + y,
-        FBin::Sub => x - y,
-        FBin::Mul => x * y,
-        FBin::Div => x / y,
-        FBin::Abd => return from_f(x - y, es) & !sign_bit(es),
-        FBin::Max | FBin::MaxNm | FBin::Min | FBin::MinNm => {
-            let max = matches!(op, FBin::Max | FBin::MaxNm);
-            if is_zero(a, es) && is_zero(b, es) {
-                // Signed zeros: max prefers +0, min prefers -0.
-                let neg = (a | b) & sign_bit(es) != 0;
-                let both_neg = (a & b) & sign_bit(es) != 0;
-                let s = if max { both_neg } else { neg };
-                return if s { sign_bit(es) } else { 0 };
+pub fn bin(env: &mut Env, es: u32, op: FBin, a: u64, b: u64) -> u64 {
+    let f = fmt(es);
+    let arith = |op| move |env: &mut Env| ops::arith(env, f, op, a, b);
+    match op {
+        FBin::Add => arith(Arith::Add)(env),
+        FBin::Sub => arith(Arith::Sub)(env),
+        FBin::Mul => arith(Arith::Mul)(env),
+        FBin::Div => arith(Arith::Div)(env),
+        FBin::Max => arith(Arith::Max)(env),
+        FBin::Min => arith(Arith::Min)(env),
+        FBin::MaxNm => arith(Arith::MaxNum)(env),
+        FBin::MinNm => arith(Arith::MinNum)(env),
+        // FPAbs(FPSub(a, b)): the sign is cleared even on a NaN result.
+        FBin::Abd => arith(Arith::Sub)(env) & !f.sign_bit(),
+        FBin::Mulx => match nans_and_inf_zero(env, f, a, b) {
+            Err(n) => n,
+            Ok(true) => from_f64(f, 2.0) | ((a ^ b) & f.sign_bit()),
+            Ok(false) => arith(Arith::Mul)(env),
+        },
+        // The step instructions negate the first operand before anything
+        // else, NaN propagation included.
+        FBin::Recps => match nans_and_inf_zero(env, f, a ^ f.sign_bit(), b) {
+            Err(n) => n,
+            Ok(true) => from_f64(f, 2.0),
+            Ok(false) => ops::mul_add(env, f, from_f64(f, 2.0), a ^ f.sign_bit(), b),
+        },
+        FBin::Rsqrts => match nans_and_inf_zero(env, f, a ^ f.sign_bit(), b) {
+            Err(n) => n,
+            Ok(true) => from_f64(f, 1.5),
+            // (3 + a'b) / 2 with one rounding: 1.5 + (a'/2) b, halving
+            // whichever operand halves exactly. When neither does, both are
+            // tiny, the sum is about 3 and halving it is exact.
+            Ok(false) => {
+                let na = a ^ f.sign_bit();
+                match (halve_exact(f, na), halve_exact(f, b)) {
+                    (Some(h), _) => ops::mul_add(env, f, from_f64(f, 1.5), h, b),
+                    (None, Some(h)) => ops::mul_add(env, f, from_f64(f, 1.5), na, h),
+                    (None, None) => {
+                        let t = ops::mul_add(env, f, from_f64(f, 3.0), na, b);
+                        ops::arith(env, f, Arith::Div, t, from_f64(f, 2.0))
+                    }
+                }
             }
-            let pick_a = if max { x > y } else { x < y };
-            return if pick_a { a } else { b };
-        }
-        FBin::Mulx if inf_zero => {
-            let neg = (a ^ b) & sign_bit(es) != 0;
-            if neg {
-                -2.0
-            } else {
-                2.0
-            }
-        }
-        FBin::Mulx => x * y,
-        FBin::Recps if inf_zero => 2.0,
-        FBin::Recps => return fma(fpcr, es, from_f(2.0, es), a ^ sign_bit(es), b),
-        FBin::Rsqrts if inf_zero => 1.5,
-        FBin::Rsqrts => {
-            let t = fma(fpcr, es, from_f(3.0, es), a ^ sign_bit(es), b);
-            return from_f(to_f(t, es) / 2.0, es);
-        }
-    };
-    from_f(r, es)
+        },
+    }
 }
 
-/// Fused `acc + a * b` with Arm NaN rules (FMLA; FMLS negates `a`).
-pub fn fma(fpcr: u64, es: u32, acc: u64, a: u64, b: u64) -> u64 {
-    let (x, y) = (to_f(a, es), to_f(b, es));
-    let inf_zero = (x.is_infinite() && y == 0.0) || (x == 0.0 && y.is_infinite());
-    // A quiet NaN addend with an invalid product gives the default NaN.
-    if inf_zero && is_nan(acc, es) && !is_snan(acc, es) && !is_nan(a, es) && !is_nan(b, es) {
-        return default_nan(es);
-    }
-    if let Some(n) = process_nans(fpcr, es, &[acc, a, b]) {
-        return n;
-    }
-    if es == 32 {
-        let r =
-            f32::from_bits(a as u32).mul_add(f32::from_bits(b as u32), f32::from_bits(acc as u32));
-        from_f(r as f64, 32)
-    } else {
-        from_f(x.mul_add(y, to_f(acc, es)), 64)
-    }
+/// `x / 2` when that is exact: a normal number whose exponent can drop by
+/// one and stay normal (not an infinity, NaN, zero or the smallest normals).
+fn halve_exact(f: Fmt, x: u64) -> Option<u64> {
+    let exp_field = (x & f.exp_mask()) >> f.exp_mask().trailing_zeros();
+    let max_field = f.exp_mask() >> f.exp_mask().trailing_zeros();
+    (exp_field >= 2 && exp_field < max_field).then(|| x - (1 << f.exp_mask().trailing_zeros()))
+}
+
+/// Fused `acc + a * b` (FMLA; FMLS negates `a` first).
+pub fn fma(env: &mut Env, es: u32, acc: u64, a: u64, b: u64) -> u64 {
+    ops::mul_add(env, fmt(es), acc, a, b)
 }
 
 /// Comparisons (false when unordered).
@@ -228,17 +133,22 @@ pub enum FCmp {
     AbsGt,
 }
 
-/// All-ones in `es` bits when the comparison holds, else 0.
-pub fn cmp(es: u32, c: FCmp, a: u64, b: u64) -> u64 {
-    let (x, y) = (to_f(a, es), to_f(b, es));
-    let r = match c {
-        FCmp::Eq => x == y,
-        FCmp::Ge => x >= y,
-        FCmp::Gt => x > y,
-        FCmp::AbsGe => x.abs() >= y.abs(),
-        FCmp::AbsGt => x.abs() > y.abs(),
+/// All-ones in `es` bits when the comparison holds, else 0. Only EQ is
+/// quiet; the ordered comparisons raise IOC for any NaN.
+pub fn cmp(env: &mut Env, es: u32, c: FCmp, a: u64, b: u64) -> u64 {
+    let f = fmt(es);
+    let (a, b) = if matches!(c, FCmp::AbsGe | FCmp::AbsGt) {
+        (abs(es, a), abs(es, b))
+    } else {
+        (a, b)
     };
-    if r {
+    let nzcv = ops::compare(env, f, a, b, c != FCmp::Eq) >> 28;
+    let holds = match c {
+        FCmp::Eq => nzcv == 0b0110,
+        FCmp::Ge | FCmp::AbsGe => nzcv == 0b0110 || nzcv == 0b0010,
+        FCmp::Gt | FCmp::AbsGt => nzcv == 0b0010,
+    };
+    if holds {
         super::lanes::mask(es)
     } else {
         0
@@ -246,83 +156,57 @@ pub fn cmp(es: u32, c: FCmp, a: u64, b: u64) -> u64 {
 }
 
 pub fn abs(es: u32, a: u64) -> u64 {
-    a & !sign_bit(es)
+    a & !fmt(es).sign_bit()
 }
 
 pub fn neg(es: u32, a: u64) -> u64 {
-    a ^ sign_bit(es)
+    a ^ fmt(es).sign_bit()
 }
 
-pub fn sqrt(fpcr: u64, es: u32, a: u64) -> u64 {
-    if let Some(n) = process_nan1(fpcr, es, a) {
-        return n;
-    }
-    if is_zero(a, es) {
-        return a;
-    }
-    from_f(to_f(a, es).sqrt(), es)
+pub fn sqrt(env: &mut Env, es: u32, a: u64) -> u64 {
+    ops::sqrt(env, fmt(es), a)
 }
 
-/// Round to integral in floating point (FRINT*).
-pub fn round_int(fpcr: u64, es: u32, mode: Rnd, a: u64) -> u64 {
-    if let Some(n) = process_nan1(fpcr, es, a) {
-        return n;
-    }
-    let r = mode.apply(to_f(a, es));
-    // Keep the sign of a zero result (e.g. -0.3 rounds to -0.0).
-    let r = if r == 0.0 && a & sign_bit(es) != 0 {
-        -0.0
-    } else {
-        r
-    };
-    from_f(r, es)
+/// Round to integral in floating point (FRINT*); `exact` is FRINTX.
+pub fn round_int(env: &mut Env, es: u32, mode: Rounding, exact: bool, a: u64) -> u64 {
+    ops::round_int(env, fmt(es), a, mode, exact)
 }
 
 /// Float (times 2^fbits) to a saturated `es`-bit integer (FCVT*S/U).
-pub fn to_int(es: u32, mode: Rnd, signed: bool, fbits: u32, a: u64) -> u64 {
-    let x = to_f(a, es) * (2f64).powi(fbits as i32);
-    let r = mode.apply(x);
-    match (signed, es) {
-        (true, 32) => r as i32 as u32 as u64,
-        (true, _) => r as i64 as u64,
-        (false, 32) => r as u32 as u64,
-        (false, _) => r as u64,
-    }
+pub fn to_int(env: &mut Env, es: u32, mode: Rounding, signed: bool, fbits: u32, a: u64) -> u64 {
+    let to = IntFmt {
+        bits: es,
+        signed,
+        fbits,
+    };
+    cvt::to_fixed(env, fmt(es), a, to, mode)
 }
 
-/// Integer (divided by 2^fbits) to float (SCVTF/UCVTF), rounded to nearest.
-pub fn from_int(es: u32, signed: bool, fbits: u32, a: u64) -> u64 {
-    let scale = (2f64).powi(-(fbits as i32));
-    if es == 32 {
-        let v = if signed {
-            a as u32 as i32 as f32
-        } else {
-            a as u32 as f32
-        };
-        ((v as f64 * scale) as f32).to_bits() as u64
-    } else {
-        let v = if signed { a as i64 as f64 } else { a as f64 };
-        (v * scale).to_bits()
-    }
+/// Integer (divided by 2^fbits) to float (SCVTF/UCVTF).
+pub fn from_int(env: &mut Env, es: u32, signed: bool, fbits: u32, a: u64) -> u64 {
+    let from = IntFmt {
+        bits: es,
+        signed,
+        fbits,
+    };
+    cvt::from_fixed(env, fmt(es), a, from)
 }
 
 /// Converts between single and double precision (FCVTL/FCVTN).
-pub fn convert(fpcr: u64, from: u32, to: u32, a: u64) -> u64 {
-    if is_nan(a, from) {
-        if fpcr & FPCR_DN != 0 {
-            return default_nan(to);
-        }
-        let a = a | quiet_bit(from);
-        // Keep the sign and the top of the payload.
-        let sign = (a >> (from - 1) & 1) << (to - 1);
-        let payload = if from == 32 {
-            (a & 0x3f_ffff) << 29
-        } else {
-            (a & ((1 << 51) - 1)) >> 29
-        };
-        return sign | (default_nan(to) & !sign_bit(to)) | payload;
+pub fn convert(env: &mut Env, from: u32, to: u32, a: u64) -> u64 {
+    cvt::convert(env, fmt(from), fmt(to), a)
+}
+
+/// Double to single, rounding to odd (FCVTXN).
+pub fn convert_odd(env: &mut Env, a: u64) -> u64 {
+    let mut e = Env::new(env.fpcr.0 & !(3 << 22) | 3 << 22);
+    let r = cvt::convert(&mut e, D, S, a);
+    env.raise(e.flags);
+    if e.flags & fpsr::IXC != 0 && !S.class(r).is_nan() {
+        r | 1
+    } else {
+        r
     }
-    from_f(to_f(a, from), to)
 }
 
 #[cfg(test)]
@@ -334,35 +218,42 @@ mod tests {
     }
 
     #[test]
-    fn arithmetic_and_nans() {
-        assert_eq!(bin(0, 32, FBin::Add, s(1.5), s(2.25)), s(3.75));
-        // inf - inf is the positive default NaN.
+    fn rsqrts_rounds_once() {
+        // (3 - a*b) / 2 with a*b far beyond the range, rounding towards
+        // zero: the exact result is still out of range, so it rounds to
+        // -MAX; rounding the product first and then halving would give
+        // -MAX/2.
+        let big = f64::MAX.to_bits();
+        let mut env = Env::new(3 << 22);
         assert_eq!(
-            bin(0, 32, FBin::Sub, s(f32::INFINITY), s(f32::INFINITY)),
-            0x7fc0_0000
+            bin(&mut env, 64, FBin::Rsqrts, big, big),
+            D.max_normal(true)
         );
-        // A signalling NaN operand wins and is quieted.
-        assert_eq!(bin(0, 32, FBin::Add, 0x7fc0_0001, 0x7f80_0002), 0x7fc0_0002);
-        assert_eq!(bin(0, 32, FBin::Max, s(-0.0), s(0.0)), s(0.0));
-        assert_eq!(bin(0, 32, FBin::Min, s(0.0), s(-0.0)), s(-0.0));
-        assert_eq!(bin(0, 32, FBin::MaxNm, 0x7fc0_0000, s(1.0)), s(1.0));
-        assert_eq!(bin(0, 32, FBin::Mulx, s(0.0), s(-f32::INFINITY)), s(-2.0));
+        // Tiny operands that cannot be halved exactly: 3/2.
+        let mut env = Env::new(0);
+        assert_eq!(bin(&mut env, 64, FBin::Rsqrts, 1, 1), 1.5f64.to_bits());
     }
 
     #[test]
-    fn conversions() {
+    fn vector_only_operations() {
+        let mut env = Env::new(0);
+        assert_eq!(bin(&mut env, 32, FBin::Abd, s(1.5), s(4.0)), s(2.5));
         assert_eq!(
-            to_int(32, Rnd::Zero, true, 0, s(-2.7)),
-            (-2i32) as u32 as u64
+            bin(&mut env, 32, FBin::Mulx, s(0.0), s(-f32::INFINITY)),
+            s(-2.0)
         );
-        assert_eq!(to_int(32, Rnd::Zero, true, 0, s(1e20)), 0x7fff_ffff);
-        assert_eq!(to_int(32, Rnd::Zero, false, 0, s(-1.0)), 0);
-        assert_eq!(to_int(32, Rnd::Nearest, true, 0, s(2.5)), 2);
-        assert_eq!(to_int(32, Rnd::Away, true, 0, s(2.5)), 3);
-        assert_eq!(to_int(64, Rnd::Zero, true, 0, 0x7ff8_0000_0000_0000), 0);
-        assert_eq!(from_int(32, true, 0, 0xffff_fffe), s(-2.0));
-        assert_eq!(from_int(32, false, 1, 3), s(1.5));
-        assert_eq!(convert(0, 32, 64, s(1.5)), 1.5f64.to_bits());
-        assert_eq!(convert(0, 64, 32, 1.5f64.to_bits()), s(1.5));
+        assert_eq!(bin(&mut env, 32, FBin::Recps, s(2.0), s(0.25)), s(1.5));
+        assert_eq!(bin(&mut env, 32, FBin::Rsqrts, s(1.0), s(2.0)), s(0.5));
+        assert_eq!(env.flags, 0);
+        assert_eq!(cmp(&mut env, 32, FCmp::AbsGt, s(-3.0), s(2.0)), 0xffff_ffff);
+        assert_eq!(cmp(&mut env, 32, FCmp::Eq, 0x7fc0_0000, s(2.0)), 0);
+        assert_eq!(env.flags, 0);
+        assert_eq!(cmp(&mut env, 32, FCmp::Ge, 0x7fc0_0000, s(2.0)), 0);
+        assert_eq!(env.flags, fpsr::IOC);
+        // 1 + 2^-30 is not representable in single precision: odd rounding.
+        let mut env = Env::new(0);
+        let r = convert_odd(&mut env, (1.0 + 2f64.powi(-30)).to_bits());
+        assert_eq!(r, s(1.0) | 1);
+        assert_eq!(env.flags, fpsr::IXC);
     }
 }

@@ -3,7 +3,7 @@
 //! narrowing shifts (SHRN, SQSHRN, ...), SSHLL/USHLL and the fixed-point
 //! conversions SCVTF/UCVTF/FCVTZS/FCVTZU.
 
-use super::fpu::{self, Rnd};
+use super::fpu::{self, Env, Rounding};
 use super::lanes::{self, mask, qc, sat_s, sat_u, sx};
 use super::{call, kinds, Args};
 use crate::arm64::Fields;
@@ -58,7 +58,7 @@ fn decode(u: bool, opc: u32) -> Option<(K, Shape, bool)> {
 pub fn translate(cx: &mut Ctx, f: &Fields, scalar: bool) -> TResult {
     let immh = f.u('h');
     let u = f.b('U');
-    let q = f.b('Q') || scalar;
+    let q = scalar || f.b('Q');
     if immh == 0 {
         return Err(Undefined);
     }
@@ -124,6 +124,7 @@ pub fn run(cpu: &mut CpuState, a: &Args) {
         }
     };
     let mut sat = false;
+    let mut env = Env::new(cpu.fpcr);
     match k {
         Shr | Rshr => lanes::map1(cpu, a, |x, _| (round(val(x, es)) >> sh) as u64),
         Sra | Rsra => lanes::map1(cpu, a, |x, d| {
@@ -162,8 +163,11 @@ pub fn run(cpu: &mut CpuState, a: &Args) {
             r
         }),
         Shll => lanes::widen(cpu, a, |x| (val(x, es) << sh) as u64),
-        Cvtf => lanes::map1(cpu, a, |x, _| fpu::from_int(es, !unsigned, sh, x)),
-        Fcvtz => lanes::map1(cpu, a, |x, _| fpu::to_int(es, Rnd::Zero, !unsigned, sh, x)),
+        Cvtf => lanes::map1(cpu, a, |x, _| fpu::from_int(&mut env, es, !unsigned, sh, x)),
+        Fcvtz => lanes::map1(cpu, a, |x, _| {
+            fpu::to_int(&mut env, es, Rounding::Zero, !unsigned, sh, x)
+        }),
     }
     qc(cpu, sat);
+    cpu.fpsr |= u64::from(env.flags);
 }

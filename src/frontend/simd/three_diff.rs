@@ -154,7 +154,7 @@ pub fn run(cpu: &mut CpuState, a: &Args, m: u128) {
             Mlal => acc + x * y,
             Mlsl => acc - x * y,
             Mull => x * y,
-            Pmull => clmul(x as u64, y as u64) as i128,
+            Pmull => clmul(get(hn, es, i), get(hm, es, i)) as i128,
             Qdmull | Qdmlal | Qdmlsl => {
                 let (p, s1) = sat_s(2 * x * y, 2 * es);
                 let p = sx(p, 2 * es) as i128;

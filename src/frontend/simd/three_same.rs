@@ -1,7 +1,7 @@
 //! Advanced SIMD three same (vector and scalar): integer arithmetic,
 //! comparisons, logic, shifts by register, pairwise and floating point.
 
-use super::fpu::{self, FBin, FCmp};
+use super::fpu::{self, Env, FBin, FCmp};
 use super::lanes::{self, mask, qc, sat_s, sat_u, sx};
 use super::{call, kinds, Args};
 use crate::arm64::Fields;
@@ -201,7 +201,6 @@ pub fn run(cpu: &mut CpuState, a: &Args, mv: u128) {
     let es = a.esize();
     let signed = a.imm & 1 == 0;
     let k = K::from_u32(a.kind);
-    let fpcr = cpu.fpcr;
     let val = |x: u64| -> i128 {
         if signed {
             sx(x, es) as i128
@@ -210,8 +209,6 @@ pub fn run(cpu: &mut CpuState, a: &Args, mv: u128) {
         }
     };
     let ones = |c: bool| if c { mask(es) } else { 0 };
-    let fb = |op: FBin| move |x: u64, y: u64, _: u64| fpu::bin(fpcr, es, op, x, y);
-    let fc = |c: FCmp| move |x: u64, y: u64, _: u64| fpu::cmp(es, c, x, y);
     let mut sat = false;
     match k {
         Hadd => lanes::map3(cpu, a, mv, |x, y, _| ((val(x) + val(y)) >> 1) as u64),
@@ -269,32 +266,61 @@ pub fn run(cpu: &mut CpuState, a: &Args, mv: u128) {
             sat |= s;
             v
         }),
-        Fmaxnm => lanes::map3(cpu, a, mv, fb(FBin::MaxNm)),
-        Fminnm => lanes::map3(cpu, a, mv, fb(FBin::MinNm)),
-        Fadd => lanes::map3(cpu, a, mv, fb(FBin::Add)),
-        Fsub => lanes::map3(cpu, a, mv, fb(FBin::Sub)),
-        Fmul => lanes::map3(cpu, a, mv, fb(FBin::Mul)),
-        Fdiv => lanes::map3(cpu, a, mv, fb(FBin::Div)),
-        Fmulx => lanes::map3(cpu, a, mv, fb(FBin::Mulx)),
-        Fmax => lanes::map3(cpu, a, mv, fb(FBin::Max)),
-        Fmin => lanes::map3(cpu, a, mv, fb(FBin::Min)),
-        Fabd => lanes::map3(cpu, a, mv, fb(FBin::Abd)),
-        Frecps => lanes::map3(cpu, a, mv, fb(FBin::Recps)),
-        Frsqrts => lanes::map3(cpu, a, mv, fb(FBin::Rsqrts)),
-        Fmla => lanes::map3(cpu, a, mv, |x, y, d| fpu::fma(fpcr, es, d, x, y)),
-        Fmls => lanes::map3(cpu, a, mv, |x, y, d| {
-            fpu::fma(fpcr, es, d, fpu::neg(es, x), y)
-        }),
-        Fcmeq => lanes::map3(cpu, a, mv, fc(FCmp::Eq)),
-        Fcmge => lanes::map3(cpu, a, mv, fc(FCmp::Ge)),
-        Fcmgt => lanes::map3(cpu, a, mv, fc(FCmp::Gt)),
-        Facge => lanes::map3(cpu, a, mv, fc(FCmp::AbsGe)),
-        Facgt => lanes::map3(cpu, a, mv, fc(FCmp::AbsGt)),
-        Faddp => lanes::pairwise(cpu, a, |x, y| fpu::bin(fpcr, es, FBin::Add, x, y)),
-        Fmaxp => lanes::pairwise(cpu, a, |x, y| fpu::bin(fpcr, es, FBin::Max, x, y)),
-        Fminp => lanes::pairwise(cpu, a, |x, y| fpu::bin(fpcr, es, FBin::Min, x, y)),
-        Fmaxnmp => lanes::pairwise(cpu, a, |x, y| fpu::bin(fpcr, es, FBin::MaxNm, x, y)),
-        Fminnmp => lanes::pairwise(cpu, a, |x, y| fpu::bin(fpcr, es, FBin::MinNm, x, y)),
+        _ => run_fp(cpu, a, mv, k),
     }
     qc(cpu, sat);
+}
+
+/// The floating-point kinds of [`run`].
+fn run_fp(cpu: &mut CpuState, a: &Args, mv: u128, k: K) {
+    use K::*;
+    let es = a.esize();
+    let mut env = Env::new(cpu.fpcr);
+    let bin = match k {
+        Fmaxnm => Some(FBin::MaxNm),
+        Fminnm => Some(FBin::MinNm),
+        Fadd => Some(FBin::Add),
+        Fsub => Some(FBin::Sub),
+        Fmul => Some(FBin::Mul),
+        Fdiv => Some(FBin::Div),
+        Fmulx => Some(FBin::Mulx),
+        Fmax => Some(FBin::Max),
+        Fmin => Some(FBin::Min),
+        Fabd => Some(FBin::Abd),
+        Frecps => Some(FBin::Recps),
+        Frsqrts => Some(FBin::Rsqrts),
+        _ => None,
+    };
+    let pair = match k {
+        Faddp => Some(FBin::Add),
+        Fmaxp => Some(FBin::Max),
+        Fminp => Some(FBin::Min),
+        Fmaxnmp => Some(FBin::MaxNm),
+        Fminnmp => Some(FBin::MinNm),
+        _ => None,
+    };
+    let cmp = match k {
+        Fcmeq => Some(FCmp::Eq),
+        Fcmge => Some(FCmp::Ge),
+        Fcmgt => Some(FCmp::Gt),
+        Facge => Some(FCmp::AbsGe),
+        Facgt => Some(FCmp::AbsGt),
+        _ => None,
+    };
+    if let Some(op) = bin {
+        lanes::map3(cpu, a, mv, |x, y, _| fpu::bin(&mut env, es, op, x, y));
+    } else if let Some(op) = pair {
+        lanes::pairwise(cpu, a, |x, y| fpu::bin(&mut env, es, op, x, y));
+    } else if let Some(c) = cmp {
+        lanes::map3(cpu, a, mv, |x, y, _| fpu::cmp(&mut env, es, c, x, y));
+    } else if k == Fmla {
+        lanes::map3(cpu, a, mv, |x, y, d| fpu::fma(&mut env, es, d, x, y));
+    } else if k == Fmls {
+        lanes::map3(cpu, a, mv, |x, y, d| {
+            fpu::fma(&mut env, es, d, fpu::neg(es, x), y)
+        });
+    } else {
+        unreachable!("integer kind {k:?} reached run_fp");
+    }
+    cpu.fpsr |= u64::from(env.flags);
 }

@@ -3,7 +3,7 @@
 //! pairwise long adds, and the floating-point unary operations and
 //! conversions.
 
-use super::fpu::{self, FCmp, Rnd};
+use super::fpu::{self, Env, FCmp, Rounding};
 use super::lanes::{self, get, mask, qc, sat_s, sat_u, set, sx, trunc, width};
 use super::{call, kinds, Args};
 use crate::arm64::Fields;
@@ -21,11 +21,19 @@ kinds!(
     }
 );
 
-const RND: [Rnd; 5] = [Rnd::Nearest, Rnd::Plus, Rnd::Minus, Rnd::Zero, Rnd::Away];
+/// Rounding modes by index; 5 is FPCR's mode and 6 FPCR's mode with the
+/// inexact exception (FRINTX).
+const RND: [Rounding; 5] = [
+    Rounding::TieEven,
+    Rounding::PosInf,
+    Rounding::NegInf,
+    Rounding::Zero,
+    Rounding::TieAway,
+];
 
 /// Decodes (U, size, opcode): the kind, element size (log2 bytes; the
 /// narrow size for narrowing/lengthening ops) and rounding mode index
-/// (5 = FPCR's mode).
+/// (see [`RND`]).
 fn decode(u: bool, size: u32, opc: u32, q: bool, scalar: bool) -> Option<(K, u32, u32)> {
     use K::*;
     let vec_ok = size != 3 || q;
@@ -54,7 +62,7 @@ fn decode(u: bool, size: u32, opc: u32, q: bool, scalar: bool) -> Option<(K, u32
             (false, true, 0b11010) => (Fcvt, 1),
             (false, true, 0b11011) => (Fcvt, 3),
             (true, false, 0b11000) => (Frint, 4),
-            (true, false, 0b11001) => (Frint, 5),
+            (true, false, 0b11001) => (Frint, 6),
             (true, false, 0b11010) => (Fcvt, 0),
             (true, false, 0b11011) => (Fcvt, 2),
             (true, false, 0b11100) => (Fcvt, 4),
@@ -141,35 +149,17 @@ fn rev(v: u128, es: u32, c: u32, bits: u32) -> u128 {
     r
 }
 
-/// Double to single rounding to odd (FCVTXN).
-fn round_to_odd(fpcr: u64, x: u64) -> u64 {
-    let d = f64::from_bits(x);
-    if d.is_nan() {
-        return fpu::convert(fpcr, 64, 32, x);
-    }
-    let mut s = d as f32;
-    if s.is_infinite() && d.is_finite() {
-        s = f32::MAX.copysign(s);
-    }
-    if s as f64 != d {
-        if (s as f64).abs() > d.abs() {
-            s = f32::from_bits(s.to_bits() - 1);
-        }
-        return (s.to_bits() | 1) as u64;
-    }
-    s.to_bits() as u64
-}
-
 /// Executes one two-register-misc instruction.
 pub fn run(cpu: &mut CpuState, a: &Args) {
     use K::*;
     let es = a.esize();
     let unsigned = a.imm & 1 != 0;
+    let mut env = Env::new(cpu.fpcr);
+    let exact = a.imm >> 4 == 6;
     let rnd = match (a.imm >> 4) as usize {
-        5 => Rnd::from_fpcr(cpu.fpcr),
+        5 | 6 => env.fpcr.rounding(),
         i => RND[i],
     };
-    let fpcr = cpu.fpcr;
     let ones = |c: bool| if c { mask(es) } else { 0 };
     let s = |x: u64| sx(x, es);
     let mut sat = false;
@@ -248,20 +238,23 @@ pub fn run(cpu: &mut CpuState, a: &Args) {
             v
         }),
         Shll => lanes::widen(cpu, a, |x| x << es),
-        Fcvtn => lanes::narrow(cpu, a, |x| fpu::convert(fpcr, 64, 32, x)),
-        Fcvtxn => lanes::narrow(cpu, a, |x| round_to_odd(fpcr, x)),
-        Fcvtl => lanes::widen(cpu, a, |x| fpu::convert(fpcr, 32, 64, x)),
-        Frint => lanes::map1(cpu, a, |x, _| fpu::round_int(fpcr, es, rnd, x)),
-        Fcvt => lanes::map1(cpu, a, |x, _| fpu::to_int(es, rnd, !unsigned, 0, x)),
-        Cvtf => lanes::map1(cpu, a, |x, _| fpu::from_int(es, !unsigned, 0, x)),
-        FcmgtZ => lanes::map1(cpu, a, |x, _| fpu::cmp(es, FCmp::Gt, x, 0)),
-        FcmgeZ => lanes::map1(cpu, a, |x, _| fpu::cmp(es, FCmp::Ge, x, 0)),
-        FcmeqZ => lanes::map1(cpu, a, |x, _| fpu::cmp(es, FCmp::Eq, x, 0)),
-        FcmleZ => lanes::map1(cpu, a, |x, _| fpu::cmp(es, FCmp::Ge, 0, x)),
-        FcmltZ => lanes::map1(cpu, a, |x, _| fpu::cmp(es, FCmp::Gt, 0, x)),
+        Fcvtn => lanes::narrow(cpu, a, |x| fpu::convert(&mut env, 64, 32, x)),
+        Fcvtxn => lanes::narrow(cpu, a, |x| fpu::convert_odd(&mut env, x)),
+        Fcvtl => lanes::widen(cpu, a, |x| fpu::convert(&mut env, 32, 64, x)),
+        Frint => lanes::map1(cpu, a, |x, _| fpu::round_int(&mut env, es, rnd, exact, x)),
+        Fcvt => lanes::map1(cpu, a, |x, _| {
+            fpu::to_int(&mut env, es, rnd, !unsigned, 0, x)
+        }),
+        Cvtf => lanes::map1(cpu, a, |x, _| fpu::from_int(&mut env, es, !unsigned, 0, x)),
+        FcmgtZ => lanes::map1(cpu, a, |x, _| fpu::cmp(&mut env, es, FCmp::Gt, x, 0)),
+        FcmgeZ => lanes::map1(cpu, a, |x, _| fpu::cmp(&mut env, es, FCmp::Ge, x, 0)),
+        FcmeqZ => lanes::map1(cpu, a, |x, _| fpu::cmp(&mut env, es, FCmp::Eq, x, 0)),
+        FcmleZ => lanes::map1(cpu, a, |x, _| fpu::cmp(&mut env, es, FCmp::Ge, 0, x)),
+        FcmltZ => lanes::map1(cpu, a, |x, _| fpu::cmp(&mut env, es, FCmp::Gt, 0, x)),
         Fabs => lanes::map1(cpu, a, |x, _| fpu::abs(es, x)),
         Fneg => lanes::map1(cpu, a, |x, _| fpu::neg(es, x)),
-        Fsqrt => lanes::map1(cpu, a, |x, _| fpu::sqrt(fpcr, es, x)),
+        Fsqrt => lanes::map1(cpu, a, |x, _| fpu::sqrt(&mut env, es, x)),
     }
     qc(cpu, sat);
+    cpu.fpsr |= u64::from(env.flags);
 }

@@ -23,7 +23,12 @@ pub fn run(block: &mut Block) {
                 }
                 None => regs[reg as usize] = Some(dst),
             },
-            Op::SetReg { reg, src } => regs[reg as usize] = Some(src),
+            Op::SetReg { reg, src } => {
+                regs[reg as usize] = Some(src);
+                // A state field read at this register's offset is stale now.
+                let off = x_offset(reg as usize) as u32;
+                fields.retain(|(o, _)| o.abs_diff(off) >= 8);
+            }
             Op::LoadState { dst, offset } => match fields.iter().find(|(o, _)| *o == offset) {
                 Some(&(_, v)) => {
                     subst[dst.0 as usize] = Some(v);

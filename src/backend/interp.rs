@@ -1,0 +1,424 @@
+//! IR interpreter: executes one IR block directly on a [`CpuState`].
+//!
+//! It is the reference semantics of the IR (see `crate::ir::ops`) against
+//! which the x86-64 backend is tested, and a fallback executor. Like every
+//! backend it sees only IR and CPU-state offsets, never guest encodings.
+//!
+//! Guest memory is identity-mapped (a guest address is the host address), so
+//! loads and stores dereference the address directly.
+
+use crate::cpu::{CpuState, ExitReason};
+use crate::ir::{BinOp, Block, FlagsOp, Op, RmwOp, Terminal, UnOp, Val, Width};
+use std::sync::atomic::{self, AtomicU16, AtomicU32, AtomicU64, AtomicU8, Ordering};
+
+/// Where execution continues after a block.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Next {
+    /// Continue at this guest pc (a direct or indirect branch).
+    Jump(u64),
+    /// Leave to the dispatcher: reason, guest pc, exit argument.
+    Exit(ExitReason, u64, u64),
+}
+
+/// Executes `block` on `cpu` and says where execution continues.
+///
+/// The CPU state afterwards is what translated code leaves behind: for a
+/// branch, `pc` is the target and `exit_reason` is [`ExitReason::Lookup`];
+/// for an exit, `pc`, `exit_reason` and `exit_arg` come from the terminal
+/// (an `Invalidate` exit with argument 0 keeps the `exit_arg` the block
+/// stored). `link_site` is always cleared.
+pub fn run_block(block: &Block, cpu: &mut CpuState) -> Next {
+    let mut vals = vec![0u64; block.n_vals as usize];
+    for op in &block.ops {
+        exec(op, &mut vals, cpu);
+    }
+    let v = |x: Val| vals[x.0 as usize];
+    cpu.link_site = 0;
+    match block.term {
+        Terminal::Jump { pc } => branch_to(cpu, pc),
+        Terminal::Branch {
+            c,
+            taken,
+            not_taken,
+        } => branch_to(cpu, if v(c) != 0 { taken } else { not_taken }),
+        Terminal::Indirect { target } => branch_to(cpu, v(target)),
+        Terminal::Exit { reason, pc, arg } => {
+            cpu.pc = pc;
+            cpu.exit_reason = reason as u32;
+            if !(reason == ExitReason::Invalidate && arg == 0) {
+                cpu.exit_arg = arg;
+            }
+            Next::Exit(reason, pc, cpu.exit_arg)
+        }
+    }
+}
+
+fn branch_to(cpu: &mut CpuState, pc: u64) -> Next {
+    cpu.pc = pc;
+    cpu.exit_reason = ExitReason::Lookup as u32;
+    Next::Jump(pc)
+}
+
+/// All-ones in the low `w` bits.
+fn mask(w: Width) -> u64 {
+    u64::MAX >> (64 - w.bits())
+}
+
+/// Sign-extends the low `bits` of `x` to 64 bits.
+fn sext(x: u64, bits: u32) -> u64 {
+    (((x << (64 - bits)) as i64) >> (64 - bits)) as u64
+}
+
+fn exec(op: &Op, vals: &mut [u64], cpu: &mut CpuState) {
+    let v = |x: Val| vals[x.0 as usize];
+    let r = match *op {
+        Op::Nop | Op::InsnStart { .. } => return,
+        Op::Fence { kind } => {
+            if kind == crate::ir::Fence::Full {
+                atomic::fence(Ordering::SeqCst);
+            }
+            return;
+        }
+        Op::Const { imm, .. } => imm,
+        Op::GetReg { reg, .. } => cpu.x[reg as usize],
+        Op::SetReg { reg, src } => {
+            cpu.x[reg as usize] = v(src);
+            return;
+        }
+        Op::LoadState { offset, .. } => load_state(cpu, offset),
+        Op::StoreState { offset, src } => {
+            store_state(cpu, offset, v(src));
+            return;
+        }
+        Op::Bin { op, w, a, b, .. } => bin(op, w, v(a), v(b)),
+        Op::Un { op, w, a, .. } => un(op, w, v(a)),
+        Op::Carry { op, w, a, b, c, .. } => add_with_carry(op, w, v(a), v(b), v(c) >> 29 & 1).0,
+        Op::Flags { op, w, a, b, c, .. } => flags(op, w, v(a), v(b), c.map(v)),
+        Op::Cond { cond, nzcv, .. } => cond_holds(cond, v(nzcv)) as u64,
+        Op::Select { c, a, b, .. } => {
+            if v(c) != 0 {
+                v(a)
+            } else {
+                v(b)
+            }
+        }
+        Op::Load {
+            w, signed, addr, ..
+        } => {
+            let x = load(w, v(addr));
+            if signed {
+                sext(x, w.bits())
+            } else {
+                x
+            }
+        }
+        Op::Store { w, addr, src } => {
+            store(w, v(addr), v(src));
+            return;
+        }
+        Op::LoadVec { bytes, vreg, addr } => {
+            let mut buf = [0u8; 16];
+            let n = (bytes as usize).min(16);
+            // SAFETY: guest memory is identity-mapped; the guest address
+            // `addr` is a host address the guest may read `bytes` bytes at
+            // (the same access the translated code would make).
+            unsafe { std::ptr::copy_nonoverlapping(v(addr) as *const u8, buf.as_mut_ptr(), n) };
+            cpu.v[vreg as usize] = u128::from_le_bytes(buf);
+            return;
+        }
+        Op::StoreVec { bytes, vreg, addr } => {
+            let buf = cpu.v[vreg as usize].to_le_bytes();
+            let n = (bytes as usize).min(16);
+            // SAFETY: as for LoadVec, the guest may write `bytes` bytes at
+            // the identity-mapped address `addr`.
+            unsafe { std::ptr::copy_nonoverlapping(buf.as_ptr(), v(addr) as *mut u8, n) };
+            return;
+        }
+        Op::Rmw {
+            op, w, addr, src, ..
+        } => {
+            let s = v(src);
+            atomic_update(w, v(addr), |old| Some(rmw(op, w, old, s)))
+        }
+        Op::Cas {
+            w,
+            addr,
+            expected,
+            new,
+            ..
+        } => {
+            let (e, n) = (v(expected) & mask(w), v(new));
+            atomic_update(w, v(addr), |old| (old == e).then_some(n))
+        }
+        Op::Call { f, args, .. } => {
+            let [a0, a1, a2, a3] = args.map(v);
+            // SAFETY: helpers in the IR are called with the CPU state of the
+            // running thread and four arguments, which is their contract
+            // (see `crate::ir::HelperFn`); `cpu` is exclusively borrowed.
+            unsafe { f(cpu as *mut CpuState, a0, a1, a2, a3) }
+        }
+    };
+    let dst = op.dst().expect("value-defining operation");
+    vals[dst.0 as usize] = r;
+}
+
+/// Checks that `offset` names a whole 64-bit field inside the CPU state.
+fn state_ptr(cpu: &mut CpuState, offset: u32) -> *mut u8 {
+    let off = offset as usize;
+    assert!(
+        off + 8 <= std::mem::size_of::<CpuState>(),
+        "state offset {off} out of range"
+    );
+    // SAFETY: `off + 8` lies within the CpuState (checked above), so the
+    // pointer stays inside the object `cpu` refers to.
+    unsafe { (cpu as *mut CpuState as *mut u8).add(off) }
+}
+
+fn load_state(cpu: &mut CpuState, offset: u32) -> u64 {
+    let p = state_ptr(cpu, offset);
+    // SAFETY: `p` points at 8 bytes inside the exclusively borrowed CpuState
+    // (checked by state_ptr); every CpuState byte is an initialised integer.
+    unsafe { (p as *const u64).read_unaligned() }
+}
+
+fn store_state(cpu: &mut CpuState, offset: u32, x: u64) {
+    let p = state_ptr(cpu, offset);
+    // SAFETY: `p` points at 8 bytes inside the exclusively borrowed CpuState;
+    // every field is a plain integer, so any bit pattern is valid.
+    unsafe { (p as *mut u64).write_unaligned(x) }
+}
+
+/// Zero-extended `w`-byte load from guest (= host) address `addr`.
+fn load(w: Width, addr: u64) -> u64 {
+    // SAFETY: guest memory is identity-mapped: the guest address is the host
+    // address the translated code would read; unaligned reads are allowed.
+    unsafe {
+        match w {
+            Width::W8 => (addr as *const u8).read() as u64,
+            Width::W16 => (addr as *const u16).read_unaligned() as u64,
+            Width::W32 => (addr as *const u32).read_unaligned() as u64,
+            Width::W64 => (addr as *const u64).read_unaligned(),
+        }
+    }
+}
+
+/// Stores the low `w` bytes of `x` at guest (= host) address `addr`.
+fn store(w: Width, addr: u64, x: u64) {
+    // SAFETY: guest memory is identity-mapped: the guest address is the host
+    // address the translated code would write; unaligned writes are allowed.
+    unsafe {
+        match w {
+            Width::W8 => (addr as *mut u8).write(x as u8),
+            Width::W16 => (addr as *mut u16).write_unaligned(x as u16),
+            Width::W32 => (addr as *mut u32).write_unaligned(x as u32),
+            Width::W64 => (addr as *mut u64).write_unaligned(x),
+        }
+    }
+}
+
+/// Atomically replaces the `w`-byte value at `addr` by `f(old)` (when `f`
+/// gives `Some`) and returns the old value, zero-extended. Misaligned
+/// addresses fall back to a plain read-modify-write.
+fn atomic_update(w: Width, addr: u64, f: impl Fn(u64) -> Option<u64>) -> u64 {
+    macro_rules! update {
+        ($atomic:ty, $t:ty) => {{
+            // SAFETY: `addr` is an identity-mapped guest address the guest
+            // may access atomically, aligned to the access size (checked by
+            // the caller), and other threads access it only atomically.
+            let a = unsafe { <$atomic>::from_ptr(addr as *mut $t) };
+            match a.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |o| {
+                f(o as u64).map(|n| n as $t)
+            }) {
+                Ok(o) | Err(o) => o as u64,
+            }
+        }};
+    }
+    if !addr.is_multiple_of(w.bytes() as u64) {
+        let old = load(w, addr);
+        if let Some(n) = f(old) {
+            store(w, addr, n);
+        }
+        return old;
+    }
+    match w {
+        Width::W8 => update!(AtomicU8, u8),
+        Width::W16 => update!(AtomicU16, u16),
+        Width::W32 => update!(AtomicU32, u32),
+        Width::W64 => update!(AtomicU64, u64),
+    }
+}
+
+/// The new memory value of an atomic read-modify-write (low `w` bits matter).
+fn rmw(op: RmwOp, w: Width, old: u64, src: u64) -> u64 {
+    let bits = w.bits();
+    let (so, ss) = (sext(old, bits) as i64, sext(src, bits) as i64);
+    let (uo, us) = (old & mask(w), src & mask(w));
+    match op {
+        RmwOp::Add => old.wrapping_add(src),
+        RmwOp::Clr => old & !src,
+        RmwOp::Eor => old ^ src,
+        RmwOp::Set => old | src,
+        RmwOp::Smax => so.max(ss) as u64,
+        RmwOp::Smin => so.min(ss) as u64,
+        RmwOp::Umax => uo.max(us),
+        RmwOp::Umin => uo.min(us),
+        RmwOp::Swp => src,
+    }
+}
+
+/// Two-operand operation at width `w`; the result is zero-extended.
+fn bin(op: BinOp, w: Width, a: u64, b: u64) -> u64 {
+    let bits = w.bits();
+    let m = mask(w);
+    let (a, b) = (a & m, b & m);
+    let (sa, sb) = (sext(a, bits) as i64, sext(b, bits) as i64);
+    let sh = (b % bits as u64) as u32;
+    let r = match op {
+        BinOp::Add => a.wrapping_add(b),
+        BinOp::Sub => a.wrapping_sub(b),
+        BinOp::And => a & b,
+        BinOp::Or => a | b,
+        BinOp::Xor => a ^ b,
+        BinOp::Shl => a << sh,
+        BinOp::Lshr => a >> sh,
+        BinOp::Ashr => (sa >> sh) as u64,
+        BinOp::Ror => {
+            if sh == 0 {
+                a
+            } else {
+                (a >> sh) | (a << (bits - sh))
+            }
+        }
+        BinOp::Mul => a.wrapping_mul(b),
+        BinOp::UMulH => ((a as u128 * b as u128) >> 64) as u64,
+        BinOp::SMulH => ((sa as i128 * sb as i128) >> 64) as u64,
+        BinOp::UDiv => a.checked_div(b).unwrap_or(0),
+        BinOp::SDiv => {
+            if b == 0 {
+                0
+            } else {
+                // INT_MIN / -1 wraps to INT_MIN at the op width.
+                sa.wrapping_div(sb) as u64
+            }
+        }
+    };
+    r & m
+}
+
+/// One-operand operation at width `w`; the result is zero-extended.
+fn un(op: UnOp, w: Width, a: u64) -> u64 {
+    let bits = w.bits();
+    let m = mask(w);
+    let a = a & m;
+    let r = match op {
+        UnOp::Not => !a,
+        UnOp::Neg => a.wrapping_neg(),
+        UnOp::Clz => (a.leading_zeros() - (64 - bits)) as u64,
+        UnOp::Rbit => a.reverse_bits() >> (64 - bits),
+        UnOp::Bswap => a.swap_bytes() >> (64 - bits),
+        UnOp::Rev16 => ((a & 0x00ff_00ff_00ff_00ff) << 8) | ((a >> 8) & 0x00ff_00ff_00ff_00ff),
+        UnOp::Rev32 => a.swap_bytes().rotate_left(32),
+        UnOp::Popcnt => a.count_ones() as u64,
+        UnOp::Sext8 => sext(a, 8),
+        UnOp::Sext16 => sext(a, 16.min(bits)),
+        UnOp::Sext32 => sext(a, 32.min(bits)),
+    };
+    r & m
+}
+
+/// `a + b + carry` (Add) or `a + NOT b + carry` (Sub, i.e. `a - b - 1 +
+/// carry`) at width `w`: the zero-extended result and its NZCV.
+fn add_with_carry(op: FlagsOp, w: Width, a: u64, b: u64, carry: u64) -> (u64, u64) {
+    let bits = w.bits();
+    let m = mask(w);
+    let a = a & m;
+    let b = match op {
+        FlagsOp::Add => b & m,
+        FlagsOp::Sub => !b & m,
+        FlagsOp::Logic => panic!("Carry/Flags arithmetic with FlagsOp::Logic"),
+    };
+    let wide = a as u128 + b as u128 + carry as u128;
+    let r = wide as u64 & m;
+    let sign = 1u64 << (bits - 1);
+    let n = r & sign != 0;
+    let z = r == 0;
+    let c = wide >> bits != 0;
+    // Signed overflow: operands of equal sign, result of the other sign.
+    let v = (a ^ r) & (b ^ r) & sign != 0;
+    (r, nzcv(n, z, c, v))
+}
+
+fn nzcv(n: bool, z: bool, c: bool, v: bool) -> u64 {
+    (n as u64) << 31 | (z as u64) << 30 | (c as u64) << 29 | (v as u64) << 28
+}
+
+/// NZCV of `op` on `a`, `b` and the carry-in in bit 29 of `c` (if any).
+fn flags(op: FlagsOp, w: Width, a: u64, b: u64, c: Option<u64>) -> u64 {
+    match op {
+        FlagsOp::Logic => {
+            let r = a & mask(w);
+            nzcv(r >> (w.bits() - 1) & 1 != 0, r == 0, false, false)
+        }
+        FlagsOp::Add | FlagsOp::Sub => {
+            // Without a carry-in, ADDS adds 0 and SUBS adds NOT b + 1.
+            let default = (op == FlagsOp::Sub) as u64;
+            let carry = c.map_or(default, |c| c >> 29 & 1);
+            add_with_carry(op, w, a, b, carry).1
+        }
+    }
+}
+
+/// Whether arm64 condition `cond` (0..15) holds for NZCV (bits 31..28).
+fn cond_holds(cond: u8, nzcv: u64) -> bool {
+    let n = nzcv >> 31 & 1 != 0;
+    let z = nzcv >> 30 & 1 != 0;
+    let c = nzcv >> 29 & 1 != 0;
+    let v = nzcv >> 28 & 1 != 0;
+    let base = match cond >> 1 & 7 {
+        0 => z,            // EQ / NE
+        1 => c,            // CS / CC
+        2 => n,            // MI / PL
+        3 => v,            // VS / VC
+        4 => c && !z,      // HI / LS
+        5 => n == v,       // GE / LT
+        6 => n == v && !z, // GT / LE
+        _ => true,         // AL / NV
+    };
+    // Odd conditions negate, except NV (15) which is "always" like AL.
+    if cond & 1 == 1 && cond & 0xf != 15 {
+        !base
+    } else {
+        base
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn widths_and_masks() {
+        assert_eq!(mask(Width::W8), 0xff);
+        assert_eq!(mask(Width::W64), u64::MAX);
+        assert_eq!(sext(0x80, 8), 0xffff_ffff_ffff_ff80);
+        assert_eq!(sext(0x7f, 8), 0x7f);
+    }
+
+    #[test]
+    fn depends_only_on_ir_and_cpu() {
+        // The dependency rule: backends see IR and CPU state, never the guest
+        // ISA or the frontend.
+        let src = include_str!("interp.rs");
+        for m in ["arm64", "frontend", "jit", "linux"] {
+            assert!(!src.contains(&format!("crate::{m}")), "uses crate::{m}");
+        }
+    }
+
+    #[test]
+    fn sub_carry_is_not_borrow() {
+        // 0 - 0: Z and C (no borrow).
+        assert_eq!(flags(FlagsOp::Sub, Width::W32, 0, 0, None), 0x6000_0000);
+        // 0 - 1: N, borrow so C clear.
+        assert_eq!(flags(FlagsOp::Sub, Width::W64, 0, 1, None), 0x8000_0000);
+    }
+}

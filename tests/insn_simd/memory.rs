@@ -1,0 +1,228 @@
+//! LD1-LD4 / ST1-ST4 (multiple and single structures), LDnR, post-index writeback.
+
+use super::*;
+
+fn mem_pattern(len: usize) -> Vec<u8> {
+    (0..len).map(|i| (i * 7 + 3) as u8).collect()
+}
+
+fn bytes_at(mem: &[u8], off: usize) -> u128 {
+    u128::from_le_bytes(mem[off..off + 16].try_into().unwrap())
+}
+
+#[test]
+fn ld1_st1_multiple() {
+    let mem = mem_pattern(128);
+    let base = mem.as_ptr() as u64;
+    let mut cpu = CpuState::default();
+    cpu.v[4] = u128::MAX;
+    cpu.x[0] = base;
+    run(
+        &[
+            0x4cdf2000, /* ld1 {v0.16b, v1.16b, v2.16b, v3.16b}, [x0], #64 */
+        ],
+        &mut cpu,
+    );
+    for r in 0..4 {
+        assert_eq!(cpu.v[r], bytes_at(&mem, 16 * r));
+    }
+    assert_eq!(cpu.x[0], base + 64);
+    cpu.x[0] = base;
+    cpu.x[2] = 24;
+    run(
+        &[
+            0x0c407004, /* ld1 {v4.8b}, [x0] */
+            0x0c406407, /* ld1 {v7.4h, v8.4h, v9.4h}, [x0] */
+            0x4cc2ac05, /* ld1 {v5.2d, v6.2d}, [x0], x2 */
+        ],
+        &mut cpu,
+    );
+    assert_eq!(cpu.v[4], lo(bytes_at(&mem, 0)));
+    assert_eq!(
+        (cpu.v[7], cpu.v[8], cpu.v[9]),
+        (
+            lo(bytes_at(&mem, 0)),
+            lo(bytes_at(&mem, 8)),
+            lo(bytes_at(&mem, 16))
+        )
+    );
+    assert_eq!(
+        (cpu.v[5], cpu.v[6]),
+        (bytes_at(&mem, 0), bytes_at(&mem, 16))
+    );
+    assert_eq!(cpu.x[0], base + 24);
+    // Stores.
+    let mut out = vec![0u8; 64];
+    cpu.x[1] = out.as_mut_ptr() as u64;
+    cpu.v[10] = N;
+    cpu.v[11] = M;
+    cpu.v[12] = D;
+    run(
+        &[
+            0x4c9f782a, /* st1 {v10.4s}, [x1], #16 */
+            0x0c9fa02b, /* st1 {v11.8b, v12.8b}, [x1], #16 */
+            0x4c00ac2a, /* st1 {v10.2d, v11.2d}, [x1] */
+        ],
+        &mut cpu,
+    );
+    assert_eq!(bytes_at(&out, 0), N);
+    assert_eq!(bytes_at(&out, 16), lo(M) | lo(D) << 64);
+    assert_eq!((bytes_at(&out, 32), bytes_at(&out, 48)), (N, M));
+    assert_eq!(cpu.x[1], out.as_ptr() as u64 + 32);
+}
+
+#[test]
+fn ld2_ld3_ld4_deinterleave_and_st_interleave() {
+    let mem = mem_pattern(64);
+    let base = mem.as_ptr() as u64;
+    let mut cpu = CpuState::default();
+    cpu.x[0] = base;
+    run(
+        &[
+            0x4c408400, /* ld2 {v0.8h, v1.8h}, [x0] */
+            0x4c404802, /* ld3 {v2.4s, v3.4s, v4.4s}, [x0] */
+            0x0cdf0005, /* ld4 {v5.8b, v6.8b, v7.8b, v8.8b}, [x0], #32 */
+        ],
+        &mut cpu,
+    );
+    let h = lanes(16, bytes_at(&mem, 0))
+        .into_iter()
+        .chain(lanes(16, bytes_at(&mem, 16)))
+        .collect::<Vec<_>>();
+    assert_eq!(
+        cpu.v[0],
+        vec_of(16, &(0..8).map(|e| h[2 * e]).collect::<Vec<_>>())
+    );
+    assert_eq!(
+        cpu.v[1],
+        vec_of(16, &(0..8).map(|e| h[2 * e + 1]).collect::<Vec<_>>())
+    );
+    let w: Vec<u64> = (0..12)
+        .map(|i| lanes(32, bytes_at(&mem, 4 * i))[0])
+        .collect();
+    for s in 0..3 {
+        assert_eq!(
+            cpu.v[2 + s],
+            vec_of(32, &(0..4).map(|e| w[3 * e + s]).collect::<Vec<_>>())
+        );
+    }
+    for s in 0..4 {
+        assert_eq!(
+            cpu.v[5 + s],
+            vec_of(
+                8,
+                &(0..8).map(|e| mem[4 * e + s] as u64).collect::<Vec<_>>()
+            )
+        );
+    }
+    assert_eq!(cpu.x[0], base + 32);
+    // Round trips: STn of what LDn loaded rebuilds the memory image.
+    let mut out = vec![0u8; 64];
+    cpu.x[0] = base;
+    cpu.x[1] = out.as_mut_ptr() as u64;
+    run(
+        &[
+            0x4c400010, /* ld4 {v16.16b, v17.16b, v18.16b, v19.16b}, [x0] */
+            0x4c000030, /* st4 {v16.16b, v17.16b, v18.16b, v19.16b}, [x1] */
+        ],
+        &mut cpu,
+    );
+    assert_eq!(out, mem);
+    let mut out = vec![0u8; 48];
+    cpu.x[1] = out.as_mut_ptr() as u64;
+    cpu.x[3] = 5;
+    run(
+        &[
+            0x4c404414, /* ld3 {v20.8h, v21.8h, v22.8h}, [x0] */
+            0x4c834434, /* st3 {v20.8h, v21.8h, v22.8h}, [x1], x3 */
+        ],
+        &mut cpu,
+    );
+    assert_eq!(out, mem[..48]);
+    assert_eq!(cpu.x[1], out.as_ptr() as u64 + 5);
+    let mut out = vec![0u8; 32];
+    cpu.x[1] = out.as_mut_ptr() as u64;
+    run(
+        &[
+            0x4c408c17, /* ld2 {v23.2d, v24.2d}, [x0] */
+            0x4c008c37, /* st2 {v23.2d, v24.2d}, [x1] */
+        ],
+        &mut cpu,
+    );
+    assert_eq!(out, mem[..32]);
+    assert_eq!(
+        cpu.v[23],
+        vec_of(
+            64,
+            &[
+                lanes(64, bytes_at(&mem, 0))[0],
+                lanes(64, bytes_at(&mem, 16))[0]
+            ]
+        )
+    );
+}
+
+#[test]
+fn ld1r_and_single_lane() {
+    let mem = mem_pattern(64);
+    let base = mem.as_ptr() as u64;
+    let mut cpu = CpuState::default();
+    cpu.x[0] = base;
+    cpu.v[1] = u128::MAX;
+    run(
+        &[
+            0x4d40c800, /* ld1r {v0.4s}, [x0] */
+            0x0ddfc001, /* ld1r {v1.8b}, [x0], #1 */
+            0x4d60c402, /* ld2r {v2.8h, v3.8h}, [x0] */
+        ],
+        &mut cpu,
+    );
+    let w = u32::from_le_bytes(mem[0..4].try_into().unwrap()) as u64;
+    assert_eq!(cpu.v[0], vec_of(32, &[w; 4]));
+    assert_eq!(cpu.v[1], lo(vec_of(8, &[mem[0] as u64; 16])));
+    assert_eq!(cpu.x[0], base + 1);
+    let h1 = u16::from_le_bytes(mem[1..3].try_into().unwrap()) as u64;
+    let h2 = u16::from_le_bytes(mem[3..5].try_into().unwrap()) as u64;
+    assert_eq!(
+        (cpu.v[2], cpu.v[3]),
+        (vec_of(16, &[h1; 8]), vec_of(16, &[h2; 8]))
+    );
+    // Single lanes: other lanes are kept, all 128 bits.
+    cpu.x[0] = base;
+    cpu.v[4] = N;
+    cpu.v[5] = M;
+    cpu.v[6] = D;
+    cpu.v[7] = N;
+    cpu.x[4] = 8;
+    run(
+        &[
+            0x4d409004, /* ld1 {v4.s}[3], [x0] */
+            0x4d601c05, /* ld2 {v5.b, v6.b}[15], [x0] */
+            0x0dc48407, /* ld1 {v7.d}[0], [x0], x4 */
+        ],
+        &mut cpu,
+    );
+    let mut want = lanes(32, N);
+    want[3] = w;
+    assert_eq!(cpu.v[4], vec_of(32, &want));
+    assert_eq!(cpu.v[5], (M & !(0xffu128 << 120)) | (mem[0] as u128) << 120);
+    assert_eq!(cpu.v[6], (D & !(0xffu128 << 120)) | (mem[1] as u128) << 120);
+    assert_eq!(
+        cpu.v[7],
+        (N >> 64) << 64 | u64::from_le_bytes(mem[0..8].try_into().unwrap()) as u128
+    );
+    assert_eq!(cpu.x[0], base + 8);
+    let mut out = vec![0u8; 8];
+    cpu.x[1] = out.as_mut_ptr() as u64;
+    cpu.v[8] = N;
+    run(
+        &[
+            0x4d9f4828, /* st1 {v8.h}[5], [x1], #2 */
+            0x0d000028, /* st1 {v8.b}[0], [x1] */
+        ],
+        &mut cpu,
+    );
+    let h5 = lanes(16, N)[5] as u16;
+    assert_eq!(out[..3], [h5 as u8, (h5 >> 8) as u8, N as u8]);
+    assert_eq!(cpu.x[1], out.as_ptr() as u64 + 2);
+}

@@ -1,0 +1,255 @@
+//! The IR interpreter (`backend::interp`) as an oracle for the x86-64 backend.
+//!
+//! * A random-IR differential test: random well-formed blocks run under the
+//!   interpreter and as compiled x86-64 code, before and after the IR passes;
+//!   the CPU state, the next pc and a scratch memory buffer must agree.
+//! * Directed tests of each operation's edge cases, with expected values
+//!   from the Arm ARM definitions (AddWithCarry, ConditionHolds, ...), each
+//!   checked on both executors.
+//! * Frontend blocks run by the interpreter versus the whole JIT.
+//!
+//! Knobs: EMU_IR_FUZZ_ITERS (default 3000), EMU_IR_FUZZ_SEED.
+
+use emu::backend::interp::{self, Next};
+use emu::backend::x64::{compile, Env};
+use emu::cpu::{CpuState, ExitReason};
+use emu::ir::{Block, Builder};
+use emu::jit::code_cache::{CodeCache, JUMP_CACHE_ENTRIES};
+
+#[path = "ir_backend/directed.rs"]
+mod directed;
+#[path = "ir_backend/frontend.rs"]
+mod frontend;
+#[path = "ir_backend/random.rs"]
+mod random;
+#[path = "ir_backend/table.rs"]
+mod table;
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        // splitmix64
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+
+    fn pick<T: Copy>(&mut self, xs: &[T]) -> T {
+        xs[self.below(xs.len() as u64) as usize]
+    }
+
+    fn chance(&mut self, n: u64) -> bool {
+        self.below(n) == 0
+    }
+
+    /// A value biased towards the edge cases of 8..64-bit arithmetic.
+    fn value(&mut self) -> u64 {
+        const SPECIAL: [u64; 20] = [
+            0,
+            1,
+            2,
+            u64::MAX,
+            i64::MIN as u64,
+            i64::MAX as u64,
+            0x8000_0000,
+            0x7fff_ffff,
+            0xffff_ffff,
+            0x1_0000_0000,
+            0xffff_ffff_8000_0000,
+            0xffff_ffff_ffff_fffe,
+            31,
+            32,
+            63,
+            64,
+            0x80,
+            0x7f,
+            0xff,
+            0x8000,
+        ];
+        match self.below(5) {
+            0 | 1 => self.pick(&SPECIAL),
+            2 => self.below(130),
+            3 => self.next() as u32 as u64,
+            _ => self.next(),
+        }
+    }
+}
+
+const BUF_LEN: usize = 256;
+
+/// Scratch memory the random blocks load from and store to.
+#[repr(C, align(64))]
+struct Scratch([u8; BUF_LEN]);
+
+/// Compiles blocks into a code cache and runs them once each.
+struct Jit {
+    cache: CodeCache,
+}
+
+impl Jit {
+    fn new() -> Jit {
+        Jit {
+            cache: CodeCache::new().expect("code cache"),
+        }
+    }
+
+    fn run(&mut self, block: &Block, cpu: &mut CpuState) {
+        let env = Env {
+            exit: self.cache.exit_addr(),
+            jump_cache: self.cache.jump_cache_addr(),
+            jump_cache_mask: (JUMP_CACHE_ENTRIES - 1) as u64,
+        };
+        let mut c = compile(block, self.cache.next_addr(), &env);
+        if !self.cache.has_room(c.code.len()) {
+            self.cache.flush();
+            c = compile(block, self.cache.next_addr(), &env);
+        }
+        let host = self.cache.insert(block.start_pc, block.end_pc, c);
+        self.cache.enter(cpu, host);
+    }
+}
+
+/// A named CPU-state field.
+type Field = (&'static str, fn(&CpuState) -> u64);
+
+/// Differences between two CPU states (all guest-visible fields and the
+/// exit fields; `link_site` is the JIT's own business).
+fn diff_cpu(want: &CpuState, got: &CpuState) -> Vec<String> {
+    let mut d = Vec::new();
+    let mut cmp = |name: String, w: u128, g: u128| {
+        if w != g {
+            d.push(format!("{name}: want {w:#x} got {g:#x}"));
+        }
+    };
+    for i in 0..32 {
+        cmp(format!("x{i}"), want.x[i] as u128, got.x[i] as u128);
+        cmp(format!("v{i}"), want.v[i], got.v[i]);
+    }
+    let fields: [Field; 11] = [
+        ("pc", |c| c.pc),
+        ("nzcv", |c| c.nzcv),
+        ("fpcr", |c| c.fpcr),
+        ("fpsr", |c| c.fpsr),
+        ("tpidr_el0", |c| c.tpidr_el0),
+        ("tpidrro_el0", |c| c.tpidrro_el0),
+        ("excl_addr", |c| c.excl_addr),
+        ("excl_val", |c| c.excl_val),
+        ("exit_reason", |c| c.exit_reason as u64),
+        ("exit_arg", |c| c.exit_arg),
+        ("halt_requested", |c| c.halt_requested as u64),
+    ];
+    for (name, f) in fields {
+        cmp(name.to_string(), f(want) as u128, f(got) as u128);
+    }
+    d
+}
+
+fn diff_mem(want: &[u8], got: &[u8]) -> Vec<String> {
+    (0..want.len())
+        .filter(|&i| want[i] != got[i])
+        .map(|i| format!("mem[{i}]: want {:#04x} got {:#04x}", want[i], got[i]))
+        .collect()
+}
+
+/// Result of running one block: final state, scratch memory, next pc.
+struct Outcome {
+    cpu: CpuState,
+    mem: Vec<u8>,
+    next: u64,
+}
+
+// The scratch buffer is passed as a raw pointer: translated code writes it
+// through an address baked into the block, which a `&mut` parameter would
+// let the compiler assume cannot happen during the call.
+fn run_interp(block: &Block, cpu0: &CpuState, buf: *mut Scratch, mem0: &[u8]) -> Outcome {
+    // SAFETY: `buf` points to a live Scratch owned by the caller; no other
+    // reference to it exists during this call.
+    unsafe { (*buf).0.copy_from_slice(mem0) };
+    let mut cpu = cpu0.clone();
+    let next = interp::run_block(block, &mut cpu);
+    let pc = match next {
+        Next::Jump(pc) | Next::Exit(_, pc, _) => pc,
+    };
+    assert_eq!(pc, cpu.pc, "Next agrees with cpu.pc");
+    Outcome {
+        cpu,
+        // SAFETY: as above.
+        mem: unsafe { (*buf).0.to_vec() },
+        next: pc,
+    }
+}
+
+fn run_jit(
+    jit: &mut Jit,
+    block: &Block,
+    cpu0: &CpuState,
+    buf: *mut Scratch,
+    mem0: &[u8],
+) -> Outcome {
+    // SAFETY: `buf` points to a live Scratch owned by the caller; no other
+    // reference to it exists during this call.
+    unsafe { (*buf).0.copy_from_slice(mem0) };
+    let mut cpu = cpu0.clone();
+    jit.run(block, &mut cpu);
+    Outcome {
+        next: cpu.pc,
+        // SAFETY: as above; translated code has finished writing it.
+        mem: unsafe { (*buf).0.to_vec() },
+        cpu,
+    }
+}
+
+fn compare(what: &str, block: &Block, want: &Outcome, got: &Outcome) -> Result<(), String> {
+    let mut d = diff_cpu(&want.cpu, &got.cpu);
+    d.extend(diff_mem(&want.mem, &got.mem));
+    if want.next != got.next {
+        d.push(format!("next: want {:#x} got {:#x}", want.next, got.next));
+    }
+    if d.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{what} differs from the interpreter:\n  {}\nblock:\n{}",
+            d.join("\n  "),
+            show(block)
+        ))
+    }
+}
+
+/// One operation per line.
+fn show(block: &Block) -> String {
+    let mut s = format!("  start {:#x} end {:#x}\n", block.start_pc, block.end_pc);
+    for (i, op) in block.ops.iter().enumerate() {
+        s += &format!("  {i:3}: {op:?}\n");
+    }
+    s + &format!("  term: {:?}", block.term)
+}
+
+/// A test helper: reads and writes guest state, returns a mix of its inputs.
+unsafe extern "C" fn helper(cpu: *mut CpuState, a: u64, b: u64, c: u64, d: u64) -> u64 {
+    // SAFETY: called by translated code or the interpreter with the running
+    // thread's CPU state, which nothing else accesses during the call.
+    let cpu = unsafe { &mut *cpu };
+    let r = a.rotate_left(7)
+        ^ b.wrapping_mul(0x9e37_79b9)
+        ^ c.wrapping_add(d)
+        ^ cpu.x[(a & 31) as usize];
+    cpu.x[(b & 31) as usize] = r ^ cpu.nzcv;
+    cpu.nzcv = (r & 0xf) << 28;
+    r
+}
+
+/// A numeric knob from the environment.
+fn env_u64(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default)
+}
