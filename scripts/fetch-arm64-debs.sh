@@ -13,8 +13,10 @@
 # whose `NAME-arm64-cross` twin is installed on the host (libc6, libgcc-s1,
 # libstdc++6, ...) is skipped: the cross sysroot /usr/aarch64-linux-gnu has it.
 #
-# The root is made self-contained with absolute symlinks into the cross
-# sysroot: root/lib/ld-linux-aarch64.so.1 and root/lib/aarch64-linux-gnu/<lib>
+# The root is usr-merged like an installed bookworm system (/bin, /sbin, /lib
+# are symlinks into /usr), and made self-contained with absolute symlinks
+# into the cross sysroot: lib/ld-linux-aarch64.so.1 and
+# lib/aarch64-linux-gnu/<lib>
 # for each shared library of /usr/aarch64-linux-gnu/lib that the packages do
 # not ship.  `emu-user -L target/arm64-debs/root root/usr/bin/PROG` then finds
 # the dynamic linker, the cross libc and the packages' own libraries (the
@@ -48,7 +50,8 @@ elif [[ $# -gt 0 ]]; then
     die "usage: $0 [--force]"
 fi
 
-want="${PACKAGES[*]}"
+# Bump the layout number when the extracted layout changes.
+want="layout 2: ${PACKAGES[*]}"
 if [[ -f "$stamp" && "$(head -n1 "$stamp")" == "$want" ]]; then
     log "already extracted in $root (rerun with --force to refetch)"
     exit 0
@@ -149,17 +152,28 @@ for p in "${all[@]}"; do
     dpkg-deb -x "$deb" "$root" || die "dpkg-deb -x $deb failed"
 done
 
+# Merge /bin, /sbin and /lib into /usr as on an installed bookworm system
+# (usrmerge), so that both /bin/X and /usr/bin/X name every program.
+for d in bin sbin lib; do
+    if [[ -d "$root/$d" && ! -L "$root/$d" ]]; then
+        mkdir -p "$root/usr/$d"
+        cp -a "$root/$d/." "$root/usr/$d/"
+        rm -rf "${root:?}/$d"
+    fi
+    mkdir -p "$root/usr/$d"
+    ln -sfn "usr/$d" "$root/$d"
+done
+
 # Link the cross sysroot's dynamic linker and shared libraries into the root
 # where a Debian arm64 system has them.
-log "linking $CROSS/lib into $root/lib/aarch64-linux-gnu"
-mkdir -p "$root/lib/aarch64-linux-gnu"
-[[ -e "$root/lib/ld-linux-aarch64.so.1" ]] ||
-    ln -s "$CROSS/lib/ld-linux-aarch64.so.1" "$root/lib/ld-linux-aarch64.so.1"
+log "linking $CROSS/lib into $root/usr/lib/aarch64-linux-gnu"
+mkdir -p "$root/usr/lib/aarch64-linux-gnu"
+[[ -e "$root/usr/lib/ld-linux-aarch64.so.1" ]] ||
+    ln -s "$CROSS/lib/ld-linux-aarch64.so.1" "$root/usr/lib/ld-linux-aarch64.so.1"
 for lib in "$CROSS"/lib/*.so*; do
     name=$(basename "$lib")
-    [[ -e "$root/lib/aarch64-linux-gnu/$name" || -e "$root/usr/lib/aarch64-linux-gnu/$name" ]] &&
-        continue
-    ln -s "$lib" "$root/lib/aarch64-linux-gnu/$name"
+    [[ -e "$root/usr/lib/aarch64-linux-gnu/$name" ]] && continue
+    ln -s "$lib" "$root/usr/lib/aarch64-linux-gnu/$name"
 done
 
 printf '%s\n%s\n' "$want" "${all[*]}" >"$stamp"

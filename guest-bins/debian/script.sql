@@ -11,7 +11,7 @@ SELECT count(*), sum(qty), printf('%.6f', avg(price)), min(price), max(price) FR
 SELECT qty, count(*), printf('%.2f', sum(price)) FROM item GROUP BY qty ORDER BY qty;
 SELECT upper(name), length(name), substr(name, 2, 3), replace(name, 'e', 'E') FROM item WHERE id <= 6;
 SELECT 7 / 2, 7 % 3, 7.0 / 2, -7 / 2, 1e308 * 10, 2147483647 + 1, 9223372036854775807;
-SELECT hex(randomblob(0)), quote(x'00ff'), typeof(1), typeof(1.5), typeof('a'), typeof(NULL);
+SELECT hex(zeroblob(3)), quote(x'00ff'), typeof(1), typeof(1.5), typeof('a'), typeof(NULL);
 SELECT group_concat(name, ',') FROM (SELECT name FROM item WHERE qty = 0 ORDER BY id LIMIT 5);
 SELECT round(3.14159, 2), abs(-42), sqrt(2.0), exp(1), ln(10), pow(2, 0.5), sin(1), floor(-2.5);
 UPDATE item SET qty = qty * 2 WHERE name LIKE 'b%';

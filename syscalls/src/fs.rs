@@ -42,7 +42,11 @@ fn in_sysroot(p: &Process, raw: &[u8]) -> Option<Vec<u8>> {
 /// Reads a guest path, substituting the guest executable for /proc/self/exe and
 /// redirecting into the sysroot where it has the file.
 fn guest_path(p: &Process, addr: u64) -> Result<CString, Errno> {
-    let raw = guest_mem::read_cstr(addr, PATH_MAX)?;
+    host_path(p, guest_mem::read_cstr(addr, PATH_MAX)?)
+}
+
+/// The host path the guest path `raw` names (see [`guest_path`]).
+pub(crate) fn host_path(p: &Process, raw: Vec<u8>) -> Result<CString, Errno> {
     let bytes = if is_proc_self_exe(&raw) {
         p.exe_path.as_os_str().as_bytes().to_vec()
     } else {

@@ -9,7 +9,7 @@
 //! `x` hex, `o` octal, `p` pointer, `s` guest C string.
 
 use crate::process::Process;
-use crate::{fs, info, io, mem, pass, signal, task, time, SysResult};
+use crate::{exec, fs, info, io, mem, pass, signal, task, time, SysResult};
 
 /// A syscall implementation: the six raw guest argument registers in, result out.
 pub type Handler = fn(&mut Process, [u64; 6]) -> SysResult;
@@ -264,8 +264,8 @@ syscall_table! {
     (217, ADD_KEY, "add_key", None, ""),
     (218, REQUEST_KEY, "request_key", None, ""),
     (219, KEYCTL, "keyctl", None, ""),
-    (220, CLONE, "clone", None, ""),
-    (221, EXECVE, "execve", None, ""),
+    (220, CLONE, "clone", Some(exec::clone), "xppxp"),
+    (221, EXECVE, "execve", Some(exec::execve), "spp"),
     (222, MMAP, "mmap", Some(mem::mmap), "pxxxdx"),
     (223, FADVISE64, "fadvise64", Some(pass::fadvise64), "dDDd"),
     (224, SWAPON, "swapon", None, ""),
