@@ -8,15 +8,20 @@
 #               out/dynamic/NAME  (-O2, dynamic against /usr/aarch64-linux-gnu)
 # asm/NAME.S -> out/asm/NAME      (-nostdlib -static; own directory, as
 #                                  asm/hello and c/hello share a name)
+# cxx/NAME.cc -> out/static/NAME, out/dynamic/NAME (C++, as for C; names
+#                                  must not clash with c/)
 #
 # Outputs newer than their source (and than this script) are left alone.
-# Environment: CROSS_CC overrides the compiler (default aarch64-linux-gnu-gcc).
+# Environment: CROSS_CC overrides the compiler (default aarch64-linux-gnu-gcc),
+# CROSS_CXX the C++ compiler (default aarch64-linux-gnu-g++).
 set -euo pipefail
 shopt -s nullglob
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cc="${CROSS_CC:-aarch64-linux-gnu-gcc}"
+cxx="${CROSS_CXX:-aarch64-linux-gnu-g++}"
 cflags=(-O2 -g0 -Wall -Wextra -Wno-unused-parameter)
+libs=(-lm) # after the source, so that static links find libm's functions
 asmflags=(-nostdlib -static -g0 -Wl,--build-id=none)
 
 if ! command -v "$cc" >/dev/null 2>&1; then
@@ -34,16 +39,21 @@ up_to_date() {
     done
 }
 
-# build OUT SRC ARGS...: compile SRC into OUT unless it is up to date.
-build() {
-    local out="$1" src="$2"
-    shift 2
+# build_with COMPILER OUT SRC ARGS...: compile SRC into OUT unless it is up
+# to date.
+build_with() {
+    local compiler="$1" out="$2" src="$3"
+    shift 3
     if up_to_date "$out" "$src"; then
         return 0
     fi
     echo "  CC  ${out#"$here"/}"
-    "$cc" "$@" -o "$out.tmp" "$src"
+    "$compiler" "$@" -o "$out.tmp" "$src" "${libs[@]}"
     mv -f "$out.tmp" "$out"
+}
+
+build() {
+    build_with "$cc" "$@"
 }
 
 if [[ "${1:-}" == prebuilt ]]; then
@@ -61,6 +71,18 @@ for src in "$here"/c/*.c; do
     build "$here/out/dynamic/$name" "$src" "${cflags[@]}"
 done
 
+cxx_sources=("$here"/cxx/*.cc)
+if ((${#cxx_sources[@]} > 0)) && ! command -v "$cxx" >/dev/null 2>&1; then
+    echo "build.sh: $cxx not found (Debian/Ubuntu: apt-get install g++-aarch64-linux-gnu)" >&2
+    exit 1
+fi
+for src in "${cxx_sources[@]}"; do
+    name="$(basename "$src" .cc)"
+    build_with "$cxx" "$here/out/static/$name" "$src" "${cflags[@]}" -static
+    build_with "$cxx" "$here/out/dynamic/$name" "$src" "${cflags[@]}"
+done
+
+libs=() # freestanding: no libraries
 for src in "$here"/asm/*.S; do
     name="$(basename "$src" .S)"
     build "$here/out/asm/$name" "$src" "${asmflags[@]}"

@@ -56,7 +56,7 @@ verdict() {
 
 if [[ "${1:-}" == --write ]]; then
     name="$2"
-    gcc -O2 -g0 -o "$here/out/native/$name" "$here/c/$name.c" || exit 1
+    gcc -O2 -g0 -o "$here/out/native/$name" "$here/c/$name.c" -lm || exit 1
     run "$here/c" "$name" "$here/out/native/$name"
     cp "$tmp/out" "$here/c/$name.stdout"
     cp "$tmp/status" "$here/c/$name.status"
@@ -64,7 +64,7 @@ if [[ "${1:-}" == --write ]]; then
     exit 0
 fi
 
-for src in "$here"/c/*.c "$here"/asm/*.S; do
+for src in "$here"/c/*.c "$here"/cxx/*.cc "$here"/asm/*.S; do
     dir="$(dirname "$src")"
     name="$(basename "${src%.*}")"
     if [[ ! -f "$dir/$name.stdout" ]]; then
@@ -72,7 +72,9 @@ for src in "$here"/c/*.c "$here"/asm/*.S; do
         bad=1
         continue
     fi
-    if [[ "$src" == *.c ]] && gcc -O2 -g0 -o "$here/out/native/$name" "$src" 2>/dev/null; then
+    native_cc=gcc
+    [[ "$src" == *.cc ]] && native_cc=g++
+    if [[ "$src" != *.S ]] && "$native_cc" -O2 -g0 -o "$here/out/native/$name" "$src" -lm 2>/dev/null; then
         run "$dir" "$name" "$here/out/native/$name"
         verdict native "$dir" "$name"
     fi

@@ -7,7 +7,7 @@
 #   scripts/test.sh --no-install  never install anything, only check and run
 #
 # Needs: cargo (https://rustup.rs); installs with apt-get when missing:
-# a host C compiler, gcc-aarch64-linux-gnu, libc6-dev-arm64-cross (the
+# a host C compiler, gcc-/g++-aarch64-linux-gnu, libc6-dev-arm64-cross (the
 # guest cross toolchain and libraries) and qemu-user (qemu-aarch64, an
 # optional oracle for the expected outputs; emu itself never uses it).
 set -euo pipefail
@@ -48,6 +48,7 @@ fi
 wanted="
 cc                          gcc
 aarch64-linux-gnu-gcc       gcc-aarch64-linux-gnu
+aarch64-linux-gnu-g++       g++-aarch64-linux-gnu
 dpkg:libc6-dev-arm64-cross  libc6-dev-arm64-cross
 qemu-aarch64                qemu-user
 "

@@ -2,8 +2,8 @@
 //! stdout (byte for byte) and exit status with `NAME.stdout` and
 //! `NAME.status`.
 //!
-//! The binaries come from `guest-bins/build.sh` (aarch64-linux-gnu-gcc) in
-//! `guest-bins/out/{static,dynamic,asm}/NAME`; dynamic ones run with
+//! The binaries come from `guest-bins/build.sh` (aarch64-linux-gnu-gcc and
+//! -g++) in `guest-bins/out/{static,dynamic,asm}/NAME`; dynamic ones run with
 //! `-L /usr/aarch64-linux-gnu`.  Environment:
 //! - `EMU_SKIP_GUEST_BINS=1`: skip (no cross compiler); otherwise missing
 //!   binaries fail the tests.
@@ -156,24 +156,36 @@ guest_programs!(
         abort,
         argv_env,
         builtin_trap,
+        environ_list,
         exit_code,
+        fileio,
+        getopt_long,
         hello,
         int32,
         int64,
+        libm,
+        libm_float_quad,
+        memory,
         null_write,
         printf_strtod,
         qsort_bsearch,
         recursion,
         return_main,
+        setjmp_longjmp,
+        smc,
         strings,
+        struct_passing,
+        time_random,
         underscore_exit,
+        varargs,
     ]
 );
 guest_programs!(
     asm,
     Kind::Asm,
-    [alu_flags, brk, exit_group, hello, loadstore]
+    [alu_flags, brk, exec_data, exit_group, hello, loadstore]
 );
+guest_programs!(cxx, Kind::Cxx, [cxx_exceptions, cxx_terminate]);
 
 #[test]
 fn every_program_is_listed() {
@@ -181,11 +193,12 @@ fn every_program_is_listed() {
         .iter()
         .map(|n| (Kind::C, n.to_string()))
         .chain(asm::LISTED.iter().map(|n| (Kind::Asm, n.to_string())))
+        .chain(cxx::LISTED.iter().map(|n| (Kind::Cxx, n.to_string())))
         .collect();
     let found = discover();
     assert_eq!(
         listed, found,
-        "the guest_programs! lists in tests/guest.rs must name exactly the guest-bins/{{c,asm}}/*.stdout programs"
+        "the guest_programs! lists in tests/guest.rs must name exactly the guest-bins/{{c,asm,cxx}}/*.stdout programs"
     );
     for (kind, name) in &found {
         let program = Program::load(*kind, name).unwrap_or_else(|e| panic!("{e}"));

@@ -55,3 +55,25 @@ fn svc_and_undefined_exit() {
     assert_eq!(run_code(&[0x0000_0000], &mut cpu), ExitReason::Udf);
     assert_eq!(cpu.exit_arg, 0);
 }
+
+#[test]
+fn full_code_cache_is_flushed_and_refilled() {
+    use emu::jit::code_cache::CodeCache;
+    use emu::jit::testing::run_code_in;
+    use emu::jit::Jit;
+    // movz x0, #0; movz x1, #200; loop: 100 x (add x0, x0, #1; b .+4);
+    // subs x1, x1, #1; b.ne loop
+    let mut code = vec![0xd280_0000, 0xd280_1901];
+    for _ in 0..100 {
+        code.extend([0x9100_0400, 0x1400_0001]);
+    }
+    code.push(0xf100_0421);
+    let back = -(201i32) as u32 & 0x7ffff;
+    code.push(0x5400_0001 | (back << 5));
+    // 100 distinct blocks of ~100 bytes each do not fit in 8 KiB.
+    let mut jit = Jit::with_cache(CodeCache::with_size(8 << 10).unwrap()).unwrap();
+    let mut cpu = CpuState::default();
+    assert_eq!(run_code_in(&mut jit, &code, &mut cpu), ExitReason::Lookup);
+    assert_eq!(cpu.x[0], 200 * 100);
+    assert!(jit.cache.flushes > 10, "flushes: {}", jit.cache.flushes);
+}

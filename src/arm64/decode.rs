@@ -125,12 +125,18 @@ fn table() -> &'static Table {
     TABLE.get_or_init(|| {
         let entries: Vec<Entry> = rows().iter().map(Entry::compile).collect();
         let mut buckets = vec![Vec::new(); 1 << (32 - KEY_SHIFT)];
+        let all = (1u32 << (32 - KEY_SHIFT)) - 1;
         for (i, e) in entries.iter().enumerate() {
-            let kmask = e.mask >> KEY_SHIFT;
             let kval = e.value >> KEY_SHIFT;
-            for (key, bucket) in buckets.iter_mut().enumerate() {
-                if key as u32 & kmask == kval {
-                    bucket.push(i as u16);
+            let free = !(e.mask >> KEY_SHIFT) & all;
+            // Every key that agrees with the entry's fixed bits: kval plus
+            // each subset of the free bits.
+            let mut sub = 0u32;
+            loop {
+                buckets[(kval | sub) as usize].push(i as u16);
+                sub = sub.wrapping_sub(free) & free;
+                if sub == 0 {
+                    break;
                 }
             }
         }

@@ -6,8 +6,8 @@ use crate::backend::x64::{trampoline, Compiled};
 use crate::cpu::CpuState;
 use std::collections::{BTreeMap, HashMap};
 
-/// Size of the executable mapping. It is reserved, not committed.
-const CACHE_BYTES: usize = 256 << 20;
+/// Default size of the executable mapping. It is reserved, not committed.
+pub const CACHE_BYTES: usize = 256 << 20;
 /// Entries in the indirect-branch table (a power of two).
 pub const JUMP_CACHE_ENTRIES: usize = 1 << 16;
 
@@ -35,6 +35,8 @@ type EnterFn = unsafe extern "C" fn(*mut CpuState, *const u8);
 
 pub struct CodeCache {
     base: *mut u8,
+    /// Size of the mapping.
+    size: usize,
     used: usize,
     /// Where blocks start after the trampoline.
     first_block: usize,
@@ -51,12 +53,17 @@ pub struct CodeCache {
 
 impl CodeCache {
     pub fn new() -> std::io::Result<CodeCache> {
+        Self::with_size(CACHE_BYTES)
+    }
+
+    /// A cache of `size` bytes (at least a few KiB).
+    pub fn with_size(size: usize) -> std::io::Result<CodeCache> {
         // SAFETY: an anonymous private mapping with no fixed address; the
         // result is checked before use.
         let base = unsafe {
             libc::mmap(
                 std::ptr::null_mut(),
-                CACHE_BYTES,
+                size,
                 libc::PROT_READ | libc::PROT_WRITE | libc::PROT_EXEC,
                 libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
                 -1,
@@ -68,7 +75,7 @@ impl CodeCache {
         }
         let base = base as *mut u8;
         let t = trampoline::build(base as u64);
-        // SAFETY: the mapping is CACHE_BYTES long and writable; the
+        // SAFETY: the mapping is `size` bytes long and writable; the
         // trampoline is a few dozen bytes.
         unsafe { std::ptr::copy_nonoverlapping(t.code.as_ptr(), base, t.code.len()) };
         // SAFETY: the bytes just copied are the trampoline, whose entry has
@@ -77,6 +84,7 @@ impl CodeCache {
         let first_block = (t.code.len() + 63) & !63;
         Ok(CodeCache {
             base,
+            size,
             used: first_block,
             first_block,
             enter,
@@ -103,7 +111,7 @@ impl CodeCache {
 
     /// Whether `bytes` more fit.
     pub fn has_room(&self, bytes: usize) -> bool {
-        self.used + bytes + 64 <= CACHE_BYTES
+        self.used + bytes + 64 <= self.size
     }
 
     pub fn get(&self, pc: u64) -> Option<u64> {
@@ -197,13 +205,13 @@ impl CodeCache {
 
     /// The host address range of the cache.
     pub fn range(&self) -> (u64, u64) {
-        (self.base as u64, self.base as u64 + CACHE_BYTES as u64)
+        (self.base as u64, self.base as u64 + self.size as u64)
     }
 
     /// Whether `host_pc` lies inside the code cache.
     pub fn contains(&self, host_pc: u64) -> bool {
         let b = self.base as u64;
-        host_pc >= b && host_pc < b + CACHE_BYTES as u64
+        host_pc >= b && host_pc < b + self.size as u64
     }
 
     /// Runs translated code at `host` until it exits to the dispatcher.
@@ -219,6 +227,6 @@ impl Drop for CodeCache {
     fn drop(&mut self) {
         // SAFETY: unmapping the mapping created in `new`; nothing refers to
         // it once the cache is dropped.
-        unsafe { libc::munmap(self.base as *mut libc::c_void, CACHE_BYTES) };
+        unsafe { libc::munmap(self.base as *mut libc::c_void, self.size) };
     }
 }

@@ -35,14 +35,26 @@ pub struct Jit {
     pub stats: Stats,
     /// Translation logging (`-d`), if enabled.
     pub log: Option<Log>,
+    /// Reads guest code. Its cached page is dropped on every invalidation:
+    /// CTR_EL0 tells the guest that instruction fetch is not coherent with
+    /// data writes (DIC = 0), so new code is announced with IC IVAU, and
+    /// mapping changes arrive through the syscall layer.
+    fetcher: Fetcher,
 }
 
 impl Jit {
     pub fn new() -> std::io::Result<Jit> {
+        Self::with_cache(CodeCache::new()?)
+    }
+
+    /// A translator using `cache` (tests use small caches to exercise
+    /// flushing).
+    pub fn with_cache(cache: CodeCache) -> std::io::Result<Jit> {
         Ok(Jit {
-            cache: CodeCache::new()?,
+            cache,
             stats: Stats::default(),
             log: None,
+            fetcher: Fetcher::default(),
         })
     }
 
@@ -60,8 +72,8 @@ impl Jit {
         if let Some(h) = self.cache.get(pc) {
             return h;
         }
-        let mut fetcher = Fetcher::default();
         let mut words = Vec::new();
+        let fetcher = &mut self.fetcher;
         let mut block = translate_block(pc, &mut |a| {
             let w = fetcher.word(a);
             words.extend(w);
@@ -90,6 +102,7 @@ impl Jit {
     /// Drops translations of guest code in `[start, end)`. Blocks are linked
     /// to each other directly, so the whole cache is emptied.
     pub fn invalidate(&mut self, start: u64, end: u64) {
+        self.fetcher.forget();
         if self.cache.overlaps(start, end) {
             self.cache.flush();
         }

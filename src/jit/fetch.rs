@@ -22,30 +22,135 @@ pub fn read_guest(addr: u64, buf: &mut [u8]) -> usize {
     0
 }
 
-/// Fetches instruction words page by page.
+/// Executable address ranges of the process, read from /proc/self/maps
+/// and re-read when an address is not found (new mappings) or after
+/// [`ExecMap::clear`] (mappings changed).
+#[derive(Default)]
+pub struct ExecMap {
+    ranges: Vec<(u64, u64)>,
+    loaded: bool,
+}
+
+impl ExecMap {
+    /// Forgets what was read.
+    pub fn clear(&mut self) {
+        self.ranges.clear();
+        self.loaded = false;
+    }
+
+    fn reload(&mut self) {
+        self.ranges = std::fs::read_to_string("/proc/self/maps")
+            .map(|m| parse_exec_ranges(&m))
+            .unwrap_or_default();
+        self.loaded = true;
+    }
+
+    fn find(&self, addr: u64) -> bool {
+        self.ranges.iter().any(|&(s, e)| s <= addr && addr < e)
+    }
+
+    /// Whether the page at `addr` is mapped executable. When /proc/self/maps
+    /// cannot be read at all, everything readable counts as executable.
+    pub fn is_exec(&mut self, addr: u64) -> bool {
+        if !self.loaded {
+            self.reload();
+        }
+        if self.find(addr) {
+            return true;
+        }
+        self.reload();
+        self.find(addr) || self.ranges.is_empty()
+    }
+}
+
+/// The `x` ranges of a /proc/<pid>/maps text.
+pub fn parse_exec_ranges(maps: &str) -> Vec<(u64, u64)> {
+    maps.lines()
+        .filter_map(|line| {
+            let mut f = line.split_whitespace();
+            let (range, perms) = (f.next()?, f.next()?);
+            if perms.as_bytes().get(2) != Some(&b'x') {
+                return None;
+            }
+            let (s, e) = range.split_once('-')?;
+            Some((
+                u64::from_str_radix(s, 16).ok()?,
+                u64::from_str_radix(e, 16).ok()?,
+            ))
+        })
+        .collect()
+}
+
+/// Fetches instruction words page by page, keeping the last page read.
+/// [`Fetcher::forget`] drops it whenever guest code may have changed. Pages
+/// that are not mapped executable cannot be fetched from, as on hardware.
 #[derive(Default)]
 pub struct Fetcher {
-    page: u64,
-    len: usize,
-    buf: Vec<u8>,
+    /// Pages read so far: address → the bytes that could be read.
+    pages: std::collections::HashMap<u64, Box<[u8]>>,
+    exec: ExecMap,
 }
+
+/// Most pages kept before the cache starts over.
+const MAX_PAGES: usize = 256;
 
 const PAGE: u64 = 4096;
 
 impl Fetcher {
+    /// Drops the cached pages.
+    pub fn forget(&mut self) {
+        self.pages.clear();
+        self.exec.clear();
+    }
+
     /// The little-endian word at `pc`, or `None` if it cannot be read.
     pub fn word(&mut self, pc: u64) -> Option<u32> {
         let page = pc & !(PAGE - 1);
-        if self.buf.is_empty() || page != self.page {
-            self.buf.resize(PAGE as usize, 0);
-            self.page = page;
-            self.len = read_guest(page, &mut self.buf);
+        if !self.pages.contains_key(&page) {
+            if self.pages.len() >= MAX_PAGES {
+                self.pages.clear();
+            }
+            let mut buf = vec![0u8; PAGE as usize];
+            let len = if self.exec.is_exec(page) {
+                read_guest(page, &mut buf)
+            } else {
+                0
+            };
+            if len < PAGE as usize {
+                // Not (fully) fetchable: not cached, as a later mapping may
+                // make it so.
+                let off = (pc - page) as usize;
+                let b = buf.get(off..off + 4).filter(|_| off + 4 <= len)?;
+                return Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+            }
+            self.pages.insert(page, buf.into_boxed_slice());
         }
+        let bytes = &self.pages[&page];
         let off = (pc - page) as usize;
-        if off + 4 > self.len {
-            return None;
-        }
-        let b = &self.buf[off..off + 4];
+        let b = bytes.get(off..off + 4)?;
         Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exec_ranges_from_maps() {
+        let maps = "00400000-00452000 r-xp 00000000 08:02 173521 /bin/x\n\
+                    00651000-00652000 rw-p 00051000 08:02 173521 /bin/x\n\
+                    7fff0000-7fff1000 --xp 00000000 00:00 0\n";
+        assert_eq!(
+            parse_exec_ranges(maps),
+            vec![(0x40_0000, 0x45_2000), (0x7fff_0000, 0x7fff_1000)]
+        );
+    }
+
+    #[test]
+    fn data_pages_are_not_fetched() {
+        let data = vec![0xd503_201fu32; 2048]; // NOPs in a heap (non-exec) buffer
+        let mut f = Fetcher::default();
+        assert_eq!(f.word(data.as_ptr() as u64), None);
     }
 }

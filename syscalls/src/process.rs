@@ -108,7 +108,7 @@ impl Process {
     fn warn_unimplemented(&mut self, nr: u64) {
         if self.warned.insert(nr) {
             let name = crate::name(nr).unwrap_or("unknown");
-            eprintln!("emu: unimplemented syscall {nr} ({name}), returning ENOSYS");
+            eprintln!("emu-user: unimplemented syscall {nr} ({name}), returning ENOSYS");
         }
     }
 

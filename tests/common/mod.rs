@@ -122,6 +122,8 @@ pub enum Kind {
     C,
     /// `guest-bins/asm/NAME.S`: freestanding, static only.
     Asm,
+    /// `guest-bins/cxx/NAME.cc`: C++, built static and dynamic like C.
+    Cxx,
 }
 
 /// One build of a program, as laid out by `guest-bins/build.sh`.
@@ -149,6 +151,7 @@ impl Kind {
         match self {
             Kind::C => "c",
             Kind::Asm => "asm",
+            Kind::Cxx => "cxx",
         }
     }
 
@@ -156,12 +159,13 @@ impl Kind {
         match self {
             Kind::C => "c",
             Kind::Asm => "S",
+            Kind::Cxx => "cc",
         }
     }
 
     pub fn variants(self) -> &'static [Variant] {
         match self {
-            Kind::C => &[Variant::Static, Variant::Dynamic],
+            Kind::C | Kind::Cxx => &[Variant::Static, Variant::Dynamic],
             Kind::Asm => &[Variant::Asm],
         }
     }
@@ -282,7 +286,7 @@ pub fn describe_stdout_diff(expected: &[u8], actual: &[u8]) -> String {
 /// Every program with a `.stdout` file, sorted by kind then name.
 pub fn discover() -> Vec<(Kind, String)> {
     let mut found = Vec::new();
-    for kind in [Kind::C, Kind::Asm] {
+    for kind in [Kind::C, Kind::Asm, Kind::Cxx] {
         let dir = guest_bins().join(kind.dir());
         let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;

@@ -41,16 +41,22 @@ pub fn allocate(block: &Block, term_uses: &[Val]) -> Vec<Loc> {
     let mut free_regs: Vec<u8> = POOL.iter().rev().copied().collect();
     let mut free_slots: Vec<u16> = Vec::new();
     let mut next_slot: u16 = 0;
-    // Values to release after each op index.
-    let mut dying: Vec<Vec<Val>> = vec![Vec::new(); end + 1];
-    for (v, &lu) in last_use.iter().enumerate() {
-        if lu != usize::MAX && lu < end {
-            dying[lu].push(Val(v as u32));
-        }
-    }
+    // Values in the order their last use comes, released as it passes.
+    let mut dying: Vec<(usize, u32)> = last_use
+        .iter()
+        .enumerate()
+        .filter(|&(_, &lu)| lu < end)
+        .map(|(v, &lu)| (lu, v as u32))
+        .collect();
+    dying.sort_unstable();
+    let mut next_dying = 0;
     for (i, op) in block.ops.iter().enumerate() {
-        for &v in &dying[i] {
-            match locs[v.0 as usize] {
+        while let Some(&(lu, v)) = dying.get(next_dying) {
+            if lu > i {
+                break;
+            }
+            next_dying += 1;
+            match locs[v as usize] {
                 Loc::Reg(r) => free_regs.push(r),
                 Loc::Stack(s) => free_slots.push(s),
                 _ => {}

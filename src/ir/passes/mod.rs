@@ -1,5 +1,7 @@
-//! IR optimisation passes, run on every block before code generation.
+//! IR optimisation passes, run on every block before code generation:
+//! guest-state forwarding, then constant folding.
 
+pub mod fold;
 pub mod forward;
 
 use super::Block;
@@ -7,4 +9,5 @@ use super::Block;
 /// Runs the pass pipeline.
 pub fn optimize(block: &mut Block) {
     forward::run(block);
+    fold::run(block);
 }

@@ -1,0 +1,137 @@
+//! Constant folding and algebraic identities: operations on constants
+//! become constants (evaluated with [`crate::ir::eval`], the same semantics
+//! the interpreter uses), and operations that leave a 64-bit operand
+//! unchanged (`x + 0`, `x & !0`, `x << 0`, ...) are replaced by it.
+
+use crate::ir::eval::{bin, flags, un};
+use crate::ir::{BinOp, Block, Op, Val, Width};
+
+pub fn run(block: &mut Block) {
+    let n = block.n_vals as usize;
+    let mut konst: Vec<Option<u64>> = vec![None; n];
+    let mut subst: Vec<Option<Val>> = vec![None; n];
+    for op in block.ops.iter_mut() {
+        op.map_uses(|v| subst[v.0 as usize].unwrap_or(v));
+        let k = |v: Val| konst[v.0 as usize];
+        let folded = match *op {
+            Op::Const { dst, imm } => {
+                konst[dst.0 as usize] = Some(imm);
+                None
+            }
+            Op::Bin {
+                op: bop,
+                w,
+                dst,
+                a,
+                b,
+            } => match (k(a), k(b)) {
+                (Some(x), Some(y)) => Some((dst, bin(bop, w, x, y))),
+                (_, Some(y)) if w == Width::W64 && is_right_identity(bop, y) => {
+                    subst[dst.0 as usize] = Some(a);
+                    *op = Op::Nop;
+                    None
+                }
+                (Some(x), _) if w == Width::W64 && is_left_identity(bop, x) => {
+                    subst[dst.0 as usize] = Some(b);
+                    *op = Op::Nop;
+                    None
+                }
+                (Some(0), _) | (_, Some(0)) if matches!(bop, BinOp::And | BinOp::Mul) => {
+                    Some((dst, 0))
+                }
+                _ => None,
+            },
+            Op::Un { op: uop, w, dst, a } => k(a).map(|x| (dst, un(uop, w, x))),
+            Op::Flags {
+                op: fop,
+                w,
+                dst,
+                a,
+                b,
+                c,
+            } => match (k(a), k(b), c.map(k)) {
+                (Some(x), Some(y), None) => Some((dst, flags(fop, w, x, y, None))),
+                (Some(x), Some(y), Some(Some(z))) => Some((dst, flags(fop, w, x, y, Some(z)))),
+                _ => None,
+            },
+            Op::Select { dst, c, a, b } => {
+                if let Some(cv) = k(c) {
+                    subst[dst.0 as usize] = Some(if cv != 0 { a } else { b });
+                    *op = Op::Nop;
+                }
+                None
+            }
+            _ => None,
+        };
+        if let Some((dst, imm)) = folded {
+            *op = Op::Const { dst, imm };
+            konst[dst.0 as usize] = Some(imm);
+        }
+    }
+    block.term.map_uses(|v| subst[v.0 as usize].unwrap_or(v));
+}
+
+/// `x op y == x` for every 64-bit x.
+fn is_right_identity(op: BinOp, y: u64) -> bool {
+    match op {
+        BinOp::Add | BinOp::Sub | BinOp::Or | BinOp::Xor => y == 0,
+        BinOp::Shl | BinOp::Lshr | BinOp::Ashr | BinOp::Ror => y.is_multiple_of(64),
+        BinOp::And => y == u64::MAX,
+        BinOp::Mul | BinOp::UDiv | BinOp::SDiv => y == 1,
+        BinOp::UMulH | BinOp::SMulH => false,
+    }
+}
+
+/// `x op y == y` for every 64-bit y.
+fn is_left_identity(op: BinOp, x: u64) -> bool {
+    match op {
+        BinOp::Add | BinOp::Or | BinOp::Xor => x == 0,
+        BinOp::And => x == u64::MAX,
+        BinOp::Mul => x == 1,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::Builder;
+
+    #[test]
+    fn folds_constants_and_identities() {
+        let mut b = Builder::new(0);
+        let x = b.get_reg(0);
+        let two = b.konst(2);
+        let three = b.konst(3);
+        let five = b.add(Width::W64, two, three);
+        let zero = b.konst(0);
+        let same = b.add(Width::W64, x, zero);
+        let r = b.add(Width::W64, same, five);
+        b.set_reg(1, r);
+        let mut block = b.finish(4);
+        run(&mut block);
+        assert!(
+            matches!(block.ops[3], Op::Const { imm: 5, .. }),
+            "{:?}",
+            block.ops
+        );
+        assert!(matches!(block.ops[5], Op::Nop), "{:?}", block.ops);
+        match block.ops[6] {
+            Op::Bin { a, .. } => assert_eq!(a, x),
+            ref o => panic!("{o:?}"),
+        }
+    }
+
+    #[test]
+    fn narrow_identities_are_kept() {
+        // A 32-bit add of 0 zero-extends: not an identity.
+        let mut b = Builder::new(0);
+        let x = b.get_reg(0);
+        let zero = b.konst(0);
+        let r = b.add(Width::W32, x, zero);
+        b.set_reg(1, r);
+        let mut block = b.finish(4);
+        run(&mut block);
+        assert!(matches!(block.ops[2], Op::Bin { .. }));
+    }
+}
