@@ -599,3 +599,38 @@ fn tgkill_sigabrt_to_self_kills() {
     assert!(libc::WIFSIGNALED(status), "status {status:#x}");
     assert_eq!(libc::WTERMSIG(status), libc::SIGABRT);
 }
+
+#[test]
+fn xattrs_pass_through() {
+    let mut p = process();
+    let path = temp_file("xattr", b"x");
+    let cpath = cstr(path.to_str().unwrap());
+    let name = cstr("user.emu-test-absent");
+    let mut buf = [0u8; 64];
+    let args = [
+        cpath.as_ptr() as u64,
+        name.as_ptr() as u64,
+        buf.as_mut_ptr() as u64,
+        buf.len() as u64,
+    ];
+    // An absent attribute: ENODATA (61), or EOPNOTSUPP (95) where the file system has no
+    // user xattrs; never ENOSYS.
+    let r = call(&mut p, nr::LGETXATTR, &args);
+    assert!(r == -61 || r == -95, "lgetxattr = {r}");
+    let r = call(&mut p, nr::GETXATTR, &args);
+    assert!(r == -61 || r == -95, "getxattr = {r}");
+    // The list of a fresh file's attributes fits (length >= 0) or is unsupported.
+    let r = call(
+        &mut p,
+        nr::LLISTXATTR,
+        &[
+            cpath.as_ptr() as u64,
+            buf.as_mut_ptr() as u64,
+            buf.len() as u64,
+        ],
+    );
+    assert!(r >= 0 || r == -95, "llistxattr = {r}");
+    // A bad name pointer is EFAULT, from the host kernel.
+    let r = call(&mut p, nr::GETXATTR, &[cpath.as_ptr() as u64, BAD, 0, 0]);
+    assert_eq!(r, -14);
+}
