@@ -199,6 +199,28 @@ pub fn umask(_: &mut Process, a: [u64; 6]) -> SysResult {
     ok(unsafe { libc::umask(a[0] as libc::mode_t & 0o777) } as u64)
 }
 
+fn write_statfs(addr: u64, h: &libc::statfs64) -> SysResult {
+    guest_mem::write_val(addr, &crate::abi::statfs::Statfs::from_host(h))?;
+    ok(0)
+}
+
+pub fn statfs(p: &mut Process, a: [u64; 6]) -> SysResult {
+    let path = guest_path(p, a[0])?;
+    // SAFETY: all-zero is a valid libc::statfs64.
+    let mut st: libc::statfs64 = unsafe { std::mem::zeroed() };
+    // SAFETY: `path` is a valid C string and `st` a valid out-buffer.
+    check(unsafe { libc::statfs64(path.as_ptr(), &mut st) } as i64)?;
+    write_statfs(a[1], &st)
+}
+
+pub fn fstatfs(_: &mut Process, a: [u64; 6]) -> SysResult {
+    // SAFETY: all-zero is a valid libc::statfs64.
+    let mut st: libc::statfs64 = unsafe { std::mem::zeroed() };
+    // SAFETY: `st` is a valid out-buffer.
+    check(unsafe { libc::fstatfs64(int(a[0]), &mut st) } as i64)?;
+    write_statfs(a[1], &st)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -634,3 +634,51 @@ fn xattrs_pass_through() {
     let r = call(&mut p, nr::GETXATTR, &[cpath.as_ptr() as u64, BAD, 0, 0]);
     assert_eq!(r, -14);
 }
+
+#[test]
+fn statfs_fills_the_guest_struct() {
+    let mut p = process();
+    let path = temp_file("statfs", b"x");
+    let cpath = cstr(path.to_str().unwrap());
+    // The guest's 120-byte struct statfs as 15 words; fsid is word 7.
+    let mut guest = [0xaaaa_aaaa_aaaa_aaaau64; 16];
+    assert_eq!(
+        call(
+            &mut p,
+            nr::STATFS,
+            &[cpath.as_ptr() as u64, guest.as_mut_ptr() as u64]
+        ),
+        0
+    );
+    let host = nix::sys::statfs::statfs(&path).unwrap();
+    assert_eq!(guest[0] as i64, host.filesystem_type().0 as i64, "f_type");
+    assert_eq!(guest[1] as i64, host.block_size() as i64, "f_bsize");
+    assert_eq!(guest[2], host.blocks(), "f_blocks");
+    assert_eq!(guest[5], host.files(), "f_files");
+    assert_eq!(
+        guest[8] as i64,
+        host.maximum_name_length() as i64,
+        "f_namelen"
+    );
+    assert_eq!(guest[11..15], [0; 4], "f_spare");
+    assert_eq!(guest[15], 0xaaaa_aaaa_aaaa_aaaa, "wrote past 120 bytes");
+    let fd = std::fs::File::open(&path).unwrap();
+    let mut guest2 = [0u64; 15];
+    use std::os::fd::AsRawFd;
+    assert_eq!(
+        call(
+            &mut p,
+            nr::FSTATFS,
+            &[fd.as_raw_fd() as u64, guest2.as_mut_ptr() as u64]
+        ),
+        0
+    );
+    // Free counts may move between the calls; sizes do not.
+    for i in [0, 1, 2, 5, 8] {
+        assert_eq!(guest2[i], guest[i], "word {i}");
+    }
+    assert_eq!(
+        call(&mut p, nr::FSTATFS, &[fd.as_raw_fd() as u64, BAD]),
+        -14
+    );
+}

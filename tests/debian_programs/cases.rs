@@ -90,6 +90,7 @@ cases! {
     ls_la: ["ls", "-la", "--time-style=full-iso", "lsdir", "lsdir/sub"] => Same;
     ls_lrn: ["ls", "-lRn", "--time-style=+%s", "lsdir"] => Same;
     stat_c: ["stat", "-c", "%n %s %a %F %Y %h", "lsdir/a.txt", "lsdir/sub", "lsdir/link"] => Same;
+    stat_f: ["stat", "-f", "-c", "%T %s %S %l %b", "lsdir"] => Same;
     sort_n: ["sort", "-n", "nums.txt"] => Same;
     sort_g: ["sort", "-g", "-r", "nums.txt"] => Same;
     sort_k: ["sort", "-t", " ", "-k2,2", "-k1,1r", "-s", "words.txt"] => Same;
