@@ -115,6 +115,8 @@ APT=(
     -o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache=$apt_dir/cache"
     -o Dir::State::status=/dev/null -o Debug::NoLocking=1
 )
+# As root, apt would drop to the _apt user, who cannot write the private dirs.
+[[ $(id -u) == 0 ]] && APT+=(-o APT::Sandbox::User=root)
 
 log "apt-get update (private lists in $apt_dir)"
 apt-get "${APT[@]}" -q update >&2 || die "apt-get update failed"
