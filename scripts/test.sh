@@ -108,6 +108,11 @@ qemu-aarch64 --version | head -n 1
 section "Building guest programs (guest-bins/build.sh)"
 bash guest-bins/build.sh
 
+section "Fetching Debian arm64 packages (scripts/fetch-arm64-debs.sh)"
+if [[ "${EMU_SKIP_DEBIAN:-}" != 1 ]]; then
+    bash scripts/fetch-arm64-debs.sh
+fi
+
 # ------------------------------------------------------------------ check
 # Every check runs even if an earlier one failed; the summary says which.
 failed=()

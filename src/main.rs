@@ -49,7 +49,12 @@ struct Cli {
     unset_env: Vec<String>,
 
     /// Guest argv[0] (default: PROGRAM as given)
-    #[arg(short = '0', value_name = "ARGV0", env = "EMU_ARGV0")]
+    #[arg(
+        short = '0',
+        value_name = "ARGV0",
+        env = "EMU_ARGV0",
+        allow_hyphen_values = true
+    )]
     argv0: Option<OsString>,
 
     /// Guest stack size, bytes with optional k/M/G suffix
@@ -334,5 +339,13 @@ mod tests {
         assert!(Cli::try_parse_from(["emu-user"]).is_err());
         let opts = parse(&["prog", "-v"]).into_options().unwrap();
         assert_eq!(opts.argv, ["prog", "-v"].map(OsString::from));
+    }
+
+    #[test]
+    fn argv0_may_start_with_a_hyphen() {
+        // A login shell's argv[0] ("-sh"), as the guest's execve passes it.
+        let opts = parse(&["-0", "-sh", "prog", "-c"]).into_options().unwrap();
+        assert_eq!(opts.argv, ["-sh", "-c"].map(OsString::from));
+        assert_eq!(opts.path, PathBuf::from("prog"));
     }
 }

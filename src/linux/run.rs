@@ -65,6 +65,7 @@ pub fn run(loaded: Loaded, opts: &LoadOptions, ropts: &RunOptions) -> ! {
         d.is_dir().then(|| d.to_path_buf())
     });
     process.strace = ropts.strace;
+    process.exec_prefix = exec_prefix(process.sysroot.as_deref(), ropts.strace);
 
     loop {
         match jit.run(&mut cpu) {
@@ -74,6 +75,12 @@ pub fn run(loaded: Loaded, opts: &LoadOptions, ropts: &RunOptions) -> ! {
                 match process.dispatch(nr, args) {
                     Outcome::Ret(v) => cpu.x[0] = v,
                     Outcome::Exit(code) | Outcome::ExitGroup(code) => exit_now(code),
+                    Outcome::Child { sp } => {
+                        cpu.x[0] = 0;
+                        if let Some(sp) = sp {
+                            cpu.x[SP] = sp;
+                        }
+                    }
                 }
                 for (s, e) in process.code_changed.drain(..) {
                     jit.invalidate(s, e);
@@ -91,6 +98,25 @@ pub fn run(loaded: Loaded, opts: &LoadOptions, ropts: &RunOptions) -> ! {
             }
         }
     }
+}
+
+/// The host command line that runs another guest program the way this one runs (used by
+/// the guest's execve): this emulator with the same sysroot and strace setting.
+fn exec_prefix(sysroot: Option<&Path>, strace: bool) -> Vec<std::ffi::OsString> {
+    let Ok(emu) = std::env::current_exe() else {
+        return Vec::new();
+    };
+    let mut v = vec![emu.into_os_string()];
+    if let Some(root) = sysroot {
+        v.push("-L".into());
+        // Absolute: the guest may have changed directory before it execs.
+        let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+        v.push(root.into_os_string());
+    }
+    if strace {
+        v.push("--strace".into());
+    }
+    v
 }
 
 /// Ends the process with the guest's exit status.

@@ -42,7 +42,11 @@ fn in_sysroot(p: &Process, raw: &[u8]) -> Option<Vec<u8>> {
 /// Reads a guest path, substituting the guest executable for /proc/self/exe and
 /// redirecting into the sysroot where it has the file.
 fn guest_path(p: &Process, addr: u64) -> Result<CString, Errno> {
-    let raw = guest_mem::read_cstr(addr, PATH_MAX)?;
+    host_path(p, guest_mem::read_cstr(addr, PATH_MAX)?)
+}
+
+/// The host path the guest path `raw` names (see [`guest_path`]).
+pub(crate) fn host_path(p: &Process, raw: Vec<u8>) -> Result<CString, Errno> {
     let bytes = if is_proc_self_exe(&raw) {
         p.exe_path.as_os_str().as_bytes().to_vec()
     } else {
@@ -193,6 +197,28 @@ pub fn renameat2(_: &mut Process, a: [u64; 6]) -> SysResult {
 pub fn umask(_: &mut Process, a: [u64; 6]) -> SysResult {
     // SAFETY: integer argument.
     ok(unsafe { libc::umask(a[0] as libc::mode_t & 0o777) } as u64)
+}
+
+fn write_statfs(addr: u64, h: &libc::statfs64) -> SysResult {
+    guest_mem::write_val(addr, &crate::abi::statfs::Statfs::from_host(h))?;
+    ok(0)
+}
+
+pub fn statfs(p: &mut Process, a: [u64; 6]) -> SysResult {
+    let path = guest_path(p, a[0])?;
+    // SAFETY: all-zero is a valid libc::statfs64.
+    let mut st: libc::statfs64 = unsafe { std::mem::zeroed() };
+    // SAFETY: `path` is a valid C string and `st` a valid out-buffer.
+    check(unsafe { libc::statfs64(path.as_ptr(), &mut st) } as i64)?;
+    write_statfs(a[1], &st)
+}
+
+pub fn fstatfs(_: &mut Process, a: [u64; 6]) -> SysResult {
+    // SAFETY: all-zero is a valid libc::statfs64.
+    let mut st: libc::statfs64 = unsafe { std::mem::zeroed() };
+    // SAFETY: `st` is a valid out-buffer.
+    check(unsafe { libc::fstatfs64(int(a[0]), &mut st) } as i64)?;
+    write_statfs(a[1], &st)
 }
 
 #[cfg(test)]

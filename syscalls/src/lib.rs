@@ -16,6 +16,7 @@ mod process;
 pub mod strace;
 pub mod table;
 
+mod exec;
 mod fs;
 mod info;
 mod io;
@@ -39,6 +40,9 @@ pub enum Outcome {
     Exit(i32),
     /// `exit_group`: end the whole guest process with this status.
     ExitGroup(i32),
+    /// In the new child of a fork-style `clone`: x0 = 0, and the guest stack pointer
+    /// becomes `sp` when the guest gave a new stack.
+    Child { sp: Option<u64> },
 }
 
 /// What a handler returns; errors become `Outcome::Ret(-errno)`.

@@ -42,6 +42,20 @@ passthrough! {
     symlinkat => SYS_symlinkat;
     linkat => SYS_linkat;
     mknodat => SYS_mknodat;
+    /// Extended attributes: paths, NUL-terminated names, opaque value bytes and
+    /// XATTR_CREATE/XATTR_REPLACE (1, 2) are the same on both.
+    setxattr => SYS_setxattr;
+    lsetxattr => SYS_lsetxattr;
+    fsetxattr => SYS_fsetxattr;
+    getxattr => SYS_getxattr;
+    lgetxattr => SYS_lgetxattr;
+    fgetxattr => SYS_fgetxattr;
+    listxattr => SYS_listxattr;
+    llistxattr => SYS_llistxattr;
+    flistxattr => SYS_flistxattr;
+    removexattr => SYS_removexattr;
+    lremovexattr => SYS_lremovexattr;
+    fremovexattr => SYS_fremovexattr;
     /// `struct timespec[2]`: same layout (abi::time::Timespec).
     utimensat => SYS_utimensat;
     /// Byte offsets as `loff_t *`; SPLICE_F_* flags are generic.

@@ -49,7 +49,12 @@ pub struct Process {
     pub strace: bool,
     /// Guest sysroot (`-L`): absolute guest paths that exist under it are opened there.
     pub sysroot: Option<PathBuf>,
+    /// The host command that runs a guest program (the emulator and its options, e.g.
+    /// `[emu-user, -L, ROOT]`); `execve` appends `-0ARGV0 PROGRAM ARGS...`. Empty: execve
+    /// fails with ENOSYS.
+    pub exec_prefix: Vec<std::ffi::OsString>,
     warned: HashSet<u64>,
+    warned_about: HashSet<&'static str>,
 }
 
 /// Page size of the guest ABI as far as this layer rounds (brk, ranges).
@@ -78,7 +83,9 @@ impl Process {
             code_changed: Vec::new(),
             strace: false,
             sysroot: None,
+            exec_prefix: Vec::new(),
             warned: HashSet::new(),
+            warned_about: HashSet::new(),
         }
     }
 
@@ -102,6 +109,13 @@ impl Process {
         if self.warned.insert(nr) {
             let name = crate::name(nr).unwrap_or("unknown");
             eprintln!("emu-user: unimplemented syscall {nr} ({name}), returning ENOSYS");
+        }
+    }
+
+    /// Prints `msg` on stderr the first time `what` happens.
+    pub(crate) fn warn_once(&mut self, what: &'static str, msg: &str) {
+        if self.warned_about.insert(what) {
+            eprintln!("{msg}");
         }
     }
 

@@ -49,6 +49,7 @@ pub fn format(nr: u64, args: &[u64; 6], out: Outcome) -> String {
         Outcome::Ret(v) => write!(s, " = {v:#x}"),
         Outcome::Exit(c) => write!(s, " = ? (exit {c})"),
         Outcome::ExitGroup(c) => write!(s, " = ? (exit_group {c})"),
+        Outcome::Child { .. } => write!(s, " = 0 (child)"),
     };
     s
 }

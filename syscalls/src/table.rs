@@ -9,7 +9,7 @@
 //! `x` hex, `o` octal, `p` pointer, `s` guest C string.
 
 use crate::process::Process;
-use crate::{fs, info, io, mem, pass, signal, task, time, SysResult};
+use crate::{exec, fs, info, io, mem, pass, signal, task, time, SysResult};
 
 /// A syscall implementation: the six raw guest argument registers in, result out.
 pub type Handler = fn(&mut Process, [u64; 6]) -> SysResult;
@@ -49,18 +49,18 @@ syscall_table! {
     (2, IO_SUBMIT, "io_submit", None, ""),
     (3, IO_CANCEL, "io_cancel", None, ""),
     (4, IO_GETEVENTS, "io_getevents", None, ""),
-    (5, SETXATTR, "setxattr", None, ""),
-    (6, LSETXATTR, "lsetxattr", None, ""),
-    (7, FSETXATTR, "fsetxattr", None, ""),
-    (8, GETXATTR, "getxattr", None, ""),
-    (9, LGETXATTR, "lgetxattr", None, ""),
-    (10, FGETXATTR, "fgetxattr", None, ""),
-    (11, LISTXATTR, "listxattr", None, ""),
-    (12, LLISTXATTR, "llistxattr", None, ""),
-    (13, FLISTXATTR, "flistxattr", None, ""),
-    (14, REMOVEXATTR, "removexattr", None, ""),
-    (15, LREMOVEXATTR, "lremovexattr", None, ""),
-    (16, FREMOVEXATTR, "fremovexattr", None, ""),
+    (5, SETXATTR, "setxattr", Some(pass::setxattr), "sspux"),
+    (6, LSETXATTR, "lsetxattr", Some(pass::lsetxattr), "sspux"),
+    (7, FSETXATTR, "fsetxattr", Some(pass::fsetxattr), "dspux"),
+    (8, GETXATTR, "getxattr", Some(pass::getxattr), "sspu"),
+    (9, LGETXATTR, "lgetxattr", Some(pass::lgetxattr), "sspu"),
+    (10, FGETXATTR, "fgetxattr", Some(pass::fgetxattr), "dspu"),
+    (11, LISTXATTR, "listxattr", Some(pass::listxattr), "spu"),
+    (12, LLISTXATTR, "llistxattr", Some(pass::llistxattr), "spu"),
+    (13, FLISTXATTR, "flistxattr", Some(pass::flistxattr), "dpu"),
+    (14, REMOVEXATTR, "removexattr", Some(pass::removexattr), "ss"),
+    (15, LREMOVEXATTR, "lremovexattr", Some(pass::lremovexattr), "ss"),
+    (16, FREMOVEXATTR, "fremovexattr", Some(pass::fremovexattr), "ds"),
     (17, GETCWD, "getcwd", Some(fs::getcwd), "pu"),
     (18, LOOKUP_DCOOKIE, "lookup_dcookie", None, ""),
     (19, EVENTFD2, "eventfd2", Some(pass::eventfd2), "ux"),
@@ -87,8 +87,8 @@ syscall_table! {
     (40, MOUNT, "mount", None, ""),
     (41, PIVOT_ROOT, "pivot_root", None, ""),
     (42, NFSSERVCTL, "nfsservctl", None, ""),
-    (43, STATFS, "statfs", None, ""),
-    (44, FSTATFS, "fstatfs", None, ""),
+    (43, STATFS, "statfs", Some(fs::statfs), "sp"),
+    (44, FSTATFS, "fstatfs", Some(fs::fstatfs), "dp"),
     (45, TRUNCATE, "truncate", Some(pass::truncate), "sD"),
     (46, FTRUNCATE, "ftruncate", Some(pass::ftruncate), "dD"),
     (47, FALLOCATE, "fallocate", Some(pass::fallocate), "ddDD"),
@@ -264,8 +264,8 @@ syscall_table! {
     (217, ADD_KEY, "add_key", None, ""),
     (218, REQUEST_KEY, "request_key", None, ""),
     (219, KEYCTL, "keyctl", None, ""),
-    (220, CLONE, "clone", None, ""),
-    (221, EXECVE, "execve", None, ""),
+    (220, CLONE, "clone", Some(exec::clone), "xppxp"),
+    (221, EXECVE, "execve", Some(exec::execve), "spp"),
     (222, MMAP, "mmap", Some(mem::mmap), "pxxxdx"),
     (223, FADVISE64, "fadvise64", Some(pass::fadvise64), "dDDd"),
     (224, SWAPON, "swapon", None, ""),

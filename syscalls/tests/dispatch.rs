@@ -599,3 +599,86 @@ fn tgkill_sigabrt_to_self_kills() {
     assert!(libc::WIFSIGNALED(status), "status {status:#x}");
     assert_eq!(libc::WTERMSIG(status), libc::SIGABRT);
 }
+
+#[test]
+fn xattrs_pass_through() {
+    let mut p = process();
+    let path = temp_file("xattr", b"x");
+    let cpath = cstr(path.to_str().unwrap());
+    let name = cstr("user.emu-test-absent");
+    let mut buf = [0u8; 64];
+    let args = [
+        cpath.as_ptr() as u64,
+        name.as_ptr() as u64,
+        buf.as_mut_ptr() as u64,
+        buf.len() as u64,
+    ];
+    // An absent attribute: ENODATA (61), or EOPNOTSUPP (95) where the file system has no
+    // user xattrs; never ENOSYS.
+    let r = call(&mut p, nr::LGETXATTR, &args);
+    assert!(r == -61 || r == -95, "lgetxattr = {r}");
+    let r = call(&mut p, nr::GETXATTR, &args);
+    assert!(r == -61 || r == -95, "getxattr = {r}");
+    // The list of a fresh file's attributes fits (length >= 0) or is unsupported.
+    let r = call(
+        &mut p,
+        nr::LLISTXATTR,
+        &[
+            cpath.as_ptr() as u64,
+            buf.as_mut_ptr() as u64,
+            buf.len() as u64,
+        ],
+    );
+    assert!(r >= 0 || r == -95, "llistxattr = {r}");
+    // A bad name pointer is EFAULT, from the host kernel.
+    let r = call(&mut p, nr::GETXATTR, &[cpath.as_ptr() as u64, BAD, 0, 0]);
+    assert_eq!(r, -14);
+}
+
+#[test]
+fn statfs_fills_the_guest_struct() {
+    let mut p = process();
+    let path = temp_file("statfs", b"x");
+    let cpath = cstr(path.to_str().unwrap());
+    // The guest's 120-byte struct statfs as 15 words; fsid is word 7.
+    let mut guest = [0xaaaa_aaaa_aaaa_aaaau64; 16];
+    assert_eq!(
+        call(
+            &mut p,
+            nr::STATFS,
+            &[cpath.as_ptr() as u64, guest.as_mut_ptr() as u64]
+        ),
+        0
+    );
+    let host = nix::sys::statfs::statfs(&path).unwrap();
+    assert_eq!(guest[0] as i64, host.filesystem_type().0 as i64, "f_type");
+    assert_eq!(guest[1] as i64, host.block_size() as i64, "f_bsize");
+    assert_eq!(guest[2], host.blocks(), "f_blocks");
+    assert_eq!(guest[5], host.files(), "f_files");
+    assert_eq!(
+        guest[8] as i64,
+        host.maximum_name_length() as i64,
+        "f_namelen"
+    );
+    assert_eq!(guest[11..15], [0; 4], "f_spare");
+    assert_eq!(guest[15], 0xaaaa_aaaa_aaaa_aaaa, "wrote past 120 bytes");
+    let fd = std::fs::File::open(&path).unwrap();
+    let mut guest2 = [0u64; 15];
+    use std::os::fd::AsRawFd;
+    assert_eq!(
+        call(
+            &mut p,
+            nr::FSTATFS,
+            &[fd.as_raw_fd() as u64, guest2.as_mut_ptr() as u64]
+        ),
+        0
+    );
+    // Free counts may move between the calls; sizes do not.
+    for i in [0, 1, 2, 5, 8] {
+        assert_eq!(guest2[i], guest[i], "word {i}");
+    }
+    assert_eq!(
+        call(&mut p, nr::FSTATFS, &[fd.as_raw_fd() as u64, BAD]),
+        -14
+    );
+}

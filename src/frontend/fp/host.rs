@@ -58,6 +58,41 @@ pub fn fpsr_from_mxcsr(st: u32, fz: bool) -> u32 {
     out
 }
 
+/// Set in a `csr` argument for "sticky mode", used when the guest's FPCR
+/// asks for the host's default environment (round to nearest, no flushing):
+/// the operation runs in the current MXCSR, whose exception flags are left
+/// set afterwards, because writing MXCSR stalls the pipeline. The low six
+/// bits hold the MXCSR flags the guest's FPSR already has: flags set in
+/// MXCSR beyond those are cleared first, so every flag the operation raises
+/// and the guest has not yet recorded is seen.
+pub const STICKY: u32 = 1 << 31;
+
+/// The MXCSR flag bits of FPSR exception bits.
+pub fn mxcsr_flags(fpsr_bits: u32) -> u32 {
+    [
+        (mxcsr::IE, fpsr::IOC),
+        (mxcsr::ZE, fpsr::DZC),
+        (mxcsr::OE, fpsr::OFC),
+        (mxcsr::UE, fpsr::UFC),
+        (mxcsr::PE, fpsr::IXC),
+    ]
+    .iter()
+    .filter(|(_, f)| fpsr_bits & f != 0)
+    .fold(0, |acc, (m, _)| acc | m)
+}
+
+/// Before a sticky-mode operation: clears MXCSR flags the guest has not
+/// recorded (set by emu's own code, or raised before the guest cleared
+/// FPSR), so that the operation's flags can be read afterwards.
+fn prepare_sticky(csr: u32) {
+    let cur = get_mxcsr();
+    if cur & 0x3F & !(csr & 0x3F) != 0 {
+        // SAFETY: only exception flags change; the rounding mode and masks
+        // stay the default ones compiled code expects.
+        unsafe { set_mxcsr(cur & !0x3F) };
+    }
+}
+
 /// A two-operand SSE arithmetic operation.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum Op2 {
@@ -73,6 +108,22 @@ macro_rules! sse_binary {
             let mut a = a;
             let mut save = 0u32;
             let mut st = 0u32;
+            if csr & STICKY != 0 {
+                prepare_sticky(csr);
+                // SAFETY: one SSE operation in the current (default)
+                // environment, then MXCSR is stored into a local.
+                unsafe {
+                    asm!(
+                        concat!($insn, " {a}, {b}"),
+                        "stmxcsr [{st}]",
+                        a = inout(xmm_reg) a,
+                        b = in(xmm_reg) b,
+                        st = in(reg) &mut st as *mut u32,
+                        options(nostack),
+                    );
+                }
+                return (a, st);
+            }
             // SAFETY: the block only uses the named registers and the three
             // u32 locals it is given the addresses of, and restores MXCSR
             // before it ends.
@@ -114,6 +165,22 @@ macro_rules! sse_fma {
             let mut c = c;
             let mut save = 0u32;
             let mut st = 0u32;
+            if csr & STICKY != 0 {
+                prepare_sticky(csr);
+                // SAFETY: as in the two-operand sticky case.
+                unsafe {
+                    asm!(
+                        concat!($insn, " {c}, {a}, {b}"),
+                        "stmxcsr [{st}]",
+                        a = in(xmm_reg) a,
+                        b = in(xmm_reg) b,
+                        c = inout(xmm_reg) c,
+                        st = in(reg) &mut st as *mut u32,
+                        options(nostack),
+                    );
+                }
+                return (c, st);
+            }
             // SAFETY: as for the two-operand blocks; callers check that the
             // host supports FMA before using this one.
             unsafe {
@@ -170,6 +237,11 @@ unsafe fn set_mxcsr(v: u32) {
 /// through `black_box` so the computation stays between the MXCSR writes.
 fn soft_fma<T: Copy>(a: T, b: T, c: T, csr: u32, f: fn(T, T, T) -> T) -> (T, u32) {
     use std::hint::black_box;
+    if csr & STICKY != 0 {
+        prepare_sticky(csr);
+        let r = black_box(f(black_box(a), black_box(b), black_box(c)));
+        return (r, get_mxcsr());
+    }
     let save = get_mxcsr();
     // SAFETY: restored below, right after the guarded operation.
     unsafe { set_mxcsr(csr & !0x3F) };

@@ -43,7 +43,12 @@ impl Arith {
 /// detects it after rounding, so a result that rounds up to the smallest
 /// normal number is checked again by truncating).
 fn host(env: &mut Env, f: Fmt, compute: impl Fn(u32) -> (u64, u32)) -> u64 {
-    let (mut r, st) = compute(host::mxcsr_for(env.fpcr));
+    let csr = if env.fpcr.rounding() == Rounding::TieEven && !env.fpcr.fz() {
+        host::STICKY | host::mxcsr_flags(env.held | env.flags)
+    } else {
+        host::mxcsr_for(env.fpcr)
+    };
+    let (mut r, st) = compute(csr);
     let mut flags = host::fpsr_from_mxcsr(st, env.flushes(f));
     let min_normal = 1u64 << f.fbits;
     if f.class(r).is_nan() {

@@ -100,7 +100,7 @@ pub fn run(cpu: &mut CpuState, a: &Args) {
             x as i128
         }
     };
-    let mut env = Env::new(cpu.fpcr);
+    let mut env = Env::for_cpu(cpu.fpcr, cpu.fpsr);
     let mut fb = |op: FBin| reduce(&e, &mut |x, y| fpu::bin(&mut env, es, op, x, y));
     let (r, bits) = match K::from_u32(a.kind) {
         Addlv => (e.iter().map(|&x| val(x)).sum::<i128>() as u64, 2 * es),

@@ -124,7 +124,7 @@ pub fn run(cpu: &mut CpuState, a: &Args) {
         }
     };
     let mut sat = false;
-    let mut env = Env::new(cpu.fpcr);
+    let mut env = Env::for_cpu(cpu.fpcr, cpu.fpsr);
     match k {
         Shr | Rshr => lanes::map1(cpu, a, |x, _| (round(val(x, es)) >> sh) as u64),
         Sra | Rsra => lanes::map1(cpu, a, |x, d| {

@@ -275,7 +275,7 @@ pub fn run(cpu: &mut CpuState, a: &Args, mv: u128) {
 fn run_fp(cpu: &mut CpuState, a: &Args, mv: u128, k: K) {
     use K::*;
     let es = a.esize();
-    let mut env = Env::new(cpu.fpcr);
+    let mut env = Env::for_cpu(cpu.fpcr, cpu.fpsr);
     let bin = match k {
         Fmaxnm => Some(FBin::MaxNm),
         Fminnm => Some(FBin::MinNm),

@@ -26,6 +26,7 @@ errnos! {
     EINTR = 4;
     EIO = 5;
     E2BIG = 7;
+    ENOEXEC = 8;
     EBADF = 9;
     ECHILD = 10;
     EAGAIN = 11;

@@ -8,6 +8,7 @@ pub mod flags;
 pub mod misc;
 pub mod signal;
 pub mod stat;
+pub mod statfs;
 pub mod term;
 pub mod time;
 
