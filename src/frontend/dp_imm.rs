@@ -118,6 +118,25 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
     Ok(())
 }
 
+/// SBFM/UBFM as two shifts: the field `src<s:r>` (when `s >= r`, the
+/// SBFX/UBFX/ASR/LSR/SXT*/UXT* aliases) or `src<s:0>` moved to bit
+/// `datasize - r` (when `s < r`, SBFIZ/UBFIZ/LSL): shift the field's top bit
+/// to the top, then shift right (arithmetically for SBFM) so the field's
+/// bottom bit lands at its destination; the bits below it are zero.
+fn extract(cx: &mut Ctx, n: u32, w: Width, s: u32, r: u32, signed: bool) -> crate::ir::Val {
+    let bits = w.bits();
+    let (top, dest) = if s >= r { (s, 0) } else { (s, bits - r) };
+    let width = if s >= r { s - r + 1 } else { s + 1 };
+    let src = cx.x(n);
+    let up = bits - 1 - top;
+    let down = bits - width - dest;
+    let ku = cx.k(up as u64);
+    let v = cx.b.bin(BinOp::Shl, w, src, ku);
+    let kd = cx.k(down as u64);
+    let op = if signed { BinOp::Ashr } else { BinOp::Lshr };
+    cx.b.bin(op, w, v, kd)
+}
+
 /// SBFM / BFM / UBFM, following the Arm ARM pseudocode with
 /// `DecodeBitMasks(N, imms, immr, FALSE)`.
 fn bitfield(cx: &mut Ctx, f: &Fields) -> TResult {
@@ -131,6 +150,12 @@ fn bitfield(cx: &mut Ctx, f: &Fields) -> TResult {
     let (r, s) = (f.u('r'), f.u('s'));
     if !sf && (r >= 32 || s >= 32) {
         return Err(Undefined);
+    }
+    if opc != 1 {
+        // SBFM/UBFM (the shift, extract and extend aliases): two shifts.
+        let res = extract(cx, f.u('n'), w, s, r, opc == 0);
+        cx.set_x(f.u('d'), res);
+        return Ok(());
     }
     let ones = |n: u32| if n >= 64 { u64::MAX } else { (1u64 << n) - 1 };
     let datamask = ones(bits);
