@@ -86,6 +86,9 @@ fn exec(op: &Op, vals: &mut [u64], cpu: &mut CpuState) {
         Op::Carry { op, w, a, b, c, .. } => add_with_carry(op, w, v(a), v(b), v(c) >> 29 & 1).0,
         Op::Flags { op, w, a, b, c, .. } => flags(op, w, v(a), v(b), c.map(v)),
         Op::Cond { cond, nzcv, .. } => cond_holds(cond, v(nzcv)) as u64,
+        Op::CondCmp {
+            cond, op, w, a, b, ..
+        } => cond_holds(cond, flags(op, w, v(a), v(b), None)) as u64,
         Op::Select { c, a, b, .. } => {
             if v(c) != 0 {
                 v(a)

@@ -101,9 +101,19 @@ pub fn translate_insn(cx: &mut Ctx, insn: Insn, f: &Fields) -> TResult {
 /// Translates the guest basic block starting at `pc`. `fetch` reads one
 /// instruction word, or `None` when the address is not executable.
 pub fn translate_block(pc: u64, fetch: &mut dyn FnMut(u64) -> Option<u32>) -> Block {
+    translate_prefix(pc, fetch, MAX_BLOCK_INSNS)
+}
+
+/// Translates at most `max_insns` instructions of the block at `pc` (used to
+/// look ahead at a block's successors).
+pub fn translate_prefix(
+    pc: u64,
+    fetch: &mut dyn FnMut(u64) -> Option<u32>,
+    max_insns: usize,
+) -> Block {
     let mut b = Builder::new(pc);
     let mut cur = pc;
-    for _ in 0..MAX_BLOCK_INSNS {
+    for _ in 0..max_insns {
         let Some(word) = fetch(cur) else {
             // Instruction fetch from an unmapped or non-executable page.
             b.insn_start(cur);

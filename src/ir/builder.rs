@@ -308,6 +308,7 @@ impl Builder {
             ops: self.ops,
             term: self.term.unwrap_or(Terminal::Jump { pc: end_pc }),
             n_vals: self.n_vals,
+            nzcv_dead_at_end: false,
         }
     }
 }

@@ -205,6 +205,17 @@ pub enum Op {
         cond: u8,
         nzcv: Val,
     },
+    /// 1 if `cond` holds for the NZCV that `Flags { op, w, a, b, c: None }`
+    /// would produce, else 0: a compare and a condition in one, which a
+    /// backend can emit as a host compare and a host condition.
+    CondCmp {
+        dst: Val,
+        cond: u8,
+        op: FlagsOp,
+        w: Width,
+        a: Val,
+        b: Val,
+    },
     /// `c != 0 ? a : b`.
     Select {
         dst: Val,
@@ -291,6 +302,9 @@ pub struct Block {
     pub term: Terminal,
     /// Number of values defined (values are numbered 0..n_vals).
     pub n_vals: u32,
+    /// Set when every successor writes NZCV before it could read it, so the
+    /// NZCV this block leaves behind is never observed.
+    pub nzcv_dead_at_end: bool,
 }
 
 impl Op {
@@ -307,6 +321,7 @@ impl Op {
                 | Op::Carry { .. }
                 | Op::Flags { .. }
                 | Op::Cond { .. }
+                | Op::CondCmp { .. }
                 | Op::Select { .. }
         )
     }
@@ -322,6 +337,7 @@ impl Op {
             | Op::Carry { dst, .. }
             | Op::Flags { dst, .. }
             | Op::Cond { dst, .. }
+            | Op::CondCmp { dst, .. }
             | Op::Select { dst, .. }
             | Op::Load { dst, .. }
             | Op::Rmw { dst, .. }
@@ -353,6 +369,10 @@ impl Op {
                 }
             }
             Op::Cond { nzcv, .. } => *nzcv = f(*nzcv),
+            Op::CondCmp { a, b, .. } => {
+                *a = f(*a);
+                *b = f(*b)
+            }
             Op::Select { c, a, b, .. } => {
                 *c = f(*c);
                 *a = f(*a);

@@ -6,7 +6,10 @@ use super::fetch::Fetcher;
 use super::log::Log;
 use crate::backend::x64::{compile, Env};
 use crate::cpu::{CpuState, ExitReason};
-use crate::frontend::translate_block;
+use crate::frontend::{translate_block, translate_prefix};
+use crate::ir::passes::flags::kills_nzcv;
+use crate::ir::Terminal;
+use std::collections::HashMap;
 
 thread_local! {
     /// Whether this thread is running translated code (or a helper called
@@ -40,6 +43,8 @@ pub struct Jit {
     /// data writes (DIC = 0), so new code is announced with IC IVAU, and
     /// mapping changes arrive through the syscall layer.
     fetcher: Fetcher,
+    /// Successor addresses known to overwrite NZCV before observing it.
+    kills_nzcv: HashMap<u64, bool>,
 }
 
 impl Jit {
@@ -55,6 +60,7 @@ impl Jit {
             stats: Stats::default(),
             log: None,
             fetcher: Fetcher::default(),
+            kills_nzcv: HashMap::new(),
         })
     }
 
@@ -79,6 +85,7 @@ impl Jit {
             words.extend(w);
             w
         });
+        block.nzcv_dead_at_end = self.successors_kill_nzcv(&block.term);
         crate::ir::passes::optimize(&mut block);
         let env = self.env();
         let mut c = compile(&block, self.cache.next_addr(), &env);
@@ -99,10 +106,35 @@ impl Jit {
         host
     }
 
+    /// Whether every successor of a block ending in `term` overwrites NZCV
+    /// before anything could observe it (decided from the first few
+    /// instructions of each, remembered per address).
+    fn successors_kill_nzcv(&mut self, term: &Terminal) -> bool {
+        const LOOKAHEAD: usize = 8;
+        let targets: &[u64] = match *term {
+            Terminal::Jump { pc } => &[pc],
+            Terminal::Branch {
+                taken, not_taken, ..
+            } => &[taken, not_taken],
+            _ => return false,
+        };
+        targets.iter().all(|&t| {
+            if let Some(&k) = self.kills_nzcv.get(&t) {
+                return k;
+            }
+            let fetcher = &mut self.fetcher;
+            let succ = translate_prefix(t, &mut |a| fetcher.word(a), LOOKAHEAD);
+            let k = kills_nzcv(&succ);
+            self.kills_nzcv.insert(t, k);
+            k
+        })
+    }
+
     /// Drops translations of guest code in `[start, end)`. Blocks are linked
     /// to each other directly, so the whole cache is emptied.
     pub fn invalidate(&mut self, start: u64, end: u64) {
         self.fetcher.forget();
+        self.kills_nzcv.clear();
         if self.cache.overlaps(start, end) {
             self.cache.flush();
         }

@@ -168,7 +168,8 @@ impl Gen<'_> {
                 self.def(v)
             }
             11 => {
-                let (c, n) = (self.rng.below(16) as u32, self.val());
+                let c = self.rng.below(16) as u32;
+                let n = self.nzcv();
                 let v = self.b.cond(c, n);
                 self.def(v)
             }
@@ -250,6 +251,20 @@ impl Gen<'_> {
         }
     }
 
+    /// An NZCV operand for a condition: any value, or (half the time) fresh
+    /// carry-less flags, which the flag pass turns into a compare.
+    fn nzcv(&mut self) -> Val {
+        if self.rng.chance(2) {
+            return self.val();
+        }
+        let op = self.rng.pick(&[FlagsOp::Add, FlagsOp::Sub, FlagsOp::Logic]);
+        let w = self.w();
+        let (x, y) = (self.val(), self.val());
+        let f = self.b.flags(op, w, x, y, None);
+        self.def(f);
+        f
+    }
+
     fn terminal(&mut self) {
         let pc = |rng: &mut Rng| 0x40_0000 + rng.below(1 << 16) * 4;
         match self.rng.below(4) {
@@ -259,7 +274,8 @@ impl Gen<'_> {
             }
             1 => {
                 let c = if self.rng.chance(2) {
-                    let (k, n) = (self.rng.below(16) as u32, self.val());
+                    let k = self.rng.below(16) as u32;
+                    let n = self.nzcv();
                     self.b.cond(k, n)
                 } else {
                     self.val()

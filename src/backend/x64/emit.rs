@@ -200,6 +200,14 @@ impl Emitter {
                 c,
             } => self.flags(op, w, dst, a, b, c),
             Op::Cond { dst, cond, nzcv } => self.cond(dst, cond, nzcv),
+            Op::CondCmp {
+                dst,
+                cond,
+                op,
+                w,
+                a,
+                b,
+            } => self.cond_cmp(dst, cond, op, w, a, b),
             Op::Select { dst, c, a, b } => {
                 self.load(0, a);
                 self.load(1, b);

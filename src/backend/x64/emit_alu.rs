@@ -21,6 +21,91 @@ extern "C" fn rev32(x: u64) -> u64 {
     b.rotate_left(32)
 }
 
+/// x86 condition codes (`Jcc` = 0x0F 0x80+cc).
+pub(super) const CC_O: u8 = 0x0;
+pub(super) const CC_NO: u8 = 0x1;
+pub(super) const CC_B: u8 = 0x2;
+pub(super) const CC_AE: u8 = 0x3;
+pub(super) const CC_E: u8 = 0x4;
+pub(super) const CC_NE: u8 = 0x5;
+pub(super) const CC_BE: u8 = 0x6;
+pub(super) const CC_A: u8 = 0x7;
+pub(super) const CC_S: u8 = 0x8;
+pub(super) const CC_NS: u8 = 0x9;
+pub(super) const CC_L: u8 = 0xc;
+pub(super) const CC_GE: u8 = 0xd;
+pub(super) const CC_LE: u8 = 0xe;
+pub(super) const CC_G: u8 = 0xf;
+
+/// The x86 condition after `cmp a, b` that matches arm64 condition `cond`
+/// after `SUBS a, b` (arm64 C is NOT borrow, so HS is `ae`).
+pub(super) fn cc_after_sub(cond: u8) -> Option<u8> {
+    Some(match cond {
+        0 => CC_E,
+        1 => CC_NE,
+        2 => CC_AE,
+        3 => CC_B,
+        4 => CC_S,
+        5 => CC_NS,
+        6 => CC_O,
+        7 => CC_NO,
+        8 => CC_A,
+        9 => CC_BE,
+        10 => CC_GE,
+        11 => CC_L,
+        12 => CC_G,
+        13 => CC_LE,
+        _ => return None,
+    })
+}
+
+/// The x86 condition after `test a, a` matching arm64 `cond` after a logical
+/// flag-setting op (C = V = 0). Conditions that are constant then are not
+/// fused.
+pub(super) fn cc_after_test(cond: u8) -> Option<u8> {
+    Some(match cond {
+        0 => CC_E,
+        1 => CC_NE,
+        4 => CC_S,
+        5 => CC_NS,
+        10 => CC_GE,
+        11 => CC_L,
+        12 => CC_G,
+        13 => CC_LE,
+        _ => return None,
+    })
+}
+
+/// The x86 condition after `add a, b` matching arm64 `cond` after ADDS
+/// (arm64 C is the x86 carry). HI and LS have no single x86 condition.
+pub(super) fn cc_after_add(cond: u8) -> Option<u8> {
+    Some(match cond {
+        0 => CC_E,
+        1 => CC_NE,
+        2 => CC_B,
+        3 => CC_AE,
+        4 => CC_S,
+        5 => CC_NS,
+        6 => CC_O,
+        7 => CC_NO,
+        10 => CC_GE,
+        11 => CC_L,
+        12 => CC_G,
+        13 => CC_LE,
+        _ => return None,
+    })
+}
+
+/// The x86 condition code that tests arm64 `cond` after the host
+/// instruction that computes `op`'s flags, if there is one.
+pub(super) fn host_cc(op: FlagsOp, cond: u8) -> Option<u8> {
+    match op {
+        FlagsOp::Sub => cc_after_sub(cond),
+        FlagsOp::Add => cc_after_add(cond),
+        FlagsOp::Logic => cc_after_test(cond),
+    }
+}
+
 /// Architectural NZCV for each `(AH & 0xC1) | (OF << 1)` after an x86
 /// flag-setting instruction (AH from `lahf`: SF bit 7, ZF bit 6, CF bit 0).
 /// Row 0: arm64 C = x86 CF (additions); row 1: C = NOT CF (subtractions).
@@ -297,6 +382,48 @@ impl Emitter {
         b: Val,
         c: Option<Val>,
     ) {
+        self.set_host_flags(op, w, a, b, c);
+        self.nzcv_to_eax(op);
+        self.store(dst, 0);
+    }
+
+    /// 1 if `cond` holds after `op` on `a`, `b`: a host compare and `setcc`
+    /// when the condition maps onto one, else through NZCV.
+    pub(super) fn cond_cmp(&mut self, dst: Val, cond: u8, op: FlagsOp, w: Width, a: Val, b: Val) {
+        self.set_host_flags(op, w, a, b, None);
+        match host_cc(op, cond) {
+            Some(cc) => self.setcc(cc),
+            None => {
+                self.nzcv_to_eax(op);
+                self.cond_eax(cond);
+            }
+        }
+        dynasm!(self.a ; .arch x64 ; movzx eax, al);
+        self.store(dst, 0);
+    }
+
+    /// `setcc al` for x86 condition code `cc`.
+    fn setcc(&mut self, cc: u8) {
+        match cc {
+            CC_O => dynasm!(self.a ; .arch x64 ; seto al),
+            CC_NO => dynasm!(self.a ; .arch x64 ; setno al),
+            CC_B => dynasm!(self.a ; .arch x64 ; setb al),
+            CC_AE => dynasm!(self.a ; .arch x64 ; setae al),
+            CC_E => dynasm!(self.a ; .arch x64 ; sete al),
+            CC_NE => dynasm!(self.a ; .arch x64 ; setne al),
+            CC_BE => dynasm!(self.a ; .arch x64 ; setbe al),
+            CC_A => dynasm!(self.a ; .arch x64 ; seta al),
+            CC_S => dynasm!(self.a ; .arch x64 ; sets al),
+            CC_NS => dynasm!(self.a ; .arch x64 ; setns al),
+            CC_L => dynasm!(self.a ; .arch x64 ; setl al),
+            CC_GE => dynasm!(self.a ; .arch x64 ; setge al),
+            CC_LE => dynasm!(self.a ; .arch x64 ; setle al),
+            _ => dynasm!(self.a ; .arch x64 ; setg al),
+        }
+    }
+
+    /// Sets the host flags from `op` on `a`, `b` (and the carry-in in `c`).
+    pub(super) fn set_host_flags(&mut self, op: FlagsOp, w: Width, a: Val, b: Val, c: Option<Val>) {
         let w64 = w == Width::W64;
         match (op, c) {
             (FlagsOp::Logic, _) => {
@@ -343,6 +470,10 @@ impl Emitter {
                 }
             }
         }
+    }
+
+    /// eax = architectural NZCV from the host flags after `op`.
+    fn nzcv_to_eax(&mut self, op: FlagsOp) {
         // Index the table with SF, ZF, CF (from lahf) and OF.
         let table = NZCV_TABLE[(op == FlagsOp::Sub) as usize].as_ptr() as i64;
         dynasm!(self.a ; .arch x64
@@ -354,12 +485,18 @@ impl Emitter {
             ; lea ecx, [rcx + rax * 2]
             ; mov rdx, QWORD table
             ; mov eax, DWORD [rdx + rcx * 4]);
-        self.store(dst, 0);
     }
 
     /// 1 if arm64 condition `cond` holds for the NZCV value, else 0.
     pub(super) fn cond(&mut self, dst: Val, cond: u8, nzcv: Val) {
         self.load(0, nzcv);
+        self.cond_eax(cond);
+        dynasm!(self.a ; .arch x64 ; movzx eax, al);
+        self.store(dst, 0);
+    }
+
+    /// al = 1 if `cond` holds for the NZCV value in eax, else 0.
+    fn cond_eax(&mut self, cond: u8) {
         let base = cond >> 1;
         let invert = cond & 1 == 1 && cond < 14;
         match base {
@@ -412,7 +549,5 @@ impl Emitter {
             // AL, NV: always.
             _ => dynasm!(self.a ; .arch x64 ; mov al, 1),
         }
-        dynasm!(self.a ; .arch x64 ; movzx eax, al);
-        self.store(dst, 0);
     }
 }

@@ -2,91 +2,35 @@
 //! the compare that feeds them when possible), indirect branches through the
 //! inline lookup table, and exits to the dispatcher.
 
-use super::emit::{Emitter, Src, OFF_ARG, OFF_LINK, OFF_PC, OFF_REASON};
+use super::emit::{Emitter, OFF_ARG, OFF_LINK, OFF_PC, OFF_REASON};
+use super::emit_alu::*;
 use crate::cpu::ExitReason;
 use crate::ir::{Block, FlagsOp, Op, Terminal, Val, Width};
 use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
 
-/// A conditional branch whose condition comes straight from a compare (or
-/// test) in the same block: the terminal re-issues the compare and jumps on
-/// the host flags instead of materialising the condition.
+/// A conditional branch on a [`Op::CondCmp`] used nowhere else whose
+/// condition maps onto one x86 condition: the terminal issues the compare
+/// itself and jumps on the host flags.
 #[derive(Copy, Clone, Debug)]
 pub(super) struct FusedBranch {
-    /// Index of the `Cond` op, which is then not emitted.
+    /// Index of the `CondCmp` op, which is then not emitted.
     pub cond_index: usize,
     /// x86 condition code (the low nibble of `Jcc`) for the taken edge.
     pub cc: u8,
+    pub op: FlagsOp,
     pub w: Width,
-    /// `cmp a, b` when `b` is some, else `test a, a`.
     pub a: Val,
-    pub b: Option<Val>,
+    pub b: Val,
 }
 
 impl FusedBranch {
     /// Values the fused terminal reads.
     pub fn operands(&self) -> Vec<Val> {
-        std::iter::once(self.a).chain(self.b).collect()
+        vec![self.a, self.b]
     }
 }
 
-/// x86 condition codes (`Jcc` = 0x0F 0x80+cc).
-const CC_O: u8 = 0x0;
-const CC_NO: u8 = 0x1;
-const CC_B: u8 = 0x2;
-const CC_AE: u8 = 0x3;
-const CC_E: u8 = 0x4;
-const CC_NE: u8 = 0x5;
-const CC_BE: u8 = 0x6;
-const CC_A: u8 = 0x7;
-const CC_S: u8 = 0x8;
-const CC_NS: u8 = 0x9;
-const CC_L: u8 = 0xc;
-const CC_GE: u8 = 0xd;
-const CC_LE: u8 = 0xe;
-const CC_G: u8 = 0xf;
-
-/// The x86 condition after `cmp a, b` that matches arm64 condition `cond`
-/// after `SUBS a, b` (arm64 C is NOT borrow, so HS is `ae`).
-fn cc_after_sub(cond: u8) -> Option<u8> {
-    Some(match cond {
-        0 => CC_E,
-        1 => CC_NE,
-        2 => CC_AE,
-        3 => CC_B,
-        4 => CC_S,
-        5 => CC_NS,
-        6 => CC_O,
-        7 => CC_NO,
-        8 => CC_A,
-        9 => CC_BE,
-        10 => CC_GE,
-        11 => CC_L,
-        12 => CC_G,
-        13 => CC_LE,
-        _ => return None,
-    })
-}
-
-/// The x86 condition after `test a, a` matching arm64 `cond` after a logical
-/// flag-setting op (C = V = 0). Conditions that are constant then are not
-/// fused.
-fn cc_after_test(cond: u8) -> Option<u8> {
-    Some(match cond {
-        0 => CC_E,
-        1 => CC_NE,
-        4 => CC_S,
-        5 => CC_NS,
-        10 => CC_GE,
-        11 => CC_L,
-        12 => CC_G,
-        13 => CC_LE,
-        _ => return None,
-    })
-}
-
-/// Finds a branch that can be fused with the compare feeding it: the
-/// terminal branches on a `Cond` used nowhere else, whose NZCV comes from a
-/// carry-less `Flags` of a subtraction or logical result.
+/// Finds a branch that can be fused with the compare feeding it.
 pub(super) fn fuse_branch(block: &Block) -> Option<FusedBranch> {
     let Terminal::Branch { c, .. } = block.term else {
         return None;
@@ -98,48 +42,28 @@ pub(super) fn fuse_branch(block: &Block) -> Option<FusedBranch> {
     if uses != 0 {
         return None;
     }
-    let (cond_index, cond, nzcv) = block.ops.iter().enumerate().find_map(|(i, op)| match *op {
-        Op::Cond { dst, cond, nzcv } if dst == c => Some((i, cond, nzcv)),
+    block.ops.iter().enumerate().find_map(|(i, op)| match *op {
+        Op::CondCmp {
+            dst,
+            cond,
+            op,
+            w,
+            a,
+            b,
+        } if dst == c => Some(FusedBranch {
+            cond_index: i,
+            cc: host_cc(op, cond)?,
+            op,
+            w,
+            a,
+            b,
+        }),
         _ => None,
-    })?;
-    block.ops[..cond_index]
-        .iter()
-        .rev()
-        .find_map(|op| match *op {
-            Op::Flags {
-                op: FlagsOp::Sub,
-                w,
-                dst,
-                a,
-                b,
-                c: None,
-            } if dst == nzcv => Some(FusedBranch {
-                cond_index,
-                cc: cc_after_sub(cond)?,
-                w,
-                a,
-                b: Some(b),
-            }),
-            Op::Flags {
-                op: FlagsOp::Logic,
-                w,
-                dst,
-                a,
-                c: None,
-                ..
-            } if dst == nzcv => Some(FusedBranch {
-                cond_index,
-                cc: cc_after_test(cond)?,
-                w,
-                a,
-                b: None,
-            }),
-            _ => None,
-        })
+    })
 }
 
 impl Emitter {
-    /// `cmp`/`test` then `jcc taken; jmp not_taken`, both linkable.
+    /// The compare, then `jcc taken; jmp not_taken`, both linkable.
     pub(super) fn fused_branch(&mut self, f: &FusedBranch, t: &Terminal) {
         let Terminal::Branch {
             taken, not_taken, ..
@@ -147,24 +71,7 @@ impl Emitter {
         else {
             unreachable!("fusion only applies to branches")
         };
-        let w64 = f.w == Width::W64;
-        let a = match self.reg_of(f.a) {
-            Some(r) => r,
-            None => {
-                self.load(0, f.a);
-                0
-            }
-        };
-        match f.b.map(|b| self.src(b, w64, 1)) {
-            Some(Src::R(r)) if w64 => dynasm!(self.a ; .arch x64 ; cmp Rq(a), Rq(r)),
-            Some(Src::R(r)) => dynasm!(self.a ; .arch x64 ; cmp Rd(a), Rd(r)),
-            Some(Src::I(i)) if w64 => dynasm!(self.a ; .arch x64 ; cmp Rq(a), i),
-            Some(Src::I(i)) => dynasm!(self.a ; .arch x64 ; cmp Rd(a), i),
-            Some(Src::M(m)) if w64 => dynasm!(self.a ; .arch x64 ; cmp Rq(a), QWORD [rsp + m]),
-            Some(Src::M(m)) => dynasm!(self.a ; .arch x64 ; cmp Rd(a), DWORD [rsp + m]),
-            None if w64 => dynasm!(self.a ; .arch x64 ; test Rq(a), Rq(a)),
-            None => dynasm!(self.a ; .arch x64 ; test Rd(a), Rd(a)),
-        }
+        self.set_host_flags(f.op, f.w, f.a, f.b, None);
         let stub_taken = self.a.new_dynamic_label();
         let site_taken = self.a.new_dynamic_label();
         self.jcc(f.cc, stub_taken);

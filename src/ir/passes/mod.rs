@@ -1,7 +1,8 @@
 //! IR optimisation passes, run on every block before code generation:
-//! guest-state forwarding, constant folding, then dropping zero extensions
-//! that only 32-bit operations read.
+//! guest-state forwarding, constant folding, dropping zero extensions that
+//! only 32-bit operations read, then the flag optimisations.
 
+pub mod flags;
 pub mod fold;
 pub mod forward;
 pub mod narrow;
@@ -13,4 +14,5 @@ pub fn optimize(block: &mut Block) {
     forward::run(block);
     fold::run(block);
     narrow::run(block);
+    flags::run(block);
 }

@@ -1,0 +1,171 @@
+//! Flag optimisations:
+//!
+//! * a condition on flags computed in the same block becomes a
+//!   [`Op::CondCmp`], which the backend emits as a host compare and
+//!   condition, so the NZCV value is only materialised if something else
+//!   needs it;
+//! * a write of NZCV that a later write in the block overwrites is dropped,
+//!   and so is the last one when the block's successors overwrite NZCV
+//!   before reading it ([`Block::nzcv_dead_at_end`]).
+//!
+//! Anything that may observe NZCV in the CPU state counts as a read: a load
+//! of it, a helper call, and every memory access (a fault must see the
+//! state of its own instruction).
+
+use crate::cpu::CpuState;
+use crate::ir::{Block, Op, Terminal};
+use std::mem::offset_of;
+
+const NZCV: u32 = offset_of!(CpuState, nzcv) as u32;
+
+/// Whether `op` may observe the NZCV stored in the CPU state.
+fn observes_nzcv(op: &Op) -> bool {
+    match *op {
+        Op::LoadState { offset, .. } => offset == NZCV,
+        Op::Call { .. }
+        | Op::Load { .. }
+        | Op::Store { .. }
+        | Op::LoadVec { .. }
+        | Op::StoreVec { .. }
+        | Op::Rmw { .. }
+        | Op::Cas { .. } => true,
+        _ => false,
+    }
+}
+
+fn writes_nzcv(op: &Op) -> bool {
+    matches!(*op, Op::StoreState { offset, .. } if offset == NZCV)
+}
+
+/// Whether a block (as translated from a successor's address) writes NZCV
+/// before anything could observe it.
+pub fn kills_nzcv(block: &Block) -> bool {
+    for op in &block.ops {
+        if writes_nzcv(op) {
+            return true;
+        }
+        if observes_nzcv(op) {
+            return false;
+        }
+    }
+    false
+}
+
+pub fn run(block: &mut Block) {
+    // Conditions on flags computed here.
+    let mut flags_of: Vec<Option<Op>> = vec![None; block.n_vals as usize];
+    for op in block.ops.iter_mut() {
+        match *op {
+            Op::Flags { dst, c: None, .. } => flags_of[dst.0 as usize] = Some(*op),
+            Op::Cond { dst, cond, nzcv } => {
+                if let Some(Op::Flags {
+                    op: fop, w, a, b, ..
+                }) = flags_of[nzcv.0 as usize]
+                {
+                    *op = Op::CondCmp {
+                        dst,
+                        cond,
+                        op: fop,
+                        w,
+                        a,
+                        b,
+                    };
+                }
+            }
+            _ => {}
+        }
+    }
+    // Dead NZCV writes.
+    let mut pending: Option<usize> = None;
+    for i in 0..block.ops.len() {
+        let op = block.ops[i];
+        if observes_nzcv(&op) {
+            pending = None;
+        } else if writes_nzcv(&op) {
+            if let Some(p) = pending {
+                block.ops[p] = Op::Nop;
+            }
+            pending = Some(i);
+        }
+    }
+    let exits_to_dispatcher_only =
+        matches!(block.term, Terminal::Jump { .. } | Terminal::Branch { .. });
+    if let (Some(p), true, true) = (pending, block.nzcv_dead_at_end, exits_to_dispatcher_only) {
+        block.ops[p] = Op::Nop;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{Builder, FlagsOp, Val, Width};
+
+    /// The value a block leaves in NZCV, if it writes one.
+    fn final_nzcv(block: &Block) -> Option<Val> {
+        block.ops.iter().rev().find_map(|op| match *op {
+            Op::StoreState { offset, src } if offset == NZCV => Some(src),
+            _ => None,
+        })
+    }
+
+    fn cmp_and_branch(b: &mut Builder) -> Val {
+        let x = b.get_reg(0);
+        let one = b.konst(1);
+        let f = b.flags(FlagsOp::Sub, Width::W64, x, one, None);
+        b.set_nzcv(f);
+        b.cond(0, f)
+    }
+
+    #[test]
+    fn conditions_on_local_flags_become_compares() {
+        let mut b = Builder::new(0);
+        let c = cmp_and_branch(&mut b);
+        b.branch(c, 8, 4);
+        let mut block = b.finish(4);
+        run(&mut block);
+        assert!(block
+            .ops
+            .iter()
+            .any(|o| matches!(o, Op::CondCmp { cond: 0, .. })));
+        // The NZCV write stays: nothing says the successors overwrite it.
+        assert!(final_nzcv(&block).is_some());
+    }
+
+    #[test]
+    fn overwritten_flags_are_not_stored() {
+        let mut b = Builder::new(0);
+        let _ = cmp_and_branch(&mut b);
+        let c = cmp_and_branch(&mut b);
+        b.branch(c, 8, 4);
+        let mut block = b.finish(4);
+        run(&mut block);
+        let stores = block.ops.iter().filter(|o| writes_nzcv(o)).count();
+        assert_eq!(stores, 1);
+        block.nzcv_dead_at_end = true;
+        run(&mut block);
+        assert!(final_nzcv(&block).is_none());
+    }
+
+    #[test]
+    fn memory_accesses_keep_flags_observable() {
+        let mut b = Builder::new(0);
+        let _ = cmp_and_branch(&mut b);
+        let a = b.get_reg(1);
+        let _ = b.load(Width::W8, false, a);
+        let c = cmp_and_branch(&mut b);
+        b.branch(c, 8, 4);
+        let mut block = b.finish(4);
+        run(&mut block);
+        assert_eq!(block.ops.iter().filter(|o| writes_nzcv(o)).count(), 2);
+        // It writes NZCV first: a predecessor's NZCV is dead here.
+        assert!(kills_nzcv(&block));
+        // A block that loads before it compares may fault with the
+        // predecessor's NZCV in place.
+        let mut b = Builder::new(0);
+        let a = b.get_reg(1);
+        let _ = b.load(Width::W8, false, a);
+        let c = cmp_and_branch(&mut b);
+        b.branch(c, 8, 4);
+        assert!(!kills_nzcv(&b.finish(4)));
+    }
+}
