@@ -69,7 +69,10 @@ pub fn clone(p: &mut Process, a: [u64; 6]) -> SysResult {
         Err(e) => {
             p.warn_once(
                 "clone",
-                &format!("emu-user: clone flags {:#x} (threads) are not supported", a[0]),
+                &format!(
+                    "emu-user: clone flags {:#x} (threads) are not supported",
+                    a[0]
+                ),
             );
             return Err(e);
         }
