@@ -4,7 +4,7 @@
 //! element. The element is replicated and the same-type or different-type
 //! operation run on it.
 
-use super::lanes::{get, set};
+use super::lanes::{broadcast, get};
 use super::three_diff::K as D;
 use super::three_same::K as S;
 use super::{call, three_diff, three_same, Args};
@@ -102,10 +102,7 @@ unsafe extern "C" fn helper(cpu: *mut CpuState, p: u64, _: u64, _: u64, _: u64) 
 pub fn run(cpu: &mut CpuState, a: &Args) {
     let es = a.esize();
     let e = get(cpu.v[a.m as usize], es, (a.imm >> 8) as usize);
-    let mut mv = 0u128;
-    for i in 0..(128 / es) as usize {
-        set(&mut mv, es, i, e);
-    }
+    let mv = broadcast(e, es);
     let mut a2 = *a;
     a2.imm &= 1;
     if a.kind & DIFF != 0 {

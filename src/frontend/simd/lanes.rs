@@ -82,17 +82,49 @@ pub fn qc(cpu: &mut CpuState, sat: bool) {
 /// `m` is the second operand vector (normally Vm).
 pub fn map3(cpu: &mut CpuState, a: &Args, m: u128, mut f: impl FnMut(u64, u64, u64) -> u64) {
     let es = a.esize();
+    let el = a.elements();
     let (n, d) = (cpu.v[a.n as usize], cpu.v[a.d as usize]);
-    let mut r = 0u128;
-    for i in 0..a.elements() {
-        set(
-            &mut r,
-            es,
-            i,
-            f(get(n, es, i), get(m, es, i), get(d, es, i)),
-        );
+    // Element loops over typed arrays, one per element size, so the
+    // compiler sees fixed-size lanes instead of 128-bit shifts.
+    macro_rules! typed {
+        ($t:ty, $bytes:expr) => {{
+            let split = |v: u128| -> [$t; 16 / $bytes] {
+                let b = v.to_le_bytes();
+                std::array::from_fn(|i| {
+                    <$t>::from_le_bytes(b[i * $bytes..(i + 1) * $bytes].try_into().unwrap())
+                })
+            };
+            let (nn, mm, dd) = (split(n), split(m), split(d));
+            let mut out = [0 as $t; 16 / $bytes];
+            for i in 0..el {
+                out[i] = f(nn[i] as u64, mm[i] as u64, dd[i] as u64) as $t;
+            }
+            let mut b = [0u8; 16];
+            for (i, x) in out.iter().enumerate() {
+                b[i * $bytes..(i + 1) * $bytes].copy_from_slice(&x.to_le_bytes());
+            }
+            u128::from_le_bytes(b)
+        }};
     }
+    let r = match es {
+        8 => typed!(u8, 1),
+        16 => typed!(u16, 2),
+        32 => typed!(u32, 4),
+        _ => typed!(u64, 8),
+    };
     cpu.v[a.d as usize] = trunc(r, width(a));
+}
+
+/// A vector with every `esize`-bit element equal to `x`.
+pub fn broadcast(x: u64, esize: u32) -> u128 {
+    let x = (x & mask(esize)) as u128;
+    let mut v = 0u128;
+    let mut sh = 0;
+    while sh < 128 {
+        v |= x << sh;
+        sh += esize;
+    }
+    v
 }
 
 /// `d[i] = f(n[i], d[i])` for each element.
