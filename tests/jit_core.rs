@@ -77,3 +77,30 @@ fn full_code_cache_is_flushed_and_refilled() {
     assert_eq!(cpu.x[0], 200 * 100);
     assert!(jit.cache.flushes > 10, "flushes: {}", jit.cache.flushes);
 }
+
+#[test]
+fn self_loop_carries_registers_through_a_rotation() {
+    // loop: mov x3, x1; mov x1, x2; mov x2, x3; add x4, x4, x1;
+    //       subs x0, x0, #1; b.ne loop
+    let code = [
+        0xaa01_03e3, // mov x3, x1
+        0xaa02_03e1, // mov x1, x2
+        0xaa03_03e2, // mov x2, x3
+        0x8b01_0084, // add x4, x4, x1
+        0xf100_0400, // subs x0, x0, #1
+        0x54ff_ff61, // b.ne loop (-5 instructions)
+    ];
+    let mut cpu = CpuState::default();
+    cpu.x[0] = 7;
+    cpu.x[1] = 10;
+    cpu.x[2] = 20;
+    assert_eq!(run_code(&code, &mut cpu), ExitReason::Lookup);
+    // Model: the pair (x1, x2) swaps each iteration; x4 adds the new x1.
+    let (mut x1, mut x2, mut x4) = (10u64, 20u64, 0u64);
+    for _ in 0..7 {
+        std::mem::swap(&mut x1, &mut x2);
+        x4 += x1;
+    }
+    assert_eq!((cpu.x[1], cpu.x[2], cpu.x[4], cpu.x[0]), (x1, x2, x4, 0));
+    assert_eq!(cpu.x[3], x2);
+}

@@ -10,7 +10,7 @@ use super::regalloc::{allocate, Loc};
 use crate::cpu::state::{v_offset, x_offset, CpuState};
 use crate::ir::{Block, Op, Val};
 use dynasmrt::x64::X64Relocation;
-use dynasmrt::{dynasm, DynasmApi, VecAssembler};
+use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi, VecAssembler};
 use std::mem::offset_of;
 
 pub(super) type Asm = VecAssembler<X64Relocation>;
@@ -53,20 +53,41 @@ pub(super) struct Emitter {
     pub a: Asm,
     pub locs: Vec<Loc>,
     pub env: Env,
+    /// For a self-looping block: the back-edge plan and the body label.
+    pub back: Option<(super::emit_loop::SelfLoop, dynasmrt::DynamicLabel)>,
 }
 
 /// Compiles `block` for execution at host address `base`.
 pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
+    let planned = super::emit_loop::plan(block);
+    let (block, self_loop) = match &planned {
+        Some((b, l)) => (b, Some(l.clone())),
+        None => (block, None),
+    };
     let fused = super::emit_term::fuse_branch(block);
-    let extra: Vec<Val> = fused.map(|f| f.operands()).unwrap_or_default();
+    let mut extra: Vec<Val> = fused.map(|f| f.operands()).unwrap_or_default();
+    if let Some(l) = &self_loop {
+        extra.extend(l.uses());
+    }
     let locs = allocate(block, &extra);
     let mut e = Emitter {
         a: VecAssembler::new(base as usize),
         locs,
         env: *env,
+        back: None,
     };
+    if let Some(l) = self_loop {
+        let body = e.a.new_dynamic_label();
+        e.back = Some((l, body));
+    }
     let mut pc_map = Vec::new();
     for (i, op) in block.ops.iter().enumerate() {
+        if let Some((l, body)) = &e.back {
+            if l.body_index == i {
+                let body = *body;
+                dynasm!(e.a ; .arch x64 ; =>body);
+            }
+        }
         if let Op::InsnStart { pc } = *op {
             pc_map.push((e.a.offset().0 as u32, pc));
             continue;

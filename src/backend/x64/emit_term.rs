@@ -78,7 +78,21 @@ impl Emitter {
         dynasm!(self.a ; .arch x64 ; =>site_taken);
         self.linkable_exit(not_taken);
         dynasm!(self.a ; .arch x64 ; =>stub_taken);
-        self.lookup_exit(taken, site_taken);
+        if !self.loop_edge(taken) {
+            self.lookup_exit(taken, site_taken);
+        }
+    }
+
+    /// Emits the back edge instead of an exit when `pc` starts this
+    /// self-looping block; says whether it did.
+    fn loop_edge(&mut self, pc: u64) -> bool {
+        match self.back.clone() {
+            Some((l, body)) if l.start_pc == pc => {
+                self.back_edge(&l, body);
+                true
+            }
+            _ => false,
+        }
     }
 
     /// `jcc label` with a 32-bit displacement (patchable for linking).
@@ -180,6 +194,9 @@ impl Emitter {
     /// asking the dispatcher to look `pc` up; the dispatcher then patches the
     /// rel32 to the target block (block linking).
     pub(super) fn linkable_exit(&mut self, pc: u64) {
+        if self.loop_edge(pc) {
+            return;
+        }
         let stub = self.a.new_dynamic_label();
         let site = self.a.new_dynamic_label();
         dynasm!(self.a ; .arch x64 ; jmp =>stub ; =>site ; =>stub);

@@ -1,0 +1,170 @@
+//! Self-loops: a block that branches back to its own start keeps the guest
+//! registers it reads in host locations across iterations. The block's
+//! first reads of guest registers are hoisted to its top; the back edge
+//! moves each register's new value into the location its read uses and
+//! jumps past the reads, so a loop-carried value never makes a round trip
+//! through memory (the stores of the loop body still happen, so the CPU
+//! state stays exact at every iteration boundary).
+
+use super::emit::Emitter;
+use super::regalloc::Loc;
+use crate::cpu::state::x_offset;
+use crate::ir::{Block, Op, Terminal, Val};
+use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi};
+
+/// What the back edge needs.
+#[derive(Clone, Debug)]
+pub(super) struct SelfLoop {
+    pub start_pc: u64,
+    /// Index of the first op after the hoisted reads.
+    pub body_index: usize,
+    /// For each hoisted read: (value it defines, guest register, the value
+    /// the register holds at the end of the body if the body writes it).
+    pub carried: Vec<(Val, u8, Option<Val>)>,
+}
+
+impl SelfLoop {
+    /// Values the back edge reads (extend their lives to the terminal).
+    pub fn uses(&self) -> Vec<Val> {
+        self.carried.iter().filter_map(|c| c.2).collect()
+    }
+}
+
+fn targets_start(block: &Block) -> bool {
+    match block.term {
+        Terminal::Jump { pc } => pc == block.start_pc,
+        Terminal::Branch {
+            taken, not_taken, ..
+        } => taken == block.start_pc || not_taken == block.start_pc,
+        _ => false,
+    }
+}
+
+/// For a self-looping block: a copy with the first reads of guest registers
+/// moved to the top, and the back-edge plan. Reads after a helper call or a
+/// write to the register file stay where they are.
+pub(super) fn plan(block: &Block) -> Option<(Block, SelfLoop)> {
+    if !targets_start(block) {
+        return None;
+    }
+    let reg_file_end = x_offset(32) as u32;
+    let mut seen = [false; 32];
+    let mut hoisted = Vec::new();
+    let mut rest = Vec::with_capacity(block.ops.len());
+    let mut barrier = false;
+    for op in &block.ops {
+        match *op {
+            Op::GetReg { reg, .. } if !barrier && !seen[reg as usize] => {
+                seen[reg as usize] = true;
+                hoisted.push(*op);
+                continue;
+            }
+            Op::GetReg { reg, .. } | Op::SetReg { reg, .. } => seen[reg as usize] = true,
+            Op::Call { .. } => barrier = true,
+            Op::StoreState { offset, .. } if offset < reg_file_end => barrier = true,
+            _ => {}
+        }
+        rest.push(*op);
+    }
+    if hoisted.is_empty() {
+        return None;
+    }
+    let carried = hoisted
+        .iter()
+        .map(|op| {
+            let Op::GetReg { dst, reg } = *op else {
+                unreachable!()
+            };
+            let last = rest.iter().rev().find_map(|o| match *o {
+                Op::SetReg { reg: r, src } if r == reg => Some(src),
+                _ => None,
+            });
+            (dst, reg, last)
+        })
+        .collect();
+    let body_index = hoisted.len();
+    let mut ops = hoisted;
+    ops.extend(rest);
+    let b = Block {
+        ops,
+        ..block.clone()
+    };
+    Some((
+        b,
+        SelfLoop {
+            start_pc: block.start_pc,
+            body_index,
+            carried,
+        },
+    ))
+}
+
+impl Emitter {
+    /// The back edge: parallel move of the new register values into the
+    /// locations of the hoisted reads, then a jump to the body.
+    pub(super) fn back_edge(&mut self, l: &SelfLoop, body: DynamicLabel) {
+        let mut moves: Vec<(Loc, Loc)> = Vec::new();
+        let mut reloads: Vec<(Loc, u8)> = Vec::new();
+        for &(read, reg, last) in &l.carried {
+            let dst = self.locs[read.0 as usize];
+            if matches!(dst, Loc::Dead | Loc::Imm(_)) {
+                continue;
+            }
+            match last {
+                Some(v) => {
+                    let src = self.locs[v.0 as usize];
+                    if src != dst {
+                        moves.push((dst, src));
+                    }
+                }
+                None => reloads.push((dst, reg)),
+            }
+        }
+        while !moves.is_empty() {
+            let free = (0..moves.len()).find(|&i| moves.iter().all(|&(_, s)| s != moves[i].0));
+            match free {
+                Some(i) => {
+                    let (d, s) = moves.remove(i);
+                    self.mov_loc(d, s);
+                }
+                None => {
+                    // Only cycles remain: park one destination's value in rax.
+                    let d = moves[0].0;
+                    self.mov_loc(Loc::Reg(0), d);
+                    for m in moves.iter_mut() {
+                        if m.1 == d {
+                            m.1 = Loc::Reg(0);
+                        }
+                    }
+                }
+            }
+        }
+        for (dst, reg) in reloads {
+            let off = x_offset(reg as usize) as i32;
+            dynasm!(self.a ; .arch x64 ; mov rax, QWORD [r15 + off]);
+            self.mov_loc(dst, Loc::Reg(0));
+        }
+        dynasm!(self.a ; .arch x64 ; jmp =>body);
+    }
+
+    /// `dst = src` between value locations (rcx is the scratch register).
+    fn mov_loc(&mut self, dst: Loc, src: Loc) {
+        match (dst, src) {
+            (Loc::Reg(d), Loc::Reg(s)) => dynasm!(self.a ; .arch x64 ; mov Rq(d), Rq(s)),
+            (Loc::Reg(d), Loc::Stack(s)) => {
+                dynasm!(self.a ; .arch x64 ; mov Rq(d), QWORD [rsp + 8 * s as i32])
+            }
+            (Loc::Reg(d), Loc::Imm(i)) => dynasm!(self.a ; .arch x64 ; mov Rq(d), QWORD i as i64),
+            (Loc::Stack(d), Loc::Reg(s)) => {
+                dynasm!(self.a ; .arch x64 ; mov QWORD [rsp + 8 * d as i32], Rq(s))
+            }
+            (Loc::Stack(d), Loc::Stack(s)) => dynasm!(self.a ; .arch x64
+                ; mov rcx, QWORD [rsp + 8 * s as i32]
+                ; mov QWORD [rsp + 8 * d as i32], rcx),
+            (Loc::Stack(d), Loc::Imm(i)) => dynasm!(self.a ; .arch x64
+                ; mov rcx, QWORD i as i64
+                ; mov QWORD [rsp + 8 * d as i32], rcx),
+            _ => unreachable!("move to {dst:?} from {src:?}"),
+        }
+    }
+}
