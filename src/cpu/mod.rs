@@ -1,5 +1,6 @@
 //! Guest CPU state shared by the translator, the Linux layer and (later) system mode.
 
+pub mod fpenv;
 pub mod state;
 
 pub use state::{CpuState, ExitReason, SP};

@@ -15,7 +15,7 @@ use super::{Ctx, TResult, Undefined};
 use crate::arm64::encodings::system::Op;
 use crate::arm64::sysreg::{self, Enc, StateField, SysOp, Value};
 use crate::arm64::Fields;
-use crate::cpu::{CpuState, ExitReason};
+use crate::cpu::{fpenv, CpuState, ExitReason};
 use crate::ir::{Fence, Val, Width};
 use std::mem::offset_of;
 
@@ -59,7 +59,11 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
             Value::State(field, mask) => {
                 let v = cx.x(f.u('d'));
                 let v = masked(cx, v, mask);
-                cx.b.store_state(state_offset(field), v);
+                if field == StateField::Fpsr {
+                    cx.b.call(write_fpsr, &[v]);
+                } else {
+                    cx.b.store_state(state_offset(field), v);
+                }
             }
             Value::Const(_) | Value::VirtualCounter => return Err(Undefined),
         },
@@ -106,6 +110,11 @@ fn sys(cx: &mut Ctx, f: &Fields) -> TResult {
 fn read(cx: &mut Ctx, v: Value) -> Val {
     match v {
         Value::Const(c) => cx.k(c),
+        // FPSR: first collect exception flags still pending in the host.
+        Value::State(StateField::Fpsr, mask) => {
+            let raw = cx.b.call(read_fpsr, &[]);
+            masked(cx, raw, mask)
+        }
         Value::State(field, mask) => {
             let raw = cx.b.load_state(state_offset(field));
             masked(cx, raw, mask)
@@ -133,6 +142,23 @@ fn state_offset(field: StateField) -> usize {
         StateField::TpidrEl0 => offset_of!(CpuState, tpidr_el0),
         StateField::TpidrroEl0 => offset_of!(CpuState, tpidrro_el0),
     }
+}
+
+/// Runtime helper for MRS FPSR: FPSR with the pending host flags merged.
+unsafe extern "C" fn read_fpsr(cpu: *mut CpuState, _: u64, _: u64, _: u64, _: u64) -> u64 {
+    // SAFETY: called by translated code with its own, valid state.
+    let cpu = unsafe { &mut *cpu };
+    cpu.fpsr |= fpenv::take_pending();
+    cpu.fpsr
+}
+
+/// Runtime helper for MSR FPSR: drops pending host flags, then writes.
+unsafe extern "C" fn write_fpsr(cpu: *mut CpuState, v: u64, _: u64, _: u64, _: u64) -> u64 {
+    // SAFETY: called by translated code with its own, valid state.
+    let cpu = unsafe { &mut *cpu };
+    fpenv::clear_pending();
+    cpu.fpsr = v;
+    0
 }
 
 /// Runtime helper for CNTVCT_EL0: the host monotonic clock in ticks of

@@ -5,7 +5,7 @@ use super::code_cache::{CodeCache, JUMP_CACHE_ENTRIES};
 use super::fetch::Fetcher;
 use super::log::Log;
 use crate::backend::x64::{compile, Env};
-use crate::cpu::{CpuState, ExitReason};
+use crate::cpu::{fpenv, CpuState, ExitReason};
 use crate::frontend::{translate_block, translate_prefix};
 use crate::ir::passes::flags::kills_nzcv;
 use crate::ir::Terminal;
@@ -164,7 +164,9 @@ impl Jit {
             }
             self.stats.dispatches += 1;
             IN_GUEST.with(|g| g.set(true));
+            fpenv::clear_pending();
             self.cache.enter(cpu, host);
+            cpu.fpsr |= fpenv::take_pending();
             IN_GUEST.with(|g| g.set(false));
             match exit_reason(cpu.exit_reason) {
                 ExitReason::Lookup => {}

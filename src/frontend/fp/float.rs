@@ -249,9 +249,6 @@ impl Fpcr {
 pub struct Env {
     pub fpcr: Fpcr,
     pub flags: u32,
-    /// Exception bits the guest's FPSR already holds (they need not be
-    /// detected again; see `host::STICKY`).
-    pub held: u32,
 }
 
 impl Env {
@@ -259,15 +256,6 @@ impl Env {
         Env {
             fpcr: Fpcr(fpcr),
             flags: 0,
-            held: 0,
-        }
-    }
-
-    /// The environment of a guest with these FPCR and FPSR values.
-    pub fn for_cpu(fpcr: u64, fpsr: u64) -> Env {
-        Env {
-            held: fpsr as u32,
-            ..Env::new(fpcr)
         }
     }
 

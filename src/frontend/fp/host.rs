@@ -61,37 +61,10 @@ pub fn fpsr_from_mxcsr(st: u32, fz: bool) -> u32 {
 /// Set in a `csr` argument for "sticky mode", used when the guest's FPCR
 /// asks for the host's default environment (round to nearest, no flushing):
 /// the operation runs in the current MXCSR, whose exception flags are left
-/// set afterwards, because writing MXCSR stalls the pipeline. The low six
-/// bits hold the MXCSR flags the guest's FPSR already has: flags set in
-/// MXCSR beyond those are cleared first, so every flag the operation raises
-/// and the guest has not yet recorded is seen.
+/// set afterwards, because writing MXCSR stalls the pipeline. The flags
+/// MXCSR already held are the guest's pending ones (`crate::cpu::fpenv`),
+/// so reporting them again with the operation's own is harmless.
 pub const STICKY: u32 = 1 << 31;
-
-/// The MXCSR flag bits of FPSR exception bits.
-pub fn mxcsr_flags(fpsr_bits: u32) -> u32 {
-    [
-        (mxcsr::IE, fpsr::IOC),
-        (mxcsr::ZE, fpsr::DZC),
-        (mxcsr::OE, fpsr::OFC),
-        (mxcsr::UE, fpsr::UFC),
-        (mxcsr::PE, fpsr::IXC),
-    ]
-    .iter()
-    .filter(|(_, f)| fpsr_bits & f != 0)
-    .fold(0, |acc, (m, _)| acc | m)
-}
-
-/// Before a sticky-mode operation: clears MXCSR flags the guest has not
-/// recorded (set by emu's own code, or raised before the guest cleared
-/// FPSR), so that the operation's flags can be read afterwards.
-fn prepare_sticky(csr: u32) {
-    let cur = get_mxcsr();
-    if cur & 0x3F & !(csr & 0x3F) != 0 {
-        // SAFETY: only exception flags change; the rounding mode and masks
-        // stay the default ones compiled code expects.
-        unsafe { set_mxcsr(cur & !0x3F) };
-    }
-}
 
 /// A two-operand SSE arithmetic operation.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -109,7 +82,6 @@ macro_rules! sse_binary {
             let mut save = 0u32;
             let mut st = 0u32;
             if csr & STICKY != 0 {
-                prepare_sticky(csr);
                 // SAFETY: one SSE operation in the current (default)
                 // environment, then MXCSR is stored into a local.
                 unsafe {
@@ -166,7 +138,6 @@ macro_rules! sse_fma {
             let mut save = 0u32;
             let mut st = 0u32;
             if csr & STICKY != 0 {
-                prepare_sticky(csr);
                 // SAFETY: as in the two-operand sticky case.
                 unsafe {
                     asm!(
@@ -238,7 +209,6 @@ unsafe fn set_mxcsr(v: u32) {
 fn soft_fma<T: Copy>(a: T, b: T, c: T, csr: u32, f: fn(T, T, T) -> T) -> (T, u32) {
     use std::hint::black_box;
     if csr & STICKY != 0 {
-        prepare_sticky(csr);
         let r = black_box(f(black_box(a), black_box(b), black_box(c)));
         return (r, get_mxcsr());
     }

@@ -44,7 +44,7 @@ impl Arith {
 /// normal number is checked again by truncating).
 fn host(env: &mut Env, f: Fmt, compute: impl Fn(u32) -> (u64, u32)) -> u64 {
     let csr = if env.fpcr.rounding() == Rounding::TieEven && !env.fpcr.fz() {
-        host::STICKY | host::mxcsr_flags(env.held | env.flags)
+        host::STICKY
     } else {
         host::mxcsr_for(env.fpcr)
     };

@@ -21,9 +21,11 @@ use crate::cpu::CpuState;
 unsafe fn with_env(cpu: *mut CpuState, f: impl FnOnce(&mut Env) -> u64) -> u64 {
     // SAFETY: translated code passes its own, valid state pointer.
     let cpu = unsafe { &mut *cpu };
-    let mut env = Env::for_cpu(cpu.fpcr, cpu.fpsr);
+    let scope = crate::cpu::fpenv::HelperScope::enter();
+    let mut env = Env::new(cpu.fpcr);
     let r = f(&mut env);
     cpu.fpsr |= u64::from(env.flags);
+    scope.finish(u64::from(env.flags));
     r
 }
 

@@ -100,7 +100,8 @@ pub fn run(cpu: &mut CpuState, a: &Args) {
             x as i128
         }
     };
-    let mut env = Env::for_cpu(cpu.fpcr, cpu.fpsr);
+    let scope = crate::cpu::fpenv::HelperScope::enter();
+    let mut env = Env::new(cpu.fpcr);
     let mut fb = |op: FBin| reduce(&e, &mut |x, y| fpu::bin(&mut env, es, op, x, y));
     let (r, bits) = match K::from_u32(a.kind) {
         Addlv => (e.iter().map(|&x| val(x)).sum::<i128>() as u64, 2 * es),
@@ -115,4 +116,5 @@ pub fn run(cpu: &mut CpuState, a: &Args) {
     };
     cpu.v[a.d as usize] = super::lanes::trunc(r as u128, bits);
     cpu.fpsr |= u64::from(env.flags);
+    scope.finish(u64::from(env.flags));
 }

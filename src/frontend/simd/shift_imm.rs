@@ -124,7 +124,8 @@ pub fn run(cpu: &mut CpuState, a: &Args) {
         }
     };
     let mut sat = false;
-    let mut env = Env::for_cpu(cpu.fpcr, cpu.fpsr);
+    let scope = crate::cpu::fpenv::HelperScope::enter();
+    let mut env = Env::new(cpu.fpcr);
     match k {
         Shr | Rshr => lanes::map1(cpu, a, |x, _| (round(val(x, es)) >> sh) as u64),
         Sra | Rsra => lanes::map1(cpu, a, |x, d| {
@@ -170,4 +171,5 @@ pub fn run(cpu: &mut CpuState, a: &Args) {
     }
     qc(cpu, sat);
     cpu.fpsr |= u64::from(env.flags);
+    scope.finish(u64::from(env.flags));
 }

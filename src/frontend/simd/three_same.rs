@@ -275,7 +275,8 @@ pub fn run(cpu: &mut CpuState, a: &Args, mv: u128) {
 fn run_fp(cpu: &mut CpuState, a: &Args, mv: u128, k: K) {
     use K::*;
     let es = a.esize();
-    let mut env = Env::for_cpu(cpu.fpcr, cpu.fpsr);
+    let scope = crate::cpu::fpenv::HelperScope::enter();
+    let mut env = Env::new(cpu.fpcr);
     let bin = match k {
         Fmaxnm => Some(FBin::MaxNm),
         Fminnm => Some(FBin::MinNm),
@@ -323,4 +324,5 @@ fn run_fp(cpu: &mut CpuState, a: &Args, mv: u128, k: K) {
         unreachable!("integer kind {k:?} reached run_fp");
     }
     cpu.fpsr |= u64::from(env.flags);
+    scope.finish(u64::from(env.flags));
 }

@@ -154,7 +154,8 @@ pub fn run(cpu: &mut CpuState, a: &Args) {
     use K::*;
     let es = a.esize();
     let unsigned = a.imm & 1 != 0;
-    let mut env = Env::for_cpu(cpu.fpcr, cpu.fpsr);
+    let scope = crate::cpu::fpenv::HelperScope::enter();
+    let mut env = Env::new(cpu.fpcr);
     let exact = a.imm >> 4 == 6;
     let rnd = match (a.imm >> 4) as usize {
         5 | 6 => env.fpcr.rounding(),
@@ -257,4 +258,5 @@ pub fn run(cpu: &mut CpuState, a: &Args) {
     }
     qc(cpu, sat);
     cpu.fpsr |= u64::from(env.flags);
+    scope.finish(u64::from(env.flags));
 }
