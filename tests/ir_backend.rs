@@ -112,7 +112,11 @@ impl Jit {
             c = compile(block, self.cache.next_addr(), &env);
         }
         let host = self.cache.insert(block.start_pc, block.end_pc, c);
+        // As the dispatcher does: exception flags translated code leaves
+        // pending in the host belong in FPSR.
+        emu::cpu::fpenv::clear_pending();
         self.cache.enter(cpu, host);
+        cpu.fpsr |= emu::cpu::fpenv::take_pending();
     }
 }
 

@@ -151,6 +151,14 @@ fn exec(op: &Op, vals: &mut [u64], cpu: &mut CpuState) {
             // (see `crate::ir::HelperFn`); `cpu` is exclusively borrowed.
             unsafe { f(cpu as *mut CpuState, a0, a1, a2, a3) }
         }
+        // The reference semantics are the slow path's.
+        Op::FBin {
+            a, b, slow, c0, c1, ..
+        } => {
+            // SAFETY: as for Call: the helper's contract is the CPU state of
+            // the running thread and four arguments.
+            unsafe { slow(cpu as *mut CpuState, v(a), v(b), c0, c1) }
+        }
     };
     let dst = op.dst().expect("value-defining operation");
     vals[dst.0 as usize] = r;

@@ -10,6 +10,8 @@ mod branch;
 mod dp_imm;
 mod dp_reg;
 mod fp;
+
+pub use fp::fbin_args;
 mod ldst;
 mod simd;
 mod system;

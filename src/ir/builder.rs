@@ -256,6 +256,32 @@ impl Builder {
         self.ops.push(Op::Fence { kind });
     }
 
+    /// Scalar floating-point `a op b` (see [`Op::FBin`]).
+    #[allow(clippy::too_many_arguments)]
+    pub fn fbin(
+        &mut self,
+        op: FpOp,
+        double: bool,
+        a: Val,
+        b: Val,
+        slow: HelperFn,
+        c0: u64,
+        c1: u64,
+    ) -> Val {
+        let dst = self.new_val();
+        self.ops.push(Op::FBin {
+            op,
+            double,
+            dst,
+            a,
+            b,
+            slow,
+            c0,
+            c1,
+        });
+        dst
+    }
+
     /// Calls helper `f` with up to four arguments (missing ones are zero).
     pub fn call(&mut self, f: HelperFn, args: &[Val]) -> Val {
         assert!(args.len() <= 4, "helpers take at most four arguments");

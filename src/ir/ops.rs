@@ -128,6 +128,15 @@ pub enum Fence {
     Weak,
 }
 
+/// Scalar floating-point operations with an inline fast path.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum FpOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
 /// A runtime helper: called with the CPU state and four arguments, returns a
 /// value. Helpers may read and write any part of the CPU state; the backend
 /// keeps no guest state in host registers across a call.
@@ -267,6 +276,23 @@ pub enum Op {
     Fence {
         kind: Fence,
     },
+    /// Scalar IEEE `a op b` on single (`double == false`) or double bit
+    /// patterns with the guest's FPCR/FPSR semantics. `slow(cpu, a, b, c0,
+    /// c1)` computes the exact result in every case; a backend may compute
+    /// common cases inline when FPCR selects the default environment, and
+    /// then the exception flags may stay pending in the host until the
+    /// block ends (`crate::cpu::fpenv`): FPSR is read and written only
+    /// through helpers that collect them, never with `LoadState`/`StoreState`.
+    FBin {
+        op: FpOp,
+        double: bool,
+        dst: Val,
+        a: Val,
+        b: Val,
+        slow: HelperFn,
+        c0: u64,
+        c1: u64,
+    },
     /// Call a runtime helper; `dst` receives its return value.
     Call {
         f: HelperFn,
@@ -342,6 +368,7 @@ impl Op {
             | Op::Load { dst, .. }
             | Op::Rmw { dst, .. }
             | Op::Cas { dst, .. }
+            | Op::FBin { dst, .. }
             | Op::Call { dst, .. } => Some(dst),
             _ => None,
         }
@@ -400,6 +427,10 @@ impl Op {
                 *new = f(*new)
             }
             Op::Call { args, .. } => args.iter_mut().for_each(|a| *a = f(*a)),
+            Op::FBin { a, b, .. } => {
+                *a = f(*a);
+                *b = f(*b)
+            }
             Op::Nop
             | Op::InsnStart { .. }
             | Op::Const { .. }

@@ -264,6 +264,16 @@ impl Emitter {
                     dynasm!(self.a ; .arch x64 ; mfence);
                 }
             }
+            Op::FBin {
+                op,
+                double,
+                dst,
+                a,
+                b,
+                slow,
+                c0,
+                c1,
+            } => self.fbin(op, double, dst, a, b, slow, c0, c1),
             Op::Call { f, dst, args } => {
                 // rdi = state, rsi/rdx/rcx/r8 = args. Sources live in
                 // callee-saved registers, spill slots or immediates, so the

@@ -1,14 +1,14 @@
 //! Floating-point data processing: FMOV (register, immediate), FABS, FNEG,
 //! FSQRT, FCVT, FRINT*, the two- and three-source arithmetic and FCSEL.
 
-use super::float::{Fmt, Rounding};
+use super::float::{self, Fmt, Rounding};
 use super::ops::Arith;
 use super::runtime::{self, rounding_arg};
 use super::{fmt_sd, ftype_arg, read_v, write_v};
 use crate::arm64::encodings::fp::Op;
 use crate::arm64::Fields;
 use crate::frontend::{Ctx, TResult, Undefined};
-use crate::ir::{BinOp, Width};
+use crate::ir::{BinOp, FpOp, Width};
 
 pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
     use Op::*;
@@ -52,6 +52,17 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
             let m = cx.k(rounding_arg(mode));
             let exact = cx.k(u64::from(op == FRINTX));
             cx.b.call(runtime::fp_round_int, &[n, t, m, exact])
+        }
+        FMUL | FDIV | FADD | FSUB if fmt == float::S || fmt == float::D => {
+            let fop = match op {
+                FMUL => FpOp::Mul,
+                FDIV => FpOp::Div,
+                FADD => FpOp::Add,
+                _ => FpOp::Sub,
+            };
+            let m = read_v(cx, fmt, f.u('m'));
+            let (slow, c0, c1) = runtime::fbin_args(fop, fmt == float::D);
+            cx.b.fbin(fop, fmt == float::D, n, m, slow, c0, c1)
         }
         FMUL | FDIV | FADD | FSUB | FMAX | FMIN | FMAXNM | FMINNM | FNMUL => {
             let a = match op {

@@ -16,6 +16,8 @@ mod host;
 pub mod ops;
 pub mod runtime;
 
+pub use runtime::fbin_args;
+
 use super::{Ctx, TResult, Undefined};
 use crate::arm64::encodings::fp::Op;
 use crate::arm64::Fields;

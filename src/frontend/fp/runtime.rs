@@ -67,6 +67,29 @@ fn int_fmt(arg: u64) -> IntFmt {
     }
 }
 
+/// The `slow`, `c0` and `c1` of an [`crate::ir::Op::FBin`] computing `op`
+/// in single or double precision: [`fp_arith`] with the format and the
+/// operation's index.
+pub fn fbin_args(op: crate::ir::FpOp, double: bool) -> (crate::ir::HelperFn, u64, u64) {
+    use crate::ir::FpOp;
+    let a = match op {
+        FpOp::Add => Arith::Add,
+        FpOp::Sub => Arith::Sub,
+        FpOp::Mul => Arith::Mul,
+        FpOp::Div => Arith::Div,
+    };
+    let index = Arith::BY_OPCODE
+        .iter()
+        .position(|&x| x == a)
+        .expect("listed") as u64;
+    let fmt = if double {
+        super::float::D
+    } else {
+        super::float::S
+    };
+    (fp_arith, u64::from(fmt.ftype()), index)
+}
+
 /// `a op b`; `op` indexes [`Arith::BY_OPCODE`].
 ///
 /// # Safety

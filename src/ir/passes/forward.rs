@@ -8,6 +8,7 @@ use crate::cpu::state::x_offset;
 use crate::ir::{Block, Op, Val};
 
 const REG_FILE_END: u32 = x_offset(32) as u32;
+const FPSR: u32 = std::mem::offset_of!(crate::cpu::CpuState, fpsr) as u32;
 
 pub fn run(block: &mut Block) {
     let mut regs: [Option<Val>; 32] = [None; 32];
@@ -44,6 +45,8 @@ pub fn run(block: &mut Block) {
                 fields.push((offset, src));
             }
             Op::LoadVec { .. } => fields.clear(),
+            // Updates FPSR (and reads FPCR) behind the IR's back.
+            Op::FBin { .. } => fields.retain(|&(o, _)| o != FPSR),
             Op::Call { .. } => {
                 regs = [None; 32];
                 fields.clear();
