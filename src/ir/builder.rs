@@ -282,6 +282,12 @@ impl Builder {
         dst
     }
 
+    /// Appends an [`Op::VBin`].
+    pub fn vbin(&mut self, op: Op) {
+        debug_assert!(matches!(op, Op::VBin { .. }));
+        self.ops.push(op);
+    }
+
     /// Calls helper `f` with up to four arguments (missing ones are zero).
     pub fn call(&mut self, f: HelperFn, args: &[Val]) -> Val {
         assert!(args.len() <= 4, "helpers take at most four arguments");

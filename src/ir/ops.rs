@@ -137,6 +137,23 @@ pub enum FpOp {
     Div,
 }
 
+/// Integer vector operations with an inline fast path.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum VOp {
+    Add,
+    Sub,
+    Mul,
+    /// `d + n * m`.
+    Mla,
+    /// `d - n * m`.
+    Mls,
+    And,
+    Orr,
+    Eor,
+    /// `n AND NOT m`.
+    Bic,
+}
+
 /// A runtime helper: called with the CPU state and four arguments, returns a
 /// value. Helpers may read and write any part of the CPU state; the backend
 /// keeps no guest state in host registers across a call.
@@ -293,6 +310,22 @@ pub enum Op {
         c0: u64,
         c1: u64,
     },
+    /// Lane-wise `V[vd] = V[vn] op V[vm]` on `esize`-bit lanes of the low 64
+    /// (`q == false`, upper half zeroed) or all 128 bits; with `elem`, every
+    /// lane of the second operand is lane `elem` of `V[vm]`. `slow(cpu,
+    /// arg, 0, 0, 0)` performs exactly this in every case; a backend may
+    /// compute it inline instead.
+    VBin {
+        op: VOp,
+        esize: u8,
+        q: bool,
+        vd: u8,
+        vn: u8,
+        vm: u8,
+        elem: Option<u8>,
+        slow: HelperFn,
+        arg: u64,
+    },
     /// Call a runtime helper; `dst` receives its return value.
     Call {
         f: HelperFn,
@@ -436,7 +469,8 @@ impl Op {
             | Op::Const { .. }
             | Op::GetReg { .. }
             | Op::LoadState { .. }
-            | Op::Fence { .. } => {}
+            | Op::Fence { .. }
+            | Op::VBin { .. } => {}
         }
     }
 

@@ -274,6 +274,17 @@ impl Emitter {
                 c0,
                 c1,
             } => self.fbin(op, double, dst, a, b, slow, c0, c1),
+            Op::VBin {
+                op,
+                esize,
+                q,
+                vd,
+                vn,
+                vm,
+                elem,
+                slow,
+                arg,
+            } => self.vbin(op, esize, q, (vd, vn, vm), elem, slow, arg),
             Op::Call { f, dst, args } => {
                 // rdi = state, rsi/rdx/rcx/r8 = args. Sources live in
                 // callee-saved registers, spill slots or immediates, so the

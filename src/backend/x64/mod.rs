@@ -10,6 +10,7 @@ mod emit_fp;
 mod emit_loop;
 mod emit_mem;
 mod emit_term;
+mod emit_vec;
 pub mod regalloc;
 pub mod trampoline;
 

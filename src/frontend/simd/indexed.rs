@@ -87,7 +87,15 @@ pub fn translate(cx: &mut Ctx, f: &Fields, scalar: bool) -> TResult {
         kind,
         imm: u as u32 | index << 8,
     };
-    call(cx, helper, args, &[]);
+    let same = (!fp && !scalar && kind & DIFF == 0)
+        .then(|| three_same::inline_op(S::from_u32(kind)))
+        .flatten();
+    match same {
+        Some(op) => super::vbin(cx, op, &args, Some(index as u8), helper),
+        None => {
+            call(cx, helper, args, &[]);
+        }
+    }
     Ok(())
 }
 

@@ -144,6 +144,22 @@ pub fn call(cx: &mut Ctx, f: HelperFn, args: Args, extra: &[Val]) -> Val {
     cx.b.call(f, &all)
 }
 
+/// An [`Op::VBin`] for `args` (vector, not scalar), computed by `helper`
+/// with the packed arguments when the backend does not run it inline.
+pub fn vbin(cx: &mut Ctx, op: crate::ir::VOp, args: &Args, elem: Option<u8>, helper: HelperFn) {
+    cx.b.vbin(crate::ir::Op::VBin {
+        op,
+        esize: args.esize() as u8,
+        q: args.q,
+        vd: args.d as u8,
+        vn: args.n as u8,
+        vm: args.m as u8,
+        elem,
+        slow: helper,
+        arg: args.pack(),
+    });
+}
+
 /// Borrows the CPU state a helper was called with.
 ///
 /// # Safety

@@ -7,6 +7,7 @@ use super::{call, kinds, Args};
 use crate::arm64::Fields;
 use crate::cpu::CpuState;
 use crate::frontend::{Ctx, TResult, Undefined};
+use crate::ir::VOp;
 
 kinds!(
     /// The operation of a three-same instruction. The `U` bit (signedness)
@@ -139,8 +140,29 @@ pub fn translate(cx: &mut Ctx, f: &Fields, scalar: bool) -> TResult {
         kind: kind as u32,
         imm: u as u32,
     };
-    call(cx, helper, args, &[]);
+    match inline_op(kind) {
+        Some(op) if !scalar => super::vbin(cx, op, &args, None, helper),
+        _ => {
+            call(cx, helper, args, &[]);
+        }
+    }
     Ok(())
+}
+
+/// The integer operations the backend can run inline.
+pub(super) fn inline_op(k: K) -> Option<VOp> {
+    Some(match k {
+        K::Add => VOp::Add,
+        K::Sub => VOp::Sub,
+        K::Mul => VOp::Mul,
+        K::Mla => VOp::Mla,
+        K::Mls => VOp::Mls,
+        K::And => VOp::And,
+        K::Orr => VOp::Orr,
+        K::Eor => VOp::Eor,
+        K::Bic => VOp::Bic,
+        _ => return None,
+    })
 }
 
 /// Shift `x` by the signed low byte of `s` (left when positive), with

@@ -1,0 +1,105 @@
+//! Integer vector operations inline with SSE2/SSE4.1 on the V registers in
+//! the CPU state. Shapes without a direct SSE form (8- and 64-bit
+//! multiplies, by-element forms other than 32-bit lanes, or a host without
+//! SSE4.1 for 32-bit multiplies) call the exact runtime helper instead.
+
+use super::emit::Emitter;
+use crate::ir::{HelperFn, VOp};
+use dynasmrt::{dynasm, DynasmApi};
+use std::sync::OnceLock;
+
+fn has_sse41() -> bool {
+    static SSE41: OnceLock<bool> = OnceLock::new();
+    *SSE41.get_or_init(|| std::arch::is_x86_feature_detected!("sse4.1"))
+}
+
+/// Whether the shape has an inline form.
+fn inline_ok(op: VOp, esize: u8, elem: Option<u8>) -> bool {
+    let mul = matches!(op, VOp::Mul | VOp::Mla | VOp::Mls);
+    if elem.is_some() && (esize != 32 || !mul) {
+        return false;
+    }
+    match (mul, esize) {
+        (false, _) => true,
+        (true, 16) => true,
+        (true, 32) => has_sse41(),
+        _ => false,
+    }
+}
+
+impl Emitter {
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn vbin(
+        &mut self,
+        op: VOp,
+        esize: u8,
+        q: bool,
+        (vd, vn, vm): (u8, u8, u8),
+        elem: Option<u8>,
+        slow: HelperFn,
+        arg: u64,
+    ) {
+        if !inline_ok(op, esize, elem) {
+            dynasm!(self.a ; .arch x64
+                ; mov rdi, r15
+                ; mov rsi, QWORD arg as i64
+                ; xor edx, edx
+                ; xor ecx, ecx
+                ; xor r8d, r8d
+                ; mov rax, QWORD slow as usize as i64
+                ; call rax);
+            return;
+        }
+        let (d, n, m) = (Self::voff(vd), Self::voff(vn), Self::voff(vm));
+        dynasm!(self.a ; .arch x64 ; movdqa xmm0, [r15 + n]);
+        match elem {
+            Some(i) => {
+                let sel = (i & 3) * 0x55;
+                dynasm!(self.a ; .arch x64 ; pshufd xmm1, [r15 + m], sel as i8);
+            }
+            None => dynasm!(self.a ; .arch x64 ; movdqa xmm1, [r15 + m]),
+        }
+        macro_rules! by_size {
+            ($b:ident, $w:ident, $d:ident, $q:ident, $x:ident, $y:ident) => {
+                match esize {
+                    8 => dynasm!(self.a ; .arch x64 ; $b $x, $y),
+                    16 => dynasm!(self.a ; .arch x64 ; $w $x, $y),
+                    32 => dynasm!(self.a ; .arch x64 ; $d $x, $y),
+                    _ => dynasm!(self.a ; .arch x64 ; $q $x, $y),
+                }
+            };
+        }
+        let mul = |e: &mut Emitter| {
+            if esize == 16 {
+                dynasm!(e.a ; .arch x64 ; pmullw xmm0, xmm1);
+            } else {
+                dynasm!(e.a ; .arch x64 ; pmulld xmm0, xmm1);
+            }
+        };
+        match op {
+            VOp::Add => by_size!(paddb, paddw, paddd, paddq, xmm0, xmm1),
+            VOp::Sub => by_size!(psubb, psubw, psubd, psubq, xmm0, xmm1),
+            VOp::And => dynasm!(self.a ; .arch x64 ; pand xmm0, xmm1),
+            VOp::Orr => dynasm!(self.a ; .arch x64 ; por xmm0, xmm1),
+            VOp::Eor => dynasm!(self.a ; .arch x64 ; pxor xmm0, xmm1),
+            // pandn: xmm1 = NOT xmm1 AND xmm0.
+            VOp::Bic => dynasm!(self.a ; .arch x64 ; pandn xmm1, xmm0 ; movdqa xmm0, xmm1),
+            VOp::Mul => mul(self),
+            VOp::Mla | VOp::Mls => {
+                mul(self);
+                dynasm!(self.a ; .arch x64 ; movdqa xmm1, [r15 + d]);
+                if op == VOp::Mla {
+                    by_size!(paddb, paddw, paddd, paddq, xmm1, xmm0);
+                } else {
+                    by_size!(psubb, psubw, psubd, psubq, xmm1, xmm0);
+                }
+                dynasm!(self.a ; .arch x64 ; movdqa xmm0, xmm1);
+            }
+        }
+        if !q {
+            // A 64-bit result clears the upper half of the register.
+            dynasm!(self.a ; .arch x64 ; movq xmm0, xmm0);
+        }
+        dynasm!(self.a ; .arch x64 ; movdqa [r15 + d], xmm0);
+    }
+}
