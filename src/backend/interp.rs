@@ -156,6 +156,17 @@ fn exec(op: &Op, vals: &mut [u64], cpu: &mut CpuState) {
             unsafe { slow(cpu as *mut CpuState, arg, 0, 0, 0) };
             return;
         }
+        Op::FMulAdd {
+            addend,
+            op1,
+            op2,
+            slow,
+            ctl,
+            ..
+        } => {
+            // SAFETY: as for Call.
+            unsafe { slow(cpu as *mut CpuState, v(addend), v(op1), v(op2), ctl) }
+        }
         // The reference semantics are the slow path's.
         Op::FBin {
             a, b, slow, c0, c1, ..

@@ -11,7 +11,7 @@ mod dp_imm;
 mod dp_reg;
 mod fp;
 
-pub use fp::fbin_args;
+pub use fp::{fbin_args, fmuladd_args};
 mod ldst;
 mod simd;
 mod system;

@@ -282,6 +282,12 @@ impl Builder {
         dst
     }
 
+    /// Appends an [`Op::FMulAdd`] (its `dst` from [`Builder::fresh`]).
+    pub fn fmuladd(&mut self, op: Op) {
+        debug_assert!(matches!(op, Op::FMulAdd { .. }));
+        self.ops.push(op);
+    }
+
     /// Appends an [`Op::VBin`].
     pub fn vbin(&mut self, op: Op) {
         debug_assert!(matches!(op, Op::VBin { .. }));

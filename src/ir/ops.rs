@@ -310,6 +310,20 @@ pub enum Op {
         c0: u64,
         c1: u64,
     },
+    /// Fused `(±addend) + (±op1) * op2` rounded once on single or double bit
+    /// patterns (FMADD, FMSUB, FNMADD, FNMSUB), with the same contract as
+    /// `FBin`: `slow(cpu, addend, op1, op2, ctl)` is exact in every case.
+    FMulAdd {
+        double: bool,
+        neg_addend: bool,
+        neg_op1: bool,
+        dst: Val,
+        addend: Val,
+        op1: Val,
+        op2: Val,
+        slow: HelperFn,
+        ctl: u64,
+    },
     /// Lane-wise `V[vd] = V[vn] op V[vm]` on `esize`-bit lanes of the low 64
     /// (`q == false`, upper half zeroed) or all 128 bits; with `elem`, every
     /// lane of the second operand is lane `elem` of `V[vm]`. `slow(cpu,
@@ -402,6 +416,7 @@ impl Op {
             | Op::Rmw { dst, .. }
             | Op::Cas { dst, .. }
             | Op::FBin { dst, .. }
+            | Op::FMulAdd { dst, .. }
             | Op::Call { dst, .. } => Some(dst),
             _ => None,
         }
@@ -463,6 +478,13 @@ impl Op {
             Op::FBin { a, b, .. } => {
                 *a = f(*a);
                 *b = f(*b)
+            }
+            Op::FMulAdd {
+                addend, op1, op2, ..
+            } => {
+                *addend = f(*addend);
+                *op1 = f(*op1);
+                *op2 = f(*op2)
             }
             Op::Nop
             | Op::InsnStart { .. }

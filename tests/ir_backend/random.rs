@@ -116,7 +116,7 @@ impl Gen<'_> {
     }
 
     fn op(&mut self) {
-        match self.rng.below(23) {
+        match self.rng.below(24) {
             0 => {
                 let k = self.rng.value();
                 let v = self.b.konst(k);
@@ -249,6 +249,26 @@ impl Gen<'_> {
                 let (slow, c0, c1) = emu::frontend::fbin_args(op, double);
                 let v = self.b.fbin(op, double, x, y, slow, c0, c1);
                 self.def(v)
+            }
+            22 => {
+                let double = self.rng.chance(2);
+                let (neg_addend, neg_op1) = (self.rng.chance(2), self.rng.chance(2));
+                let addend = self.fp_val(double);
+                let (op1, op2) = (self.fp_val(double), self.fp_val(double));
+                let (slow, ctl) = emu::frontend::fmuladd_args(double, neg_addend, neg_op1);
+                let dst = self.b.fresh();
+                self.b.fmuladd(emu::ir::Op::FMulAdd {
+                    double,
+                    neg_addend,
+                    neg_op1,
+                    dst,
+                    addend,
+                    op1,
+                    op2,
+                    slow,
+                    ctl,
+                });
+                self.def(dst)
             }
             _ => match self.rng.below(3) {
                 0 => self.b.fence(emu::ir::Fence::Full),

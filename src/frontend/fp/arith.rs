@@ -94,9 +94,26 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
             };
             let m = read_v(cx, fmt, f.u('m'));
             let a = read_v(cx, fmt, f.u('a'));
-            let ctl = u64::from(fmt.ftype()) | u64::from(neg_a) << 8 | u64::from(neg_1) << 9;
-            let ctl = cx.k(ctl);
-            cx.b.call(runtime::fp_mul_add, &[a, n, m, ctl])
+            if fmt == float::S || fmt == float::D {
+                let (slow, ctl) = runtime::fmuladd_args(fmt == float::D, neg_a, neg_1);
+                let dst = cx.b.fresh();
+                cx.b.fmuladd(crate::ir::Op::FMulAdd {
+                    double: fmt == float::D,
+                    neg_addend: neg_a,
+                    neg_op1: neg_1,
+                    dst,
+                    addend: a,
+                    op1: n,
+                    op2: m,
+                    slow,
+                    ctl,
+                });
+                dst
+            } else {
+                let ctl = u64::from(fmt.ftype()) | u64::from(neg_a) << 8 | u64::from(neg_1) << 9;
+                let ctl = cx.k(ctl);
+                cx.b.call(runtime::fp_mul_add, &[a, n, m, ctl])
+            }
         }
         FCSEL => {
             let m = read_v(cx, fmt, f.u('m'));

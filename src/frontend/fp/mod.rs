@@ -16,7 +16,7 @@ mod host;
 pub mod ops;
 pub mod runtime;
 
-pub use runtime::fbin_args;
+pub use runtime::{fbin_args, fmuladd_args};
 
 use super::{Ctx, TResult, Undefined};
 use crate::arm64::encodings::fp::Op;

@@ -90,6 +90,17 @@ pub fn fbin_args(op: crate::ir::FpOp, double: bool) -> (crate::ir::HelperFn, u64
     (fp_arith, u64::from(fmt.ftype()), index)
 }
 
+/// The `slow` and `ctl` of an [`crate::ir::Op::FMulAdd`].
+pub fn fmuladd_args(double: bool, neg_addend: bool, neg_op1: bool) -> (crate::ir::HelperFn, u64) {
+    let fmt = if double {
+        super::float::D
+    } else {
+        super::float::S
+    };
+    let ctl = u64::from(fmt.ftype()) | u64::from(neg_addend) << 8 | u64::from(neg_op1) << 9;
+    (fp_mul_add, ctl)
+}
+
 /// `a op b`; `op` indexes [`Arith::BY_OPCODE`].
 ///
 /// # Safety

@@ -46,7 +46,7 @@ pub fn run(block: &mut Block) {
             }
             Op::LoadVec { .. } | Op::VBin { .. } => fields.clear(),
             // Updates FPSR (and reads FPCR) behind the IR's back.
-            Op::FBin { .. } => fields.retain(|&(o, _)| o != FPSR),
+            Op::FBin { .. } | Op::FMulAdd { .. } => fields.retain(|&(o, _)| o != FPSR),
             Op::Call { .. } => {
                 regs = [None; 32];
                 fields.clear();
