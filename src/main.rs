@@ -75,6 +75,10 @@ struct Cli {
     #[arg(long = "strace", env = "EMU_STRACE")]
     strace: bool,
 
+    /// Print translation and dispatch counters on stderr when the guest ends
+    #[arg(long = "stats", env = "EMU_STATS")]
+    stats: bool,
+
     /// The AArch64 program, then its arguments
     #[arg(
         value_name = "PROGRAM",
@@ -204,6 +208,7 @@ impl Cli {
             log,
             log_file: self.log_file.clone(),
             strace: self.strace,
+            stats: self.stats,
         })
     }
 }

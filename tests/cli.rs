@@ -316,3 +316,19 @@ fn guest_environment_applies_unset_and_set() {
         "EMU_UNSET_ENV=A"
     );
 }
+
+#[test]
+fn stats_go_to_stderr_after_the_guest_ends() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_emu-user"))
+        .args([
+            "--stats",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/guest-bins/prebuilt/hello"),
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "Hello from arm64!\n");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("emu-user: stats: "), "{err}");
+    assert!(err.contains(" syscalls"), "{err}");
+}

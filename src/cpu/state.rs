@@ -68,13 +68,6 @@ pub struct CpuState {
     /// Host address of the jump to patch when `exit_reason == Lookup` came
     /// from a linkable direct branch, else 0.
     pub link_site: u64,
-    /// Host stack pointer of the dispatcher, restored when leaving translated code.
-    pub host_sp: u64,
-    /// Set by signal handlers or other threads to ask translated code to stop
-    /// at the next block boundary.
-    pub halt_requested: u32,
-    /// Padding.
-    pub _pad2: u32,
 }
 
 impl Default for CpuState {
@@ -96,9 +89,6 @@ impl Default for CpuState {
             _pad: 0,
             exit_arg: 0,
             link_site: 0,
-            host_sp: 0,
-            halt_requested: 0,
-            _pad2: 0,
         }
     }
 }

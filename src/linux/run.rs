@@ -18,6 +18,8 @@ pub struct RunOptions {
     pub log_file: Option<PathBuf>,
     /// Print each syscall on stderr (`--strace`).
     pub strace: bool,
+    /// Print translation and dispatch counters on stderr at exit (`--stats`).
+    pub stats: bool,
 }
 
 /// Runs the loaded guest program to completion; never returns.
@@ -67,14 +69,25 @@ pub fn run(loaded: Loaded, opts: &LoadOptions, ropts: &RunOptions) -> ! {
     process.strace = ropts.strace;
     process.exec_prefix = exec_prefix(process.sysroot.as_deref(), ropts.strace);
 
+    let mut syscalls = 0u64;
     loop {
-        match jit.run(&mut cpu) {
+        let exit = jit.run(&mut cpu);
+        if ropts.stats && exit != ExitReason::Svc {
+            print_stats(&jit, syscalls);
+        }
+        match exit {
             ExitReason::Svc => {
+                syscalls += 1;
                 let nr = cpu.x[8];
                 let args = [cpu.x[0], cpu.x[1], cpu.x[2], cpu.x[3], cpu.x[4], cpu.x[5]];
                 match process.dispatch(nr, args) {
                     Outcome::Ret(v) => cpu.x[0] = v,
-                    Outcome::Exit(code) | Outcome::ExitGroup(code) => exit_now(code),
+                    Outcome::Exit(code) | Outcome::ExitGroup(code) => {
+                        if ropts.stats {
+                            print_stats(&jit, syscalls);
+                        }
+                        exit_now(code)
+                    }
                     Outcome::Child { sp } => {
                         cpu.x[0] = 0;
                         if let Some(sp) = sp {
@@ -117,6 +130,15 @@ fn exec_prefix(sysroot: Option<&Path>, strace: bool) -> Vec<std::ffi::OsString> 
         v.push("--strace".into());
     }
     v
+}
+
+/// The `--stats` summary.
+fn print_stats(jit: &Jit, syscalls: u64) {
+    let s = &jit.stats;
+    eprintln!(
+        "emu-user: stats: {} blocks translated ({} guest instructions), {} links, {} dispatches, {} code-cache flushes, {} syscalls",
+        s.blocks_translated, s.guest_insns_translated, s.links, s.dispatches, jit.cache.flushes, syscalls
+    );
 }
 
 /// Ends the process with the guest's exit status.
