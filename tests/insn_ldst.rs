@@ -1091,6 +1091,7 @@ fn unallocated_forms_are_undefined() {
         (0x69000440, "stgp x0, x1, [x2] (needs MTE)"),
         (0x68400000, "ldnp with opc 01 (no signed non-temporal pair)"),
         (0xf8623820, "ldr x0, [x1, x2] with option 001"),
+        (0xf8a23833, "prfm (register) with option 001"),
         (0x082d7e0e, "casp with odd Rs"),
         (0x082c7e0f, "casp with odd Rt"),
         (0xdc000000, "ldr (literal, SIMD&FP) with opc 11"),
@@ -1149,4 +1150,66 @@ fn table_names_each_form() {
         let f = decode(word).unwrap_or_else(|| panic!("{word:#010x} does not decode"));
         assert_eq!(f.entry.name, name, "{word:#010x}");
     }
+}
+
+/// Runs `code` on `threads` host threads at once, each with `setup` applied
+/// to a fresh CPU state.
+fn run_threads(code: &'static [u32], threads: usize, setup: impl Fn(&mut CpuState) + Sync) {
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| {
+                let mut c = cpu();
+                setup(&mut c);
+                run(code, &mut c);
+            });
+        }
+    });
+}
+
+#[test]
+fn concurrent_exclusive_and_lse_increments_are_atomic() {
+    const N: u64 = 200_000;
+    static CODE: [u32; 7] = [
+        0xc85f7c20, // loop: ldxr x0, [x1]
+        0x91000400, // add x0, x0, #1
+        0xc8027c20, // stxr w2, x0, [x1]
+        0x35ffffa2, // cbnz w2, loop
+        0xf82400c5, // ldadd x4, x5, [x6]
+        0xf1000463, // subs x3, x3, #1
+        0x54ffff41, // b.ne loop
+    ];
+    let mut m = Mem::pattern();
+    m.set(0, 8, 0);
+    m.set(64, 8, 0);
+    let (a, b) = (m.addr(0), m.addr(64));
+    run_threads(&CODE, 4, |c| {
+        c.x[1] = a;
+        c.x[3] = N;
+        c.x[4] = 3;
+        c.x[6] = b;
+    });
+    assert_eq!(m.u64(0), 4 * N);
+    assert_eq!(m.u64(64), 3 * 4 * N);
+}
+
+#[test]
+fn concurrent_exclusive_pair_updates_are_atomic() {
+    const N: u64 = 100_000;
+    static CODE: [u32; 7] = [
+        0xc87fa4e8, // loop: ldaxp x8, x9, [x7]
+        0x91000508, // add x8, x8, #1
+        0x91000929, // add x9, x9, #2
+        0xc822a4e8, // stlxp w2, x8, x9, [x7]
+        0x35ffff82, // cbnz w2, loop
+        0xf1000463, // subs x3, x3, #1
+        0x54ffff41, // b.ne loop
+    ];
+    let mut m = Mem::pattern();
+    m.set(32, 16, 0);
+    let a = m.addr(32);
+    run_threads(&CODE, 4, |c| {
+        c.x[7] = a;
+        c.x[3] = N;
+    });
+    assert_eq!((m.u64(32), m.u64(40)), (4 * N, 2 * 4 * N));
 }
