@@ -6,7 +6,8 @@
 #
 # c/NAME.c   -> out/static/NAME   (-static -O2)
 #               out/dynamic/NAME  (-O2, dynamic against /usr/aarch64-linux-gnu)
-# asm/NAME.S -> out/static/NAME   (-nostdlib -static)
+# asm/NAME.S -> out/asm/NAME      (-nostdlib -static; own directory, as
+#                                  asm/hello and c/hello share a name)
 #
 # Outputs newer than their source (and than this script) are left alone.
 # Environment: CROSS_CC overrides the compiler (default aarch64-linux-gnu-gcc).
@@ -47,7 +48,7 @@ if [[ "${1:-}" == prebuilt ]]; then
     exit 0
 fi
 
-mkdir -p "$here/out/static" "$here/out/dynamic"
+mkdir -p "$here/out/static" "$here/out/dynamic" "$here/out/asm"
 
 for src in "$here"/c/*.c; do
     name="$(basename "$src" .c)"
@@ -57,7 +58,7 @@ done
 
 for src in "$here"/asm/*.S; do
     name="$(basename "$src" .S)"
-    build "$here/out/static/$name" "$src" "${asmflags[@]}"
+    build "$here/out/asm/$name" "$src" "${asmflags[@]}"
 done
 
 echo "guest-bins: up to date in ${here}/out"

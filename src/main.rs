@@ -1,1 +1,300 @@
-fn main() {}
+//! emu-user: runs an AArch64 Linux program on an x86-64 Linux host.
+//!
+//! `emu-user [options] PROGRAM [ARGS...]`: everything after PROGRAM goes to
+//! the guest untouched.
+
+use std::ffi::OsString;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::path::PathBuf;
+use std::process::exit;
+
+use clap::Parser;
+use emu::linux::loader::{load, LoadOptions};
+use emu::linux::run::run;
+
+/// Stack size when RLIMIT_STACK is unlimited.
+const DEFAULT_STACK_SIZE: u64 = 8 << 20;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "emu-user",
+    version,
+    override_usage = "emu-user [OPTIONS] PROGRAM [ARGS]...",
+    about = "Run an AArch64 (arm64) Linux program on this x86-64 host",
+    after_help = "Everything after PROGRAM is passed to the guest unchanged.\n\
+                  QEMU_LD_PREFIX is accepted in place of EMU_LD_PREFIX."
+)]
+struct Cli {
+    /// Sysroot holding the guest's dynamic linker and libraries
+    #[arg(short = 'L', value_name = "DIR", env = "EMU_LD_PREFIX")]
+    sysroot: Option<PathBuf>,
+
+    /// Set a guest environment variable (repeatable; comma lists allowed)
+    #[arg(
+        short = 'E',
+        value_name = "VAR=VALUE",
+        env = "EMU_SET_ENV",
+        value_delimiter = ','
+    )]
+    set_env: Vec<String>,
+
+    /// Remove a variable from the guest environment (repeatable)
+    #[arg(
+        short = 'U',
+        value_name = "VAR",
+        env = "EMU_UNSET_ENV",
+        value_delimiter = ','
+    )]
+    unset_env: Vec<String>,
+
+    /// Guest argv[0] (default: PROGRAM as given)
+    #[arg(short = '0', value_name = "ARGV0", env = "EMU_ARGV0")]
+    argv0: Option<OsString>,
+
+    /// Guest stack size, bytes with optional k/M/G suffix
+    /// (default: the RLIMIT_STACK soft limit, 8M if unlimited)
+    #[arg(short = 's', value_name = "SIZE", env = "EMU_STACK_SIZE", value_parser = parse_size)]
+    stack_size: Option<u64>,
+
+    /// The AArch64 program, then its arguments
+    #[arg(
+        value_name = "PROGRAM",
+        required = true,
+        num_args = 1..,
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    command: Vec<OsString>,
+}
+
+/// Parses a size: decimal bytes with an optional k, M or G suffix (binary
+/// multiples).
+fn parse_size(text: &str) -> Result<u64, String> {
+    let (digits, shift) = match text.as_bytes().last() {
+        Some(b'k' | b'K') => (&text[..text.len() - 1], 10),
+        Some(b'm' | b'M') => (&text[..text.len() - 1], 20),
+        Some(b'g' | b'G') => (&text[..text.len() - 1], 30),
+        _ => (text, 0),
+    };
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("invalid size {text:?} (expected e.g. 8M, 512k, 1G)"))?;
+    n.checked_mul(1 << shift)
+        .filter(|&s| s > 0)
+        .ok_or_else(|| format!("size {text:?} out of range"))
+}
+
+/// Turns the `-E` items into (name, value) pairs. Comma splitting breaks
+/// values that contain commas, so an item without '=' continues the value
+/// of the item before it (`-E PATH=/a,/b` sets PATH to "/a,/b").
+fn parse_env_sets(items: &[String]) -> Result<Vec<(String, String)>, String> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for item in items {
+        match item.split_once('=') {
+            Some(("", _)) => {
+                return Err(format!("-E {item:?}: empty variable name"));
+            }
+            Some((name, value)) => out.push((name.to_string(), value.to_string())),
+            None => match out.last_mut() {
+                Some((_, value)) => {
+                    value.push(',');
+                    value.push_str(item);
+                }
+                None => return Err(format!("-E {item:?}: expected VAR=VALUE")),
+            },
+        }
+    }
+    Ok(out)
+}
+
+/// The guest environment: `host` without the `unset` names, then each
+/// `set` pair replacing a variable in place or appended.
+fn guest_env(
+    host: Vec<(OsString, OsString)>,
+    unset: &[String],
+    set: &[(String, String)],
+) -> Vec<OsString> {
+    let mut env: Vec<(OsString, OsString)> = host
+        .into_iter()
+        .filter(|(k, _)| !unset.iter().any(|u| k.as_bytes() == u.as_bytes()))
+        .collect();
+    for (name, value) in set {
+        match env
+            .iter_mut()
+            .find(|(k, _)| k.as_bytes() == name.as_bytes())
+        {
+            Some(slot) => slot.1 = value.into(),
+            None => env.push((name.into(), value.into())),
+        }
+    }
+    env.into_iter()
+        .map(|(k, v)| {
+            let mut bytes = k.into_vec();
+            bytes.push(b'=');
+            bytes.extend_from_slice(v.as_bytes());
+            OsString::from_vec(bytes)
+        })
+        .collect()
+}
+
+/// The RLIMIT_STACK soft limit, or 8 MiB when unlimited.
+fn default_stack_size() -> u64 {
+    use nix::sys::resource::{getrlimit, Resource, RLIM_INFINITY};
+    match getrlimit(Resource::RLIMIT_STACK) {
+        Ok((soft, _)) if soft != RLIM_INFINITY && soft > 0 => soft,
+        _ => DEFAULT_STACK_SIZE,
+    }
+}
+
+impl Cli {
+    fn into_options(self) -> Result<LoadOptions, String> {
+        let sets = parse_env_sets(&self.set_env)?;
+        let mut command = self.command.into_iter();
+        let program = command.next().ok_or("missing PROGRAM")?;
+        let argv0 = self.argv0.unwrap_or_else(|| program.clone());
+        let argv = std::iter::once(argv0).chain(command).collect();
+        let sysroot = self
+            .sysroot
+            .or_else(|| std::env::var_os("QEMU_LD_PREFIX").map(PathBuf::from))
+            .filter(|p| !p.as_os_str().is_empty());
+        Ok(LoadOptions {
+            path: PathBuf::from(program),
+            argv,
+            envp: guest_env(std::env::vars_os().collect(), &self.unset_env, &sets),
+            sysroot,
+            stack_size: self.stack_size.unwrap_or_else(default_stack_size),
+        })
+    }
+}
+
+fn main() {
+    let opts = match Cli::parse().into_options() {
+        Ok(opts) => opts,
+        Err(msg) => {
+            eprintln!("emu-user: {msg}");
+            exit(2);
+        }
+    };
+    match load(&opts) {
+        Ok(loaded) => run(loaded, &opts),
+        Err(err) => {
+            eprintln!("{err}");
+            exit(err.exit_code());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
+        v.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    }
+
+    fn parse(args: &[&str]) -> Cli {
+        Cli::try_parse_from(std::iter::once("emu-user").chain(args.iter().copied())).unwrap()
+    }
+
+    #[test]
+    fn env_sets_split_on_commas_and_keep_commas_in_values() {
+        assert_eq!(
+            parse_env_sets(&strings(&["a=b", "c=d"])).unwrap(),
+            pairs(&[("a", "b"), ("c", "d")])
+        );
+        assert_eq!(
+            parse_env_sets(&strings(&["PATH=/a", "/b", "X="])).unwrap(),
+            pairs(&[("PATH", "/a,/b"), ("X", "")])
+        );
+        assert_eq!(
+            parse_env_sets(&strings(&["A=x=y"])).unwrap(),
+            pairs(&[("A", "x=y")])
+        );
+        assert!(parse_env_sets(&strings(&["novalue"])).is_err());
+        assert!(parse_env_sets(&strings(&["=v"])).is_err());
+    }
+
+    #[test]
+    fn guest_env_unsets_then_sets() {
+        let host = vec![
+            ("HOME".into(), "/root".into()),
+            ("PATH".into(), "/bin".into()),
+            ("LANG".into(), "C".into()),
+        ];
+        let env = guest_env(
+            host,
+            &strings(&["LANG", "NOPE"]),
+            &pairs(&[("PATH", "/usr/bin"), ("NEW", "1")]),
+        );
+        assert_eq!(
+            env,
+            ["HOME=/root", "PATH=/usr/bin", "NEW=1"].map(OsString::from)
+        );
+    }
+
+    #[test]
+    fn sizes_take_binary_suffixes() {
+        assert_eq!(parse_size("4096"), Ok(4096));
+        assert_eq!(parse_size("512k"), Ok(512 << 10));
+        assert_eq!(parse_size("8M"), Ok(8 << 20));
+        assert_eq!(parse_size("1G"), Ok(1 << 30));
+        assert!(parse_size("").is_err());
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("M").is_err());
+        assert!(parse_size("12x").is_err());
+        assert!(parse_size("99999999999999G").is_err());
+    }
+
+    #[test]
+    fn options_before_program_are_ours_after_it_the_guests() {
+        let cli = parse(&[
+            "-L",
+            "/sys",
+            "-E",
+            "a=b,c=d",
+            "-E",
+            "e=f",
+            "-U",
+            "X",
+            "-0",
+            "name",
+            "-s",
+            "1M",
+            "./t",
+            "--test-threads",
+            "4",
+            "-L",
+            "x",
+        ]);
+        assert_eq!(cli.sysroot, Some(PathBuf::from("/sys")));
+        assert_eq!(cli.set_env, strings(&["a=b", "c=d", "e=f"]));
+        assert_eq!(cli.unset_env, strings(&["X"]));
+        assert_eq!(cli.argv0, Some(OsString::from("name")));
+        assert_eq!(cli.stack_size, Some(1 << 20));
+        let expect: Vec<OsString> = ["./t", "--test-threads", "4", "-L", "x"]
+            .map(OsString::from)
+            .to_vec();
+        assert_eq!(cli.command, expect);
+
+        let opts = cli.into_options().unwrap();
+        assert_eq!(opts.path, PathBuf::from("./t"));
+        assert_eq!(
+            opts.argv,
+            ["name", "--test-threads", "4", "-L", "x"].map(OsString::from)
+        );
+        assert!(opts.envp.contains(&OsString::from("c=d")));
+    }
+
+    #[test]
+    fn program_is_required_and_argv0_defaults_to_it() {
+        assert!(Cli::try_parse_from(["emu-user"]).is_err());
+        let opts = parse(&["prog", "-v"]).into_options().unwrap();
+        assert_eq!(opts.argv, ["prog", "-v"].map(OsString::from));
+    }
+}

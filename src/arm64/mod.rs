@@ -3,7 +3,9 @@
 
 pub mod bits;
 pub mod decode;
+pub mod disasm;
 pub mod encodings;
+pub mod sysreg;
 
 pub use decode::{decode, Fields};
 pub use encodings::Insn;

@@ -1,17 +1,174 @@
-//! System instructions (minimal: exception generation; the rest is Undefined
-//! until the full system class lands).
+//! Exception generation (SVC, BRK, HLT), hints, barriers, CLREX, PSTATE
+//! moves, SYS (DC/IC) and system-register moves (MRS/MSR), at EL0 under
+//! Linux. Which registers and SYS operations exist, and what they hold, comes
+//! from [`crate::arm64::sysreg`]; anything not there is undefined (SIGILL),
+//! as Linux's MRS emulation makes it on real hardware.
+//!
+//! IC IVAU leaves translated code with [`ExitReason::Invalidate`] and the
+//! Xt address in `CpuState::exit_arg`, stored before the exit; the terminal's
+//! own argument is 0 and the backend leaves `exit_arg` as stored for this
+//! reason. The dispatcher drops the translations of the
+//! [`sysreg::CACHE_LINE_BYTES`]-byte line holding that address and resumes
+//! at `pc`, the next instruction.
 
 use super::{Ctx, TResult, Undefined};
 use crate::arm64::encodings::system::Op;
+use crate::arm64::sysreg::{self, Enc, StateField, SysOp, Value};
 use crate::arm64::Fields;
-use crate::cpu::ExitReason;
+use crate::cpu::{CpuState, ExitReason};
+use crate::ir::{Fence, Val, Width};
+use std::mem::offset_of;
 
 pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
     match op {
         Op::SVC => cx.b.exit(ExitReason::Svc, cx.next_pc(), f.u('i') as u64),
         Op::BRK => cx.b.exit(ExitReason::Brk, cx.pc, f.u('i') as u64),
+        Op::HLT => cx.b.exit(ExitReason::Hlt, cx.pc, f.u('i') as u64),
+        // NOP, YIELD, WFE, WFI, SEV, SEVL, DGH, ESB, CSDB, BTI, CLRBHB and
+        // the pointer-authentication hints (PACIASP, AUTIASP, XPACLRI, ...):
+        // emu does not announce PAC or BTI, so all of these are
+        // architecturally NOPs, as is every unallocated hint.
         Op::HINT => {}
-        _ => return Err(Undefined),
+        Op::CLREX => {
+            let none = cx.k(u64::MAX);
+            cx.b.store_state(offset_of!(CpuState, excl_addr), none);
+        }
+        Op::DMB => cx.b.fence(barrier_kind(f.u('m'))),
+        Op::DSB => {
+            // CRm = 0000 is SSBB and 0100 PSSBB: speculation barriers with
+            // no architectural ordering effect.
+            let crm = f.u('m');
+            if crm & 0b1011 != 0 {
+                cx.b.fence(barrier_kind(crm));
+            }
+        }
+        // Context synchronization and speculation barriers: emu executes
+        // in order and sees code changes through IC IVAU.
+        Op::ISB | Op::SB => {}
+        // PSTATE fields writable at EL0 under Linux (SSBS, DIT, TCO) and the
+        // FlagM instructions (CFINV, XAFLAG, AXFLAG) belong to features
+        // emu does not announce; the others are privileged.
+        Op::MSR_imm => return Err(Undefined),
+        Op::SYS => sys(cx, f)?,
+        Op::MRS => {
+            let v = sysreg::el0_read(Enc::from_key(f.u('s'))).ok_or(Undefined)?;
+            let val = read(cx, v);
+            cx.set_x(f.u('d'), val);
+        }
+        Op::MSR_reg => match sysreg::el0_write(Enc::from_key(f.u('s'))).ok_or(Undefined)? {
+            Value::State(field, mask) => {
+                let v = cx.x(f.u('d'));
+                let v = masked(cx, v, mask);
+                cx.b.store_state(state_offset(field), v);
+            }
+            Value::Const(_) | Value::VirtualCounter => return Err(Undefined),
+        },
     }
     Ok(())
+}
+
+/// DMB/DSB ordering from the CRm types field (CRm<1:0>): loads-only (01)
+/// and stores-only (10) barriers order nothing x86-64 reorders; "all" (11)
+/// and the reserved 00 (which behaves as SY) order stores against later
+/// loads. The shareability domain (CRm<3:2>) does not matter to one host.
+fn barrier_kind(crm: u32) -> Fence {
+    match crm & 3 {
+        1 | 2 => Fence::Weak,
+        _ => Fence::Full,
+    }
+}
+
+/// DC and IC by address; every other SYS is undefined at EL0.
+fn sys(cx: &mut Ctx, f: &Fields) -> TResult {
+    let insn = sysreg::find_sys(f.u('o'), f.u('n'), f.u('m'), f.u('p')).ok_or(Undefined)?;
+    match insn.op {
+        SysOp::ZeroBlock => {
+            let xt = cx.x(f.u('d'));
+            let align = cx.k(!(sysreg::DC_ZVA_BYTES - 1));
+            let base = cx.b.and(Width::W64, xt, align);
+            let zero = cx.k(0);
+            for off in (0..sysreg::DC_ZVA_BYTES).step_by(8) {
+                let a = cx.b.add_imm(base, off);
+                cx.b.store(Width::W64, a, zero);
+            }
+        }
+        SysOp::DataCacheMaintenance => {}
+        SysOp::InvalidateInsnCache => {
+            let xt = cx.x(f.u('d'));
+            cx.b.store_state(offset_of!(CpuState, exit_arg), xt);
+            cx.b.exit(ExitReason::Invalidate, cx.next_pc(), 0);
+        }
+    }
+    Ok(())
+}
+
+/// The IR value of an EL0 register read.
+fn read(cx: &mut Ctx, v: Value) -> Val {
+    match v {
+        Value::Const(c) => cx.k(c),
+        Value::State(field, mask) => {
+            let raw = cx.b.load_state(state_offset(field));
+            masked(cx, raw, mask)
+        }
+        Value::VirtualCounter => cx.b.call(read_virtual_counter, &[]),
+    }
+}
+
+/// `v & mask`, skipping the AND for a full mask.
+fn masked(cx: &mut Ctx, v: Val, mask: u64) -> Val {
+    if mask == u64::MAX {
+        v
+    } else {
+        let k = cx.k(mask);
+        cx.b.and(Width::W64, v, k)
+    }
+}
+
+/// The `CpuState` offset of a register's backing field.
+fn state_offset(field: StateField) -> usize {
+    match field {
+        StateField::Nzcv => offset_of!(CpuState, nzcv),
+        StateField::Fpcr => offset_of!(CpuState, fpcr),
+        StateField::Fpsr => offset_of!(CpuState, fpsr),
+        StateField::TpidrEl0 => offset_of!(CpuState, tpidr_el0),
+        StateField::TpidrroEl0 => offset_of!(CpuState, tpidrro_el0),
+    }
+}
+
+/// Runtime helper for CNTVCT_EL0: the host monotonic clock in ticks of
+/// [`sysreg::CNTFRQ`]. Monotonic and shared by all guest threads.
+extern "C" fn read_virtual_counter(_cpu: *mut CpuState, _: u64, _: u64, _: u64, _: u64) -> u64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid, writable timespec; CLOCK_MONOTONIC always exists.
+    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
+    let ns = (ts.tv_sec as u64).wrapping_mul(1_000_000_000) + ts.tv_nsec as u64;
+    ns / sysreg::NS_PER_TICK
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counter_is_monotonic_and_ticks_at_cntfrq() {
+        let a = read_virtual_counter(std::ptr::null_mut(), 0, 0, 0, 0);
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let b = read_virtual_counter(std::ptr::null_mut(), 0, 0, 0, 0);
+        // 20 ms at 62.5 MHz is 1.25 million ticks; allow a slow machine.
+        let ticks = b - a;
+        assert!(ticks >= sysreg::CNTFRQ / 50, "{ticks}");
+        assert!(ticks < sysreg::CNTFRQ * 5, "{ticks}");
+    }
+
+    #[test]
+    fn barrier_types() {
+        // DMB ISHLD (CRm=1001), DMB ISHST (1010), DMB ISH (1011), DMB SY (1111).
+        assert_eq!(barrier_kind(0b1001), Fence::Weak);
+        assert_eq!(barrier_kind(0b1010), Fence::Weak);
+        assert_eq!(barrier_kind(0b1011), Fence::Full);
+        assert_eq!(barrier_kind(0b1111), Fence::Full);
+    }
 }

@@ -1,1 +1,49 @@
 //! The arm64 Linux syscall layer.
+//!
+//! The dispatcher of the translator calls [`Process::dispatch`] with the guest's syscall
+//! number (x8) and arguments (x0..x5) and writes [`Outcome::Ret`] back to x0. This crate
+//! knows nothing of the JIT or CPU state: it sees guest memory only as host addresses
+//! (identity mapping) and copies guest structs through [`guest_mem`].
+//!
+//! Layout: [`table`] is the single list of syscalls (numbers, names, handlers, strace
+//! formats); [`abi`] holds guest types and flag tables; handlers live by category in
+//! `io`, `fs`, `mem`, `task`, `signal`, `time`, `info`.
+
+pub mod abi;
+pub mod guest_mem;
+mod host;
+mod process;
+pub mod strace;
+pub mod table;
+
+mod fs;
+mod info;
+mod io;
+mod mem;
+mod signal;
+mod task;
+mod time;
+
+pub use process::{Brk, Process, ProcessInit};
+pub use table::nr;
+
+use abi::errno::Errno;
+
+/// What the dispatcher does after a syscall.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Value for x0: the result, or `-errno` as u64.
+    Ret(u64),
+    /// `exit`: end this guest thread with this status.
+    Exit(i32),
+    /// `exit_group`: end the whole guest process with this status.
+    ExitGroup(i32),
+}
+
+/// What a handler returns; errors become `Outcome::Ret(-errno)`.
+pub type SysResult = Result<Outcome, Errno>;
+
+/// The name of an arm64 syscall number, from the table.
+pub fn name(nr: u64) -> Option<&'static str> {
+    table::lookup(nr).map(|e| e.name)
+}

@@ -1,6 +1,8 @@
-//! Exception generation, hints, barriers and system-register moves.
-//! Fields: i = imm16, m = CRm, o = op2 (or op1 for SYS), s = the 15-bit
-//! system register key o0:op1:CRn:CRm:op2, d = Rt, c = CRn.
+//! Exception generation, hints, barriers, PSTATE moves, system instructions
+//! and system-register moves.
+//! Fields: i = imm16; m = CRm; o = op2 (HINT) or op1 (MSR immediate, SYS);
+//! p = op2 (MSR immediate, SYS); n = CRn; d = Rt; s = the 15-bit system
+//! register key o0:op1:CRn:CRm:op2 (op0 = 2 + o0).
 
 encodings! {
     SVC = "11010100000iiiiiiiiiiiiiiii00001",

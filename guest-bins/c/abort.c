@@ -1,0 +1,10 @@
+/* abort() raises SIGABRT: the process dies by signal 6. */
+#include <stdio.h>
+#include <stdlib.h>
+
+int main(void)
+{
+    printf("about to abort\n");
+    fflush(stdout);
+    abort();
+}

@@ -1,0 +1,150 @@
+//! Floating-point data processing: FMOV (register, immediate), FABS, FNEG,
+//! FSQRT, FCVT, FRINT*, the two- and three-source arithmetic and FCSEL.
+
+use super::float::{Fmt, Rounding};
+use super::ops::Arith;
+use super::runtime::{self, rounding_arg};
+use super::{fmt_sd, ftype_arg, read_v, write_v};
+use crate::arm64::encodings::fp::Op;
+use crate::arm64::Fields;
+use crate::frontend::{Ctx, TResult, Undefined};
+use crate::ir::{BinOp, Width};
+
+pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
+    use Op::*;
+    match op {
+        FCVT => return fcvt(cx, f),
+        FMOV_imm => {
+            let fmt = fmt_sd(f)?;
+            let k = cx.k(vfp_expand_imm(f.u('i'), fmt));
+            write_v(cx, f.u('d'), k);
+            return Ok(());
+        }
+        _ => {}
+    }
+    let fmt = fmt_sd(f)?;
+    let d = f.u('d');
+    let n = read_v(cx, fmt, f.u('n'));
+    let r = match op {
+        FMOV_reg => n,
+        FABS => {
+            let k = cx.k(!fmt.sign_bit() & fmt.mask());
+            cx.b.and(Width::W64, n, k)
+        }
+        FNEG => {
+            let k = cx.k(fmt.sign_bit());
+            cx.b.bin(BinOp::Xor, Width::W64, n, k)
+        }
+        FSQRT => {
+            let t = ftype_arg(cx, fmt);
+            cx.b.call(runtime::fp_sqrt, &[n, t])
+        }
+        FRINTN | FRINTP | FRINTM | FRINTZ | FRINTA | FRINTX | FRINTI => {
+            let mode = match op {
+                FRINTN => Some(Rounding::TieEven),
+                FRINTP => Some(Rounding::PosInf),
+                FRINTM => Some(Rounding::NegInf),
+                FRINTZ => Some(Rounding::Zero),
+                FRINTA => Some(Rounding::TieAway),
+                _ => None,
+            };
+            let t = ftype_arg(cx, fmt);
+            let m = cx.k(rounding_arg(mode));
+            let exact = cx.k(u64::from(op == FRINTX));
+            cx.b.call(runtime::fp_round_int, &[n, t, m, exact])
+        }
+        FMUL | FDIV | FADD | FSUB | FMAX | FMIN | FMAXNM | FMINNM | FNMUL => {
+            let a = match op {
+                FMUL => Arith::Mul,
+                FDIV => Arith::Div,
+                FADD => Arith::Add,
+                FSUB => Arith::Sub,
+                FMAX => Arith::Max,
+                FMIN => Arith::Min,
+                FMAXNM => Arith::MaxNum,
+                FMINNM => Arith::MinNum,
+                _ => Arith::NMul,
+            };
+            let index = Arith::BY_OPCODE
+                .iter()
+                .position(|&x| x == a)
+                .expect("listed") as u64;
+            let m = read_v(cx, fmt, f.u('m'));
+            let t = ftype_arg(cx, fmt);
+            let i = cx.k(index);
+            cx.b.call(runtime::fp_arith, &[n, m, t, i])
+        }
+        FMADD | FMSUB | FNMADD | FNMSUB => {
+            let (neg_a, neg_1) = match op {
+                FMADD => (false, false),
+                FMSUB => (false, true),
+                FNMADD => (true, true),
+                _ => (true, false),
+            };
+            let m = read_v(cx, fmt, f.u('m'));
+            let a = read_v(cx, fmt, f.u('a'));
+            let ctl = u64::from(fmt.ftype()) | u64::from(neg_a) << 8 | u64::from(neg_1) << 9;
+            let ctl = cx.k(ctl);
+            cx.b.call(runtime::fp_mul_add, &[a, n, m, ctl])
+        }
+        FCSEL => {
+            let m = read_v(cx, fmt, f.u('m'));
+            let nzcv = cx.b.get_nzcv();
+            let c = cx.b.cond(f.u('c'), nzcv);
+            cx.b.select(c, n, m)
+        }
+        _ => return Err(Undefined),
+    };
+    write_v(cx, d, r);
+    Ok(())
+}
+
+/// FCVT: `t` is the source format, `o` the destination.
+fn fcvt(cx: &mut Ctx, f: &Fields) -> TResult {
+    let from = Fmt::from_ftype(f.u('t')).ok_or(Undefined)?;
+    let to = Fmt::from_ftype(f.u('o')).ok_or(Undefined)?;
+    if from == to {
+        return Err(Undefined);
+    }
+    let n = read_v(cx, from, f.u('n'));
+    let a = ftype_arg(cx, from);
+    let b = ftype_arg(cx, to);
+    let r = cx.b.call(runtime::fp_convert, &[n, a, b]);
+    write_v(cx, f.u('d'), r);
+    Ok(())
+}
+
+/// `VFPExpandImm`: the 8-bit immediate of FMOV as a value of format `fmt`:
+/// sign = imm8<7>, exponent = NOT(imm8<6>) : Replicate(imm8<6>, E-3) :
+/// imm8<5:4>, fraction = imm8<3:0> : zeros.
+pub fn vfp_expand_imm(imm8: u32, fmt: Fmt) -> u64 {
+    let imm8 = u64::from(imm8);
+    let b6 = imm8 >> 6 & 1;
+    let rep = if b6 == 1 {
+        (1 << (fmt.ebits - 3)) - 1
+    } else {
+        0
+    };
+    let exp = (b6 ^ 1) << (fmt.ebits - 1) | rep << 2 | (imm8 >> 4 & 3);
+    let frac = (imm8 & 0xF) << (fmt.fbits - 4);
+    (imm8 >> 7) << (fmt.width() - 1) | exp << fmt.fbits | frac
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::float::{D, H, S};
+    use super::*;
+
+    #[test]
+    fn fmov_immediates() {
+        // imm8 0x70 = 1.0, 0x00 = 2.0, 0xF0 = -1.0, 0x7F = 1.9375, 0x10 = 2.125 * 2 ...
+        assert_eq!(vfp_expand_imm(0x70, D), 1.0f64.to_bits());
+        assert_eq!(vfp_expand_imm(0x00, D), 2.0f64.to_bits());
+        assert_eq!(vfp_expand_imm(0xF0, S), (-1.0f32).to_bits() as u64);
+        assert_eq!(vfp_expand_imm(0x7F, S), 1.9375f32.to_bits() as u64);
+        assert_eq!(vfp_expand_imm(0x60, D), 0.5f64.to_bits());
+        assert_eq!(vfp_expand_imm(0x4F, D), 0.2421875f64.to_bits());
+        assert_eq!(vfp_expand_imm(0x3F, D), 31.0f64.to_bits());
+        assert_eq!(vfp_expand_imm(0x70, H), 0x3C00);
+    }
+}

@@ -1,0 +1,94 @@
+//! Conversions between floating point and integer or fixed point
+//! (FCVT{N,P,M,Z,A}{S,U}, SCVTF, UCVTF) and FMOV (general).
+
+use super::cvt::IntFmt;
+use super::float::Rounding;
+use super::runtime::{self, int_fmt_arg, rounding_arg};
+use super::{fmt_sd, ftype_arg, read_v, write_v};
+use crate::arm64::encodings::fp::Op;
+use crate::arm64::Fields;
+use crate::cpu::state::v_offset;
+use crate::frontend::{Ctx, TResult, Undefined};
+use crate::ir::Width;
+
+pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
+    use Op::*;
+    let sf = f.b('z');
+    let bits = if sf { 64 } else { 32 };
+    match op {
+        FMOV_to_gen | FMOV_from_gen => return fmov_general(cx, op, f),
+        _ => {}
+    }
+    let fmt = fmt_sd(f)?;
+    let fbits = if f.has('s') {
+        let scale = f.u('s');
+        if !sf && scale < 32 {
+            return Err(Undefined);
+        }
+        64 - scale
+    } else {
+        0
+    };
+    let (signed, mode, to_int) = match op {
+        SCVTF_fix | SCVTF => (true, None, false),
+        UCVTF_fix | UCVTF => (false, None, false),
+        FCVTNS => (true, Some(Rounding::TieEven), true),
+        FCVTNU => (false, Some(Rounding::TieEven), true),
+        FCVTPS => (true, Some(Rounding::PosInf), true),
+        FCVTPU => (false, Some(Rounding::PosInf), true),
+        FCVTMS => (true, Some(Rounding::NegInf), true),
+        FCVTMU => (false, Some(Rounding::NegInf), true),
+        FCVTZS | FCVTZS_fix => (true, Some(Rounding::Zero), true),
+        FCVTZU | FCVTZU_fix => (false, Some(Rounding::Zero), true),
+        FCVTAS => (true, Some(Rounding::TieAway), true),
+        FCVTAU => (false, Some(Rounding::TieAway), true),
+        _ => return Err(Undefined),
+    };
+    let int = IntFmt {
+        bits,
+        signed,
+        fbits,
+    };
+    let t = ftype_arg(cx, fmt);
+    let i = cx.k(int_fmt_arg(int));
+    if to_int {
+        let a = read_v(cx, fmt, f.u('n'));
+        let m = cx.k(rounding_arg(mode));
+        let r = cx.b.call(runtime::fp_to_fixed, &[a, t, i, m]);
+        cx.set_x(f.u('d'), r);
+    } else {
+        let x = cx.x(f.u('n'));
+        let r = cx.b.call(runtime::fp_from_fixed, &[x, t, i]);
+        write_v(cx, f.u('d'), r);
+    }
+    Ok(())
+}
+
+/// FMOV between a general register and a V register: Wd<->Sn, Xd<->Dn and
+/// Xd<->Vn.D[1] (which leaves the low half of Vd alone).
+fn fmov_general(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
+    let (n, d) = (f.u('n'), f.u('d'));
+    let top = match (f.b('z'), f.u('t'), f.u('r')) {
+        (false, 0, 0) | (true, 1, 0) => false,
+        (true, 2, 1) => true,
+        _ => return Err(Undefined),
+    };
+    let w = Width::sf(f.b('z'));
+    if op == Op::FMOV_to_gen {
+        let v = if top {
+            cx.b.load_state(v_offset(n as usize) + 8)
+        } else {
+            let v = cx.b.load_state(v_offset(n as usize));
+            cx.zext_w(v, w)
+        };
+        cx.set_x(d, v);
+    } else {
+        let x = cx.xw(n, w);
+        if top {
+            cx.b.store_state(v_offset(d as usize) + 8, x);
+        } else {
+            write_v(cx, d, x);
+        }
+    }
+    Ok(())
+}

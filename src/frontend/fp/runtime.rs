@@ -1,0 +1,224 @@
+//! Runtime helpers called from translated code (`ir::HelperFn`). Each reads
+//! FPCR from the CPU state, runs one semantic function of [`super::ops`] or
+//! [`super::cvt`] on register bits passed by value, accumulates the raised
+//! exceptions into FPSR and returns the result bits (or NZCV for compares).
+//! The translator writes the result to the destination register.
+//!
+//! Formats are passed as their `ftype` encoding; the small immediates each
+//! helper takes are documented on it.
+
+use super::cvt::{self, IntFmt};
+use super::float::{Env, Fmt, Rounding};
+use super::ops::{self, Arith};
+use crate::arm64::bits::cond_holds;
+use crate::cpu::CpuState;
+
+/// Runs `f` in the guest's floating-point environment and records the
+/// exceptions it raised in FPSR.
+///
+/// # Safety
+/// `cpu` must point to a live `CpuState` not otherwise borrowed.
+unsafe fn with_env(cpu: *mut CpuState, f: impl FnOnce(&mut Env) -> u64) -> u64 {
+    // SAFETY: translated code passes its own, valid state pointer.
+    let cpu = unsafe { &mut *cpu };
+    let mut env = Env::new(cpu.fpcr);
+    let r = f(&mut env);
+    cpu.fpsr |= u64::from(env.flags);
+    r
+}
+
+fn fmt(ftype: u64) -> Fmt {
+    Fmt::from_ftype(ftype as u32).expect("translator passes a valid ftype")
+}
+
+/// Encoding of a rounding mode as a helper argument: 0..=3 as FPCR.RMode,
+/// 4 = ties away, 5 = the mode in FPCR.
+pub fn rounding_arg(mode: Option<Rounding>) -> u64 {
+    match mode {
+        Some(Rounding::TieEven) => 0,
+        Some(Rounding::PosInf) => 1,
+        Some(Rounding::NegInf) => 2,
+        Some(Rounding::Zero) => 3,
+        Some(Rounding::TieAway) => 4,
+        None => 5,
+    }
+}
+
+fn rounding(env: &Env, arg: u64) -> Rounding {
+    match arg {
+        4 => Rounding::TieAway,
+        5 => env.fpcr.rounding(),
+        m => Rounding::from_rmode(m as u32),
+    }
+}
+
+/// Encoding of an integer/fixed-point format as a helper argument.
+pub fn int_fmt_arg(i: IntFmt) -> u64 {
+    u64::from(i.bits) | u64::from(i.signed) << 7 | u64::from(i.fbits) << 8
+}
+
+fn int_fmt(arg: u64) -> IntFmt {
+    IntFmt {
+        bits: (arg & 0x7F) as u32,
+        signed: arg >> 7 & 1 != 0,
+        fbits: (arg >> 8 & 0xFF) as u32,
+    }
+}
+
+/// `a op b`; `op` indexes [`Arith::BY_OPCODE`].
+///
+/// # Safety
+/// Called by translated code with its CPU state.
+pub unsafe extern "C" fn fp_arith(cpu: *mut CpuState, a: u64, b: u64, ftype: u64, op: u64) -> u64 {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        with_env(cpu, |env| {
+            ops::arith(env, fmt(ftype), Arith::BY_OPCODE[op as usize], a, b)
+        })
+    }
+}
+
+/// `addend + op1 * op2` fused. `ctl` = ftype | negate addend << 8 |
+/// negate op1 << 9 (FMSUB negates op1, FNMADD both, FNMSUB the addend).
+///
+/// # Safety
+/// Called by translated code with its CPU state.
+pub unsafe extern "C" fn fp_mul_add(
+    cpu: *mut CpuState,
+    addend: u64,
+    op1: u64,
+    op2: u64,
+    ctl: u64,
+) -> u64 {
+    let f = fmt(ctl & 3);
+    let addend = if ctl >> 8 & 1 != 0 {
+        addend ^ f.sign_bit()
+    } else {
+        addend
+    };
+    let op1 = if ctl >> 9 & 1 != 0 {
+        op1 ^ f.sign_bit()
+    } else {
+        op1
+    };
+    // SAFETY: forwarded caller contract.
+    unsafe { with_env(cpu, |env| ops::mul_add(env, f, addend, op1, op2)) }
+}
+
+/// FSQRT.
+///
+/// # Safety
+/// Called by translated code with its CPU state.
+pub unsafe extern "C" fn fp_sqrt(cpu: *mut CpuState, a: u64, ftype: u64, _: u64, _: u64) -> u64 {
+    // SAFETY: forwarded caller contract.
+    unsafe { with_env(cpu, |env| ops::sqrt(env, fmt(ftype), a)) }
+}
+
+/// FRINT*: `mode` as [`rounding_arg`], `exact` for FRINTX.
+///
+/// # Safety
+/// Called by translated code with its CPU state.
+pub unsafe extern "C" fn fp_round_int(
+    cpu: *mut CpuState,
+    a: u64,
+    ftype: u64,
+    mode: u64,
+    exact: u64,
+) -> u64 {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        with_env(cpu, |env| {
+            let m = rounding(env, mode);
+            ops::round_int(env, fmt(ftype), a, m, exact != 0)
+        })
+    }
+}
+
+/// FCVT from format `from` to format `to`.
+///
+/// # Safety
+/// Called by translated code with its CPU state.
+pub unsafe extern "C" fn fp_convert(cpu: *mut CpuState, a: u64, from: u64, to: u64, _: u64) -> u64 {
+    // SAFETY: forwarded caller contract.
+    unsafe { with_env(cpu, |env| cvt::convert(env, fmt(from), fmt(to), a)) }
+}
+
+/// FCMP/FCMPE: returns NZCV in bits 31..28.
+///
+/// # Safety
+/// Called by translated code with its CPU state.
+pub unsafe extern "C" fn fp_compare(
+    cpu: *mut CpuState,
+    a: u64,
+    b: u64,
+    ftype: u64,
+    signal: u64,
+) -> u64 {
+    // SAFETY: forwarded caller contract.
+    unsafe { with_env(cpu, |env| ops::compare(env, fmt(ftype), a, b, signal != 0)) }
+}
+
+/// FCCMP/FCCMPE: returns the new NZCV: the comparison when condition
+/// `cond` holds for `nzcv`, else the immediate flags. `ctl` = ftype |
+/// signal << 2 | cond << 4 | immediate nzcv << 8.
+///
+/// # Safety
+/// Called by translated code with its CPU state.
+pub unsafe extern "C" fn fp_cond_compare(
+    cpu: *mut CpuState,
+    a: u64,
+    b: u64,
+    nzcv: u64,
+    ctl: u64,
+) -> u64 {
+    let cond = (ctl >> 4 & 0xF) as u32;
+    if !cond_holds(cond, nzcv) {
+        return (ctl >> 8 & 0xF) << 28;
+    }
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        with_env(cpu, |env| {
+            ops::compare(env, fmt(ctl & 3), a, b, ctl >> 2 & 1 != 0)
+        })
+    }
+}
+
+/// FCVT*S/U (integer and fixed point): `to` as [`int_fmt_arg`], `mode` as
+/// [`rounding_arg`].
+///
+/// # Safety
+/// Called by translated code with its CPU state.
+pub unsafe extern "C" fn fp_to_fixed(
+    cpu: *mut CpuState,
+    a: u64,
+    ftype: u64,
+    to: u64,
+    mode: u64,
+) -> u64 {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        with_env(cpu, |env| {
+            let m = rounding(env, mode);
+            cvt::to_fixed(env, fmt(ftype), a, int_fmt(to), m)
+        })
+    }
+}
+
+/// SCVTF/UCVTF (integer and fixed point): `from` as [`int_fmt_arg`].
+///
+/// # Safety
+/// Called by translated code with its CPU state.
+pub unsafe extern "C" fn fp_from_fixed(
+    cpu: *mut CpuState,
+    x: u64,
+    ftype: u64,
+    from: u64,
+    _: u64,
+) -> u64 {
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        with_env(cpu, |env| {
+            cvt::from_fixed(env, fmt(ftype), x, int_fmt(from))
+        })
+    }
+}

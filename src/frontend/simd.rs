@@ -1,9 +1,0 @@
-//! (to be filled)
-
-use super::{Ctx, TResult};
-use crate::arm64::encodings::simd::Op;
-use crate::arm64::Fields;
-
-pub fn translate(_cx: &mut Ctx, op: Op, _f: &Fields) -> TResult {
-    match op {}
-}

@@ -1,0 +1,176 @@
+//! Lane access on 128-bit vector values, saturation, and the element loops
+//! shared by the Advanced SIMD helpers. Elements are held in the low `esize`
+//! bits of a `u64`.
+
+use super::Args;
+use crate::cpu::CpuState;
+
+/// FPSR.QC, the cumulative saturation bit.
+pub const FPSR_QC: u64 = 1 << 27;
+
+/// All-ones in the low `esize` bits.
+pub fn mask(esize: u32) -> u64 {
+    if esize >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << esize) - 1
+    }
+}
+
+/// Element `i` of size `esize` bits.
+pub fn get(v: u128, esize: u32, i: usize) -> u64 {
+    (v >> (i as u32 * esize)) as u64 & mask(esize)
+}
+
+/// Replaces element `i` of size `esize` bits.
+pub fn set(v: &mut u128, esize: u32, i: usize, x: u64) {
+    let sh = i as u32 * esize;
+    let m = (mask(esize) as u128) << sh;
+    *v = (*v & !m) | (((x & mask(esize)) as u128) << sh);
+}
+
+/// Sign-extends an element.
+pub fn sx(x: u64, esize: u32) -> i64 {
+    ((x << (64 - esize)) as i64) >> (64 - esize)
+}
+
+/// The low `bits` bits of `v` (64 or 128 for vectors, the element size for
+/// scalars); the rest is zeroed, as every SIMD&FP register write does.
+pub fn trunc(v: u128, bits: u32) -> u128 {
+    if bits >= 128 {
+        v
+    } else {
+        v & ((1u128 << bits) - 1)
+    }
+}
+
+/// Number of result bits a write of `a` keeps.
+pub fn width(a: &Args) -> u32 {
+    if a.scalar {
+        a.esize()
+    } else if a.q {
+        128
+    } else {
+        64
+    }
+}
+
+/// Signed saturation of `v` to `esize` bits: (value, saturated).
+pub fn sat_s(v: i128, esize: u32) -> (u64, bool) {
+    let max = (1i128 << (esize - 1)) - 1;
+    let min = -(1i128 << (esize - 1));
+    let c = v.clamp(min, max);
+    (c as u64 & mask(esize), c != v)
+}
+
+/// Unsigned saturation of `v` to `esize` bits: (value, saturated).
+pub fn sat_u(v: i128, esize: u32) -> (u64, bool) {
+    let max = mask(esize) as i128;
+    let c = v.clamp(0, max);
+    (c as u64, c != v)
+}
+
+/// Sets FPSR.QC when `sat`.
+pub fn qc(cpu: &mut CpuState, sat: bool) {
+    if sat {
+        cpu.fpsr |= FPSR_QC;
+    }
+}
+
+/// `d[i] = f(n[i], m[i], d[i])` for each element of `a`, then writes Vd
+/// with the upper part zeroed.
+/// `m` is the second operand vector (normally Vm).
+pub fn map3(cpu: &mut CpuState, a: &Args, m: u128, mut f: impl FnMut(u64, u64, u64) -> u64) {
+    let es = a.esize();
+    let (n, d) = (cpu.v[a.n as usize], cpu.v[a.d as usize]);
+    let mut r = 0u128;
+    for i in 0..a.elements() {
+        set(
+            &mut r,
+            es,
+            i,
+            f(get(n, es, i), get(m, es, i), get(d, es, i)),
+        );
+    }
+    cpu.v[a.d as usize] = trunc(r, width(a));
+}
+
+/// `d[i] = f(n[i], d[i])` for each element.
+pub fn map1(cpu: &mut CpuState, a: &Args, mut f: impl FnMut(u64, u64) -> u64) {
+    map3(cpu, a, 0, |n, _, d| f(n, d))
+}
+
+/// Pairwise: the elements of the concatenation Vm:Vn taken two at a time,
+/// `d[i] = f(pair[2i], pair[2i+1])`.
+pub fn pairwise(cpu: &mut CpuState, a: &Args, mut f: impl FnMut(u64, u64) -> u64) {
+    let es = a.esize();
+    let el = a.elements();
+    let (n, m) = (cpu.v[a.n as usize], cpu.v[a.m as usize]);
+    let cat = |i: usize| {
+        if i < el {
+            get(n, es, i)
+        } else {
+            get(m, es, i - el)
+        }
+    };
+    let mut r = 0u128;
+    for i in 0..el {
+        set(&mut r, es, i, f(cat(2 * i), cat(2 * i + 1)));
+    }
+    cpu.v[a.d as usize] = trunc(r, width(a));
+}
+
+/// Narrowing: each `2 * esize` element of Vn becomes `f(element)` of
+/// `esize` bits, written to the lower half of Vd (upper zeroed), or for the
+/// "2" forms (Q=1) to the upper half (lower kept). Scalar forms write one
+/// element and zero the rest.
+pub fn narrow(cpu: &mut CpuState, a: &Args, mut f: impl FnMut(u64) -> u64) {
+    let es = a.esize();
+    let n = cpu.v[a.n as usize];
+    let el = if a.scalar { 1 } else { (64 / es) as usize };
+    let mut r = 0u128;
+    for i in 0..el {
+        set(&mut r, es, i, f(get(n, 2 * es, i)));
+    }
+    let d = &mut cpu.v[a.d as usize];
+    *d = if a.scalar {
+        r
+    } else if a.q {
+        trunc(*d, 64) | r << 64
+    } else {
+        r
+    };
+}
+
+/// Lengthening: each `esize` element of the lower (Q=0) or upper (Q=1)
+/// half of Vn becomes `f(element)` of `2 * esize` bits in Vd.
+pub fn widen(cpu: &mut CpuState, a: &Args, mut f: impl FnMut(u64) -> u64) {
+    let es = a.esize();
+    let n = cpu.v[a.n as usize];
+    let src = if a.q { n >> 64 } else { n };
+    let mut r = 0u128;
+    for i in 0..(64 / es) as usize {
+        set(&mut r, 2 * es, i, f(get(src, es, i)));
+    }
+    cpu.v[a.d as usize] = r;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lanes_and_saturation() {
+        let mut v = 0u128;
+        set(&mut v, 16, 3, 0x1_abcd);
+        assert_eq!(v, 0xabcd << 48);
+        assert_eq!(get(v, 8, 6), 0xcd);
+        assert_eq!(sx(0x80, 8), -128);
+        assert_eq!(sat_s(200, 8), (0x7f, true));
+        assert_eq!(sat_s(-129, 8), (0x80, true));
+        assert_eq!(sat_s(-5, 8), (0xfb, false));
+        assert_eq!(sat_u(-1, 16), (0, true));
+        assert_eq!(sat_u(0x1_0000, 16), (0xffff, true));
+        assert_eq!(trunc(u128::MAX, 64), u64::MAX as u128);
+    }
+}

@@ -1,0 +1,179 @@
+//! Advanced SIMD: vector and scalar-SIMD data processing and the structure
+//! loads/stores. One file per Arm ARM class.
+//!
+//! This first version runs every instruction in a runtime helper. At
+//! translation time a class decodes its fields into an operation kind (an
+//! enum, rejecting unallocated encodings) and packs it with the register
+//! numbers into [`Args`]; the helper unpacks them and works on the lanes of
+//! `cpu.v[..]` (see [`lanes`]).
+
+use super::{Ctx, TResult};
+use crate::arm64::encodings::simd::Op;
+use crate::arm64::Fields;
+use crate::cpu::CpuState;
+use crate::ir::{HelperFn, Val};
+
+mod across_lanes;
+mod copy;
+mod ext;
+mod fpu;
+mod indexed;
+pub(crate) mod lanes;
+mod ldst_multiple;
+mod ldst_single;
+mod modified_imm;
+mod permute;
+mod shift_imm;
+mod tbl;
+mod three_diff;
+mod three_same;
+mod two_reg_misc;
+
+pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
+    match op {
+        Op::LDST_MULT => ldst_multiple::translate(cx, f),
+        Op::LDST_SINGLE => ldst_single::translate(cx, f),
+        Op::TBL => tbl::translate(cx, f),
+        Op::PERM => permute::translate(cx, f),
+        Op::EXT => ext::translate(cx, f),
+        Op::COPY => copy::translate(cx, f, false),
+        Op::SCOPY => copy::translate(cx, f, true),
+        Op::THREE_SAME => three_same::translate(cx, f, false),
+        Op::STHREE_SAME => three_same::translate(cx, f, true),
+        Op::THREE_DIFF => three_diff::translate(cx, f),
+        Op::TWO_MISC => two_reg_misc::translate(cx, f, false),
+        Op::STWO_MISC => two_reg_misc::translate(cx, f, true),
+        Op::ACROSS => across_lanes::translate(cx, f, false),
+        Op::SPAIR => across_lanes::translate(cx, f, true),
+        Op::MODIMM => modified_imm::translate(cx, f),
+        Op::SHIFT_IMM => shift_imm::translate(cx, f, false),
+        Op::SSHIFT_IMM => shift_imm::translate(cx, f, true),
+        Op::INDEXED => indexed::translate(cx, f, false),
+        Op::SINDEXED => indexed::translate(cx, f, true),
+    }
+}
+
+/// The decoded operands of one instruction, packed into a helper argument.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub struct Args {
+    /// Destination (or first transfer) register.
+    pub d: u32,
+    pub n: u32,
+    pub m: u32,
+    /// log2 of the element size in bytes (0..=3).
+    pub size: u32,
+    /// 128-bit vector (else 64-bit, upper half of the result zeroed).
+    pub q: bool,
+    /// Scalar form: one element, the rest of the destination zeroed.
+    pub scalar: bool,
+    /// The class's operation kind (an enum discriminant).
+    pub kind: u32,
+    /// A class-specific immediate (shift amount, lane index, ...).
+    pub imm: u32,
+}
+
+impl Args {
+    /// Packs into one 64-bit helper argument.
+    pub fn pack(self) -> u64 {
+        (self.d as u64 & 31)
+            | (self.n as u64 & 31) << 5
+            | (self.m as u64 & 31) << 10
+            | (self.size as u64 & 3) << 15
+            | (self.q as u64) << 17
+            | (self.scalar as u64) << 18
+            | (self.kind as u64 & 0xfff) << 20
+            | (self.imm as u64) << 32
+    }
+
+    /// Inverse of [`Args::pack`].
+    pub fn unpack(p: u64) -> Args {
+        Args {
+            d: (p & 31) as u32,
+            n: (p >> 5 & 31) as u32,
+            m: (p >> 10 & 31) as u32,
+            size: (p >> 15 & 3) as u32,
+            q: p >> 17 & 1 != 0,
+            scalar: p >> 18 & 1 != 0,
+            kind: (p >> 20 & 0xfff) as u32,
+            imm: (p >> 32) as u32,
+        }
+    }
+
+    /// Element size in bits.
+    pub fn esize(&self) -> u32 {
+        8 << self.size
+    }
+
+    /// Number of elements processed: 1 for scalar forms, else the lanes of
+    /// a 64- or 128-bit vector.
+    pub fn elements(&self) -> usize {
+        if self.scalar {
+            1
+        } else {
+            (if self.q { 128 } else { 64 } / self.esize()) as usize
+        }
+    }
+}
+
+/// Declares an operation-kind enum with a table to map the packed number back.
+macro_rules! kinds {
+    ($(#[$meta:meta])* $name:ident { $($v:ident),* $(,)? }) => {
+        $(#[$meta])*
+        #[allow(clippy::upper_case_acronyms, non_camel_case_types)]
+        #[derive(Copy, Clone, Debug, PartialEq, Eq)]
+        #[repr(u32)]
+        pub enum $name { $($v),* }
+
+        impl $name {
+            const ALL: &'static [$name] = &[$($name::$v),*];
+
+            /// The kind with discriminant `x` (as packed by the translator).
+            pub fn from_u32(x: u32) -> $name {
+                Self::ALL[x as usize]
+            }
+        }
+    };
+}
+pub(crate) use kinds;
+
+/// Emits a call of `f` with the packed `args` and up to three more values.
+pub fn call(cx: &mut Ctx, f: HelperFn, args: Args, extra: &[Val]) -> Val {
+    let p = cx.k(args.pack());
+    let mut all = vec![p];
+    all.extend_from_slice(extra);
+    cx.b.call(f, &all)
+}
+
+/// Borrows the CPU state a helper was called with.
+///
+/// # Safety
+/// `cpu` must be the valid, exclusively owned state pointer the translated
+/// code passes to its helpers.
+pub unsafe fn cpu<'a>(cpu: *mut CpuState) -> &'a mut CpuState {
+    // SAFETY: guaranteed by the caller (translated code passes its own state).
+    unsafe { &mut *cpu }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn args_round_trip() {
+        let a = Args {
+            d: 31,
+            n: 7,
+            m: 19,
+            size: 2,
+            q: true,
+            scalar: false,
+            kind: 0xabc,
+            imm: 0xdead_beef,
+        };
+        assert_eq!(Args::unpack(a.pack()), a);
+        assert_eq!(a.esize(), 32);
+        assert_eq!(a.elements(), 4);
+        let s = Args { scalar: true, ..a };
+        assert_eq!(s.elements(), 1);
+    }
+}

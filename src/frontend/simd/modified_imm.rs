@@ -1,0 +1,110 @@
+//! Advanced SIMD modified immediate: MOVI, MVNI, ORR, BIC (vector,
+//! immediate) and FMOV (vector, immediate). The immediate is expanded at
+//! translation time and the register written with plain state stores.
+
+use crate::arm64::Fields;
+use crate::cpu::state::v_offset;
+use crate::frontend::{Ctx, TResult, Undefined};
+use crate::ir::Width;
+
+/// Arm `AdvSIMDExpandImm(op, cmode, imm8)`: the 64-bit pattern.
+pub fn expand_imm(op: bool, cmode: u32, imm8: u32) -> u64 {
+    let i = imm8 as u64;
+    let rep2 = |x: u64| x | x << 32;
+    let rep4 = |x: u64| x | x << 16 | x << 32 | x << 48;
+    match cmode >> 1 {
+        0 => rep2(i),
+        1 => rep2(i << 8),
+        2 => rep2(i << 16),
+        3 => rep2(i << 24),
+        4 => rep4(i),
+        5 => rep4(i << 8),
+        6 if cmode & 1 == 0 => rep2(i << 8 | 0xff),
+        6 => rep2(i << 16 | 0xffff),
+        _ => match (cmode & 1, op) {
+            (0, false) => i * 0x0101_0101_0101_0101,
+            (0, true) => (0..8)
+                .filter(|b| i >> b & 1 != 0)
+                .fold(0, |acc, b| acc | 0xff << (8 * b)),
+            (_, false) => {
+                let b6 = i >> 6 & 1;
+                let imm32 = (i >> 7) << 31 | (b6 ^ 1) << 30 | (b6 * 0x1f) << 25 | (i & 0x3f) << 19;
+                rep2(imm32)
+            }
+            _ => {
+                let b6 = i >> 6 & 1;
+                (i >> 7) << 63 | (b6 ^ 1) << 62 | (b6 * 0xff) << 54 | (i & 0x3f) << 48
+            }
+        },
+    }
+}
+
+enum Operation {
+    Movi,
+    Mvni,
+    Orr,
+    Bic,
+}
+
+pub fn translate(cx: &mut Ctx, f: &Fields) -> TResult {
+    let q = f.b('Q');
+    let op = f.b('p');
+    let cmode = f.u('c');
+    if f.b('o') {
+        // Half-precision FMOV is not supported.
+        return Err(Undefined);
+    }
+    let operation = match (cmode, op) {
+        (0b1110, _) | (0b1111, false) => Operation::Movi,
+        (0b1111, true) if q => Operation::Movi,
+        (0b1111, true) => return Err(Undefined),
+        (c, false) if c < 0b1100 && c & 1 == 1 => Operation::Orr,
+        (c, true) if c < 0b1100 && c & 1 == 1 => Operation::Bic,
+        (_, false) => Operation::Movi,
+        (_, true) => Operation::Mvni,
+    };
+    let imm = expand_imm(op, cmode, f.u('i'));
+    let d = f.u('d') as usize;
+    let halves: &[usize] = if q { &[0, 8] } else { &[0] };
+    for &h in halves {
+        let off = v_offset(d) + h;
+        let v = match operation {
+            Operation::Movi => cx.k(imm),
+            Operation::Mvni => cx.k(!imm),
+            Operation::Orr | Operation::Bic => {
+                let old = cx.b.load_state(off);
+                if matches!(operation, Operation::Orr) {
+                    let k = cx.k(imm);
+                    cx.b.or(Width::W64, old, k)
+                } else {
+                    let k = cx.k(!imm);
+                    cx.b.and(Width::W64, old, k)
+                }
+            }
+        };
+        cx.b.store_state(off, v);
+    }
+    if !q {
+        let zero = cx.k(0);
+        cx.b.store_state(v_offset(d) + 8, zero);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::expand_imm;
+
+    #[test]
+    fn expansions() {
+        assert_eq!(expand_imm(false, 0b0010, 0xab), 0x0000_ab00_0000_ab00);
+        assert_eq!(expand_imm(false, 0b1010, 0x12), 0x1200_1200_1200_1200);
+        assert_eq!(expand_imm(false, 0b1101, 0x12), 0x0012_ffff_0012_ffff);
+        assert_eq!(expand_imm(false, 0b1110, 0x5a), 0x5a5a_5a5a_5a5a_5a5a);
+        assert_eq!(expand_imm(true, 0b1110, 0b1000_0001), 0xff00_0000_0000_00ff);
+        // FMOV v.4s, #1.0 (imm8 = 0x70).
+        assert_eq!(expand_imm(false, 0b1111, 0x70), 0x3f80_0000_3f80_0000);
+        // FMOV v.2d, #-2.0 (imm8 = 0x80).
+        assert_eq!(expand_imm(true, 0b1111, 0x80), 0xc000_0000_0000_0000);
+    }
+}

@@ -1,0 +1,80 @@
+//! Advanced SIMD permute: UZP1/UZP2, TRN1/TRN2, ZIP1/ZIP2.
+
+use super::lanes::{get, set, trunc, width};
+use super::{call, kinds, Args};
+use crate::arm64::Fields;
+use crate::cpu::CpuState;
+use crate::frontend::{Ctx, TResult, Undefined};
+
+kinds!(K {
+    Uzp1,
+    Trn1,
+    Zip1,
+    Uzp2,
+    Trn2,
+    Zip2
+});
+
+pub fn translate(cx: &mut Ctx, f: &Fields) -> TResult {
+    let q = f.b('Q');
+    let size = f.u('s');
+    let kind = match f.u('o') {
+        0b001 => K::Uzp1,
+        0b010 => K::Trn1,
+        0b011 => K::Zip1,
+        0b101 => K::Uzp2,
+        0b110 => K::Trn2,
+        0b111 => K::Zip2,
+        _ => return Err(Undefined),
+    };
+    if size == 3 && !q {
+        return Err(Undefined);
+    }
+    let args = Args {
+        d: f.u('d'),
+        n: f.u('n'),
+        m: f.u('m'),
+        size,
+        q,
+        kind: kind as u32,
+        ..Args::default()
+    };
+    call(cx, helper, args, &[]);
+    Ok(())
+}
+
+unsafe extern "C" fn helper(cpu: *mut CpuState, p: u64, _: u64, _: u64, _: u64) -> u64 {
+    // SAFETY: called by translated code with its own state.
+    let cpu = unsafe { super::cpu(cpu) };
+    run(cpu, &Args::unpack(p));
+    0
+}
+
+/// Executes one permute instruction.
+pub fn run(cpu: &mut CpuState, a: &Args) {
+    let es = a.esize();
+    let el = a.elements();
+    let (n, m) = (cpu.v[a.n as usize], cpu.v[a.m as usize]);
+    // Element i of the concatenation Vm:Vn (Vn first).
+    let cat = |i: usize| {
+        if i < el {
+            get(n, es, i)
+        } else {
+            get(m, es, i - el)
+        }
+    };
+    let mut r = 0u128;
+    for i in 0..el {
+        let (pair, odd) = (i / 2, i % 2);
+        let v = match K::from_u32(a.kind) {
+            K::Uzp1 => cat(2 * i),
+            K::Uzp2 => cat(2 * i + 1),
+            K::Trn1 => get(if odd == 0 { n } else { m }, es, 2 * pair),
+            K::Trn2 => get(if odd == 0 { n } else { m }, es, 2 * pair + 1),
+            K::Zip1 => get(if odd == 0 { n } else { m }, es, pair),
+            K::Zip2 => get(if odd == 0 { n } else { m }, es, el / 2 + pair),
+        };
+        set(&mut r, es, i, v);
+    }
+    cpu.v[a.d as usize] = trunc(r, width(a));
+}

@@ -1,0 +1,169 @@
+//! Advanced SIMD shift by immediate (vector and scalar): SSHR/USHR and the
+//! accumulating and rounding forms, SHL, SLI/SRI, saturating shifts,
+//! narrowing shifts (SHRN, SQSHRN, ...), SSHLL/USHLL and the fixed-point
+//! conversions SCVTF/UCVTF/FCVTZS/FCVTZU.
+
+use super::fpu::{self, Rnd};
+use super::lanes::{self, mask, qc, sat_s, sat_u, sx};
+use super::{call, kinds, Args};
+use crate::arm64::Fields;
+use crate::cpu::CpuState;
+use crate::frontend::{Ctx, TResult, Undefined};
+
+kinds!(
+    /// The operation; [`Args::imm`] is the shift (or fraction bits) in bits
+    /// 0..8 and U in bit 8.
+    K {
+        Shr, Sra, Rshr, Rsra, Sri, Shl, Sli, Qshlu, Qshl, Shrn, Qshrun, Rshrn,
+        Qrshrun, Qshrn, Qrshrn, Shll, Cvtf, Fcvtz,
+    }
+);
+
+/// Shape of the operation, which decides the valid element sizes.
+#[derive(PartialEq, Eq)]
+enum Shape {
+    Same,
+    Narrow,
+    Long,
+    Fixed,
+}
+
+fn decode(u: bool, opc: u32) -> Option<(K, Shape, bool)> {
+    use Shape::*;
+    use K::*;
+    // (kind, shape, shifts left)
+    Some(match (u, opc) {
+        (_, 0b00000) => (Shr, Same, false),
+        (_, 0b00010) => (Sra, Same, false),
+        (_, 0b00100) => (Rshr, Same, false),
+        (_, 0b00110) => (Rsra, Same, false),
+        (true, 0b01000) => (Sri, Same, false),
+        (false, 0b01010) => (Shl, Same, true),
+        (true, 0b01010) => (Sli, Same, true),
+        (true, 0b01100) => (Qshlu, Same, true),
+        (_, 0b01110) => (Qshl, Same, true),
+        (false, 0b10000) => (Shrn, Narrow, false),
+        (true, 0b10000) => (Qshrun, Narrow, false),
+        (false, 0b10001) => (Rshrn, Narrow, false),
+        (true, 0b10001) => (Qrshrun, Narrow, false),
+        (_, 0b10010) => (Qshrn, Narrow, false),
+        (_, 0b10011) => (Qrshrn, Narrow, false),
+        (_, 0b10100) => (Shll, Long, true),
+        (_, 0b11100) => (Cvtf, Fixed, false),
+        (_, 0b11111) => (Fcvtz, Fixed, false),
+        _ => return None,
+    })
+}
+
+pub fn translate(cx: &mut Ctx, f: &Fields, scalar: bool) -> TResult {
+    let immh = f.u('h');
+    let u = f.b('U');
+    let q = f.b('Q') || scalar;
+    if immh == 0 {
+        return Err(Undefined);
+    }
+    let (kind, shape, left) = decode(u, f.u('o')).ok_or(Undefined)?;
+    let size = 31 - immh.leading_zeros();
+    let esize = 8u32 << size;
+    let immhb = immh << 3 | f.u('b');
+    let ok = match shape {
+        Shape::Same if scalar => size == 3 || matches!(kind, K::Qshlu | K::Qshl),
+        Shape::Same => size < 3 || q,
+        Shape::Narrow => size < 3 && (!scalar || !matches!(kind, K::Shrn | K::Rshrn)),
+        Shape::Long => size < 3 && !scalar,
+        Shape::Fixed => size >= 2 && (size < 3 || q),
+    };
+    if !ok {
+        return Err(Undefined);
+    }
+    let shift = if left {
+        immhb - esize
+    } else {
+        2 * esize - immhb
+    };
+    let args = Args {
+        d: f.u('d'),
+        n: f.u('n'),
+        size,
+        q: if scalar { true } else { f.b('Q') },
+        scalar,
+        kind: kind as u32,
+        imm: shift | (u as u32) << 8,
+        ..Args::default()
+    };
+    call(cx, helper, args, &[]);
+    Ok(())
+}
+
+unsafe extern "C" fn helper(cpu: *mut CpuState, p: u64, _: u64, _: u64, _: u64) -> u64 {
+    // SAFETY: called by translated code with its own state.
+    let cpu = unsafe { super::cpu(cpu) };
+    run(cpu, &Args::unpack(p));
+    0
+}
+
+/// Executes one shift-by-immediate instruction.
+pub fn run(cpu: &mut CpuState, a: &Args) {
+    use K::*;
+    let es = a.esize();
+    let sh = a.imm & 0xff;
+    let unsigned = a.imm >> 8 & 1 != 0;
+    let k = K::from_u32(a.kind);
+    let val = |x: u64, bits: u32| -> i128 {
+        if unsigned {
+            x as i128
+        } else {
+            sx(x, bits) as i128
+        }
+    };
+    let round = |v: i128| {
+        if matches!(k, Rshr | Rsra | Rshrn | Qrshrun | Qrshrn) {
+            v + (1i128 << (sh - 1))
+        } else {
+            v
+        }
+    };
+    let mut sat = false;
+    match k {
+        Shr | Rshr => lanes::map1(cpu, a, |x, _| (round(val(x, es)) >> sh) as u64),
+        Sra | Rsra => lanes::map1(cpu, a, |x, d| {
+            d.wrapping_add((round(val(x, es)) >> sh) as u64)
+        }),
+        Sri => lanes::map1(cpu, a, |x, d| {
+            let m = if sh >= 64 { 0 } else { mask(es) >> sh };
+            let v = if sh >= 64 { 0 } else { x >> sh };
+            (d & !m) | (v & m)
+        }),
+        Shl => lanes::map1(cpu, a, |x, _| x << sh),
+        Sli => lanes::map1(cpu, a, |x, d| {
+            let m = mask(es) << sh;
+            (d & !m) | ((x << sh) & m)
+        }),
+        Qshlu | Qshl => lanes::map1(cpu, a, |x, _| {
+            let v = if k == Qshlu {
+                sx(x, es) as i128
+            } else {
+                val(x, es)
+            } << sh;
+            let (r, s) = if unsigned { sat_u(v, es) } else { sat_s(v, es) };
+            sat |= s;
+            r
+        }),
+        Shrn | Rshrn => lanes::narrow(cpu, a, |x| (round(x as i128) >> sh) as u64),
+        Qshrun | Qrshrun => lanes::narrow(cpu, a, |x| {
+            let (r, s) = sat_u(round(sx(x, 2 * es) as i128) >> sh, es);
+            sat |= s;
+            r
+        }),
+        Qshrn | Qrshrn => lanes::narrow(cpu, a, |x| {
+            let v = round(val(x, 2 * es)) >> sh;
+            let (r, s) = if unsigned { sat_u(v, es) } else { sat_s(v, es) };
+            sat |= s;
+            r
+        }),
+        Shll => lanes::widen(cpu, a, |x| (val(x, es) << sh) as u64),
+        Cvtf => lanes::map1(cpu, a, |x, _| fpu::from_int(es, !unsigned, sh, x)),
+        Fcvtz => lanes::map1(cpu, a, |x, _| fpu::to_int(es, Rnd::Zero, !unsigned, sh, x)),
+    }
+    qc(cpu, sat);
+}

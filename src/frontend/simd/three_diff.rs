@@ -1,0 +1,175 @@
+//! Advanced SIMD three different: long (xADDL, xMULL, xMLAL, xABDL, ...),
+//! wide (xADDW, xSUBW) and narrow-high (ADDHN, SUBHN, and rounding) forms.
+//! The "2" forms (Q=1) use the upper halves of the narrow operands.
+
+use super::lanes::{get, mask, qc, sat_s, set, sx};
+use super::{call, kinds, Args};
+use crate::arm64::Fields;
+use crate::cpu::CpuState;
+use crate::frontend::{Ctx, TResult, Undefined};
+
+kinds!(K {
+    Addl,
+    Addw,
+    Subl,
+    Subw,
+    Addhn,
+    Raddhn,
+    Abal,
+    Subhn,
+    Rsubhn,
+    Abdl,
+    Mlal,
+    Qdmlal,
+    Mlsl,
+    Qdmlsl,
+    Mull,
+    Qdmull,
+    Pmull,
+});
+
+fn decode(u: bool, size: u32, opc: u32) -> Option<K> {
+    use K::*;
+    let k = match (opc, u) {
+        (0b0000, _) => Addl,
+        (0b0001, _) => Addw,
+        (0b0010, _) => Subl,
+        (0b0011, _) => Subw,
+        (0b0100, false) => Addhn,
+        (0b0100, true) => Raddhn,
+        (0b0101, _) => Abal,
+        (0b0110, false) => Subhn,
+        (0b0110, true) => Rsubhn,
+        (0b0111, _) => Abdl,
+        (0b1000, _) => Mlal,
+        (0b1001, false) => Qdmlal,
+        (0b1010, _) => Mlsl,
+        (0b1011, false) => Qdmlsl,
+        (0b1100, _) => Mull,
+        (0b1101, false) => Qdmull,
+        (0b1110, false) => Pmull,
+        _ => return None,
+    };
+    let ok = match k {
+        Qdmlal | Qdmlsl | Qdmull => size == 1 || size == 2,
+        Pmull => size == 0 || size == 3,
+        _ => size != 3,
+    };
+    ok.then_some(k)
+}
+
+pub fn translate(cx: &mut Ctx, f: &Fields) -> TResult {
+    let u = f.b('U');
+    let size = f.u('s');
+    let kind = decode(u, size, f.u('o')).ok_or(Undefined)?;
+    let args = Args {
+        d: f.u('d'),
+        n: f.u('n'),
+        m: f.u('m'),
+        size,
+        q: f.b('Q'),
+        scalar: false,
+        kind: kind as u32,
+        imm: u as u32,
+    };
+    call(cx, helper, args, &[]);
+    Ok(())
+}
+
+unsafe extern "C" fn helper(cpu: *mut CpuState, p: u64, _: u64, _: u64, _: u64) -> u64 {
+    // SAFETY: called by translated code with its own state.
+    let cpu = unsafe { super::cpu(cpu) };
+    let a = Args::unpack(p);
+    let mv = cpu.v[a.m as usize];
+    run(cpu, &a, mv);
+    0
+}
+
+/// Carry-less multiply of two 64-bit values.
+fn clmul(a: u64, b: u64) -> u128 {
+    (0..64)
+        .filter(|i| b >> i & 1 != 0)
+        .fold(0u128, |acc, i| acc ^ ((a as u128) << i))
+}
+
+/// Executes one three-different instruction with `m` as the second
+/// operand vector (Vm, or a replicated element for the by-element forms).
+pub fn run(cpu: &mut CpuState, a: &Args, m: u128) {
+    use K::*;
+    let es = a.esize();
+    let k = K::from_u32(a.kind);
+    let (n, d) = (cpu.v[a.n as usize], cpu.v[a.d as usize]);
+    let half = |v: u128| if a.q { v >> 64 } else { v };
+    if k == Pmull && es == 64 {
+        cpu.v[a.d as usize] = clmul(half(n) as u64, half(m) as u64);
+        return;
+    }
+    let signed = a.imm & 1 == 0;
+    let val = |x: u64, bits: u32| -> i128 {
+        if signed {
+            sx(x, bits) as i128
+        } else {
+            x as i128
+        }
+    };
+    let el = (64 / es) as usize;
+    let mut sat = false;
+    if matches!(k, Addhn | Raddhn | Subhn | Rsubhn) {
+        let mut r = 0u128;
+        for i in 0..el {
+            let (x, y) = (get(n, 2 * es, i) as u128, get(m, 2 * es, i) as u128);
+            let mut s = if matches!(k, Addhn | Raddhn) {
+                x.wrapping_add(y)
+            } else {
+                x.wrapping_sub(y)
+            };
+            if matches!(k, Raddhn | Rsubhn) {
+                s = s.wrapping_add(1 << (es - 1));
+            }
+            set(&mut r, es, i, (s >> es) as u64);
+        }
+        cpu.v[a.d as usize] = if a.q {
+            (d & u64::MAX as u128) | r << 64
+        } else {
+            r
+        };
+        return;
+    }
+    let (hn, hm) = (half(n), half(m));
+    let mut r = 0u128;
+    for i in 0..el {
+        let wide_n = matches!(k, Addw | Subw);
+        let x = if wide_n {
+            val(get(n, 2 * es, i), 2 * es)
+        } else {
+            val(get(hn, es, i), es)
+        };
+        let y = val(get(hm, es, i), es);
+        let acc = val(get(d, 2 * es, i), 2 * es);
+        let v: i128 = match k {
+            Addl | Addw => x + y,
+            Subl | Subw => x - y,
+            Abal => acc + (x - y).abs(),
+            Abdl => (x - y).abs(),
+            Mlal => acc + x * y,
+            Mlsl => acc - x * y,
+            Mull => x * y,
+            Pmull => clmul(x as u64, y as u64) as i128,
+            Qdmull | Qdmlal | Qdmlsl => {
+                let (p, s1) = sat_s(2 * x * y, 2 * es);
+                let p = sx(p, 2 * es) as i128;
+                let (v, s2) = match k {
+                    Qdmull => (p as u64, false),
+                    Qdmlal => sat_s(acc + p, 2 * es),
+                    _ => sat_s(acc - p, 2 * es),
+                };
+                sat |= s1 | s2;
+                v as i128
+            }
+            _ => unreachable!("narrowing kinds handled above"),
+        };
+        set(&mut r, 2 * es, i, v as u64 & mask(2 * es));
+    }
+    cpu.v[a.d as usize] = r;
+    qc(cpu, sat);
+}

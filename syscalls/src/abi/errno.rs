@@ -1,0 +1,112 @@
+//! Guest errno values and the single host→guest errno helper.
+//!
+//! arm64 uses the asm-generic errno numbering (include/uapi/asm-generic/errno-base.h
+//! and errno.h). The x86-64 host uses the same numbering, so [`Errno::from_host`] is an
+//! identity map today, but every host error goes through it so that a host with a
+//! different numbering needs only this one function changed.
+
+/// A guest errno value (positive). Syscalls return it to the guest as `-errno`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Errno(pub i32);
+
+macro_rules! errnos {
+    ($($name:ident = $val:expr;)*) => {
+        impl Errno {
+            $(pub const $name: Errno = Errno($val);)*
+        }
+        /// Every named guest errno, for tests and diagnostics.
+        pub const ALL: &[(&str, Errno)] = &[$((stringify!($name), Errno($val)),)*];
+    };
+}
+
+errnos! {
+    EPERM = 1;
+    ENOENT = 2;
+    ESRCH = 3;
+    EINTR = 4;
+    EIO = 5;
+    E2BIG = 7;
+    EBADF = 9;
+    ECHILD = 10;
+    EAGAIN = 11;
+    ENOMEM = 12;
+    EACCES = 13;
+    EFAULT = 14;
+    EBUSY = 16;
+    EEXIST = 17;
+    ENOTDIR = 20;
+    EISDIR = 21;
+    EINVAL = 22;
+    EMFILE = 24;
+    ENOTTY = 25;
+    ENOSPC = 28;
+    ESPIPE = 29;
+    EPIPE = 32;
+    ERANGE = 34;
+    ENAMETOOLONG = 36;
+    ENOSYS = 38;
+    ENOTEMPTY = 39;
+    ELOOP = 40;
+    EOPNOTSUPP = 95;
+    ETIMEDOUT = 110;
+}
+
+impl Errno {
+    /// Converts a host errno (as read from `errno` after a failed host call) to the guest's.
+    pub fn from_host(host: i32) -> Errno {
+        // asm-generic numbering on both sides: identity.
+        Errno(host)
+    }
+
+    /// The errno of the last failed host libc call, converted to the guest's numbering.
+    pub fn last() -> Errno {
+        Errno::from_host(std::io::Error::last_os_error().raw_os_error().unwrap_or(0))
+    }
+
+    /// The value placed in the guest's x0: `-errno` as u64.
+    pub fn to_ret(self) -> u64 {
+        (-(self.0 as i64)) as u64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errno_values_match_host_on_this_host() {
+        // The identity in from_host is only valid while these agree.
+        let host = [
+            (Errno::EPERM, libc::EPERM),
+            (Errno::ENOENT, libc::ENOENT),
+            (Errno::EBADF, libc::EBADF),
+            (Errno::EAGAIN, libc::EAGAIN),
+            (Errno::EFAULT, libc::EFAULT),
+            (Errno::EINVAL, libc::EINVAL),
+            (Errno::ENOTTY, libc::ENOTTY),
+            (Errno::ENOSYS, libc::ENOSYS),
+            (Errno::ELOOP, libc::ELOOP),
+            (Errno::EOPNOTSUPP, libc::EOPNOTSUPP),
+            (Errno::ETIMEDOUT, libc::ETIMEDOUT),
+        ];
+        for (g, h) in host {
+            assert_eq!(g.0, h);
+        }
+    }
+
+    #[test]
+    fn to_ret_is_negative_errno() {
+        assert_eq!(Errno::ENOSYS.to_ret() as i64, -38);
+        assert_eq!(Errno::EFAULT.to_ret(), u64::MAX - 13);
+    }
+
+    #[test]
+    fn names_unique() {
+        for (i, a) in ALL.iter().enumerate() {
+            for b in &ALL[i + 1..] {
+                assert_ne!(a.0, b.0);
+                assert_ne!(a.1, b.1);
+            }
+        }
+    }
+}

@@ -1,0 +1,190 @@
+//! Path-based file system calls: openat, stat family, readlinkat, access, directories.
+//!
+//! Paths that might name /proc/self/exe are read from the guest (safely) so that the
+//! guest executable, not the emulator, is reported; other path pointers pass through.
+
+use crate::abi::errno::Errno;
+use crate::abi::flags::open_flags_to_host;
+use crate::abi::stat::{Stat, Statx};
+use crate::guest_mem::{self, PATH_MAX};
+use crate::host::{check, int, ok, ptr};
+use crate::process::Process;
+use crate::SysResult;
+use std::ffi::CString;
+use std::os::unix::ffi::OsStrExt;
+
+/// True if `path` names the running executable through /proc.
+fn is_proc_self_exe(path: &[u8]) -> bool {
+    let Some(rest) = path.strip_prefix(b"/proc/") else {
+        return false;
+    };
+    let Some(who) = rest.strip_suffix(b"/exe") else {
+        return false;
+    };
+    // SAFETY: getpid has no preconditions.
+    let pid = unsafe { libc::getpid() }.to_string();
+    who == b"self" || who == b"thread-self" || who == pid.as_bytes()
+}
+
+/// Reads a guest path, substituting the guest executable for /proc/self/exe.
+fn guest_path(p: &Process, addr: u64) -> Result<CString, Errno> {
+    let raw = guest_mem::read_cstr(addr, PATH_MAX)?;
+    let bytes = if is_proc_self_exe(&raw) {
+        p.exe_path.as_os_str().as_bytes().to_vec()
+    } else {
+        raw
+    };
+    CString::new(bytes).map_err(|_| Errno::EINVAL)
+}
+
+pub fn openat(p: &mut Process, a: [u64; 6]) -> SysResult {
+    let path = guest_path(p, a[1])?;
+    let fl = open_flags_to_host(a[2] as u32) as i32;
+    // SAFETY: `path` is a valid C string; other arguments are integers.
+    check(unsafe { libc::openat(int(a[0]), path.as_ptr(), fl, a[3] as libc::c_uint) } as i64)
+}
+
+fn write_stat(addr: u64, h: &libc::stat) -> SysResult {
+    guest_mem::write_val(addr, &Stat::from_host(h))?;
+    ok(0)
+}
+
+pub fn fstat(_: &mut Process, a: [u64; 6]) -> SysResult {
+    // SAFETY: all-zero is a valid libc::stat.
+    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    // SAFETY: `st` is a valid out-buffer.
+    check(unsafe { libc::fstat(int(a[0]), &mut st) } as i64)?;
+    write_stat(a[1], &st)
+}
+
+pub fn newfstatat(p: &mut Process, a: [u64; 6]) -> SysResult {
+    let path = guest_path(p, a[1])?;
+    // SAFETY: all-zero is a valid libc::stat.
+    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    // AT_* flags have the same values on both (asm-generic fcntl.h).
+    // SAFETY: valid C string and out-buffer.
+    check(unsafe { libc::fstatat(int(a[0]), path.as_ptr(), &mut st, int(a[3])) } as i64)?;
+    write_stat(a[2], &st)
+}
+
+pub fn statx(p: &mut Process, a: [u64; 6]) -> SysResult {
+    let path = guest_path(p, a[1])?;
+    let mut stx = Statx::default();
+    // SAFETY: valid C string; `stx` is the kernel's statx layout (see abi::stat tests).
+    let r = unsafe {
+        libc::syscall(
+            libc::SYS_statx,
+            int(a[0]),
+            path.as_ptr(),
+            int(a[2]),
+            a[3] as u32,
+            &mut stx,
+        )
+    };
+    check(r)?;
+    guest_mem::write_val(a[4], &stx)?;
+    ok(0)
+}
+
+pub fn readlinkat(p: &mut Process, a: [u64; 6]) -> SysResult {
+    let raw = guest_mem::read_cstr(a[1], PATH_MAX)?;
+    if is_proc_self_exe(&raw) {
+        if (a[3] as i64) <= 0 {
+            return Err(Errno::EINVAL);
+        }
+        let target = p.exe_path.as_os_str().as_bytes();
+        let n = target.len().min(a[3] as usize);
+        guest_mem::write_bytes(a[2], &target[..n])?;
+        return ok(n as u64);
+    }
+    let path = CString::new(raw).map_err(|_| Errno::EINVAL)?;
+    // SAFETY: valid C string; the guest buffer is checked by the kernel.
+    check(unsafe { libc::readlinkat(int(a[0]), path.as_ptr(), ptr(a[2]), a[3] as usize) } as i64)
+}
+
+pub fn faccessat(p: &mut Process, a: [u64; 6]) -> SysResult {
+    let path = guest_path(p, a[1])?;
+    // SAFETY: valid C string and integers (F_OK/R_OK/... are the same on both).
+    check(unsafe { libc::syscall(libc::SYS_faccessat, int(a[0]), path.as_ptr(), int(a[2])) })
+}
+
+pub fn faccessat2(p: &mut Process, a: [u64; 6]) -> SysResult {
+    let path = guest_path(p, a[1])?;
+    // SAFETY: valid C string and integers.
+    check(unsafe {
+        libc::syscall(
+            libc::SYS_faccessat2,
+            int(a[0]),
+            path.as_ptr(),
+            int(a[2]),
+            int(a[3]),
+        )
+    })
+}
+
+pub fn getcwd(_: &mut Process, a: [u64; 6]) -> SysResult {
+    // The raw syscall returns the length including the NUL, as the guest expects.
+    // SAFETY: the kernel checks the guest buffer.
+    check(unsafe { libc::syscall(libc::SYS_getcwd, a[0], a[1]) })
+}
+
+pub fn chdir(_: &mut Process, a: [u64; 6]) -> SysResult {
+    // SAFETY: guest path pointer checked by the kernel.
+    check(unsafe { libc::chdir(ptr(a[0])) } as i64)
+}
+
+pub fn fchdir(_: &mut Process, a: [u64; 6]) -> SysResult {
+    // SAFETY: integer argument.
+    check(unsafe { libc::fchdir(int(a[0])) } as i64)
+}
+
+pub fn unlinkat(_: &mut Process, a: [u64; 6]) -> SysResult {
+    // SAFETY: guest path pointer checked by the kernel; AT_REMOVEDIR is the same on both.
+    check(unsafe { libc::unlinkat(int(a[0]), ptr(a[1]), int(a[2])) } as i64)
+}
+
+pub fn mkdirat(_: &mut Process, a: [u64; 6]) -> SysResult {
+    // SAFETY: guest path pointer checked by the kernel.
+    check(unsafe { libc::mkdirat(int(a[0]), ptr(a[1]), a[2] as libc::mode_t) } as i64)
+}
+
+pub fn renameat(_: &mut Process, a: [u64; 6]) -> SysResult {
+    // SAFETY: guest path pointers checked by the kernel.
+    check(unsafe { libc::renameat(int(a[0]), ptr(a[1]), int(a[2]), ptr(a[3])) } as i64)
+}
+
+pub fn renameat2(_: &mut Process, a: [u64; 6]) -> SysResult {
+    // RENAME_* flags are architecture-independent.
+    // SAFETY: guest path pointers checked by the kernel.
+    check(unsafe {
+        libc::syscall(
+            libc::SYS_renameat2,
+            int(a[0]),
+            a[1],
+            int(a[2]),
+            a[3],
+            a[4] as u32,
+        )
+    })
+}
+
+pub fn umask(_: &mut Process, a: [u64; 6]) -> SysResult {
+    // SAFETY: integer argument.
+    ok(unsafe { libc::umask(a[0] as libc::mode_t & 0o777) } as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn proc_self_exe_names() {
+        assert!(is_proc_self_exe(b"/proc/self/exe"));
+        assert!(is_proc_self_exe(b"/proc/thread-self/exe"));
+        let own = format!("/proc/{}/exe", std::process::id());
+        assert!(is_proc_self_exe(own.as_bytes()));
+        assert!(!is_proc_self_exe(b"/proc/1/exe") || std::process::id() == 1);
+        assert!(!is_proc_self_exe(b"/proc/self/exe2"));
+        assert!(!is_proc_self_exe(b"proc/self/exe"));
+    }
+}

@@ -1,0 +1,434 @@
+//! THE syscall table: one line per arm64 syscall, `(nr, CONST, "name", handler, strace)`.
+//!
+//! Numbers come from the Linux kernel's include/uapi/asm-generic/unistd.h as arm64
+//! configures it (arch/arm64/include/uapi/asm/unistd.h: RENAMEAT, NEW_STAT,
+//! SET_GET_RLIMIT, TIME32_SYSCALLS, SYS_CLONE3, MEMFD_SECRET; 64-bit names for the
+//! `__NR3264_*` entries). `nr::*` constants and the name lookup are generated from it.
+//!
+//! The strace column has one letter per argument: `d` int, `D` long, `u` unsigned,
+//! `x` hex, `o` octal, `p` pointer, `s` guest C string.
+
+use crate::process::Process;
+use crate::{fs, info, io, mem, signal, task, time, SysResult};
+
+/// A syscall implementation: the six raw guest argument registers in, result out.
+pub type Handler = fn(&mut Process, [u64; 6]) -> SysResult;
+
+/// One row of the table.
+pub struct Entry {
+    pub nr: u64,
+    pub name: &'static str,
+    pub handler: Option<Handler>,
+    pub strace: &'static str,
+}
+
+macro_rules! syscall_table {
+    ($(($nr:literal, $konst:ident, $name:literal, $handler:expr, $fmt:literal),)*) => {
+        /// arm64 (asm-generic) syscall numbers.
+        pub mod nr {
+            $(pub const $konst: u64 = $nr;)*
+        }
+        /// Every known arm64 syscall, sorted by number.
+        pub static TABLE: &[Entry] = &[
+            $(Entry { nr: $nr, name: $name, handler: $handler, strace: $fmt },)*
+        ];
+    };
+}
+
+/// The table row for `nr`, if the number is a known arm64 syscall.
+pub fn lookup(nr: u64) -> Option<&'static Entry> {
+    TABLE
+        .binary_search_by_key(&nr, |e| e.nr)
+        .ok()
+        .map(|i| &TABLE[i])
+}
+
+syscall_table! {
+    (0, IO_SETUP, "io_setup", None, ""),
+    (1, IO_DESTROY, "io_destroy", None, ""),
+    (2, IO_SUBMIT, "io_submit", None, ""),
+    (3, IO_CANCEL, "io_cancel", None, ""),
+    (4, IO_GETEVENTS, "io_getevents", None, ""),
+    (5, SETXATTR, "setxattr", None, ""),
+    (6, LSETXATTR, "lsetxattr", None, ""),
+    (7, FSETXATTR, "fsetxattr", None, ""),
+    (8, GETXATTR, "getxattr", None, ""),
+    (9, LGETXATTR, "lgetxattr", None, ""),
+    (10, FGETXATTR, "fgetxattr", None, ""),
+    (11, LISTXATTR, "listxattr", None, ""),
+    (12, LLISTXATTR, "llistxattr", None, ""),
+    (13, FLISTXATTR, "flistxattr", None, ""),
+    (14, REMOVEXATTR, "removexattr", None, ""),
+    (15, LREMOVEXATTR, "lremovexattr", None, ""),
+    (16, FREMOVEXATTR, "fremovexattr", None, ""),
+    (17, GETCWD, "getcwd", Some(fs::getcwd), "pu"),
+    (18, LOOKUP_DCOOKIE, "lookup_dcookie", None, ""),
+    (19, EVENTFD2, "eventfd2", None, ""),
+    (20, EPOLL_CREATE1, "epoll_create1", None, ""),
+    (21, EPOLL_CTL, "epoll_ctl", None, ""),
+    (22, EPOLL_PWAIT, "epoll_pwait", None, ""),
+    (23, DUP, "dup", Some(io::dup), "d"),
+    (24, DUP3, "dup3", Some(io::dup3), "ddx"),
+    (25, FCNTL, "fcntl", Some(io::fcntl), "ddx"),
+    (26, INOTIFY_INIT1, "inotify_init1", None, ""),
+    (27, INOTIFY_ADD_WATCH, "inotify_add_watch", None, ""),
+    (28, INOTIFY_RM_WATCH, "inotify_rm_watch", None, ""),
+    (29, IOCTL, "ioctl", Some(io::ioctl), "dxx"),
+    (30, IOPRIO_SET, "ioprio_set", None, ""),
+    (31, IOPRIO_GET, "ioprio_get", None, ""),
+    (32, FLOCK, "flock", None, ""),
+    (33, MKNODAT, "mknodat", None, ""),
+    (34, MKDIRAT, "mkdirat", Some(fs::mkdirat), "dso"),
+    (35, UNLINKAT, "unlinkat", Some(fs::unlinkat), "dsx"),
+    (36, SYMLINKAT, "symlinkat", None, ""),
+    (37, LINKAT, "linkat", None, ""),
+    (38, RENAMEAT, "renameat", Some(fs::renameat), "dsds"),
+    (39, UMOUNT2, "umount2", None, ""),
+    (40, MOUNT, "mount", None, ""),
+    (41, PIVOT_ROOT, "pivot_root", None, ""),
+    (42, NFSSERVCTL, "nfsservctl", None, ""),
+    (43, STATFS, "statfs", None, ""),
+    (44, FSTATFS, "fstatfs", None, ""),
+    (45, TRUNCATE, "truncate", None, ""),
+    (46, FTRUNCATE, "ftruncate", None, ""),
+    (47, FALLOCATE, "fallocate", None, ""),
+    (48, FACCESSAT, "faccessat", Some(fs::faccessat), "dso"),
+    (49, CHDIR, "chdir", Some(fs::chdir), "s"),
+    (50, FCHDIR, "fchdir", Some(fs::fchdir), "d"),
+    (51, CHROOT, "chroot", None, ""),
+    (52, FCHMOD, "fchmod", None, ""),
+    (53, FCHMODAT, "fchmodat", None, ""),
+    (54, FCHOWNAT, "fchownat", None, ""),
+    (55, FCHOWN, "fchown", None, ""),
+    (56, OPENAT, "openat", Some(fs::openat), "dsxo"),
+    (57, CLOSE, "close", Some(io::close), "d"),
+    (58, VHANGUP, "vhangup", None, ""),
+    (59, PIPE2, "pipe2", Some(io::pipe2), "px"),
+    (60, QUOTACTL, "quotactl", None, ""),
+    (61, GETDENTS64, "getdents64", Some(io::getdents64), "dpu"),
+    (62, LSEEK, "lseek", Some(io::lseek), "dDd"),
+    (63, READ, "read", Some(io::read), "dpu"),
+    (64, WRITE, "write", Some(io::write), "dpu"),
+    (65, READV, "readv", Some(io::readv), "dpd"),
+    (66, WRITEV, "writev", Some(io::writev), "dpd"),
+    (67, PREAD64, "pread64", Some(io::pread64), "dpuD"),
+    (68, PWRITE64, "pwrite64", Some(io::pwrite64), "dpuD"),
+    (69, PREADV, "preadv", None, ""),
+    (70, PWRITEV, "pwritev", None, ""),
+    (71, SENDFILE, "sendfile", None, ""),
+    (72, PSELECT6, "pselect6", None, ""),
+    (73, PPOLL, "ppoll", None, ""),
+    (74, SIGNALFD4, "signalfd4", None, ""),
+    (75, VMSPLICE, "vmsplice", None, ""),
+    (76, SPLICE, "splice", None, ""),
+    (77, TEE, "tee", None, ""),
+    (78, READLINKAT, "readlinkat", Some(fs::readlinkat), "dspu"),
+    (79, NEWFSTATAT, "newfstatat", Some(fs::newfstatat), "dspx"),
+    (80, FSTAT, "fstat", Some(fs::fstat), "dp"),
+    (81, SYNC, "sync", None, ""),
+    (82, FSYNC, "fsync", None, ""),
+    (83, FDATASYNC, "fdatasync", None, ""),
+    (84, SYNC_FILE_RANGE, "sync_file_range", None, ""),
+    (85, TIMERFD_CREATE, "timerfd_create", None, ""),
+    (86, TIMERFD_SETTIME, "timerfd_settime", None, ""),
+    (87, TIMERFD_GETTIME, "timerfd_gettime", None, ""),
+    (88, UTIMENSAT, "utimensat", None, ""),
+    (89, ACCT, "acct", None, ""),
+    (90, CAPGET, "capget", None, ""),
+    (91, CAPSET, "capset", None, ""),
+    (92, PERSONALITY, "personality", None, ""),
+    (93, EXIT, "exit", Some(task::exit), "d"),
+    (94, EXIT_GROUP, "exit_group", Some(task::exit_group), "d"),
+    (95, WAITID, "waitid", None, ""),
+    (96, SET_TID_ADDRESS, "set_tid_address", Some(task::set_tid_address), "p"),
+    (97, UNSHARE, "unshare", None, ""),
+    (98, FUTEX, "futex", Some(task::futex), "pdxppx"),
+    (99, SET_ROBUST_LIST, "set_robust_list", Some(task::set_robust_list), "pu"),
+    (100, GET_ROBUST_LIST, "get_robust_list", None, ""),
+    (101, NANOSLEEP, "nanosleep", Some(time::nanosleep), "pp"),
+    (102, GETITIMER, "getitimer", None, ""),
+    (103, SETITIMER, "setitimer", None, ""),
+    (104, KEXEC_LOAD, "kexec_load", None, ""),
+    (105, INIT_MODULE, "init_module", None, ""),
+    (106, DELETE_MODULE, "delete_module", None, ""),
+    (107, TIMER_CREATE, "timer_create", None, ""),
+    (108, TIMER_GETTIME, "timer_gettime", None, ""),
+    (109, TIMER_GETOVERRUN, "timer_getoverrun", None, ""),
+    (110, TIMER_SETTIME, "timer_settime", None, ""),
+    (111, TIMER_DELETE, "timer_delete", None, ""),
+    (112, CLOCK_SETTIME, "clock_settime", None, ""),
+    (113, CLOCK_GETTIME, "clock_gettime", Some(time::clock_gettime), "dp"),
+    (114, CLOCK_GETRES, "clock_getres", Some(time::clock_getres), "dp"),
+    (115, CLOCK_NANOSLEEP, "clock_nanosleep", Some(time::clock_nanosleep), "dxpp"),
+    (116, SYSLOG, "syslog", None, ""),
+    (117, PTRACE, "ptrace", None, ""),
+    (118, SCHED_SETPARAM, "sched_setparam", None, ""),
+    (119, SCHED_SETSCHEDULER, "sched_setscheduler", None, ""),
+    (120, SCHED_GETSCHEDULER, "sched_getscheduler", None, ""),
+    (121, SCHED_GETPARAM, "sched_getparam", None, ""),
+    (122, SCHED_SETAFFINITY, "sched_setaffinity", None, ""),
+    (123, SCHED_GETAFFINITY, "sched_getaffinity", Some(task::sched_getaffinity), "dup"),
+    (124, SCHED_YIELD, "sched_yield", Some(task::sched_yield), ""),
+    (125, SCHED_GET_PRIORITY_MAX, "sched_get_priority_max", None, ""),
+    (126, SCHED_GET_PRIORITY_MIN, "sched_get_priority_min", None, ""),
+    (127, SCHED_RR_GET_INTERVAL, "sched_rr_get_interval", None, ""),
+    (128, RESTART_SYSCALL, "restart_syscall", None, ""),
+    (129, KILL, "kill", Some(signal::kill), "dd"),
+    (130, TKILL, "tkill", Some(signal::tkill), "dd"),
+    (131, TGKILL, "tgkill", Some(signal::tgkill), "ddd"),
+    (132, SIGALTSTACK, "sigaltstack", Some(signal::sigaltstack), "pp"),
+    (133, RT_SIGSUSPEND, "rt_sigsuspend", None, ""),
+    (134, RT_SIGACTION, "rt_sigaction", Some(signal::rt_sigaction), "dppu"),
+    (135, RT_SIGPROCMASK, "rt_sigprocmask", Some(signal::rt_sigprocmask), "dppu"),
+    (136, RT_SIGPENDING, "rt_sigpending", None, ""),
+    (137, RT_SIGTIMEDWAIT, "rt_sigtimedwait", None, ""),
+    (138, RT_SIGQUEUEINFO, "rt_sigqueueinfo", None, ""),
+    (139, RT_SIGRETURN, "rt_sigreturn", None, ""),
+    (140, SETPRIORITY, "setpriority", None, ""),
+    (141, GETPRIORITY, "getpriority", None, ""),
+    (142, REBOOT, "reboot", None, ""),
+    (143, SETREGID, "setregid", None, ""),
+    (144, SETGID, "setgid", None, ""),
+    (145, SETREUID, "setreuid", None, ""),
+    (146, SETUID, "setuid", None, ""),
+    (147, SETRESUID, "setresuid", None, ""),
+    (148, GETRESUID, "getresuid", None, ""),
+    (149, SETRESGID, "setresgid", None, ""),
+    (150, GETRESGID, "getresgid", None, ""),
+    (151, SETFSUID, "setfsuid", None, ""),
+    (152, SETFSGID, "setfsgid", None, ""),
+    (153, TIMES, "times", Some(info::times), "p"),
+    (154, SETPGID, "setpgid", None, ""),
+    (155, GETPGID, "getpgid", None, ""),
+    (156, GETSID, "getsid", None, ""),
+    (157, SETSID, "setsid", None, ""),
+    (158, GETGROUPS, "getgroups", None, ""),
+    (159, SETGROUPS, "setgroups", None, ""),
+    (160, UNAME, "uname", Some(info::uname), "p"),
+    (161, SETHOSTNAME, "sethostname", None, ""),
+    (162, SETDOMAINNAME, "setdomainname", None, ""),
+    (163, GETRLIMIT, "getrlimit", Some(info::getrlimit), "dp"),
+    (164, SETRLIMIT, "setrlimit", Some(info::setrlimit), "dp"),
+    (165, GETRUSAGE, "getrusage", Some(info::getrusage), "dp"),
+    (166, UMASK, "umask", Some(fs::umask), "o"),
+    (167, PRCTL, "prctl", Some(task::prctl), "dxxxx"),
+    (168, GETCPU, "getcpu", None, ""),
+    (169, GETTIMEOFDAY, "gettimeofday", Some(time::gettimeofday), "pp"),
+    (170, SETTIMEOFDAY, "settimeofday", None, ""),
+    (171, ADJTIMEX, "adjtimex", None, ""),
+    (172, GETPID, "getpid", Some(task::getpid), ""),
+    (173, GETPPID, "getppid", Some(task::getppid), ""),
+    (174, GETUID, "getuid", Some(task::getuid), ""),
+    (175, GETEUID, "geteuid", Some(task::geteuid), ""),
+    (176, GETGID, "getgid", Some(task::getgid), ""),
+    (177, GETEGID, "getegid", Some(task::getegid), ""),
+    (178, GETTID, "gettid", Some(task::gettid), ""),
+    (179, SYSINFO, "sysinfo", Some(info::sysinfo), "p"),
+    (180, MQ_OPEN, "mq_open", None, ""),
+    (181, MQ_UNLINK, "mq_unlink", None, ""),
+    (182, MQ_TIMEDSEND, "mq_timedsend", None, ""),
+    (183, MQ_TIMEDRECEIVE, "mq_timedreceive", None, ""),
+    (184, MQ_NOTIFY, "mq_notify", None, ""),
+    (185, MQ_GETSETATTR, "mq_getsetattr", None, ""),
+    (186, MSGGET, "msgget", None, ""),
+    (187, MSGCTL, "msgctl", None, ""),
+    (188, MSGRCV, "msgrcv", None, ""),
+    (189, MSGSND, "msgsnd", None, ""),
+    (190, SEMGET, "semget", None, ""),
+    (191, SEMCTL, "semctl", None, ""),
+    (192, SEMTIMEDOP, "semtimedop", None, ""),
+    (193, SEMOP, "semop", None, ""),
+    (194, SHMGET, "shmget", None, ""),
+    (195, SHMCTL, "shmctl", None, ""),
+    (196, SHMAT, "shmat", None, ""),
+    (197, SHMDT, "shmdt", None, ""),
+    (198, SOCKET, "socket", None, ""),
+    (199, SOCKETPAIR, "socketpair", None, ""),
+    (200, BIND, "bind", None, ""),
+    (201, LISTEN, "listen", None, ""),
+    (202, ACCEPT, "accept", None, ""),
+    (203, CONNECT, "connect", None, ""),
+    (204, GETSOCKNAME, "getsockname", None, ""),
+    (205, GETPEERNAME, "getpeername", None, ""),
+    (206, SENDTO, "sendto", None, ""),
+    (207, RECVFROM, "recvfrom", None, ""),
+    (208, SETSOCKOPT, "setsockopt", None, ""),
+    (209, GETSOCKOPT, "getsockopt", None, ""),
+    (210, SHUTDOWN, "shutdown", None, ""),
+    (211, SENDMSG, "sendmsg", None, ""),
+    (212, RECVMSG, "recvmsg", None, ""),
+    (213, READAHEAD, "readahead", None, ""),
+    (214, BRK, "brk", Some(mem::brk), "p"),
+    (215, MUNMAP, "munmap", Some(mem::munmap), "px"),
+    (216, MREMAP, "mremap", Some(mem::mremap), "pxxxp"),
+    (217, ADD_KEY, "add_key", None, ""),
+    (218, REQUEST_KEY, "request_key", None, ""),
+    (219, KEYCTL, "keyctl", None, ""),
+    (220, CLONE, "clone", None, ""),
+    (221, EXECVE, "execve", None, ""),
+    (222, MMAP, "mmap", Some(mem::mmap), "pxxxdx"),
+    (223, FADVISE64, "fadvise64", None, ""),
+    (224, SWAPON, "swapon", None, ""),
+    (225, SWAPOFF, "swapoff", None, ""),
+    (226, MPROTECT, "mprotect", Some(mem::mprotect), "pxx"),
+    (227, MSYNC, "msync", None, ""),
+    (228, MLOCK, "mlock", None, ""),
+    (229, MUNLOCK, "munlock", None, ""),
+    (230, MLOCKALL, "mlockall", None, ""),
+    (231, MUNLOCKALL, "munlockall", None, ""),
+    (232, MINCORE, "mincore", None, ""),
+    (233, MADVISE, "madvise", Some(mem::madvise), "pxd"),
+    (234, REMAP_FILE_PAGES, "remap_file_pages", None, ""),
+    (235, MBIND, "mbind", None, ""),
+    (236, GET_MEMPOLICY, "get_mempolicy", None, ""),
+    (237, SET_MEMPOLICY, "set_mempolicy", None, ""),
+    (238, MIGRATE_PAGES, "migrate_pages", None, ""),
+    (239, MOVE_PAGES, "move_pages", None, ""),
+    (240, RT_TGSIGQUEUEINFO, "rt_tgsigqueueinfo", None, ""),
+    (241, PERF_EVENT_OPEN, "perf_event_open", None, ""),
+    (242, ACCEPT4, "accept4", None, ""),
+    (243, RECVMMSG, "recvmmsg", None, ""),
+    (260, WAIT4, "wait4", Some(task::wait4), "dpxp"),
+    (261, PRLIMIT64, "prlimit64", Some(info::prlimit64), "ddpp"),
+    (262, FANOTIFY_INIT, "fanotify_init", None, ""),
+    (263, FANOTIFY_MARK, "fanotify_mark", None, ""),
+    (264, NAME_TO_HANDLE_AT, "name_to_handle_at", None, ""),
+    (265, OPEN_BY_HANDLE_AT, "open_by_handle_at", None, ""),
+    (266, CLOCK_ADJTIME, "clock_adjtime", None, ""),
+    (267, SYNCFS, "syncfs", None, ""),
+    (268, SETNS, "setns", None, ""),
+    (269, SENDMMSG, "sendmmsg", None, ""),
+    (270, PROCESS_VM_READV, "process_vm_readv", None, ""),
+    (271, PROCESS_VM_WRITEV, "process_vm_writev", None, ""),
+    (272, KCMP, "kcmp", None, ""),
+    (273, FINIT_MODULE, "finit_module", None, ""),
+    (274, SCHED_SETATTR, "sched_setattr", None, ""),
+    (275, SCHED_GETATTR, "sched_getattr", None, ""),
+    (276, RENAMEAT2, "renameat2", Some(fs::renameat2), "dsdsx"),
+    (277, SECCOMP, "seccomp", None, ""),
+    (278, GETRANDOM, "getrandom", Some(info::getrandom), "pux"),
+    (279, MEMFD_CREATE, "memfd_create", None, ""),
+    (280, BPF, "bpf", None, ""),
+    (281, EXECVEAT, "execveat", None, ""),
+    (282, USERFAULTFD, "userfaultfd", None, ""),
+    (283, MEMBARRIER, "membarrier", None, ""),
+    (284, MLOCK2, "mlock2", None, ""),
+    (285, COPY_FILE_RANGE, "copy_file_range", None, ""),
+    (286, PREADV2, "preadv2", None, ""),
+    (287, PWRITEV2, "pwritev2", None, ""),
+    (288, PKEY_MPROTECT, "pkey_mprotect", None, ""),
+    (289, PKEY_ALLOC, "pkey_alloc", None, ""),
+    (290, PKEY_FREE, "pkey_free", None, ""),
+    (291, STATX, "statx", Some(fs::statx), "dsxxp"),
+    (292, IO_PGETEVENTS, "io_pgetevents", None, ""),
+    (293, RSEQ, "rseq", Some(task::rseq), "pxxx"),
+    (294, KEXEC_FILE_LOAD, "kexec_file_load", None, ""),
+    (424, PIDFD_SEND_SIGNAL, "pidfd_send_signal", None, ""),
+    (425, IO_URING_SETUP, "io_uring_setup", None, ""),
+    (426, IO_URING_ENTER, "io_uring_enter", None, ""),
+    (427, IO_URING_REGISTER, "io_uring_register", None, ""),
+    (428, OPEN_TREE, "open_tree", None, ""),
+    (429, MOVE_MOUNT, "move_mount", None, ""),
+    (430, FSOPEN, "fsopen", None, ""),
+    (431, FSCONFIG, "fsconfig", None, ""),
+    (432, FSMOUNT, "fsmount", None, ""),
+    (433, FSPICK, "fspick", None, ""),
+    (434, PIDFD_OPEN, "pidfd_open", None, ""),
+    (435, CLONE3, "clone3", None, ""),
+    (436, CLOSE_RANGE, "close_range", None, ""),
+    (437, OPENAT2, "openat2", None, ""),
+    (438, PIDFD_GETFD, "pidfd_getfd", None, ""),
+    (439, FACCESSAT2, "faccessat2", Some(fs::faccessat2), "dsox"),
+    (440, PROCESS_MADVISE, "process_madvise", None, ""),
+    (441, EPOLL_PWAIT2, "epoll_pwait2", None, ""),
+    (442, MOUNT_SETATTR, "mount_setattr", None, ""),
+    (443, QUOTACTL_FD, "quotactl_fd", None, ""),
+    (444, LANDLOCK_CREATE_RULESET, "landlock_create_ruleset", None, ""),
+    (445, LANDLOCK_ADD_RULE, "landlock_add_rule", None, ""),
+    (446, LANDLOCK_RESTRICT_SELF, "landlock_restrict_self", None, ""),
+    (447, MEMFD_SECRET, "memfd_secret", None, ""),
+    (448, PROCESS_MRELEASE, "process_mrelease", None, ""),
+    (449, FUTEX_WAITV, "futex_waitv", None, ""),
+    (450, SET_MEMPOLICY_HOME_NODE, "set_mempolicy_home_node", None, ""),
+    (451, CACHESTAT, "cachestat", None, ""),
+    (452, FCHMODAT2, "fchmodat2", None, ""),
+    (453, MAP_SHADOW_STACK, "map_shadow_stack", None, ""),
+    (454, FUTEX_WAKE, "futex_wake", None, ""),
+    (455, FUTEX_WAIT, "futex_wait", None, ""),
+    (456, FUTEX_REQUEUE, "futex_requeue", None, ""),
+    (457, STATMOUNT, "statmount", None, ""),
+    (458, LISTMOUNT, "listmount", None, ""),
+    (459, LSM_GET_SELF_ATTR, "lsm_get_self_attr", None, ""),
+    (460, LSM_SET_SELF_ATTR, "lsm_set_self_attr", None, ""),
+    (461, LSM_LIST_MODULES, "lsm_list_modules", None, ""),
+    (462, MSEAL, "mseal", None, ""),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_numbers() {
+        let known = [
+            (nr::READ, 63),
+            (nr::WRITE, 64),
+            (nr::OPENAT, 56),
+            (nr::EXIT, 93),
+            (nr::EXIT_GROUP, 94),
+            (nr::MMAP, 222),
+            (nr::BRK, 214),
+            (nr::CLONE, 220),
+            (nr::EXECVE, 221),
+            (nr::RT_SIGACTION, 134),
+            (nr::STATX, 291),
+            (nr::RSEQ, 293),
+            (nr::NEWFSTATAT, 79),
+            (nr::FSTAT, 80),
+            (nr::GETRANDOM, 278),
+            (nr::CLOCK_GETTIME, 113),
+            (nr::IO_SETUP, 0),
+            (nr::CLONE3, 435),
+            (nr::FACCESSAT2, 439),
+            (nr::MSEAL, 462),
+        ];
+        for (got, want) in known {
+            assert_eq!(got, want);
+        }
+    }
+
+    #[test]
+    fn sorted_and_numbers_unique() {
+        for w in TABLE.windows(2) {
+            assert!(w[0].nr < w[1].nr, "{} then {}", w[0].name, w[1].name);
+        }
+    }
+
+    #[test]
+    fn names_unique() {
+        let mut names: Vec<_> = TABLE.iter().map(|e| e.name).collect();
+        names.sort_unstable();
+        let n = names.len();
+        names.dedup();
+        assert_eq!(names.len(), n);
+    }
+
+    #[test]
+    fn lookup_finds_each_row() {
+        for e in TABLE {
+            assert_eq!(lookup(e.nr).unwrap().name, e.name);
+        }
+        assert!(lookup(244).is_none()); // arch-specific range, unused on arm64
+        assert!(lookup(295).is_none()); // unassigned gap
+        assert_eq!(lookup(nr::WRITE).unwrap().name, "write");
+    }
+
+    #[test]
+    fn implemented_rows_have_strace_formats() {
+        const ARGS: &str = "dDuxops";
+        for e in TABLE.iter().filter(|e| e.handler.is_some()) {
+            assert!(e.strace.len() <= 6, "{}", e.name);
+            assert!(e.strace.chars().all(|c| ARGS.contains(c)), "{}", e.name);
+        }
+    }
+}

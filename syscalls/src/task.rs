@@ -1,0 +1,129 @@
+//! Threads and processes: exit, ids, tid address, robust list, rseq, futex, scheduling,
+//! wait4, prctl.
+
+use crate::abi::errno::Errno;
+use crate::guest_mem;
+use crate::host::{check, int, ok};
+use crate::process::Process;
+use crate::{Outcome, SysResult};
+
+/// Size of the 64-bit `struct robust_list_head` the guest must pass.
+const ROBUST_LIST_HEAD_SIZE: u64 = 24;
+/// prctl options passed through (include/uapi/linux/prctl.h).
+const PR_SET_NAME: u64 = 15;
+const PR_GET_NAME: u64 = 16;
+/// futex wake op (architecture-independent).
+const FUTEX_WAKE: i32 = 1;
+
+/// Does what the kernel does for CLONE_CHILD_CLEARTID on thread exit: zero the tid word
+/// and wake one waiter.
+fn clear_child_tid(p: &mut Process) {
+    let addr = std::mem::take(&mut p.clear_child_tid);
+    if addr != 0 && guest_mem::write_val(addr, &0u32).is_ok() {
+        // SAFETY: futex wake on a guest word just written; the kernel checks the address.
+        unsafe { libc::syscall(libc::SYS_futex, addr, FUTEX_WAKE, 1, 0, 0, 0) };
+    }
+}
+
+pub fn exit(p: &mut Process, a: [u64; 6]) -> SysResult {
+    clear_child_tid(p);
+    Ok(Outcome::Exit(int(a[0])))
+}
+
+pub fn exit_group(p: &mut Process, a: [u64; 6]) -> SysResult {
+    clear_child_tid(p);
+    Ok(Outcome::ExitGroup(int(a[0])))
+}
+
+fn host_tid() -> u64 {
+    // SAFETY: gettid has no preconditions.
+    unsafe { libc::gettid() as u64 }
+}
+
+pub fn set_tid_address(p: &mut Process, a: [u64; 6]) -> SysResult {
+    p.clear_child_tid = a[0];
+    ok(host_tid())
+}
+
+pub fn set_robust_list(p: &mut Process, a: [u64; 6]) -> SysResult {
+    if a[1] != ROBUST_LIST_HEAD_SIZE {
+        return Err(Errno::EINVAL);
+    }
+    p.robust_list = (a[0], a[1]);
+    ok(0)
+}
+
+/// rseq is refused so that glibc falls back to not using it. A registered rseq area makes
+/// the host kernel abort critical sections by jumping to an abort IP on preemption; the
+/// guest's abort IPs are guest code addresses that only the translator can run, so the
+/// host kernel must never see them.
+pub fn rseq(_: &mut Process, _: [u64; 6]) -> SysResult {
+    Err(Errno::ENOSYS)
+}
+
+pub fn futex(_: &mut Process, a: [u64; 6]) -> SysResult {
+    // futex ops and the timeout timespec are architecture-independent and guest addresses
+    // are host addresses, so the call passes through unchanged.
+    // SAFETY: the kernel validates every pointer argument.
+    check(unsafe { libc::syscall(libc::SYS_futex, a[0], a[1], a[2], a[3], a[4], a[5]) })
+}
+
+pub fn getpid(_: &mut Process, _: [u64; 6]) -> SysResult {
+    // SAFETY: no preconditions.
+    ok(unsafe { libc::getpid() } as u64)
+}
+
+pub fn getppid(_: &mut Process, _: [u64; 6]) -> SysResult {
+    // SAFETY: no preconditions.
+    ok(unsafe { libc::getppid() } as u64)
+}
+
+pub fn gettid(_: &mut Process, _: [u64; 6]) -> SysResult {
+    ok(host_tid())
+}
+
+pub fn getuid(_: &mut Process, _: [u64; 6]) -> SysResult {
+    // SAFETY: no preconditions.
+    ok(unsafe { libc::getuid() } as u64)
+}
+
+pub fn geteuid(_: &mut Process, _: [u64; 6]) -> SysResult {
+    // SAFETY: no preconditions.
+    ok(unsafe { libc::geteuid() } as u64)
+}
+
+pub fn getgid(_: &mut Process, _: [u64; 6]) -> SysResult {
+    // SAFETY: no preconditions.
+    ok(unsafe { libc::getgid() } as u64)
+}
+
+pub fn getegid(_: &mut Process, _: [u64; 6]) -> SysResult {
+    // SAFETY: no preconditions.
+    ok(unsafe { libc::getegid() } as u64)
+}
+
+pub fn sched_getaffinity(_: &mut Process, a: [u64; 6]) -> SysResult {
+    // The CPU mask is a plain bit array; the raw syscall returns the bytes written.
+    // SAFETY: the kernel checks the guest buffer.
+    check(unsafe { libc::syscall(libc::SYS_sched_getaffinity, int(a[0]), a[1], a[2]) })
+}
+
+pub fn sched_yield(_: &mut Process, _: [u64; 6]) -> SysResult {
+    // SAFETY: no preconditions.
+    check(unsafe { libc::sched_yield() } as i64)
+}
+
+pub fn wait4(_: &mut Process, a: [u64; 6]) -> SysResult {
+    // Status word and struct rusage have the same layout (abi::time::Rusage); W* options
+    // are the same on both.
+    // SAFETY: the kernel checks the guest pointers.
+    check(unsafe { libc::syscall(libc::SYS_wait4, int(a[0]), a[1], int(a[2]), a[3]) })
+}
+
+pub fn prctl(_: &mut Process, a: [u64; 6]) -> SysResult {
+    match a[0] {
+        // SAFETY: the 16-byte name buffer is a guest pointer the kernel checks.
+        PR_SET_NAME | PR_GET_NAME => check(unsafe { libc::prctl(a[0] as i32, a[1]) } as i64),
+        _ => Err(Errno::EINVAL),
+    }
+}
