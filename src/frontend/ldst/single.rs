@@ -73,7 +73,10 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
     let t = f.u('t');
     match op {
         // Prefetch hints: no architectural effect, never fault.
-        Op::PRFM_lit | Op::PRFUM | Op::PRFM_reg | Op::PRFM_uimm => {}
+        Op::PRFM_lit | Op::PRFUM | Op::PRFM_uimm => {}
+        // The register form shares the extend rule: option<1> = 0 is unallocated.
+        Op::PRFM_reg if f.u('x') & 2 == 0 => return Err(Undefined),
+        Op::PRFM_reg => {}
         Op::LDR_lit | Op::LDR_lit_fp => {
             let table = if op == Op::LDR_lit { &LIT_GPR } else { &LIT_FP };
             let acc = table[f.u('o') as usize].ok_or(Undefined)?;
