@@ -132,19 +132,23 @@ pub fn map1(cpu: &mut CpuState, a: &Args, mut f: impl FnMut(u64, u64) -> u64) {
     map3(cpu, a, 0, |n, _, d| f(n, d))
 }
 
+/// Element `i` of the concatenation Vm:Vn (Vn first) of `el`-element
+/// vectors of `esize`-bit elements.
+pub fn concat_elem(n: u128, m: u128, esize: u32, el: usize, i: usize) -> u64 {
+    if i < el {
+        get(n, esize, i)
+    } else {
+        get(m, esize, i - el)
+    }
+}
+
 /// Pairwise: the elements of the concatenation Vm:Vn taken two at a time,
 /// `d[i] = f(pair[2i], pair[2i+1])`.
 pub fn pairwise(cpu: &mut CpuState, a: &Args, mut f: impl FnMut(u64, u64) -> u64) {
     let es = a.esize();
     let el = a.elements();
     let (n, m) = (cpu.v[a.n as usize], cpu.v[a.m as usize]);
-    let cat = |i: usize| {
-        if i < el {
-            get(n, es, i)
-        } else {
-            get(m, es, i - el)
-        }
-    };
+    let cat = |i: usize| concat_elem(n, m, es, el, i);
     let mut r = 0u128;
     for i in 0..el {
         set(&mut r, es, i, f(cat(2 * i), cat(2 * i + 1)));

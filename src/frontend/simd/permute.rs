@@ -1,6 +1,6 @@
 //! Advanced SIMD permute: UZP1/UZP2, TRN1/TRN2, ZIP1/ZIP2.
 
-use super::lanes::{get, set, trunc, width};
+use super::lanes::{concat_elem, get, set, trunc, width};
 use super::{call, kinds, Args};
 use crate::arm64::Fields;
 use crate::cpu::CpuState;
@@ -55,14 +55,7 @@ pub fn run(cpu: &mut CpuState, a: &Args) {
     let es = a.esize();
     let el = a.elements();
     let (n, m) = (cpu.v[a.n as usize], cpu.v[a.m as usize]);
-    // Element i of the concatenation Vm:Vn (Vn first).
-    let cat = |i: usize| {
-        if i < el {
-            get(n, es, i)
-        } else {
-            get(m, es, i - el)
-        }
-    };
+    let cat = |i: usize| concat_elem(n, m, es, el, i);
     let mut r = 0u128;
     for i in 0..el {
         let (pair, odd) = (i / 2, i % 2);
