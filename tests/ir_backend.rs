@@ -14,7 +14,7 @@ use emu::backend::interp::{self, Next};
 use emu::backend::x64::{compile, Env};
 use emu::cpu::{CpuState, ExitReason};
 use emu::ir::{Block, Builder};
-use emu::jit::code_cache::{CodeCache, JUMP_CACHE_ENTRIES};
+use emu::jit::code_cache::CodeCache;
 
 #[path = "ir_backend/directed.rs"]
 mod directed;
@@ -103,8 +103,6 @@ impl Jit {
     fn run(&mut self, block: &Block, cpu: &mut CpuState) {
         let env = Env {
             exit: self.cache.exit_addr(),
-            jump_cache: self.cache.jump_cache_addr(),
-            jump_cache_mask: (JUMP_CACHE_ENTRIES - 1) as u64,
         };
         let mut c = compile(block, self.cache.next_addr(), &env);
         if !self.cache.has_room(c.code.len()) {

@@ -29,6 +29,58 @@ pub enum ExitReason {
     Alignment = 6,
     /// Instruction fetch from an address that is not mapped executable.
     FetchFault = 7,
+    /// Another party asked this thread to come back to the dispatcher (a
+    /// signal arrived, or the code cache is being emptied); `pc` is the
+    /// start of the block that was about to run.
+    Interrupt = 8,
+    /// A host fault in translated code on the guest's behalf: `pc` is the
+    /// faulting guest instruction, `exit_arg` the fault address and
+    /// `fault` the host signal number and si_code.
+    Fault = 9,
+}
+
+impl ExitReason {
+    /// The reason stored in [`CpuState::exit_reason`].
+    pub fn from_u32(r: u32) -> ExitReason {
+        match r {
+            0 => ExitReason::Lookup,
+            1 => ExitReason::Svc,
+            2 => ExitReason::Brk,
+            3 => ExitReason::Udf,
+            4 => ExitReason::Hlt,
+            5 => ExitReason::Invalidate,
+            6 => ExitReason::Alignment,
+            7 => ExitReason::FetchFault,
+            8 => ExitReason::Interrupt,
+            _ => ExitReason::Fault,
+        }
+    }
+}
+
+/// Entries in a thread's indirect-branch table (a power of two): pairs of
+/// `[guest_pc, host_addr]` indexed by `(pc >> 2) & (JUMP_TABLE_ENTRIES - 1)`.
+pub const JUMP_TABLE_ENTRIES: usize = 1 << 16;
+
+/// An unused indirect-branch table entry for slot `i`. Its tag is a pc that
+/// hashes to another slot, so no branch target can ever match it (a fixed
+/// tag such as `u64::MAX` would match a branch to that very address).
+pub fn empty_jump_entry(i: usize) -> [u64; 2] {
+    [((i ^ 1) as u64) << 2, 0]
+}
+
+/// A table with every entry empty.
+pub fn empty_jump_table() -> Box<[[u64; 2]]> {
+    (0..JUMP_TABLE_ENTRIES).map(empty_jump_entry).collect()
+}
+
+/// The interrupt word of a [`CpuState`] nobody interrupts (tests, and a
+/// thread before its dispatcher installs its own).
+static NEVER_INTERRUPTED: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+/// The indirect-branch table of a [`CpuState`] whose dispatcher has none: always empty.
+fn shared_empty_jump_table() -> u64 {
+    static T: std::sync::OnceLock<Box<[[u64; 2]]>> = std::sync::OnceLock::new();
+    T.get_or_init(empty_jump_table).as_ptr() as u64
 }
 
 /// Guest CPU state for one thread.
@@ -68,6 +120,16 @@ pub struct CpuState {
     /// Host address of the jump to patch when `exit_reason == Lookup` came
     /// from a linkable direct branch, else 0.
     pub link_site: u64,
+    /// Host signal number (low 32 bits) and si_code (high 32 bits) of a
+    /// [`ExitReason::Fault`].
+    pub fault: u64,
+    /// Address of this thread's indirect-branch table (see
+    /// [`JUMP_TABLE_ENTRIES`]), which translated code probes inline.
+    pub jump_table: u64,
+    /// Address of an `AtomicU32` that translated code tests at every block
+    /// entry and loop back edge; non-zero makes it leave with
+    /// [`ExitReason::Interrupt`].
+    pub interrupt: u64,
 }
 
 impl Default for CpuState {
@@ -89,6 +151,9 @@ impl Default for CpuState {
             _pad: 0,
             exit_arg: 0,
             link_site: 0,
+            fault: 0,
+            jump_table: shared_empty_jump_table(),
+            interrupt: &NEVER_INTERRUPTED as *const _ as u64,
         }
     }
 }

@@ -1,15 +1,22 @@
 //! The code cache: one executable mapping holding the trampoline and every
-//! translated block, the guest-pc → host-code map, and the indirect-branch
-//! lookup table that translated code probes inline.
+//! translated block, and the guest-pc → host-code map.
+//!
+//! The mapping and its block index ([`Region`]) are shared by every guest
+//! thread and read without a lock: translated code runs from it, links are
+//! patched into it with single aligned stores, and the host fault handler
+//! maps a host pc back to a guest pc through the index. The maps that say
+//! which blocks exist ([`CodeCache`]) belong to the translator, which holds
+//! them under its lock.
 
+use super::block_index::BlockIndex;
 use crate::backend::x64::{trampoline, Compiled};
 use crate::cpu::CpuState;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::Arc;
 
 /// Default size of the executable mapping. It is reserved, not committed.
 pub const CACHE_BYTES: usize = 256 << 20;
-/// Entries in the indirect-branch table (a power of two).
-pub const JUMP_CACHE_ENTRIES: usize = 1 << 16;
 
 /// One translated block.
 #[derive(Debug)]
@@ -18,46 +25,38 @@ pub struct BlockInfo {
     pub len: u32,
     pub guest_start: u64,
     pub guest_end: u64,
-    /// (host offset, guest pc) of each guest instruction, in order.
-    pub pc_map: Vec<(u32, u64)>,
-}
-
-/// An unused indirect-branch table entry for slot `i`. Its tag is a pc that
-/// hashes to another slot, so no branch target can ever match it (a fixed
-/// tag such as `u64::MAX` would match a branch to that very address and
-/// jump to host address 0).
-fn empty_jump_entry(i: usize) -> [u64; 2] {
-    [((i ^ 1) as u64) << 2, 0]
+    /// (host offset, guest pc) of each guest instruction, in order. Boxed:
+    /// the block index points at it.
+    pub pc_map: Box<[(u32, u64)]>,
 }
 
 /// Signature of the trampoline entry.
 type EnterFn = unsafe extern "C" fn(*mut CpuState, *const u8);
 
-pub struct CodeCache {
+/// The executable mapping: immutable after creation apart from the code
+/// bytes themselves and the index.
+pub struct Region {
     base: *mut u8,
-    /// Size of the mapping.
     size: usize,
-    used: usize,
     /// Where blocks start after the trampoline.
     first_block: usize,
     enter: EnterFn,
     exit_addr: u64,
-    blocks: HashMap<u64, BlockInfo>,
-    /// Host start address → guest pc of the block, for host-pc lookups.
-    by_host: BTreeMap<u64, u64>,
-    /// `[guest_pc, host_addr]` pairs probed by translated indirect branches.
-    jump_cache: Box<[[u64; 2]]>,
-    /// Number of times the cache was emptied.
-    pub flushes: u64,
+    /// Host start of every block in the current generation, for
+    /// [`Region::guest_pc_of`].
+    pub index: BlockIndex,
 }
 
-impl CodeCache {
-    pub fn new() -> std::io::Result<CodeCache> {
-        Self::with_size(CACHE_BYTES)
-    }
+// SAFETY: the raw base pointer names a mapping that lives as long as the
+// Region; the code bytes are written only by the translator (under its
+// lock, for blocks no thread runs yet) and by `link` (single aligned atomic
+// stores), and the index is built for concurrent readers.
+unsafe impl Send for Region {}
+// SAFETY: see `Send`; every shared access is either immutable or atomic.
+unsafe impl Sync for Region {}
 
-    /// A cache of `size` bytes (at least a few KiB).
-    pub fn with_size(size: usize) -> std::io::Result<CodeCache> {
+impl Region {
+    fn new(size: usize) -> std::io::Result<Region> {
         // SAFETY: an anonymous private mapping with no fixed address; the
         // result is checked before use.
         let base = unsafe {
@@ -82,58 +81,157 @@ impl CodeCache {
         // the `EnterFn` signature (see trampoline::build).
         let enter: EnterFn = unsafe { std::mem::transmute::<*mut u8, EnterFn>(base) };
         let first_block = (t.code.len() + 63) & !63;
-        Ok(CodeCache {
+        Ok(Region {
             base,
             size,
-            used: first_block,
             first_block,
             enter,
             exit_addr: base as u64 + t.exit_offset as u64,
-            blocks: HashMap::new(),
-            by_host: BTreeMap::new(),
-            jump_cache: (0..JUMP_CACHE_ENTRIES).map(empty_jump_entry).collect(),
-            flushes: 0,
+            index: BlockIndex::new()?,
         })
+    }
+
+    /// The host address range of the mapping.
+    pub fn range(&self) -> (u64, u64) {
+        (self.base as u64, self.base as u64 + self.size as u64)
+    }
+
+    /// Whether `host_pc` lies inside the mapping.
+    pub fn contains(&self, host_pc: u64) -> bool {
+        let (s, e) = self.range();
+        host_pc >= s && host_pc < e
     }
 
     pub fn exit_addr(&self) -> u64 {
         self.exit_addr
     }
 
-    pub fn jump_cache_addr(&self) -> u64 {
-        self.jump_cache.as_ptr() as u64
+    /// Points the `jmp rel32` (or `jcc rel32`) ending at `site` to `target`.
+    /// The backend aligns every rel32 to 4 bytes, so one atomic store
+    /// patches it: a thread running the jump sees the old or the new
+    /// target, never a mix. The caller guarantees that neither block can be
+    /// dropped meanwhile (the cache is only emptied while no thread runs
+    /// translated code).
+    pub fn link(&self, site: u64, target: u64) -> bool {
+        let start = self.base as u64 + self.first_block as u64;
+        let end = self.base as u64 + self.size as u64;
+        if site < start + 5 || site > end || !(site - 4).is_multiple_of(4) {
+            return false;
+        }
+        let rel = target.wrapping_sub(site) as i64;
+        let Ok(rel) = i32::try_from(rel) else {
+            return false;
+        };
+        // SAFETY: `site - 4` lies inside the mapping (checked above), is
+        // 4-byte aligned, and holds the rel32 of a jump the backend emitted
+        // as a linkable exit; it is only ever accessed atomically once the
+        // block is published.
+        unsafe {
+            debug_assert!(
+                *((site - 5) as *const u8) == 0xe9 || *((site - 6) as *const u8) == 0x0f,
+                "link site is not a rel32 jump"
+            );
+            AtomicI32::from_ptr((site - 4) as *mut i32).store(rel, Ordering::Release);
+        }
+        true
+    }
+
+    /// The guest pc of the instruction whose host code contains `host_pc`,
+    /// if it lies in a block of the current generation. Async-signal-safe.
+    pub fn guest_pc_of(&self, host_pc: u64) -> Option<u64> {
+        self.index.guest_pc_of(host_pc)
+    }
+
+    /// Runs translated code at `host` until it exits to the dispatcher.
+    pub fn enter(&self, cpu: &mut CpuState, host: u64) {
+        // SAFETY: `host` is the start of a block in this cache, assembled
+        // for this trampoline's register conventions; `cpu` is exclusively
+        // borrowed for the duration of the call, and its `jump_table` and
+        // `interrupt` fields point at live memory (CpuState guarantees it
+        // for its defaults, the dispatcher for its own).
+        unsafe { (self.enter)(cpu, host as *const u8) }
+    }
+}
+
+impl Drop for Region {
+    fn drop(&mut self) {
+        // SAFETY: unmapping the mapping created in `new`; nothing refers to
+        // it once the region is dropped.
+        unsafe { libc::munmap(self.base as *mut libc::c_void, self.size) };
+    }
+}
+
+/// The translator's view of the cache: which blocks exist, and where new
+/// code goes.
+pub struct CodeCache {
+    region: Arc<Region>,
+    used: usize,
+    blocks: HashMap<u64, BlockInfo>,
+    /// Host start address → guest pc of the block, for host-pc lookups.
+    by_host: BTreeMap<u64, u64>,
+    /// Number of times the cache was emptied.
+    pub flushes: u64,
+}
+
+impl CodeCache {
+    pub fn new() -> std::io::Result<CodeCache> {
+        Self::with_size(CACHE_BYTES)
+    }
+
+    /// A cache of `size` bytes (at least a few KiB).
+    pub fn with_size(size: usize) -> std::io::Result<CodeCache> {
+        let region = Arc::new(Region::new(size)?);
+        Ok(CodeCache {
+            used: region.first_block,
+            region,
+            blocks: HashMap::new(),
+            by_host: BTreeMap::new(),
+            flushes: 0,
+        })
+    }
+
+    /// The shared mapping.
+    pub fn region(&self) -> &Arc<Region> {
+        &self.region
+    }
+
+    pub fn exit_addr(&self) -> u64 {
+        self.region.exit_addr
     }
 
     /// Host address where the next block will be placed.
     pub fn next_addr(&self) -> u64 {
-        self.base as u64 + self.used as u64
+        self.region.base as u64 + self.used as u64
     }
 
-    /// Whether `bytes` more fit.
+    /// Whether `bytes` more fit (in the mapping and in the index).
     pub fn has_room(&self, bytes: usize) -> bool {
-        self.used + bytes + 64 <= self.size
+        self.used + bytes + 64 <= self.region.size && !self.region.index.is_full()
     }
 
     pub fn get(&self, pc: u64) -> Option<u64> {
         self.blocks.get(&pc).map(|b| b.host)
     }
 
-    /// Records `pc → host` in the indirect-branch table.
-    pub fn remember_indirect(&mut self, pc: u64, host: u64) {
-        let i = (pc >> 2) as usize & (JUMP_CACHE_ENTRIES - 1);
-        self.jump_cache[i] = [pc, host];
-    }
-
-    /// Copies compiled code (assembled for [`Self::next_addr`]) into the cache.
+    /// Copies compiled code (assembled for [`Self::next_addr`]) into the
+    /// cache and publishes it in the index.
     pub fn insert(&mut self, guest_start: u64, guest_end: u64, c: Compiled) -> u64 {
         let host = self.next_addr();
         assert!(self.has_room(c.code.len()), "caller checks room first");
         // SAFETY: `has_room` guarantees the range lies inside the mapping;
-        // no translated code is running while the dispatcher inserts.
+        // no thread runs these bytes before the block is returned.
         unsafe {
-            std::ptr::copy_nonoverlapping(c.code.as_ptr(), self.base.add(self.used), c.code.len())
+            std::ptr::copy_nonoverlapping(
+                c.code.as_ptr(),
+                self.region.base.add(self.used),
+                c.code.len(),
+            )
         };
         self.used = (self.used + c.code.len() + 15) & !15;
+        let pc_map: Box<[(u32, u64)]> = c.pc_map.into_boxed_slice();
+        self.region
+            .index
+            .push(host, c.code.len() as u64, pc_map.as_ptr(), pc_map.len());
         self.by_host.insert(host, guest_start);
         self.blocks.insert(
             guest_start,
@@ -142,42 +240,24 @@ impl CodeCache {
                 len: c.code.len() as u32,
                 guest_start,
                 guest_end,
-                pc_map: c.pc_map,
+                pc_map,
             },
         );
         host
     }
 
-    /// Points the `jmp rel32` ending at `site` to `target`.
+    /// Points the jump ending at `site` to `target` (see [`Region::link`]).
     pub fn link(&mut self, site: u64, target: u64) {
-        let start = self.base as u64 + self.first_block as u64;
-        let end = self.base as u64 + self.used as u64;
-        if site < start + 5 || site > end {
-            return;
-        }
-        let rel = target.wrapping_sub(site) as i64;
-        let Ok(rel) = i32::try_from(rel) else { return };
-        // SAFETY: `site` lies inside the used part of the cache (checked
-        // above) and ends a `jmp rel32` or `jcc rel32` emitted by the
-        // backend's linkable exits; no translated
-        // code runs while patching.
-        unsafe {
-            debug_assert!(
-                *((site - 5) as *const u8) == 0xe9 || *((site - 6) as *const u8) == 0x0f,
-                "link site is not a rel32 jump"
-            );
-            std::ptr::write_unaligned((site - 4) as *mut i32, rel);
-        }
+        self.region.link(site, target);
     }
 
-    /// Drops every translation (used on invalidation and when full).
+    /// Drops every translation (used on invalidation and when full). The
+    /// caller guarantees that no thread runs translated code meanwhile.
     pub fn flush(&mut self) {
+        self.region.index.clear();
         self.blocks.clear();
         self.by_host.clear();
-        for (i, e) in self.jump_cache.iter_mut().enumerate() {
-            *e = empty_jump_entry(i);
-        }
-        self.used = self.first_block;
+        self.used = self.region.first_block;
         self.flushes += 1;
     }
 
@@ -205,28 +285,16 @@ impl CodeCache {
 
     /// The host address range of the cache.
     pub fn range(&self) -> (u64, u64) {
-        (self.base as u64, self.base as u64 + self.size as u64)
+        self.region.range()
     }
 
     /// Whether `host_pc` lies inside the code cache.
     pub fn contains(&self, host_pc: u64) -> bool {
-        let b = self.base as u64;
-        host_pc >= b && host_pc < b + self.size as u64
+        self.region.contains(host_pc)
     }
 
     /// Runs translated code at `host` until it exits to the dispatcher.
     pub fn enter(&self, cpu: &mut CpuState, host: u64) {
-        // SAFETY: `host` is the start of a block in this cache, assembled
-        // for this trampoline's register conventions; `cpu` is exclusively
-        // borrowed for the duration of the call.
-        unsafe { (self.enter)(cpu, host as *const u8) }
-    }
-}
-
-impl Drop for CodeCache {
-    fn drop(&mut self) {
-        // SAFETY: unmapping the mapping created in `new`; nothing refers to
-        // it once the cache is dropped.
-        unsafe { libc::munmap(self.base as *mut libc::c_void, self.size) };
+        self.region.enter(cpu, host)
     }
 }

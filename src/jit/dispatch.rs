@@ -1,15 +1,26 @@
 //! The dispatcher: finds or translates the block for the guest pc, runs it,
 //! links direct branches, and returns to the caller on syscalls and traps.
+//!
+//! One [`Jit`] per guest thread; all the threads of a guest process share
+//! one [`Shared`] translator and code cache. A thread looks blocks up in its
+//! own map and indirect-branch table first, without a lock; on a miss it
+//! takes the translator lock, which serialises translation, insertion and
+//! emptying of the cache. Emptying bumps the generation, which makes every
+//! thread drop its own maps before it runs code again.
 
-use super::code_cache::{CodeCache, JUMP_CACHE_ENTRIES};
+use super::code_cache::{CodeCache, Region};
+use super::exclusive::{Exclusive, InterruptWord};
 use super::fetch::Fetcher;
 use super::log::Log;
 use crate::backend::x64::{compile, Env};
+use crate::cpu::state::{empty_jump_entry, empty_jump_table, JUMP_TABLE_ENTRIES};
 use crate::cpu::{fpenv, CpuState, ExitReason};
 use crate::frontend::{translate_block, translate_prefix};
 use crate::ir::passes::flags::kills_nzcv;
 use crate::ir::Terminal;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
 thread_local! {
     /// Whether this thread is running translated code (or a helper called
@@ -32,12 +43,9 @@ pub struct Stats {
     pub dispatches: u64,
 }
 
-/// The translator for one guest address space.
-pub struct Jit {
-    pub cache: CodeCache,
-    pub stats: Stats,
-    /// Translation logging (`-d`), if enabled.
-    pub log: Option<Log>,
+/// What the translator lock protects.
+struct Translator {
+    cache: CodeCache,
     /// Reads guest code. Its cached page is dropped on every invalidation:
     /// CTR_EL0 tells the guest that instruction fetch is not coherent with
     /// data writes (DIC = 0), so new code is announced with IC IVAU, and
@@ -45,6 +53,38 @@ pub struct Jit {
     fetcher: Fetcher,
     /// Successor addresses known to overwrite NZCV before observing it.
     kills_nzcv: HashMap<u64, bool>,
+    log: Option<Log>,
+    stats: Stats,
+    /// Interrupt words of the threads sharing this cache.
+    threads: Vec<Weak<AtomicU32>>,
+}
+
+/// The translator and code cache of one guest address space.
+pub struct Shared {
+    tr: Mutex<Translator>,
+    region: Arc<Region>,
+    excl: Exclusive,
+    /// Bumped each time the cache is emptied.
+    generation: AtomicU64,
+}
+
+/// One guest thread's handle on the shared translator.
+pub struct Jit {
+    shared: Arc<Shared>,
+    /// Blocks this thread has looked up in the current generation.
+    local: HashMap<u64, u64>,
+    generation: u64,
+    /// This thread's indirect-branch table, probed inline by translated code.
+    jump_table: Box<[[u64; 2]]>,
+    /// Set by signal handlers and by threads emptying the cache.
+    interrupt: InterruptWord,
+    /// Link site of the last exit and the generation it belongs to.
+    link: Option<(u64, u64)>,
+    /// `-d nochain`: never link blocks or fill the indirect-branch table.
+    nochain: bool,
+    /// `-d exec`: log every dispatch.
+    log_exec: bool,
+    pub stats: Stats,
 }
 
 impl Jit {
@@ -55,26 +95,238 @@ impl Jit {
     /// A translator using `cache` (tests use small caches to exercise
     /// flushing).
     pub fn with_cache(cache: CodeCache) -> std::io::Result<Jit> {
-        Ok(Jit {
-            cache,
-            stats: Stats::default(),
-            log: None,
-            fetcher: Fetcher::default(),
-            kills_nzcv: HashMap::new(),
-        })
+        let region = cache.region().clone();
+        let shared = Arc::new(Shared {
+            tr: Mutex::new(Translator {
+                cache,
+                fetcher: Fetcher::default(),
+                kills_nzcv: HashMap::new(),
+                log: None,
+                stats: Stats::default(),
+                threads: Vec::new(),
+            }),
+            region,
+            excl: Exclusive::default(),
+            generation: AtomicU64::new(0),
+        });
+        Ok(Self::on(shared))
     }
 
-    fn env(&self) -> Env {
-        Env {
-            exit: self.cache.exit_addr(),
-            jump_cache: self.cache.jump_cache_addr(),
-            jump_cache_mask: (JUMP_CACHE_ENTRIES - 1) as u64,
+    /// A handle for another thread of the same guest process.
+    pub fn new_thread(&self) -> Jit {
+        let mut j = Self::on(self.shared.clone());
+        j.nochain = self.nochain;
+        j.log_exec = self.log_exec;
+        j
+    }
+
+    fn on(shared: Arc<Shared>) -> Jit {
+        let interrupt: InterruptWord = Arc::new(AtomicU32::new(0));
+        lock(&shared.tr).threads.push(Arc::downgrade(&interrupt));
+        Jit {
+            generation: shared.generation.load(Ordering::Acquire),
+            shared,
+            local: HashMap::new(),
+            jump_table: empty_jump_table(),
+            interrupt,
+            link: None,
+            nochain: false,
+            log_exec: false,
+            stats: Stats::default(),
         }
     }
 
-    /// Host code for guest `pc`, translating it if needed. Returns `None`
-    /// only if the block could not be placed even in an empty cache.
+    /// This thread's interrupt word: setting it makes translated code
+    /// return with [`ExitReason::Interrupt`] at the next block entry.
+    pub fn interrupt_word(&self) -> &InterruptWord {
+        &self.interrupt
+    }
+
+    /// The shared executable mapping (for the host fault handler).
+    pub fn region(&self) -> &Arc<Region> {
+        &self.shared.region
+    }
+
+    /// Installs the translation log (`-d`).
+    pub fn set_log(&mut self, log: Log) {
+        self.nochain = log.items.nochain;
+        self.log_exec = log.items.exec;
+        lock(&self.shared.tr).log = Some(log);
+    }
+
+    /// Translation counters of the whole process, with this thread's
+    /// dispatch and link counts.
+    pub fn stats(&self) -> Stats {
+        let tr = lock(&self.shared.tr);
+        Stats {
+            links: self.stats.links,
+            dispatches: self.stats.dispatches,
+            ..tr.stats.clone()
+        }
+    }
+
+    /// Times the cache was emptied.
+    pub fn flushes(&self) -> u64 {
+        lock(&self.shared.tr).cache.flushes
+    }
+
+    /// Takes the translator lock for a fork: the child must not inherit it
+    /// held by a thread that does not exist there. Call
+    /// [`Jit::after_fork_child`] in the child before the guard is dropped.
+    pub fn fork_guard(&self) -> ForkGuard<'_> {
+        ForkGuard(lock(&self.shared.tr))
+    }
+
+    /// Host code for guest `pc`, translating it if needed.
     pub fn block_for(&mut self, pc: u64) -> u64 {
+        self.sync_generation();
+        if let Some(&h) = self.local.get(&pc) {
+            return h;
+        }
+        let mut tr = lock(&self.shared.tr);
+        let h = tr.block_for(pc, &self.shared);
+        drop(tr);
+        self.sync_generation();
+        self.local.insert(pc, h);
+        h
+    }
+
+    /// Drops this thread's maps if the cache was emptied since they were made.
+    fn sync_generation(&mut self) {
+        let g = self.shared.generation.load(Ordering::Acquire);
+        if g != self.generation {
+            self.generation = g;
+            self.local.clear();
+            for (i, e) in self.jump_table.iter_mut().enumerate() {
+                *e = empty_jump_entry(i);
+            }
+            self.link = None;
+        }
+    }
+
+    /// Drops translations of guest code in `[start, end)`. Blocks are linked
+    /// to each other directly, so the whole cache is emptied.
+    pub fn invalidate(&mut self, start: u64, end: u64) {
+        let mut tr = lock(&self.shared.tr);
+        tr.fetcher.forget();
+        tr.kills_nzcv.clear();
+        if tr.cache.overlaps(start, end) {
+            tr.flush(&self.shared);
+        }
+        drop(tr);
+        self.sync_generation();
+    }
+
+    /// Runs guest code from `cpu.pc` until an exit the caller must handle
+    /// (anything but a block lookup or an instruction-cache invalidation).
+    pub fn run(&mut self, cpu: &mut CpuState) -> ExitReason {
+        cpu.jump_table = self.jump_table.as_ptr() as u64;
+        cpu.interrupt = self.interrupt.as_ptr() as u64;
+        loop {
+            if cpu.pc & 3 != 0 {
+                cpu.exit_arg = cpu.pc;
+                return ExitReason::Alignment;
+            }
+            let host = self.block_for(cpu.pc);
+            self.shared.excl.enter();
+            if self.shared.generation.load(Ordering::Acquire) != self.generation {
+                // Emptied between the lookup and now: look up again.
+                self.shared.excl.leave();
+                continue;
+            }
+            let chain = !self.nochain;
+            if let Some((site, generation)) = self.link.take() {
+                // Safe from emptying: this thread counts as running code.
+                if chain && generation == self.generation && self.shared.region.link(site, host) {
+                    self.stats.links += 1;
+                }
+            }
+            if chain {
+                let i = (cpu.pc >> 2) as usize & (JUMP_TABLE_ENTRIES - 1);
+                self.jump_table[i] = [cpu.pc, host];
+            }
+            self.stats.dispatches += 1;
+            if self.log_exec {
+                if let Some(log) = lock(&self.shared.tr).log.as_mut() {
+                    log.exec(cpu.pc, host);
+                }
+            }
+            IN_GUEST.with(|g| g.set(true));
+            fpenv::clear_pending();
+            self.shared.region.enter(cpu, host);
+            cpu.fpsr |= fpenv::take_pending();
+            IN_GUEST.with(|g| g.set(false));
+            self.shared.excl.leave();
+            let reason = ExitReason::from_u32(cpu.exit_reason);
+            if reason == ExitReason::Lookup && cpu.link_site != 0 {
+                self.link = Some((cpu.link_site, self.generation));
+            }
+            cpu.link_site = 0;
+            match reason {
+                ExitReason::Lookup => {}
+                ExitReason::Invalidate => {
+                    let line = cpu.exit_arg & !63;
+                    self.invalidate(line, line + 64);
+                }
+                ExitReason::Interrupt => {
+                    // Whoever set the word has been served by this exit: a
+                    // signal handler left its signal pending for the caller,
+                    // a thread emptying the cache is done or waits no more.
+                    self.interrupt.store(0, Ordering::SeqCst);
+                    return ExitReason::Interrupt;
+                }
+                other => return other,
+            }
+        }
+    }
+}
+
+impl Drop for Jit {
+    fn drop(&mut self) {
+        let me = Arc::downgrade(&self.interrupt);
+        lock(&self.shared.tr)
+            .threads
+            .retain(|w| w.strong_count() > 0 && !w.ptr_eq(&me));
+    }
+}
+
+/// The translator lock held across a fork.
+pub struct ForkGuard<'a>(MutexGuard<'a, Translator>);
+
+impl ForkGuard<'_> {
+    /// In the forked child: the other threads are gone, and this thread is
+    /// the only one sharing the cache.
+    pub fn after_fork_child(&mut self, jit: &Jit) {
+        jit.shared.excl.reset_after_fork();
+        let me = Arc::downgrade(&jit.interrupt);
+        self.0.threads.retain(|w| w.ptr_eq(&me));
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while translating aborts the process (panic = "abort"), so a
+    // poisoned lock still holds consistent data.
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Translator {
+    fn env(&self) -> Env {
+        Env {
+            exit: self.cache.exit_addr(),
+        }
+    }
+
+    /// Empties the cache while no thread runs translated code.
+    fn flush(&mut self, shared: &Shared) {
+        self.threads.retain(|w| w.strong_count() > 0);
+        let Translator { cache, threads, .. } = self;
+        shared.excl.run_alone(threads, || {
+            cache.flush();
+            shared.generation.fetch_add(1, Ordering::AcqRel);
+        });
+    }
+
+    fn block_for(&mut self, pc: u64, shared: &Shared) -> u64 {
         if let Some(h) = self.cache.get(pc) {
             return h;
         }
@@ -90,7 +342,7 @@ impl Jit {
         let env = self.env();
         let mut c = compile(&block, self.cache.next_addr(), &env);
         if !self.cache.has_room(c.code.len()) {
-            self.cache.flush();
+            self.flush(shared);
             c = compile(&block, self.cache.next_addr(), &env);
         }
         self.stats.blocks_translated += 1;
@@ -128,67 +380,5 @@ impl Jit {
             self.kills_nzcv.insert(t, k);
             k
         })
-    }
-
-    /// Drops translations of guest code in `[start, end)`. Blocks are linked
-    /// to each other directly, so the whole cache is emptied.
-    pub fn invalidate(&mut self, start: u64, end: u64) {
-        self.fetcher.forget();
-        self.kills_nzcv.clear();
-        if self.cache.overlaps(start, end) {
-            self.cache.flush();
-        }
-    }
-
-    /// Runs guest code from `cpu.pc` until an exit the caller must handle
-    /// (anything but a block lookup or an instruction-cache invalidation).
-    pub fn run(&mut self, cpu: &mut CpuState) -> ExitReason {
-        loop {
-            if cpu.pc & 3 != 0 {
-                cpu.exit_arg = cpu.pc;
-                return ExitReason::Alignment;
-            }
-            let flushes = self.cache.flushes;
-            let host = self.block_for(cpu.pc);
-            let chain = !self.log.as_ref().is_some_and(|l| l.items.nochain);
-            if chain {
-                if cpu.link_site != 0 && self.cache.flushes == flushes {
-                    self.cache.link(cpu.link_site, host);
-                    self.stats.links += 1;
-                }
-                self.cache.remember_indirect(cpu.pc, host);
-            }
-            cpu.link_site = 0;
-            if let Some(log) = self.log.as_mut().filter(|l| l.items.exec) {
-                log.exec(cpu.pc, host);
-            }
-            self.stats.dispatches += 1;
-            IN_GUEST.with(|g| g.set(true));
-            fpenv::clear_pending();
-            self.cache.enter(cpu, host);
-            cpu.fpsr |= fpenv::take_pending();
-            IN_GUEST.with(|g| g.set(false));
-            match exit_reason(cpu.exit_reason) {
-                ExitReason::Lookup => {}
-                ExitReason::Invalidate => {
-                    let line = cpu.exit_arg & !63;
-                    self.invalidate(line, line + 64);
-                }
-                other => return other,
-            }
-        }
-    }
-}
-
-fn exit_reason(r: u32) -> ExitReason {
-    match r {
-        0 => ExitReason::Lookup,
-        1 => ExitReason::Svc,
-        2 => ExitReason::Brk,
-        3 => ExitReason::Udf,
-        4 => ExitReason::Hlt,
-        5 => ExitReason::Invalidate,
-        6 => ExitReason::Alignment,
-        _ => ExitReason::FetchFault,
     }
 }

@@ -1,7 +1,9 @@
 //! The translation engine: code cache, dispatcher and block linking.
 
+pub mod block_index;
 pub mod code_cache;
 pub mod dispatch;
+pub mod exclusive;
 pub mod fetch;
 pub mod log;
 pub mod testing;

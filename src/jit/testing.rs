@@ -21,7 +21,12 @@ pub fn run_code_in(jit: &mut Jit, words: &[u32], cpu: &mut CpuState) -> ExitReas
     let start = code.addr();
     let end = start + 4 * words.len() as u64;
     cpu.pc = start;
-    let r = jit.run(cpu);
+    let r = loop {
+        match jit.run(cpu) {
+            ExitReason::Interrupt => continue,
+            r => break r,
+        }
+    };
     // The memory may be reused at the same address by the next snippet.
     jit.invalidate(start, start + code.len as u64);
     if r == ExitReason::Brk && cpu.pc == end && cpu.exit_arg == SENTINEL_IMM as u64 {

@@ -33,7 +33,7 @@ pub fn run(loaded: Loaded, opts: &LoadOptions, ropts: &RunOptions) -> ! {
     };
     if ropts.log != LogItems::default() {
         match Log::new(ropts.log.clone(), ropts.log_file.as_deref()) {
-            Ok(log) => jit.log = Some(log),
+            Ok(log) => jit.set_log(log),
             Err(e) => {
                 let file = ropts.log_file.as_deref().unwrap_or(Path::new("-"));
                 eprintln!("emu-user: cannot open log file {}: {e}", file.display());
@@ -41,7 +41,7 @@ pub fn run(loaded: Loaded, opts: &LoadOptions, ropts: &RunOptions) -> ! {
             }
         }
     }
-    let (start, end) = jit.cache.range();
+    let (start, end) = jit.region().range();
     host_signals::set_code_range(start, end);
     host_signals::install();
 
@@ -72,7 +72,7 @@ pub fn run(loaded: Loaded, opts: &LoadOptions, ropts: &RunOptions) -> ! {
     let mut syscalls = 0u64;
     loop {
         let exit = jit.run(&mut cpu);
-        if ropts.stats && exit != ExitReason::Svc {
+        if ropts.stats && !matches!(exit, ExitReason::Svc | ExitReason::Interrupt) {
             print_stats(&jit, syscalls);
         }
         match exit {
@@ -106,6 +106,8 @@ pub fn run(loaded: Loaded, opts: &LoadOptions, ropts: &RunOptions) -> ! {
             }
             ExitReason::FetchFault => die_by_signal(libc::SIGSEGV),
             ExitReason::Alignment => die_by_signal(libc::SIGBUS),
+            ExitReason::Interrupt => {}
+            ExitReason::Fault => die_by_signal(libc::SIGSEGV),
             ExitReason::Lookup | ExitReason::Invalidate => {
                 unreachable!("handled by the dispatcher")
             }
@@ -134,10 +136,10 @@ fn exec_prefix(sysroot: Option<&Path>, strace: bool) -> Vec<std::ffi::OsString> 
 
 /// The `--stats` summary.
 fn print_stats(jit: &Jit, syscalls: u64) {
-    let s = &jit.stats;
+    let s = jit.stats();
     eprintln!(
         "emu-user: stats: {} blocks translated ({} guest instructions), {} links, {} dispatches, {} code-cache flushes, {} syscalls",
-        s.blocks_translated, s.guest_insns_translated, s.links, s.dispatches, jit.cache.flushes, syscalls
+        s.blocks_translated, s.guest_insns_translated, s.links, s.dispatches, jit.flushes(), syscalls
     );
 }
 

@@ -20,10 +20,6 @@ pub(super) type Asm = VecAssembler<X64Relocation>;
 pub struct Env {
     /// The dispatcher's exit trampoline.
     pub exit: u64,
-    /// The indirect-branch lookup table: `mask + 1` entries of
-    /// `[guest_pc, host_addr]` indexed by `(pc >> 2) & mask`.
-    pub jump_cache: u64,
-    pub jump_cache_mask: u64,
 }
 
 /// Host code for one block, assembled for a fixed base address.
@@ -37,6 +33,8 @@ pub(super) const OFF_PC: i32 = offset_of!(CpuState, pc) as i32;
 pub(super) const OFF_REASON: i32 = offset_of!(CpuState, exit_reason) as i32;
 pub(super) const OFF_ARG: i32 = offset_of!(CpuState, exit_arg) as i32;
 pub(super) const OFF_LINK: i32 = offset_of!(CpuState, link_site) as i32;
+pub(super) const OFF_JUMP_TABLE: i32 = offset_of!(CpuState, jump_table) as i32;
+pub(super) const OFF_INTERRUPT: i32 = offset_of!(CpuState, interrupt) as i32;
 
 /// An x86 source operand.
 #[derive(Copy, Clone, Debug)]
@@ -55,6 +53,9 @@ pub(super) struct Emitter {
     pub env: Env,
     /// For a self-looping block: the back-edge plan and the body label.
     pub back: Option<(super::emit_loop::SelfLoop, dynasmrt::DynamicLabel)>,
+    /// Where the block goes when its interrupt word is set (see
+    /// [`Emitter::interrupt_check`]).
+    pub interrupted: Option<dynasmrt::DynamicLabel>,
 }
 
 /// Compiles `block` for execution at host address `base`.
@@ -75,11 +76,15 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         locs,
         env: *env,
         back: None,
+        interrupted: None,
     };
     if let Some(l) = self_loop {
         let body = e.a.new_dynamic_label();
         e.back = Some((l, body));
     }
+    let interrupted = e.a.new_dynamic_label();
+    e.interrupted = Some(interrupted);
+    e.interrupt_check();
     let mut pc_map = Vec::new();
     for (i, op) in block.ops.iter().enumerate() {
         if let Some((l, body)) = &e.back {
@@ -104,6 +109,7 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         Some(f) => e.fused_branch(&f, &block.term),
         None => e.terminal(&block.term),
     }
+    e.interrupted_exit(interrupted, block.start_pc);
     let code = e.a.finalize().expect("dynamic labels resolve");
     Compiled { code, pc_map }
 }

@@ -103,6 +103,9 @@ impl Emitter {
     /// The back edge: parallel move of the new register values into the
     /// locations of the hoisted reads, then a jump to the body.
     pub(super) fn back_edge(&mut self, l: &SelfLoop, body: DynamicLabel) {
+        // The state in memory is exact here: a pending interrupt leaves
+        // before the carried values are moved.
+        self.interrupt_check();
         let mut moves: Vec<(Loc, Loc)> = Vec::new();
         let mut reloads: Vec<(Loc, u8)> = Vec::new();
         for &(read, reg, last) in &l.carried {

@@ -2,8 +2,9 @@
 //! the compare that feeds them when possible), indirect branches through the
 //! inline lookup table, and exits to the dispatcher.
 
-use super::emit::{Emitter, OFF_ARG, OFF_LINK, OFF_PC, OFF_REASON};
+use super::emit::{Emitter, OFF_ARG, OFF_INTERRUPT, OFF_JUMP_TABLE, OFF_LINK, OFF_PC, OFF_REASON};
 use super::emit_alu::*;
+use crate::cpu::state::JUMP_TABLE_ENTRIES;
 use crate::cpu::ExitReason;
 use crate::ir::{Block, FlagsOp, Op, Terminal, Val, Width};
 use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
@@ -74,6 +75,7 @@ impl Emitter {
         self.set_host_flags(f.op, f.w, f.a, f.b, None);
         let stub_taken = self.a.new_dynamic_label();
         let site_taken = self.a.new_dynamic_label();
+        self.align_patch_site(2);
         self.jcc(f.cc, stub_taken);
         dynasm!(self.a ; .arch x64 ; =>site_taken);
         self.linkable_exit(not_taken);
@@ -148,8 +150,7 @@ impl Emitter {
             Terminal::Indirect { target } => {
                 self.load(0, target);
                 let miss = self.a.new_dynamic_label();
-                let table = self.env.jump_cache as i64;
-                let mask = self.env.jump_cache_mask as i32;
+                let mask = (JUMP_TABLE_ENTRIES - 1) as i32;
                 let exit = self.env.exit as usize;
                 dynasm!(self.a
                     ; .arch x64
@@ -158,7 +159,7 @@ impl Emitter {
                     ; shr ecx, 2
                     ; and ecx, mask
                     ; shl rcx, 4
-                    ; mov rdx, QWORD table
+                    ; mov rdx, QWORD [r15 + OFF_JUMP_TABLE]
                     ; cmp QWORD [rdx + rcx], rax
                     ; jne =>miss
                     ; jmp QWORD [rdx + rcx + 8]
@@ -199,7 +200,48 @@ impl Emitter {
         }
         let stub = self.a.new_dynamic_label();
         let site = self.a.new_dynamic_label();
+        self.align_patch_site(1);
         dynasm!(self.a ; .arch x64 ; jmp =>stub ; =>site ; =>stub);
         self.lookup_exit(pc, site);
+    }
+
+    /// Pads with NOPs so that the rel32 of a jump whose opcode takes
+    /// `opcode_len` bytes and starts here is 4-byte aligned: linking then
+    /// patches it with one atomic store while other threads may run it.
+    fn align_patch_site(&mut self, opcode_len: usize) {
+        match (4 - (self.a.offset().0 + opcode_len) % 4) % 4 {
+            1 => dynasm!(self.a ; .arch x64 ; .bytes [0x90]),
+            2 => dynasm!(self.a ; .arch x64 ; .bytes [0x66, 0x90]),
+            3 => dynasm!(self.a ; .arch x64 ; .bytes [0x0f, 0x1f, 0x00]),
+            _ => {}
+        }
+    }
+
+    /// Tests the thread's interrupt word and leaves through the block's
+    /// interrupted exit when it is set. Emitted at block entry and on loop
+    /// back edges, where the guest state in memory is exact; every chained
+    /// jump lands on a block entry, so a spinning thread notices within a block.
+    pub(super) fn interrupt_check(&mut self) {
+        let label = self.interrupted.expect("set before code is emitted");
+        dynasm!(self.a
+            ; .arch x64
+            ; mov rax, QWORD [r15 + OFF_INTERRUPT]
+            ; cmp DWORD [rax], 0
+            ; jne =>label
+        );
+    }
+
+    /// The interrupted exit: back to the dispatcher with `pc` at the block start.
+    pub(super) fn interrupted_exit(&mut self, label: dynasmrt::DynamicLabel, start_pc: u64) {
+        let exit = self.env.exit as usize;
+        dynasm!(self.a
+            ; .arch x64
+            ; =>label
+            ; mov rax, QWORD start_pc as i64
+            ; mov QWORD [r15 + OFF_PC], rax
+            ; mov QWORD [r15 + OFF_LINK], 0
+            ; mov DWORD [r15 + OFF_REASON], ExitReason::Interrupt as i32
+            ; jmp extern exit
+        );
     }
 }
