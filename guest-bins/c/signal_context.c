@@ -12,14 +12,12 @@
  *    record (magic 0x46508001) in uc_mcontext.__reserved and pstate, and
  *    changes all three; after sigreturn the code sees the new values.
  *    Other hosts print the arm64 lines.
- *    The signal arrives on return from an svc, and a syscall discards
- *    the task's SVE state (fp_user_discard), so on an arm64 kernel the
- *    frame's sve_context (if any) carries no register payload and
- *    sigreturn restores V8 from the fpsimd record: the handler's change
- *    takes effect.  qemu-aarch64 7.2 with its default SVE-capable cpu
- *    writes a full SVE record and restores V8 from it, ignoring the
- *    fpsimd change (it agrees with -cpu max,sve=off); the expected output
- *    follows the kernel.
+ *    If the frame also has an sve_context record with register payload
+ *    (magic 0x53564501, size > 16), sigreturn restores Z8 (whose low 128
+ *    bits are V8) from it rather than from the fpsimd record, so the
+ *    handler writes the new V8 there too.  (qemu-aarch64 7.2's default
+ *    cpu has SVE and writes such a payload; an arm64 kernel does when the
+ *    task's SVE state is live.)  extra_context records are followed.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -134,19 +132,55 @@ struct fpsimd_ctx {
 
 static volatile int ctx_x9_ok, ctx_v8_ok, ctx_z_ok, ctx_found_fpsimd;
 
-static struct fpsimd_ctx *find_fpsimd(ucontext_t *uc)
+#define SVE_MAGIC_ 0x53564501u
+#define EXTRA_MAGIC_ 0x45585401u
+struct sve_ctx {
+    struct ctx_head head;
+    uint16_t vl, flags, reserved[2];
+};
+struct extra_ctx {
+    struct ctx_head head;
+    uint64_t datap;
+    uint32_t size, reserved[3];
+};
+
+/* The record with this magic in the frame's __reserved area (following
+ * an extra_context), or NULL. */
+static struct ctx_head *find_record(ucontext_t *uc, uint32_t magic)
 {
     unsigned char *p = (unsigned char *)uc->uc_mcontext.__reserved;
     unsigned char *end = p + sizeof uc->uc_mcontext.__reserved;
-    while (p + sizeof(struct ctx_head) <= end) {
+    for (int n = 0; n < 64 && p + sizeof(struct ctx_head) <= end; n++) {
         struct ctx_head *h = (struct ctx_head *)p;
         if (h->magic == 0 || h->size == 0)
             break;
-        if (h->magic == FPSIMD_MAGIC_)
-            return (struct fpsimd_ctx *)p;
+        if (h->magic == magic)
+            return h;
+        if (h->magic == EXTRA_MAGIC_) {
+            struct extra_ctx *x = (struct extra_ctx *)h;
+            p = (unsigned char *)(uintptr_t)x->datap;
+            end = p + x->size;
+            continue;
+        }
         p += h->size;
     }
     return NULL;
+}
+
+static struct fpsimd_ctx *find_fpsimd(ucontext_t *uc)
+{
+    return (struct fpsimd_ctx *)find_record(uc, FPSIMD_MAGIC_);
+}
+
+/* Sets the low 128 bits of Z8 in an SVE record that carries registers. */
+static void set_sve_z8(ucontext_t *uc, __uint128_t v)
+{
+    struct sve_ctx *s = (struct sve_ctx *)find_record(uc, SVE_MAGIC_);
+    if (s == NULL || s->head.size <= sizeof *s || s->vl == 0)
+        return;
+    /* SVE_SIG_ZREG_OFFSET(vq, 8): registers start 16 bytes into the
+     * record, each Z register vl bytes long. */
+    memcpy((unsigned char *)s + 16 + (size_t)s->vl * 8, &v, sizeof v);
 }
 
 static void reg_handler(int sig, siginfo_t *si, void *ucv)
@@ -163,6 +197,7 @@ static void reg_handler(int sig, siginfo_t *si, void *ucv)
         ctx_v8_ok = (uint64_t)v8 == 0x3ff8000000000000ull /* 1.5 */ &&
                     (uint64_t)(v8 >> 64) == 0xfeedfacecafebeefull;
         f->vregs[8] = ((__uint128_t)0x0123456789abcdefull << 64) | 0x4004000000000000ull; /* 2.5 */
+        set_sve_z8(uc, f->vregs[8]);
     }
 }
 
