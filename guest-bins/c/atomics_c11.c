@@ -9,10 +9,10 @@
  *   outline the default build: calls to libgcc's __aarch64_*_acq_rel
  *           helpers, which pick LSE or exclusives at run time from
  *           AT_HWCAP.
- * 128-bit: gcc 12 calls libatomic for 16-byte __atomic_compare_exchange_n
- * (build.sh links -lm only, and it does not link statically without
- * -latomic), so the 128-bit paths are inline asm: an ldaxp/stlxp loop and
- * a caspal loop.  On other hosts every path is plain C11 (128-bit under a
+ * 128-bit: gcc 12 compiles a 16-byte __atomic_compare_exchange_n into a
+ * call to libatomic's __atomic_compare_exchange_16 (even for armv8.1-a),
+ * which does not link as build.sh links -lm only; so the 128-bit paths
+ * are inline asm: an ldaxp/stlxp loop and a caspal loop.  On other hosts every path is plain C11 (128-bit under a
  * mutex), computing the same results.
  *
  * Single-threaded checks of every operation's result, then 4 threads
