@@ -2,6 +2,11 @@
 //!
 //! `emu-user [options] PROGRAM [ARGS...]`: everything after PROGRAM goes to
 //! the guest untouched.
+//!
+//! The C `main` is ours (`no_main`): Rust's runtime start-up would set SIGPIPE
+//! to SIG_IGN, and the guest must find every disposition as its parent left it.
+
+#![cfg_attr(not(test), no_main)]
 
 use std::ffi::OsString;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
@@ -213,7 +218,21 @@ impl Cli {
     }
 }
 
-fn main() {
+/// The process entry from the C runtime. std reads argv and the environment
+/// itself (glibc hands them to its initialisers), so nothing is taken from the
+/// arguments.
+#[cfg(not(test))]
+#[no_mangle]
+pub extern "C" fn main(
+    _argc: std::ffi::c_int,
+    _argv: *const *const std::ffi::c_char,
+) -> std::ffi::c_int {
+    emu_user_main();
+    0
+}
+
+#[cfg_attr(test, allow(dead_code))]
+fn emu_user_main() {
     let cli = Cli::parse();
     let parsed = cli.run_options().and_then(|r| Ok((r, cli.into_options()?)));
     let (ropts, opts) = match parsed {

@@ -155,6 +155,7 @@ guest_programs!(
     [
         abort,
         argv_env,
+        atomics_c11,
         builtin_trap,
         environ_list,
         exit_code,
@@ -168,10 +169,20 @@ guest_programs!(
         memory,
         null_write,
         printf_strtod,
+        proc_self,
+        process_exec,
+        process_fork,
+        pthread_basic,
+        pthread_sync,
         qsort_bsearch,
         recursion,
         return_main,
         setjmp_longjmp,
+        signal_async,
+        signal_basic,
+        signal_context,
+        signal_segv,
+        sigpipe_default,
         smc,
         strings,
         struct_passing,
@@ -185,7 +196,7 @@ guest_programs!(
     Kind::Asm,
     [alu_flags, brk, exec_data, exit_group, hello, loadstore]
 );
-guest_programs!(cxx, Kind::Cxx, [cxx_exceptions, cxx_terminate]);
+guest_programs!(cxx, Kind::Cxx, [cxx_exceptions, cxx_terminate, cxx_threads]);
 
 #[test]
 fn every_program_is_listed() {

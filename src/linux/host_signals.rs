@@ -1,17 +1,37 @@
-//! Host signal handling for the emulator process itself: faults raised by
-//! translated code on behalf of the guest, and dying the way the guest died.
+//! Host signal handling for the emulator process: signals the guest handles are
+//! recorded for the thread's dispatcher, faults raised by translated code on the
+//! guest's behalf become guest faults at the exact guest instruction, and the
+//! emulator dies the way the guest died.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use crate::cpu::{CpuState, ExitReason};
+use crate::jit::code_cache::Region;
+use crate::jit::dispatch::in_guest_code;
+use emu_syscalls::abi::signal::Siginfo;
+use emu_syscalls::signal_state::Pending;
+use std::cell::Cell;
+use std::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
 
-/// The code cache's host address range, for telling guest faults from bugs
-/// in emu itself inside the signal handler.
-static CODE_START: AtomicU64 = AtomicU64::new(0);
-static CODE_END: AtomicU64 = AtomicU64::new(0);
+/// The process's code region, for the fault handler.
+static REGION: AtomicPtr<Region> = AtomicPtr::new(std::ptr::null_mut());
 
-/// Records where translated code lives.
-pub fn set_code_range(start: u64, end: u64) {
-    CODE_START.store(start, Ordering::Relaxed);
-    CODE_END.store(end, Ordering::Relaxed);
+thread_local! {
+    /// This thread's pending-signal slots and interrupt word (null before the thread
+    /// runs guest code).
+    static PENDING: Cell<*const Pending> = const { Cell::new(std::ptr::null()) };
+    static INTERRUPT: Cell<*const AtomicU32> = const { Cell::new(std::ptr::null()) };
+}
+
+/// Records where translated code lives. `region` must live for the rest of the process.
+pub fn set_region(region: &'static Region) {
+    REGION.store(region as *const Region as *mut Region, Ordering::SeqCst);
+}
+
+/// Registers the calling thread's signal slots and interrupt word with the handler.
+/// Both must outlive the thread's use of them (the caller keeps them alive until it
+/// exits).
+pub fn register_thread(pending: &Pending, interrupt: &AtomicU32) {
+    PENDING.with(|p| p.set(pending));
+    INTERRUPT.with(|i| i.set(interrupt));
 }
 
 /// Ends the process by signal `sig` with the default action, so the parent
@@ -33,35 +53,98 @@ pub fn die_by_signal(sig: i32) -> ! {
     }
 }
 
+/// Records a signal for the guest on this thread and makes the thread come back
+/// to its dispatcher: its interrupt word is set, and every host signal stays
+/// blocked when the handler returns (the dispatcher restores the guest's mask).
+///
+/// # Safety
+/// `info` and `ctx` are the pointers the kernel passed to an SA_SIGINFO handler.
+unsafe fn record(info: *const libc::siginfo_t, ctx: *mut libc::c_void) -> bool {
+    let pending = PENDING.with(|p| p.get());
+    let interrupt = INTERRUPT.with(|i| i.get());
+    if pending.is_null() || interrupt.is_null() {
+        return false;
+    }
+    // SAFETY: the registered slots outlive the thread's guest execution; the
+    // host siginfo is the guest's layout (see Siginfo), 128 bytes.
+    unsafe {
+        (*pending).record(&*(info as *const Siginfo));
+        (*interrupt).store(1, Ordering::SeqCst);
+        let uc = ctx as *mut libc::ucontext_t;
+        libc::sigfillset(&mut (*uc).uc_sigmask);
+    }
+    true
+}
+
+/// The host handler of signals the guest handles.
+extern "C" fn on_signal(_sig: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
+    // SAFETY: the kernel's handler arguments.
+    unsafe { record(info, ctx) };
+}
+
+/// The address of [`on_signal`], for the syscall layer's rt_sigaction.
+pub fn guest_signal_handler() -> usize {
+    on_signal as *const () as usize
+}
+
+/// Faults bits of [`CpuState::fault`]: host signal (bits 0..8), si_code (8..16),
+/// write access (bit 16).
+pub const FAULT_WRITE: u64 = 1 << 16;
+
 extern "C" fn on_fault(sig: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
     // SAFETY: the kernel passes valid siginfo and ucontext pointers to an
     // SA_SIGINFO handler.
-    let (code, rip) = unsafe {
-        let uc = ctx as *const libc::ucontext_t;
+    let (code, rip, uc) = unsafe {
+        let uc = ctx as *mut libc::ucontext_t;
         (
             (*info).si_code,
             (*uc).uc_mcontext.gregs[libc::REG_RIP as usize] as u64,
+            uc,
         )
     };
-    let in_jit =
-        rip >= CODE_START.load(Ordering::Relaxed) && rip < CODE_END.load(Ordering::Relaxed);
-    if code > 0 && !in_jit {
-        let msg = b"emu-user: internal error: fault in the emulator itself\n";
-        // SAFETY: write(2) is async-signal-safe; the buffer is valid.
-        unsafe { libc::write(2, msg.as_ptr() as *const libc::c_void, msg.len()) };
+    let region = REGION.load(Ordering::SeqCst);
+    // SAFETY: the region, once set, lives for the rest of the process.
+    let region = (!region.is_null()).then(|| unsafe { &*region });
+    if code > 0 && in_guest_code() {
+        if let Some(r) = region.filter(|r| r.contains(rip)) {
+            if let Some(pc) = r.guest_pc_of(rip) {
+                // SAFETY: translated code keeps the CpuState pointer in r15; it
+                // exits through the trampoline's exit with rsp as at block entry
+                // (translated code never pushes), so resuming there is sound.
+                unsafe {
+                    let g = &mut (*uc).uc_mcontext.gregs;
+                    let cpu = g[libc::REG_R15 as usize] as *mut CpuState;
+                    let write = g[libc::REG_ERR as usize] as u64 & 2 != 0;
+                    (*cpu).pc = pc;
+                    (*cpu).exit_reason = ExitReason::Fault as u32;
+                    (*cpu).exit_arg = (*info).si_addr() as u64;
+                    (*cpu).link_site = 0;
+                    (*cpu).fault = sig as u64
+                        | ((code as u64 & 0xff) << 8)
+                        | if write { FAULT_WRITE } else { 0 };
+                    g[libc::REG_RIP as usize] = r.exit_addr() as i64;
+                }
+                return;
+            }
+        }
     }
-    // A guest memory fault (or a signal sent to us): the guest has no
-    // handler mechanism yet, so take the default action. Returning re-runs
-    // the faulting instruction with the default disposition in place.
-    // SAFETY: signal() with SIG_DFL is async-signal-safe.
-    unsafe { libc::signal(sig, libc::SIG_DFL) };
     if code <= 0 {
+        // Sent by kill/tgkill (the guest's raise, or another process): a guest
+        // signal like any other if the guest handles it.
+        // SAFETY: the kernel's handler arguments.
+        if emu_syscalls::signal::guest_handles(sig) && unsafe { record(info, ctx) } {
+            return;
+        }
         die_by_signal(sig);
     }
+    let msg = b"emu-user: internal error: fault in the emulator itself\n";
+    // SAFETY: write(2) is async-signal-safe; the buffer is valid.
+    unsafe { libc::write(2, msg.as_ptr() as *const libc::c_void, msg.len()) };
+    die_by_signal(sig);
 }
 
-/// Installs the fault handlers (SIGSEGV, SIGBUS, SIGFPE) on an alternate stack.
-pub fn install() {
+/// Gives the calling thread an alternate stack for the fault handler.
+pub fn install_thread_altstack() {
     const ALT_STACK: usize = 64 * 1024;
     let stack = Box::leak(vec![0u8; ALT_STACK].into_boxed_slice());
     let ss = libc::stack_t {
@@ -69,16 +152,29 @@ pub fn install() {
         ss_flags: 0,
         ss_size: ALT_STACK,
     };
-    // SAFETY: `ss` describes a leaked buffer that lives for the rest of the
-    // process; the sigaction struct is zero-initialised and filled in
-    // before use; the handler has the SA_SIGINFO signature.
+    // SAFETY: `ss` describes a leaked buffer that lives for the rest of the process.
+    unsafe { libc::sigaltstack(&ss, std::ptr::null_mut()) };
+}
+
+/// Installs the fault handlers (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP) on an
+/// alternate stack, and the handler the syscall layer installs for guest handlers.
+pub fn install() {
+    install_thread_altstack();
+    emu_syscalls::signal::set_host_handler(guest_signal_handler());
+    // SAFETY: the sigaction struct is zero-initialised and filled in before use;
+    // the handler has the SA_SIGINFO signature.
     unsafe {
-        libc::sigaltstack(&ss, std::ptr::null_mut());
-        for sig in [libc::SIGSEGV, libc::SIGBUS, libc::SIGFPE] {
+        for sig in [
+            libc::SIGSEGV,
+            libc::SIGBUS,
+            libc::SIGFPE,
+            libc::SIGILL,
+            libc::SIGTRAP,
+        ] {
             let mut sa: libc::sigaction = std::mem::zeroed();
             sa.sa_sigaction = on_fault as *const () as usize;
             sa.sa_flags = libc::SA_SIGINFO | libc::SA_ONSTACK | libc::SA_NODEFER;
-            libc::sigemptyset(&mut sa.sa_mask);
+            libc::sigfillset(&mut sa.sa_mask);
             libc::sigaction(sig, &sa, std::ptr::null_mut());
         }
     }

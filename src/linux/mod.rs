@@ -6,4 +6,6 @@ pub mod host_signals;
 pub mod hwcap;
 pub mod loader;
 pub mod run;
+pub mod signal_frame;
 pub mod stack;
+pub mod thread;

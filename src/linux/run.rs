@@ -3,10 +3,16 @@
 
 use super::host_signals::{self, die_by_signal};
 use super::loader::{LoadOptions, Loaded, DEFAULT_SYSROOT};
+use super::{signal_frame, thread};
 use crate::cpu::{CpuState, ExitReason, SP};
 use crate::jit::log::{Log, LogItems};
 use crate::jit::Jit;
-use emu_syscalls::{Outcome, Process, ProcessInit};
+use emu_syscalls::abi::signal::{
+    sig_bit, Siginfo, BUS_ADRALN, ILL_ILLOPC, SA_RESTART, SEGV_ACCERR, SEGV_MAPERR, SIG_DFL,
+    SIG_IGN, TRAP_BRKPT,
+};
+use emu_syscalls::exec::clone_flags::CLONE_THREAD;
+use emu_syscalls::{Outcome, ProcessInit, Task};
 use std::path::{Path, PathBuf};
 
 /// Run-time options that do not affect loading.
@@ -41,8 +47,9 @@ pub fn run(loaded: Loaded, opts: &LoadOptions, ropts: &RunOptions) -> ! {
             }
         }
     }
-    let (start, end) = jit.region().range();
-    host_signals::set_code_range(start, end);
+    // The region lives as long as the process: leak one reference.
+    let region: &'static crate::jit::code_cache::Region = Box::leak(Box::new(jit.region().clone()));
+    host_signals::set_region(region);
     host_signals::install();
 
     let mut cpu = CpuState {
@@ -55,24 +62,96 @@ pub fn run(loaded: Loaded, opts: &LoadOptions, ropts: &RunOptions) -> ! {
         .first()
         .map(|a| a.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut process = Process::new(ProcessInit {
-        exe_path: loaded.exe_path.clone(),
-        brk_start: loaded.brk_start,
-        argv0,
-    });
     // The guest's own file opens see the sysroot too, so its dynamic linker
     // finds the libraries the sysroot holds.
-    process.sysroot = opts.sysroot.clone().or_else(|| {
+    let sysroot = opts.sysroot.clone().or_else(|| {
         let d = Path::new(DEFAULT_SYSROOT);
         d.is_dir().then(|| d.to_path_buf())
     });
-    process.strace = ropts.strace;
-    process.exec_prefix = exec_prefix(process.sysroot.as_deref(), ropts.strace);
+    let exec_prefix = exec_prefix(sysroot.as_deref(), ropts.strace);
+    let (cmdline, auxv) = initial_stack_files(loaded.sp);
+    let task = Task::new_inherited(ProcessInit {
+        cmdline,
+        auxv,
+        exe_path: loaded.exe_path.clone(),
+        brk_start: loaded.brk_start,
+        argv0,
+        sysroot,
+        strace: ropts.strace,
+        exec_prefix,
+    });
+    let sigtramp = map_sigtramp();
+    // Returns only if other threads run on: end this one alone.
+    let code = run_thread(cpu, jit, task, sigtramp, ropts.stats);
+    thread::exit_main_thread(code)
+}
 
+/// The guest's /proc/self/cmdline and /proc/self/auxv, read from its initial stack
+/// (argc, argv pointers, NULL, envp pointers, NULL, auxv pairs up to AT_NULL).
+fn initial_stack_files(sp: u64) -> (Vec<u8>, Vec<u8>) {
+    use emu_syscalls::guest_mem::{read_cstr, read_val};
+    let word = |a: u64| read_val::<u64>(a).unwrap_or(0);
+    let argc = word(sp);
+    let mut cmdline = Vec::new();
+    for i in 0..argc {
+        if let Ok(s) = read_cstr(word(sp + 8 * (1 + i)), 128 * 1024) {
+            cmdline.extend(s);
+            cmdline.push(0);
+        }
+    }
+    let mut at = sp + 8 * (argc + 2);
+    while word(at) != 0 {
+        at += 8;
+    }
+    at += 8;
+    let mut auxv = Vec::new();
+    loop {
+        let (k, v) = (word(at), word(at + 8));
+        auxv.extend(k.to_le_bytes());
+        auxv.extend(v.to_le_bytes());
+        if k == 0 {
+            break;
+        }
+        at += 16;
+    }
+    (cmdline, auxv)
+}
+
+/// Maps the page signal handlers return to when the guest gave no SA_RESTORER (the
+/// vDSO's `__kernel_rt_sigreturn`: `mov x8, #139; svc #0`).
+fn map_sigtramp() -> u64 {
+    // SAFETY: a fresh anonymous mapping, written before it is made read-execute.
+    unsafe {
+        let p = libc::mmap(
+            std::ptr::null_mut(),
+            4096,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            -1,
+            0,
+        );
+        if p == libc::MAP_FAILED {
+            return 0;
+        }
+        let words = p as *mut u32;
+        *words = 0xd280_1168; // mov x8, #139
+        *words.add(1) = 0xd400_0001; // svc #0
+        libc::mprotect(p, 4096, libc::PROT_READ | libc::PROT_EXEC);
+        p as u64
+    }
+}
+
+/// One guest thread: runs until it exits, and returns its exit status if it was not
+/// the last thread (the last one ends the process).
+fn run_thread(mut cpu: CpuState, mut jit: Jit, mut task: Task, sigtramp: u64, stats: bool) -> i32 {
+    host_signals::register_thread(&task.pending, jit.interrupt_word());
+    let mask = task.sigmask;
+    task.set_sigmask(mask);
     let mut syscalls = 0u64;
     loop {
+        deliver_pending(&mut cpu, &mut task, sigtramp);
         let exit = jit.run(&mut cpu);
-        if ropts.stats && !matches!(exit, ExitReason::Svc | ExitReason::Interrupt) {
+        if stats && !matches!(exit, ExitReason::Svc | ExitReason::Interrupt) {
             print_stats(&jit, syscalls);
         }
         match exit {
@@ -80,10 +159,40 @@ pub fn run(loaded: Loaded, opts: &LoadOptions, ropts: &RunOptions) -> ! {
                 syscalls += 1;
                 let nr = cpu.x[8];
                 let args = [cpu.x[0], cpu.x[1], cpu.x[2], cpu.x[3], cpu.x[4], cpu.x[5]];
-                match process.dispatch(nr, args) {
-                    Outcome::Ret(v) => cpu.x[0] = v,
-                    Outcome::Exit(code) | Outcome::ExitGroup(code) => {
-                        if ropts.stats {
+                task.guest_sp = cpu.x[SP];
+                let out = if nr == emu_syscalls::nr::CLONE && args[0] & CLONE_THREAD == 0 {
+                    // A fork: the child must not inherit the translator lock held by
+                    // a thread it does not have.
+                    let mut guard = jit.fork_guard();
+                    let out = task.dispatch(nr, args);
+                    if matches!(out, Outcome::Child { .. }) {
+                        guard.after_fork_child(&jit);
+                        task.proc.forked_child();
+                    }
+                    drop(guard);
+                    out
+                } else {
+                    task.dispatch(nr, args)
+                };
+                match out {
+                    Outcome::Ret(v) => {
+                        if v == EINTR_RET && restart_on_signal(&task, nr) {
+                            cpu.pc -= 4;
+                        } else {
+                            cpu.x[0] = v;
+                        }
+                    }
+                    Outcome::Exit(code) => {
+                        if task.proc.thread_exited() {
+                            if stats {
+                                print_stats(&jit, syscalls);
+                            }
+                            exit_now(code)
+                        }
+                        return code;
+                    }
+                    Outcome::ExitGroup(code) => {
+                        if stats {
                             print_stats(&jit, syscalls);
                         }
                         exit_now(code)
@@ -94,25 +203,180 @@ pub fn run(loaded: Loaded, opts: &LoadOptions, ropts: &RunOptions) -> ! {
                             cpu.x[SP] = sp;
                         }
                     }
+                    Outcome::SigReturn => {
+                        if !signal_frame::restore(&mut cpu, &mut task) {
+                            force_fault(&mut cpu, &mut task, sigtramp, libc::SIGSEGV, 0, 0, None);
+                        }
+                    }
+                    Outcome::Vfork(tc) => {
+                        cpu.x[0] =
+                            thread::vfork(&cpu, &jit, &task, tc, sigtramp, stats, run_thread);
+                    }
+                    Outcome::NewThread(tc) => {
+                        cpu.x[0] =
+                            thread::spawn(&cpu, &jit, &task, tc, sigtramp, stats, run_thread);
+                    }
                 }
-                for (s, e) in process.code_changed.drain(..) {
+                for (s, e) in task.code_changed.drain(..) {
                     jit.invalidate(s, e);
                 }
             }
-            ExitReason::Brk => die_by_signal(libc::SIGTRAP),
+            ExitReason::Interrupt => {}
+            ExitReason::Fault => {
+                let f = cpu.fault;
+                let sig = (f & 0xff) as i32;
+                let code = ((f >> 8) & 0xff) as i32;
+                let esr = fault_esr(sig, code, f & host_signals::FAULT_WRITE != 0);
+                let addr = cpu.exit_arg;
+                force_fault(&mut cpu, &mut task, sigtramp, sig, code, addr, Some(esr));
+            }
+            ExitReason::Brk => {
+                let esr = (0x3c << 26) | (1 << 25) | (cpu.exit_arg & 0xffff);
+                let pc = cpu.pc;
+                force_fault(
+                    &mut cpu,
+                    &mut task,
+                    sigtramp,
+                    libc::SIGTRAP,
+                    TRAP_BRKPT,
+                    pc,
+                    Some(esr),
+                );
+            }
             ExitReason::Udf | ExitReason::Hlt => {
                 report_undefined(cpu.exit_arg as u32, cpu.pc);
-                die_by_signal(libc::SIGILL)
+                let pc = cpu.pc;
+                force_fault(
+                    &mut cpu,
+                    &mut task,
+                    sigtramp,
+                    libc::SIGILL,
+                    ILL_ILLOPC,
+                    pc,
+                    Some(1 << 25),
+                );
             }
-            ExitReason::FetchFault => die_by_signal(libc::SIGSEGV),
-            ExitReason::Alignment => die_by_signal(libc::SIGBUS),
-            ExitReason::Interrupt => {}
-            ExitReason::Fault => die_by_signal(libc::SIGSEGV),
+            ExitReason::FetchFault => {
+                let pc = cpu.pc;
+                let esr = (0x20 << 26) | (1 << 25) | 0x07;
+                force_fault(
+                    &mut cpu,
+                    &mut task,
+                    sigtramp,
+                    libc::SIGSEGV,
+                    SEGV_MAPERR,
+                    pc,
+                    Some(esr),
+                );
+            }
+            ExitReason::Alignment => {
+                let addr = cpu.exit_arg;
+                let esr = (0x22 << 26) | (1 << 25);
+                force_fault(
+                    &mut cpu,
+                    &mut task,
+                    sigtramp,
+                    libc::SIGBUS,
+                    BUS_ADRALN,
+                    addr,
+                    Some(esr),
+                );
+            }
             ExitReason::Lookup | ExitReason::Invalidate => {
                 unreachable!("handled by the dispatcher")
             }
         }
     }
+}
+
+/// `-EINTR` as a syscall result.
+const EINTR_RET: u64 = -(libc::EINTR as i64) as u64;
+
+/// Whether a syscall that the host interrupted with EINTR is restarted: a signal is
+/// waiting whose handler asked for SA_RESTART, and the call is one the kernel
+/// restarts (man 7 signal: never the waits with timeouts or for signals).
+fn restart_on_signal(task: &Task, nr: u64) -> bool {
+    use emu_syscalls::nr::*;
+    const NEVER: &[u64] = &[
+        RT_SIGSUSPEND,
+        RT_SIGTIMEDWAIT,
+        NANOSLEEP,
+        CLOCK_NANOSLEEP,
+        PPOLL,
+        PSELECT6,
+        EPOLL_PWAIT,
+        IO_GETEVENTS,
+    ];
+    let ready = task.pending.bits() & !task.sigmask;
+    if ready == 0 || NEVER.contains(&nr) {
+        return false;
+    }
+    let sig = ready.trailing_zeros() + 1;
+    task.proc.sigaction(sig).flags & SA_RESTART != 0
+}
+
+/// Delivers every pending signal the thread does not block.
+fn deliver_pending(cpu: &mut CpuState, task: &mut Task, sigtramp: u64) {
+    if task.pending.bits() == 0 {
+        return;
+    }
+    while let Some(info) = task.pending.take(task.sigmask) {
+        let sig = info.signo as u32;
+        let act = task.proc.sigaction(sig);
+        match act.handler {
+            SIG_IGN => {}
+            SIG_DFL => default_action(sig as i32),
+            _ => {
+                if !signal_frame::setup(cpu, task, &info, &act, None, sigtramp) {
+                    force_fault(cpu, task, sigtramp, libc::SIGSEGV, 0, 0, None);
+                }
+            }
+        }
+    }
+    // The host handler left every signal blocked; back to the guest's mask.
+    let mask = task.sigmask;
+    task.set_sigmask(mask);
+}
+
+/// The default action of a signal that reached the dispatcher with no guest handler.
+fn default_action(sig: i32) {
+    match sig {
+        libc::SIGCHLD | libc::SIGCONT | libc::SIGURG | libc::SIGWINCH => {}
+        _ => die_by_signal(sig),
+    }
+}
+
+/// A synchronous signal from the guest's own instruction (force_sig_fault): to the
+/// guest's handler if it has one and does not block it, else the default action.
+fn force_fault(
+    cpu: &mut CpuState,
+    task: &mut Task,
+    sigtramp: u64,
+    sig: i32,
+    code: i32,
+    addr: u64,
+    esr: Option<u64>,
+) {
+    let act = task.proc.sigaction(sig as u32);
+    let blocked = task.sigmask & sig_bit(sig as u32) != 0;
+    if act.handler > SIG_IGN && !blocked {
+        let info = Siginfo::fault(sig as u32, code, addr);
+        if signal_frame::setup(cpu, task, &info, &act, esr, sigtramp) {
+            return;
+        }
+    }
+    die_by_signal(sig)
+}
+
+/// The ESR_EL1 value the kernel reports for a data abort from EL0.
+fn fault_esr(sig: i32, code: i32, write: bool) -> u64 {
+    const EC_DABT_LOW: u64 = 0x24;
+    let fsc = match (sig, code) {
+        (libc::SIGSEGV, SEGV_ACCERR) => 0x0f, // permission fault, level 3
+        (libc::SIGBUS, _) => 0x10,            // synchronous external abort
+        _ => 0x07,                            // translation fault, level 3
+    };
+    (EC_DABT_LOW << 26) | (1 << 25) | if write { 1 << 6 } else { 0 } | fsc
 }
 
 /// The host command line that runs another guest program the way this one runs (used by

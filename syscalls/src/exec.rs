@@ -14,7 +14,7 @@ use crate::abi::errno::Errno;
 use crate::fs::host_path;
 use crate::guest_mem::{self, PATH_MAX};
 use crate::host::check;
-use crate::process::Process;
+use crate::thread::Task;
 use crate::{Outcome, SysResult};
 use std::ffi::{CString, OsStr, OsString};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
@@ -24,6 +24,11 @@ pub mod clone_flags {
     /// Signal sent to the parent when the child exits.
     pub const CSIGNAL: u64 = 0xff;
     pub const CLONE_VM: u64 = 0x100;
+    pub const CLONE_FS: u64 = 0x200;
+    pub const CLONE_FILES: u64 = 0x400;
+    pub const CLONE_SIGHAND: u64 = 0x800;
+    pub const CLONE_THREAD: u64 = 0x1_0000;
+    pub const CLONE_SYSVSEM: u64 = 0x4_0000;
     pub const CLONE_VFORK: u64 = 0x4000;
     pub const CLONE_SETTLS: u64 = 0x8_0000;
     pub const CLONE_PARENT_SETTID: u64 = 0x10_0000;
@@ -45,6 +50,7 @@ const MAX_INTERP_DEPTH: usize = 4;
 const ELFCLASS64: u8 = 2;
 const ELFDATA2LSB: u8 = 1;
 const EM_AARCH64: u16 = 183;
+const EM_X86_64: u16 = 62;
 
 /// Bytes of a `#!` line the kernel looks at (BINPRM_BUF_SIZE).
 const BINPRM_BUF_SIZE: usize = 256;
@@ -62,15 +68,73 @@ pub fn fork_flags(flags: u64) -> Result<u64, Errno> {
     Ok(f)
 }
 
+/// A new guest thread to start: clone's arguments.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ThreadClone {
+    pub flags: u64,
+    pub stack: u64,
+    pub parent_tid: u64,
+    pub tls: u64,
+    pub child_tid: u64,
+}
+
+/// Flags a thread clone may carry (the rest share what threads share anyway, or are
+/// refused).
+const THREAD_FLAGS: u64 = CLONE_VM
+    | CLONE_FS
+    | CLONE_FILES
+    | CLONE_SIGHAND
+    | CLONE_THREAD
+    | CLONE_SYSVSEM
+    | CLONE_SETTLS
+    | CLONE_PARENT_SETTID
+    | CLONE_CHILD_CLEARTID
+    | CLONE_CHILD_SETTID;
+
 /// clone(flags, newsp, parent_tid, tls, child_tid): the arm64 argument order.
-pub fn clone(p: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn clone(p: &mut Task, a: [u64; 6]) -> SysResult {
+    let f = a[0];
+    if f & (CLONE_VM | CLONE_VFORK | CLONE_THREAD) == CLONE_VM | CLONE_VFORK {
+        if f & !(CSIGNAL | CLONE_VM | CLONE_VFORK | CLONE_PARENT_SETTID) != 0 {
+            return Err(Errno::EINVAL);
+        }
+        return Ok(Outcome::Vfork(ThreadClone {
+            flags: f,
+            stack: a[1],
+            parent_tid: a[2],
+            tls: a[3],
+            child_tid: a[4],
+        }));
+    }
+    // The kernel's consistency rules (kernel/fork.c copy_process).
+    if f & CLONE_THREAD != 0 && f & CLONE_SIGHAND == 0
+        || f & CLONE_SIGHAND != 0 && f & CLONE_VM == 0
+    {
+        return Err(Errno::EINVAL);
+    }
+    if f & CLONE_THREAD != 0 {
+        if f & !THREAD_FLAGS & !CSIGNAL != 0 {
+            p.warn_once(
+                "clone-thread",
+                &format!("emu-user: clone flags {f:#x}: unsupported sharing flags"),
+            );
+            return Err(Errno::EINVAL);
+        }
+        return Ok(Outcome::NewThread(ThreadClone {
+            flags: f,
+            stack: a[1],
+            parent_tid: a[2],
+            tls: a[3],
+            child_tid: a[4],
+        }));
+    }
     let flags = match fork_flags(a[0]) {
         Ok(f) => f,
         Err(e) => {
             p.warn_once(
                 "clone",
                 &format!(
-                    "emu-user: clone flags {:#x} (threads) are not supported",
+                    "emu-user: clone flags {:#x} (shared memory without CLONE_THREAD) are not supported",
                     a[0]
                 ),
             );
@@ -119,6 +183,8 @@ fn read_strings(addr: u64) -> Result<Vec<Vec<u8>>, Errno> {
 #[derive(Debug, PartialEq, Eq)]
 pub enum Header {
     Elf,
+    /// An x86-64 ELF: a program of the host, run natively.
+    HostElf,
     /// `#!interpreter [one optional argument]`
     Script {
         interp: Vec<u8>,
@@ -133,10 +199,12 @@ pub fn parse_header(head: &[u8]) -> Header {
         // Only 64-bit little-endian AArch64 ELF files run; the kernel refuses other
         // machines with ENOEXEC.
         let machine = head.get(18..20).map(|m| u16::from_le_bytes([m[0], m[1]]));
-        let ok = head.get(4) == Some(&ELFCLASS64)
-            && head.get(5) == Some(&ELFDATA2LSB)
-            && machine == Some(EM_AARCH64);
-        return if ok { Header::Elf } else { Header::Unknown };
+        let elf64 = head.get(4) == Some(&ELFCLASS64) && head.get(5) == Some(&ELFDATA2LSB);
+        return match machine {
+            Some(EM_AARCH64) if elf64 => Header::Elf,
+            Some(EM_X86_64) if elf64 => Header::HostElf,
+            _ => Header::Unknown,
+        };
     }
     let Some(rest) = head.strip_prefix(b"#!") else {
         return Header::Unknown;
@@ -181,17 +249,28 @@ fn read_head(path: &CString) -> Result<Vec<u8>, Errno> {
     Ok(head)
 }
 
-/// Resolves `#!` chains: the host ELF file to run and the guest argv it gets.
+/// How a resolved program runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Runs {
+    /// An arm64 program: under the emulator.
+    Emulated,
+    /// A host program (no arm64 one exists at that path, in the sysroot or the host):
+    /// natively, as qemu-user does.
+    Native,
+}
+
+/// Resolves `#!` chains: the ELF file to run, the argv it gets, and how it runs.
 pub fn resolve(
-    p: &Process,
+    p: &Task,
     guest_file: Vec<u8>,
     mut argv: Vec<Vec<u8>>,
-) -> Result<(CString, Vec<Vec<u8>>), Errno> {
+) -> Result<(CString, Vec<Vec<u8>>, Runs), Errno> {
     let mut file = guest_file;
     for _ in 0..=MAX_INTERP_DEPTH {
         let host = host_path(p, file.clone())?;
         match parse_header(&read_head(&host)?) {
-            Header::Elf => return Ok((host, argv)),
+            Header::Elf => return Ok((host, argv, Runs::Emulated)),
+            Header::HostElf => return Ok((host, argv, Runs::Native)),
             Header::Unknown => return Err(Errno::ENOEXEC),
             Header::Script { interp, arg } => {
                 // The kernel's argv: interpreter, optional argument, the script's path as
@@ -227,15 +306,26 @@ pub fn host_argv(prefix: &[OsString], file: &CString, argv: &[Vec<u8>]) -> Vec<C
         .collect()
 }
 
-pub fn execve(p: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn execve(p: &mut Task, a: [u64; 6]) -> SysResult {
     if p.exec_prefix.is_empty() {
         return Err(Errno::ENOSYS);
     }
     let file = guest_mem::read_cstr(a[0], PATH_MAX)?;
     let argv = read_strings(a[1])?;
     let envp = read_strings(a[2])?;
-    let (host, argv) = resolve(p, file, argv)?;
-    let args = host_argv(&p.exec_prefix, &host, &argv);
+    let (host, argv, runs) = resolve(p, file, argv)?;
+    let args = match runs {
+        Runs::Emulated => host_argv(&p.exec_prefix, &host, &argv),
+        Runs::Native => {
+            let mut v = vec![host.clone()];
+            v.extend(
+                argv.iter()
+                    .skip(1)
+                    .map(|a| CString::new(a.clone()).unwrap_or_default()),
+            );
+            v
+        }
+    };
     let env: Vec<CString> = envp
         .into_iter()
         .map(|v| CString::new(v).unwrap_or_default())
@@ -323,15 +413,21 @@ mod tests {
         assert_eq!(empty[5].as_bytes(), b"./-x");
     }
 
-    fn process() -> Process {
-        Process::new(crate::ProcessInit {
+    fn process_with(exec_prefix: Vec<OsString>) -> Task {
+        Task::new(crate::ProcessInit {
             exe_path: "/nonexistent/guest".into(),
             brk_start: 0x1000_0000,
             argv0: "guest".into(),
+            exec_prefix,
+            ..Default::default()
         })
     }
 
-    fn call(p: &mut Process, nr: u64, a: [u64; 6]) -> Outcome {
+    fn process() -> Task {
+        process_with(Vec::new())
+    }
+
+    fn call(p: &mut Task, nr: u64, a: [u64; 6]) -> Outcome {
         p.dispatch(nr, a)
     }
 
@@ -368,10 +464,23 @@ mod tests {
     }
 
     #[test]
-    fn threads_are_refused() {
+    fn thread_clones_go_to_the_dispatcher() {
         let mut p = process();
-        let out = call(&mut p, crate::nr::CLONE, [0x3d0f00, 0x1000, 0, 0, 0, 0]);
-        assert_eq!(out, Outcome::Ret(Errno::ENOSYS.to_ret()));
+        // glibc's pthread_create flags.
+        let out = call(&mut p, crate::nr::CLONE, [0x3d0f00, 0x1000, 8, 9, 10, 0]);
+        assert_eq!(
+            out,
+            Outcome::NewThread(ThreadClone {
+                flags: 0x3d0f00,
+                stack: 0x1000,
+                parent_tid: 8,
+                tls: 9,
+                child_tid: 10
+            })
+        );
+        // CLONE_THREAD without CLONE_SIGHAND is invalid.
+        let out = call(&mut p, crate::nr::CLONE, [0x10100, 0x1000, 0, 0, 0, 0]);
+        assert_eq!(out, Outcome::Ret(Errno::EINVAL.to_ret()));
     }
 
     #[test]
@@ -385,7 +494,7 @@ mod tests {
             call(&mut p, crate::nr::EXECVE, a),
             Outcome::Ret(Errno::ENOSYS.to_ret())
         );
-        p.exec_prefix = vec!["/nonexistent/emu".into()];
+        let mut p = process_with(vec!["/nonexistent/emu".into()]);
         assert_eq!(
             call(&mut p, crate::nr::EXECVE, a),
             Outcome::Ret(Errno::ENOENT.to_ret())

@@ -8,27 +8,56 @@ use crate::abi::flags::{open_flags_to_host, AT_EMPTY_PATH};
 use crate::abi::stat::{Stat, Statx};
 use crate::guest_mem::{self, PATH_MAX};
 use crate::host::{check, int, ok, ptr};
-use crate::process::Process;
+use crate::thread::Task;
 use crate::SysResult;
 use std::ffi::CString;
 use std::os::unix::ffi::OsStrExt;
 
 /// True if `path` names the running executable through /proc.
 fn is_proc_self_exe(path: &[u8]) -> bool {
-    let Some(rest) = path.strip_prefix(b"/proc/") else {
-        return false;
-    };
-    let Some(who) = rest.strip_suffix(b"/exe") else {
-        return false;
-    };
+    proc_self_entry(path) == Some(b"exe".as_slice())
+}
+
+/// The entry name of a `/proc/self/NAME` path (also `/proc/thread-self/NAME` and
+/// `/proc/<own pid>/NAME`).
+fn proc_self_entry(path: &[u8]) -> Option<&[u8]> {
+    let rest = path.strip_prefix(b"/proc/")?;
+    let slash = rest.iter().position(|&b| b == b'/')?;
+    let (who, name) = (&rest[..slash], &rest[slash + 1..]);
     // SAFETY: getpid has no preconditions.
     let pid = unsafe { libc::getpid() }.to_string();
-    who == b"self" || who == b"thread-self" || who == pid.as_bytes()
+    (who == b"self" || who == b"thread-self" || who == pid.as_bytes()).then_some(name)
+}
+
+/// A /proc/self file whose host contents describe the emulator, not the guest: the
+/// guest's contents, in an anonymous file.
+fn emulated_proc_file(p: &Task, path: &[u8], flags: i32) -> Option<SysResult> {
+    let data = match proc_self_entry(path)? {
+        b"cmdline" => &p.cmdline,
+        b"auxv" => &p.auxv,
+        _ => return None,
+    };
+    let cloexec = if flags & libc::O_CLOEXEC != 0 {
+        libc::MFD_CLOEXEC
+    } else {
+        0
+    };
+    // SAFETY: a valid name; memfd_create returns a new descriptor or -1.
+    let fd = unsafe { libc::memfd_create(c"emu-proc".as_ptr(), cloexec) };
+    if fd < 0 {
+        return Some(Err(Errno::last()));
+    }
+    // SAFETY: writes `data` into the descriptor just made, then rewinds it.
+    unsafe {
+        libc::write(fd, data.as_ptr() as *const libc::c_void, data.len());
+        libc::lseek(fd, 0, libc::SEEK_SET);
+    }
+    Some(ok(fd as u64))
 }
 
 /// The sysroot copy of an absolute guest path, if the process has a sysroot and the path
 /// exists there (so guest libraries and config are found before the host's).
-fn in_sysroot(p: &Process, raw: &[u8]) -> Option<Vec<u8>> {
+fn in_sysroot(p: &Task, raw: &[u8]) -> Option<Vec<u8>> {
     let root = p.sysroot.as_ref()?;
     if !raw.starts_with(b"/") {
         return None;
@@ -41,12 +70,12 @@ fn in_sysroot(p: &Process, raw: &[u8]) -> Option<Vec<u8>> {
 
 /// Reads a guest path, substituting the guest executable for /proc/self/exe and
 /// redirecting into the sysroot where it has the file.
-fn guest_path(p: &Process, addr: u64) -> Result<CString, Errno> {
+fn guest_path(p: &Task, addr: u64) -> Result<CString, Errno> {
     host_path(p, guest_mem::read_cstr(addr, PATH_MAX)?)
 }
 
 /// The host path the guest path `raw` names (see [`guest_path`]).
-pub(crate) fn host_path(p: &Process, raw: Vec<u8>) -> Result<CString, Errno> {
+pub(crate) fn host_path(p: &Task, raw: Vec<u8>) -> Result<CString, Errno> {
     let bytes = if is_proc_self_exe(&raw) {
         p.exe_path.as_os_str().as_bytes().to_vec()
     } else {
@@ -55,9 +84,13 @@ pub(crate) fn host_path(p: &Process, raw: Vec<u8>) -> Result<CString, Errno> {
     CString::new(bytes).map_err(|_| Errno::EINVAL)
 }
 
-pub fn openat(p: &mut Process, a: [u64; 6]) -> SysResult {
-    let path = guest_path(p, a[1])?;
+pub fn openat(p: &mut Task, a: [u64; 6]) -> SysResult {
+    let raw = guest_mem::read_cstr(a[1], PATH_MAX)?;
     let fl = open_flags_to_host(a[2] as u32) as i32;
+    if let Some(r) = emulated_proc_file(p, &raw, fl) {
+        return r;
+    }
+    let path = host_path(p, raw)?;
     // SAFETY: `path` is a valid C string; other arguments are integers.
     check(unsafe { libc::openat(int(a[0]), path.as_ptr(), fl, a[3] as libc::c_uint) } as i64)
 }
@@ -67,7 +100,7 @@ fn write_stat(addr: u64, h: &libc::stat) -> SysResult {
     ok(0)
 }
 
-pub fn fstat(_: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn fstat(_: &mut Task, a: [u64; 6]) -> SysResult {
     // SAFETY: all-zero is a valid libc::stat.
     let mut st: libc::stat = unsafe { std::mem::zeroed() };
     // SAFETY: `st` is a valid out-buffer.
@@ -76,14 +109,14 @@ pub fn fstat(_: &mut Process, a: [u64; 6]) -> SysResult {
 }
 
 /// A path argument that may be NULL together with AT_EMPTY_PATH (Linux 6.11+).
-fn guest_path_or_empty(p: &Process, addr: u64, flags: u64) -> Result<CString, Errno> {
+fn guest_path_or_empty(p: &Task, addr: u64, flags: u64) -> Result<CString, Errno> {
     if addr == 0 && flags & AT_EMPTY_PATH != 0 {
         return Ok(CString::default());
     }
     guest_path(p, addr)
 }
 
-pub fn newfstatat(p: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn newfstatat(p: &mut Task, a: [u64; 6]) -> SysResult {
     let path = guest_path_or_empty(p, a[1], a[3])?;
     // SAFETY: all-zero is a valid libc::stat.
     let mut st: libc::stat = unsafe { std::mem::zeroed() };
@@ -93,7 +126,7 @@ pub fn newfstatat(p: &mut Process, a: [u64; 6]) -> SysResult {
     write_stat(a[2], &st)
 }
 
-pub fn statx(p: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn statx(p: &mut Task, a: [u64; 6]) -> SysResult {
     let path = guest_path_or_empty(p, a[1], a[2])?;
     let mut stx = Statx::default();
     // SAFETY: valid C string; `stx` is the kernel's statx layout (see abi::stat tests).
@@ -112,7 +145,7 @@ pub fn statx(p: &mut Process, a: [u64; 6]) -> SysResult {
     ok(0)
 }
 
-pub fn readlinkat(p: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn readlinkat(p: &mut Task, a: [u64; 6]) -> SysResult {
     let raw = guest_mem::read_cstr(a[1], PATH_MAX)?;
     if is_proc_self_exe(&raw) {
         if (a[3] as i64) <= 0 {
@@ -128,13 +161,13 @@ pub fn readlinkat(p: &mut Process, a: [u64; 6]) -> SysResult {
     check(unsafe { libc::readlinkat(int(a[0]), path.as_ptr(), ptr(a[2]), a[3] as usize) } as i64)
 }
 
-pub fn faccessat(p: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn faccessat(p: &mut Task, a: [u64; 6]) -> SysResult {
     let path = guest_path(p, a[1])?;
     // SAFETY: valid C string and integers (F_OK/R_OK/... are the same on both).
     check(unsafe { libc::syscall(libc::SYS_faccessat, int(a[0]), path.as_ptr(), int(a[2])) })
 }
 
-pub fn faccessat2(p: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn faccessat2(p: &mut Task, a: [u64; 6]) -> SysResult {
     let path = guest_path(p, a[1])?;
     // SAFETY: valid C string and integers.
     check(unsafe {
@@ -148,38 +181,38 @@ pub fn faccessat2(p: &mut Process, a: [u64; 6]) -> SysResult {
     })
 }
 
-pub fn getcwd(_: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn getcwd(_: &mut Task, a: [u64; 6]) -> SysResult {
     // The raw syscall returns the length including the NUL, as the guest expects.
     // SAFETY: the kernel checks the guest buffer.
     check(unsafe { libc::syscall(libc::SYS_getcwd, a[0], a[1]) })
 }
 
-pub fn chdir(_: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn chdir(_: &mut Task, a: [u64; 6]) -> SysResult {
     // SAFETY: guest path pointer checked by the kernel.
     check(unsafe { libc::chdir(ptr(a[0])) } as i64)
 }
 
-pub fn fchdir(_: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn fchdir(_: &mut Task, a: [u64; 6]) -> SysResult {
     // SAFETY: integer argument.
     check(unsafe { libc::fchdir(int(a[0])) } as i64)
 }
 
-pub fn unlinkat(_: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn unlinkat(_: &mut Task, a: [u64; 6]) -> SysResult {
     // SAFETY: guest path pointer checked by the kernel; AT_REMOVEDIR is the same on both.
     check(unsafe { libc::unlinkat(int(a[0]), ptr(a[1]), int(a[2])) } as i64)
 }
 
-pub fn mkdirat(_: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn mkdirat(_: &mut Task, a: [u64; 6]) -> SysResult {
     // SAFETY: guest path pointer checked by the kernel.
     check(unsafe { libc::mkdirat(int(a[0]), ptr(a[1]), a[2] as libc::mode_t) } as i64)
 }
 
-pub fn renameat(_: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn renameat(_: &mut Task, a: [u64; 6]) -> SysResult {
     // SAFETY: guest path pointers checked by the kernel.
     check(unsafe { libc::renameat(int(a[0]), ptr(a[1]), int(a[2]), ptr(a[3])) } as i64)
 }
 
-pub fn renameat2(_: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn renameat2(_: &mut Task, a: [u64; 6]) -> SysResult {
     // RENAME_* flags are architecture-independent.
     // SAFETY: guest path pointers checked by the kernel.
     check(unsafe {
@@ -194,7 +227,7 @@ pub fn renameat2(_: &mut Process, a: [u64; 6]) -> SysResult {
     })
 }
 
-pub fn umask(_: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn umask(_: &mut Task, a: [u64; 6]) -> SysResult {
     // SAFETY: integer argument.
     ok(unsafe { libc::umask(a[0] as libc::mode_t & 0o777) } as u64)
 }
@@ -204,7 +237,7 @@ fn write_statfs(addr: u64, h: &libc::statfs64) -> SysResult {
     ok(0)
 }
 
-pub fn statfs(p: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn statfs(p: &mut Task, a: [u64; 6]) -> SysResult {
     let path = guest_path(p, a[0])?;
     // SAFETY: all-zero is a valid libc::statfs64.
     let mut st: libc::statfs64 = unsafe { std::mem::zeroed() };
@@ -213,7 +246,7 @@ pub fn statfs(p: &mut Process, a: [u64; 6]) -> SysResult {
     write_statfs(a[1], &st)
 }
 
-pub fn fstatfs(_: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn fstatfs(_: &mut Task, a: [u64; 6]) -> SysResult {
     // SAFETY: all-zero is a valid libc::statfs64.
     let mut st: libc::statfs64 = unsafe { std::mem::zeroed() };
     // SAFETY: `st` is a valid out-buffer.

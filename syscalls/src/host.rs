@@ -35,3 +35,122 @@ pub fn ptr<T>(a: u64) -> *mut T {
 pub fn int(a: u64) -> i32 {
     a as u32 as i32
 }
+
+/// Host signal calls made directly (not through glibc, which hides its own two
+/// real-time signals from masks and refuses handlers for them; the guest's glibc needs
+/// all of 32..=64).
+pub mod sig {
+    /// The host kernel's `struct sigaction` on x86-64.
+    #[repr(C)]
+    struct KernelSigaction {
+        handler: usize,
+        flags: u64,
+        restorer: usize,
+        mask: u64,
+    }
+
+    const SA_RESTORER: u64 = 0x0400_0000;
+
+    std::arch::global_asm!(
+        ".globl emu_host_sigreturn",
+        ".p2align 4",
+        "emu_host_sigreturn:",
+        "mov eax, 15", // x86-64 rt_sigreturn
+        "syscall",
+        "ud2",
+    );
+    extern "C" {
+        fn emu_host_sigreturn();
+    }
+
+    /// Sets the host disposition of `sig`: `handler` is SIG_DFL (0), SIG_IGN (1) or a
+    /// `fn(i32, *mut siginfo_t, *mut c_void)` run with every signal blocked.
+    pub fn set_action(sig: i32, handler: usize, flags: u64) -> i64 {
+        let act = KernelSigaction {
+            handler,
+            flags: flags | SA_RESTORER,
+            restorer: emu_host_sigreturn as *const () as usize,
+            mask: if handler > 1 { u64::MAX } else { 0 },
+        };
+        // SAFETY: a valid kernel sigaction with a restorer that performs rt_sigreturn;
+        // the old action is not read.
+        unsafe { libc::syscall(libc::SYS_rt_sigaction, sig, &act, 0usize, 8usize) }
+    }
+
+    /// The host disposition of `sig` (handler value), for the initial guest state.
+    pub fn action(sig: i32) -> usize {
+        let mut old = KernelSigaction {
+            handler: 0,
+            flags: 0,
+            restorer: 0,
+            mask: 0,
+        };
+        // SAFETY: reads the current action into a valid struct.
+        unsafe { libc::syscall(libc::SYS_rt_sigaction, sig, 0usize, &mut old, 8usize) };
+        old.handler
+    }
+
+    /// Sets this thread's host signal mask; returns the old one.
+    pub fn set_mask(mask: u64) -> u64 {
+        let mut old = 0u64;
+        // SAFETY: 8-byte sets, valid pointers.
+        unsafe {
+            libc::syscall(
+                libc::SYS_rt_sigprocmask,
+                libc::SIG_SETMASK,
+                &mask,
+                &mut old,
+                8usize,
+            )
+        };
+        old
+    }
+
+    /// This thread's host signal mask.
+    pub fn mask() -> u64 {
+        let mut old = 0u64;
+        // SAFETY: a null new set only reads the mask.
+        unsafe {
+            libc::syscall(
+                libc::SYS_rt_sigprocmask,
+                libc::SIG_SETMASK,
+                0usize,
+                &mut old,
+                8usize,
+            )
+        };
+        old
+    }
+
+    /// Signals pending at the host for this thread or the process.
+    pub fn pending() -> u64 {
+        let mut set = 0u64;
+        // SAFETY: writes 8 bytes into `set`.
+        unsafe { libc::syscall(libc::SYS_rt_sigpending, &mut set, 8usize) };
+        set
+    }
+
+    /// Waits with `mask` blocked until a host handler runs (always -EINTR).
+    pub fn suspend(mask: u64) -> i64 {
+        // SAFETY: an 8-byte set.
+        unsafe { libc::syscall(libc::SYS_rt_sigsuspend, &mask, 8usize) }
+    }
+
+    /// rt_sigtimedwait on the host; `info` and `timeout` are guest pointers (the
+    /// layouts are the same on both ABIs).
+    pub fn timedwait(set: u64, info: u64, timeout: u64) -> i64 {
+        // SAFETY: the kernel checks the pointers.
+        unsafe { libc::syscall(libc::SYS_rt_sigtimedwait, &set, info, timeout, 8usize) }
+    }
+
+    /// rt_sigqueueinfo / rt_tgsigqueueinfo with a guest siginfo pointer.
+    pub fn queueinfo(tgid: i32, tid: Option<i32>, sig: i32, info: u64) -> i64 {
+        // SAFETY: plain integers and a guest pointer the kernel checks.
+        unsafe {
+            match tid {
+                None => libc::syscall(libc::SYS_rt_sigqueueinfo, tgid, sig, info),
+                Some(t) => libc::syscall(libc::SYS_rt_tgsigqueueinfo, tgid, t, sig, info),
+            }
+        }
+    }
+}

@@ -5,7 +5,7 @@ use crate::abi::misc::{rlimit_to_host, Rlimit, Sysinfo, Utsname, UTS_LEN};
 use crate::abi::time::{Rusage, Timeval, Tms};
 use crate::guest_mem;
 use crate::host::{check, check_unit, int, ok, ptr};
-use crate::process::Process;
+use crate::thread::Task;
 use crate::SysResult;
 
 /// The machine name the guest sees.
@@ -18,7 +18,7 @@ fn copy_field(dst: &mut [u8; UTS_LEN], src: &[libc::c_char]) {
     dst[UTS_LEN - 1] = 0;
 }
 
-pub fn uname(_: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn uname(_: &mut Task, a: [u64; 6]) -> SysResult {
     // SAFETY: all-zero is a valid libc::utsname.
     let mut h: libc::utsname = unsafe { std::mem::zeroed() };
     // SAFETY: `h` is a valid out-buffer.
@@ -34,7 +34,7 @@ pub fn uname(_: &mut Process, a: [u64; 6]) -> SysResult {
     ok(0)
 }
 
-pub fn sysinfo(_: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn sysinfo(_: &mut Task, a: [u64; 6]) -> SysResult {
     // SAFETY: all-zero is a valid libc::sysinfo.
     let mut h: libc::sysinfo = unsafe { std::mem::zeroed() };
     // SAFETY: `h` is a valid out-buffer.
@@ -65,7 +65,7 @@ fn timeval(t: &libc::timeval) -> Timeval {
     }
 }
 
-pub fn getrusage(_: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn getrusage(_: &mut Task, a: [u64; 6]) -> SysResult {
     // SAFETY: all-zero is a valid libc::rusage.
     let mut h: libc::rusage = unsafe { std::mem::zeroed() };
     // RUSAGE_SELF/CHILDREN/THREAD are the same on both.
@@ -95,7 +95,7 @@ pub fn getrusage(_: &mut Process, a: [u64; 6]) -> SysResult {
     ok(0)
 }
 
-pub fn times(_: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn times(_: &mut Task, a: [u64; 6]) -> SysResult {
     // SAFETY: all-zero is a valid libc::tms.
     let mut h: libc::tms = unsafe { std::mem::zeroed() };
     // SAFETY: `h` is a valid out-buffer; times returns clock ticks (may wrap).
@@ -137,7 +137,7 @@ fn host_prlimit(pid: i32, guest_res: u64, new: Option<Rlimit>) -> Result<Rlimit,
     })
 }
 
-pub fn prlimit64(_: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn prlimit64(_: &mut Task, a: [u64; 6]) -> SysResult {
     let new = if a[2] != 0 {
         Some(guest_mem::read_val::<Rlimit>(a[2])?)
     } else {
@@ -150,19 +150,19 @@ pub fn prlimit64(_: &mut Process, a: [u64; 6]) -> SysResult {
     ok(0)
 }
 
-pub fn getrlimit(_: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn getrlimit(_: &mut Task, a: [u64; 6]) -> SysResult {
     let old = host_prlimit(0, a[0], None)?;
     guest_mem::write_val(a[1], &old)?;
     ok(0)
 }
 
-pub fn setrlimit(_: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn setrlimit(_: &mut Task, a: [u64; 6]) -> SysResult {
     let new: Rlimit = guest_mem::read_val(a[1])?;
     host_prlimit(0, a[0], Some(new))?;
     ok(0)
 }
 
-pub fn getrandom(_: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn getrandom(_: &mut Task, a: [u64; 6]) -> SysResult {
     // GRND_* flags are architecture-independent.
     // SAFETY: the kernel checks the guest buffer.
     check(unsafe { libc::getrandom(ptr(a[0]), a[1] as usize, a[2] as u32) } as i64)

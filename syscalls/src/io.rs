@@ -7,56 +7,56 @@ use crate::abi::flags::{self, open_flags_to_guest, open_flags_to_host};
 use crate::abi::term::{self, IoctlArg, Termios, Winsize};
 use crate::guest_mem;
 use crate::host::{check, int, ok, ptr};
-use crate::process::Process;
+use crate::thread::Task;
 use crate::SysResult;
 
-pub fn read(_: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn read(_: &mut Task, a: [u64; 6]) -> SysResult {
     // SAFETY: the guest buffer is passed to the kernel, which checks it.
     check(unsafe { libc::read(int(a[0]), ptr(a[1]), a[2] as usize) } as i64)
 }
 
-pub fn write(_: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn write(_: &mut Task, a: [u64; 6]) -> SysResult {
     // SAFETY: the guest buffer is passed to the kernel, which checks it.
     check(unsafe { libc::write(int(a[0]), ptr(a[1]), a[2] as usize) } as i64)
 }
 
-pub fn readv(_: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn readv(_: &mut Task, a: [u64; 6]) -> SysResult {
     // SAFETY: guest iovec array (same layout, see abi::misc::Iovec) checked by the kernel.
     check(unsafe { libc::readv(int(a[0]), ptr(a[1]), int(a[2])) } as i64)
 }
 
-pub fn writev(_: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn writev(_: &mut Task, a: [u64; 6]) -> SysResult {
     // SAFETY: guest iovec array (same layout, see abi::misc::Iovec) checked by the kernel.
     check(unsafe { libc::writev(int(a[0]), ptr(a[1]), int(a[2])) } as i64)
 }
 
-pub fn pread64(_: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn pread64(_: &mut Task, a: [u64; 6]) -> SysResult {
     // SAFETY: the guest buffer is passed to the kernel, which checks it.
     check(unsafe { libc::pread(int(a[0]), ptr(a[1]), a[2] as usize, a[3] as i64) } as i64)
 }
 
-pub fn pwrite64(_: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn pwrite64(_: &mut Task, a: [u64; 6]) -> SysResult {
     // SAFETY: the guest buffer is passed to the kernel, which checks it.
     check(unsafe { libc::pwrite(int(a[0]), ptr(a[1]), a[2] as usize, a[3] as i64) } as i64)
 }
 
-pub fn lseek(_: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn lseek(_: &mut Task, a: [u64; 6]) -> SysResult {
     // SEEK_* values are the same on both (asm-generic).
     // SAFETY: plain integer arguments.
     check(unsafe { libc::lseek(int(a[0]), a[1] as i64, int(a[2])) })
 }
 
-pub fn close(_: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn close(_: &mut Task, a: [u64; 6]) -> SysResult {
     // SAFETY: closing a guest fd; the emulator's own fds are the guest's business here.
     check(unsafe { libc::close(int(a[0])) } as i64)
 }
 
-pub fn dup(_: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn dup(_: &mut Task, a: [u64; 6]) -> SysResult {
     // SAFETY: plain integer argument.
     check(unsafe { libc::dup(int(a[0])) } as i64)
 }
 
-pub fn dup3(_: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn dup3(_: &mut Task, a: [u64; 6]) -> SysResult {
     if a[2] as u32 & !flags::O_CLOEXEC != 0 {
         return Err(Errno::EINVAL);
     }
@@ -65,7 +65,7 @@ pub fn dup3(_: &mut Process, a: [u64; 6]) -> SysResult {
     check(unsafe { libc::dup3(int(a[0]), int(a[1]), fl) } as i64)
 }
 
-pub fn pipe2(_: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn pipe2(_: &mut Task, a: [u64; 6]) -> SysResult {
     let fl = open_flags_to_host(a[1] as u32) as i32;
     let mut fds = [0i32; 2];
     // SAFETY: fds is a valid two-int array.
@@ -82,7 +82,7 @@ pub fn pipe2(_: &mut Process, a: [u64; 6]) -> SysResult {
     ok(0)
 }
 
-pub fn fcntl(_: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn fcntl(_: &mut Task, a: [u64; 6]) -> SysResult {
     let fd = int(a[0]);
     let raw = |arg: u64| -> SysResult {
         // SAFETY: integer argument, or a guest struct flock pointer (same layout, see
@@ -119,7 +119,7 @@ pub fn fcntl(_: &mut Process, a: [u64; 6]) -> SysResult {
     }
 }
 
-pub fn ioctl(_: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn ioctl(_: &mut Task, a: [u64; 6]) -> SysResult {
     let Some(&(_, _, host_req, kind)) = term::ioctl(a[1]) else {
         return Err(Errno::ENOTTY);
     };
@@ -154,7 +154,7 @@ pub fn ioctl(_: &mut Process, a: [u64; 6]) -> SysResult {
     }
 }
 
-pub fn getdents64(_: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn getdents64(_: &mut Task, a: [u64; 6]) -> SysResult {
     // linux_dirent64 is architecture-independent: the guest buffer passes through.
     // SAFETY: the kernel checks the guest buffer.
     check(unsafe { libc::syscall(libc::SYS_getdents64, int(a[0]), a[1], a[2]) })

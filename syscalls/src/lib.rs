@@ -1,6 +1,6 @@
 //! The arm64 Linux syscall layer.
 //!
-//! The dispatcher of the translator calls [`Process::dispatch`] with the guest's syscall
+//! The dispatcher of the translator calls [`Task::dispatch`] with the guest's syscall
 //! number (x8) and arguments (x0..x5) and writes [`Outcome::Ret`] back to x0. This crate
 //! knows nothing of the JIT or CPU state: it sees guest memory only as host addresses
 //! (identity mapping) and copies guest structs through [`guest_mem`].
@@ -16,18 +16,21 @@ mod process;
 pub mod strace;
 pub mod table;
 
-mod exec;
+pub mod exec;
 mod fs;
 mod info;
 mod io;
 mod mem;
 mod pass;
-mod signal;
+pub mod signal;
+pub mod signal_state;
 mod task;
+mod thread;
 mod time;
 
 pub use process::{Brk, Process, ProcessInit};
 pub use table::nr;
+pub use thread::Task;
 
 use abi::errno::Errno;
 
@@ -43,6 +46,13 @@ pub enum Outcome {
     /// In the new child of a fork-style `clone`: x0 = 0, and the guest stack pointer
     /// becomes `sp` when the guest gave a new stack.
     Child { sp: Option<u64> },
+    /// `rt_sigreturn`: restore the guest context saved in the signal frame at SP.
+    SigReturn,
+    /// `clone` of a thread (CLONE_VM | CLONE_THREAD): the dispatcher starts it.
+    NewThread(exec::ThreadClone),
+    /// `vfork` (CLONE_VM | CLONE_VFORK): the dispatcher runs the child in this address
+    /// space while the calling thread waits for it to exec or exit.
+    Vfork(exec::ThreadClone),
 }
 
 /// What a handler returns; errors become `Outcome::Ret(-errno)`.

@@ -5,14 +5,15 @@
 use crate::abi::errno::Errno;
 use crate::abi::flags::{map_flags_to_host, prot_to_host, PROT_EXEC};
 use crate::host::{check, int, ok, ptr};
-use crate::process::{Process, PAGE};
+use crate::process::PAGE;
+use crate::thread::Task;
 use crate::SysResult;
 
 /// MADV_* values that discard page contents (asm-generic; same on the host).
 const MADV_DONTNEED: u64 = 4;
 const MADV_REMOVE: u64 = 9;
 
-pub fn mmap(p: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn mmap(p: &mut Task, a: [u64; 6]) -> SysResult {
     let (addr, len) = (a[0], a[1]);
     let flags = map_flags_to_host(a[3]).ok_or(Errno::EOPNOTSUPP)?;
     // SAFETY: the mapping is requested for the guest; with MAP_FIXED it replaces guest
@@ -36,14 +37,14 @@ pub fn mmap(p: &mut Process, a: [u64; 6]) -> SysResult {
     ok(r as u64)
 }
 
-pub fn munmap(p: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn munmap(p: &mut Task, a: [u64; 6]) -> SysResult {
     // SAFETY: unmapping guest memory at the guest's request.
     check(unsafe { libc::munmap(ptr(a[0]), a[1] as usize) } as i64)?;
     p.invalidate(a[0], a[1]);
     ok(0)
 }
 
-pub fn mprotect(p: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn mprotect(p: &mut Task, a: [u64; 6]) -> SysResult {
     // SAFETY: changing protection of guest memory at the guest's request.
     check(unsafe { libc::mprotect(ptr(a[0]), a[1] as usize, prot_to_host(a[2])) } as i64)?;
     // The previous protection is unknown here: any range that is not executable now may
@@ -54,7 +55,7 @@ pub fn mprotect(p: &mut Process, a: [u64; 6]) -> SysResult {
     ok(0)
 }
 
-pub fn mremap(p: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn mremap(p: &mut Task, a: [u64; 6]) -> SysResult {
     // MREMAP_* flags are architecture-independent.
     // SAFETY: remapping guest memory at the guest's request.
     let r = unsafe { libc::syscall(libc::SYS_mremap, a[0], a[1], a[2], a[3], a[4]) };
@@ -66,7 +67,7 @@ pub fn mremap(p: &mut Process, a: [u64; 6]) -> SysResult {
     ok(r as u64)
 }
 
-pub fn madvise(p: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn madvise(p: &mut Task, a: [u64; 6]) -> SysResult {
     // SAFETY: advice on guest memory at the guest's request (MADV_* are asm-generic).
     check(unsafe { libc::madvise(ptr(a[0]), a[1] as usize, int(a[2])) } as i64)?;
     if a[2] == MADV_DONTNEED || a[2] == MADV_REMOVE {
@@ -103,9 +104,11 @@ fn reserve(from: u64, to: u64) -> bool {
 
 /// brk: Linux semantics: returns the new break, or the unchanged break on failure;
 /// brk(0) (or any value below the start) queries.
-pub fn brk(p: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn brk(p: &mut Task, a: [u64; 6]) -> SysResult {
     let want = a[0];
-    let b = p.brk;
+    let proc = p.proc.clone();
+    let mut brk = crate::process::lock(&proc.brk);
+    let b = *brk;
     if want < b.start {
         return ok(b.cur);
     }
@@ -116,13 +119,13 @@ pub fn brk(p: &mut Process, a: [u64; 6]) -> SysResult {
         if !reserve(b.mapped_end, end) {
             return ok(b.cur);
         }
-        p.brk.mapped_end = end;
+        brk.mapped_end = end;
     } else if end < b.mapped_end {
         // SAFETY: [end, mapped_end) is heap this layer reserved.
         unsafe { libc::munmap(ptr(end), (b.mapped_end - end) as usize) };
         p.invalidate(end, b.mapped_end - end);
-        p.brk.mapped_end = end;
+        brk.mapped_end = end;
     }
-    p.brk.cur = want;
+    brk.cur = want;
     ok(want)
 }

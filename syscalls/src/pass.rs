@@ -6,14 +6,14 @@
 //! agree (checked per entry below). The host kernel truncates `int` arguments itself.
 
 use crate::host::check;
-use crate::process::Process;
+use crate::thread::Task;
 use crate::SysResult;
 
 macro_rules! passthrough {
     ($($(#[$doc:meta])* $name:ident => $host:ident;)*) => {
         $(
             $(#[$doc])*
-            pub fn $name(_: &mut Process, a: [u64; 6]) -> SysResult {
+            pub fn $name(_: &mut Task, a: [u64; 6]) -> SysResult {
                 // SAFETY: the arguments mean the same to the host kernel (see the module
                 // doc); it validates every pointer and reports EFAULT.
                 check(unsafe { libc::syscall(libc::$host, a[0], a[1], a[2], a[3], a[4], a[5]) })

@@ -1,12 +1,13 @@
-//! Per-process syscall state and the dispatch entry point.
+//! Per-process syscall state, shared by every thread of the guest process.
 
-use crate::abi::errno::Errno;
-use crate::abi::signal::{Sigaction, StackT, NSIG, SS_DISABLE};
-use crate::{strace, table, Outcome};
+use crate::abi::signal::{Sigaction, NSIG};
 use std::collections::HashSet;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard};
 
-/// What the loader knows when the process starts.
+/// What the loader and the command line say when the process starts.
+#[derive(Default)]
 pub struct ProcessInit {
     /// The guest executable, as reported for /proc/self/exe (made absolute).
     pub exe_path: PathBuf,
@@ -14,6 +15,16 @@ pub struct ProcessInit {
     pub brk_start: u64,
     /// argv[0] of the guest.
     pub argv0: String,
+    /// Guest sysroot (`-L`).
+    pub sysroot: Option<PathBuf>,
+    /// Print each syscall to stderr.
+    pub strace: bool,
+    /// See [`Process::exec_prefix`].
+    pub exec_prefix: Vec<std::ffi::OsString>,
+    /// See [`Process::cmdline`].
+    pub cmdline: Vec<u8>,
+    /// See [`Process::auxv`].
+    pub auxv: Vec<u8>,
 }
 
 /// The emulated program break.
@@ -27,24 +38,15 @@ pub struct Brk {
     pub mapped_end: u64,
 }
 
-/// The guest process as the syscall layer sees it.
+/// The guest process as the syscall layer sees it: what its threads share.
+/// Locks here are held only for a few instructions, never across a
+/// blocking host call.
 pub struct Process {
     pub exe_path: PathBuf,
     pub argv0: String,
-    pub brk: Brk,
-    /// Guest signal actions, index = signal number - 1 (recorded only).
-    pub sigactions: [Sigaction; NSIG as usize],
-    /// The guest's blocked-signal mask (recorded only).
-    pub sigmask: u64,
-    /// The guest's alternate signal stack (recorded only).
-    pub altstack: StackT,
-    /// set_tid_address: cleared and futex-woken when the thread exits.
-    pub clear_child_tid: u64,
-    /// set_robust_list: (head, len).
-    pub robust_list: (u64, u64),
-    /// [start, end) ranges whose translations the dispatcher must drop; it drains this
-    /// after each syscall.
-    pub code_changed: Vec<(u64, u64)>,
+    pub brk: Mutex<Brk>,
+    /// Guest signal actions, index = signal number - 1.
+    pub sigactions: Mutex<[Sigaction; NSIG as usize]>,
     /// Print each syscall to stderr.
     pub strace: bool,
     /// Guest sysroot (`-L`): absolute guest paths that exist under it are opened there.
@@ -53,12 +55,24 @@ pub struct Process {
     /// `[emu-user, -L, ROOT]`); `execve` appends `-0ARGV0 PROGRAM ARGS...`. Empty: execve
     /// fails with ENOSYS.
     pub exec_prefix: Vec<std::ffi::OsString>,
-    warned: HashSet<u64>,
-    warned_about: HashSet<&'static str>,
+    /// /proc/self/cmdline: the guest's argv, each string NUL-terminated.
+    pub cmdline: Vec<u8>,
+    /// /proc/self/auxv: the guest's auxiliary vector, AT_NULL pair included.
+    pub auxv: Vec<u8>,
+    /// Guest threads alive; the last one to exit ends the process.
+    pub live_threads: AtomicUsize,
+    warned: Mutex<HashSet<u64>>,
+    warned_about: Mutex<HashSet<&'static str>>,
 }
 
 /// Page size of the guest ABI as far as this layer rounds (brk, ranges).
 pub const PAGE: u64 = 4096;
+
+/// Locks `m`; a poisoned lock (a panic aborts the process anyway) still
+/// holds consistent data.
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 impl Process {
     pub fn new(init: ProcessInit) -> Process {
@@ -67,63 +81,72 @@ impl Process {
         Process {
             exe_path,
             argv0: init.argv0,
-            brk: Brk {
+            brk: Mutex::new(Brk {
                 start: init.brk_start,
                 cur: init.brk_start,
                 mapped_end,
-            },
-            sigactions: [Sigaction::default(); NSIG as usize],
-            sigmask: 0,
-            altstack: StackT {
-                ss_flags: SS_DISABLE,
-                ..StackT::default()
-            },
-            clear_child_tid: 0,
-            robust_list: (0, 0),
-            code_changed: Vec::new(),
-            strace: false,
-            sysroot: None,
-            exec_prefix: Vec::new(),
-            warned: HashSet::new(),
-            warned_about: HashSet::new(),
+            }),
+            sigactions: Mutex::new([Sigaction::default(); NSIG as usize]),
+            strace: init.strace,
+            sysroot: init.sysroot,
+            exec_prefix: init.exec_prefix,
+            cmdline: init.cmdline,
+            auxv: init.auxv,
+            live_threads: AtomicUsize::new(1),
+            warned: Mutex::new(HashSet::new()),
+            warned_about: Mutex::new(HashSet::new()),
         }
     }
 
-    /// Runs guest syscall `nr` with arguments x0..x5.
-    pub fn dispatch(&mut self, nr: u64, args: [u64; 6]) -> Outcome {
-        let entry = table::lookup(nr);
-        let out = match entry.and_then(|e| e.handler) {
-            Some(h) => h(self, args).unwrap_or_else(|e| Outcome::Ret(e.to_ret())),
-            None => {
-                self.warn_unimplemented(nr);
-                Outcome::Ret(Errno::ENOSYS.to_ret())
-            }
-        };
-        if self.strace {
-            eprintln!("{}", strace::format(nr, &args, out));
-        }
-        out
+    /// The guest's action for signal `sig` (1..=64).
+    pub fn sigaction(&self, sig: u32) -> Sigaction {
+        lock(&self.sigactions)[(sig - 1) as usize]
     }
 
-    fn warn_unimplemented(&mut self, nr: u64) {
-        if self.warned.insert(nr) {
+    pub(crate) fn warn_unimplemented(&self, nr: u64) {
+        if lock(&self.warned).insert(nr) {
             let name = crate::name(nr).unwrap_or("unknown");
             eprintln!("emu-user: unimplemented syscall {nr} ({name}), returning ENOSYS");
         }
     }
 
     /// Prints `msg` on stderr the first time `what` happens.
-    pub(crate) fn warn_once(&mut self, what: &'static str, msg: &str) {
-        if self.warned_about.insert(what) {
+    pub(crate) fn warn_once(&self, what: &'static str, msg: &str) {
+        if lock(&self.warned_about).insert(what) {
             eprintln!("{msg}");
         }
     }
 
-    /// Records that translations for [start, start+len) must be dropped.
-    pub(crate) fn invalidate(&mut self, start: u64, len: u64) {
-        if len != 0 {
-            let end = start.saturating_add(len.next_multiple_of(PAGE));
-            self.code_changed.push((start, end));
+    /// In a forked child: only the forking thread exists.
+    pub fn forked_child(&self) {
+        self.live_threads.store(1, Ordering::SeqCst);
+    }
+
+    /// A copy for a vfork child, which is a process of its own with one thread.
+    pub fn duplicate(&self) -> Process {
+        Process {
+            exe_path: self.exe_path.clone(),
+            argv0: self.argv0.clone(),
+            brk: Mutex::new(*lock(&self.brk)),
+            sigactions: Mutex::new(*lock(&self.sigactions)),
+            strace: self.strace,
+            sysroot: self.sysroot.clone(),
+            exec_prefix: self.exec_prefix.clone(),
+            cmdline: self.cmdline.clone(),
+            auxv: self.auxv.clone(),
+            live_threads: AtomicUsize::new(1),
+            warned: Mutex::new(lock(&self.warned).clone()),
+            warned_about: Mutex::new(lock(&self.warned_about).clone()),
         }
+    }
+
+    /// Counts a new guest thread.
+    pub fn thread_started(&self) {
+        self.live_threads.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Counts a guest thread out; true if it was the last one.
+    pub fn thread_exited(&self) -> bool {
+        self.live_threads.fetch_sub(1, Ordering::SeqCst) == 1
     }
 }

@@ -50,6 +50,9 @@ pub fn format(nr: u64, args: &[u64; 6], out: Outcome) -> String {
         Outcome::Exit(c) => write!(s, " = ? (exit {c})"),
         Outcome::ExitGroup(c) => write!(s, " = ? (exit_group {c})"),
         Outcome::Child { .. } => write!(s, " = 0 (child)"),
+        Outcome::SigReturn => write!(s, " = ? (sigreturn)"),
+        Outcome::NewThread(_) => write!(s, " = ? (new thread)"),
+        Outcome::Vfork(_) => write!(s, " = ? (vfork)"),
     };
     s
 }

@@ -8,11 +8,11 @@
 //! The strace column has one letter per argument: `d` int, `D` long, `u` unsigned,
 //! `x` hex, `o` octal, `p` pointer, `s` guest C string.
 
-use crate::process::Process;
+use crate::thread::Task;
 use crate::{exec, fs, info, io, mem, pass, signal, task, time, SysResult};
 
 /// A syscall implementation: the six raw guest argument registers in, result out.
-pub type Handler = fn(&mut Process, [u64; 6]) -> SysResult;
+pub type Handler = fn(&mut Task, [u64; 6]) -> SysResult;
 
 /// One row of the table.
 pub struct Entry {
@@ -139,15 +139,15 @@ syscall_table! {
     (92, PERSONALITY, "personality", None, ""),
     (93, EXIT, "exit", Some(task::exit), "d"),
     (94, EXIT_GROUP, "exit_group", Some(task::exit_group), "d"),
-    (95, WAITID, "waitid", None, ""),
+    (95, WAITID, "waitid", Some(task::waitid), "ddpxp"),
     (96, SET_TID_ADDRESS, "set_tid_address", Some(task::set_tid_address), "p"),
     (97, UNSHARE, "unshare", None, ""),
     (98, FUTEX, "futex", Some(task::futex), "pdxppx"),
     (99, SET_ROBUST_LIST, "set_robust_list", Some(task::set_robust_list), "pu"),
-    (100, GET_ROBUST_LIST, "get_robust_list", None, ""),
+    (100, GET_ROBUST_LIST, "get_robust_list", Some(task::get_robust_list), "dpp"),
     (101, NANOSLEEP, "nanosleep", Some(time::nanosleep), "pp"),
-    (102, GETITIMER, "getitimer", None, ""),
-    (103, SETITIMER, "setitimer", None, ""),
+    (102, GETITIMER, "getitimer", Some(time::getitimer), "dp"),
+    (103, SETITIMER, "setitimer", Some(time::setitimer), "dpp"),
     (104, KEXEC_LOAD, "kexec_load", None, ""),
     (105, INIT_MODULE, "init_module", None, ""),
     (106, DELETE_MODULE, "delete_module", None, ""),
@@ -177,13 +177,13 @@ syscall_table! {
     (130, TKILL, "tkill", Some(signal::tkill), "dd"),
     (131, TGKILL, "tgkill", Some(signal::tgkill), "ddd"),
     (132, SIGALTSTACK, "sigaltstack", Some(signal::sigaltstack), "pp"),
-    (133, RT_SIGSUSPEND, "rt_sigsuspend", None, ""),
+    (133, RT_SIGSUSPEND, "rt_sigsuspend", Some(signal::rt_sigsuspend), "pu"),
     (134, RT_SIGACTION, "rt_sigaction", Some(signal::rt_sigaction), "dppu"),
     (135, RT_SIGPROCMASK, "rt_sigprocmask", Some(signal::rt_sigprocmask), "dppu"),
-    (136, RT_SIGPENDING, "rt_sigpending", None, ""),
-    (137, RT_SIGTIMEDWAIT, "rt_sigtimedwait", None, ""),
-    (138, RT_SIGQUEUEINFO, "rt_sigqueueinfo", None, ""),
-    (139, RT_SIGRETURN, "rt_sigreturn", None, ""),
+    (136, RT_SIGPENDING, "rt_sigpending", Some(signal::rt_sigpending), "pu"),
+    (137, RT_SIGTIMEDWAIT, "rt_sigtimedwait", Some(signal::rt_sigtimedwait), "pppu"),
+    (138, RT_SIGQUEUEINFO, "rt_sigqueueinfo", Some(signal::rt_sigqueueinfo), "ddp"),
+    (139, RT_SIGRETURN, "rt_sigreturn", Some(signal::rt_sigreturn), ""),
     (140, SETPRIORITY, "setpriority", Some(pass::setpriority), "ddd"),
     (141, GETPRIORITY, "getpriority", Some(pass::getpriority), "dd"),
     (142, REBOOT, "reboot", None, ""),
@@ -284,7 +284,7 @@ syscall_table! {
     (237, SET_MEMPOLICY, "set_mempolicy", None, ""),
     (238, MIGRATE_PAGES, "migrate_pages", None, ""),
     (239, MOVE_PAGES, "move_pages", None, ""),
-    (240, RT_TGSIGQUEUEINFO, "rt_tgsigqueueinfo", None, ""),
+    (240, RT_TGSIGQUEUEINFO, "rt_tgsigqueueinfo", Some(signal::rt_tgsigqueueinfo), "dddp"),
     (241, PERF_EVENT_OPEN, "perf_event_open", None, ""),
     (242, ACCEPT4, "accept4", None, ""),
     (243, RECVMMSG, "recvmmsg", None, ""),

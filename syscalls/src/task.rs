@@ -4,7 +4,7 @@
 use crate::abi::errno::Errno;
 use crate::guest_mem;
 use crate::host::{check, int, ok};
-use crate::process::Process;
+use crate::thread::Task;
 use crate::{Outcome, SysResult};
 
 /// Size of the 64-bit `struct robust_list_head` the guest must pass.
@@ -17,7 +17,7 @@ const FUTEX_WAKE: i32 = 1;
 
 /// Does what the kernel does for CLONE_CHILD_CLEARTID on thread exit: zero the tid word
 /// and wake one waiter.
-fn clear_child_tid(p: &mut Process) {
+fn clear_child_tid(p: &mut Task) {
     let addr = std::mem::take(&mut p.clear_child_tid);
     if addr != 0 && guest_mem::write_val(addr, &0u32).is_ok() {
         // SAFETY: futex wake on a guest word just written; the kernel checks the address.
@@ -25,12 +25,12 @@ fn clear_child_tid(p: &mut Process) {
     }
 }
 
-pub fn exit(p: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn exit(p: &mut Task, a: [u64; 6]) -> SysResult {
     clear_child_tid(p);
     Ok(Outcome::Exit(int(a[0])))
 }
 
-pub fn exit_group(p: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn exit_group(p: &mut Task, a: [u64; 6]) -> SysResult {
     clear_child_tid(p);
     Ok(Outcome::ExitGroup(int(a[0])))
 }
@@ -40,90 +40,113 @@ fn host_tid() -> u64 {
     unsafe { libc::gettid() as u64 }
 }
 
-pub fn set_tid_address(p: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn set_tid_address(p: &mut Task, a: [u64; 6]) -> SysResult {
     p.clear_child_tid = a[0];
     ok(host_tid())
 }
 
-pub fn set_robust_list(p: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn set_robust_list(_: &mut Task, a: [u64; 6]) -> SysResult {
     if a[1] != ROBUST_LIST_HEAD_SIZE {
         return Err(Errno::EINVAL);
     }
-    p.robust_list = (a[0], a[1]);
-    ok(0)
+    // struct robust_list_head has the same layout on both ABIs and guest addresses
+    // are host addresses, so the host kernel walks the guest's list when the thread
+    // exits, as the arm64 kernel would.
+    // SAFETY: the kernel only records the pointer.
+    check(unsafe { libc::syscall(libc::SYS_set_robust_list, a[0], a[1]) })
 }
 
 /// rseq is refused so that glibc falls back to not using it. A registered rseq area makes
 /// the host kernel abort critical sections by jumping to an abort IP on preemption; the
 /// guest's abort IPs are guest code addresses that only the translator can run, so the
 /// host kernel must never see them.
-pub fn rseq(_: &mut Process, _: [u64; 6]) -> SysResult {
+pub fn rseq(_: &mut Task, _: [u64; 6]) -> SysResult {
     Err(Errno::ENOSYS)
 }
 
-pub fn futex(_: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn futex(_: &mut Task, a: [u64; 6]) -> SysResult {
     // futex ops and the timeout timespec are architecture-independent and guest addresses
     // are host addresses, so the call passes through unchanged.
     // SAFETY: the kernel validates every pointer argument.
     check(unsafe { libc::syscall(libc::SYS_futex, a[0], a[1], a[2], a[3], a[4], a[5]) })
 }
 
-pub fn getpid(_: &mut Process, _: [u64; 6]) -> SysResult {
+pub fn getpid(_: &mut Task, _: [u64; 6]) -> SysResult {
     // SAFETY: no preconditions.
     ok(unsafe { libc::getpid() } as u64)
 }
 
-pub fn getppid(_: &mut Process, _: [u64; 6]) -> SysResult {
+pub fn getppid(_: &mut Task, _: [u64; 6]) -> SysResult {
     // SAFETY: no preconditions.
     ok(unsafe { libc::getppid() } as u64)
 }
 
-pub fn gettid(_: &mut Process, _: [u64; 6]) -> SysResult {
+pub fn gettid(_: &mut Task, _: [u64; 6]) -> SysResult {
     ok(host_tid())
 }
 
-pub fn getuid(_: &mut Process, _: [u64; 6]) -> SysResult {
+pub fn getuid(_: &mut Task, _: [u64; 6]) -> SysResult {
     // SAFETY: no preconditions.
     ok(unsafe { libc::getuid() } as u64)
 }
 
-pub fn geteuid(_: &mut Process, _: [u64; 6]) -> SysResult {
+pub fn geteuid(_: &mut Task, _: [u64; 6]) -> SysResult {
     // SAFETY: no preconditions.
     ok(unsafe { libc::geteuid() } as u64)
 }
 
-pub fn getgid(_: &mut Process, _: [u64; 6]) -> SysResult {
+pub fn getgid(_: &mut Task, _: [u64; 6]) -> SysResult {
     // SAFETY: no preconditions.
     ok(unsafe { libc::getgid() } as u64)
 }
 
-pub fn getegid(_: &mut Process, _: [u64; 6]) -> SysResult {
+pub fn getegid(_: &mut Task, _: [u64; 6]) -> SysResult {
     // SAFETY: no preconditions.
     ok(unsafe { libc::getegid() } as u64)
 }
 
-pub fn sched_getaffinity(_: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn sched_getaffinity(_: &mut Task, a: [u64; 6]) -> SysResult {
     // The CPU mask is a plain bit array; the raw syscall returns the bytes written.
     // SAFETY: the kernel checks the guest buffer.
     check(unsafe { libc::syscall(libc::SYS_sched_getaffinity, int(a[0]), a[1], a[2]) })
 }
 
-pub fn sched_yield(_: &mut Process, _: [u64; 6]) -> SysResult {
+pub fn sched_yield(_: &mut Task, _: [u64; 6]) -> SysResult {
     // SAFETY: no preconditions.
     check(unsafe { libc::sched_yield() } as i64)
 }
 
-pub fn wait4(_: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn wait4(_: &mut Task, a: [u64; 6]) -> SysResult {
     // Status word and struct rusage have the same layout (abi::time::Rusage); W* options
     // are the same on both.
     // SAFETY: the kernel checks the guest pointers.
     check(unsafe { libc::syscall(libc::SYS_wait4, int(a[0]), a[1], int(a[2]), a[3]) })
 }
 
-pub fn prctl(_: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn prctl(_: &mut Task, a: [u64; 6]) -> SysResult {
     match a[0] {
         // SAFETY: the 16-byte name buffer is a guest pointer the kernel checks.
         PR_SET_NAME | PR_GET_NAME => check(unsafe { libc::prctl(a[0] as i32, a[1]) } as i64),
         _ => Err(Errno::EINVAL),
     }
+}
+
+pub fn get_robust_list(_: &mut Task, a: [u64; 6]) -> SysResult {
+    // SAFETY: the kernel checks the guest pointers.
+    check(unsafe { libc::syscall(libc::SYS_get_robust_list, int(a[0]), a[1], a[2]) })
+}
+
+pub fn waitid(_: &mut Task, a: [u64; 6]) -> SysResult {
+    // idtype, options and the siginfo and rusage layouts are the same on both ABIs.
+    // SAFETY: the kernel checks the guest pointers.
+    check(unsafe {
+        libc::syscall(
+            libc::SYS_waitid,
+            int(a[0]),
+            int(a[1]),
+            a[2],
+            int(a[3]),
+            a[4],
+        )
+    })
 }

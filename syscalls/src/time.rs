@@ -3,30 +3,43 @@
 //! through and the host kernel reports EFAULT for bad ones.
 
 use crate::host::{check, int};
-use crate::process::Process;
+use crate::thread::Task;
 use crate::SysResult;
 
-pub fn clock_gettime(_: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn clock_gettime(_: &mut Task, a: [u64; 6]) -> SysResult {
     // SAFETY: the kernel checks the guest timespec pointer.
     check(unsafe { libc::syscall(libc::SYS_clock_gettime, int(a[0]), a[1]) })
 }
 
-pub fn clock_getres(_: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn clock_getres(_: &mut Task, a: [u64; 6]) -> SysResult {
     // SAFETY: the kernel checks the guest timespec pointer.
     check(unsafe { libc::syscall(libc::SYS_clock_getres, int(a[0]), a[1]) })
 }
 
-pub fn gettimeofday(_: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn gettimeofday(_: &mut Task, a: [u64; 6]) -> SysResult {
     // SAFETY: the kernel checks the guest timeval/timezone pointers.
     check(unsafe { libc::syscall(libc::SYS_gettimeofday, a[0], a[1]) })
 }
 
-pub fn nanosleep(_: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn nanosleep(_: &mut Task, a: [u64; 6]) -> SysResult {
     // SAFETY: the kernel checks the guest timespec pointers.
     check(unsafe { libc::syscall(libc::SYS_nanosleep, a[0], a[1]) })
 }
 
-pub fn clock_nanosleep(_: &mut Process, a: [u64; 6]) -> SysResult {
+pub fn clock_nanosleep(_: &mut Task, a: [u64; 6]) -> SysResult {
     // SAFETY: the kernel checks the guest timespec pointers; TIMER_ABSTIME is the same.
     check(unsafe { libc::syscall(libc::SYS_clock_nanosleep, int(a[0]), int(a[1]), a[2], a[3]) })
+}
+
+pub fn getitimer(_: &mut Task, a: [u64; 6]) -> SysResult {
+    // struct itimerval is two timevals on both ABIs; timer ids are the same.
+    // SAFETY: the kernel checks the guest pointer.
+    check(unsafe { libc::syscall(libc::SYS_getitimer, int(a[0]), a[1]) })
+}
+
+pub fn setitimer(_: &mut Task, a: [u64; 6]) -> SysResult {
+    // The host timer's signal (SIGALRM, SIGVTALRM, SIGPROF) is the guest's; it reaches
+    // the guest's handler through the host one.
+    // SAFETY: the kernel checks the guest pointers.
+    check(unsafe { libc::syscall(libc::SYS_setitimer, int(a[0]), a[1], a[2]) })
 }

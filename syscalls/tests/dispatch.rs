@@ -1,7 +1,7 @@
 //! Calls `Process::dispatch` directly, as the translator's dispatcher will, and checks
 //! results in guest (arm64) terms: guest struct offsets, guest flag values, -errno.
 
-use emu_syscalls::{nr, Outcome, Process, ProcessInit};
+use emu_syscalls::{nr, Outcome, ProcessInit, Task};
 use std::io::Write;
 use std::os::unix::fs::MetadataExt;
 use std::path::PathBuf;
@@ -15,15 +15,16 @@ const ENOTDIR: i64 = -20;
 /// Unmapped guest address.
 const BAD: u64 = 0x10;
 
-fn process() -> Process {
-    Process::new(ProcessInit {
+fn process() -> Task {
+    Task::new(ProcessInit {
         exe_path: PathBuf::from("/opt/guest/bin/hello"),
         brk_start: 0,
         argv0: "hello".into(),
+        ..Default::default()
     })
 }
 
-fn call(p: &mut Process, nr: u64, a: &[u64]) -> i64 {
+fn call(p: &mut Task, nr: u64, a: &[u64]) -> i64 {
     let mut args = [0u64; 6];
     args[..a.len()].copy_from_slice(a);
     match p.dispatch(nr, args) {
@@ -220,10 +221,11 @@ fn free_range(len: usize) -> u64 {
 #[test]
 fn brk_grows_shrinks_and_fails_like_linux() {
     let start = free_range(64 << 20) + 100; // unaligned start, like the end of a bss
-    let mut p = Process::new(ProcessInit {
+    let mut p = Task::new(ProcessInit {
         exe_path: "/x".into(),
         brk_start: start,
         argv0: "x".into(),
+        ..Default::default()
     });
     // The loader maps the page holding `start`; do the same here.
     let first = start & !4095;
@@ -371,10 +373,11 @@ fn proc_self_exe_is_the_guest() {
     assert_eq!(&buf[..n as usize], b"target-name");
     // openat(/proc/self/exe) opens the guest executable.
     let exe = temp_file("guest-exe", b"\x7fELF-guest");
-    let mut p = Process::new(ProcessInit {
+    let mut p = Task::new(ProcessInit {
         exe_path: exe,
         brk_start: 0,
         argv0: "g".into(),
+        ..Default::default()
     });
     let c = cstr("/proc/self/exe");
     let fd = call(&mut p, nr::OPENAT, &[AT_FDCWD, c.as_ptr() as u64, 0, 0]);
@@ -405,7 +408,7 @@ fn rt_sigaction_records_and_validates() {
     );
     assert_eq!(r, 0);
     assert_eq!(old, [0x1234, 0x4 | 0x0400_0000, 0x5678, 1 << 1]);
-    assert_eq!(p.sigactions[9].handler, 0x1234);
+    assert_eq!(p.sigaction(10).handler, 0x1234);
     // SIGKILL / SIGSTOP cannot be caught; numbers are 1..=64; sigsetsize is 8.
     assert_eq!(
         call(&mut p, nr::RT_SIGACTION, &[9, act.as_ptr() as u64, 0, 8]),

@@ -1,6 +1,6 @@
 //! Dispatch tests for process, time, memory and directory syscalls.
 
-use emu_syscalls::{nr, Outcome, Process, ProcessInit};
+use emu_syscalls::{nr, Outcome, ProcessInit, Task};
 use std::path::PathBuf;
 
 const AT_FDCWD: u64 = -100i64 as u64;
@@ -9,15 +9,16 @@ const EAGAIN: i64 = -11;
 const EINVAL: i64 = -22;
 const ETIMEDOUT: i64 = -110;
 
-fn process() -> Process {
-    Process::new(ProcessInit {
+fn process() -> Task {
+    Task::new(ProcessInit {
         exe_path: PathBuf::from("/g"),
         brk_start: 0,
         argv0: "g".into(),
+        ..Default::default()
     })
 }
 
-fn call(p: &mut Process, nr: u64, a: &[u64]) -> i64 {
+fn call(p: &mut Task, nr: u64, a: &[u64]) -> i64 {
     let mut args = [0u64; 6];
     args[..a.len()].copy_from_slice(a);
     match p.dispatch(nr, args) {
@@ -274,8 +275,11 @@ fn sysroot_redirects_existing_absolute_paths() {
     let root = std::env::temp_dir().join(format!("emu-syscalls-root-{}", std::process::id()));
     std::fs::create_dir_all(root.join("etc")).unwrap();
     std::fs::write(root.join("etc/only-in-root"), b"guest").unwrap();
-    let mut p = process();
-    p.sysroot = Some(root.clone());
+    let mut p = Task::new(ProcessInit {
+        exe_path: PathBuf::from("/g"),
+        sysroot: Some(root.clone()),
+        ..Default::default()
+    });
     let mut buf = [0u8; 16];
     let c = c"/etc/only-in-root";
     let fd = call(&mut p, nr::OPENAT, &[AT_FDCWD, c.as_ptr() as u64, 0, 0]);

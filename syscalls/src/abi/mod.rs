@@ -6,6 +6,7 @@
 pub mod errno;
 pub mod flags;
 pub mod misc;
+pub mod sigframe;
 pub mod signal;
 pub mod stat;
 pub mod statfs;

@@ -70,7 +70,44 @@ pub struct StackT {
     pub ss_size: u64,
 }
 
-guest_pod!(Sigaction, StackT);
+/// Guest `siginfo_t`, 128 bytes. arm64 and x86-64 both use the generic
+/// 64-bit layout, so a host siginfo is a guest siginfo byte for byte.
+#[repr(C)]
+#[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
+pub struct Siginfo {
+    pub signo: i32,
+    pub errno: i32,
+    pub code: i32,
+    pub pad: i32,
+    /// The union: si_addr (faults), si_pid/si_uid then si_value or
+    /// si_status (kill, sigqueue, SIGCHLD), timer ids, ...
+    pub fields: [u64; 14],
+}
+
+impl Siginfo {
+    /// A fault's siginfo: `addr` is si_addr.
+    pub fn fault(signo: u32, code: i32, addr: u64) -> Siginfo {
+        let mut i = Siginfo {
+            signo: signo as i32,
+            code,
+            ..Siginfo::default()
+        };
+        i.fields[0] = addr;
+        i
+    }
+}
+
+/// si_code values (include/uapi/asm-generic/siginfo.h).
+pub const SI_USER: i32 = 0;
+pub const SI_TKILL: i32 = -6;
+pub const SEGV_MAPERR: i32 = 1;
+pub const SEGV_ACCERR: i32 = 2;
+pub const BUS_ADRALN: i32 = 1;
+pub const BUS_ADRERR: i32 = 2;
+pub const ILL_ILLOPC: i32 = 1;
+pub const TRAP_BRKPT: i32 = 1;
+
+guest_pod!(Sigaction, StackT, Siginfo);
 
 /// The bit for signal `sig` (1-based) in a guest sigset.
 pub fn sig_bit(sig: u32) -> u64 {
@@ -96,6 +133,12 @@ mod tests {
     #[test]
     fn sigaction_layout() {
         assert_layout!(Sigaction, 32, { handler: 0, flags: 8, restorer: 16, mask: 24 });
+    }
+
+    #[test]
+    fn siginfo_layout() {
+        assert_layout!(Siginfo, 128, { signo: 0, errno: 4, code: 8, fields: 16 });
+        assert_eq!(std::mem::size_of::<libc::siginfo_t>(), 128);
     }
 
     #[test]

@@ -1,0 +1,106 @@
+//! Per-thread syscall state and the dispatch entry point.
+
+use crate::abi::errno::Errno;
+use crate::abi::signal::{StackT, SS_DISABLE};
+use crate::process::{Process, ProcessInit, PAGE};
+use crate::signal_state::Pending;
+use crate::{strace, table, Outcome};
+use std::sync::Arc;
+
+/// One guest thread as the syscall layer sees it. Handlers get `&mut Task`;
+/// what the process shares is behind [`Task::proc`] (and `Deref`).
+pub struct Task {
+    pub proc: Arc<Process>,
+    /// The thread's blocked-signal mask.
+    pub sigmask: u64,
+    /// The thread's alternate signal stack.
+    pub altstack: StackT,
+    /// Signals the host delivered to this thread that the guest has not taken yet.
+    pub pending: Arc<Pending>,
+    /// set_tid_address / CLONE_CHILD_CLEARTID: cleared and futex-woken when the thread exits.
+    pub clear_child_tid: u64,
+    /// The mask rt_sigsuspend replaced, restored when the handler it waited for returns.
+    pub saved_sigmask: Option<u64>,
+    /// The guest stack pointer at the current syscall (sigaltstack's EPERM check).
+    pub guest_sp: u64,
+    /// [start, end) ranges whose translations the dispatcher must drop; it drains this
+    /// after each syscall.
+    pub code_changed: Vec<(u64, u64)>,
+}
+
+impl std::ops::Deref for Task {
+    type Target = Process;
+    fn deref(&self) -> &Process {
+        &self.proc
+    }
+}
+
+impl Task {
+    /// The first thread of a new process.
+    pub fn new(init: ProcessInit) -> Task {
+        Task::in_process(Arc::new(Process::new(init)), 0)
+    }
+
+    /// The first thread of the emulated process itself: signal actions and mask as
+    /// inherited from whoever started the emulator.
+    pub fn new_inherited(init: ProcessInit) -> Task {
+        let mut p = Process::new(init);
+        p.sigactions = std::sync::Mutex::new(crate::signal::inherited_actions());
+        let mask = crate::host::sig::mask();
+        Task::in_process(Arc::new(p), mask)
+    }
+
+    fn in_process(proc: Arc<Process>, sigmask: u64) -> Task {
+        Task {
+            proc,
+            sigmask,
+            altstack: StackT {
+                ss_flags: SS_DISABLE,
+                ..StackT::default()
+            },
+            pending: Arc::new(Pending::default()),
+            clear_child_tid: 0,
+            saved_sigmask: None,
+            guest_sp: 0,
+            code_changed: Vec::new(),
+        }
+    }
+
+    /// The state of a new thread this one creates (clone with CLONE_THREAD): the same
+    /// process and signal mask, no alternate stack, nothing pending.
+    pub fn new_thread(&self) -> Task {
+        Task::in_process(self.proc.clone(), self.sigmask)
+    }
+
+    /// The state of a vfork child: a copy of the process (it shares the memory, not
+    /// the process), the same mask and alternate stack, nothing pending.
+    pub fn vfork_child(&self) -> Task {
+        let mut t = Task::in_process(Arc::new(self.proc.duplicate()), self.sigmask);
+        t.altstack = self.altstack;
+        t
+    }
+
+    /// Runs guest syscall `nr` with arguments x0..x5.
+    pub fn dispatch(&mut self, nr: u64, args: [u64; 6]) -> Outcome {
+        let entry = table::lookup(nr);
+        let out = match entry.and_then(|e| e.handler) {
+            Some(h) => h(self, args).unwrap_or_else(|e| Outcome::Ret(e.to_ret())),
+            None => {
+                self.proc.warn_unimplemented(nr);
+                Outcome::Ret(Errno::ENOSYS.to_ret())
+            }
+        };
+        if self.proc.strace {
+            eprintln!("{}", strace::format(nr, &args, out));
+        }
+        out
+    }
+
+    /// Records that translations for [start, start+len) must be dropped.
+    pub(crate) fn invalidate(&mut self, start: u64, len: u64) {
+        if len != 0 {
+            let end = start.saturating_add(len.next_multiple_of(PAGE));
+            self.code_changed.push((start, end));
+        }
+    }
+}
