@@ -72,6 +72,10 @@ unsafe fn record(info: *const libc::siginfo_t, ctx: *mut libc::c_void) -> bool {
         (*interrupt).store(1, Ordering::SeqCst);
         let uc = ctx as *mut libc::ucontext_t;
         libc::sigfillset(&mut (*uc).uc_sigmask);
+        let rip = &mut (*uc).uc_mcontext.gregs[libc::REG_RIP as usize];
+        if let Some(to) = emu_syscalls::rewind_blocking_syscall(*rip as u64) {
+            *rip = to as i64;
+        }
     }
     true
 }

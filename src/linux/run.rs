@@ -176,7 +176,8 @@ fn run_thread(mut cpu: CpuState, mut jit: Jit, mut task: Task, sigtramp: u64, st
                 };
                 match out {
                     Outcome::Ret(v) => {
-                        if v == EINTR_RET && restart_on_signal(&task, nr) {
+                        if v == EINTR_RET && task.pending.is_fresh() && restart_on_signal(&task, nr)
+                        {
                             cpu.pc -= 4;
                         } else {
                             cpu.x[0] = v;
@@ -292,9 +293,10 @@ fn run_thread(mut cpu: CpuState, mut jit: Jit, mut task: Task, sigtramp: u64, st
 /// `-EINTR` as a syscall result.
 const EINTR_RET: u64 = -(libc::EINTR as i64) as u64;
 
-/// Whether a syscall that the host interrupted with EINTR is restarted: a signal is
-/// waiting whose handler asked for SA_RESTART, and the call is one the kernel
-/// restarts (man 7 signal: never the waits with timeouts or for signals).
+/// Whether a syscall interrupted by a signal the host handler recorded is restarted:
+/// the signal is one the thread blocks (the kernel would not have interrupted it), or
+/// its handler asked for SA_RESTART and the call is one the kernel restarts (man 7
+/// signal: never the waits with timeouts or for signals).
 fn restart_on_signal(task: &Task, nr: u64) -> bool {
     use emu_syscalls::nr::*;
     const NEVER: &[u64] = &[
@@ -308,7 +310,10 @@ fn restart_on_signal(task: &Task, nr: u64) -> bool {
         IO_GETEVENTS,
     ];
     let ready = task.pending.bits() & !task.sigmask;
-    if ready == 0 || NEVER.contains(&nr) {
+    if ready == 0 {
+        return true;
+    }
+    if NEVER.contains(&nr) {
         return false;
     }
     let sig = ready.trailing_zeros() + 1;
@@ -317,9 +322,10 @@ fn restart_on_signal(task: &Task, nr: u64) -> bool {
 
 /// Delivers every pending signal the thread does not block.
 fn deliver_pending(cpu: &mut CpuState, task: &mut Task, sigtramp: u64) {
-    if task.pending.bits() == 0 {
+    if !task.pending.is_fresh() && task.pending.bits() & !task.sigmask == 0 {
         return;
     }
+    task.pending.clear_fresh();
     while let Some(info) = task.pending.take(task.sigmask) {
         let sig = info.signo as u32;
         let act = task.proc.sigaction(sig);

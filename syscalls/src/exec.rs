@@ -365,6 +365,8 @@ mod tests {
         elf[18] = 183; // EM_AARCH64
         assert_eq!(parse_header(&elf), Header::Elf);
         elf[18] = 62; // EM_X86_64
+        assert_eq!(parse_header(&elf), Header::HostElf);
+        elf[18] = 40; // EM_ARM
         assert_eq!(parse_header(&elf), Header::Unknown);
         assert_eq!(parse_header(b"\x7fELF\x02\x01"), Header::Unknown);
         assert_eq!(parse_header(b"PK\x03\x04"), Header::Unknown);
@@ -499,13 +501,18 @@ mod tests {
             call(&mut p, crate::nr::EXECVE, a),
             Outcome::Ret(Errno::ENOENT.to_ret())
         );
-        // A host (x86-64) program is not an arm64 one: ENOEXEC, as the kernel says.
-        let exe = std::env::current_exe().unwrap();
-        let host = CString::new(exe.into_os_string().into_vec()).unwrap();
+        // An ELF for neither arm64 nor the host (32-bit Arm): ENOEXEC, as the kernel says.
+        use std::os::unix::fs::PermissionsExt;
+        let f = std::env::temp_dir().join(format!("emu-exec-arm32-{}", std::process::id()));
+        let mut elf = [0u8; 64];
+        elf[..6].copy_from_slice(b"\x7fELF\x01\x01");
+        elf[18] = 40; // EM_ARM
+        std::fs::write(&f, elf).unwrap();
+        std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let host = CString::new(f.clone().into_os_string().into_vec()).unwrap();
         let a = [host.as_ptr() as u64, argv.as_ptr() as u64, 0, 0, 0, 0];
-        assert_eq!(
-            call(&mut p, crate::nr::EXECVE, a),
-            Outcome::Ret(Errno::ENOEXEC.to_ret())
-        );
+        let r = call(&mut p, crate::nr::EXECVE, a);
+        let _ = std::fs::remove_file(&f);
+        assert_eq!(r, Outcome::Ret(Errno::ENOEXEC.to_ret()));
     }
 }

@@ -136,13 +136,6 @@ pub mod sig {
         unsafe { libc::syscall(libc::SYS_rt_sigsuspend, &mask, 8usize) }
     }
 
-    /// rt_sigtimedwait on the host; `info` and `timeout` are guest pointers (the
-    /// layouts are the same on both ABIs).
-    pub fn timedwait(set: u64, info: u64, timeout: u64) -> i64 {
-        // SAFETY: the kernel checks the pointers.
-        unsafe { libc::syscall(libc::SYS_rt_sigtimedwait, &set, info, timeout, 8usize) }
-    }
-
     /// rt_sigqueueinfo / rt_tgsigqueueinfo with a guest siginfo pointer.
     pub fn queueinfo(tgid: i32, tid: Option<i32>, sig: i32, info: u64) -> i64 {
         // SAFETY: plain integers and a guest pointer the kernel checks.
@@ -152,5 +145,93 @@ pub mod sig {
                 Some(t) => libc::syscall(libc::SYS_rt_tgsigqueueinfo, tgid, t, sig, info),
             }
         }
+    }
+}
+
+/// Blocking host syscalls that a guest signal must be able to interrupt.
+///
+/// The race: a signal that arrives after the dispatcher last looked for signals but
+/// before the host call blocks would be recorded and then wait for the call to end,
+/// possibly forever. So blocking calls go through `emu_safe_syscall`, which tests the
+/// thread's "signal recorded" word right before its `syscall` instruction; the host
+/// signal handler moves a thread interrupted between that test and the `syscall`
+/// ([`rewind`]) to a return of -EINTR, and a thread already inside the call gets
+/// -EINTR from the host kernel (the handler has no SA_RESTART). The dispatcher then
+/// restarts the call or returns EINTR as the guest's SA_RESTART says.
+pub mod safe {
+    use std::sync::atomic::AtomicU32;
+
+    std::arch::global_asm!(
+        ".globl emu_safe_syscall",
+        ".globl emu_safe_syscall_start",
+        ".globl emu_safe_syscall_end",
+        ".globl emu_safe_syscall_interrupted",
+        ".p2align 4",
+        // i64 emu_safe_syscall(const u32 *flag, i64 nr, a1, a2, a3, a4, a5, a6)
+        "emu_safe_syscall:",
+        "mov r11, rdi",
+        "mov rax, rsi",
+        "mov rdi, rdx",
+        "mov rsi, rcx",
+        "mov rdx, r8",
+        "mov r10, r9",
+        "mov r8, [rsp + 8]",
+        "mov r9, [rsp + 16]",
+        "emu_safe_syscall_start:",
+        "cmp dword ptr [r11], 0",
+        "jne emu_safe_syscall_interrupted",
+        "syscall",
+        "emu_safe_syscall_end:",
+        "ret",
+        "emu_safe_syscall_interrupted:",
+        "mov rax, -4", // -EINTR
+        "ret",
+    );
+    extern "C" {
+        fn emu_safe_syscall(
+            flag: *const AtomicU32,
+            nr: i64,
+            a1: u64,
+            a2: u64,
+            a3: u64,
+            a4: u64,
+            a5: u64,
+            a6: u64,
+        ) -> i64;
+        static emu_safe_syscall_start: u8;
+        static emu_safe_syscall_end: u8;
+        static emu_safe_syscall_interrupted: u8;
+    }
+
+    /// Host syscall `nr` that returns -EINTR at once if `flag` is (or becomes) set.
+    /// Returns the raw kernel result (-errno on failure).
+    pub fn call(flag: &AtomicU32, nr: i64, a: [u64; 6]) -> i64 {
+        // SAFETY: the stub performs one raw syscall with these arguments; the caller's
+        // handler validates nothing more than a libc::syscall would need.
+        unsafe { emu_safe_syscall(flag, nr, a[0], a[1], a[2], a[3], a[4], a[5]) }
+    }
+
+    /// For the host signal handler: if `rip` lies between the stub's flag test and its
+    /// `syscall`, the address to resume at instead (the -EINTR return).
+    /// Async-signal-safe.
+    pub fn rewind(rip: u64) -> Option<u64> {
+        // SAFETY: taking the addresses of the stub's labels.
+        let (s, e, i) = unsafe {
+            (
+                &emu_safe_syscall_start as *const u8 as u64,
+                &emu_safe_syscall_end as *const u8 as u64,
+                &emu_safe_syscall_interrupted as *const u8 as u64,
+            )
+        };
+        (rip >= s && rip < e).then_some(i)
+    }
+}
+
+/// Converts a raw kernel result (-errno) into a [`SysResult`].
+pub fn check_raw(r: i64) -> SysResult {
+    if (-4095..0).contains(&r) {
+        Err(Errno::from_host(-r as i32))
+    } else {
+        ok(r as u64)
     }
 }

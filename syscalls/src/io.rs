@@ -10,34 +10,34 @@ use crate::host::{check, int, ok, ptr};
 use crate::thread::Task;
 use crate::SysResult;
 
-pub fn read(_: &mut Task, a: [u64; 6]) -> SysResult {
-    // SAFETY: the guest buffer is passed to the kernel, which checks it.
-    check(unsafe { libc::read(int(a[0]), ptr(a[1]), a[2] as usize) } as i64)
+pub fn read(p: &mut Task, a: [u64; 6]) -> SysResult {
+    // The kernel checks the guest buffer (iovecs have the same layout, abi::misc::Iovec).
+    p.blocking(libc::SYS_read, a)
 }
 
-pub fn write(_: &mut Task, a: [u64; 6]) -> SysResult {
-    // SAFETY: the guest buffer is passed to the kernel, which checks it.
-    check(unsafe { libc::write(int(a[0]), ptr(a[1]), a[2] as usize) } as i64)
+pub fn write(p: &mut Task, a: [u64; 6]) -> SysResult {
+    // The kernel checks the guest buffer (iovecs have the same layout, abi::misc::Iovec).
+    p.blocking(libc::SYS_write, a)
 }
 
-pub fn readv(_: &mut Task, a: [u64; 6]) -> SysResult {
-    // SAFETY: guest iovec array (same layout, see abi::misc::Iovec) checked by the kernel.
-    check(unsafe { libc::readv(int(a[0]), ptr(a[1]), int(a[2])) } as i64)
+pub fn readv(p: &mut Task, a: [u64; 6]) -> SysResult {
+    // The kernel checks the guest buffer (iovecs have the same layout, abi::misc::Iovec).
+    p.blocking(libc::SYS_readv, a)
 }
 
-pub fn writev(_: &mut Task, a: [u64; 6]) -> SysResult {
-    // SAFETY: guest iovec array (same layout, see abi::misc::Iovec) checked by the kernel.
-    check(unsafe { libc::writev(int(a[0]), ptr(a[1]), int(a[2])) } as i64)
+pub fn writev(p: &mut Task, a: [u64; 6]) -> SysResult {
+    // The kernel checks the guest buffer (iovecs have the same layout, abi::misc::Iovec).
+    p.blocking(libc::SYS_writev, a)
 }
 
-pub fn pread64(_: &mut Task, a: [u64; 6]) -> SysResult {
-    // SAFETY: the guest buffer is passed to the kernel, which checks it.
-    check(unsafe { libc::pread(int(a[0]), ptr(a[1]), a[2] as usize, a[3] as i64) } as i64)
+pub fn pread64(p: &mut Task, a: [u64; 6]) -> SysResult {
+    // The kernel checks the guest buffer (iovecs have the same layout, abi::misc::Iovec).
+    p.blocking(libc::SYS_pread64, a)
 }
 
-pub fn pwrite64(_: &mut Task, a: [u64; 6]) -> SysResult {
-    // SAFETY: the guest buffer is passed to the kernel, which checks it.
-    check(unsafe { libc::pwrite(int(a[0]), ptr(a[1]), a[2] as usize, a[3] as i64) } as i64)
+pub fn pwrite64(p: &mut Task, a: [u64; 6]) -> SysResult {
+    // The kernel checks the guest buffer (iovecs have the same layout, abi::misc::Iovec).
+    p.blocking(libc::SYS_pwrite64, a)
 }
 
 pub fn lseek(_: &mut Task, a: [u64; 6]) -> SysResult {

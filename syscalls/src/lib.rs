@@ -32,6 +32,9 @@ pub use process::{Brk, Process, ProcessInit};
 pub use table::nr;
 pub use thread::Task;
 
+/// For the host signal handler: see `host::safe::rewind`.
+pub use host::safe::rewind as rewind_blocking_syscall;
+
 use abi::errno::Errno;
 
 /// What the dispatcher does after a syscall.

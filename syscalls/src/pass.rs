@@ -22,6 +22,28 @@ macro_rules! passthrough {
     };
 }
 
+/// Forwarded like [`passthrough!`], through the interruptible path for calls that block.
+macro_rules! blocking_passthrough {
+    ($($(#[$doc:meta])* $name:ident => $host:ident;)*) => {
+        $(
+            $(#[$doc])*
+            pub fn $name(p: &mut Task, a: [u64; 6]) -> SysResult {
+                // The arguments mean the same to the host kernel (see the module doc);
+                // it validates every pointer and reports EFAULT.
+                p.blocking(libc::$host, a)
+            }
+        )*
+    };
+}
+
+blocking_passthrough! {
+    /// `struct pollfd` (8 bytes) and `fd_set` are the same; the sigset argument uses the
+    /// shared 1..=64 numbering.
+    ppoll => SYS_ppoll;
+    pselect6 => SYS_pselect6;
+    flock => SYS_flock;
+}
+
 passthrough! {
     /// Integer fds / lengths.
     fsync => SYS_fsync;
@@ -29,7 +51,6 @@ passthrough! {
     ftruncate => SYS_ftruncate;
     fallocate => SYS_fallocate;
     fadvise64 => SYS_fadvise64;
-    flock => SYS_flock;
     sync => SYS_sync;
     syncfs => SYS_syncfs;
     fchmod => SYS_fchmod;
@@ -63,8 +84,6 @@ passthrough! {
     copy_file_range => SYS_copy_file_range;
     /// `struct pollfd` (8 bytes) and `fd_set` are the same; the sigset argument uses the
     /// shared 1..=64 numbering.
-    ppoll => SYS_ppoll;
-    pselect6 => SYS_pselect6;
     /// MFD_* / EFD_* flags: EFD_CLOEXEC = O_CLOEXEC and EFD_NONBLOCK = O_NONBLOCK, whose
     /// values agree (abi::flags::OPEN_FLAGS).
     memfd_create => SYS_memfd_create;

@@ -200,7 +200,10 @@ pub fn rt_sigtimedwait(p: &mut Task, a: [u64; 6]) -> SysResult {
         }
         return ok(info.signo as u64);
     }
-    check(host::sig::timedwait(set, a[1], a[2]))
+    p.blocking(
+        libc::SYS_rt_sigtimedwait,
+        [&set as *const u64 as u64, a[1], a[2], 8, 0, 0],
+    )
 }
 
 pub fn rt_sigqueueinfo(_: &mut Task, a: [u64; 6]) -> SysResult {

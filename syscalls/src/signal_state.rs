@@ -11,11 +11,14 @@
 
 use crate::abi::signal::{sig_bit, Siginfo, NSIG};
 use std::cell::UnsafeCell;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 
 pub struct Pending {
     /// Bit `sig - 1` set: slot `sig - 1` holds that signal's siginfo.
     set: AtomicU64,
+    /// Set when the handler records a signal, cleared by the dispatcher once it has
+    /// looked at the pending set: blocking host calls return EINTR while it is set.
+    fresh: AtomicU32,
     info: [UnsafeCell<Siginfo>; NSIG as usize],
 }
 
@@ -29,6 +32,7 @@ impl Default for Pending {
     fn default() -> Pending {
         Pending {
             set: AtomicU64::new(0),
+            fresh: AtomicU32::new(0),
             info: std::array::from_fn(|_| UnsafeCell::new(Siginfo::default())),
         }
     }
@@ -54,6 +58,22 @@ impl Pending {
         // dispatcher reads this one only once the bit below is set.
         unsafe { *self.info[(sig - 1) as usize].get() = *info };
         self.set.fetch_or(sig_bit(sig as u32), Ordering::SeqCst);
+        self.fresh.store(1, Ordering::SeqCst);
+    }
+
+    /// The word blocking host calls test (see [`crate::host::safe`]).
+    pub fn fresh_word(&self) -> &AtomicU32 {
+        &self.fresh
+    }
+
+    /// Whether a signal was recorded since the last [`Pending::clear_fresh`].
+    pub fn is_fresh(&self) -> bool {
+        self.fresh.load(Ordering::SeqCst) != 0
+    }
+
+    /// The dispatcher has seen what was recorded.
+    pub fn clear_fresh(&self) {
+        self.fresh.store(0, Ordering::SeqCst);
     }
 
     /// The pending set.

@@ -64,11 +64,11 @@ pub fn rseq(_: &mut Task, _: [u64; 6]) -> SysResult {
     Err(Errno::ENOSYS)
 }
 
-pub fn futex(_: &mut Task, a: [u64; 6]) -> SysResult {
+pub fn futex(p: &mut Task, a: [u64; 6]) -> SysResult {
     // futex ops and the timeout timespec are architecture-independent and guest addresses
-    // are host addresses, so the call passes through unchanged.
-    // SAFETY: the kernel validates every pointer argument.
-    check(unsafe { libc::syscall(libc::SYS_futex, a[0], a[1], a[2], a[3], a[4], a[5]) })
+    // are host addresses, so the call passes through unchanged; the kernel validates
+    // every pointer.
+    p.blocking(libc::SYS_futex, a)
 }
 
 pub fn getpid(_: &mut Task, _: [u64; 6]) -> SysResult {
@@ -116,11 +116,10 @@ pub fn sched_yield(_: &mut Task, _: [u64; 6]) -> SysResult {
     check(unsafe { libc::sched_yield() } as i64)
 }
 
-pub fn wait4(_: &mut Task, a: [u64; 6]) -> SysResult {
+pub fn wait4(p: &mut Task, a: [u64; 6]) -> SysResult {
     // Status word and struct rusage have the same layout (abi::time::Rusage); W* options
-    // are the same on both.
-    // SAFETY: the kernel checks the guest pointers.
-    check(unsafe { libc::syscall(libc::SYS_wait4, int(a[0]), a[1], int(a[2]), a[3]) })
+    // are the same on both; the kernel checks the guest pointers.
+    p.blocking(libc::SYS_wait4, a)
 }
 
 pub fn prctl(_: &mut Task, a: [u64; 6]) -> SysResult {

@@ -96,6 +96,12 @@ impl Task {
         out
     }
 
+    /// Runs a host syscall that may block, interruptible by guest signals (see
+    /// [`crate::host::safe`]).
+    pub(crate) fn blocking(&self, nr: libc::c_long, a: [u64; 6]) -> crate::SysResult {
+        crate::host::check_raw(crate::host::safe::call(self.pending.fresh_word(), nr, a))
+    }
+
     /// Records that translations for [start, start+len) must be dropped.
     pub(crate) fn invalidate(&mut self, start: u64, len: u64) {
         if len != 0 {

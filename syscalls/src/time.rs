@@ -21,14 +21,14 @@ pub fn gettimeofday(_: &mut Task, a: [u64; 6]) -> SysResult {
     check(unsafe { libc::syscall(libc::SYS_gettimeofday, a[0], a[1]) })
 }
 
-pub fn nanosleep(_: &mut Task, a: [u64; 6]) -> SysResult {
-    // SAFETY: the kernel checks the guest timespec pointers.
-    check(unsafe { libc::syscall(libc::SYS_nanosleep, a[0], a[1]) })
+pub fn nanosleep(p: &mut Task, a: [u64; 6]) -> SysResult {
+    // The kernel checks the guest timespec pointers.
+    p.blocking(libc::SYS_nanosleep, a)
 }
 
-pub fn clock_nanosleep(_: &mut Task, a: [u64; 6]) -> SysResult {
-    // SAFETY: the kernel checks the guest timespec pointers; TIMER_ABSTIME is the same.
-    check(unsafe { libc::syscall(libc::SYS_clock_nanosleep, int(a[0]), int(a[1]), a[2], a[3]) })
+pub fn clock_nanosleep(p: &mut Task, a: [u64; 6]) -> SysResult {
+    // The kernel checks the guest timespec pointers; TIMER_ABSTIME is the same.
+    p.blocking(libc::SYS_clock_nanosleep, a)
 }
 
 pub fn getitimer(_: &mut Task, a: [u64; 6]) -> SysResult {
