@@ -97,13 +97,6 @@ macro_rules! cases {
 
 use Oracle::{Native, Qemu, Same};
 
-/// Guest signal delivery: handlers are recorded, never run.
-const NO_SIGNALS: &str = "signals: no delivery to guest handlers; rt_sigsuspend (133) returns \
-     ENOSYS, so busybox `wait` for a background job spins forever";
-
-/// Guest threads: clone with CLONE_VM | CLONE_THREAD is not emulated.
-const NO_THREADS: &str = "threads: clone (220) with CLONE_VM/CLONE_THREAD returns ENOSYS";
-
 include!("debian_programs/cases.rs");
 
 fn timeout() -> Duration {

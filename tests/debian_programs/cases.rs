@@ -79,7 +79,7 @@ cases! {
         Native(&["sh", "-c", "(exit 3); echo $?; false | true; echo $?; \
         sh -c 'exit 7'; echo $?; ! true; echo $?"]);
     bb_sh_wait: ["busybox", "sh", "-c", "sleep 0.01 & wait $!; echo waited $?"] =>
-        Native(&["sh", "-c", "sleep 0.01 & wait $!; echo waited $?"]), gap = NO_SIGNALS;
+        Native(&["sh", "-c", "sleep 0.01 & wait $!; echo waited $?"]);
     bb_xargs: ["busybox", "xargs", "-n", "3", "echo"] => Native(&["xargs", "-n", "3", "echo"]),
         stdin = "words.txt";
     xargs: ["xargs", "-n", "5", "echo"] => Same, stdin = "words.txt";
@@ -159,12 +159,13 @@ cases! {
     xz_6: ["xz", "-6", "-c", "big.txt"] => Same;
     xz_bin: ["xz", "-c", "--check=sha256", "data.bin"] => Same;
     unxz: ["xz", "-dc", "big.txt.xz"] => Same, prep = "xz -c big.txt > big.txt.xz";
-    xz_t2: ["xz", "-T2", "-c", "big.txt"] => Same, gap = NO_THREADS;
+    xz_t2: ["xz", "-T2", "-c", "big.txt"] => Same;
+    xz_t0: ["xz", "-T0", "-c", "big.txt"] => Same;
+    zstd_t0_19: ["zstd", "-T0", "-19", "-q", "-c", "big.txt"] => Same;
     // zstd 1.5.4 always starts an I/O thread pool.
-    zstd_19: ["zstd", "-19", "-q", "-c", "big.txt"] => Same, gap = NO_THREADS;
-    zstd_bin: ["zstd", "-3", "-q", "-c", "data.bin"] => Same, gap = NO_THREADS;
-    unzstd: ["zstd", "-dc", "-q", "big.txt.zst"] => Same, prep = "zstd -q -c big.txt > big.txt.zst",
-        gap = NO_THREADS;
+    zstd_19: ["zstd", "-19", "-q", "-c", "big.txt"] => Same;
+    zstd_bin: ["zstd", "-3", "-q", "-c", "data.bin"] => Same;
+    unzstd: ["zstd", "-dc", "-q", "big.txt.zst"] => Same, prep = "zstd -q -c big.txt > big.txt.zst";
 
     // diffutils, findutils.
     diff_u: ["diff", "-u", "words.txt", "words2.txt"] => Same;
