@@ -27,8 +27,7 @@
 #
 # Results: a table on stdout, target/bench/results.json and
 # target/bench/results.csv.  Exit status 1 when any engine crashed, timed
-# out or printed a wrong checksum (a kernel that needs threads and fails
-# under emu is reported as unsupported by emu yet, not as a failure).
+# out or printed a wrong checksum.
 # Installs nothing: a missing tool is reported with its apt-get package.
 set -euo pipefail
 
@@ -111,11 +110,9 @@ emu=${EMU:-$target/release/emu-user}
 
 # One table per fact: the rows of the suite, in order.  A kernel's name is
 # its file name in bench/kernels/; "startup" is the static hello.
-kernels=(crc32 listchase matmul fsm fib nbody qsort memcpy atomic)
+kernels=(crc32 listchase matmul fsm fib nbody qsort memcpy atomic mutex)
 # Kernels that use atomics: they also get a +LSE row.
-atomics=(atomic)
-# Kernels that need guest threads (clone), which emu does not support yet.
-threads=(atomic)
+atomics=(atomic mutex)
 
 in_list() {
     local x="$1"
@@ -303,18 +300,13 @@ bench_row() {
             [[ "$v_status" == crash ]] && why="exit status $v_rc"
             [[ "$v_status" == timeout ]] && why="timed out after ${verify_timeout}s"
             [[ "$v_status" == wrong ]] && why="wrong checksum $(checksum_of "$v_line"), expected $(checksum_of "$expected")"
-            if [[ "$engine" == emu && "$v_status" == crash ]] && in_list "$name" "${threads[@]}"; then
-                echo "   emu: unsupported by emu yet (needs threads; $why): $(head -c 300 "$raw/$row-emu.err" | tr '\n' ' ')"
-                record "$row" emu unsupported "" "" "needs threads (clone); $why"
-            else
-                echo "   $engine: FAILED: $why"
-                echo "   ---- stdout:"
-                head -c 2000 "$raw/$row-$engine.out" | sed 's/^/   | /'
-                echo "   ---- stderr:"
-                head -c 2000 "$raw/$row-$engine.err" | sed 's/^/   | /'
-                failures+=("$row $engine: $why")
-                record "$row" "$engine" "$v_status" "" "" "$why"
-            fi
+            echo "   $engine: FAILED: $why"
+            echo "   ---- stdout:"
+            head -c 2000 "$raw/$row-$engine.out" | sed 's/^/   | /'
+            echo "   ---- stderr:"
+            head -c 2000 "$raw/$row-$engine.err" | sed 's/^/   | /'
+            failures+=("$row $engine: $why")
+            record "$row" "$engine" "$v_status" "" "" "$why"
             ;;
         esac
     done
