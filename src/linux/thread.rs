@@ -27,15 +27,10 @@ pub fn spawn(
     stats: bool,
     main: ThreadMain,
 ) -> u64 {
-    let mut child = cpu.clone();
-    child.x[0] = 0;
-    if tc.stack != 0 {
-        child.x[SP] = tc.stack;
-    }
+    let mut child = child_cpu(cpu, &tc);
     if tc.flags & CLONE_SETTLS != 0 {
         child.tpidr_el0 = tc.tls;
     }
-    child.excl_addr = u64::MAX;
     let child_jit = jit.new_thread();
     let mut child_task = task.new_thread();
     if tc.flags & CLONE_CHILD_CLEARTID != 0 {
@@ -74,6 +69,18 @@ pub fn spawn(
             (-(libc::EAGAIN as i64)) as u64
         }
     }
+}
+
+/// The child's registers after clone: x0 = 0, the new stack if one was given, no
+/// exclusive reservation.
+fn child_cpu(cpu: &CpuState, tc: &ThreadClone) -> CpuState {
+    let mut child = cpu.clone();
+    child.x[0] = 0;
+    if tc.stack != 0 {
+        child.x[SP] = tc.stack;
+    }
+    child.excl_addr = u64::MAX;
+    child
 }
 
 /// Ends the calling host thread, which is not the last guest thread.
@@ -123,14 +130,8 @@ pub fn vfork(
     stats: bool,
     main: ThreadMain,
 ) -> u64 {
-    let mut child_cpu = cpu.clone();
-    child_cpu.x[0] = 0;
-    if tc.stack != 0 {
-        child_cpu.x[SP] = tc.stack;
-    }
-    child_cpu.excl_addr = u64::MAX;
     let child = Box::new(VforkChild {
-        cpu: child_cpu,
+        cpu: child_cpu(cpu, &tc),
         jit: jit.new_thread(),
         task: task.vfork_child(),
         sigtramp,
