@@ -85,11 +85,7 @@ fn child_cpu(cpu: &CpuState, tc: &ThreadClone) -> CpuState {
 
 /// Ends the calling host thread, which is not the last guest thread.
 fn exit_thread(code: i32) -> ! {
-    // SAFETY: SYS_exit ends only this thread; nothing on its stack is used
-    // afterwards. (Its host stack stays mapped: the thread library never learns
-    // that the thread ended.)
-    unsafe { libc::syscall(libc::SYS_exit, code) };
-    unreachable!("exit returned")
+    emu_syscalls::exit_this_thread(code)
 }
 
 /// Ends the main host thread while other guest threads run on.

@@ -235,3 +235,12 @@ pub fn check_raw(r: i64) -> SysResult {
         ok(r as u64)
     }
 }
+
+/// Ends the calling host thread alone (the host `exit`, not `exit_group`).
+pub fn exit_this_thread(code: i32) -> ! {
+    // SAFETY: SYS_exit ends only this thread; nothing on its stack is used
+    // afterwards. (Its host stack stays mapped: the thread library never learns
+    // that the thread ended.)
+    unsafe { libc::syscall(libc::SYS_exit, code) };
+    unreachable!("exit returned")
+}

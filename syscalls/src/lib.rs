@@ -32,6 +32,7 @@ pub use process::{Brk, Process, ProcessInit};
 pub use table::nr;
 pub use thread::Task;
 
+pub use host::exit_this_thread;
 /// For the host signal handler: see `host::safe::rewind`.
 pub use host::safe::rewind as rewind_blocking_syscall;
 
