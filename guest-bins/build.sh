@@ -10,10 +10,14 @@
 #                                  asm/hello and c/hello share a name)
 # cxx/NAME.cc -> out/static/NAME, out/dynamic/NAME (C++, as for C; names
 #                                  must not clash with c/)
+# go/NAME/     -> out/go/NAME     (a Go module, GOARCH=arm64 CGO_ENABLED=0,
+#                                  static; `go build` when it has package
+#                                  main, otherwise its `go test -c` binary)
 #
 # Outputs newer than their source (and than this script) are left alone.
 # Environment: CROSS_CC overrides the compiler (default aarch64-linux-gnu-gcc),
-# CROSS_CXX the C++ compiler (default aarch64-linux-gnu-g++).
+# CROSS_CXX the C++ compiler (default aarch64-linux-gnu-g++), GO the Go
+# toolchain (default go: Debian's golang-go).
 set -euo pipefail
 shopt -s nullglob
 
@@ -80,6 +84,31 @@ for src in "${cxx_sources[@]}"; do
     name="$(basename "$src" .cc)"
     build_with "$cxx" "$here/out/static/$name" "$src" "${cflags[@]}" -static
     build_with "$cxx" "$here/out/dynamic/$name" "$src" "${cflags[@]}"
+done
+
+go="${GO:-go}"
+go_modules=("$here"/go/*/)
+if ((${#go_modules[@]} > 0)) && ! command -v "$go" >/dev/null 2>&1; then
+    echo "build.sh: $go not found (Debian/Ubuntu: apt-get install golang-go)" >&2
+    exit 1
+fi
+mkdir -p "$here/out/go"
+for dir in "${go_modules[@]}"; do
+    dir="${dir%/}"
+    name="$(basename "$dir")"
+    out="$here/out/go/$name"
+    fresh=1
+    for src in "$dir"/*.go "$dir"/go.mod; do
+        [[ -e "$out" && "$out" -nt "$src" && "$out" -nt "${BASH_SOURCE[0]}" ]] || fresh=0
+    done
+    ((fresh)) && continue
+    echo "  GO  ${out#"$here"/}"
+    if grep -q '^package main$' "$dir"/*.go; then
+        (cd "$dir" && GOARCH=arm64 CGO_ENABLED=0 "$go" build -buildvcs=false -o "$out.tmp" .)
+    else
+        (cd "$dir" && GOARCH=arm64 CGO_ENABLED=0 "$go" test -buildvcs=false -c -o "$out.tmp" .)
+    fi
+    mv -f "$out.tmp" "$out"
 done
 
 libs=() # freestanding: no libraries

@@ -9,7 +9,8 @@
 # Needs: cargo (https://rustup.rs); installs with apt-get when missing:
 # a host C compiler, gcc-/g++-aarch64-linux-gnu, libc6-dev-arm64-cross (the
 # guest cross toolchain and libraries) and qemu-user (qemu-aarch64, an
-# optional oracle for the expected outputs; emu itself never uses it).
+# optional oracle for the expected outputs; emu itself never uses it) and
+# golang-go (builds the Go guest programs for GOARCH=arm64).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -21,7 +22,7 @@ for arg in "$@"; do
     case "$arg" in
     --no-install) install=0 ;;
     -h | --help)
-        sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+        sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
         exit 0
         ;;
     *)
@@ -51,6 +52,7 @@ aarch64-linux-gnu-gcc       gcc-aarch64-linux-gnu
 aarch64-linux-gnu-g++       g++-aarch64-linux-gnu
 dpkg:libc6-dev-arm64-cross  libc6-dev-arm64-cross
 qemu-aarch64                qemu-user
+go                          golang-go
 "
 
 missing=()

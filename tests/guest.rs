@@ -158,6 +158,7 @@ guest_programs!(
         atomics_c11,
         builtin_trap,
         environ_list,
+        epoll_events,
         exit_code,
         fileio,
         getopt_long,
@@ -197,6 +198,7 @@ guest_programs!(
     [alu_flags, brk, exec_data, exit_group, hello, loadstore]
 );
 guest_programs!(cxx, Kind::Cxx, [cxx_exceptions, cxx_terminate, cxx_threads]);
+guest_programs!(go, Kind::Go, [gort, gotest]);
 
 #[test]
 fn every_program_is_listed() {
@@ -205,11 +207,12 @@ fn every_program_is_listed() {
         .map(|n| (Kind::C, n.to_string()))
         .chain(asm::LISTED.iter().map(|n| (Kind::Asm, n.to_string())))
         .chain(cxx::LISTED.iter().map(|n| (Kind::Cxx, n.to_string())))
+        .chain(go::LISTED.iter().map(|n| (Kind::Go, n.to_string())))
         .collect();
     let found = discover();
     assert_eq!(
         listed, found,
-        "the guest_programs! lists in tests/guest.rs must name exactly the guest-bins/{{c,asm,cxx}}/*.stdout programs"
+        "the guest_programs! lists in tests/guest.rs must name exactly the guest-bins/{{c,asm,cxx,go}}/*.stdout programs"
     );
     for (kind, name) in &found {
         let program = Program::load(*kind, name).unwrap_or_else(|e| panic!("{e}"));

@@ -10,6 +10,7 @@
 //! `io`, `fs`, `mem`, `task`, `signal`, `time`, `info`.
 
 pub mod abi;
+mod epoll;
 pub mod guest_mem;
 mod host;
 mod process;

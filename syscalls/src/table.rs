@@ -9,7 +9,7 @@
 //! `x` hex, `o` octal, `p` pointer, `s` guest C string.
 
 use crate::thread::Task;
-use crate::{exec, fs, info, io, mem, pass, signal, task, time, SysResult};
+use crate::{epoll, exec, fs, info, io, mem, pass, signal, task, time, SysResult};
 
 /// A syscall implementation: the six raw guest argument registers in, result out.
 pub type Handler = fn(&mut Task, [u64; 6]) -> SysResult;
@@ -64,9 +64,9 @@ syscall_table! {
     (17, GETCWD, "getcwd", Some(fs::getcwd), "pu"),
     (18, LOOKUP_DCOOKIE, "lookup_dcookie", None, ""),
     (19, EVENTFD2, "eventfd2", Some(pass::eventfd2), "ux"),
-    (20, EPOLL_CREATE1, "epoll_create1", None, ""),
-    (21, EPOLL_CTL, "epoll_ctl", None, ""),
-    (22, EPOLL_PWAIT, "epoll_pwait", None, ""),
+    (20, EPOLL_CREATE1, "epoll_create1", Some(epoll::epoll_create1), "x"),
+    (21, EPOLL_CTL, "epoll_ctl", Some(epoll::epoll_ctl), "dddp"),
+    (22, EPOLL_PWAIT, "epoll_pwait", Some(epoll::epoll_pwait), "dpddpu"),
     (23, DUP, "dup", Some(io::dup), "d"),
     (24, DUP3, "dup3", Some(io::dup3), "ddx"),
     (25, FCNTL, "fcntl", Some(io::fcntl), "ddx"),
@@ -340,7 +340,7 @@ syscall_table! {
     (438, PIDFD_GETFD, "pidfd_getfd", None, ""),
     (439, FACCESSAT2, "faccessat2", Some(fs::faccessat2), "dsox"),
     (440, PROCESS_MADVISE, "process_madvise", None, ""),
-    (441, EPOLL_PWAIT2, "epoll_pwait2", None, ""),
+    (441, EPOLL_PWAIT2, "epoll_pwait2", Some(epoll::epoll_pwait2), "dpdppu"),
     (442, MOUNT_SETATTR, "mount_setattr", None, ""),
     (443, QUOTACTL_FD, "quotactl_fd", None, ""),
     (444, LANDLOCK_CREATE_RULESET, "landlock_create_ruleset", None, ""),

@@ -124,6 +124,8 @@ pub enum Kind {
     Asm,
     /// `guest-bins/cxx/NAME.cc`: C++, built static and dynamic like C.
     Cxx,
+    /// `guest-bins/go/NAME/NAME.go`: a Go module built for GOARCH=arm64, static.
+    Go,
 }
 
 /// One build of a program, as laid out by `guest-bins/build.sh`.
@@ -132,6 +134,7 @@ pub enum Variant {
     Static,
     Dynamic,
     Asm,
+    Go,
 }
 
 impl Variant {
@@ -141,6 +144,7 @@ impl Variant {
             Variant::Static => "static",
             Variant::Dynamic => "dynamic",
             Variant::Asm => "asm",
+            Variant::Go => "go",
         }
     }
 }
@@ -152,6 +156,7 @@ impl Kind {
             Kind::C => "c",
             Kind::Asm => "asm",
             Kind::Cxx => "cxx",
+            Kind::Go => "go",
         }
     }
 
@@ -160,6 +165,7 @@ impl Kind {
             Kind::C => "c",
             Kind::Asm => "S",
             Kind::Cxx => "cc",
+            Kind::Go => "go",
         }
     }
 
@@ -167,6 +173,7 @@ impl Kind {
         match self {
             Kind::C | Kind::Cxx => &[Variant::Static, Variant::Dynamic],
             Kind::Asm => &[Variant::Asm],
+            Kind::Go => &[Variant::Go],
         }
     }
 }
@@ -219,11 +226,14 @@ impl Program {
         })
     }
 
-    /// The source file.
+    /// The source file (for Go, the module's file named after it).
     pub fn source(&self) -> PathBuf {
-        guest_bins()
-            .join(self.kind.dir())
-            .join(format!("{}.{}", self.name, self.kind.source_ext()))
+        let dir = guest_bins().join(self.kind.dir());
+        let dir = match self.kind {
+            Kind::Go => dir.join(&self.name),
+            _ => dir,
+        };
+        dir.join(format!("{}.{}", self.name, self.kind.source_ext()))
     }
 
     /// The built binary of one variant.
@@ -286,7 +296,7 @@ pub fn describe_stdout_diff(expected: &[u8], actual: &[u8]) -> String {
 /// Every program with a `.stdout` file, sorted by kind then name.
 pub fn discover() -> Vec<(Kind, String)> {
     let mut found = Vec::new();
-    for kind in [Kind::C, Kind::Asm, Kind::Cxx] {
+    for kind in [Kind::C, Kind::Asm, Kind::Cxx, Kind::Go] {
         let dir = guest_bins().join(kind.dir());
         let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;

@@ -4,6 +4,7 @@
 //! size/offset tests against the arm64 kernel UAPI layout.
 
 pub mod errno;
+pub mod event;
 pub mod flags;
 pub mod misc;
 pub mod sigframe;

@@ -1,0 +1,3 @@
+module emu.test/gort
+
+go 1.19

@@ -1,0 +1,3 @@
+module emu.test/gotest
+
+go 1.19
