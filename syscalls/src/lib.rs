@@ -7,7 +7,7 @@
 //!
 //! Layout: [`table`] is the single list of syscalls (numbers, names, handlers, strace
 //! formats); [`abi`] holds guest types and flag tables; handlers live by category in
-//! `io`, `fs`, `mem`, `task`, `signal`, `time`, `info`.
+//! `io`, `fs`, `mem`, `net`, `task`, `signal`, `time`, `info`.
 
 pub mod abi;
 mod epoll;
@@ -22,6 +22,7 @@ mod fs;
 mod info;
 mod io;
 mod mem;
+mod net;
 mod pass;
 pub mod signal;
 pub mod signal_state;

@@ -45,6 +45,9 @@ pub enum IoctlArg {
     IntPtr,
     /// A plain integer or no argument.
     Value,
+    /// Pointer to a guest `struct ifreq` / `struct ifconf` (same layout on the host,
+    /// see abi::socket); the kernel checks it.
+    SockStruct,
 }
 
 /// One supported ioctl: (name, guest request, host request, argument kind).
@@ -70,7 +73,10 @@ pub const IOCTLS: &[IoctlEntry] = &[
 
 /// Looks up a guest ioctl request.
 pub fn ioctl(guest_req: u64) -> Option<&'static IoctlEntry> {
-    IOCTLS.iter().find(|e| e.1 == guest_req)
+    IOCTLS
+        .iter()
+        .chain(super::socket::IOCTLS)
+        .find(|e| e.1 == guest_req)
 }
 
 #[cfg(test)]
@@ -118,5 +124,6 @@ mod tests {
     fn lookup_by_guest_number() {
         assert_eq!(ioctl(0x5413).unwrap().0, "TIOCGWINSZ");
         assert!(ioctl(0xdead).is_none());
+        assert_eq!(ioctl(0x8933).unwrap().0, "SIOCGIFINDEX");
     }
 }
