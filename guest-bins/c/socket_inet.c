@@ -4,7 +4,7 @@
  * linger and struct timeval (SO_RCVTIMEO round trip and timeout);
  * SO_TIMESTAMP and SO_TIMESTAMPNS control messages; sendmmsg/recvmmsg; and
  * EFAULT/EINVAL for bad arguments; signals interrupting recv and accept
- * (EINTR, or a restart with SA_RESTART). Ports are ephemeral: only
+ * (EINTR, or a restart with SA_RESTART unless the socket has a timeout). Ports are ephemeral: only
  * comparisons are printed.
  *
  * qemu-aarch64 7.2 disagrees with the kernel twice; the expected output
@@ -335,6 +335,12 @@ static void signals(void)
     show("recv, SIGALRM with SA_RESTART", recv(rx, buf, sizeof buf, 0));
     printf("  data: %s handler ran: %d\n", buf, hits);
     sig_tx = -1;
+    /* a receive timeout makes the kernel answer EINTR even under SA_RESTART */
+    struct timeval tv = {5, 0};
+    setsockopt(rx, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    alarm_in_50ms(SA_RESTART);
+    show("recv with SO_RCVTIMEO, SIGALRM with SA_RESTART", recv(rx, buf, sizeof buf, 0));
+    printf("  handler ran: %d\n", hits);
     struct sockaddr_storage a;
     socklen_t al;
     int srv = bound(AF_INET, SOCK_STREAM, &a, &al);

@@ -124,8 +124,8 @@ pub enum Payload {
 }
 
 impl Payload {
-    /// The conversion for option or control message `name` at `level`.
-    pub fn of(level: i32, name: i32) -> Payload {
+    /// The conversion of socket option `name` at `level` (get/setsockopt).
+    pub fn of_option(level: i32, name: i32) -> Payload {
         if level != SOL_SOCKET {
             return Payload::Raw;
         }
@@ -133,11 +133,22 @@ impl Payload {
             SO_RCVTIMEO_OLD | SO_SNDTIMEO_OLD | SO_RCVTIMEO_NEW | SO_SNDTIMEO_NEW => {
                 Payload::Timeval
             }
+            SO_LINGER => Payload::Linger,
+            SO_PEERCRED => Payload::Ucred,
+            _ => Payload::Raw,
+        }
+    }
+
+    /// The conversion of a control message's data (SCM_TIMESTAMP* = SO_TIMESTAMP*).
+    pub fn of_cmsg(level: i32, ty: i32) -> Payload {
+        if level != SOL_SOCKET {
+            return Payload::Raw;
+        }
+        match ty {
+            SCM_CREDENTIALS => Payload::Ucred,
             SO_TIMESTAMP_OLD | SO_TIMESTAMP_NEW => Payload::Timeval,
             SO_TIMESTAMPNS_OLD | SO_TIMESTAMPNS_NEW => Payload::Timespec,
             SO_TIMESTAMPING_OLD | SO_TIMESTAMPING_NEW => Payload::Timespec,
-            SO_LINGER => Payload::Linger,
-            SO_PEERCRED | SCM_CREDENTIALS => Payload::Ucred,
             _ => Payload::Raw,
         }
     }
@@ -433,6 +444,25 @@ mod tests {
         assert_eq!(offset_of!(libc::sockaddr_nl, nl_groups), 8);
     }
 
+    /// Option values and control data other than [`Payload`]'s pass through: their
+    /// host layouts must be the arm64 ones (fixed-width UAPI fields; pointers are 8
+    /// bytes on both).
+    #[test]
+    fn raw_option_structs_match_arm64() {
+        assert_eq!(size_of::<libc::ip_mreq>(), 8);
+        assert_eq!(size_of::<libc::ip_mreqn>(), 12);
+        assert_eq!(size_of::<libc::ipv6_mreq>(), 20);
+        assert_eq!(offset_of!(libc::ipv6_mreq, ipv6mr_interface), 16);
+        assert_eq!(size_of::<libc::in_pktinfo>(), 12);
+        assert_eq!(size_of::<libc::in6_pktinfo>(), 20);
+        assert_eq!(size_of::<libc::sock_filter>(), 8);
+        assert_eq!(size_of::<libc::sock_fprog>(), 16);
+        assert_eq!(offset_of!(libc::sock_fprog, filter), 8);
+        assert_eq!(size_of::<libc::sockaddr_ll>(), 20);
+        assert_eq!(offset_of!(libc::tcp_info, tcpi_rtt), 68);
+        assert_eq!(size_of::<libc::sock_extended_err>(), 16);
+    }
+
     /// Netlink messages pass through: their headers have fixed-width fields.
     #[test]
     fn netlink_layouts_match_arm64() {
@@ -573,10 +603,35 @@ mod tests {
 
     #[test]
     fn payload_kinds_and_conversion() {
-        assert_eq!(Payload::of(SOL_SOCKET, SO_RCVTIMEO_OLD), Payload::Timeval);
-        assert_eq!(Payload::of(SOL_SOCKET, SCM_CREDENTIALS), Payload::Ucred);
-        assert_eq!(Payload::of(SOL_SOCKET, SCM_RIGHTS), Payload::Raw);
-        assert_eq!(Payload::of(6, SO_LINGER), Payload::Raw); // TCP_MAXSEG, not SO_LINGER
+        assert_eq!(
+            Payload::of_option(SOL_SOCKET, SO_RCVTIMEO_OLD),
+            Payload::Timeval
+        );
+        assert_eq!(Payload::of_option(SOL_SOCKET, SO_LINGER), Payload::Linger);
+        assert_eq!(Payload::of_option(6, SO_LINGER), Payload::Raw); // TCP_MAXSEG
+                                                                    // Options that share a number with a control message type are ints.
+        assert_eq!(
+            Payload::of_option(SOL_SOCKET, SCM_CREDENTIALS),
+            Payload::Raw
+        ); // SO_REUSEADDR
+        assert_eq!(
+            Payload::of_option(SOL_SOCKET, SO_TIMESTAMP_OLD),
+            Payload::Raw
+        );
+        assert_eq!(
+            Payload::of_option(SOL_SOCKET, SO_TIMESTAMPING_OLD),
+            Payload::Raw
+        );
+        assert_eq!(
+            Payload::of_cmsg(SOL_SOCKET, SCM_CREDENTIALS),
+            Payload::Ucred
+        );
+        assert_eq!(
+            Payload::of_cmsg(SOL_SOCKET, SO_TIMESTAMPING_NEW),
+            Payload::Timespec
+        );
+        assert_eq!(Payload::of_cmsg(SOL_SOCKET, SCM_RIGHTS), Payload::Raw);
+        assert_eq!(Payload::of_cmsg(0, SCM_CREDENTIALS), Payload::Raw); // IP_TTL
         let l = Linger {
             l_onoff: 1,
             l_linger: 7,

@@ -74,7 +74,7 @@ fn push(out: &mut Vec<u8>, level: i32, ty: i32, data: &[u8], room: usize) -> boo
 pub fn to_host(guest: &[u8]) -> Result<Vec<u8>, Errno> {
     let mut out = Vec::with_capacity(guest.len());
     for m in parse(guest)? {
-        let data = Payload::of(m.level, m.ty).convert(m.data, true);
+        let data = Payload::of_cmsg(m.level, m.ty).convert(m.data, true);
         push(&mut out, m.level, m.ty, &data, usize::MAX);
     }
     Ok(out)
@@ -102,7 +102,7 @@ pub fn to_guest(host: &[u8], cap: usize) -> Received {
             r.truncated = true;
             break;
         }
-        let data = Payload::of(m.level, m.ty).convert(m.data, false);
+        let data = Payload::of_cmsg(m.level, m.ty).convert(m.data, false);
         if push(&mut r.bytes, m.level, m.ty, &data, room) {
             r.truncated = true;
             break;

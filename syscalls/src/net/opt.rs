@@ -16,7 +16,7 @@ use crate::SysResult;
 /// setsockopt(fd, level, name, value, len).
 pub fn setsockopt(_: &mut Task, a: [u64; 6]) -> SysResult {
     let (fd, level, name, len) = (int(a[0]), int(a[1]), int(a[2]), int(a[4]));
-    let payload = Payload::of(level, name);
+    let payload = Payload::of_option(level, name);
     let Some(size) = payload.guest_size().filter(|_| len >= 0) else {
         // SAFETY: the value is a guest pointer the kernel checks.
         return check(unsafe { libc::setsockopt(fd, level, name, ptr(a[3]), len as u32) } as i64);
@@ -33,7 +33,7 @@ pub fn setsockopt(_: &mut Task, a: [u64; 6]) -> SysResult {
 /// getsockopt(fd, level, name, value, len).
 pub fn getsockopt(_: &mut Task, a: [u64; 6]) -> SysResult {
     let (fd, level, name) = (int(a[0]), int(a[1]), int(a[2]));
-    let payload = Payload::of(level, name);
+    let payload = Payload::of_option(level, name);
     let Some(size) = payload.guest_size() else {
         // SAFETY: value and length are guest pointers the kernel checks.
         return check(unsafe { libc::getsockopt(fd, level, name, ptr(a[3]), ptr(a[4])) } as i64);

@@ -6,6 +6,7 @@
 //! pointers pass through and the host kernel checks them. Only the SOCK_NONBLOCK /
 //! SOCK_CLOEXEC creation flags are translated (they are O_* flags).
 
+use super::Wait::{Receive, Send};
 use crate::abi::errno::Errno;
 use crate::abi::socket::{sock_flags_to_host, sock_type_to_host};
 use crate::host::{check, int, ptr};
@@ -40,16 +41,21 @@ pub fn listen(_: &mut Task, a: [u64; 6]) -> SysResult {
 }
 
 pub fn accept(p: &mut Task, a: [u64; 6]) -> SysResult {
-    p.blocking(libc::SYS_accept, [a[0], a[1], a[2], 0, 0, 0])
+    super::blocking(p, Receive, libc::SYS_accept, [a[0], a[1], a[2], 0, 0, 0])
 }
 
 pub fn accept4(p: &mut Task, a: [u64; 6]) -> SysResult {
     let flags = sock_flags_to_host(a[3] as u32).ok_or(Errno::EINVAL)?;
-    p.blocking(libc::SYS_accept4, [a[0], a[1], a[2], flags as u64, 0, 0])
+    super::blocking(
+        p,
+        Receive,
+        libc::SYS_accept4,
+        [a[0], a[1], a[2], flags as u64, 0, 0],
+    )
 }
 
 pub fn connect(p: &mut Task, a: [u64; 6]) -> SysResult {
-    p.blocking(libc::SYS_connect, [a[0], a[1], a[2], 0, 0, 0])
+    super::blocking(p, Send, libc::SYS_connect, [a[0], a[1], a[2], 0, 0, 0])
 }
 
 pub fn shutdown(_: &mut Task, a: [u64; 6]) -> SysResult {
