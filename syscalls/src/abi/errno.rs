@@ -48,8 +48,31 @@ errnos! {
     ENOSYS = 38;
     ENOTEMPTY = 39;
     ELOOP = 40;
+    ENOTSOCK = 88;
+    EDESTADDRREQ = 89;
+    EMSGSIZE = 90;
+    EPROTOTYPE = 91;
+    ENOPROTOOPT = 92;
+    EPROTONOSUPPORT = 93;
+    ESOCKTNOSUPPORT = 94;
     EOPNOTSUPP = 95;
+    EPFNOSUPPORT = 96;
+    EAFNOSUPPORT = 97;
+    EADDRINUSE = 98;
+    EADDRNOTAVAIL = 99;
+    ENETDOWN = 100;
+    ENETUNREACH = 101;
+    ECONNABORTED = 103;
+    ECONNRESET = 104;
+    ENOBUFS = 105;
+    EISCONN = 106;
+    ENOTCONN = 107;
+    ESHUTDOWN = 108;
     ETIMEDOUT = 110;
+    ECONNREFUSED = 111;
+    EHOSTUNREACH = 113;
+    EALREADY = 114;
+    EINPROGRESS = 115;
 }
 
 impl Errno {
@@ -89,6 +112,29 @@ mod tests {
             (Errno::ELOOP, libc::ELOOP),
             (Errno::EOPNOTSUPP, libc::EOPNOTSUPP),
             (Errno::ETIMEDOUT, libc::ETIMEDOUT),
+            (Errno::ENOTSOCK, libc::ENOTSOCK),
+            (Errno::EDESTADDRREQ, libc::EDESTADDRREQ),
+            (Errno::EMSGSIZE, libc::EMSGSIZE),
+            (Errno::EPROTOTYPE, libc::EPROTOTYPE),
+            (Errno::ENOPROTOOPT, libc::ENOPROTOOPT),
+            (Errno::EPROTONOSUPPORT, libc::EPROTONOSUPPORT),
+            (Errno::ESOCKTNOSUPPORT, libc::ESOCKTNOSUPPORT),
+            (Errno::EPFNOSUPPORT, libc::EPFNOSUPPORT),
+            (Errno::EAFNOSUPPORT, libc::EAFNOSUPPORT),
+            (Errno::EADDRINUSE, libc::EADDRINUSE),
+            (Errno::EADDRNOTAVAIL, libc::EADDRNOTAVAIL),
+            (Errno::ENETDOWN, libc::ENETDOWN),
+            (Errno::ENETUNREACH, libc::ENETUNREACH),
+            (Errno::ECONNABORTED, libc::ECONNABORTED),
+            (Errno::ECONNRESET, libc::ECONNRESET),
+            (Errno::ENOBUFS, libc::ENOBUFS),
+            (Errno::EISCONN, libc::EISCONN),
+            (Errno::ENOTCONN, libc::ENOTCONN),
+            (Errno::ESHUTDOWN, libc::ESHUTDOWN),
+            (Errno::ECONNREFUSED, libc::ECONNREFUSED),
+            (Errno::EHOSTUNREACH, libc::EHOSTUNREACH),
+            (Errno::EALREADY, libc::EALREADY),
+            (Errno::EINPROGRESS, libc::EINPROGRESS),
         ];
         for (g, h) in host {
             assert_eq!(g.0, h);

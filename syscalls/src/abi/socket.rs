@@ -373,6 +373,13 @@ pub const IOCTLS: &[IoctlEntry] = &[
     ("SIOCGIFHWADDR", 0x8927, 0x8927, IoctlArg::SockStruct),
     ("SIOCGIFINDEX", 0x8933, 0x8933, IoctlArg::SockStruct),
     ("SIOCOUTQ", 0x5411, 0x5411, IoctlArg::IntPtr),
+    // _IO(7, 0xb9) on /dev/vsock (include/uapi/linux/vm_sockets.h): a u32 out.
+    (
+        "IOCTL_VM_SOCKETS_GET_LOCAL_CID",
+        0x7b9,
+        0x7b9,
+        IoctlArg::IntPtr,
+    ),
 ];
 
 #[cfg(test)]
@@ -442,6 +449,8 @@ mod tests {
         assert_eq!(size_of::<libc::sockaddr_nl>(), 12);
         assert_eq!(offset_of!(libc::sockaddr_nl, nl_pid), 4);
         assert_eq!(offset_of!(libc::sockaddr_nl, nl_groups), 8);
+        assert_eq!(size_of::<libc::sockaddr_vm>(), 16);
+        assert_eq!(offset_of!(libc::sockaddr_vm, svm_cid), 8);
     }
 
     /// Option values and control data other than [`Payload`]'s pass through: their
@@ -496,6 +505,8 @@ mod tests {
             ("SIOCGIFHWADDR", libc::SIOCGIFHWADDR),
             ("SIOCGIFINDEX", libc::SIOCGIFINDEX),
             ("SIOCOUTQ", libc::TIOCOUTQ),
+            // libc lacks it: _IO(7, 0xb9), the same generic _IO encoding on both.
+            ("IOCTL_VM_SOCKETS_GET_LOCAL_CID", 7 << 8 | 0xb9),
         ];
         assert_eq!(host.len(), IOCTLS.len());
         for (name, h) in host {

@@ -54,7 +54,7 @@ impl HostMsg {
     /// a malformed chain, ENOBUFS beyond [`CONTROL_MAX`]).
     fn to_send(g: &Msghdr) -> Result<HostMsg, Errno> {
         if g.msg_controllen > CONTROL_MAX {
-            return Err(Errno(libc::ENOBUFS));
+            return Err(Errno::ENOBUFS);
         }
         let mut raw = vec![0u8; g.msg_controllen as usize];
         read_bytes(g.msg_control, &mut raw)?;
