@@ -50,15 +50,15 @@ impl HostMsg {
         m
     }
 
-    /// For sendmsg: the guest's control chain read and translated (EFAULT, EINVAL for
-    /// a malformed chain, ENOBUFS beyond [`CONTROL_MAX`]).
+    /// For sendmsg: the guest's control chain read and translated (EFAULT, or ENOBUFS
+    /// beyond [`CONTROL_MAX`]).
     fn to_send(g: &Msghdr) -> Result<HostMsg, Errno> {
         if g.msg_controllen > CONTROL_MAX {
             return Err(Errno::ENOBUFS);
         }
         let mut raw = vec![0u8; g.msg_controllen as usize];
         read_bytes(g.msg_control, &mut raw)?;
-        Ok(HostMsg::new(g, cmsg::to_host(&raw)?))
+        Ok(HostMsg::new(g, cmsg::to_host(&raw)))
     }
 
     /// For recvmsg: a host control buffer as large as the guest's.
