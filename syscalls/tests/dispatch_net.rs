@@ -33,14 +33,20 @@ fn call(p: &mut Task, nr: u64, a: &[u64]) -> i64 {
     }
 }
 
+/// The guest address of a value the call only reads.
 fn addr<T>(v: &T) -> u64 {
     v as *const T as u64
 }
 
+/// The guest address of a value the call writes.
+fn out<T>(v: &mut T) -> u64 {
+    v as *mut T as u64
+}
+
 /// A connected pair of guest sockets.
 fn pair(p: &mut Task, ty: u64) -> [i32; 2] {
-    let sv = [-1i32; 2];
-    assert_eq!(call(p, nr::SOCKETPAIR, &[AF_UNIX, ty, 0, addr(&sv)]), 0);
+    let mut sv = [-1i32; 2];
+    assert_eq!(call(p, nr::SOCKETPAIR, &[AF_UNIX, ty, 0, out(&mut sv)]), 0);
     sv
 }
 
@@ -121,14 +127,10 @@ fn scm_rights_in_guest_layout() {
     assert_eq!(call(&mut p, nr::SENDMSG, &[tx, addr(&m), 0]), 3);
 
     let mut buf = [0u8; 8];
-    let riov = [addr(&buf), 8u64];
+    let riov = [out(&mut buf), 8u64];
     let mut rcontrol = [0xa5u8; 64];
-    let mut rm = msghdr(addr(&riov), 1, addr(&rcontrol), 64);
-    assert_eq!(call(&mut p, nr::RECVMSG, &[rx, addr(&rm), 0]), 3);
-    // Read back through volatile copies: the kernel and the handler wrote them.
-    rm = unsafe_copy(&rm);
-    rcontrol = unsafe_copy(&rcontrol);
-    buf = unsafe_copy(&buf);
+    let mut rm = msghdr(addr(&riov), 1, out(&mut rcontrol), 64);
+    assert_eq!(call(&mut p, nr::RECVMSG, &[rx, out(&mut rm), 0]), 3);
     assert_eq!(&buf[..3], b"fds");
     assert_eq!(u64_at(&rm, 40), 24, "msg_controllen");
     assert_eq!(i32_at(&rm, 48), 0, "msg_flags");
@@ -145,12 +147,6 @@ fn scm_rights_in_guest_layout() {
     }
 }
 
-/// Reads `v` back through a volatile load (it was written behind the compiler's back).
-fn unsafe_copy<T: Copy>(v: &T) -> T {
-    // SAFETY: `v` is a valid, initialized T.
-    unsafe { std::ptr::read_volatile(v) }
-}
-
 /// setsockopt(fd, SOL_SOCKET, name, value, len).
 fn setopt<T>(p: &mut Task, fd: u64, name: u64, value: &T, len: u64) -> i64 {
     call(p, nr::SETSOCKOPT, &[fd, 1, name, addr(value), len])
@@ -158,9 +154,13 @@ fn setopt<T>(p: &mut Task, fd: u64, name: u64, value: &T, len: u64) -> i64 {
 
 /// getsockopt(fd, SOL_SOCKET, name, ...) into `value` with length `len`: the result,
 /// the value and the length written back.
-fn getopt<T: Copy>(p: &mut Task, fd: u64, name: u64, value: T, len: u32) -> (i64, T, u32) {
-    let r = call(p, nr::GETSOCKOPT, &[fd, 1, name, addr(&value), addr(&len)]);
-    (r, unsafe_copy(&value), unsafe_copy(&len))
+fn getopt<T>(p: &mut Task, fd: u64, name: u64, mut value: T, mut len: u32) -> (i64, T, u32) {
+    let r = call(
+        p,
+        nr::GETSOCKOPT,
+        &[fd, 1, name, out(&mut value), out(&mut len)],
+    );
+    (r, value, len)
 }
 
 #[test]
@@ -196,8 +196,13 @@ fn bad_pointers_are_efault() {
     let good = msghdr(addr(&iov), 1, 0, 0);
     let bad_iov = msghdr(BAD, 1, 0, 0);
     let bad_control = msghdr(addr(&iov), 1, BAD, 32);
-    let len = 16u32;
-    let (bi, bc, ok, l) = (addr(&bad_iov), addr(&bad_control), addr(&good), addr(&len));
+    let mut len = 16u32;
+    let (bi, bc, ok, l) = (
+        addr(&bad_iov),
+        addr(&bad_control),
+        addr(&good),
+        out(&mut len),
+    );
     let (b, dw) = (addr(&byte), MSG_DONTWAIT);
     // (name, syscall, arguments, whether a datagram must be queued first)
     let cases: &[(&str, u64, &[u64], bool)] = &[
