@@ -149,15 +149,41 @@ extern "C" fn on_fault(sig: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_v
 
 /// Gives the calling thread an alternate stack for the fault handler.
 pub fn install_thread_altstack() {
-    const ALT_STACK: usize = 64 * 1024;
-    let stack = Box::leak(vec![0u8; ALT_STACK].into_boxed_slice());
-    let ss = libc::stack_t {
-        ss_sp: stack.as_mut_ptr() as *mut libc::c_void,
-        ss_flags: 0,
-        ss_size: ALT_STACK,
-    };
-    // SAFETY: `ss` describes a leaked buffer that lives for the rest of the process.
-    unsafe { libc::sigaltstack(&ss, std::ptr::null_mut()) };
+    ALT_STACK.with(|a| {
+        let mut stack = a.borrow_mut();
+        let buf =
+            stack.get_or_insert_with(|| AltStack(vec![0u8; ALT_STACK_SIZE].into_boxed_slice()));
+        let ss = libc::stack_t {
+            ss_sp: buf.0.as_mut_ptr() as *mut libc::c_void,
+            ss_flags: 0,
+            ss_size: ALT_STACK_SIZE,
+        };
+        // SAFETY: `ss` describes this thread's buffer, which stays allocated until the
+        // thread's locals are destroyed, and `AltStack::drop` disables it first.
+        unsafe { libc::sigaltstack(&ss, std::ptr::null_mut()) };
+    });
+}
+
+const ALT_STACK_SIZE: usize = 64 * 1024;
+
+/// A thread's alternate signal stack for the fault handler.
+struct AltStack(Box<[u8]>);
+
+impl Drop for AltStack {
+    fn drop(&mut self) {
+        let ss = libc::stack_t {
+            ss_sp: std::ptr::null_mut(),
+            ss_flags: libc::SS_DISABLE,
+            ss_size: 0,
+        };
+        // SAFETY: turns this thread's alternate stack off before its buffer is freed
+        // (the thread is ending with every signal blocked).
+        unsafe { libc::sigaltstack(&ss, std::ptr::null_mut()) };
+    }
+}
+
+thread_local! {
+    static ALT_STACK: std::cell::RefCell<Option<AltStack>> = const { std::cell::RefCell::new(None) };
 }
 
 /// Installs the fault handlers (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP) on an

@@ -11,7 +11,7 @@ use emu_syscalls::abi::signal::{
     sig_bit, Siginfo, BUS_ADRALN, ILL_ILLOPC, SA_RESTART, SEGV_ACCERR, SEGV_MAPERR, SIG_DFL,
     SIG_IGN, TRAP_BRKPT,
 };
-use emu_syscalls::exec::clone_flags::CLONE_THREAD;
+use emu_syscalls::clone::clone_flags::CLONE_THREAD;
 use emu_syscalls::{Outcome, ProcessInit, Task};
 use std::path::{Path, PathBuf};
 
@@ -160,7 +160,11 @@ fn run_thread(mut cpu: CpuState, mut jit: Jit, mut task: Task, sigtramp: u64, st
                 let nr = cpu.x[8];
                 let args = [cpu.x[0], cpu.x[1], cpu.x[2], cpu.x[3], cpu.x[4], cpu.x[5]];
                 task.guest_sp = cpu.x[SP];
-                let out = if nr == emu_syscalls::nr::CLONE && args[0] & CLONE_THREAD == 0 {
+                // clone3's flags are in guest memory: every clone3 takes the lock (a thread
+                // or vfork child starts only after it is released).
+                let forks = nr == emu_syscalls::nr::CLONE3
+                    || nr == emu_syscalls::nr::CLONE && args[0] & CLONE_THREAD == 0;
+                let out = if forks {
                     // A fork: the child must not inherit the translator lock held by
                     // a thread it does not have.
                     let mut guard = jit.fork_guard();

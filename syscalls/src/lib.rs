@@ -17,6 +17,7 @@ mod process;
 pub mod strace;
 pub mod table;
 
+pub mod clone;
 pub mod exec;
 mod fs;
 mod info;
@@ -54,10 +55,10 @@ pub enum Outcome {
     /// `rt_sigreturn`: restore the guest context saved in the signal frame at SP.
     SigReturn,
     /// `clone` of a thread (CLONE_VM | CLONE_THREAD): the dispatcher starts it.
-    NewThread(exec::ThreadClone),
+    NewThread(clone::ThreadClone),
     /// `vfork` (CLONE_VM | CLONE_VFORK): the dispatcher runs the child in this address
     /// space while the calling thread waits for it to exec or exit.
-    Vfork(exec::ThreadClone),
+    Vfork(clone::ThreadClone),
 }
 
 /// What a handler returns; errors become `Outcome::Ret(-errno)`.

@@ -42,6 +42,9 @@ blocking_passthrough! {
     ppoll => SYS_ppoll;
     pselect6 => SYS_pselect6;
     flock => SYS_flock;
+    /// `struct futex_waitv` (24 bytes: u64 val, u64 uaddr, u32 flags, u32 reserved) is
+    /// the same on every architecture; FUTEX2_* flags are generic.
+    futex_waitv => SYS_futex_waitv;
 }
 
 passthrough! {
@@ -88,7 +91,19 @@ passthrough! {
     /// values agree (abi::flags::OPEN_FLAGS).
     memfd_create => SYS_memfd_create;
     eventfd2 => SYS_eventfd2;
-    /// Ids.
+    /// Ids. The set*id calls change the calling thread's credentials only, as the raw
+    /// syscalls do on arm64 (the guest's libc broadcasts them to its other threads
+    /// itself, by signal), so they go to the host raw, not through the host libc's
+    /// process-wide wrappers. uid_t/gid_t arrays are u32 on both.
+    setuid => SYS_setuid;
+    setgid => SYS_setgid;
+    setreuid => SYS_setreuid;
+    setregid => SYS_setregid;
+    setresuid => SYS_setresuid;
+    setresgid => SYS_setresgid;
+    setfsuid => SYS_setfsuid;
+    setfsgid => SYS_setfsgid;
+    setgroups => SYS_setgroups;
     getresuid => SYS_getresuid;
     getresgid => SYS_getresgid;
     getgroups => SYS_getgroups;
@@ -100,6 +115,27 @@ passthrough! {
     setpriority => SYS_setpriority;
     getcpu => SYS_getcpu;
     sched_setaffinity => SYS_sched_setaffinity;
+    /// Scheduling policy: guest tids are host tids; `struct sched_param` (one int),
+    /// `struct sched_attr` (size-versioned, fixed-width fields) and the SCHED_* policy
+    /// numbers are generic; `struct timespec` is the same.
+    sched_setparam => SYS_sched_setparam;
+    sched_getparam => SYS_sched_getparam;
+    sched_setscheduler => SYS_sched_setscheduler;
+    sched_getscheduler => SYS_sched_getscheduler;
+    sched_get_priority_max => SYS_sched_get_priority_max;
+    sched_get_priority_min => SYS_sched_get_priority_min;
+    sched_rr_get_interval => SYS_sched_rr_get_interval;
+    sched_setattr => SYS_sched_setattr;
+    sched_getattr => SYS_sched_getattr;
+    /// Capabilities: `struct __user_cap_header_struct` / `__user_cap_data_struct`
+    /// are u32 words on every architecture.
+    capget => SYS_capget;
+    capset => SYS_capset;
+    /// pidfds: pids are host pids; PIDFD_NONBLOCK is O_NONBLOCK (0o4000 on both), and
+    /// pidfd_send_signal's siginfo uses the generic 128-byte layout and signal numbers.
+    pidfd_open => SYS_pidfd_open;
+    pidfd_getfd => SYS_pidfd_getfd;
+    pidfd_send_signal => SYS_pidfd_send_signal;
     /// Memory residency / sync on guest ranges (no change to mappings).
     msync => SYS_msync;
     mlock => SYS_mlock;
