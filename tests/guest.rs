@@ -159,6 +159,7 @@ guest_programs!(
         builtin_trap,
         environ_list,
         epoll_events,
+        events_timers,
         exit_code,
         fileio,
         getopt_long,
