@@ -170,6 +170,7 @@ guest_programs!(
         memory,
         null_write,
         printf_strtod,
+        proc_maps,
         proc_self,
         process_exec,
         process_fork,

@@ -1,6 +1,8 @@
 //! Memory mapping: mmap/munmap/mprotect/mremap/madvise pass through (a guest address is
 //! the host address) and record ranges whose translated code becomes stale; brk is
-//! emulated on top of anonymous mappings.
+//! emulated on top of anonymous mappings. Every change of what is mapped is noted in
+//! the process's record of guest ranges (`Process::guest_mapped`), which
+//! /proc/self/maps is clipped to.
 
 use crate::abi::errno::Errno;
 use crate::abi::flags::{map_flags_to_host, prot_to_host, PROT_EXEC};
@@ -8,6 +10,9 @@ use crate::host::{check, int, ok, ptr};
 use crate::process::PAGE;
 use crate::thread::Task;
 use crate::SysResult;
+
+/// mremap flag that leaves the old range mapped (architecture-independent).
+const MREMAP_DONTUNMAP: u64 = 4;
 
 /// MADV_* values that discard page contents (asm-generic; same on the host).
 const MADV_DONTNEED: u64 = 4;
@@ -31,6 +36,7 @@ pub fn mmap(p: &mut Task, a: [u64; 6]) -> SysResult {
     if r == libc::MAP_FAILED {
         return Err(Errno::last());
     }
+    p.guest_mapped(r as u64, len);
     if flags & libc::MAP_FIXED != 0 {
         p.invalidate(addr, len);
     }
@@ -40,6 +46,7 @@ pub fn mmap(p: &mut Task, a: [u64; 6]) -> SysResult {
 pub fn munmap(p: &mut Task, a: [u64; 6]) -> SysResult {
     // SAFETY: unmapping guest memory at the guest's request.
     check(unsafe { libc::munmap(ptr(a[0]), a[1] as usize) } as i64)?;
+    p.guest_unmapped(a[0], a[1]);
     p.invalidate(a[0], a[1]);
     ok(0)
 }
@@ -60,6 +67,10 @@ pub fn mremap(p: &mut Task, a: [u64; 6]) -> SysResult {
     // SAFETY: remapping guest memory at the guest's request.
     let r = unsafe { libc::syscall(libc::SYS_mremap, a[0], a[1], a[2], a[3], a[4]) };
     check(r)?;
+    if a[3] & MREMAP_DONTUNMAP == 0 {
+        p.guest_unmapped(a[0], a[1]);
+    }
+    p.guest_mapped(r as u64, a[2]);
     p.invalidate(a[0], a[1]);
     if r as u64 != a[0] {
         p.invalidate(r as u64, a[2]);
@@ -119,10 +130,12 @@ pub fn brk(p: &mut Task, a: [u64; 6]) -> SysResult {
         if !reserve(b.mapped_end, end) {
             return ok(b.cur);
         }
+        p.guest_mapped(b.mapped_end, end - b.mapped_end);
         brk.mapped_end = end;
     } else if end < b.mapped_end {
         // SAFETY: [end, mapped_end) is heap this layer reserved.
         unsafe { libc::munmap(ptr(end), (b.mapped_end - end) as usize) };
+        p.guest_unmapped(end, b.mapped_end - end);
         p.invalidate(end, b.mapped_end - end);
         brk.mapped_end = end;
     }

@@ -1,0 +1,165 @@
+//! /proc files whose host contents describe emu rather than the guest, rendered for
+//! the guest: /proc/self/{cmdline,auxv,maps,smaps,stat,status} (also under
+//! /proc/thread-self and /proc/<own pid>) and /proc/cpuinfo. Every other /proc and /sys
+//! path passes through to the host.
+
+pub mod cpuinfo;
+pub mod maps;
+pub mod stat;
+
+use crate::guest_maps::RangeSet;
+use crate::process::{lock, Process, PAGE};
+use maps::Label;
+
+pub use cpuinfo::CpuIdent;
+
+/// What /proc shows about the guest that only the loader knows.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProcView {
+    /// Ranges mapped for the guest before it runs: program and interpreter images
+    /// (their whole reserved spans), the stack, the signal-return page.
+    pub mapped: Vec<(u64, u64)>,
+    /// The initial stack mapping `[low, top)`, shown as `[stack]`.
+    pub stack: (u64, u64),
+    /// The kernel's mm->start_code, end_code, start_data, end_data for the program
+    /// (binfmt_elf: lowest/highest PF_X p_vaddr / p_vaddr + p_filesz, and the highest
+    /// p_vaddr / p_vaddr + p_filesz of any PT_LOAD), load bias included.
+    pub start_code: u64,
+    pub end_code: u64,
+    pub start_data: u64,
+    pub end_data: u64,
+    /// The initial stack pointer (mm->start_stack: where argc is).
+    pub start_stack: u64,
+    /// The argv and environment strings on the initial stack, NULs included.
+    pub arg_start: u64,
+    pub arg_end: u64,
+    pub env_start: u64,
+    pub env_end: u64,
+    /// The process name: the program path's last component, cut to 15 bytes
+    /// (TASK_COMM_LEN - 1), as execve names a process.
+    pub comm: Vec<u8>,
+    /// The guest CPU, for /proc/cpuinfo.
+    pub cpu: CpuIdent,
+}
+
+/// The process name execve gives a program at `path` (its basename, cut to 15 bytes).
+pub fn comm_of(path: &[u8]) -> Vec<u8> {
+    let base = path.rsplit(|&b| b == b'/').next().unwrap_or(path);
+    base[..base.len().min(15)].to_vec()
+}
+
+/// Gives the calling host thread (and so the threads it starts) the guest's process
+/// name, so that /proc/self/{stat,status,comm}, /proc/self/task/*/comm and
+/// prctl(PR_GET_NAME) show it, as they show the program's name under a kernel.
+pub fn set_host_comm(comm: &[u8]) {
+    if comm.is_empty() {
+        return;
+    }
+    let mut name = [0u8; 16];
+    name[..comm.len().min(15)].copy_from_slice(&comm[..comm.len().min(15)]);
+    // SAFETY: PR_SET_NAME reads a NUL-terminated name of at most 16 bytes.
+    unsafe { libc::prctl(libc::PR_SET_NAME, name.as_ptr()) };
+}
+
+/// The guest's ranges recorded at start: everything the loader mapped for it.
+pub(crate) fn initial_ranges(view: &ProcView) -> RangeSet {
+    let mut set = RangeSet::new();
+    for &(s, e) in &view.mapped {
+        set.insert(s, e);
+    }
+    set
+}
+
+/// The named parts of the guest's address space: its stack and its brk heap.
+fn labels(p: &Process) -> Vec<Label> {
+    let brk = *lock(&p.brk);
+    let (stack_start, stack_end) = p.view.stack;
+    vec![
+        Label {
+            start: stack_start,
+            end: stack_end,
+            name: "[stack]",
+        },
+        Label {
+            start: brk.start.next_multiple_of(PAGE),
+            end: brk.mapped_end,
+            name: "[heap]",
+        },
+    ]
+}
+
+/// The guest's view of the host's /proc/self/smaps (for the memory totals).
+fn guest_smaps(p: &Process) -> String {
+    let host = std::fs::read_to_string("/proc/self/smaps").unwrap_or_default();
+    let guest = lock(&p.maps).clone();
+    maps::render_smaps(&host, &guest, &labels(p))
+}
+
+/// The host file `host_path` rendered for the guest, for the /proc/self entry
+/// `entry`; `None` for entries that pass through.
+pub(crate) fn self_file(p: &Process, entry: &[u8], host_path: &str) -> Option<Vec<u8>> {
+    let read = || std::fs::read_to_string(host_path).unwrap_or_default();
+    let text = match entry {
+        b"cmdline" => return Some(p.cmdline.clone()),
+        b"auxv" => return Some(p.auxv.clone()),
+        b"maps" => {
+            let host = read();
+            let guest = lock(&p.maps).clone();
+            maps::render_maps(&host, &guest, &labels(p))
+        }
+        b"smaps" => {
+            let host = read();
+            let guest = lock(&p.maps).clone();
+            maps::render_smaps(&host, &guest, &labels(p))
+        }
+        b"stat" => {
+            let host = read();
+            let mem = stat::MemTotals::from_smaps(&guest_smaps(p), &p.view);
+            stat::render_stat(&host, &stat_facts(p, mem))
+        }
+        b"status" => {
+            let host = read();
+            let mem = stat::MemTotals::from_smaps(&guest_smaps(p), &p.view);
+            stat::render_status(&host, &mem)
+        }
+        _ => return None,
+    };
+    Some(text.into_bytes())
+}
+
+fn stat_facts(p: &Process, mem: stat::MemTotals) -> stat::StatFacts {
+    let v = &p.view;
+    stat::StatFacts {
+        mem,
+        start_code: v.start_code,
+        end_code: v.end_code,
+        start_stack: v.start_stack,
+        start_data: v.start_data,
+        end_data: v.end_data,
+        start_brk: lock(&p.brk).start,
+        arg_start: v.arg_start,
+        arg_end: v.arg_end,
+        env_start: v.env_start,
+        env_end: v.env_end,
+    }
+}
+
+/// A /proc file outside /proc/self rendered for the guest; `None` passes through.
+pub(crate) fn global_file(p: &Process, path: &[u8]) -> Option<Vec<u8>> {
+    match path {
+        b"/proc/cpuinfo" => Some(cpuinfo::contents(&p.view.cpu).into_bytes()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comm_is_the_basename_cut_to_15_bytes() {
+        assert_eq!(comm_of(b"./guest-bins/out/static/proc_maps"), b"proc_maps");
+        assert_eq!(comm_of(b"prog"), b"prog");
+        assert_eq!(comm_of(b"/x/a_very_long_program_name"), b"a_very_long_pro");
+    }
+}
