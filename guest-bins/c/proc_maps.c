@@ -11,10 +11,10 @@
  * Built natively for x86-64 every check but the arm64 ones (no foreign
  * mapping: x86 libraries are foreign to an arm64 guest; cpuinfo) passes.
  * qemu-aarch64 7.2 as an oracle differs from the kernel, and the kernel
- * wins: it labels no [heap], passes the host's smaps (emu's mappings too)
- * and status (Name: qemu-aarch64) through, fakes /proc/self/stat with
- * fewer than 52 fields and startcode/endcode 0, and passes the host's x86
- * /proc/cpuinfo through.
+ * wins: it labels no [heap] (so the fork and thread checks fail too),
+ * passes the host's smaps (emu's mappings too) and status (Name:
+ * qemu-aarch64) through, fakes /proc/self/stat with fewer than 52 fields
+ * and startcode/endcode 0, and passes the host's x86 /proc/cpuinfo through.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -23,7 +23,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static int failures;
@@ -276,6 +278,63 @@ static void check_stat(const char *prog)
     check("/proc/self/status Name", strncmp(status, name_line, strlen(name_line)) == 0);
 }
 
+/* The checks of a forked child and of a second thread: the same program,
+ * stack and heap mappings. Returns the number of failed checks. */
+static int layout_again(const char *maps_path, const char *prog, uintptr_t stack_var)
+{
+    static char buf[1 << 20];
+    slurp(maps_path, buf, sizeof buf);
+    int main_ok = 0, stack_ok = 0, heap_ok = 0;
+    uintptr_t heap_top = (uintptr_t)sbrk(0) - 1;
+    struct map m;
+    for (char *line = buf; *line;) {
+        char *end = strchr(line, '\n');
+        if (end)
+            *end = 0;
+        if (parse_line(line, &m)) {
+            if (m.lo <= (uintptr_t)&main && (uintptr_t)&main < m.hi)
+                main_ok = strcmp(m.perms, "r-xp") == 0 && strcmp(base(m.name), prog) == 0;
+            if (m.lo <= stack_var && stack_var < m.hi)
+                stack_ok = strcmp(m.perms, "rw-p") == 0;
+            if (m.lo <= heap_top && heap_top < m.hi)
+                heap_ok = strcmp(m.name, "[heap]") == 0;
+        }
+        if (!end)
+            break;
+        line = end + 1;
+    }
+    return !main_ok + !stack_ok + !heap_ok;
+}
+
+static const char *thread_prog;
+
+static void *thread_main(void *arg)
+{
+    int local = 0;
+    *(int *)arg = layout_again("/proc/thread-self/maps", thread_prog, (uintptr_t)&local);
+    return NULL;
+}
+
+static void check_fork_and_thread(const char *prog)
+{
+    int local = 0;
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(layout_again("/proc/self/maps", prog, (uintptr_t)&local));
+    int status = -1;
+    waitpid(pid, &status, 0);
+    check("a forked child sees the same program, stack and heap",
+          WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+    pthread_t t;
+    int thread_failures = -1;
+    thread_prog = prog;
+    if (pthread_create(&t, NULL, thread_main, &thread_failures) == 0)
+        pthread_join(t, NULL);
+    check("a thread sees its stack, the program and the heap in /proc/thread-self/maps",
+          thread_failures == 0);
+}
+
 static char cpuinfo[1 << 16];
 
 static void check_cpuinfo(void)
@@ -297,6 +356,7 @@ int main(int argc, char **argv)
     check_smaps();
     check_stat(prog);
     check_cpuinfo();
+    check_fork_and_thread(prog);
     printf("failures: %d\n", failures);
     return failures != 0;
 }
