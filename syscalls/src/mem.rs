@@ -142,3 +142,104 @@ pub fn brk(p: &mut Task, a: [u64; 6]) -> SysResult {
     brk.cur = want;
     ok(want)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::abi::flags::{MAP_ANONYMOUS, MAP_FIXED, MAP_PRIVATE};
+    use crate::process::{lock, PAGE};
+    use crate::{nr, Outcome, ProcessInit, Task};
+
+    /// PROT_READ | PROT_WRITE (asm-generic).
+    const RW: u64 = 3;
+    /// mremap may move the mapping (architecture-independent).
+    const MREMAP_MAYMOVE: u64 = 1;
+
+    fn ret(p: &mut Task, nr: u64, a: [u64; 6]) -> u64 {
+        match p.dispatch(nr, a) {
+            Outcome::Ret(v) => v,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn recorded(p: &Task, start: u64, end: u64) -> Vec<(u64, u64)> {
+        lock(&p.maps).clip(start, end)
+    }
+
+    #[test]
+    fn mmap_munmap_and_map_fixed_update_the_record() {
+        let mut p = Task::new(ProcessInit::default());
+        let anon = MAP_PRIVATE | MAP_ANONYMOUS;
+        let a = ret(&mut p, nr::MMAP, [0, 4 * PAGE, RW, anon, u64::MAX, 0]);
+        assert_eq!(recorded(&p, a, a + 4 * PAGE), [(a, a + 4 * PAGE)]);
+        // A length that is not a page multiple covers the whole last page.
+        ret(&mut p, nr::MUNMAP, [a + PAGE, PAGE + 1, 0, 0, 0, 0]);
+        assert_eq!(
+            recorded(&p, a, a + 4 * PAGE),
+            [(a, a + PAGE), (a + 3 * PAGE, a + 4 * PAGE)]
+        );
+        let fixed = anon | MAP_FIXED;
+        let b = ret(&mut p, nr::MMAP, [a + PAGE, PAGE, RW, fixed, u64::MAX, 0]);
+        assert_eq!(b, a + PAGE);
+        assert_eq!(
+            recorded(&p, a, a + 4 * PAGE),
+            [(a, a + 2 * PAGE), (a + 3 * PAGE, a + 4 * PAGE)]
+        );
+        ret(&mut p, nr::MUNMAP, [a, 4 * PAGE, 0, 0, 0, 0]);
+        assert_eq!(recorded(&p, a, a + 4 * PAGE), []);
+    }
+
+    #[test]
+    fn failed_calls_record_nothing() {
+        let mut p = Task::new(ProcessInit::default());
+        let before = lock(&p.maps).clone();
+        let bad = ret(
+            &mut p,
+            nr::MMAP,
+            [0, 0, RW, MAP_PRIVATE | MAP_ANONYMOUS, 0, 0],
+        );
+        assert!(bad as i64 <= -1 && bad as i64 >= -4095);
+        let unaligned = ret(&mut p, nr::MUNMAP, [0x1001, PAGE, 0, 0, 0, 0]);
+        assert!(unaligned as i64 <= -1);
+        assert_eq!(*lock(&p.maps), before);
+    }
+
+    #[test]
+    fn mremap_moves_the_record() {
+        let mut p = Task::new(ProcessInit::default());
+        let anon = MAP_PRIVATE | MAP_ANONYMOUS;
+        let a = ret(&mut p, nr::MMAP, [0, PAGE, RW, anon, u64::MAX, 0]);
+        let b = ret(
+            &mut p,
+            nr::MREMAP,
+            [a, PAGE, 64 * PAGE, MREMAP_MAYMOVE, 0, 0],
+        );
+        assert_eq!(recorded(&p, b, b + 64 * PAGE), [(b, b + 64 * PAGE)]);
+        if b != a {
+            assert_eq!(recorded(&p, a, a + PAGE), []);
+        }
+        ret(&mut p, nr::MUNMAP, [b, 64 * PAGE, 0, 0, 0, 0]);
+        assert_eq!(recorded(&p, b, b + 64 * PAGE), []);
+    }
+
+    #[test]
+    fn brk_grows_and_shrinks_the_record() {
+        // Far from where the host puts mappings (top down from 0x7f.., PIE near 0x55..).
+        let base = 0x3f00_0000_0000;
+        let mut p = Task::new(ProcessInit {
+            brk_start: base,
+            ..ProcessInit::default()
+        });
+        assert_eq!(
+            ret(&mut p, nr::BRK, [base + 3 * PAGE + 5, 0, 0, 0, 0, 0]),
+            base + 3 * PAGE + 5
+        );
+        assert_eq!(
+            recorded(&p, base, base + 64 * PAGE),
+            [(base, base + 4 * PAGE)]
+        );
+        ret(&mut p, nr::BRK, [base + PAGE, 0, 0, 0, 0, 0]);
+        assert_eq!(recorded(&p, base, base + 64 * PAGE), [(base, base + PAGE)]);
+        ret(&mut p, nr::BRK, [base, 0, 0, 0, 0, 0]);
+        assert_eq!(recorded(&p, base, base + 64 * PAGE), []);
+    }
+}

@@ -162,4 +162,58 @@ mod tests {
         assert_eq!(comm_of(b"prog"), b"prog");
         assert_eq!(comm_of(b"/x/a_very_long_program_name"), b"a_very_long_pro");
     }
+
+    fn mapped(p: &mut crate::Task, len: u64, prot: u64) -> u64 {
+        use crate::abi::flags::{MAP_ANONYMOUS, MAP_PRIVATE};
+        let flags = MAP_PRIVATE | MAP_ANONYMOUS;
+        match p.dispatch(crate::nr::MMAP, [0, len, prot, flags, u64::MAX, 0]) {
+            crate::Outcome::Ret(a) => a,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn maps_show_only_what_the_guest_mapped() {
+        let mut p = crate::Task::new(crate::ProcessInit::default());
+        let a = mapped(&mut p, 2 * PAGE, 1);
+        let text = self_file(&p, b"maps", "/proc/self/maps").unwrap();
+        let want = format!("{a:08x}-{:08x} r--p 00000000 00:00 0 \n", a + 2 * PAGE);
+        assert_eq!(String::from_utf8(text).unwrap(), want);
+        let smaps = String::from_utf8(self_file(&p, b"smaps", "/proc/self/smaps").unwrap());
+        let smaps = smaps.unwrap();
+        assert!(smaps.starts_with(&want), "{smaps}");
+        assert!(smaps.contains("\nSize:                  8 kB\n"), "{smaps}");
+    }
+
+    #[test]
+    fn stat_and_status_describe_the_guest() {
+        let mut p = crate::Task::new(crate::ProcessInit {
+            view: ProcView {
+                start_code: 0x1000,
+                end_code: 0x2000,
+                start_stack: 0x7777,
+                ..ProcView::default()
+            },
+            ..crate::ProcessInit::default()
+        });
+        mapped(&mut p, 3 * PAGE, 3);
+        let stat = String::from_utf8(self_file(&p, b"stat", "/proc/self/stat").unwrap()).unwrap();
+        let fields: Vec<&str> = stat[stat.rfind(')').unwrap() + 2..].split(' ').collect();
+        // fields[0] is field 3.
+        assert_eq!(fields[23 - 3], (3 * PAGE).to_string());
+        assert_eq!(&fields[26 - 3..=28 - 3], ["4096", "8192", "30583"]);
+        let status =
+            String::from_utf8(self_file(&p, b"status", "/proc/self/status").unwrap()).unwrap();
+        assert!(status.contains("\nVmSize:\t      12 kB\n"), "{status}");
+        assert!(status.contains("\nVmData:\t      12 kB\n"), "{status}");
+    }
+
+    #[test]
+    fn cpuinfo_is_rendered_other_paths_pass_through() {
+        let p = crate::Task::new(crate::ProcessInit::default());
+        let text = global_file(&p, b"/proc/cpuinfo").unwrap();
+        assert!(text.starts_with(b"processor\t: "));
+        assert_eq!(global_file(&p, b"/proc/meminfo"), None);
+        assert_eq!(self_file(&p, b"limits", "/proc/self/limits"), None);
+    }
 }
