@@ -8,13 +8,15 @@
  * Every check prints a fixed line, so the output is the same for static and
  * dynamic builds and for any address layout.
  *
- * Built natively for x86-64 every check but the arm64 ones (no foreign
- * mapping: x86 libraries are foreign to an arm64 guest; cpuinfo) passes.
+ * Built natively for x86-64 every check but the arm64 ones passes (x86
+ * libraries count as foreign mappings, x86 has a [vsyscall] mapping past
+ * the end of the rollup, and its cpuinfo is x86's).
  * qemu-aarch64 7.2 as an oracle differs from the kernel, and the kernel
  * wins: it labels no [heap] (so the fork and thread checks fail too),
- * passes the host's smaps (emu's mappings too) and status (Name:
- * qemu-aarch64) through, fakes /proc/self/stat with fewer than 52 fields
- * and startcode/endcode 0, and passes the host's x86 /proc/cpuinfo through.
+ * passes the host's smaps and smaps_rollup (emu's mappings too) and status
+ * (Name: qemu-aarch64) through, fakes /proc/self/stat with fewer than 52
+ * fields and startcode/endcode 0, and passes the host's x86 /proc/cpuinfo
+ * through.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -232,6 +234,16 @@ static void check_smaps(void)
     }
     check("smaps has the mappings of maps", headers == nmaps && same_ranges);
     check("smaps has a Size line per mapping that matches it", sizes_ok == headers && headers > 3);
+
+    /* smaps_rollup spans the mappings of maps (on arm64, which has no gate
+     * mapping like x86's [vsyscall] after the last one). */
+    slurp("/proc/self/smaps_rollup", smaps_text, sizeof smaps_text);
+    char *nl = strchr(smaps_text, '\n');
+    if (nl)
+        *nl = 0;
+    int rollup = parse_line(smaps_text, &m) && strcmp(m.name, "[rollup]") == 0 &&
+                 m.lo == maps[0].lo && m.hi == maps[nmaps - 1].hi && nl && strncmp(nl + 1, "Rss: ", 5) == 0;
+    check("smaps_rollup spans the mappings", rollup);
 }
 
 static char stat_text[4096];

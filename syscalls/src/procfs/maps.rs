@@ -134,7 +134,7 @@ const UNSCALED: &[&str] = &["KernelPageSize", "MMUPageSize"];
 
 /// `line` ("Key:   N kB") with the number replaced, right-aligned where the old one
 /// ended.
-fn with_kb(line: &str, kb: u64) -> String {
+pub(super) fn with_kb(line: &str, kb: u64) -> String {
     let colon = line.find(':').map_or(0, |c| c + 1);
     let width = line.len().saturating_sub(colon + " kB".len());
     format!("{}{:>width$} kB", &line[..colon], kb)

@@ -1,10 +1,11 @@
 //! /proc files whose host contents describe emu rather than the guest, rendered for
-//! the guest: /proc/self/{cmdline,auxv,maps,smaps,stat,status} (also under
+//! the guest: /proc/self/{cmdline,auxv,maps,smaps,smaps_rollup,stat,status} (also under
 //! /proc/thread-self and /proc/<own pid>) and /proc/cpuinfo. Every other /proc and /sys
 //! path passes through to the host.
 
 pub mod cpuinfo;
 pub mod maps;
+pub mod rollup;
 pub mod stat;
 
 use crate::guest_maps::RangeSet;
@@ -112,6 +113,7 @@ pub(crate) fn self_file(p: &Process, entry: &[u8], host_path: &str) -> Option<Ve
             let guest = lock(&p.maps).clone();
             maps::render_smaps(&host, &guest, &labels(p))
         }
+        b"smaps_rollup" => rollup::render_rollup(&read(), &guest_smaps(p)),
         b"stat" => {
             let host = read();
             let mem = stat::MemTotals::from_smaps(&guest_smaps(p), &p.view);
