@@ -47,7 +47,9 @@ fn emulated_proc_file(p: &Task, path: &[u8], flags: i32) -> Option<SysResult> {
     let data = match proc_self_entry(path) {
         Some(entry) => {
             let host = std::str::from_utf8(path).ok()?;
-            if std::fs::symlink_metadata(host).is_err() {
+            if !crate::procfs::SELF_ENTRIES.contains(&entry)
+                || std::fs::symlink_metadata(host).is_err()
+            {
                 return None;
             }
             crate::procfs::self_file(p, entry, host)?

@@ -96,8 +96,19 @@ fn guest_smaps(p: &Process) -> String {
     maps::render_smaps(&host, &guest, &labels(p))
 }
 
+/// The /proc/self entries rendered for the guest; the others pass through.
+pub(crate) const SELF_ENTRIES: &[&[u8]] = &[
+    b"cmdline",
+    b"auxv",
+    b"maps",
+    b"smaps",
+    b"smaps_rollup",
+    b"stat",
+    b"status",
+];
+
 /// The host file `host_path` rendered for the guest, for the /proc/self entry
-/// `entry`; `None` for entries that pass through.
+/// `entry` (one of [`SELF_ENTRIES`]); `None` for entries that pass through.
 pub(crate) fn self_file(p: &Process, entry: &[u8], host_path: &str) -> Option<Vec<u8>> {
     let read = || std::fs::read_to_string(host_path).unwrap_or_default();
     let text = match entry {
@@ -217,5 +228,9 @@ mod tests {
         assert!(text.starts_with(b"processor\t: "));
         assert_eq!(global_file(&p, b"/proc/meminfo"), None);
         assert_eq!(self_file(&p, b"limits", "/proc/self/limits"), None);
+        for entry in SELF_ENTRIES {
+            let host = format!("/proc/self/{}", String::from_utf8_lossy(entry));
+            assert!(self_file(&p, entry, &host).is_some(), "{host}");
+        }
     }
 }
