@@ -127,6 +127,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn cpuinfo_reports_what_the_guest_reads() {
+        use crate::arm64::sysreg::{Value, SYSREGS};
+        let midr = SYSREGS.iter().find(|r| r.name == "MIDR_EL1").unwrap();
+        let cpu = cpu_ident();
+        assert_eq!(midr.value, Value::Const(cpu.midr));
+        assert_eq!((cpu.hwcap, cpu.hwcap2), (HWCAP, HWCAP2));
+        use emu_syscalls::procfs::cpuinfo::{features, render};
+        let text = render(&cpu, &[0]);
+        let names = features(HWCAP, HWCAP2);
+        assert!(names.contains(&"fp") && names.contains(&"asimd"));
+        assert!(text.contains(&format!("\nFeatures\t: {}\n", names.join(" "))));
+        let implementer = format!("\nCPU implementer\t: 0x{:02x}\n", MIDR >> 24);
+        assert!(text.contains(&implementer));
+    }
+
+    #[test]
     fn string_bounds_of_a_stack() {
         // argc = 2, "ab" "c", env "XY=1", strings contiguous as the kernel
         // puts them.
