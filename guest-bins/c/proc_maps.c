@@ -3,7 +3,8 @@
  * mappings (its image, its libraries in a dynamic build, [stack], [heap],
  * its mmap regions) and nothing of whatever runs it; smaps agrees with it;
  * /proc/self/stat and /proc/self/status name the program and place its
- * stack; /proc/cpuinfo describes an arm64 CPU.
+ * stack, and they and statm add up its mappings; /proc/cpuinfo describes an
+ * arm64 CPU.
  *
  * Every check prints a fixed line, so the output is the same for static and
  * dynamic builds and for any address layout.
@@ -13,10 +14,10 @@
  * the end of the rollup, and its cpuinfo is x86's).
  * qemu-aarch64 7.2 as an oracle differs from the kernel, and the kernel
  * wins: it labels no [heap] (so the fork and thread checks fail too),
- * passes the host's smaps and smaps_rollup (emu's mappings too) and status
- * (Name: qemu-aarch64) through, fakes /proc/self/stat with fewer than 52
- * fields and startcode/endcode 0, and passes the host's x86 /proc/cpuinfo
- * through.
+ * passes the host's smaps, smaps_rollup, statm and status (Name:
+ * qemu-aarch64; sizes of its own mappings too) through, fakes
+ * /proc/self/stat with fewer than 52 fields, vsize and startcode/endcode 0,
+ * and passes the host's x86 /proc/cpuinfo through.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -288,6 +289,23 @@ static void check_stat(const char *prog)
     char name_line[64];
     snprintf(name_line, sizeof name_line, "Name:\t%s\n", want);
     check("/proc/self/status Name", strncmp(status, name_line, strlen(name_line)) == 0);
+
+    /* The sizes agree with maps (x86's [vsyscall] is no mapping of the
+     * process's own, and counts nowhere). */
+    unsigned long long total = 0, statm_size = 0, vmsize = 0;
+    for (int i = 0; i < nmaps; i++)
+        if (strcmp(maps[i].name, "[vsyscall]") != 0)
+            total += maps[i].hi - maps[i].lo;
+    static char statm[256];
+    slurp("/proc/self/statm", statm, sizeof statm);
+    sscanf(statm, "%llu", &statm_size);
+    char *vm = strstr(status, "\nVmSize:");
+    if (vm)
+        sscanf(vm + 8, "%llu", &vmsize);
+    long page = sysconf(_SC_PAGESIZE);
+    check("statm size is the total of maps", statm_size * page == total);
+    check("status VmSize is the total of maps", vmsize * 1024 == total);
+    check("stat vsize is the total of maps", field[23] == total);
 }
 
 /* The checks of a forked child and of a second thread: the same program,

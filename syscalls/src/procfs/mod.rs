@@ -1,5 +1,5 @@
 //! /proc files whose host contents describe emu rather than the guest, rendered for
-//! the guest: /proc/self/{cmdline,auxv,maps,smaps,smaps_rollup,stat,status} (also under
+//! the guest: /proc/self/{cmdline,auxv,maps,smaps,smaps_rollup,stat,statm,status} (also under
 //! /proc/thread-self and /proc/<own pid>) and /proc/cpuinfo. Every other /proc and /sys
 //! path passes through to the host.
 
@@ -105,6 +105,7 @@ pub(crate) const SELF_ENTRIES: &[&[u8]] = &[
     b"smaps_rollup",
     b"stat",
     b"status",
+    b"statm",
 ];
 
 /// The host file `host_path` rendered for the guest, for the /proc/self entry
@@ -134,6 +135,10 @@ pub(crate) fn self_file(p: &Process, entry: &[u8], host_path: &str) -> Option<Ve
             let host = read();
             let mem = stat::MemTotals::from_smaps(&guest_smaps(p), &p.view);
             stat::render_status(&host, &mem)
+        }
+        b"statm" => {
+            let mem = stat::MemTotals::from_smaps(&guest_smaps(p), &p.view);
+            stat::render_statm(&mem)
         }
         _ => return None,
     };

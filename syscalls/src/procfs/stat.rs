@@ -4,7 +4,7 @@
 //! Replaced in stat (proc(5) numbering): 23 vsize, 24 rss, 26 startcode, 27 endcode,
 //! 28 startstack, 45 start_data, 46 end_data, 47 start_brk, 48 arg_start, 49 arg_end,
 //! 50 env_start, 51 env_end. In status: VmSize, VmRSS, RssAnon, RssFile, VmData,
-//! VmStk, VmExe, VmLib. Everything else passes through from the host: ids, state,
+//! VmStk, VmExe, VmLib. statm is made from the same totals. Everything else passes through from the host: ids, state,
 //! times, counters, signal masks, and comm/Name, which are right because the host
 //! thread carries the guest's name (see `procfs::set_host_comm`). VmPeak and VmHWM
 //! stay the host's (they bound the guest's from above), as do VmLck, VmPin, VmPTE,
@@ -156,6 +156,21 @@ pub fn render_status(host: &str, m: &MemTotals) -> String {
     out
 }
 
+/// /proc/self/statm (in pages, as the kernel's proc_pid_statm): size, resident,
+/// shared (file and shmem resident), text, lib (always 0), data (data and stack),
+/// dt (always 0).
+pub fn render_statm(m: &MemTotals) -> String {
+    let pages = |kb: u64| kb * 1024 / PAGE;
+    format!(
+        "{} {} {} {} 0 {} 0\n",
+        pages(m.size),
+        pages(m.rss),
+        pages(m.rss.saturating_sub(m.anon)),
+        pages(m.text),
+        pages(m.data + m.stack)
+    )
+}
+
 /// RssShmem: the host's, capped to the guest's non-anonymous resident memory.
 fn shmem(host: &str, m: &MemTotals) -> u64 {
     let host_kb = host
@@ -235,6 +250,11 @@ Anonymous:             8 kB
         };
         let t = MemTotals::from_smaps(SMAPS, &view);
         assert_eq!(t, TOTALS);
+    }
+
+    #[test]
+    fn statm_in_pages() {
+        assert_eq!(render_statm(&TOTALS), "15 7 4 2 0 9 0\n");
     }
 
     #[test]
