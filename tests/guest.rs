@@ -171,6 +171,7 @@ guest_programs!(
         memory,
         null_write,
         printf_strtod,
+        proc_maps,
         proc_self,
         process_clone3,
         process_exec,

@@ -70,9 +70,11 @@ pub fn run(loaded: Loaded, opts: &LoadOptions, ropts: &RunOptions) -> ! {
     });
     let exec_prefix = exec_prefix(sysroot.as_deref(), ropts.strace);
     let (cmdline, auxv) = initial_stack_files(loaded.sp);
+    let sigtramp = map_sigtramp();
     let task = Task::new_inherited(ProcessInit {
         cmdline,
         auxv,
+        view: super::proc_view::proc_view(&loaded, &opts.path, sigtramp),
         exe_path: loaded.exe_path.clone(),
         brk_start: loaded.brk_start,
         argv0,
@@ -80,7 +82,6 @@ pub fn run(loaded: Loaded, opts: &LoadOptions, ropts: &RunOptions) -> ! {
         strace: ropts.strace,
         exec_prefix,
     });
-    let sigtramp = map_sigtramp();
     // Returns only if other threads run on: end this one alone.
     let code = run_thread(cpu, jit, task, sigtramp, ropts.stats);
     thread::exit_main_thread(code)

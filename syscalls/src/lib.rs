@@ -7,10 +7,13 @@
 //!
 //! Layout: [`table`] is the single list of syscalls (numbers, names, handlers, strace
 //! formats); [`abi`] holds guest types and flag tables; handlers live by category in
-//! `io`, `fs`, `mem`, `task`, `signal`, `time`, `info`.
+//! `io`, `fs`, `mem`, `task`, `signal`, `time`, `info`; [`procfs`] renders the /proc
+//! files that would otherwise describe emu, from the record of guest ranges in
+//! [`guest_maps`].
 
 pub mod abi;
 mod epoll;
+pub mod guest_maps;
 pub mod guest_mem;
 mod host;
 mod process;
@@ -24,6 +27,7 @@ mod info;
 mod io;
 mod mem;
 mod pass;
+pub mod procfs;
 pub mod signal;
 pub mod signal_state;
 mod task;
@@ -31,6 +35,7 @@ mod thread;
 mod time;
 
 pub use process::{Brk, Process, ProcessInit};
+pub use procfs::{CpuIdent, ProcView};
 pub use table::nr;
 pub use thread::Task;
 
