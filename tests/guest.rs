@@ -178,6 +178,7 @@ guest_programs!(
         process_fork,
         pthread_basic,
         pthread_sync,
+        pty_term,
         qsort_bsearch,
         recursion,
         return_main,
