@@ -11,6 +11,8 @@
 use emu::cpu::{CpuState, ExitReason};
 use emu::jit::testing::run_code;
 
+#[path = "insn_ldst/alignment.rs"]
+mod alignment;
 #[path = "insn_ldst/atomic.rs"]
 mod atomic;
 #[path = "insn_ldst/exclusive.rs"]

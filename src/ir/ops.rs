@@ -346,6 +346,25 @@ pub enum Op {
         dst: Val,
         args: [Val; 4],
     },
+    /// Leaves the block with an alignment fault of the instruction at `pc`
+    /// (an [`ExitReason::Alignment`](crate::cpu::ExitReason::Alignment) of a
+    /// data access, `write` for a store or read-modify-write) unless `addr`
+    /// is a multiple of `bytes` (a power of two). Nothing of the
+    /// instruction has happened yet when it leaves.
+    CheckAlign {
+        addr: Val,
+        bytes: u8,
+        write: bool,
+        pc: u64,
+    },
+    /// Leaves the block with the guest memory fault a helper has just
+    /// recorded in [`CpuState::fault`] and `exit_arg`, if any (an
+    /// [`ExitReason::Fault`](crate::cpu::ExitReason::Fault) of the
+    /// instruction at `pc`). Follows every [`Op::Call`] of a helper that
+    /// touches guest memory, before anything uses its result.
+    CheckFault {
+        pc: u64,
+    },
 }
 
 /// How a block ends.
@@ -453,9 +472,10 @@ impl Op {
                 *a = f(*a);
                 *b = f(*b)
             }
-            Op::Load { addr, .. } | Op::LoadVec { addr, .. } | Op::StoreVec { addr, .. } => {
-                *addr = f(*addr)
-            }
+            Op::Load { addr, .. }
+            | Op::LoadVec { addr, .. }
+            | Op::StoreVec { addr, .. }
+            | Op::CheckAlign { addr, .. } => *addr = f(*addr),
             Op::Store { addr, src, .. } => {
                 *addr = f(*addr);
                 *src = f(*src)
@@ -492,7 +512,8 @@ impl Op {
             | Op::GetReg { .. }
             | Op::LoadState { .. }
             | Op::Fence { .. }
-            | Op::VBin { .. } => {}
+            | Op::VBin { .. }
+            | Op::CheckFault { .. } => {}
         }
     }
 

@@ -225,6 +225,7 @@ impl Jit {
         loop {
             if cpu.pc & 3 != 0 {
                 cpu.exit_arg = cpu.pc;
+                cpu.fault = 0;
                 return ExitReason::Alignment;
             }
             let host = self.block_for(cpu.pc);
@@ -251,6 +252,8 @@ impl Jit {
                     log.exec(cpu.pc, host);
                 }
             }
+            // Helpers report guest memory faults here (see CheckFault).
+            cpu.fault = 0;
             IN_GUEST.with(|g| g.set(true));
             fpenv::clear_pending();
             self.shared.region.enter(cpu, host);

@@ -171,13 +171,7 @@ impl Emitter {
             }
             Terminal::Exit { reason, pc, arg } => {
                 let exit = self.env.exit as usize;
-                dynasm!(self.a
-                    ; .arch x64
-                    ; mov rax, QWORD pc as i64
-                    ; mov QWORD [r15 + OFF_PC], rax
-                    ; mov QWORD [r15 + OFF_LINK], 0
-                    ; mov DWORD [r15 + OFF_REASON], reason as i32
-                );
+                self.set_exit(reason, pc);
                 // IC IVAU leaves its address in exit_arg itself.
                 if !(reason == ExitReason::Invalidate && arg == 0) {
                     dynasm!(self.a
@@ -234,14 +228,19 @@ impl Emitter {
     /// The interrupted exit: back to the dispatcher with `pc` at the block start.
     pub(super) fn interrupted_exit(&mut self, label: dynasmrt::DynamicLabel, start_pc: u64) {
         let exit = self.env.exit as usize;
+        dynasm!(self.a ; .arch x64 ; =>label);
+        self.set_exit(ExitReason::Interrupt, start_pc);
+        dynasm!(self.a ; .arch x64 ; jmp extern exit);
+    }
+
+    /// Stores the guest `pc` and the exit `reason` of an unlinkable exit.
+    pub(super) fn set_exit(&mut self, reason: ExitReason, pc: u64) {
         dynasm!(self.a
             ; .arch x64
-            ; =>label
-            ; mov rax, QWORD start_pc as i64
+            ; mov rax, QWORD pc as i64
             ; mov QWORD [r15 + OFF_PC], rax
             ; mov QWORD [r15 + OFF_LINK], 0
-            ; mov DWORD [r15 + OFF_REASON], ExitReason::Interrupt as i32
-            ; jmp extern exit
+            ; mov DWORD [r15 + OFF_REASON], reason as i32
         );
     }
 }

@@ -9,8 +9,8 @@
 //!   before reading it ([`Block::nzcv_dead_at_end`]).
 //!
 //! Anything that may observe NZCV in the CPU state counts as a read: a load
-//! of it, a helper call, and every memory access (a fault must see the
-//! state of its own instruction).
+//! of it, a helper call, every memory access and every check that may leave
+//! the block (a fault must see the state of its own instruction).
 
 use crate::cpu::CpuState;
 use crate::ir::{Block, Op, Terminal};
@@ -28,7 +28,9 @@ fn observes_nzcv(op: &Op) -> bool {
         | Op::LoadVec { .. }
         | Op::StoreVec { .. }
         | Op::Rmw { .. }
-        | Op::Cas { .. } => true,
+        | Op::Cas { .. }
+        | Op::CheckAlign { .. }
+        | Op::CheckFault { .. } => true,
         _ => false,
     }
 }
