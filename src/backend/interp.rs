@@ -10,7 +10,7 @@
 use crate::cpu::state::{ALIGN_DATA, ALIGN_WRITE};
 use crate::cpu::{CpuState, ExitReason};
 use crate::ir::eval::{add_with_carry, bin, flags, mask, sext, un};
-use crate::ir::{Block, Op, RmwOp, Terminal, Val, Width};
+use crate::ir::{Block, Op, PollNzcv, RmwOp, Terminal, Val, Width};
 use std::sync::atomic::{self, AtomicU16, AtomicU32, AtomicU64, AtomicU8, Ordering};
 
 /// Where execution continues after a block.
@@ -73,11 +73,27 @@ fn check(op: &Op, vals: &[u64], cpu: &mut CpuState) -> Option<Next> {
             (ExitReason::Alignment, pc)
         }
         Op::CheckFault { pc } if cpu.fault != 0 => (ExitReason::Fault, pc),
+        Op::Poll { pc, nzcv } if interrupted(cpu) => {
+            let v = |x: Val| vals[x.0 as usize];
+            match nzcv {
+                PollNzcv::InState => {}
+                PollNzcv::Flags { op, w, a, b, c } => cpu.nzcv = flags(op, w, v(a), v(b), c.map(v)),
+                PollNzcv::Value(x) => cpu.nzcv = v(x),
+            }
+            (ExitReason::Interrupt, pc)
+        }
         _ => return None,
     };
     cpu.pc = pc;
     cpu.exit_reason = reason as u32;
     Some(Next::Exit(reason, pc, cpu.exit_arg))
+}
+
+/// Whether the thread's interrupt word is set.
+fn interrupted(cpu: &CpuState) -> bool {
+    // SAFETY: `cpu.interrupt` points at the thread's live interrupt word
+    // (see CpuState::interrupt).
+    unsafe { (*(cpu.interrupt as *const atomic::AtomicU32)).load(Ordering::SeqCst) != 0 }
 }
 
 fn branch_to(cpu: &mut CpuState, pc: u64) -> Next {
@@ -89,7 +105,11 @@ fn branch_to(cpu: &mut CpuState, pc: u64) -> Next {
 fn exec(op: &Op, vals: &mut [u64], cpu: &mut CpuState) {
     let v = |x: Val| vals[x.0 as usize];
     let r = match *op {
-        Op::Nop | Op::InsnStart { .. } | Op::CheckAlign { .. } | Op::CheckFault { .. } => return,
+        Op::Nop
+        | Op::InsnStart { .. }
+        | Op::CheckAlign { .. }
+        | Op::CheckFault { .. }
+        | Op::Poll { .. } => return,
         Op::Fence { kind } => {
             if kind == crate::ir::Fence::Full {
                 atomic::fence(Ordering::SeqCst);

@@ -34,7 +34,8 @@ pub enum ExitReason {
     FetchFault = 7,
     /// Another party asked this thread to come back to the dispatcher (a
     /// signal arrived, or the code cache is being emptied); `pc` is the
-    /// start of the block that was about to run.
+    /// instruction boundary where the block polled (its start, or a later
+    /// instruction, see [`crate::ir::Op::Poll`]), and the state is exact there.
     Interrupt = 8,
     /// A host fault on the guest's behalf, in translated code or in a
     /// helper's guest memory access: `pc` is the faulting guest

@@ -323,6 +323,15 @@ impl Builder {
         });
     }
 
+    /// The block's interrupt poll at instruction boundary `pc`, the NZCV in
+    /// the CPU state being current ([`Op::Poll`]).
+    pub fn poll(&mut self, pc: u64) {
+        self.ops.push(Op::Poll {
+            pc,
+            nzcv: PollNzcv::InState,
+        });
+    }
+
     /// Leaves with the guest fault a helper just recorded, if any
     /// ([`Op::CheckFault`]).
     pub fn check_fault(&mut self, pc: u64) {

@@ -154,6 +154,26 @@ pub enum VOp {
     Bic,
 }
 
+/// The NZCV an [`Op::Poll`] exit must store first, when the block has not
+/// stored the value current at the poll (the flags pass dropped a write
+/// nothing else observes).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum PollNzcv {
+    /// The CPU state already holds it.
+    InState,
+    /// `Flags { op, w, a, b, c }` would compute it: the exit recomputes it,
+    /// so the block's hot path never materialises it.
+    Flags {
+        op: FlagsOp,
+        w: Width,
+        a: Val,
+        b: Val,
+        c: Option<Val>,
+    },
+    /// This value.
+    Value(Val),
+}
+
 /// A runtime helper: called with the CPU state and four arguments, returns a
 /// value. Helpers may read and write any part of the CPU state; the backend
 /// keeps no guest state in host registers across a call.
@@ -357,6 +377,16 @@ pub enum Op {
         write: bool,
         pc: u64,
     },
+    /// Tests the thread's interrupt word (a signal arrived, or the code
+    /// cache is being emptied) and, when it is set, leaves the block with an
+    /// [`ExitReason::Interrupt`](crate::cpu::ExitReason::Interrupt) at the
+    /// instruction boundary `pc`, where the CPU state in memory is exact
+    /// once `nzcv` is stored. Every block has one poll, which every
+    /// execution of the block (and every iteration of a self-loop) passes.
+    Poll {
+        pc: u64,
+        nzcv: PollNzcv,
+    },
     /// Leaves the block with the guest memory fault a helper has just
     /// recorded in [`CpuState::fault`] and `exit_arg`, if any (an
     /// [`ExitReason::Fault`](crate::cpu::ExitReason::Fault) of the
@@ -495,6 +525,17 @@ impl Op {
                 *new = f(*new)
             }
             Op::Call { args, .. } => args.iter_mut().for_each(|a| *a = f(*a)),
+            Op::Poll { nzcv, .. } => match nzcv {
+                PollNzcv::InState => {}
+                PollNzcv::Flags { a, b, c, .. } => {
+                    *a = f(*a);
+                    *b = f(*b);
+                    if let Some(c) = c {
+                        *c = f(*c)
+                    }
+                }
+                PollNzcv::Value(v) => *v = f(*v),
+            },
             Op::FBin { a, b, .. } => {
                 *a = f(*a);
                 *b = f(*b)

@@ -53,6 +53,10 @@ struct Translator {
     fetcher: Fetcher,
     /// Successor addresses known to overwrite NZCV before observing it.
     kills_nzcv: HashMap<u64, bool>,
+    /// Guest code ranges that translated blocks dropped their last NZCV
+    /// write for (their successors' first instructions): changing them
+    /// must drop those blocks, like changing the blocks' own code.
+    nzcv_lookahead: Vec<(u64, u64)>,
     log: Option<Log>,
     stats: Stats,
     /// Interrupt words of the threads sharing this cache.
@@ -101,6 +105,7 @@ impl Jit {
                 cache,
                 fetcher: Fetcher::default(),
                 kills_nzcv: HashMap::new(),
+                nzcv_lookahead: Vec::new(),
                 log: None,
                 stats: Stats::default(),
                 threads: Vec::new(),
@@ -210,7 +215,8 @@ impl Jit {
         let mut tr = lock(&self.shared.tr);
         tr.fetcher.forget();
         tr.kills_nzcv.clear();
-        if tr.cache.overlaps(start, end) {
+        let relied_on = tr.nzcv_lookahead.iter().any(|&(s, e)| s < end && start < e);
+        if relied_on || tr.cache.overlaps(start, end) {
             tr.flush(&self.shared);
         }
         drop(tr);
@@ -322,6 +328,7 @@ impl Translator {
     /// Empties the cache while no thread runs translated code.
     fn flush(&mut self, shared: &Shared) {
         self.threads.retain(|w| w.strong_count() > 0);
+        self.nzcv_lookahead.clear();
         let Translator { cache, threads, .. } = self;
         shared.excl.run_alone(threads, || {
             cache.flush();
@@ -373,7 +380,7 @@ impl Translator {
             } => &[taken, not_taken],
             _ => return false,
         };
-        targets.iter().all(|&t| {
+        let kill = targets.iter().all(|&t| {
             if let Some(&k) = self.kills_nzcv.get(&t) {
                 return k;
             }
@@ -382,6 +389,12 @@ impl Translator {
             let k = kills_nzcv(&succ);
             self.kills_nzcv.insert(t, k);
             k
-        })
+        });
+        if kill {
+            let bytes = 4 * LOOKAHEAD as u64;
+            let ranges = targets.iter().map(|&t| (t, t.saturating_add(bytes)));
+            self.nzcv_lookahead.extend(ranges);
+        }
+        kill
     }
 }

@@ -54,9 +54,6 @@ pub(super) struct Emitter {
     pub env: Env,
     /// For a self-looping block: the back-edge plan and the body label.
     pub back: Option<(super::emit_loop::SelfLoop, dynasmrt::DynamicLabel)>,
-    /// Where the block goes when its interrupt word is set (see
-    /// [`Emitter::interrupt_check`]).
-    pub interrupted: Option<dynasmrt::DynamicLabel>,
     /// Out-of-line exits of the block's checks, emitted after the terminal.
     pub cold: Vec<super::emit_check::ColdExit>,
 }
@@ -79,16 +76,12 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         locs,
         env: *env,
         back: None,
-        interrupted: None,
         cold: Vec::new(),
     };
     if let Some(l) = self_loop {
         let body = e.a.new_dynamic_label();
         e.back = Some((l, body));
     }
-    let interrupted = e.a.new_dynamic_label();
-    e.interrupted = Some(interrupted);
-    e.interrupt_check();
     let mut pc_map = Vec::new();
     for (i, op) in block.ops.iter().enumerate() {
         if let Some((l, body)) = &e.back {
@@ -113,7 +106,6 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         Some(f) => e.fused_branch(&f, &block.term),
         None => e.terminal(&block.term),
     }
-    e.interrupted_exit(interrupted, block.start_pc);
     e.cold_exits();
     let code = e.a.finalize().expect("dynamic labels resolve");
     Compiled { code, pc_map }
@@ -321,6 +313,7 @@ impl Emitter {
                 pc,
             } => self.check_align(addr, bytes, write, pc),
             Op::CheckFault { pc } => self.check_fault(pc),
+            Op::Poll { pc, nzcv } => self.poll(pc, nzcv),
             Op::Call { f, dst, args } => {
                 // rdi = state, rsi/rdx/rcx/r8 = args. Sources live in
                 // callee-saved registers, spill slots or immediates, so the

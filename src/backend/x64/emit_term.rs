@@ -2,7 +2,7 @@
 //! the compare that feeds them when possible), indirect branches through the
 //! inline lookup table, and exits to the dispatcher.
 
-use super::emit::{Emitter, OFF_ARG, OFF_INTERRUPT, OFF_JUMP_TABLE, OFF_LINK, OFF_PC, OFF_REASON};
+use super::emit::{Emitter, OFF_ARG, OFF_JUMP_TABLE, OFF_LINK, OFF_PC, OFF_REASON};
 use super::emit_alu::*;
 use crate::cpu::state::JUMP_TABLE_ENTRIES;
 use crate::cpu::ExitReason;
@@ -209,28 +209,6 @@ impl Emitter {
             3 => dynasm!(self.a ; .arch x64 ; .bytes [0x0f, 0x1f, 0x00]),
             _ => {}
         }
-    }
-
-    /// Tests the thread's interrupt word and leaves through the block's
-    /// interrupted exit when it is set. Emitted at block entry and on loop
-    /// back edges, where the guest state in memory is exact; every chained
-    /// jump lands on a block entry, so a spinning thread notices within a block.
-    pub(super) fn interrupt_check(&mut self) {
-        let label = self.interrupted.expect("set before code is emitted");
-        dynasm!(self.a
-            ; .arch x64
-            ; mov rax, QWORD [r15 + OFF_INTERRUPT]
-            ; cmp DWORD [rax], 0
-            ; jne =>label
-        );
-    }
-
-    /// The interrupted exit: back to the dispatcher with `pc` at the block start.
-    pub(super) fn interrupted_exit(&mut self, label: dynasmrt::DynamicLabel, start_pc: u64) {
-        let exit = self.env.exit as usize;
-        dynasm!(self.a ; .arch x64 ; =>label);
-        self.set_exit(ExitReason::Interrupt, start_pc);
-        dynasm!(self.a ; .arch x64 ; jmp extern exit);
     }
 
     /// Stores the guest `pc` and the exit `reason` of an unlinkable exit.
