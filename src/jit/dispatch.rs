@@ -362,6 +362,13 @@ impl Translator {
             _ => None,
         };
         let host = self.cache.insert(block.start_pc, block.end_pc, c);
+        if block.nzcv_dead_at_end {
+            // After any flush above, which forgets the ranges.
+            let bytes = 4 * LOOKAHEAD as u64;
+            let targets = direct_targets(&block.term);
+            let ranges = targets.iter().map(|&t| (t, t.saturating_add(bytes)));
+            self.nzcv_lookahead.extend(ranges);
+        }
         if let (Some(log), Some(code)) = (self.log.as_mut(), logged) {
             log.block(&block, &words, host, &code);
         }
@@ -372,29 +379,31 @@ impl Translator {
     /// before anything could observe it (decided from the first few
     /// instructions of each, remembered per address).
     fn successors_kill_nzcv(&mut self, term: &Terminal) -> bool {
-        const LOOKAHEAD: usize = 8;
-        let targets: &[u64] = match *term {
-            Terminal::Jump { pc } => &[pc],
-            Terminal::Branch {
-                taken, not_taken, ..
-            } => &[taken, not_taken],
-            _ => return false,
-        };
-        let kill = targets.iter().all(|&t| {
-            if let Some(&k) = self.kills_nzcv.get(&t) {
-                return k;
-            }
-            let fetcher = &mut self.fetcher;
-            let succ = translate_prefix(t, &mut |a| fetcher.word(a), LOOKAHEAD);
-            let k = kills_nzcv(&succ);
-            self.kills_nzcv.insert(t, k);
-            k
-        });
-        if kill {
-            let bytes = 4 * LOOKAHEAD as u64;
-            let ranges = targets.iter().map(|&t| (t, t.saturating_add(bytes)));
-            self.nzcv_lookahead.extend(ranges);
-        }
-        kill
+        let targets = direct_targets(term);
+        !targets.is_empty()
+            && targets.iter().all(|&t| {
+                if let Some(&k) = self.kills_nzcv.get(&t) {
+                    return k;
+                }
+                let fetcher = &mut self.fetcher;
+                let succ = translate_prefix(t, &mut |a| fetcher.word(a), LOOKAHEAD);
+                let k = kills_nzcv(&succ);
+                self.kills_nzcv.insert(t, k);
+                k
+            })
+    }
+}
+
+/// Instructions of each successor read to decide whether it kills NZCV.
+const LOOKAHEAD: usize = 8;
+
+/// The successors of a block ending in `term` that are known at translation time.
+fn direct_targets(term: &Terminal) -> Vec<u64> {
+    match *term {
+        Terminal::Jump { pc } => vec![pc],
+        Terminal::Branch {
+            taken, not_taken, ..
+        } => vec![taken, not_taken],
+        _ => Vec::new(),
     }
 }
