@@ -17,6 +17,8 @@ mod alignment;
 mod atomic;
 #[path = "insn_ldst/exclusive.rs"]
 mod exclusive;
+#[path = "insn_ldst/helper_faults.rs"]
+mod helper_faults;
 #[path = "insn_ldst/simd_fp_and_pairs.rs"]
 mod simd_fp_and_pairs;
 #[path = "insn_ldst/single.rs"]
