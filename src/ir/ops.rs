@@ -382,7 +382,10 @@ pub enum Op {
     /// [`ExitReason::Interrupt`](crate::cpu::ExitReason::Interrupt) at the
     /// instruction boundary `pc`, where the CPU state in memory is exact
     /// once `nzcv` is stored. Every block has one poll, which every
-    /// execution of the block (and every iteration of a self-loop) passes.
+    /// execution of the block passes. A backend may make a self-loop's poll
+    /// on its back edge instead, with the block start as `pc`, where the
+    /// state is just as exact (only the closing branch follows the poll, or
+    /// the poll is at the block start).
     Poll {
         pc: u64,
         nzcv: PollNzcv,
