@@ -135,7 +135,13 @@ fn place_poll(block: &mut Block, writes: &[(usize, Val)]) {
     let last_insn = (block.ops.iter()).rposition(|o| matches!(o, Op::InsnStart { .. }));
     let (to, pc) = match last_insn.map(|i| (i, block.ops[i])) {
         Some((i, Op::InsnStart { pc })) if i > first => (i, pc),
-        _ => (block.ops.len(), block.end_pc),
+        // After the last instruction only if the block falls through to
+        // `end_pc` (the instructions that end blocks otherwise, branches
+        // and exits, write no NZCV).
+        _ if matches!(block.term, Terminal::Jump { pc } if pc == block.end_pc) => {
+            (block.ops.len(), block.end_pc)
+        }
+        _ => return,
     };
     let Some(&(w, src)) = writes.iter().rev().find(|&&(i, _)| i < to) else {
         return;
