@@ -183,6 +183,7 @@ guest_programs!(
         recursion,
         return_main,
         setjmp_longjmp,
+        signal_align,
         signal_async,
         signal_basic,
         signal_context,

@@ -6,6 +6,7 @@
 use crate::cpu::{CpuState, ExitReason};
 use crate::jit::code_cache::Region;
 use crate::jit::dispatch::in_guest_code;
+use crate::runtime::guest_mem;
 use emu_syscalls::abi::signal::Siginfo;
 use emu_syscalls::signal_state::Pending;
 use std::cell::Cell;
@@ -95,6 +96,15 @@ pub fn guest_signal_handler() -> usize {
 /// write access (bit 16).
 pub const FAULT_WRITE: u64 = 1 << 16;
 
+/// The [`CpuState::fault`] description of a host fault (never zero) and its address.
+fn fault_word(sig: i32, code: i32, write: bool, addr: u64) -> (u64, u64) {
+    let w = sig as u64 | ((code as u64 & 0xff) << 8) | if write { FAULT_WRITE } else { 0 };
+    (w, addr)
+}
+
+/// The host fault handler: a fault in translated code, or in a runtime
+/// helper's guest memory accessor, is the guest's (it becomes a guest
+/// signal at the guest instruction); any other fault is a bug in emu.
 extern "C" fn on_fault(sig: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
     // SAFETY: the kernel passes valid siginfo and ucontext pointers to an
     // SA_SIGINFO handler.
@@ -106,6 +116,24 @@ extern "C" fn on_fault(sig: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_v
             uc,
         )
     };
+    // SAFETY: the kernel's ucontext; REG_ERR holds the page-fault error code.
+    let write = unsafe { (*uc).uc_mcontext.gregs[libc::REG_ERR as usize] } as u64 & 2 != 0;
+    // SAFETY: the kernel's siginfo of a fault.
+    let word = fault_word(sig, code, write, unsafe { (*info).si_addr() } as u64);
+    if code > 0 {
+        if let Some(fixup) = guest_mem::fixup_for(rip) {
+            // A helper's guest memory access: its accessor returns the fault.
+            // SAFETY: resuming at the accessors' fixup with its result in
+            // rax:rdx is their contract (crate::runtime::guest_mem).
+            unsafe {
+                let g = &mut (*uc).uc_mcontext.gregs;
+                g[libc::REG_RAX as usize] = word.1 as i64;
+                g[libc::REG_RDX as usize] = word.0 as i64;
+                g[libc::REG_RIP as usize] = fixup as i64;
+            }
+            return;
+        }
+    }
     let region = REGION.load(Ordering::SeqCst);
     // SAFETY: the region, once set, lives for the rest of the process.
     let region = (!region.is_null()).then(|| unsafe { &*region });
@@ -118,14 +146,11 @@ extern "C" fn on_fault(sig: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_v
                 unsafe {
                     let g = &mut (*uc).uc_mcontext.gregs;
                     let cpu = g[libc::REG_R15 as usize] as *mut CpuState;
-                    let write = g[libc::REG_ERR as usize] as u64 & 2 != 0;
                     (*cpu).pc = pc;
                     (*cpu).exit_reason = ExitReason::Fault as u32;
-                    (*cpu).exit_arg = (*info).si_addr() as u64;
+                    (*cpu).exit_arg = word.1;
                     (*cpu).link_site = 0;
-                    (*cpu).fault = sig as u64
-                        | ((code as u64 & 0xff) << 8)
-                        | if write { FAULT_WRITE } else { 0 };
+                    (*cpu).fault = word.0;
                     g[libc::REG_RIP as usize] = r.exit_addr() as i64;
                 }
                 return;

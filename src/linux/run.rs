@@ -4,6 +4,7 @@
 use super::host_signals::{self, die_by_signal};
 use super::loader::{LoadOptions, Loaded, DEFAULT_SYSROOT};
 use super::{signal_frame, thread};
+use crate::cpu::state::{ALIGN_DATA, ALIGN_WRITE};
 use crate::cpu::{CpuState, ExitReason, SP};
 use crate::jit::log::{Log, LogItems};
 use crate::jit::Jit;
@@ -277,7 +278,7 @@ fn run_thread(mut cpu: CpuState, mut jit: Jit, mut task: Task, sigtramp: u64, st
             }
             ExitReason::Alignment => {
                 let addr = cpu.exit_arg;
-                let esr = (0x22 << 26) | (1 << 25);
+                let esr = alignment_esr(cpu.fault);
                 force_fault(
                     &mut cpu,
                     &mut task,
@@ -377,6 +378,23 @@ fn force_fault(
         }
     }
     die_by_signal(sig)
+}
+
+/// The ESR_EL1 of an alignment fault ([`ExitReason::Alignment`] with its
+/// `fault` bits). The kernel passes a user fault's ESR through unchanged
+/// (set_thread_esr) and sends SIGBUS/BUS_ADRALN for both: a misaligned PC is
+/// EC 0x22 (PC alignment fault), a misaligned data access a data abort from
+/// EL0 (EC 0x24) with DFSC 0b100001 (alignment fault), WnR for writes and
+/// ISV = 0 (no instruction syndrome for exclusives, ordered accesses and
+/// atomics), so IL = 1.
+fn alignment_esr(what: u64) -> u64 {
+    if what & ALIGN_DATA == 0 {
+        return (0x22 << 26) | (1 << 25);
+    }
+    const EC_DABT_LOW: u64 = 0x24;
+    const FSC_ALIGN: u64 = 0x21;
+    let wnr = if what & ALIGN_WRITE != 0 { 1 << 6 } else { 0 };
+    (EC_DABT_LOW << 26) | (1 << 25) | wnr | FSC_ALIGN
 }
 
 /// The ESR_EL1 value the kernel reports for a data abort from EL0.
