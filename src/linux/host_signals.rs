@@ -120,19 +120,11 @@ extern "C" fn on_fault(sig: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_v
     let write = unsafe { (*uc).uc_mcontext.gregs[libc::REG_ERR as usize] } as u64 & 2 != 0;
     // SAFETY: the kernel's siginfo of a fault.
     let word = fault_word(sig, code, write, unsafe { (*info).si_addr() } as u64);
-    if code > 0 {
-        if let Some(fixup) = guest_mem::fixup_for(rip) {
-            // A helper's guest memory access: its accessor returns the fault.
-            // SAFETY: resuming at the accessors' fixup with its result in
-            // rax:rdx is their contract (crate::runtime::guest_mem).
-            unsafe {
-                let g = &mut (*uc).uc_mcontext.gregs;
-                g[libc::REG_RAX as usize] = word.1 as i64;
-                g[libc::REG_RDX as usize] = word.0 as i64;
-                g[libc::REG_RIP as usize] = fixup as i64;
-            }
-            return;
-        }
+    // A guest memory accessor's fault (a runtime helper's or the syscall
+    // layer's) is returned by the accessor.
+    // SAFETY: the kernel's context of this synchronous fault.
+    if code > 0 && unsafe { guest_mem::divert(uc, word.1, word.0) } {
+        return;
     }
     let region = REGION.load(Ordering::SeqCst);
     // SAFETY: the region, once set, lives for the rest of the process.
@@ -233,4 +225,7 @@ pub fn install() {
             libc::sigaction(sig, &sa, std::ptr::null_mut());
         }
     }
+    // on_fault diverts faults in the guest memory accessors: the syscall layer
+    // may now copy through them instead of through the kernel.
+    guest_mem::set_fault_handler_installed();
 }

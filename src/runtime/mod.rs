@@ -7,7 +7,7 @@
 //! only on [`crate::cpu`].
 
 pub mod exclusive;
-pub mod guest_mem;
+pub use emu_syscalls::guest_access as guest_mem;
 
 use crate::cpu::CpuState;
 use guest_mem::GuestFault;

@@ -13,6 +13,7 @@
 
 pub mod abi;
 mod epoll;
+pub mod guest_access;
 pub mod guest_maps;
 pub mod guest_mem;
 mod host;

@@ -1,6 +1,7 @@
-//! Guest memory accesses made by runtime helpers (Rust code called from
-//! translated code), as opposed to the single instructions translated code
-//! uses itself.
+//! Guest memory accesses made by Rust code on the guest's behalf: the JIT's
+//! runtime helpers (called from translated code) and the syscall layer's
+//! copies of guest structs ([`crate::guest_mem`]), as opposed to the single
+//! instructions translated code uses itself.
 //!
 //! Every such access goes through one of a few leaf routines written in
 //! assembly and placed between two symbols, so the host fault handler can
@@ -15,6 +16,22 @@
 //! edits that thread's signal context, which is async-signal-safe.
 
 use std::arch::global_asm;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Whether a host fault handler that calls [`divert`] is installed, so that the
+/// accessors may be used on pointers that can fault.
+static HANDLER: AtomicBool = AtomicBool::new(false);
+
+/// Declares that the process's SIGSEGV/SIGBUS handlers call [`divert`] (set once
+/// they are installed, in every thread's process).
+pub fn set_fault_handler_installed() {
+    HANDLER.store(true, Ordering::Release);
+}
+
+/// Whether [`set_fault_handler_installed`] was called.
+pub fn fault_handler_installed() -> bool {
+    HANDLER.load(Ordering::Acquire)
+}
 
 /// A guest memory fault: the faulting address and the host fault handler's
 /// description of it (never zero; see `linux::host_signals`).
@@ -140,6 +157,24 @@ pub fn fixup_for(rip: u64) -> Option<u64> {
     (start..end).contains(&rip).then_some(fixup)
 }
 
+/// For a host SIGSEGV/SIGBUS handler: if the fault (address `addr`,
+/// description `word`, never zero) happened in an accessor, makes the context
+/// resume at the fixup with the accessor's fault result and returns true.
+///
+/// # Safety
+/// `uc` is the handler's ucontext of a synchronous fault in this thread.
+pub unsafe fn divert(uc: *mut libc::ucontext_t, addr: u64, word: u64) -> bool {
+    // SAFETY: per the contract, `uc` is the kernel's context of this fault.
+    let g = unsafe { &mut (*uc).uc_mcontext.gregs };
+    let Some(fixup) = fixup_for(g[libc::REG_RIP as usize] as u64) else {
+        return false;
+    };
+    g[libc::REG_RAX as usize] = addr as i64;
+    g[libc::REG_RDX as usize] = word as i64;
+    g[libc::REG_RIP as usize] = fixup as i64;
+    true
+}
+
 /// Reads `buf.len()` bytes of guest memory at `addr`.
 ///
 /// # Safety
@@ -227,5 +262,49 @@ mod tests {
         assert_eq!(pair[0], 5 << 64 | 6);
         assert!(fixup_for(emu_ga_copy as *const () as u64).is_some());
         assert!(fixup_for(fixup_for as *const () as u64).is_none());
+    }
+
+    extern "C" fn test_handler(sig: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
+        // SAFETY: the kernel's arguments to an SA_SIGINFO handler of a fault.
+        let diverted = unsafe { divert(ctx.cast(), (*info).si_addr() as u64, sig as u64) };
+        if !diverted {
+            // SAFETY: async-signal-safe exit of a test process that faulted elsewhere.
+            unsafe { libc::_exit(99) };
+        }
+    }
+
+    /// With a handler that diverts, the syscall layer's copies fault into EFAULT
+    /// through the accessors (as in emu-user, whose handler does the same).
+    #[test]
+    fn syscall_copies_through_the_accessors() {
+        for sig in [libc::SIGSEGV, libc::SIGBUS] {
+            // SAFETY: a zeroed sigaction filled in before use; the handler has
+            // the SA_SIGINFO signature and only edits its own context.
+            unsafe {
+                let mut sa: libc::sigaction = std::mem::zeroed();
+                sa.sa_sigaction = test_handler as *const () as usize;
+                sa.sa_flags = libc::SA_SIGINFO | libc::SA_NODEFER;
+                libc::sigaction(sig, &sa, std::ptr::null_mut());
+            }
+        }
+        set_fault_handler_installed();
+        use crate::abi::errno::Errno;
+        use crate::guest_mem::{read_bytes, read_cstr, write_bytes};
+        let mut b = [0u8; 8];
+        assert_eq!(read_bytes(0x10, &mut b), Err(Errno::EFAULT));
+        assert_eq!(write_bytes(0x10, &b), Err(Errno::EFAULT));
+        assert_eq!(read_cstr(0x10, 100), Err(Errno::EFAULT));
+        static RO: [u8; 4] = [7; 4];
+        assert_eq!(write_bytes(RO.as_ptr() as u64, &[1]), Err(Errno::EFAULT));
+        let mut target = [0u8; 8];
+        write_bytes(target.as_mut_ptr() as u64, b"abc").unwrap();
+        assert_eq!(&target[..3], b"abc");
+        let mut x = [0u8; 2];
+        let _ = read_bytes(0x10, &mut x);
+        // Non-canonical addresses (#GP, SIGSEGV with si_code SI_KERNEL) too.
+        assert_eq!(
+            read_bytes(0x8000_0000_0000_0000, &mut b),
+            Err(Errno::EFAULT)
+        );
     }
 }
