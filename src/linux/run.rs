@@ -302,7 +302,8 @@ const EINTR_RET: u64 = -(libc::EINTR as i64) as u64;
 /// Whether a syscall interrupted by a signal the host handler recorded is restarted:
 /// the signal is one the thread blocks (the kernel would not have interrupted it), or
 /// its handler asked for SA_RESTART and the call is one the kernel restarts (man 7
-/// signal: never the waits with timeouts or for signals).
+/// signal: never the waits with timeouts or for signals, nor a socket call waiting with
+/// SO_RCVTIMEO/SO_SNDTIMEO, which its handler flags in `Task::no_restart`).
 fn restart_on_signal(task: &Task, nr: u64) -> bool {
     use emu_syscalls::nr::*;
     const NEVER: &[u64] = &[
@@ -319,7 +320,7 @@ fn restart_on_signal(task: &Task, nr: u64) -> bool {
     if ready == 0 {
         return true;
     }
-    if NEVER.contains(&nr) {
+    if task.no_restart || NEVER.contains(&nr) {
         return false;
     }
     let sig = ready.trailing_zeros() + 1;

@@ -7,9 +7,9 @@
 //!
 //! Layout: [`table`] is the single list of syscalls (numbers, names, handlers, strace
 //! formats); [`abi`] holds guest types and flag tables; handlers live by category in
-//! `io`, `fs`, `mem`, `task`, `signal`, `time`, `info`; [`procfs`] renders the /proc
-//! files that would otherwise describe emu, from the record of guest ranges in
-//! [`guest_maps`].
+//! `io`, `fs`, `mem`, `net`, `task`, `signal`, `time`, `info`; [`procfs`] renders
+//! the /proc files that would otherwise describe emu, from the record of guest ranges
+//! in [`guest_maps`].
 
 pub mod abi;
 mod epoll;
@@ -27,6 +27,7 @@ mod fs;
 mod info;
 mod io;
 mod mem;
+mod net;
 mod pass;
 pub mod procfs;
 pub mod signal;

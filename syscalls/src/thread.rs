@@ -26,6 +26,10 @@ pub struct Task {
     /// [start, end) ranges whose translations the dispatcher must drop; it drains this
     /// after each syscall.
     pub code_changed: Vec<(u64, u64)>,
+    /// Set by a handler whose EINTR the kernel would never restart, whatever the
+    /// handler's SA_RESTART (a socket call waiting with SO_RCVTIMEO/SO_SNDTIMEO); the
+    /// dispatcher reads it after the call. Cleared before each syscall.
+    pub no_restart: bool,
 }
 
 impl std::ops::Deref for Task {
@@ -65,6 +69,7 @@ impl Task {
             saved_sigmask: None,
             guest_sp: 0,
             code_changed: Vec::new(),
+            no_restart: false,
         }
     }
 
@@ -85,6 +90,7 @@ impl Task {
     /// Runs guest syscall `nr` with arguments x0..x5.
     pub fn dispatch(&mut self, nr: u64, args: [u64; 6]) -> Outcome {
         let entry = table::lookup(nr);
+        self.no_restart = false;
         let out = match entry.and_then(|e| e.handler) {
             Some(h) => h(self, args).unwrap_or_else(|e| Outcome::Ret(e.to_ret())),
             None => {

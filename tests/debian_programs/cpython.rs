@@ -19,7 +19,7 @@ macro_rules! modules {
 
 modules! {
     test_threading;
-    test_signal, gap = "sockets (socket.socketpair for the wakeup-fd tests) are not implemented";
+    test_signal;
     test_subprocess;
 }
 

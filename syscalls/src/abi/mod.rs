@@ -9,6 +9,7 @@ pub mod flags;
 pub mod misc;
 pub mod sigframe;
 pub mod signal;
+pub mod socket;
 pub mod stat;
 pub mod statfs;
 pub mod term;

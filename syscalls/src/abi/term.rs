@@ -46,7 +46,8 @@ pub enum IoctlArg {
     /// A plain integer or no argument.
     Value,
     /// Pointer to a struct or integer whose layout is the same on the host (each
-    /// such entry's size is checked in the tests below).
+    /// such entry's size is checked in its table's tests; for sockets `struct ifreq`
+    /// and `struct ifconf`, see abi::socket); the kernel checks it.
     SameLayout,
 }
 
@@ -113,7 +114,10 @@ pub const IOCTLS: &[IoctlEntry] = &[
 
 /// Looks up a guest ioctl request.
 pub fn ioctl(guest_req: u64) -> Option<&'static IoctlEntry> {
-    IOCTLS.iter().find(|e| e.1 == guest_req)
+    IOCTLS
+        .iter()
+        .chain(super::socket::IOCTLS)
+        .find(|e| e.1 == guest_req)
 }
 
 #[cfg(test)]
@@ -212,5 +216,6 @@ mod tests {
     fn lookup_by_guest_number() {
         assert_eq!(ioctl(0x5413).unwrap().0, "TIOCGWINSZ");
         assert!(ioctl(0xdead).is_none());
+        assert_eq!(ioctl(0x8933).unwrap().0, "SIOCGIFINDEX");
     }
 }

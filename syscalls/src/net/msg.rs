@@ -1,0 +1,203 @@
+//! Sending and receiving: sendto, recvfrom, sendmsg, recvmsg, sendmmsg, recvmmsg.
+//!
+//! Data buffers, socket addresses and iovec arrays have the same layout on the host
+//! (abi::socket and abi::misc tests) and pass through; the host kernel checks those
+//! guest pointers. Each `msghdr` is rebuilt for the host around a translated control
+//! chain ([`super::cmsg`]); the fields the kernel writes back (msg_namelen,
+//! msg_controllen, msg_flags, mmsghdr.msg_len) are copied to the guest's. All six
+//! may block: they go through [`super::blocking`].
+
+use super::cmsg;
+use super::Wait::{Receive, Send};
+use crate::abi::errno::Errno;
+use crate::abi::socket::{Mmsghdr, Msghdr, MSG_CTRUNC};
+use crate::guest_mem::{read_bytes, read_val, write_bytes, write_val};
+use crate::thread::Task;
+use crate::{Outcome, SysResult};
+
+/// The largest control buffer taken from or given to the guest. sendmsg beyond it is
+/// ENOBUFS, as the kernel says beyond its optmem_max (at most 128 KiB by default); a
+/// larger receive buffer is only filled up to it (an SCM_RIGHTS message holds at most
+/// 253 fds, about 1 KiB).
+const CONTROL_MAX: u64 = 1 << 20;
+/// The kernel's UIO_MAXIOV: sendmmsg/recvmmsg handle at most this many messages.
+const UIO_MAXIOV: u64 = 1024;
+/// Where `mmsghdr.msg_len` sits in a guest entry.
+const MSG_LEN_OFFSET: u64 = std::mem::offset_of!(Mmsghdr, msg_len) as u64;
+
+/// A guest `msghdr` as the host kernel gets it.
+struct HostMsg {
+    hdr: libc::msghdr,
+    /// The host control chain `hdr.msg_control` points to (a heap buffer: it does not
+    /// move with the `HostMsg`).
+    control: Vec<u8>,
+}
+
+impl HostMsg {
+    fn new(g: &Msghdr, control: Vec<u8>) -> HostMsg {
+        // SAFETY: msghdr is integers and pointers, for which zero is valid.
+        let mut hdr: libc::msghdr = unsafe { std::mem::zeroed() };
+        hdr.msg_name = g.msg_name as usize as *mut libc::c_void;
+        hdr.msg_namelen = g.msg_namelen;
+        hdr.msg_iov = g.msg_iov as usize as *mut libc::iovec;
+        hdr.msg_iovlen = g.msg_iovlen as usize;
+        hdr.msg_flags = g.msg_flags as i32;
+        let mut m = HostMsg { hdr, control };
+        m.hdr.msg_controllen = m.control.len();
+        if !m.control.is_empty() {
+            m.hdr.msg_control = m.control.as_mut_ptr().cast();
+        }
+        m
+    }
+
+    /// For sendmsg: the guest's control chain read and translated (EFAULT, EINVAL for
+    /// a malformed chain, ENOBUFS beyond [`CONTROL_MAX`]).
+    fn to_send(g: &Msghdr) -> Result<HostMsg, Errno> {
+        if g.msg_controllen > CONTROL_MAX {
+            return Err(Errno(libc::ENOBUFS));
+        }
+        let mut raw = vec![0u8; g.msg_controllen as usize];
+        read_bytes(g.msg_control, &mut raw)?;
+        Ok(HostMsg::new(g, cmsg::to_host(&raw)?))
+    }
+
+    /// For recvmsg: a host control buffer as large as the guest's.
+    fn to_receive(g: &Msghdr) -> HostMsg {
+        HostMsg::new(g, vec![0u8; g.msg_controllen.min(CONTROL_MAX) as usize])
+    }
+
+    /// After a receive: gives the guest the control chain and returns its `msghdr`
+    /// with the fields the kernel writes.
+    fn received(&self, g: &Msghdr) -> Msghdr {
+        let used = &self.control[..self.hdr.msg_controllen.min(self.control.len())];
+        let r = cmsg::to_guest(used, self.control.len());
+        let mut flags = self.hdr.msg_flags as u32;
+        if r.truncated {
+            flags |= MSG_CTRUNC;
+        }
+        // Like the kernel's put_cmsg, an unwritable control buffer does not fail the
+        // receive: no message is delivered and fds passed along are not installed.
+        let controllen = match write_bytes(g.msg_control, &r.bytes) {
+            Ok(()) => r.bytes.len() as u64,
+            Err(_) => {
+                for fd in cmsg::received_fds(used) {
+                    // SAFETY: closing an fd the host kernel just installed for us.
+                    unsafe { libc::close(fd) };
+                }
+                0
+            }
+        };
+        Msghdr {
+            msg_namelen: self.hdr.msg_namelen,
+            msg_controllen: controllen,
+            msg_flags: flags,
+            ..*g
+        }
+    }
+}
+
+pub fn sendto(p: &mut Task, a: [u64; 6]) -> SysResult {
+    // Buffer and sockaddr pass through; MSG_* flags agree (abi::socket::CONSTANTS).
+    super::blocking(p, Send, libc::SYS_sendto, a)
+}
+
+pub fn recvfrom(p: &mut Task, a: [u64; 6]) -> SysResult {
+    // Buffer, sockaddr and socklen pointers pass through; MSG_* flags agree.
+    super::blocking(p, Receive, libc::SYS_recvfrom, a)
+}
+
+pub fn sendmsg(p: &mut Task, a: [u64; 6]) -> SysResult {
+    let m = HostMsg::to_send(&read_val::<Msghdr>(a[1])?)?;
+    let host = [a[0], &m.hdr as *const _ as u64, a[2], 0, 0, 0];
+    super::blocking(p, Send, libc::SYS_sendmsg, host)
+}
+
+pub fn recvmsg(p: &mut Task, a: [u64; 6]) -> SysResult {
+    let g = read_val::<Msghdr>(a[1])?;
+    let mut m = HostMsg::to_receive(&g);
+    let host = [a[0], &mut m.hdr as *mut _ as u64, a[2], 0, 0, 0];
+    let r = super::blocking(p, Receive, libc::SYS_recvmsg, host)?;
+    write_val(a[1], &m.received(&g))?;
+    Ok(r)
+}
+
+/// The guest's mmsghdr array rebuilt for the host, up to the first entry that cannot
+/// be (the kernel, too, handles the entries before a bad one and returns their
+/// count). The error is returned when not even the first entry could be built.
+fn host_msgs(
+    a: [u64; 6],
+    build: fn(&Msghdr) -> Result<HostMsg, Errno>,
+) -> Result<(Vec<Mmsghdr>, Vec<HostMsg>), Errno> {
+    let vlen = (a[2] as u32 as u64).min(UIO_MAXIOV);
+    let (mut guest, mut host) = (Vec::new(), Vec::new());
+    for i in 0..vlen {
+        let built =
+            read_val::<Mmsghdr>(entry(a[1], i as usize)).and_then(|g| Ok((g, build(&g.msg_hdr)?)));
+        match built {
+            Ok((g, h)) => {
+                guest.push(g);
+                host.push(h);
+            }
+            Err(e) if i == 0 => return Err(e),
+            Err(_) => break,
+        }
+    }
+    Ok((guest, host))
+}
+
+fn entry(base: u64, i: usize) -> u64 {
+    base.wrapping_add((i * std::mem::size_of::<Mmsghdr>()) as u64)
+}
+
+/// The host `mmsghdr` array for `msgs`.
+fn host_array(msgs: &[HostMsg]) -> Vec<libc::mmsghdr> {
+    msgs.iter()
+        .map(|m| libc::mmsghdr {
+            msg_hdr: m.hdr,
+            msg_len: 0,
+        })
+        .collect()
+}
+
+/// sendmmsg(fd, msgvec, vlen, flags).
+pub fn sendmmsg(p: &mut Task, a: [u64; 6]) -> SysResult {
+    let (_, msgs) = host_msgs(a, HostMsg::to_send)?;
+    let mut arr = host_array(&msgs);
+    let host = [a[0], arr.as_mut_ptr() as u64, arr.len() as u64, a[3], 0, 0];
+    let r = super::blocking(p, Send, libc::SYS_sendmmsg, host)?;
+    if let Outcome::Ret(n) = r {
+        for (i, h) in arr.iter().take(n as usize).enumerate() {
+            write_val(entry(a[1], i) + MSG_LEN_OFFSET, &h.msg_len)?;
+        }
+    }
+    Ok(r)
+}
+
+/// recvmmsg(fd, msgvec, vlen, flags, timeout): the timeout is a `__kernel_timespec`
+/// (same layout, abi::time) that the host kernel reads and updates in place.
+pub fn recvmmsg(p: &mut Task, a: [u64; 6]) -> SysResult {
+    let (guest, mut msgs) = host_msgs(a, |g| Ok(HostMsg::to_receive(g)))?;
+    let mut arr = host_array(&msgs);
+    let host = [
+        a[0],
+        arr.as_mut_ptr() as u64,
+        arr.len() as u64,
+        a[3],
+        a[4],
+        0,
+    ];
+    let r = super::blocking(p, Receive, libc::SYS_recvmmsg, host)?;
+    if let Outcome::Ret(n) = r {
+        for (i, h) in arr.iter().take(n as usize).enumerate() {
+            // The host kernel updated its array's copy of each header.
+            msgs[i].hdr = h.msg_hdr;
+            let g = Mmsghdr {
+                msg_hdr: msgs[i].received(&guest[i].msg_hdr),
+                msg_len: h.msg_len,
+                ..guest[i]
+            };
+            write_val(entry(a[1], i), &g)?;
+        }
+    }
+    Ok(r)
+}
