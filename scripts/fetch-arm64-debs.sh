@@ -29,8 +29,10 @@ set -euo pipefail
 
 # The packages the tests run (their library dependencies are added below).
 PACKAGES=(
-    busybox-static coreutils grep sed gawk gzip bzip2 xz-utils zstd
+    busybox-static coreutils grep sed gawk gzip bzip2 xz-utils zstd dash
     diffutils findutils lua5.4 liblua5.4-0 sqlite3 libsqlite3-0
+    python3.11 python3.11-minimal libpython3.11-minimal libpython3.11-stdlib
+    libpython3.11-testsuite
 )
 SUITES_RE='^(bookworm|bookworm-security)$'
 CROSS=/usr/aarch64-linux-gnu
@@ -51,7 +53,7 @@ elif [[ $# -gt 0 ]]; then
 fi
 
 # Bump the layout number when the extracted layout changes.
-want="layout 2: ${PACKAGES[*]}"
+want="layout 3: ${PACKAGES[*]}"
 if [[ -f "$stamp" && "$(head -n1 "$stamp")" == "$want" ]]; then
     log "already extracted in $root (rerun with --force to refetch)"
     exit 0

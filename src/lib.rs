@@ -11,3 +11,4 @@ pub mod frontend;
 pub mod ir;
 pub mod jit;
 pub mod linux;
+pub mod runtime;

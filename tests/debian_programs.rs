@@ -1,6 +1,7 @@
 //! Runs real Debian arm64 programs (busybox, coreutils, grep, sed, gawk,
-//! gzip, bzip2, xz, zstd, diffutils, findutils, lua5.4, sqlite3) under
-//! `emu-user` and compares stdout and exit status with an oracle.
+//! gzip, bzip2, xz, zstd, diffutils, findutils, lua5.4, sqlite3, python3.11;
+//! dash is the guest's /bin/sh) under `emu-user` and compares stdout and exit
+//! status with an oracle; `cpython` runs CPython's own regression tests.
 //!
 //! The programs come from `scripts/fetch-arm64-debs.sh`, which extracts the
 //! packages into `target/arm64-debs/root` and links the cross sysroot's
@@ -98,6 +99,9 @@ macro_rules! cases {
 use Oracle::{Native, Qemu, Same};
 
 include!("debian_programs/cases.rs");
+
+#[path = "debian_programs/cpython.rs"]
+mod cpython;
 
 fn timeout() -> Duration {
     let secs = std::env::var("EMU_TEST_TIMEOUT")
@@ -445,6 +449,10 @@ fn guest_scripts_are_present() {
         "report.awk",
         "edit.sed",
         "tables.lua",
+        "py_threads.py",
+        "py_process.py",
+        "py_stdlib.py",
+        "py_asyncio.py",
     ] {
         assert!(common::guest_bins().join("debian").join(f).is_file(), "{f}");
     }

@@ -11,10 +11,14 @@
 use emu::cpu::{CpuState, ExitReason};
 use emu::jit::testing::run_code;
 
+#[path = "insn_ldst/alignment.rs"]
+mod alignment;
 #[path = "insn_ldst/atomic.rs"]
 mod atomic;
 #[path = "insn_ldst/exclusive.rs"]
 mod exclusive;
+#[path = "insn_ldst/helper_faults.rs"]
+mod helper_faults;
 #[path = "insn_ldst/simd_fp_and_pairs.rs"]
 mod simd_fp_and_pairs;
 #[path = "insn_ldst/single.rs"]

@@ -104,3 +104,61 @@ fn self_loop_carries_registers_through_a_rotation() {
     assert_eq!((cpu.x[1], cpu.x[2], cpu.x[4], cpu.x[0]), (x1, x2, x4, 0));
     assert_eq!(cpu.x[3], x2);
 }
+
+#[test]
+fn changing_a_successor_drops_blocks_that_relied_on_its_first_instructions() {
+    use emu::jit::Jit;
+    // A: cmp x0, x5; b.ne L. Both successors first overwrite NZCV (cmp x1,
+    // x2), so A does not store its own NZCV. The first run falls through;
+    // L is only looked at, never translated. When L becomes `cset x3, ne`,
+    // A must be translated again and store NZCV for L to read.
+    let code = [
+        0xeb05001f, // cmp x0, x5
+        0x54000061, // b.ne L
+        0xeb02003f, // cmp x1, x2
+        0xd4200020, // brk #1
+        0xeb02003f, // L: cmp x1, x2
+        0xd4200040, // brk #2
+    ];
+    // SAFETY: a fresh private anonymous mapping, unmapped at the end.
+    let p = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            4096,
+            libc::PROT_READ | libc::PROT_WRITE | libc::PROT_EXEC,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            -1,
+            0,
+        )
+    };
+    assert_ne!(p, libc::MAP_FAILED);
+    let words = p as *mut u32;
+    // SAFETY: the mapping holds 1024 words.
+    unsafe { std::ptr::copy_nonoverlapping(code.as_ptr(), words, code.len()) };
+    let start = p as u64;
+    let mut jit = Jit::new().unwrap();
+    // Emptying the cache interrupts every thread once.
+    let run = |jit: &mut Jit, cpu: &mut CpuState| loop {
+        match jit.run(cpu) {
+            ExitReason::Interrupt => continue,
+            r => break r,
+        }
+    };
+    let mut cpu = CpuState {
+        pc: start,
+        ..CpuState::default()
+    };
+    assert_eq!(run(&mut jit, &mut cpu), ExitReason::Brk);
+    assert_eq!(cpu.exit_arg, 1);
+    // SAFETY: as above.
+    unsafe { words.add(4).write(0x9a9f07e3) }; // L: cset x3, ne
+    jit.invalidate(start + 16, start + 20);
+    cpu.pc = start;
+    cpu.x[5] = 1;
+    cpu.nzcv = 0x4000_0000; // Z: what A would leave if it stored nothing
+    assert_eq!(run(&mut jit, &mut cpu), ExitReason::Brk);
+    assert_eq!(cpu.exit_arg, 2);
+    assert_eq!(cpu.x[3], 1, "L sees the NE that A's compare set");
+    // SAFETY: unmapping the mapping made above.
+    unsafe { libc::munmap(p, 4096) };
+}

@@ -7,9 +7,10 @@
 //! Guest memory is identity-mapped (a guest address is the host address), so
 //! loads and stores dereference the address directly.
 
+use crate::cpu::state::{ALIGN_DATA, ALIGN_WRITE};
 use crate::cpu::{CpuState, ExitReason};
 use crate::ir::eval::{add_with_carry, bin, flags, mask, sext, un};
-use crate::ir::{Block, Op, RmwOp, Terminal, Val, Width};
+use crate::ir::{Block, Op, PollNzcv, RmwOp, Terminal, Val, Width};
 use std::sync::atomic::{self, AtomicU16, AtomicU32, AtomicU64, AtomicU8, Ordering};
 
 /// Where execution continues after a block.
@@ -31,6 +32,10 @@ pub enum Next {
 pub fn run_block(block: &Block, cpu: &mut CpuState) -> Next {
     let mut vals = vec![0u64; block.n_vals as usize];
     for op in &block.ops {
+        if let Some(next) = check(op, &vals, cpu) {
+            cpu.link_site = 0;
+            return next;
+        }
         exec(op, &mut vals, cpu);
     }
     let v = |x: Val| vals[x.0 as usize];
@@ -54,6 +59,43 @@ pub fn run_block(block: &Block, cpu: &mut CpuState) -> Next {
     }
 }
 
+/// The exit a check operation takes, if it does.
+fn check(op: &Op, vals: &[u64], cpu: &mut CpuState) -> Option<Next> {
+    let (reason, pc) = match *op {
+        Op::CheckAlign {
+            addr,
+            bytes,
+            write,
+            pc,
+        } if vals[addr.0 as usize] & (u64::from(bytes) - 1) != 0 => {
+            cpu.exit_arg = vals[addr.0 as usize];
+            cpu.fault = ALIGN_DATA | if write { ALIGN_WRITE } else { 0 };
+            (ExitReason::Alignment, pc)
+        }
+        Op::CheckFault { pc } if cpu.fault != 0 => (ExitReason::Fault, pc),
+        Op::Poll { pc, nzcv } if interrupted(cpu) => {
+            let v = |x: Val| vals[x.0 as usize];
+            match nzcv {
+                PollNzcv::InState => {}
+                PollNzcv::Flags { op, w, a, b, c } => cpu.nzcv = flags(op, w, v(a), v(b), c.map(v)),
+                PollNzcv::Value(x) => cpu.nzcv = v(x),
+            }
+            (ExitReason::Interrupt, pc)
+        }
+        _ => return None,
+    };
+    cpu.pc = pc;
+    cpu.exit_reason = reason as u32;
+    Some(Next::Exit(reason, pc, cpu.exit_arg))
+}
+
+/// Whether the thread's interrupt word is set.
+fn interrupted(cpu: &CpuState) -> bool {
+    // SAFETY: `cpu.interrupt` points at the thread's live interrupt word
+    // (see CpuState::interrupt).
+    unsafe { (*(cpu.interrupt as *const atomic::AtomicU32)).load(Ordering::SeqCst) != 0 }
+}
+
 fn branch_to(cpu: &mut CpuState, pc: u64) -> Next {
     cpu.pc = pc;
     cpu.exit_reason = ExitReason::Lookup as u32;
@@ -63,7 +105,11 @@ fn branch_to(cpu: &mut CpuState, pc: u64) -> Next {
 fn exec(op: &Op, vals: &mut [u64], cpu: &mut CpuState) {
     let v = |x: Val| vals[x.0 as usize];
     let r = match *op {
-        Op::Nop | Op::InsnStart { .. } => return,
+        Op::Nop
+        | Op::InsnStart { .. }
+        | Op::CheckAlign { .. }
+        | Op::CheckFault { .. }
+        | Op::Poll { .. } => return,
         Op::Fence { kind } => {
             if kind == crate::ir::Fence::Full {
                 atomic::fence(Ordering::SeqCst);

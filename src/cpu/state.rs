@@ -25,19 +25,30 @@ pub enum ExitReason {
     Hlt = 4,
     /// IC IVAU or another event that asks to drop translations; `exit_arg` is the address.
     Invalidate = 5,
-    /// Misaligned SP or PC (the architecture's alignment faults); `exit_arg` the address.
+    /// An alignment fault: `exit_arg` is the misaligned address and
+    /// `fault` says what was misaligned: 0 for the PC, [`ALIGN_DATA`] (with
+    /// [`ALIGN_WRITE`] for a write) for a data access of the instruction
+    /// at `pc`.
     Alignment = 6,
     /// Instruction fetch from an address that is not mapped executable.
     FetchFault = 7,
     /// Another party asked this thread to come back to the dispatcher (a
     /// signal arrived, or the code cache is being emptied); `pc` is the
-    /// start of the block that was about to run.
+    /// instruction boundary where the block polled (its start, or a later
+    /// instruction, see [`crate::ir::Op::Poll`]), and the state is exact there.
     Interrupt = 8,
-    /// A host fault in translated code on the guest's behalf: `pc` is the
-    /// faulting guest instruction, `exit_arg` the fault address and
-    /// `fault` the host signal number and si_code.
+    /// A host fault on the guest's behalf, in translated code or in a
+    /// helper's guest memory access: `pc` is the faulting guest
+    /// instruction, `exit_arg` the fault address and `fault` the host
+    /// signal number and si_code.
     Fault = 9,
 }
+
+/// [`CpuState::fault`] of an [`ExitReason::Alignment`]: a data access was
+/// misaligned (else the PC).
+pub const ALIGN_DATA: u64 = 1;
+/// With [`ALIGN_DATA`]: the access writes memory.
+pub const ALIGN_WRITE: u64 = 2;
 
 impl ExitReason {
     /// The reason stored in [`CpuState::exit_reason`].
@@ -120,8 +131,14 @@ pub struct CpuState {
     /// Host address of the jump to patch when `exit_reason == Lookup` came
     /// from a linkable direct branch, else 0.
     pub link_site: u64,
-    /// Host signal number (low 32 bits) and si_code (high 32 bits) of a
-    /// [`ExitReason::Fault`].
+    /// What a fault exit describes: for [`ExitReason::Fault`] the host
+    /// signal and si_code as the host fault handler encodes them, for
+    /// [`ExitReason::Alignment`] the `ALIGN_*` bits. Zero whenever
+    /// translated code is entered; a helper whose guest memory access
+    /// faulted sets it (and `exit_arg`) for the [`Op::CheckFault`] after
+    /// its call.
+    ///
+    /// [`Op::CheckFault`]: crate::ir::Op::CheckFault
     pub fault: u64,
     /// Address of this thread's indirect-branch table (see
     /// [`JUMP_TABLE_ENTRIES`]), which translated code probes inline.

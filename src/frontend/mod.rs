@@ -114,6 +114,7 @@ pub fn translate_prefix(
     max_insns: usize,
 ) -> Block {
     let mut b = Builder::new(pc);
+    b.poll(pc);
     let mut cur = pc;
     for _ in 0..max_insns {
         let Some(word) = fetch(cur) else {

@@ -311,6 +311,33 @@ impl Builder {
         dst
     }
 
+    /// Leaves with a data alignment fault of the instruction at `pc` unless
+    /// `addr` is a multiple of `bytes` ([`Op::CheckAlign`]).
+    pub fn check_align(&mut self, addr: Val, bytes: u32, write: bool, pc: u64) {
+        debug_assert!(bytes.is_power_of_two() && bytes <= 16);
+        self.ops.push(Op::CheckAlign {
+            addr,
+            bytes: bytes as u8,
+            write,
+            pc,
+        });
+    }
+
+    /// The block's interrupt poll at instruction boundary `pc`, the NZCV in
+    /// the CPU state being current ([`Op::Poll`]).
+    pub fn poll(&mut self, pc: u64) {
+        self.ops.push(Op::Poll {
+            pc,
+            nzcv: PollNzcv::InState,
+        });
+    }
+
+    /// Leaves with the guest fault a helper just recorded, if any
+    /// ([`Op::CheckFault`]).
+    pub fn check_fault(&mut self, pc: u64) {
+        self.ops.push(Op::CheckFault { pc });
+    }
+
     /// Calls helper `f` with immediate arguments.
     pub fn call_imm(&mut self, f: HelperFn, args: &[u64]) -> Val {
         let vals: Vec<Val> = args.iter().map(|&a| self.konst(a)).collect();

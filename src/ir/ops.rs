@@ -154,6 +154,26 @@ pub enum VOp {
     Bic,
 }
 
+/// The NZCV an [`Op::Poll`] exit must store first, when the block has not
+/// stored the value current at the poll (the flags pass dropped a write
+/// nothing else observes).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum PollNzcv {
+    /// The CPU state already holds it.
+    InState,
+    /// `Flags { op, w, a, b, c }` would compute it: the exit recomputes it,
+    /// so the block's hot path never materialises it.
+    Flags {
+        op: FlagsOp,
+        w: Width,
+        a: Val,
+        b: Val,
+        c: Option<Val>,
+    },
+    /// This value.
+    Value(Val),
+}
+
 /// A runtime helper: called with the CPU state and four arguments, returns a
 /// value. Helpers may read and write any part of the CPU state; the backend
 /// keeps no guest state in host registers across a call.
@@ -346,6 +366,38 @@ pub enum Op {
         dst: Val,
         args: [Val; 4],
     },
+    /// Leaves the block with an alignment fault of the instruction at `pc`
+    /// (an [`ExitReason::Alignment`](crate::cpu::ExitReason::Alignment) of a
+    /// data access, `write` for a store or read-modify-write) unless `addr`
+    /// is a multiple of `bytes` (a power of two). Nothing of the
+    /// instruction has happened yet when it leaves.
+    CheckAlign {
+        addr: Val,
+        bytes: u8,
+        write: bool,
+        pc: u64,
+    },
+    /// Tests the thread's interrupt word (a signal arrived, or the code
+    /// cache is being emptied) and, when it is set, leaves the block with an
+    /// [`ExitReason::Interrupt`](crate::cpu::ExitReason::Interrupt) at the
+    /// instruction boundary `pc`, where the CPU state in memory is exact
+    /// once `nzcv` is stored. Every block has one poll, which every
+    /// execution of the block passes. A backend may make a self-loop's poll
+    /// on its back edge instead, with the block start as `pc`, where the
+    /// state is just as exact (only the closing branch follows the poll, or
+    /// the poll is at the block start).
+    Poll {
+        pc: u64,
+        nzcv: PollNzcv,
+    },
+    /// Leaves the block with the guest memory fault a helper has just
+    /// recorded in [`CpuState::fault`] and `exit_arg`, if any (an
+    /// [`ExitReason::Fault`](crate::cpu::ExitReason::Fault) of the
+    /// instruction at `pc`). Follows every [`Op::Call`] of a helper that
+    /// touches guest memory, before anything uses its result.
+    CheckFault {
+        pc: u64,
+    },
 }
 
 /// How a block ends.
@@ -453,9 +505,10 @@ impl Op {
                 *a = f(*a);
                 *b = f(*b)
             }
-            Op::Load { addr, .. } | Op::LoadVec { addr, .. } | Op::StoreVec { addr, .. } => {
-                *addr = f(*addr)
-            }
+            Op::Load { addr, .. }
+            | Op::LoadVec { addr, .. }
+            | Op::StoreVec { addr, .. }
+            | Op::CheckAlign { addr, .. } => *addr = f(*addr),
             Op::Store { addr, src, .. } => {
                 *addr = f(*addr);
                 *src = f(*src)
@@ -475,6 +528,17 @@ impl Op {
                 *new = f(*new)
             }
             Op::Call { args, .. } => args.iter_mut().for_each(|a| *a = f(*a)),
+            Op::Poll { nzcv, .. } => match nzcv {
+                PollNzcv::InState => {}
+                PollNzcv::Flags { a, b, c, .. } => {
+                    *a = f(*a);
+                    *b = f(*b);
+                    if let Some(c) = c {
+                        *c = f(*c)
+                    }
+                }
+                PollNzcv::Value(v) => *v = f(*v),
+            },
             Op::FBin { a, b, .. } => {
                 *a = f(*a);
                 *b = f(*b)
@@ -492,7 +556,8 @@ impl Op {
             | Op::GetReg { .. }
             | Op::LoadState { .. }
             | Op::Fence { .. }
-            | Op::VBin { .. } => {}
+            | Op::VBin { .. }
+            | Op::CheckFault { .. } => {}
         }
     }
 

@@ -53,6 +53,10 @@ struct Translator {
     fetcher: Fetcher,
     /// Successor addresses known to overwrite NZCV before observing it.
     kills_nzcv: HashMap<u64, bool>,
+    /// Guest code ranges that translated blocks dropped their last NZCV
+    /// write for (their successors' first instructions): changing them
+    /// must drop those blocks, like changing the blocks' own code.
+    nzcv_lookahead: Vec<(u64, u64)>,
     log: Option<Log>,
     stats: Stats,
     /// Interrupt words of the threads sharing this cache.
@@ -101,6 +105,7 @@ impl Jit {
                 cache,
                 fetcher: Fetcher::default(),
                 kills_nzcv: HashMap::new(),
+                nzcv_lookahead: Vec::new(),
                 log: None,
                 stats: Stats::default(),
                 threads: Vec::new(),
@@ -210,7 +215,8 @@ impl Jit {
         let mut tr = lock(&self.shared.tr);
         tr.fetcher.forget();
         tr.kills_nzcv.clear();
-        if tr.cache.overlaps(start, end) {
+        let relied_on = tr.nzcv_lookahead.iter().any(|&(s, e)| s < end && start < e);
+        if relied_on || tr.cache.overlaps(start, end) {
             tr.flush(&self.shared);
         }
         drop(tr);
@@ -225,6 +231,7 @@ impl Jit {
         loop {
             if cpu.pc & 3 != 0 {
                 cpu.exit_arg = cpu.pc;
+                cpu.fault = 0;
                 return ExitReason::Alignment;
             }
             let host = self.block_for(cpu.pc);
@@ -251,6 +258,8 @@ impl Jit {
                     log.exec(cpu.pc, host);
                 }
             }
+            // Helpers report guest memory faults here (see CheckFault).
+            cpu.fault = 0;
             IN_GUEST.with(|g| g.set(true));
             fpenv::clear_pending();
             self.shared.region.enter(cpu, host);
@@ -319,6 +328,7 @@ impl Translator {
     /// Empties the cache while no thread runs translated code.
     fn flush(&mut self, shared: &Shared) {
         self.threads.retain(|w| w.strong_count() > 0);
+        self.nzcv_lookahead.clear();
         let Translator { cache, threads, .. } = self;
         shared.excl.run_alone(threads, || {
             cache.flush();
@@ -352,6 +362,13 @@ impl Translator {
             _ => None,
         };
         let host = self.cache.insert(block.start_pc, block.end_pc, c);
+        if block.nzcv_dead_at_end {
+            // After any flush above, which forgets the ranges.
+            let bytes = 4 * LOOKAHEAD as u64;
+            let targets = direct_targets(&block.term);
+            let ranges = targets.iter().map(|&t| (t, t.saturating_add(bytes)));
+            self.nzcv_lookahead.extend(ranges);
+        }
         if let (Some(log), Some(code)) = (self.log.as_mut(), logged) {
             log.block(&block, &words, host, &code);
         }
@@ -362,23 +379,31 @@ impl Translator {
     /// before anything could observe it (decided from the first few
     /// instructions of each, remembered per address).
     fn successors_kill_nzcv(&mut self, term: &Terminal) -> bool {
-        const LOOKAHEAD: usize = 8;
-        let targets: &[u64] = match *term {
-            Terminal::Jump { pc } => &[pc],
-            Terminal::Branch {
-                taken, not_taken, ..
-            } => &[taken, not_taken],
-            _ => return false,
-        };
-        targets.iter().all(|&t| {
-            if let Some(&k) = self.kills_nzcv.get(&t) {
-                return k;
-            }
-            let fetcher = &mut self.fetcher;
-            let succ = translate_prefix(t, &mut |a| fetcher.word(a), LOOKAHEAD);
-            let k = kills_nzcv(&succ);
-            self.kills_nzcv.insert(t, k);
-            k
-        })
+        let targets = direct_targets(term);
+        !targets.is_empty()
+            && targets.iter().all(|&t| {
+                if let Some(&k) = self.kills_nzcv.get(&t) {
+                    return k;
+                }
+                let fetcher = &mut self.fetcher;
+                let succ = translate_prefix(t, &mut |a| fetcher.word(a), LOOKAHEAD);
+                let k = kills_nzcv(&succ);
+                self.kills_nzcv.insert(t, k);
+                k
+            })
+    }
+}
+
+/// Instructions of each successor read to decide whether it kills NZCV.
+const LOOKAHEAD: usize = 8;
+
+/// The successors of a block ending in `term` that are known at translation time.
+fn direct_targets(term: &Terminal) -> Vec<u64> {
+    match *term {
+        Terminal::Jump { pc } => vec![pc],
+        Terminal::Branch {
+            taken, not_taken, ..
+        } => vec![taken, not_taken],
+        _ => Vec::new(),
     }
 }

@@ -6,6 +6,7 @@
 use crate::cpu::{CpuState, ExitReason};
 use crate::jit::code_cache::Region;
 use crate::jit::dispatch::in_guest_code;
+use crate::runtime::guest_mem;
 use emu_syscalls::abi::signal::Siginfo;
 use emu_syscalls::signal_state::Pending;
 use std::cell::Cell;
@@ -95,6 +96,15 @@ pub fn guest_signal_handler() -> usize {
 /// write access (bit 16).
 pub const FAULT_WRITE: u64 = 1 << 16;
 
+/// The [`CpuState::fault`] description of a host fault (never zero) and its address.
+fn fault_word(sig: i32, code: i32, write: bool, addr: u64) -> (u64, u64) {
+    let w = sig as u64 | ((code as u64 & 0xff) << 8) | if write { FAULT_WRITE } else { 0 };
+    (w, addr)
+}
+
+/// The host fault handler: a fault in translated code, or in a runtime
+/// helper's guest memory accessor, is the guest's (it becomes a guest
+/// signal at the guest instruction); any other fault is a bug in emu.
 extern "C" fn on_fault(sig: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
     // SAFETY: the kernel passes valid siginfo and ucontext pointers to an
     // SA_SIGINFO handler.
@@ -106,6 +116,16 @@ extern "C" fn on_fault(sig: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_v
             uc,
         )
     };
+    // SAFETY: the kernel's ucontext; REG_ERR holds the page-fault error code.
+    let write = unsafe { (*uc).uc_mcontext.gregs[libc::REG_ERR as usize] } as u64 & 2 != 0;
+    // SAFETY: the kernel's siginfo of a fault.
+    let word = fault_word(sig, code, write, unsafe { (*info).si_addr() } as u64);
+    // A guest memory accessor's fault (a runtime helper's or the syscall
+    // layer's) is returned by the accessor.
+    // SAFETY: the kernel's context of this synchronous fault.
+    if code > 0 && unsafe { guest_mem::divert(uc, word.1, word.0) } {
+        return;
+    }
     let region = REGION.load(Ordering::SeqCst);
     // SAFETY: the region, once set, lives for the rest of the process.
     let region = (!region.is_null()).then(|| unsafe { &*region });
@@ -118,14 +138,11 @@ extern "C" fn on_fault(sig: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_v
                 unsafe {
                     let g = &mut (*uc).uc_mcontext.gregs;
                     let cpu = g[libc::REG_R15 as usize] as *mut CpuState;
-                    let write = g[libc::REG_ERR as usize] as u64 & 2 != 0;
                     (*cpu).pc = pc;
                     (*cpu).exit_reason = ExitReason::Fault as u32;
-                    (*cpu).exit_arg = (*info).si_addr() as u64;
+                    (*cpu).exit_arg = word.1;
                     (*cpu).link_site = 0;
-                    (*cpu).fault = sig as u64
-                        | ((code as u64 & 0xff) << 8)
-                        | if write { FAULT_WRITE } else { 0 };
+                    (*cpu).fault = word.0;
                     g[libc::REG_RIP as usize] = r.exit_addr() as i64;
                 }
                 return;
@@ -149,15 +166,41 @@ extern "C" fn on_fault(sig: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_v
 
 /// Gives the calling thread an alternate stack for the fault handler.
 pub fn install_thread_altstack() {
-    const ALT_STACK: usize = 64 * 1024;
-    let stack = Box::leak(vec![0u8; ALT_STACK].into_boxed_slice());
-    let ss = libc::stack_t {
-        ss_sp: stack.as_mut_ptr() as *mut libc::c_void,
-        ss_flags: 0,
-        ss_size: ALT_STACK,
-    };
-    // SAFETY: `ss` describes a leaked buffer that lives for the rest of the process.
-    unsafe { libc::sigaltstack(&ss, std::ptr::null_mut()) };
+    ALT_STACK.with(|a| {
+        let mut stack = a.borrow_mut();
+        let buf =
+            stack.get_or_insert_with(|| AltStack(vec![0u8; ALT_STACK_SIZE].into_boxed_slice()));
+        let ss = libc::stack_t {
+            ss_sp: buf.0.as_mut_ptr() as *mut libc::c_void,
+            ss_flags: 0,
+            ss_size: ALT_STACK_SIZE,
+        };
+        // SAFETY: `ss` describes this thread's buffer, which stays allocated until the
+        // thread's locals are destroyed, and `AltStack::drop` disables it first.
+        unsafe { libc::sigaltstack(&ss, std::ptr::null_mut()) };
+    });
+}
+
+const ALT_STACK_SIZE: usize = 64 * 1024;
+
+/// A thread's alternate signal stack for the fault handler.
+struct AltStack(Box<[u8]>);
+
+impl Drop for AltStack {
+    fn drop(&mut self) {
+        let ss = libc::stack_t {
+            ss_sp: std::ptr::null_mut(),
+            ss_flags: libc::SS_DISABLE,
+            ss_size: 0,
+        };
+        // SAFETY: turns this thread's alternate stack off before its buffer is freed
+        // (the thread is ending with every signal blocked).
+        unsafe { libc::sigaltstack(&ss, std::ptr::null_mut()) };
+    }
+}
+
+thread_local! {
+    static ALT_STACK: std::cell::RefCell<Option<AltStack>> = const { std::cell::RefCell::new(None) };
 }
 
 /// Installs the fault handlers (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP) on an
@@ -182,4 +225,7 @@ pub fn install() {
             libc::sigaction(sig, &sa, std::ptr::null_mut());
         }
     }
+    // on_fault diverts faults in the guest memory accessors: the syscall layer
+    // may now copy through them instead of through the kernel.
+    guest_mem::set_fault_handler_installed();
 }

@@ -16,6 +16,7 @@ use std::ptr;
 use super::elf::{self, page_up, ElfImage, Segment, PAGE_SIZE};
 use super::elf_error::{LoadError, Problem};
 use super::hwcap::{HWCAP, HWCAP2};
+use super::proc_view::{span, ImageBounds};
 use super::stack::{self, AuxInfo, StackArgs};
 
 /// Where main PIE programs are placed when the host allows: below the
@@ -70,6 +71,11 @@ pub struct Loaded {
     pub stack_top: u64,
     /// Lowest usable stack address.
     pub stack_low: u64,
+    /// The address spans reserved for the program and the interpreter.
+    pub image_spans: Vec<(u64, u64)>,
+    /// The program's code and data bounds, as the kernel's binfmt_elf sets
+    /// mm->start_code/end_code/start_data/end_data (for /proc/self/stat).
+    pub bounds: ImageBounds,
 }
 
 /// Maps the program of `opts`, its interpreter if any, and the stack.
@@ -88,10 +94,12 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, LoadError> {
     };
 
     let bias = map_image(&file, &image, Placement::Program).map_err(fail)?;
+    let mut image_spans = vec![span(&image, bias)];
     let (entry, interp_base) = match &interp {
         Some((found, (ifile, iimage))) => {
             let ibias = map_image(ifile, iimage, Placement::Anywhere)
                 .map_err(|p| LoadError::interp(path, found, p))?;
+            image_spans.push(span(iimage, ibias));
             (ibias.wrapping_add(iimage.entry), ibias)
         }
         None => (bias.wrapping_add(image.entry), 0),
@@ -143,6 +151,8 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, LoadError> {
         interp_base,
         stack_top: region.top,
         stack_low: region.low,
+        image_spans,
+        bounds: ImageBounds::of(&image, bias),
     })
 }
 

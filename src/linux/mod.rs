@@ -5,6 +5,7 @@ pub mod elf_error;
 pub mod host_signals;
 pub mod hwcap;
 pub mod loader;
+pub mod proc_view;
 pub mod run;
 pub mod signal_frame;
 pub mod stack;

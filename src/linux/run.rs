@@ -4,6 +4,7 @@
 use super::host_signals::{self, die_by_signal};
 use super::loader::{LoadOptions, Loaded, DEFAULT_SYSROOT};
 use super::{signal_frame, thread};
+use crate::cpu::state::{ALIGN_DATA, ALIGN_WRITE};
 use crate::cpu::{CpuState, ExitReason, SP};
 use crate::jit::log::{Log, LogItems};
 use crate::jit::Jit;
@@ -11,7 +12,7 @@ use emu_syscalls::abi::signal::{
     sig_bit, Siginfo, BUS_ADRALN, ILL_ILLOPC, SA_RESTART, SEGV_ACCERR, SEGV_MAPERR, SIG_DFL,
     SIG_IGN, TRAP_BRKPT,
 };
-use emu_syscalls::exec::clone_flags::CLONE_THREAD;
+use emu_syscalls::clone::clone_flags::CLONE_THREAD;
 use emu_syscalls::{Outcome, ProcessInit, Task};
 use std::path::{Path, PathBuf};
 
@@ -70,9 +71,11 @@ pub fn run(loaded: Loaded, opts: &LoadOptions, ropts: &RunOptions) -> ! {
     });
     let exec_prefix = exec_prefix(sysroot.as_deref(), ropts.strace);
     let (cmdline, auxv) = initial_stack_files(loaded.sp);
+    let sigtramp = map_sigtramp();
     let task = Task::new_inherited(ProcessInit {
         cmdline,
         auxv,
+        view: super::proc_view::proc_view(&loaded, &opts.path, sigtramp),
         exe_path: loaded.exe_path.clone(),
         brk_start: loaded.brk_start,
         argv0,
@@ -80,7 +83,6 @@ pub fn run(loaded: Loaded, opts: &LoadOptions, ropts: &RunOptions) -> ! {
         strace: ropts.strace,
         exec_prefix,
     });
-    let sigtramp = map_sigtramp();
     // Returns only if other threads run on: end this one alone.
     let code = run_thread(cpu, jit, task, sigtramp, ropts.stats);
     thread::exit_main_thread(code)
@@ -160,7 +162,11 @@ fn run_thread(mut cpu: CpuState, mut jit: Jit, mut task: Task, sigtramp: u64, st
                 let nr = cpu.x[8];
                 let args = [cpu.x[0], cpu.x[1], cpu.x[2], cpu.x[3], cpu.x[4], cpu.x[5]];
                 task.guest_sp = cpu.x[SP];
-                let out = if nr == emu_syscalls::nr::CLONE && args[0] & CLONE_THREAD == 0 {
+                // clone3's flags are in guest memory: every clone3 takes the lock (a thread
+                // or vfork child starts only after it is released).
+                let forks = nr == emu_syscalls::nr::CLONE3
+                    || nr == emu_syscalls::nr::CLONE && args[0] & CLONE_THREAD == 0;
+                let out = if forks {
                     // A fork: the child must not inherit the translator lock held by
                     // a thread it does not have.
                     let mut guard = jit.fork_guard();
@@ -272,7 +278,7 @@ fn run_thread(mut cpu: CpuState, mut jit: Jit, mut task: Task, sigtramp: u64, st
             }
             ExitReason::Alignment => {
                 let addr = cpu.exit_arg;
-                let esr = (0x22 << 26) | (1 << 25);
+                let esr = alignment_esr(cpu.fault);
                 force_fault(
                     &mut cpu,
                     &mut task,
@@ -373,6 +379,23 @@ fn force_fault(
         }
     }
     die_by_signal(sig)
+}
+
+/// The ESR_EL1 of an alignment fault ([`ExitReason::Alignment`] with its
+/// `fault` bits). The kernel passes a user fault's ESR through unchanged
+/// (set_thread_esr) and sends SIGBUS/BUS_ADRALN for both: a misaligned PC is
+/// EC 0x22 (PC alignment fault), a misaligned data access a data abort from
+/// EL0 (EC 0x24) with DFSC 0b100001 (alignment fault), WnR for writes and
+/// ISV = 0 (no instruction syndrome for exclusives, ordered accesses and
+/// atomics), so IL = 1.
+fn alignment_esr(what: u64) -> u64 {
+    if what & ALIGN_DATA == 0 {
+        return (0x22 << 26) | (1 << 25);
+    }
+    const EC_DABT_LOW: u64 = 0x24;
+    const FSC_ALIGN: u64 = 0x21;
+    let wnr = if what & ALIGN_WRITE != 0 { 1 << 6 } else { 0 };
+    (EC_DABT_LOW << 26) | (1 << 25) | wnr | FSC_ALIGN
 }
 
 /// The ESR_EL1 value the kernel reports for a data abort from EL0.

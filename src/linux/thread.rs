@@ -3,10 +3,10 @@
 
 use crate::cpu::{CpuState, SP};
 use crate::jit::Jit;
-use emu_syscalls::exec::clone_flags::{
+use emu_syscalls::clone::clone_flags::{
     CLONE_CHILD_CLEARTID, CLONE_CHILD_SETTID, CLONE_PARENT_SETTID, CLONE_SETTLS,
 };
-use emu_syscalls::exec::ThreadClone;
+use emu_syscalls::clone::ThreadClone;
 use emu_syscalls::{guest_mem, Task};
 
 /// Host stack of a guest thread's dispatcher (translator, syscall layer).
@@ -55,8 +55,13 @@ pub fn spawn(
             }
             let _ = tx.send(tid);
             crate::linux::host_signals::install_thread_altstack();
-            let code = main(child, child_jit, child_task, sigtramp, stats);
-            exit_thread(code)
+            main(child, child_jit, child_task, sigtramp, stats);
+            // The guest thread is gone (its tid word cleared by the exit syscall).
+            // Returning lets the thread library free this host thread's stack and
+            // thread-locals; with every host signal blocked first, no handler runs
+            // on it while they are torn down (the kernel picks another thread for
+            // process-wide signals).
+            emu_syscalls::signal::block_all_host();
         });
     emu_syscalls::signal::restore_host_mask(old);
     match r {
@@ -83,14 +88,9 @@ fn child_cpu(cpu: &CpuState, tc: &ThreadClone) -> CpuState {
     child
 }
 
-/// Ends the calling host thread, which is not the last guest thread.
-fn exit_thread(code: i32) -> ! {
-    emu_syscalls::exit_this_thread(code)
-}
-
 /// Ends the main host thread while other guest threads run on.
 pub fn exit_main_thread(code: i32) -> ! {
-    exit_thread(code)
+    emu_syscalls::exit_this_thread(code)
 }
 
 /// Host stack of a vfork child's dispatcher.

@@ -1,44 +1,16 @@
-//! New processes: fork-style `clone` and `execve`.
-//!
-//! A fork-style clone (no shared address space) forks the whole emulator: guest memory is
-//! host memory, so the host child holds a copy of the guest and of its translations and
-//! simply continues. `vfork` (CLONE_VM | CLONE_VFORK) is run as a fork: the child gets a
-//! copy instead of the parent's memory, which is enough for children that only exec or
-//! exit. Threads (CLONE_VM without CLONE_VFORK, CLONE_THREAD, CLONE_SETTLS) are not
-//! supported.
+//! `execve` and `execveat`.
 //!
 //! `execve` runs the new guest program under a fresh emulator: the host process execs
 //! [`Process::exec_prefix`] (the emulator and its options) with the guest's argv and envp.
 
 use crate::abi::errno::Errno;
+use crate::abi::flags::{AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW};
 use crate::fs::host_path;
 use crate::guest_mem::{self, PATH_MAX};
-use crate::host::check;
 use crate::thread::Task;
-use crate::{Outcome, SysResult};
+use crate::SysResult;
 use std::ffi::{CString, OsStr, OsString};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
-
-/// Guest clone flags (include/uapi/linux/sched.h; the same on every architecture).
-pub mod clone_flags {
-    /// Signal sent to the parent when the child exits.
-    pub const CSIGNAL: u64 = 0xff;
-    pub const CLONE_VM: u64 = 0x100;
-    pub const CLONE_FS: u64 = 0x200;
-    pub const CLONE_FILES: u64 = 0x400;
-    pub const CLONE_SIGHAND: u64 = 0x800;
-    pub const CLONE_THREAD: u64 = 0x1_0000;
-    pub const CLONE_SYSVSEM: u64 = 0x4_0000;
-    pub const CLONE_VFORK: u64 = 0x4000;
-    pub const CLONE_SETTLS: u64 = 0x8_0000;
-    pub const CLONE_PARENT_SETTID: u64 = 0x10_0000;
-    pub const CLONE_CHILD_CLEARTID: u64 = 0x20_0000;
-    pub const CLONE_CHILD_SETTID: u64 = 0x100_0000;
-}
-use clone_flags::*;
-
-/// Flags a fork-style clone may carry; the host kernel does the same for them.
-const FORK_FLAGS: u64 = CSIGNAL | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID;
 
 /// Most argv/envp entries read from the guest (the kernel's limit is by bytes).
 const MAX_ARGS: usize = 1 << 16;
@@ -54,106 +26,6 @@ const EM_X86_64: u16 = 62;
 
 /// Bytes of a `#!` line the kernel looks at (BINPRM_BUF_SIZE).
 const BINPRM_BUF_SIZE: usize = 256;
-
-/// The host clone flags for guest `flags`, or the error for what cannot be emulated.
-pub fn fork_flags(flags: u64) -> Result<u64, Errno> {
-    let mut f = flags;
-    if f & (CLONE_VM | CLONE_VFORK) == CLONE_VM | CLONE_VFORK {
-        f &= !(CLONE_VM | CLONE_VFORK);
-    }
-    if f & !FORK_FLAGS != 0 {
-        // Threads and sharing clones need more than a host fork.
-        return Err(Errno::ENOSYS);
-    }
-    Ok(f)
-}
-
-/// A new guest thread to start: clone's arguments.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ThreadClone {
-    pub flags: u64,
-    pub stack: u64,
-    pub parent_tid: u64,
-    pub tls: u64,
-    pub child_tid: u64,
-}
-
-/// Flags a thread clone may carry (the rest share what threads share anyway, or are
-/// refused).
-const THREAD_FLAGS: u64 = CLONE_VM
-    | CLONE_FS
-    | CLONE_FILES
-    | CLONE_SIGHAND
-    | CLONE_THREAD
-    | CLONE_SYSVSEM
-    | CLONE_SETTLS
-    | CLONE_PARENT_SETTID
-    | CLONE_CHILD_CLEARTID
-    | CLONE_CHILD_SETTID;
-
-/// clone(flags, newsp, parent_tid, tls, child_tid): the arm64 argument order.
-pub fn clone(p: &mut Task, a: [u64; 6]) -> SysResult {
-    let f = a[0];
-    if f & (CLONE_VM | CLONE_VFORK | CLONE_THREAD) == CLONE_VM | CLONE_VFORK {
-        if f & !(CSIGNAL | CLONE_VM | CLONE_VFORK | CLONE_PARENT_SETTID) != 0 {
-            return Err(Errno::EINVAL);
-        }
-        return Ok(Outcome::Vfork(ThreadClone {
-            flags: f,
-            stack: a[1],
-            parent_tid: a[2],
-            tls: a[3],
-            child_tid: a[4],
-        }));
-    }
-    // The kernel's consistency rules (kernel/fork.c copy_process).
-    if f & CLONE_THREAD != 0 && f & CLONE_SIGHAND == 0
-        || f & CLONE_SIGHAND != 0 && f & CLONE_VM == 0
-    {
-        return Err(Errno::EINVAL);
-    }
-    if f & CLONE_THREAD != 0 {
-        if f & !THREAD_FLAGS & !CSIGNAL != 0 {
-            p.warn_once(
-                "clone-thread",
-                &format!("emu-user: clone flags {f:#x}: unsupported sharing flags"),
-            );
-            return Err(Errno::EINVAL);
-        }
-        return Ok(Outcome::NewThread(ThreadClone {
-            flags: f,
-            stack: a[1],
-            parent_tid: a[2],
-            tls: a[3],
-            child_tid: a[4],
-        }));
-    }
-    let flags = match fork_flags(a[0]) {
-        Ok(f) => f,
-        Err(e) => {
-            p.warn_once(
-                "clone",
-                &format!(
-                    "emu-user: clone flags {:#x} (shared memory without CLONE_THREAD) are not supported",
-                    a[0]
-                ),
-            );
-            return Err(e);
-        }
-    };
-    debug_assert_eq!(flags & CLONE_SETTLS, 0);
-    // The host child keeps running on (a copy of) the emulator's own stack: host newsp 0.
-    // Parent and child tid pointers are guest addresses, which are host addresses.
-    // SAFETY: a fork-style clone of this single-threaded process; x86-64 argument order
-    // (flags, newsp, parent_tid, child_tid, tls).
-    let r = unsafe { libc::syscall(libc::SYS_clone, flags, 0u64, a[2], a[4], 0u64) };
-    match check(r)? {
-        Outcome::Ret(0) => Ok(Outcome::Child {
-            sp: (a[1] != 0).then_some(a[1]),
-        }),
-        parent => Ok(parent),
-    }
-}
 
 /// Reads a NULL-terminated guest array of C strings.
 fn read_strings(addr: u64) -> Result<Vec<Vec<u8>>, Errno> {
@@ -307,12 +179,72 @@ pub fn host_argv(prefix: &[OsString], file: &CString, argv: &[Vec<u8>]) -> Vec<C
 }
 
 pub fn execve(p: &mut Task, a: [u64; 6]) -> SysResult {
+    let file = guest_mem::read_cstr(a[0], PATH_MAX)?;
+    exec(p, file, a[1], a[2])
+}
+
+/// execveat(dirfd, pathname, argv, envp, flags): a path relative to `dirfd`, or with
+/// AT_EMPTY_PATH the file `dirfd` itself (fexecve).
+pub fn execveat(p: &mut Task, a: [u64; 6]) -> SysResult {
+    let (dirfd, flags) = (a[0] as i32, a[4]);
+    // The kernel reads the name before it checks the flags.
+    let path = guest_mem::read_cstr(a[1], PATH_MAX)?;
+    if path.is_empty() && flags & AT_EMPTY_PATH == 0 {
+        return Err(Errno::ENOENT);
+    }
+    if flags & !(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let file = if path.is_empty() {
+        fd_path(dirfd)?
+    } else if path.starts_with(b"/") || dirfd == AT_FDCWD {
+        path
+    } else {
+        let mut dir = fd_path(dirfd)?;
+        dir.push(b'/');
+        dir.extend_from_slice(&path);
+        dir
+    };
+    if flags & AT_SYMLINK_NOFOLLOW != 0 {
+        let host = host_path(p, file.clone())?;
+        let meta = std::fs::symlink_metadata(OsStr::from_bytes(host.as_bytes()));
+        if meta.is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(Errno::ELOOP);
+        }
+    }
+    exec(p, file, a[2], a[3])
+}
+
+/// A path the new emulator process can open for what `fd` refers to: the file's
+/// name while it still has one, else /proc/self/fd/N with the descriptor kept open
+/// across the exec (as the kernel runs a close-on-exec fd's file all the same).
+fn fd_path(fd: i32) -> Result<Vec<u8>, Errno> {
+    // SAFETY: F_GETFD on an integer fd; -1 with EBADF if it is not open.
+    let fdflags = unsafe { libc::fcntl(fd, libc::F_GETFD) };
+    if fdflags < 0 {
+        return Err(Errno::EBADF);
+    }
+    let link = format!("/proc/self/fd/{fd}");
+    let target = std::fs::read_link(&link)
+        .map_err(|e| Errno::from_host(e.raw_os_error().unwrap_or(libc::EBADF)))?;
+    let target = target.into_os_string().into_vec();
+    if target.starts_with(b"/") && !target.ends_with(b" (deleted)") {
+        return Ok(target);
+    }
+    if fdflags & libc::FD_CLOEXEC != 0 {
+        // SAFETY: clears close-on-exec on an open fd so the new image can open it.
+        unsafe { libc::fcntl(fd, libc::F_SETFD, fdflags & !libc::FD_CLOEXEC) };
+    }
+    Ok(link.into_bytes())
+}
+
+/// Runs guest program `file` with the guest's argv and envp arrays.
+fn exec(p: &mut Task, file: Vec<u8>, argv: u64, envp: u64) -> SysResult {
     if p.exec_prefix.is_empty() {
         return Err(Errno::ENOSYS);
     }
-    let file = guest_mem::read_cstr(a[0], PATH_MAX)?;
-    let argv = read_strings(a[1])?;
-    let envp = read_strings(a[2])?;
+    let argv = read_strings(argv)?;
+    let envp = read_strings(envp)?;
     let (host, argv, runs) = resolve(p, file, argv)?;
     let args = match runs {
         Runs::Emulated => host_argv(&p.exec_prefix, &host, &argv),
@@ -343,20 +275,7 @@ pub fn execve(p: &mut Task, a: [u64; 6]) -> SysResult {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn fork_flags_accept_fork_and_vfork_only() {
-        const SIGCHLD: u64 = 17;
-        // glibc fork: CHILD_SETTID | CHILD_CLEARTID | SIGCHLD.
-        let fork = CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | SIGCHLD;
-        assert_eq!(fork_flags(fork), Ok(fork));
-        // vfork / posix_spawn: VM | VFORK | SIGCHLD runs as a plain fork.
-        assert_eq!(fork_flags(CLONE_VM | CLONE_VFORK | SIGCHLD), Ok(SIGCHLD));
-        // pthread_create: VM | FS | FILES | SIGHAND | THREAD | SYSVSEM | SETTLS | ...
-        assert_eq!(fork_flags(0x3d0f00), Err(Errno::ENOSYS));
-        assert_eq!(fork_flags(CLONE_VM | SIGCHLD), Err(Errno::ENOSYS));
-        assert_eq!(fork_flags(CLONE_SETTLS | SIGCHLD), Err(Errno::ENOSYS));
-    }
+    use crate::Outcome;
 
     #[test]
     fn headers() {
@@ -431,58 +350,6 @@ mod tests {
 
     fn call(p: &mut Task, nr: u64, a: [u64; 6]) -> Outcome {
         p.dispatch(nr, a)
-    }
-
-    #[test]
-    fn fork_style_clone_runs_the_child_and_reports_its_pid() {
-        const SIGCHLD: u64 = 17;
-        let mut p = process();
-        let mut child_tid = 0u32;
-        let ctid = &mut child_tid as *mut u32 as u64;
-        let flags = CLONE_CHILD_SETTID | SIGCHLD;
-        let out = call(
-            &mut p,
-            crate::nr::CLONE,
-            [flags, 0x1234_0000, 0, 0, ctid, 0],
-        );
-        if let Outcome::Child { sp } = out {
-            // The child: report what it saw through its exit status, touching nothing.
-            let ok = sp == Some(0x1234_0000) && child_tid != 0;
-            // SAFETY: ends the forked child at once.
-            unsafe { libc::_exit(if ok { 42 } else { 1 }) };
-        }
-        let Outcome::Ret(pid) = out else {
-            panic!("{out:?}")
-        };
-        assert!((pid as i64) > 0, "clone failed: {}", pid as i64);
-        // The parent's copy of the child tid word is untouched (no CLONE_PARENT_SETTID).
-        assert_eq!(child_tid, 0);
-        let mut status = 0i32;
-        // SAFETY: waits for the child just created; `status` is a valid out-pointer.
-        let r = unsafe { libc::waitpid(pid as i32, &mut status, 0) };
-        assert_eq!(r, pid as i32);
-        assert!(libc::WIFEXITED(status), "status {status:#x}");
-        assert_eq!(libc::WEXITSTATUS(status), 42);
-    }
-
-    #[test]
-    fn thread_clones_go_to_the_dispatcher() {
-        let mut p = process();
-        // glibc's pthread_create flags.
-        let out = call(&mut p, crate::nr::CLONE, [0x3d0f00, 0x1000, 8, 9, 10, 0]);
-        assert_eq!(
-            out,
-            Outcome::NewThread(ThreadClone {
-                flags: 0x3d0f00,
-                stack: 0x1000,
-                parent_tid: 8,
-                tls: 9,
-                child_tid: 10
-            })
-        );
-        // CLONE_THREAD without CLONE_SIGHAND is invalid.
-        let out = call(&mut p, crate::nr::CLONE, [0x10100, 0x1000, 0, 0, 0, 0]);
-        assert_eq!(out, Outcome::Ret(Errno::EINVAL.to_ret()));
     }
 
     #[test]

@@ -18,24 +18,43 @@ fn is_proc_self_exe(path: &[u8]) -> bool {
     proc_self_entry(path) == Some(b"exe".as_slice())
 }
 
-/// The entry name of a `/proc/self/NAME` path (also `/proc/thread-self/NAME` and
-/// `/proc/<own pid>/NAME`).
+/// The entry name of a `/proc/self/NAME` path (also `/proc/thread-self/NAME`,
+/// `/proc/<own pid>/NAME`, and `task/<tid>/NAME` under any of them).
 fn proc_self_entry(path: &[u8]) -> Option<&[u8]> {
     let rest = path.strip_prefix(b"/proc/")?;
     let slash = rest.iter().position(|&b| b == b'/')?;
     let (who, name) = (&rest[..slash], &rest[slash + 1..]);
     // SAFETY: getpid has no preconditions.
     let pid = unsafe { libc::getpid() }.to_string();
-    (who == b"self" || who == b"thread-self" || who == pid.as_bytes()).then_some(name)
+    if !(who == b"self" || who == b"thread-self" || who == pid.as_bytes()) {
+        return None;
+    }
+    Some(strip_task(name).unwrap_or(name))
 }
 
-/// A /proc/self file whose host contents describe the emulator, not the guest: the
-/// guest's contents, in an anonymous file.
+/// NAME of `task/<tid>/NAME`.
+fn strip_task(name: &[u8]) -> Option<&[u8]> {
+    let rest = name.strip_prefix(b"task/")?;
+    let slash = rest.iter().position(|&b| b == b'/')?;
+    let tid = &rest[..slash];
+    (!tid.is_empty() && tid.iter().all(u8::is_ascii_digit)).then_some(&rest[slash + 1..])
+}
+
+/// A /proc file whose host contents describe the emulator, not the guest: the
+/// guest's contents (see [`crate::procfs`]), in an anonymous file. Opening one that
+/// does not exist on the host (another task's) fails as it would there.
 fn emulated_proc_file(p: &Task, path: &[u8], flags: i32) -> Option<SysResult> {
-    let data = match proc_self_entry(path)? {
-        b"cmdline" => &p.cmdline,
-        b"auxv" => &p.auxv,
-        _ => return None,
+    let data = match proc_self_entry(path) {
+        Some(entry) => {
+            let host = std::str::from_utf8(path).ok()?;
+            if !crate::procfs::SELF_ENTRIES.contains(&entry)
+                || std::fs::symlink_metadata(host).is_err()
+            {
+                return None;
+            }
+            crate::procfs::self_file(p, entry, host)?
+        }
+        None => crate::procfs::global_file(p, path)?,
     };
     let cloexec = if flags & libc::O_CLOEXEC != 0 {
         libc::MFD_CLOEXEC
@@ -267,5 +286,22 @@ mod tests {
         assert!(!is_proc_self_exe(b"/proc/1/exe") || std::process::id() == 1);
         assert!(!is_proc_self_exe(b"/proc/self/exe2"));
         assert!(!is_proc_self_exe(b"proc/self/exe"));
+    }
+
+    #[test]
+    fn proc_self_entries_under_task() {
+        assert_eq!(
+            proc_self_entry(b"/proc/self/maps"),
+            Some(b"maps".as_slice())
+        );
+        assert_eq!(
+            proc_self_entry(b"/proc/self/task/123/stat"),
+            Some(b"stat".as_slice())
+        );
+        assert_eq!(
+            proc_self_entry(b"/proc/thread-self/task/x/stat"),
+            Some(b"task/x/stat".as_slice())
+        );
+        assert_eq!(proc_self_entry(b"/proc/cpuinfo"), None);
     }
 }

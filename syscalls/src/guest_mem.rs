@@ -1,10 +1,13 @@
 //! Safe copies between guest memory and the syscall layer.
 //!
 //! Guest addresses are host addresses (identity mapping), but a guest pointer may be bad.
-//! Copies go through `process_vm_readv`/`process_vm_writev` on our own pid, which return
-//! EFAULT instead of faulting. If those calls are unavailable (ENOSYS, or EPERM under a
-//! restrictive sandbox), a pipe is used instead: the kernel checks the guest range when it
-//! copies into or out of the pipe.
+//! Once the emulator's fault handler is installed, copies go through the fault-reporting
+//! accessors of [`crate::guest_access`]: a plain `rep movsb` whose fault comes back as
+//! EFAULT, at the cost of a memcpy. Without that handler (this crate's own tests, or a
+//! library user), copies go through `process_vm_readv`/`process_vm_writev` on our own
+//! pid, which return EFAULT instead of faulting; if those calls are unavailable (ENOSYS,
+//! or EPERM under a restrictive sandbox), a pipe is used instead: the kernel checks the
+//! guest range when it copies into or out of the pipe.
 
 use crate::abi::errno::Errno;
 use crate::abi::GuestPod;
@@ -128,6 +131,19 @@ pub mod fallback {
 fn copy(write: bool, addr: u64, local: *mut u8, len: usize) -> Result<(), Errno> {
     if len == 0 {
         return Ok(());
+    }
+    if crate::guest_access::fault_handler_installed() {
+        // SAFETY: `local` is valid for `len` bytes (the caller's buffer, read only
+        // when writing to the guest); the guest side faults into an EFAULT through
+        // the installed handler.
+        let r = unsafe {
+            if write {
+                crate::guest_access::write(addr, std::slice::from_raw_parts(local, len))
+            } else {
+                crate::guest_access::read(addr, std::slice::from_raw_parts_mut(local, len))
+            }
+        };
+        return r.map_err(|_| Errno::EFAULT);
     }
     if METHOD.load(Ordering::Relaxed) != PIPE {
         match vm_copy(write, addr, local, len) {

@@ -236,6 +236,21 @@ pub fn check_raw(r: i64) -> SysResult {
     }
 }
 
+/// Host clone3 for a fork-style child (no new stack: the child continues on a copy of
+/// the caller's). `struct clone_args` is the same eleven u64 words on x86-64 as on
+/// arm64. Returns the raw kernel result (0 in the child).
+pub fn host_clone3(args: &crate::clone::GuestCloneArgs) -> i64 {
+    // SAFETY: `args` is a valid clone_args of the size passed; without CLONE_VM the
+    // child runs on its own copy of this stack, as after fork.
+    unsafe {
+        libc::syscall(
+            libc::SYS_clone3,
+            args as *const crate::clone::GuestCloneArgs,
+            std::mem::size_of::<crate::clone::GuestCloneArgs>(),
+        )
+    }
+}
+
 /// Ends the calling host thread alone (the host `exit`, not `exit_group`).
 pub fn exit_this_thread(code: i32) -> ! {
     // SAFETY: SYS_exit ends only this thread; nothing on its stack is used

@@ -167,3 +167,20 @@ pub fn getrandom(_: &mut Task, a: [u64; 6]) -> SysResult {
     // SAFETY: the kernel checks the guest buffer.
     check(unsafe { libc::getrandom(ptr(a[0]), a[1] as usize, a[2] as u32) } as i64)
 }
+
+/// personality(2)'s base personality for 32-bit Arm programs (include/uapi/linux/personality.h).
+const PER_LINUX32: u64 = 0x0008;
+/// personality(0xffffffff) only queries.
+const PER_QUERY: u64 = 0xffff_ffff;
+
+/// personality(persona): the execution domain flags are the host kernel's to keep
+/// (ADDR_NO_RANDOMIZE and the like mean the same); PER_LINUX32 is refused as on an
+/// arm64 kernel without 32-bit EL0, which is what emu runs (arch/arm64/kernel/sys.c).
+pub fn personality(_: &mut Task, a: [u64; 6]) -> SysResult {
+    let persona = a[0] & 0xffff_ffff;
+    if persona != PER_QUERY && persona & 0xff == PER_LINUX32 {
+        return Err(Errno::EINVAL);
+    }
+    // SAFETY: personality takes an integer and cannot fail for valid personas.
+    check(unsafe { libc::personality(persona as libc::c_ulong) } as i64)
+}

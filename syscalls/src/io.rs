@@ -150,7 +150,7 @@ pub fn ioctl(_: &mut Task, a: [u64; 6]) -> SysResult {
             let mut w: Winsize = guest_mem::read_val(a[2])?;
             call((&mut w as *mut Winsize).cast())
         }
-        IoctlArg::IntPtr | IoctlArg::Value | IoctlArg::SockStruct => call(ptr(a[2])),
+        IoctlArg::IntPtr | IoctlArg::Value | IoctlArg::SameLayout => call(ptr(a[2])),
     }
 }
 

@@ -7,16 +7,21 @@
 //!
 //! Layout: [`table`] is the single list of syscalls (numbers, names, handlers, strace
 //! formats); [`abi`] holds guest types and flag tables; handlers live by category in
-//! `io`, `fs`, `mem`, `net`, `task`, `signal`, `time`, `info`.
+//! `io`, `fs`, `mem`, `net`, `task`, `signal`, `time`, `info`; [`procfs`] renders
+//! the /proc files that would otherwise describe emu, from the record of guest ranges
+//! in [`guest_maps`].
 
 pub mod abi;
 mod epoll;
+pub mod guest_access;
+pub mod guest_maps;
 pub mod guest_mem;
 mod host;
 mod process;
 pub mod strace;
 pub mod table;
 
+pub mod clone;
 pub mod exec;
 mod fs;
 mod info;
@@ -24,6 +29,7 @@ mod io;
 mod mem;
 mod net;
 mod pass;
+pub mod procfs;
 pub mod signal;
 pub mod signal_state;
 mod task;
@@ -31,6 +37,7 @@ mod thread;
 mod time;
 
 pub use process::{Brk, Process, ProcessInit};
+pub use procfs::{CpuIdent, ProcView};
 pub use table::nr;
 pub use thread::Task;
 
@@ -55,10 +62,10 @@ pub enum Outcome {
     /// `rt_sigreturn`: restore the guest context saved in the signal frame at SP.
     SigReturn,
     /// `clone` of a thread (CLONE_VM | CLONE_THREAD): the dispatcher starts it.
-    NewThread(exec::ThreadClone),
+    NewThread(clone::ThreadClone),
     /// `vfork` (CLONE_VM | CLONE_VFORK): the dispatcher runs the child in this address
     /// space while the calling thread waits for it to exec or exit.
-    Vfork(exec::ThreadClone),
+    Vfork(clone::ThreadClone),
 }
 
 /// What a handler returns; errors become `Outcome::Ret(-errno)`.

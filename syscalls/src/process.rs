@@ -1,10 +1,12 @@
 //! Per-process syscall state, shared by every thread of the guest process.
 
 use crate::abi::signal::{Sigaction, NSIG};
+use crate::guest_maps::RangeSet;
+use crate::procfs::ProcView;
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// What the loader and the command line say when the process starts.
 #[derive(Default)]
@@ -25,6 +27,8 @@ pub struct ProcessInit {
     pub cmdline: Vec<u8>,
     /// See [`Process::auxv`].
     pub auxv: Vec<u8>,
+    /// See [`Process::view`].
+    pub view: ProcView,
 }
 
 /// The emulated program break.
@@ -61,6 +65,11 @@ pub struct Process {
     pub auxv: Vec<u8>,
     /// Guest threads alive; the last one to exit ends the process.
     pub live_threads: AtomicUsize,
+    /// The address ranges that belong to the guest (/proc/self/maps shows only these).
+    /// Shared with a vfork child, which runs in the same address space.
+    pub maps: Arc<Mutex<RangeSet>>,
+    /// What /proc shows of the guest's layout and CPU.
+    pub view: ProcView,
     warned: Mutex<HashSet<u64>>,
     warned_about: Mutex<HashSet<&'static str>>,
 }
@@ -72,6 +81,14 @@ pub const PAGE: u64 = 4096;
 /// holds consistent data.
 pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The page-aligned end of `[start, start + len)`, if it is not empty and fits.
+fn page_end(start: u64, len: u64) -> Option<u64> {
+    start
+        .checked_add(len)
+        .and_then(|e| e.checked_next_multiple_of(PAGE))
+        .filter(|_| len != 0)
 }
 
 impl Process {
@@ -93,6 +110,8 @@ impl Process {
             cmdline: init.cmdline,
             auxv: init.auxv,
             live_threads: AtomicUsize::new(1),
+            maps: Arc::new(Mutex::new(crate::procfs::initial_ranges(&init.view))),
+            view: init.view,
             warned: Mutex::new(HashSet::new()),
             warned_about: Mutex::new(HashSet::new()),
         }
@@ -135,8 +154,24 @@ impl Process {
             cmdline: self.cmdline.clone(),
             auxv: self.auxv.clone(),
             live_threads: AtomicUsize::new(1),
+            maps: self.maps.clone(),
+            view: self.view.clone(),
             warned: Mutex::new(lock(&self.warned).clone()),
             warned_about: Mutex::new(lock(&self.warned_about).clone()),
+        }
+    }
+
+    /// Records that the guest mapped `[start, start + len)` (rounded to pages).
+    pub fn guest_mapped(&self, start: u64, len: u64) {
+        if let Some(end) = page_end(start, len) {
+            lock(&self.maps).insert(start & !(PAGE - 1), end);
+        }
+    }
+
+    /// Records that the guest unmapped `[start, start + len)` (rounded to pages).
+    pub fn guest_unmapped(&self, start: u64, len: u64) {
+        if let Some(end) = page_end(start, len) {
+            lock(&self.maps).remove(start & !(PAGE - 1), end);
         }
     }
 

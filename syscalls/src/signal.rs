@@ -130,6 +130,18 @@ pub fn reset_action(p: &Task, signo: u32) {
     mirror(signo, act);
 }
 
+/// CLONE_CLEAR_SIGHAND in a new child: every handled signal goes back to its default
+/// action (flags and mask cleared); ignored signals stay ignored.
+pub fn clear_handlers(p: &Task) {
+    let mut actions = lock(&p.proc.sigactions);
+    for (i, act) in actions.iter_mut().enumerate() {
+        if act.handler > SIG_IGN {
+            *act = Sigaction::default();
+            mirror(i as u32 + 1, act);
+        }
+    }
+}
+
 impl Task {
     /// Sets the thread's guest signal mask (SIGKILL and SIGSTOP stay unblocked), and
     /// the host mask with it.

@@ -46,8 +46,10 @@ impl Task {
     }
 
     /// The first thread of the emulated process itself: signal actions and mask as
-    /// inherited from whoever started the emulator.
+    /// inherited from whoever started the emulator; the host thread takes the guest's
+    /// process name.
     pub fn new_inherited(init: ProcessInit) -> Task {
+        crate::procfs::set_host_comm(&init.view.comm);
         let mut p = Process::new(init);
         p.sigactions = std::sync::Mutex::new(crate::signal::inherited_actions());
         let mask = crate::host::sig::mask();

@@ -192,4 +192,11 @@ cases! {
          SELECT a, b, a * 2 AS dbl, typeof(b) FROM t ORDER BY a;"] => Same;
     sqlite_json: ["sqlite3", "-json", ":memory:",
         "SELECT json_object('k', 1, 'v', json_array(1, 2.5, 'x')) AS j, 22 / 7.0 AS pi;"] => Same;
+
+    // python3.11 with its standard library; the oracle is the host's python3
+    // (the scripts print nothing version- or architecture-specific).
+    py_threads: ["python3.11", "py_threads.py"] => Native(&["python3", "py_threads.py"]);
+    py_process: ["python3.11", "py_process.py"] => Native(&["python3", "py_process.py"]);
+    py_stdlib: ["python3.11", "py_stdlib.py"] => Native(&["python3", "py_stdlib.py"]);
+    py_asyncio: ["python3.11", "py_asyncio.py"] => Native(&["python3", "py_asyncio.py"]);
 }

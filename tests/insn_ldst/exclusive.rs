@@ -183,10 +183,10 @@ fn load_acquire_store_release() {
             0x38bfc02e, // ldaprb w14, [x1]
             0x78bfc02f, // ldaprh w15, [x1]
             0xb8bfc030, // ldapr w16, [x1]
-            0xd95fd031, // ldapur x17, [x1, #-3]
+            0xd95f8031, // ldapur x17, [x1, #-8]
             0x19c01032, // ldapursb w18, [x1, #1]
             0x99804033, // ldapursw x19, [x1, #4]
-            0x991ff2b4, // stlur w20, [x21, #-1]
+            0x991fc2b4, // stlur w20, [x21, #-4]
             0x190052b6, // stlurb w22, [x21, #5]
         ],
         &mut c,
@@ -200,7 +200,7 @@ fn load_acquire_store_release() {
         (14, p.u8(200)),
         (15, p.u16(200)),
         (16, p.u32(200)),
-        (17, p.u64(197)),
+        (17, p.u64(192)),
         (18, sx(p.u8(201), 8) & 0xffff_ffff),
         (19, sx(p.u32(204), 32)),
     ];
@@ -213,7 +213,7 @@ fn load_acquire_store_release() {
         (7, 25, 1),
         (9, 30, 2),
         (11, 36, 4),
-        (20, 47, 4),
+        (20, 44, 4),
         (22, 53, 1),
     ] {
         want.set(off, n, c.x[r] as u128);

@@ -35,6 +35,7 @@ pub(super) const OFF_ARG: i32 = offset_of!(CpuState, exit_arg) as i32;
 pub(super) const OFF_LINK: i32 = offset_of!(CpuState, link_site) as i32;
 pub(super) const OFF_JUMP_TABLE: i32 = offset_of!(CpuState, jump_table) as i32;
 pub(super) const OFF_INTERRUPT: i32 = offset_of!(CpuState, interrupt) as i32;
+pub(super) const OFF_FAULT: i32 = offset_of!(CpuState, fault) as i32;
 
 /// An x86 source operand.
 #[derive(Copy, Clone, Debug)]
@@ -53,9 +54,8 @@ pub(super) struct Emitter {
     pub env: Env,
     /// For a self-looping block: the back-edge plan and the body label.
     pub back: Option<(super::emit_loop::SelfLoop, dynasmrt::DynamicLabel)>,
-    /// Where the block goes when its interrupt word is set (see
-    /// [`Emitter::interrupt_check`]).
-    pub interrupted: Option<dynasmrt::DynamicLabel>,
+    /// Out-of-line exits of the block's checks, emitted after the terminal.
+    pub cold: Vec<super::emit_check::ColdExit>,
 }
 
 /// Compiles `block` for execution at host address `base`.
@@ -76,15 +76,12 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         locs,
         env: *env,
         back: None,
-        interrupted: None,
+        cold: Vec::new(),
     };
     if let Some(l) = self_loop {
         let body = e.a.new_dynamic_label();
         e.back = Some((l, body));
     }
-    let interrupted = e.a.new_dynamic_label();
-    e.interrupted = Some(interrupted);
-    e.interrupt_check();
     let mut pc_map = Vec::new();
     for (i, op) in block.ops.iter().enumerate() {
         if let Some((l, body)) = &e.back {
@@ -109,7 +106,7 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         Some(f) => e.fused_branch(&f, &block.term),
         None => e.terminal(&block.term),
     }
-    e.interrupted_exit(interrupted, block.start_pc);
+    e.cold_exits();
     let code = e.a.finalize().expect("dynamic labels resolve");
     Compiled { code, pc_map }
 }
@@ -309,6 +306,14 @@ impl Emitter {
                 slow,
                 arg,
             } => self.vbin(op, esize, q, (vd, vn, vm), elem, slow, arg),
+            Op::CheckAlign {
+                addr,
+                bytes,
+                write,
+                pc,
+            } => self.check_align(addr, bytes, write, pc),
+            Op::CheckFault { pc } => self.check_fault(pc),
+            Op::Poll { pc, nzcv } => self.poll(pc, nzcv),
             Op::Call { f, dst, args } => {
                 // rdi = state, rsi/rdx/rcx/r8 = args. Sources live in
                 // callee-saved registers, spill slots or immediates, so the

@@ -473,7 +473,7 @@ impl Emitter {
     }
 
     /// eax = architectural NZCV from the host flags after `op`.
-    fn nzcv_to_eax(&mut self, op: FlagsOp) {
+    pub(super) fn nzcv_to_eax(&mut self, op: FlagsOp) {
         // Index the table with SF, ZF, CF (from lahf) and OF.
         let table = NZCV_TABLE[(op == FlagsOp::Sub) as usize].as_ptr() as i64;
         dynasm!(self.a ; .arch x64

@@ -9,7 +9,7 @@
 use super::emit::Emitter;
 use super::regalloc::Loc;
 use crate::cpu::state::x_offset;
-use crate::ir::{Block, Op, Terminal, Val};
+use crate::ir::{Block, Op, PollNzcv, Terminal, Val};
 use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi};
 
 /// What the back edge needs.
@@ -21,12 +21,43 @@ pub(super) struct SelfLoop {
     /// For each hoisted read: (value it defines, guest register, the value
     /// the register holds at the end of the body if the body writes it).
     pub carried: Vec<(Val, u8, Option<Val>)>,
+    /// The block's interrupt poll, moved to the back edge (see [`plan`]).
+    pub poll: Option<PollNzcv>,
 }
 
 impl SelfLoop {
     /// Values the back edge reads (extend their lives to the terminal).
     pub fn uses(&self) -> Vec<Val> {
-        self.carried.iter().filter_map(|c| c.2).collect()
+        let mut v: Vec<Val> = self.carried.iter().filter_map(|c| c.2).collect();
+        if let Some(p) = self.poll {
+            Op::Poll { pc: 0, nzcv: p }.for_each_use(|u| v.push(u));
+        }
+        v
+    }
+}
+
+/// Takes the block's [`Op::Poll`] out of `ops` when it can be made on the
+/// back edge instead (with the loop start as its pc): when only pure
+/// operations follow it (it sits just before a closing branch, and the
+/// branch changes nothing but the pc), or when it is at the block start
+/// (the state in memory is then exact at the back edge as well: such a
+/// block does not kill NZCV, so the flags pass kept its last NZCV write).
+/// The first iteration then runs unpolled and the exit edge does not poll;
+/// every cycle of blocks still polls, since a self-loop leaves only
+/// forwards (by falling through) and any backward edge to another block
+/// belongs to a block that polls in its body.
+fn take_poll(ops: &mut Vec<Op>, start_pc: u64) -> Option<PollNzcv> {
+    let i = ops.iter().position(|o| matches!(o, Op::Poll { .. }))?;
+    let Op::Poll { pc, nzcv } = ops[i] else {
+        unreachable!()
+    };
+    let inert = |o: &Op| o.is_pure() || matches!(o, Op::Nop | Op::InsnStart { .. });
+    let at_start = pc == start_pc && ops[..i].iter().all(inert);
+    if at_start || ops[i + 1..].iter().all(inert) {
+        ops.remove(i);
+        Some(nzcv)
+    } else {
+        None
     }
 }
 
@@ -82,6 +113,7 @@ pub(super) fn plan(block: &Block) -> Option<(Block, SelfLoop)> {
             (dst, reg, last)
         })
         .collect();
+    let poll = take_poll(&mut rest, block.start_pc);
     let body_index = hoisted.len();
     let mut ops = hoisted;
     ops.extend(rest);
@@ -95,6 +127,7 @@ pub(super) fn plan(block: &Block) -> Option<(Block, SelfLoop)> {
             start_pc: block.start_pc,
             body_index,
             carried,
+            poll,
         },
     ))
 }
@@ -105,7 +138,9 @@ impl Emitter {
     pub(super) fn back_edge(&mut self, l: &SelfLoop, body: DynamicLabel) {
         // The state in memory is exact here: a pending interrupt leaves
         // before the carried values are moved.
-        self.interrupt_check();
+        if let Some(nzcv) = l.poll {
+            self.poll(l.start_pc, nzcv);
+        }
         let mut moves: Vec<(Loc, Loc)> = Vec::new();
         let mut reloads: Vec<(Loc, u8)> = Vec::new();
         for &(read, reg, last) in &l.carried {

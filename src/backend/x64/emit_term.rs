@@ -2,7 +2,7 @@
 //! the compare that feeds them when possible), indirect branches through the
 //! inline lookup table, and exits to the dispatcher.
 
-use super::emit::{Emitter, OFF_ARG, OFF_INTERRUPT, OFF_JUMP_TABLE, OFF_LINK, OFF_PC, OFF_REASON};
+use super::emit::{Emitter, OFF_ARG, OFF_JUMP_TABLE, OFF_LINK, OFF_PC, OFF_REASON};
 use super::emit_alu::*;
 use crate::cpu::state::JUMP_TABLE_ENTRIES;
 use crate::cpu::ExitReason;
@@ -171,13 +171,7 @@ impl Emitter {
             }
             Terminal::Exit { reason, pc, arg } => {
                 let exit = self.env.exit as usize;
-                dynasm!(self.a
-                    ; .arch x64
-                    ; mov rax, QWORD pc as i64
-                    ; mov QWORD [r15 + OFF_PC], rax
-                    ; mov QWORD [r15 + OFF_LINK], 0
-                    ; mov DWORD [r15 + OFF_REASON], reason as i32
-                );
+                self.set_exit(reason, pc);
                 // IC IVAU leaves its address in exit_arg itself.
                 if !(reason == ExitReason::Invalidate && arg == 0) {
                     dynasm!(self.a
@@ -217,31 +211,14 @@ impl Emitter {
         }
     }
 
-    /// Tests the thread's interrupt word and leaves through the block's
-    /// interrupted exit when it is set. Emitted at block entry and on loop
-    /// back edges, where the guest state in memory is exact; every chained
-    /// jump lands on a block entry, so a spinning thread notices within a block.
-    pub(super) fn interrupt_check(&mut self) {
-        let label = self.interrupted.expect("set before code is emitted");
+    /// Stores the guest `pc` and the exit `reason` of an unlinkable exit.
+    pub(super) fn set_exit(&mut self, reason: ExitReason, pc: u64) {
         dynasm!(self.a
             ; .arch x64
-            ; mov rax, QWORD [r15 + OFF_INTERRUPT]
-            ; cmp DWORD [rax], 0
-            ; jne =>label
-        );
-    }
-
-    /// The interrupted exit: back to the dispatcher with `pc` at the block start.
-    pub(super) fn interrupted_exit(&mut self, label: dynasmrt::DynamicLabel, start_pc: u64) {
-        let exit = self.env.exit as usize;
-        dynasm!(self.a
-            ; .arch x64
-            ; =>label
-            ; mov rax, QWORD start_pc as i64
+            ; mov rax, QWORD pc as i64
             ; mov QWORD [r15 + OFF_PC], rax
             ; mov QWORD [r15 + OFF_LINK], 0
-            ; mov DWORD [r15 + OFF_REASON], ExitReason::Interrupt as i32
-            ; jmp extern exit
+            ; mov DWORD [r15 + OFF_REASON], reason as i32
         );
     }
 }

@@ -6,6 +6,7 @@
 pub mod disasm;
 mod emit;
 mod emit_alu;
+mod emit_check;
 mod emit_fp;
 mod emit_loop;
 mod emit_mem;

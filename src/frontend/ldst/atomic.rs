@@ -5,13 +5,15 @@
 //! On the x86-64 host every locked read-modify-write is a full barrier, so
 //! the acquire/release variants (A, L, AL) translate like the plain ones.
 //! The old value is zero-extended into Rt (Rs for CAS) at the access width.
+//! Every access must be aligned to its whole size (without FEAT_LSE2); the
+//! read-modify-writes count as writes in the alignment fault's syndrome.
 
-use super::exclusive::compare_and_swap_128;
+use super::check_aligned;
 use crate::arm64::encodings::ldst::Op;
 use crate::arm64::Fields;
-use crate::cpu::CpuState;
 use crate::frontend::{Ctx, TResult, Undefined};
 use crate::ir::{BinOp, RmwOp, Width};
+use crate::runtime::exclusive::compare_and_swap_pair;
 
 /// LDOP operations, indexed by opc (o3 = 0).
 const LDOP: [RmwOp; 8] = [
@@ -31,6 +33,7 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
         Op::LDAPR => {
             let w = Width::from_log2(f.u('z'));
             let addr = cx.x_sp(n);
+            check_aligned(cx, addr, w.bytes(), false);
             let v = cx.b.load(w, false, addr);
             cx.set_x(t, v);
         }
@@ -42,6 +45,7 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
             };
             let w = Width::from_log2(f.u('z'));
             let addr = cx.x_sp(n);
+            check_aligned(cx, addr, w.bytes(), true);
             let src = cx.xw(f.u('s'), w);
             let old = cx.b.rmw(rmw, w, addr, src);
             cx.set_x(t, old);
@@ -50,6 +54,7 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
             let w = Width::from_log2(f.u('z'));
             let s = f.u('s');
             let addr = cx.x_sp(n);
+            check_aligned(cx, addr, w.bytes(), true);
             let expected = cx.xw(s, w);
             let new = cx.xw(t, w);
             let old = cx.b.cas(w, addr, expected, new);
@@ -61,9 +66,11 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
                 return Err(Undefined);
             }
             let addr = cx.x_sp(n);
+            check_aligned(cx, addr, if f.b('z') { 16 } else { 8 }, true);
             if f.b('z') {
                 let (ks, kt) = (cx.k(s as u64), cx.k(t as u64));
                 cx.b.call(compare_and_swap_pair, &[addr, ks, kt]);
+                cx.b.check_fault(cx.pc);
             } else {
                 // Two words as one 64-bit access, the first register at the
                 // lower address.
@@ -89,35 +96,4 @@ fn word_pair(cx: &mut Ctx, r: u32) -> crate::ir::Val {
     let k = cx.k(32);
     let hi = cx.b.bin(BinOp::Shl, Width::W64, hi, k);
     cx.b.or(Width::W64, lo, hi)
-}
-
-/// CASP/CASPA/CASPL/CASPAL of X pairs: compares the 16 bytes at `addr`
-/// with X(s+1):X(s), stores X(t+1):X(t) if equal, and loads the old value
-/// into X(s), X(s+1). Register 31 reads as zero and is not written.
-///
-/// # Safety
-/// `cpu` is the running thread's state; `addr` is a guest (= host) address
-/// valid for 16 bytes.
-unsafe extern "C" fn compare_and_swap_pair(
-    cpu: *mut CpuState,
-    addr: u64,
-    s: u64,
-    t: u64,
-    _: u64,
-) -> u64 {
-    // SAFETY: translated code passes its own, live CPU state.
-    let cpu = unsafe { &mut *cpu };
-    let reg = |cpu: &CpuState, r: u64| if r == 31 { 0 } else { cpu.x[r as usize] };
-    let pair =
-        |cpu: &CpuState, r: u64| u128::from(reg(cpu, r)) | (u128::from(reg(cpu, r + 1)) << 64);
-    let expected = pair(cpu, s);
-    let new = pair(cpu, t);
-    // SAFETY: the guest addresses 16 bytes at `addr` (identity-mapped).
-    let old = unsafe { compare_and_swap_128(addr, expected, new) };
-    for (r, v) in [(s, old as u64), (s + 1, (old >> 64) as u64)] {
-        if r != 31 {
-            cpu.x[r as usize] = v;
-        }
-    }
-    0
 }

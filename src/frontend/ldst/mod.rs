@@ -109,6 +109,14 @@ pub(super) fn transfer(cx: &mut Ctx, t: u32, acc: Access, addr: Val) {
     }
 }
 
+/// An access that must be aligned to its `bytes` (exclusives, acquire/
+/// release, atomics): an alignment fault at this instruction otherwise.
+pub(super) fn check_aligned(cx: &mut Ctx, addr: Val, bytes: u32, write: bool) {
+    if bytes > 1 {
+        cx.b.check_align(addr, bytes, write, cx.pc);
+    }
+}
+
 /// How the immediate offset combines with the base register.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub(super) enum Index {

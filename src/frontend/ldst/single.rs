@@ -3,7 +3,7 @@
 //! register offset and literal addressing, for general-purpose and SIMD&FP
 //! registers; LDAPUR/STLUR; PRFM/PRFUM (no-ops).
 
-use super::{address, transfer, writeback, Access, Index};
+use super::{address, check_aligned, transfer, writeback, Access, Index};
 use crate::arm64::encodings::ldst::Op;
 use crate::arm64::Fields;
 use crate::frontend::{Ctx, TResult, Undefined};
@@ -120,8 +120,10 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
         }
         Op::LDAPUR => {
             // Same size/opc table as the plain forms; stores are releases.
+            // Ordered accesses must be aligned (no FEAT_LSE2).
             let acc = gpr(f)?;
             let a = address(cx, f.u('n'), f.s('i'), Index::Offset);
+            check_aligned(cx, a.addr, 1 << acc.scale(), acc.is_store());
             transfer(cx, t, acc, a.addr);
             if acc.is_store() {
                 cx.b.fence(Fence::Full);

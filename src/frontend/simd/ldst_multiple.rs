@@ -7,6 +7,8 @@ use crate::arm64::Fields;
 use crate::cpu::CpuState;
 use crate::frontend::{Ctx, TResult, Undefined};
 use crate::ir::Val;
+use crate::runtime::guest_mem::{self, GuestFault};
+use crate::runtime::record_fault;
 
 /// (opcode, registers per structure group `rpt`, elements per structure `selem`).
 const LAYOUTS: [(u32, u32, u32); 7] = [
@@ -38,6 +40,7 @@ pub fn translate(cx: &mut Ctx, f: &Fields) -> TResult {
         ..Args::default()
     };
     call(cx, helper, args, &[addr]);
+    cx.b.check_fault(cx.pc);
     if post {
         let total = (if q { 16 } else { 8 }) * rpt * selem;
         writeback(cx, n, m, addr, total as u64);
@@ -57,36 +60,41 @@ unsafe extern "C" fn helper(cpu: *mut CpuState, p: u64, addr: u64, _: u64, _: u6
     let cpu = unsafe { super::cpu(cpu) };
     // SAFETY: guest memory is identity-mapped; a guest address is a host
     // address and the guest instruction accesses exactly these bytes.
-    unsafe { run(cpu, &Args::unpack(p), addr) };
+    if let Err(f) = unsafe { run(cpu, &Args::unpack(p), addr) } {
+        record_fault(cpu, f);
+    }
     0
 }
 
-/// Reads `bytes` (1..=8) little-endian bytes at `addr`.
+/// Reads `buf.len()` bytes of guest memory at `addr` for a load, or writes
+/// them for a store, through the fault-reporting accessors.
 ///
 /// # Safety
-/// `addr..addr + bytes` must be readable.
-pub unsafe fn read_mem(addr: u64, bytes: usize) -> u64 {
-    let mut buf = [0u8; 8];
-    // SAFETY: the caller guarantees the source is readable; `buf` holds 8 bytes.
-    unsafe { std::ptr::copy_nonoverlapping(addr as *const u8, buf.as_mut_ptr(), bytes) };
-    u64::from_le_bytes(buf)
+/// `addr` is a guest address.
+pub unsafe fn transfer(load: bool, addr: u64, buf: &mut [u8]) -> Result<(), GuestFault> {
+    if load {
+        // SAFETY: per the contract.
+        unsafe { guest_mem::read(addr, buf) }
+    } else {
+        // SAFETY: per the contract.
+        unsafe { guest_mem::write(addr, buf) }
+    }
 }
 
-/// Writes the low `bytes` (1..=8) of `v` little-endian at `addr`.
-///
-/// # Safety
-/// `addr..addr + bytes` must be writable.
-pub unsafe fn write_mem(addr: u64, bytes: usize, v: u64) {
-    let buf = v.to_le_bytes();
-    // SAFETY: the caller guarantees the destination is writable.
-    unsafe { std::ptr::copy_nonoverlapping(buf.as_ptr(), addr as *mut u8, bytes) };
+/// The `n`-byte little-endian value at `buf[at..]`.
+pub fn get_bytes(buf: &[u8], at: usize, n: usize) -> u64 {
+    let mut b = [0u8; 8];
+    b[..n].copy_from_slice(&buf[at..at + n]);
+    u64::from_le_bytes(b)
 }
 
-/// Executes one multiple-structure load or store at `addr`.
+/// Executes one multiple-structure load or store at `addr`. A load reads
+/// every byte before it writes a register, so a faulting load leaves the
+/// registers as they were.
 ///
 /// # Safety
-/// The transferred bytes at `addr` must be accessible.
-pub unsafe fn run(cpu: &mut CpuState, a: &Args, addr: u64) {
+/// `addr` is a guest address.
+pub unsafe fn run(cpu: &mut CpuState, a: &Args, addr: u64) -> Result<(), GuestFault> {
     let rpt = (a.imm & 0xf) as usize;
     let selem = (a.imm >> 4 & 0xf) as usize;
     let load = a.imm >> 8 & 1 != 0;
@@ -94,28 +102,30 @@ pub unsafe fn run(cpu: &mut CpuState, a: &Args, addr: u64) {
     let eb = (es / 8) as usize;
     let bits = if a.q { 128 } else { 64 };
     let elements = (bits / es) as usize;
-    let mut off = 0u64;
-    for r in 0..rpt {
-        for e in 0..elements {
-            for s in 0..selem {
-                let t = (a.d as usize + r + s) % 32;
-                let at = addr.wrapping_add(off);
-                if load {
-                    // SAFETY: see the function contract.
-                    let v = unsafe { read_mem(at, eb) };
-                    set(&mut cpu.v[t], es, e, v);
-                } else {
-                    // SAFETY: see the function contract.
-                    unsafe { write_mem(at, eb, get(cpu.v[t], es, e)) };
-                }
-                off += eb as u64;
-            }
-        }
-    }
+    let mut buf = [0u8; 64];
+    let buf = &mut buf[..rpt * selem * elements * eb];
+    // (register, element, byte offset) of every element, in memory order.
+    let each =
+        (0..rpt).flat_map(|r| (0..elements).flat_map(move |e| (0..selem).map(move |s| (r, e, s))));
+    let slots = each
+        .enumerate()
+        .map(|(i, (r, e, s))| ((a.d as usize + r + s) % 32, e, i * eb));
     if load {
+        // SAFETY: per the contract.
+        unsafe { transfer(true, addr, buf)? };
+        for (t, e, at) in slots {
+            set(&mut cpu.v[t], es, e, get_bytes(buf, at, eb));
+        }
         for i in 0..rpt * selem {
             let t = (a.d as usize + i) % 32;
             cpu.v[t] = trunc(cpu.v[t], bits);
         }
+        Ok(())
+    } else {
+        for (t, e, at) in slots {
+            buf[at..at + eb].copy_from_slice(&get(cpu.v[t], es, e).to_le_bytes()[..eb]);
+        }
+        // SAFETY: per the contract.
+        unsafe { transfer(false, addr, buf) }
     }
 }

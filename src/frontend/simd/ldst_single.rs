@@ -2,11 +2,13 @@
 //! lane) and LD1R-LD4R (load and replicate), with optional post-index.
 
 use super::lanes::{get, set, trunc};
-use super::ldst_multiple::{read_mem, write_mem, writeback};
+use super::ldst_multiple::{get_bytes, transfer, writeback};
 use super::{call, Args};
 use crate::arm64::Fields;
 use crate::cpu::CpuState;
 use crate::frontend::{Ctx, TResult, Undefined};
+use crate::runtime::guest_mem::GuestFault;
+use crate::runtime::record_fault;
 
 pub fn translate(cx: &mut Ctx, f: &Fields) -> TResult {
     let q = f.b('Q');
@@ -50,6 +52,7 @@ pub fn translate(cx: &mut Ctx, f: &Fields) -> TResult {
         ..Args::default()
     };
     call(cx, helper, args, &[addr]);
+    cx.b.check_fault(cx.pc);
     if post {
         writeback(cx, n, m, addr, (selem << scale) as u64);
     }
@@ -61,15 +64,18 @@ unsafe extern "C" fn helper(cpu: *mut CpuState, p: u64, addr: u64, _: u64, _: u6
     let cpu = unsafe { super::cpu(cpu) };
     // SAFETY: guest memory is identity-mapped; a guest address is a host
     // address and the guest instruction accesses exactly these bytes.
-    unsafe { run(cpu, &Args::unpack(p), addr) };
+    if let Err(f) = unsafe { run(cpu, &Args::unpack(p), addr) } {
+        record_fault(cpu, f);
+    }
     0
 }
 
-/// Executes one single-structure load/store or load-and-replicate.
+/// Executes one single-structure load/store or load-and-replicate. A load
+/// reads every byte before it writes a register.
 ///
 /// # Safety
-/// The transferred bytes at `addr` must be accessible.
-pub unsafe fn run(cpu: &mut CpuState, a: &Args, addr: u64) {
+/// `addr` is a guest address.
+pub unsafe fn run(cpu: &mut CpuState, a: &Args, addr: u64) -> Result<(), GuestFault> {
     let index = (a.imm & 0xf) as usize;
     let selem = (a.imm >> 8 & 7) as usize;
     let load = a.imm >> 12 & 1 != 0;
@@ -77,24 +83,32 @@ pub unsafe fn run(cpu: &mut CpuState, a: &Args, addr: u64) {
     let es = a.esize();
     let eb = (es / 8) as usize;
     let bits = if a.q { 128 } else { 64 };
+    let mut buf = [0u8; 32];
+    let buf = &mut buf[..selem * eb];
+    if !load {
+        for s in 0..selem {
+            let t = (a.d as usize + s) % 32;
+            let v = get(cpu.v[t], es, index).to_le_bytes();
+            buf[s * eb..(s + 1) * eb].copy_from_slice(&v[..eb]);
+        }
+    }
+    // SAFETY: per the contract.
+    unsafe { transfer(load, addr, buf)? };
+    if !load {
+        return Ok(());
+    }
     for s in 0..selem {
         let t = (a.d as usize + s) % 32;
-        let at = addr.wrapping_add((s * eb) as u64);
+        let v = get_bytes(buf, s * eb, eb);
         if replicate {
-            // SAFETY: see the function contract.
-            let v = unsafe { read_mem(at, eb) };
             let mut r = 0u128;
             for e in 0..(bits / es) as usize {
                 set(&mut r, es, e, v);
             }
             cpu.v[t] = trunc(r, bits);
-        } else if load {
-            // SAFETY: see the function contract.
-            let v = unsafe { read_mem(at, eb) };
-            set(&mut cpu.v[t], es, index, v);
         } else {
-            // SAFETY: see the function contract.
-            unsafe { write_mem(at, eb, get(cpu.v[t], es, index)) };
+            set(&mut cpu.v[t], es, index, v);
         }
     }
+    Ok(())
 }

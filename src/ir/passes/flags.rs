@@ -6,14 +6,18 @@
 //!   needs it;
 //! * a write of NZCV that a later write in the block overwrites is dropped,
 //!   and so is the last one when the block's successors overwrite NZCV
-//!   before reading it ([`Block::nzcv_dead_at_end`]).
+//!   before reading it ([`Block::nzcv_dead_at_end`]);
+//! * so that an interrupted block still leaves the exact NZCV in the CPU
+//!   state (a signal handler sees it in its frame), the interrupt poll of
+//!   a block that may be entered with a stale NZCV moves past its first
+//!   NZCV write, near its end ([`place_poll`]).
 //!
 //! Anything that may observe NZCV in the CPU state counts as a read: a load
-//! of it, a helper call, and every memory access (a fault must see the
-//! state of its own instruction).
+//! of it, a helper call, every memory access and every check that may leave
+//! the block (a fault must see the state of its own instruction).
 
 use crate::cpu::CpuState;
-use crate::ir::{Block, Op, Terminal};
+use crate::ir::{Block, Op, PollNzcv, Terminal, Val};
 use std::mem::offset_of;
 
 const NZCV: u32 = offset_of!(CpuState, nzcv) as u32;
@@ -28,7 +32,9 @@ fn observes_nzcv(op: &Op) -> bool {
         | Op::LoadVec { .. }
         | Op::StoreVec { .. }
         | Op::Rmw { .. }
-        | Op::Cas { .. } => true,
+        | Op::Cas { .. }
+        | Op::CheckAlign { .. }
+        | Op::CheckFault { .. } => true,
         _ => false,
     }
 }
@@ -75,6 +81,13 @@ pub fn run(block: &mut Block) {
             _ => {}
         }
     }
+    let kills = kills_nzcv(block);
+    let writes: Vec<(usize, Val)> = (block.ops.iter().enumerate())
+        .filter_map(|(i, op)| match *op {
+            Op::StoreState { offset, src } if offset == NZCV => Some((i, src)),
+            _ => None,
+        })
+        .collect();
     // Dead NZCV writes.
     let mut pending: Option<usize> = None;
     for i in 0..block.ops.len() {
@@ -93,6 +106,56 @@ pub fn run(block: &mut Block) {
     if let (Some(p), true, true) = (pending, block.nzcv_dead_at_end, exits_to_dispatcher_only) {
         block.ops[p] = Op::Nop;
     }
+    if kills {
+        place_poll(block, &writes);
+    }
+}
+
+/// A block that kills NZCV may be entered with a stale NZCV in the CPU
+/// state: its predecessors drop their last NZCV write when every successor
+/// kills it ([`Block::nzcv_dead_at_end`]), and so does the block itself at
+/// its own back edge. Its interrupt poll therefore moves from the block
+/// entry to the start of its last instruction (or to its end, when the
+/// first NZCV write is in the last instruction), after that first write:
+/// there the architectural NZCV is the value of the last write before the
+/// poll, which the poll's exit stores (or recomputes) if the write was
+/// dropped. In a branch-ended block that is just before the branch, the
+/// cheapest place in a loop. `writes` are the block's NZCV writes (index
+/// and value) before the dead ones were dropped.
+fn place_poll(block: &mut Block, writes: &[(usize, Val)]) {
+    let Some(at) = block.ops.iter().position(|o| matches!(o, Op::Poll { .. })) else {
+        return;
+    };
+    let Some(&(first, _)) = writes.first() else {
+        return;
+    };
+    if at > first {
+        return;
+    }
+    let last_insn = (block.ops.iter()).rposition(|o| matches!(o, Op::InsnStart { .. }));
+    let (to, pc) = match last_insn.map(|i| (i, block.ops[i])) {
+        Some((i, Op::InsnStart { pc })) if i > first => (i, pc),
+        // After the last instruction only if the block falls through to
+        // `end_pc` (the instructions that end blocks otherwise, branches
+        // and exits, write no NZCV).
+        _ if matches!(block.term, Terminal::Jump { pc } if pc == block.end_pc) => {
+            (block.ops.len(), block.end_pc)
+        }
+        _ => return,
+    };
+    let Some(&(w, src)) = writes.iter().rev().find(|&&(i, _)| i < to) else {
+        return;
+    };
+    let nzcv = if writes_nzcv(&block.ops[w]) {
+        PollNzcv::InState
+    } else {
+        match block.ops.iter().find(|o| o.dst() == Some(src)) {
+            Some(&Op::Flags { op, w, a, b, c, .. }) => PollNzcv::Flags { op, w, a, b, c },
+            _ => PollNzcv::Value(src),
+        }
+    };
+    block.ops[at] = Op::Nop;
+    block.ops.insert(to, Op::Poll { pc, nzcv });
 }
 
 #[cfg(test)]
@@ -167,5 +230,71 @@ mod tests {
         let c = cmp_and_branch(&mut b);
         b.branch(c, 8, 4);
         assert!(!kills_nzcv(&b.finish(4)));
+    }
+
+    fn poll_of(block: &Block) -> (usize, u64, PollNzcv) {
+        block
+            .ops
+            .iter()
+            .enumerate()
+            .find_map(|(i, o)| match *o {
+                Op::Poll { pc, nzcv } => Some((i, pc, nzcv)),
+                _ => None,
+            })
+            .expect("one poll")
+    }
+
+    /// `first; cmp; b.eq` with a poll at entry and its successors killing
+    /// NZCV, after the pass.
+    fn first_then_cmp(first: impl FnOnce(&mut Builder)) -> Block {
+        let mut b = Builder::new(0);
+        b.poll(0);
+        b.insn_start(0);
+        first(&mut b);
+        b.insn_start(4);
+        let c = cmp_and_branch(&mut b);
+        b.insn_start(8);
+        b.branch(c, 16, 12);
+        let mut block = b.finish(12);
+        block.nzcv_dead_at_end = true;
+        run(&mut block);
+        block
+    }
+
+    #[test]
+    fn poll_moves_past_the_first_flag_write_only_when_the_block_kills_nzcv() {
+        // ldr; cmp; b.eq: NZCV is exact at entry, the poll stays there.
+        let block = first_then_cmp(|b| {
+            let a = b.get_reg(1);
+            let _ = b.load(Width::W8, false, a);
+        });
+        assert_eq!(poll_of(&block), (0, 0, PollNzcv::InState));
+        // cmp; cmp; b.eq with both writes dropped: the poll goes before the
+        // branch and recomputes the second compare's flags.
+        let block = first_then_cmp(|b| {
+            let _ = cmp_and_branch(b);
+        });
+        assert!(final_nzcv(&block).is_none());
+        let (i, pc, nzcv) = poll_of(&block);
+        assert_eq!(pc, 8);
+        assert!(matches!(block.ops[i + 1], Op::InsnStart { pc: 8 }));
+        assert!(matches!(
+            nzcv,
+            PollNzcv::Flags {
+                op: FlagsOp::Sub,
+                ..
+            }
+        ));
+        // cmp; b.eq with its write kept: the poll needs nothing.
+        let mut b = Builder::new(0);
+        b.poll(0);
+        b.insn_start(0);
+        let c = cmp_and_branch(&mut b);
+        b.insn_start(4);
+        b.branch(c, 16, 8);
+        let mut block = b.finish(8);
+        run(&mut block);
+        let (_, pc, nzcv) = poll_of(&block);
+        assert_eq!((pc, nzcv), (4, PollNzcv::InState));
     }
 }

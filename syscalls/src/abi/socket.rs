@@ -363,15 +363,15 @@ pub fn sock_type_to_host(guest: u32) -> Option<i32> {
 /// same layout on both 64-bit ABIs (tests below), so the pointer passes through.
 pub const IOCTLS: &[IoctlEntry] = &[
     ("SIOCATMARK", 0x8905, 0x8905, IoctlArg::IntPtr),
-    ("SIOCGIFNAME", 0x8910, 0x8910, IoctlArg::SockStruct),
-    ("SIOCGIFCONF", 0x8912, 0x8912, IoctlArg::SockStruct),
-    ("SIOCGIFFLAGS", 0x8913, 0x8913, IoctlArg::SockStruct),
-    ("SIOCGIFADDR", 0x8915, 0x8915, IoctlArg::SockStruct),
-    ("SIOCGIFBRDADDR", 0x8919, 0x8919, IoctlArg::SockStruct),
-    ("SIOCGIFNETMASK", 0x891b, 0x891b, IoctlArg::SockStruct),
-    ("SIOCGIFMTU", 0x8921, 0x8921, IoctlArg::SockStruct),
-    ("SIOCGIFHWADDR", 0x8927, 0x8927, IoctlArg::SockStruct),
-    ("SIOCGIFINDEX", 0x8933, 0x8933, IoctlArg::SockStruct),
+    ("SIOCGIFNAME", 0x8910, 0x8910, IoctlArg::SameLayout),
+    ("SIOCGIFCONF", 0x8912, 0x8912, IoctlArg::SameLayout),
+    ("SIOCGIFFLAGS", 0x8913, 0x8913, IoctlArg::SameLayout),
+    ("SIOCGIFADDR", 0x8915, 0x8915, IoctlArg::SameLayout),
+    ("SIOCGIFBRDADDR", 0x8919, 0x8919, IoctlArg::SameLayout),
+    ("SIOCGIFNETMASK", 0x891b, 0x891b, IoctlArg::SameLayout),
+    ("SIOCGIFMTU", 0x8921, 0x8921, IoctlArg::SameLayout),
+    ("SIOCGIFHWADDR", 0x8927, 0x8927, IoctlArg::SameLayout),
+    ("SIOCGIFINDEX", 0x8933, 0x8933, IoctlArg::SameLayout),
     ("SIOCOUTQ", 0x5411, 0x5411, IoctlArg::IntPtr),
     // _IO(7, 0xb9) on /dev/vsock (include/uapi/linux/vm_sockets.h): a u32 out.
     (

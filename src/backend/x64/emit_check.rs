@@ -1,0 +1,127 @@
+//! Conditional exits inside a block: the alignment check of an access that
+//! must be aligned ([`Op::CheckAlign`]), the check for a guest memory
+//! fault a helper recorded ([`Op::CheckFault`]) and the interrupt poll
+//! ([`Op::Poll`]). The hot path is one test and a not-taken branch; the
+//! exits themselves are out of line, after the block's terminal, so
+//! straight-line code stays compact.
+//!
+//! [`Op::CheckAlign`]: crate::ir::Op::CheckAlign
+//! [`Op::CheckFault`]: crate::ir::Op::CheckFault
+//! [`Op::Poll`]: crate::ir::Op::Poll
+
+use super::emit::{Emitter, OFF_ARG, OFF_FAULT, OFF_INTERRUPT};
+use crate::cpu::state::{CpuState, ALIGN_DATA, ALIGN_WRITE};
+use crate::cpu::ExitReason;
+use crate::ir::{PollNzcv, Val};
+use std::mem::offset_of;
+
+const OFF_NZCV: i32 = offset_of!(CpuState, nzcv) as i32;
+use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi};
+
+/// An out-of-line exit, emitted after the terminal.
+#[derive(Copy, Clone, Debug)]
+pub(super) enum ColdExit {
+    /// Misaligned access: host register `addr` holds the address.
+    Align {
+        label: DynamicLabel,
+        addr: u8,
+        write: bool,
+        pc: u64,
+    },
+    /// A helper recorded a fault (`fault` and `exit_arg` are set).
+    Fault { label: DynamicLabel, pc: u64 },
+    /// The interrupt word is set: store NZCV as `nzcv` says, then leave.
+    Poll {
+        label: DynamicLabel,
+        pc: u64,
+        nzcv: PollNzcv,
+    },
+}
+
+impl Emitter {
+    /// `test addr, bytes - 1 ; jnz cold`.
+    pub(super) fn check_align(&mut self, addr: Val, bytes: u8, write: bool, pc: u64) {
+        let a = self.reg_of(addr).unwrap_or_else(|| {
+            self.load(0, addr);
+            0
+        });
+        let label = self.a.new_dynamic_label();
+        let mask = i32::from(bytes) - 1;
+        dynasm!(self.a ; .arch x64 ; test Rd(a), mask ; jnz =>label);
+        self.cold.push(ColdExit::Align {
+            label,
+            addr: a,
+            write,
+            pc,
+        });
+    }
+
+    /// `cmp qword [r15 + fault], 0 ; jne cold`.
+    pub(super) fn check_fault(&mut self, pc: u64) {
+        let label = self.a.new_dynamic_label();
+        dynasm!(self.a ; .arch x64 ; cmp QWORD [r15 + OFF_FAULT], 0 ; jne =>label);
+        self.cold.push(ColdExit::Fault { label, pc });
+    }
+
+    /// The interrupt poll: `mov rax, [r15 + interrupt] ; cmp dword [rax], 0 ;
+    /// jne cold`.
+    pub(super) fn poll(&mut self, pc: u64, nzcv: PollNzcv) {
+        let label = self.a.new_dynamic_label();
+        dynasm!(self.a
+            ; .arch x64
+            ; mov rax, QWORD [r15 + OFF_INTERRUPT]
+            ; cmp DWORD [rax], 0
+            ; jne =>label
+        );
+        self.cold.push(ColdExit::Poll { label, pc, nzcv });
+    }
+
+    /// Emits every pending out-of-line exit.
+    pub(super) fn cold_exits(&mut self) {
+        let exit = self.env.exit as usize;
+        for c in std::mem::take(&mut self.cold) {
+            let (label, pc, reason) = match c {
+                ColdExit::Align {
+                    label,
+                    addr,
+                    write,
+                    pc,
+                } => {
+                    let what = (ALIGN_DATA | if write { ALIGN_WRITE } else { 0 }) as i32;
+                    dynasm!(self.a
+                        ; .arch x64
+                        ; =>label
+                        ; mov QWORD [r15 + OFF_ARG], Rq(addr)
+                        ; mov QWORD [r15 + OFF_FAULT], what
+                    );
+                    (None, pc, ExitReason::Alignment)
+                }
+                ColdExit::Fault { label, pc } => (Some(label), pc, ExitReason::Fault),
+                ColdExit::Poll { label, pc, nzcv } => {
+                    dynasm!(self.a ; .arch x64 ; =>label);
+                    self.store_nzcv(nzcv);
+                    (None, pc, ExitReason::Interrupt)
+                }
+            };
+            if let Some(label) = label {
+                dynasm!(self.a ; .arch x64 ; =>label);
+            }
+            self.set_exit(reason, pc);
+            dynasm!(self.a ; .arch x64 ; jmp extern exit);
+        }
+    }
+
+    /// Stores the NZCV a poll's exit owes the CPU state (the values it
+    /// reads are live at the poll, and nothing ran since).
+    fn store_nzcv(&mut self, nzcv: PollNzcv) {
+        match nzcv {
+            PollNzcv::InState => return,
+            PollNzcv::Flags { op, w, a, b, c } => {
+                self.set_host_flags(op, w, a, b, c);
+                self.nzcv_to_eax(op);
+            }
+            PollNzcv::Value(v) => self.load(0, v),
+        }
+        dynasm!(self.a ; .arch x64 ; mov QWORD [r15 + OFF_NZCV], rax);
+    }
+}

@@ -1,0 +1,66 @@
+//! CPython's own regression tests (`python3.11 -m test MODULE`, from Debian's
+//! libpython3.11-testsuite) run under emu-user: each module must end with
+//! "Tests result: SUCCESS", as it does on arm64 hardware. Modules blocked by a
+//! known emulator gap are skipped with the reason (unless `EMU_DEBIAN_GAPS=1`).
+
+use super::{base_env, emu_diagnostics, guest_program, root, run, skipped, tail, TempDir};
+use std::process::Command;
+use std::time::Duration;
+
+/// Seconds per module (the slowest, test_subprocess, takes about two minutes
+/// under emu-user on a 2-core machine).
+const MODULE_TIMEOUT: u64 = 900;
+
+macro_rules! modules {
+    ($($name:ident $(, gap = $gap:expr)?;)*) => {
+        $(#[test] fn $name() { run_module(stringify!($name), opt!($($gap)?)); })*
+    };
+}
+
+modules! {
+    test_threading;
+    test_signal;
+    test_subprocess;
+}
+
+fn run_module(module: &str, gap: Option<&str>) {
+    if skipped() {
+        eprintln!("EMU_SKIP_DEBIAN=1: skipping {module}");
+        return;
+    }
+    if let Some(gap) = gap {
+        if !std::env::var("EMU_DEBIAN_GAPS").is_ok_and(|v| v == "1") {
+            eprintln!("SKIPPED {module} (known gap): {gap}");
+            println!("SKIPPED {module} (known gap): {gap}");
+            return;
+        }
+    }
+    let root = root();
+    assert!(
+        root.join(".fetched").exists(),
+        "{} is missing: run scripts/fetch-arm64-debs.sh (or set EMU_SKIP_DEBIAN=1)",
+        root.display()
+    );
+    let dir = TempDir::new(module);
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_emu-user"));
+    base_env(&mut cmd, &dir.path);
+    emu_diagnostics(&mut cmd);
+    cmd.arg("-L")
+        .arg(&root)
+        .arg(guest_program(&root, "python3.11"))
+        .args(["-m", "test", "-v", module]);
+    let out = run(cmd, None, Duration::from_secs(MODULE_TIMEOUT));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let failures: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("FAIL:") || l.starts_with("ERROR:"))
+        .collect();
+    assert!(
+        stdout.contains("Tests result: SUCCESS"),
+        "\n{module} under emu-user: {}\n    failing: {}\n    stdout:\n      {}\n    stderr:\n      {}\n",
+        out.status.map_or("timed out".to_owned(), |s| s.to_string()),
+        failures.join("\n      "),
+        tail(&out.stdout),
+        tail(&out.stderr),
+    );
+}

@@ -1,0 +1,112 @@
+//! Operations that may leave the block: the alignment check, the check for
+//! a fault a helper recorded and the interrupt poll, on both executors.
+
+use super::*;
+use emu::cpu::state::{ALIGN_DATA, ALIGN_WRITE};
+use emu::ir::{FlagsOp, Op, PollNzcv, Width};
+use std::sync::atomic::AtomicU32;
+
+/// Runs `block` on both executors from `cpu0` and checks they agree.
+fn both(block: &Block, cpu0: &CpuState) -> CpuState {
+    let mut buf = Box::new(Scratch([0; BUF_LEN]));
+    let want = run_interp(block, cpu0, &mut *buf, &[0; BUF_LEN]);
+    let got = run_jit(&mut Jit::new(), block, cpu0, &mut *buf, &[0; BUF_LEN]);
+    compare("x86-64 code", block, &want, &got).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(want.cpu.fault, got.cpu.fault, "fault");
+    want.cpu
+}
+
+#[test]
+fn misaligned_access_leaves_before_its_store() {
+    for (addr, bytes, write) in [
+        (0x1003u64, 4u32, true),
+        (0x1008, 16, false),
+        (0x1001, 2, false),
+    ] {
+        let mut b = Builder::new(0x1000);
+        b.insn_start(0x1000);
+        let a = b.get_reg(1);
+        b.check_align(a, bytes, write, 0x1000);
+        let one = b.konst(1);
+        b.set_reg(2, one);
+        b.jump(0x2000);
+        let block = b.finish(0x1004);
+        let mut cpu = CpuState::default();
+        cpu.x[1] = addr;
+        let out = both(&block, &cpu);
+        assert_eq!(out.exit_reason, ExitReason::Alignment as u32);
+        assert_eq!((out.pc, out.exit_arg, out.x[2]), (0x1000, addr, 0));
+        let kind = ALIGN_DATA | if write { ALIGN_WRITE } else { 0 };
+        assert_eq!(out.fault, kind);
+        // Aligned: no exit.
+        cpu.x[1] = addr & !(u64::from(bytes) - 1);
+        let out = both(&block, &cpu);
+        assert_eq!((out.pc, out.x[2]), (0x2000, 1));
+    }
+}
+
+#[test]
+fn recorded_fault_leaves_at_its_instruction() {
+    let mut b = Builder::new(0x1000);
+    b.insn_start(0x1000);
+    b.check_fault(0x1000);
+    let one = b.konst(1);
+    b.set_reg(2, one);
+    b.jump(0x2000);
+    let block = b.finish(0x1004);
+    let mut cpu = CpuState::default();
+    let out = both(&block, &cpu);
+    assert_eq!((out.pc, out.x[2]), (0x2000, 1));
+    cpu.fault = 0x20b;
+    cpu.exit_arg = 0xdead;
+    let out = both(&block, &cpu);
+    assert_eq!(out.exit_reason, ExitReason::Fault as u32);
+    assert_eq!((out.pc, out.exit_arg, out.x[2]), (0x1000, 0xdead, 0));
+}
+
+/// `subs x0, x0, #1 ; (poll) ; b.ne 0x3000`: a block that kills NZCV and
+/// whose NZCV write the flags pass drops (its successors kill it too).
+fn killing_block() -> Block {
+    let mut b = Builder::new(0x1000);
+    b.poll(0x1000);
+    b.insn_start(0x1000);
+    let x = b.get_reg(0);
+    let one = b.konst(1);
+    let r = b.sub(Width::W64, x, one);
+    let f = b.flags(FlagsOp::Sub, Width::W64, x, one, None);
+    b.set_reg(0, r);
+    b.set_nzcv(f);
+    b.insn_start(0x1004);
+    let c = b.cond(1, f);
+    b.branch(c, 0x3000, 0x1008);
+    let mut block = b.finish(0x1008);
+    block.nzcv_dead_at_end = true;
+    emu::ir::passes::optimize(&mut block);
+    block
+}
+
+#[test]
+fn poll_after_a_dropped_flag_write_recomputes_nzcv() {
+    let block = killing_block();
+    let poll = block.ops.iter().find_map(|o| match *o {
+        Op::Poll { pc, nzcv } => Some((pc, nzcv)),
+        _ => None,
+    });
+    assert!(
+        matches!(poll, Some((0x1004, PollNzcv::Flags { .. }))),
+        "the poll moves past the compare: {poll:?}"
+    );
+    let set = AtomicU32::new(1);
+    let mut cpu = CpuState::default();
+    cpu.x[0] = 1;
+    cpu.nzcv = 0x1000_0000; // stale: V
+    cpu.interrupt = &set as *const AtomicU32 as u64;
+    let out = both(&block, &cpu);
+    assert_eq!(out.exit_reason, ExitReason::Interrupt as u32);
+    assert_eq!((out.pc, out.x[0]), (0x1004, 0));
+    assert_eq!(out.nzcv, 0x6000_0000, "Z and C of 1 - 1");
+    // Not interrupted: runs through, NZCV never stored.
+    cpu.interrupt = CpuState::default().interrupt;
+    let out = both(&block, &cpu);
+    assert_eq!((out.pc, out.nzcv), (0x1008, 0x1000_0000));
+}
