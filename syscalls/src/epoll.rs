@@ -11,8 +11,11 @@ use crate::{Outcome, SysResult};
 /// The kernel's EP_MAX_EVENTS: INT_MAX / sizeof(struct epoll_event).
 const EP_MAX_EVENTS: i32 = i32::MAX / 16;
 /// Events fetched from the host per call; a larger guest buffer simply gets at most
-/// this many, which epoll allows (the rest stay ready for the next wait).
-const BATCH: usize = 1024;
+/// this many, which epoll allows (the rest stay ready for the next wait). Programs
+/// that wait on many fds expect them all at once (CPython's test_selectors waits on
+/// 9984), so the limit is far above common fd limits; the host buffer is only as
+/// large as the guest's maxevents.
+const BATCH: usize = 1 << 16;
 
 pub fn epoll_create1(_: &mut Task, a: [u64; 6]) -> SysResult {
     // SAFETY: plain integer argument.
