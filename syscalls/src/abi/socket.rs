@@ -359,10 +359,19 @@ pub fn sock_type_to_host(guest: u32) -> Option<i32> {
 }
 
 /// Socket ioctls (include/uapi/linux/sockios.h; asm-generic sockios.h on both). Their
-/// `struct ifreq` (40 bytes) and `struct ifconf` (16 bytes, a pointer at 8) have the
-/// same layout on both 64-bit ABIs (tests below), so the pointer passes through.
+/// arguments are ints, `struct ifreq` (40 bytes), `struct ifconf` (16 bytes, a pointer
+/// at 8), or a timeval / timespec, all with the same layout on both 64-bit ABIs (tests
+/// below and in abi::time), so the pointer passes through. SIOCINQ and SIOCOUTQ are
+/// the tty table's FIONREAD and TIOCOUTQ.
 pub const IOCTLS: &[IoctlEntry] = &[
+    ("FIOSETOWN", 0x8901, 0x8901, IoctlArg::IntPtr),
+    ("SIOCSPGRP", 0x8902, 0x8902, IoctlArg::IntPtr),
+    ("FIOGETOWN", 0x8903, 0x8903, IoctlArg::IntPtr),
+    ("SIOCGPGRP", 0x8904, 0x8904, IoctlArg::IntPtr),
     ("SIOCATMARK", 0x8905, 0x8905, IoctlArg::IntPtr),
+    // A timeval / timespec out (same layouts: abi::time and the tests below).
+    ("SIOCGSTAMP_OLD", 0x8906, 0x8906, IoctlArg::SameLayout),
+    ("SIOCGSTAMPNS_OLD", 0x8907, 0x8907, IoctlArg::SameLayout),
     ("SIOCGIFNAME", 0x8910, 0x8910, IoctlArg::SameLayout),
     ("SIOCGIFCONF", 0x8912, 0x8912, IoctlArg::SameLayout),
     ("SIOCGIFFLAGS", 0x8913, 0x8913, IoctlArg::SameLayout),
@@ -372,7 +381,7 @@ pub const IOCTLS: &[IoctlEntry] = &[
     ("SIOCGIFMTU", 0x8921, 0x8921, IoctlArg::SameLayout),
     ("SIOCGIFHWADDR", 0x8927, 0x8927, IoctlArg::SameLayout),
     ("SIOCGIFINDEX", 0x8933, 0x8933, IoctlArg::SameLayout),
-    ("SIOCOUTQ", 0x5411, 0x5411, IoctlArg::IntPtr),
+    ("SIOCOUTQNSD", 0x894b, 0x894b, IoctlArg::IntPtr),
     // _IO(7, 0xb9) on /dev/vsock (include/uapi/linux/vm_sockets.h): a u32 out.
     (
         "IOCTL_VM_SOCKETS_GET_LOCAL_CID",
@@ -493,8 +502,14 @@ mod tests {
         assert_eq!(size_of::<libc::ifconf>(), 16);
         assert_eq!(offset_of!(libc::ifconf, ifc_ifcu), 8);
         let host = [
-            // libc has no SIOCATMARK: asm-generic/sockios.h, used by x86-64 too.
+            // libc lacks these: asm-generic/sockios.h, which x86-64 uses too.
+            ("FIOSETOWN", 0x8901),
+            ("SIOCSPGRP", 0x8902),
+            ("FIOGETOWN", 0x8903),
+            ("SIOCGPGRP", 0x8904),
             ("SIOCATMARK", 0x8905),
+            ("SIOCGSTAMP_OLD", 0x8906),
+            ("SIOCGSTAMPNS_OLD", 0x8907),
             ("SIOCGIFNAME", libc::SIOCGIFNAME),
             ("SIOCGIFCONF", libc::SIOCGIFCONF),
             ("SIOCGIFFLAGS", libc::SIOCGIFFLAGS),
@@ -504,7 +519,7 @@ mod tests {
             ("SIOCGIFMTU", libc::SIOCGIFMTU),
             ("SIOCGIFHWADDR", libc::SIOCGIFHWADDR),
             ("SIOCGIFINDEX", libc::SIOCGIFINDEX),
-            ("SIOCOUTQ", libc::TIOCOUTQ),
+            ("SIOCOUTQNSD", libc::SIOCOUTQNSD),
             // libc lacks it: _IO(7, 0xb9), the same generic _IO encoding on both.
             ("IOCTL_VM_SOCKETS_GET_LOCAL_CID", 7 << 8 | 0xb9),
         ];
