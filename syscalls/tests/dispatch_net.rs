@@ -262,3 +262,37 @@ fn bad_pointers_are_efault() {
     call(&mut p, nr::CLOSE, &[tx]);
     call(&mut p, nr::CLOSE, &[rx]);
 }
+
+/// recvmmsg with control buffers adding up to more than the layer holds at once
+/// (4 MiB): fewer messages than asked, the rest stay queued.
+#[test]
+fn mmsg_control_budget_cuts_the_vector_short() {
+    let mut p = task();
+    let sv = pair(&mut p, SOCK_DGRAM);
+    let (tx, rx) = (sv[0] as u64, sv[1] as u64);
+    let byte = [7u8; 1];
+    for _ in 0..8 {
+        assert_eq!(call(&mut p, nr::SENDTO, &[tx, addr(&byte), 1, 0, 0, 0]), 1);
+    }
+    let mut control = vec![0u8; 1 << 20];
+    let mut buf = [0u8; 8];
+    let iov = [out(&mut buf), 8u64];
+    let mut vec = vec![0u8; 64 * 8];
+    for e in vec.chunks_mut(64) {
+        e[..56].copy_from_slice(&msghdr(addr(&iov), 1, out(&mut control[0]), 1 << 20));
+    }
+    let r = call(
+        &mut p,
+        nr::RECVMMSG,
+        &[rx, out(&mut vec[0]), 8, MSG_DONTWAIT, 0],
+    );
+    assert_eq!(r, 4);
+    let r = call(
+        &mut p,
+        nr::RECVMMSG,
+        &[rx, out(&mut vec[0]), 8, MSG_DONTWAIT, 0],
+    );
+    assert_eq!(r, 4);
+    call(&mut p, nr::CLOSE, &[tx]);
+    call(&mut p, nr::CLOSE, &[rx]);
+}

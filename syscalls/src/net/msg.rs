@@ -22,6 +22,11 @@ use crate::{Outcome, SysResult};
 const CONTROL_MAX: u64 = 1 << 20;
 /// The kernel's UIO_MAXIOV: sendmmsg/recvmmsg handle at most this many messages.
 const UIO_MAXIOV: u64 = 1024;
+/// The control bytes one sendmmsg/recvmmsg holds at once: the kernel handles the
+/// messages one after the other, this layer hands the host the whole vector, so a
+/// vector whose control buffers add up to more is cut short (both calls may move
+/// fewer messages than asked; the caller goes on with the rest).
+const VECTOR_CONTROL_MAX: usize = 4 << 20;
 /// Where `mmsghdr.msg_len` sits in a guest entry.
 const MSG_LEN_OFFSET: u64 = std::mem::offset_of!(Mmsghdr, msg_len) as u64;
 
@@ -123,18 +128,22 @@ pub fn recvmsg(p: &mut Task, a: [u64; 6]) -> SysResult {
 
 /// The guest's mmsghdr array rebuilt for the host, up to the first entry that cannot
 /// be (the kernel, too, handles the entries before a bad one and returns their
-/// count). The error is returned when not even the first entry could be built.
+/// count) or that would go beyond [`VECTOR_CONTROL_MAX`]. The error is returned when
+/// not even the first entry could be built.
 fn host_msgs(
     a: [u64; 6],
     build: fn(&Msghdr) -> Result<HostMsg, Errno>,
 ) -> Result<(Vec<Mmsghdr>, Vec<HostMsg>), Errno> {
     let vlen = (a[2] as u32 as u64).min(UIO_MAXIOV);
     let (mut guest, mut host) = (Vec::new(), Vec::new());
+    let mut control = 0;
     for i in 0..vlen {
         let built =
             read_val::<Mmsghdr>(entry(a[1], i as usize)).and_then(|g| Ok((g, build(&g.msg_hdr)?)));
         match built {
+            Ok((_, h)) if i > 0 && control + h.control.len() > VECTOR_CONTROL_MAX => break,
             Ok((g, h)) => {
+                control += h.control.len();
                 guest.push(g);
                 host.push(h);
             }
