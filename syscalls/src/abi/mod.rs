@@ -10,6 +10,7 @@ pub mod misc;
 pub mod sigframe;
 pub mod signal;
 pub mod socket;
+pub mod socket_consts;
 pub mod stat;
 pub mod statfs;
 pub mod term;

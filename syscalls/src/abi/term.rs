@@ -116,7 +116,7 @@ pub const IOCTLS: &[IoctlEntry] = &[
 pub fn ioctl(guest_req: u64) -> Option<&'static IoctlEntry> {
     IOCTLS
         .iter()
-        .chain(super::socket::IOCTLS)
+        .chain(super::socket_consts::IOCTLS)
         .find(|e| e.1 == guest_req)
 }
 

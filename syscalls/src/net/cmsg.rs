@@ -7,7 +7,8 @@
 //! numbers of SCM_RIGHTS are the same on both sides).
 
 use crate::abi::errno::Errno;
-use crate::abi::socket::{cmsg_align, Cmsghdr, Payload, CMSG_HDR, SCM_RIGHTS, SOL_SOCKET};
+use crate::abi::socket::{cmsg_align, Cmsghdr, Payload, CMSG_HDR};
+use crate::abi::socket_consts::{SCM_RIGHTS, SOL_SOCKET};
 
 /// One control message: level, type and data.
 struct Cmsg<'a> {
@@ -131,7 +132,7 @@ pub fn received_fds(host: &[u8]) -> Vec<i32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::abi::socket::{SCM_CREDENTIALS, SO_TIMESTAMPNS_OLD};
+    use crate::abi::socket_consts::{SCM_CREDENTIALS, SO_TIMESTAMPNS_OLD};
 
     fn msg(level: i32, ty: i32, data: &[u8]) -> Vec<u8> {
         let mut v = Vec::new();

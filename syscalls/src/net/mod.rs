@@ -2,11 +2,11 @@
 //! naming, connecting), [`msg`] (sending and receiving), [`cmsg`] (control message
 //! translation), [`opt`] (socket options).
 //!
-//! The guest ABI types and the constant tables that prove guest and host values agree
-//! are in `abi::socket`. Families: AF_UNIX, AF_INET, AF_INET6 and AF_NETLINK (whose
-//! messages are fixed-width and architecture-independent: they pass through) are
-//! handled the same way; any other family the host supports works as far as its
-//! addresses and options are fixed-width.
+//! The guest ABI types are in `abi::socket`, the constant tables that prove guest and
+//! host values agree in `abi::socket_consts`. Families: AF_UNIX, AF_INET, AF_INET6 and
+//! AF_NETLINK (whose messages are fixed-width and architecture-independent: they pass
+//! through) are handled the same way; any other family the host supports works as far
+//! as its addresses and options are fixed-width.
 
 mod cmsg;
 pub mod msg;
@@ -14,7 +14,7 @@ pub mod opt;
 pub mod sock;
 
 use crate::abi::errno::Errno;
-use crate::abi::socket::{SOL_SOCKET, SO_RCVTIMEO_OLD, SO_SNDTIMEO_OLD};
+use crate::abi::socket_consts::{SOL_SOCKET, SO_RCVTIMEO_OLD, SO_SNDTIMEO_OLD};
 use crate::host::int;
 use crate::thread::Task;
 use crate::SysResult;

@@ -10,7 +10,8 @@
 use super::cmsg;
 use super::Wait::{Receive, Send};
 use crate::abi::errno::Errno;
-use crate::abi::socket::{Mmsghdr, Msghdr, MSG_CTRUNC};
+use crate::abi::socket::{Mmsghdr, Msghdr};
+use crate::abi::socket_consts::MSG_CTRUNC;
 use crate::guest_mem::{read_bytes, read_val, write_bytes, write_val};
 use crate::thread::Task;
 use crate::{Outcome, SysResult};
@@ -102,7 +103,7 @@ impl HostMsg {
 }
 
 pub fn sendto(p: &mut Task, a: [u64; 6]) -> SysResult {
-    // Buffer and sockaddr pass through; MSG_* flags agree (abi::socket::CONSTANTS).
+    // Buffer and sockaddr pass through; MSG_* flags agree (abi::socket_consts::CONSTANTS).
     super::blocking(p, Send, libc::SYS_sendto, a)
 }
 

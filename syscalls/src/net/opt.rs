@@ -1,6 +1,6 @@
 //! Socket options: getsockopt, setsockopt.
 //!
-//! Levels and option names agree on both sides (abi::socket::CONSTANTS). Values whose
+//! Levels and option names agree on both sides (abi::socket_consts::CONSTANTS). Values whose
 //! struct the guest and host declare separately (timeval for SO_RCVTIMEO/SO_SNDTIMEO,
 //! linger, ucred: [`Payload`]) are converted through the guest types; every other
 //! value is ints, bytes or fixed-width UAPI structs, and its pointer passes through

@@ -8,7 +8,7 @@
 
 use super::Wait::{Receive, Send};
 use crate::abi::errno::Errno;
-use crate::abi::socket::{sock_flags_to_host, sock_type_to_host};
+use crate::abi::socket_consts::{sock_flags_to_host, sock_type_to_host};
 use crate::host::{check, int, ptr};
 use crate::thread::Task;
 use crate::SysResult;
