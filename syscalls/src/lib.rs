@@ -12,6 +12,8 @@
 //! [`guest_maps`].
 
 pub mod abi;
+mod aio;
+mod denied;
 mod epoll;
 pub mod guest_maps;
 pub mod guest_mem;
@@ -23,10 +25,14 @@ pub mod table;
 pub mod clone;
 pub mod exec;
 mod fs;
+mod fs_more;
 mod info;
 mod io;
+mod ipc;
 mod mem;
+mod mem_more;
 mod pass;
+mod pass_sys;
 pub mod procfs;
 pub mod signal;
 pub mod signal_state;

@@ -6,7 +6,9 @@
 pub mod errno;
 pub mod event;
 pub mod flags;
+pub mod ipc;
 pub mod misc;
+pub mod open;
 pub mod sigframe;
 pub mod signal;
 pub mod stat;
