@@ -1,7 +1,8 @@
 /* Newer file calls: openat2 (struct open_how with arm64's O_DIRECTORY and
  * O_NOFOLLOW values, RESOLVE_* flags, size versioning, /proc/self files),
- * fchmodat2, name_to_handle_at, cachestat; and a few other recent calls:
- * futex_wake, landlock's ABI query, mseal.
+ * fchmodat2, name_to_handle_at, cachestat, Linux AIO (its completion ring is
+ * one of the program's mappings until io_destroy); and a few other recent
+ * calls: futex_wake, landlock's ABI query, mseal.
  *
  * qemu-aarch64 7.2 as an oracle differs from the kernel, and the kernel wins:
  * it knows neither openat2 nor the calls numbered above 443 (ENOSYS for
@@ -9,6 +10,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/aio_abi.h>
 #include <linux/openat2.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -36,6 +38,51 @@ static void show(const char *what, long r)
 {
     int e = errno;
     printf("%s: %ld %s\n", what, r >= 0 ? 0 : r, r < 0 ? strerror(e) : "ok");
+}
+
+/* How many /proc/self/maps lines start at `start`. */
+static int maps_starts(uintptr_t start)
+{
+    FILE *f = fopen("/proc/self/maps", "r");
+    char line[512];
+    int n = 0;
+    while (f && fgets(line, sizeof line, f)) {
+        unsigned long s;
+        if (sscanf(line, "%lx-", &s) == 1 && s == start)
+            n++;
+    }
+    if (f)
+        fclose(f);
+    return n;
+}
+
+static void linux_aio(const char *file)
+{
+    aio_context_t ctx = 0;
+    errno = 0;
+    show("io_setup", syscall(SYS_io_setup, 8, &ctx));
+    printf("  ring in maps: %d\n", maps_starts(ctx));
+    int fd = open(file, O_RDONLY);
+    char buf[16] = {0};
+    struct iocb cb = {.aio_lio_opcode = IOCB_CMD_PREAD,
+                      .aio_fildes = fd,
+                      .aio_buf = (uintptr_t)buf,
+                      .aio_nbytes = 8,
+                      .aio_offset = 4096,
+                      .aio_data = 42};
+    struct iocb *list[1] = {&cb};
+    printf("io_submit: %ld\n", syscall(SYS_io_submit, ctx, 1, list));
+    struct io_event ev = {0};
+    long n = syscall(SYS_io_getevents, ctx, 1, 1, &ev, NULL);
+    printf("io_getevents: %ld, data %llu, res %lld, bytes \"%s\"\n", n,
+           (unsigned long long)ev.data, (long long)ev.res, buf);
+    struct timespec zero = {0, 0};
+    printf("io_getevents, none left: %ld\n", syscall(SYS_io_getevents, ctx, 0, 1, &ev, &zero));
+    show("io_destroy", syscall(SYS_io_destroy, ctx));
+    printf("  ring in maps: %d\n", maps_starts(ctx));
+    errno = 0;
+    show("io_destroy again", syscall(SYS_io_destroy, ctx));
+    close(fd);
 }
 
 static long openat2(int dir, const char *path, struct open_how *how, size_t size)
@@ -162,6 +209,8 @@ int main(void)
     errno = 0;
     show("cachestat bad flags", syscall(SYS_cachestat, fd, &range, cs, 1));
     close(fd);
+
+    linux_aio(file);
 
     /* futex_wake with nobody waiting; landlock's ABI version; mseal. */
     uint32_t word = 0;

@@ -9,6 +9,8 @@
  * - ptrace: as under Yama's ptrace_scope 3, so PTRACE_TRACEME is EPERM;
  * - seccomp filters: EINVAL, as a kernel without CONFIG_SECCOMP_FILTER
  *   (strict mode works: the child below is killed by its first other call);
+ * - fanotify_init's event_f_flags are arm64 O_* values (O_LARGEFILE is
+ *   0400000 there, O_NOFOLLOW on x86-64, which fanotify refuses);
  * - perf_event_open and io_uring_setup: ENOSYS, as a kernel without
  *   CONFIG_PERF_EVENTS / CONFIG_IO_URING;
  * - map_shadow_stack: EOPNOTSUPP, as arm64 without GCS;
@@ -31,6 +33,9 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/fanotify.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
@@ -45,6 +50,8 @@
 #define NR_lookup_dcookie 18
 #define NR_nfsservctl 42
 #define NR_map_shadow_stack 453
+/* The arm64 kernel's O_LARGEFILE (the C library's is 0 on 64-bit). */
+#define ARM64_O_LARGEFILE 0400000
 
 static void show(const char *what, long r)
 {
@@ -126,6 +133,19 @@ static int checks(void)
     TRY("vhangup", vhangup());
     TRY("syslog clear", syscall(SYS_syslog, 5, NULL, 0));
 
+    /* CAP_DAC_READ_SEARCH is checked before the handle is read. */
+    struct file_handle *fh = calloc(1, sizeof *fh + MAX_HANDLE_SZ);
+    fh->handle_bytes = 8;
+    TRY("open_by_handle_at", open_by_handle_at(AT_FDCWD, fh, O_RDONLY));
+    TRY("fanotify_init", fanotify_init(FAN_CLASS_NOTIF, O_RDONLY));
+    errno = 0;
+    long fan = fanotify_init(FAN_CLASS_NOTIF | FAN_REPORT_FID, O_RDONLY | ARM64_O_LARGEFILE);
+    show("fanotify_init FAN_REPORT_FID, O_LARGEFILE", fan);
+    if (fan >= 0)
+        close(fan);
+    TRY("fanotify_init O_DIRECTORY", fanotify_init(FAN_CLASS_NOTIF | FAN_REPORT_FID,
+                                                   O_RDONLY | O_DIRECTORY));
+
     union bpf_attr attr;
     memset(&attr, 0, sizeof attr);
     TRY("bpf BPF_MAP_CREATE", syscall(SYS_bpf, BPF_MAP_CREATE, &attr, sizeof attr));
@@ -148,6 +168,10 @@ static int checks(void)
     unsigned int action = SECCOMP_RET_ALLOW;
     TRY("seccomp GET_ACTION_AVAIL", syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action));
     TRY("seccomp bad op", syscall(SYS_seccomp, 99, 0, NULL));
+    errno = 0;
+    long mode = prctl(PR_GET_SECCOMP, 0, 0, 0, 0);
+    printf("prctl PR_GET_SECCOMP: %ld\n", mode);
+    TRY("prctl PR_SET_SECCOMP filter", prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0));
     strict_mode();
 
     TRY("map_shadow_stack", syscall(NR_map_shadow_stack, 0, 4096, 0));

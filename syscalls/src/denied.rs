@@ -228,6 +228,17 @@ pub fn seccomp(p: &mut Task, a: [u64; 6]) -> SysResult {
     }
 }
 
+/// prctl(PR_SET_SECCOMP, mode, filter): SECCOMP_MODE_STRICT (1) and
+/// SECCOMP_MODE_FILTER (2) become the seccomp operations, as the kernel's
+/// prctl_set_seccomp does; other modes are EINVAL.
+pub fn prctl_set_seccomp(p: &mut Task, mode: u64, filter: u64) -> SysResult {
+    match mode {
+        1 => seccomp(p, [SECCOMP_SET_MODE_STRICT, 0, 0, 0, 0, 0]),
+        2 => seccomp(p, [SECCOMP_SET_MODE_FILTER, 0, filter, 0, 0, 0]),
+        _ => Err(Errno::EINVAL),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -204,3 +204,41 @@ fn openat2_translates_open_how() {
     assert_eq!(openat2(&mut p, AT_FDCWD, f, &[0, 0o644, 0], 24), EINVAL);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn aio_ring_is_a_guest_range_until_io_destroy() {
+    let mut p = Task::new(ProcessInit::default());
+    let mut ctx = 0u64;
+    assert_eq!(
+        call(&mut p, nr::IO_SETUP, &[8, &mut ctx as *mut u64 as u64]),
+        0
+    );
+    assert!(ctx != 0);
+    assert!(p.maps.lock().unwrap().contains(ctx), "ring recorded");
+    // One IOCB_CMD_PREAD of /proc/self/exe's first 16 bytes (struct iocb, 64 bytes).
+    let file = std::fs::File::open("/proc/self/exe").unwrap();
+    let fd = std::os::fd::AsRawFd::as_raw_fd(&file) as u64;
+    let mut buf = [0u8; 16];
+    let mut iocb = [0u64; 8];
+    iocb[2] = fd << 32; // aio_lio_opcode 0 (PREAD) @16, aio_fildes @20
+    iocb[3] = buf.as_mut_ptr() as u64;
+    iocb[4] = 16;
+    let list = [iocb.as_ptr() as u64];
+    assert_eq!(
+        call(&mut p, nr::IO_SUBMIT, &[ctx, 1, list.as_ptr() as u64]),
+        1
+    );
+    let mut events = [0u64; 4];
+    assert_eq!(
+        call(
+            &mut p,
+            nr::IO_GETEVENTS,
+            &[ctx, 1, 1, events.as_mut_ptr() as u64, 0]
+        ),
+        1
+    );
+    assert_eq!(events[2], 16); // res
+    assert_eq!(&buf[..4], b"\x7fELF");
+    assert_eq!(call(&mut p, nr::IO_DESTROY, &[ctx]), 0);
+    assert!(!p.maps.lock().unwrap().contains(ctx), "ring dropped");
+}
