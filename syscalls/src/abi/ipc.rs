@@ -143,6 +143,47 @@ pub struct MqAttr {
     pub reserved: [i64; 4],
 }
 
+/// `struct msginfo` (linux/msg.h, msgctl IPC_INFO / MSG_INFO): seven ints and an
+/// unsigned short, the same on every architecture.
+#[repr(C)]
+#[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
+pub struct Msginfo {
+    pub msgpool: i32,
+    pub msgmap: i32,
+    pub msgmax: i32,
+    pub msgmnb: i32,
+    pub msgmni: i32,
+    pub msgssz: i32,
+    pub msgtql: i32,
+    pub msgseg: u16,
+    pub pad: u16,
+}
+
+/// `struct shminfo64` (asm-generic/shmbuf.h, shmctl IPC_INFO): nine unsigned longs.
+#[repr(C)]
+#[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
+pub struct Shminfo64 {
+    pub shmmax: u64,
+    pub shmmin: u64,
+    pub shmmni: u64,
+    pub shmseg: u64,
+    pub shmall: u64,
+    pub unused: [u64; 4],
+}
+
+/// `struct shm_info` (linux/shm.h, shmctl SHM_INFO): an int and five unsigned longs.
+#[repr(C)]
+#[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
+pub struct ShmInfo {
+    pub used_ids: i32,
+    pub pad: u32,
+    pub shm_tot: u64,
+    pub shm_rss: u64,
+    pub shm_swp: u64,
+    pub swap_attempts: u64,
+    pub swap_successes: u64,
+}
+
 guest_pod!(
     Ipc64Perm,
     SemidDs,
@@ -150,7 +191,10 @@ guest_pod!(
     ShmidDs,
     MsqidDs,
     Seminfo,
-    MqAttr
+    MqAttr,
+    Msginfo,
+    Shminfo64,
+    ShmInfo,
 );
 
 #[cfg(test)]
@@ -246,6 +290,11 @@ mod tests {
         assert_layout!(Seminfo, 40, { semmap: 0, semmsl: 16, semvmx: 32, semaem: 36 });
         assert_layout!(MqAttr, 64, { mq_flags: 0, mq_maxmsg: 8, mq_msgsize: 16, mq_curmsgs: 24 });
         assert_eq!(size_of::<libc::mq_attr>(), 64);
+        // The IPC_INFO / *_INFO structs pass through: C ints and longs only, so the
+        // x86-64 kernel writes these same layouts.
+        assert_layout!(Msginfo, 32, { msgpool: 0, msgtql: 24, msgseg: 28 });
+        assert_layout!(Shminfo64, 72, { shmmax: 0, shmall: 32, unused: 40 });
+        assert_layout!(ShmInfo, 48, { used_ids: 0, shm_tot: 8, swap_successes: 40 });
         assert_eq!(offset_of!(libc::mq_attr, mq_curmsgs), 24);
     }
 }
