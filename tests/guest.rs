@@ -197,6 +197,7 @@ guest_programs!(
         thread_churn,
         time_random,
         underscore_exit,
+        userfaultfd,
         varargs,
     ]
 );

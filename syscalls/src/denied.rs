@@ -62,7 +62,8 @@ answer! {
     io_uring_register => ENOSYS;
     /// nfsservctl: removed in Linux 3.1 (sys_ni_syscall in the arm64 table).
     nfsservctl => ENOSYS;
-    /// lookup_dcookie: removed in Linux 6.9 (sys_ni_syscall in the arm64 table).
+    /// lookup_dcookie: removed with oprofile's dcookies (sys_ni_syscall in the arm64
+    /// table).
     lookup_dcookie => ENOSYS;
     /// map_shadow_stack: arm64's (arch/arm64/mm/gcs.c) answers EOPNOTSUPP first when
     /// the CPU has no GCS, and emu announces none.

@@ -39,6 +39,7 @@ pub mod signal_state;
 mod task;
 mod thread;
 mod time;
+mod uffd;
 
 pub use process::{Brk, Process, ProcessInit};
 pub use procfs::{CpuIdent, ProcView};

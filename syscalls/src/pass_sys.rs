@@ -93,7 +93,8 @@ passthrough! {
     /// mapping the guest sealed).
     mseal => SYS_mseal;
     /// userfaultfd(flags): O_CLOEXEC / O_NONBLOCK (same values) and
-    /// UFFD_USER_MODE_ONLY; the ranges it registers are guest addresses.
+    /// UFFD_USER_MODE_ONLY; the ranges it registers are guest addresses, and its
+    /// ioctls pass through too (`crate::uffd`). `struct uffd_msg` is generic.
     userfaultfd => SYS_userfaultfd;
     /// Linux AIO: `struct iocb` and `struct io_event` are fixed-width and generic
     /// (IOCB_CMD_*, IOCB_FLAG_RESFD, RWF_*); buffers are guest addresses.

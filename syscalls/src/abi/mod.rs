@@ -15,6 +15,7 @@ pub mod stat;
 pub mod statfs;
 pub mod term;
 pub mod time;
+pub mod uffd;
 
 /// Plain guest data that may be copied to and from guest memory byte-for-byte.
 ///
