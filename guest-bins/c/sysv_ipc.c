@@ -13,7 +13,9 @@
 #include <sys/ipc.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
+#include <signal.h>
 #include <sys/shm.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -46,6 +48,21 @@ static int maps_has(uintptr_t start, uintptr_t end)
     return n;
 }
 
+static void on_alarm(int sig)
+{
+    (void)sig;
+}
+
+/* Arms a 30 ms SIGALRM whose handler asks for SA_RESTART: the kernel still
+ * never restarts semop, semtimedop, msgsnd or msgrcv (man 7 signal). */
+static void alarm_soon(void)
+{
+    struct sigaction sa = {.sa_handler = on_alarm, .sa_flags = SA_RESTART};
+    sigaction(SIGALRM, &sa, NULL);
+    struct itimerval it = {.it_value = {0, 30000}};
+    setitimer(ITIMER_REAL, &it, NULL);
+}
+
 static void semaphores(void)
 {
     int id = semget(IPC_PRIVATE, 3, IPC_CREAT | 0600);
@@ -74,6 +91,9 @@ static void semaphores(void)
     struct timespec ts = {0, 20 * 1000 * 1000};
     errno = 0;
     show("semtimedop 20 ms on 0", semtimedop(id, &take, 1, &ts));
+    alarm_soon();
+    errno = 0;
+    show("semop interrupted (SA_RESTART)", semop(id, &take, 1));
 
     struct semid_ds ds;
     memset(&ds, 0xAA, sizeof ds);
@@ -163,6 +183,9 @@ static void message_queues(void)
         char text[16];
     } m = {3, "hello"};
     show("msgsnd", msgsnd(id, &m, 6, 0));
+    alarm_soon();
+    errno = 0;
+    show("msgrcv type 9 interrupted (SA_RESTART)", msgrcv(id, &m, sizeof m.text, 9, 0));
     struct msqid_ds ds;
     show("msgctl IPC_STAT", msgctl(id, IPC_STAT, &ds));
     time_t now = time(NULL);
