@@ -315,6 +315,11 @@ fn restart_on_signal(task: &Task, nr: u64) -> bool {
         PSELECT6,
         EPOLL_PWAIT,
         IO_GETEVENTS,
+        IO_PGETEVENTS,
+        SEMOP,
+        SEMTIMEDOP,
+        MSGSND,
+        MSGRCV,
     ];
     let ready = task.pending.bits() & !task.sigmask;
     if ready == 0 {

@@ -10,7 +10,7 @@ use crate::guest_mem::{self, PATH_MAX};
 use crate::host::{check, int, ok, ptr};
 use crate::thread::Task;
 use crate::SysResult;
-use std::ffi::CString;
+use std::ffi::{CStr, CString};
 use std::os::unix::ffi::OsStrExt;
 
 /// True if `path` names the running executable through /proc.
@@ -103,15 +103,28 @@ pub(crate) fn host_path(p: &Task, raw: Vec<u8>) -> Result<CString, Errno> {
     CString::new(bytes).map_err(|_| Errno::EINVAL)
 }
 
-pub fn openat(p: &mut Task, a: [u64; 6]) -> SysResult {
-    let raw = guest_mem::read_cstr(a[1], PATH_MAX)?;
-    let fl = open_flags_to_host(a[2] as u32) as i32;
-    if let Some(r) = emulated_proc_file(p, &raw, fl) {
+/// Opens the guest path at `addr` as openat does: a /proc file that would describe the
+/// emulator is the guest's (see [`emulated_proc_file`]), other paths go through
+/// [`host_path`] and then `open`. `host_flags` are the host O_* flags.
+pub(crate) fn open_guest_path(
+    p: &Task,
+    addr: u64,
+    host_flags: i32,
+    open: impl FnOnce(&CStr) -> SysResult,
+) -> SysResult {
+    let raw = guest_mem::read_cstr(addr, PATH_MAX)?;
+    if let Some(r) = emulated_proc_file(p, &raw, host_flags) {
         return r;
     }
-    let path = host_path(p, raw)?;
-    // SAFETY: `path` is a valid C string; other arguments are integers.
-    check(unsafe { libc::openat(int(a[0]), path.as_ptr(), fl, a[3] as libc::c_uint) } as i64)
+    open(&host_path(p, raw)?)
+}
+
+pub fn openat(p: &mut Task, a: [u64; 6]) -> SysResult {
+    let fl = open_flags_to_host(a[2] as u32) as i32;
+    open_guest_path(p, a[1], fl, |path| {
+        // SAFETY: `path` is a valid C string; other arguments are integers.
+        check(unsafe { libc::openat(int(a[0]), path.as_ptr(), fl, a[3] as libc::c_uint) } as i64)
+    })
 }
 
 fn write_stat(addr: u64, h: &libc::stat) -> SysResult {

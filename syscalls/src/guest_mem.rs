@@ -293,7 +293,7 @@ mod tests {
 
     #[test]
     fn cstr_stops_before_unmapped_page() {
-        // Map two pages, unmap the second, put a string at the end of the first.
+        // Map two pages, make the second inaccessible, put a string at the end of the first.
         // SAFETY: fresh anonymous mapping, used only within this test.
         let p = unsafe {
             libc::mmap(
@@ -305,14 +305,16 @@ mod tests {
                 0,
             )
         } as u64;
+        // Inaccessible rather than unmapped, so that no other test's mapping can
+        // land there meanwhile.
         // SAFETY: the second page of our own mapping.
-        unsafe { libc::munmap((p + 4096) as *mut libc::c_void, 4096) };
+        unsafe { libc::mprotect((p + 4096) as *mut libc::c_void, 4096, libc::PROT_NONE) };
         let at = p + 4096 - 4;
         write_bytes(at, b"abc\0").unwrap();
         assert_eq!(read_cstr(at, 4096).unwrap(), b"abc");
         write_bytes(at, b"abcd").unwrap();
         assert_eq!(read_cstr(at, 4096), Err(Errno::EFAULT));
-        // SAFETY: unmapping our own first page.
-        unsafe { libc::munmap(p as *mut libc::c_void, 4096) };
+        // SAFETY: unmapping our own two pages.
+        unsafe { libc::munmap(p as *mut libc::c_void, 8192) };
     }
 }

@@ -259,3 +259,22 @@ pub fn exit_this_thread(code: i32) -> ! {
     unsafe { libc::syscall(libc::SYS_exit, code) };
     unreachable!("exit returned")
 }
+
+/// Host (x86-64) syscall numbers for the passthrough macros: libc's, plus the calls
+/// newer than the libc crate knows. From 424 on, every architecture shares one
+/// numbering (asm-generic = x86-64), so these equal the arm64 table's numbers.
+#[allow(non_upper_case_globals)]
+pub mod sysno {
+    pub use libc::*;
+    /// x86-64's own number (arch/x86/entry/syscalls/syscall_64.tbl), older than 424.
+    pub const SYS_io_pgetevents: c_long = 333;
+    pub const SYS_cachestat: c_long = 451;
+    pub const SYS_futex_wake: c_long = 454;
+    pub const SYS_futex_wait: c_long = 455;
+    pub const SYS_futex_requeue: c_long = 456;
+    pub const SYS_statmount: c_long = 457;
+    pub const SYS_listmount: c_long = 458;
+    pub const SYS_lsm_get_self_attr: c_long = 459;
+    pub const SYS_lsm_set_self_attr: c_long = 460;
+    pub const SYS_lsm_list_modules: c_long = 461;
+}

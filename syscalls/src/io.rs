@@ -119,7 +119,10 @@ pub fn fcntl(_: &mut Task, a: [u64; 6]) -> SysResult {
     }
 }
 
-pub fn ioctl(_: &mut Task, a: [u64; 6]) -> SysResult {
+pub fn ioctl(p: &mut Task, a: [u64; 6]) -> SysResult {
+    if crate::uffd::is_uffd_request(a[1]) {
+        return crate::uffd::ioctl(p, a);
+    }
     let Some(&(_, _, host_req, kind)) = term::ioctl(a[1]) else {
         return Err(Errno::ENOTTY);
     };

@@ -12,6 +12,8 @@
 //! in [`guest_maps`].
 
 pub mod abi;
+mod aio;
+mod denied;
 mod epoll;
 pub mod guest_access;
 pub mod guest_maps;
@@ -24,17 +26,22 @@ pub mod table;
 pub mod clone;
 pub mod exec;
 mod fs;
+mod fs_more;
 mod info;
 mod io;
+mod ipc;
 mod mem;
+mod mem_more;
 mod net;
 mod pass;
+mod pass_sys;
 pub mod procfs;
 pub mod signal;
 pub mod signal_state;
 mod task;
 mod thread;
 mod time;
+mod uffd;
 
 pub use process::{Brk, Process, ProcessInit};
 pub use procfs::{CpuIdent, ProcView};

@@ -161,6 +161,13 @@ mod tests {
         }
     }
 
+    /// A successful call's result (a failure panics with its errno).
+    fn ok_ret(p: &mut Task, nr: u64, a: [u64; 6]) -> u64 {
+        let v = ret(p, nr, a);
+        assert!(v < -4095i64 as u64, "syscall {nr} {a:x?}: {}", v as i64);
+        v
+    }
+
     fn recorded(p: &Task, start: u64, end: u64) -> Vec<(u64, u64)> {
         lock(&p.maps).clip(start, end)
     }
@@ -169,7 +176,12 @@ mod tests {
     fn mmap_munmap_and_map_fixed_update_the_record() {
         let mut p = Task::new(ProcessInit::default());
         let anon = MAP_PRIVATE | MAP_ANONYMOUS;
-        let a = ret(&mut p, nr::MMAP, [0, 4 * PAGE, RW, anon, u64::MAX, 0]);
+        // Far below where the host places mappings, so that the hole made below is
+        // not filled by another test's mmap before MAP_FIXED takes it back.
+        let noreplace = anon | 0x10_0000; // MAP_FIXED_NOREPLACE
+        let far = 0x3e00_0000_0000;
+        let a = ok_ret(&mut p, nr::MMAP, [far, 4 * PAGE, RW, noreplace, u64::MAX, 0]);
+        assert_eq!(a, far);
         assert_eq!(recorded(&p, a, a + 4 * PAGE), [(a, a + 4 * PAGE)]);
         // A length that is not a page multiple covers the whole last page.
         ret(&mut p, nr::MUNMAP, [a + PAGE, PAGE + 1, 0, 0, 0, 0]);
@@ -207,8 +219,8 @@ mod tests {
     fn mremap_moves_the_record() {
         let mut p = Task::new(ProcessInit::default());
         let anon = MAP_PRIVATE | MAP_ANONYMOUS;
-        let a = ret(&mut p, nr::MMAP, [0, PAGE, RW, anon, u64::MAX, 0]);
-        let b = ret(
+        let a = ok_ret(&mut p, nr::MMAP, [0, PAGE, RW, anon, u64::MAX, 0]);
+        let b = ok_ret(
             &mut p,
             nr::MREMAP,
             [a, PAGE, 64 * PAGE, MREMAP_MAYMOVE, 0, 0],

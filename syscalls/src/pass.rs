@@ -5,18 +5,16 @@
 //! addresses) to data whose layout is architecture-independent, and flag words whose bits
 //! agree (checked per entry below). The host kernel truncates `int` arguments itself.
 
-use crate::host::check;
-use crate::thread::Task;
-use crate::SysResult;
-
 macro_rules! passthrough {
     ($($(#[$doc:meta])* $name:ident => $host:ident;)*) => {
         $(
             $(#[$doc])*
-            pub fn $name(_: &mut Task, a: [u64; 6]) -> SysResult {
+            pub fn $name(_: &mut $crate::thread::Task, a: [u64; 6]) -> $crate::SysResult {
                 // SAFETY: the arguments mean the same to the host kernel (see the module
                 // doc); it validates every pointer and reports EFAULT.
-                check(unsafe { libc::syscall(libc::$host, a[0], a[1], a[2], a[3], a[4], a[5]) })
+                $crate::host::check(unsafe {
+                    libc::syscall($crate::host::sysno::$host, a[0], a[1], a[2], a[3], a[4], a[5])
+                })
             }
         )*
     };
@@ -27,14 +25,16 @@ macro_rules! blocking_passthrough {
     ($($(#[$doc:meta])* $name:ident => $host:ident;)*) => {
         $(
             $(#[$doc])*
-            pub fn $name(p: &mut Task, a: [u64; 6]) -> SysResult {
+            pub fn $name(p: &mut $crate::thread::Task, a: [u64; 6]) -> $crate::SysResult {
                 // The arguments mean the same to the host kernel (see the module doc);
                 // it validates every pointer and reports EFAULT.
-                p.blocking(libc::$host, a)
+                p.blocking($crate::host::sysno::$host, a)
             }
         )*
     };
 }
+
+pub(crate) use {blocking_passthrough, passthrough};
 
 blocking_passthrough! {
     /// `struct pollfd` (8 bytes) and `fd_set` are the same; the sigset argument uses the

@@ -3,9 +3,9 @@
 use crate::abi::signal::{Sigaction, NSIG};
 use crate::guest_maps::RangeSet;
 use crate::procfs::ProcView;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// What the loader and the command line say when the process starts.
@@ -68,6 +68,12 @@ pub struct Process {
     /// The address ranges that belong to the guest (/proc/self/maps shows only these).
     /// Shared with a vfork child, which runs in the same address space.
     pub maps: Arc<Mutex<RangeSet>>,
+    /// SysV shared memory the guest attached: address → length (page multiple), so
+    /// that shmdt can drop the range from `maps`. Shared like `maps`.
+    pub shm_attached: Arc<Mutex<BTreeMap<u64, u64>>>,
+    /// Whether protection key 0 is still allocated (arm64 reserves it for every new
+    /// address space; pkey_free can release it).
+    pub pkey0_allocated: AtomicBool,
     /// What /proc shows of the guest's layout and CPU.
     pub view: ProcView,
     warned: Mutex<HashSet<u64>>,
@@ -111,6 +117,8 @@ impl Process {
             auxv: init.auxv,
             live_threads: AtomicUsize::new(1),
             maps: Arc::new(Mutex::new(crate::procfs::initial_ranges(&init.view))),
+            shm_attached: Arc::default(),
+            pkey0_allocated: AtomicBool::new(true),
             view: init.view,
             warned: Mutex::new(HashSet::new()),
             warned_about: Mutex::new(HashSet::new()),
@@ -155,6 +163,8 @@ impl Process {
             auxv: self.auxv.clone(),
             live_threads: AtomicUsize::new(1),
             maps: self.maps.clone(),
+            shm_attached: self.shm_attached.clone(),
+            pkey0_allocated: AtomicBool::new(self.pkey0_allocated.load(Ordering::SeqCst)),
             view: self.view.clone(),
             warned: Mutex::new(lock(&self.warned).clone()),
             warned_about: Mutex::new(lock(&self.warned_about).clone()),

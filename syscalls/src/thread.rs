@@ -30,6 +30,9 @@ pub struct Task {
     /// handler's SA_RESTART (a socket call waiting with SO_RCVTIMEO/SO_SNDTIMEO); the
     /// dispatcher reads it after the call. Cleared before each syscall.
     pub no_restart: bool,
+    /// seccomp strict mode (SECCOMP_SET_MODE_STRICT): only read, write, exit and
+    /// rt_sigreturn are allowed; any other syscall kills the process.
+    pub seccomp_strict: bool,
 }
 
 impl std::ops::Deref for Task {
@@ -70,13 +73,16 @@ impl Task {
             guest_sp: 0,
             code_changed: Vec::new(),
             no_restart: false,
+            seccomp_strict: false,
         }
     }
 
     /// The state of a new thread this one creates (clone with CLONE_THREAD): the same
     /// process and signal mask, no alternate stack, nothing pending.
     pub fn new_thread(&self) -> Task {
-        Task::in_process(self.proc.clone(), self.sigmask)
+        let mut t = Task::in_process(self.proc.clone(), self.sigmask);
+        t.seccomp_strict = self.seccomp_strict;
+        t
     }
 
     /// The state of a vfork child: a copy of the process (it shares the memory, not
@@ -84,11 +90,18 @@ impl Task {
     pub fn vfork_child(&self) -> Task {
         let mut t = Task::in_process(Arc::new(self.proc.duplicate()), self.sigmask);
         t.altstack = self.altstack;
+        t.seccomp_strict = self.seccomp_strict;
         t
     }
 
     /// Runs guest syscall `nr` with arguments x0..x5.
     pub fn dispatch(&mut self, nr: u64, args: [u64; 6]) -> Outcome {
+        if self.seccomp_strict && !crate::denied::STRICT_ALLOWED.contains(&nr) {
+            // The kernel ends the thread with SIGKILL; emu ends the whole process
+            // (the same for the single-threaded programs that use strict mode).
+            // SAFETY: sends SIGKILL to this process.
+            unsafe { libc::kill(libc::getpid(), libc::SIGKILL) };
+        }
         let entry = table::lookup(nr);
         self.no_restart = false;
         let out = match entry.and_then(|e| e.handler) {

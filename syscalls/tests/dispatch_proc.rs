@@ -1,12 +1,14 @@
 //! Dispatch tests for process, time, memory and directory syscalls.
 
-use emu_syscalls::{nr, Outcome, ProcessInit, Task};
+mod common;
+
+use common::{call, u64_at, EINVAL};
+use emu_syscalls::{nr, ProcessInit, Task};
 use std::path::PathBuf;
 
 const AT_FDCWD: u64 = -100i64 as u64;
 const AT_EMPTY_PATH: u64 = 0x1000;
 const EAGAIN: i64 = -11;
-const EINVAL: i64 = -22;
 const ETIMEDOUT: i64 = -110;
 
 fn process() -> Task {
@@ -16,19 +18,6 @@ fn process() -> Task {
         argv0: "g".into(),
         ..Default::default()
     })
-}
-
-fn call(p: &mut Task, nr: u64, a: &[u64]) -> i64 {
-    let mut args = [0u64; 6];
-    args[..a.len()].copy_from_slice(a);
-    match p.dispatch(nr, args) {
-        Outcome::Ret(v) => v as i64,
-        other => panic!("unexpected {other:?}"),
-    }
-}
-
-fn u64_at(b: &[u8], off: usize) -> u64 {
-    u64::from_ne_bytes(b[off..off + 8].try_into().unwrap())
 }
 
 #[test]

@@ -6,7 +6,9 @@
 pub mod errno;
 pub mod event;
 pub mod flags;
+pub mod ipc;
 pub mod misc;
+pub mod open;
 pub mod sigframe;
 pub mod signal;
 pub mod socket;
@@ -15,6 +17,7 @@ pub mod stat;
 pub mod statfs;
 pub mod term;
 pub mod time;
+pub mod uffd;
 
 /// Plain guest data that may be copied to and from guest memory byte-for-byte.
 ///

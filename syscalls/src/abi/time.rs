@@ -39,7 +39,39 @@ pub struct Rusage {
     pub ru_longs: [i64; 14],
 }
 
-guest_pod!(Timespec, Timeval, Tms, Rusage);
+/// `struct timex` (`__kernel_timex`, include/uapi/linux/timex.h), 208 bytes: every
+/// field is an int or a 64-bit long on both 64-bit ABIs, so the host reads the
+/// guest's bytes unchanged (see the test against the host C library).
+#[repr(C)]
+#[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
+pub struct Timex {
+    pub modes: u32,
+    pub pad0: u32,
+    pub offset: i64,
+    pub freq: i64,
+    pub maxerror: i64,
+    pub esterror: i64,
+    pub status: i32,
+    pub pad1: u32,
+    pub constant: i64,
+    pub precision: i64,
+    pub tolerance: i64,
+    pub time: Timeval,
+    pub tick: i64,
+    pub ppsfreq: i64,
+    pub jitter: i64,
+    pub shift: i32,
+    pub pad2: u32,
+    pub stability: i64,
+    pub jitcnt: i64,
+    pub calcnt: i64,
+    pub errcnt: i64,
+    pub stbcnt: i64,
+    pub tai: i32,
+    pub reserved: [i32; 11],
+}
+
+guest_pod!(Timespec, Timeval, Tms, Rusage, Timex);
 
 #[cfg(test)]
 mod tests {
@@ -68,5 +100,20 @@ mod tests {
     fn rusage_layout() {
         assert_layout!(Rusage, 144, { ru_utime: 0, ru_stime: 16, ru_longs: 32 });
         assert_eq!(std::mem::size_of::<libc::rusage>(), 144);
+    }
+
+    #[test]
+    fn timex_layout_matches_host() {
+        use std::mem::offset_of;
+        assert_layout!(Timex, 208, {
+            modes: 0, offset: 8, freq: 16, status: 40, constant: 48, time: 72, tick: 88,
+            shift: 112, stability: 120, stbcnt: 152, tai: 160,
+        });
+        assert_eq!(std::mem::size_of::<libc::timex>(), 208);
+        assert_eq!(offset_of!(libc::timex, offset), 8);
+        assert_eq!(offset_of!(libc::timex, status), 40);
+        assert_eq!(offset_of!(libc::timex, time), 72);
+        assert_eq!(offset_of!(libc::timex, shift), 112);
+        assert_eq!(offset_of!(libc::timex, tai), 160);
     }
 }

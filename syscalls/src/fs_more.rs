@@ -1,0 +1,69 @@
+//! File calls whose O_* words need the open-flag table: openat2 (`struct open_how`),
+//! open_by_handle_at, fanotify_init's `event_f_flags`. arm64 and x86-64 disagree on
+//! O_DIRECTORY, O_NOFOLLOW, O_DIRECT and O_LARGEFILE (abi::flags::OPEN_FLAGS).
+
+use crate::abi::errno::Errno;
+use crate::abi::flags::open_flags_to_host;
+use crate::abi::open::{
+    check_size, check_trailing, valid_guest_open_flags, OpenHow, OPEN_HOW_SIZE_VER0,
+};
+use crate::fs::open_guest_path;
+use crate::guest_mem;
+use crate::host::{check, int};
+use crate::thread::Task;
+use crate::SysResult;
+
+/// openat2(dirfd, path, how, size): `how` is size-versioned; bytes past version 0
+/// must be zero. Unknown O_* bits are EINVAL here (unlike openat, which ignores
+/// them); RESOLVE_* bits and the mode are generic and checked by the host. The path
+/// is treated as openat treats it (/proc files, sysroot).
+pub fn openat2(p: &mut Task, a: [u64; 6]) -> SysResult {
+    let size = a[3];
+    check_size(size)?;
+    let how: OpenHow = guest_mem::read_val(a[2])?;
+    if size > OPEN_HOW_SIZE_VER0 {
+        let mut rest = vec![0u8; (size - OPEN_HOW_SIZE_VER0) as usize];
+        guest_mem::read_bytes(a[2] + OPEN_HOW_SIZE_VER0, &mut rest)?;
+        check_trailing(&rest)?;
+    }
+    if how.flags & !valid_guest_open_flags() != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let host_how = OpenHow {
+        flags: open_flags_to_host(how.flags as u32) as u64,
+        ..how
+    };
+    open_guest_path(p, a[1], host_how.flags as i32, |path| {
+        // SAFETY: a valid C string and a local version-0 open_how of the size given.
+        check(unsafe {
+            libc::syscall(
+                libc::SYS_openat2,
+                int(a[0]),
+                path.as_ptr(),
+                &host_how as *const OpenHow,
+                OPEN_HOW_SIZE_VER0,
+            )
+        })
+    })
+}
+
+/// open_by_handle_at(mount_fd, handle, flags): `struct file_handle` (u32 size, int
+/// type, bytes) is generic; `flags` are O_* flags. The host asks for
+/// CAP_DAC_READ_SEARCH, as arm64 does.
+pub fn open_by_handle_at(_: &mut Task, a: [u64; 6]) -> SysResult {
+    let fl = open_flags_to_host(a[2] as u32);
+    // SAFETY: a guest file_handle pointer the kernel checks; integer fd and flags.
+    check(unsafe { libc::syscall(libc::SYS_open_by_handle_at, int(a[0]), a[1], fl) })
+}
+
+/// fanotify_init(flags, event_f_flags): FAN_* flags are generic; `event_f_flags` are
+/// the O_* flags of the descriptors events carry.
+pub fn fanotify_init(_: &mut Task, a: [u64; 6]) -> SysResult {
+    // The kernel rejects unknown bits, which the table would drop.
+    if u64::from(a[1] as u32) & !valid_guest_open_flags() != 0 {
+        return Err(Errno::EINVAL);
+    }
+    let fl = open_flags_to_host(a[1] as u32);
+    // SAFETY: integer arguments.
+    check(unsafe { libc::syscall(libc::SYS_fanotify_init, a[0] as u32, fl) })
+}
