@@ -180,7 +180,11 @@ mod tests {
         // not filled by another test's mmap before MAP_FIXED takes it back.
         let noreplace = anon | 0x10_0000; // MAP_FIXED_NOREPLACE
         let far = 0x3e00_0000_0000;
-        let a = ok_ret(&mut p, nr::MMAP, [far, 4 * PAGE, RW, noreplace, u64::MAX, 0]);
+        let a = ok_ret(
+            &mut p,
+            nr::MMAP,
+            [far, 4 * PAGE, RW, noreplace, u64::MAX, 0],
+        );
         assert_eq!(a, far);
         assert_eq!(recorded(&p, a, a + 4 * PAGE), [(a, a + 4 * PAGE)]);
         // A length that is not a page multiple covers the whole last page.
