@@ -172,6 +172,7 @@ guest_programs!(
         memory,
         null_write,
         posix_mq,
+        prctl_opts,
         printf_strtod,
         privileged,
         proc_maps,

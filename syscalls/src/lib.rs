@@ -35,6 +35,7 @@ mod mem_more;
 mod net;
 mod pass;
 mod pass_sys;
+mod prctl;
 pub mod procfs;
 pub mod signal;
 pub mod signal_state;

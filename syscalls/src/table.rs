@@ -16,7 +16,7 @@
 use crate::thread::Task;
 use crate::{
     aio, clone, denied, epoll, exec, fs, fs_more, info, io, ipc, mem, mem_more, net, pass,
-    pass_sys, signal, task, time, SysResult,
+    pass_sys, prctl, signal, task, time, SysResult,
 };
 
 /// A syscall implementation: the six raw guest argument registers in, result out.
@@ -219,7 +219,7 @@ syscall_table! {
     (164, SETRLIMIT, "setrlimit", Some(info::setrlimit), "dp"),
     (165, GETRUSAGE, "getrusage", Some(info::getrusage), "dp"),
     (166, UMASK, "umask", Some(fs::umask), "o"),
-    (167, PRCTL, "prctl", Some(task::prctl), "dxxxx"),
+    (167, PRCTL, "prctl", Some(prctl::prctl), "dxxxx"),
     (168, GETCPU, "getcpu", Some(pass::getcpu), "ppp"),
     (169, GETTIMEOFDAY, "gettimeofday", Some(time::gettimeofday), "pp"),
     (170, SETTIMEOFDAY, "settimeofday", Some(denied::settimeofday), "pp"),

@@ -10,11 +10,7 @@ use crate::{Outcome, SysResult};
 /// Size of the 64-bit `struct robust_list_head` the guest must pass.
 const ROBUST_LIST_HEAD_SIZE: u64 = 24;
 /// prctl options passed through (include/uapi/linux/prctl.h).
-const PR_SET_NAME: u64 = 15;
-const PR_GET_NAME: u64 = 16;
 /// seccomp through prctl (see `denied::seccomp`).
-const PR_GET_SECCOMP: u64 = 21;
-const PR_SET_SECCOMP: u64 = 22;
 /// futex wake op (architecture-independent).
 const FUTEX_WAKE: i32 = 1;
 
@@ -123,18 +119,6 @@ pub fn wait4(p: &mut Task, a: [u64; 6]) -> SysResult {
     // Status word and struct rusage have the same layout (abi::time::Rusage); W* options
     // are the same on both; the kernel checks the guest pointers.
     p.blocking(libc::SYS_wait4, a)
-}
-
-pub fn prctl(p: &mut Task, a: [u64; 6]) -> SysResult {
-    match a[0] {
-        // SAFETY: the 16-byte name buffer is a guest pointer the kernel checks.
-        PR_SET_NAME | PR_GET_NAME => check(unsafe { libc::prctl(a[0] as i32, a[1]) } as i64),
-        // SECCOMP_MODE_DISABLED: in strict mode prctl itself is fatal, and no filter
-        // is ever installed.
-        PR_GET_SECCOMP => ok(0),
-        PR_SET_SECCOMP => crate::denied::prctl_set_seccomp(p, a[1], a[2]),
-        _ => Err(Errno::EINVAL),
-    }
 }
 
 pub fn get_robust_list(_: &mut Task, a: [u64; 6]) -> SysResult {

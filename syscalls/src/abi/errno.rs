@@ -35,6 +35,7 @@ errnos! {
     EFAULT = 14;
     EBUSY = 16;
     EEXIST = 17;
+    ENODEV = 19;
     ENOTDIR = 20;
     EISDIR = 21;
     EINVAL = 22;
