@@ -314,6 +314,7 @@ fn restart_on_signal(task: &Task, nr: u64) -> bool {
         PPOLL,
         PSELECT6,
         EPOLL_PWAIT,
+        EPOLL_PWAIT2,
         IO_GETEVENTS,
         IO_PGETEVENTS,
         SEMOP,
