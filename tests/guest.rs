@@ -169,6 +169,7 @@ guest_programs!(
         libm,
         libm_float_quad,
         memory,
+        neon_estimates,
         null_write,
         printf_strtod,
         proc_maps,
