@@ -193,6 +193,7 @@ guest_programs!(
         smc,
         strings,
         struct_passing,
+        tagged_pointer,
         thread_churn,
         time_random,
         underscore_exit,

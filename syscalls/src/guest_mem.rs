@@ -129,6 +129,7 @@ fn copy(write: bool, addr: u64, local: *mut u8, len: usize) -> Result<(), Errno>
     if len == 0 {
         return Ok(());
     }
+    let addr = crate::tagged_addr::user_addr(addr);
     if METHOD.load(Ordering::Relaxed) != PIPE {
         match vm_copy(write, addr, local, len) {
             Vm::Done => {

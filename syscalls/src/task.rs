@@ -5,7 +5,7 @@ use crate::abi::errno::Errno;
 use crate::guest_mem;
 use crate::host::{check, int, ok};
 use crate::thread::Task;
-use crate::{Outcome, SysResult};
+use crate::{tagged_addr, Outcome, SysResult};
 
 /// Size of the 64-bit `struct robust_list_head` the guest must pass.
 const ROBUST_LIST_HEAD_SIZE: u64 = 24;
@@ -122,10 +122,13 @@ pub fn wait4(p: &mut Task, a: [u64; 6]) -> SysResult {
     p.blocking(libc::SYS_wait4, a)
 }
 
-pub fn prctl(_: &mut Task, a: [u64; 6]) -> SysResult {
+pub fn prctl(t: &mut Task, a: [u64; 6]) -> SysResult {
     match a[0] {
         // SAFETY: the 16-byte name buffer is a guest pointer the kernel checks.
         PR_SET_NAME | PR_GET_NAME => check(unsafe { libc::prctl(a[0] as i32, a[1]) } as i64),
+        tagged_addr::PR_SET_TAGGED_ADDR_CTRL | tagged_addr::PR_GET_TAGGED_ADDR_CTRL => {
+            tagged_addr::prctl(t, a)
+        }
         _ => Err(Errno::EINVAL),
     }
 }

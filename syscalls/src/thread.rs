@@ -26,6 +26,8 @@ pub struct Task {
     /// [start, end) ranges whose translations the dispatcher must drop; it drains this
     /// after each syscall.
     pub code_changed: Vec<(u64, u64)>,
+    /// The AArch64 tagged address ABI is enabled (see [`crate::tagged_addr`]).
+    pub tagged_addr: bool,
 }
 
 impl std::ops::Deref for Task {
@@ -65,13 +67,16 @@ impl Task {
             saved_sigmask: None,
             guest_sp: 0,
             code_changed: Vec::new(),
+            tagged_addr: false,
         }
     }
 
     /// The state of a new thread this one creates (clone with CLONE_THREAD): the same
     /// process and signal mask, no alternate stack, nothing pending.
     pub fn new_thread(&self) -> Task {
-        Task::in_process(self.proc.clone(), self.sigmask)
+        let mut t = Task::in_process(self.proc.clone(), self.sigmask);
+        t.tagged_addr = self.tagged_addr;
+        t
     }
 
     /// The state of a vfork child: a copy of the process (it shares the memory, not
@@ -79,6 +84,7 @@ impl Task {
     pub fn vfork_child(&self) -> Task {
         let mut t = Task::in_process(Arc::new(self.proc.duplicate()), self.sigmask);
         t.altstack = self.altstack;
+        t.tagged_addr = self.tagged_addr;
         t
     }
 
@@ -86,7 +92,8 @@ impl Task {
     pub fn dispatch(&mut self, nr: u64, args: [u64; 6]) -> Outcome {
         let entry = table::lookup(nr);
         let out = match entry.and_then(|e| e.handler) {
-            Some(h) => h(self, args).unwrap_or_else(|e| Outcome::Ret(e.to_ret())),
+            Some(h) => h(self, crate::tagged_addr::enter(self, nr, args))
+                .unwrap_or_else(|e| Outcome::Ret(e.to_ret())),
             None => {
                 self.proc.warn_unimplemented(nr);
                 Outcome::Ret(Errno::ENOSYS.to_ret())

@@ -116,6 +116,7 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
             let offset = extended_index(cx, f, shift)?;
             let base = cx.x_sp(f.u('n'));
             let addr = cx.b.add(W64, base, offset);
+            let addr = cx.b.guest_addr(addr);
             transfer(cx, t, acc, addr);
         }
         Op::LDAPUR => {

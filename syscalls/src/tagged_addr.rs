@@ -1,0 +1,128 @@
+//! The AArch64 tagged address ABI (Documentation/arch/arm64/
+//! tagged-address-abi.rst): user space runs with top-byte-ignore, but the
+//! kernel accepts a tagged pointer to memory it reads or writes only once the
+//! thread enabled the ABI with `prctl(PR_SET_TAGGED_ADDR_CTRL,
+//! PR_TAGGED_ADDR_ENABLE)`; before that, such a pointer fails `access_ok`
+//! (EFAULT). Address-space management calls (munmap, mprotect, madvise, ...)
+//! untag their address whatever the setting; brk, mmap's address and
+//! mremap's new address are never untagged.
+//!
+//! The setting is per thread: [`Task::tagged_addr`] (inherited by clone and
+//! fork, cleared by exec), mirrored into a thread-local for the guest memory
+//! accessors while a syscall runs. Pointers passed straight to the host
+//! kernel are untagged here from the strace column of the syscall table
+//! (`p` and `s` arguments); the host kernel refuses tagged ones with EFAULT,
+//! as arm64 Linux does without the ABI.
+
+use crate::abi::errno::Errno;
+use crate::host::ok;
+use crate::table::{self, nr};
+use crate::thread::Task;
+use crate::SysResult;
+use std::cell::Cell;
+
+pub const PR_SET_TAGGED_ADDR_CTRL: u64 = 55;
+pub const PR_GET_TAGGED_ADDR_CTRL: u64 = 56;
+/// The only control bit without MTE (not implemented).
+const PR_TAGGED_ADDR_ENABLE: u64 = 1;
+
+thread_local! {
+    /// The running syscall's thread has the tagged address ABI enabled.
+    static ENABLED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// `untagged_addr`: bits 63:56 replaced by copies of bit 55.
+pub fn untag(addr: u64) -> u64 {
+    (((addr << 8) as i64) >> 8) as u64
+}
+
+/// The address the kernel's user accessors use for guest pointer `addr`:
+/// untagged when the calling thread enabled the ABI.
+pub fn user_addr(addr: u64) -> u64 {
+    if ENABLED.with(|e| e.get()) {
+        untag(addr)
+    } else {
+        addr
+    }
+}
+
+/// prctl PR_SET_TAGGED_ADDR_CTRL / PR_GET_TAGGED_ADDR_CTRL.
+pub fn prctl(t: &mut Task, a: [u64; 6]) -> SysResult {
+    if a[0] == PR_SET_TAGGED_ADDR_CTRL {
+        if a[2] != 0 || a[3] != 0 || a[4] != 0 || a[1] & !PR_TAGGED_ADDR_ENABLE != 0 {
+            return Err(Errno::EINVAL);
+        }
+        t.tagged_addr = a[1] & PR_TAGGED_ADDR_ENABLE != 0;
+        ENABLED.with(|e| e.set(t.tagged_addr));
+        ok(0)
+    } else {
+        if a[1..5].iter().any(|&x| x != 0) {
+            return Err(Errno::EINVAL);
+        }
+        ok(if t.tagged_addr {
+            PR_TAGGED_ADDR_ENABLE
+        } else {
+            0
+        })
+    }
+}
+
+/// Arguments the kernel never untags (they could alias other mappings) or
+/// that are not pointers the kernel dereferences (clone's new stack).
+fn kept_tagged(nr: u64, i: usize) -> bool {
+    matches!(
+        (nr, i),
+        (nr::BRK, 0) | (nr::MMAP, 0) | (nr::MREMAP, 4) | (nr::CLONE, 1)
+    )
+}
+
+/// Address-space management calls whose first argument is untagged even
+/// without the ABI.
+fn always_untagged(nr: u64) -> bool {
+    matches!(
+        nr,
+        nr::MUNMAP
+            | nr::MREMAP
+            | nr::MPROTECT
+            | nr::MSYNC
+            | nr::MLOCK
+            | nr::MUNLOCK
+            | nr::MLOCK2
+            | nr::MINCORE
+            | nr::MADVISE
+    )
+}
+
+/// Prepares syscall `nr` of thread `t`: publishes its ABI setting to the
+/// guest memory accessors and untags the pointer arguments the kernel would.
+pub fn enter(t: &Task, nr: u64, mut args: [u64; 6]) -> [u64; 6] {
+    ENABLED.with(|e| e.set(t.tagged_addr));
+    if always_untagged(nr) {
+        args[0] = untag(args[0]);
+    }
+    if t.tagged_addr {
+        if let Some(e) = table::lookup(nr) {
+            for (i, kind) in e.strace.chars().enumerate().take(6) {
+                if matches!(kind, 'p' | 's') && !kept_tagged(nr, i) {
+                    args[i] = untag(args[i]);
+                }
+            }
+        }
+    }
+    args
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn untagging() {
+        assert_eq!(untag(0x5a00_0000_dead_beef), 0xdead_beef);
+        assert_eq!(untag(u64::MAX), u64::MAX);
+        assert!(kept_tagged(nr::MMAP, 0));
+        assert!(!kept_tagged(nr::MMAP, 1));
+        assert!(always_untagged(nr::MPROTECT));
+        assert!(!always_untagged(nr::MMAP));
+    }
+}
