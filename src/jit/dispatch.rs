@@ -282,7 +282,8 @@ impl Jit {
             match reason {
                 ExitReason::Lookup => {}
                 ExitReason::Invalidate => {
-                    let line = cpu.exit_arg & !63;
+                    // IC IVAU takes a virtual address: its tag is ignored.
+                    let line = tbi::untagged(cpu.exit_arg) & !63;
                     self.invalidate(line, line + 64);
                 }
                 ExitReason::Fault if self.tagged_access(cpu) => {}
