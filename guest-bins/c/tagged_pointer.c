@@ -6,6 +6,9 @@
  * (tagged-address-abi.rst); before that such a pointer gives EFAULT. A
  * fault's si_addr loses the tag unless the handler was installed with
  * SA_EXPOSE_TAGBITS; sigcontext.fault_address never has it. */
+#ifndef __aarch64__
+#error "arm64 only: no portable equivalent (check-expected.sh skips the native build)"
+#endif
 #include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
