@@ -19,6 +19,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -119,6 +120,12 @@ int main(void) {
     printf("write after prctl: %ld\n", r);
     r = stat(tag(root, 0x21), tag(&st, 0x22));
     printf("stat after prctl: %ld, directory %d\n", r, S_ISDIR(st.st_mode));
+    /* The kernel untags the buffers inside an iovec array too. */
+    static char part1[] = "writev: tagged ", part2[] = "iovec buffers\n";
+    struct iovec iov[2] = {{tag(part1, 0x10), strlen(part1)}, {tag(part2, 0x20), strlen(part2)}};
+    fflush(stdout);
+    r = writev(1, tag(iov, 0x30), 2);
+    printf("writev after prctl: %ld\n", r);
 
     /* A tagged pointer to an unmapped page. With SA_EXPOSE_TAGBITS the
      * kernel keeps the tag in si_addr (arch_untagged_si_addr is skipped);

@@ -12,14 +12,18 @@
 //! accessors while a syscall runs. Pointers passed straight to the host
 //! kernel are untagged here from the strace column of the syscall table
 //! (`p` and `s` arguments); the host kernel refuses tagged ones with EFAULT,
-//! as arm64 Linux does without the ABI.
+//! as arm64 Linux does without the ABI. The buffers of an iovec array
+//! (readv, writev and their p/v2 forms) are pointers inside guest memory:
+//! the host kernel gets an untagged copy of the array instead.
 
 use crate::abi::errno::Errno;
+use crate::abi::misc::Iovec;
+use crate::guest_mem;
 use crate::host::ok;
 use crate::table::{self, nr};
 use crate::thread::Task;
 use crate::SysResult;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 
 pub const PR_SET_TAGGED_ADDR_CTRL: u64 = 55;
 pub const PR_GET_TAGGED_ADDR_CTRL: u64 = 56;
@@ -29,7 +33,12 @@ const PR_TAGGED_ADDR_ENABLE: u64 = 1;
 thread_local! {
     /// The running syscall's thread has the tagged address ABI enabled.
     static ENABLED: Cell<bool> = const { Cell::new(false) };
+    /// The untagged copy of the running syscall's iovec array.
+    static IOVECS: RefCell<Vec<Iovec>> = const { RefCell::new(Vec::new()) };
 }
+
+/// UIO_MAXIOV: longer arrays are the kernel's EINVAL, left to the host.
+const UIO_MAXIOV: u64 = 1024;
 
 /// `untagged_addr`: bits 63:56 replaced by copies of bit 55.
 pub fn untag(addr: u64) -> u64 {
@@ -108,8 +117,47 @@ pub fn enter(t: &Task, nr: u64, mut args: [u64; 6]) -> [u64; 6] {
                 }
             }
         }
+        let vectored = matches!(
+            nr,
+            nr::READV | nr::WRITEV | nr::PREADV | nr::PWRITEV | nr::PREADV2 | nr::PWRITEV2
+        );
+        if vectored {
+            if let Some(copy) = untagged_iovecs(args[1], args[2]) {
+                args[1] = copy;
+            }
+        }
     }
     args
+}
+
+/// The address of an untagged copy of the `cnt` iovecs at `addr` (kept
+/// until this thread's next call), or `None` when no buffer is tagged or
+/// the array cannot be read (the host kernel then reports the error).
+fn untagged_iovecs(addr: u64, cnt: u64) -> Option<u64> {
+    if cnt == 0 || cnt > UIO_MAXIOV {
+        return None;
+    }
+    let mut raw = vec![0u8; 16 * cnt as usize];
+    guest_mem::read_bytes(addr, &mut raw).ok()?;
+    let word = |b: &[u8]| u64::from_le_bytes(b.try_into().expect("8 bytes"));
+    let mut v: Vec<Iovec> = raw
+        .chunks_exact(16)
+        .map(|c| Iovec {
+            iov_base: word(&c[..8]),
+            iov_len: word(&c[8..]),
+        })
+        .collect();
+    if v.iter().all(|io| untag(io.iov_base) == io.iov_base) {
+        return None;
+    }
+    for io in &mut v {
+        io.iov_base = untag(io.iov_base);
+    }
+    Some(IOVECS.with(|c| {
+        let mut c = c.borrow_mut();
+        *c = v;
+        c.as_ptr() as u64
+    }))
 }
 
 #[cfg(test)]
