@@ -173,4 +173,31 @@ mod tests {
         assert!(always_untagged(nr::MPROTECT));
         assert!(!always_untagged(nr::MMAP));
     }
+
+    #[test]
+    fn iovec_copies() {
+        let buf = [0u8; 8];
+        let base = buf.as_ptr() as u64;
+        let iov = [
+            Iovec {
+                iov_base: base | 0x12 << 56,
+                iov_len: 4,
+            },
+            Iovec {
+                iov_base: base + 4,
+                iov_len: 4,
+            },
+        ];
+        let copy = untagged_iovecs(iov.as_ptr() as u64, 2).expect("a tagged base");
+        // SAFETY: the copy lives in this thread's buffer until its next use.
+        let got = unsafe { std::slice::from_raw_parts(copy as *const Iovec, 2) };
+        assert_eq!((got[0].iov_base, got[0].iov_len), (base, 4));
+        assert_eq!((got[1].iov_base, got[1].iov_len), (base + 4, 4));
+        let plain = [Iovec {
+            iov_base: base,
+            iov_len: 8,
+        }];
+        assert_eq!(untagged_iovecs(plain.as_ptr() as u64, 1), None);
+        assert_eq!(untagged_iovecs(0x10, 1), None);
+    }
 }
