@@ -14,7 +14,7 @@ use super::fetch::Fetcher;
 use super::log::Log;
 use super::tbi::{self, Untag};
 use crate::backend::x64::{compile, Env};
-use crate::cpu::state::{empty_jump_entry, empty_jump_table, JUMP_TABLE_ENTRIES};
+use crate::cpu::state::{empty_jump_entry, empty_jump_table, ALIGN_DATA, JUMP_TABLE_ENTRIES};
 use crate::cpu::{fpenv, CpuState, ExitReason};
 use crate::frontend::{translate_block_untag, translate_prefix};
 use crate::ir::passes::flags::kills_nzcv;
@@ -287,6 +287,12 @@ impl Jit {
                     self.invalidate(line, line + 64);
                 }
                 ExitReason::Fault if self.tagged_access(cpu) => {}
+                ExitReason::Alignment if cpu.fault & ALIGN_DATA != 0 => {
+                    if lock(&self.shared.tr).untag.covers(cpu.pc) {
+                        tbi::retag(cpu);
+                    }
+                    return ExitReason::Alignment;
+                }
                 ExitReason::Interrupt => {
                     // Whoever set the word has been served by this exit: a
                     // signal handler left its signal pending for the caller,

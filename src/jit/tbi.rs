@@ -79,8 +79,14 @@ pub fn complete_fault(cpu: &mut CpuState) {
         cpu.fault = (cpu.fault & !0xffff) | SEGV_MAPERR << 8 | libc::SIGSEGV as u64;
         cpu.exit_arg = cpu.tagged_addr;
     } else {
-        cpu.exit_arg = (cpu.tagged_addr & !TAG_CLEAR) | (cpu.exit_arg & TAG_CLEAR);
+        retag(cpu);
     }
+}
+
+/// Puts the tag of the access of an instruction that clears it back on the
+/// fault (or misaligned) address in `cpu.exit_arg`.
+pub fn retag(cpu: &mut CpuState) {
+    cpu.exit_arg = (cpu.tagged_addr & !TAG_CLEAR) | (cpu.exit_arg & TAG_CLEAR);
 }
 
 /// `untagged_addr` of the arm64 kernel: bits 63:56 replaced by copies of

@@ -41,6 +41,21 @@ fn top_byte_ignore() {
     faults_at(&mut jit, tagged(0x1000, 0x77));
     // Beyond the host's address space even untagged (bit 55 set).
     faults_at(&mut jit, tagged(0x0080_0000_0000_1000, 0x12));
+    misaligned_exclusive(&mut jit);
+}
+
+/// A misaligned exclusive in code that clears tags reports the tagged
+/// address (the kernel's FAR) in its alignment fault.
+fn misaligned_exclusive(jit: &mut Jit) {
+    let mut m = Mem::pattern();
+    let mut c = cpu();
+    c.x[1] = tagged(m.addr(0), 0x0f);
+    c.x[3] = tagged(m.addr(9), 0x0e);
+    // ldr x2, [x1] (puts the code in untag mode); ldxr x0, [x3]
+    let exit = run_code_in(jit, &[0xf9400022, 0xc85f7c60], &mut c);
+    assert_eq!(exit, ExitReason::Alignment);
+    assert_eq!(c.exit_arg, c.x[3]);
+    assert_eq!(c.x[2], m.u64(0));
 }
 
 fn accesses_through_tagged_pointers(jit: &mut Jit) {
