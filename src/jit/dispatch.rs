@@ -233,10 +233,8 @@ impl Jit {
         cpu.jump_table = self.jump_table.as_ptr() as u64;
         cpu.interrupt = self.interrupt.as_ptr() as u64;
         loop {
-            if cpu.pc >> 56 != 0 {
-                // A branch to a tagged address (TBI).
-                cpu.pc = tbi::branch_addr(cpu.pc);
-            }
+            // A branch to a tagged address continues at the untagged one.
+            cpu.pc = tbi::branch_addr(cpu.pc);
             if cpu.pc & 3 != 0 {
                 cpu.exit_arg = cpu.pc;
                 cpu.fault = 0;
