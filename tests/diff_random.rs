@@ -10,7 +10,8 @@
 //! Needs aarch64-linux-gnu-gcc and qemu-aarch64; without them the test says
 //! so and passes only when EMU_SKIP_DIFF=1 is set, so CI cannot silently skip.
 //! Knobs: EMU_DIFF_BATCHES (default 20), EMU_DIFF_CASES (per batch, 250),
-//! EMU_DIFF_SEED, EMU_DIFF_CLASSES.
+//! EMU_DIFF_SEED, EMU_DIFF_CLASSES, EMU_DIFF_NAMES (comma list of encoding
+//! names, e.g. TWO_MISC,STHREE_DIFF, to narrow further).
 
 use emu::arm64::decode::{entries, Entry};
 use emu::arm64::encodings::Insn;
@@ -130,8 +131,15 @@ fn candidates() -> Vec<&'static Entry> {
     let classes =
         std::env::var("EMU_DIFF_CLASSES").unwrap_or_else(|_| "dp_imm,dp_reg,fp,simd".into());
     let want = |c: &str| classes.split(',').any(|x| x.trim() == c);
+    let names = std::env::var("EMU_DIFF_NAMES").ok();
+    let named = |n: &str| {
+        names
+            .as_deref()
+            .is_none_or(|l| l.split(',').any(|x| x.trim() == n))
+    };
     entries()
         .iter()
+        .filter(|e| named(e.name))
         .filter(|e| match e.insn {
             Insn::DpImm(_) => want("dp_imm"),
             Insn::DpReg(_) => want("dp_reg"),

@@ -23,6 +23,8 @@ mod helper_faults;
 mod simd_fp_and_pairs;
 #[path = "insn_ldst/single.rs"]
 mod single;
+#[path = "insn_ldst/tbi.rs"]
+mod tbi;
 
 /// A 16-byte aligned scratch buffer the guest addresses directly.
 #[repr(C, align(16))]

@@ -147,6 +147,11 @@ pub struct CpuState {
     /// entry and loop back edge; non-zero makes it leave with
     /// [`ExitReason::Interrupt`].
     pub interrupt: u64,
+    /// The full (tagged) address of the last guest memory access made by an
+    /// instruction translated with top-byte clearing (TBI, see
+    /// [`crate::ir::Builder::guest_addr`]): the fault address the guest
+    /// sees when that access faults.
+    pub tagged_addr: u64,
 }
 
 impl Default for CpuState {
@@ -171,6 +176,7 @@ impl Default for CpuState {
             fault: 0,
             jump_table: shared_empty_jump_table(),
             interrupt: &NEVER_INTERRUPTED as *const _ as u64,
+            tagged_addr: 0,
         }
     }
 }

@@ -63,6 +63,13 @@ impl Ctx<'_> {
         }
     }
 
+    /// The address of a guest memory access based on Xn|SP with no offset
+    /// (see [`Builder::guest_addr`]).
+    pub fn mem_base(&mut self, n: u32) -> Val {
+        let base = self.x_sp(n);
+        self.b.guest_addr(base)
+    }
+
     /// Writes Xd where register 31 is XZR (the write is dropped). The value
     /// must already be zero-extended for 32-bit results.
     pub fn set_x(&mut self, d: u32, v: Val) {
@@ -106,12 +113,32 @@ pub fn translate_block(pc: u64, fetch: &mut dyn FnMut(u64) -> Option<u32>) -> Bl
     translate_prefix(pc, fetch, MAX_BLOCK_INSNS)
 }
 
+/// [`translate_block`] where the memory accesses of the instructions at the
+/// addresses `untag` selects ignore the top byte of their address (TBI,
+/// see [`Builder::guest_addr`]).
+pub fn translate_block_untag(
+    pc: u64,
+    fetch: &mut dyn FnMut(u64) -> Option<u32>,
+    untag: &dyn Fn(u64) -> bool,
+) -> Block {
+    translate_with(pc, fetch, MAX_BLOCK_INSNS, untag)
+}
+
 /// Translates at most `max_insns` instructions of the block at `pc` (used to
 /// look ahead at a block's successors).
 pub fn translate_prefix(
     pc: u64,
     fetch: &mut dyn FnMut(u64) -> Option<u32>,
     max_insns: usize,
+) -> Block {
+    translate_with(pc, fetch, max_insns, &|_| false)
+}
+
+fn translate_with(
+    pc: u64,
+    fetch: &mut dyn FnMut(u64) -> Option<u32>,
+    max_insns: usize,
+    untag: &dyn Fn(u64) -> bool,
 ) -> Block {
     let mut b = Builder::new(pc);
     b.poll(pc);
@@ -124,6 +151,7 @@ pub fn translate_prefix(
             return b.finish(cur);
         };
         b.insn_start(cur);
+        b.set_untag(untag(cur));
         let mark = b.len();
         let ok = match decode(word) {
             Some(f) => {

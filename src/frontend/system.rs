@@ -90,6 +90,7 @@ fn sys(cx: &mut Ctx, f: &Fields) -> TResult {
             let xt = cx.x(f.u('d'));
             let align = cx.k(!(sysreg::DC_ZVA_BYTES - 1));
             let base = cx.b.and(Width::W64, xt, align);
+            let base = cx.b.guest_addr(base);
             let zero = cx.k(0);
             for off in (0..sysreg::DC_ZVA_BYTES).step_by(8) {
                 let a = cx.b.add_imm(base, off);

@@ -9,7 +9,12 @@ pub struct Builder {
     ops: Vec<Op>,
     n_vals: u32,
     term: Option<Terminal>,
+    /// Whether guest memory addresses ignore their top byte ([`Builder::guest_addr`]).
+    untag: bool,
 }
+
+/// Clears address bits 63:56, the tag that top-byte-ignore (TBI) skips.
+pub const TAG_CLEAR: u64 = 0x00ff_ffff_ffff_ffff;
 
 impl Builder {
     pub fn new(start_pc: u64) -> Builder {
@@ -18,7 +23,35 @@ impl Builder {
             ops: Vec::with_capacity(256),
             n_vals: 0,
             term: None,
+            untag: false,
         }
+    }
+
+    /// Makes the addresses of the following instructions' guest memory
+    /// accesses ignore their top byte (see [`Builder::guest_addr`]).
+    pub fn set_untag(&mut self, on: bool) {
+        self.untag = on;
+    }
+
+    /// The address a guest memory access uses for the computed virtual
+    /// address `addr`. Linux runs EL0 with TBI: bits 63:56 are a tag the
+    /// access ignores. Untagged code uses `addr` itself (a tagged address is
+    /// non-canonical on the host, so its access faults and the dispatcher
+    /// retranslates that code in untag mode); in untag mode the full address
+    /// is kept in [`CpuState::tagged_addr`] for the fault report and the
+    /// access uses `addr` with bits 63:56 cleared.
+    ///
+    /// [`CpuState::tagged_addr`]: crate::cpu::CpuState::tagged_addr
+    pub fn guest_addr(&mut self, addr: Val) -> Val {
+        if !self.untag {
+            return addr;
+        }
+        self.store_state(
+            std::mem::offset_of!(crate::cpu::CpuState, tagged_addr),
+            addr,
+        );
+        let k = self.konst(TAG_CLEAR);
+        self.and(Width::W64, addr, k)
     }
 
     fn new_val(&mut self) -> Val {

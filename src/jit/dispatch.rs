@@ -12,10 +12,11 @@ use super::code_cache::{CodeCache, Region};
 use super::exclusive::{Exclusive, InterruptWord};
 use super::fetch::Fetcher;
 use super::log::Log;
+use super::tbi::{self, Untag};
 use crate::backend::x64::{compile, Env};
-use crate::cpu::state::{empty_jump_entry, empty_jump_table, JUMP_TABLE_ENTRIES};
+use crate::cpu::state::{empty_jump_entry, empty_jump_table, ALIGN_DATA, JUMP_TABLE_ENTRIES};
 use crate::cpu::{fpenv, CpuState, ExitReason};
-use crate::frontend::{translate_block, translate_prefix};
+use crate::frontend::{translate_block_untag, translate_prefix};
 use crate::ir::passes::flags::kills_nzcv;
 use crate::ir::Terminal;
 use std::collections::HashMap;
@@ -61,6 +62,8 @@ struct Translator {
     stats: Stats,
     /// Interrupt words of the threads sharing this cache.
     threads: Vec<Weak<AtomicU32>>,
+    /// Guest code translated with address tag clearing.
+    untag: Untag,
 }
 
 /// The translator and code cache of one guest address space.
@@ -109,6 +112,7 @@ impl Jit {
                 log: None,
                 stats: Stats::default(),
                 threads: Vec::new(),
+                untag: Untag::default(),
             }),
             region,
             excl: Exclusive::default(),
@@ -229,6 +233,8 @@ impl Jit {
         cpu.jump_table = self.jump_table.as_ptr() as u64;
         cpu.interrupt = self.interrupt.as_ptr() as u64;
         loop {
+            // A branch to a tagged address continues at the untagged one.
+            cpu.pc = tbi::branch_addr(cpu.pc);
             if cpu.pc & 3 != 0 {
                 cpu.exit_arg = cpu.pc;
                 cpu.fault = 0;
@@ -274,8 +280,16 @@ impl Jit {
             match reason {
                 ExitReason::Lookup => {}
                 ExitReason::Invalidate => {
-                    let line = cpu.exit_arg & !63;
+                    // IC IVAU takes a virtual address: its tag is ignored.
+                    let line = tbi::untagged(cpu.exit_arg) & !63;
                     self.invalidate(line, line + 64);
+                }
+                ExitReason::Fault if self.tagged_access(cpu) => {}
+                ExitReason::Alignment if cpu.fault & ALIGN_DATA != 0 => {
+                    if lock(&self.shared.tr).untag.covers(cpu.pc) {
+                        tbi::retag(cpu);
+                    }
+                    return ExitReason::Alignment;
                 }
                 ExitReason::Interrupt => {
                     // Whoever set the word has been served by this exit: a
@@ -287,6 +301,30 @@ impl Jit {
                 other => return other,
             }
         }
+    }
+}
+
+impl Jit {
+    /// Handles a fault exit for TBI (see [`tbi`]): true when the access met
+    /// a tagged address for the first time and its code was dropped to be
+    /// translated again with tag clearing (the instruction runs again),
+    /// false for a guest fault, completed with its tagged address.
+    fn tagged_access(&mut self, cpu: &mut CpuState) -> bool {
+        let mut tr = lock(&self.shared.tr);
+        if tbi::non_canonical(cpu) {
+            if let Some((start, end)) = tr.untag.add(cpu.pc) {
+                if tr.cache.overlaps(start, end) {
+                    tr.flush(&self.shared);
+                }
+                drop(tr);
+                self.sync_generation();
+                return true;
+            }
+        }
+        if tr.untag.covers(cpu.pc) {
+            tbi::complete_fault(cpu);
+        }
+        false
     }
 }
 
@@ -341,12 +379,16 @@ impl Translator {
             return h;
         }
         let mut words = Vec::new();
-        let fetcher = &mut self.fetcher;
-        let mut block = translate_block(pc, &mut |a| {
-            let w = fetcher.word(a);
-            words.extend(w);
-            w
-        });
+        let (fetcher, untag) = (&mut self.fetcher, &self.untag);
+        let mut block = translate_block_untag(
+            pc,
+            &mut |a| {
+                let w = fetcher.word(a);
+                words.extend(w);
+                w
+            },
+            &|a| untag.covers(a),
+        );
         block.nzcv_dead_at_end = self.successors_kill_nzcv(&block.term);
         crate::ir::passes::optimize(&mut block);
         let env = self.env();

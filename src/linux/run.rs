@@ -7,10 +7,10 @@ use super::{signal_frame, thread};
 use crate::cpu::state::{ALIGN_DATA, ALIGN_WRITE};
 use crate::cpu::{CpuState, ExitReason, SP};
 use crate::jit::log::{Log, LogItems};
-use crate::jit::Jit;
+use crate::jit::{tbi, Jit};
 use emu_syscalls::abi::signal::{
-    sig_bit, Siginfo, BUS_ADRALN, ILL_ILLOPC, SA_RESTART, SEGV_ACCERR, SEGV_MAPERR, SIG_DFL,
-    SIG_IGN, TRAP_BRKPT,
+    sig_bit, Siginfo, BUS_ADRALN, ILL_ILLOPC, SA_EXPOSE_TAGBITS, SA_RESTART, SEGV_ACCERR,
+    SEGV_MAPERR, SIG_DFL, SIG_IGN, TRAP_BRKPT,
 };
 use emu_syscalls::clone::clone_flags::CLONE_THREAD;
 use emu_syscalls::{Outcome, ProcessInit, Task};
@@ -379,6 +379,10 @@ fn force_fault(
     let act = task.proc.sigaction(sig as u32);
     let blocked = task.sigmask & sig_bit(sig as u32) != 0;
     if act.handler > SIG_IGN && !blocked {
+        // The kernel drops the address tag unless the handler asked for it
+        // (arch_untagged_si_addr); a breakpoint's address is kept whole.
+        let keep = act.flags & SA_EXPOSE_TAGBITS != 0 || (sig, code) == (libc::SIGTRAP, TRAP_BRKPT);
+        let addr = if keep { addr } else { tbi::untagged(addr) };
         let info = Siginfo::fault(sig as u32, code, addr);
         if signal_frame::setup(cpu, task, &info, &act, esr, sigtramp) {
             return;

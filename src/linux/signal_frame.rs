@@ -67,7 +67,12 @@ pub fn setup(
     f.uc.stack = saved_stack;
     f.uc.sigmask = old_mask;
     let mc = &mut f.uc.mcontext;
-    mc.fault_address = if esr.is_some() { info.fields[0] } else { 0 };
+    // Never tagged, whatever SA_EXPOSE_TAGBITS says.
+    mc.fault_address = if esr.is_some() {
+        crate::jit::tbi::untagged(info.fields[0])
+    } else {
+        0
+    };
     mc.regs.copy_from_slice(&cpu.x[..31]);
     mc.sp = sp0;
     mc.pc = cpu.pc;

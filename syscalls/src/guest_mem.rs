@@ -132,6 +132,7 @@ fn copy(write: bool, addr: u64, local: *mut u8, len: usize) -> Result<(), Errno>
     if len == 0 {
         return Ok(());
     }
+    let addr = crate::tagged_addr::user_addr(addr);
     if crate::guest_access::fault_handler_installed() {
         // SAFETY: `local` is valid for `len` bytes (the caller's buffer, read only
         // when writing to the guest); the guest side faults into an EFAULT through

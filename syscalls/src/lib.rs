@@ -22,6 +22,7 @@ mod host;
 mod process;
 pub mod strace;
 pub mod table;
+mod tagged_addr;
 
 pub mod clone;
 pub mod exec;

@@ -4,7 +4,8 @@
 //! - [`How::Host`]: the option means the same to the x86-64 host kernel for the
 //!   calling thread (integer arguments, or pointers to ints and byte strings).
 //! - [`How::Emu`]: emu answers, because the host would describe emu (auxv, the tid
-//!   address, seccomp) or would answer for x86-64 (speculation controls).
+//!   address, seccomp, the tagged address ABI) or would answer for x86-64
+//!   (speculation controls).
 //! - [`How::Errno`]: what arm64 answers because its kernel has no such feature (x86,
 //!   MIPS, RISC-V and PowerPC options; SVE, SME, PAC and GCS, which emu does not
 //!   announce), or, for PR_SET_MM, because it needs CAP_SYS_RESOURCE and would
@@ -85,6 +86,16 @@ const OPTIONS: &[(u64, &str, How)] = &[
     (52, "PR_GET_SPECULATION_CTRL", Emu(speculation_ctrl)),
     (53, "PR_SET_SPECULATION_CTRL", Emu(speculation_ctrl)),
     (54, "PR_PAC_RESET_KEYS", EINVAL),
+    (
+        55,
+        "PR_SET_TAGGED_ADDR_CTRL",
+        Emu(crate::tagged_addr::prctl),
+    ),
+    (
+        56,
+        "PR_GET_TAGGED_ADDR_CTRL",
+        Emu(crate::tagged_addr::prctl),
+    ),
     (57, "PR_SET_IO_FLUSHER", Host),
     (58, "PR_GET_IO_FLUSHER", Host),
     // arm64 has no syscall user dispatch (it needs the generic entry code).

@@ -33,6 +33,8 @@ pub struct Task {
     /// seccomp strict mode (SECCOMP_SET_MODE_STRICT): only read, write, exit and
     /// rt_sigreturn are allowed; any other syscall kills the process.
     pub seccomp_strict: bool,
+    /// The AArch64 tagged address ABI is enabled (see [`crate::tagged_addr`]).
+    pub tagged_addr: bool,
 }
 
 impl std::ops::Deref for Task {
@@ -74,6 +76,7 @@ impl Task {
             code_changed: Vec::new(),
             no_restart: false,
             seccomp_strict: false,
+            tagged_addr: false,
         }
     }
 
@@ -82,6 +85,7 @@ impl Task {
     pub fn new_thread(&self) -> Task {
         let mut t = Task::in_process(self.proc.clone(), self.sigmask);
         t.seccomp_strict = self.seccomp_strict;
+        t.tagged_addr = self.tagged_addr;
         t
     }
 
@@ -91,6 +95,7 @@ impl Task {
         let mut t = Task::in_process(Arc::new(self.proc.duplicate()), self.sigmask);
         t.altstack = self.altstack;
         t.seccomp_strict = self.seccomp_strict;
+        t.tagged_addr = self.tagged_addr;
         t
     }
 
@@ -105,7 +110,8 @@ impl Task {
         let entry = table::lookup(nr);
         self.no_restart = false;
         let out = match entry.and_then(|e| e.handler) {
-            Some(h) => h(self, args).unwrap_or_else(|e| Outcome::Ret(e.to_ret())),
+            Some(h) => h(self, crate::tagged_addr::enter(self, nr, args))
+                .unwrap_or_else(|e| Outcome::Ret(e.to_ret())),
             None => {
                 self.proc.warn_unimplemented(nr);
                 Outcome::Ret(Errno::ENOSYS.to_ret())

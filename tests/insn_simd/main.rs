@@ -8,6 +8,7 @@
 use emu::cpu::{CpuState, ExitReason};
 use emu::jit::testing::run_code;
 
+mod estimate;
 mod float;
 mod integer;
 mod memory;

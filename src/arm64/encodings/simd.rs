@@ -27,6 +27,7 @@ encodings! {
     STHREE_SAME = "01U11110ss1mmmmmooooo1nnnnnddddd",
     // Three registers of different types (long, wide, narrow).
     THREE_DIFF = "0QU01110ss1mmmmmoooo00nnnnnddddd",
+    STHREE_DIFF = "01U11110ss1mmmmmoooo00nnnnnddddd",
     // Two-register miscellaneous.
     TWO_MISC = "0QU01110ss10000ooooo10nnnnnddddd",
     STWO_MISC = "01U11110ss10000ooooo10nnnnnddddd",

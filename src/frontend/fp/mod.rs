@@ -11,6 +11,7 @@ mod arith;
 mod compare;
 mod convert;
 pub mod cvt;
+pub mod estimate;
 pub mod float;
 mod host;
 pub mod ops;

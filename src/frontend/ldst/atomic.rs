@@ -32,7 +32,7 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
     match op {
         Op::LDAPR => {
             let w = Width::from_log2(f.u('z'));
-            let addr = cx.x_sp(n);
+            let addr = cx.mem_base(n);
             check_aligned(cx, addr, w.bytes(), false);
             let v = cx.b.load(w, false, addr);
             cx.set_x(t, v);
@@ -44,7 +44,7 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
                 LDOP[f.u('o') as usize]
             };
             let w = Width::from_log2(f.u('z'));
-            let addr = cx.x_sp(n);
+            let addr = cx.mem_base(n);
             check_aligned(cx, addr, w.bytes(), true);
             let src = cx.xw(f.u('s'), w);
             let old = cx.b.rmw(rmw, w, addr, src);
@@ -53,7 +53,7 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
         Op::CAS => {
             let w = Width::from_log2(f.u('z'));
             let s = f.u('s');
-            let addr = cx.x_sp(n);
+            let addr = cx.mem_base(n);
             check_aligned(cx, addr, w.bytes(), true);
             let expected = cx.xw(s, w);
             let new = cx.xw(t, w);
@@ -65,7 +65,7 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
             if s & 1 != 0 || t & 1 != 0 {
                 return Err(Undefined);
             }
-            let addr = cx.x_sp(n);
+            let addr = cx.mem_base(n);
             check_aligned(cx, addr, if f.b('z') { 16 } else { 8 }, true);
             if f.b('z') {
                 let (ks, kt) = (cx.k(s as u64), cx.k(t as u64));

@@ -31,7 +31,7 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
     match op {
         Op::LDXR => {
             let w = Width::from_log2(f.u('z'));
-            let addr = cx.x_sp(n);
+            let addr = cx.mem_base(n);
             check_aligned(cx, addr, w.bytes(), false);
             let v = cx.b.load(w, false, addr);
             arm_monitor(cx, addr, w.bytes(), v, None);
@@ -39,7 +39,7 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
         }
         Op::STXR => {
             let w = Width::from_log2(f.u('z'));
-            let addr = cx.x_sp(n);
+            let addr = cx.mem_base(n);
             check_aligned(cx, addr, w.bytes(), true);
             let v = cx.xw(t, w);
             let size = cx.k(w.bytes() as u64);
@@ -48,7 +48,7 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
             cx.set_x(f.u('s'), status);
         }
         Op::LDXP => {
-            let addr = cx.x_sp(n);
+            let addr = cx.mem_base(n);
             check_aligned(cx, addr, if f.b('z') { 16 } else { 8 }, false);
             let u = f.u('u');
             if f.b('z') {
@@ -70,7 +70,7 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
             }
         }
         Op::STXP => {
-            let addr = cx.x_sp(n);
+            let addr = cx.mem_base(n);
             check_aligned(cx, addr, if f.b('z') { 16 } else { 8 }, true);
             let status = if f.b('z') {
                 let lo = cx.x(t);
@@ -90,14 +90,14 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
         }
         Op::LDAR => {
             let w = Width::from_log2(f.u('z'));
-            let addr = cx.x_sp(n);
+            let addr = cx.mem_base(n);
             check_aligned(cx, addr, w.bytes(), false);
             let v = cx.b.load(w, false, addr);
             cx.set_x(t, v);
         }
         Op::STLR => {
             let w = Width::from_log2(f.u('z'));
-            let addr = cx.x_sp(n);
+            let addr = cx.mem_base(n);
             check_aligned(cx, addr, w.bytes(), true);
             let v = cx.x(t);
             cx.b.store(w, addr, v);

@@ -139,19 +139,14 @@ pub(super) struct Addr {
 pub(super) fn address(cx: &mut Ctx, n: u32, offset: i64, index: Index) -> Addr {
     let base = cx.x_sp(n);
     let moved = cx.b.add_imm(base, offset as u64);
-    match index {
-        Index::Offset => Addr {
-            addr: moved,
-            writeback: None,
-        },
-        Index::Pre => Addr {
-            addr: moved,
-            writeback: Some(moved),
-        },
-        Index::Post => Addr {
-            addr: base,
-            writeback: Some(moved),
-        },
+    let (addr, writeback) = match index {
+        Index::Offset => (moved, None),
+        Index::Pre => (moved, Some(moved)),
+        Index::Post => (base, Some(moved)),
+    };
+    Addr {
+        addr: cx.b.guest_addr(addr),
+        writeback,
     }
 }
 

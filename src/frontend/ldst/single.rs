@@ -82,6 +82,9 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
             let acc = table[f.u('o') as usize].ok_or(Undefined)?;
             let addr = cx.pc.wrapping_add((f.s('i') << 2) as u64);
             let addr = cx.k(addr);
+            // Untagged (the PC is), but in untag mode every access records
+            // its address for the fault report.
+            let addr = cx.b.guest_addr(addr);
             transfer(cx, t, acc, addr);
         }
         Op::LDST_uimm | Op::LDST_uimm_fp => {
@@ -116,6 +119,7 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
             let offset = extended_index(cx, f, shift)?;
             let base = cx.x_sp(f.u('n'));
             let addr = cx.b.add(W64, base, offset);
+            let addr = cx.b.guest_addr(addr);
             transfer(cx, t, acc, addr);
         }
         Op::LDAPUR => {

@@ -6,7 +6,7 @@
 //! FABD, FMULX, FRECPS, FRSQRTS, the mask-producing compares.
 
 use crate::frontend::fp::cvt::{self, IntFmt};
-use crate::frontend::fp::float::{fpsr, Class, Fmt, D, S};
+use crate::frontend::fp::float::{fpsr, Class, Fmt, D, H, S};
 use crate::frontend::fp::ops::{self, Arith};
 
 pub use crate::frontend::fp::float::{Env, Rounding};
@@ -34,10 +34,10 @@ pub enum FBin {
 
 /// The format of `es`-bit elements.
 pub fn fmt(es: u32) -> Fmt {
-    if es == 32 {
-        S
-    } else {
-        D
+    match es {
+        16 => H,
+        32 => S,
+        _ => D,
     }
 }
 
@@ -192,7 +192,8 @@ pub fn from_int(env: &mut Env, es: u32, signed: bool, fbits: u32, a: u64) -> u64
     cvt::from_fixed(env, fmt(es), a, from)
 }
 
-/// Converts between single and double precision (FCVTL/FCVTN).
+/// Converts between half, single and double precision (FCVTL/FCVTN),
+/// honouring FPCR.AHP for half precision.
 pub fn convert(env: &mut Env, from: u32, to: u32, a: u64) -> u64 {
     cvt::convert(env, fmt(from), fmt(to), a)
 }

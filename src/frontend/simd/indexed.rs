@@ -71,7 +71,7 @@ pub fn translate(cx: &mut Ctx, f: &Fields, scalar: bool) -> TResult {
             k as u32
         }
         Kind::Diff(k) => {
-            if scalar {
+            if scalar && !matches!(k, D::Qdmlal | D::Qdmlsl | D::Qdmull) {
                 return Err(Undefined);
             }
             DIFF | k as u32
@@ -82,7 +82,8 @@ pub fn translate(cx: &mut Ctx, f: &Fields, scalar: bool) -> TResult {
         n: f.u('n'),
         m,
         size: esize,
-        q: if scalar { true } else { f.b('Q') },
+        // The long scalar forms read element 0 of Vn, not the upper half.
+        q: if scalar { kind & DIFF == 0 } else { f.b('Q') },
         scalar,
         kind,
         imm: u as u32 | index << 8,

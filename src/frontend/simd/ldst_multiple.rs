@@ -31,7 +31,8 @@ pub fn translate(cx: &mut Ctx, f: &Fields) -> TResult {
         return Err(Undefined);
     }
     let n = f.u('n');
-    let addr = cx.x_sp(n);
+    let base = cx.x_sp(n);
+    let addr = cx.b.guest_addr(base);
     let args = Args {
         d: f.u('d'),
         size,
@@ -43,7 +44,7 @@ pub fn translate(cx: &mut Ctx, f: &Fields) -> TResult {
     cx.b.check_fault(cx.pc);
     if post {
         let total = (if q { 16 } else { 8 }) * rpt * selem;
-        writeback(cx, n, m, addr, total as u64);
+        writeback(cx, n, m, base, total as u64);
     }
     Ok(())
 }

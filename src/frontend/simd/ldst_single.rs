@@ -43,7 +43,8 @@ pub fn translate(cx: &mut Ctx, f: &Fields) -> TResult {
         return Err(Undefined);
     }
     let n = f.u('n');
-    let addr = cx.x_sp(n);
+    let base = cx.x_sp(n);
+    let addr = cx.b.guest_addr(base);
     let args = Args {
         d: f.u('d'),
         size: scale,
@@ -54,7 +55,7 @@ pub fn translate(cx: &mut Ctx, f: &Fields) -> TResult {
     call(cx, helper, args, &[addr]);
     cx.b.check_fault(cx.pc);
     if post {
-        writeback(cx, n, m, addr, (selem << scale) as u64);
+        writeback(cx, n, m, base, (selem << scale) as u64);
     }
     Ok(())
 }

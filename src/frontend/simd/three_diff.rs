@@ -1,6 +1,7 @@
 //! Advanced SIMD three different: long (xADDL, xMULL, xMLAL, xABDL, ...),
 //! wide (xADDW, xSUBW) and narrow-high (ADDHN, SUBHN, and rounding) forms.
-//! The "2" forms (Q=1) use the upper halves of the narrow operands.
+//! The "2" forms (Q=1) use the upper halves of the narrow operands. The
+//! scalar forms (SQDMULL, SQDMLAL, SQDMLSL) take element 0 of Vn and Vm.
 
 use super::lanes::{get, mask, qc, sat_s, set, sx};
 use super::{call, kinds, Args};
@@ -58,17 +59,20 @@ fn decode(u: bool, size: u32, opc: u32) -> Option<K> {
     ok.then_some(k)
 }
 
-pub fn translate(cx: &mut Ctx, f: &Fields) -> TResult {
+pub fn translate(cx: &mut Ctx, f: &Fields, scalar: bool) -> TResult {
     let u = f.b('U');
     let size = f.u('s');
     let kind = decode(u, size, f.u('o')).ok_or(Undefined)?;
+    if scalar && !matches!(kind, K::Qdmlal | K::Qdmlsl | K::Qdmull) {
+        return Err(Undefined);
+    }
     let args = Args {
         d: f.u('d'),
         n: f.u('n'),
         m: f.u('m'),
         size,
-        q: f.b('Q'),
-        scalar: false,
+        q: !scalar && f.b('Q'),
+        scalar,
         kind: kind as u32,
         imm: u as u32,
     };
@@ -112,7 +116,7 @@ pub fn run(cpu: &mut CpuState, a: &Args, m: u128) {
             x as i128
         }
     };
-    let el = (64 / es) as usize;
+    let el = if a.scalar { 1 } else { (64 / es) as usize };
     let mut sat = false;
     if matches!(k, Addhn | Raddhn | Subhn | Rsubhn) {
         let mut r = 0u128;

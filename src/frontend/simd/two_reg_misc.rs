@@ -1,13 +1,14 @@
 //! Advanced SIMD two-register miscellaneous (vector and scalar): reversal,
 //! counting, compare with zero, ABS/NEG, narrowing and lengthening moves,
-//! pairwise long adds, and the floating-point unary operations and
-//! conversions.
+//! pairwise long adds, and the floating-point unary operations,
+//! conversions and estimates.
 
 use super::fpu::{self, Env, FCmp, Rounding};
 use super::lanes::{self, get, mask, qc, sat_s, sat_u, set, sx, trunc, width};
 use super::{call, kinds, Args};
 use crate::arm64::Fields;
 use crate::cpu::CpuState;
+use crate::frontend::fp::estimate;
 use crate::frontend::{Ctx, TResult, Undefined};
 
 kinds!(
@@ -17,7 +18,7 @@ kinds!(
         Rev64, Rev32, Rev16, Addlp, Sqadd, Cls, Clz, Cnt, Not, Rbit, Adalp, Sqabs,
         Sqneg, CmgtZ, CmgeZ, CmeqZ, CmleZ, CmltZ, Abs, Neg, Xtn, Sqxtun, Qxtn, Shll,
         Fcvtn, Fcvtxn, Fcvtl, Frint, Fcvt, Cvtf, FcmgtZ, FcmgeZ, FcmeqZ, FcmleZ,
-        FcmltZ, Fabs, Fneg, Fsqrt,
+        FcmltZ, Fabs, Fneg, Fsqrt, Frecpe, Frsqrte, Urecpe, Ursqrte, Frecpx,
     }
 );
 
@@ -61,6 +62,9 @@ fn decode(u: bool, size: u32, opc: u32, q: bool, scalar: bool) -> Option<(K, u32
             (false, true, 0b11001) => (Frint, 3),
             (false, true, 0b11010) => (Fcvt, 1),
             (false, true, 0b11011) => (Fcvt, 3),
+            (false, true, 0b11100) if sz == 0 => (Urecpe, 0),
+            (false, true, 0b11101) => (Frecpe, 0),
+            (false, true, 0b11111) => (Frecpx, 0),
             (true, false, 0b11000) => (Frint, 4),
             (true, false, 0b11001) => (Frint, 6),
             (true, false, 0b11010) => (Fcvt, 0),
@@ -73,10 +77,15 @@ fn decode(u: bool, size: u32, opc: u32, q: bool, scalar: bool) -> Option<(K, u32
             (true, true, 0b11001) => (Frint, 5),
             (true, true, 0b11010) => (Fcvt, 1),
             (true, true, 0b11011) => (Fcvt, 3),
+            (true, true, 0b11100) if sz == 0 => (Ursqrte, 0),
+            (true, true, 0b11101) => (Frsqrte, 0),
             (true, true, 0b11111) => (Fsqrt, 0),
             _ => return None,
         };
-        if scalar && matches!(k, Frint | Fabs | Fneg | Fsqrt) {
+        if scalar && matches!(k, Frint | Fabs | Fneg | Fsqrt | Urecpe | Ursqrte) {
+            return None;
+        }
+        if !scalar && k == Frecpx {
             return None;
         }
         return Some((k, 2 + sz, r));
@@ -106,10 +115,11 @@ fn decode(u: bool, size: u32, opc: u32, q: bool, scalar: bool) -> Option<(K, u32
         (true, 0b10010) => int(Sqxtun, size < 3),
         (true, 0b10011) => int(Shll, !scalar && size < 3),
         (_, 0b10100) => int(Qxtn, size < 3),
-        // Half precision is not supported: only the double <-> single forms.
-        (false, 0b10110) if size == 1 && !scalar => Some((Fcvtn, 2, 0)),
+        // size<0> selects single -> half (0) or double -> single (1); the
+        // size given is that of the narrow elements.
+        (false, 0b10110) if size < 2 && !scalar => Some((Fcvtn, size + 1, 0)),
         (true, 0b10110) if size == 1 => Some((Fcvtxn, 2, 0)),
-        (false, 0b10111) if size == 1 && !scalar => Some((Fcvtl, 2, 0)),
+        (false, 0b10111) if size < 2 && !scalar => Some((Fcvtl, size + 1, 0)),
         _ => None,
     }
 }
@@ -239,9 +249,9 @@ pub fn run(cpu: &mut CpuState, a: &Args) {
             v
         }),
         Shll => lanes::widen(cpu, a, |x| x << es),
-        Fcvtn => lanes::narrow(cpu, a, |x| fpu::convert(&mut env, 64, 32, x)),
+        Fcvtn => lanes::narrow(cpu, a, |x| fpu::convert(&mut env, 2 * es, es, x)),
         Fcvtxn => lanes::narrow(cpu, a, |x| fpu::convert_odd(&mut env, x)),
-        Fcvtl => lanes::widen(cpu, a, |x| fpu::convert(&mut env, 32, 64, x)),
+        Fcvtl => lanes::widen(cpu, a, |x| fpu::convert(&mut env, es, 2 * es, x)),
         Frint => lanes::map1(cpu, a, |x, _| fpu::round_int(&mut env, es, rnd, exact, x)),
         Fcvt => lanes::map1(cpu, a, |x, _| {
             fpu::to_int(&mut env, es, rnd, !unsigned, 0, x)
@@ -255,6 +265,11 @@ pub fn run(cpu: &mut CpuState, a: &Args) {
         Fabs => lanes::map1(cpu, a, |x, _| fpu::abs(es, x)),
         Fneg => lanes::map1(cpu, a, |x, _| fpu::neg(es, x)),
         Fsqrt => lanes::map1(cpu, a, |x, _| fpu::sqrt(&mut env, es, x)),
+        Frecpe => lanes::map1(cpu, a, |x, _| estimate::recip(&mut env, fpu::fmt(es), x)),
+        Frsqrte => lanes::map1(cpu, a, |x, _| estimate::rsqrt(&mut env, fpu::fmt(es), x)),
+        Frecpx => lanes::map1(cpu, a, |x, _| estimate::recpx(&mut env, fpu::fmt(es), x)),
+        Urecpe => lanes::map1(cpu, a, |x, _| u64::from(estimate::urecip(x as u32))),
+        Ursqrte => lanes::map1(cpu, a, |x, _| u64::from(estimate::ursqrt(x as u32))),
     }
     qc(cpu, sat);
     cpu.fpsr |= u64::from(env.flags);

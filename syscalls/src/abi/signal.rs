@@ -34,6 +34,8 @@ pub const SA_ONSTACK: u64 = 0x0800_0000;
 pub const SA_RESTART: u64 = 0x1000_0000;
 pub const SA_NODEFER: u64 = 0x4000_0000;
 pub const SA_RESETHAND: u64 = 0x8000_0000;
+/// arm64: si_addr of a fault keeps the address tag (bits 63:56).
+pub const SA_EXPOSE_TAGBITS: u64 = 0x800;
 
 /// Special handler values.
 pub const SIG_DFL: u64 = 0;
