@@ -21,7 +21,12 @@ fn mapping_len_at(addr: u64) -> Option<u64> {
 /// io_setup(nr_events, ctx_idp): `aio_context_t` is an unsigned long on both.
 pub fn io_setup(p: &mut Task, a: [u64; 6]) -> SysResult {
     // SAFETY: an integer and a guest pointer the kernel checks.
-    check(unsafe { libc::syscall(libc::SYS_io_setup, a[0] as u32, a[1]) })?;
+    check(unsafe {
+        crate::host::raw(
+            crate::host::nr::SYS_io_setup,
+            [(a[0] as u32) as u64, a[1], 0, 0, 0, 0],
+        )
+    })?;
     let ctx: u64 = guest_mem::read_val(a[1])?;
     if let Some(len) = mapping_len_at(ctx) {
         p.guest_mapped(ctx, len);
@@ -33,7 +38,7 @@ pub fn io_setup(p: &mut Task, a: [u64; 6]) -> SysResult {
 pub fn io_destroy(p: &mut Task, a: [u64; 6]) -> SysResult {
     let len = mapping_len_at(a[0]);
     // SAFETY: an integer context id.
-    check(unsafe { libc::syscall(libc::SYS_io_destroy, a[0]) })?;
+    check(unsafe { crate::host::raw(crate::host::nr::SYS_io_destroy, [a[0], 0, 0, 0, 0, 0]) })?;
     if let Some(len) = len {
         p.guest_unmapped(a[0], len);
         p.invalidate(a[0], len);

@@ -117,7 +117,12 @@ pub fn clock_settime(_: &mut Task, a: [u64; 6]) -> SysResult {
     if clock < 0 {
         // SAFETY: an integer id and a guest timespec pointer (same layout) the
         // kernel checks.
-        return check(unsafe { libc::syscall(libc::SYS_clock_settime, clock, a[1]) });
+        return check(unsafe {
+            crate::host::raw(
+                crate::host::nr::SYS_clock_settime,
+                [clock as u64, a[1], 0, 0, 0, 0],
+            )
+        });
     }
     if clock != libc::CLOCK_REALTIME {
         return Err(Errno::EINVAL);
@@ -147,7 +152,7 @@ pub fn adjtimex(_: &mut Task, a: [u64; 6]) -> SysResult {
         return Err(Errno::EPERM);
     }
     // SAFETY: a guest struct timex pointer (same layout) the kernel checks.
-    check(unsafe { libc::syscall(libc::SYS_adjtimex, a[0]) })
+    check(unsafe { crate::host::raw(crate::host::nr::SYS_adjtimex, [a[0], 0, 0, 0, 0, 0]) })
 }
 
 /// clock_adjtime(clock, buf): reads and fd/CPU clocks (negative ids) pass to the host;
@@ -159,7 +164,12 @@ pub fn clock_adjtime(_: &mut Task, a: [u64; 6]) -> SysResult {
     let tx: Timex = guest_mem::read_val(a[1])?;
     let host = |buf: u64| {
         // SAFETY: a struct timex pointer (guest or local, same layout) the kernel checks.
-        check(unsafe { libc::syscall(libc::SYS_clock_adjtime, clock, buf) })
+        check(unsafe {
+            crate::host::raw(
+                crate::host::nr::SYS_clock_adjtime,
+                [clock as u64, buf, 0, 0, 0, 0],
+            )
+        })
     };
     if clock < 0 || reads_only(tx.modes) {
         return host(a[1]);
@@ -222,7 +232,9 @@ pub fn seccomp(p: &mut Task, a: [u64; 6]) -> SysResult {
         SECCOMP_GET_ACTION_AVAIL | SECCOMP_GET_NOTIF_SIZES if flags == 0 => {
             // SAFETY: a query with a guest pointer (u32 action, or three u16 sizes)
             // the kernel checks.
-            check(unsafe { libc::syscall(libc::SYS_seccomp, a[0], 0, a[2]) })
+            check(unsafe {
+                crate::host::raw(crate::host::nr::SYS_seccomp, [a[0], 0, a[2], 0, 0, 0])
+            })
         }
         SECCOMP_SET_MODE_FILTER => Err(Errno::EINVAL),
         _ => Err(Errno::EINVAL),

@@ -45,16 +45,16 @@ pub fn epoll_ctl(_: &mut Task, a: [u64; 6]) -> SysResult {
 
 /// epoll_pwait(epfd, events, maxevents, timeout_ms, sigmask, sigsetsize).
 pub fn epoll_pwait(p: &mut Task, a: [u64; 6]) -> SysResult {
-    wait(p, libc::SYS_epoll_pwait, a)
+    wait(p, crate::host::nr::SYS_epoll_pwait, a)
 }
 
 /// epoll_pwait2(epfd, events, maxevents, timeout (struct timespec, same layout),
 /// sigmask, sigsetsize).
 pub fn epoll_pwait2(p: &mut Task, a: [u64; 6]) -> SysResult {
-    wait(p, libc::SYS_epoll_pwait2, a)
+    wait(p, crate::host::nr::SYS_epoll_pwait2, a)
 }
 
-fn wait(p: &mut Task, host_nr: libc::c_long, a: [u64; 6]) -> SysResult {
+fn wait(p: &mut Task, host_nr: crate::host::HostNr, a: [u64; 6]) -> SysResult {
     let max = int(a[2]);
     if max <= 0 || max > EP_MAX_EVENTS {
         return Err(crate::abi::errno::Errno::EINVAL);

@@ -163,13 +163,16 @@ pub fn statx(p: &mut Task, a: [u64; 6]) -> SysResult {
     let mut stx = Statx::default();
     // SAFETY: valid C string; `stx` is the kernel's statx layout (see abi::stat tests).
     let r = unsafe {
-        libc::syscall(
-            libc::SYS_statx,
-            int(a[0]),
-            path.as_ptr(),
-            int(a[2]),
-            a[3] as u32,
-            &mut stx,
+        crate::host::raw(
+            crate::host::nr::SYS_statx,
+            [
+                int(a[0]) as u64,
+                path.as_ptr() as u64,
+                int(a[2]) as u64,
+                (a[3] as u32) as u64,
+                std::ptr::addr_of_mut!(stx) as u64,
+                0,
+            ],
         )
     };
     check(r)?;
@@ -196,19 +199,35 @@ pub fn readlinkat(p: &mut Task, a: [u64; 6]) -> SysResult {
 pub fn faccessat(p: &mut Task, a: [u64; 6]) -> SysResult {
     let path = guest_path(p, a[1])?;
     // SAFETY: valid C string and integers (F_OK/R_OK/... are the same on both).
-    check(unsafe { libc::syscall(libc::SYS_faccessat, int(a[0]), path.as_ptr(), int(a[2])) })
+    check(unsafe {
+        crate::host::raw(
+            crate::host::nr::SYS_faccessat,
+            [
+                int(a[0]) as u64,
+                path.as_ptr() as u64,
+                int(a[2]) as u64,
+                0,
+                0,
+                0,
+            ],
+        )
+    })
 }
 
 pub fn faccessat2(p: &mut Task, a: [u64; 6]) -> SysResult {
     let path = guest_path(p, a[1])?;
     // SAFETY: valid C string and integers.
     check(unsafe {
-        libc::syscall(
-            libc::SYS_faccessat2,
-            int(a[0]),
-            path.as_ptr(),
-            int(a[2]),
-            int(a[3]),
+        crate::host::raw(
+            crate::host::nr::SYS_faccessat2,
+            [
+                int(a[0]) as u64,
+                path.as_ptr() as u64,
+                int(a[2]) as u64,
+                int(a[3]) as u64,
+                0,
+                0,
+            ],
         )
     })
 }
@@ -216,7 +235,7 @@ pub fn faccessat2(p: &mut Task, a: [u64; 6]) -> SysResult {
 pub fn getcwd(_: &mut Task, a: [u64; 6]) -> SysResult {
     // The raw syscall returns the length including the NUL, as the guest expects.
     // SAFETY: the kernel checks the guest buffer.
-    check(unsafe { libc::syscall(libc::SYS_getcwd, a[0], a[1]) })
+    check(unsafe { crate::host::raw(crate::host::nr::SYS_getcwd, [a[0], a[1], 0, 0, 0, 0]) })
 }
 
 pub fn chdir(_: &mut Task, a: [u64; 6]) -> SysResult {
@@ -248,13 +267,16 @@ pub fn renameat2(_: &mut Task, a: [u64; 6]) -> SysResult {
     // RENAME_* flags are architecture-independent.
     // SAFETY: guest path pointers checked by the kernel.
     check(unsafe {
-        libc::syscall(
-            libc::SYS_renameat2,
-            int(a[0]),
-            a[1],
-            int(a[2]),
-            a[3],
-            a[4] as u32,
+        crate::host::raw(
+            crate::host::nr::SYS_renameat2,
+            [
+                int(a[0]) as u64,
+                a[1],
+                int(a[2]) as u64,
+                a[3],
+                (a[4] as u32) as u64,
+                0,
+            ],
         )
     })
 }

@@ -36,12 +36,16 @@ pub fn openat2(p: &mut Task, a: [u64; 6]) -> SysResult {
     open_guest_path(p, a[1], host_how.flags as i32, |path| {
         // SAFETY: a valid C string and a local version-0 open_how of the size given.
         check(unsafe {
-            libc::syscall(
-                libc::SYS_openat2,
-                int(a[0]),
-                path.as_ptr(),
-                &host_how as *const OpenHow,
-                OPEN_HOW_SIZE_VER0,
+            crate::host::raw(
+                crate::host::nr::SYS_openat2,
+                [
+                    int(a[0]) as u64,
+                    path.as_ptr() as u64,
+                    (&host_how as *const OpenHow) as u64,
+                    OPEN_HOW_SIZE_VER0,
+                    0,
+                    0,
+                ],
             )
         })
     })
@@ -53,7 +57,12 @@ pub fn openat2(p: &mut Task, a: [u64; 6]) -> SysResult {
 pub fn open_by_handle_at(_: &mut Task, a: [u64; 6]) -> SysResult {
     let fl = open_flags_to_host(a[2] as u32);
     // SAFETY: a guest file_handle pointer the kernel checks; integer fd and flags.
-    check(unsafe { libc::syscall(libc::SYS_open_by_handle_at, int(a[0]), a[1], fl) })
+    check(unsafe {
+        crate::host::raw(
+            crate::host::nr::SYS_open_by_handle_at,
+            [int(a[0]) as u64, a[1], fl as u64, 0, 0, 0],
+        )
+    })
 }
 
 /// fanotify_init(flags, event_f_flags): FAN_* flags are generic; `event_f_flags` are
@@ -65,5 +74,10 @@ pub fn fanotify_init(_: &mut Task, a: [u64; 6]) -> SysResult {
     }
     let fl = open_flags_to_host(a[1] as u32);
     // SAFETY: integer arguments.
-    check(unsafe { libc::syscall(libc::SYS_fanotify_init, a[0] as u32, fl) })
+    check(unsafe {
+        crate::host::raw(
+            crate::host::nr::SYS_fanotify_init,
+            [(a[0] as u32) as u64, fl as u64, 0, 0, 0, 0],
+        )
+    })
 }

@@ -130,7 +130,19 @@ fn host_prlimit(pid: i32, guest_res: u64, new: Option<Rlimit>) -> Result<Rlimit,
         .as_ref()
         .map_or(std::ptr::null(), |r| r as *const libc::rlimit64);
     // SAFETY: local, valid rlimit64 pointers (or null for "no new limit").
-    check_unit(unsafe { libc::syscall(libc::SYS_prlimit64, pid, res, new_p, &mut old_h) })?;
+    check_unit(unsafe {
+        crate::host::raw(
+            crate::host::nr::SYS_prlimit64,
+            [
+                pid as u64,
+                res as u64,
+                new_p as u64,
+                std::ptr::addr_of_mut!(old_h) as u64,
+                0,
+                0,
+            ],
+        )
+    })?;
     Ok(Rlimit {
         rlim_cur: old_h.rlim_cur,
         rlim_max: old_h.rlim_max,

@@ -12,32 +12,32 @@ use crate::SysResult;
 
 pub fn read(p: &mut Task, a: [u64; 6]) -> SysResult {
     // The kernel checks the guest buffer (iovecs have the same layout, abi::misc::Iovec).
-    p.blocking(libc::SYS_read, a)
+    p.blocking(crate::host::nr::SYS_read, a)
 }
 
 pub fn write(p: &mut Task, a: [u64; 6]) -> SysResult {
     // The kernel checks the guest buffer (iovecs have the same layout, abi::misc::Iovec).
-    p.blocking(libc::SYS_write, a)
+    p.blocking(crate::host::nr::SYS_write, a)
 }
 
 pub fn readv(p: &mut Task, a: [u64; 6]) -> SysResult {
     // The kernel checks the guest buffer (iovecs have the same layout, abi::misc::Iovec).
-    p.blocking(libc::SYS_readv, a)
+    p.blocking(crate::host::nr::SYS_readv, a)
 }
 
 pub fn writev(p: &mut Task, a: [u64; 6]) -> SysResult {
     // The kernel checks the guest buffer (iovecs have the same layout, abi::misc::Iovec).
-    p.blocking(libc::SYS_writev, a)
+    p.blocking(crate::host::nr::SYS_writev, a)
 }
 
 pub fn pread64(p: &mut Task, a: [u64; 6]) -> SysResult {
     // The kernel checks the guest buffer (iovecs have the same layout, abi::misc::Iovec).
-    p.blocking(libc::SYS_pread64, a)
+    p.blocking(crate::host::nr::SYS_pread64, a)
 }
 
 pub fn pwrite64(p: &mut Task, a: [u64; 6]) -> SysResult {
     // The kernel checks the guest buffer (iovecs have the same layout, abi::misc::Iovec).
-    p.blocking(libc::SYS_pwrite64, a)
+    p.blocking(crate::host::nr::SYS_pwrite64, a)
 }
 
 pub fn lseek(_: &mut Task, a: [u64; 6]) -> SysResult {
@@ -160,5 +160,10 @@ pub fn ioctl(p: &mut Task, a: [u64; 6]) -> SysResult {
 pub fn getdents64(_: &mut Task, a: [u64; 6]) -> SysResult {
     // linux_dirent64 is architecture-independent: the guest buffer passes through.
     // SAFETY: the kernel checks the guest buffer.
-    check(unsafe { libc::syscall(libc::SYS_getdents64, int(a[0]), a[1], a[2]) })
+    check(unsafe {
+        crate::host::raw(
+            crate::host::nr::SYS_getdents64,
+            [int(a[0]) as u64, a[1], a[2], 0, 0, 0],
+        )
+    })
 }

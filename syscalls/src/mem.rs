@@ -65,7 +65,12 @@ pub fn mprotect(p: &mut Task, a: [u64; 6]) -> SysResult {
 pub fn mremap(p: &mut Task, a: [u64; 6]) -> SysResult {
     // MREMAP_* flags are architecture-independent.
     // SAFETY: remapping guest memory at the guest's request.
-    let r = unsafe { libc::syscall(libc::SYS_mremap, a[0], a[1], a[2], a[3], a[4]) };
+    let r = unsafe {
+        crate::host::raw(
+            crate::host::nr::SYS_mremap,
+            [a[0], a[1], a[2], a[3], a[4], 0],
+        )
+    };
     check(r)?;
     if a[3] & MREMAP_DONTUNMAP == 0 {
         p.guest_unmapped(a[0], a[1]);

@@ -61,8 +61,12 @@ pub fn pkey_mprotect(p: &mut Task, a: [u64; 6]) -> SysResult {
 /// its translations are dropped.
 pub fn remap_file_pages(p: &mut Task, a: [u64; 6]) -> SysResult {
     // SAFETY: rearranges guest memory at the guest's request.
-    let r =
-        check(unsafe { libc::syscall(libc::SYS_remap_file_pages, a[0], a[1], a[2], a[3], a[4]) })?;
+    let r = check(unsafe {
+        crate::host::raw(
+            crate::host::nr::SYS_remap_file_pages,
+            [a[0], a[1], a[2], a[3], a[4], 0],
+        )
+    })?;
     p.invalidate(a[0], a[1]);
     Ok(r)
 }

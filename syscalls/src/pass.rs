@@ -13,7 +13,7 @@ macro_rules! passthrough {
                 // SAFETY: the arguments mean the same to the host kernel (see the module
                 // doc); it validates every pointer and reports EFAULT.
                 $crate::host::check(unsafe {
-                    libc::syscall($crate::host::sysno::$host, a[0], a[1], a[2], a[3], a[4], a[5])
+                    $crate::host::raw($crate::host::nr::$host, [a[0], a[1], a[2], a[3], a[4], a[5]])
                 })
             }
         )*
@@ -28,7 +28,7 @@ macro_rules! blocking_passthrough {
             pub fn $name(p: &mut $crate::thread::Task, a: [u64; 6]) -> $crate::SysResult {
                 // The arguments mean the same to the host kernel (see the module doc);
                 // it validates every pointer and reports EFAULT.
-                p.blocking($crate::host::sysno::$host, a)
+                p.blocking($crate::host::nr::$host, a)
             }
         )*
     };

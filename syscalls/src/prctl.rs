@@ -130,7 +130,12 @@ pub fn prctl(p: &mut Task, a: [u64; 6]) -> SysResult {
     match how {
         // SAFETY: the option's arguments mean the same to the host (see OPTIONS);
         // the kernel checks any guest pointer among them.
-        Host => check(unsafe { libc::syscall(libc::SYS_prctl, a[0], a[1], a[2], a[3], a[4]) }),
+        Host => check(unsafe {
+            crate::host::raw(
+                crate::host::nr::SYS_prctl,
+                [a[0], a[1], a[2], a[3], a[4], 0],
+            )
+        }),
         Emu(f) => f(p, a),
         How::Errno(e) => Err(e),
     }
@@ -165,7 +170,12 @@ fn speculation_ctrl(_: &mut Task, a: [u64; 6]) -> SysResult {
         return Err(Errno::ENODEV);
     }
     // SAFETY: integer arguments.
-    check(unsafe { libc::syscall(libc::SYS_prctl, a[0], a[1], a[2], a[3], a[4]) })
+    check(unsafe {
+        crate::host::raw(
+            crate::host::nr::SYS_prctl,
+            [a[0], a[1], a[2], a[3], a[4], 0],
+        )
+    })
 }
 
 #[cfg(test)]

@@ -213,7 +213,7 @@ pub fn rt_sigtimedwait(p: &mut Task, a: [u64; 6]) -> SysResult {
         return ok(info.signo as u64);
     }
     p.blocking(
-        libc::SYS_rt_sigtimedwait,
+        crate::host::nr::SYS_rt_sigtimedwait,
         [&set as *const u64 as u64, a[1], a[2], 8, 0, 0],
     )
 }
@@ -282,13 +282,23 @@ pub fn kill(_: &mut Task, a: [u64; 6]) -> SysResult {
 pub fn tkill(_: &mut Task, a: [u64; 6]) -> SysResult {
     let s = host_sig(a[1])?;
     // SAFETY: plain integer arguments.
-    check(unsafe { libc::syscall(libc::SYS_tkill, int(a[0]), s) })
+    check(unsafe {
+        crate::host::raw(
+            crate::host::nr::SYS_tkill,
+            [int(a[0]) as u64, s as u64, 0, 0, 0, 0],
+        )
+    })
 }
 
 pub fn tgkill(_: &mut Task, a: [u64; 6]) -> SysResult {
     let s = host_sig(a[2])?;
     // SAFETY: plain integer arguments.
-    check(unsafe { libc::syscall(libc::SYS_tgkill, int(a[0]), int(a[1]), s) })
+    check(unsafe {
+        crate::host::raw(
+            crate::host::nr::SYS_tgkill,
+            [int(a[0]) as u64, int(a[1]) as u64, s as u64, 0, 0, 0],
+        )
+    })
 }
 
 /// rt_sigreturn: the dispatcher restores the context from the guest frame.

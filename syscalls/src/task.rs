@@ -20,7 +20,12 @@ fn clear_child_tid(p: &mut Task) {
     let addr = std::mem::take(&mut p.clear_child_tid);
     if addr != 0 && guest_mem::write_val(addr, &0u32).is_ok() {
         // SAFETY: futex wake on a guest word just written; the kernel checks the address.
-        unsafe { libc::syscall(libc::SYS_futex, addr, FUTEX_WAKE, 1, 0, 0, 0) };
+        unsafe {
+            crate::host::raw(
+                crate::host::nr::SYS_futex,
+                [addr as u64, FUTEX_WAKE as u64, 1, 0, 0, 0],
+            )
+        };
     }
 }
 
@@ -52,7 +57,12 @@ pub fn set_robust_list(_: &mut Task, a: [u64; 6]) -> SysResult {
     // are host addresses, so the host kernel walks the guest's list when the thread
     // exits, as the arm64 kernel would.
     // SAFETY: the kernel only records the pointer.
-    check(unsafe { libc::syscall(libc::SYS_set_robust_list, a[0], a[1]) })
+    check(unsafe {
+        crate::host::raw(
+            crate::host::nr::SYS_set_robust_list,
+            [a[0], a[1], 0, 0, 0, 0],
+        )
+    })
 }
 
 /// rseq is refused so that glibc falls back to not using it. A registered rseq area makes
@@ -67,7 +77,7 @@ pub fn futex(p: &mut Task, a: [u64; 6]) -> SysResult {
     // futex ops and the timeout timespec are architecture-independent and guest addresses
     // are host addresses, so the call passes through unchanged; the kernel validates
     // every pointer.
-    p.blocking(libc::SYS_futex, a)
+    p.blocking(crate::host::nr::SYS_futex, a)
 }
 
 pub fn getpid(_: &mut Task, _: [u64; 6]) -> SysResult {
@@ -107,7 +117,12 @@ pub fn getegid(_: &mut Task, _: [u64; 6]) -> SysResult {
 pub fn sched_getaffinity(_: &mut Task, a: [u64; 6]) -> SysResult {
     // The CPU mask is a plain bit array; the raw syscall returns the bytes written.
     // SAFETY: the kernel checks the guest buffer.
-    check(unsafe { libc::syscall(libc::SYS_sched_getaffinity, int(a[0]), a[1], a[2]) })
+    check(unsafe {
+        crate::host::raw(
+            crate::host::nr::SYS_sched_getaffinity,
+            [int(a[0]) as u64, a[1], a[2], 0, 0, 0],
+        )
+    })
 }
 
 pub fn sched_yield(_: &mut Task, _: [u64; 6]) -> SysResult {
@@ -118,25 +133,33 @@ pub fn sched_yield(_: &mut Task, _: [u64; 6]) -> SysResult {
 pub fn wait4(p: &mut Task, a: [u64; 6]) -> SysResult {
     // Status word and struct rusage have the same layout (abi::time::Rusage); W* options
     // are the same on both; the kernel checks the guest pointers.
-    p.blocking(libc::SYS_wait4, a)
+    p.blocking(crate::host::nr::SYS_wait4, a)
 }
 
 pub fn get_robust_list(_: &mut Task, a: [u64; 6]) -> SysResult {
     // SAFETY: the kernel checks the guest pointers.
-    check(unsafe { libc::syscall(libc::SYS_get_robust_list, int(a[0]), a[1], a[2]) })
+    check(unsafe {
+        crate::host::raw(
+            crate::host::nr::SYS_get_robust_list,
+            [int(a[0]) as u64, a[1], a[2], 0, 0, 0],
+        )
+    })
 }
 
 pub fn waitid(_: &mut Task, a: [u64; 6]) -> SysResult {
     // idtype, options and the siginfo and rusage layouts are the same on both ABIs.
     // SAFETY: the kernel checks the guest pointers.
     check(unsafe {
-        libc::syscall(
-            libc::SYS_waitid,
-            int(a[0]),
-            int(a[1]),
-            a[2],
-            int(a[3]),
-            a[4],
+        crate::host::raw(
+            crate::host::nr::SYS_waitid,
+            [
+                int(a[0]) as u64,
+                int(a[1]) as u64,
+                a[2],
+                int(a[3]) as u64,
+                a[4],
+                0,
+            ],
         )
     })
 }

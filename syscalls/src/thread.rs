@@ -125,7 +125,7 @@ impl Task {
 
     /// Runs a host syscall that may block, interruptible by guest signals (see
     /// [`crate::host::safe`]).
-    pub(crate) fn blocking(&self, nr: libc::c_long, a: [u64; 6]) -> crate::SysResult {
+    pub(crate) fn blocking(&self, nr: crate::host::HostNr, a: [u64; 6]) -> crate::SysResult {
         crate::host::check_raw(crate::host::safe::call(self.pending.fresh_word(), nr, a))
     }
 

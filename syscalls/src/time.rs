@@ -35,14 +35,21 @@ pub fn clock_gettime(_: &mut Task, a: [u64; 6]) -> SysResult {
 
 pub fn clock_getres(_: &mut Task, a: [u64; 6]) -> SysResult {
     // SAFETY: the kernel checks the guest timespec pointer.
-    check(unsafe { libc::syscall(libc::SYS_clock_getres, int(a[0]), a[1]) })
+    check(unsafe {
+        crate::host::raw(
+            crate::host::nr::SYS_clock_getres,
+            [int(a[0]) as u64, a[1], 0, 0, 0, 0],
+        )
+    })
 }
 
 pub fn gettimeofday(_: &mut Task, a: [u64; 6]) -> SysResult {
     if a[1] != 0 {
         // The obsolete timezone is rarely asked for: the kernel's own call fills it.
         // SAFETY: the kernel checks the guest timeval/timezone pointers.
-        return check(unsafe { libc::syscall(libc::SYS_gettimeofday, a[0], a[1]) });
+        return check(unsafe {
+            crate::host::raw(crate::host::nr::SYS_gettimeofday, [a[0], a[1], 0, 0, 0, 0])
+        });
     }
     if a[0] != 0 {
         let ts = read_clock(libc::CLOCK_REALTIME)?;
@@ -57,23 +64,33 @@ pub fn gettimeofday(_: &mut Task, a: [u64; 6]) -> SysResult {
 
 pub fn nanosleep(p: &mut Task, a: [u64; 6]) -> SysResult {
     // The kernel checks the guest timespec pointers.
-    p.blocking(libc::SYS_nanosleep, a)
+    p.blocking(crate::host::nr::SYS_nanosleep, a)
 }
 
 pub fn clock_nanosleep(p: &mut Task, a: [u64; 6]) -> SysResult {
     // The kernel checks the guest timespec pointers; TIMER_ABSTIME is the same.
-    p.blocking(libc::SYS_clock_nanosleep, a)
+    p.blocking(crate::host::nr::SYS_clock_nanosleep, a)
 }
 
 pub fn getitimer(_: &mut Task, a: [u64; 6]) -> SysResult {
     // struct itimerval is two timevals on both ABIs; timer ids are the same.
     // SAFETY: the kernel checks the guest pointer.
-    check(unsafe { libc::syscall(libc::SYS_getitimer, int(a[0]), a[1]) })
+    check(unsafe {
+        crate::host::raw(
+            crate::host::nr::SYS_getitimer,
+            [int(a[0]) as u64, a[1], 0, 0, 0, 0],
+        )
+    })
 }
 
 pub fn setitimer(_: &mut Task, a: [u64; 6]) -> SysResult {
     // The host timer's signal (SIGALRM, SIGVTALRM, SIGPROF) is the guest's; it reaches
     // the guest's handler through the host one.
     // SAFETY: the kernel checks the guest pointers.
-    check(unsafe { libc::syscall(libc::SYS_setitimer, int(a[0]), a[1], a[2]) })
+    check(unsafe {
+        crate::host::raw(
+            crate::host::nr::SYS_setitimer,
+            [int(a[0]) as u64, a[1], a[2], 0, 0, 0],
+        )
+    })
 }

@@ -13,7 +13,12 @@ pub fn mq_open(_: &mut Task, a: [u64; 6]) -> SysResult {
     let fl = open_flags_to_host(a[1] as u32);
     // SAFETY: a guest name pointer and `struct mq_attr` pointer (same layout) that the
     // kernel checks; integer flags and mode.
-    check(unsafe { libc::syscall(libc::SYS_mq_open, a[0], fl, a[2], a[3]) })
+    check(unsafe {
+        crate::host::raw(
+            crate::host::nr::SYS_mq_open,
+            [a[0], fl as u64, a[2], a[3], 0, 0],
+        )
+    })
 }
 
 passthrough! {

@@ -38,7 +38,12 @@ pub fn semctl(_: &mut Task, a: [u64; 6]) -> SysResult {
         // SAFETY: `arg` is an integer, a guest pointer to data whose layout is the
         // same on the host (value arrays, struct seminfo) that the kernel checks, or
         // a local HostSemidDs.
-        check(unsafe { libc::syscall(libc::SYS_semctl, id, num, cmd, arg) })
+        check(unsafe {
+            crate::host::raw(
+                crate::host::nr::SYS_semctl,
+                [id as u64, num as u64, cmd as u64, arg, 0, 0],
+            )
+        })
     };
     match cmd {
         IPC_STAT | SEM_STAT | SEM_STAT_ANY => {

@@ -22,7 +22,19 @@ fn segment_len(id: i32) -> Option<u64> {
     // SAFETY: all-zero is a valid shmid_ds.
     let mut ds: libc::shmid_ds = unsafe { std::mem::zeroed() };
     // SAFETY: `ds` is a valid out-buffer of the host layout.
-    let r = unsafe { libc::syscall(libc::SYS_shmctl, id, libc::IPC_STAT, &mut ds) };
+    let r = unsafe {
+        crate::host::raw(
+            crate::host::nr::SYS_shmctl,
+            [
+                id as u64,
+                (libc::IPC_STAT) as u64,
+                std::ptr::addr_of_mut!(ds) as u64,
+                0,
+                0,
+                0,
+            ],
+        )
+    };
     (r == 0).then(|| (ds.shm_segsz as u64).next_multiple_of(PAGE))
 }
 
@@ -31,7 +43,12 @@ pub fn shmat(p: &mut Task, a: [u64; 6]) -> SysResult {
     let id = int(a[0]);
     // SAFETY: attaches at the guest's address (or one the kernel picks), as the guest
     // kernel would; SHM_REMAP replaces guest memory only at the guest's request.
-    let addr = unsafe { libc::syscall(libc::SYS_shmat, id, a[1], int(a[2])) };
+    let addr = unsafe {
+        crate::host::raw(
+            crate::host::nr::SYS_shmat,
+            [id as u64, a[1], int(a[2]) as u64, 0, 0, 0],
+        )
+    };
     check(addr)?;
     let addr = addr as u64;
     // Attaching took read permission, which IPC_STAT needs; a segment the kernel
@@ -46,7 +63,7 @@ pub fn shmat(p: &mut Task, a: [u64; 6]) -> SysResult {
 /// shmdt: the kernel detaches the whole segment attached at `addr`.
 pub fn shmdt(p: &mut Task, a: [u64; 6]) -> SysResult {
     // SAFETY: detaching guest memory at the guest's request.
-    if unsafe { libc::syscall(libc::SYS_shmdt, a[0]) } < 0 {
+    if unsafe { crate::host::raw(crate::host::nr::SYS_shmdt, [a[0], 0, 0, 0, 0, 0]) } < 0 {
         return Err(Errno::last());
     }
     let len = lock(&p.shm_attached).remove(&a[0]);

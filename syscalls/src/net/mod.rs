@@ -31,7 +31,7 @@ enum Wait {
 /// with a socket timeout with EINTR even under SA_RESTART (the kernel's
 /// sock_intr_errno: -ERESTARTSYS only for an unbounded wait), so such an EINTR is
 /// marked not restartable.
-fn blocking(p: &mut Task, wait: Wait, nr: libc::c_long, a: [u64; 6]) -> SysResult {
+fn blocking(p: &mut Task, wait: Wait, nr: crate::host::HostNr, a: [u64; 6]) -> SysResult {
     let r = p.blocking(nr, a);
     if r == Err(Errno::EINTR) && has_timeout(int(a[0]), wait) {
         p.no_restart = true;

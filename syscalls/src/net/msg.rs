@@ -104,25 +104,25 @@ impl HostMsg {
 
 pub fn sendto(p: &mut Task, a: [u64; 6]) -> SysResult {
     // Buffer and sockaddr pass through; MSG_* flags agree (abi::socket_consts::CONSTANTS).
-    super::blocking(p, Send, libc::SYS_sendto, a)
+    super::blocking(p, Send, crate::host::nr::SYS_sendto, a)
 }
 
 pub fn recvfrom(p: &mut Task, a: [u64; 6]) -> SysResult {
     // Buffer, sockaddr and socklen pointers pass through; MSG_* flags agree.
-    super::blocking(p, Receive, libc::SYS_recvfrom, a)
+    super::blocking(p, Receive, crate::host::nr::SYS_recvfrom, a)
 }
 
 pub fn sendmsg(p: &mut Task, a: [u64; 6]) -> SysResult {
     let m = HostMsg::to_send(&read_val::<Msghdr>(a[1])?)?;
     let host = [a[0], &m.hdr as *const _ as u64, a[2], 0, 0, 0];
-    super::blocking(p, Send, libc::SYS_sendmsg, host)
+    super::blocking(p, Send, crate::host::nr::SYS_sendmsg, host)
 }
 
 pub fn recvmsg(p: &mut Task, a: [u64; 6]) -> SysResult {
     let g = read_val::<Msghdr>(a[1])?;
     let mut m = HostMsg::to_receive(&g);
     let host = [a[0], &mut m.hdr as *mut _ as u64, a[2], 0, 0, 0];
-    let r = super::blocking(p, Receive, libc::SYS_recvmsg, host)?;
+    let r = super::blocking(p, Receive, crate::host::nr::SYS_recvmsg, host)?;
     write_val(a[1], &m.received(&g))?;
     Ok(r)
 }
@@ -174,7 +174,7 @@ pub fn sendmmsg(p: &mut Task, a: [u64; 6]) -> SysResult {
     let (_, msgs) = host_msgs(a, HostMsg::to_send)?;
     let mut arr = host_array(&msgs);
     let host = [a[0], arr.as_mut_ptr() as u64, arr.len() as u64, a[3], 0, 0];
-    let r = super::blocking(p, Send, libc::SYS_sendmmsg, host)?;
+    let r = super::blocking(p, Send, crate::host::nr::SYS_sendmmsg, host)?;
     if let Outcome::Ret(n) = r {
         for (i, h) in arr.iter().take(n as usize).enumerate() {
             write_val(entry(a[1], i) + MSG_LEN_OFFSET, &h.msg_len)?;
@@ -196,7 +196,7 @@ pub fn recvmmsg(p: &mut Task, a: [u64; 6]) -> SysResult {
         a[4],
         0,
     ];
-    let r = super::blocking(p, Receive, libc::SYS_recvmmsg, host)?;
+    let r = super::blocking(p, Receive, crate::host::nr::SYS_recvmmsg, host)?;
     if let Outcome::Ret(n) = r {
         for (i, h) in arr.iter().take(n as usize).enumerate() {
             // The host kernel updated its array's copy of each header.

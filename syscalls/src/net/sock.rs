@@ -41,7 +41,12 @@ pub fn listen(_: &mut Task, a: [u64; 6]) -> SysResult {
 }
 
 pub fn accept(p: &mut Task, a: [u64; 6]) -> SysResult {
-    super::blocking(p, Receive, libc::SYS_accept, [a[0], a[1], a[2], 0, 0, 0])
+    super::blocking(
+        p,
+        Receive,
+        crate::host::nr::SYS_accept,
+        [a[0], a[1], a[2], 0, 0, 0],
+    )
 }
 
 pub fn accept4(p: &mut Task, a: [u64; 6]) -> SysResult {
@@ -49,13 +54,18 @@ pub fn accept4(p: &mut Task, a: [u64; 6]) -> SysResult {
     super::blocking(
         p,
         Receive,
-        libc::SYS_accept4,
+        crate::host::nr::SYS_accept4,
         [a[0], a[1], a[2], flags as u64, 0, 0],
     )
 }
 
 pub fn connect(p: &mut Task, a: [u64; 6]) -> SysResult {
-    super::blocking(p, Send, libc::SYS_connect, [a[0], a[1], a[2], 0, 0, 0])
+    super::blocking(
+        p,
+        Send,
+        crate::host::nr::SYS_connect,
+        [a[0], a[1], a[2], 0, 0, 0],
+    )
 }
 
 pub fn shutdown(_: &mut Task, a: [u64; 6]) -> SysResult {
