@@ -156,6 +156,7 @@ guest_programs!(
         abort,
         argv_env,
         atomics_c11,
+        bad_pointers,
         builtin_trap,
         environ_list,
         epoll_events,
