@@ -208,6 +208,7 @@ guest_programs!(
         underscore_exit,
         userfaultfd,
         varargs,
+        vdso,
     ]
 );
 guest_programs!(

@@ -76,6 +76,10 @@ pub struct Loaded {
     /// The program's code and data bounds, as the kernel's binfmt_elf sets
     /// mm->start_code/end_code/start_data/end_data (for /proc/self/stat).
     pub bounds: ImageBounds,
+    /// The guest vDSO's base (AT_SYSINFO_EHDR), 0 if it could not be mapped.
+    pub vdso: u64,
+    /// Its `__kernel_rt_sigreturn`: where handlers without SA_RESTORER return.
+    pub sigreturn: u64,
 }
 
 /// Maps the program of `opts`, its interpreter if any, and the stack.
@@ -106,6 +110,7 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, LoadError> {
     };
 
     let region = stack::map(opts.stack_size.max(MIN_STACK_SIZE)).map_err(fail)?;
+    let (vdso, sigreturn) = super::vdso::map().unwrap_or((0, 0));
     // SAFETY: the id getters take no arguments and cannot fail.
     let (uid, euid, gid, egid) = unsafe {
         (
@@ -126,6 +131,7 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, LoadError> {
         egid: u64::from(egid),
         hwcap: HWCAP,
         hwcap2: HWCAP2,
+        vdso,
     };
     let args = StackArgs {
         argv: &opts.argv,
@@ -153,6 +159,8 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, LoadError> {
         stack_low: region.low,
         image_spans,
         bounds: ImageBounds::of(&image, bias),
+        vdso,
+        sigreturn,
     })
 }
 

@@ -10,3 +10,4 @@ pub mod run;
 pub mod signal_frame;
 pub mod stack;
 pub mod thread;
+pub mod vdso;

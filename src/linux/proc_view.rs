@@ -12,9 +12,6 @@ use emu_syscalls::procfs::{comm_of, CpuIdent, ProcView};
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
-/// Size of the signal-return page emu maps for the guest.
-const SIGTRAMP_LEN: u64 = 4096;
-
 /// Code and data bounds of a loaded program (load bias included), as the
 /// kernel's binfmt_elf sets mm->start_code/end_code/start_data/end_data: the
 /// lowest p_vaddr and highest p_vaddr + p_filesz of the PF_X segments, and
@@ -95,19 +92,20 @@ pub fn cpu_ident() -> CpuIdent {
 }
 
 /// The view of the guest loaded as `loaded` from `path` (the program path
-/// as given, which names the process), with emu's signal-return page at
-/// `sigtramp` (0: none).
-pub fn proc_view(loaded: &Loaded, path: &Path, sigtramp: u64) -> ProcView {
+/// as given, which names the process).
+pub fn proc_view(loaded: &Loaded, path: &Path) -> ProcView {
     let mut mapped = loaded.image_spans.clone();
     mapped.push((loaded.stack_low, loaded.stack_top));
-    if sigtramp != 0 {
-        mapped.push((sigtramp, sigtramp + SIGTRAMP_LEN));
+    let vdso = (loaded.vdso, loaded.vdso + super::vdso::LEN as u64);
+    if loaded.vdso != 0 {
+        mapped.push(vdso);
     }
     let ((arg_start, arg_end), (env_start, env_end)) = string_bounds(loaded.sp);
     let b = loaded.bounds;
     ProcView {
         mapped,
         stack: (loaded.stack_low, loaded.stack_top),
+        vdso,
         start_code: b.start_code,
         end_code: b.end_code,
         start_data: b.start_data,

@@ -71,11 +71,11 @@ pub fn run(loaded: Loaded, opts: &LoadOptions, ropts: &RunOptions) -> ! {
     });
     let exec_prefix = exec_prefix(sysroot.as_deref(), ropts.strace);
     let (cmdline, auxv) = initial_stack_files(loaded.sp);
-    let sigtramp = map_sigtramp();
+    let sigtramp = loaded.sigreturn;
     let task = Task::new_inherited(ProcessInit {
         cmdline,
         auxv,
-        view: super::proc_view::proc_view(&loaded, &opts.path, sigtramp),
+        view: super::proc_view::proc_view(&loaded, &opts.path),
         exe_path: loaded.exe_path.clone(),
         brk_start: loaded.brk_start,
         argv0,
@@ -117,30 +117,6 @@ fn initial_stack_files(sp: u64) -> (Vec<u8>, Vec<u8>) {
         at += 16;
     }
     (cmdline, auxv)
-}
-
-/// Maps the page signal handlers return to when the guest gave no SA_RESTORER (the
-/// vDSO's `__kernel_rt_sigreturn`: `mov x8, #139; svc #0`).
-fn map_sigtramp() -> u64 {
-    // SAFETY: a fresh anonymous mapping, written before it is made read-execute.
-    unsafe {
-        let p = libc::mmap(
-            std::ptr::null_mut(),
-            4096,
-            libc::PROT_READ | libc::PROT_WRITE,
-            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
-            -1,
-            0,
-        );
-        if p == libc::MAP_FAILED {
-            return 0;
-        }
-        let words = p as *mut u32;
-        *words = 0xd280_1168; // mov x8, #139
-        *words.add(1) = 0xd400_0001; // svc #0
-        libc::mprotect(p, 4096, libc::PROT_READ | libc::PROT_EXEC);
-        p as u64
-    }
 }
 
 /// One guest thread: runs until it exits, and returns its exit status if it was not

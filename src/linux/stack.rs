@@ -47,6 +47,7 @@ pub mod at {
     pub const RANDOM: u64 = 25;
     pub const HWCAP2: u64 = 26;
     pub const EXECFN: u64 = 31;
+    pub const SYSINFO_EHDR: u64 = 33;
     /// arm64-specific (asm/auxvec.h).
     pub const MINSIGSTKSZ: u64 = 51;
 }
@@ -89,6 +90,8 @@ pub struct AuxInfo {
     pub egid: u64,
     pub hwcap: u64,
     pub hwcap2: u64,
+    /// AT_SYSINFO_EHDR: the guest vDSO's base (0 when none is mapped).
+    pub vdso: u64,
 }
 
 /// Addresses of the data the stack builder places above the tables.
@@ -98,10 +101,11 @@ struct Placed {
     platform: u64,
 }
 
-/// THE auxiliary vector, in the order the arm64 kernel writes it (no
-/// AT_SYSINFO_EHDR: emu provides no vDSO, glibc then makes real syscalls).
-fn auxv(aux: &AuxInfo, placed: &Placed) -> [(u64, u64); 20] {
+/// THE auxiliary vector, in the order the arm64 kernel writes it (ARCH_DLINFO's
+/// AT_SYSINFO_EHDR and AT_MINSIGSTKSZ first).
+fn auxv(aux: &AuxInfo, placed: &Placed) -> [(u64, u64); 21] {
     [
+        (at::SYSINFO_EHDR, aux.vdso),
         (at::MINSIGSTKSZ, MINSIGSTKSZ),
         (at::HWCAP, aux.hwcap),
         (at::PAGESZ, PAGE_SIZE),
@@ -362,6 +366,7 @@ mod tests {
             egid: 101,
             hwcap: 0x903,
             hwcap2: 0,
+            vdso: 0x7f12_3456_7000,
         }
     }
 
@@ -393,6 +398,8 @@ mod tests {
         );
         assert_eq!(parsed.envp, vec![b"A=1".to_vec(), b"HOME=/root".to_vec()]);
         let a = &parsed.auxv;
+        assert_eq!(lookup(a, at::SYSINFO_EHDR), 0x7f12_3456_7000);
+        assert_eq!(a[0].0, at::SYSINFO_EHDR);
         assert_eq!(lookup(a, at::PHDR), 0x40_0040);
         assert_eq!(lookup(a, at::PHENT), 56);
         assert_eq!(lookup(a, at::PHNUM), 9);
@@ -417,8 +424,6 @@ mod tests {
             b"0123456789abcdef"
         );
         assert_eq!(a.last(), Some(&(at::NULL, 0)));
-        // No vDSO is announced.
-        assert!(a.iter().all(|(k, _)| *k != 33));
     }
 
     #[test]

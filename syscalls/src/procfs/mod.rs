@@ -22,6 +22,8 @@ pub struct ProcView {
     pub mapped: Vec<(u64, u64)>,
     /// The initial stack mapping `[low, top)`, shown as `[stack]`.
     pub stack: (u64, u64),
+    /// The guest vDSO `[base, end)`, shown as `[vdso]` (empty: none).
+    pub vdso: (u64, u64),
     /// The kernel's mm->start_code, end_code, start_data, end_data for the program
     /// (binfmt_elf: lowest/highest PF_X p_vaddr / p_vaddr + p_filesz, and the highest
     /// p_vaddr / p_vaddr + p_filesz of any PT_LOAD), load bias included.
@@ -85,6 +87,11 @@ fn labels(p: &Process) -> Vec<Label> {
             start: brk.start.next_multiple_of(PAGE),
             end: brk.mapped_end,
             name: "[heap]",
+        },
+        Label {
+            start: p.view.vdso.0,
+            end: p.view.vdso.1,
+            name: "[vdso]",
         },
     ]
 }
