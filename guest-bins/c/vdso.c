@@ -95,6 +95,15 @@ int main(void)
     printf("__kernel_gettimeofday: %d, after 2020: %d\n", gtod(&tv, NULL), tv.tv_sec > 1577836800);
     printf("__kernel_clock_getres(MONOTONIC): %d, %ld ns\n", cres(CLOCK_MONOTONIC, &res), res.tv_nsec);
     printf("__kernel_clock_gettime(bad clock): %d\n", cg(12345, &a));
+    printf("__kernel_clock_gettime(bad pointer): %d\n", cg(CLOCK_REALTIME, (void *)16));
+    /* a tight loop of calls through the vDSO stays monotonic */
+    int ok = 1;
+    for (int i = 0; i < 100000; i++) {
+        cg(CLOCK_MONOTONIC, &b);
+        ok &= b.tv_sec > a.tv_sec || (b.tv_sec == a.tv_sec && b.tv_nsec >= a.tv_nsec) || i == 0;
+        a = b;
+    }
+    printf("100000 calls monotonic: %d\n", ok);
 
     FILE *f = fopen("/proc/self/maps", "r");
     char line[512];

@@ -124,6 +124,20 @@ pub fn translate_block_untag(
     translate_with(pc, fetch, MAX_BLOCK_INSNS, untag)
 }
 
+/// The block of a host routine at `pc` (see `Jit::add_routine`): x0 = f(x0,
+/// x1), then a return to x30, as the leaf function the guest called would do.
+pub fn routine_block(pc: u64, f: crate::ir::HelperFn) -> Block {
+    let mut b = Builder::new(pc);
+    b.poll(pc);
+    b.insn_start(pc);
+    let (x0, x1) = (b.get_reg(0), b.get_reg(1));
+    let r = b.call(f, &[x0, x1]);
+    b.set_reg(0, r);
+    let lr = b.get_reg(30);
+    b.indirect(lr);
+    b.finish(pc + 4)
+}
+
 /// Translates at most `max_insns` instructions of the block at `pc` (used to
 /// look ahead at a block's successors).
 pub fn translate_prefix(

@@ -16,7 +16,7 @@ use super::tbi::{self, Untag};
 use crate::backend::x64::{compile, Env};
 use crate::cpu::state::{empty_jump_entry, empty_jump_table, ALIGN_DATA, JUMP_TABLE_ENTRIES};
 use crate::cpu::{fpenv, CpuState, ExitReason};
-use crate::frontend::{translate_block_untag, translate_prefix};
+use crate::frontend::{routine_block, translate_block_untag, translate_prefix};
 use crate::ir::passes::flags::kills_nzcv;
 use crate::ir::Terminal;
 use std::collections::HashMap;
@@ -60,6 +60,9 @@ struct Translator {
     nzcv_lookahead: Vec<(u64, u64)>,
     log: Option<Log>,
     stats: Stats,
+    /// Guest addresses whose code is a host routine (the vDSO's functions):
+    /// the block there calls the routine and returns to x30.
+    routines: HashMap<u64, crate::ir::HelperFn>,
     /// Interrupt words of the threads sharing this cache.
     threads: Vec<Weak<AtomicU32>>,
     /// Guest code translated with address tag clearing.
@@ -113,6 +116,7 @@ impl Jit {
                 stats: Stats::default(),
                 threads: Vec::new(),
                 untag: Untag::default(),
+                routines: HashMap::new(),
             }),
             region,
             excl: Exclusive::default(),
@@ -122,6 +126,13 @@ impl Jit {
     }
 
     /// A handle for another thread of the same guest process.
+    /// Makes the code at guest `pc` a host routine: a call there runs `f`
+    /// (with x0 and x1, its result becomes x0) and returns to x30, without
+    /// leaving translated code. Used for the vDSO's functions.
+    pub fn add_routine(&self, pc: u64, f: crate::ir::HelperFn) {
+        lock(&self.shared.tr).routines.insert(pc, f);
+    }
+
     pub fn new_thread(&self) -> Jit {
         let mut j = Self::on(self.shared.clone());
         j.nochain = self.nochain;
@@ -380,15 +391,18 @@ impl Translator {
         }
         let mut words = Vec::new();
         let (fetcher, untag) = (&mut self.fetcher, &self.untag);
-        let mut block = translate_block_untag(
-            pc,
-            &mut |a| {
-                let w = fetcher.word(a);
-                words.extend(w);
-                w
-            },
-            &|a| untag.covers(a),
-        );
+        let mut block = match self.routines.get(&pc) {
+            Some(&f) => routine_block(pc, f),
+            None => translate_block_untag(
+                pc,
+                &mut |a| {
+                    let w = fetcher.word(a);
+                    words.extend(w);
+                    w
+                },
+                &|a| untag.covers(a),
+            ),
+        };
         block.nzcv_dead_at_end = self.successors_kill_nzcv(&block.term);
         crate::ir::passes::optimize(&mut block);
         let env = self.env();

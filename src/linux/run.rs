@@ -72,6 +72,11 @@ pub fn run(loaded: Loaded, opts: &LoadOptions, ropts: &RunOptions) -> ! {
     let exec_prefix = exec_prefix(sysroot.as_deref(), ropts.strace);
     let (cmdline, auxv) = initial_stack_files(loaded.sp);
     let sigtramp = loaded.sigreturn;
+    if loaded.vdso != 0 {
+        for (pc, f) in super::vdso::routines(loaded.vdso) {
+            jit.add_routine(pc, f);
+        }
+    }
     let task = Task::new_inherited(ProcessInit {
         cmdline,
         auxv,

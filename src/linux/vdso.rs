@@ -2,13 +2,19 @@
 //! by AT_SYSINFO_EHDR, as the arm64 kernel maps its own (arch/arm64/kernel/vdso/).
 //!
 //! It exports what the kernel's does, under the version `LINUX_2.6.39`:
-//! `__kernel_clock_gettime`, `__kernel_gettimeofday`, `__kernel_clock_getres`
-//! (each a syscall instruction and a return: the syscall layer reads the host clock
-//! through the host's own vDSO) and `__kernel_rt_sigreturn`, the return trampoline
-//! of handlers installed without SA_RESTORER. The image is built here, byte by
+//! `__kernel_clock_gettime`, `__kernel_gettimeofday`, `__kernel_clock_getres` and
+//! `__kernel_rt_sigreturn`, the return trampoline of handlers installed without
+//! SA_RESTORER. The three clock functions hold a syscall instruction and a return,
+//! but are never translated from it: each is a JIT routine ([`routines`]) whose block
+//! calls the syscall layer's clock function directly (it reads the host clock
+//! through the host's own vDSO), so a guest clock read never leaves translated code,
+//! as the kernel's vDSO never enters the kernel. The image is built here, byte by
 //! byte, with just what dynamic linkers read: the ELF header, PT_LOAD and
 //! PT_DYNAMIC, a SysV hash table, the dynamic symbols and strings, and the version
 //! tables (glibc and Go's runtime look the symbols up by name and version).
+
+use crate::cpu::CpuState;
+use crate::ir::HelperFn;
 
 /// Size of the mapping (one page).
 pub const LEN: usize = 4096;
@@ -73,8 +79,8 @@ impl Image {
     }
 }
 
-/// The image and the offset of `__kernel_rt_sigreturn` in it.
-pub fn build() -> (Vec<u8>, u64) {
+/// The image and the offset of each of [`FUNCS`] in it.
+pub fn build() -> (Vec<u8>, [u64; 4]) {
     // String table: "\0", the function names, the version, the soname.
     let mut strtab = vec![0u8];
     let mut name_off = Vec::new();
@@ -198,13 +204,36 @@ pub fn build() -> (Vec<u8>, u64) {
             e[p + 8 + 8 * k..p + 16 + 8 * k].copy_from_slice(&v.to_le_bytes());
         }
     }
-    (img.0, addrs[0])
+    let offsets = [addrs[0], addrs[1], addrs[2], addrs[3]];
+    (img.0, offsets)
+}
+
+// The clock functions as JIT routines (`Jit::add_routine`): x0 = f(x0, x1).
+unsafe extern "C" fn gettimeofday(_: *mut CpuState, tv: u64, tz: u64, _: u64, _: u64) -> u64 {
+    emu_syscalls::time::vdso_gettimeofday(tv, tz)
+}
+unsafe extern "C" fn clock_gettime(_: *mut CpuState, clk: u64, ts: u64, _: u64, _: u64) -> u64 {
+    emu_syscalls::time::vdso_clock_gettime(clk, ts)
+}
+unsafe extern "C" fn clock_getres(_: *mut CpuState, clk: u64, res: u64, _: u64, _: u64) -> u64 {
+    emu_syscalls::time::vdso_clock_getres(clk, res)
+}
+
+/// The routines of the vDSO mapped at `base`: guest address and host function.
+pub fn routines(base: u64) -> [(u64, HelperFn); 3] {
+    let (_, off) = build();
+    [
+        (base + off[1], gettimeofday),
+        (base + off[2], clock_gettime),
+        (base + off[3], clock_getres),
+    ]
 }
 
 /// Maps the vDSO for the guest; returns its base and the address of
 /// `__kernel_rt_sigreturn`, or None if the host refuses the mapping.
 pub fn map() -> Option<(u64, u64)> {
-    let (image, sigreturn) = build();
+    let (image, off) = build();
+    let sigreturn = off[0];
     // SAFETY: a fresh anonymous mapping, filled before it is made read-execute.
     unsafe {
         let p = libc::mmap(
@@ -231,7 +260,8 @@ mod tests {
 
     #[test]
     fn the_image_is_an_arm64_shared_object_with_versioned_symbols() {
-        let (image, sigreturn) = build();
+        let (image, off) = build();
+        let sigreturn = off[0];
         let elf = Elf::parse(&image).expect("parses");
         assert_eq!(elf.header.e_machine, goblin::elf::header::EM_AARCH64);
         assert_eq!(elf.header.e_type, goblin::elf::header::ET_DYN);

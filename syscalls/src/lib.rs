@@ -42,7 +42,7 @@ pub mod signal;
 pub mod signal_state;
 mod task;
 mod thread;
-mod time;
+pub mod time;
 mod uffd;
 
 pub use process::{Brk, Process, ProcessInit};

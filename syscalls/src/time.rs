@@ -23,41 +23,79 @@ fn read_clock(id: i32) -> Result<libc::timespec, crate::abi::errno::Errno> {
     Ok(ts)
 }
 
+/// What a vDSO function returns in x0: 0, or -errno (arm64's vDSO falls back to the
+/// syscall and returns its raw result).
+fn vdso_ret(r: SysResult) -> u64 {
+    match r {
+        Ok(crate::Outcome::Ret(v)) => v,
+        Ok(_) => 0,
+        Err(e) => e.to_ret(),
+    }
+}
+
+/// `__kernel_clock_gettime(clock, ts)` of the guest vDSO, called from translated
+/// code without a syscall exit (the kernel's vDSO does not enter the kernel either).
+pub fn vdso_clock_gettime(clock: u64, ts: u64) -> u64 {
+    vdso_ret(clock_gettime_into(clock, ts))
+}
+
+/// `__kernel_gettimeofday(tv, tz)` of the guest vDSO.
+pub fn vdso_gettimeofday(tv: u64, tz: u64) -> u64 {
+    vdso_ret(gettimeofday_into(tv, tz))
+}
+
+/// `__kernel_clock_getres(clock, res)` of the guest vDSO.
+pub fn vdso_clock_getres(clock: u64, res: u64) -> u64 {
+    vdso_ret(clock_getres_into(clock, res))
+}
+
 pub fn clock_gettime(_: &mut Task, a: [u64; 6]) -> SysResult {
-    let ts = read_clock(int(a[0]))?;
+    clock_gettime_into(a[0], a[1])
+}
+
+fn clock_gettime_into(clock: u64, ts: u64) -> SysResult {
+    let now = read_clock(int(clock))?;
     let t = Timespec {
-        tv_sec: ts.tv_sec,
-        tv_nsec: ts.tv_nsec,
+        tv_sec: now.tv_sec,
+        tv_nsec: now.tv_nsec,
     };
-    guest_mem::write_val(a[1], &t)?;
+    guest_mem::write_val(ts, &t)?;
     ok(0)
 }
 
 pub fn clock_getres(_: &mut Task, a: [u64; 6]) -> SysResult {
+    clock_getres_into(a[0], a[1])
+}
+
+fn clock_getres_into(clock: u64, res: u64) -> SysResult {
     // SAFETY: the kernel checks the guest timespec pointer.
     check(unsafe {
         crate::host::raw(
             crate::host::nr::SYS_clock_getres,
-            [int(a[0]) as u64, a[1], 0, 0, 0, 0],
+            [int(clock) as u64, res, 0, 0, 0, 0],
         )
     })
 }
 
 pub fn gettimeofday(_: &mut Task, a: [u64; 6]) -> SysResult {
-    if a[1] != 0 {
+    gettimeofday_into(a[0], a[1])
+}
+
+fn gettimeofday_into(tv: u64, tz: u64) -> SysResult {
+    if tz != 0 {
         // The obsolete timezone is rarely asked for: the kernel's own call fills it.
         // SAFETY: the kernel checks the guest timeval/timezone pointers.
         return check(unsafe {
-            crate::host::raw(crate::host::nr::SYS_gettimeofday, [a[0], a[1], 0, 0, 0, 0])
+            crate::host::raw(crate::host::nr::SYS_gettimeofday, [tv, tz, 0, 0, 0, 0])
         });
     }
-    if a[0] != 0 {
-        let ts = read_clock(libc::CLOCK_REALTIME)?;
-        let tv = Timeval {
-            tv_sec: ts.tv_sec,
-            tv_usec: ts.tv_nsec / 1000,
+    if tv != 0 {
+        let now = read_clock(libc::CLOCK_REALTIME)?;
+        let t = Timeval {
+            tv_sec: now.tv_sec,
+            tv_usec: now.tv_nsec / 1000,
         };
-        guest_mem::write_val(a[0], &tv)?;
+        guest_mem::write_val(tv, &t)?;
     }
     ok(0)
 }
