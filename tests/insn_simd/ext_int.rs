@@ -301,3 +301,28 @@ fn flag_manipulation() {
     assert_eq!(flags_after(0x3a00482d, 0, 0x8000), N_ | V);
     assert_eq!(flags_after(0x3a00482d, N_, 0x1_0000), Z | V);
 }
+
+#[test]
+fn unallocated_forms_are_undefined() {
+    // Each is UNDEFINED in the Arm ARM (qemu-aarch64 -cpu max agrees); the
+    // half-precision FCMLA also, as FEAT_FP16 is not implemented.
+    for w in [
+        0x6e028420, // sqrdmlah, size 00
+        0x6ec28420, // sqrdmlah, size 11
+        0x7e028420, // sqrdmlah (scalar), size 00
+        0x2f02d820, // sqrdmlah (by element), size 00
+        0x2ec2cc20, // fcmla v0.1d (size 11, Q = 0)
+        0x6fa23820, // fcmla (by element) 4S with L = 1
+        0x2f823820, // fcmla (by element) 2S
+        0x6fc23820, // fcmla (by element), size 11
+        0x2f423820, // fcmla (by element) 4H (FP16)
+        0x6e42c420, // fcmla v0.8h (FP16)
+        0x6e02e420, // fcadd, size 00
+        0x2ec2f420, // fcadd v0.1d
+        0x0e61e820, // frint32z v0.1d
+    ] {
+        let mut cpu = CpuState::default();
+        let r = emu::jit::testing::run_code(&[w], &mut cpu);
+        assert_eq!(r, ExitReason::Udf, "{w:#010x}");
+    }
+}
