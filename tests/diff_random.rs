@@ -126,10 +126,10 @@ impl Rng {
 
 /// Encodings the tester draws from: register-to-register classes only,
 /// optionally narrowed by EMU_DIFF_CLASSES (comma list of dp_imm, dp_reg,
-/// fp, simd).
+/// fp, simd, ext: the Armv8.1–8.6 extension instructions).
 fn candidates() -> Vec<&'static Entry> {
     let classes =
-        std::env::var("EMU_DIFF_CLASSES").unwrap_or_else(|_| "dp_imm,dp_reg,fp,simd".into());
+        std::env::var("EMU_DIFF_CLASSES").unwrap_or_else(|_| "dp_imm,dp_reg,fp,simd,ext".into());
     let want = |c: &str| classes.split(',').any(|x| x.trim() == c);
     let names = std::env::var("EMU_DIFF_NAMES").ok();
     let named = |n: &str| {
@@ -144,6 +144,7 @@ fn candidates() -> Vec<&'static Entry> {
             Insn::DpImm(_) => want("dp_imm"),
             Insn::DpReg(_) => want("dp_reg"),
             Insn::Fp(_) => want("fp"),
+            Insn::Ext(_) => want("ext"),
             Insn::Simd(_) => {
                 want("simd") && !(e.name.starts_with("LD") || e.name.starts_with("ST"))
             }
@@ -192,6 +193,9 @@ fn make_cases(rng: &mut Rng, pool: &[&'static Entry], n: usize) -> Vec<Case> {
         } else {
             rng.below(32) as u32
         };
+        if qemu_deviates(e.name, word, fpcr_mode, &input) {
+            continue;
+        }
         cases.push(Case {
             word,
             name: e.name,
@@ -200,6 +204,23 @@ fn make_cases(rng: &mut Rng, pool: &[&'static Entry], n: usize) -> Vec<Case> {
         });
     }
     cases
+}
+
+/// Inputs on which QEMU 7.2 deviates from the Arm ARM pseudocode; such
+/// cases are left out (emu follows the pseudocode, tested in tests/insn_*).
+fn qemu_deviates(name: &str, word: u32, fpcr_mode: u32, input: &[u8]) -> bool {
+    let v_lo = |r: u32| {
+        let at = r as usize * 16;
+        u64::from_le_bytes(input[at..at + 8].try_into().unwrap())
+    };
+    // FJCVTZS of a denormal flushed by FPCR.FZ (mode bit 2): FPToFixedJS
+    // clears Z for a negative sign and for "sign == '0' && value == 0.0 &&
+    // !IsZero(op<51:0>)"; QEMU 7.2 sets Z unless the input is exactly -0.0.
+    if name == "FJCVTZS" && fpcr_mode & 0b100 != 0 {
+        let x = v_lo(word >> 5 & 31);
+        return x & 0x7ff0_0000_0000_0000 == 0 && x & 0x000f_ffff_ffff_ffff != 0;
+    }
+    false
 }
 
 /// The assembly source of one batch.

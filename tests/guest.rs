@@ -171,6 +171,7 @@ guest_programs!(
         libm,
         libm_float_quad,
         memory,
+        neon_dot_bf16,
         neon_estimates,
         null_write,
         posix_mq,

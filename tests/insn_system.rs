@@ -194,9 +194,19 @@ fn id_registers_announce_exactly_the_implemented_features() {
     // AES, SHA, ...).
     assert_eq!(x[5] >> 20 & 0xf, 2);
     assert_eq!(x[5] >> 16 & 0xf, 1);
-    assert_eq!(x[5] & !(0xff << 16), 0);
-    // ISAR1: LRCPC (23:20) = 2 (LDAPR, LDAPUR/STLUR), nothing else.
-    assert_eq!(x[6], 2 << 20);
+    // The extension instructions: RDM (31:28) = 1, DP (47:44) = 1, TS
+    // (55:52) = 2 (FlagM2); FHM (51:48) = 0, as FEAT_FHM needs FEAT_FP16.
+    assert_eq!(x[5] >> 28 & 0xf, 1);
+    assert_eq!(x[5] >> 44 & 0xf, 1);
+    assert_eq!(x[5] >> 48 & 0xf, 0);
+    assert_eq!(x[5] >> 52 & 0xf, 2);
+    assert_eq!(x[5] & !(0xff << 16 | 0xf << 28 | 0xf << 44 | 0xf << 52), 0);
+    // ISAR1: LRCPC (23:20) = 2 (LDAPR, LDAPUR/STLUR); JSCVT (15:12), FCMA
+    // (19:16), FRINTTS (35:32), BF16 (47:44), I8MM (55:52) = 1.
+    assert_eq!(
+        x[6],
+        2 << 20 | 1 << 12 | 1 << 16 | 1 << 32 | 1 << 44 | 1 << 52
+    );
     // No PAC, BTI, MTE, SSBS, DPB, SVE, SME, ...
     for (r, name) in [(4, "PFR1"), (7, "ISAR2"), (9, "MMFR1"), (10, "MMFR2")] {
         assert_eq!(x[r], 0, "ID_AA64{name}_EL1");
@@ -234,7 +244,28 @@ fn id_registers_agree_with_hwcap() {
     if isar1 >> 20 & 0xf >= 2 {
         hwcap |= 1 << 26; // HWCAP_ILRCPC
     }
+    let mut hwcap2 = 0;
+    for (reg, shift, min, cap, cap2) in [
+        (isar0, 28, 1, 12, None),    // HWCAP_ASIMDRDM
+        (isar1, 12, 1, 13, None),    // HWCAP_JSCVT
+        (isar1, 16, 1, 14, None),    // HWCAP_FCMA
+        (isar0, 44, 1, 20, None),    // HWCAP_ASIMDDP
+        (isar0, 48, 1, 23, None),    // HWCAP_ASIMDFHM
+        (isar0, 52, 1, 27, None),    // HWCAP_FLAGM
+        (isar0, 52, 2, 0, Some(7)),  // HWCAP2_FLAGM2
+        (isar1, 32, 1, 0, Some(8)),  // HWCAP2_FRINT
+        (isar1, 52, 1, 0, Some(13)), // HWCAP2_I8MM
+        (isar1, 44, 1, 0, Some(14)), // HWCAP2_BF16
+    ] {
+        if reg >> shift & 0xf >= min {
+            match cap2 {
+                Some(b) => hwcap2 |= 1 << b,
+                None => hwcap |= 1 << cap,
+            }
+        }
+    }
     assert_eq!(hwcap, emu::linux::hwcap::HWCAP);
+    assert_eq!(hwcap2, emu::linux::hwcap::HWCAP2);
 }
 
 #[test]
@@ -247,7 +278,8 @@ fn registers_outside_the_el0_view_are_undefined() {
     assert_undefined(0xd518_0400); // msr id_aa64pfr0_el1, x0 (read-only)
     assert_undefined(0xd503_42df); // msr daifset, #2
     assert_undefined(0xd503_413f); // msr ssbs, #1 (SSBS not announced)
-    assert_undefined(0xd500_401f); // cfinv (FlagM not announced)
+                                   // cfinv (0xd500_401f) is FEAT_FlagM, announced: tests/insn_simd/ext_int.rs.
+    assert_undefined(0xd500_407f); // msr uao, #0 (EL1 only)
     assert_undefined(0xd508_751f); // ic iallu
     assert_undefined(0xd508_7620); // dc ivac, x0 (EL1 only)
 }

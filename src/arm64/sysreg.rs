@@ -92,11 +92,25 @@ pub const DCZID: u64 = 4;
 /// half-precision).
 pub const ID_AA64PFR0: u64 = 0x11;
 
-/// ID_AA64ISAR0_EL1: Atomic = 2 (LSE atomics), CRC32 = 1; nothing else.
-pub const ID_AA64ISAR0: u64 = (2 << 20) | (1 << 16);
+/// ID_AA64ISAR0_EL1: Atomic = 2 (LSE atomics), CRC32 = 1, and the
+/// extension fields of [`ID_AA64ISAR0_EXT`].
+pub const ID_AA64ISAR0: u64 = (2 << 20) | (1 << 16) | ID_AA64ISAR0_EXT;
 
-/// ID_AA64ISAR1_EL1: LRCPC = 2 (LDAPR and the LDAPUR/STLUR forms).
-pub const ID_AA64ISAR1: u64 = 2 << 20;
+/// ID_AA64ISAR1_EL1: LRCPC = 2 (LDAPR and the LDAPUR/STLUR forms), and the
+/// extension fields of [`ID_AA64ISAR1_EXT`].
+pub const ID_AA64ISAR1: u64 = (2 << 20) | ID_AA64ISAR1_EXT;
+
+/// The ID_AA64ISAR0_EL1 fields of the extension instructions
+/// (`encodings::ext`): RDM = 1 (bits 31:28), DP = 1 (47:44), TS = 2 (55:52,
+/// FlagM and FlagM2). FHM (51:48) stays 0 although FMLAL/FMLSL are
+/// implemented: the Arm ARM permits FEAT_FHM only with FEAT_FP16, which emu
+/// lacks (ID_AA64PFR0_EL1.FP = 0).
+pub const ID_AA64ISAR0_EXT: u64 = (1 << 28) | (1 << 44) | (2 << 52);
+
+/// The ID_AA64ISAR1_EL1 fields of the extension instructions: JSCVT = 1
+/// (bits 15:12), FCMA = 1 (19:16), FRINTTS = 1 (35:32), BF16 = 1 (47:44,
+/// without FEAT_EBF16), I8MM = 1 (55:52).
+pub const ID_AA64ISAR1_EXT: u64 = (1 << 12) | (1 << 16) | (1 << 32) | (1 << 44) | (1 << 52);
 
 /// ID_AA64MMFR0_EL1 as Linux shows it: every field hidden except ECV (0);
 /// the hidden TGRAN4_2/TGRAN64_2/TGRAN16_2 read as 1 and TGRAN4/TGRAN64 as

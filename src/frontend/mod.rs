@@ -9,6 +9,8 @@ use crate::ir::{Block, Builder, Val, Width};
 mod branch;
 mod dp_imm;
 mod dp_reg;
+mod ext;
+mod flagm;
 mod fp;
 
 pub use fp::{fbin_args, fmuladd_args};
@@ -104,6 +106,7 @@ pub fn translate_insn(cx: &mut Ctx, insn: Insn, f: &Fields) -> TResult {
         Insn::System(op) => system::translate(cx, op, f),
         Insn::Fp(op) => fp::translate(cx, op, f),
         Insn::Simd(op) => simd::translate(cx, op, f),
+        Insn::Ext(op) => ext::translate(cx, op, f),
     }
 }
 

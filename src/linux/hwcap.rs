@@ -24,10 +24,24 @@ pub const HWCAP: u64 = bit_if(field(ID_AA64PFR0, 16) != 0xf, 0)
     | bit_if(field(ID_AA64ISAR0, 20) >= 2, 8)
     | (1 << 11)
     | bit_if(field(ID_AA64ISAR1, 20) >= 1, 15)
-    | bit_if(field(ID_AA64ISAR1, 20) >= 2, 26);
+    | bit_if(field(ID_AA64ISAR1, 20) >= 2, 26)
+    | HWCAP_EXT;
 
-/// No HWCAP2 features yet.
-pub const HWCAP2: u64 = 0;
+/// HWCAP_ASIMDRDM, JSCVT, FCMA, ASIMDDP, ASIMDFHM, FLAGM: the extension
+/// instructions of `encodings::ext` (ASIMDFHM stays clear: see
+/// `ID_AA64ISAR0_EXT`).
+const HWCAP_EXT: u64 = bit_if(field(ID_AA64ISAR0, 28) >= 1, 12)
+    | bit_if(field(ID_AA64ISAR1, 12) >= 1, 13)
+    | bit_if(field(ID_AA64ISAR1, 16) >= 1, 14)
+    | bit_if(field(ID_AA64ISAR0, 44) >= 1, 20)
+    | bit_if(field(ID_AA64ISAR0, 48) >= 1, 23)
+    | bit_if(field(ID_AA64ISAR0, 52) >= 1, 27);
+
+/// HWCAP2_FLAGM2, FRINT, I8MM, BF16.
+pub const HWCAP2: u64 = bit_if(field(ID_AA64ISAR0, 52) >= 2, 7)
+    | bit_if(field(ID_AA64ISAR1, 32) >= 1, 8)
+    | bit_if(field(ID_AA64ISAR1, 52) >= 1, 13)
+    | bit_if(field(ID_AA64ISAR1, 44) >= 1, 14);
 
 #[cfg(test)]
 mod tests {
@@ -36,7 +50,14 @@ mod tests {
         // FP, ASIMD, CRC32, ATOMICS, CPUID, LRCPC, ILRCPC.
         assert_eq!(
             super::HWCAP,
-            0b11 | 1 << 7 | 1 << 8 | 1 << 11 | 1 << 15 | 1 << 26
+            0b11 | 1 << 7 | 1 << 8 | 1 << 11 | 1 << 15 | 1 << 26 | super::HWCAP_EXT
         );
+        // ASIMDRDM, JSCVT, FCMA, ASIMDDP, FLAGM; not ASIMDFHM (needs FP16).
+        assert_eq!(
+            super::HWCAP_EXT,
+            1 << 12 | 1 << 13 | 1 << 14 | 1 << 20 | 1 << 27
+        );
+        // FLAGM2, FRINT, I8MM, BF16.
+        assert_eq!(super::HWCAP2, 1 << 7 | 1 << 8 | 1 << 13 | 1 << 14);
     }
 }

@@ -6,30 +6,6 @@
 
 use super::*;
 
-const IOC: u64 = 1;
-const DZC: u64 = 2;
-const OFC: u64 = 4;
-const UFC: u64 = 8;
-const IXC: u64 = 16;
-const IDC: u64 = 128;
-const FZ: u64 = 1 << 24;
-const DN: u64 = 1 << 25;
-const AHP: u64 = 1 << 26;
-const RZ: u64 = 3 << 22;
-
-/// Runs `word` (`op v0, v1[, v2]`) with FPCR = `fpcr`: (v0, FPSR).
-fn opf(word: u32, n: u128, m: u128, d: u128, fpcr: u64) -> (u128, u64) {
-    let mut cpu = CpuState {
-        fpcr,
-        ..CpuState::default()
-    };
-    cpu.v[0] = d;
-    cpu.v[1] = n;
-    cpu.v[2] = m;
-    run(&[word], &mut cpu);
-    (cpu.v[0], cpu.fpsr)
-}
-
 /// A scalar single-precision operation on `x`: (result bits, FPSR).
 fn s1(word: u32, x: u32, fpcr: u64) -> (u128, u64) {
     opf(word, u128::from(x) | 0xdead << 64, 0, D, fpcr)

@@ -9,6 +9,8 @@ use emu::cpu::{CpuState, ExitReason};
 use emu::jit::testing::run_code;
 
 mod estimate;
+mod ext_fp;
+mod ext_int;
 mod float;
 mod integer;
 mod memory;
@@ -16,6 +18,31 @@ mod misc;
 mod permute;
 
 const QC: u64 = 1 << 27;
+
+// FPSR exception bits and FPCR controls.
+const IOC: u64 = 1;
+const DZC: u64 = 2;
+const OFC: u64 = 4;
+const UFC: u64 = 8;
+const IXC: u64 = 16;
+const IDC: u64 = 128;
+const FZ: u64 = 1 << 24;
+const DN: u64 = 1 << 25;
+const AHP: u64 = 1 << 26;
+const RZ: u64 = 3 << 22;
+
+/// Runs `word` (`op v0, v1[, v2]`) with FPCR = `fpcr`: (v0, FPSR).
+fn opf(word: u32, n: u128, m: u128, d: u128, fpcr: u64) -> (u128, u64) {
+    let mut cpu = CpuState {
+        fpcr,
+        ..CpuState::default()
+    };
+    cpu.v[0] = d;
+    cpu.v[1] = n;
+    cpu.v[2] = m;
+    run(&[word], &mut cpu);
+    (cpu.v[0], cpu.fpsr)
+}
 
 fn run(words: &[u32], cpu: &mut CpuState) {
     let r = run_code(words, cpu);

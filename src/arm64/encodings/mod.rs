@@ -27,6 +27,7 @@ macro_rules! encodings {
 pub mod branch;
 pub mod dp_imm;
 pub mod dp_reg;
+pub mod ext;
 pub mod fp;
 pub mod ldst;
 pub mod simd;
@@ -42,6 +43,8 @@ pub enum Insn {
     System(system::Op),
     Fp(fp::Op),
     Simd(simd::Op),
+    /// Armv8.1–8.6 extension instructions (see [`ext`]).
+    Ext(ext::Op),
 }
 
 /// One row of the table.
@@ -66,6 +69,8 @@ pub fn rows() -> Vec<Row> {
         }));
     }
     let mut out = Vec::new();
+    // First: its patterns override parts of the class patterns below.
+    add(&mut out, ext::TABLE, Insn::Ext);
     add(&mut out, system::TABLE, Insn::System);
     add(&mut out, branch::TABLE, Insn::Branch);
     add(&mut out, dp_imm::TABLE, Insn::DpImm);

@@ -14,15 +14,21 @@ use crate::cpu::CpuState;
 use crate::ir::{HelperFn, Val};
 
 mod across_lanes;
+pub(super) mod bf16;
+pub(super) mod complex;
 mod copy;
+pub(super) mod dot;
 mod ext;
+pub(super) mod fhm;
 mod fpu;
+pub(super) mod frintts;
 mod indexed;
 pub(crate) mod lanes;
 mod ldst_multiple;
 mod ldst_single;
 mod modified_imm;
 mod permute;
+pub(super) mod rdm;
 mod shift_imm;
 mod tbl;
 mod three_diff;
@@ -143,6 +149,42 @@ pub fn call(cx: &mut Ctx, f: HelperFn, args: Args, extra: &[Val]) -> Val {
     let mut all = vec![p];
     all.extend_from_slice(extra);
     cx.b.call(f, &all)
+}
+
+/// Defines `helper`, the runtime entry (an [`crate::ir::HelperFn`] taking
+/// packed [`Args`]) of a file whose `run(cpu, &Args)` executes one
+/// instruction.
+macro_rules! args_helper {
+    () => {
+        unsafe extern "C" fn helper(
+            cpu: *mut crate::cpu::CpuState,
+            p: u64,
+            _: u64,
+            _: u64,
+            _: u64,
+        ) -> u64 {
+            // SAFETY: called by translated code with its own state.
+            let cpu = unsafe { super::cpu(cpu) };
+            run(cpu, &super::Args::unpack(p));
+            0
+        }
+    };
+}
+pub(crate) use args_helper;
+
+/// Runs `f` in the guest's floating-point environment (FPCR) and records
+/// the exceptions it raised in FPSR.
+pub fn with_fp_env(cpu: &mut CpuState, f: impl FnOnce(&mut CpuState, &mut fpu::Env)) {
+    let scope = crate::cpu::fpenv::HelperScope::enter();
+    let mut env = fpu::Env::new(cpu.fpcr);
+    f(cpu, &mut env);
+    cpu.fpsr |= u64::from(env.flags);
+    scope.finish(u64::from(env.flags));
+}
+
+/// An [`Args::kind`] made of the `bit` of each `(set, bit)` that is set.
+pub fn kind_bits(flags: &[(bool, u32)]) -> u32 {
+    flags.iter().filter(|f| f.0).fold(0, |k, f| k | f.1)
 }
 
 /// An [`Op::VBin`] for `args` (vector, not scalar), computed by `helper`
