@@ -173,6 +173,7 @@ guest_programs!(
         memory,
         neon_dot_bf16,
         neon_estimates,
+        net_echo,
         null_write,
         posix_mq,
         prctl_opts,
