@@ -675,3 +675,27 @@ fn statfs_fills_the_guest_struct() {
         -14
     );
 }
+
+#[test]
+fn file_and_block_ioctls_reach_the_host() {
+    let mut p = Task::new(ProcessInit::default());
+    let path = std::env::temp_dir().join(format!("emu-ioctl-{}", std::process::id()));
+    std::fs::write(&path, b"data").unwrap();
+    let f = std::fs::File::open(&path).unwrap();
+    let fd = std::os::unix::io::AsRawFd::as_raw_fd(&f) as u64;
+    let mut bsz = 0i32;
+    // FIGETBSZ: the file system's block size.
+    let r = call(&mut p, nr::IOCTL, &[fd, 2, &mut bsz as *mut i32 as u64]);
+    assert_eq!(r, 0);
+    assert!(bsz >= 512, "{bsz}");
+    // BLKGETSIZE64 on a regular file: the host's ENOTTY, not emu's unknown-ioctl one.
+    let mut size = 0u64;
+    let r = call(
+        &mut p,
+        nr::IOCTL,
+        &[fd, 0x8008_1272, &mut size as *mut u64 as u64],
+    );
+    assert_eq!(r, -25);
+    drop(f);
+    let _ = std::fs::remove_file(&path);
+}

@@ -6,6 +6,7 @@
 pub mod errno;
 pub mod event;
 pub mod flags;
+pub mod ioctl_dev;
 pub mod ipc;
 pub mod misc;
 pub mod open;

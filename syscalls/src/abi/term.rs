@@ -117,6 +117,7 @@ pub fn ioctl(guest_req: u64) -> Option<&'static IoctlEntry> {
     IOCTLS
         .iter()
         .chain(super::socket_consts::IOCTLS)
+        .chain(super::ioctl_dev::IOCTLS)
         .find(|e| e.1 == guest_req)
 }
 
@@ -210,6 +211,20 @@ mod tests {
             let want = if e.0 == "FIOQSIZE" { 0 } else { 44 };
             assert_eq!(size, want, "{}", e.0);
         }
+    }
+
+    #[test]
+    fn guest_numbers_are_unique_across_tables() {
+        let all: Vec<u64> = IOCTLS
+            .iter()
+            .chain(super::super::socket_consts::IOCTLS)
+            .chain(super::super::ioctl_dev::IOCTLS)
+            .map(|e| e.1)
+            .collect();
+        let mut sorted = all.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), all.len());
     }
 
     #[test]
