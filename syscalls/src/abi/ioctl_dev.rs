@@ -95,16 +95,16 @@ mod tests {
     #[test]
     fn numbers_match_the_hosts() {
         let host: &[(&str, u64)] = &[
-            ("BLKSSZGET", libc::BLKSSZGET as u64),
-            ("BLKIOMIN", libc::BLKIOMIN as u64),
-            ("BLKIOOPT", libc::BLKIOOPT as u64),
-            ("BLKPBSZGET", libc::BLKPBSZGET as u64),
-            ("FICLONE", libc::FICLONE as u64),
-            ("FICLONERANGE", libc::FICLONERANGE as u64),
-            ("FS_IOC_GETFLAGS", libc::FS_IOC_GETFLAGS as u64),
-            ("FS_IOC_SETFLAGS", libc::FS_IOC_SETFLAGS as u64),
-            ("FS_IOC_GETVERSION", libc::FS_IOC_GETVERSION as u64),
-            ("FS_IOC_SETVERSION", libc::FS_IOC_SETVERSION as u64),
+            ("BLKSSZGET", libc::BLKSSZGET),
+            ("BLKIOMIN", libc::BLKIOMIN),
+            ("BLKIOOPT", libc::BLKIOOPT),
+            ("BLKPBSZGET", libc::BLKPBSZGET),
+            ("FICLONE", libc::FICLONE),
+            ("FICLONERANGE", libc::FICLONERANGE),
+            ("FS_IOC_GETFLAGS", libc::FS_IOC_GETFLAGS),
+            ("FS_IOC_SETFLAGS", libc::FS_IOC_SETFLAGS),
+            ("FS_IOC_GETVERSION", libc::FS_IOC_GETVERSION),
+            ("FS_IOC_SETVERSION", libc::FS_IOC_SETVERSION),
         ];
         for (name, h) in host {
             let e = IOCTLS.iter().find(|e| e.0 == *name).expect(name);
