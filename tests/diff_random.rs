@@ -126,10 +126,10 @@ impl Rng {
 
 /// Encodings the tester draws from: register-to-register classes only,
 /// optionally narrowed by EMU_DIFF_CLASSES (comma list of dp_imm, dp_reg,
-/// fp, simd).
+/// fp, simd, crypto).
 fn candidates() -> Vec<&'static Entry> {
     let classes =
-        std::env::var("EMU_DIFF_CLASSES").unwrap_or_else(|_| "dp_imm,dp_reg,fp,simd".into());
+        std::env::var("EMU_DIFF_CLASSES").unwrap_or_else(|_| "dp_imm,dp_reg,fp,simd,crypto".into());
     let want = |c: &str| classes.split(',').any(|x| x.trim() == c);
     let names = std::env::var("EMU_DIFF_NAMES").ok();
     let named = |n: &str| {
@@ -147,6 +147,7 @@ fn candidates() -> Vec<&'static Entry> {
             Insn::Simd(_) => {
                 want("simd") && !(e.name.starts_with("LD") || e.name.starts_with("ST"))
             }
+            Insn::Crypto(_) => want("crypto"),
             _ => false,
         })
         .collect()

@@ -104,6 +104,7 @@ pub fn translate_insn(cx: &mut Ctx, insn: Insn, f: &Fields) -> TResult {
         Insn::System(op) => system::translate(cx, op, f),
         Insn::Fp(op) => fp::translate(cx, op, f),
         Insn::Simd(op) => simd::translate(cx, op, f),
+        Insn::Crypto(op) => simd::crypto::translate(cx, op, f),
     }
 }
 

@@ -25,6 +25,7 @@ macro_rules! encodings {
 }
 
 pub mod branch;
+pub mod crypto;
 pub mod dp_imm;
 pub mod dp_reg;
 pub mod fp;
@@ -42,6 +43,7 @@ pub enum Insn {
     System(system::Op),
     Fp(fp::Op),
     Simd(simd::Op),
+    Crypto(crypto::Op),
 }
 
 /// One row of the table.
@@ -73,5 +75,6 @@ pub fn rows() -> Vec<Row> {
     add(&mut out, ldst::TABLE, Insn::Ldst);
     add(&mut out, fp::TABLE, Insn::Fp);
     add(&mut out, simd::TABLE, Insn::Simd);
+    add(&mut out, crypto::TABLE, Insn::Crypto);
     out
 }

@@ -15,6 +15,7 @@ use crate::ir::{HelperFn, Val};
 
 mod across_lanes;
 mod copy;
+pub(crate) mod crypto;
 mod ext;
 mod fpu;
 mod indexed;
