@@ -157,6 +157,7 @@ guest_programs!(
         argv_env,
         atomics_c11,
         builtin_trap,
+        crypto_intrinsics,
         environ_list,
         epoll_events,
         events_timers,

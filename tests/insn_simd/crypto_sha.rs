@@ -46,29 +46,60 @@ const K256: [u32; 64] = [
     0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
     0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,];
 
-/// SHA-512 K: 64 bits of the same for the first 80 primes.
-#[rustfmt::skip]
-const K512: [u64; 80] = [
-    0x428a2f98d728ae22, 0x7137449123ef65cd, 0xb5c0fbcfec4d3b2f, 0xe9b5dba58189dbbc,
-    0x3956c25bf348b538, 0x59f111f1b605d019, 0x923f82a4af194f9b, 0xab1c5ed5da6d8118,
-    0xd807aa98a3030242, 0x12835b0145706fbe, 0x243185be4ee4b28c, 0x550c7dc3d5ffb4e2,
-    0x72be5d74f27b896f, 0x80deb1fe3b1696b1, 0x9bdc06a725c71235, 0xc19bf174cf692694,
-    0xe49b69c19ef14ad2, 0xefbe4786384f25e3, 0x0fc19dc68b8cd5b5, 0x240ca1cc77ac9c65,
-    0x2de92c6f592b0275, 0x4a7484aa6ea6e483, 0x5cb0a9dcbd41fbd4, 0x76f988da831153b5,
-    0x983e5152ee66dfab, 0xa831c66d2db43210, 0xb00327c898fb213f, 0xbf597fc7beef0ee4,
-    0xc6e00bf33da88fc2, 0xd5a79147930aa725, 0x06ca6351e003826f, 0x142929670a0e6e70,
-    0x27b70a8546d22ffc, 0x2e1b21385c26c926, 0x4d2c6dfc5ac42aed, 0x53380d139d95b3df,
-    0x650a73548baf63de, 0x766a0abb3c77b2a8, 0x81c2c92e47edaee6, 0x92722c851482353b,
-    0xa2bfe8a14cf10364, 0xa81a664bbc423001, 0xc24b8b70d0f89791, 0xc76c51a30654be30,
-    0xd192e819d6ef5218, 0xd69906245565a910, 0xf40e35855771202a, 0x106aa07032bbd1b8,
-    0x19a4c116b8d2d0c8, 0x1e376c085141ab53, 0x2748774cdf8eeb99, 0x34b0bcb5e19b48a8,
-    0x391c0cb3c5c95a63, 0x4ed8aa4ae3418acb, 0x5b9cca4f7763e373, 0x682e6ff3d6b2b8a3,
-    0x748f82ee5defb2fc, 0x78a5636f43172f60, 0x84c87814a1f0ab72, 0x8cc702081a6439ec,
-    0x90befffa23631e28, 0xa4506cebde82bde9, 0xbef9a3f7b2c67915, 0xc67178f2e372532b,
-    0xca273eceea26619c, 0xd186b8c721c0c207, 0xeada7dd6cde0eb1e, 0xf57d4f7fee6ed178,
-    0x06f067aa72176fba, 0x0a637dc5a2c898a6, 0x113f9804bef90dae, 0x1b710b35131c471b,
-    0x28db77f523047d84, 0x32caab7b40c72493, 0x3c9ebe0a15c9bebc, 0x431d67c49c100d4c,
-    0x4cc5d4becb3e42b6, 0x597f299cfc657e2a, 0x5fcb6fab3ad6faec, 0x6c44198c4a475817,];
+/// The first `n` primes.
+fn primes(n: usize) -> Vec<u64> {
+    let mut ps: Vec<u64> = Vec::new();
+    let mut x = 2;
+    while ps.len() < n {
+        if ps.iter().all(|p| x % p != 0) {
+            ps.push(x);
+        }
+        x += 1;
+    }
+    ps
+}
+
+/// Little-endian 64-bit limb product.
+fn mul(a: &[u64], b: &[u64]) -> Vec<u64> {
+    let mut r = vec![0u64; a.len() + b.len()];
+    for (i, &x) in a.iter().enumerate() {
+        let mut carry = 0u128;
+        for (j, &y) in b.iter().enumerate() {
+            let t = r[i + j] as u128 + x as u128 * y as u128 + carry;
+            r[i + j] = t as u64;
+            carry = t >> 64;
+        }
+        r[i + b.len()] = carry as u64;
+    }
+    r
+}
+
+/// SHA-512 K: the first 64 bits of the fractional parts of the cube roots
+/// of the first 80 primes, floor(cbrt(p * 2^192)) by bisection.
+fn k512() -> Vec<u64> {
+    primes(80)
+        .iter()
+        .map(|&p| {
+            let fits = |x: u128| {
+                let x = [x as u64, (x >> 64) as u64];
+                let cube = mul(&mul(&x, &x), &x);
+                // cube <= p * 2^192 (never equal: cbrt(p) is irrational).
+                let high = cube[3] as u128 | (cube[4] as u128) << 64;
+                cube[5] == 0 && high < p as u128
+            };
+            let (mut lo, mut hi) = (0u128, 1u128 << 68);
+            while hi - lo > 1 {
+                let mid = (lo + hi) / 2;
+                if fits(mid) {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+            }
+            lo as u64
+        })
+        .collect()
+}
 
 /// The message padded to whole blocks of `block` bytes with a `lenbytes`
 /// big-endian bit length (FIPS 180-4 5.1; SM3 pads the same way).
@@ -169,6 +200,7 @@ fn sha512(mx: &mut Machine, msg: &[u8]) -> String {
     ];
     let pair = |lo: u64, hi: u64| (hi as u128) << 64 | lo as u128;
     // (a, b), (c, d), (e, f), (g, h) with the first in the low half.
+    let k = k512();
     let mut s: Vec<u128> = iv.chunks(2).map(|c| pair(c[0], c[1])).collect();
     for block in pad(msg, 128, 16).chunks(128) {
         let mut w: Vec<u128> = block
@@ -181,7 +213,7 @@ fn sha512(mx: &mut Machine, msg: &[u8]) -> String {
         let s0 = s.clone();
         for t in 0..40 {
             let j = t % 8;
-            let kw = add2(w[j], pair(K512[2 * t], K512[2 * t + 1]));
+            let kw = add2(w[j], pair(k[2 * t], k[2 * t + 1]));
             let [ab, cd, ef, gh] = [s[0], s[1], s[2], s[3]];
             let win = add2(gh, ext8(kw, kw));
             let p = mx.op(SHA512H, win, ext8(ef, gh), ext8(cd, ef), 0);
