@@ -126,10 +126,10 @@ impl Rng {
 
 /// Encodings the tester draws from: register-to-register classes only,
 /// optionally narrowed by EMU_DIFF_CLASSES (comma list of dp_imm, dp_reg,
-/// fp, simd, ext: the Armv8.1–8.6 extension instructions).
+/// fp, simd, ext: the Armv8.1–8.6 extension instructions, crypto).
 fn candidates() -> Vec<&'static Entry> {
-    let classes =
-        std::env::var("EMU_DIFF_CLASSES").unwrap_or_else(|_| "dp_imm,dp_reg,fp,simd,ext".into());
+    let classes = std::env::var("EMU_DIFF_CLASSES")
+        .unwrap_or_else(|_| "dp_imm,dp_reg,fp,simd,ext,crypto".into());
     let want = |c: &str| classes.split(',').any(|x| x.trim() == c);
     let names = std::env::var("EMU_DIFF_NAMES").ok();
     let named = |n: &str| {
@@ -148,6 +148,7 @@ fn candidates() -> Vec<&'static Entry> {
             Insn::Simd(_) => {
                 want("simd") && !(e.name.starts_with("LD") || e.name.starts_with("ST"))
             }
+            Insn::Crypto(_) => want("crypto"),
             _ => false,
         })
         .collect()

@@ -190,17 +190,26 @@ fn id_registers_announce_exactly_the_implemented_features() {
     assert_eq!(x[3] >> 16 & 0xf, 0);
     assert_eq!(x[3] >> 20 & 0xf, 0);
     assert_eq!(x[3], 0x11);
-    // ISAR0: Atomic (bits 23:20) = 2, CRC32 (19:16) = 1, nothing else (no
-    // AES, SHA, ...).
+    // ISAR0: Atomic (bits 23:20) = 2, CRC32 (19:16) = 1, AES (7:4) = 2
+    // (with PMULL), SHA1 (11:8) = 1, SHA2 (15:12) = 2 (with SHA512), SHA3
+    // (35:32) = 1, SM3 (39:36) = 1, SM4 (43:40) = 1; nothing else (no RDM,
+    // DotProd, FHM, TS, RNDR, ...).
     assert_eq!(x[5] >> 20 & 0xf, 2);
     assert_eq!(x[5] >> 16 & 0xf, 1);
+    // The cryptographic extension: AES (7:4) = 2, SHA1 (11:8) = 1, SHA2
+    // (15:12) = 2; SHA3 (35:32), SM3 (39:36), SM4 (43:40) = 1.
+    assert_eq!(x[5] & 0xfff0, 0x2120);
+    assert_eq!(x[5] >> 32 & 0xfff, 0x111);
     // The extension instructions: RDM (31:28) = 1, DP (47:44) = 1, TS
     // (55:52) = 2 (FlagM2); FHM (51:48) = 0, as FEAT_FHM needs FEAT_FP16.
     assert_eq!(x[5] >> 28 & 0xf, 1);
     assert_eq!(x[5] >> 44 & 0xf, 1);
     assert_eq!(x[5] >> 48 & 0xf, 0);
     assert_eq!(x[5] >> 52 & 0xf, 2);
-    assert_eq!(x[5] & !(0xff << 16 | 0xf << 28 | 0xf << 44 | 0xf << 52), 0);
+    assert_eq!(
+        x[5] & !(0xfff << 32 | 0xff << 16 | 0xfff0 | 0xf << 28 | 0xf << 44 | 0xf << 52),
+        0
+    );
     // ISAR1: LRCPC (23:20) = 2 (LDAPR, LDAPUR/STLUR); JSCVT (15:12), FCMA
     // (19:16), FRINTTS (35:32), BF16 (47:44), I8MM (55:52) = 1.
     assert_eq!(
@@ -236,6 +245,21 @@ fn id_registers_agree_with_hwcap() {
     }
     if isar0 >> 16 & 0xf >= 1 {
         hwcap |= 1 << 7; // HWCAP_CRC32
+    }
+    // AES, PMULL, SHA1, SHA2, SHA512, SHA3, SM3, SM4.
+    for (shift, min, bit) in [
+        (4, 1, 3),
+        (4, 2, 4),
+        (8, 1, 5),
+        (12, 1, 6),
+        (12, 2, 21),
+        (32, 1, 17),
+        (36, 1, 18),
+        (40, 1, 19),
+    ] {
+        if isar0 >> shift & 0xf >= min {
+            hwcap |= 1 << bit;
+        }
     }
     let isar1 = mrs(0xd538_0620);
     if isar1 >> 20 & 0xf >= 1 {

@@ -26,6 +26,10 @@ print("ctypes qsort with a Python callback:", list(arr))
 decimal.getcontext().prec = 40
 print("decimal:", decimal.Decimal(2).sqrt(), decimal.Decimal("1") / decimal.Decimal("7"))
 print("sha256:", hashlib.sha256(b"arm64" * 1000).hexdigest())
+# OpenSSL's libcrypto takes its SHA1/SHA256/SHA512 instruction paths when
+# AT_HWCAP announces them.
+for name in ("sha1", "sha224", "sha384", "sha512"):
+    print(name + ":", hashlib.new(name, bytes(range(256)) * 300).hexdigest())
 print("blake2b:", hashlib.blake2b(b"emu", digest_size=16).hexdigest())
 data = bytes(range(256)) * 64
 print("zlib:", zlib.crc32(data), len(zlib.compress(data, 9)), zlib.decompress(zlib.compress(data)) == data)

@@ -92,9 +92,16 @@ pub const DCZID: u64 = 4;
 /// half-precision).
 pub const ID_AA64PFR0: u64 = 0x11;
 
-/// ID_AA64ISAR0_EL1: Atomic = 2 (LSE atomics), CRC32 = 1, and the
-/// extension fields of [`ID_AA64ISAR0_EXT`].
-pub const ID_AA64ISAR0: u64 = (2 << 20) | (1 << 16) | ID_AA64ISAR0_EXT;
+/// ID_AA64ISAR0_EL1: Atomic = 2 (LSE atomics), CRC32 = 1, the extension
+/// fields of [`ID_AA64ISAR0_EXT`] and the cryptographic extension's
+/// ([`ID_AA64ISAR0_CRYPTO`]).
+pub const ID_AA64ISAR0: u64 = (2 << 20) | (1 << 16) | ID_AA64ISAR0_EXT | ID_AA64ISAR0_CRYPTO;
+
+/// The ID_AA64ISAR0_EL1 fields of the cryptographic extension: AES = 2
+/// (AESE/AESD/AESMC/AESIMC and PMULL .1Q), SHA1 = 1, SHA2 = 2 (SHA256 and
+/// SHA512), SHA3 = 1 (EOR3, RAX1, XAR, BCAX), SM3 = 1, SM4 = 1.
+pub const ID_AA64ISAR0_CRYPTO: u64 =
+    (2 << 4) | (1 << 8) | (2 << 12) | (1 << 32) | (1 << 36) | (1 << 40);
 
 /// ID_AA64ISAR1_EL1: LRCPC = 2 (LDAPR and the LDAPUR/STLUR forms), and the
 /// extension fields of [`ID_AA64ISAR1_EXT`].

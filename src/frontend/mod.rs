@@ -107,6 +107,7 @@ pub fn translate_insn(cx: &mut Ctx, insn: Insn, f: &Fields) -> TResult {
         Insn::Fp(op) => fp::translate(cx, op, f),
         Insn::Simd(op) => simd::translate(cx, op, f),
         Insn::Ext(op) => ext::translate(cx, op, f),
+        Insn::Crypto(op) => simd::crypto::translate(cx, op, f),
     }
 }
 

@@ -16,8 +16,9 @@ const fn bit_if(cond: bool, bit: u32) -> u64 {
     }
 }
 
-/// HWCAP_FP, ASIMD, CRC32, ATOMICS, CPUID, LRCPC, ILRCPC as the ID registers
-/// announce them (FP/AdvSIMD fields are signed: 0xF means absent).
+/// HWCAP_FP, ASIMD, CRC32, ATOMICS, CPUID, LRCPC, ILRCPC and the crypto
+/// bits as the ID registers announce them (FP/AdvSIMD fields are signed:
+/// 0xF means absent).
 pub const HWCAP: u64 = bit_if(field(ID_AA64PFR0, 16) != 0xf, 0)
     | bit_if(field(ID_AA64PFR0, 20) != 0xf, 1)
     | bit_if(field(ID_AA64ISAR0, 16) >= 1, 7)
@@ -25,7 +26,20 @@ pub const HWCAP: u64 = bit_if(field(ID_AA64PFR0, 16) != 0xf, 0)
     | (1 << 11)
     | bit_if(field(ID_AA64ISAR1, 20) >= 1, 15)
     | bit_if(field(ID_AA64ISAR1, 20) >= 2, 26)
-    | HWCAP_EXT;
+    | HWCAP_EXT
+    | CRYPTO;
+
+/// HWCAP_AES (3), PMULL (4), SHA1 (5), SHA2 (6), SHA3 (17), SM3 (18), SM4
+/// (19) and SHA512 (21) from ID_AA64ISAR0's AES, SHA1, SHA2, SHA3, SM3 and
+/// SM4 fields.
+const CRYPTO: u64 = bit_if(field(ID_AA64ISAR0, 4) >= 1, 3)
+    | bit_if(field(ID_AA64ISAR0, 4) >= 2, 4)
+    | bit_if(field(ID_AA64ISAR0, 8) >= 1, 5)
+    | bit_if(field(ID_AA64ISAR0, 12) >= 1, 6)
+    | bit_if(field(ID_AA64ISAR0, 32) >= 1, 17)
+    | bit_if(field(ID_AA64ISAR0, 36) >= 1, 18)
+    | bit_if(field(ID_AA64ISAR0, 40) >= 1, 19)
+    | bit_if(field(ID_AA64ISAR0, 12) >= 2, 21);
 
 /// HWCAP_ASIMDRDM, JSCVT, FCMA, ASIMDDP, ASIMDFHM, FLAGM: the extension
 /// instructions of `encodings::ext` (ASIMDFHM stays clear: see
@@ -48,10 +62,10 @@ mod tests {
     #[test]
     fn announces_what_is_implemented() {
         // FP, ASIMD, CRC32, ATOMICS, CPUID, LRCPC, ILRCPC.
-        assert_eq!(
-            super::HWCAP,
-            0b11 | 1 << 7 | 1 << 8 | 1 << 11 | 1 << 15 | 1 << 26 | super::HWCAP_EXT
-        );
+        let base = 0b11 | 1 << 7 | 1 << 8 | 1 << 11 | 1 << 15 | 1 << 26;
+        // AES, PMULL, SHA1, SHA2, SHA3, SM3, SM4, SHA512.
+        let crypto = 0b1111 << 3 | 0b111 << 17 | 1 << 21;
+        assert_eq!(super::HWCAP, base | super::HWCAP_EXT | crypto);
         // ASIMDRDM, JSCVT, FCMA, ASIMDDP, FLAGM; not ASIMDFHM (needs FP16).
         assert_eq!(
             super::HWCAP_EXT,

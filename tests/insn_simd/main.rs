@@ -8,6 +8,8 @@
 use emu::cpu::{CpuState, ExitReason};
 use emu::jit::testing::run_code;
 
+mod crypto;
+mod crypto_sha;
 mod estimate;
 mod ext_fp;
 mod ext_int;

@@ -15,7 +15,12 @@ use std::panic::catch_unwind;
 /// system registers.
 fn wanted(insn: Insn, name: &str) -> bool {
     match insn {
-        Insn::Branch(_) | Insn::DpImm(_) | Insn::DpReg(_) | Insn::Fp(_) | Insn::Ext(_) => true,
+        Insn::Branch(_)
+        | Insn::DpImm(_)
+        | Insn::DpReg(_)
+        | Insn::Fp(_)
+        | Insn::Ext(_)
+        | Insn::Crypto(_) => true,
         Insn::Simd(_) => !(name.starts_with("LD") || name.starts_with("ST")),
         Insn::Ldst(_) | Insn::System(_) => false,
     }

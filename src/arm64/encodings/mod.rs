@@ -25,6 +25,7 @@ macro_rules! encodings {
 }
 
 pub mod branch;
+pub mod crypto;
 pub mod dp_imm;
 pub mod dp_reg;
 pub mod ext;
@@ -45,6 +46,8 @@ pub enum Insn {
     Simd(simd::Op),
     /// Armv8.1–8.6 extension instructions (see [`ext`]).
     Ext(ext::Op),
+    /// The cryptographic extension (see [`crypto`]).
+    Crypto(crypto::Op),
 }
 
 /// One row of the table.
@@ -78,5 +81,6 @@ pub fn rows() -> Vec<Row> {
     add(&mut out, ldst::TABLE, Insn::Ldst);
     add(&mut out, fp::TABLE, Insn::Fp);
     add(&mut out, simd::TABLE, Insn::Simd);
+    add(&mut out, crypto::TABLE, Insn::Crypto);
     out
 }

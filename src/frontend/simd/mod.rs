@@ -17,6 +17,7 @@ mod across_lanes;
 pub(super) mod bf16;
 pub(super) mod complex;
 mod copy;
+pub(crate) mod crypto;
 pub(super) mod dot;
 mod ext;
 pub(super) mod fhm;

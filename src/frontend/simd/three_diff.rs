@@ -3,6 +3,7 @@
 //! The "2" forms (Q=1) use the upper halves of the narrow operands. The
 //! scalar forms (SQDMULL, SQDMLAL, SQDMLSL) take element 0 of Vn and Vm.
 
+use super::crypto::clmul64 as clmul;
 use super::lanes::{get, mask, qc, sat_s, set, sx};
 use super::{call, kinds, Args};
 use crate::arm64::Fields;
@@ -87,13 +88,6 @@ unsafe extern "C" fn helper(cpu: *mut CpuState, p: u64, _: u64, _: u64, _: u64) 
     let mv = cpu.v[a.m as usize];
     run(cpu, &a, mv);
     0
-}
-
-/// Carry-less multiply of two 64-bit values.
-fn clmul(a: u64, b: u64) -> u128 {
-    (0..64)
-        .filter(|i| b >> i & 1 != 0)
-        .fold(0u128, |acc, i| acc ^ ((a as u128) << i))
 }
 
 /// Executes one three-different instruction with `m` as the second
