@@ -15,6 +15,7 @@ use std::process::exit;
 
 use clap::Parser;
 use emu::jit::log::{LogItems, ITEMS};
+use emu::linux::binfmt;
 use emu::linux::loader::{load, LoadOptions};
 use emu::linux::run::{run, RunOptions};
 
@@ -84,15 +85,64 @@ struct Cli {
     #[arg(long = "stats", env = "EMU_STATS")]
     stats: bool,
 
+    /// Register emu-user with binfmt_misc as the handler of arm64 ELF programs
+    /// (install, uninstall, status), or print a systemd binfmt.d file (conf)
+    #[arg(long = "binfmt", value_name = "ACTION", value_enum)]
+    binfmt: Option<BinfmtAction>,
+
+    /// The binfmt_misc registration name
+    #[arg(long = "binfmt-name", value_name = "NAME", default_value = binfmt::DEFAULT_NAME)]
+    binfmt_name: String,
+
+    /// The binfmt_misc flags (P: keep argv[0], O: pass the binary open, C:
+    /// credentials of the binary, F: open emu-user at registration)
+    #[arg(long = "binfmt-flags", value_name = "FLAGS", default_value = binfmt::DEFAULT_FLAGS)]
+    binfmt_flags: String,
+
     /// The AArch64 program, then its arguments
     #[arg(
         value_name = "PROGRAM",
-        required_unless_present = "log",
+        required_unless_present_any = ["log", "binfmt"],
         num_args = 1..,
         trailing_var_arg = true,
         allow_hyphen_values = true
     )]
     command: Vec<OsString>,
+}
+
+/// What `--binfmt` does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum BinfmtAction {
+    Install,
+    Uninstall,
+    Status,
+    Conf,
+}
+
+/// Carries out `--binfmt ACTION`; the exit status.
+fn binfmt_action(cli: &Cli, action: BinfmtAction) -> i32 {
+    let (name, flags) = (cli.binfmt_name.as_str(), cli.binfmt_flags.as_str());
+    let result = binfmt::self_path().and_then(|me| match action {
+        BinfmtAction::Install => binfmt::install(name, flags, &me).map(|()| {
+            format!(
+                "registered {} for arm64 ELF programs as {name} ({flags})",
+                me.display()
+            )
+        }),
+        BinfmtAction::Uninstall => binfmt::uninstall(name).map(|()| format!("removed {name}")),
+        BinfmtAction::Status => binfmt::status(name),
+        BinfmtAction::Conf => binfmt::binfmt_d(name, flags, &me),
+    });
+    match result {
+        Ok(text) => {
+            println!("{}", text.trim_end());
+            0
+        }
+        Err(msg) => {
+            eprintln!("emu-user: {msg}");
+            1
+        }
+    }
 }
 
 /// Parses a size: decimal bytes with an optional k, M or G suffix (binary
@@ -175,7 +225,7 @@ fn default_stack_size() -> u64 {
 }
 
 impl Cli {
-    fn into_options(self) -> Result<LoadOptions, String> {
+    fn into_options(self, exec_fd: Option<i32>) -> Result<LoadOptions, String> {
         let sets = parse_env_sets(&self.set_env)?;
         let mut command = self.command.into_iter();
         let program = command.next().ok_or("missing PROGRAM")?;
@@ -191,6 +241,7 @@ impl Cli {
             envp: guest_env(std::env::vars_os().collect(), &self.unset_env, &sets),
             sysroot,
             stack_size: self.stack_size.unwrap_or_else(default_stack_size),
+            exec_fd,
         })
     }
 }
@@ -233,8 +284,14 @@ pub extern "C" fn main(
 
 #[cfg_attr(test, allow(dead_code))]
 fn emu_user_main() {
-    let cli = Cli::parse();
-    let parsed = cli.run_options().and_then(|r| Ok((r, cli.into_options()?)));
+    let (args, exec_fd) = binfmt::kernel_invocation(std::env::args_os().collect());
+    let cli = Cli::parse_from(args);
+    if let Some(action) = cli.binfmt {
+        exit(binfmt_action(&cli, action));
+    }
+    let parsed = cli
+        .run_options()
+        .and_then(|r| Ok((r, cli.into_options(exec_fd)?)));
     let (ropts, opts) = match parsed {
         Ok(both) => both,
         Err(msg) => {
@@ -349,7 +406,7 @@ mod tests {
             .to_vec();
         assert_eq!(cli.command, expect);
 
-        let opts = cli.into_options().unwrap();
+        let opts = cli.into_options(None).unwrap();
         assert_eq!(opts.path, PathBuf::from("./t"));
         assert_eq!(
             opts.argv,
@@ -361,14 +418,14 @@ mod tests {
     #[test]
     fn program_is_required_and_argv0_defaults_to_it() {
         assert!(Cli::try_parse_from(["emu-user"]).is_err());
-        let opts = parse(&["prog", "-v"]).into_options().unwrap();
+        let opts = parse(&["prog", "-v"]).into_options(None).unwrap();
         assert_eq!(opts.argv, ["prog", "-v"].map(OsString::from));
     }
 
     #[test]
     fn argv0_may_start_with_a_hyphen() {
         // A login shell's argv[0] ("-sh"), as the guest's execve passes it.
-        let opts = parse(&["-0", "-sh", "prog", "-c"]).into_options().unwrap();
+        let opts = parse(&["-0", "-sh", "prog", "-c"]).into_options(None).unwrap();
         assert_eq!(opts.argv, ["-sh", "-c"].map(OsString::from));
         assert_eq!(opts.path, PathBuf::from("prog"));
     }

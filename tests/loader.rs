@@ -18,6 +18,7 @@ fn options(path: PathBuf, sysroot: Option<PathBuf>) -> LoadOptions {
         path,
         sysroot,
         stack_size: 1 << 20,
+        exec_fd: None,
     }
 }
 

@@ -350,6 +350,19 @@ fn read_interp(src: &(impl Source + ?Sized), ph: &ProgramHeader) -> Result<PathB
 /// Opens `path` and validates its headers.
 pub fn open(path: &Path) -> Result<(File, ElfImage), Problem> {
     let file = File::open(path).map_err(|e| Problem::from_io(&e))?;
+    parse_file(file)
+}
+
+/// Like [`open`], for a descriptor the caller hands over (binfmt_misc's
+/// AT_EXECFD); it is closed with the returned file.
+pub fn open_fd(fd: i32) -> Result<(File, ElfImage), Problem> {
+    use std::os::fd::FromRawFd;
+    // SAFETY: the kernel opened `fd` for this process to read the program from;
+    // nothing else owns it.
+    parse_file(unsafe { File::from_raw_fd(fd) })
+}
+
+fn parse_file(file: File) -> Result<(File, ElfImage), Problem> {
     let meta = file.metadata().map_err(|e| Problem::from_io(&e))?;
     if meta.is_dir() {
         return Err(Problem::IsDirectory);

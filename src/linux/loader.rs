@@ -50,6 +50,9 @@ pub struct LoadOptions {
     pub sysroot: Option<PathBuf>,
     /// Size of the guest stack in bytes.
     pub stack_size: u64,
+    /// The program already opened by the kernel (binfmt_misc's AT_EXECFD), read
+    /// instead of opening `path`, then closed.
+    pub exec_fd: Option<i32>,
 }
 
 /// The loaded process image.
@@ -86,7 +89,11 @@ pub struct Loaded {
 pub fn load(opts: &LoadOptions) -> Result<Loaded, LoadError> {
     let path = opts.path.as_path();
     let fail = |p: Problem| LoadError::new(path, p);
-    let (file, image) = elf::open(path).map_err(fail)?;
+    let (file, image) = match opts.exec_fd {
+        Some(fd) => elf::open_fd(fd),
+        None => elf::open(path),
+    }
+    .map_err(fail)?;
     let exe_path = fs::canonicalize(path).map_err(|e| fail(Problem::from_io(&e)))?;
     let interp = match &image.interp {
         Some(name) => {

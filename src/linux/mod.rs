@@ -1,5 +1,6 @@
 //! The Linux user-mode layer.
 
+pub mod binfmt;
 pub mod elf;
 pub mod elf_error;
 pub mod host_signals;
