@@ -72,12 +72,17 @@ struct Cli {
     #[arg(short = 'd', value_name = "ITEMS", env = "EMU_LOG")]
     log: Option<String>,
 
-    /// Write the -d log to FILE instead of stderr
+    /// Write the -d log and the --strace trace to FILE instead of stderr
     #[arg(short = 'D', value_name = "FILE", env = "EMU_LOG_FILENAME")]
     log_file: Option<PathBuf>,
 
-    /// Print each guest syscall with its arguments and result on stderr
-    #[arg(long = "strace", env = "EMU_STRACE")]
+    /// Trace each guest syscall as strace(1) prints it (decoded arguments, results,
+    /// signals, exit) on stderr, or to the -D file
+    #[arg(
+        long = "strace",
+        env = "EMU_STRACE",
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
     strace: bool,
 
     /// Print translation and dispatch counters on stderr when the guest ends

@@ -21,9 +21,9 @@ use std::path::{Path, PathBuf};
 pub struct RunOptions {
     /// Translation logging items (`-d`).
     pub log: LogItems,
-    /// Log file (`-D`); stderr when `None`.
+    /// Log and trace file (`-D`); stderr when `None`.
     pub log_file: Option<PathBuf>,
-    /// Print each syscall on stderr (`--strace`).
+    /// Trace each syscall as strace(1) does, to stderr or the `-D` file (`--strace`).
     pub strace: bool,
     /// Print translation and dispatch counters on stderr at exit (`--stats`).
     pub stats: bool,
@@ -38,6 +38,16 @@ pub fn run(loaded: Loaded, opts: &LoadOptions, ropts: &RunOptions) -> ! {
             std::process::exit(1);
         }
     };
+    // The -d log and the trace share the -D file: emptied once, then both append.
+    if let Some(file) = &ropts.log_file {
+        if let Err(e) = std::fs::File::create(file) {
+            eprintln!("emu-user: cannot open log file {}: {e}", file.display());
+            std::process::exit(1);
+        }
+    }
+    if ropts.strace {
+        start_strace(ropts.log_file.as_deref());
+    }
     if ropts.log != LogItems::default() {
         match Log::new(ropts.log.clone(), ropts.log_file.as_deref()) {
             Ok(log) => jit.set_log(log),
@@ -86,6 +96,22 @@ pub fn run(loaded: Loaded, opts: &LoadOptions, ropts: &RunOptions) -> ! {
     // Returns only if other threads run on: end this one alone.
     let code = run_thread(cpu, jit, task, sigtramp, ropts.stats);
     thread::exit_main_thread(code)
+}
+
+/// Sends the syscall trace to `file` (appending) or to stderr.
+fn start_strace(file: Option<&Path>) {
+    use std::os::fd::AsRawFd;
+    let ok = match file {
+        Some(f) => std::fs::OpenOptions::new()
+            .append(true)
+            .open(f)
+            .is_ok_and(|out| emu_syscalls::strace::set_output(out.as_raw_fd())),
+        None => emu_syscalls::strace::set_output(libc::STDERR_FILENO),
+    };
+    if !ok {
+        eprintln!("emu-user: cannot open the --strace output");
+        std::process::exit(1);
+    }
 }
 
 /// The guest's /proc/self/cmdline and /proc/self/auxv, read from its initial stack
@@ -191,6 +217,7 @@ fn run_thread(mut cpu: CpuState, mut jit: Jit, mut task: Task, sigtramp: u64, st
                     }
                     Outcome::Exit(code) => {
                         if task.proc.thread_exited() {
+                            emu_syscalls::strace::exited(code);
                             if stats {
                                 print_stats(&jit, syscalls);
                             }
@@ -199,6 +226,7 @@ fn run_thread(mut cpu: CpuState, mut jit: Jit, mut task: Task, sigtramp: u64, st
                         return code;
                     }
                     Outcome::ExitGroup(code) => {
+                        emu_syscalls::strace::exited(code);
                         if stats {
                             print_stats(&jit, syscalls);
                         }
@@ -218,10 +246,12 @@ fn run_thread(mut cpu: CpuState, mut jit: Jit, mut task: Task, sigtramp: u64, st
                     Outcome::Vfork(tc) => {
                         cpu.x[0] =
                             thread::vfork(&cpu, &jit, &task, tc, sigtramp, stats, run_thread);
+                        task.trace_clone_result(cpu.x[0]);
                     }
                     Outcome::NewThread(tc) => {
                         cpu.x[0] =
                             thread::spawn(&cpu, &jit, &task, tc, sigtramp, stats, run_thread);
+                        task.trace_clone_result(cpu.x[0]);
                     }
                 }
                 for (s, e) in task.code_changed.drain(..) {
@@ -340,6 +370,7 @@ fn deliver_pending(cpu: &mut CpuState, task: &mut Task, sigtramp: u64) {
     }
     task.pending.clear_fresh();
     while let Some(info) = task.pending.take(task.sigmask) {
+        emu_syscalls::strace::signal(&info);
         let sig = info.signo as u32;
         let act = task.proc.sigaction(sig);
         match act.handler {
@@ -378,11 +409,13 @@ fn force_fault(
 ) {
     let act = task.proc.sigaction(sig as u32);
     let blocked = task.sigmask & sig_bit(sig as u32) != 0;
-    if act.handler > SIG_IGN && !blocked {
-        let info = Siginfo::fault(sig as u32, code, addr);
-        if signal_frame::setup(cpu, task, &info, &act, esr, sigtramp) {
-            return;
-        }
+    let info = Siginfo::fault(sig as u32, code, addr);
+    emu_syscalls::strace::signal(&info);
+    if act.handler > SIG_IGN
+        && !blocked
+        && signal_frame::setup(cpu, task, &info, &act, esr, sigtramp)
+    {
+        return;
     }
     die_by_signal(sig)
 }

@@ -33,6 +33,9 @@ pub struct Task {
     /// seccomp strict mode (SECCOMP_SET_MODE_STRICT): only read, write, exit and
     /// rt_sigreturn are allowed; any other syscall kills the process.
     pub seccomp_strict: bool,
+    /// `--strace`: a clone that starts a thread, whose result (the new thread's id)
+    /// the dispatcher reports through [`Task::trace_clone_result`].
+    pub traced_clone: Option<strace::Call>,
 }
 
 impl std::ops::Deref for Task {
@@ -74,6 +77,7 @@ impl Task {
             code_changed: Vec::new(),
             no_restart: false,
             seccomp_strict: false,
+            traced_clone: None,
         }
     }
 
@@ -104,6 +108,10 @@ impl Task {
         }
         let entry = table::lookup(nr);
         self.no_restart = false;
+        let traced = self
+            .proc
+            .strace
+            .then(|| strace::enter(nr, &args, self.guest_sp));
         let out = match entry.and_then(|e| e.handler) {
             Some(h) => h(self, args).unwrap_or_else(|e| Outcome::Ret(e.to_ret())),
             None => {
@@ -111,10 +119,36 @@ impl Task {
                 Outcome::Ret(Errno::ENOSYS.to_ret())
             }
         };
-        if self.proc.strace {
-            eprintln!("{}", strace::format(nr, &args, out));
+        if let Some(call) = traced {
+            self.trace_end(call, nr, out);
         }
         out
+    }
+
+    /// Writes the trace line of a call that returned `out` (a thread-starting clone
+    /// waits for its thread id).
+    fn trace_end(&mut self, call: strace::Call, nr: u64, out: Outcome) {
+        let forked = matches!(out, Outcome::Child { .. })
+            || (nr == table::nr::CLONE || nr == table::nr::CLONE3)
+                && matches!(out, Outcome::Ret(v) if (v as i64) > 0);
+        if forked {
+            strace::output::set_multi();
+        }
+        match out {
+            Outcome::NewThread(_) | Outcome::Vfork(_) => {
+                strace::output::set_multi();
+                self.traced_clone = Some(call);
+            }
+            _ => strace::emit(&call.finish(out)),
+        }
+    }
+
+    /// Completes the trace line of a clone that started a thread or vfork child
+    /// (`v`: the result the guest gets).
+    pub fn trace_clone_result(&mut self, v: u64) {
+        if let Some(call) = self.traced_clone.take() {
+            strace::emit(&call.finish(Outcome::Ret(v)));
+        }
     }
 
     /// Runs a host syscall that may block, interruptible by guest signals (see

@@ -1,0 +1,166 @@
+//! strace(1)-style trace of the guest's syscalls, from the table's format column:
+//! `openat(AT_FDCWD, "/etc/passwd", O_RDONLY|O_CLOEXEC) = 3`, errors as
+//! `= -1 ENOENT (No such file or directory)`, delivered signals as
+//! `--- SIGUSR1 {...} ---` and the end as `+++ exited with 3 +++`.
+//!
+//! A call is traced in two steps, as strace does: [`enter`] decodes the input
+//! arguments before the handler runs (a buffer written, a path), [`Call::finish`]
+//! the outputs and the result after it (a buffer read, a stat). The line is written
+//! once, whole, by [`output::emit`].
+//!
+//! Files: `args` (one argument per format letter), `flags` (flag sets), `names`
+//! (commands, ids, event bits), `quote` (strings), `structs` and `sockaddr` and `sig` (structs), `output`
+//! (the trace descriptor).
+
+mod args;
+mod flags;
+mod names;
+pub mod output;
+mod quote;
+mod sig;
+mod sockaddr;
+mod structs;
+
+use crate::abi::errno::Errno;
+use crate::abi::signal::Siginfo;
+use crate::{nr, table, Outcome};
+
+pub use output::{emit, enabled, exited, killed, set_output};
+
+/// An argument as decoded at entry.
+#[derive(Clone, Debug)]
+enum Slot {
+    Shown(String),
+    /// Not printed (a mode without O_CREAT).
+    Hidden,
+    /// An output: decoded when the call has returned.
+    Later,
+}
+
+/// A traced call between its start and its end.
+#[derive(Clone, Debug)]
+pub struct Call {
+    nr: u64,
+    args: [u64; 6],
+    /// Each argument as decoded at entry.
+    inputs: Vec<Slot>,
+    /// The guest stack pointer (rt_sigreturn's frame).
+    sp: u64,
+}
+
+/// The format letters of `nr` and its result kind (`=p` hex pointer, `=o` octal).
+fn format_of(nr: u64) -> Option<(&'static str, &'static str)> {
+    let e = table::lookup(nr)?;
+    Some(e.strace.split_once('=').unwrap_or((e.strace, "")))
+}
+
+/// Starts tracing syscall `nr`: decodes its input arguments now, while the guest's
+/// memory holds what it passes.
+pub fn enter(nr: u64, args: &[u64; 6], sp: u64) -> Call {
+    let inputs = match format_of(nr) {
+        Some((letters, _)) => letters
+            .chars()
+            .enumerate()
+            .map(|(i, k)| match args::phase(k) {
+                args::Phase::In => match args::decode(k, i, args, None) {
+                    Some(s) => Slot::Shown(s),
+                    None => Slot::Hidden,
+                },
+                args::Phase::Out => Slot::Later,
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    Call {
+        nr,
+        args: *args,
+        inputs,
+        sp,
+    }
+}
+
+/// `-1 ENOENT (No such file or directory)`.
+fn error(e: i32) -> String {
+    let name = crate::abi::errno::ALL
+        .iter()
+        .find(|n| n.1 == Errno(e))
+        .map_or("E???", |n| n.0);
+    let msg = std::io::Error::from_raw_os_error(e).to_string();
+    let msg = msg.split(" (os error").next().unwrap_or("");
+    format!("-1 {name} ({msg})")
+}
+
+impl Call {
+    /// The whole line once the call returned `out`.
+    pub fn finish(&self, out: Outcome) -> String {
+        let ret = match out {
+            Outcome::Ret(v) if (v as i64) < 0 && (v as i64) > -4096 => None,
+            Outcome::Ret(v) => Some(v),
+            Outcome::Child { .. } => Some(0),
+            _ => None,
+        };
+        let mut sigreturn_ret = None;
+        let (name, argtext) = match table::lookup(self.nr) {
+            Some(e) if self.nr == nr::CLONE => (e.name, args::clone(&self.args, ret)),
+            Some(e) if self.nr == nr::RT_SIGRETURN => {
+                let (arg, x0) = sig::sigreturn_frame(self.sp);
+                sigreturn_ret = x0;
+                (e.name, arg)
+            }
+            Some(e) => (e.name, self.arguments(ret)),
+            None => {
+                let all: Vec<String> = self.args.iter().map(|&v| args::hex(v)).collect();
+                let name = format!("syscall_{:#x}", self.nr);
+                return format!("{name}({}) = {}", all.join(", "), self.result(out));
+            }
+        };
+        let result = match (out, sigreturn_ret) {
+            (Outcome::SigReturn, Some(x0)) => (x0 as i64).to_string(),
+            _ => self.result(out),
+        };
+        format!("{name}({argtext}) = {result}")
+    }
+
+    fn arguments(&self, ret: Option<u64>) -> String {
+        let (letters, _) = format_of(self.nr).unwrap_or(("", ""));
+        let shown: Vec<String> = letters
+            .chars()
+            .enumerate()
+            .filter_map(|(i, k)| match self.inputs.get(i) {
+                Some(Slot::Shown(s)) => Some(s.clone()),
+                Some(Slot::Hidden) => None,
+                _ => args::decode(k, i, &self.args, ret),
+            })
+            .collect();
+        shown.join(", ")
+    }
+
+    fn result(&self, out: Outcome) -> String {
+        let kind = format_of(self.nr).map_or("", |f| f.1);
+        match out {
+            Outcome::Ret(v) if (v as i64) < 0 && (v as i64) > -4096 => error(-(v as i64) as i32),
+            Outcome::Ret(v) => match kind {
+                "p" => format!("{v:#x}"),
+                "o" => flags::octal(v),
+                _ => (v as i64).to_string(),
+            },
+            Outcome::Child { .. } => "0".to_string(),
+            _ => "?".to_string(),
+        }
+    }
+}
+
+/// The whole line of a call, for tests: `name(args) = result`.
+pub fn format(nr: u64, args: &[u64; 6], out: Outcome) -> String {
+    enter(nr, args, 0).finish(out)
+}
+
+/// Traces a signal about to be delivered to the guest.
+pub fn signal(info: &Siginfo) {
+    if enabled() {
+        emit(&sig::delivered(info));
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,154 @@
+//! `--strace`: the decoded trace of `guest-bins/c/strace_demo.c` against the reviewed
+//! `strace_demo.strace`, and where the trace goes (stderr, or the `-D` file and never
+//! the guest's own stderr).
+//!
+//! Needs `guest-bins/out/static/strace_demo` (guest-bins/build.sh);
+//! `EMU_SKIP_GUEST_BINS=1` skips these tests like the other guest tests.
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn demo() -> Option<PathBuf> {
+    if std::env::var("EMU_SKIP_GUEST_BINS").is_ok_and(|v| v == "1") {
+        return None;
+    }
+    let p = common::guest_bins().join("out/static/strace_demo");
+    assert!(
+        p.exists(),
+        "{} missing: run guest-bins/build.sh",
+        p.display()
+    );
+    Some(p)
+}
+
+fn emu() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_emu-user"));
+    c.env_remove("EMU_STRACE").env_remove("EMU_LOG_FILENAME");
+    c
+}
+
+/// Replaces the run's variable parts: `0x…` for every hex number, `PID` for the
+/// process id, `N` for the numbers after `tv_sec=`, `tv_nsec=` and `si_uid=`.
+fn mask(text: &str, pid: u32) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if let Some(hex) = rest.strip_prefix("0x") {
+            let n = hex
+                .find(|c: char| !c.is_ascii_hexdigit())
+                .unwrap_or(hex.len());
+            if n > 0 {
+                out.push_str("0x…");
+                rest = &hex[n..];
+                continue;
+            }
+        }
+        if c.is_ascii_digit() && !out.ends_with(|p: char| p.is_ascii_alphanumeric() || p == '_') {
+            let n = rest
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(rest.len());
+            let num = &rest[..n];
+            let varies = ["tv_sec=", "tv_nsec=", "si_uid="]
+                .iter()
+                .any(|k| out.ends_with(k));
+            if num == pid.to_string() {
+                out.push_str("PID");
+            } else if varies {
+                out.push('N');
+            } else {
+                out.push_str(num);
+            }
+            rest = &rest[n..];
+            continue;
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// The trace from the first line of the fixed sequence on (the C library's start-up
+/// calls before it vary with its version).
+fn from_demo_start(trace: &str) -> String {
+    let start = trace
+        .find("openat(AT_FDCWD, \"/nonexistent/strace_demo\"")
+        .expect("the demo's first call is in the trace");
+    trace[start..].to_string()
+}
+
+fn run(cmd: &mut Command) -> (Output, u32) {
+    let child = cmd
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    (child.wait_with_output().unwrap(), pid)
+}
+
+#[test]
+fn demo_trace_matches_the_reviewed_one() {
+    let Some(demo) = demo() else { return };
+    let dir = std::env::temp_dir().join(format!("emu-strace-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("trace");
+    let (out, pid) = run(emu().arg("--strace").arg("-D").arg(&file).arg(&demo));
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(out.stdout, b"hello\n");
+    // The guest's stderr has its own output only: the trace went to the file.
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "to stderr\n");
+    let trace = std::fs::read_to_string(&file).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let got = mask(&from_demo_start(&trace), pid);
+    let expected_file = common::guest_bins().join("c/strace_demo.strace");
+    let expected: String = std::fs::read_to_string(expected_file)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_eq!(got, expected, "trace:\n{trace}");
+}
+
+#[test]
+fn trace_goes_to_stderr_without_d() {
+    let Some(demo) = demo() else { return };
+    for via_env in [false, true] {
+        let mut cmd = emu();
+        if via_env {
+            cmd.env("EMU_STRACE", "1");
+        } else {
+            cmd.arg("--strace");
+        }
+        let (out, _) = run(cmd.arg(&demo));
+        assert_eq!(out.status.code(), Some(3));
+        assert_eq!(out.stdout, b"hello\n", "the trace never goes to stdout");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("write(1, \"hello\\n\", 6) = 6\n"), "{err}");
+        assert!(err.contains("to stderr\n"), "{err}");
+        assert!(
+            err.ends_with("exit_group(3) = ?\n+++ exited with 3 +++\n"),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn no_trace_without_the_option() {
+    let Some(demo) = demo() else { return };
+    let (out, _) = run(emu().arg(&demo));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "to stderr\n");
+}
+
+#[test]
+fn masking() {
+    assert_eq!(
+        mask(
+            "kill(123, SIGUSR1) = 0 0x7f00 {tv_sec=5, tv_nsec=9} si_uid=1000 1234",
+            123
+        ),
+        "kill(PID, SIGUSR1) = 0 0x… {tv_sec=N, tv_nsec=N} si_uid=N 1234"
+    );
+}
