@@ -85,6 +85,15 @@ struct Cli {
     )]
     strace: bool,
 
+    /// (internal, for a guest's execve) trace into FILE, appending: the -D file of the
+    /// emulator that ran the program before
+    #[arg(long = "strace-append", value_name = "FILE", hide = true)]
+    strace_append: Option<PathBuf>,
+
+    /// (internal, for a guest's execve) prefix every trace line with [pid TID]
+    #[arg(long = "strace-pids", hide = true)]
+    strace_pids: bool,
+
     /// Print translation and dispatch counters on stderr when the guest ends
     #[arg(long = "stats", env = "EMU_STATS")]
     stats: bool,
@@ -217,7 +226,9 @@ impl Cli {
         Ok(RunOptions {
             log,
             log_file: self.log_file.clone(),
-            strace: self.strace,
+            strace: self.strace || self.strace_append.is_some(),
+            strace_append: self.strace_append.clone(),
+            strace_pids: self.strace_pids,
             stats: self.stats,
         })
     }

@@ -25,6 +25,10 @@ pub struct RunOptions {
     pub log_file: Option<PathBuf>,
     /// Trace each syscall as strace(1) does, to stderr or the `-D` file (`--strace`).
     pub strace: bool,
+    /// The trace file of an exec'd program (`--strace-append`): opened to append.
+    pub strace_append: Option<PathBuf>,
+    /// Prefix trace lines with `[pid TID]` from the start (`--strace-pids`).
+    pub strace_pids: bool,
     /// Print translation and dispatch counters on stderr at exit (`--stats`).
     pub stats: bool,
 }
@@ -45,8 +49,12 @@ pub fn run(loaded: Loaded, opts: &LoadOptions, ropts: &RunOptions) -> ! {
             std::process::exit(1);
         }
     }
+    let strace_file = ropts.strace_append.as_ref().or(ropts.log_file.as_ref());
     if ropts.strace {
-        start_strace(ropts.log_file.as_deref());
+        start_strace(strace_file.map(PathBuf::as_path));
+        if ropts.strace_pids {
+            emu_syscalls::strace::output::set_multi();
+        }
     }
     if ropts.log != LogItems::default() {
         match Log::new(ropts.log.clone(), ropts.log_file.as_deref()) {
@@ -79,7 +87,8 @@ pub fn run(loaded: Loaded, opts: &LoadOptions, ropts: &RunOptions) -> ! {
         let d = Path::new(DEFAULT_SYSROOT);
         d.is_dir().then(|| d.to_path_buf())
     });
-    let exec_prefix = exec_prefix(sysroot.as_deref(), ropts.strace);
+    let strace = ropts.strace.then_some(strace_file.map(PathBuf::as_path));
+    let exec_prefix = exec_prefix(sysroot.as_deref(), strace);
     let (cmdline, auxv) = initial_stack_files(loaded.sp);
     let sigtramp = map_sigtramp();
     let task = Task::new_inherited(ProcessInit {
@@ -449,8 +458,9 @@ fn fault_esr(sig: i32, code: i32, write: bool) -> u64 {
 }
 
 /// The host command line that runs another guest program the way this one runs (used by
-/// the guest's execve): this emulator with the same sysroot and strace setting.
-fn exec_prefix(sysroot: Option<&Path>, strace: bool) -> Vec<std::ffi::OsString> {
+/// the guest's execve): this emulator with the same sysroot and strace setting
+/// (`strace`: `Some` when tracing, with the trace file if there is one).
+fn exec_prefix(sysroot: Option<&Path>, strace: Option<Option<&Path>>) -> Vec<std::ffi::OsString> {
     let Ok(emu) = std::env::current_exe() else {
         return Vec::new();
     };
@@ -461,8 +471,14 @@ fn exec_prefix(sysroot: Option<&Path>, strace: bool) -> Vec<std::ffi::OsString> 
         let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
         v.push(root.into_os_string());
     }
-    if strace {
-        v.push("--strace".into());
+    match strace {
+        Some(Some(file)) => {
+            v.push("--strace-append".into());
+            let file = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+            v.push(file.into_os_string());
+        }
+        Some(None) => v.push("--strace".into()),
+        None => {}
     }
     v
 }

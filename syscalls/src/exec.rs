@@ -238,6 +238,16 @@ fn fd_path(fd: i32) -> Result<Vec<u8>, Errno> {
     Ok(link.into_bytes())
 }
 
+/// The emulator command for the new program: once the trace has `[pid TID]`
+/// prefixes, the new program's lines keep them.
+fn trace_prefix(p: &Task) -> Vec<std::ffi::OsString> {
+    let mut v = p.exec_prefix.clone();
+    if p.proc.strace && crate::strace::output::is_multi() && !v.is_empty() {
+        v.insert(1, "--strace-pids".into());
+    }
+    v
+}
+
 /// Runs guest program `file` with the guest's argv and envp arrays.
 fn exec(p: &mut Task, file: Vec<u8>, argv: u64, envp: u64) -> SysResult {
     if p.exec_prefix.is_empty() {
@@ -247,7 +257,7 @@ fn exec(p: &mut Task, file: Vec<u8>, argv: u64, envp: u64) -> SysResult {
     let envp = read_strings(envp)?;
     let (host, argv, runs) = resolve(p, file, argv)?;
     let args = match runs {
-        Runs::Emulated => host_argv(&p.exec_prefix, &host, &argv),
+        Runs::Emulated => host_argv(&trace_prefix(p), &host, &argv),
         Runs::Native => {
             let mut v = vec![host.clone()];
             v.extend(
@@ -266,6 +276,11 @@ fn exec(p: &mut Task, file: Vec<u8>, argv: u64, envp: u64) -> SysResult {
     argp.push(std::ptr::null());
     let mut envpp: Vec<*const libc::c_char> = env.iter().map(|s| s.as_ptr()).collect();
     envpp.push(std::ptr::null());
+    // strace prints a successful execve once the new program runs; emu's new program
+    // starts a fresh emulator, so the line is written now (a failure adds its own).
+    if let Some(call) = &p.traced {
+        crate::strace::emit(&call.finish(crate::Outcome::Ret(0)));
+    }
     // SAFETY: both arrays are NULL-terminated and point into `args`/`env`, which outlive
     // the call; execve returns only on failure.
     unsafe { libc::execve(argp[0], argp.as_ptr(), envpp.as_ptr()) };

@@ -20,7 +20,8 @@
 //!   op, `I` ioctl request, `W` wait options, `H` sigprocmask how, `e` socket family,
 //!   `y` socket type and flags, `g` `MSG_*` flags, `j` rlimit resource, `E` epoll_ctl
 //!   op, `h` statx mask, `+` fd creation flags (`O_CLOEXEC`, `0`);
-//! - inputs, decoded before the call: `b` buffer (length: next argument), `v` iovec
+//! - inputs, decoded before the call: `b` buffer (length: next argument), `[` string
+//!   array (execve's argv), `$` environment (`0x... /* 12 vars */`), `v` iovec
 //!   array (count: next), `K` sockaddr (length: next), `T` timespec, `a` sigaction,
 //!   `q` sigset, `R` rlimit, `M` msghdr, `Y` epoll_event, `l` pollfd array (count:
 //!   next);
@@ -290,7 +291,7 @@ syscall_table! {
     (218, REQUEST_KEY, "request_key", Some(pass_sys::request_key), "sssd"),
     (219, KEYCTL, "keyctl", Some(pass_sys::keyctl), "dxxxx"),
     (220, CLONE, "clone", Some(clone::clone), "Cpppp"),
-    (221, EXECVE, "execve", Some(exec::execve), "spp"),
+    (221, EXECVE, "execve", Some(exec::execve), "s[$"),
     (222, MMAP, "mmap", Some(mem::mmap), "puPmdx=p"),
     (223, FADVISE64, "fadvise64", Some(pass::fadvise64), "dDDd"),
     (224, SWAPON, "swapon", Some(denied::swapon), "sx"),
@@ -334,7 +335,7 @@ syscall_table! {
     (278, GETRANDOM, "getrandom", Some(info::getrandom), "pux"),
     (279, MEMFD_CREATE, "memfd_create", Some(pass::memfd_create), "sx"),
     (280, BPF, "bpf", Some(denied::bpf), "dpu"),
-    (281, EXECVEAT, "execveat", Some(exec::execveat), "Asppn"),
+    (281, EXECVEAT, "execveat", Some(exec::execveat), "As[$n"),
     (282, USERFAULTFD, "userfaultfd", Some(pass_sys::userfaultfd), "x"),
     (283, MEMBARRIER, "membarrier", Some(pass::membarrier), "dxd"),
     (284, MLOCK2, "mlock2", Some(pass::mlock2), "xux"),
@@ -450,7 +451,7 @@ mod tests {
 
     #[test]
     fn implemented_rows_have_strace_formats() {
-        const ARGS: &str = "dDuxopsAFOP+mnSCcfwIWHegyjEhbvKTaqRMYlB#VkLtGQrXZUNJiz";
+        const ARGS: &str = "dDuxopsAFOP+[$mnSCcfwIWHegyjEhbvKTaqRMYlB#VkLtGQrXZUNJiz";
         for e in TABLE.iter().filter(|e| e.handler.is_some()) {
             let (letters, result) = e.strace.split_once('=').unwrap_or((e.strace, ""));
             assert!(letters.len() <= 6, "{}", e.name);

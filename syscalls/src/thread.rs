@@ -33,9 +33,10 @@ pub struct Task {
     /// seccomp strict mode (SECCOMP_SET_MODE_STRICT): only read, write, exit and
     /// rt_sigreturn are allowed; any other syscall kills the process.
     pub seccomp_strict: bool,
-    /// `--strace`: a clone that starts a thread, whose result (the new thread's id)
+    /// `--strace`: the call being traced (execve writes its line before the exec), then
+    /// a clone that starts a thread or vfork child, whose result (the new thread's id)
     /// the dispatcher reports through [`Task::trace_clone_result`].
-    pub traced_clone: Option<strace::Call>,
+    pub traced: Option<strace::Call>,
 }
 
 impl std::ops::Deref for Task {
@@ -77,7 +78,7 @@ impl Task {
             code_changed: Vec::new(),
             no_restart: false,
             seccomp_strict: false,
-            traced_clone: None,
+            traced: None,
         }
     }
 
@@ -108,7 +109,7 @@ impl Task {
         }
         let entry = table::lookup(nr);
         self.no_restart = false;
-        let traced = self
+        self.traced = self
             .proc
             .strace
             .then(|| strace::enter(nr, &args, self.guest_sp));
@@ -119,7 +120,7 @@ impl Task {
                 Outcome::Ret(Errno::ENOSYS.to_ret())
             }
         };
-        if let Some(call) = traced {
+        if let Some(call) = self.traced.take() {
             self.trace_end(call, nr, out);
         }
         out
@@ -135,9 +136,19 @@ impl Task {
             strace::output::set_multi();
         }
         match out {
-            Outcome::NewThread(_) | Outcome::Vfork(_) => {
+            // The child of a fork: strace shows the clone once, in the parent.
+            Outcome::Child { .. } => {}
+            Outcome::NewThread(_) => {
                 strace::output::set_multi();
-                self.traced_clone = Some(call);
+                self.traced = Some(call);
+            }
+            // The parent waits while the child runs: `clone(... <unfinished ...>`
+            // now, `<... clone resumed>) = PID` when it is back.
+            Outcome::Vfork(_) => {
+                strace::output::set_multi();
+                let mut call = call;
+                strace::emit(&call.unfinished());
+                self.traced = Some(call);
             }
             _ => strace::emit(&call.finish(out)),
         }
@@ -146,7 +157,7 @@ impl Task {
     /// Completes the trace line of a clone that started a thread or vfork child
     /// (`v`: the result the guest gets).
     pub fn trace_clone_result(&mut self, v: u64) {
-        if let Some(call) = self.traced_clone.take() {
+        if let Some(call) = self.traced.take() {
             strace::emit(&call.finish(Outcome::Ret(v)));
         }
     }

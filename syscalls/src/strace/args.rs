@@ -92,6 +92,8 @@ pub fn decode(kind: char, i: usize, a: &[u64; 6], ret: Option<u64>) -> Option<St
         'E' => n::epoll_ctl_op(v),
         'h' => st::statx_mask(v),
         'b' => quote::buffer(v, next),
+        '[' => quote::string_array(v),
+        '$' => quote::env_array(v),
         'v' => st::iovecs(v, next, None),
         'K' => sockaddr::sockaddr(v, next),
         'T' => st::timespec(v),

@@ -46,6 +46,8 @@ pub struct Call {
     inputs: Vec<Slot>,
     /// The guest stack pointer (rt_sigreturn's frame).
     sp: u64,
+    /// The start was written with `<unfinished ...>`: the end is `<... resumed>`.
+    split: bool,
 }
 
 /// The format letters of `nr` and its result kind (`=p` hex pointer, `=o` octal).
@@ -76,6 +78,7 @@ pub fn enter(nr: u64, args: &[u64; 6], sp: u64) -> Call {
         args: *args,
         inputs,
         sp,
+        split: false,
     }
 }
 
@@ -91,8 +94,25 @@ fn error(e: i32) -> String {
 }
 
 impl Call {
+    /// The start of a call that another thread's lines will follow (the parent of a
+    /// vfork): `clone(..., flags=... <unfinished ...>`; [`Call::finish`] then gives
+    /// `<... clone resumed>) = PID`.
+    pub fn unfinished(&mut self) -> String {
+        self.split = true;
+        let name = table::lookup(self.nr).map_or("?", |e| e.name);
+        let args = match self.nr {
+            nr::CLONE => args::clone(&self.args, None),
+            _ => self.arguments(None),
+        };
+        format!("{name}({args} <unfinished ...>")
+    }
+
     /// The whole line once the call returned `out`.
     pub fn finish(&self, out: Outcome) -> String {
+        if self.split {
+            let name = table::lookup(self.nr).map_or("?", |e| e.name);
+            return format!("<... {name} resumed>) = {}", self.result(out));
+        }
         let ret = match out {
             Outcome::Ret(v) if (v as i64) < 0 && (v as i64) > -4096 => None,
             Outcome::Ret(v) => Some(v),

@@ -45,6 +45,11 @@ pub fn set_multi() {
     MULTI.store(true, Ordering::Relaxed);
 }
 
+/// Whether lines carry `[pid TID]` prefixes.
+pub fn is_multi() -> bool {
+    MULTI.load(Ordering::Relaxed)
+}
+
 fn tid() -> i64 {
     // SAFETY: gettid has no preconditions.
     unsafe { libc::syscall(libc::SYS_gettid) }

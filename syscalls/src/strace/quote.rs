@@ -72,6 +72,49 @@ pub fn cstr(addr: u64, limit: usize) -> String {
     }
 }
 
+/// The pointers of a NULL-terminated guest array (at most `max`; `None` if unreadable).
+fn pointers(addr: u64, max: usize) -> Option<(Vec<u64>, bool)> {
+    let mut v = Vec::new();
+    loop {
+        let p = guest_mem::read_val::<u64>(addr + 8 * v.len() as u64).ok()?;
+        if p == 0 {
+            return Some((v, false));
+        }
+        if v.len() == max {
+            return Some((v, true));
+        }
+        v.push(p);
+    }
+}
+
+/// execve's argv: `["ls", "-l"]` (each string shown up to [`MAX_STR`] bytes).
+pub fn string_array(addr: u64) -> String {
+    if addr == 0 {
+        return "NULL".to_string();
+    }
+    match pointers(addr, MAX_STR) {
+        Some((ptrs, more)) => {
+            let mut parts: Vec<String> = ptrs.iter().map(|&p| cstr(p, MAX_STR)).collect();
+            if more {
+                parts.push("...".to_string());
+            }
+            format!("[{}]", parts.join(", "))
+        }
+        None => format!("{addr:#x}"),
+    }
+}
+
+/// execve's envp, as strace abbreviates it: `0x7ffc... /* 12 vars */`.
+pub fn env_array(addr: u64) -> String {
+    if addr == 0 {
+        return "NULL".to_string();
+    }
+    match pointers(addr, 4096) {
+        Some((ptrs, _)) => format!("{addr:#x} /* {} vars */", ptrs.len()),
+        None => format!("{addr:#x}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,6 +138,15 @@ mod tests {
         let s = buffer(data.as_ptr() as u64, 32);
         assert_eq!(s, format!("\"{}\"", "a".repeat(32)));
         assert_eq!(buffer(0, 4), "NULL");
+    }
+
+    #[test]
+    fn argv_and_envp() {
+        let (a, b) = (b"ls\0", b"-l\0");
+        let argv = [a.as_ptr() as u64, b.as_ptr() as u64, 0];
+        assert_eq!(string_array(argv.as_ptr() as u64), r#"["ls", "-l"]"#);
+        let envp = argv.as_ptr() as u64;
+        assert_eq!(env_array(envp), format!("{envp:#x} /* 2 vars */"));
     }
 
     #[test]
