@@ -10,17 +10,37 @@ mod common;
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
-fn demo() -> Option<PathBuf> {
+/// `guest-bins/out/static/NAME`, or `None` when guest programs are skipped.
+fn guest(name: &str) -> Option<PathBuf> {
     if std::env::var("EMU_SKIP_GUEST_BINS").is_ok_and(|v| v == "1") {
         return None;
     }
-    let p = common::guest_bins().join("out/static/strace_demo");
+    let p = common::guest_bins().join("out/static").join(name);
     assert!(
         p.exists(),
         "{} missing: run guest-bins/build.sh",
         p.display()
     );
     Some(p)
+}
+
+fn demo() -> Option<PathBuf> {
+    guest("strace_demo")
+}
+
+/// Runs `emu-user --strace -D FILE PROGRAM`: its output, pid and trace.
+fn traced_to_file(program: &std::path::Path) -> (Output, u32, String) {
+    let dir = std::env::temp_dir().join(format!(
+        "emu-strace-{}-{}",
+        std::process::id(),
+        program.file_name().unwrap().to_string_lossy()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("trace");
+    let (out, pid) = run(emu().arg("--strace").arg("-D").arg(&file).arg(program));
+    let trace = std::fs::read_to_string(&file).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    (out, pid, trace)
 }
 
 fn emu() -> Command {
@@ -91,16 +111,11 @@ fn run(cmd: &mut Command) -> (Output, u32) {
 #[test]
 fn demo_trace_matches_the_reviewed_one() {
     let Some(demo) = demo() else { return };
-    let dir = std::env::temp_dir().join(format!("emu-strace-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("trace");
-    let (out, pid) = run(emu().arg("--strace").arg("-D").arg(&file).arg(&demo));
+    let (out, pid, trace) = traced_to_file(&demo);
     assert_eq!(out.status.code(), Some(3));
     assert_eq!(out.stdout, b"hello\n");
     // The guest's stderr has its own output only: the trace went to the file.
     assert_eq!(String::from_utf8_lossy(&out.stderr), "to stderr\n");
-    let trace = std::fs::read_to_string(&file).unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
     let got = mask(&from_demo_start(&trace), pid);
     let expected_file = common::guest_bins().join("c/strace_demo.strace");
     let expected: String = std::fs::read_to_string(expected_file)
@@ -140,6 +155,73 @@ fn no_trace_without_the_option() {
     let Some(demo) = demo() else { return };
     let (out, _) = run(emu().arg(&demo));
     assert_eq!(String::from_utf8_lossy(&out.stderr), "to stderr\n");
+}
+
+#[test]
+fn deaths_by_signal_end_the_trace() {
+    let Some(null_write) = guest("null_write") else {
+        return;
+    };
+    let (_, _, trace) = traced_to_file(&null_write);
+    assert!(
+        trace.ends_with(
+            "--- SIGSEGV {si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=NULL} ---\n+++ killed by SIGSEGV +++\n"
+        ),
+        "{trace}"
+    );
+    // abort(): the host kernel ends the process inside tgkill.
+    let Some(abort) = guest("abort") else { return };
+    let (_, pid, trace) = traced_to_file(&abort);
+    let tail = format!(
+        "tgkill({pid}, {pid}, SIGABRT) = ?\n--- SIGABRT {{si_signo=SIGABRT, si_code=SI_TKILL, si_pid={pid}, si_uid="
+    );
+    assert!(trace.contains(&tail), "{trace}");
+    assert!(
+        trace.ends_with("} ---\n+++ killed by SIGABRT +++\n"),
+        "{trace}"
+    );
+}
+
+#[test]
+fn threads_get_pid_prefixes_and_whole_lines() {
+    let Some(prog) = guest("pthread_basic") else {
+        return;
+    };
+    let (out, pid, trace) = traced_to_file(&prog);
+    assert!(out.status.success());
+    // Once a thread exists (its first line may come before the parent's clone line),
+    // every line has a prefix.
+    let threaded = &trace[trace.find("[pid ").expect("prefixed lines")..];
+    assert!(trace.find("clone(") > trace.find("[pid "), "{trace}");
+    for line in threaded.lines() {
+        let rest = line
+            .strip_prefix("[pid ")
+            .unwrap_or_else(|| panic!("no prefix: {line:?}"));
+        let (tid, call) = rest.split_once("] ").unwrap();
+        tid.trim().parse::<u32>().unwrap();
+        assert!(!call.contains("[pid "), "two lines mixed: {line:?}");
+        let complete = call.contains(") = ")
+            || call.starts_with("--- ")
+            || call.starts_with("+++ ")
+            || call.ends_with(" <unfinished ...>");
+        assert!(complete, "{line:?}");
+    }
+    assert!(trace.ends_with("+++ exited with 0 +++\n"), "{trace}");
+    assert!(trace.contains(&format!("[pid {pid:>5}] clone(")), "{trace}");
+}
+
+#[test]
+fn an_exec_keeps_tracing_into_the_file() {
+    let Some(prog) = guest("process_exec") else {
+        return;
+    };
+    let (out, _, trace) = traced_to_file(&prog);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("execve(") && !err.contains("+++"), "{err}");
+    // The program re-executes itself with "exec-child", which exits with 22.
+    assert!(trace.contains("\"exec-child\"], "), "{trace}");
+    assert!(trace.contains("+++ exited with 22 +++\n"), "{trace}");
 }
 
 #[test]

@@ -113,6 +113,11 @@ impl Task {
             .proc
             .strace
             .then(|| strace::enter(nr, &args, self.guest_sp));
+        if let Some(call) = &self.traced {
+            if strace::before_self_kill(self, call) {
+                self.traced = None;
+            }
+        }
         let out = match entry.and_then(|e| e.handler) {
             Some(h) => h(self, args).unwrap_or_else(|e| Outcome::Ret(e.to_ret())),
             None => {

@@ -13,6 +13,7 @@
 //! (the trace descriptor).
 
 mod args;
+mod fatal;
 mod flags;
 mod names;
 pub mod output;
@@ -25,6 +26,7 @@ use crate::abi::errno::Errno;
 use crate::abi::signal::Siginfo;
 use crate::{nr, table, Outcome};
 
+pub use fatal::before_self_kill;
 pub use output::{emit, enabled, exited, killed, set_output};
 
 /// An argument as decoded at entry.
