@@ -19,9 +19,15 @@
 //!   flags, `S` signal, `C` clone flags, `c` clock id, `f` fcntl command, `w` futex
 //!   op, `I` ioctl request, `W` wait options, `H` sigprocmask how, `e` socket family,
 //!   `y` socket type and flags, `g` `MSG_*` flags, `j` rlimit resource, `E` epoll_ctl
-//!   op, `h` statx mask, `+` fd creation flags (`O_CLOEXEC`, `0`);
+//!   op, `h` statx mask, `+` fd creation flags (`O_CLOEXEC`, `0`), `_` lseek whence,
+//!   `&` madvise advice, `^` getrandom flags, `?` mremap flags, `%` shutdown how,
+//!   `!` statx flags, `@` prctl option, `(` socket option level, `)` socket option
+//!   name (level: the argument before), `|` `SOCK_*` creation flags;
+//! - by command: fcntl's and futex's arguments after the command follow it
+//!   (`strace::special`), whatever their letters;
 //! - inputs, decoded before the call: `b` buffer (length: next argument), `[` string
-//!   array (execve's argv), `$` environment (`0x... /* 12 vars */`), `v` iovec
+//!   array (execve's argv), `$` environment (`0x... /* 12 vars */`), `:` socket
+//!   option value (length: next), `{` stack_t, `v` iovec
 //!   array (count: next), `K` sockaddr (length: next), `T` timespec, `a` sigaction,
 //!   `q` sigset, `R` rlimit, `M` msghdr, `Y` epoll_event, `l` pollfd array (count:
 //!   next);
@@ -29,7 +35,8 @@
 //!   C string, `V` iovec array (bytes: the result), `k` sockaddr (length pointer:
 //!   next), `L` socklen_t pointer, `t` timespec, `G` sigaction, `Q` sigset, `r`
 //!   rlimit, `X` stat, `Z` statx, `U` utsname, `N` msghdr, `J` epoll_event array
-//!   (count: the result), `i` two fds, `z` wait status.
+//!   (count: the result), `i` two fds, `z` wait status, `*` getdents64 buffer (bytes:
+//!   the result), `}` stack_t, `;` socket option value (length pointer: next).
 
 use crate::thread::Task;
 use crate::{
@@ -131,8 +138,8 @@ syscall_table! {
     (58, VHANGUP, "vhangup", Some(pass_sys::vhangup), ""),
     (59, PIPE2, "pipe2", Some(io::pipe2), "i+"),
     (60, QUOTACTL, "quotactl", Some(pass_sys::quotactl), "xsdp"),
-    (61, GETDENTS64, "getdents64", Some(io::getdents64), "dpu"),
-    (62, LSEEK, "lseek", Some(io::lseek), "dDd"),
+    (61, GETDENTS64, "getdents64", Some(io::getdents64), "d*u"),
+    (62, LSEEK, "lseek", Some(io::lseek), "dD_"),
     (63, READ, "read", Some(io::read), "dBu"),
     (64, WRITE, "write", Some(io::write), "dbu"),
     (65, READV, "readv", Some(io::readv), "dVd"),
@@ -202,7 +209,7 @@ syscall_table! {
     (129, KILL, "kill", Some(signal::kill), "dS"),
     (130, TKILL, "tkill", Some(signal::tkill), "dS"),
     (131, TGKILL, "tgkill", Some(signal::tgkill), "ddS"),
-    (132, SIGALTSTACK, "sigaltstack", Some(signal::sigaltstack), "pp"),
+    (132, SIGALTSTACK, "sigaltstack", Some(signal::sigaltstack), "{}"),
     (133, RT_SIGSUSPEND, "rt_sigsuspend", Some(signal::rt_sigsuspend), "qu"),
     (134, RT_SIGACTION, "rt_sigaction", Some(signal::rt_sigaction), "SaGu"),
     (135, RT_SIGPROCMASK, "rt_sigprocmask", Some(signal::rt_sigprocmask), "HqQu"),
@@ -237,7 +244,7 @@ syscall_table! {
     (164, SETRLIMIT, "setrlimit", Some(info::setrlimit), "jR"),
     (165, GETRUSAGE, "getrusage", Some(info::getrusage), "dp"),
     (166, UMASK, "umask", Some(fs::umask), "o=o"),
-    (167, PRCTL, "prctl", Some(prctl::prctl), "dxxxx"),
+    (167, PRCTL, "prctl", Some(prctl::prctl), "@xxxx"),
     (168, GETCPU, "getcpu", Some(pass::getcpu), "ppp"),
     (169, GETTIMEOFDAY, "gettimeofday", Some(time::gettimeofday), "pp"),
     (170, SETTIMEOFDAY, "settimeofday", Some(denied::settimeofday), "pp"),
@@ -278,15 +285,15 @@ syscall_table! {
     (205, GETPEERNAME, "getpeername", Some(net::sock::getpeername), "dkL"),
     (206, SENDTO, "sendto", Some(net::msg::sendto), "dbugKu"),
     (207, RECVFROM, "recvfrom", Some(net::msg::recvfrom), "dBugkL"),
-    (208, SETSOCKOPT, "setsockopt", Some(net::opt::setsockopt), "dddpu"),
-    (209, GETSOCKOPT, "getsockopt", Some(net::opt::getsockopt), "dddpp"),
-    (210, SHUTDOWN, "shutdown", Some(net::sock::shutdown), "dd"),
+    (208, SETSOCKOPT, "setsockopt", Some(net::opt::setsockopt), "d():u"),
+    (209, GETSOCKOPT, "getsockopt", Some(net::opt::getsockopt), "d();L"),
+    (210, SHUTDOWN, "shutdown", Some(net::sock::shutdown), "d%"),
     (211, SENDMSG, "sendmsg", Some(net::msg::sendmsg), "dMg"),
     (212, RECVMSG, "recvmsg", Some(net::msg::recvmsg), "dNg"),
     (213, READAHEAD, "readahead", Some(pass::readahead), "dxu"),
     (214, BRK, "brk", Some(mem::brk), "p=p"),
     (215, MUNMAP, "munmap", Some(mem::munmap), "pu"),
-    (216, MREMAP, "mremap", Some(mem::mremap), "puuxp=p"),
+    (216, MREMAP, "mremap", Some(mem::mremap), "puu?p=p"),
     (217, ADD_KEY, "add_key", Some(pass_sys::add_key), "sspud"),
     (218, REQUEST_KEY, "request_key", Some(pass_sys::request_key), "sssd"),
     (219, KEYCTL, "keyctl", Some(pass_sys::keyctl), "dxxxx"),
@@ -303,7 +310,7 @@ syscall_table! {
     (230, MLOCKALL, "mlockall", Some(pass::mlockall), "x"),
     (231, MUNLOCKALL, "munlockall", Some(pass::munlockall), ""),
     (232, MINCORE, "mincore", Some(pass::mincore), "pup"),
-    (233, MADVISE, "madvise", Some(mem::madvise), "pud"),
+    (233, MADVISE, "madvise", Some(mem::madvise), "pu&"),
     (234, REMAP_FILE_PAGES, "remap_file_pages", Some(mem_more::remap_file_pages), "pxxux"),
     (235, MBIND, "mbind", Some(pass_sys::mbind), "pudpux"),
     (236, GET_MEMPOLICY, "get_mempolicy", Some(pass_sys::get_mempolicy), "ppupx"),
@@ -312,7 +319,7 @@ syscall_table! {
     (239, MOVE_PAGES, "move_pages", Some(pass_sys::move_pages), "dupppx"),
     (240, RT_TGSIGQUEUEINFO, "rt_tgsigqueueinfo", Some(signal::rt_tgsigqueueinfo), "ddSp"),
     (241, PERF_EVENT_OPEN, "perf_event_open", Some(denied::perf_event_open), "pdddx"),
-    (242, ACCEPT4, "accept4", Some(net::sock::accept4), "dkLy"),
+    (242, ACCEPT4, "accept4", Some(net::sock::accept4), "dkL|"),
     (243, RECVMMSG, "recvmmsg", Some(net::msg::recvmmsg), "dpuxp"),
     (260, WAIT4, "wait4", Some(task::wait4), "dzWp"),
     (261, PRLIMIT64, "prlimit64", Some(info::prlimit64), "djRr"),
@@ -332,7 +339,7 @@ syscall_table! {
     (275, SCHED_GETATTR, "sched_getattr", Some(pass::sched_getattr), "dpux"),
     (276, RENAMEAT2, "renameat2", Some(fs::renameat2), "AsAsx"),
     (277, SECCOMP, "seccomp", Some(denied::seccomp), "uxp"),
-    (278, GETRANDOM, "getrandom", Some(info::getrandom), "pux"),
+    (278, GETRANDOM, "getrandom", Some(info::getrandom), "pu^"),
     (279, MEMFD_CREATE, "memfd_create", Some(pass::memfd_create), "sx"),
     (280, BPF, "bpf", Some(denied::bpf), "dpu"),
     (281, EXECVEAT, "execveat", Some(exec::execveat), "As[$n"),
@@ -345,7 +352,7 @@ syscall_table! {
     (288, PKEY_MPROTECT, "pkey_mprotect", Some(mem_more::pkey_mprotect), "pxxd"),
     (289, PKEY_ALLOC, "pkey_alloc", Some(mem_more::pkey_alloc), "xx"),
     (290, PKEY_FREE, "pkey_free", Some(mem_more::pkey_free), "d"),
-    (291, STATX, "statx", Some(fs::statx), "AsnhZ"),
+    (291, STATX, "statx", Some(fs::statx), "As!hZ"),
     (292, IO_PGETEVENTS, "io_pgetevents", Some(pass_sys::io_pgetevents), "xDDppp"),
     (293, RSEQ, "rseq", Some(task::rseq), "pxxx"),
     (294, KEXEC_FILE_LOAD, "kexec_file_load", Some(denied::kexec_file_load), "ddupx"),
@@ -451,7 +458,8 @@ mod tests {
 
     #[test]
     fn implemented_rows_have_strace_formats() {
-        const ARGS: &str = "dDuxopsAFOP+[$mnSCcfwIWHegyjEhbvKTaqRMYlB#VkLtGQrXZUNJiz";
+        const ARGS: &str =
+            "dDuxopsAFOP+[$_&^?%!@()|:{*};mnSCcfwIWHegyjEhbvKTaqRMYlB#VkLtGQrXZUNJiz";
         for e in TABLE.iter().filter(|e| e.handler.is_some()) {
             let (letters, result) = e.strace.split_once('=').unwrap_or((e.strace, ""));
             assert!(letters.len() <= 6, "{}", e.name);

@@ -15,7 +15,7 @@ pub enum Phase {
 }
 
 /// Letters whose argument is written by the call.
-const OUT: &str = "BV#kLtGQrXZUNJiz";
+const OUT: &str = "BV#kLtGQrXZUNJiz*};";
 
 pub fn phase(kind: char) -> Phase {
     if OUT.contains(kind) {
@@ -23,6 +23,11 @@ pub fn phase(kind: char) -> Phase {
     } else {
         Phase::In
     }
+}
+
+/// A socklen_t pointer's value before the call (`[128]`), for `[128 => 16]`.
+pub fn socklen_before(v: u64) -> String {
+    st::int_out(v)
 }
 
 /// `NULL` or the address in hex.
@@ -91,6 +96,18 @@ pub fn decode(kind: char, i: usize, a: &[u64; 6], ret: Option<u64>) -> Option<St
         'j' => n::rlimit_resource(v),
         'E' => n::epoll_ctl_op(v),
         'h' => st::statx_mask(v),
+        '_' => n::whence(v),
+        '&' => n::madvise_advice(v),
+        '^' => n::getrandom_flags(v),
+        '?' => n::mremap_flags(v),
+        '%' => n::shutdown_how(v),
+        '!' => n::statx_flags(v),
+        '@' => n::prctl_option(v),
+        '(' => n::sockopt_level(v),
+        ')' => n::sockopt_name(a[i.checked_sub(1)?], v),
+        '|' => n::sock_flags(v),
+        ':' => st::sockopt_value(v, next),
+        '{' => st::stack_t(v),
         'b' => quote::buffer(v, next),
         '[' => quote::string_array(v),
         '$' => quote::env_array(v),
@@ -128,6 +145,12 @@ fn decode_out(kind: char, v: u64, next: u64, ret: u64) -> String {
         'J' => st::epoll_events_out(v, ret),
         'i' => st::int_pair(v),
         'z' => st::wait_status(v),
+        '*' => st::dirents(v, ret),
+        '}' => st::stack_t(v),
+        ';' => {
+            let len = crate::guest_mem::read_val::<u32>(next).unwrap_or(0);
+            st::sockopt_value(v, len as u64)
+        }
         _ => hex(v),
     }
 }

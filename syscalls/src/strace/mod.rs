@@ -9,7 +9,7 @@
 //! once, whole, by [`output::emit`].
 //!
 //! Files: `args` (one argument per format letter), `flags` (flag sets), `names`
-//! (commands, ids, event bits), `quote` (strings), `structs` and `sockaddr` and `sig` (structs), `output`
+//! (commands, ids, event bits), `special` (fcntl and futex, by command), `quote` (strings), `structs` and `sockaddr` and `sig` (structs), `output`
 //! (the trace descriptor).
 
 mod args;
@@ -20,6 +20,7 @@ pub mod output;
 mod quote;
 mod sig;
 mod sockaddr;
+mod special;
 mod structs;
 
 use crate::abi::errno::Errno;
@@ -37,6 +38,9 @@ enum Slot {
     Hidden,
     /// An output: decoded when the call has returned.
     Later,
+    /// An in/out value (a socklen_t): as it was before the call, shown as `[a => b]`
+    /// if the call changed it.
+    Before(String),
 }
 
 /// A traced call between its start and its end.
@@ -70,6 +74,7 @@ pub fn enter(nr: u64, args: &[u64; 6], sp: u64) -> Call {
                     Some(s) => Slot::Shown(s),
                     None => Slot::Hidden,
                 },
+                args::Phase::Out if k == 'L' => Slot::Before(args::socklen_before(args[i])),
                 args::Phase::Out => Slot::Later,
             })
             .collect(),
@@ -124,6 +129,8 @@ impl Call {
         let mut sigreturn_ret = None;
         let (name, argtext) = match table::lookup(self.nr) {
             Some(e) if self.nr == nr::CLONE => (e.name, args::clone(&self.args, ret)),
+            Some(e) if self.nr == nr::FCNTL => (e.name, special::fcntl(&self.args, ret)),
+            Some(e) if self.nr == nr::FUTEX => (e.name, special::futex(&self.args)),
             Some(e) if self.nr == nr::RT_SIGRETURN => {
                 let (arg, x0) = sig::sigreturn_frame(self.sp);
                 sigreturn_ret = x0;
@@ -151,6 +158,13 @@ impl Call {
             .filter_map(|(i, k)| match self.inputs.get(i) {
                 Some(Slot::Shown(s)) => Some(s.clone()),
                 Some(Slot::Hidden) => None,
+                Some(Slot::Before(old)) => {
+                    let new = args::decode(k, i, &self.args, ret)?;
+                    match (old.strip_suffix(']'), new.strip_prefix('[')) {
+                        (Some(a), Some(b)) if old != &new => Some(format!("{a} => {b}")),
+                        _ => Some(new),
+                    }
+                }
                 _ => args::decode(k, i, &self.args, ret),
             })
             .collect();
@@ -161,6 +175,9 @@ impl Call {
         let kind = format_of(self.nr).map_or("", |f| f.1);
         match out {
             Outcome::Ret(v) if (v as i64) < 0 && (v as i64) > -4096 => error(-(v as i64) as i32),
+            Outcome::Ret(v) if self.nr == nr::FCNTL && special::fcntl_hex_result(&self.args) => {
+                format!("{v:#x}{}", special::fcntl_note(&self.args, v))
+            }
             Outcome::Ret(v) => match kind {
                 "p" => format!("{v:#x}"),
                 "o" => flags::octal(v),

@@ -130,7 +130,7 @@ pub fn futex_op(v: u64) -> String {
         s.push_str("_PRIVATE");
     }
     if v & REALTIME != 0 {
-        s.insert_str(0, "FUTEX_CLOCK_REALTIME|");
+        s.push_str("|FUTEX_CLOCK_REALTIME");
     }
     let rest = v & !(0x7f | PRIVATE | REALTIME);
     if rest != 0 {
@@ -189,4 +189,119 @@ pub fn epoll_ctl_op(v: u64) -> String {
         ("EPOLL_CTL_MOD", 3),
     ];
     name_or(v as i64, T, "EPOLL_CTL")
+}
+
+/// lseek's whence (and flock's l_whence).
+pub fn whence(v: u64) -> String {
+    const T: &[(&str, i64)] = &[
+        ("SEEK_SET", 0),
+        ("SEEK_CUR", 1),
+        ("SEEK_END", 2),
+        ("SEEK_DATA", 3),
+        ("SEEK_HOLE", 4),
+    ];
+    name_or(v as i64, T, "SEEK")
+}
+
+/// madvise advice (include/uapi/asm-generic/mman-common.h).
+pub fn madvise_advice(v: u64) -> String {
+    const T: &[(&str, i64)] = &[
+        ("MADV_NORMAL", 0),
+        ("MADV_RANDOM", 1),
+        ("MADV_SEQUENTIAL", 2),
+        ("MADV_WILLNEED", 3),
+        ("MADV_DONTNEED", 4),
+        ("MADV_FREE", 8),
+        ("MADV_REMOVE", 9),
+        ("MADV_DONTFORK", 10),
+        ("MADV_DOFORK", 11),
+        ("MADV_MERGEABLE", 12),
+        ("MADV_UNMERGEABLE", 13),
+        ("MADV_HUGEPAGE", 14),
+        ("MADV_NOHUGEPAGE", 15),
+        ("MADV_DONTDUMP", 16),
+        ("MADV_DODUMP", 17),
+        ("MADV_WIPEONFORK", 18),
+        ("MADV_KEEPONFORK", 19),
+        ("MADV_COLD", 20),
+        ("MADV_PAGEOUT", 21),
+        ("MADV_POPULATE_READ", 22),
+        ("MADV_POPULATE_WRITE", 23),
+        ("MADV_DONTNEED_LOCKED", 24),
+        ("MADV_COLLAPSE", 25),
+        ("MADV_HWPOISON", 100),
+        ("MADV_SOFT_OFFLINE", 101),
+    ];
+    name_or(v as i64, T, "MADV")
+}
+
+/// getrandom flags (include/uapi/linux/random.h).
+pub fn getrandom_flags(v: u64) -> String {
+    const T: &[(&str, u64)] = &[
+        ("GRND_NONBLOCK", 1),
+        ("GRND_RANDOM", 2),
+        ("GRND_INSECURE", 4),
+    ];
+    bits(v, T, "0")
+}
+
+/// mremap flags (include/uapi/linux/mman.h).
+pub fn mremap_flags(v: u64) -> String {
+    const T: &[(&str, u64)] = &[
+        ("MREMAP_MAYMOVE", 1),
+        ("MREMAP_FIXED", 2),
+        ("MREMAP_DONTUNMAP", 4),
+    ];
+    bits(v, T, "0")
+}
+
+/// shutdown's how.
+pub fn shutdown_how(v: u64) -> String {
+    const T: &[(&str, i64)] = &[("SHUT_RD", 0), ("SHUT_WR", 1), ("SHUT_RDWR", 2)];
+    name_or(v as i64, T, "SHUT")
+}
+
+/// statx's flags: the sync type (`AT_STATX_SYNC_AS_STAT` is 0) and `AT_*` flags.
+pub fn statx_flags(v: u64) -> String {
+    let sync = match v & 0x6000 {
+        0x2000 => "AT_STATX_FORCE_SYNC",
+        0x4000 => "AT_STATX_DONT_SYNC",
+        _ => "AT_STATX_SYNC_AS_STAT",
+    };
+    match v & !0x6000 {
+        0 => sync.to_string(),
+        rest => format!("{sync}|{}", super::flags::at_flags(rest)),
+    }
+}
+
+/// prctl's option, from prctl's own table.
+pub fn prctl_option(v: u64) -> String {
+    match crate::prctl::option_name(v) {
+        Some(n) => n.to_string(),
+        None => format!("{v:#x} /* PR_??? */"),
+    }
+}
+
+/// A socket option level (`SOL_SOCKET`, ...).
+pub fn sockopt_level(v: u64) -> String {
+    name_or(v as i32 as i64, &sock_names("SOL_"), "SOL")
+}
+
+/// A socket option name: `SO_*` at SOL_SOCKET, the number at other levels.
+pub fn sockopt_name(level: u64, v: u64) -> String {
+    if level as i32 == crate::abi::socket_consts::SOL_SOCKET {
+        name_or(v as i64, &sock_names("SO_"), "SO")
+    } else {
+        v.to_string()
+    }
+}
+
+/// socket/accept4 creation flags alone (`SOCK_CLOEXEC|SOCK_NONBLOCK`).
+pub fn sock_flags(v: u64) -> String {
+    use crate::abi::socket_consts::{SOCK_CLOEXEC, SOCK_NONBLOCK};
+    let t = [
+        ("SOCK_CLOEXEC", SOCK_CLOEXEC as u64),
+        ("SOCK_NONBLOCK", SOCK_NONBLOCK as u64),
+    ];
+    bits(v, &t, "0")
 }

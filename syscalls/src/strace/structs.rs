@@ -259,6 +259,50 @@ pub fn wait_status(addr: u64) -> String {
     })
 }
 
+/// A socket option value: `[1]` for an int, else the address.
+pub fn sockopt_value(addr: u64, len: u64) -> String {
+    if len == 4 {
+        with::<i32>(addr, |v| format!("[{v}]"))
+    } else {
+        super::args::ptr(addr)
+    }
+}
+
+/// `{ss_sp=0x..., ss_flags=0, ss_size=8192}`.
+pub fn stack_t(addr: u64) -> String {
+    use crate::abi::signal::StackT;
+    with::<StackT>(addr, |s| {
+        const T: &[(&str, u64)] = &[
+            ("SS_ONSTACK", 1),
+            ("SS_DISABLE", 2),
+            ("SS_AUTODISARM", 1 << 31),
+        ];
+        format!(
+            "{{ss_sp={}, ss_flags={}, ss_size={}}}",
+            super::args::ptr(s.ss_sp),
+            bits(s.ss_flags as u32 as u64, T, "0"),
+            s.ss_size
+        )
+    })
+}
+
+/// getdents64's buffer, as strace abbreviates it: `0x... /* 5 entries */`.
+pub fn dirents(addr: u64, len: u64) -> String {
+    use crate::abi::misc::Dirent64;
+    let mut n = 0;
+    let mut off = 0;
+    while off < len {
+        match read_val::<Dirent64>(addr + off) {
+            Ok(d) if d.d_reclen > 0 => {
+                n += 1;
+                off += d.d_reclen as u64;
+            }
+            _ => break,
+        }
+    }
+    format!("{addr:#x} /* {n} entries */")
+}
+
 /// Reads raw bytes (for sockaddr and the signal frame).
 pub fn bytes(addr: u64, len: usize) -> Option<Vec<u8>> {
     let mut b = vec![0u8; len];

@@ -137,3 +137,35 @@ fn clock_gettime_timespec() {
         "clock_gettime(CLOCK_MONOTONIC, {tv_sec=1, tv_nsec=5}) = 0"
     );
 }
+
+#[test]
+fn socklen_in_and_out() {
+    let mut addr = [0u8; 16];
+    addr[..2].copy_from_slice(&1u16.to_ne_bytes());
+    addr[2..7].copy_from_slice(b"/s\0\0\0");
+    let mut len: u32 = 128;
+    let args = [
+        3,
+        addr.as_ptr() as u64,
+        &mut len as *mut u32 as u64,
+        0,
+        0,
+        0,
+    ];
+    let call = enter(nr::ACCEPT, &args, 0);
+    len = 5;
+    let s = call.finish(Outcome::Ret(4));
+    assert_eq!(len, 5);
+    assert_eq!(
+        s,
+        r#"accept(3, {sa_family=AF_UNIX, sun_path="/s"}, [128 => 5]) = 4"#
+    );
+}
+
+#[test]
+fn fcntl_and_futex_follow_their_command() {
+    let s = format(nr::FCNTL, &[3, 3, 0, 0, 0, 0], Outcome::Ret(0o2));
+    assert_eq!(s, "fcntl(3, F_GETFL) = 0x2 (flags O_RDWR)");
+    let s = format(nr::FUTEX, &[0x1000, 129, 1, 0, 0, 0], Outcome::Ret(0));
+    assert_eq!(s, "futex(0x1000, FUTEX_WAKE_PRIVATE, 1) = 0");
+}

@@ -82,7 +82,7 @@ fn commands_and_ids() {
     assert_eq!(futex_op(129), "FUTEX_WAKE_PRIVATE");
     assert_eq!(
         futex_op(9 | 128 | 256),
-        "FUTEX_CLOCK_REALTIME|FUTEX_WAIT_BITSET_PRIVATE"
+        "FUTEX_WAIT_BITSET_PRIVATE|FUTEX_CLOCK_REALTIME"
     );
     assert_eq!(ioctl_request(0x5401), "TCGETS");
     assert_eq!(ioctl_request(0x8905), "SIOCATMARK");
