@@ -225,8 +225,9 @@ fn run_thread(mut cpu: CpuState, mut jit: Jit, mut task: Task, sigtramp: u64, st
                         }
                     }
                     Outcome::Exit(code) => {
+                        // strace -f reports each thread's end.
+                        emu_syscalls::strace::exited(code);
                         if task.proc.thread_exited() {
-                            emu_syscalls::strace::exited(code);
                             if stats {
                                 print_stats(&jit, syscalls);
                             }

@@ -150,7 +150,7 @@ syscall_table! {
     (70, PWRITEV, "pwritev", Some(pass::pwritev), "dpuxx"),
     (71, SENDFILE, "sendfile", Some(pass::sendfile), "ddpu"),
     (72, PSELECT6, "pselect6", Some(pass::pselect6), "dppppp"),
-    (73, PPOLL, "ppoll", Some(pass::ppoll), "lupqu"),
+    (73, PPOLL, "ppoll", Some(pass::ppoll), "luTqu"),
     (74, SIGNALFD4, "signalfd4", Some(pass::signalfd4), "dpux"),
     (75, VMSPLICE, "vmsplice", Some(pass::vmsplice), "dpux"),
     (76, SPLICE, "splice", Some(pass::splice), "dpdpux"),

@@ -133,7 +133,8 @@ impl Task {
 
     /// Writes the trace line of a call that returned `out` (a thread-starting clone
     /// waits for its thread id).
-    fn trace_end(&mut self, call: strace::Call, nr: u64, out: Outcome) {
+    fn trace_end(&mut self, mut call: strace::Call, nr: u64, out: Outcome) {
+        call.set_interrupted(self.pending.is_fresh());
         let forked = matches!(out, Outcome::Child { .. })
             || (nr == table::nr::CLONE || nr == table::nr::CLONE3)
                 && matches!(out, Outcome::Ret(v) if (v as i64) > 0);
@@ -151,7 +152,6 @@ impl Task {
             // now, `<... clone resumed>) = PID` when it is back.
             Outcome::Vfork(_) => {
                 strace::output::set_multi();
-                let mut call = call;
                 strace::emit(&call.unfinished());
                 self.traced = Some(call);
             }

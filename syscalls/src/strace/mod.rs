@@ -54,6 +54,8 @@ pub struct Call {
     sp: u64,
     /// The start was written with `<unfinished ...>`: the end is `<... resumed>`.
     split: bool,
+    /// A guest signal arrived during the call: an EINTR is the kernel's ERESTART*.
+    interrupted: bool,
 }
 
 /// The format letters of `nr` and its result kind (`=p` hex pointer, `=o` octal).
@@ -86,6 +88,22 @@ pub fn enter(nr: u64, args: &[u64; 6], sp: u64) -> Call {
         inputs,
         sp,
         split: false,
+        interrupted: false,
+    }
+}
+
+/// How strace shows a call a signal interrupted (the kernel's internal ERESTART*
+/// codes, which the guest sees as a restart or EINTR after the handler).
+fn restart_code(nr: u64) -> Option<&'static str> {
+    match nr {
+        nr::NANOSLEEP | nr::CLOCK_NANOSLEEP => {
+            Some("? ERESTART_RESTARTBLOCK (Interrupted by signal)")
+        }
+        nr::PPOLL | nr::PSELECT6 | nr::EPOLL_PWAIT | nr::EPOLL_PWAIT2 | nr::RT_SIGSUSPEND => {
+            Some("? ERESTARTNOHAND (To be restarted if no handler)")
+        }
+        nr::RT_SIGTIMEDWAIT | nr::IO_GETEVENTS | nr::IO_PGETEVENTS => None,
+        _ => Some("? ERESTARTSYS (To be restarted if SA_RESTART is set)"),
     }
 }
 
@@ -112,6 +130,11 @@ impl Call {
             _ => self.arguments(None),
         };
         format!("{name}({args} <unfinished ...>")
+    }
+
+    /// Records that a guest signal arrived while the call ran.
+    pub fn set_interrupted(&mut self, yes: bool) {
+        self.interrupted = yes;
     }
 
     /// The whole line once the call returned `out`.
@@ -144,7 +167,7 @@ impl Call {
             }
         };
         let result = match (out, sigreturn_ret) {
-            (Outcome::SigReturn, Some(x0)) => (x0 as i64).to_string(),
+            (Outcome::SigReturn, Some(x0)) => self.result(Outcome::Ret(x0)),
             _ => self.result(out),
         };
         format!("{name}({argtext}) = {result}")
@@ -173,11 +196,20 @@ impl Call {
 
     fn result(&self, out: Outcome) -> String {
         let kind = format_of(self.nr).map_or("", |f| f.1);
+        const EINTR: u64 = Errno::EINTR.0.wrapping_neg() as u64;
         match out {
+            Outcome::Ret(EINTR) if self.interrupted => match restart_code(self.nr) {
+                Some(code) => code.to_string(),
+                None => error(Errno::EINTR.0),
+            },
             Outcome::Ret(v) if (v as i64) < 0 && (v as i64) > -4096 => error(-(v as i64) as i32),
             Outcome::Ret(v) if self.nr == nr::FCNTL && special::fcntl_hex_result(&self.args) => {
                 format!("{v:#x}{}", special::fcntl_note(&self.args, v))
             }
+            Outcome::Ret(v) if self.nr == nr::PPOLL && v > 0 => {
+                format!("{v}{}", structs::poll_revents(self.args[0], self.args[1]))
+            }
+            Outcome::Ret(v) if self.nr == nr::RT_SIGRETURN => (v as i64).to_string(),
             Outcome::Ret(v) => match kind {
                 "p" => format!("{v:#x}"),
                 "o" => flags::octal(v),

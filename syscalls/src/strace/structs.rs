@@ -180,6 +180,23 @@ pub fn pollfds(addr: u64, n: u64) -> String {
     })
 }
 
+/// What ppoll reported: ` ([{fd=3, revents=POLLIN}])`, the entries with events.
+pub fn poll_revents(addr: u64, n: u64) -> String {
+    let mut ready = Vec::new();
+    for i in 0..n.min(MAX_ELEMS) {
+        match read_val::<Pollfd>(addr + 8 * i) {
+            Ok(p) if p.revents != 0 => ready.push(format!(
+                "{{fd={}, revents={}}}",
+                p.fd,
+                epoll_events(p.revents as u16 as u64, "POLL")
+            )),
+            Ok(_) => {}
+            Err(_) => break,
+        }
+    }
+    format!(" ([{}])", ready.join(", "))
+}
+
 /// `[{iov_base="...", iov_len=5}, ...]`; `data` bounds the bytes shown in all (the
 /// result of readv), `None` for every element's whole length.
 pub fn iovecs(addr: u64, n: u64, data: Option<u64>) -> String {

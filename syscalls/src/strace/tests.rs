@@ -169,3 +169,39 @@ fn fcntl_and_futex_follow_their_command() {
     let s = format(nr::FUTEX, &[0x1000, 129, 1, 0, 0, 0], Outcome::Ret(0));
     assert_eq!(s, "futex(0x1000, FUTEX_WAKE_PRIVATE, 1) = 0");
 }
+
+#[test]
+fn ppoll_shows_what_is_ready() {
+    // struct pollfd {int fd; short events; short revents;}
+    let fds: [u64; 2] = [3 | (1 << 32) | (1 << 48), 4 | (1 << 32)];
+    let s = format(
+        nr::PPOLL,
+        &[fds.as_ptr() as u64, 2, 0, 0, 8, 0],
+        Outcome::Ret(1),
+    );
+    assert_eq!(
+        s,
+        "ppoll([{fd=3, events=POLLIN}, {fd=4, events=POLLIN}], 2, NULL, NULL, 8) = 1 ([{fd=3, revents=POLLIN}])"
+    );
+}
+
+#[test]
+fn interrupted_calls_show_the_kernel_restart_code() {
+    let mut call = enter(nr::READ, &[0, 0x1000, 64, 0, 0, 0], 0);
+    call.set_interrupted(true);
+    assert_eq!(
+        call.finish(Outcome::Ret(Errno::EINTR.to_ret())),
+        "read(0, 0x1000, 64) = ? ERESTARTSYS (To be restarted if SA_RESTART is set)"
+    );
+    let mut call = enter(nr::NANOSLEEP, &[0, 0, 0, 0, 0, 0], 0);
+    call.set_interrupted(true);
+    assert_eq!(
+        call.finish(Outcome::Ret(Errno::EINTR.to_ret())),
+        "nanosleep(NULL, NULL) = ? ERESTART_RESTARTBLOCK (Interrupted by signal)"
+    );
+    let call = enter(nr::READ, &[0, 0x1000, 64, 0, 0, 0], 0);
+    assert_eq!(
+        call.finish(Outcome::Ret(Errno::EINTR.to_ret())),
+        "read(0, 0x1000, 64) = -1 EINTR (Interrupted system call)"
+    );
+}
