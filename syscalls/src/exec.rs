@@ -279,7 +279,7 @@ fn exec(p: &mut Task, file: Vec<u8>, argv: u64, envp: u64) -> SysResult {
     // strace prints a successful execve once the new program runs; emu's new program
     // starts a fresh emulator, so the line is written now (a failure adds its own).
     if let Some(call) = &p.traced {
-        crate::strace::emit(&call.finish(crate::Outcome::Ret(0)));
+        call.write_end(crate::Outcome::Ret(0));
     }
     // SAFETY: both arrays are NULL-terminated and point into `args`/`env`, which outlive
     // the call; execve returns only on failure.

@@ -155,7 +155,7 @@ impl Task {
                 strace::emit(&call.unfinished());
                 self.traced = Some(call);
             }
-            _ => strace::emit(&call.finish(out)),
+            _ => call.write_end(out),
         }
     }
 
@@ -163,7 +163,7 @@ impl Task {
     /// (`v`: the result the guest gets).
     pub fn trace_clone_result(&mut self, v: u64) {
         if let Some(call) = self.traced.take() {
-            strace::emit(&call.finish(Outcome::Ret(v)));
+            call.write_end(Outcome::Ret(v));
         }
     }
 

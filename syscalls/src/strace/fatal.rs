@@ -55,7 +55,7 @@ pub fn before_self_kill(task: &Task, call: &Call) -> bool {
     let Some(info) = self_kill(task, call.nr, &call.args) else {
         return false;
     };
-    emit(&call.finish(Outcome::Exit(0)));
+    call.write_end(Outcome::Exit(0));
     if info.signo != sg::SIGKILL as i32 {
         emit(&sig::delivered(&info));
     }

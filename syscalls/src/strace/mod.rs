@@ -137,11 +137,26 @@ impl Call {
         self.interrupted = yes;
     }
 
-    /// The whole line once the call returned `out`.
+    /// The whole line once the call returned `out`, unaligned: `name(args) = result`.
     pub fn finish(&self, out: Outcome) -> String {
+        let (head, result) = self.parts(out);
+        format!("{head} = {result}")
+    }
+
+    /// Writes the line of the call that returned `out`, its `=` in column 40 as
+    /// strace aligns it.
+    pub fn write_end(&self, out: Outcome) {
+        if enabled() {
+            let (head, result) = self.parts(out);
+            output::emit_result(&head, &result);
+        }
+    }
+
+    /// `name(args)` and the result.
+    fn parts(&self, out: Outcome) -> (String, String) {
         if self.split {
             let name = table::lookup(self.nr).map_or("?", |e| e.name);
-            return format!("<... {name} resumed>) = {}", self.result(out));
+            return (format!("<... {name} resumed>)"), self.result(out));
         }
         let ret = match out {
             Outcome::Ret(v) if (v as i64) < 0 && (v as i64) > -4096 => None,
@@ -163,14 +178,14 @@ impl Call {
             None => {
                 let all: Vec<String> = self.args.iter().map(|&v| args::hex(v)).collect();
                 let name = format!("syscall_{:#x}", self.nr);
-                return format!("{name}({}) = {}", all.join(", "), self.result(out));
+                return (format!("{name}({})", all.join(", ")), self.result(out));
             }
         };
         let result = match (out, sigreturn_ret) {
             (Outcome::SigReturn, Some(x0)) => self.result(Outcome::Ret(x0)),
             _ => self.result(out),
         };
-        format!("{name}({argtext}) = {result}")
+        (format!("{name}({argtext})"), result)
     }
 
     fn arguments(&self, ret: Option<u64>) -> String {

@@ -106,6 +106,35 @@ pub fn emit(text: &str) {
     write_all(s.as_bytes());
 }
 
+/// The column of a result's `=` (strace's default `-a 40`).
+const RESULT_COLUMN: usize = 40;
+
+/// Writes `head = result` as [`aligned`] lays it out.
+pub fn emit_result(head: &str, result: &str) {
+    if !enabled() {
+        return;
+    }
+    let mut pre = String::new();
+    prefix(&mut pre);
+    write_all(aligned(&pre, head, result).as_bytes());
+}
+
+/// `prefix head = result\n` with the `=` at [`RESULT_COLUMN`] when the prefix and
+/// head are shorter, one space after the head otherwise.
+pub fn aligned(prefix: &str, head: &str, result: &str) -> String {
+    let mut s = String::with_capacity(prefix.len() + head.len() + result.len() + 48);
+    s.push_str(prefix);
+    s.push_str(head);
+    s.push(' ');
+    while s.len() < RESULT_COLUMN {
+        s.push(' ');
+    }
+    s.push_str("= ");
+    s.push_str(result);
+    s.push('\n');
+    s
+}
+
 /// A short line built in a fixed buffer, without allocating.
 fn emit_short(text: std::fmt::Arguments) {
     if !enabled() {
@@ -134,4 +163,23 @@ pub fn killed(sig: i32) {
         .find(|s| s.1 as i32 == sig)
         .map_or("SIG???", |s| s.0);
     emit_short(format_args!("+++ killed by {name} +++"));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_align_at_column_40() {
+        assert_eq!(
+            aligned("", "getpid()", "7"),
+            format!("getpid(){}= 7\n", " ".repeat(32))
+        );
+        assert_eq!(
+            aligned("[pid  1234] ", "getpid()", "7"),
+            format!("[pid  1234] getpid(){}= 7\n", " ".repeat(20))
+        );
+        let long = format!("write(1, \"{}\", 32)", "a".repeat(32));
+        assert_eq!(aligned("", &long, "32"), format!("{long} = 32\n"));
+    }
 }
