@@ -14,6 +14,10 @@ pub enum Phase {
     Out,
 }
 
+/// Every format letter (documented in table.rs).
+pub const LETTERS: &str =
+    "dDuxopsAFOPmnSCcfwIWHegyjEh+_&^?%!@()|<.,b[$v:{>KTaqRMYlB#VkLtGQrXZUNJiz*};";
+
 /// Letters whose argument is written by the call.
 const OUT: &str = "BV#kLtGQrXZUNJiz*};";
 
@@ -106,8 +110,12 @@ pub fn decode(kind: char, i: usize, a: &[u64; 6], ret: Option<u64>) -> Option<St
         '(' => n::sockopt_level(v),
         ')' => n::sockopt_name(a[i.checked_sub(1)?], v),
         '|' => n::sock_flags(v),
+        '<' => n::sock_protocol(a[0], v),
+        '.' => n::cloexec_flags(v, "EPOLL"),
+        ',' => n::cloexec_flags(v, "EFD"),
         ':' => st::sockopt_value(v, next),
         '{' => st::stack_t(v),
+        '>' => st::open_how(v),
         'b' => quote::buffer(v, next),
         '[' => quote::string_array(v),
         '$' => quote::env_array(v),

@@ -10,7 +10,20 @@ use crate::abi::signal::{self as sg, CLASSIC};
 use crate::clone::clone_flags as cf;
 
 /// `A|B|0x40` from a table of single-bit (or multi-bit) names; `zero` when `v` is 0.
+/// When no name matches, strace adds the family as a comment: `0x40 /* SOCK_??? */`.
 pub fn bits(v: u64, table: &[(&str, u64)], zero: &str) -> String {
+    let s = bits_plain(v, table, zero);
+    if v == 0 || !s.starts_with("0x") {
+        return s;
+    }
+    let family = table
+        .first()
+        .map_or("", |e| &e.0[..e.0.find('_').map_or(0, |i| i + 1)]);
+    format!("{s} /* {family}??? */")
+}
+
+/// [`bits`] without the comment (open flags: `O_RDONLY|0x80000000`).
+fn bits_plain(v: u64, table: &[(&str, u64)], zero: &str) -> String {
     if v == 0 {
         return zero.to_string();
     }
@@ -61,7 +74,7 @@ pub fn open_flags(v: u64) -> String {
     }
     if v != 0 {
         out.push('|');
-        out.push_str(&bits(v, &table, "0"));
+        out.push_str(&bits_plain(v, &table, "0"));
     }
     out
 }

@@ -27,6 +27,7 @@ use crate::abi::errno::Errno;
 use crate::abi::signal::Siginfo;
 use crate::{nr, table, Outcome};
 
+pub use args::LETTERS;
 pub use fatal::before_self_kill;
 pub use output::{emit, enabled, exited, killed, set_output};
 
@@ -196,6 +197,7 @@ impl Call {
             .filter_map(|(i, k)| match self.inputs.get(i) {
                 Some(Slot::Shown(s)) => Some(s.clone()),
                 Some(Slot::Hidden) => None,
+                Some(Slot::Before(old)) if ret.is_none() => Some(old.clone()),
                 Some(Slot::Before(old)) => {
                     let new = args::decode(k, i, &self.args, ret)?;
                     match (old.strip_suffix(']'), new.strip_prefix('[')) {
@@ -219,7 +221,7 @@ impl Call {
             },
             Outcome::Ret(v) if (v as i64) < 0 && (v as i64) > -4096 => error(-(v as i64) as i32),
             Outcome::Ret(v) if self.nr == nr::FCNTL && special::fcntl_hex_result(&self.args) => {
-                format!("{v:#x}{}", special::fcntl_note(&self.args, v))
+                format!("{}{}", args::hex(v), special::fcntl_note(&self.args, v))
             }
             Outcome::Ret(v) if self.nr == nr::PPOLL && v > 0 => {
                 format!("{v}{}", structs::poll_revents(self.args[0], self.args[1]))

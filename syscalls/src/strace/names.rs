@@ -27,8 +27,8 @@ pub fn sock_type(v: u64) -> String {
     let types = sock_names("SOCK_");
     let mut s = name_or((v & SOCK_TYPE_MASK as u64) as i64, &types, "SOCK");
     let t = [
-        ("SOCK_NONBLOCK", SOCK_NONBLOCK as u64),
         ("SOCK_CLOEXEC", SOCK_CLOEXEC as u64),
+        ("SOCK_NONBLOCK", SOCK_NONBLOCK as u64),
     ];
     let rest = v & !(SOCK_TYPE_MASK as u64);
     if rest != 0 {
@@ -287,13 +287,83 @@ pub fn sockopt_level(v: u64) -> String {
     name_or(v as i32 as i64, &sock_names("SOL_"), "SOL")
 }
 
-/// A socket option name: `SO_*` at SOL_SOCKET, the number at other levels.
+/// A socket option name: `SO_*` at SOL_SOCKET, `TCP_*` at SOL_TCP, the number at
+/// other levels.
 pub fn sockopt_name(level: u64, v: u64) -> String {
-    if level as i32 == crate::abi::socket_consts::SOL_SOCKET {
-        name_or(v as i64, &sock_names("SO_"), "SO")
-    } else {
-        v.to_string()
+    /// include/uapi/linux/tcp.h.
+    const TCP: &[(&str, i64)] = &[
+        ("TCP_NODELAY", 1),
+        ("TCP_MAXSEG", 2),
+        ("TCP_CORK", 3),
+        ("TCP_KEEPIDLE", 4),
+        ("TCP_KEEPINTVL", 5),
+        ("TCP_KEEPCNT", 6),
+        ("TCP_SYNCNT", 7),
+        ("TCP_LINGER2", 8),
+        ("TCP_DEFER_ACCEPT", 9),
+        ("TCP_WINDOW_CLAMP", 10),
+        ("TCP_INFO", 11),
+        ("TCP_QUICKACK", 12),
+        ("TCP_CONGESTION", 13),
+        ("TCP_USER_TIMEOUT", 18),
+        ("TCP_FASTOPEN", 23),
+    ];
+    match level as i32 {
+        crate::abi::socket_consts::SOL_SOCKET => name_or(v as i64, &sock_names("SO_"), "SO"),
+        6 => name_or(v as i64, TCP, "TCP"),
+        _ => v.to_string(),
     }
+}
+
+/// A socket's protocol, named for the family before it (`IPPROTO_TCP`,
+/// `NETLINK_ROUTE`); a number for other families.
+pub fn sock_protocol(family: u64, v: u64) -> String {
+    /// include/uapi/linux/in.h.
+    const IP: &[(&str, i64)] = &[
+        ("IPPROTO_IP", 0),
+        ("IPPROTO_ICMP", 1),
+        ("IPPROTO_TCP", 6),
+        ("IPPROTO_UDP", 17),
+        ("IPPROTO_IPV6", 41),
+        ("IPPROTO_ICMPV6", 58),
+        ("IPPROTO_SCTP", 132),
+        ("IPPROTO_UDPLITE", 136),
+        ("IPPROTO_RAW", 255),
+    ];
+    /// include/uapi/linux/netlink.h.
+    const NETLINK: &[(&str, i64)] = &[
+        ("NETLINK_ROUTE", 0),
+        ("NETLINK_USERSOCK", 2),
+        ("NETLINK_SOCK_DIAG", 4),
+        ("NETLINK_NFLOG", 5),
+        ("NETLINK_XFRM", 6),
+        ("NETLINK_SELINUX", 7),
+        ("NETLINK_AUDIT", 9),
+        ("NETLINK_NETFILTER", 12),
+        ("NETLINK_KOBJECT_UEVENT", 15),
+        ("NETLINK_GENERIC", 16),
+    ];
+    match family {
+        2 | 10 => name_or(v as i64, IP, "IPPROTO"),
+        16 => name_or(v as i64, NETLINK, "NETLINK"),
+        _ => (v as i32).to_string(),
+    }
+}
+
+/// Creation flags that are O_CLOEXEC / O_NONBLOCK under another family's names
+/// (`EPOLL_CLOEXEC`, `EFD_CLOEXEC|EFD_NONBLOCK`, `EFD_SEMAPHORE`).
+pub fn cloexec_flags(v: u64, family: &str) -> String {
+    let cloexec = format!("{family}_CLOEXEC");
+    let nonblock = format!("{family}_NONBLOCK");
+    let semaphore = format!("{family}_SEMAPHORE");
+    let mut t = vec![
+        (cloexec.as_str(), fl::O_CLOEXEC as u64),
+        (nonblock.as_str(), 0o4000),
+    ];
+    if family == "EFD" {
+        t.push((semaphore.as_str(), 1));
+    }
+    bits(v, &t, "0")
 }
 
 /// socket/accept4 creation flags alone (`SOCK_CLOEXEC|SOCK_NONBLOCK`).

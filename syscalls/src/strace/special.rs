@@ -55,6 +55,7 @@ pub fn fcntl(a: &[u64; 6], ret: Option<u64>) -> String {
 pub fn fcntl_note(a: &[u64; 6], ret: u64) -> String {
     match a[1] {
         fl::F_GETFL => format!(" (flags {})", open_flags(ret)),
+        fl::F_GETFD if ret == 0 => String::new(),
         fl::F_GETFD if ret & 1 != 0 => " (flags FD_CLOEXEC)".to_string(),
         _ => String::new(),
     }

@@ -320,6 +320,32 @@ pub fn dirents(addr: u64, len: u64) -> String {
     format!("{addr:#x} /* {n} entries */")
 }
 
+/// openat2's `struct open_how`: `{flags=O_RDONLY|O_CLOEXEC, resolve=RESOLVE_BENEATH}`,
+/// with `mode=` when the flags create a file.
+pub fn open_how(addr: u64) -> String {
+    use crate::abi::open::OpenHow;
+    with::<OpenHow>(addr, |h| {
+        const RESOLVE: &[(&str, u64)] = &[
+            ("RESOLVE_NO_XDEV", 0x1),
+            ("RESOLVE_NO_MAGICLINKS", 0x2),
+            ("RESOLVE_NO_SYMLINKS", 0x4),
+            ("RESOLVE_BENEATH", 0x8),
+            ("RESOLVE_IN_ROOT", 0x10),
+            ("RESOLVE_CACHED", 0x20),
+        ];
+        let mode = if h.flags & (0o100 | 0o20000000) != 0 || h.mode != 0 {
+            format!(", mode={}", super::flags::octal(h.mode))
+        } else {
+            String::new()
+        };
+        format!(
+            "{{flags={}{mode}, resolve={}}}",
+            super::flags::open_flags(h.flags),
+            bits(h.resolve, RESOLVE, "0")
+        )
+    })
+}
+
 /// Reads raw bytes (for sockaddr and the signal frame).
 pub fn bytes(addr: u64, len: usize) -> Option<Vec<u8>> {
     let mut b = vec![0u8; len];

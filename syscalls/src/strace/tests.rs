@@ -160,6 +160,16 @@ fn socklen_in_and_out() {
         s,
         r#"accept(3, {sa_family=AF_UNIX, sun_path="/s"}, [128 => 5]) = 4"#
     );
+    // A failed call leaves the length as it was: strace shows the value passed.
+    let call = enter(nr::GETPEERNAME, &args, 0);
+    let s = call.finish(Outcome::Ret(Errno::ENOTCONN.to_ret()));
+    assert_eq!(
+        s,
+        format!(
+            "getpeername(3, {:#x}, [5]) = -1 ENOTCONN (Transport endpoint is not connected)",
+            addr.as_ptr() as u64
+        )
+    );
 }
 
 #[test]

@@ -69,7 +69,7 @@ fn sockets() {
     assert_eq!(sock_type(1), "SOCK_STREAM");
     assert_eq!(
         sock_type(2 | 0o2000000 | 0o4000),
-        "SOCK_DGRAM|SOCK_NONBLOCK|SOCK_CLOEXEC"
+        "SOCK_DGRAM|SOCK_CLOEXEC|SOCK_NONBLOCK"
     );
     assert_eq!(msg_flags(0x40 | 0x4000), "MSG_DONTWAIT|MSG_NOSIGNAL");
 }
@@ -94,4 +94,26 @@ fn commands_and_ids() {
     assert_eq!(at_flags(0x100), "AT_SYMLINK_NOFOLLOW");
     assert_eq!(epoll_events(0x1 | 0x4, "EPOLL"), "EPOLLIN|EPOLLOUT");
     assert_eq!(epoll_ctl_op(1), "EPOLL_CTL_ADD");
+}
+
+#[test]
+fn protocols_and_family_flags() {
+    assert_eq!(sock_protocol(2, 0), "IPPROTO_IP");
+    assert_eq!(sock_protocol(10, 6), "IPPROTO_TCP");
+    assert_eq!(sock_protocol(16, 0), "NETLINK_ROUTE");
+    assert_eq!(sock_protocol(1, 0), "0");
+    assert_eq!(cloexec_flags(0o2000000, "EPOLL"), "EPOLL_CLOEXEC");
+    assert_eq!(
+        cloexec_flags(0o4000 | 1, "EFD"),
+        "EFD_NONBLOCK|EFD_SEMAPHORE"
+    );
+    assert_eq!(sockopt_name(6, 1), "TCP_NODELAY");
+    assert_eq!(sockopt_name(1, 2), "SO_REUSEADDR");
+}
+
+#[test]
+fn unknown_bits_name_their_family() {
+    assert_eq!(sock_flags(0x4000), "0x4000 /* SOCK_??? */");
+    assert_eq!(sock_type(1 | 0x4000), "SOCK_STREAM|0x4000 /* SOCK_??? */");
+    assert_eq!(open_flags(0x8000_0000), "O_RDONLY|0x80000000");
 }

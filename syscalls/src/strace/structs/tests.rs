@@ -119,3 +119,26 @@ fn ints_and_wait_status() {
         "[{WIFSIGNALED(s) && WTERMSIG(s) == SIGSEGV && WCOREDUMP(s)}]"
     );
 }
+
+#[test]
+fn open_how_flags_mode_resolve() {
+    use crate::abi::open::OpenHow;
+    let h = OpenHow {
+        flags: 0o2000000,
+        mode: 0,
+        resolve: 0x8,
+    };
+    assert_eq!(
+        open_how(addr(&h)),
+        "{flags=O_RDONLY|O_CLOEXEC, resolve=RESOLVE_BENEATH}"
+    );
+    let h = OpenHow {
+        flags: 0o101,
+        mode: 0o600,
+        resolve: 0,
+    };
+    assert_eq!(
+        open_how(addr(&h)),
+        "{flags=O_WRONLY|O_CREAT, mode=0600, resolve=0}"
+    );
+}
