@@ -24,12 +24,14 @@
 //!   `!` statx flags, `@` prctl option, `(` socket option level, `)` socket option
 //!   name (level: the argument before), `|` `SOCK_*` creation flags, `<` socket
 //!   protocol (family: the first argument), `.` epoll_create1 flags, `,` eventfd2
-//!   flags;
-//! - by command: fcntl's and futex's arguments after the command follow it
+//!   flags, `~` access mode, `-` itimer, `` ` `` mremap's new address (shown only
+//!   with MREMAP_FIXED or MREMAP_DONTUNMAP in the argument before);
+//! - by command: fcntl's, futex's and ioctl's arguments after the command follow it
 //!   (`strace::special`), whatever their letters;
 //! - inputs, decoded before the call: `b` buffer (length: next argument), `[` string
 //!   array (execve's argv), `$` environment (`0x... /* 12 vars */`), `:` socket
-//!   option value (length: next), `{` stack_t, `>` open_how, `v` iovec
+//!   option value (length: next), `{` stack_t, `>` open_how, `"` itimerval,
+//!   `/` siginfo, `v` iovec
 //!   array (count: next), `K` sockaddr (length: next), `T` timespec, `a` sigaction,
 //!   `q` sigset, `R` rlimit, `M` msghdr, `Y` epoll_event, `l` pollfd array (count:
 //!   next);
@@ -38,7 +40,8 @@
 //!   next), `L` socklen_t pointer, `t` timespec, `G` sigaction, `Q` sigset, `r`
 //!   rlimit, `X` stat, `Z` statx, `U` utsname, `N` msghdr, `J` epoll_event array
 //!   (count: the result), `i` two fds, `z` wait status, `*` getdents64 buffer (bytes:
-//!   the result), `}` stack_t, `;` socket option value (length pointer: next).
+//!   the result), `}` stack_t, `;` socket option value (length pointer: next),
+//!   `'` itimerval.
 
 use crate::thread::Task;
 use crate::{
@@ -127,7 +130,7 @@ syscall_table! {
     (45, TRUNCATE, "truncate", Some(pass::truncate), "sD"),
     (46, FTRUNCATE, "ftruncate", Some(pass::ftruncate), "dD"),
     (47, FALLOCATE, "fallocate", Some(pass::fallocate), "ddDD"),
-    (48, FACCESSAT, "faccessat", Some(fs::faccessat), "Aso"),
+    (48, FACCESSAT, "faccessat", Some(fs::faccessat), "As~"),
     (49, CHDIR, "chdir", Some(fs::chdir), "s"),
     (50, FCHDIR, "fchdir", Some(fs::fchdir), "d"),
     (51, CHROOT, "chroot", Some(pass_sys::chroot), "s"),
@@ -181,8 +184,8 @@ syscall_table! {
     (99, SET_ROBUST_LIST, "set_robust_list", Some(task::set_robust_list), "pu"),
     (100, GET_ROBUST_LIST, "get_robust_list", Some(task::get_robust_list), "dpp"),
     (101, NANOSLEEP, "nanosleep", Some(time::nanosleep), "Tp"),
-    (102, GETITIMER, "getitimer", Some(time::getitimer), "dp"),
-    (103, SETITIMER, "setitimer", Some(time::setitimer), "dpp"),
+    (102, GETITIMER, "getitimer", Some(time::getitimer), "-'"),
+    (103, SETITIMER, "setitimer", Some(time::setitimer), "-\"'"),
     (104, KEXEC_LOAD, "kexec_load", Some(denied::kexec_load), "xupx"),
     (105, INIT_MODULE, "init_module", Some(denied::init_module), "pus"),
     (106, DELETE_MODULE, "delete_module", Some(denied::delete_module), "sx"),
@@ -217,7 +220,7 @@ syscall_table! {
     (135, RT_SIGPROCMASK, "rt_sigprocmask", Some(signal::rt_sigprocmask), "HqQu"),
     (136, RT_SIGPENDING, "rt_sigpending", Some(signal::rt_sigpending), "Qu"),
     (137, RT_SIGTIMEDWAIT, "rt_sigtimedwait", Some(signal::rt_sigtimedwait), "qpTu"),
-    (138, RT_SIGQUEUEINFO, "rt_sigqueueinfo", Some(signal::rt_sigqueueinfo), "dSp"),
+    (138, RT_SIGQUEUEINFO, "rt_sigqueueinfo", Some(signal::rt_sigqueueinfo), "dS/"),
     (139, RT_SIGRETURN, "rt_sigreturn", Some(signal::rt_sigreturn), ""),
     (140, SETPRIORITY, "setpriority", Some(pass::setpriority), "ddd"),
     (141, GETPRIORITY, "getpriority", Some(pass::getpriority), "dd"),
@@ -295,7 +298,7 @@ syscall_table! {
     (213, READAHEAD, "readahead", Some(pass::readahead), "dxu"),
     (214, BRK, "brk", Some(mem::brk), "p=p"),
     (215, MUNMAP, "munmap", Some(mem::munmap), "pu"),
-    (216, MREMAP, "mremap", Some(mem::mremap), "puu?p=p"),
+    (216, MREMAP, "mremap", Some(mem::mremap), "puu?`=p"),
     (217, ADD_KEY, "add_key", Some(pass_sys::add_key), "sspud"),
     (218, REQUEST_KEY, "request_key", Some(pass_sys::request_key), "sssd"),
     (219, KEYCTL, "keyctl", Some(pass_sys::keyctl), "dxxxx"),
@@ -319,7 +322,7 @@ syscall_table! {
     (237, SET_MEMPOLICY, "set_mempolicy", Some(pass_sys::set_mempolicy), "dpu"),
     (238, MIGRATE_PAGES, "migrate_pages", Some(pass_sys::migrate_pages), "dupp"),
     (239, MOVE_PAGES, "move_pages", Some(pass_sys::move_pages), "dupppx"),
-    (240, RT_TGSIGQUEUEINFO, "rt_tgsigqueueinfo", Some(signal::rt_tgsigqueueinfo), "ddSp"),
+    (240, RT_TGSIGQUEUEINFO, "rt_tgsigqueueinfo", Some(signal::rt_tgsigqueueinfo), "ddS/"),
     (241, PERF_EVENT_OPEN, "perf_event_open", Some(denied::perf_event_open), "pdddx"),
     (242, ACCEPT4, "accept4", Some(net::sock::accept4), "dkL|"),
     (243, RECVMMSG, "recvmmsg", Some(net::msg::recvmmsg), "dpuxp"),
@@ -373,7 +376,7 @@ syscall_table! {
     (436, CLOSE_RANGE, "close_range", Some(pass::close_range), "uux"),
     (437, OPENAT2, "openat2", Some(fs_more::openat2), "As>u"),
     (438, PIDFD_GETFD, "pidfd_getfd", Some(pass::pidfd_getfd), "ddx"),
-    (439, FACCESSAT2, "faccessat2", Some(fs::faccessat2), "Ason"),
+    (439, FACCESSAT2, "faccessat2", Some(fs::faccessat2), "As~n"),
     (440, PROCESS_MADVISE, "process_madvise", Some(pass_sys::process_madvise), "dpudx"),
     (441, EPOLL_PWAIT2, "epoll_pwait2", Some(epoll::epoll_pwait2), "dJdTqu"),
     (442, MOUNT_SETATTR, "mount_setattr", Some(pass_sys::mount_setattr), "dsxpu"),

@@ -16,10 +16,10 @@ pub enum Phase {
 
 /// Every format letter (documented in table.rs).
 pub const LETTERS: &str =
-    "dDuxopsAFOPmnSCcfwIWHegyjEh+_&^?%!@()|<.,b[$v:{>KTaqRMYlB#VkLtGQrXZUNJiz*};";
+    "dDuxopsAFOPmnSCcfwIWHegyjEh+_&^?%!@()|<.,~-\"/`'b[$v:{>KTaqRMYlB#VkLtGQrXZUNJiz*};";
 
 /// Letters whose argument is written by the call.
-const OUT: &str = "BV#kLtGQrXZUNJiz*};";
+const OUT: &str = "BV#kLtGQrXZUNJiz*};'";
 
 pub fn phase(kind: char) -> Phase {
     if OUT.contains(kind) {
@@ -112,6 +112,17 @@ pub fn decode(kind: char, i: usize, a: &[u64; 6], ret: Option<u64>) -> Option<St
         '|' => n::sock_flags(v),
         '<' => n::sock_protocol(a[0], v),
         '.' => n::cloexec_flags(v, "EPOLL"),
+        '~' => n::access_mode(v),
+        '-' => n::itimer_which(v),
+        '"' => st::itimerval(v),
+        '/' => sig::siginfo_at(v),
+        '`' => {
+            // mremap's new address: only with MREMAP_FIXED or MREMAP_DONTUNMAP.
+            if a[i.checked_sub(1)?] & 6 == 0 {
+                return None;
+            }
+            ptr(v)
+        }
         ',' => n::cloexec_flags(v, "EFD"),
         ':' => st::sockopt_value(v, next),
         '{' => st::stack_t(v),
@@ -155,6 +166,7 @@ fn decode_out(kind: char, v: u64, next: u64, ret: u64) -> String {
         'z' => st::wait_status(v),
         '*' => st::dirents(v, ret),
         '}' => st::stack_t(v),
+        '\'' => st::itimerval(v),
         ';' => {
             let len = crate::guest_mem::read_val::<u32>(next).unwrap_or(0);
             st::sockopt_value(v, len as u64)

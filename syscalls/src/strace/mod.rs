@@ -9,7 +9,7 @@
 //! once, whole, by [`output::emit`].
 //!
 //! Files: `args` (one argument per format letter), `flags` (flag sets), `names`
-//! (commands, ids, event bits), `special` (fcntl and futex, by command), `quote` (strings), `structs` and `sockaddr` and `sig` (structs), `output`
+//! (commands, ids, event bits), `special` (fcntl, futex and ioctl, by command), `quote` (strings), `structs` and `sockaddr` and `sig` (structs), `output`
 //! (the trace descriptor).
 
 mod args;
@@ -170,6 +170,7 @@ impl Call {
             Some(e) if self.nr == nr::CLONE => (e.name, args::clone(&self.args, ret)),
             Some(e) if self.nr == nr::FCNTL => (e.name, special::fcntl(&self.args, ret)),
             Some(e) if self.nr == nr::FUTEX => (e.name, special::futex(&self.args)),
+            Some(e) if self.nr == nr::IOCTL => (e.name, special::ioctl(&self.args, ret)),
             Some(e) if self.nr == nr::RT_SIGRETURN => {
                 let (arg, x0) = sig::sigreturn_frame(self.sp);
                 sigreturn_ret = x0;

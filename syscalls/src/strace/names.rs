@@ -375,3 +375,19 @@ pub fn sock_flags(v: u64) -> String {
     ];
     bits(v, &t, "0")
 }
+
+/// access/faccessat modes: `F_OK`, `R_OK|W_OK`.
+pub fn access_mode(v: u64) -> String {
+    const T: &[(&str, u64)] = &[("R_OK", 4), ("W_OK", 2), ("X_OK", 1)];
+    bits(v, T, "F_OK")
+}
+
+/// getitimer/setitimer's timer.
+pub fn itimer_which(v: u64) -> String {
+    const T: &[(&str, i64)] = &[
+        ("ITIMER_REAL", 0),
+        ("ITIMER_VIRTUAL", 1),
+        ("ITIMER_PROF", 2),
+    ];
+    name_or(v as i64, T, "ITIMER")
+}

@@ -116,7 +116,7 @@ pub fn siginfo(i: &Siginfo) -> String {
         signal(sig as u64),
         si_code(sig, code)
     );
-    let value = |w: u64| format!("si_value={{int={}, ptr={}}}", w as u32 as i32, ptr(w));
+    let value = |w: u64| format!("si_int={}, si_ptr={}", w as u32 as i32, ptr(w));
     let faults = [sg::SIGSEGV, sg::SIGBUS, sg::SIGILL, sg::SIGFPE, sg::SIGTRAP];
     let extra = if code == sg::SI_USER || code == sg::SI_TKILL {
         format!("si_pid={}, si_uid={}", lo(f[0]), hi(f[0]))
@@ -154,6 +154,11 @@ pub fn siginfo(i: &Siginfo) -> String {
     }
     s.push('}');
     s
+}
+
+/// A siginfo the guest passes (rt_sigqueueinfo).
+pub fn siginfo_at(addr: u64) -> String {
+    with::<Siginfo>(addr, siginfo)
 }
 
 /// `--- SIGUSR1 {...} ---`: a signal delivered to the guest.

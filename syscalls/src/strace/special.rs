@@ -66,6 +66,37 @@ pub fn fcntl_hex_result(a: &[u64; 6]) -> bool {
     matches!(a[1], fl::F_GETFL | fl::F_GETFD)
 }
 
+/// ioctl's arguments by request, from the ioctl table's argument kinds: `[0]` for an
+/// int, `{ws_row=24, ws_col=80, ...}` for a winsize, the termios flags.
+pub fn ioctl(a: &[u64; 6], ret: Option<u64>) -> String {
+    use crate::abi::term::{ioctl as entry, IoctlArg, Termios, Winsize};
+    let head = format!("{}, {}", a[0] as i32, super::names::ioctl_request(a[1]));
+    let arg = a[2];
+    let winsize = |w: &Winsize| {
+        format!(
+            "{{ws_row={}, ws_col={}, ws_xpixel={}, ws_ypixel={}}}",
+            w.ws_row, w.ws_col, w.ws_xpixel, w.ws_ypixel
+        )
+    };
+    let termios = |t: &Termios| {
+        format!(
+            "{{c_iflag={:#x}, c_oflag={:#x}, c_cflag={:#x}, c_lflag={:#x}, ...}}",
+            t.c_iflag, t.c_oflag, t.c_cflag, t.c_lflag
+        )
+    };
+    let third = match entry(a[1]).map(|e| e.3) {
+        Some(IoctlArg::Value) if arg == 0 => return head,
+        Some(IoctlArg::Value) => hex(arg),
+        Some(IoctlArg::IntPtr) if ret.is_some() => with::<i32>(arg, |v| format!("[{v}]")),
+        Some(IoctlArg::WinsizeIn) => with::<Winsize>(arg, winsize),
+        Some(IoctlArg::WinsizeOut) if ret.is_some() => with::<Winsize>(arg, winsize),
+        Some(IoctlArg::TermiosIn) => with::<Termios>(arg, termios),
+        Some(IoctlArg::TermiosOut) if ret.is_some() => with::<Termios>(arg, termios),
+        _ => ptr(arg),
+    };
+    format!("{head}, {third}")
+}
+
 /// futex's arguments after the op, by op: `0x..., FUTEX_WAIT_PRIVATE, 2, NULL`.
 pub fn futex(a: &[u64; 6]) -> String {
     let op = a[1] & 0x7f;

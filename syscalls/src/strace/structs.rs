@@ -10,7 +10,7 @@ use crate::abi::event::EpollEvent;
 use crate::abi::misc::{Iovec, Rlimit, Utsname};
 use crate::abi::socket::Msghdr;
 use crate::abi::stat::{Stat, Statx};
-use crate::abi::time::Timespec;
+use crate::abi::time::{Timespec, Timeval};
 use crate::abi::GuestPod;
 use crate::guest_mem::{read_bytes, read_val};
 use std::fmt::Write;
@@ -345,6 +345,27 @@ pub fn open_how(addr: u64) -> String {
         )
     })
 }
+
+/// `{it_interval={tv_sec=0, tv_usec=0}, it_value={tv_sec=1, tv_usec=0}}`.
+pub fn itimerval(addr: u64) -> String {
+    with::<Itimerval>(addr, |t| {
+        let tv = |v: &Timeval| format!("{{tv_sec={}, tv_usec={}}}", v.tv_sec, v.tv_usec);
+        format!(
+            "{{it_interval={}, it_value={}}}",
+            tv(&t.interval),
+            tv(&t.value)
+        )
+    })
+}
+
+/// `struct itimerval`: two timevals, 32 bytes.
+#[repr(C)]
+#[derive(Clone, Copy, Default)]
+pub struct Itimerval {
+    pub interval: Timeval,
+    pub value: Timeval,
+}
+crate::abi::guest_pod!(Itimerval);
 
 /// Reads raw bytes (for sockaddr and the signal frame).
 pub fn bytes(addr: u64, len: usize) -> Option<Vec<u8>> {

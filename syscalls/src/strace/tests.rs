@@ -215,3 +215,73 @@ fn interrupted_calls_show_the_kernel_restart_code() {
         "read(0, 0x1000, 64) = -1 EINTR (Interrupted system call)"
     );
 }
+
+#[test]
+fn ioctl_arguments_by_request() {
+    let ws: [u16; 4] = [24, 80, 0, 0];
+    let s = format(
+        nr::IOCTL,
+        &[4, 0x5414, ws.as_ptr() as u64, 0, 0, 0],
+        Outcome::Ret(0),
+    );
+    assert_eq!(
+        s,
+        "ioctl(4, TIOCSWINSZ, {ws_row=24, ws_col=80, ws_xpixel=0, ws_ypixel=0}) = 0"
+    );
+    let n: i32 = 3;
+    let p = &n as *const i32 as u64;
+    let s = format(nr::IOCTL, &[3, 0x8004_5430, p, 0, 0, 0], Outcome::Ret(0));
+    assert_eq!(s, "ioctl(3, TIOCGPTN, [3]) = 0");
+    let s = format(nr::IOCTL, &[3, 0x5451, 0, 0, 0, 0], Outcome::Ret(0));
+    assert_eq!(s, "ioctl(3, FIOCLEX) = 0");
+}
+
+#[test]
+fn timers_access_modes_and_mremap() {
+    let it: [i64; 4] = [0, 0, 10, 0];
+    let p = it.as_ptr() as u64;
+    let s = format(nr::SETITIMER, &[0, p, 0, 0, 0, 0], Outcome::Ret(0));
+    assert_eq!(
+        s,
+        "setitimer(ITIMER_REAL, {it_interval={tv_sec=0, tv_usec=0}, it_value={tv_sec=10, tv_usec=0}}, NULL) = 0"
+    );
+    let path = b"/x\0";
+    let args = [(-100i64) as u64, path.as_ptr() as u64, 6, 0, 0, 0];
+    let s = format(nr::FACCESSAT, &args, Outcome::Ret(0));
+    assert_eq!(s, r#"faccessat(AT_FDCWD, "/x", R_OK|W_OK) = 0"#);
+    let s = format(
+        nr::MREMAP,
+        &[0x1000, 4096, 8192, 1, 0, 0],
+        Outcome::Ret(0x2000),
+    );
+    assert_eq!(s, "mremap(0x1000, 4096, 8192, MREMAP_MAYMOVE) = 0x2000");
+    let s = format(
+        nr::MREMAP,
+        &[0x1000, 4096, 8192, 3, 0x5000, 0],
+        Outcome::Ret(0x5000),
+    );
+    assert_eq!(
+        s,
+        "mremap(0x1000, 4096, 8192, MREMAP_MAYMOVE|MREMAP_FIXED, 0x5000) = 0x5000"
+    );
+}
+
+#[test]
+fn queued_signal_info() {
+    let mut i = Siginfo {
+        signo: sg::SIGUSR2 as i32,
+        code: -1,
+        ..Siginfo::default()
+    };
+    i.fields[0] = 42;
+    i.fields[1] = 7;
+    let s = format(
+        nr::RT_SIGQUEUEINFO,
+        &[42, sg::SIGUSR2 as u64, &i as *const _ as u64, 0, 0, 0],
+        Outcome::Ret(0),
+    );
+    assert_eq!(
+        s,
+        "rt_sigqueueinfo(42, SIGUSR2, {si_signo=SIGUSR2, si_code=SI_QUEUE, si_pid=42, si_uid=0, si_int=7, si_ptr=0x7}) = 0"
+    );
+}
