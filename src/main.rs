@@ -85,10 +85,10 @@ struct Cli {
     )]
     strace: bool,
 
-    /// (internal, for a guest's execve) trace into FILE, appending: the -D file of the
-    /// emulator that ran the program before
-    #[arg(long = "strace-append", value_name = "FILE", hide = true)]
-    strace_append: Option<PathBuf>,
+    /// (internal, for a guest's execve) trace to descriptor FD, the trace output of
+    /// the emulator that ran the program before
+    #[arg(long = "strace-fd", value_name = "FD", hide = true)]
+    strace_fd: Option<i32>,
 
     /// (internal, for a guest's execve) prefix every trace line with [pid TID]
     #[arg(long = "strace-pids", hide = true)]
@@ -226,8 +226,8 @@ impl Cli {
         Ok(RunOptions {
             log,
             log_file: self.log_file.clone(),
-            strace: self.strace || self.strace_append.is_some(),
-            strace_append: self.strace_append.clone(),
+            strace: self.strace || self.strace_fd.is_some(),
+            strace_fd: self.strace_fd,
             strace_pids: self.strace_pids,
             stats: self.stats,
         })

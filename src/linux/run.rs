@@ -25,8 +25,8 @@ pub struct RunOptions {
     pub log_file: Option<PathBuf>,
     /// Trace each syscall as strace(1) does, to stderr or the `-D` file (`--strace`).
     pub strace: bool,
-    /// The trace file of an exec'd program (`--strace-append`): opened to append.
-    pub strace_append: Option<PathBuf>,
+    /// The trace descriptor an exec'd program inherits (`--strace-fd`).
+    pub strace_fd: Option<i32>,
     /// Prefix trace lines with `[pid TID]` from the start (`--strace-pids`).
     pub strace_pids: bool,
     /// Print translation and dispatch counters on stderr at exit (`--stats`).
@@ -49,9 +49,8 @@ pub fn run(loaded: Loaded, opts: &LoadOptions, ropts: &RunOptions) -> ! {
             std::process::exit(1);
         }
     }
-    let strace_file = ropts.strace_append.as_ref().or(ropts.log_file.as_ref());
     if ropts.strace {
-        start_strace(strace_file.map(PathBuf::as_path));
+        start_strace(ropts.strace_fd, ropts.log_file.as_deref());
         if ropts.strace_pids {
             emu_syscalls::strace::output::set_multi();
         }
@@ -87,8 +86,7 @@ pub fn run(loaded: Loaded, opts: &LoadOptions, ropts: &RunOptions) -> ! {
         let d = Path::new(DEFAULT_SYSROOT);
         d.is_dir().then(|| d.to_path_buf())
     });
-    let strace = ropts.strace.then_some(strace_file.map(PathBuf::as_path));
-    let exec_prefix = exec_prefix(sysroot.as_deref(), strace);
+    let exec_prefix = exec_prefix(sysroot.as_deref(), ropts.strace);
     let (cmdline, auxv) = initial_stack_files(loaded.sp);
     let sigtramp = map_sigtramp();
     let task = Task::new_inherited(ProcessInit {
@@ -107,15 +105,18 @@ pub fn run(loaded: Loaded, opts: &LoadOptions, ropts: &RunOptions) -> ! {
     thread::exit_main_thread(code)
 }
 
-/// Sends the syscall trace to `file` (appending) or to stderr.
-fn start_strace(file: Option<&Path>) {
+/// Sends the syscall trace to the descriptor inherited from the emulator that exec'd
+/// this one, or to `file` (appending), or to stderr.
+fn start_strace(inherited: Option<i32>, file: Option<&Path>) {
+    use emu_syscalls::strace::output;
     use std::os::fd::AsRawFd;
-    let ok = match file {
-        Some(f) => std::fs::OpenOptions::new()
+    let ok = match (inherited, file) {
+        (Some(fd), _) => output::adopt(fd),
+        (None, Some(f)) => std::fs::OpenOptions::new()
             .append(true)
             .open(f)
-            .is_ok_and(|out| emu_syscalls::strace::set_output(out.as_raw_fd())),
-        None => emu_syscalls::strace::set_output(libc::STDERR_FILENO),
+            .is_ok_and(|out| output::set_output(out.as_raw_fd())),
+        (None, None) => output::set_output(libc::STDERR_FILENO),
     };
     if !ok {
         eprintln!("emu-user: cannot open the --strace output");
@@ -460,8 +461,8 @@ fn fault_esr(sig: i32, code: i32, write: bool) -> u64 {
 
 /// The host command line that runs another guest program the way this one runs (used by
 /// the guest's execve): this emulator with the same sysroot and strace setting
-/// (`strace`: `Some` when tracing, with the trace file if there is one).
-fn exec_prefix(sysroot: Option<&Path>, strace: Option<Option<&Path>>) -> Vec<std::ffi::OsString> {
+/// (the guest's execve passes the trace descriptor on: see emu_syscalls::exec).
+fn exec_prefix(sysroot: Option<&Path>, strace: bool) -> Vec<std::ffi::OsString> {
     let Ok(emu) = std::env::current_exe() else {
         return Vec::new();
     };
@@ -472,14 +473,8 @@ fn exec_prefix(sysroot: Option<&Path>, strace: Option<Option<&Path>>) -> Vec<std
         let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
         v.push(root.into_os_string());
     }
-    match strace {
-        Some(Some(file)) => {
-            v.push("--strace-append".into());
-            let file = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
-            v.push(file.into_os_string());
-        }
-        Some(None) => v.push("--strace".into()),
-        None => {}
+    if strace {
+        v.push("--strace".into());
     }
     v
 }

@@ -238,11 +238,18 @@ fn fd_path(fd: i32) -> Result<Vec<u8>, Errno> {
     Ok(link.into_bytes())
 }
 
-/// The emulator command for the new program: once the trace has `[pid TID]`
-/// prefixes, the new program's lines keep them.
+/// The emulator command for the new program. A traced program's emulator writes to
+/// the same trace descriptor (`--strace-fd`: stderr as emu-user started, or the -D
+/// file, never the guest's own fds), and keeps `[pid TID]` prefixes once they started.
 fn trace_prefix(p: &Task) -> Vec<std::ffi::OsString> {
+    use crate::strace::output;
     let mut v = p.exec_prefix.clone();
-    if p.proc.strace && crate::strace::output::is_multi() && !v.is_empty() {
+    let Some(fd) = output::fd().filter(|_| p.proc.strace && !v.is_empty()) else {
+        return v;
+    };
+    v.retain(|a| a != "--strace");
+    v.insert(1, format!("--strace-fd={fd}").into());
+    if output::is_multi() {
         v.insert(1, "--strace-pids".into());
     }
     v
@@ -281,10 +288,20 @@ fn exec(p: &mut Task, file: Vec<u8>, argv: u64, envp: u64) -> SysResult {
     if let Some(call) = &p.traced {
         call.write_end(crate::Outcome::Ret(0));
     }
+    // The trace descriptor stays open for the new emulator only.
+    let pass_trace = matches!(runs, Runs::Emulated) && p.proc.strace;
+    let trace_fd = crate::strace::output::fd().filter(|_| pass_trace);
+    if let Some(fd) = trace_fd {
+        crate::strace::output::pass_on_exec(fd, true);
+    }
     // SAFETY: both arrays are NULL-terminated and point into `args`/`env`, which outlive
     // the call; execve returns only on failure.
     unsafe { libc::execve(argp[0], argp.as_ptr(), envpp.as_ptr()) };
-    Err(Errno::last())
+    let err = Errno::last();
+    if let Some(fd) = trace_fd {
+        crate::strace::output::pass_on_exec(fd, false);
+    }
+    Err(err)
 }
 
 #[cfg(test)]

@@ -35,6 +35,29 @@ pub fn set_output(fd: i32) -> bool {
     true
 }
 
+/// Starts tracing to `fd`, a descriptor inherited across exec (`--strace-fd`): used
+/// as it is, made close-on-exec again.
+pub fn adopt(fd: i32) -> bool {
+    if !pass_on_exec(fd, false) {
+        return false;
+    }
+    FD.store(fd, Ordering::SeqCst);
+    true
+}
+
+/// The trace descriptor, while tracing.
+pub fn fd() -> Option<i32> {
+    let fd = FD.load(Ordering::Relaxed);
+    (fd >= 0).then_some(fd)
+}
+
+/// Lets `fd` survive an exec (`keep`), or not. False if it is not open.
+pub fn pass_on_exec(fd: i32, keep: bool) -> bool {
+    let flags = if keep { 0 } else { libc::FD_CLOEXEC };
+    // SAFETY: F_SETFD on a descriptor number; a closed one is EBADF.
+    unsafe { libc::fcntl(fd, libc::F_SETFD, flags) == 0 }
+}
+
 /// Whether tracing is on.
 pub fn enabled() -> bool {
     FD.load(Ordering::Relaxed) >= 0
