@@ -42,8 +42,11 @@ pub fn run(loaded: Loaded, opts: &LoadOptions, ropts: &RunOptions) -> ! {
             std::process::exit(1);
         }
     };
-    // The -d log and the trace share the -D file: emptied once, then both append.
-    if let Some(file) = &ropts.log_file {
+    // The -d log and the trace share the -D file: emptied once, then both append (an
+    // emulator exec'd by a traced guest writes on where the first one left off).
+    let writes_log = ropts.strace || ropts.log != LogItems::default();
+    let first = ropts.strace_fd.is_none();
+    if let Some(file) = ropts.log_file.as_ref().filter(|_| writes_log && first) {
         if let Err(e) = std::fs::File::create(file) {
             eprintln!("emu-user: cannot open log file {}: {e}", file.display());
             std::process::exit(1);
