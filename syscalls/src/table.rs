@@ -24,17 +24,17 @@
 //!   `!` statx flags, `@` prctl option, `(` socket option level, `)` socket option
 //!   name (level: the argument before), `|` `SOCK_*` creation flags, `<` socket
 //!   protocol (family: the first argument), `.` epoll_create1 flags, `,` eventfd2
-//!   flags, `~` access mode, `-` itimer, `` ` `` mremap's new address (shown only
-//!   with MREMAP_FIXED or MREMAP_DONTUNMAP in the argument before);
+//!   flags, `\` clone3's clone_args, `~` access mode, `-` itimer, `` ` `` mremap's
+//!   new address (shown only with MREMAP_FIXED or MREMAP_DONTUNMAP in the argument
+//!   before);
 //! - by command: fcntl's, futex's and ioctl's arguments after the command follow it
 //!   (`strace::special`), whatever their letters;
 //! - inputs, decoded before the call: `b` buffer (length: next argument), `[` string
 //!   array (execve's argv), `$` environment (`0x... /* 12 vars */`), `:` socket
-//!   option value (length: next), `{` stack_t, `>` open_how, `"` itimerval,
-//!   `/` siginfo, `v` iovec
-//!   array (count: next), `K` sockaddr (length: next), `T` timespec, `a` sigaction,
-//!   `q` sigset, `R` rlimit, `M` msghdr, `Y` epoll_event, `l` pollfd array (count:
-//!   next);
+//!   option value (length: next), `{` stack_t, `>` open_how, `"` itimerval, `/`
+//!   siginfo, `v` iovec array (count: next), `K` sockaddr (length: next), `T`
+//!   timespec, `a` sigaction, `q` sigset, `R` rlimit, `M` msghdr, `Y` epoll_event,
+//!   `l` pollfd array (count: next);
 //! - outputs, decoded after a successful call: `B` buffer (length: the result), `#`
 //!   C string, `V` iovec array (bytes: the result), `k` sockaddr (length pointer:
 //!   next), `L` socklen_t pointer, `t` timespec, `G` sigaction, `Q` sigset, `r`
@@ -372,7 +372,7 @@ syscall_table! {
     (432, FSMOUNT, "fsmount", Some(pass_sys::fsmount), "dxx"),
     (433, FSPICK, "fspick", Some(pass_sys::fspick), "dsx"),
     (434, PIDFD_OPEN, "pidfd_open", Some(pass::pidfd_open), "dx"),
-    (435, CLONE3, "clone3", Some(clone::clone3), "pu"),
+    (435, CLONE3, "clone3", Some(clone::clone3), "\\u"),
     (436, CLOSE_RANGE, "close_range", Some(pass::close_range), "uux"),
     (437, OPENAT2, "openat2", Some(fs_more::openat2), "As>u"),
     (438, PIDFD_GETFD, "pidfd_getfd", Some(pass::pidfd_getfd), "ddx"),

@@ -16,7 +16,7 @@ pub enum Phase {
 
 /// Every format letter (documented in table.rs).
 pub const LETTERS: &str =
-    "dDuxopsAFOPmnSCcfwIWHegyjEh+_&^?%!@()|<.,~-\"/`'b[$v:{>KTaqRMYlB#VkLtGQrXZUNJiz*};";
+    "dDuxopsAFOPmnSCcfwIWHegyjEh+_&^?%!@()|<.,\\~-\"/`'b[$v:{>KTaqRMYlB#VkLtGQrXZUNJiz*};";
 
 /// Letters whose argument is written by the call.
 const OUT: &str = "BV#kLtGQrXZUNJiz*};'";
@@ -112,6 +112,7 @@ pub fn decode(kind: char, i: usize, a: &[u64; 6], ret: Option<u64>) -> Option<St
         '|' => n::sock_flags(v),
         '<' => n::sock_protocol(a[0], v),
         '.' => n::cloexec_flags(v, "EPOLL"),
+        '\\' => clone3_args(v),
         '~' => n::access_mode(v),
         '-' => n::itimer_which(v),
         '"' => st::itimerval(v),
@@ -201,9 +202,56 @@ pub fn clone(a: &[u64; 6], ret: Option<u64>) -> String {
     parts.join(", ")
 }
 
+/// clone3's `struct clone_args`: `{flags=..., child_tid=..., exit_signal=SIGCHLD,
+/// stack=..., stack_size=..., tls=...}`, each pointer only when a flag uses it.
+fn clone3_args(addr: u64) -> String {
+    use crate::clone::clone_flags::*;
+    use crate::clone::GuestCloneArgs;
+    st::with::<GuestCloneArgs>(addr, |c| {
+        let mut parts = vec![format!("flags={}", f::clone_flags(c.flags))];
+        if c.flags & CLONE_PIDFD != 0 {
+            parts.push(format!("pidfd={}", ptr(c.pidfd)));
+        }
+        if c.flags & (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID) != 0 {
+            parts.push(format!("child_tid={}", ptr(c.child_tid)));
+        }
+        if c.flags & CLONE_PARENT_SETTID != 0 {
+            parts.push(format!("parent_tid={}", ptr(c.parent_tid)));
+        }
+        let sig = match c.exit_signal {
+            0 => "0".to_string(),
+            s => f::signal(s),
+        };
+        parts.push(format!("exit_signal={sig}"));
+        parts.push(format!("stack={}", ptr(c.stack)));
+        parts.push(format!("stack_size={}", hex(c.stack_size)));
+        if c.flags & CLONE_SETTLS != 0 {
+            parts.push(format!("tls={}", ptr(c.tls)));
+        }
+        format!("{{{}}}", parts.join(", "))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clone3_struct() {
+        use crate::clone::clone_flags::*;
+        use crate::clone::GuestCloneArgs;
+        let c = GuestCloneArgs {
+            flags: CLONE_VM | CLONE_VFORK,
+            exit_signal: 17,
+            stack: 0x1000,
+            stack_size: 0x2000,
+            ..GuestCloneArgs::default()
+        };
+        assert_eq!(
+            clone3_args(&c as *const _ as u64),
+            "{flags=CLONE_VM|CLONE_VFORK, exit_signal=SIGCHLD, stack=0x1000, stack_size=0x2000}"
+        );
+    }
 
     #[test]
     fn mode_only_with_o_creat() {
