@@ -27,7 +27,12 @@ pub fn set_output(fd: i32) -> bool {
         255
     };
     // SAFETY: F_DUPFD_CLOEXEC on a descriptor the caller owns; no memory is involved.
-    let copy = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, high) };
+    let mut copy = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, high) };
+    if copy < 0 {
+        // Every number from `high` up is taken: any free one.
+        // SAFETY: as above.
+        copy = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 3) };
+    }
     if copy < 0 {
         return false;
     }
