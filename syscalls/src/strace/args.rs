@@ -2,7 +2,7 @@
 //! the top of table.rs). Inputs are decoded when the call starts, outputs when it has
 //! returned: an output argument of a failed call is its address, as strace prints it.
 
-use super::{flags as f, names as n, quote, sig, sockaddr, structs as st};
+use super::{flags as f, names as n, quote, sig, sockaddr, special, structs as st};
 use crate::guest_mem::PATH_MAX;
 
 /// When an argument is decoded.
@@ -62,7 +62,7 @@ pub fn decode(kind: char, i: usize, a: &[u64; 6], ret: Option<u64>) -> Option<St
         let Some(r) = ret else {
             return Some(ptr(v));
         };
-        return Some(decode_out(kind, v, next, r));
+        return Some(decode_out(kind, a, v, next, r));
     }
     Some(match kind {
         'd' => (v as i32).to_string(),
@@ -125,7 +125,7 @@ pub fn decode(kind: char, i: usize, a: &[u64; 6], ret: Option<u64>) -> Option<St
             ptr(v)
         }
         ',' => n::cloexec_flags(v, "EFD"),
-        ':' => st::sockopt_value(v, next),
+        ':' => special::sockopt(a[1], a[2], v, next),
         '{' => st::stack_t(v),
         '>' => st::open_how(v),
         'b' => quote::buffer(v, next),
@@ -144,7 +144,7 @@ pub fn decode(kind: char, i: usize, a: &[u64; 6], ret: Option<u64>) -> Option<St
     })
 }
 
-fn decode_out(kind: char, v: u64, next: u64, ret: u64) -> String {
+fn decode_out(kind: char, a: &[u64; 6], v: u64, next: u64, ret: u64) -> String {
     match kind {
         'B' => quote::buffer(v, ret),
         '#' => quote::cstr(v, PATH_MAX),
@@ -170,7 +170,7 @@ fn decode_out(kind: char, v: u64, next: u64, ret: u64) -> String {
         '\'' => st::itimerval(v),
         ';' => {
             let len = crate::guest_mem::read_val::<u32>(next).unwrap_or(0);
-            st::sockopt_value(v, len as u64)
+            special::sockopt(a[1], a[2], v, len as u64)
         }
         _ => hex(v),
     }

@@ -108,12 +108,17 @@ fn restart_code(nr: u64) -> Option<&'static str> {
     }
 }
 
-/// `-1 ENOENT (No such file or directory)`.
-fn error(e: i32) -> String {
-    let name = crate::abi::errno::ALL
+/// The name of errno `e` (`ENOENT`).
+fn errno_name(e: i32) -> &'static str {
+    crate::abi::errno::ALL
         .iter()
         .find(|n| n.1 == Errno(e))
-        .map_or("E???", |n| n.0);
+        .map_or("E???", |n| n.0)
+}
+
+/// `-1 ENOENT (No such file or directory)`.
+fn error(e: i32) -> String {
+    let name = errno_name(e);
     let msg = std::io::Error::from_raw_os_error(e).to_string();
     let msg = msg.split(" (os error").next().unwrap_or("");
     format!("-1 {name} ({msg})")

@@ -97,6 +97,37 @@ pub fn ioctl(a: &[u64; 6], ret: Option<u64>) -> String {
     format!("{head}, {third}")
 }
 
+/// A socket option's value at `addr` (`len` bytes) for option `name` at `level`:
+/// `[1]` for an int, `[ECONNREFUSED]` for SO_ERROR, the linger, ucred and timeval
+/// structs, else the address.
+pub fn sockopt(level: u64, name: u64, addr: u64, len: u64) -> String {
+    use crate::abi::socket::{Linger, Ucred};
+    use crate::abi::socket_consts::{
+        SOL_SOCKET, SO_LINGER, SO_PEERCRED, SO_RCVTIMEO_OLD, SO_SNDTIMEO_OLD,
+    };
+    use crate::abi::time::Timeval;
+    const SO_ERROR: i32 = 4;
+    let size = |n: usize| len as usize == n;
+    let (level, name) = (level as i32, name as i32);
+    match (level == SOL_SOCKET, name) {
+        (true, SO_ERROR) if size(4) => with::<i32>(addr, |&e| match e {
+            0 => "[0]".to_string(),
+            e => format!("[{}]", super::errno_name(e)),
+        }),
+        (true, SO_LINGER) if size(8) => with::<Linger>(addr, |l| {
+            format!("{{l_onoff={}, l_linger={}}}", l.l_onoff, l.l_linger)
+        }),
+        (true, SO_PEERCRED) if size(12) => with::<Ucred>(addr, |c| {
+            format!("{{pid={}, uid={}, gid={}}}", c.pid, c.uid, c.gid)
+        }),
+        (true, SO_RCVTIMEO_OLD | SO_SNDTIMEO_OLD) if size(16) => with::<Timeval>(addr, |t| {
+            format!("{{tv_sec={}, tv_usec={}}}", t.tv_sec, t.tv_usec)
+        }),
+        _ if size(4) => with::<i32>(addr, |v| format!("[{v}]")),
+        _ => ptr(addr),
+    }
+}
+
 /// futex's arguments after the op, by op: `0x..., FUTEX_WAIT_PRIVATE, 2, NULL`.
 pub fn futex(a: &[u64; 6]) -> String {
     let op = a[1] & 0x7f;
@@ -161,6 +192,22 @@ mod tests {
             fcntl(&[3, fl::F_SETLK, &l as *const _ as u64, 0, 0, 0], None),
             "3, F_SETLK, {l_type=F_WRLCK, l_whence=SEEK_SET, l_start=0, l_len=0}"
         );
+    }
+
+    #[test]
+    fn socket_option_values() {
+        let one: i32 = 1;
+        let p = &one as *const i32 as u64;
+        assert_eq!(sockopt(1, 2, p, 4), "[1]");
+        let err: i32 = 111;
+        let p = &err as *const i32 as u64;
+        assert_eq!(sockopt(1, 4, p, 4), "[ECONNREFUSED]");
+        let l: [i32; 2] = [1, 5];
+        assert_eq!(
+            sockopt(1, 13, l.as_ptr() as u64, 8),
+            "{l_onoff=1, l_linger=5}"
+        );
+        assert_eq!(sockopt(1, 13, 0x1000, 3), "0x1000");
     }
 
     #[test]

@@ -276,15 +276,6 @@ pub fn wait_status(addr: u64) -> String {
     })
 }
 
-/// A socket option value: `[1]` for an int, else the address.
-pub fn sockopt_value(addr: u64, len: u64) -> String {
-    if len == 4 {
-        with::<i32>(addr, |v| format!("[{v}]"))
-    } else {
-        super::args::ptr(addr)
-    }
-}
-
 /// `{ss_sp=0x..., ss_flags=0, ss_size=8192}`.
 pub fn stack_t(addr: u64) -> String {
     use crate::abi::signal::StackT;
