@@ -73,13 +73,27 @@ struct Cli {
     #[arg(short = 'd', value_name = "ITEMS", env = "EMU_LOG")]
     log: Option<String>,
 
-    /// Write the -d log to FILE instead of stderr
+    /// Write the -d log and the --strace trace to FILE instead of stderr
     #[arg(short = 'D', value_name = "FILE", env = "EMU_LOG_FILENAME")]
     log_file: Option<PathBuf>,
 
-    /// Print each guest syscall with its arguments and result on stderr
-    #[arg(long = "strace", env = "EMU_STRACE")]
+    /// Trace each guest syscall as strace(1) prints it (decoded arguments, results,
+    /// signals, exit) on stderr, or to the -D file
+    #[arg(
+        long = "strace",
+        env = "EMU_STRACE",
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
     strace: bool,
+
+    /// (internal, for a guest's execve) trace to descriptor FD, the trace output of
+    /// the emulator that ran the program before
+    #[arg(long = "strace-fd", value_name = "FD", hide = true)]
+    strace_fd: Option<i32>,
+
+    /// (internal, for a guest's execve) prefix every trace line with [pid TID]
+    #[arg(long = "strace-pids", hide = true)]
+    strace_pids: bool,
 
     /// Print translation and dispatch counters on stderr when the guest ends
     #[arg(long = "stats", env = "EMU_STATS")]
@@ -263,7 +277,9 @@ impl Cli {
         Ok(RunOptions {
             log,
             log_file: self.log_file.clone(),
-            strace: self.strace,
+            strace: self.strace || self.strace_fd.is_some(),
+            strace_fd: self.strace_fd,
+            strace_pids: self.strace_pids,
             stats: self.stats,
         })
     }
@@ -425,7 +441,9 @@ mod tests {
     #[test]
     fn argv0_may_start_with_a_hyphen() {
         // A login shell's argv[0] ("-sh"), as the guest's execve passes it.
-        let opts = parse(&["-0", "-sh", "prog", "-c"]).into_options(None).unwrap();
+        let opts = parse(&["-0", "-sh", "prog", "-c"])
+            .into_options(None)
+            .unwrap();
         assert_eq!(opts.argv, ["-sh", "-c"].map(OsString::from));
         assert_eq!(opts.path, PathBuf::from("prog"));
     }

@@ -17,7 +17,13 @@ fn go_test_exec_runs_the_arm64_test_binary() {
     }
     let dir = common::guest_bins().join("go/gotest");
     let out = Command::new("go")
-        .args(["test", "-count=1", "-exec", env!("CARGO_BIN_EXE_emu-user"), "."])
+        .args([
+            "test",
+            "-count=1",
+            "-exec",
+            env!("CARGO_BIN_EXE_emu-user"),
+            ".",
+        ])
         .current_dir(&dir)
         .env("GOARCH", "arm64")
         .env("CGO_ENABLED", "0")

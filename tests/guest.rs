@@ -202,6 +202,7 @@ guest_programs!(
         socket_inet,
         socket_netlink,
         socket_unix,
+        strace_demo,
         strings,
         struct_passing,
         sysv_ipc,

@@ -75,7 +75,13 @@ impl Log {
     pub fn new(items: LogItems, file: Option<&Path>) -> std::io::Result<Log> {
         let out: Box<dyn Write + Send> = match file {
             // Unbuffered: the process may end by _exit or a signal at any point.
-            Some(p) => Box::new(std::fs::File::create(p)?),
+            // Appending: the --strace trace may share the file (run() empties it).
+            Some(p) => Box::new(
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(p)?,
+            ),
             None => Box::new(std::io::stderr()),
         };
         Ok(Log { items, out })

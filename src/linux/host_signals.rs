@@ -38,6 +38,7 @@ pub fn register_thread(pending: &Pending, interrupt: &AtomicU32) {
 /// Ends the process by signal `sig` with the default action, so the parent
 /// sees exactly the status the guest would have produced on arm64 Linux.
 pub fn die_by_signal(sig: i32) -> ! {
+    emu_syscalls::strace::killed(sig);
     // SAFETY: resetting a disposition, unblocking and raising a signal are
     // async-signal-safe libc calls with valid arguments; the sigset is
     // initialised by sigemptyset before use.

@@ -21,10 +21,14 @@ use std::path::{Path, PathBuf};
 pub struct RunOptions {
     /// Translation logging items (`-d`).
     pub log: LogItems,
-    /// Log file (`-D`); stderr when `None`.
+    /// Log and trace file (`-D`); stderr when `None`.
     pub log_file: Option<PathBuf>,
-    /// Print each syscall on stderr (`--strace`).
+    /// Trace each syscall as strace(1) does, to stderr or the `-D` file (`--strace`).
     pub strace: bool,
+    /// The trace descriptor an exec'd program inherits (`--strace-fd`).
+    pub strace_fd: Option<i32>,
+    /// Prefix trace lines with `[pid TID]` from the start (`--strace-pids`).
+    pub strace_pids: bool,
     /// Print translation and dispatch counters on stderr at exit (`--stats`).
     pub stats: bool,
 }
@@ -38,6 +42,22 @@ pub fn run(loaded: Loaded, opts: &LoadOptions, ropts: &RunOptions) -> ! {
             std::process::exit(1);
         }
     };
+    // The -d log and the trace share the -D file: emptied once, then both append (an
+    // emulator exec'd by a traced guest writes on where the first one left off).
+    let writes_log = ropts.strace || ropts.log != LogItems::default();
+    let first = ropts.strace_fd.is_none();
+    if let Some(file) = ropts.log_file.as_ref().filter(|_| writes_log && first) {
+        if let Err(e) = std::fs::File::create(file) {
+            eprintln!("emu-user: cannot open log file {}: {e}", file.display());
+            std::process::exit(1);
+        }
+    }
+    if ropts.strace {
+        start_strace(ropts.strace_fd, ropts.log_file.as_deref());
+        if ropts.strace_pids {
+            emu_syscalls::strace::output::set_multi();
+        }
+    }
     if ropts.log != LogItems::default() {
         match Log::new(ropts.log.clone(), ropts.log_file.as_deref()) {
             Ok(log) => jit.set_log(log),
@@ -91,6 +111,25 @@ pub fn run(loaded: Loaded, opts: &LoadOptions, ropts: &RunOptions) -> ! {
     // Returns only if other threads run on: end this one alone.
     let code = run_thread(cpu, jit, task, sigtramp, ropts.stats);
     thread::exit_main_thread(code)
+}
+
+/// Sends the syscall trace to the descriptor inherited from the emulator that exec'd
+/// this one, or to `file` (appending), or to stderr.
+fn start_strace(inherited: Option<i32>, file: Option<&Path>) {
+    use emu_syscalls::strace::output;
+    use std::os::fd::AsRawFd;
+    let ok = match (inherited, file) {
+        (Some(fd), _) => output::adopt(fd),
+        (None, Some(f)) => std::fs::OpenOptions::new()
+            .append(true)
+            .open(f)
+            .is_ok_and(|out| output::set_output(out.as_raw_fd())),
+        (None, None) => output::set_output(libc::STDERR_FILENO),
+    };
+    if !ok {
+        eprintln!("emu-user: cannot open the --strace output");
+        std::process::exit(1);
+    }
 }
 
 /// The guest's /proc/self/cmdline and /proc/self/auxv, read from its initial stack
@@ -171,6 +210,8 @@ fn run_thread(mut cpu: CpuState, mut jit: Jit, mut task: Task, sigtramp: u64, st
                         }
                     }
                     Outcome::Exit(code) => {
+                        // strace -f reports each thread's end.
+                        emu_syscalls::strace::exited(code);
                         if task.proc.thread_exited() {
                             if stats {
                                 print_stats(&jit, syscalls);
@@ -180,6 +221,7 @@ fn run_thread(mut cpu: CpuState, mut jit: Jit, mut task: Task, sigtramp: u64, st
                         return code;
                     }
                     Outcome::ExitGroup(code) => {
+                        emu_syscalls::strace::exited(code);
                         if stats {
                             print_stats(&jit, syscalls);
                         }
@@ -199,10 +241,12 @@ fn run_thread(mut cpu: CpuState, mut jit: Jit, mut task: Task, sigtramp: u64, st
                     Outcome::Vfork(tc) => {
                         cpu.x[0] =
                             thread::vfork(&cpu, &jit, &task, tc, sigtramp, stats, run_thread);
+                        task.trace_clone_result(cpu.x[0]);
                     }
                     Outcome::NewThread(tc) => {
                         cpu.x[0] =
                             thread::spawn(&cpu, &jit, &task, tc, sigtramp, stats, run_thread);
+                        task.trace_clone_result(cpu.x[0]);
                     }
                 }
                 for (s, e) in task.code_changed.drain(..) {
@@ -321,6 +365,7 @@ fn deliver_pending(cpu: &mut CpuState, task: &mut Task, sigtramp: u64) {
     }
     task.pending.clear_fresh();
     while let Some(info) = task.pending.take(task.sigmask) {
+        emu_syscalls::strace::signal(&info);
         let sig = info.signo as u32;
         let act = task.proc.sigaction(sig);
         match act.handler {
@@ -359,15 +404,17 @@ fn force_fault(
 ) {
     let act = task.proc.sigaction(sig as u32);
     let blocked = task.sigmask & sig_bit(sig as u32) != 0;
-    if act.handler > SIG_IGN && !blocked {
-        // The kernel drops the address tag unless the handler asked for it
-        // (arch_untagged_si_addr); a breakpoint's address is kept whole.
-        let keep = act.flags & SA_EXPOSE_TAGBITS != 0 || (sig, code) == (libc::SIGTRAP, TRAP_BRKPT);
-        let addr = if keep { addr } else { tbi::untagged(addr) };
-        let info = Siginfo::fault(sig as u32, code, addr);
-        if signal_frame::setup(cpu, task, &info, &act, esr, sigtramp) {
-            return;
-        }
+    // The kernel drops the address tag unless the handler asked for it
+    // (arch_untagged_si_addr); a breakpoint's address is kept whole.
+    let keep = act.flags & SA_EXPOSE_TAGBITS != 0 || (sig, code) == (libc::SIGTRAP, TRAP_BRKPT);
+    let addr = if keep { addr } else { tbi::untagged(addr) };
+    let info = Siginfo::fault(sig as u32, code, addr);
+    emu_syscalls::strace::signal(&info);
+    if act.handler > SIG_IGN
+        && !blocked
+        && signal_frame::setup(cpu, task, &info, &act, esr, sigtramp)
+    {
+        return;
     }
     die_by_signal(sig)
 }
@@ -401,7 +448,8 @@ fn fault_esr(sig: i32, code: i32, write: bool) -> u64 {
 }
 
 /// The host command line that runs another guest program the way this one runs (used by
-/// the guest's execve): this emulator with the same sysroot and strace setting.
+/// the guest's execve): this emulator with the same sysroot and strace setting
+/// (the guest's execve passes the trace descriptor on: see emu_syscalls::exec).
 fn exec_prefix(sysroot: Option<&Path>, strace: bool) -> Vec<std::ffi::OsString> {
     let Ok(emu) = std::env::current_exe() else {
         return Vec::new();

@@ -238,6 +238,23 @@ fn fd_path(fd: i32) -> Result<Vec<u8>, Errno> {
     Ok(link.into_bytes())
 }
 
+/// The emulator command for the new program. A traced program's emulator writes to
+/// the same trace descriptor (`--strace-fd`: stderr as emu-user started, or the -D
+/// file, never the guest's own fds), and keeps `[pid TID]` prefixes once they started.
+fn trace_prefix(p: &Task) -> Vec<std::ffi::OsString> {
+    use crate::strace::output;
+    let mut v = p.exec_prefix.clone();
+    let Some(fd) = output::fd().filter(|_| p.proc.strace && !v.is_empty()) else {
+        return v;
+    };
+    v.retain(|a| a != "--strace");
+    v.insert(1, format!("--strace-fd={fd}").into());
+    if output::is_multi() {
+        v.insert(1, "--strace-pids".into());
+    }
+    v
+}
+
 /// Runs guest program `file` with the guest's argv and envp arrays.
 fn exec(p: &mut Task, file: Vec<u8>, argv: u64, envp: u64) -> SysResult {
     if p.exec_prefix.is_empty() {
@@ -247,7 +264,7 @@ fn exec(p: &mut Task, file: Vec<u8>, argv: u64, envp: u64) -> SysResult {
     let envp = read_strings(envp)?;
     let (host, argv, runs) = resolve(p, file, argv)?;
     let args = match runs {
-        Runs::Emulated => host_argv(&p.exec_prefix, &host, &argv),
+        Runs::Emulated => host_argv(&trace_prefix(p), &host, &argv),
         Runs::Native => {
             let mut v = vec![host.clone()];
             v.extend(
@@ -266,10 +283,25 @@ fn exec(p: &mut Task, file: Vec<u8>, argv: u64, envp: u64) -> SysResult {
     argp.push(std::ptr::null());
     let mut envpp: Vec<*const libc::c_char> = env.iter().map(|s| s.as_ptr()).collect();
     envpp.push(std::ptr::null());
+    // strace prints a successful execve once the new program runs; emu's new program
+    // starts a fresh emulator, so the line is written now (a failure adds its own).
+    if let Some(call) = &p.traced {
+        call.write_end(crate::Outcome::Ret(0));
+    }
+    // The trace descriptor stays open for the new emulator only.
+    let pass_trace = matches!(runs, Runs::Emulated) && p.proc.strace;
+    let trace_fd = crate::strace::output::fd().filter(|_| pass_trace);
+    if let Some(fd) = trace_fd {
+        crate::strace::output::pass_on_exec(fd, true);
+    }
     // SAFETY: both arrays are NULL-terminated and point into `args`/`env`, which outlive
     // the call; execve returns only on failure.
     unsafe { libc::execve(argp[0], argp.as_ptr(), envpp.as_ptr()) };
-    Err(Errno::last())
+    let err = Errno::last();
+    if let Some(fd) = trace_fd {
+        crate::strace::output::pass_on_exec(fd, false);
+    }
+    Err(err)
 }
 
 #[cfg(test)]

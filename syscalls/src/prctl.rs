@@ -123,6 +123,11 @@ const OPTIONS: &[(u64, &str, How)] = &[
     (0x5961_6d61, "PR_SET_PTRACER", Host),
 ];
 
+/// The name of prctl option `op` (for strace).
+pub(crate) fn option_name(op: u64) -> Option<&'static str> {
+    OPTIONS.iter().find(|o| o.0 == op).map(|o| o.1)
+}
+
 pub fn prctl(p: &mut Task, a: [u64; 6]) -> SysResult {
     let Some(&(_, _, how)) = OPTIONS.iter().find(|o| o.0 == a[0]) else {
         return Err(Errno::EINVAL);

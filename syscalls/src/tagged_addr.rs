@@ -11,7 +11,7 @@
 //! fork, cleared by exec), mirrored into a thread-local for the guest memory
 //! accessors while a syscall runs. Pointers passed straight to the host
 //! kernel are untagged here from the strace column of the syscall table
-//! (`p` and `s` arguments); the host kernel refuses tagged ones with EFAULT,
+//! (its pointer letters, `strace::args::is_pointer`); the host kernel refuses tagged ones with EFAULT,
 //! as arm64 Linux does without the ABI. The buffers of an iovec array
 //! (readv, writev and their p/v2 forms) are pointers inside guest memory:
 //! the host kernel gets an untagged copy of the array instead.
@@ -111,7 +111,7 @@ pub fn enter(t: &Task, nr: u64, mut args: [u64; 6]) -> [u64; 6] {
     if t.tagged_addr {
         if let Some(e) = table::lookup(nr) {
             for (i, kind) in e.strace.chars().enumerate().take(6) {
-                if matches!(kind, 'p' | 's') && !kept_tagged(nr, i) {
+                if crate::strace::args::is_pointer(kind) && !kept_tagged(nr, i) {
                     args[i] = untag(args[i]);
                 }
             }

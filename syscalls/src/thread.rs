@@ -35,6 +35,10 @@ pub struct Task {
     pub seccomp_strict: bool,
     /// The AArch64 tagged address ABI is enabled (see [`crate::tagged_addr`]).
     pub tagged_addr: bool,
+    /// `--strace`: the call being traced (execve writes its line before the exec), then
+    /// a clone that starts a thread or vfork child, whose result (the new thread's id)
+    /// the dispatcher reports through [`Task::trace_clone_result`].
+    pub traced: Option<strace::Call>,
 }
 
 impl std::ops::Deref for Task {
@@ -77,6 +81,7 @@ impl Task {
             no_restart: false,
             seccomp_strict: false,
             tagged_addr: false,
+            traced: None,
         }
     }
 
@@ -109,6 +114,15 @@ impl Task {
         }
         let entry = table::lookup(nr);
         self.no_restart = false;
+        self.traced = self
+            .proc
+            .strace
+            .then(|| strace::enter(nr, &args, self.guest_sp));
+        if let Some(call) = &self.traced {
+            if strace::before_self_kill(self, call) {
+                self.traced = None;
+            }
+        }
         let out = match entry.and_then(|e| e.handler) {
             Some(h) => h(self, crate::tagged_addr::enter(self, nr, args))
                 .unwrap_or_else(|e| Outcome::Ret(e.to_ret())),
@@ -117,10 +131,46 @@ impl Task {
                 Outcome::Ret(Errno::ENOSYS.to_ret())
             }
         };
-        if self.proc.strace {
-            eprintln!("{}", strace::format(nr, &args, out));
+        if let Some(call) = self.traced.take() {
+            self.trace_end(call, nr, out);
         }
         out
+    }
+
+    /// Writes the trace line of a call that returned `out` (a thread-starting clone
+    /// waits for its thread id).
+    fn trace_end(&mut self, mut call: strace::Call, nr: u64, out: Outcome) {
+        call.set_interrupted(self.pending.is_fresh());
+        let forked = matches!(out, Outcome::Child { .. })
+            || (nr == table::nr::CLONE || nr == table::nr::CLONE3)
+                && matches!(out, Outcome::Ret(v) if (v as i64) > 0);
+        if forked {
+            strace::output::set_multi();
+        }
+        match out {
+            // The child of a fork: strace shows the clone once, in the parent.
+            Outcome::Child { .. } => {}
+            Outcome::NewThread(_) => {
+                strace::output::set_multi();
+                self.traced = Some(call);
+            }
+            // The parent waits while the child runs: `clone(... <unfinished ...>`
+            // now, `<... clone resumed>) = PID` when it is back.
+            Outcome::Vfork(_) => {
+                strace::output::set_multi();
+                strace::emit(&call.unfinished());
+                self.traced = Some(call);
+            }
+            _ => call.write_end(out),
+        }
+    }
+
+    /// Completes the trace line of a clone that started a thread or vfork child
+    /// (`v`: the result the guest gets).
+    pub fn trace_clone_result(&mut self, v: u64) {
+        if let Some(call) = self.traced.take() {
+            call.write_end(Outcome::Ret(v));
+        }
     }
 
     /// Runs a host syscall that may block, interruptible by guest signals (see
