@@ -355,20 +355,18 @@ fn skipped() -> bool {
     std::env::var("EMU_SKIP_DEBIAN").is_ok_and(|v| v == "1")
 }
 
-fn run_case(name: &str) {
-    let case = CASES
-        .iter()
-        .find(|c| c.name == name)
-        .expect("case in table");
+/// The Debian root for test `name`, or None when the test is skipped (everything
+/// with EMU_SKIP_DEBIAN=1; a known `gap` unless EMU_DEBIAN_GAPS=1), saying why.
+fn fetched_root(name: &str, gap: Option<&str>) -> Option<PathBuf> {
     if skipped() {
         eprintln!("EMU_SKIP_DEBIAN=1: skipping {name}");
-        return;
+        return None;
     }
-    if let Some(gap) = case.gap {
+    if let Some(gap) = gap {
         if !std::env::var("EMU_DEBIAN_GAPS").is_ok_and(|v| v == "1") {
             eprintln!("SKIPPED {name} (known gap): {gap}");
             println!("SKIPPED {name} (known gap): {gap}");
-            return;
+            return None;
         }
     }
     let root = root();
@@ -377,6 +375,17 @@ fn run_case(name: &str) {
         "{} is missing: run scripts/fetch-arm64-debs.sh (or set EMU_SKIP_DEBIAN=1)",
         root.display()
     );
+    Some(root)
+}
+
+fn run_case(name: &str) {
+    let case = CASES
+        .iter()
+        .find(|c| c.name == name)
+        .expect("case in table");
+    let Some(root) = fetched_root(name, case.gap) else {
+        return;
+    };
     let dir = TempDir::new(name);
     make_inputs(&dir);
     if let Some(prep) = case.prep {

@@ -24,11 +24,13 @@ fn host_syscall_numbers_live_only_in_the_host_module() {
     rust_files(&crate_dir.join("../src"), &mut files);
     assert!(files.len() > 20, "found only {} files", files.len());
     let host = crate_dir.join("src/host.rs");
+    // Spelled in two parts so that this file does not match itself.
+    let needles = [concat!("libc::", "SYS_"), concat!("libc::", "syscall(")];
     let mut offenders = Vec::new();
     for f in files.iter().filter(|f| **f != host) {
         let text = std::fs::read_to_string(f).unwrap();
         for (i, line) in text.lines().enumerate() {
-            if line.contains("libc::SYS_") || line.contains("libc::syscall(") {
+            if needles.iter().any(|n| line.contains(n)) {
                 offenders.push(format!("{}:{}: {}", f.display(), i + 1, line.trim()));
             }
         }

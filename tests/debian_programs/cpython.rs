@@ -3,7 +3,7 @@
 //! "Tests result: SUCCESS", as it does on arm64 hardware. Modules blocked by a
 //! known emulator gap are skipped with the reason (unless `EMU_DEBIAN_GAPS=1`).
 
-use super::{base_env, emu_diagnostics, guest_program, root, run, skipped, tail, TempDir};
+use super::{base_env, emu_diagnostics, fetched_root, guest_program, run, tail, TempDir};
 use std::process::Command;
 use std::time::Duration;
 
@@ -24,23 +24,9 @@ modules! {
 }
 
 fn run_module(module: &str, gap: Option<&str>) {
-    if skipped() {
-        eprintln!("EMU_SKIP_DEBIAN=1: skipping {module}");
+    let Some(root) = fetched_root(module, gap) else {
         return;
-    }
-    if let Some(gap) = gap {
-        if !std::env::var("EMU_DEBIAN_GAPS").is_ok_and(|v| v == "1") {
-            eprintln!("SKIPPED {module} (known gap): {gap}");
-            println!("SKIPPED {module} (known gap): {gap}");
-            return;
-        }
-    }
-    let root = root();
-    assert!(
-        root.join(".fetched").exists(),
-        "{} is missing: run scripts/fetch-arm64-debs.sh (or set EMU_SKIP_DEBIAN=1)",
-        root.display()
-    );
+    };
     let dir = TempDir::new(module);
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_emu-user"));
     base_env(&mut cmd, &dir.path);
