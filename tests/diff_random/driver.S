@@ -135,6 +135,7 @@ next:
     madd x30, x0, x4, x3          // and its input record
     mov x4, #1
     str x4, [x9, #80]
+    msr tpidr_el0, x2             // no state from the previous case
     clrex
     ldp q0, q1, [x30, #0]
     ldp q2, q3, [x30, #32]

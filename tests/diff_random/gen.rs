@@ -313,6 +313,15 @@ fn mem_inputs(f: Fields, x: &mut [u64; 31], sp: &mut u64, rng: &mut Rng) -> Opti
     if rng.below(3) != 0 {
         at &= !(bytes.next_power_of_two().min(16) - 1);
     }
+    // Sometimes the access reaches into a guard page: at its end it crosses
+    // into the page after (a GPR access only: structure loads may leave
+    // some registers written, which the Arm ARM makes UNKNOWN), or it lies
+    // wholly in the page before.
+    match rng.below(32) {
+        0 if gpr => at = PAGE as u64 + 1 - bytes + rng.below(bytes),
+        1 => at = (rng.below(64) + bytes).wrapping_neg(),
+        _ => {}
+    }
     let base = (SCRATCH + at).wrapping_sub(off as u64);
     if n == 31 {
         *sp = base & !15;

@@ -1,10 +1,10 @@
 //! Counting and judging cases, and the run's report (printed straight to
 //! stderr, so it shows even when the test passes).
 
-use crate::compare::{describe, inputs, kind, sigill_at, Kind};
+use crate::compare::{describe, inputs, kind, only_fault_dest_differs, sigill_at, Kind};
 use crate::exceptions::expected;
 use crate::gen::{Case, CLASSES};
-use crate::layout::{u64_at, R_FPCR};
+use crate::layout::{u64_at, O_MEMN, O_SIGNO, O_TAKEN, R_FPCR};
 use crate::regress;
 use std::collections::BTreeMap;
 use std::io::Write as _;
@@ -41,6 +41,12 @@ pub struct Counts {
     pub run: u64,
     /// SIGILL on both.
     pub undefined: u64,
+    /// Another signal (a fault) on both.
+    pub faulted: u64,
+    /// Branches taken on both.
+    pub taken: u64,
+    /// Scratch-page bytes written on both.
+    pub wrote: u64,
     pub expected: u64,
     pub findings: u64,
 }
@@ -59,6 +65,14 @@ impl Tally {
         k.run += 1;
         if sigill_at(emu, slot) && sigill_at(qemu, slot) {
             k.undefined += 1;
+        } else if u64_at(emu, O_SIGNO) != 0 && u64_at(qemu, O_SIGNO) != 0 {
+            k.faulted += 1;
+        }
+        if u64_at(emu, O_TAKEN) != 0 && u64_at(qemu, O_TAKEN) != 0 {
+            k.taken += 1;
+        }
+        if u64_at(emu, O_MEMN) != 0 && u64_at(qemu, O_MEMN) != 0 {
+            k.wrote += 1;
         }
     }
 
@@ -73,8 +87,11 @@ impl Tally {
     ) {
         let kind = kind(emu, qemu, slot);
         let counts = self.classes.entry(c.class).or_default();
+        let fault_dest = (kind == Kind::Mismatch && only_fault_dest_differs(c, emu, qemu))
+            .then_some("load destinations after a fault (UNKNOWN in the Arm ARM)");
         if kind != Kind::EmuExecutes {
-            if let Some(reason) = expected(c.word, &dis, u64_at(&c.rec, R_FPCR)) {
+            let reason = fault_dest.or_else(|| expected(c.word, &dis, u64_at(&c.rec, R_FPCR)));
+            if let Some(reason) = reason {
                 counts.expected += 1;
                 let e = self.expected.entry(reason).or_default();
                 e.0 += 1;
@@ -103,6 +120,9 @@ impl Tally {
             let m = self.classes.entry(c).or_default();
             m.run += k.run;
             m.undefined += k.undefined;
+            m.faulted += k.faulted;
+            m.taken += k.taken;
+            m.wrote += k.wrote;
             m.expected += k.expected;
             m.findings += k.findings;
         }
@@ -135,14 +155,14 @@ pub fn summary(
     let mut failures = Vec::new();
     let all: u64 = total.classes.values().map(|k| k.run).sum();
     say(&format!(
-        "diff_random: {all} random cases in {:.1} s (seed {seed:#x}); per class: run / SIGILL on both / expected differences / findings",
+        "diff_random: {all} random cases in {:.1} s (seed {seed:#x}); per class: run / SIGILL on both / other signal on both / branch taken / scratch written / expected differences / findings",
         took.as_secs_f64()
     ));
     for c in CLASSES {
         if let Some(k) = total.classes.get(c) {
             say(&format!(
-                "  {c:8} {:>9} {:>9} {:>7} {:>5}",
-                k.run, k.undefined, k.expected, k.findings
+                "  {c:8} {:>9} {:>9} {:>9} {:>7} {:>7} {:>7} {:>5}",
+                k.run, k.undefined, k.faulted, k.taken, k.wrote, k.expected, k.findings
             ));
         }
     }
