@@ -49,9 +49,9 @@ pub fn class_of(e: &Entry) -> &'static str {
 
 /// Words never run, with the reason: SVE and SME (documented: QEMU max
 /// has them, emu does not), and instructions that would leave the case
-/// (SVC), wait (WFE/WFI/WFET/WFIT), switch to streaming mode (SMSTART), or
-/// read state that differs by design (ID registers, timers, RNDR, PMU,
-/// SME/MTE registers).
+/// (SVC), wait (WFE/WFI/WFET/WFIT), switch to streaming mode (SMSTART),
+/// call QEMU's semihosting (HLT #0xf000), or read state that differs by
+/// design (ID registers, timers, RNDR, PMU, debug, SME/MTE registers).
 pub fn excluded(word: u32) -> Option<&'static str> {
     let op0 = (word >> 25) & 0xf;
     if op0 == 0b0010 {
@@ -69,11 +69,20 @@ pub fn excluded(word: u32) -> Option<&'static str> {
     if word & 0xffff_f0ff == 0xd503_407f {
         return Some("SME");
     }
+    // HLT #0xf000 is QEMU's A64 semihosting call: QEMU would perform a host
+    // operation; Linux raises SIGILL.
+    if word == 0xd45e_0000 {
+        return Some("semihosting");
+    }
     if word & 0xffd0_0000 == 0xd510_0000 {
         // MSR/MRS (register): op0 = 2 + o0.
         let (o0, op1) = ((word >> 19) & 1, (word >> 16) & 7);
         let (crn, crm, op2) = ((word >> 12) & 15, (word >> 8) & 15, (word >> 5) & 7);
-        let denied = (o0 == 1 && op1 == 0 && crn == 0)
+        // o0 = 0: the debug registers (op0 = 2), whose EL0 access depends
+        // on the kernel's MDSCR_EL1.TDCC (QEMU linux-user reads
+        // MDCCSR_EL0 as 0; emu raises SIGILL).
+        let denied = o0 == 0
+            || (o0 == 1 && op1 == 0 && crn == 0)
             || crn == 14
             || (op1 == 3 && crn == 9)
             || (op1 == 3 && crn == 2 && crm == 4)

@@ -115,6 +115,26 @@ impl Tally {
         });
     }
 
+    /// QEMU aborted on the case: expected where emu raised SIGILL (QEMU 7.2
+    /// asserts on some unallocated encodings), a finding otherwise.
+    pub fn qemu_aborted(&mut self, c: &Case, emu: &[u8], slot: u64, status: &str) {
+        if sigill_at(emu, slot) {
+            let counts = self.classes.entry(c.class).or_default();
+            counts.run += 1;
+            counts.expected += 1;
+            let e = self
+                .expected
+                .entry("QEMU aborts on an encoding emu rejects")
+                .or_default();
+            e.0 += 1;
+            if e.1.len() < 3 {
+                e.1.push(format!("{:#010x}", c.word));
+            }
+        } else {
+            self.findings.push(Finding::killed(c, "ran", status));
+        }
+    }
+
     pub fn merge(&mut self, t: Tally) {
         for (c, k) in t.classes {
             let m = self.classes.entry(c).or_default();
