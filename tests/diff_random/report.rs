@@ -206,7 +206,7 @@ pub fn summary(
         }
     }
     say(&format!(
-        "  regressions: {} replayed, {} known failures{}",
+        "  regressions: {} listed, {} known failures{}",
         list.len(),
         list.iter().filter(|e| e.known).count(),
         if fixed.is_empty() {
