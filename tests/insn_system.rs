@@ -210,13 +210,14 @@ fn id_registers_announce_exactly_the_implemented_features() {
         x[5] & !(0xfff << 32 | 0xff << 16 | 0xfff0 | 0xf << 28 | 0xf << 44 | 0xf << 52),
         0
     );
-    // ISAR1: LRCPC (23:20) = 2 (LDAPR, LDAPUR/STLUR); JSCVT (15:12), FCMA
-    // (19:16), FRINTTS (35:32), BF16 (47:44), I8MM (55:52) = 1.
+    // ISAR1: DPB (3:0) = 2 (DC CVAP, DC CVADP), LRCPC (23:20) = 2 (LDAPR,
+    // LDAPUR/STLUR); JSCVT (15:12), FCMA (19:16), FRINTTS (35:32), BF16
+    // (47:44), I8MM (55:52) = 1.
     assert_eq!(
         x[6],
-        2 << 20 | 1 << 12 | 1 << 16 | 1 << 32 | 1 << 44 | 1 << 52
+        2 | 2 << 20 | 1 << 12 | 1 << 16 | 1 << 32 | 1 << 44 | 1 << 52
     );
-    // No PAC, BTI, MTE, SSBS, DPB, SVE, SME, ...
+    // No PAC, BTI, MTE, SSBS, SVE, SME, ...
     for (r, name) in [(4, "PFR1"), (7, "ISAR2"), (9, "MMFR1"), (10, "MMFR2")] {
         assert_eq!(x[r], 0, "ID_AA64{name}_EL1");
     }
@@ -270,6 +271,8 @@ fn id_registers_agree_with_hwcap() {
     }
     let mut hwcap2 = 0;
     for (reg, shift, min, cap, cap2) in [
+        (isar1, 0, 1, 16, None),     // HWCAP_DCPOP
+        (isar1, 0, 2, 0, Some(0)),   // HWCAP2_DCPODP
         (isar0, 28, 1, 12, None),    // HWCAP_ASIMDRDM
         (isar1, 12, 1, 13, None),    // HWCAP_JSCVT
         (isar1, 16, 1, 14, None),    // HWCAP_FCMA

@@ -105,7 +105,13 @@ pub const ID_AA64ISAR0_CRYPTO: u64 =
 
 /// ID_AA64ISAR1_EL1: LRCPC = 2 (LDAPR and the LDAPUR/STLUR forms), and the
 /// extension fields of [`ID_AA64ISAR1_EXT`].
-pub const ID_AA64ISAR1: u64 = (2 << 20) | ID_AA64ISAR1_EXT;
+pub const ID_AA64ISAR1: u64 = (2 << 20) | ID_AA64ISAR1_DPB | ID_AA64ISAR1_EXT;
+
+/// ID_AA64ISAR1_EL1.DPB (3:0) = 2: DC CVAP and DC CVADP (FEAT_DPB, FEAT_DPB2).
+/// Guest memory is ordinary host memory, so cleaning to the point of
+/// persistence has nothing to do: both are the no-ops they are in
+/// [`SYS_INSNS`].
+pub const ID_AA64ISAR1_DPB: u64 = 2;
 
 /// The ID_AA64ISAR0_EL1 fields of the extension instructions
 /// (`encodings::ext`): RDM = 1 (bits 31:28), DP = 1 (47:44), TS = 2 (55:52,
@@ -222,8 +228,7 @@ macro_rules! sys_insns {
     };
 }
 
-// DC CVAP and DC CVADP belong to FEAT_DPB/DPB2, which emu does not
-// announce; accepting them as the no-ops they are here is harmless.
+// DC CVAP and DC CVADP belong to FEAT_DPB/DPB2, announced in ID_AA64ISAR1.
 sys_insns! {
     DC_ZVA = (3, 7, 4, 1), ZeroBlock;
     DC_CVAC = (3, 7, 10, 1), DataCacheMaintenance;

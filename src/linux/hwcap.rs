@@ -16,7 +16,7 @@ const fn bit_if(cond: bool, bit: u32) -> u64 {
     }
 }
 
-/// HWCAP_FP, ASIMD, CRC32, ATOMICS, CPUID, LRCPC, ILRCPC and the crypto
+/// HWCAP_FP, ASIMD, CRC32, ATOMICS, CPUID, LRCPC, ILRCPC, DCPOP and the crypto
 /// bits as the ID registers announce them (FP/AdvSIMD fields are signed:
 /// 0xF means absent).
 pub const HWCAP: u64 = bit_if(field(ID_AA64PFR0, 16) != 0xf, 0)
@@ -26,6 +26,7 @@ pub const HWCAP: u64 = bit_if(field(ID_AA64PFR0, 16) != 0xf, 0)
     | (1 << 11)
     | bit_if(field(ID_AA64ISAR1, 20) >= 1, 15)
     | bit_if(field(ID_AA64ISAR1, 20) >= 2, 26)
+    | bit_if(field(ID_AA64ISAR1, 0) >= 1, 16)
     | HWCAP_EXT
     | CRYPTO;
 
@@ -51,8 +52,9 @@ const HWCAP_EXT: u64 = bit_if(field(ID_AA64ISAR0, 28) >= 1, 12)
     | bit_if(field(ID_AA64ISAR0, 48) >= 1, 23)
     | bit_if(field(ID_AA64ISAR0, 52) >= 1, 27);
 
-/// HWCAP2_FLAGM2, FRINT, I8MM, BF16.
-pub const HWCAP2: u64 = bit_if(field(ID_AA64ISAR0, 52) >= 2, 7)
+/// HWCAP2_DCPODP, FLAGM2, FRINT, I8MM, BF16.
+pub const HWCAP2: u64 = bit_if(field(ID_AA64ISAR1, 0) >= 2, 0)
+    | bit_if(field(ID_AA64ISAR0, 52) >= 2, 7)
     | bit_if(field(ID_AA64ISAR1, 32) >= 1, 8)
     | bit_if(field(ID_AA64ISAR1, 52) >= 1, 13)
     | bit_if(field(ID_AA64ISAR1, 44) >= 1, 14);
@@ -61,8 +63,8 @@ pub const HWCAP2: u64 = bit_if(field(ID_AA64ISAR0, 52) >= 2, 7)
 mod tests {
     #[test]
     fn announces_what_is_implemented() {
-        // FP, ASIMD, CRC32, ATOMICS, CPUID, LRCPC, ILRCPC.
-        let base = 0b11 | 1 << 7 | 1 << 8 | 1 << 11 | 1 << 15 | 1 << 26;
+        // FP, ASIMD, CRC32, ATOMICS, CPUID, LRCPC, DCPOP, ILRCPC.
+        let base = 0b11 | 1 << 7 | 1 << 8 | 1 << 11 | 1 << 15 | 1 << 16 | 1 << 26;
         // AES, PMULL, SHA1, SHA2, SHA3, SM3, SM4, SHA512.
         let crypto = 0b1111 << 3 | 0b111 << 17 | 1 << 21;
         assert_eq!(super::HWCAP, base | super::HWCAP_EXT | crypto);
@@ -71,7 +73,7 @@ mod tests {
             super::HWCAP_EXT,
             1 << 12 | 1 << 13 | 1 << 14 | 1 << 20 | 1 << 27
         );
-        // FLAGM2, FRINT, I8MM, BF16.
-        assert_eq!(super::HWCAP2, 1 << 7 | 1 << 8 | 1 << 13 | 1 << 14);
+        // DCPODP, FLAGM2, FRINT, I8MM, BF16.
+        assert_eq!(super::HWCAP2, 1 | 1 << 7 | 1 << 8 | 1 << 13 | 1 << 14);
     }
 }

@@ -2,7 +2,7 @@
 //! stderr, so it shows even when the test passes).
 
 use crate::compare::{describe, inputs, kind, only_fault_dest_differs, sigill_at, Kind};
-use crate::exceptions::expected;
+use crate::exceptions::{emu_only, expected};
 use crate::gen::{Case, CLASSES};
 use crate::layout::{u64_at, O_MEMN, O_SIGNO, O_TAKEN, R_FPCR};
 use crate::regress;
@@ -89,17 +89,19 @@ impl Tally {
         let counts = self.classes.entry(c.class).or_default();
         let fault_dest = (kind == Kind::Mismatch && only_fault_dest_differs(c, emu, qemu))
             .then_some("load destinations after a fault (UNKNOWN in the Arm ARM)");
-        if kind != Kind::EmuExecutes {
-            let reason = fault_dest.or_else(|| expected(c.word, &dis, u64_at(&c.rec, R_FPCR)));
-            if let Some(reason) = reason {
-                counts.expected += 1;
-                let e = self.expected.entry(reason).or_default();
-                e.0 += 1;
-                if e.1.len() < 3 {
-                    e.1.push(format!("{:#010x} {dis}", c.word));
-                }
-                return;
+        let reason = if kind == Kind::EmuExecutes {
+            emu_only(&dis)
+        } else {
+            fault_dest.or_else(|| expected(c.word, &dis, u64_at(&c.rec, R_FPCR)))
+        };
+        if let Some(reason) = reason {
+            counts.expected += 1;
+            let e = self.expected.entry(reason).or_default();
+            e.0 += 1;
+            if e.1.len() < 3 {
+                e.1.push(format!("{:#010x} {dis}", c.word));
             }
+            return;
         }
         counts.findings += 1;
         self.findings.push(Finding {

@@ -25,6 +25,10 @@ encodings! {
     // Load-acquire / store-release register.
     STLR = "zz001000100-----1-----nnnnnttttt",
     LDAR = "zz001000110-----1-----nnnnnttttt",
+    // LoadLOAcquire / StoreLORelease (FEAT_LOR): with no LORegions configured
+    // (EL0 cannot configure any) they order as LDAR / STLR.
+    STLLR = "zz001000100-----0-----nnnnnttttt",
+    LDLAR = "zz001000110-----0-----nnnnnttttt",
     // Compare and swap (FEAT_LSE).
     CAS = "zz0010001A1sssssR11111nnnnnttttt",
     // LDAPUR* / STLUR* (FEAT_LRCPC2, unscaled immediate).

@@ -1,5 +1,6 @@
 //! Load/store exclusive (LDXR/LDAXR/STXR/STLXR of B/H/W/X, LDXP/LDAXP/
-//! STXP/STLXP of W/X pairs) and load-acquire/store-release (LDAR/STLR).
+//! STXP/STLXP of W/X pairs) and load-acquire/store-release (LDAR/STLR, and
+//! FEAT_LOR's LDLAR/STLLR, which order the same with no LORegions).
 //!
 //! The exclusive monitor lives in the CPU state: a load-exclusive records
 //! the address, the size and the value it read; a store-exclusive is a
@@ -88,14 +89,14 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
             cx.b.check_fault(cx.pc);
             cx.set_x(f.u('s'), status);
         }
-        Op::LDAR => {
+        Op::LDAR | Op::LDLAR => {
             let w = Width::from_log2(f.u('z'));
             let addr = cx.mem_base(n);
             check_aligned(cx, addr, w.bytes(), false);
             let v = cx.b.load(w, false, addr);
             cx.set_x(t, v);
         }
-        Op::STLR => {
+        Op::STLR | Op::STLLR => {
             let w = Width::from_log2(f.u('z'));
             let addr = cx.mem_base(n);
             check_aligned(cx, addr, w.bytes(), true);

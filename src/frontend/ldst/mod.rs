@@ -17,7 +17,7 @@ use crate::ir::{Val, Width};
 
 pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
     match op {
-        Op::STXR | Op::LDXR | Op::STXP | Op::LDXP | Op::STLR | Op::LDAR => {
+        Op::STXR | Op::LDXR | Op::STXP | Op::LDXP | Op::STLR | Op::LDAR | Op::STLLR | Op::LDLAR => {
             exclusive::translate(cx, op, f)
         }
         Op::CAS | Op::CASP | Op::LDOP | Op::SWP | Op::LDAPR => atomic::translate(cx, op, f),
