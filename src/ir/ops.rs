@@ -154,6 +154,73 @@ pub enum VOp {
     Bic,
 }
 
+/// Lane-wise shifts by an immediate in [`VecOp::Shift`].
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum VShiftOp {
+    /// Left, `sh` in 0..esize.
+    Shl,
+    /// Logical right, `sh` in 1..=esize.
+    Ushr,
+    /// Arithmetic right, `sh` in 1..=esize.
+    Sshr,
+    /// `d + (n >> sh)`, logical.
+    Usra,
+    /// `d + (n >> sh)`, arithmetic.
+    Ssra,
+    /// Logical right shift inserted into `d` (the top `sh` bits of each
+    /// lane of `d` are kept).
+    Sri,
+    /// Left shift inserted into `d` (the low `sh` bits of each lane of `d`
+    /// are kept).
+    Sli,
+}
+
+/// Vector operations on V registers with an inline fast path, see
+/// [`Op::Vec`]. Lanes are `esize` bits; `q == false` means a 64-bit result
+/// with the upper half of `V[vd]` zeroed.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum VecOp {
+    /// `V[vd] = V[vn] op sh` lane-wise (the accumulating and inserting
+    /// forms also read `V[vd]`).
+    Shift {
+        op: VShiftOp,
+        esize: u8,
+        q: bool,
+        sh: u8,
+    },
+    /// The `esize`-bit lanes of the low (or, with `upper`, high) 64 bits of
+    /// `V[vn]`, zero- or sign-extended to `2 * esize` bits and shifted left
+    /// by `sh` (0..=esize), fill all 128 bits of `V[vd]`.
+    Widen {
+        signed: bool,
+        esize: u8,
+        upper: bool,
+        sh: u8,
+    },
+    /// The `2 * esize`-bit lanes of `V[vn]`, shifted right logically by
+    /// `sh` (0..=esize; adding `1 << (sh - 1)` first with `round`) and
+    /// truncated to `esize` bits, form 64 bits written to the low half of
+    /// `V[vd]` (upper half zeroed) or, with `upper`, to its high half (low
+    /// half kept).
+    Narrow {
+        esize: u8,
+        upper: bool,
+        sh: u8,
+        round: bool,
+    },
+    /// Every lane of `V[vd]` is lane `idx` of `V[vn]`; with `scalar`, only
+    /// lane 0 is and the rest of `V[vd]` is zeroed.
+    Dup {
+        esize: u8,
+        q: bool,
+        scalar: bool,
+        idx: u8,
+    },
+    /// Bytes `imm..imm + 8` (or `+ 16` with `q`) of the concatenation
+    /// `V[vm]:V[vn]` of two 64-bit (or 128-bit) vectors.
+    Ext { q: bool, vm: u8, imm: u8 },
+}
+
 /// The NZCV an [`Op::Poll`] exit must store first, when the block has not
 /// stored the value current at the poll (the flags pass dropped a write
 /// nothing else observes).
@@ -360,6 +427,16 @@ pub enum Op {
         slow: HelperFn,
         arg: u64,
     },
+    /// The vector operation `op` with destination `V[vd]` and first source
+    /// `V[vn]`. As for [`Op::VBin`], `slow(cpu, arg, 0, 0, 0)` performs
+    /// exactly this in every case; a backend may compute it inline instead.
+    Vec {
+        op: VecOp,
+        vd: u8,
+        vn: u8,
+        slow: HelperFn,
+        arg: u64,
+    },
     /// Call a runtime helper; `dst` receives its return value.
     Call {
         f: HelperFn,
@@ -557,6 +634,7 @@ impl Op {
             | Op::LoadState { .. }
             | Op::Fence { .. }
             | Op::VBin { .. }
+            | Op::Vec { .. }
             | Op::CheckFault { .. } => {}
         }
     }

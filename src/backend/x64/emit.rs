@@ -306,6 +306,8 @@ impl Emitter {
                 slow,
                 arg,
             } => self.vbin(op, esize, q, (vd, vn, vm), elem, slow, arg),
+            // The helper stays the definition; every shape is inline.
+            Op::Vec { op, vd, vn, .. } => self.vec_op(op, vd, vn),
             Op::CheckAlign {
                 addr,
                 bytes,

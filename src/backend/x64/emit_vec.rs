@@ -28,6 +28,18 @@ fn inline_ok(op: VOp, esize: u8, elem: Option<u8>) -> bool {
 }
 
 impl Emitter {
+    /// Calls the exact helper `slow(cpu, arg, 0, 0, 0)` of a vector operation.
+    pub(super) fn vec_slow(&mut self, slow: HelperFn, arg: u64) {
+        dynasm!(self.a ; .arch x64
+            ; mov rdi, r15
+            ; mov rsi, QWORD arg as i64
+            ; xor edx, edx
+            ; xor ecx, ecx
+            ; xor r8d, r8d
+            ; mov rax, QWORD slow as usize as i64
+            ; call rax);
+    }
+
     #[allow(clippy::too_many_arguments)]
     pub(super) fn vbin(
         &mut self,
@@ -40,14 +52,7 @@ impl Emitter {
         arg: u64,
     ) {
         if !inline_ok(op, esize, elem) {
-            dynasm!(self.a ; .arch x64
-                ; mov rdi, r15
-                ; mov rsi, QWORD arg as i64
-                ; xor edx, edx
-                ; xor ecx, ecx
-                ; xor r8d, r8d
-                ; mov rax, QWORD slow as usize as i64
-                ; call rax);
+            self.vec_slow(slow, arg);
             return;
         }
         let (d, n, m) = (Self::voff(vd), Self::voff(vn), Self::voff(vm));

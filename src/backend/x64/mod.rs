@@ -12,6 +12,7 @@ mod emit_loop;
 mod emit_mem;
 mod emit_term;
 mod emit_vec;
+mod emit_vec_imm;
 pub mod regalloc;
 pub mod trampoline;
 
