@@ -437,6 +437,21 @@ pub enum Op {
         slow: HelperFn,
         arg: u64,
     },
+    /// LD2/LD3/LD4 (multiple structures) of 128-bit vectors: `regs` × 16
+    /// bytes at guest address `addr` hold structures of `regs` elements of
+    /// `esize` bits; element j of every structure goes to
+    /// `V[(vd + j) % 32]`. `slow(cpu, arg, addr, 0, 0)` does exactly this,
+    /// recording a fault in the CPU state for the [`Op::CheckFault`] that
+    /// follows; a backend may load inline instead, faulting before it
+    /// writes any register.
+    LoadStructs {
+        esize: u8,
+        regs: u8,
+        vd: u8,
+        addr: Val,
+        slow: HelperFn,
+        arg: u64,
+    },
     /// Call a runtime helper; `dst` receives its return value.
     Call {
         f: HelperFn,
@@ -584,6 +599,7 @@ impl Op {
             }
             Op::Load { addr, .. }
             | Op::LoadVec { addr, .. }
+            | Op::LoadStructs { addr, .. }
             | Op::StoreVec { addr, .. }
             | Op::CheckAlign { addr, .. } => *addr = f(*addr),
             Op::Store { addr, src, .. } => {

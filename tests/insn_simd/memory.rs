@@ -227,7 +227,7 @@ fn ld1r_and_single_lane() {
     assert_eq!(cpu.x[1], out.as_ptr() as u64 + 2);
 }
 
-/// LD1/ST1 (multiple) run inline: a load whose bytes reach an inaccessible
+/// LD1/ST1 (multiple) and LD4 run inline: a load whose bytes reach an inaccessible
 /// page faults at that page before writing any register or the base; a
 /// store faults at it too. The host fault handler knows one code region per
 /// process, so this is the only test of this binary that sets it.
@@ -248,7 +248,10 @@ fn inline_ld1_st1_fault_before_writing_registers() {
     // SAFETY: the first page of that mapping.
     assert_eq!(unsafe { libc::mprotect(p, 4096, rw) }, 0);
     let page = p as u64 + 4096;
-    let cases: [(u32, &str, u64, bool); 6] = [
+    let cases: [(u32, &str, u64, bool); 9] = [
+        (0x4c400020, "ld4 {v0.16b-v3.16b}, [x1]", 16, false),
+        (0x4cdf0420, "ld4 {v0.8h-v3.8h}, [x1], #64", 63, false),
+        (0x4c40083e, "ld4 {v30.4s-v1.4s}, [x1]", 40, false),
         (0x4cdf2020, "ld1 {v0.16b-v3.16b}, [x1], #64", 16, false),
         (0x4c9f2020, "st1 {v0.16b-v3.16b}, [x1], #64", 16, true),
         (0x4c407020, "ld1 {v0.16b}, [x1]", 8, false),

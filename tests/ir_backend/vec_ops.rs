@@ -159,3 +159,39 @@ fn vector_ops_at_every_size_and_amount() {
     }
     assert!(words.len() > 1500, "{} words", words.len());
 }
+
+#[test]
+fn ld4_at_every_element_size() {
+    let mut rng = Rng(env_u64("EMU_IR_FUZZ_SEED", 0x1d4));
+    let mut jit = Jit::new();
+    let mut buf = Box::new(Scratch([0; BUF_LEN]));
+    let mut mem0 = [0u8; BUF_LEN];
+    for b in mem0.iter_mut() {
+        *b = rng.next() as u8;
+    }
+    let pc = 0x40_0000u64;
+    for size in 0..4u32 {
+        for (rt, post) in [(0, false), (30, false), (5, true)] {
+            // ld4 {vt.T - vt+3.T}, [x1] (post-index: , #64)
+            let word =
+                0x4c400020 | (post as u32) << 23 | (post as u32 * 31) << 16 | size << 10 | rt;
+            let block = translate_block(pc, &mut |a| (a == pc).then_some(word));
+            let mut opt = block.clone();
+            emu::ir::passes::optimize(&mut opt);
+            for off in [0u64, 3, 100] {
+                let mut cpu0 = CpuState::default();
+                cpu0.x[1] = &*buf as *const Scratch as u64 + off;
+                for v in cpu0.v.iter_mut() {
+                    *v = (rng.value() as u128) << 64 | rng.value() as u128;
+                }
+                let want = run_interp(&block, &cpu0, &mut *buf, &mem0);
+                for (what, b) in [("x86-64 code", &block), ("optimised x86-64 code", &opt)] {
+                    let got = run_jit(&mut jit, b, &cpu0, &mut *buf, &mem0);
+                    if let Err(e) = compare(what, b, &want, &got) {
+                        panic!("ld4 {word:#010x} at +{off}: {e}");
+                    }
+                }
+            }
+        }
+    }
+}

@@ -308,6 +308,14 @@ impl Emitter {
             } => self.vbin(op, esize, q, (vd, vn, vm), elem, slow, arg),
             // The helper stays the definition; every shape is inline.
             Op::Vec { op, vd, vn, .. } => self.vec_op(op, vd, vn),
+            Op::LoadStructs {
+                esize,
+                regs,
+                vd,
+                addr,
+                slow,
+                arg,
+            } => self.load_structs((esize, regs, vd), addr, slow, arg),
             Op::CheckAlign {
                 addr,
                 bytes,

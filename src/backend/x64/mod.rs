@@ -13,6 +13,7 @@ mod emit_mem;
 mod emit_term;
 mod emit_vec;
 mod emit_vec_imm;
+mod emit_vec_struct;
 pub mod regalloc;
 pub mod trampoline;
 

@@ -43,7 +43,19 @@ pub fn translate(cx: &mut Ctx, f: &Fields) -> TResult {
             imm: rpt | selem << 4 | (f.u('L')) << 8,
             ..Args::default()
         };
-        call(cx, helper, args, &[addr]);
+        if f.b('L') && q && selem == 4 {
+            // LD4 of 128-bit vectors: the backend may load it inline.
+            cx.b.push(crate::ir::Op::LoadStructs {
+                esize: args.esize() as u8,
+                regs: 4,
+                vd: args.d as u8,
+                addr,
+                slow: helper,
+                arg: args.pack(),
+            });
+        } else {
+            call(cx, helper, args, &[addr]);
+        }
         cx.b.check_fault(cx.pc);
     }
     if post {
