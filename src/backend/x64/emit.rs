@@ -1,7 +1,8 @@
 //! IR → x86-64. Register conventions inside translated code:
 //!
 //! * `r15` — pointer to the guest [`CpuState`];
-//! * `rbx, rbp, r12, r13, r14` — IR values ([`super::regalloc::POOL`]);
+//! * `rbx, rbp, r12, r13, r14` — IR values ([`super::regalloc::POOL`]),
+//!   and `r9–r11` in blocks that call nothing;
 //! * `rax, rcx, rdx, rsi, rdi, r8–r11` — scratch, clobbered by helper calls;
 //! * `rsp` — the dispatcher's frame: spill slots at `[rsp + 8 * n]`, 16-byte
 //!   aligned so helpers can be called directly.
