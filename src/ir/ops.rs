@@ -152,6 +152,10 @@ pub enum VOp {
     Eor,
     /// `n AND NOT m`.
     Bic,
+    /// All ones where `n == m`, else zero.
+    Cmeq,
+    /// All ones where `n > m` (signed), else zero.
+    Cmgt,
 }
 
 /// Lane-wise shifts by an immediate in [`VecOp::Shift`].
@@ -216,9 +220,29 @@ pub enum VecOp {
         scalar: bool,
         idx: u8,
     },
+    /// The products of the `esize`-bit lanes of the low (or, with `upper`,
+    /// high) 64 bits of `V[vn]` and `V[vm]`, sign- or zero-extended, as
+    /// `2 * esize`-bit lanes: written to `V[vd]`, or added to or subtracted
+    /// from its lanes (xMULL, xMLAL, xMLSL).
+    MulLong {
+        signed: bool,
+        esize: u8,
+        upper: bool,
+        acc: LongAcc,
+        vm: u8,
+    },
     /// Bytes `imm..imm + 8` (or `+ 16` with `q`) of the concatenation
     /// `V[vm]:V[vn]` of two 64-bit (or 128-bit) vectors.
     Ext { q: bool, vm: u8, imm: u8 },
+}
+
+/// What [`VecOp::MulLong`] does with the destination's lanes.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum LongAcc {
+    /// Overwrites them.
+    Set,
+    Add,
+    Sub,
 }
 
 /// The NZCV an [`Op::Poll`] exit must store first, when the block has not

@@ -1,6 +1,6 @@
 //! Directed tests of [`Op::Vec`](emu::ir::Op::Vec): every shift by
-//! immediate, widening, narrowing, DUP (element) and EXT form the frontend
-//! emits it for, at every element size and every shift amount (0, 1,
+//! immediate, widening, narrowing, long multiply, DUP (element) and EXT
+//! form the frontend emits it for (and CMEQ/CMGT, which are `VBin`s), at every element size and every shift amount (0, 1,
 //! size - 1, size and all between), 64- and 128-bit, run under the
 //! interpreter (the exact helper) and as x86-64 code before and after the
 //! passes.
@@ -113,6 +113,31 @@ fn words() -> Vec<(String, u32)> {
             }
         }
     }
+    // Long multiplies (three different) and CMEQ/CMGT (three same, VBin).
+    for size in 0..4u32 {
+        for q in [false, true] {
+            for u in [false, true] {
+                let base = (q as u32) << 30 | (u as u32) << 29 | 0b01110 << 24 | size << 22;
+                for (d, n, m) in [(1, 2, 3), (2, 2, 2), (3, 2, 3)] {
+                    let regs = 1 << 21 | m << 16 | n << 5 | d;
+                    if size < 3 {
+                        for (name, opc) in [("mlal", 0b1000), ("mlsl", 0b1010), ("mull", 0b1100)] {
+                            let word = base | regs | opc << 12;
+                            w.push((format!("{name} u={u} q={q} size={size} d{d}n{n}m{m}"), word));
+                        }
+                    }
+                    if size < 3 || q {
+                        let opc = if u { 0b10001 } else { 0b00110 };
+                        let word = base | regs | opc << 11 | 1 << 10;
+                        w.push((
+                            format!("cmeq/cmgt u={u} q={q} size={size} d{d}n{n}m{m}"),
+                            word,
+                        ));
+                    }
+                }
+            }
+        }
+    }
     for q in [false, true] {
         for imm in 0..if q { 16 } else { 8 } {
             for (d, n, m) in [(1, 2, 3), (1, 1, 2), (1, 2, 1)] {
@@ -135,8 +160,11 @@ fn vector_ops_at_every_size_and_amount() {
     for (name, word) in &words {
         let block = translate_block(pc, &mut |a| (a == pc).then_some(*word));
         assert!(
-            block.ops.iter().any(|o| matches!(o, Op::Vec { .. })),
-            "{name} ({word:#010x}) is not an Op::Vec"
+            block
+                .ops
+                .iter()
+                .any(|o| matches!(o, Op::Vec { .. } | Op::VBin { .. })),
+            "{name} ({word:#010x}) is not an Op::Vec or Op::VBin"
         );
         let mut opt = block.clone();
         emu::ir::passes::optimize(&mut opt);

@@ -307,8 +307,13 @@ impl Emitter {
                 slow,
                 arg,
             } => self.vbin(op, esize, q, (vd, vn, vm), elem, slow, arg),
-            // The helper stays the definition; every shape is inline.
-            Op::Vec { op, vd, vn, .. } => self.vec_op(op, vd, vn),
+            Op::Vec {
+                op,
+                vd,
+                vn,
+                slow,
+                arg,
+            } => self.vec_op(op, (vd, vn), slow, arg),
             Op::LoadStructs {
                 esize,
                 regs,

@@ -1,14 +1,15 @@
 //! Integer vector operations inline with SSE2/SSE4.1 on the V registers in
 //! the CPU state. Shapes without a direct SSE form (8- and 64-bit
 //! multiplies, by-element forms other than 32-bit lanes, or a host without
-//! SSE4.1 for 32-bit multiplies) call the exact runtime helper instead.
+//! SSE4.1 for 32-bit multiplies and 64-bit CMEQ, 64-bit CMGT) call the exact
+//! runtime helper instead.
 
 use super::emit::Emitter;
 use crate::ir::{HelperFn, VOp};
 use dynasmrt::{dynasm, DynasmApi};
 use std::sync::OnceLock;
 
-fn has_sse41() -> bool {
+pub(super) fn has_sse41() -> bool {
     static SSE41: OnceLock<bool> = OnceLock::new();
     *SSE41.get_or_init(|| std::arch::is_x86_feature_detected!("sse4.1"))
 }
@@ -18,6 +19,10 @@ fn inline_ok(op: VOp, esize: u8, elem: Option<u8>) -> bool {
     let mul = matches!(op, VOp::Mul | VOp::Mla | VOp::Mls);
     if elem.is_some() && (esize != 32 || !mul) {
         return false;
+    }
+    if esize == 64 && matches!(op, VOp::Cmeq | VOp::Cmgt) {
+        // pcmpeqq is SSE4.1; pcmpgtq (SSE4.2) is left to the helper.
+        return op == VOp::Cmeq && has_sse41();
     }
     match (mul, esize) {
         (false, _) => true,
@@ -89,6 +94,8 @@ impl Emitter {
             VOp::Eor => dynasm!(self.a ; .arch x64 ; pxor xmm0, xmm1),
             // pandn: xmm1 = NOT xmm1 AND xmm0.
             VOp::Bic => dynasm!(self.a ; .arch x64 ; pandn xmm1, xmm0 ; movdqa xmm0, xmm1),
+            VOp::Cmeq => by_size!(pcmpeqb, pcmpeqw, pcmpeqd, pcmpeqq, xmm0, xmm1),
+            VOp::Cmgt => by_size!(pcmpgtb, pcmpgtw, pcmpgtd, pcmpgtq, xmm0, xmm1),
             VOp::Mul => mul(self),
             VOp::Mla | VOp::Mls => {
                 mul(self);

@@ -1,12 +1,13 @@
 //! [`Op::Vec`](crate::ir::Op::Vec) inline with SSE2: shifts by an
-//! immediate, widening and narrowing moves, DUP of an element and EXT, on
+//! immediate, widening and narrowing moves, long multiplies (SSE4.1 for
+//! signed 32-bit lanes, else the helper), DUP of an element and EXT, on
 //! the V registers in the CPU state. x86 has no byte shifts and no 64-bit
 //! arithmetic right shift: those are word or quadword logical shifts fixed
 //! up with a mask or a sign trick (`(x ^ m) - m` with `m` the shifted sign
 //! bit). Scratch: `xmm0`–`xmm2`, `rax`.
 
 use super::emit::Emitter;
-use crate::ir::{VShiftOp, VecOp};
+use crate::ir::{HelperFn, LongAcc, VShiftOp, VecOp};
 use dynasmrt::{dynasm, DynasmApi};
 
 /// Shift kinds of the SSE2 word, dword and qword shifts.
@@ -29,7 +30,7 @@ fn mask(esize: u8) -> u64 {
 }
 
 impl Emitter {
-    pub(super) fn vec_op(&mut self, op: VecOp, vd: u8, vn: u8) {
+    pub(super) fn vec_op(&mut self, op: VecOp, (vd, vn): (u8, u8), slow: HelperFn, arg: u64) {
         let (d, n) = (Self::voff(vd), Self::voff(vn));
         match op {
             VecOp::Shift { op, esize, q, sh } => {
@@ -83,6 +84,19 @@ impl Emitter {
             } => {
                 self.dup(esize, scalar, n + (idx as i32 * esize as i32 / 8));
                 self.store_v(d, q && !scalar);
+            }
+            VecOp::MulLong {
+                signed,
+                esize,
+                upper,
+                acc,
+                vm,
+            } => {
+                if esize == 32 && signed && !super::emit_vec::has_sse41() {
+                    self.vec_slow(slow, arg);
+                    return;
+                }
+                self.mul_long((signed, esize, upper), acc, (d, n, Self::voff(vm)));
             }
             VecOp::Ext { q, vm, imm } => {
                 let m = Self::voff(vm);
@@ -214,6 +228,77 @@ impl Emitter {
             }
             _ => {}
         }
+    }
+
+    /// The long multiply of the low (or upper) halves of the V registers at
+    /// `n` and `m` into, onto or from the one at `d`.
+    fn mul_long(
+        &mut self,
+        (signed, esize, upper): (bool, u8, bool),
+        acc: LongAcc,
+        (d, n, m): (i32, i32, i32),
+    ) {
+        let half = if upper { 8 } else { 0 };
+        match esize {
+            8 => {
+                // Extend both to 16 bits; the 16-bit product is exact.
+                dynasm!(self.a ; .arch x64 ; movq xmm0, QWORD [r15 + m + half]);
+                self.widen(signed, 8);
+                dynasm!(self.a ; .arch x64 ; movdqa xmm3, xmm0 ; movq xmm0, QWORD [r15 + n + half]);
+                self.widen(signed, 8);
+                dynasm!(self.a ; .arch x64 ; pmullw xmm0, xmm3);
+            }
+            16 => {
+                // Low and high halves of the 32-bit products, interleaved.
+                dynasm!(self.a ; .arch x64
+                    ; movdqa xmm0, [r15 + n]
+                    ; movdqa xmm1, [r15 + m]
+                    ; movdqa xmm2, xmm0
+                    ; pmullw xmm0, xmm1);
+                if signed {
+                    dynasm!(self.a ; .arch x64 ; pmulhw xmm2, xmm1);
+                } else {
+                    dynasm!(self.a ; .arch x64 ; pmulhuw xmm2, xmm1);
+                }
+                if upper {
+                    dynasm!(self.a ; .arch x64 ; punpckhwd xmm0, xmm2);
+                } else {
+                    dynasm!(self.a ; .arch x64 ; punpcklwd xmm0, xmm2);
+                }
+            }
+            _ => {
+                // Lanes i, i + 1 into dwords 0 and 2 for pmul(u)dq.
+                let sel = (if upper {
+                    0b11_11_10_10u8
+                } else {
+                    0b01_01_00_00
+                }) as i8;
+                dynasm!(self.a ; .arch x64
+                    ; pshufd xmm0, [r15 + n], sel
+                    ; pshufd xmm1, [r15 + m], sel);
+                if signed {
+                    dynasm!(self.a ; .arch x64 ; pmuldq xmm0, xmm1);
+                } else {
+                    dynasm!(self.a ; .arch x64 ; pmuludq xmm0, xmm1);
+                }
+            }
+        }
+        match acc {
+            LongAcc::Set => {}
+            LongAcc::Add => {
+                dynasm!(self.a ; .arch x64 ; movdqa xmm2, [r15 + d]);
+                self.add_lanes(2 * esize);
+            }
+            LongAcc::Sub => {
+                dynasm!(self.a ; .arch x64 ; movdqa xmm2, xmm0 ; movdqa xmm0, [r15 + d]);
+                match esize {
+                    8 => dynasm!(self.a ; .arch x64 ; psubw xmm0, xmm2),
+                    16 => dynasm!(self.a ; .arch x64 ; psubd xmm0, xmm2),
+                    _ => dynasm!(self.a ; .arch x64 ; psubq xmm0, xmm2),
+                }
+            }
+        }
+        self.store_v(d, true);
     }
 
     /// xmm0 = the low 64 bits of xmm0 as `esize`-bit lanes, zero- or
