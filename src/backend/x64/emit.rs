@@ -2,7 +2,8 @@
 //!
 //! * `r15` — pointer to the guest [`CpuState`];
 //! * `rbx, rbp, r12, r13, r14` — IR values ([`super::regalloc::POOL`]),
-//!   and `r9–r11` in blocks that call nothing;
+//!   and `r9–r11` in blocks that call nothing, `rsi, rdi, r8` too when
+//!   they have no atomic read-modify-write either;
 //! * `rax, rcx, rdx, rsi, rdi, r8–r11` — scratch, clobbered by helper calls;
 //! * `rsp` — the dispatcher's frame: spill slots at `[rsp + 8 * n]`, 16-byte
 //!   aligned so helpers can be called directly.

@@ -11,6 +11,11 @@ pub const POOL: [u8; 5] = [3 /* rbx */, 5 /* rbp */, 12, 13, 14];
 /// values too in blocks that call nothing (see [`may_call`]).
 pub const CALL_FREE_POOL: [u8; 3] = [9, 10, 11];
 
+/// rsi, rdi and r8: scratch only for helper arguments and the
+/// compare-exchange loop of [`Op::Rmw`]; they hold IR values in blocks
+/// without either.
+pub const RMW_FREE_POOL: [u8; 3] = [6, 7, 8];
+
 /// Whether the backend's code for `op` may call a host function (a helper,
 /// an exact slow path or a bit-operation routine), which clobbers the
 /// caller-saved registers. Exits that never come back do not count.
@@ -63,6 +68,9 @@ pub fn allocate(block: &Block, term_uses: &[Val]) -> Vec<Loc> {
     let mut pool = POOL.to_vec();
     if !block.ops.iter().any(may_call) {
         pool.extend(CALL_FREE_POOL);
+        if !block.ops.iter().any(|o| matches!(o, Op::Rmw { .. })) {
+            pool.extend(RMW_FREE_POOL);
+        }
     }
     let mut free_regs: Vec<u8> = pool.into_iter().rev().collect();
     let mut free_slots: Vec<u16> = Vec::new();
