@@ -274,6 +274,8 @@ impl Cli {
             Some(list) => LogItems::parse(list)?,
             None => LogItems::default(),
         };
+        let mut log = log;
+        log.perfmap |= std::env::var_os("EMU_PERFMAP").is_some_and(|v| v == "1");
         Ok(RunOptions {
             log,
             log_file: self.log_file.clone(),

@@ -26,6 +26,8 @@ mod frontend;
 mod random;
 #[path = "ir_backend/table.rs"]
 mod table;
+#[path = "ir_backend/vec_ops.rs"]
+mod vec_ops;
 
 struct Rng(u64);
 

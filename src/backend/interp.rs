@@ -197,7 +197,14 @@ fn exec(op: &Op, vals: &mut [u64], cpu: &mut CpuState) {
             // (see `crate::ir::HelperFn`); `cpu` is exclusively borrowed.
             unsafe { f(cpu as *mut CpuState, a0, a1, a2, a3) }
         }
-        Op::VBin { slow, arg, .. } => {
+        Op::LoadStructs {
+            addr, slow, arg, ..
+        } => {
+            // SAFETY: as for Call.
+            unsafe { slow(cpu as *mut CpuState, arg, v(addr), 0, 0) };
+            return;
+        }
+        Op::VBin { slow, arg, .. } | Op::Vec { slow, arg, .. } => {
             // SAFETY: as for Call.
             unsafe { slow(cpu as *mut CpuState, arg, 0, 0, 0) };
             return;

@@ -321,9 +321,9 @@ impl Builder {
         self.ops.push(op);
     }
 
-    /// Appends an [`Op::VBin`].
+    /// Appends an [`Op::VBin`] or an [`Op::Vec`].
     pub fn vbin(&mut self, op: Op) {
-        debug_assert!(matches!(op, Op::VBin { .. }));
+        debug_assert!(matches!(op, Op::VBin { .. } | Op::Vec { .. }));
         self.ops.push(op);
     }
 

@@ -152,6 +152,97 @@ pub enum VOp {
     Eor,
     /// `n AND NOT m`.
     Bic,
+    /// All ones where `n == m`, else zero.
+    Cmeq,
+    /// All ones where `n > m` (signed), else zero.
+    Cmgt,
+}
+
+/// Lane-wise shifts by an immediate in [`VecOp::Shift`].
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum VShiftOp {
+    /// Left, `sh` in 0..esize.
+    Shl,
+    /// Logical right, `sh` in 1..=esize.
+    Ushr,
+    /// Arithmetic right, `sh` in 1..=esize.
+    Sshr,
+    /// `d + (n >> sh)`, logical.
+    Usra,
+    /// `d + (n >> sh)`, arithmetic.
+    Ssra,
+    /// Logical right shift inserted into `d` (the top `sh` bits of each
+    /// lane of `d` are kept).
+    Sri,
+    /// Left shift inserted into `d` (the low `sh` bits of each lane of `d`
+    /// are kept).
+    Sli,
+}
+
+/// Vector operations on V registers with an inline fast path, see
+/// [`Op::Vec`]. Lanes are `esize` bits; `q == false` means a 64-bit result
+/// with the upper half of `V[vd]` zeroed.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum VecOp {
+    /// `V[vd] = V[vn] op sh` lane-wise (the accumulating and inserting
+    /// forms also read `V[vd]`).
+    Shift {
+        op: VShiftOp,
+        esize: u8,
+        q: bool,
+        sh: u8,
+    },
+    /// The `esize`-bit lanes of the low (or, with `upper`, high) 64 bits of
+    /// `V[vn]`, zero- or sign-extended to `2 * esize` bits and shifted left
+    /// by `sh` (0..=esize), fill all 128 bits of `V[vd]`.
+    Widen {
+        signed: bool,
+        esize: u8,
+        upper: bool,
+        sh: u8,
+    },
+    /// The `2 * esize`-bit lanes of `V[vn]`, shifted right logically by
+    /// `sh` (0..=esize; adding `1 << (sh - 1)` first with `round`) and
+    /// truncated to `esize` bits, form 64 bits written to the low half of
+    /// `V[vd]` (upper half zeroed) or, with `upper`, to its high half (low
+    /// half kept).
+    Narrow {
+        esize: u8,
+        upper: bool,
+        sh: u8,
+        round: bool,
+    },
+    /// Every lane of `V[vd]` is lane `idx` of `V[vn]`; with `scalar`, only
+    /// lane 0 is and the rest of `V[vd]` is zeroed.
+    Dup {
+        esize: u8,
+        q: bool,
+        scalar: bool,
+        idx: u8,
+    },
+    /// The products of the `esize`-bit lanes of the low (or, with `upper`,
+    /// high) 64 bits of `V[vn]` and `V[vm]`, sign- or zero-extended, as
+    /// `2 * esize`-bit lanes: written to `V[vd]`, or added to or subtracted
+    /// from its lanes (xMULL, xMLAL, xMLSL).
+    MulLong {
+        signed: bool,
+        esize: u8,
+        upper: bool,
+        acc: LongAcc,
+        vm: u8,
+    },
+    /// Bytes `imm..imm + 8` (or `+ 16` with `q`) of the concatenation
+    /// `V[vm]:V[vn]` of two 64-bit (or 128-bit) vectors.
+    Ext { q: bool, vm: u8, imm: u8 },
+}
+
+/// What [`VecOp::MulLong`] does with the destination's lanes.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum LongAcc {
+    /// Overwrites them.
+    Set,
+    Add,
+    Sub,
 }
 
 /// The NZCV an [`Op::Poll`] exit must store first, when the block has not
@@ -360,6 +451,31 @@ pub enum Op {
         slow: HelperFn,
         arg: u64,
     },
+    /// The vector operation `op` with destination `V[vd]` and first source
+    /// `V[vn]`. As for [`Op::VBin`], `slow(cpu, arg, 0, 0, 0)` performs
+    /// exactly this in every case; a backend may compute it inline instead.
+    Vec {
+        op: VecOp,
+        vd: u8,
+        vn: u8,
+        slow: HelperFn,
+        arg: u64,
+    },
+    /// LD2/LD3/LD4 (multiple structures) of 128-bit vectors: `regs` × 16
+    /// bytes at guest address `addr` hold structures of `regs` elements of
+    /// `esize` bits; element j of every structure goes to
+    /// `V[(vd + j) % 32]`. `slow(cpu, arg, addr, 0, 0)` does exactly this,
+    /// recording a fault in the CPU state for the [`Op::CheckFault`] that
+    /// follows; a backend may load inline instead, faulting before it
+    /// writes any register.
+    LoadStructs {
+        esize: u8,
+        regs: u8,
+        vd: u8,
+        addr: Val,
+        slow: HelperFn,
+        arg: u64,
+    },
     /// Call a runtime helper; `dst` receives its return value.
     Call {
         f: HelperFn,
@@ -507,6 +623,7 @@ impl Op {
             }
             Op::Load { addr, .. }
             | Op::LoadVec { addr, .. }
+            | Op::LoadStructs { addr, .. }
             | Op::StoreVec { addr, .. }
             | Op::CheckAlign { addr, .. } => *addr = f(*addr),
             Op::Store { addr, src, .. } => {
@@ -557,6 +674,7 @@ impl Op {
             | Op::LoadState { .. }
             | Op::Fence { .. }
             | Op::VBin { .. }
+            | Op::Vec { .. }
             | Op::CheckFault { .. } => {}
         }
     }

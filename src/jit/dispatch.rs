@@ -417,7 +417,11 @@ impl Translator {
             Some(l) if l.items.any_translation() => Some(c.code.clone()),
             _ => None,
         };
+        let size = c.code.len();
         let host = self.cache.insert(block.start_pc, block.end_pc, c);
+        if let Some(log) = self.log.as_mut() {
+            log.perf_map(host, size, block.start_pc);
+        }
         if block.nzcv_dead_at_end {
             // After any flush above, which forgets the ranges.
             let bytes = 4 * LOOKAHEAD as u64;

@@ -21,6 +21,8 @@ pub struct LogItems {
     pub exec: bool,
     /// Do not link blocks, so every block goes through the dispatcher.
     pub nochain: bool,
+    /// Write `/tmp/perf-<pid>.map` for perf (see [`super::perfmap`]).
+    pub perfmap: bool,
 }
 
 /// The items and what each does, for `-d help`.
@@ -32,6 +34,10 @@ pub const ITEMS: &[(&str, &str)] = &[
     (
         "nochain",
         "do not link blocks (every block goes through the dispatcher)",
+    ),
+    (
+        "perfmap",
+        "write /tmp/perf-<pid>.map so perf report names translated blocks",
     ),
 ];
 
@@ -46,6 +52,7 @@ impl LogItems {
                 "out_asm" => items.out_asm = true,
                 "exec" => items.exec = true,
                 "nochain" => items.nochain = true,
+                "perfmap" => items.perfmap = true,
                 _ => {
                     let known: Vec<&str> = ITEMS.iter().map(|(n, _)| *n).collect();
                     return Err(format!(
@@ -68,6 +75,7 @@ impl LogItems {
 pub struct Log {
     pub items: LogItems,
     out: Box<dyn Write + Send>,
+    perf_map: super::perfmap::PerfMap,
 }
 
 impl Log {
@@ -84,7 +92,11 @@ impl Log {
             ),
             None => Box::new(std::io::stderr()),
         };
-        Ok(Log { items, out })
+        Ok(Log {
+            items,
+            out,
+            perf_map: Default::default(),
+        })
     }
 
     fn emit(&mut self, text: &str) {
@@ -117,6 +129,13 @@ impl Log {
         }
         self.emit(&s);
         let _ = self.out.flush();
+    }
+
+    /// Adds a translated block to the perf map, when it is wanted.
+    pub fn perf_map(&mut self, host: u64, size: usize, pc: u64) {
+        if self.items.perfmap {
+            self.perf_map.block(host, size, pc);
+        }
     }
 
     /// Logs a block entry from the dispatcher.

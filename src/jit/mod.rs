@@ -6,6 +6,7 @@ pub mod dispatch;
 pub mod exclusive;
 pub mod fetch;
 pub mod log;
+pub mod perfmap;
 pub mod tbi;
 pub mod testing;
 

@@ -226,3 +226,54 @@ fn ld1r_and_single_lane() {
     assert_eq!(out[..3], [h5 as u8, (h5 >> 8) as u8, N as u8]);
     assert_eq!(cpu.x[1], out.as_ptr() as u64 + 2);
 }
+
+/// LD1/ST1 (multiple) and LD4 run inline: a load whose bytes reach an inaccessible
+/// page faults at that page before writing any register or the base; a
+/// store faults at it too. The host fault handler knows one code region per
+/// process, so this is the only test of this binary that sets it.
+#[test]
+fn inline_ld1_st1_fault_before_writing_registers() {
+    use emu::jit::{testing::run_code_in, Jit};
+    use emu::linux::host_signals;
+    host_signals::install();
+    let mut jit = Jit::new().expect("code cache");
+    let region: &'static _ = Box::leak(Box::new(jit.region().clone()));
+    host_signals::set_region(region);
+    let (rw, none) = (libc::PROT_READ | libc::PROT_WRITE, libc::PROT_NONE);
+    let anon = libc::MAP_PRIVATE | libc::MAP_ANONYMOUS;
+    // SAFETY: a fresh private anonymous mapping of two pages, only the
+    // first accessible; unmapped at the end.
+    let p = unsafe { libc::mmap(std::ptr::null_mut(), 8192, none, anon, -1, 0) };
+    assert_ne!(p, libc::MAP_FAILED);
+    // SAFETY: the first page of that mapping.
+    assert_eq!(unsafe { libc::mprotect(p, 4096, rw) }, 0);
+    let page = p as u64 + 4096;
+    let cases: [(u32, &str, u64, bool); 9] = [
+        (0x4c400020, "ld4 {v0.16b-v3.16b}, [x1]", 16, false),
+        (0x4cdf0420, "ld4 {v0.8h-v3.8h}, [x1], #64", 63, false),
+        (0x4c40083e, "ld4 {v30.4s-v1.4s}, [x1]", 40, false),
+        (0x4cdf2020, "ld1 {v0.16b-v3.16b}, [x1], #64", 16, false),
+        (0x4c9f2020, "st1 {v0.16b-v3.16b}, [x1], #64", 16, true),
+        (0x4c407020, "ld1 {v0.16b}, [x1]", 8, false),
+        (0x0c40a020, "ld1 {v0.8b, v1.8b}, [x1]", 8, false),
+        (0x4c406020, "ld1 {v0.16b-v2.16b}, [x1]", 40, false),
+        (0x4c00a020, "st1 {v0.16b, v1.16b}, [x1]", 8, true),
+    ];
+    for (word, what, before, write) in cases {
+        let mut c0 = CpuState::default();
+        for (i, v) in c0.v.iter_mut().enumerate() {
+            *v = N.rotate_left(i as u32 * 5);
+        }
+        c0.x[1] = page - before;
+        let mut c = c0.clone();
+        let exit = run_code_in(&mut jit, &[word], &mut c);
+        assert_eq!(exit, ExitReason::Fault, "{what}: exit at {:#x}", c.pc);
+        assert_eq!(c.exit_arg, page, "{what}: fault address");
+        let fault_write = emu::linux::host_signals::FAULT_WRITE;
+        assert_eq!(c.fault & fault_write != 0, write, "{what}: fault kind");
+        assert_eq!(c.x, c0.x, "{what}: registers changed");
+        assert_eq!(c.v, c0.v, "{what}: vector registers changed");
+    }
+    // SAFETY: unmapping the mapping made above.
+    unsafe { libc::munmap(p, 8192) };
+}

@@ -1,7 +1,9 @@
 //! IR → x86-64. Register conventions inside translated code:
 //!
 //! * `r15` — pointer to the guest [`CpuState`];
-//! * `rbx, rbp, r12, r13, r14` — IR values ([`super::regalloc::POOL`]);
+//! * `rbx, rbp, r12, r13, r14` — IR values ([`super::regalloc::POOL`]),
+//!   and `r9–r11` in blocks that call nothing, `rsi, rdi, r8` too when
+//!   they have no atomic read-modify-write either;
 //! * `rax, rcx, rdx, rsi, rdi, r8–r11` — scratch, clobbered by helper calls;
 //! * `rsp` — the dispatcher's frame: spill slots at `[rsp + 8 * n]`, 16-byte
 //!   aligned so helpers can be called directly.
@@ -56,6 +58,14 @@ pub(super) struct Emitter {
     pub back: Option<(super::emit_loop::SelfLoop, dynasmrt::DynamicLabel)>,
     /// Out-of-line exits of the block's checks, emitted after the terminal.
     pub cold: Vec<super::emit_check::ColdExit>,
+    /// While an operation is emitted: the value rax holds because it was
+    /// just stored from rax to its spill slot, and the code offset right
+    /// after that store. A load of it into rax at that very offset (no
+    /// instruction or label in between) is dropped.
+    rax_holds: Option<(Val, usize)>,
+    /// Whether operations are being emitted (the only time `rax_holds` is
+    /// kept: labels between operations are only the self-loop's body).
+    in_ops: bool,
 }
 
 /// Compiles `block` for execution at host address `base`.
@@ -77,6 +87,8 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         env: *env,
         back: None,
         cold: Vec::new(),
+        rax_holds: None,
+        in_ops: false,
     };
     if let Some(l) = self_loop {
         let body = e.a.new_dynamic_label();
@@ -87,6 +99,7 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         if let Some((l, body)) = &e.back {
             if l.body_index == i {
                 let body = *body;
+                e.rax_holds = None;
                 dynasm!(e.a ; .arch x64 ; =>body);
             }
         }
@@ -100,8 +113,11 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         if op.is_pure() && op.dst().is_some_and(|d| e.locs[d.0 as usize] == Loc::Dead) {
             continue;
         }
+        e.in_ops = true;
         e.op(op);
+        e.in_ops = false;
     }
+    e.rax_holds = None;
     match fused {
         Some(f) => e.fused_branch(&f, &block.term),
         None => e.terminal(&block.term),
@@ -132,7 +148,12 @@ impl Emitter {
                     dynasm!(self.a ; .arch x64 ; mov Rq(r), Rq(s));
                 }
             }
-            Loc::Stack(s) => dynasm!(self.a ; .arch x64 ; mov Rq(r), QWORD [rsp + 8 * s as i32]),
+            Loc::Stack(s) => {
+                if r == 0 && self.in_ops && self.rax_holds == Some((v, self.a.offset().0)) {
+                    return;
+                }
+                dynasm!(self.a ; .arch x64 ; mov Rq(r), QWORD [rsp + 8 * s as i32])
+            }
         }
     }
 
@@ -145,7 +166,12 @@ impl Emitter {
                     dynasm!(self.a ; .arch x64 ; mov Rq(d), Rq(r));
                 }
             }
-            Loc::Stack(s) => dynasm!(self.a ; .arch x64 ; mov QWORD [rsp + 8 * s as i32], Rq(r)),
+            Loc::Stack(s) => {
+                dynasm!(self.a ; .arch x64 ; mov QWORD [rsp + 8 * s as i32], Rq(r));
+                if r == 0 && self.in_ops {
+                    self.rax_holds = Some((v, self.a.offset().0));
+                }
+            }
         }
     }
 
@@ -185,8 +211,10 @@ impl Emitter {
         match self.src(v, true, 0) {
             Src::R(r) => dynasm!(self.a ; .arch x64 ; mov QWORD [r15 + off], Rq(r)),
             Src::I(i) => dynasm!(self.a ; .arch x64 ; mov QWORD [r15 + off], i),
-            Src::M(m) => dynasm!(self.a ; .arch x64
-                ; mov rax, QWORD [rsp + m] ; mov QWORD [r15 + off], rax),
+            Src::M(_) => {
+                self.load(0, v);
+                dynasm!(self.a ; .arch x64 ; mov QWORD [r15 + off], rax)
+            }
         }
     }
 
@@ -306,6 +334,21 @@ impl Emitter {
                 slow,
                 arg,
             } => self.vbin(op, esize, q, (vd, vn, vm), elem, slow, arg),
+            Op::Vec {
+                op,
+                vd,
+                vn,
+                slow,
+                arg,
+            } => self.vec_op(op, (vd, vn), slow, arg),
+            Op::LoadStructs {
+                esize,
+                regs,
+                vd,
+                addr,
+                slow,
+                arg,
+            } => self.load_structs((esize, regs, vd), addr, slow, arg),
             Op::CheckAlign {
                 addr,
                 bytes,

@@ -1,14 +1,15 @@
 //! Integer vector operations inline with SSE2/SSE4.1 on the V registers in
 //! the CPU state. Shapes without a direct SSE form (8- and 64-bit
 //! multiplies, by-element forms other than 32-bit lanes, or a host without
-//! SSE4.1 for 32-bit multiplies) call the exact runtime helper instead.
+//! SSE4.1 for 32-bit multiplies and 64-bit CMEQ, 64-bit CMGT) call the exact
+//! runtime helper instead.
 
 use super::emit::Emitter;
 use crate::ir::{HelperFn, VOp};
 use dynasmrt::{dynasm, DynasmApi};
 use std::sync::OnceLock;
 
-fn has_sse41() -> bool {
+pub(super) fn has_sse41() -> bool {
     static SSE41: OnceLock<bool> = OnceLock::new();
     *SSE41.get_or_init(|| std::arch::is_x86_feature_detected!("sse4.1"))
 }
@@ -19,6 +20,10 @@ fn inline_ok(op: VOp, esize: u8, elem: Option<u8>) -> bool {
     if elem.is_some() && (esize != 32 || !mul) {
         return false;
     }
+    if esize == 64 && matches!(op, VOp::Cmeq | VOp::Cmgt) {
+        // pcmpeqq is SSE4.1; pcmpgtq (SSE4.2) is left to the helper.
+        return op == VOp::Cmeq && has_sse41();
+    }
     match (mul, esize) {
         (false, _) => true,
         (true, 16) => true,
@@ -28,6 +33,18 @@ fn inline_ok(op: VOp, esize: u8, elem: Option<u8>) -> bool {
 }
 
 impl Emitter {
+    /// Calls the exact helper `slow(cpu, arg, 0, 0, 0)` of a vector operation.
+    pub(super) fn vec_slow(&mut self, slow: HelperFn, arg: u64) {
+        dynasm!(self.a ; .arch x64
+            ; mov rdi, r15
+            ; mov rsi, QWORD arg as i64
+            ; xor edx, edx
+            ; xor ecx, ecx
+            ; xor r8d, r8d
+            ; mov rax, QWORD slow as usize as i64
+            ; call rax);
+    }
+
     #[allow(clippy::too_many_arguments)]
     pub(super) fn vbin(
         &mut self,
@@ -40,14 +57,7 @@ impl Emitter {
         arg: u64,
     ) {
         if !inline_ok(op, esize, elem) {
-            dynasm!(self.a ; .arch x64
-                ; mov rdi, r15
-                ; mov rsi, QWORD arg as i64
-                ; xor edx, edx
-                ; xor ecx, ecx
-                ; xor r8d, r8d
-                ; mov rax, QWORD slow as usize as i64
-                ; call rax);
+            self.vec_slow(slow, arg);
             return;
         }
         let (d, n, m) = (Self::voff(vd), Self::voff(vn), Self::voff(vm));
@@ -84,6 +94,8 @@ impl Emitter {
             VOp::Eor => dynasm!(self.a ; .arch x64 ; pxor xmm0, xmm1),
             // pandn: xmm1 = NOT xmm1 AND xmm0.
             VOp::Bic => dynasm!(self.a ; .arch x64 ; pandn xmm1, xmm0 ; movdqa xmm0, xmm1),
+            VOp::Cmeq => by_size!(pcmpeqb, pcmpeqw, pcmpeqd, pcmpeqq, xmm0, xmm1),
+            VOp::Cmgt => by_size!(pcmpgtb, pcmpgtw, pcmpgtd, pcmpgtq, xmm0, xmm1),
             VOp::Mul => mul(self),
             VOp::Mla | VOp::Mls => {
                 mul(self);

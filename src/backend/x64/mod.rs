@@ -12,6 +12,8 @@ mod emit_loop;
 mod emit_mem;
 mod emit_term;
 mod emit_vec;
+mod emit_vec_imm;
+mod emit_vec_struct;
 pub mod regalloc;
 pub mod trampoline;
 

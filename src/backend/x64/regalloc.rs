@@ -1,11 +1,38 @@
 //! Linear-scan assignment of IR values to host locations. Values are SSA and
 //! blocks are straight-line, so one pass over last uses suffices.
 
-use crate::ir::{Block, Op, Val};
+use crate::ir::{Block, Op, UnOp, Val};
 
 /// Host registers that hold IR values. All callee-saved, so values survive
 /// helper calls without saving.
 pub const POOL: [u8; 5] = [3 /* rbx */, 5 /* rbp */, 12, 13, 14];
+
+/// Caller-saved registers no emitted code uses as scratch: they hold IR
+/// values too in blocks that call nothing (see [`may_call`]).
+pub const CALL_FREE_POOL: [u8; 3] = [9, 10, 11];
+
+/// rsi, rdi and r8: scratch only for helper arguments and the
+/// compare-exchange loop of [`Op::Rmw`]; they hold IR values in blocks
+/// without either.
+pub const RMW_FREE_POOL: [u8; 3] = [6, 7, 8];
+
+/// Whether the backend's code for `op` may call a host function (a helper,
+/// an exact slow path or a bit-operation routine), which clobbers the
+/// caller-saved registers. Exits that never come back do not count.
+pub fn may_call(op: &Op) -> bool {
+    matches!(
+        op,
+        Op::Call { .. }
+            | Op::FBin { .. }
+            | Op::FMulAdd { .. }
+            | Op::VBin { .. }
+            | Op::LoadStructs { .. }
+            | Op::Un {
+                op: UnOp::Rbit | UnOp::Rev16 | UnOp::Rev32,
+                ..
+            }
+    )
+}
 
 /// Number of 8-byte spill slots the dispatcher's frame provides.
 pub const SPILL_SLOTS: usize = 512;
@@ -38,7 +65,14 @@ pub fn allocate(block: &Block, term_uses: &[Val]) -> Vec<Loc> {
     }
 
     let mut locs = vec![Loc::Dead; n];
-    let mut free_regs: Vec<u8> = POOL.iter().rev().copied().collect();
+    let mut pool = POOL.to_vec();
+    if !block.ops.iter().any(may_call) {
+        pool.extend(CALL_FREE_POOL);
+        if !block.ops.iter().any(|o| matches!(o, Op::Rmw { .. })) {
+            pool.extend(RMW_FREE_POOL);
+        }
+    }
+    let mut free_regs: Vec<u8> = pool.into_iter().rev().collect();
     let mut free_slots: Vec<u16> = Vec::new();
     let mut next_slot: u16 = 0;
     // Values in the order their last use comes, released as it passes.

@@ -59,6 +59,15 @@ pub fn translate(cx: &mut Ctx, f: &Fields, scalar: bool) -> TResult {
             let r = call(cx, helper, args, &[]);
             cx.set_x(f.u('d'), r);
         }
+        K::DupElem => {
+            let op = crate::ir::VecOp::Dup {
+                esize: args.esize() as u8,
+                q,
+                scalar,
+                idx: index as u8,
+            };
+            super::vec_op(cx, op, &args, helper);
+        }
         _ => {
             call(cx, helper, args, &[]);
         }

@@ -1,7 +1,7 @@
 //! Advanced SIMD extract: EXT.
 
 use super::lanes::trunc;
-use super::{call, Args};
+use super::Args;
 use crate::arm64::Fields;
 use crate::cpu::CpuState;
 use crate::frontend::{Ctx, TResult, Undefined};
@@ -20,7 +20,12 @@ pub fn translate(cx: &mut Ctx, f: &Fields) -> TResult {
         imm: pos,
         ..Args::default()
     };
-    call(cx, helper, args, &[]);
+    let op = crate::ir::VecOp::Ext {
+        q,
+        vm: args.m as u8,
+        imm: pos as u8,
+    };
+    super::vec_op(cx, op, &args, helper);
     Ok(())
 }
 

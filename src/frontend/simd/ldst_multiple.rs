@@ -33,20 +33,68 @@ pub fn translate(cx: &mut Ctx, f: &Fields) -> TResult {
     let n = f.u('n');
     let base = cx.x_sp(n);
     let addr = cx.b.guest_addr(base);
-    let args = Args {
-        d: f.u('d'),
-        size,
-        q,
-        imm: rpt | selem << 4 | (f.u('L')) << 8,
-        ..Args::default()
-    };
-    call(cx, helper, args, &[addr]);
-    cx.b.check_fault(cx.pc);
+    if selem == 1 {
+        inline_ld1_st1(cx, f.b('L'), f.u('d'), rpt, q, addr);
+    } else {
+        let args = Args {
+            d: f.u('d'),
+            size,
+            q,
+            imm: rpt | selem << 4 | (f.u('L')) << 8,
+            ..Args::default()
+        };
+        if f.b('L') && q && selem == 4 {
+            // LD4 of 128-bit vectors: the backend may load it inline.
+            cx.b.push(crate::ir::Op::LoadStructs {
+                esize: args.esize() as u8,
+                regs: 4,
+                vd: args.d as u8,
+                addr,
+                slow: helper,
+                arg: args.pack(),
+            });
+        } else {
+            call(cx, helper, args, &[addr]);
+        }
+        cx.b.check_fault(cx.pc);
+    }
     if post {
         let total = (if q { 16 } else { 8 }) * rpt * selem;
         writeback(cx, n, m, base, total as u64);
     }
     Ok(())
+}
+
+/// LD1/ST1 of `rpt` consecutive registers from `d`: in little-endian
+/// memory order they are plain 8- or 16-byte vector loads and stores. A
+/// load of several registers first touches the first byte of its last page
+/// (a no-op unless it crosses a page), so a fault comes before any register
+/// is written and at the address the helper would report.
+fn inline_ld1_st1(cx: &mut Ctx, load: bool, d: u32, rpt: u32, q: bool, addr: Val) {
+    use crate::ir::{FlagsOp, Width};
+    let bytes = if q { 16 } else { 8 };
+    if load && rpt > 1 {
+        let last = cx.b.add_imm(addr, (bytes * rpt - 1) as u64);
+        let page = cx.k(!0xfff);
+        let last_page = cx.b.and(Width::W64, last, page);
+        let below = cx.b.flags(FlagsOp::Sub, Width::W64, addr, last_page, None);
+        let crosses = cx.b.cond(0b0011, below); // LO: addr < last_page
+        let probe = cx.b.select(crosses, last_page, addr);
+        cx.b.load(Width::W8, false, probe);
+    }
+    for r in 0..rpt {
+        let at = if r == 0 {
+            addr
+        } else {
+            cx.b.add_imm(addr, (r * bytes) as u64)
+        };
+        let t = (d + r) % 32;
+        if load {
+            cx.b.load_vec(bytes, t, at);
+        } else {
+            cx.b.store_vec(bytes, t, at);
+        }
+    }
 }
 
 /// Post-index writeback: Xn = addr + (Rm == 31 ? total : Xm).

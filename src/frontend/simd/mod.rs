@@ -204,6 +204,18 @@ pub fn vbin(cx: &mut Ctx, op: crate::ir::VOp, args: &Args, elem: Option<u8>, hel
     });
 }
 
+/// An [`Op::Vec`](crate::ir::Op::Vec) on `args.d` and `args.n`, defined by
+/// `helper` with the packed arguments (the interpreter runs that).
+pub fn vec_op(cx: &mut Ctx, op: crate::ir::VecOp, args: &Args, helper: HelperFn) {
+    cx.b.vbin(crate::ir::Op::Vec {
+        op,
+        vd: args.d as u8,
+        vn: args.n as u8,
+        slow: helper,
+        arg: args.pack(),
+    });
+}
+
 /// Borrows the CPU state a helper was called with.
 ///
 /// # Safety

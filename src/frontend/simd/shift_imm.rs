@@ -9,6 +9,7 @@ use super::{call, kinds, Args};
 use crate::arm64::Fields;
 use crate::cpu::CpuState;
 use crate::frontend::{Ctx, TResult, Undefined};
+use crate::ir::{VShiftOp, VecOp};
 
 kinds!(
     /// The operation; [`Args::imm`] is the shift (or fraction bits) in bits
@@ -91,8 +92,40 @@ pub fn translate(cx: &mut Ctx, f: &Fields, scalar: bool) -> TResult {
         imm: shift | (u as u32) << 8,
         ..Args::default()
     };
-    call(cx, helper, args, &[]);
+    match inline_op(kind, u, scalar, &args, shift) {
+        Some(op) => super::vec_op(cx, op, &args, helper),
+        None => {
+            call(cx, helper, args, &[]);
+        }
+    }
     Ok(())
+}
+
+/// The inline form of the common shapes (scalar forms only on 64 bits).
+fn inline_op(kind: K, u: bool, scalar: bool, a: &Args, sh: u32) -> Option<VecOp> {
+    let (esize, sh) = (a.esize() as u8, sh as u8);
+    let q = a.q && !scalar;
+    let shift = |op| Some(VecOp::Shift { op, esize, q, sh });
+    match kind {
+        K::Shr => shift(if u { VShiftOp::Ushr } else { VShiftOp::Sshr }),
+        K::Sra => shift(if u { VShiftOp::Usra } else { VShiftOp::Ssra }),
+        K::Sri => shift(VShiftOp::Sri),
+        K::Shl => shift(VShiftOp::Shl),
+        K::Sli => shift(VShiftOp::Sli),
+        K::Shll => Some(VecOp::Widen {
+            signed: !u,
+            esize,
+            upper: a.q,
+            sh,
+        }),
+        K::Shrn | K::Rshrn => Some(VecOp::Narrow {
+            esize,
+            upper: a.q,
+            sh,
+            round: kind == K::Rshrn,
+        }),
+        _ => None,
+    }
 }
 
 unsafe extern "C" fn helper(cpu: *mut CpuState, p: u64, _: u64, _: u64, _: u64) -> u64 {

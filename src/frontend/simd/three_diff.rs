@@ -9,6 +9,7 @@ use super::{call, kinds, Args};
 use crate::arm64::Fields;
 use crate::cpu::CpuState;
 use crate::frontend::{Ctx, TResult, Undefined};
+use crate::ir::{LongAcc, VecOp};
 
 kinds!(K {
     Addl,
@@ -77,7 +78,27 @@ pub fn translate(cx: &mut Ctx, f: &Fields, scalar: bool) -> TResult {
         kind: kind as u32,
         imm: u as u32,
     };
-    call(cx, helper, args, &[]);
+    let acc = match kind {
+        K::Mull => Some(LongAcc::Set),
+        K::Mlal => Some(LongAcc::Add),
+        K::Mlsl => Some(LongAcc::Sub),
+        _ => None,
+    };
+    match acc {
+        Some(acc) => {
+            let op = VecOp::MulLong {
+                signed: !u,
+                esize: args.esize() as u8,
+                upper: args.q,
+                acc,
+                vm: args.m as u8,
+            };
+            super::vec_op(cx, op, &args, helper);
+        }
+        None => {
+            call(cx, helper, args, &[]);
+        }
+    }
     Ok(())
 }
 

@@ -140,7 +140,8 @@ pub fn translate(cx: &mut Ctx, f: &Fields, scalar: bool) -> TResult {
         kind: kind as u32,
         imm: u as u32,
     };
-    match inline_op(kind) {
+    let cmgt = (kind == K::Cmgt && !u).then_some(VOp::Cmgt);
+    match inline_op(kind).or(cmgt) {
         Some(op) if !scalar => super::vbin(cx, op, &args, None, helper),
         _ => {
             call(cx, helper, args, &[]);
@@ -161,6 +162,7 @@ pub(super) fn inline_op(k: K) -> Option<VOp> {
         K::Orr => VOp::Orr,
         K::Eor => VOp::Eor,
         K::Bic => VOp::Bic,
+        K::Cmeq => VOp::Cmeq,
         _ => return None,
     })
 }

@@ -138,7 +138,29 @@ pub fn translate(cx: &mut Ctx, f: &Fields, scalar: bool) -> TResult {
         imm: u as u32 | rnd << 4,
         ..Args::default()
     };
-    call(cx, helper, args, &[]);
+    use crate::ir::VecOp;
+    let (esize, upper) = (args.esize() as u8, args.q);
+    let inline = match kind {
+        K::Xtn if !scalar => Some(VecOp::Narrow {
+            esize,
+            upper,
+            sh: 0,
+            round: false,
+        }),
+        K::Shll => Some(VecOp::Widen {
+            signed: false,
+            esize,
+            upper,
+            sh: esize,
+        }),
+        _ => None,
+    };
+    match inline {
+        Some(op) => super::vec_op(cx, op, &args, helper),
+        None => {
+            call(cx, helper, args, &[]);
+        }
+    }
     Ok(())
 }
 

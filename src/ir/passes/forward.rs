@@ -44,7 +44,9 @@ pub fn run(block: &mut Block) {
                 fields.retain(|(o, _)| o.abs_diff(offset) >= 8);
                 fields.push((offset, src));
             }
-            Op::LoadVec { .. } | Op::VBin { .. } => fields.clear(),
+            Op::LoadVec { .. } | Op::LoadStructs { .. } | Op::VBin { .. } | Op::Vec { .. } => {
+                fields.clear()
+            }
             // Updates FPSR (and reads FPCR) behind the IR's back.
             Op::FBin { .. } | Op::FMulAdd { .. } => fields.retain(|&(o, _)| o != FPSR),
             Op::Call { .. } => {

@@ -1,7 +1,9 @@
 //! IR optimisation passes, run on every block before code generation:
 //! guest-state forwarding, constant folding, dropping zero extensions that
-//! only 32-bit operations read, then the flag optimisations.
+//! only 32-bit operations read, then the flag optimisations and dropping
+//! guest-register writes nothing observes before they are overwritten.
 
+pub mod dead_writes;
 pub mod flags;
 pub mod fold;
 pub mod forward;
@@ -15,4 +17,5 @@ pub fn optimize(block: &mut Block) {
     fold::run(block);
     narrow::run(block);
     flags::run(block);
+    dead_writes::run(block);
 }

@@ -1,0 +1,225 @@
+//! Directed tests of [`Op::Vec`](emu::ir::Op::Vec): every shift by
+//! immediate, widening, narrowing, long multiply, DUP (element) and EXT
+//! form the frontend emits it for (and CMEQ/CMGT, which are `VBin`s), at every element size and every shift amount (0, 1,
+//! size - 1, size and all between), 64- and 128-bit, run under the
+//! interpreter (the exact helper) and as x86-64 code before and after the
+//! passes.
+
+use super::*;
+use emu::frontend::translate_block;
+use emu::ir::Op;
+
+/// Vector (or scalar) shift by immediate: `sh` is the amount, `left` selects
+/// the SHL-style immh:immb = esize + sh encoding (else 2 * esize - sh).
+fn shift_imm(
+    (q, u): (bool, bool),
+    opcode: u32,
+    size: u32,
+    sh: u32,
+    left: bool,
+    d: u32,
+    n: u32,
+) -> u32 {
+    let es = 8 << size;
+    let immhb = if left { es + sh } else { 2 * es - sh };
+    (q as u32) << 30
+        | (u as u32) << 29
+        | 0b011110 << 23
+        | immhb << 16
+        | opcode << 11
+        | 1 << 10
+        | n << 5
+        | d
+}
+
+/// Two-register misc: XTN (u = 0, 10010) and SHLL (u = 1, 10011).
+fn misc(q: bool, u: bool, size: u32, opcode: u32) -> u32 {
+    (q as u32) << 30
+        | (u as u32) << 29
+        | 0b01110 << 24
+        | size << 22
+        | 0b10000 << 17
+        | opcode << 12
+        | 0b10 << 10
+        | 2 << 5
+        | 1
+}
+
+/// Every word the directed test runs, with a label for failures.
+fn words() -> Vec<(String, u32)> {
+    let mut w = Vec::new();
+    // (name, U, opcode, shifts left, sizes, narrow/long)
+    let same: [(&str, bool, u32, bool); 9] = [
+        ("sshr", false, 0b00000, false),
+        ("ushr", true, 0b00000, false),
+        ("ssra", false, 0b00010, false),
+        ("usra", true, 0b00010, false),
+        ("sri", true, 0b01000, false),
+        ("shl", false, 0b01010, true),
+        ("sli", true, 0b01010, true),
+        ("shrn", false, 0b10000, false),
+        ("rshrn", false, 0b10001, false),
+    ];
+    let long = [("sshll", false, 0b10100), ("ushll", true, 0b10100)];
+    for size in 0..4u32 {
+        let es = 8 << size;
+        for q in [false, true] {
+            for &(name, u, opc, left) in &same {
+                let narrow = opc >> 4 == 1;
+                if size == 3 && (narrow || !q) {
+                    continue;
+                }
+                let amounts: Vec<u32> = if left {
+                    (0..es).collect()
+                } else {
+                    (1..=es).collect()
+                };
+                for sh in amounts {
+                    for (d, n) in [(1, 2), (1, 1)] {
+                        let word = shift_imm((q, u), opc, size, sh, left, d, n);
+                        w.push((format!("{name} q={q} es={es} #{sh} d{d} n{n}"), word));
+                        if size == 3 && q && !narrow && (d, n) == (1, 2) {
+                            // The scalar D form.
+                            let s = word | 1 << 28;
+                            w.push((format!("{name} d1, d2, #{sh}"), s));
+                        }
+                    }
+                }
+            }
+            if size < 3 {
+                for (name, u, opc) in long {
+                    for sh in 0..es {
+                        w.push((
+                            format!("{name} q={q} es={es} #{sh}"),
+                            shift_imm((q, u), opc, size, sh, true, 1, 2),
+                        ));
+                    }
+                }
+                w.push((format!("xtn q={q} es={es}"), misc(q, false, size, 0b10010)));
+                w.push((format!("shll q={q} es={es}"), misc(q, true, size, 0b10011)));
+            }
+            // DUP (element), vector and scalar, every index.
+            for idx in 0..16 / (es / 8) {
+                let imm5 = (idx << (size + 1) | 1 << size) & 31;
+                if size < 3 || q {
+                    let word =
+                        (q as u32) << 30 | 0b01110000 << 21 | imm5 << 16 | 1 << 10 | 2 << 5 | 1;
+                    w.push((format!("dup q={q} es={es} [{idx}]"), word));
+                }
+                if !q {
+                    let word = 0b01011110000 << 21 | imm5 << 16 | 1 << 10 | 2 << 5 | 1;
+                    w.push((format!("dup scalar es={es} [{idx}]"), word));
+                }
+            }
+        }
+    }
+    // Long multiplies (three different) and CMEQ/CMGT (three same, VBin).
+    for size in 0..4u32 {
+        for q in [false, true] {
+            for u in [false, true] {
+                let base = (q as u32) << 30 | (u as u32) << 29 | 0b01110 << 24 | size << 22;
+                for (d, n, m) in [(1, 2, 3), (2, 2, 2), (3, 2, 3)] {
+                    let regs = 1 << 21 | m << 16 | n << 5 | d;
+                    if size < 3 {
+                        for (name, opc) in [("mlal", 0b1000), ("mlsl", 0b1010), ("mull", 0b1100)] {
+                            let word = base | regs | opc << 12;
+                            w.push((format!("{name} u={u} q={q} size={size} d{d}n{n}m{m}"), word));
+                        }
+                    }
+                    if size < 3 || q {
+                        let opc = if u { 0b10001 } else { 0b00110 };
+                        let word = base | regs | opc << 11 | 1 << 10;
+                        w.push((
+                            format!("cmeq/cmgt u={u} q={q} size={size} d{d}n{n}m{m}"),
+                            word,
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    for q in [false, true] {
+        for imm in 0..if q { 16 } else { 8 } {
+            for (d, n, m) in [(1, 2, 3), (1, 1, 2), (1, 2, 1)] {
+                let word = (q as u32) << 30 | 0b101110000 << 21 | m << 16 | imm << 11 | n << 5 | d;
+                w.push((format!("ext q={q} #{imm} d{d} n{n} m{m}"), word));
+            }
+        }
+    }
+    w
+}
+
+#[test]
+fn vector_ops_at_every_size_and_amount() {
+    let mut rng = Rng(env_u64("EMU_IR_FUZZ_SEED", 0x5eed));
+    let mut jit = Jit::new();
+    let mut buf = Box::new(Scratch([0; BUF_LEN]));
+    let mem0 = [0u8; BUF_LEN];
+    let pc = 0x40_0000u64;
+    let words = words();
+    for (name, word) in &words {
+        let block = translate_block(pc, &mut |a| (a == pc).then_some(*word));
+        assert!(
+            block
+                .ops
+                .iter()
+                .any(|o| matches!(o, Op::Vec { .. } | Op::VBin { .. })),
+            "{name} ({word:#010x}) is not an Op::Vec or Op::VBin"
+        );
+        let mut opt = block.clone();
+        emu::ir::passes::optimize(&mut opt);
+        for _ in 0..4 {
+            let mut cpu0 = CpuState::default();
+            for v in cpu0.v.iter_mut() {
+                *v = (rng.value() as u128) << 64 | rng.value() as u128;
+            }
+            let want = run_interp(&block, &cpu0, &mut *buf, &mem0);
+            for (what, b) in [("x86-64 code", &block), ("optimised x86-64 code", &opt)] {
+                let got = run_jit(&mut jit, b, &cpu0, &mut *buf, &mem0);
+                if let Err(e) = compare(what, b, &want, &got) {
+                    panic!(
+                        "{name} ({word:#010x}): {e}\ninitial v1..v3: {:x?}",
+                        &cpu0.v[1..4]
+                    );
+                }
+            }
+        }
+    }
+    assert!(words.len() > 1500, "{} words", words.len());
+}
+
+#[test]
+fn ld4_at_every_element_size() {
+    let mut rng = Rng(env_u64("EMU_IR_FUZZ_SEED", 0x1d4));
+    let mut jit = Jit::new();
+    let mut buf = Box::new(Scratch([0; BUF_LEN]));
+    let mut mem0 = [0u8; BUF_LEN];
+    for b in mem0.iter_mut() {
+        *b = rng.next() as u8;
+    }
+    let pc = 0x40_0000u64;
+    for size in 0..4u32 {
+        for (rt, post) in [(0, false), (30, false), (5, true)] {
+            // ld4 {vt.T - vt+3.T}, [x1] (post-index: , #64)
+            let word =
+                0x4c400020 | (post as u32) << 23 | (post as u32 * 31) << 16 | size << 10 | rt;
+            let block = translate_block(pc, &mut |a| (a == pc).then_some(word));
+            let mut opt = block.clone();
+            emu::ir::passes::optimize(&mut opt);
+            for off in [0u64, 3, 100] {
+                let mut cpu0 = CpuState::default();
+                cpu0.x[1] = &*buf as *const Scratch as u64 + off;
+                for v in cpu0.v.iter_mut() {
+                    *v = (rng.value() as u128) << 64 | rng.value() as u128;
+                }
+                let want = run_interp(&block, &cpu0, &mut *buf, &mem0);
+                for (what, b) in [("x86-64 code", &block), ("optimised x86-64 code", &opt)] {
+                    let got = run_jit(&mut jit, b, &cpu0, &mut *buf, &mem0);
+                    if let Err(e) = compare(what, b, &want, &got) {
+                        panic!("ld4 {word:#010x} at +{off}: {e}");
+                    }
+                }
+            }
+        }
+    }
+}
