@@ -11,6 +11,7 @@ description comes from the BENCH_* environment variables set by run.sh.
 
 import csv
 import json
+import re
 import os
 import sys
 
@@ -47,6 +48,48 @@ def load(records_path):
                 res["times_ms"] = [t * 1e3 for t in h["times"]]
             rows.setdefault(row, {})[engine] = res
     return rows
+
+
+STATS_RE = re.compile(
+    r"stats: (\d+) blocks translated \((\d+) guest instructions into (\d+) KiB of host code "
+    r"in ([0-9.]+) ms"
+)
+
+
+def translation(records_path, rows):
+    """emu's last --stats line of each row's verification run (raw/ROW-emu.err):
+    blocks, guest instructions, host KiB, ms translating."""
+    raw = os.path.join(os.path.dirname(records_path), "raw")
+    out = {}
+    for row in rows:
+        try:
+            text = open(os.path.join(raw, f"{row}-emu.err")).read()
+        except OSError:
+            continue
+        found = STATS_RE.findall(text)
+        if found:
+            b, i, kib, ms = found[-1]
+            out[row] = {"blocks": int(b), "guest_insns": int(i), "host_kib": int(kib), "translate_ms": float(ms)}
+    return out
+
+
+def translation_table(stats):
+    if not stats:
+        return
+    print()
+    print("Translation (emu --stats, verification run):")
+    head = ["kernel", "blocks", "guest insns", "host KiB", "ms", "M insns/s"]
+    lines = [head]
+    for row, t in stats.items():
+        rate = t["guest_insns"] / t["translate_ms"] / 1e3 if t["translate_ms"] else 0.0
+        lines.append([row, str(t["blocks"]), str(t["guest_insns"]), str(t["host_kib"]),
+                      f"{t['translate_ms']:.1f}", f"{rate:.2f}"])
+    widths = [max(len(l[c]) for l in lines) for c in range(len(head))]
+    for i, line in enumerate(lines):
+        cells = [line[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(line[1:], widths[1:])]
+        print("| " + " | ".join(cells) + " |")
+        if i == 0:
+            print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
 
 
 def ratio(a, b):
@@ -112,6 +155,8 @@ def main():
 
     table(rows, "min_ms", "Whole process (hyperfine -N, min of the timed runs; * = 1 run):")
     table(rows, "kernel_ms", "In-kernel time (clock_gettime around the kernel, verification run):")
+    stats = translation(records, rows)
+    translation_table(stats)
     notes = [(r, e, res["note"]) for r, by in rows.items() for e, res in by.items() if res["note"]]
     if notes:
         print()
@@ -120,7 +165,7 @@ def main():
 
     doc = {"machine": machine, "results": []}
     for row, by in rows.items():
-        entry = {"kernel": row, "engines": by}
+        entry = {"kernel": row, "engines": by, "emu_translation": stats.get(row)}
         for key in ("min_ms", "kernel_ms"):
             n, e, q = (value(by.get(x), key) for x in ENGINES)
             entry[f"emu_over_native_{key}"] = ratio(e, n)

@@ -96,7 +96,11 @@ struct Cli {
     strace_pids: bool,
 
     /// Print translation and dispatch counters on stderr when the guest ends
-    #[arg(long = "stats", env = "EMU_STATS")]
+    #[arg(
+        long = "stats",
+        env = "EMU_STATS",
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
     stats: bool,
 
     /// Register emu-user with binfmt_misc as the handler of arm64 ELF programs

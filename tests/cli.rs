@@ -332,3 +332,23 @@ fn stats_go_to_stderr_after_the_guest_ends() {
     assert!(err.starts_with("emu-user: stats: "), "{err}");
     assert!(err.contains(" syscalls"), "{err}");
 }
+
+#[test]
+fn emu_stats_accepts_1_and_reports_translation_throughput() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_emu-user"))
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/guest-bins/prebuilt/hello"
+        ))
+        .env("EMU_STATS", "1")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(" KiB of host code in "), "{err}");
+    assert!(err.contains(" M guest instructions/s"), "{err}");
+}

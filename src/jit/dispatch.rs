@@ -40,6 +40,10 @@ pub fn in_guest_code() -> bool {
 pub struct Stats {
     pub blocks_translated: u64,
     pub guest_insns_translated: u64,
+    /// Bytes of host code emitted (all blocks ever translated).
+    pub host_code_bytes: u64,
+    /// Time spent translating, in nanoseconds (decode to installed code).
+    pub translate_ns: u64,
     pub links: u64,
     pub dispatches: u64,
 }
@@ -389,6 +393,7 @@ impl Translator {
         if let Some(h) = self.cache.get(pc) {
             return h;
         }
+        let started = std::time::Instant::now();
         let mut words = Vec::new();
         let (fetcher, untag) = (&mut self.fetcher, &self.untag);
         let mut block = match self.routines.get(&pc) {
@@ -419,6 +424,8 @@ impl Translator {
         };
         let size = c.code.len();
         let host = self.cache.insert(block.start_pc, block.end_pc, c);
+        self.stats.host_code_bytes += size as u64;
+        self.stats.translate_ns += started.elapsed().as_nanos() as u64;
         if let Some(log) = self.log.as_mut() {
             log.perf_map(host, size, block.start_pc);
         }

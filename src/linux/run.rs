@@ -470,9 +470,18 @@ fn exec_prefix(sysroot: Option<&Path>, strace: bool) -> Vec<std::ffi::OsString> 
 /// The `--stats` summary.
 fn print_stats(jit: &Jit, syscalls: u64) {
     let s = jit.stats();
+    let ms = s.translate_ns as f64 / 1e6;
+    let rate = s.guest_insns_translated as f64 / (s.translate_ns.max(1) as f64 / 1e9);
     eprintln!(
-        "emu-user: stats: {} blocks translated ({} guest instructions), {} links, {} dispatches, {} code-cache flushes, {} syscalls",
-        s.blocks_translated, s.guest_insns_translated, s.links, s.dispatches, jit.flushes(), syscalls
+        "emu-user: stats: {} blocks translated ({} guest instructions into {} KiB of host code in {ms:.1} ms: {:.2} M guest instructions/s), {} links, {} dispatches, {} code-cache flushes, {} syscalls",
+        s.blocks_translated,
+        s.guest_insns_translated,
+        s.host_code_bytes.div_ceil(1024),
+        rate / 1e6,
+        s.links,
+        s.dispatches,
+        jit.flushes(),
+        syscalls
     );
 }
 
