@@ -110,9 +110,9 @@ qemu-aarch64 --version | head -n 1
 section "Building guest programs (guest-bins/build.sh)"
 bash guest-bins/build.sh
 
-section "Fetching Debian arm64 packages (scripts/fetch-arm64-debs.sh)"
+section "Building the Debian arm64 root (scripts/build-sysroot.sh)"
 if [[ "${EMU_SKIP_DEBIAN:-}" != 1 ]]; then
-    bash scripts/fetch-arm64-debs.sh
+    bash scripts/build-sysroot.sh
 fi
 
 # ------------------------------------------------------------------ check

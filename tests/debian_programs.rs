@@ -1,12 +1,12 @@
-//! Runs real Debian arm64 programs (busybox, coreutils, grep, sed, gawk,
-//! gzip, bzip2, xz, zstd, diffutils, findutils, lua5.4, sqlite3, python3.11;
-//! dash is the guest's /bin/sh) under `emu-user` and compares stdout and exit
-//! status with an oracle; `cpython` runs CPython's own regression tests.
+//! Runs real Debian arm64 programs (busybox, bash, coreutils, grep, sed,
+//! gawk, tar, gzip, bzip2, xz, zstd, diffutils, findutils, perl, lua5.4,
+//! sqlite3, python3.11, nodejs; dash is the guest's /bin/sh) under
+//! `emu-user` and compares stdout and exit status with an oracle; `cpython`
+//! runs CPython's own regression tests.
 //!
-//! The programs come from `scripts/fetch-arm64-debs.sh`, which extracts the
-//! packages into `target/arm64-debs/root` and links the cross sysroot's
-//! dynamic linker and libc into it, so the guest runs as
-//! `emu-user -L ROOT ROOT/usr/bin/PROG ARGS...`.
+//! The programs come from the self-contained Debian bookworm arm64 root that
+//! `scripts/build-sysroot.sh` builds (Debian's own libc included), so the
+//! guest runs as `emu-user -L ROOT ROOT/usr/bin/PROG ARGS...`.
 //!
 //! Oracles, per case (see [`Oracle`]):
 //! - the host's native x86-64 command of the same Debian version on the same
@@ -27,7 +27,7 @@
 //! Environment:
 //! - `EMU_SKIP_DEBIAN=1`: skip everything (no packages fetched); otherwise a
 //!   missing root fails every case.
-//! - `EMU_ARM64_DEBS`: directory holding `root/` (default `target/arm64-debs`).
+//! - `EMU_SYSROOT`: the root (default `target/arm64-sysroot`).
 //! - `EMU_TEST_TIMEOUT`: seconds per run (default 120).
 
 mod common;
@@ -112,10 +112,9 @@ fn timeout() -> Duration {
 }
 
 fn root() -> PathBuf {
-    let base = std::env::var_os("EMU_ARM64_DEBS")
+    std::env::var_os("EMU_SYSROOT")
         .map(PathBuf::from)
-        .unwrap_or_else(|| common::repo_root().join("target/arm64-debs"));
-    base.join("root")
+        .unwrap_or_else(|| common::repo_root().join("target/arm64-sysroot"))
 }
 
 /// The guest path of a program: the first of the root's bin directories
@@ -128,7 +127,7 @@ fn guest_program(root: &Path, name: &str) -> PathBuf {
         }
     }
     panic!(
-        "{name} is not in {} (rerun scripts/fetch-arm64-debs.sh --force)",
+        "{name} is not in {} (rerun scripts/build-sysroot.sh --force)",
         root.display()
     );
 }
@@ -371,8 +370,8 @@ fn fetched_root(name: &str, gap: Option<&str>) -> Option<PathBuf> {
     }
     let root = root();
     assert!(
-        root.join(".fetched").exists(),
-        "{} is missing: run scripts/fetch-arm64-debs.sh (or set EMU_SKIP_DEBIAN=1)",
+        root.join(".emu-sysroot").exists(),
+        "{} is missing: run scripts/build-sysroot.sh (or set EMU_SKIP_DEBIAN=1)",
         root.display()
     );
     Some(root)

@@ -175,6 +175,30 @@ cases! {
     find_name: ["find", ".", "-name", "*.txt", "-type", "f", "-size", "-2k"] => Same;
     find_exec: ["find", "lsdir", "-name", "*.txt", "-exec", "wc", "-c", "{}", "+"] => Same;
 
+    // bash, tar and pipelines of guest tools under the guest's bash.
+    bash_features: ["bash", "bash_features.sh"] => Same;
+    bash_pipeline: ["bash", "-c", "set -o pipefail; seq 1 200000 | awk '{ print $1 % 97 }' | \
+        sort -n | uniq -c | sort -k1,1nr -k2,2n | head -n 5 | xz -c | xz -dc | gzip -c | \
+        gzip -dc | zstd -q -c | zstd -q -dc | bzip2 -c | bzip2 -dc | sha256sum"] => Same;
+    tar_roundtrip: ["bash", "-c", "tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner \
+        -cf - lsdir | sha256sum && tar -czf t.tgz lsdir && tar -tzvf t.tgz --numeric-owner | \
+        awk '{ print $1, $3, $6 }' && rm -rf x && mkdir x && tar -C x -xJf t.txz && diff -r lsdir x/lsdir && \
+        echo extracted"] => Same, prep = "tar -cJf t.txz lsdir";
+
+    // perl.
+    perl_script: ["perl", "script.pl"] => Same;
+    perl_oneliner: ["perl", "-lane", "$c{$F[1]} += length; END { print \"$_ $c{$_}\" for sort keys %c }",
+        "words.txt"] => Same;
+
+    // nodejs: V8 writes and patches arm64 code at run time.
+    node_jit: ["node", "node_jit.js"] => Same;
+    node_child: ["node", "-e", "const { execFileSync } = require('child_process'); \
+        console.log(execFileSync('sh', ['-c', 'echo child $((6 * 7))']).toString().trim()); \
+        const w = new (require('worker_threads').Worker)('const { parentPort } = \
+        require(\"worker_threads\"); let s = 0; for (let i = 0; i < 1e6; i++) s += i; \
+        parentPort.postMessage(s)', { eval: true }); w.on('message', (m) => console.log('worker', m));"]
+        => Same;
+
     // lua5.4.
     lua_tables: ["lua5.4", "tables.lua"] => Qemu;
     lua_strings: ["lua5.4", "-e", "local s = ('Emulated ARM64 '):rep(3); \
