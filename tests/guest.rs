@@ -163,6 +163,7 @@ guest_programs!(
         epoll_events,
         events_timers,
         exit_code,
+        fcntl_cmds,
         fileio,
         files_more,
         getopt_long,

@@ -85,8 +85,9 @@ pub fn pipe2(_: &mut Task, a: [u64; 6]) -> SysResult {
 pub fn fcntl(_: &mut Task, a: [u64; 6]) -> SysResult {
     let fd = int(a[0]);
     let raw = |arg: u64| -> SysResult {
-        // SAFETY: integer argument, or a guest struct flock pointer (same layout, see
-        // abi::misc::Flock) that the kernel checks.
+        // SAFETY: an integer argument, or a guest pointer to a struct of the same
+        // layout on both (flock: abi::misc::Flock; f_owner_ex, uid_t[2], u64; see
+        // flags::FcntlArg) that the kernel checks.
         check(unsafe { libc::fcntl(fd, a[1] as i32, arg) } as i64)
     };
     match a[1] {
@@ -98,24 +99,11 @@ pub fn fcntl(_: &mut Task, a: [u64; 6]) -> SysResult {
                 other => Ok(other),
             }
         }
-        flags::F_SETFL => raw(open_flags_to_host(a[2] as u32) as u64),
-        flags::F_DUPFD
-        | flags::F_GETFD
-        | flags::F_SETFD
-        | flags::F_GETLK
-        | flags::F_SETLK
-        | flags::F_SETLKW
-        | flags::F_SETOWN
-        | flags::F_GETOWN
-        | flags::F_OFD_GETLK
-        | flags::F_OFD_SETLK
-        | flags::F_OFD_SETLKW
-        | flags::F_DUPFD_CLOEXEC
-        | flags::F_SETPIPE_SZ
-        | flags::F_GETPIPE_SZ
-        | flags::F_ADD_SEALS
-        | flags::F_GET_SEALS => raw(a[2]),
-        _ => Err(Errno::EINVAL),
+        _ => match flags::fcntl_arg(a[1]) {
+            Some(flags::FcntlArg::OpenFlags) => raw(open_flags_to_host(a[2] as u32) as u64),
+            Some(_) => raw(a[2]),
+            None => Err(Errno::EINVAL),
+        },
     }
 }
 

@@ -110,6 +110,73 @@ pub const F_GETPIPE_SZ: u64 = 1032;
 pub const F_ADD_SEALS: u64 = 1033;
 pub const F_GET_SEALS: u64 = 1034;
 
+/// What an fcntl command's third argument is, for the handler and strace.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum FcntlArg {
+    /// Unused (a getter): strace prints nothing.
+    None,
+    /// An integer (fd, flags other than the open flags, size, signal).
+    Int,
+    /// Open flags (`O_*`), whose values differ between arm64 and x86-64.
+    OpenFlags,
+    /// A `struct flock`, read by the kernel (same layout on both, see
+    /// `abi::misc::Flock`).
+    FlockIn,
+    /// A `struct flock` the kernel fills in.
+    FlockOut,
+    /// A pointer to a struct of the same layout on both (`f_owner_ex`,
+    /// `uid_t[2]`, `u64` write-life hint).
+    SameLayout,
+}
+
+/// Every fcntl command an arm64 kernel knows (uapi `asm-generic/fcntl.h` and
+/// `linux/fcntl.h`), by name, value and argument; the 32-bit `*64` lock
+/// commands do not exist on a 64-bit kernel. The handler accepts exactly
+/// these and strace names them from here.
+pub const FCNTL_COMMANDS: &[(&str, u64, FcntlArg)] = &[
+    ("F_DUPFD", F_DUPFD, FcntlArg::Int),
+    ("F_GETFD", F_GETFD, FcntlArg::None),
+    ("F_SETFD", F_SETFD, FcntlArg::Int),
+    ("F_GETFL", F_GETFL, FcntlArg::None),
+    ("F_SETFL", F_SETFL, FcntlArg::OpenFlags),
+    ("F_GETLK", F_GETLK, FcntlArg::FlockOut),
+    ("F_SETLK", F_SETLK, FcntlArg::FlockIn),
+    ("F_SETLKW", F_SETLKW, FcntlArg::FlockIn),
+    ("F_SETOWN", F_SETOWN, FcntlArg::Int),
+    ("F_GETOWN", F_GETOWN, FcntlArg::None),
+    ("F_SETSIG", 10, FcntlArg::Int),
+    ("F_GETSIG", 11, FcntlArg::None),
+    ("F_SETOWN_EX", 15, FcntlArg::SameLayout),
+    ("F_GETOWN_EX", 16, FcntlArg::SameLayout),
+    ("F_GETOWNER_UIDS", 17, FcntlArg::SameLayout),
+    ("F_OFD_GETLK", F_OFD_GETLK, FcntlArg::FlockOut),
+    ("F_OFD_SETLK", F_OFD_SETLK, FcntlArg::FlockIn),
+    ("F_OFD_SETLKW", F_OFD_SETLKW, FcntlArg::FlockIn),
+    ("F_SETLEASE", 1024, FcntlArg::Int),
+    ("F_GETLEASE", 1025, FcntlArg::None),
+    ("F_NOTIFY", 1026, FcntlArg::Int),
+    ("F_DUPFD_QUERY", 1027, FcntlArg::Int),
+    ("F_CREATED_QUERY", 1028, FcntlArg::None),
+    ("F_CANCELLK", 1029, FcntlArg::None),
+    ("F_DUPFD_CLOEXEC", F_DUPFD_CLOEXEC, FcntlArg::Int),
+    ("F_SETPIPE_SZ", F_SETPIPE_SZ, FcntlArg::Int),
+    ("F_GETPIPE_SZ", F_GETPIPE_SZ, FcntlArg::None),
+    ("F_ADD_SEALS", F_ADD_SEALS, FcntlArg::Int),
+    ("F_GET_SEALS", F_GET_SEALS, FcntlArg::None),
+    ("F_GET_RW_HINT", 1035, FcntlArg::SameLayout),
+    ("F_SET_RW_HINT", 1036, FcntlArg::SameLayout),
+    ("F_GET_FILE_RW_HINT", 1037, FcntlArg::SameLayout),
+    ("F_SET_FILE_RW_HINT", 1038, FcntlArg::SameLayout),
+];
+
+/// The argument kind of fcntl command `cmd`, if an arm64 kernel knows it.
+pub fn fcntl_arg(cmd: u64) -> Option<FcntlArg> {
+    FCNTL_COMMANDS
+        .iter()
+        .find(|e| e.1 == cmd)
+        .map(|e| e.2)
+}
+
 /// `*at` directory fd meaning "current directory".
 pub const AT_FDCWD: i32 = -100;
 /// `*at` flags (same on both).

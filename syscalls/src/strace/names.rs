@@ -47,27 +47,10 @@ pub fn msg_flags(v: u64) -> String {
 }
 
 pub fn fcntl_cmd(v: u64) -> String {
-    let t = [
-        ("F_DUPFD", fl::F_DUPFD),
-        ("F_GETFD", fl::F_GETFD),
-        ("F_SETFD", fl::F_SETFD),
-        ("F_GETFL", fl::F_GETFL),
-        ("F_SETFL", fl::F_SETFL),
-        ("F_GETLK", fl::F_GETLK),
-        ("F_SETLK", fl::F_SETLK),
-        ("F_SETLKW", fl::F_SETLKW),
-        ("F_SETOWN", fl::F_SETOWN),
-        ("F_GETOWN", fl::F_GETOWN),
-        ("F_OFD_GETLK", fl::F_OFD_GETLK),
-        ("F_OFD_SETLK", fl::F_OFD_SETLK),
-        ("F_OFD_SETLKW", fl::F_OFD_SETLKW),
-        ("F_DUPFD_CLOEXEC", fl::F_DUPFD_CLOEXEC),
-        ("F_SETPIPE_SZ", fl::F_SETPIPE_SZ),
-        ("F_GETPIPE_SZ", fl::F_GETPIPE_SZ),
-        ("F_ADD_SEALS", fl::F_ADD_SEALS),
-        ("F_GET_SEALS", fl::F_GET_SEALS),
-    ];
-    let t: Vec<(&str, i64)> = t.iter().map(|e| (e.0, e.1 as i64)).collect();
+    let t: Vec<(&str, i64)> = fl::FCNTL_COMMANDS
+        .iter()
+        .map(|e| (e.0, e.1 as i64))
+        .collect();
     name_or(v as i64, &t, "F")
 }
 

@@ -7,7 +7,7 @@ use super::args::{hex, ptr};
 use super::flags::open_flags;
 use super::names::{fcntl_cmd, futex_op, whence};
 use super::structs::{timespec, with};
-use crate::abi::flags as fl;
+use crate::abi::flags::{self as fl, FcntlArg};
 use crate::abi::misc::Flock;
 
 /// `{l_type=F_WRLCK, l_whence=SEEK_SET, l_start=0, l_len=0}` (with l_pid for GETLK).
@@ -37,16 +37,14 @@ fn flock(addr: u64, with_pid: bool) -> String {
 pub fn fcntl(a: &[u64; 6], ret: Option<u64>) -> String {
     let (fd, cmd, arg) = (a[0] as i32, a[1], a[2]);
     let head = format!("{fd}, {}", fcntl_cmd(cmd));
-    let third = match cmd {
-        fl::F_GETFD | fl::F_GETFL | fl::F_GETOWN | fl::F_GETPIPE_SZ | fl::F_GET_SEALS => {
-            return head
-        }
-        fl::F_SETFD if arg == 1 => "FD_CLOEXEC".to_string(),
-        fl::F_SETFL => open_flags(arg),
-        fl::F_SETLK | fl::F_SETLKW | fl::F_OFD_SETLK | fl::F_OFD_SETLKW => flock(arg, false),
-        fl::F_GETLK | fl::F_OFD_GETLK if ret.is_some() => flock(arg, true),
-        fl::F_GETLK | fl::F_OFD_GETLK => ptr(arg),
-        _ => (arg as i32).to_string(),
+    let third = match fl::fcntl_arg(cmd) {
+        Some(FcntlArg::None) => return head,
+        _ if cmd == fl::F_SETFD && arg == 1 => "FD_CLOEXEC".to_string(),
+        Some(FcntlArg::OpenFlags) => open_flags(arg),
+        Some(FcntlArg::FlockIn) => flock(arg, false),
+        Some(FcntlArg::FlockOut) if ret.is_some() => flock(arg, true),
+        Some(FcntlArg::FlockOut | FcntlArg::SameLayout) => ptr(arg),
+        Some(FcntlArg::Int) | None => (arg as i32).to_string(),
     };
     format!("{head}, {third}")
 }
