@@ -312,11 +312,26 @@ record() {
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$records"
 }
 
+# first_line FILE: the printable characters of FILE's first line (at most
+# 100; outputs may be binary).
+first_line() {
+    head -c 4096 "$1" | head -1 | tr -cd '[:print:]\t' | head -c 100
+}
+
+# describe FILE: its first line, or "binary", and its size.
+describe() {
+    if grep -qI '' "$1"; then
+        echo "$(first_line "$1") [$(stat -c %s "$1") bytes]"
+    else
+        echo "binary [$(stat -c %s "$1") bytes]"
+    fi
+}
+
 # digest FILE: what must agree between engines.  A kernel's report line
 # without its kernel_ms= field; for anything else the SHA-256 of the output.
 digest() {
     local line w sig=()
-    line=$(head -1 "$1")
+    line=$(first_line "$1")
     if [[ "$line" == *" checksum="*" kernel_ms="* ]]; then
         for w in $line; do [[ "$w" == kernel_ms=* ]] || sig+=("$w"); done
         echo "${sig[*]}"
@@ -327,7 +342,7 @@ digest() {
 
 kernel_ms_of() {
     local w
-    for w in $(head -1 "$1"); do [[ "$w" == kernel_ms=* ]] && echo "${w#kernel_ms=}"; done
+    for w in $(first_line "$1"); do [[ "$w" == kernel_ms=* ]] && echo "${w#kernel_ms=}"; done
     return 0
 }
 
@@ -396,7 +411,7 @@ bench_row() {
             if [[ "$r_status" != ok ]]; then
                 echo "   $engine (round $round): FAILED: $r_why"
                 echo "   ---- stdout:"
-                head -c 1000 "$raw/$row-$engine.out" | sed 's/^/   | /'
+                head -c 1000 "$raw/$row-$engine.out" | tr -cd '[:print:]\t\n' | sed 's/^/   | /'
                 echo "   ---- stderr:"
                 local e="$raw/$row-$engine.err"
                 ((round == 0)) || e="$raw/$row-$engine.timed.err"
@@ -406,7 +421,7 @@ bench_row() {
                 continue
             fi
             if ((round == 0)); then
-                echo "   $engine: $(head -c 100 "$raw/$row-$engine.out" | head -1) (${r_ms%.*} ms)"
+                echo "   $engine: $(describe "$raw/$row-$engine.out") (${r_ms%.*} ms)"
                 if ((${r_ms%.*} >= slow * 1000)); then
                     echo "   $engine: slow (verification run >= ${slow}s): 1 timed run"
                     slowpoke[$engine]=1
