@@ -86,6 +86,7 @@ sqlite3  sqlite3     bench.sql  :memory:
 "
 program_names=$(awk 'NF { print $1 }' <<<"$programs")
 
+command_line="bench/run.sh $*"
 runs=3
 all_lse=0
 with_programs=1
@@ -222,7 +223,7 @@ BENCH_COMMIT=$git_commit
 BENCH_DATE=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 BENCH_RUNS=$runs
 BENCH_LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
-BENCH_COMMAND="bench/run.sh $*"
+BENCH_COMMAND=$command_line
 
 echo "== machine"
 echo "cpu:       $BENCH_CPU"
