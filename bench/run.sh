@@ -271,11 +271,11 @@ done
 hello_src=$root/guest-bins/c/hello.c
 if wanted_row startup; then
     build_one "$bin/native/startup" "$hello_src" gcc "${common[@]}" -static
-    build_one "$bin/arm64/startup" "$hello_src" aarch64-linux-gnu-gcc "${common[@]}" -static
+    build_one "$bin/arm64/startup" "$hello_src" aarch64-linux-gnu-gcc "${common[@]}" -static -mno-outline-atomics
 fi
 if wanted_row startup-dyn; then
     build_one "$bin/native/startup-dyn" "$hello_src" gcc "${common[@]}"
-    build_one "$bin/arm64/startup-dyn" "$hello_src" aarch64-linux-gnu-gcc "${common[@]}"
+    build_one "$bin/arm64/startup-dyn" "$hello_src" aarch64-linux-gnu-gcc "${common[@]}" -mno-outline-atomics
 fi
 
 # ------------------------------------------------------- program inputs
