@@ -2,7 +2,6 @@
  * one counter.  The arm64 v8.0 build uses LDXR/STXR loops, the +LSE build
  * LDADD.  Each thread adds a different LCG-chosen step, so the checksum
  * depends on every add landing. */
-#include <pthread.h>
 #include <stdatomic.h>
 
 #include "bench.h"
@@ -26,17 +25,10 @@ KERNEL static void *worker(void *arg)
 int main(void)
 {
     struct job jobs[THREADS];
-    pthread_t tid[THREADS];
     for (int i = 0; i < THREADS; i++)
         jobs[i].step = lcg_next() | 1;
     uint64_t t0 = now_ns();
-    for (int i = 0; i < THREADS; i++)
-        if (pthread_create(&tid[i], NULL, worker, &jobs[i]) != 0) {
-            fprintf(stderr, "atomic: pthread_create failed\n");
-            return 3;
-        }
-    for (int i = 0; i < THREADS; i++)
-        pthread_join(tid[i], NULL);
+    run_threads("atomic", THREADS, worker, jobs, sizeof jobs[0]);
     uint64_t t1 = now_ns();
     report("atomic", atomic_load(&counter), t0, t1);
     return 0;

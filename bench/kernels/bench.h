@@ -11,6 +11,7 @@
 #ifndef BENCH_H
 #define BENCH_H
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +52,24 @@ static inline void *xmalloc(size_t n)
         exit(2);
     }
     return p;
+}
+
+/* Runs fn on n threads, the i-th with argument jobs + i * size, and joins
+ * them; exits with status 3 when a thread cannot be created. */
+static inline void run_threads(const char *name, int n, void *(*fn)(void *), void *jobs, size_t size)
+{
+    pthread_t tid[16];
+    if (n > 16) {
+        fprintf(stderr, "%s: at most 16 threads\n", name);
+        exit(3);
+    }
+    for (int i = 0; i < n; i++)
+        if (pthread_create(&tid[i], NULL, fn, (char *)jobs + (size_t)i * size) != 0) {
+            fprintf(stderr, "%s: pthread_create failed\n", name);
+            exit(3);
+        }
+    for (int i = 0; i < n; i++)
+        pthread_join(tid[i], NULL);
 }
 
 #endif

@@ -3,8 +3,6 @@
  * wakes happen.  The checksum is the final state, which depends on every
  * critical section running (the order of the two threads' sections does not
  * matter: each adds its own step). */
-#include <pthread.h>
-
 #include "bench.h"
 
 enum { THREADS = 2, ROUNDS = 1000000 };
@@ -30,17 +28,10 @@ KERNEL static void *worker(void *arg)
 int main(void)
 {
     struct job jobs[THREADS];
-    pthread_t tid[THREADS];
     for (int i = 0; i < THREADS; i++)
         jobs[i].step = lcg_next() | 1;
     uint64_t t0 = now_ns();
-    for (int i = 0; i < THREADS; i++)
-        if (pthread_create(&tid[i], NULL, worker, &jobs[i]) != 0) {
-            fprintf(stderr, "mutex: pthread_create failed\n");
-            return 3;
-        }
-    for (int i = 0; i < THREADS; i++)
-        pthread_join(tid[i], NULL);
+    run_threads("mutex", THREADS, worker, jobs, sizeof jobs[0]);
     uint64_t t1 = now_ns();
     report("mutex", shared, t0, t1);
     return 0;
