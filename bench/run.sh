@@ -22,10 +22,10 @@
 #   --no-build     do not run cargo build --release first
 #
 # Environment: EMU overrides the emulator binary (default
-# target/release/emu-user); CARGO_TARGET_DIR is honoured; EMU_ARM64_DEBS
-# is the directory of the Debian arm64 root (default target/arm64-debs,
-# made by scripts/fetch-arm64-debs.sh, which run.sh calls when the root is
-# missing and a program row is selected).
+# target/release/emu-user); CARGO_TARGET_DIR is honoured; EMU_SYSROOT is
+# the Debian arm64 root (default target/arm64-sysroot, made by
+# scripts/build-sysroot.sh, which run.sh calls when the root is missing and a
+# program row is selected).
 #
 # Builds: native gcc -O2; arm64 aarch64-linux-gnu-gcc -O2 -static
 # -mno-outline-atomics (ARMv8.0: atomics as LDXR/STXR); arm64 +LSE
@@ -203,8 +203,7 @@ rm -f "$raw"/*.out "$raw"/*.err
 records=$out/records.tsv
 : >"$records"
 emu=${EMU:-$target/release/emu-user}
-debs=${EMU_ARM64_DEBS:-$target/arm64-debs}
-debroot=$debs/root
+debroot=${EMU_SYSROOT:-$target/arm64-sysroot}
 cross_root=/usr/aarch64-linux-gnu
 
 # ----------------------------------------------------------------- machine
@@ -281,8 +280,8 @@ fi
 # ------------------------------------------------------- program inputs
 if ((${#program_rows[@]} > 0)); then
     if [[ ! -x "$debroot/usr/bin/xz" ]]; then
-        echo "== fetching the Debian arm64 root (scripts/fetch-arm64-debs.sh)"
-        EMU_ARM64_DEBS=$debs bash "$root/scripts/fetch-arm64-debs.sh"
+        echo "== building the Debian arm64 root (scripts/build-sysroot.sh)"
+        bash "$root/scripts/build-sysroot.sh" "$debroot"
     fi
     echo "== program inputs in $data"
     gen=$bench/programs/corpus.py
@@ -299,7 +298,7 @@ if ((${#program_rows[@]} > 0)); then
     BENCH_TOOLS=$(dpkg-query -W -f='${Package}:${Architecture}=${Version} ' \
         xz-utils zstd python3.11-minimal lua5.4 sqlite3 2>/dev/null || true)
     for deb in xz-utils zstd python3.11-minimal lua5.4 sqlite3; do
-        f=$(ls "$debs"/debs/"${deb}"_*_arm64.deb 2>/dev/null | head -1 || true)
+        f=$(ls "$debroot".apt/debs/"${deb}"_*_arm64.deb 2>/dev/null | head -1 || true)
         [[ -n "$f" ]] && BENCH_TOOLS+="$(basename "$f" .deb) "
     done
     echo "tools:     $BENCH_TOOLS"

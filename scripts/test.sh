@@ -10,7 +10,8 @@
 # a host C compiler, gcc-/g++-aarch64-linux-gnu, libc6-dev-arm64-cross (the
 # guest cross toolchain and libraries) and qemu-user (qemu-aarch64, an
 # optional oracle for the expected outputs; emu itself never uses it) and
-# golang-go (builds the Go guest programs for GOARCH=arm64).
+# golang-go (builds the Go guest programs for GOARCH=arm64); with rustup, the
+# Rust target aarch64-unknown-linux-gnu (cargo as a cross test runner).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -100,6 +101,15 @@ if ((${#components[@]} > 0)); then
     else
         echo "Rust components missing: ${components[*]} (rustup component add ${components[*]})" >&2
         exit 1
+    fi
+fi
+# The arm64 Rust target for tests/cross_runner.rs (cargo as a cross test
+# runner); without rustup that test says it is skipped.
+if command -v rustup >/dev/null 2>&1 &&
+    ! rustup target list --installed | grep -qx aarch64-unknown-linux-gnu; then
+    if ((install == 1)); then
+        section "Installing the Rust target aarch64-unknown-linux-gnu"
+        rustup target add aarch64-unknown-linux-gnu
     fi
 fi
 cargo --version

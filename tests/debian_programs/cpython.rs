@@ -12,18 +12,56 @@ use std::time::Duration;
 const MODULE_TIMEOUT: u64 = 900;
 
 macro_rules! modules {
-    ($($name:ident $(, gap = $gap:expr)?;)*) => {
-        $(#[test] fn $name() { run_module(stringify!($name), opt!($($gap)?)); })*
+    ($($name:ident $(, gap = $gap:expr)? $(, ignore = $ignore:expr)?;)*) => {
+        $(#[test] fn $name() {
+            run_module(stringify!($name), opt!($($gap)?), opt!($($ignore)?));
+        })*
     };
 }
 
+// The modules of issue 11's list that finish within a few minutes each;
+// scripts/cpython-tests.sh runs these and the long ones (test_asyncio,
+// test_socket, test_multiprocessing_fork, test_concurrent_futures), which
+// take 3 to 20 minutes each under emu-user on a 2-core machine. Debian's
+// libpython3.11-testsuite does not ship test_sqlite3.
 modules! {
-    test_threading;
+    test_bytes;
+    test_collections;
+    test_ctypes;
+    test_datetime;
+    test_decimal;
+    test_exceptions;
+    test_fcntl;
+    test_float;
+    test_gc;
+    test_hashlib;
+    test_io;
+    test_itertools;
+    test_json;
+    test_math;
+    test_mmap;
+    // test_listdir compares os.listdir() after chdir("/") with
+    // os.listdir("/"): under -L the second is the root's directory, the
+    // first the host's, as with any path-prefix overlay (not a chroot).
+    test_os, ignore = "test.test_os.Pep383Tests.test_listdir";
+    test_pickle;
+    test_posix;
+    test_pty;
+    test_re;
+    test_select;
+    test_shutil;
     test_signal;
+    test_struct;
     test_subprocess;
+    test_sys;
+    test_tempfile;
+    test_threading;
+    test_time;
+    test_unicode;
+    test_zlib;
 }
 
-fn run_module(module: &str, gap: Option<&str>) {
+fn run_module(module: &str, gap: Option<&str>, ignore: Option<&str>) {
     let Some(root) = fetched_root(module, gap) else {
         return;
     };
@@ -35,6 +73,9 @@ fn run_module(module: &str, gap: Option<&str>) {
         .arg(&root)
         .arg(guest_program(&root, "python3.11"))
         .args(["-m", "test", "-v", module]);
+    if let Some(pattern) = ignore {
+        cmd.args(["-i", pattern]);
+    }
     let out = run(cmd, None, Duration::from_secs(MODULE_TIMEOUT));
     let stdout = String::from_utf8_lossy(&out.stdout);
     let failures: Vec<&str> = stdout

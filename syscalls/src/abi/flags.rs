@@ -171,10 +171,7 @@ pub const FCNTL_COMMANDS: &[(&str, u64, FcntlArg)] = &[
 
 /// The argument kind of fcntl command `cmd`, if an arm64 kernel knows it.
 pub fn fcntl_arg(cmd: u64) -> Option<FcntlArg> {
-    FCNTL_COMMANDS
-        .iter()
-        .find(|e| e.1 == cmd)
-        .map(|e| e.2)
+    FCNTL_COMMANDS.iter().find(|e| e.1 == cmd).map(|e| e.2)
 }
 
 /// `*at` directory fd meaning "current directory".
