@@ -2,6 +2,7 @@
 //! `translate(cx, op, f)`, which appends the instruction's IR to the block or
 //! reports it undefined. Block formation lives here.
 
+use crate::arm64::cpu_model::Cpu;
 use crate::arm64::{decode, encodings::Insn, Fields};
 use crate::cpu::ExitReason;
 use crate::ir::{Block, Builder, Val, Width};
@@ -33,6 +34,8 @@ pub struct Ctx<'a> {
     pub b: &'a mut Builder,
     /// Address of the instruction being translated.
     pub pc: u64,
+    /// The CPU model: which features exist, what the ID registers hold.
+    pub cpu: &'a Cpu,
 }
 
 impl Ctx<'_> {
@@ -111,21 +114,23 @@ pub fn translate_insn(cx: &mut Ctx, insn: Insn, f: &Fields) -> TResult {
     }
 }
 
-/// Translates the guest basic block starting at `pc`. `fetch` reads one
-/// instruction word, or `None` when the address is not executable.
+/// Translates the guest basic block starting at `pc` for the `max` CPU.
+/// `fetch` reads one instruction word, or `None` when the address is not
+/// executable.
 pub fn translate_block(pc: u64, fetch: &mut dyn FnMut(u64) -> Option<u32>) -> Block {
-    translate_prefix(pc, fetch, MAX_BLOCK_INSNS)
+    translate_prefix(&Cpu::MAX, pc, fetch, MAX_BLOCK_INSNS)
 }
 
-/// [`translate_block`] where the memory accesses of the instructions at the
-/// addresses `untag` selects ignore the top byte of their address (TBI,
-/// see [`Builder::guest_addr`]).
+/// [`translate_block`] for `cpu`, where the memory accesses of the
+/// instructions at the addresses `untag` selects ignore the top byte of
+/// their address (TBI, see [`Builder::guest_addr`]).
 pub fn translate_block_untag(
+    cpu: &Cpu,
     pc: u64,
     fetch: &mut dyn FnMut(u64) -> Option<u32>,
     untag: &dyn Fn(u64) -> bool,
 ) -> Block {
-    translate_with(pc, fetch, MAX_BLOCK_INSNS, untag)
+    translate_with(cpu, pc, fetch, MAX_BLOCK_INSNS, untag)
 }
 
 /// The block of a host routine at `pc` (see `Jit::add_routine`): x0 = f(x0,
@@ -145,14 +150,16 @@ pub fn routine_block(pc: u64, f: crate::ir::HelperFn) -> Block {
 /// Translates at most `max_insns` instructions of the block at `pc` (used to
 /// look ahead at a block's successors).
 pub fn translate_prefix(
+    cpu: &Cpu,
     pc: u64,
     fetch: &mut dyn FnMut(u64) -> Option<u32>,
     max_insns: usize,
 ) -> Block {
-    translate_with(pc, fetch, max_insns, &|_| false)
+    translate_with(cpu, pc, fetch, max_insns, &|_| false)
 }
 
 fn translate_with(
+    cpu: &Cpu,
     pc: u64,
     fetch: &mut dyn FnMut(u64) -> Option<u32>,
     max_insns: usize,
@@ -171,9 +178,15 @@ fn translate_with(
         b.insn_start(cur);
         b.set_untag(untag(cur));
         let mark = b.len();
-        let ok = match decode(word) {
+        // An encoding of a feature the CPU model lacks is undefined, as on
+        // that core.
+        let ok = match decode(word).filter(|f| cpu.allows(f.entry.insn, word)) {
             Some(f) => {
-                let mut cx = Ctx { b: &mut b, pc: cur };
+                let mut cx = Ctx {
+                    b: &mut b,
+                    pc: cur,
+                    cpu,
+                };
                 translate_insn(&mut cx, f.entry.insn, &f)
             }
             None => Err(Undefined),
