@@ -115,6 +115,15 @@ static void cpuinfo(char *features, size_t n, char *part, size_t m) {
     fclose(f);
 }
 
+/* The names of the bits set in `word`, space-separated, into `out`. */
+static void name_bits(char *out, size_t size, unsigned long word,
+                      const char *const *names, int n) {
+    for (int i = 0; i < n; i++)
+        if (word & (1ul << i))
+            snprintf(out + strlen(out), size - strlen(out), "%s%s",
+                     out[0] ? " " : "", names[i]);
+}
+
 int main(int argc, char **argv) {
     if (argc > 1 && strcmp(argv[1], "raw-lse") == 0) {
         p_ldadd();
@@ -129,18 +138,10 @@ int main(int argc, char **argv) {
         return 1;
     }
     unsigned long hwcap = getauxval(AT_HWCAP), hwcap2 = getauxval(AT_HWCAP2);
-    char names[1024] = "";
-    for (int i = 0; i < 32; i++)
-        if (hwcap & (1ul << i))
-            snprintf(names + strlen(names), sizeof names - strlen(names),
-                     "%s%s", names[0] ? " " : "", hwcap_names[i]);
-    printf("hwcap: %s\n", names);
-    char names2[512] = "";
-    for (int i = 0; i < 16; i++)
-        if (hwcap2 & (1ul << i))
-            snprintf(names2 + strlen(names2), sizeof names2 - strlen(names2),
-                     "%s%s", names2[0] ? " " : "", hwcap2_names[i]);
-    printf("hwcap2: %s\n", names2);
+    char names[1024] = "", names2[512] = "";
+    name_bits(names, sizeof names, hwcap, hwcap_names, 32);
+    name_bits(names2, sizeof names2, hwcap2, hwcap2_names, 16);
+    printf("hwcap: %s\nhwcap2: %s\n", names, names2);
     if (hwcap & (1ul << 11)) {
         uint64_t midr;
         asm volatile("mrs %0, midr_el1" : "=r"(midr));
