@@ -100,7 +100,7 @@ struct Cli {
     /// CPU model: max (default), cortex-a53, cortex-a72 or neoverse-n1, then
     /// +FEAT / -FEAT (or FEAT=on / FEAT=off) items, e.g. cortex-a53,+lse
     /// ("help" lists models and features)
-    #[arg(long = "cpu", value_name = "MODEL[,±FEAT]...", env = "EMU_CPU")]
+    #[arg(long = "cpu", value_name = "MODEL[,+FEAT|-FEAT]...", env = "EMU_CPU")]
     cpu: Option<String>,
 
     /// Print translation and dispatch counters on stderr when the guest ends

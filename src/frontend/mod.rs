@@ -203,3 +203,36 @@ fn translate_with(
     }
     b.finish(cur)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::Terminal;
+
+    /// The block of one instruction word at 0x1000 for `cpu`.
+    fn one(cpu: &Cpu, word: u32) -> Block {
+        translate_prefix(cpu, 0x1000, &mut |a| (a == 0x1000).then_some(word), 1)
+    }
+
+    fn undefined(cpu: &Cpu, word: u32) -> bool {
+        matches!(one(cpu, word).term,
+            Terminal::Exit { reason: ExitReason::Udf, pc: 0x1000, arg } if arg == word as u64)
+    }
+
+    #[test]
+    fn disabled_features_exit_as_undefined_and_mrs_reads_the_model() {
+        let a53 = Cpu::parse("cortex-a53").unwrap();
+        // ldadd x1, x2, [x0]: undefined on the A53, translated on max.
+        assert!(undefined(&a53, 0xf821_0002));
+        assert!(matches!(
+            one(&Cpu::MAX, 0xf821_0002).term,
+            Terminal::Jump { pc: 0x1004 }
+        ));
+        // crc32b w1, w1, w2 runs on both.
+        assert!(!undefined(&a53, 0x1ac2_4021));
+        // mrs x0, midr_el1 yields the model's MIDR as a constant.
+        let text = format!("{:?}", one(&a53, 0xd538_0000).ops);
+        assert!(text.contains(&format!("{}", 0x410f_d034u64)), "{text}");
+        assert!(!undefined(&a53, 0xd538_0000));
+    }
+}

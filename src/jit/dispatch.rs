@@ -175,7 +175,6 @@ impl Jit {
         &self.shared.region
     }
 
-    /// Installs the translation log (`-d`).
     /// Translates for `cpu` from now on (set before running any code: it
     /// does not drop blocks already translated).
     pub fn set_cpu(&self, cpu: Cpu) {
@@ -187,6 +186,7 @@ impl Jit {
         lock(&self.shared.tr).cpu
     }
 
+    /// Installs the translation log (`-d`).
     pub fn set_log(&mut self, log: Log) {
         self.nochain = log.items.nochain;
         self.log_exec = log.items.exec;
