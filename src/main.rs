@@ -293,8 +293,9 @@ impl Cli {
                 print!("{}", cpu_model::help());
                 exit(0);
             }
+            // An empty EMU_CPU means the default, as unset.
+            Some("") | None => Cpu::MAX,
             Some(spec) => Cpu::parse(spec).map_err(|e| format!("-cpu {spec}: {e}"))?,
-            None => Cpu::MAX,
         };
         Ok(RunOptions {
             log,

@@ -172,6 +172,9 @@ fn emu_cpu_environment_and_exec_keep_the_model() {
     let a53 = expected(ARMV80_HWCAP, "", 0x410f_d034, ARMV80_CRYPTO);
     let (status, out, _) = emu(&[p], Some("cortex-a53"));
     assert_eq!((status, out.as_str()), (Status::Exit(0), a53.as_str()));
+    // An empty EMU_CPU is the default.
+    let (_, out, _) = emu(&[p], Some(""));
+    assert!(out.contains("midr: 0x000f0000"), "{out}");
     // -cpu wins over EMU_CPU.
     let (_, out, _) = emu(&["-cpu", "cortex-a72", p], Some("cortex-a53"));
     assert!(out.contains("midr: 0x410fd083"), "{out}");
