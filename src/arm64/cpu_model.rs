@@ -376,6 +376,13 @@ mod tests {
         // -sha1 takes SHA256 (and SHA512, SHA3) with it.
         let c = Cpu::parse("max,sha1=off").unwrap();
         assert!(!c.has(Feat::Sha2) && !c.has(Feat::Sha512) && !c.has(Feat::Sha3));
+        assert_eq!(c.id_regs().isar0 & 0xff00, 0);
+        // SHA512 and SHA3, SM3 and SM4 come and go in pairs.
+        let c = Cpu::parse("max,-sha3,-sm4").unwrap();
+        assert!(!c.has(Feat::Sha512) && c.has(Feat::Sha2) && !c.has(Feat::Sm3));
+        let c = Cpu::parse("cortex-a53,+sha3").unwrap();
+        assert_eq!(c.id_regs().isar0 >> 12 & 0xf, 2);
+        assert_eq!(c.id_regs().isar0 >> 32 & 0xf, 1);
         let c = Cpu::parse("cortex-a53,+lrcpc2,crc32=off,atomics=on").unwrap();
         assert!(c.has(Feat::Lrcpc) && c.has(Feat::Lse) && !c.has(Feat::Crc));
         assert_eq!(c.spec(), "cortex-a53,-crc,+lse,+lrcpc,+lrcpc2");

@@ -106,7 +106,9 @@ pub struct Feature {
     pub arm: &'static str,
     /// ID register fields that announce it.
     pub id: &'static [IdField],
-    /// Features the Arm ARM requires with it.
+    /// Features the Arm ARM requires with it (possibly each other: the
+    /// ID_AA64ISAR0_EL1 field rules make SHA1 and SHA256, SHA512 and SHA3,
+    /// SM3 and SM4 all-or-nothing pairs, and SHA3 needs SHA1).
     pub requires: &'static [Feat],
     /// Its encodings: undefined (SIGILL) when the feature is off.
     pub encodings: &'static [Enc],
@@ -263,7 +265,7 @@ pub const FEATURES: &[Feature] = &[
         aliases: &[],
         arm: "FEAT_SHA1",
         id: &[id(Isar0, 8, 1)],
-        requires: &[],
+        requires: &[Sha2],
         encodings: &[
             Row("SHA1C"),
             Row("SHA1P"),
@@ -295,7 +297,7 @@ pub const FEATURES: &[Feature] = &[
         aliases: &[],
         arm: "FEAT_SHA512",
         id: &[id(Isar0, 12, 2)],
-        requires: &[Sha2],
+        requires: &[Sha2, Sha3],
         encodings: &[
             Row("SHA512H"),
             Row("SHA512H2"),
@@ -310,7 +312,7 @@ pub const FEATURES: &[Feature] = &[
         aliases: &[],
         arm: "FEAT_SHA3",
         id: &[id(Isar0, 32, 1)],
-        requires: &[Sha1],
+        requires: &[Sha512],
         encodings: &[Row("EOR3"), Row("BCAX"), Row("RAX1"), Row("XAR")],
         implemented: true,
     },
@@ -320,7 +322,7 @@ pub const FEATURES: &[Feature] = &[
         aliases: &[],
         arm: "FEAT_SM3",
         id: &[id(Isar0, 36, 1)],
-        requires: &[],
+        requires: &[Sm4],
         encodings: &[
             Row("SM3PARTW1"),
             Row("SM3PARTW2"),
@@ -338,7 +340,7 @@ pub const FEATURES: &[Feature] = &[
         aliases: &[],
         arm: "FEAT_SM4",
         id: &[id(Isar0, 40, 1)],
-        requires: &[],
+        requires: &[Sm3],
         encodings: &[Row("SM4E"), Row("SM4EKEY")],
         implemented: true,
     },
@@ -700,6 +702,23 @@ mod tests {
     }
 
     #[test]
+    fn real_cores_have_what_their_features_require() {
+        use crate::arm64::cpu_model::CORES;
+        for c in CORES {
+            let set = c.all_features();
+            for f in set.iter() {
+                for r in f
+                    .requires
+                    .iter()
+                    .filter(|r| FEATURES[**r as usize].implemented)
+                {
+                    assert!(set.has(*r), "{}: {} without {:?}", c.name, f.name, r);
+                }
+            }
+        }
+    }
+
+    #[test]
     fn predicates_pick_the_right_words() {
         // pmull v0.1q, v1.1d, v2.1d / pmull v0.8h, v1.8b, v2.8b
         assert!(pmull_1q(0x0ee2_e020) && !pmull_1q(0x0e22_e020));
@@ -716,8 +735,11 @@ mod tests {
         assert!(all.announces(Feat::Lse) && !all.has(Feat::Fp16));
         // FHM executes but is not announced without FP16.
         assert!(all.has(Feat::Fhm) && !all.announces(Feat::Fhm));
+        let set = FeatureSet::of(&[Aes, Pmull, Sha1, Sha2]);
+        assert_eq!(IdRegs::announcing(IdRegs::default(), set).isar0, 0x1120);
+        // SHA1 alone breaks the SHA1/SHA256 pairing: not announced.
         let regs = IdRegs::announcing(IdRegs::default(), FeatureSet::of(&[Aes, Pmull, Sha1]));
-        assert_eq!(regs.isar0, 0x120);
+        assert_eq!(regs.isar0, 0x20);
         let no_aes = IdRegs::announcing(IdRegs::default(), FeatureSet::of(&[Pmull]));
         assert_eq!(no_aes.isar0, 0);
     }
