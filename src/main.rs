@@ -13,10 +13,11 @@ use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::PathBuf;
 use std::process::exit;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
+use emu::arm64::cpu_model::{self, Cpu};
 use emu::jit::log::{LogItems, ITEMS};
 use emu::linux::binfmt;
-use emu::linux::loader::{load, LoadOptions};
+use emu::linux::loader::{load_as, LoadOptions};
 use emu::linux::run::{run, RunOptions};
 
 /// Stack size when RLIMIT_STACK is unlimited.
@@ -29,7 +30,8 @@ const DEFAULT_STACK_SIZE: u64 = 8 << 20;
     override_usage = "emu-user [OPTIONS] PROGRAM [ARGS]...",
     about = "Run an AArch64 (arm64) Linux program on this x86-64 host",
     after_help = "Everything after PROGRAM is passed to the guest unchanged.\n\
-                  QEMU_LD_PREFIX is accepted in place of EMU_LD_PREFIX."
+                  QEMU_LD_PREFIX is accepted in place of EMU_LD_PREFIX.\n\
+                  -cpu is accepted for --cpu."
 )]
 struct Cli {
     /// Sysroot holding the guest's dynamic linker and libraries
@@ -95,6 +97,12 @@ struct Cli {
     #[arg(long = "strace-pids", hide = true)]
     strace_pids: bool,
 
+    /// CPU model: max (default), cortex-a53, cortex-a72 or neoverse-n1, then
+    /// +FEAT / -FEAT (or FEAT=on / FEAT=off) items, e.g. cortex-a53,+lse
+    /// ("help" lists models and features)
+    #[arg(long = "cpu", value_name = "MODEL[,+FEAT|-FEAT]...", env = "EMU_CPU")]
+    cpu: Option<String>,
+
     /// Print translation and dispatch counters on stderr when the guest ends
     #[arg(
         long = "stats",
@@ -120,7 +128,7 @@ struct Cli {
     /// The AArch64 program, then its arguments
     #[arg(
         value_name = "PROGRAM",
-        required_unless_present_any = ["log", "binfmt"],
+        required_unless_present_any = ["log", "binfmt", "cpu"],
         num_args = 1..,
         trailing_var_arg = true,
         allow_hyphen_values = true
@@ -280,6 +288,15 @@ impl Cli {
         };
         let mut log = log;
         log.perfmap |= std::env::var_os("EMU_PERFMAP").is_some_and(|v| v == "1");
+        let cpu = match self.cpu.as_deref().map(str::trim) {
+            Some("help") => {
+                print!("{}", cpu_model::help());
+                exit(0);
+            }
+            // An empty EMU_CPU means the default, as unset.
+            Some("") | None => Cpu::MAX,
+            Some(spec) => Cpu::parse(spec).map_err(|e| format!("-cpu {spec}: {e}"))?,
+        };
         Ok(RunOptions {
             log,
             log_file: self.log_file.clone(),
@@ -287,8 +304,51 @@ impl Cli {
             strace_fd: self.strace_fd,
             strace_pids: self.strace_pids,
             stats: self.stats,
+            cpu,
         })
     }
+}
+
+/// The arguments with QEMU's single-dash `-cpu` (and `-cpu=…`) spelled
+/// `--cpu` among emu-user's own options, which end at PROGRAM (the first
+/// argument that is neither an option nor an option's value) or `--`.
+fn qemu_style_cpu(mut args: Vec<OsString>) -> Vec<OsString> {
+    let cmd = Cli::command();
+    let takes_value = |a: &clap::Arg| a.get_action().takes_values();
+    let mut i = 1;
+    while i < args.len() {
+        let Some(arg) = args[i].to_str().map(str::to_owned) else {
+            break;
+        };
+        let arg = arg.as_str();
+        if arg == "--" || !arg.starts_with('-') || arg == "-" {
+            break;
+        }
+        if arg == "-cpu" || arg.starts_with("-cpu=") {
+            args[i] = format!("-{arg}").into();
+            i += if arg == "-cpu" { 2 } else { 1 };
+            continue;
+        }
+        // Skip the value of an option given as a separate argument.
+        let separate_value = match arg.strip_prefix("--") {
+            Some(long) => {
+                !long.contains('=')
+                    && cmd
+                        .get_arguments()
+                        .any(|a| a.get_long() == Some(long) && takes_value(a))
+            }
+            None => {
+                let mut chars = arg[1..].chars();
+                let first = chars.next();
+                chars.next().is_none()
+                    && cmd
+                        .get_arguments()
+                        .any(|a| a.get_short() == first && takes_value(a))
+            }
+        };
+        i += if separate_value { 2 } else { 1 };
+    }
+    args
 }
 
 /// The process entry from the C runtime. std reads argv and the environment
@@ -307,7 +367,7 @@ pub extern "C" fn main(
 #[cfg_attr(test, allow(dead_code))]
 fn emu_user_main() {
     let (args, exec_fd) = binfmt::kernel_invocation(std::env::args_os().collect());
-    let cli = Cli::parse_from(args);
+    let cli = Cli::parse_from(qemu_style_cpu(args));
     if let Some(action) = cli.binfmt {
         exit(binfmt_action(&cli, action));
     }
@@ -321,7 +381,7 @@ fn emu_user_main() {
             exit(2);
         }
     };
-    match load(&opts) {
+    match load_as(&opts, &ropts.cpu) {
         Ok(loaded) => run(loaded, &opts, &ropts),
         Err(err) => {
             eprintln!("{err}");
@@ -452,5 +512,39 @@ mod tests {
             .unwrap();
         assert_eq!(opts.argv, ["-sh", "-c"].map(OsString::from));
         assert_eq!(opts.path, PathBuf::from("prog"));
+    }
+
+    #[test]
+    fn qemu_cpu_flag_is_rewritten_only_among_our_options() {
+        let args = |v: &[&str]| v.iter().map(OsString::from).collect::<Vec<_>>();
+        assert_eq!(
+            qemu_style_cpu(args(&[
+                "emu-user",
+                "-cpu",
+                "cortex-a53",
+                "prog",
+                "-cpu",
+                "x"
+            ])),
+            args(&["emu-user", "--cpu", "cortex-a53", "prog", "-cpu", "x"])
+        );
+        assert_eq!(
+            qemu_style_cpu(args(&[
+                "emu-user", "-L", "/r", "-0", "-cpu", "-cpu=max", "p"
+            ])),
+            args(&["emu-user", "-L", "/r", "-0", "-cpu", "--cpu=max", "p"])
+        );
+        assert_eq!(
+            qemu_style_cpu(args(&[
+                "emu-user", "--strace", "-d", "in_asm", "-cpu", "a", "p"
+            ])),
+            args(&["emu-user", "--strace", "-d", "in_asm", "--cpu", "a", "p"])
+        );
+        assert_eq!(
+            qemu_style_cpu(args(&["emu-user", "--", "-cpu"])),
+            args(&["emu-user", "--", "-cpu"])
+        );
+        let cli = Cli::try_parse_from(qemu_style_cpu(args(&["emu-user", "-cpu", "max,-lse", "p"])));
+        assert_eq!(cli.unwrap().cpu.as_deref(), Some("max,-lse"));
     }
 }

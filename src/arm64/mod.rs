@@ -2,9 +2,11 @@
 //! architectural computations that do not depend on the host.
 
 pub mod bits;
+pub mod cpu_model;
 pub mod decode;
 pub mod disasm;
 pub mod encodings;
+pub mod features;
 pub mod sysreg;
 
 pub use decode::{decode, Fields};

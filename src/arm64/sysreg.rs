@@ -3,11 +3,13 @@
 //! its EL0-visible value comes from. MRS/MSR translation (and, later, system
 //! mode) read this table; nothing else lists register encodings.
 //!
-//! The ID register values announce exactly what emu implements — FP,
-//! AdvSIMD and the LSE atomics — as Linux shows them to EL0 through its
-//! MRS emulation (arch/arm64/kernel/cpufeature.c: fields not marked visible
+//! The ID registers read as Linux shows them to EL0 through its MRS
+//! emulation (arch/arm64/kernel/cpufeature.c: fields not marked visible
 //! read as their "safe" value, untracked registers in the emulated ID space
-//! read as zero). Registers that are not in the table, and writes to
+//! read as zero). MIDR_EL1 and the registers holding feature fields
+//! (ID_AA64PFR0/PFR1/ISAR0/ISAR1) belong to the CPU model
+//! ([`super::cpu_model`]): their rows say so ([`Value::Midr`],
+//! [`Value::Id`]) and the translator reads the model's values. Registers that are not in the table, and writes to
 //! registers whose access is [`Access::ReadOnly`], are undefined at EL0, as
 //! they are under Linux, whose emulation sends SIGILL for them.
 
@@ -41,7 +43,13 @@ pub enum Value {
     State(StateField, u64),
     /// The virtual counter: host monotonic time in ticks of [`CNTFRQ`].
     VirtualCounter,
+    /// The CPU model's MIDR_EL1.
+    Midr,
+    /// The CPU model's value of an ID register with feature fields.
+    Id(IdReg),
 }
+
+use super::features::IdReg;
 
 /// One system register.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -71,9 +79,10 @@ pub const DC_ZVA_BYTES: u64 = 64;
 /// Cache line size reported by CTR_EL0 (DminLine and IminLine, 64 bytes).
 pub const CACHE_LINE_BYTES: u64 = 64;
 
-/// MIDR_EL1: implementer 0x00 ("reserved for software use"), architecture
-/// 0xF ("defined by the ID registers"), part, variant and revision 0 — a
-/// value no errata workaround or CPU-specific tuning keys on.
+/// MIDR_EL1 of the `max` model: implementer 0x00 ("reserved for software
+/// use"), architecture 0xF ("defined by the ID registers"), part, variant
+/// and revision 0 — a value no errata workaround or CPU-specific tuning
+/// keys on.
 pub const MIDR: u64 = 0x000f_0000;
 
 /// MPIDR_EL1 as Linux emulates it for EL0 (bit 31 is RES1).
@@ -86,44 +95,6 @@ pub const CTR: u64 = (1 << 31) | (4 << 24) | (4 << 20) | (4 << 16) | (0b11 << 14
 
 /// DCZID_EL0: DZP = 0 (DC ZVA permitted), BS = 4 (16 words = 64 bytes).
 pub const DCZID: u64 = 4;
-
-/// ID_AA64PFR0_EL1: EL0 and EL1 AArch64-only (1, the values Linux shows for
-/// these hidden fields), FP = 0 and AdvSIMD = 0 (implemented, without
-/// half-precision).
-pub const ID_AA64PFR0: u64 = 0x11;
-
-/// ID_AA64ISAR0_EL1: Atomic = 2 (LSE atomics), CRC32 = 1, the extension
-/// fields of [`ID_AA64ISAR0_EXT`] and the cryptographic extension's
-/// ([`ID_AA64ISAR0_CRYPTO`]).
-pub const ID_AA64ISAR0: u64 = (2 << 20) | (1 << 16) | ID_AA64ISAR0_EXT | ID_AA64ISAR0_CRYPTO;
-
-/// The ID_AA64ISAR0_EL1 fields of the cryptographic extension: AES = 2
-/// (AESE/AESD/AESMC/AESIMC and PMULL .1Q), SHA1 = 1, SHA2 = 2 (SHA256 and
-/// SHA512), SHA3 = 1 (EOR3, RAX1, XAR, BCAX), SM3 = 1, SM4 = 1.
-pub const ID_AA64ISAR0_CRYPTO: u64 =
-    (2 << 4) | (1 << 8) | (2 << 12) | (1 << 32) | (1 << 36) | (1 << 40);
-
-/// ID_AA64ISAR1_EL1: LRCPC = 2 (LDAPR and the LDAPUR/STLUR forms), and the
-/// extension fields of [`ID_AA64ISAR1_EXT`].
-pub const ID_AA64ISAR1: u64 = (2 << 20) | ID_AA64ISAR1_DPB | ID_AA64ISAR1_EXT;
-
-/// ID_AA64ISAR1_EL1.DPB (3:0) = 2: DC CVAP and DC CVADP (FEAT_DPB, FEAT_DPB2).
-/// Guest memory is ordinary host memory, so cleaning to the point of
-/// persistence has nothing to do: both are the no-ops they are in
-/// [`SYS_INSNS`].
-pub const ID_AA64ISAR1_DPB: u64 = 2;
-
-/// The ID_AA64ISAR0_EL1 fields of the extension instructions
-/// (`encodings::ext`): RDM = 1 (bits 31:28), DP = 1 (47:44), TS = 2 (55:52,
-/// FlagM and FlagM2). FHM (51:48) stays 0 although FMLAL/FMLSL are
-/// implemented: the Arm ARM permits FEAT_FHM only with FEAT_FP16, which emu
-/// lacks (ID_AA64PFR0_EL1.FP = 0).
-pub const ID_AA64ISAR0_EXT: u64 = (1 << 28) | (1 << 44) | (2 << 52);
-
-/// The ID_AA64ISAR1_EL1 fields of the extension instructions: JSCVT = 1
-/// (bits 15:12), FCMA = 1 (19:16), FRINTTS = 1 (35:32), BF16 = 1 (47:44,
-/// without FEAT_EBF16), I8MM = 1 (55:52).
-pub const ID_AA64ISAR1_EXT: u64 = (1 << 12) | (1 << 16) | (1 << 32) | (1 << 44) | (1 << 52);
 
 /// ID_AA64MMFR0_EL1 as Linux shows it: every field hidden except ECV (0);
 /// the hidden TGRAN4_2/TGRAN64_2/TGRAN16_2 read as 1 and TGRAN4/TGRAN64 as
@@ -176,17 +147,17 @@ sysregs! {
     CTR_EL0 = (3, 3, 0, 0, 1), ReadOnly, Const(CTR);
     DCZID_EL0 = (3, 3, 0, 0, 7), ReadOnly, Const(DCZID);
     // Identification (Linux emulates these for EL0).
-    MIDR_EL1 = (3, 0, 0, 0, 0), ReadOnly, Const(MIDR);
+    MIDR_EL1 = (3, 0, 0, 0, 0), ReadOnly, Midr;
     MPIDR_EL1 = (3, 0, 0, 0, 5), ReadOnly, Const(MPIDR);
     REVIDR_EL1 = (3, 0, 0, 0, 6), ReadOnly, Const(0);
-    ID_AA64PFR0_EL1 = (3, 0, 0, 4, 0), ReadOnly, Const(ID_AA64PFR0);
-    ID_AA64PFR1_EL1 = (3, 0, 0, 4, 1), ReadOnly, Const(0);
+    ID_AA64PFR0_EL1 = (3, 0, 0, 4, 0), ReadOnly, Id(IdReg::Pfr0);
+    ID_AA64PFR1_EL1 = (3, 0, 0, 4, 1), ReadOnly, Id(IdReg::Pfr1);
     ID_AA64ZFR0_EL1 = (3, 0, 0, 4, 4), ReadOnly, Const(0);
     ID_AA64SMFR0_EL1 = (3, 0, 0, 4, 5), ReadOnly, Const(0);
     ID_AA64DFR0_EL1 = (3, 0, 0, 5, 0), ReadOnly, Const(ID_AA64DFR0);
     ID_AA64DFR1_EL1 = (3, 0, 0, 5, 1), ReadOnly, Const(0);
-    ID_AA64ISAR0_EL1 = (3, 0, 0, 6, 0), ReadOnly, Const(ID_AA64ISAR0);
-    ID_AA64ISAR1_EL1 = (3, 0, 0, 6, 1), ReadOnly, Const(ID_AA64ISAR1);
+    ID_AA64ISAR0_EL1 = (3, 0, 0, 6, 0), ReadOnly, Id(IdReg::Isar0);
+    ID_AA64ISAR1_EL1 = (3, 0, 0, 6, 1), ReadOnly, Id(IdReg::Isar1);
     ID_AA64ISAR2_EL1 = (3, 0, 0, 6, 2), ReadOnly, Const(0);
     ID_AA64MMFR0_EL1 = (3, 0, 0, 7, 0), ReadOnly, Const(ID_AA64MMFR0);
     ID_AA64MMFR1_EL1 = (3, 0, 0, 7, 1), ReadOnly, Const(0);
@@ -228,7 +199,8 @@ macro_rules! sys_insns {
     };
 }
 
-// DC CVAP and DC CVADP belong to FEAT_DPB/DPB2, announced in ID_AA64ISAR1.
+// DC CVAP and DC CVADP belong to FEAT_DPB/DPB2 (`features`: a CPU model
+// without them makes them undefined before they get here).
 sys_insns! {
     DC_ZVA = (3, 7, 4, 1), ZeroBlock;
     DC_CVAC = (3, 7, 10, 1), DataCacheMaintenance;

@@ -2,6 +2,7 @@
 //! `translate(cx, op, f)`, which appends the instruction's IR to the block or
 //! reports it undefined. Block formation lives here.
 
+use crate::arm64::cpu_model::Cpu;
 use crate::arm64::{decode, encodings::Insn, Fields};
 use crate::cpu::ExitReason;
 use crate::ir::{Block, Builder, Val, Width};
@@ -33,6 +34,8 @@ pub struct Ctx<'a> {
     pub b: &'a mut Builder,
     /// Address of the instruction being translated.
     pub pc: u64,
+    /// The CPU model: which features exist, what the ID registers hold.
+    pub cpu: &'a Cpu,
 }
 
 impl Ctx<'_> {
@@ -111,21 +114,23 @@ pub fn translate_insn(cx: &mut Ctx, insn: Insn, f: &Fields) -> TResult {
     }
 }
 
-/// Translates the guest basic block starting at `pc`. `fetch` reads one
-/// instruction word, or `None` when the address is not executable.
+/// Translates the guest basic block starting at `pc` for the `max` CPU.
+/// `fetch` reads one instruction word, or `None` when the address is not
+/// executable.
 pub fn translate_block(pc: u64, fetch: &mut dyn FnMut(u64) -> Option<u32>) -> Block {
-    translate_prefix(pc, fetch, MAX_BLOCK_INSNS)
+    translate_prefix(&Cpu::MAX, pc, fetch, MAX_BLOCK_INSNS)
 }
 
-/// [`translate_block`] where the memory accesses of the instructions at the
-/// addresses `untag` selects ignore the top byte of their address (TBI,
-/// see [`Builder::guest_addr`]).
+/// [`translate_block`] for `cpu`, where the memory accesses of the
+/// instructions at the addresses `untag` selects ignore the top byte of
+/// their address (TBI, see [`Builder::guest_addr`]).
 pub fn translate_block_untag(
+    cpu: &Cpu,
     pc: u64,
     fetch: &mut dyn FnMut(u64) -> Option<u32>,
     untag: &dyn Fn(u64) -> bool,
 ) -> Block {
-    translate_with(pc, fetch, MAX_BLOCK_INSNS, untag)
+    translate_with(cpu, pc, fetch, MAX_BLOCK_INSNS, untag)
 }
 
 /// The block of a host routine at `pc` (see `Jit::add_routine`): x0 = f(x0,
@@ -145,14 +150,16 @@ pub fn routine_block(pc: u64, f: crate::ir::HelperFn) -> Block {
 /// Translates at most `max_insns` instructions of the block at `pc` (used to
 /// look ahead at a block's successors).
 pub fn translate_prefix(
+    cpu: &Cpu,
     pc: u64,
     fetch: &mut dyn FnMut(u64) -> Option<u32>,
     max_insns: usize,
 ) -> Block {
-    translate_with(pc, fetch, max_insns, &|_| false)
+    translate_with(cpu, pc, fetch, max_insns, &|_| false)
 }
 
 fn translate_with(
+    cpu: &Cpu,
     pc: u64,
     fetch: &mut dyn FnMut(u64) -> Option<u32>,
     max_insns: usize,
@@ -171,9 +178,15 @@ fn translate_with(
         b.insn_start(cur);
         b.set_untag(untag(cur));
         let mark = b.len();
-        let ok = match decode(word) {
+        // An encoding of a feature the CPU model lacks is undefined, as on
+        // that core.
+        let ok = match decode(word).filter(|f| cpu.allows(f.entry.insn, word)) {
             Some(f) => {
-                let mut cx = Ctx { b: &mut b, pc: cur };
+                let mut cx = Ctx {
+                    b: &mut b,
+                    pc: cur,
+                    cpu,
+                };
                 translate_insn(&mut cx, f.entry.insn, &f)
             }
             None => Err(Undefined),
@@ -189,4 +202,37 @@ fn translate_with(
         }
     }
     b.finish(cur)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::Terminal;
+
+    /// The block of one instruction word at 0x1000 for `cpu`.
+    fn one(cpu: &Cpu, word: u32) -> Block {
+        translate_prefix(cpu, 0x1000, &mut |a| (a == 0x1000).then_some(word), 1)
+    }
+
+    fn undefined(cpu: &Cpu, word: u32) -> bool {
+        matches!(one(cpu, word).term,
+            Terminal::Exit { reason: ExitReason::Udf, pc: 0x1000, arg } if arg == word as u64)
+    }
+
+    #[test]
+    fn disabled_features_exit_as_undefined_and_mrs_reads_the_model() {
+        let a53 = Cpu::parse("cortex-a53").unwrap();
+        // ldadd x1, x2, [x0]: undefined on the A53, translated on max.
+        assert!(undefined(&a53, 0xf821_0002));
+        assert!(matches!(
+            one(&Cpu::MAX, 0xf821_0002).term,
+            Terminal::Jump { pc: 0x1004 }
+        ));
+        // crc32b w1, w1, w2 runs on both.
+        assert!(!undefined(&a53, 0x1ac2_4021));
+        // mrs x0, midr_el1 yields the model's MIDR as a constant.
+        let text = format!("{:?}", one(&a53, 0xd538_0000).ops);
+        assert!(text.contains(&format!("{}", 0x410f_d034u64)), "{text}");
+        assert!(!undefined(&a53, 0xd538_0000));
+    }
 }

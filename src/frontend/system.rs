@@ -65,7 +65,9 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
                     cx.b.store_state(state_offset(field), v);
                 }
             }
-            Value::Const(_) | Value::VirtualCounter => return Err(Undefined),
+            Value::Const(_) | Value::VirtualCounter | Value::Midr | Value::Id(_) => {
+                return Err(Undefined)
+            }
         },
     }
     Ok(())
@@ -121,6 +123,8 @@ fn read(cx: &mut Ctx, v: Value) -> Val {
             masked(cx, raw, mask)
         }
         Value::VirtualCounter => cx.b.call(read_virtual_counter, &[]),
+        Value::Midr => cx.k(cx.cpu.midr()),
+        Value::Id(reg) => cx.k(cx.cpu.id_reg(reg)),
     }
 }
 

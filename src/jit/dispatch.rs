@@ -13,6 +13,7 @@ use super::exclusive::{Exclusive, InterruptWord};
 use super::fetch::Fetcher;
 use super::log::Log;
 use super::tbi::{self, Untag};
+use crate::arm64::cpu_model::Cpu;
 use crate::backend::x64::{compile, Env};
 use crate::cpu::state::{empty_jump_entry, empty_jump_table, ALIGN_DATA, JUMP_TABLE_ENTRIES};
 use crate::cpu::{fpenv, CpuState, ExitReason};
@@ -71,6 +72,8 @@ struct Translator {
     threads: Vec<Weak<AtomicU32>>,
     /// Guest code translated with address tag clearing.
     untag: Untag,
+    /// The CPU model translated for.
+    cpu: Cpu,
 }
 
 /// The translator and code cache of one guest address space.
@@ -121,6 +124,7 @@ impl Jit {
                 threads: Vec::new(),
                 untag: Untag::default(),
                 routines: HashMap::new(),
+                cpu: Cpu::MAX,
             }),
             region,
             excl: Exclusive::default(),
@@ -169,6 +173,17 @@ impl Jit {
     /// The shared executable mapping (for the host fault handler).
     pub fn region(&self) -> &Arc<Region> {
         &self.shared.region
+    }
+
+    /// Translates for `cpu` from now on (set before running any code: it
+    /// does not drop blocks already translated).
+    pub fn set_cpu(&self, cpu: Cpu) {
+        lock(&self.shared.tr).cpu = cpu;
+    }
+
+    /// The CPU model translated for.
+    pub fn cpu(&self) -> Cpu {
+        lock(&self.shared.tr).cpu
     }
 
     /// Installs the translation log (`-d`).
@@ -399,6 +414,7 @@ impl Translator {
         let mut block = match self.routines.get(&pc) {
             Some(&f) => routine_block(pc, f),
             None => translate_block_untag(
+                &self.cpu,
                 pc,
                 &mut |a| {
                     let w = fetcher.word(a);
@@ -453,7 +469,7 @@ impl Translator {
                     return k;
                 }
                 let fetcher = &mut self.fetcher;
-                let succ = translate_prefix(t, &mut |a| fetcher.word(a), LOOKAHEAD);
+                let succ = translate_prefix(&self.cpu, t, &mut |a| fetcher.word(a), LOOKAHEAD);
                 let k = kills_nzcv(&succ);
                 self.kills_nzcv.insert(t, k);
                 k

@@ -15,9 +15,10 @@ use std::ptr;
 
 use super::elf::{self, page_up, ElfImage, Segment, PAGE_SIZE};
 use super::elf_error::{LoadError, Problem};
-use super::hwcap::{HWCAP, HWCAP2};
+use super::hwcap;
 use super::proc_view::{span, ImageBounds};
 use super::stack::{self, AuxInfo, StackArgs};
+use crate::arm64::cpu_model::Cpu;
 
 /// Where main PIE programs are placed when the host allows: below the
 /// region where the host kernel puts emu-user itself (2/3 of the x86-64
@@ -87,6 +88,12 @@ pub struct Loaded {
 
 /// Maps the program of `opts`, its interpreter if any, and the stack.
 pub fn load(opts: &LoadOptions) -> Result<Loaded, LoadError> {
+    load_as(opts, &Cpu::MAX)
+}
+
+/// [`load`] for a guest running on `cpu`, whose features AT_HWCAP and
+/// AT_HWCAP2 announce.
+pub fn load_as(opts: &LoadOptions, cpu: &Cpu) -> Result<Loaded, LoadError> {
     let path = opts.path.as_path();
     let fail = |p: Problem| LoadError::new(path, p);
     let (file, image) = match opts.exec_fd {
@@ -127,6 +134,7 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, LoadError> {
             libc::getegid(),
         )
     };
+    let (hwcap, hwcap2) = hwcap::of(cpu);
     let aux = AuxInfo {
         phdr: image.phdr_vaddr.map_or(0, |v| bias.wrapping_add(v)),
         phnum: u64::from(image.phnum),
@@ -136,8 +144,8 @@ pub fn load(opts: &LoadOptions) -> Result<Loaded, LoadError> {
         euid: u64::from(euid),
         gid: u64::from(gid),
         egid: u64::from(egid),
-        hwcap: HWCAP,
-        hwcap2: HWCAP2,
+        hwcap,
+        hwcap2,
         vdso,
     };
     let args = StackArgs {

@@ -4,9 +4,10 @@
 //! process name, and the CPU identity emu reports (MIDR_EL1, AT_HWCAP*).
 
 use super::elf::ElfImage;
-use super::hwcap::{HWCAP, HWCAP2};
+use super::hwcap;
 use super::loader::Loaded;
-use crate::arm64::sysreg::{CNTFRQ, MIDR};
+use crate::arm64::cpu_model::Cpu;
+use crate::arm64::sysreg::CNTFRQ;
 use emu_syscalls::guest_mem::{read_cstr, read_val};
 use emu_syscalls::procfs::{comm_of, CpuIdent, ProcView};
 use std::os::unix::ffi::OsStrExt;
@@ -82,18 +83,19 @@ fn string_bounds(sp: u64) -> ((u64, u64), (u64, u64)) {
 
 /// The guest CPU as /proc/cpuinfo describes it: the MIDR_EL1 the guest
 /// reads, the hwcaps the loader announces, and the counter frequency.
-pub fn cpu_ident() -> CpuIdent {
+pub fn cpu_ident(cpu: &Cpu) -> CpuIdent {
+    let (hwcap, hwcap2) = hwcap::of(cpu);
     CpuIdent {
-        midr: MIDR,
-        hwcap: HWCAP,
-        hwcap2: HWCAP2,
+        midr: cpu.midr(),
+        hwcap,
+        hwcap2,
         cntfrq: CNTFRQ,
     }
 }
 
 /// The view of the guest loaded as `loaded` from `path` (the program path
-/// as given, which names the process).
-pub fn proc_view(loaded: &Loaded, path: &Path) -> ProcView {
+/// as given, which names the process), running on `cpu`.
+pub fn proc_view(loaded: &Loaded, path: &Path, cpu: &Cpu) -> ProcView {
     let mut mapped = loaded.image_spans.clone();
     mapped.push((loaded.stack_low, loaded.stack_top));
     let vdso = (loaded.vdso, loaded.vdso + super::vdso::LEN as u64);
@@ -116,7 +118,7 @@ pub fn proc_view(loaded: &Loaded, path: &Path) -> ProcView {
         env_start,
         env_end,
         comm: comm_of(path.as_os_str().as_bytes()),
-        cpu: cpu_ident(),
+        cpu: cpu_ident(cpu),
     }
 }
 
@@ -126,10 +128,12 @@ mod tests {
 
     #[test]
     fn cpuinfo_reports_what_the_guest_reads() {
-        use crate::arm64::sysreg::{Value, SYSREGS};
+        use crate::arm64::sysreg::{Value, MIDR, SYSREGS};
+        use hwcap::{HWCAP, HWCAP2};
         let midr = SYSREGS.iter().find(|r| r.name == "MIDR_EL1").unwrap();
-        let cpu = cpu_ident();
-        assert_eq!(midr.value, Value::Const(cpu.midr));
+        assert_eq!(midr.value, Value::Midr);
+        let cpu = cpu_ident(&Cpu::MAX);
+        assert_eq!(cpu.midr, MIDR);
         assert_eq!((cpu.hwcap, cpu.hwcap2), (HWCAP, HWCAP2));
         use emu_syscalls::procfs::cpuinfo::{features, render};
         let text = render(&cpu, &[0]);
@@ -138,6 +142,11 @@ mod tests {
         assert!(text.contains(&format!("\nFeatures\t: {}\n", names.join(" "))));
         let implementer = format!("\nCPU implementer\t: 0x{:02x}\n", MIDR >> 24);
         assert!(text.contains(&implementer));
+        let a53 = cpu_ident(&Cpu::parse("cortex-a53").unwrap());
+        let text = render(&a53, &[0]);
+        assert!(text.contains("\nCPU implementer\t: 0x41\n"));
+        assert!(text.contains("\nCPU part\t: 0xd03\nCPU revision\t: 4\n"));
+        assert!(text.contains("\nFeatures\t: fp asimd aes pmull sha1 sha2 crc32 cpuid\n"));
     }
 
     #[test]

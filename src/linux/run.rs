@@ -4,6 +4,7 @@
 use super::host_signals::{self, die_by_signal};
 use super::loader::{LoadOptions, Loaded, DEFAULT_SYSROOT};
 use super::{signal_frame, thread};
+use crate::arm64::cpu_model::Cpu;
 use crate::cpu::state::{ALIGN_DATA, ALIGN_WRITE};
 use crate::cpu::{CpuState, ExitReason, SP};
 use crate::jit::log::{Log, LogItems};
@@ -31,6 +32,8 @@ pub struct RunOptions {
     pub strace_pids: bool,
     /// Print translation and dispatch counters on stderr at exit (`--stats`).
     pub stats: bool,
+    /// The CPU model (`-cpu`): what the guest reads and executes.
+    pub cpu: Cpu,
 }
 
 /// Runs the loaded guest program to completion; never returns.
@@ -42,6 +45,7 @@ pub fn run(loaded: Loaded, opts: &LoadOptions, ropts: &RunOptions) -> ! {
             std::process::exit(1);
         }
     };
+    jit.set_cpu(ropts.cpu);
     // The -d log and the trace share the -D file: emptied once, then both append (an
     // emulator exec'd by a traced guest writes on where the first one left off).
     let writes_log = ropts.strace || ropts.log != LogItems::default();
@@ -89,7 +93,7 @@ pub fn run(loaded: Loaded, opts: &LoadOptions, ropts: &RunOptions) -> ! {
         let d = Path::new(DEFAULT_SYSROOT);
         d.is_dir().then(|| d.to_path_buf())
     });
-    let exec_prefix = exec_prefix(sysroot.as_deref(), ropts.strace);
+    let exec_prefix = exec_prefix(sysroot.as_deref(), ropts.strace, &ropts.cpu);
     let (cmdline, auxv) = initial_stack_files(loaded.sp);
     let sigtramp = loaded.sigreturn;
     if loaded.vdso != 0 {
@@ -100,7 +104,7 @@ pub fn run(loaded: Loaded, opts: &LoadOptions, ropts: &RunOptions) -> ! {
     let task = Task::new_inherited(ProcessInit {
         cmdline,
         auxv,
-        view: super::proc_view::proc_view(&loaded, &opts.path),
+        view: super::proc_view::proc_view(&loaded, &opts.path, &ropts.cpu),
         exe_path: loaded.exe_path.clone(),
         brk_start: loaded.brk_start,
         argv0,
@@ -276,7 +280,7 @@ fn run_thread(mut cpu: CpuState, mut jit: Jit, mut task: Task, sigtramp: u64, st
                 );
             }
             ExitReason::Udf | ExitReason::Hlt => {
-                report_undefined(cpu.exit_arg as u32, cpu.pc);
+                report_undefined(cpu.exit_arg as u32, cpu.pc, &jit.cpu());
                 let pc = cpu.pc;
                 force_fault(
                     &mut cpu,
@@ -448,9 +452,9 @@ fn fault_esr(sig: i32, code: i32, write: bool) -> u64 {
 }
 
 /// The host command line that runs another guest program the way this one runs (used by
-/// the guest's execve): this emulator with the same sysroot and strace setting
-/// (the guest's execve passes the trace descriptor on: see emu_syscalls::exec).
-fn exec_prefix(sysroot: Option<&Path>, strace: bool) -> Vec<std::ffi::OsString> {
+/// the guest's execve): this emulator with the same sysroot, strace setting and CPU
+/// model (the guest's execve passes the trace descriptor on: see emu_syscalls::exec).
+fn exec_prefix(sysroot: Option<&Path>, strace: bool, cpu: &Cpu) -> Vec<std::ffi::OsString> {
     let Ok(emu) = std::env::current_exe() else {
         return Vec::new();
     };
@@ -463,6 +467,9 @@ fn exec_prefix(sysroot: Option<&Path>, strace: bool) -> Vec<std::ffi::OsString> 
     }
     if strace {
         v.push("--strace".into());
+    }
+    if *cpu != Cpu::MAX {
+        v.push(format!("--cpu={}", cpu.spec()).into());
     }
     v
 }
@@ -492,10 +499,24 @@ fn exit_now(code: i32) -> ! {
     unsafe { libc::_exit(code & 0xff) }
 }
 
-/// Prints the one-line message for an instruction emu cannot execute.
-fn report_undefined(word: u32, pc: u64) {
-    let name = crate::arm64::decode(word)
-        .map(|f| format!(" ({})", f.entry.name))
-        .unwrap_or_default();
-    eprintln!("emu-user: undefined or unimplemented instruction 0x{word:08x}{name} at pc 0x{pc:x}, raising SIGILL");
+/// Prints the one-line message for an instruction emu cannot execute, or
+/// that belongs to a feature the CPU model lacks.
+fn report_undefined(word: u32, pc: u64, model: &Cpu) {
+    let Some(f) = crate::arm64::decode(word) else {
+        eprintln!("emu-user: undefined or unimplemented instruction 0x{word:08x} at pc 0x{pc:x}, raising SIGILL");
+        return;
+    };
+    let name = f.entry.name;
+    match model.feature_of(f.entry.insn, word).filter(|&ft| !model.has(ft)) {
+        Some(ft) => {
+            let ft = &crate::arm64::features::FEATURES[ft as usize];
+            eprintln!(
+                "emu-user: instruction 0x{word:08x} ({name}) at pc 0x{pc:x} needs {} ({}), which CPU {} lacks: raising SIGILL",
+                ft.name,
+                ft.arm,
+                model.spec()
+            );
+        }
+        None => eprintln!("emu-user: undefined or unimplemented instruction 0x{word:08x} ({name}) at pc 0x{pc:x}, raising SIGILL"),
+    }
 }

@@ -17,7 +17,8 @@
 //! Knobs: EMU_DIFF_SEED (default: from the time, printed), EMU_DIFF_LONG=1
 //! (10 million cases on two workers), EMU_DIFF_BATCHES, EMU_DIFF_CASES (per
 //! batch), EMU_DIFF_JOBS, EMU_DIFF_CLASSES (comma list of gen::CLASSES),
-//! EMU_DIFF_NAMES (entry names). Without aarch64-linux-gnu-gcc and
+//! EMU_DIFF_NAMES (entry names), EMU_DIFF_CPU (the -cpu model both run;
+//! default max). Without aarch64-linux-gnu-gcc and
 //! qemu-aarch64 the test fails unless EMU_SKIP_DIFF=1.
 
 mod compare;
