@@ -103,6 +103,11 @@ struct Cli {
     )]
     stats: bool,
 
+    /// Wait for gdb on TCP port PORT (loopback; 0 picks a free port and prints it)
+    /// before the first guest instruction
+    #[arg(short = 'g', value_name = "PORT", env = "EMU_GDB")]
+    gdb: Option<u16>,
+
     /// Register emu-user with binfmt_misc as the handler of arm64 ELF programs
     /// (install, uninstall, status), or print a systemd binfmt.d file (conf)
     #[arg(long = "binfmt", value_name = "ACTION", value_enum)]
@@ -287,6 +292,7 @@ impl Cli {
             strace_fd: self.strace_fd,
             strace_pids: self.strace_pids,
             stats: self.stats,
+            gdb_port: self.gdb,
         })
     }
 }
