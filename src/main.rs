@@ -258,10 +258,16 @@ impl Cli {
             .sysroot
             .or_else(|| std::env::var_os("QEMU_LD_PREFIX").map(PathBuf::from))
             .filter(|p| !p.as_os_str().is_empty());
+        // A program the guest execs runs without the debugger: EMU_GDB does not
+        // reach it.
+        let mut unset = self.unset_env;
+        if self.gdb.is_some() {
+            unset.push("EMU_GDB".to_string());
+        }
         Ok(LoadOptions {
             path: PathBuf::from(program),
             argv,
-            envp: guest_env(std::env::vars_os().collect(), &self.unset_env, &sets),
+            envp: guest_env(std::env::vars_os().collect(), &unset, &sets),
             sysroot,
             stack_size: self.stack_size.unwrap_or_else(default_stack_size),
             exec_fd,
