@@ -21,6 +21,7 @@ const GDB: &str = "gdb-multiarch";
 const LIMIT: Duration = Duration::from_secs(60);
 /// The host's (and arm64's) SIGSEGV: emu-user dies by the guest's signal.
 const SIGSEGV: i32 = 11;
+const SIGKILL: i32 = 9;
 
 /// The gdb_target binary of `variant` ("static" or "dynamic"), or `None` when
 /// the test is skipped.
@@ -57,6 +58,27 @@ struct Session {
 /// Starts `emu-user -g 0 [-L sysroot] BIN ARGS`, runs gdb in batch mode on it
 /// with `commands`, and collects both ends.
 fn debug(bin: &Path, dynamic: bool, args: &[&str], commands: &[&str]) -> Session {
+    let (mut emu, port, guest) = start_emu(bin, dynamic, args);
+    let gdb = gdb_command(bin, port, commands);
+    let ran = run_with_timeout(gdb, LIMIT).expect("run gdb-multiarch");
+    let mut text = String::from_utf8_lossy(&ran.stdout).into_owned();
+    text += &String::from_utf8_lossy(&ran.stderr);
+    assert!(ran.status.is_some(), "gdb timed out:\n{text}");
+    let status = wait(&mut emu);
+    Session {
+        gdb: text,
+        guest: guest.join().unwrap_or_default(),
+        status,
+    }
+}
+
+/// `emu-user -g 0 [-L sysroot] BIN ARGS` waiting for gdb: the process, its
+/// port and the reader of its stdout.
+fn start_emu(
+    bin: &Path,
+    dynamic: bool,
+    args: &[&str],
+) -> (Child, u16, std::thread::JoinHandle<String>) {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_emu-user"));
     cmd.arg("-g").arg("0");
     if dynamic {
@@ -77,6 +99,11 @@ fn debug(bin: &Path, dynamic: bool, args: &[&str], commands: &[&str]) -> Session
         let _ = BufReader::new(out).read_to_string(&mut s);
         s
     });
+    (emu, port, guest)
+}
+
+/// gdb in batch mode on `bin`, connected to `port`, then `commands`.
+fn gdb_command(bin: &Path, port: u16, commands: &[&str]) -> Command {
     let mut gdb = Command::new(GDB);
     gdb.args(["-batch", "-nx", "-ex", "set pagination off", "-ex"])
         .arg(format!("file {}", bin.display()))
@@ -85,16 +112,7 @@ fn debug(bin: &Path, dynamic: bool, args: &[&str], commands: &[&str]) -> Session
     for c in commands {
         gdb.arg("-ex").arg(c);
     }
-    let ran = run_with_timeout(gdb, LIMIT).expect("run gdb-multiarch");
-    let mut text = String::from_utf8_lossy(&ran.stdout).into_owned();
-    text += &String::from_utf8_lossy(&ran.stderr);
-    assert!(ran.status.is_some(), "gdb timed out:\n{text}");
-    let status = wait(&mut emu);
-    Session {
-        gdb: text,
-        guest: guest.join().unwrap_or_default(),
-        status,
-    }
+    gdb
 }
 
 /// The port emu-user prints before it waits for gdb.
@@ -302,4 +320,44 @@ fn detach_lets_the_program_run_on() {
     assert!(s.gdb.contains("Breakpoint 1, "), "{}", s.gdb);
     assert_eq!(s.guest, "counter=7 r=12 words[1]=0x12345678\n");
     assert_eq!(s.status, Status::Exit(3));
+}
+
+#[test]
+fn ctrl_c_stops_a_spinning_program() {
+    let Some(bin) = target("static") else { return };
+    let (mut emu, port, guest) = start_emu(&bin, false, &["spin"]);
+    let mut gdb = gdb_command(&bin, port, &["continue", "p spins"]);
+    let mut gdb = gdb
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start gdb-multiarch");
+    let out = gdb.stdout.take().unwrap();
+    let text = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = BufReader::new(out).read_to_string(&mut s);
+        s
+    });
+    // Once the guest spins, Ctrl-C: gdb sends the interrupt to the stub.
+    std::thread::sleep(Duration::from_secs(2));
+    // SAFETY: a signal to our own child, which has not been waited for.
+    unsafe { libc::kill(gdb.id() as i32, libc::SIGINT) };
+    let deadline = std::time::Instant::now() + LIMIT;
+    while gdb.try_wait().expect("wait for gdb").is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = gdb.kill();
+            let _ = emu.kill();
+            panic!("gdb did not stop the program");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let out = text.join().unwrap_or_default();
+    assert!(
+        out.contains("Program received signal SIGINT, Interrupt."),
+        "{out}"
+    );
+    // gdb kills the program as it quits.
+    assert_eq!(wait(&mut emu), Status::Signal(SIGKILL));
+    assert_eq!(guest.join().unwrap_or_default(), "");
 }

@@ -55,7 +55,7 @@ fn serve(ctl: Arc<Control>, stream: TcpStream) {
         }
         Ok(DisconnectReason::Disconnect) | Err(_) => {
             if let Err(e) = &result {
-                eprintln!("emu-user: gdb stub: {e}");
+                eprintln!("emu-user: gdb connection lost ({e}); the program runs on");
             }
             ctl.jit.stop();
             ctl.detach();

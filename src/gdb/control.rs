@@ -204,12 +204,13 @@ impl Control {
     }
 
     /// Thread `tid` is back from its syscall (it parks at its next stop
-    /// point if halted).
-    pub fn leave_syscall(&self, tid: u32) {
+    /// point if halted). Returns what the debugger told it to do if it
+    /// resumed the thread meanwhile.
+    pub fn leave_syscall(&self, tid: u32) -> Option<(Action, Option<u32>)> {
         let mut st = lock(&self.state);
-        if let Some(slot) = st.threads.get_mut(&tid) {
-            slot.place = Place::Running;
-        }
+        let slot = st.threads.get_mut(&tid)?;
+        slot.place = Place::Running;
+        std::mem::take(&mut slot.go).then(|| (slot.action, slot.signal.take()))
     }
 
     /// The process ends: the stub reports it, then this returns (at once

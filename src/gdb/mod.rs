@@ -134,9 +134,15 @@ impl ThreadHandle {
         self.ctl.enter_syscall(self.tid, cpu);
     }
 
-    /// The thread is back from its syscall.
+    /// The thread is back from its syscall. A step the debugger asked for
+    /// meanwhile ends here, after the syscall, as under ptrace.
     pub fn leave_syscall(&self) {
-        self.ctl.leave_syscall(self.tid);
+        if let Some((action, _signal)) = self.ctl.leave_syscall(self.tid) {
+            self.action.set(action);
+            if action == Action::Step {
+                self.step_done.set(true);
+            }
+        }
     }
 }
 

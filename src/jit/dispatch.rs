@@ -465,8 +465,9 @@ impl Translator {
             breakpoint: &|a| !step && bps.contains(&a),
         };
         let mut block = match self.routines.get(&pc) {
-            Some(&f) => routine_block(pc, f),
-            None => translate_block_debug(
+            Some(&f) if !(shape.breakpoint)(pc) => routine_block(pc, f),
+            // A breakpoint on a routine stops before it like any other.
+            _ => translate_block_debug(
                 pc,
                 &mut |a| {
                     let w = fetcher.word(a);
