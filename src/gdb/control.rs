@@ -181,6 +181,11 @@ impl Control {
                 .threads
                 .get_mut(&tid)
                 .expect("parked thread is registered");
+            // A resume that a new halt overtook before this thread woke up
+            // is void: it stays parked.
+            if slot.go && slot.halt.load(Ordering::SeqCst) {
+                slot.go = false;
+            }
             if slot.go {
                 slot.go = false;
                 slot.place = Place::Running;
@@ -210,7 +215,8 @@ impl Control {
         let mut st = lock(&self.state);
         let slot = st.threads.get_mut(&tid)?;
         slot.place = Place::Running;
-        std::mem::take(&mut slot.go).then(|| (slot.action, slot.signal.take()))
+        let resumed = std::mem::take(&mut slot.go) && !slot.halt.load(Ordering::SeqCst);
+        resumed.then(|| (slot.action, slot.signal.take()))
     }
 
     /// The process ends: the stub reports it, then this returns (at once
@@ -360,5 +366,124 @@ fn signal_of(stop: Stop) -> Option<u32> {
     match stop {
         Stop::Signal(s) => Some(s),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jit::Jit;
+    use std::sync::atomic::AtomicU32;
+
+    fn control() -> (Arc<Control>, Jit) {
+        let jit = Jit::with_cache(crate::jit::code_cache::CodeCache::with_size(1 << 16).unwrap())
+            .unwrap();
+        let process = Arc::new(emu_syscalls::Process::new(Default::default()));
+        (
+            Arc::new(Control::new(jit.debug_handle(), process).unwrap()),
+            jit,
+        )
+    }
+
+    /// A guest thread stand-in: parks as its dispatcher would (at once,
+    /// reporting `stop` if given), "steps" by moving pc on 4 and reporting the
+    /// step, and ends when told to continue; returns the pcs it resumed at.
+    fn thread(
+        ctl: Arc<Control>,
+        tid: u32,
+        stop: Option<Stop>,
+    ) -> std::thread::JoinHandle<Vec<u64>> {
+        ctl.register(tid, Arc::new(AtomicU32::new(0)));
+        std::thread::spawn(move || {
+            let mut cpu = CpuState {
+                pc: 0x1000 * tid as u64,
+                ..CpuState::default()
+            };
+            let mut seen = Vec::new();
+            let mut stop = stop;
+            loop {
+                let (action, _) = ctl.park(tid, &mut cpu, stop.take());
+                seen.push(cpu.pc);
+                if action == Action::Continue {
+                    break;
+                }
+                cpu.pc += 4;
+                stop = Some(Stop::Step);
+            }
+            ctl.unregister(tid);
+            seen
+        })
+    }
+
+    fn next_event(ctl: &Control) -> (u32, Stop) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(e) = ctl.next_event() {
+                return e;
+            }
+            assert!(std::time::Instant::now() < deadline, "no stop reported");
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+
+    #[test]
+    fn threads_start_halted_and_resume_with_the_registers_gdb_wrote() {
+        let (ctl, _jit) = control();
+        let t = thread(ctl.clone(), 7, None);
+        ctl.stop_all();
+        assert_eq!(ctl.tids(), vec![7]);
+        let mut regs = ctl.regs(7).expect("parked thread has registers");
+        assert_eq!(regs.pc, 0x7000);
+        regs.pc = 0x7777;
+        assert!(ctl.set_regs(7, &regs));
+        ctl.clear_actions();
+        ctl.resume();
+        assert_eq!(t.join().unwrap(), vec![0x7777]);
+    }
+
+    #[test]
+    fn a_stop_is_reported_and_scheduler_locking_resumes_one_thread() {
+        let (ctl, _jit) = control();
+        let a = thread(ctl.clone(), 1, None);
+        let b = thread(ctl.clone(), 2, None);
+        ctl.stop_all();
+        // Step thread 1 alone: thread 2 stays parked.
+        ctl.clear_actions();
+        ctl.set_action(1, Action::Step, None);
+        ctl.lock_scheduler();
+        ctl.resume();
+        assert_eq!(next_event(&ctl), (1, Stop::Step));
+        ctl.stop_all();
+        assert_eq!(ctl.regs(1).unwrap().pc, 0x1004);
+        assert_eq!(ctl.regs(2).unwrap().pc, 0x2000);
+        ctl.clear_actions();
+        ctl.resume();
+        assert_eq!(a.join().unwrap(), vec![0x1000, 0x1004]);
+        assert_eq!(b.join().unwrap(), vec![0x2000]);
+        assert!(ctl.tids().is_empty());
+        // A breakpoint stop of a new thread.
+        let c = thread(ctl.clone(), 3, Some(Stop::Breakpoint));
+        assert_eq!(next_event(&ctl), (3, Stop::Breakpoint));
+        ctl.stop_all();
+        ctl.clear_actions();
+        ctl.resume();
+        assert_eq!(c.join().unwrap(), vec![0x3000]);
+    }
+
+    #[test]
+    fn an_unreported_signal_stop_is_reported_before_anything_resumes() {
+        let (ctl, _jit) = control();
+        let t = thread(ctl.clone(), 5, Some(Stop::Signal(10)));
+        // As if another thread's stop had been reported first: the signal
+        // stays queued.
+        let event = next_event(&ctl);
+        ctl.stop_all();
+        lock(&ctl.state).events.push_back(event);
+        ctl.clear_actions();
+        ctl.resume();
+        assert_eq!(ctl.next_event(), Some((5, Stop::Signal(10))));
+        ctl.clear_actions();
+        ctl.resume();
+        assert_eq!(t.join().unwrap(), vec![0x5000]);
     }
 }
