@@ -272,6 +272,8 @@ impl ExtendedMode for EmuTarget {
     }
 
     fn restart(&mut self) -> Result<(), Self::Error> {
+        // gdb sends `R` only to rerun a program it started with vRun, which
+        // is refused above: nothing to restart.
         Ok(())
     }
 
