@@ -9,9 +9,11 @@
 # Needs: cargo (https://rustup.rs); installs with apt-get when missing:
 # a host C compiler, gcc-/g++-aarch64-linux-gnu, libc6-dev-arm64-cross (the
 # guest cross toolchain and libraries) and qemu-user (qemu-aarch64, an
-# optional oracle for the expected outputs; emu itself never uses it) and
-# golang-go (builds the Go guest programs for GOARCH=arm64); with rustup, the
-# Rust target aarch64-unknown-linux-gnu (cargo as a cross test runner).
+# optional oracle for the expected outputs; emu itself never uses it),
+# golang-go (builds the Go guest programs for GOARCH=arm64) and
+# gdb-multiarch (tests/gdb.rs debugs a guest through emu-user -g); with
+# rustup, the Rust target aarch64-unknown-linux-gnu (cargo as a cross test
+# runner).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -23,7 +25,7 @@ for arg in "$@"; do
     case "$arg" in
     --no-install) install=0 ;;
     -h | --help)
-        sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+        sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
         exit 0
         ;;
     *)
@@ -54,6 +56,7 @@ aarch64-linux-gnu-g++       g++-aarch64-linux-gnu
 dpkg:libc6-dev-arm64-cross  libc6-dev-arm64-cross
 qemu-aarch64                qemu-user
 go                          golang-go
+gdb-multiarch               gdb-multiarch
 "
 
 missing=()

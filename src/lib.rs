@@ -8,6 +8,7 @@ pub mod arm64;
 pub mod backend;
 pub mod cpu;
 pub mod frontend;
+pub mod gdb;
 pub mod ir;
 pub mod jit;
 pub mod linux;

@@ -111,6 +111,11 @@ struct Cli {
     )]
     stats: bool,
 
+    /// Wait for gdb on TCP port PORT (loopback; 0 picks a free port and prints it)
+    /// before the first guest instruction
+    #[arg(short = 'g', value_name = "PORT", env = "EMU_GDB")]
+    gdb: Option<u16>,
+
     /// Register emu-user with binfmt_misc as the handler of arm64 ELF programs
     /// (install, uninstall, status), or print a systemd binfmt.d file (conf)
     #[arg(long = "binfmt", value_name = "ACTION", value_enum)]
@@ -261,10 +266,16 @@ impl Cli {
             .sysroot
             .or_else(|| std::env::var_os("QEMU_LD_PREFIX").map(PathBuf::from))
             .filter(|p| !p.as_os_str().is_empty());
+        // A program the guest execs runs without the debugger: EMU_GDB does not
+        // reach it.
+        let mut unset = self.unset_env;
+        if self.gdb.is_some() {
+            unset.push("EMU_GDB".to_string());
+        }
         Ok(LoadOptions {
             path: PathBuf::from(program),
             argv,
-            envp: guest_env(std::env::vars_os().collect(), &self.unset_env, &sets),
+            envp: guest_env(std::env::vars_os().collect(), &unset, &sets),
             sysroot,
             stack_size: self.stack_size.unwrap_or_else(default_stack_size),
             exec_fd,
@@ -305,6 +316,7 @@ impl Cli {
             strace_pids: self.strace_pids,
             stats: self.stats,
             cpu,
+            gdb_port: self.gdb,
         })
     }
 }

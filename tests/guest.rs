@@ -167,6 +167,7 @@ guest_programs!(
         fcntl_cmds,
         fileio,
         files_more,
+        gdb_target,
         getopt_long,
         hello,
         int32,

@@ -42,6 +42,9 @@ pub enum ExitReason {
     /// instruction, `exit_arg` the fault address and `fault` the host
     /// signal number and si_code.
     Fault = 9,
+    /// A debugger breakpoint: `pc` is the instruction it is set on, which
+    /// has not run (see [`crate::gdb`]).
+    Debug = 10,
 }
 
 /// [`CpuState::fault`] of an [`ExitReason::Alignment`]: a data access was
@@ -63,6 +66,7 @@ impl ExitReason {
             6 => ExitReason::Alignment,
             7 => ExitReason::FetchFault,
             8 => ExitReason::Interrupt,
+            10 => ExitReason::Debug,
             _ => ExitReason::Fault,
         }
     }

@@ -130,7 +130,28 @@ pub fn translate_block_untag(
     fetch: &mut dyn FnMut(u64) -> Option<u32>,
     untag: &dyn Fn(u64) -> bool,
 ) -> Block {
-    translate_with(cpu, pc, fetch, MAX_BLOCK_INSNS, untag)
+    translate_with(cpu, pc, fetch, MAX_BLOCK_INSNS, untag, &|_| false)
+}
+
+/// How a debugger wants a block translated.
+#[derive(Clone, Copy)]
+pub struct DebugShape<'a> {
+    /// Most instructions in the block (1 while single-stepping).
+    pub max_insns: usize,
+    /// Addresses with a breakpoint: the block stops before such an
+    /// instruction with [`ExitReason::Debug`] (its first one included).
+    pub breakpoint: &'a dyn Fn(u64) -> bool,
+}
+
+/// [`translate_block_untag`] shaped for a debugger (see [`DebugShape`]).
+pub fn translate_block_debug(
+    cpu: &Cpu,
+    pc: u64,
+    fetch: &mut dyn FnMut(u64) -> Option<u32>,
+    untag: &dyn Fn(u64) -> bool,
+    shape: DebugShape,
+) -> Block {
+    translate_with(cpu, pc, fetch, shape.max_insns, untag, shape.breakpoint)
 }
 
 /// The block of a host routine at `pc` (see `Jit::add_routine`): x0 = f(x0,
@@ -155,7 +176,7 @@ pub fn translate_prefix(
     fetch: &mut dyn FnMut(u64) -> Option<u32>,
     max_insns: usize,
 ) -> Block {
-    translate_with(cpu, pc, fetch, max_insns, &|_| false)
+    translate_with(cpu, pc, fetch, max_insns, &|_| false, &|_| false)
 }
 
 fn translate_with(
@@ -164,11 +185,18 @@ fn translate_with(
     fetch: &mut dyn FnMut(u64) -> Option<u32>,
     max_insns: usize,
     untag: &dyn Fn(u64) -> bool,
+    breakpoint: &dyn Fn(u64) -> bool,
 ) -> Block {
     let mut b = Builder::new(pc);
     b.poll(pc);
     let mut cur = pc;
     for _ in 0..max_insns {
+        if breakpoint(cur) {
+            // Stop before the instruction: the debugger takes over here.
+            b.insn_start(cur);
+            b.exit(ExitReason::Debug, cur, 0);
+            return b.finish(cur);
+        }
         let Some(word) = fetch(cur) else {
             // Instruction fetch from an unmapped or non-executable page.
             b.insn_start(cur);

@@ -17,10 +17,10 @@ use crate::arm64::cpu_model::Cpu;
 use crate::backend::x64::{compile, Env};
 use crate::cpu::state::{empty_jump_entry, empty_jump_table, ALIGN_DATA, JUMP_TABLE_ENTRIES};
 use crate::cpu::{fpenv, CpuState, ExitReason};
-use crate::frontend::{routine_block, translate_block_untag, translate_prefix};
+use crate::frontend::{routine_block, translate_block_debug, translate_prefix, DebugShape};
 use crate::ir::passes::flags::kills_nzcv;
 use crate::ir::Terminal;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
@@ -74,7 +74,17 @@ struct Translator {
     untag: Untag,
     /// The CPU model translated for.
     cpu: Cpu,
+    /// Debugger breakpoints: blocks stop before these instructions.
+    breakpoints: BTreeSet<u64>,
+    /// A debugger is attached: every block leaves the exact state at its
+    /// end (no NZCV write left to a successor), so a stop anywhere shows it.
+    debugging: bool,
 }
+
+/// Added to a guest pc (always a multiple of 4), the key of the
+/// one-instruction block that single-steps it, which never stops at a
+/// breakpoint.
+const STEP_KEY: u64 = 1;
 
 /// The translator and code cache of one guest address space.
 pub struct Shared {
@@ -125,6 +135,8 @@ impl Jit {
                 untag: Untag::default(),
                 routines: HashMap::new(),
                 cpu: Cpu::MAX,
+                breakpoints: BTreeSet::new(),
+                debugging: false,
             }),
             region,
             excl: Exclusive::default(),
@@ -218,16 +230,28 @@ impl Jit {
 
     /// Host code for guest `pc`, translating it if needed.
     pub fn block_for(&mut self, pc: u64) -> u64 {
+        self.block_keyed(pc)
+    }
+
+    /// Host code for a block key: a guest pc, or a pc + [`STEP_KEY`] for its
+    /// single-step block.
+    fn block_keyed(&mut self, key: u64) -> u64 {
         self.sync_generation();
-        if let Some(&h) = self.local.get(&pc) {
+        if let Some(&h) = self.local.get(&key) {
             return h;
         }
         let mut tr = lock(&self.shared.tr);
-        let h = tr.block_for(pc, &self.shared);
+        let h = tr.block_for(key, &self.shared);
         drop(tr);
         self.sync_generation();
-        self.local.insert(pc, h);
+        self.local.insert(key, h);
         h
+    }
+
+    /// A handle through which a debugger sets breakpoints and drops
+    /// translations from another host thread.
+    pub fn debug_handle(&self) -> DebugHandle {
+        DebugHandle(self.shared.clone())
     }
 
     /// Drops this thread's maps if the cache was emptied since they were made.
@@ -260,6 +284,34 @@ impl Jit {
     /// Runs guest code from `cpu.pc` until an exit the caller must handle
     /// (anything but a block lookup or an instruction-cache invalidation).
     pub fn run(&mut self, cpu: &mut CpuState) -> ExitReason {
+        self.run_mode(cpu, false)
+    }
+
+    /// Runs the one instruction at `cpu.pc`, ignoring breakpoints:
+    /// [`ExitReason::Lookup`] when it completed (`pc` is the next one),
+    /// else the exit the caller must handle as after [`Jit::run`] (an
+    /// [`ExitReason::Interrupt`] before the instruction ran, an SVC after
+    /// it, a fault at it).
+    pub fn step(&mut self, cpu: &mut CpuState) -> ExitReason {
+        self.run_mode(cpu, true)
+    }
+
+    /// [`Jit::run`] for a thread no debugger controls, in a process where
+    /// one sets breakpoints (a vfork child): each breakpoint's instruction
+    /// is stepped over.
+    pub fn run_past_breakpoints(&mut self, cpu: &mut CpuState) -> ExitReason {
+        loop {
+            match self.run(cpu) {
+                ExitReason::Debug => match self.step(cpu) {
+                    ExitReason::Lookup => {}
+                    other => return other,
+                },
+                other => return other,
+            }
+        }
+    }
+
+    fn run_mode(&mut self, cpu: &mut CpuState, step: bool) -> ExitReason {
         cpu.jump_table = self.jump_table.as_ptr() as u64;
         cpu.interrupt = self.interrupt.as_ptr() as u64;
         loop {
@@ -270,14 +322,15 @@ impl Jit {
                 cpu.fault = 0;
                 return ExitReason::Alignment;
             }
-            let host = self.block_for(cpu.pc);
+            let host = self.block_keyed(cpu.pc | if step { STEP_KEY } else { 0 });
             self.shared.excl.enter();
             if self.shared.generation.load(Ordering::Acquire) != self.generation {
                 // Emptied between the lookup and now: look up again.
                 self.shared.excl.leave();
                 continue;
             }
-            let chain = !self.nochain;
+            // A single-step block is neither linked to nor from.
+            let chain = !self.nochain && !step;
             if let Some((site, generation)) = self.link.take() {
                 // Safe from emptying: this thread counts as running code.
                 if chain && generation == self.generation && self.shared.region.link(site, host) {
@@ -303,16 +356,20 @@ impl Jit {
             IN_GUEST.with(|g| g.set(false));
             self.shared.excl.leave();
             let reason = ExitReason::from_u32(cpu.exit_reason);
-            if reason == ExitReason::Lookup && cpu.link_site != 0 {
+            if reason == ExitReason::Lookup && cpu.link_site != 0 && !step {
                 self.link = Some((cpu.link_site, self.generation));
             }
             cpu.link_site = 0;
             match reason {
+                ExitReason::Lookup if step => return ExitReason::Lookup,
                 ExitReason::Lookup => {}
                 ExitReason::Invalidate => {
                     // IC IVAU takes a virtual address: its tag is ignored.
                     let line = tbi::untagged(cpu.exit_arg) & !63;
                     self.invalidate(line, line + 64);
+                    if step {
+                        return ExitReason::Lookup;
+                    }
                 }
                 ExitReason::Fault if self.tagged_access(cpu) => {}
                 ExitReason::Alignment if cpu.fault & ALIGN_DATA != 0 => {
@@ -404,16 +461,28 @@ impl Translator {
         });
     }
 
-    fn block_for(&mut self, pc: u64, shared: &Shared) -> u64 {
-        if let Some(h) = self.cache.get(pc) {
+    /// The block for `key`: a guest pc, or pc + [`STEP_KEY`] for the
+    /// single-step block of the instruction there.
+    fn block_for(&mut self, key: u64, shared: &Shared) -> u64 {
+        if let Some(h) = self.cache.get(key) {
             return h;
         }
+        let (pc, step) = (key & !STEP_KEY, key & STEP_KEY != 0);
         let started = std::time::Instant::now();
         let mut words = Vec::new();
-        let (fetcher, untag) = (&mut self.fetcher, &self.untag);
+        let (fetcher, untag, bps) = (&mut self.fetcher, &self.untag, &self.breakpoints);
+        let shape = DebugShape {
+            max_insns: if step {
+                1
+            } else {
+                crate::frontend::MAX_BLOCK_INSNS
+            },
+            breakpoint: &|a| !step && bps.contains(&a),
+        };
         let mut block = match self.routines.get(&pc) {
-            Some(&f) => routine_block(pc, f),
-            None => translate_block_untag(
+            Some(&f) if !(shape.breakpoint)(pc) => routine_block(pc, f),
+            // A breakpoint on a routine stops before it like any other.
+            _ => translate_block_debug(
                 &self.cpu,
                 pc,
                 &mut |a| {
@@ -422,6 +491,7 @@ impl Translator {
                     w
                 },
                 &|a| untag.covers(a),
+                shape,
             ),
         };
         block.nzcv_dead_at_end = self.successors_kill_nzcv(&block.term);
@@ -439,7 +509,7 @@ impl Translator {
             _ => None,
         };
         let size = c.code.len();
-        let host = self.cache.insert(block.start_pc, block.end_pc, c);
+        let host = self.cache.insert(key, block.end_pc, c);
         self.stats.host_code_bytes += size as u64;
         self.stats.translate_ns += started.elapsed().as_nanos() as u64;
         if let Some(log) = self.log.as_mut() {
@@ -463,7 +533,8 @@ impl Translator {
     /// instructions of each, remembered per address).
     fn successors_kill_nzcv(&mut self, term: &Terminal) -> bool {
         let targets = direct_targets(term);
-        !targets.is_empty()
+        !self.debugging
+            && !targets.is_empty()
             && targets.iter().all(|&t| {
                 if let Some(&k) = self.kills_nzcv.get(&t) {
                     return k;
@@ -488,5 +559,55 @@ fn direct_targets(term: &Terminal) -> Vec<u64> {
             taken, not_taken, ..
         } => vec![taken, not_taken],
         _ => Vec::new(),
+    }
+}
+
+/// A debugger's hold on the translator of a guest process (see
+/// [`Jit::debug_handle`]): usable from a host thread that runs no guest code.
+#[derive(Clone)]
+pub struct DebugHandle(Arc<Shared>);
+
+impl DebugHandle {
+    /// Turns on debugging: from now on every block leaves the exact
+    /// architectural state wherever it stops.
+    pub fn start(&self) {
+        let mut tr = lock(&self.0.tr);
+        tr.debugging = true;
+        tr.kills_nzcv.clear();
+        tr.flush(&self.0);
+    }
+
+    /// Sets (`on`) or clears a breakpoint at guest `pc`; translations are
+    /// dropped so that blocks are made again with or without the stop.
+    pub fn set_breakpoint(&self, pc: u64, on: bool) {
+        let mut tr = lock(&self.0.tr);
+        let changed = if on {
+            tr.breakpoints.insert(pc)
+        } else {
+            tr.breakpoints.remove(&pc)
+        };
+        if changed {
+            tr.flush(&self.0);
+        }
+    }
+
+    /// Clears every breakpoint and ends debugging (the debugger left, or
+    /// this is a forked child that no debugger follows).
+    pub fn stop(&self) {
+        let mut tr = lock(&self.0.tr);
+        tr.breakpoints.clear();
+        tr.debugging = false;
+        tr.flush(&self.0);
+    }
+
+    /// Drops translations of guest code in `[start, end)` (the debugger
+    /// wrote guest memory).
+    pub fn invalidate(&self, start: u64, end: u64) {
+        let mut tr = lock(&self.0.tr);
+        tr.fetcher.forget();
+        tr.kills_nzcv.clear();
+        if tr.cache.overlaps(start, end) {
+            tr.flush(&self.0);
+        }
     }
 }

@@ -34,6 +34,9 @@ pub struct RunOptions {
     pub stats: bool,
     /// The CPU model (`-cpu`): what the guest reads and executes.
     pub cpu: Cpu,
+    /// Wait for gdb on this TCP port before the first instruction (`-g`; 0: any
+    /// free port).
+    pub gdb_port: Option<u16>,
 }
 
 /// Runs the loaded guest program to completion; never returns.
@@ -112,6 +115,12 @@ pub fn run(loaded: Loaded, opts: &LoadOptions, ropts: &RunOptions) -> ! {
         strace: ropts.strace,
         exec_prefix,
     });
+    if let Some(port) = ropts.gdb_port {
+        if let Err(e) = crate::gdb::start(port, &jit, task.proc.clone()) {
+            eprintln!("emu-user: {e}");
+            std::process::exit(1);
+        }
+    }
     // Returns only if other threads run on: end this one alone.
     let code = run_thread(cpu, jit, task, sigtramp, ropts.stats);
     thread::exit_main_thread(code)
@@ -167,22 +176,40 @@ fn initial_stack_files(sp: u64) -> (Vec<u8>, Vec<u8>) {
     (cmdline, auxv)
 }
 
+/// What a guest thread's signal paths need besides its state.
+struct ThreadCx {
+    /// The signal return trampoline.
+    sigtramp: u64,
+    /// The debugger's hold on this thread, if one debugs the process.
+    dbg: Option<crate::gdb::ThreadHandle>,
+}
+
 /// One guest thread: runs until it exits, and returns its exit status if it was not
 /// the last thread (the last one ends the process).
 fn run_thread(mut cpu: CpuState, mut jit: Jit, mut task: Task, sigtramp: u64, stats: bool) -> i32 {
     host_signals::register_thread(&task.pending, jit.interrupt_word());
     let mask = task.sigmask;
     task.set_sigmask(mask);
+    let mut cx = ThreadCx {
+        sigtramp,
+        dbg: crate::gdb::attach_thread(&jit),
+    };
     let mut syscalls = 0u64;
     loop {
-        deliver_pending(&mut cpu, &mut task, sigtramp);
-        let exit = jit.run(&mut cpu);
+        deliver_pending(&mut cpu, &mut task, &cx);
+        let exit = match &cx.dbg {
+            Some(d) => d.run(&mut jit, &mut cpu),
+            None => jit.run_past_breakpoints(&mut cpu),
+        };
         if stats && !matches!(exit, ExitReason::Svc | ExitReason::Interrupt) {
             print_stats(&jit, syscalls);
         }
         match exit {
             ExitReason::Svc => {
                 syscalls += 1;
+                if let Some(d) = &cx.dbg {
+                    d.enter_syscall(&cpu);
+                }
                 let nr = cpu.x[8];
                 let args = [cpu.x[0], cpu.x[1], cpu.x[2], cpu.x[3], cpu.x[4], cpu.x[5]];
                 task.guest_sp = cpu.x[SP];
@@ -195,11 +222,17 @@ fn run_thread(mut cpu: CpuState, mut jit: Jit, mut task: Task, sigtramp: u64, st
                     // a thread it does not have.
                     let mut guard = jit.fork_guard();
                     let out = task.dispatch(nr, args);
-                    if matches!(out, Outcome::Child { .. }) {
+                    let child = matches!(out, Outcome::Child { .. });
+                    if child {
                         guard.after_fork_child(&jit);
                         task.proc.forked_child();
                     }
                     drop(guard);
+                    if child {
+                        // No debugger follows the child.
+                        cx.dbg = None;
+                        crate::gdb::forked_child(&jit);
+                    }
                     out
                 } else {
                     task.dispatch(nr, args)
@@ -220,6 +253,7 @@ fn run_thread(mut cpu: CpuState, mut jit: Jit, mut task: Task, sigtramp: u64, st
                             if stats {
                                 print_stats(&jit, syscalls);
                             }
+                            crate::gdb::process_exits(code);
                             exit_now(code)
                         }
                         return code;
@@ -229,6 +263,7 @@ fn run_thread(mut cpu: CpuState, mut jit: Jit, mut task: Task, sigtramp: u64, st
                         if stats {
                             print_stats(&jit, syscalls);
                         }
+                        crate::gdb::process_exits(code);
                         exit_now(code)
                     }
                     Outcome::Child { sp } => {
@@ -239,7 +274,7 @@ fn run_thread(mut cpu: CpuState, mut jit: Jit, mut task: Task, sigtramp: u64, st
                     }
                     Outcome::SigReturn => {
                         if !signal_frame::restore(&mut cpu, &mut task) {
-                            force_fault(&mut cpu, &mut task, sigtramp, libc::SIGSEGV, 0, 0, None);
+                            force_fault(&mut cpu, &mut task, &cx, libc::SIGSEGV, 0, 0, None);
                         }
                     }
                     Outcome::Vfork(tc) => {
@@ -256,6 +291,9 @@ fn run_thread(mut cpu: CpuState, mut jit: Jit, mut task: Task, sigtramp: u64, st
                 for (s, e) in task.code_changed.drain(..) {
                     jit.invalidate(s, e);
                 }
+                if let Some(d) = &cx.dbg {
+                    d.leave_syscall();
+                }
             }
             ExitReason::Interrupt => {}
             ExitReason::Fault => {
@@ -264,7 +302,7 @@ fn run_thread(mut cpu: CpuState, mut jit: Jit, mut task: Task, sigtramp: u64, st
                 let code = ((f >> 8) & 0xff) as i32;
                 let esr = fault_esr(sig, code, f & host_signals::FAULT_WRITE != 0);
                 let addr = cpu.exit_arg;
-                force_fault(&mut cpu, &mut task, sigtramp, sig, code, addr, Some(esr));
+                force_fault(&mut cpu, &mut task, &cx, sig, code, addr, Some(esr));
             }
             ExitReason::Brk => {
                 let esr = (0x3c << 26) | (1 << 25) | (cpu.exit_arg & 0xffff);
@@ -272,7 +310,7 @@ fn run_thread(mut cpu: CpuState, mut jit: Jit, mut task: Task, sigtramp: u64, st
                 force_fault(
                     &mut cpu,
                     &mut task,
-                    sigtramp,
+                    &cx,
                     libc::SIGTRAP,
                     TRAP_BRKPT,
                     pc,
@@ -285,7 +323,7 @@ fn run_thread(mut cpu: CpuState, mut jit: Jit, mut task: Task, sigtramp: u64, st
                 force_fault(
                     &mut cpu,
                     &mut task,
-                    sigtramp,
+                    &cx,
                     libc::SIGILL,
                     ILL_ILLOPC,
                     pc,
@@ -298,7 +336,7 @@ fn run_thread(mut cpu: CpuState, mut jit: Jit, mut task: Task, sigtramp: u64, st
                 force_fault(
                     &mut cpu,
                     &mut task,
-                    sigtramp,
+                    &cx,
                     libc::SIGSEGV,
                     SEGV_MAPERR,
                     pc,
@@ -311,14 +349,14 @@ fn run_thread(mut cpu: CpuState, mut jit: Jit, mut task: Task, sigtramp: u64, st
                 force_fault(
                     &mut cpu,
                     &mut task,
-                    sigtramp,
+                    &cx,
                     libc::SIGBUS,
                     BUS_ADRALN,
                     addr,
                     Some(esr),
                 );
             }
-            ExitReason::Lookup | ExitReason::Invalidate => {
+            ExitReason::Lookup | ExitReason::Invalidate | ExitReason::Debug => {
                 unreachable!("handled by the dispatcher")
             }
         }
@@ -362,22 +400,26 @@ fn restart_on_signal(task: &Task, nr: u64) -> bool {
     task.proc.sigaction(sig).flags & SA_RESTART != 0
 }
 
-/// Delivers every pending signal the thread does not block.
-fn deliver_pending(cpu: &mut CpuState, task: &mut Task, sigtramp: u64) {
+/// Delivers every pending signal the thread does not block (those a debugger
+/// lets through).
+fn deliver_pending(cpu: &mut CpuState, task: &mut Task, cx: &ThreadCx) {
     if !task.pending.is_fresh() && task.pending.bits() & !task.sigmask == 0 {
         return;
     }
     task.pending.clear_fresh();
     while let Some(info) = task.pending.take(task.sigmask) {
-        emu_syscalls::strace::signal(&info);
         let sig = info.signo as u32;
+        if cx.dbg.as_ref().is_some_and(|d| !d.signal(cpu, sig as i32)) {
+            continue;
+        }
+        emu_syscalls::strace::signal(&info);
         let act = task.proc.sigaction(sig);
         match act.handler {
             SIG_IGN => {}
             SIG_DFL => default_action(sig as i32),
             _ => {
-                if !signal_frame::setup(cpu, task, &info, &act, None, sigtramp) {
-                    force_fault(cpu, task, sigtramp, libc::SIGSEGV, 0, 0, None);
+                if !signal_frame::setup(cpu, task, &info, &act, None, cx.sigtramp) {
+                    force_fault(cpu, task, cx, libc::SIGSEGV, 0, 0, None);
                 }
             }
         }
@@ -391,8 +433,14 @@ fn deliver_pending(cpu: &mut CpuState, task: &mut Task, sigtramp: u64) {
 fn default_action(sig: i32) {
     match sig {
         libc::SIGCHLD | libc::SIGCONT | libc::SIGURG | libc::SIGWINCH => {}
-        _ => die_by_signal(sig),
+        _ => die(sig),
     }
+}
+
+/// Ends the process by signal `sig`, after telling the debugger.
+fn die(sig: i32) -> ! {
+    crate::gdb::process_killed(sig);
+    die_by_signal(sig)
 }
 
 /// A synchronous signal from the guest's own instruction (force_sig_fault): to the
@@ -400,12 +448,17 @@ fn default_action(sig: i32) {
 fn force_fault(
     cpu: &mut CpuState,
     task: &mut Task,
-    sigtramp: u64,
+    cx: &ThreadCx,
     sig: i32,
     code: i32,
     addr: u64,
     esr: Option<u64>,
 ) {
+    // A debugger that does not pass the signal leaves the thread at the
+    // instruction, which runs again.
+    if cx.dbg.as_ref().is_some_and(|d| !d.signal(cpu, sig)) {
+        return;
+    }
     let act = task.proc.sigaction(sig as u32);
     let blocked = task.sigmask & sig_bit(sig as u32) != 0;
     // The kernel drops the address tag unless the handler asked for it
@@ -416,11 +469,11 @@ fn force_fault(
     emu_syscalls::strace::signal(&info);
     if act.handler > SIG_IGN
         && !blocked
-        && signal_frame::setup(cpu, task, &info, &act, esr, sigtramp)
+        && signal_frame::setup(cpu, task, &info, &act, esr, cx.sigtramp)
     {
         return;
     }
-    die_by_signal(sig)
+    die(sig)
 }
 
 /// The ESR_EL1 of an alignment fault ([`ExitReason::Alignment`] with its

@@ -8,6 +8,7 @@ use crate::abi::flags::{open_flags_to_host, AT_EMPTY_PATH};
 use crate::abi::stat::{Stat, Statx};
 use crate::guest_mem::{self, PATH_MAX};
 use crate::host::{check, int, ok, ptr};
+use crate::process::Process;
 use crate::thread::Task;
 use crate::SysResult;
 use std::ffi::{CStr, CString};
@@ -44,18 +45,7 @@ fn strip_task(name: &[u8]) -> Option<&[u8]> {
 /// guest's contents (see [`crate::procfs`]), in an anonymous file. Opening one that
 /// does not exist on the host (another task's) fails as it would there.
 fn emulated_proc_file(p: &Task, path: &[u8], flags: i32) -> Option<SysResult> {
-    let data = match proc_self_entry(path) {
-        Some(entry) => {
-            let host = std::str::from_utf8(path).ok()?;
-            if !crate::procfs::SELF_ENTRIES.contains(&entry)
-                || std::fs::symlink_metadata(host).is_err()
-            {
-                return None;
-            }
-            crate::procfs::self_file(p, entry, host)?
-        }
-        None => crate::procfs::global_file(p, path)?,
-    };
+    let data = emulated_proc_contents(p, path)?;
     let cloexec = if flags & libc::O_CLOEXEC != 0 {
         libc::MFD_CLOEXEC
     } else {
@@ -74,9 +64,43 @@ fn emulated_proc_file(p: &Task, path: &[u8], flags: i32) -> Option<SysResult> {
     Some(ok(fd as u64))
 }
 
+/// The guest's contents of a /proc file whose host contents describe the emulator;
+/// `None` for every other path.
+fn emulated_proc_contents(p: &Process, path: &[u8]) -> Option<Vec<u8>> {
+    match proc_self_entry(path) {
+        Some(entry) => {
+            let host = std::str::from_utf8(path).ok()?;
+            if !crate::procfs::SELF_ENTRIES.contains(&entry)
+                || std::fs::symlink_metadata(host).is_err()
+            {
+                return None;
+            }
+            crate::procfs::self_file(p, entry, host)
+        }
+        None => crate::procfs::global_file(p, path),
+    }
+}
+
+/// What the guest reads when it opens a path.
+pub enum GuestFile {
+    /// The guest's rendering of a /proc file that describes the emulator.
+    Contents(Vec<u8>),
+    /// The host file the guest path names (in the sysroot, /proc/self/exe the guest's).
+    Host(CString),
+}
+
+/// What a guest open of `path` reads (for a debugger's file access on the guest's
+/// behalf).
+pub fn guest_file(p: &Process, path: &[u8]) -> Result<GuestFile, Errno> {
+    match emulated_proc_contents(p, path) {
+        Some(data) => Ok(GuestFile::Contents(data)),
+        None => host_path(p, path.to_vec()).map(GuestFile::Host),
+    }
+}
+
 /// The sysroot copy of an absolute guest path, if the process has a sysroot and the path
 /// exists there (so guest libraries and config are found before the host's).
-fn in_sysroot(p: &Task, raw: &[u8]) -> Option<Vec<u8>> {
+fn in_sysroot(p: &Process, raw: &[u8]) -> Option<Vec<u8>> {
     let root = p.sysroot.as_ref()?;
     if !raw.starts_with(b"/") {
         return None;
@@ -94,7 +118,7 @@ fn guest_path(p: &Task, addr: u64) -> Result<CString, Errno> {
 }
 
 /// The host path the guest path `raw` names (see [`guest_path`]).
-pub(crate) fn host_path(p: &Task, raw: Vec<u8>) -> Result<CString, Errno> {
+pub(crate) fn host_path(p: &Process, raw: Vec<u8>) -> Result<CString, Errno> {
     let bytes = if is_proc_self_exe(&raw) {
         p.exe_path.as_os_str().as_bytes().to_vec()
     } else {

@@ -45,6 +45,7 @@ mod thread;
 pub mod time;
 mod uffd;
 
+pub use fs::{guest_file, GuestFile};
 pub use process::{Brk, Process, ProcessInit};
 pub use procfs::{CpuIdent, ProcView};
 pub use table::nr;
