@@ -88,9 +88,9 @@ pub const CTR: u64 = (1 << 31) | (4 << 24) | (4 << 20) | (4 << 16) | (0b11 << 14
 pub const DCZID: u64 = 4;
 
 /// ID_AA64PFR0_EL1: EL0 and EL1 AArch64-only (1, the values Linux shows for
-/// these hidden fields), FP = 0 and AdvSIMD = 0 (implemented, without
-/// half-precision).
-pub const ID_AA64PFR0: u64 = 0x11;
+/// these hidden fields), FP = 1 and AdvSIMD = 1 (implemented, with
+/// half-precision arithmetic: FEAT_FP16).
+pub const ID_AA64PFR0: u64 = (1 << 20) | (1 << 16) | 0x11;
 
 /// ID_AA64ISAR0_EL1: Atomic = 2 (LSE atomics), CRC32 = 1, the extension
 /// fields of [`ID_AA64ISAR0_EXT`] and the cryptographic extension's
@@ -114,11 +114,10 @@ pub const ID_AA64ISAR1: u64 = (2 << 20) | ID_AA64ISAR1_DPB | ID_AA64ISAR1_EXT;
 pub const ID_AA64ISAR1_DPB: u64 = 2;
 
 /// The ID_AA64ISAR0_EL1 fields of the extension instructions
-/// (`encodings::ext`): RDM = 1 (bits 31:28), DP = 1 (47:44), TS = 2 (55:52,
-/// FlagM and FlagM2). FHM (51:48) stays 0 although FMLAL/FMLSL are
-/// implemented: the Arm ARM permits FEAT_FHM only with FEAT_FP16, which emu
-/// lacks (ID_AA64PFR0_EL1.FP = 0).
-pub const ID_AA64ISAR0_EXT: u64 = (1 << 28) | (1 << 44) | (2 << 52);
+/// (`encodings::ext`): RDM = 1 (bits 31:28), DP = 1 (47:44), FHM = 1
+/// (51:48, FMLAL/FMLSL; the Arm ARM permits it with FEAT_FP16 only, see
+/// [`ID_AA64PFR0`]), TS = 2 (55:52, FlagM and FlagM2).
+pub const ID_AA64ISAR0_EXT: u64 = (1 << 28) | (1 << 44) | (1 << 48) | (2 << 52);
 
 /// The ID_AA64ISAR1_EL1 fields of the extension instructions: JSCVT = 1
 /// (bits 15:12), FCMA = 1 (19:16), FRINTTS = 1 (35:32), BF16 = 1 (47:44,
@@ -136,11 +135,10 @@ pub const ID_AA64DFR0: u64 = 6;
 /// NZCV: bits 31..28.
 pub const NZCV_MASK: u64 = 0xf000_0000;
 
-/// FPCR bits emu implements: AHP (26), DN (25), FZ (24), RMode (23:22).
-/// Trap enables are RAZ/WI (floating-point exception trapping is not
-/// implemented), FZ16 needs half-precision and Len/Stride exist only with
-/// AArch32.
-pub const FPCR_MASK: u64 = 0x07c0_0000;
+/// FPCR bits emu implements: AHP (26), DN (25), FZ (24), RMode (23:22),
+/// FZ16 (19, FEAT_FP16). Trap enables are RAZ/WI (floating-point exception
+/// trapping is not implemented) and Len/Stride exist only with AArch32.
+pub const FPCR_MASK: u64 = 0x07c8_0000;
 
 /// FPSR bits: QC (27), IDC (7), IXC (4), UFC (3), OFC (2), DZC (1), IOC (0).
 pub const FPSR_MASK: u64 = 0x0800_009f;

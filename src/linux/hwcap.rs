@@ -16,11 +16,13 @@ const fn bit_if(cond: bool, bit: u32) -> u64 {
     }
 }
 
-/// HWCAP_FP, ASIMD, CRC32, ATOMICS, CPUID, LRCPC, ILRCPC, DCPOP and the crypto
-/// bits as the ID registers announce them (FP/AdvSIMD fields are signed:
-/// 0xF means absent).
+/// HWCAP_FP, ASIMD, FPHP, ASIMDHP, CRC32, ATOMICS, CPUID, LRCPC, ILRCPC,
+/// DCPOP and the crypto bits as the ID registers announce them (FP/AdvSIMD
+/// fields are signed: 0xF means absent, 1 adds half precision).
 pub const HWCAP: u64 = bit_if(field(ID_AA64PFR0, 16) != 0xf, 0)
     | bit_if(field(ID_AA64PFR0, 20) != 0xf, 1)
+    | bit_if(field(ID_AA64PFR0, 16) == 1, 9)
+    | bit_if(field(ID_AA64PFR0, 20) == 1, 10)
     | bit_if(field(ID_AA64ISAR0, 16) >= 1, 7)
     | bit_if(field(ID_AA64ISAR0, 20) >= 2, 8)
     | (1 << 11)
@@ -43,8 +45,7 @@ const CRYPTO: u64 = bit_if(field(ID_AA64ISAR0, 4) >= 1, 3)
     | bit_if(field(ID_AA64ISAR0, 12) >= 2, 21);
 
 /// HWCAP_ASIMDRDM, JSCVT, FCMA, ASIMDDP, ASIMDFHM, FLAGM: the extension
-/// instructions of `encodings::ext` (ASIMDFHM stays clear: see
-/// `ID_AA64ISAR0_EXT`).
+/// instructions of `encodings::ext`.
 const HWCAP_EXT: u64 = bit_if(field(ID_AA64ISAR0, 28) >= 1, 12)
     | bit_if(field(ID_AA64ISAR1, 12) >= 1, 13)
     | bit_if(field(ID_AA64ISAR1, 16) >= 1, 14)
@@ -63,15 +64,16 @@ pub const HWCAP2: u64 = bit_if(field(ID_AA64ISAR1, 0) >= 2, 0)
 mod tests {
     #[test]
     fn announces_what_is_implemented() {
-        // FP, ASIMD, CRC32, ATOMICS, CPUID, LRCPC, DCPOP, ILRCPC.
-        let base = 0b11 | 1 << 7 | 1 << 8 | 1 << 11 | 1 << 15 | 1 << 16 | 1 << 26;
+        // FP, ASIMD, CRC32, ATOMICS, FPHP, ASIMDHP, CPUID, LRCPC, DCPOP,
+        // ILRCPC.
+        let base = 0b11 | 0b1111 << 7 | 1 << 11 | 1 << 15 | 1 << 16 | 1 << 26;
         // AES, PMULL, SHA1, SHA2, SHA3, SM3, SM4, SHA512.
         let crypto = 0b1111 << 3 | 0b111 << 17 | 1 << 21;
         assert_eq!(super::HWCAP, base | super::HWCAP_EXT | crypto);
-        // ASIMDRDM, JSCVT, FCMA, ASIMDDP, FLAGM; not ASIMDFHM (needs FP16).
+        // ASIMDRDM, JSCVT, FCMA, ASIMDDP, ASIMDFHM, FLAGM.
         assert_eq!(
             super::HWCAP_EXT,
-            1 << 12 | 1 << 13 | 1 << 14 | 1 << 20 | 1 << 27
+            1 << 12 | 1 << 13 | 1 << 14 | 1 << 20 | 1 << 23 | 1 << 27
         );
         // DCPODP, FLAGM2, FRINT, I8MM, BF16.
         assert_eq!(super::HWCAP2, 1 | 1 << 7 | 1 << 8 | 1 << 13 | 1 << 14);

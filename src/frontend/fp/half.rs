@@ -1,0 +1,211 @@
+//! Half-precision arithmetic (FEAT_FP16): `FPAdd`, `FPMul`, `FPDiv`,
+//! `FPSqrt` and `FPMulAdd` of the Arm ARM for N = 16 on operands that are
+//! already unpacked (FPCR.FZ16 applied) and not NaNs. Each computes the
+//! exact result (or a quotient/root with a sticky bit) in integers and
+//! rounds it once with [`Env::round`], so results and exceptions are those
+//! of the pseudocode's `FPRound` under the FPCR rounding mode and FZ16.
+
+use super::float::{fpsr, Class, Env, Rounding, H};
+
+/// A finite half as `(sign, m, e)` with value `m * 2^e` (`m` = 0 for zero).
+fn parts(x: u64) -> (bool, u128, i32) {
+    match H.class(x) {
+        Class::Zero => (H.sign(x), 0, 0),
+        _ => H.decompose(x),
+    }
+}
+
+/// `FPRound` of the exact `(-1)^sign * m * 2^e`; an exact zero takes the
+/// sign the rounding mode gives (negative only when rounding to -inf).
+fn round(env: &mut Env, sign: bool, m: u128, e: i32) -> u64 {
+    let mode = env.fpcr.rounding();
+    if m == 0 {
+        return H.zero(mode == Rounding::NegInf);
+    }
+    let flush = env.flushes(H);
+    env.round(H, sign, m, e, mode, flush)
+}
+
+fn invalid(env: &mut Env) -> u64 {
+    env.raise(fpsr::IOC);
+    H.default_nan()
+}
+
+/// Exact signed sum of `(sa, ma, ea)` and `(sb, mb, eb)` as a sign,
+/// magnitude and exponent (both magnitudes are below 2^23 and the
+/// exponents within 60 of each other, so the aligned sum fits in i128).
+fn sum(a: (bool, u128, i32), b: (bool, u128, i32)) -> (bool, u128, i32) {
+    let e = a.2.min(b.2);
+    let val = |(s, m, x): (bool, u128, i32)| {
+        let v = (m << (x - e) as u32) as i128;
+        if s {
+            -v
+        } else {
+            v
+        }
+    };
+    let r = val(a) + val(b);
+    (r < 0, r.unsigned_abs(), e)
+}
+
+/// `FPAdd` (FSUB negates `b` before calling this).
+pub fn add(env: &mut Env, a: u64, b: u64) -> u64 {
+    let (ca, cb) = (H.class(a), H.class(b));
+    let (sa, sb) = (H.sign(a), H.sign(b));
+    match (ca, cb) {
+        (Class::Inf, Class::Inf) if sa != sb => invalid(env),
+        (Class::Inf, _) => H.inf(sa),
+        (_, Class::Inf) => H.inf(sb),
+        (Class::Zero, Class::Zero) if sa == sb => H.zero(sa),
+        _ => {
+            let (s, m, e) = sum(parts(a), parts(b));
+            round(env, s, m, e)
+        }
+    }
+}
+
+/// `FPMul`.
+pub fn mul(env: &mut Env, a: u64, b: u64) -> u64 {
+    let (ca, cb) = (H.class(a), H.class(b));
+    let sign = H.sign(a) != H.sign(b);
+    match (ca, cb) {
+        (Class::Inf, Class::Zero) | (Class::Zero, Class::Inf) => invalid(env),
+        (Class::Inf, _) | (_, Class::Inf) => H.inf(sign),
+        (Class::Zero, _) | (_, Class::Zero) => H.zero(sign),
+        _ => {
+            let (_, ma, ea) = H.decompose(a);
+            let (_, mb, eb) = H.decompose(b);
+            round(env, sign, ma * mb, ea + eb)
+        }
+    }
+}
+
+/// `FPDiv`.
+pub fn div(env: &mut Env, a: u64, b: u64) -> u64 {
+    let (ca, cb) = (H.class(a), H.class(b));
+    let sign = H.sign(a) != H.sign(b);
+    match (ca, cb) {
+        (Class::Inf, Class::Inf) | (Class::Zero, Class::Zero) => invalid(env),
+        (Class::Inf, _) => H.inf(sign),
+        (_, Class::Zero) => {
+            env.raise(fpsr::DZC);
+            H.inf(sign)
+        }
+        (Class::Zero, _) | (_, Class::Inf) => H.zero(sign),
+        _ => {
+            let (_, ma, ea) = H.decompose(a);
+            let (_, mb, eb) = H.decompose(b);
+            // At least 53 quotient bits, and a sticky bit below them.
+            let num = ma << 64;
+            let (q, r) = (num / mb, num % mb);
+            round(env, sign, q << 1 | u128::from(r != 0), ea - eb - 65)
+        }
+    }
+}
+
+/// `FPSqrt`.
+pub fn sqrt(env: &mut Env, a: u64) -> u64 {
+    let sign = H.sign(a);
+    match H.class(a) {
+        Class::Zero => a,
+        _ if sign => invalid(env),
+        Class::Inf => a,
+        _ => {
+            let (_, mut m, mut e) = H.decompose(a);
+            if e & 1 != 0 {
+                m <<= 1;
+                e -= 1;
+            }
+            // m < 2^12: m * 2^80 < 2^92, its root has about 46 bits.
+            let big = m << 80;
+            let r = big.isqrt();
+            let sticky = u128::from(r * r != big);
+            round(env, false, r << 1 | sticky, (e - 80) / 2 - 1)
+        }
+    }
+}
+
+/// `FPMulAdd(addend, op1, op2)`: `addend + op1 * op2` rounded once.
+pub fn mul_add(env: &mut Env, addend: u64, op1: u64, op2: u64) -> u64 {
+    let (ca, c1, c2) = (H.class(addend), H.class(op1), H.class(op2));
+    let sa = H.sign(addend);
+    let sp = H.sign(op1) != H.sign(op2);
+    let inf_p = c1 == Class::Inf || c2 == Class::Inf;
+    let zero_p = c1 == Class::Zero || c2 == Class::Zero;
+    let inf_a = ca == Class::Inf;
+    if (c1 == Class::Inf && c2 == Class::Zero)
+        || (c1 == Class::Zero && c2 == Class::Inf)
+        || (inf_a && inf_p && sa != sp)
+    {
+        return invalid(env);
+    }
+    if inf_a {
+        return H.inf(sa);
+    }
+    if inf_p {
+        return H.inf(sp);
+    }
+    if ca == Class::Zero && zero_p && sa == sp {
+        return H.zero(sa);
+    }
+    let product = if zero_p {
+        (sp, 0, 0)
+    } else {
+        let (_, m1, e1) = H.decompose(op1);
+        let (_, m2, e2) = H.decompose(op2);
+        (sp, m1 * m2, e1 + e2)
+    };
+    let (s, m, e) = sum(parts(addend), product);
+    round(env, s, m, e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::float::Fpcr;
+    use super::*;
+
+    #[test]
+    fn exact_and_rounded() {
+        let mut env = Env::new(0);
+        // 1 + 1 = 2; 1 / 3 = 0x3555 (0.33325); sqrt(2) = 0x3DA8.
+        assert_eq!(add(&mut env, 0x3C00, 0x3C00), 0x4000);
+        assert_eq!(env.flags, 0);
+        assert_eq!(div(&mut env, 0x3C00, 0x4200), 0x3555);
+        assert_eq!(sqrt(&mut env, 0x4000), 0x3DA8);
+        assert_eq!(env.flags, fpsr::IXC);
+        // 65504 + 16 rounds to infinity (ties to even at the boundary).
+        let mut env = Env::new(0);
+        assert_eq!(add(&mut env, 0x7BFF, 0x4C00), 0x7C00);
+        assert_eq!(env.flags, fpsr::OFC | fpsr::IXC);
+        // x - x is +0, or -0 when rounding to -inf.
+        let mut env = Env::new(2 << Fpcr::RMODE_SHIFT);
+        assert_eq!(add(&mut env, 0x3C00, 0xBC00), 0x8000);
+        assert_eq!(mul(&mut env, 0x8000, 0x3C00), 0x8000);
+    }
+
+    #[test]
+    fn fused_rounds_once() {
+        // (1 + 2^-10) * (1 - 2^-10) - 1 = -2^-20 exactly, a denormal
+        // (16 * 2^-24); a separate multiply would round the product to 1
+        // and give 0.
+        let mut env = Env::new(0);
+        let r = mul_add(&mut env, 0xBC00, 0x3C01, 0x3BFE);
+        assert_eq!(r, 0x8010);
+        assert_eq!(env.flags, 0);
+    }
+
+    #[test]
+    fn flush_to_zero_16() {
+        // The smallest normal halved: denormal, flushed under FZ16 with UFC.
+        let mut env = Env::new(Fpcr::FZ16);
+        assert_eq!(mul(&mut env, 0x0400, 0x3800), 0);
+        assert_eq!(env.flags, fpsr::UFC);
+        let mut env = Env::new(0);
+        assert_eq!(mul(&mut env, 0x0400, 0x3800), 0x0200);
+        assert_eq!(env.flags, 0);
+        // Division by zero.
+        let mut env = Env::new(0);
+        assert_eq!(div(&mut env, 0xBC00, 0), 0xFC00);
+        assert_eq!(env.flags, fpsr::DZC);
+    }
+}
