@@ -110,7 +110,7 @@ emu=${EMU:-$target/release/emu-user}
 
 # One table per fact: the rows of the suite, in order.  A kernel's name is
 # its file name in bench/kernels/; "startup" is the static hello.
-kernels=(crc32 listchase matmul fsm fib nbody qsort memcpy atomic mutex clock sha256 neon)
+kernels=(crc32 listchase matmul fsm fib nbody qsort memcpy atomic mutex clock sha256 neon fp16)
 # Kernels that use atomics: they also get a +LSE row.
 atomics=(atomic mutex)
 

@@ -165,6 +165,7 @@ guest_programs!(
         exit_code,
         fileio,
         files_more,
+        fp16_arith,
         getopt_long,
         hello,
         int32,

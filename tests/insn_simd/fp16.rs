@@ -245,6 +245,9 @@ fn by_element_across_lanes_and_immediates() {
         (h8([0x3E00; 8]), 0)
     );
     assert_eq!(opf(0x7f1dfc20, 0x3F00, 0, u128::MAX, 0), (14, 0));
+    // FCVTZS h0, h1, #1: -2.5 * 2 = -5, a 16-bit element: the rest of the
+    // register is zeroed, not sign-filled (V[d] = result, datasize 16).
+    assert_eq!(opf(0x5f1ffc20, 0xC100, 0, u128::MAX, 0), (0xFFFB, 0));
 }
 
 #[test]
