@@ -4,6 +4,15 @@
 //! exact result (or a quotient/root with a sticky bit) in integers and
 //! rounds it once with [`Env::round`], so results and exceptions are those
 //! of the pseudocode's `FPRound` under the FPCR rounding mode and FZ16.
+//!
+//! A fast path covers the common case, normal operands and a normal result
+//! under round-to-nearest-even ([`fast`]): the host's double precision
+//! computes the sum, product and fused product-sum of normal halves exactly
+//! (the fused one checked by an error-free transformation), and the
+//! quotient and root correctly rounded to 53 bits, from which one more
+//! rounding to 11 bits is the correctly rounded half (53 >= 2 * 11 + 2,
+//! and such a quotient or root is never within 2^-53 of a half without
+//! being one); anything else takes the exact integer path.
 
 use super::float::{fpsr, Class, Env, Rounding, H};
 
@@ -48,8 +57,68 @@ fn sum(a: (bool, u128, i32), b: (bool, u128, i32)) -> (bool, u128, i32) {
     (r < 0, r.unsigned_abs(), e)
 }
 
+/// The fast path (see the module documentation).
+mod fast {
+    use super::super::float::{fpsr, Env, Rounding};
+
+    /// A normal half (exponent field 1..=30) as the double of that value.
+    pub fn normal(x: u64) -> Option<f64> {
+        let e = x >> 10 & 31;
+        if e == 0 || e == 31 {
+            return None;
+        }
+        Some(f64::from_bits(
+            (x & 0x8000) << 48 | (e + 1008) << 52 | (x & 0x3ff) << 42,
+        ))
+    }
+
+    /// Rounds `r` (the exact or correctly rounded double result) to half,
+    /// ties to even, when FPCR selects that mode and the result is a
+    /// normal half; raises IXC when inexact.
+    pub fn round(env: &mut Env, r: f64) -> Option<u64> {
+        if env.fpcr.rounding() != Rounding::TieEven {
+            return None;
+        }
+        let b = r.to_bits();
+        let e = (b >> 52 & 0x7ff) as i64 - 1023;
+        if !(-14..=15).contains(&e) {
+            return None;
+        }
+        let frac = b & ((1 << 52) - 1);
+        let (keep, rest) = (frac >> 42, frac & ((1 << 42) - 1));
+        let tie = 1 << 41;
+        let up = rest > tie || (rest == tie && keep & 1 == 1);
+        let enc = (((e + 15) as u64) << 10) + keep + u64::from(up);
+        if enc >= 0x7c00 {
+            return None;
+        }
+        if rest != 0 {
+            env.raise(fpsr::IXC);
+        }
+        Some(enc | (b >> 48 & 0x8000))
+    }
+
+    /// `c + a * b` when it is exact in double precision and not zero.
+    pub fn fused(a: f64, b: f64, c: f64) -> Option<f64> {
+        let p = a * b;
+        let s = p + c;
+        // TwoSum: the rounding error of p + c.
+        let bb = s - p;
+        let err = (p - (s - bb)) + (c - bb);
+        (err == 0.0 && s != 0.0).then_some(s)
+    }
+}
+
 /// `FPAdd` (FSUB negates `b` before calling this).
 pub fn add(env: &mut Env, a: u64, b: u64) -> u64 {
+    if let (Some(x), Some(y)) = (fast::normal(a), fast::normal(b)) {
+        let s = x + y;
+        if s != 0.0 {
+            if let Some(r) = fast::round(env, s) {
+                return r;
+            }
+        }
+    }
     let (ca, cb) = (H.class(a), H.class(b));
     let (sa, sb) = (H.sign(a), H.sign(b));
     match (ca, cb) {
@@ -66,6 +135,11 @@ pub fn add(env: &mut Env, a: u64, b: u64) -> u64 {
 
 /// `FPMul`.
 pub fn mul(env: &mut Env, a: u64, b: u64) -> u64 {
+    if let (Some(x), Some(y)) = (fast::normal(a), fast::normal(b)) {
+        if let Some(r) = fast::round(env, x * y) {
+            return r;
+        }
+    }
     let (ca, cb) = (H.class(a), H.class(b));
     let sign = H.sign(a) != H.sign(b);
     match (ca, cb) {
@@ -82,6 +156,11 @@ pub fn mul(env: &mut Env, a: u64, b: u64) -> u64 {
 
 /// `FPDiv`.
 pub fn div(env: &mut Env, a: u64, b: u64) -> u64 {
+    if let (Some(x), Some(y)) = (fast::normal(a), fast::normal(b)) {
+        if let Some(r) = fast::round(env, x / y) {
+            return r;
+        }
+    }
     let (ca, cb) = (H.class(a), H.class(b));
     let sign = H.sign(a) != H.sign(b);
     match (ca, cb) {
@@ -105,6 +184,11 @@ pub fn div(env: &mut Env, a: u64, b: u64) -> u64 {
 
 /// `FPSqrt`.
 pub fn sqrt(env: &mut Env, a: u64) -> u64 {
+    if let Some(x) = fast::normal(a).filter(|x| *x > 0.0) {
+        if let Some(r) = fast::round(env, x.sqrt()) {
+            return r;
+        }
+    }
     let sign = H.sign(a);
     match H.class(a) {
         Class::Zero => a,
@@ -127,6 +211,13 @@ pub fn sqrt(env: &mut Env, a: u64) -> u64 {
 
 /// `FPMulAdd(addend, op1, op2)`: `addend + op1 * op2` rounded once.
 pub fn mul_add(env: &mut Env, addend: u64, op1: u64, op2: u64) -> u64 {
+    if let (Some(c), Some(a), Some(b)) =
+        (fast::normal(addend), fast::normal(op1), fast::normal(op2))
+    {
+        if let Some(r) = fast::fused(a, b, c).and_then(|s| fast::round(env, s)) {
+            return r;
+        }
+    }
     let (ca, c1, c2) = (H.class(addend), H.class(op1), H.class(op2));
     let sa = H.sign(addend);
     let sp = H.sign(op1) != H.sign(op2);
@@ -163,6 +254,69 @@ pub fn mul_add(env: &mut Env, addend: u64, op1: u64, op2: u64) -> u64 {
 mod tests {
     use super::super::float::Fpcr;
     use super::*;
+
+    /// (result, flags) of `f` in a fresh round-to-nearest environment.
+    fn run(f: impl Fn(&mut Env) -> u64) -> (u64, u32) {
+        let mut env = Env::new(0);
+        let r = f(&mut env);
+        (r, env.flags)
+    }
+
+    /// `FPRound` of the exact `(-1)^s * m * 2^e` (zero: +0), ties to even.
+    fn exact(s: bool, m: u128, e: i32) -> (u64, u32) {
+        run(|env| {
+            if m == 0 {
+                H.zero(false)
+            } else {
+                env.round(H, s, m, e, Rounding::TieEven, false)
+            }
+        })
+    }
+
+    #[test]
+    fn fast_path_agrees_with_exact_rounding() {
+        // Pairs from a spread of normal halves of both signs: the results
+        // and flags (fast path where it applies) equal those of rounding
+        // the exact value once.
+        let xs: Vec<u64> = (0x0400..0x7c00)
+            .step_by(89)
+            .flat_map(|x| [x, x | 0x8000])
+            .collect();
+        for (i, &a) in xs.iter().enumerate() {
+            let (sa, ma, ea) = H.decompose(a);
+            if !sa {
+                let (mut m, mut e) = (ma, ea);
+                if e & 1 != 0 {
+                    m <<= 1;
+                    e -= 1;
+                }
+                let big = m << 80;
+                let r = big.isqrt();
+                let want = exact(false, r << 1 | u128::from(r * r != big), (e - 80) / 2 - 1);
+                assert_eq!(run(|env| sqrt(env, a)), want, "sqrt {a:#x}");
+            }
+            for &b in xs.iter().skip(i % 5).step_by(5) {
+                let (sb, mb, eb) = H.decompose(b);
+                let (s, m, e) = sum((sa, ma, ea), (sb, mb, eb));
+                assert_eq!(run(|env| add(env, a, b)), exact(s, m, e), "{a:#x}+{b:#x}");
+                let want = exact(sa != sb, ma * mb, ea + eb);
+                assert_eq!(run(|env| mul(env, a, b)), want, "{a:#x}*{b:#x}");
+                let num = ma << 64;
+                let (q, r) = (num / mb, num % mb);
+                let want = exact(sa != sb, q << 1 | u128::from(r != 0), ea - eb - 65);
+                assert_eq!(run(|env| div(env, a, b)), want, "{a:#x}/{b:#x}");
+                // c + a * b with c = the next element: often cancelling.
+                let c = xs[(i + 1) % xs.len()] ^ 0x8000;
+                let (s, m, e) = sum(parts(c), (sa != sb, ma * mb, ea + eb));
+                let want = exact(s, m, e);
+                assert_eq!(
+                    run(|env| mul_add(env, c, a, b)),
+                    want,
+                    "{c:#x}+{a:#x}*{b:#x}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn exact_and_rounded() {
