@@ -211,12 +211,26 @@ pub fn sqrt(env: &mut Env, a: u64) -> u64 {
 
 /// `FPMulAdd(addend, op1, op2)`: `addend + op1 * op2` rounded once.
 pub fn mul_add(env: &mut Env, addend: u64, op1: u64, op2: u64) -> u64 {
-    if let (Some(c), Some(a), Some(b)) =
-        (fast::normal(addend), fast::normal(op1), fast::normal(op2))
-    {
-        if let Some(r) = fast::fused(a, b, c).and_then(|s| fast::round(env, s)) {
-            return r;
+    let (c, a, b) = (fast::normal(addend), fast::normal(op1), fast::normal(op2));
+    let zero = |x: u64| x & 0x7fff == 0;
+    let finite = |x: u64| x & 0x7c00 != 0x7c00;
+    match (c, a, b) {
+        (Some(c), Some(a), Some(b)) => {
+            if let Some(r) = fast::fused(a, b, c).and_then(|s| fast::round(env, s)) {
+                return r;
+            }
         }
+        // A zero product leaves a nonzero addend exact.
+        (Some(_), _, _) if (zero(op1) || zero(op2)) && finite(op1) && finite(op2) => {
+            return addend;
+        }
+        // A zero addend: the (nonzero) product rounded once.
+        (None, Some(a), Some(b)) if zero(addend) => {
+            if let Some(r) = fast::round(env, a * b) {
+                return r;
+            }
+        }
+        _ => {}
     }
     let (ca, c1, c2) = (H.class(addend), H.class(op1), H.class(op2));
     let sa = H.sign(addend);
@@ -313,6 +327,23 @@ mod tests {
                     run(|env| mul_add(env, c, a, b)),
                     want,
                     "{c:#x}+{a:#x}*{b:#x}"
+                );
+                // Zero addend; zero operand.
+                let want = exact(sa != sb, ma * mb, ea + eb);
+                assert_eq!(
+                    run(|env| mul_add(env, 0x8000, a, b)),
+                    want,
+                    "-0+{a:#x}*{b:#x}"
+                );
+                assert_eq!(
+                    run(|env| mul_add(env, b, a, 0x8000)),
+                    (b, 0),
+                    "{b:#x}+{a:#x}*-0"
+                );
+                assert_eq!(
+                    run(|env| mul_add(env, b, 0, 1)),
+                    (b, 0),
+                    "{b:#x}+0*denormal"
                 );
             }
         }
