@@ -109,15 +109,30 @@ mod fast {
     }
 }
 
+/// The fast path of [`add`] on raw operands (callable before unpacking:
+/// it applies only to normal operands, which no FPCR mode changes).
+pub fn try_add(env: &mut Env, a: u64, b: u64) -> Option<u64> {
+    let s = fast::normal(a)? + fast::normal(b)?;
+    if s == 0.0 {
+        return None;
+    }
+    fast::round(env, s)
+}
+
+/// The fast path of [`mul`] on raw operands.
+pub fn try_mul(env: &mut Env, a: u64, b: u64) -> Option<u64> {
+    fast::round(env, fast::normal(a)? * fast::normal(b)?)
+}
+
+/// The fast path of [`div`] on raw operands.
+pub fn try_div(env: &mut Env, a: u64, b: u64) -> Option<u64> {
+    fast::round(env, fast::normal(a)? / fast::normal(b)?)
+}
+
 /// `FPAdd` (FSUB negates `b` before calling this).
 pub fn add(env: &mut Env, a: u64, b: u64) -> u64 {
-    if let (Some(x), Some(y)) = (fast::normal(a), fast::normal(b)) {
-        let s = x + y;
-        if s != 0.0 {
-            if let Some(r) = fast::round(env, s) {
-                return r;
-            }
-        }
+    if let Some(r) = try_add(env, a, b) {
+        return r;
     }
     let (ca, cb) = (H.class(a), H.class(b));
     let (sa, sb) = (H.sign(a), H.sign(b));
@@ -135,10 +150,8 @@ pub fn add(env: &mut Env, a: u64, b: u64) -> u64 {
 
 /// `FPMul`.
 pub fn mul(env: &mut Env, a: u64, b: u64) -> u64 {
-    if let (Some(x), Some(y)) = (fast::normal(a), fast::normal(b)) {
-        if let Some(r) = fast::round(env, x * y) {
-            return r;
-        }
+    if let Some(r) = try_mul(env, a, b) {
+        return r;
     }
     let (ca, cb) = (H.class(a), H.class(b));
     let sign = H.sign(a) != H.sign(b);
@@ -156,10 +169,8 @@ pub fn mul(env: &mut Env, a: u64, b: u64) -> u64 {
 
 /// `FPDiv`.
 pub fn div(env: &mut Env, a: u64, b: u64) -> u64 {
-    if let (Some(x), Some(y)) = (fast::normal(a), fast::normal(b)) {
-        if let Some(r) = fast::round(env, x / y) {
-            return r;
-        }
+    if let Some(r) = try_div(env, a, b) {
+        return r;
     }
     let (ca, cb) = (H.class(a), H.class(b));
     let sign = H.sign(a) != H.sign(b);
@@ -209,28 +220,38 @@ pub fn sqrt(env: &mut Env, a: u64) -> u64 {
     }
 }
 
-/// `FPMulAdd(addend, op1, op2)`: `addend + op1 * op2` rounded once.
-pub fn mul_add(env: &mut Env, addend: u64, op1: u64, op2: u64) -> u64 {
+/// The fast path of [`mul_add`] on raw operands: normal operands, or a
+/// finite zero product with a normal addend, or a zero addend with normal
+/// operands (no NaN can be among them).
+pub fn try_mul_add(env: &mut Env, addend: u64, op1: u64, op2: u64) -> Option<u64> {
     let (c, a, b) = (fast::normal(addend), fast::normal(op1), fast::normal(op2));
     let zero = |x: u64| x & 0x7fff == 0;
     let finite = |x: u64| x & 0x7c00 != 0x7c00;
     match (c, a, b) {
         (Some(c), Some(a), Some(b)) => {
             if let Some(r) = fast::fused(a, b, c).and_then(|s| fast::round(env, s)) {
-                return r;
+                return Some(r);
             }
         }
         // A zero product leaves a nonzero addend exact.
         (Some(_), _, _) if (zero(op1) || zero(op2)) && finite(op1) && finite(op2) => {
-            return addend;
+            return Some(addend);
         }
         // A zero addend: the (nonzero) product rounded once.
         (None, Some(a), Some(b)) if zero(addend) => {
             if let Some(r) = fast::round(env, a * b) {
-                return r;
+                return Some(r);
             }
         }
         _ => {}
+    }
+    None
+}
+
+/// `FPMulAdd(addend, op1, op2)`: `addend + op1 * op2` rounded once.
+pub fn mul_add(env: &mut Env, addend: u64, op1: u64, op2: u64) -> u64 {
+    if let Some(r) = try_mul_add(env, addend, op1, op2) {
+        return r;
     }
     let (ca, c1, c2) = (H.class(addend), H.class(op1), H.class(op2));
     let sa = H.sign(addend);

@@ -87,6 +87,19 @@ fn host_op2(env: &mut Env, f: Fmt, op: Op2, a: u64, b: u64) -> u64 {
 
 /// FADD, FSUB, FMUL, FDIV, FNMUL, FMAX, FMIN, FMAXNM, FMINNM.
 pub fn arith(env: &mut Env, f: Fmt, op: Arith, a: u64, b: u64) -> u64 {
+    if f == H {
+        let fast = match op {
+            Arith::Add => half::try_add(env, a, b),
+            Arith::Sub => half::try_add(env, a, b ^ H.sign_bit()),
+            Arith::Mul => half::try_mul(env, a, b),
+            Arith::Div => half::try_div(env, a, b),
+            Arith::NMul => half::try_mul(env, a, b).map(|r| r ^ H.sign_bit()),
+            _ => None,
+        };
+        if let Some(r) = fast {
+            return r;
+        }
+    }
     if matches!(op, Arith::MaxNum | Arith::MinNum) {
         // A single quiet NaN is replaced by the infinity that loses.
         let (ca, cb) = (f.class(a), f.class(b));
@@ -171,6 +184,11 @@ pub fn sqrt(env: &mut Env, f: Fmt, a: u64) -> u64 {
 /// `FPMulAdd(addend, op1, op2)`: `addend + op1 * op2` rounded once
 /// (FMADD; FMSUB, FNMADD and FNMSUB negate operands first).
 pub fn mul_add(env: &mut Env, f: Fmt, addend: u64, op1: u64, op2: u64) -> u64 {
+    if f == H {
+        if let Some(r) = half::try_mul_add(env, addend, op1, op2) {
+            return r;
+        }
+    }
     let (ca, addend) = env.unpack(f, addend);
     let (c1, op1) = env.unpack(f, op1);
     let (c2, op2) = env.unpack(f, op2);
