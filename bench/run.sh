@@ -66,6 +66,7 @@ kernels=(
     clock     # clock_gettime
     sha256    # SHA-256 in C
     neon      # NEON intrinsics
+    fp16      # half precision: FMLA .8H axpy, scalar FSUB/FMUL
 )
 # Kernels that use atomics: they also get a +LSE row.
 atomics=(atomic mutex mutex4)

@@ -16,7 +16,7 @@ const EMU: &str = env!("CARGO_BIN_EXE_emu-user");
 /// The probes of cpu_features.c, in its order.
 const PROBES: &[&str] = &[
     "lse", "lse-cas", "crc", "aes", "pmull", "sha1", "sha2", "sha512", "sha3", "rdm", "dotprod",
-    "lrcpc", "lrcpc2", "lor", "dpb", "jscvt", "flagm", "sb",
+    "lrcpc", "lrcpc2", "lor", "dpb", "jscvt", "flagm", "sb", "fp16", "fp16-vec", "fcvt-h", "fhm",
 ];
 
 fn program() -> Option<PathBuf> {
@@ -69,7 +69,9 @@ fn expected(hwcap: &str, hwcap2: &str, midr: u32, runs: &[&str]) -> String {
     s
 }
 
-const ARMV80_CRYPTO: &[&str] = &["crc", "aes", "pmull", "sha1", "sha2"];
+/// What an Armv8.0 core with the cryptographic extension runs (FCVT to
+/// and from half precision is Armv8.0).
+const ARMV80_CRYPTO: &[&str] = &["crc", "aes", "pmull", "sha1", "sha2", "fcvt-h"];
 const ARMV80_HWCAP: &str = "fp asimd aes pmull sha1 sha2 crc32 cpuid";
 
 #[test]
@@ -102,11 +104,14 @@ fn neoverse_n1_is_armv8_2_without_what_emu_lacks() {
         return;
     };
     assert_eq!(status, Status::Exit(0));
-    // The core also has FP16 (fphp asimdhp) and SSBS, which emu lacks.
-    let hwcap = "fp asimd aes pmull sha1 sha2 crc32 atomics cpuid asimdrdm lrcpc dcpop asimddp";
+    // The core also has SSBS, which emu lacks.
+    let hwcap =
+        "fp asimd aes pmull sha1 sha2 crc32 atomics fphp asimdhp cpuid asimdrdm lrcpc dcpop asimddp";
     let runs = [
         ARMV80_CRYPTO,
-        &["lse", "lse-cas", "rdm", "dotprod", "lrcpc", "lor", "dpb"],
+        &[
+            "lse", "lse-cas", "rdm", "dotprod", "lrcpc", "lor", "dpb", "fp16", "fp16-vec",
+        ],
     ]
     .concat();
     assert_eq!(out, expected(hwcap, "", 0x413f_d0c1, &runs));
@@ -135,7 +140,9 @@ fn features_turn_on_with_what_they_require() {
     };
     assert_eq!(status, Status::Exit(0));
     let hwcap = "fp asimd sha1 sha2 crc32 atomics cpuid lrcpc ilrcpc";
-    let runs = ["crc", "sha1", "sha2", "lse", "lse-cas", "lrcpc", "lrcpc2"];
+    let runs = [
+        "crc", "sha1", "sha2", "lse", "lse-cas", "lrcpc", "lrcpc2", "fcvt-h",
+    ];
     assert_eq!(out, expected(hwcap, "", 0x410f_d083, &runs));
 }
 
@@ -208,9 +215,7 @@ fn help_lists_models_and_features() {
         );
     }
     // What a real core has but emu lacks is named.
-    assert!(out.contains(
-        "not implemented by emu, left out and not announced: fp16 (FEAT_FP16), ssbs (FEAT_SSBS2)"
-    ));
+    assert!(out.contains("not implemented by emu, left out and not announced: ssbs (FEAT_SSBS2)"));
     // The environment variable works too.
     let (status, env_out, _) = emu(&[], Some("help"));
     assert_eq!((status, env_out), (Status::Exit(0), out));
@@ -222,7 +227,7 @@ fn bad_models_and_features_are_one_line_and_status_2() {
         ("cortex-a99", "unknown CPU model \"cortex-a99\""),
         ("max,-nope", "unknown CPU feature \"nope\""),
         ("max,lse", "bad CPU feature item \"lse\""),
-        ("neoverse-n1,+fp16", "emu does not implement it"),
+        ("neoverse-n1,+ssbs", "emu does not implement it"),
     ] {
         let (status, out, err) = emu(&["-cpu", spec, "/bin/true"], None);
         assert_eq!(status, Status::Exit(2), "{spec}: {err}");
@@ -234,4 +239,23 @@ fn bad_models_and_features_are_one_line_and_status_2() {
         );
         assert!(err.contains(needle), "{err}");
     }
+}
+
+#[test]
+fn max_without_fp16_takes_fhm() {
+    let Some((status, out, _)) = features_under("max,-fp16", &[]) else {
+        return;
+    };
+    assert_eq!(status, Status::Exit(0));
+    let max = std::fs::read_to_string(guest_bins().join("c/cpu_features.stdout")).unwrap();
+    // FHM requires FP16: both go; FCVT to half precision is Armv8.0 and stays.
+    let want = max
+        .replace(" fphp asimdhp ", " ")
+        .replace(" asimdfhm ", " ")
+        .replace("fp16      ok", "fp16      SIGILL")
+        .replace("fp16-vec  ok", "fp16-vec  SIGILL")
+        .replace("fhm       ok", "fhm       SIGILL");
+    assert_ne!(want, max);
+    assert!(want.contains("fcvt-h    ok"));
+    assert_eq!(out, want);
 }

@@ -167,6 +167,7 @@ guest_programs!(
         fcntl_cmds,
         fileio,
         files_more,
+        fp16_arith,
         gdb_target,
         getopt_long,
         hello,

@@ -9,6 +9,9 @@ use emu::jit::testing::run_code;
 mod enc;
 use enc::*;
 
+#[path = "insn_fp/half.rs"]
+mod half;
+
 #[test]
 fn decodes_every_scalar_fp_form() {
     for &(word, name) in DECODE {

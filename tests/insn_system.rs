@@ -71,9 +71,9 @@ fn fpcr_and_fpsr_keep_defined_bits() {
         &[0xd51b_4400, 0xd53b_4401, 0xd51b_4420, 0xd53b_4422],
         &mut cpu,
     );
-    // FPCR: AHP, DN, FZ, RMode (bits 26..22).
-    assert_eq!(cpu.x[1], 0x07c0_0000);
-    assert_eq!(cpu.fpcr, 0x07c0_0000);
+    // FPCR: AHP, DN, FZ, RMode (bits 26..22) and FZ16 (19).
+    assert_eq!(cpu.x[1], 0x07c8_0000);
+    assert_eq!(cpu.fpcr, 0x07c8_0000);
     // FPSR: QC and the cumulative exception flags IDC, IXC, UFC, OFC, DZC, IOC.
     assert_eq!(cpu.x[2], 0x0800_009f);
     assert_eq!(cpu.fpsr, 0x0800_009f);
@@ -184,12 +184,12 @@ fn id_registers_announce_exactly_the_implemented_features() {
     // MPIDR as Linux emulates it: RES1 bit 31 only.
     assert_eq!(x[1], 1 << 31);
     assert_eq!(x[2], 0);
-    // PFR0: EL0 = EL1 = 1 (AArch64 only), FP = AdvSIMD = 0 (implemented, no
-    // FP16); every other field (SVE, DIT, ...) 0.
+    // PFR0: EL0 = EL1 = 1 (AArch64 only), FP = AdvSIMD = 1 (implemented,
+    // with FP16); every other field (SVE, DIT, ...) 0.
     assert_eq!(x[3] & 0xf, 1);
-    assert_eq!(x[3] >> 16 & 0xf, 0);
-    assert_eq!(x[3] >> 20 & 0xf, 0);
-    assert_eq!(x[3], 0x11);
+    assert_eq!(x[3] >> 16 & 0xf, 1);
+    assert_eq!(x[3] >> 20 & 0xf, 1);
+    assert_eq!(x[3], 0x11_0011);
     // ISAR0: Atomic (bits 23:20) = 2, CRC32 (19:16) = 1, AES (7:4) = 2
     // (with PMULL), SHA1 (11:8) = 1, SHA2 (15:12) = 2 (with SHA512), SHA3
     // (35:32) = 1, SM3 (39:36) = 1, SM4 (43:40) = 1; nothing else (no RDM,
@@ -200,14 +200,15 @@ fn id_registers_announce_exactly_the_implemented_features() {
     // (15:12) = 2; SHA3 (35:32), SM3 (39:36), SM4 (43:40) = 1.
     assert_eq!(x[5] & 0xfff0, 0x2120);
     assert_eq!(x[5] >> 32 & 0xfff, 0x111);
-    // The extension instructions: RDM (31:28) = 1, DP (47:44) = 1, TS
-    // (55:52) = 2 (FlagM2); FHM (51:48) = 0, as FEAT_FHM needs FEAT_FP16.
+    // The extension instructions: RDM (31:28) = 1, DP (47:44) = 1, FHM
+    // (51:48) = 1 (with FEAT_FP16, as the Arm ARM requires), TS (55:52) = 2
+    // (FlagM2).
     assert_eq!(x[5] >> 28 & 0xf, 1);
     assert_eq!(x[5] >> 44 & 0xf, 1);
-    assert_eq!(x[5] >> 48 & 0xf, 0);
+    assert_eq!(x[5] >> 48 & 0xf, 1);
     assert_eq!(x[5] >> 52 & 0xf, 2);
     assert_eq!(
-        x[5] & !(0xfff << 32 | 0xff << 16 | 0xfff0 | 0xf << 28 | 0xf << 44 | 0xf << 52),
+        x[5] & !(0xfff << 32 | 0xff << 16 | 0xfff0 | 0xf << 28 | 0xff << 44 | 0xf << 52),
         0
     );
     // ISAR1: DPB (3:0) = 2 (DC CVAP, DC CVADP), LRCPC (23:20) = 2 (LDAPR,
@@ -240,6 +241,12 @@ fn id_registers_agree_with_hwcap() {
     }
     if signed(pfr0, 20) >= 0 {
         hwcap |= 1 << 1; // HWCAP_ASIMD
+    }
+    if signed(pfr0, 16) >= 1 {
+        hwcap |= 1 << 9; // HWCAP_FPHP
+    }
+    if signed(pfr0, 20) >= 1 {
+        hwcap |= 1 << 10; // HWCAP_ASIMDHP
     }
     if isar0 >> 20 & 0xf >= 2 {
         hwcap |= 1 << 8; // HWCAP_ATOMICS

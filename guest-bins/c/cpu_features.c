@@ -83,6 +83,10 @@ PROBE(p_dc_cvap, 0xd50b7c20)  /* dc cvap, x0              FEAT_DPB */
 PROBE(p_fjcvtzs, 0x1e7e0001)  /* fjcvtzs w1, d0           FEAT_JSCVT */
 PROBE(p_cfinv, 0xd500401f)    /* cfinv                    FEAT_FlagM */
 PROBE(p_sb, 0xd50330ff)       /* sb                       FEAT_SB */
+PROBE(p_fadd_h, 0x1ee22820)   /* fadd h0, h1, h2          FEAT_FP16 */
+PROBE(p_fadd_8h, 0x4e421420)  /* fadd v0.8h, v1.8h, v2.8h FEAT_FP16 */
+PROBE(p_fcvt_hs, 0x1e23c020)  /* fcvt h0, s1              Armv8.0 */
+PROBE(p_fmlal, 0x0e22ec20)    /* fmlal v0.2s, v1.2h, v2.2h FEAT_FHM */
 
 static void run(const char *name, void (*f)(void), const char *insn) {
     fault_addr = 0;
@@ -179,5 +183,9 @@ int main(int argc, char **argv) {
     run("jscvt", p_fjcvtzs, p_fjcvtzs_insn);
     run("flagm", p_cfinv, p_cfinv_insn);
     run("sb", p_sb, p_sb_insn);
+    run("fp16", p_fadd_h, p_fadd_h_insn);
+    run("fp16-vec", p_fadd_8h, p_fadd_8h_insn);
+    run("fcvt-h", p_fcvt_hs, p_fcvt_hs_insn);
+    run("fhm", p_fmlal, p_fmlal_insn);
     return 0;
 }

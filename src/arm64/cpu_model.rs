@@ -193,17 +193,19 @@ impl Cpu {
     /// Whether this CPU executes `word`, decoded as `insn`: false when it
     /// belongs to a disabled feature (the translator then makes it undefined).
     pub fn allows(&self, insn: Insn, word: u32) -> bool {
-        self.features == FeatureSet::IMPLEMENTED
-            || self.feature_of(insn, word).is_none_or(|f| self.has(f))
+        self.features == FeatureSet::IMPLEMENTED || self.missing_feature(insn, word).is_none()
     }
 
-    /// The feature `word` (decoded as `insn`) belongs to, if any.
-    pub fn feature_of(&self, insn: Insn, word: u32) -> Option<Feat> {
+    /// The first disabled feature `word` (decoded as `insn`) needs, if any.
+    /// A word may need several: FCMLA on half-precision lanes is FEAT_FCMA
+    /// and FEAT_FP16.
+    pub fn missing_feature(&self, insn: Insn, word: u32) -> Option<Feat> {
         owners()
             .get(&insn)?
             .iter()
-            .find(|(_, pred)| pred.is_none_or(|p| p(word)))
+            .filter(|(_, pred)| pred.is_none_or(|p| p(word)))
             .map(|(f, _)| *f)
+            .find(|f| !self.has(*f))
     }
 }
 
@@ -354,11 +356,12 @@ mod tests {
         let n1 = Cpu::parse("neoverse-n1").unwrap();
         assert_eq!(n1.id_regs().isar0, 0x0000_1000_1021_1120);
         assert_eq!(n1.id_regs().isar1, 0x0010_0001);
-        // FP16 and SSBS are the core's, but emu lacks them.
-        assert_eq!((n1.id_regs().pfr0, n1.id_regs().pfr1), (0x11, 0));
-        assert!(!n1.has(Feat::Fp16) && n1.has(Feat::Lor));
+        // FP and AdvSIMD with half precision; SSBS is the core's, but emu
+        // lacks it.
+        assert_eq!((n1.id_regs().pfr0, n1.id_regs().pfr1), (0x0011_0011, 0));
+        assert!(n1.has(Feat::Fp16) && n1.has(Feat::Lor));
         let missing: Vec<&str> = n1.core().missing().map(|f| f.name).collect();
-        assert_eq!(missing, ["fp16", "ssbs"]);
+        assert_eq!(missing, ["ssbs"]);
     }
 
     #[test]
@@ -387,9 +390,11 @@ mod tests {
         assert!(c.has(Feat::Lrcpc) && c.has(Feat::Lse) && !c.has(Feat::Crc));
         assert_eq!(c.spec(), "cortex-a53,-crc,+lse,+lrcpc,+lrcpc2");
         assert_eq!(Cpu::parse(&c.spec()).unwrap(), c);
-        // +fhm runs FMLAL but cannot announce it without FP16.
+        // +fhm brings the FP16 it requires; -fp16 takes FHM.
         let c = Cpu::parse("cortex-a53,+fhm").unwrap();
-        assert!(c.has(Feat::Fhm) && c.id_regs().isar0 >> 48 & 0xf == 0);
+        assert!(c.has(Feat::Fhm) && c.has(Feat::Fp16) && c.id_regs().isar0 >> 48 & 0xf == 1);
+        let c = Cpu::parse("max,-fp16").unwrap();
+        assert!(!c.has(Feat::Fhm) && c.id_regs().pfr0 >> 16 & 0xff == 0);
     }
 
     #[test]
@@ -398,9 +403,9 @@ mod tests {
         assert!(Cpu::parse("max,-nope").unwrap_err().contains("nope"));
         assert!(Cpu::parse("max,lse").is_err());
         assert!(Cpu::parse("max,lse=maybe").is_err());
-        assert!(Cpu::parse("neoverse-n1,+fp16")
+        assert!(Cpu::parse("neoverse-n1,+ssbs")
             .unwrap_err()
-            .contains("FEAT_FP16"));
+            .contains("FEAT_SSBS2"));
         // Turning off what emu lacks anyway is fine.
         assert_eq!(Cpu::parse("max,-ssbs").unwrap(), Cpu::MAX);
     }
@@ -443,6 +448,6 @@ mod tests {
                 f.name
             );
         }
-        assert!(h.contains("not implemented by emu, left out and not announced: fp16 (FEAT_FP16), ssbs (FEAT_SSBS2)"));
+        assert!(h.contains("not implemented by emu, left out and not announced: ssbs (FEAT_SSBS2)"));
     }
 }

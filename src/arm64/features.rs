@@ -11,8 +11,8 @@
 //! model and not listed. A feature is *announced* (its ID fields set) when
 //! it is enabled, emu implements it and every feature it requires is
 //! enabled; it *executes* whenever it is enabled. So FEAT_FHM, which the
-//! Arm ARM permits only with FEAT_FP16, executes under `max` but is not
-//! announced while emu lacks FP16. Features whose ID field Linux hides from
+//! Arm ARM permits only with FEAT_FP16, is not announced on a CPU without
+//! FP16 (`-cpu max,-fp16` turns both off). Features whose ID field Linux hides from
 //! EL0 (FEAT_LOR) or that emu executes without announcing (FEAT_SB,
 //! FEAT_ECV's CNTVCTSS_EL0) have no ID fields here.
 
@@ -120,6 +120,44 @@ pub struct Feature {
 use Enc::{Row, Where};
 use Feat::*;
 use IdReg::*;
+
+/// Scalar floating point on half precision: ftype (bits 23:22) = 11.
+fn ftype_half(w: u32) -> bool {
+    (w >> 22) & 3 == 3
+}
+
+/// FMAXNMV, FMAXV, FMINNMV, FMINV on .4H/.8H: U = 0 (the single-precision
+/// forms have U = 1), opcode 01100 or 01111.
+fn across_half(w: u32) -> bool {
+    (w >> 29) & 1 == 0 && matches!((w >> 12) & 0x1f, 0b01100 | 0b01111)
+}
+
+/// Scalar pairwise FMAXNMP, FADDP, FMAXP, FMINNMP, FMINP on .2H: U = 0.
+fn pairwise_half(w: u32) -> bool {
+    (w >> 29) & 1 == 0 && matches!((w >> 12) & 0x1f, 0b01100 | 0b01101 | 0b01111)
+}
+
+/// SCVTF, UCVTF, FCVTZS, FCVTZU (fixed-point, vector and scalar) with
+/// immh = 001x: half-precision lanes.
+fn fixed_point_half(w: u32) -> bool {
+    matches!((w >> 11) & 0x1f, 0b11100 | 0b11111) && (w >> 20) & 7 == 1
+}
+
+/// FMOV (vector, immediate) to half-precision lanes: op = 0, cmode = 1111,
+/// o2 = 1.
+fn fmov_imm_half(w: u32) -> bool {
+    (w >> 29) & 1 == 0 && (w >> 12) & 0xf == 0xf && (w >> 11) & 1 == 1
+}
+
+/// FMLA, FMLS, FMUL, FMULX by element with size = 00: half precision.
+fn by_element_half(w: u32) -> bool {
+    (w >> 22) & 3 == 0 && matches!((w >> 12) & 0xf, 0b0001 | 0b0101 | 0b1001)
+}
+
+/// FCMLA and FCADD with size = 01: half-precision lanes.
+fn size_half(w: u32) -> bool {
+    (w >> 22) & 3 == 1
+}
 
 /// PMULL/PMULL2 with 64-bit elements (size = 11 of "three different"):
 /// FEAT_PMULL.
@@ -502,8 +540,76 @@ pub const FEATURES: &[Feature] = &[
         // ID_AA64PFR0_EL1.FP and AdvSIMD = 1: with half precision.
         id: &[id(Pfr0, 16, 1), id(Pfr0, 20, 1)],
         requires: &[],
-        encodings: &[],
-        implemented: false,
+        // Every scalar form with ftype = 11 but FCVT (to and from half is
+        // Armv8.0), the FP16 classes of Advanced SIMD, and the half forms
+        // inside the other classes.
+        encodings: &[
+            Where("SCVTF_fix", ftype_half),
+            Where("UCVTF_fix", ftype_half),
+            Where("FCVTZS_fix", ftype_half),
+            Where("FCVTZU_fix", ftype_half),
+            Where("FCVTNS", ftype_half),
+            Where("FCVTNU", ftype_half),
+            Where("FCVTPS", ftype_half),
+            Where("FCVTPU", ftype_half),
+            Where("FCVTMS", ftype_half),
+            Where("FCVTMU", ftype_half),
+            Where("FCVTZS", ftype_half),
+            Where("FCVTZU", ftype_half),
+            Where("SCVTF", ftype_half),
+            Where("UCVTF", ftype_half),
+            Where("FCVTAS", ftype_half),
+            Where("FCVTAU", ftype_half),
+            Where("FMOV_to_gen", ftype_half),
+            Where("FMOV_from_gen", ftype_half),
+            Where("FMOV_reg", ftype_half),
+            Where("FABS", ftype_half),
+            Where("FNEG", ftype_half),
+            Where("FSQRT", ftype_half),
+            Where("FRINTN", ftype_half),
+            Where("FRINTP", ftype_half),
+            Where("FRINTM", ftype_half),
+            Where("FRINTZ", ftype_half),
+            Where("FRINTA", ftype_half),
+            Where("FRINTX", ftype_half),
+            Where("FRINTI", ftype_half),
+            Where("FCMP", ftype_half),
+            Where("FCMP_zero", ftype_half),
+            Where("FCMPE", ftype_half),
+            Where("FCMPE_zero", ftype_half),
+            Where("FMOV_imm", ftype_half),
+            Where("FCCMP", ftype_half),
+            Where("FCCMPE", ftype_half),
+            Where("FMUL", ftype_half),
+            Where("FDIV", ftype_half),
+            Where("FADD", ftype_half),
+            Where("FSUB", ftype_half),
+            Where("FMAX", ftype_half),
+            Where("FMIN", ftype_half),
+            Where("FMAXNM", ftype_half),
+            Where("FMINNM", ftype_half),
+            Where("FNMUL", ftype_half),
+            Where("FCSEL", ftype_half),
+            Where("FMADD", ftype_half),
+            Where("FMSUB", ftype_half),
+            Where("FNMADD", ftype_half),
+            Where("FNMSUB", ftype_half),
+            Row("THREE_SAME_H"),
+            Row("STHREE_SAME_H"),
+            Row("TWO_MISC_H"),
+            Row("STWO_MISC_H"),
+            Where("ACROSS", across_half),
+            Where("SPAIR", pairwise_half),
+            Where("SHIFT_IMM", fixed_point_half),
+            Where("SSHIFT_IMM", fixed_point_half),
+            Where("MODIMM", fmov_imm_half),
+            Where("INDEXED", by_element_half),
+            Where("SINDEXED", by_element_half),
+            Where("FCMLA_vec", size_half),
+            Where("FCADD", size_half),
+            Where("FCMLA_elem", size_half),
+        ],
+        implemented: true,
     },
     Feature {
         feat: Ssbs,
@@ -732,9 +838,11 @@ mod tests {
     #[test]
     fn announcement_needs_requirements_and_implementation() {
         let all = FeatureSet::IMPLEMENTED;
-        assert!(all.announces(Feat::Lse) && !all.has(Feat::Fp16));
+        assert!(all.announces(Feat::Lse) && all.announces(Feat::Fp16));
+        assert!(all.announces(Feat::Fhm));
         // FHM executes but is not announced without FP16.
-        assert!(all.has(Feat::Fhm) && !all.announces(Feat::Fhm));
+        let no_fp16 = FeatureSet::of(&[Fhm]);
+        assert!(no_fp16.has(Feat::Fhm) && !no_fp16.announces(Feat::Fhm));
         let set = FeatureSet::of(&[Aes, Pmull, Sha1, Sha2]);
         assert_eq!(IdRegs::announcing(IdRegs::default(), set).isar0, 0x1120);
         // SHA1 alone breaks the SHA1/SHA256 pairing: not announced.

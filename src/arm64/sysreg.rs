@@ -107,11 +107,13 @@ pub const ID_AA64DFR0: u64 = 6;
 /// NZCV: bits 31..28.
 pub const NZCV_MASK: u64 = 0xf000_0000;
 
-/// FPCR bits emu implements: AHP (26), DN (25), FZ (24), RMode (23:22).
-/// Trap enables are RAZ/WI (floating-point exception trapping is not
-/// implemented), FZ16 needs half-precision and Len/Stride exist only with
-/// AArch32.
-pub const FPCR_MASK: u64 = 0x07c0_0000;
+/// FPCR bits emu implements: AHP (26), DN (25), FZ (24), RMode (23:22),
+/// FZ16 (19, FEAT_FP16). Trap enables are RAZ/WI (floating-point exception
+/// trapping is not implemented) and Len/Stride exist only with AArch32.
+pub const FPCR_MASK: u64 = 0x07c8_0000;
+
+/// FPCR.FZ16: RES0 on a CPU without FEAT_FP16.
+pub const FPCR_FZ16: u64 = 1 << 19;
 
 /// FPSR bits: QC (27), IDC (7), IXC (4), UFC (3), OFC (2), DZC (1), IOC (0).
 pub const FPSR_MASK: u64 = 0x0800_009f;

@@ -13,6 +13,7 @@
 
 use super::{Ctx, TResult, Undefined};
 use crate::arm64::encodings::system::Op;
+use crate::arm64::features::Feat;
 use crate::arm64::sysreg::{self, Enc, StateField, SysOp, Value};
 use crate::arm64::Fields;
 use crate::cpu::{fpenv, CpuState, ExitReason};
@@ -57,6 +58,12 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
         }
         Op::MSR_reg => match sysreg::el0_write(Enc::from_key(f.u('s'))).ok_or(Undefined)? {
             Value::State(field, mask) => {
+                // FPCR.FZ16 exists only with FEAT_FP16 (`-cpu ...,-fp16`).
+                let mask = if field == StateField::Fpcr && !cx.cpu.has(Feat::Fp16) {
+                    mask & !sysreg::FPCR_FZ16
+                } else {
+                    mask
+                };
                 let v = cx.x(f.u('d'));
                 let v = masked(cx, v, mask);
                 if field == StateField::Fpsr {

@@ -77,12 +77,13 @@ mod tests {
 
     #[test]
     fn announces_what_is_implemented() {
-        // FP, ASIMD, CRC32, ATOMICS, CPUID, LRCPC, DCPOP, ILRCPC.
-        let base = 0b11 | 1 << 7 | 1 << 8 | 1 << 11 | 1 << 15 | 1 << 16 | 1 << 26;
+        // FP, ASIMD, CRC32, ATOMICS, FPHP, ASIMDHP, CPUID, LRCPC, DCPOP,
+        // ILRCPC.
+        let base = 0b11 | 0b1111 << 7 | 1 << 11 | 1 << 15 | 1 << 16 | 1 << 26;
         // AES, PMULL, SHA1, SHA2, SHA3, SM3, SM4, SHA512.
         let crypto = 0b1111 << 3 | 0b111 << 17 | 1 << 21;
-        // ASIMDRDM, JSCVT, FCMA, ASIMDDP, FLAGM; not ASIMDFHM (needs FP16).
-        let ext = 1 << 12 | 1 << 13 | 1 << 14 | 1 << 20 | 1 << 27;
+        // ASIMDRDM, JSCVT, FCMA, ASIMDDP, ASIMDFHM, FLAGM.
+        let ext = 1 << 12 | 1 << 13 | 1 << 14 | 1 << 20 | 1 << 23 | 1 << 27;
         assert_eq!(HWCAP, base | crypto | ext);
         // DCPODP, FLAGM2, FRINT, I8MM, BF16.
         assert_eq!(HWCAP2, 1 | 1 << 7 | 1 << 8 | 1 << 13 | 1 << 14);
@@ -93,10 +94,10 @@ mod tests {
         // FP ASIMD AES PMULL SHA1 SHA2 CRC32 CPUID.
         let a53 = Cpu::parse("cortex-a53").unwrap();
         assert_eq!(of(&a53), (0b11 | 0b1111 << 3 | 1 << 7 | 1 << 11, 0));
-        // + ATOMICS ASIMDRDM LRCPC DCPOP ASIMDDP (FPHP, ASIMDHP, SSBS: not
+        // + ATOMICS FPHP ASIMDHP ASIMDRDM LRCPC DCPOP ASIMDDP (SSBS: not
         // implemented by emu).
         let n1 = Cpu::parse("neoverse-n1").unwrap();
-        let extra = 1 << 8 | 1 << 12 | 1 << 15 | 1 << 16 | 1 << 20;
+        let extra = 1 << 8 | 1 << 9 | 1 << 10 | 1 << 12 | 1 << 15 | 1 << 16 | 1 << 20;
         assert_eq!(of(&n1), (of(&a53).0 | extra, 0));
     }
 }

@@ -560,7 +560,7 @@ fn report_undefined(word: u32, pc: u64, model: &Cpu) {
         return;
     };
     let name = f.entry.name;
-    match model.feature_of(f.entry.insn, word).filter(|&ft| !model.has(ft)) {
+    match model.missing_feature(f.entry.insn, word) {
         Some(ft) => {
             let ft = &crate::arm64::features::FEATURES[ft as usize];
             eprintln!(

@@ -4,7 +4,7 @@
 use crate::compare::{describe, inputs, kind, only_fault_dest_differs, sigill_at, Kind};
 use crate::exceptions::{emu_only, expected};
 use crate::gen::{Case, CLASSES};
-use crate::layout::{u64_at, O_MEMN, O_SIGNO, O_TAKEN, R_FPCR};
+use crate::layout::{u64_at, O_MEMN, O_SIGNO, O_TAKEN};
 use crate::regress;
 use std::collections::BTreeMap;
 use std::io::Write as _;
@@ -92,7 +92,7 @@ impl Tally {
         let reason = if kind == Kind::EmuExecutes {
             emu_only(&dis)
         } else {
-            fault_dest.or_else(|| expected(c.word, &dis, u64_at(&c.rec, R_FPCR)))
+            fault_dest.or_else(|| expected(c.word, &dis))
         };
         if let Some(reason) = reason {
             counts.expected += 1;

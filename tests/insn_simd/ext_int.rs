@@ -304,8 +304,7 @@ fn flag_manipulation() {
 
 #[test]
 fn unallocated_forms_are_undefined() {
-    // Each is UNDEFINED in the Arm ARM (qemu-aarch64 -cpu max agrees); the
-    // half-precision FCMLA also, as FEAT_FP16 is not implemented.
+    // Each is UNDEFINED in the Arm ARM (qemu-aarch64 -cpu max agrees).
     for w in [
         0x6e028420, // sqrdmlah, size 00
         0x6ec28420, // sqrdmlah, size 11
@@ -315,8 +314,7 @@ fn unallocated_forms_are_undefined() {
         0x6fa23820, // fcmla (by element) 4S with L = 1
         0x2f823820, // fcmla (by element) 2S
         0x6fc23820, // fcmla (by element), size 11
-        0x2f423820, // fcmla (by element) 4H (FP16)
-        0x6e42c420, // fcmla v0.8h (FP16)
+        0x2f423820, // fcmla (by element) 4H with H = 1
         0x6e02e420, // fcadd, size 00
         0x2ec2f420, // fcadd v0.1d
         0x0e61e820, // frint32z v0.1d

@@ -14,6 +14,7 @@ mod estimate;
 mod ext_fp;
 mod ext_int;
 mod float;
+mod fp16;
 mod integer;
 mod memory;
 mod misc;
@@ -70,6 +71,11 @@ fn lanes(es: u32, v: u128) -> Vec<u64> {
     (0..128 / es)
         .map(|i| (v >> (i * es)) as u64 & mask(es))
         .collect()
+}
+
+/// Eight 16-bit lanes.
+fn h8(x: [u16; 8]) -> u128 {
+    vec_of(16, &x.map(u64::from))
 }
 
 /// A vector from lanes (missing lanes are zero).

@@ -4,7 +4,7 @@
 use super::float::{self, Fmt, Rounding};
 use super::ops::Arith;
 use super::runtime::{self, rounding_arg};
-use super::{fmt_sd, ftype_arg, read_v, write_v};
+use super::{fmt_of, ftype_arg, read_v, write_v};
 use crate::arm64::encodings::fp::Op;
 use crate::arm64::Fields;
 use crate::frontend::{Ctx, TResult, Undefined};
@@ -15,14 +15,14 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
     match op {
         FCVT => return fcvt(cx, f),
         FMOV_imm => {
-            let fmt = fmt_sd(f)?;
+            let fmt = fmt_of(f)?;
             let k = cx.k(vfp_expand_imm(f.u('i'), fmt));
             write_v(cx, f.u('d'), k);
             return Ok(());
         }
         _ => {}
     }
-    let fmt = fmt_sd(f)?;
+    let fmt = fmt_of(f)?;
     let d = f.u('d');
     let n = read_v(cx, fmt, f.u('n'));
     let r = match op {

@@ -1,13 +1,13 @@
 //! FCMP, FCMPE (register and zero forms), FCCMP, FCCMPE.
 
 use super::runtime;
-use super::{fmt_sd, ftype_arg, read_v};
+use super::{fmt_of, ftype_arg, read_v};
 use crate::arm64::encodings::fp::Op;
 use crate::arm64::Fields;
 use crate::frontend::{Ctx, TResult};
 
 pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
-    let fmt = fmt_sd(f)?;
+    let fmt = fmt_of(f)?;
     let a = read_v(cx, fmt, f.u('n'));
     let b = match op {
         Op::FCMP_zero | Op::FCMPE_zero => cx.k(0),

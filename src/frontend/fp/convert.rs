@@ -2,9 +2,9 @@
 //! (FCVT{N,P,M,Z,A}{S,U}, SCVTF, UCVTF) and FMOV (general).
 
 use super::cvt::IntFmt;
-use super::float::Rounding;
+use super::float::{Rounding, H};
 use super::runtime::{self, int_fmt_arg, rounding_arg};
-use super::{fmt_sd, ftype_arg, read_v, write_v};
+use super::{fmt_of, ftype_arg, read_v, write_v};
 use crate::arm64::encodings::fp::Op;
 use crate::arm64::Fields;
 use crate::cpu::state::v_offset;
@@ -19,7 +19,7 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
         FMOV_to_gen | FMOV_from_gen => return fmov_general(cx, op, f),
         _ => {}
     }
-    let fmt = fmt_sd(f)?;
+    let fmt = fmt_of(f)?;
     let fbits = if f.has('s') {
         let scale = f.u('s');
         if !sf && scale < 32 {
@@ -64,10 +64,22 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
     Ok(())
 }
 
-/// FMOV between a general register and a V register: Wd<->Sn, Xd<->Dn and
+/// FMOV between a general register and a V register: Wd<->Sn, Xd<->Dn,
+/// Wd/Xd<->Hn (FEAT_FP16: the low 16 bits, zero-extended) and
 /// Xd<->Vn.D[1] (which leaves the low half of Vd alone).
 fn fmov_general(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
     let (n, d) = (f.u('n'), f.u('d'));
+    if f.u('t') == 3 && f.u('r') == 0 {
+        if op == Op::FMOV_to_gen {
+            let v = read_v(cx, H, n);
+            cx.set_x(d, v);
+        } else {
+            let x = cx.x(n);
+            let v = cx.b.zext(x, 16);
+            write_v(cx, d, v);
+        }
+        return Ok(());
+    }
     let top = match (f.b('z'), f.u('t'), f.u('r')) {
         (false, 0, 0) | (true, 1, 0) => false,
         (true, 2, 1) => true,

@@ -2,12 +2,20 @@
 //! from floating point to integer or fixed point (`FPToFixed`) and back
 //! (`FixedToFP`).
 
-use super::float::{fpsr, Class, Env, Fmt, Rounding, H};
+use super::float::{fpsr, Class, Env, Fmt, Fpcr, Rounding, H};
 use super::ops::round_f64;
 
 /// FCVT between H, S and D (`FPConvert`), honouring FPCR.AHP for half
-/// precision.
+/// precision. FPCR.FZ16 plays no part: `FPUnpackCV` and `FPRoundCV` clear
+/// it (FZ still flushes single and double precision).
 pub fn convert(env: &mut Env, from: Fmt, to: Fmt, a: u64) -> u64 {
+    let mut cv = Env::new(env.fpcr.0 & !Fpcr::FZ16);
+    let r = convert_cv(&mut cv, from, to, a);
+    env.raise(cv.flags);
+    r
+}
+
+fn convert_cv(env: &mut Env, from: Fmt, to: Fmt, a: u64) -> u64 {
     let (mut c, a) = env.unpack(from, a);
     if from == H && env.fpcr.ahp() && matches!(c, Class::Inf | Class::QNaN | Class::SNaN) {
         // The alternative format has no infinities or NaNs.
@@ -79,7 +87,7 @@ impl IntFmt {
 pub fn to_fixed(env: &mut Env, f: Fmt, a: u64, to: IntFmt, mode: Rounding) -> u64 {
     let (c, a) = env.unpack(f, a);
     let (lo, hi) = to.range();
-    let wrap = |v: i128| (v as u64) & if to.bits == 64 { u64::MAX } else { 0xFFFF_FFFF };
+    let wrap = |v: i128| (v as u64) & (u64::MAX >> (64 - to.bits));
     if c.is_nan() {
         env.raise(fpsr::IOC);
         return 0;
@@ -100,10 +108,13 @@ pub fn to_fixed(env: &mut Env, f: Fmt, a: u64, to: IntFmt, mode: Rounding) -> u6
     wrap(v)
 }
 
-/// `FixedToFP`: SCVTF/UCVTF from a 32- or 64-bit register (integer or
-/// fixed point) to format `f`, rounded with the FPCR rounding mode.
+/// `FixedToFP`: SCVTF/UCVTF from a 16-bit element or a 32- or 64-bit
+/// register (integer or fixed point) to format `f`, rounded with the FPCR
+/// rounding mode (and flushed under FZ, or FZ16 for half precision).
 pub fn from_fixed(env: &mut Env, f: Fmt, x: u64, from: IntFmt) -> u64 {
     let v: i128 = match (from.bits, from.signed) {
+        (16, true) => i128::from(x as u16 as i16),
+        (16, false) => i128::from(x as u16),
         (32, true) => i128::from(x as u32 as i32),
         (32, false) => i128::from(x as u32),
         (_, true) => i128::from(x as i64),
@@ -113,7 +124,7 @@ pub fn from_fixed(env: &mut Env, f: Fmt, x: u64, from: IntFmt) -> u64 {
         return f.zero(false);
     }
     let mode = env.fpcr.rounding();
-    let flush = env.flushes(f) && f != H;
+    let flush = env.flushes(f);
     env.round(
         f,
         v < 0,

@@ -160,6 +160,23 @@ impl Fmt {
     }
 }
 
+impl Fmt {
+    /// The bits of `x`, which must be exactly representable in this format
+    /// (zeros keep their sign; infinities map to infinities).
+    pub fn encode_exact(self, x: f64) -> u64 {
+        match self.fbits {
+            52 => x.to_bits(),
+            23 => u64::from((x as f32).to_bits()),
+            _ if x == 0.0 => self.zero(x.is_sign_negative()),
+            _ if x.is_infinite() => self.inf(x < 0.0),
+            _ => {
+                let (s, m, e) = D.decompose(x.to_bits());
+                Env::new(0).round(self, s, m, e, Rounding::Zero, false)
+            }
+        }
+    }
+}
+
 /// `FPType` of the Arm ARM, with denormals kept apart.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum Class {
@@ -226,6 +243,8 @@ impl Fpcr {
     pub const AHP: u64 = 1 << 26;
     /// Flush-to-zero.
     pub const FZ: u64 = 1 << 24;
+    /// Flush-to-zero of half precision (FEAT_FP16).
+    pub const FZ16: u64 = 1 << 19;
     /// Shift of the RMode field.
     pub const RMODE_SHIFT: u32 = 22;
 
@@ -240,6 +259,9 @@ impl Fpcr {
     }
     pub fn fz(self) -> bool {
         self.0 & Self::FZ != 0
+    }
+    pub fn fz16(self) -> bool {
+        self.0 & Self::FZ16 != 0
     }
 }
 
@@ -263,20 +285,26 @@ impl Env {
         self.flags |= flags;
     }
 
-    /// Whether flush-to-zero applies to format `f` (FZ covers S and D; half
-    /// precision has its own FZ16 control, which is not implemented: it
-    /// reads as zero).
+    /// Whether flush-to-zero applies to format `f`: FZ covers S and D,
+    /// FZ16 half precision.
     pub fn flushes(&self, f: Fmt) -> bool {
-        self.fpcr.fz() && f != H
+        if f == H {
+            self.fpcr.fz16()
+        } else {
+            self.fpcr.fz()
+        }
     }
 
-    /// `FPUnpack`: classifies `x`, flushing a denormal to a signed zero (and
-    /// raising IDC) when FZ is set. Returns the class and the possibly
-    /// flushed bits.
+    /// `FPUnpack`: classifies `x`, flushing a denormal to a signed zero when
+    /// FZ (S, D; raising IDC) or FZ16 (H; `FPUnpackBase` raises no
+    /// exception for a flushed half) is set. Returns the class and the
+    /// possibly flushed bits.
     pub fn unpack(&mut self, f: Fmt, x: u64) -> (Class, u64) {
         let c = f.class(x);
         if c == Class::Denormal && self.flushes(f) {
-            self.raise(fpsr::IDC);
+            if f != H {
+                self.raise(fpsr::IDC);
+            }
             (Class::Zero, f.zero(f.sign(x)))
         } else {
             (c, x)

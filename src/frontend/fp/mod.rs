@@ -13,10 +13,12 @@ mod convert;
 pub mod cvt;
 pub mod estimate;
 pub mod float;
+mod half;
 mod host;
 pub mod ops;
 pub mod runtime;
 
+pub use arith::vfp_expand_imm;
 pub use runtime::{fbin_args, fmuladd_args};
 
 use super::{Ctx, TResult, Undefined};
@@ -24,7 +26,7 @@ use crate::arm64::encodings::fp::Op;
 use crate::arm64::Fields;
 use crate::cpu::state::v_offset;
 use crate::ir::Val;
-use float::{Fmt, D, S};
+use float::Fmt;
 
 pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
     use Op::*;
@@ -37,14 +39,10 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
     }
 }
 
-/// The single or double precision format of field `t` (half precision
-/// arithmetic needs FEAT_FP16, which is not implemented).
-fn fmt_sd(f: &Fields) -> Result<Fmt, Undefined> {
-    match f.u('t') {
-        0 => Ok(S),
-        1 => Ok(D),
-        _ => Err(Undefined),
-    }
+/// The format of field `t` (ftype): single, double or half precision
+/// (FEAT_FP16); 10 is unallocated.
+fn fmt_of(f: &Fields) -> Result<Fmt, Undefined> {
+    Fmt::from_ftype(f.u('t')).ok_or(Undefined)
 }
 
 /// Reads the low `fmt` bits of V register `n`, zero-extended.

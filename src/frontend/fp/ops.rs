@@ -1,8 +1,11 @@
 //! Semantics of the scalar floating-point data-processing instructions, on
 //! raw register bits, after the Arm ARM pseudocode (`FPAdd`, `FPMulAdd`,
-//! `FPMax`, `FPCompare`, `FPRoundInt`, ...). Single and double precision.
+//! `FPMax`, `FPCompare`, `FPRoundInt`, ...). Single and double precision
+//! run on the host's SSE unit ([`host`]); half precision in exact integer
+//! arithmetic ([`half`]).
 
-use super::float::{fpsr, Class, Env, Fmt, Fpcr, Rounding, D, S};
+use super::float::{fpsr, Class, Env, Fmt, Fpcr, Rounding, H, S};
+use super::half;
 use super::host::{self, Op2};
 
 /// Two-operand arithmetic.
@@ -84,7 +87,19 @@ fn host_op2(env: &mut Env, f: Fmt, op: Op2, a: u64, b: u64) -> u64 {
 
 /// FADD, FSUB, FMUL, FDIV, FNMUL, FMAX, FMIN, FMAXNM, FMINNM.
 pub fn arith(env: &mut Env, f: Fmt, op: Arith, a: u64, b: u64) -> u64 {
-    debug_assert!(f == S || f == D);
+    if f == H {
+        let fast = match op {
+            Arith::Add => half::try_add(env, a, b),
+            Arith::Sub => half::try_add(env, a, b ^ H.sign_bit()),
+            Arith::Mul => half::try_mul(env, a, b),
+            Arith::Div => half::try_div(env, a, b),
+            Arith::NMul => half::try_mul(env, a, b).map(|r| r ^ H.sign_bit()),
+            _ => None,
+        };
+        if let Some(r) = fast {
+            return r;
+        }
+    }
     if matches!(op, Arith::MaxNum | Arith::MinNum) {
         // A single quiet NaN is replaced by the infinity that loses.
         let (ca, cb) = (f.class(a), f.class(b));
@@ -109,6 +124,16 @@ pub fn arith(env: &mut Env, f: Fmt, op: Arith, a: u64, b: u64) -> u64 {
         } else {
             n
         };
+    }
+    if f == H {
+        match op {
+            Arith::Add => return half::add(env, a, b),
+            Arith::Sub => return half::add(env, a, b ^ H.sign_bit()),
+            Arith::Mul => return half::mul(env, a, b),
+            Arith::Div => return half::div(env, a, b),
+            Arith::NMul => return half::mul(env, a, b) ^ H.sign_bit(),
+            _ => {}
+        }
     }
     match op {
         Arith::Add => host_op2(env, f, Op2::Add, a, b),
@@ -142,6 +167,9 @@ pub fn sqrt(env: &mut Env, f: Fmt, a: u64) -> u64 {
     if c.is_nan() {
         return env.process_nan(f, c, a);
     }
+    if f == H {
+        return half::sqrt(env, a);
+    }
     host(env, f, |csr| {
         if f == S {
             let (r, st) = host::sqrt_s(f32::from_bits(a as u32), csr);
@@ -156,6 +184,11 @@ pub fn sqrt(env: &mut Env, f: Fmt, a: u64) -> u64 {
 /// `FPMulAdd(addend, op1, op2)`: `addend + op1 * op2` rounded once
 /// (FMADD; FMSUB, FNMADD and FNMSUB negate operands first).
 pub fn mul_add(env: &mut Env, f: Fmt, addend: u64, op1: u64, op2: u64) -> u64 {
+    if f == H {
+        if let Some(r) = half::try_mul_add(env, addend, op1, op2) {
+            return r;
+        }
+    }
     let (ca, addend) = env.unpack(f, addend);
     let (c1, op1) = env.unpack(f, op1);
     let (c2, op2) = env.unpack(f, op2);
@@ -168,6 +201,9 @@ pub fn mul_add(env: &mut Env, f: Fmt, addend: u64, op1: u64, op2: u64) -> u64 {
     }
     if let Some(n) = nan {
         return n;
+    }
+    if f == H {
+        return half::mul_add(env, addend, op1, op2);
     }
     host(env, f, |csr| {
         if f == S {
@@ -221,11 +257,7 @@ pub fn round_int(env: &mut Env, f: Fmt, a: u64, mode: Rounding, exact: bool) -> 
     }
     // An integral value of a format with no more than 53 significant bits
     // is exactly representable in it.
-    if f == S {
-        (r as f32).to_bits() as u64
-    } else {
-        r.to_bits()
-    }
+    f.encode_exact(r)
 }
 
 /// Rounds `x` to an integral value (zero keeps the sign of `x`).
@@ -241,6 +273,7 @@ pub fn round_f64(x: f64, mode: Rounding) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    use super::super::float::D;
     use super::*;
 
     fn d(x: f64) -> u64 {

@@ -24,9 +24,14 @@ fn decode(u: bool, size: u32, opc: u32, q: bool, pair: bool) -> Option<(K, u32)>
     use K::*;
     let a = size >> 1 != 0;
     let fp = |k: K| Some((k, 2 + (size & 1)));
+    // The half-precision forms (FEAT_FP16): U = 0, size<0> = 0.
+    let half = |k: K| (size & 1 == 0).then_some((k, 1));
     if pair {
         return match (u, opc) {
             (false, 0b11011) if size == 3 => Some((Addv, 3)),
+            (false, 0b01100) => half(if a { Fminnm } else { Fmaxnm }),
+            (false, 0b01101) if !a => half(Fadd),
+            (false, 0b01111) => half(if a { Fmin } else { Fmax }),
             (true, 0b01100) => fp(if a { Fminnm } else { Fmaxnm }),
             (true, 0b01101) if !a => fp(Fadd),
             (true, 0b01111) => fp(if a { Fmin } else { Fmax }),
@@ -39,6 +44,8 @@ fn decode(u: bool, size: u32, opc: u32, q: bool, pair: bool) -> Option<(K, u32)>
         (_, 0b01010) if int_ok => Some((Maxv, size)),
         (_, 0b11010) if int_ok => Some((Minv, size)),
         (false, 0b11011) if int_ok => Some((Addv, size)),
+        (false, 0b01100) => half(if a { Fminnm } else { Fmaxnm }),
+        (false, 0b01111) => half(if a { Fmin } else { Fmax }),
         (true, 0b01100) if q && size & 1 == 0 => fp(if a { Fminnm } else { Fmaxnm }),
         (true, 0b01111) if q && size & 1 == 0 => fp(if a { Fmin } else { Fmax }),
         _ => None,

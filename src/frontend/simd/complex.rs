@@ -1,6 +1,5 @@
-//! FEAT_FCMA: FCMLA (vector, by element) and FCADD, single and double
-//! precision. Half precision needs FEAT_FP16, which is not implemented, so
-//! its size encodings are UNDEFINED. Per the Arm ARM, the rotation picks
+//! FEAT_FCMA: FCMLA (vector, by element) and FCADD, half (FEAT_FP16),
+//! single and double precision. Per the Arm ARM, the rotation picks
 //! which operand elements meet and which are negated (`FPNeg`, which flips
 //! the sign of a NaN too) before each `FPMulAdd(d, n, m)` / `FPAdd(n, m)`,
 //! each rounded on its own with the FPCR modes.
@@ -23,14 +22,17 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
     let size = f.u('s');
     let (kind, m, rot, index) = match op {
         Op::FCMLA_elem => {
-            // Only the 4S form: one index bit, L must be zero.
-            if size != 2 || f.b('L') || !q {
-                return Err(Undefined);
+            let m = f.u('M') << 4 | f.u('m');
+            match size {
+                // 4H/8H: index H:L, a pair inside the register's width.
+                1 if q || !f.b('H') => (FCMLA_ELEM, m, f.u('r'), f.u('H') << 1 | f.u('L')),
+                // Only the 4S form: one index bit, L must be zero.
+                2 if q && !f.b('L') => (FCMLA_ELEM, m, f.u('r'), f.u('H')),
+                _ => return Err(Undefined),
             }
-            (FCMLA_ELEM, f.u('M') << 4 | f.u('m'), f.u('r'), f.u('H'))
         }
         _ => {
-            if size < 2 || (size == 3 && !q) {
+            if size == 0 || (size == 3 && !q) {
                 return Err(Undefined);
             }
             let k = if op == Op::FCADD { FCADD } else { FCMLA };

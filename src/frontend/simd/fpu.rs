@@ -1,5 +1,6 @@
 //! Floating-point element operations of the Advanced SIMD instructions, on
-//! raw bits of single (`es == 32`) or double (`es == 64`) elements. They
+//! raw bits of half (`es == 16`, FEAT_FP16), single (`es == 32`) or double
+//! (`es == 64`) elements. They
 //! reuse the scalar floating-point semantics of [`crate::frontend::fp`]
 //! (NaN propagation, default NaN, FPCR rounding and flushing, FPSR
 //! exceptions accumulated in an [`Env`]) and add the vector-only ones:
@@ -42,11 +43,7 @@ pub fn fmt(es: u32) -> Fmt {
 }
 
 fn from_f64(f: Fmt, x: f64) -> u64 {
-    if f == S {
-        (x as f32).to_bits() as u64
-    } else {
-        x.to_bits()
-    }
+    f.encode_exact(x)
 }
 
 /// NaN propagation for two operands, then whether one is an infinity and

@@ -52,6 +52,8 @@ pub fn translate(cx: &mut Ctx, f: &Fields, scalar: bool) -> TResult {
     let rm4 = f.u('m');
     let (esize, index, m) = if fp {
         match size {
+            // Half precision (FEAT_FP16): Rm is four bits, the index H:L:M.
+            0 => (1, h << 2 | l << 1 | mbit, rm4),
             2 => (2, h << 1 | l, mbit << 4 | rm4),
             3 if l == 0 && q => (3, h, mbit << 4 | rm4),
             _ => return Err(Undefined),

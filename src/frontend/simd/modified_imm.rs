@@ -51,8 +51,19 @@ pub fn translate(cx: &mut Ctx, f: &Fields) -> TResult {
     let op = f.b('p');
     let cmode = f.u('c');
     if f.b('o') {
-        // Half-precision FMOV is not supported.
-        return Err(Undefined);
+        // o2 = 1 is allocated only as FMOV (vector, immediate),
+        // half-precision (FEAT_FP16): op = 0, cmode = 1111.
+        if op || cmode != 0b1111 {
+            return Err(Undefined);
+        }
+        let h = crate::frontend::fp::vfp_expand_imm(f.u('i'), crate::frontend::fp::float::H);
+        let imm = h * 0x0001_0001_0001_0001;
+        let d = f.u('d') as usize;
+        let k = cx.k(imm);
+        cx.b.store_state(v_offset(d), k);
+        let hi = if q { k } else { cx.k(0) };
+        cx.b.store_state(v_offset(d) + 8, hi);
+        return Ok(());
     }
     let operation = match (cmode, op) {
         (0b1110, _) | (0b1111, false) => Operation::Movi,

@@ -72,7 +72,8 @@ pub fn translate(cx: &mut Ctx, f: &Fields, scalar: bool) -> TResult {
         Shape::Same => size < 3 || q,
         Shape::Narrow => size < 3 && (!scalar || !matches!(kind, K::Shrn | K::Rshrn)),
         Shape::Long => size < 3 && !scalar,
-        Shape::Fixed => size >= 2 && (size < 3 || q),
+        // immh = 001x: half precision (FEAT_FP16).
+        Shape::Fixed => size >= 1 && (size < 3 || q),
     };
     if !ok {
         return Err(Undefined);

@@ -130,6 +130,21 @@ pub fn translate(cx: &mut Ctx, f: &Fields, scalar: bool) -> TResult {
     let q = scalar || f.b('Q');
     let u = f.b('U');
     let (kind, size) = decode(u, f.u('s'), f.u('o'), q, scalar).ok_or(Undefined)?;
+    emit(cx, f, scalar, q, kind, size)
+}
+
+/// Three same (FP16) and scalar three same FP16: the (U, a, opcode)
+/// assignments of the single/double floating-point rows, on half-precision
+/// elements (any Q).
+pub fn translate_h(cx: &mut Ctx, f: &Fields, scalar: bool) -> TResult {
+    let q = scalar || f.b('Q');
+    let size = u32::from(f.b('a')) << 1;
+    let (kind, _) = decode(f.b('U'), size, 0b11000 | f.u('o'), true, scalar).ok_or(Undefined)?;
+    emit(cx, f, scalar, q, kind, 1)
+}
+
+fn emit(cx: &mut Ctx, f: &Fields, scalar: bool, q: bool, kind: K, size: u32) -> TResult {
+    let u = f.b('U');
     let args = Args {
         d: f.u('d'),
         n: f.u('n'),

@@ -128,6 +128,28 @@ pub fn translate(cx: &mut Ctx, f: &Fields, scalar: bool) -> TResult {
     let q = scalar || f.b('Q');
     let u = f.b('U');
     let (kind, size, rnd) = decode(u, f.u('s'), f.u('o'), q, scalar).ok_or(Undefined)?;
+    emit(cx, f, scalar, (kind, size, rnd))
+}
+
+/// Two-register miscellaneous (FP16) and its scalar form: the (U, a,
+/// opcode) assignments of the single/double floating-point rows on
+/// half-precision elements (any Q), without URECPE/URSQRTE.
+pub fn translate_h(cx: &mut Ctx, f: &Fields, scalar: bool) -> TResult {
+    let opc = f.u('o');
+    let a = f.b('a');
+    let fp_row = opc >= 0b11000 || (a && (0b01100..=0b01111).contains(&opc));
+    if !fp_row {
+        return Err(Undefined);
+    }
+    let (kind, _, rnd) = decode(f.b('U'), u32::from(a) << 1, opc, true, scalar).ok_or(Undefined)?;
+    if matches!(kind, K::Urecpe | K::Ursqrte) {
+        return Err(Undefined);
+    }
+    emit(cx, f, scalar, (kind, 1, rnd))
+}
+
+fn emit(cx: &mut Ctx, f: &Fields, scalar: bool, (kind, size, rnd): (K, u32, u32)) -> TResult {
+    let u = f.b('U');
     let args = Args {
         d: f.u('d'),
         n: f.u('n'),
