@@ -62,11 +62,9 @@ impl Emitter {
         self.load(2, b);
         dynasm!(self.a ; .arch x64
             ; mov rcx, QWORD c0 as i64
-            ; mov r8, QWORD c1 as i64
-            ; mov rdi, r15
-            ; mov rax, QWORD slow as usize as i64
-            ; call rax
-            ; =>done);
+            ; mov r8, QWORD c1 as i64);
+        self.slow_call(slow as usize as u64);
+        dynasm!(self.a ; .arch x64 ; =>done);
         self.store(dst, 0);
     }
 }
@@ -120,12 +118,9 @@ impl Emitter {
         self.load(6, addend);
         self.load(2, op1);
         self.load(1, op2);
-        dynasm!(self.a ; .arch x64
-            ; mov r8, QWORD ctl as i64
-            ; mov rdi, r15
-            ; mov rax, QWORD slow as usize as i64
-            ; call rax
-            ; =>done);
+        dynasm!(self.a ; .arch x64 ; mov r8, QWORD ctl as i64);
+        self.slow_call(slow as usize as u64);
+        dynasm!(self.a ; .arch x64 ; =>done);
         self.store(dst, 0);
     }
 
