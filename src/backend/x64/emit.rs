@@ -70,6 +70,8 @@ pub(super) struct Emitter {
     /// The registers of [`super::regalloc::CALL_FREE_POOL`] that hold
     /// values: an exact slow path saves them around its call.
     pub slow_saves: Vec<u8>,
+    /// Exact slow paths of inline FP operations, emitted after the terminal.
+    pub slow_paths: Vec<super::emit_fp::SlowPath>,
 }
 
 /// Compiles `block` for execution at host address `base`.
@@ -98,6 +100,7 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         rax_holds: None,
         in_ops: false,
         slow_saves,
+        slow_paths: Vec::new(),
     };
     if let Some(l) = self_loop {
         let body = e.a.new_dynamic_label();
@@ -132,6 +135,7 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         None => e.terminal(&block.term),
     }
     e.cold_exits();
+    e.cold_slow_paths();
     let code = e.a.finalize().expect("dynamic labels resolve");
     Compiled { code, pc_map }
 }

@@ -7,7 +7,7 @@ use super::{call, kinds, Args};
 use crate::arm64::Fields;
 use crate::cpu::CpuState;
 use crate::frontend::{Ctx, TResult, Undefined};
-use crate::ir::VOp;
+use crate::ir::{FpOp, VOp};
 
 kinds!(
     /// The operation of a three-same instruction. The `U` bit (signedness)
@@ -140,6 +140,18 @@ pub fn translate(cx: &mut Ctx, f: &Fields, scalar: bool) -> TResult {
         kind: kind as u32,
         imm: u as u32,
     };
+    let fp = match kind {
+        K::Fadd => Some(FpOp::Add),
+        K::Fsub => Some(FpOp::Sub),
+        K::Fmul => Some(FpOp::Mul),
+        K::Fdiv => Some(FpOp::Div),
+        _ => None,
+    };
+    if let (Some(op), false) = (fp, scalar) {
+        let lanes = (args.d, args.n, args.m);
+        super::fp_lanes::translate(cx, op, 8 << size, q, lanes);
+        return Ok(());
+    }
     let cmgt = (kind == K::Cmgt && !u).then_some(VOp::Cmgt);
     match inline_op(kind).or(cmgt) {
         Some(op) if !scalar => super::vbin(cx, op, &args, None, helper),
