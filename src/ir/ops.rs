@@ -135,6 +135,12 @@ pub enum FpOp {
     Sub,
     Mul,
     Div,
+    /// Square root of `a` (`b` is not used).
+    Sqrt,
+    /// FCMP: the NZCV of comparing `a` with `b`, in bits 31:28.
+    Cmp,
+    /// FCMPE: as `Cmp`, and a NaN operand of any kind raises Invalid.
+    CmpE,
 }
 
 /// Integer vector operations with an inline fast path.

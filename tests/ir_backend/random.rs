@@ -243,7 +243,15 @@ impl Gen<'_> {
                 self.def(v)
             }
             21 => {
-                let op = self.rng.pick(&[FpOp::Add, FpOp::Sub, FpOp::Mul, FpOp::Div]);
+                let op = self.rng.pick(&[
+                    FpOp::Add,
+                    FpOp::Sub,
+                    FpOp::Mul,
+                    FpOp::Div,
+                    FpOp::Sqrt,
+                    FpOp::Cmp,
+                    FpOp::CmpE,
+                ]);
                 let double = self.rng.chance(2);
                 let (x, y) = (self.fp_val(double), self.fp_val(double));
                 let (slow, c0, c1) = emu::frontend::fbin_args(op, double);

@@ -2,8 +2,9 @@
 //!
 //! * `r15` — pointer to the guest [`CpuState`];
 //! * `rbx, rbp, r12, r13, r14` — IR values ([`super::regalloc::POOL`]),
-//!   and `r9–r11` in blocks that call nothing, `rsi, rdi, r8` too when
-//!   they have no atomic read-modify-write either;
+//!   and `r9–r11` in blocks that call nothing on their main path (exact
+//!   slow paths save them), `rsi, rdi, r8` too when they have no atomic
+//!   read-modify-write and no slow path either;
 //! * `rax, rcx, rdx, rsi, rdi, r8–r11` — scratch, clobbered by helper calls;
 //! * `rsp` — the dispatcher's frame: spill slots at `[rsp + 8 * n]`, 16-byte
 //!   aligned so helpers can be called directly.
@@ -66,6 +67,11 @@ pub(super) struct Emitter {
     /// Whether operations are being emitted (the only time `rax_holds` is
     /// kept: labels between operations are only the self-loop's body).
     in_ops: bool,
+    /// The registers of [`super::regalloc::CALL_FREE_POOL`] that hold
+    /// values: an exact slow path saves them around its call.
+    pub slow_saves: Vec<u8>,
+    /// Exact slow paths of inline FP operations, emitted after the terminal.
+    pub slow_paths: Vec<super::emit_fp::SlowPath>,
 }
 
 /// Compiles `block` for execution at host address `base`.
@@ -81,6 +87,10 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         extra.extend(l.uses());
     }
     let locs = allocate(block, &extra);
+    let slow_saves = super::regalloc::CALL_FREE_POOL
+        .into_iter()
+        .filter(|r| locs.contains(&Loc::Reg(*r)))
+        .collect();
     let mut e = Emitter {
         a: VecAssembler::new(base as usize),
         locs,
@@ -89,6 +99,8 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         cold: Vec::new(),
         rax_holds: None,
         in_ops: false,
+        slow_saves,
+        slow_paths: Vec::new(),
     };
     if let Some(l) = self_loop {
         let body = e.a.new_dynamic_label();
@@ -123,6 +135,7 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         None => e.terminal(&block.term),
     }
     e.cold_exits();
+    e.cold_slow_paths();
     let code = e.a.finalize().expect("dynamic labels resolve");
     Compiled { code, pc_map }
 }
@@ -172,6 +185,31 @@ impl Emitter {
                     self.rax_holds = Some((v, self.a.offset().0));
                 }
             }
+        }
+    }
+
+    /// Calls `f` (its arguments already in place) from an exact slow path,
+    /// saving the caller-saved registers that hold values; the result is in
+    /// rax.
+    pub fn slow_call(&mut self, f: u64) {
+        let saves = self.slow_saves.clone();
+        for &r in &saves {
+            dynasm!(self.a ; .arch x64 ; push Rq(r));
+        }
+        // Helpers need rsp 16-byte aligned, as it is between operations.
+        let pad = if saves.len() % 2 == 1 { 8 } else { 0 };
+        if pad != 0 {
+            dynasm!(self.a ; .arch x64 ; sub rsp, pad);
+        }
+        dynasm!(self.a ; .arch x64
+            ; mov rdi, r15
+            ; mov rax, QWORD f as i64
+            ; call rax);
+        if pad != 0 {
+            dynasm!(self.a ; .arch x64 ; add rsp, pad);
+        }
+        for &r in saves.iter().rev() {
+            dynasm!(self.a ; .arch x64 ; pop Rq(r));
         }
     }
 

@@ -1,22 +1,90 @@
 //! Scalar floating point inline: when FPCR selects the host's default
 //! environment (round to nearest, no flush-to-zero), `addsd`/`subsd`/
-//! `mulsd`/`divsd` (or the single-precision forms) compute the result and
-//! leave their exception flags pending in MXCSR for FPSR (see
-//! `crate::cpu::fpenv`). Results where x86 and Arm differ go to the exact
-//! runtime helper instead: NaNs (propagation and default-NaN rules) and a
+//! `mulsd`/`divsd`/`sqrtsd` (or the single-precision forms) compute the
+//! result and leave their exception flags pending in MXCSR for FPSR (see
+//! `crate::cpu::fpenv`), and `ucomisd`/`ucomiss` compute FCMP's NZCV.
+//! Results where x86 and Arm differ go to the exact runtime helper instead:
+//! NaNs (propagation and default-NaN rules; an unordered compare) and a
 //! result of exactly the smallest normal magnitude (Arm detects tininess
 //! before rounding, x86 after).
 
-use super::emit::Emitter;
+use super::emit::{Emitter, Src};
 use crate::cpu::CpuState;
 use crate::ir::{FpOp, HelperFn, Val};
-use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
+use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi};
 use std::mem::offset_of;
 
 /// FPCR.FZ and FPCR.RMode: the fast path needs them clear.
 const FPCR_NOT_DEFAULT: i32 = 0x01C0_0000;
 
+/// An exact slow path, emitted out of line after the block's terminal: it
+/// loads the helper's arguments, calls it and continues at `done` with the
+/// result in rax. Values keep their host locations over a whole block and
+/// nothing runs between the branch here and the path itself, so the
+/// arguments are where the operation saw them.
+pub(super) struct SlowPath {
+    label: DynamicLabel,
+    done: DynamicLabel,
+    /// Argument registers (rsi, rdx, rcx, r8) with a value or a constant.
+    args: [(u8, Arg); 4],
+    f: u64,
+}
+
+#[derive(Copy, Clone)]
+enum Arg {
+    V(Val),
+    K(u64),
+}
+
 impl Emitter {
+    /// Loads `v` into `xmm`: straight from its register or spill slot.
+    fn load_xmm(&mut self, xmm: u8, v: Val) {
+        match self.src(v, true, 0) {
+            Src::R(r) => dynasm!(self.a ; .arch x64 ; movq Rx(xmm), Rq(r)),
+            Src::M(off) => dynasm!(self.a ; .arch x64 ; movq Rx(xmm), QWORD [rsp + off]),
+            Src::I(_) => {
+                self.load(0, v);
+                dynasm!(self.a ; .arch x64 ; movq Rx(xmm), rax);
+            }
+        }
+    }
+
+    /// `test fpcr ; jnz slow`: the inline forms need the default FPCR.
+    fn check_fpcr(&mut self, slow_path: DynamicLabel) {
+        let fpcr = offset_of!(CpuState, fpcr) as i32;
+        dynasm!(self.a ; .arch x64
+            ; test DWORD [r15 + fpcr], FPCR_NOT_DEFAULT
+            ; jnz =>slow_path);
+    }
+
+    /// Queues the slow path at `label` and binds `done` here, where the
+    /// result is in rax.
+    fn slow_path(&mut self, label: DynamicLabel, args: [(u8, Arg); 4], f: HelperFn) {
+        let done = self.a.new_dynamic_label();
+        dynasm!(self.a ; .arch x64 ; =>done);
+        self.slow_paths.push(SlowPath {
+            label,
+            done,
+            args,
+            f: f as usize as u64,
+        });
+    }
+
+    /// Emits every queued slow path.
+    pub(super) fn cold_slow_paths(&mut self) {
+        for p in std::mem::take(&mut self.slow_paths) {
+            dynasm!(self.a ; .arch x64 ; =>p.label);
+            for (r, arg) in p.args {
+                match arg {
+                    Arg::V(v) => self.load(r, v),
+                    Arg::K(k) => dynasm!(self.a ; .arch x64 ; mov Rq(r), QWORD k as i64),
+                }
+            }
+            self.slow_call(p.f);
+            dynasm!(self.a ; .arch x64 ; jmp =>p.done);
+        }
+    }
+
     #[allow(clippy::too_many_arguments)]
     pub(super) fn fbin(
         &mut self,
@@ -30,44 +98,72 @@ impl Emitter {
         c1: u64,
     ) {
         let slow_path = self.a.new_dynamic_label();
-        let done = self.a.new_dynamic_label();
-        let fpcr = offset_of!(CpuState, fpcr) as i32;
-        dynasm!(self.a ; .arch x64
-            ; test DWORD [r15 + fpcr], FPCR_NOT_DEFAULT
-            ; jnz =>slow_path);
-        self.load(0, a);
-        dynasm!(self.a ; .arch x64 ; movq xmm0, rax);
-        self.load(0, b);
-        dynasm!(self.a ; .arch x64 ; movq xmm1, rax);
-        if double {
-            match op {
-                FpOp::Add => dynasm!(self.a ; .arch x64 ; addsd xmm0, xmm1),
-                FpOp::Sub => dynasm!(self.a ; .arch x64 ; subsd xmm0, xmm1),
-                FpOp::Mul => dynasm!(self.a ; .arch x64 ; mulsd xmm0, xmm1),
-                FpOp::Div => dynasm!(self.a ; .arch x64 ; divsd xmm0, xmm1),
-            }
-        } else {
-            match op {
-                FpOp::Add => dynasm!(self.a ; .arch x64 ; addss xmm0, xmm1),
-                FpOp::Sub => dynasm!(self.a ; .arch x64 ; subss xmm0, xmm1),
-                FpOp::Mul => dynasm!(self.a ; .arch x64 ; mulss xmm0, xmm1),
-                FpOp::Div => dynasm!(self.a ; .arch x64 ; divss xmm0, xmm1),
-            }
+        self.check_fpcr(slow_path);
+        self.load_xmm(0, a);
+        if op != FpOp::Sqrt {
+            self.load_xmm(1, b);
         }
-        self.result_checks(double, slow_path);
-        dynasm!(self.a ; .arch x64 ; jmp =>done ; =>slow_path);
+        if matches!(op, FpOp::Cmp | FpOp::CmpE) {
+            self.compare(double, slow_path);
+        } else {
+            self.arith(op, double);
+            self.result_checks(double, slow_path);
+        }
         // The exact path: the helper recomputes (flags the attempt above
         // raised are ones the architecture raises too).
-        self.load(6, a);
-        self.load(2, b);
-        dynasm!(self.a ; .arch x64
-            ; mov rcx, QWORD c0 as i64
-            ; mov r8, QWORD c1 as i64
-            ; mov rdi, r15
-            ; mov rax, QWORD slow as usize as i64
-            ; call rax
-            ; =>done);
+        let args = [
+            (6, Arg::V(a)),
+            (2, Arg::V(b)),
+            (1, Arg::K(c0)),
+            (8, Arg::K(c1)),
+        ];
+        self.slow_path(slow_path, args, slow);
         self.store(dst, 0);
+    }
+}
+
+impl Emitter {
+    /// xmm0 = xmm0 op xmm1 (square root: of xmm0).
+    fn arith(&mut self, op: FpOp, double: bool) {
+        match (op, double) {
+            (FpOp::Add, true) => dynasm!(self.a ; .arch x64 ; addsd xmm0, xmm1),
+            (FpOp::Sub, true) => dynasm!(self.a ; .arch x64 ; subsd xmm0, xmm1),
+            (FpOp::Mul, true) => dynasm!(self.a ; .arch x64 ; mulsd xmm0, xmm1),
+            (FpOp::Div, true) => dynasm!(self.a ; .arch x64 ; divsd xmm0, xmm1),
+            (FpOp::Sqrt, true) => dynasm!(self.a ; .arch x64 ; sqrtsd xmm0, xmm0),
+            (FpOp::Add, false) => dynasm!(self.a ; .arch x64 ; addss xmm0, xmm1),
+            (FpOp::Sub, false) => dynasm!(self.a ; .arch x64 ; subss xmm0, xmm1),
+            (FpOp::Mul, false) => dynasm!(self.a ; .arch x64 ; mulss xmm0, xmm1),
+            (FpOp::Div, false) => dynasm!(self.a ; .arch x64 ; divss xmm0, xmm1),
+            (FpOp::Sqrt, false) => dynasm!(self.a ; .arch x64 ; sqrtss xmm0, xmm0),
+            (FpOp::Cmp | FpOp::CmpE, _) => unreachable!("compares go to compare"),
+        }
+    }
+
+    /// NZCV (bits 31:28) of comparing xmm0 with xmm1 into rax; unordered
+    /// operands go to `slow_path`, which raises Invalid as FCMP/FCMPE
+    /// require. Ordered, `ucomis*` sets ZF for equal and CF for less, and
+    /// raises nothing FPSR records (only the denormal-operand flag): N = CF,
+    /// Z = ZF, C = !CF, V = 0.
+    fn compare(&mut self, double: bool, slow_path: DynamicLabel) {
+        if double {
+            dynasm!(self.a ; .arch x64 ; ucomisd xmm0, xmm1);
+        } else {
+            dynasm!(self.a ; .arch x64 ; ucomiss xmm0, xmm1);
+        }
+        dynasm!(self.a ; .arch x64
+            ; jp =>slow_path
+            ; setb al
+            ; sete cl
+            ; setae dl
+            ; movzx eax, al
+            ; movzx ecx, cl
+            ; movzx edx, dl
+            ; shl eax, 31
+            ; shl ecx, 30
+            ; shl edx, 29
+            ; or eax, ecx
+            ; or eax, edx);
     }
 }
 
@@ -90,18 +186,11 @@ impl Emitter {
         ctl: u64,
     ) {
         let slow_path = self.a.new_dynamic_label();
-        let done = self.a.new_dynamic_label();
         if has_fma() {
-            let fpcr = offset_of!(CpuState, fpcr) as i32;
-            dynasm!(self.a ; .arch x64
-                ; test DWORD [r15 + fpcr], FPCR_NOT_DEFAULT
-                ; jnz =>slow_path);
-            self.load(0, addend);
-            dynasm!(self.a ; .arch x64 ; movq xmm0, rax);
-            self.load(0, op1);
-            dynasm!(self.a ; .arch x64 ; movq xmm1, rax);
-            self.load(0, op2);
-            dynasm!(self.a ; .arch x64 ; movq xmm2, rax);
+            self.check_fpcr(slow_path);
+            self.load_xmm(0, addend);
+            self.load_xmm(1, op1);
+            self.load_xmm(2, op2);
             // xmm0 = (±addend) + (±op1) * op2.
             match (double, neg_addend, neg_op1) {
                 (true, false, false) => dynasm!(self.a ; .arch x64 ; vfmadd231sd xmm0, xmm1, xmm2),
@@ -114,42 +203,41 @@ impl Emitter {
                 (false, true, false) => dynasm!(self.a ; .arch x64 ; vfmsub231ss xmm0, xmm1, xmm2),
             }
             self.result_checks(double, slow_path);
-            dynasm!(self.a ; .arch x64 ; jmp =>done);
+        } else {
+            dynasm!(self.a ; .arch x64 ; jmp =>slow_path);
         }
-        dynasm!(self.a ; .arch x64 ; =>slow_path);
-        self.load(6, addend);
-        self.load(2, op1);
-        self.load(1, op2);
-        dynasm!(self.a ; .arch x64
-            ; mov r8, QWORD ctl as i64
-            ; mov rdi, r15
-            ; mov rax, QWORD slow as usize as i64
-            ; call rax
-            ; =>done);
+        let args = [
+            (6, Arg::V(addend)),
+            (2, Arg::V(op1)),
+            (1, Arg::V(op2)),
+            (8, Arg::K(ctl)),
+        ];
+        self.slow_path(slow_path, args, slow);
         self.store(dst, 0);
     }
 
     /// With the result in xmm0: to `slow_path` for a NaN or a magnitude of
     /// exactly the smallest normal, else the result bits in rax.
-    fn result_checks(&mut self, double: bool, slow_path: dynasmrt::DynamicLabel) {
+    fn result_checks(&mut self, double: bool, slow_path: DynamicLabel) {
+        // Twice the bits (the sign shifted out) is 2^53 (2^24) exactly for
+        // the smallest normal magnitude; ror by 53 maps 2^53 and only it
+        // to 1.
         if double {
             dynasm!(self.a ; .arch x64
                 ; ucomisd xmm0, xmm0
                 ; jp =>slow_path
                 ; movq rax, xmm0
-                ; mov rcx, rax
-                ; btr rcx, 63
-                ; mov rdx, QWORD 0x0010_0000_0000_0000
-                ; cmp rcx, rdx
+                ; lea rcx, [rax + rax]
+                ; ror rcx, 53
+                ; cmp rcx, 1
                 ; je =>slow_path);
         } else {
             dynasm!(self.a ; .arch x64
                 ; ucomiss xmm0, xmm0
                 ; jp =>slow_path
                 ; movd eax, xmm0
-                ; mov ecx, eax
-                ; and ecx, 0x7fff_ffff
-                ; cmp ecx, 0x0080_0000
+                ; lea ecx, [rax + rax]
+                ; cmp ecx, 0x0100_0000
                 ; je =>slow_path);
         }
     }

@@ -15,7 +15,7 @@ pub(super) fn has_sse41() -> bool {
 }
 
 /// Whether the shape has an inline form.
-fn inline_ok(op: VOp, esize: u8, elem: Option<u8>) -> bool {
+pub(super) fn inline_ok(op: VOp, esize: u8, elem: Option<u8>) -> bool {
     let mul = matches!(op, VOp::Mul | VOp::Mla | VOp::Mls);
     if elem.is_some() && (esize != 32 || !mul) {
         return false;

@@ -29,6 +29,11 @@ fn mask(esize: u8) -> u64 {
     u64::MAX >> (64 - esize as u32)
 }
 
+/// Whether `op` has an inline form (else it calls its exact helper).
+pub(super) fn inline_ok(op: VecOp) -> bool {
+    !matches!(op, VecOp::MulLong { signed: true, esize: 32, .. } if !super::emit_vec::has_sse41())
+}
+
 impl Emitter {
     pub(super) fn vec_op(&mut self, op: VecOp, (vd, vn): (u8, u8), slow: HelperFn, arg: u64) {
         let (d, n) = (Self::voff(vd), Self::voff(vn));
@@ -92,7 +97,7 @@ impl Emitter {
                 acc,
                 vm,
             } => {
-                if esize == 32 && signed && !super::emit_vec::has_sse41() {
+                if !inline_ok(op) {
                     self.vec_slow(slow, arg);
                     return;
                 }

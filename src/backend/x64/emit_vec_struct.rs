@@ -31,6 +31,11 @@ fn gather_mask(esize: u8) -> (u64, u64) {
     (lo, hi)
 }
 
+/// Whether an LD4 of `regs` registers of `esize`-bit elements is inline.
+pub(super) fn inline_ok(esize: u8, regs: u8) -> bool {
+    regs == 4 && (esize == 32 || (esize <= 16 && has_ssse3()))
+}
+
 impl Emitter {
     pub(super) fn load_structs(
         &mut self,
@@ -39,7 +44,7 @@ impl Emitter {
         slow: HelperFn,
         arg: u64,
     ) {
-        let inline = regs == 4 && (esize == 32 || (esize <= 16 && has_ssse3()));
+        let inline = inline_ok(esize, regs);
         if !inline {
             self.load(2, addr);
             dynasm!(self.a ; .arch x64

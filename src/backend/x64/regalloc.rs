@@ -16,22 +16,31 @@ pub const CALL_FREE_POOL: [u8; 3] = [9, 10, 11];
 /// without either.
 pub const RMW_FREE_POOL: [u8; 3] = [6, 7, 8];
 
-/// Whether the backend's code for `op` may call a host function (a helper,
-/// an exact slow path or a bit-operation routine), which clobbers the
-/// caller-saved registers. Exits that never come back do not count.
+/// Whether the backend's code for `op` calls a host function on its main
+/// path (a helper or a bit-operation routine), which clobbers the
+/// caller-saved registers. Exits that never come back do not count, nor
+/// does an exact slow path ([`slow_call`]), which saves what it clobbers.
 pub fn may_call(op: &Op) -> bool {
-    matches!(
-        op,
-        Op::Call { .. }
-            | Op::FBin { .. }
-            | Op::FMulAdd { .. }
-            | Op::VBin { .. }
-            | Op::LoadStructs { .. }
-            | Op::Un {
-                op: UnOp::Rbit | UnOp::Rev16 | UnOp::Rev32,
-                ..
-            }
-    )
+    match *op {
+        Op::Call { .. } => true,
+        Op::VBin {
+            op, esize, elem, ..
+        } => !super::emit_vec::inline_ok(op, esize, elem),
+        Op::Vec { op, .. } => !super::emit_vec_imm::inline_ok(op),
+        Op::LoadStructs { esize, regs, .. } => !super::emit_vec_struct::inline_ok(esize, regs),
+        Op::Un {
+            op: UnOp::Rbit | UnOp::Rev16 | UnOp::Rev32,
+            ..
+        } => true,
+        _ => false,
+    }
+}
+
+/// Whether `op` calls its exact helper only on an out-of-line slow path:
+/// that path saves and restores [`CALL_FREE_POOL`] around the call, so the
+/// block may keep values there, and it uses rsi, rdi and r8 for arguments.
+pub fn slow_call(op: &Op) -> bool {
+    matches!(op, Op::FBin { .. } | Op::FMulAdd { .. })
 }
 
 /// Number of 8-byte spill slots the dispatcher's frame provides.
@@ -68,7 +77,11 @@ pub fn allocate(block: &Block, term_uses: &[Val]) -> Vec<Loc> {
     let mut pool = POOL.to_vec();
     if !block.ops.iter().any(may_call) {
         pool.extend(CALL_FREE_POOL);
-        if !block.ops.iter().any(|o| matches!(o, Op::Rmw { .. })) {
+        if !block
+            .ops
+            .iter()
+            .any(|o| matches!(o, Op::Rmw { .. }) || slow_call(o))
+        {
             pool.extend(RMW_FREE_POOL);
         }
     }

@@ -35,6 +35,10 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
             let k = cx.k(fmt.sign_bit());
             cx.b.bin(BinOp::Xor, Width::W64, n, k)
         }
+        FSQRT if fmt == float::S || fmt == float::D => {
+            let (slow, c0, c1) = runtime::fbin_args(FpOp::Sqrt, fmt == float::D);
+            cx.b.fbin(FpOp::Sqrt, fmt == float::D, n, n, slow, c0, c1)
+        }
         FSQRT => {
             let t = ftype_arg(cx, fmt);
             cx.b.call(runtime::fp_sqrt, &[n, t])

@@ -72,22 +72,42 @@ fn int_fmt(arg: u64) -> IntFmt {
 /// operation's index.
 pub fn fbin_args(op: crate::ir::FpOp, double: bool) -> (crate::ir::HelperFn, u64, u64) {
     use crate::ir::FpOp;
-    let a = match op {
-        FpOp::Add => Arith::Add,
-        FpOp::Sub => Arith::Sub,
-        FpOp::Mul => Arith::Mul,
-        FpOp::Div => Arith::Div,
-    };
-    let index = Arith::BY_OPCODE
-        .iter()
-        .position(|&x| x == a)
-        .expect("listed") as u64;
     let fmt = if double {
         super::float::D
     } else {
         super::float::S
     };
-    (fp_arith, u64::from(fmt.ftype()), index)
+    let ftype = u64::from(fmt.ftype());
+    let a = match op {
+        FpOp::Add => Arith::Add,
+        FpOp::Sub => Arith::Sub,
+        FpOp::Mul => Arith::Mul,
+        FpOp::Div => Arith::Div,
+        FpOp::Sqrt => return (fp_sqrt_fbin, ftype, 0),
+        FpOp::Cmp => return (fp_compare, ftype, 0),
+        FpOp::CmpE => return (fp_compare, ftype, 1),
+    };
+    let index = Arith::BY_OPCODE
+        .iter()
+        .position(|&x| x == a)
+        .expect("listed") as u64;
+    (fp_arith, ftype, index)
+}
+
+/// [`fp_sqrt`] with the operands of an [`crate::ir::Op::FBin`]: `a`, an
+/// unused second operand, then the format.
+///
+/// # Safety
+/// Called by translated code with its CPU state.
+pub unsafe extern "C" fn fp_sqrt_fbin(
+    cpu: *mut CpuState,
+    a: u64,
+    _: u64,
+    ftype: u64,
+    _: u64,
+) -> u64 {
+    // SAFETY: forwarded caller contract.
+    unsafe { fp_sqrt(cpu, a, ftype, 0, 0) }
 }
 
 /// The `slow` and `ctl` of an [`crate::ir::Op::FMulAdd`].

@@ -21,6 +21,7 @@ pub(crate) mod crypto;
 pub(super) mod dot;
 mod ext;
 pub(super) mod fhm;
+mod fp_lanes;
 mod fpu;
 pub(super) mod frintts;
 mod indexed;

@@ -7,7 +7,7 @@ use super::{call, kinds, Args};
 use crate::arm64::Fields;
 use crate::cpu::CpuState;
 use crate::frontend::{Ctx, TResult, Undefined};
-use crate::ir::VOp;
+use crate::ir::{FpOp, VOp};
 
 kinds!(
     /// The operation of a three-same instruction. The `U` bit (signedness)
@@ -155,6 +155,20 @@ fn emit(cx: &mut Ctx, f: &Fields, scalar: bool, q: bool, kind: K, size: u32) -> 
         kind: kind as u32,
         imm: u as u32,
     };
+    let fp = match kind {
+        K::Fadd => Some(FpOp::Add),
+        K::Fsub => Some(FpOp::Sub),
+        K::Fmul => Some(FpOp::Mul),
+        K::Fdiv => Some(FpOp::Div),
+        _ => None,
+    };
+    // Single and double precision lanes (size 2 or 3); half precision
+    // (size 1) stays with the helper.
+    if let (Some(op), false, 2..) = (fp, scalar, size) {
+        let lanes = (args.d, args.n, args.m);
+        super::fp_lanes::translate(cx, op, 8 << size, q, lanes);
+        return Ok(());
+    }
     let cmgt = (kind == K::Cmgt && !u).then_some(VOp::Cmgt);
     match inline_op(kind).or(cmgt) {
         Some(op) if !scalar => super::vbin(cx, op, &args, None, helper),
