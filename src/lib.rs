@@ -12,3 +12,4 @@ pub mod ir;
 pub mod jit;
 pub mod linux;
 pub mod runtime;
+pub mod system;

@@ -6,6 +6,7 @@ pub mod decode;
 pub mod disasm;
 pub mod encodings;
 pub mod sysreg;
+pub mod sysreg_el1;
 
 pub use decode::{decode, Fields};
 pub use encodings::Insn;

@@ -33,6 +33,10 @@ pub struct Ctx<'a> {
     pub b: &'a mut Builder,
     /// Address of the instruction being translated.
     pub pc: u64,
+    /// System mode (`emu-system`): system-register moves and SYS
+    /// instructions that are not plain EL0 state leave translated code as
+    /// undefined instructions, which the system layer executes itself.
+    pub system: bool,
 }
 
 impl Ctx<'_> {
@@ -125,7 +129,12 @@ pub fn translate_block_untag(
     fetch: &mut dyn FnMut(u64) -> Option<u32>,
     untag: &dyn Fn(u64) -> bool,
 ) -> Block {
-    translate_with(pc, fetch, MAX_BLOCK_INSNS, untag)
+    translate_with(pc, fetch, MAX_BLOCK_INSNS, untag, false)
+}
+
+/// [`translate_block`] for system mode (see [`Ctx::system`]).
+pub fn translate_block_system(pc: u64, fetch: &mut dyn FnMut(u64) -> Option<u32>) -> Block {
+    translate_with(pc, fetch, MAX_BLOCK_INSNS, &|_| false, true)
 }
 
 /// The block of a host routine at `pc` (see `Jit::add_routine`): x0 = f(x0,
@@ -149,7 +158,7 @@ pub fn translate_prefix(
     fetch: &mut dyn FnMut(u64) -> Option<u32>,
     max_insns: usize,
 ) -> Block {
-    translate_with(pc, fetch, max_insns, &|_| false)
+    translate_with(pc, fetch, max_insns, &|_| false, false)
 }
 
 fn translate_with(
@@ -157,6 +166,7 @@ fn translate_with(
     fetch: &mut dyn FnMut(u64) -> Option<u32>,
     max_insns: usize,
     untag: &dyn Fn(u64) -> bool,
+    system: bool,
 ) -> Block {
     let mut b = Builder::new(pc);
     b.poll(pc);
@@ -173,7 +183,11 @@ fn translate_with(
         let mark = b.len();
         let ok = match decode(word) {
             Some(f) => {
-                let mut cx = Ctx { b: &mut b, pc: cur };
+                let mut cx = Ctx {
+                    b: &mut b,
+                    pc: cur,
+                    system,
+                };
                 translate_insn(&mut cx, f.entry.insn, &f)
             }
             None => Err(Undefined),

@@ -22,6 +22,10 @@ pub(super) type Asm = VecAssembler<X64Relocation>;
 pub struct Env {
     /// The dispatcher's exit trampoline.
     pub exit: u64,
+    /// System mode: guest memory goes through this soft-TLB (see
+    /// `emit_mem_tlb`). `None` (user mode): a guest address is the host
+    /// address.
+    pub tlb: Option<crate::runtime::soft_tlb::TlbConfig>,
 }
 
 /// Host code for one block, assembled for a fixed base address.
@@ -63,6 +67,10 @@ pub(super) struct Emitter {
     /// after that store. A load of it into rax at that very offset (no
     /// instruction or label in between) is dropped.
     rax_holds: Option<(Val, usize)>,
+    /// Guest pc of the instruction being emitted.
+    pub insn_pc: u64,
+    /// Soft-TLB miss paths, emitted after the terminal.
+    pub tlb_cold: Vec<super::emit_mem_tlb::TlbSlow>,
     /// Whether operations are being emitted (the only time `rax_holds` is
     /// kept: labels between operations are only the self-loop's body).
     in_ops: bool,
@@ -89,6 +97,8 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         cold: Vec::new(),
         rax_holds: None,
         in_ops: false,
+        insn_pc: block.start_pc,
+        tlb_cold: Vec::new(),
     };
     if let Some(l) = self_loop {
         let body = e.a.new_dynamic_label();
@@ -105,6 +115,7 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         }
         if let Op::InsnStart { pc } = *op {
             pc_map.push((e.a.offset().0 as u32, pc));
+            e.insn_pc = pc;
             continue;
         }
         if fused.is_some_and(|f| f.cond_index == i) {
@@ -122,6 +133,7 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         Some(f) => e.fused_branch(&f, &block.term),
         None => e.terminal(&block.term),
     }
+    e.tlb_slow_paths();
     e.cold_exits();
     let code = e.a.finalize().expect("dynamic labels resolve");
     Compiled { code, pc_map }
@@ -226,6 +238,14 @@ impl Emitter {
     }
 
     fn op(&mut self, op: &Op) {
+        if self.env.tlb.is_some() && self.tlb_op(op) {
+            return;
+        }
+        self.op_direct(op)
+    }
+
+    /// Emits `op` with guest addresses used as host addresses.
+    pub(super) fn op_direct(&mut self, op: &Op) {
         match *op {
             Op::Nop | Op::InsnStart { .. } => {}
             Op::Const { .. } => {}

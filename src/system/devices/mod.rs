@@ -1,0 +1,3 @@
+//! Device models, one module each, all behind [`super::bus::BusDevice`].
+
+pub mod pl011;

@@ -1,0 +1,192 @@
+//! The system-mode dispatcher: one CPU, blocks looked up by virtual PC and
+//! never linked, so every block boundary comes back here, where instruction
+//! fetch permission is checked and exceptions are taken.
+//!
+//! Translations are keyed by virtual address and dropped as a whole
+//! whenever the translation regime may have changed (TLBI, writes to SCTLR,
+//! TCR or TTBRx) or code was invalidated (IC): a first, safe scheme.
+
+use super::exception::{ec, esr, DFSC_ALIGNMENT};
+use super::memory::tlb_config;
+use super::mmu::Access;
+use super::sysinsn::Outcome;
+use super::vcpu::{Exception, Stop, Vcpu};
+use crate::backend::x64::{compile, Env};
+use crate::cpu::state::{ALIGN_DATA, ALIGN_WRITE};
+use crate::cpu::{fpenv, ExitReason};
+use crate::frontend::translate_block_system;
+use crate::jit::code_cache::CodeCache;
+
+pub struct Machine {
+    pub vcpu: Box<Vcpu>,
+    cache: CodeCache,
+    env: Env,
+    /// The vector the last exception went to, until a block runs: an
+    /// instruction abort there is an exception loop.
+    vector: Option<u64>,
+}
+
+impl Machine {
+    pub fn new(vcpu: Box<Vcpu>) -> std::io::Result<Machine> {
+        let cache = CodeCache::new()?;
+        let env = Env {
+            exit: cache.exit_addr(),
+            tlb: Some(tlb_config()),
+        };
+        Ok(Machine {
+            vcpu,
+            cache,
+            env,
+            vector: None,
+        })
+    }
+
+    fn take(&mut self, e: Exception) -> Result<(), String> {
+        let pc = self.vcpu.cpu.pc;
+        if self.vector == Some(pc) && e.elr == pc {
+            return Err(format!(
+                "guest exception loop: exception vector {pc:#x} cannot be run (ESR {:#x})",
+                e.esr
+            ));
+        }
+        self.vcpu.take(e);
+        self.vector = Some(self.vcpu.cpu.pc);
+        Ok(())
+    }
+
+    /// Host code for the block at `pc`.
+    fn block(&mut self, pc: u64) -> u64 {
+        if let Some(h) = self.cache.get(pc) {
+            return h;
+        }
+        let v = &*self.vcpu;
+        let mut block = translate_block_system(pc, &mut |a| v.fetch_word(a));
+        crate::ir::passes::optimize(&mut block);
+        let mut c = compile(&block, self.cache.next_addr(), &self.env);
+        if !self.cache.has_room(c.code.len()) {
+            self.cache.flush();
+            c = compile(&block, self.cache.next_addr(), &self.env);
+        }
+        self.cache.insert(block.start_pc, block.end_pc, c)
+    }
+
+    /// Whether the current EL may fetch from `pc` (through the soft-TLB's
+    /// code comparator, filled on a miss).
+    fn check_fetch(&mut self, pc: u64) -> Result<(), Exception> {
+        let v = &mut *self.vcpu;
+        let el = usize::from(v.sys.el);
+        if v.tlbs[el].entry(pc).code == pc & !0xfff {
+            return Ok(());
+        }
+        let t = v
+            .translate(pc, Access::Fetch)
+            .map_err(|f| v.insn_abort(pc, f))?;
+        if let Some(host) = v.board.ram.host(t.pa & !0xfff, 0x1000) {
+            v.tlbs[el].fill(pc, host, t.read, t.write, t.exec);
+        }
+        Ok(())
+    }
+
+    /// Runs until the machine stops.
+    pub fn run(&mut self) -> Result<Stop, String> {
+        loop {
+            if let Some(s) = self.vcpu.stop {
+                return Ok(s);
+            }
+            if self.vcpu.flush_code {
+                self.vcpu.flush_code = false;
+                self.cache.flush();
+            }
+            let pc = self.vcpu.cpu.pc;
+            if pc & 3 != 0 {
+                let e = Exception {
+                    esr: esr(ec::PC_ALIGN, 0),
+                    far: Some(pc),
+                    elr: pc,
+                };
+                self.take(e)?;
+                continue;
+            }
+            if let Err(e) = self.check_fetch(pc) {
+                self.take(e)?;
+                continue;
+            }
+            let host = self.block(pc);
+            let cpu = &mut self.vcpu.cpu;
+            cpu.fault = 0;
+            fpenv::clear_pending();
+            self.cache.enter(cpu, host);
+            cpu.fpsr |= fpenv::take_pending();
+            cpu.link_site = 0;
+            self.vector = None;
+            self.exit(ExitReason::from_u32(self.vcpu.cpu.exit_reason))?;
+        }
+    }
+
+    fn exit(&mut self, reason: ExitReason) -> Result<(), String> {
+        let v = &mut *self.vcpu;
+        let (pc, arg) = (v.cpu.pc, v.cpu.exit_arg);
+        let e = match reason {
+            ExitReason::Lookup | ExitReason::Interrupt => return Ok(()),
+            ExitReason::Invalidate => {
+                v.flush_code = true;
+                return Ok(());
+            }
+            // `pc` is already the next instruction, the preferred return.
+            ExitReason::Svc => Exception {
+                esr: esr(ec::SVC, arg & 0xffff),
+                far: None,
+                elr: pc,
+            },
+            ExitReason::Brk => Exception {
+                esr: esr(ec::BRK, arg & 0xffff),
+                far: None,
+                elr: pc,
+            },
+            ExitReason::Hlt => v.undefined(pc),
+            ExitReason::Udf => match v.exec_system(arg as u32, pc) {
+                Outcome::Next => {
+                    v.cpu.pc = pc + 4;
+                    return Ok(());
+                }
+                Outcome::Jumped => return Ok(()),
+                Outcome::Raise(e) => e,
+            },
+            ExitReason::Alignment if v.cpu.fault & ALIGN_DATA != 0 => {
+                v.data_abort(pc, arg, DFSC_ALIGNMENT, v.cpu.fault & ALIGN_WRITE != 0)
+            }
+            ExitReason::Alignment => Exception {
+                esr: esr(ec::PC_ALIGN, 0),
+                far: Some(pc),
+                elr: pc,
+            },
+            ExitReason::FetchFault => match v.translate(pc, Access::Fetch) {
+                Err(f) => v.insn_abort(pc, f),
+                // Mapped meanwhile, or fetchable but not RAM.
+                Ok(_) if v.fetch_word(pc).is_some() => return Ok(()),
+                Ok(_) => Exception {
+                    esr: esr(
+                        if v.sys.el == 0 {
+                            ec::INSN_ABORT_LOWER
+                        } else {
+                            ec::INSN_ABORT_SAME
+                        },
+                        super::exception::DFSC_EXTERNAL,
+                    ),
+                    far: Some(pc),
+                    elr: pc,
+                },
+            },
+            ExitReason::Fault => match v.pending.take() {
+                Some(e) => Exception { elr: pc, ..e },
+                None => {
+                    return Err(format!(
+                        "host fault at guest pc {pc:#x}, address {arg:#x} (signal word {:#x})",
+                        v.cpu.fault
+                    ))
+                }
+            },
+        };
+        self.take(e)
+    }
+}
