@@ -320,7 +320,8 @@ impl Vcpu {
     }
 
     /// AT S1E{0,1}{R,W}: the stage-1 result in PAR_EL1 (PA, or F = 1 with
-    /// the fault status in FST).
+    /// the fault status in FST; bit 11 is RES1 in both formats). Memory
+    /// attributes and shareability are not modelled and read as zero.
     fn at(&mut self, va: u64, op2: u32) {
         let access = if op2 & 1 == 0 {
             Access::Read
@@ -330,8 +331,8 @@ impl Vcpu {
         let el = if op2 >= 2 { 0 } else { 1 };
         let r = self.sys.regime.translate(&self.board.ram, va, access, el);
         let par = match r {
-            Ok(t) => t.pa & 0x0000_ffff_ffff_f000,
-            Err(f) => 1 | f.status() << 1,
+            Ok(t) => t.pa & 0x0000_ffff_ffff_f000 | 1 << 11,
+            Err(f) => 1 | f.status() << 1 | 1 << 11,
         };
         self.sys.plain.insert(El1Reg::PAR_EL1, par);
     }
