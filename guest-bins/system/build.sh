@@ -7,7 +7,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cc="${CROSS_CC:-aarch64-linux-gnu-gcc}"
 out="$here/../out/system"
 mkdir -p "$out"
-flags=(-O2 -g0 -Wall -Wextra -Wno-unused-parameter -ffreestanding -fno-builtin -nostdlib -static
+flags=(-O2 -g0 -march=armv8.1-a -Wall -Wextra -Wno-unused-parameter -ffreestanding -fno-builtin -nostdlib -static
     -mgeneral-regs-only -mstrict-align -fno-pie -no-pie -Wl,--build-id=none -Wl,--no-warn-rwx-segments -T "$here/kernel.ld")
 for src in "$here"/*.c; do
     name="$(basename "$src" .c)"

@@ -9,6 +9,7 @@ pub mod boot;
 pub mod bus;
 pub mod devices;
 mod exception;
+mod exclusive;
 pub mod fdt;
 mod memory;
 pub mod mmu;

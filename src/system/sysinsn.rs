@@ -77,6 +77,9 @@ impl Vcpu {
         let Some(f) = decode(word) else {
             return undef;
         };
+        if let Some(o) = self.exec_exclusive(&f, pc) {
+            return o;
+        }
         let r = match f.entry.insn {
             Insn::System(Op::MRS) => self.mrs(Enc::from_key(f.u('s'))).map(|v| {
                 if f.u('d') != 31 {

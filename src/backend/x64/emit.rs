@@ -376,6 +376,12 @@ impl Emitter {
                 pc,
             } => self.check_align(addr, bytes, write, pc),
             Op::CheckFault { pc } => self.check_fault(pc),
+            // No soft-TLB: the guest address is the host address.
+            Op::HostAddr { dst, addr, .. } => {
+                let d = self.dreg(dst);
+                self.load(d, addr);
+                self.store(dst, d);
+            }
             Op::Poll { pc, nzcv } => self.poll(pc, nzcv),
             Op::Call { f, dst, args } => {
                 // rdi = state, rsi/rdx/rcx/r8 = args. Sources live in

@@ -76,12 +76,13 @@ impl Emitter {
             Op::Rmw { w, addr, .. } | Op::Cas { w, addr, .. } => {
                 self.tlb_translated(op, addr, w.bits() as u8 / 8, true)
             }
-            Op::LoadStructs {
-                esize, regs, addr, ..
-            } => {
-                let _ = esize;
-                self.tlb_translated(op, addr, 16 * regs, false)
-            }
+            Op::LoadStructs { regs, addr, .. } => self.tlb_translated(op, addr, 16 * regs, false),
+            Op::HostAddr {
+                dst,
+                addr,
+                bytes,
+                write,
+            } => self.tlb_host_addr(dst, addr, bytes, write),
             _ => return false,
         }
         true
@@ -197,6 +198,28 @@ impl Emitter {
         let op = with_addr(op, host);
         self.op_direct(&op);
         self.locs.pop();
+    }
+
+    /// [`Op::HostAddr`]: the translated address itself.
+    fn tlb_host_addr(&mut self, dst: Val, addr: Val, bytes: u8, write: bool) {
+        let (slow, resume) = (self.a.new_dynamic_label(), self.a.new_dynamic_label());
+        let tag = if write { TAG_WRITE } else { TAG_READ };
+        self.tlb_probe(addr, bytes, tag, slow);
+        dynasm!(self.a ; .arch x64 ; =>resume);
+        let kind = if write {
+            info::READ | info::WRITE
+        } else {
+            info::READ
+        };
+        self.push_tlb_slow(TlbSlow {
+            label: slow,
+            resume,
+            info: u64::from(bytes) | kind,
+            src: None,
+            after: After::Translate,
+            pc: self.insn_pc,
+        });
+        self.store(dst, 2);
     }
 
     fn push_tlb_slow(&mut self, s: TlbSlow) {
