@@ -172,10 +172,9 @@ impl Emitter {
         });
     }
 
-    /// Any other access: the address is translated (the slow path returns a
-    /// host address, RAM only), then the operation's user-mode code runs on
-    /// the host address, given to it as a value living in rdx.
-    fn tlb_translated(&mut self, op: &Op, addr: Val, bytes: u8, write: bool) {
+    /// The host address of `bytes` bytes at `addr` in rdx (the slow path
+    /// returns it, RAM only).
+    fn tlb_translate(&mut self, addr: Val, bytes: u8, write: bool) {
         let (slow, resume) = (self.a.new_dynamic_label(), self.a.new_dynamic_label());
         let tag = if write { TAG_WRITE } else { TAG_READ };
         self.tlb_probe(addr, bytes, tag, slow);
@@ -193,6 +192,13 @@ impl Emitter {
             after: After::Translate,
             pc: self.insn_pc,
         });
+    }
+
+    /// Any other access: the address is translated, then the operation's
+    /// user-mode code runs on the host address, given to it as a value
+    /// living in rdx.
+    fn tlb_translated(&mut self, op: &Op, addr: Val, bytes: u8, write: bool) {
+        self.tlb_translate(addr, bytes, write);
         let host = Val(self.locs.len() as u32);
         self.locs.push(Loc::Reg(2));
         let op = with_addr(op, host);
@@ -202,23 +208,7 @@ impl Emitter {
 
     /// [`Op::HostAddr`]: the translated address itself.
     fn tlb_host_addr(&mut self, dst: Val, addr: Val, bytes: u8, write: bool) {
-        let (slow, resume) = (self.a.new_dynamic_label(), self.a.new_dynamic_label());
-        let tag = if write { TAG_WRITE } else { TAG_READ };
-        self.tlb_probe(addr, bytes, tag, slow);
-        dynasm!(self.a ; .arch x64 ; =>resume);
-        let kind = if write {
-            info::READ | info::WRITE
-        } else {
-            info::READ
-        };
-        self.push_tlb_slow(TlbSlow {
-            label: slow,
-            resume,
-            info: u64::from(bytes) | kind,
-            src: None,
-            after: After::Translate,
-            pc: self.insn_pc,
-        });
+        self.tlb_translate(addr, bytes, write);
         self.store(dst, 2);
     }
 
