@@ -275,3 +275,83 @@ fn with_addr(op: &Op, addr: Val) -> Op {
     }
     op
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::disasm::host_disasm;
+    use super::super::emit::{compile, Env};
+    use crate::cpu::{CpuState, ExitReason};
+    use crate::ir::{Builder, Width};
+    use crate::runtime::soft_tlb::TlbConfig;
+
+    unsafe extern "C" fn never(_: *mut CpuState, _: u64, _: u64, _: u64) -> u64 {
+        unreachable!("code is only disassembled")
+    }
+
+    /// A block `x1 = [x0]; [x0 + 8] = x1` compiled with and without a
+    /// soft-TLB.
+    fn load_store(tlb: Option<TlbConfig>) -> String {
+        let mut b = Builder::new(0x1000);
+        b.insn_start(0x1000);
+        let a = b.get_reg(0);
+        let v = b.load(Width::W64, false, a);
+        b.set_reg(1, v);
+        b.insn_start(0x1004);
+        let a8 = b.add_imm(a, 8);
+        b.store(Width::W64, a8, v);
+        b.exit(ExitReason::Udf, 0x1008, 0);
+        let block = b.finish(0x1008);
+        let env = Env { exit: 0x9000, tlb };
+        let c = compile(&block, 0x10_0000, &env);
+        host_disasm(&c.code, 0x10_0000)
+    }
+
+    #[test]
+    fn user_mode_accesses_are_single_instructions() {
+        let text = load_store(None);
+        assert!(!text.contains("call"), "{text}");
+        assert!(!text.contains("cmp"), "{text}");
+    }
+
+    #[test]
+    fn hot_path_is_inline_and_miss_path_out_of_line() {
+        let text = load_store(Some(TlbConfig {
+            table_ptr_offset: 0x1234,
+            slow: never,
+        }));
+        let lines: Vec<&str> = text.lines().collect();
+        let probe = lines
+            .iter()
+            .position(|l| l.contains("shr rax,7"))
+            .expect(&text);
+        // shr, and, add table, lea, and page, cmp tag, jne slow, add addend,
+        // then the load itself.
+        let hot = &lines[probe..probe + 9];
+        let want = [
+            "shr rax,7",
+            "and eax,1FE0h",
+            "add rax,[r15+1234h]",
+            "lea rcx,[rdx+7]",
+        ];
+        for (l, w) in hot.iter().zip(want) {
+            assert!(l.contains(w), "{l} !~ {w}\n{text}");
+        }
+        assert!(
+            hot[5].contains("cmp rcx,[rax]") && hot[6].contains("jne"),
+            "{text}"
+        );
+        assert!(
+            hot[7].contains("add rdx,[rax+18h]") && hot[8].contains("[rdx]"),
+            "{text}"
+        );
+        // The store compares the write tag; both miss paths come after the
+        // block's exit, each with one call.
+        assert!(text.contains("cmp rcx,[rax+8]"), "{text}");
+        let exit = lines
+            .iter()
+            .position(|l| l.contains("jmp") && l.contains("9000h"));
+        let first_call = lines.iter().position(|l| l.contains("call"));
+        assert!(first_call > exit, "{text}");
+        assert_eq!(text.matches("call rax").count(), 2, "{text}");
+    }
+}
