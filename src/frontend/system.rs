@@ -77,8 +77,8 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
 /// In system mode, whether `op` is translated as at EL0 under Linux: every
 /// instruction but the system-register moves and SYS, and of the moves only
 /// those of registers every exception level reaches alike (NZCV, FPCR, FPSR,
-/// TPIDR_EL0, reads of TPIDRRO_EL0 and of the virtual counter). The others
-/// leave as undefined instructions for the system layer.
+/// TPIDR_EL0, reads of TPIDRRO_EL0 and of the virtual counter). The others,
+/// and WFI, leave as undefined instructions for the system layer.
 fn system_mode_inline(op: Op, f: &Fields) -> bool {
     let state = |v: Option<Value>| match v {
         Some(Value::State(field, _)) => field != StateField::TpidrroEl0,
@@ -91,6 +91,8 @@ fn system_mode_inline(op: Op, f: &Fields) -> bool {
         ),
         Op::MSR_reg => state(sysreg::el0_write(Enc::from_key(f.u('s')))),
         Op::MSR_imm | Op::SYS => false,
+        // WFI waits for an interrupt, which only the system layer knows of.
+        Op::HINT => !(f.u('m') == 0 && f.u('o') == 3),
         _ => true,
     }
 }

@@ -8,6 +8,12 @@ pub const DEFAULT_RAM: u64 = 128 << 20;
 /// Most RAM accepted: up to the end of the 32-bit-addressable window the
 /// board reserves for it (255 GiB above `RAM_BASE`).
 pub const MAX_RAM: u64 = 255 << 30;
+/// The GICv2: distributor, then the CPU interface 64 KiB above.
+pub const GIC_BASE: u64 = 0x0800_0000;
+/// Distributor and CPU interface windows.
+pub const GIC_SIZE: u64 = 0x2_0000;
+/// The PL011's interrupt: SPI 1.
+pub const PL011_SPI: u32 = 1;
 /// The PL011 UART.
 pub const PL011_BASE: u64 = 0x0900_0000;
 /// Size of the PL011's register window.

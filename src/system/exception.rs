@@ -74,17 +74,30 @@ impl Vcpu {
     /// exception's origin (current EL with SP_EL0 +0x000, with SP_ELx
     /// +0x200, lower EL in AArch64 +0x400). The exclusive monitor clears.
     pub fn take(&mut self, e: Exception) {
-        let offset = match (self.sys.el, self.sys.spsel) {
-            (0, _) => 0x400,
-            (_, 0) => 0x000,
-            _ => 0x200,
-        };
-        self.sys.spsr = self.pstate();
-        self.sys.elr = e.elr;
         self.sys.esr = e.esr;
         if let Some(far) = e.far {
             self.sys.far = far;
         }
+        self.enter(e.elr, 0);
+    }
+
+    /// Takes an IRQ before the instruction at `pc` (vector +0x080; ESR and
+    /// FAR are not changed).
+    pub fn take_irq(&mut self) {
+        self.enter(self.cpu.pc, 0x80);
+    }
+
+    /// Exception entry with return address `elr` at vector offset `kind`
+    /// (0 synchronous, 0x80 IRQ) of the origin's group.
+    fn enter(&mut self, elr: u64, kind: u64) {
+        let offset = kind
+            + match (self.sys.el, self.sys.spsel) {
+                (0, _) => 0x400,
+                (_, 0) => 0x000,
+                _ => 0x200,
+            };
+        self.sys.spsr = self.pstate();
+        self.sys.elr = elr;
         self.save_sp();
         self.set_el(1);
         self.sys.spsel = 1;

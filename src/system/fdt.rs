@@ -1,8 +1,9 @@
 //! The device tree emu-system hands the guest: what the board really has
-//! (RAM, one CPU, PSCI over HVC, the PL011 and its clock) and the command
-//! line. Interrupt controller and timer nodes come with those devices.
+//! (RAM, one CPU, PSCI over HVC, the GICv2, the generic timer, the PL011
+//! and its clock) and the command line.
 
-use super::board::{PL011_BASE, PL011_SIZE};
+use super::board::{GIC_BASE, PL011_BASE, PL011_SIZE, PL011_SPI};
+use super::timer::{PHYS_IRQ, VIRT_IRQ};
 use vm_fdt::{Error, FdtWriter};
 
 /// Builds the DTB for `ram_size` bytes at `ram_base` and the kernel command
@@ -14,6 +15,8 @@ pub fn build(ram_base: u64, ram_size: u64, bootargs: &str) -> Result<Vec<u8>, Er
     f.property_u32("#size-cells", 2)?;
     f.property_string("compatible", "linux,dummy-virt")?;
     f.property_string("model", "emu-system virt")?;
+    const GIC: u32 = 2;
+    f.property_u32("interrupt-parent", GIC)?;
 
     let mem = f.begin_node(&format!("memory@{ram_base:x}"))?;
     f.property_string("device_type", "memory")?;
@@ -38,6 +41,28 @@ pub fn build(ram_base: u64, ram_size: u64, bootargs: &str) -> Result<Vec<u8>, Er
     f.property_string("method", "hvc")?;
     f.end_node(psci)?;
 
+    let gic = f.begin_node(&format!("intc@{GIC_BASE:x}"))?;
+    f.property_string("compatible", "arm,cortex-a15-gic")?;
+    f.property_u32("#interrupt-cells", 3)?;
+    f.property_null("interrupt-controller")?;
+    f.property_array_u64("reg", &[GIC_BASE, 0x1_0000, GIC_BASE + 0x1_0000, 0x1_0000])?;
+    f.property_phandle(GIC)?;
+    f.end_node(gic)?;
+
+    // PPIs (type 1) numbered from 16, level-high, to CPU 0: secure
+    // physical, non-secure physical, virtual, hypervisor. Only the EL1
+    // physical and virtual timers exist; the other two lines never rise.
+    let ppi = |intid: usize| [1, (intid - 16) as u32, 0x104];
+    let timer = f.begin_node("timer")?;
+    f.property_string("compatible", "arm,armv8-timer")?;
+    f.property_null("always-on")?;
+    let cells: Vec<u32> = [29, PHYS_IRQ, VIRT_IRQ, 26]
+        .into_iter()
+        .flat_map(ppi)
+        .collect();
+    f.property_array_u32("interrupts", &cells)?;
+    f.end_node(timer)?;
+
     const CLK: u32 = 1;
     let clk = f.begin_node("apb-pclk")?;
     f.property_string("compatible", "fixed-clock")?;
@@ -54,6 +79,8 @@ pub fn build(ram_base: u64, ram_size: u64, bootargs: &str) -> Result<Vec<u8>, Er
         vec!["arm,pl011".into(), "arm,primecell".into()],
     )?;
     f.property_array_u64("reg", &[PL011_BASE, PL011_SIZE])?;
+    // SPI, level-high. (The UART raises no interrupt yet.)
+    f.property_array_u32("interrupts", &[0, PL011_SPI, 4])?;
     f.property_array_u32("clocks", &[CLK, CLK])?;
     f.property_string_list("clock-names", vec!["uartclk".into(), "apb_pclk".into()])?;
     f.end_node(uart)?;
@@ -80,6 +107,8 @@ mod tests {
             "pl011@9000000",
             "console=ttyAMA0",
             "arm,psci-0.2",
+            "arm,cortex-a15-gic",
+            "arm,armv8-timer",
             "memory@40000000",
         ] {
             assert!(text.contains(s), "{s}");

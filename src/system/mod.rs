@@ -17,9 +17,12 @@ mod psci;
 pub mod ram;
 mod run;
 mod sysinsn;
+mod timer;
 pub mod vcpu;
 
+use std::cell::RefCell;
 use std::path::PathBuf;
+use std::rc::Rc;
 pub use vcpu::Stop;
 
 /// What `emu-system` was asked to run.
@@ -49,7 +52,10 @@ pub fn run(config: &Config) -> Result<Stop, String> {
     let mut bus = bus::Bus::default();
     let uart = devices::pl011::Pl011::new(Box::new(std::io::stdout()));
     bus.add(board::PL011_BASE, board::PL011_SIZE, Box::new(uart));
-    let mut vcpu = vcpu::Vcpu::new(vcpu::Board { ram, bus });
+    let gic = Rc::new(RefCell::new(devices::gic::Gic::new()));
+    let gic_mmio = devices::gic::GicMmio(gic.clone());
+    bus.add(board::GIC_BASE, board::GIC_SIZE, Box::new(gic_mmio));
+    let mut vcpu = vcpu::Vcpu::new(vcpu::Board { ram, bus, gic });
     vcpu.cpu.pc = loaded.entry;
     vcpu.cpu.x[0] = dtb_addr;
     let mut m =

@@ -10,12 +10,41 @@ use super::exception::{ec, esr, DFSC_ALIGNMENT};
 use super::memory::tlb_config;
 use super::mmu::Access;
 use super::sysinsn::Outcome;
+use super::timer::Waker;
 use super::vcpu::{Exception, Stop, Vcpu};
 use crate::backend::x64::{compile, Env};
 use crate::cpu::state::{ALIGN_DATA, ALIGN_WRITE};
 use crate::cpu::{fpenv, ExitReason};
 use crate::frontend::translate_block_system;
 use crate::jit::code_cache::CodeCache;
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+/// PSTATE.I in DAIF.
+const DAIF_I: u64 = 1 << 7;
+const WFI: u32 = 0xd503_207f;
+
+impl Vcpu {
+    /// WFI: returns once the IRQ input is asserted (whatever PSTATE.I
+    /// says), sleeping until the next timer deadline meanwhile. With
+    /// nothing that could ever assert it, the machine stops with an error.
+    fn wfi(&mut self) -> Result<(), String> {
+        loop {
+            if self.irq_line() {
+                return Ok(());
+            }
+            match Waker::next_instant(&self.timers) {
+                Some(at) => std::thread::sleep(at.saturating_duration_since(Instant::now())),
+                None => {
+                    return Err(format!(
+                        "WFI at {:#x} with no interrupt pending and no timer armed",
+                        self.cpu.pc
+                    ))
+                }
+            }
+        }
+    }
+}
 
 pub struct Machine {
     pub vcpu: Box<Vcpu>,
@@ -97,6 +126,9 @@ impl Machine {
                 self.vcpu.flush_code = false;
                 self.cache.flush();
             }
+            if self.vcpu.sys.daif & DAIF_I == 0 && self.vcpu.irq_line() {
+                self.vcpu.take_irq();
+            }
             let pc = self.vcpu.cpu.pc;
             if pc & 3 != 0 {
                 let e = Exception {
@@ -127,7 +159,17 @@ impl Machine {
         let v = &mut *self.vcpu;
         let (pc, arg) = (v.cpu.pc, v.cpu.exit_arg);
         let e = match reason {
-            ExitReason::Lookup | ExitReason::Interrupt => return Ok(()),
+            ExitReason::Lookup => return Ok(()),
+            ExitReason::Interrupt => {
+                // A timer deadline passed; the loop looks at the GIC.
+                v.waker.word().store(0, Ordering::SeqCst);
+                return Ok(());
+            }
+            ExitReason::Udf if arg as u32 == WFI => {
+                v.wfi()?;
+                v.cpu.pc = pc + 4;
+                return Ok(());
+            }
             ExitReason::Invalidate => {
                 v.flush_code = true;
                 return Ok(());

@@ -128,15 +128,12 @@ impl Vcpu {
                 El1Reg::VBAR_EL1 => s.vbar,
                 El1Reg::CCSIDR_EL1 | El1Reg::CLIDR_EL1 => 0,
                 El1Reg::CNTPCT_EL0 => counter(),
-                El1Reg::CNTV_TVAL_EL0 | El1Reg::CNTP_TVAL_EL0 => {
-                    let cval = if reg == El1Reg::CNTV_TVAL_EL0 {
-                        El1Reg::CNTV_CVAL_EL0
-                    } else {
-                        El1Reg::CNTP_CVAL_EL0
-                    };
-                    let c = s.plain.get(&cval).copied().unwrap_or(0);
-                    c.wrapping_sub(counter()) & 0xffff_ffff
-                }
+                El1Reg::CNTP_CTL_EL0 => self.timers[0].ctl_read(),
+                El1Reg::CNTP_CVAL_EL0 => self.timers[0].cval,
+                El1Reg::CNTP_TVAL_EL0 => self.timers[0].tval(),
+                El1Reg::CNTV_CTL_EL0 => self.timers[1].ctl_read(),
+                El1Reg::CNTV_CVAL_EL0 => self.timers[1].cval,
+                El1Reg::CNTV_TVAL_EL0 => self.timers[1].tval(),
                 // The OS lock: implemented (OSLM = 0b10), locked as OSLAR says.
                 El1Reg::OSLSR_EL1 => {
                     0x8 | (s.plain.get(&El1Reg::OSLAR_EL1).copied().unwrap_or(1) & 1) << 1
@@ -214,15 +211,12 @@ impl Vcpu {
                 | El1Reg::CLIDR_EL1
                 | El1Reg::CNTPCT_EL0
                 | El1Reg::OSLSR_EL1 => return Err(()),
-                El1Reg::CNTV_TVAL_EL0 | El1Reg::CNTP_TVAL_EL0 => {
-                    let cval = if reg == El1Reg::CNTV_TVAL_EL0 {
-                        El1Reg::CNTV_CVAL_EL0
-                    } else {
-                        El1Reg::CNTP_CVAL_EL0
-                    };
-                    let t = v as u32 as i32 as i64 as u64;
-                    self.sys.plain.insert(cval, counter().wrapping_add(t));
-                }
+                El1Reg::CNTP_CTL_EL0
+                | El1Reg::CNTP_CVAL_EL0
+                | El1Reg::CNTP_TVAL_EL0
+                | El1Reg::CNTV_CTL_EL0
+                | El1Reg::CNTV_CVAL_EL0
+                | El1Reg::CNTV_TVAL_EL0 => self.timer_write(reg, v),
                 _ => {
                     self.sys.plain.insert(reg, v);
                 }
@@ -239,6 +233,21 @@ impl Vcpu {
             }
             _ => Err(()),
         }
+    }
+
+    fn timer_write(&mut self, reg: El1Reg, v: u64) {
+        let t = match reg {
+            El1Reg::CNTP_CTL_EL0 | El1Reg::CNTP_CVAL_EL0 | El1Reg::CNTP_TVAL_EL0 => {
+                &mut self.timers[0]
+            }
+            _ => &mut self.timers[1],
+        };
+        match reg {
+            El1Reg::CNTP_CTL_EL0 | El1Reg::CNTV_CTL_EL0 => t.ctl = v & 3,
+            El1Reg::CNTP_CVAL_EL0 | El1Reg::CNTV_CVAL_EL0 => t.cval = v,
+            _ => t.set_tval(v),
+        }
+        self.timers_changed();
     }
 
     fn set_spsel(&mut self, spsel: u64) {

@@ -6,13 +6,20 @@
 //! field.
 
 use super::bus::Bus;
+use super::devices::gic::Gic;
 use super::mmu::{Access, Fault, Regime, Translation};
 use super::ram::Ram;
+use super::sysinsn::counter;
+use super::timer::{TimerRegs, Waker, PHYS_IRQ, VIRT_IRQ};
 use crate::arm64::sysreg_el1::El1Reg;
 use crate::cpu::state::SP;
 use crate::cpu::CpuState;
 use crate::runtime::soft_tlb::SoftTlb;
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::atomic::AtomicU32;
+use std::sync::Arc;
 
 /// Why the machine stopped.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -36,10 +43,12 @@ pub struct Exception {
     pub elr: u64,
 }
 
-/// The board: RAM and the MMIO devices.
+/// The board: RAM, the MMIO devices, and the interrupt controller the CPU
+/// also talks to directly.
 pub struct Board {
     pub ram: Ram,
     pub bus: Bus,
+    pub gic: Rc<RefCell<Gic>>,
 }
 
 /// The EL1 system registers and PSTATE fields the core does not hold.
@@ -85,6 +94,10 @@ pub struct Vcpu {
     /// Set when translations must be dropped (TLBI, translation regime or
     /// code change) before the next block runs.
     pub flush_code: bool,
+    /// The EL1 physical (0) and virtual (1) timers.
+    pub timers: [TimerRegs; 2],
+    /// Wakes translated code (through `cpu.interrupt`) at timer deadlines.
+    pub waker: Waker,
 }
 
 impl Vcpu {
@@ -105,7 +118,10 @@ impl Vcpu {
             pending: None,
             stop: None,
             flush_code: false,
+            timers: [TimerRegs::default(); 2],
+            waker: Waker::new(Arc::new(AtomicU32::new(0))),
         });
+        v.cpu.interrupt = Arc::as_ptr(v.waker.word()) as u64;
         v.sys.regime.sctlr = SCTLR_RESET;
         v.set_el(1);
         v
@@ -179,6 +195,25 @@ impl Vcpu {
             t.flush();
         }
         self.flush_code = true;
+    }
+
+    /// Drives the timers' interrupt lines into the GIC.
+    pub fn sync_irqs(&mut self) {
+        let now = counter();
+        let mut g = self.board.gic.borrow_mut();
+        g.set_level(PHYS_IRQ, self.timers[0].line(now));
+        g.set_level(VIRT_IRQ, self.timers[1].line(now));
+    }
+
+    /// After a timer register changed: re-arm the wake-up.
+    pub fn timers_changed(&mut self) {
+        self.waker.set(Waker::next_instant(&self.timers));
+    }
+
+    /// Whether the CPU's IRQ input is asserted (masked by PSTATE.I or not).
+    pub fn irq_line(&mut self) -> bool {
+        self.sync_irqs();
+        self.board.gic.borrow().irq_pending()
     }
 
     /// Translates `va` for `access` at the current EL.

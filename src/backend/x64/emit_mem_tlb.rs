@@ -229,16 +229,16 @@ impl Emitter {
                 self.load(1, src);
             }
             let fault = self.a.new_dynamic_label();
+            // Six pushes keep rsp 16-byte aligned for the call, as it is in
+            // translated code.
             dynasm!(self.a
                 ; .arch x64
                 ; push rsi ; push rdi ; push r8 ; push r9 ; push r10 ; push r11
-                ; sub rsp, 8
                 ; mov rsi, rdx
                 ; mov edx, s.info as i32
                 ; mov rdi, r15
                 ; mov rax, QWORD slow_fn as usize as i64
                 ; call rax
-                ; add rsp, 8
                 ; pop r11 ; pop r10 ; pop r9 ; pop r8 ; pop rdi ; pop rsi
                 ; cmp QWORD [r15 + OFF_FAULT], 0
                 ; jne =>fault
