@@ -117,6 +117,11 @@ impl Vcpu {
                 .bus
                 .write(pa, size8, value)
                 .ok_or((va, DFSC_EXTERNAL))?;
+            // A device write may raise an interrupt (a GIC enable, an SGI):
+            // have translated code come back to the dispatcher soon.
+            self.waker
+                .word()
+                .store(1, std::sync::atomic::Ordering::SeqCst);
             Ok(0)
         } else {
             let raw = self.board.bus.read(pa, size8).ok_or((va, DFSC_EXTERNAL))?;

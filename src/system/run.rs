@@ -1,6 +1,8 @@
-//! The system-mode dispatcher: one CPU, blocks looked up by virtual PC and
-//! never linked, so every block boundary comes back here, where instruction
-//! fetch permission is checked and exceptions are taken.
+//! The system-mode dispatcher: one CPU, blocks looked up by virtual PC.
+//! A direct branch is linked to its target only within the virtual page of
+//! the block it leaves (same page, same fetch permission); every other
+//! block boundary comes back here, where instruction fetch permission is
+//! checked and exceptions and interrupts are taken.
 //!
 //! Translations are keyed by virtual address and dropped as a whole
 //! whenever the translation regime may have changed (TLBI, writes to SCTLR,
@@ -53,6 +55,11 @@ pub struct Machine {
     /// The vector the last exception went to, until a block runs: an
     /// instruction abort there is an exception loop.
     vector: Option<u64>,
+    /// The branch to patch after a block exit (host site, guest pc of the
+    /// block that left, cache flush count then).
+    link: Option<(u64, u64, u64)>,
+    /// Guest pc of the block being run.
+    running: u64,
 }
 
 impl Machine {
@@ -67,6 +74,8 @@ impl Machine {
             cache,
             env,
             vector: None,
+            link: None,
+            running: 0,
         })
     }
 
@@ -144,11 +153,20 @@ impl Machine {
                 continue;
             }
             let host = self.block(pc);
+            if let Some((site, from, flushes)) = self.link.take() {
+                if flushes == self.cache.flushes && (from ^ pc) & !0xfff == 0 {
+                    self.cache.link(site, host);
+                }
+            }
+            self.running = pc;
             let cpu = &mut self.vcpu.cpu;
             cpu.fault = 0;
             fpenv::clear_pending();
             self.cache.enter(cpu, host);
             cpu.fpsr |= fpenv::take_pending();
+            if cpu.link_site != 0 && cpu.exit_reason == ExitReason::Lookup as u32 {
+                self.link = Some((cpu.link_site, self.running, self.cache.flushes));
+            }
             cpu.link_site = 0;
             self.vector = None;
             self.exit(ExitReason::from_u32(self.vcpu.cpu.exit_reason))?;
