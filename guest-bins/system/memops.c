@@ -20,6 +20,19 @@ void handle_exception(struct frame *f, u64 kind)
     psci_system_off();
 }
 
+static u32 code[1024] __attribute__((aligned(4096)));
+
+// Writes `mov x0, #imm; ret` at code[0], makes it visible to instruction
+// fetch (DC CVAU, IC IVAU) and runs it.
+static u64 patch_and_call(u32 imm)
+{
+    code[0] = 0xd2800000 | imm << 5; // movz x0, #imm
+    code[1] = 0xd65f03c0;            // ret
+    __asm__ volatile("dc cvau, %0\n dsb ish\n ic ivau, %0\n dsb ish\n isb" : : "r"(code) : "memory");
+    u64 (*f)(void) = (u64 (*)(void))code;
+    return f();
+}
+
 static void tests(void)
 {
     u64 v, status, old;
@@ -99,6 +112,10 @@ static void tests(void)
     show("DC ZVA: before ", *(volatile u64 *)(buf + 4096 + 56));
     show("DC ZVA: inside ", *(volatile u64 *)(buf + 4096 + 64));
     show("DC ZVA: after ", *(volatile u64 *)(buf + 4096 + 128 - 8) >> 8);
+
+    // Code written, announced with IC IVAU, run, rewritten, run again.
+    show("patched code returns ", patch_and_call(1));
+    show("re-patched code returns ", patch_and_call(2));
 
     // A byte read of the UART flag register.
     show("PL011 FR byte, TXFF: ", *(volatile unsigned char *)0x09000018UL >> 5 & 1);

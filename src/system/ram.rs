@@ -30,6 +30,12 @@ impl Ram {
         Some(self.mem.as_ptr() as u64 + off)
     }
 
+    /// The physical address of host address `host` inside RAM.
+    pub fn pa_of_host(&self, host: u64) -> Option<u64> {
+        let off = host.checked_sub(self.mem.as_ptr() as u64)?;
+        (off < self.size()).then_some(self.base + off)
+    }
+
     /// Copies `data` to physical address `pa`.
     pub fn write(&mut self, pa: u64, data: &[u8]) -> Option<()> {
         let off = (pa.checked_sub(self.base)?) as usize;

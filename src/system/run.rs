@@ -4,9 +4,11 @@
 //! block boundary comes back here, where instruction fetch permission is
 //! checked and exceptions and interrupts are taken.
 //!
-//! Translations are keyed by virtual address and dropped as a whole
-//! whenever the translation regime may have changed (TLBI, writes to SCTLR,
-//! TCR or TTBRx) or code was invalidated (IC): a first, safe scheme.
+//! Translations are keyed by virtual pc and physical page, and end at the
+//! end of their page: a changed mapping (after TLBI or a new TTBR) finds
+//! other translations, and TLB maintenance drops no code. Code changes are
+//! announced with IC IVAU, which drops the translations of the line's
+//! physical page, or IC IALLU, which drops them all.
 
 use super::exception::{ec, esr, DFSC_ALIGNMENT};
 use super::memory::tlb_config;
@@ -19,6 +21,7 @@ use crate::cpu::state::{ALIGN_DATA, ALIGN_WRITE};
 use crate::cpu::{fpenv, ExitReason};
 use crate::frontend::translate_block_system;
 use crate::jit::code_cache::CodeCache;
+use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 
@@ -60,6 +63,10 @@ pub struct Machine {
     link: Option<(u64, u64, u64)>,
     /// Guest pc of the block being run.
     running: u64,
+    /// Translations by virtual pc and physical page.
+    blocks: HashMap<(u64, u64), u64>,
+    /// The virtual pcs translated in each physical page.
+    by_page: HashMap<u64, Vec<u64>>,
 }
 
 impl Machine {
@@ -76,6 +83,8 @@ impl Machine {
             vector: None,
             link: None,
             running: 0,
+            blocks: HashMap::new(),
+            by_page: HashMap::new(),
         })
     }
 
@@ -93,28 +102,58 @@ impl Machine {
     }
 
     /// Host code for the block at `pc`.
-    fn block(&mut self, pc: u64) -> u64 {
-        if let Some(h) = self.cache.get(pc) {
+    /// Host code for the block at virtual `pc` in physical page `page`.
+    /// A block ends at the end of its page (the next page's fetch is
+    /// checked by the dispatcher), so it depends on one mapping only.
+    fn block(&mut self, pc: u64, page: u64) -> u64 {
+        if let Some(&h) = self.blocks.get(&(pc, page)) {
             return h;
         }
         let v = &*self.vcpu;
-        let mut block = translate_block_system(pc, &mut |a| v.fetch_word(a));
+        let mut fetch = |a: u64| {
+            if (a ^ pc) & !0xfff != 0 {
+                return None;
+            }
+            v.fetch_word(a)
+        };
+        let mut block = translate_block_system(pc, &mut fetch);
         crate::ir::passes::optimize(&mut block);
         let mut c = compile(&block, self.cache.next_addr(), &self.env);
         if !self.cache.has_room(c.code.len()) {
-            self.cache.flush();
+            self.flush_code();
             c = compile(&block, self.cache.next_addr(), &self.env);
         }
-        self.cache.insert(block.start_pc, block.end_pc, c)
+        let host = self.cache.insert(block.start_pc, block.end_pc, c);
+        self.blocks.insert((pc, page), host);
+        self.by_page.entry(page).or_default().push(pc);
+        host
     }
 
-    /// Whether the current EL may fetch from `pc` (through the soft-TLB's
-    /// code comparator, filled on a miss).
-    fn check_fetch(&mut self, pc: u64) -> Result<(), Exception> {
+    fn flush_code(&mut self) {
+        self.cache.flush();
+        self.blocks.clear();
+        self.by_page.clear();
+    }
+
+    /// Forgets the translations of physical page `page`. Their host code
+    /// stays until the cache is emptied, unreachable: blocks are only
+    /// linked within their own page, so only the dispatcher enters one.
+    fn drop_page(&mut self, page: u64) {
+        for va in self.by_page.remove(&page).unwrap_or_default() {
+            self.blocks.remove(&(va, page));
+        }
+    }
+
+    /// Checks that the current EL may fetch from `pc` (through the
+    /// soft-TLB's code comparator, filled on a miss); returns the physical
+    /// page.
+    fn check_fetch(&mut self, pc: u64) -> Result<u64, Exception> {
         let v = &mut *self.vcpu;
         let el = usize::from(v.sys.el);
-        if v.tlbs[el].entry(pc).code == pc & !0xfff {
-            return Ok(());
+        let e = *v.tlbs[el].entry(pc);
+        if e.code == pc & !0xfff {
+            let host = pc.wrapping_add(e.addend) & !0xfff;
+            return Ok(v.board.ram.pa_of_host(host).expect("TLB entries map RAM"));
         }
         let t = v
             .translate(pc, Access::Fetch)
@@ -122,7 +161,7 @@ impl Machine {
         if let Some(host) = v.board.ram.host(t.pa & !0xfff, 0x1000) {
             v.tlbs[el].fill(pc, host, t.read, t.write, t.exec);
         }
-        Ok(())
+        Ok(t.pa & !0xfff)
     }
 
     /// Runs until the machine stops.
@@ -133,7 +172,10 @@ impl Machine {
             }
             if self.vcpu.flush_code {
                 self.vcpu.flush_code = false;
-                self.cache.flush();
+                self.flush_code();
+            }
+            for page in std::mem::take(&mut self.vcpu.code_inval) {
+                self.drop_page(page);
             }
             if self.vcpu.sys.daif & DAIF_I == 0 && self.vcpu.irq_line() {
                 self.vcpu.take_irq();
@@ -148,11 +190,14 @@ impl Machine {
                 self.take(e)?;
                 continue;
             }
-            if let Err(e) = self.check_fetch(pc) {
-                self.take(e)?;
-                continue;
-            }
-            let host = self.block(pc);
+            let page = match self.check_fetch(pc) {
+                Ok(page) => page,
+                Err(e) => {
+                    self.take(e)?;
+                    continue;
+                }
+            };
+            let host = self.block(pc, page);
             if let Some((site, from, flushes)) = self.link.take() {
                 if flushes == self.cache.flushes && (from ^ pc) & !0xfff == 0 {
                     self.cache.link(site, host);

@@ -290,9 +290,14 @@ impl Vcpu {
                 self.flush_code = true;
                 true
             }
-            // IC IVAU.
+            // IC IVAU: the translations of the line's physical page go.
             (3, 7, 5, 1) if el1 || sctlr & SCTLR_UCI != 0 => {
-                self.flush_code = true;
+                if let Ok(t) = self.translate(xt, Access::Read) {
+                    let page = t.pa & !0xfff;
+                    if self.code_inval.last() != Some(&page) {
+                        self.code_inval.push(page);
+                    }
+                }
                 true
             }
             // DC ZVA.

@@ -94,6 +94,9 @@ pub struct Vcpu {
     /// Set when translations must be dropped (TLBI, translation regime or
     /// code change) before the next block runs.
     pub flush_code: bool,
+    /// Physical pages whose translations must be dropped (IC IVAU) before
+    /// the next block runs.
+    pub code_inval: Vec<u64>,
     /// The EL1 physical (0) and virtual (1) timers.
     pub timers: [TimerRegs; 2],
     /// Wakes translated code (through `cpu.interrupt`) at timer deadlines.
@@ -118,6 +121,7 @@ impl Vcpu {
             pending: None,
             stop: None,
             flush_code: false,
+            code_inval: Vec::new(),
             timers: [TimerRegs::default(); 2],
             waker: Waker::new(Arc::new(AtomicU32::new(0))),
         });
@@ -188,13 +192,12 @@ impl Vcpu {
         (self.cpu.nzcv & 0xf000_0000) | self.sys.daif | m
     }
 
-    /// Drops every soft-TLB entry and (before the next block) every
-    /// translation.
+    /// Drops every soft-TLB entry (translated code is keyed by physical
+    /// page and stays).
     pub fn flush_tlb(&mut self) {
         for t in &mut self.tlbs {
             t.flush();
         }
-        self.flush_code = true;
     }
 
     /// Drives the timers' interrupt lines into the GIC.
