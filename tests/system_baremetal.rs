@@ -3,7 +3,8 @@
 //! and `NAME.status`; plus the CLI's answers to bad input.
 //!
 //! The ELFs come from `guest-bins/build.sh` (which calls
-//! `guest-bins/system/build.sh`) in `guest-bins/out/system/NAME.elf`;
+//! `guest-bins/system/build.sh`) in `guest-bins/out/system/NAME.elf`, and
+//! `image.bin`, a raw arm64 Image;
 //! `EMU_SKIP_GUEST_BINS=1` skips the programs. If `qemu-system-aarch64` is
 //! on PATH, `qemu_oracle` runs each program under
 //! `qemu-system-aarch64 -M virt -cpu cortex-a57` (`max` for the LSE atomics
@@ -17,7 +18,7 @@ use common::{guest_bins, on_path, run_with_timeout, Outcome, Status};
 use std::process::Command;
 use std::time::Duration;
 
-const PROGRAMS: &[&str] = &["exceptions", "hello", "memops", "mmu", "timer"];
+const PROGRAMS: &[&str] = &["exceptions", "hello", "image", "memops", "mmu", "timer"];
 
 /// The QEMU CPU model for a program: cortex-a57, or `max` for programs
 /// using the LSE atomics emu announces (an A57 has none).
@@ -33,8 +34,14 @@ fn emu_system() -> Command {
     Command::new(env!("CARGO_BIN_EXE_emu-system"))
 }
 
+/// The kernel file of a program: `NAME.elf`, or the raw Image `image.bin`.
 fn elf(name: &str) -> std::path::PathBuf {
-    guest_bins().join("out/system").join(format!("{name}.elf"))
+    let file = if name == "image" {
+        "image.bin".to_owned()
+    } else {
+        format!("{name}.elf")
+    };
+    guest_bins().join("out/system").join(file)
 }
 
 fn expected(name: &str) -> (Vec<u8>, Status) {

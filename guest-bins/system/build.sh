@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Build the bare-metal system-mode test programs: system/NAME.c, linked with
-# boot.S and lib.c at 0x40080000 (kernel.ld) -> out/system/NAME.elf.
+# boot.S and lib.c at 0x40080000 (kernel.ld) -> out/system/NAME.elf, and
+# image.S, a raw arm64 Image -> out/system/image.bin.
 # Called by guest-bins/build.sh; CROSS_CC overrides the compiler.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -21,3 +22,11 @@ for src in "$here"/*.c; do
     "$cc" "${flags[@]}" -o "$elf.tmp" "$here/boot.S" "$here/lib.c" "$src"
     mv -f "$elf.tmp" "$elf"
 done
+
+bin="$out/image.bin"
+if [[ ! -e "$bin" || "$bin" -ot "$here/image.S" || "$bin" -ot "${BASH_SOURCE[0]}" ]]; then
+    echo "  AS  system/image.bin"
+    "$cc" -c -o "$out/image.o" "$here/image.S"
+    "${cc%gcc}objcopy" -O binary -j .text "$out/image.o" "$bin.tmp"
+    mv -f "$bin.tmp" "$bin"
+fi
