@@ -10,6 +10,8 @@
 #                                  asm/hello and c/hello share a name)
 # cxx/NAME.cc -> out/static/NAME, out/dynamic/NAME (C++, as for C; names
 #                                  must not clash with c/)
+# system/NAME.c -> out/system/NAME.elf (bare metal for emu-system, see
+#                                  system/build.sh)
 # go/NAME/     -> out/go/NAME     (a Go module, GOARCH=arm64 CGO_ENABLED=0,
 #                                  static; `go build` when it has package
 #                                  main, otherwise its `go test -c` binary)
@@ -116,5 +118,8 @@ for src in "$here"/asm/*.S; do
     name="$(basename "$src" .S)"
     build "$here/out/asm/$name" "$src" "${asmflags[@]}"
 done
+
+# Bare-metal programs for emu-system (system/NAME.c -> out/system/NAME.elf).
+CROSS_CC="$cc" "$here/system/build.sh"
 
 echo "guest-bins: up to date in ${here}/out"

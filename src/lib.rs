@@ -13,3 +13,4 @@ pub mod ir;
 pub mod jit;
 pub mod linux;
 pub mod runtime;
+pub mod system;

@@ -107,6 +107,7 @@ impl Jit {
     fn run(&mut self, block: &Block, cpu: &mut CpuState) {
         let env = Env {
             exit: self.cache.exit_addr(),
+            tlb: None,
         };
         let mut c = compile(block, self.cache.next_addr(), &env);
         if !self.cache.has_room(c.code.len()) {

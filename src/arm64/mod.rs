@@ -8,6 +8,7 @@ pub mod disasm;
 pub mod encodings;
 pub mod features;
 pub mod sysreg;
+pub mod sysreg_el1;
 
 pub use decode::{decode, Fields};
 pub use encodings::Insn;

@@ -36,6 +36,10 @@ pub struct Ctx<'a> {
     pub pc: u64,
     /// The CPU model: which features exist, what the ID registers hold.
     pub cpu: &'a Cpu,
+    /// System mode (`emu-system`): system-register moves and SYS
+    /// instructions that are not plain EL0 state leave translated code as
+    /// undefined instructions, which the system layer executes itself.
+    pub system: bool,
 }
 
 impl Ctx<'_> {
@@ -130,7 +134,7 @@ pub fn translate_block_untag(
     fetch: &mut dyn FnMut(u64) -> Option<u32>,
     untag: &dyn Fn(u64) -> bool,
 ) -> Block {
-    translate_with(cpu, pc, fetch, MAX_BLOCK_INSNS, untag, &|_| false)
+    translate_with(cpu, pc, fetch, MAX_BLOCK_INSNS, untag, &|_| false, false)
 }
 
 /// How a debugger wants a block translated.
@@ -151,7 +155,29 @@ pub fn translate_block_debug(
     untag: &dyn Fn(u64) -> bool,
     shape: DebugShape,
 ) -> Block {
-    translate_with(cpu, pc, fetch, shape.max_insns, untag, shape.breakpoint)
+    translate_with(
+        cpu,
+        pc,
+        fetch,
+        shape.max_insns,
+        untag,
+        shape.breakpoint,
+        false,
+    )
+}
+
+/// [`translate_block`] for system mode (see [`Ctx::system`]), for the
+/// `max` CPU.
+pub fn translate_block_system(pc: u64, fetch: &mut dyn FnMut(u64) -> Option<u32>) -> Block {
+    translate_with(
+        &Cpu::MAX,
+        pc,
+        fetch,
+        MAX_BLOCK_INSNS,
+        &|_| false,
+        &|_| false,
+        true,
+    )
 }
 
 /// The block of a host routine at `pc` (see `Jit::add_routine`): x0 = f(x0,
@@ -176,7 +202,7 @@ pub fn translate_prefix(
     fetch: &mut dyn FnMut(u64) -> Option<u32>,
     max_insns: usize,
 ) -> Block {
-    translate_with(cpu, pc, fetch, max_insns, &|_| false, &|_| false)
+    translate_with(cpu, pc, fetch, max_insns, &|_| false, &|_| false, false)
 }
 
 fn translate_with(
@@ -186,6 +212,7 @@ fn translate_with(
     max_insns: usize,
     untag: &dyn Fn(u64) -> bool,
     breakpoint: &dyn Fn(u64) -> bool,
+    system: bool,
 ) -> Block {
     let mut b = Builder::new(pc);
     b.poll(pc);
@@ -214,6 +241,7 @@ fn translate_with(
                     b: &mut b,
                     pc: cur,
                     cpu,
+                    system,
                 };
                 translate_insn(&mut cx, f.entry.insn, &f)
             }

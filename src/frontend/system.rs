@@ -21,6 +21,9 @@ use crate::ir::{Fence, Val, Width};
 use std::mem::offset_of;
 
 pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
+    if cx.system && !system_mode_inline(op, f) {
+        return Err(Undefined);
+    }
     match op {
         Op::SVC => cx.b.exit(ExitReason::Svc, cx.next_pc(), f.u('i') as u64),
         Op::BRK => cx.b.exit(ExitReason::Brk, cx.pc, f.u('i') as u64),
@@ -78,6 +81,29 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
         },
     }
     Ok(())
+}
+
+/// In system mode, whether `op` is translated as at EL0 under Linux: every
+/// instruction but the system-register moves and SYS, and of the moves only
+/// those of registers every exception level reaches alike (NZCV, FPCR, FPSR,
+/// TPIDR_EL0, reads of TPIDRRO_EL0 and of the virtual counter). The others,
+/// and WFI, leave as undefined instructions for the system layer.
+fn system_mode_inline(op: Op, f: &Fields) -> bool {
+    let state = |v: Option<Value>| match v {
+        Some(Value::State(field, _)) => field != StateField::TpidrroEl0,
+        _ => false,
+    };
+    match op {
+        Op::MRS => matches!(
+            sysreg::el0_read(Enc::from_key(f.u('s'))),
+            Some(Value::State(..) | Value::VirtualCounter)
+        ),
+        Op::MSR_reg => state(sysreg::el0_write(Enc::from_key(f.u('s')))),
+        Op::MSR_imm | Op::SYS => false,
+        // WFI waits for an interrupt, which only the system layer knows of.
+        Op::HINT => !(f.u('m') == 0 && f.u('o') == 3),
+        _ => true,
+    }
 }
 
 /// DMB/DSB ordering from the CRm types field (CRm<1:0>): loads-only (01)

@@ -520,6 +520,17 @@ pub enum Op {
     CheckFault {
         pc: u64,
     },
+    /// The host address of `bytes` bytes of guest memory at `addr`, for a
+    /// helper that accesses them (reading, and writing if `write`). Only
+    /// system-mode translation emits it: a backend with a soft-TLB
+    /// translates the address (and may leave the block with a fault exit
+    /// of the instruction being translated); without one it is `addr`.
+    HostAddr {
+        dst: Val,
+        addr: Val,
+        bytes: u8,
+        write: bool,
+    },
 }
 
 /// How a block ends.
@@ -591,6 +602,7 @@ impl Op {
             | Op::Cas { dst, .. }
             | Op::FBin { dst, .. }
             | Op::FMulAdd { dst, .. }
+            | Op::HostAddr { dst, .. }
             | Op::Call { dst, .. } => Some(dst),
             _ => None,
         }
@@ -631,6 +643,7 @@ impl Op {
             | Op::LoadVec { addr, .. }
             | Op::LoadStructs { addr, .. }
             | Op::StoreVec { addr, .. }
+            | Op::HostAddr { addr, .. }
             | Op::CheckAlign { addr, .. } => *addr = f(*addr),
             Op::Store { addr, src, .. } => {
                 *addr = f(*addr);

@@ -447,6 +447,7 @@ impl Translator {
     fn env(&self) -> Env {
         Env {
             exit: self.cache.exit_addr(),
+            tlb: None,
         }
     }
 

@@ -7,6 +7,7 @@
 //! only on [`crate::cpu`].
 
 pub mod exclusive;
+pub mod soft_tlb;
 pub use emu_syscalls::guest_access as guest_mem;
 
 use crate::cpu::CpuState;

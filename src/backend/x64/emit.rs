@@ -23,6 +23,10 @@ pub(super) type Asm = VecAssembler<X64Relocation>;
 pub struct Env {
     /// The dispatcher's exit trampoline.
     pub exit: u64,
+    /// System mode: guest memory goes through this soft-TLB (see
+    /// `emit_mem_tlb`). `None` (user mode): a guest address is the host
+    /// address.
+    pub tlb: Option<crate::runtime::soft_tlb::TlbConfig>,
 }
 
 /// Host code for one block, assembled for a fixed base address.
@@ -64,6 +68,10 @@ pub(super) struct Emitter {
     /// after that store. A load of it into rax at that very offset (no
     /// instruction or label in between) is dropped.
     rax_holds: Option<(Val, usize)>,
+    /// Guest pc of the instruction being emitted.
+    pub insn_pc: u64,
+    /// Soft-TLB miss paths, emitted after the terminal.
+    pub tlb_cold: Vec<super::emit_mem_tlb::TlbSlow>,
     /// Whether operations are being emitted (the only time `rax_holds` is
     /// kept: labels between operations are only the self-loop's body).
     in_ops: bool,
@@ -101,6 +109,8 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         in_ops: false,
         slow_saves,
         slow_paths: Vec::new(),
+        insn_pc: block.start_pc,
+        tlb_cold: Vec::new(),
     };
     if let Some(l) = self_loop {
         let body = e.a.new_dynamic_label();
@@ -117,6 +127,7 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         }
         if let Op::InsnStart { pc } = *op {
             pc_map.push((e.a.offset().0 as u32, pc));
+            e.insn_pc = pc;
             continue;
         }
         if fused.is_some_and(|f| f.cond_index == i) {
@@ -134,6 +145,7 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         Some(f) => e.fused_branch(&f, &block.term),
         None => e.terminal(&block.term),
     }
+    e.tlb_slow_paths();
     e.cold_exits();
     e.cold_slow_paths();
     let code = e.a.finalize().expect("dynamic labels resolve");
@@ -264,6 +276,14 @@ impl Emitter {
     }
 
     fn op(&mut self, op: &Op) {
+        if self.env.tlb.is_some() && self.tlb_op(op) {
+            return;
+        }
+        self.op_direct(op)
+    }
+
+    /// Emits `op` with guest addresses used as host addresses.
+    pub(super) fn op_direct(&mut self, op: &Op) {
         match *op {
             Op::Nop | Op::InsnStart { .. } => {}
             Op::Const { .. } => {}
@@ -394,6 +414,12 @@ impl Emitter {
                 pc,
             } => self.check_align(addr, bytes, write, pc),
             Op::CheckFault { pc } => self.check_fault(pc),
+            // No soft-TLB: the guest address is the host address.
+            Op::HostAddr { dst, addr, .. } => {
+                let d = self.dreg(dst);
+                self.load(d, addr);
+                self.store(dst, d);
+            }
             Op::Poll { pc, nzcv } => self.poll(pc, nzcv),
             Op::Call { f, dst, args } => {
                 // rdi = state, rsi/rdx/rcx/r8 = args. Sources live in

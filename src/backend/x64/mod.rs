@@ -10,6 +10,7 @@ mod emit_check;
 mod emit_fp;
 mod emit_loop;
 mod emit_mem;
+mod emit_mem_tlb;
 mod emit_term;
 mod emit_vec;
 mod emit_vec_imm;

@@ -16,6 +16,11 @@ use crate::arm64::Fields;
 use crate::ir::{Val, Width};
 
 pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
+    // In system mode the runtime helpers of these instructions would see a
+    // guest virtual address: the system layer executes them instead.
+    if cx.system && (matches!(op, Op::STXR | Op::STXP) || (op == Op::CASP && f.b('z'))) {
+        return Err(super::Undefined);
+    }
     match op {
         Op::STXR | Op::LDXR | Op::STXP | Op::LDXP | Op::STLR | Op::LDAR | Op::STLLR | Op::LDLAR => {
             exclusive::translate(cx, op, f)

@@ -54,6 +54,12 @@ pub fn translate(cx: &mut Ctx, f: &Fields) -> TResult {
                 arg: args.pack(),
             });
         } else {
+            let addr = if cx.system {
+                let total = (if q { 16 } else { 8 }) * rpt * selem;
+                cx.b.host_addr(addr, total as u8, !f.b('L'))
+            } else {
+                addr
+            };
             call(cx, helper, args, &[addr]);
         }
         cx.b.check_fault(cx.pc);

@@ -52,6 +52,12 @@ pub fn translate(cx: &mut Ctx, f: &Fields) -> TResult {
         imm: index | selem << 8 | (load as u32) << 12 | (replicate as u32) << 13,
         ..Args::default()
     };
+    let addr = if cx.system {
+        // Every structure element of one lane (or the replicated one).
+        cx.b.host_addr(addr, (selem << scale) as u8, !load)
+    } else {
+        addr
+    };
     call(cx, helper, args, &[addr]);
     cx.b.check_fault(cx.pc);
     if post {

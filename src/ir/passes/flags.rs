@@ -35,7 +35,8 @@ fn observes_nzcv(op: &Op) -> bool {
         | Op::Rmw { .. }
         | Op::Cas { .. }
         | Op::CheckAlign { .. }
-        | Op::CheckFault { .. } => true,
+        | Op::CheckFault { .. }
+        | Op::HostAddr { .. } => true,
         _ => false,
     }
 }

@@ -1,0 +1,90 @@
+//! `emu-system`: runs a bare-metal arm64 program or kernel on an emulated
+//! `virt`-style machine. QEMU-style single-dash options are accepted.
+
+use clap::Parser;
+use emu::system::{board, run, Config, Stop};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "emu-system",
+    version,
+    about = "arm64 system emulator (virt-style board)"
+)]
+struct Args {
+    /// Kernel: a bare-metal AArch64 ELF or an arm64 Linux Image.
+    #[arg(long, value_name = "FILE")]
+    kernel: PathBuf,
+    /// RAM size (k/M/G suffix; a plain number is MiB).
+    #[arg(short = 'm', long = "m", value_name = "SIZE", default_value = "128M", value_parser = parse_size)]
+    mem: u64,
+    /// Kernel command line (the DTB's /chosen/bootargs).
+    #[arg(long, value_name = "CMDLINE", default_value = "")]
+    append: String,
+    /// Pass this device tree instead of the generated one.
+    #[arg(long, value_name = "FILE")]
+    dtb: Option<PathBuf>,
+    /// Accepted for compatibility: the serial console is always stdio.
+    #[arg(long)]
+    nographic: bool,
+}
+
+fn parse_size(s: &str) -> Result<u64, String> {
+    let (num, mult) = match s.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => {
+            let m = match c.to_ascii_uppercase() {
+                'K' => 1 << 10,
+                'M' => 1 << 20,
+                'G' => 1 << 30,
+                _ => return Err(format!("unknown size suffix in '{s}'")),
+            };
+            (&s[..i], m)
+        }
+        _ => (s, 1 << 20),
+    };
+    let n: u64 = num.parse().map_err(|_| format!("invalid size '{s}'"))?;
+    let bytes = n.checked_mul(mult).ok_or(format!("size '{s}' too large"))?;
+    if !(4 << 20..=board::MAX_RAM).contains(&bytes) || !bytes.is_multiple_of(4096) {
+        return Err(format!(
+            "RAM size '{s}' out of range (4M..{}G, page multiple)",
+            board::MAX_RAM >> 30
+        ));
+    }
+    Ok(bytes)
+}
+
+/// `-kernel` → `--kernel` for the multi-letter options (QEMU spelling).
+fn normalise(arg: String) -> String {
+    const LONG: [&str; 6] = [
+        "-kernel",
+        "-append",
+        "-dtb",
+        "-nographic",
+        "-help",
+        "-version",
+    ];
+    if LONG.contains(&arg.as_str()) {
+        format!("-{arg}")
+    } else {
+        arg
+    }
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse_from(std::env::args().map(normalise));
+    let _ = args.nographic;
+    let config = Config {
+        kernel: args.kernel,
+        ram: args.mem,
+        append: args.append,
+        dtb: args.dtb,
+    };
+    match run(&config) {
+        Ok(Stop::PowerOff | Stop::Reset | Stop::CpuOff) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("emu-system: {e}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,25 @@
+//! The machine's physical memory map (the layout of the arm64 `virt` board
+//! that Linux and firmware expect) and boot addresses.
+
+/// Start of RAM.
+pub const RAM_BASE: u64 = 0x4000_0000;
+/// Default RAM size (`-m`).
+pub const DEFAULT_RAM: u64 = 128 << 20;
+/// Most RAM accepted: up to the end of the 32-bit-addressable window the
+/// board reserves for it (255 GiB above `RAM_BASE`).
+pub const MAX_RAM: u64 = 255 << 30;
+/// The GICv2: distributor, then the CPU interface 64 KiB above.
+pub const GIC_BASE: u64 = 0x0800_0000;
+/// Distributor and CPU interface windows.
+pub const GIC_SIZE: u64 = 0x2_0000;
+/// The PL011's interrupt: SPI 1.
+pub const PL011_SPI: u32 = 1;
+/// The PL011 UART.
+pub const PL011_BASE: u64 = 0x0900_0000;
+/// Size of the PL011's register window.
+pub const PL011_SIZE: u64 = 0x1000;
+/// Where a raw arm64 `Image` is loaded (plus its `text_offset`): 2 MiB into
+/// RAM, as booting.rst suggests.
+pub const IMAGE_BASE: u64 = RAM_BASE + 0x20_0000;
+/// Largest device tree accepted (booting.rst: at most 2 MiB).
+pub const DTB_MAX: u64 = 2 << 20;

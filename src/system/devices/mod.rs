@@ -1,0 +1,4 @@
+//! Device models, one module each, all behind [`super::bus::BusDevice`].
+
+pub mod gic;
+pub mod pl011;

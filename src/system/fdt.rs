@@ -1,0 +1,117 @@
+//! The device tree emu-system hands the guest: what the board really has
+//! (RAM, one CPU, PSCI over HVC, the GICv2, the generic timer, the PL011
+//! and its clock) and the command line.
+
+use super::board::{GIC_BASE, PL011_BASE, PL011_SIZE, PL011_SPI};
+use super::timer::{PHYS_IRQ, VIRT_IRQ};
+use vm_fdt::{Error, FdtWriter};
+
+/// Builds the DTB for `ram_size` bytes at `ram_base` and the kernel command
+/// line `bootargs`.
+pub fn build(ram_base: u64, ram_size: u64, bootargs: &str) -> Result<Vec<u8>, Error> {
+    let mut f = FdtWriter::new()?;
+    let root = f.begin_node("")?;
+    f.property_u32("#address-cells", 2)?;
+    f.property_u32("#size-cells", 2)?;
+    f.property_string("compatible", "linux,dummy-virt")?;
+    f.property_string("model", "emu-system virt")?;
+    const GIC: u32 = 2;
+    f.property_u32("interrupt-parent", GIC)?;
+
+    let mem = f.begin_node(&format!("memory@{ram_base:x}"))?;
+    f.property_string("device_type", "memory")?;
+    f.property_array_u64("reg", &[ram_base, ram_size])?;
+    f.end_node(mem)?;
+
+    let cpus = f.begin_node("cpus")?;
+    f.property_u32("#address-cells", 1)?;
+    f.property_u32("#size-cells", 0)?;
+    let cpu = f.begin_node("cpu@0")?;
+    f.property_string("device_type", "cpu")?;
+    f.property_string("compatible", "arm,armv8")?;
+    f.property_u32("reg", 0)?;
+    f.end_node(cpu)?;
+    f.end_node(cpus)?;
+
+    let psci = f.begin_node("psci")?;
+    f.property_string_list(
+        "compatible",
+        vec!["arm,psci-1.0".into(), "arm,psci-0.2".into()],
+    )?;
+    f.property_string("method", "hvc")?;
+    f.end_node(psci)?;
+
+    let gic = f.begin_node(&format!("intc@{GIC_BASE:x}"))?;
+    f.property_string("compatible", "arm,cortex-a15-gic")?;
+    f.property_u32("#interrupt-cells", 3)?;
+    f.property_null("interrupt-controller")?;
+    f.property_array_u64("reg", &[GIC_BASE, 0x1_0000, GIC_BASE + 0x1_0000, 0x1_0000])?;
+    f.property_phandle(GIC)?;
+    f.end_node(gic)?;
+
+    // PPIs (type 1) numbered from 16, level-high, to CPU 0: secure
+    // physical, non-secure physical, virtual, hypervisor. Only the EL1
+    // physical and virtual timers exist; the other two lines never rise.
+    let ppi = |intid: usize| [1, (intid - 16) as u32, 0x104];
+    let timer = f.begin_node("timer")?;
+    f.property_string("compatible", "arm,armv8-timer")?;
+    f.property_null("always-on")?;
+    let cells: Vec<u32> = [29, PHYS_IRQ, VIRT_IRQ, 26]
+        .into_iter()
+        .flat_map(ppi)
+        .collect();
+    f.property_array_u32("interrupts", &cells)?;
+    f.end_node(timer)?;
+
+    const CLK: u32 = 1;
+    let clk = f.begin_node("apb-pclk")?;
+    f.property_string("compatible", "fixed-clock")?;
+    f.property_u32("#clock-cells", 0)?;
+    f.property_u32("clock-frequency", 24_000_000)?;
+    f.property_string("clock-output-names", "clk24mhz")?;
+    f.property_phandle(CLK)?;
+    f.end_node(clk)?;
+
+    let uart_name = format!("pl011@{PL011_BASE:x}");
+    let uart = f.begin_node(&uart_name)?;
+    f.property_string_list(
+        "compatible",
+        vec!["arm,pl011".into(), "arm,primecell".into()],
+    )?;
+    f.property_array_u64("reg", &[PL011_BASE, PL011_SIZE])?;
+    // SPI, level-high. (The UART raises no interrupt yet.)
+    f.property_array_u32("interrupts", &[0, PL011_SPI, 4])?;
+    f.property_array_u32("clocks", &[CLK, CLK])?;
+    f.property_string_list("clock-names", vec!["uartclk".into(), "apb_pclk".into()])?;
+    f.end_node(uart)?;
+
+    let chosen = f.begin_node("chosen")?;
+    f.property_string("bootargs", bootargs)?;
+    f.property_string("stdout-path", &format!("/{uart_name}"))?;
+    f.end_node(chosen)?;
+
+    f.end_node(root)?;
+    f.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn is_a_flattened_device_tree() {
+        let d = super::build(0x4000_0000, 128 << 20, "console=ttyAMA0").unwrap();
+        assert_eq!(&d[..4], &[0xd0, 0x0d, 0xfe, 0xed], "FDT magic");
+        let total = u32::from_be_bytes(d[4..8].try_into().unwrap()) as usize;
+        assert_eq!(total, d.len());
+        let text = String::from_utf8_lossy(&d);
+        for s in [
+            "pl011@9000000",
+            "console=ttyAMA0",
+            "arm,psci-0.2",
+            "arm,cortex-a15-gic",
+            "arm,armv8-timer",
+            "memory@40000000",
+        ] {
+            assert!(text.contains(s), "{s}");
+        }
+    }
+}

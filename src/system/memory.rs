@@ -1,0 +1,170 @@
+//! The soft-TLB miss path: translated code calls [`slow_path`] when the
+//! inline probe misses. It walks the page tables for the current exception
+//! level, fills the entry for RAM pages, performs MMIO accesses on the bus,
+//! and records aborts for the block to leave at the faulting instruction.
+
+use super::exception::DFSC_EXTERNAL;
+use super::mmu::Access;
+use super::vcpu::Vcpu;
+use crate::cpu::CpuState;
+use crate::runtime::soft_tlb::{info, TlbConfig};
+use std::mem::offset_of;
+
+/// The backend configuration of system mode.
+pub fn tlb_config() -> TlbConfig {
+    TlbConfig {
+        table_ptr_offset: offset_of!(Vcpu, tlb_ptr) as i32,
+        slow: slow_path,
+    }
+}
+
+const PAGE: u64 = 4096;
+
+/// [`crate::runtime::soft_tlb::SlowPath`] of system mode.
+///
+/// # Safety
+/// Called by translated code with the `cpu` field of the running `Vcpu`.
+unsafe extern "C" fn slow_path(cpu: *mut CpuState, va: u64, info: u64, value: u64) -> u64 {
+    // SAFETY: the dispatcher runs translated code on a Vcpu's state and
+    // holds no reference to the Vcpu meanwhile.
+    let v = unsafe { Vcpu::from_cpu(cpu) };
+    match v.access(va, info, value) {
+        Ok(r) => r,
+        Err((addr, dfsc)) => {
+            let write = info & info::WRITE != 0;
+            // `pc` is set by the block's fault exit; ELR is patched then.
+            v.pending = Some(v.data_abort(0, addr, dfsc, write));
+            v.cpu.exit_arg = addr;
+            v.cpu.fault = 1;
+            0
+        }
+    }
+}
+
+/// An access's abort: the faulting address and the DFSC.
+type Abort = (u64, u64);
+
+impl Vcpu {
+    /// Translates `va` for a data access and fills the soft-TLB entry when
+    /// the page is RAM. Returns the physical address.
+    fn data_pa(&mut self, va: u64, write: bool) -> Result<u64, Abort> {
+        let access = if write { Access::Write } else { Access::Read };
+        let t = self.translate(va, access).map_err(|f| (va, f.status()))?;
+        let page = t.pa & !(PAGE - 1);
+        if let Some(host) = self.board.ram.host(page, PAGE) {
+            let el = usize::from(self.sys.el);
+            self.tlbs[el].fill(va, host, t.read, t.write, t.exec);
+        }
+        Ok(t.pa)
+    }
+
+    fn access(&mut self, va: u64, info: u64, value: u64) -> Result<u64, Abort> {
+        let size = info & info::SIZE_MASK;
+        let write = info & info::WRITE != 0;
+        let last = va.wrapping_add(size - 1);
+        let crosses = (va ^ last) & !(PAGE - 1) != 0;
+        if info & info::ACCESS == 0 {
+            // The host address of the whole range, which must be RAM and
+            // contiguous in the host.
+            let pa = self.data_pa(va, write)?;
+            let pa_last = if crosses {
+                self.data_pa(last, write)?
+            } else {
+                pa + size - 1
+            };
+            let host = self.board.ram.host(pa, 1).ok_or((va, DFSC_EXTERNAL))?;
+            let host_last = self
+                .board
+                .ram
+                .host(pa_last, 1)
+                .ok_or((last, DFSC_EXTERNAL))?;
+            if host_last != host + size - 1 {
+                // A multi-register access across physically discontiguous
+                // pages: not supported yet.
+                return Err((last, DFSC_EXTERNAL));
+            }
+            return Ok(host);
+        }
+        if crosses {
+            return self.split_access(va, size, write, info, value);
+        }
+        let pa = self.data_pa(va, write)?;
+        let size8 = size as u8;
+        if let Some(host) = self.board.ram.host(pa, size) {
+            // SAFETY: `host..host + size` lies inside guest RAM (checked
+            // above); unaligned accesses are fine on x86-64.
+            unsafe {
+                if write {
+                    match size8 {
+                        1 => *(host as *mut u8) = value as u8,
+                        2 => (host as *mut u16).write_unaligned(value as u16),
+                        4 => (host as *mut u32).write_unaligned(value as u32),
+                        _ => (host as *mut u64).write_unaligned(value),
+                    }
+                    return Ok(0);
+                }
+                let raw = match size8 {
+                    1 => u64::from(*(host as *const u8)),
+                    2 => u64::from((host as *const u16).read_unaligned()),
+                    4 => u64::from((host as *const u32).read_unaligned()),
+                    _ => (host as *const u64).read_unaligned(),
+                };
+                return Ok(extend(raw, size, info));
+            }
+        }
+        if write {
+            self.board
+                .bus
+                .write(pa, size8, value)
+                .ok_or((va, DFSC_EXTERNAL))?;
+            // A device write may raise an interrupt (a GIC enable, an SGI):
+            // have translated code come back to the dispatcher soon.
+            self.waker
+                .word()
+                .store(1, std::sync::atomic::Ordering::SeqCst);
+            Ok(0)
+        } else {
+            let raw = self.board.bus.read(pa, size8).ok_or((va, DFSC_EXTERNAL))?;
+            Ok(extend(raw, size, info))
+        }
+    }
+
+    /// A load or store that crosses a page: both pages are checked before
+    /// any byte is written, then the bytes go one by one.
+    fn split_access(
+        &mut self,
+        va: u64,
+        size: u64,
+        write: bool,
+        info: u64,
+        value: u64,
+    ) -> Result<u64, Abort> {
+        let second = (va | (PAGE - 1)).wrapping_add(1);
+        self.data_pa(va, write)?;
+        self.data_pa(second, write)?;
+        let mut raw = 0u64;
+        for i in 0..size {
+            let a = va.wrapping_add(i);
+            let pa = self.data_pa(a, write)?;
+            let host = self.board.ram.host(pa, 1).ok_or((a, DFSC_EXTERNAL))?;
+            // SAFETY: `host` is one byte inside guest RAM.
+            unsafe {
+                if write {
+                    *(host as *mut u8) = (value >> (8 * i)) as u8;
+                } else {
+                    raw |= u64::from(*(host as *const u8)) << (8 * i);
+                }
+            }
+        }
+        Ok(if write { 0 } else { extend(raw, size, info) })
+    }
+}
+
+/// A loaded value of `size` bytes, sign-extended when `info` says so.
+fn extend(raw: u64, size: u64, info: u64) -> u64 {
+    if info & info::SIGNED == 0 || size == 8 {
+        return raw;
+    }
+    let shift = 64 - 8 * size;
+    (((raw << shift) as i64) >> shift) as u64
+}

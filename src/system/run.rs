@@ -1,0 +1,300 @@
+//! The system-mode dispatcher: one CPU, blocks looked up by virtual PC.
+//! A direct branch is linked to its target only within the virtual page of
+//! the block it leaves (same page, same fetch permission); every other
+//! block boundary comes back here, where instruction fetch permission is
+//! checked and exceptions and interrupts are taken.
+//!
+//! Translations are keyed by virtual pc and physical page, and end at the
+//! end of their page: a changed mapping (after TLBI or a new TTBR) finds
+//! other translations, and TLB maintenance drops no code. Code changes are
+//! announced with IC IVAU, which drops the translations of the line's
+//! physical page, or IC IALLU, which drops them all.
+
+use super::exception::{ec, esr, DFSC_ALIGNMENT};
+use super::memory::tlb_config;
+use super::mmu::Access;
+use super::sysinsn::Outcome;
+use super::timer::Waker;
+use super::vcpu::{Exception, Stop, Vcpu};
+use crate::backend::x64::{compile, Env};
+use crate::cpu::state::{ALIGN_DATA, ALIGN_WRITE};
+use crate::cpu::{fpenv, ExitReason};
+use crate::frontend::translate_block_system;
+use crate::jit::code_cache::CodeCache;
+use std::collections::HashMap;
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+/// PSTATE.I in DAIF.
+const DAIF_I: u64 = 1 << 7;
+const WFI: u32 = 0xd503_207f;
+
+impl Vcpu {
+    /// WFI: returns once the IRQ input is asserted (whatever PSTATE.I
+    /// says), sleeping until the next timer deadline meanwhile. With
+    /// nothing that could ever assert it, the machine stops with an error.
+    fn wfi(&mut self) -> Result<(), String> {
+        loop {
+            if self.irq_line() {
+                return Ok(());
+            }
+            match Waker::next_instant(&self.timers) {
+                Some(at) => std::thread::sleep(at.saturating_duration_since(Instant::now())),
+                None => {
+                    return Err(format!(
+                        "WFI at {:#x} with no interrupt pending and no timer armed",
+                        self.cpu.pc
+                    ))
+                }
+            }
+        }
+    }
+}
+
+pub struct Machine {
+    pub vcpu: Box<Vcpu>,
+    cache: CodeCache,
+    env: Env,
+    /// The vector the last exception went to, until a block runs: an
+    /// instruction abort there is an exception loop.
+    vector: Option<u64>,
+    /// The branch to patch after a block exit (host site, guest pc of the
+    /// block that left, cache flush count then).
+    link: Option<(u64, u64, u64)>,
+    /// Guest pc of the block being run.
+    running: u64,
+    /// Translations by virtual pc and physical page.
+    blocks: HashMap<(u64, u64), u64>,
+    /// The virtual pcs translated in each physical page.
+    by_page: HashMap<u64, Vec<u64>>,
+}
+
+impl Machine {
+    pub fn new(vcpu: Box<Vcpu>) -> std::io::Result<Machine> {
+        let cache = CodeCache::new()?;
+        let env = Env {
+            exit: cache.exit_addr(),
+            tlb: Some(tlb_config()),
+        };
+        Ok(Machine {
+            vcpu,
+            cache,
+            env,
+            vector: None,
+            link: None,
+            running: 0,
+            blocks: HashMap::new(),
+            by_page: HashMap::new(),
+        })
+    }
+
+    fn take(&mut self, e: Exception) -> Result<(), String> {
+        let pc = self.vcpu.cpu.pc;
+        if self.vector == Some(pc) && e.elr == pc {
+            return Err(format!(
+                "guest exception loop: exception vector {pc:#x} cannot be run (ESR {:#x})",
+                e.esr
+            ));
+        }
+        self.vcpu.take(e);
+        self.vector = Some(self.vcpu.cpu.pc);
+        Ok(())
+    }
+
+    /// Host code for the block at `pc`.
+    /// Host code for the block at virtual `pc` in physical page `page`.
+    /// A block ends at the end of its page (the next page's fetch is
+    /// checked by the dispatcher), so it depends on one mapping only.
+    fn block(&mut self, pc: u64, page: u64) -> u64 {
+        if let Some(&h) = self.blocks.get(&(pc, page)) {
+            return h;
+        }
+        let v = &*self.vcpu;
+        let mut fetch = |a: u64| {
+            if (a ^ pc) & !0xfff != 0 {
+                return None;
+            }
+            v.fetch_word(a)
+        };
+        let mut block = translate_block_system(pc, &mut fetch);
+        crate::ir::passes::optimize(&mut block);
+        let mut c = compile(&block, self.cache.next_addr(), &self.env);
+        if !self.cache.has_room(c.code.len()) {
+            self.flush_code();
+            c = compile(&block, self.cache.next_addr(), &self.env);
+        }
+        let host = self.cache.insert(block.start_pc, block.end_pc, c);
+        self.blocks.insert((pc, page), host);
+        self.by_page.entry(page).or_default().push(pc);
+        host
+    }
+
+    fn flush_code(&mut self) {
+        self.cache.flush();
+        self.blocks.clear();
+        self.by_page.clear();
+    }
+
+    /// Forgets the translations of physical page `page`. Their host code
+    /// stays until the cache is emptied, unreachable: blocks are only
+    /// linked within their own page, so only the dispatcher enters one.
+    fn drop_page(&mut self, page: u64) {
+        for va in self.by_page.remove(&page).unwrap_or_default() {
+            self.blocks.remove(&(va, page));
+        }
+    }
+
+    /// Checks that the current EL may fetch from `pc` (through the
+    /// soft-TLB's code comparator, filled on a miss); returns the physical
+    /// page.
+    fn check_fetch(&mut self, pc: u64) -> Result<u64, Exception> {
+        let v = &mut *self.vcpu;
+        let el = usize::from(v.sys.el);
+        let e = *v.tlbs[el].entry(pc);
+        if e.code == pc & !0xfff {
+            let host = pc.wrapping_add(e.addend) & !0xfff;
+            return Ok(v.board.ram.pa_of_host(host).expect("TLB entries map RAM"));
+        }
+        let t = v
+            .translate(pc, Access::Fetch)
+            .map_err(|f| v.insn_abort(pc, f))?;
+        if let Some(host) = v.board.ram.host(t.pa & !0xfff, 0x1000) {
+            v.tlbs[el].fill(pc, host, t.read, t.write, t.exec);
+        }
+        Ok(t.pa & !0xfff)
+    }
+
+    /// Runs until the machine stops.
+    pub fn run(&mut self) -> Result<Stop, String> {
+        loop {
+            if let Some(s) = self.vcpu.stop {
+                return Ok(s);
+            }
+            if self.vcpu.flush_code {
+                self.vcpu.flush_code = false;
+                self.flush_code();
+            }
+            for page in std::mem::take(&mut self.vcpu.code_inval) {
+                self.drop_page(page);
+            }
+            if self.vcpu.sys.daif & DAIF_I == 0 && self.vcpu.irq_line() {
+                self.vcpu.take_irq();
+            }
+            let pc = self.vcpu.cpu.pc;
+            if pc & 3 != 0 {
+                let e = Exception {
+                    esr: esr(ec::PC_ALIGN, 0),
+                    far: Some(pc),
+                    elr: pc,
+                };
+                self.take(e)?;
+                continue;
+            }
+            let page = match self.check_fetch(pc) {
+                Ok(page) => page,
+                Err(e) => {
+                    self.take(e)?;
+                    continue;
+                }
+            };
+            let host = self.block(pc, page);
+            if let Some((site, from, flushes)) = self.link.take() {
+                if flushes == self.cache.flushes && (from ^ pc) & !0xfff == 0 {
+                    self.cache.link(site, host);
+                }
+            }
+            self.running = pc;
+            let cpu = &mut self.vcpu.cpu;
+            cpu.fault = 0;
+            fpenv::clear_pending();
+            self.cache.enter(cpu, host);
+            cpu.fpsr |= fpenv::take_pending();
+            if cpu.link_site != 0 && cpu.exit_reason == ExitReason::Lookup as u32 {
+                self.link = Some((cpu.link_site, self.running, self.cache.flushes));
+            }
+            cpu.link_site = 0;
+            self.vector = None;
+            self.exit(ExitReason::from_u32(self.vcpu.cpu.exit_reason))?;
+        }
+    }
+
+    fn exit(&mut self, reason: ExitReason) -> Result<(), String> {
+        let v = &mut *self.vcpu;
+        let (pc, arg) = (v.cpu.pc, v.cpu.exit_arg);
+        let e = match reason {
+            ExitReason::Lookup => return Ok(()),
+            ExitReason::Interrupt => {
+                // A timer deadline passed; the loop looks at the GIC.
+                v.waker.word().store(0, Ordering::SeqCst);
+                return Ok(());
+            }
+            ExitReason::Udf if arg as u32 == WFI => {
+                v.wfi()?;
+                v.cpu.pc = pc + 4;
+                return Ok(());
+            }
+            ExitReason::Invalidate => {
+                v.flush_code = true;
+                return Ok(());
+            }
+            // `pc` is already the next instruction, the preferred return.
+            ExitReason::Svc => Exception {
+                esr: esr(ec::SVC, arg & 0xffff),
+                far: None,
+                elr: pc,
+            },
+            ExitReason::Brk => Exception {
+                esr: esr(ec::BRK, arg & 0xffff),
+                far: None,
+                elr: pc,
+            },
+            ExitReason::Hlt => v.undefined(pc),
+            ExitReason::Udf => match v.exec_system(arg as u32, pc) {
+                Outcome::Next => {
+                    v.cpu.pc = pc + 4;
+                    return Ok(());
+                }
+                Outcome::Jumped => return Ok(()),
+                Outcome::Raise(e) => e,
+            },
+            ExitReason::Alignment if v.cpu.fault & ALIGN_DATA != 0 => {
+                v.data_abort(pc, arg, DFSC_ALIGNMENT, v.cpu.fault & ALIGN_WRITE != 0)
+            }
+            ExitReason::Alignment => Exception {
+                esr: esr(ec::PC_ALIGN, 0),
+                far: Some(pc),
+                elr: pc,
+            },
+            ExitReason::FetchFault => match v.translate(pc, Access::Fetch) {
+                Err(f) => v.insn_abort(pc, f),
+                // Mapped meanwhile, or fetchable but not RAM.
+                Ok(_) if v.fetch_word(pc).is_some() => return Ok(()),
+                Ok(_) => Exception {
+                    esr: esr(
+                        if v.sys.el == 0 {
+                            ec::INSN_ABORT_LOWER
+                        } else {
+                            ec::INSN_ABORT_SAME
+                        },
+                        super::exception::DFSC_EXTERNAL,
+                    ),
+                    far: Some(pc),
+                    elr: pc,
+                },
+            },
+            // Only a debugger's breakpoints stop blocks this way; system
+            // mode has none.
+            ExitReason::Debug => return Err(format!("unexpected debug stop at pc {pc:#x}")),
+            ExitReason::Fault => match v.pending.take() {
+                Some(e) => Exception { elr: pc, ..e },
+                None => {
+                    return Err(format!(
+                        "host fault at guest pc {pc:#x}, address {arg:#x} (signal word {:#x})",
+                        v.cpu.fault
+                    ))
+                }
+            },
+        };
+        self.take(e)
+    }
+}

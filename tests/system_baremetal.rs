@@ -1,0 +1,171 @@
+//! Runs the bare-metal programs of `guest-bins/system/` under `emu-system`
+//! and compares stdout (byte for byte) and exit status with `NAME.stdout`
+//! and `NAME.status`; plus the CLI's answers to bad input.
+//!
+//! The ELFs come from `guest-bins/build.sh` (which calls
+//! `guest-bins/system/build.sh`) in `guest-bins/out/system/NAME.elf`, and
+//! `image.bin`, a raw arm64 Image;
+//! `EMU_SKIP_GUEST_BINS=1` skips the programs. If `qemu-system-aarch64` is
+//! on PATH, `qemu_oracle` runs each program under
+//! `qemu-system-aarch64 -M virt -cpu cortex-a57` (`max` for the LSE atomics
+//! of memops) and reports (never fails on) differences from the expected
+//! files: QEMU is only an oracle. Known difference: QEMU passes no DTB
+//! address in x0 to a bare-metal ELF (see hello.c).
+
+mod common;
+
+use common::{guest_bins, on_path, run_with_timeout, Outcome, Status};
+use std::process::Command;
+use std::time::Duration;
+
+const PROGRAMS: &[&str] = &["exceptions", "hello", "image", "memops", "mmu", "timer"];
+
+/// The QEMU CPU model for a program: cortex-a57, or `max` for programs
+/// using the LSE atomics emu announces (an A57 has none).
+fn qemu_cpu(name: &str) -> &'static str {
+    if name == "memops" {
+        "max"
+    } else {
+        "cortex-a57"
+    }
+}
+
+fn emu_system() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_emu-system"))
+}
+
+/// The kernel file of a program: `NAME.elf`, or the raw Image `image.bin`.
+fn elf(name: &str) -> std::path::PathBuf {
+    let file = if name == "image" {
+        "image.bin".to_owned()
+    } else {
+        format!("{name}.elf")
+    };
+    guest_bins().join("out/system").join(file)
+}
+
+fn expected(name: &str) -> (Vec<u8>, Status) {
+    let dir = guest_bins().join("system");
+    let out = std::fs::read(dir.join(format!("{name}.stdout"))).expect("NAME.stdout");
+    let status = std::fs::read_to_string(dir.join(format!("{name}.status"))).expect("NAME.status");
+    (out, Status::parse(&status).unwrap())
+}
+
+fn skipped() -> bool {
+    std::env::var("EMU_SKIP_GUEST_BINS").is_ok_and(|v| v == "1")
+}
+
+fn run(mut cmd: Command) -> Outcome {
+    cmd.env_clear();
+    run_with_timeout(cmd, Duration::from_secs(30)).expect("spawn")
+}
+
+/// Differences between a run and the expectations, if any.
+fn compare(name: &str, got: &Outcome) -> Option<String> {
+    let (want_out, want_status) = expected(name);
+    if got.stdout == want_out && got.status == Some(want_status) {
+        return None;
+    }
+    Some(format!(
+        "{name}: status {:?} (want {want_status})\n--- stdout\n{}\n--- expected\n{}\n--- stderr\n{}",
+        got.status,
+        String::from_utf8_lossy(&got.stdout),
+        String::from_utf8_lossy(&want_out),
+        String::from_utf8_lossy(&got.stderr),
+    ))
+}
+
+#[test]
+fn programs() {
+    if skipped() {
+        return;
+    }
+    let mut failures = Vec::new();
+    for name in PROGRAMS {
+        let path = elf(name);
+        assert!(
+            path.exists(),
+            "{} missing: run guest-bins/build.sh",
+            path.display()
+        );
+        let mut cmd = emu_system();
+        cmd.arg("-kernel").arg(&path).arg("-nographic");
+        failures.extend(compare(name, &run(cmd)));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn qemu_oracle() {
+    if skipped() || !on_path("qemu-system-aarch64") {
+        return;
+    }
+    for name in PROGRAMS {
+        let mut cmd = Command::new("qemu-system-aarch64");
+        cmd.args([
+            "-M",
+            "virt",
+            "-cpu",
+            qemu_cpu(name),
+            "-nographic",
+            "-no-reboot",
+            "-kernel",
+        ])
+        .arg(elf(name));
+        if let Some(diff) = compare(name, &run(cmd)) {
+            eprintln!("qemu-system-aarch64 disagrees with the expectations:\n{diff}");
+        }
+    }
+}
+
+/// One line on stderr and status 1 for input emu-system cannot boot.
+#[test]
+fn bad_input() {
+    let dir = std::env::temp_dir().join(format!("emu-system-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = dir.join("notes.txt");
+    std::fs::write(&text, "not a kernel\n").unwrap();
+    let elf32 = dir.join("x86.elf");
+    // A 64-bit ELF header for x86-64 (e_machine 62).
+    let mut h = vec![0u8; 64];
+    h[..4].copy_from_slice(b"\x7fELF");
+    h[4] = 2;
+    h[5] = 1;
+    h[6] = 1;
+    h[18] = 62;
+    std::fs::write(&elf32, &h).unwrap();
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (
+            vec!["-kernel".into(), dir.join("missing").display().to_string()],
+            "No such file",
+        ),
+        (
+            vec!["-kernel".into(), text.display().to_string()],
+            "not an ELF file or arm64 Image",
+        ),
+        (
+            vec!["-kernel".into(), elf32.display().to_string()],
+            "not an AArch64 ELF file",
+        ),
+    ];
+    for (args, msg) in cases {
+        let mut cmd = emu_system();
+        cmd.args(&args);
+        let got = run(cmd);
+        let err = String::from_utf8_lossy(&got.stderr);
+        assert_eq!(got.status, Some(Status::Exit(1)), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(
+            err.starts_with("emu-system: ") && err.contains(msg),
+            "{args:?}: {err}"
+        );
+    }
+    let mut cmd = emu_system();
+    cmd.args(["-kernel", "x", "-m", "12Q"]);
+    assert_eq!(
+        run(cmd).status,
+        Some(Status::Exit(2)),
+        "clap rejects a bad -m"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
