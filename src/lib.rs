@@ -11,4 +11,5 @@ pub mod frontend;
 pub mod ir;
 pub mod jit;
 pub mod linux;
+pub mod plugin;
 pub mod runtime;

@@ -103,6 +103,17 @@ struct Cli {
     )]
     stats: bool,
 
+    /// Load an instrumentation plugin (a shared library built against
+    /// src/plugin/c/emu-plugin.h) with its key=value arguments; repeatable,
+    /// also spelt -plugin. EMU_PLUGIN takes a ';'-separated list
+    #[arg(
+        long = "plugin",
+        value_name = "FILE[,KEY=VALUE...]",
+        env = "EMU_PLUGIN",
+        value_delimiter = ';'
+    )]
+    plugins: Vec<String>,
+
     /// Register emu-user with binfmt_misc as the handler of arm64 ELF programs
     /// (install, uninstall, status), or print a systemd binfmt.d file (conf)
     #[arg(long = "binfmt", value_name = "ACTION", value_enum)]
@@ -161,6 +172,43 @@ fn binfmt_action(cli: &Cli, action: BinfmtAction) -> i32 {
             1
         }
     }
+}
+
+/// Accepts `-plugin` (the spelling other emulators' users know) for
+/// `--plugin` among the options before PROGRAM: the arguments are walked as
+/// clap would, skipping the values of the options that take one.
+fn single_dash_longs(mut args: Vec<OsString>) -> Vec<OsString> {
+    use clap::CommandFactory;
+    let cmd = Cli::command();
+    let takes_value = |arg: &str| {
+        cmd.get_arguments().any(|a| {
+            let named = match arg.strip_prefix("--") {
+                Some(long) => a.get_long() == Some(long),
+                None => {
+                    let mut c = arg.chars().skip(1);
+                    c.next() == a.get_short() && c.next().is_none()
+                }
+            };
+            named && a.get_action().takes_values()
+        })
+    };
+    let mut i = 1;
+    while i < args.len() {
+        let Some(arg) = args[i].to_str().map(str::to_string) else {
+            break;
+        };
+        if arg == "-plugin" {
+            args[i] = "--plugin".into();
+            i += 2;
+        } else if arg == "--" || !arg.starts_with('-') || arg == "-" {
+            break;
+        } else if !arg.contains('=') && takes_value(&arg) {
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    args
 }
 
 /// Parses a size: decimal bytes with an optional k, M or G suffix (binary
@@ -287,6 +335,7 @@ impl Cli {
             strace_fd: self.strace_fd,
             strace_pids: self.strace_pids,
             stats: self.stats,
+            plugins: self.plugins.clone(),
         })
     }
 }
@@ -307,7 +356,7 @@ pub extern "C" fn main(
 #[cfg_attr(test, allow(dead_code))]
 fn emu_user_main() {
     let (args, exec_fd) = binfmt::kernel_invocation(std::env::args_os().collect());
-    let cli = Cli::parse_from(args);
+    let cli = Cli::parse_from(single_dash_longs(args));
     if let Some(action) = cli.binfmt {
         exit(binfmt_action(&cli, action));
     }
@@ -435,6 +484,19 @@ mod tests {
             ["name", "--test-threads", "4", "-L", "x"].map(OsString::from)
         );
         assert!(opts.envp.contains(&OsString::from("c=d")));
+    }
+
+    #[test]
+    fn plugin_takes_one_or_two_dashes_before_the_program_only() {
+        let args = |v: &[&str]| v.iter().map(OsString::from).collect::<Vec<_>>();
+        let cli = Cli::try_parse_from(single_dash_longs(args(&[
+            "emu-user", "-0", "-plugin", "-plugin", "a.so,x=1", "--plugin", "b.so", "-L", "/s",
+            "prog", "-plugin", "c.so",
+        ])))
+        .unwrap();
+        assert_eq!(cli.argv0, Some(OsString::from("-plugin")));
+        assert_eq!(cli.plugins, strings(&["a.so,x=1", "b.so"]));
+        assert_eq!(cli.command, args(&["prog", "-plugin", "c.so"]));
     }
 
     #[test]

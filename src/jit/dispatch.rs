@@ -385,6 +385,7 @@ impl Translator {
         let Translator { cache, threads, .. } = self;
         shared.excl.run_alone(threads, || {
             cache.flush();
+            crate::plugin::forget_translations();
             shared.generation.fetch_add(1, Ordering::AcqRel);
         });
     }
@@ -398,15 +399,21 @@ impl Translator {
         let (fetcher, untag) = (&mut self.fetcher, &self.untag);
         let mut block = match self.routines.get(&pc) {
             Some(&f) => routine_block(pc, f),
-            None => translate_block_untag(
-                pc,
-                &mut |a| {
-                    let w = fetcher.word(a);
-                    words.extend(w);
-                    w
-                },
-                &|a| untag.covers(a),
-            ),
+            None => {
+                let mut block = translate_block_untag(
+                    pc,
+                    &mut |a| {
+                        let w = fetcher.word(a);
+                        words.extend(w);
+                        w
+                    },
+                    &|a| untag.covers(a),
+                );
+                if crate::plugin::instruments() {
+                    crate::plugin::instrument(&mut block, &words);
+                }
+                block
+            }
         };
         block.nzcv_dead_at_end = self.successors_kill_nzcv(&block.term);
         crate::ir::passes::optimize(&mut block);

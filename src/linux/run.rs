@@ -31,6 +31,8 @@ pub struct RunOptions {
     pub strace_pids: bool,
     /// Print translation and dispatch counters on stderr at exit (`--stats`).
     pub stats: bool,
+    /// Instrumentation plugins to load, `FILE[,key=value...]` each (`-plugin`).
+    pub plugins: Vec<String>,
 }
 
 /// Runs the loaded guest program to completion; never returns.
@@ -67,6 +69,10 @@ pub fn run(loaded: Loaded, opts: &LoadOptions, ropts: &RunOptions) -> ! {
                 std::process::exit(1);
             }
         }
+    }
+    if let Err(msg) = crate::plugin::load_all(&ropts.plugins, &opts.path.to_string_lossy()) {
+        eprintln!("emu-user: {msg}");
+        std::process::exit(1);
     }
     // The region lives as long as the process: leak one reference.
     let region: &'static crate::jit::code_cache::Region = Box::leak(Box::new(jit.region().clone()));
@@ -169,6 +175,7 @@ fn run_thread(mut cpu: CpuState, mut jit: Jit, mut task: Task, sigtramp: u64, st
     host_signals::register_thread(&task.pending, jit.interrupt_word());
     let mask = task.sigmask;
     task.set_sigmask(mask);
+    crate::plugin::thread_start();
     let mut syscalls = 0u64;
     loop {
         deliver_pending(&mut cpu, &mut task, sigtramp);
@@ -182,6 +189,7 @@ fn run_thread(mut cpu: CpuState, mut jit: Jit, mut task: Task, sigtramp: u64, st
                 let nr = cpu.x[8];
                 let args = [cpu.x[0], cpu.x[1], cpu.x[2], cpu.x[3], cpu.x[4], cpu.x[5]];
                 task.guest_sp = cpu.x[SP];
+                crate::plugin::syscall_entry(nr, &args);
                 // clone3's flags are in guest memory: every clone3 takes the lock (a thread
                 // or vfork child starts only after it is released).
                 let forks = nr == emu_syscalls::nr::CLONE3
@@ -199,6 +207,12 @@ fn run_thread(mut cpu: CpuState, mut jit: Jit, mut task: Task, sigtramp: u64, st
                     out
                 } else {
                     task.dispatch(nr, args)
+                };
+                // What the syscall returned (a restarted one its -EINTR); for the
+                // clones and sigreturn, the x0 set below.
+                let ret = match &out {
+                    Outcome::Ret(v) => Some(*v),
+                    _ => None,
                 };
                 match out {
                     Outcome::Ret(v) => {
@@ -218,6 +232,7 @@ fn run_thread(mut cpu: CpuState, mut jit: Jit, mut task: Task, sigtramp: u64, st
                             }
                             exit_now(code)
                         }
+                        crate::plugin::thread_exit();
                         return code;
                     }
                     Outcome::ExitGroup(code) => {
@@ -249,6 +264,7 @@ fn run_thread(mut cpu: CpuState, mut jit: Jit, mut task: Task, sigtramp: u64, st
                         task.trace_clone_result(cpu.x[0]);
                     }
                 }
+                crate::plugin::syscall_exit(nr, ret.unwrap_or(cpu.x[0]));
                 for (s, e) in task.code_changed.drain(..) {
                     jit.invalidate(s, e);
                 }
@@ -387,7 +403,10 @@ fn deliver_pending(cpu: &mut CpuState, task: &mut Task, sigtramp: u64) {
 fn default_action(sig: i32) {
     match sig {
         libc::SIGCHLD | libc::SIGCONT | libc::SIGURG | libc::SIGWINCH => {}
-        _ => die_by_signal(sig),
+        _ => {
+            crate::plugin::process_exit(-sig);
+            die_by_signal(sig)
+        }
     }
 }
 
@@ -416,6 +435,7 @@ fn force_fault(
     {
         return;
     }
+    crate::plugin::process_exit(-sig);
     die_by_signal(sig)
 }
 
@@ -487,6 +507,7 @@ fn print_stats(jit: &Jit, syscalls: u64) {
 
 /// Ends the process with the guest's exit status.
 fn exit_now(code: i32) -> ! {
+    crate::plugin::process_exit(code & 0xff);
     // SAFETY: _exit ends the process immediately; the guest's buffers were
     // flushed by the guest itself, and emu has no state that must be saved.
     unsafe { libc::_exit(code & 0xff) }
