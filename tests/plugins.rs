@@ -167,6 +167,9 @@ fn hottest_blocks_of_the_known_program() {
     let o = run(&[spec(&example("hotblocks"), ",n=2")], &prog);
     assert_eq!(o.status.code(), Some(3));
     let err = stderr(&o);
+    // Block execution callbacks count the same as the inline adds.
+    let calls = run(&[spec(&example("hotblocks"), ",n=2,inline=off")], &prog);
+    assert_eq!(stderr(&calls), err);
     let lines: Vec<&str> = err.lines().collect();
     assert_eq!(lines[0], "hotblocks: 4 blocks");
     assert_eq!(lines.len(), 3, "{err}");

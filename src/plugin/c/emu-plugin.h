@@ -36,6 +36,12 @@
  * one at a time (translation is serialised), on the thread that needs the
  * block. The atexit callbacks run once, on the thread that ends the process.
  *
+ * Processes. A fork's child goes on with the plugin's state as it was (its
+ * atexit callbacks run when the child ends, too); an execve replaces the
+ * process, plugin included, without the atexit callbacks. A signal whose
+ * default action the kernel carries out directly (abort()'s SIGABRT with
+ * no handler) also ends the process without them.
+ *
  * Output. emu-user ends the process with _exit(2), so stdio buffers of the
  * plugin are not flushed for it: write with api->outs (unbuffered, to
  * emu-user's standard error) or fflush before returning from a callback.

@@ -1,13 +1,14 @@
 /* Hottest blocks: the N blocks that started running most often.
  *
- *   -plugin libhotblocks.so[,n=N]        (N defaults to 10)
+ *   -plugin libhotblocks.so[,n=N][,inline=off]      (N defaults to 10)
  *
- * Each translated block gets an inline counter add (no call). A block
+ * Each translated block gets an inline counter add (no call), or with
+ * inline=off a call that adds atomically. A block
  * translated again (after the code cache was emptied) keeps its counter.
  * Printed when the process ends, hottest first:
  *   hotblocks: B blocks
  *   0xPC COUNT INSNS
- * Counts are exact for one guest thread (inline adds are not atomic). */
+ * Inline counts are exact for one guest thread (the adds are not atomic). */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,7 @@ struct entry {
 
 static const emu_api_t *api;
 static unsigned top = 10;
+static int use_inline = 1;
 /* Open-addressing table of entries, keyed by pc; entries never move. */
 static struct entry **table;
 static size_t capacity, used;
@@ -48,6 +50,13 @@ static void grow(void)
     free(old);
 }
 
+static void on_exec(unsigned vcpu, void *udata)
+{
+    struct entry *e = udata;
+    (void)vcpu;
+    __atomic_fetch_add(&e->count, 1, __ATOMIC_RELAXED);
+}
+
 /* Translation callbacks come one at a time: no lock needed. */
 static void on_block(emu_plugin_id_t id, emu_block_t *block)
 {
@@ -61,7 +70,10 @@ static void on_block(emu_plugin_id_t id, emu_block_t *block)
         used++;
     }
     table[i]->insns = block->n_insns;
-    api->block_exec_inline_add(block, &table[i]->count, 1);
+    if (use_inline)
+        api->block_exec_inline_add(block, &table[i]->count, 1);
+    else
+        api->block_exec_cb(block, on_exec, table[i]);
 }
 
 static int hotter(const void *a, const void *b)
@@ -100,6 +112,10 @@ int emu_plugin_install(emu_plugin_id_t id, const emu_info_t *info, int argc, cha
     for (int i = 0; i < argc; i++) {
         if (!strncmp(argv[i], "n=", 2) && atoi(argv[i] + 2) > 0) {
             top = (unsigned)atoi(argv[i] + 2);
+        } else if (!strcmp(argv[i], "inline=off")) {
+            use_inline = 0;
+        } else if (!strcmp(argv[i], "inline=on")) {
+            use_inline = 1;
         } else {
             fprintf(stderr, "hotblocks plugin: unknown argument %s\n", argv[i]);
             return 1;
