@@ -27,11 +27,13 @@ fn guest(kind: &str, name: &str) -> Option<PathBuf> {
     Some(p)
 }
 
-/// The directory of this test process's plugin builds.
+/// The directory of this test process's plugin builds, under target/tmp.
 fn build_dir() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
-        let d = std::env::temp_dir().join(format!("emu-plugins-{}", std::process::id()));
+        let base = Path::new(env!("CARGO_TARGET_TMPDIR")).join("plugins");
+        let d = base.join(std::process::id().to_string());
+        let _ = std::fs::remove_dir_all(&d);
         std::fs::create_dir_all(&d).unwrap();
         d
     })

@@ -24,6 +24,8 @@
  * callbacks after each guest memory access of an instruction. Only what is
  * asked for is put into the translated code; with no block-translation
  * callback registered the translated code is exactly as without plugins.
+ * The functions of the vDSO (clock_gettime...) run as host code and are
+ * not seen as guest blocks.
  *
  * Threads. Every guest thread runs translated code on its own host thread,
  * so run-time callbacks (execution, memory, syscall, thread callbacks) may
