@@ -56,15 +56,35 @@ enum Record {
     Mem(#[allow(dead_code)] Box<MemRecord>),
 }
 
-static RECORDS: Mutex<Vec<Record>> = Mutex::new(Vec::new());
+/// The records of earlier blocks, and those of the block translated last,
+/// which the cache may be emptied for before its code goes in (it is
+/// compiled again then, with the same records). Translation is serialised,
+/// so one set serves every thread.
+struct Records {
+    earlier: Vec<Record>,
+    last: Vec<Record>,
+}
 
-fn records() -> std::sync::MutexGuard<'static, Vec<Record>> {
+static RECORDS: Mutex<Records> = Mutex::new(Records {
+    earlier: Vec::new(),
+    last: Vec::new(),
+});
+
+fn records() -> std::sync::MutexGuard<'static, Records> {
     RECORDS.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Frees the records of the translations the emptied code cache held.
+/// Frees the records of the translations the emptied code cache held (all
+/// but the block being translated, if any).
 pub fn forget_translations() {
-    records().clear();
+    records().earlier.clear();
+}
+
+/// A new block is being translated: the last one's records become earlier.
+fn next_block() {
+    let mut r = records();
+    let last = std::mem::take(&mut r.last);
+    r.earlier.extend(last);
 }
 
 /// Adds to the request list of `block` (a pointer a translation callback
@@ -119,6 +139,7 @@ pub fn instrument(block: &mut ir::Block, words: &[u32]) {
     if cbs.is_empty() {
         return;
     }
+    next_block();
     let pcs: Vec<u64> = block
         .ops
         .iter()
@@ -238,7 +259,7 @@ impl Emit<'_> {
                 cbs: wants.exec.clone(),
             });
             let k = self.konst(&*rec as *const ExecRecord as u64);
-            records().push(Record::Exec(rec));
+            records().last.push(Record::Exec(rec));
             let z = self.konst(0);
             self.call(exec_helper, k, z, z);
         }
@@ -260,7 +281,7 @@ impl Emit<'_> {
         }
         let rec = Box::new(MemRecord { cbs });
         let k = self.konst(&*rec as *const MemRecord as u64);
-        records().push(Record::Mem(rec));
+        records().last.push(Record::Mem(rec));
         let i = self.konst(info as u64);
         self.call(mem_helper, addr, i, k);
     }
