@@ -338,6 +338,32 @@ fn plugins_stack_and_come_from_the_environment() {
     assert_eq!(stderr(&o), "insns: 61\n");
 }
 
+#[test]
+fn programs_the_guest_execs_get_the_plugins() {
+    let Some(prog) = guest("static", "process_exec") else {
+        return;
+    };
+    // From another directory, with a relative plugin path.
+    let lib = example("insn");
+    let o = emu()
+        .current_dir(lib.parent().unwrap())
+        .arg("-plugin")
+        .arg(format!("./{}", lib.file_name().unwrap().to_string_lossy()))
+        .arg(&prog)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    // The program itself and its two re-runs of itself (posix_spawn of
+    // /proc/self/exe, fork + execv of argv[0]); the shells it starts are
+    // host programs.
+    let err = stderr(&o);
+    assert_eq!(
+        err.lines().filter(|l| l.starts_with("insns: ")).count(),
+        3,
+        "{err}"
+    );
+}
+
 /// One `emu-user: plugin ...` line and exit status 1.
 fn assert_load_error(spec: &str, expect: &str) {
     let Some(prog) = guest("asm", "plugin_loop") else {

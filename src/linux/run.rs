@@ -95,7 +95,8 @@ pub fn run(loaded: Loaded, opts: &LoadOptions, ropts: &RunOptions) -> ! {
         let d = Path::new(DEFAULT_SYSROOT);
         d.is_dir().then(|| d.to_path_buf())
     });
-    let exec_prefix = exec_prefix(sysroot.as_deref(), ropts.strace);
+    let mut exec_prefix = exec_prefix(sysroot.as_deref(), ropts.strace);
+    exec_prefix.extend(crate::plugin::exec_args(&ropts.plugins));
     let (cmdline, auxv) = initial_stack_files(loaded.sp);
     let sigtramp = loaded.sigreturn;
     if loaded.vdso != 0 {
@@ -469,7 +470,8 @@ fn fault_esr(sig: i32, code: i32, write: bool) -> u64 {
 
 /// The host command line that runs another guest program the way this one runs (used by
 /// the guest's execve): this emulator with the same sysroot and strace setting
-/// (the guest's execve passes the trace descriptor on: see emu_syscalls::exec).
+/// (the guest's execve passes the trace descriptor on: see emu_syscalls::exec);
+/// the caller adds the plugins.
 fn exec_prefix(sysroot: Option<&Path>, strace: bool) -> Vec<std::ffi::OsString> {
     let Ok(emu) = std::env::current_exe() else {
         return Vec::new();

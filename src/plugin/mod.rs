@@ -29,3 +29,24 @@ pub fn load_all(specs: &[String], program: &str) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// The options that load the same plugins into the emulator of a program
+/// the guest execs: `--plugin SPEC` each, with the file made absolute (the
+/// guest may have changed directory).
+pub fn exec_args(specs: &[String]) -> Vec<std::ffi::OsString> {
+    let mut v = Vec::new();
+    for text in specs {
+        let Ok(spec) = loader::Spec::parse(text) else {
+            continue;
+        };
+        let path = std::path::absolute(&spec.path).unwrap_or_else(|_| spec.path.clone().into());
+        let mut arg = path.into_os_string();
+        for a in &spec.args {
+            arg.push(",");
+            arg.push(a);
+        }
+        v.push("--plugin".into());
+        v.push(arg);
+    }
+    v
+}

@@ -40,7 +40,8 @@
  *
  * Processes. A fork's child goes on with the plugin's state as it was (its
  * atexit callbacks run when the child ends, too); an execve replaces the
- * process, plugin included, without the atexit callbacks. A signal whose
+ * process without the atexit callbacks, and the new program's emulator
+ * loads the same plugins, with the same arguments, afresh. A signal whose
  * default action the kernel carries out directly (abort()'s SIGABRT with
  * no handler) also ends the process without them.
  *
