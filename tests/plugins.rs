@@ -328,6 +328,12 @@ fn plugins_stack_and_come_from_the_environment() {
         stderr(&o),
         "insns: 61\nstore 1: 10\nstore 8: 10\npages: 1\n"
     );
+    // Empty items are no plugins.
+    let o = emu().env("EMU_PLUGIN", "").arg(&prog).output().unwrap();
+    assert_eq!((o.status.code(), o.stderr.is_empty()), (Some(3), true));
+    let list = format!("{};", spec(&example("insn"), ""));
+    let o = emu().env("EMU_PLUGIN", &list).arg(&prog).output().unwrap();
+    assert_eq!(stderr(&o), "insns: 61\n");
     // --plugin is the same option.
     let o = emu()
         .arg("--plugin")

@@ -20,10 +20,11 @@ pub use registry::{
     instruments, process_exit, syscall_entry, syscall_exit, thread_exit, thread_start,
 };
 
-/// Loads every plugin of `specs` (`FILE[,key=value...]`) in order for the
-/// guest `program`; the first failure as one line.
+/// Loads every plugin of `specs` (`FILE[,key=value...]`; empty ones, as
+/// from `EMU_PLUGIN=` or a trailing `;`, are none) in order for the guest
+/// `program`; the first failure as one line.
 pub fn load_all(specs: &[String], program: &str) -> Result<(), String> {
-    for (id, text) in specs.iter().enumerate() {
+    for (id, text) in specs.iter().filter(|s| !s.is_empty()).enumerate() {
         let spec = loader::Spec::parse(text)?;
         loader::load(&spec, id as u64, program)?;
     }
