@@ -12,5 +12,6 @@ pub mod gdb;
 pub mod ir;
 pub mod jit;
 pub mod linux;
+pub mod plugin;
 pub mod runtime;
 pub mod system;

@@ -115,6 +115,16 @@ struct Cli {
     /// before the first guest instruction
     #[arg(short = 'g', value_name = "PORT", env = "EMU_GDB")]
     gdb: Option<u16>,
+    /// Load an instrumentation plugin (a shared library built against
+    /// src/plugin/c/emu-plugin.h) with its key=value arguments; repeatable,
+    /// also spelt -plugin. EMU_PLUGIN takes a ';'-separated list
+    #[arg(
+        long = "plugin",
+        value_name = "FILE[,KEY=VALUE...]",
+        env = "EMU_PLUGIN",
+        value_delimiter = ';'
+    )]
+    plugins: Vec<String>,
 
     /// Register emu-user with binfmt_misc as the handler of arm64 ELF programs
     /// (install, uninstall, status), or print a systemd binfmt.d file (conf)
@@ -317,14 +327,19 @@ impl Cli {
             stats: self.stats,
             cpu,
             gdb_port: self.gdb,
+            plugins: self.plugins.clone(),
         })
     }
 }
 
-/// The arguments with QEMU's single-dash `-cpu` (and `-cpu=…`) spelled
-/// `--cpu` among emu-user's own options, which end at PROGRAM (the first
-/// argument that is neither an option nor an option's value) or `--`.
-fn qemu_style_cpu(mut args: Vec<OsString>) -> Vec<OsString> {
+/// The long options QEMU users spell with one dash (`-cpu`, `-plugin`).
+const SINGLE_DASH_LONGS: &[&str] = &["cpu", "plugin"];
+
+/// The arguments with QEMU's single-dash `-cpu`/`-plugin` (and `-cpu=…`)
+/// spelled `--cpu`/`--plugin` among emu-user's own options, which end at
+/// PROGRAM (the first argument that is neither an option nor an option's
+/// value) or `--`.
+fn single_dash_longs(mut args: Vec<OsString>) -> Vec<OsString> {
     let cmd = Cli::command();
     let takes_value = |a: &clap::Arg| a.get_action().takes_values();
     let mut i = 1;
@@ -336,9 +351,11 @@ fn qemu_style_cpu(mut args: Vec<OsString>) -> Vec<OsString> {
         if arg == "--" || !arg.starts_with('-') || arg == "-" {
             break;
         }
-        if arg == "-cpu" || arg.starts_with("-cpu=") {
+        let name = arg[1..].split('=').next().unwrap_or_default();
+        if !arg.starts_with("--") && SINGLE_DASH_LONGS.contains(&name) {
+            let joined = arg.contains('=');
             args[i] = format!("-{arg}").into();
-            i += if arg == "-cpu" { 2 } else { 1 };
+            i += if joined { 1 } else { 2 };
             continue;
         }
         // Skip the value of an option given as a separate argument.
@@ -379,7 +396,7 @@ pub extern "C" fn main(
 #[cfg_attr(test, allow(dead_code))]
 fn emu_user_main() {
     let (args, exec_fd) = binfmt::kernel_invocation(std::env::args_os().collect());
-    let cli = Cli::parse_from(qemu_style_cpu(args));
+    let cli = Cli::parse_from(single_dash_longs(args));
     if let Some(action) = cli.binfmt {
         exit(binfmt_action(&cli, action));
     }
@@ -510,6 +527,19 @@ mod tests {
     }
 
     #[test]
+    fn plugin_takes_one_or_two_dashes_before_the_program_only() {
+        let args = |v: &[&str]| v.iter().map(OsString::from).collect::<Vec<_>>();
+        let cli = Cli::try_parse_from(single_dash_longs(args(&[
+            "emu-user", "-0", "-plugin", "-plugin", "a.so,x=1", "--plugin", "b.so", "-L", "/s",
+            "prog", "-plugin", "c.so",
+        ])))
+        .unwrap();
+        assert_eq!(cli.argv0, Some(OsString::from("-plugin")));
+        assert_eq!(cli.plugins, strings(&["a.so,x=1", "b.so"]));
+        assert_eq!(cli.command, args(&["prog", "-plugin", "c.so"]));
+    }
+
+    #[test]
     fn program_is_required_and_argv0_defaults_to_it() {
         assert!(Cli::try_parse_from(["emu-user"]).is_err());
         let opts = parse(&["prog", "-v"]).into_options(None).unwrap();
@@ -530,7 +560,7 @@ mod tests {
     fn qemu_cpu_flag_is_rewritten_only_among_our_options() {
         let args = |v: &[&str]| v.iter().map(OsString::from).collect::<Vec<_>>();
         assert_eq!(
-            qemu_style_cpu(args(&[
+            single_dash_longs(args(&[
                 "emu-user",
                 "-cpu",
                 "cortex-a53",
@@ -541,22 +571,22 @@ mod tests {
             args(&["emu-user", "--cpu", "cortex-a53", "prog", "-cpu", "x"])
         );
         assert_eq!(
-            qemu_style_cpu(args(&[
+            single_dash_longs(args(&[
                 "emu-user", "-L", "/r", "-0", "-cpu", "-cpu=max", "p"
             ])),
             args(&["emu-user", "-L", "/r", "-0", "-cpu", "--cpu=max", "p"])
         );
         assert_eq!(
-            qemu_style_cpu(args(&[
+            single_dash_longs(args(&[
                 "emu-user", "--strace", "-d", "in_asm", "-cpu", "a", "p"
             ])),
             args(&["emu-user", "--strace", "-d", "in_asm", "--cpu", "a", "p"])
         );
         assert_eq!(
-            qemu_style_cpu(args(&["emu-user", "--", "-cpu"])),
+            single_dash_longs(args(&["emu-user", "--", "-cpu"])),
             args(&["emu-user", "--", "-cpu"])
         );
-        let cli = Cli::try_parse_from(qemu_style_cpu(args(&["emu-user", "-cpu", "max,-lse", "p"])));
+        let cli = Cli::try_parse_from(single_dash_longs(args(&["emu-user", "-cpu", "max,-lse", "p"])));
         assert_eq!(cli.unwrap().cpu.as_deref(), Some("max,-lse"));
     }
 }

@@ -222,7 +222,15 @@ guest_programs!(
 guest_programs!(
     asm,
     Kind::Asm,
-    [alu_flags, brk, exec_data, exit_group, hello, loadstore]
+    [
+        alu_flags,
+        brk,
+        exec_data,
+        exit_group,
+        hello,
+        loadstore,
+        plugin_loop
+    ]
 );
 guest_programs!(cxx, Kind::Cxx, [cxx_exceptions, cxx_terminate, cxx_threads]);
 guest_programs!(go, Kind::Go, [gort, gotest]);

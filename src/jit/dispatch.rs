@@ -458,6 +458,7 @@ impl Translator {
         let Translator { cache, threads, .. } = self;
         shared.excl.run_alone(threads, || {
             cache.flush();
+            crate::plugin::forget_translations();
             shared.generation.fetch_add(1, Ordering::AcqRel);
         });
     }
@@ -483,17 +484,23 @@ impl Translator {
         let mut block = match self.routines.get(&pc) {
             Some(&f) if !(shape.breakpoint)(pc) => routine_block(pc, f),
             // A breakpoint on a routine stops before it like any other.
-            _ => translate_block_debug(
-                &self.cpu,
-                pc,
-                &mut |a| {
-                    let w = fetcher.word(a);
-                    words.extend(w);
-                    w
-                },
-                &|a| untag.covers(a),
-                shape,
-            ),
+            _ => {
+                let mut block = translate_block_debug(
+                    &self.cpu,
+                    pc,
+                    &mut |a| {
+                        let w = fetcher.word(a);
+                        words.extend(w);
+                        w
+                    },
+                    &|a| untag.covers(a),
+                    shape,
+                );
+                if crate::plugin::instruments() {
+                    crate::plugin::instrument(&mut block, &words);
+                }
+                block
+            }
         };
         block.nzcv_dead_at_end = self.successors_kill_nzcv(&block.term);
         crate::ir::passes::optimize(&mut block);

@@ -37,6 +37,8 @@ pub struct RunOptions {
     /// Wait for gdb on this TCP port before the first instruction (`-g`; 0: any
     /// free port).
     pub gdb_port: Option<u16>,
+    /// Instrumentation plugins to load, `FILE[,key=value...]` each (`-plugin`).
+    pub plugins: Vec<String>,
 }
 
 /// Runs the loaded guest program to completion; never returns.
@@ -75,6 +77,10 @@ pub fn run(loaded: Loaded, opts: &LoadOptions, ropts: &RunOptions) -> ! {
             }
         }
     }
+    if let Err(msg) = crate::plugin::load_all(&ropts.plugins, &opts.path.to_string_lossy()) {
+        eprintln!("emu-user: {msg}");
+        std::process::exit(1);
+    }
     // The region lives as long as the process: leak one reference.
     let region: &'static crate::jit::code_cache::Region = Box::leak(Box::new(jit.region().clone()));
     host_signals::set_region(region);
@@ -96,7 +102,8 @@ pub fn run(loaded: Loaded, opts: &LoadOptions, ropts: &RunOptions) -> ! {
         let d = Path::new(DEFAULT_SYSROOT);
         d.is_dir().then(|| d.to_path_buf())
     });
-    let exec_prefix = exec_prefix(sysroot.as_deref(), ropts.strace, &ropts.cpu);
+    let mut exec_prefix = exec_prefix(sysroot.as_deref(), ropts.strace, &ropts.cpu);
+    exec_prefix.extend(crate::plugin::exec_args(&ropts.plugins));
     let (cmdline, auxv) = initial_stack_files(loaded.sp);
     let sigtramp = loaded.sigreturn;
     if loaded.vdso != 0 {
@@ -194,6 +201,7 @@ fn run_thread(mut cpu: CpuState, mut jit: Jit, mut task: Task, sigtramp: u64, st
         sigtramp,
         dbg: crate::gdb::attach_thread(&jit),
     };
+    crate::plugin::thread_start();
     let mut syscalls = 0u64;
     loop {
         deliver_pending(&mut cpu, &mut task, &cx);
@@ -213,6 +221,7 @@ fn run_thread(mut cpu: CpuState, mut jit: Jit, mut task: Task, sigtramp: u64, st
                 let nr = cpu.x[8];
                 let args = [cpu.x[0], cpu.x[1], cpu.x[2], cpu.x[3], cpu.x[4], cpu.x[5]];
                 task.guest_sp = cpu.x[SP];
+                crate::plugin::syscall_entry(nr, &args);
                 // clone3's flags are in guest memory: every clone3 takes the lock (a thread
                 // or vfork child starts only after it is released).
                 let forks = nr == emu_syscalls::nr::CLONE3
@@ -237,6 +246,12 @@ fn run_thread(mut cpu: CpuState, mut jit: Jit, mut task: Task, sigtramp: u64, st
                 } else {
                     task.dispatch(nr, args)
                 };
+                // What the syscall returned (a restarted one its -EINTR); for the
+                // clones and sigreturn, the x0 set below.
+                let ret = match &out {
+                    Outcome::Ret(v) => Some(*v),
+                    _ => None,
+                };
                 match out {
                     Outcome::Ret(v) => {
                         if v == EINTR_RET && task.pending.is_fresh() && restart_on_signal(&task, nr)
@@ -256,6 +271,7 @@ fn run_thread(mut cpu: CpuState, mut jit: Jit, mut task: Task, sigtramp: u64, st
                             crate::gdb::process_exits(code);
                             exit_now(code)
                         }
+                        crate::plugin::thread_exit();
                         return code;
                     }
                     Outcome::ExitGroup(code) => {
@@ -288,6 +304,7 @@ fn run_thread(mut cpu: CpuState, mut jit: Jit, mut task: Task, sigtramp: u64, st
                         task.trace_clone_result(cpu.x[0]);
                     }
                 }
+                crate::plugin::syscall_exit(nr, ret.unwrap_or(cpu.x[0]));
                 for (s, e) in task.code_changed.drain(..) {
                     jit.invalidate(s, e);
                 }
@@ -433,7 +450,10 @@ fn deliver_pending(cpu: &mut CpuState, task: &mut Task, cx: &ThreadCx) {
 fn default_action(sig: i32) {
     match sig {
         libc::SIGCHLD | libc::SIGCONT | libc::SIGURG | libc::SIGWINCH => {}
-        _ => die(sig),
+        _ => {
+            crate::plugin::process_exit(-sig);
+            die(sig)
+        }
     }
 }
 
@@ -473,6 +493,7 @@ fn force_fault(
     {
         return;
     }
+    crate::plugin::process_exit(-sig);
     die(sig)
 }
 
@@ -506,7 +527,8 @@ fn fault_esr(sig: i32, code: i32, write: bool) -> u64 {
 
 /// The host command line that runs another guest program the way this one runs (used by
 /// the guest's execve): this emulator with the same sysroot, strace setting and CPU
-/// model (the guest's execve passes the trace descriptor on: see emu_syscalls::exec).
+/// model (the guest's execve passes the trace descriptor on: see emu_syscalls::exec);
+/// the caller adds the plugins.
 fn exec_prefix(sysroot: Option<&Path>, strace: bool, cpu: &Cpu) -> Vec<std::ffi::OsString> {
     let Ok(emu) = std::env::current_exe() else {
         return Vec::new();
@@ -547,6 +569,7 @@ fn print_stats(jit: &Jit, syscalls: u64) {
 
 /// Ends the process with the guest's exit status.
 fn exit_now(code: i32) -> ! {
+    crate::plugin::process_exit(code & 0xff);
     // SAFETY: _exit ends the process immediately; the guest's buffers were
     // flushed by the guest itself, and emu has no state that must be saved.
     unsafe { libc::_exit(code & 0xff) }
