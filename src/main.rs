@@ -586,7 +586,9 @@ mod tests {
             single_dash_longs(args(&["emu-user", "--", "-cpu"])),
             args(&["emu-user", "--", "-cpu"])
         );
-        let cli = Cli::try_parse_from(single_dash_longs(args(&["emu-user", "-cpu", "max,-lse", "p"])));
+        let cli = Cli::try_parse_from(single_dash_longs(args(&[
+            "emu-user", "-cpu", "max,-lse", "p",
+        ])));
         assert_eq!(cli.unwrap().cpu.as_deref(), Some("max,-lse"));
     }
 }
