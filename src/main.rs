@@ -557,7 +557,7 @@ mod tests {
     }
 
     #[test]
-    fn qemu_cpu_flag_is_rewritten_only_among_our_options() {
+    fn single_dash_longs_are_rewritten_only_among_our_options() {
         let args = |v: &[&str]| v.iter().map(OsString::from).collect::<Vec<_>>();
         assert_eq!(
             single_dash_longs(args(&[
