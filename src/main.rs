@@ -103,6 +103,10 @@ struct Cli {
     #[arg(long = "cpu", value_name = "MODEL[,+FEAT|-FEAT]...", env = "EMU_CPU")]
     cpu: Option<String>,
 
+    /// Write /tmp/perf-PID.map naming translated code by guest function (as -d perfmap)
+    #[arg(long = "perfmap")]
+    perfmap: bool,
+
     /// Print translation and dispatch counters on stderr when the guest ends
     #[arg(
         long = "stats",
@@ -308,7 +312,7 @@ impl Cli {
             None => LogItems::default(),
         };
         let mut log = log;
-        log.perfmap |= std::env::var_os("EMU_PERFMAP").is_some_and(|v| v == "1");
+        log.perfmap |= self.perfmap || std::env::var_os("EMU_PERFMAP").is_some_and(|v| v == "1");
         let cpu = match self.cpu.as_deref().map(str::trim) {
             Some("help") => {
                 print!("{}", cpu_model::help());

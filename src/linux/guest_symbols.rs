@@ -1,0 +1,33 @@
+//! The program's function symbols at their run addresses, for the perf map
+//! (`jit::perfmap`): the ELF symbol table and dynamic symbol table, read
+//! only when a perf map is wanted.
+
+use std::path::Path;
+
+/// `(start, end, name)` of every sized function symbol of the ELF file at
+/// `path`, moved by `bias` (run address minus link address). A file that
+/// cannot be read or parsed has none.
+pub fn functions(path: &Path, bias: u64) -> Vec<(u64, u64, String)> {
+    let Ok(bytes) = std::fs::read(path) else {
+        return Vec::new();
+    };
+    let Ok(elf) = goblin::elf::Elf::parse(&bytes) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let tables = [(&elf.syms, &elf.strtab), (&elf.dynsyms, &elf.dynstrtab)];
+    for (syms, names) in tables {
+        for sym in syms.iter() {
+            if !sym.is_function() || sym.st_value == 0 || sym.st_size == 0 {
+                continue;
+            }
+            if let Some(name) = names.get_at(sym.st_name).filter(|n| !n.is_empty()) {
+                let start = bias.wrapping_add(sym.st_value);
+                out.push((start, start.wrapping_add(sym.st_size), name.to_owned()));
+            }
+        }
+    }
+    out.sort();
+    out.dedup_by(|a, b| a.0 == b.0);
+    out
+}
