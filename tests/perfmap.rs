@@ -52,25 +52,59 @@ fn perf_map_lists_translated_blocks() {
     assert!(map_of(&[], &[]).is_empty(), "no map unless asked");
 }
 
+/// The perf map names of the blocks of guest program `build/hello`
+/// (`static` or `dynamic`), or None when guest programs are skipped.
+fn hello_names(build: &str) -> Option<Vec<String>> {
+    if std::env::var("EMU_SKIP_GUEST_BINS").is_ok_and(|v| v == "1") {
+        eprintln!("EMU_SKIP_GUEST_BINS=1: skipping");
+        return None;
+    }
+    let hello = format!(
+        "{}/guest-bins/out/{build}/hello",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    assert!(
+        std::path::Path::new(&hello).exists(),
+        "{hello} missing: run guest-bins/build.sh (or EMU_SKIP_GUEST_BINS=1)"
+    );
+    let lines = map_of_program(&hello, &["--perfmap"], &[]);
+    Some(
+        lines
+            .iter()
+            .filter_map(|l| l.split(' ').nth(2).map(str::to_owned))
+            .collect(),
+    )
+}
+
 /// A program with a symbol table: blocks are named by guest function.
 #[test]
 fn perf_map_names_blocks_by_guest_symbol() {
-    if std::env::var("EMU_SKIP_GUEST_BINS").is_ok_and(|v| v == "1") {
-        eprintln!("EMU_SKIP_GUEST_BINS=1: skipping");
+    let Some(names) = hello_names("static") else {
         return;
-    }
-    let hello = concat!(env!("CARGO_MANIFEST_DIR"), "/guest-bins/out/static/hello");
-    assert!(
-        std::path::Path::new(hello).exists(),
-        "{hello} missing: run guest-bins/build.sh (or EMU_SKIP_GUEST_BINS=1)"
-    );
-    let lines = map_of_program(hello, &["--perfmap"], &[]);
-    let names: Vec<&str> = lines.iter().filter_map(|l| l.split(' ').nth(2)).collect();
+    };
     for want in ["_start", "main", "__libc_start_main"] {
-        assert!(names.contains(&want), "no block named {want}: {names:?}");
+        assert!(
+            names.iter().any(|n| n == want),
+            "no block named {want}: {names:?}"
+        );
     }
     assert!(
         names.iter().any(|n| n.starts_with("__libc_start_main+0x")),
         "{names:?}"
     );
+}
+
+/// A dynamic program: the shared libraries the guest's dynamic linker maps
+/// are named from their dynamic symbol tables.
+#[test]
+fn perf_map_names_shared_library_blocks() {
+    let Some(names) = hello_names("dynamic") else {
+        return;
+    };
+    for want in ["main", "__libc_start_main", "_IO_puts"] {
+        assert!(
+            names.iter().any(|n| n == want),
+            "no block named {want}: {names:?}"
+        );
+    }
 }

@@ -3,6 +3,7 @@
 pub mod block_index;
 pub mod code_cache;
 pub mod dispatch;
+pub mod elf_symbols;
 pub mod exclusive;
 pub mod fetch;
 pub mod log;

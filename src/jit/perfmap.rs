@@ -2,13 +2,15 @@
 //! `<host start> <size> <name>` (hex) per translated block in
 //! `/tmp/perf-<pid>.map`, the file `perf report` reads to name JIT code.
 //! The name is the guest function the block starts in, `symbol+0xoffset`,
-//! where the program's ELF has a symbol for it ([`set_symbols`]), else
-//! `guest:<pc>`. A forked child starts its own file. After the code cache
+//! where an ELF file has a symbol for it: the program's ([`set_symbols`]),
+//! or any file mapped there (shared libraries, the dynamic linker: found in
+//! `/proc/self/maps` the first time a block of that mapping is named, since
+//! guest addresses are host addresses); else `guest:<pc>`. A forked child starts its own file. After the code cache
 //! is emptied the same host addresses appear again with their new blocks.
 
 use std::fs::File;
 use std::io::Write;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 /// Guest functions by address: `(start, end, name)`, sorted by start.
 static SYMBOLS: OnceLock<Vec<(u64, u64, String)>> = OnceLock::new();
@@ -20,15 +22,70 @@ pub fn set_symbols(mut syms: Vec<(u64, u64, String)>) {
     let _ = SYMBOLS.set(syms);
 }
 
-/// The perf map name of the guest block at `pc`.
-fn name_of(pc: u64) -> String {
-    let syms = SYMBOLS.get().map(Vec::as_slice).unwrap_or_default();
+/// Symbols of the files mapped where blocks were named, and the mappings
+/// already looked at.
+#[derive(Default)]
+struct Mapped {
+    syms: Vec<(u64, u64, String)>,
+    seen: Vec<(u64, u64)>,
+}
+
+static MAPPED: Mutex<Option<Mapped>> = Mutex::new(None);
+
+/// `symbol` or `symbol+0xoff` of `pc` in sorted `syms`.
+fn lookup(syms: &[(u64, u64, String)], pc: u64) -> Option<String> {
     let i = syms.partition_point(|s| s.0 <= pc);
     match i.checked_sub(1).map(|i| &syms[i]) {
-        Some((start, end, name)) if pc < *end && pc == *start => name.clone(),
-        Some((start, end, name)) if pc < *end => format!("{name}+0x{:x}", pc - start),
-        _ => format!("guest:{pc:x}"),
+        Some((start, end, name)) if pc < *end && pc == *start => Some(name.clone()),
+        Some((start, end, name)) if pc < *end => Some(format!("{name}+0x{:x}", pc - start)),
+        _ => None,
     }
+}
+
+/// The mapping of this process holding `pc`: `(start, end, offset, path)`.
+fn mapping_of(pc: u64) -> Option<(u64, u64, u64, String)> {
+    let maps = std::fs::read_to_string("/proc/self/maps").ok()?;
+    maps.lines().find_map(|l| {
+        let mut f = l.split_whitespace();
+        let (range, _perms, offset) = (f.next()?, f.next()?, f.next()?);
+        let path = f.nth(2).unwrap_or_default();
+        let (a, b) = range.split_once('-')?;
+        let (a, b) = (
+            u64::from_str_radix(a, 16).ok()?,
+            u64::from_str_radix(b, 16).ok()?,
+        );
+        let offset = u64::from_str_radix(offset, 16).ok()?;
+        (a <= pc && pc < b).then(|| (a, b, offset, path.to_owned()))
+    })
+}
+
+/// The perf map name of the guest block at `pc`.
+fn name_of(pc: u64) -> String {
+    let program = SYMBOLS.get().map(Vec::as_slice).unwrap_or_default();
+    if let Some(n) = lookup(program, pc) {
+        return n;
+    }
+    // Never wait: a fork while another thread held the lock would leave the
+    // child's copy locked for good; a block named while another thread
+    // reads the maps keeps its address name.
+    let mut guard = match MAPPED.try_lock() {
+        Ok(g) => g,
+        Err(std::sync::TryLockError::Poisoned(e)) => e.into_inner(),
+        Err(std::sync::TryLockError::WouldBlock) => return format!("guest:{pc:x}"),
+    };
+    let m = guard.get_or_insert_with(Mapped::default);
+    if !m.seen.iter().any(|&(a, b)| a <= pc && pc < b) {
+        if let Some((a, b, offset, path)) = mapping_of(pc) {
+            m.seen.push((a, b));
+            if path.starts_with('/') {
+                let new = super::elf_symbols::functions_of_mapping(path.as_ref(), a, offset);
+                m.syms.extend(new);
+                m.syms.sort();
+                m.syms.dedup_by(|x, y| x.0 == y.0);
+            }
+        }
+    }
+    lookup(&m.syms, pc).unwrap_or_else(|| format!("guest:{pc:x}"))
 }
 
 /// The open map file of this process.

@@ -3,7 +3,6 @@
 pub mod binfmt;
 pub mod elf;
 pub mod elf_error;
-pub mod guest_symbols;
 pub mod host_signals;
 pub mod hwcap;
 pub mod loader;

@@ -78,7 +78,7 @@ pub fn run(loaded: Loaded, opts: &LoadOptions, ropts: &RunOptions) -> ! {
         }
     }
     if ropts.log.perfmap {
-        crate::jit::perfmap::set_symbols(super::guest_symbols::functions(
+        crate::jit::perfmap::set_symbols(crate::jit::elf_symbols::functions(
             &loaded.exe_path,
             loaded.load_bias,
         ));
