@@ -4,19 +4,6 @@
 
 use std::path::Path;
 
-/// `(start, end, name)` of every sized function symbol of the ELF file at
-/// `path`, moved by `bias` (run address minus link address). A file that
-/// cannot be read or parsed has none.
-pub fn functions(path: &Path, bias: u64) -> Vec<(u64, u64, String)> {
-    let Ok(bytes) = std::fs::read(path) else {
-        return Vec::new();
-    };
-    let Ok(elf) = goblin::elf::Elf::parse(&bytes) else {
-        return Vec::new();
-    };
-    symbols_of(&elf, bias)
-}
-
 /// The function symbols of the ELF file mapped at `[start, ...)` from file
 /// offset `offset`: its load bias follows from the PT_LOAD segment that
 /// holds that offset.
@@ -41,6 +28,8 @@ pub fn functions_of_mapping(path: &Path, start: u64, offset: u64) -> Vec<(u64, u
     }
 }
 
+/// `(start, end, name)` of every sized function symbol of `elf`, moved by
+/// `bias` (run address minus link address).
 fn symbols_of(elf: &goblin::elf::Elf, bias: u64) -> Vec<(u64, u64, String)> {
     let mut out = Vec::new();
     let tables = [(&elf.syms, &elf.strtab), (&elf.dynsyms, &elf.dynstrtab)];

@@ -2,25 +2,15 @@
 //! `<host start> <size> <name>` (hex) per translated block in
 //! `/tmp/perf-<pid>.map`, the file `perf report` reads to name JIT code.
 //! The name is the guest function the block starts in, `symbol+0xoffset`,
-//! where an ELF file has a symbol for it: the program's ([`set_symbols`]),
-//! or any file mapped there (shared libraries, the dynamic linker: found in
+//! where the ELF file mapped there (the program, shared libraries, the
+//! dynamic linker) has a symbol for it: the file is found in
 //! `/proc/self/maps` the first time a block of that mapping is named, since
-//! guest addresses are host addresses); else `guest:<pc>`. A forked child starts its own file. After the code cache
+//! guest addresses are host addresses; else `guest:<pc>`. A forked child starts its own file. After the code cache
 //! is emptied the same host addresses appear again with their new blocks.
 
 use std::fs::File;
 use std::io::Write;
-use std::sync::{Mutex, OnceLock};
-
-/// Guest functions by address: `(start, end, name)`, sorted by start.
-static SYMBOLS: OnceLock<Vec<(u64, u64, String)>> = OnceLock::new();
-
-/// Sets the guest functions perf map lines are named after (once per
-/// process; later calls are ignored).
-pub fn set_symbols(mut syms: Vec<(u64, u64, String)>) {
-    syms.sort();
-    let _ = SYMBOLS.set(syms);
-}
+use std::sync::Mutex;
 
 /// Symbols of the files mapped where blocks were named, and the mappings
 /// already looked at.
@@ -61,10 +51,6 @@ fn mapping_of(pc: u64) -> Option<(u64, u64, u64, String)> {
 
 /// The perf map name of the guest block at `pc`.
 fn name_of(pc: u64) -> String {
-    let program = SYMBOLS.get().map(Vec::as_slice).unwrap_or_default();
-    if let Some(n) = lookup(program, pc) {
-        return n;
-    }
     // Never wait: a fork while another thread held the lock would leave the
     // child's copy locked for good; a block named while another thread
     // reads the maps keeps its address name.
@@ -115,15 +101,16 @@ impl PerfMap {
 mod tests {
     #[test]
     fn names_follow_the_symbols() {
-        super::set_symbols(vec![
-            (0x2000, 0x2100, "second".into()),
-            (0x1000, 0x1040, "first".into()),
-        ]);
-        assert_eq!(super::name_of(0x1000), "first");
-        assert_eq!(super::name_of(0x1010), "first+0x10");
-        assert_eq!(super::name_of(0x1040), "guest:1040");
-        assert_eq!(super::name_of(0x20fc), "second+0xfc");
-        assert_eq!(super::name_of(0xfff), "guest:fff");
-        assert_eq!(super::name_of(0x3000), "guest:3000");
+        let syms = vec![
+            (0x1000, 0x1040, "first".to_owned()),
+            (0x2000, 0x2100, "second".to_owned()),
+        ];
+        let name = |pc| super::lookup(&syms, pc).unwrap_or_else(|| format!("guest:{pc:x}"));
+        assert_eq!(name(0x1000), "first");
+        assert_eq!(name(0x1010), "first+0x10");
+        assert_eq!(name(0x1040), "guest:1040");
+        assert_eq!(name(0x20fc), "second+0xfc");
+        assert_eq!(name(0xfff), "guest:fff");
+        assert_eq!(name(0x3000), "guest:3000");
     }
 }

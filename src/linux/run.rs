@@ -77,12 +77,6 @@ pub fn run(loaded: Loaded, opts: &LoadOptions, ropts: &RunOptions) -> ! {
             }
         }
     }
-    if ropts.log.perfmap {
-        crate::jit::perfmap::set_symbols(crate::jit::elf_symbols::functions(
-            &loaded.exe_path,
-            loaded.load_bias,
-        ));
-    }
     if let Err(msg) = crate::plugin::load_all(&ropts.plugins, &opts.path.to_string_lossy()) {
         eprintln!("emu-user: {msg}");
         std::process::exit(1);
