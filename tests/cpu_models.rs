@@ -17,6 +17,7 @@ const EMU: &str = env!("CARGO_BIN_EXE_emu-user");
 const PROBES: &[&str] = &[
     "lse", "lse-cas", "crc", "aes", "pmull", "sha1", "sha2", "sha512", "sha3", "rdm", "dotprod",
     "lrcpc", "lrcpc2", "lor", "dpb", "jscvt", "flagm", "sb", "fp16", "fp16-vec", "fcvt-h", "fhm",
+    "dit", "ssbs",
 ];
 
 fn program() -> Option<PathBuf> {
@@ -99,18 +100,18 @@ fn cortex_a72_differs_in_midr_only() {
 }
 
 #[test]
-fn neoverse_n1_is_armv8_2_without_what_emu_lacks() {
+fn neoverse_n1_is_armv8_2_with_ssbs() {
     let Some((status, out, _)) = features_under("neoverse-n1", &[]) else {
         return;
     };
     assert_eq!(status, Status::Exit(0));
-    // The core also has SSBS, which emu lacks.
-    let hwcap =
-        "fp asimd aes pmull sha1 sha2 crc32 atomics fphp asimdhp cpuid asimdrdm lrcpc dcpop asimddp";
+    // SSBS (FEAT_SSBS2) but not DIT.
+    let hwcap = "fp asimd aes pmull sha1 sha2 crc32 atomics fphp asimdhp cpuid asimdrdm lrcpc \
+                 dcpop asimddp ssbs";
     let runs = [
         ARMV80_CRYPTO,
         &[
-            "lse", "lse-cas", "rdm", "dotprod", "lrcpc", "lor", "dpb", "fp16", "fp16-vec",
+            "lse", "lse-cas", "rdm", "dotprod", "lrcpc", "lor", "dpb", "fp16", "fp16-vec", "ssbs",
         ],
     ]
     .concat();
@@ -128,7 +129,9 @@ fn max_without(spec: &str, names: &[&str], sigill: &[&str]) {
     let max = std::fs::read_to_string(guest_bins().join("c/cpu_features.stdout")).unwrap();
     let mut want = max.clone();
     for n in names {
-        want = want.replace(&format!(" {n} "), " ");
+        want = want
+            .replace(&format!(" {n} "), " ")
+            .replace(&format!(" {n}\n"), "\n");
     }
     for p in sigill {
         want = want.replace(&format!("{p:<9} ok"), &format!("{p:<9} SIGILL"));
@@ -150,6 +153,76 @@ fn max_without_fp16_takes_fhm() {
         &["fphp", "asimdhp", "asimdfhm"],
         &["fp16", "fp16-vec", "fhm"],
     );
+}
+
+#[test]
+fn max_without_dit_or_ssbs() {
+    max_without("max,-dit", &["dit"], &["dit"]);
+    max_without("max,ssbs=off", &["ssbs"], &["ssbs"]);
+}
+
+/// pstate_bits.c (its expected output is max's) under `cpu`.
+fn pstate_bits_under(cpu: &str) -> Option<String> {
+    program()?;
+    let prog = guest_bins().join("out/static/pstate_bits");
+    let (status, out, err) = emu(&["-cpu", cpu, prog.to_str().unwrap()], None);
+    assert_eq!(status, Status::Exit(0), "{err}");
+    Some(out)
+}
+
+#[test]
+fn pstate_bits_follow_the_model() {
+    let Some(max) = pstate_bits_under("max") else {
+        return;
+    };
+    let want = std::fs::read_to_string(guest_bins().join("c/pstate_bits.stdout")).unwrap();
+    assert_eq!(max, want);
+    // Without a feature every access to its bit is undefined (ILL_ILLOPC),
+    // the frame's bit stays clear and sigreturn cannot set it; the other
+    // bit works as on max.
+    let a53 = pstate_bits_under("cortex-a53").unwrap();
+    assert!(a53.starts_with(
+        "initial                dit SIGILL ssbs SIGILL\nhwcap dit 0 ssbs 0\n\
+         ID_AA64PFR0_EL1.DIT 0 ID_AA64PFR1_EL1.SSBS 0\n\
+         msr dit, #1            SIGILL (si_code 1)\nmsr ssbs, #0           SIGILL (si_code 1)\n"
+    ));
+    assert!(a53.contains("frame flipped  handler dit 0xffffffffffffffff ssbs 0xffffffffffffffff frame pstate 0x60000000\n"));
+    assert!(a53.ends_with("  after sigreturn      dit SIGILL ssbs SIGILL\nbad pstate: SIGSEGV\n"));
+    for (cpu, off, on) in [
+        ("max,-dit", "dit", "ssbs"),
+        ("max,-ssbs", "ssbs", "dit"),
+        ("neoverse-n1", "dit", "ssbs"),
+    ] {
+        let out = pstate_bits_under(cpu).unwrap();
+        let sigill = out.lines().filter(|l| l.contains("SIGILL")).count();
+        // initial, 6 writes of the missing bit, 6 reads of it after the
+        // other's writes, nzcv (DIT) or none, after msr nzcv, 3 after sigreturn.
+        assert!(
+            out.contains(&format!(
+                "hwcap {}\n",
+                if off == "dit" {
+                    "dit 0 ssbs 1"
+                } else {
+                    "dit 1 ssbs 0"
+                }
+            )),
+            "{cpu}: {out}"
+        );
+        assert!(out.contains(&format!("msr {off}, #1")) && out.contains(&format!("msr {on}, #1")));
+        assert!(sigill >= 16, "{cpu}: {out}");
+        for l in out.lines().filter(|l| l.starts_with(&format!("msr {on},"))) {
+            assert!(
+                !l.contains(&format!("{on} SIGILL")) && !l.ends_with(")"),
+                "{cpu}: {l}"
+            );
+        }
+        for l in out
+            .lines()
+            .filter(|l| l.starts_with(&format!("msr {off},")))
+        {
+            assert!(l.ends_with("SIGILL (si_code 1)"), "{cpu}: {l}");
+        }
+    }
 }
 
 #[test]
@@ -234,8 +307,9 @@ fn help_lists_models_and_features() {
             "{feature}: {out}"
         );
     }
-    // What a real core has but emu lacks is named.
-    assert!(out.contains("not implemented by emu, left out and not announced: ssbs (FEAT_SSBS2)"));
+    assert!(out.contains("\n  ssbs      FEAT_SSBS2\n") && out.contains("\n  dit       FEAT_DIT\n"));
+    // Every feature of the real cores is implemented.
+    assert!(!out.contains("not implemented by emu"), "{out}");
     // The environment variable works too.
     let (status, env_out, _) = emu(&[], Some("help"));
     assert_eq!((status, env_out), (Status::Exit(0), out));
@@ -247,7 +321,6 @@ fn bad_models_and_features_are_one_line_and_status_2() {
         ("cortex-a99", "unknown CPU model \"cortex-a99\""),
         ("max,-nope", "unknown CPU feature \"nope\""),
         ("max,lse", "bad CPU feature item \"lse\""),
-        ("neoverse-n1,+ssbs", "emu does not implement it"),
     ] {
         let (status, out, err) = emu(&["-cpu", spec, "/bin/true"], None);
         assert_eq!(status, Status::Exit(2), "{spec}: {err}");

@@ -189,6 +189,7 @@ guest_programs!(
         process_clone3,
         process_exec,
         process_fork,
+        pstate_bits,
         pthread_basic,
         pthread_sync,
         pty_term,

@@ -185,11 +185,13 @@ fn id_registers_announce_exactly_the_implemented_features() {
     assert_eq!(x[1], 1 << 31);
     assert_eq!(x[2], 0);
     // PFR0: EL0 = EL1 = 1 (AArch64 only), FP = AdvSIMD = 1 (implemented,
-    // with FP16); every other field (SVE, DIT, ...) 0.
+    // with FP16), DIT (51:48) = 1; every other field (SVE, ...) 0.
     assert_eq!(x[3] & 0xf, 1);
     assert_eq!(x[3] >> 16 & 0xf, 1);
     assert_eq!(x[3] >> 20 & 0xf, 1);
-    assert_eq!(x[3], 0x11_0011);
+    assert_eq!(x[3], 0x0001_0000_0011_0011);
+    // PFR1: SSBS (7:4) = 2 (FEAT_SSBS2: the MRS/MSR SSBS register).
+    assert_eq!(x[4], 0x20);
     // ISAR0: Atomic (bits 23:20) = 2, CRC32 (19:16) = 1, AES (7:4) = 2
     // (with PMULL), SHA1 (11:8) = 1, SHA2 (15:12) = 2 (with SHA512), SHA3
     // (35:32) = 1, SM3 (39:36) = 1, SM4 (43:40) = 1; nothing else (no RDM,
@@ -218,8 +220,8 @@ fn id_registers_announce_exactly_the_implemented_features() {
         x[6],
         2 | 2 << 20 | 1 << 12 | 1 << 16 | 1 << 32 | 1 << 44 | 1 << 52
     );
-    // No PAC, BTI, MTE, SSBS, SVE, SME, ...
-    for (r, name) in [(4, "PFR1"), (7, "ISAR2"), (9, "MMFR1"), (10, "MMFR2")] {
+    // No PAC, BTI, MTE, SVE, SME, ...
+    for (r, name) in [(7, "ISAR2"), (9, "MMFR1"), (10, "MMFR2")] {
         assert_eq!(x[r], 0, "ID_AA64{name}_EL1");
     }
     assert_eq!((x[12], x[13], x[14], x[15]), (0, 0, 0, 0));
@@ -235,7 +237,14 @@ fn id_registers_agree_with_hwcap() {
     let pfr0 = mrs(0xd538_0400);
     let isar0 = mrs(0xd538_0600);
     let signed = |v: u64, shift: u32| ((v >> shift & 0xf) as i8) << 4 >> 4;
+    let pfr1 = mrs(0xd538_0420);
     let mut hwcap = 1 << 11; // HWCAP_CPUID: MRS emulation is always there.
+    if pfr0 >> 48 & 0xf >= 1 {
+        hwcap |= 1 << 24; // HWCAP_DIT
+    }
+    if pfr1 >> 4 & 0xf >= 2 {
+        hwcap |= 1 << 28; // HWCAP_SSBS
+    }
     if signed(pfr0, 16) >= 0 {
         hwcap |= 1 << 0; // HWCAP_FP
     }
@@ -311,11 +320,38 @@ fn registers_outside_the_el0_view_are_undefined() {
     assert_undefined(0xd518_0000); // msr midr_el1, x0
     assert_undefined(0xd518_0400); // msr id_aa64pfr0_el1, x0 (read-only)
     assert_undefined(0xd503_42df); // msr daifset, #2
-    assert_undefined(0xd503_413f); // msr ssbs, #1 (SSBS not announced)
+    assert_undefined(0xd503_419f); // msr tco, #1 (MTE not announced)
                                    // cfinv (0xd500_401f) is FEAT_FlagM, announced: tests/insn_simd/ext_int.rs.
     assert_undefined(0xd500_407f); // msr uao, #0 (EL1 only)
     assert_undefined(0xd508_751f); // ic iallu
     assert_undefined(0xd508_7620); // dc ivac, x0 (EL1 only)
+}
+
+#[test]
+fn dit_and_ssbs_are_pstate_bits() {
+    let mut cpu = CpuState::default();
+    cpu.x[0] = u64::MAX;
+    cpu.nzcv = 0x6000_0000;
+    let code = [
+        0xd51b_42a0, // msr dit, x0: only bit 24 exists
+        0xd53b_42a1, // mrs x1, dit
+        0xd503_413f, // msr ssbs, #1
+        0xd53b_42c2, // mrs x2, ssbs
+        0xd503_405f, // msr dit, #0
+        0xd53b_42a3, // mrs x3, dit
+        0xd53b_42c4, // mrs x4, ssbs (DIT's write left it)
+        0xd503_4e3f, // msr ssbs, #14: CRm<0> = 0
+        0xd53b_42c5, // mrs x5, ssbs
+        0xd503_435f, // msr dit, #3: CRm<0> = 1
+        0xd53b_4206, // mrs x6, nzcv
+    ];
+    run_ok(&code, &mut cpu);
+    let x = &cpu.x;
+    assert_eq!(
+        (x[1], x[2], x[3], x[4], x[5]),
+        (1 << 24, 1 << 12, 0, 1 << 12, 0)
+    );
+    assert_eq!((cpu.pstate, x[6]), (1 << 24, 0x6000_0000));
 }
 
 #[test]

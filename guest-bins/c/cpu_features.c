@@ -87,6 +87,8 @@ PROBE(p_fadd_h, 0x1ee22820)   /* fadd h0, h1, h2          FEAT_FP16 */
 PROBE(p_fadd_8h, 0x4e421420)  /* fadd v0.8h, v1.8h, v2.8h FEAT_FP16 */
 PROBE(p_fcvt_hs, 0x1e23c020)  /* fcvt h0, s1              Armv8.0 */
 PROBE(p_fmlal, 0x0e22ec20)    /* fmlal v0.2s, v1.2h, v2.2h FEAT_FHM */
+PROBE(p_mrs_dit, 0xd53b42a1)  /* mrs x1, dit              FEAT_DIT */
+PROBE(p_mrs_ssbs, 0xd53b42c1) /* mrs x1, ssbs             FEAT_SSBS2 */
 
 static void run(const char *name, void (*f)(void), const char *insn) {
     fault_addr = 0;
@@ -187,5 +189,7 @@ int main(int argc, char **argv) {
     run("fp16-vec", p_fadd_8h, p_fadd_8h_insn);
     run("fcvt-h", p_fcvt_hs, p_fcvt_hs_insn);
     run("fhm", p_fmlal, p_fmlal_insn);
+    run("dit", p_mrs_dit, p_mrs_dit_insn);
+    run("ssbs", p_mrs_ssbs, p_mrs_ssbs_insn);
     return 0;
 }

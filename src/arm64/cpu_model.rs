@@ -52,8 +52,9 @@ pub const CORES: &[Core] = &[
         features: Some(&[Crc, Aes, Pmull, Sha1, Sha2]),
     },
     // Neoverse N1 r3p1: Armv8.2-A. ID_AA64ISAR0_EL1 = 0x0000100010211120,
-    // ID_AA64ISAR1_EL1 = 0x00100001, ID_AA64PFR0_EL1.FP/AdvSIMD = 1 (FP16),
-    // ID_AA64PFR1_EL1.SSBS = 2, ID_AA64MMFR1_EL1.LO = 1.
+    // ID_AA64ISAR1_EL1 = 0x00100001, ID_AA64PFR0_EL1.FP/AdvSIMD = 1 (FP16)
+    // and DIT = 0 (no FEAT_DIT), ID_AA64PFR1_EL1.SSBS = 2 (FEAT_SSBS2),
+    // ID_AA64MMFR1_EL1.LO = 1.
     Core {
         name: "neoverse-n1",
         about: "Arm Neoverse N1 r3p1, Armv8.2-A",
@@ -163,6 +164,22 @@ impl Cpu {
 
     pub fn midr(&self) -> u64 {
         self.core.midr
+    }
+
+    /// The PSTATE bits besides NZCV that this CPU has (FEAT_DIT's DIT,
+    /// FEAT_SSBS's SSBS): on a CPU without them they are RES0, so
+    /// rt_sigreturn cannot set them.
+    pub fn pstate_mask(&self) -> u64 {
+        let bit = |f: Feat, b: u64| if self.has(f) { b } else { 0 };
+        bit(Dit, sysreg::PSTATE_DIT) | bit(Ssbs, sysreg::PSTATE_SSBS)
+    }
+
+    /// PSTATE as a new program starts: DIT clear, and SSBS set (Linux's
+    /// default, dynamic Spectre-v4 mitigation lets a task that has not
+    /// asked for it via prctl or seccomp bypass stores speculatively:
+    /// spectre_v4_enable_task_mitigation at exec).
+    pub fn initial_pstate(&self) -> u64 {
+        self.pstate_mask() & sysreg::PSTATE_SSBS
     }
 
     /// The ID registers the guest reads.
@@ -356,12 +373,21 @@ mod tests {
         let n1 = Cpu::parse("neoverse-n1").unwrap();
         assert_eq!(n1.id_regs().isar0, 0x0000_1000_1021_1120);
         assert_eq!(n1.id_regs().isar1, 0x0010_0001);
-        // FP and AdvSIMD with half precision; SSBS is the core's, but emu
-        // lacks it.
-        assert_eq!((n1.id_regs().pfr0, n1.id_regs().pfr1), (0x0011_0011, 0));
-        assert!(n1.has(Feat::Fp16) && n1.has(Feat::Lor));
-        let missing: Vec<&str> = n1.core().missing().map(|f| f.name).collect();
-        assert_eq!(missing, ["ssbs"]);
+        // FP and AdvSIMD with half precision, no DIT; SSBS = 2.
+        assert_eq!((n1.id_regs().pfr0, n1.id_regs().pfr1), (0x0011_0011, 0x20));
+        assert!(n1.has(Feat::Fp16) && n1.has(Feat::Lor) && n1.has(Feat::Ssbs));
+        assert!(!n1.has(Feat::Dit));
+        assert_eq!(n1.core().missing().count(), 0);
+        assert_eq!(n1.pstate_mask(), sysreg::PSTATE_SSBS);
+        assert_eq!(n1.initial_pstate(), sysreg::PSTATE_SSBS);
+        // The A53 has neither.
+        assert_eq!((a53.id_regs().pfr1, a53.pstate_mask()), (0, 0));
+        assert_eq!(a53.initial_pstate(), 0);
+        // max: ID_AA64PFR0_EL1.DIT = 1, ID_AA64PFR1_EL1.SSBS = 2.
+        assert_eq!(Cpu::MAX_IDS.pfr0 >> 48 & 0xf, 1);
+        assert_eq!(Cpu::MAX_IDS.pfr1 >> 4 & 0xf, 2);
+        assert_eq!(Cpu::MAX.pstate_mask(), (1 << 24) | (1 << 12));
+        assert_eq!(Cpu::MAX.initial_pstate(), 1 << 12);
     }
 
     #[test]
@@ -395,6 +421,18 @@ mod tests {
         assert!(c.has(Feat::Fhm) && c.has(Feat::Fp16) && c.id_regs().isar0 >> 48 & 0xf == 1);
         let c = Cpu::parse("max,-fp16").unwrap();
         assert!(!c.has(Feat::Fhm) && c.id_regs().pfr0 >> 16 & 0xff == 0);
+        // -dit and -ssbs clear their ID fields and PSTATE bits.
+        let c = Cpu::parse("max,-dit").unwrap();
+        assert_eq!(c.id_regs().pfr0 >> 48 & 0xf, 0);
+        assert_eq!((c.pstate_mask(), c.spec().as_str()), (1 << 12, "max,-dit"));
+        let c = Cpu::parse("max,ssbs=off").unwrap();
+        assert_eq!(
+            (c.id_regs().pfr1, c.pstate_mask(), c.initial_pstate()),
+            (0, 1 << 24, 0)
+        );
+        let c = Cpu::parse("cortex-a72,+dit,+ssbs").unwrap();
+        assert_eq!((c.id_regs().pfr0 >> 48, c.id_regs().pfr1), (1, 0x20));
+        assert_eq!(Cpu::parse(&c.spec()).unwrap(), c);
     }
 
     #[test]
@@ -403,11 +441,6 @@ mod tests {
         assert!(Cpu::parse("max,-nope").unwrap_err().contains("nope"));
         assert!(Cpu::parse("max,lse").is_err());
         assert!(Cpu::parse("max,lse=maybe").is_err());
-        assert!(Cpu::parse("neoverse-n1,+ssbs")
-            .unwrap_err()
-            .contains("FEAT_SSBS2"));
-        // Turning off what emu lacks anyway is fine.
-        assert_eq!(Cpu::parse("max,-ssbs").unwrap(), Cpu::MAX);
     }
 
     #[test]
@@ -433,6 +466,22 @@ mod tests {
         assert!(refused(&n1, 0xd50b_7d20) && !refused(&a53, 0xd50b_7b20));
         // ldadd is fine on max and N1.
         assert!(!refused(&Cpu::MAX, 0xf821_0002) && !refused(&n1, 0xf821_0002));
+        // msr dit, #1; mrs x0, dit; msr ssbs, #1; mrs x0, ssbs; msr ssbs, x0:
+        // the N1 has SSBS but not DIT, the A53 neither.
+        let (dit, ssbs) = (
+            [0xd503_415f, 0xd53b_42a0],
+            [0xd503_413f, 0xd53b_42c0, 0xd51b_42c0],
+        );
+        for w in dit {
+            assert!(refused(&a53, w) && refused(&n1, w) && !refused(&Cpu::MAX, w));
+        }
+        for w in ssbs {
+            assert!(refused(&a53, w) && !refused(&n1, w) && !refused(&Cpu::MAX, w));
+        }
+        let no_ssbs = Cpu::parse("max,-ssbs").unwrap();
+        assert!(refused(&no_ssbs, 0xd53b_42c0) && !refused(&no_ssbs, 0xd53b_42a0));
+        // mrs x0, nzcv stays.
+        assert!(!refused(&a53, 0xd53b_4200));
     }
 
     #[test]
@@ -448,6 +497,6 @@ mod tests {
                 f.name
             );
         }
-        assert!(h.contains("not implemented by emu, left out and not announced: ssbs (FEAT_SSBS2)"));
+        assert!(!h.contains("not implemented by emu, left out"));
     }
 }

@@ -51,6 +51,7 @@ pub enum Feat {
     Ecv,
     Fp16,
     Ssbs,
+    Dit,
 }
 
 /// The ID registers whose fields features set (the EL0 view Linux gives).
@@ -181,8 +182,39 @@ fn dc_cvadp(w: u32) -> bool {
 
 /// MRS of CNTVCTSS_EL0 (op0 3, op1 3, CRn 14, CRm 0, op2 6).
 fn mrs_cntvctss(w: u32) -> bool {
+    sysreg_of(w) == (3, 3, 14, 0, 6)
+}
+
+/// The system-register encoding (op0, op1, CRn, CRm, op2) MRS/MSR
+/// (register) `w` names.
+fn sysreg_of(w: u32) -> (u8, u8, u8, u8, u8) {
     let e = SysEnc::from_key((w >> 5) & 0x7fff);
-    (e.op0, e.op1, e.crn, e.crm, e.op2) == (3, 3, 14, 0, 6)
+    (e.op0, e.op1, e.crn, e.crm, e.op2)
+}
+
+/// MRS/MSR of the DIT register (op0 3, op1 3, CRn 4, CRm 2, op2 5).
+fn sysreg_dit(w: u32) -> bool {
+    sysreg_of(w) == (3, 3, 4, 2, 5)
+}
+
+/// MRS/MSR of the SSBS register (op0 3, op1 3, CRn 4, CRm 2, op2 6).
+fn sysreg_ssbs(w: u32) -> bool {
+    sysreg_of(w) == (3, 3, 4, 2, 6)
+}
+
+/// MSR (immediate) of PSTATE field op1:op2 (bits 18:16 and 7:5).
+fn msr_imm_field(w: u32, op1: u32, op2: u32) -> bool {
+    (w >> 16) & 7 == op1 && (w >> 5) & 7 == op2
+}
+
+/// MSR DIT, #imm: op1 = 011, op2 = 010.
+fn msr_imm_dit(w: u32) -> bool {
+    msr_imm_field(w, 3, 2)
+}
+
+/// MSR SSBS, #imm: op1 = 011, op2 = 001.
+fn msr_imm_ssbs(w: u32) -> bool {
+    msr_imm_field(w, 3, 1)
 }
 
 /// Every optional feature, in [`Feat`] order.
@@ -616,10 +648,33 @@ pub const FEATURES: &[Feature] = &[
         name: "ssbs",
         aliases: &[],
         arm: "FEAT_SSBS2",
+        // PSTATE.SSBS with MSR (immediate) and, FEAT_SSBS2, the SSBS
+        // register: ID_AA64PFR1_EL1.SSBS = 2.
         id: &[id(Pfr1, 4, 2)],
         requires: &[],
-        encodings: &[],
-        implemented: false,
+        encodings: &[
+            Where("MSR_imm", msr_imm_ssbs),
+            Where("MRS", sysreg_ssbs),
+            Where("MSR_reg", sysreg_ssbs),
+        ],
+        implemented: true,
+    },
+    Feature {
+        feat: Dit,
+        name: "dit",
+        aliases: &[],
+        arm: "FEAT_DIT",
+        // PSTATE.DIT, MSR (immediate) and the DIT register:
+        // ID_AA64PFR0_EL1.DIT = 1. (Timing is not observable in emu; the
+        // bit reads back and travels through signal frames.)
+        id: &[id(Pfr0, 48, 1)],
+        requires: &[],
+        encodings: &[
+            Where("MSR_imm", msr_imm_dit),
+            Where("MRS", sysreg_dit),
+            Where("MSR_reg", sysreg_dit),
+        ],
+        implemented: true,
     },
 ];
 
@@ -833,6 +888,13 @@ mod tests {
         assert!(dc_cvadp(0xd50b_7d20) && !dc_cvap(0xd50b_7b20));
         // mrs x0, cntvctss_el0 / mrs x0, cntvct_el0
         assert!(mrs_cntvctss(0xd53b_e0c0) && !mrs_cntvctss(0xd53b_e040));
+        // mrs x0, dit / msr ssbs, x0 / mrs x0, nzcv
+        assert!(sysreg_dit(0xd53b_42a0) && !sysreg_ssbs(0xd53b_42a0));
+        assert!(sysreg_ssbs(0xd51b_42c0) && !sysreg_dit(0xd53b_4200));
+        // msr dit, #1 / msr ssbs, #1 / msr tco, #1 / msr daifset, #2
+        assert!(msr_imm_dit(0xd503_415f) && !msr_imm_ssbs(0xd503_415f));
+        assert!(msr_imm_ssbs(0xd503_413f) && !msr_imm_dit(0xd503_419f));
+        assert!(!msr_imm_dit(0xd503_42df) && !msr_imm_ssbs(0xd503_42df));
     }
 
     #[test]

@@ -31,6 +31,9 @@ pub enum StateField {
     Fpsr,
     TpidrEl0,
     TpidrroEl0,
+    /// The PSTATE bits EL0 reads and writes besides NZCV (DIT, SSBS), in
+    /// their SPSR positions; each register's mask selects its bit.
+    Pstate,
 }
 
 /// Where a register's EL0-visible value comes from.
@@ -107,6 +110,12 @@ pub const ID_AA64DFR0: u64 = 6;
 /// NZCV: bits 31..28.
 pub const NZCV_MASK: u64 = 0xf000_0000;
 
+/// PSTATE.DIT (FEAT_DIT) in the DIT register and in SPSR: bit 24.
+pub const PSTATE_DIT: u64 = 1 << 24;
+
+/// PSTATE.SSBS (FEAT_SSBS) in the SSBS register and in SPSR: bit 12.
+pub const PSTATE_SSBS: u64 = 1 << 12;
+
 /// FPCR bits emu implements: AHP (26), DN (25), FZ (24), RMode (23:22),
 /// FZ16 (19, FEAT_FP16). Trap enables are RAZ/WI (floating-point exception
 /// trapping is not implemented) and Len/Stride exist only with AArch32.
@@ -136,6 +145,10 @@ use Value::*;
 sysregs! {
     // Special-purpose registers.
     NZCV = (3, 3, 4, 2, 0), ReadWrite, State(Nzcv, NZCV_MASK);
+    // FEAT_DIT and FEAT_SSBS2 (`features`: undefined on a CPU model
+    // without them).
+    DIT = (3, 3, 4, 2, 5), ReadWrite, State(Pstate, PSTATE_DIT);
+    SSBS = (3, 3, 4, 2, 6), ReadWrite, State(Pstate, PSTATE_SSBS);
     FPCR = (3, 3, 4, 4, 0), ReadWrite, State(Fpcr, FPCR_MASK);
     FPSR = (3, 3, 4, 4, 1), ReadWrite, State(Fpsr, FPSR_MASK);
     // Thread ID registers.

@@ -156,6 +156,10 @@ pub struct CpuState {
     /// [`crate::ir::Builder::guest_addr`]): the fault address the guest
     /// sees when that access faults.
     pub tagged_addr: u64,
+    /// PSTATE.DIT (bit 24) and PSTATE.SSBS (bit 12), in their SPSR
+    /// positions; every other bit is zero. Set by MSR (immediate and
+    /// register), saved and restored by signal frames.
+    pub pstate: u64,
 }
 
 impl Default for CpuState {
@@ -181,6 +185,7 @@ impl Default for CpuState {
             jump_table: shared_empty_jump_table(),
             interrupt: &NEVER_INTERRUPTED as *const _ as u64,
             tagged_addr: 0,
+            pstate: 0,
         }
     }
 }

@@ -49,10 +49,20 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
         // Context synchronization and speculation barriers: emu executes
         // in order and sees code changes through IC IVAU.
         Op::ISB | Op::SB => {}
-        // PSTATE fields writable at EL0 under Linux (SSBS, DIT, TCO) and the
-        // FlagM instructions (CFINV, XAFLAG, AXFLAG) belong to features
-        // emu does not announce; the others are privileged.
-        Op::MSR_imm => return Err(Undefined),
+        // PSTATE fields writable at EL0: SSBS (op1 011, op2 001) and DIT
+        // (op1 011, op2 010), whose feature rows make them undefined on a
+        // CPU without them, take CRm<0>. TCO belongs to FEAT_MTE, which emu
+        // does not implement; the others are privileged. (CFINV, XAFLAG and
+        // AXFLAG share the encoding space but have rows of their own.)
+        Op::MSR_imm => {
+            let bit = match (f.u('o'), f.u('p')) {
+                (3, 1) => sysreg::PSTATE_SSBS,
+                (3, 2) => sysreg::PSTATE_DIT,
+                _ => return Err(Undefined),
+            };
+            let v = cx.k(if f.u('m') & 1 != 0 { bit } else { 0 });
+            write_pstate_bit(cx, bit, v);
+        }
         Op::SYS => sys(cx, f)?,
         Op::MRS => {
             let v = sysreg::el0_read(Enc::from_key(f.u('s'))).ok_or(Undefined)?;
@@ -71,6 +81,8 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
                 let v = masked(cx, v, mask);
                 if field == StateField::Fpsr {
                     cx.b.call(write_fpsr, &[v]);
+                } else if field == StateField::Pstate {
+                    write_pstate_bit(cx, mask, v);
                 } else {
                     cx.b.store_state(state_offset(field), v);
                 }
@@ -89,15 +101,18 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
 /// TPIDR_EL0, reads of TPIDRRO_EL0 and of the virtual counter). The others,
 /// and WFI, leave as undefined instructions for the system layer.
 fn system_mode_inline(op: Op, f: &Fields) -> bool {
+    // PSTATE.DIT and SSBS live in the system layer's PSTATE there.
     let state = |v: Option<Value>| match v {
-        Some(Value::State(field, _)) => field != StateField::TpidrroEl0,
+        Some(Value::State(field, _)) => {
+            !matches!(field, StateField::TpidrroEl0 | StateField::Pstate)
+        }
         _ => false,
     };
     match op {
-        Op::MRS => matches!(
-            sysreg::el0_read(Enc::from_key(f.u('s'))),
-            Some(Value::State(..) | Value::VirtualCounter)
-        ),
+        Op::MRS => match sysreg::el0_read(Enc::from_key(f.u('s'))) {
+            Some(Value::State(StateField::Pstate, _)) => false,
+            v => matches!(v, Some(Value::State(..) | Value::VirtualCounter)),
+        },
         Op::MSR_reg => state(sysreg::el0_write(Enc::from_key(f.u('s')))),
         Op::MSR_imm | Op::SYS => false,
         // WFI waits for an interrupt, which only the system layer knows of.
@@ -161,6 +176,17 @@ fn read(cx: &mut Ctx, v: Value) -> Val {
     }
 }
 
+/// Sets the PSTATE bit `bit` of `CpuState::pstate` to `v` (which is 0 or
+/// `bit`), keeping the other bits.
+fn write_pstate_bit(cx: &mut Ctx, bit: u64, v: Val) {
+    let off = offset_of!(CpuState, pstate);
+    let old = cx.b.load_state(off);
+    let keep = cx.k(!bit);
+    let rest = cx.b.and(Width::W64, old, keep);
+    let new = cx.b.or(Width::W64, rest, v);
+    cx.b.store_state(off, new);
+}
+
 /// `v & mask`, skipping the AND for a full mask.
 fn masked(cx: &mut Ctx, v: Val, mask: u64) -> Val {
     if mask == u64::MAX {
@@ -179,6 +205,7 @@ fn state_offset(field: StateField) -> usize {
         StateField::Fpsr => offset_of!(CpuState, fpsr),
         StateField::TpidrEl0 => offset_of!(CpuState, tpidr_el0),
         StateField::TpidrroEl0 => offset_of!(CpuState, tpidrro_el0),
+        StateField::Pstate => offset_of!(CpuState, pstate),
     }
 }
 

@@ -31,7 +31,8 @@ pub struct Regs {
     pub x: [u64; 31],
     pub sp: u64,
     pub pc: u64,
-    /// PSTATE as gdb's `cpsr`: NZCV in bits 31:28, EL0t elsewhere (zero).
+    /// PSTATE as gdb's `cpsr`: NZCV in bits 31:28, DIT (24) and SSBS (12)
+    /// as the CPU holds them, EL0t elsewhere (zero).
     pub cpsr: u32,
     pub v: [u128; 32],
     pub fpsr: u32,
@@ -47,15 +48,15 @@ impl Regs {
             x,
             sp: cpu.x[SP],
             pc: cpu.pc,
-            cpsr: (cpu.nzcv & 0xf000_0000) as u32,
+            cpsr: ((cpu.nzcv & 0xf000_0000) | cpu.pstate) as u32,
             v: cpu.v,
             fpsr: cpu.fpsr as u32,
             fpcr: cpu.fpcr as u32,
         }
     }
 
-    /// Writes these registers into `cpu` (PSTATE: only NZCV is writable
-    /// from EL0, as through ptrace).
+    /// Writes these registers into `cpu` (PSTATE: only NZCV is written;
+    /// DIT and SSBS keep their values).
     pub fn store(&self, cpu: &mut CpuState) {
         cpu.x[..31].copy_from_slice(&self.x);
         cpu.x[SP] = self.sp;

@@ -23,6 +23,7 @@ pub const fn hwcaps(ids: &IdRegs) -> (u64, u64) {
     let (pfr0, pfr1, isar0, isar1) = (ids.pfr0, ids.pfr1, ids.isar0, ids.isar1);
     // FP and AdvSIMD are signed fields: 0xF means absent, 1 adds half
     // precision (FPHP, ASIMDHP). CPUID: the MRS emulation is always there.
+    // DIT (24) and SSBS (28, for ID_AA64PFR1_EL1.SSBS = 2: FEAT_SSBS2).
     let base = bit_if(field(pfr0, 16) != 0xf, 0)
         | bit_if(field(pfr0, 20) != 0xf, 1)
         | bit_if(field(pfr0, 16) == 1, 9)
@@ -33,6 +34,7 @@ pub const fn hwcaps(ids: &IdRegs) -> (u64, u64) {
         | bit_if(field(isar1, 20) >= 1, 15)
         | bit_if(field(isar1, 20) >= 2, 26)
         | bit_if(field(isar1, 0) >= 1, 16)
+        | bit_if(field(pfr0, 48) >= 1, 24)
         | bit_if(field(pfr1, 4) >= 2, 28);
     // AES (3), PMULL (4), SHA1 (5), SHA2 (6), SHA3 (17), SM3 (18), SM4 (19)
     // and SHA512 (21).
@@ -78,8 +80,8 @@ mod tests {
     #[test]
     fn announces_what_is_implemented() {
         // FP, ASIMD, CRC32, ATOMICS, FPHP, ASIMDHP, CPUID, LRCPC, DCPOP,
-        // ILRCPC.
-        let base = 0b11 | 0b1111 << 7 | 1 << 11 | 1 << 15 | 1 << 16 | 1 << 26;
+        // ILRCPC, DIT, SSBS.
+        let base = 0b11 | 0b1111 << 7 | 1 << 11 | 1 << 15 | 1 << 16 | 1 << 26 | 1 << 24 | 1 << 28;
         // AES, PMULL, SHA1, SHA2, SHA3, SM3, SM4, SHA512.
         let crypto = 0b1111 << 3 | 0b111 << 17 | 1 << 21;
         // ASIMDRDM, JSCVT, FCMA, ASIMDDP, ASIMDFHM, FLAGM.
@@ -94,10 +96,12 @@ mod tests {
         // FP ASIMD AES PMULL SHA1 SHA2 CRC32 CPUID.
         let a53 = Cpu::parse("cortex-a53").unwrap();
         assert_eq!(of(&a53), (0b11 | 0b1111 << 3 | 1 << 7 | 1 << 11, 0));
-        // + ATOMICS FPHP ASIMDHP ASIMDRDM LRCPC DCPOP ASIMDDP (SSBS: not
-        // implemented by emu).
+        // + ATOMICS FPHP ASIMDHP ASIMDRDM LRCPC DCPOP ASIMDDP SSBS (no DIT).
         let n1 = Cpu::parse("neoverse-n1").unwrap();
-        let extra = 1 << 8 | 1 << 9 | 1 << 10 | 1 << 12 | 1 << 15 | 1 << 16 | 1 << 20;
+        let extra = 1 << 8 | 1 << 9 | 1 << 10 | 1 << 12 | 1 << 15 | 1 << 16 | 1 << 20 | 1 << 28;
         assert_eq!(of(&n1), (of(&a53).0 | extra, 0));
+        // -dit and -ssbs take their bits away.
+        let c = Cpu::parse("max,-dit,-ssbs").unwrap();
+        assert_eq!(of(&c).0, HWCAP & !(1 << 24 | 1 << 28));
     }
 }

@@ -139,6 +139,7 @@ mod tests {
         let text = render(&cpu, &[0]);
         let names = features(HWCAP, HWCAP2);
         assert!(names.contains(&"fp") && names.contains(&"asimd"));
+        assert!(names.contains(&"dit") && names.contains(&"ssbs"));
         assert!(text.contains(&format!("\nFeatures\t: {}\n", names.join(" "))));
         let implementer = format!("\nCPU implementer\t: 0x{:02x}\n", MIDR >> 24);
         assert!(text.contains(&implementer));

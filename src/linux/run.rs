@@ -88,6 +88,7 @@ pub fn run(loaded: Loaded, opts: &LoadOptions, ropts: &RunOptions) -> ! {
 
     let mut cpu = CpuState {
         pc: loaded.entry,
+        pstate: ropts.cpu.initial_pstate(),
         ..CpuState::default()
     };
     cpu.x[SP] = loaded.sp;
@@ -289,7 +290,8 @@ fn run_thread(mut cpu: CpuState, mut jit: Jit, mut task: Task, sigtramp: u64, st
                         }
                     }
                     Outcome::SigReturn => {
-                        if !signal_frame::restore(&mut cpu, &mut task) {
+                        let mask = jit.cpu().pstate_mask();
+                        if !signal_frame::restore(&mut cpu, &mut task, mask) {
                             force_fault(&mut cpu, &mut task, &cx, libc::SIGSEGV, 0, 0, None);
                         }
                     }

@@ -15,6 +15,15 @@ use emu_syscalls::{guest_mem, signal, Task};
 /// NZCV bits of PSTATE.
 const NZCV_MASK: u64 = 0xf000_0000;
 
+/// SPSR bits rt_sigreturn clears before checking the rest (the kernel's
+/// SPSR_EL1_AARCH64_RES0_BITS: 63:32, 27:26, 23:22, 20:13 and 5; DIT at 24
+/// and SSBS at 12 stay).
+const SPSR_RES0: u64 = 0xffff_ffff_0000_0000 | 0b11 << 26 | 0b11 << 22 | 0xff << 13 | 1 << 5;
+
+/// SPSR bits that must be zero for a valid EL0 AArch64 PSTATE: M[4:0]
+/// (EL0t, AArch64) and D, A, I, F (9..6).
+const SPSR_NOT_EL0: u64 = 0x1f | 0xf << 6;
+
 /// `sas_ss_flags`: how the alternate stack looks from stack pointer `sp`.
 fn altstack_flags(task: &Task, sp: u64) -> i32 {
     let s = &task.altstack;
@@ -76,7 +85,9 @@ pub fn setup(
     mc.regs.copy_from_slice(&cpu.x[..31]);
     mc.sp = sp0;
     mc.pc = cpu.pc;
-    mc.pstate = cpu.nzcv & NZCV_MASK;
+    // The handler runs with the interrupted PSTATE's DIT and SSBS
+    // (setup_return changes only BTYPE and TCO, which emu lacks).
+    mc.pstate = (cpu.nzcv & NZCV_MASK) | cpu.pstate;
     let fp = FpsimdContext {
         head: CtxHeader {
             magic: FPSIMD_MAGIC,
@@ -145,8 +156,10 @@ fn put<T: Copy>(buf: &mut [u8], at: usize, v: &T) -> usize {
 }
 
 /// rt_sigreturn: restores the context saved at the guest stack pointer. Returns false
-/// for a bad frame (the kernel then raises SIGSEGV).
-pub fn restore(cpu: &mut CpuState, task: &mut Task) -> bool {
+/// for a bad frame (the kernel then raises SIGSEGV): among others a saved PSTATE
+/// that is not EL0 AArch64 with D, A, I and F clear (valid_user_regs). Of the PSTATE
+/// bits besides NZCV, those in `pstate_mask` (the CPU's DIT and SSBS) come back.
+pub fn restore(cpu: &mut CpuState, task: &mut Task, pstate_mask: u64) -> bool {
     let frame_addr = cpu.x[SP];
     if !frame_addr.is_multiple_of(16) {
         return false;
@@ -155,6 +168,10 @@ pub fn restore(cpu: &mut CpuState, task: &mut Task) -> bool {
         return false;
     };
     let mc = &f.uc.mcontext;
+    let pstate = mc.pstate & !SPSR_RES0;
+    if pstate & SPSR_NOT_EL0 != 0 {
+        return false;
+    }
     // The first record must be the FP/SIMD state.
     // SAFETY: reserved is 4096 bytes, 16-aligned, so an FpsimdContext fits at 0.
     let fp: FpsimdContext = unsafe { std::ptr::read(mc.reserved.0.as_ptr() as *const _) };
@@ -166,7 +183,8 @@ pub fn restore(cpu: &mut CpuState, task: &mut Task) -> bool {
     cpu.x[..31].copy_from_slice(&mc.regs);
     cpu.x[SP] = mc.sp;
     cpu.pc = mc.pc;
-    cpu.nzcv = mc.pstate & NZCV_MASK;
+    cpu.nzcv = pstate & NZCV_MASK;
+    cpu.pstate = pstate & pstate_mask;
     cpu.v = fp.vregs;
     cpu.fpsr = fp.fpsr as u64;
     cpu.fpcr = fp.fpcr as u64;

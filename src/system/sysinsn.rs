@@ -42,7 +42,8 @@ fn id_value(name: &str) -> Option<u64> {
         "MIDR_EL1" => sysreg::MIDR,
         "MPIDR_EL1" => 1 << 31,
         "REVIDR_EL1" => 0,
-        "ID_AA64PFR0_EL1" => Cpu::MAX_IDS.pfr0 | 1 << 56 | 1 << 60,
+        // DIT (bits 51:48) left out: system mode keeps no PSTATE.DIT.
+        "ID_AA64PFR0_EL1" => Cpu::MAX_IDS.pfr0 & !(0xf << 48) | 1 << 56 | 1 << 60,
         "ID_AA64DFR0_EL1" => 6,
         "ID_AA64ISAR0_EL1" => Cpu::MAX_IDS.isar0,
         "ID_AA64ISAR1_EL1" => Cpu::MAX_IDS.isar1,

@@ -20,7 +20,13 @@
 .equ REC,      792
 // vars (.bss): +0 idx, +8 n, +16 signo, +24 si_code, +32 si_addr,
 // +40 taken, +48 record base, +56 slot base, +64 flushed up to,
-// +72 output cursor, +80 a case is live (signals belong to it).
+// +72 output cursor, +80 a case is live (signals belong to it),
+// +88 PSTATE bits the CPU has (bit 0 DIT, bit 1 SSBS with its register).
+//
+// The NZCV word of the input and output records carries PSTATE.DIT (bit
+// 24) and PSTATE.SSBS (bit 12) too when the ID registers announce them
+// (ID_AA64PFR0_EL1.DIT >= 1, ID_AA64PFR1_EL1.SSBS >= 2): every case starts
+// from its input's values and its record shows what it left.
 
 .text
 .global _start
@@ -105,6 +111,16 @@ _start:
     bl protect
     ldr x19, =FILE
     ldr x9, =vars
+    mrs x0, id_aa64pfr0_el1
+    ubfx x0, x0, #48, #4
+    cmp x0, #0
+    cset x2, ne                   // DIT
+    mrs x0, id_aa64pfr1_el1
+    ubfx x0, x0, #4, #4
+    cmp x0, #2
+    cset x0, hs                   // SSBS with MRS/MSR SSBS
+    orr x2, x2, x0, lsl #1
+    str x2, [x9, #88]
     ldr x1, [x19]
     stp xzr, x1, [x9]
     add x2, x19, #64
@@ -155,7 +171,13 @@ next:
     ldp q30, q31, [x30, #480]
     add x30, x30, #512
     ldp x0, x1, [x30]
-    msr nzcv, x0
+    ldr x3, =vars
+    ldr x3, [x3, #88]
+    tbz x3, #0, 20f
+    msr s3_3_c4_c2_5, x0          // msr dit, x0: the input's bit 24
+20: tbz x3, #1, 21f
+    msr s3_3_c4_c2_6, x0          // msr ssbs, x0: the input's bit 12
+21: msr nzcv, x0
     mov sp, x1
     ldr x0, [x30, #16]
     msr fpcr, x0
@@ -205,7 +227,15 @@ dump:
     mov x1, sp
     str x1, [x0, #248]
     mrs x1, nzcv
-    str x1, [x0, #256]
+    ldr x2, =vars
+    ldr x2, [x2, #88]
+    tbz x2, #0, 22f
+    mrs x3, s3_3_c4_c2_5          // mrs x3, dit
+    orr x1, x1, x3
+22: tbz x2, #1, 23f
+    mrs x3, s3_3_c4_c2_6          // mrs x3, ssbs
+    orr x1, x1, x3
+23: str x1, [x0, #256]
     mrs x1, fpsr
     str x1, [x0, #264]
     add x1, x0, #272

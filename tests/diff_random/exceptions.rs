@@ -46,19 +46,6 @@ pub fn expected(word: u32, disasm: &str) -> Option<&'static str> {
     if (m == "dc" && ops.starts_with("zva")) || ops.ends_with("dczid_el0") {
         return Some("DC ZVA block size (DCZID_EL0, IMPLEMENTATION DEFINED)");
     }
-    // FEAT_DIT and FEAT_SSBS: PSTATE bits emu does not announce (ID_AA64PFR0.DIT
-    // and ID_AA64PFR1.SSBS are 0), so their MSR/MRS forms are UNDEFINED on emu;
-    // QEMU max implements both. MSR (immediate) is op1 = 3 with op2 = 2 (DIT) or
-    // 1 (SSBS), which binutils prints as a generic `msr s0_3_c4_cN_op2, xzr`.
-    let pstate_bit = |o: &str| o == "dit" || o == "ssbs";
-    let msr_imm = word & 0xffff_f0ff;
-    if msr_imm == 0xd503_405f
-        || msr_imm == 0xd503_403f
-        || (m == "msr" && ops.split(',').next().is_some_and(|o| pstate_bit(o.trim())))
-        || (m == "mrs" && ops.rsplit(',').next().is_some_and(|o| pstate_bit(o.trim())))
-    {
-        return Some("DIT/SSBS (FEAT_DIT, FEAT_SSBS: not announced by emu)");
-    }
     // Cache geometry (CTR_EL0) is IMPLEMENTATION DEFINED.
     if ops.ends_with("ctr_el0") {
         return Some("CTR_EL0 (cache geometry, IMPLEMENTATION DEFINED)");

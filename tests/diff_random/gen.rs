@@ -151,13 +151,14 @@ fn set_field(e: &Entry, word: u32, letter: char, value: u64) -> u32 {
 const fn sysreg(op1: u32, crn: u32, crm: u32, op2: u32) -> u32 {
     1 << 14 | op1 << 11 | crn << 7 | crm << 3 | op2
 }
-const EL0_SYSREGS: [u32; 6] = [
+const EL0_SYSREGS: [u32; 7] = [
     sysreg(3, 4, 2, 0),  // NZCV
     sysreg(3, 4, 4, 0),  // FPCR
     sysreg(3, 4, 4, 1),  // FPSR
     sysreg(3, 13, 0, 2), // TPIDR_EL0
     sysreg(3, 13, 0, 3), // TPIDRRO_EL0
     sysreg(3, 4, 2, 5),  // DIT
+    sysreg(3, 4, 2, 6),  // SSBS
 ];
 
 /// Builds the case for `word` from `seed`; `None` when the word is
@@ -220,7 +221,10 @@ pub fn make_case(word: u32, seed: u64, origin: Origin, slot: u64) -> Option<Case
     for i in 0..32 {
         rec[16 * i..16 * i + 16].copy_from_slice(&rng.vval().to_le_bytes());
     }
-    put_u64(&mut rec, R_NZCV, rng.below(16) << 28);
+    // NZCV, and PSTATE.DIT (bit 24) and SSBS (bit 12), which the driver
+    // sets where the CPU has them.
+    let pstate = rng.below(16) << 28 | rng.below(2) << 24 | rng.below(2) << 12;
+    put_u64(&mut rec, R_NZCV, pstate);
     put_u64(&mut rec, R_SP, sp);
     put_u64(&mut rec, R_FPCR, rng.fpcr());
     put_u64(&mut rec, R_FLAGS, if mem { F_MEM } else { 0 });

@@ -15,7 +15,8 @@ pub const PAGE: usize = 4096;
 pub const FILE: u64 = SEC + 0x8000;
 const HEADER: usize = 64;
 const SLOT: usize = 32;
-/// One case's input record: V0–V31, NZCV, SP, FPCR, flags, X0–X29, slot.
+/// One case's input record: V0–V31, NZCV (with PSTATE.DIT and SSBS), SP,
+/// FPCR, flags, X0–X29, slot.
 pub const REC: usize = 792;
 pub const R_NZCV: usize = 512;
 pub const R_SP: usize = 520;

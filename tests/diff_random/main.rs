@@ -4,12 +4,13 @@
 //! entry (every class: data processing, FP, SIMD, extensions, crypto,
 //! loads/stores, branches, system), or, with class "undef", a uniformly
 //! random word or a table pattern with fixed bits flipped. Its inputs are
-//! random registers and vectors seeded with FP special values, random NZCV
-//! and FPCR; memory instructions get base registers inside a scratch page
+//! random registers and vectors seeded with FP special values, random NZCV,
+//! PSTATE.DIT and SSBS, and FPCR; memory instructions get base registers
+//! inside a scratch page
 //! between two guard pages. One driver program (driver.S) runs a whole
 //! batch under emu-user and under qemu-aarch64 -cpu max; a signal in a case
 //! is recorded (signo, si_code, si_addr) and the batch goes on. Registers,
-//! NZCV, FPSR, vectors, the signal, whether a branch was taken and the
+//! NZCV (with DIT and SSBS), FPSR, vectors, the signal, whether a branch was taken and the
 //! scratch page's changes must match, and emu must raise SIGILL exactly
 //! where QEMU does, except for the documented differences
 //! (exceptions.rs). regressions.txt is replayed first in every run.
