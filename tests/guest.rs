@@ -230,6 +230,7 @@ guest_programs!(
         exit_group,
         hello,
         loadstore,
+        plugin_helpers,
         plugin_loop
     ]
 );

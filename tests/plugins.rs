@@ -1,8 +1,9 @@
 //! Instrumentation plugins (`-plugin`): the example plugins of
 //! `src/plugin/c/examples/`, built here with the host `cc -shared -fPIC`,
-//! run on guest programs whose counts are known (`guest-bins/asm/plugin_loop.S`)
-//! or checked against each other; loading errors; and translated code left
-//! unchanged when no plugin instruments it.
+//! run on guest programs whose counts are known (`guest-bins/asm/plugin_loop.S`,
+//! `guest-bins/asm/plugin_helpers.S`) or checked against each other; loading
+//! errors; a crashing plugin; and translated code left unchanged when no
+//! plugin instruments it.
 //!
 //! Needs the guest programs (guest-bins/build.sh) and a host C compiler;
 //! `EMU_SKIP_GUEST_BINS=1` skips these tests like the other guest tests.
@@ -202,17 +203,73 @@ fn memory_histogram_of_the_known_program() {
     let Some(prog) = guest("asm", "plugin_loop") else {
         return;
     };
-    let mem = example("mem");
-    let o = run(&[spec(&mem, "")], &prog);
-    assert_eq!(o.status.code(), Some(3));
     assert_eq!(
-        stderr(&o),
+        histogram(&prog, "", 3),
         "load 8: 10\nstore 1: 10\nstore 8: 10\npages: 1\n"
     );
-    let o = run(&[spec(&mem, ",rw=w")], &prog);
-    assert_eq!(stderr(&o), "store 1: 10\nstore 8: 10\npages: 1\n");
-    let o = run(&[spec(&mem, ",rw=r")], &prog);
-    assert_eq!(stderr(&o), "load 8: 10\npages: 1\n");
+    assert_eq!(
+        histogram(&prog, ",rw=w", 3),
+        "store 1: 10\nstore 8: 10\npages: 1\n"
+    );
+    assert_eq!(histogram(&prog, ",rw=r", 3), "load 8: 10\npages: 1\n");
+}
+
+/// What the mem example (with `args`) prints for `prog`, which must exit
+/// with `status` and print "ok".
+fn histogram(prog: &Path, args: &str, status: i32) -> String {
+    let o = run(&[spec(&example("mem"), args)], prog);
+    assert_eq!(o.status.code(), Some(status), "{}", stderr(&o));
+    assert_eq!(o.stdout, b"ok\n");
+    stderr(&o)
+}
+
+/// Accesses made inside runtime helpers (store-exclusives, CASP, SIMD
+/// structure loads and stores) reach memory callbacks too; a failed
+/// store-exclusive makes none.
+#[test]
+fn helper_accesses_are_reported() {
+    let Some(prog) = guest("asm", "plugin_helpers") else {
+        return;
+    };
+    let all = "load 4: 1\nload 8: 4\nload 12: 1\nload 16: 1\nload 32: 2\nload 64: 1\n\
+               store 4: 2\nstore 8: 2\nstore 16: 1\nstore 24: 1\nstore 64: 1\n\
+               atomic 16: 1\npages: 1\n";
+    assert_eq!(histogram(&prog, "", 0), all);
+    // Stores only: the loads' lines go, CASP stays (it stores too).
+    let stores: String = all
+        .lines()
+        .filter(|l| !l.starts_with("load"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_eq!(histogram(&prog, ",rw=w", 0), stores);
+}
+
+#[test]
+fn a_crashing_plugin_is_named_and_the_guest_sees_nothing() {
+    let (Some(looping), Some(segv)) = (guest("asm", "plugin_loop"), guest("static", "signal_segv"))
+    else {
+        return;
+    };
+    let crash = example("crash");
+    for at in ["exec", "mem", "syscall", "block", "install"] {
+        for prog in [&looping, &segv] {
+            let o = run(&[spec(&crash, &format!(",at={at}"))], prog);
+            assert_eq!(o.status.code(), Some(70), "{at}: {}", stderr(&o));
+            assert_eq!(o.stdout, b"", "{at}");
+            assert_eq!(
+                stderr(&o),
+                format!(
+                    "emu-user: plugin {} crashed: SIGSEGV at address 0x0\n",
+                    crash.display()
+                ),
+                "{at}"
+            );
+        }
+    }
+    // Without the crash the guest's own faults stay the guest's.
+    let o = run(&[spec(&example("insn"), "")], &segv);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("failures: 0\n"));
 }
 
 #[test]

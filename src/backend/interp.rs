@@ -109,6 +109,7 @@ fn exec(op: &Op, vals: &mut [u64], cpu: &mut CpuState) {
         | Op::InsnStart { .. }
         | Op::CheckAlign { .. }
         | Op::CheckFault { .. }
+        | Op::Accessed { .. }
         | Op::Poll { .. } => return,
         Op::Fence { kind } => {
             if kind == crate::ir::Fence::Full {

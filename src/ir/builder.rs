@@ -2,6 +2,7 @@
 
 use super::ops::*;
 use crate::cpu::ExitReason;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Builds one [`Block`].
 pub struct Builder {
@@ -11,6 +12,19 @@ pub struct Builder {
     term: Option<Terminal>,
     /// Whether guest memory addresses ignore their top byte ([`Builder::guest_addr`]).
     untag: bool,
+    /// Whether [`Builder::accessed`] emits anything.
+    report_accesses: bool,
+}
+
+/// Whether builders made from now on emit [`Op::Accessed`] after helper
+/// calls that access guest memory.
+static REPORT_ACCESSES: AtomicBool = AtomicBool::new(false);
+
+/// Makes every builder made from now on report the guest memory accesses of
+/// helpers ([`Op::Accessed`]), for instrumentation; without it they emit
+/// nothing for them.
+pub fn report_helper_accesses() {
+    REPORT_ACCESSES.store(true, Ordering::Release);
 }
 
 /// Clears address bits 63:56, the tag that top-byte-ignore (TBI) skips.
@@ -24,6 +38,7 @@ impl Builder {
             n_vals: 0,
             term: None,
             untag: false,
+            report_accesses: REPORT_ACCESSES.load(Ordering::Acquire),
         }
     }
 
@@ -369,6 +384,42 @@ impl Builder {
     /// ([`Op::CheckFault`]).
     pub fn check_fault(&mut self, pc: u64) {
         self.ops.push(Op::CheckFault { pc });
+    }
+
+    /// Records the guest memory access the helper just called made (see
+    /// [`Op::Accessed`]), when accesses are reported.
+    pub fn accessed(
+        &mut self,
+        addr: Val,
+        bytes: u32,
+        load: bool,
+        store: bool,
+        unless: Option<Val>,
+    ) {
+        if self.report_accesses {
+            self.ops.push(Op::Accessed {
+                addr,
+                bytes,
+                load,
+                store,
+                vector: false,
+                unless,
+            });
+        }
+    }
+
+    /// As [`Builder::accessed`], for a load or store of vector registers.
+    pub fn accessed_vec(&mut self, addr: Val, bytes: u32, load: bool) {
+        if self.report_accesses {
+            self.ops.push(Op::Accessed {
+                addr,
+                bytes,
+                load,
+                store: !load,
+                vector: true,
+                unless: None,
+            });
+        }
     }
 
     /// The host address of `bytes` bytes at guest address `addr` (see

@@ -531,6 +531,21 @@ pub enum Op {
         bytes: u8,
         write: bool,
     },
+    /// The guest memory access the helper [`Op::Call`] before it made:
+    /// `bytes` bytes at guest address `addr`, a load and/or a store (of
+    /// vector registers if `vector`); no access if `unless` is given and
+    /// non-zero (a store-exclusive's failure status). It follows the call's
+    /// [`Op::CheckFault`], generates no code, and exists for instrumentation
+    /// to report the access; the builder emits it only when asked to
+    /// ([`crate::ir::builder::report_helper_accesses`]).
+    Accessed {
+        addr: Val,
+        bytes: u32,
+        load: bool,
+        store: bool,
+        vector: bool,
+        unless: Option<Val>,
+    },
 }
 
 /// How a block ends.
@@ -664,6 +679,12 @@ impl Op {
                 *new = f(*new)
             }
             Op::Call { args, .. } => args.iter_mut().for_each(|a| *a = f(*a)),
+            Op::Accessed { addr, unless, .. } => {
+                *addr = f(*addr);
+                if let Some(u) = unless {
+                    *u = f(*u)
+                }
+            }
             Op::Poll { nzcv, .. } => match nzcv {
                 PollNzcv::InState => {}
                 PollNzcv::Flags { a, b, c, .. } => {

@@ -105,7 +105,9 @@ fn fault_word(sig: i32, code: i32, write: bool, addr: u64) -> (u64, u64) {
 
 /// The host fault handler: a fault in translated code, or in a runtime
 /// helper's guest memory accessor, is the guest's (it becomes a guest
-/// signal at the guest instruction); any other fault is a bug in emu.
+/// signal at the guest instruction); one in a plugin's code is that
+/// plugin's crash (one line, exit status 70); any other fault is a bug in
+/// emu.
 extern "C" fn on_fault(sig: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
     // SAFETY: the kernel passes valid siginfo and ucontext pointers to an
     // SA_SIGINFO handler.
@@ -126,6 +128,14 @@ extern "C" fn on_fault(sig: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_v
     // SAFETY: the kernel's context of this synchronous fault.
     if code > 0 && unsafe { guest_mem::divert(uc, word.1, word.0) } {
         return;
+    }
+    // A fault in a plugin's code (one of its callbacks, or its install
+    // function) is the plugin's crash, not the guest's; signals sent by
+    // kill (code <= 0) are not faults.
+    if code > 0 {
+        if let Some(plugin) = crate::plugin::running_plugin() {
+            crate::plugin::die_of_plugin_crash(plugin, sig, word.1);
+        }
     }
     let region = REGION.load(Ordering::SeqCst);
     // SAFETY: the region, once set, lives for the rest of the process.

@@ -77,14 +77,16 @@ pub fn run(loaded: Loaded, opts: &LoadOptions, ropts: &RunOptions) -> ! {
             }
         }
     }
-    if let Err(msg) = crate::plugin::load_all(&ropts.plugins, &opts.path.to_string_lossy()) {
-        eprintln!("emu-user: {msg}");
-        std::process::exit(1);
-    }
     // The region lives as long as the process: leak one reference.
     let region: &'static crate::jit::code_cache::Region = Box::leak(Box::new(jit.region().clone()));
     host_signals::set_region(region);
     host_signals::install();
+    // After the fault handlers: a plugin crashing in its install function
+    // is reported as such.
+    if let Err(msg) = crate::plugin::load_all(&ropts.plugins, &opts.path.to_string_lossy()) {
+        eprintln!("emu-user: {msg}");
+        std::process::exit(1);
+    }
 
     let mut cpu = CpuState {
         pc: loaded.entry,

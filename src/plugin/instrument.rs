@@ -10,6 +10,7 @@
 //! addresses), with no call.
 
 use super::abi::{self, ExecCb, MemCb};
+use super::crash::{current, name, InPlugin};
 use super::registry::{self, Udata};
 use crate::cpu::fpenv::HelperScope;
 use crate::cpu::CpuState;
@@ -18,22 +19,26 @@ use std::cell::RefCell;
 use std::ffi::CString;
 use std::sync::Mutex;
 
+/// A plugin's name (for crash reports).
+type Name = &'static str;
+
 /// The execution callbacks of one block or instruction.
 pub struct ExecRecord {
-    cbs: Vec<(ExecCb, Udata)>,
+    cbs: Vec<(ExecCb, Udata, Name)>,
 }
 
 /// The memory callbacks that want one access.
 pub struct MemRecord {
-    cbs: Vec<(MemCb, Udata)>,
+    cbs: Vec<(MemCb, Udata, Name)>,
 }
 
-/// What one block or instruction asked for.
+/// What one block or instruction asked for (each callback with the name of
+/// the plugin that asked).
 #[derive(Default)]
 pub(super) struct Wants {
-    exec: Vec<(ExecCb, Udata)>,
+    exec: Vec<(ExecCb, Udata, Name)>,
     inline: Vec<(u64, u64)>,
-    mem: Vec<(MemCb, u32, Udata)>,
+    mem: Vec<(MemCb, u32, Udata, Name)>,
 }
 
 /// The requests of the block-translation callbacks of the block being
@@ -119,13 +124,13 @@ pub(super) fn with_insn(insn: *const abi::Insn, f: impl FnOnce(&mut Wants)) -> b
 
 impl Wants {
     pub(super) fn add_exec(&mut self, cb: ExecCb, udata: Udata) {
-        self.exec.push((cb, udata));
+        self.exec.push((cb, udata, current()));
     }
     pub(super) fn add_inline(&mut self, counter: u64, n: u64) {
         self.inline.push((counter, n));
     }
     pub(super) fn add_mem(&mut self, cb: MemCb, rw: u32, udata: Udata) {
-        self.mem.push((cb, rw, udata));
+        self.mem.push((cb, rw, udata, current()));
     }
     fn is_empty(&self) -> bool {
         self.exec.is_empty() && self.inline.is_empty() && self.mem.is_empty()
@@ -181,6 +186,7 @@ pub fn instrument(block: &mut ir::Block, words: &[u32]) {
         })
     });
     for (id, cb) in cbs {
+        let _in = InPlugin::enter(name(id));
         // SAFETY: a callback the plugin registered; the block and its
         // instructions stay valid until it returns.
         unsafe { cb(id, &mut cblock) };
@@ -215,12 +221,12 @@ impl Emit<'_> {
 
     fn call(&mut self, f: HelperFn, a0: Val, a1: Val, a2: Val) {
         let zero = self.konst(0);
+        self.call4(f, [a0, a1, a2, zero]);
+    }
+
+    fn call4(&mut self, f: HelperFn, args: [Val; 4]) {
         let dst = self.fresh();
-        self.ops.push(Op::Call {
-            f,
-            dst,
-            args: [a0, a1, a2, zero],
-        });
+        self.ops.push(Op::Call { f, dst, args });
     }
 
     /// `*counter += n`, inline.
@@ -265,16 +271,17 @@ impl Emit<'_> {
         }
     }
 
-    /// The memory callbacks of `wants` that want an access `info` at `addr`.
-    fn mem(&mut self, wants: &Wants, addr: Val, info: u32) {
-        let cbs: Vec<(MemCb, Udata)> = wants
+    /// The memory callbacks of `wants` that want an access `info` at `addr`
+    /// (none when `unless` is given and non-zero at run time).
+    fn mem(&mut self, wants: &Wants, addr: Val, info: u32, unless: Option<Val>) {
+        let cbs: Vec<(MemCb, Udata, Name)> = wants
             .mem
             .iter()
-            .filter(|(_, rw, _)| {
+            .filter(|(_, rw, _, _)| {
                 (rw & abi::MEM_R != 0 && info & abi::MEM_LOAD != 0)
                     || (rw & abi::MEM_W != 0 && info & abi::MEM_STORE != 0)
             })
-            .map(|&(cb, _, u)| (cb, u))
+            .map(|&(cb, _, u, n)| (cb, u, n))
             .collect();
         if cbs.is_empty() {
             return;
@@ -283,12 +290,31 @@ impl Emit<'_> {
         let k = self.konst(&*rec as *const MemRecord as u64);
         records().last.push(Record::Mem(rec));
         let i = self.konst(info as u64);
-        self.call(mem_helper, addr, i, k);
+        let unless = match unless {
+            Some(u) => u,
+            None => self.konst(0),
+        };
+        self.call4(mem_helper, [addr, i, k, unless]);
     }
 }
 
-/// The address and `emu_meminfo_t` of a guest memory access.
-fn access(op: &Op) -> Option<(Val, u32)> {
+/// The address and `emu_meminfo_t` of a guest memory access, and the value
+/// that cancels it when non-zero (a store-exclusive's status).
+fn access(op: &Op) -> Option<(Val, u32, Option<Val>)> {
+    if let Op::Accessed {
+        addr,
+        bytes,
+        load,
+        store,
+        vector,
+        unless,
+    } = *op
+    {
+        let flags = if load { abi::MEM_LOAD } else { 0 }
+            | if store { abi::MEM_STORE } else { 0 }
+            | if vector { abi::MEM_VECTOR } else { 0 };
+        return Some((addr, bytes | flags, unless));
+    }
     let (addr, bytes, flags) = match *op {
         Op::Load {
             w, signed, addr, ..
@@ -308,7 +334,7 @@ fn access(op: &Op) -> Option<(Val, u32)> {
         }
         _ => return None,
     };
-    Some((addr, bytes | flags))
+    Some((addr, bytes | flags, None))
 }
 
 /// Rebuilds the block's operations with the requested instrumentation.
@@ -335,9 +361,9 @@ fn rewrite(block: &mut ir::Block, pcs: &[u64], pending: &Pending) {
             if let Some(w) = current {
                 e.exec(w);
             }
-        } else if let (Some(w), Some((addr, info))) = (current, access(&op)) {
+        } else if let (Some(w), Some((addr, info, unless))) = (current, access(&op)) {
             if !w.mem.is_empty() {
-                e.mem(w, addr, info);
+                e.mem(w, addr, info, unless);
             }
         }
     }
@@ -354,7 +380,8 @@ unsafe extern "C" fn exec_helper(_cpu: *mut CpuState, rec: u64, _: u64, _: u64, 
     let rec = unsafe { &*(rec as *const ExecRecord) };
     let vcpu = registry::vcpu();
     let scope = HelperScope::enter();
-    for &(cb, udata) in &rec.cbs {
+    for &(cb, udata, name) in &rec.cbs {
+        let _in = InPlugin::enter(name);
         // SAFETY: a callback the plugin registered, with its own udata.
         unsafe { cb(vcpu, udata.0) };
     }
@@ -362,7 +389,8 @@ unsafe extern "C" fn exec_helper(_cpu: *mut CpuState, rec: u64, _: u64, _: u64, 
     0
 }
 
-/// Calls a [`MemRecord`]'s functions for an access `info` at `addr`.
+/// Calls a [`MemRecord`]'s functions for an access `info` at `addr`, unless
+/// `unless` is non-zero (the access did not happen).
 ///
 /// # Safety
 /// `rec` is the address of a live [`MemRecord`].
@@ -371,13 +399,17 @@ unsafe extern "C" fn mem_helper(
     addr: u64,
     info: u64,
     rec: u64,
-    _: u64,
+    unless: u64,
 ) -> u64 {
+    if unless != 0 {
+        return 0;
+    }
     // SAFETY: as in exec_helper.
     let rec = unsafe { &*(rec as *const MemRecord) };
     let vcpu = registry::vcpu();
     let scope = HelperScope::enter();
-    for &(cb, udata) in &rec.cbs {
+    for &(cb, udata, name) in &rec.cbs {
+        let _in = InPlugin::enter(name);
         // SAFETY: a callback the plugin registered, with its own udata.
         unsafe { cb(vcpu, info as u32, addr, udata.0) };
     }

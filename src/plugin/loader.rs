@@ -95,6 +95,8 @@ pub fn load(spec: &Spec, id: u64, program: &str) -> Result<(), String> {
         program: program.as_ptr(),
     };
     registry::set_active();
+    super::crash::set_name(id, &spec.path);
+    let _in = super::crash::InPlugin::enter(super::crash::name(id));
     // SAFETY: the plugin's entry point with the arguments its type
     // promises; `info` and `argv` live until it returns (the header says
     // they are valid during the call only).

@@ -11,10 +11,12 @@
 
 pub mod abi;
 pub mod api;
+pub mod crash;
 pub mod instrument;
 pub mod loader;
 pub mod registry;
 
+pub use crash::{die_of_plugin_crash, running as running_plugin};
 pub use instrument::{forget_translations, instrument};
 pub use registry::{
     instruments, process_exit, syscall_entry, syscall_exit, thread_exit, thread_start,

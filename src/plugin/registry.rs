@@ -4,6 +4,7 @@
 //! it first, so a callback may register more callbacks.
 
 use super::abi::{AtexitCb, BlockTransCb, PluginId, SyscallCb, SyscallRetCb, VcpuCb};
+use super::crash::{name, InPlugin};
 use std::cell::Cell;
 use std::ffi::c_void;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
@@ -64,6 +65,8 @@ pub(super) fn set_active() {
 
 pub(super) fn set_instrumenting() {
     INSTRUMENTS.store(true, Ordering::Release);
+    // Memory callbacks see the accesses runtime helpers make too.
+    crate::ir::builder::report_helper_accesses();
 }
 
 /// Whether any plugin is loaded.
@@ -106,6 +109,7 @@ fn vcpu_event(pick: fn(&Callbacks) -> &Vec<(PluginId, VcpuCb)>) {
     let cbs = pick(&callbacks()).clone();
     let vcpu = vcpu();
     for (id, cb) in cbs {
+        let _in = InPlugin::enter(name(id));
         // SAFETY: a callback the plugin registered, with the arguments its
         // header type promises.
         unsafe { cb(id, vcpu) };
@@ -120,6 +124,7 @@ pub fn syscall_entry(nr: u64, args: &[u64; 6]) {
     let cbs = callbacks().syscall.clone();
     let vcpu = vcpu();
     for (id, cb) in cbs {
+        let _in = InPlugin::enter(name(id));
         // SAFETY: as in vcpu_event; `args` points to six values.
         unsafe { cb(id, vcpu, nr as i64, args.as_ptr()) };
     }
@@ -133,6 +138,7 @@ pub fn syscall_exit(nr: u64, ret: u64) {
     let cbs = callbacks().syscall_ret.clone();
     let vcpu = vcpu();
     for (id, cb) in cbs {
+        let _in = InPlugin::enter(name(id));
         // SAFETY: as in vcpu_event.
         unsafe { cb(id, vcpu, nr as i64, ret as i64) };
     }
@@ -150,6 +156,7 @@ pub fn process_exit(status: i32) {
 
 fn run_atexit(cbs: Vec<(PluginId, AtexitCb, Udata)>, status: i32) {
     for (id, cb, udata) in cbs {
+        let _in = InPlugin::enter(name(id));
         // SAFETY: as in vcpu_event, with the plugin's own udata.
         unsafe { cb(id, status, udata.0) };
     }

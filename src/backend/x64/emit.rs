@@ -414,6 +414,8 @@ impl Emitter {
                 pc,
             } => self.check_align(addr, bytes, write, pc),
             Op::CheckFault { pc } => self.check_fault(pc),
+            // For instrumentation only: no code.
+            Op::Accessed { .. } => {}
             // No soft-TLB: the guest address is the host address.
             Op::HostAddr { dst, addr, .. } => {
                 let d = self.dreg(dst);

@@ -71,6 +71,7 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
                 let (ks, kt) = (cx.k(s as u64), cx.k(t as u64));
                 cx.b.call(compare_and_swap_pair, &[addr, ks, kt]);
                 cx.b.check_fault(cx.pc);
+                cx.b.accessed(addr, 16, true, true, None);
             } else {
                 // Two words as one 64-bit access, the first register at the
                 // lower address.

@@ -46,6 +46,7 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
             let size = cx.k(w.bytes() as u64);
             let status = cx.b.call(store_exclusive, &[addr, v, size]);
             cx.b.check_fault(cx.pc);
+            cx.b.accessed(addr, w.bytes(), false, true, Some(status));
             cx.set_x(f.u('s'), status);
         }
         Op::LDXP => {
@@ -87,6 +88,8 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
                 cx.b.call(store_exclusive, &[addr, v, size])
             };
             cx.b.check_fault(cx.pc);
+            let bytes = if f.b('z') { 16 } else { 8 };
+            cx.b.accessed(addr, bytes, false, true, Some(status));
             cx.set_x(f.u('s'), status);
         }
         Op::LDAR | Op::LDLAR => {

@@ -53,16 +53,19 @@ pub fn translate(cx: &mut Ctx, f: &Fields) -> TResult {
                 slow: helper,
                 arg: args.pack(),
             });
+            cx.b.check_fault(cx.pc);
         } else {
+            let guest = addr;
+            let total = (if q { 16 } else { 8 }) * rpt * selem;
             let addr = if cx.system {
-                let total = (if q { 16 } else { 8 }) * rpt * selem;
                 cx.b.host_addr(addr, total as u8, !f.b('L'))
             } else {
                 addr
             };
             call(cx, helper, args, &[addr]);
+            cx.b.check_fault(cx.pc);
+            cx.b.accessed_vec(guest, total, f.b('L'));
         }
-        cx.b.check_fault(cx.pc);
     }
     if post {
         let total = (if q { 16 } else { 8 }) * rpt * selem;

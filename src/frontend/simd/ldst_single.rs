@@ -52,6 +52,7 @@ pub fn translate(cx: &mut Ctx, f: &Fields) -> TResult {
         imm: index | selem << 8 | (load as u32) << 12 | (replicate as u32) << 13,
         ..Args::default()
     };
+    let guest = addr;
     let addr = if cx.system {
         // Every structure element of one lane (or the replicated one).
         cx.b.host_addr(addr, (selem << scale) as u8, !load)
@@ -60,6 +61,7 @@ pub fn translate(cx: &mut Ctx, f: &Fields) -> TResult {
     };
     call(cx, helper, args, &[addr]);
     cx.b.check_fault(cx.pc);
+    cx.b.accessed_vec(guest, selem << scale, load);
     if post {
         writeback(cx, n, m, base, (selem << scale) as u64);
     }

@@ -155,10 +155,10 @@ typedef struct emu_api {
     /* *counter += n each time the instruction is about to run, without a call. */
     void (*insn_exec_inline_add)(emu_insn_t *insn, uint64_t *counter, uint64_t n);
     /* Call cb after each memory access of the instruction that rw selects
-     * (not called when the access faults). Accesses emu-user carries out in
-     * runtime helpers are not reported: store-exclusive (STXR, STLXR,
-     * STXP...), CASP, and the SIMD structure accesses other than LD1/ST1
-     * (multiple registers) and LD4 of 128-bit vectors. */
+     * (not called when the access faults, nor for a store-exclusive that
+     * fails). CASP of a pair is one access that loads and stores all 16
+     * bytes; an Advanced SIMD structure load or store (LDn/STn, single
+     * lanes, LDnR) is one vector access of all its bytes. */
     void (*insn_mem_cb)(emu_insn_t *insn, emu_mem_cb_t cb, enum emu_mem_rw rw,
                         void *udata);
 
