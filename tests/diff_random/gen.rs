@@ -38,7 +38,12 @@ pub fn class_of(e: &Entry) -> &'static str {
         Insn::DpReg(_) => "dp_reg",
         Insn::Fp(_) => "fp",
         Insn::Simd(_) if e.name.starts_with("LDST_") => "ldst",
-        Insn::Simd(_) => "simd",
+        Insn::Simd(_)
+        | Insn::SimdSame(_)
+        | Insn::SimdMisc(_)
+        | Insn::SimdAcross(_)
+        | Insn::SimdShift(_)
+        | Insn::SimdElem(_) => "simd",
         Insn::Ext(_) => "ext",
         Insn::Crypto(_) => "crypto",
         Insn::Ldst(_) => "ldst",

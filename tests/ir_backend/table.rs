@@ -20,7 +20,12 @@ fn wanted(insn: Insn, name: &str) -> bool {
         | Insn::DpReg(_)
         | Insn::Fp(_)
         | Insn::Ext(_)
-        | Insn::Crypto(_) => true,
+        | Insn::Crypto(_)
+        | Insn::SimdSame(_)
+        | Insn::SimdMisc(_)
+        | Insn::SimdAcross(_)
+        | Insn::SimdShift(_)
+        | Insn::SimdElem(_) => true,
         Insn::Simd(_) => !(name.starts_with("LD") || name.starts_with("ST")),
         Insn::Ldst(_) | Insn::System(_) => false,
     }
