@@ -287,6 +287,27 @@ fn known_words_decode_to_their_form() {
         (0x2f82_a020, "UMULL_elem"),    // umull v0.2d, v1.2s, v2.s[0]
         (0x5f82_c820, "SQDMULH_selem"), // sqdmulh s0, s1, v2.s[2]
         (0x5fa2_b020, "SQDMULL_selem"), // sqdmull d0, s1, v2.s[1]
+        (0x0e22_0020, "SADDL_v"),       // saddl v0.8h, v1.8b, v2.8b
+        (0x6e62_1020, "UADDW_v"),       // uaddw2 v0.4s, v1.4s, v2.8h
+        (0x0e22_4020, "ADDHN_v"),       // addhn v0.8b, v1.8h, v2.8h
+        (0x6e22_6020, "RSUBHN_v"),      // rsubhn2 v0.16b, v1.8h, v2.8h
+        (0x0e22_e020, "PMULL_v"),       // pmull v0.8h, v1.8b, v2.8b
+        (0x4ee2_e020, "PMULL_1q"),      // pmull2 v0.1q, v1.2d, v2.2d
+        (0x5ea2_d020, "SQDMULL_s"),     // sqdmull d0, s1, s2
+        (0x2ea2_a020, "UMLSL_v"),       // umlsl v0.2d, v1.2s, v2.2s
+        (0x4e03_2020, "TBL"),           // tbl v0.16b, {v1.16b, v2.16b}, v3.16b
+        (0x0e03_1020, "TBX"),           // tbx v0.8b, {v1.16b}, v3.8b
+        (0x4e82_1820, "UZP1"),          // uzp1 v0.4s, v1.4s, v2.4s
+        (0x0e02_7820, "ZIP2"),          // zip2 v0.8b, v1.8b, v2.8b
+        (0x4ec2_2820, "TRN1"),          // trn1 v0.2d, v1.2d, v2.2d
+        (0x6e02_1820, "EXT"),           // ext v0.16b, v1.16b, v2.16b, #3
+        (0x4e14_0420, "DUP_elem"),      // dup v0.4s, v1.s[2]
+        (0x4e02_0c60, "DUP_gen"),       // dup v0.8h, w3
+        (0x4e0e_2c20, "SMOV"),          // smov x0, v1.h[3]
+        (0x0e0f_3c20, "UMOV"),          // umov w0, v1.b[7]
+        (0x4e0c_1c40, "INS_gen"),       // mov v0.s[1], w2
+        (0x6e18_0420, "INS_elem"),      // mov v0.d[1], v1.d[0]
+        (0x5e1c_0420, "DUP_elem_s"),    // mov s0, v1.s[3]
     ];
     let mut wrong = Vec::new();
     for &(w, name) in KNOWN {

@@ -143,12 +143,6 @@ fn size_half(w: u32) -> bool {
     (w >> 22) & 3 == 1
 }
 
-/// PMULL/PMULL2 with 64-bit elements (size = 11 of "three different"):
-/// FEAT_PMULL.
-fn pmull_1q(w: u32) -> bool {
-    (w >> 29) & 1 == 0 && (w >> 22) & 3 == 3 && (w >> 12) & 0xf == 0b1110
-}
-
 /// The SYS instruction with op1 = 3, CRn = 7, this CRm and op2 = 1 (DC by
 /// address).
 fn dc_crm(w: u32, crm: u32) -> bool {
@@ -278,7 +272,7 @@ pub const FEATURES: &[Feature] = &[
         arm: "FEAT_PMULL",
         id: &[id(Isar0, 4, 2)],
         requires: &[Aes],
-        encodings: &[Where("THREE_DIFF", pmull_1q)],
+        encodings: &[Row("PMULL_1q")],
         implemented: true,
     },
     Feature {
@@ -907,8 +901,6 @@ mod tests {
 
     #[test]
     fn predicates_pick_the_right_words() {
-        // pmull v0.1q, v1.1d, v2.1d / pmull v0.8h, v1.8b, v2.8b
-        assert!(pmull_1q(0x0ee2_e020) && !pmull_1q(0x0e22_e020));
         // dc cvap, x0 / dc cvadp, x0 / dc cvau, x0
         assert!(dc_cvap(0xd50b_7c20) && !dc_cvadp(0xd50b_7c20));
         assert!(dc_cvadp(0xd50b_7d20) && !dc_cvap(0xd50b_7b20));

@@ -118,6 +118,7 @@ pub fn translate_insn(cx: &mut Ctx, insn: Insn, f: &Fields) -> TResult {
         Insn::SimdAcross(op) => simd::across_lanes::translate(cx, op, f),
         Insn::SimdShift(op) => simd::shift_imm::translate(cx, op, f),
         Insn::SimdElem(op) => simd::indexed::translate(cx, op, f),
+        Insn::SimdDiff(op) => simd::three_diff::translate(cx, op, f),
         Insn::Ext(op) => ext::translate(cx, op, f),
         Insn::Crypto(op) => simd::crypto::translate(cx, op, f),
     }

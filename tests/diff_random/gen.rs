@@ -43,7 +43,8 @@ pub fn class_of(e: &Entry) -> &'static str {
         | Insn::SimdMisc(_)
         | Insn::SimdAcross(_)
         | Insn::SimdShift(_)
-        | Insn::SimdElem(_) => "simd",
+        | Insn::SimdElem(_)
+        | Insn::SimdDiff(_) => "simd",
         Insn::Ext(_) => "ext",
         Insn::Crypto(_) => "crypto",
         Insn::Ldst(_) => "ldst",

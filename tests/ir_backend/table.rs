@@ -25,7 +25,8 @@ fn wanted(insn: Insn, name: &str) -> bool {
         | Insn::SimdMisc(_)
         | Insn::SimdAcross(_)
         | Insn::SimdShift(_)
-        | Insn::SimdElem(_) => true,
+        | Insn::SimdElem(_)
+        | Insn::SimdDiff(_) => true,
         Insn::Simd(_) => !(name.starts_with("LD") || name.starts_with("ST")),
         Insn::Ldst(_) | Insn::System(_) => false,
     }

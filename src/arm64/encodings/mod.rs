@@ -33,6 +33,7 @@ pub mod fp;
 pub mod ldst;
 pub mod simd;
 pub mod simd_across;
+pub mod simd_diff;
 pub mod simd_elem;
 pub mod simd_misc;
 pub mod simd_same;
@@ -63,6 +64,8 @@ pub enum Insn {
     /// Advanced SIMD vector and scalar x indexed element, one row per form
     /// (see [`simd_elem`]).
     SimdElem(simd_elem::Op),
+    /// Advanced SIMD three different, one row per form (see [`simd_diff`]).
+    SimdDiff(simd_diff::Op),
     /// Armv8.1–8.6 extension instructions (see [`ext`]).
     Ext(ext::Op),
     /// The cryptographic extension (see [`crypto`]).
@@ -105,6 +108,7 @@ pub fn rows() -> Vec<Row> {
     add(&mut out, simd_across::TABLE, Insn::SimdAcross);
     add(&mut out, simd_shift::TABLE, Insn::SimdShift);
     add(&mut out, simd_elem::TABLE, Insn::SimdElem);
+    add(&mut out, simd_diff::TABLE, Insn::SimdDiff);
     add(&mut out, crypto::TABLE, Insn::Crypto);
     out
 }

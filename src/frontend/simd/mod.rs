@@ -33,7 +33,7 @@ mod permute;
 pub(super) mod rdm;
 pub(super) mod shift_imm;
 mod tbl;
-mod three_diff;
+pub(super) mod three_diff;
 pub(super) mod three_same;
 pub(super) mod two_reg_misc;
 
@@ -119,13 +119,22 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
     match op {
         Op::LDST_MULT => ldst_multiple::translate(cx, f),
         Op::LDST_SINGLE => ldst_single::translate(cx, f),
-        Op::TBL => tbl::translate(cx, f),
-        Op::PERM => permute::translate(cx, f),
+        Op::TBL => tbl::translate(cx, f, false),
+        Op::TBX => tbl::translate(cx, f, true),
+        Op::UZP1 => permute::translate(cx, f, permute::K::Uzp1),
+        Op::TRN1 => permute::translate(cx, f, permute::K::Trn1),
+        Op::ZIP1 => permute::translate(cx, f, permute::K::Zip1),
+        Op::UZP2 => permute::translate(cx, f, permute::K::Uzp2),
+        Op::TRN2 => permute::translate(cx, f, permute::K::Trn2),
+        Op::ZIP2 => permute::translate(cx, f, permute::K::Zip2),
         Op::EXT => ext::translate(cx, f),
-        Op::COPY => copy::translate(cx, f, false),
-        Op::SCOPY => copy::translate(cx, f, true),
-        Op::THREE_DIFF => three_diff::translate(cx, f, false),
-        Op::STHREE_DIFF => three_diff::translate(cx, f, true),
+        Op::DUP_elem
+        | Op::DUP_gen
+        | Op::SMOV
+        | Op::UMOV
+        | Op::INS_gen
+        | Op::INS_elem
+        | Op::DUP_elem_s => copy::translate(cx, op, f),
         Op::MODIMM => modified_imm::translate(cx, f),
     }
 }
