@@ -132,12 +132,6 @@ fn fixed_point_half(w: u32) -> bool {
     (w >> 20) & 7 == 1
 }
 
-/// FMOV (vector, immediate) to half-precision lanes: op = 0, cmode = 1111,
-/// o2 = 1.
-fn fmov_imm_half(w: u32) -> bool {
-    (w >> 29) & 1 == 0 && (w >> 12) & 0xf == 0xf && (w >> 11) & 1 == 1
-}
-
 /// FCMLA and FCADD with size = 01: half-precision lanes.
 fn size_half(w: u32) -> bool {
     (w >> 22) & 3 == 1
@@ -671,7 +665,7 @@ pub const FEATURES: &[Feature] = &[
             Where("UCVTF_fix_s", fixed_point_half),
             Where("FCVTZS_fix_s", fixed_point_half),
             Where("FCVTZU_fix_s", fixed_point_half),
-            Where("MODIMM", fmov_imm_half),
+            Row("FMOV_imm_vh"),
             Row("FMLA_elem_h"),
             Row("FMLS_elem_h"),
             Row("FMUL_elem_h"),

@@ -119,6 +119,7 @@ pub fn translate_insn(cx: &mut Ctx, insn: Insn, f: &Fields) -> TResult {
         Insn::SimdShift(op) => simd::shift_imm::translate(cx, op, f),
         Insn::SimdElem(op) => simd::indexed::translate(cx, op, f),
         Insn::SimdDiff(op) => simd::three_diff::translate(cx, op, f),
+        Insn::SimdLdst(op) => simd::translate_ldst(cx, op, f),
         Insn::Ext(op) => ext::translate(cx, op, f),
         Insn::Crypto(op) => simd::crypto::translate(cx, op, f),
     }

@@ -35,6 +35,7 @@ pub mod simd;
 pub mod simd_across;
 pub mod simd_diff;
 pub mod simd_elem;
+pub mod simd_ldst;
 pub mod simd_misc;
 pub mod simd_same;
 pub mod simd_shift;
@@ -66,6 +67,9 @@ pub enum Insn {
     SimdElem(simd_elem::Op),
     /// Advanced SIMD three different, one row per form (see [`simd_diff`]).
     SimdDiff(simd_diff::Op),
+    /// Advanced SIMD structure loads and stores, one row per form (see
+    /// [`simd_ldst`]).
+    SimdLdst(simd_ldst::Op),
     /// Armv8.1–8.6 extension instructions (see [`ext`]).
     Ext(ext::Op),
     /// The cryptographic extension (see [`crypto`]).
@@ -109,6 +113,7 @@ pub fn rows() -> Vec<Row> {
     add(&mut out, simd_shift::TABLE, Insn::SimdShift);
     add(&mut out, simd_elem::TABLE, Insn::SimdElem);
     add(&mut out, simd_diff::TABLE, Insn::SimdDiff);
+    add(&mut out, simd_ldst::TABLE, Insn::SimdLdst);
     add(&mut out, crypto::TABLE, Insn::Crypto);
     out
 }

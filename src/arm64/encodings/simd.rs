@@ -1,21 +1,15 @@
-//! Advanced SIMD: the load/store structure classes (class rows), modified
-//! immediate (a class row), and one row per instruction form of table
-//! lookup, permute, extract and copy (Arm ARM C4.1.x). The other classes
-//! have their own per-form tables ([`super::simd_same`], [`super::simd_misc`],
-//! [`super::simd_across`], [`super::simd_shift`], [`super::simd_elem`],
-//! [`super::simd_diff`]).
+//! Advanced SIMD table lookup, permute, extract, copy and modified
+//! immediate: one row per instruction form (Arm ARM C4.1.x). The other
+//! Advanced SIMD classes have their own per-form tables
+//! ([`super::simd_same`], [`super::simd_misc`], [`super::simd_across`],
+//! [`super::simd_shift`], [`super::simd_elem`], [`super::simd_diff`],
+//! [`super::simd_ldst`]).
 //!
-//! Fields: Q = 128-bit, s = size, o = opcode (o2 of modified immediate),
-//! d = Rd (Rt), n = Rn, m = Rm, i/j = immediates (imm5/imm4 of copy,
-//! abc:defgh of modified immediate, imm4 of EXT), p = op of modified
-//! immediate / post-index, c = cmode, l = len, L = load, R = R (LD2..LD4
-//! single), S = S.
+//! Fields: Q = 128-bit, s = size, d = Rd, n = Rn, m = Rm, i/j = immediates
+//! (imm5/imm4 of copy, a:b:c:d:e:f:g:h of modified immediate, imm4 of EXT),
+//! c = the cmode bits a modified-immediate form leaves open, l = len.
 
 encodings! {
-    // Load/store multiple structures (p = post-indexed; m must be 0 unless p).
-    LDST_MULT = "0Q001100pL0mmmmmoooossnnnnnddddd",
-    // Load/store single structure and LDnR.
-    LDST_SINGLE = "0Q001101pLRmmmmmoooSssnnnnnddddd",
     // Table lookup (l = number of table registers - 1).
     TBL = "0Q001110000mmmmm0ll000nnnnnddddd",
     TBX = "0Q001110000mmmmm0ll100nnnnnddddd",
@@ -37,6 +31,21 @@ encodings! {
     INS_elem = "01101110000iiiii0jjjj1nnnnnddddd",
     DUP_elem_s = "01011110000iiiii000001nnnnnddddd",
     // Modified immediate (immh == 0000 of shift by immediate, whose table
-    // comes after this one).
-    MODIMM = "0Qp0111100000iiicccco1iiiiiddddd",
+    // comes after this one): i = a:b:c:d:e:f:g:h, c = the cmode bits a form
+    // leaves open.
+    MOVI_32 = "0Q00111100000iii0cc001iiiiiddddd",
+    ORR_imm_32 = "0Q00111100000iii0cc101iiiiiddddd",
+    MOVI_16 = "0Q00111100000iii10c001iiiiiddddd",
+    ORR_imm_16 = "0Q00111100000iii10c101iiiiiddddd",
+    MOVI_ones = "0Q00111100000iii110c01iiiiiddddd",
+    MOVI_8 = "0Q00111100000iii111001iiiiiddddd",
+    FMOV_imm_v = "0Q00111100000iii111101iiiiiddddd",
+    FMOV_imm_vh = "0Q00111100000iii111111iiiiiddddd",
+    MVNI_32 = "0Q10111100000iii0cc001iiiiiddddd",
+    BIC_imm_32 = "0Q10111100000iii0cc101iiiiiddddd",
+    MVNI_16 = "0Q10111100000iii10c001iiiiiddddd",
+    BIC_imm_16 = "0Q10111100000iii10c101iiiiiddddd",
+    MVNI_ones = "0Q10111100000iii110c01iiiiiddddd",
+    MOVI_64 = "0Q10111100000iii111001iiiiiddddd",
+    FMOV_imm_vd = "0110111100000iii111101iiiiiddddd",
 }

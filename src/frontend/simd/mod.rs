@@ -115,10 +115,20 @@ pub fn u_bit(f: &Fields) -> bool {
     f.word >> 29 & 1 != 0
 }
 
+/// A structure load or store: multiple structures or a single one.
+pub fn translate_ldst(
+    cx: &mut Ctx,
+    op: crate::arm64::encodings::simd_ldst::Op,
+    f: &Fields,
+) -> TResult {
+    match ldst_multiple::form(op) {
+        Some(form) => ldst_multiple::translate(cx, form, f),
+        None => ldst_single::translate(cx, op, f),
+    }
+}
+
 pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
     match op {
-        Op::LDST_MULT => ldst_multiple::translate(cx, f),
-        Op::LDST_SINGLE => ldst_single::translate(cx, f),
         Op::TBL => tbl::translate(cx, f, false),
         Op::TBX => tbl::translate(cx, f, true),
         Op::UZP1 => permute::translate(cx, f, permute::K::Uzp1),
@@ -135,7 +145,21 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
         | Op::INS_gen
         | Op::INS_elem
         | Op::DUP_elem_s => copy::translate(cx, op, f),
-        Op::MODIMM => modified_imm::translate(cx, f),
+        Op::MOVI_32
+        | Op::ORR_imm_32
+        | Op::MOVI_16
+        | Op::ORR_imm_16
+        | Op::MOVI_ones
+        | Op::MOVI_8
+        | Op::FMOV_imm_v
+        | Op::FMOV_imm_vh
+        | Op::MVNI_32
+        | Op::BIC_imm_32
+        | Op::MVNI_16
+        | Op::BIC_imm_16
+        | Op::MVNI_ones
+        | Op::MOVI_64
+        | Op::FMOV_imm_vd => modified_imm::translate(cx, op, f),
     }
 }
 
