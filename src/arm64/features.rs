@@ -513,8 +513,9 @@ pub const FEATURES: &[Feature] = &[
         id: &[id(Pfr0, 16, 1), id(Pfr0, 20, 1)],
         requires: &[],
         // Every scalar form with ftype = 11 but FCVT (to and from half is
-        // Armv8.0), the FP16 classes of Advanced SIMD, and the half forms
-        // inside the other classes.
+        // Armv8.0), the half-precision forms of Advanced SIMD (their own
+        // rows, but the fixed-point conversions by immediate, whose immh
+        // selects the precision), and FCMLA/FCADD on half precision.
         encodings: &[
             Where("SCVTF_fix", ftype_half),
             Where("UCVTF_fix", ftype_half),
