@@ -38,6 +38,14 @@ mod tests {
     }
 
     #[test]
+    fn advanced_simd_forms() {
+        // add v0.4s, v1.4s, v2.4s / fcvtzs h0, h1 / ld1 {v0.4s, v1.4s}, [x1], #32.
+        assert_eq!(name(0x4ea2_8420), "ADD_v Q=1 s=2 m=2 n=1 d=0");
+        assert_eq!(name(0x5ef9_b820), "FCVTZS_sh n=1 d=0");
+        assert_eq!(name(0x4cdf_a820), "LD1_mult2_post Q=1 m=31 s=2 n=1 d=0");
+    }
+
+    #[test]
     fn undefined_word() {
         // op1 = 0b0001 (bits 28:25) is unallocated in the A64 top-level map.
         assert_eq!(name(0x0200_0000), "UNDEFINED 0x02000000");

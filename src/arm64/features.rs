@@ -127,43 +127,15 @@ fn ftype_half(w: u32) -> bool {
     (w >> 22) & 3 == 3
 }
 
-/// FMAXNMV, FMAXV, FMINNMV, FMINV on .4H/.8H: U = 0 (the single-precision
-/// forms have U = 1), opcode 01100 or 01111.
-fn across_half(w: u32) -> bool {
-    (w >> 29) & 1 == 0 && matches!((w >> 12) & 0x1f, 0b01100 | 0b01111)
-}
-
-/// Scalar pairwise FMAXNMP, FADDP, FMAXP, FMINNMP, FMINP on .2H: U = 0.
-fn pairwise_half(w: u32) -> bool {
-    (w >> 29) & 1 == 0 && matches!((w >> 12) & 0x1f, 0b01100 | 0b01101 | 0b01111)
-}
-
-/// SCVTF, UCVTF, FCVTZS, FCVTZU (fixed-point, vector and scalar) with
-/// immh = 001x: half-precision lanes.
+/// The fixed-point conversions by immediate with immh = 001x:
+/// half-precision lanes.
 fn fixed_point_half(w: u32) -> bool {
-    matches!((w >> 11) & 0x1f, 0b11100 | 0b11111) && (w >> 20) & 7 == 1
-}
-
-/// FMOV (vector, immediate) to half-precision lanes: op = 0, cmode = 1111,
-/// o2 = 1.
-fn fmov_imm_half(w: u32) -> bool {
-    (w >> 29) & 1 == 0 && (w >> 12) & 0xf == 0xf && (w >> 11) & 1 == 1
-}
-
-/// FMLA, FMLS, FMUL, FMULX by element with size = 00: half precision.
-fn by_element_half(w: u32) -> bool {
-    (w >> 22) & 3 == 0 && matches!((w >> 12) & 0xf, 0b0001 | 0b0101 | 0b1001)
+    (w >> 20) & 7 == 1
 }
 
 /// FCMLA and FCADD with size = 01: half-precision lanes.
 fn size_half(w: u32) -> bool {
     (w >> 22) & 3 == 1
-}
-
-/// PMULL/PMULL2 with 64-bit elements (size = 11 of "three different"):
-/// FEAT_PMULL.
-fn pmull_1q(w: u32) -> bool {
-    (w >> 29) & 1 == 0 && (w >> 22) & 3 == 3 && (w >> 12) & 0xf == 0b1110
 }
 
 /// The SYS instruction with op1 = 3, CRn = 7, this CRm and op2 = 1 (DC by
@@ -326,7 +298,7 @@ pub const FEATURES: &[Feature] = &[
         arm: "FEAT_PMULL",
         id: &[id(Isar0, 4, 2)],
         requires: &[Aes],
-        encodings: &[Where("THREE_DIFF", pmull_1q)],
+        encodings: &[Row("PMULL_1q")],
         implemented: true,
     },
     Feature {
@@ -573,8 +545,9 @@ pub const FEATURES: &[Feature] = &[
         id: &[id(Pfr0, 16, 1), id(Pfr0, 20, 1)],
         requires: &[],
         // Every scalar form with ftype = 11 but FCVT (to and from half is
-        // Armv8.0), the FP16 classes of Advanced SIMD, and the half forms
-        // inside the other classes.
+        // Armv8.0), the half-precision forms of Advanced SIMD (their own
+        // rows, but the fixed-point conversions by immediate, whose immh
+        // selects the precision), and FCMLA/FCADD on half precision.
         encodings: &[
             Where("SCVTF_fix", ftype_half),
             Where("UCVTF_fix", ftype_half),
@@ -626,17 +599,114 @@ pub const FEATURES: &[Feature] = &[
             Where("FMSUB", ftype_half),
             Where("FNMADD", ftype_half),
             Where("FNMSUB", ftype_half),
-            Row("THREE_SAME_H"),
-            Row("STHREE_SAME_H"),
-            Row("TWO_MISC_H"),
-            Row("STWO_MISC_H"),
-            Where("ACROSS", across_half),
-            Where("SPAIR", pairwise_half),
-            Where("SHIFT_IMM", fixed_point_half),
-            Where("SSHIFT_IMM", fixed_point_half),
-            Where("MODIMM", fmov_imm_half),
-            Where("INDEXED", by_element_half),
-            Where("SINDEXED", by_element_half),
+            Row("FRINTN_vh"),
+            Row("FRINTM_vh"),
+            Row("FCVTNS_vh"),
+            Row("FCVTMS_vh"),
+            Row("FCVTAS_vh"),
+            Row("SCVTF_vh"),
+            Row("FCMGT_zero_vh"),
+            Row("FCMEQ_zero_vh"),
+            Row("FCMLT_zero_vh"),
+            Row("FABS_vh"),
+            Row("FRINTP_vh"),
+            Row("FRINTZ_vh"),
+            Row("FCVTPS_vh"),
+            Row("FCVTZS_vh"),
+            Row("FRECPE_vh"),
+            Row("FRINTA_vh"),
+            Row("FRINTX_vh"),
+            Row("FCVTNU_vh"),
+            Row("FCVTMU_vh"),
+            Row("FCVTAU_vh"),
+            Row("UCVTF_vh"),
+            Row("FCMGE_zero_vh"),
+            Row("FCMLE_zero_vh"),
+            Row("FNEG_vh"),
+            Row("FRINTI_vh"),
+            Row("FCVTPU_vh"),
+            Row("FCVTZU_vh"),
+            Row("FRSQRTE_vh"),
+            Row("FSQRT_vh"),
+            Row("FCVTNS_sh"),
+            Row("FCVTMS_sh"),
+            Row("FCVTAS_sh"),
+            Row("SCVTF_sh"),
+            Row("FCMGT_zero_sh"),
+            Row("FCMEQ_zero_sh"),
+            Row("FCMLT_zero_sh"),
+            Row("FCVTPS_sh"),
+            Row("FCVTZS_sh"),
+            Row("FRECPE_sh"),
+            Row("FRECPX_sh"),
+            Row("FCVTNU_sh"),
+            Row("FCVTMU_sh"),
+            Row("FCVTAU_sh"),
+            Row("UCVTF_sh"),
+            Row("FCMGE_zero_sh"),
+            Row("FCMLE_zero_sh"),
+            Row("FCVTPU_sh"),
+            Row("FCVTZU_sh"),
+            Row("FRSQRTE_sh"),
+            Row("FMAXNM_vh"),
+            Row("FMLA_vh"),
+            Row("FADD_vh"),
+            Row("FMULX_vh"),
+            Row("FCMEQ_vh"),
+            Row("FMAX_vh"),
+            Row("FRECPS_vh"),
+            Row("FMINNM_vh"),
+            Row("FMLS_vh"),
+            Row("FSUB_vh"),
+            Row("FMIN_vh"),
+            Row("FRSQRTS_vh"),
+            Row("FMAXNMP_vh"),
+            Row("FADDP_vh"),
+            Row("FMUL_vh"),
+            Row("FCMGE_vh"),
+            Row("FACGE_vh"),
+            Row("FMAXP_vh"),
+            Row("FDIV_vh"),
+            Row("FMINNMP_vh"),
+            Row("FABD_vh"),
+            Row("FCMGT_vh"),
+            Row("FACGT_vh"),
+            Row("FMINP_vh"),
+            Row("FMULX_sh"),
+            Row("FCMEQ_sh"),
+            Row("FRECPS_sh"),
+            Row("FRSQRTS_sh"),
+            Row("FCMGE_sh"),
+            Row("FACGE_sh"),
+            Row("FABD_sh"),
+            Row("FCMGT_sh"),
+            Row("FACGT_sh"),
+            Row("FMAXNMV_h"),
+            Row("FMINNMV_h"),
+            Row("FMAXV_h"),
+            Row("FMINV_h"),
+            Row("FMAXNMP_sh"),
+            Row("FMINNMP_sh"),
+            Row("FADDP_sh"),
+            Row("FMAXP_sh"),
+            Row("FMINP_sh"),
+            Where("SCVTF_fix_v", fixed_point_half),
+            Where("UCVTF_fix_v", fixed_point_half),
+            Where("FCVTZS_fix_v", fixed_point_half),
+            Where("FCVTZU_fix_v", fixed_point_half),
+            Where("SCVTF_fix_s", fixed_point_half),
+            Where("UCVTF_fix_s", fixed_point_half),
+            Where("FCVTZS_fix_s", fixed_point_half),
+            Where("FCVTZU_fix_s", fixed_point_half),
+            Row("FMOV_imm_vh"),
+            Row("FMLA_elem_h"),
+            Row("FMLS_elem_h"),
+            Row("FMUL_elem_h"),
+            Row("FMULX_elem_h"),
+            Row("FMLA_selem_h"),
+            Row("FMLS_selem_h"),
+            Row("FMUL_selem_h"),
+            Row("FMULX_selem_h"),
             Where("FCMLA_vec", size_half),
             Where("FCADD", size_half),
             Where("FCMLA_elem", size_half),
@@ -881,8 +951,6 @@ mod tests {
 
     #[test]
     fn predicates_pick_the_right_words() {
-        // pmull v0.1q, v1.1d, v2.1d / pmull v0.8h, v1.8b, v2.8b
-        assert!(pmull_1q(0x0ee2_e020) && !pmull_1q(0x0e22_e020));
         // dc cvap, x0 / dc cvadp, x0 / dc cvau, x0
         assert!(dc_cvap(0xd50b_7c20) && !dc_cvadp(0xd50b_7c20));
         assert!(dc_cvadp(0xd50b_7d20) && !dc_cvap(0xd50b_7b20));

@@ -113,6 +113,13 @@ pub fn translate_insn(cx: &mut Ctx, insn: Insn, f: &Fields) -> TResult {
         Insn::System(op) => system::translate(cx, op, f),
         Insn::Fp(op) => fp::translate(cx, op, f),
         Insn::Simd(op) => simd::translate(cx, op, f),
+        Insn::SimdSame(op) => simd::three_same::translate(cx, op, f),
+        Insn::SimdMisc(op) => simd::two_reg_misc::translate(cx, op, f),
+        Insn::SimdAcross(op) => simd::across_lanes::translate(cx, op, f),
+        Insn::SimdShift(op) => simd::shift_imm::translate(cx, op, f),
+        Insn::SimdElem(op) => simd::indexed::translate(cx, op, f),
+        Insn::SimdDiff(op) => simd::three_diff::translate(cx, op, f),
+        Insn::SimdLdst(op) => simd::translate_ldst(cx, op, f),
         Insn::Ext(op) => ext::translate(cx, op, f),
         Insn::Crypto(op) => simd::crypto::translate(cx, op, f),
     }

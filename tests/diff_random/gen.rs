@@ -37,11 +37,16 @@ pub fn class_of(e: &Entry) -> &'static str {
         Insn::DpImm(_) => "dp_imm",
         Insn::DpReg(_) => "dp_reg",
         Insn::Fp(_) => "fp",
-        Insn::Simd(_) if e.name.starts_with("LDST_") => "ldst",
-        Insn::Simd(_) => "simd",
+        Insn::Simd(_)
+        | Insn::SimdSame(_)
+        | Insn::SimdMisc(_)
+        | Insn::SimdAcross(_)
+        | Insn::SimdShift(_)
+        | Insn::SimdElem(_)
+        | Insn::SimdDiff(_) => "simd",
         Insn::Ext(_) => "ext",
         Insn::Crypto(_) => "crypto",
-        Insn::Ldst(_) => "ldst",
+        Insn::Ldst(_) | Insn::SimdLdst(_) => "ldst",
         Insn::Branch(_) => "branch",
         Insn::System(_) => "system",
     }
@@ -256,6 +261,8 @@ fn mem_inputs(f: Fields, x: &mut [u64; 31], sp: &mut u64, rng: &mut Rng) -> Opti
     let reg = |c: char| if f.has(c) { f.u(c) } else { 99 };
     let (n, t, u, s, m) = (f.u('n'), reg('t'), reg('u'), reg('s'), reg('m'));
     let fp = name.ends_with("_fp");
+    // Advanced SIMD structure loads and stores.
+    let simd = matches!(f.entry.insn, Insn::SimdLdst(_));
     let size = if f.has('z') { f.u('z') } else { 3 };
     let opc = if f.has('o') { f.u('o') } else { 0 };
     let simm = |bits: u32| (i64::from(f.u('i')) << (64 - bits)) >> (64 - bits);
@@ -304,14 +311,14 @@ fn mem_inputs(f: Fields, x: &mut [u64; 31], sp: &mut u64, rng: &mut Rng) -> Opti
             let shift = if f.b('S') { single } else { 0 };
             (single, 1, (ext << shift) as i64, false)
         }
-        "LDST_MULT" | "LDST_SINGLE" => (4, 4, 0, f.b('p')),
+        _ if simd => (4, 4, 0, name.ends_with("_post")),
         _ => (size, 1, 0, false),
     };
-    let gpr = !fp && !name.starts_with("LDST_MULT") && !name.starts_with("LDST_SINGLE");
+    let gpr = !fp && !simd;
     if gpr && wb && n != 31 && (t == n || (elems == 2 && u == n)) {
         return None;
     }
-    let load = f.has('L') && f.b('L') || name == "LDXP";
+    let load = f.has('L') && f.b('L') || name == "LDXP" || (simd && name.starts_with("LD"));
     if elems == 2 && load && t == u {
         return None;
     }

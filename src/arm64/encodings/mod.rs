@@ -32,6 +32,13 @@ pub mod ext;
 pub mod fp;
 pub mod ldst;
 pub mod simd;
+pub mod simd_across;
+pub mod simd_diff;
+pub mod simd_elem;
+pub mod simd_ldst;
+pub mod simd_misc;
+pub mod simd_same;
+pub mod simd_shift;
 pub mod system;
 
 /// A decoded instruction's encoding, by class.
@@ -44,6 +51,25 @@ pub enum Insn {
     System(system::Op),
     Fp(fp::Op),
     Simd(simd::Op),
+    /// Advanced SIMD three same, one row per form (see [`simd_same`]).
+    SimdSame(simd_same::Op),
+    /// Advanced SIMD two-register miscellaneous, one row per form (see
+    /// [`simd_misc`]).
+    SimdMisc(simd_misc::Op),
+    /// Advanced SIMD across lanes and scalar pairwise, one row per form
+    /// (see [`simd_across`]).
+    SimdAcross(simd_across::Op),
+    /// Advanced SIMD shift by immediate, one row per form (see
+    /// [`simd_shift`]).
+    SimdShift(simd_shift::Op),
+    /// Advanced SIMD vector and scalar x indexed element, one row per form
+    /// (see [`simd_elem`]).
+    SimdElem(simd_elem::Op),
+    /// Advanced SIMD three different, one row per form (see [`simd_diff`]).
+    SimdDiff(simd_diff::Op),
+    /// Advanced SIMD structure loads and stores, one row per form (see
+    /// [`simd_ldst`]).
+    SimdLdst(simd_ldst::Op),
     /// Armv8.1–8.6 extension instructions (see [`ext`]).
     Ext(ext::Op),
     /// The cryptographic extension (see [`crypto`]).
@@ -81,6 +107,13 @@ pub fn rows() -> Vec<Row> {
     add(&mut out, ldst::TABLE, Insn::Ldst);
     add(&mut out, fp::TABLE, Insn::Fp);
     add(&mut out, simd::TABLE, Insn::Simd);
+    add(&mut out, simd_same::TABLE, Insn::SimdSame);
+    add(&mut out, simd_misc::TABLE, Insn::SimdMisc);
+    add(&mut out, simd_across::TABLE, Insn::SimdAcross);
+    add(&mut out, simd_shift::TABLE, Insn::SimdShift);
+    add(&mut out, simd_elem::TABLE, Insn::SimdElem);
+    add(&mut out, simd_diff::TABLE, Insn::SimdDiff);
+    add(&mut out, simd_ldst::TABLE, Insn::SimdLdst);
     add(&mut out, crypto::TABLE, Insn::Crypto);
     out
 }

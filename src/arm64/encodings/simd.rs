@@ -1,52 +1,51 @@
-//! Advanced SIMD: vector and "Advanced SIMD scalar" data processing, and the
-//! Advanced SIMD load/store structure classes (Arm ARM C4.1.x).
+//! Advanced SIMD table lookup, permute, extract, copy and modified
+//! immediate: one row per instruction form (Arm ARM C4.1.x). The other
+//! Advanced SIMD classes have their own per-form tables
+//! ([`super::simd_same`], [`super::simd_misc`], [`super::simd_across`],
+//! [`super::simd_shift`], [`super::simd_elem`], [`super::simd_diff`],
+//! [`super::simd_ldst`]).
 //!
-//! Fields: Q = 128-bit, U = unsigned/second opcode bit, s = size, o = opcode,
-//! d = Rd (Rt), n = Rn, m = Rm, i/j = immediates (imm5/imm4, abc:defgh,
-//! imm4 of EXT), p = op / post-index, c = cmode, z = o2, h = immh, b = immb,
-//! l = len, x = TBX, L = load / L of the indexed forms, R = R (LD2..LD4
-//! single), S = S, M = M, H = H, a = a (second opcode bit of the FP16
-//! classes).
+//! Fields: Q = 128-bit, s = size, d = Rd, n = Rn, m = Rm, i/j = immediates
+//! (imm5/imm4 of copy, a:b:c:d:e:f:g:h of modified immediate, imm4 of EXT),
+//! c = the cmode bits a modified-immediate form leaves open, l = len.
 
 encodings! {
-    // Load/store multiple structures (p = post-indexed; m must be 0 unless p).
-    LDST_MULT = "0Q001100pL0mmmmmoooossnnnnnddddd",
-    // Load/store single structure and LDnR.
-    LDST_SINGLE = "0Q001101pLRmmmmmoooSssnnnnnddddd",
-    // Table lookup.
-    TBL = "0Q001110000mmmmm0llx00nnnnnddddd",
-    // Permute: UZP1/2, TRN1/2, ZIP1/2.
-    PERM = "0Q001110ss0mmmmm0ooo10nnnnnddddd",
+    // Table lookup (l = number of table registers - 1).
+    TBL = "0Q001110000mmmmm0ll000nnnnnddddd",
+    TBX = "0Q001110000mmmmm0ll100nnnnnddddd",
+    // Permute.
+    UZP1 = "0Q001110ss0mmmmm000110nnnnnddddd",
+    TRN1 = "0Q001110ss0mmmmm001010nnnnnddddd",
+    ZIP1 = "0Q001110ss0mmmmm001110nnnnnddddd",
+    UZP2 = "0Q001110ss0mmmmm010110nnnnnddddd",
+    TRN2 = "0Q001110ss0mmmmm011010nnnnnddddd",
+    ZIP2 = "0Q001110ss0mmmmm011110nnnnnddddd",
     // Extract.
     EXT = "0Q101110000mmmmm0iiii0nnnnnddddd",
-    // Copy: DUP (element, general), INS (general, element), SMOV, UMOV.
-    COPY = "0Qp01110000iiiii0jjjj1nnnnnddddd",
-    // Scalar copy: DUP (element) into a scalar.
-    SCOPY = "01p11110000iiiii0jjjj1nnnnnddddd",
-    // Three registers of the same type.
-    THREE_SAME = "0QU01110ss1mmmmmooooo1nnnnnddddd",
-    STHREE_SAME = "01U11110ss1mmmmmooooo1nnnnnddddd",
-    // Three same (FP16) and scalar three same FP16 (FEAT_FP16).
-    THREE_SAME_H = "0QU01110a10mmmmm00ooo1nnnnnddddd",
-    STHREE_SAME_H = "01U11110a10mmmmm00ooo1nnnnnddddd",
-    // Three registers of different types (long, wide, narrow).
-    THREE_DIFF = "0QU01110ss1mmmmmoooo00nnnnnddddd",
-    STHREE_DIFF = "01U11110ss1mmmmmoooo00nnnnnddddd",
-    // Two-register miscellaneous.
-    TWO_MISC = "0QU01110ss10000ooooo10nnnnnddddd",
-    STWO_MISC = "01U11110ss10000ooooo10nnnnnddddd",
-    // Two-register miscellaneous (FP16) and its scalar form (FEAT_FP16).
-    TWO_MISC_H = "0QU01110a111100ooooo10nnnnnddddd",
-    STWO_MISC_H = "01U11110a111100ooooo10nnnnnddddd",
-    // Across lanes and scalar pairwise.
-    ACROSS = "0QU01110ss11000ooooo10nnnnnddddd",
-    SPAIR = "01U11110ss11000ooooo10nnnnnddddd",
-    // Modified immediate (before SHIFT_IMM: immh == 0000 selects it).
-    MODIMM = "0Qp0111100000iiicccco1iiiiiddddd",
-    // Shift by immediate.
-    SHIFT_IMM = "0QU011110hhhhbbbooooo1nnnnnddddd",
-    SSHIFT_IMM = "01U111110hhhhbbbooooo1nnnnnddddd",
-    // Vector and scalar by indexed element.
-    INDEXED = "0QU01111ssLMmmmmooooH0nnnnnddddd",
-    SINDEXED = "01U11111ssLMmmmmooooH0nnnnnddddd",
+    // Copy (i = imm5, j = imm4), and the scalar DUP (element).
+    DUP_elem = "0Q001110000iiiii000001nnnnnddddd",
+    DUP_gen = "0Q001110000iiiii000011nnnnnddddd",
+    SMOV = "0Q001110000iiiii001011nnnnnddddd",
+    UMOV = "0Q001110000iiiii001111nnnnnddddd",
+    INS_gen = "01001110000iiiii000111nnnnnddddd",
+    INS_elem = "01101110000iiiii0jjjj1nnnnnddddd",
+    DUP_elem_s = "01011110000iiiii000001nnnnnddddd",
+    // Modified immediate (immh == 0000 of shift by immediate, whose table
+    // comes after this one): i = a:b:c:d:e:f:g:h, c = the cmode bits a form
+    // leaves open.
+    MOVI_32 = "0Q00111100000iii0cc001iiiiiddddd",
+    ORR_imm_32 = "0Q00111100000iii0cc101iiiiiddddd",
+    MOVI_16 = "0Q00111100000iii10c001iiiiiddddd",
+    ORR_imm_16 = "0Q00111100000iii10c101iiiiiddddd",
+    MOVI_ones = "0Q00111100000iii110c01iiiiiddddd",
+    MOVI_8 = "0Q00111100000iii111001iiiiiddddd",
+    FMOV_imm_v = "0Q00111100000iii111101iiiiiddddd",
+    FMOV_imm_vh = "0Q00111100000iii111111iiiiiddddd",
+    MVNI_32 = "0Q10111100000iii0cc001iiiiiddddd",
+    BIC_imm_32 = "0Q10111100000iii0cc101iiiiiddddd",
+    MVNI_16 = "0Q10111100000iii10c001iiiiiddddd",
+    BIC_imm_16 = "0Q10111100000iii10c101iiiiiddddd",
+    MVNI_ones = "0Q10111100000iii110c01iiiiiddddd",
+    MOVI_64 = "0Q10111100000iii111001iiiiiddddd",
+    FMOV_imm_vd = "0110111100000iii111101iiiiiddddd",
 }

@@ -3,7 +3,8 @@
 
 use super::fpu::{self, Env, FBin};
 use super::lanes::{get, sx};
-use super::{call, kinds, Args};
+use super::{call, kinds, Args, Sizes};
+use crate::arm64::encodings::simd_across::Op;
 use crate::arm64::Fields;
 use crate::cpu::CpuState;
 use crate::frontend::{Ctx, TResult, Undefined};
@@ -20,42 +21,39 @@ kinds!(K {
     Fadd
 });
 
-fn decode(u: bool, size: u32, opc: u32, q: bool, pair: bool) -> Option<(K, u32)> {
-    use K::*;
-    let a = size >> 1 != 0;
-    let fp = |k: K| Some((k, 2 + (size & 1)));
-    // The half-precision forms (FEAT_FP16): U = 0, size<0> = 0.
-    let half = |k: K| (size & 1 == 0).then_some((k, 1));
-    if pair {
-        return match (u, opc) {
-            (false, 0b11011) if size == 3 => Some((Addv, 3)),
-            (false, 0b01100) => half(if a { Fminnm } else { Fmaxnm }),
-            (false, 0b01101) if !a => half(Fadd),
-            (false, 0b01111) => half(if a { Fmin } else { Fmax }),
-            (true, 0b01100) => fp(if a { Fminnm } else { Fmaxnm }),
-            (true, 0b01101) if !a => fp(Fadd),
-            (true, 0b01111) => fp(if a { Fmin } else { Fmax }),
-            _ => None,
-        };
-    }
-    let int_ok = size < 2 || (size == 2 && q);
-    match (u, opc) {
-        (_, 0b00011) if int_ok => Some((Addlv, size)),
-        (_, 0b01010) if int_ok => Some((Maxv, size)),
-        (_, 0b11010) if int_ok => Some((Minv, size)),
-        (false, 0b11011) if int_ok => Some((Addv, size)),
-        (false, 0b01100) => half(if a { Fminnm } else { Fmaxnm }),
-        (false, 0b01111) => half(if a { Fmin } else { Fmax }),
-        (true, 0b01100) if q && size & 1 == 0 => fp(if a { Fminnm } else { Fmaxnm }),
-        (true, 0b01111) if q && size & 1 == 0 => fp(if a { Fmin } else { Fmax }),
-        _ => None,
+/// The operation of each form and the element sizes it allows.
+fn form(op: Op) -> (K, Sizes) {
+    use Op::*;
+    use Sizes::*;
+    match op {
+        SADDLV | UADDLV => (K::Addlv, Across),
+        SMAXV | UMAXV => (K::Maxv, Across),
+        SMINV | UMINV => (K::Minv, Across),
+        ADDV => (K::Addv, Across),
+        ADDP_s => (K::Addv, Fixed(3)),
+        FMAXNMV_h | FMAXNMP_sh => (K::Fmaxnm, Fixed(1)),
+        FMINNMV_h | FMINNMP_sh => (K::Fminnm, Fixed(1)),
+        FMAXV_h | FMAXP_sh => (K::Fmax, Fixed(1)),
+        FMINV_h | FMINP_sh => (K::Fmin, Fixed(1)),
+        FADDP_sh => (K::Fadd, Fixed(1)),
+        FMAXNMV => (K::Fmaxnm, Fixed(2)),
+        FMINNMV => (K::Fminnm, Fixed(2)),
+        FMAXV => (K::Fmax, Fixed(2)),
+        FMINV => (K::Fmin, Fixed(2)),
+        FMAXNMP_s => (K::Fmaxnm, Float),
+        FMINNMP_s => (K::Fminnm, Float),
+        FADDP_s => (K::Fadd, Float),
+        FMAXP_s => (K::Fmax, Float),
+        FMINP_s => (K::Fmin, Float),
     }
 }
 
-pub fn translate(cx: &mut Ctx, f: &Fields, pair: bool) -> TResult {
-    let u = f.b('U');
-    let q = pair || f.b('Q');
-    let (kind, size) = decode(u, f.u('s'), f.u('o'), q, pair).ok_or(Undefined)?;
+pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
+    let pair = super::is_scalar(f);
+    let u = super::u_bit(f);
+    let q = super::q_bit(f);
+    let (kind, sizes) = form(op);
+    let size = sizes.of(f, q).ok_or(Undefined)?;
     let args = Args {
         d: f.u('d'),
         n: f.u('n'),

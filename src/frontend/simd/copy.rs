@@ -3,6 +3,7 @@
 
 use super::lanes::{self, get, set, sx};
 use super::{call, kinds, Args};
+use crate::arm64::encodings::simd::Op;
 use crate::arm64::Fields;
 use crate::cpu::CpuState;
 use crate::frontend::{Ctx, TResult, Undefined};
@@ -16,11 +17,10 @@ kinds!(K {
     InsElem
 });
 
-pub fn translate(cx: &mut Ctx, f: &Fields, scalar: bool) -> TResult {
+pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
     let imm5 = f.u('i');
-    let imm4 = f.u('j');
-    let op = f.b('p');
-    let q = !scalar && f.b('Q');
+    let scalar = op == Op::DUP_elem_s;
+    let q = !scalar && super::q_bit(f);
     if imm5 & 0xf == 0 {
         return Err(Undefined);
     }
@@ -35,16 +35,15 @@ pub fn translate(cx: &mut Ctx, f: &Fields, scalar: bool) -> TResult {
         imm: index,
         ..Args::default()
     };
-    let kind = match (scalar, op, imm4) {
-        (true, false, 0) => K::DupElem,
-        (true, _, _) => return Err(Undefined),
-        (false, false, 0b0000) if size < 3 || q => K::DupElem,
-        (false, false, 0b0001) if size < 3 || q => K::DupGen,
-        (false, false, 0b0011) if q => K::InsGen,
-        (false, false, 0b0101) if size < 2 || (q && size == 2) => K::Smov,
-        (false, false, 0b0111) if (!q && size < 3) || (q && size == 3) => K::Umov,
-        (false, true, _) if q => {
-            args.imm = index | (imm4 >> size) << 8;
+    let kind = match op {
+        Op::DUP_elem_s => K::DupElem,
+        Op::DUP_elem if size < 3 || q => K::DupElem,
+        Op::DUP_gen if size < 3 || q => K::DupGen,
+        Op::INS_gen => K::InsGen,
+        Op::SMOV if size < 2 || (q && size == 2) => K::Smov,
+        Op::UMOV if (!q && size < 3) || (q && size == 3) => K::Umov,
+        Op::INS_elem => {
+            args.imm = index | (f.u('j') >> size) << 8;
             K::InsElem
         }
         _ => return Err(Undefined),

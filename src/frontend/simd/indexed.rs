@@ -8,6 +8,7 @@ use super::lanes::{broadcast, get};
 use super::three_diff::K as D;
 use super::three_same::K as S;
 use super::{call, three_diff, three_same, Args};
+use crate::arm64::encodings::simd_elem::Op;
 use crate::arm64::Fields;
 use crate::cpu::CpuState;
 use crate::frontend::{Ctx, TResult, Undefined};
@@ -20,35 +21,42 @@ enum Kind {
     Diff(D),
 }
 
-fn decode(u: bool, opc: u32) -> Option<(Kind, bool)> {
+/// The operation of each form and whether it is floating point.
+fn form(op: Op) -> (Kind, bool) {
     use Kind::*;
-    // (kind, floating point)
-    Some(match (u, opc) {
-        (false, 0b1000) => (Same(S::Mul), false),
-        (true, 0b0000) => (Same(S::Mla), false),
-        (true, 0b0100) => (Same(S::Mls), false),
-        (false, 0b1100) => (Same(S::Qdmulh), false),
-        (false, 0b1101) => (Same(S::Qrdmulh), false),
-        (_, 0b0010) => (Diff(D::Mlal), false),
-        (_, 0b0110) => (Diff(D::Mlsl), false),
-        (_, 0b1010) => (Diff(D::Mull), false),
-        (false, 0b0011) => (Diff(D::Qdmlal), false),
-        (false, 0b0111) => (Diff(D::Qdmlsl), false),
-        (false, 0b1011) => (Diff(D::Qdmull), false),
-        (false, 0b0001) => (Same(S::Fmla), true),
-        (false, 0b0101) => (Same(S::Fmls), true),
-        (false, 0b1001) => (Same(S::Fmul), true),
-        (true, 0b1001) => (Same(S::Fmulx), true),
-        _ => return None,
-    })
+    use Op::*;
+    match op {
+        MUL_elem => (Same(S::Mul), false),
+        MLA_elem => (Same(S::Mla), false),
+        MLS_elem => (Same(S::Mls), false),
+        SQDMULH_elem | SQDMULH_selem => (Same(S::Qdmulh), false),
+        SQRDMULH_elem | SQRDMULH_selem => (Same(S::Qrdmulh), false),
+        SMLAL_elem | UMLAL_elem => (Diff(D::Mlal), false),
+        SMLSL_elem | UMLSL_elem => (Diff(D::Mlsl), false),
+        SMULL_elem | UMULL_elem => (Diff(D::Mull), false),
+        SQDMLAL_elem | SQDMLAL_selem => (Diff(D::Qdmlal), false),
+        SQDMLSL_elem | SQDMLSL_selem => (Diff(D::Qdmlsl), false),
+        SQDMULL_elem | SQDMULL_selem => (Diff(D::Qdmull), false),
+        FMLA_elem | FMLA_elem_h | FMLA_selem | FMLA_selem_h => (Same(S::Fmla), true),
+        FMLS_elem | FMLS_elem_h | FMLS_selem | FMLS_selem_h => (Same(S::Fmls), true),
+        FMUL_elem | FMUL_elem_h | FMUL_selem | FMUL_selem_h => (Same(S::Fmul), true),
+        FMULX_elem | FMULX_elem_h | FMULX_selem | FMULX_selem_h => (Same(S::Fmulx), true),
+    }
 }
 
-pub fn translate(cx: &mut Ctx, f: &Fields, scalar: bool) -> TResult {
-    let u = f.b('U');
+pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
+    let scalar = super::is_scalar(f);
+    let u = super::u_bit(f);
     let q = scalar || f.b('Q');
-    let size = f.u('s');
+    let (kind, fp) = form(op);
+    // The size field; the floating-point forms fix size<1> (sz in `z`), the
+    // half-precision ones all of it.
+    let size = match (fp, f.has('z')) {
+        (false, _) => f.u('s'),
+        (true, true) => 2 | f.u('z'),
+        (true, false) => 0,
+    };
     let (h, l, mbit) = (f.u('H'), f.u('L'), f.u('M'));
-    let (kind, fp) = decode(u, f.u('o')).ok_or(Undefined)?;
     let rm4 = f.u('m');
     let (esize, index, m) = if fp {
         match size {
@@ -66,18 +74,8 @@ pub fn translate(cx: &mut Ctx, f: &Fields, scalar: bool) -> TResult {
         }
     };
     let kind = match kind {
-        Kind::Same(k) => {
-            if scalar && !matches!(k, S::Qdmulh | S::Qrdmulh) && !fp {
-                return Err(Undefined);
-            }
-            k as u32
-        }
-        Kind::Diff(k) => {
-            if scalar && !matches!(k, D::Qdmlal | D::Qdmlsl | D::Qdmull) {
-                return Err(Undefined);
-            }
-            DIFF | k as u32
-        }
+        Kind::Same(k) => k as u32,
+        Kind::Diff(k) => DIFF | k as u32,
     };
     let args = Args {
         d: f.u('d'),

@@ -3,6 +3,7 @@
 
 use super::lanes::{get, set, trunc};
 use super::{call, Args};
+use crate::arm64::encodings::simd_ldst::Op;
 use crate::arm64::Fields;
 use crate::cpu::CpuState;
 use crate::frontend::{Ctx, TResult, Undefined};
@@ -10,40 +11,55 @@ use crate::ir::Val;
 use crate::runtime::guest_mem::{self, GuestFault};
 use crate::runtime::record_fault;
 
-/// (opcode, registers per structure group `rpt`, elements per structure `selem`).
-const LAYOUTS: [(u32, u32, u32); 7] = [
-    (0b0000, 1, 4),
-    (0b0010, 4, 1),
-    (0b0100, 1, 3),
-    (0b0110, 3, 1),
-    (0b0111, 1, 1),
-    (0b1000, 1, 2),
-    (0b1010, 2, 1),
-];
+/// A multiple-structures form: (load, registers per structure group `rpt`,
+/// elements per structure `selem`).
+pub type Form = (bool, u32, u32);
 
-pub fn translate(cx: &mut Ctx, f: &Fields) -> TResult {
+/// The multiple-structures form of `op`, `None` for a single-structure one.
+pub fn form(op: Op) -> Option<Form> {
+    use Op::*;
+    Some(match op {
+        LD1_mult1 | LD1_mult1_post => (true, 1, 1),
+        LD1_mult2 | LD1_mult2_post => (true, 2, 1),
+        LD1_mult3 | LD1_mult3_post => (true, 3, 1),
+        LD1_mult4 | LD1_mult4_post => (true, 4, 1),
+        LD2_mult | LD2_mult_post => (true, 1, 2),
+        LD3_mult | LD3_mult_post => (true, 1, 3),
+        LD4_mult | LD4_mult_post => (true, 1, 4),
+        ST1_mult1 | ST1_mult1_post => (false, 1, 1),
+        ST1_mult2 | ST1_mult2_post => (false, 2, 1),
+        ST1_mult3 | ST1_mult3_post => (false, 3, 1),
+        ST1_mult4 | ST1_mult4_post => (false, 4, 1),
+        ST2_mult | ST2_mult_post => (false, 1, 2),
+        ST3_mult | ST3_mult_post => (false, 1, 3),
+        ST4_mult | ST4_mult_post => (false, 1, 4),
+        _ => return None,
+    })
+}
+
+pub fn translate(cx: &mut Ctx, (load, rpt, selem): Form, f: &Fields) -> TResult {
     let q = f.b('Q');
+    // The post-indexed forms have the Rm field.
+    let post = f.has('m');
     let size = f.u('s');
-    let post = f.b('p');
-    let m = f.u('m');
-    let &(_, rpt, selem) = LAYOUTS.iter().find(|l| l.0 == f.u('o')).ok_or(Undefined)?;
-    if (size == 3 && !q && selem != 1) || (!post && m != 0) {
+    let m = if post { f.u('m') } else { 0 };
+    if size == 3 && !q && selem != 1 {
         return Err(Undefined);
     }
     let n = f.u('n');
     let base = cx.x_sp(n);
     let addr = cx.b.guest_addr(base);
     if selem == 1 {
-        inline_ld1_st1(cx, f.b('L'), f.u('d'), rpt, q, addr);
+        inline_ld1_st1(cx, load, f.u('d'), rpt, q, addr);
     } else {
         let args = Args {
             d: f.u('d'),
             size,
             q,
-            imm: rpt | selem << 4 | (f.u('L')) << 8,
+            imm: rpt | selem << 4 | u32::from(load) << 8,
             ..Args::default()
         };
-        if f.b('L') && q && selem == 4 {
+        if load && q && selem == 4 {
             // LD4 of 128-bit vectors: the backend may load it inline.
             cx.b.push(crate::ir::Op::LoadStructs {
                 esize: args.esize() as u8,
@@ -58,13 +74,13 @@ pub fn translate(cx: &mut Ctx, f: &Fields) -> TResult {
             let guest = addr;
             let total = (if q { 16 } else { 8 }) * rpt * selem;
             let addr = if cx.system {
-                cx.b.host_addr(addr, total as u8, !f.b('L'))
+                cx.b.host_addr(addr, total as u8, !load)
             } else {
                 addr
             };
             call(cx, helper, args, &[addr]);
             cx.b.check_fault(cx.pc);
-            cx.b.accessed_vec(guest, total, f.b('L'));
+            cx.b.accessed_vec(guest, total, load);
         }
     }
     if post {

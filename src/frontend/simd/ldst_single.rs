@@ -4,44 +4,85 @@
 use super::lanes::{get, set, trunc};
 use super::ldst_multiple::{get_bytes, transfer, writeback};
 use super::{call, Args};
+use crate::arm64::encodings::simd_ldst::Op;
 use crate::arm64::Fields;
 use crate::cpu::CpuState;
-use crate::frontend::{Ctx, TResult, Undefined};
+use crate::frontend::{Ctx, TResult};
 use crate::runtime::guest_mem::GuestFault;
 use crate::runtime::record_fault;
 
-pub fn translate(cx: &mut Ctx, f: &Fields) -> TResult {
-    let q = f.b('Q');
-    let load = f.b('L');
-    let post = f.b('p');
-    let m = f.u('m');
-    let opcode = f.u('o');
-    let (s, size) = (f.u('S'), f.u('s'));
-    let qv = q as u32;
-    let selem = ((opcode & 1) << 1 | f.u('R')) + 1;
-    let mut scale = opcode >> 1;
-    let mut replicate = false;
-    let index = match scale {
-        3 => {
-            if !load || s == 1 {
-                return Err(Undefined);
-            }
-            scale = size;
-            replicate = true;
-            0
-        }
-        0 => qv << 3 | s << 2 | size,
-        1 if size & 1 == 0 => qv << 2 | s << 1 | size >> 1,
-        2 if size & 2 == 0 && size & 1 == 0 => qv << 1 | s,
-        2 if size == 1 && s == 0 => {
-            scale = 3;
-            qv
-        }
-        _ => return Err(Undefined),
-    };
-    if !post && m != 0 {
-        return Err(Undefined);
+/// What a single-structure form transfers.
+#[derive(Copy, Clone)]
+enum Elem {
+    /// One lane of 1 << n bytes.
+    Lane(u32),
+    /// One element replicated to every lane (LDnR), its size from `s`.
+    Replicate,
+}
+
+/// The single-structure form of `op`: (load, elements per structure,
+/// element).
+fn form(op: Op) -> (bool, u32, Elem) {
+    use Elem::*;
+    use Op::*;
+    match op {
+        LD1_single_b | LD1_single_b_post => (true, 1, Lane(0)),
+        LD1_single_h | LD1_single_h_post => (true, 1, Lane(1)),
+        LD1_single_s | LD1_single_s_post => (true, 1, Lane(2)),
+        LD1_single_d | LD1_single_d_post => (true, 1, Lane(3)),
+        LD2_single_b | LD2_single_b_post => (true, 2, Lane(0)),
+        LD2_single_h | LD2_single_h_post => (true, 2, Lane(1)),
+        LD2_single_s | LD2_single_s_post => (true, 2, Lane(2)),
+        LD2_single_d | LD2_single_d_post => (true, 2, Lane(3)),
+        LD3_single_b | LD3_single_b_post => (true, 3, Lane(0)),
+        LD3_single_h | LD3_single_h_post => (true, 3, Lane(1)),
+        LD3_single_s | LD3_single_s_post => (true, 3, Lane(2)),
+        LD3_single_d | LD3_single_d_post => (true, 3, Lane(3)),
+        LD4_single_b | LD4_single_b_post => (true, 4, Lane(0)),
+        LD4_single_h | LD4_single_h_post => (true, 4, Lane(1)),
+        LD4_single_s | LD4_single_s_post => (true, 4, Lane(2)),
+        LD4_single_d | LD4_single_d_post => (true, 4, Lane(3)),
+        ST1_single_b | ST1_single_b_post => (false, 1, Lane(0)),
+        ST1_single_h | ST1_single_h_post => (false, 1, Lane(1)),
+        ST1_single_s | ST1_single_s_post => (false, 1, Lane(2)),
+        ST1_single_d | ST1_single_d_post => (false, 1, Lane(3)),
+        ST2_single_b | ST2_single_b_post => (false, 2, Lane(0)),
+        ST2_single_h | ST2_single_h_post => (false, 2, Lane(1)),
+        ST2_single_s | ST2_single_s_post => (false, 2, Lane(2)),
+        ST2_single_d | ST2_single_d_post => (false, 2, Lane(3)),
+        ST3_single_b | ST3_single_b_post => (false, 3, Lane(0)),
+        ST3_single_h | ST3_single_h_post => (false, 3, Lane(1)),
+        ST3_single_s | ST3_single_s_post => (false, 3, Lane(2)),
+        ST3_single_d | ST3_single_d_post => (false, 3, Lane(3)),
+        ST4_single_b | ST4_single_b_post => (false, 4, Lane(0)),
+        ST4_single_h | ST4_single_h_post => (false, 4, Lane(1)),
+        ST4_single_s | ST4_single_s_post => (false, 4, Lane(2)),
+        ST4_single_d | ST4_single_d_post => (false, 4, Lane(3)),
+        LD1R | LD1R_post => (true, 1, Replicate),
+        LD2R | LD2R_post => (true, 2, Replicate),
+        LD3R | LD3R_post => (true, 3, Replicate),
+        LD4R | LD4R_post => (true, 4, Replicate),
+        _ => unreachable!("{op:?} is a multiple-structures form"),
     }
+}
+
+pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
+    let q = f.b('Q');
+    let (load, selem, elem) = form(op);
+    // The post-indexed forms have the Rm field.
+    let post = f.has('m');
+    let m = if post { f.u('m') } else { 0 };
+    // S (bit 12) and size (bits 11..10), which the lane forms fix in part,
+    // give the lane index.
+    let (s, size) = (f.word >> 12 & 1, f.word >> 10 & 3);
+    let qv = q as u32;
+    let (scale, replicate, index) = match elem {
+        Elem::Replicate => (size, true, 0),
+        Elem::Lane(0) => (0, false, qv << 3 | s << 2 | size),
+        Elem::Lane(1) => (1, false, qv << 2 | s << 1 | size >> 1),
+        Elem::Lane(2) => (2, false, qv << 1 | s),
+        Elem::Lane(_) => (3, false, qv),
+    };
     let n = f.u('n');
     let base = cx.x_sp(n);
     let addr = cx.b.guest_addr(base);

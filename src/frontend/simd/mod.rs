@@ -13,7 +13,7 @@ use crate::arm64::Fields;
 use crate::cpu::CpuState;
 use crate::ir::{HelperFn, Val};
 
-mod across_lanes;
+pub(super) mod across_lanes;
 pub(super) mod bf16;
 pub(super) mod complex;
 mod copy;
@@ -24,45 +24,142 @@ pub(super) mod fhm;
 mod fp_lanes;
 mod fpu;
 pub(super) mod frintts;
-mod indexed;
+pub(super) mod indexed;
 pub(crate) mod lanes;
 mod ldst_multiple;
 mod ldst_single;
 mod modified_imm;
 mod permute;
 pub(super) mod rdm;
-mod shift_imm;
+pub(super) mod shift_imm;
 mod tbl;
-mod three_diff;
-mod three_same;
-mod two_reg_misc;
+pub(super) mod three_diff;
+pub(super) mod three_same;
+pub(super) mod two_reg_misc;
+
+/// The element sizes a form allows beyond what its pattern fixes, and how
+/// its element size (log2 bytes) follows from its fields.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Sizes {
+    /// Any `size` field.
+    Any,
+    /// `size` below 3 (no 64-bit elements).
+    Lt3,
+    /// `size` below 2.
+    Lt2,
+    /// `size` 0 (bytes).
+    Eq0,
+    /// `size` 3 (doublewords).
+    Eq3,
+    /// `size` 1 or 2 (halfwords or words).
+    HS,
+    /// Any `size` but 64-bit elements in a 64-bit vector.
+    NotD1,
+    /// `size` below 2, or 2 in a 128-bit vector: the across-lanes
+    /// reductions need four or more elements.
+    Across,
+    /// The size is part of the opcode: this one.
+    Fixed(u32),
+    /// Floating point: single or double precision by `z` (sz), double
+    /// needing a 128-bit vector unless scalar; half precision in the forms
+    /// without `z`.
+    Float,
+    /// The narrow elements of FCVTN/FCVTL: half or single by `z`.
+    FpNarrow,
+}
+
+impl Sizes {
+    /// The element size of `f` (with `q` true for scalar forms), or `None`
+    /// when the form does not allow it (an unallocated encoding).
+    pub fn of(self, f: &Fields, q: bool) -> Option<u32> {
+        use Sizes::*;
+        let (ok, size) = match self {
+            Fixed(s) => (true, s),
+            Float if !f.has('z') => (true, 1),
+            Float => (f.u('z') == 0 || q, 2 + f.u('z')),
+            FpNarrow => (true, 1 + f.u('z')),
+            _ => {
+                let s = f.u('s');
+                let ok = match self {
+                    Any => true,
+                    Lt3 => s < 3,
+                    Lt2 => s < 2,
+                    Eq0 => s == 0,
+                    Eq3 => s == 3,
+                    HS => s == 1 || s == 2,
+                    Across => s < 2 || (s == 2 && q),
+                    _ => s != 3 || q,
+                };
+                (ok, s)
+            }
+        };
+        ok.then_some(size)
+    }
+}
+
+/// Whether `f` is an "Advanced SIMD scalar" form (bit 28 set; the vector
+/// forms have it clear).
+pub fn is_scalar(f: &Fields) -> bool {
+    f.word >> 28 & 1 != 0
+}
+
+/// The Q bit (30) of `f`: a 128-bit vector form. Some forms fix it, and
+/// the scalar forms have it set.
+pub fn q_bit(f: &Fields) -> bool {
+    f.word >> 30 & 1 != 0
+}
+
+/// The U bit (29) of `f`: fixed by each form's pattern, it selects the
+/// unsigned (or second) variant of an operation.
+pub fn u_bit(f: &Fields) -> bool {
+    f.word >> 29 & 1 != 0
+}
+
+/// A structure load or store: multiple structures or a single one.
+pub fn translate_ldst(
+    cx: &mut Ctx,
+    op: crate::arm64::encodings::simd_ldst::Op,
+    f: &Fields,
+) -> TResult {
+    match ldst_multiple::form(op) {
+        Some(form) => ldst_multiple::translate(cx, form, f),
+        None => ldst_single::translate(cx, op, f),
+    }
+}
 
 pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
     match op {
-        Op::LDST_MULT => ldst_multiple::translate(cx, f),
-        Op::LDST_SINGLE => ldst_single::translate(cx, f),
-        Op::TBL => tbl::translate(cx, f),
-        Op::PERM => permute::translate(cx, f),
+        Op::TBL => tbl::translate(cx, f, false),
+        Op::TBX => tbl::translate(cx, f, true),
+        Op::UZP1 => permute::translate(cx, f, permute::K::Uzp1),
+        Op::TRN1 => permute::translate(cx, f, permute::K::Trn1),
+        Op::ZIP1 => permute::translate(cx, f, permute::K::Zip1),
+        Op::UZP2 => permute::translate(cx, f, permute::K::Uzp2),
+        Op::TRN2 => permute::translate(cx, f, permute::K::Trn2),
+        Op::ZIP2 => permute::translate(cx, f, permute::K::Zip2),
         Op::EXT => ext::translate(cx, f),
-        Op::COPY => copy::translate(cx, f, false),
-        Op::SCOPY => copy::translate(cx, f, true),
-        Op::THREE_SAME => three_same::translate(cx, f, false),
-        Op::STHREE_SAME => three_same::translate(cx, f, true),
-        Op::THREE_SAME_H => three_same::translate_h(cx, f, false),
-        Op::STHREE_SAME_H => three_same::translate_h(cx, f, true),
-        Op::TWO_MISC_H => two_reg_misc::translate_h(cx, f, false),
-        Op::STWO_MISC_H => two_reg_misc::translate_h(cx, f, true),
-        Op::THREE_DIFF => three_diff::translate(cx, f, false),
-        Op::STHREE_DIFF => three_diff::translate(cx, f, true),
-        Op::TWO_MISC => two_reg_misc::translate(cx, f, false),
-        Op::STWO_MISC => two_reg_misc::translate(cx, f, true),
-        Op::ACROSS => across_lanes::translate(cx, f, false),
-        Op::SPAIR => across_lanes::translate(cx, f, true),
-        Op::MODIMM => modified_imm::translate(cx, f),
-        Op::SHIFT_IMM => shift_imm::translate(cx, f, false),
-        Op::SSHIFT_IMM => shift_imm::translate(cx, f, true),
-        Op::INDEXED => indexed::translate(cx, f, false),
-        Op::SINDEXED => indexed::translate(cx, f, true),
+        Op::DUP_elem
+        | Op::DUP_gen
+        | Op::SMOV
+        | Op::UMOV
+        | Op::INS_gen
+        | Op::INS_elem
+        | Op::DUP_elem_s => copy::translate(cx, op, f),
+        Op::MOVI_32
+        | Op::ORR_imm_32
+        | Op::MOVI_16
+        | Op::ORR_imm_16
+        | Op::MOVI_ones
+        | Op::MOVI_8
+        | Op::FMOV_imm_v
+        | Op::FMOV_imm_vh
+        | Op::MVNI_32
+        | Op::BIC_imm_32
+        | Op::MVNI_16
+        | Op::BIC_imm_16
+        | Op::MVNI_ones
+        | Op::MOVI_64
+        | Op::FMOV_imm_vd => modified_imm::translate(cx, op, f),
     }
 }
 

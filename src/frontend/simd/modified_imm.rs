@@ -2,6 +2,7 @@
 //! immediate) and FMOV (vector, immediate). The immediate is expanded at
 //! translation time and the register written with plain state stores.
 
+use crate::arm64::encodings::simd::Op;
 use crate::arm64::Fields;
 use crate::cpu::state::v_offset;
 use crate::frontend::{Ctx, TResult, Undefined};
@@ -46,16 +47,14 @@ enum Operation {
     Bic,
 }
 
-pub fn translate(cx: &mut Ctx, f: &Fields) -> TResult {
-    let q = f.b('Q');
-    let op = f.b('p');
-    let cmode = f.u('c');
-    if f.b('o') {
-        // o2 = 1 is allocated only as FMOV (vector, immediate),
-        // half-precision (FEAT_FP16): op = 0, cmode = 1111.
-        if op || cmode != 0b1111 {
-            return Err(Undefined);
-        }
+/// The modified-immediate `form` of `f`.
+pub fn translate(cx: &mut Ctx, form: Op, f: &Fields) -> TResult {
+    let q = super::q_bit(f);
+    // op (bit 29) and cmode (bits 15..12), which the forms fix in part.
+    let op = super::u_bit(f);
+    let cmode = f.word >> 12 & 0xf;
+    if form == Op::FMOV_imm_vh {
+        // FMOV (vector, immediate), half-precision (FEAT_FP16).
         let h = crate::frontend::fp::vfp_expand_imm(f.u('i'), crate::frontend::fp::float::H);
         let imm = h * 0x0001_0001_0001_0001;
         let d = f.u('d') as usize;
@@ -65,14 +64,18 @@ pub fn translate(cx: &mut Ctx, f: &Fields) -> TResult {
         cx.b.store_state(v_offset(d) + 8, hi);
         return Ok(());
     }
-    let operation = match (cmode, op) {
-        (0b1110, _) | (0b1111, false) => Operation::Movi,
-        (0b1111, true) if q => Operation::Movi,
-        (0b1111, true) => return Err(Undefined),
-        (c, false) if c < 0b1100 && c & 1 == 1 => Operation::Orr,
-        (c, true) if c < 0b1100 && c & 1 == 1 => Operation::Bic,
-        (_, false) => Operation::Movi,
-        (_, true) => Operation::Mvni,
+    let operation = match form {
+        Op::MOVI_32
+        | Op::MOVI_16
+        | Op::MOVI_ones
+        | Op::MOVI_8
+        | Op::MOVI_64
+        | Op::FMOV_imm_v
+        | Op::FMOV_imm_vd => Operation::Movi,
+        Op::MVNI_32 | Op::MVNI_16 | Op::MVNI_ones => Operation::Mvni,
+        Op::ORR_imm_32 | Op::ORR_imm_16 => Operation::Orr,
+        Op::BIC_imm_32 | Op::BIC_imm_16 => Operation::Bic,
+        _ => return Err(Undefined),
     };
     let imm = expand_imm(op, cmode, f.u('i'));
     let d = f.u('d') as usize;

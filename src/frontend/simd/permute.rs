@@ -15,18 +15,10 @@ kinds!(K {
     Zip2
 });
 
-pub fn translate(cx: &mut Ctx, f: &Fields) -> TResult {
+/// The permute `kind` on the operands of `f`.
+pub fn translate(cx: &mut Ctx, f: &Fields, kind: K) -> TResult {
     let q = f.b('Q');
     let size = f.u('s');
-    let kind = match f.u('o') {
-        0b001 => K::Uzp1,
-        0b010 => K::Trn1,
-        0b011 => K::Zip1,
-        0b101 => K::Uzp2,
-        0b110 => K::Trn2,
-        0b111 => K::Zip2,
-        _ => return Err(Undefined),
-    };
     if size == 3 && !q {
         return Err(Undefined);
     }

@@ -6,6 +6,7 @@
 use super::fpu::{self, Env, Rounding};
 use super::lanes::{self, mask, qc, sat_s, sat_u, sx};
 use super::{call, kinds, Args};
+use crate::arm64::encodings::simd_shift::Op;
 use crate::arm64::Fields;
 use crate::cpu::CpuState;
 use crate::frontend::{Ctx, TResult, Undefined};
@@ -29,49 +30,49 @@ enum Shape {
     Fixed,
 }
 
-fn decode(u: bool, opc: u32) -> Option<(K, Shape, bool)> {
+/// The operation of each form, its shape and whether it shifts left.
+fn form(op: Op) -> (K, Shape, bool) {
+    use Op::*;
     use Shape::*;
     use K::*;
-    // (kind, shape, shifts left)
-    Some(match (u, opc) {
-        (_, 0b00000) => (Shr, Same, false),
-        (_, 0b00010) => (Sra, Same, false),
-        (_, 0b00100) => (Rshr, Same, false),
-        (_, 0b00110) => (Rsra, Same, false),
-        (true, 0b01000) => (Sri, Same, false),
-        (false, 0b01010) => (Shl, Same, true),
-        (true, 0b01010) => (Sli, Same, true),
-        (true, 0b01100) => (Qshlu, Same, true),
-        (_, 0b01110) => (Qshl, Same, true),
-        (false, 0b10000) => (Shrn, Narrow, false),
-        (true, 0b10000) => (Qshrun, Narrow, false),
-        (false, 0b10001) => (Rshrn, Narrow, false),
-        (true, 0b10001) => (Qrshrun, Narrow, false),
-        (_, 0b10010) => (Qshrn, Narrow, false),
-        (_, 0b10011) => (Qrshrn, Narrow, false),
-        (_, 0b10100) => (Shll, Long, true),
-        (_, 0b11100) => (Cvtf, Fixed, false),
-        (_, 0b11111) => (Fcvtz, Fixed, false),
-        _ => return None,
-    })
+    match op {
+        SSHR_v | SSHR_s | USHR_v | USHR_s => (Shr, Same, false),
+        SSRA_v | SSRA_s | USRA_v | USRA_s => (Sra, Same, false),
+        SRSHR_v | SRSHR_s | URSHR_v | URSHR_s => (Rshr, Same, false),
+        SRSRA_v | SRSRA_s | URSRA_v | URSRA_s => (Rsra, Same, false),
+        SRI_v | SRI_s => (Sri, Same, false),
+        SHL_v | SHL_s => (Shl, Same, true),
+        SLI_v | SLI_s => (Sli, Same, true),
+        SQSHLU_v | SQSHLU_s => (Qshlu, Same, true),
+        SQSHL_imm_v | SQSHL_imm_s | UQSHL_imm_v | UQSHL_imm_s => (Qshl, Same, true),
+        SHRN_v => (Shrn, Narrow, false),
+        SQSHRUN_v | SQSHRUN_s => (Qshrun, Narrow, false),
+        RSHRN_v => (Rshrn, Narrow, false),
+        SQRSHRUN_v | SQRSHRUN_s => (Qrshrun, Narrow, false),
+        SQSHRN_v | SQSHRN_s | UQSHRN_v | UQSHRN_s => (Qshrn, Narrow, false),
+        SQRSHRN_v | SQRSHRN_s | UQRSHRN_v | UQRSHRN_s => (Qrshrn, Narrow, false),
+        SSHLL_v | USHLL_v => (Shll, Long, true),
+        SCVTF_fix_v | SCVTF_fix_s | UCVTF_fix_v | UCVTF_fix_s => (Cvtf, Fixed, false),
+        FCVTZS_fix_v | FCVTZS_fix_s | FCVTZU_fix_v | FCVTZU_fix_s => (Fcvtz, Fixed, false),
+    }
 }
 
-pub fn translate(cx: &mut Ctx, f: &Fields, scalar: bool) -> TResult {
+pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
+    let scalar = super::is_scalar(f);
     let immh = f.u('h');
-    let u = f.b('U');
+    let u = super::u_bit(f);
     let q = scalar || f.b('Q');
     if immh == 0 {
         return Err(Undefined);
     }
-    let (kind, shape, left) = decode(u, f.u('o')).ok_or(Undefined)?;
+    let (kind, shape, left) = form(op);
     let size = 31 - immh.leading_zeros();
     let esize = 8u32 << size;
     let immhb = immh << 3 | f.u('b');
     let ok = match shape {
         Shape::Same if scalar => size == 3 || matches!(kind, K::Qshlu | K::Qshl),
         Shape::Same => size < 3 || q,
-        Shape::Narrow => size < 3 && (!scalar || !matches!(kind, K::Shrn | K::Rshrn)),
-        Shape::Long => size < 3 && !scalar,
+        Shape::Narrow | Shape::Long => size < 3,
         // immh = 001x: half precision (FEAT_FP16).
         Shape::Fixed => size >= 1 && (size < 3 || q),
     };

@@ -6,14 +6,15 @@ use crate::arm64::Fields;
 use crate::cpu::CpuState;
 use crate::frontend::{Ctx, TResult};
 
-pub fn translate(cx: &mut Ctx, f: &Fields) -> TResult {
+/// TBL, or TBX when `tbx`.
+pub fn translate(cx: &mut Ctx, f: &Fields, tbx: bool) -> TResult {
     let args = Args {
         d: f.u('d'),
         n: f.u('n'),
         m: f.u('m'),
         q: f.b('Q'),
         // Table length in registers - 1, and TBX in bit 8.
-        imm: f.u('l') | f.u('x') << 8,
+        imm: f.u('l') | u32::from(tbx) << 8,
         ..Args::default()
     };
     call(cx, helper, args, &[]);

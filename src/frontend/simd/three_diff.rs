@@ -5,7 +5,8 @@
 
 use super::crypto::clmul64 as clmul;
 use super::lanes::{get, mask, qc, sat_s, set, sx};
-use super::{call, kinds, Args};
+use super::{call, kinds, Args, Sizes};
+use crate::arm64::encodings::simd_diff::Op;
 use crate::arm64::Fields;
 use crate::cpu::CpuState;
 use crate::frontend::{Ctx, TResult, Undefined};
@@ -31,43 +32,37 @@ kinds!(K {
     Pmull,
 });
 
-fn decode(u: bool, size: u32, opc: u32) -> Option<K> {
-    use K::*;
-    let k = match (opc, u) {
-        (0b0000, _) => Addl,
-        (0b0001, _) => Addw,
-        (0b0010, _) => Subl,
-        (0b0011, _) => Subw,
-        (0b0100, false) => Addhn,
-        (0b0100, true) => Raddhn,
-        (0b0101, _) => Abal,
-        (0b0110, false) => Subhn,
-        (0b0110, true) => Rsubhn,
-        (0b0111, _) => Abdl,
-        (0b1000, _) => Mlal,
-        (0b1001, false) => Qdmlal,
-        (0b1010, _) => Mlsl,
-        (0b1011, false) => Qdmlsl,
-        (0b1100, _) => Mull,
-        (0b1101, false) => Qdmull,
-        (0b1110, false) => Pmull,
-        _ => return None,
-    };
-    let ok = match k {
-        Qdmlal | Qdmlsl | Qdmull => size == 1 || size == 2,
-        Pmull => size == 0 || size == 3,
-        _ => size != 3,
-    };
-    ok.then_some(k)
+/// The operation of each form and the element sizes it allows.
+fn form(op: Op) -> (K, Sizes) {
+    use Op::*;
+    use Sizes::*;
+    match op {
+        SADDL_v | UADDL_v => (K::Addl, Lt3),
+        SADDW_v | UADDW_v => (K::Addw, Lt3),
+        SSUBL_v | USUBL_v => (K::Subl, Lt3),
+        SSUBW_v | USUBW_v => (K::Subw, Lt3),
+        ADDHN_v => (K::Addhn, Lt3),
+        RADDHN_v => (K::Raddhn, Lt3),
+        SABAL_v | UABAL_v => (K::Abal, Lt3),
+        SUBHN_v => (K::Subhn, Lt3),
+        RSUBHN_v => (K::Rsubhn, Lt3),
+        SABDL_v | UABDL_v => (K::Abdl, Lt3),
+        SMLAL_v | UMLAL_v => (K::Mlal, Lt3),
+        SMLSL_v | UMLSL_v => (K::Mlsl, Lt3),
+        SMULL_v | UMULL_v => (K::Mull, Lt3),
+        SQDMLAL_v | SQDMLAL_s => (K::Qdmlal, HS),
+        SQDMLSL_v | SQDMLSL_s => (K::Qdmlsl, HS),
+        SQDMULL_v | SQDMULL_s => (K::Qdmull, HS),
+        PMULL_v => (K::Pmull, Fixed(0)),
+        PMULL_1q => (K::Pmull, Fixed(3)),
+    }
 }
 
-pub fn translate(cx: &mut Ctx, f: &Fields, scalar: bool) -> TResult {
-    let u = f.b('U');
-    let size = f.u('s');
-    let kind = decode(u, size, f.u('o')).ok_or(Undefined)?;
-    if scalar && !matches!(kind, K::Qdmlal | K::Qdmlsl | K::Qdmull) {
-        return Err(Undefined);
-    }
+pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
+    let scalar = super::is_scalar(f);
+    let u = super::u_bit(f);
+    let (kind, sizes) = form(op);
+    let size = sizes.of(f, true).ok_or(Undefined)?;
     let args = Args {
         d: f.u('d'),
         n: f.u('n'),

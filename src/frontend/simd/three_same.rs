@@ -3,7 +3,8 @@
 
 use super::fpu::{self, Env, FBin, FCmp};
 use super::lanes::{self, mask, qc, sat_s, sat_u, sx};
-use super::{call, kinds, Args};
+use super::{call, kinds, Args, Sizes};
+use crate::arm64::encodings::simd_same::Op;
 use crate::arm64::Fields;
 use crate::cpu::CpuState;
 use crate::frontend::{Ctx, TResult, Undefined};
@@ -22,129 +23,96 @@ kinds!(
     }
 );
 
-/// Decodes (U, size, opcode) into a kind and the element size (log2 bytes).
-fn decode(u: bool, size: u32, opc: u32, q: bool, scalar: bool) -> Option<(K, u32)> {
-    use K::*;
-    if opc >= 0b11000 {
-        let a = size >> 1 != 0;
-        let k = match (u, a, opc & 7) {
-            (false, false, 0) => Fmaxnm,
-            (false, false, 1) => Fmla,
-            (false, false, 2) => Fadd,
-            (false, false, 3) => Fmulx,
-            (false, false, 4) => Fcmeq,
-            (false, false, 6) => Fmax,
-            (false, false, 7) => Frecps,
-            (false, true, 0) => Fminnm,
-            (false, true, 1) => Fmls,
-            (false, true, 2) => Fsub,
-            (false, true, 6) => Fmin,
-            (false, true, 7) => Frsqrts,
-            (true, false, 0) => Fmaxnmp,
-            (true, false, 2) => Faddp,
-            (true, false, 3) => Fmul,
-            (true, false, 4) => Fcmge,
-            (true, false, 5) => Facge,
-            (true, false, 6) => Fmaxp,
-            (true, false, 7) => Fdiv,
-            (true, true, 0) => Fminnmp,
-            (true, true, 2) => Fabd,
-            (true, true, 4) => Fcmgt,
-            (true, true, 5) => Facgt,
-            (true, true, 6) => Fminp,
-            _ => return None,
-        };
-        let sz = size & 1;
-        if sz == 1 && !q && !scalar {
-            return None;
-        }
-        if scalar
-            && !matches!(
-                k,
-                Fmulx | Fcmeq | Frecps | Frsqrts | Fcmge | Facge | Fabd | Fcmgt | Facgt
-            )
-        {
-            return None;
-        }
-        return Some((k, 2 + sz));
+/// The operation of each form and the element sizes it allows.
+fn form(op: Op) -> (K, Sizes) {
+    use Op::*;
+    use Sizes::*;
+    match op {
+        SHADD_v | UHADD_v => (K::Hadd, Lt3),
+        SQADD_v | UQADD_v => (K::Qadd, NotD1),
+        SRHADD_v | URHADD_v => (K::Rhadd, Lt3),
+        SHSUB_v | UHSUB_v => (K::Hsub, Lt3),
+        SQSUB_v | UQSUB_v => (K::Qsub, NotD1),
+        CMGT_v | CMHI_v => (K::Cmgt, NotD1),
+        CMGE_v | CMHS_v => (K::Cmge, NotD1),
+        SSHL_v | USHL_v => (K::Shl, NotD1),
+        SQSHL_v | UQSHL_v => (K::Qshl, NotD1),
+        SRSHL_v | URSHL_v => (K::Rshl, NotD1),
+        SQRSHL_v | UQRSHL_v => (K::Qrshl, NotD1),
+        SMAX_v | UMAX_v => (K::Max, Lt3),
+        SMIN_v | UMIN_v => (K::Min, Lt3),
+        SABD_v | UABD_v => (K::Abd, Lt3),
+        SABA_v | UABA_v => (K::Aba, Lt3),
+        ADD_v => (K::Add, NotD1),
+        SUB_v => (K::Sub, NotD1),
+        CMTST_v => (K::Cmtst, NotD1),
+        CMEQ_v => (K::Cmeq, NotD1),
+        MLA_v => (K::Mla, Lt3),
+        MLS_v => (K::Mls, Lt3),
+        MUL_v => (K::Mul, Lt3),
+        PMUL_v => (K::Pmul, Eq0),
+        SMAXP_v | UMAXP_v => (K::Maxp, Lt3),
+        SMINP_v | UMINP_v => (K::Minp, Lt3),
+        SQDMULH_v | SQDMULH_s => (K::Qdmulh, HS),
+        SQRDMULH_v | SQRDMULH_s => (K::Qrdmulh, HS),
+        ADDP_v => (K::Addp, NotD1),
+        AND_v => (K::And, Fixed(3)),
+        BIC_v => (K::Bic, Fixed(3)),
+        ORR_v => (K::Orr, Fixed(3)),
+        ORN_v => (K::Orn, Fixed(3)),
+        EOR_v => (K::Eor, Fixed(3)),
+        BSL_v => (K::Bsl, Fixed(3)),
+        BIT_v => (K::Bit, Fixed(3)),
+        BIF_v => (K::Bif, Fixed(3)),
+        FMAXNM_v | FMAXNM_vh => (K::Fmaxnm, Float),
+        FMLA_v | FMLA_vh => (K::Fmla, Float),
+        FADD_v | FADD_vh => (K::Fadd, Float),
+        FMULX_v | FMULX_vh | FMULX_s | FMULX_sh => (K::Fmulx, Float),
+        FCMEQ_v | FCMEQ_vh | FCMEQ_s | FCMEQ_sh => (K::Fcmeq, Float),
+        FMAX_v | FMAX_vh => (K::Fmax, Float),
+        FRECPS_v | FRECPS_vh | FRECPS_s | FRECPS_sh => (K::Frecps, Float),
+        FMINNM_v | FMINNM_vh => (K::Fminnm, Float),
+        FMLS_v | FMLS_vh => (K::Fmls, Float),
+        FSUB_v | FSUB_vh => (K::Fsub, Float),
+        FMIN_v | FMIN_vh => (K::Fmin, Float),
+        FRSQRTS_v | FRSQRTS_vh | FRSQRTS_s | FRSQRTS_sh => (K::Frsqrts, Float),
+        FMAXNMP_v | FMAXNMP_vh => (K::Fmaxnmp, Float),
+        FADDP_v | FADDP_vh => (K::Faddp, Float),
+        FMUL_v | FMUL_vh => (K::Fmul, Float),
+        FCMGE_v | FCMGE_vh | FCMGE_s | FCMGE_sh => (K::Fcmge, Float),
+        FACGE_v | FACGE_vh | FACGE_s | FACGE_sh => (K::Facge, Float),
+        FMAXP_v | FMAXP_vh => (K::Fmaxp, Float),
+        FDIV_v | FDIV_vh => (K::Fdiv, Float),
+        FMINNMP_v | FMINNMP_vh => (K::Fminnmp, Float),
+        FABD_v | FABD_vh | FABD_s | FABD_sh => (K::Fabd, Float),
+        FCMGT_v | FCMGT_vh | FCMGT_s | FCMGT_sh => (K::Fcmgt, Float),
+        FACGT_v | FACGT_vh | FACGT_s | FACGT_sh => (K::Facgt, Float),
+        FMINP_v | FMINP_vh => (K::Fminp, Float),
+        SQADD_s | UQADD_s => (K::Qadd, Any),
+        SQSUB_s | UQSUB_s => (K::Qsub, Any),
+        CMGT_s | CMHI_s => (K::Cmgt, Eq3),
+        CMGE_s | CMHS_s => (K::Cmge, Eq3),
+        SSHL_s | USHL_s => (K::Shl, Eq3),
+        SQSHL_s | UQSHL_s => (K::Qshl, Any),
+        SRSHL_s | URSHL_s => (K::Rshl, Eq3),
+        SQRSHL_s | UQRSHL_s => (K::Qrshl, Any),
+        ADD_s => (K::Add, Eq3),
+        SUB_s => (K::Sub, Eq3),
+        CMTST_s => (K::Cmtst, Eq3),
+        CMEQ_s => (K::Cmeq, Eq3),
     }
-    if opc == 0b00011 {
-        if scalar {
-            return None;
-        }
-        let k = [[And, Bic, Orr, Orn], [Eor, Bsl, Bit, Bif]][u as usize][size as usize];
-        return Some((k, 3));
-    }
-    let k = match (opc, u) {
-        (0b00000, _) => Hadd,
-        (0b00001, _) => Qadd,
-        (0b00010, _) => Rhadd,
-        (0b00100, _) => Hsub,
-        (0b00101, _) => Qsub,
-        (0b00110, _) => Cmgt,
-        (0b00111, _) => Cmge,
-        (0b01000, _) => Shl,
-        (0b01001, _) => Qshl,
-        (0b01010, _) => Rshl,
-        (0b01011, _) => Qrshl,
-        (0b01100, _) => Max,
-        (0b01101, _) => Min,
-        (0b01110, _) => Abd,
-        (0b01111, _) => Aba,
-        (0b10000, false) => Add,
-        (0b10000, true) => Sub,
-        (0b10001, false) => Cmtst,
-        (0b10001, true) => Cmeq,
-        (0b10010, false) => Mla,
-        (0b10010, true) => Mls,
-        (0b10011, false) => Mul,
-        (0b10011, true) => Pmul,
-        (0b10100, _) => Maxp,
-        (0b10101, _) => Minp,
-        (0b10110, false) => Qdmulh,
-        (0b10110, true) => Qrdmulh,
-        (0b10111, false) => Addp,
-        _ => return None,
-    };
-    let ok = if scalar {
-        match k {
-            Qadd | Qsub | Qshl | Qrshl => true,
-            Cmgt | Cmge | Shl | Rshl | Add | Sub | Cmtst | Cmeq => size == 3,
-            Qdmulh | Qrdmulh => size == 1 || size == 2,
-            _ => false,
-        }
-    } else {
-        match k {
-            Mla | Mls | Mul | Hadd | Rhadd | Hsub | Max | Min | Abd | Aba | Maxp | Minp => {
-                size != 3
-            }
-            Pmul => size == 0,
-            Qdmulh | Qrdmulh => size == 1 || size == 2,
-            _ => size != 3 || q,
-        }
-    };
-    ok.then_some((k, size))
 }
 
-pub fn translate(cx: &mut Ctx, f: &Fields, scalar: bool) -> TResult {
+pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
+    let scalar = super::is_scalar(f);
     let q = scalar || f.b('Q');
-    let u = f.b('U');
-    let (kind, size) = decode(u, f.u('s'), f.u('o'), q, scalar).ok_or(Undefined)?;
+    let (kind, sizes) = form(op);
+    let size = sizes.of(f, q).ok_or(Undefined)?;
     emit(cx, f, scalar, q, kind, size)
 }
 
-/// Three same (FP16) and scalar three same FP16: the (U, a, opcode)
-/// assignments of the single/double floating-point rows, on half-precision
-/// elements (any Q).
-pub fn translate_h(cx: &mut Ctx, f: &Fields, scalar: bool) -> TResult {
-    let q = scalar || f.b('Q');
-    let size = u32::from(f.b('a')) << 1;
-    let (kind, _) = decode(f.b('U'), size, 0b11000 | f.u('o'), true, scalar).ok_or(Undefined)?;
-    emit(cx, f, scalar, q, kind, 1)
-}
-
 fn emit(cx: &mut Ctx, f: &Fields, scalar: bool, q: bool, kind: K, size: u32) -> TResult {
-    let u = f.b('U');
+    let u = super::u_bit(f);
     let args = Args {
         d: f.u('d'),
         n: f.u('n'),

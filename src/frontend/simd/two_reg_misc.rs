@@ -5,7 +5,8 @@
 
 use super::fpu::{self, Env, FCmp, Rounding};
 use super::lanes::{self, get, mask, qc, sat_s, sat_u, set, sx, trunc, width};
-use super::{call, kinds, Args};
+use super::{call, kinds, Args, Sizes};
+use crate::arm64::encodings::simd_misc::Op;
 use crate::arm64::Fields;
 use crate::cpu::CpuState;
 use crate::frontend::fp::estimate;
@@ -32,124 +33,94 @@ const RND: [Rounding; 5] = [
     Rounding::TieAway,
 ];
 
-/// Decodes (U, size, opcode): the kind, element size (log2 bytes; the
-/// narrow size for narrowing/lengthening ops) and rounding mode index
-/// (see [`RND`]).
-fn decode(u: bool, size: u32, opc: u32, q: bool, scalar: bool) -> Option<(K, u32, u32)> {
-    use K::*;
-    let vec_ok = size != 3 || q;
-    let int = |k: K, ok: bool| ok.then_some((k, size, 0));
-    if opc >= 0b01100 && (opc >= 0b11000 || size >> 1 != 0) && !matches!(opc, 0b10010..=0b10111) {
-        // Floating point: size<1> is part of the opcode, size<0> is sz.
-        let sz = size & 1;
-        if sz == 1 && !q {
-            return None;
+/// The operation of each form: its kind, rounding mode index (see [`RND`])
+/// and the element sizes it allows.
+fn form(op: Op) -> (K, u32, Sizes) {
+    use Op::*;
+    use Sizes::*;
+    match op {
+        REV64_v => (K::Rev64, 0, Lt3),
+        REV32_v => (K::Rev32, 0, Lt2),
+        REV16_v => (K::Rev16, 0, Eq0),
+        SADDLP_v | UADDLP_v => (K::Addlp, 0, Lt3),
+        SUQADD_v | USQADD_v => (K::Sqadd, 0, NotD1),
+        CLS_v => (K::Cls, 0, Lt3),
+        CLZ_v => (K::Clz, 0, Lt3),
+        CNT_v => (K::Cnt, 0, Eq0),
+        NOT_v => (K::Not, 0, Fixed(3)),
+        RBIT_v => (K::Rbit, 0, Fixed(0)),
+        SADALP_v | UADALP_v => (K::Adalp, 0, Lt3),
+        SQABS_v => (K::Sqabs, 0, NotD1),
+        SQNEG_v => (K::Sqneg, 0, NotD1),
+        CMGT_zero_v => (K::CmgtZ, 0, NotD1),
+        CMGE_zero_v => (K::CmgeZ, 0, NotD1),
+        CMEQ_zero_v => (K::CmeqZ, 0, NotD1),
+        CMLE_zero_v => (K::CmleZ, 0, NotD1),
+        CMLT_zero_v => (K::CmltZ, 0, NotD1),
+        ABS_v => (K::Abs, 0, NotD1),
+        NEG_v => (K::Neg, 0, NotD1),
+        XTN_v => (K::Xtn, 0, Lt3),
+        SQXTUN_v | SQXTUN_s => (K::Sqxtun, 0, Lt3),
+        SHLL_v => (K::Shll, 0, Lt3),
+        SQXTN_v | UQXTN_v | SQXTN_s | UQXTN_s => (K::Qxtn, 0, Lt3),
+        FCVTN_v => (K::Fcvtn, 0, FpNarrow),
+        FCVTXN_v | FCVTXN_s => (K::Fcvtxn, 0, Fixed(2)),
+        FCVTL_v => (K::Fcvtl, 0, FpNarrow),
+        FRINTN_v | FRINTN_vh => (K::Frint, 0, Float),
+        FRINTM_v | FRINTM_vh => (K::Frint, 2, Float),
+        FCVTNS_v | FCVTNU_v | FCVTNS_vh | FCVTNU_vh | FCVTNS_s | FCVTNU_s | FCVTNS_sh
+        | FCVTNU_sh => (K::Fcvt, 0, Float),
+        FCVTMS_v | FCVTMU_v | FCVTMS_vh | FCVTMU_vh | FCVTMS_s | FCVTMU_s | FCVTMS_sh
+        | FCVTMU_sh => (K::Fcvt, 2, Float),
+        FCVTAS_v | FCVTAU_v | FCVTAS_vh | FCVTAU_vh | FCVTAS_s | FCVTAU_s | FCVTAS_sh
+        | FCVTAU_sh => (K::Fcvt, 4, Float),
+        SCVTF_v | UCVTF_v | SCVTF_vh | UCVTF_vh | SCVTF_s | UCVTF_s | SCVTF_sh | UCVTF_sh => {
+            (K::Cvtf, 0, Float)
         }
-        let a = size >> 1 != 0;
-        // (kind, rounding index: 0..4 named, 5 = FPCR)
-        let (k, r) = match (u, a, opc) {
-            (false, false, 0b11000) => (Frint, 0),
-            (false, false, 0b11001) => (Frint, 2),
-            (false, false, 0b11010) => (Fcvt, 0),
-            (false, false, 0b11011) => (Fcvt, 2),
-            (false, false, 0b11100) => (Fcvt, 4),
-            (false, false, 0b11101) => (Cvtf, 0),
-            (false, true, 0b01100) => (FcmgtZ, 0),
-            (false, true, 0b01101) => (FcmeqZ, 0),
-            (false, true, 0b01110) => (FcmltZ, 0),
-            (false, true, 0b01111) => (Fabs, 0),
-            (false, true, 0b11000) => (Frint, 1),
-            (false, true, 0b11001) => (Frint, 3),
-            (false, true, 0b11010) => (Fcvt, 1),
-            (false, true, 0b11011) => (Fcvt, 3),
-            (false, true, 0b11100) if sz == 0 => (Urecpe, 0),
-            (false, true, 0b11101) => (Frecpe, 0),
-            (false, true, 0b11111) => (Frecpx, 0),
-            (true, false, 0b11000) => (Frint, 4),
-            (true, false, 0b11001) => (Frint, 6),
-            (true, false, 0b11010) => (Fcvt, 0),
-            (true, false, 0b11011) => (Fcvt, 2),
-            (true, false, 0b11100) => (Fcvt, 4),
-            (true, false, 0b11101) => (Cvtf, 0),
-            (true, true, 0b01100) => (FcmgeZ, 0),
-            (true, true, 0b01101) => (FcmleZ, 0),
-            (true, true, 0b01111) => (Fneg, 0),
-            (true, true, 0b11001) => (Frint, 5),
-            (true, true, 0b11010) => (Fcvt, 1),
-            (true, true, 0b11011) => (Fcvt, 3),
-            (true, true, 0b11100) if sz == 0 => (Ursqrte, 0),
-            (true, true, 0b11101) => (Frsqrte, 0),
-            (true, true, 0b11111) => (Fsqrt, 0),
-            _ => return None,
-        };
-        if scalar && matches!(k, Frint | Fabs | Fneg | Fsqrt | Urecpe | Ursqrte) {
-            return None;
-        }
-        if !scalar && k == Frecpx {
-            return None;
-        }
-        return Some((k, 2 + sz, r));
-    }
-    match (u, opc) {
-        (false, 0b00000) => int(Rev64, !scalar && size < 3),
-        (true, 0b00000) => int(Rev32, !scalar && size < 2),
-        (false, 0b00001) => int(Rev16, !scalar && size == 0),
-        (_, 0b00010) => int(Addlp, !scalar && size < 3),
-        (_, 0b00011) => int(Sqadd, vec_ok),
-        (false, 0b00100) => int(Cls, !scalar && size < 3),
-        (true, 0b00100) => int(Clz, !scalar && size < 3),
-        (false, 0b00101) => int(Cnt, !scalar && size == 0),
-        (true, 0b00101) if !scalar && size == 0 => Some((Not, 3, 0)),
-        (true, 0b00101) => int(Rbit, !scalar && size == 1).map(|(k, _, r)| (k, 0, r)),
-        (_, 0b00110) => int(Adalp, !scalar && size < 3),
-        (false, 0b00111) => int(Sqabs, vec_ok),
-        (true, 0b00111) => int(Sqneg, vec_ok),
-        (false, 0b01000) => int(CmgtZ, if scalar { size == 3 } else { vec_ok }),
-        (true, 0b01000) => int(CmgeZ, if scalar { size == 3 } else { vec_ok }),
-        (false, 0b01001) => int(CmeqZ, if scalar { size == 3 } else { vec_ok }),
-        (true, 0b01001) => int(CmleZ, if scalar { size == 3 } else { vec_ok }),
-        (false, 0b01010) => int(CmltZ, if scalar { size == 3 } else { vec_ok }),
-        (false, 0b01011) => int(Abs, if scalar { size == 3 } else { vec_ok }),
-        (true, 0b01011) => int(Neg, if scalar { size == 3 } else { vec_ok }),
-        (false, 0b10010) => int(Xtn, !scalar && size < 3),
-        (true, 0b10010) => int(Sqxtun, size < 3),
-        (true, 0b10011) => int(Shll, !scalar && size < 3),
-        (_, 0b10100) => int(Qxtn, size < 3),
-        // size<0> selects single -> half (0) or double -> single (1); the
-        // size given is that of the narrow elements.
-        (false, 0b10110) if size < 2 && !scalar => Some((Fcvtn, size + 1, 0)),
-        (true, 0b10110) if size == 1 => Some((Fcvtxn, 2, 0)),
-        (false, 0b10111) if size < 2 && !scalar => Some((Fcvtl, size + 1, 0)),
-        _ => None,
+        FCMGT_zero_v | FCMGT_zero_vh | FCMGT_zero_s | FCMGT_zero_sh => (K::FcmgtZ, 0, Float),
+        FCMEQ_zero_v | FCMEQ_zero_vh | FCMEQ_zero_s | FCMEQ_zero_sh => (K::FcmeqZ, 0, Float),
+        FCMLT_zero_v | FCMLT_zero_vh | FCMLT_zero_s | FCMLT_zero_sh => (K::FcmltZ, 0, Float),
+        FABS_v | FABS_vh => (K::Fabs, 0, Float),
+        FRINTP_v | FRINTP_vh => (K::Frint, 1, Float),
+        FRINTZ_v | FRINTZ_vh => (K::Frint, 3, Float),
+        FCVTPS_v | FCVTPU_v | FCVTPS_vh | FCVTPU_vh | FCVTPS_s | FCVTPU_s | FCVTPS_sh
+        | FCVTPU_sh => (K::Fcvt, 1, Float),
+        FCVTZS_v | FCVTZU_v | FCVTZS_vh | FCVTZU_vh | FCVTZS_s | FCVTZU_s | FCVTZS_sh
+        | FCVTZU_sh => (K::Fcvt, 3, Float),
+        URECPE_v => (K::Urecpe, 0, Fixed(2)),
+        FRECPE_v | FRECPE_vh | FRECPE_s | FRECPE_sh => (K::Frecpe, 0, Float),
+        FRINTA_v | FRINTA_vh => (K::Frint, 4, Float),
+        FRINTX_v | FRINTX_vh => (K::Frint, 6, Float),
+        FCMGE_zero_v | FCMGE_zero_vh | FCMGE_zero_s | FCMGE_zero_sh => (K::FcmgeZ, 0, Float),
+        FCMLE_zero_v | FCMLE_zero_vh | FCMLE_zero_s | FCMLE_zero_sh => (K::FcmleZ, 0, Float),
+        FNEG_v | FNEG_vh => (K::Fneg, 0, Float),
+        FRINTI_v | FRINTI_vh => (K::Frint, 5, Float),
+        URSQRTE_v => (K::Ursqrte, 0, Fixed(2)),
+        FRSQRTE_v | FRSQRTE_vh | FRSQRTE_s | FRSQRTE_sh => (K::Frsqrte, 0, Float),
+        FSQRT_v | FSQRT_vh => (K::Fsqrt, 0, Float),
+        SUQADD_s | USQADD_s => (K::Sqadd, 0, Any),
+        SQABS_s => (K::Sqabs, 0, Any),
+        SQNEG_s => (K::Sqneg, 0, Any),
+        CMGT_zero_s => (K::CmgtZ, 0, Eq3),
+        CMGE_zero_s => (K::CmgeZ, 0, Eq3),
+        CMEQ_zero_s => (K::CmeqZ, 0, Eq3),
+        CMLE_zero_s => (K::CmleZ, 0, Eq3),
+        CMLT_zero_s => (K::CmltZ, 0, Eq3),
+        ABS_s => (K::Abs, 0, Eq3),
+        NEG_s => (K::Neg, 0, Eq3),
+        FRECPX_s | FRECPX_sh => (K::Frecpx, 0, Float),
     }
 }
 
-pub fn translate(cx: &mut Ctx, f: &Fields, scalar: bool) -> TResult {
-    let q = scalar || f.b('Q');
-    let u = f.b('U');
-    let (kind, size, rnd) = decode(u, f.u('s'), f.u('o'), q, scalar).ok_or(Undefined)?;
+pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
+    let scalar = super::is_scalar(f);
+    let (kind, rnd, sizes) = form(op);
+    let size = sizes.of(f, scalar || f.b('Q')).ok_or(Undefined)?;
     emit(cx, f, scalar, (kind, size, rnd))
 }
 
-/// Two-register miscellaneous (FP16) and its scalar form: the (U, a,
-/// opcode) assignments of the single/double floating-point rows on
-/// half-precision elements (any Q), without URECPE/URSQRTE.
-pub fn translate_h(cx: &mut Ctx, f: &Fields, scalar: bool) -> TResult {
-    let opc = f.u('o');
-    let a = f.b('a');
-    let fp_row = opc >= 0b11000 || (a && (0b01100..=0b01111).contains(&opc));
-    if !fp_row {
-        return Err(Undefined);
-    }
-    let (kind, _, rnd) = decode(f.b('U'), u32::from(a) << 1, opc, true, scalar).ok_or(Undefined)?;
-    if matches!(kind, K::Urecpe | K::Ursqrte) {
-        return Err(Undefined);
-    }
-    emit(cx, f, scalar, (kind, 1, rnd))
-}
-
 fn emit(cx: &mut Ctx, f: &Fields, scalar: bool, (kind, size, rnd): (K, u32, u32)) -> TResult {
-    let u = f.b('U');
+    let u = super::u_bit(f);
     let args = Args {
         d: f.u('d'),
         n: f.u('n'),
