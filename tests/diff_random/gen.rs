@@ -101,10 +101,15 @@ pub fn excluded(word: u32) -> Option<&'static str> {
 }
 
 /// The entries a run draws from: EMU_DIFF_CLASSES (comma list of CLASSES)
-/// and EMU_DIFF_NAMES (entry names) narrow it.
+/// and EMU_DIFF_NAMES (entry names) narrow it. An entry appears
+/// `round(24 / sqrt(n))` times (at least once), n being the number of
+/// entries of its class, so a class is drawn in proportion to about
+/// 24 * sqrt(n): Advanced SIMD's hundreds of form rows do not crowd out
+/// the small classes, and each of its rows is still drawn thousands of
+/// times in a long run.
 pub fn pool() -> Vec<&'static Entry> {
     let names = std::env::var("EMU_DIFF_NAMES").ok();
-    entries()
+    let chosen: Vec<&'static Entry> = entries()
         .iter()
         .filter(|e| want_class(class_of(e)))
         .filter(|e| {
@@ -112,6 +117,20 @@ pub fn pool() -> Vec<&'static Entry> {
                 .as_deref()
                 .is_none_or(|l| l.split(',').any(|x| x.trim() == e.name))
         })
+        .collect();
+    let per_class = |c: &str| chosen.iter().filter(|e| class_of(e) == c).count();
+    let repeat: std::collections::HashMap<&str, usize> = CLASSES
+        .iter()
+        .map(|&c| {
+            (
+                c,
+                ((24.0 / (per_class(c).max(1) as f64).sqrt()).round() as usize).max(1),
+            )
+        })
+        .collect();
+    chosen
+        .iter()
+        .flat_map(|&e| std::iter::repeat_n(e, repeat[class_of(e)]))
         .collect()
 }
 
