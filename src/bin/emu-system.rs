@@ -28,6 +28,9 @@ struct Args {
     /// Accepted for compatibility: the serial console is always stdio.
     #[arg(long)]
     nographic: bool,
+    /// Trace machine events on stderr: a comma list of int, mmio, timer, unimp.
+    #[arg(short = 'd', value_name = "LIST")]
+    trace: Option<String>,
 }
 
 fn parse_size(s: &str) -> Result<u64, String> {
@@ -74,6 +77,12 @@ fn normalise(arg: String) -> String {
 fn main() -> ExitCode {
     let args = Args::parse_from(std::env::args().map(normalise));
     let _ = args.nographic;
+    if let Some(list) = &args.trace {
+        if let Err(e) = emu::system::trace::enable(list) {
+            eprintln!("emu-system: {e}");
+            return ExitCode::from(2);
+        }
+    }
     let config = Config {
         kernel: args.kernel,
         ram: args.mem,

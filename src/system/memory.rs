@@ -5,6 +5,7 @@
 
 use super::exception::DFSC_EXTERNAL;
 use super::mmu::Access;
+use super::trace;
 use super::vcpu::Vcpu;
 use crate::cpu::CpuState;
 use crate::runtime::soft_tlb::{info, TlbConfig};
@@ -112,6 +113,20 @@ impl Vcpu {
                 return Ok(extend(raw, size, info));
             }
         }
+        if trace::on(trace::Class::Mmio) {
+            let what = if write { "write" } else { "read" };
+            trace::line(format_args!(
+                "mmio {what} {pa:#x} size {size}{}",
+                if write {
+                    format!(" value {value:#x}")
+                } else {
+                    String::new()
+                }
+            ));
+        }
+        // Device registers see the timer outputs as they are now (the GIC's
+        // IAR and pending bits).
+        self.sync_irqs();
         if write {
             self.board
                 .bus

@@ -18,6 +18,7 @@ pub mod ram;
 mod run;
 mod sysinsn;
 mod timer;
+pub mod trace;
 pub mod vcpu;
 
 use std::cell::RefCell;

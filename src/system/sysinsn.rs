@@ -6,6 +6,7 @@
 use super::exception::DFSC_EXTERNAL;
 use super::mmu::Access;
 use super::psci;
+use super::trace;
 use super::vcpu::{Exception, Vcpu};
 use crate::arm64::cpu_model::Cpu;
 use crate::arm64::decode;
@@ -102,7 +103,12 @@ impl Vcpu {
         };
         match r {
             Ok(()) => Outcome::Next,
-            Err(()) => undef,
+            Err(()) => {
+                if trace::on(trace::Class::Unimp) {
+                    trace::line(format_args!("undefined {word:#010x} at {pc:#x}"));
+                }
+                undef
+            }
         }
     }
 
@@ -237,6 +243,9 @@ impl Vcpu {
     }
 
     fn timer_write(&mut self, reg: El1Reg, v: u64) {
+        if trace::on(trace::Class::Timer) {
+            trace::line(format_args!("{reg:?} <- {v:#x} (count {:#x})", counter()));
+        }
         let t = match reg {
             El1Reg::CNTP_CTL_EL0 | El1Reg::CNTP_CVAL_EL0 | El1Reg::CNTP_TVAL_EL0 => {
                 &mut self.timers[0]
@@ -248,6 +257,9 @@ impl Vcpu {
             El1Reg::CNTP_CVAL_EL0 | El1Reg::CNTV_CVAL_EL0 => t.cval = v,
             _ => t.set_tval(v),
         }
+        // The output may have fallen (masked, disabled, a later CVAL): the
+        // GIC sees the new level at once, not at the next interrupt check.
+        self.sync_irqs();
         self.timers_changed();
     }
 
