@@ -25,6 +25,9 @@ struct Args {
     /// Pass this device tree instead of the generated one.
     #[arg(long, value_name = "FILE")]
     dtb: Option<PathBuf>,
+    /// Initial ramdisk (e.g. a cpio archive), placed below the device tree.
+    #[arg(long, value_name = "FILE")]
+    initrd: Option<PathBuf>,
     /// Accepted for compatibility: the serial console is always stdio.
     #[arg(long)]
     nographic: bool,
@@ -59,8 +62,9 @@ fn parse_size(s: &str) -> Result<u64, String> {
 
 /// `-kernel` → `--kernel` for the multi-letter options (QEMU spelling).
 fn normalise(arg: String) -> String {
-    const LONG: [&str; 6] = [
+    const LONG: [&str; 7] = [
         "-kernel",
+        "-initrd",
         "-append",
         "-dtb",
         "-nographic",
@@ -88,6 +92,7 @@ fn main() -> ExitCode {
         ram: args.mem,
         append: args.append,
         dtb: args.dtb,
+        initrd: args.initrd,
     };
     match run(&config) {
         Ok(Stop::PowerOff | Stop::Reset | Stop::CpuOff) => ExitCode::SUCCESS,

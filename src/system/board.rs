@@ -12,6 +12,8 @@ pub const MAX_RAM: u64 = 255 << 30;
 pub const GIC_BASE: u64 = 0x0800_0000;
 /// Distributor and CPU interface windows.
 pub const GIC_SIZE: u64 = 0x2_0000;
+/// GIC interrupt ID of SPI 0.
+pub const SPI_BASE: usize = 32;
 /// The PL011's interrupt: SPI 1.
 pub const PL011_SPI: u32 = 1;
 /// The PL011 UART.

@@ -6,9 +6,14 @@ use super::board::{GIC_BASE, PL011_BASE, PL011_SIZE, PL011_SPI};
 use super::timer::{PHYS_IRQ, VIRT_IRQ};
 use vm_fdt::{Error, FdtWriter};
 
-/// Builds the DTB for `ram_size` bytes at `ram_base` and the kernel command
-/// line `bootargs`.
-pub fn build(ram_base: u64, ram_size: u64, bootargs: &str) -> Result<Vec<u8>, Error> {
+/// Builds the DTB for `ram_size` bytes at `ram_base`, the kernel command
+/// line `bootargs` and the initial ramdisk at `initrd` (start, end).
+pub fn build(
+    ram_base: u64,
+    ram_size: u64,
+    bootargs: &str,
+    initrd: Option<(u64, u64)>,
+) -> Result<Vec<u8>, Error> {
     let mut f = FdtWriter::new()?;
     let root = f.begin_node("")?;
     f.property_u32("#address-cells", 2)?;
@@ -79,7 +84,7 @@ pub fn build(ram_base: u64, ram_size: u64, bootargs: &str) -> Result<Vec<u8>, Er
         vec!["arm,pl011".into(), "arm,primecell".into()],
     )?;
     f.property_array_u64("reg", &[PL011_BASE, PL011_SIZE])?;
-    // SPI, level-high. (The UART raises no interrupt yet.)
+    // SPI, level-high.
     f.property_array_u32("interrupts", &[0, PL011_SPI, 4])?;
     f.property_array_u32("clocks", &[CLK, CLK])?;
     f.property_string_list("clock-names", vec!["uartclk".into(), "apb_pclk".into()])?;
@@ -88,6 +93,10 @@ pub fn build(ram_base: u64, ram_size: u64, bootargs: &str) -> Result<Vec<u8>, Er
     let chosen = f.begin_node("chosen")?;
     f.property_string("bootargs", bootargs)?;
     f.property_string("stdout-path", &format!("/{uart_name}"))?;
+    if let Some((start, end)) = initrd {
+        f.property_u64("linux,initrd-start", start)?;
+        f.property_u64("linux,initrd-end", end)?;
+    }
     f.end_node(chosen)?;
 
     f.end_node(root)?;
@@ -98,7 +107,13 @@ pub fn build(ram_base: u64, ram_size: u64, bootargs: &str) -> Result<Vec<u8>, Er
 mod tests {
     #[test]
     fn is_a_flattened_device_tree() {
-        let d = super::build(0x4000_0000, 128 << 20, "console=ttyAMA0").unwrap();
+        let d = super::build(
+            0x4000_0000,
+            128 << 20,
+            "console=ttyAMA0",
+            Some((0x4700_0000, 0x4710_0000)),
+        )
+        .unwrap();
         assert_eq!(&d[..4], &[0xd0, 0x0d, 0xfe, 0xed], "FDT magic");
         let total = u32::from_be_bytes(d[4..8].try_into().unwrap()) as usize;
         assert_eq!(total, d.len());
@@ -110,6 +125,7 @@ mod tests {
             "arm,cortex-a15-gic",
             "arm,armv8-timer",
             "memory@40000000",
+            "linux,initrd-start",
         ] {
             assert!(text.contains(s), "{s}");
         }

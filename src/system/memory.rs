@@ -80,9 +80,14 @@ impl Vcpu {
                 .host(pa_last, 1)
                 .ok_or((last, DFSC_EXTERNAL))?;
             if host_last != host + size - 1 {
-                // A multi-register access across physically discontiguous
-                // pages: not supported yet.
-                return Err((last, DFSC_EXTERNAL));
+                // Across physically discontiguous pages: both pages side
+                // by side in a window of host memory.
+                let win = self
+                    .board
+                    .ram
+                    .pair(pa & !(PAGE - 1), pa_last & !(PAGE - 1))
+                    .ok_or((va, DFSC_EXTERNAL))?;
+                return Ok(win + (pa & (PAGE - 1)));
             }
             return Ok(host);
         }
@@ -134,7 +139,8 @@ impl Vcpu {
                 .ok_or((va, DFSC_EXTERNAL))?;
             // A device write may raise an interrupt (a GIC enable, an SGI):
             // have translated code come back to the dispatcher soon.
-            self.waker
+            self.board
+                .bell
                 .word()
                 .store(1, std::sync::atomic::Ordering::SeqCst);
             Ok(0)

@@ -23,7 +23,6 @@ use crate::frontend::translate_block_system;
 use crate::jit::code_cache::CodeCache;
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
-use std::time::Instant;
 
 /// PSTATE.I in DAIF.
 const DAIF_I: u64 = 1 << 7;
@@ -34,19 +33,20 @@ impl Vcpu {
     /// says), sleeping until the next timer deadline meanwhile. With
     /// nothing that could ever assert it, the machine stops with an error.
     fn wfi(&mut self) -> Result<(), String> {
+        self.board.bus.idle();
         loop {
             if self.irq_line() {
                 return Ok(());
             }
-            match Waker::next_instant(&self.timers) {
-                Some(at) => std::thread::sleep(at.saturating_duration_since(Instant::now())),
-                None => {
-                    return Err(format!(
-                        "WFI at {:#x} with no interrupt pending and no timer armed",
-                        self.cpu.pc
-                    ))
-                }
+            let at = Waker::next_instant(&self.timers);
+            if at.is_none() && !self.board.bus.may_interrupt() {
+                return Err(format!(
+                    "WFI at {:#x} with no interrupt pending, no timer armed and no device \
+                     that could interrupt",
+                    self.cpu.pc
+                ));
             }
+            self.board.bell.wait(at);
         }
     }
 }
@@ -225,7 +225,7 @@ impl Machine {
             ExitReason::Lookup => return Ok(()),
             ExitReason::Interrupt => {
                 // A timer deadline passed; the loop looks at the GIC.
-                v.waker.word().store(0, Ordering::SeqCst);
+                v.board.bell.word().store(0, Ordering::SeqCst);
                 return Ok(());
             }
             ExitReason::Udf if arg as u32 == WFI => {
