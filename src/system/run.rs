@@ -67,6 +67,22 @@ pub struct Machine {
     blocks: HashMap<(u64, u64), u64>,
     /// The virtual pcs translated in each physical page.
     by_page: HashMap<u64, Vec<u64>>,
+    /// A direct-mapped cache in front of `blocks`: (virtual pc, physical
+    /// page, host code) by pc bits; pc 1 (never a block's) marks a free
+    /// slot.
+    jump_cache: Box<[(u64, u64, u64)]>,
+    /// Whether the IRQ input must be looked at before the next block: after
+    /// any exit but a plain block lookup (a system instruction may have
+    /// unmasked PSTATE.I or changed the timers, the doorbell may have
+    /// rung, an exception or ERET changed PSTATE).
+    check_irq: bool,
+}
+
+const JUMP_CACHE: usize = 1 << 12;
+const FREE: (u64, u64, u64) = (1, 0, 0);
+
+fn jump_slot(pc: u64) -> usize {
+    (pc >> 2) as usize & (JUMP_CACHE - 1)
 }
 
 impl Machine {
@@ -85,6 +101,8 @@ impl Machine {
             running: 0,
             blocks: HashMap::new(),
             by_page: HashMap::new(),
+            jump_cache: vec![FREE; JUMP_CACHE].into_boxed_slice(),
+            check_irq: true,
         })
     }
 
@@ -106,7 +124,13 @@ impl Machine {
     /// A block ends at the end of its page (the next page's fetch is
     /// checked by the dispatcher), so it depends on one mapping only.
     fn block(&mut self, pc: u64, page: u64) -> u64 {
+        let slot = jump_slot(pc);
+        let (cpc, cpage, chost) = self.jump_cache[slot];
+        if cpc == pc && cpage == page {
+            return chost;
+        }
         if let Some(&h) = self.blocks.get(&(pc, page)) {
+            self.jump_cache[slot] = (pc, page, h);
             return h;
         }
         let v = &*self.vcpu;
@@ -124,7 +148,11 @@ impl Machine {
             c = compile(&block, self.cache.next_addr(), &self.env);
         }
         let host = self.cache.insert(block.start_pc, block.end_pc, c);
+        // Translation may have used the host FPU (constant folding): its
+        // flags are not the guest's.
+        fpenv::clear_pending();
         self.blocks.insert((pc, page), host);
+        self.jump_cache[slot] = (pc, page, host);
         self.by_page.entry(page).or_default().push(pc);
         host
     }
@@ -133,6 +161,7 @@ impl Machine {
         self.cache.flush();
         self.blocks.clear();
         self.by_page.clear();
+        self.jump_cache.fill(FREE);
     }
 
     /// Forgets the translations of physical page `page`. Their host code
@@ -141,6 +170,10 @@ impl Machine {
     fn drop_page(&mut self, page: u64) {
         for va in self.by_page.remove(&page).unwrap_or_default() {
             self.blocks.remove(&(va, page));
+            let slot = &mut self.jump_cache[jump_slot(va)];
+            if slot.1 == page {
+                *slot = FREE;
+            }
         }
     }
 
@@ -177,7 +210,10 @@ impl Machine {
             for page in std::mem::take(&mut self.vcpu.code_inval) {
                 self.drop_page(page);
             }
-            if self.vcpu.sys.daif & DAIF_I == 0 && self.vcpu.irq_line() {
+            if std::mem::take(&mut self.check_irq)
+                && self.vcpu.sys.daif & DAIF_I == 0
+                && self.vcpu.irq_line()
+            {
                 self.vcpu.take_irq();
             }
             let pc = self.vcpu.cpu.pc;
@@ -206,7 +242,7 @@ impl Machine {
             self.running = pc;
             let cpu = &mut self.vcpu.cpu;
             cpu.fault = 0;
-            fpenv::clear_pending();
+            // MXCSR holds no flags here: the last exit took them.
             self.cache.enter(cpu, host);
             cpu.fpsr |= fpenv::take_pending();
             if cpu.link_site != 0 && cpu.exit_reason == ExitReason::Lookup as u32 {
@@ -214,7 +250,9 @@ impl Machine {
             }
             cpu.link_site = 0;
             self.vector = None;
-            self.exit(ExitReason::from_u32(self.vcpu.cpu.exit_reason))?;
+            let reason = ExitReason::from_u32(self.vcpu.cpu.exit_reason);
+            self.check_irq = reason != ExitReason::Lookup;
+            self.exit(reason)?;
         }
     }
 
