@@ -4,8 +4,9 @@
 //! test says it is skipped and passes.
 //!
 //! - `init_runs_and_powers_off`: an `/init` script that prints what it
-//!   computed and read from /proc and ends with `poweroff -f` (PSCI
-//!   SYSTEM_OFF): exit status 0, no kernel oops or warning.
+//!   computed and read from /proc and the time (from the PL031) and ends
+//!   with `poweroff -f` (PSCI SYSTEM_OFF): exit status 0, no kernel oops
+//!   or warning.
 //! - `interactive_shell`: the stock initramfs's shell on the serial line,
 //!   driven over stdin once its prompt shows (PL011 receive interrupts).
 
@@ -76,6 +77,7 @@ fn init_runs_and_powers_off() {
          echo \"init: sum $((6 * 7))\"\n\
          echo \"init: cmdline $(cat /proc/cmdline)\"\n\
          echo \"init: $(grep -c processor /proc/cpuinfo) cpu\"\n\
+         echo \"init: epoch $(date +%s)\"\n\
          sleep 1\n\
          echo \"init: slept\"\n\
          poweroff -f\n",
@@ -107,9 +109,25 @@ fn init_runs_and_powers_off() {
         "init: 1 cpu",
         "init: slept",
         "reboot: Power down",
+        "rtc-pl031 9010000.pl031: registered as rtc0",
     ] {
         assert!(console.contains(want), "no {want:?} in:\n{console}");
     }
+    // The PL031 gave the guest the host's time.
+    let epoch: u64 = console
+        .split("init: epoch ")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no epoch in:\n{console}"));
+    let host = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    assert!(
+        host.abs_diff(epoch) < 600,
+        "guest time {epoch}, host {host}"
+    );
     check_clean(&console);
 }
 

@@ -17,6 +17,11 @@ pub trait BusDevice {
     }
     /// The CPU has nothing to do (WFI): output held back can go out.
     fn idle(&mut self) {}
+    /// When the device will raise its interrupt by itself, if it knows
+    /// (a clock's alarm): a waiting CPU wakes then.
+    fn deadline(&self) -> Option<std::time::Instant> {
+        None
+    }
 }
 
 struct Mapping {
@@ -69,6 +74,15 @@ impl Bus {
         self.devices
             .iter()
             .any(|m| m.irq.is_some() && m.dev.may_interrupt())
+    }
+
+    /// The earliest deadline of the wired devices.
+    pub fn deadline(&self) -> Option<std::time::Instant> {
+        self.devices
+            .iter()
+            .filter(|m| m.irq.is_some())
+            .filter_map(|m| m.dev.deadline())
+            .min()
     }
 
     /// Tells every device the CPU is idle.

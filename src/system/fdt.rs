@@ -1,8 +1,10 @@
 //! The device tree emu-system hands the guest: what the board really has
 //! (RAM, one CPU, PSCI over HVC, the GICv2, the generic timer, the PL011
-//! and its clock) and the command line.
+//! and its clock, the PL031) and the command line.
 
-use super::board::{GIC_BASE, PL011_BASE, PL011_SIZE, PL011_SPI};
+use super::board::{
+    GIC_BASE, PL011_BASE, PL011_SIZE, PL011_SPI, PL031_BASE, PL031_SIZE, PL031_SPI,
+};
 use super::timer::{PHYS_IRQ, VIRT_IRQ};
 use vm_fdt::{Error, FdtWriter};
 
@@ -77,18 +79,20 @@ pub fn build(
     f.property_phandle(CLK)?;
     f.end_node(clk)?;
 
-    let uart_name = format!("pl011@{PL011_BASE:x}");
-    let uart = f.begin_node(&uart_name)?;
-    f.property_string_list(
-        "compatible",
-        vec!["arm,pl011".into(), "arm,primecell".into()],
+    let uart_name = primecell(
+        &mut f,
+        "pl011",
+        (PL011_BASE, PL011_SIZE, PL011_SPI),
+        &["uartclk", "apb_pclk"],
+        CLK,
     )?;
-    f.property_array_u64("reg", &[PL011_BASE, PL011_SIZE])?;
-    // SPI, level-high.
-    f.property_array_u32("interrupts", &[0, PL011_SPI, 4])?;
-    f.property_array_u32("clocks", &[CLK, CLK])?;
-    f.property_string_list("clock-names", vec!["uartclk".into(), "apb_pclk".into()])?;
-    f.end_node(uart)?;
+    primecell(
+        &mut f,
+        "pl031",
+        (PL031_BASE, PL031_SIZE, PL031_SPI),
+        &["apb_pclk"],
+        CLK,
+    )?;
 
     let chosen = f.begin_node("chosen")?;
     f.property_string("bootargs", bootargs)?;
@@ -101,6 +105,33 @@ pub fn build(
 
     f.end_node(root)?;
     f.finish()
+}
+
+/// An AMBA PrimeCell device node: `arm,KIND` at (base, size) with its
+/// level-high SPI and the clock `clk` under each of `clocks`' names.
+/// Returns the node's name.
+fn primecell(
+    f: &mut FdtWriter,
+    kind: &str,
+    (base, size, spi): (u64, u64, u32),
+    clocks: &[&str],
+    clk: u32,
+) -> Result<String, Error> {
+    let name = format!("{kind}@{base:x}");
+    let node = f.begin_node(&name)?;
+    f.property_string_list(
+        "compatible",
+        vec![format!("arm,{kind}"), "arm,primecell".into()],
+    )?;
+    f.property_array_u64("reg", &[base, size])?;
+    f.property_array_u32("interrupts", &[0, spi, 4])?;
+    f.property_array_u32("clocks", &vec![clk; clocks.len()])?;
+    f.property_string_list(
+        "clock-names",
+        clocks.iter().map(|c| c.to_string()).collect(),
+    )?;
+    f.end_node(node)?;
+    Ok(name)
 }
 
 #[cfg(test)]
@@ -126,6 +157,7 @@ mod tests {
             "arm,armv8-timer",
             "memory@40000000",
             "linux,initrd-start",
+            "arm,pl031",
         ] {
             assert!(text.contains(s), "{s}");
         }

@@ -75,6 +75,9 @@ pub fn run(config: &Config) -> Result<Stop, String> {
         uart_irq,
         Box::new(uart),
     );
+    let rtc_irq = board::SPI_BASE + board::PL031_SPI as usize;
+    let rtc = devices::pl031::Pl031::new();
+    bus.add_with_irq(board::PL031_BASE, board::PL031_SIZE, rtc_irq, Box::new(rtc));
     let gic = Rc::new(RefCell::new(devices::gic::Gic::new()));
     let gic_mmio = devices::gic::GicMmio(gic.clone());
     bus.add(board::GIC_BASE, board::GIC_SIZE, Box::new(gic_mmio));

@@ -38,7 +38,10 @@ impl Vcpu {
             if self.irq_line() {
                 return Ok(());
             }
-            let at = Waker::next_instant(&self.timers);
+            let at = match (Waker::next_instant(&self.timers), self.board.bus.deadline()) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
             if at.is_none() && !self.board.bus.may_interrupt() {
                 return Err(format!(
                     "WFI at {:#x} with no interrupt pending, no timer armed and no device \
