@@ -27,6 +27,12 @@ pub enum Outcome {
 
 const ERET: u32 = 0xd69f_03e0;
 
+/// CLIDR_EL1: separate L1 instruction and data caches (Ctype1 = 0b011), a
+/// unified L2 (Ctype2 = 0b100), LoC = 2, LoUU = LoUIS = 0 (no cleaning to
+/// the point of unification is needed, which Linux reads as CTR_EL0.IDC).
+/// The caches' geometry (CCSIDR_EL1) reads as zero: nothing depends on it.
+const CLIDR: u64 = 0b011 | 0b100 << 3 | 2 << 24;
+
 /// SCTLR_EL1 bits that open EL0 access: DZE (DC ZVA), UCT (CTR_EL0), UMA
 /// (DAIF), UCI (cache maintenance by VA).
 const SCTLR_DZE: u64 = 1 << 14;
@@ -133,7 +139,8 @@ impl Vcpu {
                 El1Reg::ESR_EL1 => s.esr,
                 El1Reg::FAR_EL1 => s.far,
                 El1Reg::VBAR_EL1 => s.vbar,
-                El1Reg::CCSIDR_EL1 | El1Reg::CLIDR_EL1 => 0,
+                El1Reg::CLIDR_EL1 => CLIDR,
+                El1Reg::CCSIDR_EL1 => 0,
                 El1Reg::CNTPCT_EL0 => counter(),
                 El1Reg::CNTP_CTL_EL0 => self.timers[0].ctl_read(),
                 El1Reg::CNTP_CVAL_EL0 => self.timers[0].cval,
