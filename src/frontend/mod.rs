@@ -40,6 +40,12 @@ pub struct Ctx<'a> {
     /// instructions that are not plain EL0 state leave translated code as
     /// undefined instructions, which the system layer executes itself.
     pub system: bool,
+    /// System mode: the helper that performs any other MRS in place,
+    /// `f(cpu, instruction word) -> value`, recording an undefined
+    /// instruction exception for [`crate::ir::Op::CheckFault`] when the
+    /// register cannot be read. Register reads have no side effect on
+    /// translation or control flow, so they need not leave translated code.
+    pub sys_read: Option<crate::ir::HelperFn>,
 }
 
 impl Ctx<'_> {
@@ -134,7 +140,7 @@ pub fn translate_block_untag(
     fetch: &mut dyn FnMut(u64) -> Option<u32>,
     untag: &dyn Fn(u64) -> bool,
 ) -> Block {
-    translate_with(cpu, pc, fetch, MAX_BLOCK_INSNS, untag, &|_| false, false)
+    translate_with(cpu, pc, fetch, MAX_BLOCK_INSNS, untag, &|_| false, None)
 }
 
 /// How a debugger wants a block translated.
@@ -162,13 +168,18 @@ pub fn translate_block_debug(
         shape.max_insns,
         untag,
         shape.breakpoint,
-        false,
+        None,
     )
 }
 
 /// [`translate_block`] for system mode (see [`Ctx::system`]), for the
 /// `max` CPU.
-pub fn translate_block_system(pc: u64, fetch: &mut dyn FnMut(u64) -> Option<u32>) -> Block {
+/// `sys_read` is [`Ctx::sys_read`].
+pub fn translate_block_system(
+    pc: u64,
+    fetch: &mut dyn FnMut(u64) -> Option<u32>,
+    sys_read: crate::ir::HelperFn,
+) -> Block {
     translate_with(
         &Cpu::MAX,
         pc,
@@ -176,7 +187,7 @@ pub fn translate_block_system(pc: u64, fetch: &mut dyn FnMut(u64) -> Option<u32>
         MAX_BLOCK_INSNS,
         &|_| false,
         &|_| false,
-        true,
+        Some(sys_read),
     )
 }
 
@@ -202,7 +213,7 @@ pub fn translate_prefix(
     fetch: &mut dyn FnMut(u64) -> Option<u32>,
     max_insns: usize,
 ) -> Block {
-    translate_with(cpu, pc, fetch, max_insns, &|_| false, &|_| false, false)
+    translate_with(cpu, pc, fetch, max_insns, &|_| false, &|_| false, None)
 }
 
 fn translate_with(
@@ -212,7 +223,7 @@ fn translate_with(
     max_insns: usize,
     untag: &dyn Fn(u64) -> bool,
     breakpoint: &dyn Fn(u64) -> bool,
-    system: bool,
+    sys_read: Option<crate::ir::HelperFn>,
 ) -> Block {
     let mut b = Builder::new(pc);
     b.poll(pc);
@@ -241,7 +252,8 @@ fn translate_with(
                     b: &mut b,
                     pc: cur,
                     cpu,
-                    system,
+                    system: sys_read.is_some(),
+                    sys_read,
                 };
                 translate_insn(&mut cx, f.entry.insn, &f)
             }

@@ -22,7 +22,16 @@ use std::mem::offset_of;
 
 pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
     if cx.system && !system_mode_inline(op, f) {
-        return Err(Undefined);
+        return match (op, cx.sys_read) {
+            (Op::MRS, Some(read)) => {
+                let word = cx.k(u64::from(f.word));
+                let v = cx.b.call(read, &[word]);
+                cx.b.check_fault(cx.pc);
+                cx.set_x(f.u('d'), v);
+                Ok(())
+            }
+            _ => Err(Undefined),
+        };
     }
     match op {
         Op::SVC => cx.b.exit(ExitReason::Svc, cx.next_pc(), f.u('i') as u64),

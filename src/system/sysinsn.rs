@@ -13,6 +13,7 @@ use crate::arm64::decode;
 use crate::arm64::encodings::{system::Op, Insn};
 use crate::arm64::sysreg::{self, Enc, StateField, Value};
 use crate::arm64::sysreg_el1::{self, El1Reg};
+use crate::cpu::CpuState;
 
 /// What executing the instruction led to.
 #[derive(Debug, PartialEq, Eq)]
@@ -372,6 +373,31 @@ impl Vcpu {
             Err(f) => 1 | f.status() << 1 | 1 << 11,
         };
         self.sys.plain.insert(El1Reg::PAR_EL1, par);
+    }
+}
+
+/// [`crate::frontend::Ctx::sys_read`] of system mode: MRS performed from
+/// translated code; an unreadable register records an undefined
+/// instruction exception for the block's fault exit.
+///
+/// # Safety
+/// Called by translated code with the `cpu` field of the running `Vcpu`.
+pub unsafe extern "C" fn sys_read(cpu: *mut CpuState, word: u64, _: u64, _: u64, _: u64) -> u64 {
+    // SAFETY: the dispatcher runs translated code on a Vcpu's state and
+    // holds no reference to the Vcpu meanwhile.
+    let v = unsafe { Vcpu::from_cpu(cpu) };
+    // MRS: the register's encoding is bits 19..5.
+    match v.mrs(Enc::from_key((word as u32 >> 5) & 0x7fff)) {
+        Ok(x) => x,
+        Err(()) => {
+            if trace::on(trace::Class::Unimp) {
+                trace::line(format_args!("undefined MRS {word:#010x}"));
+            }
+            // ELR is the faulting instruction's pc, set by the fault exit.
+            v.pending = Some(v.undefined(0));
+            v.cpu.fault = 1;
+            0
+        }
     }
 }
 
