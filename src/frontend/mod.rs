@@ -40,12 +40,13 @@ pub struct Ctx<'a> {
     /// instructions that are not plain EL0 state leave translated code as
     /// undefined instructions, which the system layer executes itself.
     pub system: bool,
-    /// System mode: the helper that performs any other MRS in place,
-    /// `f(cpu, instruction word) -> value`, recording an undefined
-    /// instruction exception for [`crate::ir::Op::CheckFault`] when the
-    /// register cannot be read. Register reads have no side effect on
-    /// translation or control flow, so they need not leave translated code.
-    pub sys_read: Option<crate::ir::HelperFn>,
+    /// System mode: the helper that performs in place any other MRS and DC
+    /// ZVA, `f(cpu, instruction word, Xt) -> value read`, recording the
+    /// exception (undefined instruction, data abort) for
+    /// [`crate::ir::Op::CheckFault`] when there is one. Neither has a side
+    /// effect on translation or control flow, so they need not leave
+    /// translated code.
+    pub sys_inline: Option<crate::ir::HelperFn>,
 }
 
 impl Ctx<'_> {
@@ -174,11 +175,11 @@ pub fn translate_block_debug(
 
 /// [`translate_block`] for system mode (see [`Ctx::system`]), for the
 /// `max` CPU.
-/// `sys_read` is [`Ctx::sys_read`].
+/// `sys_inline` is [`Ctx::sys_inline`].
 pub fn translate_block_system(
     pc: u64,
     fetch: &mut dyn FnMut(u64) -> Option<u32>,
-    sys_read: crate::ir::HelperFn,
+    sys_inline: crate::ir::HelperFn,
 ) -> Block {
     translate_with(
         &Cpu::MAX,
@@ -187,7 +188,7 @@ pub fn translate_block_system(
         MAX_BLOCK_INSNS,
         &|_| false,
         &|_| false,
-        Some(sys_read),
+        Some(sys_inline),
     )
 }
 
@@ -223,7 +224,7 @@ fn translate_with(
     max_insns: usize,
     untag: &dyn Fn(u64) -> bool,
     breakpoint: &dyn Fn(u64) -> bool,
-    sys_read: Option<crate::ir::HelperFn>,
+    sys_inline: Option<crate::ir::HelperFn>,
 ) -> Block {
     let mut b = Builder::new(pc);
     b.poll(pc);
@@ -252,8 +253,8 @@ fn translate_with(
                     b: &mut b,
                     pc: cur,
                     cpu,
-                    system: sys_read.is_some(),
-                    sys_read,
+                    system: sys_inline.is_some(),
+                    sys_inline,
                 };
                 translate_insn(&mut cx, f.entry.insn, &f)
             }

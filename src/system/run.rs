@@ -143,7 +143,7 @@ impl Machine {
             }
             v.fetch_word(a)
         };
-        let mut block = translate_block_system(pc, &mut fetch, super::sysinsn::sys_read);
+        let mut block = translate_block_system(pc, &mut fetch, super::sysinsn::sys_inline);
         crate::ir::passes::optimize(&mut block);
         let mut c = compile(&block, self.cache.next_addr(), &self.env);
         if !self.cache.has_room(c.code.len()) {

@@ -376,29 +376,38 @@ impl Vcpu {
     }
 }
 
-/// [`crate::frontend::Ctx::sys_read`] of system mode: MRS performed from
-/// translated code; an unreadable register records an undefined
-/// instruction exception for the block's fault exit.
+/// [`crate::frontend::Ctx::sys_inline`] of system mode: MRS and DC ZVA
+/// performed from translated code; an exception is recorded for the
+/// block's fault exit.
 ///
 /// # Safety
 /// Called by translated code with the `cpu` field of the running `Vcpu`.
-pub unsafe extern "C" fn sys_read(cpu: *mut CpuState, word: u64, _: u64, _: u64, _: u64) -> u64 {
+pub unsafe extern "C" fn sys_inline(cpu: *mut CpuState, word: u64, xt: u64, _: u64, _: u64) -> u64 {
     // SAFETY: the dispatcher runs translated code on a Vcpu's state and
     // holds no reference to the Vcpu meanwhile.
     let v = unsafe { Vcpu::from_cpu(cpu) };
-    // MRS: the register's encoding is bits 19..5.
-    match v.mrs(Enc::from_key((word as u32 >> 5) & 0x7fff)) {
-        Ok(x) => x,
-        Err(()) => {
-            if trace::on(trace::Class::Unimp) {
-                trace::line(format_args!("undefined MRS {word:#010x}"));
-            }
-            // ELR is the faulting instruction's pc, set by the fault exit.
-            v.pending = Some(v.undefined(0));
-            v.cpu.fault = 1;
-            0
+    let word = word as u32;
+    // ELR is the instruction's pc, which the fault exit sets.
+    let r = if word & 0xfff0_0000 == 0xd530_0000 {
+        // MRS: the register's encoding is bits 19..5.
+        v.mrs(Enc::from_key((word >> 5) & 0x7fff))
+            .map_err(|()| v.undefined(0))
+    } else if v.sys.el == 1 || v.sys.regime.sctlr & SCTLR_DZE != 0 {
+        match v.dc_zva(xt, 0) {
+            Outcome::Raise(e) => Err(e),
+            _ => Ok(0),
         }
-    }
+    } else {
+        Err(v.undefined(0))
+    };
+    r.unwrap_or_else(|e| {
+        if trace::on(trace::Class::Unimp) && e.esr >> 26 == 0 {
+            trace::line(format_args!("undefined {word:#010x}"));
+        }
+        v.pending = Some(e);
+        v.cpu.fault = 1;
+        0
+    })
 }
 
 /// The system counter: host monotonic time in ticks of CNTFRQ.
