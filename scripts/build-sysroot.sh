@@ -54,12 +54,11 @@ work="$root.apt"
 stamp="$root/.emu-sysroot"
 want="sysroot 1: ${PACKAGES[*]}"
 
-if [[ $force == 0 && -f "$stamp" && "$(head -n1 "$stamp")" == "$want" ]]; then
+if [[ $force == 0 ]] && stamp_matches "$stamp" "$want"; then
     log "already built in $root (rerun with --force to rebuild)"
     exit 0
 fi
-command -v apt-get >/dev/null || die "apt-get not found (needs a Debian/Ubuntu host)"
-command -v dpkg-deb >/dev/null || die "dpkg-deb not found"
+need_apt_tools
 
 mkdir -p "$work/debs"
 arm64_apt_setup "$work/apt"

@@ -10,8 +10,9 @@
 # a host C compiler, gcc-/g++-aarch64-linux-gnu, libc6-dev-arm64-cross (the
 # guest cross toolchain and libraries) and qemu-user (qemu-aarch64, an
 # optional oracle for the expected outputs; emu itself never uses it),
-# golang-go (builds the Go guest programs for GOARCH=arm64) and
-# gdb-multiarch (tests/gdb.rs debugs a guest through emu-user -g); with
+# golang-go (builds the Go guest programs for GOARCH=arm64),
+# gdb-multiarch (tests/gdb.rs debugs a guest through emu-user -g) and
+# python3 (writes the initramfs of tests/system_linux.rs); with
 # rustup, the Rust target aarch64-unknown-linux-gnu (cargo as a cross test
 # runner).
 set -euo pipefail
@@ -25,7 +26,7 @@ for arg in "$@"; do
     case "$arg" in
     --no-install) install=0 ;;
     -h | --help)
-        sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+        sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
         exit 0
         ;;
     *)
@@ -57,6 +58,7 @@ dpkg:libc6-dev-arm64-cross  libc6-dev-arm64-cross
 qemu-aarch64                qemu-user
 go                          golang-go
 gdb-multiarch               gdb-multiarch
+python3                     python3
 "
 
 missing=()
@@ -126,6 +128,13 @@ bash guest-bins/build.sh
 section "Building the Debian arm64 root (scripts/build-sysroot.sh)"
 if [[ "${EMU_SKIP_DEBIAN:-}" != 1 ]]; then
     bash scripts/build-sysroot.sh
+fi
+
+# Debian's arm64 kernel and busybox for tests/system_linux.rs (fetched only
+# when missing; without them that test says it is skipped).
+section "Fetching the Linux images (scripts/fetch-system-images.sh)"
+if [[ "${EMU_SKIP_DEBIAN:-}" != 1 ]]; then
+    bash scripts/fetch-system-images.sh
 fi
 
 # ------------------------------------------------------------------ check

@@ -2,6 +2,10 @@
 // once through the GIC (IRQ vector, GICC_IAR = 27, EOI) while the CPU
 // waits in WFI; a masked timer (IMASK) shows ISTATUS without interrupting;
 // a software-generated interrupt (GICD_SGIR) to this CPU arrives as ID 5.
+// Last, a handler like Linux's gic_handle_irq: it reads GICC_IAR until it
+// says spurious (1023), and the timer is re-armed in the future from inside
+// the handler, which lowers the line at once: the GIC must not present ID
+// 27 again.
 #include "lib.h"
 
 #define GICD 0x08000000UL
@@ -10,6 +14,24 @@
 
 static volatile int irqs;
 static volatile u64 last_iar;
+static volatile int linux_style;
+static volatile int loop_acks;
+
+// Acknowledges until spurious (at most 5 times), re-arming the timer 1 s
+// ahead.
+static void handle_like_linux(void)
+{
+    for (int n = 0; n < 5; n++) {
+        u32 iar = REG(GICC + 0x0c);
+        if ((iar & 0x3ff) == 1023)
+            return;
+        if ((iar & 0x3ff) == 27)
+            write_sysreg(cntv_cval_el0, read_sysreg(cntvct_el0) + read_sysreg(cntfrq_el0));
+        REG(GICC + 0x10) = iar;
+        last_iar = iar;
+        loop_acks++;
+    }
+}
 
 void handle_exception(struct frame *f, u64 kind)
 {
@@ -17,6 +39,11 @@ void handle_exception(struct frame *f, u64 kind)
         show("unexpected exception, ESR ", read_sysreg(ESR_EL1));
         show("vector ", kind * 0x80);
         psci_system_off();
+    }
+    if (linux_style) {
+        handle_like_linux();
+        irqs++;
+        return;
     }
     u64 iar = REG(GICC + 0x0c);
     last_iar = iar;
@@ -68,6 +95,17 @@ int main(u64 dtb)
     for (volatile int i = 0; i < 1000 && irqs < 2; i++)
         ;
     show("IRQs taken: ", irqs);
+    show("GICC_IAR was: ", last_iar);
+
+    // Linux-style handler: the timer fires once, re-armed 1 s ahead.
+    linux_style = 1;
+    write_sysreg(cntv_tval_el0, freq / 1000);
+    write_sysreg(cntv_ctl_el0, 1);
+    isb();
+    while (irqs < 3)
+        __asm__ volatile("wfi" : : : "memory");
+    write_sysreg(cntv_ctl_el0, 0);
+    show("acknowledged in one handler run: ", loop_acks);
     show("GICC_IAR was: ", last_iar);
     __asm__ volatile("msr daifset, #2" : : : "memory");
     return 0;

@@ -5,6 +5,18 @@
 
 SUITES_RE='^(bookworm|bookworm-security)$'
 
+# stamp_matches STAMP WANT: whether STAMP's first line is WANT (the output
+# is up to date).
+stamp_matches() {
+    [[ -f "$1" && "$(head -n1 "$1")" == "$2" ]]
+}
+
+# need_apt_tools: dies unless apt-get and dpkg-deb are there.
+need_apt_tools() {
+    command -v apt-get >/dev/null || die "apt-get not found (needs a Debian/Ubuntu host)"
+    command -v dpkg-deb >/dev/null || die "dpkg-deb not found"
+}
+
 # One-line `deb` entries for the wanted suites, from the host's sources in
 # both formats (deb822 *.sources and one-line *.list).
 host_sources() {

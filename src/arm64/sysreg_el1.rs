@@ -67,6 +67,13 @@ el1_regs! {
     OSLAR_EL1 = (2, 0, 1, 0, 4);
     OSLSR_EL1 = (2, 0, 1, 1, 4);
     OSDLR_EL1 = (2, 0, 1, 3, 4);
+    // The one breakpoint and one watchpoint ID_AA64DFR0_EL1 announces
+    // (BRPs = WRPs = 0): their value and control registers hold what is
+    // written; the debug events themselves are not generated.
+    DBGBVR0_EL1 = (2, 0, 0, 0, 4);
+    DBGBCR0_EL1 = (2, 0, 0, 0, 5);
+    DBGWVR0_EL1 = (2, 0, 0, 0, 6);
+    DBGWCR0_EL1 = (2, 0, 0, 0, 7);
 }
 
 /// The register with encoding `enc`, if it is in this table.

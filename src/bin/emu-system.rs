@@ -25,9 +25,15 @@ struct Args {
     /// Pass this device tree instead of the generated one.
     #[arg(long, value_name = "FILE")]
     dtb: Option<PathBuf>,
+    /// Initial ramdisk (e.g. a cpio archive), placed below the device tree.
+    #[arg(long, value_name = "FILE")]
+    initrd: Option<PathBuf>,
     /// Accepted for compatibility: the serial console is always stdio.
     #[arg(long)]
     nographic: bool,
+    /// Trace machine events on stderr: a comma list of int, mmio, timer, unimp.
+    #[arg(short = 'd', value_name = "LIST")]
+    trace: Option<String>,
 }
 
 fn parse_size(s: &str) -> Result<u64, String> {
@@ -56,8 +62,9 @@ fn parse_size(s: &str) -> Result<u64, String> {
 
 /// `-kernel` → `--kernel` for the multi-letter options (QEMU spelling).
 fn normalise(arg: String) -> String {
-    const LONG: [&str; 6] = [
+    const LONG: [&str; 7] = [
         "-kernel",
+        "-initrd",
         "-append",
         "-dtb",
         "-nographic",
@@ -74,11 +81,18 @@ fn normalise(arg: String) -> String {
 fn main() -> ExitCode {
     let args = Args::parse_from(std::env::args().map(normalise));
     let _ = args.nographic;
+    if let Some(list) = &args.trace {
+        if let Err(e) = emu::system::trace::enable(list) {
+            eprintln!("emu-system: {e}");
+            return ExitCode::from(2);
+        }
+    }
     let config = Config {
         kernel: args.kernel,
         ram: args.mem,
         append: args.append,
         dtb: args.dtb,
+        initrd: args.initrd,
     };
     match run(&config) {
         Ok(Stop::PowerOff | Stop::Reset | Stop::CpuOff) => ExitCode::SUCCESS,

@@ -40,6 +40,13 @@ pub struct Ctx<'a> {
     /// instructions that are not plain EL0 state leave translated code as
     /// undefined instructions, which the system layer executes itself.
     pub system: bool,
+    /// System mode: the helper that performs in place any other MRS and DC
+    /// ZVA, `f(cpu, instruction word, Xt) -> value read`, recording the
+    /// exception (undefined instruction, data abort) for
+    /// [`crate::ir::Op::CheckFault`] when there is one. Neither has a side
+    /// effect on translation or control flow, so they need not leave
+    /// translated code.
+    pub sys_inline: Option<crate::ir::HelperFn>,
 }
 
 impl Ctx<'_> {
@@ -141,7 +148,7 @@ pub fn translate_block_untag(
     fetch: &mut dyn FnMut(u64) -> Option<u32>,
     untag: &dyn Fn(u64) -> bool,
 ) -> Block {
-    translate_with(cpu, pc, fetch, MAX_BLOCK_INSNS, untag, &|_| false, false)
+    translate_with(cpu, pc, fetch, MAX_BLOCK_INSNS, untag, &|_| false, None)
 }
 
 /// How a debugger wants a block translated.
@@ -169,13 +176,18 @@ pub fn translate_block_debug(
         shape.max_insns,
         untag,
         shape.breakpoint,
-        false,
+        None,
     )
 }
 
 /// [`translate_block`] for system mode (see [`Ctx::system`]), for the
 /// `max` CPU.
-pub fn translate_block_system(pc: u64, fetch: &mut dyn FnMut(u64) -> Option<u32>) -> Block {
+/// `sys_inline` is [`Ctx::sys_inline`].
+pub fn translate_block_system(
+    pc: u64,
+    fetch: &mut dyn FnMut(u64) -> Option<u32>,
+    sys_inline: crate::ir::HelperFn,
+) -> Block {
     translate_with(
         &Cpu::MAX,
         pc,
@@ -183,7 +195,7 @@ pub fn translate_block_system(pc: u64, fetch: &mut dyn FnMut(u64) -> Option<u32>
         MAX_BLOCK_INSNS,
         &|_| false,
         &|_| false,
-        true,
+        Some(sys_inline),
     )
 }
 
@@ -209,7 +221,7 @@ pub fn translate_prefix(
     fetch: &mut dyn FnMut(u64) -> Option<u32>,
     max_insns: usize,
 ) -> Block {
-    translate_with(cpu, pc, fetch, max_insns, &|_| false, &|_| false, false)
+    translate_with(cpu, pc, fetch, max_insns, &|_| false, &|_| false, None)
 }
 
 fn translate_with(
@@ -219,7 +231,7 @@ fn translate_with(
     max_insns: usize,
     untag: &dyn Fn(u64) -> bool,
     breakpoint: &dyn Fn(u64) -> bool,
-    system: bool,
+    sys_inline: Option<crate::ir::HelperFn>,
 ) -> Block {
     let mut b = Builder::new(pc);
     b.poll(pc);
@@ -248,7 +260,8 @@ fn translate_with(
                     b: &mut b,
                     pc: cur,
                     cpu,
-                    system,
+                    system: sys_inline.is_some(),
+                    sys_inline,
                 };
                 translate_insn(&mut cx, f.entry.insn, &f)
             }

@@ -22,7 +22,20 @@ use std::mem::offset_of;
 
 pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
     if cx.system && !system_mode_inline(op, f) {
-        return Err(Undefined);
+        let dc_zva = op == Op::SYS && (f.u('o'), f.u('n'), f.u('m'), f.u('p')) == (3, 7, 4, 1);
+        return match cx.sys_inline {
+            Some(helper) if op == Op::MRS || dc_zva => {
+                let word = cx.k(u64::from(f.word));
+                let xt = cx.x(f.u('d'));
+                let v = cx.b.call(helper, &[word, xt]);
+                cx.b.check_fault(cx.pc);
+                if op == Op::MRS {
+                    cx.set_x(f.u('d'), v);
+                }
+                Ok(())
+            }
+            _ => Err(Undefined),
+        };
     }
     match op {
         Op::SVC => cx.b.exit(ExitReason::Svc, cx.next_pc(), f.u('i') as u64),

@@ -12,12 +12,18 @@ pub const MAX_RAM: u64 = 255 << 30;
 pub const GIC_BASE: u64 = 0x0800_0000;
 /// Distributor and CPU interface windows.
 pub const GIC_SIZE: u64 = 0x2_0000;
+/// GIC interrupt ID of SPI 0.
+pub const SPI_BASE: usize = 32;
 /// The PL011's interrupt: SPI 1.
 pub const PL011_SPI: u32 = 1;
 /// The PL011 UART.
 pub const PL011_BASE: u64 = 0x0900_0000;
 /// Size of the PL011's register window.
 pub const PL011_SIZE: u64 = 0x1000;
+/// The PL031 real-time clock and its interrupt (SPI 2).
+pub const PL031_BASE: u64 = 0x0901_0000;
+pub const PL031_SIZE: u64 = 0x1000;
+pub const PL031_SPI: u32 = 2;
 /// Where a raw arm64 `Image` is loaded (plus its `text_offset`): 2 MiB into
 /// RAM, as booting.rst suggests.
 pub const IMAGE_BASE: u64 = RAM_BASE + 0x20_0000;

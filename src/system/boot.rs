@@ -61,14 +61,34 @@ fn load_elf(ram: &mut Ram, image: &[u8]) -> Result<Loaded, String> {
     Ok(Loaded { entry, end })
 }
 
-/// Places `dtb` at the highest 2 MiB-aligned address that leaves room for
-/// it, above the image. Returns its address.
+/// Where the device tree goes: the highest 2 MiB-aligned address that
+/// leaves room for the largest one.
+fn dtb_addr(ram: &Ram) -> u64 {
+    let top = ram.base() + ram.size();
+    top.saturating_sub(DTB_MAX) & !(DTB_MAX - 1)
+}
+
+/// Places the initial ramdisk `initrd` page-aligned right below the device
+/// tree's place, above the image (booting.rst: anywhere in RAM the kernel
+/// does not occupy). Returns its physical start and end.
+pub fn place_initrd(ram: &mut Ram, initrd: &[u8], image_end: u64) -> Result<(u64, u64), String> {
+    let len = initrd.len() as u64;
+    let start = dtb_addr(ram).saturating_sub(len) & !0xfff;
+    if start < image_end.max(ram.base()) {
+        return Err(format!(
+            "RAM too small for the kernel, an initrd of {len} bytes and the device tree"
+        ));
+    }
+    ram.write(start, initrd).ok_or("initrd outside RAM")?;
+    Ok((start, start + len))
+}
+
+/// Places `dtb` at [`dtb_addr`], above the image. Returns its address.
 pub fn place_dtb(ram: &mut Ram, dtb: &[u8], image_end: u64) -> Result<u64, String> {
     if dtb.len() as u64 > DTB_MAX {
         return Err(format!("device tree of {} bytes is over 2 MiB", dtb.len()));
     }
-    let top = ram.base() + ram.size();
-    let addr = top.saturating_sub(DTB_MAX) & !(DTB_MAX - 1);
+    let addr = dtb_addr(ram);
     if addr < image_end.max(ram.base()) {
         return Err("RAM too small for the kernel and the device tree".into());
     }

@@ -2,6 +2,7 @@
 //! D1.10, "Exception entry"; the syndrome values of D17.2.37, ESR_EL1).
 
 use super::mmu::Fault;
+use super::trace;
 use super::vcpu::{Exception, Vcpu};
 
 /// Exception classes (ESR_EL1.EC).
@@ -74,6 +75,12 @@ impl Vcpu {
     /// exception's origin (current EL with SP_EL0 +0x000, with SP_ELx
     /// +0x200, lower EL in AArch64 +0x400). The exclusive monitor clears.
     pub fn take(&mut self, e: Exception) {
+        if trace::on(trace::Class::Int) {
+            trace::line(format_args!(
+                "exception ESR {:#x} FAR {:#x?} ELR {:#x} from EL{}",
+                e.esr, e.far, e.elr, self.sys.el
+            ));
+        }
         self.sys.esr = e.esr;
         if let Some(far) = e.far {
             self.sys.far = far;
@@ -84,6 +91,12 @@ impl Vcpu {
     /// Takes an IRQ before the instruction at `pc` (vector +0x080; ESR and
     /// FAR are not changed).
     pub fn take_irq(&mut self) {
+        if trace::on(trace::Class::Int) {
+            trace::line(format_args!(
+                "IRQ at pc {:#x} EL{}",
+                self.cpu.pc, self.sys.el
+            ));
+        }
         self.enter(self.cpu.pc, 0x80);
     }
 

@@ -1,14 +1,21 @@
 //! The device tree emu-system hands the guest: what the board really has
 //! (RAM, one CPU, PSCI over HVC, the GICv2, the generic timer, the PL011
-//! and its clock) and the command line.
+//! and its clock, the PL031) and the command line.
 
-use super::board::{GIC_BASE, PL011_BASE, PL011_SIZE, PL011_SPI};
+use super::board::{
+    GIC_BASE, PL011_BASE, PL011_SIZE, PL011_SPI, PL031_BASE, PL031_SIZE, PL031_SPI,
+};
 use super::timer::{PHYS_IRQ, VIRT_IRQ};
 use vm_fdt::{Error, FdtWriter};
 
-/// Builds the DTB for `ram_size` bytes at `ram_base` and the kernel command
-/// line `bootargs`.
-pub fn build(ram_base: u64, ram_size: u64, bootargs: &str) -> Result<Vec<u8>, Error> {
+/// Builds the DTB for `ram_size` bytes at `ram_base`, the kernel command
+/// line `bootargs` and the initial ramdisk at `initrd` (start, end).
+pub fn build(
+    ram_base: u64,
+    ram_size: u64,
+    bootargs: &str,
+    initrd: Option<(u64, u64)>,
+) -> Result<Vec<u8>, Error> {
     let mut f = FdtWriter::new()?;
     let root = f.begin_node("")?;
     f.property_u32("#address-cells", 2)?;
@@ -72,33 +79,72 @@ pub fn build(ram_base: u64, ram_size: u64, bootargs: &str) -> Result<Vec<u8>, Er
     f.property_phandle(CLK)?;
     f.end_node(clk)?;
 
-    let uart_name = format!("pl011@{PL011_BASE:x}");
-    let uart = f.begin_node(&uart_name)?;
-    f.property_string_list(
-        "compatible",
-        vec!["arm,pl011".into(), "arm,primecell".into()],
+    let uart_name = primecell(
+        &mut f,
+        "pl011",
+        (PL011_BASE, PL011_SIZE, PL011_SPI),
+        &["uartclk", "apb_pclk"],
+        CLK,
     )?;
-    f.property_array_u64("reg", &[PL011_BASE, PL011_SIZE])?;
-    // SPI, level-high. (The UART raises no interrupt yet.)
-    f.property_array_u32("interrupts", &[0, PL011_SPI, 4])?;
-    f.property_array_u32("clocks", &[CLK, CLK])?;
-    f.property_string_list("clock-names", vec!["uartclk".into(), "apb_pclk".into()])?;
-    f.end_node(uart)?;
+    primecell(
+        &mut f,
+        "pl031",
+        (PL031_BASE, PL031_SIZE, PL031_SPI),
+        &["apb_pclk"],
+        CLK,
+    )?;
 
     let chosen = f.begin_node("chosen")?;
     f.property_string("bootargs", bootargs)?;
     f.property_string("stdout-path", &format!("/{uart_name}"))?;
+    if let Some((start, end)) = initrd {
+        f.property_u64("linux,initrd-start", start)?;
+        f.property_u64("linux,initrd-end", end)?;
+    }
     f.end_node(chosen)?;
 
     f.end_node(root)?;
     f.finish()
 }
 
+/// An AMBA PrimeCell device node: `arm,KIND` at (base, size) with its
+/// level-high SPI and the clock `clk` under each of `clocks`' names.
+/// Returns the node's name.
+fn primecell(
+    f: &mut FdtWriter,
+    kind: &str,
+    (base, size, spi): (u64, u64, u32),
+    clocks: &[&str],
+    clk: u32,
+) -> Result<String, Error> {
+    let name = format!("{kind}@{base:x}");
+    let node = f.begin_node(&name)?;
+    f.property_string_list(
+        "compatible",
+        vec![format!("arm,{kind}"), "arm,primecell".into()],
+    )?;
+    f.property_array_u64("reg", &[base, size])?;
+    f.property_array_u32("interrupts", &[0, spi, 4])?;
+    f.property_array_u32("clocks", &vec![clk; clocks.len()])?;
+    f.property_string_list(
+        "clock-names",
+        clocks.iter().map(|c| c.to_string()).collect(),
+    )?;
+    f.end_node(node)?;
+    Ok(name)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
     fn is_a_flattened_device_tree() {
-        let d = super::build(0x4000_0000, 128 << 20, "console=ttyAMA0").unwrap();
+        let d = super::build(
+            0x4000_0000,
+            128 << 20,
+            "console=ttyAMA0",
+            Some((0x4700_0000, 0x4710_0000)),
+        )
+        .unwrap();
         assert_eq!(&d[..4], &[0xd0, 0x0d, 0xfe, 0xed], "FDT magic");
         let total = u32::from_be_bytes(d[4..8].try_into().unwrap()) as usize;
         assert_eq!(total, d.len());
@@ -110,6 +156,8 @@ mod tests {
             "arm,cortex-a15-gic",
             "arm,armv8-timer",
             "memory@40000000",
+            "linux,initrd-start",
+            "arm,pl031",
         ] {
             assert!(text.contains(s), "{s}");
         }

@@ -5,6 +5,7 @@
 
 use super::exception::DFSC_EXTERNAL;
 use super::mmu::Access;
+use super::trace;
 use super::vcpu::Vcpu;
 use crate::cpu::CpuState;
 use crate::runtime::soft_tlb::{info, TlbConfig};
@@ -79,9 +80,14 @@ impl Vcpu {
                 .host(pa_last, 1)
                 .ok_or((last, DFSC_EXTERNAL))?;
             if host_last != host + size - 1 {
-                // A multi-register access across physically discontiguous
-                // pages: not supported yet.
-                return Err((last, DFSC_EXTERNAL));
+                // Across physically discontiguous pages: both pages side
+                // by side in a window of host memory.
+                let win = self
+                    .board
+                    .ram
+                    .pair(pa & !(PAGE - 1), pa_last & !(PAGE - 1))
+                    .ok_or((va, DFSC_EXTERNAL))?;
+                return Ok(win + (pa & (PAGE - 1)));
             }
             return Ok(host);
         }
@@ -112,6 +118,20 @@ impl Vcpu {
                 return Ok(extend(raw, size, info));
             }
         }
+        if trace::on(trace::Class::Mmio) {
+            let what = if write { "write" } else { "read" };
+            trace::line(format_args!(
+                "mmio {what} {pa:#x} size {size}{}",
+                if write {
+                    format!(" value {value:#x}")
+                } else {
+                    String::new()
+                }
+            ));
+        }
+        // Device registers see the timer outputs as they are now (the GIC's
+        // IAR and pending bits).
+        self.sync_irqs();
         if write {
             self.board
                 .bus
@@ -119,7 +139,8 @@ impl Vcpu {
                 .ok_or((va, DFSC_EXTERNAL))?;
             // A device write may raise an interrupt (a GIC enable, an SGI):
             // have translated code come back to the dispatcher soon.
-            self.waker
+            self.board
+                .bell
                 .word()
                 .store(1, std::sync::atomic::Ordering::SeqCst);
             Ok(0)

@@ -7,7 +7,9 @@
 pub mod board;
 pub mod boot;
 pub mod bus;
+pub mod console;
 pub mod devices;
+pub mod doorbell;
 mod exception;
 mod exclusive;
 pub mod fdt;
@@ -18,6 +20,7 @@ pub mod ram;
 mod run;
 mod sysinsn;
 mod timer;
+pub mod trace;
 pub mod vcpu;
 
 use std::cell::RefCell;
@@ -33,6 +36,8 @@ pub struct Config {
     pub append: String,
     /// A device tree to pass instead of the generated one.
     pub dtb: Option<PathBuf>,
+    /// An initial ramdisk (its place goes into the generated device tree).
+    pub initrd: Option<PathBuf>,
 }
 
 /// Builds the machine, boots `config.kernel` and runs it until it stops.
@@ -43,19 +48,46 @@ pub fn run(config: &Config) -> Result<Stop, String> {
     let name = config.kernel.display();
     let image = std::fs::read(&config.kernel).map_err(|e| format!("{name}: {e}"))?;
     let loaded = boot::load_kernel(&mut ram, &image).map_err(|e| format!("{name}: {e}"))?;
+    let initrd = match &config.initrd {
+        Some(p) => {
+            let data = std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?;
+            Some(boot::place_initrd(&mut ram, &data, loaded.end)?)
+        }
+        None => None,
+    };
     let dtb = match &config.dtb {
+        Some(_) if initrd.is_some() => {
+            return Err("-initrd needs the generated device tree (not -dtb)".into())
+        }
         Some(p) => std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?,
-        None => fdt::build(ram.base(), ram.size(), &config.append)
+        None => fdt::build(ram.base(), ram.size(), &config.append, initrd)
             .map_err(|e| format!("cannot build the device tree: {e}"))?,
     };
     let dtb_addr = boot::place_dtb(&mut ram, &dtb, loaded.end)?;
+    let bell = doorbell::Doorbell::new();
     let mut bus = bus::Bus::default();
-    let uart = devices::pl011::Pl011::new(Box::new(std::io::stdout()));
-    bus.add(board::PL011_BASE, board::PL011_SIZE, Box::new(uart));
+    let input = console::spawn_reader(std::io::stdin(), bell.clone());
+    let uart = devices::pl011::Pl011::new(Box::new(std::io::stdout()), Some(input));
+    let uart_irq = board::SPI_BASE + board::PL011_SPI as usize;
+    bus.add_with_irq(
+        board::PL011_BASE,
+        board::PL011_SIZE,
+        uart_irq,
+        Box::new(uart),
+    );
+    let rtc_irq = board::SPI_BASE + board::PL031_SPI as usize;
+    let rtc = devices::pl031::Pl031::new();
+    bus.add_with_irq(board::PL031_BASE, board::PL031_SIZE, rtc_irq, Box::new(rtc));
     let gic = Rc::new(RefCell::new(devices::gic::Gic::new()));
     let gic_mmio = devices::gic::GicMmio(gic.clone());
     bus.add(board::GIC_BASE, board::GIC_SIZE, Box::new(gic_mmio));
-    let mut vcpu = vcpu::Vcpu::new(vcpu::Board { ram, bus, gic });
+    let _terminal = console::RawTerminal::new();
+    let mut vcpu = vcpu::Vcpu::new(vcpu::Board {
+        ram,
+        bus,
+        gic,
+        bell,
+    });
     vcpu.cpu.pc = loaded.entry;
     vcpu.cpu.x[0] = dtb_addr;
     let mut m =

@@ -23,7 +23,6 @@ use crate::frontend::translate_block_system;
 use crate::jit::code_cache::CodeCache;
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
-use std::time::Instant;
 
 /// PSTATE.I in DAIF.
 const DAIF_I: u64 = 1 << 7;
@@ -34,19 +33,23 @@ impl Vcpu {
     /// says), sleeping until the next timer deadline meanwhile. With
     /// nothing that could ever assert it, the machine stops with an error.
     fn wfi(&mut self) -> Result<(), String> {
+        self.board.bus.idle();
         loop {
             if self.irq_line() {
                 return Ok(());
             }
-            match Waker::next_instant(&self.timers) {
-                Some(at) => std::thread::sleep(at.saturating_duration_since(Instant::now())),
-                None => {
-                    return Err(format!(
-                        "WFI at {:#x} with no interrupt pending and no timer armed",
-                        self.cpu.pc
-                    ))
-                }
+            let at = match (Waker::next_instant(&self.timers), self.board.bus.deadline()) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            if at.is_none() && !self.board.bus.may_interrupt() {
+                return Err(format!(
+                    "WFI at {:#x} with no interrupt pending, no timer armed and no device \
+                     that could interrupt",
+                    self.cpu.pc
+                ));
             }
+            self.board.bell.wait(at);
         }
     }
 }
@@ -67,6 +70,22 @@ pub struct Machine {
     blocks: HashMap<(u64, u64), u64>,
     /// The virtual pcs translated in each physical page.
     by_page: HashMap<u64, Vec<u64>>,
+    /// A direct-mapped cache in front of `blocks`: (virtual pc, physical
+    /// page, host code) by pc bits; pc 1 (never a block's) marks a free
+    /// slot.
+    jump_cache: Box<[(u64, u64, u64)]>,
+    /// Whether the IRQ input must be looked at before the next block: after
+    /// any exit but a plain block lookup (a system instruction may have
+    /// unmasked PSTATE.I or changed the timers, the doorbell may have
+    /// rung, an exception or ERET changed PSTATE).
+    check_irq: bool,
+}
+
+const JUMP_CACHE: usize = 1 << 12;
+const FREE: (u64, u64, u64) = (1, 0, 0);
+
+fn jump_slot(pc: u64) -> usize {
+    (pc >> 2) as usize & (JUMP_CACHE - 1)
 }
 
 impl Machine {
@@ -85,6 +104,8 @@ impl Machine {
             running: 0,
             blocks: HashMap::new(),
             by_page: HashMap::new(),
+            jump_cache: vec![FREE; JUMP_CACHE].into_boxed_slice(),
+            check_irq: true,
         })
     }
 
@@ -106,7 +127,13 @@ impl Machine {
     /// A block ends at the end of its page (the next page's fetch is
     /// checked by the dispatcher), so it depends on one mapping only.
     fn block(&mut self, pc: u64, page: u64) -> u64 {
+        let slot = jump_slot(pc);
+        let (cpc, cpage, chost) = self.jump_cache[slot];
+        if cpc == pc && cpage == page {
+            return chost;
+        }
         if let Some(&h) = self.blocks.get(&(pc, page)) {
+            self.jump_cache[slot] = (pc, page, h);
             return h;
         }
         let v = &*self.vcpu;
@@ -116,7 +143,7 @@ impl Machine {
             }
             v.fetch_word(a)
         };
-        let mut block = translate_block_system(pc, &mut fetch);
+        let mut block = translate_block_system(pc, &mut fetch, super::sysinsn::sys_inline);
         crate::ir::passes::optimize(&mut block);
         let mut c = compile(&block, self.cache.next_addr(), &self.env);
         if !self.cache.has_room(c.code.len()) {
@@ -124,7 +151,11 @@ impl Machine {
             c = compile(&block, self.cache.next_addr(), &self.env);
         }
         let host = self.cache.insert(block.start_pc, block.end_pc, c);
+        // Translation may have used the host FPU (constant folding): its
+        // flags are not the guest's.
+        fpenv::clear_pending();
         self.blocks.insert((pc, page), host);
+        self.jump_cache[slot] = (pc, page, host);
         self.by_page.entry(page).or_default().push(pc);
         host
     }
@@ -133,6 +164,7 @@ impl Machine {
         self.cache.flush();
         self.blocks.clear();
         self.by_page.clear();
+        self.jump_cache.fill(FREE);
     }
 
     /// Forgets the translations of physical page `page`. Their host code
@@ -141,6 +173,10 @@ impl Machine {
     fn drop_page(&mut self, page: u64) {
         for va in self.by_page.remove(&page).unwrap_or_default() {
             self.blocks.remove(&(va, page));
+            let slot = &mut self.jump_cache[jump_slot(va)];
+            if slot.1 == page {
+                *slot = FREE;
+            }
         }
     }
 
@@ -177,7 +213,10 @@ impl Machine {
             for page in std::mem::take(&mut self.vcpu.code_inval) {
                 self.drop_page(page);
             }
-            if self.vcpu.sys.daif & DAIF_I == 0 && self.vcpu.irq_line() {
+            if std::mem::take(&mut self.check_irq)
+                && self.vcpu.sys.daif & DAIF_I == 0
+                && self.vcpu.irq_line()
+            {
                 self.vcpu.take_irq();
             }
             let pc = self.vcpu.cpu.pc;
@@ -206,7 +245,7 @@ impl Machine {
             self.running = pc;
             let cpu = &mut self.vcpu.cpu;
             cpu.fault = 0;
-            fpenv::clear_pending();
+            // MXCSR holds no flags here: the last exit took them.
             self.cache.enter(cpu, host);
             cpu.fpsr |= fpenv::take_pending();
             if cpu.link_site != 0 && cpu.exit_reason == ExitReason::Lookup as u32 {
@@ -214,7 +253,9 @@ impl Machine {
             }
             cpu.link_site = 0;
             self.vector = None;
-            self.exit(ExitReason::from_u32(self.vcpu.cpu.exit_reason))?;
+            let reason = ExitReason::from_u32(self.vcpu.cpu.exit_reason);
+            self.check_irq = reason != ExitReason::Lookup;
+            self.exit(reason)?;
         }
     }
 
@@ -225,7 +266,7 @@ impl Machine {
             ExitReason::Lookup => return Ok(()),
             ExitReason::Interrupt => {
                 // A timer deadline passed; the loop looks at the GIC.
-                v.waker.word().store(0, Ordering::SeqCst);
+                v.board.bell.word().store(0, Ordering::SeqCst);
                 return Ok(());
             }
             ExitReason::Udf if arg as u32 == WFI => {

@@ -6,12 +6,14 @@
 use super::exception::DFSC_EXTERNAL;
 use super::mmu::Access;
 use super::psci;
+use super::trace;
 use super::vcpu::{Exception, Vcpu};
 use crate::arm64::cpu_model::Cpu;
 use crate::arm64::decode;
 use crate::arm64::encodings::{system::Op, Insn};
 use crate::arm64::sysreg::{self, Enc, StateField, Value};
 use crate::arm64::sysreg_el1::{self, El1Reg};
+use crate::cpu::CpuState;
 
 /// What executing the instruction led to.
 #[derive(Debug, PartialEq, Eq)]
@@ -25,6 +27,12 @@ pub enum Outcome {
 }
 
 const ERET: u32 = 0xd69f_03e0;
+
+/// CLIDR_EL1: separate L1 instruction and data caches (Ctype1 = 0b011), a
+/// unified L2 (Ctype2 = 0b100), LoC = 2, LoUU = LoUIS = 0 (no cleaning to
+/// the point of unification is needed, which Linux reads as CTR_EL0.IDC).
+/// The caches' geometry (CCSIDR_EL1) reads as zero: nothing depends on it.
+const CLIDR: u64 = 0b011 | 0b100 << 3 | 2 << 24;
 
 /// SCTLR_EL1 bits that open EL0 access: DZE (DC ZVA), UCT (CTR_EL0), UMA
 /// (DAIF), UCI (cache maintenance by VA).
@@ -103,7 +111,12 @@ impl Vcpu {
         };
         match r {
             Ok(()) => Outcome::Next,
-            Err(()) => undef,
+            Err(()) => {
+                if trace::on(trace::Class::Unimp) {
+                    trace::line(format_args!("undefined {word:#010x} at {pc:#x}"));
+                }
+                undef
+            }
         }
     }
 
@@ -128,7 +141,8 @@ impl Vcpu {
                 El1Reg::ESR_EL1 => s.esr,
                 El1Reg::FAR_EL1 => s.far,
                 El1Reg::VBAR_EL1 => s.vbar,
-                El1Reg::CCSIDR_EL1 | El1Reg::CLIDR_EL1 => 0,
+                El1Reg::CLIDR_EL1 => CLIDR,
+                El1Reg::CCSIDR_EL1 => 0,
                 El1Reg::CNTPCT_EL0 => counter(),
                 El1Reg::CNTP_CTL_EL0 => self.timers[0].ctl_read(),
                 El1Reg::CNTP_CVAL_EL0 => self.timers[0].cval,
@@ -238,6 +252,9 @@ impl Vcpu {
     }
 
     fn timer_write(&mut self, reg: El1Reg, v: u64) {
+        if trace::on(trace::Class::Timer) {
+            trace::line(format_args!("{reg:?} <- {v:#x} (count {:#x})", counter()));
+        }
         let t = match reg {
             El1Reg::CNTP_CTL_EL0 | El1Reg::CNTP_CVAL_EL0 | El1Reg::CNTP_TVAL_EL0 => {
                 &mut self.timers[0]
@@ -249,6 +266,9 @@ impl Vcpu {
             El1Reg::CNTP_CVAL_EL0 | El1Reg::CNTV_CVAL_EL0 => t.cval = v,
             _ => t.set_tval(v),
         }
+        // The output may have fallen (masked, disabled, a later CVAL): the
+        // GIC sees the new level at once, not at the next interrupt check.
+        self.sync_irqs();
         self.timers_changed();
     }
 
@@ -355,6 +375,40 @@ impl Vcpu {
         };
         self.sys.plain.insert(El1Reg::PAR_EL1, par);
     }
+}
+
+/// [`crate::frontend::Ctx::sys_inline`] of system mode: MRS and DC ZVA
+/// performed from translated code; an exception is recorded for the
+/// block's fault exit.
+///
+/// # Safety
+/// Called by translated code with the `cpu` field of the running `Vcpu`.
+pub unsafe extern "C" fn sys_inline(cpu: *mut CpuState, word: u64, xt: u64, _: u64, _: u64) -> u64 {
+    // SAFETY: the dispatcher runs translated code on a Vcpu's state and
+    // holds no reference to the Vcpu meanwhile.
+    let v = unsafe { Vcpu::from_cpu(cpu) };
+    let word = word as u32;
+    // ELR is the instruction's pc, which the fault exit sets.
+    let r = if word & 0xfff0_0000 == 0xd530_0000 {
+        // MRS: the register's encoding is bits 19..5.
+        v.mrs(Enc::from_key((word >> 5) & 0x7fff))
+            .map_err(|()| v.undefined(0))
+    } else if v.sys.el == 1 || v.sys.regime.sctlr & SCTLR_DZE != 0 {
+        match v.dc_zva(xt, 0) {
+            Outcome::Raise(e) => Err(e),
+            _ => Ok(0),
+        }
+    } else {
+        Err(v.undefined(0))
+    };
+    r.unwrap_or_else(|e| {
+        if trace::on(trace::Class::Unimp) && e.esr >> 26 == 0 {
+            trace::line(format_args!("undefined {word:#010x}"));
+        }
+        v.pending = Some(e);
+        v.cpu.fault = 1;
+        0
+    })
 }
 
 /// The system counter: host monotonic time in ticks of CNTFRQ.

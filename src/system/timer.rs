@@ -1,10 +1,9 @@
 //! The generic timer's EL1 physical and virtual timers (CNTP_*, CNTV_*;
-//! CNTVOFF is zero) on the system counter, and a host thread that wakes the
-//! CPU at the next deadline by setting its interrupt word, which translated
-//! code polls at block entries and loop back edges.
+//! CNTVOFF is zero) on the system counter, and a host thread that rings the
+//! CPU's doorbell at the next deadline.
 
+use crate::system::doorbell::Doorbell;
 use crate::system::sysinsn::counter;
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
@@ -63,14 +62,14 @@ struct WakeState {
     stop: bool,
 }
 
-/// Sets the interrupt word when the next deadline passes.
+/// Rings the doorbell when the next deadline passes.
 pub struct Waker {
     shared: Arc<(Mutex<WakeState>, Condvar)>,
-    word: Arc<AtomicU32>,
+    bell: Doorbell,
 }
 
 impl Waker {
-    pub fn new(word: Arc<AtomicU32>) -> Waker {
+    pub fn new(bell: Doorbell) -> Waker {
         let shared = Arc::new((
             Mutex::new(WakeState {
                 deadline: None,
@@ -78,7 +77,7 @@ impl Waker {
             }),
             Condvar::new(),
         ));
-        let (s, w) = (shared.clone(), word.clone());
+        let (s, w) = (shared.clone(), bell.clone());
         std::thread::spawn(move || {
             let (m, cv) = &*s;
             let mut st = m.lock().unwrap_or_else(|e| e.into_inner());
@@ -87,7 +86,7 @@ impl Waker {
                     None => st = cv.wait(st).unwrap_or_else(|e| e.into_inner()),
                     Some(d) if Instant::now() >= d => {
                         st.deadline = None;
-                        w.store(1, Ordering::SeqCst);
+                        w.ring();
                     }
                     Some(d) => {
                         let wait = d.saturating_duration_since(Instant::now());
@@ -99,7 +98,7 @@ impl Waker {
                 }
             }
         });
-        Waker { shared, word }
+        Waker { shared, bell }
     }
 
     /// The earliest deadline of `timers`, as a host instant.
@@ -117,9 +116,8 @@ impl Waker {
         cv.notify_all();
     }
 
-    /// The word translated code polls.
-    pub fn word(&self) -> &Arc<AtomicU32> {
-        &self.word
+    pub fn bell(&self) -> &Doorbell {
+        &self.bell
     }
 }
 

@@ -7,6 +7,7 @@
 
 use super::bus::Bus;
 use super::devices::gic::Gic;
+use super::doorbell::Doorbell;
 use super::mmu::{Access, Fault, Regime, Translation};
 use super::ram::Ram;
 use super::sysinsn::counter;
@@ -18,7 +19,6 @@ use crate::runtime::soft_tlb::SoftTlb;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
-use std::sync::atomic::AtomicU32;
 use std::sync::Arc;
 
 /// Why the machine stopped.
@@ -49,6 +49,8 @@ pub struct Board {
     pub ram: Ram,
     pub bus: Bus,
     pub gic: Rc<RefCell<Gic>>,
+    /// What host threads ring to get the CPU's attention.
+    pub bell: Doorbell,
 }
 
 /// The EL1 system registers and PSTATE fields the core does not hold.
@@ -107,6 +109,7 @@ impl Vcpu {
     /// A CPU at EL1h with interrupts masked and the MMU off, as the arm64
     /// boot protocol wants it.
     pub fn new(board: Board) -> Box<Vcpu> {
+        let waker = Waker::new(board.bell.clone());
         let mut v = Box::new(Vcpu {
             cpu: CpuState::default(),
             tlb_ptr: 0,
@@ -123,9 +126,9 @@ impl Vcpu {
             flush_code: false,
             code_inval: Vec::new(),
             timers: [TimerRegs::default(); 2],
-            waker: Waker::new(Arc::new(AtomicU32::new(0))),
+            waker,
         });
-        v.cpu.interrupt = Arc::as_ptr(v.waker.word()) as u64;
+        v.cpu.interrupt = Arc::as_ptr(v.board.bell.word()) as u64;
         v.sys.regime.sctlr = SCTLR_RESET;
         v.set_el(1);
         v
@@ -200,12 +203,13 @@ impl Vcpu {
         }
     }
 
-    /// Drives the timers' interrupt lines into the GIC.
+    /// Drives the timers' and the devices' interrupt lines into the GIC.
     pub fn sync_irqs(&mut self) {
         let now = counter();
         let mut g = self.board.gic.borrow_mut();
         g.set_level(PHYS_IRQ, self.timers[0].line(now));
         g.set_level(VIRT_IRQ, self.timers[1].line(now));
+        self.board.bus.drive_irqs(|id, high| g.set_level(id, high));
     }
 
     /// After a timer register changed: re-arm the wake-up.

@@ -2,3 +2,4 @@
 
 pub mod gic;
 pub mod pl011;
+pub mod pl031;

@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""Writes a newc cpio initramfs around a static busybox.
+
+    initramfs.py BUSYBOX OUT [INIT]
+
+The archive holds /bin/busybox, a link for each applet of a fixed list
+(the arm64 binary never runs on the host), /dev/console, the usual mount
+points and /init (the file INIT, or a default that mounts proc, sysfs and
+devtmpfs and runs an interactive shell on the console).
+"""
+import sys
+
+DEFAULT_INIT = """#!/bin/sh
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+echo "busybox initramfs: type poweroff -f to leave"
+exec setsid cttyhack sh
+"""
+
+APPLETS = (
+    "sh ash cat cp dd df dmesg echo env free grep head hostname kill ln ls "
+    "mkdir mknod more mount mv ps pwd rm rmdir sed sleep sort stat sync tail "
+    "tee test time top touch tr true false uname umount uptime vi wc yes "
+    "date seq expr which setsid cttyhack poweroff reboot halt"
+).split()
+SBIN = {"poweroff", "reboot", "halt"}
+
+
+class Cpio:
+    def __init__(self):
+        self.data = bytearray()
+        self.ino = 1
+
+    def _pad(self):
+        self.data += b"\0" * (-len(self.data) % 4)
+
+    def entry(self, name, mode, body=b"", rdev=(0, 0)):
+        name_b = name.encode() + b"\0"
+        fields = [self.ino, mode, 0, 0, 1, 0, len(body), 0, 0, rdev[0], rdev[1], len(name_b), 0]
+        self.ino += 1
+        self.data += b"070701" + b"".join(b"%08X" % f for f in fields)
+        self.data += name_b
+        self._pad()
+        self.data += body
+        self._pad()
+
+    def finish(self):
+        self.entry("TRAILER!!!", 0)
+        return bytes(self.data)
+
+
+def main():
+    busybox, out = sys.argv[1], sys.argv[2]
+    init = open(sys.argv[3], "rb").read() if len(sys.argv) > 3 else DEFAULT_INIT.encode()
+    c = Cpio()
+    for d in ("bin", "sbin", "dev", "proc", "sys", "tmp", "root", "etc"):
+        c.entry(d, 0o040755)
+    c.entry("dev/console", 0o020600, rdev=(5, 1))
+    c.entry("bin/busybox", 0o100755, open(busybox, "rb").read())
+    for a in APPLETS:
+        where = "sbin" if a in SBIN else "bin"
+        target = "../bin/busybox" if where == "sbin" else "busybox"
+        c.entry(f"{where}/{a}", 0o120777, target.encode())
+    c.entry("init", 0o100755, init)
+    open(out, "wb").write(c.finish())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,180 @@
+//! Boots Debian's arm64 kernel under `emu-system` to a busybox initramfs
+//! and powers off: the images come from `scripts/fetch-system-images.sh`
+//! (`target/system-images/`, or `EMU_SYSTEM_IMAGES`); without them each
+//! test says it is skipped and passes.
+//!
+//! - `init_runs_and_powers_off`: an `/init` script that prints what it
+//!   computed and read from /proc and the time (from the PL031) and ends
+//!   with `poweroff -f` (PSCI SYSTEM_OFF): exit status 0, no kernel oops
+//!   or warning.
+//! - `interactive_shell`: the stock initramfs's shell on the serial line,
+//!   driven over stdin once its prompt shows (PL011 receive interrupts).
+
+mod common;
+
+use common::{repo_root, run_with_timeout, Status};
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// Boot, run and power-off limit: the boot takes a few seconds; the slack
+/// is for a loaded machine.
+const LIMIT: Duration = Duration::from_secs(180);
+const APPEND: &str = "console=ttyAMA0 panic=-1";
+
+fn images() -> Option<PathBuf> {
+    let dir = std::env::var_os("EMU_SYSTEM_IMAGES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("target/system-images"));
+    if ["Image", "busybox", "initramfs.cpio"]
+        .iter()
+        .all(|f| dir.join(f).is_file())
+    {
+        return Some(dir);
+    }
+    eprintln!(
+        "skipped: no kernel/busybox images in {} (run scripts/fetch-system-images.sh)",
+        dir.display()
+    );
+    None
+}
+
+fn emu_system(dir: &std::path::Path, initrd: &std::path::Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_emu-system"));
+    c.arg("-kernel")
+        .arg(dir.join("Image"))
+        .arg("-initrd")
+        .arg(initrd)
+        .args(["-m", "256M", "-append", APPEND]);
+    c
+}
+
+/// Kernel complaints that must not appear on the console.
+fn check_clean(console: &str) {
+    for bad in [
+        "Oops",
+        "WARNING:",
+        "Kernel panic",
+        "BUG:",
+        "Unable to handle",
+    ] {
+        assert!(!console.contains(bad), "console shows {bad:?}:\n{console}");
+    }
+}
+
+#[test]
+fn init_runs_and_powers_off() {
+    let Some(dir) = images() else { return };
+    let tmp = repo_root().join("target/tmp/system_linux");
+    std::fs::create_dir_all(&tmp).unwrap();
+    let init = tmp.join("init");
+    std::fs::write(
+        &init,
+        "#!/bin/sh\n\
+         mount -t proc proc /proc\n\
+         echo \"init: sum $((6 * 7))\"\n\
+         echo \"init: cmdline $(cat /proc/cmdline)\"\n\
+         echo \"init: $(grep -c processor /proc/cpuinfo) cpu\"\n\
+         echo \"init: epoch $(date +%s)\"\n\
+         sleep 1\n\
+         echo \"init: slept\"\n\
+         poweroff -f\n",
+    )
+    .unwrap();
+    let cpio = tmp.join("init.cpio");
+    let st = Command::new("python3")
+        .arg(repo_root().join("scripts/lib/initramfs.py"))
+        .arg(dir.join("busybox"))
+        .arg(&cpio)
+        .arg(&init)
+        .status()
+        .expect("python3 (writes the initramfs)");
+    assert!(st.success());
+    let start = Instant::now();
+    let out = run_with_timeout(emu_system(&dir, &cpio), LIMIT).expect("spawn emu-system");
+    let console = String::from_utf8_lossy(&out.stdout);
+    eprintln!("booted and powered off in {:?}", start.elapsed());
+    assert_eq!(
+        out.status,
+        Some(Status::Exit(0)),
+        "console:\n{console}\nstderr:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for want in [
+        "Run /init as init process",
+        "init: sum 42",
+        &format!("init: cmdline {APPEND}"),
+        "init: 1 cpu",
+        "init: slept",
+        "reboot: Power down",
+        "rtc-pl031 9010000.pl031: registered as rtc0",
+    ] {
+        assert!(console.contains(want), "no {want:?} in:\n{console}");
+    }
+    // The PL031 gave the guest the host's time.
+    let epoch: u64 = console
+        .split("init: epoch ")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no epoch in:\n{console}"));
+    let host = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    assert!(
+        host.abs_diff(epoch) < 600,
+        "guest time {epoch}, host {host}"
+    );
+    check_clean(&console);
+}
+
+#[test]
+fn interactive_shell() {
+    let Some(dir) = images() else { return };
+    let mut child = emu_system(&dir, &dir.join("initramfs.cpio"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("spawn emu-system");
+    let mut stdout = child.stdout.take().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = stdout.read(&mut buf) {
+            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    let deadline = Instant::now() + LIMIT;
+    let mut console = Vec::new();
+    let mut wait_for = |what: &str, console: &mut Vec<u8>| {
+        while !String::from_utf8_lossy(console).contains(what) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match rx.recv_timeout(left) {
+                Ok(b) => console.extend(b),
+                Err(_) => {
+                    let _ = child.kill();
+                    panic!(
+                        "no {what:?} on the console:\n{}",
+                        String::from_utf8_lossy(console)
+                    );
+                }
+            }
+        }
+    };
+    wait_for("/ # ", &mut console);
+    stdin.write_all(b"echo shell-$((6*7)); uname -m\n").unwrap();
+    wait_for("shell-42", &mut console);
+    wait_for("aarch64", &mut console);
+    stdin.write_all(b"poweroff -f\n").unwrap();
+    wait_for("reboot: Power down", &mut console);
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+    check_clean(&String::from_utf8_lossy(&console));
+}
