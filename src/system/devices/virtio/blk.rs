@@ -3,7 +3,7 @@
 //! rounded down) in the configuration space; read-only images announce
 //! VIRTIO_BLK_F_RO and fail writes.
 
-use super::queue::{Chain, Queue};
+use super::queue::{Chain, Queue, MAX_SIZE};
 use super::VirtioDevice;
 use crate::system::dma::Dma;
 use std::fs::File;
@@ -12,7 +12,8 @@ use std::os::unix::fs::FileExt;
 /// Device ID of a block device.
 const ID: u32 = 2;
 const SECTOR: u64 = 512;
-/// Feature bits: read-only, flush supported.
+/// Feature bits: seg_max in the configuration, read-only, flush supported.
+const F_SEG_MAX: u64 = 1 << 2;
 const F_RO: u64 = 1 << 5;
 const F_FLUSH: u64 = 1 << 9;
 /// Request types.
@@ -26,6 +27,8 @@ const S_IOERR: u8 = 1;
 const S_UNSUPP: u8 = 2;
 /// Length of the ID string GET_ID returns.
 const ID_BYTES: usize = 20;
+/// Bytes moved per step between the file and guest RAM.
+const CHUNK: u64 = 256 << 10;
 
 pub struct Blk {
     file: File,
@@ -68,12 +71,15 @@ impl Blk {
                 let Some(pos) = self.range(sector, data_in) else {
                     return (S_IOERR, 0);
                 };
-                let mut buf = vec![0u8; data_in as usize];
-                if self.file.read_exact_at(&mut buf, pos).is_err() {
-                    return (S_IOERR, 0);
+                let ok = self.chunks(data_in, |buf, off| {
+                    self.file.read_exact_at(buf, pos + off).is_ok()
+                        && chain.write_at(mem, off, buf) == buf.len()
+                });
+                if ok {
+                    (S_OK, data_in as u32)
+                } else {
+                    (S_IOERR, 0)
                 }
-                let n = chain.write_at(mem, 0, &buf);
-                (S_OK, n as u32)
             }
             T_OUT => {
                 if self.readonly {
@@ -82,11 +88,14 @@ impl Blk {
                 let Some(pos) = self.range(sector, data_out) else {
                     return (S_IOERR, 0);
                 };
-                let mut buf = vec![0u8; data_out as usize];
-                chain.read_at(mem, hdr.len() as u64, &mut buf);
-                match self.file.write_all_at(&buf, pos) {
-                    Ok(()) => (S_OK, 0),
-                    Err(_) => (S_IOERR, 0),
+                let ok = self.chunks(data_out, |buf, off| {
+                    chain.read_at(mem, hdr.len() as u64 + off, buf) == buf.len()
+                        && self.file.write_all_at(buf, pos + off).is_ok()
+                });
+                if ok {
+                    (S_OK, 0)
+                } else {
+                    (S_IOERR, 0)
                 }
             }
             T_FLUSH => match self.file.sync_data() {
@@ -100,6 +109,21 @@ impl Blk {
             }
             _ => (S_UNSUPP, 0),
         }
+    }
+
+    /// Calls `step(buffer, offset)` for `len` bytes in pieces of at most
+    /// `CHUNK`; false as soon as a step fails.
+    fn chunks(&self, len: u64, mut step: impl FnMut(&mut [u8], u64) -> bool) -> bool {
+        let mut buf = vec![0u8; len.min(CHUNK) as usize];
+        let mut off = 0;
+        while off < len {
+            let n = (len - off).min(CHUNK) as usize;
+            if !step(&mut buf[..n], off) {
+                return false;
+            }
+            off += n as u64;
+        }
+        true
     }
 
     /// The byte offset of `len` bytes at `sector`, when they are whole
@@ -116,16 +140,20 @@ impl VirtioDevice for Blk {
     }
 
     fn features(&self) -> u64 {
-        F_FLUSH | if self.readonly { F_RO } else { 0 }
+        F_SEG_MAX | F_FLUSH | if self.readonly { F_RO } else { 0 }
     }
 
     fn queues(&self) -> usize {
         1
     }
 
-    /// `struct virtio_blk_config`: only `capacity` (offset 0) is offered.
+    /// `struct virtio_blk_config`: `capacity`, `size_max` (not offered:
+    /// 0) and `seg_max` (room for the header and the status in a queue).
     fn config(&self) -> Vec<u8> {
-        self.capacity.to_le_bytes().to_vec()
+        let mut c = self.capacity.to_le_bytes().to_vec();
+        c.extend(0u32.to_le_bytes());
+        c.extend((u32::from(MAX_SIZE) - 2).to_le_bytes());
+        c
     }
 
     fn process(&mut self, _q: usize, queue: &mut Queue, mem: &Dma) -> bool {

@@ -248,3 +248,46 @@ fn blk_over_the_transport() {
     assert_eq!(r(&mut t, STATUS), 0);
     assert_eq!(r(&mut t, 0x044), 0);
 }
+
+#[test]
+fn blk_large_request_over_several_buffers() {
+    let (_ram, m) = ram();
+    let path = std::env::temp_dir().join(format!("emu-virtio-blk-big-{}", std::process::id()));
+    // 600 KiB, more than one bounce chunk; byte i is i * 7 mod 251.
+    let disk: Vec<u8> = (0..600u32 << 10).map(|i| (i * 7 % 251) as u8).collect();
+    std::fs::write(&path, &disk).unwrap();
+    let file = std::fs::File::open(&path).unwrap();
+    let blk = Blk::new(file, true, "").unwrap();
+    let mut t = VirtioMmio::new(Box::new(blk), m.clone());
+    assert_eq!(r(&mut t, 0x010) & (1 << 5), 1 << 5, "VIRTIO_BLK_F_RO");
+    assert_eq!(r(&mut t, 0x010) & (1 << 2), 1 << 2, "VIRTIO_BLK_F_SEG_MAX");
+    assert_eq!(t.read(0x10c, 4), 254, "seg_max");
+    driver_setup(&mut t);
+    // IN of the whole disk into three 200 KiB buffers from 0x4001_0000.
+    let buf = BASE + 0x1_0000;
+    m.write(DATA, &[0u8; 16]).unwrap();
+    desc(&m, DESC, 0, (DATA, 16, 1, 1));
+    for i in 0..3u16 {
+        let addr = buf + u64::from(i) * (200 << 10);
+        desc(&m, DESC, 1 + i, (addr, 200 << 10, 3, 2 + i));
+    }
+    desc(&m, DESC, 4, (DATA + 0x100, 1, 2, 0));
+    offer(&m, 0, 0);
+    w(&mut t, 0x050, 0);
+    let mut got = vec![0u8; disk.len()];
+    m.read(buf, &mut got).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    assert!(got == disk, "data differs");
+    assert_eq!(m.read_u16(DATA + 0x100).map(|v| v as u8), Some(0), "S_OK");
+    assert_eq!(m.read_u32(USED + 8), Some((600 << 10) + 1));
+    // A write to the read-only disk fails.
+    m.write(DATA, &1u32.to_le_bytes()).unwrap();
+    desc(&m, DESC, 1, (buf, 512, 1, 4));
+    offer(&m, 1, 0);
+    w(&mut t, 0x050, 0);
+    assert_eq!(
+        m.read_u16(DATA + 0x100).map(|v| v as u8),
+        Some(1),
+        "S_IOERR"
+    );
+}
