@@ -143,6 +143,14 @@ fn r(t: &mut VirtioMmio, off: u64) -> u32 {
     t.read(off, 4) as u32
 }
 
+/// Offers chain 0 in avail slot `idx`, notifies queue 0 and returns the
+/// status byte the device wrote at `status`.
+fn submit(t: &mut VirtioMmio, m: &Dma, idx: u16, status: u64) -> u8 {
+    offer(m, idx, 0);
+    w(t, 0x050, 0);
+    m.read_u16(status).unwrap() as u8
+}
+
 /// Probes and sets up a transport the way Linux's virtio_mmio does, with
 /// queue 0 at DESC/AVAIL/USED.
 fn driver_setup(t: &mut VirtioMmio) {
@@ -216,18 +224,10 @@ fn blk_over_the_transport() {
     m.write(DATA, &hdr(1, 7)).unwrap();
     m.write(DATA + 0x1000, &[b'w'; 512]).unwrap();
     desc(&m, DESC, 1, (DATA + 0x1000, 512, 1, 2));
-    offer(&m, 1, 0);
-    w(&mut t, 0x050, 0);
-    assert_eq!(m.read_u16(DATA + 0x2000).map(|v| v as u8), Some(0));
+    assert_eq!(submit(&mut t, &m, 1, DATA + 0x2000), 0);
     // Past the end: an I/O error.
     m.write(DATA, &hdr(1, 8)).unwrap();
-    offer(&m, 2, 0);
-    w(&mut t, 0x050, 0);
-    assert_eq!(
-        m.read_u16(DATA + 0x2000).map(|v| v as u8),
-        Some(1),
-        "S_IOERR"
-    );
+    assert_eq!(submit(&mut t, &m, 2, DATA + 0x2000), 1);
     // GET_ID.
     m.write(DATA, &hdr(8, 0)).unwrap();
     desc(&m, DESC, 1, (DATA + 0x1000, 20, 3, 2));
@@ -283,11 +283,5 @@ fn blk_large_request_over_several_buffers() {
     // A write to the read-only disk fails.
     m.write(DATA, &1u32.to_le_bytes()).unwrap();
     desc(&m, DESC, 1, (buf, 512, 1, 4));
-    offer(&m, 1, 0);
-    w(&mut t, 0x050, 0);
-    assert_eq!(
-        m.read_u16(DATA + 0x100).map(|v| v as u8),
-        Some(1),
-        "S_IOERR"
-    );
+    assert_eq!(submit(&mut t, &m, 1, DATA + 0x100), 1);
 }
