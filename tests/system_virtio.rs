@@ -10,7 +10,8 @@
 //!   after power-off); vdb, a `readonly=on` image the guest cannot write;
 //!   vdc, an ext2 image made on the host with mke2fs, attached by
 //!   `if=none` + `-device virtio-blk-device` (so after the `if=virtio`
-//!   drives), mounted, read and written (checked with debugfs).
+//!   drives), mounted, read and written (checked with debugfs), a program
+//!   on it run.
 //! - `rng`: `-device virtio-rng-device` becomes the kernel's hwrng and
 //!   hands out distinct random bytes; without it there is none.
 //! - `bad_drive_options`: the CLI's answers to a missing image and an
@@ -124,12 +125,14 @@ fn blk_disks() {
     let tree = work.join("tree");
     std::fs::create_dir(&tree).unwrap();
     std::fs::write(tree.join("hello.txt"), "hello from the host\n").unwrap();
+    // A program to run from the disk (its pages come in by DMA).
+    std::fs::copy(dir.join("busybox"), tree.join("busybox")).unwrap();
     let fs = work.join("fs.img");
     let st = Command::new(&mke2fs)
         .args(["-q", "-F", "-t", "ext2", "-d"])
         .arg(&tree)
         .arg(&fs)
-        .arg("4M")
+        .arg("8M")
         .status()
         .unwrap();
     assert!(st.success(), "mke2fs");
@@ -143,6 +146,7 @@ echo guest-wrote-sector-9 | dd of=/dev/vda bs=512 seek=9 conv=sync 2>/dev/null
 echo \"vda write $?\"
 mkdir /mnt
 mount -t ext2 /dev/vdc /mnt && echo \"vdc file: $(cat /mnt/hello.txt)\"
+/mnt/busybox sh -c 'echo vdc runs $((6 * 7))'
 echo written-in-the-guest > /mnt/new.txt
 umount /mnt && echo \"vdc unmounted\"
 echo \"vdb ro $(cat /sys/block/vdb/ro) size $(cat /sys/block/vdb/size)\"
@@ -172,6 +176,7 @@ sync
     expect(&console, &format!("vda md5 {raw_md5}  /dev/vda"));
     expect(&console, "vda write 0");
     expect(&console, "vdc file: hello from the host");
+    expect(&console, "vdc runs 42");
     expect(&console, "vdc unmounted");
     expect(&console, "vdb ro 1 size 128");
     assert!(
