@@ -10,9 +10,13 @@
 #   Image          the kernel (an arm64 Image; a gzip-compressed vmlinuz is
 #                  unpacked)
 #   busybox        the static arm64 busybox
+#   modules/       the kernel's virtio modules (virtio-mmio transport,
+#                  virtio-blk, virtio-rng, virtio-console and what they
+#                  need), which Debian builds as modules
 #   initramfs.cpio a newc archive: /bin/busybox, its applet links in /bin
-#                  and /sbin, /dev/console, and an /init that mounts proc,
-#                  sysfs and devtmpfs and runs a shell on the console
+#                  and /sbin, /dev/console, the modules in /lib/modules,
+#                  and an /init that mounts proc, sysfs and devtmpfs, loads
+#                  the modules and runs a shell on the console
 #
 # EMU_LINUX_PACKAGE picks the kernel metapackage (default
 # linux-image-cloud-arm64, Debian's kernel for virtual machines: the same
@@ -33,7 +37,7 @@ dir=""
 while [[ $# -gt 0 ]]; do
     case "$1" in
     --force) force=1 ;;
-    -h | --help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) die "unknown option $1 (see --help)" ;;
     *) [[ -z "$dir" ]] || die "one DIR only"; dir=$1 ;;
     esac
@@ -41,7 +45,7 @@ while [[ $# -gt 0 ]]; do
 done
 dir=$(realpath -m "${dir:-$here/target/system-images}")
 stamp="$dir/.emu-system-images"
-want="system-images 1: $meta busybox-static"
+want="system-images 2: $meta busybox-static"
 if [[ $force == 0 ]] && stamp_matches "$stamp" "$want"; then
     log "already fetched in $dir (rerun with --force to fetch again)"
     exit 0
@@ -90,8 +94,21 @@ done
 cp "$bb" "$dir/busybox"
 chmod 755 "$dir/busybox"
 
+rm -rf "$dir/modules"
+mkdir -p "$dir/modules"
+for m in virtio/virtio_ring virtio/virtio virtio/virtio_mmio block/virtio_blk \
+    char/hw_random/virtio-rng char/virtio_console; do
+    f=$(find "$x/lib/modules" -path "*/kernel/drivers/$m.ko*" | head -n1)
+    [[ -n "$f" ]] || die "no $m.ko in $kpkg"
+    case "$f" in
+    *.ko) cp "$f" "$dir/modules/" ;;
+    *.ko.xz) xz -dc "$f" >"$dir/modules/$(basename "$f" .xz)" ;;
+    *) die "$f: unknown module compression" ;;
+    esac
+done
+
 log "writing $dir/initramfs.cpio"
-python3 "$here/scripts/lib/initramfs.py" "$dir/busybox" "$dir/initramfs.cpio.tmp"
+python3 "$here/scripts/lib/initramfs.py" "$dir/busybox" "$dir/initramfs.cpio.tmp" - "$dir/modules/"*.ko
 mv -f "$dir/initramfs.cpio.tmp" "$dir/initramfs.cpio"
 rm -rf "$x"
 

@@ -12,56 +12,20 @@
 
 mod common;
 
+use common::linux::{check_clean, emu_system, initramfs, APPEND};
 use common::{repo_root, run_with_timeout, Status};
 use std::io::{Read, Write};
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 /// Boot, run and power-off limit: the boot takes a few seconds; the slack
 /// is for a loaded machine.
 const LIMIT: Duration = Duration::from_secs(180);
-const APPEND: &str = "console=ttyAMA0 panic=-1";
 
 fn images() -> Option<PathBuf> {
-    let dir = std::env::var_os("EMU_SYSTEM_IMAGES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo_root().join("target/system-images"));
-    if ["Image", "busybox", "initramfs.cpio"]
-        .iter()
-        .all(|f| dir.join(f).is_file())
-    {
-        return Some(dir);
-    }
-    eprintln!(
-        "skipped: no kernel/busybox images in {} (run scripts/fetch-system-images.sh)",
-        dir.display()
-    );
-    None
-}
-
-fn emu_system(dir: &std::path::Path, initrd: &std::path::Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_emu-system"));
-    c.arg("-kernel")
-        .arg(dir.join("Image"))
-        .arg("-initrd")
-        .arg(initrd)
-        .args(["-m", "256M", "-append", APPEND]);
-    c
-}
-
-/// Kernel complaints that must not appear on the console.
-fn check_clean(console: &str) {
-    for bad in [
-        "Oops",
-        "WARNING:",
-        "Kernel panic",
-        "BUG:",
-        "Unable to handle",
-    ] {
-        assert!(!console.contains(bad), "console shows {bad:?}:\n{console}");
-    }
+    common::linux::images(&["Image", "busybox", "initramfs.cpio"])
 }
 
 #[test]
@@ -84,14 +48,7 @@ fn init_runs_and_powers_off() {
     )
     .unwrap();
     let cpio = tmp.join("init.cpio");
-    let st = Command::new("python3")
-        .arg(repo_root().join("scripts/lib/initramfs.py"))
-        .arg(dir.join("busybox"))
-        .arg(&cpio)
-        .arg(&init)
-        .status()
-        .expect("python3 (writes the initramfs)");
-    assert!(st.success());
+    initramfs(&dir, &cpio, &init, &[]);
     let start = Instant::now();
     let out = run_with_timeout(emu_system(&dir, &cpio), LIMIT).expect("spawn emu-system");
     let console = String::from_utf8_lossy(&out.stdout);

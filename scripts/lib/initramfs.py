@@ -1,19 +1,25 @@
 #!/usr/bin/env python3
 """Writes a newc cpio initramfs around a static busybox.
 
-    initramfs.py BUSYBOX OUT [INIT]
+    initramfs.py BUSYBOX OUT [INIT [MODULE.ko ...]]
 
 The archive holds /bin/busybox, a link for each applet of a fixed list
 (the arm64 binary never runs on the host), /dev/console, the usual mount
-points and /init (the file INIT, or a default that mounts proc, sysfs and
-devtmpfs and runs an interactive shell on the console).
+points, /init (the file INIT, or a default that mounts proc, sysfs and
+devtmpfs, loads the virtio modules and runs an interactive shell on the
+console; INIT may be "-" for the default) and each MODULE.ko given as
+/lib/modules/MODULE.ko.
 """
+import os
 import sys
 
 DEFAULT_INIT = """#!/bin/sh
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
+for m in $VIRTIO_MODULES; do
+    [ -f /lib/modules/$m.ko ] && insmod /lib/modules/$m.ko
+done
 echo "busybox initramfs: type poweroff -f to leave"
 exec setsid cttyhack sh
 """
@@ -22,9 +28,13 @@ APPLETS = (
     "sh ash cat cp dd df dmesg echo env free grep head hostname kill ln ls "
     "mkdir mknod more mount mv ps pwd rm rmdir sed sleep sort stat sync tail "
     "tee test time top touch tr true false uname umount uptime vi wc yes "
-    "date seq expr which setsid cttyhack poweroff reboot halt"
+    "date seq expr which setsid cttyhack poweroff reboot halt "
+    "insmod hexdump od md5sum blockdev cmp"
 ).split()
-SBIN = {"poweroff", "reboot", "halt"}
+SBIN = {"poweroff", "reboot", "halt", "insmod", "blockdev"}
+# The virtio modules of Debian's kernel, in load order (each needs the
+# ones before it).
+VIRTIO_MODULES = "virtio_ring virtio virtio_mmio virtio_blk virtio-rng virtio_console"
 
 
 class Cpio:
@@ -52,10 +62,16 @@ class Cpio:
 
 def main():
     busybox, out = sys.argv[1], sys.argv[2]
-    init = open(sys.argv[3], "rb").read() if len(sys.argv) > 3 else DEFAULT_INIT.encode()
+    if len(sys.argv) > 3 and sys.argv[3] != "-":
+        init = open(sys.argv[3], "rb").read()
+    else:
+        init = DEFAULT_INIT.replace("$VIRTIO_MODULES", VIRTIO_MODULES).encode()
+    modules = sys.argv[4:]
     c = Cpio()
-    for d in ("bin", "sbin", "dev", "proc", "sys", "tmp", "root", "etc"):
+    for d in ("bin", "sbin", "dev", "proc", "sys", "tmp", "root", "etc", "lib", "lib/modules"):
         c.entry(d, 0o040755)
+    for m in modules:
+        c.entry("lib/modules/" + os.path.basename(m), 0o100644, open(m, "rb").read())
     c.entry("dev/console", 0o020600, rdev=(5, 1))
     c.entry("bin/busybox", 0o100755, open(busybox, "rb").read())
     for a in APPLETS:

@@ -28,6 +28,12 @@ struct Args {
     /// Initial ramdisk (e.g. a cpio archive), placed below the device tree.
     #[arg(long, value_name = "FILE")]
     initrd: Option<PathBuf>,
+    /// A raw disk image: file=IMG[,format=raw][,readonly=on][,if=virtio|none][,id=ID].
+    #[arg(long, value_name = "OPTS")]
+    drive: Vec<String>,
+    /// A device: virtio-blk-device,drive=ID or virtio-rng-device.
+    #[arg(long, value_name = "DEV")]
+    device: Vec<String>,
     /// Accepted for compatibility: the serial console is always stdio.
     #[arg(long)]
     nographic: bool,
@@ -62,7 +68,9 @@ fn parse_size(s: &str) -> Result<u64, String> {
 
 /// `-kernel` → `--kernel` for the multi-letter options (QEMU spelling).
 fn normalise(arg: String) -> String {
-    const LONG: [&str; 7] = [
+    const LONG: [&str; 9] = [
+        "-drive",
+        "-device",
         "-kernel",
         "-initrd",
         "-append",
@@ -87,7 +95,15 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     }
+    let virtio = match emu::system::options::virtio_devices(&args.drive, &args.device) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("emu-system: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let config = Config {
+        virtio,
         kernel: args.kernel,
         ram: args.mem,
         append: args.append,

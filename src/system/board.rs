@@ -29,3 +29,9 @@ pub const PL031_SPI: u32 = 2;
 pub const IMAGE_BASE: u64 = RAM_BASE + 0x20_0000;
 /// Largest device tree accepted (booting.rst: at most 2 MiB).
 pub const DTB_MAX: u64 = 2 << 20;
+/// virtio-mmio transports: slot `n` at `VIRTIO_BASE + n * VIRTIO_STRIDE`
+/// with interrupt SPI `VIRTIO_SPI + n`, up to `VIRTIO_SLOTS` of them.
+pub const VIRTIO_BASE: u64 = 0x0a00_0000;
+pub const VIRTIO_STRIDE: u64 = 0x200;
+pub const VIRTIO_SPI: u32 = 16;
+pub const VIRTIO_SLOTS: usize = 32;

@@ -1,9 +1,11 @@
 //! The device tree emu-system hands the guest: what the board really has
 //! (RAM, one CPU, PSCI over HVC, the GICv2, the generic timer, the PL011
-//! and its clock, the PL031) and the command line.
+//! and its clock, the PL031, the virtio-mmio transports in use) and the
+//! command line.
 
 use super::board::{
-    GIC_BASE, PL011_BASE, PL011_SIZE, PL011_SPI, PL031_BASE, PL031_SIZE, PL031_SPI,
+    GIC_BASE, PL011_BASE, PL011_SIZE, PL011_SPI, PL031_BASE, PL031_SIZE, PL031_SPI, VIRTIO_BASE,
+    VIRTIO_SPI, VIRTIO_STRIDE,
 };
 use super::timer::{PHYS_IRQ, VIRT_IRQ};
 use vm_fdt::{Error, FdtWriter};
@@ -15,6 +17,7 @@ pub fn build(
     ram_size: u64,
     bootargs: &str,
     initrd: Option<(u64, u64)>,
+    virtio: usize,
 ) -> Result<Vec<u8>, Error> {
     let mut f = FdtWriter::new()?;
     let root = f.begin_node("")?;
@@ -94,6 +97,17 @@ pub fn build(
         CLK,
     )?;
 
+    for n in 0..virtio {
+        let base = VIRTIO_BASE + n as u64 * VIRTIO_STRIDE;
+        let node = f.begin_node(&format!("virtio_mmio@{base:x}"))?;
+        f.property_string("compatible", "virtio,mmio")?;
+        f.property_array_u64("reg", &[base, VIRTIO_STRIDE])?;
+        // Level-high: the line stays up until the driver acknowledges.
+        f.property_array_u32("interrupts", &[0, VIRTIO_SPI + n as u32, 4])?;
+        f.property_null("dma-coherent")?;
+        f.end_node(node)?;
+    }
+
     let chosen = f.begin_node("chosen")?;
     f.property_string("bootargs", bootargs)?;
     f.property_string("stdout-path", &format!("/{uart_name}"))?;
@@ -143,6 +157,7 @@ mod tests {
             128 << 20,
             "console=ttyAMA0",
             Some((0x4700_0000, 0x4710_0000)),
+            2,
         )
         .unwrap();
         assert_eq!(&d[..4], &[0xd0, 0x0d, 0xfe, 0xed], "FDT magic");
@@ -158,6 +173,10 @@ mod tests {
             "memory@40000000",
             "linux,initrd-start",
             "arm,pl031",
+            "virtio_mmio@a000000",
+            "virtio_mmio@a000200",
+            "virtio,mmio",
+            "dma-coherent",
         ] {
             assert!(text.contains(s), "{s}");
         }

@@ -9,12 +9,14 @@ pub mod boot;
 pub mod bus;
 pub mod console;
 pub mod devices;
+pub mod dma;
 pub mod doorbell;
 mod exception;
 mod exclusive;
 pub mod fdt;
 mod memory;
 pub mod mmu;
+pub mod options;
 mod psci;
 pub mod ram;
 mod run;
@@ -38,11 +40,14 @@ pub struct Config {
     pub dtb: Option<PathBuf>,
     /// An initial ramdisk (its place goes into the generated device tree).
     pub initrd: Option<PathBuf>,
+    /// The virtio devices, in transport-slot order.
+    pub virtio: Vec<options::VirtioSpec>,
 }
 
 /// Builds the machine, boots `config.kernel` and runs it until it stops.
 /// Errors are one line, for the user.
 pub fn run(config: &Config) -> Result<Stop, String> {
+    let virtio = virtio_devices(&config.virtio)?;
     let mut ram = ram::Ram::new(board::RAM_BASE, config.ram)
         .map_err(|e| format!("cannot allocate {} bytes of RAM: {e}", config.ram))?;
     let name = config.kernel.display();
@@ -60,7 +65,7 @@ pub fn run(config: &Config) -> Result<Stop, String> {
             return Err("-initrd needs the generated device tree (not -dtb)".into())
         }
         Some(p) => std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?,
-        None => fdt::build(ram.base(), ram.size(), &config.append, initrd)
+        None => fdt::build(ram.base(), ram.size(), &config.append, initrd, virtio.len())
             .map_err(|e| format!("cannot build the device tree: {e}"))?,
     };
     let dtb_addr = boot::place_dtb(&mut ram, &dtb, loaded.end)?;
@@ -78,6 +83,15 @@ pub fn run(config: &Config) -> Result<Stop, String> {
     let rtc_irq = board::SPI_BASE + board::PL031_SPI as usize;
     let rtc = devices::pl031::Pl031::new();
     bus.add_with_irq(board::PL031_BASE, board::PL031_SIZE, rtc_irq, Box::new(rtc));
+    let dma = ram
+        .dma()
+        .map_err(|e| format!("cannot map RAM for devices: {e}"))?;
+    for (n, dev) in virtio.into_iter().enumerate() {
+        let base = board::VIRTIO_BASE + n as u64 * board::VIRTIO_STRIDE;
+        let irq = board::SPI_BASE + (board::VIRTIO_SPI as usize + n);
+        let transport = devices::virtio::mmio::VirtioMmio::new(dev, dma.clone());
+        bus.add_with_irq(base, board::VIRTIO_STRIDE, irq, Box::new(transport));
+    }
     let gic = Rc::new(RefCell::new(devices::gic::Gic::new()));
     let gic_mmio = devices::gic::GicMmio(gic.clone());
     bus.add(board::GIC_BASE, board::GIC_SIZE, Box::new(gic_mmio));
@@ -93,4 +107,42 @@ pub fn run(config: &Config) -> Result<Stop, String> {
     let mut m =
         run::Machine::new(vcpu).map_err(|e| format!("cannot create the code cache: {e}"))?;
     m.run()
+}
+
+/// Opens the virtio devices' backing files.
+fn virtio_devices(
+    specs: &[options::VirtioSpec],
+) -> Result<Vec<Box<dyn devices::virtio::VirtioDevice>>, String> {
+    use devices::virtio::{blk::Blk, rng::Rng};
+    if specs.len() > board::VIRTIO_SLOTS {
+        return Err(format!(
+            "{} virtio devices: the board has {} slots",
+            specs.len(),
+            board::VIRTIO_SLOTS
+        ));
+    }
+    let mut disks = 0;
+    specs
+        .iter()
+        .map(
+            |s| -> Result<Box<dyn devices::virtio::VirtioDevice>, String> {
+                match s {
+                    options::VirtioSpec::Rng => Ok(Box::new(Rng)),
+                    options::VirtioSpec::Blk { file, readonly } => {
+                        let err = |e: std::io::Error| format!("{}: {e}", file.display());
+                        let f = std::fs::OpenOptions::new()
+                            .read(true)
+                            .write(!readonly)
+                            .open(file)
+                            .map_err(err)?;
+                        disks += 1;
+                        Ok(Box::new(
+                            Blk::new(f, *readonly, &format!("emu-disk{}", disks - 1))
+                                .map_err(err)?,
+                        ))
+                    }
+                }
+            },
+        )
+        .collect()
 }

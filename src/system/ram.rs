@@ -119,6 +119,11 @@ impl Ram {
         Some(win)
     }
 
+    /// A handle devices use to read and write RAM (see [`super::dma`]).
+    pub fn dma(&self) -> std::io::Result<super::dma::Dma> {
+        super::dma::Dma::new(&self.file, self.base, self.size())
+    }
+
     /// Copies `data` to physical address `pa`.
     pub fn write(&mut self, pa: u64, data: &[u8]) -> Option<()> {
         let off = (pa.checked_sub(self.base)?) as usize;

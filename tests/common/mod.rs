@@ -3,6 +3,8 @@
 //! results, and running a command with a time limit.
 #![allow(dead_code)] // each test crate uses a different subset
 
+pub mod linux;
+
 use std::fmt;
 use std::io::Read;
 use std::os::unix::process::{CommandExt, ExitStatusExt};

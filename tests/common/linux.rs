@@ -1,0 +1,63 @@
+//! For tests that boot Debian's kernel under `emu-system`: the images of
+//! `scripts/fetch-system-images.sh`, the command line, the console checks.
+
+use super::repo_root;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The kernel command line of the boot tests.
+pub const APPEND: &str = "console=ttyAMA0 panic=-1";
+
+/// The images directory (`target/system-images`, or `EMU_SYSTEM_IMAGES`)
+/// when it holds every one of `files`; otherwise says the test is skipped.
+pub fn images(files: &[&str]) -> Option<PathBuf> {
+    let dir = std::env::var_os("EMU_SYSTEM_IMAGES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("target/system-images"));
+    if files.iter().all(|f| dir.join(f).is_file()) {
+        return Some(dir);
+    }
+    eprintln!(
+        "skipped: no {files:?} in {} (run scripts/fetch-system-images.sh)",
+        dir.display()
+    );
+    None
+}
+
+/// `emu-system` booting the images' kernel with `initrd` and 256 MiB.
+pub fn emu_system(dir: &Path, initrd: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_emu-system"));
+    c.arg("-kernel")
+        .arg(dir.join("Image"))
+        .arg("-initrd")
+        .arg(initrd)
+        .args(["-m", "256M", "-append", APPEND]);
+    c
+}
+
+/// Writes the busybox initramfs `cpio` with `/init` from the file `init`
+/// and `modules` in /lib/modules.
+pub fn initramfs(dir: &Path, cpio: &Path, init: &Path, modules: &[PathBuf]) {
+    let st = Command::new("python3")
+        .arg(repo_root().join("scripts/lib/initramfs.py"))
+        .arg(dir.join("busybox"))
+        .arg(cpio)
+        .arg(init)
+        .args(modules)
+        .status()
+        .expect("python3 (writes the initramfs)");
+    assert!(st.success());
+}
+
+/// Kernel complaints that must not appear on the console.
+pub fn check_clean(console: &str) {
+    for bad in [
+        "Oops",
+        "WARNING:",
+        "Kernel panic",
+        "BUG:",
+        "Unable to handle",
+    ] {
+        assert!(!console.contains(bad), "console shows {bad:?}:\n{console}");
+    }
+}

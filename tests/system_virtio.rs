@@ -1,0 +1,251 @@
+//! virtio-mmio devices under `emu-system`, seen from Debian's arm64 kernel:
+//! a busybox initramfs whose `/init` loads the kernel's virtio modules
+//! (Debian builds them as modules), uses the devices, prints what it found
+//! and powers off. The images come from `scripts/fetch-system-images.sh`
+//! (`target/system-images/`, or `EMU_SYSTEM_IMAGES`), including
+//! `modules/`; without them each Linux test says it is skipped and passes.
+//!
+//! - `blk_disks`: three disks — vda, a raw image read (sector contents,
+//!   md5 of the whole disk, size, serial) and written (found in the file
+//!   after power-off); vdb, a `readonly=on` image the guest cannot write;
+//!   vdc, an ext2 image made on the host with mke2fs, attached by
+//!   `if=none` + `-device virtio-blk-device` (so after the `if=virtio`
+//!   drives), mounted, read and written (checked with debugfs), a program
+//!   on it run.
+//! - `rng`: `-device virtio-rng-device` becomes the kernel's hwrng and
+//!   hands out distinct random bytes; without it there is none.
+//! - `bad_drive_options`: the CLI's answers to a missing image and an
+//!   unsupported format.
+
+mod common;
+
+use common::linux::{check_clean, emu_system, initramfs};
+use common::{repo_root, run_with_timeout, Status};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+/// Boot, run and power-off limit (a few seconds; slack for a loaded
+/// machine).
+const LIMIT: Duration = Duration::from_secs(180);
+const MODULES: &str = "virtio_ring virtio virtio_mmio virtio_blk virtio-rng";
+
+fn images() -> Option<PathBuf> {
+    common::linux::images(&["Image", "busybox", "modules/virtio_mmio.ko"])
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = repo_root().join("target/tmp/system_virtio").join(name);
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// Boots with an `/init` that loads the virtio modules and runs `script`,
+/// with `args` added to the command line; returns the console output after
+/// checking a clean power-off.
+fn boot(dir: &Path, work: &Path, script: &str, args: &[&str]) -> String {
+    let init = work.join("init");
+    std::fs::write(
+        &init,
+        format!(
+            "#!/bin/sh\n\
+             mount -t proc proc /proc\n\
+             mount -t sysfs sysfs /sys\n\
+             mount -t devtmpfs devtmpfs /dev\n\
+             for m in {MODULES}; do insmod /lib/modules/$m.ko; done\n\
+             {script}\
+             poweroff -f\n"
+        ),
+    )
+    .unwrap();
+    let cpio = work.join("init.cpio");
+    let modules: Vec<PathBuf> = MODULES
+        .split(' ')
+        .map(|m| dir.join(format!("modules/{m}.ko")))
+        .collect();
+    initramfs(dir, &cpio, &init, &modules);
+    let mut emu = emu_system(dir, &cpio);
+    emu.args(args);
+    let out = run_with_timeout(emu, LIMIT).expect("spawn emu-system");
+    let console = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(
+        out.status,
+        Some(Status::Exit(0)),
+        "console:\n{console}\nstderr:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    check_clean(&console);
+    assert!(console.contains("reboot: Power down"), "{console}");
+    console
+}
+
+fn expect(console: &str, line: &str) {
+    assert!(
+        console.lines().any(|l| l.trim_end() == line),
+        "no line {line:?} in:\n{console}"
+    );
+}
+
+fn md5(path: &Path) -> String {
+    let out = Command::new("md5sum").arg(path).output().expect("md5sum");
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+fn mke2fs() -> Option<PathBuf> {
+    ["/usr/sbin/mke2fs", "/sbin/mke2fs"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.is_file())
+}
+
+#[test]
+fn blk_disks() {
+    let Some(dir) = images() else { return };
+    let work = tmp("blk");
+    // 1 MiB raw disk: every sector starts with its number.
+    let raw = work.join("raw.img");
+    let mut data = vec![0u8; 1 << 20];
+    for (n, s) in data.chunks_mut(512).enumerate() {
+        let tag = format!("sector {n:04}");
+        s[..tag.len()].copy_from_slice(tag.as_bytes());
+        s[511] = n as u8;
+    }
+    std::fs::write(&raw, &data).unwrap();
+    let raw_md5 = md5(&raw);
+    // A read-only disk.
+    let ro = work.join("ro.img");
+    std::fs::write(&ro, vec![0x5a; 64 << 10]).unwrap();
+    // An ext2 file system with one file.
+    let mke2fs = mke2fs().expect("mke2fs (e2fsprogs) for the ext2 image");
+    let tree = work.join("tree");
+    std::fs::create_dir(&tree).unwrap();
+    std::fs::write(tree.join("hello.txt"), "hello from the host\n").unwrap();
+    // A program to run from the disk (its pages come in by DMA).
+    std::fs::copy(dir.join("busybox"), tree.join("busybox")).unwrap();
+    let fs = work.join("fs.img");
+    let st = Command::new(&mke2fs)
+        .args(["-q", "-F", "-t", "ext2", "-d"])
+        .arg(&tree)
+        .arg(&fs)
+        .arg("8M")
+        .status()
+        .unwrap();
+    assert!(st.success(), "mke2fs");
+
+    let script = "\
+echo \"vda size $(cat /sys/block/vda/size)\"
+echo \"vda serial $(cat /sys/block/vda/serial)\"
+echo \"vda $(dd if=/dev/vda bs=512 skip=7 count=1 2>/dev/null | head -c 11)\"
+echo \"vda md5 $(md5sum /dev/vda)\"
+echo guest-wrote-sector-9 | dd of=/dev/vda bs=512 seek=9 conv=sync 2>/dev/null
+echo \"vda write $?\"
+mkdir /mnt
+mount -t ext2 /dev/vdc /mnt && echo \"vdc file: $(cat /mnt/hello.txt)\"
+/mnt/busybox sh -c 'echo vdc runs $((6 * 7))'
+echo written-in-the-guest > /mnt/new.txt
+umount /mnt && echo \"vdc unmounted\"
+echo \"vdb ro $(cat /sys/block/vdb/ro) size $(cat /sys/block/vdb/size)\"
+dd if=/dev/zero of=/dev/vdb bs=512 count=1 2>/dev/null
+echo \"vdb write $?\"
+sync
+";
+    let drive = |f: &Path, extra: &str| format!("file={}{extra}", f.display());
+    let console = boot(
+        &dir,
+        &work,
+        script,
+        &[
+            "-drive",
+            &drive(&raw, ",format=raw"),
+            "-drive",
+            &drive(&fs, ",if=none,id=fs"),
+            "-device",
+            "virtio-blk-device,drive=fs",
+            "-drive",
+            &drive(&ro, ",format=raw,readonly=on"),
+        ],
+    );
+    expect(&console, "vda size 2048");
+    expect(&console, "vda serial emu-disk0");
+    expect(&console, "vda sector 0007");
+    expect(&console, &format!("vda md5 {raw_md5}  /dev/vda"));
+    expect(&console, "vda write 0");
+    expect(&console, "vdc file: hello from the host");
+    expect(&console, "vdc runs 42");
+    expect(&console, "vdc unmounted");
+    expect(&console, "vdb ro 1 size 128");
+    assert!(
+        !console.contains("vdb write 0"),
+        "a read-only disk took a write:\n{console}"
+    );
+
+    let after = std::fs::read(&raw).unwrap();
+    let line = b"guest-wrote-sector-9\n";
+    assert_eq!(&after[9 * 512..9 * 512 + line.len()], line);
+    assert!(after[9 * 512 + line.len()..10 * 512]
+        .iter()
+        .all(|&b| b == 0));
+    assert_eq!(after[..9 * 512], data[..9 * 512], "sectors before 9");
+    assert_eq!(after[10 * 512..], data[10 * 512..], "sectors after 9");
+    assert!(std::fs::read(&ro).unwrap().iter().all(|&b| b == 0x5a));
+    let debugfs = mke2fs.with_file_name("debugfs");
+    let out = Command::new(debugfs)
+        .args(["-R", "cat /new.txt"])
+        .arg(&fs)
+        .output()
+        .expect("debugfs");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "written-in-the-guest\n"
+    );
+}
+
+#[test]
+fn rng() {
+    let Some(dir) = images() else { return };
+    let work = tmp("rng");
+    let script = "\
+echo \"rng current $(cat /sys/class/misc/hw_random/rng_current)\"
+a=$(head -c 65536 /dev/hwrng | md5sum)
+b=$(head -c 65536 /dev/hwrng | md5sum)
+[ \"$a\" != \"$b\" ] && echo \"rng reads differ\"
+echo \"rng values $(head -c 65536 /dev/hwrng | od -An -v -tu1 | tr -s ' ' '\\n' | grep . | sort -u | wc -l)\"
+";
+    let console = boot(&dir, &work, script, &["-device", "virtio-rng-device"]);
+    expect(&console, "rng current virtio_rng.0");
+    expect(&console, "rng reads differ");
+    expect(&console, "rng values 256");
+    // Without the device the kernel has no hardware RNG.
+    let console = boot(
+        &dir,
+        &work,
+        "echo \"rng current $(cat /sys/class/misc/hw_random/rng_current)\"\n",
+        &[],
+    );
+    expect(&console, "rng current none");
+}
+
+#[test]
+fn bad_drive_options() {
+    let work = tmp("cli");
+    let kernel = work.join("no-kernel-needed");
+    for (drive, want) in [
+        ("file=/nonexistent/disk.img", "/nonexistent/disk.img: "),
+        ("file=x.qcow2,format=qcow2", "only raw images"),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_emu-system"))
+            .arg("-kernel")
+            .arg(&kernel)
+            .args(["-drive", drive])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{drive}");
+        assert!(err.contains(want), "{drive}: {err}");
+    }
+}
