@@ -8,10 +8,11 @@
 //! which blocks exist ([`CodeCache`]) belong to the translator, which holds
 //! them under its lock.
 
+use super::addr_map::AddrMap;
 use super::block_index::BlockIndex;
 use crate::backend::x64::{trampoline, Compiled};
 use crate::cpu::CpuState;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::Arc;
 
@@ -166,7 +167,7 @@ impl Drop for Region {
 pub struct CodeCache {
     region: Arc<Region>,
     used: usize,
-    blocks: HashMap<u64, BlockInfo>,
+    blocks: AddrMap<BlockInfo>,
     /// Host start address → guest pc of the block, for host-pc lookups.
     by_host: BTreeMap<u64, u64>,
     /// Number of times the cache was emptied.
@@ -184,7 +185,7 @@ impl CodeCache {
         Ok(CodeCache {
             used: region.first_block,
             region,
-            blocks: HashMap::new(),
+            blocks: AddrMap::default(),
             by_host: BTreeMap::new(),
             flushes: 0,
         })

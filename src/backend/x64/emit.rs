@@ -99,8 +99,11 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         .into_iter()
         .filter(|r| locs.contains(&Loc::Reg(*r)))
         .collect();
+    // Sized for a typical block up front: growing the buffers op by op
+    // costs more than generating the code.
+    let bytes = 16 * block.ops.len() + 256;
     let mut e = Emitter {
-        a: VecAssembler::new(base as usize),
+        a: VecAssembler::new_with_capacity(base as usize, bytes, 0, 0, 8, 0, 8),
         locs,
         env: *env,
         back: None,
@@ -116,7 +119,11 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         let body = e.a.new_dynamic_label();
         e.back = Some((l, body));
     }
-    let mut pc_map = Vec::new();
+    let insns = block
+        .ops
+        .iter()
+        .filter(|o| matches!(o, Op::InsnStart { .. }));
+    let mut pc_map = Vec::with_capacity(insns.count());
     for (i, op) in block.ops.iter().enumerate() {
         if let Some((l, body)) = &e.back {
             if l.body_index == i {
