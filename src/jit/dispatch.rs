@@ -480,7 +480,9 @@ impl Translator {
         }
         let (pc, step) = (key & !STEP_KEY, key & STEP_KEY != 0);
         let started = std::time::Instant::now();
+        // The instruction words, for plugins and the log only.
         let mut words = Vec::new();
+        let keep_words = self.log.is_some() || crate::plugin::instruments();
         let (fetcher, untag, bps) = (&mut self.fetcher, &self.untag, &self.breakpoints);
         let shape = DebugShape {
             max_insns: if step {
@@ -499,7 +501,9 @@ impl Translator {
                     pc,
                     &mut |a| {
                         let w = fetcher.word(a);
-                        words.extend(w);
+                        if keep_words {
+                            words.extend(w);
+                        }
                         w
                     },
                     &|a| untag.covers(a),
