@@ -2,6 +2,7 @@
 //! from an unmapped page must become a guest fault, not a crash of emu.
 
 use super::addr_map::AddrMap;
+use crate::runtime::guest_mem;
 
 /// Reads `buf.len()` bytes at guest address `addr`, or fewer if the range
 /// crosses into unreadable memory. Returns the number of bytes read.
@@ -31,6 +32,8 @@ pub fn read_guest(addr: u64, buf: &mut [u8]) -> usize {
 pub struct ExecMap {
     ranges: Vec<(u64, u64)>,
     loaded: bool,
+    /// The range the last lookup found (empty when none).
+    last: (u64, u64),
 }
 
 impl ExecMap {
@@ -38,6 +41,7 @@ impl ExecMap {
     /// have changed; an address there is looked up afresh.
     pub fn forget(&mut self, start: u64, end: u64) {
         self.ranges.retain(|&(s, e)| e <= start || end <= s);
+        self.last = (0, 0);
     }
 
     fn reload(&mut self) {
@@ -45,15 +49,23 @@ impl ExecMap {
             .map(|m| parse_exec_ranges(&m))
             .unwrap_or_default();
         self.loaded = true;
+        self.last = (0, 0);
     }
 
-    fn find(&self, addr: u64) -> bool {
-        self.ranges.iter().any(|&(s, e)| s <= addr && addr < e)
+    fn find(&mut self, addr: u64) -> bool {
+        let hit = self.ranges.iter().find(|&&(s, e)| s <= addr && addr < e);
+        if let Some(&r) = hit {
+            self.last = r;
+        }
+        hit.is_some()
     }
 
     /// Whether the page at `addr` is mapped executable. When /proc/self/maps
     /// cannot be read at all, everything readable counts as executable.
     pub fn is_exec(&mut self, addr: u64) -> bool {
+        if self.last.0 <= addr && addr < self.last.1 {
+            return true;
+        }
         if self.loaded && self.find(addr) {
             return true;
         }
@@ -80,10 +92,11 @@ pub fn parse_exec_ranges(maps: &str) -> Vec<(u64, u64)> {
         .collect()
 }
 
-/// Fetches instruction words page by page, keeping the pages read.
-/// [`Fetcher::forget`] drops those of a range whenever guest code there may
-/// have changed. Pages that are not mapped executable cannot be fetched
-/// from, as on hardware.
+/// Fetches instruction words: in place once the host fault handler can
+/// report faults of guest accesses, else page by page, keeping the pages
+/// read. [`Fetcher::forget`] drops those of a range whenever guest code
+/// there may have changed. Pages that are not mapped executable cannot be
+/// fetched from, as on hardware.
 #[derive(Default)]
 pub struct Fetcher {
     /// Pages read so far: address → the bytes that could be read.
@@ -119,6 +132,16 @@ impl Fetcher {
     /// The little-endian word at `pc`, or `None` if it cannot be read.
     pub fn word(&mut self, pc: u64) -> Option<u32> {
         let page = pc & !(PAGE - 1);
+        if guest_mem::fault_handler_installed() && self.exec.is_exec(page) {
+            // Read in place: the host fault handler turns a fault (the page
+            // unmapped meanwhile, or execute-only) into an error, and the
+            // page is then read as below.
+            let mut b = [0u8; 4];
+            // SAFETY: a guest address; faults are reported, not taken.
+            if unsafe { guest_mem::read(pc, &mut b) }.is_ok() {
+                return Some(u32::from_le_bytes(b));
+            }
+        }
         let off = (pc - page) as usize;
         if let Some(bytes) = self.pages.get(&page) {
             return word_at(bytes, off);
