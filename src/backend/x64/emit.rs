@@ -123,11 +123,7 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         let body = e.a.new_dynamic_label();
         e.back = Some((l, body));
     }
-    let insns = block
-        .ops
-        .iter()
-        .filter(|o| matches!(o, Op::InsnStart { .. }));
-    let mut pc_map = Vec::with_capacity(insns.count());
+    let mut pc_map = Vec::new();
     for (i, op) in block.ops.iter().enumerate() {
         if let Some((l, body)) = &e.back {
             if l.body_index == i {
