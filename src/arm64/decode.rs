@@ -17,7 +17,13 @@ pub struct Entry {
     pub value: u32,
     /// For each field letter, its bit positions from most to least significant.
     pub fields: Vec<(u8, Vec<u8>)>,
+    /// For each ASCII letter, its index in `fields` (`NONE` if absent).
+    slot: [u8; 128],
+    /// For each field: (lowest bit, width) when its bits are contiguous.
+    spans: Vec<Option<(u8, u8)>>,
 }
+
+const NONE: u8 = u8::MAX;
 
 impl Entry {
     fn compile(row: &Row) -> Entry {
@@ -42,6 +48,18 @@ impl Entry {
                 _ => panic!("bad character {:?} in pattern of {}", c as char, row.name),
             }
         }
+        let mut slot = [NONE; 128];
+        for (i, (c, _)) in fields.iter().enumerate() {
+            slot[*c as usize] = i as u8;
+        }
+        let spans = fields
+            .iter()
+            .map(|(_, bits)| {
+                let lo = *bits.last().expect("a field has bits");
+                let contiguous = bits.iter().rev().zip(lo..).all(|(&b, want)| b == want);
+                contiguous.then_some((lo, bits.len() as u8))
+            })
+            .collect();
         Entry {
             insn: row.insn,
             name: row.name,
@@ -49,7 +67,15 @@ impl Entry {
             mask,
             value,
             fields,
+            slot,
+            spans,
         }
+    }
+
+    /// The index in `fields` of the field named `letter`.
+    fn field(&self, letter: char) -> Option<usize> {
+        let i = *self.slot.get(letter as usize)?;
+        (i != NONE).then_some(i as usize)
     }
 
     /// The word with this entry's fixed bits and `random` in every other bit:
@@ -75,14 +101,12 @@ impl Fields<'_> {
     /// The unsigned value of the field named `letter`. Panics if the pattern
     /// has no such field (a bug in the table or the translator).
     pub fn u(&self, letter: char) -> u32 {
-        let (_, bits) = self
-            .entry
-            .fields
-            .iter()
-            .find(|(l, _)| *l == letter as u8)
-            .unwrap_or_else(|| panic!("{} has no field '{}'", self.entry.name, letter));
-        bits.iter()
-            .fold(0u32, |acc, &b| (acc << 1) | ((self.word >> b) & 1))
+        let e = self.entry;
+        let i = (e.field(letter)).unwrap_or_else(|| panic!("{} has no field '{}'", e.name, letter));
+        if let Some((lo, width)) = e.spans[i] {
+            return ((self.word as u64 >> lo) & ((1u64 << width) - 1)) as u32;
+        }
+        (e.fields[i].1.iter()).fold(0u32, |acc, &b| (acc << 1) | ((self.word >> b) & 1))
     }
 
     /// The field named `letter`, sign-extended from its width.
@@ -99,11 +123,8 @@ impl Fields<'_> {
 
     /// Width in bits of field `letter` (0 if absent).
     pub fn width(&self, letter: char) -> u32 {
-        self.entry
-            .fields
-            .iter()
-            .find(|(l, _)| *l == letter as u8)
-            .map_or(0, |(_, b)| b.len() as u32)
+        let e = self.entry;
+        e.field(letter).map_or(0, |i| e.fields[i].1.len() as u32)
     }
 
     /// Whether the pattern has a field named `letter`.
@@ -114,33 +135,55 @@ impl Fields<'_> {
 
 struct Table {
     entries: Vec<Entry>,
-    /// Candidate entry indices for each value of bits 31..22.
-    buckets: Vec<Vec<u16>>,
+    /// Candidate entry indices for each value of bits 31..22, in decode
+    /// order: those of key `k` are `cands[starts[k]..starts[k + 1]]`.
+    starts: Vec<u32>,
+    cands: Vec<u16>,
 }
 
 const KEY_SHIFT: u32 = 22;
+
+/// Calls `f` with every key (value of bits 31..22) a word matching `e` can
+/// have: the entry's fixed bits there plus each subset of its free bits.
+fn for_each_key(e: &Entry, mut f: impl FnMut(usize)) {
+    let all = (1u32 << (32 - KEY_SHIFT)) - 1;
+    let kval = e.value >> KEY_SHIFT;
+    let free = !(e.mask >> KEY_SHIFT) & all;
+    let mut sub = 0u32;
+    loop {
+        f((kval | sub) as usize);
+        sub = sub.wrapping_sub(free) & free;
+        if sub == 0 {
+            break;
+        }
+    }
+}
 
 fn table() -> &'static Table {
     static TABLE: OnceLock<Table> = OnceLock::new();
     TABLE.get_or_init(|| {
         let entries: Vec<Entry> = rows().iter().map(Entry::compile).collect();
-        let mut buckets = vec![Vec::new(); 1 << (32 - KEY_SHIFT)];
-        let all = (1u32 << (32 - KEY_SHIFT)) - 1;
-        for (i, e) in entries.iter().enumerate() {
-            let kval = e.value >> KEY_SHIFT;
-            let free = !(e.mask >> KEY_SHIFT) & all;
-            // Every key that agrees with the entry's fixed bits: kval plus
-            // each subset of the free bits.
-            let mut sub = 0u32;
-            loop {
-                buckets[(kval | sub) as usize].push(i as u16);
-                sub = sub.wrapping_sub(free) & free;
-                if sub == 0 {
-                    break;
-                }
-            }
+        // Count the candidates of each key, then place them.
+        let mut starts = vec![0u32; (1 << (32 - KEY_SHIFT)) + 1];
+        for e in &entries {
+            for_each_key(e, |k| starts[k + 1] += 1);
         }
-        Table { entries, buckets }
+        for k in 1..starts.len() {
+            starts[k] += starts[k - 1];
+        }
+        let mut next = starts.clone();
+        let mut cands = vec![0u16; starts[starts.len() - 1] as usize];
+        for (i, e) in entries.iter().enumerate() {
+            for_each_key(e, |k| {
+                cands[next[k] as usize] = i as u16;
+                next[k] += 1;
+            });
+        }
+        Table {
+            entries,
+            starts,
+            cands,
+        }
     })
 }
 
@@ -153,7 +196,8 @@ pub fn entries() -> &'static [Entry] {
 /// unimplemented instruction).
 pub fn decode(word: u32) -> Option<Fields<'static>> {
     let t = table();
-    t.buckets[(word >> KEY_SHIFT) as usize]
+    let k = (word >> KEY_SHIFT) as usize;
+    t.cands[t.starts[k] as usize..t.starts[k + 1] as usize]
         .iter()
         .map(|&i| &t.entries[i as usize])
         .find(|e| e.matches(word))

@@ -78,14 +78,24 @@ pub const JUMP_TABLE_ENTRIES: usize = 1 << 16;
 
 /// An unused indirect-branch table entry for slot `i`. Its tag is a pc that
 /// hashes to another slot, so no branch target can ever match it (a fixed
-/// tag such as `u64::MAX` would match a branch to that very address).
+/// tag such as `u64::MAX` would match a branch to that very address): pc 0
+/// for every slot but slot 0, where pc 0 belongs, and pc 4 there. So a table
+/// is all zeros but its first entry, and a fresh one costs no more than the
+/// pages the guest's indirect branches touch.
 pub fn empty_jump_entry(i: usize) -> [u64; 2] {
-    [((i ^ 1) as u64) << 2, 0]
+    if i == 0 {
+        [4, 0]
+    } else {
+        [0, 0]
+    }
 }
 
-/// A table with every entry empty.
+/// A table with every entry empty, in zeroed memory that the allocator
+/// takes fresh from the kernel (untouched pages cost nothing until used).
 pub fn empty_jump_table() -> Box<[[u64; 2]]> {
-    (0..JUMP_TABLE_ENTRIES).map(empty_jump_entry).collect()
+    let mut t = vec![[0u64; 2]; JUMP_TABLE_ENTRIES].into_boxed_slice();
+    t[0] = empty_jump_entry(0);
+    t
 }
 
 /// The interrupt word of a [`CpuState`] nobody interrupts (tests, and a
@@ -235,5 +245,21 @@ mod tests {
         assert_eq!(offset_of!(CpuState, v) % 16, 0);
         assert_eq!(v_offset(1) - v_offset(0), 16);
         assert_eq!(std::mem::align_of::<CpuState>(), 16);
+    }
+
+    #[test]
+    fn empty_jump_entries_match_no_branch_target() {
+        let slot = |pc: u64| (pc >> 2) as usize & (JUMP_TABLE_ENTRIES - 1);
+        let t = empty_jump_table();
+        assert_eq!(t.len(), JUMP_TABLE_ENTRIES);
+        for (i, e) in t.iter().enumerate() {
+            assert_eq!(*e, empty_jump_entry(i));
+            // A lookup of pc compares the tag of slot(pc) with pc: the tag
+            // must belong to another slot.
+            assert_ne!(slot(e[0]), i, "slot {i}");
+        }
+        assert_eq!(t[slot(0)], [4, 0]);
+        assert_eq!(t[slot(0x40_0000)], [4, 0]);
+        assert_eq!(t[1], [0, 0]);
     }
 }

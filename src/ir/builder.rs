@@ -34,7 +34,7 @@ impl Builder {
     pub fn new(start_pc: u64) -> Builder {
         Builder {
             start_pc,
-            ops: Vec::with_capacity(256),
+            ops: Vec::with_capacity(24),
             n_vals: 0,
             term: None,
             untag: false,

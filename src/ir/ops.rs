@@ -624,6 +624,7 @@ impl Op {
     }
 
     /// Replaces every value this operation reads by `f(value)`.
+    #[inline]
     pub fn map_uses(&mut self, mut f: impl FnMut(Val) -> Val) {
         match self {
             Op::SetReg { src, .. } | Op::StoreState { src, .. } => *src = f(*src),
@@ -720,6 +721,7 @@ impl Op {
     }
 
     /// Calls `f` on every value this operation reads.
+    #[inline]
     pub fn for_each_use(&self, mut f: impl FnMut(Val)) {
         let mut copy = *self;
         copy.map_uses(|v| {
@@ -731,6 +733,7 @@ impl Op {
 
 impl Terminal {
     /// Replaces every value the terminal reads by `f(value)`.
+    #[inline]
     pub fn map_uses(&mut self, mut f: impl FnMut(Val) -> Val) {
         match self {
             Terminal::Branch { c, .. } => *c = f(*c),
@@ -740,6 +743,7 @@ impl Terminal {
     }
 
     /// Calls `f` on every value the terminal reads.
+    #[inline]
     pub fn for_each_use(&self, mut f: impl FnMut(Val)) {
         match *self {
             Terminal::Branch { c, .. } => f(c),

@@ -8,10 +8,10 @@
 //! which blocks exist ([`CodeCache`]) belong to the translator, which holds
 //! them under its lock.
 
+use super::addr_map::AddrMap;
 use super::block_index::BlockIndex;
 use crate::backend::x64::{trampoline, Compiled};
 use crate::cpu::CpuState;
-use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::Arc;
 
@@ -166,9 +166,7 @@ impl Drop for Region {
 pub struct CodeCache {
     region: Arc<Region>,
     used: usize,
-    blocks: HashMap<u64, BlockInfo>,
-    /// Host start address → guest pc of the block, for host-pc lookups.
-    by_host: BTreeMap<u64, u64>,
+    blocks: AddrMap<BlockInfo>,
     /// Number of times the cache was emptied.
     pub flushes: u64,
 }
@@ -184,8 +182,7 @@ impl CodeCache {
         Ok(CodeCache {
             used: region.first_block,
             region,
-            blocks: HashMap::new(),
-            by_host: BTreeMap::new(),
+            blocks: AddrMap::default(),
             flushes: 0,
         })
     }
@@ -232,7 +229,6 @@ impl CodeCache {
         self.region
             .index
             .push(host, c.code.len() as u64, pc_map.as_ptr(), pc_map.len());
-        self.by_host.insert(host, guest_start);
         self.blocks.insert(
             guest_start,
             BlockInfo {
@@ -256,7 +252,6 @@ impl CodeCache {
     pub fn flush(&mut self) {
         self.region.index.clear();
         self.blocks.clear();
-        self.by_host.clear();
         self.used = self.region.first_block;
         self.flushes += 1;
     }
@@ -270,17 +265,7 @@ impl CodeCache {
 
     /// The guest pc of the instruction whose host code contains `host_pc`.
     pub fn guest_pc_of(&self, host_pc: u64) -> Option<u64> {
-        let (&start, &gpc) = self.by_host.range(..=host_pc).next_back()?;
-        let b = self.blocks.get(&gpc)?;
-        if host_pc >= start + b.len as u64 {
-            return None;
-        }
-        let off = (host_pc - start) as u32;
-        b.pc_map
-            .iter()
-            .rev()
-            .find(|(o, _)| *o <= off)
-            .map(|&(_, pc)| pc)
+        self.region.guest_pc_of(host_pc)
     }
 
     /// The host address range of the cache.

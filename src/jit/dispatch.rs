@@ -8,6 +8,7 @@
 //! emptying of the cache. Emptying bumps the generation, which makes every
 //! thread drop its own maps before it runs code again.
 
+use super::addr_map::AddrMap;
 use super::code_cache::{CodeCache, Region};
 use super::exclusive::{Exclusive, InterruptWord};
 use super::fetch::Fetcher;
@@ -18,9 +19,9 @@ use crate::backend::x64::{compile, Env};
 use crate::cpu::state::{empty_jump_entry, empty_jump_table, ALIGN_DATA, JUMP_TABLE_ENTRIES};
 use crate::cpu::{fpenv, CpuState, ExitReason};
 use crate::frontend::{routine_block, translate_block_debug, translate_prefix, DebugShape};
-use crate::ir::passes::flags::kills_nzcv;
+use crate::ir::passes::flags::{kills_nzcv, writes_nzcv};
 use crate::ir::Terminal;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
@@ -58,7 +59,7 @@ struct Translator {
     /// mapping changes arrive through the syscall layer.
     fetcher: Fetcher,
     /// Successor addresses known to overwrite NZCV before observing it.
-    kills_nzcv: HashMap<u64, bool>,
+    kills_nzcv: AddrMap<bool>,
     /// Guest code ranges that translated blocks dropped their last NZCV
     /// write for (their successors' first instructions): changing them
     /// must drop those blocks, like changing the blocks' own code.
@@ -67,7 +68,7 @@ struct Translator {
     stats: Stats,
     /// Guest addresses whose code is a host routine (the vDSO's functions):
     /// the block there calls the routine and returns to x30.
-    routines: HashMap<u64, crate::ir::HelperFn>,
+    routines: AddrMap<crate::ir::HelperFn>,
     /// Interrupt words of the threads sharing this cache.
     threads: Vec<Weak<AtomicU32>>,
     /// Guest code translated with address tag clearing.
@@ -99,7 +100,7 @@ pub struct Shared {
 pub struct Jit {
     shared: Arc<Shared>,
     /// Blocks this thread has looked up in the current generation.
-    local: HashMap<u64, u64>,
+    local: AddrMap<u64>,
     generation: u64,
     /// This thread's indirect-branch table, probed inline by translated code.
     jump_table: Box<[[u64; 2]]>,
@@ -127,13 +128,13 @@ impl Jit {
             tr: Mutex::new(Translator {
                 cache,
                 fetcher: Fetcher::default(),
-                kills_nzcv: HashMap::new(),
+                kills_nzcv: AddrMap::default(),
                 nzcv_lookahead: Vec::new(),
                 log: None,
                 stats: Stats::default(),
                 threads: Vec::new(),
                 untag: Untag::default(),
-                routines: HashMap::new(),
+                routines: AddrMap::default(),
                 cpu: Cpu::MAX,
                 breakpoints: BTreeSet::new(),
                 debugging: false,
@@ -166,7 +167,7 @@ impl Jit {
         Jit {
             generation: shared.generation.load(Ordering::Acquire),
             shared,
-            local: HashMap::new(),
+            local: AddrMap::default(),
             jump_table: empty_jump_table(),
             interrupt,
             link: None,
@@ -271,8 +272,7 @@ impl Jit {
     /// to each other directly, so the whole cache is emptied.
     pub fn invalidate(&mut self, start: u64, end: u64) {
         let mut tr = lock(&self.shared.tr);
-        tr.fetcher.forget();
-        tr.kills_nzcv.clear();
+        tr.forget_code(start, end);
         let relied_on = tr.nzcv_lookahead.iter().any(|&(s, e)| s < end && start < e);
         if relied_on || tr.cache.overlaps(start, end) {
             tr.flush(&self.shared);
@@ -451,6 +451,15 @@ impl Translator {
         }
     }
 
+    /// Forgets what was read of the guest code in `[start, end)`: its words
+    /// and what the first instructions of successors there do to NZCV.
+    fn forget_code(&mut self, start: u64, end: u64) {
+        self.fetcher.forget(start, end);
+        let reach = 4 * LOOKAHEAD as u64;
+        self.kills_nzcv
+            .retain(|&t, _| t.saturating_add(reach) <= start || end <= t);
+    }
+
     /// Empties the cache while no thread runs translated code.
     fn flush(&mut self, shared: &Shared) {
         self.threads.retain(|w| w.strong_count() > 0);
@@ -471,7 +480,9 @@ impl Translator {
         }
         let (pc, step) = (key & !STEP_KEY, key & STEP_KEY != 0);
         let started = std::time::Instant::now();
+        // The instruction words, for plugins and the log only.
         let mut words = Vec::new();
+        let keep_words = self.log.is_some() || crate::plugin::instruments();
         let (fetcher, untag, bps) = (&mut self.fetcher, &self.untag, &self.breakpoints);
         let shape = DebugShape {
             max_insns: if step {
@@ -490,7 +501,9 @@ impl Translator {
                     pc,
                     &mut |a| {
                         let w = fetcher.word(a);
-                        words.extend(w);
+                        if keep_words {
+                            words.extend(w);
+                        }
                         w
                     },
                     &|a| untag.covers(a),
@@ -502,7 +515,7 @@ impl Translator {
                 block
             }
         };
-        block.nzcv_dead_at_end = self.successors_kill_nzcv(&block.term);
+        block.nzcv_dead_at_end = writes_nzcv(&block) && self.successors_kill_nzcv(&block.term);
         crate::ir::passes::optimize(&mut block);
         let env = self.env();
         let mut c = compile(&block, self.cache.next_addr(), &env);
@@ -612,8 +625,7 @@ impl DebugHandle {
     /// wrote guest memory).
     pub fn invalidate(&self, start: u64, end: u64) {
         let mut tr = lock(&self.0.tr);
-        tr.fetcher.forget();
-        tr.kills_nzcv.clear();
+        tr.forget_code(start, end);
         if tr.cache.overlaps(start, end) {
             tr.flush(&self.0);
         }

@@ -1,6 +1,9 @@
 //! Reading guest instruction words without trusting the address: a fetch
 //! from an unmapped page must become a guest fault, not a crash of emu.
 
+use super::addr_map::AddrMap;
+use crate::runtime::guest_mem;
+
 /// Reads `buf.len()` bytes at guest address `addr`, or fewer if the range
 /// crosses into unreadable memory. Returns the number of bytes read.
 pub fn read_guest(addr: u64, buf: &mut [u8]) -> usize {
@@ -23,19 +26,22 @@ pub fn read_guest(addr: u64, buf: &mut [u8]) -> usize {
 }
 
 /// Executable address ranges of the process, read from /proc/self/maps
-/// and re-read when an address is not found (new mappings) or after
-/// [`ExecMap::clear`] (mappings changed).
+/// and re-read when an address is not found (new mappings, or ranges
+/// [`ExecMap::forget`] dropped because their mappings changed).
 #[derive(Default)]
 pub struct ExecMap {
     ranges: Vec<(u64, u64)>,
     loaded: bool,
+    /// The range the last lookup found (empty when none).
+    last: (u64, u64),
 }
 
 impl ExecMap {
-    /// Forgets what was read.
-    pub fn clear(&mut self) {
-        self.ranges.clear();
-        self.loaded = false;
+    /// Forgets the ranges that overlap `[start, end)`, whose mappings may
+    /// have changed; an address there is looked up afresh.
+    pub fn forget(&mut self, start: u64, end: u64) {
+        self.ranges.retain(|&(s, e)| e <= start || end <= s);
+        self.last = (0, 0);
     }
 
     fn reload(&mut self) {
@@ -43,19 +49,24 @@ impl ExecMap {
             .map(|m| parse_exec_ranges(&m))
             .unwrap_or_default();
         self.loaded = true;
+        self.last = (0, 0);
     }
 
-    fn find(&self, addr: u64) -> bool {
-        self.ranges.iter().any(|&(s, e)| s <= addr && addr < e)
+    fn find(&mut self, addr: u64) -> bool {
+        let hit = self.ranges.iter().find(|&&(s, e)| s <= addr && addr < e);
+        if let Some(&r) = hit {
+            self.last = r;
+        }
+        hit.is_some()
     }
 
     /// Whether the page at `addr` is mapped executable. When /proc/self/maps
     /// cannot be read at all, everything readable counts as executable.
     pub fn is_exec(&mut self, addr: u64) -> bool {
-        if !self.loaded {
-            self.reload();
+        if self.last.0 <= addr && addr < self.last.1 {
+            return true;
         }
-        if self.find(addr) {
+        if self.loaded && self.find(addr) {
             return true;
         }
         self.reload();
@@ -81,13 +92,15 @@ pub fn parse_exec_ranges(maps: &str) -> Vec<(u64, u64)> {
         .collect()
 }
 
-/// Fetches instruction words page by page, keeping the last page read.
-/// [`Fetcher::forget`] drops it whenever guest code may have changed. Pages
-/// that are not mapped executable cannot be fetched from, as on hardware.
+/// Fetches instruction words: in place once the host fault handler can
+/// report faults of guest accesses, else page by page, keeping the pages
+/// read. [`Fetcher::forget`] drops those of a range whenever guest code
+/// there may have changed. Pages that are not mapped executable cannot be
+/// fetched from, as on hardware.
 #[derive(Default)]
 pub struct Fetcher {
     /// Pages read so far: address → the bytes that could be read.
-    pages: std::collections::HashMap<u64, Box<[u8]>>,
+    pages: AddrMap<Box<[u8]>>,
     exec: ExecMap,
 }
 
@@ -97,39 +110,65 @@ const MAX_PAGES: usize = 256;
 const PAGE: u64 = 4096;
 
 impl Fetcher {
-    /// Drops the cached pages.
-    pub fn forget(&mut self) {
-        self.pages.clear();
-        self.exec.clear();
+    /// Drops the cached pages of `[start, end)` and what is known about
+    /// the mappings there.
+    pub fn forget(&mut self, start: u64, end: u64) {
+        let first = start & !(PAGE - 1);
+        if end.saturating_sub(first) / PAGE < self.pages.len() as u64 {
+            let mut page = first;
+            while page < end {
+                self.pages.remove(&page);
+                let Some(next) = page.checked_add(PAGE) else {
+                    break;
+                };
+                page = next;
+            }
+        } else {
+            self.pages.retain(|&p, _| p + PAGE <= start || end <= p);
+        }
+        self.exec.forget(start, end);
     }
 
     /// The little-endian word at `pc`, or `None` if it cannot be read.
     pub fn word(&mut self, pc: u64) -> Option<u32> {
         let page = pc & !(PAGE - 1);
-        if !self.pages.contains_key(&page) {
-            if self.pages.len() >= MAX_PAGES {
-                self.pages.clear();
+        if guest_mem::fault_handler_installed() && self.exec.is_exec(page) {
+            // Read in place: the host fault handler turns a fault (the page
+            // unmapped meanwhile, or execute-only) into an error, and the
+            // page is then read as below.
+            let mut b = [0u8; 4];
+            // SAFETY: a guest address; faults are reported, not taken.
+            if unsafe { guest_mem::read(pc, &mut b) }.is_ok() {
+                return Some(u32::from_le_bytes(b));
             }
-            let mut buf = vec![0u8; PAGE as usize];
-            let len = if self.exec.is_exec(page) {
-                read_guest(page, &mut buf)
-            } else {
-                0
-            };
-            if len < PAGE as usize {
-                // Not (fully) fetchable: not cached, as a later mapping may
-                // make it so.
-                let off = (pc - page) as usize;
-                let b = buf.get(off..off + 4).filter(|_| off + 4 <= len)?;
-                return Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
-            }
-            self.pages.insert(page, buf.into_boxed_slice());
         }
-        let bytes = &self.pages[&page];
         let off = (pc - page) as usize;
-        let b = bytes.get(off..off + 4)?;
-        Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        if let Some(bytes) = self.pages.get(&page) {
+            return word_at(bytes, off);
+        }
+        if self.pages.len() >= MAX_PAGES {
+            self.pages.clear();
+        }
+        let mut buf = vec![0u8; PAGE as usize];
+        let len = if self.exec.is_exec(page) {
+            read_guest(page, &mut buf)
+        } else {
+            0
+        };
+        if len < PAGE as usize {
+            // Not (fully) fetchable: not cached, as a later mapping may
+            // make it so.
+            return word_at(&buf[..len], off);
+        }
+        let w = word_at(&buf, off);
+        self.pages.insert(page, buf.into_boxed_slice());
+        w
     }
+}
+
+fn word_at(bytes: &[u8], off: usize) -> Option<u32> {
+    let b = bytes.get(off..off + 4)?;
+    Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
 }
 
 #[cfg(test)]
@@ -152,5 +191,32 @@ mod tests {
         let data = vec![0xd503_201fu32; 2048]; // NOPs in a heap (non-exec) buffer
         let mut f = Fetcher::default();
         assert_eq!(f.word(data.as_ptr() as u64), None);
+    }
+
+    #[test]
+    fn forgetting_a_range_rereads_only_its_pages() {
+        // Two executable pages, each starting with a word that changes
+        // behind the cache.
+        let len = 2 * PAGE as usize;
+        let write = |m: memmap2::Mmap, x: u32, y: u32| {
+            let mut m = m.make_mut().expect("mprotect");
+            m[..4].copy_from_slice(&x.to_le_bytes());
+            m[PAGE as usize..PAGE as usize + 4].copy_from_slice(&y.to_le_bytes());
+            m.make_exec().expect("mprotect")
+        };
+        let m = memmap2::MmapMut::map_anon(len).expect("mmap");
+        let m = write(m.make_read_only().expect("mprotect"), 1, 2);
+        let a = m.as_ptr() as u64;
+        let b = a + PAGE;
+        let mut f = Fetcher::default();
+        assert_eq!((f.word(a), f.word(b)), (Some(1), Some(2)));
+        let m = write(m, 3, 4);
+        // Cached until forgotten, then only the forgotten page is read again.
+        assert_eq!((f.word(a), f.word(b)), (Some(1), Some(2)));
+        f.forget(b + 8, b + 12);
+        assert_eq!((f.word(a), f.word(b)), (Some(1), Some(4)));
+        f.forget(0, u64::MAX);
+        assert_eq!((f.word(a), f.word(b)), (Some(3), Some(4)));
+        drop(m);
     }
 }

@@ -1,5 +1,6 @@
 //! The translation engine: code cache, dispatcher and block linking.
 
+pub mod addr_map;
 pub mod block_index;
 pub mod code_cache;
 pub mod dispatch;

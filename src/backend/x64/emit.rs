@@ -95,12 +95,19 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         extra.extend(l.uses());
     }
     let locs = allocate(block, &extra);
+    let held = locs.iter().fold(0u32, |m, l| match l {
+        Loc::Reg(r) => m | 1 << r,
+        _ => m,
+    });
     let slow_saves = super::regalloc::CALL_FREE_POOL
         .into_iter()
-        .filter(|r| locs.contains(&Loc::Reg(*r)))
+        .filter(|r| held & 1 << r != 0)
         .collect();
+    // Sized for a typical block up front: growing the buffers op by op
+    // costs more than generating the code.
+    let bytes = 16 * block.ops.len() + 256;
     let mut e = Emitter {
-        a: VecAssembler::new(base as usize),
+        a: VecAssembler::new_with_capacity(base as usize, bytes, 0, 0, 8, 0, 8),
         locs,
         env: *env,
         back: None,

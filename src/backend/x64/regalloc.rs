@@ -65,8 +65,11 @@ pub fn allocate(block: &Block, term_uses: &[Val]) -> Vec<Loc> {
     let n = block.n_vals as usize;
     let end = block.ops.len();
     let mut last_use = vec![usize::MAX; n];
+    let (mut calls, mut rmw) = (false, false);
     for (i, op) in block.ops.iter().enumerate() {
         op.for_each_use(|v| last_use[v.0 as usize] = i);
+        calls |= may_call(op);
+        rmw |= matches!(op, Op::Rmw { .. }) || slow_call(op);
     }
     block.term.for_each_use(|v| last_use[v.0 as usize] = end);
     for v in term_uses {
@@ -74,37 +77,44 @@ pub fn allocate(block: &Block, term_uses: &[Val]) -> Vec<Loc> {
     }
 
     let mut locs = vec![Loc::Dead; n];
-    let mut pool = POOL.to_vec();
-    if !block.ops.iter().any(may_call) {
-        pool.extend(CALL_FREE_POOL);
-        if !block
-            .ops
-            .iter()
-            .any(|o| matches!(o, Op::Rmw { .. }) || slow_call(o))
-        {
-            pool.extend(RMW_FREE_POOL);
-        }
+    // The free registers, taken from the top: the pool's first register
+    // is used first.
+    let mut free_regs = [0u8; POOL.len() + CALL_FREE_POOL.len() + RMW_FREE_POOL.len()];
+    let mut n_free = 0;
+    let with_calls = if calls { &[][..] } else { &CALL_FREE_POOL[..] };
+    let with_rmw = if calls || rmw {
+        &[][..]
+    } else {
+        &RMW_FREE_POOL[..]
+    };
+    for &r in with_rmw.iter().rev().chain(with_calls.iter().rev()) {
+        free_regs[n_free] = r;
+        n_free += 1;
     }
-    let mut free_regs: Vec<u8> = pool.into_iter().rev().collect();
+    for &r in POOL.iter().rev() {
+        free_regs[n_free] = r;
+        n_free += 1;
+    }
     let mut free_slots: Vec<u16> = Vec::new();
     let mut next_slot: u16 = 0;
-    // Values in the order their last use comes, released as it passes.
-    let mut dying: Vec<(usize, u32)> = last_use
-        .iter()
-        .enumerate()
-        .filter(|&(_, &lu)| lu < end)
-        .map(|(v, &lu)| (lu, v as u32))
-        .collect();
-    dying.sort_unstable();
-    let mut next_dying = 0;
     for (i, op) in block.ops.iter().enumerate() {
-        while let Some(&(lu, v)) = dying.get(next_dying) {
-            if lu > i {
-                break;
+        // Values whose last use is this op are free for its result, in
+        // the order of their numbers.
+        let mut dying = [0u32; 8];
+        let mut n_dying = 0;
+        op.for_each_use(|v| {
+            if last_use[v.0 as usize] == i && !dying[..n_dying].contains(&v.0) {
+                dying[n_dying] = v.0;
+                n_dying += 1;
             }
-            next_dying += 1;
+        });
+        dying[..n_dying].sort_unstable();
+        for &v in &dying[..n_dying] {
             match locs[v as usize] {
-                Loc::Reg(r) => free_regs.push(r),
+                Loc::Reg(r) => {
+                    free_regs[n_free] = r;
+                    n_free += 1;
+                }
                 Loc::Stack(s) => free_slots.push(s),
                 _ => {}
             }
@@ -118,8 +128,9 @@ pub fn allocate(block: &Block, term_uses: &[Val]) -> Vec<Loc> {
             locs[d] = Loc::Imm(imm);
             continue;
         }
-        locs[d] = if let Some(r) = free_regs.pop() {
-            Loc::Reg(r)
+        locs[d] = if n_free > 0 {
+            n_free -= 1;
+            Loc::Reg(free_regs[n_free])
         } else if let Some(s) = free_slots.pop() {
             Loc::Stack(s)
         } else {

@@ -41,15 +41,21 @@ fn observes_nzcv(op: &Op) -> bool {
     }
 }
 
-fn writes_nzcv(op: &Op) -> bool {
+fn stores_nzcv(op: &Op) -> bool {
     matches!(*op, Op::StoreState { offset, .. } if offset == NZCV)
+}
+
+/// Whether `block` writes NZCV at all: only then does it matter whether
+/// its successors overwrite it ([`Block::nzcv_dead_at_end`]).
+pub fn writes_nzcv(block: &Block) -> bool {
+    block.ops.iter().any(stores_nzcv)
 }
 
 /// Whether a block (as translated from a successor's address) writes NZCV
 /// before anything could observe it.
 pub fn kills_nzcv(block: &Block) -> bool {
     for op in &block.ops {
-        if writes_nzcv(op) {
+        if stores_nzcv(op) {
             return true;
         }
         if observes_nzcv(op) {
@@ -96,7 +102,7 @@ pub fn run(block: &mut Block) {
         let op = block.ops[i];
         if observes_nzcv(&op) {
             pending = None;
-        } else if writes_nzcv(&op) {
+        } else if stores_nzcv(&op) {
             if let Some(p) = pending {
                 block.ops[p] = Op::Nop;
             }
@@ -148,7 +154,7 @@ fn place_poll(block: &mut Block, writes: &[(usize, Val)]) {
     let Some(&(w, src)) = writes.iter().rev().find(|&&(i, _)| i < to) else {
         return;
     };
-    let nzcv = if writes_nzcv(&block.ops[w]) {
+    let nzcv = if stores_nzcv(&block.ops[w]) {
         PollNzcv::InState
     } else {
         match block.ops.iter().find(|o| o.dst() == Some(src)) {
@@ -204,7 +210,7 @@ mod tests {
         b.branch(c, 8, 4);
         let mut block = b.finish(4);
         run(&mut block);
-        let stores = block.ops.iter().filter(|o| writes_nzcv(o)).count();
+        let stores = block.ops.iter().filter(|o| stores_nzcv(o)).count();
         assert_eq!(stores, 1);
         block.nzcv_dead_at_end = true;
         run(&mut block);
@@ -221,7 +227,7 @@ mod tests {
         b.branch(c, 8, 4);
         let mut block = b.finish(4);
         run(&mut block);
-        assert_eq!(block.ops.iter().filter(|o| writes_nzcv(o)).count(), 2);
+        assert_eq!(block.ops.iter().filter(|o| stores_nzcv(o)).count(), 2);
         // It writes NZCV first: a predecessor's NZCV is dead here.
         assert!(kills_nzcv(&block));
         // A block that loads before it compares may fault with the

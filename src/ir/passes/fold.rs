@@ -10,8 +10,12 @@ pub fn run(block: &mut Block) {
     let n = block.n_vals as usize;
     let mut konst: Vec<Option<u64>> = vec![None; n];
     let mut subst: Vec<Option<Val>> = vec![None; n];
+    // Whether `subst` holds anything yet (until then, uses stay as they are).
+    let mut substituted = false;
     for op in block.ops.iter_mut() {
-        op.map_uses(|v| subst[v.0 as usize].unwrap_or(v));
+        if substituted {
+            op.map_uses(|v| subst[v.0 as usize].unwrap_or(v));
+        }
         let k = |v: Val| konst[v.0 as usize];
         let folded = match *op {
             Op::Const { dst, imm } => {
@@ -28,11 +32,13 @@ pub fn run(block: &mut Block) {
                 (Some(x), Some(y)) => Some((dst, bin(bop, w, x, y))),
                 (_, Some(y)) if w == Width::W64 && is_right_identity(bop, y) => {
                     subst[dst.0 as usize] = Some(a);
+                    substituted = true;
                     *op = Op::Nop;
                     None
                 }
                 (Some(x), _) if w == Width::W64 && is_left_identity(bop, x) => {
                     subst[dst.0 as usize] = Some(b);
+                    substituted = true;
                     *op = Op::Nop;
                     None
                 }
@@ -57,6 +63,7 @@ pub fn run(block: &mut Block) {
             Op::Select { dst, c, a, b } => {
                 if let Some(cv) = k(c) {
                     subst[dst.0 as usize] = Some(if cv != 0 { a } else { b });
+                    substituted = true;
                     *op = Op::Nop;
                 }
                 None
@@ -68,7 +75,9 @@ pub fn run(block: &mut Block) {
             konst[dst.0 as usize] = Some(imm);
         }
     }
-    block.term.map_uses(|v| subst[v.0 as usize].unwrap_or(v));
+    if substituted {
+        block.term.map_uses(|v| subst[v.0 as usize].unwrap_or(v));
+    }
 }
 
 /// `x op y == x` for every 64-bit x.

@@ -14,12 +14,17 @@ pub fn run(block: &mut Block) {
     let mut regs: [Option<Val>; 32] = [None; 32];
     let mut fields: Vec<(u32, Val)> = Vec::new();
     let mut subst: Vec<Option<Val>> = vec![None; block.n_vals as usize];
+    // Whether `subst` holds anything yet (until then, uses stay as they are).
+    let mut substituted = false;
     for op in block.ops.iter_mut() {
-        op.map_uses(|v| subst[v.0 as usize].unwrap_or(v));
+        if substituted {
+            op.map_uses(|v| subst[v.0 as usize].unwrap_or(v));
+        }
         match *op {
             Op::GetReg { dst, reg } => match regs[reg as usize] {
                 Some(v) => {
                     subst[dst.0 as usize] = Some(v);
+                    substituted = true;
                     *op = Op::Nop;
                 }
                 None => regs[reg as usize] = Some(dst),
@@ -33,6 +38,7 @@ pub fn run(block: &mut Block) {
             Op::LoadState { dst, offset } => match fields.iter().find(|(o, _)| *o == offset) {
                 Some(&(_, v)) => {
                     subst[dst.0 as usize] = Some(v);
+                    substituted = true;
                     *op = Op::Nop;
                 }
                 None => fields.push((offset, dst)),
@@ -56,5 +62,7 @@ pub fn run(block: &mut Block) {
             _ => {}
         }
     }
-    block.term.map_uses(|v| subst[v.0 as usize].unwrap_or(v));
+    if substituted {
+        block.term.map_uses(|v| subst[v.0 as usize].unwrap_or(v));
+    }
 }

@@ -30,39 +30,73 @@ fn reads_low32(op: &Op, v: Val) -> bool {
     }
 }
 
+/// A zero extension `dst = a & 0xffff_ffff`, and whether every use of `dst`
+/// seen so far reads only the low 32 bits.
+struct Zext {
+    dst: Val,
+    a: Val,
+    low_only: bool,
+}
+
+/// The zero extension defining `v`, if any. `seen` has bit `v % 64` set for
+/// every extension's value, so most lookups end without a search.
+fn find(zexts: &mut [Zext], seen: u64, v: Val) -> Option<&mut Zext> {
+    if seen & (1 << (v.0 % 64)) == 0 {
+        return None;
+    }
+    zexts.iter_mut().find(|z| z.dst == v)
+}
+
 pub fn run(block: &mut Block) {
-    let n = block.n_vals as usize;
-    let mut konst: Vec<Option<u64>> = vec![None; n];
-    // Whether every use seen so far reads only the low 32 bits.
-    let mut low_only = vec![true; n];
+    // Values of the constant 0xffff_ffff, then the extensions using them.
+    let mut masks: Vec<Val> = Vec::new();
+    let mut zexts: Vec<Zext> = Vec::new();
+    let mut seen = 0u64;
     for op in &block.ops {
-        if let Op::Const { dst, imm } = *op {
-            konst[dst.0 as usize] = Some(imm);
+        if !zexts.is_empty() {
+            op.for_each_use(|v| {
+                if let Some(z) = find(&mut zexts, seen, v) {
+                    z.low_only &= reads_low32(op, v);
+                }
+            });
         }
-        op.for_each_use(|v| {
-            if !reads_low32(op, v) {
-                low_only[v.0 as usize] = false;
+        match *op {
+            Op::Const {
+                dst,
+                imm: 0xffff_ffff,
+            } => masks.push(dst),
+            Op::Bin {
+                op: BinOp::And,
+                dst,
+                a,
+                b,
+                ..
+            } if masks.contains(&b) => {
+                zexts.push(Zext {
+                    dst,
+                    a,
+                    low_only: true,
+                });
+                seen |= 1 << (dst.0 % 64);
             }
-        });
-    }
-    block.term.for_each_use(|v| low_only[v.0 as usize] = false);
-    let mut subst: Vec<Option<Val>> = vec![None; n];
-    for op in &block.ops {
-        if let Op::Bin {
-            op: BinOp::And,
-            dst,
-            a,
-            b,
-            ..
-        } = *op
-        {
-            if low_only[dst.0 as usize] && konst[b.0 as usize] == Some(0xffff_ffff) {
-                subst[dst.0 as usize] = Some(a);
-            }
+            _ => {}
         }
     }
+    if zexts.is_empty() {
+        return;
+    }
+    block.term.for_each_use(|v| {
+        if let Some(z) = find(&mut zexts, seen, v) {
+            z.low_only = false;
+        }
+    });
+    zexts.retain(|z| z.low_only);
+    if zexts.is_empty() {
+        return;
+    }
+    seen = zexts.iter().fold(0, |m, z| m | 1 << (z.dst.0 % 64));
     for op in block.ops.iter_mut() {
-        op.map_uses(|v| subst[v.0 as usize].unwrap_or(v));
+        op.map_uses(|v| find(&mut zexts, seen, v).map_or(v, |z| z.a));
     }
 }
 
