@@ -322,7 +322,10 @@ impl Emitter {
     /// Loads `[r15 + off]` (64 bits) into `dst`.
     fn load_state(&mut self, dst: Val, off: i32) {
         let d = self.dreg(dst);
-        dynasm!(self.a ; .arch x64 ; mov Rq(d), QWORD [r15 + off]);
+        match self.vcached(off) {
+            Some(x) => dynasm!(self.a ; .arch x64 ; movq Rq(d), Rx(x)),
+            None => dynasm!(self.a ; .arch x64 ; mov Rq(d), QWORD [r15 + off]),
+        }
         self.store(dst, d);
     }
 

@@ -62,11 +62,18 @@ fn v_of(off: i32) -> Option<u8> {
 }
 
 impl Emitter {
+    /// The cache register of the V register that starts at offset `off`.
+    pub(super) fn vcached(&self, off: i32) -> Option<u8> {
+        v_of(off)
+            .map(|v| self.vcache.xmm[v as usize])
+            .filter(|&x| x != 0)
+    }
+
     /// `xmm = V register at offset off`, from its cache register if it has one.
     pub(super) fn load_v(&mut self, xmm: u8, off: i32) {
-        match v_of(off).map(|v| self.vcache.xmm[v as usize]) {
-            Some(c) if c != 0 => dynasm!(self.a ; .arch x64 ; movdqa Rx(xmm), Rx(c)),
-            _ => dynasm!(self.a ; .arch x64 ; movdqa Rx(xmm), [r15 + off]),
+        match self.vcached(off) {
+            Some(c) => dynasm!(self.a ; .arch x64 ; movdqa Rx(xmm), Rx(c)),
+            None => dynasm!(self.a ; .arch x64 ; movdqa Rx(xmm), [r15 + off]),
         }
     }
 
