@@ -113,7 +113,9 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         slow_paths: Vec::new(),
         insn_pc: block.start_pc,
         tlb_cold: Vec::new(),
-        vcache: super::emit_vcache::VCache::new(env.tlb.is_none()),
+        vcache: super::emit_vcache::VCache::new(
+            env.tlb.is_none() && super::emit_vcache::worth_it(block),
+        ),
     };
     if let Some(l) = self_loop {
         let body = e.a.new_dynamic_label();
@@ -281,7 +283,8 @@ impl Emitter {
         }
     }
 
-    /// A write of a V register's low 64 bits followed (with only constants
+    /// In a block with vector operations (the V-register cache is on), a
+    /// write of a V register's low 64 bits followed (with only constants
     /// in between) by a write of zero to its upper half, as scalar results
     /// are written, becomes one 16-byte store: a later 16-byte read of the
     /// register (a vector operation) is then forwarded from the store
@@ -291,6 +294,12 @@ impl Emitter {
         let Op::StoreState { offset, src } = ops[i] else {
             return None;
         };
+        if !self.vcache.on {
+            // Without vector operations to read it, the register is read
+            // (if at all) by 8-byte loads, which two 8-byte stores serve
+            // best.
+            return None;
+        }
         let v_regs = v_offset(0) as u32..v_offset(32) as u32;
         if !v_regs.contains(&offset) || (offset - v_regs.start) % 16 != 0 {
             return None;

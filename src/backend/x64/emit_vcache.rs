@@ -10,12 +10,14 @@
 //! the CPU state exactly the 128 bits of its xmm register. Operations that
 //! write V registers otherwise, or may call host code (which clobbers every
 //! xmm register), drop entries ([`Emitter::vcache_after`]); so does every
-//! label a jump can reach (the self-loop's body).
+//! label a jump can reach (the self-loop's body). The cache is on only in
+//! blocks with inline vector operations (the ones that read it): elsewhere
+//! its copies would only cost instructions.
 
 use super::emit::Emitter;
 use super::regalloc::may_call;
 use crate::cpu::state::v_offset;
-use crate::ir::Op;
+use crate::ir::{Block, Op};
 use dynasmrt::{dynasm, DynasmApi};
 
 /// The xmm registers of the cache; the emitters use xmm0–xmm5 as scratch.
@@ -53,6 +55,12 @@ impl VCache {
     fn forget(&mut self, v: u8) {
         self.xmm[v as usize % 32] = 0;
     }
+}
+
+/// Whether `block` has an inline vector operation, which reads its
+/// operands from the cache.
+pub(super) fn worth_it(block: &Block) -> bool {
+    (block.ops.iter()).any(|o| matches!(o, Op::VBin { .. } | Op::Vec { .. }) && !may_call(o))
 }
 
 /// The V register at CPU-state offset `off`, if `off` is one's start.
