@@ -164,6 +164,7 @@ guest_programs!(
         epoll_events,
         events_timers,
         exit_code,
+        fault_regs,
         fcntl_cmds,
         fileio,
         files_more,

@@ -105,6 +105,10 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
             let m = cx.xw(f.u('m'), w);
             let r = if lsb == 0 {
                 m
+            } else if f.u('n') == f.u('m') {
+                // ROR (immediate).
+                let k = cx.k(lsb as u64);
+                cx.b.bin(BinOp::Ror, w, m, k)
             } else {
                 let k1 = cx.k(lsb as u64);
                 let lo = cx.b.bin(BinOp::Lshr, w, m, k1);

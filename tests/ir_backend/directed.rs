@@ -5,7 +5,7 @@
 
 use super::*;
 use emu::arm64::bits::cond_holds;
-use emu::ir::{BinOp, FlagsOp, RmwOp, UnOp, Val, Width};
+use emu::ir::{BinOp, FlagsOp, Op, RmwOp, UnOp, Val, Width};
 use std::mem::offset_of;
 
 const W32: Width = Width::W32;
@@ -533,4 +533,50 @@ fn terminals() {
             "{reason:?}"
         );
     }
+}
+
+#[test]
+fn scalar_v_writes_clear_the_upper_half() {
+    use emu::cpu::state::v_offset;
+    let mut t = Both::new();
+    let mut cpu = CpuState::default();
+    cpu.v[3..6].fill(u128::MAX);
+    cpu.x[5] = 0x1122_3344_5566_7788;
+    let mut b = Builder::new(0x1000);
+    let x = b.get_reg(5);
+    let zero = b.konst(0);
+    // Low half from a register, then zero: one 16-byte store.
+    b.store_state(v_offset(3), x);
+    b.store_state(v_offset(3) + 8, zero);
+    // Low half an immediate.
+    let k = b.konst(0xabc);
+    b.store_state(v_offset(4), k);
+    let zero2 = b.konst(0);
+    b.store_state(v_offset(4) + 8, zero2);
+    // Upper half not zero: two stores.
+    b.store_state(v_offset(5), x);
+    let seven = b.konst(7);
+    b.store_state(v_offset(5) + 8, seven);
+    let lo = b.load_state(v_offset(3));
+    let hi = b.load_state(v_offset(3) + 8);
+    b.set_reg(0, lo);
+    b.set_reg(1, hi);
+    // A vector operation reading them (the backend merges the stores and
+    // caches V registers only in blocks with one):
+    // orr v6.16b, v3.16b, v4.16b as the frontend translates it.
+    let orr = emu::frontend::translate_block(0x1000, &mut |a| (a == 0x1000).then_some(0x4ea41c66));
+    let vbin = orr.ops.iter().find(|o| matches!(o, Op::VBin { .. }));
+    b.vbin(*vbin.expect("ORR (vector) is an Op::VBin"));
+    let lo6 = b.load_state(v_offset(6));
+    b.set_reg(2, lo6);
+    b.jump(NEXT);
+    let out = t.run(&b.finish(0x1004), &cpu, &[0; BUF_LEN]);
+    assert_eq!(out.cpu.v[3], 0x1122_3344_5566_7788);
+    assert_eq!(out.cpu.v[4], 0xabc);
+    assert_eq!(out.cpu.v[5], 7 << 64 | 0x1122_3344_5566_7788);
+    assert_eq!(out.cpu.v[6], 0x1122_3344_5566_7fbc);
+    assert_eq!(
+        out.cpu.x[..3],
+        [0x1122_3344_5566_7788, 0, 0x1122_3344_5566_7fbc]
+    );
 }

@@ -193,10 +193,7 @@ fn ld4_at_every_element_size() {
     let mut rng = Rng(env_u64("EMU_IR_FUZZ_SEED", 0x1d4));
     let mut jit = Jit::new();
     let mut buf = Box::new(Scratch([0; BUF_LEN]));
-    let mut mem0 = [0u8; BUF_LEN];
-    for b in mem0.iter_mut() {
-        *b = rng.next() as u8;
-    }
+    let mem0 = random_mem(&mut rng);
     let pc = 0x40_0000u64;
     for size in 0..4u32 {
         for (rt, post) in [(0, false), (30, false), (5, true)] {
@@ -204,22 +201,109 @@ fn ld4_at_every_element_size() {
             let word =
                 0x4c400020 | (post as u32) << 23 | (post as u32 * 31) << 16 | size << 10 | rt;
             let block = translate_block(pc, &mut |a| (a == pc).then_some(word));
-            let mut opt = block.clone();
-            emu::ir::passes::optimize(&mut opt);
             for off in [0u64, 3, 100] {
                 let mut cpu0 = CpuState::default();
                 cpu0.x[1] = &*buf as *const Scratch as u64 + off;
                 for v in cpu0.v.iter_mut() {
                     *v = (rng.value() as u128) << 64 | rng.value() as u128;
                 }
-                let want = run_interp(&block, &cpu0, &mut *buf, &mem0);
-                for (what, b) in [("x86-64 code", &block), ("optimised x86-64 code", &opt)] {
-                    let got = run_jit(&mut jit, b, &cpu0, &mut *buf, &mem0);
-                    if let Err(e) = compare(what, b, &want, &got) {
-                        panic!("ld4 {word:#010x} at +{off}: {e}");
-                    }
+                if let Err(e) = interp_vs_jit(&mut jit, &mut *buf, &block, &cpu0, &mem0) {
+                    panic!("ld4 {word:#010x} at +{off}: {e}");
                 }
             }
         }
     }
+}
+
+/// Instructions that write V registers other than through `Op::Vec` and
+/// `Op::VBin` (scalar and element writes, loads, helpers), or read them.
+const MIXED: [u32; 20] = [
+    0x1e270041, // fmov s1, w2
+    0x9e670043, // fmov d3, x2
+    0x4e181c41, // mov v1.d[1], x2
+    0x4e0c1c42, // mov v2.s[1], w2
+    0x3dc00021, // ldr q1, [x1]
+    0xfd400422, // ldr d2, [x1, #8]
+    0xbd400423, // ldr s3, [x1, #4]
+    0x3d800421, // str q1, [x1, #16]
+    0xfd001022, // str d2, [x1, #32]
+    0x4c407023, // ld1 {v3.16b}, [x1]
+    0x4ea38441, // add v1.4s, v2.4s, v3.4s
+    0x0ea38423, // add v3.2s, v1.2s, v3.2s
+    0x6e231c41, // eor v1.16b, v2.16b, v3.16b
+    0x0ea31c42, // orr v2.8b, v2.8b, v3.8b
+    0x1e232841, // fadd s1, s2, s3
+    0x4e21d443, // fadd v3.4s, v2.4s, v1.4s
+    0x0e0c3c22, // mov w2, v1.s[1]
+    0x4e183c62, // mov x2, v3.d[1]
+    0x9e660042, // fmov x2, d2
+    0x6f05e542, // movi v2.2d, #0xff00ff00ff00ff00
+];
+
+/// Blocks of random sequences of vector instructions on v1..v3 (the
+/// backend keeps V registers in xmm registers within a block, see
+/// `emit_vcache`): every value read must be the one last written,
+/// whichever way it was written.
+#[test]
+fn vector_sequences_in_one_block() {
+    let mut rng = Rng(env_u64("EMU_IR_FUZZ_SEED", 0x5e9));
+    let mut jit = Jit::new();
+    let mut buf = Box::new(Scratch([0; BUF_LEN]));
+    let mem0 = random_mem(&mut rng);
+    let pc = 0x40_0000u64;
+    let words = words();
+    for _ in 0..400 {
+        let n = 2 + rng.below(15) as usize;
+        let seq: Vec<u32> = (0..n)
+            .map(|_| {
+                if rng.chance(2) {
+                    rng.pick(&MIXED)
+                } else {
+                    words[rng.below(words.len() as u64) as usize].1
+                }
+            })
+            .collect();
+        let block = translate_block(pc, &mut |a| {
+            let i = a.checked_sub(pc)? / 4;
+            seq.get(i as usize).copied()
+        });
+        let mut cpu0 = CpuState::default();
+        cpu0.x[1] = &*buf as *const Scratch as u64;
+        cpu0.x[2] = rng.value();
+        for v in cpu0.v.iter_mut() {
+            *v = (rng.value() as u128) << 64 | rng.value() as u128;
+        }
+        if let Err(e) = interp_vs_jit(&mut jit, &mut *buf, &block, &cpu0, &mem0) {
+            panic!("{seq:#010x?}: {e}");
+        }
+    }
+}
+
+/// Scratch memory of random bytes.
+fn random_mem(rng: &mut Rng) -> [u8; BUF_LEN] {
+    let mut mem = [0u8; BUF_LEN];
+    for b in mem.iter_mut() {
+        *b = rng.next() as u8;
+    }
+    mem
+}
+
+/// Runs `block` from `cpu0` and `mem0` on the interpreter and as x86-64
+/// code, before and after the passes. `buf` is a raw pointer for the reason
+/// `run_jit` gives.
+fn interp_vs_jit(
+    jit: &mut Jit,
+    buf: *mut Scratch,
+    block: &Block,
+    cpu0: &CpuState,
+    mem0: &[u8],
+) -> Result<(), String> {
+    let mut opt = block.clone();
+    emu::ir::passes::optimize(&mut opt);
+    let want = run_interp(block, cpu0, buf, mem0);
+    for (what, b) in [("x86-64 code", block), ("optimised x86-64 code", &opt)] {
+        let got = run_jit(jit, b, cpu0, buf, mem0);
+        compare(what, b, &want, &got)?;
+    }
+    Ok(())
 }

@@ -80,6 +80,8 @@ pub(super) struct Emitter {
     pub slow_saves: Vec<u8>,
     /// Exact slow paths of inline FP operations, emitted after the terminal.
     pub slow_paths: Vec<super::emit_fp::SlowPath>,
+    /// V registers also held in xmm registers.
+    pub vcache: super::emit_vcache::VCache,
 }
 
 /// Compiles `block` for execution at host address `base`.
@@ -118,17 +120,24 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         slow_paths: Vec::new(),
         insn_pc: block.start_pc,
         tlb_cold: Vec::new(),
+        vcache: super::emit_vcache::VCache::new(
+            env.tlb.is_none() && super::emit_vcache::worth_it(block),
+        ),
     };
     if let Some(l) = self_loop {
         let body = e.a.new_dynamic_label();
         e.back = Some((l, body));
     }
     let mut pc_map = Vec::new();
+    // The upper-half store of a V register write merged into its lower
+    // half's (see [`Emitter::whole_v_write`]).
+    let mut merged = None;
     for (i, op) in block.ops.iter().enumerate() {
         if let Some((l, body)) = &e.back {
             if l.body_index == i {
                 let body = *body;
                 e.rax_holds = None;
+                e.vcache.clear();
                 dynasm!(e.a ; .arch x64 ; =>body);
             }
         }
@@ -143,8 +152,14 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         if op.is_pure() && op.dst().is_some_and(|d| e.locs[d.0 as usize] == Loc::Dead) {
             continue;
         }
+        if merged == Some(i) {
+            continue;
+        }
         e.in_ops = true;
-        e.op(op);
+        match e.whole_v_write(&block.ops, i) {
+            Some(j) => merged = Some(j),
+            None => e.op(op),
+        }
         e.in_ops = false;
     }
     e.rax_holds = None;
@@ -275,18 +290,66 @@ impl Emitter {
         }
     }
 
+    /// In a block with vector operations (the V-register cache is on), a
+    /// write of a V register's low 64 bits followed (with only constants
+    /// in between) by a write of zero to its upper half, as scalar results
+    /// are written, becomes one 16-byte store: a later 16-byte read of the
+    /// register (a vector operation) is then forwarded from the store
+    /// buffer instead of waiting for two 8-byte stores to retire. Returns
+    /// the index of the upper-half write, which is emitted by this.
+    fn whole_v_write(&mut self, ops: &[Op], i: usize) -> Option<usize> {
+        let Op::StoreState { offset, src } = ops[i] else {
+            return None;
+        };
+        if !self.vcache.on {
+            // Without vector operations to read it, the register is read
+            // (if at all) by 8-byte loads, which two 8-byte stores serve
+            // best.
+            return None;
+        }
+        let v_regs = v_offset(0) as u32..v_offset(32) as u32;
+        if !v_regs.contains(&offset) || (offset - v_regs.start) % 16 != 0 {
+            return None;
+        }
+        let j = i
+            + 1
+            + ops[i + 1..]
+                .iter()
+                .position(|o| !matches!(o, Op::Const { .. } | Op::Nop))?;
+        if (self.back.as_ref()).is_some_and(|(l, _)| (i + 1..=j).contains(&l.body_index)) {
+            return None;
+        }
+        match ops[j] {
+            Op::StoreState { offset: hi, src: z }
+                if hi == offset + 8 && self.locs[z.0 as usize] == Loc::Imm(0) =>
+            {
+                // movq zeroes the upper half of xmm0.
+                self.load_xmm(0, src);
+                let off = offset as i32;
+                dynasm!(self.a ; .arch x64 ; movdqa [r15 + off], xmm0);
+                self.vcache_store(off, 0);
+                self.vcache.recorded = false;
+                Some(j)
+            }
+            _ => None,
+        }
+    }
+
     /// Loads `[r15 + off]` (64 bits) into `dst`.
     fn load_state(&mut self, dst: Val, off: i32) {
         let d = self.dreg(dst);
-        dynasm!(self.a ; .arch x64 ; mov Rq(d), QWORD [r15 + off]);
+        match self.vcached(off) {
+            Some(x) => dynasm!(self.a ; .arch x64 ; movq Rq(d), Rx(x)),
+            None => dynasm!(self.a ; .arch x64 ; mov Rq(d), QWORD [r15 + off]),
+        }
         self.store(dst, d);
     }
 
     fn op(&mut self, op: &Op) {
-        if self.env.tlb.is_some() && self.tlb_op(op) {
-            return;
+        if !(self.env.tlb.is_some() && self.tlb_op(op)) {
+            self.op_direct(op);
         }
-        self.op_direct(op)
+        self.vcache_after(op);
     }
 
     /// Emits `op` with guest addresses used as host addresses.

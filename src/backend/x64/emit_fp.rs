@@ -38,7 +38,7 @@ enum Arg {
 
 impl Emitter {
     /// Loads `v` into `xmm`: straight from its register or spill slot.
-    fn load_xmm(&mut self, xmm: u8, v: Val) {
+    pub(super) fn load_xmm(&mut self, xmm: u8, v: Val) {
         match self.src(v, true, 0) {
             Src::R(r) => dynasm!(self.a ; .arch x64 ; movq Rx(xmm), Rq(r)),
             Src::M(off) => dynasm!(self.a ; .arch x64 ; movq Rx(xmm), QWORD [rsp + off]),

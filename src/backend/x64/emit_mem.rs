@@ -65,6 +65,9 @@ impl Emitter {
             _ => dynasm!(self.a ; .arch x64
                 ; movzx eax, BYTE [rax] ; mov QWORD [r15 + off], rax ; mov QWORD [r15 + off + 8], 0),
         }
+        if bytes >= 4 {
+            self.vcache_store(off, 0);
+        }
     }
 
     pub(super) fn store_vec(&mut self, bytes: u8, vreg: u8, addr: Val) {

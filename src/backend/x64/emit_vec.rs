@@ -61,13 +61,13 @@ impl Emitter {
             return;
         }
         let (d, n, m) = (Self::voff(vd), Self::voff(vn), Self::voff(vm));
-        dynasm!(self.a ; .arch x64 ; movdqa xmm0, [r15 + n]);
+        self.load_v(0, n);
         match elem {
             Some(i) => {
                 let sel = (i & 3) * 0x55;
                 dynasm!(self.a ; .arch x64 ; pshufd xmm1, [r15 + m], sel as i8);
             }
-            None => dynasm!(self.a ; .arch x64 ; movdqa xmm1, [r15 + m]),
+            None => self.load_v(1, m),
         }
         macro_rules! by_size {
             ($b:ident, $w:ident, $d:ident, $q:ident, $x:ident, $y:ident) => {
@@ -113,5 +113,6 @@ impl Emitter {
             dynasm!(self.a ; .arch x64 ; movq xmm0, xmm0);
         }
         dynasm!(self.a ; .arch x64 ; movdqa [r15 + d], xmm0);
+        self.vcache_store(d, 0);
     }
 }

@@ -39,7 +39,7 @@ impl Emitter {
         let (d, n) = (Self::voff(vd), Self::voff(vn));
         match op {
             VecOp::Shift { op, esize, q, sh } => {
-                dynasm!(self.a ; .arch x64 ; movdqa xmm0, [r15 + n]);
+                self.load_v(0, n);
                 self.shift_lanes(op, esize, sh, d);
                 self.store_v(d, q);
             }
@@ -107,9 +107,9 @@ impl Emitter {
                 let m = Self::voff(vm);
                 let imm = imm as i8;
                 if q {
+                    self.load_v(0, n);
+                    self.load_v(1, m);
                     dynasm!(self.a ; .arch x64
-                        ; movdqa xmm0, [r15 + n]
-                        ; movdqa xmm1, [r15 + m]
                         ; psrldq xmm0, imm
                         ; pslldq xmm1, 16 - imm
                         ; por xmm0, xmm1);
@@ -131,6 +131,7 @@ impl Emitter {
             dynasm!(self.a ; .arch x64 ; movq xmm0, xmm0);
         }
         dynasm!(self.a ; .arch x64 ; movdqa [r15 + d], xmm0);
+        self.vcache_store(d, 0);
     }
 
     /// xmm2 = the 64-bit pattern `p` in both halves.

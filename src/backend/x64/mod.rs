@@ -12,6 +12,7 @@ mod emit_loop;
 mod emit_mem;
 mod emit_mem_tlb;
 mod emit_term;
+mod emit_vcache;
 mod emit_vec;
 mod emit_vec_imm;
 mod emit_vec_struct;
