@@ -11,6 +11,7 @@ pub struct Builder {
     term: Option<Terminal>,
     /// Whether guest memory addresses ignore their top byte ([`Builder::guest_addr`]).
     untag: bool,
+    flow: Flow,
 }
 
 /// Clears address bits 63:56, the tag that top-byte-ignore (TBI) skips.
@@ -24,6 +25,7 @@ impl Builder {
             n_vals: 0,
             term: None,
             untag: false,
+            flow: Flow::Plain,
         }
     }
 
@@ -406,6 +408,11 @@ impl Builder {
         self.term = Some(Terminal::Indirect { target });
     }
 
+    /// Marks the terminal as a call or a return (see [`Flow`]).
+    pub fn set_flow(&mut self, flow: Flow) {
+        self.flow = flow;
+    }
+
     pub fn exit(&mut self, reason: ExitReason, pc: u64, arg: u64) {
         self.term = Some(Terminal::Exit { reason, pc, arg });
     }
@@ -420,6 +427,7 @@ impl Builder {
             term: self.term.unwrap_or(Terminal::Jump { pc: end_pc }),
             n_vals: self.n_vals,
             nzcv_dead_at_end: false,
+            flow: self.flow,
         }
     }
 }
