@@ -106,8 +106,7 @@ impl Region {
         self.exit_addr
     }
 
-    /// Points the `jmp rel32` (or `jcc rel32`, or `call rel32`) ending at
-    /// `site` to `target`.
+    /// Points the `jmp rel32` (or `jcc rel32`) ending at `site` to `target`.
     /// The backend aligns every rel32 to 4 bytes, so one atomic store
     /// patches it: a thread running the jump sees the old or the new
     /// target, never a mix. The caller guarantees that neither block can be
@@ -129,9 +128,8 @@ impl Region {
         // block is published.
         unsafe {
             debug_assert!(
-                matches!(*((site - 5) as *const u8), 0xe8 | 0xe9)
-                    || *((site - 6) as *const u8) == 0x0f,
-                "link site is not a rel32 jump or call"
+                *((site - 5) as *const u8) == 0xe9 || *((site - 6) as *const u8) == 0x0f,
+                "link site is not a rel32 jump"
             );
             AtomicI32::from_ptr((site - 4) as *mut i32).store(rel, Ordering::Release);
         }
