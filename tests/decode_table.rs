@@ -434,6 +434,7 @@ fn ssa_check_catches_malformed_blocks() {
     use emu::ir::{Op, Terminal, Val};
     let block = |ops: Vec<Op>, n_vals| Block {
         nzcv_dead_at_end: false,
+        flow: Default::default(),
         start_pc: 0,
         end_pc: 4,
         ops,

@@ -158,6 +158,7 @@ guest_programs!(
         atomics_c11,
         bad_pointers,
         builtin_trap,
+        call_return,
         cpu_features,
         crypto_intrinsics,
         environ_list,

@@ -170,7 +170,21 @@ pub struct CpuState {
     /// positions; every other bit is zero. Set by MSR (immediate and
     /// register), saved and restored by signal frames.
     pub pstate: u64,
+    /// Host stack pointer of an empty return stack: translated code runs on
+    /// the host stack with `rsp` at or below it, one 16-byte entry (guest
+    /// return address above the host address of the caller's continuation)
+    /// per predicted call in flight. Set by the trampoline at each entry.
+    pub ret_stack_base: u64,
+    /// The lowest `rsp` a call may push below (the return stack's depth
+    /// limit); a call finding `rsp` there empties the stack first.
+    pub ret_stack_limit: u64,
+    /// Spill slots of translated code (values that get no host register
+    /// within a block; nothing lives in them across blocks).
+    pub spill: [u64; SPILL_SLOTS],
 }
+
+/// Number of [`CpuState::spill`] slots.
+pub const SPILL_SLOTS: usize = 512;
 
 impl Default for CpuState {
     fn default() -> Self {
@@ -196,6 +210,9 @@ impl Default for CpuState {
             interrupt: &NEVER_INTERRUPTED as *const _ as u64,
             tagged_addr: 0,
             pstate: 0,
+            ret_stack_base: 0,
+            ret_stack_limit: 0,
+            spill: [0; SPILL_SLOTS],
         }
     }
 }

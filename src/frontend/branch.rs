@@ -3,7 +3,7 @@
 use super::{Ctx, TResult};
 use crate::arm64::encodings::branch::Op;
 use crate::arm64::Fields;
-use crate::ir::{BinOp, Width};
+use crate::ir::{BinOp, Flow, Width};
 
 pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
     let pc = cx.pc;
@@ -15,6 +15,7 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
             let ret = cx.k(next);
             cx.set_x(30, ret);
             cx.b.jump(rel(f.s('i') << 2));
+            cx.b.set_flow(Flow::Call { ret: next });
         }
         Op::B_cond => {
             let cond = f.u('c');
@@ -55,12 +56,16 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
         Op::BR | Op::RET => {
             let t = cx.x(f.u('n'));
             cx.b.indirect(t);
+            if op == Op::RET {
+                cx.b.set_flow(Flow::Return);
+            }
         }
         Op::BLR => {
             let t = cx.x(f.u('n'));
             let ret = cx.k(next);
             cx.set_x(30, ret);
             cx.b.indirect(t);
+            cx.b.set_flow(Flow::Call { ret: next });
         }
     }
     Ok(())

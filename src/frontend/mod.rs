@@ -210,6 +210,7 @@ pub fn routine_block(pc: u64, f: crate::ir::HelperFn) -> Block {
     b.set_reg(0, r);
     let lr = b.get_reg(30);
     b.indirect(lr);
+    b.set_flow(crate::ir::Flow::Return);
     b.finish(pc + 4)
 }
 

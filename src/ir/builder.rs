@@ -14,6 +14,7 @@ pub struct Builder {
     untag: bool,
     /// Whether [`Builder::accessed`] emits anything.
     report_accesses: bool,
+    flow: Flow,
 }
 
 /// Whether builders made from now on emit [`Op::Accessed`] after helper
@@ -39,6 +40,7 @@ impl Builder {
             term: None,
             untag: false,
             report_accesses: REPORT_ACCESSES.load(Ordering::Acquire),
+            flow: Flow::Plain,
         }
     }
 
@@ -457,6 +459,11 @@ impl Builder {
         self.term = Some(Terminal::Indirect { target });
     }
 
+    /// Marks the terminal as a call or a return (see [`Flow`]).
+    pub fn set_flow(&mut self, flow: Flow) {
+        self.flow = flow;
+    }
+
     pub fn exit(&mut self, reason: ExitReason, pc: u64, arg: u64) {
         self.term = Some(Terminal::Exit { reason, pc, arg });
     }
@@ -471,6 +478,7 @@ impl Builder {
             term: self.term.unwrap_or(Terminal::Jump { pc: end_pc }),
             n_vals: self.n_vals,
             nzcv_dead_at_end: false,
+            flow: self.flow,
         }
     }
 }

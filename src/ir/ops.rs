@@ -565,6 +565,20 @@ pub enum Terminal {
     },
 }
 
+/// What a block's terminal means to the program's calls: a hint for
+/// return prediction. The terminal alone says where execution goes.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub enum Flow {
+    /// Any other branch.
+    #[default]
+    Plain,
+    /// BL or BLR (a [`Terminal::Jump`] or [`Terminal::Indirect`]): the
+    /// callee is expected to return to `ret`, the X30 the block wrote.
+    Call { ret: u64 },
+    /// RET (a [`Terminal::Indirect`]).
+    Return,
+}
+
 /// A translated guest basic block in IR form.
 #[derive(Clone, Debug)]
 pub struct Block {
@@ -578,6 +592,8 @@ pub struct Block {
     /// Set when every successor writes NZCV before it could read it, so the
     /// NZCV this block leaves behind is never observed.
     pub nzcv_dead_at_end: bool,
+    /// Whether the terminal is a call or a return.
+    pub flow: Flow,
 }
 
 impl Op {

@@ -143,9 +143,10 @@ extern "C" fn on_fault(sig: i32, info: *mut libc::siginfo_t, ctx: *mut libc::c_v
     if code > 0 && in_guest_code() {
         if let Some(r) = region.filter(|r| r.contains(rip)) {
             if let Some(pc) = r.guest_pc_of(rip) {
-                // SAFETY: translated code keeps the CpuState pointer in r15; it
-                // exits through the trampoline's exit with rsp as at block entry
-                // (translated code never pushes), so resuming there is sound.
+                // SAFETY: translated code keeps the CpuState pointer in r15; the
+                // trampoline's exit takes rsp back from the CpuState (return
+                // stack entries and pushes are dropped), so resuming there is
+                // sound.
                 unsafe {
                     let g = &mut (*uc).uc_mcontext.gregs;
                     let cpu = g[libc::REG_R15 as usize] as *mut CpuState;

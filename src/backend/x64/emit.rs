@@ -6,8 +6,10 @@
 //!   slow paths save them), `rsi, rdi, r8` too when they have no atomic
 //!   read-modify-write and no slow path either;
 //! * `rax, rcx, rdx, rsi, rdi, r8–r11` — scratch, clobbered by helper calls;
-//! * `rsp` — the dispatcher's frame: spill slots at `[rsp + 8 * n]`, 16-byte
-//!   aligned so helpers can be called directly.
+//! * `rsp` — the host stack, 16-byte aligned so helpers can be called
+//!   directly: the trampoline's frame, below which each predicted call in
+//!   flight pushes one 16-byte return-stack entry (see `emit_term`). Spill
+//!   slots are in the CPU state (`[r15 + spill_offset(n)]`).
 
 use super::regalloc::{allocate, Loc};
 use crate::cpu::state::{v_offset, x_offset, CpuState};
@@ -43,6 +45,14 @@ pub(super) const OFF_LINK: i32 = offset_of!(CpuState, link_site) as i32;
 pub(super) const OFF_JUMP_TABLE: i32 = offset_of!(CpuState, jump_table) as i32;
 pub(super) const OFF_INTERRUPT: i32 = offset_of!(CpuState, interrupt) as i32;
 pub(super) const OFF_FAULT: i32 = offset_of!(CpuState, fault) as i32;
+pub(super) const OFF_RET_BASE: i32 = offset_of!(CpuState, ret_stack_base) as i32;
+pub(super) const OFF_RET_LIMIT: i32 = offset_of!(CpuState, ret_stack_limit) as i32;
+
+/// Offset from r15 of spill slot `s` (see [`CpuState::spill`]): spill slots
+/// are not on the host stack, whose pointer moves with the return stack.
+pub(super) fn spill_offset<S: Into<u64>>(s: S) -> i32 {
+    (offset_of!(CpuState, spill) as u64 + 8 * s.into()) as i32
+}
 
 /// An x86 source operand.
 #[derive(Copy, Clone, Debug)]
@@ -51,7 +61,7 @@ pub(super) enum Src {
     R(u8),
     /// A sign-extended 32-bit immediate.
     I(i32),
-    /// A spill slot at `[rsp + offset]`.
+    /// A spill slot at `[r15 + offset]`.
     M(i32),
 }
 
@@ -165,7 +175,7 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
     e.rax_holds = None;
     match fused {
         Some(f) => e.fused_branch(&f, &block.term),
-        None => e.terminal(&block.term),
+        None => e.terminal(&block.term, block.flow),
     }
     e.tlb_slow_paths();
     e.cold_exits();
@@ -199,7 +209,7 @@ impl Emitter {
                 if r == 0 && self.in_ops && self.rax_holds == Some((v, self.a.offset().0)) {
                     return;
                 }
-                dynasm!(self.a ; .arch x64 ; mov Rq(r), QWORD [rsp + 8 * s as i32])
+                dynasm!(self.a ; .arch x64 ; mov Rq(r), QWORD [r15 + spill_offset(s)])
             }
         }
     }
@@ -214,7 +224,7 @@ impl Emitter {
                 }
             }
             Loc::Stack(s) => {
-                dynasm!(self.a ; .arch x64 ; mov QWORD [rsp + 8 * s as i32], Rq(r));
+                dynasm!(self.a ; .arch x64 ; mov QWORD [r15 + spill_offset(s)], Rq(r));
                 if r == 0 && self.in_ops {
                     self.rax_holds = Some((v, self.a.offset().0));
                 }
@@ -273,7 +283,7 @@ impl Emitter {
                 Src::R(scratch)
             }
             Loc::Reg(r) => Src::R(r),
-            Loc::Stack(s) => Src::M(8 * s as i32),
+            Loc::Stack(s) => Src::M(spill_offset(s)),
         }
     }
 

@@ -160,8 +160,8 @@ impl Emitter {
                     (Src::R(r), false) => dynasm!(self.a ; .arch x64 ; $ins Rd(d), Rd(r)),
                     (Src::I(i), true) => dynasm!(self.a ; .arch x64 ; $ins Rq(d), i),
                     (Src::I(i), false) => dynasm!(self.a ; .arch x64 ; $ins Rd(d), i),
-                    (Src::M(m), true) => dynasm!(self.a ; .arch x64 ; $ins Rq(d), QWORD [rsp + m]),
-                    (Src::M(m), false) => dynasm!(self.a ; .arch x64 ; $ins Rd(d), DWORD [rsp + m]),
+                    (Src::M(m), true) => dynasm!(self.a ; .arch x64 ; $ins Rq(d), QWORD [r15 + m]),
+                    (Src::M(m), false) => dynasm!(self.a ; .arch x64 ; $ins Rd(d), DWORD [r15 + m]),
                 }
             };
         }
@@ -176,8 +176,8 @@ impl Emitter {
                 (Src::R(r), false) => dynasm!(self.a ; .arch x64 ; imul Rd(d), Rd(r)),
                 (Src::I(i), true) => dynasm!(self.a ; .arch x64 ; imul Rq(d), Rq(d), i),
                 (Src::I(i), false) => dynasm!(self.a ; .arch x64 ; imul Rd(d), Rd(d), i),
-                (Src::M(m), true) => dynasm!(self.a ; .arch x64 ; imul Rq(d), QWORD [rsp + m]),
-                (Src::M(m), false) => dynasm!(self.a ; .arch x64 ; imul Rd(d), DWORD [rsp + m]),
+                (Src::M(m), true) => dynasm!(self.a ; .arch x64 ; imul Rq(d), QWORD [r15 + m]),
+                (Src::M(m), false) => dynasm!(self.a ; .arch x64 ; imul Rd(d), DWORD [r15 + m]),
             },
         }
         self.store(dst, d);
@@ -454,8 +454,8 @@ impl Emitter {
                     (Src::R(s), false) => dynasm!(self.a ; .arch x64 ; cmp Rd(r), Rd(s)),
                     (Src::I(i), true) => dynasm!(self.a ; .arch x64 ; cmp Rq(r), i),
                     (Src::I(i), false) => dynasm!(self.a ; .arch x64 ; cmp Rd(r), i),
-                    (Src::M(m), true) => dynasm!(self.a ; .arch x64 ; cmp Rq(r), QWORD [rsp + m]),
-                    (Src::M(m), false) => dynasm!(self.a ; .arch x64 ; cmp Rd(r), DWORD [rsp + m]),
+                    (Src::M(m), true) => dynasm!(self.a ; .arch x64 ; cmp Rq(r), QWORD [r15 + m]),
+                    (Src::M(m), false) => dynasm!(self.a ; .arch x64 ; cmp Rd(r), DWORD [r15 + m]),
                 }
             }
             (FlagsOp::Add, None) => {
@@ -465,8 +465,8 @@ impl Emitter {
                     (Src::R(s), false) => dynasm!(self.a ; .arch x64 ; add eax, Rd(s)),
                     (Src::I(i), true) => dynasm!(self.a ; .arch x64 ; add rax, i),
                     (Src::I(i), false) => dynasm!(self.a ; .arch x64 ; add eax, i),
-                    (Src::M(m), true) => dynasm!(self.a ; .arch x64 ; add rax, QWORD [rsp + m]),
-                    (Src::M(m), false) => dynasm!(self.a ; .arch x64 ; add eax, DWORD [rsp + m]),
+                    (Src::M(m), true) => dynasm!(self.a ; .arch x64 ; add rax, QWORD [r15 + m]),
+                    (Src::M(m), false) => dynasm!(self.a ; .arch x64 ; add eax, DWORD [r15 + m]),
                 }
             }
         }

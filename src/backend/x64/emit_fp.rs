@@ -41,7 +41,7 @@ impl Emitter {
     pub(super) fn load_xmm(&mut self, xmm: u8, v: Val) {
         match self.src(v, true, 0) {
             Src::R(r) => dynasm!(self.a ; .arch x64 ; movq Rx(xmm), Rq(r)),
-            Src::M(off) => dynasm!(self.a ; .arch x64 ; movq Rx(xmm), QWORD [rsp + off]),
+            Src::M(off) => dynasm!(self.a ; .arch x64 ; movq Rx(xmm), QWORD [r15 + off]),
             Src::I(_) => {
                 self.load(0, v);
                 dynasm!(self.a ; .arch x64 ; movq Rx(xmm), rax);

@@ -6,7 +6,7 @@
 //! through memory (the stores of the loop body still happen, so the CPU
 //! state stays exact at every iteration boundary).
 
-use super::emit::Emitter;
+use super::emit::{spill_offset, Emitter};
 use super::regalloc::Loc;
 use crate::cpu::state::x_offset;
 use crate::ir::{Block, Op, PollNzcv, Terminal, Val};
@@ -190,18 +190,18 @@ impl Emitter {
         match (dst, src) {
             (Loc::Reg(d), Loc::Reg(s)) => dynasm!(self.a ; .arch x64 ; mov Rq(d), Rq(s)),
             (Loc::Reg(d), Loc::Stack(s)) => {
-                dynasm!(self.a ; .arch x64 ; mov Rq(d), QWORD [rsp + 8 * s as i32])
+                dynasm!(self.a ; .arch x64 ; mov Rq(d), QWORD [r15 + spill_offset(s)])
             }
             (Loc::Reg(d), Loc::Imm(i)) => dynasm!(self.a ; .arch x64 ; mov Rq(d), QWORD i as i64),
             (Loc::Stack(d), Loc::Reg(s)) => {
-                dynasm!(self.a ; .arch x64 ; mov QWORD [rsp + 8 * d as i32], Rq(s))
+                dynasm!(self.a ; .arch x64 ; mov QWORD [r15 + spill_offset(d)], Rq(s))
             }
             (Loc::Stack(d), Loc::Stack(s)) => dynasm!(self.a ; .arch x64
-                ; mov rcx, QWORD [rsp + 8 * s as i32]
-                ; mov QWORD [rsp + 8 * d as i32], rcx),
+                ; mov rcx, QWORD [r15 + spill_offset(s)]
+                ; mov QWORD [r15 + spill_offset(d)], rcx),
             (Loc::Stack(d), Loc::Imm(i)) => dynasm!(self.a ; .arch x64
                 ; mov rcx, QWORD i as i64
-                ; mov QWORD [rsp + 8 * d as i32], rcx),
+                ; mov QWORD [r15 + spill_offset(d)], rcx),
             _ => unreachable!("move to {dst:?} from {src:?}"),
         }
     }

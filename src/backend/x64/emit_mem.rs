@@ -42,7 +42,7 @@ impl Emitter {
             (Src::I(i), Width::W32) => dynasm!(self.a ; .arch x64 ; mov DWORD [Rq(a)], i),
             (Src::I(i), Width::W64) => dynasm!(self.a ; .arch x64 ; mov QWORD [Rq(a)], i),
             (Src::M(m), _) => {
-                dynasm!(self.a ; .arch x64 ; mov rcx, QWORD [rsp + m]);
+                dynasm!(self.a ; .arch x64 ; mov rcx, QWORD [r15 + m]);
                 match w {
                     Width::W8 => dynasm!(self.a ; .arch x64 ; mov BYTE [Rq(a)], cl),
                     Width::W16 => dynasm!(self.a ; .arch x64 ; mov WORD [Rq(a)], cx),

@@ -152,7 +152,7 @@ impl Emitter {
             (Src::I(i), Width::W32) => dynasm!(self.a ; .arch x64 ; mov DWORD [rdx], i),
             (Src::I(i), Width::W64) => dynasm!(self.a ; .arch x64 ; mov QWORD [rdx], i),
             (Src::M(m), _) => {
-                dynasm!(self.a ; .arch x64 ; mov rcx, QWORD [rsp + m]);
+                dynasm!(self.a ; .arch x64 ; mov rcx, QWORD [r15 + m]);
                 match w {
                     Width::W8 => dynasm!(self.a ; .arch x64 ; mov BYTE [rdx], cl),
                     Width::W16 => dynasm!(self.a ; .arch x64 ; mov WORD [rdx], cx),

@@ -43,8 +43,8 @@ pub fn slow_call(op: &Op) -> bool {
     matches!(op, Op::FBin { .. } | Op::FMulAdd { .. })
 }
 
-/// Number of 8-byte spill slots the dispatcher's frame provides.
-pub const SPILL_SLOTS: usize = 512;
+/// Number of 8-byte spill slots (in the CPU state, see `Emitter::src`).
+pub use crate::cpu::state::SPILL_SLOTS;
 
 /// Where a value lives.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -55,7 +55,7 @@ pub enum Loc {
     Imm(u64),
     /// A host register (x86 register number).
     Reg(u8),
-    /// A spill slot at `[rsp + 8 * slot]`.
+    /// A spill slot: `CpuState::spill[slot]`.
     Stack(u16),
 }
 

@@ -1,12 +1,23 @@
 //! The entry/exit trampoline between the dispatcher (Rust) and translated code.
 
-use super::emit::Asm;
-use super::regalloc::SPILL_SLOTS;
-use dynasmrt::{dynasm, DynasmApi, VecAssembler};
+use super::emit::{Asm, OFF_LINK, OFF_PC, OFF_REASON, OFF_RET_BASE, OFF_RET_LIMIT};
+use crate::cpu::ExitReason;
+use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi, VecAssembler};
 
-/// Bytes the trampoline reserves below the saved registers: the spill slots
-/// plus 8 to keep `rsp` 16-byte aligned inside translated code.
-const FRAME: i32 = (SPILL_SLOTS * 8 + 8) as i32;
+/// Bytes the trampoline reserves below the saved registers: the return
+/// stack's sentinel entry (16 bytes) plus 8 to keep `rsp` 16-byte aligned
+/// inside translated code.
+const FRAME: i32 = 24;
+
+/// Most return-stack entries in flight (16 bytes of host stack each, see
+/// `emit_term`).
+pub const RET_STACK_ENTRIES: i32 = 512;
+
+/// Guest return address of the sentinel entry at the base of the return
+/// stack: misaligned, so no return target equals it but one the
+/// dispatcher rejects with an alignment fault, which its host address (an
+/// exit asking the dispatcher to look the target up) leads to.
+const SENTINEL: i32 = 1;
 
 /// Machine code of the trampoline and the offset of its exit label.
 pub struct Trampoline {
@@ -17,11 +28,15 @@ pub struct Trampoline {
 
 /// Assembles the trampoline for base address `base`. The entry (offset 0)
 /// has the C signature `fn(state: *mut CpuState, code: *const u8)`; it saves
-/// the callee-saved registers, sets up `r15` and the spill frame, and jumps to
-/// `code`. Translated code leaves through the exit label, which returns to the
+/// the callee-saved registers, sets up `r15` and an empty return stack
+/// (`CpuState::ret_stack_base`), and jumps to `code`. Translated code leaves
+/// through the exit label, which drops the return stack and returns to the
 /// caller of the entry.
 pub fn build(base: u64) -> Trampoline {
     let mut a: Asm = VecAssembler::new(base as usize);
+    let sentinel = a.new_dynamic_label();
+    let exit = a.new_dynamic_label();
+    let depth = 16 * RET_STACK_ENTRIES;
     dynasm!(a
         ; .arch x64
         ; push rbx
@@ -32,11 +47,19 @@ pub fn build(base: u64) -> Trampoline {
         ; push r15
         ; sub rsp, FRAME
         ; mov r15, rdi
+        ; lea rax, [=>sentinel]
+        ; mov QWORD [rsp], rax
+        ; mov QWORD [rsp + 8], SENTINEL
+        ; mov QWORD [r15 + OFF_RET_BASE], rsp
+        ; lea rax, [rsp - depth]
+        ; mov QWORD [r15 + OFF_RET_LIMIT], rax
         ; jmp rsi
     );
     let exit_offset = a.offset().0;
     dynasm!(a
         ; .arch x64
+        ; =>exit
+        ; mov rsp, QWORD [r15 + OFF_RET_BASE]
         ; add rsp, FRAME
         ; pop r15
         ; pop r14
@@ -45,9 +68,15 @@ pub fn build(base: u64) -> Trampoline {
         ; pop rbp
         ; pop rbx
         ; ret
+        // A return to the sentinel's guest address (target in rax).
+        ; =>sentinel
+        ; mov QWORD [r15 + OFF_PC], rax
+        ; mov QWORD [r15 + OFF_LINK], 0
+        ; mov DWORD [r15 + OFF_REASON], ExitReason::Lookup as i32
+        ; jmp =>exit
     );
     Trampoline {
-        code: a.finalize().expect("no labels"),
+        code: a.finalize().expect("labels resolve"),
         exit_offset,
     }
 }
