@@ -29,3 +29,7 @@ pub const PL031_SPI: u32 = 2;
 pub const IMAGE_BASE: u64 = RAM_BASE + 0x20_0000;
 /// Largest device tree accepted (booting.rst: at most 2 MiB).
 pub const DTB_MAX: u64 = 2 << 20;
+/// The PL061 GPIO (power button on line 3) and its interrupt (SPI 7).
+pub const PL061_BASE: u64 = 0x0903_0000;
+pub const PL061_SIZE: u64 = 0x1000;
+pub const PL061_SPI: u32 = 7;
