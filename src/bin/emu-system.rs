@@ -37,6 +37,10 @@ struct Args {
     /// Accepted for compatibility: the serial console is always stdio.
     #[arg(long)]
     nographic: bool,
+    /// QMP monitor: unix:PATH,server or tcp:127.0.0.1:PORT,server, plus
+    /// ,wait=off (or ,nowait) to start without waiting for a client.
+    #[arg(long, value_name = "SOCKET")]
+    qmp: Option<emu::system::monitor::Spec>,
     /// Trace machine events on stderr: a comma list of int, mmio, timer, unimp.
     #[arg(short = 'd', value_name = "LIST")]
     trace: Option<String>,
@@ -68,7 +72,7 @@ fn parse_size(s: &str) -> Result<u64, String> {
 
 /// `-kernel` → `--kernel` for the multi-letter options (QEMU spelling).
 fn normalise(arg: String) -> String {
-    const LONG: [&str; 9] = [
+    const LONG: [&str; 10] = [
         "-drive",
         "-device",
         "-kernel",
@@ -76,6 +80,7 @@ fn normalise(arg: String) -> String {
         "-append",
         "-dtb",
         "-nographic",
+        "-qmp",
         "-help",
         "-version",
     ];
@@ -109,9 +114,12 @@ fn main() -> ExitCode {
         append: args.append,
         dtb: args.dtb,
         initrd: args.initrd,
+        qmp: args.qmp,
     };
     match run(&config) {
-        Ok(Stop::PowerOff | Stop::Reset | Stop::CpuOff) => ExitCode::SUCCESS,
+        Ok(Stop::PowerOff | Stop::Reset | Stop::CpuOff | Stop::Quit | Stop::HostReset) => {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("emu-system: {e}");
             ExitCode::from(1)

@@ -35,3 +35,7 @@ pub const VIRTIO_BASE: u64 = 0x0a00_0000;
 pub const VIRTIO_STRIDE: u64 = 0x200;
 pub const VIRTIO_SPI: u32 = 16;
 pub const VIRTIO_SLOTS: usize = 32;
+/// The PL061 GPIO (power button on line 3) and its interrupt (SPI 7).
+pub const PL061_BASE: u64 = 0x0903_0000;
+pub const PL061_SIZE: u64 = 0x1000;
+pub const PL061_SPI: u32 = 7;

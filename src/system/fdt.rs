@@ -1,12 +1,13 @@
 //! The device tree emu-system hands the guest: what the board really has
 //! (RAM, one CPU, PSCI over HVC, the GICv2, the generic timer, the PL011
-//! and its clock, the PL031, the virtio-mmio transports in use) and the
-//! command line.
+//! and its clock, the PL031, the PL061 with its power button, the
+//! virtio-mmio transports in use) and the command line.
 
 use super::board::{
-    GIC_BASE, PL011_BASE, PL011_SIZE, PL011_SPI, PL031_BASE, PL031_SIZE, PL031_SPI, VIRTIO_BASE,
-    VIRTIO_SPI, VIRTIO_STRIDE,
+    GIC_BASE, PL011_BASE, PL011_SIZE, PL011_SPI, PL031_BASE, PL031_SIZE, PL031_SPI, PL061_BASE,
+    PL061_SIZE, PL061_SPI, VIRTIO_BASE, VIRTIO_SPI, VIRTIO_STRIDE,
 };
+use super::devices::pl061::POWER_LINE;
 use super::timer::{PHYS_IRQ, VIRT_IRQ};
 use vm_fdt::{Error, FdtWriter};
 
@@ -96,6 +97,7 @@ pub fn build(
         &["apb_pclk"],
         CLK,
     )?;
+    power_button(&mut f, CLK)?;
 
     for n in 0..virtio {
         let base = VIRTIO_BASE + n as u64 * VIRTIO_STRIDE;
@@ -121,6 +123,32 @@ pub fn build(
     f.finish()
 }
 
+/// The PL061 and a `gpio-keys` node whose KEY_POWER is its line
+/// `POWER_LINE`, active high.
+fn power_button(f: &mut FdtWriter, clk: u32) -> Result<(), Error> {
+    const GPIO: u32 = 3;
+    const KEY_POWER: u32 = 116;
+    primecell_with(
+        f,
+        "pl061",
+        (PL061_BASE, PL061_SIZE, PL061_SPI),
+        (&["apb_pclk"], clk),
+        |f| {
+            f.property_null("gpio-controller")?;
+            f.property_u32("#gpio-cells", 2)?;
+            f.property_phandle(GPIO)
+        },
+    )?;
+    let keys = f.begin_node("gpio-keys")?;
+    f.property_string("compatible", "gpio-keys")?;
+    let key = f.begin_node("poweroff")?;
+    f.property_string("label", "GPIO Key Poweroff")?;
+    f.property_u32("linux,code", KEY_POWER)?;
+    f.property_array_u32("gpios", &[GPIO, u32::from(POWER_LINE), 0])?;
+    f.end_node(key)?;
+    f.end_node(keys)
+}
+
 /// An AMBA PrimeCell device node: `arm,KIND` at (base, size) with its
 /// level-high SPI and the clock `clk` under each of `clocks`' names.
 /// Returns the node's name.
@@ -130,6 +158,17 @@ fn primecell(
     (base, size, spi): (u64, u64, u32),
     clocks: &[&str],
     clk: u32,
+) -> Result<String, Error> {
+    primecell_with(f, kind, (base, size, spi), (clocks, clk), |_| Ok(()))
+}
+
+/// [`primecell`] with more properties written by `extra`.
+fn primecell_with(
+    f: &mut FdtWriter,
+    kind: &str,
+    (base, size, spi): (u64, u64, u32),
+    (clocks, clk): (&[&str], u32),
+    extra: impl FnOnce(&mut FdtWriter) -> Result<(), Error>,
 ) -> Result<String, Error> {
     let name = format!("{kind}@{base:x}");
     let node = f.begin_node(&name)?;
@@ -144,6 +183,7 @@ fn primecell(
         "clock-names",
         clocks.iter().map(|c| c.to_string()).collect(),
     )?;
+    extra(f)?;
     f.end_node(node)?;
     Ok(name)
 }
@@ -177,6 +217,8 @@ mod tests {
             "virtio_mmio@a000200",
             "virtio,mmio",
             "dma-coherent",
+            "arm,pl061",
+            "gpio-keys",
         ] {
             assert!(text.contains(s), "{s}");
         }

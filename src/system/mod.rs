@@ -16,6 +16,7 @@ mod exclusive;
 pub mod fdt;
 mod memory;
 pub mod mmu;
+pub mod monitor;
 pub mod options;
 mod psci;
 pub mod ram;
@@ -28,6 +29,7 @@ pub mod vcpu;
 use std::cell::RefCell;
 use std::path::PathBuf;
 use std::rc::Rc;
+use std::sync::Arc;
 pub use vcpu::Stop;
 
 /// What `emu-system` was asked to run.
@@ -42,11 +44,50 @@ pub struct Config {
     pub initrd: Option<PathBuf>,
     /// The virtio devices, in transport-slot order.
     pub virtio: Vec<options::VirtioSpec>,
+    /// A QMP monitor socket (`-qmp`).
+    pub qmp: Option<monitor::Spec>,
 }
 
-/// Builds the machine, boots `config.kernel` and runs it until it stops.
-/// Errors are one line, for the user.
+/// Builds the machine, boots `config.kernel` and runs it until it stops;
+/// the monitor's `system_reset` builds and boots it again. Errors are one
+/// line, for the user.
 pub fn run(config: &Config) -> Result<Stop, String> {
+    let bell = doorbell::Doorbell::new();
+    let control = match &config.qmp {
+        Some(spec) => {
+            let c = Arc::new(monitor::Control::new(bell.clone()));
+            monitor::start(spec, c.clone())?;
+            c.set_vcpu_thread();
+            Some(c)
+        }
+        None => None,
+    };
+    let input = console::spawn_reader(std::io::stdin(), bell.clone());
+    let _terminal = console::RawTerminal::new();
+    loop {
+        let stop = run_once(config, &bell, &input, control.clone());
+        if let (Some(c), Ok(s @ (Stop::PowerOff | Stop::Reset))) = (&control, &stop) {
+            c.guest_stopped(*s == Stop::Reset);
+        }
+        if stop != Ok(Stop::HostReset) {
+            return stop;
+        }
+        if let Some(c) = &control {
+            c.event(
+                "RESET",
+                Some(serde_json::json!({"guest": false, "reason": "host-qmp-system-reset"})),
+            );
+        }
+    }
+}
+
+/// One boot of the machine, until it stops.
+fn run_once(
+    config: &Config,
+    bell: &doorbell::Doorbell,
+    input: &console::Input,
+    monitor: Option<Arc<monitor::Control>>,
+) -> Result<Stop, String> {
     let virtio = virtio_devices(&config.virtio)?;
     let mut ram = ram::Ram::new(board::RAM_BASE, config.ram)
         .map_err(|e| format!("cannot allocate {} bytes of RAM: {e}", config.ram))?;
@@ -69,10 +110,8 @@ pub fn run(config: &Config) -> Result<Stop, String> {
             .map_err(|e| format!("cannot build the device tree: {e}"))?,
     };
     let dtb_addr = boot::place_dtb(&mut ram, &dtb, loaded.end)?;
-    let bell = doorbell::Doorbell::new();
     let mut bus = bus::Bus::default();
-    let input = console::spawn_reader(std::io::stdin(), bell.clone());
-    let uart = devices::pl011::Pl011::new(Box::new(std::io::stdout()), Some(input));
+    let uart = devices::pl011::Pl011::new(Box::new(std::io::stdout()), Some(input.clone()));
     let uart_irq = board::SPI_BASE + board::PL011_SPI as usize;
     bus.add_with_irq(
         board::PL011_BASE,
@@ -92,15 +131,25 @@ pub fn run(config: &Config) -> Result<Stop, String> {
         let transport = devices::virtio::mmio::VirtioMmio::new(dev, dma.clone());
         bus.add_with_irq(base, board::VIRTIO_STRIDE, irq, Box::new(transport));
     }
+    let gpio = devices::pl061::Inputs::new(bell.clone());
+    let gpio_irq = board::SPI_BASE + board::PL061_SPI as usize;
+    let pl061 = devices::pl061::Pl061::new(gpio.clone());
+    bus.add_with_irq(
+        board::PL061_BASE,
+        board::PL061_SIZE,
+        gpio_irq,
+        Box::new(pl061),
+    );
     let gic = Rc::new(RefCell::new(devices::gic::Gic::new()));
     let gic_mmio = devices::gic::GicMmio(gic.clone());
     bus.add(board::GIC_BASE, board::GIC_SIZE, Box::new(gic_mmio));
-    let _terminal = console::RawTerminal::new();
     let mut vcpu = vcpu::Vcpu::new(vcpu::Board {
         ram,
         bus,
         gic,
-        bell,
+        bell: bell.clone(),
+        monitor,
+        gpio,
     });
     vcpu.cpu.pc = loaded.entry;
     vcpu.cpu.x[0] = dtb_addr;

@@ -10,9 +10,11 @@
 //! announced with IC IVAU, which drops the translations of the line's
 //! physical page, or IC IALLU, which drops them all.
 
+use super::devices::pl061::POWER_LINE;
 use super::exception::{ec, esr, DFSC_ALIGNMENT};
 use super::memory::tlb_config;
 use super::mmu::Access;
+use super::monitor::Action;
 use super::sysinsn::Outcome;
 use super::timer::Waker;
 use super::vcpu::{Exception, Stop, Vcpu};
@@ -23,6 +25,7 @@ use crate::frontend::translate_block_system;
 use crate::jit::code_cache::CodeCache;
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
+use std::time::Duration;
 
 /// PSTATE.I in DAIF.
 const DAIF_I: u64 = 1 << 7;
@@ -35,14 +38,14 @@ impl Vcpu {
     fn wfi(&mut self) -> Result<(), String> {
         self.board.bus.idle();
         loop {
-            if self.irq_line() {
+            if self.irq_line() || self.board.monitor.as_ref().is_some_and(|m| m.pending()) {
                 return Ok(());
             }
             let at = match (Waker::next_instant(&self.timers), self.board.bus.deadline()) {
                 (Some(a), Some(b)) => Some(a.min(b)),
                 (a, b) => a.or(b),
             };
-            if at.is_none() && !self.board.bus.may_interrupt() {
+            if at.is_none() && !self.board.bus.may_interrupt() && self.board.monitor.is_none() {
                 return Err(format!(
                     "WFI at {:#x} with no interrupt pending, no timer armed and no device \
                      that could interrupt",
@@ -205,6 +208,15 @@ impl Machine {
         loop {
             if let Some(s) = self.vcpu.stop {
                 return Ok(s);
+            }
+            if let Some(m) = self.vcpu.board.monitor.clone().filter(|m| m.pending()) {
+                let gpio = &self.vcpu.board.gpio;
+                let mut press = || gpio.pulse(POWER_LINE, Duration::from_millis(100));
+                match m.service(&mut press) {
+                    Action::Continue => self.check_irq = true,
+                    Action::Quit => return Ok(Stop::Quit),
+                    Action::Reset => return Ok(Stop::HostReset),
+                }
             }
             if self.vcpu.flush_code {
                 self.vcpu.flush_code = false;

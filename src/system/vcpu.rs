@@ -7,8 +7,10 @@
 
 use super::bus::Bus;
 use super::devices::gic::Gic;
+use super::devices::pl061::Inputs;
 use super::doorbell::Doorbell;
 use super::mmu::{Access, Fault, Regime, Translation};
+use super::monitor::Control;
 use super::ram::Ram;
 use super::sysinsn::counter;
 use super::timer::{TimerRegs, Waker, PHYS_IRQ, VIRT_IRQ};
@@ -30,6 +32,10 @@ pub enum Stop {
     Reset,
     /// PSCI CPU_OFF of the only CPU: nothing is left to run.
     CpuOff,
+    /// The monitor's `quit`.
+    Quit,
+    /// The monitor's `system_reset`: the machine starts again.
+    HostReset,
 }
 
 /// A synchronous exception to take at the next instruction boundary.
@@ -51,6 +57,10 @@ pub struct Board {
     pub gic: Rc<RefCell<Gic>>,
     /// What host threads ring to get the CPU's attention.
     pub bell: Doorbell,
+    /// The monitor's requests, with `-qmp`.
+    pub monitor: Option<Arc<Control>>,
+    /// The power button's GPIO input.
+    pub gpio: Inputs,
 }
 
 /// The EL1 system registers and PSTATE fields the core does not hold.

@@ -3,4 +3,5 @@
 pub mod gic;
 pub mod pl011;
 pub mod pl031;
+pub mod pl061;
 pub mod virtio;

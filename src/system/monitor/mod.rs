@@ -1,0 +1,243 @@
+//! The machine monitor: a QMP-compatible JSON protocol (`-qmp`) on a unix
+//! socket or a loopback TCP port, served by its own host thread.
+//!
+//! The monitor thread never touches the machine. It records requests
+//! (pause, resume, quit, reset, power button) in a [`Control`] shared with
+//! the vCPU thread and rings the doorbell: translated code leaves at the
+//! next block entry or loop back edge, a CPU in WFI wakes, and the run loop
+//! calls [`Control::service`] at a block boundary. A pause parks the vCPU
+//! thread there until `cont` (the generic timers' counters keep following
+//! the host clock meanwhile).
+
+mod protocol;
+mod server;
+
+pub use server::{start, Endpoint, Spec};
+
+use super::doorbell::Doorbell;
+use serde_json::{json, Value};
+use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Condvar, Mutex};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// What the monitor asks of the vCPU.
+#[derive(Default)]
+struct State {
+    /// `stop` was asked and no `cont` since.
+    paused: bool,
+    /// The vCPU thread is parked (it has seen `paused`).
+    parked: bool,
+    quit: bool,
+    reset: bool,
+    powerdown: bool,
+}
+
+/// Shared between the monitor thread and the vCPU thread.
+pub struct Control {
+    state: Mutex<State>,
+    changed: Condvar,
+    /// Set with every request: the run loop's cheap test.
+    pending: AtomicBool,
+    bell: Doorbell,
+    /// Where events go: the connected client after capabilities
+    /// negotiation.
+    events: Mutex<Option<Box<dyn Write + Send>>>,
+    /// Host thread id of the vCPU (query-cpus-fast).
+    vcpu_tid: Mutex<i64>,
+}
+
+/// What the run loop must do after [`Control::service`].
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    Continue,
+    Quit,
+    Reset,
+}
+
+impl Control {
+    pub fn new(bell: Doorbell) -> Control {
+        Control {
+            state: Mutex::new(State::default()),
+            changed: Condvar::new(),
+            pending: AtomicBool::new(false),
+            bell,
+            events: Mutex::new(None),
+            vcpu_tid: Mutex::new(0),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Whether a request waits for [`Control::service`].
+    pub fn pending(&self) -> bool {
+        self.pending.load(Ordering::Acquire)
+    }
+
+    fn request(&self, f: impl FnOnce(&mut State)) {
+        f(&mut self.lock());
+        self.pending.store(true, Ordering::Release);
+        self.changed.notify_all();
+        self.bell.ring();
+    }
+
+    /// Called by the vCPU thread between blocks. Parks while paused;
+    /// returns what the run loop must do. `power_button` is pressed for a
+    /// `system_powerdown`.
+    pub fn service(&self, power_button: &mut dyn FnMut()) -> Action {
+        let mut s = self.lock();
+        self.pending.store(false, Ordering::Release);
+        loop {
+            if s.quit {
+                return Action::Quit;
+            }
+            if s.reset {
+                s.reset = false;
+                return Action::Reset;
+            }
+            if std::mem::take(&mut s.powerdown) {
+                self.event("POWERDOWN", None);
+                power_button();
+            }
+            if !s.paused {
+                break;
+            }
+            if !s.parked {
+                s.parked = true;
+                self.changed.notify_all();
+            }
+            s = self.changed.wait(s).unwrap_or_else(|e| e.into_inner());
+        }
+        if s.parked {
+            s.parked = false;
+            self.changed.notify_all();
+        }
+        Action::Continue
+    }
+
+    /// Records the calling thread as the vCPU's.
+    pub fn set_vcpu_thread(&self) {
+        *self.vcpu_tid.lock().unwrap_or_else(|e| e.into_inner()) =
+            i64::from(nix::unistd::gettid().as_raw());
+    }
+
+    fn vcpu_thread(&self) -> i64 {
+        *self.vcpu_tid.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// `stop`: returns once the vCPU is parked (false if it was already
+    /// paused).
+    fn pause(&self) -> bool {
+        let was = self.lock().paused;
+        if was {
+            return false;
+        }
+        self.request(|s| s.paused = true);
+        let mut s = self.lock();
+        while s.paused && !s.parked && !s.quit {
+            s = self.changed.wait(s).unwrap_or_else(|e| e.into_inner());
+        }
+        true
+    }
+
+    /// `cont`: false if the machine was running.
+    fn resume(&self) -> bool {
+        let mut s = self.lock();
+        let was = s.paused;
+        s.paused = false;
+        drop(s);
+        self.changed.notify_all();
+        was
+    }
+
+    fn paused(&self) -> bool {
+        self.lock().paused
+    }
+
+    fn quit(&self) {
+        self.request(|s| s.quit = true);
+    }
+
+    fn reset(&self) {
+        self.request(|s| s.reset = true);
+    }
+
+    fn powerdown(&self) {
+        self.request(|s| s.powerdown = true);
+    }
+
+    /// Sends event `name` with `data` (if any) to the client, if one has
+    /// negotiated capabilities.
+    pub fn event(&self, name: &str, data: Option<Value>) {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default();
+        let mut ev = json!({
+            "event": name,
+            "timestamp": {"seconds": now.as_secs(), "microseconds": now.subsec_micros()},
+        });
+        if let Some(d) = data {
+            ev["data"] = d;
+        }
+        let mut sink = self.events.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(w) = sink.as_mut() {
+            if protocol::send(w, &ev).is_err() {
+                *sink = None;
+            }
+        }
+    }
+
+    /// Replies to the client through the event sink's lock, so replies and
+    /// events never interleave.
+    fn reply(&self, w: &mut dyn Write, v: &Value) -> std::io::Result<()> {
+        let _order = self.events.lock().unwrap_or_else(|e| e.into_inner());
+        protocol::send(w, v)
+    }
+
+    fn set_sink(&self, w: Option<Box<dyn Write + Send>>) {
+        *self.events.lock().unwrap_or_else(|e| e.into_inner()) = w;
+    }
+
+    /// The SHUTDOWN event for a machine that stopped by itself.
+    pub fn guest_stopped(&self, reset: bool) {
+        let reason = if reset {
+            "guest-reset"
+        } else {
+            "guest-shutdown"
+        };
+        self.event("SHUTDOWN", Some(json!({"guest": true, "reason": reason})));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    #[test]
+    fn pause_parks_the_vcpu_until_resume() {
+        let c = Arc::new(Control::new(Doorbell::new()));
+        let c2 = c.clone();
+        let vcpu = std::thread::spawn(move || {
+            let mut pressed = 0;
+            while !c2.pending() {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            let a = c2.service(&mut || pressed += 1);
+            (a, pressed)
+        });
+        assert!(c.pause());
+        assert!(c.lock().parked);
+        assert!(!c.pause(), "already paused");
+        c.powerdown();
+        assert!(c.resume());
+        let (a, pressed) = vcpu.join().unwrap();
+        assert_eq!(a, Action::Continue);
+        assert_eq!(pressed, 1);
+        c.quit();
+        assert_eq!(c.service(&mut || {}), Action::Quit);
+    }
+}
