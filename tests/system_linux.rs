@@ -12,12 +12,11 @@
 
 mod common;
 
-use common::linux::{check_clean, emu_system, initramfs, APPEND};
+use common::linux::{check_clean, emu_system, initramfs, read_chunks, APPEND};
 use common::{repo_root, run_with_timeout, Status};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::Stdio;
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 /// Boot, run and power-off limit: the boot takes a few seconds; the slack
@@ -97,17 +96,8 @@ fn interactive_shell() {
         .stderr(Stdio::inherit())
         .spawn()
         .expect("spawn emu-system");
-    let mut stdout = child.stdout.take().unwrap();
+    let rx = read_chunks(child.stdout.take().unwrap());
     let mut stdin = child.stdin.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 4096];
-        while let Ok(n) = stdout.read(&mut buf) {
-            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
-                break;
-            }
-        }
-    });
     let deadline = Instant::now() + LIMIT;
     let mut console = Vec::new();
     let mut wait_for = |what: &str, console: &mut Vec<u8>| {

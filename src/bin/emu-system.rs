@@ -34,7 +34,8 @@ struct Args {
     /// A device: virtio-blk-device,drive=ID or virtio-rng-device.
     #[arg(long, value_name = "DEV")]
     device: Vec<String>,
-    /// Accepted for compatibility: the serial console is always stdio.
+    /// Accepted for compatibility: the serial console is always stdio
+    /// (on a terminal, C-a h lists the console keys).
     #[arg(long)]
     nographic: bool,
     /// QMP monitor: unix:PATH,server or tcp:127.0.0.1:PORT,server, plus

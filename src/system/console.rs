@@ -1,8 +1,10 @@
 //! The host side of the serial console: a thread that reads the host's
 //! stdin into a queue the UART receives from (ringing the CPU's doorbell at
 //! each arrival), and, when stdin is a terminal, the terminal switched to
-//! byte-at-a-time input without local echo for the run (the guest echoes;
-//! Ctrl-C still ends emu-system).
+//! raw byte-at-a-time input for the run: no local echo (the guest echoes),
+//! no signals from the keyboard (Ctrl-C, Ctrl-Z, Ctrl-\ reach the guest),
+//! and the escape character Ctrl-A introducing emu-system's own keys
+//! ([`Escape`]).
 
 use super::doorbell::Doorbell;
 use std::collections::VecDeque;
@@ -24,19 +26,97 @@ pub fn lock(input: &Input) -> std::sync::MutexGuard<'_, InputState> {
     input.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Starts reading `src` into a new queue, ringing `bell` at each arrival.
-pub fn spawn_reader(mut src: impl Read + Send + 'static, bell: Doorbell) -> Input {
+/// The escape character: Ctrl-A.
+pub const ESCAPE: u8 = 0x01;
+
+/// The help `C-a h` prints.
+pub const HELP: &str = "\
+C-a h    print this help
+C-a x    exit emu-system
+C-a C-a  send C-a to the guest
+(C-a b, C-a c, C-a s and C-a t are not supported: no break, no monitor on
+the console (see -qmp), no -snapshot, no timestamps)
+";
+
+/// What the console does with one byte typed on the terminal.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Key {
+    /// Pass this byte to the guest.
+    Send(u8),
+    /// Print [`HELP`].
+    Help,
+    /// Leave emu-system.
+    Exit,
+    /// A command emu-system does not have (the letter typed after C-a).
+    Unsupported(u8),
+    /// Nothing (C-a, or an unknown key after it).
+    Nothing,
+}
+
+/// The escape state: whether the last byte was [`ESCAPE`].
+#[derive(Default)]
+pub struct Escape {
+    pending: bool,
+}
+
+impl Escape {
+    pub fn feed(&mut self, b: u8) -> Key {
+        if !std::mem::take(&mut self.pending) {
+            if b == ESCAPE {
+                self.pending = true;
+                return Key::Nothing;
+            }
+            return Key::Send(b);
+        }
+        match b {
+            ESCAPE => Key::Send(ESCAPE),
+            b'h' | b'?' => Key::Help,
+            b'x' => Key::Exit,
+            b'b' | b'c' | b's' | b't' => Key::Unsupported(b),
+            _ => Key::Nothing,
+        }
+    }
+}
+
+/// Acts on `key` from the terminal: queues a byte for the guest, or prints
+/// on stderr, or restores the terminal and exits with status 0.
+fn act(key: Key, queue: &mut VecDeque<u8>) {
+    match key {
+        Key::Send(b) => queue.push_back(b),
+        Key::Help => eprint!("{HELP}"),
+        Key::Exit => {
+            restore_terminal();
+            eprintln!("\nemu-system: terminated (C-a x)");
+            std::process::exit(0);
+        }
+        Key::Unsupported(c) => {
+            eprintln!("\nemu-system: C-a {} is not supported", c as char)
+        }
+        Key::Nothing => {}
+    }
+}
+
+/// Starts reading `src` into a new queue, ringing `bell` at each arrival;
+/// with `escape` (stdin is a terminal) the bytes go through [`Escape`].
+pub fn spawn_reader(mut src: impl Read + Send + 'static, bell: Doorbell, escape: bool) -> Input {
     let input: Input = Arc::new(Mutex::new(InputState {
         queue: VecDeque::new(),
         open: true,
     }));
     let q = input.clone();
     std::thread::spawn(move || {
+        let mut keys = Escape::default();
         let mut buf = [0u8; 256];
         loop {
             match src.read(&mut buf) {
                 Ok(0) | Err(_) => break,
-                Ok(n) => lock(&q).queue.extend(&buf[..n]),
+                Ok(n) if !escape => lock(&q).queue.extend(&buf[..n]),
+                Ok(n) => {
+                    for &b in &buf[..n] {
+                        let key = keys.feed(b);
+                        act(key, &mut lock(&q).queue);
+                    }
+                }
             }
             bell.ring();
         }
@@ -46,9 +126,22 @@ pub fn spawn_reader(mut src: impl Read + Send + 'static, bell: Doorbell) -> Inpu
     input
 }
 
-/// Puts the terminal on stdin (if it is one) in non-canonical mode without
-/// echo or CR-to-NL mapping; restores it when dropped.
-pub struct RawTerminal(Option<libc::termios>);
+/// The terminal attributes of stdin before [`RawTerminal`] changed them.
+static SAVED: Mutex<Option<libc::termios>> = Mutex::new(None);
+
+/// Puts back the attributes [`RawTerminal::new`] saved (once).
+fn restore_terminal() {
+    let saved = SAVED.lock().unwrap_or_else(|e| e.into_inner()).take();
+    if let Some(t) = saved {
+        // SAFETY: restores the attributes read in `RawTerminal::new` on fd 0.
+        unsafe { libc::tcsetattr(0, libc::TCSANOW, &t) };
+    }
+}
+
+/// Puts the terminal on stdin (if it is one) in raw mode: byte-at-a-time
+/// input, no echo, no CR-to-NL mapping, no signals or flow control from
+/// the keyboard (output processing stays on); restores it when dropped.
+pub struct RawTerminal(bool);
 
 impl RawTerminal {
     pub fn new() -> RawTerminal {
@@ -56,20 +149,33 @@ impl RawTerminal {
         // termios structures given, on fd 0.
         unsafe {
             if libc::isatty(0) == 0 {
-                return RawTerminal(None);
+                return RawTerminal(false);
             }
             let mut t: libc::termios = std::mem::zeroed();
             if libc::tcgetattr(0, &mut t) != 0 {
-                return RawTerminal(None);
+                return RawTerminal(false);
             }
-            let saved = t;
-            t.c_lflag &= !(libc::ICANON | libc::ECHO);
-            t.c_iflag &= !libc::ICRNL;
+            *SAVED.lock().unwrap_or_else(|e| e.into_inner()) = Some(t);
+            t.c_iflag &= !(libc::IGNBRK
+                | libc::BRKINT
+                | libc::PARMRK
+                | libc::ISTRIP
+                | libc::INLCR
+                | libc::IGNCR
+                | libc::ICRNL
+                | libc::IXON);
+            t.c_oflag |= libc::OPOST;
+            t.c_lflag &= !(libc::ECHO | libc::ECHONL | libc::ICANON | libc::IEXTEN | libc::ISIG);
             t.c_cc[libc::VMIN] = 1;
             t.c_cc[libc::VTIME] = 0;
             libc::tcsetattr(0, libc::TCSANOW, &t);
-            RawTerminal(Some(saved))
+            RawTerminal(true)
         }
+    }
+
+    /// Whether stdin is a terminal (now in raw mode).
+    pub fn is_raw(&self) -> bool {
+        self.0
     }
 }
 
@@ -81,10 +187,7 @@ impl Default for RawTerminal {
 
 impl Drop for RawTerminal {
     fn drop(&mut self) {
-        if let Some(t) = &self.0 {
-            // SAFETY: restores the attributes read in `new` on fd 0.
-            unsafe { libc::tcsetattr(0, libc::TCSANOW, t) };
-        }
+        restore_terminal();
     }
 }
 
@@ -96,13 +199,43 @@ mod tests {
     #[test]
     fn reader_queues_bytes_and_sees_the_end() {
         let bell = Doorbell::new();
-        let input = spawn_reader(&b"ls\n"[..], bell);
+        let input = spawn_reader(&b"ls\x01x\n"[..], bell, false);
         let start = Instant::now();
         while lock(&input).open && start.elapsed() < Duration::from_secs(10) {
             std::thread::sleep(Duration::from_millis(1));
         }
         let st = lock(&input);
         assert!(!st.open);
-        assert_eq!(st.queue, b"ls\n");
+        assert_eq!(st.queue, b"ls\x01x\n");
+    }
+
+    #[test]
+    fn escape_keys() {
+        let mut e = Escape::default();
+        let keys: Vec<Key> = b"a\x03\x01\x01\x01h\x01?\x01c\x01z\x1a\x01x"
+            .iter()
+            .map(|&b| e.feed(b))
+            .collect();
+        use Key::*;
+        assert_eq!(
+            keys,
+            [
+                Send(b'a'),
+                Send(0x03),
+                Nothing,
+                Send(0x01),
+                Nothing,
+                Help,
+                Nothing,
+                Help,
+                Nothing,
+                Unsupported(b'c'),
+                Nothing,
+                Nothing,
+                Send(0x1a),
+                Nothing,
+                Exit
+            ]
+        );
     }
 }

@@ -62,8 +62,8 @@ pub fn run(config: &Config) -> Result<Stop, String> {
         }
         None => None,
     };
-    let input = console::spawn_reader(std::io::stdin(), bell.clone());
-    let _terminal = console::RawTerminal::new();
+    let terminal = console::RawTerminal::new();
+    let input = console::spawn_reader(std::io::stdin(), bell.clone(), terminal.is_raw());
     loop {
         let stop = run_once(config, &bell, &input, control.clone());
         if let (Some(c), Ok(s @ (Stop::PowerOff | Stop::Reset))) = (&control, &stop) {

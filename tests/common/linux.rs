@@ -2,8 +2,10 @@
 //! `scripts/fetch-system-images.sh`, the command line, the console checks.
 
 use super::repo_root;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::mpsc;
 
 /// The kernel command line of the boot tests.
 pub const APPEND: &str = "console=ttyAMA0 panic=-1";
@@ -60,4 +62,18 @@ pub fn check_clean(console: &str) {
     ] {
         assert!(!console.contains(bad), "console shows {bad:?}:\n{console}");
     }
+}
+
+/// Reads `src` (a console) on a new thread, sending each chunk read.
+pub fn read_chunks(mut src: impl Read + Send + 'static) -> mpsc::Receiver<Vec<u8>> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = src.read(&mut buf) {
+            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    rx
 }
