@@ -139,13 +139,18 @@ impl Machine {
             self.jump_cache[slot] = (pc, page, h);
             return h;
         }
-        let v = &*self.vcpu;
+        // The dispatcher checked the fetch of `pc`: the block reads its
+        // words from that physical page without walking the tables again.
+        let ram = &self.vcpu.board.ram;
         let mut fetch = |a: u64| {
             if (a ^ pc) & !0xfff != 0 {
                 return None;
             }
-            v.fetch_word(a)
+            ram.read_u32(page | (a & 0xfff))
         };
+        // Translation may use the host FPU: the guest's pending flags go to
+        // FPSR first.
+        self.vcpu.cpu.fpsr |= fpenv::take_pending();
         let mut block = translate_block_system(pc, &mut fetch, super::sysinsn::sys_inline);
         crate::ir::passes::optimize(&mut block);
         let mut c = compile(&block, self.cache.next_addr(), &self.env);
@@ -210,6 +215,7 @@ impl Machine {
                 return Ok(s);
             }
             if let Some(m) = self.vcpu.board.monitor.clone().filter(|m| m.pending()) {
+                self.vcpu.cpu.fpsr |= fpenv::take_pending();
                 let gpio = &self.vcpu.board.gpio;
                 let mut press = || gpio.pulse(POWER_LINE, Duration::from_millis(100));
                 match m.service(&mut press) {
@@ -257,15 +263,21 @@ impl Machine {
             self.running = pc;
             let cpu = &mut self.vcpu.cpu;
             cpu.fault = 0;
-            // MXCSR holds no flags here: the last exit took them.
+            // MXCSR holds only guest flags here: translation cleared its own.
             self.cache.enter(cpu, host);
-            cpu.fpsr |= fpenv::take_pending();
+            let reason = ExitReason::from_u32(cpu.exit_reason);
+            // Reading MXCSR costs as much as a short block: between blocks
+            // the guest's flags stay pending in MXCSR (translated code's
+            // MRS/MSR FPSR takes them), and only exits into Rust that may
+            // read FPSR or use the host FPU move them into FPSR.
+            if reason != ExitReason::Lookup {
+                cpu.fpsr |= fpenv::take_pending();
+            }
             if cpu.link_site != 0 && cpu.exit_reason == ExitReason::Lookup as u32 {
                 self.link = Some((cpu.link_site, self.running, self.cache.flushes));
             }
             cpu.link_site = 0;
             self.vector = None;
-            let reason = ExitReason::from_u32(self.vcpu.cpu.exit_reason);
             self.check_irq = reason != ExitReason::Lookup;
             self.exit(reason)?;
         }
@@ -318,6 +330,9 @@ impl Machine {
                 far: Some(pc),
                 elr: pc,
             },
+            // The block ran into the next page: the loop checks that fetch
+            // (through the TLB) before it runs the next block.
+            ExitReason::FetchFault if (pc ^ self.running) & !0xfff != 0 => return Ok(()),
             ExitReason::FetchFault => match v.translate(pc, Access::Fetch) {
                 Err(f) => v.insn_abort(pc, f),
                 // Mapped meanwhile, or fetchable but not RAM.
