@@ -265,7 +265,12 @@ impl Machine {
             cpu.fault = 0;
             // MXCSR holds only guest flags here: translation cleared its own.
             self.cache.enter(cpu, host);
-            let reason = ExitReason::from_u32(cpu.exit_reason);
+            let mut reason = ExitReason::from_u32(cpu.exit_reason);
+            // A block that ran into the next page asks for that page's
+            // fetch check, which the loop does for every block anyway.
+            if reason == ExitReason::FetchFault && (cpu.pc ^ self.running) & !0xfff != 0 {
+                reason = ExitReason::Lookup;
+            }
             // Reading MXCSR costs as much as a short block: between blocks
             // the guest's flags stay pending in MXCSR (translated code's
             // MRS/MSR FPSR takes them), and only exits into Rust that may
@@ -330,9 +335,6 @@ impl Machine {
                 far: Some(pc),
                 elr: pc,
             },
-            // The block ran into the next page: the loop checks that fetch
-            // (through the TLB) before it runs the next block.
-            ExitReason::FetchFault if (pc ^ self.running) & !0xfff != 0 => return Ok(()),
             ExitReason::FetchFault => match v.translate(pc, Access::Fetch) {
                 Err(f) => v.insn_abort(pc, f),
                 // Mapped meanwhile, or fetchable but not RAM.
