@@ -22,8 +22,10 @@ use crate::backend::x64::{compile, Env};
 use crate::cpu::state::{ALIGN_DATA, ALIGN_WRITE};
 use crate::cpu::{fpenv, ExitReason};
 use crate::frontend::translate_block_system;
+use crate::jit::addr_map::{AddrHasher, AddrMap};
 use crate::jit::code_cache::CodeCache;
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
@@ -70,9 +72,9 @@ pub struct Machine {
     /// Guest pc of the block being run.
     running: u64,
     /// Translations by virtual pc and physical page.
-    blocks: HashMap<(u64, u64), u64>,
+    blocks: HashMap<(u64, u64), u64, BuildHasherDefault<AddrHasher>>,
     /// The virtual pcs translated in each physical page.
-    by_page: HashMap<u64, Vec<u64>>,
+    by_page: AddrMap<Vec<u64>>,
     /// A direct-mapped cache in front of `blocks`: (virtual pc, physical
     /// page, host code) by pc bits; pc 1 (never a block's) marks a free
     /// slot.
@@ -105,8 +107,8 @@ impl Machine {
             vector: None,
             link: None,
             running: 0,
-            blocks: HashMap::new(),
-            by_page: HashMap::new(),
+            blocks: HashMap::default(),
+            by_page: AddrMap::default(),
             jump_cache: vec![FREE; JUMP_CACHE].into_boxed_slice(),
             check_irq: true,
         })
