@@ -22,8 +22,10 @@ use crate::backend::x64::{compile, Env};
 use crate::cpu::state::{ALIGN_DATA, ALIGN_WRITE};
 use crate::cpu::{fpenv, ExitReason};
 use crate::frontend::translate_block_system;
+use crate::jit::addr_map::{AddrHasher, AddrMap};
 use crate::jit::code_cache::CodeCache;
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
@@ -70,9 +72,9 @@ pub struct Machine {
     /// Guest pc of the block being run.
     running: u64,
     /// Translations by virtual pc and physical page.
-    blocks: HashMap<(u64, u64), u64>,
+    blocks: HashMap<(u64, u64), u64, BuildHasherDefault<AddrHasher>>,
     /// The virtual pcs translated in each physical page.
-    by_page: HashMap<u64, Vec<u64>>,
+    by_page: AddrMap<Vec<u64>>,
     /// A direct-mapped cache in front of `blocks`: (virtual pc, physical
     /// page, host code) by pc bits; pc 1 (never a block's) marks a free
     /// slot.
@@ -105,8 +107,8 @@ impl Machine {
             vector: None,
             link: None,
             running: 0,
-            blocks: HashMap::new(),
-            by_page: HashMap::new(),
+            blocks: HashMap::default(),
+            by_page: AddrMap::default(),
             jump_cache: vec![FREE; JUMP_CACHE].into_boxed_slice(),
             check_irq: true,
         })
@@ -139,13 +141,18 @@ impl Machine {
             self.jump_cache[slot] = (pc, page, h);
             return h;
         }
-        let v = &*self.vcpu;
+        // The dispatcher checked the fetch of `pc`: the block reads its
+        // words from that physical page without walking the tables again.
+        let ram = &self.vcpu.board.ram;
         let mut fetch = |a: u64| {
             if (a ^ pc) & !0xfff != 0 {
                 return None;
             }
-            v.fetch_word(a)
+            ram.read_u32(page | (a & 0xfff))
         };
+        // Translation may use the host FPU: the guest's pending flags go to
+        // FPSR first.
+        self.vcpu.cpu.fpsr |= fpenv::take_pending();
         let mut block = translate_block_system(pc, &mut fetch, super::sysinsn::sys_inline);
         crate::ir::passes::optimize(&mut block);
         let mut c = compile(&block, self.cache.next_addr(), &self.env);
@@ -210,6 +217,7 @@ impl Machine {
                 return Ok(s);
             }
             if let Some(m) = self.vcpu.board.monitor.clone().filter(|m| m.pending()) {
+                self.vcpu.cpu.fpsr |= fpenv::take_pending();
                 let gpio = &self.vcpu.board.gpio;
                 let mut press = || gpio.pulse(POWER_LINE, Duration::from_millis(100));
                 match m.service(&mut press) {
@@ -257,15 +265,26 @@ impl Machine {
             self.running = pc;
             let cpu = &mut self.vcpu.cpu;
             cpu.fault = 0;
-            // MXCSR holds no flags here: the last exit took them.
+            // MXCSR holds only guest flags here: translation cleared its own.
             self.cache.enter(cpu, host);
-            cpu.fpsr |= fpenv::take_pending();
+            let mut reason = ExitReason::from_u32(cpu.exit_reason);
+            // A block that ran into the next page asks for that page's
+            // fetch check, which the loop does for every block anyway.
+            if reason == ExitReason::FetchFault && (cpu.pc ^ self.running) & !0xfff != 0 {
+                reason = ExitReason::Lookup;
+            }
+            // Reading MXCSR costs as much as a short block: between blocks
+            // the guest's flags stay pending in MXCSR (translated code's
+            // MRS/MSR FPSR takes them), and only exits into Rust that may
+            // read FPSR or use the host FPU move them into FPSR.
+            if reason != ExitReason::Lookup {
+                cpu.fpsr |= fpenv::take_pending();
+            }
             if cpu.link_site != 0 && cpu.exit_reason == ExitReason::Lookup as u32 {
                 self.link = Some((cpu.link_site, self.running, self.cache.flushes));
             }
             cpu.link_site = 0;
             self.vector = None;
-            let reason = ExitReason::from_u32(self.vcpu.cpu.exit_reason);
             self.check_irq = reason != ExitReason::Lookup;
             self.exit(reason)?;
         }

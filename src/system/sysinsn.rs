@@ -345,6 +345,16 @@ impl Vcpu {
     /// DC ZVA: zeroes the 64-byte block holding `xt` (a write for the MMU).
     fn dc_zva(&mut self, xt: u64, pc: u64) -> Outcome {
         let va = xt & !(sysreg::DC_ZVA_BYTES - 1);
+        // A page the soft-TLB maps for writing at this EL is RAM the
+        // block's stores reach directly: no table walk.
+        let e = *self.tlbs[usize::from(self.sys.el)].entry(va);
+        if e.write == va & !0xfff {
+            let host = va.wrapping_add(e.addend);
+            // SAFETY: the entry maps the whole 4 KiB page to guest RAM at
+            // `host`'s page, and the 64-byte block lies inside the page.
+            unsafe { std::ptr::write_bytes(host as *mut u8, 0, sysreg::DC_ZVA_BYTES as usize) };
+            return Outcome::Next;
+        }
         match self.translate(va, Access::Write) {
             Err(f) => Outcome::Raise(self.data_abort(pc, xt, f.status(), true)),
             Ok(t) => match self

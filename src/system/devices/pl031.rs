@@ -107,6 +107,12 @@ impl BusDevice for Pl031 {
     }
 
     fn irq_level(&mut self) -> bool {
+        // Masked, the line stays low without a look at the host clock (the
+        // dispatcher asks often); the next register access or the unmasking
+        // write latches RIS for the whole interval since the last look.
+        if self.imsc & 1 == 0 {
+            return false;
+        }
         self.update();
         self.ris && self.imsc & 1 != 0
     }
@@ -146,5 +152,15 @@ mod tests {
         assert_eq!(r.read(MIS, 4), 1);
         r.write(ICR, 4, 1);
         assert!(!r.irq_level());
+        // Masked, a match passed meanwhile still shows in RIS, and the line
+        // rises when it is unmasked.
+        r.write(IMSC, 4, 0);
+        let next = r.read(DR, 4) + 1;
+        r.write(MR, 4, next);
+        r.offset += 2;
+        assert!(!r.irq_level());
+        assert_eq!(r.read(RIS, 4), 1);
+        r.write(IMSC, 4, 1);
+        assert!(r.irq_level());
     }
 }
