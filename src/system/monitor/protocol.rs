@@ -7,7 +7,9 @@ use super::Control;
 use serde_json::{json, Map, Value};
 use std::io::Write;
 
-/// The greeting: emu's version, no optional capabilities.
+/// The greeting: emu's version, no optional capabilities. The member that
+/// holds the version numbers is named by the QMP wire format (management
+/// clients look it up by that name); its numbers are emu's own.
 pub fn greeting() -> Value {
     let v = env!("CARGO_PKG_VERSION");
     let mut n = v.split('.').map(|p| p.parse::<u64>().unwrap_or(0));
