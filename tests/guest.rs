@@ -161,6 +161,7 @@ guest_programs!(
         call_return,
         cpu_features,
         crypto_intrinsics,
+        cwd_paths,
         environ_list,
         epoll_events,
         events_timers,

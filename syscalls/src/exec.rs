@@ -196,11 +196,11 @@ pub fn execveat(p: &mut Task, a: [u64; 6]) -> SysResult {
         return Err(Errno::EINVAL);
     }
     let file = if path.is_empty() {
-        fd_path(dirfd)?
+        crate::overlay::to_guest(p, fd_path(dirfd)?)
     } else if path.starts_with(b"/") || dirfd == AT_FDCWD {
         path
     } else {
-        let mut dir = fd_path(dirfd)?;
+        let mut dir = crate::overlay::to_guest(p, fd_path(dirfd)?);
         dir.push(b'/');
         dir.extend_from_slice(&path);
         dir
