@@ -210,6 +210,7 @@ guest_programs!(
         socket_inet,
         socket_netlink,
         socket_unix,
+        spec_store_bypass,
         strace_demo,
         strings,
         struct_passing,

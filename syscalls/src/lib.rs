@@ -42,6 +42,7 @@ mod prctl;
 pub mod procfs;
 pub mod signal;
 pub mod signal_state;
+pub mod spec_ctrl;
 mod task;
 mod thread;
 pub mod time;
