@@ -41,6 +41,9 @@ const MAGIC_VALUE: u32 = 0x7472_6976;
 const VENDOR: u32 = 0x0075_6d65;
 /// InterruptStatus bit: a used ring was updated.
 const INT_VRING: u32 = 1;
+/// Device status bits: the driver is ready; it accepted the features.
+const S_DRIVER_OK: u32 = 4;
+const S_FEATURES_OK: u32 = 8;
 
 /// A virtio device behind its virtio-mmio registers.
 pub struct VirtioMmio {
@@ -100,10 +103,7 @@ impl VirtioMmio {
     }
 
     fn notify(&mut self, q: usize) {
-        let Some(queue) = self.queues.get_mut(q) else {
-            return;
-        };
-        if self.dev.process(q, queue, &self.mem) {
+        if q < self.queues.len() && self.dev.process(q, &mut self.queues, &self.mem) {
             self.interrupt_status |= INT_VRING;
         }
     }
@@ -196,7 +196,11 @@ impl BusDevice for VirtioMmio {
             STATUS => {
                 if v == 0 {
                     self.reset();
+                    self.dev.reset();
                 } else {
+                    if v & S_FEATURES_OK != 0 && self.status & S_FEATURES_OK == 0 {
+                        self.dev.activate(self.driver_features);
+                    }
                     self.status = v;
                 }
             }
@@ -205,6 +209,17 @@ impl BusDevice for VirtioMmio {
     }
 
     fn irq_level(&mut self) -> bool {
+        if self.status & S_DRIVER_OK != 0 && self.dev.poll(&mut self.queues, &self.mem) {
+            self.interrupt_status |= INT_VRING;
+        }
         self.interrupt_status != 0
+    }
+
+    fn may_interrupt(&self) -> bool {
+        self.status & S_DRIVER_OK != 0 && self.dev.may_interrupt()
+    }
+
+    fn idle(&mut self) {
+        self.dev.idle();
     }
 }

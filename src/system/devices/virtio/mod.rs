@@ -3,6 +3,7 @@
 //! virtqueues in [`queue`], and one module per device type.
 
 pub mod blk;
+pub mod console;
 pub mod mmio;
 pub mod queue;
 pub mod rng;
@@ -29,10 +30,29 @@ pub trait VirtioDevice {
     fn config(&self) -> Vec<u8> {
         Vec::new()
     }
-    /// Handles the buffers the driver made available on queue `q`; returns
+    /// Handles the buffers the driver made available on queue `q` of
+    /// `queues` (all the device's queues); returns whether the driver
+    /// should be interrupted.
+    fn process(&mut self, q: usize, queues: &mut [Queue], mem: &Dma) -> bool;
+    /// Work the device does by itself (input that arrived from the host),
+    /// looked at whenever the CPU looks at its interrupt input; returns
     /// whether the driver should be interrupted.
-    fn process(&mut self, q: usize, queue: &mut Queue, mem: &Dma) -> bool;
+    fn poll(&mut self, _queues: &mut [Queue], _mem: &Dma) -> bool {
+        false
+    }
+    /// Whether [`VirtioDevice::poll`] may find work later by itself.
+    fn may_interrupt(&self) -> bool {
+        false
+    }
+    /// The CPU is idle: output held back can go out.
+    fn idle(&mut self) {}
+    /// The driver accepted `features` (Status got FEATURES_OK).
+    fn activate(&mut self, _features: u64) {}
+    /// The driver reset the device (Status written with 0).
+    fn reset(&mut self) {}
 }
 
+#[cfg(test)]
+mod console_tests;
 #[cfg(test)]
 mod tests;
