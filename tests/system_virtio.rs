@@ -11,7 +11,7 @@
 //!   vdc, an ext2 image made on the host with mke2fs, attached by
 //!   `if=none` + `-device virtio-blk-device` (so after the `if=virtio`
 //!   drives), mounted, read and written (checked with debugfs), a program
-//!   on it run.
+//!   on it run; the kernel negotiated VIRTIO_F_RING_EVENT_IDX (sysfs).
 //! - `rng`: `-device virtio-rng-device` becomes the kernel's hwrng and
 //!   hands out distinct random bytes; without it there is none.
 //! - `console_hvc0`: `-device virtio-serial-device` with a `virtconsole`
@@ -155,6 +155,7 @@ fn blk_disks() {
     let script = "\
 echo \"vda size $(cat /sys/block/vda/size)\"
 echo \"vda serial $(cat /sys/block/vda/serial)\"
+echo \"vda features $(cat /sys/block/vda/device/features)\"
 echo \"vda $(dd if=/dev/vda bs=512 skip=7 count=1 2>/dev/null | head -c 11)\"
 echo \"vda md5 $(md5sum /dev/vda)\"
 echo guest-wrote-sector-9 | dd of=/dev/vda bs=512 seek=9 conv=sync 2>/dev/null
@@ -187,6 +188,18 @@ sync
     );
     expect(&console, "vda size 2048");
     expect(&console, "vda serial emu-disk0");
+    // Negotiated: SEG_MAX (2), FLUSH (9), INDIRECT_DESC (28), EVENT_IDX
+    // (29), VERSION_1 (32); one character per bit from bit 0.
+    let bits: String = (0..64)
+        .map(|b| {
+            if [2, 9, 28, 29, 32].contains(&b) {
+                '1'
+            } else {
+                '0'
+            }
+        })
+        .collect();
+    expect(&console, &format!("vda features {bits}"));
     expect(&console, "vda sector 0007");
     expect(&console, &format!("vda md5 {raw_md5}  /dev/vda"));
     expect(&console, "vda write 0");

@@ -4,7 +4,7 @@
 //! notifications are served at once, on the CPU's thread.
 
 use super::queue::{Queue, MAX_SIZE};
-use super::{VirtioDevice, F_INDIRECT_DESC, F_VERSION_1};
+use super::{VirtioDevice, F_EVENT_IDX, F_INDIRECT_DESC, F_VERSION_1};
 use crate::system::bus::BusDevice;
 use crate::system::dma::Dma;
 
@@ -75,7 +75,7 @@ impl VirtioMmio {
     }
 
     fn features(&self) -> u64 {
-        self.dev.features() | F_VERSION_1 | F_INDIRECT_DESC
+        self.dev.features() | F_VERSION_1 | F_INDIRECT_DESC | F_EVENT_IDX
     }
 
     fn reset(&mut self) {
@@ -172,8 +172,10 @@ impl BusDevice for VirtioMmio {
                 }
             }
             QUEUE_READY => {
+                let event_idx = self.driver_features & F_EVENT_IDX != 0;
                 if let Some(q) = self.queue() {
                     q.ready = v & 1 != 0;
+                    q.event_idx = event_idx;
                 }
             }
             QUEUE_DESC_LOW | QUEUE_DESC_HIGH => {

@@ -16,6 +16,8 @@ use queue::Queue;
 pub const F_VERSION_1: u64 = 1 << 32;
 /// VIRTIO_F_RING_INDIRECT_DESC: indirect descriptor tables.
 pub const F_INDIRECT_DESC: u64 = 1 << 28;
+/// VIRTIO_F_RING_EVENT_IDX: the `used_event` and `avail_event` fields.
+pub const F_EVENT_IDX: u64 = 1 << 29;
 
 /// What one device type adds to the transport.
 pub trait VirtioDevice {
@@ -54,5 +56,7 @@ pub trait VirtioDevice {
 
 #[cfg(test)]
 mod console_tests;
+#[cfg(test)]
+mod event_idx_tests;
 #[cfg(test)]
 mod tests;
