@@ -112,7 +112,8 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
 /// instruction but the system-register moves and SYS, and of the moves only
 /// those of registers every exception level reaches alike (NZCV, FPCR, FPSR,
 /// TPIDR_EL0, reads of TPIDRRO_EL0 and of the virtual counter). The others,
-/// and WFI, leave as undefined instructions for the system layer.
+/// and YIELD, WFE, WFI, SEV, SEVL, leave as undefined instructions for the
+/// system layer.
 fn system_mode_inline(op: Op, f: &Fields) -> bool {
     // PSTATE.DIT and SSBS live in the system layer's PSTATE there.
     let state = |v: Option<Value>| match v {
@@ -128,8 +129,9 @@ fn system_mode_inline(op: Op, f: &Fields) -> bool {
         },
         Op::MSR_reg => state(sysreg::el0_write(Enc::from_key(f.u('s')))),
         Op::MSR_imm | Op::SYS => false,
-        // WFI waits for an interrupt, which only the system layer knows of.
-        Op::HINT => !(f.u('m') == 0 && f.u('o') == 3),
+        // YIELD, WFE, WFI, SEV and SEVL (CRm 0, op2 1..=5) concern the
+        // other CPUs and interrupts, which only the system layer knows of.
+        Op::HINT => !(f.u('m') == 0 && (1..=5).contains(&f.u('o'))),
         _ => true,
     }
 }
