@@ -157,6 +157,9 @@ fn sys(cx: &mut Ctx, f: &Fields) -> TResult {
             let base = cx.b.and(Width::W64, xt, align);
             let base = cx.b.guest_addr(base);
             let zero = cx.k(0);
+            // One store of the whole block for instrumentation.
+            let parts = (sysreg::DC_ZVA_BYTES / 8) as u8;
+            cx.b.access_in_parts(base, sysreg::DC_ZVA_BYTES as u32, false, parts);
             for off in (0..sysreg::DC_ZVA_BYTES).step_by(8) {
                 let a = cx.b.add_imm(base, off);
                 cx.b.store(Width::W64, a, zero);

@@ -587,6 +587,10 @@ pub enum Op {
     /// [`Op::CheckFault`], generates no code, and exists for instrumentation
     /// to report the access; the builder emits it only when asked to
     /// ([`crate::ir::builder::report_helper_accesses`]).
+    ///
+    /// With `parts` > 0 it precedes instead the `parts` loads and stores
+    /// that make up this one access (DC ZVA's block of stores):
+    /// instrumentation reports it, after the last of them, in their place.
     Accessed {
         addr: Val,
         bytes: u32,
@@ -594,6 +598,7 @@ pub enum Op {
         store: bool,
         vector: bool,
         unless: Option<Val>,
+        parts: u8,
     },
 }
 
