@@ -18,6 +18,8 @@ use emu::jit::code_cache::CodeCache;
 
 #[path = "ir_backend/directed.rs"]
 mod directed;
+#[path = "ir_backend/dot.rs"]
+mod dot;
 #[path = "ir_backend/exits.rs"]
 mod exits;
 #[path = "ir_backend/frontend.rs"]

@@ -280,6 +280,17 @@ pub enum VecOp {
     /// Bytes `imm..imm + 8` (or `+ 16` with `q`) of the concatenation
     /// `V[vm]:V[vn]` of two 64-bit (or 128-bit) vectors.
     Ext { q: bool, vm: u8, imm: u8 },
+    /// SDOT/UDOT/USDOT/SUDOT: each 32-bit lane of `V[vd]` (two, or four
+    /// with `q`) plus the four products of the bytes of the same lane of
+    /// `V[vn]` and `V[vm]` (with `elem`, of 32-bit lane `elem` of `V[vm]`),
+    /// each operand's bytes signed or unsigned, modulo 2^32.
+    Dot {
+        n_unsigned: bool,
+        m_unsigned: bool,
+        q: bool,
+        vm: u8,
+        elem: Option<u8>,
+    },
     /// Half-precision `V[vd] = V[vn] op V[vm]` lane-wise (FMLA/FMLS also
     /// read `V[vd]`) on four (or, with `q`, eight) lanes; with `elem`,
     /// every lane of the second operand is lane `elem` of `V[vm]`.

@@ -9,9 +9,8 @@
 //! midpoint; FPCR is random among the rounding modes, FZ16, FZ, DN and AHP.
 //! Results and FPSR must agree exactly.
 
-use super::vec_ops::{interp_vs_jit, MIXED};
+use super::vec_ops::{block_of, interp_vs_jit, MIXED};
 use super::*;
-use emu::frontend::translate_block;
 
 /// Words with d = v1, n = v2, m = v3 (and a few aliasing forms), from
 /// aarch64-linux-gnu-as -march=armv8.2-a+fp16.
@@ -220,11 +219,7 @@ fn fpcr(rng: &mut Rng) -> u64 {
 
 /// One case: `words` from a random state, interpreter against x86-64 code.
 fn check(jit: &mut Jit, rng: &mut Rng, words: &[u32], scalar: bool) {
-    let pc = 0x40_0000u64;
-    let block = translate_block(pc, &mut |a| {
-        let i = a.checked_sub(pc)? / 4;
-        words.get(i as usize).copied()
-    });
+    let block = block_of(words);
     let mut buf = Box::new(Scratch([0; BUF_LEN]));
     let mut mem0 = [0u8; BUF_LEN];
     let mut lanes = Lanes(rng);

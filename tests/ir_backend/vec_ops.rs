@@ -279,6 +279,15 @@ fn vector_sequences_in_one_block() {
     }
 }
 
+/// The block of `words` from pc 0x40_0000.
+pub(super) fn block_of(words: &[u32]) -> Block {
+    let pc = 0x40_0000u64;
+    translate_block(pc, &mut |a| {
+        let i = a.checked_sub(pc)? / 4;
+        words.get(i as usize).copied()
+    })
+}
+
 /// Scratch memory of random bytes.
 fn random_mem(rng: &mut Rng) -> [u8; BUF_LEN] {
     let mut mem = [0u8; BUF_LEN];

@@ -173,7 +173,8 @@ impl Emitter {
 /// The lane arithmetic and checks of [`Emitter::vec_half`] with `$R` the
 /// register family of the lanes: `Ry` for eight lanes, `Rx` for four.
 /// Operands in 0 (n), 1 (m) and 2 (d), rax = [`CONSTS`]; leaves the half
-/// results in xmm0.
+/// results in xmm0. dynasm encodes `vcmpps`'s two sources in the opposite
+/// order, so only symmetric predicates are used (3 unordered, 4 not equal).
 macro_rules! half_lanes {
     ($ops:expr, $R:ident, $op:expr, $slow:expr, $k:expr) => {{
         let (op, slow_path, k): (HalfOp, DynamicLabel, &KOffsets) = ($op, $slow, $k);

@@ -38,6 +38,7 @@ pub(super) fn inline_ok(op: VecOp) -> bool {
             ..
         } => super::emit_vec::has_sse41(),
         VecOp::Half { .. } => super::emit_half::has_f16c(),
+        VecOp::Dot { .. } => super::emit_dot::has_avx2(),
         _ => true,
     }
 }
@@ -111,6 +112,13 @@ impl Emitter {
                 }
                 self.mul_long((signed, esize, upper), acc, (d, n, Self::voff(vm)));
             }
+            VecOp::Dot {
+                n_unsigned,
+                m_unsigned,
+                q,
+                vm,
+                elem,
+            } => self.vec_dot((n_unsigned, m_unsigned), q, (vd, vn, vm), elem, slow, arg),
             VecOp::Half { op, q, vm, elem } => {
                 self.vec_half(op, q, (vd, vn, vm), elem, slow, arg);
             }
