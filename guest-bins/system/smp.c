@@ -6,6 +6,7 @@
 // sender's number in GICC_IAR[12:10]. All CPUs increment two shared
 // counters, with LDXR/STXR and with LDADD; a store by another CPU between
 // LDXR and STXR makes the STXR fail. A CPU turned off is turned on again.
+// CPU 0 suspends (CPU_SUSPEND, standby) until its timer fires.
 // Only CPU 0 prints. qemu-system-aarch64 7.2 differs: it implements STXR
 // as a compare-and-swap of the value LDXR read, so another CPU's store of
 // the same value does not make it fail ("STXR after CPU 1 stored" reads
@@ -21,6 +22,7 @@
 #define CPU_ON 0xc4000003UL
 #define CPU_OFF 0x84000002UL
 #define AFFINITY_INFO 0xc4000004UL
+#define CPU_SUSPEND 0xc4000001UL
 #define NCPU 4
 #define ROUNDS 20000
 
@@ -222,5 +224,20 @@ int main(u64 dtb)
     while (!mailbox[1])
         wfe();
     show("CPU 1 up again, MPIDR ", mailbox[1]);
+
+    // CPU 0 suspends to a standby state with IRQs masked: its timer's
+    // interrupt (pending, not taken) ends the suspension.
+    __asm__ volatile("msr daifset, #2" : : : "memory");
+    REG(GICD + 0x100) = 1 << 27;
+    u64 freq = read_sysreg(cntfrq_el0), t0 = read_sysreg(cntvct_el0);
+    write_sysreg(cntv_tval_el0, freq / 200); // 5 ms
+    write_sysreg(cntv_ctl_el0, 1);
+    isb();
+    show("CPU_SUSPEND(standby): ", psci_call(CPU_SUSPEND, 0, 0, 0));
+    print(read_sysreg(cntvct_el0) - t0 >= freq / 200 ? "returned after the timer fired\n"
+                                                      : "returned before the timer fired\n");
+    show("timer IRQs taken meanwhile on CPU 0: ", timer_irqs[0]);
+    __asm__ volatile("msr daifclr, #2\n\tisb" : : : "memory");
+    show("after unmasking: ", timer_irqs[0]);
     return 0;
 }
