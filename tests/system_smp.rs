@@ -10,7 +10,8 @@
 //! N, /sys/devices/system/cpu/online is `0-(N-1)`; the loops ran on more
 //! than one CPU (user time in /proc/stat on at least two CPUs); every CPU
 //! took its own timer interrupts and IPIs were delivered
-//! (/proc/interrupts); no oops, warning, BUG or RCU stall; exit status 0.
+//! (/proc/interrupts); CPU 1 goes offline (PSCI CPU_OFF) and online again
+//! (CPU_ON); no oops, warning, BUG or RCU stall; exit status 0.
 
 mod common;
 
@@ -56,6 +57,10 @@ fn boot(cpus: usize) {
         "echo init: loops done",
         "grep '^cpu[0-9]' /proc/stat",
         "cat /proc/interrupts",
+        "echo 0 > /sys/devices/system/cpu/cpu1/online",
+        "echo \"init: offline 1: $(cat /sys/devices/system/cpu/online)\"",
+        "echo 1 > /sys/devices/system/cpu/cpu1/online",
+        "echo \"init: online 1: $(cat /sys/devices/system/cpu/online)\"",
         "poweroff -f",
     ];
     let init = tmp.join("init");
@@ -81,8 +86,17 @@ fn boot(cpus: usize) {
     let brought = format!("smp: Brought up 1 node, {cpus} CPUs");
     let nproc = format!("init: nproc {cpus}");
     let procs = format!("init: {cpus} processors");
+    // CPU 1 unplugged (PSCI CPU_OFF, AFFINITY_INFO polled) and back.
+    let offline = match cpus {
+        2 => "init: offline 1: 0".to_owned(),
+        n => format!("init: offline 1: 0,2-{}", n - 1),
+    };
+    let replugged = format!("init: online 1: 0-{}", cpus - 1);
     for want in [
         brought.as_str(),
+        "psci: CPU1 killed",
+        &offline,
+        &replugged,
         &nproc,
         &procs,
         &online,
