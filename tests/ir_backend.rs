@@ -22,6 +22,8 @@ mod directed;
 mod exits;
 #[path = "ir_backend/frontend.rs"]
 mod frontend;
+#[path = "ir_backend/half.rs"]
+mod half;
 #[path = "ir_backend/random.rs"]
 mod random;
 #[path = "ir_backend/table.rs"]

@@ -12,7 +12,7 @@
 
 mod common;
 
-use common::linux::{check_clean, emu_system, initramfs, read_chunks, APPEND};
+use common::linux::{check_clean, emu_system, initramfs, ConsoleLog, APPEND};
 use common::{repo_root, run_with_timeout, Status};
 use std::io::Write;
 use std::path::PathBuf;
@@ -96,32 +96,15 @@ fn interactive_shell() {
         .stderr(Stdio::inherit())
         .spawn()
         .expect("spawn emu-system");
-    let rx = read_chunks(child.stdout.take().unwrap());
     let mut stdin = child.stdin.take().unwrap();
-    let deadline = Instant::now() + LIMIT;
-    let mut console = Vec::new();
-    let mut wait_for = |what: &str, console: &mut Vec<u8>| {
-        while !String::from_utf8_lossy(console).contains(what) {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match rx.recv_timeout(left) {
-                Ok(b) => console.extend(b),
-                Err(_) => {
-                    let _ = child.kill();
-                    panic!(
-                        "no {what:?} on the console:\n{}",
-                        String::from_utf8_lossy(console)
-                    );
-                }
-            }
-        }
-    };
-    wait_for("/ # ", &mut console);
+    let mut console = ConsoleLog::new(child.stdout.take().unwrap(), LIMIT);
+    console.wait_for("/ # ", &mut child);
     stdin.write_all(b"echo shell-$((6*7)); uname -m\n").unwrap();
-    wait_for("shell-42", &mut console);
-    wait_for("aarch64", &mut console);
+    console.wait_for("shell-42", &mut child);
+    console.wait_for("aarch64", &mut child);
     stdin.write_all(b"poweroff -f\n").unwrap();
-    wait_for("reboot: Power down", &mut console);
+    console.wait_for("reboot: Power down", &mut child);
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(0));
-    check_clean(&String::from_utf8_lossy(&console));
+    check_clean(&console.text());
 }

@@ -11,24 +11,33 @@
 //!   vdc, an ext2 image made on the host with mke2fs, attached by
 //!   `if=none` + `-device virtio-blk-device` (so after the `if=virtio`
 //!   drives), mounted, read and written (checked with debugfs), a program
-//!   on it run.
+//!   on it run; the kernel negotiated VIRTIO_F_RING_EVENT_IDX (sysfs).
 //! - `rng`: `-device virtio-rng-device` becomes the kernel's hwrng and
 //!   hands out distinct random bytes; without it there is none.
+//! - `console_hvc0`: `-device virtio-serial-device` with a `virtconsole`
+//!   on stdio and a named `virtserialport` on a file, `console=hvc0`, the
+//!   PL011 on a file (`-serial file:`): the guest finds hvc0 as its kernel
+//!   console and the named port, `/init`'s output arrives on stdout through
+//!   hvc0 (none on the PL011), what the test types reaches the shell on
+//!   hvc0, what the guest writes to the port lands in its file.
 //! - `bad_drive_options`: the CLI's answers to a missing image and an
-//!   unsupported format.
+//!   unsupported format; `bad_console_options`: to stdio taken twice (the
+//!   serial line holds it), a port without a virtio-serial-device, an
+//!   unknown chardev, an unsupported backend.
 
 mod common;
 
-use common::linux::{check_clean, emu_system, initramfs};
+use common::linux::{check_clean, emu_system, initramfs, ConsoleLog};
 use common::{repo_root, run_with_timeout, Status};
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 /// Boot, run and power-off limit (a few seconds; slack for a loaded
 /// machine).
 const LIMIT: Duration = Duration::from_secs(180);
-const MODULES: &str = "virtio_ring virtio virtio_mmio virtio_blk virtio-rng";
+const MODULES: &str = "virtio_ring virtio virtio_mmio virtio_blk virtio-rng virtio_console";
 
 fn images() -> Option<PathBuf> {
     common::linux::images(&["Image", "busybox", "modules/virtio_mmio.ko"])
@@ -41,10 +50,9 @@ fn tmp(name: &str) -> PathBuf {
     d
 }
 
-/// Boots with an `/init` that loads the virtio modules and runs `script`,
-/// with `args` added to the command line; returns the console output after
-/// checking a clean power-off.
-fn boot(dir: &Path, work: &Path, script: &str, args: &[&str]) -> String {
+/// Writes `work/init.cpio` with the virtio modules and an `/init` that
+/// mounts proc, sysfs and devtmpfs, loads the modules and runs `script`.
+fn init_cpio(dir: &Path, work: &Path, script: &str) -> PathBuf {
     let init = work.join("init");
     std::fs::write(
         &init,
@@ -54,8 +62,7 @@ fn boot(dir: &Path, work: &Path, script: &str, args: &[&str]) -> String {
              mount -t sysfs sysfs /sys\n\
              mount -t devtmpfs devtmpfs /dev\n\
              for m in {MODULES}; do insmod /lib/modules/$m.ko; done\n\
-             {script}\
-             poweroff -f\n"
+             {script}"
         ),
     )
     .unwrap();
@@ -65,6 +72,14 @@ fn boot(dir: &Path, work: &Path, script: &str, args: &[&str]) -> String {
         .map(|m| dir.join(format!("modules/{m}.ko")))
         .collect();
     initramfs(dir, &cpio, &init, &modules);
+    cpio
+}
+
+/// Boots with an `/init` that loads the virtio modules and runs `script`,
+/// with `args` added to the command line; returns the console output after
+/// checking a clean power-off.
+fn boot(dir: &Path, work: &Path, script: &str, args: &[&str]) -> String {
+    let cpio = init_cpio(dir, work, &format!("{script}poweroff -f\n"));
     let mut emu = emu_system(dir, &cpio);
     emu.args(args);
     let out = run_with_timeout(emu, LIMIT).expect("spawn emu-system");
@@ -140,6 +155,7 @@ fn blk_disks() {
     let script = "\
 echo \"vda size $(cat /sys/block/vda/size)\"
 echo \"vda serial $(cat /sys/block/vda/serial)\"
+echo \"vda features $(cat /sys/block/vda/device/features)\"
 echo \"vda $(dd if=/dev/vda bs=512 skip=7 count=1 2>/dev/null | head -c 11)\"
 echo \"vda md5 $(md5sum /dev/vda)\"
 echo guest-wrote-sector-9 | dd of=/dev/vda bs=512 seek=9 conv=sync 2>/dev/null
@@ -172,6 +188,18 @@ sync
     );
     expect(&console, "vda size 2048");
     expect(&console, "vda serial emu-disk0");
+    // Negotiated: SEG_MAX (2), FLUSH (9), INDIRECT_DESC (28), EVENT_IDX
+    // (29), VERSION_1 (32); one character per bit from bit 0.
+    let bits: String = (0..64)
+        .map(|b| {
+            if [2, 9, 28, 29, 32].contains(&b) {
+                '1'
+            } else {
+                '0'
+            }
+        })
+        .collect();
+    expect(&console, &format!("vda features {bits}"));
     expect(&console, "vda sector 0007");
     expect(&console, &format!("vda md5 {raw_md5}  /dev/vda"));
     expect(&console, "vda write 0");
@@ -231,6 +259,78 @@ echo \"rng values $(head -c 65536 /dev/hwrng | od -An -v -tu1 | tr -s ' ' '\\n' 
 }
 
 #[test]
+fn console_hvc0() {
+    let Some(dir) = images() else { return };
+    let work = tmp("hvc");
+    // hvc0's device node appears a moment after insmod.
+    let script = "\
+n=0; while [ ! -e /dev/hvc0 ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n+1)); done
+exec </dev/hvc0 >/dev/hvc0 2>&1
+echo \"init: on $(readlink /proc/$$/fd/1) sum $((6 * 7))\"
+cat /proc/consoles
+d=/sys/bus/virtio/devices/virtio0
+echo \"device $(cat $d/device) features $(cat $d/features)\"
+for p in /sys/class/virtio-ports/*; do echo \"port ${p##*/} $(cat $p/name 2>&1)\"; done
+echo port-data > /dev/vport0p1
+exec sh
+";
+    let cpio = init_cpio(&dir, &work, script);
+    let (port_file, serial_file) = (work.join("port.out"), work.join("serial.out"));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_emu-system"))
+        .arg("-kernel")
+        .arg(dir.join("Image"))
+        .arg("-initrd")
+        .arg(&cpio)
+        .args(["-m", "256M", "-append", "console=hvc0 loglevel=4 panic=-1"])
+        .arg("-serial")
+        .arg(format!("file:{}", serial_file.display()))
+        .args(["-device", "virtio-serial-device"])
+        .args([
+            "-chardev",
+            "stdio,id=con",
+            "-device",
+            "virtconsole,chardev=con",
+        ])
+        .arg("-chardev")
+        .arg(format!("file,id=log,path={}", port_file.display()))
+        .args(["-device", "virtserialport,chardev=log,name=org.emu.log"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("spawn emu-system");
+    let mut stdin = child.stdin.take().unwrap();
+    let mut console = ConsoleLog::new(child.stdout.take().unwrap(), LIMIT);
+    console.wait_for("/ # ", &mut child);
+    stdin.write_all(b"echo typed-$((6*7)); dmesg\n").unwrap();
+    console.wait_for("typed-42", &mut child);
+    console.wait_for("printk: console [hvc0] enabled", &mut child);
+    stdin.write_all(b"poweroff -f\n").unwrap();
+    let status = child.wait().unwrap();
+    let console = console.text();
+    assert_eq!(status.code(), Some(0), "{console}");
+    check_clean(&console);
+    expect(&console, "init: on /dev/hvc0 sum 42");
+    assert!(
+        console
+            .lines()
+            .any(|l| l.starts_with("hvc0 ") && l.contains("(EC p")),
+        "hvc0 is not the kernel console:\n{console}"
+    );
+    assert!(
+        console.contains("device 0x0003 features 01"),
+        "not a MULTIPORT console:\n{console}"
+    );
+    expect(&console, "port vport0p1 org.emu.log");
+    // Port 0, the console, has no name.
+    assert!(console.contains("port vport0p0 cat: "), "{console}");
+    assert_eq!(std::fs::read_to_string(&port_file).unwrap(), "port-data\n");
+    // The PL011 is not the console: nothing of /init on it.
+    let serial = std::fs::read_to_string(&serial_file).unwrap();
+    assert!(!serial.contains("init:"), "{serial}");
+}
+
+#[test]
 fn bad_drive_options() {
     let work = tmp("cli");
     let kernel = work.join("no-kernel-needed");
@@ -247,5 +347,44 @@ fn bad_drive_options() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(!out.status.success(), "{drive}");
         assert!(err.contains(want), "{drive}: {err}");
+    }
+}
+
+#[test]
+fn bad_console_options() {
+    let work = tmp("cli-console");
+    let kernel = work.join("no-kernel-needed");
+    let bus = "virtio-serial-device";
+    for (args, want) in [
+        (
+            &[
+                "-chardev",
+                "stdio,id=c",
+                "-device",
+                bus,
+                "-device",
+                "virtconsole,chardev=c",
+            ][..],
+            "cannot use stdio by multiple character devices",
+        ),
+        (
+            &["-serial", "none", "-device", "virtconsole,chardev=c"],
+            "needs a -device virtio-serial-device",
+        ),
+        (
+            &["-device", bus, "-device", "virtconsole,chardev=x"],
+            "chardev 'x' not found",
+        ),
+        (&["-chardev", "pty,id=p"], "unsupported backend"),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_emu-system"))
+            .arg("-kernel")
+            .arg(&kernel)
+            .args(args)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(want), "{args:?}: {err}");
     }
 }

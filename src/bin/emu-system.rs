@@ -31,11 +31,21 @@ struct Args {
     /// A raw disk image: file=IMG[,format=raw][,readonly=on][,if=virtio|none][,id=ID].
     #[arg(long, value_name = "OPTS")]
     drive: Vec<String>,
-    /// A device: virtio-blk-device,drive=ID or virtio-rng-device.
+    /// A device: virtio-blk-device,drive=ID, virtio-rng-device,
+    /// virtio-serial-device[,max_ports=N], and its ports
+    /// virtconsole,chardev=ID[,name=NAME][,nr=N] and
+    /// virtserialport,chardev=ID[,name=NAME][,nr=N].
     #[arg(long, value_name = "DEV")]
     device: Vec<String>,
-    /// Accepted for compatibility: the serial console is always stdio
-    /// (on a terminal, C-a h lists the console keys).
+    /// A character backend: stdio,id=ID, null,id=ID or file,id=ID,path=FILE.
+    #[arg(long, value_name = "OPTS")]
+    chardev: Vec<String>,
+    /// What the PL011 is connected to: stdio (default), none, null,
+    /// file:PATH or chardev:ID.
+    #[arg(long, value_name = "DEV")]
+    serial: Option<String>,
+    /// Accepted for compatibility: there is no display; stdio is the
+    /// console (on a terminal, C-a h lists the console keys).
     #[arg(long)]
     nographic: bool,
     /// QMP monitor: unix:PATH,server or tcp:127.0.0.1:PORT,server, plus
@@ -89,9 +99,11 @@ fn parse_smp(s: &str) -> Result<usize, String> {
 
 /// `-kernel` → `--kernel` for the multi-letter options (QEMU spelling).
 fn normalise(arg: String) -> String {
-    const LONG: [&str; 11] = [
+    const LONG: [&str; 13] = [
         "-drive",
         "-device",
+        "-chardev",
+        "-serial",
         "-kernel",
         "-initrd",
         "-append",
@@ -118,7 +130,12 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    let virtio = match emu::system::options::virtio_devices(&args.drive, &args.device) {
+    let devices = emu::system::chardev::Chardevs::new(&args.chardev).and_then(|mut c| {
+        let serial = c.serial(args.serial.as_deref())?;
+        let virtio = emu::system::options::virtio_devices(&args.drive, &args.device, &mut c)?;
+        Ok((serial, virtio))
+    });
+    let (serial, virtio) = match devices {
         Ok(v) => v,
         Err(e) => {
             eprintln!("emu-system: {e}");
@@ -127,6 +144,7 @@ fn main() -> ExitCode {
     };
     let config = Config {
         virtio,
+        serial,
         kernel: args.kernel,
         ram: args.mem,
         append: args.append,

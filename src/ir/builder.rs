@@ -311,7 +311,7 @@ impl Builder {
     pub fn fbin(
         &mut self,
         op: FpOp,
-        double: bool,
+        size: FpSize,
         a: Val,
         b: Val,
         slow: HelperFn,
@@ -321,7 +321,7 @@ impl Builder {
         let dst = self.new_val();
         self.ops.push(Op::FBin {
             op,
-            double,
+            size,
             dst,
             a,
             b,

@@ -141,6 +141,46 @@ pub enum FpOp {
     Cmp,
     /// FCMPE: as `Cmp`, and a NaN operand of any kind raises Invalid.
     CmpE,
+    /// FCVT from half precision: `a` is a half, the result of the
+    /// operation's size (`b` is not used).
+    FromHalf,
+    /// FCVT to half precision: `a` is of the operation's size, the result
+    /// a half (`b` is not used).
+    ToHalf,
+}
+
+/// The format of a scalar floating-point operation.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum FpSize {
+    /// Half precision (FEAT_FP16).
+    Half,
+    Single,
+    Double,
+}
+
+impl FpSize {
+    /// Single or double precision.
+    pub fn of(double: bool) -> FpSize {
+        if double {
+            FpSize::Double
+        } else {
+            FpSize::Single
+        }
+    }
+}
+
+/// Half-precision vector arithmetic with an inline fast path
+/// ([`VecOp::Half`]).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum HalfOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    /// `d + n * m`, fused (FMLA).
+    Mla,
+    /// `d - n * m`, fused (FMLS).
+    Mls,
 }
 
 /// Integer vector operations with an inline fast path.
@@ -240,6 +280,15 @@ pub enum VecOp {
     /// Bytes `imm..imm + 8` (or `+ 16` with `q`) of the concatenation
     /// `V[vm]:V[vn]` of two 64-bit (or 128-bit) vectors.
     Ext { q: bool, vm: u8, imm: u8 },
+    /// Half-precision `V[vd] = V[vn] op V[vm]` lane-wise (FMLA/FMLS also
+    /// read `V[vd]`) on four (or, with `q`, eight) lanes; with `elem`,
+    /// every lane of the second operand is lane `elem` of `V[vm]`.
+    Half {
+        op: HalfOp,
+        q: bool,
+        vm: u8,
+        elem: Option<u8>,
+    },
 }
 
 /// What [`VecOp::MulLong`] does with the destination's lanes.
@@ -410,16 +459,16 @@ pub enum Op {
     Fence {
         kind: Fence,
     },
-    /// Scalar IEEE `a op b` on single (`double == false`) or double bit
-    /// patterns with the guest's FPCR/FPSR semantics. `slow(cpu, a, b, c0,
-    /// c1)` computes the exact result in every case; a backend may compute
+    /// Scalar IEEE `a op b` on half, single or double bit patterns (`size`)
+    /// with the guest's FPCR/FPSR semantics. `slow(cpu, a, b, c0, c1)`
+    /// computes the exact result in every case; a backend may compute
     /// common cases inline when FPCR selects the default environment, and
     /// then the exception flags may stay pending in the host until the
     /// block ends (`crate::cpu::fpenv`): FPSR is read and written only
     /// through helpers that collect them, never with `LoadState`/`StoreState`.
     FBin {
         op: FpOp,
-        double: bool,
+        size: FpSize,
         dst: Val,
         a: Val,
         b: Val,

@@ -7,6 +7,7 @@
 pub mod board;
 pub mod boot;
 pub mod bus;
+pub mod chardev;
 pub mod console;
 pub mod devices;
 pub mod dma;
@@ -45,6 +46,8 @@ pub struct Config {
     pub initrd: Option<PathBuf>,
     /// The virtio devices, in transport-slot order.
     pub virtio: Vec<options::VirtioSpec>,
+    /// What the PL011 is connected to (`-serial`; None: nothing).
+    pub serial: Option<chardev::Backend>,
     /// A QMP monitor socket (`-qmp`).
     pub qmp: Option<monitor::Spec>,
     /// Number of CPUs (`-smp`), 1..=8.
@@ -68,8 +71,9 @@ pub fn run(config: &Config) -> Result<Stop, String> {
     };
     let terminal = console::RawTerminal::new();
     let input = console::spawn_reader(std::io::stdin(), bell.clone(), terminal.is_raw());
+    let io = Io::open(config, input)?;
     loop {
-        let stop = run_once(config, &bell, &input, control.clone());
+        let stop = run_once(config, &bell, &io, control.clone());
         if let (Some(c), Ok(s @ (Stop::PowerOff | Stop::Reset))) = (&control, &stop) {
             c.guest_stopped(*s == Stop::Reset);
         }
@@ -85,14 +89,55 @@ pub fn run(config: &Config) -> Result<Stop, String> {
     }
 }
 
+/// The host ends of the machine's character devices: the console's input
+/// and the output files, opened once for every boot.
+struct Io {
+    input: console::Input,
+    files: Vec<(PathBuf, std::fs::File)>,
+}
+
+impl Io {
+    fn open(config: &Config, input: console::Input) -> Result<Io, String> {
+        let ports = config.virtio.iter().flat_map(|v| match v {
+            options::VirtioSpec::Serial { ports, .. } => ports.iter().map(|p| &p.backend).collect(),
+            _ => Vec::new(),
+        });
+        let mut files = Vec::new();
+        for b in config.serial.iter().chain(ports) {
+            if let chardev::Backend::File(p) = b {
+                let f = std::fs::File::create(p).map_err(|e| format!("{}: {e}", p.display()))?;
+                files.push((p.clone(), f));
+            }
+        }
+        Ok(Io { input, files })
+    }
+
+    /// A frontend's writer and input for `backend`.
+    fn connect(
+        &self,
+        backend: Option<&chardev::Backend>,
+    ) -> Result<(Box<dyn std::io::Write>, Option<console::Input>), String> {
+        use chardev::Backend;
+        Ok(match backend {
+            Some(Backend::Stdio) => (Box::new(std::io::stdout()), Some(self.input.clone())),
+            Some(Backend::File(p)) => {
+                let (_, f) = self.files.iter().find(|(q, _)| q == p).expect("opened");
+                let f = f.try_clone().map_err(|e| format!("{}: {e}", p.display()))?;
+                (Box::new(f), None)
+            }
+            Some(Backend::Null) | None => (Box::new(std::io::sink()), None),
+        })
+    }
+}
+
 /// One boot of the machine, until it stops.
 fn run_once(
     config: &Config,
     bell: &doorbell::Doorbell,
-    input: &console::Input,
+    io: &Io,
     monitor: Option<Arc<monitor::Control>>,
 ) -> Result<Stop, String> {
-    let virtio = virtio_devices(&config.virtio)?;
+    let virtio = virtio_devices(&config.virtio, io)?;
     let mut ram = ram::Ram::new(board::RAM_BASE, config.ram)
         .map_err(|e| format!("cannot allocate {} bytes of RAM: {e}", config.ram))?;
     let name = config.kernel.display();
@@ -122,7 +167,8 @@ fn run_once(
     };
     let dtb_addr = boot::place_dtb(&mut ram, &dtb, loaded.end)?;
     let mut bus = bus::Bus::default();
-    let uart = devices::pl011::Pl011::new(Box::new(std::io::stdout()), Some(input.clone()));
+    let (out, input) = io.connect(config.serial.as_ref())?;
+    let uart = devices::pl011::Pl011::new(out, input);
     let uart_irq = board::SPI_BASE + board::PL011_SPI as usize;
     bus.add_with_irq(
         board::PL011_BASE,
@@ -179,8 +225,9 @@ fn run_once(
 /// Opens the virtio devices' backing files.
 fn virtio_devices(
     specs: &[options::VirtioSpec],
+    io: &Io,
 ) -> Result<Vec<Box<dyn devices::virtio::VirtioDevice>>, String> {
-    use devices::virtio::{blk::Blk, rng::Rng};
+    use devices::virtio::{blk::Blk, console, rng::Rng};
     if specs.len() > board::VIRTIO_SLOTS {
         return Err(format!(
             "{} virtio devices: the board has {} slots",
@@ -195,6 +242,22 @@ fn virtio_devices(
             |s| -> Result<Box<dyn devices::virtio::VirtioDevice>, String> {
                 match s {
                     options::VirtioSpec::Rng => Ok(Box::new(Rng)),
+                    options::VirtioSpec::Serial { max_ports, ports } => {
+                        let ports = ports
+                            .iter()
+                            .map(|p| {
+                                let (out, input) = io.connect(Some(&p.backend))?;
+                                Ok(console::Port {
+                                    nr: p.nr,
+                                    console: p.console,
+                                    name: p.name.clone(),
+                                    out,
+                                    input,
+                                })
+                            })
+                            .collect::<Result<_, String>>()?;
+                        Ok(Box::new(console::Console::new(*max_ports, ports)))
+                    }
                     options::VirtioSpec::Blk { file, readonly } => {
                         let err = |e: std::io::Error| format!("{}: {e}", file.display());
                         let f = std::fs::OpenOptions::new()

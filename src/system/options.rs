@@ -7,15 +7,44 @@
 //!   `if=none` leaves it to a `-device virtio-blk-device,drive=ID`.
 //! - `-device virtio-blk-device,drive=ID`, `-device virtio-rng-device`
 //!   (also spelled `virtio-rng`).
+//! - `-device virtio-serial-device[,max_ports=N]` (default 31 ports), then
+//!   its ports: `-device virtconsole,chardev=ID[,name=NAME][,nr=N]` (a
+//!   console: the guest's hvc0, hvc1, ...; the first takes port 0) and
+//!   `-device virtserialport,chardev=ID[,name=NAME][,nr=N]` (a named port,
+//!   /dev/vportXpN in the guest), each on the last virtio-serial-device
+//!   before it. The chardevs are `-chardev`s ([`super::chardev`]).
 
+use super::chardev::{Backend, Chardevs};
 use std::path::PathBuf;
 
 /// One virtio device of the board, in slot order.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum VirtioSpec {
-    Blk { file: PathBuf, readonly: bool },
+    Blk {
+        file: PathBuf,
+        readonly: bool,
+    },
     Rng,
+    /// A virtio console with room for `max_ports` ports.
+    Serial {
+        max_ports: u32,
+        ports: Vec<PortSpec>,
+    },
 }
+
+/// A port of a [`VirtioSpec::Serial`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PortSpec {
+    pub nr: u32,
+    pub console: bool,
+    pub name: Option<String>,
+    pub backend: Backend,
+}
+
+/// Ports a virtio-serial-device has unless `max_ports` says otherwise.
+const DEFAULT_PORTS: u32 = 31;
+/// Most ports accepted (two queues each, plus the control pair).
+const MAX_PORTS: u32 = 511;
 
 struct Drive {
     file: PathBuf,
@@ -73,10 +102,94 @@ fn parse_drive(s: &str) -> Result<Drive, String> {
     Ok(d)
 }
 
+/// A `virtio-serial-device`'s options.
+fn serial_device(rest: &[(String, String)]) -> Result<VirtioSpec, String> {
+    let mut max_ports = DEFAULT_PORTS;
+    for (k, v) in rest {
+        match k.as_str() {
+            "max_ports" => {
+                max_ports = v
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=MAX_PORTS).contains(n))
+                    .ok_or(format!("max_ports={v}: expected 1 to {MAX_PORTS}"))?;
+            }
+            _ => {
+                return Err(format!(
+                    "-device virtio-serial-device: unsupported option {k}"
+                ))
+            }
+        }
+    }
+    Ok(VirtioSpec::Serial {
+        max_ports,
+        ports: Vec::new(),
+    })
+}
+
+/// Adds a `virtconsole` or `virtserialport` to the last virtio-serial
+/// device in `out`.
+fn serial_port(
+    out: &mut [VirtioSpec],
+    driver: &str,
+    rest: &[(String, String)],
+    chardevs: &mut Chardevs,
+) -> Result<(), String> {
+    let console = driver == "virtconsole";
+    let (mut chardev, mut name, mut nr) = (None, None, None);
+    for (k, v) in rest {
+        match k.as_str() {
+            "chardev" => chardev = Some(v.clone()),
+            "name" => name = Some(v.clone()),
+            "nr" => nr = Some(v.parse::<u32>().map_err(|_| format!("{driver}: nr={v}"))?),
+            _ => return Err(format!("-device {driver}: unsupported option {k}")),
+        }
+    }
+    let Some(VirtioSpec::Serial { max_ports, ports }) = out
+        .iter_mut()
+        .rev()
+        .find(|d| matches!(d, VirtioSpec::Serial { .. }))
+    else {
+        return Err(format!(
+            "-device {driver}: needs a -device virtio-serial-device before it"
+        ));
+    };
+    let taken = |n: u32| ports.iter().any(|p| p.nr == n);
+    let nr = match nr {
+        Some(0) if !console => {
+            return Err(format!("-device {driver}: port 0 is for a virtconsole"))
+        }
+        Some(n) if n >= *max_ports || taken(n) => {
+            return Err(format!(
+                "-device {driver}: port nr={n} is taken or past max_ports"
+            ))
+        }
+        Some(n) => n,
+        None => (u32::from(!console)..*max_ports)
+            .find(|&n| !taken(n))
+            .ok_or(format!(
+                "-device {driver}: no free port (max_ports={max_ports})"
+            ))?,
+    };
+    let chardev = chardev.ok_or(format!("-device {driver}: chardev= is missing"))?;
+    let backend = chardevs.take(&chardev, &format!("-device {driver}"))?;
+    ports.push(PortSpec {
+        nr,
+        console,
+        name,
+        backend,
+    });
+    Ok(())
+}
+
 /// The board's virtio devices from the `-drive` and `-device` arguments:
 /// first each `if=virtio` drive, then the `-device`s, in command-line
-/// order.
-pub fn virtio_devices(drives: &[String], devices: &[String]) -> Result<Vec<VirtioSpec>, String> {
+/// order. Console ports take their backends from `chardevs`.
+pub fn virtio_devices(
+    drives: &[String],
+    devices: &[String],
+    chardevs: &mut Chardevs,
+) -> Result<Vec<VirtioSpec>, String> {
     let mut drives: Vec<Drive> = drives
         .iter()
         .map(|s| parse_drive(s))
@@ -100,6 +213,8 @@ pub fn virtio_devices(drives: &[String], devices: &[String]) -> Result<Vec<Virti
                 }
                 out.push(VirtioSpec::Rng);
             }
+            "virtio-serial-device" => out.push(serial_device(rest)?),
+            "virtconsole" | "virtserialport" => serial_port(&mut out, driver, rest, chardevs)?,
             "virtio-blk-device" => {
                 let mut id = None;
                 for (k, v) in rest {
@@ -144,6 +259,7 @@ mod tests {
                 "if=none,id=d,file=b.img,readonly=on",
             ]),
             &strs(&["virtio-rng-device", "virtio-blk-device,drive=d"]),
+            &mut Chardevs::new(&[]).unwrap(),
         )
         .unwrap();
         assert_eq!(
@@ -170,6 +286,24 @@ mod tests {
             (vec!["file=a,if=ide"], vec![]),
             (vec!["file=a,readonly=maybe"], vec![]),
             (vec![], vec!["virtio-net-device"]),
+            (vec![], vec!["virtconsole,chardev=c"]),
+            (vec![], vec!["virtio-serial-device", "virtconsole"]),
+            (
+                vec![],
+                vec!["virtio-serial-device", "virtconsole,chardev=x"],
+            ),
+            (
+                vec![],
+                vec!["virtio-serial-device", "virtserialport,chardev=c,nr=0"],
+            ),
+            (vec![], vec!["virtio-serial-device,max_ports=0"]),
+            (
+                vec![],
+                vec![
+                    "virtio-serial-device,max_ports=2",
+                    "virtconsole,chardev=c,nr=2",
+                ],
+            ),
             (vec![], vec!["virtio-blk-device,drive=x"]),
             (
                 vec!["file=a,if=none,id=x"],
@@ -177,9 +311,54 @@ mod tests {
             ),
         ] {
             assert!(
-                virtio_devices(&strs(&drives), &strs(&devices)).is_err(),
+                virtio_devices(
+                    &strs(&drives),
+                    &strs(&devices),
+                    &mut Chardevs::new(&strs(&["null,id=c"])).unwrap()
+                )
+                .is_err(),
                 "{drives:?} {devices:?}"
             );
         }
+    }
+
+    #[test]
+    fn console_ports() {
+        let mut c = Chardevs::new(&strs(&["stdio,id=s", "null,id=n", "file,id=f,path=o"])).unwrap();
+        assert_eq!(c.serial(Some("none")).unwrap(), None);
+        let got = virtio_devices(
+            &[],
+            &strs(&[
+                "virtio-serial-device",
+                "virtserialport,chardev=n,name=org.emu.a",
+                "virtconsole,chardev=s",
+                "virtio-serial-device,max_ports=4",
+                "virtconsole,chardev=f,nr=3",
+            ]),
+            &mut c,
+        )
+        .unwrap();
+        let port = |nr, console, name: Option<&str>, backend| PortSpec {
+            nr,
+            console,
+            name: name.map(str::to_owned),
+            backend,
+        };
+        assert_eq!(
+            got,
+            vec![
+                VirtioSpec::Serial {
+                    max_ports: 31,
+                    ports: vec![
+                        port(1, false, Some("org.emu.a"), Backend::Null),
+                        port(0, true, None, Backend::Stdio),
+                    ]
+                },
+                VirtioSpec::Serial {
+                    max_ports: 4,
+                    ports: vec![port(3, true, None, Backend::File("o".into()))]
+                },
+            ]
+        );
     }
 }

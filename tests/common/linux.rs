@@ -77,3 +77,43 @@ pub fn read_chunks(mut src: impl Read + Send + 'static) -> mpsc::Receiver<Vec<u8
     });
     rx
 }
+
+/// What a guest printed on a console read by [`read_chunks`], gathered
+/// until a deadline.
+pub struct ConsoleLog {
+    rx: mpsc::Receiver<Vec<u8>>,
+    bytes: Vec<u8>,
+    deadline: std::time::Instant,
+}
+
+impl ConsoleLog {
+    /// Reads `src` for at most `limit` from now.
+    pub fn new(src: impl Read + Send + 'static, limit: std::time::Duration) -> ConsoleLog {
+        ConsoleLog {
+            rx: read_chunks(src),
+            bytes: Vec::new(),
+            deadline: std::time::Instant::now() + limit,
+        }
+    }
+
+    /// Waits until `what` has been printed; past the deadline kills
+    /// `child` and fails with what was printed.
+    pub fn wait_for(&mut self, what: &str, child: &mut std::process::Child) {
+        while !String::from_utf8_lossy(&self.bytes).contains(what) {
+            let left = self
+                .deadline
+                .saturating_duration_since(std::time::Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok(b) => self.bytes.extend(b),
+                Err(_) => {
+                    let _ = child.kill();
+                    panic!("no {what:?} on the console:\n{}", self.text());
+                }
+            }
+        }
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.bytes).into_owned()
+    }
+}

@@ -217,7 +217,7 @@ fn ld4_at_every_element_size() {
 
 /// Instructions that write V registers other than through `Op::Vec` and
 /// `Op::VBin` (scalar and element writes, loads, helpers), or read them.
-const MIXED: [u32; 20] = [
+pub(super) const MIXED: [u32; 20] = [
     0x1e270041, // fmov s1, w2
     0x9e670043, // fmov d3, x2
     0x4e181c41, // mov v1.d[1], x2
@@ -291,7 +291,7 @@ fn random_mem(rng: &mut Rng) -> [u8; BUF_LEN] {
 /// Runs `block` from `cpu0` and `mem0` on the interpreter and as x86-64
 /// code, before and after the passes. `buf` is a raw pointer for the reason
 /// `run_jit` gives.
-fn interp_vs_jit(
+pub(super) fn interp_vs_jit(
     jit: &mut Jit,
     buf: *mut Scratch,
     block: &Block,

@@ -8,6 +8,7 @@ mod emit;
 mod emit_alu;
 mod emit_check;
 mod emit_fp;
+mod emit_half;
 mod emit_loop;
 mod emit_mem;
 mod emit_mem_tlb;

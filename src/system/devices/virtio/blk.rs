@@ -156,7 +156,8 @@ impl VirtioDevice for Blk {
         c
     }
 
-    fn process(&mut self, _q: usize, queue: &mut Queue, mem: &Dma) -> bool {
+    fn process(&mut self, q: usize, queues: &mut [Queue], mem: &Dma) -> bool {
+        let queue = &mut queues[q];
         let mut irq = false;
         while let Some(chain) = queue.pop(mem) {
             let Ok(chain) = chain else {

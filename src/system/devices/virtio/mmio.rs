@@ -4,7 +4,7 @@
 //! notifications are served at once, on the CPU's thread.
 
 use super::queue::{Queue, MAX_SIZE};
-use super::{VirtioDevice, F_INDIRECT_DESC, F_VERSION_1};
+use super::{VirtioDevice, F_EVENT_IDX, F_INDIRECT_DESC, F_VERSION_1};
 use crate::system::bus::BusDevice;
 use crate::system::dma::Dma;
 
@@ -41,6 +41,9 @@ const MAGIC_VALUE: u32 = 0x7472_6976;
 const VENDOR: u32 = 0x0075_6d65;
 /// InterruptStatus bit: a used ring was updated.
 const INT_VRING: u32 = 1;
+/// Device status bits: the driver is ready; it accepted the features.
+const S_DRIVER_OK: u32 = 4;
+const S_FEATURES_OK: u32 = 8;
 
 /// A virtio device behind its virtio-mmio registers.
 pub struct VirtioMmio {
@@ -72,7 +75,7 @@ impl VirtioMmio {
     }
 
     fn features(&self) -> u64 {
-        self.dev.features() | F_VERSION_1 | F_INDIRECT_DESC
+        self.dev.features() | F_VERSION_1 | F_INDIRECT_DESC | F_EVENT_IDX
     }
 
     fn reset(&mut self) {
@@ -100,10 +103,7 @@ impl VirtioMmio {
     }
 
     fn notify(&mut self, q: usize) {
-        let Some(queue) = self.queues.get_mut(q) else {
-            return;
-        };
-        if self.dev.process(q, queue, &self.mem) {
+        if q < self.queues.len() && self.dev.process(q, &mut self.queues, &self.mem) {
             self.interrupt_status |= INT_VRING;
         }
     }
@@ -172,8 +172,10 @@ impl BusDevice for VirtioMmio {
                 }
             }
             QUEUE_READY => {
+                let event_idx = self.driver_features & F_EVENT_IDX != 0;
                 if let Some(q) = self.queue() {
                     q.ready = v & 1 != 0;
+                    q.event_idx = event_idx;
                 }
             }
             QUEUE_DESC_LOW | QUEUE_DESC_HIGH => {
@@ -196,7 +198,11 @@ impl BusDevice for VirtioMmio {
             STATUS => {
                 if v == 0 {
                     self.reset();
+                    self.dev.reset();
                 } else {
+                    if v & S_FEATURES_OK != 0 && self.status & S_FEATURES_OK == 0 {
+                        self.dev.activate(self.driver_features);
+                    }
                     self.status = v;
                 }
             }
@@ -205,6 +211,17 @@ impl BusDevice for VirtioMmio {
     }
 
     fn irq_level(&mut self) -> bool {
+        if self.status & S_DRIVER_OK != 0 && self.dev.poll(&mut self.queues, &self.mem) {
+            self.interrupt_status |= INT_VRING;
+        }
         self.interrupt_status != 0
+    }
+
+    fn may_interrupt(&self) -> bool {
+        self.status & S_DRIVER_OK != 0 && self.dev.may_interrupt()
+    }
+
+    fn idle(&mut self) {
+        self.dev.idle();
     }
 }

@@ -4,6 +4,13 @@
 //! followed); the device reads what the driver wrote from the chain's
 //! readable part, writes its answer into the writable part and returns the
 //! chain with [`Queue::push_used`].
+//!
+//! With VIRTIO_F_RING_EVENT_IDX (§2.7.7, §2.7.10) the driver's `used_event`
+//! (after the available ring) says at which used index it wants an
+//! interrupt, replacing the NO_INTERRUPT flag, and the device's
+//! `avail_event` (after the used ring) says at which available index it
+//! wants a notification: the device always asks for the next one, as it
+//! serves each notification at once and to the end of the ring.
 
 use crate::system::dma::Dma;
 
@@ -31,6 +38,8 @@ pub struct Queue {
     next_avail: u16,
     /// The used ring's index as the device last wrote it.
     next_used: u16,
+    /// VIRTIO_F_RING_EVENT_IDX was negotiated.
+    pub event_idx: bool,
 }
 
 /// One buffer of a chain.
@@ -68,12 +77,23 @@ impl Queue {
         }
         let idx = mem.read_u16(self.avail + 2)?;
         if idx == self.next_avail {
+            self.want_notification(mem);
             return None;
         }
         let slot = u64::from(self.next_avail % self.size);
         let head = mem.read_u16(self.avail + 4 + 2 * slot)?;
         self.next_avail = self.next_avail.wrapping_add(1);
+        self.want_notification(mem);
         Some(self.gather(mem, head).map(|bufs| Chain { head, bufs }))
+    }
+
+    /// With the event index, asks to be notified when the driver makes
+    /// the next chain past the ones taken available (`avail_event`).
+    fn want_notification(&self, mem: &Dma) {
+        if self.event_idx {
+            let avail_event = self.used + 4 + 8 * u64::from(self.size);
+            let _ = mem.write_u16(avail_event, self.next_avail);
+        }
     }
 
     /// Follows the chain from descriptor `head`, through at most one
@@ -136,6 +156,14 @@ impl Queue {
         // The element is in place before the index moves (one thread: the
         // guest runs again only after this returns).
         let _ = mem.write_u16(self.used + 2, self.next_used);
+        if self.event_idx {
+            // The driver wants an interrupt once the used index moves past
+            // `used_event`: here from next_used - 1 to next_used.
+            let used_event = self.avail + 4 + 2 * u64::from(self.size);
+            return mem
+                .read_u16(used_event)
+                .is_none_or(|e| e == self.next_used.wrapping_sub(1));
+        }
         mem.read_u16(self.avail)
             .is_none_or(|f| f & AVAIL_NO_INTERRUPT == 0)
     }

@@ -9,21 +9,21 @@ use crate::system::dma::Dma;
 use crate::system::ram::Ram;
 
 const BASE: u64 = 0x4000_0000;
-const DESC: u64 = BASE + 0x1000;
-const AVAIL: u64 = BASE + 0x2000;
-const USED: u64 = BASE + 0x3000;
+pub(super) const DESC: u64 = BASE + 0x1000;
+pub(super) const AVAIL: u64 = BASE + 0x2000;
+pub(super) const USED: u64 = BASE + 0x3000;
 const INDIRECT: u64 = BASE + 0x4000;
-const DATA: u64 = BASE + 0x8000;
-const SIZE: u16 = 8;
+pub(super) const DATA: u64 = BASE + 0x8000;
+pub(super) const SIZE: u16 = 8;
 
-fn ram() -> (Ram, Dma) {
+pub(super) fn ram() -> (Ram, Dma) {
     let ram = Ram::new(BASE, 1 << 20).unwrap();
     let dma = ram.dma().unwrap();
     (ram, dma)
 }
 
 /// Writes descriptor `i` of the table at `table`.
-fn desc(m: &Dma, table: u64, i: u16, (addr, len, flags, next): (u64, u32, u16, u16)) {
+pub(super) fn desc(m: &Dma, table: u64, i: u16, (addr, len, flags, next): (u64, u32, u16, u16)) {
     let d = table + 16 * u64::from(i);
     m.write(d, &addr.to_le_bytes()).unwrap();
     m.write_u32(d + 8, len).unwrap();
@@ -32,13 +32,13 @@ fn desc(m: &Dma, table: u64, i: u16, (addr, len, flags, next): (u64, u32, u16, u
 }
 
 /// Makes chain `head` available in slot `idx` and publishes `idx + 1`.
-fn offer(m: &Dma, idx: u16, head: u16) {
+pub(super) fn offer(m: &Dma, idx: u16, head: u16) {
     m.write_u16(AVAIL + 4 + 2 * u64::from(idx % SIZE), head)
         .unwrap();
     m.write_u16(AVAIL + 2, idx + 1).unwrap();
 }
 
-fn queue() -> Queue {
+pub(super) fn queue() -> Queue {
     let mut q = Queue::default();
     q.size = SIZE;
     q.ready = true;
@@ -154,6 +154,12 @@ fn submit(t: &mut VirtioMmio, m: &Dma, idx: u16, status: u64) -> u8 {
 /// Probes and sets up a transport the way Linux's virtio_mmio does, with
 /// queue 0 at DESC/AVAIL/USED.
 fn driver_setup(t: &mut VirtioMmio) {
+    driver_setup_with(t, 0);
+}
+
+/// [`driver_setup`] accepting the feature bits `low` of the low word
+/// besides VIRTIO_F_VERSION_1.
+pub(super) fn driver_setup_with(t: &mut VirtioMmio, low: u32) {
     assert_eq!(r(t, 0x000), 0x7472_6976, "magic");
     assert_eq!(r(t, 0x004), 2, "version");
     w(t, STATUS, 0);
@@ -162,6 +168,8 @@ fn driver_setup(t: &mut VirtioMmio) {
     assert_eq!(r(t, 0x010) & 1, 1, "VIRTIO_F_VERSION_1");
     w(t, 0x024, 1);
     w(t, 0x020, 1);
+    w(t, 0x024, 0);
+    w(t, 0x020, low);
     w(t, STATUS, 1 | 2 | 8);
     assert_eq!(r(t, STATUS), 1 | 2 | 8);
     w(t, 0x030, 0);
