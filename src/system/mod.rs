@@ -62,6 +62,7 @@ pub fn run(config: &Config) -> Result<Stop, String> {
     let control = match &config.qmp {
         Some(spec) => {
             let c = Arc::new(monitor::Control::new(bell.clone()));
+            c.set_cpus(config.cpus);
             monitor::start(spec, c.clone())?;
             c.set_vcpu_thread();
             Some(c)

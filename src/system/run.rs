@@ -69,6 +69,8 @@ pub struct Machine {
     check_irq: bool,
     /// Ends time slices, with more than one CPU.
     slice: Option<Waker>,
+    /// When the current slice ends, if the timer runs.
+    slice_end: Option<Instant>,
 }
 
 const JUMP_CACHE: usize = 1 << 12;
@@ -99,6 +101,7 @@ impl Machine {
             jump_cache: vec![FREE; JUMP_CACHE].into_boxed_slice(),
             check_irq: true,
             slice: (vcpu_cpus > 1).then(|| Waker::new(bell)),
+            slice_end: None,
         })
     }
 
@@ -248,11 +251,22 @@ impl Machine {
                 self.vcpu.smp.power[i] = Power::On;
                 self.check_irq = true;
                 if let Some(w) = &self.slice {
+                    // The slice timer runs while another CPU could run; a
+                    // CPU switched in before the end of the slice gets
+                    // the rest of it (re-arming costs a host wake-up).
                     let others = (0..n).any(|j| {
                         j != i
                             && matches!(self.vcpu.smp.power[j], Power::On | Power::Starting { .. })
                     });
-                    w.set(others.then(|| Instant::now() + SLICE));
+                    let now = Instant::now();
+                    let end = match self.slice_end {
+                        Some(t) if others && t > now => Some(t),
+                        _ => others.then(|| now + SLICE),
+                    };
+                    if end != self.slice_end {
+                        w.set(end);
+                        self.slice_end = end;
+                    }
                 }
                 return Ok(None);
             }
