@@ -1,5 +1,5 @@
 //! The device tree emu-system hands the guest: what the board really has
-//! (RAM, one CPU, PSCI over HVC, the GICv2, the generic timer, the PL011
+//! (RAM, the CPUs, PSCI over HVC, the GICv2, the generic timer, the PL011
 //! and its clock, the PL031, the PL061 with its power button, the
 //! virtio-mmio transports in use) and the command line.
 

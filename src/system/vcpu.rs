@@ -3,7 +3,8 @@
 //! has — the soft-TLBs, EL1 system registers and PSTATE fields beyond NZCV —
 //! and the board it runs on. The user-mode `CpuState` does not grow: helpers
 //! get from the state pointer to the `Vcpu` because the state is its first
-//! field.
+//! field. With several CPUs the one running is on the `Vcpu` and the others
+//! wait in [`super::smp`]'s contexts.
 
 use super::bus::Bus;
 use super::devices::gic::Gic;
