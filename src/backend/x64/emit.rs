@@ -95,6 +95,8 @@ pub(super) struct Emitter {
     pub vcache: super::emit_vcache::VCache,
     /// The values computed as NZCV in host form (see `emit_nzcv`).
     pub host_nzcv: Vec<bool>,
+    /// Loads of NZCV that only conditions read, each from the state.
+    pub state_conds: Vec<bool>,
     /// The constant displacement of the memory access being emitted (see
     /// [`super::emit_mem::fold_addresses`]).
     pub disp: i32,
@@ -125,6 +127,7 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
     }
     let locs = allocate(block, &extra);
     let host_nzcv = super::emit_nzcv::host_form_values(block, &extra);
+    let state_conds = super::emit_nzcv::state_cond_loads(block, &extra);
     let held = locs.iter().fold(0u32, |m, l| match l {
         Loc::Reg(r) => m | 1 << r,
         _ => m,
@@ -152,6 +155,7 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
             env.tlb.is_none() && super::emit_vcache::worth_it(block),
         ),
         host_nzcv,
+        state_conds,
         disp: 0,
     };
     if let Some(l) = self_loop {
@@ -399,7 +403,11 @@ impl Emitter {
             Op::Const { .. } => {}
             Op::GetReg { dst, reg } => self.load_state(dst, x_offset(reg as usize) as i32),
             Op::SetReg { reg, src } => self.store_state_raw(x_offset(reg as usize) as i32, src),
-            Op::LoadState { dst, offset } if offset as i32 == OFF_NZCV => self.load_nzcv(dst),
+            Op::LoadState { dst, offset } if offset as i32 == OFF_NZCV => {
+                if !self.state_conds[dst.0 as usize] {
+                    self.load_nzcv(dst)
+                }
+            }
             Op::StoreState { offset, src } if offset as i32 == OFF_NZCV => self.store_nzcv_val(src),
             Op::LoadState { dst, offset } => self.load_state(dst, offset as i32),
             Op::StoreState { offset, src } => self.store_state_raw(offset as i32, src),
@@ -421,6 +429,9 @@ impl Emitter {
                 b,
                 c,
             } => self.flags(op, w, dst, a, b, c),
+            Op::Cond { dst, cond, nzcv } if self.state_conds[nzcv.0 as usize] => {
+                self.cond_state(dst, cond)
+            }
             Op::Cond { dst, cond, nzcv } => self.cond(dst, cond, nzcv),
             Op::CondCmp {
                 dst,

@@ -432,7 +432,7 @@ impl Emitter {
     }
 
     /// `setcc al` for x86 condition code `cc`.
-    fn setcc(&mut self, cc: u8) {
+    pub(super) fn setcc(&mut self, cc: u8) {
         match cc {
             CC_O => dynasm!(self.a ; .arch x64 ; seto al),
             CC_NO => dynasm!(self.a ; .arch x64 ; setno al),
@@ -525,7 +525,7 @@ impl Emitter {
     }
 
     /// al = 1 if `cond` holds for the NZCV value in eax, else 0.
-    fn cond_eax(&mut self, cond: u8) {
+    pub(super) fn cond_eax(&mut self, cond: u8) {
         let base = cond >> 1;
         let invert = cond & 1 == 1 && cond < 14;
         match base {

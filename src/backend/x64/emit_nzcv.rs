@@ -117,7 +117,80 @@ pub(super) fn host_form_values(block: &Block, extra: &[Val]) -> Vec<bool> {
     host
 }
 
+/// The loads of NZCV from the CPU state that only conditions read, with
+/// no write of NZCV or helper call between the load and them: each
+/// condition reads the state itself ([`Emitter::cond_state`]) and the load
+/// emits nothing.
+pub(super) fn state_cond_loads(block: &Block, extra: &[Val]) -> Vec<bool> {
+    let n = block.n_vals as usize;
+    let mut deferred = vec![false; n];
+    let nzcv = OFF_NZCV as u32;
+    // The loads whose value is still valid (no write or call since).
+    let mut open: Vec<Val> = Vec::new();
+    let mut bad = vec![false; n];
+    for op in &block.ops {
+        match *op {
+            Op::LoadState { dst, offset } if offset == nzcv => {
+                deferred[dst.0 as usize] = true;
+                open.push(dst);
+            }
+            Op::Cond { nzcv: v, .. } if deferred[v.0 as usize] && !open.contains(&v) => {
+                bad[v.0 as usize] = true;
+            }
+            Op::StoreState { offset, .. } if offset == nzcv => open.clear(),
+            Op::Call { .. } => open.clear(),
+            _ => {}
+        }
+        if !matches!(op, Op::Cond { .. }) {
+            op.for_each_use(|v| bad[v.0 as usize] = true);
+        }
+    }
+    block.term.for_each_use(|v| bad[v.0 as usize] = true);
+    for &v in extra {
+        bad[v.0 as usize] = true;
+    }
+    for (d, b) in deferred.iter_mut().zip(bad) {
+        *d &= !b;
+    }
+    deferred
+}
+
 impl Emitter {
+    /// 1 if `cond` holds for the NZCV in the CPU state: from the host form
+    /// by restoring the host flags (`add al, 0x7f` sets OF from AL bit 0,
+    /// `sahf` SF, ZF and CF from AH), else from the architectural field.
+    pub(super) fn cond_state(&mut self, dst: Val, cond: u8) {
+        let arch = self.a.new_dynamic_label();
+        let done = self.a.new_dynamic_label();
+        dynasm!(self.a ; .arch x64
+            ; mov rax, QWORD [r15 + OFF_NZCV_HOST]
+            ; test eax, eax
+            ; jz =>arch
+        );
+        if cond >= 14 {
+            dynasm!(self.a ; .arch x64 ; mov al, 1);
+        } else {
+            dynasm!(self.a ; .arch x64 ; add al, 0x7f ; sahf);
+            // CF is the arm64 C: HI and LS need it inverted (`ja`/`jbe`).
+            let cc = match super::emit_alu::cc_after_add(cond) {
+                Some(cc) => cc,
+                None => {
+                    dynasm!(self.a ; .arch x64 ; cmc);
+                    super::emit_alu::cc_after_sub(cond).expect("conditions 0..13")
+                }
+            };
+            self.setcc(cc);
+        }
+        dynasm!(self.a ; .arch x64
+            ; jmp =>done
+            ; =>arch
+            ; mov rax, QWORD [r15 + OFF_NZCV]
+        );
+        self.cond_eax(cond);
+        dynasm!(self.a ; .arch x64 ; =>done ; movzx eax, al);
+        self.store(dst, 0);
+    }
+
     /// Whether `v` is computed in host form.
     pub(super) fn is_host_nzcv(&self, v: Val) -> bool {
         self.host_nzcv.get(v.0 as usize).copied().unwrap_or(false)
