@@ -524,6 +524,32 @@ fn stored_flags_read_back_by_every_condition() {
             }
         }
     }
+    // A branch on a condition of the NZCV in the state (the terminal
+    // restores the host flags from it), stored here from flags or not.
+    for c in 0..16u32 {
+        for (x, y) in pairs {
+            for store in [false, true] {
+                let mut b = Builder::new(0x1000);
+                if store {
+                    let (a, bb) = (b.get_reg(0), b.get_reg(1));
+                    let f = b.flags(FlagsOp::Sub, W64, a, bb, None);
+                    b.set_nzcv(f);
+                }
+                let n = b.get_nzcv();
+                let h = b.cond(c, n);
+                b.branch(h, 0x3000, NEXT);
+                let mut cpu0 = CpuState {
+                    nzcv: (x ^ y) & 0xf000_0000,
+                    ..CpuState::default()
+                };
+                (cpu0.x[0], cpu0.x[1]) = (x, y);
+                let out = t.run(&b.finish(0x1004), &cpu0, &[0; BUF_LEN]);
+                let taken = cond_holds(c, out.cpu.nzcv);
+                let want = if taken { 0x3000 } else { NEXT };
+                assert_eq!(out.cpu.pc, want, "cond {c} {x:#x} {y:#x} store {store}");
+            }
+        }
+    }
     for k in 0..16u64 {
         let mut b = Builder::new(0x1000);
         read_back(&mut b);

@@ -31,9 +31,20 @@ pub(super) const HOST_SPREAD: i32 = 0x1021_0000;
 pub(super) const ARCH_BITS: i32 = 0xf000_0000_u32 as i32;
 
 /// The host form of an architectural NZCV value (bits 31..28 only).
-pub(super) fn host_form(k: u64) -> u64 {
+pub(super) const fn host_form(k: u64) -> u64 {
     (k >> 31 & 1) << 15 | (k >> 30 & 1) << 14 | (k >> 29 & 1) << 8 | (k >> 28 & 1) | 0x200
 }
+
+/// The host form of each NZCV nibble.
+static HOST_FORMS: [u16; 16] = {
+    let mut t = [0u16; 16];
+    let mut k = 0;
+    while k < 16 {
+        t[k] = host_form((k as u64) << 28) as u16;
+        k += 1;
+    }
+    t
+};
 
 /// The architectural NZCV a host form stands for (what the trampoline and
 /// `Emitter::load_nzcv` compute).
@@ -155,39 +166,56 @@ pub(super) fn state_cond_loads(block: &Block, extra: &[Val]) -> Vec<bool> {
     deferred
 }
 
+/// The x86 condition testing arm64 `cond` after
+/// [`Emitter::restore_state_flags`], and whether that must invert CF (HI
+/// and LS test C && !Z, which is `ja`/`jbe` on the inverted carry); `None`
+/// for AL and NV, which always hold.
+pub(super) fn state_cc(cond: u8) -> Option<(u8, bool)> {
+    if cond >= 14 {
+        return None;
+    }
+    Some(match super::emit_alu::cc_after_add(cond) {
+        Some(cc) => (cc, false),
+        None => (super::emit_alu::cc_after_sub(cond)?, true),
+    })
+}
+
 impl Emitter {
-    /// 1 if `cond` holds for the NZCV in the CPU state: from the host form
-    /// by restoring the host flags (`add al, 0x7f` sets OF from AL bit 0,
-    /// `sahf` SF, ZF and CF from AH), else from the architectural field.
-    pub(super) fn cond_state(&mut self, dst: Val, cond: u8) {
-        let arch = self.a.new_dynamic_label();
-        let done = self.a.new_dynamic_label();
+    /// Sets the host flags to the NZCV in the CPU state: SF, ZF, CF (the
+    /// arm64 C; inverted with `invert_c`) and OF, from the host form (the
+    /// architectural field converted through a table when that is zero):
+    /// `add al, 0x7f` sets OF from AL bit 0, then `sahf` SF, ZF and CF
+    /// from AH. Clobbers rax and rcx.
+    pub(super) fn restore_state_flags(&mut self, invert_c: bool) {
+        let have = self.a.new_dynamic_label();
+        let table = HOST_FORMS.as_ptr() as i64;
         dynasm!(self.a ; .arch x64
             ; mov rax, QWORD [r15 + OFF_NZCV_HOST]
             ; test eax, eax
-            ; jz =>arch
+            ; jnz =>have
+            ; mov eax, DWORD [r15 + OFF_NZCV]
+            ; shr eax, 28
+            ; mov rcx, QWORD table
+            ; movzx eax, WORD [rcx + rax * 2]
+            ; =>have
+            ; add al, 0x7f
+            ; sahf
         );
-        if cond >= 14 {
-            dynasm!(self.a ; .arch x64 ; mov al, 1);
-        } else {
-            dynasm!(self.a ; .arch x64 ; add al, 0x7f ; sahf);
-            // CF is the arm64 C: HI and LS need it inverted (`ja`/`jbe`).
-            let cc = match super::emit_alu::cc_after_add(cond) {
-                Some(cc) => cc,
-                None => {
-                    dynasm!(self.a ; .arch x64 ; cmc);
-                    super::emit_alu::cc_after_sub(cond).expect("conditions 0..13")
-                }
-            };
-            self.setcc(cc);
+        if invert_c {
+            dynasm!(self.a ; .arch x64 ; cmc);
         }
-        dynasm!(self.a ; .arch x64
-            ; jmp =>done
-            ; =>arch
-            ; mov rax, QWORD [r15 + OFF_NZCV]
-        );
-        self.cond_eax(cond);
-        dynasm!(self.a ; .arch x64 ; =>done ; movzx eax, al);
+    }
+
+    /// 1 if `cond` holds for the NZCV in the CPU state.
+    pub(super) fn cond_state(&mut self, dst: Val, cond: u8) {
+        match state_cc(cond) {
+            Some((cc, invert_c)) => {
+                self.restore_state_flags(invert_c);
+                self.setcc(cc);
+                dynasm!(self.a ; .arch x64 ; movzx eax, al);
+            }
+            None => dynasm!(self.a ; .arch x64 ; mov eax, 1),
+        }
         self.store(dst, 0);
     }
 
@@ -264,6 +292,9 @@ mod tests {
 
     #[test]
     fn host_form_round_trips() {
+        for (k, &h) in HOST_FORMS.iter().enumerate() {
+            assert_eq!(arch_form(h as u64), (k as u64) << 28);
+        }
         for k in 0..16u64 {
             assert_eq!(arch_form(host_form(k << 28)), k << 28);
         }
