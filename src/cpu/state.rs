@@ -170,6 +170,14 @@ pub struct CpuState {
     /// positions; every other bit is zero. Set by MSR (immediate and
     /// register), saved and restored by signal frames.
     pub pstate: u64,
+    /// NZCV as translated code writes it after a flag-setting instruction,
+    /// when non-zero: the x86 flags of the host instruction that computed
+    /// them, as `lahf` (AH: SF bit 15, ZF bit 14, the arm64 C bit 8, bit 9
+    /// always set) and `seto al` (OF bit 0) leave them in AX, zero-extended.
+    /// It then overrides [`CpuState::nzcv`]; translated code zeroes it when
+    /// it writes `nzcv`, and folds it into `nzcv` (zeroing it) whenever it
+    /// leaves, so it is zero wherever Rust code looks at the state.
+    pub nzcv_host: u64,
     /// Host stack pointer of an empty return stack: translated code runs on
     /// the host stack with `rsp` at or below it, one 16-byte entry (guest
     /// return address above the host address of the caller's continuation)
@@ -210,6 +218,7 @@ impl Default for CpuState {
             interrupt: &NEVER_INTERRUPTED as *const _ as u64,
             tagged_addr: 0,
             pstate: 0,
+            nzcv_host: 0,
             ret_stack_base: 0,
             ret_stack_limit: 0,
             spill: [0; SPILL_SLOTS],

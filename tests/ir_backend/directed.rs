@@ -458,6 +458,111 @@ fn loads_and_stores_extend_and_stay_in_width() {
     assert_eq!(out.cpu.v[3], v3);
 }
 
+/// NZCV stored by a flags operation (the backend keeps it in host form,
+/// `CpuState::nzcv_host`), or chosen by a select between flags and a
+/// constant as CCMP does, then read back in the same block by every
+/// condition (each testing the state) and as a value, and left in the
+/// state; and every NZCV arriving in the architectural field.
+#[test]
+fn stored_flags_read_back_by_every_condition() {
+    let mut t = Both::new();
+    let pairs = [
+        (0, 0),
+        (1, 2),
+        (2, 1),
+        (u64::MAX, 1),
+        (MIN32, 1),
+        (0x7fff_ffff, 0xffff_ffff),
+        (MIN64, 1),
+        (i64::MAX as u64, u64::MAX),
+        (MIN64, MIN64),
+    ];
+    // Reads NZCV twice: once for the conditions only, once as a value.
+    let read_back = |b: &mut Builder| {
+        let n = b.get_nzcv();
+        for c in 0..16u32 {
+            let h = b.cond(c, n);
+            b.set_reg(2 + c, h);
+        }
+        let n = b.get_nzcv();
+        b.set_reg(20, n);
+        b.jump(NEXT);
+    };
+    let check = |out: &Outcome, what: &str| {
+        assert_eq!(out.cpu.x[20], out.cpu.nzcv, "{what}");
+        for c in 0..16u32 {
+            let want = cond_holds(c, out.cpu.nzcv) as u64;
+            assert_eq!(out.cpu.x[2 + c as usize], want, "{what} cond {c}");
+        }
+    };
+    for op in [FlagsOp::Add, FlagsOp::Sub, FlagsOp::Logic] {
+        for w in [W32, W64] {
+            for (x, y) in pairs {
+                for select in [None, Some(0), Some(1)] {
+                    let mut b = Builder::new(0x1000);
+                    let (a, bb) = (b.get_reg(0), b.get_reg(1));
+                    let mut f = b.flags(op, w, a, bb, None);
+                    if let Some(s) = select {
+                        let (s, k) = (b.konst(s), b.konst(Z | V));
+                        f = b.select(s, f, k);
+                    }
+                    b.set_nzcv(f);
+                    read_back(&mut b);
+                    let cpu0 = CpuState {
+                        x: [
+                            x, y, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                            0, 0, 0, 0, 0, 0, 0, 0,
+                        ],
+                        ..CpuState::default()
+                    };
+                    let out = t.run(&b.finish(0x1004), &cpu0, &[0; BUF_LEN]);
+                    check(
+                        &out,
+                        &format!("{op:?} {w:?} {x:#x} {y:#x} select {select:?}"),
+                    );
+                }
+            }
+        }
+    }
+    // A branch on a condition of the NZCV in the state (the terminal
+    // restores the host flags from it), stored here from flags or not.
+    for c in 0..16u32 {
+        for (x, y) in pairs {
+            for store in [false, true] {
+                let mut b = Builder::new(0x1000);
+                if store {
+                    let (a, bb) = (b.get_reg(0), b.get_reg(1));
+                    let f = b.flags(FlagsOp::Sub, W64, a, bb, None);
+                    b.set_nzcv(f);
+                }
+                let n = b.get_nzcv();
+                let h = b.cond(c, n);
+                b.branch(h, 0x3000, NEXT);
+                let mut cpu0 = CpuState {
+                    nzcv: (x ^ y) & 0xf000_0000,
+                    ..CpuState::default()
+                };
+                (cpu0.x[0], cpu0.x[1]) = (x, y);
+                let out = t.run(&b.finish(0x1004), &cpu0, &[0; BUF_LEN]);
+                let taken = cond_holds(c, out.cpu.nzcv);
+                let want = if taken { 0x3000 } else { NEXT };
+                assert_eq!(out.cpu.pc, want, "cond {c} {x:#x} {y:#x} store {store}");
+            }
+        }
+    }
+    for k in 0..16u64 {
+        let mut b = Builder::new(0x1000);
+        read_back(&mut b);
+        let cpu0 = CpuState {
+            nzcv: k << 28,
+            ..CpuState::default()
+        };
+        let out = t.run(&b.finish(0x1004), &cpu0, &[0; BUF_LEN]);
+        assert_eq!(out.cpu.nzcv, k << 28);
+        check(&out, &format!("nzcv {k:#x} in the state"));
+    }
+}
+
 #[test]
 fn state_fields_and_helper_calls() {
     unsafe extern "C" fn add4(cpu: *mut CpuState, a: u64, b: u64, c: u64, d: u64) -> u64 {

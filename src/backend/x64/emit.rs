@@ -11,6 +11,7 @@
 //!   flight pushes one 16-byte return-stack entry (see `emit_term`). Spill
 //!   slots are in the CPU state (`[r15 + spill_offset(n)]`).
 
+use super::emit_nzcv::OFF_NZCV;
 use super::regalloc::{allocate, Loc};
 use crate::cpu::state::{v_offset, x_offset, CpuState};
 use crate::ir::{Block, Op, Val};
@@ -92,6 +93,13 @@ pub(super) struct Emitter {
     pub slow_paths: Vec<super::emit_fp::SlowPath>,
     /// V registers also held in xmm registers.
     pub vcache: super::emit_vcache::VCache,
+    /// The values computed as NZCV in host form (see `emit_nzcv`).
+    pub host_nzcv: Vec<bool>,
+    /// Loads of NZCV that only conditions read, each from the state.
+    pub state_conds: Vec<bool>,
+    /// The constant displacement of the memory access being emitted (see
+    /// [`super::emit_mem::fold_addresses`]).
+    pub disp: i32,
 }
 
 /// Compiles `block` for execution at host address `base`.
@@ -101,12 +109,25 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         Some((b, l)) => (b, Some(l.clone())),
         None => (block, None),
     };
+    let folded = match env.tlb {
+        None => {
+            let keep = self_loop.as_ref().map(|l| l.uses()).unwrap_or_default();
+            super::emit_mem::fold_addresses(block, &keep)
+        }
+        Some(_) => None,
+    };
+    let (block, disps) = match &folded {
+        Some((b, d)) => (b, &d[..]),
+        None => (block, &[][..]),
+    };
     let fused = super::emit_term::fuse_branch(block);
     let mut extra: Vec<Val> = fused.map(|f| f.operands()).unwrap_or_default();
     if let Some(l) = &self_loop {
         extra.extend(l.uses());
     }
     let locs = allocate(block, &extra);
+    let host_nzcv = super::emit_nzcv::host_form_values(block, &extra);
+    let state_conds = super::emit_nzcv::state_cond_loads(block, &extra);
     let held = locs.iter().fold(0u32, |m, l| match l {
         Loc::Reg(r) => m | 1 << r,
         _ => m,
@@ -133,6 +154,9 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         vcache: super::emit_vcache::VCache::new(
             env.tlb.is_none() && super::emit_vcache::worth_it(block),
         ),
+        host_nzcv,
+        state_conds,
+        disp: 0,
     };
     if let Some(l) = self_loop {
         let body = e.a.new_dynamic_label();
@@ -166,11 +190,13 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
             continue;
         }
         e.in_ops = true;
+        e.disp = disps.get(i).copied().unwrap_or(0);
         match e.whole_v_write(&block.ops, i) {
             Some(j) => merged = Some(j),
             None => e.op(op),
         }
         e.in_ops = false;
+        e.disp = 0;
     }
     e.rax_holds = None;
     match fused {
@@ -287,9 +313,17 @@ impl Emitter {
         }
     }
 
+    /// The constant `v` holds, if it is one.
+    pub fn imm_of(&self, v: Val) -> Option<u64> {
+        match self.locs[v.0 as usize] {
+            Loc::Imm(k) => Some(k),
+            _ => None,
+        }
+    }
+
     /// Stores `v` at `[r15 + off]` (64 bits) without going through a
     /// register when it is an immediate that fits.
-    fn store_state(&mut self, off: i32, v: Val) {
+    pub(super) fn store_state_raw(&mut self, off: i32, v: Val) {
         match self.src(v, true, 0) {
             Src::R(r) => dynasm!(self.a ; .arch x64 ; mov QWORD [r15 + off], Rq(r)),
             Src::I(i) => dynasm!(self.a ; .arch x64 ; mov QWORD [r15 + off], i),
@@ -368,9 +402,15 @@ impl Emitter {
             Op::Nop | Op::InsnStart { .. } => {}
             Op::Const { .. } => {}
             Op::GetReg { dst, reg } => self.load_state(dst, x_offset(reg as usize) as i32),
-            Op::SetReg { reg, src } => self.store_state(x_offset(reg as usize) as i32, src),
+            Op::SetReg { reg, src } => self.store_state_raw(x_offset(reg as usize) as i32, src),
+            Op::LoadState { dst, offset } if offset as i32 == OFF_NZCV => {
+                if !self.state_conds[dst.0 as usize] {
+                    self.load_nzcv(dst)
+                }
+            }
+            Op::StoreState { offset, src } if offset as i32 == OFF_NZCV => self.store_nzcv_val(src),
             Op::LoadState { dst, offset } => self.load_state(dst, offset as i32),
-            Op::StoreState { offset, src } => self.store_state(offset as i32, src),
+            Op::StoreState { offset, src } => self.store_state_raw(offset as i32, src),
             Op::Bin { op, w, dst, a, b } => self.bin(op, w, dst, a, b),
             Op::Un { op, w, dst, a } => self.un(op, w, dst, a),
             Op::Carry {
@@ -389,6 +429,9 @@ impl Emitter {
                 b,
                 c,
             } => self.flags(op, w, dst, a, b, c),
+            Op::Cond { dst, cond, nzcv } if self.state_conds[nzcv.0 as usize] => {
+                self.cond_state(dst, cond)
+            }
             Op::Cond { dst, cond, nzcv } => self.cond(dst, cond, nzcv),
             Op::CondCmp {
                 dst,
@@ -398,6 +441,7 @@ impl Emitter {
                 a,
                 b,
             } => self.cond_cmp(dst, cond, op, w, a, b),
+            Op::Select { dst, c, a, b } if self.is_host_nzcv(dst) => self.select_host(dst, c, a, b),
             Op::Select { dst, c, a, b } => {
                 self.load(0, a);
                 self.load(1, b);

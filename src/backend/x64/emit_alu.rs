@@ -136,6 +136,9 @@ impl Emitter {
             _ => {}
         }
         let w64 = w == Width::W64;
+        if !w64 && self.zero_extend_of(op, dst, a, b) {
+            return;
+        }
         if op == BinOp::And {
             if let Loc::Imm(mask @ (0xff | 0xffff | 0xffff_ffff)) = self.locs[b.0 as usize] {
                 return self.zero_extend(dst, a, mask);
@@ -181,6 +184,28 @@ impl Emitter {
             },
         }
         self.store(dst, d);
+    }
+
+    /// A 32-bit `x + 0`, `x | 0`, `x ^ 0` (either way round) or `x - 0`:
+    /// the zero extension of `x` (a 32-bit `mov`; MOV Wd, Wn is ORR with
+    /// WZR). Returns whether it was one.
+    fn zero_extend_of(&mut self, op: BinOp, dst: Val, a: Val, b: Val) -> bool {
+        let zero = |v: Val| self.locs[v.0 as usize] == Loc::Imm(0);
+        let x = match op {
+            BinOp::Add | BinOp::Or | BinOp::Xor if zero(a) => b,
+            BinOp::Add | BinOp::Or | BinOp::Xor | BinOp::Sub if zero(b) => a,
+            _ => return false,
+        };
+        let d = self.dreg(dst);
+        match self.locs[x.0 as usize] {
+            Loc::Reg(s) => dynasm!(self.a ; .arch x64 ; mov Rd(d), Rd(s)),
+            Loc::Stack(m) => {
+                dynasm!(self.a ; .arch x64 ; mov Rd(d), DWORD [r15 + super::emit::spill_offset(m)])
+            }
+            _ => return false,
+        }
+        self.store(dst, d);
+        true
     }
 
     /// `a & mask` for the masks of the low 8, 16 or 32 bits: a zero extension.
@@ -383,7 +408,11 @@ impl Emitter {
         c: Option<Val>,
     ) {
         self.set_host_flags(op, w, a, b, c);
-        self.nzcv_to_eax(op);
+        if self.is_host_nzcv(dst) {
+            self.host_flags_to_rax(op);
+        } else {
+            self.nzcv_to_eax(op);
+        }
         self.store(dst, 0);
     }
 
@@ -403,7 +432,7 @@ impl Emitter {
     }
 
     /// `setcc al` for x86 condition code `cc`.
-    fn setcc(&mut self, cc: u8) {
+    pub(super) fn setcc(&mut self, cc: u8) {
         match cc {
             CC_O => dynasm!(self.a ; .arch x64 ; seto al),
             CC_NO => dynasm!(self.a ; .arch x64 ; setno al),
@@ -496,7 +525,7 @@ impl Emitter {
     }
 
     /// al = 1 if `cond` holds for the NZCV value in eax, else 0.
-    fn cond_eax(&mut self, cond: u8) {
+    pub(super) fn cond_eax(&mut self, cond: u8) {
         let base = cond >> 1;
         let invert = cond & 1 == 1 && cond < 14;
         match base {

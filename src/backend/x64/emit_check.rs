@@ -10,12 +10,10 @@
 //! [`Op::Poll`]: crate::ir::Op::Poll
 
 use super::emit::{Emitter, OFF_ARG, OFF_FAULT, OFF_INTERRUPT};
-use crate::cpu::state::{CpuState, ALIGN_DATA, ALIGN_WRITE};
+use super::emit_nzcv::OFF_NZCV_HOST;
+use crate::cpu::state::{ALIGN_DATA, ALIGN_WRITE};
 use crate::cpu::ExitReason;
 use crate::ir::{PollNzcv, Val};
-use std::mem::offset_of;
-
-const OFF_NZCV: i32 = offset_of!(CpuState, nzcv) as i32;
 use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi};
 
 /// An out-of-line exit, emitted after the terminal.
@@ -115,13 +113,13 @@ impl Emitter {
     /// reads are live at the poll, and nothing ran since).
     fn store_nzcv(&mut self, nzcv: PollNzcv) {
         match nzcv {
-            PollNzcv::InState => return,
+            PollNzcv::InState => {}
             PollNzcv::Flags { op, w, a, b, c } => {
                 self.set_host_flags(op, w, a, b, c);
-                self.nzcv_to_eax(op);
+                self.host_flags_to_rax(op);
+                dynasm!(self.a ; .arch x64 ; mov QWORD [r15 + OFF_NZCV_HOST], rax);
             }
-            PollNzcv::Value(v) => self.load(0, v),
+            PollNzcv::Value(v) => self.store_nzcv_val(v),
         }
-        dynasm!(self.a ; .arch x64 ; mov QWORD [r15 + OFF_NZCV], rax);
     }
 }

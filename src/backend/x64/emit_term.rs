@@ -13,24 +13,39 @@ use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
 
 /// A conditional branch on a [`Op::CondCmp`] used nowhere else whose
 /// condition maps onto one x86 condition: the terminal issues the compare
-/// itself and jumps on the host flags.
+/// itself and jumps on the host flags. Or a branch on an [`Op::Cond`] of
+/// the NZCV loaded from the CPU state, which nothing changes before the
+/// terminal: it restores the host flags from the state and jumps on them.
 #[derive(Copy, Clone, Debug)]
 pub(super) struct FusedBranch {
-    /// Index of the `CondCmp` op, which is then not emitted.
+    /// Index of the `CondCmp` or `Cond` op, which is then not emitted.
     pub cond_index: usize,
     /// x86 condition code (the low nibble of `Jcc`) for the taken edge.
     pub cc: u8,
-    pub op: FlagsOp,
-    pub w: Width,
-    pub a: Val,
-    pub b: Val,
+    /// The compare to issue, or `None` for flags from the state.
+    pub cmp: Option<(FlagsOp, Width, Val, Val)>,
+    /// Flags from the state: whether CF must be the inverted arm64 C.
+    pub invert_c: bool,
 }
 
 impl FusedBranch {
     /// Values the fused terminal reads.
     pub fn operands(&self) -> Vec<Val> {
-        vec![self.a, self.b]
+        self.cmp.map(|(_, _, a, b)| vec![a, b]).unwrap_or_default()
     }
+}
+
+/// Whether `v` is a load of NZCV from the state that nothing after op
+/// `i` could make stale (a write of NZCV or a helper call).
+fn nzcv_load_valid_after(block: &Block, v: Val, i: usize) -> bool {
+    let nzcv = super::emit_nzcv::OFF_NZCV as u32;
+    let loaded = (block.ops.iter())
+        .any(|o| matches!(*o, Op::LoadState { dst, offset } if dst == v && offset == nzcv));
+    loaded
+        && !block.ops[i..].iter().any(|o| {
+            matches!(*o, Op::StoreState { offset, .. } if offset == nzcv)
+                || matches!(o, Op::Call { .. })
+        })
 }
 
 /// Finds a branch that can be fused with the compare feeding it.
@@ -56,11 +71,18 @@ pub(super) fn fuse_branch(block: &Block) -> Option<FusedBranch> {
         } if dst == c => Some(FusedBranch {
             cond_index: i,
             cc: host_cc(op, cond)?,
-            op,
-            w,
-            a,
-            b,
+            cmp: Some((op, w, a, b)),
+            invert_c: false,
         }),
+        Op::Cond { dst, cond, nzcv } if dst == c && nzcv_load_valid_after(block, nzcv, i) => {
+            let (cc, invert_c) = super::emit_nzcv::state_cc(cond)?;
+            Some(FusedBranch {
+                cond_index: i,
+                cc,
+                cmp: None,
+                invert_c,
+            })
+        }
         _ => None,
     })
 }
@@ -74,7 +96,10 @@ impl Emitter {
         else {
             unreachable!("fusion only applies to branches")
         };
-        self.set_host_flags(f.op, f.w, f.a, f.b, None);
+        match f.cmp {
+            Some((op, w, a, b)) => self.set_host_flags(op, w, a, b, None),
+            None => self.restore_state_flags(f.invert_c),
+        }
         let stub_taken = self.a.new_dynamic_label();
         let site_taken = self.a.new_dynamic_label();
         self.align_patch_site(2);

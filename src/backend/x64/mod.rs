@@ -13,6 +13,7 @@ mod emit_half;
 mod emit_loop;
 mod emit_mem;
 mod emit_mem_tlb;
+mod emit_nzcv;
 mod emit_term;
 mod emit_vcache;
 mod emit_vec;

@@ -1,6 +1,7 @@
 //! The entry/exit trampoline between the dispatcher (Rust) and translated code.
 
 use super::emit::{Asm, OFF_LINK, OFF_PC, OFF_REASON, OFF_RET_BASE, OFF_RET_LIMIT};
+use super::emit_nzcv::{ARCH_BITS, HOST_BITS, HOST_SPREAD, OFF_NZCV, OFF_NZCV_HOST};
 use crate::cpu::ExitReason;
 use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi, VecAssembler};
 
@@ -31,11 +32,13 @@ pub struct Trampoline {
 /// the callee-saved registers, sets up `r15` and an empty return stack
 /// (`CpuState::ret_stack_base`), and jumps to `code`. Translated code leaves
 /// through the exit label, which drops the return stack and returns to the
-/// caller of the entry.
+/// caller of the entry, after folding NZCV kept in host form
+/// (`CpuState::nzcv_host`) into `CpuState::nzcv`.
 pub fn build(base: u64) -> Trampoline {
     let mut a: Asm = VecAssembler::new(base as usize);
     let sentinel = a.new_dynamic_label();
     let exit = a.new_dynamic_label();
+    let arch = a.new_dynamic_label();
     let depth = 16 * RET_STACK_ENTRIES;
     dynasm!(a
         ; .arch x64
@@ -59,6 +62,15 @@ pub fn build(base: u64) -> Trampoline {
     dynasm!(a
         ; .arch x64
         ; =>exit
+        ; mov rax, QWORD [r15 + OFF_NZCV_HOST]
+        ; test rax, rax
+        ; jz =>arch
+        ; and eax, HOST_BITS
+        ; imul eax, eax, HOST_SPREAD
+        ; and eax, ARCH_BITS
+        ; mov QWORD [r15 + OFF_NZCV], rax
+        ; mov QWORD [r15 + OFF_NZCV_HOST], 0
+        ; =>arch
         ; mov rsp, QWORD [r15 + OFF_RET_BASE]
         ; add rsp, FRAME
         ; pop r15

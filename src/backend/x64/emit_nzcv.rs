@@ -1,0 +1,308 @@
+//! NZCV in the CPU state. A flag-setting operation whose NZCV is only
+//! stored (and perhaps chosen between by a `Select`, as CCMP does) keeps
+//! the host flags in their x86 form: `lahf` and `seto al` leave SF, ZF,
+//! CF and OF in AX, stored zero-extended in [`CpuState::nzcv_host`]
+//! (three host instructions and a store instead of building the
+//! architectural layout through a table). That field, when non-zero,
+//! overrides [`CpuState::nzcv`]; translated code converts it where it
+//! reads NZCV, and the trampoline folds it into `nzcv` whenever translated
+//! code leaves (faults and signals included), so Rust code only ever sees
+//! the architectural layout.
+//!
+//! Host form: AH bit 7 = N (bit 15 of AX), bit 6 = Z (14), bit 0 = the
+//! arm64 C (8, the inverse of x86 CF after a subtraction: `cmc` first),
+//! bit 1 always set (9: the value is never zero), AL bit 0 = V (0).
+
+use super::emit::Emitter;
+use crate::cpu::state::CpuState;
+use crate::ir::{Block, FlagsOp, Op, PollNzcv, Val};
+use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
+use std::mem::offset_of;
+
+pub(super) const OFF_NZCV: i32 = offset_of!(CpuState, nzcv) as i32;
+pub(super) const OFF_NZCV_HOST: i32 = offset_of!(CpuState, nzcv_host) as i32;
+
+/// The bits of a host-form NZCV that carry N, Z, C and V.
+pub(super) const HOST_BITS: i32 = 0xc101;
+/// `(host & HOST_BITS) * HOST_SPREAD` has N, Z, C, V in bits 31..28 (the
+/// partial products of distinct bits do not overlap below bit 32).
+pub(super) const HOST_SPREAD: i32 = 0x1021_0000;
+/// Bits 31..28.
+pub(super) const ARCH_BITS: i32 = 0xf000_0000_u32 as i32;
+
+/// The host form of an architectural NZCV value (bits 31..28 only).
+pub(super) const fn host_form(k: u64) -> u64 {
+    (k >> 31 & 1) << 15 | (k >> 30 & 1) << 14 | (k >> 29 & 1) << 8 | (k >> 28 & 1) | 0x200
+}
+
+/// The host form of each NZCV nibble.
+static HOST_FORMS: [u16; 16] = {
+    let mut t = [0u16; 16];
+    let mut k = 0;
+    while k < 16 {
+        t[k] = host_form((k as u64) << 28) as u16;
+        k += 1;
+    }
+    t
+};
+
+/// The architectural NZCV a host form stands for (what the trampoline and
+/// `Emitter::load_nzcv` compute).
+#[cfg(test)]
+fn arch_form(h: u64) -> u64 {
+    ((h & HOST_BITS as u64) * HOST_SPREAD as u64) & 0xf000_0000
+}
+
+/// Which values of `block` are computed in host form: results of `Flags`
+/// whose every use is a store to NZCV, a poll exit's store, or an operand
+/// of a `Select` computed in host form, whose other operand is in host
+/// form too or a constant NZCV. `extra` are values the terminal's code
+/// reads; they stay architectural.
+pub(super) fn host_form_values(block: &Block, extra: &[Val]) -> Vec<bool> {
+    let n = block.n_vals as usize;
+    let mut host = vec![false; n];
+    let mut konst: Vec<Option<u64>> = vec![None; n];
+    let mut any = false;
+    for op in &block.ops {
+        match *op {
+            Op::Flags { dst, .. } | Op::Select { dst, .. } => {
+                host[dst.0 as usize] = true;
+                any = true;
+            }
+            Op::Const { dst, imm } => konst[dst.0 as usize] = Some(imm),
+            _ => {}
+        }
+    }
+    if !any {
+        return host;
+    }
+    let nzcv = OFF_NZCV as u32;
+    // Shrinks the set until every member's uses and operands allow it.
+    loop {
+        let mut changed = false;
+        let mut drop = |host: &mut Vec<bool>, v: Val| {
+            if host[v.0 as usize] {
+                host[v.0 as usize] = false;
+                changed = true;
+            }
+        };
+        for op in &block.ops {
+            match *op {
+                Op::StoreState { offset, .. } if offset == nzcv => {}
+                Op::Poll {
+                    nzcv: PollNzcv::Value(_),
+                    ..
+                } => {}
+                Op::Select { dst, c, a, b } => {
+                    drop(&mut host, c);
+                    let arch_const =
+                        |v: Val| konst[v.0 as usize].is_some_and(|k| k & !0xf000_0000 == 0);
+                    let ok = |v: Val, host: &Vec<bool>| host[v.0 as usize] || arch_const(v);
+                    if host[dst.0 as usize] && !(ok(a, &host) && ok(b, &host)) {
+                        drop(&mut host, dst);
+                    }
+                    if !host[dst.0 as usize] {
+                        drop(&mut host, a);
+                        drop(&mut host, b);
+                    }
+                }
+                _ => op.for_each_use(|v| drop(&mut host, v)),
+            }
+        }
+        block.term.for_each_use(|v| drop(&mut host, v));
+        for &v in extra {
+            drop(&mut host, v);
+        }
+        if !changed {
+            break;
+        }
+    }
+    // A select none of whose operands is a flags result gains nothing.
+    for op in &block.ops {
+        if let Op::Select { dst, a, b, .. } = *op {
+            if host[dst.0 as usize] && !host[a.0 as usize] && !host[b.0 as usize] {
+                host[dst.0 as usize] = false;
+            }
+        }
+    }
+    host
+}
+
+/// The loads of NZCV from the CPU state that only conditions read, with
+/// no write of NZCV or helper call between the load and them: each
+/// condition reads the state itself ([`Emitter::cond_state`]) and the load
+/// emits nothing.
+pub(super) fn state_cond_loads(block: &Block, extra: &[Val]) -> Vec<bool> {
+    let n = block.n_vals as usize;
+    let mut deferred = vec![false; n];
+    let nzcv = OFF_NZCV as u32;
+    // The loads whose value is still valid (no write or call since).
+    let mut open: Vec<Val> = Vec::new();
+    let mut bad = vec![false; n];
+    for op in &block.ops {
+        match *op {
+            Op::LoadState { dst, offset } if offset == nzcv => {
+                deferred[dst.0 as usize] = true;
+                open.push(dst);
+            }
+            Op::Cond { nzcv: v, .. } if deferred[v.0 as usize] && !open.contains(&v) => {
+                bad[v.0 as usize] = true;
+            }
+            Op::StoreState { offset, .. } if offset == nzcv => open.clear(),
+            Op::Call { .. } => open.clear(),
+            _ => {}
+        }
+        if !matches!(op, Op::Cond { .. }) {
+            op.for_each_use(|v| bad[v.0 as usize] = true);
+        }
+    }
+    block.term.for_each_use(|v| bad[v.0 as usize] = true);
+    for &v in extra {
+        bad[v.0 as usize] = true;
+    }
+    for (d, b) in deferred.iter_mut().zip(bad) {
+        *d &= !b;
+    }
+    deferred
+}
+
+/// The x86 condition testing arm64 `cond` after
+/// [`Emitter::restore_state_flags`], and whether that must invert CF (HI
+/// and LS test C && !Z, which is `ja`/`jbe` on the inverted carry); `None`
+/// for AL and NV, which always hold.
+pub(super) fn state_cc(cond: u8) -> Option<(u8, bool)> {
+    if cond >= 14 {
+        return None;
+    }
+    Some(match super::emit_alu::cc_after_add(cond) {
+        Some(cc) => (cc, false),
+        None => (super::emit_alu::cc_after_sub(cond)?, true),
+    })
+}
+
+impl Emitter {
+    /// Sets the host flags to the NZCV in the CPU state: SF, ZF, CF (the
+    /// arm64 C; inverted with `invert_c`) and OF, from the host form (the
+    /// architectural field converted through a table when that is zero):
+    /// `add al, 0x7f` sets OF from AL bit 0, then `sahf` SF, ZF and CF
+    /// from AH. Clobbers rax and rcx.
+    pub(super) fn restore_state_flags(&mut self, invert_c: bool) {
+        let have = self.a.new_dynamic_label();
+        let table = HOST_FORMS.as_ptr() as i64;
+        dynasm!(self.a ; .arch x64
+            ; mov rax, QWORD [r15 + OFF_NZCV_HOST]
+            ; test eax, eax
+            ; jnz =>have
+            ; mov eax, DWORD [r15 + OFF_NZCV]
+            ; shr eax, 28
+            ; mov rcx, QWORD table
+            ; movzx eax, WORD [rcx + rax * 2]
+            ; =>have
+            ; add al, 0x7f
+            ; sahf
+        );
+        if invert_c {
+            dynasm!(self.a ; .arch x64 ; cmc);
+        }
+    }
+
+    /// 1 if `cond` holds for the NZCV in the CPU state.
+    pub(super) fn cond_state(&mut self, dst: Val, cond: u8) {
+        match state_cc(cond) {
+            Some((cc, invert_c)) => {
+                self.restore_state_flags(invert_c);
+                self.setcc(cc);
+                dynasm!(self.a ; .arch x64 ; movzx eax, al);
+            }
+            None => dynasm!(self.a ; .arch x64 ; mov eax, 1),
+        }
+        self.store(dst, 0);
+    }
+
+    /// Whether `v` is computed in host form.
+    pub(super) fn is_host_nzcv(&self, v: Val) -> bool {
+        self.host_nzcv.get(v.0 as usize).copied().unwrap_or(false)
+    }
+
+    /// rax = the host form of the flags `op` just set on the host.
+    pub(super) fn host_flags_to_rax(&mut self, op: FlagsOp) {
+        if op == FlagsOp::Sub {
+            dynasm!(self.a ; .arch x64 ; cmc);
+        }
+        dynasm!(self.a ; .arch x64 ; lahf ; seto al ; movzx eax, ax);
+    }
+
+    /// Stores the NZCV value `v` in the CPU state.
+    pub(super) fn store_nzcv_val(&mut self, v: Val) {
+        if self.is_host_nzcv(v) {
+            let r = self.reg_of(v).unwrap_or_else(|| {
+                self.load(0, v);
+                0
+            });
+            dynasm!(self.a ; .arch x64 ; mov QWORD [r15 + OFF_NZCV_HOST], Rq(r));
+        } else {
+            self.store_state_raw(OFF_NZCV, v);
+            dynasm!(self.a ; .arch x64 ; mov QWORD [r15 + OFF_NZCV_HOST], 0);
+        }
+    }
+
+    /// Loads the architectural NZCV into `dst`.
+    pub(super) fn load_nzcv(&mut self, dst: Val) {
+        let d = self.dreg(dst);
+        let arch = self.a.new_dynamic_label();
+        let done = self.a.new_dynamic_label();
+        dynasm!(self.a ; .arch x64
+            ; mov Rq(d), QWORD [r15 + OFF_NZCV_HOST]
+            ; test Rq(d), Rq(d)
+            ; jz =>arch
+            ; and Rd(d), HOST_BITS
+            ; imul Rd(d), Rd(d), HOST_SPREAD
+            ; and Rd(d), ARCH_BITS
+            ; jmp =>done
+            ; =>arch
+            ; mov Rq(d), QWORD [r15 + OFF_NZCV]
+            ; =>done
+        );
+        self.store(dst, d);
+    }
+
+    /// `Select` of NZCV values in host form; constant operands are
+    /// architectural and converted here.
+    pub(super) fn select_host(&mut self, dst: Val, c: Val, a: Val, b: Val) {
+        for (r, v) in [(0u8, a), (1u8, b)] {
+            match self.is_host_nzcv(v) {
+                true => self.load(r, v),
+                false => {
+                    let Some(k) = self.imm_of(v) else {
+                        unreachable!("host-form select of a non-constant")
+                    };
+                    dynasm!(self.a ; .arch x64 ; mov Rd(r), host_form(k) as i32);
+                }
+            }
+        }
+        self.load(2, c);
+        dynasm!(self.a ; .arch x64 ; test rdx, rdx ; cmovz rax, rcx);
+        self.store(dst, 0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_form_round_trips() {
+        for (k, &h) in HOST_FORMS.iter().enumerate() {
+            assert_eq!(arch_form(h as u64), (k as u64) << 28);
+        }
+        for k in 0..16u64 {
+            assert_eq!(arch_form(host_form(k << 28)), k << 28);
+        }
+        // Every AX after lahf/seto: bits other than N, Z, C, V are ignored.
+        for ax in 0..0x10000u64 {
+            let want =
+                (ax >> 15 & 1) << 31 | (ax >> 14 & 1) << 30 | (ax >> 8 & 1) << 29 | (ax & 1) << 28;
+            assert_eq!(arch_form(ax), want, "{ax:#x}");
+        }
+    }
+}
