@@ -18,7 +18,15 @@ use common::{guest_bins, on_path, run_with_timeout, Outcome, Status};
 use std::process::Command;
 use std::time::Duration;
 
-const PROGRAMS: &[&str] = &["exceptions", "hello", "image", "memops", "mmu", "timer"];
+const PROGRAMS: &[&str] = &[
+    "exceptions",
+    "hello",
+    "image",
+    "memops",
+    "mmu",
+    "timer",
+    "unpriv",
+];
 
 /// The QEMU CPU model for a program: cortex-a57, or `max` for programs
 /// using the LSE atomics emu announces (an A57 has none).
