@@ -19,6 +19,7 @@ use emu::jit::log::{LogItems, ITEMS};
 use emu::linux::binfmt;
 use emu::linux::loader::{load_as, LoadOptions};
 use emu::linux::run::{run, RunOptions};
+use emu_syscalls::spec_ctrl::SsbCtrl;
 
 /// Stack size when RLIMIT_STACK is unlimited.
 const DEFAULT_STACK_SIZE: u64 = 8 << 20;
@@ -96,6 +97,11 @@ struct Cli {
     /// (internal, for a guest's execve) prefix every trace line with [pid TID]
     #[arg(long = "strace-pids", hide = true)]
     strace_pids: bool,
+
+    /// (internal, for a guest's execve) the Spectre-v4 mitigation state the program
+    /// that exec'd kept: disable or force-disable
+    #[arg(long = "spec-store-bypass", value_name = "STATE", hide = true)]
+    spec_store_bypass: Option<String>,
 
     /// CPU model: max (default), cortex-a53, cortex-a72 or neoverse-n1, then
     /// +FEAT / -FEAT (or FEAT=on / FEAT=off) items, e.g. cortex-a53,+lse
@@ -322,6 +328,11 @@ impl Cli {
             Some("") | None => Cpu::MAX,
             Some(spec) => Cpu::parse(spec).map_err(|e| format!("-cpu {spec}: {e}"))?,
         };
+        let ssb = match self.spec_store_bypass.as_deref() {
+            None => SsbCtrl::default(),
+            Some(v) => SsbCtrl::from_exec_option(v)
+                .ok_or_else(|| format!("--spec-store-bypass {v}: not a kept state"))?,
+        };
         Ok(RunOptions {
             log,
             log_file: self.log_file.clone(),
@@ -332,6 +343,7 @@ impl Cli {
             cpu,
             gdb_port: self.gdb,
             plugins: self.plugins.clone(),
+            ssb,
         })
     }
 }

@@ -18,10 +18,14 @@ use emu::jit::code_cache::CodeCache;
 
 #[path = "ir_backend/directed.rs"]
 mod directed;
+#[path = "ir_backend/dot.rs"]
+mod dot;
 #[path = "ir_backend/exits.rs"]
 mod exits;
 #[path = "ir_backend/frontend.rs"]
 mod frontend;
+#[path = "ir_backend/half.rs"]
+mod half;
 #[path = "ir_backend/random.rs"]
 mod random;
 #[path = "ir_backend/table.rs"]

@@ -225,14 +225,14 @@ fn histogram(prog: &Path, args: &str, status: i32) -> String {
 
 /// Accesses made inside runtime helpers (store-exclusives, CASP, SIMD
 /// structure loads and stores) reach memory callbacks too; a failed
-/// store-exclusive makes none.
+/// store-exclusive makes none. DC ZVA is one 64-byte store.
 #[test]
 fn helper_accesses_are_reported() {
     let Some(prog) = guest("asm", "plugin_helpers") else {
         return;
     };
     let all = "load 4: 1\nload 8: 4\nload 12: 1\nload 16: 1\nload 32: 2\nload 64: 1\n\
-               store 4: 2\nstore 8: 2\nstore 16: 1\nstore 24: 1\nstore 64: 1\n\
+               store 4: 2\nstore 8: 2\nstore 16: 1\nstore 24: 1\nstore 64: 2\n\
                atomic 16: 1\npages: 1\n";
     assert_eq!(histogram(&prog, "", 0), all);
     // Stores only: the loads' lines go, CASP stays (it stores too).
@@ -242,6 +242,42 @@ fn helper_accesses_are_reported() {
         .map(|l| format!("{l}\n"))
         .collect();
     assert_eq!(histogram(&prog, ",rw=w", 0), stores);
+}
+
+/// DC ZVA reaches memory callbacks as one store of its whole block, at the
+/// block's aligned address (its operand is 40 bytes into the block).
+#[test]
+fn dc_zva_is_one_block_store() {
+    let Some(prog) = guest("asm", "plugin_helpers") else {
+        return;
+    };
+    let lib = from_source(
+        "blockstores",
+        "#include \"emu-plugin.h\"\n#include <stdio.h>\n\
+         EMU_PLUGIN_EXPORT_VERSION;\n\
+         static const emu_api_t *api;\n\
+         static void on_access(unsigned vcpu, emu_meminfo_t info, uint64_t vaddr, void *u) {\n\
+           (void)vcpu; (void)u; char line[64];\n\
+           if (!(info & EMU_MEM_VECTOR) && emu_mem_size(info) > 16) {\n\
+             snprintf(line, sizeof line, \"store %u at +%u\\n\", emu_mem_size(info),\n\
+                      (unsigned)(vaddr % 64));\n\
+             api->outs(line);\n\
+           }\n\
+         }\n\
+         static void on_block(emu_plugin_id_t id, emu_block_t *b) {\n\
+           (void)id;\n\
+           for (uint64_t i = 0; i < b->n_insns; i++)\n\
+             api->insn_mem_cb(&b->insns[i], on_access, EMU_MEM_W, NULL);\n\
+         }\n\
+         int emu_plugin_install(emu_plugin_id_t id, const emu_info_t *info, int argc, char **argv) {\n\
+           (void)argc; (void)argv; api = info->api;\n\
+           api->register_block_trans_cb(id, on_block);\n\
+           return 0;\n\
+         }\n",
+    );
+    let o = run(&[lib.display().to_string()], &prog);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "store 64 at +0\n");
 }
 
 #[test]

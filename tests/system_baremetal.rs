@@ -8,7 +8,8 @@
 //! `EMU_SKIP_GUEST_BINS=1` skips the programs. If `qemu-system-aarch64` is
 //! on PATH, `qemu_oracle` runs each program under
 //! `qemu-system-aarch64 -M virt -cpu cortex-a57` (`max` for the LSE atomics
-//! of memops) and reports (never fails on) differences from the expected
+//! of memops and smp; smp runs with `-smp 4` on both) and reports (never
+//! fails on) differences from the expected
 //! files: QEMU is only an oracle. Known difference: QEMU passes no DTB
 //! address in x0 to a bare-metal ELF (see hello.c).
 
@@ -24,14 +25,24 @@ const PROGRAMS: &[&str] = &[
     "image",
     "memops",
     "mmu",
+    "smp",
     "timer",
     "unpriv",
 ];
 
+/// Options a program needs besides `-kernel` (for emu and QEMU alike).
+fn machine_args(name: &str) -> &'static [&'static str] {
+    if name == "smp" {
+        &["-smp", "4"]
+    } else {
+        &[]
+    }
+}
+
 /// The QEMU CPU model for a program: cortex-a57, or `max` for programs
 /// using the LSE atomics emu announces (an A57 has none).
 fn qemu_cpu(name: &str) -> &'static str {
-    if name == "memops" {
+    if name == "memops" || name == "smp" {
         "max"
     } else {
         "cortex-a57"
@@ -97,7 +108,10 @@ fn programs() {
             path.display()
         );
         let mut cmd = emu_system();
-        cmd.arg("-kernel").arg(&path).arg("-nographic");
+        cmd.args(machine_args(name))
+            .arg("-kernel")
+            .arg(&path)
+            .arg("-nographic");
         failures.extend(compare(name, &run(cmd)));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
@@ -117,8 +131,9 @@ fn qemu_oracle() {
             qemu_cpu(name),
             "-nographic",
             "-no-reboot",
-            "-kernel",
         ])
+        .args(machine_args(name))
+        .arg("-kernel")
         .arg(elf(name));
         if let Some(diff) = compare(name, &run(cmd)) {
             eprintln!("qemu-system-aarch64 disagrees with the expectations:\n{diff}");

@@ -7,7 +7,8 @@
 //           vector 32 (LD2 .4S), 12 (LD3 lane .S), 32 (LD4R .2D),
 //           64 (LD4 .16B), 16 (LD1 .16B)
 //   stores: 8 (STXR X), 4 (STLXR W), 16 (STXP X), 8 (STLXP W),
-//           vector 24 (ST3 .8B), 64 (ST4 .16B), 4 (ST2 lane .H)
+//           vector 24 (ST3 .8B), 64 (ST4 .16B), 4 (ST2 lane .H),
+//           64 (DC ZVA at buf + 40: one store of the aligned block, buf)
 //   load and store: 16 (CASP X)
 // Prints "ok" and exits 0; 1 if a store-exclusive's status is wrong.
 // Syscall numbers (asm-generic, used by arm64): write = 64, exit_group = 94.
@@ -46,6 +47,8 @@ _start:
     ld4r    {v0.2d, v1.2d, v2.2d, v3.2d}, [x1] // vector load 32
     st2     {v0.h, v1.h}[3], [x1]           // vector store 4
     ld4     {v0.16b, v1.16b, v2.16b, v3.16b}, [x1] // vector load 64
+    add     x9, x1, #40
+    dc      zva, x9                         // store 64 at buf
     ld1     {v0.16b}, [x1]                  // vector load 16
     mov     x0, #1
     adr     x1, msg

@@ -3,6 +3,8 @@
 // Every vector saves x0-x30, ELR_EL1 and SPSR_EL1 in a struct frame on the
 // SP_EL1 stack, calls handle_exception(frame, vector offset / 0x80) and
 // returns with ERET, using the (possibly changed) ELR and SPSR of the frame.
+// secondary_start is a PSCI CPU_ON entry point: x0 (the context ID) is
+// its stack top; it sets VBAR_EL1 and calls secondary_main().
 
     .section .text.boot, "ax"
     .global _start
@@ -18,6 +20,7 @@ _start:
 
     .text
     .balign 2048
+    .global vectors
 vectors:
     .irp kind, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
     .balign 0x80
@@ -70,6 +73,16 @@ exception_common:
     ldp x0, x1, [sp]
     add sp, sp, #(34 * 8)
     eret
+
+    .global secondary_start
+    .weak secondary_main
+secondary_start:
+    mov sp, x0
+    adr x1, vectors
+    msr vbar_el1, x1
+    isb
+    bl secondary_main
+1:  b 1b
 
     // x0 = PSCI function ID, x1-x3 arguments; result in x0.
     .global psci_call

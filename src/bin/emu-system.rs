@@ -52,6 +52,9 @@ struct Args {
     /// ,wait=off (or ,nowait) to start without waiting for a client.
     #[arg(long, value_name = "SOCKET")]
     qmp: Option<emu::system::monitor::Spec>,
+    /// Number of CPUs, 1..8: N or cpus=N.
+    #[arg(long, value_name = "N", default_value = "1", value_parser = parse_smp)]
+    smp: usize,
     /// Trace machine events on stderr: a comma list of int, mmio, timer, unimp.
     #[arg(short = 'd', value_name = "LIST")]
     trace: Option<String>,
@@ -81,9 +84,22 @@ fn parse_size(s: &str) -> Result<u64, String> {
     Ok(bytes)
 }
 
+/// `-smp N` or `-smp cpus=N` (QEMU's spellings), 1..=8: the GICv2 serves
+/// eight CPUs.
+fn parse_smp(s: &str) -> Result<usize, String> {
+    let n = s.strip_prefix("cpus=").unwrap_or(s);
+    match n.parse::<usize>() {
+        Ok(n) if (1..=emu::system::smp::MAX_CPUS).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "'{s}': expected a CPU count from 1 to {}",
+            emu::system::smp::MAX_CPUS
+        )),
+    }
+}
+
 /// `-kernel` → `--kernel` for the multi-letter options (QEMU spelling).
 fn normalise(arg: String) -> String {
-    const LONG: [&str; 12] = [
+    const LONG: [&str; 13] = [
         "-drive",
         "-device",
         "-chardev",
@@ -94,6 +110,7 @@ fn normalise(arg: String) -> String {
         "-dtb",
         "-nographic",
         "-qmp",
+        "-smp",
         "-help",
         "-version",
     ];
@@ -134,6 +151,7 @@ fn main() -> ExitCode {
         dtb: args.dtb,
         initrd: args.initrd,
         qmp: args.qmp,
+        cpus: args.smp,
     };
     match run(&config) {
         Ok(Stop::PowerOff | Stop::Reset | Stop::CpuOff | Stop::Quit | Stop::HostReset) => {

@@ -112,7 +112,8 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
 /// instruction but the system-register moves and SYS, and of the moves only
 /// those of registers every exception level reaches alike (NZCV, FPCR, FPSR,
 /// TPIDR_EL0, reads of TPIDRRO_EL0 and of the virtual counter). The others,
-/// and WFI, leave as undefined instructions for the system layer.
+/// and YIELD, WFE, WFI, SEV, SEVL, leave as undefined instructions for the
+/// system layer.
 fn system_mode_inline(op: Op, f: &Fields) -> bool {
     // PSTATE.DIT and SSBS live in the system layer's PSTATE there.
     let state = |v: Option<Value>| match v {
@@ -128,8 +129,9 @@ fn system_mode_inline(op: Op, f: &Fields) -> bool {
         },
         Op::MSR_reg => state(sysreg::el0_write(Enc::from_key(f.u('s')))),
         Op::MSR_imm | Op::SYS => false,
-        // WFI waits for an interrupt, which only the system layer knows of.
-        Op::HINT => !(f.u('m') == 0 && f.u('o') == 3),
+        // YIELD, WFE, WFI, SEV and SEVL (CRm 0, op2 1..=5) concern the
+        // other CPUs and interrupts, which only the system layer knows of.
+        Op::HINT => !(f.u('m') == 0 && (1..=5).contains(&f.u('o'))),
         _ => true,
     }
 }
@@ -155,6 +157,9 @@ fn sys(cx: &mut Ctx, f: &Fields) -> TResult {
             let base = cx.b.and(Width::W64, xt, align);
             let base = cx.b.guest_addr(base);
             let zero = cx.k(0);
+            // One store of the whole block for instrumentation.
+            let parts = (sysreg::DC_ZVA_BYTES / 8) as u8;
+            cx.b.access_in_parts(base, sysreg::DC_ZVA_BYTES as u32, false, parts);
             for off in (0..sysreg::DC_ZVA_BYTES).step_by(8) {
                 let a = cx.b.add_imm(base, off);
                 cx.b.store(Width::W64, a, zero);

@@ -311,7 +311,7 @@ impl Builder {
     pub fn fbin(
         &mut self,
         op: FpOp,
-        double: bool,
+        size: FpSize,
         a: Val,
         b: Val,
         slow: HelperFn,
@@ -321,7 +321,7 @@ impl Builder {
         let dst = self.new_val();
         self.ops.push(Op::FBin {
             op,
-            double,
+            size,
             dst,
             a,
             b,
@@ -406,7 +406,20 @@ impl Builder {
                 store,
                 vector: false,
                 unless,
+                parts: 0,
             });
+        }
+    }
+
+    /// Announces that the next `parts` loads or stores this builder emits
+    /// are one access of `bytes` bytes at `addr` (see [`Op::Accessed`]),
+    /// when accesses are reported.
+    pub fn access_in_parts(&mut self, addr: Val, bytes: u32, load: bool, parts: u8) {
+        self.accessed(addr, bytes, load, !load, None);
+        if let (true, Some(Op::Accessed { parts: p, .. })) =
+            (self.report_accesses, self.ops.last_mut())
+        {
+            *p = parts;
         }
     }
 
@@ -420,6 +433,7 @@ impl Builder {
                 store: !load,
                 vector: true,
                 unless: None,
+                parts: 0,
             });
         }
     }

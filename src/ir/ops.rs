@@ -141,6 +141,46 @@ pub enum FpOp {
     Cmp,
     /// FCMPE: as `Cmp`, and a NaN operand of any kind raises Invalid.
     CmpE,
+    /// FCVT from half precision: `a` is a half, the result of the
+    /// operation's size (`b` is not used).
+    FromHalf,
+    /// FCVT to half precision: `a` is of the operation's size, the result
+    /// a half (`b` is not used).
+    ToHalf,
+}
+
+/// The format of a scalar floating-point operation.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum FpSize {
+    /// Half precision (FEAT_FP16).
+    Half,
+    Single,
+    Double,
+}
+
+impl FpSize {
+    /// Single or double precision.
+    pub fn of(double: bool) -> FpSize {
+        if double {
+            FpSize::Double
+        } else {
+            FpSize::Single
+        }
+    }
+}
+
+/// Half-precision vector arithmetic with an inline fast path
+/// ([`VecOp::Half`]).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum HalfOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    /// `d + n * m`, fused (FMLA).
+    Mla,
+    /// `d - n * m`, fused (FMLS).
+    Mls,
 }
 
 /// Integer vector operations with an inline fast path.
@@ -240,6 +280,26 @@ pub enum VecOp {
     /// Bytes `imm..imm + 8` (or `+ 16` with `q`) of the concatenation
     /// `V[vm]:V[vn]` of two 64-bit (or 128-bit) vectors.
     Ext { q: bool, vm: u8, imm: u8 },
+    /// SDOT/UDOT/USDOT/SUDOT: each 32-bit lane of `V[vd]` (two, or four
+    /// with `q`) plus the four products of the bytes of the same lane of
+    /// `V[vn]` and `V[vm]` (with `elem`, of 32-bit lane `elem` of `V[vm]`),
+    /// each operand's bytes signed or unsigned, modulo 2^32.
+    Dot {
+        n_unsigned: bool,
+        m_unsigned: bool,
+        q: bool,
+        vm: u8,
+        elem: Option<u8>,
+    },
+    /// Half-precision `V[vd] = V[vn] op V[vm]` lane-wise (FMLA/FMLS also
+    /// read `V[vd]`) on four (or, with `q`, eight) lanes; with `elem`,
+    /// every lane of the second operand is lane `elem` of `V[vm]`.
+    Half {
+        op: HalfOp,
+        q: bool,
+        vm: u8,
+        elem: Option<u8>,
+    },
 }
 
 /// What [`VecOp::MulLong`] does with the destination's lanes.
@@ -410,16 +470,16 @@ pub enum Op {
     Fence {
         kind: Fence,
     },
-    /// Scalar IEEE `a op b` on single (`double == false`) or double bit
-    /// patterns with the guest's FPCR/FPSR semantics. `slow(cpu, a, b, c0,
-    /// c1)` computes the exact result in every case; a backend may compute
+    /// Scalar IEEE `a op b` on half, single or double bit patterns (`size`)
+    /// with the guest's FPCR/FPSR semantics. `slow(cpu, a, b, c0, c1)`
+    /// computes the exact result in every case; a backend may compute
     /// common cases inline when FPCR selects the default environment, and
     /// then the exception flags may stay pending in the host until the
     /// block ends (`crate::cpu::fpenv`): FPSR is read and written only
     /// through helpers that collect them, never with `LoadState`/`StoreState`.
     FBin {
         op: FpOp,
-        double: bool,
+        size: FpSize,
         dst: Val,
         a: Val,
         b: Val,
@@ -538,6 +598,10 @@ pub enum Op {
     /// [`Op::CheckFault`], generates no code, and exists for instrumentation
     /// to report the access; the builder emits it only when asked to
     /// ([`crate::ir::builder::report_helper_accesses`]).
+    ///
+    /// With `parts` > 0 it precedes instead the `parts` loads and stores
+    /// that make up this one access (DC ZVA's block of stores):
+    /// instrumentation reports it, after the last of them, in their place.
     Accessed {
         addr: Val,
         bytes: u32,
@@ -545,6 +609,7 @@ pub enum Op {
         store: bool,
         vector: bool,
         unless: Option<Val>,
+        parts: u8,
     },
 }
 

@@ -14,6 +14,7 @@ use emu_syscalls::abi::signal::{
     SEGV_MAPERR, SIG_DFL, SIG_IGN, TRAP_BRKPT,
 };
 use emu_syscalls::clone::clone_flags::CLONE_THREAD;
+use emu_syscalls::spec_ctrl::SsbCtrl;
 use emu_syscalls::{Outcome, ProcessInit, Task};
 use std::path::{Path, PathBuf};
 
@@ -39,6 +40,9 @@ pub struct RunOptions {
     pub gdb_port: Option<u16>,
     /// Instrumentation plugins to load, `FILE[,key=value...]` each (`-plugin`).
     pub plugins: Vec<String>,
+    /// The Spectre-v4 mitigation state the program starts with (what the execve
+    /// that started it kept: `--spec-store-bypass`).
+    pub ssb: SsbCtrl,
 }
 
 /// Runs the loaded guest program to completion; never returns.
@@ -93,6 +97,7 @@ pub fn run(loaded: Loaded, opts: &LoadOptions, ropts: &RunOptions) -> ! {
         pstate: ropts.cpu.initial_pstate(),
         ..CpuState::default()
     };
+    set_pstate_ssbs(&mut cpu, &ropts.cpu, ropts.ssb.pstate_ssbs());
     cpu.x[SP] = loaded.sp;
     let argv0 = opts
         .argv
@@ -114,7 +119,7 @@ pub fn run(loaded: Loaded, opts: &LoadOptions, ropts: &RunOptions) -> ! {
             jit.add_routine(pc, f);
         }
     }
-    let task = Task::new_inherited(ProcessInit {
+    let mut task = Task::new_inherited(ProcessInit {
         cmdline,
         auxv,
         view: super::proc_view::proc_view(&loaded, &opts.path, &ropts.cpu),
@@ -125,6 +130,7 @@ pub fn run(loaded: Loaded, opts: &LoadOptions, ropts: &RunOptions) -> ! {
         strace: ropts.strace,
         exec_prefix,
     });
+    task.ssb = ropts.ssb;
     if let Some(port) = ropts.gdb_port {
         if let Err(e) = crate::gdb::start(port, &jit, task.proc.clone()) {
             eprintln!("emu-user: {e}");
@@ -249,6 +255,9 @@ fn run_thread(mut cpu: CpuState, mut jit: Jit, mut task: Task, sigtramp: u64, st
                 } else {
                     task.dispatch(nr, args)
                 };
+                if let Some(ssbs) = task.pstate_ssbs.take() {
+                    set_pstate_ssbs(&mut cpu, &jit.cpu(), ssbs);
+                }
                 // What the syscall returned (a restarted one its -EINTR); for the
                 // clones and sigreturn, the x0 set below.
                 let ret = match &out {
@@ -527,6 +536,17 @@ fn fault_esr(sig: i32, code: i32, write: bool) -> u64 {
         _ => 0x07,                            // translation fault, level 3
     };
     (EC_DABT_LOW << 26) | (1 << 25) | if write { 1 << 6 } else { 0 } | fsc
+}
+
+/// Sets PSTATE.SSBS as the kernel returns to the thread (RES0 on a CPU without
+/// FEAT_SSBS: unchanged there).
+fn set_pstate_ssbs(cpu: &mut CpuState, model: &Cpu, ssbs: bool) {
+    let bit = model.pstate_mask() & crate::arm64::sysreg::PSTATE_SSBS;
+    if ssbs {
+        cpu.pstate |= bit;
+    } else {
+        cpu.pstate &= !bit;
+    }
 }
 
 /// The host command line that runs another guest program the way this one runs (used by

@@ -300,7 +300,10 @@ impl Emit<'_> {
 
 /// The address and `emu_meminfo_t` of a guest memory access, and the value
 /// that cancels it when non-zero (a store-exclusive's status).
-fn access(op: &Op) -> Option<(Val, u32, Option<Val>)> {
+type Access = (Val, u32, Option<Val>);
+
+/// The [`Access`] `op` makes, if any.
+fn access(op: &Op) -> Option<Access> {
     if let Op::Accessed {
         addr,
         bytes,
@@ -308,6 +311,7 @@ fn access(op: &Op) -> Option<(Val, u32, Option<Val>)> {
         store,
         vector,
         unless,
+        ..
     } = *op
     {
         let flags = if load { abi::MEM_LOAD } else { 0 }
@@ -347,8 +351,35 @@ fn rewrite(block: &mut ir::Block, pcs: &[u64], pending: &Pending) {
     };
     let mut current: Option<&Wants> = None;
     let mut block_done = false;
+    // An access made of the parts that follow it: reported after the last
+    // part, which is not reported itself (nor are the others).
+    let mut whole: Option<(Access, u8)> = None;
     for op in old {
         e.ops.push(op);
+        if let Op::Accessed { parts, .. } = op {
+            if parts > 0 {
+                whole = access(&op).map(|a| (a, parts));
+                continue;
+            }
+        }
+        let part = match (&mut whole, access(&op)) {
+            (Some((a, left)), Some(_)) => {
+                *left -= 1;
+                Some((*left == 0).then_some(*a))
+            }
+            _ => None,
+        };
+        if let Some(done) = part {
+            if let (Some(w), Some((addr, info, unless))) = (current, done) {
+                if !w.mem.is_empty() {
+                    e.mem(w, addr, info, unless);
+                }
+            }
+            if done.is_some() {
+                whole = None;
+            }
+            continue;
+        }
         if let Op::InsnStart { pc } = op {
             current = pcs
                 .iter()

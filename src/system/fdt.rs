@@ -19,6 +19,7 @@ pub fn build(
     bootargs: &str,
     initrd: Option<(u64, u64)>,
     virtio: usize,
+    cpus: usize,
 ) -> Result<Vec<u8>, Error> {
     let mut f = FdtWriter::new()?;
     let root = f.begin_node("")?;
@@ -34,15 +35,22 @@ pub fn build(
     f.property_array_u64("reg", &[ram_base, ram_size])?;
     f.end_node(mem)?;
 
-    let cpus = f.begin_node("cpus")?;
+    let cpus_node = f.begin_node("cpus")?;
     f.property_u32("#address-cells", 1)?;
     f.property_u32("#size-cells", 0)?;
-    let cpu = f.begin_node("cpu@0")?;
-    f.property_string("device_type", "cpu")?;
-    f.property_string("compatible", "arm,armv8")?;
-    f.property_u32("reg", 0)?;
-    f.end_node(cpu)?;
-    f.end_node(cpus)?;
+    // reg: the MPIDR affinity (Aff0 = the CPU's number); the others are
+    // started with PSCI CPU_ON.
+    for i in 0..cpus {
+        let cpu = f.begin_node(&format!("cpu@{i}"))?;
+        f.property_string("device_type", "cpu")?;
+        f.property_string("compatible", "arm,armv8")?;
+        f.property_u32("reg", i as u32)?;
+        if cpus > 1 {
+            f.property_string("enable-method", "psci")?;
+        }
+        f.end_node(cpu)?;
+    }
+    f.end_node(cpus_node)?;
 
     let psci = f.begin_node("psci")?;
     f.property_string_list(
@@ -60,10 +68,12 @@ pub fn build(
     f.property_phandle(GIC)?;
     f.end_node(gic)?;
 
-    // PPIs (type 1) numbered from 16, level-high, to CPU 0: secure
-    // physical, non-secure physical, virtual, hypervisor. Only the EL1
-    // physical and virtual timers exist; the other two lines never rise.
-    let ppi = |intid: usize| [1, (intid - 16) as u32, 0x104];
+    // PPIs (type 1) numbered from 16, level-high (4), with the mask of
+    // the CPUs they exist on in bits 15:8: secure physical, non-secure
+    // physical, virtual, hypervisor. Only the EL1 physical and virtual
+    // timers exist; the other two lines never rise.
+    let flags = ((1u32 << cpus) - 1) << 8 | 4;
+    let ppi = |intid: usize| [1, (intid - 16) as u32, flags];
     let timer = f.begin_node("timer")?;
     f.property_string("compatible", "arm,armv8-timer")?;
     f.property_null("always-on")?;
@@ -198,6 +208,7 @@ mod tests {
             "console=ttyAMA0",
             Some((0x4700_0000, 0x4710_0000)),
             2,
+            3,
         )
         .unwrap();
         assert_eq!(&d[..4], &[0xd0, 0x0d, 0xfe, 0xed], "FDT magic");
@@ -218,6 +229,8 @@ mod tests {
             "virtio,mmio",
             "dma-coherent",
             "arm,pl061",
+            "cpu@2",
+            "enable-method",
             "gpio-keys",
         ] {
             assert!(text.contains(s), "{s}");

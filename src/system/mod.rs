@@ -1,5 +1,5 @@
 //! System mode (`emu-system`): a whole arm64 machine modelled on the `virt`
-//! board — one CPU at EL1/EL0 with the stage-1 MMU, exceptions and PSCI,
+//! board — one to eight CPUs at EL1/EL0 with the stage-1 MMU, exceptions and PSCI,
 //! RAM and a PL011 UART — running on the same decoder, frontend, IR,
 //! backend and code cache as user mode. Guest memory goes through the
 //! backend's soft-TLB, whose misses [`memory`] serves.
@@ -22,6 +22,7 @@ pub mod options;
 mod psci;
 pub mod ram;
 mod run;
+pub mod smp;
 mod sysinsn;
 mod timer;
 pub mod trace;
@@ -49,6 +50,8 @@ pub struct Config {
     pub serial: Option<chardev::Backend>,
     /// A QMP monitor socket (`-qmp`).
     pub qmp: Option<monitor::Spec>,
+    /// Number of CPUs (`-smp`), 1..=8.
+    pub cpus: usize,
 }
 
 /// Builds the machine, boots `config.kernel` and runs it until it stops;
@@ -59,6 +62,7 @@ pub fn run(config: &Config) -> Result<Stop, String> {
     let control = match &config.qmp {
         Some(spec) => {
             let c = Arc::new(monitor::Control::new(bell.clone()));
+            c.set_cpus(config.cpus);
             monitor::start(spec, c.clone())?;
             c.set_vcpu_thread();
             Some(c)
@@ -151,8 +155,15 @@ fn run_once(
             return Err("-initrd needs the generated device tree (not -dtb)".into())
         }
         Some(p) => std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?,
-        None => fdt::build(ram.base(), ram.size(), &config.append, initrd, virtio.len())
-            .map_err(|e| format!("cannot build the device tree: {e}"))?,
+        None => fdt::build(
+            ram.base(),
+            ram.size(),
+            &config.append,
+            initrd,
+            virtio.len(),
+            config.cpus,
+        )
+        .map_err(|e| format!("cannot build the device tree: {e}"))?,
     };
     let dtb_addr = boot::place_dtb(&mut ram, &dtb, loaded.end)?;
     let mut bus = bus::Bus::default();
@@ -186,17 +197,24 @@ fn run_once(
         gpio_irq,
         Box::new(pl061),
     );
-    let gic = Rc::new(RefCell::new(devices::gic::Gic::new()));
+    let kick = bell.word().clone();
+    let gic = Rc::new(RefCell::new(devices::gic::Gic::with_cpus(
+        config.cpus,
+        Some(kick),
+    )));
     let gic_mmio = devices::gic::GicMmio(gic.clone());
     bus.add(board::GIC_BASE, board::GIC_SIZE, Box::new(gic_mmio));
-    let mut vcpu = vcpu::Vcpu::new(vcpu::Board {
-        ram,
-        bus,
-        gic,
-        bell: bell.clone(),
-        monitor,
-        gpio,
-    });
+    let mut vcpu = vcpu::Vcpu::new(
+        vcpu::Board {
+            ram,
+            bus,
+            gic,
+            bell: bell.clone(),
+            monitor,
+            gpio,
+        },
+        config.cpus,
+    );
     vcpu.cpu.pc = loaded.entry;
     vcpu.cpu.x[0] = dtb_addr;
     let mut m =

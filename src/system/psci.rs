@@ -2,9 +2,11 @@
 //! SMC from EL1 (the machine has no EL2 or EL3 firmware): function ID in
 //! w0, arguments in x1–x3, result in x0 (Arm DEN 0022, DEN 0028).
 
+use super::smp::Power;
 use super::vcpu::{Stop, Vcpu};
 
 pub const PSCI_VERSION: u64 = 0x8400_0000;
+pub const CPU_SUSPEND: u64 = 0xc400_0001;
 pub const CPU_OFF: u64 = 0x8400_0002;
 pub const CPU_ON: u64 = 0xc400_0003;
 pub const AFFINITY_INFO: u64 = 0xc400_0004;
@@ -17,6 +19,17 @@ pub const SMCCC_VERSION: u64 = 0x8000_0000;
 const NOT_SUPPORTED: u64 = -1i64 as u64;
 const INVALID_PARAMETERS: u64 = -2i64 as u64;
 const ALREADY_ON: u64 = -4i64 as u64;
+const ON_PENDING: u64 = -5i64 as u64;
+const INVALID_ADDRESS: u64 = -9i64 as u64;
+
+/// AFFINITY_INFO answers.
+const AFF_ON: u64 = 0;
+const AFF_OFF: u64 = 1;
+const AFF_ON_PENDING: u64 = 2;
+
+/// CPU_SUSPEND's power_state (original format): StateType, bit 16, is 1
+/// for a power-down state.
+const POWERDOWN: u64 = 1 << 16;
 
 /// PSCI 1.0.
 const VERSION_1_0: u64 = 0x0001_0000;
@@ -28,6 +41,7 @@ fn implemented(fid: u64) -> bool {
     let fid = fid & !(1 << 30);
     [
         PSCI_VERSION,
+        CPU_SUSPEND & !(1 << 30),
         CPU_OFF,
         CPU_ON & !(1 << 30),
         AFFINITY_INFO & !(1 << 30),
@@ -40,22 +54,29 @@ fn implemented(fid: u64) -> bool {
 }
 
 /// Handles the call in the CPU's registers; sets `stop` for the calls
-/// that end the machine.
+/// that end the machine, and the power state of the CPUs CPU_ON, CPU_OFF
+/// and CPU_SUSPEND change (the dispatcher acts on it).
 pub fn call(v: &mut Vcpu) {
     let fid = v.cpu.x[0] & 0xffff_ffff;
-    let mpidr_self = 0;
+    let (a1, a2, a3) = (v.cpu.x[1], v.cpu.x[2], v.cpu.x[3]);
+    let me = v.smp.current;
+    let smc64 = |f: u64| [f, f & !(1 << 30)];
     let r = match fid {
         PSCI_VERSION => VERSION_1_0,
         SMCCC_VERSION => SMCCC_1_1,
         PSCI_FEATURES => {
-            if implemented(v.cpu.x[1] & 0xffff_ffff) {
+            // For CPU_SUSPEND the flags: original power_state format, no
+            // OS-initiated mode.
+            if implemented(a1 & 0xffff_ffff) {
                 0
             } else {
                 NOT_SUPPORTED
             }
         }
         CPU_OFF => {
-            v.stop = Some(Stop::CpuOff);
+            // Does not return: the CPU runs again only after a CPU_ON.
+            v.smp.power[me] = Power::Off;
+            v.smp.resched = true;
             0
         }
         SYSTEM_OFF => {
@@ -66,20 +87,49 @@ pub fn call(v: &mut Vcpu) {
             v.stop = Some(Stop::Reset);
             0
         }
-        // One CPU, affinity 0: it is on.
-        f if f & !(1 << 30) == CPU_ON & !(1 << 30) => {
-            if v.cpu.x[1] & 0xff_00ff_ffff == mpidr_self {
-                ALREADY_ON
-            } else {
-                INVALID_PARAMETERS
+        f if smc64(CPU_ON).contains(&f) => {
+            let entry = if f == CPU_ON { a2 } else { a2 & 0xffff_ffff };
+            match v.smp.by_mpidr(a1).map(|i| (i, v.smp.power[i])) {
+                None => INVALID_PARAMETERS,
+                Some((_, Power::Starting { .. })) => ON_PENDING,
+                Some((_, Power::On | Power::Waiting | Power::Suspended { .. })) => ALREADY_ON,
+                Some(_) if v.board.ram.host(entry, 4).is_none() || entry & 3 != 0 => {
+                    INVALID_ADDRESS
+                }
+                Some((i, Power::Off)) => {
+                    v.smp.power[i] = Power::Starting { entry, arg: a3 };
+                    0
+                }
             }
         }
-        f if f & !(1 << 30) == AFFINITY_INFO & !(1 << 30) => {
-            if v.cpu.x[1] & 0xff_00ff_ffff == mpidr_self {
-                0
-            } else {
-                INVALID_PARAMETERS
+        f if smc64(AFFINITY_INFO).contains(&f) => match v.smp.by_mpidr(a1) {
+            // Only affinity level 0 (the CPUs) is reported.
+            Some(i) if a2 == 0 => match v.smp.power[i] {
+                Power::Off => AFF_OFF,
+                Power::Starting { .. } => AFF_ON_PENDING,
+                _ => AFF_ON,
+            },
+            _ => INVALID_PARAMETERS,
+        },
+        f if smc64(CPU_SUSPEND).contains(&f) => {
+            // A wake-up event already pending ends the suspension at once;
+            // else the CPU waits for its IRQ line (the dispatcher wakes
+            // it): a standby state returns here, a power-down one resumes
+            // at the entry point.
+            if !v.irq_line() {
+                v.smp.power[me] = if a1 & POWERDOWN != 0 {
+                    let entry = if f == CPU_SUSPEND {
+                        a2
+                    } else {
+                        a2 & 0xffff_ffff
+                    };
+                    Power::Suspended { entry, arg: a3 }
+                } else {
+                    Power::Waiting
+                };
+                v.smp.resched = true;
             }
+            0
         }
         // Migration is not needed (no trusted OS).
         MIGRATE_INFO_TYPE => 2,

@@ -1,4 +1,5 @@
-//! The system-mode dispatcher: one CPU, blocks looked up by virtual PC.
+//! The system-mode dispatcher: blocks looked up by virtual PC, the CPUs
+//! taking turns on one host thread (see [`super::smp`]).
 //! A direct branch is linked to its target only within the virtual page of
 //! the block it leaves (same page, same fetch permission); every other
 //! block boundary comes back here, where instruction fetch permission is
@@ -15,9 +16,10 @@ use super::exception::{ec, esr, DFSC_ALIGNMENT};
 use super::memory::tlb_config;
 use super::mmu::Access;
 use super::monitor::Action;
+use super::smp::Power;
 use super::sysinsn::Outcome;
 use super::timer::Waker;
-use super::vcpu::{Exception, Stop, Vcpu};
+use super::vcpu::{Exception, Stop};
 use crate::backend::x64::{compile, Env};
 use crate::cpu::state::{ALIGN_DATA, ALIGN_WRITE};
 use crate::cpu::{fpenv, ExitReason};
@@ -27,40 +29,21 @@ use crate::jit::code_cache::CodeCache;
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 use std::sync::atomic::Ordering;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// PSTATE.I in DAIF.
 const DAIF_I: u64 = 1 << 7;
+const YIELD: u32 = 0xd503_203f;
+const WFE: u32 = 0xd503_205f;
 const WFI: u32 = 0xd503_207f;
-
-impl Vcpu {
-    /// WFI: returns once the IRQ input is asserted (whatever PSTATE.I
-    /// says), sleeping until the next timer deadline meanwhile. With
-    /// nothing that could ever assert it, the machine stops with an error.
-    fn wfi(&mut self) -> Result<(), String> {
-        self.board.bus.idle();
-        loop {
-            if self.irq_line() || self.board.monitor.as_ref().is_some_and(|m| m.pending()) {
-                return Ok(());
-            }
-            let at = match (Waker::next_instant(&self.timers), self.board.bus.deadline()) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
-            if at.is_none() && !self.board.bus.may_interrupt() && self.board.monitor.is_none() {
-                return Err(format!(
-                    "WFI at {:#x} with no interrupt pending, no timer armed and no device \
-                     that could interrupt",
-                    self.cpu.pc
-                ));
-            }
-            self.board.bell.wait(at);
-        }
-    }
-}
+const SEV: u32 = 0xd503_209f;
+const SEVL: u32 = 0xd503_20bf;
+/// How long a CPU runs while another could: a timer rings the interrupt
+/// word at the end of its slice.
+const SLICE: Duration = Duration::from_millis(1);
 
 pub struct Machine {
-    pub vcpu: Box<Vcpu>,
+    pub vcpu: Box<super::vcpu::Vcpu>,
     cache: CodeCache,
     env: Env,
     /// The vector the last exception went to, until a block runs: an
@@ -84,6 +67,10 @@ pub struct Machine {
     /// unmasked PSTATE.I or changed the timers, the doorbell may have
     /// rung, an exception or ERET changed PSTATE).
     check_irq: bool,
+    /// Ends time slices, with more than one CPU.
+    slice: Option<Waker>,
+    /// When the current slice ends, if the timer runs.
+    slice_end: Option<Instant>,
 }
 
 const JUMP_CACHE: usize = 1 << 12;
@@ -94,8 +81,10 @@ fn jump_slot(pc: u64) -> usize {
 }
 
 impl Machine {
-    pub fn new(vcpu: Box<Vcpu>) -> std::io::Result<Machine> {
+    pub fn new(vcpu: Box<super::vcpu::Vcpu>) -> std::io::Result<Machine> {
         let cache = CodeCache::new()?;
+        let vcpu_cpus = vcpu.smp.cpus();
+        let bell = vcpu.board.bell.clone();
         let env = Env {
             exit: cache.exit_addr(),
             tlb: Some(tlb_config()),
@@ -111,6 +100,8 @@ impl Machine {
             by_page: AddrMap::default(),
             jump_cache: vec![FREE; JUMP_CACHE].into_boxed_slice(),
             check_irq: true,
+            slice: (vcpu_cpus > 1).then(|| Waker::new(bell)),
+            slice_end: None,
         })
     }
 
@@ -210,20 +201,110 @@ impl Machine {
         Ok(t.pa & !0xfff)
     }
 
+    /// Serves the monitor's requests, if any; returns how the machine
+    /// stops when it does.
+    fn monitor(&mut self) -> Option<Stop> {
+        let m = self.vcpu.board.monitor.clone().filter(|m| m.pending())?;
+        self.vcpu.cpu.fpsr |= fpenv::take_pending();
+        let gpio = &self.vcpu.board.gpio;
+        let mut press = || gpio.pulse(POWER_LINE, Duration::from_millis(100));
+        match m.service(&mut press) {
+            Action::Continue => {
+                self.check_irq = true;
+                None
+            }
+            Action::Quit => Some(Stop::Quit),
+            Action::Reset => Some(Stop::HostReset),
+        }
+    }
+
+    /// Whether CPU `i` can run: on, starting, or waiting with its IRQ line
+    /// asserted.
+    fn runnable(&mut self, i: usize) -> bool {
+        match self.vcpu.smp.power[i] {
+            Power::Off => false,
+            Power::On | Power::Starting { .. } => true,
+            Power::Waiting | Power::Suspended { .. } => self.vcpu.irq_line_of(i),
+        }
+    }
+
+    /// Puts the next CPU that can run (round-robin from the one running,
+    /// which comes last) on the `Vcpu`; while none can, sleeps until a
+    /// timer deadline or the doorbell. Returns how the machine stops when
+    /// every CPU is off, or the monitor ends it.
+    fn schedule(&mut self) -> Result<Option<Stop>, String> {
+        let n = self.vcpu.smp.cpus();
+        loop {
+            let cur = self.vcpu.smp.current;
+            if let Some(i) = (1..=n).map(|k| (cur + k) % n).find(|&i| self.runnable(i)) {
+                if i != cur {
+                    self.vcpu.switch_to(i);
+                    self.link = None;
+                    self.vector = None;
+                }
+                match self.vcpu.smp.power[i] {
+                    Power::Starting { entry, arg } | Power::Suspended { entry, arg } => {
+                        self.vcpu.boot_reset(entry, arg)
+                    }
+                    _ => {}
+                }
+                self.vcpu.smp.power[i] = Power::On;
+                self.check_irq = true;
+                if let Some(w) = &self.slice {
+                    // The slice timer runs while another CPU could run; a
+                    // CPU switched in before the end of the slice gets
+                    // the rest of it (re-arming costs a host wake-up).
+                    let others = (0..n).any(|j| {
+                        j != i
+                            && matches!(self.vcpu.smp.power[j], Power::On | Power::Starting { .. })
+                    });
+                    let now = Instant::now();
+                    let end = match self.slice_end {
+                        Some(t) if others && t > now => Some(t),
+                        _ => others.then(|| now + SLICE),
+                    };
+                    if end != self.slice_end {
+                        w.set(end);
+                        self.slice_end = end;
+                    }
+                }
+                return Ok(None);
+            }
+            if self.vcpu.smp.power.iter().all(|&p| p == Power::Off) {
+                return Ok(Some(Stop::CpuOff));
+            }
+            if let Some(s) = self.monitor() {
+                return Ok(Some(s));
+            }
+            // Every CPU waits for an interrupt.
+            let v = &mut *self.vcpu;
+            let at = match (v.next_timer(), v.board.bus.deadline()) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            if at.is_none() && !v.board.bus.may_interrupt() && v.board.monitor.is_none() {
+                return Err(format!(
+                    "WFI at {:#x} with no interrupt pending, no timer armed and no device \
+                     that could interrupt",
+                    v.cpu.pc.wrapping_sub(4)
+                ));
+            }
+            v.board.bell.wait(at);
+        }
+    }
+
     /// Runs until the machine stops.
     pub fn run(&mut self) -> Result<Stop, String> {
         loop {
             if let Some(s) = self.vcpu.stop {
                 return Ok(s);
             }
-            if let Some(m) = self.vcpu.board.monitor.clone().filter(|m| m.pending()) {
-                self.vcpu.cpu.fpsr |= fpenv::take_pending();
-                let gpio = &self.vcpu.board.gpio;
-                let mut press = || gpio.pulse(POWER_LINE, Duration::from_millis(100));
-                match m.service(&mut press) {
-                    Action::Continue => self.check_irq = true,
-                    Action::Quit => return Ok(Stop::Quit),
-                    Action::Reset => return Ok(Stop::HostReset),
+            if let Some(s) = self.monitor() {
+                return Ok(s);
+            }
+            if std::mem::take(&mut self.vcpu.smp.resched) {
+                if let Some(s) = self.schedule()? {
+                    return Ok(s);
                 }
             }
             if self.vcpu.flush_code {
@@ -296,13 +377,36 @@ impl Machine {
         let e = match reason {
             ExitReason::Lookup => return Ok(()),
             ExitReason::Interrupt => {
-                // A timer deadline passed; the loop looks at the GIC.
+                // A timer deadline passed, an SGI went to another CPU or a
+                // time slice ended: the loop looks at the GIC, and the
+                // next CPU may run.
                 v.board.bell.word().store(0, Ordering::SeqCst);
+                v.smp.resched |= v.smp.cpus() > 1;
                 return Ok(());
             }
-            ExitReason::Udf if arg as u32 == WFI => {
-                v.wfi()?;
+            ExitReason::Udf if matches!(arg as u32, YIELD | WFE | WFI | SEV | SEVL) => {
                 v.cpu.pc = pc + 4;
+                let smp = v.smp.cpus() > 1;
+                match arg as u32 {
+                    // WFI returns at once when the IRQ line is asserted
+                    // (masked or not), else the CPU waits for it.
+                    WFI => {
+                        v.board.bus.idle();
+                        if !v.irq_line() {
+                            let me = v.smp.current;
+                            v.smp.power[me] = Power::Waiting;
+                            v.smp.resched = true;
+                        }
+                    }
+                    // WFE with the event register set clears it; without,
+                    // it gives way to the other CPUs (whose stores and
+                    // SEVs are the events it waits for). With one CPU
+                    // nothing else could send an event: a NOP, like YIELD.
+                    WFE if v.event => v.event = false,
+                    WFE | YIELD => v.smp.resched |= smp,
+                    SEV => v.send_event(),
+                    _ => v.event = true,
+                }
                 return Ok(());
             }
             ExitReason::Invalidate => {

@@ -48,7 +48,7 @@ const SCTLR_UCI: u64 = 1 << 26;
 fn id_value(name: &str) -> Option<u64> {
     Some(match name {
         "MIDR_EL1" => sysreg::MIDR,
-        "MPIDR_EL1" => 1 << 31,
+        "MPIDR_EL1" => 1 << 31, // RES1; plus the CPU number (`mrs`)
         "REVIDR_EL1" => 0,
         // DIT (bits 51:48) left out: system mode keeps no PSTATE.DIT.
         "ID_AA64PFR0_EL1" => Cpu::MAX_IDS.pfr0 & !(0xf << 48) | 1 << 56 | 1 << 60,
@@ -159,7 +159,11 @@ impl Vcpu {
             });
         }
         let row = sysreg::find(enc);
-        if let Some(v) = row.and_then(|r| id_value(r.name)) {
+        if let Some(mut v) = row.and_then(|r| id_value(r.name)) {
+            if row.is_some_and(|r| r.name == "MPIDR_EL1") {
+                // Aff0: the CPU's number.
+                v |= self.smp.current as u64;
+            }
             let el0_ok = match row.map(|r| r.name) {
                 Some("CTR_EL0") => self.sys.regime.sctlr & SCTLR_UCT != 0,
                 Some("DCZID_EL0") | Some("CNTFRQ_EL0") => true,
@@ -302,9 +306,13 @@ impl Vcpu {
         let el1 = self.sys.el == 1;
         let sctlr = self.sys.regime.sctlr;
         let ok = match (op1, crn, crm, op2) {
-            // TLBI: every form drops the whole soft-TLB.
+            // TLBI: every form drops the whole soft-TLB; the Inner
+            // Shareable forms (CRm 3) those of the other CPUs too.
             (0, 8, _, _) if el1 => {
                 self.flush_tlb();
+                if crm == 3 {
+                    self.tlbi_broadcast();
+                }
                 true
             }
             // IC IALLUIS, IC IALLU.

@@ -12,6 +12,7 @@ use super::doorbell::Doorbell;
 use super::mmu::{Access, Fault, Regime, Translation};
 use super::monitor::Control;
 use super::ram::Ram;
+use super::smp::Smp;
 use super::sysinsn::counter;
 use super::timer::{TimerRegs, Waker, PHYS_IRQ, VIRT_IRQ};
 use crate::arm64::sysreg_el1::El1Reg;
@@ -30,7 +31,7 @@ pub enum Stop {
     PowerOff,
     /// PSCI SYSTEM_RESET (emu-system does not restart the machine).
     Reset,
-    /// PSCI CPU_OFF of the only CPU: nothing is left to run.
+    /// PSCI CPU_OFF of the last CPU on: nothing is left to run.
     CpuOff,
     /// The monitor's `quit`.
     Quit,
@@ -85,6 +86,20 @@ pub struct SysRegs {
     pub plain: HashMap<El1Reg, u64>,
 }
 
+impl SysRegs {
+    /// EL1h, DAIF masked, the MMU off.
+    pub fn at_reset() -> SysRegs {
+        let mut s = SysRegs {
+            el: 1,
+            spsel: 1,
+            daif: 0xf << 6,
+            ..SysRegs::default()
+        };
+        s.regime.sctlr = SCTLR_RESET;
+        s
+    }
+}
+
 /// SCTLR_EL1 at reset: the RES1 bits of ARMv8.0 (29, 28, 23, 22, 20, 11),
 /// MMU and caches off.
 pub const SCTLR_RESET: u64 = 0x30d0_0800;
@@ -116,24 +131,26 @@ pub struct Vcpu {
     pub timers: [TimerRegs; 2],
     /// Wakes translated code (through `cpu.interrupt`) at timer deadlines.
     pub waker: Waker,
+    /// The event register (WFE, SEV).
+    pub event: bool,
+    /// Set when another CPU's TLBI broadcast while this one was parked:
+    /// its soft-TLBs are flushed when it runs again.
+    pub tlb_stale: bool,
+    /// The other CPUs and their power states (see [`super::smp`]).
+    pub smp: Smp,
 }
 
 impl Vcpu {
-    /// A CPU at EL1h with interrupts masked and the MMU off, as the arm64
-    /// boot protocol wants it.
-    pub fn new(board: Board) -> Box<Vcpu> {
+    /// CPU 0 of `cpus` at EL1h with interrupts masked and the MMU off, as
+    /// the arm64 boot protocol wants it; the others are off.
+    pub fn new(board: Board, cpus: usize) -> Box<Vcpu> {
         let waker = Waker::new(board.bell.clone());
         let mut v = Box::new(Vcpu {
             cpu: CpuState::default(),
             tlb_ptr: 0,
             tlbs: [SoftTlb::default(), SoftTlb::default()],
             unprivileged: false,
-            sys: SysRegs {
-                el: 1,
-                spsel: 1,
-                daif: 0xf << 6,
-                ..SysRegs::default()
-            },
+            sys: SysRegs::at_reset(),
             board,
             pending: None,
             stop: None,
@@ -141,10 +158,13 @@ impl Vcpu {
             code_inval: Vec::new(),
             timers: [TimerRegs::default(); 2],
             waker,
+            event: false,
+            tlb_stale: false,
+            smp: Smp::default(),
         });
         v.cpu.interrupt = Arc::as_ptr(v.board.bell.word()) as u64;
-        v.sys.regime.sctlr = SCTLR_RESET;
         v.set_el(1);
+        v.smp = Smp::new(cpus, &v.cpu, &v.board.bell);
         v
     }
 
@@ -221,9 +241,10 @@ impl Vcpu {
     /// Drives the timers' and the devices' interrupt lines into the GIC.
     pub fn sync_irqs(&mut self) {
         let now = counter();
+        let c = self.smp.current;
         let mut g = self.board.gic.borrow_mut();
-        g.set_level(PHYS_IRQ, self.timers[0].line(now));
-        g.set_level(VIRT_IRQ, self.timers[1].line(now));
+        g.set_ppi(c, PHYS_IRQ, self.timers[0].line(now));
+        g.set_ppi(c, VIRT_IRQ, self.timers[1].line(now));
         self.board.bus.drive_irqs(|id, high| g.set_level(id, high));
     }
 
@@ -235,7 +256,7 @@ impl Vcpu {
     /// Whether the CPU's IRQ input is asserted (masked by PSTATE.I or not).
     pub fn irq_line(&mut self) -> bool {
         self.sync_irqs();
-        self.board.gic.borrow().irq_pending()
+        self.board.gic.borrow().irq_pending(self.smp.current)
     }
 
     /// Translates `va` for `access` at the current EL.

@@ -196,11 +196,11 @@ pub fn execveat(p: &mut Task, a: [u64; 6]) -> SysResult {
         return Err(Errno::EINVAL);
     }
     let file = if path.is_empty() {
-        fd_path(dirfd)?
+        crate::overlay::to_guest(p, fd_path(dirfd)?)
     } else if path.starts_with(b"/") || dirfd == AT_FDCWD {
         path
     } else {
-        let mut dir = fd_path(dirfd)?;
+        let mut dir = crate::overlay::to_guest(p, fd_path(dirfd)?);
         dir.push(b'/');
         dir.extend_from_slice(&path);
         dir
@@ -264,7 +264,13 @@ fn exec(p: &mut Task, file: Vec<u8>, argv: u64, envp: u64) -> SysResult {
     let envp = read_strings(envp)?;
     let (host, argv, runs) = resolve(p, file, argv)?;
     let args = match runs {
-        Runs::Emulated => host_argv(&trace_prefix(p), &host, &argv),
+        Runs::Emulated => {
+            let mut prefix = trace_prefix(p);
+            if let Some(kept) = p.ssb.exec_option() {
+                prefix.push(format!("--spec-store-bypass={kept}").into());
+            }
+            host_argv(&prefix, &host, &argv)
+        }
         Runs::Native => {
             let mut v = vec![host.clone()];
             v.extend(

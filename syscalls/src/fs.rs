@@ -4,15 +4,16 @@
 //! guest executable, not the emulator, is reported; other path pointers pass through.
 
 use crate::abi::errno::Errno;
-use crate::abi::flags::{open_flags_to_host, AT_EMPTY_PATH};
+use crate::abi::flags::{open_flags_to_host, AT_EMPTY_PATH, AT_FDCWD};
 use crate::abi::stat::{Stat, Statx};
 use crate::guest_mem::{self, PATH_MAX};
 use crate::host::{check, int, ok, ptr};
+use crate::overlay;
 use crate::process::Process;
 use crate::thread::Task;
 use crate::SysResult;
-use std::ffi::{CStr, CString};
-use std::os::unix::ffi::OsStrExt;
+use std::ffi::{CString, OsStr};
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 /// True if `path` names the running executable through /proc.
 fn is_proc_self_exe(path: &[u8]) -> bool {
@@ -92,62 +93,86 @@ pub enum GuestFile {
 /// What a guest open of `path` reads (for a debugger's file access on the guest's
 /// behalf).
 pub fn guest_file(p: &Process, path: &[u8]) -> Result<GuestFile, Errno> {
-    match emulated_proc_contents(p, path) {
+    let name = guest_name(p, AT_FDCWD, path.to_vec());
+    match emulated_proc_contents(p, &name.1) {
         Some(data) => Ok(GuestFile::Contents(data)),
-        None => host_path(p, path.to_vec()).map(GuestFile::Host),
+        None => Ok(GuestFile::Host(host_at_name(p, name)?.path)),
     }
 }
 
-/// The sysroot copy of an absolute guest path, if the process has a sysroot and the path
-/// exists there (so guest libraries and config are found before the host's).
-fn in_sysroot(p: &Process, raw: &[u8]) -> Option<Vec<u8>> {
-    let root = p.sysroot.as_ref()?;
-    if !raw.starts_with(b"/") {
-        return None;
+/// A guest path resolved for a host `*at` call: the directory fd and path to pass.
+pub(crate) struct HostAt {
+    pub dirfd: i32,
+    pub path: CString,
+}
+
+/// The guest's `(dirfd, path)`, made absolute when the sysroot overlay needs it (see
+/// [`overlay`]).
+fn guest_name(p: &Process, dirfd: i32, raw: Vec<u8>) -> (i32, Vec<u8>) {
+    match overlay::guest_absolute(p, dirfd, &raw) {
+        Some(abs) => (AT_FDCWD, abs),
+        None => (dirfd, raw),
     }
-    let mut full = root.as_os_str().as_bytes().to_vec();
-    full.extend_from_slice(raw);
-    let path = std::path::Path::new(std::ffi::OsStr::from_bytes(&full));
-    path.symlink_metadata().is_ok().then_some(full)
 }
 
-/// Reads a guest path, substituting the guest executable for /proc/self/exe and
-/// redirecting into the sysroot where it has the file.
-fn guest_path(p: &Task, addr: u64) -> Result<CString, Errno> {
-    host_path(p, guest_mem::read_cstr(addr, PATH_MAX)?)
-}
-
-/// The host path the guest path `raw` names (see [`guest_path`]).
-pub(crate) fn host_path(p: &Process, raw: Vec<u8>) -> Result<CString, Errno> {
-    let bytes = if is_proc_self_exe(&raw) {
+fn host_at_name(p: &Process, (dirfd, name): (i32, Vec<u8>)) -> Result<HostAt, Errno> {
+    let bytes = if is_proc_self_exe(&name) {
         p.exe_path.as_os_str().as_bytes().to_vec()
     } else {
-        in_sysroot(p, &raw).unwrap_or(raw)
+        overlay::to_host(p, name)
     };
-    CString::new(bytes).map_err(|_| Errno::EINVAL)
+    let path = CString::new(bytes).map_err(|_| Errno::EINVAL)?;
+    Ok(HostAt { dirfd, path })
 }
 
-/// Opens the guest path at `addr` as openat does: a /proc file that would describe the
-/// emulator is the guest's (see [`emulated_proc_file`]), other paths go through
-/// [`host_path`] and then `open`. `host_flags` are the host O_* flags.
+/// THE resolution of a guest path for the host: `(dirfd, raw)` as the guest names it
+/// (through the sysroot overlay, /proc/self/exe the guest executable) to the
+/// `(dirfd, path)` a host `*at` call takes.
+pub(crate) fn host_at(p: &Process, dirfd: i32, raw: Vec<u8>) -> Result<HostAt, Errno> {
+    host_at_name(p, guest_name(p, dirfd, raw))
+}
+
+/// The host path the guest path `raw` names, relative to the working directory.
+pub(crate) fn host_path(p: &Process, raw: Vec<u8>) -> Result<CString, Errno> {
+    Ok(host_at(p, AT_FDCWD, raw)?.path)
+}
+
+/// Reads the guest path at `addr` and resolves it against `dirfd` (see [`host_at`]).
+pub(crate) fn guest_path_at(p: &Process, dirfd: u64, addr: u64) -> Result<HostAt, Errno> {
+    host_at(p, int(dirfd), guest_mem::read_cstr(addr, PATH_MAX)?)
+}
+
+/// Opens the guest path at `addr` (relative to `dirfd`) as openat does: a /proc file
+/// that would describe the emulator is the guest's (see [`emulated_proc_file`]),
+/// other paths go through [`host_at`] and then `open`. `host_flags` are the host O_*
+/// flags. `in_dirfd`: the path is looked up inside `dirfd`'s tree whatever it says
+/// (openat2's RESOLVE_BENEATH / RESOLVE_IN_ROOT / RESOLVE_NO_XDEV), so it goes to
+/// the host as given.
 pub(crate) fn open_guest_path(
     p: &Task,
-    addr: u64,
+    (dirfd, addr): (u64, u64),
     host_flags: i32,
-    open: impl FnOnce(&CStr) -> SysResult,
+    in_dirfd: bool,
+    open: impl FnOnce(&HostAt) -> SysResult,
 ) -> SysResult {
     let raw = guest_mem::read_cstr(addr, PATH_MAX)?;
-    if let Some(r) = emulated_proc_file(p, &raw, host_flags) {
+    if in_dirfd {
+        let path = CString::new(raw).map_err(|_| Errno::EINVAL)?;
+        let dirfd = int(dirfd);
+        return open(&HostAt { dirfd, path });
+    }
+    let name = guest_name(p, int(dirfd), raw);
+    if let Some(r) = emulated_proc_file(p, &name.1, host_flags) {
         return r;
     }
-    open(&host_path(p, raw)?)
+    open(&host_at_name(p, name)?)
 }
 
 pub fn openat(p: &mut Task, a: [u64; 6]) -> SysResult {
     let fl = open_flags_to_host(a[2] as u32) as i32;
-    open_guest_path(p, a[1], fl, |path| {
-        // SAFETY: `path` is a valid C string; other arguments are integers.
-        check(unsafe { libc::openat(int(a[0]), path.as_ptr(), fl, a[3] as libc::c_uint) } as i64)
+    open_guest_path(p, (a[0], a[1]), fl, false, |h| {
+        // SAFETY: `h.path` is a valid C string; other arguments are integers.
+        check(unsafe { libc::openat(h.dirfd, h.path.as_ptr(), fl, a[3] as libc::c_uint) } as i64)
     })
 }
 
@@ -165,33 +190,36 @@ pub fn fstat(_: &mut Task, a: [u64; 6]) -> SysResult {
 }
 
 /// A path argument that may be NULL together with AT_EMPTY_PATH (Linux 6.11+).
-fn guest_path_or_empty(p: &Task, addr: u64, flags: u64) -> Result<CString, Errno> {
+fn guest_path_or_empty(p: &Task, dirfd: u64, addr: u64, flags: u64) -> Result<HostAt, Errno> {
     if addr == 0 && flags & AT_EMPTY_PATH != 0 {
-        return Ok(CString::default());
+        return Ok(HostAt {
+            dirfd: int(dirfd),
+            path: CString::default(),
+        });
     }
-    guest_path(p, addr)
+    guest_path_at(p, dirfd, addr)
 }
 
 pub fn newfstatat(p: &mut Task, a: [u64; 6]) -> SysResult {
-    let path = guest_path_or_empty(p, a[1], a[3])?;
+    let h = guest_path_or_empty(p, a[0], a[1], a[3])?;
     // SAFETY: all-zero is a valid libc::stat.
     let mut st: libc::stat = unsafe { std::mem::zeroed() };
     // AT_* flags have the same values on both (asm-generic fcntl.h).
     // SAFETY: valid C string and out-buffer.
-    check(unsafe { libc::fstatat(int(a[0]), path.as_ptr(), &mut st, int(a[3])) } as i64)?;
+    check(unsafe { libc::fstatat(h.dirfd, h.path.as_ptr(), &mut st, int(a[3])) } as i64)?;
     write_stat(a[2], &st)
 }
 
 pub fn statx(p: &mut Task, a: [u64; 6]) -> SysResult {
-    let path = guest_path_or_empty(p, a[1], a[2])?;
+    let h = guest_path_or_empty(p, a[0], a[1], a[2])?;
     let mut stx = Statx::default();
     // SAFETY: valid C string; `stx` is the kernel's statx layout (see abi::stat tests).
     let r = unsafe {
         crate::host::raw(
             crate::host::nr::SYS_statx,
             [
-                int(a[0]) as u64,
-                path.as_ptr() as u64,
+                h.dirfd as u64,
+                h.path.as_ptr() as u64,
                 int(a[2]) as u64,
                 (a[3] as u32) as u64,
                 std::ptr::addr_of_mut!(stx) as u64,
@@ -205,30 +233,42 @@ pub fn statx(p: &mut Task, a: [u64; 6]) -> SysResult {
 }
 
 pub fn readlinkat(p: &mut Task, a: [u64; 6]) -> SysResult {
-    let raw = guest_mem::read_cstr(a[1], PATH_MAX)?;
-    if is_proc_self_exe(&raw) {
-        if (a[3] as i64) <= 0 {
-            return Err(Errno::EINVAL);
-        }
-        let target = p.exe_path.as_os_str().as_bytes();
-        let n = target.len().min(a[3] as usize);
-        guest_mem::write_bytes(a[2], &target[..n])?;
-        return ok(n as u64);
+    let (dirfd, name) = guest_name(p, int(a[0]), guest_mem::read_cstr(a[1], PATH_MAX)?);
+    let size = a[3] as i64;
+    // The working directory and open files of /proc/self read as guest paths.
+    let guest_link = matches!(proc_self_entry(&name), Some(e) if e == b"exe" || e == b"cwd" || e.starts_with(b"fd/"));
+    if !guest_link {
+        let h = host_at_name(p, (dirfd, name))?;
+        // SAFETY: valid C string; the guest buffer is checked by the kernel.
+        return check(
+            unsafe { libc::readlinkat(h.dirfd, h.path.as_ptr(), ptr(a[2]), size as usize) } as i64,
+        );
     }
-    let path = CString::new(raw).map_err(|_| Errno::EINVAL)?;
-    // SAFETY: valid C string; the guest buffer is checked by the kernel.
-    check(unsafe { libc::readlinkat(int(a[0]), path.as_ptr(), ptr(a[2]), a[3] as usize) } as i64)
+    if size <= 0 {
+        return Err(Errno::EINVAL);
+    }
+    let target = if is_proc_self_exe(&name) {
+        p.exe_path.as_os_str().as_bytes().to_vec()
+    } else {
+        let host = std::fs::read_link(OsStr::from_bytes(&name))
+            .map_err(|e| Errno::from_host(e.raw_os_error().unwrap_or(libc::EIO)))?;
+        host.into_os_string().into_vec()
+    };
+    let target = overlay::to_guest(p, target);
+    let n = target.len().min(size as usize);
+    guest_mem::write_bytes(a[2], &target[..n])?;
+    ok(n as u64)
 }
 
 pub fn faccessat(p: &mut Task, a: [u64; 6]) -> SysResult {
-    let path = guest_path(p, a[1])?;
+    let h = guest_path_at(p, a[0], a[1])?;
     // SAFETY: valid C string and integers (F_OK/R_OK/... are the same on both).
     check(unsafe {
         crate::host::raw(
             crate::host::nr::SYS_faccessat,
             [
-                int(a[0]) as u64,
-                path.as_ptr() as u64,
+                h.dirfd as u64,
+                h.path.as_ptr() as u64,
                 int(a[2]) as u64,
                 0,
                 0,
@@ -239,14 +279,14 @@ pub fn faccessat(p: &mut Task, a: [u64; 6]) -> SysResult {
 }
 
 pub fn faccessat2(p: &mut Task, a: [u64; 6]) -> SysResult {
-    let path = guest_path(p, a[1])?;
+    let h = guest_path_at(p, a[0], a[1])?;
     // SAFETY: valid C string and integers.
     check(unsafe {
         crate::host::raw(
             crate::host::nr::SYS_faccessat2,
             [
-                int(a[0]) as u64,
-                path.as_ptr() as u64,
+                h.dirfd as u64,
+                h.path.as_ptr() as u64,
                 int(a[2]) as u64,
                 int(a[3]) as u64,
                 0,
@@ -256,48 +296,75 @@ pub fn faccessat2(p: &mut Task, a: [u64; 6]) -> SysResult {
     })
 }
 
-pub fn getcwd(_: &mut Task, a: [u64; 6]) -> SysResult {
-    // The raw syscall returns the length including the NUL, as the guest expects.
-    // SAFETY: the kernel checks the guest buffer.
-    check(unsafe { crate::host::raw(crate::host::nr::SYS_getcwd, [a[0], a[1], 0, 0, 0, 0]) })
+/// getcwd(buf, size): the guest path of the working directory (see [`overlay`]).
+pub fn getcwd(p: &mut Task, a: [u64; 6]) -> SysResult {
+    if p.sysroot.is_none() {
+        // The raw syscall returns the length including the NUL, as the guest expects.
+        // SAFETY: the kernel checks the guest buffer.
+        return check(unsafe {
+            crate::host::raw(crate::host::nr::SYS_getcwd, [a[0], a[1], 0, 0, 0, 0])
+        });
+    }
+    let mut buf = vec![0u8; PATH_MAX];
+    // SAFETY: `buf` is a writable buffer of the length given.
+    let n = unsafe {
+        crate::host::raw(
+            crate::host::nr::SYS_getcwd,
+            [buf.as_mut_ptr() as u64, buf.len() as u64, 0, 0, 0, 0],
+        )
+    };
+    crate::host::check_unit(n)?;
+    buf.truncate((n as usize).saturating_sub(1));
+    let mut path = overlay::to_guest(p, buf);
+    path.push(0);
+    if path.len() as u64 > a[1] {
+        return Err(Errno::ERANGE);
+    }
+    guest_mem::write_bytes(a[0], &path)?;
+    ok(path.len() as u64)
 }
 
-pub fn chdir(_: &mut Task, a: [u64; 6]) -> SysResult {
-    // SAFETY: guest path pointer checked by the kernel.
-    check(unsafe { libc::chdir(ptr(a[0])) } as i64)
+pub fn chdir(p: &mut Task, a: [u64; 6]) -> SysResult {
+    let h = guest_path_at(p, AT_FDCWD as u64, a[0])?;
+    // SAFETY: a valid C string (absolute, or relative to the working directory).
+    check(unsafe { libc::chdir(h.path.as_ptr()) } as i64)
 }
 
 pub fn fchdir(_: &mut Task, a: [u64; 6]) -> SysResult {
+    // The descriptor was opened through the overlay: its directory is the guest's.
     // SAFETY: integer argument.
     check(unsafe { libc::fchdir(int(a[0])) } as i64)
 }
 
-pub fn unlinkat(_: &mut Task, a: [u64; 6]) -> SysResult {
-    // SAFETY: guest path pointer checked by the kernel; AT_REMOVEDIR is the same on both.
-    check(unsafe { libc::unlinkat(int(a[0]), ptr(a[1]), int(a[2])) } as i64)
+pub fn unlinkat(p: &mut Task, a: [u64; 6]) -> SysResult {
+    let h = guest_path_at(p, a[0], a[1])?;
+    // SAFETY: a valid C string; AT_REMOVEDIR is the same on both.
+    check(unsafe { libc::unlinkat(h.dirfd, h.path.as_ptr(), int(a[2])) } as i64)
 }
 
-pub fn mkdirat(_: &mut Task, a: [u64; 6]) -> SysResult {
-    // SAFETY: guest path pointer checked by the kernel.
-    check(unsafe { libc::mkdirat(int(a[0]), ptr(a[1]), a[2] as libc::mode_t) } as i64)
+pub fn mkdirat(p: &mut Task, a: [u64; 6]) -> SysResult {
+    let h = guest_path_at(p, a[0], a[1])?;
+    // SAFETY: a valid C string.
+    check(unsafe { libc::mkdirat(h.dirfd, h.path.as_ptr(), a[2] as libc::mode_t) } as i64)
 }
 
-pub fn renameat(_: &mut Task, a: [u64; 6]) -> SysResult {
-    // SAFETY: guest path pointers checked by the kernel.
-    check(unsafe { libc::renameat(int(a[0]), ptr(a[1]), int(a[2]), ptr(a[3])) } as i64)
+pub fn renameat(p: &mut Task, a: [u64; 6]) -> SysResult {
+    renameat2(p, [a[0], a[1], a[2], a[3], 0, 0])
 }
 
-pub fn renameat2(_: &mut Task, a: [u64; 6]) -> SysResult {
+pub fn renameat2(p: &mut Task, a: [u64; 6]) -> SysResult {
+    let from = guest_path_at(p, a[0], a[1])?;
+    let to = guest_path_at(p, a[2], a[3])?;
     // RENAME_* flags are architecture-independent.
-    // SAFETY: guest path pointers checked by the kernel.
+    // SAFETY: valid C strings and integers.
     check(unsafe {
         crate::host::raw(
             crate::host::nr::SYS_renameat2,
             [
-                int(a[0]) as u64,
-                a[1],
-                int(a[2]) as u64,
-                a[3],
+                from.dirfd as u64,
+                from.path.as_ptr() as u64,
+                to.dirfd as u64,
+                to.path.as_ptr() as u64,
                 (a[4] as u32) as u64,
                 0,
             ],
@@ -316,7 +383,7 @@ fn write_statfs(addr: u64, h: &libc::statfs64) -> SysResult {
 }
 
 pub fn statfs(p: &mut Task, a: [u64; 6]) -> SysResult {
-    let path = guest_path(p, a[0])?;
+    let path = guest_path_at(p, AT_FDCWD as u64, a[0])?.path;
     // SAFETY: all-zero is a valid libc::statfs64.
     let mut st: libc::statfs64 = unsafe { std::mem::zeroed() };
     // SAFETY: `path` is a valid C string and `st` a valid out-buffer.

@@ -16,7 +16,8 @@ use crate::SysResult;
 /// openat2(dirfd, path, how, size): `how` is size-versioned; bytes past version 0
 /// must be zero. Unknown O_* bits are EINVAL here (unlike openat, which ignores
 /// them); RESOLVE_* bits and the mode are generic and checked by the host. The path
-/// is treated as openat treats it (/proc files, sysroot).
+/// is treated as openat treats it (/proc files, sysroot), except that a lookup
+/// confined to `dirfd`'s tree takes it as given.
 pub fn openat2(p: &mut Task, a: [u64; 6]) -> SysResult {
     let size = a[3];
     check_size(size)?;
@@ -33,14 +34,15 @@ pub fn openat2(p: &mut Task, a: [u64; 6]) -> SysResult {
         flags: open_flags_to_host(how.flags as u32) as u64,
         ..how
     };
-    open_guest_path(p, a[1], host_how.flags as i32, |path| {
+    let in_dirfd = how.resolve & (RESOLVE_NO_XDEV | RESOLVE_BENEATH | RESOLVE_IN_ROOT) != 0;
+    open_guest_path(p, (a[0], a[1]), host_how.flags as i32, in_dirfd, |h| {
         // SAFETY: a valid C string and a local version-0 open_how of the size given.
         check(unsafe {
             crate::host::raw(
                 crate::host::nr::SYS_openat2,
                 [
-                    int(a[0]) as u64,
-                    path.as_ptr() as u64,
+                    h.dirfd as u64,
+                    h.path.as_ptr() as u64,
                     (&host_how as *const OpenHow) as u64,
                     OPEN_HOW_SIZE_VER0,
                     0,
@@ -50,6 +52,12 @@ pub fn openat2(p: &mut Task, a: [u64; 6]) -> SysResult {
         })
     })
 }
+
+/// openat2 RESOLVE_* bits that confine the lookup to `dirfd`'s tree
+/// (include/uapi/linux/openat2.h).
+const RESOLVE_NO_XDEV: u64 = 0x01;
+const RESOLVE_BENEATH: u64 = 0x08;
+const RESOLVE_IN_ROOT: u64 = 0x10;
 
 /// open_by_handle_at(mount_fd, handle, flags): `struct file_handle` (u32 size, int
 /// type, bytes) is generic; `flags` are O_* flags. The host asks for

@@ -74,29 +74,13 @@ passthrough! {
     fchmod => SYS_fchmod;
     fchown => SYS_fchown;
     close_range => SYS_close_range;
-    /// Paths and integer modes/ids; AT_* flags are asm-generic on both.
-    truncate => SYS_truncate;
-    fchmodat => SYS_fchmodat;
-    fchownat => SYS_fchownat;
-    symlinkat => SYS_symlinkat;
-    linkat => SYS_linkat;
-    mknodat => SYS_mknodat;
-    /// Extended attributes: paths, NUL-terminated names, opaque value bytes and
-    /// XATTR_CREATE/XATTR_REPLACE (1, 2) are the same on both.
-    setxattr => SYS_setxattr;
-    lsetxattr => SYS_lsetxattr;
+    /// Extended attributes of open files: NUL-terminated names, opaque value bytes
+    /// and XATTR_CREATE/XATTR_REPLACE (1, 2) are the same on both (the path calls
+    /// are in `crate::path_calls`).
     fsetxattr => SYS_fsetxattr;
-    getxattr => SYS_getxattr;
-    lgetxattr => SYS_lgetxattr;
     fgetxattr => SYS_fgetxattr;
-    listxattr => SYS_listxattr;
-    llistxattr => SYS_llistxattr;
     flistxattr => SYS_flistxattr;
-    removexattr => SYS_removexattr;
-    lremovexattr => SYS_lremovexattr;
     fremovexattr => SYS_fremovexattr;
-    /// `struct timespec[2]`: same layout (abi::time::Timespec).
-    utimensat => SYS_utimensat;
     /// Byte offsets as `loff_t *`; SPLICE_F_* flags are generic.
     sendfile => SYS_sendfile;
     copy_file_range => SYS_copy_file_range;
@@ -152,7 +136,6 @@ passthrough! {
     timerfd_gettime => SYS_timerfd_gettime;
     signalfd4 => SYS_signalfd4;
     inotify_init1 => SYS_inotify_init1;
-    inotify_add_watch => SYS_inotify_add_watch;
     inotify_rm_watch => SYS_inotify_rm_watch;
     /// POSIX timers: `struct sigevent` (64 bytes) is generic; SIGEV_THREAD_ID names
     /// a guest tid, which is a host tid; timer ids are the kernel's ints.

@@ -17,7 +17,6 @@ passthrough! {
     mount => SYS_mount;
     umount2 => SYS_umount2;
     pivot_root => SYS_pivot_root;
-    chroot => SYS_chroot;
     open_tree => SYS_open_tree;
     move_mount => SYS_move_mount;
     fsopen => SYS_fsopen;
@@ -42,13 +41,6 @@ passthrough! {
     /// (CAP_SYS_TTY_CONFIG).
     syslog => SYS_syslog;
     vhangup => SYS_vhangup;
-    /// fanotify_mark: FAN_MARK_* flags, the u64 mask (one register on 64-bit) and
-    /// AT_* dirfd/path are generic. name_to_handle_at: `struct file_handle` (u32, int,
-    /// bytes), an int mount id and AT_* flags are generic.
-    fanotify_mark => SYS_fanotify_mark;
-    name_to_handle_at => SYS_name_to_handle_at;
-    /// fchmodat2 (Linux 6.6): like fchmodat with AT_SYMLINK_NOFOLLOW / AT_EMPTY_PATH.
-    fchmodat2 => SYS_fchmodat2;
     /// Page-cache statistics: `struct cachestat_range` (two u64) and
     /// `struct cachestat` (five u64) are generic.
     cachestat => SYS_cachestat;

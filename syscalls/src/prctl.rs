@@ -5,7 +5,7 @@
 //!   calling thread (integer arguments, or pointers to ints and byte strings).
 //! - [`How::Emu`]: emu answers, because the host would describe emu (auxv, the tid
 //!   address, seccomp, the tagged address ABI) or would answer for x86-64
-//!   (speculation controls).
+//!   (speculation controls: `crate::spec_ctrl`).
 //! - [`How::Errno`]: what arm64 answers because its kernel has no such feature (x86,
 //!   MIPS, RISC-V and PowerPC options; SVE, SME, PAC and GCS, which emu does not
 //!   announce), or, for PR_SET_MM, because it needs CAP_SYS_RESOURCE and would
@@ -83,8 +83,8 @@ const OPTIONS: &[(u64, &str, How)] = &[
     (47, "PR_CAP_AMBIENT", Host),
     (50, "PR_SVE_SET_VL", EINVAL),
     (51, "PR_SVE_GET_VL", EINVAL),
-    (52, "PR_GET_SPECULATION_CTRL", Emu(speculation_ctrl)),
-    (53, "PR_SET_SPECULATION_CTRL", Emu(speculation_ctrl)),
+    (52, "PR_GET_SPECULATION_CTRL", Emu(crate::spec_ctrl::get)),
+    (53, "PR_SET_SPECULATION_CTRL", Emu(crate::spec_ctrl::set)),
     (54, "PR_PAC_RESET_KEYS", EINVAL),
     (
         55,
@@ -162,25 +162,6 @@ fn get_auxv(p: &mut Task, a: [u64; 6]) -> SysResult {
     let n = p.auxv.len().min(a[2] as usize);
     guest_mem::write_bytes(a[1], &p.auxv[..n])?;
     ok(p.auxv.len() as u64)
-}
-
-/// The speculation-control "which" arguments (PR_SPEC_*).
-const PR_SPEC_STORE_BYPASS: u64 = 0;
-
-/// PR_GET/SET_SPECULATION_CTRL: arm64 knows only speculative store bypass, whose
-/// controls mean the same to the host; the indirect-branch and L1D-flush controls are
-/// x86's, which arm64 answers with ENODEV.
-fn speculation_ctrl(_: &mut Task, a: [u64; 6]) -> SysResult {
-    if a[1] != PR_SPEC_STORE_BYPASS {
-        return Err(Errno::ENODEV);
-    }
-    // SAFETY: integer arguments.
-    check(unsafe {
-        crate::host::raw(
-            crate::host::nr::SYS_prctl,
-            [a[0], a[1], a[2], a[3], a[4], 0],
-        )
-    })
 }
 
 #[cfg(test)]

@@ -111,7 +111,8 @@ impl Process {
             }),
             sigactions: Mutex::new([Sigaction::default(); NSIG as usize]),
             strace: init.strace,
-            sysroot: init.sysroot,
+            // Canonical, as the host reports directories (see crate::overlay).
+            sysroot: init.sysroot.map(|r| std::fs::canonicalize(&r).unwrap_or(r)),
             exec_prefix: init.exec_prefix,
             cmdline: init.cmdline,
             auxv: init.auxv,

@@ -4,6 +4,7 @@ use crate::abi::errno::Errno;
 use crate::abi::signal::{StackT, SS_DISABLE};
 use crate::process::{Process, ProcessInit, PAGE};
 use crate::signal_state::Pending;
+use crate::spec_ctrl::SsbCtrl;
 use crate::{strace, table, Outcome};
 use std::sync::Arc;
 
@@ -39,6 +40,11 @@ pub struct Task {
     /// a clone that starts a thread or vfork child, whose result (the new thread's id)
     /// the dispatcher reports through [`Task::trace_clone_result`].
     pub traced: Option<strace::Call>,
+    /// The thread's Spectre-v4 mitigation flags (see [`crate::spec_ctrl`]).
+    pub ssb: SsbCtrl,
+    /// PSTATE.SSBS the dispatcher gives the thread when this syscall returns (set by
+    /// a PR_SET_SPECULATION_CTRL that changed it); it takes the value.
+    pub pstate_ssbs: Option<bool>,
 }
 
 impl std::ops::Deref for Task {
@@ -82,6 +88,8 @@ impl Task {
             seccomp_strict: false,
             tagged_addr: false,
             traced: None,
+            ssb: SsbCtrl::default(),
+            pstate_ssbs: None,
         }
     }
 
@@ -91,6 +99,7 @@ impl Task {
         let mut t = Task::in_process(self.proc.clone(), self.sigmask);
         t.seccomp_strict = self.seccomp_strict;
         t.tagged_addr = self.tagged_addr;
+        t.ssb = self.ssb;
         t
     }
 
@@ -101,6 +110,7 @@ impl Task {
         t.altstack = self.altstack;
         t.seccomp_strict = self.seccomp_strict;
         t.tagged_addr = self.tagged_addr;
+        t.ssb = self.ssb;
         t
     }
 

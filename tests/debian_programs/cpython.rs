@@ -40,10 +40,7 @@ modules! {
     test_json;
     test_math;
     test_mmap;
-    // test_listdir compares os.listdir() after chdir("/") with
-    // os.listdir("/"): under -L the second is the root's directory, the
-    // first the host's, as with any path-prefix overlay (not a chroot).
-    test_os, ignore = "test.test_os.Pep383Tests.test_listdir";
+    test_os;
     test_pickle;
     test_posix;
     test_pty;

@@ -276,3 +276,127 @@ fn integer_and_fixed_point_conversions() {
     );
     assert_eq!(from(fcvt_fix(1, H, 0, 2, 32, 0, 1), FZ16, 1 << 8), (0, UFC));
 }
+
+// ---------------------------------------------------------------------------
+// The forms the backend runs inline on the host (through single precision,
+// see backend/x64/emit_half.rs), at the edges where the host's view and the
+// architecture's differ.
+
+/// FCVT to single (4), double (5) and half (7).
+const TO_S: u32 = 4;
+const TO_D: u32 = 5;
+const TO_H: u32 = 7;
+/// FPCR.AHP.
+const AHP: u64 = 1 << 26;
+
+#[test]
+fn inline_arithmetic_edges() {
+    // (2^-14 - 2^-24) * (1 + 2^-10) = 2^-14 - 2^-34: tiny before rounding,
+    // rounded up to the smallest normal: UFC as well as IXC.
+    assert_eq!(
+        op(fp2(H, FMUL, 0, 1, 2), RN, &[h(0x03FF), h(0x3C01)]),
+        (0x0400, UFC | IXC)
+    );
+    // 2^-14 / (1 + 2^-10) rounds to 0x03FF, tiny and inexact.
+    assert_eq!(
+        op(fp2(H, FDIV, 0, 1, 2), RN, &[h(0x0400), h(0x3C01)]),
+        (0x03FF, UFC | IXC)
+    );
+    // The smallest normal exactly: no flags.
+    assert_eq!(
+        op(fp2(H, FADD, 0, 1, 2), RN, &[h(0x0200), h(0x0200)]),
+        (0x0400, 0)
+    );
+    // 1 + 2^-11 ties to even; up when rounding towards +inf.
+    assert_eq!(
+        op(fp2(H, FADD, 0, 1, 2), RN, &[h(0x3C00), h(0x1000)]),
+        (0x3C00, IXC)
+    );
+    assert_eq!(
+        op(fp2(H, FADD, 0, 1, 2), RP, &[h(0x3C00), h(0x1000)]),
+        (0x3C01, IXC)
+    );
+    // NaNs: the first operand's signalling NaN, quietened; DN.
+    assert_eq!(
+        op(fp2(H, FMUL, 0, 1, 2), RN, &[h(0x7E01), h(0x7C02)]),
+        (0x7E02, IOC)
+    );
+    assert_eq!(
+        op(fp2(H, FMUL, 0, 1, 2), DN, &[h(0x7E01), h(0x3C00)]),
+        (QNAN_H, 0)
+    );
+    // sqrt of a denormal: exact on the host and here (2^-24 -> 2^-12).
+    assert_eq!(op(fp1(H, 3, 0, 1), RN, &[h(0x0001)]), (0x0C00, 0));
+    assert_eq!(op(fp1(H, 3, 0, 1), FZ16, &[h(0x0001)]), (0, 0));
+}
+
+#[test]
+fn inline_conversions() {
+    let s = |x: u32| x as u128;
+    // Single to half: below, at and above the tie under the smallest
+    // normal (2^-14 - 2^-25); the tie goes to the even 0x0400; all tiny.
+    assert_eq!(
+        op(fp1(S, TO_H, 0, 1), RN, &[s(0x387F_E000)]),
+        (0x0400, UFC | IXC)
+    );
+    assert_eq!(
+        op(fp1(S, TO_H, 0, 1), RN, &[s(0x387F_F000)]),
+        (0x0400, UFC | IXC)
+    );
+    assert_eq!(
+        op(fp1(S, TO_H, 0, 1), RN, &[s(0x387F_DFFF)]),
+        (0x03FF, UFC | IXC)
+    );
+    // 65520 rounds to infinity, just below it to the largest normal; the
+    // alternative format (AHP) has 65536 exactly.
+    assert_eq!(
+        op(fp1(S, TO_H, 0, 1), RN, &[s(0x477F_F000)]),
+        (0x7C00, OFC | IXC)
+    );
+    assert_eq!(op(fp1(S, TO_H, 0, 1), RN, &[s(0x477F_EFFF)]), (0x7BFF, IXC));
+    assert_eq!(op(fp1(S, TO_H, 0, 1), AHP, &[s(0x4780_0000)]), (0x7C00, 0));
+    // A single denormal: zero, tiny; under FZ, flushed first (IDC).
+    assert_eq!(
+        op(fp1(S, TO_H, 0, 1), RN, &[s(0x0000_0001)]),
+        (0, UFC | IXC)
+    );
+    assert_eq!(op(fp1(S, TO_H, 0, 1), FZ, &[s(0x8000_0001)]), (0x8000, IDC));
+    // NaNs keep the top of the payload, quietened.
+    assert_eq!(op(fp1(S, TO_H, 0, 1), RN, &[s(0x7F80_2000)]), (0x7E01, IOC));
+    assert_eq!(op(fp1(S, TO_H, 0, 1), RN, &[s(0xFFC0_2000)]), (0xFE01, 0));
+    // Half to single and double: exact, denormals too (even under FZ16
+    // and FZ); NaN payloads widen; AHP reads 0x7C00 as 65536.
+    assert_eq!(
+        op(fp1(H, TO_S, 0, 1), FZ16 | FZ, &[h(0x8001)]),
+        (0xB380_0000, 0)
+    );
+    assert_eq!(op(fp1(H, TO_D, 0, 1), RN, &[h(0x7BFF)]), (d(65504.0), 0));
+    assert_eq!(op(fp1(H, TO_S, 0, 1), RN, &[h(0x7C01)]), (0x7FC0_2000, IOC));
+    assert_eq!(
+        op(fp1(H, TO_S, 0, 1), DN, &[h(0xFE01)]),
+        (QNAN_S as u128, 0)
+    );
+    assert_eq!(
+        op(fp1(H, TO_S, 0, 1), AHP, &[h(0x7C00)]),
+        (s(0x4780_0000), 0)
+    );
+    assert_eq!(
+        op(fp1(H, TO_D, 0, 1), RN, &[h(0xFC00)]),
+        (d(f64::NEG_INFINITY), 0)
+    );
+}
+
+#[test]
+fn inline_compares() {
+    // 2^-24 > 0, but equal under FZ16 (FPCompare flushes it).
+    let word = fcmp(H, 0, 1, 2);
+    assert_eq!(nzcv_of(word, RN, h(0x0001), h(0), 0), (0b0010, 0));
+    assert_eq!(nzcv_of(word, FZ16, h(0x0001), h(0), 0), (0b0110, 0));
+    assert_eq!(nzcv_of(word, RN, h(0xBC00), h(0x8001), 0), (0b1000, 0));
+    // Unordered: FCMP raises IOC only for a signalling NaN, FCMPE for any.
+    assert_eq!(nzcv_of(word, RN, h(0x7E00), h(0), 0), (0b0011, 0));
+    assert_eq!(nzcv_of(word, RN, h(0x7C01), h(0), 0), (0b0011, IOC));
+    let e = fcmp(H, 0x10, 1, 2);
+    assert_eq!(nzcv_of(e, RN, h(0x7E00), h(0), 0), (0b0011, IOC));
+    assert_eq!(nzcv_of(e, RN, h(0x3C00), h(0x3C00), 0), (0b0110, 0));
+}

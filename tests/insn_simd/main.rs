@@ -15,6 +15,7 @@ mod ext_fp;
 mod ext_int;
 mod float;
 mod fp16;
+mod fp16_inline;
 mod integer;
 mod memory;
 mod misc;

@@ -254,8 +254,9 @@ impl Gen<'_> {
                 ]);
                 let double = self.rng.chance(2);
                 let (x, y) = (self.fp_val(double), self.fp_val(double));
-                let (slow, c0, c1) = emu::frontend::fbin_args(op, double);
-                let v = self.b.fbin(op, double, x, y, slow, c0, c1);
+                let size = emu::ir::FpSize::of(double);
+                let (slow, c0, c1) = emu::frontend::fbin_args(op, size);
+                let v = self.b.fbin(op, size, x, y, slow, c0, c1);
                 self.def(v)
             }
             22 => {

@@ -217,7 +217,7 @@ fn ld4_at_every_element_size() {
 
 /// Instructions that write V registers other than through `Op::Vec` and
 /// `Op::VBin` (scalar and element writes, loads, helpers), or read them.
-const MIXED: [u32; 20] = [
+pub(super) const MIXED: [u32; 20] = [
     0x1e270041, // fmov s1, w2
     0x9e670043, // fmov d3, x2
     0x4e181c41, // mov v1.d[1], x2
@@ -279,6 +279,15 @@ fn vector_sequences_in_one_block() {
     }
 }
 
+/// The block of `words` from pc 0x40_0000.
+pub(super) fn block_of(words: &[u32]) -> Block {
+    let pc = 0x40_0000u64;
+    translate_block(pc, &mut |a| {
+        let i = a.checked_sub(pc)? / 4;
+        words.get(i as usize).copied()
+    })
+}
+
 /// Scratch memory of random bytes.
 fn random_mem(rng: &mut Rng) -> [u8; BUF_LEN] {
     let mut mem = [0u8; BUF_LEN];
@@ -291,7 +300,7 @@ fn random_mem(rng: &mut Rng) -> [u8; BUF_LEN] {
 /// Runs `block` from `cpu0` and `mem0` on the interpreter and as x86-64
 /// code, before and after the passes. `buf` is a raw pointer for the reason
 /// `run_jit` gives.
-fn interp_vs_jit(
+pub(super) fn interp_vs_jit(
     jit: &mut Jit,
     buf: *mut Scratch,
     block: &Block,

@@ -435,14 +435,14 @@ impl Emitter {
             }
             Op::FBin {
                 op,
-                double,
+                size,
                 dst,
                 a,
                 b,
                 slow,
                 c0,
                 c1,
-            } => self.fbin(op, double, dst, a, b, slow, c0, c1),
+            } => self.fbin(op, size, dst, a, b, slow, c0, c1),
             Op::FMulAdd {
                 double,
                 neg_addend,

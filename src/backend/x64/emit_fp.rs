@@ -6,16 +6,17 @@
 //! Results where x86 and Arm differ go to the exact runtime helper instead:
 //! NaNs (propagation and default-NaN rules; an unordered compare) and a
 //! result of exactly the smallest normal magnitude (Arm detects tininess
-//! before rounding, x86 after).
+//! before rounding, x86 after). Half precision has its own inline forms
+//! (`emit_half`).
 
 use super::emit::{Emitter, Src};
 use crate::cpu::CpuState;
-use crate::ir::{FpOp, HelperFn, Val};
+use crate::ir::{FpOp, FpSize, HelperFn, Val};
 use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi};
 use std::mem::offset_of;
 
 /// FPCR.FZ and FPCR.RMode: the fast path needs them clear.
-const FPCR_NOT_DEFAULT: i32 = 0x01C0_0000;
+pub(super) const FPCR_NOT_DEFAULT: i32 = 0x01C0_0000;
 
 /// An exact slow path, emitted out of line after the block's terminal: it
 /// loads the helper's arguments, calls it and continues at `done` with the
@@ -28,10 +29,17 @@ pub(super) struct SlowPath {
     /// Argument registers (rsi, rdx, rcx, r8) with a value or a constant.
     args: [(u8, Arg); 4],
     f: u64,
+    /// Set by a vector form that ran 256-bit AVX code: `vzeroupper` before
+    /// the call.
+    pub vzeroupper: bool,
+    /// V-register cache entries (xmm, state offset) reloaded after the call
+    /// (which clobbers every xmm register), so that the cache is at `done`
+    /// as on the inline path.
+    pub reload: Vec<(u8, i32)>,
 }
 
 #[derive(Copy, Clone)]
-enum Arg {
+pub(super) enum Arg {
     V(Val),
     K(u64),
 }
@@ -49,17 +57,23 @@ impl Emitter {
         }
     }
 
-    /// `test fpcr ; jnz slow`: the inline forms need the default FPCR.
-    fn check_fpcr(&mut self, slow_path: DynamicLabel) {
+    /// `test fpcr, mask ; jnz slow`: the inline forms need the FPCR bits
+    /// of `mask` (a default environment) clear.
+    pub(super) fn check_fpcr(&mut self, slow_path: DynamicLabel, mask: i32) {
         let fpcr = offset_of!(CpuState, fpcr) as i32;
         dynasm!(self.a ; .arch x64
-            ; test DWORD [r15 + fpcr], FPCR_NOT_DEFAULT
+            ; test DWORD [r15 + fpcr], mask
             ; jnz =>slow_path);
     }
 
     /// Queues the slow path at `label` and binds `done` here, where the
     /// result is in rax.
-    fn slow_path(&mut self, label: DynamicLabel, args: [(u8, Arg); 4], f: HelperFn) {
+    pub(super) fn slow_path(
+        &mut self,
+        label: DynamicLabel,
+        args: [(u8, Arg); 4],
+        f: HelperFn,
+    ) -> &mut SlowPath {
         let done = self.a.new_dynamic_label();
         dynasm!(self.a ; .arch x64 ; =>done);
         self.slow_paths.push(SlowPath {
@@ -67,13 +81,19 @@ impl Emitter {
             done,
             args,
             f: f as usize as u64,
+            vzeroupper: false,
+            reload: Vec::new(),
         });
+        self.slow_paths.last_mut().expect("just pushed")
     }
 
     /// Emits every queued slow path.
     pub(super) fn cold_slow_paths(&mut self) {
         for p in std::mem::take(&mut self.slow_paths) {
             dynasm!(self.a ; .arch x64 ; =>p.label);
+            if p.vzeroupper {
+                dynasm!(self.a ; .arch x64 ; vzeroupper);
+            }
             for (r, arg) in p.args {
                 match arg {
                     Arg::V(v) => self.load(r, v),
@@ -81,6 +101,9 @@ impl Emitter {
                 }
             }
             self.slow_call(p.f);
+            for (x, off) in p.reload {
+                dynasm!(self.a ; .arch x64 ; movdqa Rx(x), [r15 + off]);
+            }
             dynasm!(self.a ; .arch x64 ; jmp =>p.done);
         }
     }
@@ -89,7 +112,7 @@ impl Emitter {
     pub(super) fn fbin(
         &mut self,
         op: FpOp,
-        double: bool,
+        size: FpSize,
         dst: Val,
         a: Val,
         b: Val,
@@ -97,8 +120,13 @@ impl Emitter {
         c0: u64,
         c1: u64,
     ) {
+        if size == FpSize::Half || matches!(op, FpOp::FromHalf | FpOp::ToHalf) {
+            self.fbin_half(op, size, dst, (a, b), slow, (c0, c1));
+            return;
+        }
+        let double = size == FpSize::Double;
         let slow_path = self.a.new_dynamic_label();
-        self.check_fpcr(slow_path);
+        self.check_fpcr(slow_path, FPCR_NOT_DEFAULT);
         self.load_xmm(0, a);
         if op != FpOp::Sqrt {
             self.load_xmm(1, b);
@@ -109,8 +137,20 @@ impl Emitter {
             self.arith(op, double);
             self.result_checks(double, slow_path);
         }
-        // The exact path: the helper recomputes (flags the attempt above
-        // raised are ones the architecture raises too).
+        self.fbin_slow(slow_path, dst, (a, b), slow, (c0, c1));
+    }
+
+    /// The exact path of an [`crate::ir::Op::FBin`] at `slow_path`: the
+    /// helper recomputes (flags the attempt inline raised are ones the
+    /// architecture raises too); `dst` is stored from rax either way.
+    pub(super) fn fbin_slow(
+        &mut self,
+        slow_path: DynamicLabel,
+        dst: Val,
+        (a, b): (Val, Val),
+        slow: HelperFn,
+        (c0, c1): (u64, u64),
+    ) {
         let args = [
             (6, Arg::V(a)),
             (2, Arg::V(b)),
@@ -124,7 +164,7 @@ impl Emitter {
 
 impl Emitter {
     /// xmm0 = xmm0 op xmm1 (square root: of xmm0).
-    fn arith(&mut self, op: FpOp, double: bool) {
+    pub(super) fn arith(&mut self, op: FpOp, double: bool) {
         match (op, double) {
             (FpOp::Add, true) => dynasm!(self.a ; .arch x64 ; addsd xmm0, xmm1),
             (FpOp::Sub, true) => dynasm!(self.a ; .arch x64 ; subsd xmm0, xmm1),
@@ -137,6 +177,7 @@ impl Emitter {
             (FpOp::Div, false) => dynasm!(self.a ; .arch x64 ; divss xmm0, xmm1),
             (FpOp::Sqrt, false) => dynasm!(self.a ; .arch x64 ; sqrtss xmm0, xmm0),
             (FpOp::Cmp | FpOp::CmpE, _) => unreachable!("compares go to compare"),
+            (FpOp::FromHalf | FpOp::ToHalf, _) => unreachable!("conversions go to emit_half"),
         }
     }
 
@@ -145,7 +186,7 @@ impl Emitter {
     /// require. Ordered, `ucomis*` sets ZF for equal and CF for less, and
     /// raises nothing FPSR records (only the denormal-operand flag): N = CF,
     /// Z = ZF, C = !CF, V = 0.
-    fn compare(&mut self, double: bool, slow_path: DynamicLabel) {
+    pub(super) fn compare(&mut self, double: bool, slow_path: DynamicLabel) {
         if double {
             dynasm!(self.a ; .arch x64 ; ucomisd xmm0, xmm1);
         } else {
@@ -187,7 +228,7 @@ impl Emitter {
     ) {
         let slow_path = self.a.new_dynamic_label();
         if has_fma() {
-            self.check_fpcr(slow_path);
+            self.check_fpcr(slow_path, FPCR_NOT_DEFAULT);
             self.load_xmm(0, addend);
             self.load_xmm(1, op1);
             self.load_xmm(2, op2);

@@ -85,6 +85,14 @@ impl Emitter {
         }
     }
 
+    /// The cache entries: (xmm register, CPU-state offset of its V register).
+    pub(super) fn vcache_entries(&self) -> Vec<(u8, i32)> {
+        (0..32)
+            .filter(|&v| self.vcache.xmm[v] != 0)
+            .map(|v| (self.vcache.xmm[v], v_offset(v) as i32))
+            .collect()
+    }
+
     /// Records that the V register at offset `off` was just stored from
     /// `xmm` (all 128 bits), copying it to the register's cache register.
     pub(super) fn vcache_store(&mut self, off: i32, xmm: u8) {

@@ -45,6 +45,19 @@ impl Emitter {
             ; call rax);
     }
 
+    /// xmm0 = the V register at `n`; xmm1 = the one at `m` or, with
+    /// `elem`, its 32-bit lane `elem` in every lane.
+    pub(super) fn load_operands(&mut self, n: i32, m: i32, elem: Option<u8>) {
+        self.load_v(0, n);
+        match elem {
+            Some(i) => {
+                let sel = (i & 3) * 0x55;
+                dynasm!(self.a ; .arch x64 ; pshufd xmm1, [r15 + m], sel as i8);
+            }
+            None => self.load_v(1, m),
+        }
+    }
+
     #[allow(clippy::too_many_arguments)]
     pub(super) fn vbin(
         &mut self,
@@ -61,14 +74,7 @@ impl Emitter {
             return;
         }
         let (d, n, m) = (Self::voff(vd), Self::voff(vn), Self::voff(vm));
-        self.load_v(0, n);
-        match elem {
-            Some(i) => {
-                let sel = (i & 3) * 0x55;
-                dynasm!(self.a ; .arch x64 ; pshufd xmm1, [r15 + m], sel as i8);
-            }
-            None => self.load_v(1, m),
-        }
+        self.load_operands(n, m, elem);
         macro_rules! by_size {
             ($b:ident, $w:ident, $d:ident, $q:ident, $x:ident, $y:ident) => {
                 match esize {

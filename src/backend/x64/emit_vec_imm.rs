@@ -31,7 +31,16 @@ fn mask(esize: u8) -> u64 {
 
 /// Whether `op` has an inline form (else it calls its exact helper).
 pub(super) fn inline_ok(op: VecOp) -> bool {
-    !matches!(op, VecOp::MulLong { signed: true, esize: 32, .. } if !super::emit_vec::has_sse41())
+    match op {
+        VecOp::MulLong {
+            signed: true,
+            esize: 32,
+            ..
+        } => super::emit_vec::has_sse41(),
+        VecOp::Half { .. } => super::emit_half::has_f16c(),
+        VecOp::Dot { .. } => super::emit_dot::has_avx2(),
+        _ => true,
+    }
 }
 
 impl Emitter {
@@ -103,6 +112,16 @@ impl Emitter {
                 }
                 self.mul_long((signed, esize, upper), acc, (d, n, Self::voff(vm)));
             }
+            VecOp::Dot {
+                n_unsigned,
+                m_unsigned,
+                q,
+                vm,
+                elem,
+            } => self.vec_dot((n_unsigned, m_unsigned), q, (vd, vn, vm), elem, slow, arg),
+            VecOp::Half { op, q, vm, elem } => {
+                self.vec_half(op, q, (vd, vn, vm), elem, slow, arg);
+            }
             VecOp::Ext { q, vm, imm } => {
                 let m = Self::voff(vm);
                 let imm = imm as i8;
@@ -126,7 +145,7 @@ impl Emitter {
     }
 
     /// Stores xmm0 to the V register at `d`, zeroing its upper half unless `q`.
-    fn store_v(&mut self, d: i32, q: bool) {
+    pub(super) fn store_v(&mut self, d: i32, q: bool) {
         if !q {
             dynasm!(self.a ; .arch x64 ; movq xmm0, xmm0);
         }

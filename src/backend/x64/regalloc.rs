@@ -1,7 +1,7 @@
 //! Linear-scan assignment of IR values to host locations. Values are SSA and
 //! blocks are straight-line, so one pass over last uses suffices.
 
-use crate::ir::{Block, Op, UnOp, Val};
+use crate::ir::{Block, Op, UnOp, Val, VecOp};
 
 /// Host registers that hold IR values. All callee-saved, so values survive
 /// helper calls without saving.
@@ -40,7 +40,14 @@ pub fn may_call(op: &Op) -> bool {
 /// that path saves and restores [`CALL_FREE_POOL`] around the call, so the
 /// block may keep values there, and it uses rsi, rdi and r8 for arguments.
 pub fn slow_call(op: &Op) -> bool {
-    matches!(op, Op::FBin { .. } | Op::FMulAdd { .. })
+    match op {
+        Op::FBin { .. } | Op::FMulAdd { .. } => true,
+        Op::Vec {
+            op: VecOp::Half { .. },
+            ..
+        } => !may_call(op),
+        _ => false,
+    }
 }
 
 /// Number of 8-byte spill slots (in the CPU state, see `Emitter::src`).

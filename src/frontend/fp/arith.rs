@@ -8,7 +8,7 @@ use super::{fmt_of, ftype_arg, read_v, write_v};
 use crate::arm64::encodings::fp::Op;
 use crate::arm64::Fields;
 use crate::frontend::{Ctx, TResult, Undefined};
-use crate::ir::{BinOp, FpOp, Width};
+use crate::ir::{BinOp, FpOp, FpSize, Width};
 
 pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
     use Op::*;
@@ -35,13 +35,10 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
             let k = cx.k(fmt.sign_bit());
             cx.b.bin(BinOp::Xor, Width::W64, n, k)
         }
-        FSQRT if fmt == float::S || fmt == float::D => {
-            let (slow, c0, c1) = runtime::fbin_args(FpOp::Sqrt, fmt == float::D);
-            cx.b.fbin(FpOp::Sqrt, fmt == float::D, n, n, slow, c0, c1)
-        }
         FSQRT => {
-            let t = ftype_arg(cx, fmt);
-            cx.b.call(runtime::fp_sqrt, &[n, t])
+            let size = fp_size(fmt);
+            let (slow, c0, c1) = runtime::fbin_args(FpOp::Sqrt, size);
+            cx.b.fbin(FpOp::Sqrt, size, n, n, slow, c0, c1)
         }
         FRINTN | FRINTP | FRINTM | FRINTZ | FRINTA | FRINTX | FRINTI => {
             let mode = match op {
@@ -57,7 +54,7 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
             let exact = cx.k(u64::from(op == FRINTX));
             cx.b.call(runtime::fp_round_int, &[n, t, m, exact])
         }
-        FMUL | FDIV | FADD | FSUB if fmt == float::S || fmt == float::D => {
+        FMUL | FDIV | FADD | FSUB => {
             let fop = match op {
                 FMUL => FpOp::Mul,
                 FDIV => FpOp::Div,
@@ -65,15 +62,12 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
                 _ => FpOp::Sub,
             };
             let m = read_v(cx, fmt, f.u('m'));
-            let (slow, c0, c1) = runtime::fbin_args(fop, fmt == float::D);
-            cx.b.fbin(fop, fmt == float::D, n, m, slow, c0, c1)
+            let size = fp_size(fmt);
+            let (slow, c0, c1) = runtime::fbin_args(fop, size);
+            cx.b.fbin(fop, size, n, m, slow, c0, c1)
         }
-        FMUL | FDIV | FADD | FSUB | FMAX | FMIN | FMAXNM | FMINNM | FNMUL => {
+        FMAX | FMIN | FMAXNM | FMINNM | FNMUL => {
             let a = match op {
-                FMUL => Arith::Mul,
-                FDIV => Arith::Div,
-                FADD => Arith::Add,
-                FSUB => Arith::Sub,
                 FMAX => Arith::Max,
                 FMIN => Arith::Min,
                 FMAXNM => Arith::MaxNum,
@@ -139,11 +133,35 @@ fn fcvt(cx: &mut Ctx, f: &Fields) -> TResult {
         return Err(Undefined);
     }
     let n = read_v(cx, from, f.u('n'));
-    let a = ftype_arg(cx, from);
-    let b = ftype_arg(cx, to);
-    let r = cx.b.call(runtime::fp_convert, &[n, a, b]);
+    // Half to single or double, single to half: an FBin the backend may
+    // run inline; the others call the helper.
+    let fbin = match (from, to) {
+        (float::H, _) => Some((FpOp::FromHalf, fp_size(to))),
+        (float::S, float::H) => Some((FpOp::ToHalf, fp_size(from))),
+        _ => None,
+    };
+    let r = match fbin {
+        Some((op, size)) => {
+            let (slow, c0, c1) = runtime::fbin_args(op, size);
+            cx.b.fbin(op, size, n, n, slow, c0, c1)
+        }
+        None => {
+            let a = ftype_arg(cx, from);
+            let b = ftype_arg(cx, to);
+            cx.b.call(runtime::fp_convert, &[n, a, b])
+        }
+    };
     write_v(cx, f.u('d'), r);
     Ok(())
+}
+
+/// The IR size of format `fmt`.
+fn fp_size(fmt: Fmt) -> FpSize {
+    match fmt {
+        float::H => FpSize::Half,
+        float::S => FpSize::Single,
+        _ => FpSize::Double,
+    }
 }
 
 /// `VFPExpandImm`: the 8-bit immediate of FMOV as a value of format `fmt`:

@@ -1,11 +1,11 @@
 //! FCMP, FCMPE (register and zero forms), FCCMP, FCCMPE.
 
 use super::{float, runtime};
-use super::{fmt_of, ftype_arg, read_v};
+use super::{fmt_of, read_v};
 use crate::arm64::encodings::fp::Op;
 use crate::arm64::Fields;
 use crate::frontend::{Ctx, TResult};
-use crate::ir::FpOp;
+use crate::ir::{FpOp, FpSize};
 
 pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
     let fmt = fmt_of(f)?;
@@ -23,14 +23,15 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
             | u64::from(f.u('f')) << 8;
         let ctl = cx.k(ctl);
         cx.b.call(runtime::fp_cond_compare, &[a, b, nzcv, ctl])
-    } else if fmt == float::S || fmt == float::D {
-        let op = if signal { FpOp::CmpE } else { FpOp::Cmp };
-        let (slow, c0, c1) = runtime::fbin_args(op, fmt == float::D);
-        cx.b.fbin(op, fmt == float::D, a, b, slow, c0, c1)
     } else {
-        let t = ftype_arg(cx, fmt);
-        let s = cx.k(u64::from(signal));
-        cx.b.call(runtime::fp_compare, &[a, b, t, s])
+        let op = if signal { FpOp::CmpE } else { FpOp::Cmp };
+        let size = match fmt {
+            float::H => FpSize::Half,
+            float::S => FpSize::Single,
+            _ => FpSize::Double,
+        };
+        let (slow, c0, c1) = runtime::fbin_args(op, size);
+        cx.b.fbin(op, size, a, b, slow, c0, c1)
     };
     cx.b.set_nzcv(flags);
     Ok(())

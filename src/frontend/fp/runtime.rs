@@ -68,16 +68,17 @@ fn int_fmt(arg: u64) -> IntFmt {
 }
 
 /// The `slow`, `c0` and `c1` of an [`crate::ir::Op::FBin`] computing `op`
-/// in single or double precision: [`fp_arith`] with the format and the
-/// operation's index.
-pub fn fbin_args(op: crate::ir::FpOp, double: bool) -> (crate::ir::HelperFn, u64, u64) {
-    use crate::ir::FpOp;
-    let fmt = if double {
-        super::float::D
-    } else {
-        super::float::S
+/// in format `size`: [`fp_arith`] with the format and the operation's
+/// index, or the conversion, square root or compare helper.
+pub fn fbin_args(op: crate::ir::FpOp, size: crate::ir::FpSize) -> (crate::ir::HelperFn, u64, u64) {
+    use crate::ir::{FpOp, FpSize};
+    let fmt = match size {
+        FpSize::Half => super::float::H,
+        FpSize::Single => super::float::S,
+        FpSize::Double => super::float::D,
     };
     let ftype = u64::from(fmt.ftype());
+    let half = u64::from(super::float::H.ftype());
     let a = match op {
         FpOp::Add => Arith::Add,
         FpOp::Sub => Arith::Sub,
@@ -86,12 +87,30 @@ pub fn fbin_args(op: crate::ir::FpOp, double: bool) -> (crate::ir::HelperFn, u64
         FpOp::Sqrt => return (fp_sqrt_fbin, ftype, 0),
         FpOp::Cmp => return (fp_compare, ftype, 0),
         FpOp::CmpE => return (fp_compare, ftype, 1),
+        FpOp::FromHalf => return (fp_convert_fbin, half, ftype),
+        FpOp::ToHalf => return (fp_convert_fbin, ftype, half),
     };
     let index = Arith::BY_OPCODE
         .iter()
         .position(|&x| x == a)
         .expect("listed") as u64;
     (fp_arith, ftype, index)
+}
+
+/// [`fp_convert`] with the operands of an [`crate::ir::Op::FBin`]: `a`, an
+/// unused second operand, then the source and destination formats.
+///
+/// # Safety
+/// Called by translated code with its CPU state.
+pub unsafe extern "C" fn fp_convert_fbin(
+    cpu: *mut CpuState,
+    a: u64,
+    _: u64,
+    from: u64,
+    to: u64,
+) -> u64 {
+    // SAFETY: forwarded caller contract.
+    unsafe { fp_convert(cpu, a, from, to, 0) }
 }
 
 /// [`fp_sqrt`] with the operands of an [`crate::ir::Op::FBin`]: `a`, an

@@ -3,8 +3,8 @@
 //! lane accumulates four (dot) or, for the 2x2 matrix forms, eight byte
 //! products, wrapping (Arm ARM `SDOT`, `MatMulAdd`).
 //!
-//! All run in one runtime helper per instruction (a call and a loop over 16
-//! bytes): correct first; an inline form (pmaddubsw/pmaddwd) can come later.
+//! Each has one runtime helper; the dot products are [`VecOp::Dot`]s, which
+//! the backend may run inline (the matrix forms always call the helper).
 
 use super::lanes::{get, set, sx, trunc, width};
 use super::{call, kind_bits, Args};
@@ -12,6 +12,7 @@ use crate::arm64::encodings::ext::Op;
 use crate::arm64::Fields;
 use crate::cpu::CpuState;
 use crate::frontend::{Ctx, TResult};
+use crate::ir::VecOp;
 
 /// [`Args::kind`] bits.
 const N_UNSIGNED: u32 = 1;
@@ -50,7 +51,18 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
         kind,
         imm: index,
     };
-    call(cx, helper, args, &[]);
+    if matrix {
+        call(cx, helper, args, &[]);
+    } else {
+        let op = VecOp::Dot {
+            n_unsigned: nu,
+            m_unsigned: mu,
+            q: args.q,
+            vm: m as u8,
+            elem: elem.then_some(index as u8),
+        };
+        super::vec_op(cx, op, &args, helper);
+    }
     Ok(())
 }
 

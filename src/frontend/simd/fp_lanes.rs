@@ -8,7 +8,7 @@
 use crate::cpu::state::v_offset;
 use crate::frontend::fbin_args;
 use crate::frontend::Ctx;
-use crate::ir::{BinOp, FpOp, Val, Width};
+use crate::ir::{BinOp, FpOp, FpSize, Val, Width};
 
 /// `V[d] = V[n] op V[m]` on `esize`-bit lanes (32 or 64) of the low 64
 /// bits (`q == false`, the upper half cleared) or all 128.
@@ -61,6 +61,7 @@ fn lane_pair(cx: &mut Ctx, a: Val, b: Val, sh: u64) -> (Val, Val) {
 }
 
 fn lane(cx: &mut Ctx, op: FpOp, double: bool, a: Val, b: Val) -> Val {
-    let (slow, c0, c1) = fbin_args(op, double);
-    cx.b.fbin(op, double, a, b, slow, c0, c1)
+    let size = FpSize::of(double);
+    let (slow, c0, c1) = fbin_args(op, size);
+    cx.b.fbin(op, size, a, b, slow, c0, c1)
 }

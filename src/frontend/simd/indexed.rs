@@ -12,6 +12,7 @@ use crate::arm64::encodings::simd_elem::Op;
 use crate::arm64::Fields;
 use crate::cpu::CpuState;
 use crate::frontend::{Ctx, TResult, Undefined};
+use crate::ir::VecOp;
 
 /// Set in [`Args::kind`] when the kind is a three-different one.
 const DIFF: u32 = 1 << 11;
@@ -88,6 +89,21 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
         kind,
         imm: u as u32 | index << 8,
     };
+    // FMLA/FMLS/FMUL by element on half-precision vectors: an Op::Vec the
+    // backend may run inline.
+    let half = (fp && esize == 1 && !scalar && kind & DIFF == 0)
+        .then(|| three_same::half_op(S::from_u32(kind)))
+        .flatten();
+    if let Some(op) = half {
+        let op = VecOp::Half {
+            op,
+            q: args.q,
+            vm: m as u8,
+            elem: Some(index as u8),
+        };
+        super::vec_op(cx, op, &args, helper);
+        return Ok(());
+    }
     let same = (!fp && !scalar && kind & DIFF == 0)
         .then(|| three_same::inline_op(S::from_u32(kind)))
         .flatten();

@@ -8,7 +8,7 @@ use crate::arm64::encodings::simd_same::Op;
 use crate::arm64::Fields;
 use crate::cpu::CpuState;
 use crate::frontend::{Ctx, TResult, Undefined};
-use crate::ir::{FpOp, VOp};
+use crate::ir::{FpOp, HalfOp, VOp, VecOp};
 
 kinds!(
     /// The operation of a three-same instruction. The `U` bit (signedness)
@@ -137,6 +137,17 @@ fn emit(cx: &mut Ctx, f: &Fields, scalar: bool, q: bool, kind: K, size: u32) -> 
         super::fp_lanes::translate(cx, op, 8 << size, q, lanes);
         return Ok(());
     }
+    // Half-precision lanes: an Op::Vec the backend may run inline.
+    if let (Some(op), false, 1) = (half_op(kind), scalar, size) {
+        let op = VecOp::Half {
+            op,
+            q,
+            vm: args.m as u8,
+            elem: None,
+        };
+        super::vec_op(cx, op, &args, helper);
+        return Ok(());
+    }
     let cmgt = (kind == K::Cmgt && !u).then_some(VOp::Cmgt);
     match inline_op(kind).or(cmgt) {
         Some(op) if !scalar => super::vbin(cx, op, &args, None, helper),
@@ -145,6 +156,19 @@ fn emit(cx: &mut Ctx, f: &Fields, scalar: bool, q: bool, kind: K, size: u32) -> 
         }
     }
     Ok(())
+}
+
+/// The half-precision operations the backend can run inline.
+pub(super) fn half_op(k: K) -> Option<HalfOp> {
+    Some(match k {
+        K::Fadd => HalfOp::Add,
+        K::Fsub => HalfOp::Sub,
+        K::Fmul => HalfOp::Mul,
+        K::Fdiv => HalfOp::Div,
+        K::Fmla => HalfOp::Mla,
+        K::Fmls => HalfOp::Mls,
+        _ => return None,
+    })
 }
 
 /// The integer operations the backend can run inline.

@@ -45,6 +45,8 @@ pub struct Control {
     events: Mutex<Option<Box<dyn Write + Send>>>,
     /// Host thread id of the vCPU (query-cpus-fast).
     vcpu_tid: Mutex<i64>,
+    /// Number of CPUs (query-cpus-fast), all run by that thread.
+    cpus: std::sync::atomic::AtomicUsize,
 }
 
 /// What the run loop must do after [`Control::service`].
@@ -64,7 +66,17 @@ impl Control {
             bell,
             events: Mutex::new(None),
             vcpu_tid: Mutex::new(0),
+            cpus: std::sync::atomic::AtomicUsize::new(1),
         }
+    }
+
+    /// The machine has `n` CPUs.
+    pub fn set_cpus(&self, n: usize) {
+        self.cpus.store(n, Ordering::Relaxed);
+    }
+
+    fn cpus(&self) -> usize {
+        self.cpus.load(Ordering::Relaxed)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {

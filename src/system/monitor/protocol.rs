@@ -188,12 +188,13 @@ fn execute(req: &Map<String, Value>, session: &mut Session, ctl: &Control) -> Va
             ctl.powerdown();
             ok
         }
-        "query-cpus-fast" => json!({"return": [{
-            "cpu-index": 0,
-            "qom-path": "/machine/unattached/device[0]",
+        // One entry per CPU; one host thread runs them all.
+        "query-cpus-fast" => json!({"return": (0..ctl.cpus()).map(|i| json!({
+            "cpu-index": i,
+            "qom-path": format!("/machine/unattached/device[{i}]"),
             "thread-id": ctl.vcpu_thread(),
-            "props": {"socket-id": 0, "cluster-id": 0, "core-id": 0, "thread-id": 0},
-            "target": "aarch64"}]}),
+            "props": {"socket-id": 0, "cluster-id": 0, "core-id": i, "thread-id": 0},
+            "target": "aarch64"})).collect::<Vec<_>>()}),
         _ => error(
             "CommandNotFound",
             format!("The command {name} has not been found"),
@@ -242,5 +243,24 @@ mod tests {
         assert!(ask(r#"{"execute": "nope", "id": [1]}"#).contains(
             "\"CommandNotFound\", \"desc\": \"The command nope has not been found\"}, \"id\": [1]"
         ));
+    }
+
+    #[test]
+    fn query_cpus_fast_lists_every_cpu() {
+        let ctl = Control::new(Doorbell::new());
+        ctl.set_cpus(3);
+        let mut s = Session::default();
+        handle(r#"{"execute": "qmp_capabilities"}"#, &mut s, &ctl);
+        let r: serde_json::Value = serde_json::from_str(&text(&handle(
+            r#"{"execute": "query-cpus-fast"}"#,
+            &mut s,
+            &ctl,
+        )))
+        .unwrap();
+        let cpus = r["return"].as_array().unwrap();
+        assert_eq!(cpus.len(), 3);
+        assert_eq!(cpus[2]["cpu-index"], 2);
+        assert_eq!(cpus[2]["props"]["core-id"], 2);
+        assert_eq!(cpus[2]["qom-path"], "/machine/unattached/device[2]");
     }
 }

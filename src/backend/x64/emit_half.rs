@@ -1,0 +1,315 @@
+//! Half precision (FEAT_FP16) inline with F16C and AVX2, on hosts that have
+//! them (checked once, at the first translation; other hosts call the
+//! exact helpers). The lanes are converted to single precision
+//! (`vcvtph2ps`, exact), computed there and rounded back once
+//! (`vcvtps2ph`, ties to even), under the same conditions as the single
+//! and double forms of `emit_fp`: FPCR selects round to nearest and no
+//! flushing (FPCR.FZ16 for the arithmetic; FPCR.AHP for the conversions),
+//! and results where x86 and Arm differ take the exact helper instead:
+//!
+//! * NaN results (Arm's propagation and default NaN differ from x86's);
+//! * a result of exactly the smallest normal magnitude, 0x0400 (Arm
+//!   detects tininess before rounding, x86 after, so only a value that
+//!   rounds up to it can be reported differently);
+//! * for the fused multiply-adds (FMLA/FMLS), any infinity or NaN, and a
+//!   single-precision sum that is exactly a half or halfway between two
+//!   halves while the sum was not exact (see below).
+//!
+//! Why one rounding through single precision is exact:
+//!
+//! * FADD/FSUB/FMUL/FDIV/FSQRT: single precision has 24 >= 2 * 11 + 2
+//!   bits, so rounding the correctly rounded single result to half gives
+//!   the correctly rounded half; products of halves are exact in single
+//!   precision, and no result of two halves is subnormal in single
+//!   precision, so the single step raises at most Inexact, and only when
+//!   the half result is inexact too; with the conversion's own flags the
+//!   union is Arm's (Inexact, Overflow, and Underflow for a tiny inexact
+//!   result; the smallest normal is the exception above).
+//! * FMLA/FMLS: the product of two halves is exact in single precision
+//!   (22 bits) and the sum `r` with the addend is rounded once. Call the
+//!   halves and the midpoints between neighbouring halves (the half
+//!   "grid") the values where rounding to half changes; all are singles.
+//!   Rounding is monotonic, so if `r` is not on the grid, the exact sum
+//!   lies strictly between the same two grid points and rounds to the same
+//!   half, inexactly. On the grid, the low 12 bits of `r`'s encoding are
+//!   zero (for a normal half the grid step is 2^-11 of the binade, 12
+//!   fraction bits of a single; below, coarser); when they are zero, the
+//!   sum must have been exact, which TwoSum's test checks: with `r = RN(p
+//!   + c)`, `r - p == c` and `r - c == p` hold (computed, and compared as
+//!   numbers) only when the error `p + c - r` is zero.
+//!
+//! Exception flags stay pending in MXCSR as for the other inline forms
+//! (`crate::cpu::fpenv`); an operation that goes to its helper has raised
+//! only flags the architecture raises for it too (sNaN conversion: Invalid;
+//! Inexact only for an inexact result).
+
+use super::emit::Emitter;
+use super::emit_fp::{Arg, FPCR_NOT_DEFAULT};
+use crate::ir::{FpOp, FpSize, HalfOp, HelperFn, Val};
+use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi};
+use std::mem::offset_of;
+use std::sync::OnceLock;
+
+/// FPCR.RMode and FPCR.FZ16: the half-precision arithmetic needs them clear.
+const HALF_NOT_DEFAULT: i32 = 0x00C8_0000;
+/// FPCR.FZ16.
+const FZ16: i32 = 1 << 19;
+/// FPCR.AHP: the conversions need it clear.
+const AHP: i32 = 1 << 26;
+
+/// Whether the host has F16C and AVX2 (checked once).
+pub(super) fn has_f16c() -> bool {
+    static F16C: OnceLock<bool> = OnceLock::new();
+    *F16C.get_or_init(|| {
+        std::arch::is_x86_feature_detected!("f16c") && std::arch::is_x86_feature_detected!("avx2")
+    })
+}
+
+/// Lane constants the vector forms read.
+#[repr(C, align(32))]
+struct Consts {
+    /// The exponent field of a single.
+    exp32: [u32; 8],
+    /// The fraction bits of a single below a half's grid.
+    low12: [u32; 8],
+    /// The sign of a single.
+    sign32: [u32; 8],
+    /// All bits of a half but the sign.
+    abs16: [u16; 16],
+    /// The smallest normal half.
+    min_normal16: [u16; 16],
+}
+
+static CONSTS: Consts = Consts {
+    exp32: [0x7F80_0000; 8],
+    low12: [0xFFF; 8],
+    sign32: [0x8000_0000; 8],
+    abs16: [0x7FFF; 16],
+    min_normal16: [0x0400; 16],
+};
+
+impl Emitter {
+    /// A scalar half-precision [`crate::ir::Op::FBin`], and the conversions
+    /// between half and single or double precision.
+    pub(super) fn fbin_half(
+        &mut self,
+        op: FpOp,
+        size: FpSize,
+        dst: Val,
+        (a, b): (Val, Val),
+        slow: HelperFn,
+        (c0, c1): (u64, u64),
+    ) {
+        let slow_path = self.a.new_dynamic_label();
+        if !has_f16c() {
+            dynasm!(self.a ; .arch x64 ; jmp =>slow_path);
+        } else {
+            match op {
+                FpOp::Add | FpOp::Sub | FpOp::Mul | FpOp::Div | FpOp::Sqrt => {
+                    self.check_fpcr(slow_path, HALF_NOT_DEFAULT);
+                    self.load_half(0, a);
+                    if op != FpOp::Sqrt {
+                        self.load_half(1, b);
+                    }
+                    self.arith(op, false);
+                    self.round_to_half(slow_path);
+                }
+                FpOp::Cmp | FpOp::CmpE => {
+                    // FPCompare flushes denormal halves under FZ16.
+                    self.check_fpcr(slow_path, FZ16);
+                    self.load_half(0, a);
+                    self.load_half(1, b);
+                    self.compare(false, slow_path);
+                }
+                FpOp::FromHalf => {
+                    // Exact; FZ16 plays no part in FCVT (FPUnpackCV).
+                    self.check_fpcr(slow_path, AHP);
+                    self.load_half(0, a);
+                    dynasm!(self.a ; .arch x64
+                        ; ucomiss xmm0, xmm0
+                        ; jp =>slow_path);
+                    if size == FpSize::Double {
+                        dynasm!(self.a ; .arch x64
+                            ; cvtss2sd xmm0, xmm0
+                            ; movq rax, xmm0);
+                    } else {
+                        dynasm!(self.a ; .arch x64 ; movd eax, xmm0);
+                    }
+                }
+                FpOp::ToHalf => {
+                    debug_assert_eq!(size, FpSize::Single);
+                    // FZ flushes a denormal single operand (with IDC).
+                    self.check_fpcr(slow_path, FPCR_NOT_DEFAULT | AHP);
+                    self.load_xmm(0, a);
+                    self.round_to_half(slow_path);
+                }
+            }
+        }
+        self.fbin_slow(slow_path, dst, (a, b), slow, (c0, c1));
+    }
+
+    /// xmm`x` = the half `v` (zero-extended) as a single, in lane 0 (the
+    /// other lanes zero).
+    fn load_half(&mut self, x: u8, v: Val) {
+        self.load_xmm(x, v);
+        dynasm!(self.a ; .arch x64 ; vcvtph2ps Rx(x), Rx(x));
+    }
+
+    /// rax = the single in xmm0 rounded to half (ties to even); NaNs and a
+    /// result of the smallest normal magnitude go to `slow_path`.
+    fn round_to_half(&mut self, slow_path: DynamicLabel) {
+        dynasm!(self.a ; .arch x64
+            ; ucomiss xmm0, xmm0
+            ; jp =>slow_path
+            ; vcvtps2ph xmm0, xmm0, 0
+            ; movd eax, xmm0
+            ; mov ecx, eax
+            ; and ecx, 0x7FFF
+            ; cmp ecx, 0x0400
+            ; je =>slow_path);
+    }
+}
+
+/// The lane arithmetic and checks of [`Emitter::vec_half`] with `$R` the
+/// register family of the lanes: `Ry` for eight lanes, `Rx` for four.
+/// Operands in 0 (n), 1 (m) and 2 (d), rax = [`CONSTS`]; leaves the half
+/// results in xmm0. dynasm encodes `vcmpps`'s two sources in the opposite
+/// order, so only symmetric predicates are used (3 unordered, 4 not equal).
+macro_rules! half_lanes {
+    ($ops:expr, $R:ident, $op:expr, $slow:expr, $k:expr) => {{
+        let (op, slow_path, k): (HalfOp, DynamicLabel, &KOffsets) = ($op, $slow, $k);
+        match op {
+            HalfOp::Add => dynasm!($ops ; .arch x64 ; vaddps $R(0), $R(0), $R(1)),
+            HalfOp::Sub => dynasm!($ops ; .arch x64 ; vsubps $R(0), $R(0), $R(1)),
+            HalfOp::Mul => dynasm!($ops ; .arch x64 ; vmulps $R(0), $R(0), $R(1)),
+            HalfOp::Div => dynasm!($ops ; .arch x64 ; vdivps $R(0), $R(0), $R(1)),
+            HalfOp::Mla | HalfOp::Mls => {
+                if op == HalfOp::Mls {
+                    dynasm!($ops ; .arch x64 ; vxorps $R(0), $R(0), [rax + k.sign32]);
+                }
+                // p = n * m (exact), r = p + d (rounded once).
+                dynasm!($ops ; .arch x64
+                    ; vmulps $R(1), $R(0), $R(1)
+                    ; vaddps $R(0), $R(1), $R(2));
+            }
+        }
+        if matches!(op, HalfOp::Mla | HalfOp::Mls) {
+            // Infinities and NaNs (r is finite exactly when all the operands
+            // are) before the exactness test, which would raise Invalid on
+            // them.
+            dynasm!($ops ; .arch x64
+                ; vandps $R(3), $R(0), [rax + k.exp32]
+                ; vpcmpeqd $R(3), $R(3), [rax + k.exp32]
+                ; vptest $R(3), $R(3)
+                ; jnz =>slow_path
+                // Lanes where r - p != d or r - d != p: inexact sums.
+                ; vsubps $R(4), $R(0), $R(1)
+                ; vcmpps $R(4), $R(4), $R(2), 4
+                ; vsubps $R(5), $R(0), $R(2)
+                ; vcmpps $R(5), $R(5), $R(1), 4
+                ; vorps $R(4), $R(4), $R(5)
+                // Lanes where r is on the half grid, and both.
+                ; vandps $R(3), $R(0), [rax + k.low12]
+                ; vpxor $R(5), $R(5), $R(5)
+                ; vpcmpeqd $R(3), $R(3), $R(5)
+                ; vandps $R(3), $R(3), $R(4));
+        } else {
+            // NaN lanes.
+            dynasm!($ops ; .arch x64 ; vcmpps $R(3), $R(0), $R(0), 3);
+        }
+        dynasm!($ops ; .arch x64
+            ; vptest $R(3), $R(3)
+            ; jnz =>slow_path
+            ; vcvtps2ph xmm0, $R(0), 0);
+    }};
+}
+
+/// Offsets of the [`Consts`] fields.
+struct KOffsets {
+    exp32: i32,
+    low12: i32,
+    sign32: i32,
+}
+
+impl Emitter {
+    /// [`crate::ir::VecOp::Half`]: `V[vd] = V[vn] op V[vm]` on half lanes.
+    // dynasm expands a register number passed through `half_lanes!` into
+    // what clippy takes for a zero-prefixed literal.
+    #[allow(clippy::too_many_arguments, clippy::zero_prefixed_literal)]
+    pub(super) fn vec_half(
+        &mut self,
+        op: HalfOp,
+        q: bool,
+        (vd, vn, vm): (u8, u8, u8),
+        elem: Option<u8>,
+        slow: HelperFn,
+        arg: u64,
+    ) {
+        if !has_f16c() {
+            self.vec_slow(slow, arg);
+            return;
+        }
+        let (d, n, m) = (Self::voff(vd), Self::voff(vn), Self::voff(vm));
+        let slow_path = self.a.new_dynamic_label();
+        self.check_fpcr(slow_path, HALF_NOT_DEFAULT);
+        // xmm0/ymm0 = n, 1 = m (or its element), 2 = d, as singles.
+        self.lanes_in(0, n, q);
+        match elem {
+            Some(i) => {
+                let off = m + 2 * i as i32;
+                dynasm!(self.a ; .arch x64 ; vpbroadcastw xmm1, WORD [r15 + off]);
+                if q {
+                    dynasm!(self.a ; .arch x64 ; vcvtph2ps ymm1, xmm1);
+                } else {
+                    dynasm!(self.a ; .arch x64 ; vcvtph2ps xmm1, xmm1);
+                }
+            }
+            None => self.lanes_in(1, m, q),
+        }
+        if matches!(op, HalfOp::Mla | HalfOp::Mls) {
+            self.lanes_in(2, d, q);
+        }
+        let consts = &CONSTS as *const Consts as i64;
+        let k = KOffsets {
+            exp32: offset_of!(Consts, exp32) as i32,
+            low12: offset_of!(Consts, low12) as i32,
+            sign32: offset_of!(Consts, sign32) as i32,
+        };
+        let abs16 = offset_of!(Consts, abs16) as i32;
+        let min_normal16 = offset_of!(Consts, min_normal16) as i32;
+        dynasm!(self.a ; .arch x64 ; mov rax, QWORD consts);
+        if q {
+            half_lanes!(self.a, Ry, op, slow_path, &k);
+        } else {
+            half_lanes!(self.a, Rx, op, slow_path, &k);
+        }
+        dynasm!(self.a ; .arch x64
+            ; vzeroupper
+            ; vpand xmm4, xmm0, [rax + abs16]
+            ; vpcmpeqw xmm4, xmm4, [rax + min_normal16]
+            ; vptest xmm4, xmm4
+            ; jnz =>slow_path);
+        self.store_v(d, q);
+        let reload = self.vcache_entries();
+        let args = [
+            (6, Arg::K(arg)),
+            (2, Arg::K(0)),
+            (1, Arg::K(0)),
+            (8, Arg::K(0)),
+        ];
+        let p = self.slow_path(slow_path, args, slow);
+        p.vzeroupper = true;
+        p.reload = reload;
+    }
+
+    /// ymm`x` (eight lanes, `q`) or xmm`x` (four) = the half lanes of the
+    /// V register at `off` as singles.
+    fn lanes_in(&mut self, x: u8, off: i32, q: bool) {
+        match (self.vcached(off), q) {
+            (Some(c), true) => dynasm!(self.a ; .arch x64 ; vcvtph2ps Ry(x), Rx(c)),
+            (Some(c), false) => dynasm!(self.a ; .arch x64 ; vcvtph2ps Rx(x), Rx(c)),
+            (None, true) => dynasm!(self.a ; .arch x64 ; vcvtph2ps Ry(x), OWORD [r15 + off]),
+            (None, false) => dynasm!(self.a ; .arch x64 ; vcvtph2ps Rx(x), QWORD [r15 + off]),
+        }
+    }
+}
