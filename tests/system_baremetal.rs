@@ -27,6 +27,7 @@ const PROGRAMS: &[&str] = &[
     "mmu",
     "smp",
     "timer",
+    "unpriv",
 ];
 
 /// Options a program needs besides `-kernel` (for emu and QEMU alike).

@@ -51,3 +51,11 @@ void psci_system_off(void)
     for (;;)
         ;
 }
+
+void unexpected_exception(struct frame *f)
+{
+    print("unexpected exception\n");
+    show("ESR ", read_sysreg(ESR_EL1));
+    show("ELR ", f->elr);
+    psci_system_off();
+}

@@ -31,6 +31,17 @@ void show(const char *label, u64 v);
 #define isb() __asm__ volatile("isb" : : : "memory")
 #define dsb(o) __asm__ volatile("dsb " #o : : : "memory")
 
+// LDR of the doubleword at `va`; 0xdead when an exception handler skips it.
+static inline u64 load64(u64 va)
+{
+    u64 v = 0xdead;
+    __asm__ volatile("ldr %0, [%1]" : "+r"(v) : "r"(va) : "memory");
+    return v;
+}
+
+// Prints ESR_EL1 and ELR and powers off.
+void unexpected_exception(struct frame *f) __attribute__((noreturn));
+
 // Called by boot.S for every exception; `kind` is the vector index
 // (vector offset / 0x80).
 void handle_exception(struct frame *f, u64 kind);

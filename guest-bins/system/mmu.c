@@ -41,18 +41,8 @@ void handle_exception(struct frame *f, u64 kind)
         f->x[0] = 0xfa17; // a fetch: return to the caller
         f->elr = f->x[30];
     } else {
-        print("unexpected exception\n");
-        show("ESR ", esr);
-        show("ELR ", f->elr);
-        psci_system_off();
+        unexpected_exception(f);
     }
-}
-
-static u64 load(u64 va)
-{
-    u64 v = 0xdead;
-    __asm__ volatile("ldr %0, [%1]" : "+r"(v) : "r"(va) : "memory");
-    return v;
 }
 
 static void store(u64 va, u64 v)
@@ -117,19 +107,19 @@ int main(u64 dtb)
     isb();
     show("MMU on, SCTLR_EL1.M ", read_sysreg(sctlr_el1) & 1);
 
-    show("page 0 via VA 0x10000000: ", load(VA_PAGES));
-    show("read-only page: ", load(VA_PAGES + 0x1000));
+    show("page 0 via VA 0x10000000: ", load64(VA_PAGES));
+    show("read-only page: ", load64(VA_PAGES + 0x1000));
     store(HIGH | (u64)&shared_word, 0xabcd);
     show("written through the higher half, read low: ", shared_word);
     show("code run from the higher half returns ", call(HIGH | (u64)forty_two));
 
-    load(VA_PAGES + 0x2010);
+    load64(VA_PAGES + 0x2010);
     fault_report("read of an invalid page");
     store(VA_PAGES + 0x1008, 5);
     fault_report("write to a read-only page");
-    load(VA_PAGES + 0x3008);
+    load64(VA_PAGES + 0x3008);
     fault_report("read with the access flag clear");
-    load(0x80000000UL);
+    load64(0x80000000UL);
     fault_report("read of an unmapped level-1 entry");
     show("fetch from an invalid page returns ", call(VA_PAGES + 0x2000));
     fault_report("fetch from an invalid page");
@@ -139,10 +129,10 @@ int main(u64 dtb)
     // Point page 0 at another frame; TLBI makes the new mapping visible.
     l3[0] = (u64)pages[2] | PAGE_DESC | NORMAL | PXN | UXN;
     tlbi_all();
-    show("page 0 after remap and TLBI: ", load(VA_PAGES));
+    show("page 0 after remap and TLBI: ", load64(VA_PAGES));
     l3[2] = (u64)pages[0] | PAGE_DESC | NORMAL | PXN | UXN;
     tlbi_all();
-    show("page 2 after mapping it and TLBI: ", load(VA_PAGES + 0x2000));
+    show("page 2 after mapping it and TLBI: ", load64(VA_PAGES + 0x2000));
     print(faults ? "unexpected faults\n" : "no faults after TLBI\n");
 
     // AT S1E1R/W: address translation into PAR_EL1.

@@ -45,7 +45,9 @@ pub struct Ctx<'a> {
     /// exception (undefined instruction, data abort) for
     /// [`crate::ir::Op::CheckFault`] when there is one. Neither has a side
     /// effect on translation or control flow, so they need not leave
-    /// translated code.
+    /// translated code. It is also called with an LDTR/STTR word and 1
+    /// before that instruction's access and 0 after it (see
+    /// [`is_unprivileged_ldst`]), for the access to use EL0's view.
     pub sys_inline: Option<crate::ir::HelperFn>,
 }
 
@@ -279,6 +281,15 @@ fn translate_with(
         }
     }
     b.finish(cur)
+}
+
+/// Whether `word` is an unprivileged load/store (LDTR/STTR and their
+/// sizes): the instruction word system mode's [`Ctx::sys_inline`] gets
+/// around such an access.
+pub fn is_unprivileged_ldst(word: u32) -> bool {
+    use crate::arm64::encodings::{ldst, Insn};
+    crate::arm64::decode::decode(word)
+        .is_some_and(|f| f.entry.insn == Insn::Ldst(ldst::Op::LDST_unpriv))
 }
 
 #[cfg(test)]

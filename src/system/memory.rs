@@ -50,13 +50,29 @@ impl Vcpu {
     /// the page is RAM. Returns the physical address.
     fn data_pa(&mut self, va: u64, write: bool) -> Result<u64, Abort> {
         let access = if write { Access::Write } else { Access::Read };
-        let t = self.translate(va, access).map_err(|f| (va, f.status()))?;
+        // An unprivileged access (LDTR/STTR) is checked as EL0's would be.
+        let el = if self.unprivileged { 0 } else { self.sys.el };
+        let t = self
+            .sys
+            .regime
+            .translate(&self.board.ram, va, access, el)
+            .map_err(|f| (va, f.status()))?;
         let page = t.pa & !(PAGE - 1);
         if let Some(host) = self.board.ram.host(page, PAGE) {
-            let el = usize::from(self.sys.el);
-            self.tlbs[el].fill(va, host, t.read, t.write, t.exec);
+            self.tlbs[usize::from(el)].fill(va, host, t.read, t.write, t.exec);
         }
         Ok(t.pa)
+    }
+
+    /// Starts (`on`) or ends the access of an LDTR/STTR-family instruction:
+    /// at EL1 it uses EL0's soft-TLB and EL0's permissions (no PAN, UAO or
+    /// EL2 to change that); at EL0 it is an ordinary access. An abort in
+    /// between ends it too: exception entry sets the EL again.
+    pub fn set_unprivileged(&mut self, on: bool) {
+        let on = on && self.sys.el == 1;
+        self.unprivileged = on;
+        let el = if on { 0 } else { self.sys.el };
+        self.tlb_ptr = self.tlbs[usize::from(el)].base();
     }
 
     fn access(&mut self, va: u64, info: u64, value: u64) -> Result<u64, Abort> {

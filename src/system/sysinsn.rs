@@ -396,8 +396,9 @@ impl Vcpu {
 }
 
 /// [`crate::frontend::Ctx::sys_inline`] of system mode: MRS and DC ZVA
-/// performed from translated code; an exception is recorded for the
-/// block's fault exit.
+/// performed from translated code, and the start (Xt argument 1) and end
+/// (0) of an LDTR/STTR-family access ([`Vcpu::set_unprivileged`]); an
+/// exception is recorded for the block's fault exit.
 ///
 /// # Safety
 /// Called by translated code with the `cpu` field of the running `Vcpu`.
@@ -406,6 +407,10 @@ pub unsafe extern "C" fn sys_inline(cpu: *mut CpuState, word: u64, xt: u64, _: u
     // holds no reference to the Vcpu meanwhile.
     let v = unsafe { Vcpu::from_cpu(cpu) };
     let word = word as u32;
+    if crate::frontend::is_unprivileged_ldst(word) {
+        v.set_unprivileged(xt != 0);
+        return 0;
+    }
     // ELR is the instruction's pc, which the fault exit sets.
     let r = if word & 0xfff0_0000 == 0xd530_0000 {
         // MRS: the register's encoding is bits 19..5.

@@ -114,6 +114,9 @@ pub struct Vcpu {
     pub tlb_ptr: u64,
     /// Soft-TLBs for EL0 and EL1 accesses.
     pub tlbs: [SoftTlb; 2],
+    /// An LDTR/STTR at EL1 is accessing memory (with EL0's soft-TLB and
+    /// permissions).
+    pub unprivileged: bool,
     pub sys: SysRegs,
     pub board: Board,
     /// An abort recorded by a memory slow path, taken when the block exits.
@@ -147,6 +150,7 @@ impl Vcpu {
             cpu: CpuState::default(),
             tlb_ptr: 0,
             tlbs: [SoftTlb::default(), SoftTlb::default()],
+            unprivileged: false,
             sys: SysRegs::at_reset(),
             board,
             pending: None,
@@ -179,6 +183,7 @@ impl Vcpu {
     /// Switches to exception level `el` (the soft-TLB follows).
     pub fn set_el(&mut self, el: u8) {
         self.sys.el = el;
+        self.unprivileged = false;
         self.tlb_ptr = self.tlbs[usize::from(el)].base();
     }
 

@@ -92,6 +92,18 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
             let off = (f.u('i') as i64) << acc.scale();
             imm_form(cx, f, acc, off, Index::Offset);
         }
+        Op::LDST_unpriv if cx.sys_inline.is_some() => {
+            // System mode: the system layer switches to EL0's view of
+            // memory around the access (see `Ctx::sys_inline`).
+            let helper = cx.sys_inline.expect("system mode");
+            let acc = gpr(f)?;
+            let word = cx.k(u64::from(f.word));
+            let on = cx.k(1);
+            cx.b.call(helper, &[word, on]);
+            imm_form(cx, f, acc, f.s('i'), Index::Offset);
+            let off = cx.k(0);
+            cx.b.call(helper, &[word, off]);
+        }
         Op::LDST_unscaled | Op::LDST_unpriv | Op::LDST_unscaled_fp => {
             let acc = if op == Op::LDST_unscaled_fp {
                 fp(f)?
