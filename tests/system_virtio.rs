@@ -264,7 +264,7 @@ fn console_hvc0() {
     let work = tmp("hvc");
     // hvc0's device node appears a moment after insmod.
     let script = "\
-n=0; while [ ! -e /dev/hvc0 ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n+1)); done
+n=0; while [ ! -e /dev/hvc0 ] && [ $n -lt 600 ]; do sleep 0.1; n=$((n+1)); done
 exec </dev/hvc0 >/dev/hvc0 2>&1
 echo \"init: on $(readlink /proc/$$/fd/1) sum $((6 * 7))\"
 cat /proc/consoles
