@@ -88,6 +88,9 @@ pub(super) struct Emitter {
     /// The registers of [`super::regalloc::CALL_FREE_POOL`] that hold
     /// values: an exact slow path saves them around its call.
     pub slow_saves: Vec<u8>,
+    /// Displacement added to the address of the guest access being
+    /// emitted (see `addr_fold`); 0 outside such accesses.
+    pub disp: i32,
     /// Exact slow paths of inline FP operations, emitted after the terminal.
     pub slow_paths: Vec<super::emit_fp::SlowPath>,
     /// V registers also held in xmm registers.
@@ -106,6 +109,15 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
     if let Some(l) = &self_loop {
         extra.extend(l.uses());
     }
+    // Guest addresses are host addresses only in user mode.
+    let folded = match env.tlb {
+        None => super::addr_fold::fold(block, &extra),
+        Some(_) => None,
+    };
+    let (block, disp) = match &folded {
+        Some((b, d)) => (b, &d[..]),
+        None => (block, &[][..]),
+    };
     let locs = allocate(block, &extra);
     let held = locs.iter().fold(0u32, |m, l| match l {
         Loc::Reg(r) => m | 1 << r,
@@ -127,6 +139,7 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         rax_holds: None,
         in_ops: false,
         slow_saves,
+        disp: 0,
         slow_paths: Vec::new(),
         insn_pc: block.start_pc,
         tlb_cold: Vec::new(),
@@ -166,11 +179,13 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
             continue;
         }
         e.in_ops = true;
+        e.disp = disp.get(i).copied().unwrap_or(0);
         match e.whole_v_write(&block.ops, i) {
             Some(j) => merged = Some(j),
             None => e.op(op),
         }
         e.in_ops = false;
+        e.disp = 0;
     }
     e.rax_holds = None;
     match fused {

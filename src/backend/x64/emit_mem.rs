@@ -6,6 +6,20 @@ use super::emit::{Emitter, Src};
 use crate::ir::{RmwOp, Val, Width};
 use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
 
+/// One `dynasm!` instruction with a memory operand `[Rq(base) + disp]`,
+/// written `[]` between the tokens before and after it; a zero
+/// displacement is left out (dynasm always encodes a dynamic one in 32
+/// bits).
+macro_rules! at {
+    ($e:ident, $base:tt, $disp:tt, [$($pre:tt)*] [$($post:tt)*]) => {
+        if $disp == 0 {
+            dynasm!($e.a ; .arch x64 ; $($pre)* [Rq($base)] $($post)*)
+        } else {
+            dynasm!($e.a ; .arch x64 ; $($pre)* [Rq($base) + $disp] $($post)*)
+        }
+    };
+}
+
 impl Emitter {
     /// The register holding a guest address: its own, or rax.
     fn addr_reg(&mut self, addr: Val) -> u8 {
@@ -16,46 +30,55 @@ impl Emitter {
     }
 
     pub(super) fn load_mem(&mut self, w: Width, signed: bool, dst: Val, addr: Val) {
-        let a = self.addr_reg(addr);
+        let (a, o) = (self.addr_reg(addr), self.disp);
         let d = self.dreg(dst);
         match (w, signed) {
-            (Width::W8, false) => dynasm!(self.a ; .arch x64 ; movzx Rd(d), BYTE [Rq(a)]),
-            (Width::W8, true) => dynasm!(self.a ; .arch x64 ; movsx Rq(d), BYTE [Rq(a)]),
-            (Width::W16, false) => dynasm!(self.a ; .arch x64 ; movzx Rd(d), WORD [Rq(a)]),
-            (Width::W16, true) => dynasm!(self.a ; .arch x64 ; movsx Rq(d), WORD [Rq(a)]),
-            (Width::W32, false) => dynasm!(self.a ; .arch x64 ; mov Rd(d), DWORD [Rq(a)]),
-            (Width::W32, true) => dynasm!(self.a ; .arch x64 ; movsxd Rq(d), DWORD [Rq(a)]),
-            (Width::W64, _) => dynasm!(self.a ; .arch x64 ; mov Rq(d), QWORD [Rq(a)]),
+            (Width::W8, false) => at!(self, a, o, [movzx Rd(d), BYTE] []),
+            (Width::W8, true) => at!(self, a, o, [movsx Rq(d), BYTE] []),
+            (Width::W16, false) => at!(self, a, o, [movzx Rd(d), WORD] []),
+            (Width::W16, true) => at!(self, a, o, [movsx Rq(d), WORD] []),
+            (Width::W32, false) => at!(self, a, o, [mov Rd(d), DWORD] []),
+            (Width::W32, true) => at!(self, a, o, [movsxd Rq(d), DWORD] []),
+            (Width::W64, _) => at!(self, a, o, [mov Rq(d), QWORD] []),
         }
         self.store(dst, d);
     }
 
     pub(super) fn store_mem(&mut self, w: Width, addr: Val, src: Val) {
-        let a = self.addr_reg(addr);
+        let (a, d) = (self.addr_reg(addr), self.disp);
         match (self.src(src, w == Width::W64, 1), w) {
-            (Src::R(r), Width::W8) => dynasm!(self.a ; .arch x64 ; mov BYTE [Rq(a)], Rb(r)),
-            (Src::R(r), Width::W16) => dynasm!(self.a ; .arch x64 ; mov WORD [Rq(a)], Rw(r)),
-            (Src::R(r), Width::W32) => dynasm!(self.a ; .arch x64 ; mov DWORD [Rq(a)], Rd(r)),
-            (Src::R(r), Width::W64) => dynasm!(self.a ; .arch x64 ; mov QWORD [Rq(a)], Rq(r)),
-            (Src::I(i), Width::W8) => dynasm!(self.a ; .arch x64 ; mov BYTE [Rq(a)], i as i8),
-            (Src::I(i), Width::W16) => dynasm!(self.a ; .arch x64 ; mov WORD [Rq(a)], i as i16),
-            (Src::I(i), Width::W32) => dynasm!(self.a ; .arch x64 ; mov DWORD [Rq(a)], i),
-            (Src::I(i), Width::W64) => dynasm!(self.a ; .arch x64 ; mov QWORD [Rq(a)], i),
+            (Src::R(r), Width::W8) => at!(self, a, d, [mov BYTE] [, Rb(r)]),
+            (Src::R(r), Width::W16) => at!(self, a, d, [mov WORD] [, Rw(r)]),
+            (Src::R(r), Width::W32) => at!(self, a, d, [mov DWORD] [, Rd(r)]),
+            (Src::R(r), Width::W64) => at!(self, a, d, [mov QWORD] [, Rq(r)]),
+            (Src::I(i), Width::W8) => at!(self, a, d, [mov BYTE] [, i as i8]),
+            (Src::I(i), Width::W16) => at!(self, a, d, [mov WORD] [, i as i16]),
+            (Src::I(i), Width::W32) => at!(self, a, d, [mov DWORD] [, i]),
+            (Src::I(i), Width::W64) => at!(self, a, d, [mov QWORD] [, i]),
             (Src::M(m), _) => {
                 dynasm!(self.a ; .arch x64 ; mov rcx, QWORD [r15 + m]);
                 match w {
-                    Width::W8 => dynasm!(self.a ; .arch x64 ; mov BYTE [Rq(a)], cl),
-                    Width::W16 => dynasm!(self.a ; .arch x64 ; mov WORD [Rq(a)], cx),
-                    Width::W32 => dynasm!(self.a ; .arch x64 ; mov DWORD [Rq(a)], ecx),
-                    Width::W64 => dynasm!(self.a ; .arch x64 ; mov QWORD [Rq(a)], rcx),
+                    Width::W8 => at!(self, a, d, [mov BYTE] [, cl]),
+                    Width::W16 => at!(self, a, d, [mov WORD] [, cx]),
+                    Width::W32 => at!(self, a, d, [mov DWORD] [, ecx]),
+                    Width::W64 => at!(self, a, d, [mov QWORD] [, rcx]),
                 }
             }
         }
     }
 
+    /// rax = the address of a vector access.
+    fn vec_addr(&mut self, addr: Val) {
+        self.load(0, addr);
+        let d = self.disp;
+        if d != 0 {
+            dynasm!(self.a ; .arch x64 ; lea rax, [rax + d]);
+        }
+    }
+
     pub(super) fn load_vec(&mut self, bytes: u8, vreg: u8, addr: Val) {
         let off = Self::voff(vreg);
-        self.load(0, addr);
+        self.vec_addr(addr);
         match bytes {
             16 => dynasm!(self.a ; .arch x64 ; movdqu xmm0, [rax] ; movdqa [r15 + off], xmm0),
             8 => dynasm!(self.a ; .arch x64 ; movq xmm0, QWORD [rax] ; movdqa [r15 + off], xmm0),
@@ -72,7 +95,7 @@ impl Emitter {
 
     pub(super) fn store_vec(&mut self, bytes: u8, vreg: u8, addr: Val) {
         let off = Self::voff(vreg);
-        self.load(0, addr);
+        self.vec_addr(addr);
         match bytes {
             16 => dynasm!(self.a ; .arch x64 ; movdqa xmm0, [r15 + off] ; movdqu [rax], xmm0),
             8 => dynasm!(self.a ; .arch x64 ; mov rcx, QWORD [r15 + off] ; mov QWORD [rax], rcx),
