@@ -18,8 +18,8 @@ use crate::arm64::cpu_model::Cpu;
 use crate::backend::x64::{compile, Env};
 use crate::cpu::state::{empty_jump_entry, empty_jump_table, ALIGN_DATA, JUMP_TABLE_ENTRIES};
 use crate::cpu::{fpenv, CpuState, ExitReason};
-use crate::frontend::{routine_block, translate_block_debug, translate_prefix, DebugShape};
-use crate::ir::passes::flags::{kills_nzcv, writes_nzcv};
+use crate::frontend::{routine_block, translate_block_debug, translate_until, DebugShape};
+use crate::ir::passes::flags::{decides_nzcv, kills_nzcv, writes_nzcv};
 use crate::ir::Terminal;
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
@@ -561,7 +561,8 @@ impl Translator {
                     return k;
                 }
                 let fetcher = &mut self.fetcher;
-                let succ = translate_prefix(&self.cpu, t, &mut |a| fetcher.word(a), LOOKAHEAD);
+                let fetch = &mut |a| fetcher.word(a);
+                let succ = translate_until(&self.cpu, t, fetch, LOOKAHEAD, &decides_nzcv);
                 let k = kills_nzcv(&succ);
                 self.kills_nzcv.insert(t, k);
                 k

@@ -13,15 +13,12 @@ pub(super) fn fold(block: &Block, keep: &[Val]) -> Option<(Block, Vec<i32>)> {
     if !block.ops.iter().any(|op| access_addr(op).is_some()) {
         return None;
     }
-    let n = block.n_vals as usize;
-    let mut konst: Vec<Option<u64>> = vec![None; n];
-    // For a value defined as a sum with constants: (base, total constant).
-    let mut sum: Vec<Option<(Val, i32)>> = vec![None; n];
-    let mut ops = block.ops.clone();
-    let mut disp = Vec::new();
-    for (i, op) in ops.iter_mut().enumerate() {
+    let mut defs = vec![Def::Other; block.n_vals as usize];
+    // Made on the first folded access.
+    let mut folded: Option<(Vec<Op>, Vec<i32>)> = None;
+    for (i, op) in block.ops.iter().enumerate() {
         match *op {
-            Op::Const { dst, imm } => konst[dst.0 as usize] = Some(imm),
+            Op::Const { dst, imm } => defs[dst.0 as usize] = Def::Const(imm),
             Op::Bin {
                 op: BinOp::Add,
                 w: Width::W64,
@@ -29,41 +26,41 @@ pub(super) fn fold(block: &Block, keep: &[Val]) -> Option<(Block, Vec<i32>)> {
                 a,
                 b,
             } => {
-                let (x, k) = match (konst[a.0 as usize], konst[b.0 as usize]) {
-                    (_, Some(k)) => (a, k),
-                    (Some(k), None) => (b, k),
-                    (None, None) => continue,
+                let (x, k) = match (defs[a.0 as usize], defs[b.0 as usize]) {
+                    (_, Def::Const(k)) => (a, k),
+                    (Def::Const(k), _) => (b, k),
+                    _ => continue,
                 };
-                let (base, k0) = sum[x.0 as usize].unwrap_or((x, 0));
+                let (base, k0) = match defs[x.0 as usize] {
+                    Def::Sum(base, k0) => (base, k0),
+                    _ => (x, 0),
+                };
                 let total = (k0 as i64).checked_add(k as i64);
                 if let Some(d) = total.and_then(|t| i32::try_from(t).ok()) {
-                    sum[dst.0 as usize] = Some((base, d));
+                    defs[dst.0 as usize] = Def::Sum(base, d);
                 }
             }
             _ => {
                 let Some(addr) = access_addr(op) else {
                     continue;
                 };
-                if let Some((base, d)) = sum[addr.0 as usize] {
-                    set_access_addr(op, base);
-                    if disp.is_empty() {
-                        disp = vec![0; block.ops.len()];
-                    }
+                if let Def::Sum(base, d) = defs[addr.0 as usize] {
+                    let (ops, disp) =
+                        folded.get_or_insert_with(|| (block.ops.clone(), vec![0; block.ops.len()]));
+                    set_access_addr(&mut ops[i], base);
                     disp[i] = d;
                 }
             }
         }
     }
-    if disp.is_empty() {
-        return None;
-    }
+    let (mut ops, disp) = folded?;
     // Drop the sums nothing reads any more (defs come before their uses,
     // so one backward sweep also drops chains of them).
-    let mut used = vec![false; n];
-    block.term.for_each_use(|v| used[v.0 as usize] = true);
-    for v in keep {
-        used[v.0 as usize] = true;
-    }
+    let used = &mut defs;
+    used.fill(Def::Other);
+    let mut mark = |v: Val| used[v.0 as usize] = Def::Used;
+    block.term.for_each_use(&mut mark);
+    keep.iter().for_each(|&v| mark(v));
     for op in ops.iter_mut().rev() {
         if let Op::Bin {
             op: BinOp::Add,
@@ -72,20 +69,34 @@ pub(super) fn fold(block: &Block, keep: &[Val]) -> Option<(Block, Vec<i32>)> {
             ..
         } = *op
         {
-            if !used[dst.0 as usize] {
+            if used[dst.0 as usize] != Def::Used {
                 *op = Op::Nop;
                 continue;
             }
         }
-        op.for_each_use(|v| used[v.0 as usize] = true);
+        op.for_each_use(|v| used[v.0 as usize] = Def::Used);
     }
-    Some((
-        Block {
-            ops,
-            ..block.clone()
-        },
-        disp,
-    ))
+    let b = Block {
+        start_pc: block.start_pc,
+        end_pc: block.end_pc,
+        ops,
+        term: block.term.clone(),
+        n_vals: block.n_vals,
+        nzcv_dead_at_end: block.nzcv_dead_at_end,
+        flow: block.flow,
+    };
+    Some((b, disp))
+}
+
+/// What the folding knows of a value.
+#[derive(Copy, Clone, PartialEq, Eq)]
+enum Def {
+    Other,
+    Const(u64),
+    /// A base plus a constant.
+    Sum(Val, i32),
+    /// Read by an operation that stays (the backward sweep).
+    Used,
 }
 
 /// The address of a plain guest load or store.
