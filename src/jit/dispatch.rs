@@ -331,13 +331,17 @@ impl Jit {
             }
             // A single-step block is neither linked to nor from.
             let chain = !self.nochain && !step;
-            if let Some((site, generation)) = self.link.take() {
+            let link = self.link.take();
+            if let Some((site, generation)) = link {
                 // Safe from emptying: this thread counts as running code.
                 if chain && generation == self.generation && self.shared.region.link(site, host) {
                     self.stats.links += 1;
                 }
             }
-            if chain {
+            // The target of a direct branch is linked to instead: only the
+            // other exits' targets go to the indirect-branch table, whose
+            // pages are touched (page faults) only for what it holds.
+            if chain && link.is_none() {
                 let i = (cpu.pc >> 2) as usize & (JUMP_TABLE_ENTRIES - 1);
                 self.jump_table[i] = [cpu.pc, host];
             }
