@@ -20,7 +20,12 @@ pub struct Entry {
     /// For each field, the mask of its bits.
     bits: [u32; MAX_FIELDS],
     n_fields: u8,
+    /// For each letter `c`, its index in `letters` in the nibble `c & 63`
+    /// (`NONE` if absent): letters are ASCII, and `c & 63` tells them apart.
+    slots: [u8; 32],
 }
+
+const NONE: u8 = 15;
 
 /// Most fields in one pattern. Entries are kept small: the whole table
 /// is written at start-up, and every page of it is a page fault.
@@ -41,6 +46,7 @@ impl Entry {
             letters: [0; MAX_FIELDS],
             bits: [0; MAX_FIELDS],
             n_fields: 0,
+            slots: [NONE | NONE << 4; 32],
         };
         for (i, &c) in bytes.iter().enumerate() {
             let bit = 1u32 << (31 - i);
@@ -58,6 +64,9 @@ impl Entry {
                             let n = e.n_fields as usize;
                             assert!(n < MAX_FIELDS, "too many fields in {}", row.name);
                             e.letters[n] = c;
+                            let k = (c & 63) as usize;
+                            e.slots[k / 2] &= !(15 << (k % 2 * 4));
+                            e.slots[k / 2] |= (n as u8) << (k % 2 * 4);
                             e.n_fields += 1;
                             n
                         }
@@ -83,8 +92,12 @@ impl Entry {
 
     /// The index in `letters` of the field named `letter`.
     fn field(&self, letter: char) -> Option<usize> {
-        let letters = &self.letters[..self.n_fields as usize];
-        letters.iter().position(|&l| l as char == letter)
+        if !letter.is_ascii_alphabetic() {
+            return None;
+        }
+        let k = (letter as u32 & 63) as usize;
+        let i = (self.slots[k / 2] >> (k % 2 * 4)) & 15;
+        (i != NONE).then_some(i as usize)
     }
 
     /// The word with this entry's fixed bits and `random` in every other bit:

@@ -8,8 +8,7 @@ use crate::ir::{BinOp, Block, Op, Val, Width};
 
 /// The block with folded accesses and each op's displacement (0 for all but
 /// the folded accesses), or `None` when no access can be folded.
-/// `keep` are values the terminal's code reads besides the IR terminal's.
-pub(super) fn fold(block: &Block, keep: &[Val]) -> Option<(Block, Vec<i32>)> {
+pub(super) fn fold(block: &Block) -> Option<(Block, Vec<i32>)> {
     if !block.ops.iter().any(|op| access_addr(op).is_some()) {
         return None;
     }
@@ -53,29 +52,9 @@ pub(super) fn fold(block: &Block, keep: &[Val]) -> Option<(Block, Vec<i32>)> {
             }
         }
     }
-    let (mut ops, disp) = folded?;
-    // Drop the sums nothing reads any more (defs come before their uses,
-    // so one backward sweep also drops chains of them).
-    let used = &mut defs;
-    used.fill(Def::Other);
-    let mut mark = |v: Val| used[v.0 as usize] = Def::Used;
-    block.term.for_each_use(&mut mark);
-    keep.iter().for_each(|&v| mark(v));
-    for op in ops.iter_mut().rev() {
-        if let Op::Bin {
-            op: BinOp::Add,
-            w: Width::W64,
-            dst,
-            ..
-        } = *op
-        {
-            if used[dst.0 as usize] != Def::Used {
-                *op = Op::Nop;
-                continue;
-            }
-        }
-        op.for_each_use(|v| used[v.0 as usize] = Def::Used);
-    }
+    // A sum nothing else reads is dead now: the allocator gives it no
+    // location and the emitter drops it.
+    let (ops, disp) = folded?;
     let b = Block {
         start_pc: block.start_pc,
         end_pc: block.end_pc,
@@ -95,8 +74,6 @@ enum Def {
     Const(u64),
     /// A base plus a constant.
     Sum(Val, i32),
-    /// Read by an operation that stays (the backward sweep).
-    Used,
 }
 
 /// The address of a plain guest load or store.
@@ -127,29 +104,37 @@ mod tests {
 
     #[test]
     fn pair_addresses_fold_into_displacements() {
-        // ldp x2, x3, [x1, #32]
+        // ldp x2, x3, [x1, #32], both addresses made from the base (as the
+        // frontend does), and a chained sum.
         let mut b = Builder::new(0);
         let base = b.get_reg(1);
         let a = b.add_imm(base, 32);
-        let second = b.add_imm(a, 8);
+        let second = b.add_imm(base, 40);
+        let third = b.add_imm(second, 8);
         let x = b.load(Width::W64, false, a);
         let y = b.load(Width::W64, false, second);
+        let z = b.load(Width::W64, false, third);
         b.set_reg(2, x);
         b.set_reg(3, y);
+        b.set_reg(4, z);
         let block = b.finish(4);
-        let (folded, disp) = fold(&block, &[]).expect("folds");
+        let (folded, disp) = fold(&block).expect("folds");
         let loads: Vec<(usize, Val)> = (folded.ops.iter().enumerate())
             .filter_map(|(i, o)| match *o {
                 Op::Load { addr, .. } => Some((i, addr)),
                 _ => None,
             })
             .collect();
-        assert_eq!(loads.len(), 2);
-        assert_eq!(loads[0].1, base);
-        assert_eq!(loads[1].1, base);
-        assert_eq!((disp[loads[0].0], disp[loads[1].0]), (32, 40));
-        // Both sums are gone.
-        assert!(!folded.ops.iter().any(|o| matches!(o, Op::Bin { .. })));
+        assert_eq!(loads.len(), 3);
+        assert!(loads.iter().all(|&(_, addr)| addr == base));
+        let d: Vec<i32> = loads.iter().map(|&(i, _)| disp[i]).collect();
+        assert_eq!(d, [32, 40, 48]);
+        // The loads no longer read the sums.
+        let mut read = Vec::new();
+        for o in folded.ops.iter().filter(|o| matches!(o, Op::Load { .. })) {
+            o.for_each_use(|v| read.push(v));
+        }
+        assert!(![a, second, third].iter().any(|v| read.contains(v)));
     }
 
     #[test]
@@ -162,14 +147,21 @@ mod tests {
         b.set_reg(2, x);
         b.set_reg(1, a);
         let block = b.finish(4);
-        let (folded, _) = fold(&block, &[]).expect("folds");
-        assert!(folded.ops.iter().any(|o| matches!(o, Op::Bin { .. })));
+        let (folded, disp) = fold(&block).expect("folds");
+        let i = (folded.ops.iter())
+            .position(|o| matches!(o, Op::Load { addr, .. } if *addr == base))
+            .expect("the load reads the base");
+        assert_eq!(disp[i], 16);
+        assert!(folded
+            .ops
+            .iter()
+            .any(|o| matches!(o, Op::Bin { dst, .. } if *dst == a)));
 
         let mut b = Builder::new(0);
         let base = b.get_reg(1);
         let a = b.add_imm(base, 1 << 40);
         let x = b.load(Width::W64, false, a);
         b.set_reg(2, x);
-        assert!(fold(&b.finish(4), &[]).is_none());
+        assert!(fold(&b.finish(4)).is_none());
     }
 }

@@ -111,7 +111,7 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
     }
     // Guest addresses are host addresses only in user mode.
     let folded = match env.tlb {
-        None => super::addr_fold::fold(block, &extra),
+        None => super::addr_fold::fold(block),
         Some(_) => None,
     };
     let (block, disp) = match &folded {
