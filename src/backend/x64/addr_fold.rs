@@ -6,15 +6,27 @@
 
 use crate::ir::{BinOp, Block, Op, Val, Width};
 
-/// The block with folded accesses and each op's displacement (0 for all but
-/// the folded accesses), or `None` when no access can be folded.
-pub(super) fn fold(block: &Block) -> Option<(Block, Vec<i32>)> {
+/// Buffers kept from block to block (a copy of a block's operations is
+/// too big for the allocator's fast path).
+#[derive(Default)]
+pub(super) struct Scratch {
+    defs: Vec<Def>,
+    /// The operations of the last folded block, for reuse.
+    pub ops: Vec<Op>,
+    /// Each operation's displacement (0 for all but the folded accesses).
+    pub disp: Vec<i32>,
+}
+
+/// The block with folded accesses, their displacements in `s.disp`, or
+/// `None` when no access can be folded.
+pub(super) fn fold(block: &Block, s: &mut Scratch) -> Option<Block> {
     if !block.ops.iter().any(|op| access_addr(op).is_some()) {
         return None;
     }
-    let mut defs = vec![Def::Other; block.n_vals as usize];
-    // Made on the first folded access.
-    let mut folded: Option<(Vec<Op>, Vec<i32>)> = None;
+    s.defs.clear();
+    s.defs.resize(block.n_vals as usize, Def::Other);
+    let defs = &mut s.defs;
+    let mut folded = false;
     for (i, op) in block.ops.iter().enumerate() {
         match *op {
             Op::Const { dst, imm } => defs[dst.0 as usize] = Def::Const(imm),
@@ -44,27 +56,33 @@ pub(super) fn fold(block: &Block) -> Option<(Block, Vec<i32>)> {
                     continue;
                 };
                 if let Def::Sum(base, d) = defs[addr.0 as usize] {
-                    let (ops, disp) =
-                        folded.get_or_insert_with(|| (block.ops.clone(), vec![0; block.ops.len()]));
-                    set_access_addr(&mut ops[i], base);
-                    disp[i] = d;
+                    if !folded {
+                        folded = true;
+                        s.ops.clear();
+                        s.ops.extend_from_slice(&block.ops);
+                        s.disp.clear();
+                        s.disp.resize(block.ops.len(), 0);
+                    }
+                    set_access_addr(&mut s.ops[i], base);
+                    s.disp[i] = d;
                 }
             }
         }
     }
+    if !folded {
+        return None;
+    }
     // A sum nothing else reads is dead now: the allocator gives it no
     // location and the emitter drops it.
-    let (ops, disp) = folded?;
-    let b = Block {
+    Some(Block {
         start_pc: block.start_pc,
         end_pc: block.end_pc,
-        ops,
+        ops: std::mem::take(&mut s.ops),
         term: block.term.clone(),
         n_vals: block.n_vals,
         nzcv_dead_at_end: block.nzcv_dead_at_end,
         flow: block.flow,
-    };
-    Some((b, disp))
+    })
 }
 
 /// What the folding knows of a value.
@@ -118,7 +136,9 @@ mod tests {
         b.set_reg(3, y);
         b.set_reg(4, z);
         let block = b.finish(4);
-        let (folded, disp) = fold(&block).expect("folds");
+        let mut s = Scratch::default();
+        let folded = fold(&block, &mut s).expect("folds");
+        let disp = &s.disp;
         let loads: Vec<(usize, Val)> = (folded.ops.iter().enumerate())
             .filter_map(|(i, o)| match *o {
                 Op::Load { addr, .. } => Some((i, addr)),
@@ -147,7 +167,9 @@ mod tests {
         b.set_reg(2, x);
         b.set_reg(1, a);
         let block = b.finish(4);
-        let (folded, disp) = fold(&block).expect("folds");
+        let mut s = Scratch::default();
+        let folded = fold(&block, &mut s).expect("folds");
+        let disp = &s.disp;
         let i = (folded.ops.iter())
             .position(|o| matches!(o, Op::Load { addr, .. } if *addr == base))
             .expect("the load reads the base");
@@ -162,6 +184,6 @@ mod tests {
         let a = b.add_imm(base, 1 << 40);
         let x = b.load(Width::W64, false, a);
         b.set_reg(2, x);
-        assert!(fold(&b.finish(4)).is_none());
+        assert!(fold(&b.finish(4), &mut s).is_none());
     }
 }

@@ -110,12 +110,13 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         extra.extend(l.uses());
     }
     // Guest addresses are host addresses only in user mode.
+    let mut scratch = FOLD_SCRATCH.with(|s| s.take());
     let folded = match env.tlb {
-        None => super::addr_fold::fold(block),
+        None => super::addr_fold::fold(block, &mut scratch),
         Some(_) => None,
     };
     let (block, disp) = match &folded {
-        Some((b, d)) => (b, &d[..]),
+        Some(b) => (b, &scratch.disp[..]),
         None => (block, &[][..]),
     };
     let locs = allocate(block, &extra);
@@ -196,7 +197,16 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
     e.cold_exits();
     e.cold_slow_paths();
     let code = e.a.finalize().expect("dynamic labels resolve");
+    if let Some(b) = folded {
+        scratch.ops = b.ops;
+    }
+    FOLD_SCRATCH.with(|s| s.replace(scratch));
     Compiled { code, pc_map }
+}
+
+thread_local! {
+    /// The address folding's buffers (see [`super::addr_fold::Scratch`]).
+    static FOLD_SCRATCH: std::cell::RefCell<super::addr_fold::Scratch> = Default::default();
 }
 
 impl Emitter {
