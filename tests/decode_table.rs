@@ -422,7 +422,7 @@ fn disasm_names_every_entry() {
                 "{s} does not name {}",
                 f.entry.name
             );
-            assert_eq!(s.split(' ').count(), 1 + f.entry.fields.len(), "{s}");
+            assert_eq!(s.split(' ').count(), 1 + f.entry.fields().len(), "{s}");
         }
     }
 }

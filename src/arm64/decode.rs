@@ -15,66 +15,88 @@ pub struct Entry {
     pub mask: u32,
     /// Their values.
     pub value: u32,
-    /// For each field letter, its bit positions from most to least significant.
-    pub fields: Vec<(u8, Vec<u8>)>,
-    /// For each ASCII letter, its index in `fields` (`NONE` if absent).
-    slot: [u8; 128],
-    /// For each field: (lowest bit, width) when its bits are contiguous.
-    spans: Vec<Option<(u8, u8)>>,
+    /// Field letters in order of first appearance in the pattern.
+    letters: [u8; MAX_FIELDS],
+    /// For each field, the mask of its bits.
+    bits: [u32; MAX_FIELDS],
+    n_fields: u8,
+    /// For each letter `c`, its index in `letters` in the nibble `c & 63`
+    /// (`NONE` if absent): letters are ASCII, and `c & 63` tells them apart.
+    slots: [u8; 32],
 }
 
-const NONE: u8 = u8::MAX;
+const NONE: u8 = 15;
+
+/// Most fields in one pattern. Entries are kept small: the whole table
+/// is written at start-up, and every page of it is a page fault.
+const MAX_FIELDS: usize = 10;
 
 impl Entry {
+    /// Compiles a row without allocating: the table of every encoding is
+    /// built at start-up, before the first instruction is translated.
     fn compile(row: &Row) -> Entry {
         let bytes = row.pattern.as_bytes();
         assert_eq!(bytes.len(), 32, "pattern of {} is not 32 bits", row.name);
-        let mut mask = 0u32;
-        let mut value = 0u32;
-        let mut fields: Vec<(u8, Vec<u8>)> = Vec::new();
-        for (i, &c) in bytes.iter().enumerate() {
-            let bit = 31 - i as u32;
-            match c {
-                b'0' => mask |= 1 << bit,
-                b'1' => {
-                    mask |= 1 << bit;
-                    value |= 1 << bit;
-                }
-                b'-' => {}
-                c if c.is_ascii_alphabetic() => match fields.iter_mut().find(|(l, _)| *l == c) {
-                    Some((_, bits)) => bits.push(bit as u8),
-                    None => fields.push((c, vec![bit as u8])),
-                },
-                _ => panic!("bad character {:?} in pattern of {}", c as char, row.name),
-            }
-        }
-        let mut slot = [NONE; 128];
-        for (i, (c, _)) in fields.iter().enumerate() {
-            slot[*c as usize] = i as u8;
-        }
-        let spans = fields
-            .iter()
-            .map(|(_, bits)| {
-                let lo = *bits.last().expect("a field has bits");
-                let contiguous = bits.iter().rev().zip(lo..).all(|(&b, want)| b == want);
-                contiguous.then_some((lo, bits.len() as u8))
-            })
-            .collect();
-        Entry {
+        let mut e = Entry {
             insn: row.insn,
             name: row.name,
             pattern: row.pattern,
-            mask,
-            value,
-            fields,
-            slot,
-            spans,
+            mask: 0,
+            value: 0,
+            letters: [0; MAX_FIELDS],
+            bits: [0; MAX_FIELDS],
+            n_fields: 0,
+            slots: [NONE | NONE << 4; 32],
+        };
+        for (i, &c) in bytes.iter().enumerate() {
+            let bit = 1u32 << (31 - i);
+            match c {
+                b'0' => e.mask |= bit,
+                b'1' => {
+                    e.mask |= bit;
+                    e.value |= bit;
+                }
+                b'-' => {}
+                c if c.is_ascii_alphabetic() => {
+                    let i = match e.field(c as char) {
+                        Some(i) => i,
+                        None => {
+                            let n = e.n_fields as usize;
+                            assert!(n < MAX_FIELDS, "too many fields in {}", row.name);
+                            e.letters[n] = c;
+                            let k = (c & 63) as usize;
+                            e.slots[k / 2] &= !(15 << (k % 2 * 4));
+                            e.slots[k / 2] |= (n as u8) << (k % 2 * 4);
+                            e.n_fields += 1;
+                            n
+                        }
+                    };
+                    e.bits[i] |= bit;
+                }
+                _ => panic!("bad character {:?} in pattern of {}", c as char, row.name),
+            }
         }
+        e
     }
 
-    /// The index in `fields` of the field named `letter`.
+    /// Each field's letter and bit positions, from most to least
+    /// significant, in order of first appearance in the pattern.
+    pub fn fields(&self) -> Vec<(u8, Vec<u8>)> {
+        (0..self.n_fields as usize)
+            .map(|i| {
+                let bits = (0..32u8).rev().filter(|b| self.bits[i] >> b & 1 == 1);
+                (self.letters[i], bits.collect())
+            })
+            .collect()
+    }
+
+    /// The index in `letters` of the field named `letter`.
     fn field(&self, letter: char) -> Option<usize> {
-        let i = *self.slot.get(letter as usize)?;
+        if !letter.is_ascii_alphabetic() {
+            return None;
+        }
+        let k = (letter as u32 & 63) as usize;
+        let i = (self.slots[k / 2] >> (k % 2 * 4)) & 15;
         (i != NONE).then_some(i as usize)
     }
 
@@ -103,10 +125,21 @@ impl Fields<'_> {
     pub fn u(&self, letter: char) -> u32 {
         let e = self.entry;
         let i = (e.field(letter)).unwrap_or_else(|| panic!("{} has no field '{}'", e.name, letter));
-        if let Some((lo, width)) = e.spans[i] {
-            return ((self.word as u64 >> lo) & ((1u64 << width) - 1)) as u32;
+        let m = e.bits[i];
+        let lo = m.trailing_zeros();
+        let run = m >> lo;
+        if run & run.wrapping_add(1) == 0 {
+            // Contiguous bits.
+            return (self.word >> lo) & run;
         }
-        (e.fields[i].1.iter()).fold(0u32, |acc, &b| (acc << 1) | ((self.word >> b) & 1))
+        // Gather the bits from the most significant down.
+        let (mut acc, mut rest) = (0u32, m);
+        while rest != 0 {
+            let b = 31 - rest.leading_zeros();
+            acc = (acc << 1) | ((self.word >> b) & 1);
+            rest &= !(1 << b);
+        }
+        acc
     }
 
     /// The field named `letter`, sign-extended from its width.
@@ -124,7 +157,7 @@ impl Fields<'_> {
     /// Width in bits of field `letter` (0 if absent).
     pub fn width(&self, letter: char) -> u32 {
         let e = self.entry;
-        e.field(letter).map_or(0, |i| e.fields[i].1.len() as u32)
+        e.field(letter).map_or(0, |i| e.bits[i].count_ones())
     }
 
     /// Whether the pattern has a field named `letter`.

@@ -12,7 +12,7 @@ pub fn name(word: u32) -> String {
         return format!("UNDEFINED {word:#010x}");
     };
     let mut s = String::from(f.entry.name);
-    for (letter, bits) in &f.entry.fields {
+    for (letter, bits) in &f.entry.fields() {
         let c = *letter as char;
         let v = f.u(c);
         if bits.len() <= 5 {

@@ -150,7 +150,11 @@ pub fn translate_block_untag(
     fetch: &mut dyn FnMut(u64) -> Option<u32>,
     untag: &dyn Fn(u64) -> bool,
 ) -> Block {
-    translate_with(cpu, pc, fetch, MAX_BLOCK_INSNS, untag, &|_| false, None)
+    let limits = Limits {
+        untag,
+        ..Limits::block(MAX_BLOCK_INSNS)
+    };
+    translate_with(cpu, pc, fetch, limits, None)
 }
 
 /// How a debugger wants a block translated.
@@ -171,15 +175,12 @@ pub fn translate_block_debug(
     untag: &dyn Fn(u64) -> bool,
     shape: DebugShape,
 ) -> Block {
-    translate_with(
-        cpu,
-        pc,
-        fetch,
-        shape.max_insns,
+    let limits = Limits {
         untag,
-        shape.breakpoint,
-        None,
-    )
+        breakpoint: shape.breakpoint,
+        ..Limits::block(shape.max_insns)
+    };
+    translate_with(cpu, pc, fetch, limits, None)
 }
 
 /// [`translate_block`] for system mode (see [`Ctx::system`]), for the
@@ -190,15 +191,8 @@ pub fn translate_block_system(
     fetch: &mut dyn FnMut(u64) -> Option<u32>,
     sys_inline: crate::ir::HelperFn,
 ) -> Block {
-    translate_with(
-        &Cpu::MAX,
-        pc,
-        fetch,
-        MAX_BLOCK_INSNS,
-        &|_| false,
-        &|_| false,
-        Some(sys_inline),
-    )
+    let limits = Limits::block(MAX_BLOCK_INSNS);
+    translate_with(&Cpu::MAX, pc, fetch, limits, Some(sys_inline))
 }
 
 /// The block of a host routine at `pc` (see `Jit::add_routine`): x0 = f(x0,
@@ -224,18 +218,61 @@ pub fn translate_prefix(
     fetch: &mut dyn FnMut(u64) -> Option<u32>,
     max_insns: usize,
 ) -> Block {
-    translate_with(cpu, pc, fetch, max_insns, &|_| false, &|_| false, None)
+    translate_with(cpu, pc, fetch, Limits::block(max_insns), None)
+}
+
+/// [`translate_prefix`] that ends after the first instruction with an
+/// operation `stop` selects (a look-ahead that has seen what it wanted).
+pub fn translate_until(
+    cpu: &Cpu,
+    pc: u64,
+    fetch: &mut dyn FnMut(u64) -> Option<u32>,
+    max_insns: usize,
+    stop: &dyn Fn(&crate::ir::Op) -> bool,
+) -> Block {
+    let limits = Limits {
+        stop,
+        ..Limits::block(max_insns)
+    };
+    translate_with(cpu, pc, fetch, limits, None)
+}
+
+/// Where a block ends, and how its accesses address memory.
+struct Limits<'a> {
+    max_insns: usize,
+    /// Instructions whose accesses clear the address tag.
+    untag: &'a dyn Fn(u64) -> bool,
+    /// See [`DebugShape::breakpoint`].
+    breakpoint: &'a dyn Fn(u64) -> bool,
+    /// The block ends after an instruction with such an operation.
+    stop: &'a dyn Fn(&crate::ir::Op) -> bool,
+}
+
+impl Limits<'_> {
+    /// At most `max_insns` instructions, nothing else.
+    fn block(max_insns: usize) -> Self {
+        Limits {
+            max_insns,
+            untag: &|_| false,
+            breakpoint: &|_| false,
+            stop: &|_| false,
+        }
+    }
 }
 
 fn translate_with(
     cpu: &Cpu,
     pc: u64,
     fetch: &mut dyn FnMut(u64) -> Option<u32>,
-    max_insns: usize,
-    untag: &dyn Fn(u64) -> bool,
-    breakpoint: &dyn Fn(u64) -> bool,
+    limits: Limits,
     sys_inline: Option<crate::ir::HelperFn>,
 ) -> Block {
+    let Limits {
+        max_insns,
+        untag,
+        breakpoint,
+        stop,
+    } = limits;
     let mut b = Builder::new(pc);
     b.poll(pc);
     let mut cur = pc;
@@ -276,7 +313,7 @@ fn translate_with(
             return b.finish(cur + 4);
         }
         cur += 4;
-        if b.is_terminated() {
+        if b.is_terminated() || b.ops_since(mark).iter().any(stop) {
             break;
         }
     }

@@ -97,6 +97,11 @@ impl Builder {
         self.ops.is_empty()
     }
 
+    /// The operations from index `start` on.
+    pub fn ops_since(&self, start: usize) -> &[Op] {
+        &self.ops[start..]
+    }
+
     /// Whether a terminal has been set (the block is complete).
     pub fn is_terminated(&self) -> bool {
         self.term.is_some()

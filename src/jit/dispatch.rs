@@ -18,8 +18,8 @@ use crate::arm64::cpu_model::Cpu;
 use crate::backend::x64::{compile, Env};
 use crate::cpu::state::{empty_jump_entry, empty_jump_table, ALIGN_DATA, JUMP_TABLE_ENTRIES};
 use crate::cpu::{fpenv, CpuState, ExitReason};
-use crate::frontend::{routine_block, translate_block_debug, translate_prefix, DebugShape};
-use crate::ir::passes::flags::{kills_nzcv, writes_nzcv};
+use crate::frontend::{routine_block, translate_block_debug, translate_until, DebugShape};
+use crate::ir::passes::flags::{decides_nzcv, kills_nzcv, writes_nzcv};
 use crate::ir::Terminal;
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
@@ -331,13 +331,17 @@ impl Jit {
             }
             // A single-step block is neither linked to nor from.
             let chain = !self.nochain && !step;
-            if let Some((site, generation)) = self.link.take() {
+            let link = self.link.take();
+            if let Some((site, generation)) = link {
                 // Safe from emptying: this thread counts as running code.
                 if chain && generation == self.generation && self.shared.region.link(site, host) {
                     self.stats.links += 1;
                 }
             }
-            if chain {
+            // The target of a direct branch is linked to instead: only the
+            // other exits' targets go to the indirect-branch table, whose
+            // pages are touched (page faults) only for what it holds.
+            if chain && link.is_none() {
                 let i = (cpu.pc >> 2) as usize & (JUMP_TABLE_ENTRIES - 1);
                 self.jump_table[i] = [cpu.pc, host];
             }
@@ -561,7 +565,8 @@ impl Translator {
                     return k;
                 }
                 let fetcher = &mut self.fetcher;
-                let succ = translate_prefix(&self.cpu, t, &mut |a| fetcher.word(a), LOOKAHEAD);
+                let fetch = &mut |a| fetcher.word(a);
+                let succ = translate_until(&self.cpu, t, fetch, LOOKAHEAD, &decides_nzcv);
                 let k = kills_nzcv(&succ);
                 self.kills_nzcv.insert(t, k);
                 k

@@ -161,7 +161,8 @@ pub fn draw_word(rng: &mut Rng, pool: &[&'static Entry], undef: bool) -> (u32, O
 }
 
 fn set_field(e: &Entry, word: u32, letter: char, value: u64) -> u32 {
-    let Some((_, bits)) = e.fields.iter().find(|(l, _)| *l == letter as u8) else {
+    let fields = e.fields();
+    let Some((_, bits)) = fields.iter().find(|(l, _)| *l == letter as u8) else {
         return word;
     };
     let mut w = word;

@@ -89,6 +89,9 @@ pub(super) struct Emitter {
     /// The registers of [`super::regalloc::CALL_FREE_POOL`] that hold
     /// values: an exact slow path saves them around its call.
     pub slow_saves: Vec<u8>,
+    /// Displacement added to the address of the guest access being
+    /// emitted (see `addr_fold`); 0 outside such accesses.
+    pub disp: i32,
     /// Exact slow paths of inline FP operations, emitted after the terminal.
     pub slow_paths: Vec<super::emit_fp::SlowPath>,
     /// V registers also held in xmm registers.
@@ -97,9 +100,6 @@ pub(super) struct Emitter {
     pub host_nzcv: Vec<bool>,
     /// Loads of NZCV that only conditions read, each from the state.
     pub state_conds: Vec<bool>,
-    /// The constant displacement of the memory access being emitted (see
-    /// [`super::emit_mem::fold_addresses`]).
-    pub disp: i32,
 }
 
 /// Compiles `block` for execution at host address `base`.
@@ -109,22 +109,21 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         Some((b, l)) => (b, Some(l.clone())),
         None => (block, None),
     };
-    let folded = match env.tlb {
-        None => {
-            let keep = self_loop.as_ref().map(|l| l.uses()).unwrap_or_default();
-            super::emit_mem::fold_addresses(block, &keep)
-        }
-        Some(_) => None,
-    };
-    let (block, disps) = match &folded {
-        Some((b, d)) => (b, &d[..]),
-        None => (block, &[][..]),
-    };
     let fused = super::emit_term::fuse_branch(block);
     let mut extra: Vec<Val> = fused.map(|f| f.operands()).unwrap_or_default();
     if let Some(l) = &self_loop {
         extra.extend(l.uses());
     }
+    // Guest addresses are host addresses only in user mode.
+    let mut scratch = FOLD_SCRATCH.with(|s| s.take());
+    let folded = match env.tlb {
+        None => super::addr_fold::fold(block, &mut scratch),
+        Some(_) => None,
+    };
+    let (block, disp) = match &folded {
+        Some(b) => (b, &scratch.disp[..]),
+        None => (block, &[][..]),
+    };
     let locs = allocate(block, &extra);
     let host_nzcv = super::emit_nzcv::host_form_values(block, &extra);
     let state_conds = super::emit_nzcv::state_cond_loads(block, &extra);
@@ -148,6 +147,7 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         rax_holds: None,
         in_ops: false,
         slow_saves,
+        disp: 0,
         slow_paths: Vec::new(),
         insn_pc: block.start_pc,
         tlb_cold: Vec::new(),
@@ -156,7 +156,6 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         ),
         host_nzcv,
         state_conds,
-        disp: 0,
     };
     if let Some(l) = self_loop {
         let body = e.a.new_dynamic_label();
@@ -190,7 +189,7 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
             continue;
         }
         e.in_ops = true;
-        e.disp = disps.get(i).copied().unwrap_or(0);
+        e.disp = disp.get(i).copied().unwrap_or(0);
         match e.whole_v_write(&block.ops, i) {
             Some(j) => merged = Some(j),
             None => e.op(op),
@@ -207,7 +206,16 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
     e.cold_exits();
     e.cold_slow_paths();
     let code = e.a.finalize().expect("dynamic labels resolve");
+    if let Some(b) = folded {
+        scratch.ops = b.ops;
+    }
+    FOLD_SCRATCH.with(|s| s.replace(scratch));
     Compiled { code, pc_map }
+}
+
+thread_local! {
+    /// The address folding's buffers (see [`super::addr_fold::Scratch`]).
+    static FOLD_SCRATCH: std::cell::RefCell<super::addr_fold::Scratch> = Default::default();
 }
 
 impl Emitter {

@@ -1,98 +1,23 @@
 //! Guest memory accesses. In user mode a guest address is the host address,
-//! so every access is a single host instruction on `[base + disp]`; a fault
-//! there is mapped back to the guest instruction through the block's pc map.
+//! so every access is a single host instruction on `[rax]`; a fault there is
+//! mapped back to the guest instruction through the block's pc map.
 
 use super::emit::{Emitter, Src};
-use crate::ir::{BinOp, Block, Op, RmwOp, Val, Width};
+use crate::ir::{RmwOp, Val, Width};
 use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
 
-/// Folds constant offsets into the accesses (user mode): an access whose
-/// address is `base + k` (through any chain of 64-bit additions of
-/// constants, the sum fitting a signed 32-bit displacement) addresses
-/// `[base + k]` instead, so the addition is not computed unless something
-/// else reads it (pure operations left without a use become `Nop`; `keep`
-/// are values the terminal's code reads besides the IR terminal). Returns
-/// the rewritten block (the accesses read `base`) and the displacement of
-/// each op, or `None` when nothing folds.
-pub(super) fn fold_addresses(block: &Block, keep: &[Val]) -> Option<(Block, Vec<i32>)> {
-    let n = block.n_vals as usize;
-    // For each value: the (operand, constant) of the 64-bit addition of a
-    // constant that defines it.
-    let mut konst: Vec<Option<u64>> = vec![None; n];
-    let mut add_of: Vec<Option<(Val, i64)>> = vec![None; n];
-    let mut any = false;
-    for op in &block.ops {
-        match *op {
-            Op::Const { dst, imm } => konst[dst.0 as usize] = Some(imm),
-            Op::Bin {
-                op: BinOp::Add,
-                w: Width::W64,
-                dst,
-                a,
-                b,
-            } => {
-                let (x, k) = match (konst[a.0 as usize], konst[b.0 as usize]) {
-                    (None, Some(k)) => (a, k),
-                    (Some(k), None) => (b, k),
-                    _ => continue,
-                };
-                if i32::try_from(k as i64).is_ok() {
-                    add_of[dst.0 as usize] = Some((x, k as i64));
-                }
-            }
-            Op::Load { .. } | Op::Store { .. } | Op::LoadVec { .. } | Op::StoreVec { .. } => {
-                any = true
-            }
-            _ => {}
+/// One `dynasm!` instruction with a memory operand `[Rq(base) + disp]`,
+/// written `[]` between the tokens before and after it; a zero
+/// displacement is left out (dynasm always encodes a dynamic one in 32
+/// bits).
+macro_rules! at {
+    ($e:ident, $base:tt, $disp:tt, [$($pre:tt)*] [$($post:tt)*]) => {
+        if $disp == 0 {
+            dynasm!($e.a ; .arch x64 ; $($pre)* [Rq($base)] $($post)*)
+        } else {
+            dynasm!($e.a ; .arch x64 ; $($pre)* [Rq($base) + $disp] $($post)*)
         }
-    }
-    if !any {
-        return None;
-    }
-    let resolve = |addr: Val| {
-        let (mut base, mut disp) = (addr, 0i64);
-        while let Some((x, k)) = add_of[base.0 as usize] {
-            match i32::try_from(disp + k) {
-                Ok(_) => (base, disp) = (x, disp + k),
-                Err(_) => break,
-            }
-        }
-        (base, disp as i32)
     };
-    let mut out = block.clone();
-    let mut disps = vec![0i32; block.ops.len()];
-    let mut folded = false;
-    for (i, op) in out.ops.iter_mut().enumerate() {
-        let addr = match op {
-            Op::Load { addr, .. }
-            | Op::Store { addr, .. }
-            | Op::LoadVec { addr, .. }
-            | Op::StoreVec { addr, .. } => addr,
-            _ => continue,
-        };
-        let (base, disp) = resolve(*addr);
-        if base != *addr {
-            *addr = base;
-            disps[i] = disp;
-            folded = true;
-        }
-    }
-    if !folded {
-        return None;
-    }
-    let mut used = vec![false; n];
-    out.term.for_each_use(|v| used[v.0 as usize] = true);
-    for v in keep {
-        used[v.0 as usize] = true;
-    }
-    for op in out.ops.iter_mut().rev() {
-        if op.is_pure() && op.dst().is_some_and(|d| !used[d.0 as usize]) {
-            *op = Op::Nop;
-            continue;
-        }
-        op.for_each_use(|v| used[v.0 as usize] = true);
-    }
-    Some((out, disps))
 }
 
 impl Emitter {
@@ -105,98 +30,55 @@ impl Emitter {
     }
 
     pub(super) fn load_mem(&mut self, w: Width, signed: bool, dst: Val, addr: Val) {
-        let a = self.addr_reg(addr);
+        let (a, o) = (self.addr_reg(addr), self.disp);
         let d = self.dreg(dst);
-        let k = self.disp;
-        if k != 0 {
-            match (w, signed) {
-                (Width::W8, false) => dynasm!(self.a ; .arch x64 ; movzx Rd(d), BYTE [Rq(a) + k]),
-                (Width::W8, true) => dynasm!(self.a ; .arch x64 ; movsx Rq(d), BYTE [Rq(a) + k]),
-                (Width::W16, false) => dynasm!(self.a ; .arch x64 ; movzx Rd(d), WORD [Rq(a) + k]),
-                (Width::W16, true) => dynasm!(self.a ; .arch x64 ; movsx Rq(d), WORD [Rq(a) + k]),
-                (Width::W32, false) => dynasm!(self.a ; .arch x64 ; mov Rd(d), DWORD [Rq(a) + k]),
-                (Width::W32, true) => {
-                    dynasm!(self.a ; .arch x64 ; movsxd Rq(d), DWORD [Rq(a) + k])
-                }
-                (Width::W64, _) => dynasm!(self.a ; .arch x64 ; mov Rq(d), QWORD [Rq(a) + k]),
-            }
-            self.store(dst, d);
-            return;
-        }
         match (w, signed) {
-            (Width::W8, false) => dynasm!(self.a ; .arch x64 ; movzx Rd(d), BYTE [Rq(a)]),
-            (Width::W8, true) => dynasm!(self.a ; .arch x64 ; movsx Rq(d), BYTE [Rq(a)]),
-            (Width::W16, false) => dynasm!(self.a ; .arch x64 ; movzx Rd(d), WORD [Rq(a)]),
-            (Width::W16, true) => dynasm!(self.a ; .arch x64 ; movsx Rq(d), WORD [Rq(a)]),
-            (Width::W32, false) => dynasm!(self.a ; .arch x64 ; mov Rd(d), DWORD [Rq(a)]),
-            (Width::W32, true) => dynasm!(self.a ; .arch x64 ; movsxd Rq(d), DWORD [Rq(a)]),
-            (Width::W64, _) => dynasm!(self.a ; .arch x64 ; mov Rq(d), QWORD [Rq(a)]),
+            (Width::W8, false) => at!(self, a, o, [movzx Rd(d), BYTE] []),
+            (Width::W8, true) => at!(self, a, o, [movsx Rq(d), BYTE] []),
+            (Width::W16, false) => at!(self, a, o, [movzx Rd(d), WORD] []),
+            (Width::W16, true) => at!(self, a, o, [movsx Rq(d), WORD] []),
+            (Width::W32, false) => at!(self, a, o, [mov Rd(d), DWORD] []),
+            (Width::W32, true) => at!(self, a, o, [movsxd Rq(d), DWORD] []),
+            (Width::W64, _) => at!(self, a, o, [mov Rq(d), QWORD] []),
         }
         self.store(dst, d);
     }
 
     pub(super) fn store_mem(&mut self, w: Width, addr: Val, src: Val) {
-        let a = self.addr_reg(addr);
-        let k = self.disp;
-        if k != 0 {
-            let s = match self.src(src, w == Width::W64, 1) {
-                Src::M(m) => {
-                    dynasm!(self.a ; .arch x64 ; mov rcx, QWORD [r15 + m]);
-                    Src::R(1)
-                }
-                s => s,
-            };
-            match (s, w) {
-                (Src::R(r), Width::W8) => dynasm!(self.a ; .arch x64 ; mov BYTE [Rq(a) + k], Rb(r)),
-                (Src::R(r), Width::W16) => {
-                    dynasm!(self.a ; .arch x64 ; mov WORD [Rq(a) + k], Rw(r))
-                }
-                (Src::R(r), Width::W32) => {
-                    dynasm!(self.a ; .arch x64 ; mov DWORD [Rq(a) + k], Rd(r))
-                }
-                (Src::R(r), Width::W64) => {
-                    dynasm!(self.a ; .arch x64 ; mov QWORD [Rq(a) + k], Rq(r))
-                }
-                (Src::I(i), Width::W8) => {
-                    dynasm!(self.a ; .arch x64 ; mov BYTE [Rq(a) + k], i as i8)
-                }
-                (Src::I(i), Width::W16) => {
-                    dynasm!(self.a ; .arch x64 ; mov WORD [Rq(a) + k], i as i16)
-                }
-                (Src::I(i), Width::W32) => dynasm!(self.a ; .arch x64 ; mov DWORD [Rq(a) + k], i),
-                (Src::I(i), Width::W64) => dynasm!(self.a ; .arch x64 ; mov QWORD [Rq(a) + k], i),
-                (Src::M(_), _) => unreachable!(),
-            }
-            return;
-        }
+        let (a, d) = (self.addr_reg(addr), self.disp);
         match (self.src(src, w == Width::W64, 1), w) {
-            (Src::R(r), Width::W8) => dynasm!(self.a ; .arch x64 ; mov BYTE [Rq(a)], Rb(r)),
-            (Src::R(r), Width::W16) => dynasm!(self.a ; .arch x64 ; mov WORD [Rq(a)], Rw(r)),
-            (Src::R(r), Width::W32) => dynasm!(self.a ; .arch x64 ; mov DWORD [Rq(a)], Rd(r)),
-            (Src::R(r), Width::W64) => dynasm!(self.a ; .arch x64 ; mov QWORD [Rq(a)], Rq(r)),
-            (Src::I(i), Width::W8) => dynasm!(self.a ; .arch x64 ; mov BYTE [Rq(a)], i as i8),
-            (Src::I(i), Width::W16) => dynasm!(self.a ; .arch x64 ; mov WORD [Rq(a)], i as i16),
-            (Src::I(i), Width::W32) => dynasm!(self.a ; .arch x64 ; mov DWORD [Rq(a)], i),
-            (Src::I(i), Width::W64) => dynasm!(self.a ; .arch x64 ; mov QWORD [Rq(a)], i),
+            (Src::R(r), Width::W8) => at!(self, a, d, [mov BYTE] [, Rb(r)]),
+            (Src::R(r), Width::W16) => at!(self, a, d, [mov WORD] [, Rw(r)]),
+            (Src::R(r), Width::W32) => at!(self, a, d, [mov DWORD] [, Rd(r)]),
+            (Src::R(r), Width::W64) => at!(self, a, d, [mov QWORD] [, Rq(r)]),
+            (Src::I(i), Width::W8) => at!(self, a, d, [mov BYTE] [, i as i8]),
+            (Src::I(i), Width::W16) => at!(self, a, d, [mov WORD] [, i as i16]),
+            (Src::I(i), Width::W32) => at!(self, a, d, [mov DWORD] [, i]),
+            (Src::I(i), Width::W64) => at!(self, a, d, [mov QWORD] [, i]),
             (Src::M(m), _) => {
                 dynasm!(self.a ; .arch x64 ; mov rcx, QWORD [r15 + m]);
                 match w {
-                    Width::W8 => dynasm!(self.a ; .arch x64 ; mov BYTE [Rq(a)], cl),
-                    Width::W16 => dynasm!(self.a ; .arch x64 ; mov WORD [Rq(a)], cx),
-                    Width::W32 => dynasm!(self.a ; .arch x64 ; mov DWORD [Rq(a)], ecx),
-                    Width::W64 => dynasm!(self.a ; .arch x64 ; mov QWORD [Rq(a)], rcx),
+                    Width::W8 => at!(self, a, d, [mov BYTE] [, cl]),
+                    Width::W16 => at!(self, a, d, [mov WORD] [, cx]),
+                    Width::W32 => at!(self, a, d, [mov DWORD] [, ecx]),
+                    Width::W64 => at!(self, a, d, [mov QWORD] [, rcx]),
                 }
             }
         }
     }
 
+    /// rax = the address of a vector access.
+    fn vec_addr(&mut self, addr: Val) {
+        self.load(0, addr);
+        let d = self.disp;
+        if d != 0 {
+            dynasm!(self.a ; .arch x64 ; lea rax, [rax + d]);
+        }
+    }
+
     pub(super) fn load_vec(&mut self, bytes: u8, vreg: u8, addr: Val) {
         let off = Self::voff(vreg);
-        self.load(0, addr);
-        if self.disp != 0 {
-            let k = self.disp;
-            dynasm!(self.a ; .arch x64 ; lea rax, [rax + k]);
-        }
+        self.vec_addr(addr);
         match bytes {
             16 => dynasm!(self.a ; .arch x64 ; movdqu xmm0, [rax] ; movdqa [r15 + off], xmm0),
             8 => dynasm!(self.a ; .arch x64 ; movq xmm0, QWORD [rax] ; movdqa [r15 + off], xmm0),
@@ -213,11 +95,7 @@ impl Emitter {
 
     pub(super) fn store_vec(&mut self, bytes: u8, vreg: u8, addr: Val) {
         let off = Self::voff(vreg);
-        self.load(0, addr);
-        if self.disp != 0 {
-            let k = self.disp;
-            dynasm!(self.a ; .arch x64 ; lea rax, [rax + k]);
-        }
+        self.vec_addr(addr);
         match bytes {
             16 => dynasm!(self.a ; .arch x64 ; movdqa xmm0, [r15 + off] ; movdqu [rax], xmm0),
             8 => dynasm!(self.a ; .arch x64 ; mov rcx, QWORD [r15 + off] ; mov QWORD [rax], rcx),

@@ -3,6 +3,7 @@
 // dynasm!'s register operands expand to `.into()` calls on plain u8s.
 #![allow(clippy::useless_conversion)]
 
+mod addr_fold;
 pub mod disasm;
 mod emit;
 mod emit_alu;

@@ -138,20 +138,36 @@ pub(super) enum Index {
 pub(super) struct Addr {
     pub addr: Val,
     pub writeback: Option<Val>,
+    /// When `addr` is Xn|SP plus a constant (no tag clearing): the two.
+    pub sum: Option<(Val, u64)>,
+}
+
+impl Addr {
+    /// The address `bytes` past `addr`. Made from the base register's value
+    /// directly when it can be, so that both halves of a pair are a base plus
+    /// a constant, which the backend folds into the accesses.
+    pub fn plus(&self, cx: &mut Ctx, bytes: u64) -> Val {
+        match self.sum {
+            Some((base, at)) => cx.b.add_imm(base, at.wrapping_add(bytes)),
+            None => cx.b.add_imm(self.addr, bytes),
+        }
+    }
 }
 
 /// Computes the access address from base Xn|SP and a byte offset.
 pub(super) fn address(cx: &mut Ctx, n: u32, offset: i64, index: Index) -> Addr {
     let base = cx.x_sp(n);
     let moved = cx.b.add_imm(base, offset as u64);
-    let (addr, writeback) = match index {
-        Index::Offset => (moved, None),
-        Index::Pre => (moved, Some(moved)),
-        Index::Post => (base, Some(moved)),
+    let (addr, writeback, at) = match index {
+        Index::Offset => (moved, None, offset as u64),
+        Index::Pre => (moved, Some(moved), offset as u64),
+        Index::Post => (base, Some(moved), 0),
     };
+    let guest = cx.b.guest_addr(addr);
     Addr {
-        addr: cx.b.guest_addr(addr),
+        addr: guest,
         writeback,
+        sum: (guest == addr).then_some((base, at)),
     }
 }
 

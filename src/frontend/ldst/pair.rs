@@ -55,7 +55,7 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
     // Both addresses come from the old base, so loading into the base
     // register does not move the second access; for loads into the same
     // register twice (CONSTRAINED UNPREDICTABLE) the second wins.
-    let second = cx.b.add_imm(a.addr, bytes);
+    let second = a.plus(cx, bytes);
     transfer(cx, f.u('t'), acc, a.addr);
     transfer(cx, f.u('u'), acc, second);
     writeback(cx, n, &a);

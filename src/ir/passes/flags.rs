@@ -51,6 +51,12 @@ pub fn writes_nzcv(block: &Block) -> bool {
     block.ops.iter().any(stores_nzcv)
 }
 
+/// Whether `op` decides [`kills_nzcv`] for a block it occurs in: the
+/// operations after the first such one do not matter.
+pub fn decides_nzcv(op: &Op) -> bool {
+    stores_nzcv(op) || observes_nzcv(op)
+}
+
 /// Whether a block (as translated from a successor's address) writes NZCV
 /// before anything could observe it.
 pub fn kills_nzcv(block: &Block) -> bool {
