@@ -189,6 +189,11 @@ pub enum HalfOp {
     Cmge,
     /// Lanes of all ones where `n > m`, else zero (FCMGT).
     Cmgt,
+    /// The larger of `n` and `m` (FMAX, FMAXNM: they differ only for NaN
+    /// operands, which the exact helper of the instruction takes).
+    Max,
+    /// The smaller of `n` and `m` (FMIN, FMINNM).
+    Min,
 }
 
 impl HalfOp {

@@ -1,6 +1,6 @@
 //! The half-precision vector forms the backend runs inline on the host
 //! (FADD/FSUB/FMUL/FDIV/FMLA/FMLS, and by element; FABD, FCMEQ, FCMGE,
-//! FCMGT): results and FPSR flags
+//! FCMGT, FMAX, FMIN, FMAXNM, FMINNM): results and FPSR flags
 //! worked out by hand from the Arm ARM (`FPMulAdd`, `FPRound` with tininess
 //! detected before rounding, FPCR.FZ16, `FPProcessNaNs3`), in every
 //! rounding mode, for the cases where single-precision arithmetic on the
@@ -21,6 +21,10 @@ const FABD_4H: u32 = 0x2ec21420; // fabd v0.4h, v1.4h, v2.4h
 const FCMEQ_8H: u32 = 0x4e422420; // fcmeq v0.8h, v1.8h, v2.8h
 const FCMGE_4H: u32 = 0x2e422420; // fcmge v0.4h, v1.4h, v2.4h
 const FCMGT_8H: u32 = 0x6ec22420; // fcmgt v0.8h, v1.8h, v2.8h
+const FMAX_8H: u32 = 0x4e423420; // fmax v0.8h, v1.8h, v2.8h
+const FMIN_4H: u32 = 0x0ec23420; // fmin v0.4h, v1.4h, v2.4h
+const FMAXNM_8H: u32 = 0x4e420420; // fmaxnm v0.8h, v1.8h, v2.8h
+const FMINNM_8H: u32 = 0x4ec20420; // fminnm v0.8h, v1.8h, v2.8h
 
 const FZ16: u64 = 1 << 19;
 const RP: u64 = 1 << 22;
@@ -203,4 +207,29 @@ fn fcm_lanes_keep_their_order() {
     // The 64-bit form clears the upper half.
     let ge4 = h8([0xFFFF, 0xFFFF, 0, 0xFFFF, 0, 0, 0, 0]);
     assert_eq!(opf(FCMGE_4H, n, m, 0, 0), (ge4, 0));
+}
+
+#[test]
+fn fmax_fmin_edges() {
+    lanes(FMAX_8H, (0x3C00, 0x4000, 0), 0, 0x4000, 0);
+    lanes(FMIN_4H, (0x3C00, 0x4000, 0), 0, 0x3C00, 0);
+    lanes(FMAX_8H, (0xFC00, 0x0001, 0), 0, 0x0001, 0);
+    // The sign of zero decides: max(+0, -0) = +0, min(+0, -0) = -0,
+    // either way round.
+    for (a, b) in [(0x0000, 0x8000), (0x8000, 0x0000)] {
+        lanes(FMAX_8H, (a, b, 0), 0, 0x0000, 0);
+        lanes(FMAXNM_8H, (a, b, 0), 0, 0x0000, 0);
+        lanes(FMIN_4H, (a, b, 0), 0, 0x8000, 0);
+        lanes(FMINNM_8H, (a, b, 0), 0, 0x8000, 0);
+    }
+    // FZ16: the denormal reads as zero, and +0 is the larger zero.
+    lanes(FMAX_8H, (0x8001, 0x0000, 0), FZ16, 0x0000, 0);
+    lanes(FMAX_8H, (0x8001, 0x0000, 0), 0, 0x0000, 0);
+    lanes(FMIN_4H, (0x8001, 0x0000, 0), 0, 0x8001, 0);
+    // NaNs: FMAX propagates, FMAXNM prefers the number to a quiet NaN.
+    lanes(FMAX_8H, (0x3C00, 0x7E05, 0), 0, 0x7E05, 0);
+    lanes(FMAXNM_8H, (0x3C00, 0x7E05, 0), 0, 0x3C00, 0);
+    lanes(FMINNM_8H, (0xFE05, 0x3C00, 0), 0, 0x3C00, 0);
+    lanes(FMAXNM_8H, (0x3C00, 0x7C05, 0), 0, 0x7E05, IOC);
+    lanes(FMIN_4H, (0x7C05, 0x3C00, 0), DN, 0x7E00, IOC);
 }

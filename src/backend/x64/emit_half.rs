@@ -8,9 +8,12 @@
 //! and results where x86 and Arm differ take the exact helper instead:
 //!
 //! * NaN results (Arm's propagation and default NaN differ from x86's),
-//!   and NaN operands of the vector compares (FCMEQ signals Invalid only
-//!   for a signalling NaN, FCMGE/FCMGT for any; between numbers the
-//!   compares raise nothing on either side);
+//!   and NaN operands of the vector compares and maxima/minima (FCMEQ
+//!   and FMAX/FMIN signal Invalid only for a signalling NaN, FCMGE/FCMGT
+//!   for any; FMAXNM/FMINNM, which differ from FMAX/FMIN only in their
+//!   NaN rules, take this path as themselves; between numbers none of
+//!   them raises anything on either side, and a maximum or minimum is
+//!   one of its operands, exactly);
 //! * a result of exactly the smallest normal magnitude, 0x0400 (Arm
 //!   detects tininess before rounding, x86 after, so only a value that
 //!   rounds up to it can be reported differently);
@@ -198,10 +201,27 @@ macro_rules! half_lanes {
                 ; vandps $R(0), $R(0), [rax + k.abs32]),
             // NaN operands first: x86 and Arm raise Invalid for different
             // NaNs. Between numbers neither raises anything.
-            HalfOp::Cmeq | HalfOp::Cmge | HalfOp::Cmgt => dynasm!($ops ; .arch x64
-                ; vcmpps $R(3), $R(0), $R(1), 3
-                ; vptest $R(3), $R(3)
-                ; jnz =>slow_path),
+            HalfOp::Cmeq | HalfOp::Cmge | HalfOp::Cmgt | HalfOp::Max | HalfOp::Min => {
+                dynasm!($ops ; .arch x64
+                    ; vcmpps $R(3), $R(0), $R(1), 3
+                    ; vptest $R(3), $R(3)
+                    ; jnz =>slow_path);
+                // x86's maximum and minimum return the second operand
+                // when the two are equal, +0 and -0 included; with the
+                // operands both ways round, AND (OR) gives Arm's +0
+                // maximum (-0 minimum) and leaves other results alone.
+                match op {
+                    HalfOp::Max => dynasm!($ops ; .arch x64
+                        ; vmaxps $R(4), $R(0), $R(1)
+                        ; vmaxps $R(0), $R(1), $R(0)
+                        ; vandps $R(0), $R(0), $R(4)),
+                    HalfOp::Min => dynasm!($ops ; .arch x64
+                        ; vminps $R(4), $R(0), $R(1)
+                        ; vminps $R(0), $R(1), $R(0)
+                        ; vorps $R(0), $R(0), $R(4)),
+                    _ => (),
+                }
+            }
             HalfOp::Mla | HalfOp::Mls => {
                 if op == HalfOp::Mls {
                     dynasm!($ops ; .arch x64 ; vxorps $R(0), $R(0), [rax + k.sign32]);

@@ -171,6 +171,8 @@ pub(super) fn half_op(k: K) -> Option<HalfOp> {
         K::Fcmeq => HalfOp::Cmeq,
         K::Fcmge => HalfOp::Cmge,
         K::Fcmgt => HalfOp::Cmgt,
+        K::Fmax | K::Fmaxnm => HalfOp::Max,
+        K::Fmin | K::Fminnm => HalfOp::Min,
         _ => return None,
     })
 }
