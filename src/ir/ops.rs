@@ -181,6 +181,26 @@ pub enum HalfOp {
     Mla,
     /// `d - n * m`, fused (FMLS).
     Mls,
+    /// `|n - m|` (FABD).
+    Abd,
+    /// Lanes of all ones where `n == m`, else zero (FCMEQ).
+    Cmeq,
+    /// Lanes of all ones where `n >= m`, else zero (FCMGE).
+    Cmge,
+    /// Lanes of all ones where `n > m`, else zero (FCMGT).
+    Cmgt,
+    /// The larger of `n` and `m` (FMAX, FMAXNM: they differ only for NaN
+    /// operands, which the exact helper of the instruction takes).
+    Max,
+    /// The smaller of `n` and `m` (FMIN, FMINNM).
+    Min,
+}
+
+impl HalfOp {
+    /// Whether the lanes are a comparison mask rather than halves.
+    pub fn is_compare(self) -> bool {
+        matches!(self, HalfOp::Cmeq | HalfOp::Cmge | HalfOp::Cmgt)
+    }
 }
 
 /// Integer vector operations with an inline fast path.

@@ -1,5 +1,6 @@
 //! The half-precision vector forms the backend runs inline on the host
-//! (FADD/FSUB/FMUL/FDIV/FMLA/FMLS, and by element): results and FPSR flags
+//! (FADD/FSUB/FMUL/FDIV/FMLA/FMLS, and by element; FABD, FCMEQ, FCMGE,
+//! FCMGT, FMAX, FMIN, FMAXNM, FMINNM): results and FPSR flags
 //! worked out by hand from the Arm ARM (`FPMulAdd`, `FPRound` with tininess
 //! detected before rounding, FPCR.FZ16, `FPProcessNaNs3`), in every
 //! rounding mode, for the cases where single-precision arithmetic on the
@@ -15,6 +16,15 @@ const FADD_8H: u32 = 0x4e421420; // fadd v0.8h, v1.8h, v2.8h
 const FSUB_4H: u32 = 0x0ec21420; // fsub v0.4h, v1.4h, v2.4h
 const FMUL_8H: u32 = 0x6e421c20; // fmul v0.8h, v1.8h, v2.8h
 const FDIV_8H: u32 = 0x6e423c20; // fdiv v0.8h, v1.8h, v2.8h
+const FABD_8H: u32 = 0x6ec21420; // fabd v0.8h, v1.8h, v2.8h
+const FABD_4H: u32 = 0x2ec21420; // fabd v0.4h, v1.4h, v2.4h
+const FCMEQ_8H: u32 = 0x4e422420; // fcmeq v0.8h, v1.8h, v2.8h
+const FCMGE_4H: u32 = 0x2e422420; // fcmge v0.4h, v1.4h, v2.4h
+const FCMGT_8H: u32 = 0x6ec22420; // fcmgt v0.8h, v1.8h, v2.8h
+const FMAX_8H: u32 = 0x4e423420; // fmax v0.8h, v1.8h, v2.8h
+const FMIN_4H: u32 = 0x0ec23420; // fmin v0.4h, v1.4h, v2.4h
+const FMAXNM_8H: u32 = 0x4e420420; // fmaxnm v0.8h, v1.8h, v2.8h
+const FMINNM_8H: u32 = 0x4ec20420; // fminnm v0.8h, v1.8h, v2.8h
 
 const FZ16: u64 = 1 << 19;
 const RP: u64 = 1 << 22;
@@ -142,4 +152,84 @@ fn lanes_are_independent() {
     let m = h8([0x1000, 0x4C00, 0x3C00, 0x4000, 0, 0xBC00, 0x0001, 0x4000]);
     let sum = h8([0x3C00, 0x7C00, 0x7E01, 0x4400, 0, 0, 0x0002, 0]);
     assert_eq!(opf(FADD_8H, n, m, 0, 0), (sum, IXC | OFC));
+}
+
+#[test]
+fn fabd_edges() {
+    lanes(FABD_8H, (0x3C00, 0x4000, 0), 0, 0x3C00, 0);
+    lanes(FABD_4H, (0x8000, 0x0000, 0), 0, 0x0000, 0);
+    // 1 - 0x3555 lies halfway between 0x3955 and 0x3956: ties to even.
+    lanes(FABD_4H, (0x3555, 0x3C00, 0), 0, 0x3956, IXC);
+    lanes(FABD_4H, (0x3555, 0x3C00, 0), RZ, 0x3955, IXC);
+    // 2^-14 (1 + 2^-10) - 2^-14 = 2^-24: exact, tiny, no flags.
+    lanes(FABD_8H, (0x0400, 0x0401, 0), 0, 0x0001, 0);
+    lanes(FABD_8H, (0xFBFF, 0x7BFF, 0), 0, 0x7C00, OFC | IXC);
+    lanes(FABD_8H, (0xFBFF, 0x7BFF, 0), RZ, 0x7BFF, OFC | IXC);
+    lanes(FABD_8H, (0x7C00, 0x7C00, 0), 0, 0x7E00, IOC);
+    // The NaN of FPSub, made positive by FPAbs.
+    lanes(FABD_8H, (0xFE09, 0x3C00, 0), 0, 0x7E09, 0);
+}
+
+#[test]
+fn fcm_edges() {
+    let t = 0xFFFF;
+    lanes(FCMEQ_8H, (0x3C00, 0x3C00, 0), 0, t, 0);
+    lanes(FCMEQ_8H, (0x0000, 0x8000, 0), 0, t, 0);
+    lanes(FCMEQ_8H, (0x3C00, 0x3C01, 0), 0, 0, 0);
+    // FCMEQ is quiet: IOC only for a signalling NaN.
+    lanes(FCMEQ_8H, (0x7E00, 0x7E00, 0), 0, 0, 0);
+    lanes(FCMEQ_8H, (0x7C01, 0x3C00, 0), 0, 0, IOC);
+    // FZ16 flushes the denormal (without IDC for halves).
+    lanes(FCMEQ_8H, (0x0001, 0x0000, 0), FZ16, t, 0);
+    lanes(FCMEQ_8H, (0x0001, 0x0000, 0), 0, 0, 0);
+    lanes(FCMGE_4H, (0x3C00, 0x3C00, 0), 0, t, 0);
+    lanes(FCMGE_4H, (0xBC00, 0x3C00, 0), 0, 0, 0);
+    lanes(FCMGE_4H, (0x3C00, 0xBC00, 0), 0, t, 0);
+    lanes(FCMGE_4H, (0x0000, 0x8000, 0), 0, t, 0);
+    // FCMGE and FCMGT signal on any NaN.
+    lanes(FCMGE_4H, (0x7E00, 0x3C00, 0), 0, 0, IOC);
+    lanes(FCMGT_8H, (0x3C00, 0x3C00, 0), 0, 0, 0);
+    lanes(FCMGT_8H, (0x3C01, 0x3C00, 0), 0, t, 0);
+    lanes(FCMGT_8H, (0x3C00, 0x3C01, 0), 0, 0, 0);
+    lanes(FCMGT_8H, (0x0000, 0x8000, 0), 0, 0, 0);
+    lanes(FCMGT_8H, (0x7C00, 0x7BFF, 0), 0, t, 0);
+    lanes(FCMGT_8H, (0x3C00, 0x7E00, 0), 0, 0, IOC);
+}
+
+#[test]
+fn fcm_lanes_keep_their_order() {
+    let n = h8([0x3C00, 0x4000, 0xC000, 0, 0x7C00, 0x0001, 0x3C01, 0xFC00]);
+    let m = h8([0x3C00, 0x3C00, 0x4000, 0, 0x7C00, 0x0002, 0x3C00, 0x3C00]);
+    let gt = h8([0, 0xFFFF, 0, 0, 0, 0, 0xFFFF, 0]);
+    let eq = h8([0xFFFF, 0, 0, 0xFFFF, 0xFFFF, 0, 0, 0]);
+    assert_eq!(opf(FCMGT_8H, n, m, 0, 0), (gt, 0));
+    assert_eq!(opf(FCMEQ_8H, n, m, 0, 0), (eq, 0));
+    // The 64-bit form clears the upper half.
+    let ge4 = h8([0xFFFF, 0xFFFF, 0, 0xFFFF, 0, 0, 0, 0]);
+    assert_eq!(opf(FCMGE_4H, n, m, 0, 0), (ge4, 0));
+}
+
+#[test]
+fn fmax_fmin_edges() {
+    lanes(FMAX_8H, (0x3C00, 0x4000, 0), 0, 0x4000, 0);
+    lanes(FMIN_4H, (0x3C00, 0x4000, 0), 0, 0x3C00, 0);
+    lanes(FMAX_8H, (0xFC00, 0x0001, 0), 0, 0x0001, 0);
+    // The sign of zero decides: max(+0, -0) = +0, min(+0, -0) = -0,
+    // either way round.
+    for (a, b) in [(0x0000, 0x8000), (0x8000, 0x0000)] {
+        lanes(FMAX_8H, (a, b, 0), 0, 0x0000, 0);
+        lanes(FMAXNM_8H, (a, b, 0), 0, 0x0000, 0);
+        lanes(FMIN_4H, (a, b, 0), 0, 0x8000, 0);
+        lanes(FMINNM_8H, (a, b, 0), 0, 0x8000, 0);
+    }
+    // FZ16: the denormal reads as zero, and +0 is the larger zero.
+    lanes(FMAX_8H, (0x8001, 0x0000, 0), FZ16, 0x0000, 0);
+    lanes(FMAX_8H, (0x8001, 0x0000, 0), 0, 0x0000, 0);
+    lanes(FMIN_4H, (0x8001, 0x0000, 0), 0, 0x8001, 0);
+    // NaNs: FMAX propagates, FMAXNM prefers the number to a quiet NaN.
+    lanes(FMAX_8H, (0x3C00, 0x7E05, 0), 0, 0x7E05, 0);
+    lanes(FMAXNM_8H, (0x3C00, 0x7E05, 0), 0, 0x3C00, 0);
+    lanes(FMINNM_8H, (0xFE05, 0x3C00, 0), 0, 0x3C00, 0);
+    lanes(FMAXNM_8H, (0x3C00, 0x7C05, 0), 0, 0x7E05, IOC);
+    lanes(FMIN_4H, (0x7C05, 0x3C00, 0), DN, 0x7E00, IOC);
 }

@@ -1,5 +1,6 @@
 //! Half precision (FEAT_FP16) inline on the host (`emit_half`): the
-//! vector FADD/FSUB/FMUL/FDIV/FMLA/FMLS (and by element), the scalar
+//! vector FADD/FSUB/FMUL/FDIV/FMLA/FMLS (and by element), FABD, FCMEQ,
+//! FCMGE, FCMGT, FMAX, FMIN, FMAXNM and FMINNM, the scalar
 //! arithmetic, FCMP and the FCVT conversions, run as x86-64 code against
 //! the interpreter, which runs the exact helpers. Operands are biased
 //! towards what the inline forms must get right or hand over: ±0,
@@ -14,7 +15,7 @@ use super::*;
 
 /// Words with d = v1, n = v2, m = v3 (and a few aliasing forms), from
 /// aarch64-linux-gnu-as -march=armv8.2-a+fp16.
-const VECTOR: [u32; 21] = [
+const VECTOR: [u32; 39] = [
     0x4e431441, // fadd v1.8h, v2.8h, v3.8h
     0x0e431441, // fadd v1.4h, v2.4h, v3.4h
     0x4ec31441, // fsub v1.8h, v2.8h, v3.8h
@@ -36,6 +37,24 @@ const VECTOR: [u32; 21] = [
     0x4f339041, // fmul v1.8h, v2.8h, v3.h[3]
     0x0f239841, // fmul v1.4h, v2.4h, v3.h[6]
     0x4f131043, // fmla v3.8h, v2.8h, v3.h[1]
+    0x6ec31441, // fabd v1.8h, v2.8h, v3.8h
+    0x2ec31441, // fabd v1.4h, v2.4h, v3.4h
+    0x4e432441, // fcmeq v1.8h, v2.8h, v3.8h
+    0x0e432441, // fcmeq v1.4h, v2.4h, v3.4h
+    0x6e432441, // fcmge v1.8h, v2.8h, v3.8h
+    0x2e432441, // fcmge v1.4h, v2.4h, v3.4h
+    0x6ec32441, // fcmgt v1.8h, v2.8h, v3.8h
+    0x2ec32441, // fcmgt v1.4h, v2.4h, v3.4h
+    0x6e422442, // fcmge v2.8h, v2.8h, v2.8h
+    0x2ec12461, // fcmgt v1.4h, v3.4h, v1.4h
+    0x4e433441, // fmax v1.8h, v2.8h, v3.8h
+    0x0e433441, // fmax v1.4h, v2.4h, v3.4h
+    0x4ec33441, // fmin v1.8h, v2.8h, v3.8h
+    0x0ec33441, // fmin v1.4h, v2.4h, v3.4h
+    0x4e430441, // fmaxnm v1.8h, v2.8h, v3.8h
+    0x0e430441, // fmaxnm v1.4h, v2.4h, v3.4h
+    0x4ec30441, // fminnm v1.8h, v2.8h, v3.8h
+    0x0ec30441, // fminnm v1.4h, v2.4h, v3.4h
 ];
 
 /// Scalar words (d = v1, n = v2, m = v3); the FCVTs read a single or
@@ -234,6 +253,22 @@ fn check(jit: &mut Jit, rng: &mut Rng, words: &[u32], scalar: bool) {
         cpu0.v[2] = lanes.scalar_operand();
     } else if lanes.0.chance(4) {
         (cpu0.v[1], cpu0.v[2], cpu0.v[3]) = lanes.midpoint_triple();
+    } else if lanes.0.chance(3) {
+        // Equal lanes in n and m (and in m and d) for the compares, and
+        // zeros of either sign in both for the compares and FMAX/FMIN.
+        let bits = lanes.0.next();
+        let lanes_of = |b: u64| {
+            (0..8)
+                .filter(|i| b >> i & 1 != 0)
+                .fold(0u128, |k, i| k | 0xFFFF << (16 * i))
+        };
+        let keep = lanes_of(bits);
+        cpu0.v[3] = cpu0.v[2] & keep | cpu0.v[3] & !keep;
+        cpu0.v[1] = cpu0.v[3] & !keep | cpu0.v[1] & keep;
+        let zero = lanes_of(bits >> 8);
+        let sign = |b: u64| lanes_of(b) & 0x8000_8000_8000_8000_8000_8000_8000_8000;
+        cpu0.v[2] = cpu0.v[2] & !zero | zero & sign(bits >> 16);
+        cpu0.v[3] = cpu0.v[3] & !zero | zero & sign(bits >> 24);
     }
     cpu0.x[1] = &*buf as *const Scratch as u64;
     cpu0.fpcr = fpcr(lanes.0);

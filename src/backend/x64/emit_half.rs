@@ -7,7 +7,13 @@
 //! flushing (FPCR.FZ16 for the arithmetic; FPCR.AHP for the conversions),
 //! and results where x86 and Arm differ take the exact helper instead:
 //!
-//! * NaN results (Arm's propagation and default NaN differ from x86's);
+//! * NaN results (Arm's propagation and default NaN differ from x86's),
+//!   and NaN operands of the vector compares and maxima/minima (FCMEQ
+//!   and FMAX/FMIN signal Invalid only for a signalling NaN, FCMGE/FCMGT
+//!   for any; FMAXNM/FMINNM, which differ from FMAX/FMIN only in their
+//!   NaN rules, take this path as themselves; between numbers none of
+//!   them raises anything on either side, and a maximum or minimum is
+//!   one of its operands, exactly);
 //! * a result of exactly the smallest normal magnitude, 0x0400 (Arm
 //!   detects tininess before rounding, x86 after, so only a value that
 //!   rounds up to it can be reported differently);
@@ -24,7 +30,8 @@
 //!   precision, so the single step raises at most Inexact, and only when
 //!   the half result is inexact too; with the conversion's own flags the
 //!   union is Arm's (Inexact, Overflow, and Underflow for a tiny inexact
-//!   result; the smallest normal is the exception above).
+//!   result; the smallest normal is the exception above). FABD is FSUB
+//!   with the sign cleared, which commutes with the rounding.
 //! * FMLA/FMLS: the product of two halves is exact in single precision
 //!   (22 bits) and the sum `r` with the addend is rounded once. Call the
 //!   halves and the midpoints between neighbouring halves (the half
@@ -74,6 +81,8 @@ struct Consts {
     low12: [u32; 8],
     /// The sign of a single.
     sign32: [u32; 8],
+    /// All bits of a single but the sign.
+    abs32: [u32; 8],
     /// All bits of a half but the sign.
     abs16: [u16; 16],
     /// The smallest normal half.
@@ -84,6 +93,7 @@ static CONSTS: Consts = Consts {
     exp32: [0x7F80_0000; 8],
     low12: [0xFFF; 8],
     sign32: [0x8000_0000; 8],
+    abs32: [0x7FFF_FFFF; 8],
     abs16: [0x7FFF; 16],
     min_normal16: [0x0400; 16],
 };
@@ -173,8 +183,10 @@ impl Emitter {
 /// The lane arithmetic and checks of [`Emitter::vec_half`] with `$R` the
 /// register family of the lanes: `Ry` for eight lanes, `Rx` for four.
 /// Operands in 0 (n), 1 (m) and 2 (d), rax = [`CONSTS`]; leaves the half
-/// results in xmm0. dynasm encodes `vcmpps`'s two sources in the opposite
-/// order, so only symmetric predicates are used (3 unordered, 4 not equal).
+/// results in xmm0 (the compares: their 32-bit masks in 3). dynasm encodes
+/// `vcmpps`'s two sources in the opposite order: `vcmpps a, b, c, p` sets
+/// `a = c p b`, which the compares' predicates take into account (the test
+/// of `tests/ir_backend/half.rs` fails with the order reversed).
 macro_rules! half_lanes {
     ($ops:expr, $R:ident, $op:expr, $slow:expr, $k:expr) => {{
         let (op, slow_path, k): (HalfOp, DynamicLabel, &KOffsets) = ($op, $slow, $k);
@@ -183,6 +195,33 @@ macro_rules! half_lanes {
             HalfOp::Sub => dynasm!($ops ; .arch x64 ; vsubps $R(0), $R(0), $R(1)),
             HalfOp::Mul => dynasm!($ops ; .arch x64 ; vmulps $R(0), $R(0), $R(1)),
             HalfOp::Div => dynasm!($ops ; .arch x64 ; vdivps $R(0), $R(0), $R(1)),
+            // The rounding commutes with the absolute value.
+            HalfOp::Abd => dynasm!($ops ; .arch x64
+                ; vsubps $R(0), $R(0), $R(1)
+                ; vandps $R(0), $R(0), [rax + k.abs32]),
+            // NaN operands first: x86 and Arm raise Invalid for different
+            // NaNs. Between numbers neither raises anything.
+            HalfOp::Cmeq | HalfOp::Cmge | HalfOp::Cmgt | HalfOp::Max | HalfOp::Min => {
+                dynasm!($ops ; .arch x64
+                    ; vcmpps $R(3), $R(0), $R(1), 3
+                    ; vptest $R(3), $R(3)
+                    ; jnz =>slow_path);
+                // x86's maximum and minimum return the second operand
+                // when the two are equal, +0 and -0 included; with the
+                // operands both ways round, AND (OR) gives Arm's +0
+                // maximum (-0 minimum) and leaves other results alone.
+                match op {
+                    HalfOp::Max => dynasm!($ops ; .arch x64
+                        ; vmaxps $R(4), $R(0), $R(1)
+                        ; vmaxps $R(0), $R(1), $R(0)
+                        ; vandps $R(0), $R(0), $R(4)),
+                    HalfOp::Min => dynasm!($ops ; .arch x64
+                        ; vminps $R(4), $R(0), $R(1)
+                        ; vminps $R(0), $R(1), $R(0)
+                        ; vorps $R(0), $R(0), $R(4)),
+                    _ => (),
+                }
+            }
             HalfOp::Mla | HalfOp::Mls => {
                 if op == HalfOp::Mls {
                     dynasm!($ops ; .arch x64 ; vxorps $R(0), $R(0), [rax + k.sign32]);
@@ -193,7 +232,15 @@ macro_rules! half_lanes {
                     ; vaddps $R(0), $R(1), $R(2));
             }
         }
-        if matches!(op, HalfOp::Mla | HalfOp::Mls) {
+        if op.is_compare() {
+            // The mask lanes in 3: n == m, m <= n (2, LE) and m < n (1,
+            // LT), written with dynasm's order of the sources (n, m).
+            match op {
+                HalfOp::Cmeq => dynasm!($ops ; .arch x64 ; vcmpps $R(3), $R(0), $R(1), 0),
+                HalfOp::Cmge => dynasm!($ops ; .arch x64 ; vcmpps $R(3), $R(0), $R(1), 2),
+                _ => dynasm!($ops ; .arch x64 ; vcmpps $R(3), $R(0), $R(1), 1),
+            }
+        } else if matches!(op, HalfOp::Mla | HalfOp::Mls) {
             // Infinities and NaNs (r is finite exactly when all the operands
             // are) before the exactness test, which would raise Invalid on
             // them.
@@ -217,10 +264,12 @@ macro_rules! half_lanes {
             // NaN lanes.
             dynasm!($ops ; .arch x64 ; vcmpps $R(3), $R(0), $R(0), 3);
         }
-        dynasm!($ops ; .arch x64
-            ; vptest $R(3), $R(3)
-            ; jnz =>slow_path
-            ; vcvtps2ph xmm0, $R(0), 0);
+        if !op.is_compare() {
+            dynasm!($ops ; .arch x64
+                ; vptest $R(3), $R(3)
+                ; jnz =>slow_path
+                ; vcvtps2ph xmm0, $R(0), 0);
+        }
     }};
 }
 
@@ -229,6 +278,7 @@ struct KOffsets {
     exp32: i32,
     low12: i32,
     sign32: i32,
+    abs32: i32,
 }
 
 impl Emitter {
@@ -274,6 +324,7 @@ impl Emitter {
             exp32: offset_of!(Consts, exp32) as i32,
             low12: offset_of!(Consts, low12) as i32,
             sign32: offset_of!(Consts, sign32) as i32,
+            abs32: offset_of!(Consts, abs32) as i32,
         };
         let abs16 = offset_of!(Consts, abs16) as i32;
         let min_normal16 = offset_of!(Consts, min_normal16) as i32;
@@ -283,12 +334,24 @@ impl Emitter {
         } else {
             half_lanes!(self.a, Rx, op, slow_path, &k);
         }
-        dynasm!(self.a ; .arch x64
-            ; vzeroupper
-            ; vpand xmm4, xmm0, [rax + abs16]
-            ; vpcmpeqw xmm4, xmm4, [rax + min_normal16]
-            ; vptest xmm4, xmm4
-            ; jnz =>slow_path);
+        if op.is_compare() {
+            // The 32-bit masks narrowed to 16 bits, in order.
+            if q {
+                dynasm!(self.a ; .arch x64
+                    ; vextracti128 xmm4, ymm3, 1
+                    ; vpackssdw xmm0, xmm3, xmm4
+                    ; vzeroupper);
+            } else {
+                dynasm!(self.a ; .arch x64 ; vpackssdw xmm0, xmm3, xmm3);
+            }
+        } else {
+            dynasm!(self.a ; .arch x64
+                ; vzeroupper
+                ; vpand xmm4, xmm0, [rax + abs16]
+                ; vpcmpeqw xmm4, xmm4, [rax + min_normal16]
+                ; vptest xmm4, xmm4
+                ; jnz =>slow_path);
+        }
         self.store_v(d, q);
         let reload = self.vcache_entries();
         let args = [

@@ -167,6 +167,12 @@ pub(super) fn half_op(k: K) -> Option<HalfOp> {
         K::Fdiv => HalfOp::Div,
         K::Fmla => HalfOp::Mla,
         K::Fmls => HalfOp::Mls,
+        K::Fabd => HalfOp::Abd,
+        K::Fcmeq => HalfOp::Cmeq,
+        K::Fcmge => HalfOp::Cmge,
+        K::Fcmgt => HalfOp::Cmgt,
+        K::Fmax | K::Fmaxnm => HalfOp::Max,
+        K::Fmin | K::Fminnm => HalfOp::Min,
         _ => return None,
     })
 }
