@@ -11,9 +11,10 @@
 mod common;
 
 use common::linux::{check_clean, emu_system, read_chunks};
+use common::openpty;
 use std::fs::File;
 use std::io::Write;
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsRawFd, OwnedFd};
 use std::os::unix::process::CommandExt;
 use std::process::Stdio;
 use std::sync::mpsc;
@@ -22,25 +23,6 @@ use std::time::{Duration, Instant};
 /// Boot and session limit (the boot takes a few seconds; the slack is for
 /// a loaded machine).
 const LIMIT: Duration = Duration::from_secs(180);
-
-/// A new pseudo-terminal: (master, slave).
-fn openpty() -> (OwnedFd, OwnedFd) {
-    let (mut m, mut s) = (-1, -1);
-    // SAFETY: openpty writes two new descriptors into `m` and `s`; the
-    // name, termios and window-size arguments may be null.
-    let r = unsafe {
-        libc::openpty(
-            &mut m,
-            &mut s,
-            std::ptr::null_mut(),
-            std::ptr::null(),
-            std::ptr::null(),
-        )
-    };
-    assert_eq!(r, 0, "openpty: {}", std::io::Error::last_os_error());
-    // SAFETY: both descriptors are new and owned by nobody else.
-    unsafe { (OwnedFd::from_raw_fd(m), OwnedFd::from_raw_fd(s)) }
-}
 
 /// The local-mode flags of the terminal `fd`.
 fn lflag(fd: &OwnedFd) -> libc::tcflag_t {

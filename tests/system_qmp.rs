@@ -25,6 +25,11 @@ struct Machine {
 
 impl Machine {
     fn start(qmp: &str) -> Machine {
+        Machine::start_with(qmp, Stdio::null())
+    }
+
+    /// With `stdin` as the console's input.
+    fn start_with(qmp: &str, stdin: Stdio) -> Machine {
         let elf = guest_bins().join("out/system/ticker.elf");
         assert!(
             elf.exists(),
@@ -35,7 +40,7 @@ impl Machine {
             .arg("-kernel")
             .arg(&elf)
             .args(["-nographic", "-qmp", qmp])
-            .stdin(Stdio::null())
+            .stdin(stdin)
             .stdout(Stdio::piped())
             .spawn()
             .expect("spawn emu-system");
@@ -292,6 +297,72 @@ fn tcp_loopback_without_waiting() {
     let mut c = Client::new(stream);
     exercise(&m, &mut c);
     assert_eq!(c.ok("quit"), json!({}));
+    let e = c.event("SHUTDOWN");
+    assert_eq!(
+        e["data"],
+        json!({"guest": false, "reason": "host-qmp-quit"})
+    );
+    assert_eq!(m.exit_code(), Some(0));
+}
+
+/// emu-system running with a client on a loopback port, after capabilities
+/// negotiation and a few ticks.
+fn negotiated(stdin: Stdio) -> (Machine, Client<std::net::TcpStream>) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let m = Machine::start_with(&format!("tcp:127.0.0.1:{port},server"), stdin);
+    let start = Instant::now();
+    let stream = loop {
+        match std::net::TcpStream::connect(("127.0.0.1", port)) {
+            Ok(s) => break s,
+            Err(_) if start.elapsed() < Duration::from_secs(10) => {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            Err(e) => panic!("connect 127.0.0.1:{port}: {e}"),
+        }
+    };
+    let mut c = Client::new(stream);
+    assert!(c.read().get("QMP").is_some());
+    assert_eq!(c.ok("qmp_capabilities"), json!({}));
+    m.wait_output("ticks", |o| o.contains("tick 2\n"));
+    (m, c)
+}
+
+/// SIGTERM, SIGINT and SIGHUP end the machine: SHUTDOWN with reason
+/// host-signal reaches the client, and the exit status is 0.
+#[test]
+fn signals_send_shutdown() {
+    if skipped() {
+        return;
+    }
+    for sig in [libc::SIGTERM, libc::SIGINT, libc::SIGHUP] {
+        let (mut m, mut c) = negotiated(Stdio::null());
+        // SAFETY: kill only sends `sig` to the child emu-system.
+        assert_eq!(unsafe { libc::kill(m.child.id() as i32, sig) }, 0);
+        let e = c.event("SHUTDOWN");
+        assert_eq!(
+            e["data"],
+            json!({"guest": false, "reason": "host-signal"}),
+            "signal {sig}"
+        );
+        assert_eq!(m.exit_code(), Some(0), "signal {sig}");
+    }
+}
+
+/// `C-a x` typed on the console (a pseudo-terminal): SHUTDOWN with reason
+/// host-qmp-quit, exit status 0.
+#[test]
+fn console_exit_key_sends_shutdown() {
+    if skipped() {
+        return;
+    }
+    let (master, slave) = common::openpty();
+    let (mut m, mut c) = negotiated(Stdio::from(slave));
+    let mut master = std::fs::File::from(master);
+    master.write_all(b"\x01x").unwrap();
     let e = c.event("SHUTDOWN");
     assert_eq!(
         e["data"],

@@ -123,6 +123,11 @@ fn normalise(arg: String) -> String {
 
 fn main() -> ExitCode {
     let args = Args::parse_from(std::env::args().map(normalise));
+    // Before any thread starts: they all inherit the blocked signals.
+    if let Err(e) = emu::system::host_exit::catch_signals() {
+        eprintln!("emu-system: {e}");
+        return ExitCode::from(2);
+    }
     let _ = args.nographic;
     if let Some(list) = &args.trace {
         if let Err(e) = emu::system::trace::enable(list) {

@@ -79,16 +79,12 @@ impl Escape {
 }
 
 /// Acts on `key` from the terminal: queues a byte for the guest, or prints
-/// on stderr, or restores the terminal and exits with status 0.
+/// on stderr, or ends emu-system ([`super::host_exit::exit`]).
 fn act(key: Key, queue: &mut VecDeque<u8>) {
     match key {
         Key::Send(b) => queue.push_back(b),
         Key::Help => eprint!("{HELP}"),
-        Key::Exit => {
-            restore_terminal();
-            eprintln!("\nemu-system: terminated (C-a x)");
-            std::process::exit(0);
-        }
+        Key::Exit => super::host_exit::exit("host-qmp-quit", "\nemu-system: terminated (C-a x)"),
         Key::Unsupported(c) => {
             eprintln!("\nemu-system: C-a {} is not supported", c as char)
         }
@@ -130,7 +126,7 @@ pub fn spawn_reader(mut src: impl Read + Send + 'static, bell: Doorbell, escape:
 static SAVED: Mutex<Option<libc::termios>> = Mutex::new(None);
 
 /// Puts back the attributes [`RawTerminal::new`] saved (once).
-fn restore_terminal() {
+pub fn restore_terminal() {
     let saved = SAVED.lock().unwrap_or_else(|e| e.into_inner()).take();
     if let Some(t) = saved {
         // SAFETY: restores the attributes read in `RawTerminal::new` on fd 0.

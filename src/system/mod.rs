@@ -15,6 +15,7 @@ pub mod doorbell;
 mod exception;
 mod exclusive;
 pub mod fdt;
+pub mod host_exit;
 mod memory;
 pub mod mmu;
 pub mod monitor;
@@ -65,6 +66,8 @@ pub fn run(config: &Config) -> Result<Stop, String> {
             c.set_cpus(config.cpus);
             monitor::start(spec, c.clone())?;
             c.set_vcpu_thread();
+            let ev = c.clone();
+            host_exit::set_hook(Some(Box::new(move |reason| ev.host_stopped(reason))));
             Some(c)
         }
         None => None,

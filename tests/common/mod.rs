@@ -324,3 +324,27 @@ pub fn on_path(program: &str) -> bool {
         .map(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
         .unwrap_or(false)
 }
+
+/// A new pseudo-terminal: (master, slave).
+pub fn openpty() -> (std::os::fd::OwnedFd, std::os::fd::OwnedFd) {
+    let (mut m, mut s) = (-1, -1);
+    // SAFETY: openpty writes two new descriptors into `m` and `s`; the
+    // name, termios and window-size arguments may be null.
+    let r = unsafe {
+        libc::openpty(
+            &mut m,
+            &mut s,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            std::ptr::null(),
+        )
+    };
+    assert_eq!(r, 0, "openpty: {}", std::io::Error::last_os_error());
+    // SAFETY: both descriptors are new and owned by nobody else.
+    unsafe {
+        (
+            std::os::fd::FromRawFd::from_raw_fd(m),
+            std::os::fd::FromRawFd::from_raw_fd(s),
+        )
+    }
+}

@@ -212,6 +212,12 @@ impl Control {
         *self.events.lock().unwrap_or_else(|e| e.into_inner()) = w;
     }
 
+    /// The SHUTDOWN event for a machine the host ends: `reason` is
+    /// `host-qmp-quit` (`quit`, or `C-a x` on the console) or `host-signal`.
+    pub fn host_stopped(&self, reason: &str) {
+        self.event("SHUTDOWN", Some(json!({"guest": false, "reason": reason})));
+    }
+
     /// The SHUTDOWN event for a machine that stopped by itself.
     pub fn guest_stopped(&self, reset: bool) {
         let reason = if reset {

@@ -181,10 +181,7 @@ fn session(stream: Box<dyn Stream>, ctl: &Control) -> bool {
         }
         if s.quit {
             // The SHUTDOWN event goes out before the process ends.
-            ctl.event(
-                "SHUTDOWN",
-                Some(serde_json::json!({"guest": false, "reason": "host-qmp-quit"})),
-            );
+            ctl.host_stopped("host-qmp-quit");
             return true;
         }
     }
