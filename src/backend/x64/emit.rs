@@ -167,7 +167,12 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         let body = e.a.new_dynamic_label();
         e.back = Some((l, body));
     }
-    let mut pc_map = Vec::new();
+    // One entry per guest instruction, allocated once at its final size.
+    let insns = block
+        .ops
+        .iter()
+        .filter(|op| matches!(op, Op::InsnStart { .. }));
+    let mut pc_map = Vec::with_capacity(insns.count());
     // The upper-half store of a V register write merged into its lower
     // half's (see [`Emitter::whole_v_write`]).
     let mut merged = None;
