@@ -124,44 +124,55 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         Some(b) => (b, &scratch.disp[..]),
         None => (block, &[][..]),
     };
-    let locs = allocate(block, &extra);
-    let host_nzcv = super::emit_nzcv::host_form_values(block, &extra);
-    let state_conds = super::emit_nzcv::state_cond_loads(block, &extra);
-    let held = locs.iter().fold(0u32, |m, l| match l {
+    let mut bufs = BUFFERS.with(|b| b.take());
+    allocate(block, &extra, &mut bufs.locs);
+    super::emit_nzcv::host_form_values(block, &extra, &mut bufs.host_nzcv);
+    super::emit_nzcv::state_cond_loads(block, &extra, &mut bufs.state_conds);
+    let held = bufs.locs.iter().fold(0u32, |m, l| match l {
         Loc::Reg(r) => m | 1 << r,
         _ => m,
     });
-    let slow_saves = super::regalloc::CALL_FREE_POOL
-        .into_iter()
-        .filter(|r| held & 1 << r != 0)
-        .collect();
+    bufs.slow_saves.clear();
+    bufs.slow_saves.extend(
+        super::regalloc::CALL_FREE_POOL
+            .into_iter()
+            .filter(|r| held & 1 << r != 0),
+    );
+    bufs.cold.clear();
+    bufs.slow_paths.clear();
+    bufs.tlb_cold.clear();
     // Sized for a typical block up front: growing the buffers op by op
     // costs more than generating the code.
     let bytes = 16 * block.ops.len() + 256;
     let mut e = Emitter {
         a: VecAssembler::new_with_capacity(base as usize, bytes, 0, 0, 8, 0, 8),
-        locs,
+        locs: bufs.locs,
         env: *env,
         back: None,
-        cold: Vec::new(),
+        cold: bufs.cold,
         rax_holds: None,
         in_ops: false,
-        slow_saves,
+        slow_saves: bufs.slow_saves,
         disp: 0,
-        slow_paths: Vec::new(),
+        slow_paths: bufs.slow_paths,
         insn_pc: block.start_pc,
-        tlb_cold: Vec::new(),
+        tlb_cold: bufs.tlb_cold,
         vcache: super::emit_vcache::VCache::new(
             env.tlb.is_none() && super::emit_vcache::worth_it(block),
         ),
-        host_nzcv,
-        state_conds,
+        host_nzcv: bufs.host_nzcv,
+        state_conds: bufs.state_conds,
     };
     if let Some(l) = self_loop {
         let body = e.a.new_dynamic_label();
         e.back = Some((l, body));
     }
-    let mut pc_map = Vec::new();
+    // One entry per guest instruction, allocated once at its final size.
+    let insns = block
+        .ops
+        .iter()
+        .filter(|op| matches!(op, Op::InsnStart { .. }));
+    let mut pc_map = Vec::with_capacity(insns.count());
     // The upper-half store of a V register write merged into its lower
     // half's (see [`Emitter::whole_v_write`]).
     let mut merged = None;
@@ -210,12 +221,37 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         scratch.ops = b.ops;
     }
     FOLD_SCRATCH.with(|s| s.replace(scratch));
+    let bufs = Buffers {
+        locs: e.locs,
+        cold: e.cold,
+        tlb_cold: e.tlb_cold,
+        slow_saves: e.slow_saves,
+        slow_paths: e.slow_paths,
+        host_nzcv: e.host_nzcv,
+        state_conds: e.state_conds,
+    };
+    BUFFERS.with(|b| b.replace(bufs));
     Compiled { code, pc_map }
+}
+
+/// The [`Emitter`]'s vectors, kept per thread between blocks so that each
+/// block reuses the previous one's memory.
+#[derive(Default)]
+struct Buffers {
+    locs: Vec<Loc>,
+    cold: Vec<super::emit_check::ColdExit>,
+    tlb_cold: Vec<super::emit_mem_tlb::TlbSlow>,
+    slow_saves: Vec<u8>,
+    slow_paths: Vec<super::emit_fp::SlowPath>,
+    host_nzcv: Vec<bool>,
+    state_conds: Vec<bool>,
 }
 
 thread_local! {
     /// The address folding's buffers (see [`super::addr_fold::Scratch`]).
     static FOLD_SCRATCH: std::cell::RefCell<super::addr_fold::Scratch> = Default::default();
+    /// The emitter's buffers (see [`Buffers`]).
+    static BUFFERS: std::cell::RefCell<Buffers> = Default::default();
 }
 
 impl Emitter {
@@ -270,7 +306,7 @@ impl Emitter {
     /// saving the caller-saved registers that hold values; the result is in
     /// rax.
     pub fn slow_call(&mut self, f: u64) {
-        let saves = self.slow_saves.clone();
+        let saves = std::mem::take(&mut self.slow_saves);
         for &r in &saves {
             dynasm!(self.a ; .arch x64 ; push Rq(r));
         }
@@ -289,6 +325,7 @@ impl Emitter {
         for &r in saves.iter().rev() {
             dynasm!(self.a ; .arch x64 ; pop Rq(r));
         }
+        self.slow_saves = saves;
     }
 
     /// The host register holding `v`, if it lives in one.

@@ -77,7 +77,9 @@ impl Emitter {
     /// Emits every pending out-of-line exit.
     pub(super) fn cold_exits(&mut self) {
         let exit = self.env.exit as usize;
-        for c in std::mem::take(&mut self.cold) {
+        // The buffer goes back to the emitter, to be reused (see `emit::Buffers`).
+        let mut cold = std::mem::take(&mut self.cold);
+        for c in cold.drain(..) {
             let (label, pc, reason) = match c {
                 ColdExit::Align {
                     label,
@@ -107,6 +109,8 @@ impl Emitter {
             self.set_exit(reason, pc);
             dynasm!(self.a ; .arch x64 ; jmp extern exit);
         }
+        debug_assert!(self.cold.is_empty(), "queued while emitting the queue");
+        self.cold = cold;
     }
 
     /// Stores the NZCV a poll's exit owes the CPU state (the values it

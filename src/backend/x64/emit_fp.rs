@@ -89,7 +89,9 @@ impl Emitter {
 
     /// Emits every queued slow path.
     pub(super) fn cold_slow_paths(&mut self) {
-        for p in std::mem::take(&mut self.slow_paths) {
+        // The buffer goes back to the emitter, to be reused (see `emit::Buffers`).
+        let mut slow_paths = std::mem::take(&mut self.slow_paths);
+        for p in slow_paths.drain(..) {
             dynasm!(self.a ; .arch x64 ; =>p.label);
             if p.vzeroupper {
                 dynasm!(self.a ; .arch x64 ; vzeroupper);
@@ -106,6 +108,11 @@ impl Emitter {
             }
             dynasm!(self.a ; .arch x64 ; jmp =>p.done);
         }
+        debug_assert!(
+            self.slow_paths.is_empty(),
+            "queued while emitting the queue"
+        );
+        self.slow_paths = slow_paths;
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -15,6 +15,7 @@
 
 use super::emit::Emitter;
 use crate::cpu::state::CpuState;
+use crate::ir::passes::refill;
 use crate::ir::{Block, FlagsOp, Op, PollNzcv, Val};
 use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
 use std::mem::offset_of;
@@ -58,10 +59,28 @@ fn arch_form(h: u64) -> u64 {
 /// of a `Select` computed in host form, whose other operand is in host
 /// form too or a constant NZCV. `extra` are values the terminal's code
 /// reads; they stay architectural.
-pub(super) fn host_form_values(block: &Block, extra: &[Val]) -> Vec<bool> {
+pub(super) fn host_form_values(block: &Block, extra: &[Val], host: &mut Vec<bool>) {
+    SCRATCH.with(|s| host_form_with(block, extra, host, &mut s.borrow_mut()));
+}
+
+/// The working buffers of [`host_form_values`] and [`state_cond_loads`],
+/// kept per thread so that each block reuses the previous one's memory.
+#[derive(Default)]
+struct Scratch {
+    konst: Vec<Option<u64>>,
+    open: Vec<Val>,
+    bad: Vec<bool>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = Default::default();
+}
+
+fn host_form_with(block: &Block, extra: &[Val], host: &mut Vec<bool>, s: &mut Scratch) {
     let n = block.n_vals as usize;
-    let mut host = vec![false; n];
-    let mut konst: Vec<Option<u64>> = vec![None; n];
+    refill(host, n, false);
+    let konst = &mut s.konst;
+    refill(konst, n, None);
     let mut any = false;
     for op in &block.ops {
         match *op {
@@ -74,7 +93,7 @@ pub(super) fn host_form_values(block: &Block, extra: &[Val]) -> Vec<bool> {
         }
     }
     if !any {
-        return host;
+        return;
     }
     let nzcv = OFF_NZCV as u32;
     // Shrinks the set until every member's uses and operands allow it.
@@ -94,24 +113,24 @@ pub(super) fn host_form_values(block: &Block, extra: &[Val]) -> Vec<bool> {
                     ..
                 } => {}
                 Op::Select { dst, c, a, b } => {
-                    drop(&mut host, c);
+                    drop(host, c);
                     let arch_const =
                         |v: Val| konst[v.0 as usize].is_some_and(|k| k & !0xf000_0000 == 0);
                     let ok = |v: Val, host: &Vec<bool>| host[v.0 as usize] || arch_const(v);
-                    if host[dst.0 as usize] && !(ok(a, &host) && ok(b, &host)) {
-                        drop(&mut host, dst);
+                    if host[dst.0 as usize] && !(ok(a, host) && ok(b, host)) {
+                        drop(host, dst);
                     }
                     if !host[dst.0 as usize] {
-                        drop(&mut host, a);
-                        drop(&mut host, b);
+                        drop(host, a);
+                        drop(host, b);
                     }
                 }
-                _ => op.for_each_use(|v| drop(&mut host, v)),
+                _ => op.for_each_use(|v| drop(host, v)),
             }
         }
-        block.term.for_each_use(|v| drop(&mut host, v));
+        block.term.for_each_use(|v| drop(host, v));
         for &v in extra {
-            drop(&mut host, v);
+            drop(host, v);
         }
         if !changed {
             break;
@@ -125,20 +144,25 @@ pub(super) fn host_form_values(block: &Block, extra: &[Val]) -> Vec<bool> {
             }
         }
     }
-    host
 }
 
 /// The loads of NZCV from the CPU state that only conditions read, with
 /// no write of NZCV or helper call between the load and them: each
 /// condition reads the state itself ([`Emitter::cond_state`]) and the load
 /// emits nothing.
-pub(super) fn state_cond_loads(block: &Block, extra: &[Val]) -> Vec<bool> {
+pub(super) fn state_cond_loads(block: &Block, extra: &[Val], deferred: &mut Vec<bool>) {
+    SCRATCH.with(|s| state_cond_with(block, extra, deferred, &mut s.borrow_mut()));
+}
+
+fn state_cond_with(block: &Block, extra: &[Val], deferred: &mut Vec<bool>, s: &mut Scratch) {
     let n = block.n_vals as usize;
-    let mut deferred = vec![false; n];
+    refill(deferred, n, false);
     let nzcv = OFF_NZCV as u32;
     // The loads whose value is still valid (no write or call since).
-    let mut open: Vec<Val> = Vec::new();
-    let mut bad = vec![false; n];
+    let open = &mut s.open;
+    open.clear();
+    let bad = &mut s.bad;
+    refill(bad, n, false);
     for op in &block.ops {
         match *op {
             Op::LoadState { dst, offset } if offset == nzcv => {
@@ -160,10 +184,9 @@ pub(super) fn state_cond_loads(block: &Block, extra: &[Val]) -> Vec<bool> {
     for &v in extra {
         bad[v.0 as usize] = true;
     }
-    for (d, b) in deferred.iter_mut().zip(bad) {
+    for (d, &b) in deferred.iter_mut().zip(bad.iter()) {
         *d &= !b;
     }
-    deferred
 }
 
 /// The x86 condition testing arm64 `cond` after

@@ -1,6 +1,7 @@
 //! Linear-scan assignment of IR values to host locations. Values are SSA and
 //! blocks are straight-line, so one pass over last uses suffices.
 
+use crate::ir::passes::refill;
 use crate::ir::{Block, Op, UnOp, Val, VecOp};
 
 /// Host registers that hold IR values. All callee-saved, so values survive
@@ -66,12 +67,30 @@ pub enum Loc {
     Stack(u16),
 }
 
-/// Computes a location for every value of `block`. `term_uses` are values
-/// the terminal's code reads besides those of the IR terminal itself.
-pub fn allocate(block: &Block, term_uses: &[Val]) -> Vec<Loc> {
+/// The allocator's working buffers, kept per thread so that a block's
+/// allocation reuses the previous block's memory.
+#[derive(Default)]
+struct Scratch {
+    last_use: Vec<usize>,
+    free_slots: Vec<u16>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = Default::default();
+}
+
+/// Computes a location for every value of `block` into `locs`. `term_uses`
+/// are values the terminal's code reads besides those of the IR terminal
+/// itself.
+pub fn allocate(block: &Block, term_uses: &[Val], locs: &mut Vec<Loc>) {
+    SCRATCH.with(|s| allocate_with(block, term_uses, locs, &mut s.borrow_mut()));
+}
+
+fn allocate_with(block: &Block, term_uses: &[Val], locs: &mut Vec<Loc>, s: &mut Scratch) {
     let n = block.n_vals as usize;
     let end = block.ops.len();
-    let mut last_use = vec![usize::MAX; n];
+    let last_use = &mut s.last_use;
+    refill(last_use, n, usize::MAX);
     let (mut calls, mut rmw) = (false, false);
     for (i, op) in block.ops.iter().enumerate() {
         op.for_each_use(|v| last_use[v.0 as usize] = i);
@@ -83,7 +102,7 @@ pub fn allocate(block: &Block, term_uses: &[Val]) -> Vec<Loc> {
         last_use[v.0 as usize] = end;
     }
 
-    let mut locs = vec![Loc::Dead; n];
+    refill(locs, n, Loc::Dead);
     // The free registers, taken from the top: the pool's first register
     // is used first.
     let mut free_regs = [0u8; POOL.len() + CALL_FREE_POOL.len() + RMW_FREE_POOL.len()];
@@ -102,7 +121,8 @@ pub fn allocate(block: &Block, term_uses: &[Val]) -> Vec<Loc> {
         free_regs[n_free] = r;
         n_free += 1;
     }
-    let mut free_slots: Vec<u16> = Vec::new();
+    let free_slots = &mut s.free_slots;
+    free_slots.clear();
     let mut next_slot: u16 = 0;
     for (i, op) in block.ops.iter().enumerate() {
         // Values whose last use is this op are free for its result, in
@@ -150,5 +170,4 @@ pub fn allocate(block: &Block, term_uses: &[Val]) -> Vec<Loc> {
             Loc::Stack(s)
         };
     }
-    locs
 }

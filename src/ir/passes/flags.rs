@@ -71,9 +71,20 @@ pub fn kills_nzcv(block: &Block) -> bool {
     false
 }
 
+thread_local! {
+    /// [`run`]'s buffers, reused from block to block.
+    static SCRATCH: std::cell::RefCell<Scratch> = Default::default();
+}
+
 pub fn run(block: &mut Block) {
+    SCRATCH.with(|s| run_with(block, &mut s.borrow_mut()));
+}
+
+type Scratch = (Vec<Option<Op>>, Vec<(usize, Val)>);
+
+fn run_with(block: &mut Block, (flags_of, writes): &mut Scratch) {
     // Conditions on flags computed here.
-    let mut flags_of: Vec<Option<Op>> = vec![None; block.n_vals as usize];
+    super::refill(flags_of, block.n_vals as usize, None);
     for op in block.ops.iter_mut() {
         match *op {
             Op::Flags { dst, c: None, .. } => flags_of[dst.0 as usize] = Some(*op),
@@ -96,12 +107,13 @@ pub fn run(block: &mut Block) {
         }
     }
     let kills = kills_nzcv(block);
-    let writes: Vec<(usize, Val)> = (block.ops.iter().enumerate())
-        .filter_map(|(i, op)| match *op {
+    writes.clear();
+    writes.extend(
+        (block.ops.iter().enumerate()).filter_map(|(i, op)| match *op {
             Op::StoreState { offset, src } if offset == NZCV => Some((i, src)),
             _ => None,
-        })
-        .collect();
+        }),
+    );
     // Dead NZCV writes.
     let mut pending: Option<usize> = None;
     for i in 0..block.ops.len() {
@@ -121,7 +133,7 @@ pub fn run(block: &mut Block) {
         block.ops[p] = Op::Nop;
     }
     if kills {
-        place_poll(block, &writes);
+        place_poll(block, writes);
     }
 }
 

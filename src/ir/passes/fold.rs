@@ -6,10 +6,21 @@
 use crate::ir::eval::{bin, flags, un};
 use crate::ir::{BinOp, Block, Op, Val, Width};
 
+thread_local! {
+    /// [`run`]'s buffers, reused from block to block.
+    static SCRATCH: std::cell::RefCell<Scratch> = Default::default();
+}
+
 pub fn run(block: &mut Block) {
+    SCRATCH.with(|s| run_with(block, &mut s.borrow_mut()));
+}
+
+type Scratch = (Vec<Option<u64>>, Vec<Option<Val>>);
+
+fn run_with(block: &mut Block, (konst, subst): &mut Scratch) {
     let n = block.n_vals as usize;
-    let mut konst: Vec<Option<u64>> = vec![None; n];
-    let mut subst: Vec<Option<Val>> = vec![None; n];
+    super::refill(konst, n, None);
+    super::refill(subst, n, None);
     // Whether `subst` holds anything yet (until then, uses stay as they are).
     let mut substituted = false;
     for op in block.ops.iter_mut() {

@@ -10,10 +10,21 @@ use crate::ir::{Block, Op, Val};
 const REG_FILE_END: u32 = x_offset(32) as u32;
 const FPSR: u32 = std::mem::offset_of!(crate::cpu::CpuState, fpsr) as u32;
 
+thread_local! {
+    /// [`run`]'s buffers, reused from block to block.
+    static SCRATCH: std::cell::RefCell<Scratch> = Default::default();
+}
+
 pub fn run(block: &mut Block) {
+    SCRATCH.with(|s| run_with(block, &mut s.borrow_mut()));
+}
+
+type Scratch = (Vec<(u32, Val)>, Vec<Option<Val>>);
+
+fn run_with(block: &mut Block, (fields, subst): &mut Scratch) {
     let mut regs: [Option<Val>; 32] = [None; 32];
-    let mut fields: Vec<(u32, Val)> = Vec::new();
-    let mut subst: Vec<Option<Val>> = vec![None; block.n_vals as usize];
+    fields.clear();
+    super::refill(subst, block.n_vals as usize, None);
     // Whether `subst` holds anything yet (until then, uses stay as they are).
     let mut substituted = false;
     for op in block.ops.iter_mut() {

@@ -11,6 +11,13 @@ pub mod narrow;
 
 use super::Block;
 
+/// Clears `v` and fills it with `n` copies of `x`, keeping its buffer (the
+/// passes and the backend reuse per-thread buffers from block to block).
+pub fn refill<T: Clone>(v: &mut Vec<T>, n: usize, x: T) {
+    v.clear();
+    v.resize(n, x);
+}
+
 /// Runs the pass pipeline.
 pub fn optimize(block: &mut Block) {
     forward::run(block);

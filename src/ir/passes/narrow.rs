@@ -47,15 +47,26 @@ fn find(zexts: &mut [Zext], seen: u64, v: Val) -> Option<&mut Zext> {
     zexts.iter_mut().find(|z| z.dst == v)
 }
 
+thread_local! {
+    /// [`run`]'s buffers, reused from block to block.
+    static SCRATCH: std::cell::RefCell<Scratch> = Default::default();
+}
+
 pub fn run(block: &mut Block) {
+    SCRATCH.with(|s| run_with(block, &mut s.borrow_mut()));
+}
+
+type Scratch = (Vec<Val>, Vec<Zext>);
+
+fn run_with(block: &mut Block, (masks, zexts): &mut Scratch) {
     // Values of the constant 0xffff_ffff, then the extensions using them.
-    let mut masks: Vec<Val> = Vec::new();
-    let mut zexts: Vec<Zext> = Vec::new();
+    masks.clear();
+    zexts.clear();
     let mut seen = 0u64;
     for op in &block.ops {
         if !zexts.is_empty() {
             op.for_each_use(|v| {
-                if let Some(z) = find(&mut zexts, seen, v) {
+                if let Some(z) = find(zexts, seen, v) {
                     z.low_only &= reads_low32(op, v);
                 }
             });
@@ -86,7 +97,7 @@ pub fn run(block: &mut Block) {
         return;
     }
     block.term.for_each_use(|v| {
-        if let Some(z) = find(&mut zexts, seen, v) {
+        if let Some(z) = find(zexts, seen, v) {
             z.low_only = false;
         }
     });
@@ -96,7 +107,7 @@ pub fn run(block: &mut Block) {
     }
     seen = zexts.iter().fold(0, |m, z| m | 1 << (z.dst.0 % 64));
     for op in block.ops.iter_mut() {
-        op.map_uses(|v| find(&mut zexts, seen, v).map_or(v, |z| z.a));
+        op.map_uses(|v| find(zexts, seen, v).map_or(v, |z| z.a));
     }
 }
 
