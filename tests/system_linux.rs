@@ -16,7 +16,6 @@ use common::linux::{check_clean, emu_system, initramfs, ConsoleLog, APPEND};
 use common::{repo_root, run_with_timeout, Status};
 use std::io::Write;
 use std::path::PathBuf;
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 /// Boot, run and power-off limit: the boot takes a few seconds; the slack
@@ -90,14 +89,8 @@ fn init_runs_and_powers_off() {
 #[test]
 fn interactive_shell() {
     let Some(dir) = images() else { return };
-    let mut child = emu_system(&dir, &dir.join("initramfs.cpio"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("spawn emu-system");
-    let mut stdin = child.stdin.take().unwrap();
-    let mut console = ConsoleLog::new(child.stdout.take().unwrap(), LIMIT);
+    let (mut child, mut stdin, mut console) =
+        ConsoleLog::spawn(emu_system(&dir, &dir.join("initramfs.cpio")), LIMIT);
     console.wait_for("/ # ", &mut child);
     stdin.write_all(b"echo shell-$((6*7)); uname -m\n").unwrap();
     console.wait_for("shell-42", &mut child);

@@ -31,7 +31,7 @@ use common::linux::{check_clean, emu_system, initramfs, ConsoleLog};
 use common::{repo_root, run_with_timeout, Status};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 /// Boot, run and power-off limit (a few seconds; slack for a loaded
@@ -276,8 +276,8 @@ exec sh
 ";
     let cpio = init_cpio(&dir, &work, script);
     let (port_file, serial_file) = (work.join("port.out"), work.join("serial.out"));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_emu-system"))
-        .arg("-kernel")
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_emu-system"));
+    cmd.arg("-kernel")
         .arg(dir.join("Image"))
         .arg("-initrd")
         .arg(&cpio)
@@ -293,14 +293,8 @@ exec sh
         ])
         .arg("-chardev")
         .arg(format!("file,id=log,path={}", port_file.display()))
-        .args(["-device", "virtserialport,chardev=log,name=org.emu.log"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("spawn emu-system");
-    let mut stdin = child.stdin.take().unwrap();
-    let mut console = ConsoleLog::new(child.stdout.take().unwrap(), LIMIT);
+        .args(["-device", "virtserialport,chardev=log,name=org.emu.log"]);
+    let (mut child, mut stdin, mut console) = ConsoleLog::spawn(cmd, LIMIT);
     console.wait_for("/ # ", &mut child);
     stdin.write_all(b"echo typed-$((6*7)); dmesg\n").unwrap();
     console.wait_for("typed-42", &mut child);

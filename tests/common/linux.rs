@@ -87,6 +87,25 @@ pub struct ConsoleLog {
 }
 
 impl ConsoleLog {
+    /// Spawns `cmd` with piped stdin and stdout (stderr inherited) and
+    /// reads its console for at most `limit`: the child, its stdin and the
+    /// console log.
+    pub fn spawn(
+        mut cmd: std::process::Command,
+        limit: std::time::Duration,
+    ) -> (std::process::Child, std::process::ChildStdin, ConsoleLog) {
+        use std::process::Stdio;
+        let mut child = cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn emu-system");
+        let stdin = child.stdin.take().unwrap();
+        let console = ConsoleLog::new(child.stdout.take().unwrap(), limit);
+        (child, stdin, console)
+    }
+
     /// Reads `src` for at most `limit` from now.
     pub fn new(src: impl Read + Send + 'static, limit: std::time::Duration) -> ConsoleLog {
         ConsoleLog {
