@@ -11,8 +11,8 @@
 #                  unpacked)
 #   busybox        the static arm64 busybox
 #   modules/       the kernel's virtio modules (virtio-mmio transport,
-#                  virtio-blk, virtio-rng, virtio-console and what they
-#                  need), which Debian builds as modules
+#                  virtio-blk, virtio-rng, virtio-console, virtio-net and
+#                  what they need), which Debian builds as modules
 #   initramfs.cpio a newc archive: /bin/busybox, its applet links in /bin
 #                  and /sbin, /dev/console, the modules in /lib/modules,
 #                  and an /init that mounts proc, sysfs and devtmpfs, loads
@@ -45,7 +45,7 @@ while [[ $# -gt 0 ]]; do
 done
 dir=$(realpath -m "${dir:-$here/target/system-images}")
 stamp="$dir/.emu-system-images"
-want="system-images 2: $meta busybox-static"
+want="system-images 3: $meta busybox-static"
 if [[ $force == 0 ]] && stamp_matches "$stamp" "$want"; then
     log "already fetched in $dir (rerun with --force to fetch again)"
     exit 0
@@ -96,9 +96,10 @@ chmod 755 "$dir/busybox"
 
 rm -rf "$dir/modules"
 mkdir -p "$dir/modules"
-for m in virtio/virtio_ring virtio/virtio virtio/virtio_mmio block/virtio_blk \
-    char/hw_random/virtio-rng char/virtio_console; do
-    f=$(find "$x/lib/modules" -path "*/kernel/drivers/$m.ko*" | head -n1)
+for m in drivers/virtio/virtio_ring drivers/virtio/virtio drivers/virtio/virtio_mmio \
+    drivers/block/virtio_blk drivers/char/hw_random/virtio-rng drivers/char/virtio_console \
+    net/core/failover drivers/net/net_failover drivers/net/virtio_net; do
+    f=$(find "$x/lib/modules" -path "*/kernel/$m.ko*" | head -n1)
     [[ -n "$f" ]] || die "no $m.ko in $kpkg"
     case "$f" in
     *.ko) cp "$f" "$dir/modules/" ;;

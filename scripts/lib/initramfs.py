@@ -29,12 +29,16 @@ APPLETS = (
     "mkdir mknod more mount mv ps pwd rm rmdir sed sleep sort stat sync tail "
     "tee test time top touch tr true false uname umount uptime vi wc yes "
     "date seq expr which setsid cttyhack poweroff reboot halt "
-    "insmod hexdump od md5sum blockdev cmp"
+    "insmod hexdump od md5sum blockdev cmp "
+    "ip ifconfig route udhcpc ping wget nc nslookup"
 ).split()
-SBIN = {"poweroff", "reboot", "halt", "insmod", "blockdev"}
+SBIN = {"poweroff", "reboot", "halt", "insmod", "blockdev", "ifconfig", "route", "udhcpc"}
 # The virtio modules of Debian's kernel, in load order (each needs the
 # ones before it).
-VIRTIO_MODULES = "virtio_ring virtio virtio_mmio virtio_blk virtio-rng virtio_console"
+VIRTIO_MODULES = (
+    "virtio_ring virtio virtio_mmio virtio_blk virtio-rng virtio_console "
+    "failover net_failover virtio_net"
+)
 
 
 class Cpio:

@@ -34,9 +34,17 @@ struct Args {
     /// A device: virtio-blk-device,drive=ID, virtio-rng-device,
     /// virtio-serial-device[,max_ports=N], and its ports
     /// virtconsole,chardev=ID[,name=NAME][,nr=N] and
-    /// virtserialport,chardev=ID[,name=NAME][,nr=N].
+    /// virtserialport,chardev=ID[,name=NAME][,nr=N],
+    /// virtio-net-device,netdev=ID[,mac=MAC].
     #[arg(long, value_name = "DEV")]
     device: Vec<String>,
+    /// A user-mode network for a virtio-net-device: user,id=ID[,net=ADDR/MASK]
+    /// [,host=ADDR][,dns=ADDR][,dhcpstart=ADDR][,hostfwd=tcp:[HADDR]:HPORT-[GADDR]:GPORT].
+    #[arg(long, value_name = "OPTS")]
+    netdev: Vec<String>,
+    /// A virtio-net card with its user-mode network: user[,mac=MAC][,-netdev options].
+    #[arg(long, value_name = "OPTS")]
+    nic: Vec<String>,
     /// A character backend: stdio,id=ID, null,id=ID or file,id=ID,path=FILE.
     #[arg(long, value_name = "OPTS")]
     chardev: Vec<String>,
@@ -99,8 +107,10 @@ fn parse_smp(s: &str) -> Result<usize, String> {
 
 /// `-kernel` → `--kernel` for the multi-letter options (QEMU spelling).
 fn normalise(arg: String) -> String {
-    const LONG: [&str; 13] = [
+    const LONG: [&str; 15] = [
         "-drive",
+        "-netdev",
+        "-nic",
         "-device",
         "-chardev",
         "-serial",
@@ -137,7 +147,13 @@ fn main() -> ExitCode {
     }
     let devices = emu::system::chardev::Chardevs::new(&args.chardev).and_then(|mut c| {
         let serial = c.serial(args.serial.as_deref())?;
-        let virtio = emu::system::options::virtio_devices(&args.drive, &args.device, &mut c)?;
+        let virtio = emu::system::options::virtio_devices(
+            &args.drive,
+            &args.device,
+            &mut c,
+            &args.netdev,
+            &args.nic,
+        )?;
         Ok((serial, virtio))
     });
     let (serial, virtio) = match devices {

@@ -19,6 +19,7 @@ pub mod host_exit;
 mod memory;
 pub mod mmu;
 pub mod monitor;
+pub mod net;
 pub mod options;
 mod psci;
 pub mod ram;
@@ -140,7 +141,7 @@ fn run_once(
     io: &Io,
     monitor: Option<Arc<monitor::Control>>,
 ) -> Result<Stop, String> {
-    let virtio = virtio_devices(&config.virtio, io)?;
+    let virtio = virtio_devices(&config.virtio, io, bell)?;
     let mut ram = ram::Ram::new(board::RAM_BASE, config.ram)
         .map_err(|e| format!("cannot allocate {} bytes of RAM: {e}", config.ram))?;
     let name = config.kernel.display();
@@ -225,12 +226,14 @@ fn run_once(
     m.run()
 }
 
-/// Opens the virtio devices' backing files.
+/// Opens the virtio devices' backing files and starts their networks
+/// (which ring `bell` when host sockets have something).
 fn virtio_devices(
     specs: &[options::VirtioSpec],
     io: &Io,
+    bell: &doorbell::Doorbell,
 ) -> Result<Vec<Box<dyn devices::virtio::VirtioDevice>>, String> {
-    use devices::virtio::{blk::Blk, console, rng::Rng};
+    use devices::virtio::{blk::Blk, console, net::Net, rng::Rng};
     if specs.len() > board::VIRTIO_SLOTS {
         return Err(format!(
             "{} virtio devices: the board has {} slots",
@@ -245,6 +248,12 @@ fn virtio_devices(
             |s| -> Result<Box<dyn devices::virtio::VirtioDevice>, String> {
                 match s {
                     options::VirtioSpec::Rng => Ok(Box::new(Rng)),
+                    options::VirtioSpec::Net { mac, net } => {
+                        let mac = mac.unwrap_or(net::config::default_mac(0));
+                        let bell = bell.clone();
+                        let stack = net::Stack::new(net, mac, Box::new(move || bell.ring()))?;
+                        Ok(Box::new(Net::new(mac, stack)))
+                    }
                     options::VirtioSpec::Serial { max_ports, ports } => {
                         let ports = ports
                             .iter()

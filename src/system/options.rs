@@ -13,8 +13,15 @@
 //!   `-device virtserialport,chardev=ID[,name=NAME][,nr=N]` (a named port,
 //!   /dev/vportXpN in the guest), each on the last virtio-serial-device
 //!   before it. The chardevs are `-chardev`s ([`super::chardev`]).
+//! - `-device virtio-net-device,netdev=ID[,mac=MAC]` on a `-netdev
+//!   user,id=ID,...`, or `-nic user[,mac=MAC][,...]` (a card and its
+//!   network in one; after the `-device`s): a virtio-net card on a
+//!   user-mode network ([`super::net::config`]). Cards without a MAC get
+//!   52:54:00:12:34:56, then ...:57 and so on.
 
 use super::chardev::{Backend, Chardevs};
+use super::net::config::{self as netconf, NetConfig};
+use super::net::eth::Mac;
 use std::path::PathBuf;
 
 /// One virtio device of the board, in slot order.
@@ -29,6 +36,11 @@ pub enum VirtioSpec {
     Serial {
         max_ports: u32,
         ports: Vec<PortSpec>,
+    },
+    /// A network card on a user-mode network.
+    Net {
+        mac: Option<Mac>,
+        net: NetConfig,
     },
 }
 
@@ -182,14 +194,99 @@ fn serial_port(
     Ok(())
 }
 
-/// The board's virtio devices from the `-drive` and `-device` arguments:
-/// first each `if=virtio` drive, then the `-device`s, in command-line
-/// order. Console ports take their backends from `chardevs`.
+/// The `-netdev`s, by id, and whether a card uses each.
+struct Netdevs(Vec<(String, NetConfig, bool)>);
+
+impl Netdevs {
+    fn new(specs: &[String]) -> Result<Netdevs, String> {
+        let mut v: Vec<(String, NetConfig, bool)> = Vec::new();
+        for s in specs {
+            let kv = pairs(s, "type")?;
+            if kv[0] != ("type".to_owned(), "user".to_owned()) {
+                return Err(format!("-netdev {s}: only the user backend is supported"));
+            }
+            let mut id = None;
+            let net = netconf::parse_user(&kv[1..], |k, v| {
+                Ok(k == "id" && id.replace(v.to_owned()).is_none())
+            })?;
+            let id = id.ok_or(format!("-netdev {s}: id= is missing"))?;
+            if v.iter().any(|(i, _, _)| *i == id) {
+                return Err(format!("-netdev {s}: id {id} is used twice"));
+            }
+            v.push((id, net, false));
+        }
+        Ok(Netdevs(v))
+    }
+
+    fn take(&mut self, id: &str) -> Result<NetConfig, String> {
+        let (_, net, used) = self
+            .0
+            .iter_mut()
+            .find(|(i, _, _)| i == id)
+            .ok_or(format!("-device virtio-net-device: no -netdev id={id}"))?;
+        if std::mem::replace(used, true) {
+            return Err(format!(
+                "-device virtio-net-device: netdev {id} is already in use"
+            ));
+        }
+        Ok(net.clone())
+    }
+}
+
+/// A `virtio-net-device`'s options.
+fn net_device(rest: &[(String, String)], netdevs: &mut Netdevs) -> Result<VirtioSpec, String> {
+    let (mut id, mut mac) = (None, None);
+    for (k, v) in rest {
+        match k.as_str() {
+            "netdev" => id = Some(v.clone()),
+            "mac" => mac = Some(netconf::mac(v)?),
+            _ => return Err(format!("-device virtio-net-device: unsupported option {k}")),
+        }
+    }
+    let id = id.ok_or("-device virtio-net-device: netdev= is missing")?;
+    Ok(VirtioSpec::Net {
+        mac,
+        net: netdevs.take(&id)?,
+    })
+}
+
+/// `-nic user[,mac=MAC][,model=virtio-net-device][,NETDEV OPTIONS]`.
+fn nic(s: &str) -> Result<VirtioSpec, String> {
+    let kv = pairs(s, "type")?;
+    if kv[0] != ("type".to_owned(), "user".to_owned()) {
+        return Err(format!("-nic {s}: only the user backend is supported"));
+    }
+    let mut mac = None;
+    let net = netconf::parse_user(&kv[1..], |k, v| {
+        match k {
+            "mac" => mac = Some(netconf::mac(v)?),
+            "model" if v == "virtio-net-device" || v == "virtio" => {}
+            "model" => {
+                return Err(format!(
+                    "-nic model={v}: the board has virtio-net-device only"
+                ))
+            }
+            "id" => {}
+            _ => return Ok(false),
+        }
+        Ok(true)
+    })?;
+    Ok(VirtioSpec::Net { mac, net })
+}
+
+/// The board's virtio devices from the `-drive`, `-device` and `-nic`
+/// arguments: first each `if=virtio` drive, then the `-device`s, in
+/// command-line order, then the `-nic`s. Console ports take their
+/// backends from `chardevs`, network cards their networks from
+/// `netdevs` (`-netdev`).
 pub fn virtio_devices(
     drives: &[String],
     devices: &[String],
     chardevs: &mut Chardevs,
+    netdevs: &[String],
+    nics: &[String],
 ) -> Result<Vec<VirtioSpec>, String> {
+    let mut netdevs = Netdevs::new(netdevs)?;
     let mut drives: Vec<Drive> = drives
         .iter()
         .map(|s| parse_drive(s))
@@ -214,6 +311,7 @@ pub fn virtio_devices(
                 out.push(VirtioSpec::Rng);
             }
             "virtio-serial-device" => out.push(serial_device(rest)?),
+            "virtio-net-device" => out.push(net_device(rest, &mut netdevs)?),
             "virtconsole" | "virtserialport" => serial_port(&mut out, driver, rest, chardevs)?,
             "virtio-blk-device" => {
                 let mut id = None;
@@ -240,6 +338,22 @@ pub fn virtio_devices(
             _ => return Err(format!("-device {driver}: unknown device")),
         }
     }
+    for s in nics {
+        out.push(nic(s)?);
+    }
+    if let Some((id, _, _)) = netdevs.0.iter().find(|(_, _, used)| !used) {
+        return Err(format!(
+            "-netdev {id}: no -device virtio-net-device,netdev={id} uses it"
+        ));
+    }
+    // Default MACs in card order.
+    let mut n = 0;
+    for d in &mut out {
+        if let VirtioSpec::Net { mac, .. } = d {
+            mac.get_or_insert(netconf::default_mac(n));
+            n += 1;
+        }
+    }
     Ok(out)
 }
 
@@ -260,6 +374,8 @@ mod tests {
             ]),
             &strs(&["virtio-rng-device", "virtio-blk-device,drive=d"]),
             &mut Chardevs::new(&[]).unwrap(),
+            &[],
+            &[],
         )
         .unwrap();
         assert_eq!(
@@ -286,6 +402,7 @@ mod tests {
             (vec!["file=a,if=ide"], vec![]),
             (vec!["file=a,readonly=maybe"], vec![]),
             (vec![], vec!["virtio-net-device"]),
+            (vec![], vec!["virtio-net-device,netdev=x"]),
             (vec![], vec!["virtconsole,chardev=c"]),
             (vec![], vec!["virtio-serial-device", "virtconsole"]),
             (
@@ -314,7 +431,9 @@ mod tests {
                 virtio_devices(
                     &strs(&drives),
                     &strs(&devices),
-                    &mut Chardevs::new(&strs(&["null,id=c"])).unwrap()
+                    &mut Chardevs::new(&strs(&["null,id=c"])).unwrap(),
+                    &[],
+                    &[],
                 )
                 .is_err(),
                 "{drives:?} {devices:?}"
@@ -336,6 +455,8 @@ mod tests {
                 "virtconsole,chardev=f,nr=3",
             ]),
             &mut c,
+            &[],
+            &[],
         )
         .unwrap();
         let port = |nr, console, name: Option<&str>, backend| PortSpec {
@@ -360,5 +481,66 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn network_cards() {
+        let got = virtio_devices(
+            &[],
+            &strs(&["virtio-rng-device", "virtio-net-device,netdev=a"]),
+            &mut Chardevs::new(&[]).unwrap(),
+            &strs(&["user,id=a,hostfwd=tcp::2222-:22"]),
+            &strs(&[
+                "user,model=virtio-net-device,net=10.0.3.0/24",
+                "user,mac=52:54:00:aa:bb:cc",
+            ]),
+        )
+        .unwrap();
+        let a = NetConfig {
+            hostfwd: vec![netconf::HostFwd {
+                host: "0.0.0.0:2222".parse().unwrap(),
+                guest: "10.0.2.15:22".parse().unwrap(),
+            }],
+            ..NetConfig::default()
+        };
+        let b =
+            netconf::parse_user(&[("net".into(), "10.0.3.0/24".into())], |_, _| Ok(false)).unwrap();
+        assert_eq!(
+            got,
+            vec![
+                VirtioSpec::Rng,
+                VirtioSpec::Net {
+                    mac: Some([0x52, 0x54, 0, 0x12, 0x34, 0x56]),
+                    net: a
+                },
+                VirtioSpec::Net {
+                    mac: Some([0x52, 0x54, 0, 0x12, 0x34, 0x57]),
+                    net: b
+                },
+                VirtioSpec::Net {
+                    mac: Some([0x52, 0x54, 0, 0xaa, 0xbb, 0xcc]),
+                    net: NetConfig::default()
+                },
+            ]
+        );
+        let bad = |devices: &[&str], netdevs: &[&str], nics: &[&str]| {
+            virtio_devices(
+                &[],
+                &strs(devices),
+                &mut Chardevs::new(&[]).unwrap(),
+                &strs(netdevs),
+                &strs(nics),
+            )
+            .unwrap_err()
+        };
+        assert!(bad(&[], &["user,id=a"], &[]).contains("uses it"));
+        assert!(bad(&[], &["tap,id=a"], &[]).contains("user backend"));
+        assert!(bad(&[], &["user"], &[]).contains("id="));
+        assert!(bad(&[], &["user,id=a", "user,id=a"], &[]).contains("twice"));
+        let two = ["virtio-net-device,netdev=a", "virtio-net-device,netdev=a"];
+        assert!(bad(&two, &["user,id=a"], &[]).contains("in use"));
+        assert!(bad(&["virtio-net-device,netdev=a,mac=1:2"], &["user,id=a"], &[]).contains("mac"));
+        assert!(bad(&[], &[], &["user,model=e1000"]).contains("model"));
+        assert!(bad(&[], &[], &["user,bogus=1"]).contains("bogus"));
     }
 }

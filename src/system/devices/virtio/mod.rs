@@ -5,6 +5,7 @@
 pub mod blk;
 pub mod console;
 pub mod mmio;
+pub mod net;
 pub mod queue;
 pub mod rng;
 
@@ -21,7 +22,7 @@ pub const F_EVENT_IDX: u64 = 1 << 29;
 
 /// What one device type adds to the transport.
 pub trait VirtioDevice {
-    /// The virtio device ID (2 block, 4 entropy, ...).
+    /// The virtio device ID (1 network, 2 block, 4 entropy, ...).
     fn device_id(&self) -> u32;
     /// Device-type feature bits (the transport adds its own).
     fn features(&self) -> u64;

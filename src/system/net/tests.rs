@@ -1,0 +1,331 @@
+//! The stack against hand-built guest frames, with real host sockets on
+//! 127.0.0.1 behind the gateway address.
+
+use super::config::{HostFwd, NetConfig};
+use super::tcp::{Segment, ACK, FIN, PSH, RST, SYN};
+use super::*;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream, UdpSocket};
+use std::time::{Duration, Instant};
+
+const GUEST_MAC: Mac = [0x52, 0x54, 0, 0x12, 0x34, 0x56];
+const GUEST: Ipv4Addr = Ipv4Addr::new(10, 0, 2, 15);
+const GW: Ipv4Addr = Ipv4Addr::new(10, 0, 2, 2);
+
+fn stack(cfg: &NetConfig) -> Stack {
+    Stack::new(cfg, GUEST_MAC, Box::new(|| {})).unwrap()
+}
+
+fn ip_frame(src: Ipv4Addr, dst: Ipv4Addr, proto: u8, payload: &[u8]) -> Vec<u8> {
+    let p = ipv4::build(src, dst, proto, 7, payload);
+    eth::build(GATEWAY_MAC, GUEST_MAC, eth::IPV4, &p)
+}
+
+/// A segment from the guest's port 40000 to the gateway's `port`.
+fn guest_seg(port: u16, seq: u32, ack: u32, flags: u8, window: u16, data: &[u8]) -> Vec<u8> {
+    let seg = Segment {
+        src_port: 40000,
+        dst_port: port,
+        seq,
+        ack,
+        flags,
+        window,
+        mss: (flags & SYN != 0).then_some(1460),
+    };
+    ip_frame(GUEST, GW, ipv4::TCP, &tcp::build(&seg, GUEST, GW, data))
+}
+
+/// The IPv4 packet of a frame for the guest, checked on the way.
+fn unwrap_ip(frame: &[u8]) -> (eth::Header, ipv4::Header, Vec<u8>) {
+    let (e, p) = eth::parse(frame).unwrap();
+    assert_eq!(e.src, GATEWAY_MAC);
+    assert_eq!(e.ethertype, eth::IPV4);
+    let (ip, data) = ipv4::parse(p).expect("a good IPv4 header");
+    (e, ip, data.to_vec())
+}
+
+fn tcp_out(frame: &[u8]) -> (Segment, Vec<u8>) {
+    let (e, ip, data) = unwrap_ip(frame);
+    assert_eq!(e.dst, GUEST_MAC);
+    assert_eq!((ip.src, ip.dst, ip.proto), (GW, GUEST, ipv4::TCP));
+    let (s, d) = tcp::parse(ip.src, ip.dst, &data).expect("a good TCP checksum");
+    (s, d.to_vec())
+}
+
+/// Polls the host sockets until the stack has a frame for the guest.
+fn next_frame(s: &mut Stack) -> Vec<u8> {
+    let end = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(f) = s.pop() {
+            return f;
+        }
+        assert!(Instant::now() < end, "no frame for the guest");
+        std::thread::sleep(Duration::from_millis(1));
+        s.poll_all();
+    }
+}
+
+#[test]
+fn arp_for_the_gateway() {
+    let mut s = stack(&NetConfig::default());
+    let req = arp::Packet {
+        op: arp::REQUEST,
+        sender_mac: GUEST_MAC,
+        sender_ip: GUEST,
+        target_mac: [0; 6],
+        target_ip: GW,
+    };
+    s.input(&eth::build(
+        eth::BROADCAST,
+        GUEST_MAC,
+        eth::ARP,
+        &req.to_bytes(),
+    ));
+    let f = s.pop().unwrap();
+    let (e, p) = eth::parse(&f).unwrap();
+    assert_eq!(
+        (e.dst, e.src, e.ethertype),
+        (GUEST_MAC, GATEWAY_MAC, eth::ARP)
+    );
+    let r = arp::Packet::parse(p).unwrap();
+    assert_eq!(
+        (r.op, r.sender_mac, r.sender_ip),
+        (arp::REPLY, GATEWAY_MAC, GW)
+    );
+    assert_eq!((r.target_mac, r.target_ip), (GUEST_MAC, GUEST));
+    // Nobody else is on the network.
+    let other = arp::Packet {
+        target_ip: Ipv4Addr::new(10, 0, 2, 9),
+        ..req
+    };
+    s.input(&eth::build(
+        eth::BROADCAST,
+        GUEST_MAC,
+        eth::ARP,
+        &other.to_bytes(),
+    ));
+    assert!(s.pop().is_none());
+}
+
+#[test]
+fn dhcp_discover_gets_an_offer() {
+    let mut s = stack(&NetConfig::default());
+    let mut m = vec![0u8; 240];
+    m[..4].copy_from_slice(&[1, 1, 6, 0]);
+    m[4..8].copy_from_slice(&[1, 2, 3, 4]);
+    m[28..34].copy_from_slice(&GUEST_MAC);
+    m[236..240].copy_from_slice(&[99, 130, 83, 99]);
+    m.extend([53, 1, dhcp::DISCOVER, 255]);
+    let any = Ipv4Addr::UNSPECIFIED;
+    let d = udp::build(any, 68, Ipv4Addr::BROADCAST, 67, &m);
+    s.input(&eth::build(
+        eth::BROADCAST,
+        GUEST_MAC,
+        eth::IPV4,
+        &ipv4::build(any, Ipv4Addr::BROADCAST, ipv4::UDP, 1, &d),
+    ));
+    let (e, ip, data) = unwrap_ip(&s.pop().unwrap());
+    // No broadcast flag: to the client's MAC.
+    assert_eq!(e.dst, GUEST_MAC);
+    assert_eq!((ip.src, ip.dst), (GW, Ipv4Addr::BROADCAST));
+    let (u, msg) = udp::parse(ip.src, ip.dst, &data).unwrap();
+    assert_eq!((u.src_port, u.dst_port), (67, 68));
+    assert_eq!(&msg[4..8], &[1, 2, 3, 4]);
+    assert_eq!(&msg[16..20], &[10, 0, 2, 15]);
+    assert_eq!(&msg[240..243], &[53, 1, dhcp::OFFER]);
+}
+
+#[test]
+fn ping_the_gateway() {
+    let mut s = stack(&NetConfig::default());
+    let mut req = vec![8, 0, 0, 0, 0, 9, 0, 1, 1, 2, 3];
+    let c = ipv4::checksum(&req);
+    req[2..4].copy_from_slice(&c.to_be_bytes());
+    s.input(&ip_frame(GUEST, GW, ipv4::ICMP, &req));
+    let (_, ip, data) = unwrap_ip(&s.pop().unwrap());
+    assert_eq!((ip.src, ip.dst, ip.proto), (GW, GUEST, ipv4::ICMP));
+    assert_eq!(data[0], 0, "echo reply");
+    assert_eq!(&data[4..], &req[4..]);
+    // Another address on the network does not answer.
+    s.input(&ip_frame(
+        GUEST,
+        Ipv4Addr::new(10, 0, 2, 9),
+        ipv4::ICMP,
+        &req,
+    ));
+    assert!(s.pop().is_none());
+}
+
+#[test]
+fn udp_through_a_host_socket() {
+    let mut s = stack(&NetConfig::default());
+    let host = UdpSocket::bind("127.0.0.1:0").unwrap();
+    host.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let port = host.local_addr().unwrap().port();
+    let d = udp::build(GUEST, 5000, GW, port, b"ping");
+    s.input(&ip_frame(GUEST, GW, ipv4::UDP, &d));
+    let mut buf = [0u8; 16];
+    let (n, from) = host.recv_from(&mut buf).unwrap();
+    assert_eq!(&buf[..n], b"ping");
+    host.send_to(b"pong!", from).unwrap();
+    let (_, ip, data) = unwrap_ip(&next_frame(&mut s));
+    assert_eq!((ip.src, ip.dst, ip.proto), (GW, GUEST, ipv4::UDP));
+    let (u, payload) = udp::parse(ip.src, ip.dst, &data).unwrap();
+    assert_eq!(
+        (u.src_port, u.dst_port, payload),
+        (port, 5000, &b"pong!"[..])
+    );
+}
+
+#[test]
+fn tcp_handshake_data_window_and_close() {
+    let mut s = stack(&NetConfig::default());
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    // SYN -> SYN-ACK once the host socket is connected.
+    s.input(&guest_seg(port, 1000, 0, SYN, 65535, &[]));
+    let (syn_ack, _) = tcp_out(&next_frame(&mut s));
+    assert_eq!(syn_ack.flags, SYN | ACK);
+    assert_eq!((syn_ack.src_port, syn_ack.dst_port), (port, 40000));
+    assert_eq!((syn_ack.ack, syn_ack.mss), (1001, Some(1460)));
+    let iss = syn_ack.seq;
+    let (mut host, _) = l.accept().unwrap();
+    host.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    // ACK: established, nothing to say.
+    s.input(&guest_seg(port, 1001, iss + 1, ACK, 65535, &[]));
+    assert!(s.pop().is_none());
+    // Data from the guest reaches the host and is acknowledged.
+    s.input(&guest_seg(port, 1001, iss + 1, ACK | PSH, 65535, b"GET"));
+    let (a, d) = tcp_out(&s.pop().unwrap());
+    assert_eq!((a.flags, a.seq, a.ack, d.len()), (ACK, iss + 1, 1004, 0));
+    let mut buf = [0u8; 3];
+    host.read_exact(&mut buf).unwrap();
+    assert_eq!(&buf, b"GET");
+    // A retransmission of it is acknowledged again, not passed on.
+    s.input(&guest_seg(port, 1001, iss + 1, ACK | PSH, 65535, b"GET"));
+    assert_eq!(tcp_out(&s.pop().unwrap()).0.ack, 1004);
+    // The guest's window is 4 bytes: the host's 8 go in two segments.
+    s.input(&guest_seg(port, 1004, iss + 1, ACK, 4, &[]));
+    host.write_all(b"response").unwrap();
+    let (a, d) = tcp_out(&next_frame(&mut s));
+    assert_eq!(
+        (a.flags, a.seq, a.ack, &d[..]),
+        (ACK | PSH, iss + 1, 1004, &b"resp"[..])
+    );
+    s.poll_all();
+    assert!(s.pop().is_none(), "the window is full");
+    s.input(&guest_seg(port, 1004, iss + 5, ACK, 4, &[]));
+    let (a, d) = tcp_out(&s.pop().unwrap());
+    assert_eq!((a.seq, &d[..]), (iss + 5, &b"onse"[..]));
+    s.input(&guest_seg(port, 1004, iss + 9, ACK, 65535, &[]));
+    // The host closes: FIN after the data.
+    drop(host);
+    let (f, _) = tcp_out(&next_frame(&mut s));
+    assert_eq!((f.flags, f.seq, f.ack), (FIN | ACK, iss + 9, 1004));
+    // The guest acknowledges it and closes too: its FIN is acknowledged
+    // and the connection is gone.
+    s.input(&guest_seg(port, 1004, iss + 10, FIN | ACK, 65535, &[]));
+    let (a, _) = tcp_out(&s.pop().unwrap());
+    assert_eq!((a.flags, a.seq, a.ack), (ACK, iss + 10, 1005));
+    assert!(s.tcp.is_empty());
+    // A segment for it now gets a reset.
+    s.input(&guest_seg(port, 1005, iss + 10, ACK, 65535, b"late"));
+    let (r, _) = tcp_out(&s.pop().unwrap());
+    assert_eq!((r.flags, r.seq), (RST, iss + 10));
+}
+
+#[test]
+fn tcp_refused_and_guest_half_close() {
+    let mut s = stack(&NetConfig::default());
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    drop(l);
+    s.input(&guest_seg(port, 77, 0, SYN, 65535, &[]));
+    let (r, _) = tcp_out(&next_frame(&mut s));
+    assert_eq!((r.flags, r.ack), (RST | ACK, 78));
+    assert!(s.tcp.is_empty());
+
+    // The guest sends its request and FIN; the host sees the end of
+    // stream, answers, closes.
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    s.input(&guest_seg(port, 5, 0, SYN, 65535, &[]));
+    let iss = tcp_out(&next_frame(&mut s)).0.seq;
+    let (mut host, _) = l.accept().unwrap();
+    host.set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    s.input(&guest_seg(port, 6, iss + 1, ACK | PSH | FIN, 65535, b"q"));
+    let (a, _) = tcp_out(&s.pop().unwrap());
+    assert_eq!(a.ack, 8, "data and FIN");
+    let mut got = Vec::new();
+    host.read_to_end(&mut got).unwrap();
+    assert_eq!(got, b"q");
+    host.write_all(b"a").unwrap();
+    drop(host);
+    let (d, data) = tcp_out(&next_frame(&mut s));
+    assert_eq!((d.seq, &data[..]), (iss + 1, &b"a"[..]));
+    let (f, _) = tcp_out(&next_frame(&mut s));
+    assert_eq!((f.flags, f.seq), (FIN | ACK, iss + 2));
+    s.input(&guest_seg(port, 8, iss + 3, ACK, 65535, &[]));
+    assert!(s.tcp.is_empty());
+}
+
+#[test]
+fn hostfwd_connects_to_the_guest() {
+    let cfg = NetConfig {
+        hostfwd: vec![HostFwd {
+            host: "127.0.0.1:0".parse().unwrap(),
+            guest: SocketAddrV4::new(GUEST, 80),
+        }],
+        ..NetConfig::default()
+    };
+    let mut s = stack(&cfg);
+    let addr = s.forwarded()[0];
+    let mut client = TcpStream::connect(addr).unwrap();
+    client
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let (e, ip, data) = unwrap_ip(&next_frame(&mut s));
+    assert_eq!((e.dst, ip.src, ip.dst), (GUEST_MAC, GW, GUEST));
+    let (syn, _) = tcp::parse(ip.src, ip.dst, &data).unwrap();
+    assert_eq!((syn.flags, syn.dst_port, syn.mss), (SYN, 80, Some(1460)));
+    let from = syn.src_port;
+    // The guest's SYN-ACK, from port 80 to the gateway's port.
+    let reply = |seq, ack, flags, data: &[u8]| {
+        let seg = Segment {
+            src_port: 80,
+            dst_port: from,
+            seq,
+            ack,
+            flags,
+            window: 65535,
+            mss: (flags & SYN != 0).then_some(1400),
+        };
+        ip_frame(GUEST, GW, ipv4::TCP, &tcp::build(&seg, GUEST, GW, data))
+    };
+    s.input(&reply(9000, syn.seq + 1, SYN | ACK, &[]));
+    let (a, _) = tcp_out(&s.pop().unwrap());
+    assert_eq!((a.flags, a.ack), (ACK, 9001));
+    s.input(&reply(9001, syn.seq + 1, ACK | PSH, b"hello"));
+    assert_eq!(tcp_out(&s.pop().unwrap()).0.ack, 9006);
+    let mut buf = [0u8; 5];
+    client.read_exact(&mut buf).unwrap();
+    assert_eq!(&buf, b"hello");
+    client.write_all(b"hi").unwrap();
+    let (d, data) = tcp_out(&next_frame(&mut s));
+    assert_eq!((d.seq, &data[..]), (syn.seq + 1, &b"hi"[..]));
+    // The guest resets: the host client sees the connection end.
+    s.input(&reply(9006, syn.seq + 3, RST, &[]));
+    assert!(s.tcp.is_empty());
+    assert_eq!(client.read(&mut buf).unwrap_or(0), 0);
+}
+
+#[test]
+fn resolv_conf() {
+    let conf =
+        "# comment\nsearch example\nnameserver fe80::1\nnameserver 10.1.2.3\nnameserver 9.9.9.9\n";
+    assert_eq!(nameserver(conf), Some(Ipv4Addr::new(10, 1, 2, 3)));
+    assert_eq!(nameserver("options ndots:1\n"), None);
+}
