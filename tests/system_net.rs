@@ -246,7 +246,7 @@ fn user_network() {
          echo \"posted: $(wget -q -O - --post-file /tmp/up http://10.0.2.2:{http}/up)\"\n\
          nslookup -type=a emu.test 10.0.2.2:{dns}\n\
          (echo from-guest; sleep 5) | nc -l -p 8000 > /tmp/fwd &\n\
-         sleep 1\n\
+         until grep -qE ':1F40 [0:]+ 0A' /proc/net/tcp /proc/net/tcp6; do sleep 1; done\n\
          echo fwd-listening\n\
          wait\n\
          echo \"fwd got: $(cat /tmp/fwd)\"\n\

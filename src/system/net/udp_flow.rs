@@ -86,8 +86,14 @@ impl Flows {
                         let d = udp::build(src, f.peer.port(), dst, f.guest.port(), &buf[..n]);
                         out.ip(src, dst, ipv4::UDP, &d);
                     }
-                    // Nothing more, or an ICMP error from the peer.
-                    Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                    // An ICMP error from the peer (port unreachable) is
+                    // reported once; datagrams after it may be waiting.
+                    Err(e)
+                        if matches!(
+                            e.kind(),
+                            ErrorKind::Interrupted | ErrorKind::ConnectionRefused
+                        ) => {}
+                    // Nothing more.
                     Err(_) => break,
                 }
             }
