@@ -15,7 +15,8 @@
 //!   before it. The chardevs are `-chardev`s ([`super::chardev`]).
 //! - `-device virtio-net-device,netdev=ID[,mac=MAC]` on a `-netdev
 //!   user,id=ID,...`, or `-nic user[,mac=MAC][,...]` (a card and its
-//!   network in one; after the `-device`s): a virtio-net card on a
+//!   network in one; after the `-device`s; `-nic none` adds nothing): a
+//!   virtio-net card on a
 //!   user-mode network ([`super::net::config`]). Cards without a MAC get
 //!   52:54:00:12:34:56, then ...:57 and so on.
 
@@ -338,7 +339,8 @@ pub fn virtio_devices(
             _ => return Err(format!("-device {driver}: unknown device")),
         }
     }
-    for s in nics {
+    // `-nic none`: no card (qemu's way of saying so).
+    for s in nics.iter().filter(|s| *s != "none") {
         out.push(nic(s)?);
     }
     if let Some((id, _, _)) = netdevs.0.iter().find(|(_, _, used)| !used) {
@@ -492,6 +494,7 @@ mod tests {
             &strs(&["user,id=a,hostfwd=tcp::2222-:22"]),
             &strs(&[
                 "user,model=virtio-net-device,net=10.0.3.0/24",
+                "none",
                 "user,mac=52:54:00:aa:bb:cc",
             ]),
         )

@@ -60,4 +60,6 @@ mod console_tests;
 #[cfg(test)]
 mod event_idx_tests;
 #[cfg(test)]
+mod net_tests;
+#[cfg(test)]
 mod tests;
