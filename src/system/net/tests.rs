@@ -329,3 +329,50 @@ fn resolv_conf() {
     assert_eq!(nameserver(conf), Some(Ipv4Addr::new(10, 1, 2, 3)));
     assert_eq!(nameserver("options ndots:1\n"), None);
 }
+
+#[test]
+fn tcp_window_closes_and_opens_for_a_slow_host() {
+    let mut s = stack(&NetConfig::default());
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    s.input(&guest_seg(port, 0, 0, SYN, 65535, &[]));
+    let iss = tcp_out(&next_frame(&mut s)).0.seq;
+    let (mut host, _) = l.accept().unwrap();
+    s.input(&guest_seg(port, 1, iss + 1, ACK, 65535, &[]));
+    // The host does not read: the guest's data piles up in the host's
+    // socket buffers, then in the stack, whose window closes.
+    let chunk = vec![0x5a; 60_000];
+    let mut seq = 1u32;
+    let mut window = 65535;
+    while window > 0 {
+        assert!(seq < 64 << 20, "the window never closed");
+        s.input(&guest_seg(port, seq, iss + 1, ACK | PSH, 65535, &chunk));
+        seq += chunk.len() as u32;
+        let (a, _) = tcp_out(&s.pop().unwrap());
+        assert_eq!(a.ack, seq);
+        window = a.window;
+    }
+    let sent = (seq - 1) as usize;
+    // The host reads everything: the stack passes the rest on and says
+    // its window is open again.
+    let reader = std::thread::spawn(move || {
+        let mut buf = vec![0u8; 1 << 16];
+        let mut n = 0;
+        while n < sent {
+            let k = host.read(&mut buf).unwrap();
+            assert!(k > 0 && buf[..k].iter().all(|&b| b == 0x5a));
+            n += k;
+        }
+        n
+    });
+    let (a, _) = tcp_out(&next_frame(&mut s));
+    assert_eq!((a.flags, a.ack), (ACK, seq));
+    assert!(a.window >= 65535 / 2, "{}", a.window);
+    let end = Instant::now() + Duration::from_secs(10);
+    while !reader.is_finished() {
+        assert!(Instant::now() < end, "the host did not get everything");
+        std::thread::sleep(Duration::from_millis(1));
+        s.poll_all();
+    }
+    assert_eq!(reader.join().unwrap(), sent);
+}
