@@ -51,25 +51,25 @@ fn index_of(e: &Entry) -> usize {
 fn patterns_are_well_formed() {
     for e in entries() {
         assert_eq!(
-            e.pattern.len(),
+            e.pattern().len(),
             32,
             "{}: pattern {:?} is not 32 characters",
-            e.name,
-            e.pattern
+            e.name(),
+            e.pattern()
         );
         assert!(
-            e.pattern
+            e.pattern()
                 .bytes()
                 .all(|c| c == b'0' || c == b'1' || c == b'-' || c.is_ascii_alphabetic()),
             "{}: pattern {:?} has a character outside [01a-zA-Z-]",
-            e.name,
-            e.pattern
+            e.name(),
+            e.pattern()
         );
         assert_eq!(
             e.value & !e.mask,
             0,
             "{}: value has bits outside the mask",
-            e.name
+            e.name()
         );
     }
 }
@@ -78,7 +78,7 @@ fn patterns_are_well_formed() {
 fn names_are_unique() {
     let mut seen = HashSet::new();
     for e in entries() {
-        assert!(seen.insert(e.name), "duplicate entry name {}", e.name);
+        assert!(seen.insert(e.name()), "duplicate entry name {}", e.name());
     }
 }
 
@@ -90,8 +90,8 @@ fn no_two_entries_have_identical_fixed_bits() {
             assert!(
                 !(a.mask == b.mask && a.value == b.value),
                 "{} and {} have the same fixed bits ({:#010x}/{:#010x}): the second can never decode",
-                a.name,
-                b.name,
+                a.name(),
+                b.name(),
                 a.mask,
                 a.value
             );
@@ -126,8 +126,8 @@ fn random_words_decode_to_their_entry() {
             if got != Some(first) {
                 failures.push(format!(
                     "{w:#010x}: decoder gave {:?}, first match is {}",
-                    got.map(|g| all[g].name),
-                    all[first].name
+                    got.map(|g| all[g].name()),
+                    all[first].name()
                 ));
                 continue;
             }
@@ -137,7 +137,7 @@ fn random_words_decode_to_their_entry() {
                 if !superset && !intended_overlap(earlier, e, w) {
                     failures.push(format!(
                         "{w:#010x} of {} decodes as earlier entry {}, which is not a more specific pattern",
-                        e.name, earlier.name
+                        e.name(), earlier.name()
                     ));
                 }
             }
@@ -178,7 +178,7 @@ fn every_entry_is_reachable() {
     let all: Vec<&Entry> = entries().iter().collect();
     let dead: Vec<&str> = (0..all.len())
         .filter(|&i| covered(all[i].mask, all[i].value, &all[..i]))
-        .map(|i| all[i].name)
+        .map(|i| all[i].name())
         .collect();
     assert!(
         dead.is_empty(),
@@ -330,7 +330,7 @@ fn known_words_decode_to_their_form() {
     ];
     let mut wrong = Vec::new();
     for &(w, name) in KNOWN {
-        let got = decode(w).map_or("UNDEFINED", |f| f.entry.name);
+        let got = decode(w).map_or("UNDEFINED", |f| f.entry.name());
         if got != name {
             wrong.push(format!("{w:#010x}: {got}, expected {name}"));
         }
@@ -418,9 +418,9 @@ fn disasm_names_every_entry() {
             let f = decode(w).expect("matches at least e");
             let s = disasm::name(w);
             assert!(
-                s.starts_with(f.entry.name),
+                s.starts_with(f.entry.name()),
                 "{s} does not name {}",
-                f.entry.name
+                f.entry.name()
             );
             assert_eq!(s.split(' ').count(), 1 + f.entry.fields().len(), "{s}");
         }

@@ -16,7 +16,7 @@ mod half;
 fn decodes_every_scalar_fp_form() {
     for &(word, name) in DECODE {
         let f = decode(word).unwrap_or_else(|| panic!("{word:#010x} ({name}) does not decode"));
-        assert_eq!(f.entry.name, name, "{word:#010x}");
+        assert_eq!(f.entry.name(), name, "{word:#010x}");
     }
 }
 

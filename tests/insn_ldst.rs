@@ -157,6 +157,6 @@ fn table_names_each_form() {
     ];
     for (word, name) in cases {
         let f = decode(word).unwrap_or_else(|| panic!("{word:#010x} does not decode"));
-        assert_eq!(f.entry.name, name, "{word:#010x}");
+        assert_eq!(f.entry.name(), name, "{word:#010x}");
     }
 }

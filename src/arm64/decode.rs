@@ -1,103 +1,123 @@
 //! Table-driven A64 decoder: compiles the patterns of [`super::encodings`]
-//! into masks and field extractors once, then buckets them by the top ten
-//! bits of the word so a lookup tries only a few candidates.
+//! into masks and field extractors at build time (constant evaluation),
+//! bucketed by the top ten bits of the word so a lookup tries only a few
+//! candidates.
 
-use super::encodings::{rows, Insn, Row};
-use std::sync::OnceLock;
+use super::encodings::{Insn, N_ROWS, ROWS};
 
-/// A compiled table row.
+/// A compiled table row. It holds no pointers: the table is constant data
+/// that start-up neither computes nor relocates, and only the pages the
+/// decoder reads are ever loaded.
 #[derive(Debug)]
 pub struct Entry {
     pub insn: Insn,
-    pub name: &'static str,
-    pub pattern: &'static str,
+    /// Index in [`ROWS`] (for the name and the pattern).
+    row: u16,
     /// Bits that are fixed by the pattern.
     pub mask: u32,
     /// Their values.
     pub value: u32,
-    /// Field letters in order of first appearance in the pattern.
-    letters: [u8; MAX_FIELDS],
-    /// For each field, the mask of its bits.
+    /// Bit `c & 63` set for each field letter `c` (letters are ASCII, and
+    /// `c & 63` tells them apart).
+    letters: u64,
+    /// The mask of each field's bits, fields in the order of `c & 63`: the
+    /// field of letter `c` is the number of `letters` bits below its own.
     bits: [u32; MAX_FIELDS],
-    n_fields: u8,
-    /// For each letter `c`, its index in `letters` in the nibble `c & 63`
-    /// (`NONE` if absent): letters are ASCII, and `c & 63` tells them apart.
-    slots: [u8; 32],
 }
 
-const NONE: u8 = 15;
-
-/// Most fields in one pattern. Entries are kept small: the whole table
-/// is written at start-up, and every page of it is a page fault.
+/// Most fields in one pattern.
 const MAX_FIELDS: usize = 10;
 
 impl Entry {
-    /// Compiles a row without allocating: the table of every encoding is
-    /// built at start-up, before the first instruction is translated.
-    fn compile(row: &Row) -> Entry {
+    /// Compiles row `index`; the whole table is compiled at build time (see
+    /// [`ENTRIES`]), so a bad pattern fails the build.
+    const fn compile(index: usize) -> Entry {
+        let row = &ROWS[index];
         let bytes = row.pattern.as_bytes();
-        assert_eq!(bytes.len(), 32, "pattern of {} is not 32 bits", row.name);
+        assert!(bytes.len() == 32, "a pattern is not 32 bits");
         let mut e = Entry {
             insn: row.insn,
-            name: row.name,
-            pattern: row.pattern,
+            row: index as u16,
             mask: 0,
             value: 0,
-            letters: [0; MAX_FIELDS],
+            letters: 0,
             bits: [0; MAX_FIELDS],
-            n_fields: 0,
-            slots: [NONE | NONE << 4; 32],
         };
-        for (i, &c) in bytes.iter().enumerate() {
-            let bit = 1u32 << (31 - i);
+        let mut i = 0;
+        while i < 32 {
+            let c = bytes[i];
             match c {
+                b'0' | b'1' | b'-' => {}
+                c if c.is_ascii_alphabetic() => e.letters |= 1 << (c & 63),
+                _ => panic!("bad character in a pattern"),
+            }
+            i += 1;
+        }
+        assert!(
+            e.letters.count_ones() as usize <= MAX_FIELDS,
+            "too many fields in a pattern"
+        );
+        let mut i = 0;
+        while i < 32 {
+            let bit = 1u32 << (31 - i);
+            match bytes[i] {
                 b'0' => e.mask |= bit,
                 b'1' => {
                     e.mask |= bit;
                     e.value |= bit;
                 }
                 b'-' => {}
-                c if c.is_ascii_alphabetic() => {
-                    let i = match e.field(c as char) {
-                        Some(i) => i,
-                        None => {
-                            let n = e.n_fields as usize;
-                            assert!(n < MAX_FIELDS, "too many fields in {}", row.name);
-                            e.letters[n] = c;
-                            let k = (c & 63) as usize;
-                            e.slots[k / 2] &= !(15 << (k % 2 * 4));
-                            e.slots[k / 2] |= (n as u8) << (k % 2 * 4);
-                            e.n_fields += 1;
-                            n
-                        }
-                    };
-                    e.bits[i] |= bit;
-                }
-                _ => panic!("bad character {:?} in pattern of {}", c as char, row.name),
+                c => match e.slot(c) {
+                    Some(f) => e.bits[f] |= bit,
+                    None => unreachable!(),
+                },
             }
+            i += 1;
         }
         e
+    }
+
+    /// The encoding's name (as in the table).
+    pub fn name(&self) -> &'static str {
+        ROWS[self.row as usize].name
+    }
+
+    /// The encoding's bit pattern (as in the table).
+    pub fn pattern(&self) -> &'static str {
+        ROWS[self.row as usize].pattern
     }
 
     /// Each field's letter and bit positions, from most to least
     /// significant, in order of first appearance in the pattern.
     pub fn fields(&self) -> Vec<(u8, Vec<u8>)> {
-        (0..self.n_fields as usize)
-            .map(|i| {
-                let bits = (0..32u8).rev().filter(|b| self.bits[i] >> b & 1 == 1);
-                (self.letters[i], bits.collect())
-            })
-            .collect()
+        let mut out: Vec<(u8, Vec<u8>)> = Vec::new();
+        for (i, c) in self.pattern().bytes().enumerate() {
+            if c.is_ascii_alphabetic() {
+                let bit = 31 - i as u8;
+                match out.iter_mut().find(|(l, _)| *l == c) {
+                    Some((_, bits)) => bits.push(bit),
+                    None => out.push((c, vec![bit])),
+                }
+            }
+        }
+        out
     }
 
-    /// The index in `letters` of the field named `letter`.
+    /// The index in `bits` of the field named `letter`.
     fn field(&self, letter: char) -> Option<usize> {
         if !letter.is_ascii_alphabetic() {
             return None;
         }
-        let k = (letter as u32 & 63) as usize;
-        let i = (self.slots[k / 2] >> (k % 2 * 4)) & 15;
-        (i != NONE).then_some(i as usize)
+        self.slot(letter as u8)
+    }
+
+    /// The index in `bits` of the field named by ASCII letter `c`.
+    const fn slot(&self, c: u8) -> Option<usize> {
+        let k = c & 63;
+        if self.letters >> k & 1 == 0 {
+            return None;
+        }
+        Some((self.letters & ((1 << k) - 1)).count_ones() as usize)
     }
 
     /// The word with this entry's fixed bits and `random` in every other bit:
@@ -124,7 +144,8 @@ impl Fields<'_> {
     /// has no such field (a bug in the table or the translator).
     pub fn u(&self, letter: char) -> u32 {
         let e = self.entry;
-        let i = (e.field(letter)).unwrap_or_else(|| panic!("{} has no field '{}'", e.name, letter));
+        let i =
+            (e.field(letter)).unwrap_or_else(|| panic!("{} has no field '{}'", e.name(), letter));
         let m = e.bits[i];
         let lo = m.trailing_zeros();
         let run = m >> lo;
@@ -166,73 +187,96 @@ impl Fields<'_> {
     }
 }
 
-struct Table {
-    entries: Vec<Entry>,
-    /// Candidate entry indices for each value of bits 31..22, in decode
-    /// order: those of key `k` are `cands[starts[k]..starts[k + 1]]`.
-    starts: Vec<u32>,
-    cands: Vec<u16>,
-}
-
 const KEY_SHIFT: u32 = 22;
 
-/// Calls `f` with every key (value of bits 31..22) a word matching `e` can
-/// have: the entry's fixed bits there plus each subset of its free bits.
-fn for_each_key(e: &Entry, mut f: impl FnMut(usize)) {
+/// Number of keys (values of bits 31..22).
+const N_KEYS: usize = 1 << (32 - KEY_SHIFT);
+
+/// The key a word matching `e` has with `sub` (a subset of the entry's
+/// free key bits) set, and the next subset (0 after the last): the keys of
+/// an entry are its fixed bits there plus each subset of its free bits.
+const fn key_and_next(e: &Entry, sub: u32) -> (usize, u32) {
     let all = (1u32 << (32 - KEY_SHIFT)) - 1;
-    let kval = e.value >> KEY_SHIFT;
     let free = !(e.mask >> KEY_SHIFT) & all;
-    let mut sub = 0u32;
-    loop {
-        f((kval | sub) as usize);
-        sub = sub.wrapping_sub(free) & free;
-        if sub == 0 {
-            break;
-        }
-    }
+    (
+        ((e.value >> KEY_SHIFT) | sub) as usize,
+        sub.wrapping_sub(free) & free,
+    )
 }
 
-fn table() -> &'static Table {
-    static TABLE: OnceLock<Table> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        let entries: Vec<Entry> = rows().iter().map(Entry::compile).collect();
-        // Count the candidates of each key, then place them.
-        let mut starts = vec![0u32; (1 << (32 - KEY_SHIFT)) + 1];
-        for e in &entries {
-            for_each_key(e, |k| starts[k + 1] += 1);
+/// Every row compiled, in decode order.
+static ENTRIES: [Entry; N_ROWS] = {
+    let mut out = [const { Entry::compile(0) }; N_ROWS];
+    let mut i = 1;
+    while i < N_ROWS {
+        out[i] = Entry::compile(i);
+        i += 1;
+    }
+    out
+};
+
+/// For each key `k`, its candidates are `CANDS[STARTS[k]..STARTS[k + 1]]`.
+const STARTS_OF: [u32; N_KEYS + 1] = {
+    let mut starts = [0u32; N_KEYS + 1];
+    let mut i = 0;
+    while i < N_ROWS {
+        let mut sub = 0;
+        loop {
+            let (k, next) = key_and_next(&ENTRIES[i], sub);
+            starts[k + 1] += 1;
+            sub = next;
+            if sub == 0 {
+                break;
+            }
         }
-        for k in 1..starts.len() {
-            starts[k] += starts[k - 1];
+        i += 1;
+    }
+    let mut k = 1;
+    while k <= N_KEYS {
+        starts[k] += starts[k - 1];
+        k += 1;
+    }
+    starts
+};
+
+const N_CANDS: usize = STARTS_OF[N_KEYS] as usize;
+
+/// Candidate entry indices of every key, in decode order.
+const CANDS_OF: [u16; N_CANDS] = {
+    let mut next = STARTS_OF;
+    let mut cands = [0u16; N_CANDS];
+    let mut i = 0;
+    while i < N_ROWS {
+        let mut sub = 0;
+        loop {
+            let (k, n) = key_and_next(&ENTRIES[i], sub);
+            cands[next[k] as usize] = i as u16;
+            next[k] += 1;
+            sub = n;
+            if sub == 0 {
+                break;
+            }
         }
-        let mut next = starts.clone();
-        let mut cands = vec![0u16; starts[starts.len() - 1] as usize];
-        for (i, e) in entries.iter().enumerate() {
-            for_each_key(e, |k| {
-                cands[next[k] as usize] = i as u16;
-                next[k] += 1;
-            });
-        }
-        Table {
-            entries,
-            starts,
-            cands,
-        }
-    })
-}
+        i += 1;
+    }
+    cands
+};
+
+static STARTS: [u32; N_KEYS + 1] = STARTS_OF;
+static CANDS: [u16; N_CANDS] = CANDS_OF;
 
 /// All compiled entries in decode order.
 pub fn entries() -> &'static [Entry] {
-    &table().entries
+    &ENTRIES
 }
 
 /// Decodes `word`; `None` when no encoding matches (an undefined or
 /// unimplemented instruction).
 pub fn decode(word: u32) -> Option<Fields<'static>> {
-    let t = table();
     let k = (word >> KEY_SHIFT) as usize;
-    t.cands[t.starts[k] as usize..t.starts[k + 1] as usize]
+    CANDS[STARTS[k] as usize..STARTS[k + 1] as usize]
         .iter()
-        .map(|&i| &t.entries[i as usize])
+        .map(|&i| &ENTRIES[i as usize])
         .find(|e| e.matches(word))
         .map(|entry| Fields { word, entry })
 }

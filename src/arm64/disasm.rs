@@ -11,7 +11,7 @@ pub fn name(word: u32) -> String {
     let Some(f) = decode(word) else {
         return format!("UNDEFINED {word:#010x}");
     };
-    let mut s = String::from(f.entry.name);
+    let mut s = String::from(f.entry.name());
     for (letter, bits) in &f.entry.fields() {
         let c = *letter as char;
         let v = f.u(c);

@@ -31,11 +31,35 @@ pub fn report_helper_accesses() {
 /// Clears address bits 63:56, the tag that top-byte-ignore (TBI) skips.
 pub const TAG_CLEAR: u64 = 0x00ff_ffff_ffff_ffff;
 
+thread_local! {
+    /// The operation vector of the last block given back with
+    /// [`recycle`], for the next builder of this thread.
+    static SPARE_OPS: std::cell::Cell<Vec<Op>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// Gives a block's memory back once it is compiled: the next [`Builder`]
+/// of this thread reuses it instead of allocating and growing its own.
+pub fn recycle(block: Block) {
+    let mut ops = block.ops;
+    ops.clear();
+    SPARE_OPS.with(|s| {
+        let spare = s.take();
+        s.set(if spare.capacity() > ops.capacity() {
+            spare
+        } else {
+            ops
+        });
+    });
+}
+
 impl Builder {
     pub fn new(start_pc: u64) -> Builder {
+        let mut ops = SPARE_OPS.with(|s| s.take());
+        ops.clear();
+        ops.reserve(24);
         Builder {
             start_pc,
-            ops: Vec::with_capacity(24),
+            ops,
             n_vals: 0,
             term: None,
             untag: false,

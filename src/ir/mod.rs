@@ -5,5 +5,5 @@ pub mod eval;
 pub mod ops;
 pub mod passes;
 
-pub use builder::Builder;
+pub use builder::{recycle, Builder};
 pub use ops::*;

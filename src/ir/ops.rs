@@ -681,6 +681,110 @@ pub struct Block {
     pub flow: Flow,
 }
 
+/// THE list of the values each operation reads: calls `$visit` on a
+/// reference to each operand of `$op` (a `&Op` or a `&mut Op`), for
+/// [`Op::for_each_use`] and [`Op::map_uses`].
+macro_rules! op_uses {
+    ($op:expr, $visit:ident) => {
+        match $op {
+            Op::SetReg { src, .. } | Op::StoreState { src, .. } => $visit(src),
+            Op::Bin { a, b, .. } => {
+                $visit(a);
+                $visit(b)
+            }
+            Op::Un { a, .. } => $visit(a),
+            Op::Carry { a, b, c, .. } => {
+                $visit(a);
+                $visit(b);
+                $visit(c)
+            }
+            Op::Flags { a, b, c, .. } => {
+                $visit(a);
+                $visit(b);
+                if let Some(c) = c {
+                    $visit(c)
+                }
+            }
+            Op::Cond { nzcv, .. } => $visit(nzcv),
+            Op::CondCmp { a, b, .. } => {
+                $visit(a);
+                $visit(b)
+            }
+            Op::Select { c, a, b, .. } => {
+                $visit(c);
+                $visit(a);
+                $visit(b)
+            }
+            Op::Load { addr, .. }
+            | Op::LoadVec { addr, .. }
+            | Op::LoadStructs { addr, .. }
+            | Op::StoreVec { addr, .. }
+            | Op::HostAddr { addr, .. }
+            | Op::CheckAlign { addr, .. } => $visit(addr),
+            Op::Store { addr, src, .. } => {
+                $visit(addr);
+                $visit(src)
+            }
+            Op::Rmw { addr, src, .. } => {
+                $visit(addr);
+                $visit(src)
+            }
+            Op::Cas {
+                addr,
+                expected,
+                new,
+                ..
+            } => {
+                $visit(addr);
+                $visit(expected);
+                $visit(new)
+            }
+            Op::Call { args, .. } => {
+                for a in args {
+                    $visit(a)
+                }
+            }
+            Op::Accessed { addr, unless, .. } => {
+                $visit(addr);
+                if let Some(u) = unless {
+                    $visit(u)
+                }
+            }
+            Op::Poll { nzcv, .. } => match nzcv {
+                PollNzcv::InState => {}
+                PollNzcv::Flags { a, b, c, .. } => {
+                    $visit(a);
+                    $visit(b);
+                    if let Some(c) = c {
+                        $visit(c)
+                    }
+                }
+                PollNzcv::Value(v) => $visit(v),
+            },
+            Op::FBin { a, b, .. } => {
+                $visit(a);
+                $visit(b)
+            }
+            Op::FMulAdd {
+                addend, op1, op2, ..
+            } => {
+                $visit(addend);
+                $visit(op1);
+                $visit(op2)
+            }
+            Op::Nop
+            | Op::InsnStart { .. }
+            | Op::Const { .. }
+            | Op::GetReg { .. }
+            | Op::LoadState { .. }
+            | Op::Fence { .. }
+            | Op::VBin { .. }
+            | Op::Vec { .. }
+            | Op::CheckFault { .. } => {}
+        }
+    };
+}
+
 impl Op {
     /// Whether the operation has no effect besides defining its value, so it
     /// can be dropped when the value is unused.
@@ -727,108 +831,15 @@ impl Op {
     /// Replaces every value this operation reads by `f(value)`.
     #[inline]
     pub fn map_uses(&mut self, mut f: impl FnMut(Val) -> Val) {
-        match self {
-            Op::SetReg { src, .. } | Op::StoreState { src, .. } => *src = f(*src),
-            Op::Bin { a, b, .. } => {
-                *a = f(*a);
-                *b = f(*b)
-            }
-            Op::Un { a, .. } => *a = f(*a),
-            Op::Carry { a, b, c, .. } => {
-                *a = f(*a);
-                *b = f(*b);
-                *c = f(*c)
-            }
-            Op::Flags { a, b, c, .. } => {
-                *a = f(*a);
-                *b = f(*b);
-                if let Some(c) = c {
-                    *c = f(*c)
-                }
-            }
-            Op::Cond { nzcv, .. } => *nzcv = f(*nzcv),
-            Op::CondCmp { a, b, .. } => {
-                *a = f(*a);
-                *b = f(*b)
-            }
-            Op::Select { c, a, b, .. } => {
-                *c = f(*c);
-                *a = f(*a);
-                *b = f(*b)
-            }
-            Op::Load { addr, .. }
-            | Op::LoadVec { addr, .. }
-            | Op::LoadStructs { addr, .. }
-            | Op::StoreVec { addr, .. }
-            | Op::HostAddr { addr, .. }
-            | Op::CheckAlign { addr, .. } => *addr = f(*addr),
-            Op::Store { addr, src, .. } => {
-                *addr = f(*addr);
-                *src = f(*src)
-            }
-            Op::Rmw { addr, src, .. } => {
-                *addr = f(*addr);
-                *src = f(*src)
-            }
-            Op::Cas {
-                addr,
-                expected,
-                new,
-                ..
-            } => {
-                *addr = f(*addr);
-                *expected = f(*expected);
-                *new = f(*new)
-            }
-            Op::Call { args, .. } => args.iter_mut().for_each(|a| *a = f(*a)),
-            Op::Accessed { addr, unless, .. } => {
-                *addr = f(*addr);
-                if let Some(u) = unless {
-                    *u = f(*u)
-                }
-            }
-            Op::Poll { nzcv, .. } => match nzcv {
-                PollNzcv::InState => {}
-                PollNzcv::Flags { a, b, c, .. } => {
-                    *a = f(*a);
-                    *b = f(*b);
-                    if let Some(c) = c {
-                        *c = f(*c)
-                    }
-                }
-                PollNzcv::Value(v) => *v = f(*v),
-            },
-            Op::FBin { a, b, .. } => {
-                *a = f(*a);
-                *b = f(*b)
-            }
-            Op::FMulAdd {
-                addend, op1, op2, ..
-            } => {
-                *addend = f(*addend);
-                *op1 = f(*op1);
-                *op2 = f(*op2)
-            }
-            Op::Nop
-            | Op::InsnStart { .. }
-            | Op::Const { .. }
-            | Op::GetReg { .. }
-            | Op::LoadState { .. }
-            | Op::Fence { .. }
-            | Op::VBin { .. }
-            | Op::Vec { .. }
-            | Op::CheckFault { .. } => {}
-        }
+        let mut visit = |v: &mut Val| *v = f(*v);
+        op_uses!(self, visit)
     }
 
     /// Calls `f` on every value this operation reads.
     #[inline]
     pub fn for_each_use(&self, mut f: impl FnMut(Val)) {
-        let mut copy = *self;
-        copy.map_uses(|v| {
-            f(v);
-            v
-        });
+        let mut visit = |v: &Val| f(*v);
+        op_uses!(self, visit)
     }
 }
 

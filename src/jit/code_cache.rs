@@ -161,6 +161,11 @@ impl Drop for Region {
     }
 }
 
+/// Blocks the maps of blocks have room for from the start: a small program
+/// translates about a thousand before it ends, and growing a map step by
+/// step rehashes it each time (only the slots used are ever touched).
+pub const START_BLOCKS: usize = 1024;
+
 /// The translator's view of the cache: which blocks exist, and where new
 /// code goes.
 pub struct CodeCache {
@@ -182,7 +187,7 @@ impl CodeCache {
         Ok(CodeCache {
             used: region.first_block,
             region,
-            blocks: AddrMap::default(),
+            blocks: AddrMap::with_capacity_and_hasher(START_BLOCKS, Default::default()),
             flushes: 0,
         })
     }

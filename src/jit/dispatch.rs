@@ -9,7 +9,7 @@
 //! thread drop its own maps before it runs code again.
 
 use super::addr_map::AddrMap;
-use super::code_cache::{CodeCache, Region};
+use super::code_cache::{CodeCache, Region, START_BLOCKS};
 use super::exclusive::{Exclusive, InterruptWord};
 use super::fetch::Fetcher;
 use super::log::Log;
@@ -167,7 +167,7 @@ impl Jit {
         Jit {
             generation: shared.generation.load(Ordering::Acquire),
             shared,
-            local: AddrMap::default(),
+            local: AddrMap::with_capacity_and_hasher(START_BLOCKS, Default::default()),
             jump_table: empty_jump_table(),
             interrupt,
             link: None,
@@ -550,6 +550,7 @@ impl Translator {
         if let (Some(log), Some(code)) = (self.log.as_mut(), logged) {
             log.block(&block, &words, host, &code);
         }
+        crate::ir::recycle(block);
         host
     }
 
@@ -568,6 +569,7 @@ impl Translator {
                 let fetch = &mut |a| fetcher.word(a);
                 let succ = translate_until(&self.cpu, t, fetch, LOOKAHEAD, &decides_nzcv);
                 let k = kills_nzcv(&succ);
+                crate::ir::recycle(succ);
                 self.kills_nzcv.insert(t, k);
                 k
             })

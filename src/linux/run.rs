@@ -606,7 +606,7 @@ fn report_undefined(word: u32, pc: u64, model: &Cpu) {
         eprintln!("emu-user: undefined or unimplemented instruction 0x{word:08x} at pc 0x{pc:x}, raising SIGILL");
         return;
     };
-    let name = f.entry.name;
+    let name = f.entry.name();
     match model.missing_feature(f.entry.insn, word) {
         Some(ft) => {
             let ft = &crate::arm64::features::FEATURES[ft as usize];

@@ -115,7 +115,7 @@ pub fn pool() -> Vec<&'static Entry> {
         .filter(|e| {
             names
                 .as_deref()
-                .is_none_or(|l| l.split(',').any(|x| x.trim() == e.name))
+                .is_none_or(|l| l.split(',').any(|x| x.trim() == e.name()))
         })
         .collect();
     let per_class = |c: &str| chosen.iter().filter(|e| class_of(e) == c).count();
@@ -219,12 +219,12 @@ pub fn make_case(word: u32, seed: u64, origin: Origin, slot: u64) -> Option<Case
                 // Table draws mostly name registers EL0 may use; replays
                 // and random words keep their word.
                 let el0 = rng.below(4) != 0 && origin == Origin::Table;
-                if matches!(e.name, "MRS" | "MSR_reg") && el0 {
+                if matches!(e.name(), "MRS" | "MSR_reg") && el0 {
                     word = set_field(e, word, 's', u64::from(rng.pick(&EL0_SYSREGS)));
                 }
                 mem = true;
             }
-            "ldst" if e.name.contains("_lit") => {
+            "ldst" if e.name().contains("_lit") => {
                 // Keep literal loads on the batch file (before it lie the
                 // stubs and zeros; the signal stack is far away).
                 let off = Fields { word, entry: e }.s('i');
@@ -261,7 +261,7 @@ pub fn make_case(word: u32, seed: u64, origin: Origin, slot: u64) -> Option<Case
         seed,
         origin,
         class: entry.map_or("undef", class_of),
-        name: entry.map_or("-", |e| e.name),
+        name: entry.map_or("-", |e| e.name()),
         x30: x[30],
         rec,
     })
@@ -274,7 +274,7 @@ pub fn make_case(word: u32, seed: u64, origin: Origin, slot: u64) -> Option<Case
 /// into a transfer register, load pairs into one register, store-exclusive
 /// status overlapping the data or base).
 fn mem_inputs(f: Fields, x: &mut [u64; 31], sp: &mut u64, rng: &mut Rng) -> Option<()> {
-    let name = f.entry.name;
+    let name = f.entry.name();
     if !f.has('n') {
         return Some(()); // literal loads: PC-relative
     }

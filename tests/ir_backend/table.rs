@@ -68,7 +68,7 @@ fn frontend_blocks_interp_vs_x64() {
             let Ok(block) =
                 catch_unwind(|| translate_block(pc, &mut |a| (a == pc).then_some(word)))
             else {
-                panicked.insert(e.name);
+                panicked.insert(e.name());
                 continue;
             };
             let mut opt = block.clone();
@@ -89,7 +89,7 @@ fn frontend_blocks_interp_vs_x64() {
             ];
             for (what, got, shown) in &checks {
                 if let Err(err) = compare(what, shown, &want, got) {
-                    panic!("{} {word:#010x}: {err}\ninitial state: {cpu0:x?}", e.name);
+                    panic!("{} {word:#010x}: {err}\ninitial state: {cpu0:x?}", e.name());
                 }
             }
             tried += 1;

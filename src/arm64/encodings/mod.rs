@@ -84,36 +84,61 @@ pub struct Row {
     pub pattern: &'static str,
 }
 
-/// Every encoding in decode order.
-pub fn rows() -> Vec<Row> {
-    fn add<T: Copy>(
-        out: &mut Vec<Row>,
-        table: &[(T, &'static str, &'static str)],
-        wrap: fn(T) -> Insn,
-    ) {
-        out.extend(table.iter().map(|&(op, name, pattern)| Row {
-            insn: wrap(op),
-            name,
-            pattern,
-        }));
-    }
-    let mut out = Vec::new();
+/// Lists every class table in decode order, once: `$m::TABLE` wrapped in
+/// `Insn::$v`.
+macro_rules! classes {
+    ($( $m:ident => $v:ident, )*) => {
+        /// Number of rows in the whole table.
+        pub const N_ROWS: usize = 0 $( + $m::TABLE.len() )*;
+
+        /// Every encoding in decode order, built at compile time.
+        pub static ROWS: [Row; N_ROWS] = {
+            let mut out = [Row {
+                insn: Insn::System(system::Op::SVC),
+                name: "",
+                pattern: "",
+            }; N_ROWS];
+            let mut k = 0;
+            $(
+                let mut i = 0;
+                while i < $m::TABLE.len() {
+                    let (op, name, pattern) = $m::TABLE[i];
+                    out[k] = Row {
+                        insn: Insn::$v(op),
+                        name,
+                        pattern,
+                    };
+                    k += 1;
+                    i += 1;
+                }
+            )*
+            assert!(k == N_ROWS);
+            out
+        };
+    };
+}
+
+classes! {
     // First: its patterns override parts of the class patterns below.
-    add(&mut out, ext::TABLE, Insn::Ext);
-    add(&mut out, system::TABLE, Insn::System);
-    add(&mut out, branch::TABLE, Insn::Branch);
-    add(&mut out, dp_imm::TABLE, Insn::DpImm);
-    add(&mut out, dp_reg::TABLE, Insn::DpReg);
-    add(&mut out, ldst::TABLE, Insn::Ldst);
-    add(&mut out, fp::TABLE, Insn::Fp);
-    add(&mut out, simd::TABLE, Insn::Simd);
-    add(&mut out, simd_same::TABLE, Insn::SimdSame);
-    add(&mut out, simd_misc::TABLE, Insn::SimdMisc);
-    add(&mut out, simd_across::TABLE, Insn::SimdAcross);
-    add(&mut out, simd_shift::TABLE, Insn::SimdShift);
-    add(&mut out, simd_elem::TABLE, Insn::SimdElem);
-    add(&mut out, simd_diff::TABLE, Insn::SimdDiff);
-    add(&mut out, simd_ldst::TABLE, Insn::SimdLdst);
-    add(&mut out, crypto::TABLE, Insn::Crypto);
-    out
+    ext => Ext,
+    system => System,
+    branch => Branch,
+    dp_imm => DpImm,
+    dp_reg => DpReg,
+    ldst => Ldst,
+    fp => Fp,
+    simd => Simd,
+    simd_same => SimdSame,
+    simd_misc => SimdMisc,
+    simd_across => SimdAcross,
+    simd_shift => SimdShift,
+    simd_elem => SimdElem,
+    simd_diff => SimdDiff,
+    simd_ldst => SimdLdst,
+    crypto => Crypto,
+}
+
+/// Every encoding in decode order.
+pub fn rows() -> &'static [Row] {
+    &ROWS
 }

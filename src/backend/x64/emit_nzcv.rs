@@ -81,12 +81,13 @@ fn host_form_with(block: &Block, extra: &[Val], host: &mut Vec<bool>, s: &mut Sc
     refill(host, n, false);
     let konst = &mut s.konst;
     refill(konst, n, None);
-    let mut any = false;
+    let (mut any, mut selects) = (false, false);
     for op in &block.ops {
         match *op {
             Op::Flags { dst, .. } | Op::Select { dst, .. } => {
                 host[dst.0 as usize] = true;
                 any = true;
+                selects |= matches!(op, Op::Select { .. });
             }
             Op::Const { dst, imm } => konst[dst.0 as usize] = Some(imm),
             _ => {}
@@ -132,7 +133,9 @@ fn host_form_with(block: &Block, extra: &[Val], host: &mut Vec<bool>, s: &mut Sc
         for &v in extra {
             drop(host, v);
         }
-        if !changed {
+        // Without selects, what a pass drops does not depend on the set:
+        // the next pass would change nothing.
+        if !changed || !selects {
             break;
         }
     }
@@ -161,6 +164,10 @@ fn state_cond_with(block: &Block, extra: &[Val], deferred: &mut Vec<bool>, s: &m
     // The loads whose value is still valid (no write or call since).
     let open = &mut s.open;
     open.clear();
+    let loads = |op: &Op| matches!(*op, Op::LoadState { offset, .. } if offset == nzcv);
+    if !block.ops.iter().any(loads) {
+        return;
+    }
     let bad = &mut s.bad;
     refill(bad, n, false);
     for op in &block.ops {

@@ -53,14 +53,17 @@ pub(super) fn fuse_branch(block: &Block) -> Option<FusedBranch> {
     let Terminal::Branch { c, .. } = block.term else {
         return None;
     };
+    // Values are SSA: `c` has one definition, and only what follows it
+    // can read it.
+    let i = block.ops.iter().rposition(|op| op.dst() == Some(c))?;
     let mut uses = 0;
-    for op in &block.ops {
+    for op in &block.ops[i + 1..] {
         op.for_each_use(|v| uses += (v == c) as u32);
     }
     if uses != 0 {
         return None;
     }
-    block.ops.iter().enumerate().find_map(|(i, op)| match *op {
+    match block.ops[i] {
         Op::CondCmp {
             dst,
             cond,
@@ -84,7 +87,7 @@ pub(super) fn fuse_branch(block: &Block) -> Option<FusedBranch> {
             })
         }
         _ => None,
-    })
+    }
 }
 
 impl Emitter {

@@ -22,32 +22,37 @@ pub const RMW_FREE_POOL: [u8; 3] = [6, 7, 8];
 /// caller-saved registers. Exits that never come back do not count, nor
 /// does an exact slow path ([`slow_call`]), which saves what it clobbers.
 pub fn may_call(op: &Op) -> bool {
-    match *op {
-        Op::Call { .. } => true,
-        Op::VBin {
-            op, esize, elem, ..
-        } => !super::emit_vec::inline_ok(op, esize, elem),
-        Op::Vec { op, .. } => !super::emit_vec_imm::inline_ok(op),
-        Op::LoadStructs { esize, regs, .. } => !super::emit_vec_struct::inline_ok(esize, regs),
-        Op::Un {
-            op: UnOp::Rbit | UnOp::Rev16 | UnOp::Rev32,
-            ..
-        } => true,
-        _ => false,
-    }
+    calls(op).0
 }
 
 /// Whether `op` calls its exact helper only on an out-of-line slow path:
 /// that path saves and restores [`CALL_FREE_POOL`] around the call, so the
 /// block may keep values there, and it uses rsi, rdi and r8 for arguments.
 pub fn slow_call(op: &Op) -> bool {
-    match op {
-        Op::FBin { .. } | Op::FMulAdd { .. } => true,
-        Op::Vec {
-            op: VecOp::Half { .. },
+    calls(op).1
+}
+
+/// [`may_call`] and [`slow_call`] of `op`, in one match (the allocator asks
+/// both of every operation).
+fn calls(op: &Op) -> (bool, bool) {
+    match *op {
+        Op::Call { .. } => (true, false),
+        Op::VBin {
+            op, esize, elem, ..
+        } => (!super::emit_vec::inline_ok(op, esize, elem), false),
+        Op::Vec { op, .. } => {
+            let call = !super::emit_vec_imm::inline_ok(op);
+            (call, !call && matches!(op, VecOp::Half { .. }))
+        }
+        Op::LoadStructs { esize, regs, .. } => {
+            (!super::emit_vec_struct::inline_ok(esize, regs), false)
+        }
+        Op::Un {
+            op: UnOp::Rbit | UnOp::Rev16 | UnOp::Rev32,
             ..
-        } => !may_call(op),
-        _ => false,
+        } => (true, false),
+        Op::FBin { .. } | Op::FMulAdd { .. } => (false, true),
+        _ => (false, false),
     }
 }
 
@@ -94,8 +99,9 @@ fn allocate_with(block: &Block, term_uses: &[Val], locs: &mut Vec<Loc>, s: &mut 
     let (mut calls, mut rmw) = (false, false);
     for (i, op) in block.ops.iter().enumerate() {
         op.for_each_use(|v| last_use[v.0 as usize] = i);
-        calls |= may_call(op);
-        rmw |= matches!(op, Op::Rmw { .. }) || slow_call(op);
+        let (call, slow) = self::calls(op);
+        calls |= call;
+        rmw |= slow || matches!(op, Op::Rmw { .. });
     }
     block.term.for_each_use(|v| last_use[v.0 as usize] = end);
     for v in term_uses {
