@@ -8,11 +8,13 @@
 //! may block: they go through [`super::blocking`].
 
 use super::cmsg;
+use super::unix_path;
 use super::Wait::{Receive, Send};
 use crate::abi::errno::Errno;
 use crate::abi::socket::{Mmsghdr, Msghdr};
 use crate::abi::socket_consts::MSG_CTRUNC;
 use crate::guest_mem::{read_bytes, read_val, write_bytes, write_val};
+use crate::overlay::Last;
 use crate::thread::Task;
 use crate::{Outcome, SysResult};
 
@@ -102,8 +104,13 @@ impl HostMsg {
     }
 }
 
-pub fn sendto(p: &mut Task, a: [u64; 6]) -> SysResult {
-    // Buffer and sockaddr pass through; MSG_* flags agree (abi::socket_consts::CONSTANTS).
+pub fn sendto(p: &mut Task, mut a: [u64; 6]) -> SysResult {
+    // Buffer and sockaddr pass through, but for an AF_UNIX path the sysroot places;
+    // MSG_* flags agree (abi::socket_consts::CONSTANTS).
+    let host = unix_path::host_addr(p, a[4], a[5], Last::Follow)?;
+    if let Some(h) = &host {
+        (a[4], a[5]) = (h.ptr(), h.len().into());
+    }
     super::blocking(p, Send, crate::host::nr::SYS_sendto, a)
 }
 
@@ -113,7 +120,13 @@ pub fn recvfrom(p: &mut Task, a: [u64; 6]) -> SysResult {
 }
 
 pub fn sendmsg(p: &mut Task, a: [u64; 6]) -> SysResult {
-    let m = HostMsg::to_send(&read_val::<Msghdr>(a[1])?)?;
+    let g = read_val::<Msghdr>(a[1])?;
+    let mut m = HostMsg::to_send(&g)?;
+    let name = unix_path::host_addr(p, g.msg_name, g.msg_namelen.into(), Last::Follow)?;
+    if let Some(h) = &name {
+        m.hdr.msg_name = h.ptr() as usize as *mut libc::c_void;
+        m.hdr.msg_namelen = h.len();
+    }
     let host = [a[0], &m.hdr as *const _ as u64, a[2], 0, 0, 0];
     super::blocking(p, Send, crate::host::nr::SYS_sendmsg, host)
 }
