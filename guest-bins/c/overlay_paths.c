@@ -3,8 +3,8 @@
  * guest's "/"), links to links, "lstat"/readlink of a link, trailing slashes,
  * AT_SYMLINK_NOFOLLOW, O_NOFOLLOW (ELOOP) and O_PATH|O_NOFOLLOW, loops (ELOOP),
  * the 40-link limit, ".." after a link and ".." clamped at "/", O_CREAT through a
- * dangling link, O_CREAT|O_EXCL on a link, AF_UNIX bind/connect/sendto with
- * relative, absolute and linked paths and getsockname.
+ * dangling link, O_CREAT|O_EXCL on a link, AF_UNIX bind/connect/sendto/sendmsg/
+ * sendmmsg with relative, absolute and linked paths and getsockname.
  *
  * D is argv[1], an existing empty directory, else a new one in /tmp. tests/guest.rs
  * also runs it as `emu-user -L ROOT overlay_paths /ovl` with ROOT/ovl only in ROOT:
@@ -120,6 +120,14 @@ static void sockets(void) {
           d >= 0 && c >= 0 &&
               sendto(c, "hi", 2, 0, (struct sockaddr *)&to, unix_addr(&to, in("sub/dgram"))) == 2 &&
               recv(d, buf, sizeof buf, 0) == 2 && strcmp(buf, "hi") == 0);
+    struct iovec iov = {.iov_base = "yo", .iov_len = 2};
+    struct mmsghdr mm = {.msg_hdr = {.msg_name = &to, .msg_iov = &iov, .msg_iovlen = 1}};
+    mm.msg_hdr.msg_namelen = unix_addr(&to, in("sublink/dgram"));
+    memset(buf, 0, sizeof buf);
+    check("sendmsg and sendmmsg through a link",
+          sendmsg(c, &mm.msg_hdr, 0) == 2 && recv(d, buf, sizeof buf, 0) == 2 &&
+              sendmmsg(c, &mm, 1, 0) == 1 && recv(d, buf, sizeof buf, 0) == 2 &&
+              strcmp(buf, "yo") == 0);
     close(d);
     close(c);
     unlink("sock");

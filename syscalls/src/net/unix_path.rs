@@ -1,5 +1,5 @@
-//! AF_UNIX socket paths under a sysroot: the `sun_path` of bind, connect, sendto and
-//! sendmsg names a file as any guest path does (`crate::overlay`: ROOT first, symlinks
+//! AF_UNIX socket paths under a sysroot: the `sun_path` of bind, connect, sendto,
+//! sendmsg and sendmmsg names a file as any guest path does (`crate::overlay`: ROOT first, symlinks
 //! in the guest's terms, relative to the guest's working directory), and the names
 //! getsockname and getpeername report are guest paths again.
 //!
@@ -24,10 +24,10 @@ const AF_UNIX: u16 = 1;
 const SOCKADDR_UN_LEN: usize = 110;
 const SUN_PATH_OFFSET: usize = 2;
 
-/// A `struct sockaddr_un` for the host call, with the directory it may name through
-/// /proc/self/fd.
+/// A `struct sockaddr_un` for the host call (on the heap: its address stays as the
+/// value moves), with the directory it may name through /proc/self/fd.
 pub(super) struct HostAddr {
-    bytes: [u8; SOCKADDR_UN_LEN],
+    bytes: Box<[u8; SOCKADDR_UN_LEN]>,
     len: u32,
     _dir: Option<OwnedFd>,
 }
@@ -81,7 +81,7 @@ pub(super) fn host_addr(
     } else {
         by_directory(&host)?
     };
-    let mut bytes = [0u8; SOCKADDR_UN_LEN];
+    let mut bytes = Box::new([0u8; SOCKADDR_UN_LEN]);
     bytes[..SUN_PATH_OFFSET].copy_from_slice(&AF_UNIX.to_ne_bytes());
     bytes[SUN_PATH_OFFSET..SUN_PATH_OFFSET + path.len()].copy_from_slice(&path);
     Ok(Some(HostAddr {
