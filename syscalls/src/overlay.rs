@@ -18,7 +18,10 @@
 //! a host path whose directories hold no symlinks it would follow; it reports the
 //! errors (ENOENT, ENOTDIR, EACCES, ...) on the host path the walk stopped at. The
 //! host's /proc is left to the kernel from its first symlink on (/proc/self,
-//! /proc/self/fd/N: links to descriptors, not names).
+//! /proc/self/fd/N: links to descriptors, not names). One case is left to the host:
+//! a name found on the host under a directory that ROOT has too (ROOT/D/x missing,
+//! D/x on the host) is looked up by the host kernel, which follows the host's own
+//! symlinks among D's host ancestors.
 //!
 //! The other way round, a host directory under ROOT has the guest path without the
 //! ROOT prefix (getcwd, readlink of /proc/self/cwd and /proc/self/fd/N); every other

@@ -1,6 +1,6 @@
 //! The resolver over a ROOT and a host directory made for each test.
 
-use super::{resolve_in, to_guest_in, Last, Placed, MAX_SYMLINKS};
+use super::{resolve_in, to_guest_in, walk, Last, Placed, MAX_SYMLINKS};
 use crate::abi::errno::Errno;
 use std::os::unix::fs::symlink;
 use std::path::PathBuf;
@@ -166,4 +166,22 @@ fn guest_paths_of_host_paths() {
     assert_eq!(g(&t.in_root("/etc")), "/etc");
     assert_eq!(g(&format!("{}x", t.root)), format!("{}x", t.root));
     assert_eq!(g("/tmp"), "/tmp");
+}
+
+#[test]
+fn no_symlinks_stops_at_the_first_link_to_follow() {
+    let t = Trees::new("nosym");
+    t.link("/etc", "/abs");
+    let root = t.root.as_bytes();
+    let w = |path: &str, last| walk(root, b"/", path.as_bytes(), last, 0);
+    assert_eq!(w("/abs/f", Last::Follow), Err(Errno::ELOOP));
+    assert_eq!(w("/abs", Last::Follow), Err(Errno::ELOOP));
+    assert_eq!(
+        w("/abs", Last::NoFollow).unwrap().host,
+        t.in_root("/abs").into_bytes()
+    );
+    assert_eq!(
+        w("/etc/f", Last::Follow).unwrap().host,
+        t.in_root("/etc/f").into_bytes()
+    );
 }
