@@ -4,7 +4,7 @@
  * AT_SYMLINK_NOFOLLOW, O_NOFOLLOW (ELOOP) and O_PATH|O_NOFOLLOW, loops (ELOOP),
  * the 40-link limit, ".." after a link and ".." clamped at "/", O_CREAT through a
  * dangling link, O_CREAT|O_EXCL on a link, AF_UNIX bind/connect/sendto/sendmsg/
- * sendmmsg with relative, absolute and linked paths and getsockname.
+ * sendmmsg with relative, absolute and linked paths, getsockname and recvfrom.
  *
  * D is argv[1], an existing empty directory, else a new one in /tmp. tests/guest.rs
  * also runs it as `emu-user -L ROOT overlay_paths /ovl` with ROOT/ovl only in ROOT:
@@ -128,8 +128,18 @@ static void sockets(void) {
           sendmsg(c, &mm.msg_hdr, 0) == 2 && recv(d, buf, sizeof buf, 0) == 2 &&
               sendmmsg(c, &mm, 1, 0) == 1 && recv(d, buf, sizeof buf, 0) == 2 &&
               strcmp(buf, "yo") == 0);
+    struct sockaddr_un from;
+    socklen_t fromlen = sizeof from;
+    int named = unix_socket(SOCK_DGRAM, in("sub/snd"));
+    check("recvfrom names an absolute sender",
+          named >= 0 && sendto(named, "x", 1, 0, (struct sockaddr *)&to, unix_addr(&to, "dgram")) == 1 &&
+              recvfrom(d, buf, sizeof buf, 0, (struct sockaddr *)&from, &fromlen) == 1 &&
+              strcmp(from.sun_path, in("sub/snd")) == 0 &&
+              fromlen == offsetof(struct sockaddr_un, sun_path) + strlen(in("sub/snd")) + 1);
+    close(named);
     close(d);
     close(c);
+    unlink("snd");
     unlink("sock");
     unlink("sock2");
     unlink("dgram");

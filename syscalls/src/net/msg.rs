@@ -130,7 +130,9 @@ pub fn sendto(p: &mut Task, mut a: [u64; 6]) -> SysResult {
 
 pub fn recvfrom(p: &mut Task, a: [u64; 6]) -> SysResult {
     // Buffer, sockaddr and socklen pointers pass through; MSG_* flags agree.
-    super::blocking(p, Receive, crate::host::nr::SYS_recvfrom, a)
+    let room = unix_path::room(a[4], a[5]);
+    let r = super::blocking(p, Receive, crate::host::nr::SYS_recvfrom, a);
+    unix_path::received_from(p, r, (a[4], a[5]), room)
 }
 
 pub fn sendmsg(p: &mut Task, a: [u64; 6]) -> SysResult {
@@ -145,7 +147,9 @@ pub fn recvmsg(p: &mut Task, a: [u64; 6]) -> SysResult {
     let host = [a[0], &mut m.hdr as *mut _ as u64, a[2], 0, 0, 0];
     let r = super::blocking(p, Receive, crate::host::nr::SYS_recvmsg, host)?;
     write_val(a[1], &m.received(&g))?;
-    Ok(r)
+    let namelen = a[1] + std::mem::offset_of!(Msghdr, msg_namelen) as u64;
+    let room = if g.msg_name == 0 { 0 } else { g.msg_namelen };
+    unix_path::received_from(p, Ok(r), (g.msg_name, namelen), room)
 }
 
 /// The guest's mmsghdr array rebuilt for the host, up to the first entry that cannot

@@ -10,7 +10,6 @@ use super::unix_path;
 use super::Wait::{Receive, Send};
 use crate::abi::errno::Errno;
 use crate::abi::socket_consts::{sock_flags_to_host, sock_type_to_host};
-use crate::guest_mem::read_val;
 use crate::host::{check, int, ok, ptr};
 use crate::overlay::Last;
 use crate::thread::Task;
@@ -49,22 +48,26 @@ pub fn listen(_: &mut Task, a: [u64; 6]) -> SysResult {
 }
 
 pub fn accept(p: &mut Task, a: [u64; 6]) -> SysResult {
-    super::blocking(
+    let room = unix_path::room(a[1], a[2]);
+    let r = super::blocking(
         p,
         Receive,
         crate::host::nr::SYS_accept,
         [a[0], a[1], a[2], 0, 0, 0],
-    )
+    );
+    unix_path::received_from(p, r, (a[1], a[2]), room)
 }
 
 pub fn accept4(p: &mut Task, a: [u64; 6]) -> SysResult {
     let flags = sock_flags_to_host(a[3] as u32).ok_or(Errno::EINVAL)?;
-    super::blocking(
+    let room = unix_path::room(a[1], a[2]);
+    let r = super::blocking(
         p,
         Receive,
         crate::host::nr::SYS_accept4,
         [a[0], a[1], a[2], flags as u64, 0, 0],
-    )
+    );
+    unix_path::received_from(p, r, (a[1], a[2]), room)
 }
 
 pub fn connect(p: &mut Task, a: [u64; 6]) -> SysResult {
@@ -86,7 +89,7 @@ pub fn shutdown(_: &mut Task, a: [u64; 6]) -> SysResult {
 }
 
 pub fn getsockname(p: &mut Task, a: [u64; 6]) -> SysResult {
-    let room = if a[2] == 0 { 0 } else { read_val::<u32>(a[2])? };
+    let room = unix_path::room(a[1], a[2]);
     // SAFETY: sockaddr and socklen are guest pointers the kernel checks.
     check(unsafe { libc::getsockname(int(a[0]), ptr(a[1]), ptr(a[2])) } as i64)?;
     unix_path::to_guest_addr(p, a[1], a[2], room)?;
@@ -94,7 +97,7 @@ pub fn getsockname(p: &mut Task, a: [u64; 6]) -> SysResult {
 }
 
 pub fn getpeername(p: &mut Task, a: [u64; 6]) -> SysResult {
-    let room = if a[2] == 0 { 0 } else { read_val::<u32>(a[2])? };
+    let room = unix_path::room(a[1], a[2]);
     // SAFETY: sockaddr and socklen are guest pointers the kernel checks.
     check(unsafe { libc::getpeername(int(a[0]), ptr(a[1]), ptr(a[2])) } as i64)?;
     unix_path::to_guest_addr(p, a[1], a[2], room)?;

@@ -1,7 +1,8 @@
 //! AF_UNIX socket paths under a sysroot: the `sun_path` of bind, connect, sendto,
 //! sendmsg and sendmmsg names a file as any guest path does (`crate::overlay`: ROOT first, symlinks
 //! in the guest's terms, relative to the guest's working directory), and the names
-//! getsockname and getpeername report are guest paths again.
+//! getsockname, getpeername, accept, recvfrom and recvmsg report are guest paths
+//! again.
 //!
 //! A path the host finds as given passes unchanged (so the kernel keeps the name the
 //! guest bound, relative or not); another one goes as its host path, relative to the
@@ -14,6 +15,7 @@ use crate::fs::host_at;
 use crate::guest_mem::{read_bytes, read_val, write_bytes, write_val};
 use crate::overlay::{self, Last};
 use crate::process::Process;
+use crate::{Outcome, SysResult};
 use std::ffi::CString;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
@@ -118,13 +120,39 @@ fn by_directory(host: &[u8]) -> Result<(Vec<u8>, Option<OwnedFd>), Errno> {
     Ok((path, Some(fd)))
 }
 
-/// After getsockname / getpeername wrote an address to guest `(addr, lenp)` (the
+/// The size of the guest's address buffer `(addr, lenp)` before a call fills it: 0
+/// without one (or an unreadable length, which the kernel reports).
+pub(super) fn room(addr: u64, lenp: u64) -> u32 {
+    if addr == 0 || lenp == 0 {
+        return 0;
+    }
+    read_val(lenp).unwrap_or(0)
+}
+
+/// After a call returned `r` and, on success, wrote an address to guest `(addr,
+/// lenp)`: [`to_guest_addr`].
+pub(super) fn received_from(
+    p: &Process,
+    r: SysResult,
+    (addr, lenp): (u64, u64),
+    room: u32,
+) -> SysResult {
+    if room != 0 && matches!(r, Ok(Outcome::Ret(_))) {
+        to_guest_addr(p, addr, lenp, room)?;
+    }
+    r
+}
+
+/// After getsockname, getpeername, accept or a receive wrote an address to guest `(addr, lenp)` (the
 /// guest's buffer `room` bytes long): an AF_UNIX path in the sysroot becomes its
 /// guest path, with the length the kernel would give it.
 pub(super) fn to_guest_addr(p: &Process, addr: u64, lenp: u64, room: u32) -> Result<(), Errno> {
     let Some(root) = p.sysroot.as_ref() else {
         return Ok(());
     };
+    if room == 0 {
+        return Ok(());
+    }
     let len: u32 = read_val(lenp)?;
     let seen = (len.min(room) as usize).min(SOCKADDR_UN_LEN);
     if seen <= SUN_PATH_OFFSET {
