@@ -21,6 +21,7 @@ mod common;
 
 use common::{discover, on_path, run_with_timeout, Kind, Program, Variant};
 use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
@@ -53,12 +54,26 @@ const PASSED_ENV_PREFIXES: &[&str] = &["RUST_", "EMU_LOG", "EMU_TRACE", "EMU_DEB
 /// clean environment holding the program's `.env` plus the diagnostic
 /// variables of `PASSED_ENV_PREFIXES`.
 fn command(runner: &[String], program: &Program, variant: Variant) -> Command {
+    let root = (variant == Variant::Dynamic).then(|| PathBuf::from(sysroot()));
+    command_in(runner, program, variant, root.as_deref(), &[])
+}
+
+/// [`command`] with sysroot `root` and `extra` arguments after the program's.
+fn command_in(
+    runner: &[String],
+    program: &Program,
+    variant: Variant,
+    root: Option<&Path>,
+    extra: &[&str],
+) -> Command {
     let mut cmd = Command::new(&runner[0]);
     cmd.args(&runner[1..]);
-    if variant == Variant::Dynamic {
-        cmd.arg("-L").arg(sysroot());
+    if let Some(root) = root {
+        cmd.arg("-L").arg(root);
     }
-    cmd.arg(program.binary(variant)).args(&program.args);
+    cmd.arg(program.binary(variant))
+        .args(&program.args)
+        .args(extra);
     cmd.env_clear();
     for (k, v) in std::env::vars_os() {
         let keep = k
@@ -183,6 +198,7 @@ guest_programs!(
         neon_estimates,
         net_echo,
         null_write,
+        overlay_paths,
         posix_mq,
         prctl_opts,
         printf_strtod,
@@ -240,6 +256,58 @@ guest_programs!(
 );
 guest_programs!(cxx, Kind::Cxx, [cxx_exceptions, cxx_terminate, cxx_threads]);
 guest_programs!(go, Kind::Go, [gort, gotest]);
+
+/// overlay_paths again, as `RUNNER -L ROOT overlay_paths /ovl` over a root made
+/// here: ROOT/ovl (empty; the program makes its tree in it) and, for the
+/// dynamic variant, ROOT/lib as an absolute link to the host's
+/// `SYSROOT/lib`, which ROOT itself does not have. Every link the program
+/// makes then points at paths only ROOT has, every ".." climb passes ROOT's
+/// top, and the expected output is the one a kernel gives in a chroot.
+#[test]
+fn overlay_paths_in_a_root() {
+    if skipped() {
+        return;
+    }
+    let program = Program::load(Kind::C, "overlay_paths").unwrap_or_else(|e| panic!("{e}"));
+    let mut problems = Vec::new();
+    for &variant in Kind::C.variants() {
+        if let Some(p) = binary_problem(&program, variant) {
+            problems.push(p);
+            continue;
+        }
+        let root = std::env::temp_dir().join(format!(
+            "emu-overlay-root-{}-{}",
+            variant.dir(),
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("ovl")).unwrap();
+        if variant == Variant::Dynamic {
+            std::os::unix::fs::symlink(Path::new(&sysroot()).join("lib"), root.join("lib"))
+                .unwrap();
+        }
+        let cmd = command_in(&runner(), &program, variant, Some(&root), &["/ovl"]);
+        match run_with_timeout(cmd, timeout()) {
+            Ok(outcome) => problems.extend(
+                program
+                    .check(&outcome)
+                    .map(|p| format!("{} in {}: {p}", variant.dir(), root.display())),
+            ),
+            Err(e) => problems.push(format!("cannot run: {e}")),
+        }
+        let left: Vec<_> = std::fs::read_dir(root.join("ovl")).unwrap().collect();
+        if left.is_empty() {
+            std::fs::remove_dir_all(&root).unwrap();
+        } else {
+            problems.push(format!(
+                "{} left {} entries in ROOT/ovl",
+                variant.dir(),
+                left.len()
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "\n{}\n", problems.join("\n"));
+}
 
 #[test]
 fn every_program_is_listed() {

@@ -179,13 +179,18 @@ pub fn load_as(opts: &LoadOptions, cpu: &Cpu) -> Result<Loaded, LoadError> {
     })
 }
 
-/// Where the interpreter named in PT_INTERP is looked for: under the
-/// sysroot when one is given; else under [`DEFAULT_SYSROOT`] when the file
-/// exists there; else the path itself.
+/// Where the interpreter named in PT_INTERP is looked for: with a sysroot,
+/// where the guest's open of the name would find it (the sysroot first, its
+/// symlinks read in the guest's terms), or under the sysroot when it is
+/// nowhere; else under [`DEFAULT_SYSROOT`] when the file exists there; else
+/// the path itself.
 pub fn interp_path(name: &Path, sysroot: Option<&Path>) -> PathBuf {
     let relative = name.strip_prefix("/").unwrap_or(name);
     if let Some(root) = sysroot {
-        return root.join(relative);
+        return emu_syscalls::sysroot_host_path(root, name)
+            .ok()
+            .filter(|found| found.exists())
+            .unwrap_or_else(|| root.join(relative));
     }
     let candidate = Path::new(DEFAULT_SYSROOT).join(relative);
     if candidate.is_file() {
@@ -410,6 +415,18 @@ mod tests {
         );
         let fallback = interp_path(Path::new("/no/such/ld.so"), None);
         assert_eq!(fallback, PathBuf::from("/no/such/ld.so"));
+    }
+
+    #[test]
+    fn interp_lookup_reads_absolute_links_in_the_sysroot() {
+        let root = std::env::temp_dir().join(format!("emu-interp-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("lib/aarch64-linux-gnu")).unwrap();
+        std::fs::write(root.join("lib/aarch64-linux-gnu/ld.so"), b"").unwrap();
+        std::os::unix::fs::symlink("/lib/aarch64-linux-gnu/ld.so", root.join("lib/ld.so")).unwrap();
+        let found = interp_path(Path::new("/lib/ld.so"), Some(&root));
+        std::fs::remove_dir_all(&root).unwrap();
+        assert_eq!(found, root.join("lib/aarch64-linux-gnu/ld.so"));
     }
 
     #[test]

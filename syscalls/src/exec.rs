@@ -7,6 +7,7 @@ use crate::abi::errno::Errno;
 use crate::abi::flags::{AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW};
 use crate::fs::host_path;
 use crate::guest_mem::{self, PATH_MAX};
+use crate::overlay::Last;
 use crate::thread::Task;
 use crate::SysResult;
 use std::ffi::{CString, OsStr, OsString};
@@ -139,7 +140,7 @@ pub fn resolve(
 ) -> Result<(CString, Vec<Vec<u8>>, Runs), Errno> {
     let mut file = guest_file;
     for _ in 0..=MAX_INTERP_DEPTH {
-        let host = host_path(p, file.clone())?;
+        let host = host_path(p, file.clone(), Last::Follow)?;
         match parse_header(&read_head(&host)?) {
             Header::Elf => return Ok((host, argv, Runs::Emulated)),
             Header::HostElf => return Ok((host, argv, Runs::Native)),
@@ -206,7 +207,7 @@ pub fn execveat(p: &mut Task, a: [u64; 6]) -> SysResult {
         dir
     };
     if flags & AT_SYMLINK_NOFOLLOW != 0 {
-        let host = host_path(p, file.clone())?;
+        let host = host_path(p, file.clone(), Last::NoFollow)?;
         let meta = std::fs::symlink_metadata(OsStr::from_bytes(host.as_bytes()));
         if meta.is_ok_and(|m| m.file_type().is_symlink()) {
             return Err(Errno::ELOOP);

@@ -4,11 +4,11 @@
 //! guest executable, not the emulator, is reported; other path pointers pass through.
 
 use crate::abi::errno::Errno;
-use crate::abi::flags::{open_flags_to_host, AT_EMPTY_PATH, AT_FDCWD};
+use crate::abi::flags::{open_flags_to_host, AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW};
 use crate::abi::stat::{Stat, Statx};
 use crate::guest_mem::{self, PATH_MAX};
 use crate::host::{check, int, ok, ptr};
-use crate::overlay;
+use crate::overlay::{self, Last};
 use crate::process::Process;
 use crate::thread::Task;
 use crate::SysResult;
@@ -93,8 +93,8 @@ pub enum GuestFile {
 /// What a guest open of `path` reads (for a debugger's file access on the guest's
 /// behalf).
 pub fn guest_file(p: &Process, path: &[u8]) -> Result<GuestFile, Errno> {
-    let name = guest_name(p, AT_FDCWD, path.to_vec());
-    match emulated_proc_contents(p, &name.1) {
+    let name = guest_name(p, AT_FDCWD, path.to_vec(), Last::Follow)?;
+    match emulated_proc_contents(p, &name.guest) {
         Some(data) => Ok(GuestFile::Contents(data)),
         None => Ok(GuestFile::Host(host_at_name(p, name)?.path)),
     }
@@ -106,63 +106,135 @@ pub(crate) struct HostAt {
     pub path: CString,
 }
 
-/// The guest's `(dirfd, path)`, made absolute when the sysroot overlay needs it (see
-/// [`overlay`]).
-fn guest_name(p: &Process, dirfd: i32, raw: Vec<u8>) -> (i32, Vec<u8>) {
-    match overlay::guest_absolute(p, dirfd, &raw) {
-        Some(abs) => (AT_FDCWD, abs),
-        None => (dirfd, raw),
-    }
+/// A guest path as the guest names it and as the host finds it.
+struct Named {
+    dirfd: i32,
+    /// The guest path (absolute under a sysroot, else as given).
+    guest: Vec<u8>,
+    /// The host path, relative to `dirfd`.
+    host: Vec<u8>,
 }
 
-fn host_at_name(p: &Process, (dirfd, name): (i32, Vec<u8>)) -> Result<HostAt, Errno> {
-    let bytes = if is_proc_self_exe(&name) {
+/// The guest's `(dirfd, raw)`, resolved through the sysroot overlay (see
+/// [`overlay`]); without one, as given.
+fn guest_name(p: &Process, dirfd: i32, raw: Vec<u8>, last: Last) -> Result<Named, Errno> {
+    guest_name_with(p, dirfd, raw, last, overlay::MAX_SYMLINKS)
+}
+
+/// [`guest_name`] following at most `max_links` symlinks.
+fn guest_name_with(
+    p: &Process,
+    dirfd: i32,
+    raw: Vec<u8>,
+    last: Last,
+    max_links: usize,
+) -> Result<Named, Errno> {
+    Ok(match overlay::resolve(p, (dirfd, &raw), last, max_links)? {
+        Some(placed) => Named {
+            dirfd: AT_FDCWD,
+            guest: placed.guest,
+            host: placed.host,
+        },
+        None => Named {
+            dirfd,
+            guest: raw.clone(),
+            host: raw,
+        },
+    })
+}
+
+fn host_at_name(p: &Process, name: Named) -> Result<HostAt, Errno> {
+    let bytes = if is_proc_self_exe(&name.guest) {
         p.exe_path.as_os_str().as_bytes().to_vec()
     } else {
-        overlay::to_host(p, name)
+        name.host
     };
     let path = CString::new(bytes).map_err(|_| Errno::EINVAL)?;
-    Ok(HostAt { dirfd, path })
+    Ok(HostAt {
+        dirfd: name.dirfd,
+        path,
+    })
 }
 
 /// THE resolution of a guest path for the host: `(dirfd, raw)` as the guest names it
 /// (through the sysroot overlay, /proc/self/exe the guest executable) to the
-/// `(dirfd, path)` a host `*at` call takes.
-pub(crate) fn host_at(p: &Process, dirfd: i32, raw: Vec<u8>) -> Result<HostAt, Errno> {
-    host_at_name(p, guest_name(p, dirfd, raw))
+/// `(dirfd, path)` a host `*at` call takes; `last` says whether a symlink at the end
+/// is followed.
+pub(crate) fn host_at(p: &Process, dirfd: i32, raw: Vec<u8>, last: Last) -> Result<HostAt, Errno> {
+    host_at_name(p, guest_name(p, dirfd, raw, last)?)
 }
 
 /// The host path the guest path `raw` names, relative to the working directory.
-pub(crate) fn host_path(p: &Process, raw: Vec<u8>) -> Result<CString, Errno> {
-    Ok(host_at(p, AT_FDCWD, raw)?.path)
+pub(crate) fn host_path(p: &Process, raw: Vec<u8>, last: Last) -> Result<CString, Errno> {
+    Ok(host_at(p, AT_FDCWD, raw, last)?.path)
 }
 
 /// Reads the guest path at `addr` and resolves it against `dirfd` (see [`host_at`]).
-pub(crate) fn guest_path_at(p: &Process, dirfd: u64, addr: u64) -> Result<HostAt, Errno> {
-    host_at(p, int(dirfd), guest_mem::read_cstr(addr, PATH_MAX)?)
+pub(crate) fn guest_path_at(
+    p: &Process,
+    dirfd: u64,
+    addr: u64,
+    last: Last,
+) -> Result<HostAt, Errno> {
+    host_at(p, int(dirfd), guest_mem::read_cstr(addr, PATH_MAX)?, last)
+}
+
+/// How an open looks its path up.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Lookup {
+    /// As openat does.
+    Any,
+    /// ELOOP at the first symlink to follow (openat2's RESOLVE_NO_SYMLINKS).
+    NoSymlinks,
+    /// Inside `dirfd`'s tree whatever the path says (openat2's RESOLVE_BENEATH /
+    /// RESOLVE_IN_ROOT / RESOLVE_NO_XDEV): the path goes to the host as given.
+    InDirfd,
+}
+
+/// How an open with host flags `host_flags` treats a symlink at the end: O_NOFOLLOW
+/// does not follow it; O_CREAT|O_EXCL neither, and makes the name itself.
+fn open_last(host_flags: i32) -> Last {
+    if host_flags & (libc::O_CREAT | libc::O_EXCL) == libc::O_CREAT | libc::O_EXCL {
+        Last::Parent
+    } else if host_flags & libc::O_NOFOLLOW != 0 {
+        Last::NoFollow
+    } else {
+        Last::Follow
+    }
+}
+
+/// The [`Last`] of a call whose `flags` hold AT_SYMLINK_NOFOLLOW-like bit `nofollow`.
+pub(crate) fn last_unless(flags: u64, nofollow: u64) -> Last {
+    if flags & nofollow != 0 {
+        Last::NoFollow
+    } else {
+        Last::Follow
+    }
 }
 
 /// Opens the guest path at `addr` (relative to `dirfd`) as openat does: a /proc file
 /// that would describe the emulator is the guest's (see [`emulated_proc_file`]),
 /// other paths go through [`host_at`] and then `open`. `host_flags` are the host O_*
-/// flags. `in_dirfd`: the path is looked up inside `dirfd`'s tree whatever it says
-/// (openat2's RESOLVE_BENEATH / RESOLVE_IN_ROOT / RESOLVE_NO_XDEV), so it goes to
-/// the host as given.
+/// flags. `lookup`: how openat2 confines the lookup ([`Lookup`]).
 pub(crate) fn open_guest_path(
     p: &Task,
     (dirfd, addr): (u64, u64),
     host_flags: i32,
-    in_dirfd: bool,
+    lookup: Lookup,
     open: impl FnOnce(&HostAt) -> SysResult,
 ) -> SysResult {
     let raw = guest_mem::read_cstr(addr, PATH_MAX)?;
-    if in_dirfd {
-        let path = CString::new(raw).map_err(|_| Errno::EINVAL)?;
-        let dirfd = int(dirfd);
-        return open(&HostAt { dirfd, path });
-    }
-    let name = guest_name(p, int(dirfd), raw);
-    if let Some(r) = emulated_proc_file(p, &name.1, host_flags) {
+    let max_links = match lookup {
+        Lookup::Any => overlay::MAX_SYMLINKS,
+        Lookup::NoSymlinks => 0,
+        Lookup::InDirfd => {
+            let path = CString::new(raw).map_err(|_| Errno::EINVAL)?;
+            let dirfd = int(dirfd);
+            return open(&HostAt { dirfd, path });
+        }
+    };
+    let name = guest_name_with(p, int(dirfd), raw, open_last(host_flags), max_links)?;
+    if let Some(r) = emulated_proc_file(p, &name.guest, host_flags) {
         return r;
     }
     open(&host_at_name(p, name)?)
@@ -170,7 +242,7 @@ pub(crate) fn open_guest_path(
 
 pub fn openat(p: &mut Task, a: [u64; 6]) -> SysResult {
     let fl = open_flags_to_host(a[2] as u32) as i32;
-    open_guest_path(p, (a[0], a[1]), fl, false, |h| {
+    open_guest_path(p, (a[0], a[1]), fl, Lookup::Any, |h| {
         // SAFETY: `h.path` is a valid C string; other arguments are integers.
         check(unsafe { libc::openat(h.dirfd, h.path.as_ptr(), fl, a[3] as libc::c_uint) } as i64)
     })
@@ -197,7 +269,7 @@ fn guest_path_or_empty(p: &Task, dirfd: u64, addr: u64, flags: u64) -> Result<Ho
             path: CString::default(),
         });
     }
-    guest_path_at(p, dirfd, addr)
+    guest_path_at(p, dirfd, addr, last_unless(flags, AT_SYMLINK_NOFOLLOW))
 }
 
 pub fn newfstatat(p: &mut Task, a: [u64; 6]) -> SysResult {
@@ -233,12 +305,13 @@ pub fn statx(p: &mut Task, a: [u64; 6]) -> SysResult {
 }
 
 pub fn readlinkat(p: &mut Task, a: [u64; 6]) -> SysResult {
-    let (dirfd, name) = guest_name(p, int(a[0]), guest_mem::read_cstr(a[1], PATH_MAX)?);
+    let raw = guest_mem::read_cstr(a[1], PATH_MAX)?;
+    let name = guest_name(p, int(a[0]), raw, Last::NoFollow)?;
     let size = a[3] as i64;
     // The working directory and open files of /proc/self read as guest paths.
-    let guest_link = matches!(proc_self_entry(&name), Some(e) if e == b"exe" || e == b"cwd" || e.starts_with(b"fd/"));
+    let guest_link = matches!(proc_self_entry(&name.guest), Some(e) if e == b"exe" || e == b"cwd" || e.starts_with(b"fd/"));
     if !guest_link {
-        let h = host_at_name(p, (dirfd, name))?;
+        let h = host_at_name(p, name)?;
         // SAFETY: valid C string; the guest buffer is checked by the kernel.
         return check(
             unsafe { libc::readlinkat(h.dirfd, h.path.as_ptr(), ptr(a[2]), size as usize) } as i64,
@@ -247,10 +320,10 @@ pub fn readlinkat(p: &mut Task, a: [u64; 6]) -> SysResult {
     if size <= 0 {
         return Err(Errno::EINVAL);
     }
-    let target = if is_proc_self_exe(&name) {
+    let target = if is_proc_self_exe(&name.guest) {
         p.exe_path.as_os_str().as_bytes().to_vec()
     } else {
-        let host = std::fs::read_link(OsStr::from_bytes(&name))
+        let host = std::fs::read_link(OsStr::from_bytes(&name.host))
             .map_err(|e| Errno::from_host(e.raw_os_error().unwrap_or(libc::EIO)))?;
         host.into_os_string().into_vec()
     };
@@ -261,7 +334,7 @@ pub fn readlinkat(p: &mut Task, a: [u64; 6]) -> SysResult {
 }
 
 pub fn faccessat(p: &mut Task, a: [u64; 6]) -> SysResult {
-    let h = guest_path_at(p, a[0], a[1])?;
+    let h = guest_path_at(p, a[0], a[1], Last::Follow)?;
     // SAFETY: valid C string and integers (F_OK/R_OK/... are the same on both).
     check(unsafe {
         crate::host::raw(
@@ -279,7 +352,7 @@ pub fn faccessat(p: &mut Task, a: [u64; 6]) -> SysResult {
 }
 
 pub fn faccessat2(p: &mut Task, a: [u64; 6]) -> SysResult {
-    let h = guest_path_at(p, a[0], a[1])?;
+    let h = guest_path_at(p, a[0], a[1], last_unless(a[3], AT_SYMLINK_NOFOLLOW))?;
     // SAFETY: valid C string and integers.
     check(unsafe {
         crate::host::raw(
@@ -325,7 +398,7 @@ pub fn getcwd(p: &mut Task, a: [u64; 6]) -> SysResult {
 }
 
 pub fn chdir(p: &mut Task, a: [u64; 6]) -> SysResult {
-    let h = guest_path_at(p, AT_FDCWD as u64, a[0])?;
+    let h = guest_path_at(p, AT_FDCWD as u64, a[0], Last::Follow)?;
     // SAFETY: a valid C string (absolute, or relative to the working directory).
     check(unsafe { libc::chdir(h.path.as_ptr()) } as i64)
 }
@@ -337,13 +410,13 @@ pub fn fchdir(_: &mut Task, a: [u64; 6]) -> SysResult {
 }
 
 pub fn unlinkat(p: &mut Task, a: [u64; 6]) -> SysResult {
-    let h = guest_path_at(p, a[0], a[1])?;
+    let h = guest_path_at(p, a[0], a[1], Last::Parent)?;
     // SAFETY: a valid C string; AT_REMOVEDIR is the same on both.
     check(unsafe { libc::unlinkat(h.dirfd, h.path.as_ptr(), int(a[2])) } as i64)
 }
 
 pub fn mkdirat(p: &mut Task, a: [u64; 6]) -> SysResult {
-    let h = guest_path_at(p, a[0], a[1])?;
+    let h = guest_path_at(p, a[0], a[1], Last::Parent)?;
     // SAFETY: a valid C string.
     check(unsafe { libc::mkdirat(h.dirfd, h.path.as_ptr(), a[2] as libc::mode_t) } as i64)
 }
@@ -353,8 +426,8 @@ pub fn renameat(p: &mut Task, a: [u64; 6]) -> SysResult {
 }
 
 pub fn renameat2(p: &mut Task, a: [u64; 6]) -> SysResult {
-    let from = guest_path_at(p, a[0], a[1])?;
-    let to = guest_path_at(p, a[2], a[3])?;
+    let from = guest_path_at(p, a[0], a[1], Last::Parent)?;
+    let to = guest_path_at(p, a[2], a[3], Last::Parent)?;
     // RENAME_* flags are architecture-independent.
     // SAFETY: valid C strings and integers.
     check(unsafe {
@@ -383,7 +456,7 @@ fn write_statfs(addr: u64, h: &libc::statfs64) -> SysResult {
 }
 
 pub fn statfs(p: &mut Task, a: [u64; 6]) -> SysResult {
-    let path = guest_path_at(p, AT_FDCWD as u64, a[0])?.path;
+    let path = guest_path_at(p, AT_FDCWD as u64, a[0], Last::Follow)?.path;
     // SAFETY: all-zero is a valid libc::statfs64.
     let mut st: libc::statfs64 = unsafe { std::mem::zeroed() };
     // SAFETY: `path` is a valid C string and `st` a valid out-buffer.

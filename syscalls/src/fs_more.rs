@@ -7,7 +7,7 @@ use crate::abi::flags::open_flags_to_host;
 use crate::abi::open::{
     check_size, check_trailing, valid_guest_open_flags, OpenHow, OPEN_HOW_SIZE_VER0,
 };
-use crate::fs::open_guest_path;
+use crate::fs::{open_guest_path, Lookup};
 use crate::guest_mem;
 use crate::host::{check, int};
 use crate::thread::Task;
@@ -17,7 +17,8 @@ use crate::SysResult;
 /// must be zero. Unknown O_* bits are EINVAL here (unlike openat, which ignores
 /// them); RESOLVE_* bits and the mode are generic and checked by the host. The path
 /// is treated as openat treats it (/proc files, sysroot), except that a lookup
-/// confined to `dirfd`'s tree takes it as given.
+/// confined to `dirfd`'s tree takes it as given and RESOLVE_NO_SYMLINKS stops at
+/// the first symlink of the sysroot walk too.
 pub fn openat2(p: &mut Task, a: [u64; 6]) -> SysResult {
     let size = a[3];
     check_size(size)?;
@@ -34,8 +35,14 @@ pub fn openat2(p: &mut Task, a: [u64; 6]) -> SysResult {
         flags: open_flags_to_host(how.flags as u32) as u64,
         ..how
     };
-    let in_dirfd = how.resolve & (RESOLVE_NO_XDEV | RESOLVE_BENEATH | RESOLVE_IN_ROOT) != 0;
-    open_guest_path(p, (a[0], a[1]), host_how.flags as i32, in_dirfd, |h| {
+    let lookup = if how.resolve & (RESOLVE_NO_XDEV | RESOLVE_BENEATH | RESOLVE_IN_ROOT) != 0 {
+        Lookup::InDirfd
+    } else if how.resolve & RESOLVE_NO_SYMLINKS != 0 {
+        Lookup::NoSymlinks
+    } else {
+        Lookup::Any
+    };
+    open_guest_path(p, (a[0], a[1]), host_how.flags as i32, lookup, |h| {
         // SAFETY: a valid C string and a local version-0 open_how of the size given.
         check(unsafe {
             crate::host::raw(
@@ -56,6 +63,7 @@ pub fn openat2(p: &mut Task, a: [u64; 6]) -> SysResult {
 /// openat2 RESOLVE_* bits that confine the lookup to `dirfd`'s tree
 /// (include/uapi/linux/openat2.h).
 const RESOLVE_NO_XDEV: u64 = 0x01;
+const RESOLVE_NO_SYMLINKS: u64 = 0x04;
 const RESOLVE_BENEATH: u64 = 0x08;
 const RESOLVE_IN_ROOT: u64 = 0x10;
 

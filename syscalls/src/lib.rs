@@ -49,6 +49,7 @@ pub mod time;
 mod uffd;
 
 pub use fs::{guest_file, GuestFile};
+pub use overlay::host_path_in as sysroot_host_path;
 pub use process::{Brk, Process, ProcessInit};
 pub use procfs::{CpuIdent, ProcView};
 pub use table::nr;

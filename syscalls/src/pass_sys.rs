@@ -7,30 +7,22 @@
 use crate::pass::{blocking_passthrough, passthrough};
 
 passthrough! {
-    /// Mounts and namespaces. Paths, MS_* / MNT_* / UMOUNT_* / MOUNT_ATTR_* /
-    /// OPEN_TREE_* / MOVE_MOUNT_* / FSOPEN_* / FSCONFIG_* / FSMOUNT_* / FSPICK_* values,
-    /// `struct mount_attr` (four u64) and `struct mnt_id_req` / `struct statmount`
-    /// (u32/u64 fields, string offsets) are generic; CLONE_NEW* flags too. Unprivileged:
-    /// EPERM from the host's CAP_SYS_ADMIN checks, as on arm64; inside a user
-    /// namespace they work as they would there. Note: emu itself then runs in the new
-    /// root or namespace too (a chroot without emu-user inside it cannot exec).
-    mount => SYS_mount;
-    umount2 => SYS_umount2;
-    pivot_root => SYS_pivot_root;
-    open_tree => SYS_open_tree;
-    move_mount => SYS_move_mount;
+    /// Mount-related calls without a path (the ones with paths are
+    /// `crate::path_calls`) and namespaces: FSOPEN_* / FSCONFIG_* / FSMOUNT_* values
+    /// and `struct mnt_id_req` / `struct statmount` (u32/u64 fields, string offsets)
+    /// are generic; CLONE_NEW* flags too. Unprivileged: EPERM from the host's
+    /// CAP_SYS_ADMIN checks, as on arm64; inside a user namespace they work as they
+    /// would there. Note: emu itself then runs in the new namespace too.
     fsopen => SYS_fsopen;
     fsconfig => SYS_fsconfig;
     fsmount => SYS_fsmount;
-    fspick => SYS_fspick;
-    mount_setattr => SYS_mount_setattr;
     statmount => SYS_statmount;
     listmount => SYS_listmount;
     setns => SYS_setns;
     unshare => SYS_unshare;
-    /// Quotas: `struct if_dqblk` / `if_dqinfo` / `fs_disk_quota` are fixed-width and
-    /// generic; Q_* commands too. Privileged commands are EPERM for a normal user.
-    quotactl => SYS_quotactl;
+    /// Quotas by descriptor: `struct if_dqblk` / `if_dqinfo` / `fs_disk_quota` are
+    /// fixed-width and generic; Q_* commands too. Privileged commands are EPERM for a
+    /// normal user.
     quotactl_fd => SYS_quotactl_fd;
     /// The machine's names in the caller's UTS namespace (generic lengths);
     /// CAP_SYS_ADMIN in that namespace, EPERM otherwise, as on arm64.

@@ -1,6 +1,7 @@
 //! Sockets: the socket syscalls of the arm64 table, by concern: [`sock`] (creating,
 //! naming, connecting), [`msg`] (sending and receiving), [`cmsg`] (control message
-//! translation), [`opt`] (socket options).
+//! translation), [`opt`] (socket options), `unix_path` (AF_UNIX paths under a
+//! sysroot).
 //!
 //! The guest ABI types are in `abi::socket`, the constant tables that prove guest and
 //! host values agree in `abi::socket_consts`. Families: AF_UNIX, AF_INET, AF_INET6 and
@@ -12,6 +13,7 @@ mod cmsg;
 pub mod msg;
 pub mod opt;
 pub mod sock;
+mod unix_path;
 
 use crate::abi::errno::Errno;
 use crate::abi::socket_consts::{SOL_SOCKET, SO_RCVTIMEO_OLD, SO_SNDTIMEO_OLD};

@@ -8,11 +8,14 @@
 //! may block: they go through [`super::blocking`].
 
 use super::cmsg;
+use super::unix_path;
 use super::Wait::{Receive, Send};
 use crate::abi::errno::Errno;
 use crate::abi::socket::{Mmsghdr, Msghdr};
 use crate::abi::socket_consts::MSG_CTRUNC;
 use crate::guest_mem::{read_bytes, read_val, write_bytes, write_val};
+use crate::overlay::Last;
+use crate::process::Process;
 use crate::thread::Task;
 use crate::{Outcome, SysResult};
 
@@ -37,6 +40,9 @@ struct HostMsg {
     /// The host control chain `hdr.msg_control` points to (a heap buffer: it does not
     /// move with the `HostMsg`).
     control: Vec<u8>,
+    /// The host address `hdr.msg_name` points to when the sysroot places an AF_UNIX
+    /// path elsewhere ([`unix_path`]).
+    name: Option<unix_path::HostAddr>,
 }
 
 impl HostMsg {
@@ -48,7 +54,11 @@ impl HostMsg {
         hdr.msg_iov = g.msg_iov as usize as *mut libc::iovec;
         hdr.msg_iovlen = g.msg_iovlen as usize;
         hdr.msg_flags = g.msg_flags as i32;
-        let mut m = HostMsg { hdr, control };
+        let mut m = HostMsg {
+            hdr,
+            control,
+            name: None,
+        };
         m.hdr.msg_controllen = m.control.len();
         if !m.control.is_empty() {
             m.hdr.msg_control = m.control.as_mut_ptr().cast();
@@ -58,13 +68,19 @@ impl HostMsg {
 
     /// For sendmsg: the guest's control chain read and translated (EFAULT, or ENOBUFS
     /// beyond [`CONTROL_MAX`]).
-    fn to_send(g: &Msghdr) -> Result<HostMsg, Errno> {
+    fn to_send(p: &Process, g: &Msghdr) -> Result<HostMsg, Errno> {
         if g.msg_controllen > CONTROL_MAX {
             return Err(Errno::ENOBUFS);
         }
         let mut raw = vec![0u8; g.msg_controllen as usize];
         read_bytes(g.msg_control, &mut raw)?;
-        Ok(HostMsg::new(g, cmsg::to_host(&raw)))
+        let mut m = HostMsg::new(g, cmsg::to_host(&raw));
+        m.name = unix_path::host_addr(p, g.msg_name, g.msg_namelen.into(), Last::Follow)?;
+        if let Some(h) = &m.name {
+            m.hdr.msg_name = h.ptr() as usize as *mut libc::c_void;
+            m.hdr.msg_namelen = h.len();
+        }
+        Ok(m)
     }
 
     /// For recvmsg: a host control buffer as large as the guest's.
@@ -102,18 +118,25 @@ impl HostMsg {
     }
 }
 
-pub fn sendto(p: &mut Task, a: [u64; 6]) -> SysResult {
-    // Buffer and sockaddr pass through; MSG_* flags agree (abi::socket_consts::CONSTANTS).
+pub fn sendto(p: &mut Task, mut a: [u64; 6]) -> SysResult {
+    // Buffer and sockaddr pass through, but for an AF_UNIX path the sysroot places;
+    // MSG_* flags agree (abi::socket_consts::CONSTANTS).
+    let host = unix_path::host_addr(p, a[4], a[5], Last::Follow)?;
+    if let Some(h) = &host {
+        (a[4], a[5]) = (h.ptr(), h.len().into());
+    }
     super::blocking(p, Send, crate::host::nr::SYS_sendto, a)
 }
 
 pub fn recvfrom(p: &mut Task, a: [u64; 6]) -> SysResult {
     // Buffer, sockaddr and socklen pointers pass through; MSG_* flags agree.
-    super::blocking(p, Receive, crate::host::nr::SYS_recvfrom, a)
+    let room = unix_path::room(a[4], a[5]);
+    let r = super::blocking(p, Receive, crate::host::nr::SYS_recvfrom, a);
+    unix_path::received_from(p, r, (a[4], a[5]), room)
 }
 
 pub fn sendmsg(p: &mut Task, a: [u64; 6]) -> SysResult {
-    let m = HostMsg::to_send(&read_val::<Msghdr>(a[1])?)?;
+    let m = HostMsg::to_send(p, &read_val::<Msghdr>(a[1])?)?;
     let host = [a[0], &m.hdr as *const _ as u64, a[2], 0, 0, 0];
     super::blocking(p, Send, crate::host::nr::SYS_sendmsg, host)
 }
@@ -124,7 +147,9 @@ pub fn recvmsg(p: &mut Task, a: [u64; 6]) -> SysResult {
     let host = [a[0], &mut m.hdr as *mut _ as u64, a[2], 0, 0, 0];
     let r = super::blocking(p, Receive, crate::host::nr::SYS_recvmsg, host)?;
     write_val(a[1], &m.received(&g))?;
-    Ok(r)
+    let namelen = a[1] + std::mem::offset_of!(Msghdr, msg_namelen) as u64;
+    let room = if g.msg_name == 0 { 0 } else { g.msg_namelen };
+    unix_path::received_from(p, Ok(r), (g.msg_name, namelen), room)
 }
 
 /// The guest's mmsghdr array rebuilt for the host, up to the first entry that cannot
@@ -133,7 +158,7 @@ pub fn recvmsg(p: &mut Task, a: [u64; 6]) -> SysResult {
 /// not even the first entry could be built.
 fn host_msgs(
     a: [u64; 6],
-    build: fn(&Msghdr) -> Result<HostMsg, Errno>,
+    build: impl Fn(&Msghdr) -> Result<HostMsg, Errno>,
 ) -> Result<(Vec<Mmsghdr>, Vec<HostMsg>), Errno> {
     let vlen = (a[2] as u32 as u64).min(UIO_MAXIOV);
     let (mut guest, mut host) = (Vec::new(), Vec::new());
@@ -171,7 +196,7 @@ fn host_array(msgs: &[HostMsg]) -> Vec<libc::mmsghdr> {
 
 /// sendmmsg(fd, msgvec, vlen, flags).
 pub fn sendmmsg(p: &mut Task, a: [u64; 6]) -> SysResult {
-    let (_, msgs) = host_msgs(a, HostMsg::to_send)?;
+    let (_, msgs) = host_msgs(a, |g| HostMsg::to_send(p, g))?;
     let mut arr = host_array(&msgs);
     let host = [a[0], arr.as_mut_ptr() as u64, arr.len() as u64, a[3], 0, 0];
     let r = super::blocking(p, Send, crate::host::nr::SYS_sendmmsg, host)?;

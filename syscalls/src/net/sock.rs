@@ -6,10 +6,12 @@
 //! pointers pass through and the host kernel checks them. Only the SOCK_NONBLOCK /
 //! SOCK_CLOEXEC creation flags are translated (they are O_* flags).
 
+use super::unix_path;
 use super::Wait::{Receive, Send};
 use crate::abi::errno::Errno;
 use crate::abi::socket_consts::{sock_flags_to_host, sock_type_to_host};
-use crate::host::{check, int, ptr};
+use crate::host::{check, int, ok, ptr};
+use crate::overlay::Last;
 use crate::thread::Task;
 use crate::SysResult;
 
@@ -30,9 +32,14 @@ pub fn socketpair(_: &mut Task, a: [u64; 6]) -> SysResult {
     check(unsafe { libc::socketpair(int(a[0]), ty, int(a[2]), ptr(a[3])) } as i64)
 }
 
-pub fn bind(_: &mut Task, a: [u64; 6]) -> SysResult {
-    // SAFETY: the sockaddr is a guest pointer the kernel checks.
-    check(unsafe { libc::bind(int(a[0]), ptr(a[1]), a[2] as u32) } as i64)
+pub fn bind(p: &mut Task, a: [u64; 6]) -> SysResult {
+    let host = unix_path::host_addr(p, a[1], a[2], Last::Parent)?;
+    let (addr, len) = host
+        .as_ref()
+        .map_or((a[1], a[2] as u32), |h| (h.ptr(), h.len()));
+    // SAFETY: the sockaddr is `host`'s, alive across the call, or a guest pointer the
+    // kernel checks.
+    check(unsafe { libc::bind(int(a[0]), ptr(addr), len) } as i64)
 }
 
 pub fn listen(_: &mut Task, a: [u64; 6]) -> SysResult {
@@ -41,30 +48,38 @@ pub fn listen(_: &mut Task, a: [u64; 6]) -> SysResult {
 }
 
 pub fn accept(p: &mut Task, a: [u64; 6]) -> SysResult {
-    super::blocking(
+    let room = unix_path::room(a[1], a[2]);
+    let r = super::blocking(
         p,
         Receive,
         crate::host::nr::SYS_accept,
         [a[0], a[1], a[2], 0, 0, 0],
-    )
+    );
+    unix_path::received_from(p, r, (a[1], a[2]), room)
 }
 
 pub fn accept4(p: &mut Task, a: [u64; 6]) -> SysResult {
     let flags = sock_flags_to_host(a[3] as u32).ok_or(Errno::EINVAL)?;
-    super::blocking(
+    let room = unix_path::room(a[1], a[2]);
+    let r = super::blocking(
         p,
         Receive,
         crate::host::nr::SYS_accept4,
         [a[0], a[1], a[2], flags as u64, 0, 0],
-    )
+    );
+    unix_path::received_from(p, r, (a[1], a[2]), room)
 }
 
 pub fn connect(p: &mut Task, a: [u64; 6]) -> SysResult {
+    let host = unix_path::host_addr(p, a[1], a[2], Last::Follow)?;
+    let (addr, len) = host
+        .as_ref()
+        .map_or((a[1], a[2]), |h| (h.ptr(), h.len().into()));
     super::blocking(
         p,
         Send,
         crate::host::nr::SYS_connect,
-        [a[0], a[1], a[2], 0, 0, 0],
+        [a[0], addr, len, 0, 0, 0],
     )
 }
 
@@ -73,12 +88,18 @@ pub fn shutdown(_: &mut Task, a: [u64; 6]) -> SysResult {
     check(unsafe { libc::shutdown(int(a[0]), int(a[1])) } as i64)
 }
 
-pub fn getsockname(_: &mut Task, a: [u64; 6]) -> SysResult {
+pub fn getsockname(p: &mut Task, a: [u64; 6]) -> SysResult {
+    let room = unix_path::room(a[1], a[2]);
     // SAFETY: sockaddr and socklen are guest pointers the kernel checks.
-    check(unsafe { libc::getsockname(int(a[0]), ptr(a[1]), ptr(a[2])) } as i64)
+    check(unsafe { libc::getsockname(int(a[0]), ptr(a[1]), ptr(a[2])) } as i64)?;
+    unix_path::to_guest_addr(p, a[1], a[2], room)?;
+    ok(0)
 }
 
-pub fn getpeername(_: &mut Task, a: [u64; 6]) -> SysResult {
+pub fn getpeername(p: &mut Task, a: [u64; 6]) -> SysResult {
+    let room = unix_path::room(a[1], a[2]);
     // SAFETY: sockaddr and socklen are guest pointers the kernel checks.
-    check(unsafe { libc::getpeername(int(a[0]), ptr(a[1]), ptr(a[2])) } as i64)
+    check(unsafe { libc::getpeername(int(a[0]), ptr(a[1]), ptr(a[2])) } as i64)?;
+    unix_path::to_guest_addr(p, a[1], a[2], room)?;
+    ok(0)
 }

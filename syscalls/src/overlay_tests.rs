@@ -1,0 +1,187 @@
+//! The resolver over a ROOT and a host directory made for each test.
+
+use super::{resolve_in, to_guest_in, walk, Last, Placed, MAX_SYMLINKS};
+use crate::abi::errno::Errno;
+use std::os::unix::fs::symlink;
+use std::path::PathBuf;
+
+/// A sysroot `root` and, next to it, a host directory `host` that ROOT does not have.
+struct Trees {
+    top: PathBuf,
+    root: String,
+    host: String,
+}
+
+impl Trees {
+    fn new(name: &str) -> Trees {
+        let top = std::env::temp_dir().join(format!("emu-overlay-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&top);
+        let root = top.join("root");
+        let host = top.join("host");
+        for d in ["etc", "d", "proc"] {
+            std::fs::create_dir_all(root.join(d)).unwrap();
+        }
+        std::fs::create_dir_all(&host).unwrap();
+        std::fs::write(root.join("etc/f"), "root").unwrap();
+        std::fs::write(host.join("hf"), "host").unwrap();
+        let root = std::fs::canonicalize(root).unwrap();
+        let host = std::fs::canonicalize(host).unwrap();
+        Trees {
+            top,
+            root: root.to_str().unwrap().to_owned(),
+            host: host.to_str().unwrap().to_owned(),
+        }
+    }
+
+    fn link(&self, target: &str, guest: &str) {
+        symlink(target, format!("{}{guest}", self.root)).unwrap();
+    }
+
+    fn resolve(&self, base: &str, path: &str, last: Last) -> Result<Placed, Errno> {
+        resolve_in(self.root.as_bytes(), base.as_bytes(), path.as_bytes(), last)
+    }
+
+    /// (guest, host) of `path` from guest directory `base`.
+    fn at(&self, base: &str, path: &str, last: Last) -> (String, String) {
+        let p = self.resolve(base, path, last).unwrap();
+        let s = |v: Vec<u8>| String::from_utf8(v).unwrap();
+        (s(p.guest), s(p.host))
+    }
+
+    /// The host path of absolute `path`, following the last symlink.
+    fn host_of(&self, path: &str) -> String {
+        self.at("/", path, Last::Follow).1
+    }
+
+    fn in_root(&self, guest: &str) -> String {
+        format!("{}{guest}", self.root)
+    }
+}
+
+impl Drop for Trees {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.top);
+    }
+}
+
+#[test]
+fn root_first_then_host() {
+    let t = Trees::new("rule");
+    assert_eq!(t.host_of("/"), t.root);
+    assert_eq!(t.host_of("/etc/f"), t.in_root("/etc/f"));
+    assert_eq!(t.host_of("/etc/"), t.in_root("/etc/"));
+    let hf = format!("{}/hf", t.host);
+    assert_eq!(t.host_of(&hf), hf);
+    // A new name goes into ROOT only when only ROOT has its directory.
+    assert_eq!(t.host_of("/d/new"), t.in_root("/d/new"));
+    let new = format!("{}/new", t.host);
+    assert_eq!(t.host_of(&new), new);
+    // A missing directory or a file used as one: the kernel's ENOENT / ENOTDIR.
+    assert_eq!(t.host_of("/nodir/x/y"), "/nodir/x/y");
+    assert_eq!(t.host_of("/etc/f/x"), t.in_root("/etc/f/x"));
+    assert_eq!(t.host_of("/etc/f/"), t.in_root("/etc/f/"));
+    assert_eq!(t.host_of("/etc/f/."), t.in_root("/etc/f/."));
+}
+
+#[test]
+fn dot_dot_is_clamped_at_the_guest_root() {
+    let t = Trees::new("dotdot");
+    assert_eq!(t.host_of("/.."), t.root);
+    assert_eq!(t.host_of("/../../etc/f"), t.in_root("/etc/f"));
+    assert_eq!(t.host_of("/d/../etc/./f"), t.in_root("/etc/f"));
+    assert_eq!(t.host_of("/d/../../../etc/f"), t.in_root("/etc/f"));
+    assert_eq!(t.at("/d", "../../../etc/f", Last::Follow).0, "/etc/f");
+    assert_eq!(t.at("/d", "..", Last::Follow), ("/".into(), t.root.clone()));
+    assert_eq!(t.at("/d", ".", Last::Follow).1, t.in_root("/d"));
+    // `..` of a host directory is its guest parent, placed again.
+    let up = format!("{}/../root/etc/f", t.host);
+    assert_eq!(t.host_of(&up), up.replace("/host/..", ""));
+}
+
+#[test]
+fn absolute_and_relative_links_stay_in_the_root() {
+    let t = Trees::new("links");
+    t.link("/etc", "/abs");
+    t.link("../etc/f", "/d/rel");
+    t.link("/d/rel", "/d/chain");
+    assert_eq!(
+        t.at("/", "/abs/f", Last::Follow),
+        ("/etc/f".into(), t.in_root("/etc/f"))
+    );
+    assert_eq!(t.host_of("/d/rel"), t.in_root("/etc/f"));
+    assert_eq!(t.host_of("/d/chain"), t.in_root("/etc/f"));
+    assert_eq!(t.at("/d", "chain", Last::Follow).1, t.in_root("/etc/f"));
+    // `..` after a link is the parent of its target.
+    assert_eq!(t.host_of("/abs/../d"), t.in_root("/d"));
+    // The last link itself, unless a slash follows it.
+    assert_eq!(t.at("/", "/d/rel", Last::NoFollow).1, t.in_root("/d/rel"));
+    assert_eq!(t.at("/", "/abs", Last::NoFollow).1, t.in_root("/abs"));
+    assert_eq!(t.at("/", "/abs/", Last::NoFollow).1, t.in_root("/etc/"));
+    assert_eq!(t.at("/", "/abs/", Last::Parent).1, t.in_root("/abs/"));
+    assert_eq!(t.at("/", "/abs", Last::Parent).1, t.in_root("/abs"));
+    // A dangling link: a new file where its target would be.
+    t.link("/d/made", "/d/dangling");
+    assert_eq!(t.host_of("/d/dangling"), t.in_root("/d/made"));
+}
+
+#[test]
+fn host_links_are_read_in_guest_terms() {
+    let t = Trees::new("hostlinks");
+    let hl = format!("{}/hl", t.host);
+    symlink("/etc/f", &hl).unwrap();
+    assert_eq!(t.host_of(&hl), t.in_root("/etc/f"));
+    // The host's /proc is the kernel's from its first link on.
+    assert_eq!(t.host_of("/proc/self/exe"), "/proc/self/exe");
+    let fd = t.at("/", "/proc/self/fd/0", Last::NoFollow);
+    assert_eq!(fd, ("/proc/self/fd/0".into(), "/proc/self/fd/0".into()));
+}
+
+#[test]
+fn loops_end_in_eloop() {
+    let t = Trees::new("loops");
+    t.link("/l2", "/l1");
+    t.link("l1", "/l2");
+    t.link("self/x", "/self");
+    assert_eq!(t.resolve("/", "/l1", Last::Follow), Err(Errno::ELOOP));
+    assert_eq!(t.resolve("/", "/self", Last::Follow), Err(Errno::ELOOP));
+    assert_eq!(t.resolve("/", "/l1/x", Last::NoFollow), Err(Errno::ELOOP));
+    assert_eq!(t.at("/", "/l1", Last::NoFollow).1, t.in_root("/l1"));
+    // A chain of MAX_SYMLINKS links resolves; one more is too many.
+    for i in 0..=MAX_SYMLINKS {
+        t.link(&format!("c{}", i + 1), &format!("/c{i}"));
+    }
+    std::fs::write(t.in_root(&format!("/c{}", MAX_SYMLINKS + 1)), "").unwrap();
+    assert_eq!(
+        t.at("/", "/c1", Last::Follow).0,
+        format!("/c{}", MAX_SYMLINKS + 1)
+    );
+    assert_eq!(t.resolve("/", "/c0", Last::Follow), Err(Errno::ELOOP));
+}
+
+#[test]
+fn guest_paths_of_host_paths() {
+    let t = Trees::new("guest");
+    let g = |h: &str| String::from_utf8(to_guest_in(t.root.as_bytes(), h.into())).unwrap();
+    assert_eq!(g(&t.root), "/");
+    assert_eq!(g(&t.in_root("/etc")), "/etc");
+    assert_eq!(g(&format!("{}x", t.root)), format!("{}x", t.root));
+    assert_eq!(g("/tmp"), "/tmp");
+}
+
+#[test]
+fn no_symlinks_stops_at_the_first_link_to_follow() {
+    let t = Trees::new("nosym");
+    t.link("/etc", "/abs");
+    let root = t.root.as_bytes();
+    let w = |path: &str, last| walk(root, b"/", path.as_bytes(), last, 0);
+    assert_eq!(w("/abs/f", Last::Follow), Err(Errno::ELOOP));
+    assert_eq!(w("/abs", Last::Follow), Err(Errno::ELOOP));
+    assert_eq!(
+        w("/abs", Last::NoFollow).unwrap().host,
+        t.in_root("/abs").into_bytes()
+    );
+    assert_eq!(
+        w("/etc/f", Last::Follow).unwrap().host,
+        t.in_root("/etc/f").into_bytes()
+    );
+}
