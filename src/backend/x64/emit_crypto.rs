@@ -10,7 +10,11 @@
 //!   then AESENCLAST (ShiftRows, SubBytes, then the round-key XOR) with a
 //!   zero key; AESD likewise with AESDECLAST. AESMC is MixColumns alone:
 //!   AESDECLAST with a zero key undoes the ShiftRows and SubBytes AESENC
-//!   then applies before its MixColumns. AESIMC is AESIMC.
+//!   then applies before its MixColumns. AESIMC is AESIMC. An AESMC
+//!   (AESIMC) of the register the operation just before it wrote by AESE
+//!   (AESD) is one AESENC (AESDEC) with a zero key on the XOR that AESE
+//!   left in xmm4 (compilers keep these pairs adjacent, as Arm cores fuse
+//!   them); the AESE's own result is still written.
 //! * PMULL/PMULL2 .1Q: PCLMULQDQ of the low (or high) quadwords.
 //! * SHA1C/SHA1P/SHA1M: SHA1RNDS4 does the same four rounds with hash A in
 //!   dword 3 (Arm: a in element 0) and the words in reverse order; it adds
@@ -30,7 +34,7 @@
 //! * EOR3, BCAX, RAX1 and XAR (SHA3) are SSE2 bit operations and 64-bit
 //!   shifts. Every x86-64 host has them.
 //!
-//! Scratch: `xmm0`–`xmm3`, `rax`.
+//! Scratch: `xmm0`–`xmm4`, `rax`.
 
 use super::emit::Emitter;
 use crate::ir::{CryptoOp, HelperFn};
@@ -101,11 +105,25 @@ impl Emitter {
             Aese | Aesd => {
                 self.load_v(0, d);
                 self.load_v(1, n);
-                dynasm!(self.a ; .arch x64 ; pxor xmm0, xmm1 ; pxor xmm1, xmm1);
+                dynasm!(self.a ; .arch x64
+                    ; pxor xmm0, xmm1
+                    ; movdqa xmm4, xmm0
+                    ; pxor xmm1, xmm1);
                 if op == Aese {
                     dynasm!(self.a ; .arch x64 ; aesenclast xmm0, xmm1);
                 } else {
                     dynasm!(self.a ; .arch x64 ; aesdeclast xmm0, xmm1);
+                }
+                self.aes_left = Some((vd, op == Aesd));
+            }
+            Aesmc | Aesimc if self.aes_before == Some((vn, op == Aesimc)) => {
+                // Of the AESE (AESD) just before: one AESENC (AESDEC) with
+                // a zero key on the XOR it left in xmm4.
+                dynasm!(self.a ; .arch x64 ; pxor xmm1, xmm1 ; movdqa xmm0, xmm4);
+                if op == Aesmc {
+                    dynasm!(self.a ; .arch x64 ; aesenc xmm0, xmm1);
+                } else {
+                    dynasm!(self.a ; .arch x64 ; aesdec xmm0, xmm1);
                 }
             }
             Aesmc => {
