@@ -16,6 +16,8 @@ use emu::cpu::{CpuState, ExitReason};
 use emu::ir::{Block, Builder};
 use emu::jit::code_cache::CodeCache;
 
+#[path = "ir_backend/crypto.rs"]
+mod crypto;
 #[path = "ir_backend/directed.rs"]
 mod directed;
 #[path = "ir_backend/dot.rs"]

@@ -203,6 +203,55 @@ impl HalfOp {
     }
 }
 
+/// Cryptographic-extension operations with an inline fast path
+/// ([`VecOp::Crypto`]): `d`, `n` and `m` are `V[vd]`, `V[vn]` and `V[vm]`,
+/// and each writes all 128 bits of `V[vd]`, as the Arm ARM defines it.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum CryptoOp {
+    /// AESE: SubBytes(ShiftRows(d EOR n)).
+    Aese,
+    /// AESD: InvSubBytes(InvShiftRows(d EOR n)).
+    Aesd,
+    /// AESMC: MixColumns(n).
+    Aesmc,
+    /// AESIMC: InvMixColumns(n).
+    Aesimc,
+    /// PMULL/PMULL2 .1Q: the carry-less product of the low (with `upper`,
+    /// high) 64 bits of `n` and `m`.
+    Pmull { upper: bool },
+    /// SHA1C: four SHA-1 rounds with Choose on hash abcd (`d`), e (`n`'s
+    /// low 32 bits) and the schedule words plus constant (`m`).
+    Sha1c,
+    /// SHA1P: as SHA1C with Parity.
+    Sha1p,
+    /// SHA1M: as SHA1C with Majority.
+    Sha1m,
+    /// SHA1H: `n`'s low 32 bits rotated left by 30, zero-extended.
+    Sha1h,
+    /// SHA1SU0: `(n<63:0> : d<127:64>) EOR d EOR m`.
+    Sha1su0,
+    /// SHA1SU1: the second SHA-1 schedule update of `d` and `n`.
+    Sha1su1,
+    /// SHA256H: four SHA-256 rounds on abcd (`d`), efgh (`n`) and the
+    /// schedule words plus constants (`m`); the new abcd.
+    Sha256h,
+    /// SHA256H2: the same rounds with efgh in `d` and abcd in `n`; the new
+    /// efgh.
+    Sha256h2,
+    /// SHA256SU0: `d + sigma0(n<31:0> : d<127:32>)` per 32-bit lane.
+    Sha256su0,
+    /// SHA256SU1: the second SHA-256 schedule update of `d`, `n` and `m`.
+    Sha256su1,
+    /// EOR3: `n EOR m EOR V[va]`.
+    Eor3 { va: u8 },
+    /// BCAX: `n EOR (m AND NOT V[va])`.
+    Bcax { va: u8 },
+    /// RAX1: `n EOR ROL(m, 1)` per 64-bit lane.
+    Rax1,
+    /// XAR: `ROR(n EOR m, imm)` per 64-bit lane (`imm` in 0..64).
+    Xar { imm: u8 },
+}
+
 /// Integer vector operations with an inline fast path.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum VOp {
@@ -320,6 +369,8 @@ pub enum VecOp {
         vm: u8,
         elem: Option<u8>,
     },
+    /// A cryptographic-extension instruction (see [`CryptoOp`]).
+    Crypto { op: CryptoOp, vm: u8 },
 }
 
 /// What [`VecOp::MulLong`] does with the destination's lanes.

@@ -2,10 +2,8 @@
 //! the backend runs inline with AVX2 (`emit_dot`), against the interpreter
 //! (the exact helper), alone and in blocks with other vector instructions.
 
-use super::vec_ops::{block_of, interp_vs_jit, MIXED};
-use super::*;
-
-use emu::ir::Op;
+use super::vec_ops::singly_then_mixed;
+use super::Rng;
 
 /// From aarch64-linux-gnu-as -march=armv8.6-a+dotprod+i8mm.
 const DOT: [u32; 15] = [
@@ -39,51 +37,7 @@ fn bytes(rng: &mut Rng) -> u128 {
     })
 }
 
-fn run(rng: &mut Rng, jit: &mut Jit, words: &[u32]) {
-    let block = block_of(words);
-    let mut buf = Box::new(Scratch([0; BUF_LEN]));
-    let mut mem0 = [0u8; BUF_LEN];
-    for b in mem0.chunks_mut(16) {
-        b.copy_from_slice(&bytes(rng).to_le_bytes());
-    }
-    let mut cpu0 = CpuState::default();
-    for v in cpu0.v.iter_mut() {
-        *v = bytes(rng);
-    }
-    cpu0.x[1] = &*buf as *const Scratch as u64;
-    if let Err(e) = interp_vs_jit(jit, &mut *buf, &block, &cpu0, &mem0) {
-        panic!(
-            "{words:#010x?}: {e}\ninitial v1..v3: {:#034x?}",
-            &cpu0.v[1..4]
-        );
-    }
-}
-
 #[test]
 fn dot_products_match_the_helper() {
-    let mut rng = Rng(env_u64("EMU_IR_FUZZ_SEED", 0xd07));
-    let mut jit = Jit::new();
-    for &w in &DOT {
-        let block = block_of(&[w]);
-        assert!(
-            block.ops.iter().any(|o| matches!(o, Op::Vec { .. })),
-            "{w:#010x} is not an Op::Vec"
-        );
-        for _ in 0..200 {
-            run(&mut rng, &mut jit, &[w]);
-        }
-    }
-    for _ in 0..500 {
-        let n = 2 + rng.below(10) as usize;
-        let seq: Vec<u32> = (0..n)
-            .map(|_| {
-                if rng.chance(3) {
-                    rng.pick(&MIXED)
-                } else {
-                    rng.pick(&DOT)
-                }
-            })
-            .collect();
-        run(&mut rng, &mut jit, &seq);
-    }
+    singly_then_mixed(0xd07, &DOT, &DOT, bytes);
 }

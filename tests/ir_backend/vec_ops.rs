@@ -253,16 +253,9 @@ fn vector_sequences_in_one_block() {
     let pc = 0x40_0000u64;
     let words = words();
     for _ in 0..400 {
-        let n = 2 + rng.below(15) as usize;
-        let seq: Vec<u32> = (0..n)
-            .map(|_| {
-                if rng.chance(2) {
-                    rng.pick(&MIXED)
-                } else {
-                    words[rng.below(words.len() as u64) as usize].1
-                }
-            })
-            .collect();
+        let seq = mixed_seq(&mut rng, 15, 2, |r| {
+            words[r.below(words.len() as u64) as usize].1
+        });
         let block = translate_block(pc, &mut |a| {
             let i = a.checked_sub(pc)? / 4;
             seq.get(i as usize).copied()
@@ -277,6 +270,82 @@ fn vector_sequences_in_one_block() {
             panic!("{seq:#010x?}: {e}");
         }
     }
+}
+
+/// Runs the block of `words` under the interpreter and as x86-64 code
+/// from V registers and scratch memory drawn by `vector` (x1 points to the
+/// scratch, x2 is random); panics at the first difference.
+pub(super) fn run_vectors(
+    rng: &mut Rng,
+    jit: &mut Jit,
+    words: &[u32],
+    vector: fn(&mut Rng) -> u128,
+) {
+    let block = block_of(words);
+    let mut buf = Box::new(Scratch([0; BUF_LEN]));
+    let mut mem0 = [0u8; BUF_LEN];
+    for b in mem0.chunks_mut(16) {
+        b.copy_from_slice(&vector(rng).to_le_bytes());
+    }
+    let mut cpu0 = CpuState::default();
+    for v in cpu0.v.iter_mut() {
+        *v = vector(rng);
+    }
+    cpu0.x[1] = &*buf as *const Scratch as u64;
+    cpu0.x[2] = rng.value();
+    if let Err(e) = interp_vs_jit(jit, &mut *buf, &block, &cpu0, &mem0) {
+        panic!(
+            "{words:#010x?}: {e}\ninitial v1..v4: {:#034x?}",
+            &cpu0.v[1..5]
+        );
+    }
+}
+
+/// Each of `singles` alone (200 random states; each must be an
+/// [`Op::Vec`]), then 500 blocks of 2 to 11 words drawn from `words` and
+/// [`MIXED`], through [`run_vectors`].
+pub(super) fn singly_then_mixed(
+    seed: u64,
+    singles: &[u32],
+    words: &[u32],
+    vector: fn(&mut Rng) -> u128,
+) {
+    let mut rng = Rng(env_u64("EMU_IR_FUZZ_SEED", seed));
+    let mut jit = Jit::new();
+    for &w in singles {
+        let block = block_of(&[w]);
+        assert!(
+            block.ops.iter().any(|o| matches!(o, Op::Vec { .. })),
+            "{w:#010x} is not an Op::Vec"
+        );
+        for _ in 0..200 {
+            run_vectors(&mut rng, &mut jit, &[w], vector);
+        }
+    }
+    for _ in 0..500 {
+        let seq = mixed_seq(&mut rng, 10, 3, |r| r.pick(words));
+        run_vectors(&mut rng, &mut jit, &seq, vector);
+    }
+}
+
+/// 2 to `1 + spread` words, each from [`MIXED`] with chance 1 in
+/// `one_in`, else from `pick`.
+fn mixed_seq(
+    rng: &mut Rng,
+    spread: u64,
+    one_in: u64,
+    mut pick: impl FnMut(&mut Rng) -> u32,
+) -> Vec<u32> {
+    let n = 2 + rng.below(spread) as usize;
+    (0..n)
+        .map(|_| {
+            if rng.chance(one_in) {
+                rng.pick(&MIXED)
+            } else {
+                pick(rng)
+            }
+        })
+        .collect()
 }
 
 /// The block of `words` from pc 0x40_0000.

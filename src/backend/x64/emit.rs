@@ -100,6 +100,12 @@ pub(super) struct Emitter {
     pub host_nzcv: Vec<bool>,
     /// Loads of NZCV that only conditions read, each from the state.
     pub state_conds: Vec<bool>,
+    /// An AESE or AESD the previous operation emitted: (its Vd, whether
+    /// AESD), with the XOR of its operands still in xmm4 (see
+    /// `emit_crypto`). Set for the operation being emitted only.
+    pub aes_before: Option<(u8, bool)>,
+    /// The same, left by the operation being emitted for the next.
+    pub aes_left: Option<(u8, bool)>,
 }
 
 /// Compiles `block` for execution at host address `base`.
@@ -162,6 +168,8 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         ),
         host_nzcv: bufs.host_nzcv,
         state_conds: bufs.state_conds,
+        aes_before: None,
+        aes_left: None,
     };
     if let Some(l) = self_loop {
         let body = e.a.new_dynamic_label();
@@ -182,6 +190,7 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
                 let body = *body;
                 e.rax_holds = None;
                 e.vcache.clear();
+                e.aes_left = None;
                 dynasm!(e.a ; .arch x64 ; =>body);
             }
         }
@@ -201,6 +210,8 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         }
         e.in_ops = true;
         e.disp = disp.get(i).copied().unwrap_or(0);
+        // Only the next operation that emits code may use it.
+        e.aes_before = e.aes_left.take();
         match e.whole_v_write(&block.ops, i) {
             Some(j) => merged = Some(j),
             None => e.op(op),

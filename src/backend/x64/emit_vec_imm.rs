@@ -39,6 +39,7 @@ pub(super) fn inline_ok(op: VecOp) -> bool {
         } => super::emit_vec::has_sse41(),
         VecOp::Half { .. } => super::emit_half::has_f16c(),
         VecOp::Dot { .. } => super::emit_dot::has_avx2(),
+        VecOp::Crypto { op, .. } => super::emit_crypto::inline_ok(op),
         _ => true,
     }
 }
@@ -122,6 +123,7 @@ impl Emitter {
             VecOp::Half { op, q, vm, elem } => {
                 self.vec_half(op, q, (vd, vn, vm), elem, slow, arg);
             }
+            VecOp::Crypto { op, vm } => self.vec_crypto(op, (vd, vn, vm), slow, arg),
             VecOp::Ext { q, vm, imm } => {
                 let m = Self::voff(vm);
                 let imm = imm as i8;

@@ -8,6 +8,7 @@ pub mod disasm;
 mod emit;
 mod emit_alu;
 mod emit_check;
+mod emit_crypto;
 mod emit_dot;
 mod emit_fp;
 mod emit_half;

@@ -10,7 +10,7 @@ use crate::arm64::encodings::simd_diff::Op;
 use crate::arm64::Fields;
 use crate::cpu::CpuState;
 use crate::frontend::{Ctx, TResult, Undefined};
-use crate::ir::{LongAcc, VecOp};
+use crate::ir::{CryptoOp, LongAcc, VecOp};
 
 kinds!(K {
     Addl,
@@ -80,6 +80,14 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
         _ => None,
     };
     match acc {
+        None if kind == K::Pmull && size == 3 => {
+            // PMULL/PMULL2 .1Q.
+            let op = VecOp::Crypto {
+                op: CryptoOp::Pmull { upper: args.q },
+                vm: args.m as u8,
+            };
+            super::vec_op(cx, op, &args, helper);
+        }
         Some(acc) => {
             let op = VecOp::MulLong {
                 signed: !u,

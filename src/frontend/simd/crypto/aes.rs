@@ -1,8 +1,10 @@
 //! FEAT_AES (AESE, AESD, AESMC, AESIMC) and the 64-bit polynomial multiply
 //! of FEAT_PMULL, per the Arm ARM's AESSubBytes/AESShiftRows/AESMixColumns
 //! (FIPS-197 with byte i of the state in bits 8i+7..8i of the vector).
-//! AES-NI and PCLMULQDQ compute the same functions when the host has them;
-//! the portable code is always there and the tests hold the two together.
+//! These are the exact definitions the interpreter runs and hosts without
+//! AES-NI or PCLMULQDQ call; on hosts with them the backend runs the
+//! instructions inline (`backend/x64/emit_crypto.rs`), and the IR backend
+//! tests hold the two together.
 
 /// Product in GF(2^8) modulo x^8 + x^4 + x^3 + x + 1.
 const fn gmul(mut a: u8, mut b: u8) -> u8 {
@@ -98,105 +100,34 @@ fn mix_columns(v: u128, inv: bool) -> u128 {
 
 /// AESE: SubBytes(ShiftRows(d EOR n)).
 pub fn aese(d: u128, n: u128) -> u128 {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("aes") {
-        // SAFETY: the host has AES-NI (checked just above).
-        return unsafe { host::aese(d ^ n) };
-    }
     map_bytes(shift_rows(d ^ n, false), &SBOX)
 }
 
 /// AESD: InvSubBytes(InvShiftRows(d EOR n)).
 pub fn aesd(d: u128, n: u128) -> u128 {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("aes") {
-        // SAFETY: the host has AES-NI (checked just above).
-        return unsafe { host::aesd(d ^ n) };
-    }
     map_bytes(shift_rows(d ^ n, true), &INV_SBOX)
 }
 
 /// AESMC: MixColumns(n).
 pub fn aesmc(n: u128) -> u128 {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("aes") {
-        // SAFETY: the host has AES-NI (checked just above).
-        return unsafe { host::aesmc(n) };
-    }
     mix_columns(n, false)
 }
 
 /// AESIMC: InvMixColumns(n).
 pub fn aesimc(n: u128) -> u128 {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("aes") {
-        // SAFETY: the host has AES-NI (checked just above).
-        return unsafe { host::aesimc(n) };
-    }
     mix_columns(n, true)
 }
 
 /// Carry-less product of two 64-bit polynomials (PMULL/PMULL2 .1Q).
 pub fn clmul64(a: u64, b: u64) -> u128 {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("pclmulqdq") {
-        // SAFETY: the host has PCLMULQDQ (checked just above).
-        return unsafe { host::clmul64(a, b) };
+    // One shifted copy of a per set bit of b (few for the 8-bit lanes of
+    // PMULL .8B).
+    let (mut acc, mut b) = (0u128, b);
+    while b != 0 {
+        acc ^= (a as u128) << b.trailing_zeros();
+        b &= b - 1;
     }
-    clmul64_soft(a, b)
-}
-
-fn clmul64_soft(a: u64, b: u64) -> u128 {
-    (0..64)
-        .filter(|i| b >> i & 1 != 0)
-        .fold(0u128, |acc, i| acc ^ ((a as u128) << i))
-}
-
-/// The same functions with AES-NI and PCLMULQDQ. x86's AESENCLAST is
-/// ShiftRows and SubBytes then the round-key XOR, so with a zero key it is
-/// the second half of AESE; MixColumns alone is AESENC (zero key) after
-/// undoing ShiftRows and SubBytes with AESDECLAST.
-#[cfg(target_arch = "x86_64")]
-mod host {
-    use std::arch::x86_64::*;
-
-    fn m(v: u128) -> __m128i {
-        // SAFETY: u128 and __m128i are both 16 plain bytes; the vector's
-        // byte i is bits 8i+7..8i of the little-endian u128, as in Arm.
-        unsafe { std::mem::transmute::<u128, __m128i>(v) }
-    }
-
-    fn u(v: __m128i) -> u128 {
-        // SAFETY: as in `m`.
-        unsafe { std::mem::transmute::<__m128i, u128>(v) }
-    }
-
-    #[target_feature(enable = "aes")]
-    pub fn aese(x: u128) -> u128 {
-        u(_mm_aesenclast_si128(m(x), _mm_setzero_si128()))
-    }
-
-    #[target_feature(enable = "aes")]
-    pub fn aesd(x: u128) -> u128 {
-        u(_mm_aesdeclast_si128(m(x), _mm_setzero_si128()))
-    }
-
-    #[target_feature(enable = "aes")]
-    pub fn aesmc(x: u128) -> u128 {
-        let z = _mm_setzero_si128();
-        u(_mm_aesenc_si128(_mm_aesdeclast_si128(m(x), z), z))
-    }
-
-    #[target_feature(enable = "aes")]
-    pub fn aesimc(x: u128) -> u128 {
-        u(_mm_aesimc_si128(m(x)))
-    }
-
-    #[target_feature(enable = "pclmulqdq")]
-    pub fn clmul64(a: u64, b: u64) -> u128 {
-        let r = _mm_clmulepi64_si128(_mm_set_epi64x(0, a as i64), _mm_set_epi64x(0, b as i64), 0);
-        u(r)
-    }
+    acc
 }
 
 #[cfg(test)]
@@ -222,20 +153,65 @@ mod tests {
         assert_eq!(INV_SBOX[0x63], 0);
     }
 
+    /// AES-128 round keys (FIPS-197 5.2), each as a vector.
+    fn expand(key: [u8; 16]) -> [u128; 11] {
+        let mut w = [[0u8; 4]; 44];
+        for i in 0..4 {
+            w[i].copy_from_slice(&key[4 * i..4 * i + 4]);
+        }
+        let mut rcon = 1u8;
+        for i in 4..44 {
+            let mut t = w[i - 1];
+            if i % 4 == 0 {
+                t = [t[1], t[2], t[3], t[0]].map(|b| SBOX[b as usize]);
+                t[0] ^= rcon;
+                rcon = gmul(rcon, 2);
+            }
+            for j in 0..4 {
+                w[i][j] = w[i - 4][j] ^ t[j];
+            }
+        }
+        std::array::from_fn(|r| {
+            u128::from_le_bytes(std::array::from_fn(|b| w[4 * r + b / 4][b % 4]))
+        })
+    }
+
     #[test]
-    fn host_matches_portable() {
+    fn fips197_aes128_with_the_arm_instructions() {
+        // FIPS-197 Appendix C.1.
+        let key: [u8; 16] = std::array::from_fn(|i| i as u8);
+        let pt = u128::from_le_bytes(std::array::from_fn(|i| (i as u8) * 0x11));
+        let ct = u128::from_le_bytes(0x69c4e0d86a7b0430d8cdb78070b4c55au128.to_be_bytes());
+        let rk = expand(key);
+        let mut s = pt;
+        for k in &rk[..9] {
+            s = aesmc(aese(s, *k));
+        }
+        assert_eq!(aese(s, rk[9]) ^ rk[10], ct);
+        // The equivalent inverse cipher: AESD, then AESIMC, with the middle
+        // round keys through InvMixColumns.
+        let mut s = aesimc(aesd(ct, rk[10]));
+        for k in rk[2..10].iter().rev() {
+            s = aesimc(aesd(s, aesimc(*k)));
+        }
+        assert_eq!(aesd(s, aesimc(rk[1])) ^ rk[0], pt);
+    }
+
+    #[test]
+    fn inverses_and_carry_less_products() {
         let mut s = 0x1234_5678_9abc_def1u64;
         for _ in 0..1000 {
             let (d, n) = (rng(&mut s), rng(&mut s));
-            assert_eq!(aese(d, n), map_bytes(shift_rows(d ^ n, false), &SBOX));
-            assert_eq!(aesd(d, n), map_bytes(shift_rows(d ^ n, true), &INV_SBOX));
-            assert_eq!(aesmc(n), mix_columns(n, false));
-            assert_eq!(aesimc(n), mix_columns(n, true));
-            assert_eq!(mix_columns(mix_columns(n, false), true), n);
-            assert_eq!(
-                clmul64(d as u64, n as u64),
-                clmul64_soft(d as u64, n as u64)
-            );
+            assert_eq!(aesimc(aesmc(n)), n);
+            assert_eq!(aesd(aese(d, n) ^ d, d), d ^ n);
+            let (a, b) = (d as u64, n as u64);
+            assert_eq!(clmul64(a, b), clmul64(b, a));
+            assert_eq!(clmul64(a, 1), a as u128);
+            assert_eq!(clmul64(a, 1 << 63), (a as u128) << 63);
         }
+        // Coefficient k of the square of all ones is the parity of the
+        // number of pairs i + j = k: the even powers.
+        assert_eq!(clmul64(u64::MAX, u64::MAX), u128::MAX / 3);
+        assert_eq!(clmul64(0, u64::MAX), 0);
     }
 }

@@ -1,16 +1,17 @@
 //! The cryptographic extension: FEAT_AES, FEAT_SHA1, FEAT_SHA256,
 //! FEAT_SHA512, FEAT_SHA3, FEAT_SM3 and FEAT_SM4 (the encodings are
 //! [`crate::arm64::encodings::crypto`]; PMULL .1Q is in the three-different
-//! class and uses [`clmul64`]). Every instruction is one call of its own
-//! helper, which reads Vd, Vn, Vm (or Va, or the immediate) and writes the
-//! whole of Vd.
+//! class and uses [`clmul64`]). Every instruction has a helper of its own,
+//! which reads Vd, Vn, Vm (or Va, or the immediate) and writes the whole of
+//! Vd; AES, SHA1, SHA256 and the SHA3 forms are [`VecOp::Crypto`]s, which
+//! the backend may run inline with that helper as the exact fallback.
 
 use super::{call, Args};
 use crate::arm64::encodings::crypto::Op;
 use crate::arm64::Fields;
 use crate::cpu::CpuState;
 use crate::frontend::{Ctx, TResult};
-use crate::ir::HelperFn;
+use crate::ir::{CryptoOp, HelperFn, VecOp};
 
 mod aes;
 mod sha;
@@ -28,8 +29,45 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
         imm: field('a') | field('i'),
         ..Args::default()
     };
-    call(cx, helper_for(op), args, &[]);
+    match inline_form(op, &args) {
+        Some(c) => {
+            let vop = VecOp::Crypto {
+                op: c,
+                vm: args.m as u8,
+            };
+            super::vec_op(cx, vop, &args, helper_for(op));
+        }
+        None => {
+            call(cx, helper_for(op), args, &[]);
+        }
+    }
     Ok(())
+}
+
+/// The [`CryptoOp`] of the instructions the backend may run inline (its
+/// helper stays the exact definition); SHA512, SM3 and SM4 always call it.
+fn inline_form(op: Op, a: &Args) -> Option<CryptoOp> {
+    Some(match op {
+        Op::AESE => CryptoOp::Aese,
+        Op::AESD => CryptoOp::Aesd,
+        Op::AESMC => CryptoOp::Aesmc,
+        Op::AESIMC => CryptoOp::Aesimc,
+        Op::SHA1C => CryptoOp::Sha1c,
+        Op::SHA1P => CryptoOp::Sha1p,
+        Op::SHA1M => CryptoOp::Sha1m,
+        Op::SHA1H => CryptoOp::Sha1h,
+        Op::SHA1SU0 => CryptoOp::Sha1su0,
+        Op::SHA1SU1 => CryptoOp::Sha1su1,
+        Op::SHA256H => CryptoOp::Sha256h,
+        Op::SHA256H2 => CryptoOp::Sha256h2,
+        Op::SHA256SU0 => CryptoOp::Sha256su0,
+        Op::SHA256SU1 => CryptoOp::Sha256su1,
+        Op::EOR3 => CryptoOp::Eor3 { va: a.imm as u8 },
+        Op::BCAX => CryptoOp::Bcax { va: a.imm as u8 },
+        Op::RAX1 => CryptoOp::Rax1,
+        Op::XAR => CryptoOp::Xar { imm: a.imm as u8 },
+        _ => return None,
+    })
 }
 
 /// Whether the fourth operand is the register Va (else the immediate).
