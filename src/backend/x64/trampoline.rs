@@ -35,8 +35,8 @@ pub struct Trampoline {
 /// registers (`regalloc::PINNED`) and sets up an empty return stack
 /// (`CpuState::ret_stack_base`), and jumps to `code`. Translated code leaves
 /// through the exit label, which stores the pinned guest registers, drops
-/// the return stack and returns to the caller of the entry, after folding NZCV kept in host form
-/// (`CpuState::nzcv_host`) into `CpuState::nzcv`.
+/// the return stack and returns to the caller of the entry, after folding
+/// NZCV kept in host form (`CpuState::nzcv_host`) into `CpuState::nzcv`.
 pub fn build(base: u64) -> Trampoline {
     let mut a: Asm = VecAssembler::new(base as usize);
     let sentinel = a.new_dynamic_label();
