@@ -519,6 +519,9 @@ impl Translator {
                 block
             }
         };
+        if !step {
+            crate::ir::passes::poll::drop_forward_poll(&mut block);
+        }
         block.nzcv_dead_at_end = writes_nzcv(&block) && self.successors_kill_nzcv(&block.term);
         crate::ir::passes::optimize(&mut block);
         let env = self.env();

@@ -1,18 +1,21 @@
 //! IR → x86-64. Register conventions inside translated code:
 //!
 //! * `r15` — pointer to the guest [`CpuState`];
+//! * `r9, r10, r11` — the pinned guest registers SP, x30 and x0
+//!   ([`super::regalloc::PINNED`]), stored to the state around host calls
+//!   and by the trampoline's exit;
 //! * `rbx, rbp, r12, r13, r14` — IR values ([`super::regalloc::POOL`]),
-//!   and `r9–r11` in blocks that call nothing on their main path (exact
-//!   slow paths save them), `rsi, rdi, r8` too when they have no atomic
-//!   read-modify-write and no slow path either;
-//! * `rax, rcx, rdx, rsi, rdi, r8–r11` — scratch, clobbered by helper calls;
+//!   and `rsi, rdi, r8` in blocks that call nothing on their main path and
+//!   have no atomic read-modify-write and no exact slow path either; a read
+//!   of a pinned register may live in its host register;
+//! * `rax, rcx, rdx, rsi, rdi, r8` — scratch, clobbered by helper calls;
 //! * `rsp` — the host stack, 16-byte aligned so helpers can be called
 //!   directly: the trampoline's frame, below which each predicted call in
 //!   flight pushes one 16-byte return-stack entry (see `emit_term`). Spill
 //!   slots are in the CPU state (`[r15 + spill_offset(n)]`).
 
 use super::emit_nzcv::OFF_NZCV;
-use super::regalloc::{allocate, Loc};
+use super::regalloc::{allocate, pinned, Loc, PINNED};
 use crate::cpu::state::{v_offset, x_offset, CpuState};
 use crate::ir::{Block, Op, Val};
 use dynasmrt::x64::X64Relocation;
@@ -48,6 +51,16 @@ pub(super) const OFF_INTERRUPT: i32 = offset_of!(CpuState, interrupt) as i32;
 pub(super) const OFF_FAULT: i32 = offset_of!(CpuState, fault) as i32;
 pub(super) const OFF_RET_BASE: i32 = offset_of!(CpuState, ret_stack_base) as i32;
 pub(super) const OFF_RET_LIMIT: i32 = offset_of!(CpuState, ret_stack_limit) as i32;
+
+/// The host register holding the pinned guest register whose CPU-state
+/// field is at `offset`, if any.
+fn pinned_at(offset: u32) -> Option<u8> {
+    let x0 = x_offset(0) as u32;
+    if offset < x0 || offset >= x_offset(32) as u32 || !(offset - x0).is_multiple_of(8) {
+        return None;
+    }
+    pinned(((offset - x0) / 8) as u8)
+}
 
 /// Offset from r15 of spill slot `s` (see [`CpuState::spill`]): spill slots
 /// are not on the host stack, whose pointer moves with the return stack.
@@ -142,7 +155,8 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
     bufs.slow_saves.extend(
         super::regalloc::CALL_FREE_POOL
             .into_iter()
-            .filter(|r| held & 1 << r != 0),
+            .filter(|r| held & 1 << r != 0)
+            .chain(super::regalloc::PINNED.iter().map(|p| p.1)),
     );
     bufs.cold.clear();
     bufs.slow_paths.clear();
@@ -457,8 +471,14 @@ impl Emitter {
         match *op {
             Op::Nop | Op::InsnStart { .. } => {}
             Op::Const { .. } => {}
-            Op::GetReg { dst, reg } => self.load_state(dst, x_offset(reg as usize) as i32),
-            Op::SetReg { reg, src } => self.store_state_raw(x_offset(reg as usize) as i32, src),
+            Op::GetReg { dst, reg } => self.get_reg(dst, reg),
+            Op::SetReg { reg, src } => self.set_reg(reg, src),
+            Op::LoadState { dst, offset } if pinned_at(offset).is_some() => {
+                self.store(dst, pinned_at(offset).unwrap_or(0))
+            }
+            Op::StoreState { offset, src } if pinned_at(offset).is_some() => {
+                self.load(pinned_at(offset).unwrap_or(0), src)
+            }
             Op::LoadState { dst, offset } if offset as i32 == OFF_NZCV => {
                 if !self.state_conds[dst.0 as usize] {
                     self.load_nzcv(dst)
@@ -611,14 +631,50 @@ impl Emitter {
                 self.load(2, args[1]);
                 self.load(1, args[2]);
                 self.load(8, args[3]);
+                self.pinned_out();
                 dynasm!(self.a
                     ; .arch x64
                     ; mov rdi, r15
                     ; mov rax, QWORD f as usize as i64
                     ; call rax
                 );
+                self.pinned_in();
                 self.store(dst, 0);
             }
+        }
+    }
+
+    /// Reads guest register `reg` into `dst`.
+    fn get_reg(&mut self, dst: Val, reg: u8) {
+        match pinned(reg) {
+            Some(h) => self.store(dst, h),
+            None => self.load_state(dst, x_offset(reg as usize) as i32),
+        }
+    }
+
+    /// Writes `src` to guest register `reg`.
+    fn set_reg(&mut self, reg: u8, src: Val) {
+        match pinned(reg) {
+            Some(h) => self.load(h, src),
+            None => self.store_state_raw(x_offset(reg as usize) as i32, src),
+        }
+    }
+
+    /// Before a host call: stores the pinned guest registers to the CPU
+    /// state, where the callee may read them (see [`PINNED`]).
+    pub(super) fn pinned_out(&mut self) {
+        for (g, h) in PINNED {
+            let off = x_offset(g as usize) as i32;
+            dynasm!(self.a ; .arch x64 ; mov QWORD [r15 + off], Rq(h));
+        }
+    }
+
+    /// After a host call: reloads the pinned guest registers, which the
+    /// call clobbered (and the callee may have written in the state).
+    pub(super) fn pinned_in(&mut self) {
+        for (g, h) in PINNED {
+            let off = x_offset(g as usize) as i32;
+            dynasm!(self.a ; .arch x64 ; mov Rq(h), QWORD [r15 + off]);
         }
     }
 

@@ -320,10 +320,12 @@ impl Emitter {
     }
 
     fn call1(&mut self, f: extern "C" fn(u64) -> u64) {
+        self.pinned_out();
         dynasm!(self.a ; .arch x64
             ; mov rdi, rax
             ; mov rax, QWORD f as usize as i64
             ; call rax);
+        self.pinned_in();
     }
 
     pub(super) fn un(&mut self, op: UnOp, w: Width, dst: Val, a: Val) {

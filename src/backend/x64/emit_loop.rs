@@ -178,9 +178,14 @@ impl Emitter {
             }
         }
         for (dst, reg) in reloads {
-            let off = x_offset(reg as usize) as i32;
-            dynasm!(self.a ; .arch x64 ; mov rax, QWORD [r15 + off]);
-            self.mov_loc(dst, Loc::Reg(0));
+            match super::regalloc::pinned(reg) {
+                Some(h) => self.mov_loc(dst, Loc::Reg(h)),
+                None => {
+                    let off = x_offset(reg as usize) as i32;
+                    dynasm!(self.a ; .arch x64 ; mov rax, QWORD [r15 + off]);
+                    self.mov_loc(dst, Loc::Reg(0));
+                }
+            }
         }
         dynasm!(self.a ; .arch x64 ; jmp =>body);
     }

@@ -213,14 +213,14 @@ impl Emitter {
     /// rax: a hit jumps to the block, a miss exits to the dispatcher.
     fn indirect_lookup(&mut self) {
         let miss = self.a.new_dynamic_label();
-        let mask = (JUMP_TABLE_ENTRIES - 1) as i32;
+        // The byte offset of entry (pc >> 2) & (entries - 1), 16 bytes
+        // each: bits 2.. of pc, moved up two places.
+        let offsets = ((JUMP_TABLE_ENTRIES - 1) << 4) as i32;
         let exit = self.env.exit as usize;
         dynasm!(self.a
             ; .arch x64
-            ; mov ecx, eax
-            ; shr ecx, 2
-            ; and ecx, mask
-            ; shl rcx, 4
+            ; lea ecx, [rax * 4]
+            ; and ecx, offsets
             ; mov rdx, QWORD [r15 + OFF_JUMP_TABLE]
             ; cmp QWORD [rdx + rcx], rax
             ; jne =>miss

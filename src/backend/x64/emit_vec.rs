@@ -35,6 +35,7 @@ pub(super) fn inline_ok(op: VOp, esize: u8, elem: Option<u8>) -> bool {
 impl Emitter {
     /// Calls the exact helper `slow(cpu, arg, 0, 0, 0)` of a vector operation.
     pub(super) fn vec_slow(&mut self, slow: HelperFn, arg: u64) {
+        self.pinned_out();
         dynasm!(self.a ; .arch x64
             ; mov rdi, r15
             ; mov rsi, QWORD arg as i64
@@ -43,6 +44,7 @@ impl Emitter {
             ; xor r8d, r8d
             ; mov rax, QWORD slow as usize as i64
             ; call rax);
+        self.pinned_in();
     }
 
     /// xmm0 = the V register at `n`; xmm1 = the one at `m` or, with

@@ -47,6 +47,7 @@ impl Emitter {
         let inline = inline_ok(esize, regs);
         if !inline {
             self.load(2, addr);
+            self.pinned_out();
             dynasm!(self.a ; .arch x64
                 ; mov rdi, r15
                 ; mov rsi, QWORD arg as i64
@@ -54,6 +55,7 @@ impl Emitter {
                 ; xor r8d, r8d
                 ; mov rax, QWORD slow as usize as i64
                 ; call rax);
+            self.pinned_in();
             return;
         }
         self.load(0, addr);

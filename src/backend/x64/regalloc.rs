@@ -8,9 +8,46 @@ use crate::ir::{Block, Op, UnOp, Val, VecOp};
 /// helper calls without saving.
 pub const POOL: [u8; 5] = [3 /* rbx */, 5 /* rbp */, 12, 13, 14];
 
-/// Caller-saved registers no emitted code uses as scratch: they hold IR
-/// values too in blocks that call nothing (see [`may_call`]).
-pub const CALL_FREE_POOL: [u8; 3] = [9, 10, 11];
+/// Guest registers that live in host registers for the whole time
+/// translated code runs (guest register number, x86 register number): the
+/// trampoline loads them from the CPU state on entry and stores them back
+/// on every exit, and code around a helper call stores them before it
+/// (helpers may read the register file) and reloads them after it (helpers
+/// may write it and clobber the caller-saved host registers). Writes go to
+/// the host register when they happen, so at an exit or a fault the state
+/// the dispatcher sees is exact. SP, the link register and x0 (argument
+/// and result) are read and written by nearly every call and return.
+pub const PINNED: [(u8, u8); 3] = [(31, 9), (30, 10), (0, 11)];
+
+/// The host register guest register `reg` is pinned to, if any.
+pub fn pinned(reg: u8) -> Option<u8> {
+    PINNED.iter().find(|p| p.0 == reg).map(|p| p.1)
+}
+
+/// For op `i`, a read of a pinned guest register whose value is last used
+/// by op `last` (or the terminal): the host register it is pinned to, when
+/// nothing up to that use can change it (a write of the register or a
+/// host call, which reloads it from the state). The value then lives in
+/// that register and costs neither a copy nor a register of the pool.
+fn pinned_read(ops: &[Op], i: usize, last: usize) -> Option<u8> {
+    let Op::GetReg { reg, .. } = ops[i] else {
+        return None;
+    };
+    let h = pinned(reg)?;
+    let off = crate::cpu::state::x_offset(reg as usize) as u32;
+    let end = last.min(ops.len() - 1);
+    let clobbers = |op: &Op| match *op {
+        Op::SetReg { reg: r, .. } => r == reg,
+        Op::StoreState { offset, .. } => offset == off,
+        _ => may_call(op),
+    };
+    (!ops[i + 1..=end].iter().any(clobbers)).then_some(h)
+}
+
+/// Caller-saved registers no emitted code uses as scratch and no guest
+/// register is pinned to: they hold IR values too in blocks that call
+/// nothing (see [`may_call`]).
+pub const CALL_FREE_POOL: [u8; 0] = [];
 
 /// rsi, rdi and r8: scratch only for helper arguments and the
 /// compare-exchange loop of [`Op::Rmw`]; they hold IR values in blocks
@@ -144,6 +181,8 @@ fn allocate_with(block: &Block, term_uses: &[Val], locs: &mut Vec<Loc>, s: &mut 
         dying[..n_dying].sort_unstable();
         for &v in &dying[..n_dying] {
             match locs[v as usize] {
+                // A pinned guest register's host register is never free.
+                Loc::Reg(r) if PINNED.iter().any(|p| p.1 == r) => {}
                 Loc::Reg(r) => {
                     free_regs[n_free] = r;
                     n_free += 1;
@@ -159,6 +198,10 @@ fn allocate_with(block: &Block, term_uses: &[Val], locs: &mut Vec<Loc>, s: &mut 
         }
         if let Op::Const { imm, .. } = *op {
             locs[d] = Loc::Imm(imm);
+            continue;
+        }
+        if let Some(h) = pinned_read(&block.ops, i, last_use[d]) {
+            locs[d] = Loc::Reg(h);
             continue;
         }
         locs[d] = if n_free > 0 {

@@ -2,6 +2,8 @@
 
 use super::emit::{Asm, OFF_LINK, OFF_PC, OFF_REASON, OFF_RET_BASE, OFF_RET_LIMIT};
 use super::emit_nzcv::{ARCH_BITS, HOST_BITS, HOST_SPREAD, OFF_NZCV, OFF_NZCV_HOST};
+use super::regalloc::PINNED;
+use crate::cpu::state::x_offset;
 use crate::cpu::ExitReason;
 use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi, VecAssembler};
 
@@ -29,11 +31,12 @@ pub struct Trampoline {
 
 /// Assembles the trampoline for base address `base`. The entry (offset 0)
 /// has the C signature `fn(state: *mut CpuState, code: *const u8)`; it saves
-/// the callee-saved registers, sets up `r15` and an empty return stack
+/// the callee-saved registers, sets up `r15`, loads the pinned guest
+/// registers (`regalloc::PINNED`) and sets up an empty return stack
 /// (`CpuState::ret_stack_base`), and jumps to `code`. Translated code leaves
-/// through the exit label, which drops the return stack and returns to the
-/// caller of the entry, after folding NZCV kept in host form
-/// (`CpuState::nzcv_host`) into `CpuState::nzcv`.
+/// through the exit label, which stores the pinned guest registers, drops
+/// the return stack and returns to the caller of the entry, after folding
+/// NZCV kept in host form (`CpuState::nzcv_host`) into `CpuState::nzcv`.
 pub fn build(base: u64) -> Trampoline {
     let mut a: Asm = VecAssembler::new(base as usize);
     let sentinel = a.new_dynamic_label();
@@ -50,6 +53,13 @@ pub fn build(base: u64) -> Trampoline {
         ; push r15
         ; sub rsp, FRAME
         ; mov r15, rdi
+    );
+    for (g, h) in PINNED {
+        let off = x_offset(g as usize) as i32;
+        dynasm!(a ; .arch x64 ; mov Rq(h), QWORD [r15 + off]);
+    }
+    dynasm!(a
+        ; .arch x64
         ; lea rax, [=>sentinel]
         ; mov QWORD [rsp], rax
         ; mov QWORD [rsp + 8], SENTINEL
@@ -62,6 +72,13 @@ pub fn build(base: u64) -> Trampoline {
     dynasm!(a
         ; .arch x64
         ; =>exit
+    );
+    for (g, h) in PINNED {
+        let off = x_offset(g as usize) as i32;
+        dynasm!(a ; .arch x64 ; mov QWORD [r15 + off], Rq(h));
+    }
+    dynasm!(a
+        ; .arch x64
         ; mov rax, QWORD [r15 + OFF_NZCV_HOST]
         ; test rax, rax
         ; jz =>arch

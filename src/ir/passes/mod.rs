@@ -8,6 +8,7 @@ pub mod flags;
 pub mod fold;
 pub mod forward;
 pub mod narrow;
+pub mod poll;
 
 use super::Block;
 
