@@ -96,6 +96,10 @@ pub(super) struct Emitter {
     pub slow_paths: Vec<super::emit_fp::SlowPath>,
     /// V registers also held in xmm registers.
     pub vcache: super::emit_vcache::VCache,
+    /// Scalar FP values also held in xmm registers.
+    pub fcache: super::emit_fcache::FCache,
+    /// Index of the operation being emitted.
+    pub op_index: usize,
     /// The values computed as NZCV in host form (see `emit_nzcv`).
     pub host_nzcv: Vec<bool>,
     /// Loads of NZCV that only conditions read, each from the state.
@@ -138,6 +142,9 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
             .into_iter()
             .filter(|r| held & 1 << r != 0),
     );
+    let vcache_on = env.tlb.is_none() && super::emit_vcache::worth_it(block);
+    bufs.fcache
+        .reset(block, env.tlb.is_none(), vcache_on, &extra);
     bufs.cold.clear();
     bufs.slow_paths.clear();
     bufs.tlb_cold.clear();
@@ -157,9 +164,9 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         slow_paths: bufs.slow_paths,
         insn_pc: block.start_pc,
         tlb_cold: bufs.tlb_cold,
-        vcache: super::emit_vcache::VCache::new(
-            env.tlb.is_none() && super::emit_vcache::worth_it(block),
-        ),
+        vcache: super::emit_vcache::VCache::new(vcache_on),
+        fcache: bufs.fcache,
+        op_index: 0,
         host_nzcv: bufs.host_nzcv,
         state_conds: bufs.state_conds,
     };
@@ -182,6 +189,7 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
                 let body = *body;
                 e.rax_holds = None;
                 e.vcache.clear();
+                e.fcache.clear();
                 dynasm!(e.a ; .arch x64 ; =>body);
             }
         }
@@ -200,11 +208,13 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
             continue;
         }
         e.in_ops = true;
+        e.op_index = i;
         e.disp = disp.get(i).copied().unwrap_or(0);
         match e.whole_v_write(&block.ops, i) {
             Some(j) => merged = Some(j),
             None => e.op(op),
         }
+        e.fcache_after(op, i);
         e.in_ops = false;
         e.disp = 0;
     }
@@ -229,6 +239,7 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         slow_paths: e.slow_paths,
         host_nzcv: e.host_nzcv,
         state_conds: e.state_conds,
+        fcache: e.fcache,
     };
     BUFFERS.with(|b| b.replace(bufs));
     Compiled { code, pc_map }
@@ -245,6 +256,7 @@ struct Buffers {
     slow_paths: Vec<super::emit_fp::SlowPath>,
     host_nzcv: Vec<bool>,
     state_conds: Vec<bool>,
+    fcache: super::emit_fcache::FCache,
 }
 
 thread_local! {
@@ -432,6 +444,7 @@ impl Emitter {
             None => dynasm!(self.a ; .arch x64 ; mov Rq(d), QWORD [r15 + off]),
         }
         self.store(dst, d);
+        self.fcache_load(dst, off);
     }
 
     fn op(&mut self, op: &Op) {

@@ -1,0 +1,246 @@
+//! Scalar floating-point values kept in xmm registers within a block (user
+//! mode). An inline `FBin`/`FMulAdd` computes its result in a cache
+//! register and leaves it there; a later operation of the same block reads
+//! its operands from there instead of moving them from general registers
+//! (`movq`), so chains of FP operations stay in the vector domain. So do
+//! the values a block loads from V registers for such operations
+//! ([`Op::LoadState`] of a register's low half).
+//!
+//! The cache holds copies only: every value still has its own location
+//! (register, spill slot), written as before, and the CPU state is written
+//! as before. Entries are dropped when their value is dead, at labels a
+//! jump can reach (the self-loop's body) and after an operation that may
+//! call host code (which clobbers every xmm register); an exact slow path,
+//! which calls its helper out of line, reloads the live entries from their
+//! values' locations after the call, so that at its `done` label the cache
+//! is as on the inline path.
+//!
+//! An entry's register holds the value in its low 64 bits (double
+//! precision and loads) or, for a single-precision result, only its low 32
+//! bits (the rest of the register is whatever the operation left there);
+//! the upper 64 bits are not defined.
+
+use super::emit::Emitter;
+use super::regalloc::may_call;
+use crate::cpu::state::v_offset;
+use crate::ir::{Block, Op, Val};
+use dynasmrt::{dynasm, DynasmApi};
+
+/// The cache registers when the V-register cache (xmm8–xmm15) is off; the
+/// emitters use xmm0–xmm5 as scratch.
+const POOL: [u8; 10] = [6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
+/// The cache registers beside the V-register cache.
+const POOL_BESIDE_VCACHE: [u8; 2] = [6, 7];
+
+/// Which xmm register holds which value.
+#[derive(Default)]
+pub(super) struct FCache {
+    on: bool,
+    pool: &'static [u8],
+    /// For each xmm register: the value it holds, and whether all its 64
+    /// bits are there (else only the low 32).
+    holds: [Option<(Val, bool)>; 16],
+    /// The next pool index to take when no register is free.
+    next: usize,
+    /// For each value: the index of the last operation that reads it
+    /// (`usize::MAX`: the terminal or the back edge).
+    last_use: Vec<usize>,
+    /// For each value: whether an inline FP operation reads it.
+    fp_use: Vec<bool>,
+}
+
+/// Whether `block` has an operation the cache serves.
+fn worth_it(block: &Block) -> bool {
+    (block.ops.iter()).any(|o| matches!(o, Op::FBin { .. } | Op::FMulAdd { .. }))
+}
+
+impl FCache {
+    /// Prepares the cache for `block`: on in user mode (`user`) for blocks
+    /// with FP operations; `extra` are values the terminal's code reads.
+    pub fn reset(&mut self, block: &Block, user: bool, vcache_on: bool, extra: &[Val]) {
+        self.holds = [None; 16];
+        self.next = 0;
+        self.on = user && worth_it(block);
+        self.pool = if vcache_on {
+            &POOL_BESIDE_VCACHE
+        } else {
+            &POOL
+        };
+        if !self.on {
+            return;
+        }
+        let n = block.n_vals as usize;
+        crate::ir::passes::refill(&mut self.last_use, n, 0);
+        crate::ir::passes::refill(&mut self.fp_use, n, false);
+        for (i, op) in block.ops.iter().enumerate() {
+            op.for_each_use(|v| self.last_use[v.0 as usize] = i);
+            if matches!(op, Op::FBin { .. } | Op::FMulAdd { .. }) {
+                op.for_each_use(|v| self.fp_use[v.0 as usize] = true);
+            }
+        }
+        block
+            .term
+            .for_each_use(|v| self.last_use[v.0 as usize] = usize::MAX);
+        for v in extra {
+            self.last_use[v.0 as usize] = usize::MAX;
+        }
+    }
+
+    /// Drops every entry.
+    pub fn clear(&mut self) {
+        self.holds = [None; 16];
+    }
+
+    /// The register holding `v` with its low 64 bits (`full`) or at least
+    /// its low 32.
+    pub fn of(&self, v: Val, full: bool) -> Option<u8> {
+        if !self.on {
+            return None;
+        }
+        (0..16u8)
+            .find(|&x| matches!(self.holds[x as usize], Some((h, f)) if h == v && (f || !full)))
+    }
+
+    /// Whether `v` is read after operation `i`.
+    fn live_after(&self, v: Val, i: usize) -> bool {
+        self.last_use[v.0 as usize] > i
+    }
+
+    /// A register for a new entry, not one of `avoid`: a free one, else
+    /// one taken from its entry (round robin). `None` when the cache is off
+    /// or every register is to be avoided.
+    pub fn take(&mut self, avoid: &[u8]) -> Option<u8> {
+        if !self.on {
+            return None;
+        }
+        let pool = self.pool;
+        if let Some(&x) =
+            (pool.iter()).find(|&&x| self.holds[x as usize].is_none() && !avoid.contains(&x))
+        {
+            return Some(x);
+        }
+        for _ in 0..pool.len() {
+            let x = pool[self.next % pool.len()];
+            self.next = (self.next + 1) % pool.len();
+            if !avoid.contains(&x) {
+                self.holds[x as usize] = None;
+                return Some(x);
+            }
+        }
+        None
+    }
+
+    /// Records that `x` now holds `v` (all 64 bits with `full`).
+    pub fn define(&mut self, x: u8, v: Val, full: bool) {
+        self.holds[x as usize] = Some((v, full));
+    }
+
+    /// The entries: (xmm register, value).
+    pub fn entries(&self) -> impl Iterator<Item = (u8, Val)> + '_ {
+        (0..16u8).filter_map(|x| self.holds[x as usize].map(|(v, _)| (x, v)))
+    }
+
+    /// Whether a [`Op::LoadState`] of `dst` at `offset` should also load
+    /// into a cache register: a V register's low half that an FP
+    /// operation reads later.
+    pub fn wants_load(&self, dst: Val, offset: i32) -> bool {
+        let v0 = v_offset(0) as i32;
+        self.on
+            && self.fp_use[dst.0 as usize]
+            && (v0..v_offset(32) as i32).contains(&offset)
+            && (offset - v0) % 16 == 0
+    }
+}
+
+impl Emitter {
+    /// Keeps the cache exact after operation `i` (`op`) was emitted.
+    pub(super) fn fcache_after(&mut self, op: &Op, i: usize) {
+        let c = &mut self.fcache;
+        if !c.on {
+            return;
+        }
+        if may_call(op) {
+            c.clear();
+            return;
+        }
+        for x in 0..16 {
+            if let Some((v, _)) = c.holds[x] {
+                if !c.live_after(v, i) {
+                    c.holds[x] = None;
+                }
+            }
+        }
+    }
+
+    /// The xmm register holding the FP operand `v` (double precision with
+    /// `full`): its cache register, else `scratch` loaded with it.
+    pub(super) fn fp_operand(&mut self, v: Val, scratch: u8, full: bool) -> u8 {
+        match self.fcache.of(v, full) {
+            Some(x) => x,
+            None => {
+                self.load_xmm(scratch, v);
+                scratch
+            }
+        }
+    }
+
+    /// The register to compute the result `dst` of an FP operation in:
+    /// the cache register of `first` (the operand the result overwrites)
+    /// when `first` dies here, else a new cache register that is none of
+    /// `avoid` (the other operands' registers), else xmm0. `first` is then
+    /// copied there (see [`Emitter::fp_first`]).
+    pub(super) fn fp_result_reg(&mut self, dst: Val, first: Val, full: bool, avoid: &[u8]) -> u8 {
+        if !self.fcache.on || !self.fcache.live_after(dst, self.op_index) {
+            return 0;
+        }
+        if let Some(x) = self.fcache.of(first, full) {
+            if !self.fcache.live_after(first, self.op_index) {
+                return x;
+            }
+        }
+        let mut avoid_all = [0u8; 4];
+        avoid_all[..avoid.len()].copy_from_slice(avoid);
+        if let Some(x) = self.fcache.of(first, false) {
+            avoid_all[avoid.len()] = x;
+        }
+        self.fcache.take(&avoid_all[..avoid.len() + 1]).unwrap_or(0)
+    }
+
+    /// `d = first`, from its cache register or its location.
+    pub(super) fn fp_first(&mut self, d: u8, first: Val, full: bool) {
+        match self.fcache.of(first, full) {
+            Some(x) if x == d => {}
+            Some(x) => dynasm!(self.a ; .arch x64 ; movaps Rx(d), Rx(x)),
+            None => self.load_xmm(d, first),
+        }
+    }
+
+    /// After an FP operation computed `dst` in `d` (both paths joined):
+    /// records the entry.
+    pub(super) fn fp_defined(&mut self, d: u8, dst: Val, full: bool) {
+        if d != 0 {
+            for x in 0..16 {
+                if matches!(self.fcache.holds[x], Some((v, _)) if v == dst) {
+                    self.fcache.holds[x] = None;
+                }
+            }
+            self.fcache.define(d, dst, full);
+        }
+    }
+
+    /// A [`Op::LoadState`] of `dst` at `off` that an FP operation reads:
+    /// loads it into a cache register as well.
+    pub(super) fn fcache_load(&mut self, dst: Val, off: i32) {
+        if !self.fcache.wants_load(dst, off) || !self.fcache.live_after(dst, self.op_index) {
+            return;
+        }
+        let Some(x) = self.fcache.take(&[]) else {
+            return;
+        };
+        match self.vcached(off) {
+            Some(c) => dynasm!(self.a ; .arch x64 ; movq Rx(x), Rx(c)),
+            None => dynasm!(self.a ; .arch x64 ; movq Rx(x), QWORD [r15 + off]),
+        }
+        self.fcache.define(x, dst, true);
+    }
+}
