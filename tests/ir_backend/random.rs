@@ -256,6 +256,7 @@ impl Gen<'_> {
                 let (x, y) = (self.fp_val(double), self.fp_val(double));
                 let size = emu::ir::FpSize::of(double);
                 let (slow, c0, c1) = emu::frontend::fbin_args(op, size);
+                let slow = clobbering(slow);
                 let v = self.b.fbin(op, size, x, y, slow, c0, c1);
                 self.def(v)
             }
@@ -265,6 +266,7 @@ impl Gen<'_> {
                 let addend = self.fp_val(double);
                 let (op1, op2) = (self.fp_val(double), self.fp_val(double));
                 let (slow, ctl) = emu::frontend::fmuladd_args(double, neg_addend, neg_op1);
+                let slow = clobbering(slow);
                 let dst = self.b.fresh();
                 self.b.fmuladd(emu::ir::Op::FMulAdd {
                     double,
