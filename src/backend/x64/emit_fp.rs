@@ -62,6 +62,10 @@ impl Emitter {
 
     /// Loads `v` into `xmm` from its location.
     fn load_xmm_loc(&mut self, xmm: u8, v: Val) {
+        if self.imm_of(v) == Some(0) {
+            dynasm!(self.a ; .arch x64 ; xorps Rx(xmm), Rx(xmm));
+            return;
+        }
         match self.src(v, true, 0) {
             Src::R(r) => dynasm!(self.a ; .arch x64 ; movq Rx(xmm), Rq(r)),
             Src::M(off) => dynasm!(self.a ; .arch x64 ; movq Rx(xmm), QWORD [r15 + off]),
@@ -242,19 +246,14 @@ impl Emitter {
         } else {
             dynasm!(self.a ; .arch x64 ; ucomiss Rx(a), Rx(b));
         }
+        // Greater: C (0010); equal: Z and C (0110); less: N (1000).
         dynasm!(self.a ; .arch x64
             ; jp =>slow_path
-            ; setb al
-            ; sete cl
-            ; setae dl
-            ; movzx eax, al
-            ; movzx ecx, cl
-            ; movzx edx, dl
-            ; shl eax, 31
-            ; shl ecx, 30
-            ; shl edx, 29
-            ; or eax, ecx
-            ; or eax, edx);
+            ; mov eax, 0x2000_0000
+            ; mov ecx, 0x6000_0000
+            ; cmove eax, ecx
+            ; mov ecx, 0x8000_0000u32 as i32
+            ; cmovb eax, ecx);
     }
 }
 
