@@ -402,7 +402,8 @@ impl Emitter {
         let Op::StoreState { offset, src } = ops[i] else {
             return None;
         };
-        if !self.vcache.on {
+        let clean = self.fcache.clean(src);
+        if !self.vcache.on && clean.is_none() {
             // Without vector operations to read it, the register is read
             // (if at all) by 8-byte loads, which two 8-byte stores serve
             // best.
@@ -424,9 +425,14 @@ impl Emitter {
             Op::StoreState { offset: hi, src: z }
                 if hi == offset + 8 && self.locs[z.0 as usize] == Loc::Imm(0) =>
             {
+                let off = offset as i32;
+                if let (Some(x), false) = (clean, self.vcache.on) {
+                    // An FP-cache register whose upper half is zero.
+                    dynasm!(self.a ; .arch x64 ; movdqa [r15 + off], Rx(x));
+                    return Some(j);
+                }
                 // movq zeroes the upper half of xmm0.
                 self.load_xmm(0, src);
-                let off = offset as i32;
                 dynasm!(self.a ; .arch x64 ; movdqa [r15 + off], xmm0);
                 self.vcache_store(off, 0);
                 self.vcache.recorded = false;

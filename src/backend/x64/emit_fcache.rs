@@ -17,8 +17,11 @@
 //!
 //! An entry's register holds the value in its low 64 bits (double
 //! precision and loads) or, for a single-precision result, only its low 32
-//! bits (the rest of the register is whatever the operation left there);
-//! the upper 64 bits are not defined.
+//! bits (the rest of the register is whatever the operation left there).
+//! A clean entry also has its upper 64 bits zero (loads, and double
+//! results computed from clean operands): a write of its value to a V
+//! register, with the upper half zeroed as scalar results are, is then one
+//! 16-byte store of the register.
 
 use super::emit::Emitter;
 use super::regalloc::may_call;
@@ -32,14 +35,37 @@ const POOL: [u8; 10] = [6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
 /// The cache registers beside the V-register cache.
 const POOL_BESIDE_VCACHE: [u8; 2] = [6, 7];
 
+/// How much of a cache register is exact.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Bits {
+    /// The value's low 32 bits.
+    Low32,
+    /// The value's 64 bits.
+    Low64,
+    /// The value's 64 bits, and zero above them.
+    Clean,
+}
+
+impl Bits {
+    /// The entry of a result: `Clean` for double precision computed from a
+    /// clean first operand, `Low64` otherwise, `Low32` for single.
+    pub fn of_result(double: bool, first_clean: bool) -> Bits {
+        match (double, first_clean) {
+            (false, _) => Bits::Low32,
+            (true, true) => Bits::Clean,
+            (true, false) => Bits::Low64,
+        }
+    }
+}
+
 /// Which xmm register holds which value.
 #[derive(Default)]
 pub(super) struct FCache {
     on: bool,
     pool: &'static [u8],
-    /// For each xmm register: the value it holds, and whether all its 64
-    /// bits are there (else only the low 32).
-    holds: [Option<(Val, bool)>; 16],
+    /// For each xmm register: the value it holds, and how much of the
+    /// register is exact (see [`Bits`]).
+    holds: [Option<(Val, Bits)>; 16],
     /// The next pool index to take when no register is free.
     next: usize,
     /// For each value: the index of the last operation that reads it
@@ -97,8 +123,16 @@ impl FCache {
         if !self.on {
             return None;
         }
-        (0..16u8)
-            .find(|&x| matches!(self.holds[x as usize], Some((h, f)) if h == v && (f || !full)))
+        let need = if full { Bits::Low64 } else { Bits::Low32 };
+        (0..16u8).find(|&x| matches!(self.holds[x as usize], Some((h, b)) if h == v && b >= need))
+    }
+
+    /// The register holding `v` clean (see [`Bits::Clean`]).
+    pub fn clean(&self, v: Val) -> Option<u8> {
+        if !self.on {
+            return None;
+        }
+        (0..16u8).find(|&x| self.holds[x as usize] == Some((v, Bits::Clean)))
     }
 
     /// Whether `v` is read after operation `i`.
@@ -130,9 +164,9 @@ impl FCache {
         None
     }
 
-    /// Records that `x` now holds `v` (all 64 bits with `full`).
-    pub fn define(&mut self, x: u8, v: Val, full: bool) {
-        self.holds[x as usize] = Some((v, full));
+    /// Records that `x` now holds `v` (as `bits` tell).
+    pub fn define(&mut self, x: u8, v: Val, bits: Bits) {
+        self.holds[x as usize] = Some((v, bits));
     }
 
     /// The entries: (xmm register, value).
@@ -206,25 +240,33 @@ impl Emitter {
         self.fcache.take(&avoid_all[..avoid.len() + 1]).unwrap_or(0)
     }
 
-    /// `d = first`, from its cache register or its location.
-    pub(super) fn fp_first(&mut self, d: u8, first: Val, full: bool) {
+    /// `d = first`, from its cache register or its location; whether the
+    /// upper 64 bits of `d` are then zero.
+    pub(super) fn fp_first(&mut self, d: u8, first: Val, full: bool) -> bool {
         match self.fcache.of(first, full) {
-            Some(x) if x == d => {}
-            Some(x) => dynasm!(self.a ; .arch x64 ; movaps Rx(d), Rx(x)),
-            None => self.load_xmm(d, first),
+            Some(x) => {
+                if x != d {
+                    dynasm!(self.a ; .arch x64 ; movaps Rx(d), Rx(x));
+                }
+                self.fcache.holds[x as usize].is_some_and(|(_, b)| b == Bits::Clean)
+            }
+            None => {
+                self.load_xmm(d, first);
+                true
+            }
         }
     }
 
     /// After an FP operation computed `dst` in `d` (both paths joined):
     /// records the entry.
-    pub(super) fn fp_defined(&mut self, d: u8, dst: Val, full: bool) {
+    pub(super) fn fp_defined(&mut self, d: u8, dst: Val, bits: Bits) {
         if d != 0 {
             for x in 0..16 {
                 if matches!(self.fcache.holds[x], Some((v, _)) if v == dst) {
                     self.fcache.holds[x] = None;
                 }
             }
-            self.fcache.define(d, dst, full);
+            self.fcache.define(d, dst, bits);
         }
     }
 
@@ -241,6 +283,6 @@ impl Emitter {
             Some(c) => dynasm!(self.a ; .arch x64 ; movq Rx(x), Rx(c)),
             None => dynasm!(self.a ; .arch x64 ; movq Rx(x), QWORD [r15 + off]),
         }
-        self.fcache.define(x, dst, true);
+        self.fcache.define(x, dst, Bits::Clean);
     }
 }

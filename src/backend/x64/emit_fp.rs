@@ -10,6 +10,7 @@
 //! (`emit_half`).
 
 use super::emit::{Emitter, Src};
+use super::emit_fcache::Bits;
 use crate::cpu::CpuState;
 use crate::ir::{FpOp, FpSize, HelperFn, Val};
 use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi};
@@ -162,7 +163,7 @@ impl Emitter {
         let double = size == FpSize::Double;
         let slow_path = self.a.new_dynamic_label();
         self.check_fpcr(slow_path, FPCR_NOT_DEFAULT);
-        let mut d = 0;
+        let (mut d, mut clean) = (0, false);
         if matches!(op, FpOp::Cmp | FpOp::CmpE) {
             let xb = self.fp_operand(b, 1, double);
             let xa = self.fp_operand(a, 0, double);
@@ -174,13 +175,13 @@ impl Emitter {
                 Some(self.fp_operand(b, 1, double))
             };
             d = self.fp_result_reg(dst, a, double, xb.as_slice());
-            self.fp_first(d, a, double);
+            clean = self.fp_first(d, a, double);
             self.arith_in(op, double, d, xb.unwrap_or(d));
             self.result_checks(double, slow_path, d);
         }
         self.fbin_slow(slow_path, dst, (a, b), slow, (c0, c1))
             .result_xmm = d;
-        self.fp_defined(d, dst, double);
+        self.fp_defined(d, dst, Bits::of_result(double, clean));
     }
 
     /// The exact path of an [`crate::ir::Op::FBin`] at `slow_path`: the
@@ -276,13 +277,13 @@ impl Emitter {
         ctl: u64,
     ) {
         let slow_path = self.a.new_dynamic_label();
-        let mut d = 0;
+        let (mut d, mut clean) = (0, false);
         if has_fma() {
             self.check_fpcr(slow_path, FPCR_NOT_DEFAULT);
             let x1 = self.fp_operand(op1, 1, double);
             let x2 = self.fp_operand(op2, 2, double);
             d = self.fp_result_reg(dst, addend, double, &[x1, x2]);
-            self.fp_first(d, addend, double);
+            clean = self.fp_first(d, addend, double);
             // xmm`d` = (±addend) + (±op1) * op2.
             match (double, neg_addend, neg_op1) {
                 (true, false, false) => {
@@ -322,7 +323,7 @@ impl Emitter {
         ];
         self.slow_path(slow_path, args, slow).result_xmm = d;
         self.store(dst, 0);
-        self.fp_defined(d, dst, double);
+        self.fp_defined(d, dst, Bits::of_result(double, clean));
     }
 
     /// With the result in xmm`d`: to `slow_path` for a NaN or a magnitude
