@@ -229,7 +229,14 @@ impl Gen<'_> {
                 let bytes = self.rng.pick(&[1u32, 2, 4, 8, 16]);
                 let aligned = self.rng.chance(2);
                 let a = self.addr(bytes as usize, aligned);
-                let vreg = self.rng.below(32) as u32;
+                // V0 half the time: the register random blocks also read
+                // and write as state words, and whose loads FP operations
+                // read.
+                let vreg = if self.rng.chance(2) {
+                    0
+                } else {
+                    self.rng.below(32) as u32
+                };
                 if self.rng.chance(2) {
                     self.b.load_vec(bytes, vreg, a)
                 } else {

@@ -4,7 +4,10 @@
 //! its operands from there instead of moving them from general registers
 //! (`movq`), so chains of FP operations stay in the vector domain. So do
 //! the values a block loads from V registers for such operations
-//! ([`Op::LoadState`] of a register's low half).
+//! ([`Op::LoadState`] of a register's low half); a V register that a
+//! 4- or 8-byte [`Op::LoadVec`] (LDR S/D) filled is loaded straight into a
+//! cache register, so such a read takes no instruction (a V entry, dropped
+//! when anything may write the register).
 //!
 //! The cache holds copies only: every value still has its own location
 //! (register, spill slot), written as before, and the CPU state is written
@@ -58,6 +61,15 @@ impl Bits {
     }
 }
 
+/// Where a slow path reloads a cache register from after its call.
+#[derive(Copy, Clone, Debug)]
+pub(super) enum Reload {
+    /// The value's location.
+    Val(Val),
+    /// The 128 bits at this CPU-state offset.
+    State(i32),
+}
+
 /// Which xmm register holds which value.
 #[derive(Default)]
 pub(super) struct FCache {
@@ -66,6 +78,10 @@ pub(super) struct FCache {
     /// For each xmm register: the value it holds, and how much of the
     /// register is exact (see [`Bits`]).
     holds: [Option<(Val, Bits)>; 16],
+    /// For each xmm register: the V register whose 128 bits it holds (a
+    /// scalar load: upper 64 bits zero). A register may hold a value and a
+    /// V register at once (the value was read from it).
+    vholds: [Option<u8>; 16],
     /// The next pool index to take when no register is free.
     next: usize,
     /// For each value: the index of the last operation that reads it
@@ -85,6 +101,7 @@ impl FCache {
     /// with FP operations; `extra` are values the terminal's code reads.
     pub fn reset(&mut self, block: &Block, user: bool, vcache_on: bool, extra: &[Val]) {
         self.holds = [None; 16];
+        self.vholds = [None; 16];
         self.next = 0;
         self.on = user && worth_it(block);
         self.pool = if vcache_on {
@@ -115,6 +132,21 @@ impl FCache {
     /// Drops every entry.
     pub fn clear(&mut self) {
         self.holds = [None; 16];
+        self.vholds = [None; 16];
+    }
+
+    /// Drops the V entry of V register `n`.
+    fn forget_v(&mut self, n: u8) {
+        for h in &mut self.vholds {
+            if *h == Some(n) {
+                *h = None;
+            }
+        }
+    }
+
+    /// The register of V register `n`'s V entry.
+    fn of_v(&self, n: u8) -> Option<u8> {
+        (0..16u8).find(|&x| self.vholds[x as usize] == Some(n))
     }
 
     /// The register holding `v` with its low 64 bits (`full`) or at least
@@ -148,9 +180,8 @@ impl FCache {
             return None;
         }
         let pool = self.pool;
-        if let Some(&x) =
-            (pool.iter()).find(|&&x| self.holds[x as usize].is_none() && !avoid.contains(&x))
-        {
+        let free = |x: u8| self.holds[x as usize].is_none() && self.vholds[x as usize].is_none();
+        if let Some(&x) = (pool.iter()).find(|&&x| free(x) && !avoid.contains(&x)) {
             return Some(x);
         }
         for _ in 0..pool.len() {
@@ -158,6 +189,7 @@ impl FCache {
             self.next = (self.next + 1) % pool.len();
             if !avoid.contains(&x) {
                 self.holds[x as usize] = None;
+                self.vholds[x as usize] = None;
                 return Some(x);
             }
         }
@@ -169,9 +201,16 @@ impl FCache {
         self.holds[x as usize] = Some((v, bits));
     }
 
-    /// The entries: (xmm register, value).
-    pub fn entries(&self) -> impl Iterator<Item = (u8, Val)> + '_ {
-        (0..16u8).filter_map(|x| self.holds[x as usize].map(|(v, _)| (x, v)))
+    /// The entries, each register once: (xmm register, where to reload it
+    /// from).
+    pub fn entries(&self) -> impl Iterator<Item = (u8, Reload)> + '_ {
+        (0..16u8).filter_map(
+            |x| match (self.holds[x as usize], self.vholds[x as usize]) {
+                (Some((v, _)), _) => Some((x, Reload::Val(v))),
+                (None, Some(n)) => Some((x, Reload::State(v_offset(n as usize) as i32))),
+                (None, None) => None,
+            },
+        )
     }
 
     /// Whether a [`Op::LoadState`] of `dst` at `offset` should also load
@@ -196,6 +235,42 @@ impl Emitter {
         if may_call(op) {
             c.clear();
             return;
+        }
+        match *op {
+            Op::Nop
+            | Op::InsnStart { .. }
+            | Op::Const { .. }
+            | Op::GetReg { .. }
+            | Op::SetReg { .. }
+            | Op::LoadState { .. }
+            | Op::Bin { .. }
+            | Op::Un { .. }
+            | Op::Carry { .. }
+            | Op::Flags { .. }
+            | Op::Cond { .. }
+            | Op::CondCmp { .. }
+            | Op::Select { .. }
+            | Op::Load { .. }
+            | Op::Store { .. }
+            | Op::StoreVec { .. }
+            | Op::Fence { .. }
+            | Op::CheckAlign { .. }
+            | Op::CheckFault { .. }
+            | Op::HostAddr { .. }
+            | Op::Accessed { .. }
+            | Op::FBin { .. }
+            | Op::FMulAdd { .. }
+            // `load_vec` keeps the entries itself.
+            | Op::LoadVec { .. } => {}
+            Op::StoreState { offset, .. } => {
+                // An 8-byte store into either half of a V register.
+                let v0 = v_offset(0) as u32;
+                if (v0..v_offset(32) as u32).contains(&offset) {
+                    c.forget_v(((offset - v0) / 16) as u8);
+                }
+            }
+            // Anything else may write V registers.
+            _ => c.vholds = [None; 16],
         }
         for x in 0..16 {
             if let Some((v, _)) = c.holds[x] {
@@ -228,7 +303,8 @@ impl Emitter {
             return 0;
         }
         if let Some(x) = self.fcache.of(first, full) {
-            if !self.fcache.live_after(first, self.op_index) {
+            let c = &self.fcache;
+            if !c.live_after(first, self.op_index) && c.vholds[x as usize].is_none() {
                 return x;
             }
         }
@@ -276,6 +352,12 @@ impl Emitter {
         if !self.fcache.wants_load(dst, off) || !self.fcache.live_after(dst, self.op_index) {
             return;
         }
+        let n = ((off - v_offset(0) as i32) / 16) as u8;
+        if let Some(x) = self.fcache.of_v(n) {
+            // Filled by a scalar load in this block: already there.
+            self.fcache.define(x, dst, Bits::Clean);
+            return;
+        }
         let Some(x) = self.fcache.take(&[]) else {
             return;
         };
@@ -284,5 +366,25 @@ impl Emitter {
             None => dynasm!(self.a ; .arch x64 ; movq Rx(x), QWORD [r15 + off]),
         }
         self.fcache.define(x, dst, Bits::Clean);
+    }
+}
+
+impl Emitter {
+    /// A 4- or 8-byte [`Op::LoadVec`] into V register `n`: the xmm register
+    /// to load into (and keep as `n`'s V entry, see [`Emitter::fcache_loaded`]),
+    /// or xmm0. Drops `n`'s previous entry either way.
+    pub(super) fn fcache_load_vec(&mut self, n: u8, scalar: bool) -> u8 {
+        self.fcache.forget_v(n);
+        if !scalar {
+            return 0;
+        }
+        self.fcache.take(&[]).unwrap_or(0)
+    }
+
+    /// Records that xmm `x` (not 0) now holds all of V register `n`.
+    pub(super) fn fcache_loaded(&mut self, x: u8, n: u8) {
+        if x != 0 {
+            self.fcache.vholds[x as usize] = Some(n);
+        }
     }
 }

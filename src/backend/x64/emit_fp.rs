@@ -10,7 +10,7 @@
 //! (`emit_half`).
 
 use super::emit::{Emitter, Src};
-use super::emit_fcache::Bits;
+use super::emit_fcache::{Bits, Reload};
 use crate::cpu::CpuState;
 use crate::ir::{FpOp, FpSize, HelperFn, Val};
 use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi};
@@ -39,7 +39,7 @@ pub(super) struct SlowPath {
     pub reload: Vec<(u8, i32)>,
     /// FP-cache entries (xmm, value) reloaded from the values' locations
     /// after the call (see `emit_fcache`).
-    freload: Vec<(u8, Val)>,
+    freload: Vec<(u8, Reload)>,
     /// The xmm register that gets the result (rax) at the end, or 0.
     pub result_xmm: u8,
 }
@@ -129,8 +129,11 @@ impl Emitter {
             for (x, off) in p.reload {
                 dynasm!(self.a ; .arch x64 ; movdqa Rx(x), [r15 + off]);
             }
-            for (x, v) in p.freload {
-                self.load_xmm_loc(x, v);
+            for (x, r) in p.freload {
+                match r {
+                    Reload::Val(v) => self.load_xmm_loc(x, v),
+                    Reload::State(off) => dynasm!(self.a ; .arch x64 ; movdqa Rx(x), [r15 + off]),
+                }
             }
             if p.result_xmm != 0 {
                 dynasm!(self.a ; .arch x64 ; movq Rx(p.result_xmm), rax);

@@ -70,16 +70,18 @@ impl Emitter {
     pub(super) fn load_vec(&mut self, bytes: u8, vreg: u8, addr: Val) {
         let off = Self::voff(vreg);
         let (a, d) = (self.addr_reg(addr), self.disp);
+        let x = self.fcache_load_vec(vreg, matches!(bytes, 4 | 8));
         match bytes {
             16 => at!(self, a, d, [movdqu xmm0,] []),
-            8 => at!(self, a, d, [movq xmm0, QWORD] []),
-            4 => at!(self, a, d, [movd xmm0, DWORD] []),
+            8 => at!(self, a, d, [movq Rx(x), QWORD] []),
+            4 => at!(self, a, d, [movd Rx(x), DWORD] []),
             2 => at!(self, a, d, [movzx eax, WORD] []),
             _ => at!(self, a, d, [movzx eax, BYTE] []),
         }
         if bytes >= 4 {
-            dynasm!(self.a ; .arch x64 ; movdqa [r15 + off], xmm0);
-            self.vcache_store(off, 0);
+            dynasm!(self.a ; .arch x64 ; movdqa [r15 + off], Rx(x));
+            self.vcache_store(off, x);
+            self.fcache_loaded(x, vreg);
         } else {
             dynasm!(self.a ; .arch x64
                 ; mov QWORD [r15 + off], rax ; mov QWORD [r15 + off + 8], 0);
