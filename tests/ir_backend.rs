@@ -22,6 +22,8 @@ mod directed;
 mod dot;
 #[path = "ir_backend/exits.rs"]
 mod exits;
+#[path = "ir_backend/fcache.rs"]
+mod fcache;
 #[path = "ir_backend/frontend.rs"]
 mod frontend;
 #[path = "ir_backend/half.rs"]

@@ -231,11 +231,10 @@ impl Gen<'_> {
                 let a = self.addr(bytes as usize, aligned);
                 // V0 half the time: the register random blocks also read
                 // and write as state words, and whose loads FP operations
-                // read.
-                let vreg = if self.rng.chance(2) {
-                    0
-                } else {
-                    self.rng.below(32) as u32
+                // read. (One draw, as before, keeps the rest of the stream.)
+                let vreg = match self.rng.below(32) as u32 {
+                    v if v >= 16 => 0,
+                    v => v,
                 };
                 if self.rng.chance(2) {
                     self.b.load_vec(bytes, vreg, a)
