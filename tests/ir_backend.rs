@@ -24,6 +24,8 @@ mod directed;
 mod dot;
 #[path = "ir_backend/exits.rs"]
 mod exits;
+#[path = "ir_backend/fcache.rs"]
+mod fcache;
 #[path = "ir_backend/frontend.rs"]
 mod frontend;
 #[path = "ir_backend/half.rs"]
@@ -244,8 +246,77 @@ fn show(block: &Block) -> String {
     s + &format!("  term: {:?}", block.term)
 }
 
+/// Overwrites xmm0–xmm15 with a normal double (1.5 in every lane), as any
+/// host function may (the SysV ABI saves none of them): translated code
+/// that kept something in an xmm register across a call would compute
+/// with it, and a NaN would only send it to its exact slow path.
+fn clobber_xmm() {
+    // SAFETY: writes only the registers listed as outputs.
+    unsafe {
+        std::arch::asm!(
+            "mov {t}, 0x3ff8000000000000",
+            "movq xmm0, {t}",
+            "pshufd xmm0, xmm0, 0x44",
+            "movdqa xmm1, xmm0", "movdqa xmm2, xmm0", "movdqa xmm3, xmm0",
+            "movdqa xmm4, xmm0", "movdqa xmm5, xmm0", "movdqa xmm6, xmm0",
+            "movdqa xmm7, xmm0", "movdqa xmm8, xmm0", "movdqa xmm9, xmm0",
+            "movdqa xmm10, xmm0", "movdqa xmm11, xmm0", "movdqa xmm12, xmm0",
+            "movdqa xmm13, xmm0", "movdqa xmm14, xmm0", "movdqa xmm15, xmm0",
+            t = out(reg) _,
+            out("xmm0") _, out("xmm1") _, out("xmm2") _, out("xmm3") _,
+            out("xmm4") _, out("xmm5") _, out("xmm6") _, out("xmm7") _,
+            out("xmm8") _, out("xmm9") _, out("xmm10") _, out("xmm11") _,
+            out("xmm12") _, out("xmm13") _, out("xmm14") _, out("xmm15") _,
+        );
+    }
+}
+
+/// The real helpers behind [`clobbering`] wrappers.
+static WRAPPED: [std::sync::atomic::AtomicUsize; 8] =
+    [const { std::sync::atomic::AtomicUsize::new(0) }; 8];
+
+/// Calls wrapped helper `K` after clobbering every xmm register.
+unsafe extern "C" fn clobbering_k<const K: usize>(
+    cpu: *mut CpuState,
+    a: u64,
+    b: u64,
+    c: u64,
+    d: u64,
+) -> u64 {
+    clobber_xmm();
+    let f = WRAPPED[K].load(std::sync::atomic::Ordering::Relaxed);
+    // SAFETY: WRAPPED[K] was set from a HelperFn by `clobbering`.
+    let f: emu::ir::HelperFn = unsafe { std::mem::transmute::<usize, emu::ir::HelperFn>(f) };
+    // SAFETY: forwarded caller contract.
+    unsafe { f(cpu, a, b, c, d) }
+}
+
+/// `f` behind a wrapper that clobbers every xmm register first.
+fn clobbering(f: emu::ir::HelperFn) -> emu::ir::HelperFn {
+    use std::sync::atomic::Ordering;
+    let wrappers: [emu::ir::HelperFn; 8] = [
+        clobbering_k::<0>,
+        clobbering_k::<1>,
+        clobbering_k::<2>,
+        clobbering_k::<3>,
+        clobbering_k::<4>,
+        clobbering_k::<5>,
+        clobbering_k::<6>,
+        clobbering_k::<7>,
+    ];
+    for (k, slot) in WRAPPED.iter().enumerate() {
+        match slot.compare_exchange(0, f as usize, Ordering::Relaxed, Ordering::Relaxed) {
+            Ok(_) => return wrappers[k],
+            Err(old) if old == f as usize => return wrappers[k],
+            Err(_) => {}
+        }
+    }
+    panic!("more than {} wrapped helpers", WRAPPED.len())
+}
+
 /// A test helper: reads and writes guest state, returns a mix of its inputs.
 unsafe extern "C" fn helper(cpu: *mut CpuState, a: u64, b: u64, c: u64, d: u64) -> u64 {
+    clobber_xmm();
     // SAFETY: called by translated code or the interpreter with the running
     // thread's CPU state, which nothing else accesses during the call.
     let cpu = unsafe { &mut *cpu };

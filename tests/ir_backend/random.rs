@@ -229,7 +229,13 @@ impl Gen<'_> {
                 let bytes = self.rng.pick(&[1u32, 2, 4, 8, 16]);
                 let aligned = self.rng.chance(2);
                 let a = self.addr(bytes as usize, aligned);
-                let vreg = self.rng.below(32) as u32;
+                // V0 half the time: the register random blocks also read
+                // and write as state words, and whose loads FP operations
+                // read. (One draw, as before, keeps the rest of the stream.)
+                let vreg = match self.rng.below(32) as u32 {
+                    v if v >= 16 => 0,
+                    v => v,
+                };
                 if self.rng.chance(2) {
                     self.b.load_vec(bytes, vreg, a)
                 } else {
@@ -256,6 +262,7 @@ impl Gen<'_> {
                 let (x, y) = (self.fp_val(double), self.fp_val(double));
                 let size = emu::ir::FpSize::of(double);
                 let (slow, c0, c1) = emu::frontend::fbin_args(op, size);
+                let slow = clobbering(slow);
                 let v = self.b.fbin(op, size, x, y, slow, c0, c1);
                 self.def(v)
             }
@@ -265,6 +272,7 @@ impl Gen<'_> {
                 let addend = self.fp_val(double);
                 let (op1, op2) = (self.fp_val(double), self.fp_val(double));
                 let (slow, ctl) = emu::frontend::fmuladd_args(double, neg_addend, neg_op1);
+                let slow = clobbering(slow);
                 let dst = self.b.fresh();
                 self.b.fmuladd(emu::ir::Op::FMulAdd {
                     double,

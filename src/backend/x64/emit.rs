@@ -109,6 +109,10 @@ pub(super) struct Emitter {
     pub slow_paths: Vec<super::emit_fp::SlowPath>,
     /// V registers also held in xmm registers.
     pub vcache: super::emit_vcache::VCache,
+    /// Scalar FP values also held in xmm registers.
+    pub fcache: super::emit_fcache::FCache,
+    /// Index of the operation being emitted.
+    pub op_index: usize,
     /// The values computed as NZCV in host form (see `emit_nzcv`).
     pub host_nzcv: Vec<bool>,
     /// Loads of NZCV that only conditions read, each from the state.
@@ -158,6 +162,9 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
             .filter(|r| held & 1 << r != 0)
             .chain(super::regalloc::PINNED.iter().map(|p| p.1)),
     );
+    let vcache_on = env.tlb.is_none() && super::emit_vcache::worth_it(block);
+    bufs.fcache
+        .reset(block, env.tlb.is_none(), vcache_on, &extra);
     bufs.cold.clear();
     bufs.slow_paths.clear();
     bufs.tlb_cold.clear();
@@ -177,9 +184,9 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         slow_paths: bufs.slow_paths,
         insn_pc: block.start_pc,
         tlb_cold: bufs.tlb_cold,
-        vcache: super::emit_vcache::VCache::new(
-            env.tlb.is_none() && super::emit_vcache::worth_it(block),
-        ),
+        vcache: super::emit_vcache::VCache::new(vcache_on),
+        fcache: bufs.fcache,
+        op_index: 0,
         host_nzcv: bufs.host_nzcv,
         state_conds: bufs.state_conds,
         aes_before: None,
@@ -205,6 +212,7 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
                 e.rax_holds = None;
                 e.vcache.clear();
                 e.aes_left = None;
+                e.fcache.clear();
                 dynasm!(e.a ; .arch x64 ; =>body);
             }
         }
@@ -223,6 +231,7 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
             continue;
         }
         e.in_ops = true;
+        e.op_index = i;
         e.disp = disp.get(i).copied().unwrap_or(0);
         // Only the next operation that emits code may use it.
         e.aes_before = e.aes_left.take();
@@ -230,6 +239,7 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
             Some(j) => merged = Some(j),
             None => e.op(op),
         }
+        e.fcache_after(op, i);
         e.in_ops = false;
         e.disp = 0;
     }
@@ -254,6 +264,7 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         slow_paths: e.slow_paths,
         host_nzcv: e.host_nzcv,
         state_conds: e.state_conds,
+        fcache: e.fcache,
     };
     BUFFERS.with(|b| b.replace(bufs));
     Compiled { code, pc_map }
@@ -270,6 +281,7 @@ struct Buffers {
     slow_paths: Vec<super::emit_fp::SlowPath>,
     host_nzcv: Vec<bool>,
     state_conds: Vec<bool>,
+    fcache: super::emit_fcache::FCache,
 }
 
 thread_local! {
@@ -415,7 +427,8 @@ impl Emitter {
         let Op::StoreState { offset, src } = ops[i] else {
             return None;
         };
-        if !self.vcache.on {
+        let clean = self.fcache.clean(src);
+        if !self.vcache.on && clean.is_none() {
             // Without vector operations to read it, the register is read
             // (if at all) by 8-byte loads, which two 8-byte stores serve
             // best.
@@ -437,9 +450,14 @@ impl Emitter {
             Op::StoreState { offset: hi, src: z }
                 if hi == offset + 8 && self.locs[z.0 as usize] == Loc::Imm(0) =>
             {
+                let off = offset as i32;
+                if let (Some(x), false) = (clean, self.vcache.on) {
+                    // An FP-cache register whose upper half is zero.
+                    dynasm!(self.a ; .arch x64 ; movdqa [r15 + off], Rx(x));
+                    return Some(j);
+                }
                 // movq zeroes the upper half of xmm0.
                 self.load_xmm(0, src);
-                let off = offset as i32;
                 dynasm!(self.a ; .arch x64 ; movdqa [r15 + off], xmm0);
                 self.vcache_store(off, 0);
                 self.vcache.recorded = false;
@@ -457,6 +475,7 @@ impl Emitter {
             None => dynasm!(self.a ; .arch x64 ; mov Rq(d), QWORD [r15 + off]),
         }
         self.store(dst, d);
+        self.fcache_load(dst, off);
     }
 
     fn op(&mut self, op: &Op) {

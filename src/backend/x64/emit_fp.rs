@@ -10,6 +10,7 @@
 //! (`emit_half`).
 
 use super::emit::{Emitter, Src};
+use super::emit_fcache::{Bits, Reload};
 use crate::cpu::CpuState;
 use crate::ir::{FpOp, FpSize, HelperFn, Val};
 use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi};
@@ -36,6 +37,11 @@ pub(super) struct SlowPath {
     /// (which clobbers every xmm register), so that the cache is at `done`
     /// as on the inline path.
     pub reload: Vec<(u8, i32)>,
+    /// FP-cache entries (xmm, value) reloaded from the values' locations
+    /// after the call (see `emit_fcache`).
+    freload: Vec<(u8, Reload)>,
+    /// The xmm register that gets the result (rax) at the end, or 0.
+    pub result_xmm: u8,
 }
 
 #[derive(Copy, Clone)]
@@ -45,8 +51,22 @@ pub(super) enum Arg {
 }
 
 impl Emitter {
-    /// Loads `v` into `xmm`: straight from its register or spill slot.
+    /// Loads `v` into `xmm` (the upper 64 bits zeroed): from its FP-cache
+    /// register, or straight from its register or spill slot.
     pub(super) fn load_xmm(&mut self, xmm: u8, v: Val) {
+        if let Some(x) = self.fcache.of(v, true) {
+            dynasm!(self.a ; .arch x64 ; movq Rx(xmm), Rx(x));
+            return;
+        }
+        self.load_xmm_loc(xmm, v);
+    }
+
+    /// Loads `v` into `xmm` from its location.
+    fn load_xmm_loc(&mut self, xmm: u8, v: Val) {
+        if self.imm_of(v) == Some(0) {
+            dynasm!(self.a ; .arch x64 ; xorps Rx(xmm), Rx(xmm));
+            return;
+        }
         match self.src(v, true, 0) {
             Src::R(r) => dynasm!(self.a ; .arch x64 ; movq Rx(xmm), Rq(r)),
             Src::M(off) => dynasm!(self.a ; .arch x64 ; movq Rx(xmm), QWORD [r15 + off]),
@@ -76,6 +96,7 @@ impl Emitter {
     ) -> &mut SlowPath {
         let done = self.a.new_dynamic_label();
         dynasm!(self.a ; .arch x64 ; =>done);
+        let freload = self.fcache.entries().collect();
         self.slow_paths.push(SlowPath {
             label,
             done,
@@ -83,6 +104,8 @@ impl Emitter {
             f: f as usize as u64,
             vzeroupper: false,
             reload: Vec::new(),
+            freload,
+            result_xmm: 0,
         });
         self.slow_paths.last_mut().expect("just pushed")
     }
@@ -105,6 +128,15 @@ impl Emitter {
             self.slow_call(p.f);
             for (x, off) in p.reload {
                 dynasm!(self.a ; .arch x64 ; movdqa Rx(x), [r15 + off]);
+            }
+            for (x, r) in p.freload {
+                match r {
+                    Reload::Val(v) => self.load_xmm_loc(x, v),
+                    Reload::State(off) => dynasm!(self.a ; .arch x64 ; movdqa Rx(x), [r15 + off]),
+                }
+            }
+            if p.result_xmm != 0 {
+                dynasm!(self.a ; .arch x64 ; movq Rx(p.result_xmm), rax);
             }
             dynasm!(self.a ; .arch x64 ; jmp =>p.done);
         }
@@ -134,17 +166,25 @@ impl Emitter {
         let double = size == FpSize::Double;
         let slow_path = self.a.new_dynamic_label();
         self.check_fpcr(slow_path, FPCR_NOT_DEFAULT);
-        self.load_xmm(0, a);
-        if op != FpOp::Sqrt {
-            self.load_xmm(1, b);
-        }
+        let (mut d, mut clean) = (0, false);
         if matches!(op, FpOp::Cmp | FpOp::CmpE) {
-            self.compare(double, slow_path);
+            let xb = self.fp_operand(b, 1, double);
+            let xa = self.fp_operand(a, 0, double);
+            self.compare_in(double, xa, xb, slow_path);
         } else {
-            self.arith(op, double);
-            self.result_checks(double, slow_path);
+            let xb = if op == FpOp::Sqrt {
+                None
+            } else {
+                Some(self.fp_operand(b, 1, double))
+            };
+            d = self.fp_result_reg(dst, a, double, xb.as_slice());
+            clean = self.fp_first(d, a, double);
+            self.arith_in(op, double, d, xb.unwrap_or(d));
+            self.result_checks(double, slow_path, d);
         }
-        self.fbin_slow(slow_path, dst, (a, b), slow, (c0, c1));
+        self.fbin_slow(slow_path, dst, (a, b), slow, (c0, c1))
+            .result_xmm = d;
+        self.fp_defined(d, dst, Bits::of_result(double, clean));
     }
 
     /// The exact path of an [`crate::ir::Op::FBin`] at `slow_path`: the
@@ -157,7 +197,7 @@ impl Emitter {
         (a, b): (Val, Val),
         slow: HelperFn,
         (c0, c1): (u64, u64),
-    ) {
+    ) -> &mut SlowPath {
         let args = [
             (6, Arg::V(a)),
             (2, Arg::V(b)),
@@ -166,23 +206,29 @@ impl Emitter {
         ];
         self.slow_path(slow_path, args, slow);
         self.store(dst, 0);
+        self.slow_paths.last_mut().expect("just queued")
     }
 }
 
 impl Emitter {
     /// xmm0 = xmm0 op xmm1 (square root: of xmm0).
     pub(super) fn arith(&mut self, op: FpOp, double: bool) {
+        self.arith_in(op, double, 0, 1);
+    }
+
+    /// xmm`d` = xmm`d` op xmm`b` (square root: of xmm`d`).
+    fn arith_in(&mut self, op: FpOp, double: bool, d: u8, b: u8) {
         match (op, double) {
-            (FpOp::Add, true) => dynasm!(self.a ; .arch x64 ; addsd xmm0, xmm1),
-            (FpOp::Sub, true) => dynasm!(self.a ; .arch x64 ; subsd xmm0, xmm1),
-            (FpOp::Mul, true) => dynasm!(self.a ; .arch x64 ; mulsd xmm0, xmm1),
-            (FpOp::Div, true) => dynasm!(self.a ; .arch x64 ; divsd xmm0, xmm1),
-            (FpOp::Sqrt, true) => dynasm!(self.a ; .arch x64 ; sqrtsd xmm0, xmm0),
-            (FpOp::Add, false) => dynasm!(self.a ; .arch x64 ; addss xmm0, xmm1),
-            (FpOp::Sub, false) => dynasm!(self.a ; .arch x64 ; subss xmm0, xmm1),
-            (FpOp::Mul, false) => dynasm!(self.a ; .arch x64 ; mulss xmm0, xmm1),
-            (FpOp::Div, false) => dynasm!(self.a ; .arch x64 ; divss xmm0, xmm1),
-            (FpOp::Sqrt, false) => dynasm!(self.a ; .arch x64 ; sqrtss xmm0, xmm0),
+            (FpOp::Add, true) => dynasm!(self.a ; .arch x64 ; addsd Rx(d), Rx(b)),
+            (FpOp::Sub, true) => dynasm!(self.a ; .arch x64 ; subsd Rx(d), Rx(b)),
+            (FpOp::Mul, true) => dynasm!(self.a ; .arch x64 ; mulsd Rx(d), Rx(b)),
+            (FpOp::Div, true) => dynasm!(self.a ; .arch x64 ; divsd Rx(d), Rx(b)),
+            (FpOp::Sqrt, true) => dynasm!(self.a ; .arch x64 ; sqrtsd Rx(d), Rx(d)),
+            (FpOp::Add, false) => dynasm!(self.a ; .arch x64 ; addss Rx(d), Rx(b)),
+            (FpOp::Sub, false) => dynasm!(self.a ; .arch x64 ; subss Rx(d), Rx(b)),
+            (FpOp::Mul, false) => dynasm!(self.a ; .arch x64 ; mulss Rx(d), Rx(b)),
+            (FpOp::Div, false) => dynasm!(self.a ; .arch x64 ; divss Rx(d), Rx(b)),
+            (FpOp::Sqrt, false) => dynasm!(self.a ; .arch x64 ; sqrtss Rx(d), Rx(d)),
             (FpOp::Cmp | FpOp::CmpE, _) => unreachable!("compares go to compare"),
             (FpOp::FromHalf | FpOp::ToHalf, _) => unreachable!("conversions go to emit_half"),
         }
@@ -194,24 +240,24 @@ impl Emitter {
     /// raises nothing FPSR records (only the denormal-operand flag): N = CF,
     /// Z = ZF, C = !CF, V = 0.
     pub(super) fn compare(&mut self, double: bool, slow_path: DynamicLabel) {
+        self.compare_in(double, 0, 1, slow_path);
+    }
+
+    /// [`Emitter::compare`] of xmm`a` with xmm`b`.
+    fn compare_in(&mut self, double: bool, a: u8, b: u8, slow_path: DynamicLabel) {
         if double {
-            dynasm!(self.a ; .arch x64 ; ucomisd xmm0, xmm1);
+            dynasm!(self.a ; .arch x64 ; ucomisd Rx(a), Rx(b));
         } else {
-            dynasm!(self.a ; .arch x64 ; ucomiss xmm0, xmm1);
+            dynasm!(self.a ; .arch x64 ; ucomiss Rx(a), Rx(b));
         }
+        // Greater: C (0010); equal: Z and C (0110); less: N (1000).
         dynasm!(self.a ; .arch x64
             ; jp =>slow_path
-            ; setb al
-            ; sete cl
-            ; setae dl
-            ; movzx eax, al
-            ; movzx ecx, cl
-            ; movzx edx, dl
-            ; shl eax, 31
-            ; shl ecx, 30
-            ; shl edx, 29
-            ; or eax, ecx
-            ; or eax, edx);
+            ; mov eax, 0x2000_0000
+            ; mov ecx, 0x6000_0000
+            ; cmove eax, ecx
+            ; mov ecx, 0x8000_0000u32 as i32
+            ; cmovb eax, ecx);
     }
 }
 
@@ -234,23 +280,41 @@ impl Emitter {
         ctl: u64,
     ) {
         let slow_path = self.a.new_dynamic_label();
+        let (mut d, mut clean) = (0, false);
         if has_fma() {
             self.check_fpcr(slow_path, FPCR_NOT_DEFAULT);
-            self.load_xmm(0, addend);
-            self.load_xmm(1, op1);
-            self.load_xmm(2, op2);
-            // xmm0 = (±addend) + (±op1) * op2.
+            let x1 = self.fp_operand(op1, 1, double);
+            let x2 = self.fp_operand(op2, 2, double);
+            d = self.fp_result_reg(dst, addend, double, &[x1, x2]);
+            clean = self.fp_first(d, addend, double);
+            // xmm`d` = (±addend) + (±op1) * op2.
             match (double, neg_addend, neg_op1) {
-                (true, false, false) => dynasm!(self.a ; .arch x64 ; vfmadd231sd xmm0, xmm1, xmm2),
-                (true, false, true) => dynasm!(self.a ; .arch x64 ; vfnmadd231sd xmm0, xmm1, xmm2),
-                (true, true, true) => dynasm!(self.a ; .arch x64 ; vfnmsub231sd xmm0, xmm1, xmm2),
-                (true, true, false) => dynasm!(self.a ; .arch x64 ; vfmsub231sd xmm0, xmm1, xmm2),
-                (false, false, false) => dynasm!(self.a ; .arch x64 ; vfmadd231ss xmm0, xmm1, xmm2),
-                (false, false, true) => dynasm!(self.a ; .arch x64 ; vfnmadd231ss xmm0, xmm1, xmm2),
-                (false, true, true) => dynasm!(self.a ; .arch x64 ; vfnmsub231ss xmm0, xmm1, xmm2),
-                (false, true, false) => dynasm!(self.a ; .arch x64 ; vfmsub231ss xmm0, xmm1, xmm2),
+                (true, false, false) => {
+                    dynasm!(self.a ; .arch x64 ; vfmadd231sd Rx(d), Rx(x1), Rx(x2))
+                }
+                (true, false, true) => {
+                    dynasm!(self.a ; .arch x64 ; vfnmadd231sd Rx(d), Rx(x1), Rx(x2))
+                }
+                (true, true, true) => {
+                    dynasm!(self.a ; .arch x64 ; vfnmsub231sd Rx(d), Rx(x1), Rx(x2))
+                }
+                (true, true, false) => {
+                    dynasm!(self.a ; .arch x64 ; vfmsub231sd Rx(d), Rx(x1), Rx(x2))
+                }
+                (false, false, false) => {
+                    dynasm!(self.a ; .arch x64 ; vfmadd231ss Rx(d), Rx(x1), Rx(x2))
+                }
+                (false, false, true) => {
+                    dynasm!(self.a ; .arch x64 ; vfnmadd231ss Rx(d), Rx(x1), Rx(x2))
+                }
+                (false, true, true) => {
+                    dynasm!(self.a ; .arch x64 ; vfnmsub231ss Rx(d), Rx(x1), Rx(x2))
+                }
+                (false, true, false) => {
+                    dynasm!(self.a ; .arch x64 ; vfmsub231ss Rx(d), Rx(x1), Rx(x2))
+                }
             }
-            self.result_checks(double, slow_path);
+            self.result_checks(double, slow_path, d);
         } else {
             dynasm!(self.a ; .arch x64 ; jmp =>slow_path);
         }
@@ -260,30 +324,31 @@ impl Emitter {
             (1, Arg::V(op2)),
             (8, Arg::K(ctl)),
         ];
-        self.slow_path(slow_path, args, slow);
+        self.slow_path(slow_path, args, slow).result_xmm = d;
         self.store(dst, 0);
+        self.fp_defined(d, dst, Bits::of_result(double, clean));
     }
 
-    /// With the result in xmm0: to `slow_path` for a NaN or a magnitude of
-    /// exactly the smallest normal, else the result bits in rax.
-    fn result_checks(&mut self, double: bool, slow_path: DynamicLabel) {
+    /// With the result in xmm`d`: to `slow_path` for a NaN or a magnitude
+    /// of exactly the smallest normal, else the result bits in rax.
+    fn result_checks(&mut self, double: bool, slow_path: DynamicLabel, d: u8) {
         // Twice the bits (the sign shifted out) is 2^53 (2^24) exactly for
         // the smallest normal magnitude; ror by 53 maps 2^53 and only it
         // to 1.
         if double {
             dynasm!(self.a ; .arch x64
-                ; ucomisd xmm0, xmm0
+                ; ucomisd Rx(d), Rx(d)
                 ; jp =>slow_path
-                ; movq rax, xmm0
+                ; movq rax, Rx(d)
                 ; lea rcx, [rax + rax]
                 ; ror rcx, 53
                 ; cmp rcx, 1
                 ; je =>slow_path);
         } else {
             dynasm!(self.a ; .arch x64
-                ; ucomiss xmm0, xmm0
+                ; ucomiss Rx(d), Rx(d)
                 ; jp =>slow_path
-                ; movd eax, xmm0
+                ; movd eax, Rx(d)
                 ; lea ecx, [rax + rax]
                 ; cmp ecx, 0x0100_0000
                 ; je =>slow_path);

@@ -67,41 +67,51 @@ impl Emitter {
         }
     }
 
-    /// rax = the address of a vector access.
-    fn vec_addr(&mut self, addr: Val) {
-        self.load(0, addr);
-        let d = self.disp;
-        if d != 0 {
-            dynasm!(self.a ; .arch x64 ; lea rax, [rax + d]);
-        }
-    }
-
     pub(super) fn load_vec(&mut self, bytes: u8, vreg: u8, addr: Val) {
         let off = Self::voff(vreg);
-        self.vec_addr(addr);
+        let (a, d) = (self.addr_reg(addr), self.disp);
+        let x = self.fcache_load_vec(vreg, matches!(bytes, 4 | 8));
         match bytes {
-            16 => dynasm!(self.a ; .arch x64 ; movdqu xmm0, [rax] ; movdqa [r15 + off], xmm0),
-            8 => dynasm!(self.a ; .arch x64 ; movq xmm0, QWORD [rax] ; movdqa [r15 + off], xmm0),
-            4 => dynasm!(self.a ; .arch x64 ; movd xmm0, DWORD [rax] ; movdqa [r15 + off], xmm0),
-            2 => dynasm!(self.a ; .arch x64
-                ; movzx eax, WORD [rax] ; mov QWORD [r15 + off], rax ; mov QWORD [r15 + off + 8], 0),
-            _ => dynasm!(self.a ; .arch x64
-                ; movzx eax, BYTE [rax] ; mov QWORD [r15 + off], rax ; mov QWORD [r15 + off + 8], 0),
+            16 => at!(self, a, d, [movdqu xmm0,] []),
+            8 => at!(self, a, d, [movq Rx(x), QWORD] []),
+            4 => at!(self, a, d, [movd Rx(x), DWORD] []),
+            2 => at!(self, a, d, [movzx eax, WORD] []),
+            _ => at!(self, a, d, [movzx eax, BYTE] []),
         }
         if bytes >= 4 {
-            self.vcache_store(off, 0);
+            dynasm!(self.a ; .arch x64 ; movdqa [r15 + off], Rx(x));
+            self.vcache_store(off, x);
+            self.fcache_loaded(x, vreg);
+        } else {
+            dynasm!(self.a ; .arch x64
+                ; mov QWORD [r15 + off], rax ; mov QWORD [r15 + off + 8], 0);
         }
     }
 
     pub(super) fn store_vec(&mut self, bytes: u8, vreg: u8, addr: Val) {
         let off = Self::voff(vreg);
-        self.vec_addr(addr);
+        let (a, d) = (self.addr_reg(addr), self.disp);
         match bytes {
-            16 => dynasm!(self.a ; .arch x64 ; movdqa xmm0, [r15 + off] ; movdqu [rax], xmm0),
-            8 => dynasm!(self.a ; .arch x64 ; mov rcx, QWORD [r15 + off] ; mov QWORD [rax], rcx),
-            4 => dynasm!(self.a ; .arch x64 ; mov ecx, DWORD [r15 + off] ; mov DWORD [rax], ecx),
-            2 => dynasm!(self.a ; .arch x64 ; mov cx, WORD [r15 + off] ; mov WORD [rax], cx),
-            _ => dynasm!(self.a ; .arch x64 ; mov cl, BYTE [r15 + off] ; mov BYTE [rax], cl),
+            16 => {
+                dynasm!(self.a ; .arch x64 ; movdqa xmm0, [r15 + off]);
+                at!(self, a, d, [movdqu] [, xmm0]);
+            }
+            8 => {
+                dynasm!(self.a ; .arch x64 ; mov rcx, QWORD [r15 + off]);
+                at!(self, a, d, [mov QWORD] [, rcx]);
+            }
+            4 => {
+                dynasm!(self.a ; .arch x64 ; mov ecx, DWORD [r15 + off]);
+                at!(self, a, d, [mov DWORD] [, ecx]);
+            }
+            2 => {
+                dynasm!(self.a ; .arch x64 ; mov cx, WORD [r15 + off]);
+                at!(self, a, d, [mov WORD] [, cx]);
+            }
+            _ => {
+                dynasm!(self.a ; .arch x64 ; mov cl, BYTE [r15 + off]);
+                at!(self, a, d, [mov BYTE] [, cl]);
+            }
         }
     }
 

@@ -10,6 +10,7 @@ mod emit_alu;
 mod emit_check;
 mod emit_crypto;
 mod emit_dot;
+mod emit_fcache;
 mod emit_fp;
 mod emit_half;
 mod emit_loop;
