@@ -613,7 +613,14 @@ pub enum Op {
         slow: HelperFn,
         arg: u64,
     },
-    /// Call a runtime helper; `dst` receives its return value.
+    /// Call a runtime helper; `dst` receives its return value. A helper
+    /// may read and write the guest registers and other CPU state, but not
+    /// `CpuState::nzcv` or `fpsr` directly: while translated code runs, the
+    /// x86-64 backend may keep NZCV in host form (`CpuState::nzcv_host`)
+    /// and FPSR's exception flags pending in MXCSR (`cpu::fpenv`). NZCV
+    /// goes to and from helpers as arguments and return values
+    /// (`LoadState`/`StoreState`); FP helpers raise flags through
+    /// `cpu::fpenv`.
     Call {
         f: HelperFn,
         dst: Val,

@@ -454,8 +454,13 @@ fn random_cpu(rng: &mut Rng) -> CpuState {
 
 #[test]
 fn random_ir_interp_vs_x64() {
-    let iters = env_u64("EMU_IR_FUZZ_ITERS", 3000);
-    let seed = env_u64("EMU_IR_FUZZ_SEED", 0x1234_5678);
+    let iters = env_u64("EMU_IR_FUZZ_ITERS", 20_000);
+    // A fresh seed each run unless one is given; a failure prints it.
+    let fresh = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0x1234_5678, |d| d.as_nanos() as u64);
+    let seed = env_u64("EMU_IR_FUZZ_SEED", fresh);
+    eprintln!("random_ir_interp_vs_x64: EMU_IR_FUZZ_SEED={seed}");
     let mut rng = Rng(seed);
     let mut jit = Jit::new();
     let mut buf = Box::new(Scratch([0; BUF_LEN]));
