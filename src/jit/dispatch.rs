@@ -523,7 +523,7 @@ impl Translator {
         crate::ir::passes::optimize(&mut block);
         let env = self.env();
         let mut c = compile(&block, self.cache.next_addr(), &env);
-        if !self.cache.has_room(c.code.len()) {
+        if !self.cache.has_room(&c) {
             self.flush(shared);
             c = compile(&block, self.cache.next_addr(), &env);
         }

@@ -39,6 +39,14 @@ pub struct Compiled {
     pub pc_map: Vec<(u32, u64)>,
 }
 
+impl Compiled {
+    /// Hands the block's buffers back for the next block of this thread
+    /// once the code cache has copied them.
+    pub fn recycle(self) {
+        BUFFERS.with(|b| b.borrow_mut().pc_map = self.pc_map);
+    }
+}
+
 pub(super) const OFF_PC: i32 = offset_of!(CpuState, pc) as i32;
 pub(super) const OFF_REASON: i32 = offset_of!(CpuState, exit_reason) as i32;
 pub(super) const OFF_ARG: i32 = offset_of!(CpuState, exit_arg) as i32;
@@ -139,6 +147,7 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
             .filter(|r| held & 1 << r != 0),
     );
     bufs.cold.clear();
+    let pc_map_buf = std::mem::take(&mut bufs.pc_map);
     bufs.slow_paths.clear();
     bufs.tlb_cold.clear();
     // Sized for a typical block up front: growing the buffers op by op
@@ -172,7 +181,9 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         .ops
         .iter()
         .filter(|op| matches!(op, Op::InsnStart { .. }));
-    let mut pc_map = Vec::with_capacity(insns.count());
+    let mut pc_map = pc_map_buf;
+    pc_map.clear();
+    pc_map.reserve(insns.count());
     // The upper-half store of a V register write merged into its lower
     // half's (see [`Emitter::whole_v_write`]).
     let mut merged = None;
@@ -222,6 +233,7 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
     }
     FOLD_SCRATCH.with(|s| s.replace(scratch));
     let bufs = Buffers {
+        pc_map: Vec::new(),
         locs: e.locs,
         cold: e.cold,
         tlb_cold: e.tlb_cold,
@@ -238,6 +250,8 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
 /// block reuses the previous one's memory.
 #[derive(Default)]
 struct Buffers {
+    /// The pc map of the last block, back from [`Compiled::recycle`].
+    pc_map: Vec<(u32, u64)>,
     locs: Vec<Loc>,
     cold: Vec<super::emit_check::ColdExit>,
     tlb_cold: Vec<super::emit_mem_tlb::TlbSlow>,
