@@ -43,7 +43,11 @@ impl Compiled {
     /// Hands the block's buffers back for the next block of this thread
     /// once the code cache has copied them.
     pub fn recycle(self) {
-        BUFFERS.with(|b| b.borrow_mut().pc_map = self.pc_map);
+        BUFFERS.with(|b| {
+            let mut b = b.borrow_mut();
+            b.code = self.code;
+            b.pc_map = self.pc_map;
+        });
     }
 }
 
@@ -75,7 +79,7 @@ pub(super) enum Src {
 }
 
 pub(super) struct Emitter {
-    pub a: Asm,
+    pub a: super::asm::BlockAsm,
     pub locs: Vec<Loc>,
     pub env: Env,
     /// For a self-looping block: the back-edge plan and the body label.
@@ -153,8 +157,12 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
     // Sized for a typical block up front: growing the buffers op by op
     // costs more than generating the code.
     let bytes = 16 * block.ops.len() + 256;
+    let mut a = ASM.with(|a| a.take());
+    let mut code = std::mem::take(&mut bufs.code);
+    code.reserve(bytes);
+    a.reset(base, code);
     let mut e = Emitter {
-        a: VecAssembler::new_with_capacity(base as usize, bytes, 0, 0, 8, 0, 8),
+        a,
         locs: bufs.locs,
         env: *env,
         back: None,
@@ -227,12 +235,14 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
     e.tlb_slow_paths();
     e.cold_exits();
     e.cold_slow_paths();
-    let code = e.a.finalize().expect("dynamic labels resolve");
+    let code = e.a.finish().expect("dynamic labels resolve");
     if let Some(b) = folded {
         scratch.ops = b.ops;
     }
     FOLD_SCRATCH.with(|s| s.replace(scratch));
+    ASM.with(|a| a.replace(e.a));
     let bufs = Buffers {
+        code: Vec::new(),
         pc_map: Vec::new(),
         locs: e.locs,
         cold: e.cold,
@@ -250,7 +260,9 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
 /// block reuses the previous one's memory.
 #[derive(Default)]
 struct Buffers {
-    /// The pc map of the last block, back from [`Compiled::recycle`].
+    /// The code and pc map of the last block, back from
+    /// [`Compiled::recycle`].
+    code: Vec<u8>,
     pc_map: Vec<(u32, u64)>,
     locs: Vec<Loc>,
     cold: Vec<super::emit_check::ColdExit>,
@@ -266,6 +278,8 @@ thread_local! {
     static FOLD_SCRATCH: std::cell::RefCell<super::addr_fold::Scratch> = Default::default();
     /// The emitter's buffers (see [`Buffers`]).
     static BUFFERS: std::cell::RefCell<Buffers> = Default::default();
+    /// The assembler, reset for each block (see [`super::asm::BlockAsm`]).
+    static ASM: std::cell::RefCell<super::asm::BlockAsm> = Default::default();
 }
 
 impl Emitter {
