@@ -118,7 +118,7 @@ impl Jit {
             tlb: None,
         };
         let mut c = compile(block, self.cache.next_addr(), &env);
-        if !self.cache.has_room(c.code.len()) {
+        if !self.cache.has_room(&c) {
             self.cache.flush();
             c = compile(block, self.cache.next_addr(), &env);
         }

@@ -8,11 +8,21 @@
 //! release ordering; readers load the length with acquire ordering and
 //! binary-search the prefix. Emptying resets the length, and happens only
 //! while no thread runs translated code (so no fault handler reads it).
+//!
+//! The pc maps of the blocks live in one pool beside the entries, filled
+//! the same append-only way and emptied with them: a block's map costs a
+//! copy, not an allocation of its own.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Most blocks per generation; the cache is emptied when the index is full.
 pub const MAX_BLOCKS: usize = 1 << 21;
+
+/// Most pc-map entries (guest instructions) per generation, over all
+/// blocks; the cache is emptied when the pool cannot take a block's map.
+/// At the 48-54 host bytes a guest instruction takes, the code cache
+/// fills first.
+pub const MAX_MAP_ENTRIES: usize = 1 << 23;
 
 /// One published block.
 #[repr(C)]
@@ -28,55 +38,69 @@ pub struct BlockIndex {
     /// `MAX_BLOCKS` entries in an anonymous mapping (committed as used).
     entries: *mut Entry,
     len: AtomicUsize,
+    /// The pc-map pool: `MAX_MAP_ENTRIES` (host offset, guest pc) pairs in
+    /// an anonymous mapping (committed as used).
+    maps: *mut (u32, u64),
+    /// Pool entries in use; written only by the translator.
+    maps_len: AtomicUsize,
 }
 
-// SAFETY: entries are written only by the translator (one thread at a time,
-// under its lock) before being published through `len`; readers only read
-// published entries. The pc maps they point at live until the next `clear`.
+// SAFETY: entries and pool slots are written only by the translator (one
+// thread at a time, under its lock) before being published through `len`;
+// readers only read published entries and the pool slots they point at,
+// which stay unchanged until the next `clear`.
 unsafe impl Send for BlockIndex {}
 // SAFETY: see `Send`.
 unsafe impl Sync for BlockIndex {}
 
 impl BlockIndex {
     pub fn new() -> std::io::Result<BlockIndex> {
-        let bytes = MAX_BLOCKS * std::mem::size_of::<Entry>();
-        // SAFETY: a fresh anonymous mapping, checked before use.
-        let p = unsafe {
-            libc::mmap(
-                std::ptr::null_mut(),
-                bytes,
-                libc::PROT_READ | libc::PROT_WRITE,
-                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
-                -1,
-                0,
-            )
+        let entries = map_anonymous(MAX_BLOCKS * std::mem::size_of::<Entry>())?;
+        let maps = match map_anonymous(MAX_MAP_ENTRIES * std::mem::size_of::<(u32, u64)>()) {
+            Ok(p) => p,
+            Err(e) => {
+                // SAFETY: unmapping the mapping just made, not yet shared.
+                unsafe {
+                    libc::munmap(entries, MAX_BLOCKS * std::mem::size_of::<Entry>());
+                }
+                return Err(e);
+            }
         };
-        if p == libc::MAP_FAILED {
-            return Err(std::io::Error::last_os_error());
-        }
         Ok(BlockIndex {
-            entries: p as *mut Entry,
+            entries: entries as *mut Entry,
             len: AtomicUsize::new(0),
+            maps: maps as *mut (u32, u64),
+            maps_len: AtomicUsize::new(0),
         })
     }
 
-    pub fn is_full(&self) -> bool {
+    /// Whether a block whose pc map has `map_len` entries does not fit.
+    pub fn is_full(&self, map_len: usize) -> bool {
         self.len.load(Ordering::Relaxed) >= MAX_BLOCKS
+            || self.maps_len.load(Ordering::Relaxed) + map_len > MAX_MAP_ENTRIES
     }
 
-    /// Appends a block placed after every block already in the index.
-    /// `map` must stay valid until the next [`BlockIndex::clear`].
-    pub fn push(&self, host: u64, len: u64, map: *const (u32, u64), map_len: usize) {
+    /// Appends a block placed after every block already in the index, with
+    /// a copy of its pc map.
+    pub fn push(&self, host: u64, len: u64, map: &[(u32, u64)]) {
         let n = self.len.load(Ordering::Relaxed);
-        assert!(n < MAX_BLOCKS, "caller checks is_full first");
+        assert!(!self.is_full(map.len()), "caller checks is_full first");
+        let m = self.maps_len.load(Ordering::Relaxed);
+        // SAFETY: m + map.len() <= MAX_MAP_ENTRIES, so the slots lie inside
+        // the pool; no published entry points at them yet, so no reader
+        // looks at them.
+        let dst = unsafe { self.maps.add(m) };
+        // SAFETY: see above; `map` is a separate allocation.
+        unsafe { std::ptr::copy_nonoverlapping(map.as_ptr(), dst, map.len()) };
+        self.maps_len.store(m + map.len(), Ordering::Relaxed);
         // SAFETY: n < MAX_BLOCKS, so the slot lies inside the mapping; it
         // is not yet published, so no reader looks at it.
         unsafe {
             self.entries.add(n).write(Entry {
                 host,
                 len,
-                map,
-                map_len,
+                map: dst,
+                map_len: map.len(),
             })
         };
         self.len.store(n + 1, Ordering::Release);
@@ -85,6 +109,7 @@ impl BlockIndex {
     /// Forgets every block. Only while no thread runs translated code.
     pub fn clear(&self) {
         self.len.store(0, Ordering::Release);
+        self.maps_len.store(0, Ordering::Relaxed);
     }
 
     /// The guest pc of the instruction whose host code contains `host_pc`.
@@ -108,14 +133,39 @@ impl BlockIndex {
     }
 }
 
+/// A fresh private anonymous read-write mapping of `bytes`, reserved, not
+/// committed.
+fn map_anonymous(bytes: usize) -> std::io::Result<*mut libc::c_void> {
+    // SAFETY: a fresh anonymous mapping at no fixed address, checked
+    // before use.
+    let p = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            bytes,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
+            -1,
+            0,
+        )
+    };
+    if p == libc::MAP_FAILED {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(p)
+}
+
 impl Drop for BlockIndex {
     fn drop(&mut self) {
-        // SAFETY: unmapping the mapping made in `new`.
+        // SAFETY: unmapping the mappings made in `new`.
         unsafe {
             libc::munmap(
                 self.entries as *mut libc::c_void,
                 MAX_BLOCKS * std::mem::size_of::<Entry>(),
-            )
+            );
+            libc::munmap(
+                self.maps as *mut libc::c_void,
+                MAX_MAP_ENTRIES * std::mem::size_of::<(u32, u64)>(),
+            );
         };
     }
 }

@@ -25,9 +25,6 @@ pub struct BlockInfo {
     pub len: u32,
     pub guest_start: u64,
     pub guest_end: u64,
-    /// (host offset, guest pc) of each guest instruction, in order. Boxed:
-    /// the block index points at it.
-    pub pc_map: Box<[(u32, u64)]>,
 }
 
 /// Signature of the trampoline entry.
@@ -206,9 +203,10 @@ impl CodeCache {
         self.region.base as u64 + self.used as u64
     }
 
-    /// Whether `bytes` more fit (in the mapping and in the index).
-    pub fn has_room(&self, bytes: usize) -> bool {
-        self.used + bytes + 64 <= self.region.size && !self.region.index.is_full()
+    /// Whether `c` fits (in the mapping and in the index).
+    pub fn has_room(&self, c: &Compiled) -> bool {
+        self.used + c.code.len() + 64 <= self.region.size
+            && !self.region.index.is_full(c.pc_map.len())
     }
 
     pub fn get(&self, pc: u64) -> Option<u64> {
@@ -219,7 +217,7 @@ impl CodeCache {
     /// cache and publishes it in the index.
     pub fn insert(&mut self, guest_start: u64, guest_end: u64, c: Compiled) -> u64 {
         let host = self.next_addr();
-        assert!(self.has_room(c.code.len()), "caller checks room first");
+        assert!(self.has_room(&c), "caller checks room first");
         // SAFETY: `has_room` guarantees the range lies inside the mapping;
         // no thread runs these bytes before the block is returned.
         unsafe {
@@ -230,10 +228,7 @@ impl CodeCache {
             )
         };
         self.used = (self.used + c.code.len() + 15) & !15;
-        let pc_map: Box<[(u32, u64)]> = c.pc_map.into_boxed_slice();
-        self.region
-            .index
-            .push(host, c.code.len() as u64, pc_map.as_ptr(), pc_map.len());
+        self.region.index.push(host, c.code.len() as u64, &c.pc_map);
         self.blocks.insert(
             guest_start,
             BlockInfo {
@@ -241,9 +236,9 @@ impl CodeCache {
                 len: c.code.len() as u32,
                 guest_start,
                 guest_end,
-                pc_map,
             },
         );
+        c.recycle();
         host
     }
 

@@ -526,7 +526,7 @@ impl Translator {
         crate::ir::passes::optimize(&mut block);
         let env = self.env();
         let mut c = compile(&block, self.cache.next_addr(), &env);
-        if !self.cache.has_room(c.code.len()) {
+        if !self.cache.has_room(&c) {
             self.flush(shared);
             c = compile(&block, self.cache.next_addr(), &env);
         }
@@ -582,14 +582,23 @@ impl Translator {
 /// Instructions of each successor read to decide whether it kills NZCV.
 const LOOKAHEAD: usize = 8;
 
-/// The successors of a block ending in `term` that are known at translation time.
-fn direct_targets(term: &Terminal) -> Vec<u64> {
+/// The successors of a block ending in `term` that are known at translation
+/// time (a slice of a local array: asked twice per block, not worth an
+/// allocation).
+fn direct_targets(term: &Terminal) -> impl std::ops::Deref<Target = [u64]> {
+    struct Targets([u64; 2], usize);
+    impl std::ops::Deref for Targets {
+        type Target = [u64];
+        fn deref(&self) -> &[u64] {
+            &self.0[..self.1]
+        }
+    }
     match *term {
-        Terminal::Jump { pc } => vec![pc],
+        Terminal::Jump { pc } => Targets([pc, 0], 1),
         Terminal::Branch {
             taken, not_taken, ..
-        } => vec![taken, not_taken],
-        _ => Vec::new(),
+        } => Targets([taken, not_taken], 2),
+        _ => Targets([0; 2], 0),
     }
 }
 

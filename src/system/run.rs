@@ -147,7 +147,7 @@ impl Machine {
         let mut block = translate_block_system(pc, &mut fetch, super::sysinsn::sys_inline);
         crate::ir::passes::optimize(&mut block);
         let mut c = compile(&block, self.cache.next_addr(), &self.env);
-        if !self.cache.has_room(c.code.len()) {
+        if !self.cache.has_room(&c) {
             self.flush_code();
             c = compile(&block, self.cache.next_addr(), &self.env);
         }

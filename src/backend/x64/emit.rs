@@ -42,6 +42,18 @@ pub struct Compiled {
     pub pc_map: Vec<(u32, u64)>,
 }
 
+impl Compiled {
+    /// Hands the block's buffers back for the next block of this thread
+    /// once the code cache has copied them.
+    pub fn recycle(self) {
+        BUFFERS.with(|b| {
+            let mut b = b.borrow_mut();
+            b.code = self.code;
+            b.pc_map = self.pc_map;
+        });
+    }
+}
+
 pub(super) const OFF_PC: i32 = offset_of!(CpuState, pc) as i32;
 pub(super) const OFF_REASON: i32 = offset_of!(CpuState, exit_reason) as i32;
 pub(super) const OFF_ARG: i32 = offset_of!(CpuState, exit_arg) as i32;
@@ -80,7 +92,7 @@ pub(super) enum Src {
 }
 
 pub(super) struct Emitter {
-    pub a: Asm,
+    pub a: super::asm::BlockAsm,
     pub locs: Vec<Loc>,
     pub env: Env,
     /// For a self-looping block: the back-edge plan and the body label.
@@ -166,13 +178,18 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
     bufs.fcache
         .reset(block, env.tlb.is_none(), vcache_on, &extra);
     bufs.cold.clear();
+    let pc_map_buf = std::mem::take(&mut bufs.pc_map);
     bufs.slow_paths.clear();
     bufs.tlb_cold.clear();
     // Sized for a typical block up front: growing the buffers op by op
     // costs more than generating the code.
     let bytes = 16 * block.ops.len() + 256;
+    let mut a = ASM.with(|a| a.take());
+    let mut code = std::mem::take(&mut bufs.code);
+    code.reserve(bytes);
+    a.reset(base, code);
     let mut e = Emitter {
-        a: VecAssembler::new_with_capacity(base as usize, bytes, 0, 0, 8, 0, 8),
+        a,
         locs: bufs.locs,
         env: *env,
         back: None,
@@ -201,7 +218,9 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         .ops
         .iter()
         .filter(|op| matches!(op, Op::InsnStart { .. }));
-    let mut pc_map = Vec::with_capacity(insns.count());
+    let mut pc_map = pc_map_buf;
+    pc_map.clear();
+    pc_map.reserve(insns.count());
     // The upper-half store of a V register write merged into its lower
     // half's (see [`Emitter::whole_v_write`]).
     let mut merged = None;
@@ -251,12 +270,15 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
     e.tlb_slow_paths();
     e.cold_exits();
     e.cold_slow_paths();
-    let code = e.a.finalize().expect("dynamic labels resolve");
+    let code = e.a.finish().expect("dynamic labels resolve");
     if let Some(b) = folded {
         scratch.ops = b.ops;
     }
     FOLD_SCRATCH.with(|s| s.replace(scratch));
+    ASM.with(|a| a.replace(e.a));
     let bufs = Buffers {
+        code: Vec::new(),
+        pc_map: Vec::new(),
         locs: e.locs,
         cold: e.cold,
         tlb_cold: e.tlb_cold,
@@ -274,6 +296,10 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
 /// block reuses the previous one's memory.
 #[derive(Default)]
 struct Buffers {
+    /// The code and pc map of the last block, back from
+    /// [`Compiled::recycle`].
+    code: Vec<u8>,
+    pc_map: Vec<(u32, u64)>,
     locs: Vec<Loc>,
     cold: Vec<super::emit_check::ColdExit>,
     tlb_cold: Vec<super::emit_mem_tlb::TlbSlow>,
@@ -289,6 +315,8 @@ thread_local! {
     static FOLD_SCRATCH: std::cell::RefCell<super::addr_fold::Scratch> = Default::default();
     /// The emitter's buffers (see [`Buffers`]).
     static BUFFERS: std::cell::RefCell<Buffers> = Default::default();
+    /// The assembler, reset for each block (see [`super::asm::BlockAsm`]).
+    static ASM: std::cell::RefCell<super::asm::BlockAsm> = Default::default();
 }
 
 impl Emitter {

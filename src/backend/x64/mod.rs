@@ -4,6 +4,7 @@
 #![allow(clippy::useless_conversion)]
 
 mod addr_fold;
+mod asm;
 pub mod disasm;
 mod emit;
 mod emit_alu;
