@@ -22,7 +22,7 @@
 
 mod common;
 
-use common::linux::{check_clean, emu_system, initramfs, ConsoleLog};
+use common::linux::{check_clean, emu_system, feature_bits, initramfs, ConsoleLog};
 use common::repo_root;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream, UdpSocket};
@@ -320,15 +320,7 @@ fn user_network() {
     expect(&console, "fwd got: from-host");
     // MAC (5), STATUS (16), INDIRECT_DESC (28), EVENT_IDX (29),
     // VERSION_1 (32).
-    let bits: String = (0..64)
-        .map(|b| {
-            if [5, 16, 28, 29, 32].contains(&b) {
-                '1'
-            } else {
-                '0'
-            }
-        })
-        .collect();
+    let bits = feature_bits(&[5, 16, 28, 29, 32]);
     expect(&console, &format!("features {bits}"));
 }
 

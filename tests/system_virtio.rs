@@ -27,7 +27,7 @@
 
 mod common;
 
-use common::linux::{check_clean, emu_system, initramfs, ConsoleLog};
+use common::linux::{check_clean, emu_system, feature_bits, initramfs, ConsoleLog};
 use common::{repo_root, run_with_timeout, Status};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -190,15 +190,7 @@ sync
     expect(&console, "vda serial emu-disk0");
     // Negotiated: SEG_MAX (2), FLUSH (9), INDIRECT_DESC (28), EVENT_IDX
     // (29), VERSION_1 (32); one character per bit from bit 0.
-    let bits: String = (0..64)
-        .map(|b| {
-            if [2, 9, 28, 29, 32].contains(&b) {
-                '1'
-            } else {
-                '0'
-            }
-        })
-        .collect();
+    let bits = feature_bits(&[2, 9, 28, 29, 32]);
     expect(&console, &format!("vda features {bits}"));
     expect(&console, "vda sector 0007");
     expect(&console, &format!("vda md5 {raw_md5}  /dev/vda"));

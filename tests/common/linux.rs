@@ -51,6 +51,15 @@ pub fn initramfs(dir: &Path, cpio: &Path, init: &Path, modules: &[PathBuf]) {
     assert!(st.success());
 }
 
+/// A virtio feature word as guests print it from
+/// `/sys/bus/virtio/devices/*/features`: one character per bit from bit
+/// 0, `1` for the bits in `set`.
+pub fn feature_bits(set: &[u32]) -> String {
+    (0..64)
+        .map(|b| if set.contains(&b) { '1' } else { '0' })
+        .collect()
+}
+
 /// Kernel complaints that must not appear on the console.
 pub fn check_clean(console: &str) {
     for bad in [
