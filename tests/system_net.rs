@@ -22,7 +22,7 @@
 
 mod common;
 
-use common::linux::{check_clean, emu_system, feature_bits, initramfs, ConsoleLog};
+use common::linux::{check_clean, emu_system, feature_bits, module_init_cpio, ConsoleLog};
 use common::repo_root;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream, UdpSocket};
@@ -166,16 +166,8 @@ fn free_port() -> u16 {
 /// up, configures it by DHCP (through a udhcpc script that prints what it
 /// got) and runs `script`.
 fn init_cpio(dir: &Path, work: &Path, script: &str) -> PathBuf {
-    let init = work.join("init");
-    std::fs::write(
-        &init,
-        format!(
-            "#!/bin/sh\n\
-             mount -t proc proc /proc\n\
-             mount -t sysfs sysfs /sys\n\
-             mount -t devtmpfs devtmpfs /dev\n\
-             for m in {MODULES}; do insmod /lib/modules/$m.ko; done\n\
-             cat > /tmp/dhcp.sh <<'EOS'\n\
+    let script = format!(
+        "cat > /tmp/dhcp.sh <<'EOS'\n\
              #!/bin/sh\n\
              echo \"dhcp $1 ip=$ip subnet=$subnet router=$router dns=$dns\"\n\
              if [ \"$1\" = bound ]; then\n\
@@ -189,16 +181,8 @@ fn init_cpio(dir: &Path, work: &Path, script: &str) -> PathBuf {
              udhcpc -i eth0 -s /tmp/dhcp.sh -q -n\n\
              {script}\
              poweroff -f\n"
-        ),
-    )
-    .unwrap();
-    let cpio = work.join("init.cpio");
-    let modules: Vec<PathBuf> = MODULES
-        .split(' ')
-        .map(|m| dir.join(format!("modules/{m}.ko")))
-        .collect();
-    initramfs(dir, &cpio, &init, &modules);
-    cpio
+    );
+    module_init_cpio(dir, work, MODULES, &script)
 }
 
 fn expect(console: &str, line: &str) {

@@ -27,7 +27,7 @@
 
 mod common;
 
-use common::linux::{check_clean, emu_system, feature_bits, initramfs, ConsoleLog};
+use common::linux::{check_clean, emu_system, feature_bits, module_init_cpio, ConsoleLog};
 use common::{repo_root, run_with_timeout, Status};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -53,26 +53,7 @@ fn tmp(name: &str) -> PathBuf {
 /// Writes `work/init.cpio` with the virtio modules and an `/init` that
 /// mounts proc, sysfs and devtmpfs, loads the modules and runs `script`.
 fn init_cpio(dir: &Path, work: &Path, script: &str) -> PathBuf {
-    let init = work.join("init");
-    std::fs::write(
-        &init,
-        format!(
-            "#!/bin/sh\n\
-             mount -t proc proc /proc\n\
-             mount -t sysfs sysfs /sys\n\
-             mount -t devtmpfs devtmpfs /dev\n\
-             for m in {MODULES}; do insmod /lib/modules/$m.ko; done\n\
-             {script}"
-        ),
-    )
-    .unwrap();
-    let cpio = work.join("init.cpio");
-    let modules: Vec<PathBuf> = MODULES
-        .split(' ')
-        .map(|m| dir.join(format!("modules/{m}.ko")))
-        .collect();
-    initramfs(dir, &cpio, &init, &modules);
-    cpio
+    module_init_cpio(dir, work, MODULES, script)
 }
 
 /// Boots with an `/init` that loads the virtio modules and runs `script`,

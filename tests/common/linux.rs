@@ -51,6 +51,32 @@ pub fn initramfs(dir: &Path, cpio: &Path, init: &Path, modules: &[PathBuf]) {
     assert!(st.success());
 }
 
+/// Writes `work/init.cpio` with the kernel modules `modules` (names
+/// separated by spaces, from the images' `modules/`) and an `/init` that
+/// mounts proc, sysfs and devtmpfs, loads the modules and runs `script`.
+pub fn module_init_cpio(dir: &Path, work: &Path, modules: &str, script: &str) -> PathBuf {
+    let init = work.join("init");
+    std::fs::write(
+        &init,
+        format!(
+            "#!/bin/sh\n\
+             mount -t proc proc /proc\n\
+             mount -t sysfs sysfs /sys\n\
+             mount -t devtmpfs devtmpfs /dev\n\
+             for m in {modules}; do insmod /lib/modules/$m.ko; done\n\
+             {script}"
+        ),
+    )
+    .unwrap();
+    let cpio = work.join("init.cpio");
+    let files: Vec<PathBuf> = modules
+        .split(' ')
+        .map(|m| dir.join(format!("modules/{m}.ko")))
+        .collect();
+    initramfs(dir, &cpio, &init, &files);
+    cpio
+}
+
 /// A virtio feature word as guests print it from
 /// `/sys/bus/virtio/devices/*/features`: one character per bit from bit
 /// 0, `1` for the bits in `set`.
