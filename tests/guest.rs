@@ -234,6 +234,7 @@ guest_programs!(
         tagged_pointer,
         thread_churn,
         time_random,
+        udp_echo,
         underscore_exit,
         userfaultfd,
         varargs,

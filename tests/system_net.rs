@@ -15,6 +15,9 @@
 //!   guest got); a host client through hostfwd to `nc -l` in the guest,
 //!   data both ways; the negotiated features (MAC, STATUS, EVENT_IDX,
 //!   VERSION_1).
+//! - `udp_hostfwd`: `hostfwd=udp:` to a UDP echo server in the guest
+//!   (guest-bins `udp_echo`), datagrams from two host sockets answered to
+//!   each.
 //! - `nic_on_another_network`: `-nic user,net=192.168.77.0/24`: DHCP,
 //!   ping and HTTP on that network.
 //! - `bad_net_options`: the CLI's answers to a netdev without a card, an
@@ -22,8 +25,8 @@
 
 mod common;
 
-use common::linux::{check_clean, emu_system, feature_bits, module_init_cpio, ConsoleLog};
-use common::repo_root;
+use common::linux::{check_clean, emu_system, feature_bits, module_init_cpio_with, ConsoleLog};
+use common::{guest_bins, repo_root};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream, UdpSocket};
 use std::path::{Path, PathBuf};
@@ -166,6 +169,11 @@ fn free_port() -> u16 {
 /// up, configures it by DHCP (through a udhcpc script that prints what it
 /// got) and runs `script`.
 fn init_cpio(dir: &Path, work: &Path, script: &str) -> PathBuf {
+    init_cpio_with(dir, work, script, &[])
+}
+
+/// [`init_cpio`] with executables added (path in the archive, host file).
+fn init_cpio_with(dir: &Path, work: &Path, script: &str, extra: &[(&str, PathBuf)]) -> PathBuf {
     let script = format!(
         "cat > /tmp/dhcp.sh <<'EOS'\n\
              #!/bin/sh\n\
@@ -182,7 +190,7 @@ fn init_cpio(dir: &Path, work: &Path, script: &str) -> PathBuf {
              {script}\
              poweroff -f\n"
     );
-    module_init_cpio(dir, work, MODULES, &script)
+    module_init_cpio_with(dir, work, MODULES, &script, extra)
 }
 
 fn expect(console: &str, line: &str) {
@@ -308,6 +316,56 @@ fn user_network() {
     expect(&console, &format!("features {bits}"));
 }
 
+/// A free UDP port on 127.0.0.1 (for hostfwd).
+fn free_udp_port() -> u16 {
+    UdpSocket::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// `hostfwd=udp:...` to the guest-bins `udp_echo` server in the guest: two
+/// host sockets each send a datagram to the forwarded port; each gets the
+/// guest's answer from the forwarded port, and the guest saw them come
+/// from the gateway with their own ports.
+#[test]
+fn udp_hostfwd() {
+    let Some(dir) = images() else { return };
+    let echo = guest_bins().join("out/static/udp_echo");
+    if !echo.is_file() {
+        eprintln!("skipped: no {} (guest-bins/build.sh)", echo.display());
+        return;
+    }
+    let work = tmp("udp_fwd");
+    let fwd = free_udp_port();
+    let cpio = init_cpio_with(
+        &dir,
+        &work,
+        "/bin/udp_echo 7000 2\n",
+        &[("/bin/udp_echo", echo)],
+    );
+    let mut emu = emu_system(&dir, &cpio);
+    emu.args(["-nic", &format!("user,hostfwd=udp:127.0.0.1:{fwd}-:7000")]);
+    let (mut child, _stdin, mut log) = ConsoleLog::spawn(emu, LIMIT);
+    log.wait_for("udp-echo listening on 7000", &mut child);
+    let mut ports = Vec::new();
+    for msg in ["first from the host", "second"] {
+        let c = UdpSocket::bind("127.0.0.1:0").unwrap();
+        c.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+        c.send_to(msg.as_bytes(), ("127.0.0.1", fwd)).unwrap();
+        let mut buf = [0u8; 64];
+        let (n, from) = c.recv_from(&mut buf).unwrap();
+        assert_eq!(&buf[..n], format!("echo: {msg}").as_bytes());
+        assert_eq!(from.port(), fwd);
+        ports.push((msg, c.local_addr().unwrap().port()));
+    }
+    let console = finish(child, log);
+    for (msg, port) in ports {
+        expect(&console, &format!("got \"{msg}\" from 10.0.2.2:{port}"));
+    }
+}
+
 #[test]
 fn nic_on_another_network() {
     let Some(dir) = images() else { return };
@@ -353,8 +411,8 @@ fn bad_net_options() {
             "-device virtio-net-device: no -netdev id=n1",
         ),
         (
-            &["-nic", "user,hostfwd=udp::53-:53"][..],
-            "hostfwd=udp::53-:53: only tcp forwarding is supported",
+            &["-nic", "user,hostfwd=sctp::53-:53"][..],
+            "hostfwd=sctp::53-:53: expected [tcp|udp]:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT",
         ),
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_emu-system"))

@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """Writes a newc cpio initramfs around a static busybox.
 
-    initramfs.py BUSYBOX OUT [INIT [MODULE.ko ...]]
+    initramfs.py BUSYBOX OUT [INIT [MODULE.ko | /DEST=SRC ...]]
 
 The archive holds /bin/busybox, a link for each applet of a fixed list
 (the arm64 binary never runs on the host), /dev/console, the usual mount
 points, /init (the file INIT, or a default that mounts proc, sysfs and
 devtmpfs, loads the virtio modules and runs an interactive shell on the
 console; INIT may be "-" for the default) and each MODULE.ko given as
-/lib/modules/MODULE.ko.
+/lib/modules/MODULE.ko; /DEST=SRC adds the file SRC as the executable
+/DEST (its directory one of the usual ones).
 """
 import os
 import sys
@@ -70,7 +71,8 @@ def main():
         init = open(sys.argv[3], "rb").read()
     else:
         init = DEFAULT_INIT.replace("$VIRTIO_MODULES", VIRTIO_MODULES).encode()
-    modules = sys.argv[4:]
+    modules = [a for a in sys.argv[4:] if "=" not in a]
+    extra = [a[1:].split("=", 1) for a in sys.argv[4:] if "=" in a]
     c = Cpio()
     for d in ("bin", "sbin", "dev", "proc", "sys", "tmp", "root", "etc", "lib", "lib/modules"):
         c.entry(d, 0o040755)
@@ -83,6 +85,8 @@ def main():
         target = "../bin/busybox" if where == "sbin" else "busybox"
         c.entry(f"{where}/{a}", 0o120777, target.encode())
     c.entry("init", 0o100755, init)
+    for dest, src in extra:
+        c.entry(dest, 0o100755, open(src, "rb").read())
     open(out, "wb").write(c.finish())
 
 

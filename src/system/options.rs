@@ -501,6 +501,7 @@ mod tests {
         .unwrap();
         let a = NetConfig {
             hostfwd: vec![netconf::HostFwd {
+                proto: netconf::Proto::Tcp,
                 host: "0.0.0.0:2222".parse().unwrap(),
                 guest: "10.0.2.15:22".parse().unwrap(),
             }],

@@ -55,6 +55,18 @@ pub fn initramfs(dir: &Path, cpio: &Path, init: &Path, modules: &[PathBuf]) {
 /// separated by spaces, from the images' `modules/`) and an `/init` that
 /// mounts proc, sysfs and devtmpfs, loads the modules and runs `script`.
 pub fn module_init_cpio(dir: &Path, work: &Path, modules: &str, script: &str) -> PathBuf {
+    module_init_cpio_with(dir, work, modules, script, &[])
+}
+
+/// [`module_init_cpio`] with executables added: (path in the archive,
+/// host file).
+pub fn module_init_cpio_with(
+    dir: &Path,
+    work: &Path,
+    modules: &str,
+    script: &str,
+    extra: &[(&str, PathBuf)],
+) -> PathBuf {
     let init = work.join("init");
     std::fs::write(
         &init,
@@ -69,10 +81,15 @@ pub fn module_init_cpio(dir: &Path, work: &Path, modules: &str, script: &str) ->
     )
     .unwrap();
     let cpio = work.join("init.cpio");
-    let files: Vec<PathBuf> = modules
+    let mut files: Vec<PathBuf> = modules
         .split(' ')
         .map(|m| dir.join(format!("modules/{m}.ko")))
         .collect();
+    for (dest, src) in extra {
+        let mut a = std::ffi::OsString::from(format!("{dest}="));
+        a.push(src);
+        files.push(a.into());
+    }
     initramfs(dir, &cpio, &init, &files);
     cpio
 }

@@ -1,6 +1,6 @@
 //! The options of a user-mode network, spelled as qemu-system spells
 //! them: `-netdev user,id=ID[,net=ADDR[/MASK]][,host=ADDR][,dns=ADDR]
-//! [,dhcpstart=ADDR][,hostfwd=tcp:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT]...`
+//! [,dhcpstart=ADDR][,hostfwd=[tcp|udp]:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT]...`
 //! and `-nic user[,mac=MAC][,model=virtio-net-device][,NETDEV OPTIONS]`.
 
 use super::eth::{parse_mac, Mac};
@@ -22,12 +22,20 @@ pub struct NetConfig {
     pub hostfwd: Vec<HostFwd>,
 }
 
-/// `hostfwd=tcp:HOSTADDR:HOSTPORT-GUESTADDR:GUESTPORT`: connections to
-/// the host's `host` go to the guest's `guest`.
+/// `hostfwd=PROTO:HOSTADDR:HOSTPORT-GUESTADDR:GUESTPORT`: connections
+/// (TCP) or datagrams (UDP) to the host's `host` go to the guest's `guest`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct HostFwd {
+    pub proto: Proto,
     pub host: SocketAddrV4,
     pub guest: SocketAddrV4,
+}
+
+/// The transport a `hostfwd` forwards.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Proto {
+    Tcp,
+    Udp,
 }
 
 impl Default for NetConfig {
@@ -92,13 +100,14 @@ fn network(v: &str) -> Result<(Ipv4Addr, u32), String> {
     Ok((a, prefix))
 }
 
-/// `tcp:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT`; the guest address
-/// left out is filled in later.
-fn hostfwd(v: &str) -> Result<(SocketAddrV4, Option<Ipv4Addr>, u16), String> {
-    let err = || format!("hostfwd={v}: expected tcp:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT");
-    let rest = match v.split_once(':') {
-        Some(("tcp" | "", rest)) => rest,
-        Some(("udp", _)) => return Err(format!("hostfwd={v}: only tcp forwarding is supported")),
+/// `[tcp|udp]:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT`; the guest
+/// address left out is filled in later.
+fn hostfwd(v: &str) -> Result<(Proto, SocketAddrV4, Option<Ipv4Addr>, u16), String> {
+    let err =
+        || format!("hostfwd={v}: expected [tcp|udp]:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT");
+    let (proto, rest) = match v.split_once(':') {
+        Some(("tcp" | "", rest)) => (Proto::Tcp, rest),
+        Some(("udp", rest)) => (Proto::Udp, rest),
         _ => return Err(err()),
     };
     let (h, g) = rest.split_once('-').ok_or_else(err)?;
@@ -117,7 +126,7 @@ fn hostfwd(v: &str) -> Result<(SocketAddrV4, Option<Ipv4Addr>, u16), String> {
         return Err(err());
     }
     let host = SocketAddrV4::new(ha.unwrap_or(Ipv4Addr::UNSPECIFIED), hp);
-    Ok((host, ga, gp))
+    Ok((proto, host, ga, gp))
 }
 
 /// The network options of `opts` (KEY, VALUE pairs), each key one of
@@ -166,7 +175,8 @@ pub fn parse_user(
     }
     c.hostfwd = fwds
         .into_iter()
-        .map(|(host, ga, gp)| HostFwd {
+        .map(|(proto, host, ga, gp)| HostFwd {
+            proto,
             host,
             guest: SocketAddrV4::new(ga.unwrap_or(c.dhcp_start), gp),
         })
@@ -226,17 +236,27 @@ mod tests {
 
     #[test]
     fn forwards() {
-        let c = user("hostfwd=tcp::5555-:22,hostfwd=tcp:127.0.0.1:8080-10.0.2.16:80").unwrap();
+        let c = user(
+            "hostfwd=tcp::5555-:22,hostfwd=tcp:127.0.0.1:8080-10.0.2.16:80,hostfwd=udp::5353-:53",
+        )
+        .unwrap();
         assert_eq!(
             c.hostfwd,
             vec![
                 HostFwd {
+                    proto: Proto::Tcp,
                     host: "0.0.0.0:5555".parse().unwrap(),
                     guest: "10.0.2.15:22".parse().unwrap(),
                 },
                 HostFwd {
+                    proto: Proto::Tcp,
                     host: "127.0.0.1:8080".parse().unwrap(),
                     guest: "10.0.2.16:80".parse().unwrap(),
+                },
+                HostFwd {
+                    proto: Proto::Udp,
+                    host: "0.0.0.0:5353".parse().unwrap(),
+                    guest: "10.0.2.15:53".parse().unwrap(),
                 },
             ]
         );
@@ -249,7 +269,7 @@ mod tests {
             "net=10.0.2.0/255.0.255.0",
             "host=10.0.3.2",
             "dns=10.0.2.255",
-            "hostfwd=udp::53-:53",
+            "hostfwd=sctp::53-:53",
             "hostfwd=tcp::80",
             "hostfwd=tcp::80-:0",
             "restrict=on",

@@ -13,7 +13,8 @@
 //! the network does not exist. ARP is answered for the gateway and the DNS
 //! address, ICMP echo by them. `hostfwd` listens on host TCP ports and
 //! connects each accepted connection to the guest, from the gateway's
-//! address.
+//! address; UDP forwards pass datagrams to a guest port and its answers
+//! back (`udp_fwd`).
 
 pub mod arp;
 pub mod config;
@@ -26,11 +27,12 @@ pub mod tcp;
 mod tcp_conn;
 pub mod udp;
 mod udp_flow;
+mod udp_fwd;
 
 #[cfg(test)]
 mod tests;
 
-use config::NetConfig;
+use config::{NetConfig, Proto};
 use eth::Mac;
 use std::collections::VecDeque;
 use std::net::{Ipv4Addr, SocketAddrV4, TcpListener};
@@ -75,6 +77,8 @@ pub struct Stack {
     tcp: Vec<Conn>,
     /// hostfwd: listening sockets and the guest address each goes to.
     listeners: Vec<(TcpListener, SocketAddrV4)>,
+    /// hostfwd for UDP.
+    udp_fwd: udp_fwd::Forwards,
     poller: host::Poller,
     next_port: u16,
     iss: u32,
@@ -101,7 +105,7 @@ impl Stack {
     ) -> Result<Stack, String> {
         let poller = host::Poller::new(notify).map_err(|e| format!("user network: {e}"))?;
         let mut listeners = Vec::new();
-        for f in &cfg.hostfwd {
+        for f in cfg.hostfwd.iter().filter(|f| f.proto == Proto::Tcp) {
             let l = TcpListener::bind(f.host)
                 .and_then(|l| l.set_nonblocking(true).map(|_| l))
                 .map_err(|e| format!("hostfwd tcp:{}: {e}", f.host))?;
@@ -110,6 +114,10 @@ impl Stack {
                 .map_err(|e| format!("hostfwd: {e}"))?;
             listeners.push((l, f.guest));
         }
+        let udp_fwd = udp_fwd::Forwards::bind(
+            cfg.hostfwd.iter().filter(|f| f.proto == Proto::Udp),
+            &poller,
+        )?;
         let resolver = std::fs::read_to_string("/etc/resolv.conf")
             .ok()
             .and_then(|c| nameserver(&c));
@@ -127,6 +135,7 @@ impl Stack {
             udp: Default::default(),
             tcp: Vec::new(),
             listeners,
+            udp_fwd,
             poller,
             next_port: FORWARD_PORTS,
             iss: seed,
@@ -143,11 +152,13 @@ impl Stack {
         self.out.frames.push_front(frame);
     }
 
-    /// The host addresses the `hostfwd` ports listen on.
+    /// The host addresses the `hostfwd` ports listen on: TCP's, then
+    /// UDP's.
     pub fn forwarded(&self) -> Vec<std::net::SocketAddr> {
         self.listeners
             .iter()
             .filter_map(|(l, _)| l.local_addr().ok())
+            .chain(self.udp_fwd.addrs())
             .collect()
     }
 
@@ -231,6 +242,9 @@ impl Stack {
         }
         let guest = SocketAddrV4::new(ip.src, u.src_port);
         let peer = SocketAddrV4::new(ip.dst, u.dst_port);
+        if self.udp_fwd.answer(guest, peer, payload) {
+            return;
+        }
         if let Some(host) = self.host_addr(peer) {
             // A datagram that cannot be sent is lost, as on a network.
             let _ = self.udp.send(guest, peer, host, payload, &self.poller);
@@ -322,5 +336,6 @@ impl Stack {
         }
         self.tcp.retain(|c| !c.done());
         self.udp.poll(&mut self.out);
+        self.udp_fwd.poll(self.cfg.host, &mut self.out);
     }
 }

@@ -1,7 +1,7 @@
 //! The stack against hand-built guest frames, with real host sockets on
 //! 127.0.0.1 behind the gateway address.
 
-use super::config::{HostFwd, NetConfig};
+use super::config::{HostFwd, NetConfig, Proto};
 use super::tcp::{Segment, ACK, FIN, PSH, RST, SYN};
 use super::*;
 use std::io::{Read, Write};
@@ -276,6 +276,7 @@ fn tcp_refused_and_guest_half_close() {
 fn hostfwd_connects_to_the_guest() {
     let cfg = NetConfig {
         hostfwd: vec![HostFwd {
+            proto: Proto::Tcp,
             host: "127.0.0.1:0".parse().unwrap(),
             guest: SocketAddrV4::new(GUEST, 80),
         }],
@@ -375,4 +376,62 @@ fn tcp_window_closes_and_opens_for_a_slow_host() {
         s.poll_all();
     }
     assert_eq!(reader.join().unwrap(), sent);
+}
+
+#[test]
+fn udp_hostfwd_to_the_guest_and_back() {
+    let cfg = NetConfig {
+        hostfwd: vec![HostFwd {
+            proto: Proto::Udp,
+            host: "127.0.0.1:0".parse().unwrap(),
+            guest: SocketAddrV4::new(GUEST, 7000),
+        }],
+        ..NetConfig::default()
+    };
+    let mut s = stack(&cfg);
+    let addr = s.forwarded()[0];
+    let client = UdpSocket::bind("127.0.0.1:0").unwrap();
+    client
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let cport = client.local_addr().unwrap().port();
+    client.send_to(b"question", addr).unwrap();
+    // To the guest's port, from the gateway and the sender's port.
+    let (_, ip, data) = unwrap_ip(&next_frame(&mut s));
+    assert_eq!((ip.src, ip.dst, ip.proto), (GW, GUEST, ipv4::UDP));
+    let (u, payload) = udp::parse(ip.src, ip.dst, &data).unwrap();
+    assert_eq!(
+        (u.src_port, u.dst_port, payload),
+        (cport, 7000, &b"question"[..])
+    );
+    // The guest answers: the sender gets it from the forwarded port.
+    let d = udp::build(GUEST, 7000, GW, cport, b"answer");
+    s.input(&ip_frame(GUEST, GW, ipv4::UDP, &d));
+    let mut buf = [0u8; 16];
+    let (n, from) = client.recv_from(&mut buf).unwrap();
+    assert_eq!((&buf[..n], from), (&b"answer"[..], addr));
+    // A second sender is told apart by its port.
+    let other = UdpSocket::bind("127.0.0.1:0").unwrap();
+    other
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let oport = other.local_addr().unwrap().port();
+    other.send_to(b"q2", addr).unwrap();
+    let (_, ip, data) = unwrap_ip(&next_frame(&mut s));
+    let (u, _) = udp::parse(ip.src, ip.dst, &data).unwrap();
+    assert_eq!(u.src_port, oport);
+    s.input(&ip_frame(
+        GUEST,
+        GW,
+        ipv4::UDP,
+        &udp::build(GUEST, 7000, GW, oport, b"a2"),
+    ));
+    let (n, _) = other.recv_from(&mut buf).unwrap();
+    assert_eq!(&buf[..n], b"a2");
+    // A datagram too big for the link without fragments is dropped.
+    client.send_to(&[7u8; 2000], addr).unwrap();
+    client.send_to(b"small", addr).unwrap();
+    let (_, ip, data) = unwrap_ip(&next_frame(&mut s));
+    let (_, payload) = udp::parse(ip.src, ip.dst, &data).unwrap();
+    assert_eq!(payload, b"small");
 }

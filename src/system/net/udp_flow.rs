@@ -11,12 +11,12 @@ use std::os::fd::AsRawFd;
 use std::time::{Duration, Instant};
 
 /// How long a flow lives without traffic.
-const IDLE: Duration = Duration::from_secs(120);
+pub(super) const IDLE: Duration = Duration::from_secs(120);
 /// Frames waiting for the guest past which received datagrams are
 /// dropped (the guest is not taking its input).
-const BACKLOG: usize = 512;
+pub(super) const BACKLOG: usize = 512;
 /// Largest datagram taken from a host socket (it must fit the link).
-const MAX: usize = 1500 - ipv4::HEADER - udp::HEADER;
+pub(super) const MAX: usize = 1500 - ipv4::HEADER - udp::HEADER;
 
 struct Flow {
     guest: SocketAddrV4,
