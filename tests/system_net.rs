@@ -18,6 +18,8 @@
 //! - `udp_hostfwd`: `hostfwd=udp:` to a UDP echo server in the guest
 //!   (guest-bins `udp_echo`), datagrams from two host sockets answered to
 //!   each.
+//! - `tcp_slow_readers`: 2 MiB through hostfwd to a guest reader that
+//!   starts late, 1 MiB from the guest to a host reader that starts late.
 //! - `nic_on_another_network`: `-nic user,net=192.168.77.0/24`: DHCP,
 //!   ping and HTTP on that network.
 //! - `bad_net_options`: the CLI's answers to a netdev without a card, an
@@ -364,6 +366,70 @@ fn udp_hostfwd() {
     for (msg, port) in ports {
         expect(&console, &format!("got \"{msg}\" from 10.0.2.2:{port}"));
     }
+}
+
+/// TCP with slow readers at both ends: a host client sends 2 MiB through
+/// hostfwd to `nc -l` in the guest, whose reader only starts after 4 s
+/// (the guest's window closes and opens again); the guest sends 1 MiB to
+/// a host server that starts reading after 3 s. Both arrive whole (md5).
+#[test]
+fn tcp_slow_readers() {
+    let Some(dir) = images() else { return };
+    let work = tmp("slow");
+    let fwd = free_port();
+    const UP: usize = 1 << 20;
+    let sink = TcpListener::bind("127.0.0.1:0").unwrap();
+    let sink_port = sink.local_addr().unwrap().port();
+    let (tx, got_up) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let (mut s, _) = sink.accept().unwrap();
+        std::thread::sleep(Duration::from_secs(3));
+        let mut buf = vec![0u8; UP];
+        s.read_exact(&mut buf).unwrap();
+        let _ = tx.send(md5(&buf));
+    });
+    let script = format!(
+        "dd if=/dev/urandom of=/tmp/out bs=1024 count=1024 2>/dev/null\n\
+         echo \"out: $(md5sum < /tmp/out)\"\n\
+         nc 10.0.2.2 {sink_port} < /tmp/out\n\
+         echo sent-out\n\
+         nc -l -p 8001 < /dev/null | (sleep 4; md5sum) > /tmp/slow &\n\
+         until grep -qE ':1F41 [0:]+ 0A' /proc/net/tcp /proc/net/tcp6; do sleep 1; done\n\
+         echo slow-listening\n\
+         wait\n\
+         echo \"slow in: $(cat /tmp/slow)\"\n\
+         grep TcpExt: /proc/net/netstat\n"
+    );
+    let cpio = init_cpio(&dir, &work, &script);
+    let mut emu = emu_system(&dir, &cpio);
+    emu.args(["-nic", &format!("user,hostfwd=tcp:127.0.0.1:{fwd}-:8001")]);
+    let (mut child, _stdin, mut log) = ConsoleLog::spawn(emu, LIMIT);
+    log.wait_for("slow-listening", &mut child);
+    let data: Vec<u8> = (0..2 << 20)
+        .map(|i: usize| (i * 7 + i / 4093) as u8)
+        .collect();
+    let mut c = TcpStream::connect(("127.0.0.1", fwd)).unwrap();
+    c.set_write_timeout(Some(Duration::from_secs(120))).unwrap();
+    c.write_all(&data).unwrap();
+    c.shutdown(std::net::Shutdown::Write).unwrap();
+    let console = finish(child, log);
+    let out = after(&console, "out: ").to_owned();
+    assert_eq!(format!("{}  -", got_up.recv().unwrap()), out);
+    expect(&console, "sent-out");
+    expect(&console, &format!("slow in: {}  -", md5(&data)));
+    // The guest's window did close (and open): its TcpExt counters.
+    let ext: Vec<Vec<&str>> = console
+        .lines()
+        .filter(|l| l.starts_with("TcpExt:"))
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(ext.len(), 2, "{console}");
+    let count = |name: &str| -> u64 {
+        let i = ext[0].iter().position(|n| *n == name).unwrap();
+        ext[1][i].parse().unwrap()
+    };
+    assert!(count("TCPToZeroWindowAdv") > 0, "{console}");
+    assert!(count("TCPFromZeroWindowAdv") > 0, "{console}");
 }
 
 #[test]

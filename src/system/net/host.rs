@@ -2,7 +2,8 @@
 //! thread that waits for any of them to become ready (epoll, edge
 //! triggered) and then says so — it sets a flag and calls a notifier (the
 //! CPU's doorbell) — so the CPU's thread does all socket I/O itself,
-//! without ever blocking.
+//! without ever blocking. A timer (timerfd) in the same wait wakes it for
+//! the stack's timeouts (TCP retransmission) the same way.
 
 use std::io;
 use std::net::{SocketAddrV4, TcpStream};
@@ -10,11 +11,15 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
+use std::time::Instant;
 
 pub struct Poller {
     epoll: OwnedFd,
     /// An eventfd that wakes the thread to stop.
     wake: OwnedFd,
+    /// A timerfd for [`Poller::arm`], and when it is set to go off.
+    timer: OwnedFd,
+    armed: Option<Instant>,
     ready: Arc<AtomicBool>,
     quit: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
@@ -55,6 +60,15 @@ impl Poller {
             ))?)
         };
         watch(epoll.as_raw_fd(), wake.as_raw_fd(), libc::EPOLLIN as u32)?;
+        // SAFETY: as above.
+        let timer = unsafe {
+            OwnedFd::from_raw_fd(check(libc::timerfd_create(
+                libc::CLOCK_MONOTONIC,
+                libc::TFD_CLOEXEC | libc::TFD_NONBLOCK,
+            ))?)
+        };
+        watch(epoll.as_raw_fd(), timer.as_raw_fd(), libc::EPOLLIN as u32)?;
+        let tfd = timer.as_raw_fd();
         let ready = Arc::new(AtomicBool::new(false));
         let quit = Arc::new(AtomicBool::new(false));
         let ep = epoll.as_raw_fd();
@@ -71,6 +85,13 @@ impl Poller {
                         break;
                     }
                     if n > 0 {
+                        let fired = &events[..n as usize];
+                        if fired.iter().any(|e| e.u64 == tfd as u64) {
+                            let mut count = [0u8; 8];
+                            // SAFETY: reads at most 8 bytes into `count`;
+                            // `tfd` stays open until this thread is joined.
+                            unsafe { libc::read(tfd, count.as_mut_ptr().cast(), 8) };
+                        }
                         r.store(true, Ordering::SeqCst);
                         notify();
                     }
@@ -79,6 +100,8 @@ impl Poller {
         Ok(Poller {
             epoll,
             wake,
+            timer,
+            armed: None,
             ready,
             quit,
             thread: Some(thread),
@@ -90,6 +113,30 @@ impl Poller {
     pub fn add(&self, fd: RawFd) -> io::Result<()> {
         let ev = libc::EPOLLIN | libc::EPOLLOUT | libc::EPOLLRDHUP | libc::EPOLLET;
         watch(self.epoll.as_raw_fd(), fd, ev as u32)
+    }
+
+    /// Makes the thread report readiness at `at` too (`None`: no timer).
+    pub fn arm(&mut self, at: Option<Instant>) {
+        if self.armed == at {
+            return;
+        }
+        self.armed = at;
+        let left = at.map(|t| t.saturating_duration_since(Instant::now()));
+        // A zero value disarms the timer: a time already past is 1 ns.
+        let left = left.map(|d| d.max(std::time::Duration::from_nanos(1)));
+        let spec = libc::itimerspec {
+            it_interval: libc::timespec {
+                tv_sec: 0,
+                tv_nsec: 0,
+            },
+            it_value: libc::timespec {
+                tv_sec: left.map_or(0, |d| d.as_secs() as libc::time_t),
+                tv_nsec: left.map_or(0, |d| d.subsec_nanos() as libc::c_long),
+            },
+        };
+        // SAFETY: `spec` is a valid itimerspec; the old value is not asked
+        // for.
+        unsafe { libc::timerfd_settime(self.timer.as_raw_fd(), 0, &spec, std::ptr::null_mut()) };
     }
 
     /// Whether some socket became ready since the last call.

@@ -25,6 +25,7 @@ pub mod icmp;
 pub mod ipv4;
 pub mod tcp;
 mod tcp_conn;
+mod tcp_rto;
 pub mod udp;
 mod udp_flow;
 mod udp_fwd;
@@ -286,7 +287,7 @@ impl Stack {
         {
             c.input(seg, payload, &mut self.out);
             self.tcp.retain(|c| !c.done());
-            return;
+            return self.arm_timer();
         }
         let opening = seg.has(tcp::SYN) && !seg.has(tcp::ACK) && !seg.has(tcp::RST);
         let sock = match self.host_addr(peer) {
@@ -305,19 +306,33 @@ impl Stack {
                 if !c.done() {
                     self.tcp.push(c);
                 }
+                self.arm_timer();
             }
             Err(_) => tcp_conn::refuse(seg, payload.len(), peer, guest, &mut self.out),
         }
     }
 
-    /// Does the host sockets' I/O if the poller saw one become ready.
+    /// Sets the poller's timer for the earliest TCP timeout.
+    fn arm_timer(&mut self) {
+        let next = self.tcp.iter().filter_map(|c| c.deadline()).min();
+        self.poller.arm(next);
+    }
+
+    /// The earliest time a TCP timer wants [`Stack::poll_all`].
+    #[cfg(test)]
+    pub fn deadline(&self) -> Option<std::time::Instant> {
+        self.tcp.iter().filter_map(|c| c.deadline()).min()
+    }
+
+    /// Does the host sockets' I/O (and the TCP timers) if the poller saw
+    /// one become ready or its timer go off.
     pub fn poll(&mut self) {
         if self.poller.take_ready() {
             self.poll_all();
         }
     }
 
-    /// Does every host socket's pending I/O.
+    /// Does every host socket's pending I/O and the TCP timers due.
     pub fn poll_all(&mut self) {
         for (l, guest) in &self.listeners {
             while let Ok((s, _)) = l.accept() {
@@ -331,10 +346,13 @@ impl Stack {
                 self.tcp.push(c);
             }
         }
+        let now = std::time::Instant::now();
         for c in &mut self.tcp {
             c.poll(&mut self.out);
+            c.on_timer(now, &mut self.out);
         }
         self.tcp.retain(|c| !c.done());
+        self.arm_timer();
         self.udp.poll(&mut self.out);
         self.udp_fwd.poll(self.cfg.host, &mut self.out);
     }

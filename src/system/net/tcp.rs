@@ -1,7 +1,8 @@
 //! TCP segments (RFC 9293 §3.1): source and destination ports, sequence
 //! and acknowledgment numbers, the data offset, the flags, the window, the
 //! checksum over the pseudo-header, the urgent pointer, then options; the
-//! one option read and sent is the MSS (kind 2, length 4).
+//! options read and sent are the MSS (kind 2, length 4) and the window
+//! scale (RFC 7323 §2: kind 3, length 3, a shift count).
 
 use super::ipv4::{transport_checksum, TCP};
 use std::net::Ipv4Addr;
@@ -15,6 +16,9 @@ pub const HEADER: usize = 20;
 const OPT_END: u8 = 0;
 const OPT_NOP: u8 = 1;
 const OPT_MSS: u8 = 2;
+const OPT_WSCALE: u8 = 3;
+/// The largest window scale shift (RFC 7323 §2.3).
+pub const MAX_WSCALE: u8 = 14;
 
 /// A segment's header fields.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -27,6 +31,8 @@ pub struct Segment {
     pub window: u16,
     /// The MSS option (only meaningful on SYN segments).
     pub mss: Option<u16>,
+    /// The window scale option's shift (only on SYN segments).
+    pub wscale: Option<u8>,
 }
 
 impl Segment {
@@ -50,7 +56,7 @@ pub fn parse(src: Ipv4Addr, dst: Ipv4Addr, b: &[u8]) -> Option<(Segment, &[u8])>
     if off < HEADER || off > b.len() {
         return None;
     }
-    let mut mss = None;
+    let (mut mss, mut wscale) = (None, None);
     let mut opts = &b[HEADER..off];
     while let Some(&kind) = opts.first() {
         match kind {
@@ -64,6 +70,9 @@ pub fn parse(src: Ipv4Addr, dst: Ipv4Addr, b: &[u8]) -> Option<(Segment, &[u8])>
                 if kind == OPT_MSS && len == 4 {
                     mss = Some(u16::from_be_bytes([opts[2], opts[3]]));
                 }
+                if kind == OPT_WSCALE && len == 3 {
+                    wscale = Some(opts[2].min(MAX_WSCALE));
+                }
                 opts = &opts[len..];
             }
         }
@@ -76,14 +85,16 @@ pub fn parse(src: Ipv4Addr, dst: Ipv4Addr, b: &[u8]) -> Option<(Segment, &[u8])>
         flags: b[13] & 0x3f,
         window: u16::from_be_bytes([b[14], b[15]]),
         mss,
+        wscale,
     };
     Some((s, &b[off..]))
 }
 
 /// The bytes of `seg` with `data`, from `src` to `dst` (the MSS option
-/// included when `seg.mss` is set).
+/// included when `seg.mss` is set, NOP and the window scale when
+/// `seg.wscale` is).
 pub fn build(seg: &Segment, src: Ipv4Addr, dst: Ipv4Addr, data: &[u8]) -> Vec<u8> {
-    let opts = if seg.mss.is_some() { 4 } else { 0 };
+    let opts = 4 * (usize::from(seg.mss.is_some()) + usize::from(seg.wscale.is_some()));
     let mut b = Vec::with_capacity(HEADER + opts + data.len());
     b.extend(seg.src_port.to_be_bytes());
     b.extend(seg.dst_port.to_be_bytes());
@@ -96,6 +107,9 @@ pub fn build(seg: &Segment, src: Ipv4Addr, dst: Ipv4Addr, data: &[u8]) -> Vec<u8
     if let Some(mss) = seg.mss {
         b.extend([OPT_MSS, 4]);
         b.extend(mss.to_be_bytes());
+    }
+    if let Some(shift) = seg.wscale {
+        b.extend([OPT_NOP, OPT_WSCALE, 3, shift]);
     }
     b.extend(data);
     let c = transport_checksum(src, dst, TCP, &b);
@@ -139,6 +153,7 @@ mod tests {
                 flags: SYN,
                 window: 64240,
                 mss: Some(1460),
+                wscale: Some(7),
             }
         );
         assert!(data.is_empty());
@@ -148,11 +163,16 @@ mod tests {
             parse(g, other, &b).is_none(),
             "checksum covers the addresses"
         );
-        // Built back: a 24-byte header with the MSS option alone.
+        // Built back: a 28-byte header with the MSS and the window scale.
         let out = build(&s, g, h, b"hi");
-        assert_eq!(out[12], 0x60);
-        assert_eq!(&out[20..24], &[2, 4, 0x05, 0xb4]);
+        assert_eq!(out[12], 0x70);
+        assert_eq!(&out[20..28], &[2, 4, 0x05, 0xb4, 1, 3, 3, 7]);
         assert_eq!(parse(g, h, &out).unwrap(), (s, &b"hi"[..]));
+        // Without the scale: 24 bytes.
+        let s = Segment { wscale: None, ..s };
+        let out = build(&s, g, h, &[]);
+        assert_eq!(out[12], 0x60);
+        assert_eq!(parse(g, h, &out).unwrap(), (s, &[][..]));
     }
 
     #[test]

@@ -23,6 +23,20 @@ fn ip_frame(src: Ipv4Addr, dst: Ipv4Addr, proto: u8, payload: &[u8]) -> Vec<u8> 
 
 /// A segment from the guest's port 40000 to the gateway's `port`.
 fn guest_seg(port: u16, seq: u32, ack: u32, flags: u8, window: u16, data: &[u8]) -> Vec<u8> {
+    guest_seg_opts(port, seq, ack, flags, window, None, data)
+}
+
+/// [`guest_seg`] with a window scale option `ws` on SYNs.
+fn guest_seg_opts(
+    port: u16,
+    seq: u32,
+    ack: u32,
+    flags: u8,
+    window: u16,
+    ws: Option<u8>,
+    data: &[u8],
+) -> Vec<u8> {
+    let syn = flags & SYN != 0;
     let seg = Segment {
         src_port: 40000,
         dst_port: port,
@@ -30,7 +44,8 @@ fn guest_seg(port: u16, seq: u32, ack: u32, flags: u8, window: u16, data: &[u8])
         ack,
         flags,
         window,
-        mss: (flags & SYN != 0).then_some(1460),
+        mss: syn.then_some(1460),
+        wscale: ws.filter(|_| syn),
     };
     ip_frame(GUEST, GW, ipv4::TCP, &tcp::build(&seg, GUEST, GW, data))
 }
@@ -291,7 +306,14 @@ fn hostfwd_connects_to_the_guest() {
     let (e, ip, data) = unwrap_ip(&next_frame(&mut s));
     assert_eq!((e.dst, ip.src, ip.dst), (GUEST_MAC, GW, GUEST));
     let (syn, _) = tcp::parse(ip.src, ip.dst, &data).unwrap();
-    assert_eq!((syn.flags, syn.dst_port, syn.mss), (SYN, 80, Some(1460)));
+    assert_eq!(
+        (syn.flags, syn.dst_port, syn.mss, syn.wscale),
+        (SYN, 80, Some(1460), Some(0))
+    );
+    // Not answered: the SYN again after the timeout.
+    let (again, _) = next_frame_woken(&mut s);
+    let (again, _) = tcp_out(&again);
+    assert_eq!((again.flags, again.seq), (SYN, syn.seq));
     let from = syn.src_port;
     // The guest's SYN-ACK, from port 80 to the gateway's port.
     let reply = |seq, ack, flags, data: &[u8]| {
@@ -303,6 +325,7 @@ fn hostfwd_connects_to_the_guest() {
             flags,
             window: 65535,
             mss: (flags & SYN != 0).then_some(1400),
+            wscale: None,
         };
         ip_frame(GUEST, GW, ipv4::TCP, &tcp::build(&seg, GUEST, GW, data))
     };
@@ -331,15 +354,22 @@ fn resolv_conf() {
     assert_eq!(nameserver("options ndots:1\n"), None);
 }
 
-#[test]
-fn tcp_window_closes_and_opens_for_a_slow_host() {
-    let mut s = stack(&NetConfig::default());
+/// A connection from the guest's port 40000 (its ISN 0) to a new host
+/// listener, established: the port, our ISN, the host's end.
+fn open(s: &mut Stack) -> (u16, u32, TcpStream) {
     let l = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = l.local_addr().unwrap().port();
     s.input(&guest_seg(port, 0, 0, SYN, 65535, &[]));
-    let iss = tcp_out(&next_frame(&mut s)).0.seq;
-    let (mut host, _) = l.accept().unwrap();
+    let iss = tcp_out(&next_frame(s)).0.seq;
+    let (host, _) = l.accept().unwrap();
     s.input(&guest_seg(port, 1, iss + 1, ACK, 65535, &[]));
+    (port, iss, host)
+}
+
+#[test]
+fn tcp_window_closes_and_opens_for_a_slow_host() {
+    let mut s = stack(&NetConfig::default());
+    let (port, iss, mut host) = open(&mut s);
     // The host does not read: the guest's data piles up in the host's
     // socket buffers, then in the stack, whose window closes.
     let chunk = vec![0x5a; 60_000];
@@ -434,4 +464,157 @@ fn udp_hostfwd_to_the_guest_and_back() {
     let (_, ip, data) = unwrap_ip(&next_frame(&mut s));
     let (_, payload) = udp::parse(ip.src, ip.dst, &data).unwrap();
     assert_eq!(payload, b"small");
+}
+
+/// A stack whose poller counts its notifications.
+fn counting_stack() -> (Stack, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    let n = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let c = n.clone();
+    let notify = Box::new(move || {
+        c.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    });
+    (
+        Stack::new(&NetConfig::default(), GUEST_MAC, notify).unwrap(),
+        n,
+    )
+}
+
+/// The next frame for the guest, the stack polled only when its poller
+/// says so (a socket or the timer); how long it took.
+fn next_frame_woken(s: &mut Stack) -> (Vec<u8>, Duration) {
+    let start = Instant::now();
+    loop {
+        if let Some(f) = s.pop() {
+            return (f, start.elapsed());
+        }
+        assert!(start.elapsed() < Duration::from_secs(10), "no frame");
+        std::thread::sleep(Duration::from_millis(1));
+        s.poll();
+    }
+}
+
+#[test]
+fn tcp_resends_what_the_guest_did_not_acknowledge() {
+    let (mut s, woken) = counting_stack();
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    // The SYN-ACK is lost: it comes again after the initial timeout (1 s),
+    // the poller's timer waking the stack.
+    s.input(&guest_seg(port, 1000, 0, SYN, 65535, &[]));
+    let (first, _) = tcp_out(&next_frame(&mut s));
+    assert_eq!(first.flags, SYN | ACK);
+    let before = woken.load(std::sync::atomic::Ordering::SeqCst);
+    let (again, after) = next_frame_woken(&mut s);
+    let (again, _) = tcp_out(&again);
+    assert_eq!(
+        (again.flags, again.seq, again.ack),
+        (SYN | ACK, first.seq, 1001)
+    );
+    assert!(after >= Duration::from_millis(900), "{after:?}");
+    assert!(woken.load(std::sync::atomic::Ordering::SeqCst) > before);
+    let iss = first.seq;
+    let (mut host, _) = l.accept().unwrap();
+    s.input(&guest_seg(port, 1001, iss + 1, ACK, 65535, &[]));
+    assert!(s.pop().is_none());
+    assert_eq!(s.deadline(), None, "nothing in flight, no timer");
+    // Two segments of data; the first is lost, the guest acknowledges
+    // nothing: both come again, from the oldest byte, the first alone
+    // until it is acknowledged (slow start).
+    host.write_all(&[b'a'; 1460]).unwrap();
+    let (d1, p1) = tcp_out(&next_frame(&mut s));
+    host.write_all(b"tail").unwrap();
+    let (d2, p2) = tcp_out(&next_frame(&mut s));
+    assert_eq!(
+        (d1.seq, p1.len(), d2.seq, &p2[..]),
+        (iss + 1, 1460, iss + 1461, &b"tail"[..])
+    );
+    let (r1, _) = next_frame_woken(&mut s);
+    let (r1, q1) = tcp_out(&r1);
+    assert_eq!((r1.seq, q1), (iss + 1, p1));
+    s.poll_all();
+    assert!(s.pop().is_none(), "one segment after a timeout");
+    s.input(&guest_seg(port, 1001, iss + 1461, ACK, 65535, &[]));
+    let (r2, q2) = tcp_out(&s.pop().unwrap());
+    assert_eq!((r2.seq, &q2[..]), (iss + 1461, &b"tail"[..]));
+    s.input(&guest_seg(port, 1001, iss + 1465, ACK, 65535, &[]));
+    assert!(s.pop().is_none());
+    // The FIN is lost and sent again.
+    drop(host);
+    let (f, _) = tcp_out(&next_frame(&mut s));
+    assert_eq!((f.flags, f.seq), (FIN | ACK, iss + 1465));
+    let (f2, _) = tcp_out(&next_frame_woken(&mut s).0);
+    assert_eq!((f2.flags, f2.seq), (FIN | ACK, iss + 1465));
+    s.input(&guest_seg(port, 1001, iss + 1466, FIN | ACK, 65535, &[]));
+    let (a, _) = tcp_out(&s.pop().unwrap());
+    assert_eq!((a.flags, a.ack), (ACK, 1002));
+    assert!(s.tcp.is_empty());
+}
+
+#[test]
+fn tcp_fast_retransmit_on_three_duplicate_acks() {
+    let mut s = stack(&NetConfig::default());
+    let (port, iss, mut host) = open(&mut s);
+    host.write_all(&[7u8; 4 * 1460]).unwrap();
+    let mut segs = Vec::new();
+    while segs.len() < 4 {
+        segs.push(tcp_out(&next_frame(&mut s)));
+    }
+    // The first is lost: the guest acknowledges its SYN-ACK three more
+    // times, once for each later segment.
+    for _ in 0..2 {
+        s.input(&guest_seg(port, 1, iss + 1, ACK, 65535, &[]));
+        assert!(s.pop().is_none());
+    }
+    s.input(&guest_seg(port, 1, iss + 1, ACK, 65535, &[]));
+    let (r, d) = tcp_out(&s.pop().unwrap());
+    assert_eq!((r.seq, d), (iss + 1, segs[0].1.clone()));
+    s.input(&guest_seg(port, 1, iss + 1 + 4 * 1460, ACK, 65535, &[]));
+    assert_eq!(s.deadline(), None);
+}
+
+#[test]
+fn tcp_scaled_window_and_zero_window_probe() {
+    let mut s = stack(&NetConfig::default());
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    // The guest offers a shift of 2: the SYN-ACK answers with 0.
+    s.input(&guest_seg_opts(port, 0, 0, SYN, 100, Some(2), &[]));
+    let (sa, _) = tcp_out(&next_frame(&mut s));
+    assert_eq!(
+        (sa.flags, sa.wscale, sa.mss),
+        (SYN | ACK, Some(0), Some(1460))
+    );
+    let iss = sa.seq;
+    let (mut host, _) = l.accept().unwrap();
+    // Window 1000 << 2: 4000 bytes go out of the host's 10000.
+    s.input(&guest_seg(port, 1, iss + 1, ACK, 1000, &[]));
+    host.write_all(&[1u8; 10000]).unwrap();
+    let mut sent = 0;
+    let end = Instant::now() + Duration::from_secs(10);
+    while sent < 4000 {
+        assert!(Instant::now() < end, "sent {sent}");
+        s.poll_all();
+        while let Some(f) = s.pop() {
+            let (seg, d) = tcp_out(&f);
+            assert_eq!(seg.seq, iss + 1 + sent);
+            sent += d.len() as u32;
+        }
+    }
+    assert_eq!(sent, 4000);
+    s.poll_all();
+    assert!(s.pop().is_none(), "the window is full");
+    // All acknowledged, the window closed: after a timeout, a probe just
+    // before the window, then again later; the window opens to 250 << 2.
+    s.input(&guest_seg(port, 1, iss + 4001, ACK, 0, &[]));
+    assert!(s.pop().is_none());
+    let (probe, d) = tcp_out(&next_frame(&mut s));
+    assert_eq!((probe.flags, probe.seq, d.len()), (ACK, iss + 4000, 0));
+    s.input(&guest_seg(port, 1, iss + 4001, ACK, 0, &[]));
+    assert!(s.pop().is_none());
+    s.input(&guest_seg(port, 1, iss + 4001, ACK, 250, &[]));
+    let mut more = 0;
+    while let Some(f) = s.pop() {
+        more += tcp_out(&f).1.len();
+    }
+    assert_eq!(more, 1000);
 }
