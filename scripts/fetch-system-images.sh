@@ -12,7 +12,8 @@
 #   busybox        the static arm64 busybox
 #   modules/       the kernel's virtio modules (virtio-mmio transport,
 #                  virtio-blk, virtio-rng, virtio-console, virtio-net and
-#                  what they need), which Debian builds as modules
+#                  what they need) that the flavour builds as modules, and
+#                  gpio_keys and evdev when it has them (linux-image-arm64)
 #   initramfs.cpio a newc archive: /bin/busybox, its applet links in /bin
 #                  and /sbin, /dev/console, the modules in /lib/modules,
 #                  and an /init that mounts proc, sysfs and devtmpfs, loads
@@ -45,7 +46,7 @@ while [[ $# -gt 0 ]]; do
 done
 dir=$(realpath -m "${dir:-$here/target/system-images}")
 stamp="$dir/.emu-system-images"
-want="system-images 3: $meta busybox-static"
+want="system-images 4: $meta busybox-static"
 if [[ $force == 0 ]] && stamp_matches "$stamp" "$want"; then
     log "already fetched in $dir (rerun with --force to fetch again)"
     exit 0
@@ -96,17 +97,32 @@ chmod 755 "$dir/busybox"
 
 rm -rf "$dir/modules"
 mkdir -p "$dir/modules"
-for m in drivers/virtio/virtio_ring drivers/virtio/virtio drivers/virtio/virtio_mmio \
-    drivers/block/virtio_blk drivers/char/hw_random/virtio-rng drivers/char/virtio_console \
-    net/core/failover drivers/net/net_failover drivers/net/virtio_net; do
-    f=$(find "$x/lib/modules" -path "*/kernel/$m.ko*" | head -n1)
-    [[ -n "$f" ]] || die "no $m.ko in $kpkg"
+# copy_module PATH: kernel/PATH.ko* into modules/ (decompressed); false
+# when the package has no such module.
+copy_module() {
+    local f
+    f=$(find "$x/lib/modules" -path "*/kernel/$1.ko*" | head -n1)
+    [[ -n "$f" ]] || return 1
     case "$f" in
     *.ko) cp "$f" "$dir/modules/" ;;
     *.ko.xz) xz -dc "$f" >"$dir/modules/$(basename "$f" .xz)" ;;
     *) die "$f: unknown module compression" ;;
     esac
+}
+# Built into some flavours (linux-image-arm64 has the virtio transport,
+# ring and net built in): modules.builtin lists them.
+builtin=$(cat "$x"/lib/modules/*/modules.builtin 2>/dev/null || true)
+for m in drivers/virtio/virtio_ring drivers/virtio/virtio drivers/virtio/virtio_mmio \
+    drivers/block/virtio_blk drivers/char/hw_random/virtio-rng drivers/char/virtio_console \
+    net/core/failover drivers/net/net_failover drivers/net/virtio_net; do
+    copy_module "$m" || grep -qx "kernel/$m.ko" <<<"$builtin" || die "no $m.ko in $kpkg"
 done
+# The power button's input device: gpio_keys (and evdev for
+# /dev/input/event*), modules of linux-image-arm64; the cloud flavour has
+# no gpio_keys driver at all.
+if copy_module drivers/input/keyboard/gpio_keys; then
+    copy_module drivers/input/evdev || true
+fi
 
 log "writing $dir/initramfs.cpio"
 python3 "$here/scripts/lib/initramfs.py" "$dir/busybox" "$dir/initramfs.cpio.tmp" - "$dir/modules/"*.ko

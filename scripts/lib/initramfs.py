@@ -7,7 +7,8 @@ The archive holds /bin/busybox, a link for each applet of a fixed list
 (the arm64 binary never runs on the host), /dev/console, the usual mount
 points, /init (the file INIT, or a default that mounts proc, sysfs and
 devtmpfs, loads the virtio modules and runs an interactive shell on the
-console; INIT may be "-" for the default) and each MODULE.ko given as
+console, and powers off when the power button's GPIO line rises; INIT
+may be "-" for the default) and each MODULE.ko given as
 /lib/modules/MODULE.ko; /DEST=SRC adds the file SRC as the executable
 /DEST (its directory one of the usual ones).
 """
@@ -20,6 +21,25 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 for m in $VIRTIO_MODULES; do
     [ -f /lib/modules/$m.ko ] && insmod /lib/modules/$m.ko
+done
+# The power button (QMP system_powerdown): line 3 of the board's PL061.
+# Busybox has no daemon for the key, and Debian's cloud kernel no gpio-keys
+# driver: a watcher powers off when the kernel counts an interrupt of the
+# line in /proc/interrupts (armed here through sysfs for the rising edge,
+# or by gpio_keys when it is loaded and owns the line).
+for c in /sys/class/gpio/gpiochip*; do
+    [ "$(cat $c/label 2>/dev/null)" = 9030000.pl061 ] || continue
+    n=$(( $(cat $c/base) + 3 ))
+    echo $n > /sys/class/gpio/export 2>/dev/null && echo rising > /sys/class/gpio/gpio$n/edge
+    grep -q pl061 /proc/interrupts || continue
+    (
+        idle=$(grep pl061 /proc/interrupts)
+        while [ "$(grep pl061 /proc/interrupts)" = "$idle" ]; do sleep 1; done
+        echo "power button pressed: powering off"
+        sync
+        poweroff -f
+    ) &
+    echo "power button: line 3 of $(cat $c/label) powers off"
 done
 echo "busybox initramfs: type poweroff -f to leave"
 exec setsid cttyhack sh
@@ -35,10 +55,11 @@ APPLETS = (
 ).split()
 SBIN = {"poweroff", "reboot", "halt", "insmod", "blockdev", "ifconfig", "route", "udhcpc"}
 # The virtio modules of Debian's kernel, in load order (each needs the
-# ones before it).
+# ones before it), then the power button's input device (modules of
+# linux-image-arm64; loaded when present).
 VIRTIO_MODULES = (
     "virtio_ring virtio virtio_mmio virtio_blk virtio-rng virtio_console "
-    "failover net_failover virtio_net"
+    "failover net_failover virtio_net evdev gpio_keys"
 )
 
 
