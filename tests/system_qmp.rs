@@ -30,6 +30,11 @@ impl Machine {
 
     /// With `stdin` as the console's input.
     fn start_with(qmp: &str, stdin: Stdio) -> Machine {
+        Machine::spawn(&["-nographic", "-qmp", qmp], stdin)
+    }
+
+    /// ticker.elf with options `args`.
+    fn spawn(args: &[&str], stdin: Stdio) -> Machine {
         let elf = guest_bins().join("out/system/ticker.elf");
         assert!(
             elf.exists(),
@@ -39,7 +44,7 @@ impl Machine {
         let mut child = Command::new(env!("CARGO_BIN_EXE_emu-system"))
             .arg("-kernel")
             .arg(&elf)
-            .args(["-nographic", "-qmp", qmp])
+            .args(args)
             .stdin(stdin)
             .stdout(Stdio::piped())
             .spawn()
@@ -369,4 +374,61 @@ fn console_exit_key_sends_shutdown() {
         json!({"guest": false, "reason": "host-qmp-quit"})
     );
     assert_eq!(m.exit_code(), Some(0));
+}
+
+/// The human monitor multiplexed with the serial console on stdio (here a
+/// pipe: a multiplexed stdio takes the C-a keys from a pipe too): `C-a c`
+/// switches to it; `info status`, `stop` (the ticks stop), `cont`, an
+/// unknown command, `C-a c` back and forth, then `system_powerdown` (the
+/// program powers off) or `quit`; status 0 either way.
+#[test]
+fn monitor_on_the_serial_console() {
+    if skipped() {
+        return;
+    }
+    let mux = [
+        "-chardev",
+        "stdio,id=c,mux=on",
+        "-serial",
+        "chardev:c",
+        "-mon",
+        "chardev=c,mode=readline",
+    ];
+    for (args, last) in [
+        (&["-serial", "mon:stdio"][..], "system_powerdown"),
+        (&mux[..], "quit"),
+    ] {
+        let mut m = Machine::spawn(args, Stdio::piped());
+        let mut input = m.child.stdin.take().unwrap();
+        let mut type_ = |text: &str| input.write_all(text.as_bytes()).unwrap();
+        m.wait_output("ticks", |o| o.contains("tick 2\n"));
+        type_("\x01c");
+        m.wait_output("the banner", |o| {
+            o.contains("emu-system monitor - type 'help' for more information\r\n(qemu) ")
+        });
+        type_("info status\r");
+        m.wait_output("status", |o| {
+            o.contains("info status\r\nVM status: running\r\n(qemu) ")
+        });
+        type_("stop\r");
+        m.wait_output("stop", |o| o.contains("stop\r\n(qemu) "));
+        let ticks = m.ticks();
+        std::thread::sleep(Duration::from_millis(300));
+        assert_eq!(m.ticks(), ticks, "paused");
+        type_("info status\r");
+        m.wait_output("paused", |o| o.contains("VM status: paused\r\n"));
+        type_("cont\r");
+        m.wait_output("ticks again", |o| o.matches("tick ").count() > ticks + 2);
+        type_("frob\r");
+        m.wait_output("error", |o| o.contains("unknown command: 'frob'\r\n"));
+        // Back to the guest and to the monitor: the prompt again.
+        let prompts = m.output().matches("(qemu) ").count();
+        type_("\x01c\x01c");
+        m.wait_output("prompt", |o| o.matches("(qemu) ").count() > prompts);
+        type_(&format!("{last}\r"));
+        assert_eq!(m.exit_code(), Some(0), "{args:?}");
+        if last == "system_powerdown" {
+            assert!(m.output().ends_with("power button\n"), "{}", m.output());
+        }
+    }
 }

@@ -48,10 +48,14 @@ struct Args {
     /// A character backend: stdio,id=ID, null,id=ID or file,id=ID,path=FILE.
     #[arg(long, value_name = "OPTS")]
     chardev: Vec<String>,
-    /// What the PL011 is connected to: stdio (default), none, null,
-    /// file:PATH or chardev:ID.
+    /// What the PL011 is connected to: stdio (default), mon:stdio (with
+    /// the human monitor, C-a c), none, null, file:PATH or chardev:ID.
     #[arg(long, value_name = "DEV")]
     serial: Option<String>,
+    /// The human monitor on a multiplexed stdio chardev:
+    /// chardev=ID[,mode=readline] (-chardev stdio,id=ID,mux=on).
+    #[arg(long, value_name = "OPTS")]
+    mon: Vec<String>,
     /// Accepted for compatibility: there is no display; stdio is the
     /// console (on a terminal, C-a h lists the console keys).
     #[arg(long)]
@@ -107,7 +111,7 @@ fn parse_smp(s: &str) -> Result<usize, String> {
 
 /// `-kernel` → `--kernel` for the multi-letter options (QEMU spelling).
 fn normalise(arg: String) -> String {
-    const LONG: [&str; 15] = [
+    const LONG: [&str; 16] = [
         "-drive",
         "-netdev",
         "-nic",
@@ -120,6 +124,7 @@ fn normalise(arg: String) -> String {
         "-dtb",
         "-nographic",
         "-qmp",
+        "-mon",
         "-smp",
         "-help",
         "-version",
@@ -147,6 +152,9 @@ fn main() -> ExitCode {
     }
     let devices = emu::system::chardev::Chardevs::new(&args.chardev).and_then(|mut c| {
         let serial = c.serial(args.serial.as_deref())?;
+        for m in &args.mon {
+            c.monitor(m)?;
+        }
         let virtio = emu::system::options::virtio_devices(
             &args.drive,
             &args.device,
@@ -154,9 +162,9 @@ fn main() -> ExitCode {
             &args.netdev,
             &args.nic,
         )?;
-        Ok((serial, virtio))
+        Ok((serial, virtio, c.stdio_monitor, c.stdio_mux))
     });
-    let (serial, virtio) = match devices {
+    let (serial, virtio, stdio_monitor, stdio_mux) = match devices {
         Ok(v) => v,
         Err(e) => {
             eprintln!("emu-system: {e}");
@@ -172,6 +180,8 @@ fn main() -> ExitCode {
         dtb: args.dtb,
         initrd: args.initrd,
         qmp: args.qmp,
+        stdio_monitor,
+        stdio_mux,
         cpus: args.smp,
     };
     match run(&config) {

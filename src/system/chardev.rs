@@ -1,13 +1,17 @@
 //! Character backends, spelled as qemu-system spells them: what a serial
 //! line or a virtio console port is connected to.
 //!
-//! - `-chardev stdio,id=ID[,signal=on|off]`, `-chardev null,id=ID`,
-//!   `-chardev file,id=ID,path=PATH` (output only, the file truncated at
-//!   start).
+//! - `-chardev stdio,id=ID[,signal=on|off][,mux=on|off]`, `-chardev
+//!   null,id=ID`, `-chardev file,id=ID,path=PATH` (output only, the file
+//!   truncated at start).
 //! - `-serial stdio|mon:stdio|null|none|file:PATH|chardev:ID` for the
 //!   PL011 (default `stdio`; `none` and `null` leave the UART unconnected).
+//! - `-mon chardev=ID[,mode=readline]`: the human monitor on a `mux=on`
+//!   stdio chardev (`-serial mon:stdio` is both at once).
 //!
-//! stdio can serve one frontend only, and a `-chardev` one frontend.
+//! stdio can serve one frontend only, and a `-chardev` one frontend; a
+//! multiplexed stdio shares it with the monitor, `C-a c` switching
+//! between them.
 
 use std::path::PathBuf;
 
@@ -27,13 +31,15 @@ pub enum Backend {
 pub struct Chardev {
     pub id: String,
     pub backend: Backend,
+    /// `mux=on`: shared with the monitor.
+    pub mux: bool,
 }
 
 /// Parses one `-chardev` argument.
 pub fn parse_chardev(s: &str) -> Result<Chardev, String> {
     let mut items = s.split(',');
     let kind = items.next().unwrap_or_default();
-    let (mut id, mut path) = (None, None);
+    let (mut id, mut path, mut mux) = (None, None, false);
     for item in items {
         let (k, v) = item
             .split_once('=')
@@ -43,6 +49,7 @@ pub fn parse_chardev(s: &str) -> Result<Chardev, String> {
             ("path", "file") => path = Some(PathBuf::from(v)),
             // Ctrl-C reaches the guest either way on a raw terminal.
             ("signal", "stdio") if ["on", "off"].contains(&v) => {}
+            ("mux", "stdio") if ["on", "off"].contains(&v) => mux = v == "on",
             _ => return Err(format!("-chardev {kind}: unsupported option {k}={v}")),
         }
     }
@@ -57,13 +64,18 @@ pub fn parse_chardev(s: &str) -> Result<Chardev, String> {
             ))
         }
     };
-    Ok(Chardev { id, backend })
+    Ok(Chardev { id, backend, mux })
 }
 
 /// The frontends' backends, each `-chardev` handed out once.
 pub struct Chardevs {
     defs: Vec<(Chardev, bool)>,
     stdio_used: bool,
+    /// The human monitor shares stdio (`mon:stdio`, `-mon`).
+    pub stdio_monitor: bool,
+    /// stdio is multiplexed: the C-a keys act even when it is not a
+    /// terminal.
+    pub stdio_mux: bool,
 }
 
 impl Chardevs {
@@ -79,7 +91,37 @@ impl Chardevs {
         Ok(Chardevs {
             defs,
             stdio_used: false,
+            stdio_monitor: false,
+            stdio_mux: false,
         })
+    }
+
+    /// `-mon chardev=ID[,mode=readline]`: the human monitor on `ID`, a
+    /// multiplexed stdio chardev.
+    pub fn monitor(&mut self, arg: &str) -> Result<(), String> {
+        let mut id = None;
+        for item in arg.split(',') {
+            match item.split_once('=') {
+                Some(("chardev", v)) => id = Some(v),
+                Some(("mode", "readline")) => {}
+                _ => return Err(format!("-mon {arg}: expected chardev=ID[,mode=readline]")),
+            }
+        }
+        let id = id.ok_or(format!("-mon {arg}: chardev= is missing"))?;
+        let c = self
+            .defs
+            .iter()
+            .find(|(c, _)| c.id == id)
+            .map(|(c, _)| c)
+            .ok_or(format!("-mon: chardev '{id}' not found"))?;
+        if c.backend != Backend::Stdio || !c.mux {
+            return Err(format!(
+                "-mon: chardev '{id}' must be stdio with mux=on (the monitor shares the console)"
+            ));
+        }
+        self.stdio_monitor = true;
+        self.stdio_mux = true;
+        Ok(())
     }
 
     /// Claims `backend` for one frontend.
@@ -106,6 +148,7 @@ impl Chardevs {
             return Err(format!("{frontend}: chardev '{id}' is already in use"));
         }
         let b = c.backend.clone();
+        self.stdio_mux |= c.mux;
         self.claim(b)
     }
 
@@ -113,7 +156,12 @@ impl Chardevs {
     pub fn serial(&mut self, arg: Option<&str>) -> Result<Option<Backend>, String> {
         let arg = arg.unwrap_or("stdio");
         let b = match arg {
-            "stdio" | "mon:stdio" => Backend::Stdio,
+            "stdio" => Backend::Stdio,
+            "mon:stdio" => {
+                self.stdio_monitor = true;
+                self.stdio_mux = true;
+                Backend::Stdio
+            }
             "none" | "null" => return Ok(None),
             _ => match arg.split_once(':') {
                 Some(("file", p)) => Backend::File(PathBuf::from(p)),
@@ -151,9 +199,26 @@ mod tests {
             c.serial(Some("file:/tmp/o")).unwrap(),
             Some(Backend::File("/tmp/o".into()))
         );
-        for bad in ["pty,id=p", "file,id=f", "stdio", "stdio,id=a,mux=on"] {
+        for bad in ["pty,id=p", "file,id=f", "stdio", "null,id=a,mux=on"] {
             assert!(parse_chardev(bad).is_err(), "{bad}");
         }
         assert!(Chardevs::new(&["null,id=a".into(), "null,id=a".into()]).is_err());
+    }
+
+    #[test]
+    fn monitor_on_stdio() {
+        let mut c = Chardevs::new(&[]).unwrap();
+        assert!(!c.stdio_monitor && !c.stdio_mux);
+        assert_eq!(c.serial(Some("mon:stdio")).unwrap(), Some(Backend::Stdio));
+        assert!(c.stdio_monitor && c.stdio_mux);
+        let defs = ["stdio,id=s,mux=on", "null,id=n", "stdio,id=t"];
+        let mut c = Chardevs::new(&defs.map(String::from)).unwrap();
+        assert_eq!(c.serial(Some("chardev:s")).unwrap(), Some(Backend::Stdio));
+        assert!(c.stdio_mux && !c.stdio_monitor);
+        c.monitor("chardev=s,mode=readline").unwrap();
+        assert!(c.stdio_monitor);
+        for bad in ["chardev=n", "chardev=t", "chardev=x", "mode=control", ""] {
+            assert!(c.monitor(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -6,7 +6,9 @@
 //! and the escape character Ctrl-A introducing emu-system's own keys
 //! ([`Escape`]).
 
+use super::console_monitor::MonitorFocus;
 use super::doorbell::Doorbell;
+use super::monitor::Control;
 use std::collections::VecDeque;
 use std::io::Read;
 use std::sync::{Arc, Mutex};
@@ -29,22 +31,37 @@ pub fn lock(input: &Input) -> std::sync::MutexGuard<'_, InputState> {
 /// The escape character: Ctrl-A.
 pub const ESCAPE: u8 = 0x01;
 
-/// The help `C-a h` prints.
-pub const HELP: &str = "\
-C-a h    print this help
-C-a x    exit emu-system
-C-a C-a  send C-a to the guest
-(C-a b, C-a c, C-a s and C-a t are not supported: no break, no monitor on
-the console (see -qmp), no -snapshot, no timestamps)
-";
+/// The help `C-a h` prints (`monitor`: there is one on the console).
+pub fn help(monitor: bool) -> String {
+    let c = if monitor {
+        "C-a c    switch between the console and the monitor\n"
+    } else {
+        ""
+    };
+    let unsupported = if monitor {
+        "(C-a b, C-a s and C-a t are not supported: no break, no -snapshot, no\n\
+         timestamps)\n"
+    } else {
+        "(C-a b, C-a c, C-a s and C-a t are not supported: no break, no monitor on\n\
+         the console (see -qmp, -serial mon:stdio), no -snapshot, no timestamps)\n"
+    };
+    format!(
+        "C-a h    print this help\n\
+         C-a x    exit emu-system\n\
+         {c}C-a C-a  send C-a to the guest\n\
+         {unsupported}"
+    )
+}
 
 /// What the console does with one byte typed on the terminal.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Key {
     /// Pass this byte to the guest.
     Send(u8),
-    /// Print [`HELP`].
+    /// Print [`help`].
     Help,
+    /// Switch between the guest and the monitor (`C-a c`).
+    Monitor,
     /// Leave emu-system.
     Exit,
     /// A command emu-system does not have (the letter typed after C-a).
@@ -53,10 +70,12 @@ pub enum Key {
     Nothing,
 }
 
-/// The escape state: whether the last byte was [`ESCAPE`].
+/// The escape state: whether the last byte was [`ESCAPE`], and whether
+/// `C-a c` has a monitor to switch to.
 #[derive(Default)]
 pub struct Escape {
     pending: bool,
+    pub monitor: bool,
 }
 
 impl Escape {
@@ -72,18 +91,28 @@ impl Escape {
             ESCAPE => Key::Send(ESCAPE),
             b'h' | b'?' => Key::Help,
             b'x' => Key::Exit,
+            b'c' if self.monitor => Key::Monitor,
             b'b' | b'c' | b's' | b't' => Key::Unsupported(b),
             _ => Key::Nothing,
         }
     }
 }
 
-/// Acts on `key` from the terminal: queues a byte for the guest, or prints
-/// on stderr, or ends emu-system ([`super::host_exit::exit`]).
-fn act(key: Key, queue: &mut VecDeque<u8>) {
+/// Acts on `key` from the terminal: queues a byte for the guest or gives
+/// it to the monitor when it has the focus, or prints on stderr, or ends
+/// emu-system ([`super::host_exit::exit`]).
+fn act(key: Key, queue: &mut VecDeque<u8>, monitor: &mut Option<MonitorFocus>) {
     match key {
-        Key::Send(b) => queue.push_back(b),
-        Key::Help => eprint!("{HELP}"),
+        Key::Send(b) => match monitor {
+            Some(m) if m.active => m.key(b),
+            _ => queue.push_back(b),
+        },
+        Key::Help => eprint!("{}", help(monitor.is_some())),
+        Key::Monitor => {
+            if let Some(m) = monitor {
+                m.switch();
+            }
+        }
         Key::Exit => super::host_exit::exit("host-qmp-quit", "\nemu-system: terminated (C-a x)"),
         Key::Unsupported(c) => {
             eprintln!("\nemu-system: C-a {} is not supported", c as char)
@@ -93,15 +122,25 @@ fn act(key: Key, queue: &mut VecDeque<u8>) {
 }
 
 /// Starts reading `src` into a new queue, ringing `bell` at each arrival;
-/// with `escape` (stdin is a terminal) the bytes go through [`Escape`].
-pub fn spawn_reader(mut src: impl Read + Send + 'static, bell: Doorbell, escape: bool) -> Input {
+/// with `escape` (stdin is a terminal, or multiplexed) the bytes go
+/// through [`Escape`], and `C-a c` switches to `monitor` if there is one.
+pub fn spawn_reader(
+    mut src: impl Read + Send + 'static,
+    bell: Doorbell,
+    escape: bool,
+    monitor: Option<Arc<Control>>,
+) -> Input {
     let input: Input = Arc::new(Mutex::new(InputState {
         queue: VecDeque::new(),
         open: true,
     }));
     let q = input.clone();
     std::thread::spawn(move || {
-        let mut keys = Escape::default();
+        let mut keys = Escape {
+            monitor: monitor.is_some(),
+            ..Escape::default()
+        };
+        let mut monitor = monitor.map(MonitorFocus::new);
         let mut buf = [0u8; 256];
         loop {
             match src.read(&mut buf) {
@@ -110,7 +149,7 @@ pub fn spawn_reader(mut src: impl Read + Send + 'static, bell: Doorbell, escape:
                 Ok(n) => {
                     for &b in &buf[..n] {
                         let key = keys.feed(b);
-                        act(key, &mut lock(&q).queue);
+                        act(key, &mut lock(&q).queue, &mut monitor);
                     }
                 }
             }
@@ -195,7 +234,7 @@ mod tests {
     #[test]
     fn reader_queues_bytes_and_sees_the_end() {
         let bell = Doorbell::new();
-        let input = spawn_reader(&b"ls\x01x\n"[..], bell, false);
+        let input = spawn_reader(&b"ls\x01x\n"[..], bell, false, None);
         let start = Instant::now();
         while lock(&input).open && start.elapsed() < Duration::from_secs(10) {
             std::thread::sleep(Duration::from_millis(1));
@@ -233,5 +272,12 @@ mod tests {
                 Exit
             ]
         );
+        let mut e = Escape {
+            monitor: true,
+            ..Escape::default()
+        };
+        assert_eq!((e.feed(1), e.feed(b'c')), (Nothing, Monitor));
+        assert!(help(true).contains("C-a c    switch"));
+        assert!(!help(false).contains("C-a c    switch"));
     }
 }

@@ -9,6 +9,7 @@ pub mod boot;
 pub mod bus;
 pub mod chardev;
 pub mod console;
+mod console_monitor;
 pub mod devices;
 pub mod dma;
 pub mod doorbell;
@@ -52,6 +53,10 @@ pub struct Config {
     pub serial: Option<chardev::Backend>,
     /// A QMP monitor socket (`-qmp`).
     pub qmp: Option<monitor::Spec>,
+    /// The human monitor shares stdio (`-serial mon:stdio`, `-mon`).
+    pub stdio_monitor: bool,
+    /// stdio is multiplexed: the C-a keys act on a pipe too.
+    pub stdio_mux: bool,
     /// Number of CPUs (`-smp`), 1..=8.
     pub cpus: usize,
 }
@@ -61,20 +66,26 @@ pub struct Config {
 /// line, for the user.
 pub fn run(config: &Config) -> Result<Stop, String> {
     let bell = doorbell::Doorbell::new();
-    let control = match &config.qmp {
-        Some(spec) => {
-            let c = Arc::new(monitor::Control::new(bell.clone()));
-            c.set_cpus(config.cpus);
+    let control = if config.qmp.is_some() || config.stdio_monitor {
+        let c = Arc::new(monitor::Control::new(bell.clone()));
+        c.set_cpus(config.cpus);
+        if let Some(spec) = &config.qmp {
             monitor::start(spec, c.clone())?;
-            c.set_vcpu_thread();
-            let ev = c.clone();
-            host_exit::set_hook(Some(Box::new(move |reason| ev.host_stopped(reason))));
-            Some(c)
         }
-        None => None,
+        c.set_vcpu_thread();
+        let ev = c.clone();
+        host_exit::set_hook(Some(Box::new(move |reason| ev.host_stopped(reason))));
+        Some(c)
+    } else {
+        None
     };
     let terminal = console::RawTerminal::new();
-    let input = console::spawn_reader(std::io::stdin(), bell.clone(), terminal.is_raw());
+    let input = console::spawn_reader(
+        std::io::stdin(),
+        bell.clone(),
+        terminal.is_raw() || config.stdio_mux,
+        control.clone().filter(|_| config.stdio_monitor),
+    );
     let io = Io::open(config, input)?;
     loop {
         let stop = run_once(config, &bell, &io, control.clone());

@@ -9,6 +9,7 @@
 //! thread there until `cont` (the generic timers' counters keep following
 //! the host clock meanwhile).
 
+pub mod hmp;
 mod protocol;
 mod server;
 
