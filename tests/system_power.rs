@@ -71,6 +71,31 @@ impl Qmp {
     }
 }
 
+/// An emu-system child killed if the test ends (or fails) before it
+/// exits.
+struct Reap(std::process::Child);
+
+impl Reap {
+    /// Its exit status, waited for at most `limit`.
+    fn wait(&mut self, limit: Duration) -> std::process::ExitStatus {
+        let end = std::time::Instant::now() + limit;
+        loop {
+            if let Some(s) = self.0.try_wait().unwrap() {
+                return s;
+            }
+            assert!(std::time::Instant::now() < end, "emu-system did not exit");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+impl Drop for Reap {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// Boots `cpio` on the kernel of `dir` with a QMP socket; presses the
 /// power button once `ready` shows on the console; the console after the
 /// power-off and the QMP lines up to SHUTDOWN.
@@ -78,13 +103,14 @@ fn press_when(dir: &Path, cpio: &Path, work: &Path, ready: &str) -> (String, Vec
     let sock = work.join("qmp.sock");
     let mut emu = emu_system(dir, cpio);
     emu.args(["-qmp", &format!("unix:{},server,wait=off", sock.display())]);
-    let (mut child, stdin, mut log) = ConsoleLog::spawn(emu, LIMIT);
-    log.wait_for(ready, &mut child);
+    let (child, stdin, mut log) = ConsoleLog::spawn(emu, LIMIT);
+    let mut child = Reap(child);
+    log.wait_for(ready, &mut child.0);
     let mut q = Qmp::connect(&sock);
     q.send("system_powerdown");
     let lines = q.until("SHUTDOWN");
-    log.wait_for("reboot: Power down", &mut child);
-    let status = child.wait().unwrap();
+    log.wait_for("reboot: Power down", &mut child.0);
+    let status = child.wait(Duration::from_secs(60));
     drop(stdin);
     let console = log.text();
     assert!(status.success(), "{status:?}\n{console}");
@@ -166,7 +192,8 @@ fn power_key_input_event() {
          hexdump -v -e '\"event \" 2/2 \"%04x \" 1/4 \" %d\" \"\\n\"' -s 40 -n 8 /tmp/ev\n\
          hexdump -v -e '\"event \" 2/2 \"%04x \" 1/4 \" %d\" \"\\n\"' -s 64 -n 8 /tmp/ev\n\
          hexdump -v -e '\"event \" 2/2 \"%04x \" 1/4 \" %d\" \"\\n\"' -s 88 -n 8 /tmp/ev\n\
-         echo \"held $(( $(hexdump -e '1/4 \"%d\"' -s 56 -n 4 /tmp/ev) - $(hexdump -e '1/4 \"%d\"' -s 8 -n 4 /tmp/ev) )) us\"\n\
+         t() { hexdump -e '1/4 \"%d\"' -s $1 -n 4 /tmp/ev; }\n\
+         echo \"held $(( ($(t 48) - $(t 0)) * 1000000 + $(t 56) - $(t 8) )) us\"\n\
          poweroff -f\n",
     )
     .unwrap();

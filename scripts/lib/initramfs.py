@@ -31,9 +31,9 @@ for c in /sys/class/gpio/gpiochip*; do
     [ "$(cat $c/label 2>/dev/null)" = 9030000.pl061 ] || continue
     n=$(( $(cat $c/base) + 3 ))
     echo $n > /sys/class/gpio/export 2>/dev/null && echo rising > /sys/class/gpio/gpio$n/edge
-    grep -q pl061 /proc/interrupts || continue
+    # The count before the line below tells the button is watched.
+    idle=$(grep pl061 /proc/interrupts) || continue
     (
-        idle=$(grep pl061 /proc/interrupts)
         while [ "$(grep pl061 /proc/interrupts)" = "$idle" ]; do sleep 1; done
         echo "power button pressed: powering off"
         sync
