@@ -22,7 +22,7 @@ fn is_proc_self_exe(path: &[u8]) -> bool {
 
 /// The entry name of a `/proc/self/NAME` path (also `/proc/thread-self/NAME`,
 /// `/proc/<own pid>/NAME`, and `task/<tid>/NAME` under any of them).
-fn proc_self_entry(path: &[u8]) -> Option<&[u8]> {
+pub(crate) fn proc_self_entry(path: &[u8]) -> Option<&[u8]> {
     let rest = path.strip_prefix(b"/proc/")?;
     let slash = rest.iter().position(|&b| b == b'/')?;
     let (who, name) = (&rest[..slash], &rest[slash + 1..]);

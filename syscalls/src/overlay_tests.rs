@@ -185,3 +185,61 @@ fn no_symlinks_stops_at_the_first_link_to_follow() {
         t.in_root("/etc/f").into_bytes()
     );
 }
+
+#[test]
+fn host_ancestor_links_are_read_in_guest_terms() {
+    let t = Trees::new("hostdirs");
+    // Directories ROOT has where the host has symlinks: ROOT's side lacks the names,
+    // the host's links are read from the guest's "/" or their directory.
+    for d in ["lnk", "tod", "rdir"] {
+        std::fs::create_dir_all(format!("{}{}/{d}", t.root, t.host)).unwrap();
+    }
+    std::fs::write(format!("{}{}/lnk/own", t.root, t.host), "").unwrap();
+    std::fs::create_dir(format!("{}/sub", t.host)).unwrap();
+    std::fs::write(format!("{}/sub/x", t.host), "").unwrap();
+    symlink("/etc", format!("{}/lnk", t.host)).unwrap();
+    symlink("/d", format!("{}/tod", t.host)).unwrap();
+    symlink("sub", format!("{}/rdir", t.host)).unwrap();
+    let h = |rel: &str| format!("{}/{rel}", t.host);
+    assert_eq!(
+        t.at("/", &h("lnk/f"), Last::Follow),
+        ("/etc/f".into(), t.in_root("/etc/f"))
+    );
+    assert_eq!(
+        t.host_of(&h("lnk/own")),
+        format!("{}{}", t.root, h("lnk/own"))
+    );
+    assert_eq!(t.host_of(&h("rdir/x")), h("sub/x"));
+    assert_eq!(t.at("/", &h("rdir/x"), Last::Follow).0, h("sub/x"));
+    // A new name goes where the host's link leads: /d only ROOT has.
+    assert_eq!(
+        t.at("/", &h("tod/new"), Last::Parent),
+        ("/d/new".into(), t.in_root("/d/new"))
+    );
+    // A directory neither side has: ENOENT from the kernel on its guest path.
+    assert_eq!(t.at("/", &h("lnk/none/x"), Last::Follow).0, "/etc/none/x");
+}
+
+#[test]
+fn own_proc_root_is_the_guest_root() {
+    let t = Trees::new("procroot");
+    assert_eq!(t.host_of("/proc/self/root/etc/f"), t.in_root("/etc/f"));
+    assert_eq!(
+        t.host_of("/proc/thread-self/root/etc/f"),
+        t.in_root("/etc/f")
+    );
+    let pid = std::process::id();
+    assert_eq!(
+        t.at("/", &format!("/proc/{pid}/root/etc/../etc/f"), Last::Follow),
+        ("/etc/f".into(), t.in_root("/etc/f"))
+    );
+    assert_eq!(
+        t.at("/", "/proc/self/root", Last::Follow),
+        ("/".into(), t.root.clone())
+    );
+    // The link itself, and other processes' links, are the kernel's.
+    assert_eq!(t.host_of("/proc/self/root/..").as_str(), t.root);
+    let link = t.at("/", "/proc/self/root", Last::NoFollow);
+    assert_eq!(link, ("/proc/self/root".into(), "/proc/self/root".into()));
+    assert_eq!(t.host_of("/proc/1/root/etc/f"), "/proc/1/root/etc/f");
+}
