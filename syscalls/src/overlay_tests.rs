@@ -243,3 +243,36 @@ fn own_proc_root_is_the_guest_root() {
     assert_eq!(link, ("/proc/self/root".into(), "/proc/self/root".into()));
     assert_eq!(t.host_of("/proc/1/root/etc/f"), "/proc/1/root/etc/f");
 }
+
+#[test]
+fn deep_paths_with_links_on_the_way() {
+    let t = Trees::new("runs");
+    std::fs::create_dir_all(t.in_root("/a/b/c")).unwrap();
+    std::fs::write(t.in_root("/a/b/c/f"), "").unwrap();
+    t.link("/etc/f", "/a/b/c/abs");
+    t.link("/a", "/a/b/up");
+    assert_eq!(t.host_of("/a/b/c/f"), t.in_root("/a/b/c/f"));
+    assert_eq!(
+        t.at("/", "/a/b/c/f/", Last::Follow).1,
+        t.in_root("/a/b/c/f/")
+    );
+    // A last link is followed in guest terms, or not, as the call says.
+    assert_eq!(
+        t.at("/", "/a/b/c/abs", Last::Follow),
+        ("/etc/f".into(), t.in_root("/etc/f"))
+    );
+    assert_eq!(
+        t.at("/", "/a/b/c/abs", Last::NoFollow).1,
+        t.in_root("/a/b/c/abs")
+    );
+    // A link on the way; a new name in a directory only ROOT has.
+    assert_eq!(t.host_of("/a/b/up/b/c/f"), t.in_root("/a/b/c/f"));
+    assert_eq!(t.at("/", "/a/b/up/b/c", Last::Follow).0, "/a/b/c");
+    assert_eq!(t.host_of("/a/b/c/new"), t.in_root("/a/b/c/new"));
+    // `..` after a link is its target's parent.
+    assert_eq!(t.host_of("/a/b/up/../etc/f"), t.in_root("/etc/f"));
+    assert_eq!(
+        t.at("/", "a/b/c/../c/f", Last::Follow).1,
+        t.in_root("/a/b/c/f")
+    );
+}
