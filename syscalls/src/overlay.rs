@@ -2,9 +2,10 @@
 //! or relative, is resolved here and nowhere else.
 //!
 //! The rule is on guest paths without symlinks, `.` or `..` (canonical): G names ROOT/G
-//! when that exists, else the host's G. A last component that exists in neither names
-//! ROOT/G when only ROOT has its parent directory (so files can be made in directories
-//! only the sysroot has), else the host's G.
+//! when that exists, else the host's G. A last component that exists in neither and
+//! that the call makes (O_CREAT, mkdir, bind, ...) names ROOT/G when only ROOT has its
+//! parent directory (so files can be made in directories only the sysroot has), else
+//! the host's G; other calls find it missing (ENOENT from the kernel).
 //!
 //! A path is walked one component at a time in guest terms, as the kernel walks it in
 //! a chroot (path_resolution(7)): a relative path starts at the guest path of its
@@ -60,6 +61,18 @@ pub enum Last {
     /// symlink, O_CREAT|O_EXCL, bind): never followed; a trailing slash is the
     /// kernel's to judge on the host path.
     Parent,
+    /// As `Follow`, and a missing last name is made (O_CREAT).
+    FollowOrMake,
+    /// As `NoFollow`, and a missing last name is made (O_CREAT|O_NOFOLLOW).
+    NoFollowOrMake,
+}
+
+impl Last {
+    /// Whether a missing last name is made: it is then placed by the rule for new
+    /// names; for other calls it is only reported missing.
+    fn makes(self) -> bool {
+        !matches!(self, Last::Follow | Last::NoFollow)
+    }
 }
 
 /// A guest path placed on the host.
@@ -264,6 +277,15 @@ fn walk(
                         rest = w.through_host_link((at, target), &name, &tail)?;
                         continue;
                     }
+                    Found::Absent if is_last && !last.makes() => {
+                        // ENOENT from the kernel, in ROOT when the walk found the
+                        // directory there.
+                        let host = match w.sides().0 {
+                            Side::Dir => in_root_path(root, &g),
+                            _ => g.clone(),
+                        };
+                        return Ok(stop(g, host, &tail));
+                    }
                     Found::Absent if is_last => match w.new_place(&g) {
                         Ok(host) => return Ok(stop(g, host, &tail)),
                         Err(link) => {
@@ -277,8 +299,8 @@ fn walk(
                 };
                 let follow = !is_last
                     || match last {
-                        Last::Follow => true,
-                        Last::NoFollow => !tail.is_empty(),
+                        Last::Follow | Last::FollowOrMake => true,
+                        Last::NoFollow | Last::NoFollowOrMake => !tail.is_empty(),
                         Last::Parent => false,
                     };
                 if meta.file_type().is_symlink() && follow {
@@ -347,7 +369,11 @@ fn own_proc_link(root: &[u8], g: &[u8], tail: &[u8], last: Last) -> Option<(Vec<
     };
     let more = after.iter().any(|&b| b != b'/');
     let base = match name {
-        b"root" if more || !after.is_empty() || last == Last::Follow => b"/".to_vec(),
+        b"root"
+            if more || !after.is_empty() || matches!(last, Last::Follow | Last::FollowOrMake) =>
+        {
+            b"/".to_vec()
+        }
         b"cwd" if more => to_guest_in(root, host_cwd()?),
         n if more && entry.starts_with(b"fd/") && n.iter().all(u8::is_ascii_digit) => {
             let fd = std::str::from_utf8(n).ok()?.parse().ok()?;

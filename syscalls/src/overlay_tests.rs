@@ -73,9 +73,19 @@ fn root_first_then_host() {
     let hf = format!("{}/hf", t.host);
     assert_eq!(t.host_of(&hf), hf);
     // A new name goes into ROOT only when only ROOT has its directory.
-    assert_eq!(t.host_of("/d/new"), t.in_root("/d/new"));
-    let new = format!("{}/new", t.host);
-    assert_eq!(t.host_of(&new), new);
+    for make in [Last::Parent, Last::FollowOrMake, Last::NoFollowOrMake] {
+        assert_eq!(t.at("/", "/d/new", make).1, t.in_root("/d/new"));
+        let new = format!("{}/new", t.host);
+        assert_eq!(t.at("/", &new, make).1, new);
+    }
+    // Where both have it, on the host; a name only looked up is missing in ROOT.
+    std::fs::create_dir_all(format!("{}{}", t.root, t.host)).unwrap();
+    let both = format!("{}/new", t.host);
+    assert_eq!(t.at("/", &both, Last::FollowOrMake).1, both);
+    assert_eq!(
+        t.at("/", &both, Last::Follow).1,
+        format!("{}{both}", t.root)
+    );
     // A missing directory or a file used as one: the kernel's ENOENT / ENOTDIR.
     assert_eq!(t.host_of("/nodir/x/y"), "/nodir/x/y");
     assert_eq!(t.host_of("/etc/f/x"), t.in_root("/etc/f/x"));
