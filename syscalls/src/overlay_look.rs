@@ -76,6 +76,7 @@ pub(super) fn find(root: &[u8], dir: &[u8], (in_root, on_host): (Side, Side), g:
                 Some((at, target)) => return Found::HostLink { at, target },
                 None => lstat(g),
             },
+            Err(e) if unprobed(e) => lstat(g),
             r => r,
         },
     };
@@ -98,8 +99,15 @@ pub(super) fn host_has_dir(dir: &[u8]) -> Result<bool, (usize, Vec<u8>)> {
     match open_no_symlinks(dir, libc::O_PATH | libc::O_DIRECTORY) {
         Ok(_) => Ok(true),
         Err(libc::ELOOP) => host_link(dir).map_or(Ok(true), Err),
+        Err(e) if unprobed(e) => Ok(lstat(dir).is_ok()),
         Err(e) => Ok(!missing(e)),
     }
+}
+
+/// openat2 refused (a kernel before 5.6, a seccomp filter): the host kernel looks the
+/// name up from its top, following the host's symlinks on the way.
+fn unprobed(e: i32) -> bool {
+    matches!(e, libc::ENOSYS | libc::EPERM)
 }
 
 /// ENOENT and ENOTDIR: the name is not there (a file where a directory should be
