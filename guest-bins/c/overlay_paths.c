@@ -4,7 +4,8 @@
  * AT_SYMLINK_NOFOLLOW, O_NOFOLLOW (ELOOP) and O_PATH|O_NOFOLLOW, loops (ELOOP),
  * the 40-link limit, ".." after a link and ".." clamped at "/", O_CREAT through a
  * dangling link, O_CREAT|O_EXCL on a link, AF_UNIX bind/connect/sendto/sendmsg/
- * sendmmsg with relative, absolute and linked paths, getsockname and recvfrom.
+ * sendmmsg with relative, absolute and linked paths, getsockname, recvfrom and
+ * recvmmsg, and the process's /proc/self root, cwd, fd/N and exe links.
  *
  * D is argv[1], an existing empty directory, else a new one in /tmp. tests/guest.rs
  * also runs it as `emu-user -L ROOT overlay_paths /ovl` with ROOT/ovl only in ROOT:
@@ -15,8 +16,11 @@
  * QEMU 7.2 deviates under -L: it hands the host ROOT/path only when that exists,
  * so it makes new files on the host (here "setup" fails: there is no host /ovl,
  * and every check after it) and the host follows ROOT's links to host paths and
- * climbs ".." out of ROOT. emu before its overlay walked paths in guest terms
- * failed 16 of these checks (tests/guest.rs overlay_paths_in_a_root). */
+ * climbs ".." out of ROOT (45 of the 50 checks fail). emu before its overlay
+ * walked paths in guest terms failed 16 of these checks, and before its walk
+ * went on through the guest's own /proc links and translated recvmmsg's
+ * sender, 4 more (tests/guest.rs overlay_paths_in_a_root). The /proc checks
+ * need /proc in the chroot: `unshare -rm` with the host's /proc bound there. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -93,6 +97,30 @@ static int name_is(int s, const char *want) {
            len == offsetof(struct sockaddr_un, sun_path) + strlen(want) + 1;
 }
 
+static int exe_is_named(void) {
+    char name[512] = {0};
+    ssize_t n = readlink("/proc/self/exe", name, sizeof name - 1);
+    return n > 0 && name[0] == '/' && same_file(name, "/proc/self/exe");
+}
+
+/* The process's own /proc links name places in its file name space. */
+static void proc_links(void) {
+    char path[512], cwd[256];
+    check("readlink /proc/self/root is /", link_is("/proc/self/root", "/"));
+    snprintf(path, sizeof path, "/proc/self/root%s/abs/f", D);
+    check("a path through /proc/self/root", reads_data(path) && same_file("/proc/self/root", "/"));
+    check("readlink /proc/self/exe names the program", exe_is_named());
+    chdir(in("sub"));
+    check("getcwd and /proc/self/cwd", getcwd(cwd, sizeof cwd) == cwd && strcmp(cwd, in("sub")) == 0 &&
+                                           link_is("/proc/self/cwd", in("sub")));
+    check("a path through /proc/self/cwd", reads_data("/proc/self/cwd/../abs/f"));
+    int dir = open(D, O_RDONLY | O_DIRECTORY);
+    snprintf(path, sizeof path, "/proc/self/fd/%d/relabs", dir);
+    check("a path through /proc/self/fd/N", dir >= 0 && reads_data(path));
+    close(dir);
+    chdir("/");
+}
+
 static void sockets(void) {
     chdir(in("sub"));
     int s = unix_socket(SOCK_STREAM, "sock");
@@ -137,6 +165,19 @@ static void sockets(void) {
               strcmp(from.sun_path, in("sub/snd")) == 0 &&
               fromlen == offsetof(struct sockaddr_un, sun_path) + strlen(in("sub/snd")) + 1);
     close(named);
+    named = unix_socket(SOCK_DGRAM, in("sub/snd2"));
+    memset(&from, 0, sizeof from);
+    struct mmsghdr got = {.msg_hdr = {.msg_name = &from, .msg_namelen = sizeof from,
+                                      .msg_iov = &iov, .msg_iovlen = 1}};
+    iov.iov_base = buf;
+    iov.iov_len = sizeof buf;
+    check("recvmmsg names an absolute sender",
+          named >= 0 && sendto(named, "z", 1, 0, (struct sockaddr *)&to, unix_addr(&to, "dgram")) == 1 &&
+              recvmmsg(d, &got, 1, 0, NULL) == 1 && got.msg_len == 1 &&
+              strcmp(from.sun_path, in("sub/snd2")) == 0 &&
+              got.msg_hdr.msg_namelen == offsetof(struct sockaddr_un, sun_path) + strlen(in("sub/snd2")) + 1);
+    close(named);
+    unlink("snd2");
     close(d);
     close(c);
     unlink("snd");
@@ -209,6 +250,7 @@ int main(int argc, char **argv) {
     check("relative link from the working directory", reads_data("rel"));
     check("chdir through a link", chdir(in("abs")) == 0 && reads_data("f"));
     chdir("/");
+    proc_links();
 
     check("O_CREAT through a dangling link makes its target",
           symlink(in("made"), in("dangling")) == 0 &&

@@ -22,7 +22,7 @@ fn is_proc_self_exe(path: &[u8]) -> bool {
 
 /// The entry name of a `/proc/self/NAME` path (also `/proc/thread-self/NAME`,
 /// `/proc/<own pid>/NAME`, and `task/<tid>/NAME` under any of them).
-fn proc_self_entry(path: &[u8]) -> Option<&[u8]> {
+pub(crate) fn proc_self_entry(path: &[u8]) -> Option<&[u8]> {
     let rest = path.strip_prefix(b"/proc/")?;
     let slash = rest.iter().position(|&b| b == b'/')?;
     let (who, name) = (&rest[..slash], &rest[slash + 1..]);
@@ -192,12 +192,20 @@ pub(crate) enum Lookup {
 }
 
 /// How an open with host flags `host_flags` treats a symlink at the end: O_NOFOLLOW
-/// does not follow it; O_CREAT|O_EXCL neither, and makes the name itself.
+/// does not follow it; O_CREAT|O_EXCL neither, and makes the name itself; O_CREAT
+/// makes a missing name.
 fn open_last(host_flags: i32) -> Last {
-    if host_flags & (libc::O_CREAT | libc::O_EXCL) == libc::O_CREAT | libc::O_EXCL {
+    let creat = host_flags & libc::O_CREAT != 0;
+    if creat && host_flags & libc::O_EXCL != 0 {
         Last::Parent
     } else if host_flags & libc::O_NOFOLLOW != 0 {
-        Last::NoFollow
+        if creat {
+            Last::NoFollowOrMake
+        } else {
+            Last::NoFollow
+        }
+    } else if creat {
+        Last::FollowOrMake
     } else {
         Last::Follow
     }

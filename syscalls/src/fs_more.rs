@@ -63,7 +63,7 @@ pub fn openat2(p: &mut Task, a: [u64; 6]) -> SysResult {
 /// openat2 RESOLVE_* bits that confine the lookup to `dirfd`'s tree
 /// (include/uapi/linux/openat2.h).
 const RESOLVE_NO_XDEV: u64 = 0x01;
-const RESOLVE_NO_SYMLINKS: u64 = 0x04;
+pub(crate) const RESOLVE_NO_SYMLINKS: u64 = 0x04;
 const RESOLVE_BENEATH: u64 = 0x08;
 const RESOLVE_IN_ROOT: u64 = 0x10;
 

@@ -2,9 +2,10 @@
 //! or relative, is resolved here and nowhere else.
 //!
 //! The rule is on guest paths without symlinks, `.` or `..` (canonical): G names ROOT/G
-//! when that exists, else the host's G. A last component that exists in neither names
-//! ROOT/G when only ROOT has its parent directory (so files can be made in directories
-//! only the sysroot has), else the host's G.
+//! when that exists, else the host's G. A last component that exists in neither and
+//! that the call makes (O_CREAT, mkdir, bind, ...) names ROOT/G when only ROOT has its
+//! parent directory (so files can be made in directories only the sysroot has), else
+//! the host's G; other calls find it missing (ENOENT from the kernel).
 //!
 //! A path is walked one component at a time in guest terms, as the kernel walks it in
 //! a chroot (path_resolution(7)): a relative path starts at the guest path of its
@@ -18,10 +19,17 @@
 //! a host path whose directories hold no symlinks it would follow; it reports the
 //! errors (ENOENT, ENOTDIR, EACCES, ...) on the host path the walk stopped at. The
 //! host's /proc is left to the kernel from its first symlink on (/proc/self,
-//! /proc/self/fd/N: links to descriptors, not names). One case is left to the host:
-//! a name found on the host under a directory that ROOT has too (ROOT/D/x missing,
-//! D/x on the host) is looked up by the host kernel, which follows the host's own
-//! symlinks among D's host ancestors.
+//! /proc/self/fd/N: links to descriptors, not names), but for the guest's own
+//! `root` (its "/"), `cwd` and directory `fd/N` links with a path after them,
+//! which go on from the guest path they name, as in a chroot.
+//!
+//! Every component is placed by the walk, on either side: a name the host has
+//! under a directory ROOT has too (ROOT/D/x missing) is looked up on the host only
+//! through host directories, so a symlink among D's host ancestors is read in guest
+//! terms too (`overlay_look.rs`). What the walk learns of a directory serves the
+//! rest of the same lookup: ROOT is not asked about names under a directory it
+//! lacks, the host is asked about one only when ROOT lacks it. Nothing is kept from
+//! one call to the next: any process may rename, link or mount between them.
 //!
 //! The other way round, a host directory under ROOT has the guest path without the
 //! ROOT prefix (getcwd, readlink of /proc/self/cwd and /proc/self/fd/N); every other
@@ -33,8 +41,8 @@ use crate::abi::errno::Errno;
 use crate::abi::flags::AT_FDCWD;
 use crate::guest_mem::PATH_MAX;
 use crate::process::Process;
+use look::{Found, Side};
 use std::ffi::OsStr;
-use std::fs::Metadata;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
@@ -53,6 +61,18 @@ pub enum Last {
     /// symlink, O_CREAT|O_EXCL, bind): never followed; a trailing slash is the
     /// kernel's to judge on the host path.
     Parent,
+    /// As `Follow`, and a missing last name is made (O_CREAT).
+    FollowOrMake,
+    /// As `NoFollow`, and a missing last name is made (O_CREAT|O_NOFOLLOW).
+    NoFollowOrMake,
+}
+
+impl Last {
+    /// Whether a missing last name is made: it is then placed by the rule for new
+    /// names; for other calls it is only reported missing.
+    fn makes(self) -> bool {
+        !matches!(self, Last::Follow | Last::NoFollow)
+    }
 }
 
 /// A guest path placed on the host.
@@ -104,6 +124,120 @@ pub fn resolve_in(root: &[u8], base: &[u8], path: &[u8], last: Last) -> Result<P
     walk(root, base, path, last, MAX_SYMLINKS)
 }
 
+/// A guest directory the walk descended into: the length of its guest path, its
+/// host path and its sides (ROOT, host).
+struct Passed {
+    len: usize,
+    host: Vec<u8>,
+    sides: (Side, Side),
+}
+
+/// The state of one walk: the canonical guest directory it is in, what it knows of
+/// that directory and its ancestors, the links it followed.
+struct Walk<'a> {
+    root: &'a [u8],
+    guest: Vec<u8>,
+    /// Directories the walk went into, each a prefix of `guest` (outermost first).
+    passed: Vec<Passed>,
+    links: usize,
+    max_links: usize,
+}
+
+impl Walk<'_> {
+    /// The sides (ROOT, host) of the directory the walk is in.
+    fn sides(&self) -> (Side, Side) {
+        if self.guest == b"/" {
+            return (Side::Dir, Side::Dir);
+        }
+        match self.passed.last() {
+            Some(d) if d.len == self.guest.len() => d.sides,
+            _ => (Side::Unknown, Side::Unknown),
+        }
+    }
+
+    /// Goes to guest directory `guest`, a prefix of the current one or (`fresh`) not.
+    fn go(&mut self, guest: Vec<u8>, fresh: bool) {
+        self.guest = guest;
+        let n = self.guest.len();
+        if fresh {
+            self.passed.clear();
+        } else {
+            self.passed.retain(|d| d.len <= n);
+        }
+    }
+
+    /// One more link followed: ELOOP beyond the limit.
+    fn count_link(&mut self) -> Result<(), Errno> {
+        self.links += 1;
+        if self.links > self.max_links {
+            return Err(Errno::ELOOP);
+        }
+        Ok(())
+    }
+
+    /// The host has the first `at` bytes of the directory the walk is in as a symlink
+    /// to `target` ([`Found::HostLink`]): goes to that link's directory and returns the
+    /// path to walk from there instead of `name` and `tail` (the target read in guest
+    /// terms, then the rest of the directory, the name and the tail).
+    fn through_host_link(
+        &mut self,
+        (at, target): (usize, Vec<u8>),
+        name: &[u8],
+        tail: &[u8],
+    ) -> Result<Vec<u8>, Errno> {
+        self.count_link()?;
+        let up = if target.starts_with(b"/") {
+            b"/".to_vec()
+        } else {
+            let mut up = self.guest[..at].to_vec();
+            pop(&mut up);
+            up
+        };
+        let mut rest = target;
+        rest.extend_from_slice(&self.guest[at..]);
+        rest.push(b'/');
+        rest.extend_from_slice(name);
+        rest.extend_from_slice(tail);
+        self.go(up, false);
+        Ok(rest)
+    }
+
+    /// The host path of the directory the walk is in.
+    fn here(&self) -> Vec<u8> {
+        match self.passed.last() {
+            Some(d) if d.len == self.guest.len() => d.host.clone(),
+            _ if self.guest == b"/" => self.root.to_vec(),
+            _ => match lookup(self.root, &self.guest) {
+                Lookup::Found(host) | Lookup::Failed(host) => host,
+                Lookup::Absent => self.guest.clone(),
+            },
+        }
+    }
+
+    /// Where new name `g` of the directory the walk is in goes: into ROOT when only
+    /// ROOT has the directory. `Err`: the host has it as a symlink (see
+    /// [`Found::HostLink`]).
+    fn new_place(&self, g: &[u8]) -> Result<Vec<u8>, (usize, Vec<u8>)> {
+        let (in_root, on_host) = self.sides();
+        let root_has = match in_root {
+            Side::Dir => true,
+            Side::Absent => false,
+            Side::Unknown => exists(&in_root_path(self.root, &self.guest)),
+        };
+        let host_has = root_has
+            && match on_host {
+                Side::Dir => true,
+                Side::Absent => false,
+                Side::Unknown => look::host_has_dir(&self.guest)?,
+            };
+        if root_has && !host_has {
+            Ok(in_root_path(self.root, g))
+        } else {
+            Ok(g.to_vec())
+        }
+    }
+}
+
 fn walk(
     root: &[u8],
     base: &[u8],
@@ -111,15 +245,15 @@ fn walk(
     last: Last,
     max_links: usize,
 ) -> Result<Placed, Errno> {
-    let mut guest = if path.starts_with(b"/") {
-        b"/".to_vec()
-    } else {
-        base.to_vec()
+    let start = if path.starts_with(b"/") { b"/" } else { base };
+    let mut w = Walk {
+        root,
+        guest: start.to_vec(),
+        passed: Vec::new(),
+        links: 0,
+        max_links,
     };
     let mut rest = path.to_vec();
-    // The host path of `guest` when known.
-    let mut here: Option<Vec<u8>> = None;
-    let mut links = 0;
     while let Some(start) = rest.iter().position(|&b| b != b'/') {
         let end = rest[start..]
             .iter()
@@ -131,42 +265,63 @@ fn walk(
         match name.as_slice() {
             b"." => {}
             b".." => {
-                pop(&mut guest);
-                here = None;
+                let mut up = w.guest.clone();
+                pop(&mut up);
+                w.go(up, false);
             }
             _ => {
-                let g = child(&guest, &name);
-                let (host, meta) = match lookup(root, &g) {
-                    Lookup::Found(host, meta) => (host, meta),
-                    Lookup::Absent if is_last => {
-                        let host = new_place(root, &guest, &g);
+                let g = child(&w.guest, &name);
+                let (host, meta, sides) = match look::find(root, &w.guest, w.sides(), &g) {
+                    Found::At { host, meta, sides } => (host, meta, sides),
+                    Found::HostLink { at, target } => {
+                        rest = w.through_host_link((at, target), &name, &tail)?;
+                        continue;
+                    }
+                    Found::Absent if is_last && !last.makes() => {
+                        // ENOENT from the kernel, in ROOT when the walk found the
+                        // directory there.
+                        let host = match w.sides().0 {
+                            Side::Dir => in_root_path(root, &g),
+                            _ => g.clone(),
+                        };
                         return Ok(stop(g, host, &tail));
                     }
+                    Found::Absent if is_last => match w.new_place(&g) {
+                        Ok(host) => return Ok(stop(g, host, &tail)),
+                        Err(link) => {
+                            rest = w.through_host_link(link, &name, &tail)?;
+                            continue;
+                        }
+                    },
                     // A missing directory: ENOENT from the kernel.
-                    Lookup::Absent => return Ok(stop(g.clone(), g, &tail)),
-                    Lookup::Failed(host) => return Ok(stop(g, host, &tail)),
+                    Found::Absent => return Ok(stop(g.clone(), g, &tail)),
+                    Found::Failed(host) => return Ok(stop(g, host, &tail)),
                 };
                 let follow = !is_last
                     || match last {
-                        Last::Follow => true,
-                        Last::NoFollow => !tail.is_empty(),
+                        Last::Follow | Last::FollowOrMake => true,
+                        Last::NoFollow | Last::NoFollowOrMake => !tail.is_empty(),
                         Last::Parent => false,
                     };
                 if meta.file_type().is_symlink() && follow {
                     if !host.starts_with(root) && host.starts_with(b"/proc/") {
-                        return Ok(stop(g, host, &tail));
+                        match own_proc_link(root, &g, &tail, last) {
+                            Some((base, more)) => {
+                                w.count_link()?;
+                                w.go(base, true);
+                                rest = more;
+                                continue;
+                            }
+                            None => return Ok(stop(g, host, &tail)),
+                        }
                     }
-                    links += 1;
-                    if links > max_links {
-                        return Err(Errno::ELOOP);
-                    }
+                    w.count_link()?;
                     let target = read_link(&host)?;
                     if target.is_empty() {
                         return Err(Errno::ENOENT);
                     }
                     if target.starts_with(b"/") {
-                        guest = b"/".to_vec();
-                        here = None;
+                        w.go(b"/".to_vec(), false);
                     }
                     rest = target;
                     rest.extend_from_slice(&tail);
@@ -177,18 +332,56 @@ fn walk(
                     // followed) on the host path.
                     return Ok(stop(g, host, &tail));
                 }
-                guest = g;
-                here = Some(host);
+                w.passed.push(Passed {
+                    len: g.len(),
+                    host,
+                    sides,
+                });
+                w.guest = g;
             }
         }
         rest = tail;
     }
-    let host = here.unwrap_or_else(|| match lookup(root, &guest) {
-        Lookup::Found(host, _) | Lookup::Failed(host) => host,
-        Lookup::Absent => guest.clone(),
-    });
-    let slash = path.ends_with(b"/") && guest != b"/";
-    Ok(stop(guest, host, if slash { b"/" } else { b"" }))
+    let host = w.here();
+    let slash = path.ends_with(b"/") && w.guest != b"/";
+    Ok(stop(w.guest, host, if slash { b"/" } else { b"" }))
+}
+
+/// The links of the guest's own /proc directory that name places in its file name
+/// space: `root` (the guest's "/"), `cwd` and `fd/N` (the guest paths of the working
+/// directory and of directory N). `g` is the host /proc symlink the walk is at,
+/// `tail` the path after it. Returns the guest directory to go on from and the path
+/// still to walk from there; `None` leaves the rest to the kernel (another
+/// process's links, the last link itself when not followed, a descriptor without a
+/// name).
+fn own_proc_link(root: &[u8], g: &[u8], tail: &[u8], last: Last) -> Option<(Vec<u8>, Vec<u8>)> {
+    let mut full = g.to_vec();
+    full.extend_from_slice(tail);
+    let entry = crate::fs::proc_self_entry(&full)?;
+    let name_end = entry.iter().position(|&b| b == b'/').unwrap_or(entry.len());
+    let (name, after) = entry.split_at(name_end);
+    let (name, after) = if name == b"fd" {
+        let after = after.strip_prefix(b"/")?;
+        let end = after.iter().position(|&b| b == b'/').unwrap_or(after.len());
+        (&after[..end], &after[end..])
+    } else {
+        (name, after)
+    };
+    let more = after.iter().any(|&b| b != b'/');
+    let base = match name {
+        b"root"
+            if more || !after.is_empty() || matches!(last, Last::Follow | Last::FollowOrMake) =>
+        {
+            b"/".to_vec()
+        }
+        b"cwd" if more => to_guest_in(root, host_cwd()?),
+        n if more && entry.starts_with(b"fd/") && n.iter().all(u8::is_ascii_digit) => {
+            let fd = std::str::from_utf8(n).ok()?.parse().ok()?;
+            to_guest_in(root, fd_target(fd)?)
+        }
+        _ => return None,
+    };
+    Some((base, after.to_vec()))
 }
 
 /// The walk ends at guest path `guest` placed at `host`, `tail` still to go (for the
@@ -199,9 +392,9 @@ fn stop(mut guest: Vec<u8>, mut host: Vec<u8>, tail: &[u8]) -> Placed {
     Placed { guest, host }
 }
 
-/// Where a canonical guest path is.
+/// Where a canonical guest path is (when the walk knows nothing of its directory).
 enum Lookup {
-    Found(Vec<u8>, Metadata),
+    Found(Vec<u8>),
     /// In neither tree.
     Absent,
     /// Not to be looked at (EACCES, ENAMETOOLONG, ...): the kernel says so on this
@@ -211,10 +404,10 @@ enum Lookup {
 
 /// ROOT/G when it exists, else the host's G.
 fn lookup(root: &[u8], guest: &[u8]) -> Lookup {
-    let in_root = in_root(root, guest);
+    let in_root = in_root_path(root, guest);
     for host in [in_root, guest.to_vec()] {
         match Path::new(OsStr::from_bytes(&host)).symlink_metadata() {
-            Ok(meta) => return Lookup::Found(host, meta),
+            Ok(_) => return Lookup::Found(host),
             Err(e) if matches!(e.raw_os_error(), Some(libc::ENOENT | libc::ENOTDIR)) => {}
             Err(_) => return Lookup::Failed(host),
         }
@@ -222,17 +415,7 @@ fn lookup(root: &[u8], guest: &[u8]) -> Lookup {
     Lookup::Absent
 }
 
-/// Where a new last component `guest` of canonical directory `dir` goes: into ROOT
-/// when only ROOT has the directory.
-fn new_place(root: &[u8], dir: &[u8], guest: &[u8]) -> Vec<u8> {
-    if !exists(dir) && exists(&in_root(root, dir)) {
-        in_root(root, guest)
-    } else {
-        guest.to_vec()
-    }
-}
-
-fn in_root(root: &[u8], guest: &[u8]) -> Vec<u8> {
+fn in_root_path(root: &[u8], guest: &[u8]) -> Vec<u8> {
     let mut full = root.to_vec();
     if guest != b"/" {
         full.extend_from_slice(guest);
@@ -309,6 +492,9 @@ fn exists(path: &[u8]) -> bool {
         .symlink_metadata()
         .is_ok()
 }
+
+#[path = "overlay_look.rs"]
+mod look;
 
 #[cfg(test)]
 #[path = "overlay_tests.rs"]

@@ -73,9 +73,19 @@ fn root_first_then_host() {
     let hf = format!("{}/hf", t.host);
     assert_eq!(t.host_of(&hf), hf);
     // A new name goes into ROOT only when only ROOT has its directory.
-    assert_eq!(t.host_of("/d/new"), t.in_root("/d/new"));
-    let new = format!("{}/new", t.host);
-    assert_eq!(t.host_of(&new), new);
+    for make in [Last::Parent, Last::FollowOrMake, Last::NoFollowOrMake] {
+        assert_eq!(t.at("/", "/d/new", make).1, t.in_root("/d/new"));
+        let new = format!("{}/new", t.host);
+        assert_eq!(t.at("/", &new, make).1, new);
+    }
+    // Where both have it, on the host; a name only looked up is missing in ROOT.
+    std::fs::create_dir_all(format!("{}{}", t.root, t.host)).unwrap();
+    let both = format!("{}/new", t.host);
+    assert_eq!(t.at("/", &both, Last::FollowOrMake).1, both);
+    assert_eq!(
+        t.at("/", &both, Last::Follow).1,
+        format!("{}{both}", t.root)
+    );
     // A missing directory or a file used as one: the kernel's ENOENT / ENOTDIR.
     assert_eq!(t.host_of("/nodir/x/y"), "/nodir/x/y");
     assert_eq!(t.host_of("/etc/f/x"), t.in_root("/etc/f/x"));
@@ -183,5 +193,96 @@ fn no_symlinks_stops_at_the_first_link_to_follow() {
     assert_eq!(
         w("/etc/f", Last::Follow).unwrap().host,
         t.in_root("/etc/f").into_bytes()
+    );
+}
+
+#[test]
+fn host_ancestor_links_are_read_in_guest_terms() {
+    let t = Trees::new("hostdirs");
+    // Directories ROOT has where the host has symlinks: ROOT's side lacks the names,
+    // the host's links are read from the guest's "/" or their directory.
+    for d in ["lnk", "tod", "rdir"] {
+        std::fs::create_dir_all(format!("{}{}/{d}", t.root, t.host)).unwrap();
+    }
+    std::fs::write(format!("{}{}/lnk/own", t.root, t.host), "").unwrap();
+    std::fs::create_dir(format!("{}/sub", t.host)).unwrap();
+    std::fs::write(format!("{}/sub/x", t.host), "").unwrap();
+    symlink("/etc", format!("{}/lnk", t.host)).unwrap();
+    symlink("/d", format!("{}/tod", t.host)).unwrap();
+    symlink("sub", format!("{}/rdir", t.host)).unwrap();
+    let h = |rel: &str| format!("{}/{rel}", t.host);
+    assert_eq!(
+        t.at("/", &h("lnk/f"), Last::Follow),
+        ("/etc/f".into(), t.in_root("/etc/f"))
+    );
+    assert_eq!(
+        t.host_of(&h("lnk/own")),
+        format!("{}{}", t.root, h("lnk/own"))
+    );
+    assert_eq!(t.host_of(&h("rdir/x")), h("sub/x"));
+    assert_eq!(t.at("/", &h("rdir/x"), Last::Follow).0, h("sub/x"));
+    // A new name goes where the host's link leads: /d only ROOT has.
+    assert_eq!(
+        t.at("/", &h("tod/new"), Last::Parent),
+        ("/d/new".into(), t.in_root("/d/new"))
+    );
+    // A directory neither side has: ENOENT from the kernel on its guest path.
+    assert_eq!(t.at("/", &h("lnk/none/x"), Last::Follow).0, "/etc/none/x");
+}
+
+#[test]
+fn own_proc_root_is_the_guest_root() {
+    let t = Trees::new("procroot");
+    assert_eq!(t.host_of("/proc/self/root/etc/f"), t.in_root("/etc/f"));
+    assert_eq!(
+        t.host_of("/proc/thread-self/root/etc/f"),
+        t.in_root("/etc/f")
+    );
+    let pid = std::process::id();
+    assert_eq!(
+        t.at("/", &format!("/proc/{pid}/root/etc/../etc/f"), Last::Follow),
+        ("/etc/f".into(), t.in_root("/etc/f"))
+    );
+    assert_eq!(
+        t.at("/", "/proc/self/root", Last::Follow),
+        ("/".into(), t.root.clone())
+    );
+    // The link itself, and other processes' links, are the kernel's.
+    assert_eq!(t.host_of("/proc/self/root/..").as_str(), t.root);
+    let link = t.at("/", "/proc/self/root", Last::NoFollow);
+    assert_eq!(link, ("/proc/self/root".into(), "/proc/self/root".into()));
+    assert_eq!(t.host_of("/proc/1/root/etc/f"), "/proc/1/root/etc/f");
+}
+
+#[test]
+fn deep_paths_with_links_on_the_way() {
+    let t = Trees::new("runs");
+    std::fs::create_dir_all(t.in_root("/a/b/c")).unwrap();
+    std::fs::write(t.in_root("/a/b/c/f"), "").unwrap();
+    t.link("/etc/f", "/a/b/c/abs");
+    t.link("/a", "/a/b/up");
+    assert_eq!(t.host_of("/a/b/c/f"), t.in_root("/a/b/c/f"));
+    assert_eq!(
+        t.at("/", "/a/b/c/f/", Last::Follow).1,
+        t.in_root("/a/b/c/f/")
+    );
+    // A last link is followed in guest terms, or not, as the call says.
+    assert_eq!(
+        t.at("/", "/a/b/c/abs", Last::Follow),
+        ("/etc/f".into(), t.in_root("/etc/f"))
+    );
+    assert_eq!(
+        t.at("/", "/a/b/c/abs", Last::NoFollow).1,
+        t.in_root("/a/b/c/abs")
+    );
+    // A link on the way; a new name in a directory only ROOT has.
+    assert_eq!(t.host_of("/a/b/up/b/c/f"), t.in_root("/a/b/c/f"));
+    assert_eq!(t.at("/", "/a/b/up/b/c", Last::Follow).0, "/a/b/c");
+    assert_eq!(t.host_of("/a/b/c/new"), t.in_root("/a/b/c/new"));
+    // `..` after a link is its target's parent.
+    assert_eq!(t.host_of("/a/b/up/../etc/f"), t.in_root("/etc/f"));
+    assert_eq!(
+        t.at("/", "a/b/c/../c/f", Last::Follow).1,
+        t.in_root("/a/b/c/f")
     );
 }

@@ -33,6 +33,9 @@ const UIO_MAXIOV: u64 = 1024;
 const VECTOR_CONTROL_MAX: usize = 4 << 20;
 /// Where `mmsghdr.msg_len` sits in a guest entry.
 const MSG_LEN_OFFSET: u64 = std::mem::offset_of!(Mmsghdr, msg_len) as u64;
+/// Where `mmsghdr.msg_hdr.msg_namelen` sits in a guest entry.
+const NAMELEN_OFFSET: u64 =
+    (std::mem::offset_of!(Mmsghdr, msg_hdr) + std::mem::offset_of!(Msghdr, msg_namelen)) as u64;
 
 /// A guest `msghdr` as the host kernel gets it.
 struct HostMsg {
@@ -209,7 +212,8 @@ pub fn sendmmsg(p: &mut Task, a: [u64; 6]) -> SysResult {
 }
 
 /// recvmmsg(fd, msgvec, vlen, flags, timeout): the timeout is a `__kernel_timespec`
-/// (same layout, abi::time) that the host kernel reads and updates in place.
+/// (same layout, abi::time) that the host kernel reads and updates in place. AF_UNIX
+/// source names are guest paths ([`unix_path`]).
 pub fn recvmmsg(p: &mut Task, a: [u64; 6]) -> SysResult {
     let (guest, mut msgs) = host_msgs(a, |g| Ok(HostMsg::to_receive(g)))?;
     let mut arr = host_array(&msgs);
@@ -232,6 +236,12 @@ pub fn recvmmsg(p: &mut Task, a: [u64; 6]) -> SysResult {
                 ..guest[i]
             };
             write_val(entry(a[1], i), &g)?;
+            // An AF_UNIX sender in the sysroot is named by its guest path, as recvmsg does.
+            let hdr = &guest[i].msg_hdr;
+            if hdr.msg_name != 0 && hdr.msg_namelen != 0 {
+                let namelen = entry(a[1], i) + NAMELEN_OFFSET;
+                unix_path::to_guest_addr(p, hdr.msg_name, namelen, hdr.msg_namelen)?;
+            }
         }
     }
     Ok(r)

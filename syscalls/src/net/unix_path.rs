@@ -1,8 +1,8 @@
 //! AF_UNIX socket paths under a sysroot: the `sun_path` of bind, connect, sendto,
 //! sendmsg and sendmmsg names a file as any guest path does (`crate::overlay`: ROOT first, symlinks
 //! in the guest's terms, relative to the guest's working directory), and the names
-//! getsockname, getpeername, accept, recvfrom and recvmsg report are guest paths
-//! again.
+//! getsockname, getpeername, accept, recvfrom, recvmsg and recvmmsg report are
+//! guest paths again.
 //!
 //! A path the host finds as given passes unchanged (so the kernel keeps the name the
 //! guest bound, relative or not); another one goes as its host path, relative to the

@@ -1,0 +1,184 @@
+//! One step of the overlay walk: where a name of a guest directory is, ROOT first,
+//! then the host, each side looked at only as far as the walk does not know it yet.
+//!
+//! A side of a guest directory is [`Side::Dir`] once the walk has seen that every
+//! component up to it is a directory there (not a symlink the kernel would follow
+//! in host terms): the host's "/" and the host directories the walk descended into,
+//! ROOT's "/" and ROOT's directories. [`Side::Absent`] sides are not looked at again:
+//! nothing under a directory ROOT lacks is in ROOT. A host side the walk does not
+//! know (the guest directory is ROOT's) is probed with openat2's RESOLVE_NO_SYMLINKS,
+//! which fails with ELOOP when one of its host ancestors is a symlink: the walk then
+//! reads that symlink in guest terms ([`Found::HostLink`]).
+
+use crate::fs_more::RESOLVE_NO_SYMLINKS;
+use std::ffi::OsStr;
+use std::fs::{File, Metadata};
+use std::os::fd::FromRawFd;
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+
+/// What the walk knows of one side (ROOT or host) of a guest directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Side {
+    /// Not looked at: the kernel walks it from the side's top.
+    Unknown,
+    /// A directory, reached through directories only.
+    Dir,
+    /// Not there, nor anything under it.
+    Absent,
+}
+
+/// Where a name is.
+pub(super) enum Found {
+    /// At host path `host`; when a directory, its sides are `sides` (ROOT, host).
+    At {
+        host: Vec<u8>,
+        meta: Metadata,
+        sides: (Side, Side),
+    },
+    /// In neither tree.
+    Absent,
+    /// Not to be looked at (EACCES, ENAMETOOLONG, ...): the kernel says so on this
+    /// host path.
+    Failed(Vec<u8>),
+    /// Only the host could have it, and the host reaches it through a symlink: the
+    /// first `at` bytes of the guest directory are a symlink to `target` on the host.
+    HostLink { at: usize, target: Vec<u8> },
+}
+
+/// Where name `g` (a canonical guest path) of guest directory `dir` is, the sides of
+/// `dir` being `(root_side, host_side)`.
+pub(super) fn find(root: &[u8], dir: &[u8], (in_root, on_host): (Side, Side), g: &[u8]) -> Found {
+    if in_root != Side::Absent {
+        let at = super::in_root_path(root, g);
+        let below_host = if on_host == Side::Absent {
+            Side::Absent
+        } else {
+            Side::Unknown
+        };
+        match lstat(&at) {
+            Ok(meta) => {
+                return Found::At {
+                    host: at,
+                    meta,
+                    sides: (Side::Dir, below_host),
+                }
+            }
+            Err(e) if missing(e) => {}
+            Err(_) => return Found::Failed(at),
+        }
+    }
+    let on_host = match on_host {
+        Side::Absent => return Found::Absent,
+        Side::Dir => lstat(g),
+        Side::Unknown => match probe(g) {
+            Err(libc::ELOOP) => match host_link(dir) {
+                Some((at, target)) => return Found::HostLink { at, target },
+                None => lstat(g),
+            },
+            Err(e) if unprobed(e) => lstat(g),
+            r => r,
+        },
+    };
+    match on_host {
+        Ok(meta) => Found::At {
+            host: g.to_vec(),
+            meta,
+            sides: (Side::Absent, Side::Dir),
+        },
+        Err(e) if missing(e) => Found::Absent,
+        Err(_) => Found::Failed(g.to_vec()),
+    }
+}
+
+/// Whether the host has guest directory `dir` (whose ROOT side is a directory):
+/// `Ok(true)` when it is a directory there, `Ok(false)` when the host lacks it,
+/// `Err((at, target))` when the host reaches it through a symlink (see
+/// [`Found::HostLink`]).
+pub(super) fn host_has_dir(dir: &[u8]) -> Result<bool, (usize, Vec<u8>)> {
+    match open_no_symlinks(dir, libc::O_PATH | libc::O_DIRECTORY) {
+        Ok(_) => Ok(true),
+        Err(libc::ELOOP) => host_link(dir).map_or(Ok(true), Err),
+        Err(e) if unprobed(e) => Ok(lstat(dir).is_ok()),
+        Err(e) => Ok(!missing(e)),
+    }
+}
+
+/// openat2 refused (a kernel before 5.6, a seccomp filter): the host kernel looks the
+/// name up from its top, following the host's symlinks on the way.
+fn unprobed(e: i32) -> bool {
+    matches!(e, libc::ENOSYS | libc::EPERM)
+}
+
+/// ENOENT and ENOTDIR: the name is not there (a file where a directory should be
+/// counts as nothing under it).
+fn missing(e: i32) -> bool {
+    matches!(e, libc::ENOENT | libc::ENOTDIR)
+}
+
+fn lstat(path: &[u8]) -> Result<Metadata, i32> {
+    Path::new(OsStr::from_bytes(path))
+        .symlink_metadata()
+        .map_err(|e| e.raw_os_error().unwrap_or(libc::EIO))
+}
+
+/// lstat of host path `g` when no ancestor of it is a symlink; ELOOP otherwise.
+fn probe(g: &[u8]) -> Result<Metadata, i32> {
+    let file = open_no_symlinks(g, libc::O_PATH | libc::O_NOFOLLOW)?;
+    file.metadata()
+        .map_err(|e| e.raw_os_error().unwrap_or(libc::EIO))
+}
+
+/// openat2 of host path `path` with `flags` (and O_CLOEXEC) and RESOLVE_NO_SYMLINKS:
+/// ELOOP at any symlink but a last one O_PATH|O_NOFOLLOW opens itself.
+fn open_no_symlinks(path: &[u8], flags: i32) -> Result<File, i32> {
+    let path = std::ffi::CString::new(path).map_err(|_| libc::EINVAL)?;
+    let how = crate::abi::open::OpenHow {
+        flags: (flags | libc::O_CLOEXEC) as u64,
+        mode: 0,
+        resolve: RESOLVE_NO_SYMLINKS,
+    };
+    // SAFETY: a valid C string and a version-0 open_how alive across the call.
+    let fd = unsafe {
+        crate::host::raw(
+            crate::host::nr::SYS_openat2,
+            [
+                libc::AT_FDCWD as u64,
+                path.as_ptr() as u64,
+                std::ptr::addr_of!(how) as u64,
+                std::mem::size_of_val(&how) as u64,
+                0,
+                0,
+            ],
+        )
+    };
+    if fd < 0 {
+        return Err(std::io::Error::last_os_error()
+            .raw_os_error()
+            .unwrap_or(libc::EIO));
+    }
+    // SAFETY: the kernel just made this descriptor; the File owns and closes it.
+    Ok(unsafe { File::from_raw_fd(fd as i32) })
+}
+
+/// The first component of host path `dir` that is a symlink on the host: the length
+/// of its path and its target.
+fn host_link(dir: &[u8]) -> Option<(usize, Vec<u8>)> {
+    let ends = dir
+        .iter()
+        .enumerate()
+        .skip(1)
+        .filter(|&(_, &b)| b == b'/')
+        .map(|(i, _)| i)
+        .chain([dir.len()]);
+    for end in ends {
+        let meta = lstat(&dir[..end]).ok()?;
+        if meta.file_type().is_symlink() {
+            return Some((end, super::read_link(&dir[..end]).ok()?));
+        }
+        if !meta.is_dir() {
+            return None;
+        }
+    }
+    None
+}
