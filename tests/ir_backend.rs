@@ -11,7 +11,7 @@
 //! Knobs: EMU_IR_FUZZ_ITERS (default 3000), EMU_IR_FUZZ_SEED.
 
 use emu::backend::interp::{self, Next};
-use emu::backend::x64::{compile, Env};
+use emu::backend::x64::{compile, Env, Tier};
 use emu::cpu::{CpuState, ExitReason};
 use emu::ir::{Block, Builder};
 use emu::jit::code_cache::CodeCache;
@@ -116,6 +116,7 @@ impl Jit {
         let env = Env {
             exit: self.cache.exit_addr(),
             tlb: None,
+            tier: Tier::Full,
         };
         let mut c = compile(block, self.cache.next_addr(), &env);
         if !self.cache.has_room(&c) {

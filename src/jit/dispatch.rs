@@ -15,7 +15,7 @@ use super::fetch::Fetcher;
 use super::log::Log;
 use super::tbi::{self, Untag};
 use crate::arm64::cpu_model::Cpu;
-use crate::backend::x64::{compile, Env};
+use crate::backend::x64::{compile, Env, Tier};
 use crate::cpu::state::{empty_jump_entry, empty_jump_table, ALIGN_DATA, JUMP_TABLE_ENTRIES};
 use crate::cpu::{fpenv, CpuState, ExitReason};
 use crate::frontend::{routine_block, translate_block_debug, translate_until, DebugShape};
@@ -46,6 +46,8 @@ pub struct Stats {
     pub host_code_bytes: u64,
     /// Time spent translating, in nanoseconds (decode to installed code).
     pub translate_ns: u64,
+    /// Quick-tier blocks translated again at the full tier.
+    pub blocks_promoted: u64,
     pub links: u64,
     pub dispatches: u64,
 }
@@ -80,6 +82,11 @@ struct Translator {
     /// A debugger is attached: every block leaves the exact state at its
     /// end (no NZCV write left to a successor), so a stop anywhere shows it.
     debugging: bool,
+    /// The entry counters of quick-tier blocks.
+    counters: super::tier::Counters,
+    /// The quick-tier blocks not yet promoted: guest pc → host address of
+    /// the link site of the block's entry jump.
+    quick: AddrMap<u64>,
 }
 
 /// Added to a guest pc (always a multiple of 4), the key of the
@@ -138,6 +145,8 @@ impl Jit {
                 cpu: Cpu::MAX,
                 breakpoints: BTreeSet::new(),
                 debugging: false,
+                counters: Default::default(),
+                quick: AddrMap::default(),
             }),
             region,
             excl: Exclusive::default(),
@@ -247,6 +256,18 @@ impl Jit {
         self.sync_generation();
         self.local.insert(key, h);
         h
+    }
+
+    /// Translates the quick-tier block at `pc`, which counted out its
+    /// entries, at the full tier (unless another thread did already).
+    fn promote(&mut self, pc: u64) {
+        let mut tr = lock(&self.shared.tr);
+        let h = tr.promote(pc, &self.shared);
+        drop(tr);
+        self.sync_generation();
+        if let Some(h) = h {
+            self.local.insert(pc, h);
+        }
     }
 
     /// A handle through which a debugger sets breakpoints and drops
@@ -367,6 +388,8 @@ impl Jit {
             match reason {
                 ExitReason::Lookup if step => return ExitReason::Lookup,
                 ExitReason::Lookup => {}
+                // Single-step blocks are never of the quick tier.
+                ExitReason::Promote => self.promote(cpu.pc),
                 ExitReason::Invalidate => {
                     // IC IVAU takes a virtual address: its tag is ignored.
                     let line = tbi::untagged(cpu.exit_arg) & !63;
@@ -452,6 +475,7 @@ impl Translator {
         Env {
             exit: self.cache.exit_addr(),
             tlb: None,
+            tier: Tier::Full,
         }
     }
 
@@ -468,6 +492,8 @@ impl Translator {
     fn flush(&mut self, shared: &Shared) {
         self.threads.retain(|w| w.strong_count() > 0);
         self.nzcv_lookahead.clear();
+        self.quick.clear();
+        self.counters.reset();
         let Translator { cache, threads, .. } = self;
         shared.excl.run_alone(threads, || {
             cache.flush();
@@ -482,6 +508,28 @@ impl Translator {
         if let Some(h) = self.cache.get(key) {
             return h;
         }
+        self.translate(key, shared, true)
+    }
+
+    /// Translates the quick-tier block at `pc` again at the full tier and
+    /// points the old block's entry at the new one; `None` when it is no
+    /// longer a quick-tier block (promoted by another thread, or dropped).
+    fn promote(&mut self, pc: u64, shared: &Shared) -> Option<u64> {
+        let site = self.quick.remove(&pc)?;
+        let flushes = self.cache.flushes;
+        let host = self.translate(pc, shared, false);
+        // Both blocks stay until the cache is emptied, which happens only
+        // while no thread runs translated code.
+        if self.cache.flushes == flushes {
+            self.cache.link(site, host);
+        }
+        self.stats.blocks_promoted += 1;
+        Some(host)
+    }
+
+    /// Translates the block for `key` (see [`Translator::block_for`]),
+    /// at the quick tier if `quick` allows and nothing needs the full one.
+    fn translate(&mut self, key: u64, shared: &Shared, quick: bool) -> u64 {
         let (pc, step) = (key & !STEP_KEY, key & STEP_KEY != 0);
         let started = std::time::Instant::now();
         // The instruction words, for plugins and the log only.
@@ -522,12 +570,30 @@ impl Translator {
         if !step {
             crate::ir::passes::poll::drop_forward_poll(&mut block);
         }
-        block.nzcv_dead_at_end = writes_nzcv(&block) && self.successors_kill_nzcv(&block.term);
-        crate::ir::passes::optimize(&mut block);
-        let env = self.env();
+        // A debugger, a single step, a plugin (which sees each block
+        // translated once) and the vDSO's routines get the full tier.
+        let quick = quick
+            && !step
+            && !self.debugging
+            && !crate::plugin::instruments()
+            && !self.routines.contains_key(&pc);
+        let mut env = self.env();
+        if quick {
+            if let Some(counter) = self.counters.take() {
+                env.tier = Tier::Quick { counter };
+            }
+        }
+        if env.tier == Tier::Full {
+            block.nzcv_dead_at_end = writes_nzcv(&block) && self.successors_kill_nzcv(&block.term);
+            crate::ir::passes::optimize(&mut block);
+        }
         let mut c = compile(&block, self.cache.next_addr(), &env);
         if !self.cache.has_room(&c) {
             self.flush(shared);
+            if let Tier::Quick { counter } = &mut env.tier {
+                // The flush made every counter free again.
+                *counter = self.counters.take().expect("counters free after a flush");
+            }
             c = compile(&block, self.cache.next_addr(), &env);
         }
         self.stats.blocks_translated += 1;
@@ -537,7 +603,11 @@ impl Translator {
             _ => None,
         };
         let size = c.code.len();
+        let promote_site = c.promote_site;
         let host = self.cache.insert(key, block.end_pc, c);
+        if let Some(site) = promote_site {
+            self.quick.insert(key, host + site as u64);
+        }
         self.stats.host_code_bytes += size as u64;
         self.stats.translate_ns += started.elapsed().as_nanos() as u64;
         if let Some(log) = self.log.as_mut() {
