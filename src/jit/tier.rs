@@ -8,7 +8,7 @@
 use std::sync::atomic::{AtomicI32, Ordering};
 
 /// Entries of a quick-tier block before it asks for its full translation.
-pub const PROMOTE_AFTER: i32 = 32;
+pub const PROMOTE_AFTER: i32 = 128;
 
 /// Counters the translator hands out: one `i32` per quick-tier block, which
 /// that block's code counts down (the only writer once it is published).

@@ -71,9 +71,10 @@ impl Compiled {
     /// once the code cache has copied them.
     pub fn recycle(self) {
         BUFFERS.with(|b| {
-            let mut b = b.borrow_mut();
-            b.code = self.code;
-            b.pc_map = self.pc_map;
+            let mut bufs = b.take().unwrap_or_default();
+            bufs.code = self.code;
+            bufs.pc_map = self.pc_map;
+            b.set(Some(bufs));
         });
     }
 }
@@ -116,7 +117,9 @@ pub(super) enum Src {
 }
 
 pub(super) struct Emitter {
-    pub a: super::asm::BlockAsm,
+    /// Boxed, like the buffers, so that taking it from its thread-local
+    /// slot and putting it back moves a pointer, not the whole assembler.
+    pub a: Box<super::asm::BlockAsm>,
     pub locs: Vec<Loc>,
     pub env: Env,
     /// For a self-looping block: the back-edge plan and the body label.
@@ -168,12 +171,20 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         Tier::Full => None,
     };
     let full = quick.is_none();
-    let planned = super::emit_loop::plan(block).filter(|_| full);
+    let planned = if full {
+        super::emit_loop::plan(block)
+    } else {
+        None
+    };
     let (block, self_loop) = match &planned {
         Some((b, l)) => (b, Some(l.clone())),
         None => (block, None),
     };
-    let fused = super::emit_term::fuse_branch(block).filter(|_| full);
+    let fused = if full {
+        super::emit_term::fuse_branch(block)
+    } else {
+        None
+    };
     let mut extra: Vec<Val> = fused.map(|f| f.operands()).unwrap_or_default();
     if let Some(l) = &self_loop {
         extra.extend(l.uses());
@@ -188,8 +199,8 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         Some(b) => (b, &scratch.disp[..]),
         None => (block, &[][..]),
     };
-    let mut bufs = BUFFERS.with(|b| b.take());
-    allocate(block, &extra, &mut bufs.locs);
+    let mut bufs = BUFFERS.with(|b| b.take()).unwrap_or_default();
+    allocate(block, &extra, &mut bufs.locs, !full);
     if full {
         super::emit_nzcv::host_form_values(block, &extra, &mut bufs.host_nzcv);
         super::emit_nzcv::state_cond_loads(block, &extra, &mut bufs.state_conds);
@@ -219,7 +230,7 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
     // Sized for a typical block up front: growing the buffers op by op
     // costs more than generating the code.
     let bytes = 16 * block.ops.len() + 256;
-    let mut a = ASM.with(|a| a.take());
+    let mut a = ASM.with(|a| a.take()).unwrap_or_default();
     let mut code = std::mem::take(&mut bufs.code);
     code.reserve(bytes);
     a.reset(base, code);
@@ -314,8 +325,8 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         scratch.ops = b.ops;
     }
     FOLD_SCRATCH.with(|s| s.replace(scratch));
-    ASM.with(|a| a.replace(e.a));
-    let bufs = Buffers {
+    ASM.with(|a| a.set(Some(e.a)));
+    *bufs = Buffers {
         code: Vec::new(),
         pc_map: Vec::new(),
         locs: e.locs,
@@ -327,7 +338,7 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         state_conds: e.state_conds,
         fcache: e.fcache,
     };
-    BUFFERS.with(|b| b.replace(bufs));
+    BUFFERS.with(|b| b.set(Some(bufs)));
     Compiled {
         code,
         pc_map,
@@ -356,10 +367,11 @@ struct Buffers {
 thread_local! {
     /// The address folding's buffers (see [`super::addr_fold::Scratch`]).
     static FOLD_SCRATCH: std::cell::RefCell<super::addr_fold::Scratch> = Default::default();
-    /// The emitter's buffers (see [`Buffers`]).
-    static BUFFERS: std::cell::RefCell<Buffers> = Default::default();
+    /// The emitter's buffers (see [`Buffers`]), boxed: taken and put
+    /// back for each block, they move as a pointer.
+    static BUFFERS: std::cell::Cell<Option<Box<Buffers>>> = const { std::cell::Cell::new(None) };
     /// The assembler, reset for each block (see [`super::asm::BlockAsm`]).
-    static ASM: std::cell::RefCell<super::asm::BlockAsm> = Default::default();
+    static ASM: std::cell::Cell<Option<Box<super::asm::BlockAsm>>> = const { std::cell::Cell::new(None) };
 }
 
 impl Emitter {
