@@ -532,6 +532,7 @@ impl Translator {
     fn translate(&mut self, key: u64, shared: &Shared, quick: bool) -> u64 {
         let (pc, step) = (key & !STEP_KEY, key & STEP_KEY != 0);
         let started = std::time::Instant::now();
+        self.fetcher.start();
         // The instruction words, for plugins and the log only.
         let mut words = Vec::new();
         let keep_words = self.log.is_some() || crate::plugin::instruments();
@@ -571,12 +572,14 @@ impl Translator {
             crate::ir::passes::poll::drop_forward_poll(&mut block);
         }
         // A debugger, a single step, a plugin (which sees each block
-        // translated once) and the vDSO's routines get the full tier.
+        // translated once), the vDSO's routines and `-d fulltier` get the
+        // full tier.
         let quick = quick
             && !step
             && !self.debugging
             && !crate::plugin::instruments()
-            && !self.routines.contains_key(&pc);
+            && !self.routines.contains_key(&pc)
+            && !self.log.as_ref().is_some_and(|l| l.items.fulltier);
         let mut env = self.env();
         if quick {
             if let Some(counter) = self.counters.take() {
@@ -621,7 +624,7 @@ impl Translator {
             self.nzcv_lookahead.extend(ranges);
         }
         if let (Some(log), Some(code)) = (self.log.as_mut(), logged) {
-            log.block(&block, &words, host, &code);
+            log.block(&block, &words, host, &code, env.tier != Tier::Full);
         }
         crate::ir::recycle(block);
         host
