@@ -146,7 +146,7 @@ impl Jit {
                 breakpoints: BTreeSet::new(),
                 debugging: false,
                 counters: Default::default(),
-                quick: AddrMap::default(),
+                quick: AddrMap::with_capacity_and_hasher(START_BLOCKS, Default::default()),
             }),
             region,
             excl: Exclusive::default(),
@@ -335,6 +335,8 @@ impl Jit {
     fn run_mode(&mut self, cpu: &mut CpuState, step: bool) -> ExitReason {
         cpu.jump_table = self.jump_table.as_ptr() as u64;
         cpu.interrupt = self.interrupt.as_ptr() as u64;
+        // Whether the last exit was a lookup (not the caller starting us).
+        let mut after_lookup = false;
         loop {
             // A branch to a tagged address continues at the untagged one.
             cpu.pc = tbi::branch_addr(cpu.pc);
@@ -360,9 +362,11 @@ impl Jit {
                 }
             }
             // The target of a direct branch is linked to instead: only the
-            // other exits' targets go to the indirect-branch table, whose
-            // pages are touched (page faults) only for what it holds.
-            if chain && link.is_none() {
+            // targets of indirect branches that missed the table go there
+            // (not where the guest resumes after a syscall, a signal or a
+            // promotion), as its pages are touched (page faults) only for
+            // what it holds: a dynamic hello world touched 98 before.
+            if chain && link.is_none() && after_lookup {
                 let i = (cpu.pc >> 2) as usize & (JUMP_TABLE_ENTRIES - 1);
                 self.jump_table[i] = [cpu.pc, host];
             }
@@ -381,6 +385,7 @@ impl Jit {
             IN_GUEST.with(|g| g.set(false));
             self.shared.excl.leave();
             let reason = ExitReason::from_u32(cpu.exit_reason);
+            after_lookup = reason == ExitReason::Lookup;
             if reason == ExitReason::Lookup && cpu.link_site != 0 && !step {
                 self.link = Some((cpu.link_site, self.generation));
             }
