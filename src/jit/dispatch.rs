@@ -14,6 +14,7 @@ use super::exclusive::{Exclusive, InterruptWord};
 use super::fetch::Fetcher;
 use super::log::Log;
 use super::tbi::{self, Untag};
+use super::tier::{Incoming, QUICK_TAG};
 use crate::arm64::cpu_model::Cpu;
 use crate::backend::x64::{compile, Env, Tier};
 use crate::cpu::state::{empty_jump_entry, empty_jump_table, ALIGN_DATA, JUMP_TABLE_ENTRIES};
@@ -106,8 +107,11 @@ pub struct Shared {
 /// One guest thread's handle on the shared translator.
 pub struct Jit {
     shared: Arc<Shared>,
-    /// Blocks this thread has looked up in the current generation.
+    /// Blocks this thread has looked up in the current generation: host
+    /// address, with [`QUICK_TAG`] for a quick-tier block.
     local: AddrMap<u64>,
+    /// Link sites this thread pointed at quick-tier blocks.
+    incoming: Incoming,
     generation: u64,
     /// This thread's indirect-branch table, probed inline by translated code.
     jump_table: Box<[[u64; 2]]>,
@@ -177,6 +181,7 @@ impl Jit {
             generation: shared.generation.load(Ordering::Acquire),
             shared,
             local: AddrMap::with_capacity_and_hasher(START_BLOCKS, Default::default()),
+            incoming: Incoming::default(),
             jump_table: empty_jump_table(),
             interrupt,
             link: None,
@@ -240,11 +245,11 @@ impl Jit {
 
     /// Host code for guest `pc`, translating it if needed.
     pub fn block_for(&mut self, pc: u64) -> u64 {
-        self.block_keyed(pc)
+        self.block_keyed(pc) & !QUICK_TAG
     }
 
     /// Host code for a block key: a guest pc, or a pc + [`STEP_KEY`] for its
-    /// single-step block.
+    /// single-step block; with [`QUICK_TAG`] for a quick-tier block.
     fn block_keyed(&mut self, key: u64) -> u64 {
         self.sync_generation();
         if let Some(&h) = self.local.get(&key) {
@@ -259,14 +264,30 @@ impl Jit {
     }
 
     /// Translates the quick-tier block at `pc`, which counted out its
-    /// entries, at the full tier (unless another thread did already).
+    /// entries, at the full tier (unless another thread did already), and
+    /// points this thread's links to the old block and its
+    /// indirect-branch table entry at the new one.
     fn promote(&mut self, pc: u64) {
+        let (old, generation) = (self.local.get(&pc).copied(), self.generation);
         let mut tr = lock(&self.shared.tr);
         let h = tr.promote(pc, &self.shared);
         drop(tr);
         self.sync_generation();
-        if let Some(h) = h {
-            self.local.insert(pc, h);
+        let Some(h) = h else { return };
+        self.local.insert(pc, h);
+        let Some(old) = old.filter(|o| o & QUICK_TAG != 0 && self.generation == generation) else {
+            return;
+        };
+        let old = old & !QUICK_TAG;
+        // Both blocks stay until the cache is emptied, which happens only
+        // while no thread runs translated code (this one counts as running
+        // it until it leaves the dispatcher).
+        for site in self.incoming.take(old) {
+            self.shared.region.link(site, h);
+        }
+        let i = (pc >> 2) as usize & (JUMP_TABLE_ENTRIES - 1);
+        if self.jump_table[i] == [pc, old] {
+            self.jump_table[i][1] = h;
         }
     }
 
@@ -282,6 +303,7 @@ impl Jit {
         if g != self.generation {
             self.generation = g;
             self.local.clear();
+            self.incoming.clear();
             for (i, e) in self.jump_table.iter_mut().enumerate() {
                 *e = empty_jump_entry(i);
             }
@@ -345,7 +367,8 @@ impl Jit {
                 cpu.fault = 0;
                 return ExitReason::Alignment;
             }
-            let host = self.block_keyed(cpu.pc | if step { STEP_KEY } else { 0 });
+            let tagged = self.block_keyed(cpu.pc | if step { STEP_KEY } else { 0 });
+            let (host, quick) = (tagged & !QUICK_TAG, tagged & QUICK_TAG != 0);
             self.shared.excl.enter();
             if self.shared.generation.load(Ordering::Acquire) != self.generation {
                 // Emptied between the lookup and now: look up again.
@@ -359,6 +382,9 @@ impl Jit {
                 // Safe from emptying: this thread counts as running code.
                 if chain && generation == self.generation && self.shared.region.link(site, host) {
                     self.stats.links += 1;
+                    if quick {
+                        self.incoming.note(host, site);
+                    }
                 }
             }
             // The target of a direct branch is linked to instead: only the
@@ -510,17 +536,24 @@ impl Translator {
     /// The block for `key`: a guest pc, or pc + [`STEP_KEY`] for the
     /// single-step block of the instruction there.
     fn block_for(&mut self, key: u64, shared: &Shared) -> u64 {
-        if let Some(h) = self.cache.get(key) {
-            return h;
+        let h = match self.cache.get(key) {
+            Some(h) => h,
+            None => self.translate(key, shared, true),
+        };
+        if self.quick.contains_key(&key) {
+            h | QUICK_TAG
+        } else {
+            h
         }
-        self.translate(key, shared, true)
     }
 
     /// Translates the quick-tier block at `pc` again at the full tier and
-    /// points the old block's entry at the new one; `None` when it is no
-    /// longer a quick-tier block (promoted by another thread, or dropped).
+    /// points the old block's entry at the new one. Returns the full-tier
+    /// block, which another thread may have made already.
     fn promote(&mut self, pc: u64, shared: &Shared) -> Option<u64> {
-        let site = self.quick.remove(&pc)?;
+        let Some(site) = self.quick.remove(&pc) else {
+            return self.cache.get(pc);
+        };
         let flushes = self.cache.flushes;
         let host = self.translate(pc, shared, false);
         // Both blocks stay until the cache is emptied, which happens only

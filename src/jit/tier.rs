@@ -50,9 +50,77 @@ impl Counters {
     }
 }
 
+/// Marks a quick-tier block's host address in a thread's block map (host
+/// addresses are 16-byte aligned).
+pub const QUICK_TAG: u64 = 1;
+
+/// The link sites one thread pointed at quick-tier blocks, by block: when
+/// the thread promotes a block it points them at the full-tier block, so
+/// that hot chains do not keep going through the old block's entry jump.
+/// (Sites other threads linked still reach the new block through that
+/// jump.)
+#[derive(Default)]
+pub struct Incoming {
+    /// Block host address → its first two sites (0: none).
+    first: super::addr_map::AddrMap<[u64; 2]>,
+    /// (block, site) for the further ones.
+    more: Vec<(u64, u64)>,
+}
+
+impl Incoming {
+    /// Records that the jump ending at `site` now goes to quick-tier block
+    /// `block`.
+    pub fn note(&mut self, block: u64, site: u64) {
+        let e = self.first.entry(block).or_insert([0; 2]);
+        match e.iter_mut().find(|s| **s == 0) {
+            Some(s) => *s = site,
+            None => self.more.push((block, site)),
+        }
+    }
+
+    /// Takes the sites recorded for `block`.
+    pub fn take(&mut self, block: u64) -> Vec<u64> {
+        let mut sites: Vec<u64> = (self.first.remove(&block).into_iter().flatten())
+            .filter(|&s| s != 0)
+            .collect();
+        if !self.more.is_empty() {
+            self.more.retain(|&(b, s)| {
+                if b == block {
+                    sites.push(s);
+                }
+                b != block
+            });
+        }
+        sites
+    }
+
+    /// Forgets everything (the cache was emptied).
+    pub fn clear(&mut self) {
+        self.first.clear();
+        self.more.clear();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn incoming_sites_are_taken_per_block() {
+        let mut i = Incoming::default();
+        for site in [0x10, 0x20, 0x30, 0x40] {
+            i.note(0x1000, site);
+        }
+        i.note(0x2000, 0x50);
+        let mut got = i.take(0x1000);
+        got.sort();
+        assert_eq!(got, [0x10, 0x20, 0x30, 0x40]);
+        assert!(i.take(0x1000).is_empty());
+        assert_eq!(i.take(0x2000), [0x50]);
+        i.note(0x3000, 0x60);
+        i.clear();
+        assert!(i.take(0x3000).is_empty());
+    }
 
     #[test]
     fn counters_are_distinct_set_and_reused_after_a_reset() {
