@@ -1,9 +1,9 @@
 //! Entry counters of quick-tier blocks (see [`crate::backend::x64::Tier`]).
 //!
-//! Code runs first as a quick-tier translation, which costs about a third
+//! Code runs first as a quick-tier translation, which costs about a quarter
 //! less to make than a full one; a block entered [`PROMOTE_AFTER`] times is
 //! translated again at the full tier. Most blocks of a short run (start-up,
-//! the dynamic linker, a configure script's tools) never get there.
+//! the dynamic linker) never get there: 7 of 889 in a static hello world.
 
 use std::sync::atomic::{AtomicI32, Ordering};
 
