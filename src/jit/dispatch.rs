@@ -251,16 +251,24 @@ impl Jit {
     /// Host code for a block key: a guest pc, or a pc + [`STEP_KEY`] for its
     /// single-step block; with [`QUICK_TAG`] for a quick-tier block.
     fn block_keyed(&mut self, key: u64) -> u64 {
-        self.sync_generation();
-        if let Some(&h) = self.local.get(&key) {
-            return h;
+        loop {
+            self.sync_generation();
+            if let Some(&h) = self.local.get(&key) {
+                return h;
+            }
+            let generation = self.generation;
+            let mut tr = lock(&self.shared.tr);
+            let h = tr.block_for(key, &self.shared);
+            drop(tr);
+            self.sync_generation();
+            // Emptied since the lookup (by another thread once the lock
+            // was released, or by the translation itself): `h` may be
+            // gone, look up again.
+            if self.generation == generation {
+                self.local.insert(key, h);
+                return h;
+            }
         }
-        let mut tr = lock(&self.shared.tr);
-        let h = tr.block_for(key, &self.shared);
-        drop(tr);
-        self.sync_generation();
-        self.local.insert(key, h);
-        h
     }
 
     /// Translates the quick-tier block at `pc`, which counted out its
@@ -274,21 +282,28 @@ impl Jit {
         drop(tr);
         self.sync_generation();
         let Some(h) = h else { return };
+        if self.generation != generation {
+            // Emptied since: the lookup that follows finds what is there.
+            return;
+        }
         self.local.insert(pc, h);
-        let Some(old) = old.filter(|o| o & QUICK_TAG != 0 && self.generation == generation) else {
+        let Some(old) = old.filter(|o| o & QUICK_TAG != 0) else {
             return;
         };
         let old = old & !QUICK_TAG;
-        // Both blocks stay until the cache is emptied, which happens only
-        // while no thread runs translated code (this one counts as running
-        // it until it leaves the dispatcher).
-        for site in self.incoming.take(old) {
-            self.shared.region.link(site, h);
+        // Counted as running code, so that the cache is not emptied (and
+        // the sites' blocks overwritten) while the links are patched.
+        self.shared.excl.enter();
+        if self.shared.generation.load(Ordering::Acquire) == generation {
+            for site in self.incoming.take(old) {
+                self.shared.region.link(site, h);
+            }
+            let i = (pc >> 2) as usize & (JUMP_TABLE_ENTRIES - 1);
+            if self.jump_table[i] == [pc, old] {
+                self.jump_table[i][1] = h;
+            }
         }
-        let i = (pc >> 2) as usize & (JUMP_TABLE_ENTRIES - 1);
-        if self.jump_table[i] == [pc, old] {
-            self.jump_table[i][1] = h;
-        }
+        self.shared.excl.leave();
     }
 
     /// A handle through which a debugger sets breakpoints and drops
