@@ -144,6 +144,7 @@ fn phases(pcs: &[u64], rounds: usize) {
     let env = emu::backend::x64::Env {
         exit: 0x1000,
         tlb: None,
+        tier: emu::backend::x64::Tier::Full,
     };
     for _ in 0..rounds {
         let (a, t) = (ALLOCS.load(Ordering::Relaxed), cpu_ns());

@@ -1,7 +1,8 @@
 //! The IR interpreter (`backend::interp`) as an oracle for the x86-64 backend.
 //!
 //! * A random-IR differential test: random well-formed blocks run under the
-//!   interpreter and as compiled x86-64 code, before and after the IR passes;
+//!   interpreter and as compiled x86-64 code (the full tier before and after
+//!   the IR passes, the quick tier before them, as the dispatcher uses it);
 //!   the CPU state, the next pc and a scratch memory buffer must agree.
 //! * Directed tests of each operation's edge cases, with expected values
 //!   from the Arm ARM definitions (AddWithCarry, ConditionHolds, ...), each
@@ -11,7 +12,7 @@
 //! Knobs: EMU_IR_FUZZ_ITERS (default 3000), EMU_IR_FUZZ_SEED.
 
 use emu::backend::interp::{self, Next};
-use emu::backend::x64::{compile, Env};
+use emu::backend::x64::{compile, Env, Tier};
 use emu::cpu::{CpuState, ExitReason};
 use emu::ir::{Block, Builder};
 use emu::jit::code_cache::CodeCache;
@@ -103,19 +104,37 @@ struct Scratch([u8; BUF_LEN]);
 /// Compiles blocks into a code cache and runs them once each.
 struct Jit {
     cache: CodeCache,
+    /// The entry counter of the quick-tier blocks it compiles.
+    counter: Box<std::sync::atomic::AtomicI32>,
 }
 
 impl Jit {
     fn new() -> Jit {
         Jit {
             cache: CodeCache::new().expect("code cache"),
+            counter: Box::default(),
         }
     }
 
     fn run(&mut self, block: &Block, cpu: &mut CpuState) {
+        self.run_tier(block, cpu, Tier::Full);
+    }
+
+    /// Runs `block` compiled at the quick tier with its entry counter at
+    /// `count`; returns the counter afterwards.
+    fn run_quick(&mut self, block: &Block, cpu: &mut CpuState, count: i32) -> i32 {
+        use std::sync::atomic::Ordering;
+        self.counter.store(count, Ordering::SeqCst);
+        let counter = self.counter.as_ptr() as u64;
+        self.run_tier(block, cpu, Tier::Quick { counter });
+        self.counter.load(Ordering::SeqCst)
+    }
+
+    fn run_tier(&mut self, block: &Block, cpu: &mut CpuState, tier: Tier) {
         let env = Env {
             exit: self.cache.exit_addr(),
             tlb: None,
+            tier,
         };
         let mut c = compile(block, self.cache.next_addr(), &env);
         if !self.cache.has_room(&c) {
@@ -212,6 +231,30 @@ fn run_jit(
     unsafe { (*buf).0.copy_from_slice(mem0) };
     let mut cpu = cpu0.clone();
     jit.run(block, &mut cpu);
+    Outcome {
+        next: cpu.pc,
+        // SAFETY: as above; translated code has finished writing it.
+        mem: unsafe { (*buf).0.to_vec() },
+        cpu,
+    }
+}
+
+/// [`run_jit`] for the block compiled at the quick tier, entered with a
+/// count that does not run out (the block runs); checks that it counted
+/// its entry.
+fn run_jit_quick(
+    jit: &mut Jit,
+    block: &Block,
+    cpu0: &CpuState,
+    buf: *mut Scratch,
+    mem0: &[u8],
+) -> Outcome {
+    // SAFETY: `buf` points to a live Scratch owned by the caller; no other
+    // reference to it exists during this call.
+    unsafe { (*buf).0.copy_from_slice(mem0) };
+    let mut cpu = cpu0.clone();
+    let left = jit.run_quick(block, &mut cpu, 2);
+    assert_eq!(left, 1, "the quick-tier block counts its entry");
     Outcome {
         next: cpu.pc,
         // SAFETY: as above; translated code has finished writing it.

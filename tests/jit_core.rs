@@ -162,3 +162,28 @@ fn changing_a_successor_drops_blocks_that_relied_on_its_first_instructions() {
     // SAFETY: unmapping the mapping made above.
     unsafe { libc::munmap(p, 4096) };
 }
+
+#[test]
+fn hot_loop_is_promoted_to_the_full_tier() {
+    use emu::jit::testing::run_code_in;
+    use emu::jit::tier::PROMOTE_AFTER;
+    use emu::jit::Jit;
+    // movz x0, #0; movz x1, #n; loop: add x0, x0, #2; subs x1, x1, #1;
+    // b.ne loop. The loop block is entered n times: below the count it
+    // stays at the quick tier, above it is translated once more.
+    let below = (PROMOTE_AFTER - 2) as u32;
+    for (n, promoted) in [(below, 0), (1000, 1)] {
+        let code = [
+            0xd2800000,
+            0xd2800001 | n << 5,
+            0x91000800,
+            0xf1000421,
+            0x54ffffc1,
+        ];
+        let mut jit = Jit::new().unwrap();
+        let mut cpu = CpuState::default();
+        assert_eq!(run_code_in(&mut jit, &code, &mut cpu), ExitReason::Lookup);
+        assert_eq!((cpu.x[0], cpu.x[1]), (2 * u64::from(n), 0));
+        assert_eq!(jit.stats().blocks_promoted, promoted, "n = {n}");
+    }
+}

@@ -542,10 +542,12 @@ fn header_layout_matches_emu() {
 }
 
 /// The `[size=N] PC` lines of the `-d out_asm` log: each block's host code size.
+/// Every block is translated at the full tier, as with a plugin that instruments
+/// (which sees each block translated once).
 fn block_sizes(specs: &[String], program: &Path, name: &str) -> Vec<String> {
     let log = build_dir().join(format!("{name}.log"));
     let mut c = emu();
-    c.arg("-d").arg("out_asm").arg("-D").arg(&log);
+    c.arg("-d").arg("out_asm,fulltier").arg("-D").arg(&log);
     for s in specs {
         c.arg("-plugin").arg(s);
     }

@@ -45,6 +45,11 @@ pub enum ExitReason {
     /// A debugger breakpoint: `pc` is the instruction it is set on, which
     /// has not run (see [`crate::gdb`]).
     Debug = 10,
+    /// A block of the quick tier was entered as many times as it waits
+    /// before being translated again at the full tier: `pc` is its start
+    /// and none of it ran (see `backend::x64::Tier`). The dispatcher
+    /// handles it; callers never see it.
+    Promote = 11,
 }
 
 /// [`CpuState::fault`] of an [`ExitReason::Alignment`]: a data access was
@@ -67,6 +72,7 @@ impl ExitReason {
             7 => ExitReason::FetchFault,
             8 => ExitReason::Interrupt,
             10 => ExitReason::Debug,
+            11 => ExitReason::Promote,
             _ => ExitReason::Fault,
         }
     }

@@ -14,8 +14,9 @@ use super::exclusive::{Exclusive, InterruptWord};
 use super::fetch::Fetcher;
 use super::log::Log;
 use super::tbi::{self, Untag};
+use super::tier::{Incoming, QUICK_TAG};
 use crate::arm64::cpu_model::Cpu;
-use crate::backend::x64::{compile, Env};
+use crate::backend::x64::{compile, Env, Tier};
 use crate::cpu::state::{empty_jump_entry, empty_jump_table, ALIGN_DATA, JUMP_TABLE_ENTRIES};
 use crate::cpu::{fpenv, CpuState, ExitReason};
 use crate::frontend::{routine_block, translate_block_debug, translate_until, DebugShape};
@@ -46,6 +47,8 @@ pub struct Stats {
     pub host_code_bytes: u64,
     /// Time spent translating, in nanoseconds (decode to installed code).
     pub translate_ns: u64,
+    /// Quick-tier blocks translated again at the full tier.
+    pub blocks_promoted: u64,
     pub links: u64,
     pub dispatches: u64,
 }
@@ -80,6 +83,11 @@ struct Translator {
     /// A debugger is attached: every block leaves the exact state at its
     /// end (no NZCV write left to a successor), so a stop anywhere shows it.
     debugging: bool,
+    /// The entry counters of quick-tier blocks.
+    counters: super::tier::Counters,
+    /// The quick-tier blocks not yet promoted: guest pc → host address of
+    /// the link site of the block's entry jump.
+    quick: AddrMap<u64>,
 }
 
 /// Added to a guest pc (always a multiple of 4), the key of the
@@ -99,8 +107,11 @@ pub struct Shared {
 /// One guest thread's handle on the shared translator.
 pub struct Jit {
     shared: Arc<Shared>,
-    /// Blocks this thread has looked up in the current generation.
+    /// Blocks this thread has looked up in the current generation: host
+    /// address, with [`QUICK_TAG`] for a quick-tier block.
     local: AddrMap<u64>,
+    /// Link sites this thread pointed at quick-tier blocks.
+    incoming: Incoming,
     generation: u64,
     /// This thread's indirect-branch table, probed inline by translated code.
     jump_table: Box<[[u64; 2]]>,
@@ -138,6 +149,8 @@ impl Jit {
                 cpu: Cpu::MAX,
                 breakpoints: BTreeSet::new(),
                 debugging: false,
+                counters: Default::default(),
+                quick: AddrMap::with_capacity_and_hasher(START_BLOCKS, Default::default()),
             }),
             region,
             excl: Exclusive::default(),
@@ -168,6 +181,7 @@ impl Jit {
             generation: shared.generation.load(Ordering::Acquire),
             shared,
             local: AddrMap::with_capacity_and_hasher(START_BLOCKS, Default::default()),
+            incoming: Incoming::default(),
             jump_table: empty_jump_table(),
             interrupt,
             link: None,
@@ -231,22 +245,65 @@ impl Jit {
 
     /// Host code for guest `pc`, translating it if needed.
     pub fn block_for(&mut self, pc: u64) -> u64 {
-        self.block_keyed(pc)
+        self.block_keyed(pc) & !QUICK_TAG
     }
 
     /// Host code for a block key: a guest pc, or a pc + [`STEP_KEY`] for its
-    /// single-step block.
+    /// single-step block; with [`QUICK_TAG`] for a quick-tier block.
     fn block_keyed(&mut self, key: u64) -> u64 {
-        self.sync_generation();
-        if let Some(&h) = self.local.get(&key) {
-            return h;
+        loop {
+            self.sync_generation();
+            if let Some(&h) = self.local.get(&key) {
+                return h;
+            }
+            let generation = self.generation;
+            let mut tr = lock(&self.shared.tr);
+            let h = tr.block_for(key, &self.shared);
+            drop(tr);
+            self.sync_generation();
+            // Emptied since the lookup (by another thread once the lock
+            // was released, or by the translation itself): `h` may be
+            // gone, look up again.
+            if self.generation == generation {
+                self.local.insert(key, h);
+                return h;
+            }
         }
+    }
+
+    /// Translates the quick-tier block at `pc`, which counted out its
+    /// entries, at the full tier (unless another thread did already), and
+    /// points this thread's links to the old block and its
+    /// indirect-branch table entry at the new one.
+    fn promote(&mut self, pc: u64) {
+        let (old, generation) = (self.local.get(&pc).copied(), self.generation);
         let mut tr = lock(&self.shared.tr);
-        let h = tr.block_for(key, &self.shared);
+        let h = tr.promote(pc, &self.shared);
         drop(tr);
         self.sync_generation();
-        self.local.insert(key, h);
-        h
+        let Some(h) = h else { return };
+        if self.generation != generation {
+            // Emptied since: the lookup that follows finds what is there.
+            return;
+        }
+        self.local.insert(pc, h);
+        let Some(old) = old.filter(|o| o & QUICK_TAG != 0) else {
+            return;
+        };
+        let old = old & !QUICK_TAG;
+        // Counted as running code, so that the cache is not emptied (and
+        // the sites' blocks overwritten) while the links are patched.
+        self.shared.excl.enter();
+        if self.shared.generation.load(Ordering::Acquire) == generation {
+            for site in self.incoming.take(old) {
+                self.shared.region.link(site, h);
+            }
+            let i = (pc >> 2) as usize & (JUMP_TABLE_ENTRIES - 1);
+            if self.jump_table[i] == [pc, old] {
+                self.jump_table[i][1] = h;
+            }
+        }
+        self.shared.excl.leave();
     }
 
     /// A handle through which a debugger sets breakpoints and drops
@@ -261,6 +318,7 @@ impl Jit {
         if g != self.generation {
             self.generation = g;
             self.local.clear();
+            self.incoming.clear();
             for (i, e) in self.jump_table.iter_mut().enumerate() {
                 *e = empty_jump_entry(i);
             }
@@ -314,6 +372,8 @@ impl Jit {
     fn run_mode(&mut self, cpu: &mut CpuState, step: bool) -> ExitReason {
         cpu.jump_table = self.jump_table.as_ptr() as u64;
         cpu.interrupt = self.interrupt.as_ptr() as u64;
+        // Whether the last exit was a lookup (not the caller starting us).
+        let mut after_lookup = false;
         loop {
             // A branch to a tagged address continues at the untagged one.
             cpu.pc = tbi::branch_addr(cpu.pc);
@@ -322,7 +382,8 @@ impl Jit {
                 cpu.fault = 0;
                 return ExitReason::Alignment;
             }
-            let host = self.block_keyed(cpu.pc | if step { STEP_KEY } else { 0 });
+            let tagged = self.block_keyed(cpu.pc | if step { STEP_KEY } else { 0 });
+            let (host, quick) = (tagged & !QUICK_TAG, tagged & QUICK_TAG != 0);
             self.shared.excl.enter();
             if self.shared.generation.load(Ordering::Acquire) != self.generation {
                 // Emptied between the lookup and now: look up again.
@@ -336,12 +397,17 @@ impl Jit {
                 // Safe from emptying: this thread counts as running code.
                 if chain && generation == self.generation && self.shared.region.link(site, host) {
                     self.stats.links += 1;
+                    if quick {
+                        self.incoming.note(host, site);
+                    }
                 }
             }
             // The target of a direct branch is linked to instead: only the
-            // other exits' targets go to the indirect-branch table, whose
-            // pages are touched (page faults) only for what it holds.
-            if chain && link.is_none() {
+            // targets of indirect branches that missed the table go there
+            // (not where the guest resumes after a syscall, a signal or a
+            // promotion), as its pages are touched (page faults) only for
+            // what it holds: a dynamic hello world touched 98 before.
+            if chain && link.is_none() && after_lookup {
                 let i = (cpu.pc >> 2) as usize & (JUMP_TABLE_ENTRIES - 1);
                 self.jump_table[i] = [cpu.pc, host];
             }
@@ -360,6 +426,7 @@ impl Jit {
             IN_GUEST.with(|g| g.set(false));
             self.shared.excl.leave();
             let reason = ExitReason::from_u32(cpu.exit_reason);
+            after_lookup = reason == ExitReason::Lookup;
             if reason == ExitReason::Lookup && cpu.link_site != 0 && !step {
                 self.link = Some((cpu.link_site, self.generation));
             }
@@ -367,6 +434,8 @@ impl Jit {
             match reason {
                 ExitReason::Lookup if step => return ExitReason::Lookup,
                 ExitReason::Lookup => {}
+                // Single-step blocks are never of the quick tier.
+                ExitReason::Promote => self.promote(cpu.pc),
                 ExitReason::Invalidate => {
                     // IC IVAU takes a virtual address: its tag is ignored.
                     let line = tbi::untagged(cpu.exit_arg) & !63;
@@ -452,6 +521,7 @@ impl Translator {
         Env {
             exit: self.cache.exit_addr(),
             tlb: None,
+            tier: Tier::Full,
         }
     }
 
@@ -468,6 +538,8 @@ impl Translator {
     fn flush(&mut self, shared: &Shared) {
         self.threads.retain(|w| w.strong_count() > 0);
         self.nzcv_lookahead.clear();
+        self.quick.clear();
+        self.counters.reset();
         let Translator { cache, threads, .. } = self;
         shared.excl.run_alone(threads, || {
             cache.flush();
@@ -479,11 +551,41 @@ impl Translator {
     /// The block for `key`: a guest pc, or pc + [`STEP_KEY`] for the
     /// single-step block of the instruction there.
     fn block_for(&mut self, key: u64, shared: &Shared) -> u64 {
-        if let Some(h) = self.cache.get(key) {
-            return h;
+        let h = match self.cache.get(key) {
+            Some(h) => h,
+            None => self.translate(key, shared, true),
+        };
+        if self.quick.contains_key(&key) {
+            h | QUICK_TAG
+        } else {
+            h
         }
+    }
+
+    /// Translates the quick-tier block at `pc` again at the full tier and
+    /// points the old block's entry at the new one. Returns the full-tier
+    /// block, which another thread may have made already.
+    fn promote(&mut self, pc: u64, shared: &Shared) -> Option<u64> {
+        let Some(site) = self.quick.remove(&pc) else {
+            return self.cache.get(pc);
+        };
+        let flushes = self.cache.flushes;
+        let host = self.translate(pc, shared, false);
+        // Both blocks stay until the cache is emptied, which happens only
+        // while no thread runs translated code.
+        if self.cache.flushes == flushes {
+            self.cache.link(site, host);
+        }
+        self.stats.blocks_promoted += 1;
+        Some(host)
+    }
+
+    /// Translates the block for `key` (see [`Translator::block_for`]),
+    /// at the quick tier if `quick` allows and nothing needs the full one.
+    fn translate(&mut self, key: u64, shared: &Shared, quick: bool) -> u64 {
         let (pc, step) = (key & !STEP_KEY, key & STEP_KEY != 0);
         let started = std::time::Instant::now();
+        self.fetcher.start();
         // The instruction words, for plugins and the log only.
         let mut words = Vec::new();
         let keep_words = self.log.is_some() || crate::plugin::instruments();
@@ -522,12 +624,32 @@ impl Translator {
         if !step {
             crate::ir::passes::poll::drop_forward_poll(&mut block);
         }
-        block.nzcv_dead_at_end = writes_nzcv(&block) && self.successors_kill_nzcv(&block.term);
-        crate::ir::passes::optimize(&mut block);
-        let env = self.env();
+        // A debugger, a single step, a plugin (which sees each block
+        // translated once), the vDSO's routines and `-d fulltier` get the
+        // full tier.
+        let quick = quick
+            && !step
+            && !self.debugging
+            && !crate::plugin::instruments()
+            && !self.routines.contains_key(&pc)
+            && !self.log.as_ref().is_some_and(|l| l.items.fulltier);
+        let mut env = self.env();
+        if quick {
+            if let Some(counter) = self.counters.take() {
+                env.tier = Tier::Quick { counter };
+            }
+        }
+        if env.tier == Tier::Full {
+            block.nzcv_dead_at_end = writes_nzcv(&block) && self.successors_kill_nzcv(&block.term);
+            crate::ir::passes::optimize(&mut block);
+        }
         let mut c = compile(&block, self.cache.next_addr(), &env);
         if !self.cache.has_room(&c) {
             self.flush(shared);
+            if let Tier::Quick { counter } = &mut env.tier {
+                // The flush made every counter free again.
+                *counter = self.counters.take().expect("counters free after a flush");
+            }
             c = compile(&block, self.cache.next_addr(), &env);
         }
         self.stats.blocks_translated += 1;
@@ -537,7 +659,11 @@ impl Translator {
             _ => None,
         };
         let size = c.code.len();
+        let promote_site = c.promote_site;
         let host = self.cache.insert(key, block.end_pc, c);
+        if let Some(site) = promote_site {
+            self.quick.insert(key, host + site as u64);
+        }
         self.stats.host_code_bytes += size as u64;
         self.stats.translate_ns += started.elapsed().as_nanos() as u64;
         if let Some(log) = self.log.as_mut() {
@@ -551,7 +677,7 @@ impl Translator {
             self.nzcv_lookahead.extend(ranges);
         }
         if let (Some(log), Some(code)) = (self.log.as_mut(), logged) {
-            log.block(&block, &words, host, &code);
+            log.block(&block, &words, host, &code, env.tier != Tier::Full);
         }
         crate::ir::recycle(block);
         host

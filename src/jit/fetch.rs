@@ -102,7 +102,22 @@ pub struct Fetcher {
     /// Pages read so far: address → the bytes that could be read.
     pages: AddrMap<Box<[u8]>>,
     exec: ExecMap,
+    /// Words read in place ahead of the one asked for, during one
+    /// translation (see [`Fetcher::start`]).
+    run: Run,
 }
+
+/// Consecutive instruction words read in one go.
+#[derive(Default)]
+struct Run {
+    /// Guest address of `words[0]`.
+    start: u64,
+    len: usize,
+    words: [u32; RUN_WORDS],
+}
+
+/// Words read at a time in place: a block is a few instructions long.
+const RUN_WORDS: usize = 8;
 
 /// Most pages kept before the cache starts over.
 const MAX_PAGES: usize = 256;
@@ -113,6 +128,7 @@ impl Fetcher {
     /// Drops the cached pages of `[start, end)` and what is known about
     /// the mappings there.
     pub fn forget(&mut self, start: u64, end: u64) {
+        self.run.len = 0;
         let first = start & !(PAGE - 1);
         if end.saturating_sub(first) / PAGE < self.pages.len() as u64 {
             let mut page = first;
@@ -129,17 +145,37 @@ impl Fetcher {
         self.exec.forget(start, end);
     }
 
+    /// Starts a translation: words read ahead for the previous one are
+    /// dropped, so code is read afresh for each block, as before (the
+    /// words of one block are read within one translation).
+    pub fn start(&mut self) {
+        self.run.len = 0;
+    }
+
     /// The little-endian word at `pc`, or `None` if it cannot be read.
     pub fn word(&mut self, pc: u64) -> Option<u32> {
+        let i = pc.wrapping_sub(self.run.start) / 4;
+        if pc.is_multiple_of(4) && i < self.run.len as u64 {
+            return Some(self.run.words[i as usize]);
+        }
         let page = pc & !(PAGE - 1);
         if guest_mem::fault_handler_installed() && self.exec.is_exec(page) {
-            // Read in place: the host fault handler turns a fault (the page
-            // unmapped meanwhile, or execute-only) into an error, and the
-            // page is then read as below.
-            let mut b = [0u8; 4];
+            // Read in place, up to RUN_WORDS words and not past the page
+            // (the next one may not be executable): the host fault handler
+            // turns a fault (the page unmapped meanwhile, or execute-only)
+            // into an error, and the page is then read as below.
+            let n = (((page + PAGE - pc) / 4) as usize).min(RUN_WORDS);
+            // The host is little-endian, as the guest's code is: the bytes
+            // go straight into the words.
+            let words = self.run.words.as_mut_ptr() as *mut u8;
+            // SAFETY: `words` is RUN_WORDS u32s, at least 4 * n bytes, and
+            // any bytes make valid u32s.
+            let bytes = unsafe { std::slice::from_raw_parts_mut(words, 4 * n) };
             // SAFETY: a guest address; faults are reported, not taken.
-            if unsafe { guest_mem::read(pc, &mut b) }.is_ok() {
-                return Some(u32::from_le_bytes(b));
+            if unsafe { guest_mem::read(pc, bytes) }.is_ok() {
+                self.run.start = pc;
+                self.run.len = n;
+                return Some(self.run.words[0]);
             }
         }
         let off = (pc - page) as usize;

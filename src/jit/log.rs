@@ -13,7 +13,8 @@ use std::path::Path;
 pub struct LogItems {
     /// Guest instructions of each translated block.
     pub in_asm: bool,
-    /// The IR of each translated block, after optimisation.
+    /// The IR of each translated block, as compiled (optimised at the
+    /// full tier).
     pub ir: bool,
     /// The host code of each translated block.
     pub out_asm: bool,
@@ -23,6 +24,9 @@ pub struct LogItems {
     pub nochain: bool,
     /// Write `/tmp/perf-<pid>.map` for perf (see [`super::perfmap`]).
     pub perfmap: bool,
+    /// Translate every block at the full tier at once (see
+    /// [`crate::backend::x64::Tier`]).
+    pub fulltier: bool,
 }
 
 /// The items and what each does, for `-d help`.
@@ -39,6 +43,10 @@ pub const ITEMS: &[(&str, &str)] = &[
         "perfmap",
         "write /tmp/perf-<pid>.map so perf report names translated blocks",
     ),
+    (
+        "fulltier",
+        "translate every block at the full tier at once (no quick first translation)",
+    ),
 ];
 
 impl LogItems {
@@ -53,6 +61,7 @@ impl LogItems {
                 "exec" => items.exec = true,
                 "nochain" => items.nochain = true,
                 "perfmap" => items.perfmap = true,
+                "fulltier" => items.fulltier = true,
                 _ => {
                     let known: Vec<&str> = ITEMS.iter().map(|(n, _)| *n).collect();
                     return Err(format!(
@@ -104,11 +113,13 @@ impl Log {
         let _ = self.out.write_all(text.as_bytes());
     }
 
-    /// Logs a freshly translated block.
-    pub fn block(&mut self, block: &Block, words: &[u32], host: u64, code: &[u8]) {
+    /// Logs a freshly translated block (`quick`: at the quick tier, whose
+    /// header lines say so).
+    pub fn block(&mut self, block: &Block, words: &[u32], host: u64, code: &[u8], quick: bool) {
+        let tier = if quick { " (quick tier)" } else { "" };
         let mut s = String::new();
         if self.items.in_asm {
-            let _ = writeln!(s, "IN: 0x{:x}", block.start_pc);
+            let _ = writeln!(s, "IN: 0x{:x}{tier}", block.start_pc);
             for (i, w) in words.iter().enumerate() {
                 let pc = block.start_pc + 4 * i as u64;
                 let _ = writeln!(s, "0x{pc:016x}:  {w:08x}  {}", disasm::name(*w));
@@ -116,14 +127,14 @@ impl Log {
             s.push('\n');
         }
         if self.items.ir {
-            let _ = writeln!(s, "IR: 0x{:x}", block.start_pc);
+            let _ = writeln!(s, "IR: 0x{:x}{tier}", block.start_pc);
             for op in &block.ops {
                 let _ = writeln!(s, "  {op:?}");
             }
             let _ = writeln!(s, "  {:?}\n", block.term);
         }
         if self.items.out_asm {
-            let _ = writeln!(s, "OUT: [size={}] 0x{:x}", code.len(), block.start_pc);
+            let _ = writeln!(s, "OUT: [size={}] 0x{:x}{tier}", code.len(), block.start_pc);
             s.push_str(&host_disasm(code, host));
             s.push('\n');
         }

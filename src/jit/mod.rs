@@ -11,5 +11,6 @@ pub mod log;
 pub mod perfmap;
 pub mod tbi;
 pub mod testing;
+pub mod tier;
 
 pub use dispatch::Jit;

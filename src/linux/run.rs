@@ -386,7 +386,10 @@ fn run_thread(mut cpu: CpuState, mut jit: Jit, mut task: Task, sigtramp: u64, st
                     Some(esr),
                 );
             }
-            ExitReason::Lookup | ExitReason::Invalidate | ExitReason::Debug => {
+            ExitReason::Lookup
+            | ExitReason::Invalidate
+            | ExitReason::Debug
+            | ExitReason::Promote => {
                 unreachable!("handled by the dispatcher")
             }
         }
@@ -579,11 +582,12 @@ fn print_stats(jit: &Jit, syscalls: u64) {
     let ms = s.translate_ns as f64 / 1e6;
     let rate = s.guest_insns_translated as f64 / (s.translate_ns.max(1) as f64 / 1e9);
     eprintln!(
-        "emu-user: stats: {} blocks translated ({} guest instructions into {} KiB of host code in {ms:.1} ms: {:.2} M guest instructions/s), {} links, {} dispatches, {} code-cache flushes, {} syscalls",
+        "emu-user: stats: {} blocks translated ({} guest instructions into {} KiB of host code in {ms:.1} ms: {:.2} M guest instructions/s), {} of them hot blocks translated again at the full tier, {} links, {} dispatches, {} code-cache flushes, {} syscalls",
         s.blocks_translated,
         s.guest_insns_translated,
         s.host_code_bytes.div_ceil(1024),
         rate / 1e6,
+        s.blocks_promoted,
         s.links,
         s.dispatches,
         jit.flushes(),

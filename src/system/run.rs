@@ -20,7 +20,7 @@ use super::smp::Power;
 use super::sysinsn::Outcome;
 use super::timer::Waker;
 use super::vcpu::{Exception, Stop};
-use crate::backend::x64::{compile, Env};
+use crate::backend::x64::{compile, Env, Tier};
 use crate::cpu::state::{ALIGN_DATA, ALIGN_WRITE};
 use crate::cpu::{fpenv, ExitReason};
 use crate::frontend::translate_block_system;
@@ -88,6 +88,7 @@ impl Machine {
         let env = Env {
             exit: cache.exit_addr(),
             tlb: Some(tlb_config()),
+            tier: Tier::Full,
         };
         Ok(Machine {
             vcpu,
@@ -461,6 +462,8 @@ impl Machine {
             // Only a debugger's breakpoints stop blocks this way; system
             // mode has none.
             ExitReason::Debug => return Err(format!("unexpected debug stop at pc {pc:#x}")),
+            // System mode translates every block at the full tier.
+            ExitReason::Promote => return Err(format!("unexpected promotion at pc {pc:#x}")),
             ExitReason::Fault => match v.pending.take() {
                 Some(e) => Exception { elr: pc, ..e },
                 None => {

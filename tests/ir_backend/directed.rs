@@ -31,12 +31,15 @@ impl Both {
     }
 
     /// Runs `block` from `cpu0` with scratch memory `mem0` on the
-    /// interpreter and as x86-64 code, before and after the passes; panics
-    /// on any difference and returns the interpreter's outcome.
+    /// interpreter and as x86-64 code (at both tiers), before and after the
+    /// passes; panics on any difference and returns the interpreter's
+    /// outcome.
     fn run(&mut self, block: &Block, cpu0: &CpuState, mem0: &[u8]) -> Outcome {
         let want = run_interp(block, cpu0, &mut *self.buf, mem0);
         let got = run_jit(&mut self.jit, block, cpu0, &mut *self.buf, mem0);
         compare("x86-64 code", block, &want, &got).unwrap_or_else(|e| panic!("{e}"));
+        let got = run_jit_quick(&mut self.jit, block, cpu0, &mut *self.buf, mem0);
+        compare("quick-tier x86-64 code", block, &want, &got).unwrap_or_else(|e| panic!("{e}"));
         let mut opt = block.clone();
         emu::ir::passes::optimize(&mut opt);
         let got = run_jit(&mut self.jit, &opt, cpu0, &mut *self.buf, mem0);

@@ -1,5 +1,6 @@
 //! Operations that may leave the block: the alignment check, the check for
-//! a fault a helper recorded and the interrupt poll, on both executors.
+//! a fault a helper recorded and the interrupt poll, on both executors; and
+//! the promotion exit of a quick-tier block.
 
 use super::*;
 use emu::cpu::state::{ALIGN_DATA, ALIGN_WRITE};
@@ -109,4 +110,59 @@ fn poll_after_a_dropped_flag_write_recomputes_nzcv() {
     cpu.interrupt = CpuState::default().interrupt;
     let out = both(&block, &cpu);
     assert_eq!((out.pc, out.nzcv), (0x1008, 0x1000_0000));
+}
+
+/// A quick-tier block whose entry count runs out (reaches zero, or was at
+/// or below it) leaves at its start with `Promote` before any of its
+/// instructions ran: registers, NZCV and memory are as it found them.
+#[test]
+fn quick_block_leaves_untouched_when_its_count_runs_out() {
+    let mut buf = Box::new(Scratch([0x5a; BUF_LEN]));
+    // Translated code writes the buffer through its address: read it back
+    // through the same raw pointer (see `run_interp`).
+    let p: *mut Scratch = &mut *buf;
+    // SAFETY: `p` points to the live Scratch `buf` owns.
+    let mem = || unsafe { (*p).0.to_vec() };
+    // SAFETY: as above.
+    let base = unsafe { (*p).0.as_ptr() } as u64;
+    let mut b = Builder::new(0x1000);
+    b.poll(0x1000);
+    b.insn_start(0x1000);
+    let x = b.get_reg(0);
+    let one = b.konst(1);
+    let r = b.sub(Width::W64, x, one);
+    let f = b.flags(FlagsOp::Sub, Width::W64, x, one, None);
+    b.set_reg(0, r);
+    b.set_nzcv(f);
+    b.insn_start(0x1004);
+    let a = b.get_reg(1);
+    b.store(Width::W64, a, r);
+    b.insn_start(0x1008);
+    let c = b.cond(1, f);
+    b.branch(c, 0x3000, 0x100c);
+    let block = b.finish(0x100c);
+    let mut cpu0 = CpuState::default();
+    cpu0.x[0] = 7;
+    cpu0.x[1] = base;
+    cpu0.x[30] = 0x4444;
+    cpu0.x[31] = 0x8888;
+    cpu0.nzcv = 0x1000_0000;
+    cpu0.pc = 0x1000;
+    let mut jit = Jit::new();
+    for count in [1, 0, -5] {
+        let mut cpu = cpu0.clone();
+        let left = jit.run_quick(&block, &mut cpu, count);
+        assert_eq!(left, count - 1);
+        assert_eq!(cpu.exit_reason, ExitReason::Promote as u32, "count {count}");
+        let mut want = cpu0.clone();
+        want.exit_reason = ExitReason::Promote as u32;
+        assert_eq!(diff_cpu(&want, &cpu), Vec::<String>::new(), "count {count}");
+        assert!(mem().iter().all(|&m| m == 0x5a), "memory untouched");
+    }
+    // With entries left it runs: x0 = 6 stored at [x1], NE taken.
+    let mut cpu = cpu0.clone();
+    assert_eq!(jit.run_quick(&block, &mut cpu, 2), 1);
+    assert_eq!((cpu.pc, cpu.x[0]), (0x3000, 6));
+    assert_eq!(u64::from_le_bytes(mem()[..8].try_into().unwrap()), 6);
+    drop(buf);
 }

@@ -481,6 +481,11 @@ fn random_ir_interp_vs_x64() {
                 &block,
             ),
             (
+                "quick-tier x86-64 code",
+                run_jit_quick(&mut jit, &block, &cpu0, &mut *buf, &mem0),
+                &block,
+            ),
+            (
                 "optimised IR (interpreter)",
                 run_interp(&opt, &cpu0, &mut *buf, &mem0),
                 &opt,

@@ -82,6 +82,11 @@ fn frontend_blocks_interp_vs_x64() {
                     &block,
                 ),
                 (
+                    "quick-tier x86-64 code",
+                    run_jit_quick(&mut jit, &block, &cpu0, &mut *buf, &mem0),
+                    &block,
+                ),
+                (
                     "optimised x86-64 code",
                     run_jit(&mut jit, &opt, &cpu0, &mut *buf, &mem0),
                     &opt,

@@ -174,8 +174,17 @@ fn vector_ops_at_every_size_and_amount() {
                 *v = (rng.value() as u128) << 64 | rng.value() as u128;
             }
             let want = run_interp(&block, &cpu0, &mut *buf, &mem0);
-            for (what, b) in [("x86-64 code", &block), ("optimised x86-64 code", &opt)] {
-                let got = run_jit(&mut jit, b, &cpu0, &mut *buf, &mem0);
+            let runs = [
+                ("x86-64 code", &block, false),
+                ("quick-tier x86-64 code", &block, true),
+                ("optimised x86-64 code", &opt, false),
+            ];
+            for (what, b, quick) in runs {
+                let got = if quick {
+                    run_jit_quick(&mut jit, b, &cpu0, &mut *buf, &mem0)
+                } else {
+                    run_jit(&mut jit, b, &cpu0, &mut *buf, &mem0)
+                };
                 if let Err(e) = compare(what, b, &want, &got) {
                     panic!(
                         "{name} ({word:#010x}): {e}\ninitial v1..v3: {:x?}",

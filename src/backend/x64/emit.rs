@@ -33,6 +33,27 @@ pub struct Env {
     /// `emit_mem_tlb`). `None` (user mode): a guest address is the host
     /// address.
     pub tlb: Option<crate::runtime::soft_tlb::TlbConfig>,
+    /// How much work the block's translation gets.
+    pub tier: Tier,
+}
+
+/// The two translations a block may get.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Tier {
+    /// Every analysis the backend has (address folding, self-loops, fused
+    /// branches, NZCV in host form, the V-register and FP caches), for IR
+    /// the passes have optimised.
+    Full,
+    /// The first translation of code not yet known to run often, made
+    /// cheaply: none of the analyses above (the IR is not optimised
+    /// either). The block starts with a linkable `jmp rel32` to the next
+    /// instruction, then counts down the `i32` at host address `counter`;
+    /// when the count reaches zero it exits with
+    /// [`crate::cpu::ExitReason::Promote`] before any of its guest
+    /// instructions ran. The translator then translates it again at the
+    /// full tier and points that first jump at the new block, so that
+    /// blocks linked to this one reach the new one (see `emit_tier`).
+    Quick { counter: u64 },
 }
 
 /// Host code for one block, assembled for a fixed base address.
@@ -40,6 +61,9 @@ pub struct Compiled {
     pub code: Vec<u8>,
     /// (offset of the first host byte, guest pc) for each guest instruction.
     pub pc_map: Vec<(u32, u64)>,
+    /// A quick-tier block: the offset of the end of its entry jump's rel32
+    /// (the link site that promotion patches, see [`Tier::Quick`]).
+    pub promote_site: Option<u32>,
 }
 
 impl Compiled {
@@ -47,9 +71,10 @@ impl Compiled {
     /// once the code cache has copied them.
     pub fn recycle(self) {
         BUFFERS.with(|b| {
-            let mut b = b.borrow_mut();
-            b.code = self.code;
-            b.pc_map = self.pc_map;
+            let mut bufs = b.take().unwrap_or_default();
+            bufs.code = self.code;
+            bufs.pc_map = self.pc_map;
+            b.set(Some(bufs));
         });
     }
 }
@@ -92,7 +117,9 @@ pub(super) enum Src {
 }
 
 pub(super) struct Emitter {
-    pub a: super::asm::BlockAsm,
+    /// Boxed, like the buffers, so that taking it from its thread-local
+    /// slot and putting it back moves a pointer, not the whole assembler.
+    pub a: Box<super::asm::BlockAsm>,
     pub locs: Vec<Loc>,
     pub env: Env,
     /// For a self-looping block: the back-edge plan and the body label.
@@ -139,12 +166,25 @@ pub(super) struct Emitter {
 
 /// Compiles `block` for execution at host address `base`.
 pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
-    let planned = super::emit_loop::plan(block);
+    let quick = match env.tier {
+        Tier::Quick { counter } => Some(counter),
+        Tier::Full => None,
+    };
+    let full = quick.is_none();
+    let planned = if full {
+        super::emit_loop::plan(block)
+    } else {
+        None
+    };
     let (block, self_loop) = match &planned {
         Some((b, l)) => (b, Some(l.clone())),
         None => (block, None),
     };
-    let fused = super::emit_term::fuse_branch(block);
+    let fused = if full {
+        super::emit_term::fuse_branch(block)
+    } else {
+        None
+    };
     let mut extra: Vec<Val> = fused.map(|f| f.operands()).unwrap_or_default();
     if let Some(l) = &self_loop {
         extra.extend(l.uses());
@@ -152,17 +192,23 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
     // Guest addresses are host addresses only in user mode.
     let mut scratch = FOLD_SCRATCH.with(|s| s.take());
     let folded = match env.tlb {
-        None => super::addr_fold::fold(block, &mut scratch),
-        Some(_) => None,
+        None if full => super::addr_fold::fold(block, &mut scratch),
+        _ => None,
     };
     let (block, disp) = match &folded {
         Some(b) => (b, &scratch.disp[..]),
         None => (block, &[][..]),
     };
-    let mut bufs = BUFFERS.with(|b| b.take());
-    allocate(block, &extra, &mut bufs.locs);
-    super::emit_nzcv::host_form_values(block, &extra, &mut bufs.host_nzcv);
-    super::emit_nzcv::state_cond_loads(block, &extra, &mut bufs.state_conds);
+    let mut bufs = BUFFERS.with(|b| b.take()).unwrap_or_default();
+    allocate(block, &extra, &mut bufs.locs, !full);
+    if full {
+        super::emit_nzcv::host_form_values(block, &extra, &mut bufs.host_nzcv);
+        super::emit_nzcv::state_cond_loads(block, &extra, &mut bufs.state_conds);
+    } else {
+        let n = block.n_vals as usize;
+        crate::ir::passes::refill(&mut bufs.host_nzcv, n, false);
+        crate::ir::passes::refill(&mut bufs.state_conds, n, false);
+    }
     let held = bufs.locs.iter().fold(0u32, |m, l| match l {
         Loc::Reg(r) => m | 1 << r,
         _ => m,
@@ -174,9 +220,9 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
             .filter(|r| held & 1 << r != 0)
             .chain(super::regalloc::PINNED.iter().map(|p| p.1)),
     );
-    let vcache_on = env.tlb.is_none() && super::emit_vcache::worth_it(block);
-    bufs.fcache
-        .reset(block, env.tlb.is_none(), vcache_on, &extra);
+    let direct = env.tlb.is_none() && full;
+    let vcache_on = direct && super::emit_vcache::worth_it(block);
+    bufs.fcache.reset(block, direct, vcache_on, &extra);
     bufs.cold.clear();
     let pc_map_buf = std::mem::take(&mut bufs.pc_map);
     bufs.slow_paths.clear();
@@ -184,7 +230,7 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
     // Sized for a typical block up front: growing the buffers op by op
     // costs more than generating the code.
     let bytes = 16 * block.ops.len() + 256;
-    let mut a = ASM.with(|a| a.take());
+    let mut a = ASM.with(|a| a.take()).unwrap_or_default();
     let mut code = std::mem::take(&mut bufs.code);
     code.reserve(bytes);
     a.reset(base, code);
@@ -224,6 +270,7 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
     // The upper-half store of a V register write merged into its lower
     // half's (see [`Emitter::whole_v_write`]).
     let mut merged = None;
+    let promote = quick.map(|counter| e.promote_prologue(counter));
     for (i, op) in block.ops.iter().enumerate() {
         if let Some((l, body)) = &e.back {
             if l.body_index == i {
@@ -270,13 +317,16 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
     e.tlb_slow_paths();
     e.cold_exits();
     e.cold_slow_paths();
+    if let Some((_, stub)) = promote {
+        e.promote_exit(stub, block.start_pc);
+    }
     let code = e.a.finish().expect("dynamic labels resolve");
     if let Some(b) = folded {
         scratch.ops = b.ops;
     }
     FOLD_SCRATCH.with(|s| s.replace(scratch));
-    ASM.with(|a| a.replace(e.a));
-    let bufs = Buffers {
+    ASM.with(|a| a.set(Some(e.a)));
+    *bufs = Buffers {
         code: Vec::new(),
         pc_map: Vec::new(),
         locs: e.locs,
@@ -288,8 +338,12 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         state_conds: e.state_conds,
         fcache: e.fcache,
     };
-    BUFFERS.with(|b| b.replace(bufs));
-    Compiled { code, pc_map }
+    BUFFERS.with(|b| b.set(Some(bufs)));
+    Compiled {
+        code,
+        pc_map,
+        promote_site: promote.map(|(site, _)| site),
+    }
 }
 
 /// The [`Emitter`]'s vectors, kept per thread between blocks so that each
@@ -313,10 +367,11 @@ struct Buffers {
 thread_local! {
     /// The address folding's buffers (see [`super::addr_fold::Scratch`]).
     static FOLD_SCRATCH: std::cell::RefCell<super::addr_fold::Scratch> = Default::default();
-    /// The emitter's buffers (see [`Buffers`]).
-    static BUFFERS: std::cell::RefCell<Buffers> = Default::default();
+    /// The emitter's buffers (see [`Buffers`]), boxed: taken and put
+    /// back for each block, they move as a pointer.
+    static BUFFERS: std::cell::Cell<Option<Box<Buffers>>> = const { std::cell::Cell::new(None) };
     /// The assembler, reset for each block (see [`super::asm::BlockAsm`]).
-    static ASM: std::cell::RefCell<super::asm::BlockAsm> = Default::default();
+    static ASM: std::cell::Cell<Option<Box<super::asm::BlockAsm>>> = const { std::cell::Cell::new(None) };
 }
 
 impl Emitter {

@@ -301,7 +301,11 @@ mod tests {
         b.store(Width::W64, a8, v);
         b.exit(ExitReason::Udf, 0x1008, 0);
         let block = b.finish(0x1008);
-        let env = Env { exit: 0x9000, tlb };
+        let env = Env {
+            exit: 0x9000,
+            tlb,
+            tier: crate::backend::x64::Tier::Full,
+        };
         let c = compile(&block, 0x10_0000, &env);
         host_disasm(&c.code, 0x10_0000)
     }

@@ -322,7 +322,7 @@ impl Emitter {
     /// Pads with NOPs so that the rel32 of a jump whose opcode takes
     /// `opcode_len` bytes and starts here is 4-byte aligned: linking then
     /// patches it with one atomic store while other threads may run it.
-    fn align_patch_site(&mut self, opcode_len: usize) {
+    pub(super) fn align_patch_site(&mut self, opcode_len: usize) {
         match (4 - (self.a.offset().0 + opcode_len) % 4) % 4 {
             1 => dynasm!(self.a ; .arch x64 ; .bytes [0x90]),
             2 => dynasm!(self.a ; .arch x64 ; .bytes [0x66, 0x90]),

@@ -121,6 +121,10 @@ impl Emitter {
     pub(super) fn vcache_after(&mut self, op: &Op) {
         let c = &mut self.vcache;
         let recorded = std::mem::take(&mut c.recorded);
+        if !c.on {
+            // No entries to drop.
+            return;
+        }
         match *op {
             Op::Nop
             | Op::InsnStart { .. }

@@ -19,6 +19,7 @@ mod emit_mem;
 mod emit_mem_tlb;
 mod emit_nzcv;
 mod emit_term;
+mod emit_tier;
 mod emit_vcache;
 mod emit_vec;
 mod emit_vec_imm;
@@ -26,4 +27,4 @@ mod emit_vec_struct;
 pub mod regalloc;
 pub mod trampoline;
 
-pub use emit::{compile, Compiled, Env};
+pub use emit::{compile, Compiled, Env, Tier};

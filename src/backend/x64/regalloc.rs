@@ -123,22 +123,32 @@ thread_local! {
 
 /// Computes a location for every value of `block` into `locs`. `term_uses`
 /// are values the terminal's code reads besides those of the IR terminal
-/// itself.
-pub fn allocate(block: &Block, term_uses: &[Val], locs: &mut Vec<Loc>) {
-    SCRATCH.with(|s| allocate_with(block, term_uses, locs, &mut s.borrow_mut()));
+/// itself. `quick` (a quick-tier block) spares the look at what each
+/// operation calls: values then get only the callee-saved [`POOL`], as in
+/// a block that calls a helper.
+pub fn allocate(block: &Block, term_uses: &[Val], locs: &mut Vec<Loc>, quick: bool) {
+    SCRATCH.with(|s| allocate_with(block, term_uses, locs, quick, &mut s.borrow_mut()));
 }
 
-fn allocate_with(block: &Block, term_uses: &[Val], locs: &mut Vec<Loc>, s: &mut Scratch) {
+fn allocate_with(
+    block: &Block,
+    term_uses: &[Val],
+    locs: &mut Vec<Loc>,
+    quick: bool,
+    s: &mut Scratch,
+) {
     let n = block.n_vals as usize;
     let end = block.ops.len();
     let last_use = &mut s.last_use;
     refill(last_use, n, usize::MAX);
-    let (mut calls, mut rmw) = (false, false);
+    let (mut calls, mut rmw) = (quick, false);
     for (i, op) in block.ops.iter().enumerate() {
         op.for_each_use(|v| last_use[v.0 as usize] = i);
-        let (call, slow) = self::calls(op);
-        calls |= call;
-        rmw |= slow || matches!(op, Op::Rmw { .. });
+        if !quick {
+            let (call, slow) = self::calls(op);
+            calls |= call;
+            rmw |= slow || matches!(op, Op::Rmw { .. });
+        }
     }
     block.term.for_each_use(|v| last_use[v.0 as usize] = end);
     for v in term_uses {
