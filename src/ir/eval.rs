@@ -61,6 +61,7 @@ pub fn un(op: UnOp, w: Width, a: u64) -> u64 {
         UnOp::Not => !a,
         UnOp::Neg => a.wrapping_neg(),
         UnOp::Clz => (a.leading_zeros() - (64 - bits)) as u64,
+        UnOp::Ctz => (a | 1u64.checked_shl(bits).unwrap_or(0)).trailing_zeros() as u64,
         UnOp::Rbit => a.reverse_bits() >> (64 - bits),
         UnOp::Bswap => a.swap_bytes() >> (64 - bits),
         UnOp::Rev16 => ((a & 0x00ff_00ff_00ff_00ff) << 8) | ((a >> 8) & 0x00ff_00ff_00ff_00ff),
