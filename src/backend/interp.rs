@@ -193,6 +193,19 @@ fn exec(op: &Op, vals: &mut [u64], cpu: &mut CpuState) {
             let (e, n) = (v(expected) & mask(w), v(new));
             atomic_update(w, v(addr), |old| (old == e).then_some(n))
         }
+        Op::StoreExcl { w, addr, src, .. } => {
+            let bytes = u64::from(w.bytes());
+            // SAFETY: as for Call; `addr` is a guest address, aligned.
+            unsafe {
+                crate::runtime::exclusive::store_exclusive(
+                    cpu as *mut CpuState,
+                    v(addr),
+                    v(src),
+                    bytes,
+                    0,
+                )
+            }
+        }
         Op::Call { f, args, .. } => {
             let [a0, a1, a2, a3] = args.map(v);
             // SAFETY: helpers in the IR are called with the CPU state of the

@@ -595,6 +595,19 @@ pub enum Op {
         expected: Val,
         new: Val,
     },
+    /// Store-exclusive (STXR) of the low `w` bytes of `src` at guest
+    /// address `addr`, which is aligned to `w`: if the monitor in the CPU
+    /// state (`excl_addr`, `excl_size`, `excl_val`) covers `addr` with `w`
+    /// bytes and memory still holds `excl_val`, one host compare-and-swap
+    /// stores `src`. Either way the monitor is cleared; `dst` is the status,
+    /// 0 on success, 1 on failure. User mode only (exactly
+    /// [`crate::runtime::exclusive::store_exclusive`]).
+    StoreExcl {
+        w: Width,
+        dst: Val,
+        addr: Val,
+        src: Val,
+    },
     Fence {
         kind: Fence,
     },
@@ -840,7 +853,7 @@ macro_rules! op_uses {
                 $visit(addr);
                 $visit(src)
             }
-            Op::Rmw { addr, src, .. } => {
+            Op::Rmw { addr, src, .. } | Op::StoreExcl { addr, src, .. } => {
                 $visit(addr);
                 $visit(src)
             }
@@ -935,6 +948,7 @@ impl Op {
             | Op::Load { dst, .. }
             | Op::Rmw { dst, .. }
             | Op::Cas { dst, .. }
+            | Op::StoreExcl { dst, .. }
             | Op::FBin { dst, .. }
             | Op::FMulAdd { dst, .. }
             | Op::HostAddr { dst, .. }

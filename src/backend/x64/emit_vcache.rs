@@ -139,6 +139,7 @@ impl Emitter {
             | Op::StoreVec { .. }
             | Op::Rmw { .. }
             | Op::Cas { .. }
+            | Op::StoreExcl { .. }
             | Op::Fence { .. }
             | Op::CheckAlign { .. }
             | Op::CheckFault { .. }

@@ -34,6 +34,7 @@ fn observes_nzcv(op: &Op) -> bool {
         | Op::StoreVec { .. }
         | Op::Rmw { .. }
         | Op::Cas { .. }
+        | Op::StoreExcl { .. }
         | Op::CheckAlign { .. }
         | Op::CheckFault { .. }
         | Op::HostAddr { .. } => true,
