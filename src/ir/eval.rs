@@ -115,3 +115,27 @@ pub fn flags(op: FlagsOp, w: Width, a: u64, b: u64, c: Option<u64>) -> u64 {
         }
     }
 }
+
+/// Whether arm64 condition `cond` (0..15) holds for NZCV (bits 31..28).
+pub fn cond_holds(cond: u8, nzcv: u64) -> bool {
+    let n = nzcv >> 31 & 1 != 0;
+    let z = nzcv >> 30 & 1 != 0;
+    let c = nzcv >> 29 & 1 != 0;
+    let v = nzcv >> 28 & 1 != 0;
+    let base = match cond >> 1 & 7 {
+        0 => z,            // EQ / NE
+        1 => c,            // CS / CC
+        2 => n,            // MI / PL
+        3 => v,            // VS / VC
+        4 => c && !z,      // HI / LS
+        5 => n == v,       // GE / LT
+        6 => n == v && !z, // GT / LE
+        _ => true,         // AL / NV
+    };
+    // Odd conditions negate, except NV (15) which is "always" like AL.
+    if cond & 1 == 1 && cond & 0xf != 15 {
+        !base
+    } else {
+        base
+    }
+}
