@@ -35,6 +35,8 @@ mod half;
 mod random;
 #[path = "ir_backend/table.rs"]
 mod table;
+#[path = "ir_backend/vec_int.rs"]
+mod vec_int;
 #[path = "ir_backend/vec_ops.rs"]
 mod vec_ops;
 

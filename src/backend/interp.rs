@@ -9,7 +9,7 @@
 
 use crate::cpu::state::{ALIGN_DATA, ALIGN_WRITE};
 use crate::cpu::{CpuState, ExitReason};
-use crate::ir::eval::{add_with_carry, bin, flags, mask, sext, un};
+use crate::ir::eval::{add_with_carry, bin, cond_holds, flags, mask, sext, un};
 use crate::ir::{Block, Op, PollNzcv, RmwOp, Terminal, Val, Width};
 use std::sync::atomic::{self, AtomicU16, AtomicU32, AtomicU64, AtomicU8, Ordering};
 
@@ -193,6 +193,19 @@ fn exec(op: &Op, vals: &mut [u64], cpu: &mut CpuState) {
             let (e, n) = (v(expected) & mask(w), v(new));
             atomic_update(w, v(addr), |old| (old == e).then_some(n))
         }
+        Op::StoreExcl { w, addr, src, .. } => {
+            let bytes = u64::from(w.bytes());
+            // SAFETY: as for Call; `addr` is a guest address, aligned.
+            unsafe {
+                crate::runtime::exclusive::store_exclusive(
+                    cpu as *mut CpuState,
+                    v(addr),
+                    v(src),
+                    bytes,
+                    0,
+                )
+            }
+        }
         Op::Call { f, args, .. } => {
             let [a0, a1, a2, a3] = args.map(v);
             // SAFETY: helpers in the IR are called with the CPU state of the
@@ -337,30 +350,6 @@ fn rmw(op: RmwOp, w: Width, old: u64, src: u64) -> u64 {
         RmwOp::Umax => uo.max(us),
         RmwOp::Umin => uo.min(us),
         RmwOp::Swp => src,
-    }
-}
-
-/// Whether arm64 condition `cond` (0..15) holds for NZCV (bits 31..28).
-fn cond_holds(cond: u8, nzcv: u64) -> bool {
-    let n = nzcv >> 31 & 1 != 0;
-    let z = nzcv >> 30 & 1 != 0;
-    let c = nzcv >> 29 & 1 != 0;
-    let v = nzcv >> 28 & 1 != 0;
-    let base = match cond >> 1 & 7 {
-        0 => z,            // EQ / NE
-        1 => c,            // CS / CC
-        2 => n,            // MI / PL
-        3 => v,            // VS / VC
-        4 => c && !z,      // HI / LS
-        5 => n == v,       // GE / LT
-        6 => n == v && !z, // GT / LE
-        _ => true,         // AL / NV
-    };
-    // Odd conditions negate, except NV (15) which is "always" like AL.
-    if cond & 1 == 1 && cond & 0xf != 15 {
-        !base
-    } else {
-        base
     }
 }
 

@@ -331,6 +331,13 @@ impl Builder {
         dst
     }
 
+    /// A store-exclusive (see [`Op::StoreExcl`]); yields the status.
+    pub fn store_excl(&mut self, w: Width, addr: Val, src: Val) -> Val {
+        let dst = self.new_val();
+        self.ops.push(Op::StoreExcl { w, dst, addr, src });
+        dst
+    }
+
     pub fn fence(&mut self, kind: Fence) {
         self.ops.push(Op::Fence { kind });
     }

@@ -61,6 +61,7 @@ pub fn un(op: UnOp, w: Width, a: u64) -> u64 {
         UnOp::Not => !a,
         UnOp::Neg => a.wrapping_neg(),
         UnOp::Clz => (a.leading_zeros() - (64 - bits)) as u64,
+        UnOp::Ctz => (a | 1u64.checked_shl(bits).unwrap_or(0)).trailing_zeros() as u64,
         UnOp::Rbit => a.reverse_bits() >> (64 - bits),
         UnOp::Bswap => a.swap_bytes() >> (64 - bits),
         UnOp::Rev16 => ((a & 0x00ff_00ff_00ff_00ff) << 8) | ((a >> 8) & 0x00ff_00ff_00ff_00ff),
@@ -112,5 +113,29 @@ pub fn flags(op: FlagsOp, w: Width, a: u64, b: u64, c: Option<u64>) -> u64 {
             let carry = c.map_or(default, |c| c >> 29 & 1);
             add_with_carry(op, w, a, b, carry).1
         }
+    }
+}
+
+/// Whether arm64 condition `cond` (0..15) holds for NZCV (bits 31..28).
+pub fn cond_holds(cond: u8, nzcv: u64) -> bool {
+    let n = nzcv >> 31 & 1 != 0;
+    let z = nzcv >> 30 & 1 != 0;
+    let c = nzcv >> 29 & 1 != 0;
+    let v = nzcv >> 28 & 1 != 0;
+    let base = match cond >> 1 & 7 {
+        0 => z,            // EQ / NE
+        1 => c,            // CS / CC
+        2 => n,            // MI / PL
+        3 => v,            // VS / VC
+        4 => c && !z,      // HI / LS
+        5 => n == v,       // GE / LT
+        6 => n == v && !z, // GT / LE
+        _ => true,         // AL / NV
+    };
+    // Odd conditions negate, except NV (15) which is "always" like AL.
+    if cond & 1 == 1 && cond & 0xf != 15 {
+        !base
+    } else {
+        base
     }
 }

@@ -75,6 +75,9 @@ pub enum UnOp {
     Neg,
     /// Count leading zeros within the width.
     Clz,
+    /// Count trailing zeros within the width (the width for zero); the
+    /// passes make it of a CLZ of an RBIT.
+    Ctz,
     /// Reverse the bits within the width.
     Rbit,
     /// Reverse the bytes within the width.
@@ -271,6 +274,42 @@ pub enum VOp {
     Cmeq,
     /// All ones where `n > m` (signed), else zero.
     Cmgt,
+    /// All ones where `n >= m` (signed), else zero.
+    Cmge,
+    /// All ones where `n > m` (unsigned), else zero.
+    Cmhi,
+    /// All ones where `n >= m` (unsigned), else zero.
+    Cmhs,
+    /// All ones where `n AND m` is not zero, else zero.
+    Cmtst,
+    /// `n OR NOT m`.
+    Orn,
+    /// Bitwise selects that also read `d`: BSL `(n AND d) OR (m AND NOT
+    /// d)`, BIT `(n AND m) OR (d AND NOT m)`, BIF `(d AND m) OR (n AND NOT
+    /// m)`.
+    Bsl,
+    Bit,
+    Bif,
+    /// The larger (`max`) or smaller of `n` and `m`, signed or unsigned.
+    Max {
+        signed: bool,
+    },
+    Min {
+        signed: bool,
+    },
+    /// Pairwise: the lanes of the concatenation `m:n` (`n` in the low
+    /// lanes), adjacent pairs combined by `Add`, `Max` or `Min` (ADDP,
+    /// SMAXP, UMINP, ...): the pairs of `n` fill the low half of the
+    /// result, those of `m` the high half.
+    Pairwise(PairOp),
+}
+
+/// How [`VOp::Pairwise`] combines a pair of lanes.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum PairOp {
+    Add,
+    Max { signed: bool },
+    Min { signed: bool },
 }
 
 /// Lane-wise shifts by an immediate in [`VecOp::Shift`].
@@ -371,6 +410,24 @@ pub enum VecOp {
     },
     /// A cryptographic-extension instruction (see [`CryptoOp`]).
     Crypto { op: CryptoOp, vm: u8 },
+    /// `V[vd] = op(V[vn])` lane-wise on `esize`-bit lanes.
+    Unary { op: VUnOp, esize: u8, q: bool },
+}
+
+/// Lane-wise one-operand integer operations in [`VecOp::Unary`].
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum VUnOp {
+    /// All ones where the (signed) lane is `== 0`, `> 0`, `>= 0`, `<= 0`
+    /// or `< 0`, else zero (CMEQ, CMGT, CMGE, CMLE, CMLT with zero).
+    CmeqZ,
+    CmgtZ,
+    CmgeZ,
+    CmleZ,
+    CmltZ,
+    /// Bitwise NOT (NOT, alias MVN).
+    Not,
+    /// `0 - n` (NEG).
+    Neg,
 }
 
 /// What [`VecOp::MulLong`] does with the destination's lanes.
@@ -537,6 +594,19 @@ pub enum Op {
         addr: Val,
         expected: Val,
         new: Val,
+    },
+    /// Store-exclusive (STXR) of the low `w` bytes of `src` at guest
+    /// address `addr`, which is aligned to `w`: if the monitor in the CPU
+    /// state (`excl_addr`, `excl_size`, `excl_val`) covers `addr` with `w`
+    /// bytes and memory still holds `excl_val`, one host compare-and-swap
+    /// stores `src`. Either way the monitor is cleared; `dst` is the status,
+    /// 0 on success, 1 on failure. User mode only (exactly
+    /// [`crate::runtime::exclusive::store_exclusive`]).
+    StoreExcl {
+        w: Width,
+        dst: Val,
+        addr: Val,
+        src: Val,
     },
     Fence {
         kind: Fence,
@@ -783,7 +853,7 @@ macro_rules! op_uses {
                 $visit(addr);
                 $visit(src)
             }
-            Op::Rmw { addr, src, .. } => {
+            Op::Rmw { addr, src, .. } | Op::StoreExcl { addr, src, .. } => {
                 $visit(addr);
                 $visit(src)
             }
@@ -878,6 +948,7 @@ impl Op {
             | Op::Load { dst, .. }
             | Op::Rmw { dst, .. }
             | Op::Cas { dst, .. }
+            | Op::StoreExcl { dst, .. }
             | Op::FBin { dst, .. }
             | Op::FMulAdd { dst, .. }
             | Op::HostAddr { dst, .. }

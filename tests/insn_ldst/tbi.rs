@@ -42,6 +42,44 @@ fn top_byte_ignore() {
     // Beyond the host's address space even untagged (bit 55 set).
     faults_at(&mut jit, tagged(0x0080_0000_0000_1000, 0x12));
     misaligned_exclusive(&mut jit);
+    // Not about tags: the one test of this binary with the code region
+    // known to the fault handler also covers STXR, which is inline.
+    store_exclusive_faults_inline(&mut jit);
+}
+
+/// STXR whose monitor lets the store go ahead on a read-only page: the
+/// inline `lock cmpxchg` faults at the page, a write, before the status
+/// register is written.
+fn store_exclusive_faults_inline(jit: &mut Jit) {
+    let rw = libc::PROT_READ | libc::PROT_WRITE;
+    let anon = libc::MAP_PRIVATE | libc::MAP_ANONYMOUS;
+    // SAFETY: a fresh private anonymous mapping of two pages, the second
+    // made read-only; unmapped at the end.
+    let p = unsafe { libc::mmap(std::ptr::null_mut(), 8192, rw, anon, -1, 0) };
+    assert_ne!(p, libc::MAP_FAILED);
+    let page = p as u64 + 4096;
+    // SAFETY: the second page of that mapping.
+    let r = unsafe { libc::mprotect(page as *mut libc::c_void, 4096, libc::PROT_READ) };
+    assert_eq!(r, 0);
+    let mut c0 = cpu();
+    c0.x[1] = page;
+    c0.x[2] = 0x5a5a;
+    c0.excl_addr = page;
+    c0.excl_size = 8;
+    c0.excl_val = 0;
+    let mut c = c0.clone();
+    let exit = run_code_in(jit, &[0xc8027c20 /* stxr w2, x0, [x1] */], &mut c);
+    assert_eq!(exit, ExitReason::Fault, "exit at {:#x}", c.pc);
+    assert_eq!(c.exit_arg, page, "fault address");
+    assert_eq!(
+        c.fault & 0xffff,
+        libc::SIGSEGV as u64 | 2 << 8,
+        "SEGV_ACCERR"
+    );
+    assert_ne!(c.fault & host_signals::FAULT_WRITE, 0, "a write");
+    assert_eq!(c.x, c0.x, "registers changed");
+    // SAFETY: unmapping the mapping made above.
+    unsafe { libc::munmap(p, 8192) };
 }
 
 /// A misaligned exclusive in code that clears tags reports the tagged

@@ -272,6 +272,26 @@ fn arithmetic_and_multiplication() {
 }
 
 #[test]
+fn trailing_zeros_and_bit_reversal() {
+    check_un(&[
+        (UnOp::Ctz, W32, 0, 32),
+        (UnOp::Ctz, W64, 0, 64),
+        (UnOp::Ctz, W32, 0xffff_ffff_0000_0000, 32),
+        (UnOp::Ctz, W32, 0x8000_0000, 31),
+        (UnOp::Ctz, W64, MIN64, 63),
+        (UnOp::Ctz, W64, 0x10_0000_0000, 36),
+        (UnOp::Rbit, W32, 0xffff_ffff_0000_0003, 0xc000_0000),
+        (
+            UnOp::Rbit,
+            W64,
+            0x0123_4567_89ab_cdef,
+            0xf7b3_d591_e6a2_c480,
+        ),
+        (UnOp::Rev16, W32, 0xffff_ffff_1234_5678, 0x3412_7856),
+    ]);
+}
+
+#[test]
 fn unary_edges() {
     check_un(&[
         (UnOp::Clz, W32, 0, 32),

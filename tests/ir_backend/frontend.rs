@@ -123,3 +123,66 @@ fn mixed_loop_with_memory() {
     // The loop ran to completion: x1 counted down, x0 = 8 * (1 + ... + 100).
     assert_eq!((cpu.x[0], cpu.x[1]), (8 * 5050, 0));
 }
+
+/// CCMP/CCMN whose flags a B.cond, CSET or CSEL reads in the same block:
+/// the flags pass splits such a condition into one on the compare and the
+/// constant's (`split_ccmp_cond`); every outcome of both compares, with
+/// equal, adjacent and random operands.
+#[test]
+fn conditional_compares_read_in_their_block() {
+    let words = [
+        0xeb06009f, // cmp x4, x6
+        0xfa430040, // ccmp x2, x3, #0, eq
+        0x54000040, // b.eq 1f
+        0x910004a5, // add x5, x5, #1
+        0x9a9f07e7, // 1: cset x7, ne
+        0x6b06009f, // cmp w4, w6
+        0x7a433044, // ccmp w2, w3, #4, lo
+        0x9a9f17e8, // cset x8, eq
+        0x9a9f97e9, // cset x9, hi
+        0xf240009f, // tst x4, #1
+        0xba431842, // ccmn x2, #3, #2, ne
+        0x54000042, // b.hs 2f
+        0x910008a5, // add x5, x5, #2
+        0x9a9fa7ea, // 2: cset x10, lt
+        0xeb06009f, // cmp x4, x6
+        0xfa43c048, // ccmp x2, x3, #8, gt
+        0x9a83a04b, // csel x11, x2, x3, ge
+    ];
+    let mut rng = Rng(env_u64("EMU_IR_FUZZ_SEED", 0xcc3));
+    let pick = |rng: &mut Rng| -> u64 {
+        let base = [
+            0,
+            1,
+            2,
+            3,
+            u64::MAX,
+            u64::MAX - 2,
+            1 << 63,
+            0x7fff_ffff,
+            0x8000_0000,
+        ];
+        if rng.chance(3) {
+            rng.value()
+        } else {
+            rng.pick(&base)
+        }
+    };
+    let mut seen = [0u32; 2];
+    for _ in 0..400 {
+        let mut init = CpuState::default();
+        for r in [2, 3, 4, 6] {
+            init.x[r] = pick(&mut rng);
+        }
+        if rng.chance(2) {
+            init.x[3] = init.x[2];
+        }
+        if rng.chance(2) {
+            init.x[6] = init.x[4];
+        }
+        let cpu = check_words(&words, &init);
+        seen[(cpu.x[5] & 1) as usize] += 1;
+    }
+    // Both ways of the first branch were taken.
+    assert!(seen[0] > 20 && seen[1] > 20, "{seen:?}");
+}

@@ -46,10 +46,11 @@ const BINOPS: [BinOp; 14] = [
     BinOp::UDiv,
     BinOp::SDiv,
 ];
-const UNOPS: [UnOp; 11] = [
+const UNOPS: [UnOp; 12] = [
     UnOp::Not,
     UnOp::Neg,
     UnOp::Clz,
+    UnOp::Ctz,
     UnOp::Rbit,
     UnOp::Bswap,
     UnOp::Rev16,

@@ -650,6 +650,7 @@ impl Emitter {
                 expected,
                 new,
             } => self.cas(w, dst, addr, expected, new),
+            Op::StoreExcl { w, dst, addr, src } => self.store_excl(w, dst, addr, src),
             Op::Fence { kind } => {
                 if kind == crate::ir::Fence::Full {
                     dynasm!(self.a ; .arch x64 ; mfence);

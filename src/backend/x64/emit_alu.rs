@@ -5,20 +5,14 @@ use super::regalloc::Loc;
 use crate::ir::{BinOp, FlagsOp, UnOp, Val, Width};
 use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
 
-// Helpers for the rarer bit operations; called like IR helpers but with the
-// value in rdi.
-extern "C" fn rbit64(x: u64) -> u64 {
-    x.reverse_bits()
+fn has_lzcnt() -> bool {
+    static LZCNT: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *LZCNT.get_or_init(|| std::arch::is_x86_feature_detected!("lzcnt"))
 }
-extern "C" fn rbit32(x: u64) -> u64 {
-    (x as u32).reverse_bits() as u64
-}
-extern "C" fn rev16(x: u64) -> u64 {
-    ((x & 0x00ff_00ff_00ff_00ff) << 8) | ((x >> 8) & 0x00ff_00ff_00ff_00ff)
-}
-extern "C" fn rev32(x: u64) -> u64 {
-    let b = x.swap_bytes();
-    b.rotate_left(32)
+
+fn has_bmi1() -> bool {
+    static BMI1: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *BMI1.get_or_init(|| std::arch::is_x86_feature_detected!("bmi1"))
 }
 
 /// x86 condition codes (`Jcc` = 0x0F 0x80+cc).
@@ -319,15 +313,6 @@ impl Emitter {
         self.store(dst, 0);
     }
 
-    fn call1(&mut self, f: extern "C" fn(u64) -> u64) {
-        self.pinned_out();
-        dynasm!(self.a ; .arch x64
-            ; mov rdi, rax
-            ; mov rax, QWORD f as usize as i64
-            ; call rax);
-        self.pinned_in();
-    }
-
     pub(super) fn un(&mut self, op: UnOp, w: Width, dst: Val, a: Val) {
         let w64 = w == Width::W64;
         self.load(0, a);
@@ -336,6 +321,8 @@ impl Emitter {
             (UnOp::Not, false) => dynasm!(self.a ; .arch x64 ; not eax),
             (UnOp::Neg, true) => dynasm!(self.a ; .arch x64 ; neg rax),
             (UnOp::Neg, false) => dynasm!(self.a ; .arch x64 ; neg eax),
+            (UnOp::Clz, true) if has_lzcnt() => dynasm!(self.a ; .arch x64 ; lzcnt rax, rax),
+            (UnOp::Clz, false) if has_lzcnt() => dynasm!(self.a ; .arch x64 ; lzcnt eax, eax),
             (UnOp::Clz, true) => {
                 let zero = self.a.new_dynamic_label();
                 let done = self.a.new_dynamic_label();
@@ -350,16 +337,34 @@ impl Emitter {
                     ; bsr eax, eax ; jz =>zero ; xor eax, 31 ; jmp =>done
                     ; =>zero ; mov eax, 32 ; =>done);
             }
-            (UnOp::Rbit, true) => self.call1(rbit64),
-            (UnOp::Rbit, false) => self.call1(rbit32),
+            (UnOp::Ctz, true) if has_bmi1() => dynasm!(self.a ; .arch x64 ; tzcnt rax, rax),
+            (UnOp::Ctz, false) if has_bmi1() => dynasm!(self.a ; .arch x64 ; tzcnt eax, eax),
+            (UnOp::Ctz, _) => {
+                let done = self.a.new_dynamic_label();
+                let bits = if w64 { 64 } else { 32 };
+                if w64 {
+                    dynasm!(self.a ; .arch x64 ; bsf rax, rax);
+                } else {
+                    dynasm!(self.a ; .arch x64 ; bsf eax, eax);
+                }
+                dynasm!(self.a ; .arch x64 ; jnz =>done ; mov eax, bits ; =>done);
+            }
+            (UnOp::Rbit, _) => {
+                // Bytes reversed, then the nibbles, bit pairs and bits of
+                // each byte swapped.
+                if w64 {
+                    dynasm!(self.a ; .arch x64 ; bswap rax);
+                } else {
+                    dynasm!(self.a ; .arch x64 ; bswap eax);
+                }
+                self.swap_fields(w64, 4, 0x0f0f_0f0f_0f0f_0f0f);
+                self.swap_fields(w64, 2, 0x3333_3333_3333_3333);
+                self.swap_fields(w64, 1, 0x5555_5555_5555_5555);
+            }
             (UnOp::Bswap, true) => dynasm!(self.a ; .arch x64 ; bswap rax),
             (UnOp::Bswap, false) => dynasm!(self.a ; .arch x64 ; bswap eax),
-            (UnOp::Rev16, true) => self.call1(rev16),
-            (UnOp::Rev16, false) => {
-                self.call1(rev16);
-                dynasm!(self.a ; .arch x64 ; mov eax, eax);
-            }
-            (UnOp::Rev32, _) => self.call1(rev32),
+            (UnOp::Rev16, _) => self.swap_fields(w64, 8, 0x00ff_00ff_00ff_00ff),
+            (UnOp::Rev32, _) => dynasm!(self.a ; .arch x64 ; bswap rax ; ror rax, 32),
             (UnOp::Popcnt, true) => dynasm!(self.a ; .arch x64 ; popcnt rax, rax),
             (UnOp::Popcnt, false) => dynasm!(self.a ; .arch x64 ; popcnt eax, eax),
             (UnOp::Sext8, true) => dynasm!(self.a ; .arch x64 ; movsx rax, al),
@@ -370,6 +375,20 @@ impl Emitter {
             (UnOp::Sext32, false) => dynasm!(self.a ; .arch x64 ; mov eax, eax),
         }
         self.store(dst, 0);
+    }
+
+    /// rax = ((rax >> sh) & m) | ((rax & m) << sh) at 64 or 32 bits: swaps
+    /// adjacent `sh`-bit fields (`m` selects the low field of each pair).
+    fn swap_fields(&mut self, w64: bool, sh: i8, m: u64) {
+        if w64 {
+            dynasm!(self.a ; .arch x64
+                ; mov rcx, rax ; shr rax, sh ; mov rdx, QWORD m as i64
+                ; and rax, rdx ; and rcx, rdx ; shl rcx, sh ; or rax, rcx);
+        } else {
+            let m = m as u32 as i32;
+            dynasm!(self.a ; .arch x64
+                ; mov ecx, eax ; shr eax, sh ; and eax, m ; and ecx, m ; shl ecx, sh ; or eax, ecx);
+        }
     }
 
     /// ADC / SBC.

@@ -3,8 +3,10 @@
 //! mapped back to the guest instruction through the block's pc map.
 
 use super::emit::{Emitter, Src};
+use crate::cpu::CpuState;
 use crate::ir::{RmwOp, Val, Width};
 use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
+use std::mem::offset_of;
 
 /// One `dynasm!` instruction with a memory operand `[Rq(base) + disp]`,
 /// written `[]` between the tokens before and after it; a zero
@@ -220,6 +222,42 @@ impl Emitter {
             Width::W32 => dynasm!(self.a ; .arch x64 ; mov eax, eax),
             Width::W64 => {}
         }
+    }
+
+    /// Store-exclusive: the monitor check, then one `lock cmpxchg` of the
+    /// recorded value; the monitor is cleared before the access, as the
+    /// runtime helper does (so also when the access faults).
+    pub(super) fn store_excl(&mut self, w: Width, dst: Val, addr: Val, src: Val) {
+        let a = offset_of!(CpuState, excl_addr) as i32;
+        let size = offset_of!(CpuState, excl_size) as i32;
+        let val = offset_of!(CpuState, excl_val) as i32;
+        let (fail, done) = (self.a.new_dynamic_label(), self.a.new_dynamic_label());
+        self.load(2, addr);
+        self.load(1, src);
+        dynasm!(self.a ; .arch x64
+            ; cmp rdx, QWORD [r15 + a]
+            ; jne =>fail
+            ; cmp QWORD [r15 + size], w.bytes() as i32
+            ; jne =>fail
+            ; mov rax, QWORD [r15 + val]
+            ; mov QWORD [r15 + a], -1
+            ; mov QWORD [r15 + size], 0);
+        match w {
+            Width::W8 => dynasm!(self.a ; .arch x64 ; lock cmpxchg BYTE [rdx], cl),
+            Width::W16 => dynasm!(self.a ; .arch x64 ; lock cmpxchg WORD [rdx], cx),
+            Width::W32 => dynasm!(self.a ; .arch x64 ; lock cmpxchg DWORD [rdx], ecx),
+            Width::W64 => dynasm!(self.a ; .arch x64 ; lock cmpxchg QWORD [rdx], rcx),
+        }
+        dynasm!(self.a ; .arch x64
+            ; setne al
+            ; movzx eax, al
+            ; jmp =>done
+            ; =>fail
+            ; mov QWORD [r15 + a], -1
+            ; mov QWORD [r15 + size], 0
+            ; mov eax, 1
+            ; =>done);
+        self.store(dst, 0);
     }
 
     pub(super) fn cas(&mut self, w: Width, dst: Val, addr: Val, expected: Val, new: Val) {

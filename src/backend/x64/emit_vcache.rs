@@ -143,6 +143,7 @@ impl Emitter {
             | Op::StoreVec { .. }
             | Op::Rmw { .. }
             | Op::Cas { .. }
+            | Op::StoreExcl { .. }
             | Op::Fence { .. }
             | Op::CheckAlign { .. }
             | Op::CheckFault { .. }

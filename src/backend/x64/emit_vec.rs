@@ -5,7 +5,7 @@
 //! runtime helper instead.
 
 use super::emit::Emitter;
-use crate::ir::{HelperFn, VOp};
+use crate::ir::{HelperFn, PairOp, VOp};
 use dynasmrt::{dynasm, DynasmApi};
 use std::sync::OnceLock;
 
@@ -14,21 +14,34 @@ pub(super) fn has_sse41() -> bool {
     *SSE41.get_or_init(|| std::arch::is_x86_feature_detected!("sse4.1"))
 }
 
+pub(super) fn has_sse42() -> bool {
+    static SSE42: OnceLock<bool> = OnceLock::new();
+    *SSE42.get_or_init(|| std::arch::is_x86_feature_detected!("sse4.2"))
+}
+
 /// Whether the shape has an inline form.
 pub(super) fn inline_ok(op: VOp, esize: u8, elem: Option<u8>) -> bool {
     let mul = matches!(op, VOp::Mul | VOp::Mla | VOp::Mls);
     if elem.is_some() && (esize != 32 || !mul) {
         return false;
     }
-    if esize == 64 && matches!(op, VOp::Cmeq | VOp::Cmgt) {
-        // pcmpeqq is SSE4.1; pcmpgtq (SSE4.2) is left to the helper.
-        return op == VOp::Cmeq && has_sse41();
-    }
-    match (mul, esize) {
-        (false, _) => true,
-        (true, 16) => true,
-        (true, 32) => has_sse41(),
+    let minmax = |signed: bool| match (esize, signed) {
+        (8, false) | (16, true) => true,
+        (8 | 16 | 32, _) => has_sse41(),
         _ => false,
+    };
+    match op {
+        // pcmpeqq is SSE4.1, pcmpgtq SSE4.2.
+        VOp::Cmeq | VOp::Cmtst if esize == 64 => has_sse41(),
+        VOp::Cmgt | VOp::Cmge | VOp::Cmhi | VOp::Cmhs if esize == 64 => has_sse42(),
+        VOp::Max { signed } | VOp::Min { signed } => minmax(signed),
+        VOp::Pairwise(PairOp::Max { signed } | PairOp::Min { signed }) => minmax(signed),
+        _ if !mul => true,
+        _ => match esize {
+            16 => true,
+            32 => has_sse41(),
+            _ => false,
+        },
     }
 }
 
@@ -104,6 +117,55 @@ impl Emitter {
             VOp::Bic => dynasm!(self.a ; .arch x64 ; pandn xmm1, xmm0 ; movdqa xmm0, xmm1),
             VOp::Cmeq => by_size!(pcmpeqb, pcmpeqw, pcmpeqd, pcmpeqq, xmm0, xmm1),
             VOp::Cmgt => by_size!(pcmpgtb, pcmpgtw, pcmpgtd, pcmpgtq, xmm0, xmm1),
+            VOp::Cmhi => {
+                self.flip_signs(esize);
+                by_size!(pcmpgtb, pcmpgtw, pcmpgtd, pcmpgtq, xmm0, xmm1);
+            }
+            VOp::Cmge | VOp::Cmhs => {
+                // NOT (m > n).
+                if op == VOp::Cmhs {
+                    self.flip_signs(esize);
+                }
+                by_size!(pcmpgtb, pcmpgtw, pcmpgtd, pcmpgtq, xmm1, xmm0);
+                dynasm!(self.a ; .arch x64 ; pcmpeqd xmm0, xmm0 ; pxor xmm0, xmm1);
+            }
+            VOp::Cmtst => {
+                dynasm!(self.a ; .arch x64 ; pand xmm0, xmm1 ; pxor xmm1, xmm1);
+                by_size!(pcmpeqb, pcmpeqw, pcmpeqd, pcmpeqq, xmm0, xmm1);
+                dynasm!(self.a ; .arch x64 ; pcmpeqd xmm1, xmm1 ; pxor xmm0, xmm1);
+            }
+            VOp::Orn => dynasm!(self.a ; .arch x64
+                ; pcmpeqd xmm2, xmm2 ; pxor xmm1, xmm2 ; por xmm0, xmm1),
+            // With x = n EOR d (or m): BSL is ((x AND d) EOR m), BIT
+            // ((x AND m) EOR d), BIF ((x AND NOT m) EOR d).
+            VOp::Bsl => {
+                self.load_v(2, d);
+                dynasm!(self.a ; .arch x64 ; pxor xmm0, xmm1 ; pand xmm0, xmm2 ; pxor xmm0, xmm1);
+            }
+            VOp::Bit => {
+                self.load_v(2, d);
+                dynasm!(self.a ; .arch x64 ; pxor xmm0, xmm2 ; pand xmm0, xmm1 ; pxor xmm0, xmm2);
+            }
+            VOp::Bif => {
+                self.load_v(2, d);
+                dynasm!(self.a ; .arch x64
+                    ; pxor xmm0, xmm2 ; pandn xmm1, xmm0 ; pxor xmm1, xmm2 ; movdqa xmm0, xmm1);
+            }
+            VOp::Max { signed } => self.max_min(true, signed, esize, 0, 1),
+            VOp::Min { signed } => self.max_min(false, signed, esize, 0, 1),
+            VOp::Pairwise(p) => {
+                if !q {
+                    // The two 64-bit operands side by side: their pairs are
+                    // the low 64 bits of the 128-bit form's result.
+                    dynasm!(self.a ; .arch x64 ; punpcklqdq xmm0, xmm1 ; movdqa xmm1, xmm0);
+                }
+                self.split_pairs(esize);
+                match p {
+                    PairOp::Add => by_size!(paddb, paddw, paddd, paddq, xmm0, xmm3),
+                    PairOp::Max { signed } => self.max_min(true, signed, esize, 0, 3),
+                    PairOp::Min { signed } => self.max_min(false, signed, esize, 0, 3),
+                }
+            }
             VOp::Mul => mul(self),
             VOp::Mla | VOp::Mls => {
                 mul(self);
@@ -122,5 +184,75 @@ impl Emitter {
         }
         dynasm!(self.a ; .arch x64 ; movdqa [r15 + d], xmm0);
         self.vcache_store(d, 0);
+    }
+
+    /// Flips the sign bit of every `esize`-bit lane of xmm0 and xmm1, so
+    /// that a signed compare orders them as unsigned.
+    fn flip_signs(&mut self, esize: u8) {
+        let sign = u64::MAX / ((1u128 << esize) - 1) as u64 * (1 << (esize - 1));
+        dynasm!(self.a ; .arch x64
+            ; mov rax, QWORD sign as i64
+            ; movq xmm2, rax
+            ; punpcklqdq xmm2, xmm2
+            ; pxor xmm0, xmm2
+            ; pxor xmm1, xmm2);
+    }
+
+    /// xmm`x` = the lane-wise maximum (or minimum) of xmm`x` and xmm`y`
+    /// (a shape [`inline_ok`] accepts).
+    fn max_min(&mut self, max: bool, signed: bool, esize: u8, x: u8, y: u8) {
+        match (max, signed, esize) {
+            (true, false, 8) => dynasm!(self.a ; .arch x64 ; pmaxub Rx(x), Rx(y)),
+            (true, false, 16) => dynasm!(self.a ; .arch x64 ; pmaxuw Rx(x), Rx(y)),
+            (true, false, _) => dynasm!(self.a ; .arch x64 ; pmaxud Rx(x), Rx(y)),
+            (true, true, 8) => dynasm!(self.a ; .arch x64 ; pmaxsb Rx(x), Rx(y)),
+            (true, true, 16) => dynasm!(self.a ; .arch x64 ; pmaxsw Rx(x), Rx(y)),
+            (true, true, _) => dynasm!(self.a ; .arch x64 ; pmaxsd Rx(x), Rx(y)),
+            (false, false, 8) => dynasm!(self.a ; .arch x64 ; pminub Rx(x), Rx(y)),
+            (false, false, 16) => dynasm!(self.a ; .arch x64 ; pminuw Rx(x), Rx(y)),
+            (false, false, _) => dynasm!(self.a ; .arch x64 ; pminud Rx(x), Rx(y)),
+            (false, true, 8) => dynasm!(self.a ; .arch x64 ; pminsb Rx(x), Rx(y)),
+            (false, true, 16) => dynasm!(self.a ; .arch x64 ; pminsw Rx(x), Rx(y)),
+            (false, true, _) => dynasm!(self.a ; .arch x64 ; pminsd Rx(x), Rx(y)),
+        }
+    }
+
+    /// Splits the lanes of the concatenation xmm1:xmm0 into its even lanes
+    /// (xmm3) and its odd lanes (xmm0), each in order: the lanes from xmm0
+    /// in the low half, those from xmm1 in the high half.
+    fn split_pairs(&mut self, esize: u8) {
+        match esize {
+            8 => dynasm!(self.a ; .arch x64
+                ; movdqa xmm3, xmm0
+                ; movdqa xmm4, xmm1
+                ; psrlw xmm0, 8
+                ; psrlw xmm1, 8
+                ; packuswb xmm0, xmm1
+                ; pcmpeqd xmm2, xmm2
+                ; psrlw xmm2, 8
+                ; pand xmm3, xmm2
+                ; pand xmm4, xmm2
+                ; packuswb xmm3, xmm4),
+            // Sign-extended halves make the signed saturating pack exact.
+            16 => dynasm!(self.a ; .arch x64
+                ; movdqa xmm3, xmm0
+                ; movdqa xmm4, xmm1
+                ; psrad xmm0, 16
+                ; psrad xmm1, 16
+                ; packssdw xmm0, xmm1
+                ; pslld xmm3, 16
+                ; psrad xmm3, 16
+                ; pslld xmm4, 16
+                ; psrad xmm4, 16
+                ; packssdw xmm3, xmm4),
+            32 => dynasm!(self.a ; .arch x64
+                ; movdqa xmm3, xmm0
+                ; shufps xmm3, xmm1, 0x88u8 as i8
+                ; shufps xmm0, xmm1, 0xddu8 as i8),
+            _ => dynasm!(self.a ; .arch x64
+                ; movdqa xmm3, xmm0
+                ; punpcklqdq xmm3, xmm1
+                ; punpckhqdq xmm0, xmm1),
+        }
     }
 }

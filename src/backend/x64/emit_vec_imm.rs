@@ -7,7 +7,7 @@
 //! bit). Scratch: `xmm0`–`xmm2`, `rax`.
 
 use super::emit::Emitter;
-use crate::ir::{HelperFn, LongAcc, VShiftOp, VecOp};
+use crate::ir::{HelperFn, LongAcc, VShiftOp, VUnOp, VecOp};
 use dynasmrt::{dynasm, DynasmApi};
 
 /// Shift kinds of the SSE2 word, dword and qword shifts.
@@ -40,6 +40,17 @@ pub(super) fn inline_ok(op: VecOp) -> bool {
         VecOp::Half { .. } => super::emit_half::has_f16c(),
         VecOp::Dot { .. } => super::emit_dot::has_avx2(),
         VecOp::Crypto { op, .. } => super::emit_crypto::inline_ok(op),
+        // pcmpeqq is SSE4.1, pcmpgtq SSE4.2.
+        VecOp::Unary {
+            op: VUnOp::CmeqZ,
+            esize: 64,
+            ..
+        } => super::emit_vec::has_sse41(),
+        VecOp::Unary {
+            op: VUnOp::CmgtZ | VUnOp::CmgeZ | VUnOp::CmleZ | VUnOp::CmltZ,
+            esize: 64,
+            ..
+        } => super::emit_vec::has_sse42(),
         _ => true,
     }
 }
@@ -124,6 +135,15 @@ impl Emitter {
                 self.vec_half(op, q, (vd, vn, vm), elem, slow, arg);
             }
             VecOp::Crypto { op, vm } => self.vec_crypto(op, (vd, vn, vm), slow, arg),
+            VecOp::Unary { op: u, esize, q } => {
+                if !inline_ok(op) {
+                    self.vec_slow(slow, arg);
+                    return;
+                }
+                self.load_v(0, n);
+                self.vec_unary(u, esize);
+                self.store_v(d, q);
+            }
             VecOp::Ext { q, vm, imm } => {
                 let m = Self::voff(vm);
                 let imm = imm as i8;
@@ -142,6 +162,43 @@ impl Emitter {
                         ; psrldq xmm0, imm);
                 }
                 self.store_v(d, q);
+            }
+        }
+    }
+
+    /// xmm0 = `op` of the `esize`-bit lanes of xmm0.
+    fn vec_unary(&mut self, op: VUnOp, esize: u8) {
+        macro_rules! by_size {
+            ($b:ident, $w:ident, $d:ident, $q:ident, $x:ident, $y:ident) => {
+                match esize {
+                    8 => dynasm!(self.a ; .arch x64 ; $b $x, $y),
+                    16 => dynasm!(self.a ; .arch x64 ; $w $x, $y),
+                    32 => dynasm!(self.a ; .arch x64 ; $d $x, $y),
+                    _ => dynasm!(self.a ; .arch x64 ; $q $x, $y),
+                }
+            };
+        }
+        dynasm!(self.a ; .arch x64 ; pxor xmm1, xmm1);
+        match op {
+            VUnOp::CmeqZ => by_size!(pcmpeqb, pcmpeqw, pcmpeqd, pcmpeqq, xmm0, xmm1),
+            VUnOp::CmgtZ => by_size!(pcmpgtb, pcmpgtw, pcmpgtd, pcmpgtq, xmm0, xmm1),
+            VUnOp::CmltZ => {
+                by_size!(pcmpgtb, pcmpgtw, pcmpgtd, pcmpgtq, xmm1, xmm0);
+                dynasm!(self.a ; .arch x64 ; movdqa xmm0, xmm1);
+            }
+            // NOT (0 > n) and NOT (n > 0).
+            VUnOp::CmgeZ => {
+                by_size!(pcmpgtb, pcmpgtw, pcmpgtd, pcmpgtq, xmm1, xmm0);
+                dynasm!(self.a ; .arch x64 ; pcmpeqd xmm0, xmm0 ; pxor xmm0, xmm1);
+            }
+            VUnOp::CmleZ => {
+                by_size!(pcmpgtb, pcmpgtw, pcmpgtd, pcmpgtq, xmm0, xmm1);
+                dynasm!(self.a ; .arch x64 ; pcmpeqd xmm1, xmm1 ; pxor xmm0, xmm1);
+            }
+            VUnOp::Not => dynasm!(self.a ; .arch x64 ; pcmpeqd xmm1, xmm1 ; pxor xmm0, xmm1),
+            VUnOp::Neg => {
+                by_size!(psubb, psubw, psubd, psubq, xmm1, xmm0);
+                dynasm!(self.a ; .arch x64 ; movdqa xmm0, xmm1);
             }
         }
     }

@@ -2,7 +2,7 @@
 //! blocks are straight-line, so one pass over last uses suffices.
 
 use crate::ir::passes::refill;
-use crate::ir::{Block, Op, UnOp, Val, VecOp};
+use crate::ir::{Block, Op, Val, VecOp};
 
 /// Host registers that hold IR values. All callee-saved, so values survive
 /// helper calls without saving.
@@ -84,10 +84,6 @@ fn calls(op: &Op) -> (bool, bool) {
         Op::LoadStructs { esize, regs, .. } => {
             (!super::emit_vec_struct::inline_ok(esize, regs), false)
         }
-        Op::Un {
-            op: UnOp::Rbit | UnOp::Rev16 | UnOp::Rev32,
-            ..
-        } => (true, false),
         Op::FBin { .. } | Op::FMulAdd { .. } => (false, true),
         _ => (false, false),
     }

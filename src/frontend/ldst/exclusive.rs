@@ -3,9 +3,11 @@
 //! FEAT_LOR's LDLAR/STLLR, which order the same with no LORegions).
 //!
 //! The exclusive monitor lives in the CPU state: a load-exclusive records
-//! the address, the size and the value it read; a store-exclusive is a
-//! runtime helper ([`crate::runtime::exclusive`]) that checks and replaces
-//! it in one host compare-and-swap.
+//! the address, the size and the value it read; a store-exclusive checks
+//! and replaces it in one host compare-and-swap: STXR is an
+//! [`Op::StoreExcl`](crate::ir::Op::StoreExcl), which the x86-64 backend
+//! emits inline (`lock cmpxchg`), STXP a runtime helper
+//! ([`crate::runtime::exclusive`]).
 //!
 //! Without FEAT_LSE2 (which emu does not announce) every one of these
 //! accesses must be aligned to its whole size (both registers of a pair):
@@ -43,8 +45,7 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
             let addr = cx.mem_base(n);
             check_aligned(cx, addr, w.bytes(), true);
             let v = cx.xw(t, w);
-            let size = cx.k(w.bytes() as u64);
-            let status = cx.b.call(store_exclusive, &[addr, v, size]);
+            let status = cx.b.store_excl(w, addr, v);
             cx.b.check_fault(cx.pc);
             cx.b.accessed(addr, w.bytes(), false, true, Some(status));
             cx.set_x(f.u('s'), status);

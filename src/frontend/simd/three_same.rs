@@ -8,7 +8,7 @@ use crate::arm64::encodings::simd_same::Op;
 use crate::arm64::Fields;
 use crate::cpu::CpuState;
 use crate::frontend::{Ctx, TResult, Undefined};
-use crate::ir::{FpOp, HalfOp, VOp, VecOp};
+use crate::ir::{FpOp, HalfOp, PairOp, VOp, VecOp};
 
 kinds!(
     /// The operation of a three-same instruction. The `U` bit (signedness)
@@ -148,8 +148,7 @@ fn emit(cx: &mut Ctx, f: &Fields, scalar: bool, q: bool, kind: K, size: u32) -> 
         super::vec_op(cx, op, &args, helper);
         return Ok(());
     }
-    let cmgt = (kind == K::Cmgt && !u).then_some(VOp::Cmgt);
-    match inline_op(kind).or(cmgt) {
+    match inline_op(kind).or_else(|| signed_op(kind, u)) {
         Some(op) if !scalar => super::vbin(cx, op, &args, None, helper),
         _ => {
             call(cx, helper, args, &[]);
@@ -190,6 +189,29 @@ pub(super) fn inline_op(k: K) -> Option<VOp> {
         K::Eor => VOp::Eor,
         K::Bic => VOp::Bic,
         K::Cmeq => VOp::Cmeq,
+        _ => return None,
+    })
+}
+
+/// The further integer operations the backend can run inline, whose
+/// meaning depends on the `U` bit.
+fn signed_op(k: K, u: bool) -> Option<VOp> {
+    let signed = !u;
+    Some(match k {
+        K::Cmgt if signed => VOp::Cmgt,
+        K::Cmgt => VOp::Cmhi,
+        K::Cmge if signed => VOp::Cmge,
+        K::Cmge => VOp::Cmhs,
+        K::Cmtst => VOp::Cmtst,
+        K::Orn => VOp::Orn,
+        K::Bsl => VOp::Bsl,
+        K::Bit => VOp::Bit,
+        K::Bif => VOp::Bif,
+        K::Max => VOp::Max { signed },
+        K::Min => VOp::Min { signed },
+        K::Addp => VOp::Pairwise(PairOp::Add),
+        K::Maxp => VOp::Pairwise(PairOp::Max { signed }),
+        K::Minp => VOp::Pairwise(PairOp::Min { signed }),
         _ => return None,
     })
 }

@@ -146,7 +146,11 @@ fn emit(cx: &mut Ctx, f: &Fields, scalar: bool, (kind, size, rnd): (K, u32, u32)
             upper,
             sh: esize,
         }),
-        _ => None,
+        _ => unary_op(kind).map(|op| VecOp::Unary {
+            op,
+            esize,
+            q: !scalar && f.b('Q'),
+        }),
     };
     match inline {
         Some(op) => super::vec_op(cx, op, &args, helper),
@@ -155,6 +159,22 @@ fn emit(cx: &mut Ctx, f: &Fields, scalar: bool, (kind, size, rnd): (K, u32, u32)
         }
     }
     Ok(())
+}
+
+/// The integer operations the backend can run inline as a
+/// [`VecOp::Unary`](crate::ir::VecOp::Unary).
+fn unary_op(k: K) -> Option<crate::ir::VUnOp> {
+    use crate::ir::VUnOp;
+    Some(match k {
+        K::CmeqZ => VUnOp::CmeqZ,
+        K::CmgtZ => VUnOp::CmgtZ,
+        K::CmgeZ => VUnOp::CmgeZ,
+        K::CmleZ => VUnOp::CmleZ,
+        K::CmltZ => VUnOp::CmltZ,
+        K::Not => VUnOp::Not,
+        K::Neg => VUnOp::Neg,
+        _ => return None,
+    })
 }
 
 unsafe extern "C" fn helper(cpu: *mut CpuState, p: u64, _: u64, _: u64, _: u64) -> u64 {

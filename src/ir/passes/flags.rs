@@ -17,7 +17,7 @@
 //! the block (a fault must see the state of its own instruction).
 
 use crate::cpu::CpuState;
-use crate::ir::{Block, Op, PollNzcv, Terminal, Val};
+use crate::ir::{Block, Op, PollNzcv, Terminal, Val, Width};
 use std::mem::offset_of;
 
 const NZCV: u32 = offset_of!(CpuState, nzcv) as u32;
@@ -34,6 +34,7 @@ fn observes_nzcv(op: &Op) -> bool {
         | Op::StoreVec { .. }
         | Op::Rmw { .. }
         | Op::Cas { .. }
+        | Op::StoreExcl { .. }
         | Op::CheckAlign { .. }
         | Op::CheckFault { .. }
         | Op::HostAddr { .. } => true,
@@ -71,6 +72,74 @@ pub fn kills_nzcv(block: &Block) -> bool {
     false
 }
 
+/// For a `Select { c, a, b }` (as CCMP makes) with `c` a condition (0 or
+/// 1), `a` the result of `Flags` without carry-in and `b` a constant
+/// NZCV: (c, that `Flags`, the constant).
+fn ccmp_of(defs: &[Option<Op>], v: Val) -> Option<(Val, Op, u64)> {
+    let Some(Op::Select { c, a, b, .. }) = defs[v.0 as usize] else {
+        return None;
+    };
+    let flags = defs[a.0 as usize].filter(|o| matches!(o, Op::Flags { c: None, .. }))?;
+    let Some(Op::Const { imm, .. }) = defs[b.0 as usize] else {
+        return None;
+    };
+    let bool_c = matches!(
+        defs[c.0 as usize],
+        Some(Op::Cond { .. } | Op::CondCmp { .. })
+    );
+    (bool_c && imm & !0xf000_0000 == 0).then_some((c, flags, imm))
+}
+
+/// Rewrites the `Cond { dst, cond, nzcv }` at `i`, whose `nzcv` is a
+/// CCMP's choice ([`ccmp_of`]), as `c ? cond(flags) : cond(constant)`: a
+/// `CondCmp` on the compare itself and an AND with `c` (or a `Select` of
+/// 1), so that the condition needs neither the NZCV value nor its
+/// architectural layout; the NZCV value is then only stored.
+fn split_ccmp_cond(block: &mut Block, defs: &[Option<Op>], i: usize) {
+    let Op::Cond { dst, cond, nzcv } = block.ops[i] else {
+        unreachable!("not a condition")
+    };
+    let (c, flags, k) = ccmp_of(defs, nzcv).expect("a CCMP choice");
+    let Op::Flags { op, w, a, b, .. } = flags else {
+        unreachable!("not flags")
+    };
+    let mut new_val = || {
+        block.n_vals += 1;
+        Val(block.n_vals - 1)
+    };
+    let t = new_val();
+    let cmp = Op::CondCmp {
+        dst: t,
+        cond,
+        op,
+        w,
+        a,
+        b,
+    };
+    if crate::ir::eval::cond_holds(cond, k) {
+        let one = new_val();
+        block.ops[i] = Op::Const { dst: one, imm: 1 };
+        block.ops.insert(i + 1, cmp);
+        let sel = Op::Select {
+            dst,
+            c,
+            a: t,
+            b: one,
+        };
+        block.ops.insert(i + 2, sel);
+    } else {
+        block.ops[i] = cmp;
+        let and = Op::Bin {
+            op: crate::ir::BinOp::And,
+            w: Width::W64,
+            dst,
+            a: c,
+            b: t,
+        };
+        block.ops.insert(i + 1, and);
+    }
+}
+
 thread_local! {
     /// [`run`]'s buffers, reused from block to block.
     static SCRATCH: std::cell::RefCell<Scratch> = Default::default();
@@ -83,11 +152,24 @@ pub fn run(block: &mut Block) {
 type Scratch = (Vec<Option<Op>>, Vec<(usize, Val)>);
 
 fn run_with(block: &mut Block, (flags_of, writes): &mut Scratch) {
-    // Conditions on flags computed here.
+    // Conditions on flags computed here (and, for CCMP, the ops that choose
+    // between such flags and a constant).
     super::refill(flags_of, block.n_vals as usize, None);
-    for op in block.ops.iter_mut() {
+    // CCMP's conditions to split (see `split_ccmp_cond`).
+    let mut splits: [usize; 4] = [0; 4];
+    let mut n_splits = 0;
+    for (i, op) in block.ops.iter_mut().enumerate() {
         match *op {
-            Op::Flags { dst, c: None, .. } => flags_of[dst.0 as usize] = Some(*op),
+            Op::Flags { dst, c: None, .. }
+            | Op::Const { dst, .. }
+            | Op::CondCmp { dst, .. }
+            | Op::Select { dst, .. } => flags_of[dst.0 as usize] = Some(*op),
+            Op::Cond { nzcv, .. }
+                if n_splits < splits.len() && ccmp_of(flags_of, nzcv).is_some() =>
+            {
+                splits[n_splits] = i;
+                n_splits += 1;
+            }
             Op::Cond { dst, cond, nzcv } => {
                 if let Some(Op::Flags {
                     op: fop, w, a, b, ..
@@ -102,9 +184,13 @@ fn run_with(block: &mut Block, (flags_of, writes): &mut Scratch) {
                         b,
                     };
                 }
+                flags_of[dst.0 as usize] = Some(*op);
             }
             _ => {}
         }
+    }
+    for &i in splits[..n_splits].iter().rev() {
+        split_ccmp_cond(block, flags_of, i);
     }
     let kills = kills_nzcv(block);
     writes.clear();

@@ -4,7 +4,7 @@
 //! unchanged (`x + 0`, `x & !0`, `x << 0`, ...) are replaced by it.
 
 use crate::ir::eval::{bin, flags, un};
-use crate::ir::{BinOp, Block, Op, Val, Width};
+use crate::ir::{BinOp, Block, Op, UnOp, Val, Width};
 
 thread_local! {
     /// [`run`]'s buffers, reused from block to block.
@@ -23,6 +23,8 @@ fn run_with(block: &mut Block, (konst, subst): &mut Scratch) {
     super::refill(subst, n, None);
     // Whether `subst` holds anything yet (until then, uses stay as they are).
     let mut substituted = false;
+    // The latest RBIT: (result, operand, width).
+    let mut last_rbit: Option<(Val, Val, Width)> = None;
     for op in block.ops.iter_mut() {
         if substituted {
             op.map_uses(|v| subst[v.0 as usize].unwrap_or(v));
@@ -58,7 +60,34 @@ fn run_with(block: &mut Block, (konst, subst): &mut Scratch) {
                 }
                 _ => None,
             },
-            Op::Un { op: uop, w, dst, a } => k(a).map(|x| (dst, un(uop, w, x))),
+            Op::Un { op: uop, w, dst, a } if k(a).is_some() => k(a).map(|x| (dst, un(uop, w, x))),
+            // CLZ of an RBIT (how arm64 counts trailing zeros) is one CTZ
+            // of the RBIT's operand; the RBIT dies if nothing else reads it.
+            Op::Un {
+                op: UnOp::Clz,
+                w,
+                dst,
+                a,
+            } => {
+                if let Some((_, src, _)) = last_rbit.filter(|r| (r.0, r.2) == (a, w)) {
+                    *op = Op::Un {
+                        op: UnOp::Ctz,
+                        w,
+                        dst,
+                        a: src,
+                    };
+                }
+                None
+            }
+            Op::Un {
+                op: UnOp::Rbit,
+                w,
+                dst,
+                a,
+            } => {
+                last_rbit = Some((dst, a, w));
+                None
+            }
             Op::Flags {
                 op: fop,
                 w,
@@ -116,6 +145,32 @@ fn is_left_identity(op: BinOp, x: u64) -> bool {
 mod tests {
     use super::*;
     use crate::ir::Builder;
+
+    #[test]
+    fn clz_of_rbit_is_ctz() {
+        for (w, other) in [(Width::W64, Width::W32), (Width::W32, Width::W64)] {
+            let mut b = Builder::new(0);
+            let x = b.get_reg(0);
+            let r = b.un(UnOp::Rbit, w, x);
+            let z = b.un(UnOp::Clz, w, r);
+            let z2 = b.un(UnOp::Clz, other, r);
+            b.set_reg(1, z);
+            b.set_reg(2, z2);
+            let mut block = b.finish(4);
+            run(&mut block);
+            assert!(
+                matches!(block.ops[2], Op::Un { op: UnOp::Ctz, w: ww, a, .. } if ww == w && a == x),
+                "{:?}",
+                block.ops
+            );
+            // A CLZ of another width keeps reading the RBIT.
+            assert!(
+                matches!(block.ops[3], Op::Un { op: UnOp::Clz, a, .. } if a == r),
+                "{:?}",
+                block.ops
+            );
+        }
+    }
 
     #[test]
     fn folds_constants_and_identities() {

@@ -61,9 +61,12 @@ fn run_with(block: &mut Block, (fields, subst): &mut Scratch) {
                 fields.retain(|(o, _)| o.abs_diff(offset) >= 8);
                 fields.push((offset, src));
             }
-            Op::LoadVec { .. } | Op::LoadStructs { .. } | Op::VBin { .. } | Op::Vec { .. } => {
-                fields.clear()
-            }
+            // StoreExcl clears the exclusive monitor's fields.
+            Op::LoadVec { .. }
+            | Op::LoadStructs { .. }
+            | Op::VBin { .. }
+            | Op::Vec { .. }
+            | Op::StoreExcl { .. } => fields.clear(),
             // Updates FPSR (and reads FPCR) behind the IR's back.
             Op::FBin { .. } | Op::FMulAdd { .. } => fields.retain(|&(o, _)| o != FPSR),
             Op::Call { .. } => {
