@@ -1,0 +1,124 @@
+// CPUs racing on shared counters (run with -smp 2 and -smp 4): CPU 0
+// starts the others with PSCI CPU_ON, releases them all at once through a
+// flag, and every CPU adds 1 to three counters ROUNDS times, with
+// LDXR/STXR, with LDADD and with a CAS loop, then a phase of plain
+// (non-atomic) loads and stores to one per-CPU slot each, interleaved with
+// the same LDADD. The atomic counters must come out exact whatever the
+// interleaving; the per-CPU slots must hold exactly ROUNDS (no CPU's
+// store lands in another's slot). The work is long enough (each CPU runs
+// for about a second) for the host to see every vCPU thread busy.
+#include "lib.h"
+
+#define CPU_ON 0xc4000003UL
+#define MAXCPU 8
+#define ROUNDS 4000000
+
+extern char secondary_start[];
+static char stacks[MAXCPU][8192] __attribute__((aligned(16)));
+
+static volatile u64 go, up;
+static volatile u64 finished;
+static volatile u64 counter_x, counter_lse, counter_cas;
+// One slot per CPU, each on its own 64-byte line.
+static volatile u64 slot[MAXCPU][8] __attribute__((aligned(64)));
+
+static u64 me(void)
+{
+    return read_sysreg(mpidr_el1) & 0xff;
+}
+
+static void add_ldxr(volatile u64 *p)
+{
+    u64 v;
+    u32 fail;
+    do {
+        __asm__ volatile("ldxr %0, [%2]\n\tadd %0, %0, #1\n\tstxr %w1, %0, [%2]"
+                         : "=&r"(v), "=&r"(fail)
+                         : "r"(p)
+                         : "memory");
+    } while (fail);
+}
+
+static void add_lse(volatile u64 *p)
+{
+    u64 old;
+    __asm__ volatile("ldadd %1, %0, [%2]" : "=r"(old) : "r"(1UL), "r"(p) : "memory");
+}
+
+static void add_cas(volatile u64 *p)
+{
+    u64 seen = *p;
+    for (;;) {
+        u64 expect = seen;
+        __asm__ volatile("cas %0, %2, [%1]" : "+r"(seen) : "r"(p), "r"(expect + 1) : "memory");
+        if (seen == expect)
+            return;
+    }
+}
+
+static void work(void)
+{
+    u64 cpu = me();
+    add_lse(&up);
+    while (!go)
+        ;
+    for (int i = 0; i < ROUNDS; i++) {
+        add_ldxr(&counter_x);
+        add_lse(&counter_lse);
+        add_cas(&counter_cas);
+    }
+    for (int i = 0; i < ROUNDS; i++) {
+        slot[cpu][0] = slot[cpu][0] + 1;
+        add_lse(&counter_lse);
+    }
+    add_lse(&finished);
+}
+
+// Prints "LABEL: exact", or the value and the one expected.
+static void check(const char *label, u64 got, u64 want)
+{
+    print(label);
+    if (got == want) {
+        print(": exact\n");
+        return;
+    }
+    show(": WRONG ", got);
+    show("expected ", want);
+}
+
+void handle_exception(struct frame *f, u64 kind)
+{
+    show("unexpected exception, ESR ", read_sysreg(ESR_EL1));
+    psci_system_off();
+}
+
+void secondary_main(void)
+{
+    work();
+    for (;;)
+        __asm__ volatile("wfi");
+}
+
+int main(u64 dtb)
+{
+    // The number of CPUs: CPU_ON answers INVALID_PARAMETERS (-2) past the
+    // last one.
+    u64 n = 1;
+    while (n < MAXCPU && (long)psci_call(CPU_ON, n, (u64)secondary_start, (u64)stacks[n] + sizeof stacks[n]) == 0)
+        n++;
+    while (up != n - 1)
+        ;
+    go = 1;
+    work();
+    while (finished != n)
+        ;
+    print(n > 1 ? "several CPUs\n" : "one CPU\n");
+    check("LDXR/STXR counter", counter_x, n * ROUNDS);
+    check("LDADD counter", counter_lse, 2 * n * ROUNDS);
+    check("CAS counter", counter_cas, n * ROUNDS);
+    u64 exact = 0;
+    for (u64 c = 0; c < n; c++)
+        exact += slot[c][0] == ROUNDS;
+    check("per-CPU slots holding ROUNDS", exact, n);
+    return 0;
+}
