@@ -10,9 +10,10 @@
 // LDXR read, so a store of the same value would go unnoticed). A CPU
 // turned off is turned on again. CPU 0 suspends (CPU_SUSPEND, standby)
 // until its timer fires.
-// Only CPU 0 prints. qemu-system-aarch64 7.2 differs: it does not check CPU_ON's entry
-// point (0x1000 is its flash; emu's board has no memory there, so
-// INVALID_ADDRESS), which starts CPU 1 there and changes the next answer.
+// Only CPU 0 prints. qemu-system-aarch64 7.2 differs: it does not check
+// CPU_ON's entry point (0x1000 is its flash; emu's board has no memory
+// there, so INVALID_ADDRESS), which starts CPU 1 there and changes the
+// next answer.
 #include "lib.h"
 
 #define GICD 0x08000000UL
