@@ -30,6 +30,11 @@ impl Machine {
 
     /// With `stdin` as the console's input.
     fn start_with(qmp: &str, stdin: Stdio) -> Machine {
+        Machine::start_args(qmp, stdin, &[])
+    }
+
+    /// With `stdin` as the console's input and `extra` options.
+    fn start_args(qmp: &str, stdin: Stdio, extra: &[&str]) -> Machine {
         let elf = guest_bins().join("out/system/ticker.elf");
         assert!(
             elf.exists(),
@@ -40,6 +45,7 @@ impl Machine {
             .arg("-kernel")
             .arg(&elf)
             .args(["-nographic", "-qmp", qmp])
+            .args(extra)
             .stdin(stdin)
             .stdout(Stdio::piped())
             .spawn()
@@ -302,6 +308,52 @@ fn tcp_loopback_without_waiting() {
         e["data"],
         json!({"guest": false, "reason": "host-qmp-quit"})
     );
+    assert_eq!(m.exit_code(), Some(0));
+}
+
+/// With two CPUs (the second stays off: ticker.c starts none), `stop`
+/// parks both CPUs' threads, and `query-cpus-fast` names each CPU's own
+/// host thread.
+#[test]
+fn two_cpus_pause_and_report_their_threads() {
+    if skipped() {
+        return;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let qmp = format!("tcp:127.0.0.1:{port},server,wait=off");
+    let mut m = Machine::start_args(&qmp, Stdio::null(), &["-smp", "2"]);
+    m.wait_output("ticks before any client", |o| o.contains("tick 2\n"));
+    let stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    let mut c = Client::new(stream);
+    assert!(c.read().get("QMP").is_some());
+    assert_eq!(c.ok("qmp_capabilities"), json!({}));
+    assert_eq!(c.ok("stop"), json!({}));
+    c.event("STOP");
+    let before = m.ticks();
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(m.ticks(), before, "the guest ran while paused");
+    let cpus = c.ok("query-cpus-fast");
+    let cpus = cpus.as_array().unwrap();
+    assert_eq!(cpus.len(), 2, "{cpus:?}");
+    let tids: Vec<i64> = cpus
+        .iter()
+        .map(|c| c["thread-id"].as_i64().unwrap())
+        .collect();
+    assert!(
+        tids.iter().all(|&t| t > 0) && tids[0] != tids[1],
+        "{cpus:?}"
+    );
+    assert_eq!(c.ok("cont"), json!({}));
+    c.event("RESUME");
+    m.wait_output("ticks after cont", |o| {
+        o.matches("tick ").count() > before + 2
+    });
+    assert_eq!(c.ok("quit"), json!({}));
+    c.event("SHUTDOWN");
     assert_eq!(m.exit_code(), Some(0));
 }
 

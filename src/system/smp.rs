@@ -180,3 +180,62 @@ impl Smp {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicU64;
+    use std::sync::Arc;
+
+    #[test]
+    fn broadcast_waits_for_an_awake_cpu_and_not_for_a_sleeping_one() {
+        let smp = Arc::new(Smp::new(vec![Doorbell::new(), Doorbell::new()]));
+        // CPU 1 asleep: the request stays posted for when it wakes.
+        smp.cpus[1].awake.store(false, Ordering::SeqCst);
+        smp.broadcast(0, FLUSH_TLB, || {});
+        assert_eq!(smp.cpus[1].requests.load(Ordering::SeqCst), FLUSH_TLB);
+        assert_eq!(smp.cpus[1].bell.word().load(Ordering::SeqCst), 1);
+        smp.cpus[1].requests.store(0, Ordering::SeqCst);
+        // CPU 1 awake: served before broadcast returns.
+        smp.cpus[1].awake.store(true, Ordering::SeqCst);
+        let served = Arc::new(AtomicU64::new(0));
+        let (s, n) = (smp.clone(), served.clone());
+        let cpu1 = std::thread::spawn(move || {
+            while !s.stopping() {
+                if s.cpus[1].requests.load(Ordering::SeqCst) & FLUSH_TLB != 0 {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                    n.fetch_add(1, Ordering::SeqCst);
+                    s.cpus[1].requests.fetch_and(!FLUSH_TLB, Ordering::SeqCst);
+                }
+                std::hint::spin_loop();
+            }
+        });
+        smp.broadcast(0, FLUSH_TLB, || {});
+        assert_eq!(served.load(Ordering::SeqCst), 1);
+        smp.stop(Ok(Stop::PowerOff));
+        cpu1.join().unwrap();
+        assert_eq!(smp.stopped(), Ok(Stop::PowerOff));
+    }
+
+    #[test]
+    fn two_cpus_broadcasting_at_once_serve_each_other() {
+        let smp = Arc::new(Smp::new(vec![Doorbell::new(), Doorbell::new()]));
+        let threads: Vec<_> = (0..2)
+            .map(|me| {
+                let s = smp.clone();
+                std::thread::spawn(move || {
+                    for _ in 0..1000 {
+                        s.broadcast(me, FLUSH_TLB, || {
+                            s.cpus[me].requests.swap(0, Ordering::SeqCst);
+                        });
+                    }
+                    // Done: it serves no more (asleep, for the other).
+                    s.cpus[me].awake.store(false, Ordering::SeqCst);
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+    }
+}
