@@ -51,6 +51,9 @@ const WFE: u32 = 0xd503_205f;
 const WFI: u32 = 0xd503_207f;
 const SEV: u32 = 0xd503_209f;
 const SEVL: u32 = 0xd503_20bf;
+/// The longest a WFE sleeps: the period of the event stream Linux asks
+/// for (10 kHz).
+const EVENT_WAIT: Duration = Duration::from_micros(100);
 
 /// What the translations' lock protects.
 struct Translations {
@@ -408,6 +411,26 @@ impl Machine {
         }
     }
 
+    /// WFE with the event register clear, with other CPUs. The CPU sleeps
+    /// on its doorbell until an event (another CPU's SEV rings it), its
+    /// IRQ line, or at most [`EVENT_WAIT`]: the wake-up events emu does not
+    /// model — the event stream, and a store by another CPU clearing this
+    /// one's exclusive reservation — are taken as having come then (WFE
+    /// may complete without an event). Waiting on a reservation (the
+    /// LDXR; WFE of Linux's `smp_cond_load`) only gives the host CPU away
+    /// once: the store that ends that wait must be seen at once.
+    fn wait_event(&mut self) -> Result<(), String> {
+        if self.vcpu.cpu.excl_addr != u64::MAX {
+            std::thread::yield_now();
+            return Ok(());
+        }
+        if self.stopping() || self.vcpu.irq_line() {
+            return Ok(());
+        }
+        self.sleep(Some(Instant::now() + EVENT_WAIT));
+        Ok(())
+    }
+
     /// Waits while the CPU is off, until a CPU_ON starts it (or the
     /// machine stops).
     fn wait_cpu_on(&mut self) {
@@ -594,14 +617,13 @@ impl Machine {
                         return self.wait_irq();
                     }
                     // WFE with the event register set clears it; without,
-                    // it gives the host CPU to other threads (the other
-                    // CPUs' stores and SEVs are the events it waits for,
-                    // and WFE may end spuriously). With one CPU nothing
-                    // else could send an event: a NOP, like YIELD.
+                    // the CPU waits for an event (see `wait_event`). With
+                    // one CPU nothing else could send an event: a NOP,
+                    // like YIELD.
                     WFE if event.swap(false, Ordering::SeqCst) => {}
-                    WFE if self.shared => std::thread::yield_now(),
+                    WFE if self.shared => return self.wait_event(),
                     WFE | YIELD => {}
-                    SEV => v.board.smp.send_event(),
+                    SEV => v.board.smp.send_event(v.me),
                     _ => event.store(true, Ordering::SeqCst),
                 }
                 return Ok(());

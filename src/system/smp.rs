@@ -143,10 +143,14 @@ impl Smp {
         lock(&self.stop).clone().unwrap_or(Ok(Stop::Quit))
     }
 
-    /// SEV: every CPU's event register is set.
-    pub fn send_event(&self) {
-        for c in &self.cpus {
+    /// SEV from CPU `me`: every CPU's event register is set, and the
+    /// others are rung (one may sleep in WFE).
+    pub fn send_event(&self, me: usize) {
+        for (i, c) in self.cpus.iter().enumerate() {
             c.event.store(true, Ordering::SeqCst);
+            if i != me {
+                c.bell.ring();
+            }
         }
     }
 
