@@ -6,12 +6,18 @@
 // the same LDADD. The atomic counters must come out exact whatever the
 // interleaving; the per-CPU slots must hold exactly ROUNDS (no CPU's
 // store lands in another's slot). The work is long enough (each CPU runs
-// for about a second) for the host to see every vCPU thread busy.
+// for about a second) for the host to see every vCPU thread busy. Then
+// cross-modified code: CPU 0 rewrites a function (`movz x0, #round; ret`)
+// PATCHES times, each time announced with DC CVAU, IC IVAU and DSB ISH
+// before it publishes the round number, while the other CPUs call the
+// function in a loop: after reading round r and an ISB, a call must
+// return r or a later round, never older code.
 #include "lib.h"
 
 #define CPU_ON 0xc4000003UL
 #define MAXCPU 8
 #define ROUNDS 4000000
+#define PATCHES 200
 
 extern char secondary_start[];
 static char stacks[MAXCPU][8192] __attribute__((aligned(16)));
@@ -21,6 +27,8 @@ static volatile u64 finished;
 static volatile u64 counter_x, counter_lse, counter_cas;
 // One slot per CPU, each on its own 64-byte line.
 static volatile u64 slot[MAXCPU][8] __attribute__((aligned(64)));
+static u32 code[1024] __attribute__((aligned(4096)));
+static volatile u64 round_no, stale, checked;
 
 static u64 me(void)
 {
@@ -92,15 +100,49 @@ void handle_exception(struct frame *f, u64 kind)
     psci_system_off();
 }
 
+static u64 call_code(void)
+{
+    u64 (*f)(void) = (u64(*)(void))code;
+    return f();
+}
+
+// Writes round `r`'s code and announces it (the sequence of Arm ARM
+// "Concurrent modification and execution of instructions").
+static void patch(u64 r)
+{
+    code[0] = 0xd2800000 | r << 5; // movz x0, #r
+    code[1] = 0xd65f03c0;          // ret
+    __asm__ volatile("dc cvau, %0\n dsb ish\n ic ivau, %0\n dsb ish" : : "r"(code) : "memory");
+    __asm__ volatile("stlr %0, [%1]" : : "r"(r), "r"(&round_no) : "memory");
+}
+
+// The other CPUs' side: call the code until the last round is seen.
+static void run_patched(void)
+{
+    for (;;) {
+        u64 r;
+        __asm__ volatile("ldar %0, [%1]" : "=r"(r) : "r"(&round_no) : "memory");
+        isb();
+        u64 v = call_code();
+        if (v < r)
+            add_lse(&stale);
+        if (r == PATCHES)
+            break;
+    }
+    add_lse(&checked);
+}
+
 void secondary_main(void)
 {
     work();
+    run_patched();
     for (;;)
         __asm__ volatile("wfi");
 }
 
 int main(u64 dtb)
 {
+    patch(0);
     // The number of CPUs: CPU_ON answers INVALID_PARAMETERS (-2) past the
     // last one.
     u64 n = 1;
@@ -112,6 +154,10 @@ int main(u64 dtb)
     work();
     while (finished != n)
         ;
+    for (u64 r = 1; r <= PATCHES; r++)
+        patch(r);
+    while (checked != n - 1)
+        ;
     print(n > 1 ? "several CPUs\n" : "one CPU\n");
     check("LDXR/STXR counter", counter_x, n * ROUNDS);
     check("LDADD counter", counter_lse, 2 * n * ROUNDS);
@@ -120,5 +166,6 @@ int main(u64 dtb)
     for (u64 c = 0; c < n; c++)
         exact += slot[c][0] == ROUNDS;
     check("per-CPU slots holding ROUNDS", exact, n);
+    check("calls running older code than announced", stale, 0);
     return 0;
 }
