@@ -168,9 +168,10 @@ fn thread_times(pid: u32, into: &mut std::collections::HashMap<u32, (String, u64
 
 /// `race` with four CPUs: the exact counts, and every CPU busy on a host
 /// thread of its own. The main thread runs CPU 0, threads `emu-cpuN` the
-/// others; each has the same work, so each must have used a fair part of
-/// their CPU time (at least a tenth), however loaded the host is. With
-/// the CPUs taking turns on one thread, the others would have none.
+/// others; each CPU's share of the counting alone takes a few tenths of a
+/// second of host CPU time, so each of the four threads must have used
+/// at least 50 ms (5 ticks), however loaded the host is. With the CPUs
+/// taking turns on one thread, there would be no other vCPU thread.
 #[test]
 fn race_runs_each_cpu_on_its_own_thread() {
     if skipped() {
@@ -210,9 +211,8 @@ fn race_runs_each_cpu_on_its_own_thread() {
         .collect();
     eprintln!("vCPU threads (tid, name, CPU ticks): {cpus:?}");
     assert_eq!(cpus.len(), 4, "{cpus:?}");
-    let total: u64 = cpus.iter().map(|c| c.2).sum();
     assert!(
-        cpus.iter().all(|c| c.2 * 10 >= total),
+        cpus.iter().all(|c| c.2 >= 5),
         "a vCPU thread did little of the work: {cpus:?}"
     );
 }

@@ -11,7 +11,13 @@
 // PATCHES times, each time announced with DC CVAU, IC IVAU and DSB ISH
 // before it publishes the round number, while the other CPUs call the
 // function in a loop: after reading round r and an ISB, a call must
-// return r or a later round, never older code.
+// return r or a later round, never older code. Last, remapping: every CPU
+// turns the MMU on with the same tables, and CPU 0 points one page at
+// another frame PATCHES times, each holding its round number, each time
+// with TLBI VMALLE1IS and DSB ISH before it publishes the round, while
+// the others read through the page: after reading round r, a read must
+// see round r's frame or a later one (another CPU's TLB entry must not
+// survive the broadcast TLBI).
 #include "lib.h"
 
 #define CPU_ON 0xc4000003UL
@@ -29,6 +35,76 @@ static volatile u64 counter_x, counter_lse, counter_cas;
 static volatile u64 slot[MAXCPU][8] __attribute__((aligned(64)));
 static u32 code[1024] __attribute__((aligned(4096)));
 static volatile u64 round_no, stale, checked;
+
+#define TABLE 3UL
+#define BLOCK 1UL
+#define PAGE_DESC 3UL
+#define AF (1UL << 10)
+#define SH_INNER (3UL << 8)
+#define NORMAL (AF | SH_INNER) // MAIR attribute 0
+#define XN (3UL << 53)         // PXN, UXN
+#define VA_PAGE 0x10000000UL
+
+static u64 l0[512] __attribute__((aligned(4096)));
+static u64 l1[512] __attribute__((aligned(4096)));
+static u64 l2[512] __attribute__((aligned(4096)));
+static u64 l3[512] __attribute__((aligned(4096)));
+static u64 frames[2][512] __attribute__((aligned(4096)));
+static volatile u64 mmu_go, map_round, map_stale, map_checked;
+
+static void add_lse(volatile u64 *p);
+
+// Identity maps of RAM (1 GiB block) and the UART (2 MiB device block),
+// and VA_PAGE through a level-3 table.
+static void build_tables(void)
+{
+    l0[0] = (u64)l1 | TABLE;
+    l1[0] = (u64)l2 | TABLE;
+    l1[1] = 0x40000000UL | BLOCK | NORMAL;
+    l2[0x09000000UL >> 21] = 0x09000000UL | BLOCK | AF | 1UL << 2 | XN;
+    l2[VA_PAGE >> 21] = (u64)l3 | TABLE;
+    l3[0] = (u64)frames[0] | PAGE_DESC | NORMAL | XN;
+}
+
+static void mmu_on(void)
+{
+    write_sysreg(mair_el1, 0xffUL); // attr0 normal write-back, attr1 device
+    write_sysreg(tcr_el1, 16UL | 1UL << 8 | 1UL << 10 | 3UL << 12 | 1UL << 23 // T0SZ 16, EPD1
+                              | 2UL << 30 | 2UL << 32);                        // TG1 4 KiB, IPS 40 bits
+    write_sysreg(ttbr0_el1, (u64)l0);
+    isb();
+    write_sysreg(sctlr_el1, read_sysreg(sctlr_el1) | 1 | 1 << 2 | 1 << 12);
+    isb();
+}
+
+// CPU 0: round `r`'s frame holds r; the page points at it, and the TLBs
+// of every CPU forget the old mapping before the round is published.
+static void remap(u64 r)
+{
+    frames[r % 2][0] = r;
+    // The frame's new contents before the descriptor that maps it.
+    __asm__ volatile("dmb ishst" : : : "memory");
+    l3[0] = (u64)frames[r % 2] | PAGE_DESC | NORMAL | XN;
+    __asm__ volatile("dsb ishst\n tlbi vmalle1is\n dsb ish\n isb" : : : "memory");
+    __asm__ volatile("stlr %0, [%1]" : : "r"(r), "r"(&map_round) : "memory");
+}
+
+// The other CPUs' side: read through the page until the last round.
+static void read_remapped(void)
+{
+    while (!mmu_go)
+        ;
+    mmu_on();
+    for (;;) {
+        u64 r;
+        __asm__ volatile("ldar %0, [%1]" : "=r"(r) : "r"(&map_round) : "memory");
+        if (load64(VA_PAGE) < r)
+            add_lse(&map_stale);
+        if (r == PATCHES)
+            break;
+    }
+    add_lse(&map_checked);
+}
 
 static u64 me(void)
 {
@@ -136,6 +212,7 @@ void secondary_main(void)
 {
     work();
     run_patched();
+    read_remapped();
     for (;;)
         __asm__ volatile("wfi");
 }
@@ -158,6 +235,13 @@ int main(u64 dtb)
         patch(r);
     while (checked != n - 1)
         ;
+    build_tables();
+    mmu_on();
+    __asm__ volatile("stlr %0, [%1]" : : "r"(1UL), "r"(&mmu_go) : "memory");
+    for (u64 r = 1; r <= PATCHES; r++)
+        remap(r);
+    while (map_checked != n - 1)
+        ;
     print(n > 1 ? "several CPUs\n" : "one CPU\n");
     check("LDXR/STXR counter", counter_x, n * ROUNDS);
     check("LDADD counter", counter_lse, 2 * n * ROUNDS);
@@ -167,5 +251,6 @@ int main(u64 dtb)
         exact += slot[c][0] == ROUNDS;
     check("per-CPU slots holding ROUNDS", exact, n);
     check("calls running older code than announced", stale, 0);
+    check("reads through an older mapping than announced", map_stale, 0);
     return 0;
 }
