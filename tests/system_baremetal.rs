@@ -25,6 +25,7 @@ const PROGRAMS: &[&str] = &[
     "image",
     "memops",
     "mmu",
+    "race",
     "smp",
     "timer",
     "unpriv",
@@ -34,6 +35,8 @@ const PROGRAMS: &[&str] = &[
 fn machine_args(name: &str) -> &'static [&'static str] {
     if name == "smp" {
         &["-smp", "4"]
+    } else if name == "race" {
+        &["-smp", "2"]
     } else {
         &[]
     }
@@ -42,7 +45,7 @@ fn machine_args(name: &str) -> &'static [&'static str] {
 /// The QEMU CPU model for a program: cortex-a57, or `max` for programs
 /// using the LSE atomics emu announces (an A57 has none).
 fn qemu_cpu(name: &str) -> &'static str {
-    if name == "memops" || name == "smp" {
+    if name == "memops" || name == "smp" || name == "race" {
         "max"
     } else {
         "cortex-a57"
@@ -139,6 +142,79 @@ fn qemu_oracle() {
             eprintln!("qemu-system-aarch64 disagrees with the expectations:\n{diff}");
         }
     }
+}
+
+/// CPU time (user + system, in clock ticks) of each thread of process
+/// `pid` now, by thread id, with the thread's name.
+fn thread_times(pid: u32, into: &mut std::collections::HashMap<u32, (String, u64)>) {
+    let Ok(dir) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return;
+    };
+    for e in dir.flatten() {
+        let Ok(stat) = std::fs::read_to_string(e.path().join("stat")) else {
+            continue;
+        };
+        // "tid (comm) state ... utime stime ...": fields 14 and 15.
+        let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else {
+            continue;
+        };
+        let tid: u32 = stat[..open].trim().parse().unwrap();
+        let comm = stat[open + 1..close].to_owned();
+        let f: Vec<&str> = stat[close + 1..].split_whitespace().collect();
+        let ticks = f[11].parse::<u64>().unwrap() + f[12].parse::<u64>().unwrap();
+        into.insert(tid, (comm, ticks));
+    }
+}
+
+/// `race` with four CPUs: the exact counts, and every CPU busy on a host
+/// thread of its own. The main thread runs CPU 0, threads `emu-cpuN` the
+/// others; each CPU's share of the counting alone takes a few tenths of a
+/// second of host CPU time, so each of the four threads must have used
+/// at least 50 ms (5 ticks), however loaded the host is. With the CPUs
+/// taking turns on one thread, there would be no other vCPU thread.
+#[test]
+fn race_runs_each_cpu_on_its_own_thread() {
+    if skipped() {
+        return;
+    }
+    let mut child = emu_system()
+        .args(["-smp", "4", "-nographic", "-kernel"])
+        .arg(elf("race"))
+        .env_clear()
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let pid = child.id();
+    let mut times = std::collections::HashMap::new();
+    let start = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        thread_times(pid, &mut times);
+        if start.elapsed() > Duration::from_secs(120) {
+            child.kill().unwrap();
+            panic!("race did not finish");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let out = child.wait_with_output().unwrap();
+    let (want, _) = expected("race");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&want),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cpus: Vec<(u32, &str, u64)> = times
+        .iter()
+        .filter(|(&tid, (comm, _))| tid == pid || comm.starts_with("emu-cpu"))
+        .map(|(&tid, (comm, t))| (tid, comm.as_str(), *t))
+        .collect();
+    eprintln!("vCPU threads (tid, name, CPU ticks): {cpus:?}");
+    assert_eq!(cpus.len(), 4, "{cpus:?}");
+    assert!(
+        cpus.iter().all(|c| c.2 >= 5),
+        "a vCPU thread did little of the work: {cpus:?}"
+    );
 }
 
 /// One line on stderr and status 1 for input emu-system cannot boot.

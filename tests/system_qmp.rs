@@ -310,6 +310,52 @@ fn tcp_loopback_without_waiting() {
     assert_eq!(m.exit_code(), Some(0));
 }
 
+/// With two CPUs (the second stays off: ticker.c starts none), `stop`
+/// parks both CPUs' threads, and `query-cpus-fast` names each CPU's own
+/// host thread.
+#[test]
+fn two_cpus_pause_and_report_their_threads() {
+    if skipped() {
+        return;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let qmp = format!("tcp:127.0.0.1:{port},server,wait=off");
+    let mut m = Machine::spawn(&["-nographic", "-qmp", &qmp, "-smp", "2"], Stdio::null());
+    m.wait_output("ticks before any client", |o| o.contains("tick 2\n"));
+    let stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    let mut c = Client::new(stream);
+    assert!(c.read().get("QMP").is_some());
+    assert_eq!(c.ok("qmp_capabilities"), json!({}));
+    assert_eq!(c.ok("stop"), json!({}));
+    c.event("STOP");
+    let before = m.ticks();
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(m.ticks(), before, "the guest ran while paused");
+    let cpus = c.ok("query-cpus-fast");
+    let cpus = cpus.as_array().unwrap();
+    assert_eq!(cpus.len(), 2, "{cpus:?}");
+    let tids: Vec<i64> = cpus
+        .iter()
+        .map(|c| c["thread-id"].as_i64().unwrap())
+        .collect();
+    assert!(
+        tids.iter().all(|&t| t > 0) && tids[0] != tids[1],
+        "{cpus:?}"
+    );
+    assert_eq!(c.ok("cont"), json!({}));
+    c.event("RESUME");
+    m.wait_output("ticks after cont", |o| {
+        o.matches("tick ").count() > before + 2
+    });
+    assert_eq!(c.ok("quit"), json!({}));
+    c.event("SHUTDOWN");
+    assert_eq!(m.exit_code(), Some(0));
+}
+
 /// emu-system running with a client on a loopback port, after capabilities
 /// negotiation and a few ticks.
 fn negotiated(stdin: Stdio) -> (Machine, Client<std::net::TcpStream>) {

@@ -5,14 +5,15 @@
 // CPUs through GICD_SGIR (a target list, "all but self"), with the
 // sender's number in GICC_IAR[12:10]. All CPUs increment two shared
 // counters, with LDXR/STXR and with LDADD; a store by another CPU between
-// LDXR and STXR makes the STXR fail. A CPU turned off is turned on again.
-// CPU 0 suspends (CPU_SUSPEND, standby) until its timer fires.
-// Only CPU 0 prints. qemu-system-aarch64 7.2 differs: it implements STXR
-// as a compare-and-swap of the value LDXR read, so another CPU's store of
-// the same value does not make it fail ("STXR after CPU 1 stored" reads
-// 0x0 there, and the value 0x6); and it does not check CPU_ON's entry
-// point (0x1000 is its flash; emu's board has no memory there, so
-// INVALID_ADDRESS), which starts CPU 1 there and changes the next answer.
+// LDXR and STXR makes the STXR fail (a store of another value: emu, as
+// qemu-system-aarch64, implements STXR as a compare-and-swap of the value
+// LDXR read, so a store of the same value would go unnoticed). A CPU
+// turned off is turned on again. CPU 0 suspends (CPU_SUSPEND, standby)
+// until its timer fires.
+// Only CPU 0 prints. qemu-system-aarch64 7.2 differs: it does not check
+// CPU_ON's entry point (0x1000 is its flash; emu's board has no memory
+// there, so INVALID_ADDRESS), which starts CPU 1 there and changes the
+// next answer.
 #include "lib.h"
 
 #define GICD 0x08000000UL
@@ -121,7 +122,7 @@ void secondary_main(void)
         if (c == 1) {
             count();
         } else if (c == 2) {
-            excl_var = 5; // the value CPU 0's LDXR read
+            excl_var = 7; // CPU 0's LDXR read 5
         } else if (c == 3) {
             done[cpu] = 0;
             psci_call(CPU_OFF, 0, 0, 0);

@@ -2,7 +2,7 @@
 
 /// A memory-mapped device. `offset` is relative to the device's base;
 /// `size` is 1, 2, 4 or 8 bytes.
-pub trait BusDevice {
+pub trait BusDevice: Send {
     fn read(&mut self, offset: u64, size: u8) -> u64;
     fn write(&mut self, offset: u64, size: u8, value: u64);
     /// The level of the device's interrupt output.

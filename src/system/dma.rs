@@ -7,13 +7,13 @@
 
 use memmap2::{MmapOptions, MmapRaw};
 use std::fs::File;
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// A cheap, cloneable handle to all of guest RAM.
 #[derive(Clone)]
 pub struct Dma {
     base: u64,
-    map: Rc<MmapRaw>,
+    map: Arc<MmapRaw>,
 }
 
 impl Dma {
@@ -23,7 +23,7 @@ impl Dma {
         let map = MmapOptions::new().len(size as usize).map_raw(file)?;
         Ok(Dma {
             base,
-            map: Rc::new(map),
+            map: Arc::new(map),
         })
     }
 

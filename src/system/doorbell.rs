@@ -1,6 +1,8 @@
-//! How host threads (the timer's waker, the console's input reader) get the
+//! How host threads (the timer's waker, the console's input reader) get a
 //! CPU's attention: ringing sets the interrupt word translated code polls at
 //! block entries and loop back edges, and wakes a CPU sleeping in WFI.
+//! Each CPU has its own doorbell; the machine's (which devices, the
+//! console and the monitor ring) also rings every CPU's ([`Doorbell::fan_out`]).
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
@@ -10,6 +12,8 @@ use std::time::Instant;
 pub struct Doorbell {
     word: Arc<AtomicU32>,
     rung: Arc<(Mutex<bool>, Condvar)>,
+    /// Rung with this one.
+    also: Arc<Mutex<Vec<Doorbell>>>,
 }
 
 impl Doorbell {
@@ -17,7 +21,14 @@ impl Doorbell {
         Doorbell {
             word: Arc::new(AtomicU32::new(0)),
             rung: Arc::new((Mutex::new(false), Condvar::new())),
+            also: Arc::new(Mutex::new(Vec::new())),
         }
+    }
+
+    /// From now on ringing this doorbell also rings `bells` (instead of
+    /// those given before).
+    pub fn fan_out(&self, bells: Vec<Doorbell>) {
+        *self.also.lock().unwrap_or_else(|e| e.into_inner()) = bells;
     }
 
     /// The word translated code polls.
@@ -30,6 +41,9 @@ impl Doorbell {
         let (m, cv) = &*self.rung;
         *m.lock().unwrap_or_else(|e| e.into_inner()) = true;
         cv.notify_all();
+        for b in self.also.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+            b.ring();
+        }
     }
 
     /// Sleeps until the bell rings (or has rung since the last wait) or

@@ -5,6 +5,7 @@
 
 use super::exception::DFSC_EXTERNAL;
 use super::mmu::Access;
+use super::smp::lock;
 use super::trace;
 use super::vcpu::Vcpu;
 use crate::cpu::CpuState;
@@ -101,7 +102,7 @@ impl Vcpu {
                 let win = self
                     .board
                     .ram
-                    .pair(pa & !(PAGE - 1), pa_last & !(PAGE - 1))
+                    .pair(self.me, pa & !(PAGE - 1), pa_last & !(PAGE - 1))
                     .ok_or((va, DFSC_EXTERNAL))?;
                 return Ok(win + (pa & (PAGE - 1)));
             }
@@ -147,23 +148,23 @@ impl Vcpu {
         }
         // Device registers see the timer outputs as they are now (the GIC's
         // IAR and pending bits).
-        self.sync_irqs();
+        drop(self.sync_irqs());
+        let r = {
+            let mut bus = lock(&self.board.bus);
+            // GIC registers accessed through the bus are this CPU's
+            // (banked); the bus lock keeps `current` for the access.
+            lock(&self.board.gic).current = self.me;
+            if write {
+                bus.write(pa, size8, value).map(|()| 0)
+            } else {
+                bus.read(pa, size8).map(|raw| extend(raw, size, info))
+            }
+        };
+        let r = r.ok_or((va, DFSC_EXTERNAL))?;
         if write {
-            self.board
-                .bus
-                .write(pa, size8, value)
-                .ok_or((va, DFSC_EXTERNAL))?;
-            // A device write may raise an interrupt (a GIC enable, an SGI):
-            // have translated code come back to the dispatcher soon.
-            self.board
-                .bell
-                .word()
-                .store(1, std::sync::atomic::Ordering::SeqCst);
-            Ok(0)
-        } else {
-            let raw = self.board.bus.read(pa, size8).ok_or((va, DFSC_EXTERNAL))?;
-            Ok(extend(raw, size, info))
+            self.device_written();
         }
+        Ok(r)
     }
 
     /// A load or store that crosses a page: both pages are checked before

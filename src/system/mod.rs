@@ -31,10 +31,8 @@ mod timer;
 pub mod trace;
 pub mod vcpu;
 
-use std::cell::RefCell;
 use std::path::PathBuf;
-use std::rc::Rc;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 pub use vcpu::Stop;
 
 /// What `emu-system` was asked to run.
@@ -72,7 +70,7 @@ pub fn run(config: &Config) -> Result<Stop, String> {
         if let Some(spec) = &config.qmp {
             monitor::start(spec, c.clone())?;
         }
-        c.set_vcpu_thread();
+        c.set_vcpu_thread(0);
         let ev = c.clone();
         host_exit::set_hook(Some(Box::new(move |reason| ev.host_stopped(reason))));
         Some(c)
@@ -131,7 +129,7 @@ impl Io {
     fn connect(
         &self,
         backend: Option<&chardev::Backend>,
-    ) -> Result<(Box<dyn std::io::Write>, Option<console::Input>), String> {
+    ) -> Result<(Box<dyn std::io::Write + Send>, Option<console::Input>), String> {
         use chardev::Backend;
         Ok(match backend {
             Some(Backend::Stdio) => (Box::new(std::io::stdout()), Some(self.input.clone())),
@@ -212,30 +210,59 @@ fn run_once(
         gpio_irq,
         Box::new(pl061),
     );
-    let kick = bell.word().clone();
-    let gic = Rc::new(RefCell::new(devices::gic::Gic::with_cpus(
+    // Each CPU has its own doorbell; the machine's rings them all. With
+    // one CPU the machine's is the CPU's.
+    let bells: Vec<doorbell::Doorbell> = if config.cpus == 1 {
+        vec![bell.clone()]
+    } else {
+        let bells: Vec<_> = (0..config.cpus)
+            .map(|_| doorbell::Doorbell::new())
+            .collect();
+        bell.fan_out(bells.clone());
+        bells
+    };
+    let kick = bells.clone();
+    let gic = Arc::new(Mutex::new(devices::gic::Gic::with_cpus(
         config.cpus,
-        Some(kick),
+        Some(Box::new(move |t| kick[t].ring())),
     )));
     let gic_mmio = devices::gic::GicMmio(gic.clone());
     bus.add(board::GIC_BASE, board::GIC_SIZE, Box::new(gic_mmio));
-    let mut vcpu = vcpu::Vcpu::new(
-        vcpu::Board {
-            ram,
-            bus,
-            gic,
-            bell: bell.clone(),
-            monitor,
-            gpio,
-        },
-        config.cpus,
-    );
-    vcpu.cpu.pc = loaded.entry;
-    vcpu.cpu.x[0] = dtb_addr;
-    let mut m =
-        run::Machine::new(vcpu).map_err(|e| format!("cannot create the code cache: {e}"))?;
-    m.run()
+    let board = Arc::new(vcpu::Board {
+        ram,
+        bus: Mutex::new(bus),
+        gic,
+        bell: bell.clone(),
+        monitor,
+        gpio,
+        smp: smp::Smp::new(bells),
+    });
+    let code = run::Code::new(&board).map_err(|e| format!("cannot create the code cache: {e}"))?;
+    let mut machines: Vec<run::Machine> = (0..config.cpus)
+        .map(|i| run::Machine::new(vcpu::Vcpu::new(board.clone(), i), code.clone()))
+        .collect();
+    machines[0].vcpu.cpu.pc = loaded.entry;
+    machines[0].vcpu.cpu.x[0] = dtb_addr;
+    // CPU 0 runs on this thread, each other CPU on its own.
+    let mut threads = Vec::new();
+    for (i, mut m) in machines.drain(1..).enumerate() {
+        let t = std::thread::Builder::new()
+            .name(format!("emu-cpu{}", i + 1))
+            .stack_size(CPU_STACK)
+            .spawn(move || m.run())
+            .map_err(|e| format!("cannot start a CPU thread: {e}"))?;
+        threads.push(t);
+    }
+    let stop = machines[0].run();
+    for t in threads {
+        let _ = t.join();
+    }
+    bell.fan_out(Vec::new());
+    stop
 }
+
+/// Host stack of a CPU thread (translation and device emulation run on it).
+const CPU_STACK: usize = 8 << 20;
 
 /// Opens the virtio devices' backing files and starts their networks
 /// (which ring `bell` when host sockets have something).

@@ -2,8 +2,8 @@
 //! SMC from EL1 (the machine has no EL2 or EL3 firmware): function ID in
 //! w0, arguments in x1–x3, result in x0 (Arm DEN 0022, DEN 0028).
 
-use super::smp::Power;
-use super::vcpu::{Stop, Vcpu};
+use super::smp::{lock, Power};
+use super::vcpu::{Stop, Vcpu, Wait};
 
 pub const PSCI_VERSION: u64 = 0x8400_0000;
 pub const CPU_SUSPEND: u64 = 0xc400_0001;
@@ -54,12 +54,11 @@ fn implemented(fid: u64) -> bool {
 }
 
 /// Handles the call in the CPU's registers; sets `stop` for the calls
-/// that end the machine, and the power state of the CPUs CPU_ON, CPU_OFF
-/// and CPU_SUSPEND change (the dispatcher acts on it).
+/// that end the machine and `wait` for CPU_OFF and CPU_SUSPEND (the
+/// dispatcher acts on them); CPU_ON marks the CPU starting and rings it.
 pub fn call(v: &mut Vcpu) {
     let fid = v.cpu.x[0] & 0xffff_ffff;
     let (a1, a2, a3) = (v.cpu.x[1], v.cpu.x[2], v.cpu.x[3]);
-    let me = v.smp.current;
     let smc64 = |f: u64| [f, f & !(1 << 30)];
     let r = match fid {
         PSCI_VERSION => VERSION_1_0,
@@ -75,8 +74,7 @@ pub fn call(v: &mut Vcpu) {
         }
         CPU_OFF => {
             // Does not return: the CPU runs again only after a CPU_ON.
-            v.smp.power[me] = Power::Off;
-            v.smp.resched = true;
+            v.wait = Some(Wait::Off);
             0
         }
         SYSTEM_OFF => {
@@ -89,22 +87,26 @@ pub fn call(v: &mut Vcpu) {
         }
         f if smc64(CPU_ON).contains(&f) => {
             let entry = if f == CPU_ON { a2 } else { a2 & 0xffff_ffff };
-            match v.smp.by_mpidr(a1).map(|i| (i, v.smp.power[i])) {
+            let smp = &v.board.smp;
+            let mut power = lock(&smp.power);
+            match smp.by_mpidr(a1).map(|i| (i, power[i])) {
                 None => INVALID_PARAMETERS,
                 Some((_, Power::Starting { .. })) => ON_PENDING,
-                Some((_, Power::On | Power::Waiting | Power::Suspended { .. })) => ALREADY_ON,
+                Some((_, Power::On)) => ALREADY_ON,
                 Some(_) if v.board.ram.host(entry, 4).is_none() || entry & 3 != 0 => {
                     INVALID_ADDRESS
                 }
                 Some((i, Power::Off)) => {
-                    v.smp.power[i] = Power::Starting { entry, arg: a3 };
+                    power[i] = Power::Starting { entry, arg: a3 };
+                    drop(power);
+                    smp.cpus[i].bell.ring();
                     0
                 }
             }
         }
-        f if smc64(AFFINITY_INFO).contains(&f) => match v.smp.by_mpidr(a1) {
+        f if smc64(AFFINITY_INFO).contains(&f) => match v.board.smp.by_mpidr(a1) {
             // Only affinity level 0 (the CPUs) is reported.
-            Some(i) if a2 == 0 => match v.smp.power[i] {
+            Some(i) if a2 == 0 => match lock(&v.board.smp.power)[i] {
                 Power::Off => AFF_OFF,
                 Power::Starting { .. } => AFF_ON_PENDING,
                 _ => AFF_ON,
@@ -117,17 +119,16 @@ pub fn call(v: &mut Vcpu) {
             // it): a standby state returns here, a power-down one resumes
             // at the entry point.
             if !v.irq_line() {
-                v.smp.power[me] = if a1 & POWERDOWN != 0 {
+                v.wait = Some(if a1 & POWERDOWN != 0 {
                     let entry = if f == CPU_SUSPEND {
                         a2
                     } else {
                         a2 & 0xffff_ffff
                     };
-                    Power::Suspended { entry, arg: a3 }
+                    Wait::PowerDown { entry, arg: a3 }
                 } else {
-                    Power::Waiting
-                };
-                v.smp.resched = true;
+                    Wait::Standby
+                });
             }
             0
         }

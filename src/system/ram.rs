@@ -5,23 +5,25 @@
 //! address).
 
 use memmap2::{MmapMut, MmapOptions};
-use std::cell::Cell;
 use std::fs::File;
 use std::os::fd::{AsRawFd, FromRawFd};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 const PAGE: u64 = 4096;
-/// Windows for page pairs, used round robin (translated code uses an
-/// address from one for a single operation; several keep earlier ones of
-/// the same instruction valid).
+/// Windows for page pairs per CPU, used round robin (translated code uses
+/// an address from one for a single operation; several keep earlier ones
+/// of the same instruction valid). Each CPU has its own, so CPUs running
+/// on other host threads never remap a window one is using.
 const WINDOWS: u64 = 4;
+const CPUS: u64 = super::devices::gic::MAX_CPUS as u64;
 
 pub struct Ram {
     base: u64,
     mem: MmapMut,
     file: File,
-    /// `WINDOWS` two-page windows, reserved inaccessible.
+    /// `WINDOWS` two-page windows per CPU, reserved inaccessible.
     windows: u64,
-    next_window: Cell<u64>,
+    next_window: [AtomicU64; CPUS as usize],
 }
 
 impl Ram {
@@ -42,7 +44,7 @@ impl Ram {
         let windows = unsafe {
             libc::mmap(
                 std::ptr::null_mut(),
-                (2 * PAGE * WINDOWS) as usize,
+                (2 * PAGE * WINDOWS * CPUS) as usize,
                 libc::PROT_NONE,
                 libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
                 -1,
@@ -57,7 +59,7 @@ impl Ram {
             mem,
             file,
             windows: windows as u64,
-            next_window: Cell::new(0),
+            next_window: Default::default(),
         })
     }
 
@@ -86,9 +88,9 @@ impl Ram {
     }
 
     /// A host address where the RAM pages at `first` and `second`
-    /// (page-aligned physical addresses) follow each other: a window
-    /// mapping both, valid until `WINDOWS` more pairs have been asked for.
-    pub fn pair(&self, first: u64, second: u64) -> Option<u64> {
+    /// (page-aligned physical addresses) follow each other: a window of
+    /// CPU `cpu` mapping both, valid until it asks for `WINDOWS` more pairs.
+    pub fn pair(&self, cpu: usize, first: u64, second: u64) -> Option<u64> {
         let offs = [first, second].map(|pa| pa.checked_sub(self.base));
         let [Some(a), Some(b)] = offs else {
             return None;
@@ -96,9 +98,8 @@ impl Ram {
         if a + PAGE > self.size() || b + PAGE > self.size() {
             return None;
         }
-        let n = self.next_window.get();
-        self.next_window.set((n + 1) % WINDOWS);
-        let win = self.windows + n * 2 * PAGE;
+        let n = self.next_window[cpu].fetch_add(1, Ordering::Relaxed) % WINDOWS;
+        let win = self.windows + (cpu as u64 * WINDOWS + n) * 2 * PAGE;
         for (i, off) in [a, b].into_iter().enumerate() {
             // SAFETY: the window is our own reservation; MAP_FIXED replaces
             // only its page `i` with a shared view of RAM.
@@ -155,7 +156,7 @@ impl Drop for Ram {
         unsafe {
             libc::munmap(
                 self.windows as *mut libc::c_void,
-                (2 * PAGE * WINDOWS) as usize,
+                (2 * PAGE * WINDOWS * CPUS) as usize,
             )
         };
     }
@@ -171,7 +172,7 @@ mod tests {
         ram.write(0x4000_0000 + 5 * PAGE - 4, b"abcd").unwrap();
         ram.write(0x4000_0000 + 2 * PAGE, b"efgh").unwrap();
         let w = ram
-            .pair(0x4000_0000 + 4 * PAGE, 0x4000_0000 + 2 * PAGE)
+            .pair(0, 0x4000_0000 + 4 * PAGE, 0x4000_0000 + 2 * PAGE)
             .unwrap();
         // SAFETY: the window maps two pages of RAM, readable and writable.
         let across = unsafe { std::slice::from_raw_parts_mut((w + PAGE - 4) as *mut u8, 8) };
@@ -181,6 +182,6 @@ mod tests {
             ram.read_u32(0x4000_0000 + 2 * PAGE),
             Some(u32::from_le_bytes(*b"EFGH"))
         );
-        assert!(ram.pair(0x4000_0000, 0x4000_0000 + 16 * PAGE).is_none());
+        assert!(ram.pair(0, 0x4000_0000, 0x4000_0000 + 16 * PAGE).is_none());
     }
 }

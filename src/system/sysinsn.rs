@@ -162,7 +162,7 @@ impl Vcpu {
         if let Some(mut v) = row.and_then(|r| id_value(r.name)) {
             if row.is_some_and(|r| r.name == "MPIDR_EL1") {
                 // Aff0: the CPU's number.
-                v |= self.smp.current as u64;
+                v |= self.me as u64;
             }
             let el0_ok = match row.map(|r| r.name) {
                 Some("CTR_EL0") => self.sys.regime.sctlr & SCTLR_UCT != 0,
@@ -272,7 +272,7 @@ impl Vcpu {
         }
         // The output may have fallen (masked, disabled, a later CVAL): the
         // GIC sees the new level at once, not at the next interrupt check.
-        self.sync_irqs();
+        drop(self.sync_irqs());
         self.timers_changed();
     }
 
@@ -307,11 +307,12 @@ impl Vcpu {
         let sctlr = self.sys.regime.sctlr;
         let ok = match (op1, crn, crm, op2) {
             // TLBI: every form drops the whole soft-TLB; the Inner
-            // Shareable forms (CRm 3) those of the other CPUs too.
+            // Shareable forms (CRm 3) those of the other CPUs too, before
+            // the dispatcher goes on (see `smp`).
             (0, 8, _, _) if el1 => {
                 self.flush_tlb();
                 if crm == 3 {
-                    self.tlbi_broadcast();
+                    self.broadcast |= super::smp::FLUSH_TLB;
                 }
                 true
             }
@@ -365,12 +366,14 @@ impl Vcpu {
         }
         match self.translate(va, Access::Write) {
             Err(f) => Outcome::Raise(self.data_abort(pc, xt, f.status(), true)),
-            Ok(t) => match self
-                .board
-                .ram
-                .write(t.pa, &[0; sysreg::DC_ZVA_BYTES as usize])
-            {
-                Some(()) => Outcome::Next,
+            Ok(t) => match self.board.ram.host(t.pa, sysreg::DC_ZVA_BYTES) {
+                Some(host) => {
+                    // SAFETY: `host` is the 64-byte block inside guest RAM.
+                    unsafe {
+                        std::ptr::write_bytes(host as *mut u8, 0, sysreg::DC_ZVA_BYTES as usize)
+                    };
+                    Outcome::Next
+                }
                 None => Outcome::Raise(self.data_abort(pc, xt, DFSC_EXTERNAL, true)),
             },
         }

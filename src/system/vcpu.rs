@@ -3,8 +3,8 @@
 //! has — the soft-TLBs, EL1 system registers and PSTATE fields beyond NZCV —
 //! and the board it runs on. The user-mode `CpuState` does not grow: helpers
 //! get from the state pointer to the `Vcpu` because the state is its first
-//! field. With several CPUs the one running is on the `Vcpu` and the others
-//! wait in [`super::smp`]'s contexts.
+//! field. Each CPU has its own `Vcpu`, run by its own host thread; what
+//! the CPUs share is the [`Board`] (see [`super::smp`]).
 
 use super::bus::Bus;
 use super::devices::gic::Gic;
@@ -13,17 +13,16 @@ use super::doorbell::Doorbell;
 use super::mmu::{Access, Fault, Regime, Translation};
 use super::monitor::Control;
 use super::ram::Ram;
-use super::smp::Smp;
+use super::smp::{lock, Smp};
 use super::sysinsn::counter;
 use super::timer::{TimerRegs, Waker, PHYS_IRQ, VIRT_IRQ};
 use crate::arm64::sysreg_el1::El1Reg;
 use crate::cpu::state::SP;
 use crate::cpu::CpuState;
 use crate::runtime::soft_tlb::SoftTlb;
-use std::cell::RefCell;
 use std::collections::HashMap;
-use std::rc::Rc;
-use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Why the machine stopped.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -51,18 +50,35 @@ pub struct Exception {
     pub elr: u64,
 }
 
-/// The board: RAM, the MMIO devices, and the interrupt controller the CPU
-/// also talks to directly.
+/// The board the CPUs share: RAM, the MMIO devices, and the interrupt
+/// controller the CPUs also talk to directly. Lock order: `bus`, then
+/// `gic`.
 pub struct Board {
     pub ram: Ram,
-    pub bus: Bus,
-    pub gic: Rc<RefCell<Gic>>,
-    /// What host threads ring to get the CPU's attention.
+    pub bus: Mutex<Bus>,
+    pub gic: Arc<Mutex<Gic>>,
+    /// What devices and host threads ring to get the CPUs' attention
+    /// (it rings every CPU's own doorbell).
     pub bell: Doorbell,
     /// The monitor's requests, with `-qmp`.
     pub monitor: Option<Arc<Control>>,
     /// The power button's GPIO input.
     pub gpio: Inputs,
+    /// The CPUs' links, power states and the machine's stop.
+    pub smp: Smp,
+}
+
+/// What a CPU waits for after PSCI CPU_OFF or CPU_SUSPEND (the dispatcher
+/// acts on it).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Wait {
+    /// CPU_OFF: until a CPU_ON.
+    Off,
+    /// A standby CPU_SUSPEND: until the IRQ line rises, then on.
+    Standby,
+    /// A power-down CPU_SUSPEND: until the IRQ line rises, then at `entry`
+    /// with x0 = `arg`.
+    PowerDown { entry: u64, arg: u64 },
 }
 
 /// The EL1 system registers and PSTATE fields the core does not hold.
@@ -118,7 +134,11 @@ pub struct Vcpu {
     /// permissions).
     pub unprivileged: bool,
     pub sys: SysRegs,
-    pub board: Board,
+    pub board: Arc<Board>,
+    /// This CPU's number: MPIDR_EL1.Aff0, its GIC CPU interface.
+    pub me: usize,
+    /// This CPU's doorbell (`cpu.interrupt` is its word).
+    pub bell: Doorbell,
     /// An abort recorded by a memory slow path, taken when the block exits.
     pub pending: Option<Exception>,
     pub stop: Option<Stop>,
@@ -132,20 +152,19 @@ pub struct Vcpu {
     pub timers: [TimerRegs; 2],
     /// Wakes translated code (through `cpu.interrupt`) at timer deadlines.
     pub waker: Waker,
-    /// The event register (WFE, SEV).
-    pub event: bool,
-    /// Set when another CPU's TLBI broadcast while this one was parked:
-    /// its soft-TLBs are flushed when it runs again.
-    pub tlb_stale: bool,
-    /// The other CPUs and their power states (see [`super::smp`]).
-    pub smp: Smp,
+    /// Set by PSCI CPU_OFF and CPU_SUSPEND.
+    pub wait: Option<Wait>,
+    /// Requests for the other CPUs (`smp::FLUSH_TLB`) the dispatcher
+    /// broadcasts before going on.
+    pub broadcast: u32,
 }
 
 impl Vcpu {
-    /// CPU 0 of `cpus` at EL1h with interrupts masked and the MMU off, as
-    /// the arm64 boot protocol wants it; the others are off.
-    pub fn new(board: Board, cpus: usize) -> Box<Vcpu> {
-        let waker = Waker::new(board.bell.clone());
+    /// CPU `me` of `board` at EL1h with interrupts masked and the MMU off,
+    /// as the arm64 boot protocol wants CPU 0 (the others wait for CPU_ON).
+    pub fn new(board: Arc<Board>, me: usize) -> Box<Vcpu> {
+        let bell = board.smp.cpus[me].bell.clone();
+        let waker = Waker::new(bell.clone());
         let mut v = Box::new(Vcpu {
             cpu: CpuState::default(),
             tlb_ptr: 0,
@@ -153,20 +172,38 @@ impl Vcpu {
             unprivileged: false,
             sys: SysRegs::at_reset(),
             board,
+            me,
+            bell,
             pending: None,
             stop: None,
             flush_code: false,
             code_inval: Vec::new(),
             timers: [TimerRegs::default(); 2],
             waker,
-            event: false,
-            tlb_stale: false,
-            smp: Smp::default(),
+            wait: None,
+            broadcast: 0,
         });
-        v.cpu.interrupt = Arc::as_ptr(v.board.bell.word()) as u64;
+        v.cpu.interrupt = Arc::as_ptr(v.bell.word()) as u64;
         v.set_el(1);
-        v.smp = Smp::new(cpus, &v.cpu, &v.board.bell);
         v
+    }
+
+    /// The CPU starts afresh at `entry` with x0 = `arg`, as after CPU_ON:
+    /// EL1h, DAIF masked, MMU off, timers disabled.
+    pub fn boot_reset(&mut self, entry: u64, arg: u64) {
+        let keep = (self.cpu.interrupt, self.cpu.jump_table);
+        self.cpu = CpuState::default();
+        (self.cpu.interrupt, self.cpu.jump_table) = keep;
+        self.cpu.pc = entry;
+        self.cpu.x[0] = arg;
+        self.sys = SysRegs::at_reset();
+        self.timers = [TimerRegs::default(); 2];
+        self.timers_changed();
+        self.board.smp.cpus[self.me]
+            .event
+            .store(false, Ordering::Relaxed);
+        self.flush_tlb();
+        self.set_el(1);
     }
 
     /// Recovers the `Vcpu` from the state pointer translated code passes.
@@ -239,14 +276,16 @@ impl Vcpu {
         }
     }
 
-    /// Drives the timers' and the devices' interrupt lines into the GIC.
-    pub fn sync_irqs(&mut self) {
+    /// Drives the timers' and the devices' interrupt lines into the GIC;
+    /// returns the GIC, locked.
+    pub fn sync_irqs(&mut self) -> MutexGuard<'_, Gic> {
         let now = counter();
-        let c = self.smp.current;
-        let mut g = self.board.gic.borrow_mut();
-        g.set_ppi(c, PHYS_IRQ, self.timers[0].line(now));
-        g.set_ppi(c, VIRT_IRQ, self.timers[1].line(now));
-        self.board.bus.drive_irqs(|id, high| g.set_level(id, high));
+        let mut bus = lock(&self.board.bus);
+        let mut g = lock(&self.board.gic);
+        g.set_ppi(self.me, PHYS_IRQ, self.timers[0].line(now));
+        g.set_ppi(self.me, VIRT_IRQ, self.timers[1].line(now));
+        bus.drive_irqs(|id, high| g.set_level(id, high));
+        g
     }
 
     /// After a timer register changed: re-arm the wake-up.
@@ -256,8 +295,26 @@ impl Vcpu {
 
     /// Whether the CPU's IRQ input is asserted (masked by PSTATE.I or not).
     pub fn irq_line(&mut self) -> bool {
-        self.sync_irqs();
-        self.board.gic.borrow().irq_pending(self.smp.current)
+        let me = self.me;
+        self.sync_irqs().irq_pending(me)
+    }
+
+    /// After a device register write, which may have raised an interrupt
+    /// (a GIC enable, a device's completion): this CPU comes back to its
+    /// dispatcher soon, and other CPUs with an interrupt pending are rung.
+    pub fn device_written(&mut self) {
+        self.bell.word().store(1, Ordering::SeqCst);
+        if self.board.smp.count() > 1 {
+            let me = self.me;
+            let g = self.sync_irqs();
+            let others: Vec<usize> = (0..g.cpus())
+                .filter(|&j| j != me && g.irq_pending(j))
+                .collect();
+            drop(g);
+            for j in others {
+                self.board.smp.cpus[j].bell.ring();
+            }
+        }
     }
 
     /// Translates `va` for `access` at the current EL.

@@ -8,13 +8,12 @@
 //! Level-sensitive inputs are driven with [`Gic::set_level`] (SPIs) and
 //! [`Gic::set_ppi`] (a CPU's timer PPIs); the dispatcher asks
 //! [`Gic::irq_pending`] whether a CPU's IRQ line is asserted. Register
-//! accesses from the bus act for [`Gic::current`], the CPU running.
+//! accesses from the bus act for [`Gic::current`], which the CPU making
+//! the access sets while it holds the bus (each CPU runs on its own host
+//! thread; the GIC sits behind a mutex).
 
 use crate::system::bus::BusDevice;
-use std::cell::RefCell;
-use std::rc::Rc;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 pub const NUM_IRQS: usize = 64;
 /// The most CPUs a GICv2 serves.
@@ -81,6 +80,9 @@ enum Bits {
     Group,
 }
 
+/// How the GIC gets a CPU's attention (see [`Gic::with_cpus`]).
+pub type Kick = Box<dyn Fn(usize) + Send>;
+
 pub struct Gic {
     dist_enabled: bool,
     banks: Vec<Bank>,
@@ -98,9 +100,9 @@ pub struct Gic {
     /// Per CPU, the SPIs whose targets include it.
     reach: Vec<u64>,
     config: [u32; NUM_IRQS / 16],
-    /// Set when an SGI is sent to another CPU: the dispatcher's interrupt
-    /// word, so the sender leaves translated code and the target can run.
-    kick: Option<Arc<AtomicU32>>,
+    /// Called with each other CPU an SGI is sent to: rings that CPU's
+    /// doorbell, so it leaves translated code or wakes from WFI.
+    kick: Option<Kick>,
 }
 
 impl Gic {
@@ -109,9 +111,9 @@ impl Gic {
         Gic::with_cpus(1, None)
     }
 
-    /// A GIC serving `cpus` CPUs (1..=8); `kick` is stored to (1) when an
-    /// SGI targets another CPU than the sender.
-    pub fn with_cpus(cpus: usize, kick: Option<Arc<AtomicU32>>) -> Gic {
+    /// A GIC serving `cpus` CPUs (1..=8); `kick(t)` is called when an SGI
+    /// targets CPU `t`, another CPU than the sender.
+    pub fn with_cpus(cpus: usize, kick: Option<Kick>) -> Gic {
         assert!((1..=MAX_CPUS).contains(&cpus));
         Gic {
             dist_enabled: false,
@@ -390,9 +392,9 @@ impl Gic {
                 self.banks[t].sgi_sources[id] |= 1 << c;
             }
         }
-        if list & !(1 << c) != 0 {
-            if let Some(k) = &self.kick {
-                k.store(1, Ordering::SeqCst);
+        if let Some(k) = &self.kick {
+            for t in (0..self.cpus()).filter(|&t| t != c && list >> t & 1 == 1) {
+                k(t);
             }
         }
     }
@@ -477,11 +479,11 @@ pub const CPU_IF_OFFSET: u64 = 0x1_0000;
 
 /// The bus face of a shared [`Gic`]: distributor at offset 0, CPU
 /// interface at [`CPU_IF_OFFSET`].
-pub struct GicMmio(pub Rc<RefCell<Gic>>);
+pub struct GicMmio(pub Arc<Mutex<Gic>>);
 
 impl BusDevice for GicMmio {
     fn read(&mut self, offset: u64, _size: u8) -> u64 {
-        let mut g = self.0.borrow_mut();
+        let mut g = self.0.lock().unwrap_or_else(|e| e.into_inner());
         if offset >= CPU_IF_OFFSET {
             g.cpu_read(offset - CPU_IF_OFFSET)
         } else {
@@ -490,7 +492,7 @@ impl BusDevice for GicMmio {
     }
 
     fn write(&mut self, offset: u64, size: u8, value: u64) {
-        let mut g = self.0.borrow_mut();
+        let mut g = self.0.lock().unwrap_or_else(|e| e.into_inner());
         if offset >= CPU_IF_OFFSET {
             g.cpu_write(offset - CPU_IF_OFFSET, value)
         } else {
@@ -567,15 +569,23 @@ mod tests {
 
     #[test]
     fn sgi_targets_sources_and_filters() {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        // Bit t: CPU t was kicked.
         let kick = Arc::new(AtomicU32::new(0));
-        let mut g = Gic::with_cpus(4, Some(kick.clone()));
+        let k = kick.clone();
+        let mut g = Gic::with_cpus(
+            4,
+            Some(Box::new(move |t| {
+                k.fetch_or(1 << t, Ordering::SeqCst);
+            })),
+        );
         for c in 0..4 {
             enable(&mut g, c);
         }
         // CPU 2 sends SGI 5 to CPUs 0 and 3 (target list).
         g.current = 2;
         g.dist_write(0xf00, 4, 0b1001 << 16 | 5);
-        assert_eq!(kick.swap(0, Ordering::SeqCst), 1);
+        assert_eq!(kick.swap(0, Ordering::SeqCst), 0b1001);
         assert!(g.irq_pending(0) && g.irq_pending(3));
         assert!(!g.irq_pending(1) && !g.irq_pending(2));
         g.current = 3;
@@ -586,10 +596,8 @@ mod tests {
         g.current = 1;
         g.dist_write(0xf00, 4, 1 << 24 | 3);
         assert!(g.irq_pending(2) && g.irq_pending(3) && !g.irq_pending(1));
+        assert_eq!(kick.swap(0, Ordering::SeqCst), 0b1101);
         // CPU 1 to itself: no kick.
-        g.dist_write(0xf00, 4, 2 << 24 | 4);
-        assert_eq!(kick.load(Ordering::SeqCst), 1);
-        kick.store(0, Ordering::SeqCst);
         g.dist_write(0xf00, 4, 2 << 24 | 4);
         assert_eq!(kick.load(Ordering::SeqCst), 0, "self only");
         assert!(g.irq_pending(1));

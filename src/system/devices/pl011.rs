@@ -50,7 +50,7 @@ const LCR_H_FEN: u64 = 1 << 4;
 const FIFO_DEPTH: usize = 16;
 
 pub struct Pl011 {
-    out: Box<dyn Write>,
+    out: Box<dyn Write + Send>,
     /// The host's input, when the UART has one.
     input: Option<Input>,
     /// Latched transmit interrupt.
@@ -67,7 +67,7 @@ pub struct Pl011 {
 impl Pl011 {
     /// A UART whose transmitted bytes go to `out` and that receives from
     /// `input`.
-    pub fn new(out: Box<dyn Write>, input: Option<Input>) -> Pl011 {
+    pub fn new(out: Box<dyn Write + Send>, input: Option<Input>) -> Pl011 {
         Pl011 {
             out,
             input,

@@ -3,11 +3,11 @@
 //!
 //! The monitor thread never touches the machine. It records requests
 //! (pause, resume, quit, reset, power button) in a [`Control`] shared with
-//! the vCPU thread and rings the doorbell: translated code leaves at the
-//! next block entry or loop back edge, a CPU in WFI wakes, and the run loop
-//! calls [`Control::service`] at a block boundary. A pause parks the vCPU
-//! thread there until `cont` (the generic timers' counters keep following
-//! the host clock meanwhile).
+//! the vCPU threads and rings the doorbell (every CPU's): translated code
+//! leaves at the next block entry or loop back edge, a CPU in WFI wakes,
+//! and each CPU's run loop calls [`Control::service`] at a block boundary.
+//! A pause parks every vCPU thread there until `cont` (the generic timers'
+//! counters keep following the host clock meanwhile).
 
 pub mod hmp;
 mod protocol;
@@ -18,7 +18,7 @@ pub use server::{start, Endpoint, Spec};
 use super::doorbell::Doorbell;
 use serde_json::{json, Value};
 use std::io::Write;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -27,26 +27,26 @@ use std::time::{SystemTime, UNIX_EPOCH};
 struct State {
     /// `stop` was asked and no `cont` since.
     paused: bool,
-    /// The vCPU thread is parked (it has seen `paused`).
-    parked: bool,
+    /// The vCPU threads parked (that have seen `paused`).
+    parked: usize,
     quit: bool,
     reset: bool,
     powerdown: bool,
 }
 
-/// Shared between the monitor thread and the vCPU thread.
+/// Shared between the monitor thread and the vCPU threads.
 pub struct Control {
     state: Mutex<State>,
     changed: Condvar,
-    /// Set with every request: the run loop's cheap test.
-    pending: AtomicBool,
+    /// Counts the requests: each run loop's cheap test.
+    requests: AtomicU64,
     bell: Doorbell,
     /// Where events go: the connected client after capabilities
     /// negotiation.
     events: Mutex<Option<Box<dyn Write + Send>>>,
-    /// Host thread id of the vCPU (query-cpus-fast).
-    vcpu_tid: Mutex<i64>,
-    /// Number of CPUs (query-cpus-fast), all run by that thread.
+    /// Host thread id of each vCPU (query-cpus-fast).
+    vcpu_tid: Mutex<Vec<i64>>,
+    /// Number of CPUs, each run by its own thread.
     cpus: std::sync::atomic::AtomicUsize,
 }
 
@@ -63,10 +63,10 @@ impl Control {
         Control {
             state: Mutex::new(State::default()),
             changed: Condvar::new(),
-            pending: AtomicBool::new(false),
+            requests: AtomicU64::new(0),
             bell,
             events: Mutex::new(None),
-            vcpu_tid: Mutex::new(0),
+            vcpu_tid: Mutex::new(vec![0]),
             cpus: std::sync::atomic::AtomicUsize::new(1),
         }
     }
@@ -74,6 +74,10 @@ impl Control {
     /// The machine has `n` CPUs.
     pub fn set_cpus(&self, n: usize) {
         self.cpus.store(n, Ordering::Relaxed);
+        self.vcpu_tid
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .resize(n, 0);
     }
 
     fn cpus(&self) -> usize {
@@ -84,64 +88,69 @@ impl Control {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Whether a request waits for [`Control::service`].
-    pub fn pending(&self) -> bool {
-        self.pending.load(Ordering::Acquire)
+    /// The number of requests so far: a vCPU thread calls
+    /// [`Control::service`] when it changed since its last call.
+    pub fn requests(&self) -> u64 {
+        self.requests.load(Ordering::Acquire)
     }
 
     fn request(&self, f: impl FnOnce(&mut State)) {
         f(&mut self.lock());
-        self.pending.store(true, Ordering::Release);
+        self.requests.fetch_add(1, Ordering::AcqRel);
         self.changed.notify_all();
         self.bell.ring();
     }
 
-    /// Called by the vCPU thread between blocks. Parks while paused;
+    /// Called by each vCPU thread between blocks. Parks while paused;
     /// returns what the run loop must do. `power_button` is pressed for a
-    /// `system_powerdown`.
+    /// `system_powerdown` (by the first thread to see it).
     pub fn service(&self, power_button: &mut dyn FnMut()) -> Action {
         let mut s = self.lock();
-        self.pending.store(false, Ordering::Release);
-        loop {
+        let mut parked = false;
+        let action = loop {
             if s.quit {
-                return Action::Quit;
+                break Action::Quit;
             }
             if s.reset {
                 s.reset = false;
-                return Action::Reset;
+                break Action::Reset;
             }
             if std::mem::take(&mut s.powerdown) {
                 self.event("POWERDOWN", None);
                 power_button();
             }
             if !s.paused {
-                break;
+                break Action::Continue;
             }
-            if !s.parked {
-                s.parked = true;
+            if !parked {
+                parked = true;
+                s.parked += 1;
                 self.changed.notify_all();
             }
             s = self.changed.wait(s).unwrap_or_else(|e| e.into_inner());
-        }
-        if s.parked {
-            s.parked = false;
+        };
+        if parked {
+            s.parked -= 1;
             self.changed.notify_all();
         }
-        Action::Continue
+        action
     }
 
-    /// Records the calling thread as the vCPU's.
-    pub fn set_vcpu_thread(&self) {
-        *self.vcpu_tid.lock().unwrap_or_else(|e| e.into_inner()) =
-            i64::from(nix::unistd::gettid().as_raw());
+    /// Records the calling thread as CPU `cpu`'s.
+    pub fn set_vcpu_thread(&self, cpu: usize) {
+        let mut t = self.vcpu_tid.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(t) = t.get_mut(cpu) {
+            *t = i64::from(nix::unistd::gettid().as_raw());
+        }
     }
 
-    fn vcpu_thread(&self) -> i64 {
-        *self.vcpu_tid.lock().unwrap_or_else(|e| e.into_inner())
+    fn vcpu_thread(&self, cpu: usize) -> i64 {
+        let t = self.vcpu_tid.lock().unwrap_or_else(|e| e.into_inner());
+        t.get(cpu).copied().unwrap_or(0)
     }
 
-    /// `stop`: returns once the vCPU is parked (false if it was already
-    /// paused).
+    /// `stop`: returns once every vCPU thread is parked (false if it was
+    /// already paused).
     fn pause(&self) -> bool {
         let was = self.lock().paused;
         if was {
@@ -149,7 +158,7 @@ impl Control {
         }
         self.request(|s| s.paused = true);
         let mut s = self.lock();
-        while s.paused && !s.parked && !s.quit {
+        while s.paused && s.parked < self.cpus() && !s.quit {
             s = self.changed.wait(s).unwrap_or_else(|e| e.into_inner());
         }
         true
@@ -242,14 +251,14 @@ mod tests {
         let c2 = c.clone();
         let vcpu = std::thread::spawn(move || {
             let mut pressed = 0;
-            while !c2.pending() {
+            while c2.requests() == 0 {
                 std::thread::sleep(Duration::from_millis(1));
             }
             let a = c2.service(&mut || pressed += 1);
             (a, pressed)
         });
         assert!(c.pause());
-        assert!(c.lock().parked);
+        assert_eq!(c.lock().parked, 1);
         assert!(!c.pause(), "already paused");
         c.powerdown();
         assert!(c.resume());

@@ -188,11 +188,11 @@ fn execute(req: &Map<String, Value>, session: &mut Session, ctl: &Control) -> Va
             ctl.powerdown();
             ok
         }
-        // One entry per CPU; one host thread runs them all.
+        // One entry per CPU, each with the host thread that runs it.
         "query-cpus-fast" => json!({"return": (0..ctl.cpus()).map(|i| json!({
             "cpu-index": i,
             "qom-path": format!("/machine/unattached/device[{i}]"),
-            "thread-id": ctl.vcpu_thread(),
+            "thread-id": ctl.vcpu_thread(i),
             "props": {"socket-id": 0, "cluster-id": 0, "core-id": i, "thread-id": 0},
             "target": "aarch64"})).collect::<Vec<_>>()}),
         _ => error(

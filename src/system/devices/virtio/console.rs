@@ -47,7 +47,7 @@ pub struct Port {
     pub console: bool,
     /// The name the guest sees in /sys/class/virtio-ports/*/name.
     pub name: Option<String>,
-    pub out: Box<dyn Write>,
+    pub out: Box<dyn Write + Send>,
     /// The host's input, when the port has one.
     pub input: Option<Input>,
 }

@@ -21,7 +21,7 @@ pub const F_INDIRECT_DESC: u64 = 1 << 28;
 pub const F_EVENT_IDX: u64 = 1 << 29;
 
 /// What one device type adds to the transport.
-pub trait VirtioDevice {
+pub trait VirtioDevice: Send {
     /// The virtio device ID (1 network, 2 block, 4 entropy, ...).
     fn device_id(&self) -> u32;
     /// Device-type feature bits (the transport adds its own).
