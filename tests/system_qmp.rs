@@ -452,12 +452,14 @@ fn monitor_on_the_serial_console() {
         m.wait_output("the banner", |o| {
             o.contains("emu-system monitor - type 'help' for more information\r\n(qemu) ")
         });
+        // The guest keeps printing while the monitor has the focus, so its
+        // bytes may fall between the echoed keys (as with qemu's mux); an
+        // answer and the prompt after it are one write.
         type_("info status\r");
-        m.wait_output("status", |o| {
-            o.contains("info status\r\nVM status: running\r\n(qemu) ")
-        });
+        m.wait_output("status", |o| o.contains("VM status: running\r\n(qemu) "));
+        let prompts = m.output().matches("(qemu) ").count();
         type_("stop\r");
-        m.wait_output("stop", |o| o.contains("stop\r\n(qemu) "));
+        m.wait_output("stop", |o| o.matches("(qemu) ").count() > prompts);
         let ticks = m.ticks();
         std::thread::sleep(Duration::from_millis(300));
         assert_eq!(m.ticks(), ticks, "paused");
