@@ -40,6 +40,8 @@ pub(super) fn inline_ok(op: VecOp) -> bool {
         VecOp::Half { .. } => super::emit_half::has_f16c(),
         VecOp::Dot { .. } => super::emit_dot::has_avx2(),
         VecOp::Crypto { op, .. } => super::emit_crypto::inline_ok(op),
+        VecOp::Qdmulh { esize, .. } => super::emit_qdmulh::inline_ok(esize),
+        VecOp::Mmla { .. } => super::emit_dot::has_avx2(),
         _ => true,
     }
 }
@@ -124,6 +126,12 @@ impl Emitter {
                 self.vec_half(op, q, (vd, vn, vm), elem, slow, arg);
             }
             VecOp::Crypto { op, vm } => self.vec_crypto(op, (vd, vn, vm), slow, arg),
+            VecOp::Qdmulh { .. } => self.vec_qdmulh(op, (vd, vn), slow, arg),
+            VecOp::Mmla {
+                n_unsigned,
+                m_unsigned,
+                vm,
+            } => self.vec_mmla((n_unsigned, m_unsigned), (vd, vn, vm), slow, arg),
             VecOp::Ext { q, vm, imm } => {
                 let m = Self::voff(vm);
                 let imm = imm as i8;

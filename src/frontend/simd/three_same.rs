@@ -8,7 +8,7 @@ use crate::arm64::encodings::simd_same::Op;
 use crate::arm64::Fields;
 use crate::cpu::CpuState;
 use crate::frontend::{Ctx, TResult, Undefined};
-use crate::ir::{FpOp, HalfOp, VOp, VecOp};
+use crate::ir::{FpOp, HalfOp, LongAcc, VOp, VecOp};
 
 kinds!(
     /// The operation of a three-same instruction. The `U` bit (signedness)
@@ -148,6 +148,10 @@ fn emit(cx: &mut Ctx, f: &Fields, scalar: bool, q: bool, kind: K, size: u32) -> 
         super::vec_op(cx, op, &args, helper);
         return Ok(());
     }
+    if let Some(op) = qdmulh(kind, &args, None) {
+        super::vec_op(cx, op, &args, helper);
+        return Ok(());
+    }
     let cmgt = (kind == K::Cmgt && !u).then_some(VOp::Cmgt);
     match inline_op(kind).or(cmgt) {
         Some(op) if !scalar => super::vbin(cx, op, &args, None, helper),
@@ -156,6 +160,20 @@ fn emit(cx: &mut Ctx, f: &Fields, scalar: bool, q: bool, kind: K, size: u32) -> 
         }
     }
     Ok(())
+}
+
+/// SQDMULH/SQRDMULH (vector, scalar; with `elem`, by element of
+/// `args.m`) as the [`VecOp::Qdmulh`] the backend may run inline.
+pub(super) fn qdmulh(k: K, args: &Args, elem: Option<u8>) -> Option<VecOp> {
+    matches!(k, K::Qdmulh | K::Qrdmulh).then(|| VecOp::Qdmulh {
+        esize: args.esize() as u8,
+        q: args.q,
+        scalar: args.scalar,
+        round: k == K::Qrdmulh,
+        acc: LongAcc::Set,
+        vm: args.m as u8,
+        elem,
+    })
 }
 
 /// The half-precision operations the backend can run inline.
