@@ -189,6 +189,10 @@ pub enum HalfOp {
     Cmge,
     /// Lanes of all ones where `n > m`, else zero (FCMGT).
     Cmgt,
+    /// Lanes of all ones where `|n| >= |m|`, else zero (FACGE).
+    Acge,
+    /// Lanes of all ones where `|n| > |m|`, else zero (FACGT).
+    Acgt,
     /// The larger of `n` and `m` (FMAX, FMAXNM: they differ only for NaN
     /// operands, which the exact helper of the instruction takes).
     Max,
@@ -199,7 +203,10 @@ pub enum HalfOp {
 impl HalfOp {
     /// Whether the lanes are a comparison mask rather than halves.
     pub fn is_compare(self) -> bool {
-        matches!(self, HalfOp::Cmeq | HalfOp::Cmge | HalfOp::Cmgt)
+        matches!(
+            self,
+            HalfOp::Cmeq | HalfOp::Cmge | HalfOp::Cmgt | HalfOp::Acge | HalfOp::Acgt
+        )
     }
 }
 

@@ -189,6 +189,8 @@ pub(super) fn half_op(k: K) -> Option<HalfOp> {
         K::Fcmeq => HalfOp::Cmeq,
         K::Fcmge => HalfOp::Cmge,
         K::Fcmgt => HalfOp::Cmgt,
+        K::Facge => HalfOp::Acge,
+        K::Facgt => HalfOp::Acgt,
         K::Fmax | K::Fmaxnm => HalfOp::Max,
         K::Fmin | K::Fminnm => HalfOp::Min,
         _ => return None,
