@@ -31,6 +31,8 @@ mod fcache;
 mod frontend;
 #[path = "ir_backend/half.rs"]
 mod half;
+#[path = "ir_backend/qdmulh.rs"]
+mod qdmulh;
 #[path = "ir_backend/random.rs"]
 mod random;
 #[path = "ir_backend/table.rs"]

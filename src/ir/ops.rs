@@ -192,6 +192,10 @@ pub enum HalfOp {
     Cmge,
     /// Lanes of all ones where `n > m`, else zero (FCMGT).
     Cmgt,
+    /// Lanes of all ones where `|n| >= |m|`, else zero (FACGE).
+    Acge,
+    /// Lanes of all ones where `|n| > |m|`, else zero (FACGT).
+    Acgt,
     /// The larger of `n` and `m` (FMAX, FMAXNM: they differ only for NaN
     /// operands, which the exact helper of the instruction takes).
     Max,
@@ -202,7 +206,10 @@ pub enum HalfOp {
 impl HalfOp {
     /// Whether the lanes are a comparison mask rather than halves.
     pub fn is_compare(self) -> bool {
-        matches!(self, HalfOp::Cmeq | HalfOp::Cmge | HalfOp::Cmgt)
+        matches!(
+            self,
+            HalfOp::Cmeq | HalfOp::Cmge | HalfOp::Cmgt | HalfOp::Acge | HalfOp::Acgt
+        )
     }
 }
 
@@ -253,6 +260,19 @@ pub enum CryptoOp {
     Rax1,
     /// XAR: `ROR(n EOR m, imm)` per 64-bit lane (`imm` in 0..64).
     Xar { imm: u8 },
+    /// SHA512H: two rounds of the SHA-512 T1 computation on the words plus
+    /// constants (`d`) and the state parts `n` and `m`.
+    Sha512h,
+    /// SHA512H2: two rounds of the T2 computation (`d`, `n`, `m` as in
+    /// SHA512H).
+    Sha512h2,
+    /// SHA512SU0: `d + sigma0(n<63:0> : d<127:64>)` per 64-bit lane.
+    Sha512su0,
+    /// SHA512SU1: `d + sigma1(n) + m` per 64-bit lane.
+    Sha512su1,
+    /// PMULL/PMULL2 .8B/.16B: the carry-less products of the bytes of the
+    /// low (with `upper`, high) 64 bits of `n` and `m`, as 16-bit lanes.
+    Pmull8 { upper: bool },
 }
 
 /// Integer vector operations with an inline fast path.
@@ -412,6 +432,31 @@ pub enum VecOp {
     Crypto { op: CryptoOp, vm: u8 },
     /// `V[vd] = op(V[vn])` lane-wise on `esize`-bit lanes.
     Unary { op: VUnOp, esize: u8, q: bool },
+    /// SQDMULH/SQRDMULH (`acc: Set`) and SQRDMLAH/SQRDMLSH (`Add`, `Sub`)
+    /// on 16- or 32-bit (`esize`) lanes: per lane
+    /// `SignedSat(((d << esize) ± 2 * n * m + (1 << (esize - 1))) >> esize)`,
+    /// without the `d` term for `Set` and without the rounding constant
+    /// unless `round`; FPSR.QC is set when any lane saturates. With
+    /// `scalar` only lane 0 counts (the rest of `V[vd]` is zeroed), else
+    /// the lanes of 64 (with `q`, 128) bits; with `elem`, every lane of the
+    /// second operand is lane `elem` of `V[vm]`.
+    Qdmulh {
+        esize: u8,
+        q: bool,
+        scalar: bool,
+        round: bool,
+        acc: LongAcc,
+        vm: u8,
+        elem: Option<u8>,
+    },
+    /// SMMLA/UMMLA/USMMLA: `V[vd]` (a 2x2 matrix of 32-bit lanes) plus
+    /// the product of `V[vn]` (2x8 bytes, row-major) and the transpose of
+    /// `V[vm]` (2x8), each operand's bytes signed or unsigned, modulo 2^32.
+    Mmla {
+        n_unsigned: bool,
+        m_unsigned: bool,
+        vm: u8,
+    },
 }
 
 /// Lane-wise one-operand integer operations in [`VecOp::Unary`].

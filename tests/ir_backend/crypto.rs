@@ -1,7 +1,8 @@
 //! The cryptographic extension's inline forms (`emit_crypto`: AESE, AESD,
 //! AESMC, AESIMC with AES-NI, PMULL/PMULL2 .1Q with PCLMULQDQ, SHA1C/P/M,
 //! SHA1SU1, SHA256H/H2/SU0/SU1 with the SHA extensions, SHA1H, SHA1SU0,
-//! EOR3, BCAX, RAX1 and XAR with SSE2) against the interpreter, which runs
+//! EOR3, BCAX, RAX1, XAR, SHA512SU0/SU1 and PMULL/PMULL2 .8H with SSE2,
+//! SHA512H/H2 in general registers) against the interpreter, which runs
 //! the exact helpers (the Arm ARM pseudocode, no host instructions), alone
 //! and in blocks with other vector instructions. Lanes are biased towards
 //! the values where wrapping sums and rotations go wrong (0, all ones,
@@ -14,7 +15,7 @@ use super::{Jit, Rng};
 
 /// From aarch64-linux-gnu-as -march=armv8.4-a+crypto+sha3 (aliasing forms
 /// included).
-const CRYPTO: [u32; 35] = [
+const CRYPTO: [u32; 49] = [
     0x4e284841, // aese v1.16b, v2.16b
     0x4e285841, // aesd v1.16b, v2.16b
     0x4e286841, // aesmc v1.16b, v2.16b
@@ -50,6 +51,20 @@ const CRYPTO: [u32; 35] = [
     0xce830441, // xar v1.2d, v2.2d, v3.2d, #1
     0xce83fc41, // xar v1.2d, v2.2d, v3.2d, #63
     0xce834442, // xar v2.2d, v2.2d, v3.2d, #17
+    0xce638041, // sha512h q1, q2, v3.2d
+    0xce638441, // sha512h2 q1, q2, v3.2d
+    0xcec08041, // sha512su0 v1.2d, v2.2d
+    0xce638841, // sha512su1 v1.2d, v2.2d, v3.2d
+    0xce618021, // sha512h q1, q1, v1.2d
+    0xce638443, // sha512h2 q3, q2, v3.2d
+    0xce638042, // sha512h q2, q2, v3.2d
+    0xcec08021, // sha512su0 v1.2d, v1.2d
+    0xce638843, // sha512su1 v3.2d, v2.2d, v3.2d
+    0xce638842, // sha512su1 v2.2d, v2.2d, v3.2d
+    0x0e23e041, // pmull v1.8h, v2.8b, v3.8b
+    0x4e23e041, // pmull2 v1.8h, v2.16b, v3.16b
+    0x0e22e042, // pmull v2.8h, v2.8b, v2.8b
+    0x4e23e043, // pmull2 v3.8h, v2.16b, v3.16b
 ];
 
 /// AES round pairs: the backend runs an AESMC (AESIMC) of the register
@@ -70,8 +85,8 @@ fn xar(imm: u32) -> u32 {
     0xce830041 | imm << 10
 }
 
-/// A vector: all zeros or all ones, or 32-bit lanes drawn from edge values
-/// and random ones.
+/// A vector: all zeros or all ones, 32-bit lanes drawn from edge values,
+/// bytes drawn from 0, 1, 0x80 and 0xFF (PMULL .8H), or random.
 fn vector(rng: &mut Rng) -> u128 {
     const LANES: [u32; 10] = [
         0,
@@ -85,10 +100,13 @@ fn vector(rng: &mut Rng) -> u128 {
         0xCA62_C1D6,
         0x0000_0080,
     ];
-    match rng.below(8) {
+    match rng.below(9) {
         0 => 0,
         1 => u128::MAX,
         2 | 3 => (0..4).fold(0u128, |v, i| v | (rng.pick(&LANES) as u128) << (32 * i)),
+        4 => (0..16).fold(0u128, |v, i| {
+            v | (rng.pick(&[0u8, 1, 0x80, 0xFF, 0x7F]) as u128) << (8 * i)
+        }),
         _ => (rng.next() as u128) << 64 | rng.next() as u128,
     }
 }

@@ -1,6 +1,7 @@
-//! SDOT/UDOT/USDOT/SUDOT (vector and by element, 64- and 128-bit), which
-//! the backend runs inline with AVX2 (`emit_dot`), against the interpreter
-//! (the exact helper), alone and in blocks with other vector instructions.
+//! SDOT/UDOT/USDOT/SUDOT (vector and by element, 64- and 128-bit) and
+//! SMMLA/UMMLA/USMMLA, which the backend runs inline with AVX2
+//! (`emit_dot`), against the interpreter (the exact helper), alone and in
+//! blocks with other vector instructions.
 
 use super::vec_ops::singly_then_mixed;
 use super::Rng;
@@ -24,6 +25,17 @@ const DOT: [u32; 15] = [
     0x6fa3e043, // udot v3.4s, v2.16b, v3.4b[1]
 ];
 
+/// From aarch64-linux-gnu-as -march=armv8.6-a+i8mm (aliasing forms
+/// included).
+const MMLA: [u32; 6] = [
+    0x4e83a441, // smmla v1.4s, v2.16b, v3.16b
+    0x6e83a441, // ummla v1.4s, v2.16b, v3.16b
+    0x4e83ac41, // usmmla v1.4s, v2.16b, v3.16b
+    0x4e81a421, // smmla v1.4s, v1.16b, v1.16b
+    0x6e83a443, // ummla v3.4s, v2.16b, v3.16b
+    0x4e83ac42, // usmmla v2.4s, v2.16b, v3.16b
+];
+
 /// A vector of bytes biased to the extremes (0x80, 0x7F, 0xFF, 0) that
 /// make the widest products and sums.
 fn bytes(rng: &mut Rng) -> u128 {
@@ -40,4 +52,13 @@ fn bytes(rng: &mut Rng) -> u128 {
 #[test]
 fn dot_products_match_the_helper() {
     singly_then_mixed(0xd07, &DOT, &DOT, bytes);
+}
+
+#[test]
+fn matrix_multiplies_match_the_helper() {
+    if !std::arch::is_x86_feature_detected!("avx2") {
+        eprintln!("note: host without avx2: SMMLA/UMMLA/USMMLA run the helper on both sides");
+    }
+    let words: Vec<u32> = MMLA.iter().chain(&DOT).copied().collect();
+    singly_then_mixed(0x33a, &MMLA, &words, bytes);
 }

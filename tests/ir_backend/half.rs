@@ -1,6 +1,6 @@
 //! Half precision (FEAT_FP16) inline on the host (`emit_half`): the
 //! vector FADD/FSUB/FMUL/FDIV/FMLA/FMLS (and by element), FABD, FCMEQ,
-//! FCMGE, FCMGT, FMAX, FMIN, FMAXNM and FMINNM, the scalar
+//! FCMGE, FCMGT, FACGE, FACGT, FMAX, FMIN, FMAXNM and FMINNM, the scalar
 //! arithmetic, FCMP and the FCVT conversions, run as x86-64 code against
 //! the interpreter, which runs the exact helpers. Operands are biased
 //! towards what the inline forms must get right or hand over: ±0,
@@ -15,7 +15,7 @@ use super::*;
 
 /// Words with d = v1, n = v2, m = v3 (and a few aliasing forms), from
 /// aarch64-linux-gnu-as -march=armv8.2-a+fp16.
-const VECTOR: [u32; 39] = [
+const VECTOR: [u32; 45] = [
     0x4e431441, // fadd v1.8h, v2.8h, v3.8h
     0x0e431441, // fadd v1.4h, v2.4h, v3.4h
     0x4ec31441, // fsub v1.8h, v2.8h, v3.8h
@@ -55,6 +55,12 @@ const VECTOR: [u32; 39] = [
     0x0e430441, // fmaxnm v1.4h, v2.4h, v3.4h
     0x4ec30441, // fminnm v1.8h, v2.8h, v3.8h
     0x0ec30441, // fminnm v1.4h, v2.4h, v3.4h
+    0x6e432c41, // facge v1.8h, v2.8h, v3.8h
+    0x2e432c41, // facge v1.4h, v2.4h, v3.4h
+    0x6ec32c41, // facgt v1.8h, v2.8h, v3.8h
+    0x2ec32c41, // facgt v1.4h, v2.4h, v3.4h
+    0x6e422c42, // facge v2.8h, v2.8h, v2.8h
+    0x2ec12c61, // facgt v1.4h, v3.4h, v1.4h
 ];
 
 /// Scalar words (d = v1, n = v2, m = v3); the FCVTs read a single or

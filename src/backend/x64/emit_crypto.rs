@@ -33,8 +33,20 @@
 //!   from Vn and Vm added first.
 //! * EOR3, BCAX, RAX1 and XAR (SHA3) are SSE2 bit operations and 64-bit
 //!   shifts. Every x86-64 host has them.
+//! * SHA512H/SHA512H2 are two dependent rounds on 64-bit words: general
+//!   registers, where a rotation is one `ror` (each big sigma is three
+//!   rotations and two XORs, `ROR14(x ^ ROR4(x ^ ROR23(x)))` for sigma1),
+//!   Choose as `c ^ (a & (b ^ c))` and Majority as
+//!   `(a & (b ^ c)) ^ (b & c)`. SHA512SU0/SHA512SU1 are lane-wise: each
+//!   small sigma is the XOR of the right and left shifts that make its
+//!   rotations and its shift (a rotation's two halves do not overlap),
+//!   with SSE2 64-bit shifts.
+//! * PMULL/PMULL2 .8B/.16B: the bytes widened to 16-bit lanes; for each
+//!   bit of Vm's bytes, from the top, the product so far is doubled and
+//!   Vn's lane, masked by that bit (`psraw` of the bit moved to the sign),
+//!   added by XOR (SSE2; no host instruction multiplies bytes carry-less).
 //!
-//! Scratch: `xmm0`–`xmm4`, `rax`.
+//! Scratch: `xmm0`–`xmm4`, `rax`, `rcx`, `rdx`.
 
 use super::emit::Emitter;
 use crate::ir::{CryptoOp, HelperFn};
@@ -69,6 +81,7 @@ pub(super) fn inline_ok(op: CryptoOp) -> bool {
         Pmull { .. } => host().pclmul,
         Sha1c | Sha1p | Sha1m | Sha1su1 | Sha256h | Sha256h2 | Sha256su0 | Sha256su1 => host().sha,
         Sha1h | Sha1su0 | Eor3 { .. } | Bcax { .. } | Rax1 | Xar { .. } => true,
+        Sha512h | Sha512h2 | Sha512su0 | Sha512su1 | Pmull8 { .. } => true,
     }
 }
 
@@ -226,8 +239,151 @@ impl Emitter {
                     ; psllq xmm1, 64 - imm
                     ; por xmm0, xmm1);
             }
+            Sha512h => self.sha512h((d, n, m)),
+            Sha512h2 => self.sha512h2((d, n, m)),
+            Sha512su0 => {
+                // x = Vn<63:0> : Vd<127:64>; Vd + sigma0(x) per lane.
+                self.load_v(0, d);
+                self.load_v(1, n);
+                dynasm!(self.a ; .arch x64
+                    ; movdqa xmm2, xmm0
+                    ; shufpd xmm2, xmm1, 1);
+                self.xor_of_shifts(&[1, 7, 8], &[63, 56]);
+                dynasm!(self.a ; .arch x64 ; paddq xmm0, xmm1);
+            }
+            Sha512su1 => {
+                // Vd + sigma1(Vn) + Vm per lane.
+                self.load_v(2, n);
+                self.xor_of_shifts(&[19, 61, 6], &[45, 3]);
+                self.load_v(0, d);
+                self.load_v(2, m);
+                dynasm!(self.a ; .arch x64
+                    ; paddq xmm0, xmm1
+                    ; paddq xmm0, xmm2);
+            }
+            Pmull8 { upper } => self.pmull8((n, m), upper),
         }
         self.store_v(d, true);
+    }
+
+    /// xmm1 = the XOR of xmm2's 64-bit lanes shifted right by each of
+    /// `right` and left by each of `left` (xmm2 and xmm3 clobbered).
+    fn xor_of_shifts(&mut self, right: &[i8], left: &[i8]) {
+        dynasm!(self.a ; .arch x64 ; pxor xmm1, xmm1);
+        for &r in right {
+            dynasm!(self.a ; .arch x64
+                ; movdqa xmm3, xmm2
+                ; psrlq xmm3, r
+                ; pxor xmm1, xmm3);
+        }
+        for &l in left {
+            dynasm!(self.a ; .arch x64
+                ; movdqa xmm3, xmm2
+                ; psllq xmm3, l
+                ; pxor xmm1, xmm3);
+        }
+    }
+
+    /// `rdx` = SHA-512's Sigma1 (`sigma0` false) or Sigma0 of `reg` (rax
+    /// or rcx, which is kept): `ROR14(x ^ ROR4(x ^ ROR23(x)))` and
+    /// `ROR28(x ^ ROR6(x ^ ROR5(x)))`.
+    fn big_sigma(&mut self, reg: u8, sigma0: bool) {
+        let [a, b, c] = if sigma0 { [5i8, 6, 28] } else { [23, 4, 14] };
+        dynasm!(self.a ; .arch x64
+            ; mov rdx, Rq(reg)
+            ; ror rdx, a
+            ; xor rdx, Rq(reg)
+            ; ror rdx, b
+            ; xor rdx, Rq(reg)
+            ; ror rdx, c);
+    }
+
+    /// The second round of SHA512H/SHA512H2: rcx holds the function of
+    /// the first round's result (in rax) plus W0; adds the big sigma of
+    /// rax and forms xmm0 from that and the first result in xmm1.
+    fn sha512_second_round(&mut self, sigma0: bool) {
+        self.big_sigma(0, sigma0);
+        dynasm!(self.a ; .arch x64
+            ; add rcx, rdx
+            ; movq xmm0, rcx
+            ; punpcklqdq xmm0, xmm1);
+    }
+
+    /// SHA512H into xmm0: W at `d`, X at `n`, Y at `m` (Arm ARM
+    /// `SHA512H`): hi = Ch(Y1, X0, X1) + Sigma1(Y1) + W1; then with
+    /// t = hi + Y0, lo = Ch(t, Y1, X0) + Sigma1(t) + W0.
+    fn sha512h(&mut self, (d, n, m): (i32, i32, i32)) {
+        dynasm!(self.a ; .arch x64
+            ; mov rcx, [r15 + m + 8]
+            ; mov rax, [r15 + n]
+            ; mov rdx, [r15 + n + 8]
+            ; xor rax, rdx
+            ; and rax, rcx
+            ; xor rax, rdx);
+        self.big_sigma(1, false);
+        dynasm!(self.a ; .arch x64
+            ; add rax, rdx
+            ; add rax, [r15 + d + 8]
+            ; movq xmm1, rax
+            ; add rax, [r15 + m]
+            ; mov rcx, [r15 + m + 8]
+            ; mov rdx, [r15 + n]
+            ; xor rcx, rdx
+            ; and rcx, rax
+            ; xor rcx, rdx
+            ; add rcx, [r15 + d]);
+        self.sha512_second_round(false);
+    }
+
+    /// SHA512H2 into xmm0 (as [`Self::sha512h`]): hi = Maj(X0, Y1, Y0) +
+    /// Sigma0(Y0) + W1; lo = Maj(hi, Y0, Y1) + Sigma0(hi) + W0.
+    fn sha512h2(&mut self, (d, n, m): (i32, i32, i32)) {
+        dynasm!(self.a ; .arch x64
+            ; mov rax, [r15 + m + 8]
+            ; mov rcx, [r15 + m]
+            ; mov rdx, rax
+            ; xor rdx, rcx
+            ; and rdx, [r15 + n]
+            ; and rax, rcx
+            ; xor rax, rdx);
+        self.big_sigma(1, true);
+        dynasm!(self.a ; .arch x64
+            ; add rax, rdx
+            ; add rax, [r15 + d + 8]
+            ; movq xmm1, rax
+            ; mov rcx, [r15 + m]
+            ; xor rcx, [r15 + m + 8]
+            ; and rcx, rax
+            ; mov rdx, [r15 + m]
+            ; and rdx, [r15 + m + 8]
+            ; xor rcx, rdx
+            ; add rcx, [r15 + d]);
+        self.sha512_second_round(true);
+    }
+
+    /// PMULL/PMULL2 .8B into xmm0 from the 64-bit halves at `n` and `m`
+    /// (the high ones with `upper`).
+    fn pmull8(&mut self, (n, m): (i32, i32), upper: bool) {
+        let half = if upper { 8 } else { 0 };
+        dynasm!(self.a ; .arch x64
+            ; movq xmm1, QWORD [r15 + n + half]
+            ; movq xmm3, QWORD [r15 + m + half]
+            ; pxor xmm0, xmm0
+            ; pxor xmm2, xmm2
+            // Vn's bytes as 16-bit lanes; Vm's in the high byte of each.
+            ; punpcklbw xmm1, xmm0
+            ; punpcklbw xmm2, xmm3);
+        for bit in (0..8).rev() {
+            dynasm!(self.a ; .arch x64
+                ; paddw xmm0, xmm0
+                ; movdqa xmm3, xmm2
+                ; psraw xmm3, 15
+                ; pand xmm3, xmm1
+                ; pxor xmm0, xmm3);
+            if bit > 0 {
+                dynasm!(self.a ; .arch x64 ; paddw xmm2, xmm2);
+            }
+        }
     }
 
     /// SHA1C/SHA1P/SHA1M into xmm0: hash abcd at `d`, e in the low 32

@@ -10,7 +10,7 @@
 //! * NaN results (Arm's propagation and default NaN differ from x86's),
 //!   and NaN operands of the vector compares and maxima/minima (FCMEQ
 //!   and FMAX/FMIN signal Invalid only for a signalling NaN, FCMGE/FCMGT
-//!   for any; FMAXNM/FMINNM, which differ from FMAX/FMIN only in their
+//!   and FACGE/FACGT, which compare absolute values, for any; FMAXNM/FMINNM, which differ from FMAX/FMIN only in their
 //!   NaN rules, take this path as themselves; between numbers none of
 //!   them raises anything on either side, and a maximum or minimum is
 //!   one of its operands, exactly);
@@ -201,7 +201,20 @@ macro_rules! half_lanes {
                 ; vandps $R(0), $R(0), [rax + k.abs32]),
             // NaN operands first: x86 and Arm raise Invalid for different
             // NaNs. Between numbers neither raises anything.
-            HalfOp::Cmeq | HalfOp::Cmge | HalfOp::Cmgt | HalfOp::Max | HalfOp::Min => {
+            HalfOp::Cmeq
+            | HalfOp::Cmge
+            | HalfOp::Cmgt
+            | HalfOp::Acge
+            | HalfOp::Acgt
+            | HalfOp::Max
+            | HalfOp::Min => {
+                // FACGE/FACGT compare the magnitudes (an absolute value
+                // keeps a NaN a NaN).
+                if matches!(op, HalfOp::Acge | HalfOp::Acgt) {
+                    dynasm!($ops ; .arch x64
+                        ; vandps $R(0), $R(0), [rax + k.abs32]
+                        ; vandps $R(1), $R(1), [rax + k.abs32]);
+                }
                 dynasm!($ops ; .arch x64
                     ; vcmpps $R(3), $R(0), $R(1), 3
                     ; vptest $R(3), $R(3)
@@ -237,7 +250,9 @@ macro_rules! half_lanes {
             // LT), written with dynasm's order of the sources (n, m).
             match op {
                 HalfOp::Cmeq => dynasm!($ops ; .arch x64 ; vcmpps $R(3), $R(0), $R(1), 0),
-                HalfOp::Cmge => dynasm!($ops ; .arch x64 ; vcmpps $R(3), $R(0), $R(1), 2),
+                HalfOp::Cmge | HalfOp::Acge => {
+                    dynasm!($ops ; .arch x64 ; vcmpps $R(3), $R(0), $R(1), 2)
+                }
                 _ => dynasm!($ops ; .arch x64 ; vcmpps $R(3), $R(0), $R(1), 1),
             }
         } else if matches!(op, HalfOp::Mla | HalfOp::Mls) {

@@ -51,6 +51,8 @@ pub(super) fn inline_ok(op: VecOp) -> bool {
             esize: 64,
             ..
         } => super::emit_vec::has_sse42(),
+        VecOp::Qdmulh { esize, .. } => super::emit_qdmulh::inline_ok(esize),
+        VecOp::Mmla { .. } => super::emit_dot::has_avx2(),
         _ => true,
     }
 }
@@ -144,6 +146,12 @@ impl Emitter {
                 self.vec_unary(u, esize);
                 self.store_v(d, q);
             }
+            VecOp::Qdmulh { .. } => self.vec_qdmulh(op, (vd, vn), slow, arg),
+            VecOp::Mmla {
+                n_unsigned,
+                m_unsigned,
+                vm,
+            } => self.vec_mmla((n_unsigned, m_unsigned), (vd, vn, vm), slow, arg),
             VecOp::Ext { q, vm, imm } => {
                 let m = Self::voff(vm);
                 let imm = imm as i8;

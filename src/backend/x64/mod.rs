@@ -18,6 +18,7 @@ mod emit_loop;
 mod emit_mem;
 mod emit_mem_tlb;
 mod emit_nzcv;
+mod emit_qdmulh;
 mod emit_term;
 mod emit_tier;
 mod emit_vcache;

@@ -3,11 +3,11 @@
 //! lane accumulates four (dot) or, for the 2x2 matrix forms, eight byte
 //! products, wrapping (Arm ARM `SDOT`, `MatMulAdd`).
 //!
-//! Each has one runtime helper; the dot products are [`VecOp::Dot`]s, which
-//! the backend may run inline (the matrix forms always call the helper).
+//! Each has one runtime helper; the dot products are [`VecOp::Dot`]s and
+//! the matrix forms [`VecOp::Mmla`]s, which the backend may run inline.
 
 use super::lanes::{get, set, sx, trunc, width};
-use super::{call, kind_bits, Args};
+use super::{kind_bits, Args};
 use crate::arm64::encodings::ext::Op;
 use crate::arm64::Fields;
 use crate::cpu::CpuState;
@@ -52,7 +52,12 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
         imm: index,
     };
     if matrix {
-        call(cx, helper, args, &[]);
+        let op = VecOp::Mmla {
+            n_unsigned: nu,
+            m_unsigned: mu,
+            vm: m as u8,
+        };
+        super::vec_op(cx, op, &args, helper);
     } else {
         let op = VecOp::Dot {
             n_unsigned: nu,

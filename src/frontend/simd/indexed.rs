@@ -104,6 +104,14 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
         super::vec_op(cx, op, &args, helper);
         return Ok(());
     }
+    // SQDMULH/SQRDMULH by element: an Op::Vec the backend may run inline.
+    let q_mulh = (!fp && kind & DIFF == 0)
+        .then(|| three_same::qdmulh(S::from_u32(kind), &args, Some(index as u8)))
+        .flatten();
+    if let Some(op) = q_mulh {
+        super::vec_op(cx, op, &args, helper);
+        return Ok(());
+    }
     let same = (!fp && !scalar && kind & DIFF == 0)
         .then(|| three_same::inline_op(S::from_u32(kind)))
         .flatten();

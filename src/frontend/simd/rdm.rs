@@ -1,14 +1,16 @@
 //! FEAT_RDM: SQRDMLAH and SQRDMLSH (vector, scalar, by element, scalar by
 //! element): `SignedSatQ(((d << esize) ± 2 * n * m + 2^(esize-1)) >> esize)`
 //! per 16- or 32-bit lane, setting FPSR.QC on saturation (Arm ARM
-//! `SQRDMLAH`). One runtime helper per instruction.
+//! `SQRDMLAH`). One runtime helper per instruction, the exact definition of
+//! the [`VecOp::Qdmulh`] the backend may run inline.
 
 use super::lanes::{get, map3, qc, sat_s, sx};
-use super::{call, kind_bits, Args};
+use super::{kind_bits, Args};
 use crate::arm64::encodings::ext::Op;
 use crate::arm64::Fields;
 use crate::cpu::CpuState;
 use crate::frontend::{Ctx, TResult, Undefined};
+use crate::ir::{LongAcc, VecOp};
 
 /// [`Args::kind`] bits.
 const SUB: u32 = 1;
@@ -44,7 +46,16 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
         kind: kind_bits(&[(sub, SUB), (elem, BY_ELEMENT)]),
         imm: index,
     };
-    call(cx, helper, args, &[]);
+    let op = VecOp::Qdmulh {
+        esize: args.esize() as u8,
+        q: args.q,
+        scalar,
+        round: true,
+        acc: if sub { LongAcc::Sub } else { LongAcc::Add },
+        vm: m as u8,
+        elem: elem.then_some(index as u8),
+    };
+    super::vec_op(cx, op, &args, helper);
     Ok(())
 }
 

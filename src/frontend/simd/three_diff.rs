@@ -80,10 +80,14 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
         _ => None,
     };
     match acc {
-        None if kind == K::Pmull && size == 3 => {
-            // PMULL/PMULL2 .1Q.
+        None if kind == K::Pmull => {
+            // PMULL/PMULL2 .1Q and .8H.
+            let upper = args.q;
             let op = VecOp::Crypto {
-                op: CryptoOp::Pmull { upper: args.q },
+                op: match size {
+                    3 => CryptoOp::Pmull { upper },
+                    _ => CryptoOp::Pmull8 { upper },
+                },
                 vm: args.m as u8,
             };
             super::vec_op(cx, op, &args, helper);

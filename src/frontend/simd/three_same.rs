@@ -8,7 +8,7 @@ use crate::arm64::encodings::simd_same::Op;
 use crate::arm64::Fields;
 use crate::cpu::CpuState;
 use crate::frontend::{Ctx, TResult, Undefined};
-use crate::ir::{FpOp, HalfOp, PairOp, VOp, VecOp};
+use crate::ir::{FpOp, HalfOp, LongAcc, PairOp, VOp, VecOp};
 
 kinds!(
     /// The operation of a three-same instruction. The `U` bit (signedness)
@@ -148,6 +148,10 @@ fn emit(cx: &mut Ctx, f: &Fields, scalar: bool, q: bool, kind: K, size: u32) -> 
         super::vec_op(cx, op, &args, helper);
         return Ok(());
     }
+    if let Some(op) = qdmulh(kind, &args, None) {
+        super::vec_op(cx, op, &args, helper);
+        return Ok(());
+    }
     match inline_op(kind).or_else(|| signed_op(kind, u)) {
         Some(op) if !scalar => super::vbin(cx, op, &args, None, helper),
         _ => {
@@ -155,6 +159,20 @@ fn emit(cx: &mut Ctx, f: &Fields, scalar: bool, q: bool, kind: K, size: u32) -> 
         }
     }
     Ok(())
+}
+
+/// SQDMULH/SQRDMULH (vector, scalar; with `elem`, by element of
+/// `args.m`) as the [`VecOp::Qdmulh`] the backend may run inline.
+pub(super) fn qdmulh(k: K, args: &Args, elem: Option<u8>) -> Option<VecOp> {
+    matches!(k, K::Qdmulh | K::Qrdmulh).then(|| VecOp::Qdmulh {
+        esize: args.esize() as u8,
+        q: args.q,
+        scalar: args.scalar,
+        round: k == K::Qrdmulh,
+        acc: LongAcc::Set,
+        vm: args.m as u8,
+        elem,
+    })
 }
 
 /// The half-precision operations the backend can run inline.
@@ -170,6 +188,8 @@ pub(super) fn half_op(k: K) -> Option<HalfOp> {
         K::Fcmeq => HalfOp::Cmeq,
         K::Fcmge => HalfOp::Cmge,
         K::Fcmgt => HalfOp::Cmgt,
+        K::Facge => HalfOp::Acge,
+        K::Facgt => HalfOp::Acgt,
         K::Fmax | K::Fmaxnm => HalfOp::Max,
         K::Fmin | K::Fminnm => HalfOp::Min,
         _ => return None,

@@ -45,7 +45,7 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
 }
 
 /// The [`CryptoOp`] of the instructions the backend may run inline (its
-/// helper stays the exact definition); SHA512, SM3 and SM4 always call it.
+/// helper stays the exact definition); SM3 and SM4 always call it.
 fn inline_form(op: Op, a: &Args) -> Option<CryptoOp> {
     Some(match op {
         Op::AESE => CryptoOp::Aese,
@@ -66,6 +66,10 @@ fn inline_form(op: Op, a: &Args) -> Option<CryptoOp> {
         Op::BCAX => CryptoOp::Bcax { va: a.imm as u8 },
         Op::RAX1 => CryptoOp::Rax1,
         Op::XAR => CryptoOp::Xar { imm: a.imm as u8 },
+        Op::SHA512H => CryptoOp::Sha512h,
+        Op::SHA512H2 => CryptoOp::Sha512h2,
+        Op::SHA512SU0 => CryptoOp::Sha512su0,
+        Op::SHA512SU1 => CryptoOp::Sha512su1,
         _ => return None,
     })
 }
