@@ -73,7 +73,7 @@ mod tests {
         let c = std::sync::Arc::new(c);
         let c2 = c.clone();
         let vcpu = std::thread::spawn(move || {
-            while !c2.pending() {
+            while c2.requests() == 0 {
                 std::thread::sleep(std::time::Duration::from_millis(1));
             }
             c2.service(&mut || {})
