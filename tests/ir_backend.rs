@@ -230,17 +230,7 @@ fn run_jit(
     buf: *mut Scratch,
     mem0: &[u8],
 ) -> Outcome {
-    // SAFETY: `buf` points to a live Scratch owned by the caller; no other
-    // reference to it exists during this call.
-    unsafe { (*buf).0.copy_from_slice(mem0) };
-    let mut cpu = cpu0.clone();
-    jit.run(block, &mut cpu);
-    Outcome {
-        next: cpu.pc,
-        // SAFETY: as above; translated code has finished writing it.
-        mem: unsafe { (*buf).0.to_vec() },
-        cpu,
-    }
+    run_native(cpu0, buf, mem0, |cpu| jit.run(block, cpu))
 }
 
 /// [`run_jit`] for the block compiled at the quick tier, entered with a
@@ -253,12 +243,25 @@ fn run_jit_quick(
     buf: *mut Scratch,
     mem0: &[u8],
 ) -> Outcome {
+    run_native(cpu0, buf, mem0, |cpu| {
+        let left = jit.run_quick(block, cpu, 2);
+        assert_eq!(left, 1, "the quick-tier block counts its entry");
+    })
+}
+
+/// Runs `run` on a copy of `cpu0` with the scratch buffer `buf` holding
+/// `mem0`.
+fn run_native(
+    cpu0: &CpuState,
+    buf: *mut Scratch,
+    mem0: &[u8],
+    run: impl FnOnce(&mut CpuState),
+) -> Outcome {
     // SAFETY: `buf` points to a live Scratch owned by the caller; no other
     // reference to it exists during this call.
     unsafe { (*buf).0.copy_from_slice(mem0) };
     let mut cpu = cpu0.clone();
-    let left = jit.run_quick(block, &mut cpu, 2);
-    assert_eq!(left, 1, "the quick-tier block counts its entry");
+    run(&mut cpu);
     Outcome {
         next: cpu.pc,
         // SAFETY: as above; translated code has finished writing it.

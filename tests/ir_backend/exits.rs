@@ -4,7 +4,7 @@
 
 use super::*;
 use emu::cpu::state::{ALIGN_DATA, ALIGN_WRITE};
-use emu::ir::{FlagsOp, Op, PollNzcv, Width};
+use emu::ir::{FlagsOp, Op, PollNzcv, Val, Width};
 use std::sync::atomic::AtomicU32;
 
 /// Runs `block` on both executors from `cpu0` and checks they agree.
@@ -65,10 +65,8 @@ fn recorded_fault_leaves_at_its_instruction() {
     assert_eq!((out.pc, out.exit_arg, out.x[2]), (0x1000, 0xdead, 0));
 }
 
-/// `subs x0, x0, #1 ; (poll) ; b.ne 0x3000`: a block that kills NZCV and
-/// whose NZCV write the flags pass drops (its successors kill it too).
-fn killing_block() -> Block {
-    let mut b = Builder::new(0x1000);
+/// `(poll) ; subs x0, x0, #1` at 0x1000: the result and its flags.
+fn subs_x0_one(b: &mut Builder) -> (Val, Val) {
     b.poll(0x1000);
     b.insn_start(0x1000);
     let x = b.get_reg(0);
@@ -77,6 +75,14 @@ fn killing_block() -> Block {
     let f = b.flags(FlagsOp::Sub, Width::W64, x, one, None);
     b.set_reg(0, r);
     b.set_nzcv(f);
+    (r, f)
+}
+
+/// `subs x0, x0, #1 ; (poll) ; b.ne 0x3000`: a block that kills NZCV and
+/// whose NZCV write the flags pass drops (its successors kill it too).
+fn killing_block() -> Block {
+    let mut b = Builder::new(0x1000);
+    let (_, f) = subs_x0_one(&mut b);
     b.insn_start(0x1004);
     let c = b.cond(1, f);
     b.branch(c, 0x3000, 0x1008);
@@ -126,14 +132,7 @@ fn quick_block_leaves_untouched_when_its_count_runs_out() {
     // SAFETY: as above.
     let base = unsafe { (*p).0.as_ptr() } as u64;
     let mut b = Builder::new(0x1000);
-    b.poll(0x1000);
-    b.insn_start(0x1000);
-    let x = b.get_reg(0);
-    let one = b.konst(1);
-    let r = b.sub(Width::W64, x, one);
-    let f = b.flags(FlagsOp::Sub, Width::W64, x, one, None);
-    b.set_reg(0, r);
-    b.set_nzcv(f);
+    let (r, f) = subs_x0_one(&mut b);
     b.insn_start(0x1004);
     let a = b.get_reg(1);
     b.store(Width::W64, a, r);

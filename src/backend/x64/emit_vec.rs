@@ -9,6 +9,20 @@ use crate::ir::{HelperFn, PairOp, VOp};
 use dynasmrt::{dynasm, DynasmApi};
 use std::sync::OnceLock;
 
+/// Emits into assembler `$a` the one of instructions `$b`, `$w`, `$d`, `$q`
+/// (8-, 16-, 32-, 64-bit lanes) that `$esize` selects, on `$x, $y`.
+macro_rules! by_lane_size {
+    ($a:expr, $esize:expr, $b:ident, $w:ident, $d:ident, $q:ident, $x:ident, $y:ident) => {
+        match $esize {
+            8 => dynasm!($a ; .arch x64 ; $b $x, $y),
+            16 => dynasm!($a ; .arch x64 ; $w $x, $y),
+            32 => dynasm!($a ; .arch x64 ; $d $x, $y),
+            _ => dynasm!($a ; .arch x64 ; $q $x, $y),
+        }
+    };
+}
+pub(super) use by_lane_size;
+
 pub(super) fn has_sse41() -> bool {
     static SSE41: OnceLock<bool> = OnceLock::new();
     *SSE41.get_or_init(|| std::arch::is_x86_feature_detected!("sse4.1"))
@@ -91,14 +105,7 @@ impl Emitter {
         let (d, n, m) = (Self::voff(vd), Self::voff(vn), Self::voff(vm));
         self.load_operands(n, m, elem);
         macro_rules! by_size {
-            ($b:ident, $w:ident, $d:ident, $q:ident, $x:ident, $y:ident) => {
-                match esize {
-                    8 => dynasm!(self.a ; .arch x64 ; $b $x, $y),
-                    16 => dynasm!(self.a ; .arch x64 ; $w $x, $y),
-                    32 => dynasm!(self.a ; .arch x64 ; $d $x, $y),
-                    _ => dynasm!(self.a ; .arch x64 ; $q $x, $y),
-                }
-            };
+            ($($t:tt)*) => { by_lane_size!(self.a, esize, $($t)*) };
         }
         let mul = |e: &mut Emitter| {
             if esize == 16 {

@@ -7,6 +7,7 @@
 //! bit). Scratch: `xmm0`–`xmm2`, `rax`.
 
 use super::emit::Emitter;
+use super::emit_vec::by_lane_size;
 use crate::ir::{HelperFn, LongAcc, VShiftOp, VUnOp, VecOp};
 use dynasmrt::{dynasm, DynasmApi};
 
@@ -177,14 +178,7 @@ impl Emitter {
     /// xmm0 = `op` of the `esize`-bit lanes of xmm0.
     fn vec_unary(&mut self, op: VUnOp, esize: u8) {
         macro_rules! by_size {
-            ($b:ident, $w:ident, $d:ident, $q:ident, $x:ident, $y:ident) => {
-                match esize {
-                    8 => dynasm!(self.a ; .arch x64 ; $b $x, $y),
-                    16 => dynasm!(self.a ; .arch x64 ; $w $x, $y),
-                    32 => dynasm!(self.a ; .arch x64 ; $d $x, $y),
-                    _ => dynasm!(self.a ; .arch x64 ; $q $x, $y),
-                }
-            };
+            ($($t:tt)*) => { by_lane_size!(self.a, esize, $($t)*) };
         }
         dynasm!(self.a ; .arch x64 ; pxor xmm1, xmm1);
         match op {
