@@ -29,6 +29,18 @@ const SENTINEL: i32 = 1;
 /// register loads and a jump, not three stores of its own.
 pub const EXIT_STUB_BACK: u64 = 21;
 
+/// Where the trampoline's two NZCV routines start, in bytes before the exit
+/// label: `call`ed by quick-tier blocks, each converts the host flags after
+/// an addition (0) or a subtraction (1) to the architectural NZCV in eax,
+/// as `Emitter::nzcv_to_eax` does inline.
+pub const NZCV_BACK: [u64; 2] = [
+    EXIT_STUB_BACK + 2 * NZCV_ROUTINE,
+    EXIT_STUB_BACK + NZCV_ROUTINE,
+];
+
+/// Length of one NZCV routine.
+const NZCV_ROUTINE: u64 = 33;
+
 /// Machine code of the trampoline and the offset of its exit label.
 pub struct Trampoline {
     pub code: Vec<u8>,
@@ -76,7 +88,17 @@ pub fn build(base: u64) -> Trampoline {
         ; mov QWORD [r15 + OFF_RET_LIMIT], rax
         ; jmp rsi
     );
+    let routines = a.offset().0;
+    for sub in [false, true] {
+        super::emit_alu::nzcv_to_eax_inline(&mut a, sub);
+        dynasm!(a ; .arch x64 ; ret);
+    }
     let stub_offset = a.offset().0;
+    assert_eq!(
+        (stub_offset - routines) as u64,
+        2 * NZCV_ROUTINE,
+        "the NZCV routines' length"
+    );
     dynasm!(a
         ; .arch x64
         ; =>stub
