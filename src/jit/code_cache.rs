@@ -18,13 +18,15 @@ use std::sync::Arc;
 /// Default size of the executable mapping. It is reserved, not committed.
 pub const CACHE_BYTES: usize = 256 << 20;
 
-/// One translated block.
+/// One translated block (its guest start is its key in the map of blocks:
+/// 24 bytes an entry, so that a start-up's few thousand blocks touch few
+/// pages of that map).
 #[derive(Debug)]
 pub struct BlockInfo {
     pub host: u64,
     pub len: u32,
-    pub guest_start: u64,
-    pub guest_end: u64,
+    /// Guest bytes the block covers from its start.
+    pub guest_len: u32,
 }
 
 /// Signature of the trampoline entry.
@@ -234,8 +236,8 @@ impl CodeCache {
             BlockInfo {
                 host,
                 len: c.code.len() as u32,
-                guest_start,
-                guest_end,
+                guest_len: u32::try_from(guest_end.wrapping_sub(guest_start))
+                    .expect("a block is short"),
             },
         );
         c.recycle();
@@ -259,8 +261,8 @@ impl CodeCache {
     /// Whether any translated block covers guest bytes in `[start, end)`.
     pub fn overlaps(&self, start: u64, end: u64) -> bool {
         self.blocks
-            .values()
-            .any(|b| b.guest_start < end && start < b.guest_end)
+            .iter()
+            .any(|(&s, b)| s < end && start < s.wrapping_add(b.guest_len as u64))
     }
 
     /// The guest pc of the instruction whose host code contains `host_pc`.

@@ -100,10 +100,26 @@ pub(super) fn host_cc(op: FlagsOp, cond: u8) -> Option<u8> {
     }
 }
 
+/// eax = architectural NZCV from the host flags after an addition or (`sub`)
+/// a subtraction; clobbers rcx and rdx.
+pub(super) fn nzcv_to_eax_inline<A: DynasmApi>(a: &mut A, sub: bool) {
+    // Index the table with SF, ZF, CF (from lahf) and OF.
+    let table = NZCV_TABLE[sub as usize].as_ptr() as i64;
+    dynasm!(a ; .arch x64
+        ; lahf
+        ; seto al
+        ; movzx ecx, ah
+        ; and ecx, 0xc1
+        ; and eax, 1
+        ; lea ecx, [rcx + rax * 2]
+        ; mov rdx, QWORD table
+        ; mov eax, DWORD [rdx + rcx * 4]);
+}
+
 /// Architectural NZCV for each `(AH & 0xC1) | (OF << 1)` after an x86
 /// flag-setting instruction (AH from `lahf`: SF bit 7, ZF bit 6, CF bit 0).
 /// Row 0: arm64 C = x86 CF (additions); row 1: C = NOT CF (subtractions).
-static NZCV_TABLE: [[u32; 256]; 2] = nzcv_table();
+pub(super) static NZCV_TABLE: [[u32; 256]; 2] = nzcv_table();
 
 const fn nzcv_table() -> [[u32; 256]; 2] {
     let mut t = [[0u32; 256]; 2];
@@ -523,18 +539,17 @@ impl Emitter {
     }
 
     /// eax = architectural NZCV from the host flags after `op`.
+    /// A quick-tier block calls the trampoline's copy of this code (see
+    /// [`super::trampoline::NZCV_BACK`]): it runs a few times only, and is
+    /// the smaller for it.
     pub(super) fn nzcv_to_eax(&mut self, op: FlagsOp) {
-        // Index the table with SF, ZF, CF (from lahf) and OF.
-        let table = NZCV_TABLE[(op == FlagsOp::Sub) as usize].as_ptr() as i64;
-        dynasm!(self.a ; .arch x64
-            ; lahf
-            ; seto al
-            ; movzx ecx, ah
-            ; and ecx, 0xc1
-            ; and eax, 1
-            ; lea ecx, [rcx + rax * 2]
-            ; mov rdx, QWORD table
-            ; mov eax, DWORD [rdx + rcx * 4]);
+        let sub = op == FlagsOp::Sub;
+        if matches!(self.env.tier, super::Tier::Quick { .. }) {
+            let routine = (self.env.exit - super::trampoline::NZCV_BACK[sub as usize]) as usize;
+            dynasm!(self.a ; .arch x64 ; call extern routine);
+        } else {
+            nzcv_to_eax_inline(&mut *self.a, sub);
+        }
     }
 
     /// 1 if arm64 condition `cond` holds for the NZCV value, else 0.

@@ -76,7 +76,6 @@ impl Emitter {
 
     /// Emits every pending out-of-line exit.
     pub(super) fn cold_exits(&mut self) {
-        let exit = self.env.exit as usize;
         // The buffer goes back to the emitter, to be reused (see `emit::Buffers`).
         let mut cold = std::mem::take(&mut self.cold);
         for c in cold.drain(..) {
@@ -106,8 +105,7 @@ impl Emitter {
             if let Some(label) = label {
                 dynasm!(self.a ; .arch x64 ; =>label);
             }
-            self.set_exit(reason, pc);
-            dynasm!(self.a ; .arch x64 ; jmp extern exit);
+            self.exit_with(reason, pc);
         }
         debug_assert!(self.cold.is_empty(), "queued while emitting the queue");
         self.cold = cold;

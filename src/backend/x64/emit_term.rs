@@ -2,9 +2,7 @@
 //! the compare that feeds them when possible), indirect branches through the
 //! inline lookup table, and exits to the dispatcher.
 
-use super::emit::{
-    Emitter, OFF_ARG, OFF_JUMP_TABLE, OFF_LINK, OFF_PC, OFF_REASON, OFF_RET_BASE, OFF_RET_LIMIT,
-};
+use super::emit::{Emitter, OFF_ARG, OFF_JUMP_TABLE, OFF_RET_BASE, OFF_RET_LIMIT};
 use super::emit_alu::*;
 use crate::cpu::state::JUMP_TABLE_ENTRIES;
 use crate::cpu::ExitReason;
@@ -150,16 +148,20 @@ impl Emitter {
     /// The stub a linkable jump points at until it is linked: records the
     /// guest target and the patch site, then exits to the dispatcher.
     fn lookup_exit(&mut self, pc: u64, site: dynasmrt::DynamicLabel) {
-        let exit = self.env.exit as usize;
+        let stub = self.exit_stub();
         dynasm!(self.a
             ; .arch x64
             ; mov rax, QWORD pc as i64
-            ; mov QWORD [r15 + OFF_PC], rax
-            ; lea rax, [=>site]
-            ; mov QWORD [r15 + OFF_LINK], rax
-            ; mov DWORD [r15 + OFF_REASON], ExitReason::Lookup as i32
-            ; jmp extern exit
+            ; lea rcx, [=>site]
+            ; xor edx, edx
+            ; jmp extern stub
         );
+        const { assert!(ExitReason::Lookup as i32 == 0) };
+    }
+
+    /// The trampoline's exit stub (see [`super::trampoline::EXIT_STUB_BACK`]).
+    fn exit_stub(&self) -> usize {
+        (self.env.exit - super::trampoline::EXIT_STUB_BACK) as usize
     }
 
     pub(super) fn terminal(&mut self, t: &Terminal, flow: Flow) {
@@ -187,8 +189,6 @@ impl Emitter {
                 }
             }
             Terminal::Exit { reason, pc, arg } => {
-                let exit = self.env.exit as usize;
-                self.set_exit(reason, pc);
                 // IC IVAU leaves its address in exit_arg itself.
                 if !(reason == ExitReason::Invalidate && arg == 0) {
                     dynasm!(self.a
@@ -197,7 +197,7 @@ impl Emitter {
                         ; mov QWORD [r15 + OFF_ARG], rax
                     );
                 }
-                dynasm!(self.a ; .arch x64 ; jmp extern exit);
+                self.exit_with(reason, pc);
             }
         }
     }
@@ -216,7 +216,7 @@ impl Emitter {
         // The byte offset of entry (pc >> 2) & (entries - 1), 16 bytes
         // each: bits 2.. of pc, moved up two places.
         let offsets = ((JUMP_TABLE_ENTRIES - 1) << 4) as i32;
-        let exit = self.env.exit as usize;
+        let stub = self.exit_stub();
         dynasm!(self.a
             ; .arch x64
             ; lea ecx, [rax * 4]
@@ -226,10 +226,9 @@ impl Emitter {
             ; jne =>miss
             ; jmp QWORD [rdx + rcx + 8]
             ; =>miss
-            ; mov QWORD [r15 + OFF_PC], rax
-            ; mov QWORD [r15 + OFF_LINK], 0
-            ; mov DWORD [r15 + OFF_REASON], ExitReason::Lookup as i32
-            ; jmp extern exit
+            ; xor ecx, ecx
+            ; mov edx, ExitReason::Lookup as i32
+            ; jmp extern stub
         );
     }
 
@@ -331,14 +330,16 @@ impl Emitter {
         }
     }
 
-    /// Stores the guest `pc` and the exit `reason` of an unlinkable exit.
-    pub(super) fn set_exit(&mut self, reason: ExitReason, pc: u64) {
+    /// An unlinkable exit to the dispatcher at guest `pc` for `reason`,
+    /// through the trampoline's exit stub.
+    pub(super) fn exit_with(&mut self, reason: ExitReason, pc: u64) {
+        let stub = self.exit_stub();
         dynasm!(self.a
             ; .arch x64
             ; mov rax, QWORD pc as i64
-            ; mov QWORD [r15 + OFF_PC], rax
-            ; mov QWORD [r15 + OFF_LINK], 0
-            ; mov DWORD [r15 + OFF_REASON], reason as i32
+            ; xor ecx, ecx
+            ; mov edx, reason as i32
+            ; jmp extern stub
         );
     }
 }

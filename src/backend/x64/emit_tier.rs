@@ -43,9 +43,7 @@ impl Emitter {
     /// The promotion exit: the state is the block's entry state, so the
     /// dispatcher may run the block's full-tier translation from there.
     pub(super) fn promote_exit(&mut self, label: DynamicLabel, start_pc: u64) {
-        let exit = self.env.exit as usize;
         dynasm!(self.a ; .arch x64 ; =>label);
-        self.set_exit(ExitReason::Promote, start_pc);
-        dynasm!(self.a ; .arch x64 ; jmp extern exit);
+        self.exit_with(ExitReason::Promote, start_pc);
     }
 }

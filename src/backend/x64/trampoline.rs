@@ -22,6 +22,25 @@ pub const RET_STACK_ENTRIES: i32 = 512;
 /// exit asking the dispatcher to look the target up) leads to.
 const SENTINEL: i32 = 1;
 
+/// Where the shared exit stub starts, in bytes before the exit label. A
+/// block leaves through it with the guest pc in rax, its link site in rcx
+/// (0: none) and the exit reason in edx: the stub stores the three and
+/// falls into the exit, so that each of a block's exits is a few bytes of
+/// register loads and a jump, not three stores of its own.
+pub const EXIT_STUB_BACK: u64 = 21;
+
+/// Where the trampoline's two NZCV routines start, in bytes before the exit
+/// label: `call`ed by quick-tier blocks, each converts the host flags after
+/// an addition (0) or a subtraction (1) to the architectural NZCV in eax,
+/// as `Emitter::nzcv_to_eax` does inline.
+pub const NZCV_BACK: [u64; 2] = [
+    EXIT_STUB_BACK + 2 * NZCV_ROUTINE,
+    EXIT_STUB_BACK + NZCV_ROUTINE,
+];
+
+/// Length of one NZCV routine.
+const NZCV_ROUTINE: u64 = 33;
+
 /// Machine code of the trampoline and the offset of its exit label.
 pub struct Trampoline {
     pub code: Vec<u8>,
@@ -41,6 +60,7 @@ pub fn build(base: u64) -> Trampoline {
     let mut a: Asm = VecAssembler::new(base as usize);
     let sentinel = a.new_dynamic_label();
     let exit = a.new_dynamic_label();
+    let stub = a.new_dynamic_label();
     let arch = a.new_dynamic_label();
     let depth = 16 * RET_STACK_ENTRIES;
     dynasm!(a
@@ -68,7 +88,30 @@ pub fn build(base: u64) -> Trampoline {
         ; mov QWORD [r15 + OFF_RET_LIMIT], rax
         ; jmp rsi
     );
+    let routines = a.offset().0;
+    for sub in [false, true] {
+        super::emit_alu::nzcv_to_eax_inline(&mut a, sub);
+        dynasm!(a ; .arch x64 ; ret);
+    }
+    let stub_offset = a.offset().0;
+    assert_eq!(
+        (stub_offset - routines) as u64,
+        2 * NZCV_ROUTINE,
+        "the NZCV routines' length"
+    );
+    dynasm!(a
+        ; .arch x64
+        ; =>stub
+        ; mov QWORD [r15 + OFF_PC], rax
+        ; mov QWORD [r15 + OFF_LINK], rcx
+        ; mov DWORD [r15 + OFF_REASON], edx
+    );
     let exit_offset = a.offset().0;
+    assert_eq!(
+        (exit_offset - stub_offset) as u64,
+        EXIT_STUB_BACK,
+        "the exit stub's length"
+    );
     dynasm!(a
         ; .arch x64
         ; =>exit
@@ -99,10 +142,9 @@ pub fn build(base: u64) -> Trampoline {
         ; ret
         // A return to the sentinel's guest address (target in rax).
         ; =>sentinel
-        ; mov QWORD [r15 + OFF_PC], rax
-        ; mov QWORD [r15 + OFF_LINK], 0
-        ; mov DWORD [r15 + OFF_REASON], ExitReason::Lookup as i32
-        ; jmp =>exit
+        ; xor ecx, ecx
+        ; mov edx, ExitReason::Lookup as i32
+        ; jmp =>stub
     );
     Trampoline {
         code: a.finalize().expect("labels resolve"),
