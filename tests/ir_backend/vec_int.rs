@@ -9,7 +9,7 @@
 //! (0, 1, 0x7f, 0x80, 0xff bytes) so that equal, signed and unsigned
 //! orderings all occur.
 
-use super::vec_ops::{block_of, run_vectors};
+use super::vec_ops::{block_of, misc, run_vectors};
 use super::*;
 use emu::ir::Op;
 
@@ -26,21 +26,6 @@ fn same(q: bool, u: bool, size: u32, opcode: u32, dn: bool) -> u32 {
         | 1 << 10
         | n << 5
         | d
-}
-
-/// Two-register misc: Q, U, size, opcode; Vd = 1, Vn = 2 (scalar with
-/// `scalar`).
-fn misc(q: bool, u: bool, size: u32, opcode: u32, scalar: bool) -> u32 {
-    (q as u32) << 30
-        | (u as u32) << 29
-        | (scalar as u32) << 28
-        | 0b01110 << 24
-        | size << 22
-        | 0b10000 << 17
-        | opcode << 12
-        | 0b10 << 10
-        | 2 << 5
-        | 1
 }
 
 /// The vector words, each an `Op::VBin` or `Op::Vec`.

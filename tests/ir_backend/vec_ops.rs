@@ -32,10 +32,12 @@ fn shift_imm(
         | d
 }
 
-/// Two-register misc: XTN (u = 0, 10010) and SHLL (u = 1, 10011).
-fn misc(q: bool, u: bool, size: u32, opcode: u32) -> u32 {
+/// Two-register misc: Q, U, size, opcode; Vd = 1, Vn = 2 (scalar with
+/// `scalar`). XTN is u = 0, 10010; SHLL u = 1, 10011.
+pub(super) fn misc(q: bool, u: bool, size: u32, opcode: u32, scalar: bool) -> u32 {
     (q as u32) << 30
         | (u as u32) << 29
+        | (scalar as u32) << 28
         | 0b01110 << 24
         | size << 22
         | 0b10000 << 17
@@ -95,8 +97,14 @@ fn words() -> Vec<(String, u32)> {
                         ));
                     }
                 }
-                w.push((format!("xtn q={q} es={es}"), misc(q, false, size, 0b10010)));
-                w.push((format!("shll q={q} es={es}"), misc(q, true, size, 0b10011)));
+                w.push((
+                    format!("xtn q={q} es={es}"),
+                    misc(q, false, size, 0b10010, false),
+                ));
+                w.push((
+                    format!("shll q={q} es={es}"),
+                    misc(q, true, size, 0b10011, false),
+                ));
             }
             // DUP (element), vector and scalar, every index.
             for idx in 0..16 / (es / 8) {
