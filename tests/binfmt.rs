@@ -31,6 +31,25 @@ fn install_run_and_uninstall_in_a_private_namespace() {
     let argv = Program::load(Kind::C, "argv_env")
         .unwrap()
         .binary(Variant::Static);
+    // An arm64 shell started directly, which execs an arm64 child: the
+    // Debian root's static busybox when scripts/build-sysroot.sh has made it.
+    let root = std::env::var_os("EMU_SYSROOT")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| common::repo_root().join("target/arm64-sysroot"));
+    let busybox = root.join("bin/busybox");
+    let guest_shell = if busybox.is_file() {
+        format!(
+            "echo \"guest shell: $({} sh -c '{} && echo child $?')\"",
+            busybox.display(),
+            hello.display()
+        )
+    } else {
+        eprintln!(
+            "no {}: the guest-shell case is skipped (scripts/build-sysroot.sh makes it)",
+            busybox.display()
+        );
+        String::new()
+    };
     let dir = std::env::temp_dir().join(format!("emu-binfmt-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let exec_only = dir.join("hello-x");
@@ -42,6 +61,7 @@ mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
 grep -x 'flags: POCF' /proc/sys/fs/binfmt_misc/emu-test
 echo "direct: $({hello})"
 echo "host shell: $(sh -c '{hello}')"
+{guest_shell}
 echo "argv0: $(bash -c 'exec -a custom-name {argv} x' | grep 'argv\[0\]')"
 chmod 111 {exec_only}
 echo "execute-only: $({exec_only})"
@@ -61,18 +81,25 @@ if {hello} 2>/dev/null; then echo "still runs"; else echo "after uninstall: $?";
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stdout}\n{stderr}");
     let lines: Vec<&str> = stdout.lines().collect();
-    assert_eq!(
-        lines,
+    let mut expected = vec![
+        "registered {} for arm64 ELF programs as emu-test (POCF)".replace("{}", emu),
+        "flags: POCF".to_owned(),
+        "direct: hello, world".to_owned(),
+        "host shell: hello, world".to_owned(),
+    ];
+    if busybox.is_file() {
+        // `$(...)` keeps the newline between the child's line and the echo.
+        expected.push("guest shell: hello, world".to_owned());
+        expected.push("child 0".to_owned());
+    }
+    expected.extend(
         [
-            "registered {} for arm64 ELF programs as emu-test (POCF)".replace("{}", emu),
-            "flags: POCF".to_owned(),
-            "direct: hello, world".to_owned(),
-            "host shell: hello, world".to_owned(),
-            "argv0: argv[0] basename=[custom-name]".to_owned(),
-            "execute-only: hello, world".to_owned(),
-            "removed emu-test".to_owned(),
-            "after uninstall: 126".to_owned(),
-        ],
-        "stderr: {stderr}"
+            "argv0: argv[0] basename=[custom-name]",
+            "execute-only: hello, world",
+            "removed emu-test",
+            "after uninstall: 126",
+        ]
+        .map(str::to_owned),
     );
+    assert_eq!(lines, expected, "stderr: {stderr}");
 }
