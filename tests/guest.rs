@@ -204,6 +204,7 @@ guest_programs!(
         printf_strtod,
         privileged,
         proc_maps,
+        proc_other,
         proc_self,
         process_clone3,
         process_exec,

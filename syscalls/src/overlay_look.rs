@@ -46,10 +46,15 @@ pub(super) enum Found {
     HostLink { at: usize, target: Vec<u8> },
 }
 
+/// The kernel's own file systems, which a chroot gets mounted (bound) from the
+/// host: the guest's `/proc`, `/sys` and `/dev` are always the host's, even where
+/// ROOT has (empty) directories of those names, as a Debian root made by apt does.
+pub(super) const KERNEL_MOUNTS: [&[u8]; 3] = [b"/proc", b"/sys", b"/dev"];
+
 /// Where name `g` (a canonical guest path) of guest directory `dir` is, the sides of
 /// `dir` being `(root_side, host_side)`.
 pub(super) fn find(root: &[u8], dir: &[u8], (in_root, on_host): (Side, Side), g: &[u8]) -> Found {
-    if in_root != Side::Absent {
+    if in_root != Side::Absent && !KERNEL_MOUNTS.contains(&g) {
         let at = super::in_root_path(root, g);
         let below_host = if on_host == Side::Absent {
             Side::Absent

@@ -231,6 +231,41 @@ fn host_ancestor_links_are_read_in_guest_terms() {
 }
 
 #[test]
+fn kernel_file_systems_are_the_hosts() {
+    let t = Trees::new("mounts");
+    for d in ["sys", "dev"] {
+        std::fs::create_dir_all(t.in_root(&format!("/{d}"))).unwrap();
+    }
+    // ROOT has empty /proc, /sys and /dev: the guest sees the host's, as in a
+    // chroot with them mounted, whole (a listing of /proc has the processes).
+    for (path, host) in [
+        ("/proc", "/proc"),
+        ("/proc/", "/proc/"),
+        ("/sys/kernel", "/sys/kernel"),
+        ("/dev/null", "/dev/null"),
+        ("/etc/../dev", "/dev"),
+    ] {
+        assert_eq!(
+            t.at("/", path, Last::Follow),
+            (path_guest(path), host.into())
+        );
+    }
+    // Only the top-level names: ROOT's /etc/proc would still be ROOT's.
+    std::fs::create_dir_all(t.in_root("/etc/proc")).unwrap();
+    assert_eq!(t.host_of("/etc/proc"), t.in_root("/etc/proc"));
+    // The way back: a host /proc path is its own guest path.
+    assert_eq!(
+        to_guest_in(t.root.as_bytes(), b"/proc/1".to_vec()),
+        b"/proc/1"
+    );
+}
+
+/// The canonical guest path a test path resolves to.
+fn path_guest(path: &str) -> String {
+    path.replace("/etc/..", "")
+}
+
+#[test]
 fn own_proc_root_is_the_guest_root() {
     let t = Trees::new("procroot");
     assert_eq!(t.host_of("/proc/self/root/etc/f"), t.in_root("/etc/f"));

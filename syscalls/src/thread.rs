@@ -62,9 +62,10 @@ impl Task {
 
     /// The first thread of the emulated process itself: signal actions and mask as
     /// inherited from whoever started the emulator; the host thread takes the guest's
-    /// process name.
+    /// process name, and the process the guest's argument and environment strings.
     pub fn new_inherited(init: ProcessInit) -> Task {
         crate::procfs::set_host_comm(&init.view.comm);
+        crate::procfs::set_host_strings(&init.view);
         let mut p = Process::new(init);
         p.sigactions = std::sync::Mutex::new(crate::signal::inherited_actions());
         let mask = crate::host::sig::mask();

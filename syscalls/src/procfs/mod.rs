@@ -64,6 +64,84 @@ pub fn set_host_comm(comm: &[u8]) {
     unsafe { libc::prctl(libc::PR_SET_NAME, name.as_ptr()) };
 }
 
+/// Points the kernel's record of the process's argument and environment strings
+/// (mm->arg_start..arg_end, env_start..env_end) at the guest's, on its initial stack,
+/// so that other processes reading /proc/PID/cmdline and /proc/PID/environ of this
+/// one (ps, pgrep -f, pidof, killall, a parent's test harness) see the guest's argv
+/// and environment, as they would under an arm64 kernel, and a guest that rewrites
+/// its argv in place (setproctitle) is seen doing so. prctl(PR_SET_MM_MAP) needs no
+/// privilege unless it changes /proc/PID/exe, which it does not here; every other
+/// field is given the value the kernel has (from /proc/self/stat and the current
+/// break). Where the kernel refuses (no CONFIG_CHECKPOINT_RESTORE, a seccomp filter),
+/// those files keep showing emu's command line: returns whether it took.
+pub fn set_host_strings(view: &ProcView) -> bool {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return false;
+    };
+    let Some(fields) = stat::fields_after_comm(&stat) else {
+        return false;
+    };
+    // Field n of proc_pid_stat(5) is fields[n - 3] (the fields after "(comm)").
+    let field = |n: usize| fields.get(n - 3).and_then(|f| f.parse::<u64>().ok());
+    let (Some(start_code), Some(end_code), Some(start_stack)) = (field(26), field(27), field(28))
+    else {
+        return false;
+    };
+    let (Some(start_data), Some(end_data), Some(start_brk)) = (field(45), field(46), field(47))
+    else {
+        return false;
+    };
+    // SAFETY: sbrk(0) only reports the current break.
+    let brk = unsafe { libc::sbrk(0) } as u64;
+    let map = PrctlMmMap {
+        start_code,
+        end_code,
+        start_data,
+        end_data,
+        start_brk,
+        brk,
+        start_stack,
+        arg_start: view.arg_start,
+        arg_end: view.arg_end,
+        env_start: view.env_start,
+        env_end: view.env_end,
+        auxv: 0,
+        auxv_size: 0,
+        exe_fd: u32::MAX,
+    };
+    // SAFETY: PR_SET_MM_MAP reads a prctl_mm_map of the size passed; with
+    // auxv_size 0 and exe_fd -1 it changes only the recorded bounds.
+    let r = unsafe {
+        libc::prctl(
+            libc::PR_SET_MM,
+            libc::PR_SET_MM_MAP,
+            std::ptr::addr_of!(map) as libc::c_ulong,
+            std::mem::size_of::<PrctlMmMap>() as libc::c_ulong,
+            0,
+        )
+    };
+    r == 0
+}
+
+/// The host kernel's `struct prctl_mm_map` (include/uapi/linux/prctl.h).
+#[repr(C)]
+struct PrctlMmMap {
+    start_code: u64,
+    end_code: u64,
+    start_data: u64,
+    end_data: u64,
+    start_brk: u64,
+    brk: u64,
+    start_stack: u64,
+    arg_start: u64,
+    arg_end: u64,
+    env_start: u64,
+    env_end: u64,
+    auxv: u64,
+    auxv_size: u32,
+    exe_fd: u32,
+}
+
 /// The guest's ranges recorded at start: everything the loader mapped for it.
 pub(crate) fn initial_ranges(view: &ProcView) -> RangeSet {
     let mut set = RangeSet::new();

@@ -96,6 +96,13 @@ pub struct StatFacts {
     pub env_end: u64,
 }
 
+/// The fields of a /proc/PID/stat line after the comm field: element 0 is field 3
+/// (the state).
+pub fn fields_after_comm(stat: &str) -> Option<Vec<&str>> {
+    let close = stat.rfind(')')?;
+    Some(stat[close + 1..].split_ascii_whitespace().collect())
+}
+
 /// /proc/self/stat with the guest's fields (the comm field, which may hold spaces
 /// and parentheses, ends at the last ')').
 pub fn render_stat(host: &str, f: &StatFacts) -> String {
@@ -185,6 +192,12 @@ mod tests {
     use super::*;
 
     const STAT: &str = "18155 (a) b) R 18147 18147 13917 0 -1 4194304 100 0 0 0 0 0 0 0 20 0 1 0 82418 3133440 389 18446744073709551615 94104529649664 94104529669545 140724032444128 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 94104529685552 94104529687168 94105319149568 140724032445154 140724032445174 140724032445174 140724032446443 0\n";
+
+    #[test]
+    fn fields_after_a_comm_with_spaces() {
+        let f = fields_after_comm("12 (a) b) S 1 12 7\n").unwrap();
+        assert_eq!(f, ["S", "1", "12", "7"]);
+    }
 
     #[test]
     fn stat_fields_are_replaced_by_number() {
