@@ -89,6 +89,8 @@ fn pinned_register_writes_stay_after_earlier_exits() {
             b.insn_start(0x1004);
             let x = b.load(Width::W64, false, v);
             b.set_reg(reg, x);
+            // The first result, read after its register changed again.
+            b.set_reg(2, v);
             b.jump(0x2000);
             let block = b.finish(0x1008);
             let mut buf = Box::new(Scratch([0; BUF_LEN]));
@@ -109,7 +111,11 @@ fn pinned_register_writes_stay_after_earlier_exits() {
                         (ExitReason::Alignment as u32, 0x77),
                         "x{reg} at the exit"
                     ),
-                    false => assert_eq!(out.x[reg as usize], 0x1122_3344_5566_7788, "x{reg}"),
+                    false => assert_eq!(
+                        (out.x[reg as usize], out.x[2]),
+                        (0x1122_3344_5566_7788, x1 + 5),
+                        "x{reg}, x2"
+                    ),
                 }
             }
         }

@@ -34,6 +34,13 @@ fn pinned_read(ops: &[Op], i: usize, last: usize) -> Option<u8> {
         return None;
     };
     let h = pinned(reg)?;
+    kept(ops, reg, i + 1, last).then_some(h)
+}
+
+/// Whether nothing in ops `from..=last` (the terminal for `last` past the
+/// end) changes pinned guest register `reg`'s host register: no write of
+/// the register and no host call (which reloads it from the state).
+fn kept(ops: &[Op], reg: u8, from: usize, last: usize) -> bool {
     let off = crate::cpu::state::x_offset(reg as usize) as u32;
     let end = last.min(ops.len() - 1);
     let clobbers = |op: &Op| match *op {
@@ -41,12 +48,13 @@ fn pinned_read(ops: &[Op], i: usize, last: usize) -> Option<u8> {
         Op::StoreState { offset, .. } => offset == off,
         _ => may_call(op),
     };
-    (!ops[i + 1..=end].iter().any(clobbers)).then_some(h)
+    from > end || !ops[from..=end].iter().any(clobbers)
 }
 
-/// For op `i` whose result is only written to a pinned guest register by
-/// the very next op: that register's host register, to compute the result
-/// in (the write then costs nothing). Only for operations whose code writes
+/// For op `i` whose result the very next op writes to a pinned guest
+/// register: that register's host register, to compute the result in (the
+/// write then costs nothing), when later reads of the result find it
+/// there still (see [`kept`]). Only for operations whose code writes
 /// its destination with its last instruction, after anything that may
 /// fault or leave the block: a fault or exit in between would otherwise
 /// find the guest register already changed. Values read from that host
@@ -68,9 +76,8 @@ fn pinned_write(ops: &[Op], i: usize, last: usize) -> Option<u8> {
             | Op::LoadState { .. }
             | Op::Load { .. }
     );
-    (computes_last && last == i + 1 && Some(src) == ops[i].dst())
-        .then(|| pinned(reg))
-        .flatten()
+    let h = pinned(reg)?;
+    (computes_last && Some(src) == ops[i].dst() && kept(ops, reg, i + 2, last)).then_some(h)
 }
 
 /// Whether op `i` computes NZCV (in rax) that only the very next op reads,
