@@ -65,6 +65,63 @@ fn recorded_fault_leaves_at_its_instruction() {
     assert_eq!((out.pc, out.exit_arg, out.x[2]), (0x1000, 0xdead, 0));
 }
 
+/// A result computed before an exit and written to a pinned guest register
+/// (SP, x30, x0) after it, by the next op or a later one, and a load
+/// written straight to one: an exit leaves the register as it was, the
+/// fall-through has the new value (the backend computes a result written
+/// by the very next op in the pinned register itself).
+#[test]
+fn pinned_register_writes_stay_after_earlier_exits() {
+    for reg in [0u32, 30, 31] {
+        for adjacent in [false, true] {
+            let mut b = Builder::new(0x1000);
+            b.insn_start(0x1000);
+            let a = b.get_reg(1);
+            if adjacent {
+                b.check_align(a, 4, false, 0x1000);
+            }
+            let five = b.konst(5);
+            let v = b.add(Width::W64, a, five);
+            if !adjacent {
+                b.check_align(a, 4, false, 0x1000);
+            }
+            b.set_reg(reg, v);
+            b.insn_start(0x1004);
+            let x = b.load(Width::W64, false, v);
+            b.set_reg(reg, x);
+            // The first result, read after its register changed again.
+            b.set_reg(2, v);
+            b.jump(0x2000);
+            let block = b.finish(0x1008);
+            let mut buf = Box::new(Scratch([0; BUF_LEN]));
+            let mut mem0 = [0u8; BUF_LEN];
+            mem0[13..21].copy_from_slice(&0x1122_3344_5566_7788u64.to_le_bytes());
+            let base = buf.0.as_mut_ptr() as u64;
+            let mut cpu = CpuState::default();
+            cpu.x[reg as usize] = 0x77;
+            for (x1, exits) in [(base + 9, true), (base + 8, false)] {
+                cpu.x[1] = x1;
+                let want = run_interp(&block, &cpu, &mut *buf, &mem0);
+                let got = run_jit(&mut Jit::new(), &block, &cpu, &mut *buf, &mem0);
+                compare("x86-64 code", &block, &want, &got).unwrap_or_else(|e| panic!("{e}"));
+                let out = want.cpu;
+                match exits {
+                    true => assert_eq!(
+                        (out.exit_reason, out.x[reg as usize]),
+                        (ExitReason::Alignment as u32, 0x77),
+                        "x{reg} at the exit"
+                    ),
+                    false => assert_eq!(
+                        (out.x[reg as usize], out.x[2]),
+                        (0x1122_3344_5566_7788, x1 + 5),
+                        "x{reg}, x2"
+                    ),
+                }
+            }
+        }
+    }
+}
+
 /// `(poll) ; subs x0, x0, #1` at 0x1000: the result and its flags.
 fn subs_x0_one(b: &mut Builder) -> (Val, Val) {
     b.poll(0x1000);

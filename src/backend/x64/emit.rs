@@ -7,8 +7,11 @@
 //! * `rbx, rbp, r12, r13, r14` — IR values ([`super::regalloc::POOL`]),
 //!   and `rsi, rdi, r8` in blocks that call nothing on their main path and
 //!   have no atomic read-modify-write and no exact slow path either; a read
-//!   of a pinned register may live in its host register;
-//! * `rax, rcx, rdx, rsi, rdi, r8` — scratch, clobbered by helper calls;
+//!   of a pinned register may live in its host register, and so may a
+//!   result the next operation writes to it (`regalloc::pinned_write`);
+//! * `rax, rcx, rdx, rsi, rdi, r8` — scratch, clobbered by helper calls
+//!   (rax also holds an NZCV value from its computation to the store of
+//!   it that follows at once);
 //! * `rsp` — the host stack, 16-byte aligned so helpers can be called
 //!   directly: the trampoline's frame, below which each predicted call in
 //!   flight pushes one 16-byte return-stack entry (see `emit_term`). Spill

@@ -154,6 +154,9 @@ impl Emitter {
                 return self.zero_extend(dst, a, mask);
             }
         }
+        if self.bin_lea(op, w, dst, a, b) {
+            return;
+        }
         let commutative = !matches!(op, BinOp::Sub);
         let (mut a, mut b) = (a, b);
         let mut d = self.dreg(dst);
@@ -451,6 +454,34 @@ impl Emitter {
             self.nzcv_to_eax(op);
         }
         self.store(dst, 0);
+    }
+
+    /// An addition of a constant (or subtraction) into a register other
+    /// than its operand's: one `lea` instead of a copy and an `add`. Says
+    /// whether it emitted it.
+    fn bin_lea(&mut self, op: BinOp, w: Width, dst: Val, a: Val, b: Val) -> bool {
+        let (Some(d), Some(r)) = (self.reg_of(dst), self.reg_of(a)) else {
+            return false;
+        };
+        let k = match (op, self.locs[b.0 as usize]) {
+            (BinOp::Add, Loc::Imm(k)) => k as i64,
+            (BinOp::Sub, Loc::Imm(k)) => (k as i64).wrapping_neg(),
+            _ => return false,
+        };
+        // A 32-bit operation adds the low 32 bits, sign-extended or not.
+        let k = if w == Width::W64 { k } else { k as i32 as i64 };
+        let Ok(k) = i32::try_from(k) else {
+            return false;
+        };
+        if d == r || k == 0 {
+            return false;
+        }
+        match w {
+            Width::W64 => dynasm!(self.a ; .arch x64 ; lea Rq(d), [Rq(r) + k]),
+            Width::W32 => dynasm!(self.a ; .arch x64 ; lea Rd(d), [Rq(r) + k]),
+            _ => return false,
+        }
+        true
     }
 
     /// 1 if `cond` holds after `op` on `a`, `b`: a host compare and `setcc`

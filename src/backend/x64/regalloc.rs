@@ -34,6 +34,13 @@ fn pinned_read(ops: &[Op], i: usize, last: usize) -> Option<u8> {
         return None;
     };
     let h = pinned(reg)?;
+    kept(ops, reg, i + 1, last).then_some(h)
+}
+
+/// Whether nothing in ops `from..=last` (the terminal for `last` past the
+/// end) changes pinned guest register `reg`'s host register: no write of
+/// the register and no host call (which reloads it from the state).
+fn kept(ops: &[Op], reg: u8, from: usize, last: usize) -> bool {
     let off = crate::cpu::state::x_offset(reg as usize) as u32;
     let end = last.min(ops.len() - 1);
     let clobbers = |op: &Op| match *op {
@@ -41,7 +48,49 @@ fn pinned_read(ops: &[Op], i: usize, last: usize) -> Option<u8> {
         Op::StoreState { offset, .. } => offset == off,
         _ => may_call(op),
     };
-    (!ops[i + 1..=end].iter().any(clobbers)).then_some(h)
+    from > end || !ops[from..=end].iter().any(clobbers)
+}
+
+/// For op `i` whose result the very next op writes to a pinned guest
+/// register: that register's host register, to compute the result in (the
+/// write then costs nothing), when later reads of the result find it
+/// there still (see [`kept`]). Only for operations whose code writes
+/// its destination with its last instruction, after anything that may
+/// fault or leave the block: a fault or exit in between would otherwise
+/// find the guest register already changed. Values read from that host
+/// register die at op `i` at the latest (a read lives in it only up to a
+/// write of its guest register, see [`pinned_read`]); an operation's code
+/// allows its destination to share a register with an operand that dies
+/// there, as pool registers do.
+fn pinned_write(ops: &[Op], i: usize, last: usize) -> Option<u8> {
+    let Some(&Op::SetReg { reg, src }) = ops.get(i + 1) else {
+        return None;
+    };
+    let computes_last = matches!(
+        ops[i],
+        Op::Bin { .. }
+            | Op::Un { .. }
+            | Op::Carry { .. }
+            | Op::Select { .. }
+            | Op::GetReg { .. }
+            | Op::LoadState { .. }
+            | Op::Load { .. }
+    );
+    let h = pinned(reg)?;
+    (computes_last && Some(src) == ops[i].dst() && kept(ops, reg, i + 2, last)).then_some(h)
+}
+
+/// Whether op `i` computes NZCV (in rax) that only the very next op reads,
+/// storing it to the CPU state: the value then stays in rax, the scratch
+/// register it is computed in, instead of taking a register of the pool.
+fn stored_nzcv_only(ops: &[Op], i: usize, last: usize) -> bool {
+    let nzcv = std::mem::offset_of!(crate::cpu::CpuState, nzcv) as u32;
+    match (ops[i], ops.get(i + 1)) {
+        (Op::Flags { dst, .. }, Some(&Op::StoreState { offset, src })) => {
+            offset == nzcv && src == dst && last == i + 1
+        }
+        _ => false,
+    }
 }
 
 /// Caller-saved registers no emitted code uses as scratch and no guest
@@ -187,8 +236,9 @@ fn allocate_with(
         dying[..n_dying].sort_unstable();
         for &v in &dying[..n_dying] {
             match locs[v as usize] {
-                // A pinned guest register's host register is never free.
-                Loc::Reg(r) if PINNED.iter().any(|p| p.1 == r) => {}
+                // A pinned guest register's host register is never free,
+                // nor is rax (see `stored_nzcv_only`).
+                Loc::Reg(r) if r == 0 || PINNED.iter().any(|p| p.1 == r) => {}
                 Loc::Reg(r) => {
                     free_regs[n_free] = r;
                     n_free += 1;
@@ -207,6 +257,14 @@ fn allocate_with(
             continue;
         }
         if let Some(h) = pinned_read(&block.ops, i, last_use[d]) {
+            locs[d] = Loc::Reg(h);
+            continue;
+        }
+        if stored_nzcv_only(&block.ops, i, last_use[d]) {
+            locs[d] = Loc::Reg(0);
+            continue;
+        }
+        if let Some(h) = pinned_write(&block.ops, i, last_use[d]) {
             locs[d] = Loc::Reg(h);
             continue;
         }
