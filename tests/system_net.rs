@@ -16,8 +16,8 @@
 //!   data both ways; the negotiated features (MAC, STATUS, EVENT_IDX,
 //!   VERSION_1).
 //! - `udp_hostfwd`: `hostfwd=udp:` to a UDP echo server in the guest
-//!   (guest-bins `udp_echo`), datagrams from two host sockets answered to
-//!   each.
+//!   (guest-bins `udp_echo`), datagrams from three host sockets answered to
+//!   each, one of 4000 bytes (IP fragments both ways); a 4000-byte ping.
 //! - `tcp_slow_readers`: 2 MiB through hostfwd to a guest reader that
 //!   starts late, 1 MiB from the guest to a host reader that starts late.
 //! - `nic_on_another_network`: `-nic user,net=192.168.77.0/24`: DHCP,
@@ -327,10 +327,13 @@ fn free_udp_port() -> u16 {
         .port()
 }
 
-/// `hostfwd=udp:...` to the guest-bins `udp_echo` server in the guest: two
+/// `hostfwd=udp:...` to the guest-bins `udp_echo` server in the guest: three
 /// host sockets each send a datagram to the forwarded port; each gets the
 /// guest's answer from the forwarded port, and the guest saw them come
-/// from the gateway with their own ports.
+/// from the gateway with their own ports. The third is 4000 bytes: it
+/// reaches the guest in IP fragments, and the guest's 4006-byte answer
+/// comes in fragments the network puts together. Then a 4000-byte ping of
+/// the gateway (fragments both ways).
 #[test]
 fn udp_hostfwd() {
     let Some(dir) = images() else { return };
@@ -344,19 +347,20 @@ fn udp_hostfwd() {
     let cpio = init_cpio_with(
         &dir,
         &work,
-        "/bin/udp_echo 7000 2\n",
+        "/bin/udp_echo 7000 3\nping -c 1 -s 4000 10.0.2.2\n",
         &[("/bin/udp_echo", echo)],
     );
     let mut emu = emu_system(&dir, &cpio);
     emu.args(["-nic", &format!("user,hostfwd=udp:127.0.0.1:{fwd}-:7000")]);
     let (mut child, _stdin, mut log) = ConsoleLog::spawn(emu, LIMIT);
     log.wait_for("udp-echo listening on 7000", &mut child);
+    let big: String = (0..4000).map(|i| (b'a' + (i % 26) as u8) as char).collect();
     let mut ports = Vec::new();
-    for msg in ["first from the host", "second"] {
+    for msg in ["first from the host", "second", &big] {
         let c = UdpSocket::bind("127.0.0.1:0").unwrap();
         c.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
         c.send_to(msg.as_bytes(), ("127.0.0.1", fwd)).unwrap();
-        let mut buf = [0u8; 64];
+        let mut buf = [0u8; 8192];
         let (n, from) = c.recv_from(&mut buf).unwrap();
         assert_eq!(&buf[..n], format!("echo: {msg}").as_bytes());
         assert_eq!(from.port(), fwd);
@@ -364,8 +368,18 @@ fn udp_hostfwd() {
     }
     let console = finish(child, log);
     for (msg, port) in ports {
-        expect(&console, &format!("got \"{msg}\" from 10.0.2.2:{port}"));
+        let seen = if msg.len() > 100 {
+            format!("got {} bytes", msg.len())
+        } else {
+            format!("got \"{msg}\"")
+        };
+        expect(&console, &format!("{seen} from 10.0.2.2:{port}"));
     }
+    expect(
+        &console,
+        "1 packets transmitted, 1 packets received, 0% packet loss",
+    );
+    assert!(console.contains("4008 bytes from 10.0.2.2"), "{console}");
 }
 
 /// TCP with slow readers at both ends: a host client sends 2 MiB through

@@ -2,7 +2,9 @@
  * client sends two datagrams to a server socket, which answers each one to
  * its sender with "echo: " in front. With arguments PORT COUNT (used in
  * emu-system's network test) it listens on every address's PORT and
- * answers COUNT datagrams, printing each one and its sender. */
+ * answers COUNT datagrams (up to 64 KiB: larger than the link's MTU, they
+ * come and go in IP fragments), printing each one (its length when longer
+ * than 100 bytes) and its sender. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -15,7 +17,7 @@
  * when `verbose`. */
 static int serve_one(int s, int verbose)
 {
-    char buf[1500], reply[1600];
+    static char buf[65536], reply[65536 + 8];
     struct sockaddr_in from;
     socklen_t fl = sizeof from;
     ssize_t n = recvfrom(s, buf, sizeof buf - 1, 0, (void *)&from, &fl);
@@ -25,7 +27,10 @@ static int serve_one(int s, int verbose)
     }
     buf[n] = 0;
     if (verbose) {
-        printf("got \"%s\" from %s:%u\n", buf, inet_ntoa(from.sin_addr), ntohs(from.sin_port));
+        if (n > 100)
+            printf("got %zd bytes from %s:%u\n", n, inet_ntoa(from.sin_addr), ntohs(from.sin_port));
+        else
+            printf("got \"%s\" from %s:%u\n", buf, inet_ntoa(from.sin_addr), ntohs(from.sin_port));
         fflush(stdout);
     }
     int m = snprintf(reply, sizeof reply, "echo: %s", buf);

@@ -1,9 +1,10 @@
 //! The monitor's side of a multiplexed console (`-serial mon:stdio`):
-//! while it has the focus (`C-a c`), typed bytes make a command line —
-//! echoed, DEL or Backspace erasing, Enter running it in the human monitor
-//! ([`super::monitor::hmp`]) — and its answers and prompt go to stdout
-//! with the guest's output.
+//! while it has the focus (`C-a c`), typed bytes go to a line editor
+//! ([`super::monitor::line_editor`]) whose Enter runs the line in the human
+//! monitor ([`super::monitor::hmp`]); its echo, answers and prompt go to
+//! stdout with the guest's output.
 
+use super::monitor::line_editor::LineEditor;
 use super::monitor::{hmp, Control};
 use std::io::Write;
 use std::sync::Arc;
@@ -15,13 +16,13 @@ pub struct MonitorFocus {
     ctl: Arc<Control>,
     /// The monitor has the focus.
     pub active: bool,
-    line: Vec<u8>,
+    editor: LineEditor,
     greeted: bool,
 }
 
-fn print(text: &str) {
+fn print(text: &[u8]) {
     let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes());
+    let _ = out.write_all(text);
     let _ = out.flush();
 }
 
@@ -30,7 +31,7 @@ impl MonitorFocus {
         MonitorFocus {
             ctl,
             active: false,
-            line: Vec::new(),
+            editor: LineEditor::new(PROMPT, hmp::command_names()),
             greeted: false,
         }
     }
@@ -42,30 +43,24 @@ impl MonitorFocus {
         if !self.active {
             return;
         }
-        let mut text = String::from("\r\n");
+        let mut text = b"\r\n".to_vec();
         if !std::mem::replace(&mut self.greeted, true) {
-            text += "emu-system monitor - type 'help' for more information\r\n";
+            text.extend_from_slice(b"emu-system monitor - type 'help' for more information\r\n");
         }
-        text += PROMPT;
-        text += &String::from_utf8_lossy(&self.line);
+        self.editor.show_prompt(&mut text);
         print(&text);
     }
 
-    /// A byte typed while the monitor has the focus.
+    /// A byte typed while the monitor has the focus (`C-a C-a` gives a
+    /// Ctrl-A: the start of the line).
     pub fn key(&mut self, b: u8) {
-        match b {
-            b'\r' | b'\n' => {
-                let line = String::from_utf8_lossy(&std::mem::take(&mut self.line)).into_owned();
-                print("\r\n");
-                let answer = hmp::command(&self.ctl, &line);
-                print(&format!("{answer}{PROMPT}"));
-            }
-            0x7f | 0x08 if self.line.pop().is_some() => print("\x08 \x08"),
-            0x20..=0x7e => {
-                self.line.push(b);
-                print(&(b as char).to_string());
-            }
-            _ => {}
+        let mut echo = Vec::new();
+        let line = self.editor.key(b, &mut echo);
+        print(&echo);
+        if let Some(line) = line {
+            let mut answer = hmp::command(&self.ctl, &line).into_bytes();
+            self.editor.show_prompt(&mut answer);
+            print(&answer);
         }
     }
 }

@@ -15,6 +15,15 @@ system_powerdown -- send system power down event
 system_reset -- reset the system
 ";
 
+/// The command names, aliases included (for Tab completion), from
+/// [`HELP`]'s table.
+pub fn command_names() -> Vec<&'static str> {
+    HELP.lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .flat_map(|names| names.split('|'))
+        .collect()
+}
+
 /// Runs one command line; the text to print (each line ending in CRLF
 /// for the raw terminal).
 pub fn command(ctl: &Control, line: &str) -> String {
@@ -69,6 +78,23 @@ mod tests {
         assert!(command(&c, "help").contains("system_powerdown -- "));
         assert_eq!(command(&c, "  "), "");
         assert_eq!(command(&c, "frob 1"), "unknown command: 'frob'\r\n");
+        let mut names = command_names();
+        names.sort_unstable();
+        assert_eq!(
+            names,
+            [
+                "?",
+                "c",
+                "cont",
+                "help",
+                "info",
+                "q",
+                "quit",
+                "stop",
+                "system_powerdown",
+                "system_reset"
+            ]
+        );
         // `stop` waits for the vCPU to park: a thread stands for it.
         let c = std::sync::Arc::new(c);
         let c2 = c.clone();

@@ -10,6 +10,7 @@
 //! counters keep following the host clock meanwhile).
 
 pub mod hmp;
+pub mod line_editor;
 mod protocol;
 mod server;
 
@@ -103,7 +104,8 @@ impl Control {
 
     /// Called by each vCPU thread between blocks. Parks while paused;
     /// returns what the run loop must do. `power_button` is pressed for a
-    /// `system_powerdown` (by the first thread to see it).
+    /// `system_powerdown` (by the first thread to see it; the monitor
+    /// thread sent the POWERDOWN event).
     pub fn service(&self, power_button: &mut dyn FnMut()) -> Action {
         let mut s = self.lock();
         let mut parked = false;
@@ -116,7 +118,6 @@ impl Control {
                 break Action::Reset;
             }
             if std::mem::take(&mut s.powerdown) {
-                self.event("POWERDOWN", None);
                 power_button();
             }
             if !s.paused {
@@ -186,7 +187,11 @@ impl Control {
         self.request(|s| s.reset = true);
     }
 
+    /// `system_powerdown`: the POWERDOWN event goes out at once, before
+    /// the command's reply (as qemu-system orders them); a vCPU thread
+    /// presses the button at its next block boundary.
     fn powerdown(&self) {
+        self.event("POWERDOWN", None);
         self.request(|s| s.powerdown = true);
     }
 

@@ -11,7 +11,9 @@
 //! DNS address for the first nameserver of the host's /etc/resolv.conf,
 //! other addresses off the network are reached as they are; the rest of
 //! the network does not exist. ARP is answered for the gateway and the DNS
-//! address, ICMP echo by them. `hostfwd` listens on host TCP ports and
+//! address, ICMP echo by them. The guest's fragmented datagrams are put
+//! back together (`frag`) and datagrams larger than its MTU sent to it in
+//! fragments. `hostfwd` listens on host TCP ports and
 //! connects each accepted connection to the guest, from the gateway's
 //! address; UDP forwards pass datagrams to a guest port and its answers
 //! back (`udp_fwd`).
@@ -20,6 +22,7 @@ pub mod arp;
 pub mod config;
 pub mod dhcp;
 pub mod eth;
+mod frag;
 pub mod host;
 pub mod icmp;
 pub mod ipv4;
@@ -56,16 +59,18 @@ pub struct Out {
 }
 
 impl Out {
-    /// Queues an IPv4 packet for the guest.
+    /// Queues an IPv4 packet for the guest (in fragments when it is
+    /// larger than the link's MTU).
     pub fn ip(&mut self, src: Ipv4Addr, dst: Ipv4Addr, proto: u8, payload: &[u8]) {
         self.ip_to(self.guest_mac, src, dst, proto, payload);
     }
 
     fn ip_to(&mut self, mac: Mac, src: Ipv4Addr, dst: Ipv4Addr, proto: u8, payload: &[u8]) {
-        let p = ipv4::build(src, dst, proto, self.id, payload);
+        for p in ipv4::fragments(src, dst, proto, self.id, payload, ipv4::MTU) {
+            self.frames
+                .push_back(eth::build(mac, GATEWAY_MAC, eth::IPV4, &p));
+        }
         self.id = self.id.wrapping_add(1);
-        self.frames
-            .push_back(eth::build(mac, GATEWAY_MAC, eth::IPV4, &p));
     }
 }
 
@@ -80,6 +85,8 @@ pub struct Stack {
     listeners: Vec<(TcpListener, SocketAddrV4)>,
     /// hostfwd for UDP.
     udp_fwd: udp_fwd::Forwards,
+    /// The guest's fragmented datagrams being put together.
+    frags: frag::Reassembly,
     poller: host::Poller,
     next_port: u16,
     iss: u32,
@@ -137,6 +144,7 @@ impl Stack {
             tcp: Vec::new(),
             listeners,
             udp_fwd,
+            frags: Default::default(),
             poller,
             next_port: FORWARD_PORTS,
             iss: seed,
@@ -207,8 +215,15 @@ impl Stack {
                 }
             }
             eth::IPV4 => {
-                if let Some((ip, data)) = ipv4::parse(payload) {
+                let Some((ip, f, data)) = ipv4::parse_any(payload) else {
+                    return;
+                };
+                if f.whole() {
                     self.ipv4(&ip, data);
+                } else if let Some((ip, data)) =
+                    self.frags.insert(std::time::Instant::now(), &ip, f, data)
+                {
+                    self.ipv4(&ip, &data);
                 }
             }
             // IPv6 and the rest: not on this network.

@@ -191,6 +191,17 @@ fn udp_through_a_host_socket() {
         (u.src_port, u.dst_port, payload),
         (port, 5000, &b"pong!"[..])
     );
+    // 6000 bytes each way: the guest's fragments (last first) go out as
+    // one datagram; the answer comes back in fragments.
+    let big: Vec<u8> = (0..6000u32).map(|i| (i % 251) as u8).collect();
+    let d = udp::build(GUEST, 5000, GW, port, &big);
+    input_fragments_last_first(&mut s, ipv4::UDP, 3, &d);
+    let mut buf = vec![0u8; 8192];
+    let (n, from) = host.recv_from(&mut buf).unwrap();
+    assert_eq!(&buf[..n], &big[..]);
+    host.send_to(&big[..5999], from).unwrap();
+    let (_, data) = reassemble(&mut s);
+    assert_eq!(udp::parse(GW, GUEST, &data).unwrap().1, &big[..5999]);
 }
 
 #[test]
@@ -458,12 +469,67 @@ fn udp_hostfwd_to_the_guest_and_back() {
     ));
     let (n, _) = other.recv_from(&mut buf).unwrap();
     assert_eq!(&buf[..n], b"a2");
-    // A datagram too big for the link without fragments is dropped.
-    client.send_to(&[7u8; 2000], addr).unwrap();
-    client.send_to(b"small", addr).unwrap();
-    let (_, ip, data) = unwrap_ip(&next_frame(&mut s));
-    let (_, payload) = udp::parse(ip.src, ip.dst, &data).unwrap();
-    assert_eq!(payload, b"small");
+    // A datagram larger than the link's MTU reaches the guest in
+    // fragments, and the guest's own fragments reach the sender whole.
+    let big: Vec<u8> = (0..4000u32).map(|i| (i * 13) as u8).collect();
+    client.send_to(&big, addr).unwrap();
+    let (ip, data) = reassemble(&mut s);
+    let (u, payload) = udp::parse(ip.src, ip.dst, &data).unwrap();
+    assert_eq!((u.src_port, u.dst_port), (cport, 7000));
+    assert_eq!(payload, &big[..]);
+    let answer: Vec<u8> = big.iter().rev().copied().collect();
+    let d = udp::build(GUEST, 7000, GW, cport, &answer);
+    input_fragments_last_first(&mut s, ipv4::UDP, 99, &d);
+    let mut buf = vec![0u8; 8192];
+    let (n, _) = client.recv_from(&mut buf).unwrap();
+    assert_eq!(&buf[..n], &answer[..]);
+}
+
+/// The guest sends `d` (protocol `proto`) to the gateway in fragments,
+/// the last first.
+fn input_fragments_last_first(s: &mut Stack, proto: u8, id: u16, d: &[u8]) {
+    for p in ipv4::fragments(GUEST, GW, proto, id, d, ipv4::MTU)
+        .iter()
+        .rev()
+    {
+        s.input(&eth::build(GATEWAY_MAC, GUEST_MAC, eth::IPV4, p));
+    }
+}
+
+/// The next datagram for the guest, from its fragments (each frame no
+/// larger than the MTU allows): its header and payload.
+fn reassemble(s: &mut Stack) -> (ipv4::Header, Vec<u8>) {
+    let mut data = Vec::new();
+    loop {
+        let f = next_frame(s);
+        assert!(f.len() <= eth::HEADER + ipv4::MTU, "{} bytes", f.len());
+        let (_, p) = eth::parse(&f).unwrap();
+        let (ip, frag, payload) = ipv4::parse_any(p).expect("a good IPv4 header");
+        assert_eq!(frag.offset, data.len(), "fragments in order");
+        data.extend_from_slice(payload);
+        if !frag.more {
+            return (ip, data);
+        }
+    }
+}
+
+#[test]
+fn large_ping_in_fragments() {
+    let mut s = stack(&NetConfig::default());
+    let mut req = vec![8, 0, 0, 0, 0x12, 0x34, 0, 1];
+    req.extend((0..3000u32).map(|i| i as u8));
+    let c = ipv4::checksum(&req);
+    req[2..4].copy_from_slice(&c.to_be_bytes());
+    let frags = ipv4::fragments(GUEST, GW, ipv4::ICMP, 5, &req, ipv4::MTU);
+    assert_eq!(frags.len(), 3);
+    for i in [1, 0, 1, 2] {
+        s.input(&eth::build(GATEWAY_MAC, GUEST_MAC, eth::IPV4, &frags[i]));
+    }
+    let (ip, reply) = reassemble(&mut s);
+    assert_eq!((ip.src, ip.dst, ip.proto), (GW, GUEST, ipv4::ICMP));
+    assert_eq!(reply[0], 0, "echo reply");
+    assert_eq!(reply[4..], req[4..]);
+    assert!(s.pop().is_none(), "one reply");
 }
 
 /// A stack whose poller counts its notifications.

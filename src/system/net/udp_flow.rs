@@ -15,8 +15,9 @@ pub(super) const IDLE: Duration = Duration::from_secs(120);
 /// Frames waiting for the guest past which received datagrams are
 /// dropped (the guest is not taking its input).
 pub(super) const BACKLOG: usize = 512;
-/// Largest datagram taken from a host socket (it must fit the link).
-pub(super) const MAX: usize = 1500 - ipv4::HEADER - udp::HEADER;
+/// Largest datagram taken from a host socket: what one IPv4 datagram
+/// holds (it reaches the guest in fragments).
+pub(super) const MAX: usize = u16::MAX as usize - ipv4::HEADER - udp::HEADER;
 
 struct Flow {
     guest: SocketAddrV4,
@@ -74,7 +75,7 @@ impl Flows {
     /// Passes what the host sockets received to the guest; forgets idle
     /// flows.
     pub fn poll(&mut self, out: &mut Out) {
-        let mut buf = [0u8; MAX];
+        let mut buf = vec![0u8; MAX];
         let now = Instant::now();
         for f in &mut self.flows {
             loop {

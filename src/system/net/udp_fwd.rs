@@ -82,8 +82,7 @@ impl Forwards {
     /// from `gateway` for senders on the host's loopback; forgets idle
     /// senders.
     pub fn poll(&mut self, gateway: Ipv4Addr, out: &mut Out) {
-        // Room for a datagram too big for the link, which is dropped (no
-        // IP fragmentation here).
+        // Room for a datagram too big for IPv4, which is dropped.
         let mut buf = vec![0u8; 65536];
         let now = Instant::now();
         for (i, f) in self.fwds.iter().enumerate() {
