@@ -673,11 +673,12 @@ pub enum Op {
         c0: u64,
         c1: u64,
     },
-    /// Fused `(±addend) + (±op1) * op2` rounded once on single or double bit
-    /// patterns (FMADD, FMSUB, FNMADD, FNMSUB), with the same contract as
-    /// `FBin`: `slow(cpu, addend, op1, op2, ctl)` is exact in every case.
+    /// Fused `(±addend) + (±op1) * op2` rounded once on half, single or
+    /// double bit patterns (FMADD, FMSUB, FNMADD, FNMSUB), with the same
+    /// contract as `FBin`: `slow(cpu, addend, op1, op2, ctl)` is exact in
+    /// every case.
     FMulAdd {
-        double: bool,
+        size: FpSize,
         neg_addend: bool,
         neg_op1: bool,
         dst: Val,

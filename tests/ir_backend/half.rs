@@ -1,7 +1,8 @@
 //! Half precision (FEAT_FP16) inline on the host (`emit_half`): the
 //! vector FADD/FSUB/FMUL/FDIV/FMLA/FMLS (and by element), FABD, FCMEQ,
 //! FCMGE, FCMGT, FACGE, FACGT, FMAX, FMIN, FMAXNM and FMINNM, the scalar
-//! arithmetic, FCMP and the FCVT conversions, run as x86-64 code against
+//! arithmetic and fused multiply-adds, FCMP and the FCVT conversions
+//! (double to half included), run as x86-64 code against
 //! the interpreter, which runs the exact helpers. Operands are biased
 //! towards what the inline forms must get right or hand over: ±0,
 //! subnormals, the smallest normal and values that round to it, the
@@ -79,6 +80,17 @@ const SCALAR: [u32; 13] = [
     0x1e23c041, // fcvt h1, s2
     0x1e63c041, // fcvt h1, d2
     0x1e624041, // fcvt s1, d2
+];
+
+/// The scalar fused multiply-adds, with the addend in v1 (the d of
+/// [`Lanes::midpoint_triple`]) or v4.
+const FUSED: [u32; 6] = [
+    0x1fc30441, // fmadd h1, h2, h3, h1
+    0x1fc38441, // fmsub h1, h2, h3, h1
+    0x1fe30441, // fnmadd h1, h2, h3, h1
+    0x1fe38441, // fnmsub h1, h2, h3, h1
+    0x1fc31041, // fmadd h1, h2, h3, h4
+    0x1fe29044, // fnmsub h4, h2, h2, h4
 ];
 
 /// FPCR: RMode, FZ16, FZ, DN, AHP.
@@ -312,6 +324,13 @@ fn half_scalar_forms_match_the_helpers() {
     fuzz(0x5f16, iters(), true, |rng| vec![rng.pick(&SCALAR)]);
 }
 
+/// FMADD/FMSUB/FNMADD/FNMSUB on halves, with the vector forms' operands
+/// (sums landing on a midpoint among them).
+#[test]
+fn half_scalar_fused_forms_match_the_helpers() {
+    fuzz(0xf3a16, iters(), false, |rng| vec![rng.pick(&FUSED)]);
+}
+
 /// Sequences in one block, with other vector instructions between: the
 /// V-register cache must survive a slow path in the middle.
 #[test]
@@ -319,9 +338,10 @@ fn half_sequences_in_one_block() {
     fuzz(0x5e16, iters() / 4, false, |rng| {
         let n = 2 + rng.below(10) as usize;
         (0..n)
-            .map(|_| match rng.below(5) {
+            .map(|_| match rng.below(6) {
                 0 => rng.pick(&MIXED),
                 1 => rng.pick(&SCALAR[..8]),
+                2 => rng.pick(&FUSED),
                 _ => rng.pick(&VECTOR),
             })
             .collect()

@@ -17,7 +17,8 @@
 //! * a result of exactly the smallest normal magnitude, 0x0400 (Arm
 //!   detects tininess before rounding, x86 after, so only a value that
 //!   rounds up to it can be reported differently);
-//! * for the fused multiply-adds (FMLA/FMLS), any infinity or NaN, and a
+//! * for the fused multiply-adds (FMLA/FMLS, and the scalar FMADD, FMSUB,
+//!   FNMADD and FNMSUB), any infinity or NaN, and a
 //!   single-precision sum that is exactly a half or halfway between two
 //!   halves while the sum was not exact (see below).
 //!
@@ -44,6 +45,13 @@
 //!   sum must have been exact, which TwoSum's test checks: with `r = RN(p
 //!   + c)`, `r - p == c` and `r - c == p` hold (computed, and compared as
 //!   numbers) only when the error `p + c - r` is zero.
+//! * FCVT from double: `cvtsd2ss` rounds to single first. By the same
+//!   monotonicity, a single off the half grid rounds to the half the double
+//!   does, inexactly; one on the grid must be the double exactly (converted
+//!   back and compared), else the helper decides. The single step's flags
+//!   are the half result's too: Inexact only for an inexact single, hence
+//!   half; Overflow only beyond the single range, far beyond the half's;
+//!   Underflow only for a tiny inexact single, hence a tiny inexact half.
 //!
 //! Exception flags stay pending in MXCSR as for the other inline forms
 //! (`crate::cpu::fpenv`); an operation that goes to its helper has raised
@@ -87,6 +95,8 @@ struct Consts {
     abs16: [u16; 16],
     /// The smallest normal half.
     min_normal16: [u16; 16],
+    /// The sign of a single in lane 0 alone.
+    sign_lane0: [u32; 4],
 }
 
 static CONSTS: Consts = Consts {
@@ -96,6 +106,7 @@ static CONSTS: Consts = Consts {
     abs32: [0x7FFF_FFFF; 8],
     abs16: [0x7FFF; 16],
     min_normal16: [0x0400; 16],
+    sign_lane0: [0x8000_0000, 0, 0, 0],
 };
 
 impl Emitter {
@@ -147,10 +158,12 @@ impl Emitter {
                     }
                 }
                 FpOp::ToHalf => {
-                    debug_assert_eq!(size, FpSize::Single);
-                    // FZ flushes a denormal single operand (with IDC).
+                    // FZ flushes a denormal operand (with IDC).
                     self.check_fpcr(slow_path, FPCR_NOT_DEFAULT | AHP);
                     self.load_xmm(0, a);
+                    if size == FpSize::Double {
+                        self.double_to_single(slow_path);
+                    }
                     self.round_to_half(slow_path);
                 }
             }
@@ -158,11 +171,95 @@ impl Emitter {
         self.fbin_slow(slow_path, dst, (a, b), slow, (c0, c1));
     }
 
+    /// A scalar half-precision [`crate::ir::Op::FMulAdd`]: `(±addend) +
+    /// (±op1) * op2` as FMLA's lanes are computed (see the module comment).
+    pub(super) fn fmuladd_half(
+        &mut self,
+        (neg_addend, neg_op1): (bool, bool),
+        dst: Val,
+        (addend, op1, op2): (Val, Val, Val),
+        slow: HelperFn,
+        ctl: u64,
+    ) {
+        let slow_path = self.a.new_dynamic_label();
+        if !has_f16c() {
+            dynasm!(self.a ; .arch x64 ; jmp =>slow_path);
+        } else {
+            self.check_fpcr(slow_path, HALF_NOT_DEFAULT);
+            self.load_half(0, op1);
+            self.load_half(1, op2);
+            self.load_half(2, addend);
+            // The other lanes stay zero, for the conversion of all four.
+            let sign = &CONSTS.sign_lane0 as *const [u32; 4] as i64;
+            let round = self.a.new_dynamic_label();
+            // p = (±op1) * op2 (exact) in xmm1, c = ±addend in xmm2.
+            dynasm!(self.a ; .arch x64
+                ; mov rax, QWORD sign
+                ; mulss xmm1, xmm0);
+            if neg_op1 {
+                dynasm!(self.a ; .arch x64 ; vxorps xmm1, xmm1, [rax]);
+            }
+            if neg_addend {
+                dynasm!(self.a ; .arch x64 ; vxorps xmm2, xmm2, [rax]);
+            }
+            // r = p + c (rounded once); infinities and NaNs (r is finite
+            // exactly when all the operands are) go to the helper; off the
+            // half grid r rounds as the exact sum, on it the sum must be
+            // exact (TwoSum's test).
+            dynasm!(self.a ; .arch x64
+                ; vaddss xmm0, xmm1, xmm2
+                ; movd eax, xmm0
+                ; mov ecx, eax
+                ; and ecx, 0x7F80_0000
+                ; cmp ecx, 0x7F80_0000
+                ; je =>slow_path
+                ; test eax, 0xFFF
+                ; jnz =>round
+                ; vsubss xmm3, xmm0, xmm1
+                ; ucomiss xmm3, xmm2
+                ; jne =>slow_path
+                ; vsubss xmm3, xmm0, xmm2
+                ; ucomiss xmm3, xmm1
+                ; jne =>slow_path
+                ; =>round);
+            self.round_to_half(slow_path);
+        }
+        let args = [
+            (6, Arg::V(addend)),
+            (2, Arg::V(op1)),
+            (1, Arg::V(op2)),
+            (8, Arg::K(ctl)),
+        ];
+        self.slow_path(slow_path, args, slow);
+        self.store(dst, 0);
+    }
+
     /// xmm`x` = the half `v` (zero-extended) as a single, in lane 0 (the
     /// other lanes zero).
     fn load_half(&mut self, x: u8, v: Val) {
         self.load_xmm(x, v);
         dynasm!(self.a ; .arch x64 ; vcvtph2ps Rx(x), Rx(x));
+    }
+
+    /// xmm0 = the double in xmm0 rounded to single, a single that rounds to
+    /// the same half as the double: NaNs and a single on the half grid that
+    /// is not the double exactly go to `slow_path` (see the module
+    /// comment).
+    fn double_to_single(&mut self, slow_path: DynamicLabel) {
+        let next = self.a.new_dynamic_label();
+        dynasm!(self.a ; .arch x64
+            ; ucomisd xmm0, xmm0
+            ; jp =>slow_path
+            ; xorps xmm1, xmm1
+            ; cvtsd2ss xmm1, xmm0
+            ; movd eax, xmm1
+            ; test eax, 0xFFF
+            ; jnz =>next
+            ; cvtss2sd xmm2, xmm1
+            ; ucomisd xmm2, xmm0
+            ; jne =>slow_path
+            ; =>next
+            ; movaps xmm0, xmm1);
     }
 
     /// rax = the single in xmm0 rounded to half (ties to even); NaNs and a
