@@ -201,6 +201,11 @@ pub enum HalfOp {
     Max,
     /// The smaller of `n` and `m` (FMIN, FMINNM).
     Min,
+    /// The pairwise forms: `Add`, `Max` or `Min` of adjacent lanes of
+    /// `m:n` (FADDP; FMAXP, FMAXNMP; FMINP, FMINNMP).
+    AddP,
+    MaxP,
+    MinP,
 }
 
 impl HalfOp {

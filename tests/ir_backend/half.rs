@@ -1,6 +1,7 @@
 //! Half precision (FEAT_FP16) inline on the host (`emit_half`): the
 //! vector FADD/FSUB/FMUL/FDIV/FMLA/FMLS (and by element), FABD, FCMEQ,
-//! FCMGE, FCMGT, FACGE, FACGT, FMAX, FMIN, FMAXNM and FMINNM, the scalar
+//! FCMGE, FCMGT, FACGE, FACGT, FMAX, FMIN, FMAXNM, FMINNM and the pairwise
+//! FADDP, FMAXP, FMINP, FMAXNMP and FMINNMP, the scalar
 //! arithmetic and fused multiply-adds, FCMP and the FCVT conversions
 //! (double to half included), run as x86-64 code against
 //! the interpreter, which runs the exact helpers. Operands are biased
@@ -16,7 +17,7 @@ use super::*;
 
 /// Words with d = v1, n = v2, m = v3 (and a few aliasing forms), from
 /// aarch64-linux-gnu-as -march=armv8.2-a+fp16.
-const VECTOR: [u32; 45] = [
+const VECTOR: [u32; 57] = [
     0x4e431441, // fadd v1.8h, v2.8h, v3.8h
     0x0e431441, // fadd v1.4h, v2.4h, v3.4h
     0x4ec31441, // fsub v1.8h, v2.8h, v3.8h
@@ -62,6 +63,18 @@ const VECTOR: [u32; 45] = [
     0x2ec32c41, // facgt v1.4h, v2.4h, v3.4h
     0x6e422c42, // facge v2.8h, v2.8h, v2.8h
     0x2ec12c61, // facgt v1.4h, v3.4h, v1.4h
+    0x6e431441, // faddp v1.8h, v2.8h, v3.8h
+    0x2e431441, // faddp v1.4h, v2.4h, v3.4h
+    0x6e433441, // fmaxp v1.8h, v2.8h, v3.8h
+    0x2e433441, // fmaxp v1.4h, v2.4h, v3.4h
+    0x6ec33441, // fminp v1.8h, v2.8h, v3.8h
+    0x2ec33441, // fminp v1.4h, v2.4h, v3.4h
+    0x6e430441, // fmaxnmp v1.8h, v2.8h, v3.8h
+    0x2e430441, // fmaxnmp v1.4h, v2.4h, v3.4h
+    0x6ec30441, // fminnmp v1.8h, v2.8h, v3.8h
+    0x2ec30441, // fminnmp v1.4h, v2.4h, v3.4h
+    0x6e421442, // faddp v2.8h, v2.8h, v2.8h
+    0x2e433443, // fmaxp v3.4h, v2.4h, v3.4h
 ];
 
 /// Scalar words (d = v1, n = v2, m = v3); the FCVTs read a single or

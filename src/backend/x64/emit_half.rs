@@ -32,7 +32,10 @@
 //!   the half result is inexact too; with the conversion's own flags the
 //!   union is Arm's (Inexact, Overflow, and Underflow for a tiny inexact
 //!   result; the smallest normal is the exception above). FABD is FSUB
-//!   with the sign cleared, which commutes with the rounding.
+//!   with the sign cleared, which commutes with the rounding. The
+//!   pairwise FADDP, FMAXP/FMAXNMP and FMINP/FMINNMP are FADD, FMAX and
+//!   FMIN between the even and the odd lanes of `m:n` (`pshufb` sorts
+//!   them before the conversion), NaN operands going to the helper.
 //! * FMLA/FMLS: the product of two halves is exact in single precision
 //!   (22 bits) and the sum `r` with the addend is rounded once. Call the
 //!   halves and the midpoints between neighbouring halves (the half
@@ -97,6 +100,9 @@ struct Consts {
     min_normal16: [u16; 16],
     /// The sign of a single in lane 0 alone.
     sign_lane0: [u32; 4],
+    /// `pshufb` bytes putting the even halves of a register first, then
+    /// the odd ones.
+    evens_odds: [u8; 16],
 }
 
 static CONSTS: Consts = Consts {
@@ -107,6 +113,7 @@ static CONSTS: Consts = Consts {
     abs16: [0x7FFF; 16],
     min_normal16: [0x0400; 16],
     sign_lane0: [0x8000_0000, 0, 0, 0],
+    evens_odds: [0, 1, 4, 5, 8, 9, 12, 13, 2, 3, 6, 7, 10, 11, 14, 15],
 };
 
 impl Emitter {
@@ -332,6 +339,7 @@ macro_rules! half_lanes {
                     _ => (),
                 }
             }
+            HalfOp::AddP | HalfOp::MaxP | HalfOp::MinP => unreachable!("unpaired first"),
             HalfOp::Mla | HalfOp::Mls => {
                 if op == HalfOp::Mls {
                     dynasm!($ops ; .arch x64 ; vxorps $R(0), $R(0), [rax + k.sign32]);
@@ -414,9 +422,23 @@ impl Emitter {
         let (d, n, m) = (Self::voff(vd), Self::voff(vn), Self::voff(vm));
         let slow_path = self.a.new_dynamic_label();
         self.check_fpcr(slow_path, HALF_NOT_DEFAULT);
-        // xmm0/ymm0 = n, 1 = m (or its element), 2 = d, as singles.
-        self.lanes_in(0, n, q);
+        let consts = &CONSTS as *const Consts as i64;
+        dynasm!(self.a ; .arch x64 ; mov rax, QWORD consts);
+        // xmm0/ymm0 = n, 1 = m (or its element), 2 = d, as singles; for
+        // the pairwise forms 0 = the even lanes of m:n, 1 = the odd ones.
+        let (op, pairwise) = match op {
+            HalfOp::AddP => (HalfOp::Add, true),
+            HalfOp::MaxP => (HalfOp::Max, true),
+            HalfOp::MinP => (HalfOp::Min, true),
+            _ => (op, false),
+        };
+        if pairwise {
+            self.pairs_in(n, m, q);
+        } else {
+            self.lanes_in(0, n, q);
+        }
         match elem {
+            _ if pairwise => (),
             Some(i) => {
                 let off = m + 2 * i as i32;
                 dynasm!(self.a ; .arch x64 ; vpbroadcastw xmm1, WORD [r15 + off]);
@@ -431,7 +453,6 @@ impl Emitter {
         if matches!(op, HalfOp::Mla | HalfOp::Mls) {
             self.lanes_in(2, d, q);
         }
-        let consts = &CONSTS as *const Consts as i64;
         let k = KOffsets {
             exp32: offset_of!(Consts, exp32) as i32,
             low12: offset_of!(Consts, low12) as i32,
@@ -440,7 +461,6 @@ impl Emitter {
         };
         let abs16 = offset_of!(Consts, abs16) as i32;
         let min_normal16 = offset_of!(Consts, min_normal16) as i32;
-        dynasm!(self.a ; .arch x64 ; mov rax, QWORD consts);
         if q {
             half_lanes!(self.a, Ry, op, slow_path, &k);
         } else {
@@ -475,6 +495,39 @@ impl Emitter {
         let p = self.slow_path(slow_path, args, slow);
         p.vzeroupper = true;
         p.reload = reload;
+    }
+
+    /// ymm0 (eight lanes, `q`) or xmm0 (four) = the even half lanes of the
+    /// concatenation m:n of the V registers at `n` and `m` as singles, ymm1
+    /// or xmm1 the odd ones; rax = [`CONSTS`].
+    fn pairs_in(&mut self, n: i32, m: i32, q: bool) {
+        let evens_odds = offset_of!(Consts, evens_odds) as i32;
+        self.raw_in(0, n);
+        self.raw_in(1, m);
+        if q {
+            dynasm!(self.a ; .arch x64
+                ; vpshufb xmm0, xmm0, [rax + evens_odds]
+                ; vpshufb xmm1, xmm1, [rax + evens_odds]
+                ; vpunpckhqdq xmm2, xmm0, xmm1
+                ; vpunpcklqdq xmm0, xmm0, xmm1
+                ; vcvtph2ps ymm0, xmm0
+                ; vcvtph2ps ymm1, xmm2);
+        } else {
+            dynasm!(self.a ; .arch x64
+                ; vpunpcklqdq xmm0, xmm0, xmm1
+                ; vpshufb xmm0, xmm0, [rax + evens_odds]
+                ; vpsrldq xmm1, xmm0, 8
+                ; vcvtph2ps xmm0, xmm0
+                ; vcvtph2ps xmm1, xmm1);
+        }
+    }
+
+    /// xmm`x` = the V register at `off`.
+    fn raw_in(&mut self, x: u8, off: i32) {
+        match self.vcached(off) {
+            Some(c) => dynasm!(self.a ; .arch x64 ; vmovdqa Rx(x), Rx(c)),
+            None => dynasm!(self.a ; .arch x64 ; vmovdqu Rx(x), [r15 + off]),
+        }
     }
 
     /// ymm`x` (eight lanes, `q`) or xmm`x` (four) = the half lanes of the
