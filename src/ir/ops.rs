@@ -278,13 +278,6 @@ pub enum CryptoOp {
     /// PMULL/PMULL2 .8B/.16B: the carry-less products of the bytes of the
     /// low (with `upper`, high) 64 bits of `n` and `m`, as 16-bit lanes.
     Pmull8 { upper: bool },
-    /// SM3SS1: `ROL(ROL(n[3], 12) + m[3] + V[va][3], 7)` in lane 3, zeros
-    /// below.
-    Sm3ss1 { va: u8 },
-    /// SM3TT1A/SM3TT1B (`tt2` false) and SM3TT2A/SM3TT2B: one SM3 round
-    /// on `d` with `n[3]` and `m[i]`, the B forms (`b`) with the majority
-    /// or choose function in place of parity.
-    Sm3tt { tt2: bool, b: bool, i: u8 },
 }
 
 /// Integer vector operations with an inline fast path.

@@ -2,7 +2,7 @@
 //! AESMC, AESIMC with AES-NI, PMULL/PMULL2 .1Q with PCLMULQDQ, SHA1C/P/M,
 //! SHA1SU1, SHA256H/H2/SU0/SU1 with the SHA extensions, SHA1H, SHA1SU0,
 //! EOR3, BCAX, RAX1, XAR, SHA512SU0/SU1 and PMULL/PMULL2 .8H with SSE2,
-//! SHA512H/H2, SM3SS1 and SM3TT1A/1B/2A/2B in general registers) against the interpreter, which runs
+//! SHA512H/H2 in general registers) against the interpreter, which runs
 //! the exact helpers (the Arm ARM pseudocode, no host instructions), alone
 //! and in blocks with other vector instructions. Lanes are biased towards
 //! the values where wrapping sums and rotations go wrong (0, all ones,
@@ -13,9 +13,9 @@
 use super::vec_ops::{run_vectors, singly_then_mixed};
 use super::{Jit, Rng};
 
-/// From aarch64-linux-gnu-as -march=armv8.4-a+crypto+sha3+sm4 (aliasing forms
+/// From aarch64-linux-gnu-as -march=armv8.4-a+crypto+sha3 (aliasing forms
 /// included).
-const CRYPTO: [u32; 59] = [
+const CRYPTO: [u32; 49] = [
     0x4e284841, // aese v1.16b, v2.16b
     0x4e285841, // aesd v1.16b, v2.16b
     0x4e286841, // aesmc v1.16b, v2.16b
@@ -65,16 +65,6 @@ const CRYPTO: [u32; 59] = [
     0x4e23e041, // pmull2 v1.8h, v2.16b, v3.16b
     0x0e22e042, // pmull v2.8h, v2.8b, v2.8b
     0x4e23e043, // pmull2 v3.8h, v2.16b, v3.16b
-    0xce431041, // sm3ss1 v1.4s, v2.4s, v3.4s, v4.4s
-    0xce430421, // sm3ss1 v1.4s, v1.4s, v3.4s, v1.4s
-    0xce438041, // sm3tt1a v1.4s, v2.4s, v3.s[0]
-    0xce43b041, // sm3tt1a v1.4s, v2.4s, v3.s[3]
-    0xce439441, // sm3tt1b v1.4s, v2.4s, v3.s[1]
-    0xce41a421, // sm3tt1b v1.4s, v1.4s, v1.s[2]
-    0xce43a841, // sm3tt2a v1.4s, v2.4s, v3.s[2]
-    0xce438843, // sm3tt2a v3.4s, v2.4s, v3.s[0]
-    0xce43bc41, // sm3tt2b v1.4s, v2.4s, v3.s[3]
-    0xce439c42, // sm3tt2b v2.4s, v2.4s, v3.s[1]
 ];
 
 /// AES round pairs: the backend runs an AESMC (AESIMC) of the register

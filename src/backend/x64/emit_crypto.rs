@@ -82,7 +82,6 @@ pub(super) fn inline_ok(op: CryptoOp) -> bool {
         Sha1c | Sha1p | Sha1m | Sha1su1 | Sha256h | Sha256h2 | Sha256su0 | Sha256su1 => host().sha,
         Sha1h | Sha1su0 | Eor3 { .. } | Bcax { .. } | Rax1 | Xar { .. } => true,
         Sha512h | Sha512h2 | Sha512su0 | Sha512su1 | Pmull8 { .. } => true,
-        Sm3ss1 { .. } | Sm3tt { .. } => true,
     }
 }
 
@@ -263,8 +262,6 @@ impl Emitter {
                     ; paddq xmm0, xmm2);
             }
             Pmull8 { upper } => self.pmull8((n, m), upper),
-            Sm3ss1 { va } => self.sm3ss1((n, m, Self::voff(va))),
-            Sm3tt { tt2, b, i } => self.sm3tt((d, n, m), tt2, b, i),
         }
         self.store_v(d, true);
     }

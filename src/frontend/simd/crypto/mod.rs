@@ -45,7 +45,7 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
 }
 
 /// The [`CryptoOp`] of the instructions the backend may run inline (its
-/// helper stays the exact definition); SM3PARTW1/2 and SM4 always call it.
+/// helper stays the exact definition); SM3 and SM4 always call it.
 fn inline_form(op: Op, a: &Args) -> Option<CryptoOp> {
     Some(match op {
         Op::AESE => CryptoOp::Aese,
@@ -70,12 +70,6 @@ fn inline_form(op: Op, a: &Args) -> Option<CryptoOp> {
         Op::SHA512H2 => CryptoOp::Sha512h2,
         Op::SHA512SU0 => CryptoOp::Sha512su0,
         Op::SHA512SU1 => CryptoOp::Sha512su1,
-        Op::SM3SS1 => CryptoOp::Sm3ss1 { va: a.imm as u8 },
-        Op::SM3TT1A | Op::SM3TT1B | Op::SM3TT2A | Op::SM3TT2B => CryptoOp::Sm3tt {
-            tt2: matches!(op, Op::SM3TT2A | Op::SM3TT2B),
-            b: matches!(op, Op::SM3TT1B | Op::SM3TT2B),
-            i: a.imm as u8,
-        },
         _ => return None,
     })
 }
