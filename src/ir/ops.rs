@@ -201,6 +201,11 @@ pub enum HalfOp {
     Max,
     /// The smaller of `n` and `m` (FMIN, FMINNM).
     Min,
+    /// The pairwise forms: `Add`, `Max` or `Min` of adjacent lanes of
+    /// `m:n` (FADDP; FMAXP, FMAXNMP; FMINP, FMINNMP).
+    AddP,
+    MaxP,
+    MinP,
 }
 
 impl HalfOp {
@@ -673,11 +678,12 @@ pub enum Op {
         c0: u64,
         c1: u64,
     },
-    /// Fused `(±addend) + (±op1) * op2` rounded once on single or double bit
-    /// patterns (FMADD, FMSUB, FNMADD, FNMSUB), with the same contract as
-    /// `FBin`: `slow(cpu, addend, op1, op2, ctl)` is exact in every case.
+    /// Fused `(±addend) + (±op1) * op2` rounded once on half, single or
+    /// double bit patterns (FMADD, FMSUB, FNMADD, FNMSUB), with the same
+    /// contract as `FBin`: `slow(cpu, addend, op1, op2, ctl)` is exact in
+    /// every case.
     FMulAdd {
-        double: bool,
+        size: FpSize,
         neg_addend: bool,
         neg_op1: bool,
         dst: Val,

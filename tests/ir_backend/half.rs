@@ -1,7 +1,9 @@
 //! Half precision (FEAT_FP16) inline on the host (`emit_half`): the
 //! vector FADD/FSUB/FMUL/FDIV/FMLA/FMLS (and by element), FABD, FCMEQ,
-//! FCMGE, FCMGT, FACGE, FACGT, FMAX, FMIN, FMAXNM and FMINNM, the scalar
-//! arithmetic, FCMP and the FCVT conversions, run as x86-64 code against
+//! FCMGE, FCMGT, FACGE, FACGT, FMAX, FMIN, FMAXNM, FMINNM and the pairwise
+//! FADDP, FMAXP, FMINP, FMAXNMP and FMINNMP, the scalar
+//! arithmetic and fused multiply-adds, FCMP and the FCVT conversions
+//! (double to half included), run as x86-64 code against
 //! the interpreter, which runs the exact helpers. Operands are biased
 //! towards what the inline forms must get right or hand over: ±0,
 //! subnormals, the smallest normal and values that round to it, the
@@ -15,7 +17,7 @@ use super::*;
 
 /// Words with d = v1, n = v2, m = v3 (and a few aliasing forms), from
 /// aarch64-linux-gnu-as -march=armv8.2-a+fp16.
-const VECTOR: [u32; 45] = [
+const VECTOR: [u32; 57] = [
     0x4e431441, // fadd v1.8h, v2.8h, v3.8h
     0x0e431441, // fadd v1.4h, v2.4h, v3.4h
     0x4ec31441, // fsub v1.8h, v2.8h, v3.8h
@@ -61,6 +63,18 @@ const VECTOR: [u32; 45] = [
     0x2ec32c41, // facgt v1.4h, v2.4h, v3.4h
     0x6e422c42, // facge v2.8h, v2.8h, v2.8h
     0x2ec12c61, // facgt v1.4h, v3.4h, v1.4h
+    0x6e431441, // faddp v1.8h, v2.8h, v3.8h
+    0x2e431441, // faddp v1.4h, v2.4h, v3.4h
+    0x6e433441, // fmaxp v1.8h, v2.8h, v3.8h
+    0x2e433441, // fmaxp v1.4h, v2.4h, v3.4h
+    0x6ec33441, // fminp v1.8h, v2.8h, v3.8h
+    0x2ec33441, // fminp v1.4h, v2.4h, v3.4h
+    0x6e430441, // fmaxnmp v1.8h, v2.8h, v3.8h
+    0x2e430441, // fmaxnmp v1.4h, v2.4h, v3.4h
+    0x6ec30441, // fminnmp v1.8h, v2.8h, v3.8h
+    0x2ec30441, // fminnmp v1.4h, v2.4h, v3.4h
+    0x6e421442, // faddp v2.8h, v2.8h, v2.8h
+    0x2e433443, // fmaxp v3.4h, v2.4h, v3.4h
 ];
 
 /// Scalar words (d = v1, n = v2, m = v3); the FCVTs read a single or
@@ -79,6 +93,17 @@ const SCALAR: [u32; 13] = [
     0x1e23c041, // fcvt h1, s2
     0x1e63c041, // fcvt h1, d2
     0x1e624041, // fcvt s1, d2
+];
+
+/// The scalar fused multiply-adds, with the addend in v1 (the d of
+/// [`Lanes::midpoint_triple`]) or v4.
+const FUSED: [u32; 6] = [
+    0x1fc30441, // fmadd h1, h2, h3, h1
+    0x1fc38441, // fmsub h1, h2, h3, h1
+    0x1fe30441, // fnmadd h1, h2, h3, h1
+    0x1fe38441, // fnmsub h1, h2, h3, h1
+    0x1fc31041, // fmadd h1, h2, h3, h4
+    0x1fe29044, // fnmsub h4, h2, h2, h4
 ];
 
 /// FPCR: RMode, FZ16, FZ, DN, AHP.
@@ -312,6 +337,13 @@ fn half_scalar_forms_match_the_helpers() {
     fuzz(0x5f16, iters(), true, |rng| vec![rng.pick(&SCALAR)]);
 }
 
+/// FMADD/FMSUB/FNMADD/FNMSUB on halves, with the vector forms' operands
+/// (sums landing on a midpoint among them).
+#[test]
+fn half_scalar_fused_forms_match_the_helpers() {
+    fuzz(0xf3a16, iters(), false, |rng| vec![rng.pick(&FUSED)]);
+}
+
 /// Sequences in one block, with other vector instructions between: the
 /// V-register cache must survive a slow path in the middle.
 #[test]
@@ -319,9 +351,10 @@ fn half_sequences_in_one_block() {
     fuzz(0x5e16, iters() / 4, false, |rng| {
         let n = 2 + rng.below(10) as usize;
         (0..n)
-            .map(|_| match rng.below(5) {
+            .map(|_| match rng.below(6) {
                 0 => rng.pick(&MIXED),
                 1 => rng.pick(&SCALAR[..8]),
+                2 => rng.pick(&FUSED),
                 _ => rng.pick(&VECTOR),
             })
             .collect()

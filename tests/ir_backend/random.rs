@@ -272,11 +272,12 @@ impl Gen<'_> {
                 let (neg_addend, neg_op1) = (self.rng.chance(2), self.rng.chance(2));
                 let addend = self.fp_val(double);
                 let (op1, op2) = (self.fp_val(double), self.fp_val(double));
-                let (slow, ctl) = emu::frontend::fmuladd_args(double, neg_addend, neg_op1);
+                let size = emu::ir::FpSize::of(double);
+                let (slow, ctl) = emu::frontend::fmuladd_args(size, neg_addend, neg_op1);
                 let slow = clobbering(slow);
                 let dst = self.b.fresh();
                 self.b.fmuladd(emu::ir::Op::FMulAdd {
-                    double,
+                    size,
                     neg_addend,
                     neg_op1,
                     dst,

@@ -670,7 +670,7 @@ impl Emitter {
                 c1,
             } => self.fbin(op, size, dst, a, b, slow, c0, c1),
             Op::FMulAdd {
-                double,
+                size,
                 neg_addend,
                 neg_op1,
                 dst,
@@ -680,7 +680,7 @@ impl Emitter {
                 slow,
                 ctl,
             } => self.fmuladd(
-                double,
+                size,
                 (neg_addend, neg_op1),
                 dst,
                 (addend, op1, op2),

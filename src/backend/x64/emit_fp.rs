@@ -268,17 +268,23 @@ fn has_fma() -> bool {
 
 impl Emitter {
     /// Fused multiply-add inline with FMA3 under the same conditions as
-    /// [`Emitter::fbin`]; hosts without FMA always use the helper.
+    /// [`Emitter::fbin`]; hosts without FMA always use the helper. Half
+    /// precision has its own form (`emit_half`).
     #[allow(clippy::too_many_arguments)]
     pub(super) fn fmuladd(
         &mut self,
-        double: bool,
-        (neg_addend, neg_op1): (bool, bool),
+        size: FpSize,
+        neg: (bool, bool),
         dst: Val,
         (addend, op1, op2): (Val, Val, Val),
         slow: HelperFn,
         ctl: u64,
     ) {
+        if size == FpSize::Half {
+            self.fmuladd_half(neg, dst, (addend, op1, op2), slow, ctl);
+            return;
+        }
+        let (double, (neg_addend, neg_op1)) = (size == FpSize::Double, neg);
         let slow_path = self.a.new_dynamic_label();
         let (mut d, mut clean) = (0, false);
         if has_fma() {

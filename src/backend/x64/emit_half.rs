@@ -17,7 +17,8 @@
 //! * a result of exactly the smallest normal magnitude, 0x0400 (Arm
 //!   detects tininess before rounding, x86 after, so only a value that
 //!   rounds up to it can be reported differently);
-//! * for the fused multiply-adds (FMLA/FMLS), any infinity or NaN, and a
+//! * for the fused multiply-adds (FMLA/FMLS, and the scalar FMADD, FMSUB,
+//!   FNMADD and FNMSUB), any infinity or NaN, and a
 //!   single-precision sum that is exactly a half or halfway between two
 //!   halves while the sum was not exact (see below).
 //!
@@ -31,7 +32,10 @@
 //!   the half result is inexact too; with the conversion's own flags the
 //!   union is Arm's (Inexact, Overflow, and Underflow for a tiny inexact
 //!   result; the smallest normal is the exception above). FABD is FSUB
-//!   with the sign cleared, which commutes with the rounding.
+//!   with the sign cleared, which commutes with the rounding. The
+//!   pairwise FADDP, FMAXP/FMAXNMP and FMINP/FMINNMP are FADD, FMAX and
+//!   FMIN between the even and the odd lanes of `m:n` (`pshufb` sorts
+//!   them before the conversion), NaN operands going to the helper.
 //! * FMLA/FMLS: the product of two halves is exact in single precision
 //!   (22 bits) and the sum `r` with the addend is rounded once. Call the
 //!   halves and the midpoints between neighbouring halves (the half
@@ -44,6 +48,13 @@
 //!   sum must have been exact, which TwoSum's test checks: with `r = RN(p
 //!   + c)`, `r - p == c` and `r - c == p` hold (computed, and compared as
 //!   numbers) only when the error `p + c - r` is zero.
+//! * FCVT from double: `cvtsd2ss` rounds to single first. By the same
+//!   monotonicity, a single off the half grid rounds to the half the double
+//!   does, inexactly; one on the grid must be the double exactly (converted
+//!   back and compared), else the helper decides. The single step's flags
+//!   are the half result's too: Inexact only for an inexact single, hence
+//!   half; Overflow only beyond the single range, far beyond the half's;
+//!   Underflow only for a tiny inexact single, hence a tiny inexact half.
 //!
 //! Exception flags stay pending in MXCSR as for the other inline forms
 //! (`crate::cpu::fpenv`); an operation that goes to its helper has raised
@@ -87,6 +98,11 @@ struct Consts {
     abs16: [u16; 16],
     /// The smallest normal half.
     min_normal16: [u16; 16],
+    /// The sign of a single in lane 0 alone.
+    sign_lane0: [u32; 4],
+    /// `pshufb` bytes putting the even halves of a register first, then
+    /// the odd ones.
+    evens_odds: [u8; 16],
 }
 
 static CONSTS: Consts = Consts {
@@ -96,6 +112,8 @@ static CONSTS: Consts = Consts {
     abs32: [0x7FFF_FFFF; 8],
     abs16: [0x7FFF; 16],
     min_normal16: [0x0400; 16],
+    sign_lane0: [0x8000_0000, 0, 0, 0],
+    evens_odds: [0, 1, 4, 5, 8, 9, 12, 13, 2, 3, 6, 7, 10, 11, 14, 15],
 };
 
 impl Emitter {
@@ -147,10 +165,12 @@ impl Emitter {
                     }
                 }
                 FpOp::ToHalf => {
-                    debug_assert_eq!(size, FpSize::Single);
-                    // FZ flushes a denormal single operand (with IDC).
+                    // FZ flushes a denormal operand (with IDC).
                     self.check_fpcr(slow_path, FPCR_NOT_DEFAULT | AHP);
                     self.load_xmm(0, a);
+                    if size == FpSize::Double {
+                        self.double_to_single(slow_path);
+                    }
                     self.round_to_half(slow_path);
                 }
             }
@@ -158,11 +178,95 @@ impl Emitter {
         self.fbin_slow(slow_path, dst, (a, b), slow, (c0, c1));
     }
 
+    /// A scalar half-precision [`crate::ir::Op::FMulAdd`]: `(±addend) +
+    /// (±op1) * op2` as FMLA's lanes are computed (see the module comment).
+    pub(super) fn fmuladd_half(
+        &mut self,
+        (neg_addend, neg_op1): (bool, bool),
+        dst: Val,
+        (addend, op1, op2): (Val, Val, Val),
+        slow: HelperFn,
+        ctl: u64,
+    ) {
+        let slow_path = self.a.new_dynamic_label();
+        if !has_f16c() {
+            dynasm!(self.a ; .arch x64 ; jmp =>slow_path);
+        } else {
+            self.check_fpcr(slow_path, HALF_NOT_DEFAULT);
+            self.load_half(0, op1);
+            self.load_half(1, op2);
+            self.load_half(2, addend);
+            // The other lanes stay zero, for the conversion of all four.
+            let sign = &CONSTS.sign_lane0 as *const [u32; 4] as i64;
+            let round = self.a.new_dynamic_label();
+            // p = (±op1) * op2 (exact) in xmm1, c = ±addend in xmm2.
+            dynasm!(self.a ; .arch x64
+                ; mov rax, QWORD sign
+                ; mulss xmm1, xmm0);
+            if neg_op1 {
+                dynasm!(self.a ; .arch x64 ; vxorps xmm1, xmm1, [rax]);
+            }
+            if neg_addend {
+                dynasm!(self.a ; .arch x64 ; vxorps xmm2, xmm2, [rax]);
+            }
+            // r = p + c (rounded once); infinities and NaNs (r is finite
+            // exactly when all the operands are) go to the helper; off the
+            // half grid r rounds as the exact sum, on it the sum must be
+            // exact (TwoSum's test).
+            dynasm!(self.a ; .arch x64
+                ; vaddss xmm0, xmm1, xmm2
+                ; movd eax, xmm0
+                ; mov ecx, eax
+                ; and ecx, 0x7F80_0000
+                ; cmp ecx, 0x7F80_0000
+                ; je =>slow_path
+                ; test eax, 0xFFF
+                ; jnz =>round
+                ; vsubss xmm3, xmm0, xmm1
+                ; ucomiss xmm3, xmm2
+                ; jne =>slow_path
+                ; vsubss xmm3, xmm0, xmm2
+                ; ucomiss xmm3, xmm1
+                ; jne =>slow_path
+                ; =>round);
+            self.round_to_half(slow_path);
+        }
+        let args = [
+            (6, Arg::V(addend)),
+            (2, Arg::V(op1)),
+            (1, Arg::V(op2)),
+            (8, Arg::K(ctl)),
+        ];
+        self.slow_path(slow_path, args, slow);
+        self.store(dst, 0);
+    }
+
     /// xmm`x` = the half `v` (zero-extended) as a single, in lane 0 (the
     /// other lanes zero).
     fn load_half(&mut self, x: u8, v: Val) {
         self.load_xmm(x, v);
         dynasm!(self.a ; .arch x64 ; vcvtph2ps Rx(x), Rx(x));
+    }
+
+    /// xmm0 = the double in xmm0 rounded to single, a single that rounds to
+    /// the same half as the double: NaNs and a single on the half grid that
+    /// is not the double exactly go to `slow_path` (see the module
+    /// comment).
+    fn double_to_single(&mut self, slow_path: DynamicLabel) {
+        let next = self.a.new_dynamic_label();
+        dynasm!(self.a ; .arch x64
+            ; ucomisd xmm0, xmm0
+            ; jp =>slow_path
+            ; xorps xmm1, xmm1
+            ; cvtsd2ss xmm1, xmm0
+            ; movd eax, xmm1
+            ; test eax, 0xFFF
+            ; jnz =>next
+            ; cvtss2sd xmm2, xmm1
+            ; ucomisd xmm2, xmm0
+            ; jne =>slow_path
+            ; =>next
+            ; movaps xmm0, xmm1);
     }
 
     /// rax = the single in xmm0 rounded to half (ties to even); NaNs and a
@@ -235,6 +339,7 @@ macro_rules! half_lanes {
                     _ => (),
                 }
             }
+            HalfOp::AddP | HalfOp::MaxP | HalfOp::MinP => unreachable!("unpaired first"),
             HalfOp::Mla | HalfOp::Mls => {
                 if op == HalfOp::Mls {
                     dynasm!($ops ; .arch x64 ; vxorps $R(0), $R(0), [rax + k.sign32]);
@@ -317,9 +422,23 @@ impl Emitter {
         let (d, n, m) = (Self::voff(vd), Self::voff(vn), Self::voff(vm));
         let slow_path = self.a.new_dynamic_label();
         self.check_fpcr(slow_path, HALF_NOT_DEFAULT);
-        // xmm0/ymm0 = n, 1 = m (or its element), 2 = d, as singles.
-        self.lanes_in(0, n, q);
+        let consts = &CONSTS as *const Consts as i64;
+        dynasm!(self.a ; .arch x64 ; mov rax, QWORD consts);
+        // xmm0/ymm0 = n, 1 = m (or its element), 2 = d, as singles; for
+        // the pairwise forms 0 = the even lanes of m:n, 1 = the odd ones.
+        let (op, pairwise) = match op {
+            HalfOp::AddP => (HalfOp::Add, true),
+            HalfOp::MaxP => (HalfOp::Max, true),
+            HalfOp::MinP => (HalfOp::Min, true),
+            _ => (op, false),
+        };
+        if pairwise {
+            self.pairs_in(n, m, q);
+        } else {
+            self.lanes_in(0, n, q);
+        }
         match elem {
+            _ if pairwise => (),
             Some(i) => {
                 let off = m + 2 * i as i32;
                 dynasm!(self.a ; .arch x64 ; vpbroadcastw xmm1, WORD [r15 + off]);
@@ -334,7 +453,6 @@ impl Emitter {
         if matches!(op, HalfOp::Mla | HalfOp::Mls) {
             self.lanes_in(2, d, q);
         }
-        let consts = &CONSTS as *const Consts as i64;
         let k = KOffsets {
             exp32: offset_of!(Consts, exp32) as i32,
             low12: offset_of!(Consts, low12) as i32,
@@ -343,7 +461,6 @@ impl Emitter {
         };
         let abs16 = offset_of!(Consts, abs16) as i32;
         let min_normal16 = offset_of!(Consts, min_normal16) as i32;
-        dynasm!(self.a ; .arch x64 ; mov rax, QWORD consts);
         if q {
             half_lanes!(self.a, Ry, op, slow_path, &k);
         } else {
@@ -378,6 +495,39 @@ impl Emitter {
         let p = self.slow_path(slow_path, args, slow);
         p.vzeroupper = true;
         p.reload = reload;
+    }
+
+    /// ymm0 (eight lanes, `q`) or xmm0 (four) = the even half lanes of the
+    /// concatenation m:n of the V registers at `n` and `m` as singles, ymm1
+    /// or xmm1 the odd ones; rax = [`CONSTS`].
+    fn pairs_in(&mut self, n: i32, m: i32, q: bool) {
+        let evens_odds = offset_of!(Consts, evens_odds) as i32;
+        self.raw_in(0, n);
+        self.raw_in(1, m);
+        if q {
+            dynasm!(self.a ; .arch x64
+                ; vpshufb xmm0, xmm0, [rax + evens_odds]
+                ; vpshufb xmm1, xmm1, [rax + evens_odds]
+                ; vpunpckhqdq xmm2, xmm0, xmm1
+                ; vpunpcklqdq xmm0, xmm0, xmm1
+                ; vcvtph2ps ymm0, xmm0
+                ; vcvtph2ps ymm1, xmm2);
+        } else {
+            dynasm!(self.a ; .arch x64
+                ; vpunpcklqdq xmm0, xmm0, xmm1
+                ; vpshufb xmm0, xmm0, [rax + evens_odds]
+                ; vpsrldq xmm1, xmm0, 8
+                ; vcvtph2ps xmm0, xmm0
+                ; vcvtph2ps xmm1, xmm1);
+        }
+    }
+
+    /// xmm`x` = the V register at `off`.
+    fn raw_in(&mut self, x: u8, off: i32) {
+        match self.vcached(off) {
+            Some(c) => dynasm!(self.a ; .arch x64 ; vmovdqa Rx(x), Rx(c)),
+            None => dynasm!(self.a ; .arch x64 ; vmovdqu Rx(x), [r15 + off]),
+        }
     }
 
     /// ymm`x` (eight lanes, `q`) or xmm`x` (four) = the half lanes of the

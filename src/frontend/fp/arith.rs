@@ -92,26 +92,21 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
             };
             let m = read_v(cx, fmt, f.u('m'));
             let a = read_v(cx, fmt, f.u('a'));
-            if fmt == float::S || fmt == float::D {
-                let (slow, ctl) = runtime::fmuladd_args(fmt == float::D, neg_a, neg_1);
-                let dst = cx.b.fresh();
-                cx.b.fmuladd(crate::ir::Op::FMulAdd {
-                    double: fmt == float::D,
-                    neg_addend: neg_a,
-                    neg_op1: neg_1,
-                    dst,
-                    addend: a,
-                    op1: n,
-                    op2: m,
-                    slow,
-                    ctl,
-                });
-                dst
-            } else {
-                let ctl = u64::from(fmt.ftype()) | u64::from(neg_a) << 8 | u64::from(neg_1) << 9;
-                let ctl = cx.k(ctl);
-                cx.b.call(runtime::fp_mul_add, &[a, n, m, ctl])
-            }
+            let size = fp_size(fmt);
+            let (slow, ctl) = runtime::fmuladd_args(size, neg_a, neg_1);
+            let dst = cx.b.fresh();
+            cx.b.fmuladd(crate::ir::Op::FMulAdd {
+                size,
+                neg_addend: neg_a,
+                neg_op1: neg_1,
+                dst,
+                addend: a,
+                op1: n,
+                op2: m,
+                slow,
+                ctl,
+            });
+            dst
         }
         FCSEL => {
             let m = read_v(cx, fmt, f.u('m'));
@@ -133,11 +128,11 @@ fn fcvt(cx: &mut Ctx, f: &Fields) -> TResult {
         return Err(Undefined);
     }
     let n = read_v(cx, from, f.u('n'));
-    // Half to single or double, single to half: an FBin the backend may
-    // run inline; the others call the helper.
+    // To and from half precision: an FBin the backend may run inline; the
+    // others call the helper.
     let fbin = match (from, to) {
         (float::H, _) => Some((FpOp::FromHalf, fp_size(to))),
-        (float::S, float::H) => Some((FpOp::ToHalf, fp_size(from))),
+        (_, float::H) => Some((FpOp::ToHalf, fp_size(from))),
         _ => None,
     };
     let r = match fbin {

@@ -130,11 +130,15 @@ pub unsafe extern "C" fn fp_sqrt_fbin(
 }
 
 /// The `slow` and `ctl` of an [`crate::ir::Op::FMulAdd`].
-pub fn fmuladd_args(double: bool, neg_addend: bool, neg_op1: bool) -> (crate::ir::HelperFn, u64) {
-    let fmt = if double {
-        super::float::D
-    } else {
-        super::float::S
+pub fn fmuladd_args(
+    size: crate::ir::FpSize,
+    neg_addend: bool,
+    neg_op1: bool,
+) -> (crate::ir::HelperFn, u64) {
+    let fmt = match size {
+        crate::ir::FpSize::Half => super::float::H,
+        crate::ir::FpSize::Single => super::float::S,
+        crate::ir::FpSize::Double => super::float::D,
     };
     let ctl = u64::from(fmt.ftype()) | u64::from(neg_addend) << 8 | u64::from(neg_op1) << 9;
     (fp_mul_add, ctl)

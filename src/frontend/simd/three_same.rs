@@ -192,6 +192,9 @@ pub(super) fn half_op(k: K) -> Option<HalfOp> {
         K::Facgt => HalfOp::Acgt,
         K::Fmax | K::Fmaxnm => HalfOp::Max,
         K::Fmin | K::Fminnm => HalfOp::Min,
+        K::Faddp => HalfOp::AddP,
+        K::Fmaxp | K::Fmaxnmp => HalfOp::MaxP,
+        K::Fminp | K::Fminnmp => HalfOp::MinP,
         _ => return None,
     })
 }
