@@ -11,7 +11,9 @@
 //!
 //! The pc maps of the blocks live in one pool beside the entries, filled
 //! the same append-only way and emptied with them: a block's map costs a
-//! copy, not an allocation of its own.
+//! copy, not an allocation of its own. Its guest pcs are kept as offsets
+//! from the block's first (a block is a few instructions long): 8 bytes an
+//! instruction, so that a start-up's pages of the pool are half as many.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -24,23 +26,29 @@ pub const MAX_BLOCKS: usize = 1 << 21;
 /// fills first.
 pub const MAX_MAP_ENTRIES: usize = 1 << 23;
 
+/// One pc-map entry in the pool: (offset of the first host byte from the
+/// block's start, guest pc - the block's first guest pc).
+type MapEntry = (u32, u32);
+
 /// One published block.
 #[repr(C)]
 #[derive(Clone, Copy)]
 struct Entry {
     host: u64,
-    len: u64,
-    map: *const (u32, u64),
-    map_len: usize,
+    /// The guest pc the offsets of its map start from.
+    guest: u64,
+    map: *const MapEntry,
+    len: u32,
+    map_len: u32,
 }
 
 pub struct BlockIndex {
     /// `MAX_BLOCKS` entries in an anonymous mapping (committed as used).
     entries: *mut Entry,
     len: AtomicUsize,
-    /// The pc-map pool: `MAX_MAP_ENTRIES` (host offset, guest pc) pairs in
-    /// an anonymous mapping (committed as used).
-    maps: *mut (u32, u64),
+    /// The pc-map pool: `MAX_MAP_ENTRIES` [`MapEntry`] in an anonymous
+    /// mapping (committed as used).
+    maps: *mut MapEntry,
     /// Pool entries in use; written only by the translator.
     maps_len: AtomicUsize,
 }
@@ -56,7 +64,7 @@ unsafe impl Sync for BlockIndex {}
 impl BlockIndex {
     pub fn new() -> std::io::Result<BlockIndex> {
         let entries = map_anonymous(MAX_BLOCKS * std::mem::size_of::<Entry>())?;
-        let maps = match map_anonymous(MAX_MAP_ENTRIES * std::mem::size_of::<(u32, u64)>()) {
+        let maps = match map_anonymous(MAX_MAP_ENTRIES * std::mem::size_of::<MapEntry>()) {
             Ok(p) => p,
             Err(e) => {
                 // SAFETY: unmapping the mapping just made, not yet shared.
@@ -69,7 +77,7 @@ impl BlockIndex {
         Ok(BlockIndex {
             entries: entries as *mut Entry,
             len: AtomicUsize::new(0),
-            maps: maps as *mut (u32, u64),
+            maps: maps as *mut MapEntry,
             maps_len: AtomicUsize::new(0),
         })
     }
@@ -81,7 +89,8 @@ impl BlockIndex {
     }
 
     /// Appends a block placed after every block already in the index, with
-    /// a copy of its pc map.
+    /// a copy of its pc map ((host offset, guest pc) for each instruction,
+    /// at most 4 GiB past the first).
     pub fn push(&self, host: u64, len: u64, map: &[(u32, u64)]) {
         let n = self.len.load(Ordering::Relaxed);
         assert!(!self.is_full(map.len()), "caller checks is_full first");
@@ -90,17 +99,22 @@ impl BlockIndex {
         // the pool; no published entry points at them yet, so no reader
         // looks at them.
         let dst = unsafe { self.maps.add(m) };
-        // SAFETY: see above; `map` is a separate allocation.
-        unsafe { std::ptr::copy_nonoverlapping(map.as_ptr(), dst, map.len()) };
+        let guest = map.first().map_or(0, |e| e.1);
+        for (k, &(off, pc)) in map.iter().enumerate() {
+            let d = u32::try_from(pc.wrapping_sub(guest)).expect("a block is short");
+            // SAFETY: slot m + k lies inside the pool (see above).
+            unsafe { dst.add(k).write((off, d)) };
+        }
         self.maps_len.store(m + map.len(), Ordering::Relaxed);
         // SAFETY: n < MAX_BLOCKS, so the slot lies inside the mapping; it
         // is not yet published, so no reader looks at it.
         unsafe {
             self.entries.add(n).write(Entry {
                 host,
-                len,
+                guest,
                 map: dst,
-                map_len: map.len(),
+                len: u32::try_from(len).expect("a block's code is short"),
+                map_len: map.len() as u32,
             })
         };
         self.len.store(n + 1, Ordering::Release);
@@ -112,24 +126,33 @@ impl BlockIndex {
         self.maps_len.store(0, Ordering::Relaxed);
     }
 
-    /// The guest pc of the instruction whose host code contains `host_pc`.
-    /// Async-signal-safe: no allocation, no lock.
-    pub fn guest_pc_of(&self, host_pc: u64) -> Option<u64> {
+    /// The published block whose host code contains `host_pc`. The caller
+    /// keeps the cache from being emptied meanwhile (it runs translated code,
+    /// or counts as running it).
+    fn entry_of(&self, host_pc: u64) -> Option<&Entry> {
         let n = self.len.load(Ordering::Acquire);
         // SAFETY: the first n entries are published and immutable until the
-        // next clear, which cannot run while translated code (whose fault
-        // brings us here) is running.
+        // next clear, which cannot run while translated code is running.
         let entries = unsafe { std::slice::from_raw_parts(self.entries, n) };
         let i = entries.partition_point(|e| e.host <= host_pc);
         let e = entries.get(i.checked_sub(1)?)?;
-        if host_pc >= e.host + e.len {
-            return None;
-        }
+        (host_pc < e.host + e.len as u64).then_some(e)
+    }
+
+    /// The host start of the block whose code contains `host_pc`.
+    pub fn block_start(&self, host_pc: u64) -> Option<u64> {
+        self.entry_of(host_pc).map(|e| e.host)
+    }
+
+    /// The guest pc of the instruction whose host code contains `host_pc`.
+    /// Async-signal-safe: no allocation, no lock.
+    pub fn guest_pc_of(&self, host_pc: u64) -> Option<u64> {
+        let e = self.entry_of(host_pc)?;
         let off = (host_pc - e.host) as u32;
         // SAFETY: the map of a published entry lives until the next clear.
-        let map = unsafe { std::slice::from_raw_parts(e.map, e.map_len) };
+        let map = unsafe { std::slice::from_raw_parts(e.map, e.map_len as usize) };
         let j = map.partition_point(|&(o, _)| o <= off);
-        map.get(j.checked_sub(1)?).map(|&(_, pc)| pc)
+        map.get(j.checked_sub(1)?).map(|&(_, d)| e.guest + d as u64)
     }
 }
 
@@ -164,8 +187,38 @@ impl Drop for BlockIndex {
             );
             libc::munmap(
                 self.maps as *mut libc::c_void,
-                MAX_MAP_ENTRIES * std::mem::size_of::<(u32, u64)>(),
+                MAX_MAP_ENTRIES * std::mem::size_of::<MapEntry>(),
             );
         };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_pcs_map_back_to_guest_pcs() {
+        let index = BlockIndex::new().unwrap();
+        let guest = 0xffff_0000_0040_0000;
+        index.push(
+            0x1000,
+            0x40,
+            &[(0, guest), (0x10, guest + 4), (0x28, guest + 8)],
+        );
+        index.push(0x1040, 0x20, &[(0, 0x40_0000)]);
+        assert_eq!(index.guest_pc_of(0xfff), None);
+        assert_eq!(index.guest_pc_of(0x1000), Some(guest));
+        assert_eq!(index.guest_pc_of(0x100f), Some(guest));
+        assert_eq!(index.guest_pc_of(0x1010), Some(guest + 4));
+        assert_eq!(index.guest_pc_of(0x103f), Some(guest + 8));
+        assert_eq!(index.guest_pc_of(0x1040), Some(0x40_0000));
+        assert_eq!(index.guest_pc_of(0x105f), Some(0x40_0000));
+        assert_eq!(index.guest_pc_of(0x1060), None);
+        assert_eq!(index.block_start(0x1050), Some(0x1040));
+        assert_eq!(index.block_start(0x103f), Some(0x1000));
+        assert_eq!(index.block_start(0x1060), None);
+        index.clear();
+        assert_eq!(index.guest_pc_of(0x1000), None);
     }
 }
