@@ -241,8 +241,7 @@ impl CodeCache {
     }
 
     /// Copies compiled code (assembled for [`Self::next_addr`]) into the
-    /// cache and publishes it in the index. Returns its host address, with
-    /// [`QUICK_TAG`] for a quick-tier block.
+    /// cache and publishes it in the index. Returns its host address.
     pub fn insert(&mut self, guest_start: u64, guest_end: u64, c: Compiled) -> u64 {
         let host = self.next_addr();
         assert!(self.has_room(&c), "caller checks room first");
@@ -266,13 +265,8 @@ impl CodeCache {
                     .expect("a block is short"),
             },
         );
-        let quick = c.promote_site.is_some();
         c.recycle();
-        if quick {
-            host | QUICK_TAG
-        } else {
-            host
-        }
+        host
     }
 
     /// Points the jump ending at `site` to `target` (see [`Region::link`]).

@@ -664,8 +664,12 @@ impl Translator {
             _ => None,
         };
         let size = c.code.len();
-        let tagged = self.cache.insert(key, block.end_pc, c);
-        let host = tagged & !QUICK_TAG;
+        let quick_tag = if c.promote_site.is_some() {
+            QUICK_TAG
+        } else {
+            0
+        };
+        let host = self.cache.insert(key, block.end_pc, c);
         self.stats.host_code_bytes += size as u64;
         if let Some(t) = started {
             self.stats.translate_ns += t.elapsed().as_nanos() as u64;
@@ -684,7 +688,7 @@ impl Translator {
             log.block(&block, &words, host, &code, env.tier != Tier::Full);
         }
         crate::ir::recycle(block);
-        tagged
+        host | quick_tag
     }
 
     /// Whether every successor of a block ending in `term` overwrites NZCV
