@@ -266,14 +266,20 @@ impl Jit {
             }
             let generation = self.generation;
             let mut tr = lock(&self.shared.tr);
-            let h = tr.block_for(key, &self.shared);
+            let (h, fresh) = tr.block_for(key, &self.shared);
             drop(tr);
             self.sync_generation();
             // Emptied since the lookup (by another thread once the lock
             // was released, or by the translation itself): `h` may be
             // gone, look up again.
             if self.generation == generation {
-                self.local.insert(key, h);
+                // A block just translated is mostly linked to from now on,
+                // not looked up again: only a block looked up twice is kept
+                // in this thread's map (a start-up translates thousands,
+                // each a write to a page of the map).
+                if !fresh {
+                    self.local.insert(key, h);
+                }
                 return h;
             }
         }
@@ -284,21 +290,23 @@ impl Jit {
     /// points this thread's links to the old block and its
     /// indirect-branch table entry at the new one.
     fn promote(&mut self, pc: u64) {
-        let (old, generation) = (self.local.get(&pc).copied(), self.generation);
+        let (local, generation) = (self.local.get(&pc).copied(), self.generation);
         let mut tr = lock(&self.shared.tr);
-        let h = tr.promote(pc, &self.shared);
+        let promoted = tr.promote(pc, &self.shared);
         drop(tr);
         self.sync_generation();
-        let Some(h) = h else { return };
+        let Some((h, old)) = promoted else { return };
         if self.generation != generation {
             // Emptied since: the lookup that follows finds what is there.
             return;
         }
         self.local.insert(pc, h);
-        let Some(old) = old.filter(|o| o & QUICK_TAG != 0) else {
+        // The quick-tier block: the one just promoted, or the one this
+        // thread knew if another thread promoted it first.
+        let local = local.filter(|o| o & QUICK_TAG != 0).map(|o| o & !QUICK_TAG);
+        let Some(old) = old.or(local) else {
             return;
         };
-        let old = old & !QUICK_TAG;
         // Counted as running code, so that the cache is not emptied (and
         // the sites' blocks overwritten) while the links are patched.
         self.shared.excl.enter();
@@ -558,21 +566,24 @@ impl Translator {
     }
 
     /// The block for `key`: a guest pc, or pc + [`STEP_KEY`] for the
-    /// single-step block of the instruction there.
-    fn block_for(&mut self, key: u64, shared: &Shared) -> u64 {
+    /// single-step block of the instruction there; and whether it was
+    /// translated just now.
+    fn block_for(&mut self, key: u64, shared: &Shared) -> (u64, bool) {
         match self.cache.get_tagged(key) {
-            Some(h) => h,
-            None => self.translate(key, shared, true),
+            Some(h) => (h, false),
+            None => (self.translate(key, shared, true), true),
         }
     }
 
     /// Translates the quick-tier block at `pc` again at the full tier and
     /// points the old block's entry at the new one. Returns the full-tier
-    /// block, which another thread may have made already.
-    fn promote(&mut self, pc: u64, shared: &Shared) -> Option<u64> {
+    /// block, which another thread may have made already, and the
+    /// quick-tier block if this call promoted it.
+    fn promote(&mut self, pc: u64, shared: &Shared) -> Option<(u64, Option<u64>)> {
         let Some(site) = self.cache.take_promote_site(pc) else {
-            return self.cache.get(pc);
+            return self.cache.get(pc).map(|h| (h, None));
         };
+        let old = self.cache.get(pc);
         let flushes = self.cache.flushes;
         let host = self.translate(pc, shared, false);
         // Both blocks stay until the cache is emptied, which happens only
@@ -581,7 +592,7 @@ impl Translator {
             self.cache.link(site, host);
         }
         self.stats.blocks_promoted += 1;
-        Some(host)
+        Some((host, old))
     }
 
     /// Translates the block for `key` (see [`Translator::block_for`]),
