@@ -11,9 +11,7 @@
 //!
 //! The pc maps of the blocks live in one pool beside the entries, filled
 //! the same append-only way and emptied with them: a block's map costs a
-//! copy, not an allocation of its own. Its guest pcs are kept as offsets
-//! from the block's first (a block is a few instructions long): 8 bytes an
-//! instruction, so that a start-up's pages of the pool are half as many.
+//! copy, not an allocation of its own.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -26,29 +24,23 @@ pub const MAX_BLOCKS: usize = 1 << 21;
 /// fills first.
 pub const MAX_MAP_ENTRIES: usize = 1 << 23;
 
-/// One pc-map entry in the pool: (offset of the first host byte from the
-/// block's start, guest pc - the block's first guest pc).
-type MapEntry = (u32, u32);
-
 /// One published block.
 #[repr(C)]
 #[derive(Clone, Copy)]
 struct Entry {
     host: u64,
-    /// The guest pc the offsets of its map start from.
-    guest: u64,
-    map: *const MapEntry,
-    len: u32,
-    map_len: u32,
+    len: u64,
+    map: *const (u32, u64),
+    map_len: usize,
 }
 
 pub struct BlockIndex {
     /// `MAX_BLOCKS` entries in an anonymous mapping (committed as used).
     entries: *mut Entry,
     len: AtomicUsize,
-    /// The pc-map pool: `MAX_MAP_ENTRIES` [`MapEntry`] in an anonymous
-    /// mapping (committed as used).
-    maps: *mut MapEntry,
+    /// The pc-map pool: `MAX_MAP_ENTRIES` (host offset, guest pc) pairs in
+    /// an anonymous mapping (committed as used).
+    maps: *mut (u32, u64),
     /// Pool entries in use; written only by the translator.
     maps_len: AtomicUsize,
 }
@@ -64,7 +56,7 @@ unsafe impl Sync for BlockIndex {}
 impl BlockIndex {
     pub fn new() -> std::io::Result<BlockIndex> {
         let entries = map_anonymous(MAX_BLOCKS * std::mem::size_of::<Entry>())?;
-        let maps = match map_anonymous(MAX_MAP_ENTRIES * std::mem::size_of::<MapEntry>()) {
+        let maps = match map_anonymous(MAX_MAP_ENTRIES * std::mem::size_of::<(u32, u64)>()) {
             Ok(p) => p,
             Err(e) => {
                 // SAFETY: unmapping the mapping just made, not yet shared.
@@ -77,7 +69,7 @@ impl BlockIndex {
         Ok(BlockIndex {
             entries: entries as *mut Entry,
             len: AtomicUsize::new(0),
-            maps: maps as *mut MapEntry,
+            maps: maps as *mut (u32, u64),
             maps_len: AtomicUsize::new(0),
         })
     }
@@ -89,8 +81,7 @@ impl BlockIndex {
     }
 
     /// Appends a block placed after every block already in the index, with
-    /// a copy of its pc map ((host offset, guest pc) for each instruction,
-    /// at most 4 GiB past the first).
+    /// a copy of its pc map.
     pub fn push(&self, host: u64, len: u64, map: &[(u32, u64)]) {
         let n = self.len.load(Ordering::Relaxed);
         assert!(!self.is_full(map.len()), "caller checks is_full first");
@@ -99,22 +90,17 @@ impl BlockIndex {
         // the pool; no published entry points at them yet, so no reader
         // looks at them.
         let dst = unsafe { self.maps.add(m) };
-        let guest = map.first().map_or(0, |e| e.1);
-        for (k, &(off, pc)) in map.iter().enumerate() {
-            let d = u32::try_from(pc.wrapping_sub(guest)).expect("a block is short");
-            // SAFETY: slot m + k lies inside the pool (see above).
-            unsafe { dst.add(k).write((off, d)) };
-        }
+        // SAFETY: see above; `map` is a separate allocation.
+        unsafe { std::ptr::copy_nonoverlapping(map.as_ptr(), dst, map.len()) };
         self.maps_len.store(m + map.len(), Ordering::Relaxed);
         // SAFETY: n < MAX_BLOCKS, so the slot lies inside the mapping; it
         // is not yet published, so no reader looks at it.
         unsafe {
             self.entries.add(n).write(Entry {
                 host,
-                guest,
+                len,
                 map: dst,
-                len: u32::try_from(len).expect("a block's code is short"),
-                map_len: map.len() as u32,
+                map_len: map.len(),
             })
         };
         self.len.store(n + 1, Ordering::Release);
@@ -136,7 +122,7 @@ impl BlockIndex {
         let entries = unsafe { std::slice::from_raw_parts(self.entries, n) };
         let i = entries.partition_point(|e| e.host <= host_pc);
         let e = entries.get(i.checked_sub(1)?)?;
-        (host_pc < e.host + e.len as u64).then_some(e)
+        (host_pc < e.host + e.len).then_some(e)
     }
 
     /// The host start of the block whose code contains `host_pc`.
@@ -150,9 +136,9 @@ impl BlockIndex {
         let e = self.entry_of(host_pc)?;
         let off = (host_pc - e.host) as u32;
         // SAFETY: the map of a published entry lives until the next clear.
-        let map = unsafe { std::slice::from_raw_parts(e.map, e.map_len as usize) };
+        let map = unsafe { std::slice::from_raw_parts(e.map, e.map_len) };
         let j = map.partition_point(|&(o, _)| o <= off);
-        map.get(j.checked_sub(1)?).map(|&(_, d)| e.guest + d as u64)
+        map.get(j.checked_sub(1)?).map(|&(_, pc)| pc)
     }
 }
 
@@ -187,7 +173,7 @@ impl Drop for BlockIndex {
             );
             libc::munmap(
                 self.maps as *mut libc::c_void,
-                MAX_MAP_ENTRIES * std::mem::size_of::<MapEntry>(),
+                MAX_MAP_ENTRIES * std::mem::size_of::<(u32, u64)>(),
             );
         };
     }
@@ -218,6 +204,10 @@ mod tests {
         assert_eq!(index.block_start(0x1050), Some(0x1040));
         assert_eq!(index.block_start(0x103f), Some(0x1000));
         assert_eq!(index.block_start(0x1060), None);
+        // Any guest pcs (IR made up by tests has them in any order).
+        index.push(0x1060, 0x10, &[(0, u64::MAX - 3), (8, 0x10)]);
+        assert_eq!(index.guest_pc_of(0x1067), Some(u64::MAX - 3));
+        assert_eq!(index.guest_pc_of(0x1068), Some(0x10));
         index.clear();
         assert_eq!(index.guest_pc_of(0x1000), None);
     }
