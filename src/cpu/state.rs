@@ -78,18 +78,9 @@ impl ExitReason {
     }
 }
 
-/// Most entries in a thread's indirect-branch table (a power of two): pairs
-/// of `[guest_pc, host_addr]` indexed by `(pc >> 2) & (entries - 1)`.
+/// Entries in a thread's indirect-branch table (a power of two): pairs of
+/// `[guest_pc, host_addr]` indexed by `(pc >> 2) & (JUMP_TABLE_ENTRIES - 1)`.
 pub const JUMP_TABLE_ENTRIES: usize = 1 << 16;
-
-/// Entries a thread's indirect-branch table starts with (see
-/// `crate::jit::jump_table`).
-pub const JUMP_TABLE_START: usize = 1 << 12;
-
-/// [`CpuState::jump_offsets`] for a table of `entries` entries.
-pub fn jump_offsets(entries: usize) -> u64 {
-    ((entries - 1) << 4) as u64
-}
 
 /// An unused indirect-branch table entry for slot `i`. Its tag is a pc that
 /// hashes to another slot, so no branch target can ever match it (a fixed
@@ -105,11 +96,10 @@ pub fn empty_jump_entry(i: usize) -> [u64; 2] {
     }
 }
 
-/// A table of `entries` entries, all empty, in zeroed memory that the
-/// allocator takes fresh from the kernel when it is large (untouched pages
-/// cost nothing until used).
-pub fn empty_jump_table(entries: usize) -> Box<[[u64; 2]]> {
-    let mut t = vec![[0u64; 2]; entries].into_boxed_slice();
+/// A table with every entry empty, in zeroed memory that the allocator
+/// takes fresh from the kernel (untouched pages cost nothing until used).
+pub fn empty_jump_table() -> Box<[[u64; 2]]> {
+    let mut t = vec![[0u64; 2]; JUMP_TABLE_ENTRIES].into_boxed_slice();
     t[0] = empty_jump_entry(0);
     t
 }
@@ -121,8 +111,7 @@ static NEVER_INTERRUPTED: std::sync::atomic::AtomicU32 = std::sync::atomic::Atom
 /// The indirect-branch table of a [`CpuState`] whose dispatcher has none: always empty.
 fn shared_empty_jump_table() -> u64 {
     static T: std::sync::OnceLock<Box<[[u64; 2]]>> = std::sync::OnceLock::new();
-    T.get_or_init(|| empty_jump_table(JUMP_TABLE_START))
-        .as_ptr() as u64
+    T.get_or_init(empty_jump_table).as_ptr() as u64
 }
 
 /// Guest CPU state for one thread.
@@ -174,10 +163,6 @@ pub struct CpuState {
     /// Address of this thread's indirect-branch table (see
     /// [`JUMP_TABLE_ENTRIES`]), which translated code probes inline.
     pub jump_table: u64,
-    /// The byte offsets of the table's entries as a mask, `(entries - 1)
-    /// << 4` ([`jump_offsets`]): translated code indexes the table with
-    /// `(pc << 2) & jump_offsets`.
-    pub jump_offsets: u64,
     /// Address of an `AtomicU32` that translated code tests at every block
     /// entry and loop back edge; non-zero makes it leave with
     /// [`ExitReason::Interrupt`].
@@ -236,7 +221,6 @@ impl Default for CpuState {
             link_site: 0,
             fault: 0,
             jump_table: shared_empty_jump_table(),
-            jump_offsets: jump_offsets(JUMP_TABLE_START),
             interrupt: &NEVER_INTERRUPTED as *const _ as u64,
             tagged_addr: 0,
             pstate: 0,
@@ -297,22 +281,17 @@ mod tests {
 
     #[test]
     fn empty_jump_entries_match_no_branch_target() {
-        for n in [JUMP_TABLE_START, JUMP_TABLE_ENTRIES] {
-            let slot = |pc: u64| (pc >> 2) as usize & (n - 1);
-            let t = empty_jump_table(n);
-            assert_eq!(t.len(), n);
-            assert_eq!(jump_offsets(n), (slot(u64::MAX) << 4) as u64);
-            for (i, e) in t.iter().enumerate() {
-                assert_eq!(*e, empty_jump_entry(i));
-                // A lookup of pc compares the tag of slot(pc) with pc: the
-                // tag must belong to another slot.
-                assert_ne!(slot(e[0]), i, "slot {i} of {n}");
-            }
-            assert_eq!(t[slot(0)], [4, 0]);
-            assert_eq!(t[slot(0x40_0000)], [4, 0]);
-            assert_eq!(t[1], [0, 0]);
+        let slot = |pc: u64| (pc >> 2) as usize & (JUMP_TABLE_ENTRIES - 1);
+        let t = empty_jump_table();
+        assert_eq!(t.len(), JUMP_TABLE_ENTRIES);
+        for (i, e) in t.iter().enumerate() {
+            assert_eq!(*e, empty_jump_entry(i));
+            // A lookup of pc compares the tag of slot(pc) with pc: the tag
+            // must belong to another slot.
+            assert_ne!(slot(e[0]), i, "slot {i}");
         }
-        let cpu = CpuState::default();
-        assert_eq!(cpu.jump_offsets, jump_offsets(JUMP_TABLE_START));
+        assert_eq!(t[slot(0)], [4, 0]);
+        assert_eq!(t[slot(0x40_0000)], [4, 0]);
+        assert_eq!(t[1], [0, 0]);
     }
 }

@@ -421,8 +421,8 @@ impl Jit {
             // (not where the guest resumes after a syscall, a signal or a
             // promotion), as its pages are touched (page faults) only for
             // what it holds: a dynamic hello world touched 98 before.
-            if chain && link.is_none() && after_lookup && self.jump_table.fill(cpu.pc, host) {
-                self.jump_table.install(cpu);
+            if chain && link.is_none() && after_lookup {
+                self.jump_table.fill(cpu.pc, host);
             }
             self.stats.dispatches += 1;
             if self.log_exec {

@@ -191,17 +191,9 @@ impl Vcpu {
     /// The CPU starts afresh at `entry` with x0 = `arg`, as after CPU_ON:
     /// EL1h, DAIF masked, MMU off, timers disabled.
     pub fn boot_reset(&mut self, entry: u64, arg: u64) {
-        let keep = (
-            self.cpu.interrupt,
-            self.cpu.jump_table,
-            self.cpu.jump_offsets,
-        );
+        let keep = (self.cpu.interrupt, self.cpu.jump_table);
         self.cpu = CpuState::default();
-        (
-            self.cpu.interrupt,
-            self.cpu.jump_table,
-            self.cpu.jump_offsets,
-        ) = keep;
+        (self.cpu.interrupt, self.cpu.jump_table) = keep;
         self.cpu.pc = entry;
         self.cpu.x[0] = arg;
         self.sys = SysRegs::at_reset();

@@ -84,7 +84,6 @@ pub(super) const OFF_REASON: i32 = offset_of!(CpuState, exit_reason) as i32;
 pub(super) const OFF_ARG: i32 = offset_of!(CpuState, exit_arg) as i32;
 pub(super) const OFF_LINK: i32 = offset_of!(CpuState, link_site) as i32;
 pub(super) const OFF_JUMP_TABLE: i32 = offset_of!(CpuState, jump_table) as i32;
-pub(super) const OFF_JUMP_OFFSETS: i32 = offset_of!(CpuState, jump_offsets) as i32;
 pub(super) const OFF_INTERRUPT: i32 = offset_of!(CpuState, interrupt) as i32;
 pub(super) const OFF_FAULT: i32 = offset_of!(CpuState, fault) as i32;
 pub(super) const OFF_RET_BASE: i32 = offset_of!(CpuState, ret_stack_base) as i32;

@@ -2,10 +2,9 @@
 //! the compare that feeds them when possible), indirect branches through the
 //! inline lookup table, and exits to the dispatcher.
 
-use super::emit::{
-    Emitter, OFF_ARG, OFF_JUMP_OFFSETS, OFF_JUMP_TABLE, OFF_RET_BASE, OFF_RET_LIMIT,
-};
+use super::emit::{Emitter, OFF_ARG, OFF_JUMP_TABLE, OFF_RET_BASE, OFF_RET_LIMIT};
 use super::emit_alu::*;
+use crate::cpu::state::JUMP_TABLE_ENTRIES;
 use crate::cpu::ExitReason;
 use crate::ir::{Block, FlagsOp, Flow, Op, Terminal, Val, Width};
 use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
@@ -215,13 +214,13 @@ impl Emitter {
     fn indirect_lookup(&mut self) {
         let miss = self.a.new_dynamic_label();
         // The byte offset of entry (pc >> 2) & (entries - 1), 16 bytes
-        // each: bits 2.. of pc, moved up two places (the table's size is
-        // the thread's, see `CpuState::jump_offsets`).
+        // each: bits 2.. of pc, moved up two places.
+        let offsets = ((JUMP_TABLE_ENTRIES - 1) << 4) as i32;
         let stub = self.exit_stub();
         dynasm!(self.a
             ; .arch x64
             ; lea ecx, [rax * 4]
-            ; and ecx, DWORD [r15 + OFF_JUMP_OFFSETS]
+            ; and ecx, offsets
             ; mov rdx, QWORD [r15 + OFF_JUMP_TABLE]
             ; cmp QWORD [rdx + rcx], rax
             ; jne =>miss
