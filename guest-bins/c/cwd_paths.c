@@ -86,6 +86,9 @@ int main(int argc, char **argv) {
               at.st_ino == abs.st_ino && at.st_dev == abs.st_dev);
     check("chdir lib", chdir("lib") == 0 && same_file(".", "/lib"));
 
+    /* Flushed before the fork: the child's line must follow ours however
+       soon it runs. */
+    fflush(stdout);
     pid_t pid = fork();
     if (pid == 0) {
         chdir("/");
@@ -93,7 +96,6 @@ int main(int argc, char **argv) {
         _exit(127);
     }
     int status = 0;
-    fflush(stdout);
     waitpid(pid, &status, 0);
     check("child exit", WIFEXITED(status) && WEXITSTATUS(status) == 0);
 

@@ -112,19 +112,28 @@ impl BlockIndex {
         self.maps_len.store(0, Ordering::Relaxed);
     }
 
-    /// The guest pc of the instruction whose host code contains `host_pc`.
-    /// Async-signal-safe: no allocation, no lock.
-    pub fn guest_pc_of(&self, host_pc: u64) -> Option<u64> {
+    /// The published block whose host code contains `host_pc`. The caller
+    /// keeps the cache from being emptied meanwhile (it runs translated code,
+    /// or counts as running it).
+    fn entry_of(&self, host_pc: u64) -> Option<&Entry> {
         let n = self.len.load(Ordering::Acquire);
         // SAFETY: the first n entries are published and immutable until the
-        // next clear, which cannot run while translated code (whose fault
-        // brings us here) is running.
+        // next clear, which cannot run while translated code is running.
         let entries = unsafe { std::slice::from_raw_parts(self.entries, n) };
         let i = entries.partition_point(|e| e.host <= host_pc);
         let e = entries.get(i.checked_sub(1)?)?;
-        if host_pc >= e.host + e.len {
-            return None;
-        }
+        (host_pc < e.host + e.len).then_some(e)
+    }
+
+    /// The host start of the block whose code contains `host_pc`.
+    pub fn block_start(&self, host_pc: u64) -> Option<u64> {
+        self.entry_of(host_pc).map(|e| e.host)
+    }
+
+    /// The guest pc of the instruction whose host code contains `host_pc`.
+    /// Async-signal-safe: no allocation, no lock.
+    pub fn guest_pc_of(&self, host_pc: u64) -> Option<u64> {
+        let e = self.entry_of(host_pc)?;
         let off = (host_pc - e.host) as u32;
         // SAFETY: the map of a published entry lives until the next clear.
         let map = unsafe { std::slice::from_raw_parts(e.map, e.map_len) };
@@ -167,5 +176,39 @@ impl Drop for BlockIndex {
                 MAX_MAP_ENTRIES * std::mem::size_of::<(u32, u64)>(),
             );
         };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_pcs_map_back_to_guest_pcs() {
+        let index = BlockIndex::new().unwrap();
+        let guest = 0xffff_0000_0040_0000;
+        index.push(
+            0x1000,
+            0x40,
+            &[(0, guest), (0x10, guest + 4), (0x28, guest + 8)],
+        );
+        index.push(0x1040, 0x20, &[(0, 0x40_0000)]);
+        assert_eq!(index.guest_pc_of(0xfff), None);
+        assert_eq!(index.guest_pc_of(0x1000), Some(guest));
+        assert_eq!(index.guest_pc_of(0x100f), Some(guest));
+        assert_eq!(index.guest_pc_of(0x1010), Some(guest + 4));
+        assert_eq!(index.guest_pc_of(0x103f), Some(guest + 8));
+        assert_eq!(index.guest_pc_of(0x1040), Some(0x40_0000));
+        assert_eq!(index.guest_pc_of(0x105f), Some(0x40_0000));
+        assert_eq!(index.guest_pc_of(0x1060), None);
+        assert_eq!(index.block_start(0x1050), Some(0x1040));
+        assert_eq!(index.block_start(0x103f), Some(0x1000));
+        assert_eq!(index.block_start(0x1060), None);
+        // Any guest pcs (IR made up by tests has them in any order).
+        index.push(0x1060, 0x10, &[(0, u64::MAX - 3), (8, 0x10)]);
+        assert_eq!(index.guest_pc_of(0x1067), Some(u64::MAX - 3));
+        assert_eq!(index.guest_pc_of(0x1068), Some(0x10));
+        index.clear();
+        assert_eq!(index.guest_pc_of(0x1000), None);
     }
 }

@@ -10,6 +10,7 @@
 
 use super::addr_map::AddrMap;
 use super::block_index::BlockIndex;
+use super::tier::QUICK_TAG;
 use crate::backend::x64::{trampoline, Compiled};
 use crate::cpu::CpuState;
 use std::sync::atomic::{AtomicI32, Ordering};
@@ -20,11 +21,15 @@ pub const CACHE_BYTES: usize = 256 << 20;
 
 /// One translated block (its guest start is its key in the map of blocks:
 /// 24 bytes an entry, so that a start-up's few thousand blocks touch few
-/// pages of that map).
+/// pages of that map; it is also the only map of which blocks are of the
+/// quick tier).
 #[derive(Debug)]
 pub struct BlockInfo {
     pub host: u64,
-    pub len: u32,
+    /// A quick-tier block not yet promoted: the offset from `host` of the
+    /// link site of its entry jump (see [`crate::backend::x64::Tier`]);
+    /// else 0.
+    pub promote_site: u32,
     /// Guest bytes the block covers from its start.
     pub guest_len: u32,
 }
@@ -215,8 +220,28 @@ impl CodeCache {
         self.blocks.get(&pc).map(|b| b.host)
     }
 
+    /// The block at `pc`, with [`QUICK_TAG`] if it is of the quick tier and
+    /// not yet promoted.
+    pub fn get_tagged(&self, pc: u64) -> Option<u64> {
+        let b = self.blocks.get(&pc)?;
+        Some(if b.promote_site != 0 {
+            b.host | QUICK_TAG
+        } else {
+            b.host
+        })
+    }
+
+    /// For a quick-tier block at `pc` not yet promoted: the host address of
+    /// its entry jump's link site, which it forgets (the block is being
+    /// promoted).
+    pub fn take_promote_site(&mut self, pc: u64) -> Option<u64> {
+        let b = self.blocks.get_mut(&pc)?;
+        let site = std::mem::take(&mut b.promote_site);
+        (site != 0).then(|| b.host + site as u64)
+    }
+
     /// Copies compiled code (assembled for [`Self::next_addr`]) into the
-    /// cache and publishes it in the index.
+    /// cache and publishes it in the index. Returns its host address.
     pub fn insert(&mut self, guest_start: u64, guest_end: u64, c: Compiled) -> u64 {
         let host = self.next_addr();
         assert!(self.has_room(&c), "caller checks room first");
@@ -235,7 +260,7 @@ impl CodeCache {
             guest_start,
             BlockInfo {
                 host,
-                len: c.code.len() as u32,
+                promote_site: c.promote_site.unwrap_or(0),
                 guest_len: u32::try_from(guest_end.wrapping_sub(guest_start))
                     .expect("a block is short"),
             },

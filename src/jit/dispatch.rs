@@ -12,12 +12,13 @@ use super::addr_map::AddrMap;
 use super::code_cache::{CodeCache, Region, START_BLOCKS};
 use super::exclusive::{Exclusive, InterruptWord};
 use super::fetch::Fetcher;
+use super::jump_table::JumpTable;
 use super::log::Log;
 use super::tbi::{self, Untag};
 use super::tier::{Incoming, QUICK_TAG};
 use crate::arm64::cpu_model::Cpu;
 use crate::backend::x64::{compile, Env, Tier};
-use crate::cpu::state::{empty_jump_entry, empty_jump_table, ALIGN_DATA, JUMP_TABLE_ENTRIES};
+use crate::cpu::state::ALIGN_DATA;
 use crate::cpu::{fpenv, CpuState, ExitReason};
 use crate::frontend::{routine_block, translate_block_debug, translate_until, DebugShape};
 use crate::ir::passes::flags::{decides_nzcv, kills_nzcv, writes_nzcv};
@@ -45,7 +46,8 @@ pub struct Stats {
     pub guest_insns_translated: u64,
     /// Bytes of host code emitted (all blocks ever translated).
     pub host_code_bytes: u64,
-    /// Time spent translating, in nanoseconds (decode to installed code).
+    /// Time spent translating, in nanoseconds (decode to installed code),
+    /// when asked for ([`Jit::time_translation`]).
     pub translate_ns: u64,
     /// Quick-tier blocks translated again at the full tier.
     pub blocks_promoted: u64,
@@ -69,6 +71,9 @@ struct Translator {
     nzcv_lookahead: Vec<(u64, u64)>,
     log: Option<Log>,
     stats: Stats,
+    /// Whether [`Stats::translate_ns`] is kept: reading the clock twice a
+    /// block costs about 1% of a start-up.
+    timed: bool,
     /// Guest addresses whose code is a host routine (the vDSO's functions):
     /// the block there calls the routine and returns to x30.
     routines: AddrMap<crate::ir::HelperFn>,
@@ -85,9 +90,6 @@ struct Translator {
     debugging: bool,
     /// The entry counters of quick-tier blocks.
     counters: super::tier::Counters,
-    /// The quick-tier blocks not yet promoted: guest pc → host address of
-    /// the link site of the block's entry jump.
-    quick: AddrMap<u64>,
 }
 
 /// Added to a guest pc (always a multiple of 4), the key of the
@@ -114,11 +116,12 @@ pub struct Jit {
     incoming: Incoming,
     generation: u64,
     /// This thread's indirect-branch table, probed inline by translated code.
-    jump_table: Box<[[u64; 2]]>,
+    jump_table: JumpTable,
     /// Set by signal handlers and by threads emptying the cache.
     interrupt: InterruptWord,
-    /// Link site of the last exit and the generation it belongs to.
-    link: Option<(u64, u64)>,
+    /// Link site of the last exit, the generation it belongs to and
+    /// whether it lies in a quick-tier block.
+    link: Option<(u64, u64, bool)>,
     /// `-d nochain`: never link blocks or fill the indirect-branch table.
     nochain: bool,
     /// `-d exec`: log every dispatch.
@@ -143,6 +146,7 @@ impl Jit {
                 nzcv_lookahead: Vec::new(),
                 log: None,
                 stats: Stats::default(),
+                timed: false,
                 threads: Vec::new(),
                 untag: Untag::default(),
                 routines: AddrMap::default(),
@@ -150,7 +154,6 @@ impl Jit {
                 breakpoints: BTreeSet::new(),
                 debugging: false,
                 counters: Default::default(),
-                quick: AddrMap::with_capacity_and_hasher(START_BLOCKS, Default::default()),
             }),
             region,
             excl: Exclusive::default(),
@@ -182,7 +185,7 @@ impl Jit {
             shared,
             local: AddrMap::with_capacity_and_hasher(START_BLOCKS, Default::default()),
             incoming: Incoming::default(),
-            jump_table: empty_jump_table(),
+            jump_table: JumpTable::default(),
             interrupt,
             link: None,
             nochain: false,
@@ -211,6 +214,11 @@ impl Jit {
     /// The CPU model translated for.
     pub fn cpu(&self) -> Cpu {
         lock(&self.shared.tr).cpu
+    }
+
+    /// Keeps the time spent translating ([`Stats::translate_ns`]).
+    pub fn time_translation(&self) {
+        lock(&self.shared.tr).timed = true;
     }
 
     /// Installs the translation log (`-d`).
@@ -258,14 +266,20 @@ impl Jit {
             }
             let generation = self.generation;
             let mut tr = lock(&self.shared.tr);
-            let h = tr.block_for(key, &self.shared);
+            let (h, fresh) = tr.block_for(key, &self.shared);
             drop(tr);
             self.sync_generation();
             // Emptied since the lookup (by another thread once the lock
             // was released, or by the translation itself): `h` may be
             // gone, look up again.
             if self.generation == generation {
-                self.local.insert(key, h);
+                // A block just translated is mostly linked to from now on,
+                // not looked up again: only a block looked up twice is kept
+                // in this thread's map (a start-up translates thousands,
+                // each a write to a page of the map).
+                if !fresh {
+                    self.local.insert(key, h);
+                }
                 return h;
             }
         }
@@ -276,21 +290,23 @@ impl Jit {
     /// points this thread's links to the old block and its
     /// indirect-branch table entry at the new one.
     fn promote(&mut self, pc: u64) {
-        let (old, generation) = (self.local.get(&pc).copied(), self.generation);
+        let (local, generation) = (self.local.get(&pc).copied(), self.generation);
         let mut tr = lock(&self.shared.tr);
-        let h = tr.promote(pc, &self.shared);
+        let promoted = tr.promote(pc, &self.shared);
         drop(tr);
         self.sync_generation();
-        let Some(h) = h else { return };
+        let Some((h, old)) = promoted else { return };
         if self.generation != generation {
             // Emptied since: the lookup that follows finds what is there.
             return;
         }
         self.local.insert(pc, h);
-        let Some(old) = old.filter(|o| o & QUICK_TAG != 0) else {
+        // The quick-tier block: the one just promoted, or the one this
+        // thread knew if another thread promoted it first.
+        let local = local.filter(|o| o & QUICK_TAG != 0).map(|o| o & !QUICK_TAG);
+        let Some(old) = old.or(local) else {
             return;
         };
-        let old = old & !QUICK_TAG;
         // Counted as running code, so that the cache is not emptied (and
         // the sites' blocks overwritten) while the links are patched.
         self.shared.excl.enter();
@@ -298,10 +314,7 @@ impl Jit {
             for site in self.incoming.take(old) {
                 self.shared.region.link(site, h);
             }
-            let i = (pc >> 2) as usize & (JUMP_TABLE_ENTRIES - 1);
-            if self.jump_table[i] == [pc, old] {
-                self.jump_table[i][1] = h;
-            }
+            self.jump_table.retarget(pc, old, h);
         }
         self.shared.excl.leave();
     }
@@ -319,9 +332,7 @@ impl Jit {
             self.generation = g;
             self.local.clear();
             self.incoming.clear();
-            for (i, e) in self.jump_table.iter_mut().enumerate() {
-                *e = empty_jump_entry(i);
-            }
+            self.jump_table.clear();
             self.link = None;
         }
     }
@@ -370,7 +381,7 @@ impl Jit {
     }
 
     fn run_mode(&mut self, cpu: &mut CpuState, step: bool) -> ExitReason {
-        cpu.jump_table = self.jump_table.as_ptr() as u64;
+        self.jump_table.install(cpu);
         cpu.interrupt = self.interrupt.as_ptr() as u64;
         // Whether the last exit was a lookup (not the caller starting us).
         let mut after_lookup = false;
@@ -393,11 +404,14 @@ impl Jit {
             // A single-step block is neither linked to nor from.
             let chain = !self.nochain && !step;
             let link = self.link.take();
-            if let Some((site, generation)) = link {
+            if let Some((site, generation, from_quick)) = link {
                 // Safe from emptying: this thread counts as running code.
                 if chain && generation == self.generation && self.shared.region.link(site, host) {
                     self.stats.links += 1;
-                    if quick {
+                    // A site in a quick-tier block need not follow the
+                    // target's promotion: if that block runs often, it is
+                    // promoted itself, and its new code links anew.
+                    if quick && !from_quick {
                         self.incoming.note(host, site);
                     }
                 }
@@ -408,8 +422,7 @@ impl Jit {
             // promotion), as its pages are touched (page faults) only for
             // what it holds: a dynamic hello world touched 98 before.
             if chain && link.is_none() && after_lookup {
-                let i = (cpu.pc >> 2) as usize & (JUMP_TABLE_ENTRIES - 1);
-                self.jump_table[i] = [cpu.pc, host];
+                self.jump_table.fill(cpu.pc, host);
             }
             self.stats.dispatches += 1;
             if self.log_exec {
@@ -424,11 +437,16 @@ impl Jit {
             self.shared.region.enter(cpu, host);
             cpu.fpsr |= fpenv::take_pending();
             IN_GUEST.with(|g| g.set(false));
+            // Whether the exit is from the quick-tier block entered (not
+            // from one it went on to through links: those count as full).
+            let from_quick = quick
+                && cpu.link_site != 0
+                && self.shared.region.index.block_start(cpu.link_site) == Some(host);
             self.shared.excl.leave();
             let reason = ExitReason::from_u32(cpu.exit_reason);
             after_lookup = reason == ExitReason::Lookup;
             if reason == ExitReason::Lookup && cpu.link_site != 0 && !step {
-                self.link = Some((cpu.link_site, self.generation));
+                self.link = Some((cpu.link_site, self.generation, from_quick));
             }
             cpu.link_site = 0;
             match reason {
@@ -538,7 +556,6 @@ impl Translator {
     fn flush(&mut self, shared: &Shared) {
         self.threads.retain(|w| w.strong_count() > 0);
         self.nzcv_lookahead.clear();
-        self.quick.clear();
         self.counters.reset();
         let Translator { cache, threads, .. } = self;
         shared.excl.run_alone(threads, || {
@@ -549,26 +566,24 @@ impl Translator {
     }
 
     /// The block for `key`: a guest pc, or pc + [`STEP_KEY`] for the
-    /// single-step block of the instruction there.
-    fn block_for(&mut self, key: u64, shared: &Shared) -> u64 {
-        let h = match self.cache.get(key) {
-            Some(h) => h,
-            None => self.translate(key, shared, true),
-        };
-        if self.quick.contains_key(&key) {
-            h | QUICK_TAG
-        } else {
-            h
+    /// single-step block of the instruction there; and whether it was
+    /// translated just now.
+    fn block_for(&mut self, key: u64, shared: &Shared) -> (u64, bool) {
+        match self.cache.get_tagged(key) {
+            Some(h) => (h, false),
+            None => (self.translate(key, shared, true), true),
         }
     }
 
     /// Translates the quick-tier block at `pc` again at the full tier and
     /// points the old block's entry at the new one. Returns the full-tier
-    /// block, which another thread may have made already.
-    fn promote(&mut self, pc: u64, shared: &Shared) -> Option<u64> {
-        let Some(site) = self.quick.remove(&pc) else {
-            return self.cache.get(pc);
+    /// block, which another thread may have made already, and the
+    /// quick-tier block if this call promoted it.
+    fn promote(&mut self, pc: u64, shared: &Shared) -> Option<(u64, Option<u64>)> {
+        let Some(site) = self.cache.take_promote_site(pc) else {
+            return self.cache.get(pc).map(|h| (h, None));
         };
+        let old = self.cache.get(pc);
         let flushes = self.cache.flushes;
         let host = self.translate(pc, shared, false);
         // Both blocks stay until the cache is emptied, which happens only
@@ -577,14 +592,15 @@ impl Translator {
             self.cache.link(site, host);
         }
         self.stats.blocks_promoted += 1;
-        Some(host)
+        Some((host, old))
     }
 
     /// Translates the block for `key` (see [`Translator::block_for`]),
     /// at the quick tier if `quick` allows and nothing needs the full one.
+    /// Returns its host address, with [`QUICK_TAG`] for a quick-tier block.
     fn translate(&mut self, key: u64, shared: &Shared, quick: bool) -> u64 {
         let (pc, step) = (key & !STEP_KEY, key & STEP_KEY != 0);
-        let started = std::time::Instant::now();
+        let started = self.timed.then(std::time::Instant::now);
         self.fetcher.start();
         // The instruction words, for plugins and the log only.
         let mut words = Vec::new();
@@ -659,13 +675,16 @@ impl Translator {
             _ => None,
         };
         let size = c.code.len();
-        let promote_site = c.promote_site;
+        let quick_tag = if c.promote_site.is_some() {
+            QUICK_TAG
+        } else {
+            0
+        };
         let host = self.cache.insert(key, block.end_pc, c);
-        if let Some(site) = promote_site {
-            self.quick.insert(key, host + site as u64);
-        }
         self.stats.host_code_bytes += size as u64;
-        self.stats.translate_ns += started.elapsed().as_nanos() as u64;
+        if let Some(t) = started {
+            self.stats.translate_ns += t.elapsed().as_nanos() as u64;
+        }
         if let Some(log) = self.log.as_mut() {
             log.perf_map(host, size, block.start_pc);
         }
@@ -680,7 +699,7 @@ impl Translator {
             log.block(&block, &words, host, &code, env.tier != Tier::Full);
         }
         crate::ir::recycle(block);
-        host
+        host | quick_tag
     }
 
     /// Whether every successor of a block ending in `term` overwrites NZCV

@@ -55,6 +55,9 @@ pub fn run(loaded: Loaded, opts: &LoadOptions, ropts: &RunOptions) -> ! {
         }
     };
     jit.set_cpu(ropts.cpu);
+    if ropts.stats {
+        jit.time_translation();
+    }
     // The -d log and the trace share the -D file: emptied once, then both append (an
     // emulator exec'd by a traced guest writes on where the first one left off).
     let writes_log = ropts.strace || ropts.log != LogItems::default();

@@ -191,21 +191,25 @@ pub fn write_val<T: GuestPod>(addr: u64, v: &T) -> Result<(), Errno> {
 }
 
 /// Reads a NUL-terminated guest string of at most `max` bytes (without the NUL).
-/// Reads page by page so a string ending just before an unmapped page is fine.
+/// Reads in chunks that never cross a page, so a string ending just before an
+/// unmapped page is fine; the chunks are short, as most strings are (a path
+/// read a page at a time cost a dynamic hello world 2% of its start-up).
 /// ENAMETOOLONG if no NUL is found within `max` bytes.
 pub fn read_cstr(addr: u64, max: usize) -> Result<Vec<u8>, Errno> {
+    const CHUNK: usize = 256;
     let mut out = Vec::new();
     let mut cur = addr;
+    let mut chunk = [0u8; CHUNK];
     while out.len() < max {
         let to_page_end = (PAGE - cur % PAGE) as usize;
-        let n = to_page_end.min(max - out.len());
-        let mut buf = vec![0u8; n];
-        read_bytes(cur, &mut buf)?;
+        let n = to_page_end.min(max - out.len()).min(CHUNK);
+        let buf = &mut chunk[..n];
+        read_bytes(cur, buf)?;
         if let Some(z) = buf.iter().position(|&b| b == 0) {
             out.extend_from_slice(&buf[..z]);
             return Ok(out);
         }
-        out.extend_from_slice(&buf);
+        out.extend_from_slice(buf);
         cur = cur.wrapping_add(n as u64);
     }
     Err(Errno::ENAMETOOLONG)
@@ -290,6 +294,13 @@ mod tests {
             b"/proc/self/exe"
         );
         assert_eq!(read_cstr(s.as_ptr() as u64, 4), Err(Errno::ENAMETOOLONG));
+        // Longer than a chunk: read on across chunks, limited exactly.
+        let mut long = vec![b'x'; 1000];
+        long.push(0);
+        let at = long.as_ptr() as u64;
+        assert_eq!(read_cstr(at, 4096).unwrap(), &long[..1000]);
+        assert_eq!(read_cstr(at, 1001).unwrap(), &long[..1000]);
+        assert_eq!(read_cstr(at, 1000), Err(Errno::ENAMETOOLONG));
     }
 
     #[test]

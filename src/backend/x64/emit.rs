@@ -212,15 +212,15 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         crate::ir::passes::refill(&mut bufs.host_nzcv, n, false);
         crate::ir::passes::refill(&mut bufs.state_conds, n, false);
     }
-    let held = bufs.locs.iter().fold(0u32, |m, l| match l {
-        Loc::Reg(r) => m | 1 << r,
-        _ => m,
-    });
-    bufs.slow_saves.clear();
-    bufs.slow_saves.extend(
+    // Asked only of the pool's registers (none at present): a walk over
+    // every value per block is not free.
+    let b = &mut *bufs;
+    let held = |r: u8| b.locs.contains(&Loc::Reg(r));
+    b.slow_saves.clear();
+    b.slow_saves.extend(
         super::regalloc::CALL_FREE_POOL
             .into_iter()
-            .filter(|r| held & 1 << r != 0)
+            .filter(|&r| held(r))
             .chain(super::regalloc::PINNED.iter().map(|p| p.1)),
     );
     let direct = env.tlb.is_none() && full;
@@ -304,7 +304,8 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         e.disp = disp.get(i).copied().unwrap_or(0);
         // Only the next operation that emits code may use it.
         e.aes_before = e.aes_left.take();
-        match e.whole_v_write(&block.ops, i) {
+        // Neither cache is on at the quick tier: no merged write.
+        match full.then(|| e.whole_v_write(&block.ops, i)).flatten() {
             Some(j) => merged = Some(j),
             None => e.op(op),
         }
