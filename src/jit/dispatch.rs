@@ -17,7 +17,8 @@ use super::tbi::{self, Untag};
 use super::tier::{Incoming, QUICK_TAG};
 use crate::arm64::cpu_model::Cpu;
 use crate::backend::x64::{compile, Env, Tier};
-use crate::cpu::state::{empty_jump_entry, empty_jump_table, ALIGN_DATA, JUMP_TABLE_ENTRIES};
+use crate::cpu::jump_table::JumpTable;
+use crate::cpu::state::ALIGN_DATA;
 use crate::cpu::{fpenv, CpuState, ExitReason};
 use crate::frontend::{routine_block, translate_block_debug, translate_until, DebugShape};
 use crate::ir::passes::flags::{decides_nzcv, kills_nzcv, writes_nzcv};
@@ -114,7 +115,7 @@ pub struct Jit {
     incoming: Incoming,
     generation: u64,
     /// This thread's indirect-branch table, probed inline by translated code.
-    jump_table: Box<[[u64; 2]]>,
+    jump_table: JumpTable,
     /// Set by signal handlers and by threads emptying the cache.
     interrupt: InterruptWord,
     /// Link site of the last exit and the generation it belongs to.
@@ -182,7 +183,7 @@ impl Jit {
             shared,
             local: AddrMap::with_capacity_and_hasher(START_BLOCKS, Default::default()),
             incoming: Incoming::default(),
-            jump_table: empty_jump_table(),
+            jump_table: JumpTable::default(),
             interrupt,
             link: None,
             nochain: false,
@@ -298,10 +299,7 @@ impl Jit {
             for site in self.incoming.take(old) {
                 self.shared.region.link(site, h);
             }
-            let i = (pc >> 2) as usize & (JUMP_TABLE_ENTRIES - 1);
-            if self.jump_table[i] == [pc, old] {
-                self.jump_table[i][1] = h;
-            }
+            self.jump_table.retarget(pc, old, h);
         }
         self.shared.excl.leave();
     }
@@ -319,9 +317,7 @@ impl Jit {
             self.generation = g;
             self.local.clear();
             self.incoming.clear();
-            for (i, e) in self.jump_table.iter_mut().enumerate() {
-                *e = empty_jump_entry(i);
-            }
+            self.jump_table.clear();
             self.link = None;
         }
     }
@@ -370,7 +366,7 @@ impl Jit {
     }
 
     fn run_mode(&mut self, cpu: &mut CpuState, step: bool) -> ExitReason {
-        cpu.jump_table = self.jump_table.as_ptr() as u64;
+        cpu.jump_table = self.jump_table.as_ptr();
         cpu.interrupt = self.interrupt.as_ptr() as u64;
         // Whether the last exit was a lookup (not the caller starting us).
         let mut after_lookup = false;
@@ -408,8 +404,7 @@ impl Jit {
             // promotion), as its pages are touched (page faults) only for
             // what it holds: a dynamic hello world touched 98 before.
             if chain && link.is_none() && after_lookup {
-                let i = (cpu.pc >> 2) as usize & (JUMP_TABLE_ENTRIES - 1);
-                self.jump_table[i] = [cpu.pc, host];
+                self.jump_table.insert(cpu.pc, host);
             }
             self.stats.dispatches += 1;
             if self.log_exec {

@@ -4,7 +4,7 @@
 
 use super::emit::{Emitter, OFF_ARG, OFF_JUMP_TABLE, OFF_RET_BASE, OFF_RET_LIMIT};
 use super::emit_alu::*;
-use crate::cpu::state::JUMP_TABLE_ENTRIES;
+use crate::cpu::jump_table::{JUMP_TABLE_ENTRIES, WAY1_OFFSET};
 use crate::cpu::ExitReason;
 use crate::ir::{Block, FlagsOp, Flow, Op, Terminal, Val, Width};
 use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
@@ -210,9 +210,10 @@ impl Emitter {
     }
 
     /// The inline probe of the indirect-branch table for the guest pc in
-    /// rax: a hit jumps to the block, a miss exits to the dispatcher.
+    /// rax (see [`crate::cpu::jump_table`]): a hit in either way jumps to
+    /// the block, a miss exits to the dispatcher.
     fn indirect_lookup(&mut self) {
-        let miss = self.a.new_dynamic_label();
+        let (way1, miss) = (self.a.new_dynamic_label(), self.a.new_dynamic_label());
         // The byte offset of entry (pc >> 2) & (entries - 1), 16 bytes
         // each: bits 2.. of pc, moved up two places.
         let offsets = ((JUMP_TABLE_ENTRIES - 1) << 4) as i32;
@@ -223,8 +224,12 @@ impl Emitter {
             ; and ecx, offsets
             ; mov rdx, QWORD [r15 + OFF_JUMP_TABLE]
             ; cmp QWORD [rdx + rcx], rax
-            ; jne =>miss
+            ; jne =>way1
             ; jmp QWORD [rdx + rcx + 8]
+            ; =>way1
+            ; cmp QWORD [rdx + rcx + WAY1_OFFSET], rax
+            ; jne =>miss
+            ; jmp QWORD [rdx + rcx + WAY1_OFFSET + 8]
             ; =>miss
             ; xor ecx, ecx
             ; mov edx, ExitReason::Lookup as i32
