@@ -174,40 +174,38 @@ fn quick_block_leaves_untouched_when_its_count_runs_out() {
 fn patchable_jumps_are_aligned_without_nops() {
     use emu::backend::x64::disasm::host_disasm;
     use iced_x86::{Decoder, DecoderOptions, Mnemonic, OpKind, Register};
-    let fused = {
+    let one_insn = |f: &dyn Fn(&mut Builder)| {
         let mut b = Builder::new(0x1000);
         b.insn_start(0x1000);
+        f(&mut b);
+        b.finish(0x1004)
+    };
+    let fused = one_insn(&|b| {
         let (x, y) = (b.get_reg(1), b.get_reg(2));
         let dst = b.fresh();
+        let (op, w) = (FlagsOp::Sub, Width::W64);
         b.push(Op::CondCmp {
             dst,
             cond: 1,
-            op: FlagsOp::Sub,
-            w: Width::W64,
+            op,
+            w,
             a: x,
             b: y,
         });
         b.branch(dst, 0x3000, 0x1004);
-        b.finish(0x1004)
-    };
-    let plain = {
-        let mut b = Builder::new(0x1000);
-        b.insn_start(0x1000);
+    });
+    let plain = one_insn(&|b| {
         let x = b.get_reg(1);
         let y = b.add_imm(x, 1);
         b.set_reg(1, y);
         let c = b.get_reg(3);
         b.branch(c, 0x3000, 0x1004);
-        b.finish(0x1004)
-    };
-    let jump = {
-        let mut b = Builder::new(0x1000);
-        b.insn_start(0x1000);
+    });
+    let jump = one_insn(&|b| {
         let x = b.konst(7);
         b.set_reg(1, x);
         b.jump(0x2000);
-        b.finish(0x1004)
-    };
+    });
     let counter = Box::new(0i32);
     let base = 0x7000_0000u64;
     for (block, exits) in [(&fused, 2), (&plain, 2), (&jump, 1)] {
