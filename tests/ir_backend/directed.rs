@@ -208,61 +208,6 @@ fn select_tests_all_64_bits() {
     assert_eq!(got, [22, 11, 11, 11]);
 }
 
-/// Selects between constants on a condition (CSET, CSETM, CINC of
-/// constants), which the fold pass turns into an addition or subtraction
-/// of the condition when the constants are one apart in their width.
-#[test]
-fn select_of_constants_on_a_condition() {
-    let mut t = Both::new();
-    let pairs: [(u64, u64); 12] = [
-        (1, 0),
-        (0, 1),
-        (0, 0xffff_ffff),
-        (0xffff_ffff, 0),
-        (0, u64::MAX),
-        (u64::MAX, 0),
-        (5, 4),
-        (4, 5),
-        (0x1_0000_0000, 0xffff_ffff),
-        (0xffff_ffff, 0x1_0000_0000),
-        (7, 9),
-        (u64::MAX, 1),
-    ];
-    let mut b = Builder::new(0x1000);
-    let x = b.get_reg(1);
-    let zero = b.konst(0);
-    let nzcv = b.flags(FlagsOp::Sub, W64, x, zero, None);
-    let eq = b.cond(0, nzcv);
-    for (i, &(p, q)) in pairs.iter().enumerate() {
-        let (p, q) = (b.konst(p), b.konst(q));
-        let r = b.select(eq, p, q);
-        b.set_reg(2 + i as u32, r);
-    }
-    b.jump(NEXT);
-    let block = b.finish(0x1004);
-    let mut opt = block.clone();
-    emu::ir::passes::optimize(&mut opt);
-    let selects = opt
-        .ops
-        .iter()
-        .filter(|o| matches!(o, Op::Select { .. }))
-        .count();
-    assert_eq!(
-        selects, 2,
-        "only (7, 9) and (MAX, 1) stay selects: {:?}",
-        opt.ops
-    );
-    for input in [0, 1, 0x1_0000_0000] {
-        let mut cpu = CpuState::default();
-        cpu.x[1] = input;
-        let out = t.run(&block, &cpu, &[0; BUF_LEN]);
-        for (i, &(p, q)) in pairs.iter().enumerate() {
-            let want = if input == 0 { p } else { q };
-            assert_eq!(out.cpu.x[2 + i], want, "x1 = {input:#x}: {p:#x} or {q:#x}");
-        }
-    }
-}
-
 #[test]
 fn division_edges() {
     check_bin(&[
