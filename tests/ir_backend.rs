@@ -35,6 +35,8 @@ mod half;
 mod qdmulh;
 #[path = "ir_backend/random.rs"]
 mod random;
+#[path = "ir_backend/select.rs"]
+mod select;
 #[path = "ir_backend/table.rs"]
 mod table;
 #[path = "ir_backend/vec_int.rs"]

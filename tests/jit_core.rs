@@ -187,3 +187,43 @@ fn hot_loop_is_promoted_to_the_full_tier() {
         assert_eq!(jit.stats().blocks_promoted, promoted, "n = {n}");
     }
 }
+
+#[test]
+fn calls_alternating_between_targets_in_one_table_slot_stay_in_translated_code() {
+    use emu::cpu::jump_table::JUMP_TABLE_ENTRIES;
+    use emu::jit::testing::run_code_in;
+    use emu::jit::Jit;
+    // Two functions JUMP_TABLE_ENTRIES words (256 KiB) apart share a slot
+    // of the indirect-branch table. A loop calls them in turn through
+    // registers: both stay in the table (its two ways), so the calls do
+    // not go back to the dispatcher; with one way each would.
+    const N: u32 = 1000;
+    let a = 16;
+    let b = a + JUMP_TABLE_ENTRIES;
+    let mut code = vec![0xd503_201f; b + 2]; // nop
+    let adr = |rd: u32, from: usize, to: usize| {
+        let off = ((to - from) * 4) as u32;
+        0x1000_0000 | (off & 3) << 29 | (off >> 2) << 5 | rd
+    };
+    code[..8].copy_from_slice(&[
+        0xd280_0001 | N << 5,                          // movz x1, #N
+        adr(2, 1, a),                                  // adr x2, A
+        adr(3, 2, b),                                  // adr x3, B
+        0xd63f_0040,                                   // loop: blr x2
+        0xd63f_0060,                                   // blr x3
+        0xf100_0421,                                   // subs x1, x1, #1
+        0x5400_0001 | ((-3i32 as u32) & 0x7ffff) << 5, // b.ne loop
+        0x1400_0000 | (b + 2 - 7) as u32,              // b past the end
+    ]);
+    code[a..a + 2].copy_from_slice(&[0x9100_0400, 0xd65f_03c0]); // A: add x0, x0, #1; ret
+    code[b..b + 2].copy_from_slice(&[0x9100_0800, 0xd65f_03c0]); // B: add x0, x0, #2; ret
+    let mut jit = Jit::new().unwrap();
+    let mut cpu = CpuState::default();
+    assert_eq!(run_code_in(&mut jit, &code, &mut cpu), ExitReason::Lookup);
+    assert_eq!(cpu.x[0], 3 * u64::from(N));
+    let dispatches = jit.stats().dispatches;
+    assert!(
+        dispatches < 50,
+        "{dispatches} dispatches for {N} iterations"
+    );
+}

@@ -78,41 +78,9 @@ impl ExitReason {
     }
 }
 
-/// Entries in a thread's indirect-branch table (a power of two): pairs of
-/// `[guest_pc, host_addr]` indexed by `(pc >> 2) & (JUMP_TABLE_ENTRIES - 1)`.
-pub const JUMP_TABLE_ENTRIES: usize = 1 << 16;
-
-/// An unused indirect-branch table entry for slot `i`. Its tag is a pc that
-/// hashes to another slot, so no branch target can ever match it (a fixed
-/// tag such as `u64::MAX` would match a branch to that very address): pc 0
-/// for every slot but slot 0, where pc 0 belongs, and pc 4 there. So a table
-/// is all zeros but its first entry, and a fresh one costs no more than the
-/// pages the guest's indirect branches touch.
-pub fn empty_jump_entry(i: usize) -> [u64; 2] {
-    if i == 0 {
-        [4, 0]
-    } else {
-        [0, 0]
-    }
-}
-
-/// A table with every entry empty, in zeroed memory that the allocator
-/// takes fresh from the kernel (untouched pages cost nothing until used).
-pub fn empty_jump_table() -> Box<[[u64; 2]]> {
-    let mut t = vec![[0u64; 2]; JUMP_TABLE_ENTRIES].into_boxed_slice();
-    t[0] = empty_jump_entry(0);
-    t
-}
-
 /// The interrupt word of a [`CpuState`] nobody interrupts (tests, and a
 /// thread before its dispatcher installs its own).
 static NEVER_INTERRUPTED: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-
-/// The indirect-branch table of a [`CpuState`] whose dispatcher has none: always empty.
-fn shared_empty_jump_table() -> u64 {
-    static T: std::sync::OnceLock<Box<[[u64; 2]]>> = std::sync::OnceLock::new();
-    T.get_or_init(empty_jump_table).as_ptr() as u64
-}
 
 /// Guest CPU state for one thread.
 #[repr(C, align(16))]
@@ -161,7 +129,7 @@ pub struct CpuState {
     /// [`Op::CheckFault`]: crate::ir::Op::CheckFault
     pub fault: u64,
     /// Address of this thread's indirect-branch table (see
-    /// [`JUMP_TABLE_ENTRIES`]), which translated code probes inline.
+    /// [`super::jump_table`]), which translated code probes inline.
     pub jump_table: u64,
     /// Address of an `AtomicU32` that translated code tests at every block
     /// entry and loop back edge; non-zero makes it leave with
@@ -220,7 +188,7 @@ impl Default for CpuState {
             exit_arg: 0,
             link_site: 0,
             fault: 0,
-            jump_table: shared_empty_jump_table(),
+            jump_table: super::jump_table::shared_empty(),
             interrupt: &NEVER_INTERRUPTED as *const _ as u64,
             tagged_addr: 0,
             pstate: 0,
@@ -277,21 +245,5 @@ mod tests {
         assert_eq!(offset_of!(CpuState, v) % 16, 0);
         assert_eq!(v_offset(1) - v_offset(0), 16);
         assert_eq!(std::mem::align_of::<CpuState>(), 16);
-    }
-
-    #[test]
-    fn empty_jump_entries_match_no_branch_target() {
-        let slot = |pc: u64| (pc >> 2) as usize & (JUMP_TABLE_ENTRIES - 1);
-        let t = empty_jump_table();
-        assert_eq!(t.len(), JUMP_TABLE_ENTRIES);
-        for (i, e) in t.iter().enumerate() {
-            assert_eq!(*e, empty_jump_entry(i));
-            // A lookup of pc compares the tag of slot(pc) with pc: the tag
-            // must belong to another slot.
-            assert_ne!(slot(e[0]), i, "slot {i}");
-        }
-        assert_eq!(t[slot(0)], [4, 0]);
-        assert_eq!(t[slot(0x40_0000)], [4, 0]);
-        assert_eq!(t[1], [0, 0]);
     }
 }

@@ -12,12 +12,12 @@ use super::addr_map::AddrMap;
 use super::code_cache::{CodeCache, Region, START_BLOCKS};
 use super::exclusive::{Exclusive, InterruptWord};
 use super::fetch::Fetcher;
-use super::jump_table::JumpTable;
 use super::log::Log;
 use super::tbi::{self, Untag};
 use super::tier::{Incoming, QUICK_TAG};
 use crate::arm64::cpu_model::Cpu;
 use crate::backend::x64::{compile, Env, Tier};
+use crate::cpu::jump_table::JumpTable;
 use crate::cpu::state::ALIGN_DATA;
 use crate::cpu::{fpenv, CpuState, ExitReason};
 use crate::frontend::{routine_block, translate_block_debug, translate_until, DebugShape};
@@ -381,7 +381,7 @@ impl Jit {
     }
 
     fn run_mode(&mut self, cpu: &mut CpuState, step: bool) -> ExitReason {
-        self.jump_table.install(cpu);
+        cpu.jump_table = self.jump_table.as_ptr();
         cpu.interrupt = self.interrupt.as_ptr() as u64;
         // Whether the last exit was a lookup (not the caller starting us).
         let mut after_lookup = false;
@@ -422,7 +422,7 @@ impl Jit {
             // promotion), as its pages are touched (page faults) only for
             // what it holds: a dynamic hello world touched 98 before.
             if chain && link.is_none() && after_lookup {
-                self.jump_table.fill(cpu.pc, host);
+                self.jump_table.insert(cpu.pc, host);
             }
             self.stats.dispatches += 1;
             if self.log_exec {

@@ -7,7 +7,6 @@ pub mod dispatch;
 pub mod elf_symbols;
 pub mod exclusive;
 pub mod fetch;
-pub mod jump_table;
 pub mod log;
 pub mod perfmap;
 pub mod tbi;

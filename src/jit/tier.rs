@@ -63,8 +63,11 @@ pub const QUICK_TAG: u64 = 1;
 pub struct Incoming {
     /// Block host address → its first two sites (0: none).
     first: super::addr_map::AddrMap<[u64; 2]>,
-    /// (block, site) for the further ones.
-    more: Vec<(u64, u64)>,
+    /// Block host address → its further sites. A map, not a list to
+    /// search: python3's bench script promoted 7 692 blocks, and scanning
+    /// a list of every block's further sites at each promotion took 1 % of
+    /// its run.
+    more: super::addr_map::AddrMap<Vec<u64>>,
 }
 
 impl Incoming {
@@ -74,23 +77,15 @@ impl Incoming {
         let e = self.first.entry(block).or_insert([0; 2]);
         match e.iter_mut().find(|s| **s == 0) {
             Some(s) => *s = site,
-            None => self.more.push((block, site)),
+            None => self.more.entry(block).or_default().push(site),
         }
     }
 
     /// Takes the sites recorded for `block`.
     pub fn take(&mut self, block: u64) -> Vec<u64> {
-        let mut sites: Vec<u64> = (self.first.remove(&block).into_iter().flatten())
-            .filter(|&s| s != 0)
-            .collect();
-        if !self.more.is_empty() {
-            self.more.retain(|&(b, s)| {
-                if b == block {
-                    sites.push(s);
-                }
-                b != block
-            });
-        }
+        let mut sites = self.more.remove(&block).unwrap_or_default();
+        let first = self.first.remove(&block).into_iter().flatten();
+        sites.extend(first.filter(|&s| s != 0));
         sites
     }
 
@@ -120,6 +115,28 @@ mod tests {
         i.note(0x3000, 0x60);
         i.clear();
         assert!(i.take(0x3000).is_empty());
+    }
+
+    #[test]
+    fn taking_sites_costs_no_scan_of_other_blocks() {
+        // Taking one block's sites must not scan every block's: with a
+        // scan, taking 40 000 blocks' sites (ten each) costs about 6 * 10^9
+        // steps, seconds; without, milliseconds.
+        let mut i = Incoming::default();
+        let n = 40_000u64;
+        for b in 0..n {
+            for site in 1..=10 {
+                i.note(b << 8, (b << 8) + site);
+            }
+        }
+        let started = std::time::Instant::now();
+        for b in 0..n {
+            let mut got = i.take(b << 8);
+            got.sort();
+            assert_eq!(got, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map(|s| (b << 8) + s));
+        }
+        let took = started.elapsed();
+        assert!(took.as_secs_f64() < 1.5, "{took:?}");
     }
 
     #[test]

@@ -222,3 +222,93 @@ fn quick_block_leaves_untouched_when_its_count_runs_out() {
     assert_eq!(u64::from_le_bytes(mem()[..8].try_into().unwrap()), 6);
     drop(buf);
 }
+
+/// The patchable jumps of a block's exits (the quick tier's entry jump,
+/// a direct jump, a fused conditional branch and a branch on a value)
+/// have their rel32 4-byte aligned, for atomic linking, and are padded
+/// with prefixes, not NOPs: no NOP runs on the way to them.
+#[test]
+fn patchable_jumps_are_aligned_without_nops() {
+    use emu::backend::x64::disasm::host_disasm;
+    use iced_x86::{Decoder, DecoderOptions, Mnemonic, OpKind, Register};
+    let one_insn = |f: &dyn Fn(&mut Builder)| {
+        let mut b = Builder::new(0x1000);
+        b.insn_start(0x1000);
+        f(&mut b);
+        b.finish(0x1004)
+    };
+    let fused = one_insn(&|b| {
+        let (x, y) = (b.get_reg(1), b.get_reg(2));
+        let dst = b.fresh();
+        let (op, w) = (FlagsOp::Sub, Width::W64);
+        b.push(Op::CondCmp {
+            dst,
+            cond: 1,
+            op,
+            w,
+            a: x,
+            b: y,
+        });
+        b.branch(dst, 0x3000, 0x1004);
+    });
+    let plain = one_insn(&|b| {
+        let x = b.get_reg(1);
+        let y = b.add_imm(x, 1);
+        b.set_reg(1, y);
+        let c = b.get_reg(3);
+        b.branch(c, 0x3000, 0x1004);
+    });
+    let jump = one_insn(&|b| {
+        let x = b.konst(7);
+        b.set_reg(1, x);
+        b.jump(0x2000);
+    });
+    let counter = Box::new(0i32);
+    let base = 0x7000_0000u64;
+    for (block, exits) in [(&fused, 2), (&plain, 2), (&jump, 1)] {
+        for tier in [
+            Tier::Full,
+            Tier::Quick {
+                counter: &*counter as *const i32 as u64,
+            },
+        ] {
+            let env = Env {
+                exit: base + 0x10_0000,
+                tlb: None,
+                tier,
+            };
+            let c = compile(block, base, &env);
+            let d = Decoder::with_ip(64, &c.code, base, DecoderOptions::NONE);
+            let insns: Vec<_> = d.into_iter().collect();
+            // Link sites: the end of a jump's rel32, which the jump's lookup
+            // stub passes to the dispatcher (`lea rcx, [site]`).
+            let mut sites: Vec<u64> = (insns.iter())
+                .filter(|i| i.mnemonic() == Mnemonic::Lea && i.op0_register() == Register::RCX)
+                .map(|i| i.ip_rel_memory_address())
+                .collect();
+            sites.extend(c.promote_site.map(|s| base + u64::from(s)));
+            for insn in &insns {
+                assert_ne!(
+                    insn.mnemonic(),
+                    Mnemonic::Nop,
+                    "{tier:?} at {:#x}",
+                    insn.ip()
+                );
+            }
+            for &site in &sites {
+                assert_eq!(site % 4, 0, "{tier:?}: site {site:#x}");
+                let jump = insns.iter().find(|i| i.next_ip() == site);
+                let jump = jump.unwrap_or_else(|| panic!("{tier:?}: no jump ends at {site:#x}"));
+                assert_eq!(jump.op0_kind(), OpKind::NearBranch64, "{tier:?}: {jump}");
+                assert!(jump.len() >= 5, "{tier:?}: {jump} has no rel32");
+            }
+            let want = exits + matches!(tier, Tier::Quick { .. }) as usize;
+            assert_eq!(
+                sites.len(),
+                want,
+                "{tier:?}\n{}",
+                host_disasm(&c.code, base)
+            );
+        }
+    }
+}

@@ -258,6 +258,9 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         aes_before: None,
         aes_left: None,
     };
+    let body_index = self_loop.as_ref().map(|l| l.body_index);
+    let skip = fused.map(|f| f.cond_index);
+    let selects = super::emit_select::fused_selects(block, &extra, skip, body_index, &e.host_nzcv);
     if let Some(l) = self_loop {
         let body = e.a.new_dynamic_label();
         e.back = Some((l, body));
@@ -290,7 +293,7 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
             e.insn_pc = pc;
             continue;
         }
-        if fused.is_some_and(|f| f.cond_index == i) {
+        if fused.is_some_and(|f| f.cond_index == i) || selects.contains(&i) {
             continue;
         }
         if op.is_pure() && op.dst().is_some_and(|d| e.locs[d.0 as usize] == Loc::Dead) {
@@ -305,9 +308,12 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         // Only the next operation that emits code may use it.
         e.aes_before = e.aes_left.take();
         // Neither cache is on at the quick tier: no merged write.
-        match full.then(|| e.whole_v_write(&block.ops, i)).flatten() {
-            Some(j) => merged = Some(j),
-            None => e.op(op),
+        match (full.then(|| e.whole_v_write(&block.ops, i)).flatten(), *op) {
+            (Some(j), _) => merged = Some(j),
+            (None, Op::Select { dst, a, b, .. }) if i > 0 && selects.contains(&(i - 1)) => {
+                e.select_on_compare(&block.ops[i - 1], dst, a, b)
+            }
+            (None, _) => e.op(op),
         }
         e.fcache_after(op, i);
         e.in_ops = false;

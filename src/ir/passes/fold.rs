@@ -15,12 +15,14 @@ pub fn run(block: &mut Block) {
     SCRATCH.with(|s| run_with(block, &mut s.borrow_mut()));
 }
 
-type Scratch = (Vec<Option<u64>>, Vec<Option<Val>>);
+type Scratch = (Vec<Option<u64>>, Vec<Option<Val>>, Vec<bool>);
 
-fn run_with(block: &mut Block, (konst, subst): &mut Scratch) {
+fn run_with(block: &mut Block, (konst, subst, boolean): &mut Scratch) {
     let n = block.n_vals as usize;
     super::refill(konst, n, None);
     super::refill(subst, n, None);
+    // Values known to be 0 or 1 (conditions).
+    super::refill(boolean, n, false);
     // Whether `subst` holds anything yet (until then, uses stay as they are).
     let mut substituted = false;
     // The latest RBIT: (result, operand, width).
@@ -105,7 +107,19 @@ fn run_with(block: &mut Block, (konst, subst): &mut Scratch) {
                     subst[dst.0 as usize] = Some(if cv != 0 { a } else { b });
                     substituted = true;
                     *op = Op::Nop;
+                } else if let (true, Some((1, 0))) = (boolean[c.0 as usize], k(a).zip(k(b))) {
+                    subst[dst.0 as usize] = Some(c);
+                    substituted = true;
+                    *op = Op::Nop;
+                } else if let (true, Some((x, y))) = (boolean[c.0 as usize], k(a).zip(k(b))) {
+                    if let Some(o) = select_of_constants(dst, c, x, b, y) {
+                        *op = o;
+                    }
                 }
+                None
+            }
+            Op::Cond { dst, .. } | Op::CondCmp { dst, .. } => {
+                boolean[dst.0 as usize] = true;
                 None
             }
             _ => None,
@@ -118,6 +132,30 @@ fn run_with(block: &mut Block, (konst, subst): &mut Scratch) {
     if substituted {
         block.term.map_uses(|v| subst[v.0 as usize].unwrap_or(v));
     }
+}
+
+/// `dst = c ? x : y` for a condition `c` (0 or 1) and constants `x` and
+/// `y` (the value `yv`) as one operation when the constants are one apart
+/// in the width that holds both, as CSETM, CINC and CINV of constants make
+/// them: `y + c` or `y - c` (`None` for other constants).
+fn select_of_constants(dst: Val, c: Val, x: u64, yv: Val, y: u64) -> Option<Op> {
+    let (w, mask) = if (x | y) <= u64::from(u32::MAX) {
+        (Width::W32, u64::from(u32::MAX))
+    } else {
+        (Width::W64, u64::MAX)
+    };
+    let op = match x.wrapping_sub(y) & mask {
+        1 => BinOp::Add,
+        d if d == mask => BinOp::Sub,
+        _ => return None,
+    };
+    Some(Op::Bin {
+        op,
+        w,
+        dst,
+        a: yv,
+        b: c,
+    })
 }
 
 /// `x op y == x` for every 64-bit x.

@@ -1,0 +1,167 @@
+//! A thread's indirect-branch table, which translated code probes inline
+//! (`backend::x64::emit_term`) and the dispatcher fills.
+//!
+//! Two-way set associative: [`WAYS`] arrays of [`JUMP_TABLE_ENTRIES`]
+//! entries `[guest_pc, host_addr]`, one after the other; guest `pc` may sit
+//! in entry [`slot`]`(pc)` of either array. A probe looks in the first way,
+//! then in the second. The dispatcher puts a new target in the first way
+//! and moves what was there to the second, so two targets whose slots
+//! coincide (code 256 KiB apart: functions at the same offset in two
+//! libraries, mapped at aligned addresses) both stay in the table instead
+//! of evicting each other on every call, which took each of them back to
+//! the dispatcher (sqlite3 did so 160 000 times in the bench's script).
+//!
+//! Its pages are touched only where the dispatcher fills entries (about one
+//! page per branch target, as the index spreads them). A table that starts
+//! small and grows was tried: translated code then reads the table's size
+//! from the CPU state, and that load made the threaded interpreter kernel
+//! (`bench/kernels/interp.c`) 3% slower, for about 130 page faults fewer
+//! in a dynamic hello world.
+
+/// Entries in each way (a power of two).
+pub const JUMP_TABLE_ENTRIES: usize = 1 << 16;
+
+/// Ways of the table.
+pub const WAYS: usize = 2;
+
+/// Byte offset of the second way from the start of the table.
+pub const WAY1_OFFSET: i32 = (JUMP_TABLE_ENTRIES * 16) as i32;
+
+/// The entry index, in each way, of guest `pc`.
+pub fn slot(pc: u64) -> usize {
+    (pc >> 2) as usize & (JUMP_TABLE_ENTRIES - 1)
+}
+
+/// An unused entry for slot `i`. Its tag is a pc that hashes to another
+/// slot, so no branch target can ever match it (a fixed tag such as
+/// `u64::MAX` would match a branch to that very address): pc 0 for every
+/// slot but slot 0, where pc 0 belongs, and pc 4 there. So a table is all
+/// zeros but its slot-0 entries, and a fresh one costs no more than the
+/// pages the guest's indirect branches touch.
+pub fn empty_entry(i: usize) -> [u64; 2] {
+    if i.is_multiple_of(JUMP_TABLE_ENTRIES) {
+        [4, 0]
+    } else {
+        [0, 0]
+    }
+}
+
+/// One thread's table.
+pub struct JumpTable(Box<[[u64; 2]]>);
+
+impl Default for JumpTable {
+    /// A table with every entry empty, in zeroed memory that the allocator
+    /// takes fresh from the kernel (untouched pages cost nothing until used).
+    fn default() -> Self {
+        let mut t = vec![[0u64; 2]; WAYS * JUMP_TABLE_ENTRIES].into_boxed_slice();
+        for w in 0..WAYS {
+            t[w * JUMP_TABLE_ENTRIES] = empty_entry(0);
+        }
+        JumpTable(t)
+    }
+}
+
+impl JumpTable {
+    /// The address translated code probes.
+    pub fn as_ptr(&self) -> u64 {
+        self.0.as_ptr() as u64
+    }
+
+    /// The host address the table holds for `pc`, if any.
+    pub fn get(&self, pc: u64) -> Option<u64> {
+        let i = slot(pc);
+        (0..WAYS)
+            .map(|w| self.0[w * JUMP_TABLE_ENTRIES + i])
+            .find(|e| e[0] == pc)
+            .map(|e| e[1])
+    }
+
+    /// Makes `pc` lead to `host`: in place if `pc` is there already, else
+    /// in the first way, the entry there moving to the second.
+    pub fn insert(&mut self, pc: u64, host: u64) {
+        let i = slot(pc);
+        if let Some(w) = (0..WAYS).find(|w| self.0[w * JUMP_TABLE_ENTRIES + i][0] == pc) {
+            self.0[w * JUMP_TABLE_ENTRIES + i][1] = host;
+            return;
+        }
+        self.0[JUMP_TABLE_ENTRIES + i] = self.0[i];
+        self.0[i] = [pc, host];
+    }
+
+    /// Points the entry of `pc`, if it leads to `old`, at `new`.
+    pub fn retarget(&mut self, pc: u64, old: u64, new: u64) {
+        let i = slot(pc);
+        for w in 0..WAYS {
+            let e = &mut self.0[w * JUMP_TABLE_ENTRIES + i];
+            if *e == [pc, old] {
+                e[1] = new;
+            }
+        }
+    }
+
+    /// Empties every entry.
+    pub fn clear(&mut self) {
+        for (i, e) in self.0.iter_mut().enumerate() {
+            *e = empty_entry(i);
+        }
+    }
+}
+
+/// The table of a [`super::CpuState`] whose dispatcher has none: always
+/// empty.
+pub fn shared_empty() -> u64 {
+    static T: std::sync::OnceLock<JumpTable> = std::sync::OnceLock::new();
+    T.get_or_init(JumpTable::default).as_ptr()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_entries_match_no_branch_target() {
+        let t = JumpTable::default();
+        assert_eq!(t.0.len(), WAYS * JUMP_TABLE_ENTRIES);
+        for (i, e) in t.0.iter().enumerate() {
+            assert_eq!(*e, empty_entry(i));
+            // A probe of pc compares the tags of slot(pc) with pc: the tag
+            // must belong to another slot.
+            assert_ne!(slot(e[0]), i % JUMP_TABLE_ENTRIES, "entry {i}");
+        }
+        assert_eq!(t.0[slot(0x40_0000)], [4, 0]);
+        assert_eq!(t.0[JUMP_TABLE_ENTRIES], [4, 0]);
+        assert_eq!(t.0[1], [0, 0]);
+        assert_eq!(t.get(0), None);
+        assert_eq!(t.get(4), None);
+    }
+
+    #[test]
+    fn targets_sharing_a_slot_both_stay() {
+        let mut t = JumpTable::default();
+        let (a, b, c) = (0x7000_1000, 0x7004_1000, 0x7008_1000);
+        assert_eq!(slot(a), slot(b));
+        assert_eq!(slot(a), slot(c));
+        t.insert(a, 0x10);
+        t.insert(b, 0x20);
+        assert_eq!((t.get(a), t.get(b)), (Some(0x10), Some(0x20)));
+        // The newest is in the first way, where the probe looks first.
+        assert_eq!(t.0[slot(b)], [b, 0x20]);
+        assert_eq!(t.0[WAY1_OFFSET as usize / 16 + slot(a)], [a, 0x10]);
+        // Re-inserting one in place does not evict the other.
+        t.insert(a, 0x11);
+        assert_eq!((t.get(a), t.get(b)), (Some(0x11), Some(0x20)));
+        // A third evicts the second way's entry (a); the first way's
+        // (b) moves there.
+        t.insert(c, 0x30);
+        assert_eq!(
+            (t.get(c), t.get(b), t.get(a)),
+            (Some(0x30), Some(0x20), None)
+        );
+        t.retarget(b, 0x20, 0x21);
+        t.retarget(c, 0x99, 0x31);
+        assert_eq!((t.get(c), t.get(b)), (Some(0x30), Some(0x21)));
+        t.clear();
+        assert_eq!((t.get(c), t.get(b)), (None, None));
+        assert_eq!(t.0[0], [4, 0]);
+    }
+}
