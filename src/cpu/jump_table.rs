@@ -84,7 +84,11 @@ impl JumpTable {
             self.0[w * JUMP_TABLE_ENTRIES + i][1] = host;
             return;
         }
-        self.0[JUMP_TABLE_ENTRIES + i] = self.0[i];
+        // An empty first-way entry is not moved: writing it to the second
+        // way would touch a page of it for nothing (a page fault at start-up).
+        if self.0[i] != empty_entry(i) {
+            self.0[JUMP_TABLE_ENTRIES + i] = self.0[i];
+        }
         self.0[i] = [pc, host];
     }
 
@@ -142,6 +146,8 @@ mod tests {
         assert_eq!(slot(a), slot(b));
         assert_eq!(slot(a), slot(c));
         t.insert(a, 0x10);
+        // The second way is left untouched while the first has room.
+        assert_eq!(t.0[JUMP_TABLE_ENTRIES + slot(a)], empty_entry(slot(a)));
         t.insert(b, 0x20);
         assert_eq!((t.get(a), t.get(b)), (Some(0x10), Some(0x20)));
         // The newest is in the first way, where the probe looks first.
