@@ -426,10 +426,13 @@ pub enum VecOp {
     },
     /// Half-precision `V[vd] = V[vn] op V[vm]` lane-wise (FMLA/FMLS also
     /// read `V[vd]`) on four (or, with `q`, eight) lanes; with `elem`,
-    /// every lane of the second operand is lane `elem` of `V[vm]`.
+    /// every lane of the second operand is lane `elem` of `V[vm]`. With
+    /// `scalar`, lane 0 alone (the pairwise forms: lanes 0 and 1 of
+    /// `V[vn]`), the rest of `V[vd]` zeroed.
     Half {
         op: HalfOp,
         q: bool,
+        scalar: bool,
         vm: u8,
         elem: Option<u8>,
     },

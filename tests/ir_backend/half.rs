@@ -1,7 +1,8 @@
 //! Half precision (FEAT_FP16) inline on the host (`emit_half`): the
 //! vector FADD/FSUB/FMUL/FDIV/FMLA/FMLS (and by element), FABD, FCMEQ,
 //! FCMGE, FCMGT, FACGE, FACGT, FMAX, FMIN, FMAXNM, FMINNM and the pairwise
-//! FADDP, FMAXP, FMINP, FMAXNMP and FMINNMP, the scalar
+//! FADDP, FMAXP, FMINP, FMAXNMP and FMINNMP, their scalar forms (a .2H
+//! pair) and scalar FACGE/FACGT, the scalar
 //! arithmetic and fused multiply-adds, FCMP and the FCVT conversions
 //! (double to half included), run as x86-64 code against
 //! the interpreter, which runs the exact helpers. Operands are biased
@@ -75,6 +76,21 @@ const VECTOR: [u32; 57] = [
     0x2ec30441, // fminnmp v1.4h, v2.4h, v3.4h
     0x6e421442, // faddp v2.8h, v2.8h, v2.8h
     0x2e433443, // fmaxp v3.4h, v2.4h, v3.4h
+];
+
+/// The Advanced SIMD scalar forms: the pairwise ones (lanes 0 and 1 of
+/// v2), FACGE and FACGT on lane 0 (and aliasing forms).
+const SIMD_SCALAR: [u32; 10] = [
+    0x5e30d841, // faddp h1, v2.2h
+    0x5e30f841, // fmaxp h1, v2.2h
+    0x5eb0f841, // fminp h1, v2.2h
+    0x5e30c841, // fmaxnmp h1, v2.2h
+    0x5eb0c841, // fminnmp h1, v2.2h
+    0x7e432c41, // facge h1, h2, h3
+    0x7ec32c41, // facgt h1, h2, h3
+    0x5e30d842, // faddp h2, v2.2h
+    0x7e432c43, // facge h3, h2, h3
+    0x7ec22c42, // facgt h2, h2, h2
 ];
 
 /// Scalar words (d = v1, n = v2, m = v3); the FCVTs read a single or
@@ -337,6 +353,13 @@ fn half_scalar_forms_match_the_helpers() {
     fuzz(0x5f16, iters(), true, |rng| vec![rng.pick(&SCALAR)]);
 }
 
+/// The scalar pairwise forms and FACGE/FACGT with the vector forms'
+/// operands (equal lanes among them).
+#[test]
+fn half_simd_scalar_forms_match_the_helpers() {
+    fuzz(0x5ca1, iters(), false, |rng| vec![rng.pick(&SIMD_SCALAR)]);
+}
+
 /// FMADD/FMSUB/FNMADD/FNMSUB on halves, with the vector forms' operands
 /// (sums landing on a midpoint among them).
 #[test]
@@ -355,6 +378,7 @@ fn half_sequences_in_one_block() {
                 0 => rng.pick(&MIXED),
                 1 => rng.pick(&SCALAR[..8]),
                 2 => rng.pick(&FUSED),
+                3 => rng.pick(&SIMD_SCALAR),
                 _ => rng.pick(&VECTOR),
             })
             .collect()

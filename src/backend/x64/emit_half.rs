@@ -35,7 +35,9 @@
 //!   with the sign cleared, which commutes with the rounding. The
 //!   pairwise FADDP, FMAXP/FMAXNMP and FMINP/FMINNMP are FADD, FMAX and
 //!   FMIN between the even and the odd lanes of `m:n` (`pshufb` sorts
-//!   them before the conversion), NaN operands going to the helper.
+//!   them before the conversion), NaN operands going to the helper; their
+//!   scalar forms (lanes 0 and 1 of `n`) and scalar FACGE/FACGT run the
+//!   same lanes with every lane but 0 zero.
 //! * FMLA/FMLS: the product of two halves is exact in single precision
 //!   (22 bits) and the sum `r` with the addend is rounded once. Call the
 //!   halves and the midpoints between neighbouring halves (the half
@@ -408,8 +410,7 @@ impl Emitter {
     #[allow(clippy::too_many_arguments, clippy::zero_prefixed_literal)]
     pub(super) fn vec_half(
         &mut self,
-        op: HalfOp,
-        q: bool,
+        (op, q, scalar): (HalfOp, bool, bool),
         (vd, vn, vm): (u8, u8, u8),
         elem: Option<u8>,
         slow: HelperFn,
@@ -432,13 +433,17 @@ impl Emitter {
             HalfOp::MinP => (HalfOp::Min, true),
             _ => (op, false),
         };
-        if pairwise {
+        // The scalar forms compute four lanes, zeros but lane 0.
+        let q = q && !scalar;
+        if scalar {
+            self.scalar_in(n, m, pairwise);
+        } else if pairwise {
             self.pairs_in(n, m, q);
         } else {
             self.lanes_in(0, n, q);
         }
         match elem {
-            _ if pairwise => (),
+            _ if pairwise || scalar => (),
             Some(i) => {
                 let off = m + 2 * i as i32;
                 dynasm!(self.a ; .arch x64 ; vpbroadcastw xmm1, WORD [r15 + off]);
@@ -475,6 +480,10 @@ impl Emitter {
                     ; vzeroupper);
             } else {
                 dynasm!(self.a ; .arch x64 ; vpackssdw xmm0, xmm3, xmm3);
+            }
+            if scalar {
+                // |0| >= |0| holds in the other lanes.
+                self.word0(0, 0);
             }
         } else {
             dynasm!(self.a ; .arch x64
@@ -520,6 +529,30 @@ impl Emitter {
                 ; vcvtph2ps xmm0, xmm0
                 ; vcvtph2ps xmm1, xmm1);
         }
+    }
+
+    /// The scalar forms: xmm0 = half lane 0 of the V register at `n` as a
+    /// single and xmm1 that of `m` (with `pairwise`, lane 1 of `n`), the
+    /// other lanes zero.
+    fn scalar_in(&mut self, n: i32, m: i32, pairwise: bool) {
+        self.raw_in(2, n);
+        self.word0(0, 2);
+        if pairwise {
+            dynasm!(self.a ; .arch x64 ; vpsrldq xmm1, xmm2, 2);
+        } else {
+            self.raw_in(1, m);
+        }
+        self.word0(1, 1);
+        dynasm!(self.a ; .arch x64
+            ; vcvtph2ps xmm0, xmm0
+            ; vcvtph2ps xmm1, xmm1);
+    }
+
+    /// xmm`x` = the low 16 bits of xmm`y`, the rest zero.
+    fn word0(&mut self, x: u8, y: u8) {
+        dynasm!(self.a ; .arch x64
+            ; vpslldq Rx(x), Rx(y), 14
+            ; vpsrldq Rx(x), Rx(x), 14);
     }
 
     /// xmm`x` = the V register at `off`.

@@ -134,8 +134,14 @@ impl Emitter {
                 vm,
                 elem,
             } => self.vec_dot((n_unsigned, m_unsigned), q, (vd, vn, vm), elem, slow, arg),
-            VecOp::Half { op, q, vm, elem } => {
-                self.vec_half(op, q, (vd, vn, vm), elem, slow, arg);
+            VecOp::Half {
+                op,
+                q,
+                scalar,
+                vm,
+                elem,
+            } => {
+                self.vec_half((op, q, scalar), (vd, vn, vm), elem, slow, arg);
             }
             VecOp::Crypto { op, vm } => self.vec_crypto(op, (vd, vn, vm), slow, arg),
             VecOp::Unary { op: u, esize, q } => {

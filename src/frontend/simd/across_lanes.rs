@@ -8,6 +8,7 @@ use crate::arm64::encodings::simd_across::Op;
 use crate::arm64::Fields;
 use crate::cpu::CpuState;
 use crate::frontend::{Ctx, TResult, Undefined};
+use crate::ir::{HalfOp, VecOp};
 
 kinds!(K {
     Addlv,
@@ -64,6 +65,25 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
         imm: u as u32,
         ..Args::default()
     };
+    // The half-precision scalar pairwise forms: an Op::Vec the backend may
+    // run inline.
+    let half = match kind {
+        K::Fadd => Some(HalfOp::AddP),
+        K::Fmax | K::Fmaxnm => Some(HalfOp::MaxP),
+        K::Fmin | K::Fminnm => Some(HalfOp::MinP),
+        _ => None,
+    };
+    if let (Some(op), true, 1) = (half, pair, size) {
+        let op = VecOp::Half {
+            op,
+            q: false,
+            scalar: true,
+            vm: 0,
+            elem: None,
+        };
+        super::vec_op(cx, op, &args, helper);
+        return Ok(());
+    }
     call(cx, helper, args, &[]);
     Ok(())
 }

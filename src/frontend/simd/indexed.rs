@@ -98,6 +98,7 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
         let op = VecOp::Half {
             op,
             q: args.q,
+            scalar: false,
             vm: m as u8,
             elem: Some(index as u8),
         };

@@ -137,11 +137,14 @@ fn emit(cx: &mut Ctx, f: &Fields, scalar: bool, q: bool, kind: K, size: u32) -> 
         super::fp_lanes::translate(cx, op, 8 << size, q, lanes);
         return Ok(());
     }
-    // Half-precision lanes: an Op::Vec the backend may run inline.
-    if let (Some(op), false, 1) = (half_op(kind), scalar, size) {
+    // Half-precision lanes (of the scalar forms, FACGE and FACGT): an
+    // Op::Vec the backend may run inline.
+    let half = half_op(kind).filter(|&op| !scalar || matches!(op, HalfOp::Acge | HalfOp::Acgt));
+    if let (Some(op), 1) = (half, size) {
         let op = VecOp::Half {
             op,
             q,
+            scalar,
             vm: args.m as u8,
             elem: None,
         };
