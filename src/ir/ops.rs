@@ -465,6 +465,12 @@ pub enum VecOp {
         m_unsigned: bool,
         vm: u8,
     },
+    /// BFCVT (`scalar`: lane 0 of `V[vn]` to a BFloat16 in `V[vd]`, the
+    /// rest zeroed) and BFCVTN/BFCVTN2 (the four single lanes of `V[vn]`
+    /// to BFloat16 lanes in the low half of `V[vd]`, the high half zeroed;
+    /// with `q`, in the high half, the low half kept): `FPConvertBF` under
+    /// FPCR, exceptions recorded in FPSR.
+    BfCvt { scalar: bool, q: bool },
 }
 
 /// Lane-wise one-operand integer operations in [`VecOp::Unary`].

@@ -110,6 +110,22 @@ impl Emitter {
         self.slow_paths.last_mut().expect("just pushed")
     }
 
+    /// Queues the slow path at `label` of an [`crate::ir::Op::Vec`]: its
+    /// helper `f` with the packed arguments `arg` (as
+    /// [`Emitter::vec_slow`] calls it), the V-register cache reloaded after.
+    pub(super) fn vec_slow_path(
+        &mut self,
+        label: DynamicLabel,
+        f: HelperFn,
+        arg: u64,
+    ) -> &mut SlowPath {
+        let reload = self.vcache_entries();
+        let k = |k| Arg::K(k);
+        let p = self.slow_path(label, [(6, k(arg)), (2, k(0)), (1, k(0)), (8, k(0))], f);
+        p.reload = reload;
+        p
+    }
+
     /// Emits every queued slow path.
     pub(super) fn cold_slow_paths(&mut self) {
         // The buffer goes back to the emitter, to be reused (see `emit::Buffers`).

@@ -494,16 +494,7 @@ impl Emitter {
                 ; jnz =>slow_path);
         }
         self.store_v(d, q);
-        let reload = self.vcache_entries();
-        let args = [
-            (6, Arg::K(arg)),
-            (2, Arg::K(0)),
-            (1, Arg::K(0)),
-            (8, Arg::K(0)),
-        ];
-        let p = self.slow_path(slow_path, args, slow);
-        p.vzeroupper = true;
-        p.reload = reload;
+        self.vec_slow_path(slow_path, slow, arg).vzeroupper = true;
     }
 
     /// ymm0 (eight lanes, `q`) or xmm0 (four) = the even half lanes of the

@@ -159,6 +159,7 @@ impl Emitter {
                 m_unsigned,
                 vm,
             } => self.vec_mmla((n_unsigned, m_unsigned), (vd, vn, vm), slow, arg),
+            VecOp::BfCvt { scalar, q } => self.vec_bfcvt(scalar, q, (d, n), slow, arg),
             VecOp::Ext { q, vm, imm } => {
                 let m = Self::voff(vm);
                 let imm = imm as i8;

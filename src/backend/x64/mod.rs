@@ -8,6 +8,7 @@ mod asm;
 pub mod disasm;
 mod emit;
 mod emit_alu;
+mod emit_bf16;
 mod emit_check;
 mod emit_crypto;
 mod emit_dot;

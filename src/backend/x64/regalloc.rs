@@ -128,7 +128,10 @@ fn calls(op: &Op) -> (bool, bool) {
         } => (!super::emit_vec::inline_ok(op, esize, elem), false),
         Op::Vec { op, .. } => {
             let call = !super::emit_vec_imm::inline_ok(op);
-            (call, !call && matches!(op, VecOp::Half { .. }))
+            (
+                call,
+                !call && matches!(op, VecOp::Half { .. } | VecOp::BfCvt { .. }),
+            )
         }
         Op::LoadStructs { esize, regs, .. } => {
             (!super::emit_vec_struct::inline_ok(esize, regs), false)

@@ -59,7 +59,17 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
         kind,
         imm: index,
     };
-    call(cx, helper, args, &[]);
+    if matches!(kind, CVT | CVTN) {
+        // An Op::Vec the backend may run inline, the helper its exact
+        // fallback.
+        let op = crate::ir::VecOp::BfCvt {
+            scalar: kind == CVT,
+            q: args.q,
+        };
+        super::vec_op(cx, op, &args, helper);
+    } else {
+        call(cx, helper, args, &[]);
+    }
     Ok(())
 }
 

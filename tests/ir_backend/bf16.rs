@@ -1,0 +1,147 @@
+//! BFCVT and BFCVTN/BFCVTN2 inline on the host (`emit_bf16`), run as
+//! x86-64 code against the interpreter, which runs the exact helper.
+//! Single-precision lanes are biased towards what the inline form must get
+//! right or hand over: exact ties at bit 15 (with bit 16 clear and set),
+//! values just below and above a tie, exact conversions, ±0, the largest
+//! finite single and values that round up to infinity, the smallest
+//! normal, denormals, infinities, quiet and signalling NaNs with payloads;
+//! FPCR is random among the rounding modes, FZ, DN and AHP. Results and
+//! FPSR must agree exactly.
+
+use super::vec_ops::{block_of, interp_vs_jit};
+use super::*;
+
+/// Words from aarch64-linux-gnu-as -march=armv8.6-a+bf16.
+const WORDS: [u32; 5] = [
+    0x1e634041, // bfcvt h1, s2
+    0x0ea16841, // bfcvtn v1.4h, v2.4s
+    0x4ea16841, // bfcvtn2 v1.8h, v2.4s
+    0x4ea16842, // bfcvtn2 v2.8h, v2.4s
+    0x1e634042, // bfcvt h2, s2
+];
+
+/// Other vector instructions to put around them in one block.
+const OTHERS: [u32; 3] = [
+    0x4ea38444, // add v4.4s, v2.4s, v3.4s
+    0x4ea38442, // add v2.4s, v2.4s, v3.4s
+    0x4ea21c41, // mov v1.16b, v2.16b
+];
+
+/// FPCR: RMode, FZ, DN, AHP.
+const FPCRS: [u64; 8] = [
+    1 << 22,
+    2 << 22,
+    3 << 22,
+    1 << 24,
+    1 << 25,
+    1 << 26,
+    1 << 24 | 1 << 25,
+    1 << 19,
+];
+
+/// Singles the inline form must treat with care.
+const SPECIAL: [u32; 18] = [
+    0x0000_0000,
+    0x8000_0000, // ±0
+    0x0000_0001,
+    0x807F_FFFF,
+    0x0040_8000, // denormals
+    0x0080_0000,
+    0x8080_8000, // the smallest normal, a tie above it
+    0x7F7F_FFFF,
+    0xFF7F_8000,
+    0x7F7F_7FFF, // the largest finite: to infinity, a tie, just below
+    0x7F80_0000,
+    0xFF80_0000, // infinities
+    0x7FC0_0000,
+    0xFFC1_2345, // quiet NaNs, with payloads
+    0x7F80_0001,
+    0xFFA0_8000, // signalling NaNs
+    0x3F80_8000,
+    0xBF81_8000, // ties to even, down and up
+];
+
+/// A single lane.
+fn lane(rng: &mut Rng) -> u32 {
+    let top = rng.next() as u32 & 0xFFFF_0000;
+    match rng.below(8) {
+        0 => rng.pick(&SPECIAL),
+        // A tie at bit 15, or one unit below or above it.
+        1 => top | 0x8000,
+        2 => top | 0x7FFF,
+        3 => top | 0x8001,
+        // Exact.
+        4 => top,
+        // A finite normal exponent near the top of the range.
+        5 => (rng.below(2) << 31 | 0xFE << 23) as u32 | rng.next() as u32 & 0x7F_FFFF,
+        _ => rng.next() as u32,
+    }
+}
+
+/// A vector of four lanes, often all normal and finite (the inline path).
+fn vector(rng: &mut Rng) -> u128 {
+    let normal = rng.chance(2);
+    (0..4).fold(0u128, |v, i| {
+        let mut x = lane(rng);
+        if normal {
+            let e = x >> 23 & 0xFF;
+            if e == 0 || e == 0xFF || (x & 0x7FFF_FFFF) >= 0x7F7F_8000 {
+                x = x & 0x807F_FFFF | 0x3F00_0000;
+            }
+        }
+        v | (x as u128) << (32 * i)
+    })
+}
+
+fn check(jit: &mut Jit, rng: &mut Rng, words: &[u32]) {
+    let block = block_of(words);
+    let mut buf = Box::new(Scratch([0; BUF_LEN]));
+    let mem0 = [0u8; BUF_LEN];
+    let mut cpu0 = CpuState::default();
+    for v in cpu0.v.iter_mut() {
+        *v = vector(rng);
+    }
+    cpu0.x[1] = &*buf as *const Scratch as u64;
+    cpu0.fpcr = if rng.chance(3) { rng.pick(&FPCRS) } else { 0 };
+    if rng.chance(4) {
+        cpu0.fpsr = 1 << 4;
+    }
+    if let Err(e) = interp_vs_jit(jit, &mut *buf, &block, &cpu0, &mem0) {
+        panic!(
+            "{words:#010x?} fpcr {:#x}: {e}\ninitial v1..v4: {:#034x?}",
+            cpu0.fpcr,
+            &cpu0.v[1..5]
+        );
+    }
+}
+
+#[test]
+fn bf16_conversions_match_the_helper() {
+    let mut rng = Rng(env_u64("EMU_IR_FUZZ_SEED", 0xBF16));
+    let mut jit = Jit::new();
+    for _ in 0..env_u64("EMU_BF16_ITERS", 20000) {
+        let w = rng.pick(&WORDS);
+        check(&mut jit, &mut rng, &[w]);
+    }
+}
+
+/// Sequences in one block, with other vector instructions between (the
+/// V-register cache and the slow path's reloads).
+#[test]
+fn bf16_sequences_in_one_block() {
+    let mut rng = Rng(env_u64("EMU_IR_FUZZ_SEED", 0xBF17));
+    let mut jit = Jit::new();
+    for _ in 0..env_u64("EMU_BF16_ITERS", 20000) / 4 {
+        let n = 2 + rng.below(5);
+        let words: Vec<u32> = (0..n)
+            .map(|_| {
+                if rng.chance(2) {
+                    rng.pick(&WORDS)
+                } else {
+                    rng.pick(&OTHERS)
+                }
+            })
+            .collect();
+        check(&mut jit, &mut rng, &words);
+    }
+}
