@@ -278,6 +278,13 @@ pub enum CryptoOp {
     /// PMULL/PMULL2 .8B/.16B: the carry-less products of the bytes of the
     /// low (with `upper`, high) 64 bits of `n` and `m`, as 16-bit lanes.
     Pmull8 { upper: bool },
+    /// SM3PARTW1: `P1(d EOR n EOR ROL(m >> 32, 15))` per 32-bit lane,
+    /// lane 3 with `ROL(lane 0 of the result, 15)` in place of `m`'s
+    /// (zero) lane.
+    Sm3partw1,
+    /// SM3PARTW2: `d EOR t` with `t = n EOR ROL(m, 7)` per 32-bit lane,
+    /// and `P1(ROL(t[0], 15))` also XORed into lane 3.
+    Sm3partw2,
 }
 
 /// Integer vector operations with an inline fast path.

@@ -45,6 +45,7 @@
 //!   bit of Vm's bytes, from the top, the product so far is doubled and
 //!   Vn's lane, masked by that bit (`psraw` of the bit moved to the sign),
 //!   added by XOR (SSE2; no host instruction multiplies bytes carry-less).
+//! * SM3PARTW1/SM3PARTW2: SSSE3 lane-wise rotations and XORs (`emit_sm3`).
 //!
 //! Scratch: `xmm0`–`xmm4`, `rax`, `rcx`, `rdx`.
 
@@ -82,6 +83,7 @@ pub(super) fn inline_ok(op: CryptoOp) -> bool {
         Sha1c | Sha1p | Sha1m | Sha1su1 | Sha256h | Sha256h2 | Sha256su0 | Sha256su1 => host().sha,
         Sha1h | Sha1su0 | Eor3 { .. } | Bcax { .. } | Rax1 | Xar { .. } => true,
         Sha512h | Sha512h2 | Sha512su0 | Sha512su1 | Pmull8 { .. } => true,
+        Sm3partw1 | Sm3partw2 => super::emit_sm3::inline_ok(),
     }
 }
 
@@ -262,6 +264,8 @@ impl Emitter {
                     ; paddq xmm0, xmm2);
             }
             Pmull8 { upper } => self.pmull8((n, m), upper),
+            Sm3partw1 => self.sm3partw1((d, n, m)),
+            Sm3partw2 => self.sm3partw2((d, n, m)),
         }
         self.store_v(d, true);
     }

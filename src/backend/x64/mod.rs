@@ -21,6 +21,7 @@ mod emit_mem_tlb;
 mod emit_nzcv;
 mod emit_qdmulh;
 mod emit_select;
+mod emit_sm3;
 mod emit_term;
 mod emit_tier;
 mod emit_vcache;

@@ -3,8 +3,9 @@
 //! [`crate::arm64::encodings::crypto`]; PMULL .1Q is in the three-different
 //! class and uses [`clmul64`]). Every instruction has a helper of its own,
 //! which reads Vd, Vn, Vm (or Va, or the immediate) and writes the whole of
-//! Vd; AES, SHA1, SHA256 and the SHA3 forms are [`VecOp::Crypto`]s, which
-//! the backend may run inline with that helper as the exact fallback.
+//! Vd; AES, SHA1, SHA256, SHA512, the SHA3 forms and SM3PARTW1/2 are
+//! [`VecOp::Crypto`]s, which the backend may run inline with that helper as
+//! the exact fallback.
 
 use super::{call, Args};
 use crate::arm64::encodings::crypto::Op;
@@ -45,7 +46,8 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
 }
 
 /// The [`CryptoOp`] of the instructions the backend may run inline (its
-/// helper stays the exact definition); SM3 and SM4 always call it.
+/// helper stays the exact definition); SM3SS1, SM3TT* and SM4 always call
+/// it.
 fn inline_form(op: Op, a: &Args) -> Option<CryptoOp> {
     Some(match op {
         Op::AESE => CryptoOp::Aese,
@@ -70,6 +72,8 @@ fn inline_form(op: Op, a: &Args) -> Option<CryptoOp> {
         Op::SHA512H2 => CryptoOp::Sha512h2,
         Op::SHA512SU0 => CryptoOp::Sha512su0,
         Op::SHA512SU1 => CryptoOp::Sha512su1,
+        Op::SM3PARTW1 => CryptoOp::Sm3partw1,
+        Op::SM3PARTW2 => CryptoOp::Sm3partw2,
         _ => return None,
     })
 }
