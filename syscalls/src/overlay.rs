@@ -225,7 +225,9 @@ impl Walk<'_> {
     /// missing or not: the result is the path itself, found with one system call
     /// instead of one a name ([`look::host_only_plain`]).
     fn host_only(&self, g: &[u8], tail: &[u8], last: Last) -> Option<Placed> {
-        if self.sides().1 != Side::Dir || !plain_names(tail) {
+        // /proc paths mostly go through a symlink (self, thread-self, fd/N), which
+        // openat2 would only report: the walk looks at them name by name.
+        if self.sides().1 != Side::Dir || !plain_names(tail) || g.starts_with(b"/proc") {
             return None;
         }
         let mut path = g.to_vec();

@@ -364,6 +364,11 @@ fn host_only_paths_take_one_lookup_past_root() {
     let (placed, n) = lookups(|| t.at("/", &h("a/b/lc/f"), Last::Follow));
     assert_eq!(placed, (h("a/b/c/f"), h("a/b/c/f")));
     assert!(n > 2, "{n} lookups through a host symlink");
+    // /proc is walked name by name (its links are the kernel's from the first on):
+    // /proc, then the /proc/self link.
+    let (placed, n) = lookups(|| t.at("/", "/proc/self/exe", Last::Follow));
+    assert_eq!(placed.1, "/proc/self/exe");
+    assert_eq!(n, 2);
     // `..`, `.`, empty names and trailing slashes are the walk's.
     for (path, want) in [
         (h("a/b/../b/c/f"), h("a/b/c/f")),
