@@ -28,8 +28,10 @@
 //! through host directories, so a symlink among D's host ancestors is read in guest
 //! terms too (`overlay_look.rs`). What the walk learns of a directory serves the
 //! rest of the same lookup: ROOT is not asked about names under a directory it
-//! lacks, the host is asked about one only when ROOT lacks it. Nothing is kept from
-//! one call to the next: any process may rename, link or mount between them.
+//! lacks, the host is asked about one only when ROOT lacks it, and a path that is
+//! the host's alone from some name on is looked up in one call from there. Nothing
+//! is kept from one call to the next: any process may rename, link or mount between
+//! them.
 //!
 //! The other way round, a host directory under ROOT has the guest path without the
 //! ROOT prefix (getcwd, readlink of /proc/self/cwd and /proc/self/fd/N); every other
@@ -214,6 +216,29 @@ impl Walk<'_> {
         }
     }
 
+    /// The whole lookup at once when name `g` of the directory the walk is in, and
+    /// `tail` after it, are the host's alone: ROOT lacks `g` (or it is one of the
+    /// kernel's file systems), the walk reached the directory on the host through
+    /// directories, and `tail` is plain names (no `.`, `..`, empty name or trailing
+    /// slash, which the walk would read in guest terms or keep as given). Then, unless
+    /// a symlink to read is on the way, the walk would place every name on the host,
+    /// missing or not: the result is the path itself, found with one system call
+    /// instead of one a name ([`look::host_only_plain`]).
+    fn host_only(&self, g: &[u8], tail: &[u8], last: Last) -> Option<Placed> {
+        // /proc paths mostly go through a symlink (self, thread-self, fd/N), which
+        // openat2 would only report: the walk looks at them name by name.
+        if self.sides().1 != Side::Dir || !plain_names(tail) || g.starts_with(b"/proc") {
+            return None;
+        }
+        let mut path = g.to_vec();
+        path.extend_from_slice(tail);
+        let follow_last = matches!(last, Last::Follow | Last::FollowOrMake);
+        look::host_only_plain(&path, follow_last).then(|| Placed {
+            guest: path.clone(),
+            host: path,
+        })
+    }
+
     /// Where new name `g` of the directory the walk is in goes: into ROOT when only
     /// ROOT has the directory. `Err`: the host has it as a symlink (see
     /// [`Found::HostLink`]).
@@ -271,7 +296,16 @@ fn walk(
             }
             _ => {
                 let g = child(&w.guest, &name);
-                let (host, meta, sides) = match look::find(root, &w.guest, w.sides(), &g) {
+                let found = match look::in_root(root, w.sides(), &g) {
+                    Some(found) => found,
+                    None => {
+                        if let Some(placed) = w.host_only(&g, &tail, last) {
+                            return Ok(placed);
+                        }
+                        look::on_host(&w.guest, w.sides().1, &g)
+                    }
+                };
+                let (host, meta, sides) = match found {
                     Found::At { host, meta, sides } => (host, meta, sides),
                     Found::HostLink { at, target } => {
                         rest = w.through_host_link((at, target), &name, &tail)?;
@@ -406,9 +440,9 @@ enum Lookup {
 fn lookup(root: &[u8], guest: &[u8]) -> Lookup {
     let in_root = in_root_path(root, guest);
     for host in [in_root, guest.to_vec()] {
-        match Path::new(OsStr::from_bytes(&host)).symlink_metadata() {
+        match look::lstat(&host) {
             Ok(_) => return Lookup::Found(host),
-            Err(e) if matches!(e.raw_os_error(), Some(libc::ENOENT | libc::ENOTDIR)) => {}
+            Err(libc::ENOENT | libc::ENOTDIR) => {}
             Err(_) => return Lookup::Failed(host),
         }
     }
@@ -421,6 +455,16 @@ fn in_root_path(root: &[u8], guest: &[u8]) -> Vec<u8> {
         full.extend_from_slice(guest);
     }
     full
+}
+
+/// Whether `tail` (empty, or a slash and what follows) is `/name` repeated: no `.`,
+/// `..` or empty name, no trailing slash.
+fn plain_names(tail: &[u8]) -> bool {
+    tail.is_empty()
+        || tail.starts_with(b"/")
+            && tail[1..]
+                .split(|&b| b == b'/')
+                .all(|n| !n.is_empty() && n != b"." && n != b"..")
 }
 
 /// Canonical `dir` joined with component `name`.
@@ -440,6 +484,7 @@ fn pop(dir: &mut Vec<u8>) {
 }
 
 fn read_link(host: &[u8]) -> Result<Vec<u8>, Errno> {
+    look::counted();
     let target = std::fs::read_link(OsStr::from_bytes(host))
         .map_err(|e| Errno::from_host(e.raw_os_error().unwrap_or(libc::EIO)))?;
     let target = std::os::unix::ffi::OsStringExt::into_vec(target.into_os_string());
@@ -488,9 +533,7 @@ fn fd_target(fd: i32) -> Option<Vec<u8>> {
 }
 
 fn exists(path: &[u8]) -> bool {
-    Path::new(OsStr::from_bytes(path))
-        .symlink_metadata()
-        .is_ok()
+    look::lstat(path).is_ok()
 }
 
 #[path = "overlay_look.rs"]

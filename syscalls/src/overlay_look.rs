@@ -9,6 +9,13 @@
 //! know (the guest directory is ROOT's) is probed with openat2's RESOLVE_NO_SYMLINKS,
 //! which fails with ELOOP when one of its host ancestors is a symlink: the walk then
 //! reads that symlink in guest terms ([`Found::HostLink`]).
+//!
+//! A name ROOT lacks, in a directory the walk reached on the host through
+//! directories, is the host's alone, and so is everything under it: when the rest of
+//! the path is plain names, one openat2 with RESOLVE_NO_SYMLINKS tells whether a
+//! symlink is on the way ([`host_only_plain`]); without one, the path is its own host
+//! path, and the walk ends there (ld.so probing /usr/lib/aarch64-linux-gnu/tls/...
+//! on a host that has /usr/lib/aarch64-linux-gnu: one call instead of one a name).
 
 use crate::fs_more::RESOLVE_NO_SYMLINKS;
 use std::ffi::OsStr;
@@ -51,28 +58,34 @@ pub(super) enum Found {
 /// ROOT has (empty) directories of those names, as a Debian root made by apt does.
 pub(super) const KERNEL_MOUNTS: [&[u8]; 3] = [b"/proc", b"/sys", b"/dev"];
 
-/// Where name `g` (a canonical guest path) of guest directory `dir` is, the sides of
-/// `dir` being `(root_side, host_side)`.
-pub(super) fn find(root: &[u8], dir: &[u8], (in_root, on_host): (Side, Side), g: &[u8]) -> Found {
-    if in_root != Side::Absent && !KERNEL_MOUNTS.contains(&g) {
-        let at = super::in_root_path(root, g);
-        let below_host = if on_host == Side::Absent {
-            Side::Absent
-        } else {
-            Side::Unknown
-        };
-        match lstat(&at) {
-            Ok(meta) => {
-                return Found::At {
-                    host: at,
-                    meta,
-                    sides: (Side::Dir, below_host),
-                }
-            }
-            Err(e) if missing(e) => {}
-            Err(_) => return Found::Failed(at),
-        }
+/// Where name `g` (a canonical guest path) is in ROOT, the sides of its directory
+/// being `(in_root, on_host)`: where `g` is when ROOT has it (or cannot be asked about
+/// it); `None` when ROOT lacks it, or lacks its directory, or it is one of the
+/// [`KERNEL_MOUNTS`]: then only the host can have it.
+pub(super) fn in_root(root: &[u8], (in_root, on_host): (Side, Side), g: &[u8]) -> Option<Found> {
+    if in_root == Side::Absent || KERNEL_MOUNTS.contains(&g) {
+        return None;
     }
+    let at = super::in_root_path(root, g);
+    let below_host = if on_host == Side::Absent {
+        Side::Absent
+    } else {
+        Side::Unknown
+    };
+    match lstat(&at) {
+        Ok(meta) => Some(Found::At {
+            host: at,
+            meta,
+            sides: (Side::Dir, below_host),
+        }),
+        Err(e) if missing(e) => None,
+        Err(_) => Some(Found::Failed(at)),
+    }
+}
+
+/// Where `g`, which ROOT lacks, is on the host, the host
+/// side of its directory `dir` being `on_host`.
+pub(super) fn on_host(dir: &[u8], on_host: Side, g: &[u8]) -> Found {
     let on_host = match on_host {
         Side::Absent => return Found::Absent,
         Side::Dir => lstat(g),
@@ -96,6 +109,26 @@ pub(super) fn find(root: &[u8], dir: &[u8], (in_root, on_host): (Side, Side), g:
     }
 }
 
+/// Whether host path `path`, every directory on it a directory of the host only
+/// (ROOT lacks the first name, and the host reached its directory through
+/// directories), holds no symlink the walk would read: none among its directories,
+/// and the last name none that `follow_last` follows. Then the walk would place
+/// every name on the host, so `path` is the host path of the whole lookup whatever
+/// the host holds (a missing name, a file where a directory should be, a directory
+/// the caller may not search: the kernel reports those on it). One openat2 with
+/// RESOLVE_NO_SYMLINKS answers for the whole path, where the walk would look at each
+/// name; `false` (a symlink on the way, openat2 refused) leaves the path to the walk.
+pub(super) fn host_only_plain(path: &[u8], follow_last: bool) -> bool {
+    let nofollow = if follow_last { 0 } else { libc::O_NOFOLLOW };
+    match open_no_symlinks(path, libc::O_PATH | nofollow) {
+        Ok(_) => true,
+        Err(e) => matches!(
+            e,
+            libc::ENOENT | libc::ENOTDIR | libc::EACCES | libc::ENAMETOOLONG
+        ),
+    }
+}
+
 /// Whether the host has guest directory `dir` (whose ROOT side is a directory):
 /// `Ok(true)` when it is a directory there, `Ok(false)` when the host lacks it,
 /// `Err((at, target))` when the host reaches it through a symlink (see
@@ -107,6 +140,18 @@ pub(super) fn host_has_dir(dir: &[u8]) -> Result<bool, (usize, Vec<u8>)> {
         Err(e) if unprobed(e) => Ok(lstat(dir).is_ok()),
         Err(e) => Ok(!missing(e)),
     }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Host lookups (lstat, openat2, readlink) the walks of this thread made.
+    pub(super) static LOOKUPS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// One host lookup made (counted in tests, [`LOOKUPS`]).
+pub(super) fn counted() {
+    #[cfg(test)]
+    LOOKUPS.with(|n| n.set(n.get() + 1));
 }
 
 /// openat2 refused (a kernel before 5.6, a seccomp filter): the host kernel looks the
@@ -121,7 +166,8 @@ fn missing(e: i32) -> bool {
     matches!(e, libc::ENOENT | libc::ENOTDIR)
 }
 
-fn lstat(path: &[u8]) -> Result<Metadata, i32> {
+pub(super) fn lstat(path: &[u8]) -> Result<Metadata, i32> {
+    counted();
     Path::new(OsStr::from_bytes(path))
         .symlink_metadata()
         .map_err(|e| e.raw_os_error().unwrap_or(libc::EIO))
@@ -137,6 +183,7 @@ fn probe(g: &[u8]) -> Result<Metadata, i32> {
 /// openat2 of host path `path` with `flags` (and O_CLOEXEC) and RESOLVE_NO_SYMLINKS:
 /// ELOOP at any symlink but a last one O_PATH|O_NOFOLLOW opens itself.
 fn open_no_symlinks(path: &[u8], flags: i32) -> Result<File, i32> {
+    counted();
     let path = std::ffi::CString::new(path).map_err(|_| libc::EINVAL)?;
     let how = crate::abi::open::OpenHow {
         flags: (flags | libc::O_CLOEXEC) as u64,
@@ -167,7 +214,9 @@ fn open_no_symlinks(path: &[u8], flags: i32) -> Result<File, i32> {
 }
 
 /// The first component of host path `dir` that is a symlink on the host: the length
-/// of its path and its target.
+/// of its path and its target. Each name is asked with readlink, which fails with
+/// EINVAL on a name that is no symlink (and ENOENT or ENOTDIR past a missing name or a
+/// file): one call a name, the link's target with it.
 fn host_link(dir: &[u8]) -> Option<(usize, Vec<u8>)> {
     let ends = dir
         .iter()
@@ -177,12 +226,10 @@ fn host_link(dir: &[u8]) -> Option<(usize, Vec<u8>)> {
         .map(|(i, _)| i)
         .chain([dir.len()]);
     for end in ends {
-        let meta = lstat(&dir[..end]).ok()?;
-        if meta.file_type().is_symlink() {
-            return Some((end, super::read_link(&dir[..end]).ok()?));
-        }
-        if !meta.is_dir() {
-            return None;
+        match super::read_link(&dir[..end]) {
+            Ok(target) => return Some((end, target)),
+            Err(e) if e == crate::abi::errno::Errno::EINVAL => {}
+            Err(_) => return None,
         }
     }
     None

@@ -1,5 +1,6 @@
 //! The resolver over a ROOT and a host directory made for each test.
 
+use super::look::LOOKUPS;
 use super::{resolve_in, to_guest_in, walk, Last, Placed, MAX_SYMLINKS};
 use crate::abi::errno::Errno;
 use std::os::unix::fs::symlink;
@@ -320,4 +321,61 @@ fn deep_paths_with_links_on_the_way() {
         t.at("/", "a/b/c/../c/f", Last::Follow).1,
         t.in_root("/a/b/c/f")
     );
+}
+
+/// `f()` and the host lookups it made.
+fn lookups<T>(f: impl FnOnce() -> T) -> (T, usize) {
+    let before = LOOKUPS.with(|n| n.get());
+    let r = f();
+    (r, LOOKUPS.with(|n| n.get()) - before)
+}
+
+#[test]
+fn host_only_paths_take_one_lookup_past_root() {
+    let t = Trees::new("hostonly");
+    std::fs::create_dir_all(format!("{}/a/b/c", t.host)).unwrap();
+    std::fs::write(format!("{}/a/b/c/f", t.host), "").unwrap();
+    symlink("/etc/f", format!("{}/a/b/c/abs", t.host)).unwrap();
+    let h = |rel: &str| format!("{}/{rel}", t.host);
+    // ROOT lacks the host directory's first name: one lstat there, then one
+    // openat2 for the rest, however deep, found or not; the path is its own host
+    // path.
+    for (path, last) in [
+        (h("a/b/c/f"), Last::Follow),
+        (h("a/b/c/none"), Last::Follow),
+        (h("a/b/c/none/x/y"), Last::Follow),
+        (h("a/b/c/f/x"), Last::Follow),
+        (h("a/b/c/abs"), Last::NoFollow),
+        (h("a/b/c/abs"), Last::Parent),
+        (h("a/b/c/new"), Last::FollowOrMake),
+    ] {
+        let (placed, n) = lookups(|| t.at("/", &path, last));
+        assert_eq!(placed, (path.clone(), path.clone()), "{path} {last:?}");
+        assert_eq!(n, 2, "{path} {last:?}");
+    }
+    // A symlink on the way or last and followed: the walk reads it in guest terms,
+    // as before.
+    assert_eq!(
+        t.at("/", &h("a/b/c/abs"), Last::Follow),
+        ("/etc/f".into(), t.in_root("/etc/f"))
+    );
+    symlink("c", h("a/b/lc")).unwrap();
+    assert_eq!(t.host_of(&h("a/b/lc/f")), h("a/b/c/f"));
+    let (placed, n) = lookups(|| t.at("/", &h("a/b/lc/f"), Last::Follow));
+    assert_eq!(placed, (h("a/b/c/f"), h("a/b/c/f")));
+    assert!(n > 2, "{n} lookups through a host symlink");
+    // /proc is walked name by name (its links are the kernel's from the first on):
+    // /proc, then the /proc/self link.
+    let (placed, n) = lookups(|| t.at("/", "/proc/self/exe", Last::Follow));
+    assert_eq!(placed.1, "/proc/self/exe");
+    assert_eq!(n, 2);
+    // `..`, `.`, empty names and trailing slashes are the walk's.
+    for (path, want) in [
+        (h("a/b/../b/c/f"), h("a/b/c/f")),
+        (h("a/./b/c/f"), h("a/b/c/f")),
+        (h("a//b/c/f"), h("a/b/c/f")),
+        (h("a/b/c/"), h("a/b/c/")),
+    ] {
+        assert_eq!(t.at("/", &path, Last::Follow), (want.clone(), want));
+    }
 }
