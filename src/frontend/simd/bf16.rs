@@ -67,6 +67,16 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
             q: args.q,
         };
         super::vec_op(cx, op, &args, helper);
+    } else if matches!(kind, DOT | DOT_ELEM | MMLA) {
+        // An Op::Vec the backend may run inline (x64: emit_bf16_dot), the
+        // helper its exact fallback.
+        let op = crate::ir::VecOp::BfDot {
+            mmla: kind == MMLA,
+            q: args.q,
+            vm: args.m as u8,
+            elem: (kind == DOT_ELEM).then_some(index as u8),
+        };
+        super::vec_op(cx, op, &args, helper);
     } else if matches!(kind, MLAL | MLAL_ELEM) {
         mlal(cx, &args, (kind == MLAL_ELEM).then_some(index));
     } else {
