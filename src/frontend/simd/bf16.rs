@@ -10,6 +10,10 @@
 //!   ignores FPCR: denormal inputs are zeros, any NaN gives the default
 //!   NaN, results round to odd (`BFRound`), tiny results flush to zero,
 //!   overflow gives infinity, and no exception is recorded.
+//!
+//! BFCVT/BFCVTN and BFDOT/BFMMLA are [`crate::ir::Op::Vec`]s (`BfCvt`,
+//! `BfDot`) the backend may run inline, [`run`] their exact fallback;
+//! BFMLALB/T are four scalar single-precision `FMulAdd`s (`mlal`).
 
 use super::fpu::Env;
 use super::lanes::{get, narrow, set, trunc, width};
