@@ -478,6 +478,19 @@ pub enum VecOp {
     /// with `q`, in the high half, the low half kept): `FPConvertBF` under
     /// FPCR, exceptions recorded in FPSR.
     BfCvt { scalar: bool, q: bool },
+    /// BFDOT and, with `mmla`, BFMMLA: `BFDotAdd` (FPCR.EBF = 0, FPCR
+    /// ignored, no exceptions). BFDOT: each 32-bit lane of `V[vd]` (two,
+    /// or four with `q`) plus the two products of the BFloat16 pairs of
+    /// the same lane of `V[vn]` and `V[vm]` (with `elem`, of 32-bit lane
+    /// `elem` of `V[vm]`). BFMMLA: `V[vd]` (2x2 singles) plus `V[vn]` (2x4
+    /// BFloat16, row-major) times the transpose of `V[vm]` (2x4), each
+    /// lane two `BFDotAdd`s in order.
+    BfDot {
+        mmla: bool,
+        q: bool,
+        vm: u8,
+        elem: Option<u8>,
+    },
 }
 
 /// Lane-wise one-operand integer operations in [`VecOp::Unary`].

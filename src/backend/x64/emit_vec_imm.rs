@@ -53,7 +53,7 @@ pub(super) fn inline_ok(op: VecOp) -> bool {
             ..
         } => super::emit_vec::has_sse42(),
         VecOp::Qdmulh { esize, .. } => super::emit_qdmulh::inline_ok(esize),
-        VecOp::Mmla { .. } => super::emit_dot::has_avx2(),
+        VecOp::Mmla { .. } | VecOp::BfDot { .. } => super::emit_dot::has_avx2(),
         _ => true,
     }
 }
@@ -160,6 +160,17 @@ impl Emitter {
                 vm,
             } => self.vec_mmla((n_unsigned, m_unsigned), (vd, vn, vm), slow, arg),
             VecOp::BfCvt { scalar, q } => self.vec_bfcvt(scalar, q, (d, n), slow, arg),
+            VecOp::BfDot { mmla, q, vm, elem } => {
+                let op = super::emit_bf16_dot::BfDot {
+                    mmla,
+                    q,
+                    d,
+                    n,
+                    m: Self::voff(vm),
+                    elem,
+                };
+                self.vec_bfdot(op, slow, arg);
+            }
             VecOp::Ext { q, vm, imm } => {
                 let m = Self::voff(vm);
                 let imm = imm as i8;

@@ -9,6 +9,7 @@ pub mod disasm;
 mod emit;
 mod emit_alu;
 mod emit_bf16;
+mod emit_bf16_dot;
 mod emit_check;
 mod emit_crypto;
 mod emit_dot;

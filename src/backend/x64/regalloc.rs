@@ -130,7 +130,11 @@ fn calls(op: &Op) -> (bool, bool) {
             let call = !super::emit_vec_imm::inline_ok(op);
             (
                 call,
-                !call && matches!(op, VecOp::Half { .. } | VecOp::BfCvt { .. }),
+                !call
+                    && matches!(
+                        op,
+                        VecOp::Half { .. } | VecOp::BfCvt { .. } | VecOp::BfDot { .. }
+                    ),
             )
         }
         Op::LoadStructs { esize, regs, .. } => {

@@ -10,6 +10,10 @@
 //!   ignores FPCR: denormal inputs are zeros, any NaN gives the default
 //!   NaN, results round to odd (`BFRound`), tiny results flush to zero,
 //!   overflow gives infinity, and no exception is recorded.
+//!
+//! BFCVT/BFCVTN and BFDOT/BFMMLA are [`crate::ir::Op::Vec`]s (`BfCvt`,
+//! `BfDot`) the backend may run inline, [`run`] their exact fallback;
+//! BFMLALB/T are four scalar single-precision `FMulAdd`s (`mlal`).
 
 use super::fpu::Env;
 use super::lanes::{get, narrow, set, trunc, width};
@@ -67,10 +71,101 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
             q: args.q,
         };
         super::vec_op(cx, op, &args, helper);
+    } else if matches!(kind, DOT | DOT_ELEM | MMLA) {
+        // An Op::Vec the backend may run inline (x64: emit_bf16_dot), the
+        // helper its exact fallback.
+        let op = crate::ir::VecOp::BfDot {
+            mmla: kind == MMLA,
+            q: args.q,
+            vm: args.m as u8,
+            elem: (kind == DOT_ELEM).then_some(index as u8),
+        };
+        super::vec_op(cx, op, &args, helper);
+    } else if matches!(kind, MLAL | MLAL_ELEM) {
+        mlal(cx, &args, (kind == MLAL_ELEM).then_some(index));
     } else {
         call(cx, helper, args, &[]);
     }
     Ok(())
+}
+
+/// BFMLALB/BFMLALT as four scalar single-precision [`Op::FMulAdd`]s
+/// (`crate::ir::Op::FMulAdd`): `BFMulAdd` is `FPMulAdd` of the BFloat16
+/// lanes widened to singles (the top half of a single), lane by lane under
+/// one FPCR with the union of the lanes' exceptions, which is what the
+/// scalar FMADD computes, so its inline form (and its exact helper for the
+/// edge cases) serves BFMLALB/T too. `elem`: the index of the BFloat16 of
+/// `V[m]` every lane multiplies by.
+fn mlal(cx: &mut Ctx, a: &Args, elem: Option<u32>) {
+    use crate::cpu::state::v_offset;
+    use crate::ir::{BinOp, FpSize, Val, Width};
+    let halves = |cx: &mut Ctx, r: u32| -> [Val; 2] {
+        let off = v_offset(r as usize);
+        [cx.b.load_state(off), cx.b.load_state(off + 8)]
+    };
+    // Every source is read before the destination is written.
+    let (n, m, d) = (halves(cx, a.n), halves(cx, a.m), halves(cx, a.d));
+    // The 16-bit field at bit `p` of the 128 bits `v`, as the top half of a
+    // zero-extended single.
+    let widen = |cx: &mut Ctx, v: [Val; 2], p: u32| -> Val {
+        let (x, p) = (v[p as usize / 64], p % 64);
+        let x = match p {
+            16 => x,
+            0 => {
+                let k = cx.k(16);
+                cx.b.bin(BinOp::Shl, Width::W64, x, k)
+            }
+            _ => {
+                let k = cx.k(u64::from(p - 16));
+                cx.b.bin(BinOp::Lshr, Width::W64, x, k)
+            }
+        };
+        let k = cx.k(0xFFFF_0000);
+        cx.b.and(Width::W64, x, k)
+    };
+    let (slow, ctl) = crate::frontend::fp::runtime::fmuladd_args(FpSize::Single, false, false);
+    // BFMLALB (Q = 0): the even BFloat16 lanes; BFMLALT (Q = 1): the odd.
+    let sel = u32::from(a.q);
+    let mut r = [None; 2];
+    for e in 0..4u32 {
+        let op1 = widen(cx, n, 32 * e + 16 * sel);
+        let op2 = match elem {
+            Some(i) => widen(cx, m, 16 * i),
+            None => widen(cx, m, 32 * e + 16 * sel),
+        };
+        let acc = d[e as usize / 2];
+        let addend = if e % 2 == 0 {
+            cx.b.zext(acc, 32)
+        } else {
+            let k = cx.k(32);
+            cx.b.bin(BinOp::Lshr, Width::W64, acc, k)
+        };
+        let dst = cx.b.fresh();
+        cx.b.fmuladd(crate::ir::Op::FMulAdd {
+            size: FpSize::Single,
+            neg_addend: false,
+            neg_op1: false,
+            dst,
+            addend,
+            op1,
+            op2,
+            slow,
+            ctl,
+        });
+        let h = e as usize / 2;
+        r[h] = Some(match r[h] {
+            None => dst,
+            Some(lo) => {
+                let k = cx.k(32);
+                let hi = cx.b.bin(BinOp::Shl, Width::W64, dst, k);
+                cx.b.or(Width::W64, lo, hi)
+            }
+        });
+    }
+    let off = v_offset(a.d as usize);
+    for (h, v) in r.into_iter().enumerate() {
+        cx.b.store_state(off + 8 * h, v.expect("two lanes a half"));
+    }
 }
 
 super::args_helper!();
