@@ -17,6 +17,8 @@ use emu::cpu::{CpuState, ExitReason};
 use emu::ir::{Block, Builder};
 use emu::jit::code_cache::CodeCache;
 
+#[path = "ir_backend/addr_index.rs"]
+mod addr_index;
 #[path = "ir_backend/bf16.rs"]
 mod bf16;
 #[path = "ir_backend/crypto.rs"]

@@ -9,26 +9,53 @@ use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
 use std::mem::offset_of;
 
 /// One `dynasm!` instruction with a memory operand `[Rq(base) + disp]`,
-/// written `[]` between the tokens before and after it; a zero
-/// displacement is left out (dynasm always encodes a dynamic one in 32
-/// bits).
+/// or `[Rq(base) + Rq(index) * scale + disp]` when the access has a folded
+/// index (see [`Emitter::index_reg`], called before this), written `[]`
+/// between the tokens before and after it; a zero displacement is left out
+/// (dynasm always encodes a dynamic one in 32 bits).
 macro_rules! at {
     ($e:ident, $base:tt, $disp:tt, [$($pre:tt)*] [$($post:tt)*]) => {
-        if $disp == 0 {
-            dynasm!($e.a ; .arch x64 ; $($pre)* [Rq($base)] $($post)*)
-        } else {
-            dynasm!($e.a ; .arch x64 ; $($pre)* [Rq($base) + $disp] $($post)*)
+        match $e.index_at {
+            None if $disp == 0 => dynasm!($e.a ; .arch x64 ; $($pre)* [Rq($base)] $($post)*),
+            None => dynasm!($e.a ; .arch x64 ; $($pre)* [Rq($base) + $disp] $($post)*),
+            Some((x, 0)) => {
+                dynasm!($e.a ; .arch x64 ; $($pre)* [Rq($base) + Rq(x) + $disp] $($post)*)
+            }
+            Some((x, 1)) => {
+                dynasm!($e.a ; .arch x64 ; $($pre)* [Rq($base) + Rq(x) * 2 + $disp] $($post)*)
+            }
+            Some((x, 2)) => {
+                dynasm!($e.a ; .arch x64 ; $($pre)* [Rq($base) + Rq(x) * 4 + $disp] $($post)*)
+            }
+            Some((x, _)) => {
+                dynasm!($e.a ; .arch x64 ; $($pre)* [Rq($base) + Rq(x) * 8 + $disp] $($post)*)
+            }
         }
     };
 }
 
 impl Emitter {
-    /// The register holding a guest address: its own, or rax.
+    /// The register holding a guest address: its own, or rax. Also
+    /// readies the access's folded index, if any (see [`Self::index_reg`]).
     fn addr_reg(&mut self, addr: Val) -> u8 {
-        self.reg_of(addr).unwrap_or_else(|| {
+        let a = self.reg_of(addr).unwrap_or_else(|| {
             self.load(0, addr);
             0
-        })
+        });
+        self.index_at = self.index_reg();
+        a
+    }
+
+    /// The register holding the folded index of the access being emitted
+    /// (its own, or rdx, which no access's code uses otherwise) and its
+    /// shift.
+    fn index_reg(&mut self) -> Option<(u8, u8)> {
+        let (x, sh) = self.index?;
+        let r = self.reg_of(x).unwrap_or_else(|| {
+            self.load(2, x);
+            2
+        });
+        Some((r, sh))
     }
 
     pub(super) fn load_mem(&mut self, w: Width, signed: bool, dst: Val, addr: Val) {
