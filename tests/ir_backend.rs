@@ -27,6 +27,8 @@ mod crypto;
 mod directed;
 #[path = "ir_backend/dot.rs"]
 mod dot;
+#[path = "ir_backend/excl.rs"]
+mod excl;
 #[path = "ir_backend/exits.rs"]
 mod exits;
 #[path = "ir_backend/fcache.rs"]

@@ -67,13 +67,16 @@ fn indexed_block(shift: u8, disp: u64, spill: bool) -> Block {
     b.finish(0x1004)
 }
 
+/// A JIT, a scratch buffer and its initial contents, byte `i` being
+/// `i * mul ^ xor`.
+pub(super) fn setup(mul: u8, xor: u8) -> (Jit, Box<Scratch>, Vec<u8>) {
+    let mem = (0..BUF_LEN).map(|i| (i as u8).wrapping_mul(mul) ^ xor);
+    (Jit::new(), Box::new(Scratch([0; BUF_LEN])), mem.collect())
+}
+
 #[test]
 fn indexed_accesses_match_the_interpreter() {
-    let mut jit = Jit::new();
-    let mut buf = Box::new(Scratch([0; BUF_LEN]));
-    let mem0: Vec<u8> = (0..BUF_LEN)
-        .map(|i| (i as u8).wrapping_mul(37) ^ 0x5a)
-        .collect();
+    let (mut jit, mut buf, mem0) = setup(37, 0x5a);
     let mid = &*buf as *const Scratch as u64 + 128;
     for shift in 0..=3u8 {
         for disp in [0u64, 8, (-16i64) as u64] {

@@ -304,6 +304,16 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         if fused.is_some_and(|f| f.cond_index == i) || selects.contains(&i) {
             continue;
         }
+        // In user mode a store-exclusive is inline and records no fault
+        // (a fault of its access leaves the block at once): the check
+        // after it has nothing to find.
+        if env.tlb.is_none()
+            && matches!(op, Op::CheckFault { .. })
+            && i > 0
+            && matches!(block.ops[i - 1], Op::StoreExcl { .. })
+        {
+            continue;
+        }
         if op.is_pure() && op.dst().is_some_and(|d| e.locs[d.0 as usize] == Loc::Dead) {
             continue;
         }

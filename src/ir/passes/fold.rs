@@ -3,7 +3,8 @@
 //! the interpreter uses), and operations that leave a 64-bit operand
 //! unchanged (`x + 0`, `x & !0`, `x << 0`, ...) are replaced by it, as is
 //! a zero extension (`x & 0xffff_ffff`) of a value whose upper half is
-//! known to be zero (a 32-bit operation's result, a zero-extending load).
+//! known to be zero (a 32-bit operation's result, a zero-extending load, a
+//! condition or store-exclusive status).
 
 use crate::ir::eval::{bin, flags, un};
 use crate::ir::{BinOp, Block, Op, UnOp, Val, Width};
@@ -135,7 +136,7 @@ fn run_with(block: &mut Block, (konst, subst, boolean, narrow): &mut Scratch) {
                 }
                 None
             }
-            Op::Cond { dst, .. } | Op::CondCmp { dst, .. } => {
+            Op::Cond { dst, .. } | Op::CondCmp { dst, .. } | Op::StoreExcl { dst, .. } => {
                 boolean[dst.0 as usize] = true;
                 narrow[dst.0 as usize] = true;
                 None
