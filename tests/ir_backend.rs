@@ -17,6 +17,8 @@ use emu::cpu::{CpuState, ExitReason};
 use emu::ir::{Block, Builder};
 use emu::jit::code_cache::CodeCache;
 
+#[path = "ir_backend/addr_index.rs"]
+mod addr_index;
 #[path = "ir_backend/bf16.rs"]
 mod bf16;
 #[path = "ir_backend/crypto.rs"]
@@ -25,6 +27,8 @@ mod crypto;
 mod directed;
 #[path = "ir_backend/dot.rs"]
 mod dot;
+#[path = "ir_backend/excl.rs"]
+mod excl;
 #[path = "ir_backend/exits.rs"]
 mod exits;
 #[path = "ir_backend/fcache.rs"]

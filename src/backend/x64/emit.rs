@@ -147,6 +147,12 @@ pub(super) struct Emitter {
     /// Displacement added to the address of the guest access being
     /// emitted (see `addr_fold`); 0 outside such accesses.
     pub disp: i32,
+    /// Index value and shift added to the address of the guest access
+    /// being emitted (see `addr_fold`); `None` outside such accesses.
+    pub index: Option<(Val, u8)>,
+    /// The host register holding that index and the shift, once the
+    /// access's code has loaded its operands (see `emit_mem`).
+    pub index_at: Option<(u8, u8)>,
     /// Exact slow paths of inline FP operations, emitted after the terminal.
     pub slow_paths: Vec<super::emit_fp::SlowPath>,
     /// V registers also held in xmm registers.
@@ -195,15 +201,15 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
     // Guest addresses are host addresses only in user mode.
     let mut scratch = FOLD_SCRATCH.with(|s| s.take());
     let folded = match env.tlb {
-        None if full => super::addr_fold::fold(block, &mut scratch),
+        None if full => super::addr_fold::fold(block, &extra, &mut scratch),
         _ => None,
     };
-    let (block, disp) = match &folded {
-        Some(b) => (b, &scratch.disp[..]),
-        None => (block, &[][..]),
+    let (block, disp, index) = match &folded {
+        Some(b) => (b, &scratch.disp[..], &scratch.index[..]),
+        None => (block, &[][..], &[][..]),
     };
     let mut bufs = BUFFERS.with(|b| b.take()).unwrap_or_default();
-    allocate(block, &extra, &mut bufs.locs, !full);
+    allocate(block, &extra, index, &mut bufs.locs, !full);
     if full {
         super::emit_nzcv::host_form_values(block, &extra, &mut bufs.host_nzcv);
         super::emit_nzcv::state_cond_loads(block, &extra, &mut bufs.state_conds);
@@ -247,6 +253,8 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         in_ops: false,
         slow_saves: bufs.slow_saves,
         disp: 0,
+        index: None,
+        index_at: None,
         slow_paths: bufs.slow_paths,
         insn_pc: block.start_pc,
         tlb_cold: bufs.tlb_cold,
@@ -296,6 +304,16 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         if fused.is_some_and(|f| f.cond_index == i) || selects.contains(&i) {
             continue;
         }
+        // In user mode a store-exclusive is inline and records no fault
+        // (a fault of its access leaves the block at once): the check
+        // after it has nothing to find.
+        if env.tlb.is_none()
+            && matches!(op, Op::CheckFault { .. })
+            && i > 0
+            && matches!(block.ops[i - 1], Op::StoreExcl { .. })
+        {
+            continue;
+        }
         if op.is_pure() && op.dst().is_some_and(|d| e.locs[d.0 as usize] == Loc::Dead) {
             continue;
         }
@@ -305,6 +323,7 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         e.in_ops = true;
         e.op_index = i;
         e.disp = disp.get(i).copied().unwrap_or(0);
+        e.index = index.get(i).copied().flatten();
         // Only the next operation that emits code may use it.
         e.aes_before = e.aes_left.take();
         // Neither cache is on at the quick tier: no merged write.
@@ -318,6 +337,8 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         e.fcache_after(op, i);
         e.in_ops = false;
         e.disp = 0;
+        e.index = None;
+        e.index_at = None;
     }
     e.rax_holds = None;
     match fused {

@@ -9,26 +9,53 @@ use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
 use std::mem::offset_of;
 
 /// One `dynasm!` instruction with a memory operand `[Rq(base) + disp]`,
-/// written `[]` between the tokens before and after it; a zero
-/// displacement is left out (dynasm always encodes a dynamic one in 32
-/// bits).
+/// or `[Rq(base) + Rq(index) * scale + disp]` when the access has a folded
+/// index (see [`Emitter::index_reg`], called before this), written `[]`
+/// between the tokens before and after it; a zero displacement is left out
+/// (dynasm always encodes a dynamic one in 32 bits).
 macro_rules! at {
     ($e:ident, $base:tt, $disp:tt, [$($pre:tt)*] [$($post:tt)*]) => {
-        if $disp == 0 {
-            dynasm!($e.a ; .arch x64 ; $($pre)* [Rq($base)] $($post)*)
-        } else {
-            dynasm!($e.a ; .arch x64 ; $($pre)* [Rq($base) + $disp] $($post)*)
+        match $e.index_at {
+            None if $disp == 0 => dynasm!($e.a ; .arch x64 ; $($pre)* [Rq($base)] $($post)*),
+            None => dynasm!($e.a ; .arch x64 ; $($pre)* [Rq($base) + $disp] $($post)*),
+            Some((x, 0)) => {
+                dynasm!($e.a ; .arch x64 ; $($pre)* [Rq($base) + Rq(x) + $disp] $($post)*)
+            }
+            Some((x, 1)) => {
+                dynasm!($e.a ; .arch x64 ; $($pre)* [Rq($base) + Rq(x) * 2 + $disp] $($post)*)
+            }
+            Some((x, 2)) => {
+                dynasm!($e.a ; .arch x64 ; $($pre)* [Rq($base) + Rq(x) * 4 + $disp] $($post)*)
+            }
+            Some((x, _)) => {
+                dynasm!($e.a ; .arch x64 ; $($pre)* [Rq($base) + Rq(x) * 8 + $disp] $($post)*)
+            }
         }
     };
 }
 
 impl Emitter {
-    /// The register holding a guest address: its own, or rax.
+    /// The register holding a guest address: its own, or rax. Also
+    /// readies the access's folded index, if any (see [`Self::index_reg`]).
     fn addr_reg(&mut self, addr: Val) -> u8 {
-        self.reg_of(addr).unwrap_or_else(|| {
+        let a = self.reg_of(addr).unwrap_or_else(|| {
             self.load(0, addr);
             0
-        })
+        });
+        self.index_at = self.index_reg();
+        a
+    }
+
+    /// The register holding the folded index of the access being emitted
+    /// (its own, or rdx, which no access's code uses otherwise) and its
+    /// shift.
+    fn index_reg(&mut self) -> Option<(u8, u8)> {
+        let (x, sh) = self.index?;
+        let r = self.reg_of(x).unwrap_or_else(|| {
+            self.load(2, x);
+            2
+        });
+        Some((r, sh))
     }
 
     pub(super) fn load_mem(&mut self, w: Width, signed: bool, dst: Val, addr: Val) {
@@ -226,16 +253,25 @@ impl Emitter {
 
     /// Store-exclusive: the monitor check, then one `lock cmpxchg` of the
     /// recorded value; the monitor is cleared before the access, as the
-    /// runtime helper does (so also when the access faults).
+    /// runtime helper does (so also when the access faults). Address and
+    /// value are read from their own registers when they have one (rax is
+    /// the compare-exchange's), and the status is computed in the result's
+    /// register.
     pub(super) fn store_excl(&mut self, w: Width, dst: Val, addr: Val, src: Val) {
         let a = offset_of!(CpuState, excl_addr) as i32;
         let size = offset_of!(CpuState, excl_size) as i32;
         let val = offset_of!(CpuState, excl_val) as i32;
         let (fail, done) = (self.a.new_dynamic_label(), self.a.new_dynamic_label());
-        self.load(2, addr);
-        self.load(1, src);
+        let mut own = |v: Val, scratch: u8| match self.reg_of(v) {
+            Some(r) if r != 0 => r,
+            _ => {
+                self.load(scratch, v);
+                scratch
+            }
+        };
+        let (p, x) = (own(addr, 2), own(src, 1));
         dynasm!(self.a ; .arch x64
-            ; cmp rdx, QWORD [r15 + a]
+            ; cmp Rq(p), QWORD [r15 + a]
             ; jne =>fail
             ; cmp QWORD [r15 + size], w.bytes() as i32
             ; jne =>fail
@@ -243,21 +279,22 @@ impl Emitter {
             ; mov QWORD [r15 + a], -1
             ; mov QWORD [r15 + size], 0);
         match w {
-            Width::W8 => dynasm!(self.a ; .arch x64 ; lock cmpxchg BYTE [rdx], cl),
-            Width::W16 => dynasm!(self.a ; .arch x64 ; lock cmpxchg WORD [rdx], cx),
-            Width::W32 => dynasm!(self.a ; .arch x64 ; lock cmpxchg DWORD [rdx], ecx),
-            Width::W64 => dynasm!(self.a ; .arch x64 ; lock cmpxchg QWORD [rdx], rcx),
+            Width::W8 => dynasm!(self.a ; .arch x64 ; lock cmpxchg BYTE [Rq(p)], Rb(x)),
+            Width::W16 => dynasm!(self.a ; .arch x64 ; lock cmpxchg WORD [Rq(p)], Rw(x)),
+            Width::W32 => dynasm!(self.a ; .arch x64 ; lock cmpxchg DWORD [Rq(p)], Rd(x)),
+            Width::W64 => dynasm!(self.a ; .arch x64 ; lock cmpxchg QWORD [Rq(p)], Rq(x)),
         }
+        let d = self.dreg(dst);
         dynasm!(self.a ; .arch x64
             ; setne al
-            ; movzx eax, al
+            ; movzx Rd(d), al
             ; jmp =>done
             ; =>fail
             ; mov QWORD [r15 + a], -1
             ; mov QWORD [r15 + size], 0
-            ; mov eax, 1
+            ; mov Rd(d), 1
             ; =>done);
-        self.store(dst, 0);
+        self.store(dst, d);
     }
 
     pub(super) fn cas(&mut self, w: Width, dst: Val, addr: Val, expected: Val, new: Val) {

@@ -175,16 +175,34 @@ thread_local! {
 
 /// Computes a location for every value of `block` into `locs`. `term_uses`
 /// are values the terminal's code reads besides those of the IR terminal
-/// itself. `quick` (a quick-tier block) spares the look at what each
+/// itself; `index[i]`, when present, a value op `i` reads besides its own
+/// operands (a folded access's index, see `addr_fold`). `quick` (a quick-tier block) spares the look at what each
 /// operation calls: values then get only the callee-saved [`POOL`], as in
 /// a block that calls a helper.
-pub fn allocate(block: &Block, term_uses: &[Val], locs: &mut Vec<Loc>, quick: bool) {
-    SCRATCH.with(|s| allocate_with(block, term_uses, locs, quick, &mut s.borrow_mut()));
+pub fn allocate(
+    block: &Block,
+    term_uses: &[Val],
+    index: Indexes,
+    locs: &mut Vec<Loc>,
+    quick: bool,
+) {
+    SCRATCH.with(|s| allocate_with(block, (term_uses, index), locs, quick, &mut s.borrow_mut()));
+}
+
+/// Each operation's folded index and its shift, if any (see `addr_fold`).
+pub type Indexes<'a> = &'a [Option<(Val, u8)>];
+
+/// Calls `f` on each value op `i` reads, a folded index included.
+fn each_use(op: &Op, index: Indexes, i: usize, mut f: impl FnMut(Val)) {
+    op.for_each_use(&mut f);
+    if let Some(Some((x, _))) = index.get(i) {
+        f(*x);
+    }
 }
 
 fn allocate_with(
     block: &Block,
-    term_uses: &[Val],
+    (term_uses, index): (&[Val], Indexes),
     locs: &mut Vec<Loc>,
     quick: bool,
     s: &mut Scratch,
@@ -195,7 +213,7 @@ fn allocate_with(
     refill(last_use, n, usize::MAX);
     let (mut calls, mut rmw) = (quick, false);
     for (i, op) in block.ops.iter().enumerate() {
-        op.for_each_use(|v| last_use[v.0 as usize] = i);
+        each_use(op, index, i, |v| last_use[v.0 as usize] = i);
         if !quick {
             let (call, slow) = self::calls(op);
             calls |= call;
@@ -234,7 +252,7 @@ fn allocate_with(
         // the order of their numbers.
         let mut dying = [0u32; 8];
         let mut n_dying = 0;
-        op.for_each_use(|v| {
+        each_use(op, index, i, |v| {
             if last_use[v.0 as usize] == i && !dying[..n_dying].contains(&v.0) {
                 dying[n_dying] = v.0;
                 n_dying += 1;

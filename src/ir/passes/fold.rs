@@ -1,7 +1,10 @@
 //! Constant folding and algebraic identities: operations on constants
 //! become constants (evaluated with [`crate::ir::eval`], the same semantics
 //! the interpreter uses), and operations that leave a 64-bit operand
-//! unchanged (`x + 0`, `x & !0`, `x << 0`, ...) are replaced by it.
+//! unchanged (`x + 0`, `x & !0`, `x << 0`, ...) are replaced by it, as is
+//! a zero extension (`x & 0xffff_ffff`) of a value whose upper half is
+//! known to be zero (a 32-bit operation's result, a zero-extending load, a
+//! condition or store-exclusive status).
 
 use crate::ir::eval::{bin, flags, un};
 use crate::ir::{BinOp, Block, Op, UnOp, Val, Width};
@@ -15,14 +18,16 @@ pub fn run(block: &mut Block) {
     SCRATCH.with(|s| run_with(block, &mut s.borrow_mut()));
 }
 
-type Scratch = (Vec<Option<u64>>, Vec<Option<Val>>, Vec<bool>);
+type Scratch = (Vec<Option<u64>>, Vec<Option<Val>>, Vec<bool>, Vec<bool>);
 
-fn run_with(block: &mut Block, (konst, subst, boolean): &mut Scratch) {
+fn run_with(block: &mut Block, (konst, subst, boolean, narrow): &mut Scratch) {
     let n = block.n_vals as usize;
     super::refill(konst, n, None);
     super::refill(subst, n, None);
     // Values known to be 0 or 1 (conditions).
     super::refill(boolean, n, false);
+    // Values whose upper 32 bits are known to be zero.
+    super::refill(narrow, n, false);
     // Whether `subst` holds anything yet (until then, uses stay as they are).
     let mut substituted = false;
     // The latest RBIT: (result, operand, width).
@@ -45,7 +50,12 @@ fn run_with(block: &mut Block, (konst, subst, boolean): &mut Scratch) {
                 b,
             } => match (k(a), k(b)) {
                 (Some(x), Some(y)) => Some((dst, bin(bop, w, x, y))),
-                (_, Some(y)) if w == Width::W64 && is_right_identity(bop, y) => {
+                (_, Some(y))
+                    if w == Width::W64
+                        && (is_right_identity(bop, y)
+                            || (bop, y, narrow[a.0 as usize])
+                                == (BinOp::And, 0xffff_ffff, true)) =>
+                {
                     subst[dst.0 as usize] = Some(a);
                     substituted = true;
                     *op = Op::Nop;
@@ -59,6 +69,14 @@ fn run_with(block: &mut Block, (konst, subst, boolean): &mut Scratch) {
                 }
                 (Some(0), _) | (_, Some(0)) if matches!(bop, BinOp::And | BinOp::Mul) => {
                     Some((dst, 0))
+                }
+                _ if w != Width::W64 => {
+                    narrow[dst.0 as usize] = true;
+                    None
+                }
+                (_, Some(m)) | (Some(m), _) if bop == BinOp::And && m <= u32::MAX as u64 => {
+                    narrow[dst.0 as usize] = true;
+                    None
                 }
                 _ => None,
             },
@@ -118,8 +136,22 @@ fn run_with(block: &mut Block, (konst, subst, boolean): &mut Scratch) {
                 }
                 None
             }
-            Op::Cond { dst, .. } | Op::CondCmp { dst, .. } => {
+            Op::Cond { dst, .. } | Op::CondCmp { dst, .. } | Op::StoreExcl { dst, .. } => {
                 boolean[dst.0 as usize] = true;
+                narrow[dst.0 as usize] = true;
+                None
+            }
+            Op::Un { w, dst, .. } if w != Width::W64 => {
+                narrow[dst.0 as usize] = true;
+                None
+            }
+            Op::Load {
+                w,
+                signed: false,
+                dst,
+                ..
+            } if w != Width::W64 => {
+                narrow[dst.0 as usize] = true;
                 None
             }
             _ => None,
@@ -246,5 +278,38 @@ mod tests {
         let mut block = b.finish(4);
         run(&mut block);
         assert!(matches!(block.ops[2], Op::Bin { .. }));
+    }
+
+    #[test]
+    fn zero_extensions_of_narrow_values_are_dropped() {
+        // `w1 = w0 + w0; x2 = uxtw(w1)`, `x3 = uxtw(ldr w)`: both
+        // extensions go; that of a register (upper half unknown) and of a
+        // sign-extending load stay.
+        let mut b = Builder::new(0);
+        let x = b.get_reg(0);
+        let sum = b.add(Width::W32, x, x);
+        let m = b.konst(0xffff_ffff);
+        let e1 = b.and(Width::W64, sum, m);
+        b.set_reg(2, e1);
+        let word = b.load(Width::W32, false, x);
+        let e2 = b.and(Width::W64, word, m);
+        b.set_reg(3, e2);
+        let e3 = b.and(Width::W64, x, m);
+        b.set_reg(4, e3);
+        let sword = b.load(Width::W32, true, x);
+        let e4 = b.and(Width::W64, sword, m);
+        b.set_reg(5, e4);
+        let mut block = b.finish(4);
+        run(&mut block);
+        let set = |r: u32| {
+            block.ops.iter().find_map(|o| match *o {
+                Op::SetReg { reg, src } if u32::from(reg) == r => Some(src),
+                _ => None,
+            })
+        };
+        assert_eq!(set(2), Some(sum), "{:?}", block.ops);
+        assert_eq!(set(3), Some(word), "{:?}", block.ops);
+        assert_eq!(set(4), Some(e3), "{:?}", block.ops);
+        assert_eq!(set(5), Some(e4), "{:?}", block.ops);
     }
 }
