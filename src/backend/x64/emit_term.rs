@@ -25,8 +25,6 @@ pub(super) struct FusedBranch {
     pub cc: u8,
     /// The compare to issue, or `None` for flags from the state.
     pub cmp: Option<(FlagsOp, Width, Val, Val)>,
-    /// Flags from the state: whether CF must be the inverted arm64 C.
-    pub invert_c: bool,
 }
 
 impl FusedBranch {
@@ -76,15 +74,12 @@ pub(super) fn fuse_branch(block: &Block) -> Option<FusedBranch> {
             cond_index: i,
             cc: host_cc(op, cond)?,
             cmp: Some((op, w, a, b)),
-            invert_c: false,
         }),
         Op::Cond { dst, cond, nzcv } if dst == c && nzcv_load_valid_after(block, nzcv, i) => {
-            let (cc, invert_c) = super::emit_nzcv::state_cc(cond)?;
             Some(FusedBranch {
                 cond_index: i,
-                cc,
+                cc: super::emit_nzcv::state_cc(cond)?,
                 cmp: None,
-                invert_c,
             })
         }
         _ => None,
@@ -101,8 +96,10 @@ impl Emitter {
             unreachable!("fusion only applies to branches")
         };
         match f.cmp {
+            // The flags of that very compare are still on the host.
+            c @ Some(_) if c == self.host_flags => {}
             Some((op, w, a, b)) => self.set_host_flags(op, w, a, b, None),
-            None => self.restore_state_flags(f.invert_c),
+            None => self.restore_state_flags(),
         }
         let stub_taken = self.a.new_dynamic_label();
         let site_taken = self.a.new_dynamic_label();
