@@ -141,8 +141,10 @@ pub fn build(base: u64) -> Trampoline {
         ; pop rbp
         ; pop rbx
         ; ret
-        // A return to the sentinel's guest address (target in rax).
+        // A return to the sentinel's guest address, which is then the
+        // target (the return compared it in whatever register held it).
         ; =>sentinel
+        ; mov eax, SENTINEL
         ; xor ecx, ecx
         ; mov edx, ExitReason::Lookup as i32
         ; jmp =>stub
