@@ -146,8 +146,9 @@ pub struct CpuState {
     pub pstate: u64,
     /// NZCV as translated code writes it after a flag-setting instruction,
     /// when non-zero: the x86 flags of the host instruction that computed
-    /// them, as `lahf` (AH: SF bit 15, ZF bit 14, the arm64 C bit 8, bit 9
-    /// always set) and `seto al` (OF bit 0) leave them in AX, zero-extended.
+    /// them, as `lahf` (AH: SF bit 15, ZF bit 14, NOT the arm64 C bit 8,
+    /// bit 9 always set) and `seto al` (OF bit 0) leave them in AX, with
+    /// whatever bits 16 and up held before (readers mask them off).
     /// It then overrides [`CpuState::nzcv`]; translated code zeroes it when
     /// it writes `nzcv`, and folds it into `nzcv` (zeroing it) whenever it
     /// leaves, so it is zero wherever Rust code looks at the state.

@@ -481,6 +481,19 @@ fn loads_and_stores_extend_and_stay_in_width() {
     assert_eq!(out.cpu.v[3], v3);
 }
 
+/// Operand pairs that set every combination of carry and overflow.
+const FLAG_PAIRS: [(u64, u64); 9] = [
+    (0, 0),
+    (1, 2),
+    (2, 1),
+    (u64::MAX, 1),
+    (MIN32, 1),
+    (0x7fff_ffff, 0xffff_ffff),
+    (MIN64, 1),
+    (i64::MAX as u64, u64::MAX),
+    (MIN64, MIN64),
+];
+
 /// NZCV stored by a flags operation (the backend keeps it in host form,
 /// `CpuState::nzcv_host`), or chosen by a select between flags and a
 /// constant as CCMP does, then read back in the same block by every
@@ -489,17 +502,7 @@ fn loads_and_stores_extend_and_stay_in_width() {
 #[test]
 fn stored_flags_read_back_by_every_condition() {
     let mut t = Both::new();
-    let pairs = [
-        (0, 0),
-        (1, 2),
-        (2, 1),
-        (u64::MAX, 1),
-        (MIN32, 1),
-        (0x7fff_ffff, 0xffff_ffff),
-        (MIN64, 1),
-        (i64::MAX as u64, u64::MAX),
-        (MIN64, MIN64),
-    ];
+    let pairs = FLAG_PAIRS;
     // Reads NZCV twice: once for the conditions only, once as a value.
     let read_back = |b: &mut Builder| {
         let n = b.get_nzcv();
@@ -583,6 +586,65 @@ fn stored_flags_read_back_by_every_condition() {
         let out = t.run(&b.finish(0x1004), &cpu0, &[0; BUF_LEN]);
         assert_eq!(out.cpu.nzcv, k << 28);
         check(&out, &format!("nzcv {k:#x} in the state"));
+    }
+}
+
+/// A branch on a compare whose NZCV the block also stores (in host form):
+/// the branch decides on the host flags that compare left, for every
+/// condition and operand pair, and after a subtraction or a logical test
+/// the block compares once (storing the flags keeps them on the host).
+#[test]
+fn branch_on_a_stored_compare_reuses_its_flags() {
+    use iced_x86::{Decoder, DecoderOptions, Mnemonic};
+    let mut t = Both::new();
+    // Conditions a single x86 condition tests after `test` (the rest
+    // are not fused with it).
+    let after_test = [0, 1, 4, 5, 10, 11, 12, 13];
+    for op in [FlagsOp::Sub, FlagsOp::Logic, FlagsOp::Add] {
+        for w in [W32, W64] {
+            for cond in 0..14u8 {
+                let mut b = Builder::new(0x1000);
+                b.insn_start(0x1000);
+                let (x, y) = (b.get_reg(0), b.get_reg(1));
+                let f = b.flags(op, w, x, y, None);
+                b.set_nzcv(f);
+                b.insn_start(0x1004);
+                let dst = b.fresh();
+                let (a, bb) = (x, y);
+                b.push(Op::CondCmp {
+                    dst,
+                    cond,
+                    op,
+                    w,
+                    a,
+                    b: bb,
+                });
+                b.branch(dst, 0x3000, NEXT);
+                let block = b.finish(0x1008);
+                for (x, y) in FLAG_PAIRS {
+                    let mut cpu0 = CpuState::default();
+                    (cpu0.x[0], cpu0.x[1]) = (x, y);
+                    let out = t.run(&block, &cpu0, &[0; BUF_LEN]);
+                    let taken = cond_holds(cond as u32, out.cpu.nzcv);
+                    let want = if taken { 0x3000 } else { NEXT };
+                    assert_eq!(out.next, want, "{op:?} {w:?} cond {cond} {x:#x} {y:#x}");
+                }
+                let compare = match op {
+                    FlagsOp::Sub => Mnemonic::Cmp,
+                    FlagsOp::Logic if after_test.contains(&cond) => Mnemonic::Test,
+                    _ => continue,
+                };
+                let env = Env {
+                    exit: 0x7010_0000,
+                    tlb: None,
+                    tier: Tier::Full,
+                };
+                let c = compile(&block, 0x7000_0000, &env);
+                let d = Decoder::with_ip(64, &c.code, 0x7000_0000, DecoderOptions::NONE);
+                let n = d.into_iter().filter(|i| i.mnemonic() == compare).count();
+                assert_eq!(n, 1, "{op:?} {w:?} cond {cond}");
+            }
+        }
     }
 }
 

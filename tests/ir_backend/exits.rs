@@ -312,3 +312,28 @@ fn patchable_jumps_are_aligned_without_nops() {
         }
     }
 }
+
+/// Returns (RET x30: the target stays in x30's pinned register) and calls
+/// through a register (BLR x1) that miss the return stack and the
+/// indirect-branch table leave for the dispatcher with their target: a
+/// return to the return stack's sentinel address too, which matches the
+/// sentinel entry and leaves through it.
+#[test]
+fn indirect_branches_leave_with_their_target() {
+    use emu::ir::Flow;
+    for target in [1, 0x4000, 0xffff_ffff_ffff_fffc] {
+        for (reg, flow) in [(30, Flow::Return), (1, Flow::Call { ret: 0x1004 })] {
+            let mut b = Builder::new(0x1000);
+            b.insn_start(0x1000);
+            let t = b.get_reg(reg);
+            b.indirect(t);
+            b.set_flow(flow);
+            let block = b.finish(0x1004);
+            let mut cpu = CpuState::default();
+            cpu.x[reg as usize] = target;
+            let out = both(&block, &cpu);
+            assert_eq!(out.exit_reason, ExitReason::Lookup as u32, "{flow:?}");
+            assert_eq!(out.pc, target, "{flow:?}");
+        }
+    }
+}

@@ -171,6 +171,11 @@ pub(super) struct Emitter {
     pub aes_before: Option<(u8, bool)>,
     /// The same, left by the operation being emitted for the next.
     pub aes_left: Option<(u8, bool)>,
+    /// The flag-setting operation (kind, width, operands) whose flags the
+    /// host flags still hold, set by a host-form `Flags` that left them as
+    /// its compare did, kept while only NZCV stores of host-form values
+    /// follow: a branch fused with the same compare then issues none.
+    pub host_flags: Option<(crate::ir::FlagsOp, crate::ir::Width, Val, Val)>,
 }
 
 /// Compiles `block` for execution at host address `base`.
@@ -265,6 +270,7 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         state_conds: bufs.state_conds,
         aes_before: None,
         aes_left: None,
+        host_flags: None,
     };
     let body_index = self_loop.as_ref().map(|l| l.body_index);
     let skip = fused.map(|f| f.cond_index);
@@ -293,6 +299,7 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
                 e.vcache.clear();
                 e.aes_left = None;
                 e.fcache.clear();
+                e.host_flags = None;
                 dynasm!(e.a ; .arch x64 ; =>body);
             }
         }
@@ -319,6 +326,16 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         }
         if merged == Some(i) {
             continue;
+        }
+        // Only a store of host-form NZCV and operations without code keep
+        // the host flags.
+        let keeps_flags = match *op {
+            Op::StoreState { offset, src } => offset as i32 == OFF_NZCV && e.is_host_nzcv(src),
+            Op::Nop | Op::Const { .. } | Op::Accessed { .. } => true,
+            _ => false,
+        };
+        if !keeps_flags {
+            e.host_flags = None;
         }
         e.in_ops = true;
         e.op_index = i;

@@ -449,7 +449,9 @@ impl Emitter {
     ) {
         self.set_host_flags(op, w, a, b, c);
         if self.is_host_nzcv(dst) {
-            self.host_flags_to_rax(op);
+            if self.host_flags_to_rax(op) && c.is_none() {
+                self.host_flags = Some((op, w, a, b));
+            }
         } else {
             self.nzcv_to_eax(op);
         }

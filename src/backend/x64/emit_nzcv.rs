@@ -9,9 +9,13 @@
 //! code leaves (faults and signals included), so Rust code only ever sees
 //! the architectural layout.
 //!
-//! Host form: AH bit 7 = N (bit 15 of AX), bit 6 = Z (14), bit 0 = the
-//! arm64 C (8, the inverse of x86 CF after a subtraction: `cmc` first),
-//! bit 1 always set (9: the value is never zero), AL bit 0 = V (0).
+//! Host form: AH bit 7 = N (bit 15 of AX), bit 6 = Z (14), bit 0 = NOT
+//! the arm64 C (8: x86 CF after a subtraction or a logical `test`, so the
+//! commonest flag writers, CMP, SUBS, TST and ANDS, store their flags with
+//! no `cmc`; an addition's CF is complemented first), bit 1 always set (9:
+//! the value is never zero), AL bit 0 = V (0). Bits 16 and up are
+//! whatever rax held before (`lahf` and `seto` write AH and AL only):
+//! every reader masks them off.
 
 use super::emit::Emitter;
 use crate::cpu::state::CpuState;
@@ -31,9 +35,13 @@ pub(super) const HOST_SPREAD: i32 = 0x1021_0000;
 /// Bits 31..28.
 pub(super) const ARCH_BITS: i32 = 0xf000_0000_u32 as i32;
 
+/// The host form's C bit (bit 8, NOT the arm64 C): what a reader flips
+/// before converting.
+pub(super) const HOST_NOT_C: i32 = 0x100;
+
 /// The host form of an architectural NZCV value (bits 31..28 only).
 pub(super) const fn host_form(k: u64) -> u64 {
-    (k >> 31 & 1) << 15 | (k >> 30 & 1) << 14 | (k >> 29 & 1) << 8 | (k >> 28 & 1) | 0x200
+    (k >> 31 & 1) << 15 | (!k >> 29 & 1) << 8 | (k >> 30 & 1) << 14 | (k >> 28 & 1) | 0x200
 }
 
 /// The host form of each NZCV nibble.
@@ -51,7 +59,7 @@ static HOST_FORMS: [u16; 16] = {
 /// `Emitter::load_nzcv` compute).
 #[cfg(test)]
 fn arch_form(h: u64) -> u64 {
-    ((h & HOST_BITS as u64) * HOST_SPREAD as u64) & 0xf000_0000
+    (((h ^ HOST_NOT_C as u64) & HOST_BITS as u64) * HOST_SPREAD as u64) & 0xf000_0000
 }
 
 /// Which values of `block` are computed in host form: results of `Flags`
@@ -197,26 +205,19 @@ fn state_cond_with(block: &Block, extra: &[Val], deferred: &mut Vec<bool>, s: &m
 }
 
 /// The x86 condition testing arm64 `cond` after
-/// [`Emitter::restore_state_flags`], and whether that must invert CF (HI
-/// and LS test C && !Z, which is `ja`/`jbe` on the inverted carry); `None`
-/// for AL and NV, which always hold.
-pub(super) fn state_cc(cond: u8) -> Option<(u8, bool)> {
-    if cond >= 14 {
-        return None;
-    }
-    Some(match super::emit_alu::cc_after_add(cond) {
-        Some(cc) => (cc, false),
-        None => (super::emit_alu::cc_after_sub(cond)?, true),
-    })
+/// [`Emitter::restore_state_flags`] (which leaves CF = NOT C, as a
+/// subtraction does); `None` for AL and NV, which always hold.
+pub(super) fn state_cc(cond: u8) -> Option<u8> {
+    super::emit_alu::cc_after_sub(cond)
 }
 
 impl Emitter {
-    /// Sets the host flags to the NZCV in the CPU state: SF, ZF, CF (the
-    /// arm64 C; inverted with `invert_c`) and OF, from the host form (the
+    /// Sets the host flags to the NZCV in the CPU state: SF, ZF, CF (NOT
+    /// the arm64 C, as after a subtraction) and OF, from the host form (the
     /// architectural field converted through a table when that is zero):
     /// `add al, 0x7f` sets OF from AL bit 0, then `sahf` SF, ZF and CF
     /// from AH. Clobbers rax and rcx.
-    pub(super) fn restore_state_flags(&mut self, invert_c: bool) {
+    pub(super) fn restore_state_flags(&mut self) {
         let have = self.a.new_dynamic_label();
         let table = HOST_FORMS.as_ptr() as i64;
         dynasm!(self.a ; .arch x64
@@ -231,16 +232,13 @@ impl Emitter {
             ; add al, 0x7f
             ; sahf
         );
-        if invert_c {
-            dynasm!(self.a ; .arch x64 ; cmc);
-        }
     }
 
     /// 1 if `cond` holds for the NZCV in the CPU state.
     pub(super) fn cond_state(&mut self, dst: Val, cond: u8) {
         match state_cc(cond) {
-            Some((cc, invert_c)) => {
-                self.restore_state_flags(invert_c);
+            Some(cc) => {
+                self.restore_state_flags();
                 self.setcc(cc);
                 dynasm!(self.a ; .arch x64 ; movzx eax, al);
             }
@@ -254,12 +252,20 @@ impl Emitter {
         self.host_nzcv.get(v.0 as usize).copied().unwrap_or(false)
     }
 
-    /// rax = the host form of the flags `op` just set on the host.
-    pub(super) fn host_flags_to_rax(&mut self, op: FlagsOp) {
-        if op == FlagsOp::Sub {
-            dynasm!(self.a ; .arch x64 ; cmc);
+    /// rax = the host form of the flags `op` just set on the host. After a
+    /// subtraction or a logical `test` the host flags stay as they were
+    /// (says so: a branch on the same compare need not issue it again);
+    /// after an addition CF is complemented.
+    pub(super) fn host_flags_to_rax(&mut self, op: FlagsOp) -> bool {
+        match op {
+            FlagsOp::Sub => dynasm!(self.a ; .arch x64 ; lahf ; seto al),
+            // `test` clears CF: bit 8 is 0, and NOT C is 1. `lea` keeps the flags.
+            FlagsOp::Logic => {
+                dynasm!(self.a ; .arch x64 ; lahf ; seto al ; lea eax, [rax + HOST_NOT_C])
+            }
+            FlagsOp::Add => dynasm!(self.a ; .arch x64 ; cmc ; lahf ; seto al),
         }
-        dynasm!(self.a ; .arch x64 ; lahf ; seto al ; movzx eax, ax);
+        op != FlagsOp::Add
     }
 
     /// Stores the NZCV value `v` in the CPU state.
@@ -285,6 +291,7 @@ impl Emitter {
             ; mov Rq(d), QWORD [r15 + OFF_NZCV_HOST]
             ; test Rq(d), Rq(d)
             ; jz =>arch
+            ; xor Rd(d), HOST_NOT_C
             ; and Rd(d), HOST_BITS
             ; imul Rd(d), Rd(d), HOST_SPREAD
             ; and Rd(d), ARCH_BITS
@@ -328,11 +335,14 @@ mod tests {
         for k in 0..16u64 {
             assert_eq!(arch_form(host_form(k << 28)), k << 28);
         }
-        // Every AX after lahf/seto: bits other than N, Z, C, V are ignored.
+        // Every AX after lahf/seto, under any upper bits: bits other than
+        // N, Z, NOT C and V are ignored.
         for ax in 0..0x10000u64 {
             let want =
-                (ax >> 15 & 1) << 31 | (ax >> 14 & 1) << 30 | (ax >> 8 & 1) << 29 | (ax & 1) << 28;
-            assert_eq!(arch_form(ax), want, "{ax:#x}");
+                (ax >> 15 & 1) << 31 | (ax >> 14 & 1) << 30 | (!ax >> 8 & 1) << 29 | (ax & 1) << 28;
+            for high in [0, 0xdead_0000, 0xffff_ffff_ffff_0000] {
+                assert_eq!(arch_form(ax | high), want, "{ax:#x} {high:#x}");
+            }
         }
     }
 }

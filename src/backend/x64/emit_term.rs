@@ -25,8 +25,6 @@ pub(super) struct FusedBranch {
     pub cc: u8,
     /// The compare to issue, or `None` for flags from the state.
     pub cmp: Option<(FlagsOp, Width, Val, Val)>,
-    /// Flags from the state: whether CF must be the inverted arm64 C.
-    pub invert_c: bool,
 }
 
 impl FusedBranch {
@@ -76,15 +74,12 @@ pub(super) fn fuse_branch(block: &Block) -> Option<FusedBranch> {
             cond_index: i,
             cc: host_cc(op, cond)?,
             cmp: Some((op, w, a, b)),
-            invert_c: false,
         }),
         Op::Cond { dst, cond, nzcv } if dst == c && nzcv_load_valid_after(block, nzcv, i) => {
-            let (cc, invert_c) = super::emit_nzcv::state_cc(cond)?;
             Some(FusedBranch {
                 cond_index: i,
-                cc,
+                cc: super::emit_nzcv::state_cc(cond)?,
                 cmp: None,
-                invert_c,
             })
         }
         _ => None,
@@ -101,8 +96,10 @@ impl Emitter {
             unreachable!("fusion only applies to branches")
         };
         match f.cmp {
+            // The flags of that very compare are still on the host.
+            c @ Some(_) if c == self.host_flags => {}
             Some((op, w, a, b)) => self.set_host_flags(op, w, a, b, None),
-            None => self.restore_state_flags(f.invert_c),
+            None => self.restore_state_flags(),
         }
         let stub_taken = self.a.new_dynamic_label();
         let site_taken = self.a.new_dynamic_label();
@@ -184,11 +181,19 @@ impl Emitter {
                 self.linkable_exit(not_taken);
             }
             Terminal::Indirect { target } => {
-                self.load(0, target);
+                // The target where it is (x30 stays in its pinned register),
+                // unless that is a register the probe clobbers.
+                let t = match self.locs[target.0 as usize] {
+                    super::regalloc::Loc::Reg(r) if r > 2 => r,
+                    _ => {
+                        self.load(0, target);
+                        0
+                    }
+                };
                 match flow {
-                    Flow::Call { ret } if self.predicts_returns() => self.call_indirect(ret),
-                    Flow::Return if self.predicts_returns() => self.predicted_return(),
-                    _ => self.indirect_lookup(),
+                    Flow::Call { ret } if self.predicts_returns() => self.call_indirect(ret, t),
+                    Flow::Return if self.predicts_returns() => self.predicted_return(t),
+                    _ => self.indirect_lookup(t),
                 }
             }
             Terminal::Exit { reason, pc, arg } => {
@@ -213,9 +218,10 @@ impl Emitter {
     }
 
     /// The inline probe of the indirect-branch table for the guest pc in
-    /// rax (see [`crate::cpu::jump_table`]): a hit in either way jumps to
-    /// the block, a miss exits to the dispatcher.
-    fn indirect_lookup(&mut self) {
+    /// host register `t` (not rcx or rdx, which it clobbers; see
+    /// [`crate::cpu::jump_table`]): a hit in either way jumps to the block,
+    /// a miss exits to the dispatcher (with the pc in rax).
+    fn indirect_lookup(&mut self, t: u8) {
         let (way1, miss) = (self.a.new_dynamic_label(), self.a.new_dynamic_label());
         // The byte offset of entry (pc >> 2) & (entries - 1), 16 bytes
         // each: bits 2.. of pc, moved up two places.
@@ -223,17 +229,23 @@ impl Emitter {
         let stub = self.exit_stub();
         dynasm!(self.a
             ; .arch x64
-            ; lea ecx, [rax * 4]
+            ; lea ecx, [Rq(t) * 4]
             ; and ecx, offsets
             ; mov rdx, QWORD [r15 + OFF_JUMP_TABLE]
-            ; cmp QWORD [rdx + rcx], rax
+            ; cmp QWORD [rdx + rcx], Rq(t)
             ; jne =>way1
             ; jmp QWORD [rdx + rcx + 8]
             ; =>way1
-            ; cmp QWORD [rdx + rcx + WAY1_OFFSET], rax
+            ; cmp QWORD [rdx + rcx + WAY1_OFFSET], Rq(t)
             ; jne =>miss
             ; jmp QWORD [rdx + rcx + WAY1_OFFSET + 8]
             ; =>miss
+        );
+        if t != 0 {
+            dynasm!(self.a ; .arch x64 ; mov rax, Rq(t));
+        }
+        dynasm!(self.a
+            ; .arch x64
             ; xor ecx, ecx
             ; mov edx, ExitReason::Lookup as i32
             ; jmp extern stub
@@ -279,9 +291,9 @@ impl Emitter {
         }
     }
 
-    /// BLR with the target in rax: push the return entry and `call` the
-    /// table lookup; the continuation follows.
-    fn call_indirect(&mut self, ret: u64) {
+    /// BLR with the target in host register `t`: push the return entry and
+    /// `call` the table lookup; the continuation follows.
+    fn call_indirect(&mut self, ret: u64, t: u8) {
         self.push_return(ret);
         let lookup = self.a.new_dynamic_label();
         dynasm!(self.a ; .arch x64 ; call =>lookup);
@@ -291,20 +303,21 @@ impl Emitter {
         dynasm!(self.a ; .arch x64 ; pop rcx);
         self.linked_jump(ret);
         dynasm!(self.a ; .arch x64 ; =>lookup);
-        self.indirect_lookup();
+        self.indirect_lookup(t);
     }
 
-    /// RET with the target in rax (see [`Emitter::push_return`]).
-    fn predicted_return(&mut self) {
+    /// RET with the target in host register `t` (see
+    /// [`Emitter::push_return`]).
+    fn predicted_return(&mut self, t: u8) {
         let miss = self.a.new_dynamic_label();
         dynasm!(self.a
             ; .arch x64
-            ; cmp QWORD [rsp + 8], rax
+            ; cmp QWORD [rsp + 8], Rq(t)
             ; jne =>miss
             ; ret
             ; =>miss
         );
-        self.indirect_lookup();
+        self.indirect_lookup(t);
     }
 
     /// A direct jump to guest `pc`: a `jmp rel32` that first points at a stub

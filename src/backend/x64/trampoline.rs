@@ -1,7 +1,7 @@
 //! The entry/exit trampoline between the dispatcher (Rust) and translated code.
 
 use super::emit::{Asm, OFF_LINK, OFF_PC, OFF_REASON, OFF_RET_BASE, OFF_RET_LIMIT};
-use super::emit_nzcv::{ARCH_BITS, HOST_BITS, HOST_SPREAD, OFF_NZCV, OFF_NZCV_HOST};
+use super::emit_nzcv::{ARCH_BITS, HOST_BITS, HOST_NOT_C, HOST_SPREAD, OFF_NZCV, OFF_NZCV_HOST};
 use super::regalloc::PINNED;
 use crate::cpu::state::x_offset;
 use crate::cpu::ExitReason;
@@ -125,6 +125,7 @@ pub fn build(base: u64) -> Trampoline {
         ; mov rax, QWORD [r15 + OFF_NZCV_HOST]
         ; test rax, rax
         ; jz =>arch
+        ; xor eax, HOST_NOT_C
         ; and eax, HOST_BITS
         ; imul eax, eax, HOST_SPREAD
         ; and eax, ARCH_BITS
@@ -140,8 +141,10 @@ pub fn build(base: u64) -> Trampoline {
         ; pop rbp
         ; pop rbx
         ; ret
-        // A return to the sentinel's guest address (target in rax).
+        // A return to the sentinel's guest address, which is then the
+        // target (the return compared it in whatever register held it).
         ; =>sentinel
+        ; mov eax, SENTINEL
         ; xor ecx, ecx
         ; mov edx, ExitReason::Lookup as i32
         ; jmp =>stub

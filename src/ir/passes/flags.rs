@@ -266,8 +266,42 @@ fn place_poll(block: &mut Block, writes: &[(usize, Val)]) {
             _ => PollNzcv::Value(src),
         }
     };
+    let (to, nzcv) = before_flags(block, to, src).unwrap_or((to, nzcv));
     block.ops[at] = Op::Nop;
     block.ops.insert(to, Op::Poll { pc, nzcv });
+}
+
+/// Where the poll placed at `to` may go instead: just before the
+/// flag-setting operation that computes `src`, the NZCV last written
+/// before `to`, when nothing between has an effect but storing `src` to
+/// NZCV. Its exit then computes that NZCV itself, and the host flags of
+/// the compare are left to a branch on the same compare, which need not
+/// compare again. Not in a self-loop, whose poll goes to its back edge
+/// (`backend::x64::emit_loop`).
+fn before_flags(block: &Block, to: usize, src: Val) -> Option<(usize, PollNzcv)> {
+    let self_loop = match block.term {
+        Terminal::Jump { pc } => pc == block.start_pc,
+        Terminal::Branch {
+            taken, not_taken, ..
+        } => taken == block.start_pc || not_taken == block.start_pc,
+        _ => false,
+    };
+    if self_loop {
+        return None;
+    }
+    let d = block.ops[..to].iter().rposition(|o| o.dst() == Some(src))?;
+    let Op::Flags { op, w, a, b, c, .. } = block.ops[d] else {
+        return None;
+    };
+    let inert = |o: &Op| {
+        o.is_pure()
+            || matches!(*o, Op::Nop | Op::InsnStart { .. })
+            || matches!(*o, Op::StoreState { offset, src: s } if offset == NZCV && s == src)
+    };
+    block.ops[d..to]
+        .iter()
+        .all(inert)
+        .then_some((d, PollNzcv::Flags { op, w, a, b, c }))
 }
 
 #[cfg(test)]
@@ -382,14 +416,17 @@ mod tests {
         });
         assert_eq!(poll_of(&block), (0, 0, PollNzcv::InState));
         // cmp; cmp; b.eq with both writes dropped: the poll goes before the
-        // branch and recomputes the second compare's flags.
+        // second compare (nothing but it lies before the branch) and
+        // recomputes its flags.
         let block = first_then_cmp(|b| {
             let _ = cmp_and_branch(b);
         });
         assert!(final_nzcv(&block).is_none());
         let (i, pc, nzcv) = poll_of(&block);
         assert_eq!(pc, 8);
-        assert!(matches!(block.ops[i + 1], Op::InsnStart { pc: 8 }));
+        assert!(matches!(block.ops[i + 1], Op::Flags { .. }));
+        let second = (block.ops.iter()).rposition(|o| matches!(o, Op::InsnStart { pc: 4 }));
+        assert!(second < Some(i));
         assert!(matches!(
             nzcv,
             PollNzcv::Flags {
@@ -397,16 +434,34 @@ mod tests {
                 ..
             }
         ));
-        // cmp; b.eq with its write kept: the poll needs nothing.
-        let mut b = Builder::new(0);
-        b.poll(0);
-        b.insn_start(0);
-        let c = cmp_and_branch(&mut b);
-        b.insn_start(4);
-        b.branch(c, 16, 8);
-        let mut block = b.finish(8);
-        run(&mut block);
-        let (_, pc, nzcv) = poll_of(&block);
+        // cmp; b.eq with its write kept: the poll goes before the compare
+        // and its store, and recomputes the flags (the host flags of the
+        // compare then reach the branch).
+        let cmp_first = |effect: bool| {
+            let mut b = Builder::new(0);
+            b.poll(0);
+            b.insn_start(0);
+            let c = cmp_and_branch(&mut b);
+            if effect {
+                let x = b.get_reg(0);
+                b.set_reg(3, x);
+            }
+            b.insn_start(4);
+            b.branch(c, 16, 8);
+            let mut block = b.finish(8);
+            run(&mut block);
+            block
+        };
+        let block = cmp_first(false);
+        let (i, pc, nzcv) = poll_of(&block);
+        assert_eq!(pc, 4);
+        assert!(matches!(block.ops[i + 1], Op::Flags { .. }));
+        assert!(matches!(nzcv, PollNzcv::Flags { .. }));
+        assert!(final_nzcv(&block).is_some());
+        // A register write after the compare keeps it after both.
+        let block = cmp_first(true);
+        let (i, pc, nzcv) = poll_of(&block);
         assert_eq!((pc, nzcv), (4, PollNzcv::InState));
+        assert!(matches!(block.ops[i + 1], Op::InsnStart { pc: 4 }));
     }
 }
