@@ -179,6 +179,10 @@ impl Emitter {
             self.fbin_half(op, size, dst, (a, b), slow, (c0, c1));
             return;
         }
+        if matches!(op, FpOp::FromSingle | FpOp::ToSingle) {
+            self.fcvt_single(op, dst, a, slow, (c0, c1));
+            return;
+        }
         let double = size == FpSize::Double;
         let slow_path = self.a.new_dynamic_label();
         self.check_fpcr(slow_path, FPCR_NOT_DEFAULT);
@@ -247,6 +251,7 @@ impl Emitter {
             (FpOp::Sqrt, false) => dynasm!(self.a ; .arch x64 ; sqrtss Rx(d), Rx(d)),
             (FpOp::Cmp | FpOp::CmpE, _) => unreachable!("compares go to compare"),
             (FpOp::FromHalf | FpOp::ToHalf, _) => unreachable!("conversions go to emit_half"),
+            (FpOp::FromSingle | FpOp::ToSingle, _) => unreachable!("conversions go to fcvt_single"),
         }
     }
 
@@ -349,6 +354,37 @@ impl Emitter {
         self.slow_path(slow_path, args, slow).result_xmm = d;
         self.store(dst, 0);
         self.fp_defined(d, dst, Bits::of_result(double, clean));
+    }
+
+    /// FCVT between single and double precision ([`FpOp::FromSingle`],
+    /// [`FpOp::ToSingle`]). Widening is exact: only FPCR.FZ (which flushes
+    /// a denormal single, with IDC) and NaNs (quieting, DN) take the
+    /// helper; `cvtss2sd` raises nothing FPSR records. Narrowing needs the
+    /// default FPCR (RMode; FZ flushes a denormal operand and tiny
+    /// results): `cvtsd2ss` rounds to nearest even and raises Inexact,
+    /// Overflow (with Inexact, result infinity) and Underflow as Arm does,
+    /// except that x86 detects tininess after rounding and Arm before, so
+    /// a result of exactly the smallest normal magnitude takes the helper,
+    /// as do NaN operands (the helper's Invalid for a signalling NaN is
+    /// the flag `cvtsd2ss` raised before the branch).
+    fn fcvt_single(&mut self, op: FpOp, dst: Val, a: Val, slow: HelperFn, c: (u64, u64)) {
+        const FZ: i32 = 1 << 24;
+        let slow_path = self.a.new_dynamic_label();
+        if op == FpOp::FromSingle {
+            self.check_fpcr(slow_path, FZ);
+            self.load_xmm(0, a);
+            dynasm!(self.a ; .arch x64
+                ; ucomiss xmm0, xmm0
+                ; jp =>slow_path
+                ; cvtss2sd xmm0, xmm0
+                ; movq rax, xmm0);
+        } else {
+            self.check_fpcr(slow_path, FPCR_NOT_DEFAULT);
+            self.load_xmm(0, a);
+            dynasm!(self.a ; .arch x64 ; cvtsd2ss xmm0, xmm0);
+            self.result_checks(false, slow_path, 0);
+        }
+        self.fbin_slow(slow_path, dst, (a, a), slow, c);
     }
 
     /// With the result in xmm`d`: to `slow_path` for a NaN or a magnitude

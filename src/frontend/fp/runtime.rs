@@ -79,6 +79,7 @@ pub fn fbin_args(op: crate::ir::FpOp, size: crate::ir::FpSize) -> (crate::ir::He
     };
     let ftype = u64::from(fmt.ftype());
     let half = u64::from(super::float::H.ftype());
+    let single = u64::from(super::float::S.ftype());
     let a = match op {
         FpOp::Add => Arith::Add,
         FpOp::Sub => Arith::Sub,
@@ -89,6 +90,8 @@ pub fn fbin_args(op: crate::ir::FpOp, size: crate::ir::FpSize) -> (crate::ir::He
         FpOp::CmpE => return (fp_compare, ftype, 1),
         FpOp::FromHalf => return (fp_convert_fbin, half, ftype),
         FpOp::ToHalf => return (fp_convert_fbin, ftype, half),
+        FpOp::FromSingle => return (fp_convert_fbin, single, ftype),
+        FpOp::ToSingle => return (fp_convert_fbin, ftype, single),
     };
     let index = Arith::BY_OPCODE
         .iter()
