@@ -114,59 +114,55 @@ fn operand(rng: &mut Rng) -> u64 {
     }
 }
 
+/// One case: `words` from a random state, interpreter against x86-64 code.
 fn check(jit: &mut Jit, rng: &mut Rng, words: &[u32]) {
-    let block = block_of(words);
-    let mut buf = Box::new(Scratch([0; BUF_LEN]));
-    let mem0 = [0u8; BUF_LEN];
     let mut cpu0 = CpuState::default();
     for v in cpu0.v.iter_mut() {
         *v = (rng.next() as u128) << 64 | operand(rng) as u128;
     }
-    cpu0.x[1] = &*buf as *const Scratch as u64;
     cpu0.fpcr = if rng.chance(3) { rng.pick(&FPCRS) } else { 0 };
     if rng.chance(4) {
         cpu0.fpsr = rng.pick(&[1 << 4, 1 << 3, 1]);
     }
-    if let Err(e) = interp_vs_jit(jit, &mut *buf, &block, &cpu0, &mem0) {
+    let mut buf = Box::new(Scratch([0; BUF_LEN]));
+    cpu0.x[1] = &*buf as *const Scratch as u64;
+    let block = block_of(words);
+    let r = interp_vs_jit(jit, &mut *buf, &block, &cpu0, &[0u8; BUF_LEN]);
+    let v = &cpu0.v[1..4];
+    r.unwrap_or_else(|e| {
         panic!(
-            "{words:#010x?} fpcr {:#x}: {e}\ninitial v1..v3: {:#034x?}",
-            cpu0.fpcr,
-            &cpu0.v[1..4]
-        );
-    }
+            "{words:#010x?} fpcr {:#x}: {e}\nv1..v3: {v:#034x?}",
+            cpu0.fpcr
+        )
+    });
 }
 
-fn iters() -> u64 {
-    env_u64("EMU_FP_CVT_ITERS", 20000)
+/// Runs `iters() / div` cases from `seed` (EMU_IR_FUZZ_SEED overrides it)
+/// of the words `words` picks.
+fn run(seed: u64, div: u64, mut words: impl FnMut(&mut Rng) -> Vec<u32>) {
+    let mut rng = Rng(env_u64("EMU_IR_FUZZ_SEED", seed));
+    let mut jit = Jit::new();
+    for _ in 0..env_u64("EMU_FP_CVT_ITERS", 20000) / div {
+        let w = words(&mut rng);
+        check(&mut jit, &mut rng, &w);
+    }
 }
 
 #[test]
 fn fcvt_single_double_matches_the_helper() {
-    let mut rng = Rng(env_u64("EMU_IR_FUZZ_SEED", 0xFC5D));
-    let mut jit = Jit::new();
-    for _ in 0..iters() {
-        let w = rng.pick(&WORDS);
-        check(&mut jit, &mut rng, &[w]);
-    }
+    run(0xFC5D, 1, |rng| vec![rng.pick(&WORDS)]);
 }
 
 /// Sequences in one block, with scalar arithmetic between (the FP cache
 /// and the slow path's reloads).
 #[test]
 fn fcvt_sequences_in_one_block() {
-    let mut rng = Rng(env_u64("EMU_IR_FUZZ_SEED", 0xFC5E));
-    let mut jit = Jit::new();
-    for _ in 0..iters() / 4 {
+    run(0xFC5E, 4, |rng| {
         let n = 2 + rng.below(5);
-        let words: Vec<u32> = (0..n)
-            .map(|_| {
-                if rng.chance(2) {
-                    rng.pick(&WORDS)
-                } else {
-                    rng.pick(&OTHERS)
-                }
-            })
-            .collect();
-        check(&mut jit, &mut rng, &words);
-    }
+        let pick = |rng: &mut Rng| {
+            let table: &[u32] = if rng.chance(2) { &WORDS } else { &OTHERS };
+            rng.pick(table)
+        };
+        (0..n).map(|_| pick(rng)).collect()
+    });
 }
