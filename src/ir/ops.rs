@@ -156,6 +156,13 @@ pub enum FpOp {
     /// FCVT Sd, Dn: `a` is a double, the result a single (`b` is not used;
     /// the size is `Double`).
     ToSingle,
+    /// SCVTF/UCVTF without fraction bits: `a` is a 32-bit (`x64` false,
+    /// zero-extended) or 64-bit integer, the result of the operation's
+    /// size (single or double; `b` is not used).
+    FromInt {
+        signed: bool,
+        x64: bool,
+    },
 }
 
 /// The format of a scalar floating-point operation.

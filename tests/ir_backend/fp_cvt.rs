@@ -1,5 +1,6 @@
 //! Scalar FP conversions inline on the host (`emit_fp`): FCVT between
-//! single and double precision, run as x86-64 code against the
+//! single and double precision and SCVTF/UCVTF from W/X (integers with
+//! ties at the 24th and 53rd bit, ±2^31, ±2^63 and their neighbours), run as x86-64 code against the
 //! interpreter, which runs the exact helper. Operands are biased towards
 //! what the inline forms must get right or hand over: doubles on a single,
 //! one unit off it and exactly halfway between two singles (ties to even,
@@ -14,12 +15,51 @@ use super::vec_ops::{block_of, interp_vs_jit};
 use super::*;
 
 /// Words from aarch64-linux-gnu-as (d = v1, n = v2, and aliasing forms).
-const WORDS: [u32; 4] = [
+const WORDS: [u32; 13] = [
     0x1e22c041, // fcvt d1, s2
     0x1e624041, // fcvt s1, d2
     0x1e22c042, // fcvt d2, s2
     0x1e624042, // fcvt s2, d2
+    0x9e620041, // scvtf d1, x2
+    0x1e220041, // scvtf s1, w2
+    0x9e630041, // ucvtf d1, x2
+    0x1e230041, // ucvtf s1, w2
+    0x9e220041, // scvtf s1, x2
+    0x9e230041, // ucvtf s1, x2
+    0x1e620041, // scvtf d1, w2
+    0x1e630041, // ucvtf d1, w2
+    0x9e620042, // scvtf d2, x2
 ];
+
+/// An integer operand (x2): near a power of two, with a tie or one unit
+/// off a tie at the 24th or 53rd significant bit, or any.
+fn integer(rng: &mut Rng) -> u64 {
+    let edges = [1u64 << 31, 1 << 32, 1 << 63, 1 << 24, 1 << 53];
+    match rng.below(5) {
+        0 => rng.pick(&edges).wrapping_add(rng.below(5)).wrapping_sub(2),
+        1 => rng
+            .pick(&edges)
+            .wrapping_neg()
+            .wrapping_add(rng.below(5))
+            .wrapping_sub(2),
+        2 | 3 => {
+            let top = 24 + rng.below(40);
+            let keep = if rng.chance(2) { 24 } else { 53 };
+            let x = (rng.next() | 1 << 63) >> (63 - top.min(63));
+            let low = top.saturating_sub(keep);
+            let half = if low > 0 { 1u64 << (low - 1) } else { 0 };
+            let base = x & !((1u64 << low) - 1);
+            let v = base | half;
+            let v = v.wrapping_add(rng.below(3)).wrapping_sub(1);
+            if rng.chance(3) {
+                v.wrapping_neg()
+            } else {
+                v
+            }
+        }
+        _ => rng.next(),
+    }
+}
 
 /// Scalar arithmetic to put around them in one block (the FP cache).
 const OTHERS: [u32; 4] = [
@@ -120,6 +160,7 @@ fn check(jit: &mut Jit, rng: &mut Rng, words: &[u32]) {
     for v in cpu0.v.iter_mut() {
         *v = (rng.next() as u128) << 64 | operand(rng) as u128;
     }
+    cpu0.x[2] = integer(rng);
     cpu0.fpcr = if rng.chance(3) { rng.pick(&FPCRS) } else { 0 };
     if rng.chance(4) {
         cpu0.fpsr = rng.pick(&[1 << 4, 1 << 3, 1]);
