@@ -33,6 +33,8 @@ mod excl;
 mod exits;
 #[path = "ir_backend/fcache.rs"]
 mod fcache;
+#[path = "ir_backend/fp_cvt.rs"]
+mod fp_cvt;
 #[path = "ir_backend/frontend.rs"]
 mod frontend;
 #[path = "ir_backend/half.rs"]

@@ -150,6 +150,19 @@ pub enum FpOp {
     /// FCVT to half precision: `a` is of the operation's size, the result
     /// a half (`b` is not used).
     ToHalf,
+    /// FCVT Dd, Sn: `a` is a single, the result a double (`b` is not used;
+    /// the size is `Double`).
+    FromSingle,
+    /// FCVT Sd, Dn: `a` is a double, the result a single (`b` is not used;
+    /// the size is `Double`).
+    ToSingle,
+    /// SCVTF/UCVTF without fraction bits: `a` is a 32-bit (`x64` false,
+    /// zero-extended) or 64-bit integer, the result of the operation's
+    /// size (single or double; `b` is not used).
+    FromInt {
+        signed: bool,
+        x64: bool,
+    },
 }
 
 /// The format of a scalar floating-point operation.

@@ -179,7 +179,15 @@ impl Emitter {
             self.fbin_half(op, size, dst, (a, b), slow, (c0, c1));
             return;
         }
+        if matches!(op, FpOp::FromSingle | FpOp::ToSingle) {
+            self.fcvt_single(op, dst, a, slow, (c0, c1));
+            return;
+        }
         let double = size == FpSize::Double;
+        if let FpOp::FromInt { signed, x64 } = op {
+            self.int_to_fp(double, (signed, x64), dst, a, slow, (c0, c1));
+            return;
+        }
         let slow_path = self.a.new_dynamic_label();
         self.check_fpcr(slow_path, FPCR_NOT_DEFAULT);
         let (mut d, mut clean) = (0, false);
@@ -247,6 +255,9 @@ impl Emitter {
             (FpOp::Sqrt, false) => dynasm!(self.a ; .arch x64 ; sqrtss Rx(d), Rx(d)),
             (FpOp::Cmp | FpOp::CmpE, _) => unreachable!("compares go to compare"),
             (FpOp::FromHalf | FpOp::ToHalf, _) => unreachable!("conversions go to emit_half"),
+            (FpOp::FromSingle | FpOp::ToSingle | FpOp::FromInt { .. }, _) => {
+                unreachable!("conversions go to fcvt_single and int_to_fp")
+            }
         }
     }
 
@@ -349,6 +360,76 @@ impl Emitter {
         self.slow_path(slow_path, args, slow).result_xmm = d;
         self.store(dst, 0);
         self.fp_defined(d, dst, Bits::of_result(double, clean));
+    }
+
+    /// FCVT between single and double precision ([`FpOp::FromSingle`],
+    /// [`FpOp::ToSingle`]). Widening is exact: only FPCR.FZ (which flushes
+    /// a denormal single, with IDC) and NaNs (quieting, DN) take the
+    /// helper; `cvtss2sd` raises nothing FPSR records. Narrowing needs the
+    /// default FPCR (RMode; FZ flushes a denormal operand and tiny
+    /// results): `cvtsd2ss` rounds to nearest even and raises Inexact,
+    /// Overflow (with Inexact, result infinity) and Underflow as Arm does,
+    /// except that x86 detects tininess after rounding and Arm before, so
+    /// a result of exactly the smallest normal magnitude takes the helper,
+    /// as do NaN operands (the helper's Invalid for a signalling NaN is
+    /// the flag `cvtsd2ss` raised before the branch).
+    fn fcvt_single(&mut self, op: FpOp, dst: Val, a: Val, slow: HelperFn, c: (u64, u64)) {
+        const FZ: i32 = 1 << 24;
+        let slow_path = self.a.new_dynamic_label();
+        if op == FpOp::FromSingle {
+            self.check_fpcr(slow_path, FZ);
+            self.load_xmm(0, a);
+            dynasm!(self.a ; .arch x64
+                ; ucomiss xmm0, xmm0
+                ; jp =>slow_path
+                ; cvtss2sd xmm0, xmm0
+                ; movq rax, xmm0);
+        } else {
+            self.check_fpcr(slow_path, FPCR_NOT_DEFAULT);
+            self.load_xmm(0, a);
+            dynasm!(self.a ; .arch x64 ; cvtsd2ss xmm0, xmm0);
+            self.result_checks(false, slow_path, 0);
+        }
+        self.fbin_slow(slow_path, dst, (a, a), slow, c);
+    }
+
+    /// SCVTF/UCVTF without fraction bits ([`FpOp::FromInt`]) in the
+    /// default FPCR: `cvtsi2sd`/`cvtsi2ss` round to nearest even and raise
+    /// Inexact exactly when the result is inexact, as Arm does; no integer
+    /// overflows or underflows either format. A 32-bit unsigned integer is
+    /// converted as the 64-bit signed one it zero-extends to; a 64-bit
+    /// unsigned one with the top bit set takes the helper.
+    fn int_to_fp(
+        &mut self,
+        double: bool,
+        (signed, x64): (bool, bool),
+        dst: Val,
+        a: Val,
+        slow: HelperFn,
+        c: (u64, u64),
+    ) {
+        let slow_path = self.a.new_dynamic_label();
+        self.check_fpcr(slow_path, FPCR_NOT_DEFAULT);
+        self.load(0, a);
+        if !x64 && signed {
+            dynasm!(self.a ; .arch x64 ; movsxd rax, eax);
+        } else if !x64 {
+            dynasm!(self.a ; .arch x64 ; mov eax, eax);
+        } else if !signed {
+            dynasm!(self.a ; .arch x64 ; test rax, rax ; js =>slow_path);
+        }
+        if double {
+            dynasm!(self.a ; .arch x64
+                ; xorps xmm0, xmm0
+                ; cvtsi2sd xmm0, rax
+                ; movq rax, xmm0);
+        } else {
+            dynasm!(self.a ; .arch x64
+                ; xorps xmm0, xmm0
+                ; cvtsi2ss xmm0, rax
+                ; movd eax, xmm0);
+        }
+        self.fbin_slow(slow_path, dst, (a, a), slow, c);
     }
 
     /// With the result in xmm`d`: to `slow_path` for a NaN or a magnitude

@@ -175,6 +175,9 @@ impl Emitter {
                     }
                     self.round_to_half(slow_path);
                 }
+                FpOp::FromSingle | FpOp::ToSingle | FpOp::FromInt { .. } => {
+                    unreachable!("no half operand")
+                }
             }
         }
         self.fbin_slow(slow_path, dst, (a, b), slow, (c0, c1));

@@ -128,24 +128,15 @@ fn fcvt(cx: &mut Ctx, f: &Fields) -> TResult {
         return Err(Undefined);
     }
     let n = read_v(cx, from, f.u('n'));
-    // To and from half precision: an FBin the backend may run inline; the
-    // others call the helper.
-    let fbin = match (from, to) {
-        (float::H, _) => Some((FpOp::FromHalf, fp_size(to))),
-        (_, float::H) => Some((FpOp::ToHalf, fp_size(from))),
-        _ => None,
+    // An FBin the backend may run inline.
+    let (op, size) = match (from, to) {
+        (float::H, _) => (FpOp::FromHalf, fp_size(to)),
+        (_, float::H) => (FpOp::ToHalf, fp_size(from)),
+        (float::S, _) => (FpOp::FromSingle, FpSize::Double),
+        _ => (FpOp::ToSingle, FpSize::Double),
     };
-    let r = match fbin {
-        Some((op, size)) => {
-            let (slow, c0, c1) = runtime::fbin_args(op, size);
-            cx.b.fbin(op, size, n, n, slow, c0, c1)
-        }
-        None => {
-            let a = ftype_arg(cx, from);
-            let b = ftype_arg(cx, to);
-            cx.b.call(runtime::fp_convert, &[n, a, b])
-        }
-    };
+    let (slow, c0, c1) = runtime::fbin_args(op, size);
+    let r = cx.b.fbin(op, size, n, n, slow, c0, c1);
     write_v(cx, f.u('d'), r);
     Ok(())
 }

@@ -9,7 +9,7 @@ use crate::arm64::encodings::fp::Op;
 use crate::arm64::Fields;
 use crate::cpu::state::v_offset;
 use crate::frontend::{Ctx, TResult, Undefined};
-use crate::ir::Width;
+use crate::ir::{FpOp, FpSize, Width};
 
 pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
     use Op::*;
@@ -58,7 +58,15 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
         cx.set_x(f.u('d'), r);
     } else {
         let x = cx.x(f.u('n'));
-        let r = cx.b.call(runtime::fp_from_fixed, &[x, t, i]);
+        let r = if fbits == 0 && fmt != H {
+            // An FBin the backend may run inline.
+            let op = FpOp::FromInt { signed, x64: sf };
+            let size = FpSize::of(fmt != super::float::S);
+            let (slow, c0, c1) = runtime::fbin_args(op, size);
+            cx.b.fbin(op, size, x, x, slow, c0, c1)
+        } else {
+            cx.b.call(runtime::fp_from_fixed, &[x, t, i])
+        };
         write_v(cx, f.u('d'), r);
     }
     Ok(())

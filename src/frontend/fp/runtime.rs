@@ -79,6 +79,7 @@ pub fn fbin_args(op: crate::ir::FpOp, size: crate::ir::FpSize) -> (crate::ir::He
     };
     let ftype = u64::from(fmt.ftype());
     let half = u64::from(super::float::H.ftype());
+    let single = u64::from(super::float::S.ftype());
     let a = match op {
         FpOp::Add => Arith::Add,
         FpOp::Sub => Arith::Sub,
@@ -89,6 +90,17 @@ pub fn fbin_args(op: crate::ir::FpOp, size: crate::ir::FpSize) -> (crate::ir::He
         FpOp::CmpE => return (fp_compare, ftype, 1),
         FpOp::FromHalf => return (fp_convert_fbin, half, ftype),
         FpOp::ToHalf => return (fp_convert_fbin, ftype, half),
+        FpOp::FromSingle => return (fp_convert_fbin, single, ftype),
+        FpOp::ToSingle => return (fp_convert_fbin, ftype, single),
+        FpOp::FromInt { signed, x64 } => {
+            let bits = if x64 { 64 } else { 32 };
+            let i = int_fmt_arg(IntFmt {
+                bits,
+                signed,
+                fbits: 0,
+            });
+            return (fp_from_fixed_fbin, ftype, i);
+        }
     };
     let index = Arith::BY_OPCODE
         .iter()
@@ -111,6 +123,22 @@ pub unsafe extern "C" fn fp_convert_fbin(
 ) -> u64 {
     // SAFETY: forwarded caller contract.
     unsafe { fp_convert(cpu, a, from, to, 0) }
+}
+
+/// [`fp_from_fixed`] with the operands of an [`crate::ir::Op::FBin`]:
+/// `x`, an unused second operand, then the format and the integer format.
+///
+/// # Safety
+/// Called by translated code with its CPU state.
+pub unsafe extern "C" fn fp_from_fixed_fbin(
+    cpu: *mut CpuState,
+    x: u64,
+    _: u64,
+    ftype: u64,
+    from: u64,
+) -> u64 {
+    // SAFETY: forwarded caller contract.
+    unsafe { fp_from_fixed(cpu, x, ftype, from, 0) }
 }
 
 /// [`fp_sqrt`] with the operands of an [`crate::ir::Op::FBin`]: `a`, an
