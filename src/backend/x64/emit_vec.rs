@@ -227,7 +227,7 @@ impl Emitter {
     /// Splits the lanes of the concatenation xmm1:xmm0 into its even lanes
     /// (xmm3) and its odd lanes (xmm0), each in order: the lanes from xmm0
     /// in the low half, those from xmm1 in the high half.
-    fn split_pairs(&mut self, esize: u8) {
+    pub(super) fn split_pairs(&mut self, esize: u8) {
         match esize {
             8 => dynasm!(self.a ; .arch x64
                 ; movdqa xmm3, xmm0

@@ -54,6 +54,7 @@ pub(super) fn inline_ok(op: VecOp) -> bool {
         } => super::emit_vec::has_sse42(),
         VecOp::Qdmulh { esize, .. } => super::emit_qdmulh::inline_ok(esize),
         VecOp::Mmla { .. } => super::emit_dot::has_avx2(),
+        VecOp::Unary { op, .. } => super::emit_vec_perm::unary_inline_ok(op),
         _ => true,
     }
 }
@@ -150,7 +151,14 @@ impl Emitter {
                     return;
                 }
                 self.load_v(0, n);
-                self.vec_unary(u, esize);
+                if matches!(
+                    u,
+                    VUnOp::Rev { .. } | VUnOp::Cnt | VUnOp::Fabs | VUnOp::Fneg
+                ) {
+                    self.vec_unary_bits(u, esize);
+                } else {
+                    self.vec_unary(u, esize);
+                }
                 self.store_v(d, q);
             }
             VecOp::Qdmulh { .. } => self.vec_qdmulh(op, (vd, vn), slow, arg),
@@ -160,6 +168,9 @@ impl Emitter {
                 vm,
             } => self.vec_mmla((n_unsigned, m_unsigned), (vd, vn, vm), slow, arg),
             VecOp::BfCvt { scalar, q } => self.vec_bfcvt(scalar, q, (d, n), slow, arg),
+            VecOp::Permute { op, esize, q, vm } => {
+                self.vec_permute(op, esize, q, (d, n, Self::voff(vm)));
+            }
             VecOp::Ext { q, vm, imm } => {
                 let m = Self::voff(vm);
                 let imm = imm as i8;
@@ -208,6 +219,9 @@ impl Emitter {
             VUnOp::Neg => {
                 by_size!(psubb, psubw, psubd, psubq, xmm1, xmm0);
                 dynasm!(self.a ; .arch x64 ; movdqa xmm0, xmm1);
+            }
+            VUnOp::Rev { .. } | VUnOp::Cnt | VUnOp::Fabs | VUnOp::Fneg => {
+                unreachable!("emitted by vec_unary_bits")
             }
         }
     }
