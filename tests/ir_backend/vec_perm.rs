@@ -7,7 +7,7 @@
 //! interpreter (the exact helper) and as x86-64 code before and after the
 //! passes.
 
-use super::vec_ops::{block_of, run_vectors};
+use super::vec_ops::block_of;
 use super::*;
 use emu::ir::Op;
 
@@ -80,8 +80,8 @@ fn words() -> Vec<u32> {
     w
 }
 
-/// A vector of random bytes, or of bytes from a few values (equal lanes,
-/// zero, all ones, signs), or of floating-point specials.
+/// A vector of floating-point specials (one in four) or of
+/// [`vec_int::vector`](super::vec_int::vector)'s bytes.
 fn vector(rng: &mut Rng) -> u128 {
     if rng.chance(4) {
         let specials = [
@@ -93,16 +93,7 @@ fn vector(rng: &mut Rng) -> u128 {
         ];
         return (rng.pick(&specials) as u128) << 64 | rng.pick(&specials) as u128;
     }
-    let mut v = 0u128;
-    for i in 0..16 {
-        let b = if rng.chance(2) {
-            rng.next() as u8
-        } else {
-            rng.pick(&[0u8, 1, 0x7f, 0x80, 0xff])
-        };
-        v |= (b as u128) << (8 * i);
-    }
-    v
+    super::vec_int::vector(rng)
 }
 
 #[test]
@@ -113,21 +104,10 @@ fn permutes_reversals_counts_and_sign_ops_match_their_helpers() {
     for &w in &words {
         let block = block_of(&[w]);
         assert!(
-            (block.ops.iter()).any(|o| matches!(o, Op::Vec { .. } | Op::VBin { .. })),
-            "{w:#010x} is not an Op::Vec or Op::VBin"
-        );
-        assert!(
             !(block.ops.iter()).any(|o| matches!(o, Op::Call { .. })),
             "{w:#010x} calls a helper"
         );
-        for _ in 0..300 {
-            run_vectors(&mut rng, &mut jit, &[w], vector);
-        }
     }
-    for _ in 0..500 {
-        let n = 2 + rng.below(8) as usize;
-        let seq: Vec<u32> = (0..n).map(|_| rng.pick(&words)).collect();
-        run_vectors(&mut rng, &mut jit, &seq, vector);
-    }
+    super::vec_int::singly_then_blocks(&mut rng, &mut jit, &words, vector);
     assert!(words.len() > 240, "{} words", words.len());
 }
