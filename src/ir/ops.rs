@@ -480,6 +480,29 @@ pub enum VecOp {
         q: bool,
         vm: u8,
     },
+    /// `op` over the `esize`-bit lanes of the low 64 (or, with `q`, all
+    /// 128) bits of `V[vn]`: the result in the low lane of `V[vd]`, the rest
+    /// zeroed.
+    Reduce { op: RedOp, esize: u8, q: bool },
+}
+
+/// The across-lanes reductions of [`VecOp::Reduce`].
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum RedOp {
+    /// ADDV: the sum modulo 2^esize.
+    Add,
+    /// SADDLV/UADDLV: the exact sum of the sign- or zero-extended lanes,
+    /// `2 * esize` bits.
+    AddLong {
+        signed: bool,
+    },
+    /// SMAXV/UMAXV, SMINV/UMINV.
+    Max {
+        signed: bool,
+    },
+    Min {
+        signed: bool,
+    },
 }
 
 /// The permutes of [`VecOp::Permute`]; lane `i` of the result of `el` lanes

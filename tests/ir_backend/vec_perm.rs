@@ -1,4 +1,5 @@
-//! The scalar D three-same forms ADD, SUB, CMEQ, CMGT, CMHI, CMGE, CMHS
+//! The across-lanes ADDV, SADDLV/UADDLV, SMAXV/UMAXV and SMINV/UMINV,
+//! the scalar D three-same forms ADD, SUB, CMEQ, CMGT, CMHI, CMGE, CMHS
 //! and CMTST (an `Op::VBin` of one 64-bit lane), the permutes ZIP1/ZIP2, UZP1/UZP2, TRN1/TRN2 and the two-register
 //! forms REV16/REV32/REV64, CNT, FABS and FNEG (single, double and half
 //! precision), which run inline as an `Op::Vec`: every arrangement, 64-
@@ -69,6 +70,19 @@ fn words() -> Vec<u32> {
             }
         }
     }
+    // SADDLV/UADDLV, SMAXV/UMAXV, SMINV/UMINV, ADDV: U, opcode.
+    let across = [(0, 0b00011), (1, 0b00011), (0, 0b01010), (1, 0b01010)];
+    let across = across
+        .into_iter()
+        .chain([(0, 0b11010), (1, 0b11010), (0, 0b11011)]);
+    for (u, opc) in across {
+        for (q, size) in [(0, 0), (1, 0), (0, 1), (1, 1), (1, 2)] {
+            for (d, n, _) in REGS[..2].iter().copied() {
+                let word = q << 30 | u << 29 | 0x0e30_0800 | size << 22 | opc << 12;
+                w.push(word | n << 5 | d);
+            }
+        }
+    }
     // Scalar D three same: U, opcode.
     let same = [(0, 0b10000), (1, 0b10000), (1, 0b10001), (0, 0b10001)];
     let cmp = [(0, 0b00110), (1, 0b00110), (0, 0b00111), (1, 0b00111)];
@@ -109,5 +123,5 @@ fn permutes_reversals_counts_and_sign_ops_match_their_helpers() {
         );
     }
     super::vec_int::singly_then_blocks(&mut rng, &mut jit, &words, vector);
-    assert!(words.len() > 240, "{} words", words.len());
+    assert!(words.len() > 300, "{} words", words.len());
 }

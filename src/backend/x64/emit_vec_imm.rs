@@ -8,7 +8,7 @@
 
 use super::emit::Emitter;
 use super::emit_vec::by_lane_size;
-use crate::ir::{HelperFn, LongAcc, VShiftOp, VUnOp, VecOp};
+use crate::ir::{HelperFn, LongAcc, RedOp, VShiftOp, VUnOp, VecOp};
 use dynasmrt::{dynasm, DynasmApi};
 
 /// Shift kinds of the SSE2 word, dword and qword shifts.
@@ -55,6 +55,11 @@ pub(super) fn inline_ok(op: VecOp) -> bool {
         VecOp::Qdmulh { esize, .. } => super::emit_qdmulh::inline_ok(esize),
         VecOp::Mmla { .. } => super::emit_dot::has_avx2(),
         VecOp::Unary { op, .. } => super::emit_vec_perm::unary_inline_ok(op),
+        VecOp::Reduce {
+            op: RedOp::Max { signed } | RedOp::Min { signed },
+            esize,
+            ..
+        } => super::emit_vec::minmax_ok(esize, signed),
         _ => true,
     }
 }
@@ -168,6 +173,15 @@ impl Emitter {
                 vm,
             } => self.vec_mmla((n_unsigned, m_unsigned), (vd, vn, vm), slow, arg),
             VecOp::BfCvt { scalar, q } => self.vec_bfcvt(scalar, q, (d, n), slow, arg),
+            VecOp::Reduce { op: r, esize, q } => {
+                if !inline_ok(op) {
+                    self.vec_slow(slow, arg);
+                    return;
+                }
+                self.load_v(0, n);
+                self.vec_reduce(r, esize, q);
+                self.store_v(d, true);
+            }
             VecOp::Permute { op, esize, q, vm } => {
                 self.vec_permute(op, esize, q, (d, n, Self::voff(vm)));
             }

@@ -5,7 +5,7 @@
 //! FABS/FNEG (pand/pxor of the sign bits). Scratch: `xmm0`–`xmm5`, `rax`.
 
 use super::emit::Emitter;
-use crate::ir::{PermOp, VUnOp};
+use crate::ir::{PermOp, RedOp, VUnOp};
 use dynasmrt::{dynasm, DynasmApi};
 
 /// The lane value `v` repeated over 64 bits.
@@ -85,6 +85,106 @@ impl Emitter {
             }
             _ => unreachable!("{op:?} is not a bit-pattern unary op"),
         }
+    }
+
+    /// xmm0 = `op` over the `esize`-bit lanes of the low 64 (with `q`,
+    /// 128) bits of xmm0, in its low lane, the rest zero (clobbers rax,
+    /// xmm1–xmm2, xmm5).
+    pub(super) fn vec_reduce(&mut self, op: RedOp, esize: u8, q: bool) {
+        let count = (if q { 128 } else { 64 }) / esize as i32;
+        match op {
+            RedOp::Max { signed } | RedOp::Min { signed } => {
+                // Fold the upper part onto the lower, halving each time.
+                let max = matches!(op, RedOp::Max { .. });
+                let mut k = if q { 8 } else { 4 };
+                while k >= esize as i8 / 8 {
+                    dynasm!(self.a ; .arch x64 ; movdqa xmm1, xmm0 ; psrldq xmm1, k);
+                    self.max_min(max, signed, esize, 0, 1);
+                    k /= 2;
+                }
+            }
+            RedOp::Add | RedOp::AddLong { .. } => {
+                // Biased lanes: unsigned words (for pmaddwd) and signed
+                // bytes (for psadbw) become the other kind.
+                let bias = match (op, esize) {
+                    (RedOp::AddLong { signed: true }, 8) => 0x80,
+                    (RedOp::AddLong { signed: false }, 16) => 0x8000,
+                    _ => 0,
+                };
+                if bias != 0 {
+                    let m = rep(esize, bias);
+                    self.const128(1, m, m);
+                    dynasm!(self.a ; .arch x64 ; pxor xmm0, xmm1);
+                }
+                if !q {
+                    dynasm!(self.a ; .arch x64 ; movq xmm0, xmm0);
+                }
+                match esize {
+                    8 => dynasm!(self.a ; .arch x64
+                        ; pxor xmm1, xmm1
+                        ; psadbw xmm0, xmm1),
+                    16 => {
+                        self.const128(1, rep(16, 1), rep(16, 1));
+                        dynasm!(self.a ; .arch x64 ; pmaddwd xmm0, xmm1);
+                    }
+                    _ => {}
+                }
+                match (op, esize) {
+                    (RedOp::AddLong { signed }, 32) => {
+                        // Extend the four lanes to 64 bits and add those.
+                        dynasm!(self.a ; .arch x64 ; movdqa xmm1, xmm0);
+                        if signed {
+                            dynasm!(self.a ; .arch x64 ; psrad xmm1, 31);
+                        } else {
+                            dynasm!(self.a ; .arch x64 ; pxor xmm1, xmm1);
+                        }
+                        dynasm!(self.a ; .arch x64
+                            ; movdqa xmm2, xmm0
+                            ; punpckldq xmm0, xmm1
+                            ; punpckhdq xmm2, xmm1
+                            ; paddq xmm0, xmm2
+                            ; pshufd xmm1, xmm0, 0x4e
+                            ; paddq xmm0, xmm1
+                            ; movq xmm0, xmm0);
+                        return;
+                    }
+                    (_, 8) => dynasm!(self.a ; .arch x64
+                        ; pshufd xmm1, xmm0, 0x4e
+                        ; paddq xmm0, xmm1),
+                    _ => dynasm!(self.a ; .arch x64
+                        ; pshufd xmm1, xmm0, 0x4e
+                        ; paddd xmm0, xmm1
+                        ; pshufd xmm1, xmm0, 0xb1u8 as i8
+                        ; paddd xmm0, xmm1),
+                }
+                dynasm!(self.a ; .arch x64 ; movd eax, xmm0);
+                if bias != 0 {
+                    // Undo the bias of every lane.
+                    let fix = bias as i32 * count;
+                    if esize == 8 {
+                        dynasm!(self.a ; .arch x64 ; sub eax, fix);
+                    } else {
+                        dynasm!(self.a ; .arch x64 ; add eax, fix);
+                    }
+                }
+                if op == RedOp::Add || esize == 8 {
+                    // ADDV keeps esize bits, xADDLV of bytes 16.
+                    let bits = if op == RedOp::Add { esize } else { 16 };
+                    let m = (u64::MAX >> (64 - bits as u32)) as i32;
+                    dynasm!(self.a ; .arch x64 ; and eax, m);
+                }
+                dynasm!(self.a ; .arch x64 ; movd xmm0, eax);
+                return;
+            }
+        }
+        // The low lane of a max or min.
+        dynasm!(self.a ; .arch x64 ; movd eax, xmm0);
+        match esize {
+            8 => dynasm!(self.a ; .arch x64 ; movzx eax, al),
+            16 => dynasm!(self.a ; .arch x64 ; movzx eax, ax),
+            _ => {}
+        }
+        dynasm!(self.a ; .arch x64 ; movd xmm0, eax);
     }
 
     /// Shifts the `2 * esize`-bit lanes of xmm`x` left (or logically
