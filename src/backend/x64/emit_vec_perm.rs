@@ -157,6 +157,11 @@ impl Emitter {
                         ; pshufd xmm1, xmm0, 0xb1u8 as i8
                         ; paddd xmm0, xmm1),
                 }
+                if (op, esize) == (RedOp::Add, 32) {
+                    // The low lane alone, without a trip through rax.
+                    dynasm!(self.a ; .arch x64 ; pslldq xmm0, 12 ; psrldq xmm0, 12);
+                    return;
+                }
                 dynasm!(self.a ; .arch x64 ; movd eax, xmm0);
                 if bias != 0 {
                     // Undo the bias of every lane.
