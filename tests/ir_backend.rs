@@ -51,6 +51,8 @@ mod table;
 mod vec_int;
 #[path = "ir_backend/vec_ops.rs"]
 mod vec_ops;
+#[path = "ir_backend/vec_perm.rs"]
+mod vec_perm;
 
 struct Rng(u64);
 

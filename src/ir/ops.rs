@@ -504,6 +504,53 @@ pub enum VecOp {
         vm: u8,
         elem: Option<u8>,
     },
+    /// ZIP1/ZIP2, UZP1/UZP2, TRN1/TRN2 of `V[vn]` and `V[vm]` on
+    /// `esize`-bit lanes of 64 (upper half of `V[vd]` zeroed) or, with `q`,
+    /// 128 bits.
+    Permute {
+        op: PermOp,
+        esize: u8,
+        q: bool,
+        vm: u8,
+    },
+    /// `op` over the `esize`-bit lanes of the low 64 (or, with `q`, all
+    /// 128) bits of `V[vn]`: the result in the low lane of `V[vd]`, the rest
+    /// zeroed.
+    Reduce { op: RedOp, esize: u8, q: bool },
+}
+
+/// The across-lanes reductions of [`VecOp::Reduce`].
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum RedOp {
+    /// ADDV: the sum modulo 2^esize.
+    Add,
+    /// SADDLV/UADDLV: the exact sum of the sign- or zero-extended lanes,
+    /// `2 * esize` bits.
+    AddLong {
+        signed: bool,
+    },
+    /// SMAXV/UMAXV, SMINV/UMINV.
+    Max {
+        signed: bool,
+    },
+    Min {
+        signed: bool,
+    },
+}
+
+/// The permutes of [`VecOp::Permute`]; lane `i` of the result of `el` lanes
+/// is, for `Zip1` lane `i / 2` of `n` (even `i`) or `m` (odd `i`), for
+/// `Zip2` lane `el / 2 + i / 2` of the same, for `Uzp1` (`Uzp2`) lane `2i`
+/// (`2i + 1`) of the concatenation `m:n`, for `Trn1` (`Trn2`) lane
+/// `i & !1` (`i | 1`) of `n` (even `i`) or `m` (odd `i`).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum PermOp {
+    Zip1,
+    Zip2,
+    Uzp1,
+    Uzp2,
+    Trn1,
+    Trn2,
 }
 
 /// Lane-wise one-operand integer operations in [`VecOp::Unary`].
@@ -520,6 +567,17 @@ pub enum VUnOp {
     Not,
     /// `0 - n` (NEG).
     Neg,
+    /// The `esize`-bit lanes reversed within each container of `container`
+    /// bits (REV16, REV32, REV64).
+    Rev {
+        container: u8,
+    },
+    /// The number of one bits of each byte (CNT, `esize` 8).
+    Cnt,
+    /// The sign bit of each lane cleared (FABS) or flipped (FNEG): exact
+    /// for every floating-point value, no exception.
+    Fabs,
+    Fneg,
 }
 
 /// What [`VecOp::MulLong`] does with the destination's lanes.

@@ -114,7 +114,7 @@ fn copy_words() -> Vec<u32> {
 }
 
 /// A vector whose bytes are mostly 0, 1, 0x7f, 0x80 or 0xff.
-fn vector(rng: &mut Rng) -> u128 {
+pub(super) fn vector(rng: &mut Rng) -> u128 {
     let mut v = 0u128;
     for i in 0..16 {
         let b = if rng.chance(4) {
@@ -132,22 +132,34 @@ fn integer_vector_ops_match_their_helpers() {
     let mut rng = Rng(env_u64("EMU_IR_FUZZ_SEED", 0x1e7));
     let mut jit = Jit::new();
     let words = vector_words();
-    for &w in &words {
+    singly_then_blocks(&mut rng, &mut jit, &words, vector);
+    assert!(words.len() > 200, "{} words", words.len());
+}
+
+/// Each of `words` (each must be an `Op::Vec` or `Op::VBin`, no helper
+/// call besides) alone from 300 random states, then 500 random blocks of
+/// 2 to 9 of them, through [`run_vectors`].
+pub(super) fn singly_then_blocks(
+    rng: &mut Rng,
+    jit: &mut Jit,
+    words: &[u32],
+    vector: fn(&mut Rng) -> u128,
+) {
+    for &w in words {
         let block = block_of(&[w]);
         assert!(
             (block.ops.iter()).any(|o| matches!(o, Op::Vec { .. } | Op::VBin { .. })),
             "{w:#010x} is not an Op::Vec or Op::VBin"
         );
         for _ in 0..300 {
-            run_vectors(&mut rng, &mut jit, &[w], vector);
+            run_vectors(rng, jit, &[w], vector);
         }
     }
     for _ in 0..500 {
         let n = 2 + rng.below(8) as usize;
-        let seq: Vec<u32> = (0..n).map(|_| rng.pick(&words)).collect();
-        run_vectors(&mut rng, &mut jit, &seq, vector);
+        let seq: Vec<u32> = (0..n).map(|_| rng.pick(words)).collect();
+        run_vectors(rng, jit, &seq, vector);
     }
-    assert!(words.len() > 200, "{} words", words.len());
 }
 
 #[test]

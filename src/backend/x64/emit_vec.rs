@@ -33,17 +33,23 @@ pub(super) fn has_sse42() -> bool {
     *SSE42.get_or_init(|| std::arch::is_x86_feature_detected!("sse4.2"))
 }
 
+/// Whether `max_min` has a form for the lane size (SSE2 for unsigned
+/// bytes and signed words, SSE4.1 for the others).
+pub(super) fn minmax_ok(esize: u8, signed: bool) -> bool {
+    match (esize, signed) {
+        (8, false) | (16, true) => true,
+        (8 | 16 | 32, _) => has_sse41(),
+        _ => false,
+    }
+}
+
 /// Whether the shape has an inline form.
 pub(super) fn inline_ok(op: VOp, esize: u8, elem: Option<u8>) -> bool {
     let mul = matches!(op, VOp::Mul | VOp::Mla | VOp::Mls);
     if elem.is_some() && (esize != 32 || !mul) {
         return false;
     }
-    let minmax = |signed: bool| match (esize, signed) {
-        (8, false) | (16, true) => true,
-        (8 | 16 | 32, _) => has_sse41(),
-        _ => false,
-    };
+    let minmax = |signed: bool| minmax_ok(esize, signed);
     match op {
         // pcmpeqq is SSE4.1, pcmpgtq SSE4.2.
         VOp::Cmeq | VOp::Cmtst if esize == 64 => has_sse41(),
@@ -207,7 +213,7 @@ impl Emitter {
 
     /// xmm`x` = the lane-wise maximum (or minimum) of xmm`x` and xmm`y`
     /// (a shape [`inline_ok`] accepts).
-    fn max_min(&mut self, max: bool, signed: bool, esize: u8, x: u8, y: u8) {
+    pub(super) fn max_min(&mut self, max: bool, signed: bool, esize: u8, x: u8, y: u8) {
         match (max, signed, esize) {
             (true, false, 8) => dynasm!(self.a ; .arch x64 ; pmaxub Rx(x), Rx(y)),
             (true, false, 16) => dynasm!(self.a ; .arch x64 ; pmaxuw Rx(x), Rx(y)),
@@ -227,7 +233,7 @@ impl Emitter {
     /// Splits the lanes of the concatenation xmm1:xmm0 into its even lanes
     /// (xmm3) and its odd lanes (xmm0), each in order: the lanes from xmm0
     /// in the low half, those from xmm1 in the high half.
-    fn split_pairs(&mut self, esize: u8) {
+    pub(super) fn split_pairs(&mut self, esize: u8) {
         match esize {
             8 => dynasm!(self.a ; .arch x64
                 ; movdqa xmm3, xmm0

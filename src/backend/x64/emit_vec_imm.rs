@@ -8,7 +8,7 @@
 
 use super::emit::Emitter;
 use super::emit_vec::by_lane_size;
-use crate::ir::{HelperFn, LongAcc, VShiftOp, VUnOp, VecOp};
+use crate::ir::{HelperFn, LongAcc, RedOp, VShiftOp, VUnOp, VecOp};
 use dynasmrt::{dynasm, DynasmApi};
 
 /// Shift kinds of the SSE2 word, dword and qword shifts.
@@ -54,6 +54,12 @@ pub(super) fn inline_ok(op: VecOp) -> bool {
         } => super::emit_vec::has_sse42(),
         VecOp::Qdmulh { esize, .. } => super::emit_qdmulh::inline_ok(esize),
         VecOp::Mmla { .. } | VecOp::BfDot { .. } => super::emit_dot::has_avx2(),
+        VecOp::Unary { op, .. } => super::emit_vec_perm::unary_inline_ok(op),
+        VecOp::Reduce {
+            op: RedOp::Max { signed } | RedOp::Min { signed },
+            esize,
+            ..
+        } => super::emit_vec::minmax_ok(esize, signed),
         _ => true,
     }
 }
@@ -150,7 +156,14 @@ impl Emitter {
                     return;
                 }
                 self.load_v(0, n);
-                self.vec_unary(u, esize);
+                if matches!(
+                    u,
+                    VUnOp::Rev { .. } | VUnOp::Cnt | VUnOp::Fabs | VUnOp::Fneg
+                ) {
+                    self.vec_unary_bits(u, esize);
+                } else {
+                    self.vec_unary(u, esize);
+                }
                 self.store_v(d, q);
             }
             VecOp::Qdmulh { .. } => self.vec_qdmulh(op, (vd, vn), slow, arg),
@@ -170,6 +183,18 @@ impl Emitter {
                     elem,
                 };
                 self.vec_bfdot(op, slow, arg);
+            }
+            VecOp::Reduce { op: r, esize, q } => {
+                if !inline_ok(op) {
+                    self.vec_slow(slow, arg);
+                    return;
+                }
+                self.load_v(0, n);
+                self.vec_reduce(r, esize, q);
+                self.store_v(d, true);
+            }
+            VecOp::Permute { op, esize, q, vm } => {
+                self.vec_permute(op, esize, q, (d, n, Self::voff(vm)));
             }
             VecOp::Ext { q, vm, imm } => {
                 let m = Self::voff(vm);
@@ -219,6 +244,9 @@ impl Emitter {
             VUnOp::Neg => {
                 by_size!(psubb, psubw, psubd, psubq, xmm1, xmm0);
                 dynasm!(self.a ; .arch x64 ; movdqa xmm0, xmm1);
+            }
+            VUnOp::Rev { .. } | VUnOp::Cnt | VUnOp::Fabs | VUnOp::Fneg => {
+                unreachable!("emitted by vec_unary_bits")
             }
         }
     }

@@ -11,7 +11,7 @@ use crate::ir::{HelperFn, Val};
 use dynasmrt::{dynasm, DynasmApi};
 use std::sync::OnceLock;
 
-fn has_ssse3() -> bool {
+pub(super) fn has_ssse3() -> bool {
     static SSSE3: OnceLock<bool> = OnceLock::new();
     *SSSE3.get_or_init(|| std::arch::is_x86_feature_detected!("ssse3"))
 }

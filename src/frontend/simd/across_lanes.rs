@@ -8,7 +8,7 @@ use crate::arm64::encodings::simd_across::Op;
 use crate::arm64::Fields;
 use crate::cpu::CpuState;
 use crate::frontend::{Ctx, TResult, Undefined};
-use crate::ir::{HalfOp, VecOp};
+use crate::ir::{HalfOp, RedOp, VecOp};
 
 kinds!(K {
     Addlv,
@@ -80,6 +80,24 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
             scalar: true,
             vm: 0,
             elem: None,
+        };
+        super::vec_op(cx, op, &args, helper);
+        return Ok(());
+    }
+    // The integer reductions: an Op::Vec the backend may run inline.
+    let signed = !u;
+    let red = match kind {
+        K::Addv => Some(RedOp::Add),
+        K::Addlv => Some(RedOp::AddLong { signed }),
+        K::Maxv => Some(RedOp::Max { signed }),
+        K::Minv => Some(RedOp::Min { signed }),
+        _ => None,
+    };
+    if let (Some(op), false) = (red, pair) {
+        let op = VecOp::Reduce {
+            op,
+            esize: args.esize() as u8,
+            q,
         };
         super::vec_op(cx, op, &args, helper);
         return Ok(());

@@ -1,7 +1,7 @@
 //! Advanced SIMD permute: UZP1/UZP2, TRN1/TRN2, ZIP1/ZIP2.
 
 use super::lanes::{concat_elem, get, set, trunc, width};
-use super::{call, kinds, Args};
+use super::{kinds, Args};
 use crate::arm64::Fields;
 use crate::cpu::CpuState;
 use crate::frontend::{Ctx, TResult, Undefined};
@@ -31,7 +31,23 @@ pub fn translate(cx: &mut Ctx, f: &Fields, kind: K) -> TResult {
         kind: kind as u32,
         ..Args::default()
     };
-    call(cx, helper, args, &[]);
+    use crate::ir::PermOp;
+    let op = match kind {
+        K::Zip1 => PermOp::Zip1,
+        K::Zip2 => PermOp::Zip2,
+        K::Uzp1 => PermOp::Uzp1,
+        K::Uzp2 => PermOp::Uzp2,
+        K::Trn1 => PermOp::Trn1,
+        K::Trn2 => PermOp::Trn2,
+    };
+    let op = crate::ir::VecOp::Permute {
+        op,
+        esize: args.esize() as u8,
+        q,
+        vm: args.m as u8,
+    };
+    // The backend may run it inline; the helper is its exact definition.
+    super::vec_op(cx, op, &args, helper);
     Ok(())
 }
 

@@ -157,6 +157,19 @@ fn emit(cx: &mut Ctx, f: &Fields, scalar: bool, q: bool, kind: K, size: u32) -> 
     }
     match inline_op(kind).or_else(|| signed_op(kind, u)) {
         Some(op) if !scalar => super::vbin(cx, op, &args, None, helper),
+        // The scalar D forms (ADD, SUB, CMxx, CMTST) are the 64-bit vector
+        // form of one 64-bit lane: lane 0, the upper half zeroed.
+        Some(op) if size == 3 && scalar_d(op) => cx.b.vbin(crate::ir::Op::VBin {
+            op,
+            esize: 64,
+            q: false,
+            vd: args.d as u8,
+            vn: args.n as u8,
+            vm: args.m as u8,
+            elem: None,
+            slow: helper,
+            arg: args.pack(),
+        }),
         _ => {
             call(cx, helper, args, &[]);
         }
@@ -217,6 +230,12 @@ pub(super) fn inline_op(k: K) -> Option<VOp> {
         K::Cmeq => VOp::Cmeq,
         _ => return None,
     })
+}
+
+/// Whether `op` has a scalar D form computed as one 64-bit lane.
+fn scalar_d(op: VOp) -> bool {
+    use VOp::*;
+    matches!(op, Add | Sub | Cmeq | Cmgt | Cmge | Cmhi | Cmhs | Cmtst)
 }
 
 /// The further integer operations the backend can run inline, whose

@@ -173,6 +173,12 @@ fn unary_op(k: K) -> Option<crate::ir::VUnOp> {
         K::CmltZ => VUnOp::CmltZ,
         K::Not => VUnOp::Not,
         K::Neg => VUnOp::Neg,
+        K::Rev64 => VUnOp::Rev { container: 64 },
+        K::Rev32 => VUnOp::Rev { container: 32 },
+        K::Rev16 => VUnOp::Rev { container: 16 },
+        K::Cnt => VUnOp::Cnt,
+        K::Fabs => VUnOp::Fabs,
+        K::Fneg => VUnOp::Fneg,
         _ => return None,
     })
 }
