@@ -123,7 +123,6 @@ fn mlal(cx: &mut Ctx, a: &Args, elem: Option<u32>) {
         let k = cx.k(0xFFFF_0000);
         cx.b.and(Width::W64, x, k)
     };
-    let (slow, ctl) = crate::frontend::fp::runtime::fmuladd_args(FpSize::Single, false, false);
     // BFMLALB (Q = 0): the even BFloat16 lanes; BFMLALT (Q = 1): the odd.
     let sel = u32::from(a.q);
     let mut r = [None; 2];
@@ -133,33 +132,12 @@ fn mlal(cx: &mut Ctx, a: &Args, elem: Option<u32>) {
             Some(i) => widen(cx, m, 16 * i),
             None => widen(cx, m, 32 * e + 16 * sel),
         };
-        let acc = d[e as usize / 2];
-        let addend = if e % 2 == 0 {
-            cx.b.zext(acc, 32)
-        } else {
-            let k = cx.k(32);
-            cx.b.bin(BinOp::Lshr, Width::W64, acc, k)
-        };
-        let dst = cx.b.fresh();
-        cx.b.fmuladd(crate::ir::Op::FMulAdd {
-            size: FpSize::Single,
-            neg_addend: false,
-            neg_op1: false,
-            dst,
-            addend,
-            op1,
-            op2,
-            slow,
-            ctl,
-        });
+        let addend = super::fp_lanes::lane32(cx, d[e as usize / 2], u64::from(e % 2 * 32));
+        let dst = super::fp_lanes::mul_add(cx, FpSize::Single, false, [addend, op1, op2]);
         let h = e as usize / 2;
         r[h] = Some(match r[h] {
             None => dst,
-            Some(lo) => {
-                let k = cx.k(32);
-                let hi = cx.b.bin(BinOp::Shl, Width::W64, dst, k);
-                cx.b.or(Width::W64, lo, hi)
-            }
+            Some(lo) => super::fp_lanes::pack32(cx, lo, dst),
         });
     }
     let off = v_offset(a.d as usize);

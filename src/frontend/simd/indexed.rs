@@ -105,6 +105,13 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
         super::vec_op(cx, op, &args, helper);
         return Ok(());
     }
+    // FMLA/FMLS by element on single or double lanes: one Op::FMulAdd a lane.
+    let fmla = [S::Fmla as u32, S::Fmls as u32].contains(&kind);
+    if fp && esize >= 2 && !scalar && fmla {
+        let (lanes, neg) = ((args.d, args.n, m), kind == S::Fmls as u32);
+        super::fp_lanes::fmla(cx, neg, 8 << esize, args.q, lanes, Some(index));
+        return Ok(());
+    }
     // SQDMULH/SQRDMULH by element: an Op::Vec the backend may run inline.
     let q_mulh = (!fp && kind & DIFF == 0)
         .then(|| three_same::qdmulh(S::from_u32(kind), &args, Some(index as u8)))

@@ -137,6 +137,11 @@ fn emit(cx: &mut Ctx, f: &Fields, scalar: bool, q: bool, kind: K, size: u32) -> 
         super::fp_lanes::translate(cx, op, 8 << size, q, lanes);
         return Ok(());
     }
+    if let (K::Fmla | K::Fmls, false, 2..) = (kind, scalar, size) {
+        let lanes = (args.d, args.n, args.m);
+        super::fp_lanes::fmla(cx, kind == K::Fmls, 8 << size, q, lanes, None);
+        return Ok(());
+    }
     // Half-precision lanes (of the scalar forms, FACGE and FACGT): an
     // Op::Vec the backend may run inline.
     let half = half_op(kind).filter(|&op| !scalar || matches!(op, HalfOp::Acge | HalfOp::Acgt));
