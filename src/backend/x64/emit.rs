@@ -1,10 +1,10 @@
 //! IR → x86-64. Register conventions inside translated code:
 //!
 //! * `r15` — pointer to the guest [`CpuState`];
-//! * `r9, r10, r11` — the pinned guest registers SP, x30 and x0
-//!   ([`super::regalloc::PINNED`]), stored to the state around host calls
-//!   and by the trampoline's exit;
-//! * `rbx, rbp, r12, r13, r14` — IR values ([`super::regalloc::POOL`]),
+//! * `r9, r10, r11, r13, r14` — the pinned guest registers SP, x30, x0,
+//!   x19 and x29 ([`super::regalloc::PINNED`]), stored to the state around
+//!   host calls and by the trampoline's exit;
+//! * `rbx, rbp, r12` — IR values ([`super::regalloc::POOL`]),
 //!   and `rsi, rdi, r8` in blocks that call nothing on their main path and
 //!   have no atomic read-modify-write and no exact slow path either; a read
 //!   of a pinned register may live in its host register, and so may a
