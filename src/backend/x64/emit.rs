@@ -232,7 +232,10 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         super::regalloc::CALL_FREE_POOL
             .into_iter()
             .filter(|&r| held(r))
-            .chain(super::regalloc::PINNED.iter().map(|p| p.1)),
+            .chain(super::regalloc::PINNED.iter().map(|p| p.1))
+            // The callee keeps callee-saved registers itself (an exact
+            // slow path's helper reads no guest register from the state).
+            .filter(|&r| !super::regalloc::callee_saved(r)),
     );
     let direct = env.tlb.is_none() && full;
     let vcache_on = direct && super::emit_vcache::worth_it(block);

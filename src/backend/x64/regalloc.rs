@@ -26,6 +26,12 @@ pub const POOL: [u8; 3] = [3 /* rbx */, 5 /* rbp */, 12];
 /// more host instructions in spills.
 pub const PINNED: [(u8, u8); 5] = [(31, 9), (30, 10), (0, 11), (19, 13), (29, 14)];
 
+/// Whether host register `r` survives a call under the System V ABI
+/// (rbx, rbp, r12-r15).
+pub fn callee_saved(r: u8) -> bool {
+    matches!(r, 3 | 5 | 12..=15)
+}
+
 /// The host register guest register `reg` is pinned to, if any.
 pub fn pinned(reg: u8) -> Option<u8> {
     PINNED.iter().find(|p| p.0 == reg).map(|p| p.1)
