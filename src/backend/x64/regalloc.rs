@@ -21,9 +21,9 @@ pub const POOL: [u8; 3] = [3 /* rbx */, 5 /* rbp */, 12];
 /// keeps a frame record) and x19 (the first callee-saved register, which
 /// compilers give the value a function keeps across its calls) travel
 /// through the state at every block boundary of call-heavy code
-/// otherwise. Pinning x19 and x29 took fib(35) from 262 to 197 ms of CPU
-/// time; the pool's two fewer registers cost sha256's large blocks 3.7%
-/// more host instructions in spills.
+/// otherwise. Pinning x19 and x29 took the fib kernel from about 262 to
+/// 198 ms of CPU time; the pool's two fewer registers cost sha256's large
+/// blocks 3.7% more host instructions in spills (README, Performance).
 pub const PINNED: [(u8, u8); 5] = [(31, 9), (30, 10), (0, 11), (19, 13), (29, 14)];
 
 /// Whether host register `r` survives a call under the System V ABI
