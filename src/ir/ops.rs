@@ -560,6 +560,10 @@ pub enum SameOp {
     /// SABD/UABD: `|n - m|`; SABA/UABA: `d + |n - m|` (modulo 2^esize).
     Abd,
     Aba,
+    /// SSHL/USHL: `n` shifted by the signed low byte `s` of `m`: left by
+    /// `s` when `s >= 0`, else right by `-s` (arithmetic when signed);
+    /// shifts of `esize` or more give 0 (or, right and signed, the sign).
+    Shl,
 }
 
 /// The across-lanes reductions of [`VecOp::Reduce`].

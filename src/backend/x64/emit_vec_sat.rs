@@ -55,6 +55,11 @@ pub(super) fn inline_ok(op: VecOp) -> bool {
             esize: 64,
             ..
         } => super::emit_vec::has_sse42(),
+        VecOp::Same {
+            op: SameOp::Shl,
+            esize,
+            ..
+        } => esize >= 32 && super::emit_dot::has_avx2(),
         VecOp::Tbl { .. } => super::emit_vec_struct::has_ssse3(),
         _ => true,
     }
@@ -101,6 +106,7 @@ impl Emitter {
                 };
                 lanes = ((1u32 << count) - 1) as i32;
             }
+            SameOp::Shl => self.shl_reg(signed, esize),
             SameOp::Rhadd => self.rhadd(signed, esize),
             SameOp::Hadd => self.hadd(signed, esize),
             SameOp::Hsub => {
@@ -268,6 +274,54 @@ impl Emitter {
         } else {
             dynasm!(self.a ; .arch x64 ; movmskps eax, Rx(x));
         }
+    }
+
+    /// xmm0 = each lane of xmm0 shifted by the signed low byte `s` of the
+    /// lane of xmm1 (32- or 64-bit lanes, AVX2): the left shift by `s` or,
+    /// where `s < 0`, the right shift by `-s`. The variable shifts give 0
+    /// for counts of the lane size or more (negative ones too, as
+    /// unsigned), `vpsravd` the sign; 64-bit lanes shift right
+    /// arithmetically as `((x ^ t) >> -s) ^ t`, `t` the sign mask of `x`.
+    fn shl_reg(&mut self, signed: bool, esize: u8) {
+        if esize == 32 {
+            dynasm!(self.a ; .arch x64
+                ; pslld xmm1, 24
+                ; psrad xmm1, 24
+                ; pxor xmm2, xmm2
+                ; psubd xmm2, xmm1
+                ; vpsllvd xmm3, xmm0, xmm1);
+            if signed {
+                dynasm!(self.a ; .arch x64 ; vpsravd xmm0, xmm0, xmm2);
+            } else {
+                dynasm!(self.a ; .arch x64 ; vpsrlvd xmm0, xmm0, xmm2);
+            }
+            dynasm!(self.a ; .arch x64 ; psrad xmm1, 31);
+        } else {
+            // The low byte sign-extended: (b ^ 0x80) - 0x80.
+            self.splat(4, 0x80);
+            dynasm!(self.a ; .arch x64
+                ; psllq xmm1, 56
+                ; psrlq xmm1, 56
+                ; pxor xmm1, xmm4
+                ; psubq xmm1, xmm4
+                ; pxor xmm2, xmm2
+                ; psubq xmm2, xmm1
+                ; vpsllvq xmm3, xmm0, xmm1);
+            if signed {
+                dynasm!(self.a ; .arch x64
+                    ; movdqa xmm4, xmm0
+                    ; psrad xmm4, 31
+                    ; pshufd xmm4, xmm4, 0xF5u8 as i8
+                    ; pxor xmm0, xmm4
+                    ; vpsrlvq xmm0, xmm0, xmm2
+                    ; pxor xmm0, xmm4);
+            } else {
+                dynasm!(self.a ; .arch x64 ; vpsrlvq xmm0, xmm0, xmm2);
+            }
+            dynasm!(self.a ; .arch x64 ; psrad xmm1, 31 ; pshufd xmm1, xmm1, 0xF5u8 as i8);
+        }
+        // The right shift where s < 0, else the left one.
+        dynasm!(self.a ; .arch x64 ; pand xmm0, xmm1 ; pandn xmm1, xmm3 ; por xmm0, xmm1);
     }
 
     /// xmm0 = `(xmm0 + xmm1 + 1) >> 1` on `esize`-bit lanes (8, 16, 32).

@@ -160,7 +160,9 @@ fn emit(cx: &mut Ctx, f: &Fields, scalar: bool, q: bool, kind: K, size: u32) -> 
         super::vec_op(cx, op, &args, helper);
         return Ok(());
     }
-    if let Some(op) = same_op(kind) {
+    // SSHL/USHL on 32- and 64-bit lanes; 8 and 16 stay with the helper.
+    let same = same_op(kind).or((kind == K::Shl && size >= 2).then_some(SameOp::Shl));
+    if let Some(op) = same {
         let op = VecOp::Same {
             op,
             signed: !u,
