@@ -564,6 +564,9 @@ pub enum SameOp {
     /// `s` when `s >= 0`, else right by `-s` (arithmetic when signed);
     /// shifts of `esize` or more give 0 (or, right and signed, the sign).
     Shl,
+    /// SRSHL/URSHL: as `Shl`, the right shifts by `k` rounding
+    /// (`(n + (1 << (k - 1))) >> k`, exact).
+    Rshl,
 }
 
 /// The across-lanes reductions of [`VecOp::Reduce`].

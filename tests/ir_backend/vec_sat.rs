@@ -1,7 +1,7 @@
 //! The saturating SQADD/UQADD/SQSUB/UQSUB (vector and scalar, every
 //! size), the halving SHADD/UHADD, SRHADD/URHADD, SHSUB/UHSUB, the
-//! absolute differences SABD/UABD, SABA/UABA, SSHL/USHL (32- and 64-bit
-//! lanes, scalar D) and TBL/TBX with one to four
+//! absolute differences SABD/UABD, SABA/UABA, SSHL/USHL and SRSHL/URSHL
+//! (32- and 64-bit lanes, scalar D) and TBL/TBX with one to four
 //! table registers, which the backend runs inline (`emit_vec_sat`) as an
 //! `Op::Vec`: every arrangement, the destination apart from and equal to
 //! each source (for TBL/TBX also inside the table, and tables wrapping
@@ -38,16 +38,19 @@ fn same_words() -> Vec<u32> {
                         }
                     }
                 }
-                // SSHL/USHL (01000): 32- and 64-bit lanes, scalar D.
-                if size >= 2 {
-                    for q in [false, true] {
-                        if size < 3 || q {
-                            w.push(same(false, q, u, size, 0b01000, r));
+                // SSHL/USHL (01000), SRSHL/URSHL (01010): 32- and 64-bit
+                // lanes, scalar D.
+                for opc in [0b01000, 0b01010] {
+                    if size >= 2 {
+                        for q in [false, true] {
+                            if size < 3 || q {
+                                w.push(same(false, q, u, size, opc, r));
+                            }
                         }
                     }
-                }
-                if size == 3 {
-                    w.push(same(true, true, u, size, 0b01000, r));
+                    if size == 3 {
+                        w.push(same(true, true, u, size, opc, r));
+                    }
                 }
                 for opc in [0b00000, 0b00010, 0b00100, 0b01110, 0b01111] {
                     for q in [false, true] {

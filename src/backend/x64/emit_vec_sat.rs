@@ -1,8 +1,8 @@
 //! [`VecOp::Same`](crate::ir::VecOp::Same) and
-//! [`VecOp::Tbl`](crate::ir::VecOp::Tbl) inline: the saturating, halving
-//! and absolute-difference integer three-same forms and TBL/TBX, on the
-//! V registers in the CPU state. All integer arithmetic, exact by
-//! construction:
+//! [`VecOp::Tbl`](crate::ir::VecOp::Tbl) inline: the saturating, halving,
+//! absolute-difference and shift-by-register integer three-same forms
+//! and TBL/TBX, on the V registers in the CPU state. All integer
+//! arithmetic, exact by construction:
 //!
 //! * SQADD/UQADD/SQSUB/UQSUB: 8- and 16-bit lanes with the saturating SSE2
 //!   adds and subtracts; a lane saturated exactly when the result differs
@@ -21,6 +21,9 @@
 //!   average of `n` and `NOT m` (unsigned: with the lane's top bit flipped,
 //!   as `NOT m` there is `m` biased by `2^esize`).
 //! * SABD/UABD, SABA/UABA: `max(n, m) - min(n, m)`, modulo 2^esize.
+//! * SSHL/USHL, SRSHL/URSHL on 32- and 64-bit lanes (AVX2): the variable
+//!   shifts left by the count byte and right by its negation, blended by
+//!   its sign (see `shl_reg`).
 //! * TBL/TBX: one `pshufb` per table register with the indices less
 //!   `16 * j`, saturated up by 0x70 so that exactly those in 0..16 keep
 //!   bit 7 clear; TBX first keeps the destination's bytes whose index is
@@ -56,7 +59,7 @@ pub(super) fn inline_ok(op: VecOp) -> bool {
             ..
         } => super::emit_vec::has_sse42(),
         VecOp::Same {
-            op: SameOp::Shl,
+            op: SameOp::Shl | SameOp::Rshl,
             esize,
             ..
         } => esize >= 32 && super::emit_dot::has_avx2(),
@@ -106,7 +109,8 @@ impl Emitter {
                 };
                 lanes = ((1u32 << count) - 1) as i32;
             }
-            SameOp::Shl => self.shl_reg(signed, esize),
+            SameOp::Shl => self.shl_reg(signed, false, esize),
+            SameOp::Rshl => self.shl_reg(signed, true, esize),
             SameOp::Rhadd => self.rhadd(signed, esize),
             SameOp::Hadd => self.hadd(signed, esize),
             SameOp::Hsub => {
@@ -278,25 +282,14 @@ impl Emitter {
 
     /// xmm0 = each lane of xmm0 shifted by the signed low byte `s` of the
     /// lane of xmm1 (32- or 64-bit lanes, AVX2): the left shift by `s` or,
-    /// where `s < 0`, the right shift by `-s`. The variable shifts give 0
-    /// for counts of the lane size or more (negative ones too, as
-    /// unsigned), `vpsravd` the sign; 64-bit lanes shift right
-    /// arithmetically as `((x ^ t) >> -s) ^ t`, `t` the sign mask of `x`.
-    fn shl_reg(&mut self, signed: bool, esize: u8) {
-        if esize == 32 {
-            dynasm!(self.a ; .arch x64
-                ; pslld xmm1, 24
-                ; psrad xmm1, 24
-                ; pxor xmm2, xmm2
-                ; psubd xmm2, xmm1
-                ; vpsllvd xmm3, xmm0, xmm1);
-            if signed {
-                dynasm!(self.a ; .arch x64 ; vpsravd xmm0, xmm0, xmm2);
-            } else {
-                dynasm!(self.a ; .arch x64 ; vpsrlvd xmm0, xmm0, xmm2);
-            }
-            dynasm!(self.a ; .arch x64 ; psrad xmm1, 31);
-        } else {
+    /// where `s < 0`, the right shift by `k = -s`, with `round` plus bit
+    /// `k - 1` (the right shift by `NOT s`) of the lane. The variable
+    /// shifts give 0 for counts of the lane size or more (negative ones
+    /// too, as unsigned), `vpsravd` the sign; 64-bit lanes shift right
+    /// arithmetically as `((x ^ t) >> k) ^ t`, `t` the sign mask of `x`.
+    fn shl_reg(&mut self, signed: bool, round: bool, esize: u8) {
+        let wide = esize == 64;
+        if wide {
             // The low byte sign-extended: (b ^ 0x80) - 0x80.
             self.splat(4, 0x80);
             dynasm!(self.a ; .arch x64
@@ -304,24 +297,55 @@ impl Emitter {
                 ; psrlq xmm1, 56
                 ; pxor xmm1, xmm4
                 ; psubq xmm1, xmm4
-                ; pxor xmm2, xmm2
-                ; psubq xmm2, xmm1
                 ; vpsllvq xmm3, xmm0, xmm1);
             if signed {
                 dynasm!(self.a ; .arch x64
                     ; movdqa xmm4, xmm0
                     ; psrad xmm4, 31
                     ; pshufd xmm4, xmm4, 0xF5u8 as i8
-                    ; pxor xmm0, xmm4
-                    ; vpsrlvq xmm0, xmm0, xmm2
                     ; pxor xmm0, xmm4);
-            } else {
-                dynasm!(self.a ; .arch x64 ; vpsrlvq xmm0, xmm0, xmm2);
             }
-            dynasm!(self.a ; .arch x64 ; psrad xmm1, 31 ; pshufd xmm1, xmm1, 0xF5u8 as i8);
+        } else {
+            dynasm!(self.a ; .arch x64
+                ; pslld xmm1, 24
+                ; psrad xmm1, 24
+                ; vpsllvd xmm3, xmm0, xmm1);
+        }
+        if round {
+            dynasm!(self.a ; .arch x64 ; pcmpeqd xmm5, xmm5 ; pxor xmm5, xmm1);
+            self.shr_var(signed, wide, 5);
+        }
+        dynasm!(self.a ; .arch x64 ; pxor xmm2, xmm2);
+        by_lane_size!(self.a, esize, psubb, psubw, psubd, psubq, xmm2, xmm1);
+        self.shr_var(signed, wide, 2);
+        dynasm!(self.a ; .arch x64 ; movdqa xmm0, xmm2 ; pcmpeqd xmm2, xmm2);
+        if round {
+            if wide {
+                dynasm!(self.a ; .arch x64 ; psrlq xmm2, 63 ; pand xmm5, xmm2 ; paddq xmm0, xmm5);
+            } else {
+                dynasm!(self.a ; .arch x64 ; psrld xmm2, 31 ; pand xmm5, xmm2 ; paddd xmm0, xmm5);
+            }
+        }
+        dynasm!(self.a ; .arch x64 ; psrad xmm1, 31);
+        if wide {
+            dynasm!(self.a ; .arch x64 ; pshufd xmm1, xmm1, 0xF5u8 as i8);
         }
         // The right shift where s < 0, else the left one.
         dynasm!(self.a ; .arch x64 ; pand xmm0, xmm1 ; pandn xmm1, xmm3 ; por xmm0, xmm1);
+    }
+
+    /// xmm`x` = xmm0 shifted right by the counts in xmm`x` (32- or, `wide`,
+    /// 64-bit lanes), arithmetically when `signed` (64-bit lanes: xmm4
+    /// holds the sign masks `t` of the value and xmm0 the value XOR `t`).
+    fn shr_var(&mut self, signed: bool, wide: bool, x: u8) {
+        match (signed, wide) {
+            (true, true) => dynasm!(self.a ; .arch x64
+                ; vpsrlvq Rx(x), xmm0, Rx(x)
+                ; pxor Rx(x), xmm4),
+            (false, true) => dynasm!(self.a ; .arch x64 ; vpsrlvq Rx(x), xmm0, Rx(x)),
+            (true, false) => dynasm!(self.a ; .arch x64 ; vpsravd Rx(x), xmm0, Rx(x)),
+            (false, false) => dynasm!(self.a ; .arch x64 ; vpsrlvd Rx(x), xmm0, Rx(x)),
+        }
     }
 
     /// xmm0 = `(xmm0 + xmm1 + 1) >> 1` on `esize`-bit lanes (8, 16, 32).

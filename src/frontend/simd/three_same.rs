@@ -160,8 +160,14 @@ fn emit(cx: &mut Ctx, f: &Fields, scalar: bool, q: bool, kind: K, size: u32) -> 
         super::vec_op(cx, op, &args, helper);
         return Ok(());
     }
-    // SSHL/USHL on 32- and 64-bit lanes; 8 and 16 stay with the helper.
-    let same = same_op(kind).or((kind == K::Shl && size >= 2).then_some(SameOp::Shl));
+    // SSHL/USHL, SRSHL/URSHL on 32- and 64-bit lanes; 8 and 16 stay with
+    // the helper.
+    let shift = match kind {
+        K::Shl => Some(SameOp::Shl),
+        K::Rshl => Some(SameOp::Rshl),
+        _ => None,
+    };
+    let same = same_op(kind).or(shift.filter(|_| size >= 2));
     if let Some(op) = same {
         let op = VecOp::Same {
             op,
