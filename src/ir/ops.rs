@@ -517,6 +517,56 @@ pub enum VecOp {
     /// 128) bits of `V[vn]`: the result in the low lane of `V[vd]`, the rest
     /// zeroed.
     Reduce { op: RedOp, esize: u8, q: bool },
+    /// The integer three-same operation `op` (see [`SameOp`]) of `V[vn]`
+    /// and `V[vm]` on `esize`-bit lanes, signed or unsigned: 64 bits (upper
+    /// half of `V[vd]` zeroed) or, with `q`, 128; with `scalar`, lane 0
+    /// alone, the rest of `V[vd]` zeroed. The saturating ones set FPSR.QC
+    /// when any lane written saturates.
+    Same {
+        op: SameOp,
+        signed: bool,
+        esize: u8,
+        q: bool,
+        scalar: bool,
+        vm: u8,
+    },
+    /// TBL (TBX with `tbx`): byte `i` of the result (8 or, with `q`, 16
+    /// bytes; the upper half of `V[vd]` zeroed otherwise) is byte `x` of
+    /// the table `V[vn]`, `V[(vn + 1) % 32]`, ... of `regs` registers (1 to
+    /// 4; byte 16 * j + b being byte b of the j-th), for `x` byte `i` of
+    /// `V[vm]`; an `x` of `16 * regs` or more gives 0 (TBX: byte `i` of
+    /// `V[vd]`).
+    Tbl {
+        regs: u8,
+        tbx: bool,
+        q: bool,
+        vm: u8,
+    },
+}
+
+/// The operations of [`VecOp::Same`], on lane values `n`, `m` (and `d`)
+/// taken as signed or unsigned integers, computed exactly.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum SameOp {
+    /// SQADD/UQADD, SQSUB/UQSUB: `n + m`, `n - m`, saturated to the lane's
+    /// range (FPSR.QC set when a lane saturates).
+    Qadd,
+    Qsub,
+    /// SHADD/UHADD, SRHADD/URHADD, SHSUB/UHSUB: `(n + m) >> 1`,
+    /// `(n + m + 1) >> 1`, `(n - m) >> 1` (modulo 2^esize).
+    Hadd,
+    Rhadd,
+    Hsub,
+    /// SABD/UABD: `|n - m|`; SABA/UABA: `d + |n - m|` (modulo 2^esize).
+    Abd,
+    Aba,
+    /// SSHL/USHL: `n` shifted by the signed low byte `s` of `m`: left by
+    /// `s` when `s >= 0`, else right by `-s` (arithmetic when signed);
+    /// shifts of `esize` or more give 0 (or, right and signed, the sign).
+    Shl,
+    /// SRSHL/URSHL: as `Shl`, the right shifts by `k` rounding
+    /// (`(n + (1 << (k - 1))) >> k`, exact).
+    Rshl,
 }
 
 /// The across-lanes reductions of [`VecOp::Reduce`].

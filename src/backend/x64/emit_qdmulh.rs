@@ -28,14 +28,8 @@
 //! `rax`.
 
 use super::emit::Emitter;
-use crate::cpu::CpuState;
 use crate::ir::{HelperFn, LongAcc, VecOp};
-use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
-use std::mem::offset_of;
-
-const OFF_FPSR: i32 = offset_of!(CpuState, fpsr) as i32;
-/// FPSR.QC.
-const QC: i32 = 1 << 27;
+use dynasmrt::{dynasm, DynasmApi};
 
 /// Whether lanes of `esize` bits have an inline form on this host.
 pub(super) fn inline_ok(esize: u8) -> bool {
@@ -91,19 +85,7 @@ impl Emitter {
                 (false, false) => 0x3,
             }
         };
-        let done = self.a.new_dynamic_label();
-        dynasm!(self.a ; .arch x64
-            ; test eax, lanes
-            ; jz =>done
-            ; or DWORD [r15 + OFF_FPSR], QC
-            ; =>done);
-        if scalar {
-            let keep = 16 - esize as i8 / 8;
-            dynasm!(self.a ; .arch x64
-                ; pslldq xmm0, keep
-                ; psrldq xmm0, keep);
-        }
-        self.store_v(d, q || scalar);
+        self.qc_store(lanes, (esize, q, scalar), d);
     }
 
     /// 16-bit lanes of xmm0 (n) and xmm1 (m) into xmm0; eax = the

@@ -60,6 +60,7 @@ pub(super) fn inline_ok(op: VecOp) -> bool {
             esize,
             ..
         } => super::emit_vec::minmax_ok(esize, signed),
+        VecOp::Same { .. } | VecOp::Tbl { .. } => super::emit_vec_sat::inline_ok(op),
         _ => true,
     }
 }
@@ -167,6 +168,8 @@ impl Emitter {
                 self.store_v(d, q);
             }
             VecOp::Qdmulh { .. } => self.vec_qdmulh(op, (vd, vn), slow, arg),
+            VecOp::Same { .. } => self.vec_same(op, (vd, vn), slow, arg),
+            VecOp::Tbl { .. } => self.vec_tbl(op, (vd, vn), slow, arg),
             VecOp::Mmla {
                 n_unsigned,
                 m_unsigned,

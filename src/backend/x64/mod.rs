@@ -29,6 +29,7 @@ mod emit_vcache;
 mod emit_vec;
 mod emit_vec_imm;
 mod emit_vec_perm;
+mod emit_vec_sat;
 mod emit_vec_struct;
 pub mod regalloc;
 pub mod trampoline;

@@ -1,10 +1,12 @@
-//! Advanced SIMD table lookup: TBL and TBX with one to four table registers.
+//! Advanced SIMD table lookup: TBL and TBX with one to four table registers,
+//! as the [`VecOp::Tbl`] the backend may run inline.
 
 use super::lanes::{get, set, trunc};
-use super::{call, Args};
+use super::{vec_op, Args};
 use crate::arm64::Fields;
 use crate::cpu::CpuState;
 use crate::frontend::{Ctx, TResult};
+use crate::ir::VecOp;
 
 /// TBL, or TBX when `tbx`.
 pub fn translate(cx: &mut Ctx, f: &Fields, tbx: bool) -> TResult {
@@ -17,7 +19,13 @@ pub fn translate(cx: &mut Ctx, f: &Fields, tbx: bool) -> TResult {
         imm: f.u('l') | u32::from(tbx) << 8,
         ..Args::default()
     };
-    call(cx, helper, args, &[]);
+    let op = VecOp::Tbl {
+        regs: (args.imm & 3) as u8 + 1,
+        tbx,
+        q: args.q,
+        vm: args.m as u8,
+    };
+    vec_op(cx, op, &args, helper);
     Ok(())
 }
 

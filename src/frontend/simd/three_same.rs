@@ -8,7 +8,7 @@ use crate::arm64::encodings::simd_same::Op;
 use crate::arm64::Fields;
 use crate::cpu::CpuState;
 use crate::frontend::{Ctx, TResult, Undefined};
-use crate::ir::{FpOp, HalfOp, LongAcc, PairOp, VOp, VecOp};
+use crate::ir::{FpOp, HalfOp, LongAcc, PairOp, SameOp, VOp, VecOp};
 
 kinds!(
     /// The operation of a three-same instruction. The `U` bit (signedness)
@@ -160,6 +160,26 @@ fn emit(cx: &mut Ctx, f: &Fields, scalar: bool, q: bool, kind: K, size: u32) -> 
         super::vec_op(cx, op, &args, helper);
         return Ok(());
     }
+    // SSHL/USHL, SRSHL/URSHL on 32- and 64-bit lanes; 8 and 16 stay with
+    // the helper.
+    let shift = match kind {
+        K::Shl => Some(SameOp::Shl),
+        K::Rshl => Some(SameOp::Rshl),
+        _ => None,
+    };
+    let same = same_op(kind).or(shift.filter(|_| size >= 2));
+    if let Some(op) = same {
+        let op = VecOp::Same {
+            op,
+            signed: !u,
+            esize: args.esize() as u8,
+            q,
+            scalar,
+            vm: args.m as u8,
+        };
+        super::vec_op(cx, op, &args, helper);
+        return Ok(());
+    }
     match inline_op(kind).or_else(|| signed_op(kind, u)) {
         Some(op) if !scalar => super::vbin(cx, op, &args, None, helper),
         // The scalar D forms (ADD, SUB, CMxx, CMTST) are the 64-bit vector
@@ -233,6 +253,21 @@ pub(super) fn inline_op(k: K) -> Option<VOp> {
         K::Eor => VOp::Eor,
         K::Bic => VOp::Bic,
         K::Cmeq => VOp::Cmeq,
+        _ => return None,
+    })
+}
+
+/// The saturating, halving and absolute-difference operations the
+/// backend can run inline (as a [`VecOp::Same`]).
+fn same_op(k: K) -> Option<SameOp> {
+    Some(match k {
+        K::Qadd => SameOp::Qadd,
+        K::Qsub => SameOp::Qsub,
+        K::Hadd => SameOp::Hadd,
+        K::Rhadd => SameOp::Rhadd,
+        K::Hsub => SameOp::Hsub,
+        K::Abd => SameOp::Abd,
+        K::Aba => SameOp::Aba,
         _ => return None,
     })
 }
