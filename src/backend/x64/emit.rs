@@ -203,15 +203,16 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
     if let Some(l) = &self_loop {
         extra.extend(l.uses());
     }
-    // Guest addresses are host addresses only in user mode.
-    let mut scratch = FOLD_SCRATCH.with(|s| s.take());
-    let folded = match env.tlb {
-        None if full => super::addr_fold::fold(block, &extra, &mut scratch),
-        _ => None,
-    };
-    let (block, disp, index) = match &folded {
-        Some(b) => (b, &scratch.disp[..], &scratch.index[..]),
-        None => (block, &[][..], &[][..]),
+    // Guest addresses are host addresses only in user mode; the quick tier
+    // folds nothing and leaves the folding's buffers where they are.
+    let fold_on = env.tlb.is_none() && full;
+    let mut scratch = fold_on.then(|| FOLD_SCRATCH.with(|s| s.take()).unwrap_or_default());
+    let folded = scratch
+        .as_mut()
+        .and_then(|s| super::addr_fold::fold(block, &extra, s));
+    let (block, disp, index) = match (&folded, &scratch) {
+        (Some(b), Some(s)) => (b, &s.disp[..], &s.index[..]),
+        _ => (block, &[][..], &[][..]),
     };
     let mut bufs = BUFFERS.with(|b| b.take()).unwrap_or_default();
     allocate(block, &extra, index, &mut bufs.locs, !full);
@@ -369,10 +370,12 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         e.promote_exit(stub, block.start_pc);
     }
     let code = e.a.finish().expect("dynamic labels resolve");
-    if let Some(b) = folded {
-        scratch.ops = b.ops;
+    if let Some(mut s) = scratch {
+        if let Some(b) = folded {
+            s.ops = b.ops;
+        }
+        FOLD_SCRATCH.with(|f| f.set(Some(s)));
     }
-    FOLD_SCRATCH.with(|s| s.replace(scratch));
     ASM.with(|a| a.set(Some(e.a)));
     *bufs = Buffers {
         code: Vec::new(),
@@ -414,7 +417,7 @@ struct Buffers {
 
 thread_local! {
     /// The address folding's buffers (see [`super::addr_fold::Scratch`]).
-    static FOLD_SCRATCH: std::cell::RefCell<super::addr_fold::Scratch> = Default::default();
+    static FOLD_SCRATCH: std::cell::Cell<Option<Box<super::addr_fold::Scratch>>> = const { std::cell::Cell::new(None) };
     /// The emitter's buffers (see [`Buffers`]), boxed: taken and put
     /// back for each block, they move as a pointer.
     static BUFFERS: std::cell::Cell<Option<Box<Buffers>>> = const { std::cell::Cell::new(None) };
