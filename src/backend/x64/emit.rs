@@ -280,14 +280,13 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         let body = e.a.new_dynamic_label();
         e.back = Some((l, body));
     }
-    // One entry per guest instruction, allocated once at its final size.
-    let insns = block
-        .ops
-        .iter()
-        .filter(|op| matches!(op, Op::InsnStart { .. }));
+    // One entry per guest instruction, allocated once at about its final
+    // size: the block's guest bytes say how many without a walk over its
+    // operations (a block that stops before an instruction, at a
+    // breakpoint or a fetch fault, has one entry more).
     let mut pc_map = pc_map_buf;
     pc_map.clear();
-    pc_map.reserve(insns.count());
+    pc_map.reserve((block.end_pc.saturating_sub(block.start_pc) / 4) as usize + 1);
     // The upper-half store of a V register write merged into its lower
     // half's (see [`Emitter::whole_v_write`]).
     let mut merged = None;
