@@ -158,7 +158,9 @@ pub(super) struct Emitter {
     /// V registers also held in xmm registers.
     pub vcache: super::emit_vcache::VCache,
     /// Scalar FP values also held in xmm registers.
-    pub fcache: super::emit_fcache::FCache,
+    /// Boxed, so that handing it between the emitter and the per-thread
+    /// buffers moves a pointer, not its tables.
+    pub fcache: Box<super::emit_fcache::FCache>,
     /// Index of the operation being emitted.
     pub op_index: usize,
     /// The values computed as NZCV in host form (see `emit_nzcv`).
@@ -411,7 +413,7 @@ struct Buffers {
     slow_paths: Vec<super::emit_fp::SlowPath>,
     host_nzcv: Vec<bool>,
     state_conds: Vec<bool>,
-    fcache: super::emit_fcache::FCache,
+    fcache: Box<super::emit_fcache::FCache>,
 }
 
 thread_local! {
