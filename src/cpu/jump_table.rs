@@ -1,12 +1,10 @@
 //! A thread's indirect-branch table, which translated code probes inline
 //! (`backend::x64::emit_term`) and the dispatcher fills.
 //!
-//! Two-way set associative: [`JUMP_TABLE_ENTRIES`] slots of [`WAYS`]
-//! entries `[guest_pc, host_addr]` side by side (32 bytes, half a cache
-//! line); guest `pc` may sit in either entry of slot [`slot`]`(pc)`. A
-//! probe looks in the first way, then in the second, on the same page: a
-//! second way in an array of its own had a page read (a page fault) for
-//! every target that missed the first way, nearly all never written. The dispatcher puts a new target in the first way
+//! Two-way set associative: [`WAYS`] arrays of [`JUMP_TABLE_ENTRIES`]
+//! entries `[guest_pc, host_addr]`, one after the other; guest `pc` may sit
+//! in entry [`slot`]`(pc)` of either array. A probe looks in the first way,
+//! then in the second. The dispatcher puts a new target in the first way
 //! and moves what was there to the second, so two targets whose slots
 //! coincide (code 256 KiB apart: functions at the same offset in two
 //! libraries, mapped at aligned addresses) both stay in the table instead
@@ -20,36 +18,28 @@
 //! (`bench/kernels/interp.c`) 3% slower, for about 130 page faults fewer
 //! in a dynamic hello world.
 
-/// Slots of the table, entries in each way (a power of two).
+/// Entries in each way (a power of two).
 pub const JUMP_TABLE_ENTRIES: usize = 1 << 16;
 
 /// Ways of the table.
 pub const WAYS: usize = 2;
 
-/// Bytes of one slot: its [`WAYS`] entries of 16 bytes.
-pub const SLOT_BYTES: usize = WAYS * 16;
-
-/// Byte offset of a slot's second-way entry from its first.
-pub const WAY1_OFFSET: i32 = 16;
-
-/// Index in the table of way `w`'s entry of slot `i`.
-fn at(i: usize, w: usize) -> usize {
-    i * WAYS + w
-}
+/// Byte offset of the second way from the start of the table.
+pub const WAY1_OFFSET: i32 = (JUMP_TABLE_ENTRIES * 16) as i32;
 
 /// The entry index, in each way, of guest `pc`.
 pub fn slot(pc: u64) -> usize {
     (pc >> 2) as usize & (JUMP_TABLE_ENTRIES - 1)
 }
 
-/// An unused entry of slot `i`. Its tag is a pc that hashes to another
+/// An unused entry for slot `i`. Its tag is a pc that hashes to another
 /// slot, so no branch target can ever match it (a fixed tag such as
 /// `u64::MAX` would match a branch to that very address): pc 0 for every
 /// slot but slot 0, where pc 0 belongs, and pc 4 there. So a table is all
 /// zeros but its slot-0 entries, and a fresh one costs no more than the
 /// pages the guest's indirect branches touch.
 pub fn empty_entry(i: usize) -> [u64; 2] {
-    if i == 0 {
+    if i.is_multiple_of(JUMP_TABLE_ENTRIES) {
         [4, 0]
     } else {
         [0, 0]
@@ -65,7 +55,7 @@ impl Default for JumpTable {
     fn default() -> Self {
         let mut t = vec![[0u64; 2]; WAYS * JUMP_TABLE_ENTRIES].into_boxed_slice();
         for w in 0..WAYS {
-            t[at(0, w)] = empty_entry(0);
+            t[w * JUMP_TABLE_ENTRIES] = empty_entry(0);
         }
         JumpTable(t)
     }
@@ -81,7 +71,7 @@ impl JumpTable {
     pub fn get(&self, pc: u64) -> Option<u64> {
         let i = slot(pc);
         (0..WAYS)
-            .map(|w| self.0[at(i, w)])
+            .map(|w| self.0[w * JUMP_TABLE_ENTRIES + i])
             .find(|e| e[0] == pc)
             .map(|e| e[1])
     }
@@ -90,19 +80,23 @@ impl JumpTable {
     /// in the first way, the entry there moving to the second.
     pub fn insert(&mut self, pc: u64, host: u64) {
         let i = slot(pc);
-        if let Some(w) = (0..WAYS).find(|&w| self.0[at(i, w)][0] == pc) {
-            self.0[at(i, w)][1] = host;
+        if let Some(w) = (0..WAYS).find(|w| self.0[w * JUMP_TABLE_ENTRIES + i][0] == pc) {
+            self.0[w * JUMP_TABLE_ENTRIES + i][1] = host;
             return;
         }
-        self.0[at(i, 1)] = self.0[at(i, 0)];
-        self.0[at(i, 0)] = [pc, host];
+        // An empty first-way entry is not moved: writing it to the second
+        // way would touch a page of it for nothing (a page fault at start-up).
+        if self.0[i] != empty_entry(i) {
+            self.0[JUMP_TABLE_ENTRIES + i] = self.0[i];
+        }
+        self.0[i] = [pc, host];
     }
 
     /// Points the entry of `pc`, if it leads to `old`, at `new`.
     pub fn retarget(&mut self, pc: u64, old: u64, new: u64) {
         let i = slot(pc);
         for w in 0..WAYS {
-            let e = &mut self.0[at(i, w)];
+            let e = &mut self.0[w * JUMP_TABLE_ENTRIES + i];
             if *e == [pc, old] {
                 e[1] = new;
             }
@@ -111,8 +105,8 @@ impl JumpTable {
 
     /// Empties every entry.
     pub fn clear(&mut self) {
-        for (k, e) in self.0.iter_mut().enumerate() {
-            *e = empty_entry(k / WAYS);
+        for (i, e) in self.0.iter_mut().enumerate() {
+            *e = empty_entry(i);
         }
     }
 }
@@ -132,15 +126,15 @@ mod tests {
     fn empty_entries_match_no_branch_target() {
         let t = JumpTable::default();
         assert_eq!(t.0.len(), WAYS * JUMP_TABLE_ENTRIES);
-        for (k, e) in t.0.iter().enumerate() {
-            assert_eq!(*e, empty_entry(k / WAYS));
+        for (i, e) in t.0.iter().enumerate() {
+            assert_eq!(*e, empty_entry(i));
             // A probe of pc compares the tags of slot(pc) with pc: the tag
             // must belong to another slot.
-            assert_ne!(slot(e[0]), k / WAYS, "entry {k}");
+            assert_ne!(slot(e[0]), i % JUMP_TABLE_ENTRIES, "entry {i}");
         }
-        assert_eq!(t.0[at(slot(0x40_0000), 0)], [4, 0]);
-        assert_eq!(t.0[at(0, 1)], [4, 0]);
-        assert_eq!(t.0[at(1, 0)], [0, 0]);
+        assert_eq!(t.0[slot(0x40_0000)], [4, 0]);
+        assert_eq!(t.0[JUMP_TABLE_ENTRIES], [4, 0]);
+        assert_eq!(t.0[1], [0, 0]);
         assert_eq!(t.get(0), None);
         assert_eq!(t.get(4), None);
     }
@@ -152,18 +146,13 @@ mod tests {
         assert_eq!(slot(a), slot(b));
         assert_eq!(slot(a), slot(c));
         t.insert(a, 0x10);
-        // The second way keeps its empty entry while the first has room.
-        assert_eq!(t.0[at(slot(a), 1)], empty_entry(slot(a)));
+        // The second way is left untouched while the first has room.
+        assert_eq!(t.0[JUMP_TABLE_ENTRIES + slot(a)], empty_entry(slot(a)));
         t.insert(b, 0x20);
         assert_eq!((t.get(a), t.get(b)), (Some(0x10), Some(0x20)));
         // The newest is in the first way, where the probe looks first.
-        // The ways of a slot side by side, as the probe reads them.
-        let bytes = |k: usize| k * 16;
-        assert_eq!(bytes(at(slot(b), 0)), slot(b) * SLOT_BYTES);
-        assert_eq!(t.0[at(slot(b), 0)], [b, 0x20]);
-        let way1 = bytes(at(slot(a), 1)) - bytes(at(slot(a), 0));
-        assert_eq!(way1, WAY1_OFFSET as usize);
-        assert_eq!(t.0[at(slot(a), 1)], [a, 0x10]);
+        assert_eq!(t.0[slot(b)], [b, 0x20]);
+        assert_eq!(t.0[WAY1_OFFSET as usize / 16 + slot(a)], [a, 0x10]);
         // Re-inserting one in place does not evict the other.
         t.insert(a, 0x11);
         assert_eq!((t.get(a), t.get(b)), (Some(0x11), Some(0x20)));

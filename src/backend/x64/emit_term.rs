@@ -4,7 +4,7 @@
 
 use super::emit::{Emitter, OFF_ARG, OFF_JUMP_TABLE, OFF_RET_BASE, OFF_RET_LIMIT};
 use super::emit_alu::*;
-use crate::cpu::jump_table::{JUMP_TABLE_ENTRIES, SLOT_BYTES, WAY1_OFFSET};
+use crate::cpu::jump_table::{JUMP_TABLE_ENTRIES, WAY1_OFFSET};
 use crate::cpu::ExitReason;
 use crate::ir::{Block, FlagsOp, Flow, Op, Terminal, Val, Width};
 use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
@@ -223,14 +223,13 @@ impl Emitter {
     /// a miss exits to the dispatcher (with the pc in rax).
     fn indirect_lookup(&mut self, t: u8) {
         let (way1, miss) = (self.a.new_dynamic_label(), self.a.new_dynamic_label());
-        // The byte offset of slot (pc >> 2) & (entries - 1), 32 bytes
-        // each: bits 2.. of pc, moved up three places.
-        const { assert!(SLOT_BYTES == 32) };
-        let offsets = ((JUMP_TABLE_ENTRIES - 1) * SLOT_BYTES) as i32;
+        // The byte offset of entry (pc >> 2) & (entries - 1), 16 bytes
+        // each: bits 2.. of pc, moved up two places.
+        let offsets = ((JUMP_TABLE_ENTRIES - 1) << 4) as i32;
         let stub = self.exit_stub();
         dynasm!(self.a
             ; .arch x64
-            ; lea ecx, [Rq(t) * 8]
+            ; lea ecx, [Rq(t) * 4]
             ; and ecx, offsets
             ; mov rdx, QWORD [r15 + OFF_JUMP_TABLE]
             ; cmp QWORD [rdx + rcx], Rq(t)
