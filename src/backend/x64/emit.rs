@@ -158,7 +158,9 @@ pub(super) struct Emitter {
     /// V registers also held in xmm registers.
     pub vcache: super::emit_vcache::VCache,
     /// Scalar FP values also held in xmm registers.
-    pub fcache: super::emit_fcache::FCache,
+    /// Boxed, so that handing it between the emitter and the per-thread
+    /// buffers moves a pointer, not its tables.
+    pub fcache: Box<super::emit_fcache::FCache>,
     /// Index of the operation being emitted.
     pub op_index: usize,
     /// The values computed as NZCV in host form (see `emit_nzcv`).
@@ -203,15 +205,16 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
     if let Some(l) = &self_loop {
         extra.extend(l.uses());
     }
-    // Guest addresses are host addresses only in user mode.
-    let mut scratch = FOLD_SCRATCH.with(|s| s.take());
-    let folded = match env.tlb {
-        None if full => super::addr_fold::fold(block, &extra, &mut scratch),
-        _ => None,
-    };
-    let (block, disp, index) = match &folded {
-        Some(b) => (b, &scratch.disp[..], &scratch.index[..]),
-        None => (block, &[][..], &[][..]),
+    // Guest addresses are host addresses only in user mode; the quick tier
+    // folds nothing and leaves the folding's buffers where they are.
+    let fold_on = env.tlb.is_none() && full;
+    let mut scratch = fold_on.then(|| FOLD_SCRATCH.with(|s| s.take()).unwrap_or_default());
+    let folded = scratch
+        .as_mut()
+        .and_then(|s| super::addr_fold::fold(block, &extra, s));
+    let (block, disp, index) = match (&folded, &scratch) {
+        (Some(b), Some(s)) => (b, &s.disp[..], &s.index[..]),
+        _ => (block, &[][..], &[][..]),
     };
     let mut bufs = BUFFERS.with(|b| b.take()).unwrap_or_default();
     allocate(block, &extra, index, &mut bufs.locs, !full);
@@ -282,14 +285,13 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         let body = e.a.new_dynamic_label();
         e.back = Some((l, body));
     }
-    // One entry per guest instruction, allocated once at its final size.
-    let insns = block
-        .ops
-        .iter()
-        .filter(|op| matches!(op, Op::InsnStart { .. }));
+    // One entry per guest instruction, allocated once at about its final
+    // size: the block's guest bytes say how many without a walk over its
+    // operations (a block that stops before an instruction, at a
+    // breakpoint or a fetch fault, has one entry more).
     let mut pc_map = pc_map_buf;
     pc_map.clear();
-    pc_map.reserve(insns.count());
+    pc_map.reserve((block.end_pc.saturating_sub(block.start_pc) / 4) as usize + 1);
     // The upper-half store of a V register write merged into its lower
     // half's (see [`Emitter::whole_v_write`]).
     let mut merged = None;
@@ -372,10 +374,12 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         e.promote_exit(stub, block.start_pc);
     }
     let code = e.a.finish().expect("dynamic labels resolve");
-    if let Some(b) = folded {
-        scratch.ops = b.ops;
+    if let Some(mut s) = scratch {
+        if let Some(b) = folded {
+            s.ops = b.ops;
+        }
+        FOLD_SCRATCH.with(|f| f.set(Some(s)));
     }
-    FOLD_SCRATCH.with(|s| s.replace(scratch));
     ASM.with(|a| a.set(Some(e.a)));
     *bufs = Buffers {
         code: Vec::new(),
@@ -412,12 +416,12 @@ struct Buffers {
     slow_paths: Vec<super::emit_fp::SlowPath>,
     host_nzcv: Vec<bool>,
     state_conds: Vec<bool>,
-    fcache: super::emit_fcache::FCache,
+    fcache: Box<super::emit_fcache::FCache>,
 }
 
 thread_local! {
     /// The address folding's buffers (see [`super::addr_fold::Scratch`]).
-    static FOLD_SCRATCH: std::cell::RefCell<super::addr_fold::Scratch> = Default::default();
+    static FOLD_SCRATCH: std::cell::Cell<Option<Box<super::addr_fold::Scratch>>> = const { std::cell::Cell::new(None) };
     /// The emitter's buffers (see [`Buffers`]), boxed: taken and put
     /// back for each block, they move as a pointer.
     static BUFFERS: std::cell::Cell<Option<Box<Buffers>>> = const { std::cell::Cell::new(None) };
