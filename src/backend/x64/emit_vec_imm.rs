@@ -13,14 +13,14 @@ use dynasmrt::{dynasm, DynasmApi};
 
 /// Shift kinds of the SSE2 word, dword and qword shifts.
 #[derive(Copy, Clone, PartialEq, Eq)]
-enum Sh {
+pub(super) enum Sh {
     Left,
     Logical,
     Arith,
 }
 
 /// The lane value `v` repeated over 64 bits.
-fn rep(esize: u8, v: u64) -> u64 {
+pub(super) fn rep(esize: u8, v: u64) -> u64 {
     let lane_mask = mask(esize);
     (0..64 / esize as u32).fold(0, |p, i| p | (v & lane_mask) << (i * esize as u32))
 }
@@ -60,6 +60,7 @@ pub(super) fn inline_ok(op: VecOp) -> bool {
             esize,
             ..
         } => super::emit_vec::minmax_ok(esize, signed),
+        VecOp::SatNarrow { .. } => super::emit_vec_widen::inline_ok(op),
         _ => true,
     }
 }
@@ -102,14 +103,7 @@ impl Emitter {
                     self.sse_shift(Sh::Logical, 2 * esize, sh);
                 }
                 self.narrow(esize);
-                if upper {
-                    dynasm!(self.a ; .arch x64
-                        ; movdqa xmm1, [r15 + d]
-                        ; punpcklqdq xmm1, xmm0
-                        ; movdqa [r15 + d], xmm1);
-                } else {
-                    self.store_v(d, false);
-                }
+                self.store_narrow(d, upper);
             }
             VecOp::Dup {
                 esize,
@@ -193,6 +187,10 @@ impl Emitter {
                 self.vec_reduce(r, esize, q);
                 self.store_v(d, true);
             }
+            VecOp::Long { .. }
+            | VecOp::AddNarrow { .. }
+            | VecOp::SatNarrow { .. }
+            | VecOp::RoundShift { .. } => self.vec_widen(op, (vd, vn), slow, arg),
             VecOp::Permute { op, esize, q, vm } => {
                 self.vec_permute(op, esize, q, (d, n, Self::voff(vm)));
             }
@@ -261,7 +259,7 @@ impl Emitter {
     }
 
     /// xmm2 = the 64-bit pattern `p` in both halves.
-    fn splat2(&mut self, p: u64) {
+    pub(super) fn splat2(&mut self, p: u64) {
         dynasm!(self.a ; .arch x64
             ; mov rax, QWORD p as i64
             ; movq xmm2, rax
@@ -269,7 +267,7 @@ impl Emitter {
     }
 
     /// xmm0 = xmm0 + xmm2 on `esize`-bit lanes.
-    fn add_lanes(&mut self, esize: u8) {
+    pub(super) fn add_lanes(&mut self, esize: u8) {
         match esize {
             8 => dynasm!(self.a ; .arch x64 ; paddb xmm0, xmm2),
             16 => dynasm!(self.a ; .arch x64 ; paddw xmm0, xmm2),
@@ -281,7 +279,7 @@ impl Emitter {
     /// One SSE2 shift of xmm0 on 16-, 32- or 64-bit lanes (no 64-bit
     /// arithmetic shift). Counts of the lane size or more give 0 (logical,
     /// left) or the sign (arithmetic).
-    fn sse_shift(&mut self, kind: Sh, lane: u8, n: u8) {
+    pub(super) fn sse_shift(&mut self, kind: Sh, lane: u8, n: u8) {
         let n = n as i8;
         match (kind, lane) {
             (Sh::Left, 16) => dynasm!(self.a ; .arch x64 ; psllw xmm0, n),
@@ -297,7 +295,7 @@ impl Emitter {
 
     /// xmm0 = xmm0 shifted on `esize`-bit lanes (8-bit lanes by word shifts
     /// and a mask; 8- and 64-bit arithmetic shifts by the sign trick).
-    fn shift_any(&mut self, kind: Sh, esize: u8, sh: u8) {
+    pub(super) fn shift_any(&mut self, kind: Sh, esize: u8, sh: u8) {
         match (kind, esize) {
             (Sh::Arith, 8 | 64) => {
                 // An arithmetic shift by the lane size equals one by size - 1.
@@ -435,7 +433,7 @@ impl Emitter {
 
     /// xmm0 = the low 64 bits of xmm0 as `esize`-bit lanes, zero- or
     /// sign-extended to `2 * esize` bits.
-    fn widen(&mut self, signed: bool, esize: u8) {
+    pub(super) fn widen(&mut self, signed: bool, esize: u8) {
         match (signed, esize) {
             (false, _) => {
                 dynasm!(self.a ; .arch x64 ; pxor xmm1, xmm1);
@@ -456,7 +454,7 @@ impl Emitter {
 
     /// The `2 * esize`-bit lanes of xmm0 truncated to `esize` bits, packed
     /// into the low 64 bits of xmm0.
-    fn narrow(&mut self, esize: u8) {
+    pub(super) fn narrow(&mut self, esize: u8) {
         match esize {
             // Sign-extend the kept half so the signed saturating pack is exact.
             8 => dynasm!(self.a ; .arch x64
