@@ -567,6 +567,17 @@ pub enum VecOp {
         q: bool,
         sh: u8,
     },
+    /// [`VecOp::MulLong`] by element (SMULL/UMULL, SMLAL/UMLAL,
+    /// SMLSL/UMLSL by element): every lane of the second operand is the
+    /// `esize`-bit (16 or 32) lane `elem` of `V[vm]`.
+    MulLongElem {
+        signed: bool,
+        esize: u8,
+        upper: bool,
+        acc: LongAcc,
+        vm: u8,
+        elem: u8,
+    },
 }
 
 /// The long and wide operations of [`VecOp::Long`] on the extended lanes

@@ -3,7 +3,8 @@
 //! ADDHN/SUBHN/RADDHN/RSUBHN and their "2" forms), the saturating
 //! narrowing moves (SQXTN/UQXTN/SQXTUN[2]) and shifts (SQSHRN, UQSHRN,
 //! SQRSHRN, UQRSHRN, SQSHRUN, SQRSHRUN[2]) and the rounding shifts
-//! (SRSHR/URSHR/SRSRA/URSRA, vector and scalar), which run inline as an
+//! (SRSHR/URSHR/SRSRA/URSRA, vector and scalar) and the long multiplies
+//! by element (SMULL/UMULL, SMLAL/UMLAL, SMLSL/UMLSL), which run inline as an
 //! `Op::Vec` (`emit_vec_widen`): every arrangement, every shift amount,
 //! with the destination apart from and equal to each source, each alone
 //! from 300 random states (lanes biased to the range and rounding
@@ -51,6 +52,27 @@ fn shift_right(
         | d
 }
 
+/// Vector x indexed element, integer: Q, U, size (1 or 2), opcode and
+/// element index (Vm below 16 for 16-bit lanes).
+fn elem(q: bool, u: bool, size: u32, opc: u32, i: u32, (d, n, m): (u32, u32, u32)) -> u32 {
+    let (h, l, mm) = if size == 1 {
+        (i >> 2, i >> 1 & 1, i & 1)
+    } else {
+        (i >> 1, i & 1, m >> 4)
+    };
+    (q as u32) << 30
+        | (u as u32) << 29
+        | 0x0f00_0000
+        | size << 22
+        | l << 21
+        | mm << 20
+        | (m & 15) << 16
+        | opc << 12
+        | h << 11
+        | n << 5
+        | d
+}
+
 /// Two-register misc (vector): Q, U, size, opcode.
 fn misc(q: bool, u: bool, size: u32, opc: u32, (d, n): (u32, u32)) -> u32 {
     (q as u32) << 30 | (u as u32) << 29 | 0x0e20_0800 | size << 22 | opc << 12 | n << 5 | d
@@ -92,6 +114,17 @@ fn words(rng: &mut Rng) -> Vec<u32> {
                     for sh in amounts(rng, es) {
                         for (d, n, _) in REGS[..2].iter().copied() {
                             w.push(shift_right((q, u, false), opc, es, sh, (d, n)));
+                        }
+                    }
+                }
+            }
+            // SMLAL/UMLAL (0010), SMLSL/UMLSL (0110), SMULL/UMULL (1010) by
+            // element.
+            for size in 1..3u32 {
+                for opc in [0b0010, 0b0110, 0b1010] {
+                    for i in 0..(16 >> size) {
+                        for r in REGS {
+                            w.push(elem(q, u, size, opc, i, r));
                         }
                     }
                 }
@@ -163,9 +196,11 @@ fn widening_and_narrowing_forms_run_inline_and_match_their_helpers() {
     let mut rng = Rng(env_u64("EMU_IR_FUZZ_SEED", 0x71de));
     let mut jit = Jit::new();
     let words = words(&mut rng);
+    // SSE4.1 for signed 32-bit long multiplies, SSE4.2 for saturating
+    // narrows from 64-bit lanes.
     let no_sse42 = !std::arch::is_x86_feature_detected!("sse4.2");
     if no_sse42 {
-        eprintln!("note: host without sse4.2: saturating narrows from 64 bits run the helper");
+        eprintln!("note: host without sse4.2: some forms run the helper");
     }
     for &w in &words {
         let block = block_of(&[w]);

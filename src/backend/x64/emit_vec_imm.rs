@@ -37,6 +37,11 @@ pub(super) fn inline_ok(op: VecOp) -> bool {
             signed: true,
             esize: 32,
             ..
+        }
+        | VecOp::MulLongElem {
+            signed: true,
+            esize: 32,
+            ..
         } => super::emit_vec::has_sse41(),
         VecOp::Half { .. } => super::emit_half::has_f16c(),
         VecOp::Dot { .. } => super::emit_dot::has_avx2(),
@@ -125,7 +130,22 @@ impl Emitter {
                     self.vec_slow(slow, arg);
                     return;
                 }
-                self.mul_long((signed, esize, upper), acc, (d, n, Self::voff(vm)));
+                self.mul_long((signed, esize, upper), acc, (d, n, Self::voff(vm)), None);
+            }
+            VecOp::MulLongElem {
+                signed,
+                esize,
+                upper,
+                acc,
+                vm,
+                elem,
+            } => {
+                if !inline_ok(op) {
+                    self.vec_slow(slow, arg);
+                    return;
+                }
+                let lanes = (d, n, Self::voff(vm));
+                self.mul_long((signed, esize, upper), acc, lanes, Some(elem));
             }
             VecOp::Dot {
                 n_unsigned,
@@ -361,12 +381,14 @@ impl Emitter {
     }
 
     /// The long multiply of the low (or upper) halves of the V registers at
-    /// `n` and `m` into, onto or from the one at `d`.
+    /// `n` and `m` (with `elem`, lane `elem` of `m` in every lane; 16- and
+    /// 32-bit lanes) into, onto or from the one at `d`.
     fn mul_long(
         &mut self,
         (signed, esize, upper): (bool, u8, bool),
         acc: LongAcc,
         (d, n, m): (i32, i32, i32),
+        elem: Option<u8>,
     ) {
         let half = if upper { 8 } else { 0 };
         match esize {
@@ -380,9 +402,16 @@ impl Emitter {
             }
             16 => {
                 // Low and high halves of the 32-bit products, interleaved.
+                match elem {
+                    Some(i) => dynasm!(self.a ; .arch x64
+                        ; movzx eax, WORD [r15 + m + 2 * i as i32]
+                        ; movd xmm1, eax
+                        ; pshuflw xmm1, xmm1, 0
+                        ; pshufd xmm1, xmm1, 0),
+                    None => dynasm!(self.a ; .arch x64 ; movdqa xmm1, [r15 + m]),
+                }
                 dynasm!(self.a ; .arch x64
                     ; movdqa xmm0, [r15 + n]
-                    ; movdqa xmm1, [r15 + m]
                     ; movdqa xmm2, xmm0
                     ; pmullw xmm0, xmm1);
                 if signed {
@@ -403,9 +432,10 @@ impl Emitter {
                 } else {
                     0b01_01_00_00
                 }) as i8;
+                let sel_m = elem.map_or(sel, |i| (i & 3) as i8 * 0x55);
                 dynasm!(self.a ; .arch x64
                     ; pshufd xmm0, [r15 + n], sel
-                    ; pshufd xmm1, [r15 + m], sel);
+                    ; pshufd xmm1, [r15 + m], sel_m);
                 if signed {
                     dynasm!(self.a ; .arch x64 ; pmuldq xmm0, xmm1);
                 } else {

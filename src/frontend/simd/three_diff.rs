@@ -73,12 +73,7 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
         kind: kind as u32,
         imm: u as u32,
     };
-    let acc = match kind {
-        K::Mull => Some(LongAcc::Set),
-        K::Mlal => Some(LongAcc::Add),
-        K::Mlsl => Some(LongAcc::Sub),
-        _ => None,
-    };
+    let acc = long_acc(kind);
     match acc {
         None if kind == K::Pmull => {
             // PMULL/PMULL2 .1Q and .8H.
@@ -110,6 +105,16 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
         },
     }
     Ok(())
+}
+
+/// What the long multiplies do with the destination (None for the others).
+pub fn long_acc(kind: K) -> Option<LongAcc> {
+    match kind {
+        K::Mull => Some(LongAcc::Set),
+        K::Mlal => Some(LongAcc::Add),
+        K::Mlsl => Some(LongAcc::Sub),
+        _ => None,
+    }
 }
 
 /// The inline form of the long, wide and narrow-high vector forms.
