@@ -578,6 +578,18 @@ pub enum VecOp {
         vm: u8,
         elem: u8,
     },
+    /// SQSHL/UQSHL (`signed_in == signed_out`) and SQSHLU (signed in,
+    /// unsigned out) by immediate: each `esize`-bit lane of `V[vn]` shifted
+    /// left by `sh` (0..esize), saturated to the signed or unsigned range;
+    /// FPSR.QC is set when any lane saturates. 64 bits (upper half zeroed;
+    /// with `esize` 64, also the scalar D form) or, with `q`, 128.
+    QShl {
+        signed_in: bool,
+        signed_out: bool,
+        esize: u8,
+        q: bool,
+        sh: u8,
+    },
 }
 
 /// The long and wide operations of [`VecOp::Long`] on the extended lanes

@@ -4,7 +4,8 @@
 //! narrowing moves (SQXTN/UQXTN/SQXTUN[2]) and shifts (SQSHRN, UQSHRN,
 //! SQRSHRN, UQRSHRN, SQSHRUN, SQRSHRUN[2]) and the rounding shifts
 //! (SRSHR/URSHR/SRSRA/URSRA, vector and scalar) and the long multiplies
-//! by element (SMULL/UMULL, SMLAL/UMLAL, SMLSL/UMLSL), which run inline as an
+//! by element (SMULL/UMULL, SMLAL/UMLAL, SMLSL/UMLSL) and SQSHL/UQSHL/
+//! SQSHLU by immediate (vector and scalar D), which run inline as an
 //! `Op::Vec` (`emit_vec_widen`): every arrangement, every shift amount,
 //! with the destination apart from and equal to each source, each alone
 //! from 300 random states (lanes biased to the range and rounding
@@ -21,16 +22,14 @@ use emu::ir::Op;
 /// The register triples (d, n, m) each word is made with.
 const REGS: [(u32, u32, u32); 4] = [(1, 2, 3), (2, 2, 3), (3, 2, 3), (2, 2, 2)];
 
+/// The fields Q, U, size, Rm, Rn and Rd of a word.
+fn fields(q: bool, u: bool, size: u32, (d, n, m): (u32, u32, u32)) -> u32 {
+    (q as u32) << 30 | (u as u32) << 29 | size << 22 | m << 16 | n << 5 | d
+}
+
 /// Three different (vector): Q, U, size, opcode.
-fn diff(q: bool, u: bool, size: u32, opc: u32, (d, n, m): (u32, u32, u32)) -> u32 {
-    (q as u32) << 30
-        | (u as u32) << 29
-        | 0x0e20_0000
-        | size << 22
-        | m << 16
-        | opc << 12
-        | n << 5
-        | d
+fn diff(q: bool, u: bool, size: u32, opc: u32, regs: (u32, u32, u32)) -> u32 {
+    0x0e20_0000 | opc << 12 | fields(q, u, size, regs)
 }
 
 /// Shift by immediate, right-shift encoding immh:immb = 2 * esize - sh;
@@ -60,17 +59,8 @@ fn elem(q: bool, u: bool, size: u32, opc: u32, i: u32, (d, n, m): (u32, u32, u32
     } else {
         (i >> 1, i & 1, m >> 4)
     };
-    (q as u32) << 30
-        | (u as u32) << 29
-        | 0x0f00_0000
-        | size << 22
-        | l << 21
-        | mm << 20
-        | (m & 15) << 16
-        | opc << 12
-        | h << 11
-        | n << 5
-        | d
+    let hlm = l << 21 | mm << 20 | h << 11;
+    0x0f00_0000 | hlm | opc << 12 | fields(q, u, size, (d, n, m & 15))
 }
 
 /// Two-register misc (vector): Q, U, size, opcode.
@@ -125,6 +115,29 @@ fn words(rng: &mut Rng) -> Vec<u32> {
                     for i in 0..(16 >> size) {
                         for r in REGS {
                             w.push(elem(q, u, size, opc, i, r));
+                        }
+                    }
+                }
+            }
+            // SQSHLU (01100, U = 1), SQSHL/UQSHL (01110) by immediate:
+            // immh:immb = esize + sh, sh in 0..esize.
+            for size in 0..4u32 {
+                let es = 8 << size;
+                let mut shifts = amounts(rng, es);
+                shifts.retain(|&s| s < es);
+                shifts.push(0);
+                for opc in [0b01100, 0b01110] {
+                    if opc == 0b01100 && !u {
+                        continue;
+                    }
+                    for sh in shifts.iter().map(|s| es - s) {
+                        for (d, n, _) in REGS[..2].iter().copied() {
+                            if size < 3 || q {
+                                w.push(shift_right((q, u, false), opc, es, sh, (d, n)));
+                            }
+                            if size == 3 && q {
+                                w.push(shift_right((true, u, true), opc, es, sh, (d, n)));
+                            }
                         }
                     }
                 }

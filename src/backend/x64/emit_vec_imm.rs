@@ -65,7 +65,7 @@ pub(super) fn inline_ok(op: VecOp) -> bool {
             esize,
             ..
         } => super::emit_vec::minmax_ok(esize, signed),
-        VecOp::SatNarrow { .. } => super::emit_vec_widen::inline_ok(op),
+        VecOp::SatNarrow { .. } | VecOp::QShl { .. } => super::emit_vec_widen::inline_ok(op),
         _ => true,
     }
 }
@@ -210,7 +210,8 @@ impl Emitter {
             VecOp::Long { .. }
             | VecOp::AddNarrow { .. }
             | VecOp::SatNarrow { .. }
-            | VecOp::RoundShift { .. } => self.vec_widen(op, (vd, vn), slow, arg),
+            | VecOp::RoundShift { .. }
+            | VecOp::QShl { .. } => self.vec_widen(op, (vd, vn), slow, arg),
             VecOp::Permute { op, esize, q, vm } => {
                 self.vec_permute(op, esize, q, (d, n, Self::voff(vm)));
             }

@@ -36,7 +36,9 @@ const QC: i32 = 1 << 27;
 pub(super) fn inline_ok(op: VecOp) -> bool {
     match op {
         // Clamping 64-bit lanes needs pcmpgtq.
-        VecOp::SatNarrow { esize: 32, .. } => super::emit_vec::has_sse42(),
+        VecOp::SatNarrow { esize: 32, .. } | VecOp::QShl { esize: 64, .. } => {
+            super::emit_vec::has_sse42()
+        }
         _ => true,
     }
 }
@@ -117,6 +119,17 @@ impl Emitter {
                 }
                 self.store_v(d, q);
             }
+            VecOp::QShl {
+                signed_in,
+                signed_out,
+                esize,
+                q,
+                sh,
+            } => {
+                self.load_v(0, n);
+                self.sat_shl((signed_in, signed_out), esize, sh, q);
+                self.store_v(d, q);
+            }
             _ => unreachable!("not a widening or narrowing op: {op:?}"),
         }
     }
@@ -142,44 +155,80 @@ impl Emitter {
     /// signed or unsigned `esize`-bit range; FPSR.QC set when any was out
     /// of it.
     fn saturate(&mut self, signed_in: bool, signed_out: bool, esize: u8) {
-        let wide = 2 * esize;
         let hi = if signed_out {
             (1u64 << (esize - 1)) - 1
         } else {
             (1u64 << esize) - 1
         };
+        // The most negative value or 0.
+        let lo = if signed_out { !0u64 << (esize - 1) } else { 0 };
+        let lo = signed_in.then_some((lo, lo));
+        self.clamp((signed_in, 2 * esize), (hi, hi), lo, 0, 0xffff);
+    }
+
+    /// SQSHL/UQSHL/SQSHLU by immediate on the `esize`-bit lanes of xmm0:
+    /// the lanes whose shift by `sh` leaves the signed or unsigned range
+    /// are its bound; QC counts the lanes of 64 (or, with `q`, 128) bits.
+    fn sat_shl(&mut self, (signed_in, signed_out): (bool, bool), esize: u8, sh: u8, q: bool) {
+        let smax = u64::MAX >> (65 - esize);
+        let smin = (i64::MIN >> (64 - esize) >> sh) as u64;
+        let umax = u64::MAX >> (64 - esize);
+        let (hi, lo) = match (signed_in, signed_out) {
+            (true, true) => ((smax >> sh, smax), Some((smin, !smax))),
+            // SQSHLU: the signed compare needs a positive threshold.
+            (true, false) => (((umax >> sh).min(smax), umax), Some((0, 0))),
+            _ => ((umax >> sh, umax), None),
+        };
+        let bytes = if q { 0xffff } else { 0x00ff };
+        self.clamp((signed_in, esize), hi, lo, sh, bytes);
+    }
+
+    /// The `lanes`-bit lanes of xmm0, compared as signed or unsigned
+    /// values: those above `hi.0` become `hi.1` and those below `lo.0`
+    /// `lo.1`, the others are shifted left by `shl`; FPSR.QC is set when
+    /// any lane in the `pmovmskb` bytes `qc_bytes` was clamped.
+    fn clamp(
+        &mut self,
+        (signed, lanes): (bool, u8),
+        hi: (u64, u64),
+        lo: Option<(u64, u64)>,
+        shl: u8,
+        qc_bytes: i32,
+    ) {
         macro_rules! gt {
             ($x:ident, $y:ident) => {
-                by_lane_size!(self.a, wide, pcmpgtb, pcmpgtw, pcmpgtd, pcmpgtq, $x, $y)
+                by_lane_size!(self.a, lanes, pcmpgtb, pcmpgtw, pcmpgtd, pcmpgtq, $x, $y)
             };
         }
-        // xmm1 = the lanes above hi.
-        dynasm!(self.a ; .arch x64 ; movdqa xmm1, xmm0);
-        if signed_in {
-            self.splat2(rep(wide, hi));
+        // xmm5 = the lanes above hi.0, xmm4 those below lo.0.
+        dynasm!(self.a ; .arch x64 ; movdqa xmm5, xmm0);
+        if signed {
+            self.splat2(rep(lanes, hi.0));
         } else {
-            let sign = rep(wide, 1 << (wide - 1));
+            let sign = rep(lanes, 1 << (lanes - 1));
             self.splat2(sign);
-            dynasm!(self.a ; .arch x64 ; pxor xmm1, xmm2);
-            self.splat2(rep(wide, hi) ^ sign);
+            dynasm!(self.a ; .arch x64 ; pxor xmm5, xmm2);
+            self.splat2(rep(lanes, hi.0) ^ sign);
         }
-        gt!(xmm1, xmm2);
-        self.splat2(rep(wide, hi));
+        gt!(xmm5, xmm2);
+        if let Some((thr, _)) = lo {
+            self.splat2(rep(lanes, thr));
+            dynasm!(self.a ; .arch x64 ; movdqa xmm4, xmm2);
+            gt!(xmm4, xmm0);
+        }
+        self.shift_any(Sh::Left, lanes, shl);
+        dynasm!(self.a ; .arch x64 ; movdqa xmm1, xmm5);
+        self.splat2(rep(lanes, hi.1));
         self.blend_bound();
-        dynasm!(self.a ; .arch x64 ; movdqa xmm5, xmm1);
-        if signed_in {
-            // xmm1 = the lanes below lo (the most negative value or 0).
-            let lo = if signed_out { !0u64 << (esize - 1) } else { 0 };
-            self.splat2(rep(wide, lo));
-            dynasm!(self.a ; .arch x64 ; movdqa xmm1, xmm2);
-            gt!(xmm1, xmm0);
+        if let Some((_, v)) = lo {
+            dynasm!(self.a ; .arch x64 ; movdqa xmm1, xmm4 ; por xmm5, xmm4);
+            self.splat2(rep(lanes, v));
             self.blend_bound();
-            dynasm!(self.a ; .arch x64 ; por xmm5, xmm1);
         }
         let done = self.a.new_dynamic_label();
         dynasm!(self.a ; .arch x64
             ; pmovmskb eax, xmm5
-            ; test eax, eax
+            ; test eax, qc_bytes
             ; jz =>done
             ; or DWORD [r15 + OFF_FPSR], QC
             ; =>done);

@@ -127,6 +127,14 @@ fn inline_op(kind: K, u: bool, scalar: bool, a: &Args, sh: u32) -> Option<VecOp>
             q,
             sh,
         }),
+        // The scalar forms other than D write one narrow lane.
+        K::Qshl | K::Qshlu if !scalar || esize == 64 => Some(VecOp::QShl {
+            signed_in: !u || kind == K::Qshlu,
+            signed_out: !u,
+            esize,
+            q,
+            sh,
+        }),
         // The scalar forms narrow one element.
         K::Qshrn | K::Qrshrn | K::Qshrun | K::Qrshrun if !scalar => Some(VecOp::SatNarrow {
             signed_in: !u || matches!(kind, K::Qshrun | K::Qrshrun),
