@@ -542,6 +542,79 @@ pub enum VecOp {
         q: bool,
         vm: u8,
     },
+    /// The long and wide forms xADDL, xSUBL, xADDW, xSUBW, xABDL and
+    /// xABAL (see [`LongOp`]): the `esize`-bit lanes of the low (or, with
+    /// `upper`, high) 64 bits of `V[vm]` (and of `V[vn]`, except for the
+    /// wide forms, which take all 128 bits of `V[vn]` as `2 * esize`-bit
+    /// lanes), sign- or zero-extended, give the `2 * esize`-bit lanes of
+    /// `V[vd]`.
+    Long {
+        op: LongOp,
+        signed: bool,
+        esize: u8,
+        upper: bool,
+        vm: u8,
+    },
+    /// ADDHN/SUBHN and, with `round`, RADDHN/RSUBHN: the high halves of the
+    /// `2 * esize`-bit lane sums (differences with `sub`) of `V[vn]` and
+    /// `V[vm]` (plus `1 << (esize - 1)` with `round`), modulo 2^(2 * esize),
+    /// written like [`VecOp::Narrow`].
+    AddNarrow {
+        sub: bool,
+        round: bool,
+        esize: u8,
+        upper: bool,
+        vm: u8,
+    },
+    /// The saturating narrowing moves and shifts (SQXTN, UQXTN, SQXTUN and
+    /// SQSHRN, UQSHRN, SQSHRUN and their rounding forms): each
+    /// `2 * esize`-bit lane of `V[vn]`, signed or unsigned (`signed_in`),
+    /// shifted right by `sh` (0..=esize; rounded with `round`: plus
+    /// `1 << (sh - 1)` first, without overflow), saturated to the signed or
+    /// unsigned (`signed_out`) `esize`-bit range and written like
+    /// [`VecOp::Narrow`]; FPSR.QC is set when any lane saturates.
+    SatNarrow {
+        signed_in: bool,
+        signed_out: bool,
+        esize: u8,
+        upper: bool,
+        sh: u8,
+        round: bool,
+    },
+    /// SRSHR/URSHR and, with `acc`, SRSRA/URSRA: each `esize`-bit lane of
+    /// `V[vn]`, signed or not, plus `1 << (sh - 1)` (without overflow),
+    /// shifted right by `sh` (1..=esize), and added to the lane of `V[vd]`
+    /// with `acc`. 64 bits (upper half zeroed) or, with `q`, 128.
+    RoundShift {
+        signed: bool,
+        acc: bool,
+        esize: u8,
+        q: bool,
+        sh: u8,
+    },
+    /// [`VecOp::MulLong`] by element (SMULL/UMULL, SMLAL/UMLAL,
+    /// SMLSL/UMLSL by element): every lane of the second operand is the
+    /// `esize`-bit (16 or 32) lane `elem` of `V[vm]`.
+    MulLongElem {
+        signed: bool,
+        esize: u8,
+        upper: bool,
+        acc: LongAcc,
+        vm: u8,
+        elem: u8,
+    },
+    /// SQSHL/UQSHL (`signed_in == signed_out`) and SQSHLU (signed in,
+    /// unsigned out) by immediate: each `esize`-bit lane of `V[vn]` shifted
+    /// left by `sh` (0..esize), saturated to the signed or unsigned range;
+    /// FPSR.QC is set when any lane saturates. 64 bits (upper half zeroed;
+    /// with `esize` 64, also the scalar D form) or, with `q`, 128.
+    QShl {
+        signed_in: bool,
+        signed_out: bool,
+        esize: u8,
+        q: bool,
+        sh: u8,
+    },
 }
 
 /// The operations of [`VecOp::Same`], on lane values `n`, `m` (and `d`)
@@ -567,6 +640,22 @@ pub enum SameOp {
     /// SRSHL/URSHL: as `Shl`, the right shifts by `k` rounding
     /// (`(n + (1 << (k - 1))) >> k`, exact).
     Rshl,
+}
+
+/// The long and wide operations of [`VecOp::Long`] on the extended lanes
+/// `n` and `m` (and `d`, the destination's lanes).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum LongOp {
+    /// `n + m` (xADDL), `n - m` (xSUBL).
+    Add,
+    Sub,
+    /// The same with all of `V[vn]` as the `n` lanes (xADDW, xSUBW).
+    Addw,
+    Subw,
+    /// `|n - m|` (xABDL).
+    Abd,
+    /// `d + |n - m|` (xABAL).
+    Aba,
 }
 
 /// The across-lanes reductions of [`VecOp::Reduce`].

@@ -13,14 +13,14 @@ use dynasmrt::{dynasm, DynasmApi};
 
 /// Shift kinds of the SSE2 word, dword and qword shifts.
 #[derive(Copy, Clone, PartialEq, Eq)]
-enum Sh {
+pub(super) enum Sh {
     Left,
     Logical,
     Arith,
 }
 
 /// The lane value `v` repeated over 64 bits.
-fn rep(esize: u8, v: u64) -> u64 {
+pub(super) fn rep(esize: u8, v: u64) -> u64 {
     let lane_mask = mask(esize);
     (0..64 / esize as u32).fold(0, |p, i| p | (v & lane_mask) << (i * esize as u32))
 }
@@ -34,6 +34,11 @@ fn mask(esize: u8) -> u64 {
 pub(super) fn inline_ok(op: VecOp) -> bool {
     match op {
         VecOp::MulLong {
+            signed: true,
+            esize: 32,
+            ..
+        }
+        | VecOp::MulLongElem {
             signed: true,
             esize: 32,
             ..
@@ -61,6 +66,7 @@ pub(super) fn inline_ok(op: VecOp) -> bool {
             ..
         } => super::emit_vec::minmax_ok(esize, signed),
         VecOp::Same { .. } | VecOp::Tbl { .. } => super::emit_vec_sat::inline_ok(op),
+        VecOp::SatNarrow { .. } | VecOp::QShl { .. } => super::emit_vec_widen::inline_ok(op),
         _ => true,
     }
 }
@@ -103,14 +109,7 @@ impl Emitter {
                     self.sse_shift(Sh::Logical, 2 * esize, sh);
                 }
                 self.narrow(esize);
-                if upper {
-                    dynasm!(self.a ; .arch x64
-                        ; movdqa xmm1, [r15 + d]
-                        ; punpcklqdq xmm1, xmm0
-                        ; movdqa [r15 + d], xmm1);
-                } else {
-                    self.store_v(d, false);
-                }
+                self.store_narrow(d, upper);
             }
             VecOp::Dup {
                 esize,
@@ -132,7 +131,22 @@ impl Emitter {
                     self.vec_slow(slow, arg);
                     return;
                 }
-                self.mul_long((signed, esize, upper), acc, (d, n, Self::voff(vm)));
+                self.mul_long((signed, esize, upper), acc, (d, n, Self::voff(vm)), None);
+            }
+            VecOp::MulLongElem {
+                signed,
+                esize,
+                upper,
+                acc,
+                vm,
+                elem,
+            } => {
+                if !inline_ok(op) {
+                    self.vec_slow(slow, arg);
+                    return;
+                }
+                let lanes = (d, n, Self::voff(vm));
+                self.mul_long((signed, esize, upper), acc, lanes, Some(elem));
             }
             VecOp::Dot {
                 n_unsigned,
@@ -196,6 +210,11 @@ impl Emitter {
                 self.vec_reduce(r, esize, q);
                 self.store_v(d, true);
             }
+            VecOp::Long { .. }
+            | VecOp::AddNarrow { .. }
+            | VecOp::SatNarrow { .. }
+            | VecOp::RoundShift { .. }
+            | VecOp::QShl { .. } => self.vec_widen(op, (vd, vn), slow, arg),
             VecOp::Permute { op, esize, q, vm } => {
                 self.vec_permute(op, esize, q, (d, n, Self::voff(vm)));
             }
@@ -264,7 +283,7 @@ impl Emitter {
     }
 
     /// xmm2 = the 64-bit pattern `p` in both halves.
-    fn splat2(&mut self, p: u64) {
+    pub(super) fn splat2(&mut self, p: u64) {
         dynasm!(self.a ; .arch x64
             ; mov rax, QWORD p as i64
             ; movq xmm2, rax
@@ -272,7 +291,7 @@ impl Emitter {
     }
 
     /// xmm0 = xmm0 + xmm2 on `esize`-bit lanes.
-    fn add_lanes(&mut self, esize: u8) {
+    pub(super) fn add_lanes(&mut self, esize: u8) {
         match esize {
             8 => dynasm!(self.a ; .arch x64 ; paddb xmm0, xmm2),
             16 => dynasm!(self.a ; .arch x64 ; paddw xmm0, xmm2),
@@ -284,7 +303,7 @@ impl Emitter {
     /// One SSE2 shift of xmm0 on 16-, 32- or 64-bit lanes (no 64-bit
     /// arithmetic shift). Counts of the lane size or more give 0 (logical,
     /// left) or the sign (arithmetic).
-    fn sse_shift(&mut self, kind: Sh, lane: u8, n: u8) {
+    pub(super) fn sse_shift(&mut self, kind: Sh, lane: u8, n: u8) {
         let n = n as i8;
         match (kind, lane) {
             (Sh::Left, 16) => dynasm!(self.a ; .arch x64 ; psllw xmm0, n),
@@ -300,7 +319,7 @@ impl Emitter {
 
     /// xmm0 = xmm0 shifted on `esize`-bit lanes (8-bit lanes by word shifts
     /// and a mask; 8- and 64-bit arithmetic shifts by the sign trick).
-    fn shift_any(&mut self, kind: Sh, esize: u8, sh: u8) {
+    pub(super) fn shift_any(&mut self, kind: Sh, esize: u8, sh: u8) {
         match (kind, esize) {
             (Sh::Arith, 8 | 64) => {
                 // An arithmetic shift by the lane size equals one by size - 1.
@@ -366,12 +385,14 @@ impl Emitter {
     }
 
     /// The long multiply of the low (or upper) halves of the V registers at
-    /// `n` and `m` into, onto or from the one at `d`.
+    /// `n` and `m` (with `elem`, lane `elem` of `m` in every lane; 16- and
+    /// 32-bit lanes) into, onto or from the one at `d`.
     fn mul_long(
         &mut self,
         (signed, esize, upper): (bool, u8, bool),
         acc: LongAcc,
         (d, n, m): (i32, i32, i32),
+        elem: Option<u8>,
     ) {
         let half = if upper { 8 } else { 0 };
         match esize {
@@ -385,9 +406,16 @@ impl Emitter {
             }
             16 => {
                 // Low and high halves of the 32-bit products, interleaved.
+                match elem {
+                    Some(i) => dynasm!(self.a ; .arch x64
+                        ; movzx eax, WORD [r15 + m + 2 * i as i32]
+                        ; movd xmm1, eax
+                        ; pshuflw xmm1, xmm1, 0
+                        ; pshufd xmm1, xmm1, 0),
+                    None => dynasm!(self.a ; .arch x64 ; movdqa xmm1, [r15 + m]),
+                }
                 dynasm!(self.a ; .arch x64
                     ; movdqa xmm0, [r15 + n]
-                    ; movdqa xmm1, [r15 + m]
                     ; movdqa xmm2, xmm0
                     ; pmullw xmm0, xmm1);
                 if signed {
@@ -408,9 +436,10 @@ impl Emitter {
                 } else {
                     0b01_01_00_00
                 }) as i8;
+                let sel_m = elem.map_or(sel, |i| (i & 3) as i8 * 0x55);
                 dynasm!(self.a ; .arch x64
                     ; pshufd xmm0, [r15 + n], sel
-                    ; pshufd xmm1, [r15 + m], sel);
+                    ; pshufd xmm1, [r15 + m], sel_m);
                 if signed {
                     dynasm!(self.a ; .arch x64 ; pmuldq xmm0, xmm1);
                 } else {
@@ -438,7 +467,7 @@ impl Emitter {
 
     /// xmm0 = the low 64 bits of xmm0 as `esize`-bit lanes, zero- or
     /// sign-extended to `2 * esize` bits.
-    fn widen(&mut self, signed: bool, esize: u8) {
+    pub(super) fn widen(&mut self, signed: bool, esize: u8) {
         match (signed, esize) {
             (false, _) => {
                 dynasm!(self.a ; .arch x64 ; pxor xmm1, xmm1);
@@ -459,7 +488,7 @@ impl Emitter {
 
     /// The `2 * esize`-bit lanes of xmm0 truncated to `esize` bits, packed
     /// into the low 64 bits of xmm0.
-    fn narrow(&mut self, esize: u8) {
+    pub(super) fn narrow(&mut self, esize: u8) {
         match esize {
             // Sign-extend the kept half so the signed saturating pack is exact.
             8 => dynasm!(self.a ; .arch x64

@@ -112,6 +112,23 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
         super::fp_lanes::fmla(cx, neg, 8 << esize, args.q, lanes, Some(index));
         return Ok(());
     }
+    // SMULL/UMULL, SMLAL/UMLAL, SMLSL/UMLSL by element: an Op::Vec the
+    // backend may run inline.
+    let long = (!fp && !scalar && kind & DIFF != 0)
+        .then(|| three_diff::long_acc(D::from_u32(kind & !DIFF)))
+        .flatten();
+    if let Some(acc) = long {
+        let op = VecOp::MulLongElem {
+            signed: !u,
+            esize: 8 << esize,
+            upper: args.q,
+            acc,
+            vm: m as u8,
+            elem: index as u8,
+        };
+        super::vec_op(cx, op, &args, helper);
+        return Ok(());
+    }
     // SQDMULH/SQRDMULH by element: an Op::Vec the backend may run inline.
     let q_mulh = (!fp && kind & DIFF == 0)
         .then(|| three_same::qdmulh(S::from_u32(kind), &args, Some(index as u8)))

@@ -120,6 +120,30 @@ fn inline_op(kind: K, u: bool, scalar: bool, a: &Args, sh: u32) -> Option<VecOp>
             upper: a.q,
             sh,
         }),
+        K::Rshr | K::Rsra => Some(VecOp::RoundShift {
+            signed: !u,
+            acc: kind == K::Rsra,
+            esize,
+            q,
+            sh,
+        }),
+        // The scalar forms other than D write one narrow lane.
+        K::Qshl | K::Qshlu if !scalar || esize == 64 => Some(VecOp::QShl {
+            signed_in: !u || kind == K::Qshlu,
+            signed_out: !u,
+            esize,
+            q,
+            sh,
+        }),
+        // The scalar forms narrow one element.
+        K::Qshrn | K::Qrshrn | K::Qshrun | K::Qrshrun if !scalar => Some(VecOp::SatNarrow {
+            signed_in: !u || matches!(kind, K::Qshrun | K::Qrshrun),
+            signed_out: !u && matches!(kind, K::Qshrn | K::Qrshrn),
+            esize,
+            upper: a.q,
+            sh,
+            round: matches!(kind, K::Qrshrn | K::Qrshrun),
+        }),
         K::Shrn | K::Rshrn => Some(VecOp::Narrow {
             esize,
             upper: a.q,

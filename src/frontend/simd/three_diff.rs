@@ -10,7 +10,7 @@ use crate::arm64::encodings::simd_diff::Op;
 use crate::arm64::Fields;
 use crate::cpu::CpuState;
 use crate::frontend::{Ctx, TResult, Undefined};
-use crate::ir::{CryptoOp, LongAcc, VecOp};
+use crate::ir::{CryptoOp, LongAcc, LongOp, VecOp};
 
 kinds!(K {
     Addl,
@@ -73,12 +73,7 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
         kind: kind as u32,
         imm: u as u32,
     };
-    let acc = match kind {
-        K::Mull => Some(LongAcc::Set),
-        K::Mlal => Some(LongAcc::Add),
-        K::Mlsl => Some(LongAcc::Sub),
-        _ => None,
-    };
+    let acc = long_acc(kind);
     match acc {
         None if kind == K::Pmull => {
             // PMULL/PMULL2 .1Q and .8H.
@@ -102,11 +97,60 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
             };
             super::vec_op(cx, op, &args, helper);
         }
-        None => {
-            call(cx, helper, args, &[]);
-        }
+        None => match inline_op(kind, u, &args) {
+            Some(op) => super::vec_op(cx, op, &args, helper),
+            None => {
+                call(cx, helper, args, &[]);
+            }
+        },
     }
     Ok(())
+}
+
+/// What the long multiplies do with the destination (None for the others).
+pub fn long_acc(kind: K) -> Option<LongAcc> {
+    match kind {
+        K::Mull => Some(LongAcc::Set),
+        K::Mlal => Some(LongAcc::Add),
+        K::Mlsl => Some(LongAcc::Sub),
+        _ => None,
+    }
+}
+
+/// The inline form of the long, wide and narrow-high vector forms.
+fn inline_op(kind: K, u: bool, a: &Args) -> Option<VecOp> {
+    let (esize, upper, vm) = (a.esize() as u8, a.q, a.m as u8);
+    let long = |op| {
+        Some(VecOp::Long {
+            op,
+            signed: !u,
+            esize,
+            upper,
+            vm,
+        })
+    };
+    let narrow = |sub, round| {
+        Some(VecOp::AddNarrow {
+            sub,
+            round,
+            esize,
+            upper,
+            vm,
+        })
+    };
+    match kind {
+        K::Addl => long(LongOp::Add),
+        K::Subl => long(LongOp::Sub),
+        K::Addw => long(LongOp::Addw),
+        K::Subw => long(LongOp::Subw),
+        K::Abdl => long(LongOp::Abd),
+        K::Abal => long(LongOp::Aba),
+        K::Addhn => narrow(false, false),
+        K::Raddhn => narrow(false, true),
+        K::Subhn => narrow(true, false),
+        K::Rsubhn => narrow(true, true),
+        _ => None,
+    }
 }
 
 unsafe extern "C" fn helper(cpu: *mut CpuState, p: u64, _: u64, _: u64, _: u64) -> u64 {
