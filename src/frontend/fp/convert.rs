@@ -9,7 +9,7 @@ use crate::arm64::encodings::fp::Op;
 use crate::arm64::Fields;
 use crate::cpu::state::v_offset;
 use crate::frontend::{Ctx, TResult, Undefined};
-use crate::ir::{FpOp, FpSize, Width};
+use crate::ir::{FpOp, FpRound, FpSize, Width};
 
 pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
     use Op::*;
@@ -53,8 +53,27 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
     let i = cx.k(int_fmt_arg(int));
     if to_int {
         let a = read_v(cx, fmt, f.u('n'));
-        let m = cx.k(rounding_arg(mode));
-        let r = cx.b.call(runtime::fp_to_fixed, &[a, t, i, m]);
+        let ir_mode = match mode {
+            Some(Rounding::TieEven) => Some(FpRound::TieEven),
+            Some(Rounding::PosInf) => Some(FpRound::PosInf),
+            Some(Rounding::NegInf) => Some(FpRound::NegInf),
+            Some(Rounding::Zero) => Some(FpRound::Zero),
+            _ => None,
+        };
+        let r = if let (0, true, Some(mode)) = (fbits, fmt != H, ir_mode) {
+            // An FBin the backend may run inline.
+            let op = FpOp::ToInt {
+                signed,
+                x64: sf,
+                mode,
+            };
+            let size = FpSize::of(fmt != super::float::S);
+            let (slow, c0, c1) = runtime::fbin_args(op, size);
+            cx.b.fbin(op, size, a, a, slow, c0, c1)
+        } else {
+            let m = cx.k(rounding_arg(mode));
+            cx.b.call(runtime::fp_to_fixed, &[a, t, i, m])
+        };
         cx.set_x(f.u('d'), r);
     } else {
         let x = cx.x(f.u('n'));
