@@ -163,14 +163,16 @@ pub enum FpOp {
         signed: bool,
         x64: bool,
     },
-    /// FCVT{N,P,M,Z}{S,U} without fraction bits: `a` is of the
+    /// FCVT{N,P,M,Z}{S,U} to an integer (`fbits` 0) or fixed point
+    /// (FCVTZS/FCVTZU with `fbits` fraction bits): `a` is of the
     /// operation's size (single or double), the result a 32-bit (`x64`
-    /// false, zero-extended) or 64-bit integer rounded as `mode` says (not
-    /// [`FpRound::Fpcr`]; `b` is not used).
+    /// false, zero-extended) or 64-bit integer, `a * 2^fbits` rounded as
+    /// `mode` says (not [`FpRound::Fpcr`]; `b` is not used).
     ToInt {
         signed: bool,
         x64: bool,
         mode: FpRound,
+        fbits: u8,
     },
     /// FMAX: the larger of `a` and `b` (+0 above -0; NaNs propagate).
     Max,
@@ -188,6 +190,13 @@ pub enum FpOp {
     Round {
         mode: FpRound,
         exact: bool,
+    },
+    /// SCVTF/UCVTF from fixed point: as `FromInt`, the integer divided by
+    /// 2^`fbits` (1 to 64) before rounding.
+    FromFixed {
+        signed: bool,
+        x64: bool,
+        fbits: u8,
     },
 }
 

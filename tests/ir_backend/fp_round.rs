@@ -1,13 +1,16 @@
-//! Scalar rounding, FP-to-integer conversion, maximum/minimum and FNMUL
-//! inline on the host (`emit_fp_round`, `emit_fp`): FCVT{N,P,M,Z}{S,U} to
-//! W/X, FRINT{N,P,M,Z,I,X}, FMAX/FMIN/FMAXNM/FMINNM and FNMUL in single and
+//! Scalar rounding, conversions between FP and integer or fixed point,
+//! maximum/minimum and FNMUL inline on the host (`emit_fp_round`,
+//! `emit_fp`): FCVT{N,P,M,Z}{S,U} to W/X, FCVTZS/FCVTZU and SCVTF/UCVTF
+//! with fraction bits, FRINT{N,P,M,Z,I,X}, FMAX/FMIN/FMAXNM/FMINNM and
+//! FNMUL in single and
 //! double precision (aliasing forms included) translate without a helper
 //! call and run as x86-64 code against the interpreter, which runs the
 //! exact helper. Operands are biased towards what the inline forms must get
 //! right or hand over: halfway cases and their neighbours (ties),
 //! magnitudes at and next to 2^23, 2^52 (the last fractional ones),
 //! 2^30, 2^31, 2^32, 2^62, 2^63, 2^64 (the integer ranges), ±0, ±0.5, ±1,
-//! denormals, infinities, quiet and signalling NaNs; v3 is one time in four
+//! those scaled by 2^-fbits, denormals, infinities, quiet and signalling
+//! NaNs; v3 is one time in four
 //! v2 itself or v2 with the sign flipped (equal operands and ±0 pairs for
 //! the maximum and minimum). FPCR is random among the rounding modes, FZ,
 //! DN, AHP and FZ16. Results and FPSR must agree exactly.
@@ -51,13 +54,30 @@ const WORDS: [u32; N] = [
     0x1e27c041, // frinti s1, s2
     0x1e674041, // frintx d1, d2
     0x1e274042, // frintx s2, s2
+    // Fixed point
+    0x1e18fc43, // fcvtzs w3, s2, #1
+    0x1e588043, // fcvtzs w3, d2, #32
+    0x9e580043, // fcvtzs x3, d2, #64
+    0x9e18c043, // fcvtzs x3, s2, #16
+    0x1e59fc43, // fcvtzu w3, d2, #1
+    0x1e198443, // fcvtzu w3, s2, #31
+    0x9e596043, // fcvtzu x3, d2, #40
+    0x9e190043, // fcvtzu x3, s2, #64
+    0x1e42fc41, // scvtf d1, w2, #1
+    0x1e028041, // scvtf s1, w2, #32
+    0x9e420041, // scvtf d1, x2, #64
+    0x9e02b041, // scvtf s1, x2, #20
+    0x1e438041, // ucvtf d1, w2, #32
+    0x1e03e441, // ucvtf s1, w2, #7
+    0x9e430441, // ucvtf d1, x2, #63
+    0x9e030041, // ucvtf s1, x2, #64
     // FMAX, FMIN, FMAXNM, FMINNM, FNMUL (d1, d2, d3 then s1, s2, s3), then
     // fmin s3, s2, s3; fmaxnm d2, d2, d3; fminnm s1, s2, s2;
     // fnmul d3, d2, d3; fmax d1, d2, d2.
     0x1e634841, 0x1e234841, 0x1e635841, 0x1e235841, 0x1e636841, 0x1e236841, 0x1e637841, 0x1e237841,
     0x1e638841, 0x1e238841, 0x1e235843, 0x1e636842, 0x1e227841, 0x1e638843, 0x1e624841,
 ];
-const N: usize = 47;
+const N: usize = 63;
 
 /// Magnitudes at the edges of the inline ranges, as doubles.
 const EDGES: [f64; 13] = [
@@ -90,7 +110,7 @@ const DOUBLE_SPECIALS: [u64; 5] = [
 ];
 
 /// An operand: an edge (either sign, moved by up to two units, or by a
-/// half or a quarter), a special of either format, a small number with a fraction, or any.
+/// half or a quarter, or scaled for a fixed-point form), a special of either format, a small number with a fraction, or any.
 fn operand(rng: &mut Rng) -> u64 {
     let e = rng.pick(&EDGES);
     let sign = if rng.chance(2) { -1.0 } else { 1.0 };
@@ -103,6 +123,16 @@ fn operand(rng: &mut Rng) -> u64 {
         5 if rng.chance(2) => rng.pick(&SINGLE_SPECIALS) as u64,
         5 => rng.pick(&DOUBLE_SPECIALS),
         6 => (sign * (rng.below(2000) as f64 / 8.0)).to_bits(),
+        // An edge of a fixed-point conversion: scaled by 2^-fbits.
+        7 if rng.chance(2) => {
+            let k = rng.pick(&[1, 7, 16, 20, 31, 32, 40, 63, 64]);
+            let x = sign * e * 2f64.powi(-k);
+            if rng.chance(2) {
+                x.to_bits().wrapping_add(units)
+            } else {
+                (x as f32).to_bits().wrapping_add(units as u32) as u64
+            }
+        }
         _ => rng.next(),
     }
 }

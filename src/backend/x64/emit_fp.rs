@@ -187,11 +187,22 @@ impl Emitter {
         }
         let double = size == FpSize::Double;
         if let FpOp::FromInt { signed, x64 } = op {
-            self.int_to_fp(double, (signed, x64), dst, a, slow, (c0, c1));
+            self.int_to_fp(double, (signed, x64, 0), dst, a, slow, (c0, c1));
             return;
         }
-        if let FpOp::ToInt { signed, x64, mode } = op {
-            self.fp_to_int(double, (signed, x64, mode), (dst, a), (slow, (c0, c1)));
+        if let FpOp::FromFixed { signed, x64, fbits } = op {
+            self.int_to_fp(double, (signed, x64, fbits), dst, a, slow, (c0, c1));
+            return;
+        }
+        if let FpOp::ToInt {
+            signed,
+            x64,
+            mode,
+            fbits,
+        } = op
+        {
+            let form = (signed, x64, mode, fbits);
+            self.fp_to_int(double, form, (dst, a), (slow, (c0, c1)));
             return;
         }
         if let FpOp::Round { mode, exact } = op {
@@ -453,16 +464,19 @@ impl Emitter {
         self.fbin_slow(slow_path, dst, (a, a), slow, c);
     }
 
-    /// SCVTF/UCVTF without fraction bits ([`FpOp::FromInt`]) in the
+    /// SCVTF/UCVTF ([`FpOp::FromInt`], [`FpOp::FromFixed`]) in the
     /// default FPCR: `cvtsi2sd`/`cvtsi2ss` round to nearest even and raise
     /// Inexact exactly when the result is inexact, as Arm does; no integer
     /// overflows or underflows either format. A 32-bit unsigned integer is
     /// converted as the 64-bit signed one it zero-extends to; a 64-bit
-    /// unsigned one with the top bit set takes the helper.
+    /// unsigned one with the top bit set takes the helper. Fixed point
+    /// (`fbits` fraction bits): the rounded integer times 2^-fbits, which
+    /// is exact and raises nothing (a non-zero result is at least 2^-64,
+    /// far above both formats' normal minimum), so rounding once is Arm's.
     fn int_to_fp(
         &mut self,
         double: bool,
-        (signed, x64): (bool, bool),
+        (signed, x64, fbits): (bool, bool, u8),
         dst: Val,
         a: Val,
         slow: HelperFn,
@@ -479,16 +493,14 @@ impl Emitter {
             dynasm!(self.a ; .arch x64 ; test rax, rax ; js =>slow_path);
         }
         if double {
-            dynasm!(self.a ; .arch x64
-                ; xorps xmm0, xmm0
-                ; cvtsi2sd xmm0, rax
-                ; movq rax, xmm0);
+            dynasm!(self.a ; .arch x64 ; xorps xmm0, xmm0 ; cvtsi2sd xmm0, rax);
         } else {
-            dynasm!(self.a ; .arch x64
-                ; xorps xmm0, xmm0
-                ; cvtsi2ss xmm0, rax
-                ; movd eax, xmm0);
+            dynasm!(self.a ; .arch x64 ; xorps xmm0, xmm0 ; cvtsi2ss xmm0, rax);
         }
+        if fbits != 0 {
+            self.scale(double, -i32::from(fbits));
+        }
+        self.result_bits(double, 0);
         self.fbin_slow(slow_path, dst, (a, a), slow, c);
     }
 
@@ -530,6 +542,24 @@ impl Emitter {
             dynasm!(self.a ; .arch x64 ; movq rax, Rx(d));
         } else {
             dynasm!(self.a ; .arch x64 ; movd eax, Rx(d));
+        }
+    }
+
+    /// xmm0 *= 2^`e` (a normal power of two of the format; xmm1 and rcx
+    /// are scratch).
+    pub(super) fn scale(&mut self, double: bool, e: i32) {
+        if double {
+            let k = (1023 + i64::from(e)) << 52;
+            dynasm!(self.a ; .arch x64
+                ; mov rcx, QWORD k
+                ; movq xmm1, rcx
+                ; mulsd xmm0, xmm1);
+        } else {
+            let k = (127 + e) << 23;
+            dynasm!(self.a ; .arch x64
+                ; mov ecx, k
+                ; movd xmm1, ecx
+                ; mulss xmm0, xmm1);
         }
     }
 }

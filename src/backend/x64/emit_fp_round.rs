@@ -42,11 +42,14 @@ impl Emitter {
     /// when rounding changes the value, and `cvtts*2si` into a 64-bit
     /// register converts the integral value exactly; toward zero,
     /// `cvtts*2si` alone truncates and raises Inexact as Arm does.
-    /// Denormals become 0 (or ±1) with Inexact on both.
+    /// Denormals become 0 (or ±1) with Inexact on both. Fixed point
+    /// (`fbits` fraction bits): the operand is first multiplied by
+    /// 2^fbits, exactly (the range test, lowered by `fbits`, leaves no
+    /// overflow; a product never underflows) and raising nothing.
     pub(super) fn fp_to_int(
         &mut self,
         double: bool,
-        (signed, x64, mode): (bool, bool, FpRound),
+        (signed, x64, mode, fbits): (bool, bool, FpRound, u8),
         (dst, a): (Val, Val),
         (slow, c): (HelperFn, (u64, u64)),
     ) {
@@ -62,7 +65,8 @@ impl Emitter {
             (true, false) => 31,
             (false, false) => 32,
             (_, true) => 63,
-        } - i32::from(round);
+        } - i32::from(round)
+            - i32::from(fbits);
         // The biased exponent (unsigned: with the sign above it) must be
         // below bias + bits.
         let (w, e, bias): (i8, i8, i32) = if double { (64, 11, 1023) } else { (32, 8, 127) };
@@ -77,6 +81,9 @@ impl Emitter {
             dynasm!(self.a ; .arch x64 ; shr rcx, w - 1 - e);
         }
         dynasm!(self.a ; .arch x64 ; cmp ecx, bias + bits ; jae =>slow_path);
+        if fbits != 0 {
+            self.scale(double, i32::from(fbits));
+        }
         let imm = round_imm(mode, true);
         match (round, double) {
             (true, true) => dynasm!(self.a ; .arch x64 ; roundsd xmm0, xmm0, imm),

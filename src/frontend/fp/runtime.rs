@@ -93,21 +93,20 @@ pub fn fbin_args(op: crate::ir::FpOp, size: crate::ir::FpSize) -> (crate::ir::He
         FpOp::FromSingle => return (fp_convert_fbin, single, ftype),
         FpOp::ToSingle => return (fp_convert_fbin, ftype, single),
         FpOp::FromInt { signed, x64 } => {
-            let bits = if x64 { 64 } else { 32 };
-            let i = int_fmt_arg(IntFmt {
-                bits,
-                signed,
-                fbits: 0,
-            });
+            let i = int_fmt_arg(IntFmt::of(signed, x64, 0));
             return (fp_from_fixed_fbin, ftype, i);
         }
-        FpOp::ToInt { signed, x64, mode } => {
-            let bits = if x64 { 64 } else { 32 };
-            let i = int_fmt_arg(IntFmt {
-                bits,
-                signed,
-                fbits: 0,
-            });
+        FpOp::FromFixed { signed, x64, fbits } => {
+            let i = int_fmt_arg(IntFmt::of(signed, x64, fbits));
+            return (fp_from_fixed_fbin, ftype, i);
+        }
+        FpOp::ToInt {
+            signed,
+            x64,
+            mode,
+            fbits,
+        } => {
+            let i = int_fmt_arg(IntFmt::of(signed, x64, fbits));
             return (fp_to_fixed_fbin, ftype, i | fp_round_arg(mode) << 16);
         }
         FpOp::Round { mode, exact } => {
