@@ -163,6 +163,58 @@ pub enum FpOp {
         signed: bool,
         x64: bool,
     },
+    /// FCVT{N,P,M,Z}{S,U} to an integer (`fbits` 0) or fixed point
+    /// (FCVTZS/FCVTZU with `fbits` fraction bits): `a` is of the
+    /// operation's size (single or double), the result a 32-bit (`x64`
+    /// false, zero-extended) or 64-bit integer, `a * 2^fbits` rounded as
+    /// `mode` says (not [`FpRound::Fpcr`]; `b` is not used).
+    ToInt {
+        signed: bool,
+        x64: bool,
+        mode: FpRound,
+        fbits: u8,
+    },
+    /// FMAX: the larger of `a` and `b` (+0 above -0; NaNs propagate).
+    Max,
+    /// FMIN: the smaller of `a` and `b` (-0 below +0; NaNs propagate).
+    Min,
+    /// FMAXNM: as `Max`, but a quiet NaN against a number gives the number.
+    MaxNum,
+    /// FMINNM: as `Min`, but a quiet NaN against a number gives the number.
+    MinNum,
+    /// FNMUL: `-(a * b)`, rounded once.
+    NMul,
+    /// FRINT{N,P,M,Z,A,I,X}: `a` rounded to an integral value of its format
+    /// as `mode` says; `exact` (FRINTX) raises Inexact when that changes it
+    /// (`b` is not used).
+    Round {
+        mode: FpRound,
+        exact: bool,
+    },
+    /// SCVTF/UCVTF from fixed point: as `FromInt`, the integer divided by
+    /// 2^`fbits` (1 to 64) before rounding.
+    FromFixed {
+        signed: bool,
+        x64: bool,
+        fbits: u8,
+    },
+}
+
+/// A rounding mode of an [`FpOp`] that names its own.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum FpRound {
+    /// To nearest, ties to even.
+    TieEven,
+    /// Toward plus infinity.
+    PosInf,
+    /// Toward minus infinity.
+    NegInf,
+    /// Toward zero.
+    Zero,
+    /// To nearest, ties away from zero.
+    TieAway,
+    /// The mode FPCR.RMode selects.
+    Fpcr,
 }
 
 /// The format of a scalar floating-point operation.

@@ -156,6 +156,14 @@ fn operand(rng: &mut Rng) -> u64 {
 
 /// One case: `words` from a random state, interpreter against x86-64 code.
 fn check(jit: &mut Jit, rng: &mut Rng, words: &[u32]) {
+    let cpu0 = random_state(rng, operand);
+    check_state(jit, cpu0, words);
+}
+
+/// A random state: V registers with `operand` in their low 64 bits, x2 an
+/// integer operand, FPCR a random mode one time in three, FPSR with a
+/// cumulative flag set one time in four.
+pub(super) fn random_state(rng: &mut Rng, operand: fn(&mut Rng) -> u64) -> CpuState {
     let mut cpu0 = CpuState::default();
     for v in cpu0.v.iter_mut() {
         *v = (rng.next() as u128) << 64 | operand(rng) as u128;
@@ -165,6 +173,12 @@ fn check(jit: &mut Jit, rng: &mut Rng, words: &[u32]) {
     if rng.chance(4) {
         cpu0.fpsr = rng.pick(&[1 << 4, 1 << 3, 1]);
     }
+    cpu0
+}
+
+/// Runs `words` from `cpu0` (x1 pointing at scratch memory) through the
+/// interpreter and the x86-64 code; panics on a difference.
+pub(super) fn check_state(jit: &mut Jit, mut cpu0: CpuState, words: &[u32]) {
     let mut buf = Box::new(Scratch([0; BUF_LEN]));
     cpu0.x[1] = &*buf as *const Scratch as u64;
     let block = block_of(words);
@@ -172,21 +186,44 @@ fn check(jit: &mut Jit, rng: &mut Rng, words: &[u32]) {
     let v = &cpu0.v[1..4];
     r.unwrap_or_else(|e| {
         panic!(
-            "{words:#010x?} fpcr {:#x}: {e}\nv1..v3: {v:#034x?}",
-            cpu0.fpcr
+            "{words:#010x?} fpcr {:#x} fpsr {:#x}: {e}\nv1..v3: {v:#034x?}",
+            cpu0.fpcr, cpu0.fpsr
         )
     });
 }
 
 /// Runs `iters() / div` cases from `seed` (EMU_IR_FUZZ_SEED overrides it)
 /// of the words `words` picks.
-fn run(seed: u64, div: u64, mut words: impl FnMut(&mut Rng) -> Vec<u32>) {
+fn run(seed: u64, div: u64, words: impl FnMut(&mut Rng) -> Vec<u32>) {
+    let iters = env_u64("EMU_FP_CVT_ITERS", 20000) / div;
+    run_checks(seed, iters, check, words);
+}
+
+/// Runs `iters` cases of `check` from `seed` (EMU_IR_FUZZ_SEED overrides
+/// it) of the words `words` picks.
+pub(super) fn run_checks(
+    seed: u64,
+    iters: u64,
+    check: fn(&mut Jit, &mut Rng, &[u32]),
+    mut words: impl FnMut(&mut Rng) -> Vec<u32>,
+) {
     let mut rng = Rng(env_u64("EMU_IR_FUZZ_SEED", seed));
     let mut jit = Jit::new();
-    for _ in 0..env_u64("EMU_FP_CVT_ITERS", 20000) / div {
+    for _ in 0..iters {
         let w = words(&mut rng);
         check(&mut jit, &mut rng, &w);
     }
+}
+
+/// 2 to 6 words, each from `words` or [`OTHERS`] (scalar arithmetic
+/// between: the FP cache and the slow path's reloads).
+pub(super) fn sequence(rng: &mut Rng, words: &[u32]) -> Vec<u32> {
+    let n = 2 + rng.below(5);
+    let pick = |rng: &mut Rng| {
+        let table: &[u32] = if rng.chance(2) { words } else { &OTHERS };
+        rng.pick(table)
+    };
+    (0..n).map(|_| pick(rng)).collect()
 }
 
 #[test]
@@ -198,12 +235,5 @@ fn fcvt_single_double_matches_the_helper() {
 /// and the slow path's reloads).
 #[test]
 fn fcvt_sequences_in_one_block() {
-    run(0xFC5E, 4, |rng| {
-        let n = 2 + rng.below(5);
-        let pick = |rng: &mut Rng| {
-            let table: &[u32] = if rng.chance(2) { &WORDS } else { &OTHERS };
-            rng.pick(table)
-        };
-        (0..n).map(|_| pick(rng)).collect()
-    });
+    run(0xFC5E, 4, |rng| sequence(rng, &WORDS));
 }

@@ -18,6 +18,8 @@ use std::mem::offset_of;
 
 /// FPCR.FZ and FPCR.RMode: the fast path needs them clear.
 pub(super) const FPCR_NOT_DEFAULT: i32 = 0x01C0_0000;
+/// FPCR.FZ alone: what operations with their own rounding mode need clear.
+pub(super) const FPCR_FZ: i32 = 1 << 24;
 
 /// An exact slow path, emitted out of line after the block's terminal: it
 /// loads the helper's arguments, calls it and continues at `done` with the
@@ -185,7 +187,26 @@ impl Emitter {
         }
         let double = size == FpSize::Double;
         if let FpOp::FromInt { signed, x64 } = op {
-            self.int_to_fp(double, (signed, x64), dst, a, slow, (c0, c1));
+            self.int_to_fp(double, (signed, x64, 0), dst, a, slow, (c0, c1));
+            return;
+        }
+        if let FpOp::FromFixed { signed, x64, fbits } = op {
+            self.int_to_fp(double, (signed, x64, fbits), dst, a, slow, (c0, c1));
+            return;
+        }
+        if let FpOp::ToInt {
+            signed,
+            x64,
+            mode,
+            fbits,
+        } = op
+        {
+            let form = (signed, x64, mode, fbits);
+            self.fp_to_int(double, form, (dst, a), (slow, (c0, c1)));
+            return;
+        }
+        if let FpOp::Round { mode, exact } = op {
+            self.fp_round(double, (mode, exact), (dst, a), (slow, (c0, c1)));
             return;
         }
         let slow_path = self.a.new_dynamic_label();
@@ -203,8 +224,19 @@ impl Emitter {
             };
             d = self.fp_result_reg(dst, a, double, xb.as_slice());
             clean = self.fp_first(d, a, double);
-            self.arith_in(op, double, d, xb.unwrap_or(d));
-            self.result_checks(double, slow_path, d);
+            let xb = xb.unwrap_or(d);
+            if matches!(op, FpOp::Max | FpOp::Min | FpOp::MaxNum | FpOp::MinNum) {
+                self.fp_max_min(
+                    op == FpOp::Max || op == FpOp::MaxNum,
+                    double,
+                    d,
+                    xb,
+                    slow_path,
+                );
+            } else {
+                self.arith_in(op, double, d, xb);
+                self.result_checks(double, slow_path, d);
+            }
         }
         self.fbin_slow(slow_path, dst, (a, b), slow, (c0, c1))
             .result_xmm = d;
@@ -253,12 +285,52 @@ impl Emitter {
             (FpOp::Mul, false) => dynasm!(self.a ; .arch x64 ; mulss Rx(d), Rx(b)),
             (FpOp::Div, false) => dynasm!(self.a ; .arch x64 ; divss Rx(d), Rx(b)),
             (FpOp::Sqrt, false) => dynasm!(self.a ; .arch x64 ; sqrtss Rx(d), Rx(d)),
+            // -(a * b): the product rounded, then its sign flipped (xmm2 is
+            // free: operands are in xmm0, xmm1 or cache registers).
+            (FpOp::NMul, true) => dynasm!(self.a ; .arch x64
+                ; mulsd Rx(d), Rx(b)
+                ; mov rcx, QWORD i64::MIN
+                ; movq xmm2, rcx
+                ; xorpd Rx(d), xmm2),
+            (FpOp::NMul, false) => dynasm!(self.a ; .arch x64
+                ; mulss Rx(d), Rx(b)
+                ; mov ecx, 0x8000_0000u32 as i32
+                ; movd xmm2, ecx
+                ; xorps Rx(d), xmm2),
             (FpOp::Cmp | FpOp::CmpE, _) => unreachable!("compares go to compare"),
             (FpOp::FromHalf | FpOp::ToHalf, _) => unreachable!("conversions go to emit_half"),
-            (FpOp::FromSingle | FpOp::ToSingle | FpOp::FromInt { .. }, _) => {
-                unreachable!("conversions go to fcvt_single and int_to_fp")
-            }
+            // Conversions, rounding, maximum and minimum.
+            _ => unreachable!("not arithmetic with a rounded result"),
         }
+    }
+
+    /// FMAX/FMAXNM (`max`) or FMIN/FMINNM of xmm`d` and xmm`b` into xmm`d`
+    /// when neither is a NaN (else to `slow_path`: `ucomis*` raises Invalid
+    /// for a signalling NaN only, as the helper then does), with the bits
+    /// in rax. `maxs*`/`mins*` give their second operand for two zeros,
+    /// so the result is that of both operand orders combined: AND for the
+    /// maximum (+0 over -0), OR for the minimum; equal non-zero operands
+    /// have equal bits. Nothing FPSR records is raised.
+    fn fp_max_min(&mut self, max: bool, double: bool, d: u8, b: u8, slow_path: DynamicLabel) {
+        if double {
+            dynasm!(self.a ; .arch x64 ; ucomisd Rx(d), Rx(b));
+        } else {
+            dynasm!(self.a ; .arch x64 ; ucomiss Rx(d), Rx(b));
+        }
+        // xmm2 = b with zeros above (`orps` keeps the upper bits of d).
+        dynasm!(self.a ; .arch x64 ; jp =>slow_path ; movq xmm2, Rx(b));
+        match (max, double) {
+            (true, true) => dynasm!(self.a ; .arch x64 ; maxsd xmm2, Rx(d) ; maxsd Rx(d), Rx(b)),
+            (false, true) => dynasm!(self.a ; .arch x64 ; minsd xmm2, Rx(d) ; minsd Rx(d), Rx(b)),
+            (true, false) => dynasm!(self.a ; .arch x64 ; maxss xmm2, Rx(d) ; maxss Rx(d), Rx(b)),
+            (false, false) => dynasm!(self.a ; .arch x64 ; minss xmm2, Rx(d) ; minss Rx(d), Rx(b)),
+        }
+        if max {
+            dynasm!(self.a ; .arch x64 ; andps Rx(d), xmm2);
+        } else {
+            dynasm!(self.a ; .arch x64 ; orps Rx(d), xmm2);
+        }
+        self.result_bits(double, d);
     }
 
     /// NZCV (bits 31:28) of comparing xmm0 with xmm1 into rax; unordered
@@ -374,10 +446,9 @@ impl Emitter {
     /// as do NaN operands (the helper's Invalid for a signalling NaN is
     /// the flag `cvtsd2ss` raised before the branch).
     fn fcvt_single(&mut self, op: FpOp, dst: Val, a: Val, slow: HelperFn, c: (u64, u64)) {
-        const FZ: i32 = 1 << 24;
         let slow_path = self.a.new_dynamic_label();
         if op == FpOp::FromSingle {
-            self.check_fpcr(slow_path, FZ);
+            self.check_fpcr(slow_path, FPCR_FZ);
             self.load_xmm(0, a);
             dynasm!(self.a ; .arch x64
                 ; ucomiss xmm0, xmm0
@@ -393,16 +464,19 @@ impl Emitter {
         self.fbin_slow(slow_path, dst, (a, a), slow, c);
     }
 
-    /// SCVTF/UCVTF without fraction bits ([`FpOp::FromInt`]) in the
+    /// SCVTF/UCVTF ([`FpOp::FromInt`], [`FpOp::FromFixed`]) in the
     /// default FPCR: `cvtsi2sd`/`cvtsi2ss` round to nearest even and raise
     /// Inexact exactly when the result is inexact, as Arm does; no integer
     /// overflows or underflows either format. A 32-bit unsigned integer is
     /// converted as the 64-bit signed one it zero-extends to; a 64-bit
-    /// unsigned one with the top bit set takes the helper.
+    /// unsigned one with the top bit set takes the helper. Fixed point
+    /// (`fbits` fraction bits): the rounded integer times 2^-fbits, which
+    /// is exact and raises nothing (a non-zero result is at least 2^-64,
+    /// far above both formats' normal minimum), so rounding once is Arm's.
     fn int_to_fp(
         &mut self,
         double: bool,
-        (signed, x64): (bool, bool),
+        (signed, x64, fbits): (bool, bool, u8),
         dst: Val,
         a: Val,
         slow: HelperFn,
@@ -419,42 +493,73 @@ impl Emitter {
             dynasm!(self.a ; .arch x64 ; test rax, rax ; js =>slow_path);
         }
         if double {
-            dynasm!(self.a ; .arch x64
-                ; xorps xmm0, xmm0
-                ; cvtsi2sd xmm0, rax
-                ; movq rax, xmm0);
+            dynasm!(self.a ; .arch x64 ; xorps xmm0, xmm0 ; cvtsi2sd xmm0, rax);
         } else {
-            dynasm!(self.a ; .arch x64
-                ; xorps xmm0, xmm0
-                ; cvtsi2ss xmm0, rax
-                ; movd eax, xmm0);
+            dynasm!(self.a ; .arch x64 ; xorps xmm0, xmm0 ; cvtsi2ss xmm0, rax);
         }
+        if fbits != 0 {
+            self.scale(double, -i32::from(fbits));
+        }
+        self.result_bits(double, 0);
         self.fbin_slow(slow_path, dst, (a, a), slow, c);
     }
 
     /// With the result in xmm`d`: to `slow_path` for a NaN or a magnitude
     /// of exactly the smallest normal, else the result bits in rax.
-    fn result_checks(&mut self, double: bool, slow_path: DynamicLabel, d: u8) {
+    pub(super) fn result_checks(&mut self, double: bool, slow_path: DynamicLabel, d: u8) {
         // Twice the bits (the sign shifted out) is 2^53 (2^24) exactly for
         // the smallest normal magnitude; ror by 53 maps 2^53 and only it
         // to 1.
+        self.nan_check(double, slow_path, d);
         if double {
             dynasm!(self.a ; .arch x64
-                ; ucomisd Rx(d), Rx(d)
-                ; jp =>slow_path
-                ; movq rax, Rx(d)
                 ; lea rcx, [rax + rax]
                 ; ror rcx, 53
                 ; cmp rcx, 1
                 ; je =>slow_path);
         } else {
             dynasm!(self.a ; .arch x64
-                ; ucomiss Rx(d), Rx(d)
-                ; jp =>slow_path
-                ; movd eax, Rx(d)
                 ; lea ecx, [rax + rax]
                 ; cmp ecx, 0x0100_0000
                 ; je =>slow_path);
+        }
+    }
+
+    /// With the result in xmm`d`: to `slow_path` for a NaN, else the
+    /// result bits in rax.
+    pub(super) fn nan_check(&mut self, double: bool, slow_path: DynamicLabel, d: u8) {
+        if double {
+            dynasm!(self.a ; .arch x64 ; ucomisd Rx(d), Rx(d) ; jp =>slow_path);
+        } else {
+            dynasm!(self.a ; .arch x64 ; ucomiss Rx(d), Rx(d) ; jp =>slow_path);
+        }
+        self.result_bits(double, d);
+    }
+
+    /// rax = the bits of the result in xmm`d` (a single zero-extended).
+    fn result_bits(&mut self, double: bool, d: u8) {
+        if double {
+            dynasm!(self.a ; .arch x64 ; movq rax, Rx(d));
+        } else {
+            dynasm!(self.a ; .arch x64 ; movd eax, Rx(d));
+        }
+    }
+
+    /// xmm0 *= 2^`e` (a normal power of two of the format; xmm1 and rcx
+    /// are scratch).
+    pub(super) fn scale(&mut self, double: bool, e: i32) {
+        if double {
+            let k = (1023 + i64::from(e)) << 52;
+            dynasm!(self.a ; .arch x64
+                ; mov rcx, QWORD k
+                ; movq xmm1, rcx
+                ; mulsd xmm0, xmm1);
+        } else {
+            let k = (127 + e) << 23;
+            dynasm!(self.a ; .arch x64
+                ; mov ecx, k
+                ; movd xmm1, ecx
+                ; mulss xmm0, xmm1);
         }
     }
 }

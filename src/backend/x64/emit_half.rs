@@ -175,9 +175,9 @@ impl Emitter {
                     }
                     self.round_to_half(slow_path);
                 }
-                FpOp::FromSingle | FpOp::ToSingle | FpOp::FromInt { .. } => {
-                    unreachable!("no half operand")
-                }
+                // Conversions from and to integers and singles, rounding,
+                // maximum, minimum, FNMUL.
+                _ => unreachable!("no half form"),
             }
         }
         self.fbin_slow(slow_path, dst, (a, b), slow, (c0, c1));

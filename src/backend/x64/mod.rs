@@ -15,6 +15,7 @@ mod emit_crypto;
 mod emit_dot;
 mod emit_fcache;
 mod emit_fp;
+mod emit_fp_round;
 mod emit_half;
 mod emit_loop;
 mod emit_mem;

@@ -2,13 +2,12 @@
 //! FSQRT, FCVT, FRINT*, the two- and three-source arithmetic and FCSEL.
 
 use super::float::{self, Fmt, Rounding};
-use super::ops::Arith;
 use super::runtime::{self, rounding_arg};
 use super::{fmt_of, ftype_arg, read_v, write_v};
 use crate::arm64::encodings::fp::Op;
 use crate::arm64::Fields;
 use crate::frontend::{Ctx, TResult, Undefined};
-use crate::ir::{BinOp, FpOp, FpSize, Width};
+use crate::ir::{BinOp, FpOp, FpRound, FpSize, Width};
 
 pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
     use Op::*;
@@ -49,6 +48,25 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
                 FRINTA => Some(Rounding::TieAway),
                 _ => None,
             };
+            if fmt != float::H && op != FRINTA {
+                // An FBin the backend may run inline.
+                let mode = match op {
+                    FRINTN => FpRound::TieEven,
+                    FRINTP => FpRound::PosInf,
+                    FRINTM => FpRound::NegInf,
+                    FRINTZ => FpRound::Zero,
+                    _ => FpRound::Fpcr,
+                };
+                let op = FpOp::Round {
+                    mode,
+                    exact: op == FRINTX,
+                };
+                let size = fp_size(fmt);
+                let (slow, c0, c1) = runtime::fbin_args(op, size);
+                let r = cx.b.fbin(op, size, n, n, slow, c0, c1);
+                write_v(cx, d, r);
+                return Ok(());
+            }
             let t = ftype_arg(cx, fmt);
             let m = cx.k(rounding_arg(mode));
             let exact = cx.k(u64::from(op == FRINTX));
@@ -67,21 +85,24 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
             cx.b.fbin(fop, size, n, m, slow, c0, c1)
         }
         FMAX | FMIN | FMAXNM | FMINNM | FNMUL => {
-            let a = match op {
-                FMAX => Arith::Max,
-                FMIN => Arith::Min,
-                FMAXNM => Arith::MaxNum,
-                FMINNM => Arith::MinNum,
-                _ => Arith::NMul,
+            let fop = match op {
+                FMAX => FpOp::Max,
+                FMIN => FpOp::Min,
+                FMAXNM => FpOp::MaxNum,
+                FMINNM => FpOp::MinNum,
+                _ => FpOp::NMul,
             };
-            let index = Arith::BY_OPCODE
-                .iter()
-                .position(|&x| x == a)
-                .expect("listed") as u64;
             let m = read_v(cx, fmt, f.u('m'));
-            let t = ftype_arg(cx, fmt);
-            let i = cx.k(index);
-            cx.b.call(runtime::fp_arith, &[n, m, t, i])
+            let size = fp_size(fmt);
+            let (slow, c0, c1) = runtime::fbin_args(fop, size);
+            if fmt == float::H {
+                // No inline half form: the helper, called directly.
+                let (c0, c1) = (cx.k(c0), cx.k(c1));
+                cx.b.call(slow, &[n, m, c0, c1])
+            } else {
+                // An FBin the backend may run inline.
+                cx.b.fbin(fop, size, n, m, slow, c0, c1)
+            }
         }
         FMADD | FMSUB | FNMADD | FNMSUB => {
             let (neg_a, neg_1) = match op {

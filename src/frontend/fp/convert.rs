@@ -9,7 +9,7 @@ use crate::arm64::encodings::fp::Op;
 use crate::arm64::Fields;
 use crate::cpu::state::v_offset;
 use crate::frontend::{Ctx, TResult, Undefined};
-use crate::ir::{FpOp, FpSize, Width};
+use crate::ir::{FpOp, FpRound, FpSize, Width};
 
 pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
     use Op::*;
@@ -53,23 +53,55 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
     let i = cx.k(int_fmt_arg(int));
     if to_int {
         let a = read_v(cx, fmt, f.u('n'));
-        let m = cx.k(rounding_arg(mode));
-        let r = cx.b.call(runtime::fp_to_fixed, &[a, t, i, m]);
+        let ir_mode = match mode {
+            Some(Rounding::TieEven) => Some(FpRound::TieEven),
+            Some(Rounding::PosInf) => Some(FpRound::PosInf),
+            Some(Rounding::NegInf) => Some(FpRound::NegInf),
+            Some(Rounding::Zero) => Some(FpRound::Zero),
+            _ => None,
+        };
+        let r = if let (true, Some(mode)) = (fmt != H, ir_mode) {
+            // An FBin the backend may run inline.
+            let op = FpOp::ToInt {
+                signed,
+                x64: sf,
+                mode,
+                fbits: fbits as u8,
+            };
+            fbin(cx, op, fmt, a)
+        } else {
+            let m = cx.k(rounding_arg(mode));
+            cx.b.call(runtime::fp_to_fixed, &[a, t, i, m])
+        };
         cx.set_x(f.u('d'), r);
     } else {
         let x = cx.x(f.u('n'));
-        let r = if fbits == 0 && fmt != H {
+        let r = if fmt != H {
             // An FBin the backend may run inline.
-            let op = FpOp::FromInt { signed, x64: sf };
-            let size = FpSize::of(fmt != super::float::S);
-            let (slow, c0, c1) = runtime::fbin_args(op, size);
-            cx.b.fbin(op, size, x, x, slow, c0, c1)
+            let op = if fbits == 0 {
+                FpOp::FromInt { signed, x64: sf }
+            } else {
+                FpOp::FromFixed {
+                    signed,
+                    x64: sf,
+                    fbits: fbits as u8,
+                }
+            };
+            fbin(cx, op, fmt, x)
         } else {
             cx.b.call(runtime::fp_from_fixed, &[x, t, i])
         };
         write_v(cx, f.u('d'), r);
     }
     Ok(())
+}
+
+/// The [`crate::ir::Op::FBin`] of the one-operand conversion `op` of `a`
+/// in format `fmt` (single or double).
+fn fbin(cx: &mut Ctx, op: FpOp, fmt: super::float::Fmt, a: crate::ir::Val) -> crate::ir::Val {
+    let size = FpSize::of(fmt != super::float::S);
+    let (slow, c0, c1) = runtime::fbin_args(op, size);
+    cx.b.fbin(op, size, a, a, slow, c0, c1)
 }
 
 /// FMOV between a general register and a V register: Wd<->Sn, Xd<->Dn,

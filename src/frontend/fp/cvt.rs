@@ -72,6 +72,15 @@ pub struct IntFmt {
 }
 
 impl IntFmt {
+    /// A W (`x64` false) or X register's format with `fbits` fraction bits.
+    pub fn of(signed: bool, x64: bool, fbits: u8) -> IntFmt {
+        IntFmt {
+            bits: if x64 { 64 } else { 32 },
+            signed,
+            fbits: u32::from(fbits),
+        }
+    }
+
     fn range(self) -> (i128, i128) {
         if self.signed {
             (-(1i128 << (self.bits - 1)), (1i128 << (self.bits - 1)) - 1)

@@ -93,14 +93,31 @@ pub fn fbin_args(op: crate::ir::FpOp, size: crate::ir::FpSize) -> (crate::ir::He
         FpOp::FromSingle => return (fp_convert_fbin, single, ftype),
         FpOp::ToSingle => return (fp_convert_fbin, ftype, single),
         FpOp::FromInt { signed, x64 } => {
-            let bits = if x64 { 64 } else { 32 };
-            let i = int_fmt_arg(IntFmt {
-                bits,
-                signed,
-                fbits: 0,
-            });
+            let i = int_fmt_arg(IntFmt::of(signed, x64, 0));
             return (fp_from_fixed_fbin, ftype, i);
         }
+        FpOp::FromFixed { signed, x64, fbits } => {
+            let i = int_fmt_arg(IntFmt::of(signed, x64, fbits));
+            return (fp_from_fixed_fbin, ftype, i);
+        }
+        FpOp::ToInt {
+            signed,
+            x64,
+            mode,
+            fbits,
+        } => {
+            let i = int_fmt_arg(IntFmt::of(signed, x64, fbits));
+            return (fp_to_fixed_fbin, ftype, i | fp_round_arg(mode) << 16);
+        }
+        FpOp::Round { mode, exact } => {
+            let ctl = fp_round_arg(mode) | u64::from(exact) << 8;
+            return (fp_round_int_fbin, ftype, ctl);
+        }
+        FpOp::Max => Arith::Max,
+        FpOp::Min => Arith::Min,
+        FpOp::MaxNum => Arith::MaxNum,
+        FpOp::MinNum => Arith::MinNum,
+        FpOp::NMul => Arith::NMul,
     };
     let index = Arith::BY_OPCODE
         .iter()
@@ -139,6 +156,53 @@ pub unsafe extern "C" fn fp_from_fixed_fbin(
 ) -> u64 {
     // SAFETY: forwarded caller contract.
     unsafe { fp_from_fixed(cpu, x, ftype, from, 0) }
+}
+
+/// [`rounding_arg`] of an IR rounding mode.
+fn fp_round_arg(mode: crate::ir::FpRound) -> u64 {
+    use crate::ir::FpRound;
+    rounding_arg(match mode {
+        FpRound::TieEven => Some(Rounding::TieEven),
+        FpRound::PosInf => Some(Rounding::PosInf),
+        FpRound::NegInf => Some(Rounding::NegInf),
+        FpRound::Zero => Some(Rounding::Zero),
+        FpRound::TieAway => Some(Rounding::TieAway),
+        FpRound::Fpcr => None,
+    })
+}
+
+/// [`fp_to_fixed`] with the operands of an [`crate::ir::Op::FBin`]: `a`,
+/// an unused second operand, the source format, then the integer format
+/// with the rounding mode ([`rounding_arg`]) shifted left by 16.
+///
+/// # Safety
+/// Called by translated code with its CPU state.
+pub unsafe extern "C" fn fp_to_fixed_fbin(
+    cpu: *mut CpuState,
+    a: u64,
+    _: u64,
+    ftype: u64,
+    to: u64,
+) -> u64 {
+    // SAFETY: forwarded caller contract.
+    unsafe { fp_to_fixed(cpu, a, ftype, to & 0xFFFF, to >> 16) }
+}
+
+/// [`fp_round_int`] with the operands of an [`crate::ir::Op::FBin`]: `a`,
+/// an unused second operand, the format, then the rounding mode
+/// ([`rounding_arg`]) with FRINTX's `exact` in bit 8.
+///
+/// # Safety
+/// Called by translated code with its CPU state.
+pub unsafe extern "C" fn fp_round_int_fbin(
+    cpu: *mut CpuState,
+    a: u64,
+    _: u64,
+    ftype: u64,
+    ctl: u64,
+) -> u64 {
+    // SAFETY: forwarded caller contract.
+    unsafe { fp_round_int(cpu, a, ftype, ctl & 0xFF, ctl >> 8) }
 }
 
 /// [`fp_sqrt`] with the operands of an [`crate::ir::Op::FBin`]: `a`, an
