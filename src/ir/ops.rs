@@ -517,6 +517,18 @@ pub enum VecOp {
     /// 128) bits of `V[vn]`: the result in the low lane of `V[vd]`, the rest
     /// zeroed.
     Reduce { op: RedOp, esize: u8, q: bool },
+    /// Floating-point `V[vd] = V[vn] op V[vm]` (or `op(V[vn])`) lane-wise
+    /// on single (`double`: double-precision) lanes of the low 64 (upper
+    /// half of `V[vd]` zeroed) or, with `q`, all 128 bits; with `scalar`,
+    /// lane 0 alone, the rest of `V[vd]` zeroed. FPCR and FPSR as the
+    /// Arm ARM defines each instruction (see [`VFpOp`]).
+    Fp {
+        op: VFpOp,
+        double: bool,
+        q: bool,
+        scalar: bool,
+        vm: u8,
+    },
 }
 
 /// The across-lanes reductions of [`VecOp::Reduce`].
@@ -1143,4 +1155,50 @@ impl Terminal {
             Terminal::Jump { .. } | Terminal::Exit { .. } => {}
         }
     }
+}
+
+/// The floating-point lane operations of [`VecOp::Fp`], each the Arm ARM's
+/// lane operation (FPMax, FPCompareGE, FPRoundInt, FPToFixed, ...) under
+/// FPCR, its exceptions accumulated in FPSR.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum VFpOp {
+    /// FMAX, FMIN, FMAXNM, FMINNM.
+    Max,
+    Min,
+    MaxNm,
+    MinNm,
+    /// FABD: `|n - m|`.
+    Abd,
+    /// All ones where `n == m`, `n >= m`, `n > m`, `|n| >= |m|`,
+    /// `|n| > |m|` (FCMEQ, FCMGE, FCMGT, FACGE, FACGT), else zero.
+    Cmeq,
+    Cmge,
+    Cmgt,
+    Acge,
+    Acgt,
+    /// The compares with zero (`vm` unused): `n == 0`, `n >= 0`, `n > 0`,
+    /// `n <= 0`, `n < 0`.
+    CmeqZ,
+    CmgeZ,
+    CmgtZ,
+    CmleZ,
+    CmltZ,
+    /// FRINTN/P/M/Z (`mode` in FPCR.RMode's encoding: 0 to nearest, ties
+    /// to even, 1 towards +inf, 2 towards -inf, 3 towards zero) and,
+    /// `mode` 4, FRINTI (FPCR's mode); FRINTX with `exact` (FPCR's mode,
+    /// Inexact raised when the result differs).
+    Round {
+        mode: u8,
+        exact: bool,
+    },
+    /// FCVTNS/PS/MS/ZS and FCVTNU/PU/MU/ZU: to a saturated integer of the
+    /// lane's size, rounding by `mode` (as for `Round`).
+    ToInt {
+        signed: bool,
+        mode: u8,
+    },
+    /// SCVTF/UCVTF: the lane's integer to floating point (FPCR's mode).
+    FromInt {
+        signed: bool,
+    },
 }
