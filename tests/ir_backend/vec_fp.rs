@@ -13,7 +13,7 @@
 //! limits; FPCR is random among the rounding modes, FZ and DN (default
 //! half the time). Results, FPSR and FPCR must agree exactly.
 
-use super::vec_ops::{block_of, interp_vs_jit, MIXED};
+use super::vec_ops::{block_of, run_vectors_with, MIXED};
 use super::*;
 use emu::ir::{Op, VecOp};
 
@@ -555,47 +555,31 @@ fn fpcr(rng: &mut Rng) -> u64 {
 
 /// One case: `words` from a random state, interpreter against x86-64 code.
 fn check(jit: &mut Jit, rng: &mut Rng, words: &[u32]) {
-    let block = block_of(words);
-    let mut buf = Box::new(Scratch([0; BUF_LEN]));
-    let mut mem0 = [0u8; BUF_LEN];
-    for b in mem0.chunks_mut(16) {
-        b.copy_from_slice(&vector(rng).to_le_bytes());
-    }
-    let mut cpu0 = CpuState::default();
-    for v in cpu0.v.iter_mut() {
-        *v = vector(rng);
-    }
-    if rng.chance(3) {
-        // Equal lanes in n and m, and zeros of either sign, for the
-        // compares and the maxima and minima.
-        let bits = rng.next();
-        let lanes32 = |b: u64| {
-            (0..4)
-                .filter(|i| b >> i & 1 != 0)
-                .fold(0u128, |k, i| k | 0xFFFF_FFFF << (32 * i))
-        };
-        let keep = lanes32(bits);
-        cpu0.v[3] = cpu0.v[2] & keep | cpu0.v[3] & !keep;
-        let zero = lanes32(bits >> 8);
-        let sign = |b: u64| lanes32(b) & 0x8000_0000_8000_0000_8000_0000_8000_0000;
-        let sign = if rng.chance(2) {
-            sign(bits >> 16)
-        } else {
-            sign(bits >> 16) & (1 << 127 | 1 << 63)
-        };
-        cpu0.v[2] = cpu0.v[2] & !zero | zero & sign;
-        cpu0.v[3] = cpu0.v[3] & !zero | zero & sign.rotate_left(32);
-    }
-    cpu0.x[1] = &*buf as *const Scratch as u64;
-    cpu0.x[2] = rng.value();
-    cpu0.fpcr = fpcr(rng);
-    if let Err(e) = interp_vs_jit(jit, &mut *buf, &block, &cpu0, &mem0) {
-        panic!(
-            "{words:#010x?} fpcr {:#x}: {e}\ninitial v1..v3: {:#034x?}",
-            cpu0.fpcr,
-            &cpu0.v[1..4]
-        );
-    }
+    run_vectors_with(rng, jit, words, vector, |rng, cpu0| {
+        if rng.chance(3) {
+            // Equal lanes in n and m, and zeros of either sign, for the
+            // compares and the maxima and minima.
+            let bits = rng.next();
+            let lanes32 = |b: u64| {
+                (0..4)
+                    .filter(|i| b >> i & 1 != 0)
+                    .fold(0u128, |k, i| k | 0xFFFF_FFFF << (32 * i))
+            };
+            let keep = lanes32(bits);
+            cpu0.v[3] = cpu0.v[2] & keep | cpu0.v[3] & !keep;
+            let zero = lanes32(bits >> 8);
+            let sign = lanes32(bits >> 16) & 0x8000_0000_8000_0000_8000_0000_8000_0000;
+            // Single zeros, or (with the upper sign bits only) double ones.
+            let sign = if rng.chance(2) {
+                sign
+            } else {
+                sign & (1 << 127 | 1 << 63)
+            };
+            cpu0.v[2] = cpu0.v[2] & !zero | zero & sign;
+            cpu0.v[3] = cpu0.v[3] & !zero | zero & sign.rotate_left(32);
+        }
+        cpu0.fpcr = fpcr(rng);
+    });
 }
 
 #[test]
