@@ -1201,4 +1201,10 @@ pub enum VFpOp {
     FromInt {
         signed: bool,
     },
+    /// FMAXP, FMINP, FMAXNMP, FMINNMP: `Max` (...) of lanes `2i` and
+    /// `2i + 1` of the concatenation `V[vm]:V[vn]` in lane `i`.
+    MaxP,
+    MinP,
+    MaxNmP,
+    MinNmP,
 }

@@ -1,5 +1,6 @@
 //! The single- and double-precision lane operations that run inline as a
-//! `VecOp::Fp` (`emit_vec_fp`): FMAX, FMIN, FMAXNM, FMINNM, FABD, FCMEQ,
+//! `VecOp::Fp` (`emit_vec_fp`): FMAX, FMIN, FMAXNM, FMINNM, their pairwise
+//! forms FMAXP, FMINP, FMAXNMP, FMINNMP, FABD, FCMEQ,
 //! FCMGE, FCMGT, FACGE, FACGT (vector and scalar), the compares with zero,
 //! FRINTN/P/M/Z/I/X, FCVTNS/NU/PS/PU/MS/MU/ZS/ZU (vector and scalar), SCVTF
 //! and UCVTF (vector and scalar): every arrangement, with the destination
@@ -18,7 +19,7 @@ use super::*;
 use emu::ir::{Op, VecOp};
 
 /// From aarch64-linux-gnu-as.
-const WORDS: [u32; 354] = [
+const WORDS: [u32; 402] = [
     0x0e23f441, // fmax v1.2s, v2.2s, v3.2s
     0x0e23f442, // fmax v2.2s, v2.2s, v3.2s
     0x0e23f443, // fmax v3.2s, v2.2s, v3.2s
@@ -373,6 +374,54 @@ const WORDS: [u32; 354] = [
     0x7e21d842, // ucvtf s2, s2
     0x7e61d841, // ucvtf d1, d2
     0x7e61d842, // ucvtf d2, d2
+    0x2e23f441, // fmaxp v1.2s, v2.2s, v3.2s
+    0x2e23f442, // fmaxp v2.2s, v2.2s, v3.2s
+    0x2e23f443, // fmaxp v3.2s, v2.2s, v3.2s
+    0x2e22f442, // fmaxp v2.2s, v2.2s, v2.2s
+    0x6e23f441, // fmaxp v1.4s, v2.4s, v3.4s
+    0x6e23f442, // fmaxp v2.4s, v2.4s, v3.4s
+    0x6e23f443, // fmaxp v3.4s, v2.4s, v3.4s
+    0x6e22f442, // fmaxp v2.4s, v2.4s, v2.4s
+    0x6e63f441, // fmaxp v1.2d, v2.2d, v3.2d
+    0x6e63f442, // fmaxp v2.2d, v2.2d, v3.2d
+    0x6e63f443, // fmaxp v3.2d, v2.2d, v3.2d
+    0x6e62f442, // fmaxp v2.2d, v2.2d, v2.2d
+    0x2ea3f441, // fminp v1.2s, v2.2s, v3.2s
+    0x2ea3f442, // fminp v2.2s, v2.2s, v3.2s
+    0x2ea3f443, // fminp v3.2s, v2.2s, v3.2s
+    0x2ea2f442, // fminp v2.2s, v2.2s, v2.2s
+    0x6ea3f441, // fminp v1.4s, v2.4s, v3.4s
+    0x6ea3f442, // fminp v2.4s, v2.4s, v3.4s
+    0x6ea3f443, // fminp v3.4s, v2.4s, v3.4s
+    0x6ea2f442, // fminp v2.4s, v2.4s, v2.4s
+    0x6ee3f441, // fminp v1.2d, v2.2d, v3.2d
+    0x6ee3f442, // fminp v2.2d, v2.2d, v3.2d
+    0x6ee3f443, // fminp v3.2d, v2.2d, v3.2d
+    0x6ee2f442, // fminp v2.2d, v2.2d, v2.2d
+    0x2e23c441, // fmaxnmp v1.2s, v2.2s, v3.2s
+    0x2e23c442, // fmaxnmp v2.2s, v2.2s, v3.2s
+    0x2e23c443, // fmaxnmp v3.2s, v2.2s, v3.2s
+    0x2e22c442, // fmaxnmp v2.2s, v2.2s, v2.2s
+    0x6e23c441, // fmaxnmp v1.4s, v2.4s, v3.4s
+    0x6e23c442, // fmaxnmp v2.4s, v2.4s, v3.4s
+    0x6e23c443, // fmaxnmp v3.4s, v2.4s, v3.4s
+    0x6e22c442, // fmaxnmp v2.4s, v2.4s, v2.4s
+    0x6e63c441, // fmaxnmp v1.2d, v2.2d, v3.2d
+    0x6e63c442, // fmaxnmp v2.2d, v2.2d, v3.2d
+    0x6e63c443, // fmaxnmp v3.2d, v2.2d, v3.2d
+    0x6e62c442, // fmaxnmp v2.2d, v2.2d, v2.2d
+    0x2ea3c441, // fminnmp v1.2s, v2.2s, v3.2s
+    0x2ea3c442, // fminnmp v2.2s, v2.2s, v3.2s
+    0x2ea3c443, // fminnmp v3.2s, v2.2s, v3.2s
+    0x2ea2c442, // fminnmp v2.2s, v2.2s, v2.2s
+    0x6ea3c441, // fminnmp v1.4s, v2.4s, v3.4s
+    0x6ea3c442, // fminnmp v2.4s, v2.4s, v3.4s
+    0x6ea3c443, // fminnmp v3.4s, v2.4s, v3.4s
+    0x6ea2c442, // fminnmp v2.4s, v2.4s, v2.4s
+    0x6ee3c441, // fminnmp v1.2d, v2.2d, v3.2d
+    0x6ee3c442, // fminnmp v2.2d, v2.2d, v3.2d
+    0x6ee3c443, // fminnmp v3.2d, v2.2d, v3.2d
+    0x6ee2c442, // fminnmp v2.2d, v2.2d, v2.2d
 ];
 
 /// Singles the inline forms must treat with care.

@@ -1,6 +1,7 @@
 //! [`VecOp::Fp`](crate::ir::VecOp::Fp) inline with SSE4.1 on single and
 //! double lanes (hosts without SSE4.1 call the exact helper): FMAX, FMIN,
-//! FMAXNM, FMINNM, FABD, the compares FCMEQ/FCMGE/FCMGT/FACGE/FACGT (by
+//! FMAXNM, FMINNM and their pairwise forms FMAXP, FMINP, FMAXNMP,
+//! FMINNMP (the even and odd lanes of `m:n` sorted apart first), FABD, the compares FCMEQ/FCMGE/FCMGT/FACGE/FACGT (by
 //! register and with zero), FRINTN/P/M/Z/I/X, FCVTNS/PS/MS/ZS and the
 //! unsigned FCVTxU, SCVTF and UCVTF. FPCR must select round to nearest and
 //! no flushing (FPCR.FZ, FPCR.RMode clear; FRINT also FPCR.DN), else the
@@ -131,9 +132,19 @@ impl Emitter {
         };
         self.check_fpcr(slow_path, mask);
         self.load_part(0, n, bytes);
+        let (op, pairwise) = match op {
+            VFpOp::MaxP => (VFpOp::Max, true),
+            VFpOp::MinP => (VFpOp::Min, true),
+            VFpOp::MaxNmP => (VFpOp::MaxNm, true),
+            VFpOp::MinNmP => (VFpOp::MinNm, true),
+            _ => (op, false),
+        };
         match op {
             VFpOp::Max | VFpOp::Min | VFpOp::MaxNm | VFpOp::MinNm => {
                 self.load_part(1, m, bytes);
+                if pairwise {
+                    self.evens_odds(double, bytes == 16);
+                }
                 self.no_nan_lanes(double, slow_path);
                 let max = matches!(op, VFpOp::Max | VFpOp::MaxNm);
                 match (double, max) {
@@ -219,12 +230,38 @@ impl Emitter {
                 self.fp_to_int((double, bytes == 16), signed, mode, slow_path)
             }
             VFpOp::FromInt { signed } => self.fp_from_int((double, bytes == 16), signed, slow_path),
+            VFpOp::MaxP | VFpOp::MinP | VFpOp::MaxNmP | VFpOp::MinNmP => {
+                unreachable!("unpaired above")
+            }
         }
         if bytes == 4 {
             dynasm!(self.a ; .arch x64 ; pslldq xmm0, 12 ; psrldq xmm0, 12);
         }
         self.store_v(d, bytes == 16 || bytes == 4);
         self.vec_slow_path(slow_path, slow, arg);
+    }
+
+    /// xmm0 = the even lanes of the concatenation `xmm1:xmm0` of two
+    /// vectors of 128 (`wide`) or 64 bits, xmm1 = the odd ones (lanes
+    /// beyond them copies of those, or zero).
+    fn evens_odds(&mut self, double: bool, wide: bool) {
+        match (double, wide) {
+            (true, _) => dynasm!(self.a ; .arch x64
+                ; movapd xmm2, xmm0
+                ; unpcklpd xmm0, xmm1
+                ; unpckhpd xmm2, xmm1
+                ; movapd xmm1, xmm2),
+            (false, true) => dynasm!(self.a ; .arch x64
+                ; movaps xmm2, xmm0
+                ; shufps xmm0, xmm1, 0x88u8 as i8
+                ; shufps xmm2, xmm1, 0xDDu8 as i8
+                ; movaps xmm1, xmm2),
+            (false, false) => dynasm!(self.a ; .arch x64
+                ; unpcklpd xmm0, xmm1
+                ; movaps xmm1, xmm0
+                ; shufps xmm0, xmm0, 0x88u8 as i8
+                ; shufps xmm1, xmm1, 0xDDu8 as i8),
+        }
     }
 
     /// xmm`x` = the low `bytes` (4, 8 or 16) bytes of the V register at

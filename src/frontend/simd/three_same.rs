@@ -223,6 +223,10 @@ fn fp_vec_op(k: K) -> Option<VFpOp> {
         K::Fcmgt => VFpOp::Cmgt,
         K::Facge => VFpOp::Acge,
         K::Facgt => VFpOp::Acgt,
+        K::Fmaxp => VFpOp::MaxP,
+        K::Fminp => VFpOp::MinP,
+        K::Fmaxnmp => VFpOp::MaxNmP,
+        K::Fminnmp => VFpOp::MinNmP,
         _ => return None,
     })
 }
