@@ -51,6 +51,8 @@ mod random;
 mod select;
 #[path = "ir_backend/table.rs"]
 mod table;
+#[path = "ir_backend/vec_fp.rs"]
+mod vec_fp;
 #[path = "ir_backend/vec_int.rs"]
 mod vec_int;
 #[path = "ir_backend/vec_ops.rs"]

@@ -4,6 +4,8 @@ pub mod builder;
 pub mod eval;
 pub mod ops;
 pub mod passes;
+pub mod vec_ops;
 
 pub use builder::{recycle, Builder};
 pub use ops::*;
+pub use vec_ops::*;

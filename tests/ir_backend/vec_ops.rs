@@ -298,6 +298,17 @@ pub(super) fn run_vectors(
     words: &[u32],
     vector: fn(&mut Rng) -> u128,
 ) {
+    run_vectors_with(rng, jit, words, vector, |_, _| {});
+}
+
+/// [`run_vectors`] with the initial state adjusted by `prepare` last.
+pub(super) fn run_vectors_with(
+    rng: &mut Rng,
+    jit: &mut Jit,
+    words: &[u32],
+    vector: fn(&mut Rng) -> u128,
+    prepare: impl FnOnce(&mut Rng, &mut CpuState),
+) {
     let block = block_of(words);
     let mut buf = Box::new(Scratch([0; BUF_LEN]));
     let mut mem0 = [0u8; BUF_LEN];
@@ -310,9 +321,11 @@ pub(super) fn run_vectors(
     }
     cpu0.x[1] = &*buf as *const Scratch as u64;
     cpu0.x[2] = rng.value();
+    prepare(rng, &mut cpu0);
     if let Err(e) = interp_vs_jit(jit, &mut *buf, &block, &cpu0, &mem0) {
         panic!(
-            "{words:#010x?}: {e}\ninitial v1..v4: {:#034x?}",
+            "{words:#010x?} fpcr {:#x}: {e}\ninitial v1..v4: {:#034x?}",
+            cpu0.fpcr,
             &cpu0.v[1..5]
         );
     }

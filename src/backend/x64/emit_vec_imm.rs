@@ -44,6 +44,7 @@ pub(super) fn inline_ok(op: VecOp) -> bool {
             ..
         } => super::emit_vec::has_sse41(),
         VecOp::Half { .. } => super::emit_half::has_f16c(),
+        VecOp::Fp { .. } => super::emit_vec_fp::inline_ok(),
         VecOp::Dot { .. } => super::emit_dot::has_avx2(),
         VecOp::Crypto { op, .. } => super::emit_crypto::inline_ok(op),
         // pcmpeqq is SSE4.1, pcmpgtq SSE4.2.
@@ -215,6 +216,7 @@ impl Emitter {
             | VecOp::SatNarrow { .. }
             | VecOp::RoundShift { .. }
             | VecOp::QShl { .. } => self.vec_widen(op, (vd, vn), slow, arg),
+            VecOp::Fp { .. } => self.vec_fp(op, (vd, vn), slow, arg),
             VecOp::Permute { op, esize, q, vm } => {
                 self.vec_permute(op, esize, q, (d, n, Self::voff(vm)));
             }

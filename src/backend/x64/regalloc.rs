@@ -146,7 +146,10 @@ fn calls(op: &Op) -> (bool, bool) {
                 !call
                     && matches!(
                         op,
-                        VecOp::Half { .. } | VecOp::BfCvt { .. } | VecOp::BfDot { .. }
+                        VecOp::Half { .. }
+                            | VecOp::BfCvt { .. }
+                            | VecOp::BfDot { .. }
+                            | VecOp::Fp { .. }
                     ),
             )
         }

@@ -8,7 +8,7 @@ use crate::arm64::encodings::simd_same::Op;
 use crate::arm64::Fields;
 use crate::cpu::CpuState;
 use crate::frontend::{Ctx, TResult, Undefined};
-use crate::ir::{FpOp, HalfOp, LongAcc, PairOp, SameOp, VOp, VecOp};
+use crate::ir::{FpOp, HalfOp, LongAcc, PairOp, SameOp, VFpOp, VOp, VecOp};
 
 kinds!(
     /// The operation of a three-same instruction. The `U` bit (signedness)
@@ -142,6 +142,20 @@ fn emit(cx: &mut Ctx, f: &Fields, scalar: bool, q: bool, kind: K, size: u32) -> 
         super::fp_lanes::fmla(cx, kind == K::Fmls, 8 << size, q, lanes, None);
         return Ok(());
     }
+    // Single and double lanes of the maxima, minima, FABD and the
+    // compares (and their scalar forms): an Op::Vec the backend may run
+    // inline.
+    if let (Some(op), 2..) = (fp_vec_op(kind), size) {
+        let op = VecOp::Fp {
+            op,
+            double: size == 3,
+            q: q && !scalar,
+            scalar,
+            vm: args.m as u8,
+        };
+        super::vec_op(cx, op, &args, helper);
+        return Ok(());
+    }
     // Half-precision lanes (of the scalar forms, FACGE and FACGT): an
     // Op::Vec the backend may run inline.
     let half = half_op(kind).filter(|&op| !scalar || matches!(op, HalfOp::Acge | HalfOp::Acgt));
@@ -213,6 +227,27 @@ pub(super) fn qdmulh(k: K, args: &Args, elem: Option<u8>) -> Option<VecOp> {
         acc: LongAcc::Set,
         vm: args.m as u8,
         elem,
+    })
+}
+
+/// The single- and double-precision operations of [`VecOp::Fp`].
+fn fp_vec_op(k: K) -> Option<VFpOp> {
+    Some(match k {
+        K::Fmax => VFpOp::Max,
+        K::Fmin => VFpOp::Min,
+        K::Fmaxnm => VFpOp::MaxNm,
+        K::Fminnm => VFpOp::MinNm,
+        K::Fabd => VFpOp::Abd,
+        K::Fcmeq => VFpOp::Cmeq,
+        K::Fcmge => VFpOp::Cmge,
+        K::Fcmgt => VFpOp::Cmgt,
+        K::Facge => VFpOp::Acge,
+        K::Facgt => VFpOp::Acgt,
+        K::Fmaxp => VFpOp::MaxP,
+        K::Fminp => VFpOp::MinP,
+        K::Fmaxnmp => VFpOp::MaxNmP,
+        K::Fminnmp => VFpOp::MinNmP,
+        _ => return None,
     })
 }
 

@@ -154,11 +154,20 @@ fn emit(cx: &mut Ctx, f: &Fields, scalar: bool, (kind, size, rnd): (K, u32, u32)
             upper,
             sh: esize,
         }),
-        _ => unary_op(kind).map(|op| VecOp::Unary {
-            op,
-            esize,
-            q: !scalar && f.b('Q'),
-        }),
+        _ => match fp_op(kind, rnd, !u) {
+            Some(op) if esize >= 32 => Some(VecOp::Fp {
+                op,
+                double: esize == 64,
+                q: !scalar && f.b('Q'),
+                scalar,
+                vm: 0,
+            }),
+            _ => unary_op(kind).map(|op| VecOp::Unary {
+                op,
+                esize,
+                q: !scalar && f.b('Q'),
+            }),
+        },
     };
     match inline {
         Some(op) => super::vec_op(cx, op, &args, helper),
@@ -187,6 +196,33 @@ fn unary_op(k: K) -> Option<crate::ir::VUnOp> {
         K::Cnt => VUnOp::Cnt,
         K::Fabs => VUnOp::Fabs,
         K::Fneg => VUnOp::Fneg,
+        _ => return None,
+    })
+}
+
+/// The floating-point operations on single and double lanes the backend
+/// can run inline as a [`VecOp::Fp`](crate::ir::VecOp::Fp), with `rnd` the
+/// rounding index of [`form`] (ties away from zero, index 4, has no inline
+/// form) and `signed` the integer's kind.
+fn fp_op(k: K, rnd: u32, signed: bool) -> Option<crate::ir::VFpOp> {
+    use crate::ir::VFpOp;
+    let mode = match rnd {
+        4 => return None,
+        i => i as u8,
+    };
+    Some(match k {
+        K::FcmeqZ => VFpOp::CmeqZ,
+        K::FcmgeZ => VFpOp::CmgeZ,
+        K::FcmgtZ => VFpOp::CmgtZ,
+        K::FcmleZ => VFpOp::CmleZ,
+        K::FcmltZ => VFpOp::CmltZ,
+        // Index 5 is FPCR's mode (FRINTI), 6 with Inexact (FRINTX).
+        K::Frint => VFpOp::Round {
+            mode: mode.min(4),
+            exact: mode == 6,
+        },
+        K::Fcvt => VFpOp::ToInt { signed, mode },
+        K::Cvtf => VFpOp::FromInt { signed },
         _ => return None,
     })
 }
