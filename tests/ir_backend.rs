@@ -55,6 +55,8 @@ mod vec_int;
 mod vec_ops;
 #[path = "ir_backend/vec_perm.rs"]
 mod vec_perm;
+#[path = "ir_backend/vec_struct.rs"]
+mod vec_struct;
 
 struct Rng(u64);
 
