@@ -15,15 +15,13 @@ use emu::ir::Op;
 /// LD2/ST2 1000), size, first register; base x4; post-index with `rm`
 /// (31: by the immediate) when given.
 fn structs(q: bool, load: bool, opc: u32, size: u32, t: u32, rm: Option<u32>) -> u32 {
+    ldst(q, load, rm, 0x0c00_0000 | opc << 12 | size << 10 | t)
+}
+
+/// The fields both kinds share: Q, L, post-index, base x4, and `rest`.
+fn ldst(q: bool, load: bool, rm: Option<u32>, rest: u32) -> u32 {
     let post = rm.map_or(0, |m| 1 << 23 | m << 16);
-    (q as u32) << 30
-        | 0x0c00_0000
-        | post
-        | (load as u32) << 22
-        | opc << 12
-        | size << 10
-        | 4 << 5
-        | t
+    (q as u32) << 30 | post | (load as u32) << 22 | 4 << 5 | rest
 }
 
 fn words() -> Vec<u32> {
@@ -61,8 +59,6 @@ fn offset(rng: &mut Rng) -> u32 {
 
 #[test]
 fn structure_loads_and_stores_match_their_helpers() {
-    let mut rng = Rng(env_u64("EMU_IR_FUZZ_SEED", 0x57c));
-    let mut jit = Jit::new();
     let words = words();
     assert_eq!(words.len(), 2 * 3 * (4 + 3) * 3);
     for &w in &words {
@@ -71,6 +67,18 @@ fn structure_loads_and_stores_match_their_helpers() {
             (block.ops.iter()).any(|o| matches!(o, Op::Structs { .. })),
             "{w:#010x} is not an Op::Structs"
         );
+    }
+    singly_then_blocks(0x57c, &words);
+}
+
+/// Each of `words` (none may call a helper) at random offsets from 200
+/// random states, then 1000 random blocks of them and [`MIXED`], each
+/// under the interpreter and as x86-64 code.
+fn singly_then_blocks(seed: u64, words: &[u32]) {
+    let mut rng = Rng(env_u64("EMU_IR_FUZZ_SEED", seed));
+    let mut jit = Jit::new();
+    for &w in words {
+        let block = block_of(&[base(8), w]);
         assert!(
             !(block.ops.iter()).any(|o| matches!(o, Op::Call { .. })),
             "{w:#010x} calls a helper"
@@ -87,9 +95,69 @@ fn structure_loads_and_stores_match_their_helpers() {
                 seq.push(rng.pick(&MIXED));
             } else {
                 seq.push(base(offset(&mut rng)));
-                seq.push(rng.pick(&words));
+                seq.push(rng.pick(words));
             }
         }
         run_vectors(&mut rng, &mut jit, &seq, super::vec_int::vector);
     }
+}
+
+/// A single-structure load or store (one lane, or LDnR with `lane`
+/// None): Q, L, elements per structure `n`, element size `size` (log2 of
+/// bytes), lane index bits (S, size field); base x4, post-index as for
+/// [`structs`].
+fn single(
+    q: bool,
+    load: bool,
+    n: u32,
+    esize: u32,
+    lane: Option<(u32, u32)>,
+    t: u32,
+    rm: Option<u32>,
+) -> u32 {
+    let r = (n - 1) & 1;
+    let odd = (n - 1) >> 1;
+    let (opc, s, size) = match lane {
+        // LDnR: opcode 11x, the element size in the size field.
+        None => (0b110 | odd, 0, esize),
+        Some((s, size)) => ((esize.min(2) << 1) | odd, s, size),
+    };
+    let rest = 0x0d00_0000 | r << 21 | opc << 13 | s << 12 | size << 10 | t;
+    ldst(q, load, rm, rest)
+}
+
+/// Every single-structure form that runs as plain IR: LD1-LD4 of one
+/// lane (several indices), LD1R-LD4R, ST1 of one lane.
+fn single_words() -> Vec<u32> {
+    let mut w = Vec::new();
+    // (element size, lane index encodings (S, size field))
+    let lanes: [(u32, &[(u32, u32)]); 4] = [
+        (0, &[(0, 0), (1, 3), (0, 2)]),
+        (1, &[(0, 0), (1, 2)]),
+        (2, &[(0, 0), (1, 0)]),
+        (3, &[(0, 1)]),
+    ];
+    for q in [false, true] {
+        for (t, rm) in [(0, None), (5, Some(31)), (30, Some(2))] {
+            for n in 1..=4 {
+                for (esize, idx) in lanes {
+                    for &lane in idx {
+                        w.push(single(q, true, n, esize, Some(lane), t, rm));
+                        if n == 1 {
+                            w.push(single(q, false, n, esize, Some(lane), t, rm));
+                        }
+                    }
+                    w.push(single(q, true, n, esize, None, t, rm));
+                }
+            }
+        }
+    }
+    w
+}
+
+#[test]
+fn single_structure_loads_and_st1_run_without_a_helper() {
+    let words = single_words();
+    assert_eq!(words.len(), 2 * 3 * (4 * (8 + 4) + 8));
+    singly_then_blocks(0x51e, &words);
 }
