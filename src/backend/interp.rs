@@ -213,7 +213,7 @@ fn exec(op: &Op, vals: &mut [u64], cpu: &mut CpuState) {
             // (see `crate::ir::HelperFn`); `cpu` is exclusively borrowed.
             unsafe { f(cpu as *mut CpuState, a0, a1, a2, a3) }
         }
-        Op::LoadStructs {
+        Op::Structs {
             addr, slow, arg, ..
         } => {
             // SAFETY: as for Call.

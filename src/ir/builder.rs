@@ -459,6 +459,17 @@ impl Builder {
         }
     }
 
+    /// As [`Builder::access_in_parts`], for a load or store of vector
+    /// registers made of `parts` scalar loads or stores.
+    pub fn access_vec_in_parts(&mut self, addr: Val, bytes: u32, load: bool, parts: u8) {
+        self.access_in_parts(addr, bytes, load, parts);
+        if let (true, Some(Op::Accessed { vector, .. })) =
+            (self.report_accesses, self.ops.last_mut())
+        {
+            *vector = true;
+        }
+    }
+
     /// As [`Builder::accessed`], for a load or store of vector registers.
     pub fn accessed_vec(&mut self, addr: Val, bytes: u32, load: bool) {
         if self.report_accesses {

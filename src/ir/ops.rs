@@ -583,21 +583,6 @@ pub enum Op {
         slow: HelperFn,
         arg: u64,
     },
-    /// LD2/LD3/LD4 (multiple structures) of 128-bit vectors: `regs` × 16
-    /// bytes at guest address `addr` hold structures of `regs` elements of
-    /// `esize` bits; element j of every structure goes to
-    /// `V[(vd + j) % 32]`. `slow(cpu, arg, addr, 0, 0)` does exactly this,
-    /// recording a fault in the CPU state for the [`Op::CheckFault`] that
-    /// follows; a backend may load inline instead, faulting before it
-    /// writes any register.
-    LoadStructs {
-        esize: u8,
-        regs: u8,
-        vd: u8,
-        addr: Val,
-        slow: HelperFn,
-        arg: u64,
-    },
     /// Call a runtime helper; `dst` receives its return value. A helper
     /// may read and write the guest registers and other CPU state, but not
     /// `CpuState::nzcv` or `fpsr` directly: while translated code runs, the
@@ -673,6 +658,25 @@ pub enum Op {
         vector: bool,
         unless: Option<Val>,
         parts: u8,
+    },
+    /// LD2/LD3/LD4 (`load`) or ST2/ST3/ST4 (multiple structures): `regs`
+    /// × 8 bytes (16 with `q`) at guest address `addr` hold structures of
+    /// `regs` elements of `esize` bits; element j of every structure is
+    /// loaded to (a load zeroes the upper half without `q`) or stored from
+    /// `V[(vd + j) % 32]`. `slow(cpu, arg, addr, 0, 0)` does exactly this,
+    /// recording a fault in the CPU state for the [`Op::CheckFault`] that
+    /// follows; a backend may access memory inline instead. Either way a
+    /// faulting load writes no register and a faulting store writes no
+    /// byte: the bytes in a second page are checked writable first.
+    Structs {
+        load: bool,
+        q: bool,
+        esize: u8,
+        regs: u8,
+        vd: u8,
+        addr: Val,
+        slow: HelperFn,
+        arg: u64,
     },
 }
 
@@ -760,7 +764,7 @@ macro_rules! op_uses {
             }
             Op::Load { addr, .. }
             | Op::LoadVec { addr, .. }
-            | Op::LoadStructs { addr, .. }
+            | Op::Structs { addr, .. }
             | Op::StoreVec { addr, .. }
             | Op::HostAddr { addr, .. }
             | Op::CheckAlign { addr, .. } => $visit(addr),

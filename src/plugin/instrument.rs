@@ -330,8 +330,19 @@ fn access(op: &Op) -> Option<Access> {
         Op::Store { w, addr, .. } => (addr, w.bytes(), abi::MEM_STORE),
         Op::LoadVec { bytes, addr, .. } => (addr, bytes as u32, abi::MEM_LOAD | abi::MEM_VECTOR),
         Op::StoreVec { bytes, addr, .. } => (addr, bytes as u32, abi::MEM_STORE | abi::MEM_VECTOR),
-        Op::LoadStructs { regs, addr, .. } => {
-            (addr, 16 * regs as u32, abi::MEM_LOAD | abi::MEM_VECTOR)
+        Op::Structs {
+            load,
+            q,
+            regs,
+            addr,
+            ..
+        } => {
+            let kind = if load { abi::MEM_LOAD } else { abi::MEM_STORE };
+            (
+                addr,
+                u32::from(regs) << (3 + q as u8),
+                kind | abi::MEM_VECTOR,
+            )
         }
         Op::Rmw { w, addr, .. } | Op::Cas { w, addr, .. } => {
             (addr, w.bytes(), abi::MEM_LOAD | abi::MEM_STORE)

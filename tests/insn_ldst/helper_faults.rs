@@ -69,13 +69,12 @@ fn simd_structure_accesses_fault_at_their_instruction() {
     let p = Pages::new(libc::PROT_NONE);
     let page = p.second();
     let mut c = cpu();
-    c.x[1] = page - 16;
-    // (LD4 of 8- to 32-bit elements runs inline: tests/insn_simd/memory.rs.)
-    faults(0x4c400c20, "ld4 {v0.2d-v3.2d}, [x1]", &c, page, false);
-    faults(0x4c000020, "st4 {v0.16b-v3.16b}, [x1]", &c, page, true);
+    // (Structure loads, ST2-ST4 of multiple structures and ST1 of one lane
+    // run inline: tests/insn_simd/memory.rs.)
+    c.x[1] = page - 4;
+    faults(0x0d208020, "st2 {v0.s, v1.s}[0], [x1]", &c, page, true);
     c.x[1] = page;
-    faults(0x4d408420, "ld1 {v0.d}[1], [x1]", &c, page, false);
-    faults(0x4ddfc825, "ld1r {v5.4s}, [x1], #4", &c, page, false);
+    faults(0x0d202020, "st4 {v0.b-v3.b}[0], [x1]", &c, page, true);
 }
 
 #[test]

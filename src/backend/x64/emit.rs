@@ -757,14 +757,16 @@ impl Emitter {
                 slow,
                 arg,
             } => self.vec_op(op, (vd, vn), slow, arg),
-            Op::LoadStructs {
+            Op::Structs {
+                load,
+                q,
                 esize,
                 regs,
                 vd,
                 addr,
                 slow,
                 arg,
-            } => self.load_structs((esize, regs, vd), addr, slow, arg),
+            } => self.structs((load, q, esize, regs, vd), addr, slow, arg),
             Op::CheckAlign {
                 addr,
                 bytes,

@@ -76,7 +76,13 @@ impl Emitter {
             Op::Rmw { w, addr, .. } | Op::Cas { w, addr, .. } => {
                 self.tlb_translated(op, addr, w.bits() as u8 / 8, true)
             }
-            Op::LoadStructs { regs, addr, .. } => self.tlb_translated(op, addr, 16 * regs, false),
+            Op::Structs {
+                load,
+                q,
+                regs,
+                addr,
+                ..
+            } => self.tlb_translated(op, addr, regs << (3 + q as u8), !load),
             Op::HostAddr {
                 dst,
                 addr,
@@ -270,7 +276,7 @@ fn with_addr(op: &Op, addr: Val) -> Op {
         | Op::StoreVec { addr: a, .. }
         | Op::Rmw { addr: a, .. }
         | Op::Cas { addr: a, .. }
-        | Op::LoadStructs { addr: a, .. } => *a = addr,
+        | Op::Structs { addr: a, .. } => *a = addr,
         _ => unreachable!("not a translated access: {op:?}"),
     }
     op

@@ -161,6 +161,8 @@ impl Emitter {
                     c.forget(vd);
                 }
             }
+            // Inline, a structure load records every register it writes.
+            Op::Structs { .. } if !may_call(op) => {}
             Op::LoadVec { vreg, .. } => {
                 if !recorded {
                     c.forget(vreg);

@@ -153,9 +153,16 @@ fn calls(op: &Op) -> (bool, bool) {
                     ),
             )
         }
-        Op::LoadStructs { esize, regs, .. } => {
-            (!super::emit_vec_struct::inline_ok(esize, regs), false)
-        }
+        Op::Structs {
+            load,
+            q,
+            esize,
+            regs,
+            ..
+        } => (
+            !super::emit_vec_struct::inline_ok(load, q, esize, regs),
+            false,
+        ),
         Op::FBin { .. } | Op::FMulAdd { .. } => (false, true),
         _ => (false, false),
     }

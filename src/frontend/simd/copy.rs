@@ -110,7 +110,7 @@ fn elem_at(v: u32, es: u32, idx: u32) -> (usize, u32) {
 }
 
 /// Element `idx` (of `es` bits) of V`v`, zero-extended.
-fn extract(cx: &mut Ctx, v: u32, es: u32, idx: u32) -> Val {
+pub(super) fn extract(cx: &mut Ctx, v: u32, es: u32, idx: u32) -> Val {
     let (off, sh) = elem_at(v, es, idx);
     let mut e = cx.b.load_state(off);
     if sh > 0 {
@@ -125,7 +125,7 @@ fn extract(cx: &mut Ctx, v: u32, es: u32, idx: u32) -> Val {
 
 /// Writes the low `es` bits of `x` to element `idx` of V`v`, keeping the
 /// other elements.
-fn insert(cx: &mut Ctx, v: u32, es: u32, idx: u32, x: Val) {
+pub(super) fn insert(cx: &mut Ctx, v: u32, es: u32, idx: u32, x: Val) {
     let (off, sh) = elem_at(v, es, idx);
     let new = if es == 64 {
         x

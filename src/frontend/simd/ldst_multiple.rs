@@ -2,7 +2,7 @@
 //! (multiple structures), with optional post-index writeback.
 
 use super::lanes::{get, set, trunc};
-use super::{call, Args};
+use super::Args;
 use crate::arm64::encodings::simd_ldst::Op;
 use crate::arm64::Fields;
 use crate::cpu::CpuState;
@@ -59,29 +59,17 @@ pub fn translate(cx: &mut Ctx, (load, rpt, selem): Form, f: &Fields) -> TResult 
             imm: rpt | selem << 4 | u32::from(load) << 8,
             ..Args::default()
         };
-        if load && q && selem == 4 {
-            // LD4 of 128-bit vectors: the backend may load it inline.
-            cx.b.push(crate::ir::Op::LoadStructs {
-                esize: args.esize() as u8,
-                regs: 4,
-                vd: args.d as u8,
-                addr,
-                slow: helper,
-                arg: args.pack(),
-            });
-            cx.b.check_fault(cx.pc);
-        } else {
-            let guest = addr;
-            let total = (if q { 16 } else { 8 }) * rpt * selem;
-            let addr = if cx.system {
-                cx.b.host_addr(addr, total as u8, !load)
-            } else {
-                addr
-            };
-            call(cx, helper, args, &[addr]);
-            cx.b.check_fault(cx.pc);
-            cx.b.accessed_vec(guest, total, load);
-        }
+        cx.b.push(crate::ir::Op::Structs {
+            load,
+            q,
+            esize: args.esize() as u8,
+            regs: selem as u8,
+            vd: args.d as u8,
+            addr,
+            slow: helper,
+            arg: args.pack(),
+        });
+        cx.b.check_fault(cx.pc);
     }
     if post {
         let total = (if q { 16 } else { 8 }) * rpt * selem;
@@ -200,6 +188,26 @@ pub unsafe fn run(cpu: &mut CpuState, a: &Args, addr: u64) -> Result<(), GuestFa
             buf[at..at + eb].copy_from_slice(&get(cpu.v[t], es, e).to_le_bytes()[..eb]);
         }
         // SAFETY: per the contract.
+        unsafe { probe_write(addr, buf.len() as u64)? };
+        // SAFETY: per the contract.
         unsafe { transfer(false, addr, buf) }
     }
+}
+
+/// Checks that the page holding the last of the `len` bytes at `addr` is
+/// writable when they cross into it, without changing it (a compare-exchange
+/// of a byte with itself writes it back unchanged), so that a store which
+/// faults writes no byte, as the inline code of
+/// [`Op::Structs`](crate::ir::Op::Structs) does.
+///
+/// # Safety
+/// `addr` is a guest address.
+pub unsafe fn probe_write(addr: u64, len: u64) -> Result<(), GuestFault> {
+    let last = addr.wrapping_add(len - 1);
+    if (addr ^ last) & !0xfff == 0 {
+        return Ok(());
+    }
+    let page = last & !0xfff;
+    // SAFETY: per the contract; a byte is always aligned.
+    unsafe { guest_mem::cas(page, 1, 0, 0) }.map(|_| ())
 }

@@ -1,13 +1,16 @@
 //! Advanced SIMD load/store single structure: LD1-LD4 / ST1-ST4 (single
 //! lane) and LD1R-LD4R (load and replicate), with optional post-index.
 
-use super::lanes::{get, set, trunc};
+use super::copy::{extract, insert};
+use super::lanes::{get, mask, set, trunc};
 use super::ldst_multiple::{get_bytes, transfer, writeback};
 use super::{call, Args};
 use crate::arm64::encodings::simd_ldst::Op;
 use crate::arm64::Fields;
+use crate::cpu::state::v_offset;
 use crate::cpu::CpuState;
 use crate::frontend::{Ctx, TResult};
+use crate::ir::{BinOp, Val, Width};
 use crate::runtime::guest_mem::GuestFault;
 use crate::runtime::record_fault;
 
@@ -93,6 +96,13 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
         imm: index | selem << 8 | (load as u32) << 12 | (replicate as u32) << 13,
         ..Args::default()
     };
+    if load || selem == 1 {
+        inline(cx, &args, selem, replicate, addr);
+        if post {
+            writeback(cx, n, m, base, (selem << scale) as u64);
+        }
+        return Ok(());
+    }
     let guest = addr;
     let addr = if cx.system {
         // Every structure element of one lane (or the replicated one).
@@ -107,6 +117,53 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
         writeback(cx, n, m, base, (selem << scale) as u64);
     }
     Ok(())
+}
+
+/// A single-structure access as plain IR: one load or store per element
+/// (for plugins, one vector access of all their bytes).
+/// A load reads every element before it writes a register, so a fault
+/// leaves the registers as they were; a store has one element (ST2-ST4 of
+/// one lane, whose elements could be split by a fault, run in the helper).
+fn inline(cx: &mut Ctx, a: &Args, selem: u32, replicate: bool, addr: Val) {
+    let es = a.esize();
+    let w = Width::from_log2(a.size);
+    let index = a.imm & 0xf;
+    let load = a.imm >> 12 & 1 != 0;
+    // Reported to plugins as one vector access of every element's bytes.
+    cx.b.access_vec_in_parts(addr, selem * es / 8, load, selem as u8);
+    if !load {
+        let e = extract(cx, a.d, es, index);
+        cx.b.store(w, addr, e);
+        return;
+    }
+    let elems: Vec<Val> = (0..selem)
+        .map(|s| {
+            let at = if s == 0 {
+                addr
+            } else {
+                cx.b.add_imm(addr, u64::from(s * es / 8))
+            };
+            cx.b.load(w, false, at)
+        })
+        .collect();
+    for (s, x) in elems.into_iter().enumerate() {
+        let t = (a.d + s as u32) % 32;
+        if replicate {
+            // The element times 0x0101... (for its size) fills 64 bits.
+            let v = if es == 64 {
+                x
+            } else {
+                let rep = cx.k(u64::MAX / mask(es));
+                cx.b.bin(BinOp::Mul, Width::W64, x, rep)
+            };
+            let hi = if a.q { v } else { cx.k(0) };
+            let d = v_offset(t as usize);
+            cx.b.store_state(d, v);
+            cx.b.store_state(d + 8, hi);
+        } else {
+            insert(cx, t, es, index, x);
+        }
+    }
 }
 
 unsafe extern "C" fn helper(cpu: *mut CpuState, p: u64, addr: u64, _: u64, _: u64) -> u64 {

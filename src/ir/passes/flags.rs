@@ -30,7 +30,7 @@ fn observes_nzcv(op: &Op) -> bool {
         | Op::Load { .. }
         | Op::Store { .. }
         | Op::LoadVec { .. }
-        | Op::LoadStructs { .. }
+        | Op::Structs { .. }
         | Op::StoreVec { .. }
         | Op::Rmw { .. }
         | Op::Cas { .. }

@@ -63,7 +63,7 @@ fn run_with(block: &mut Block, (fields, subst): &mut Scratch) {
             }
             // StoreExcl clears the exclusive monitor's fields.
             Op::LoadVec { .. }
-            | Op::LoadStructs { .. }
+            | Op::Structs { .. }
             | Op::VBin { .. }
             | Op::Vec { .. }
             | Op::StoreExcl { .. } => fields.clear(),
