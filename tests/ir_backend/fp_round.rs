@@ -1,7 +1,7 @@
 //! Scalar rounding, conversions between FP and integer or fixed point,
 //! maximum/minimum and FNMUL inline on the host (`emit_fp_round`,
-//! `emit_fp`): FCVT{N,P,M,Z}{S,U} to W/X, FCVTZS/FCVTZU and SCVTF/UCVTF
-//! with fraction bits, FRINT{N,P,M,Z,I,X}, FMAX/FMIN/FMAXNM/FMINNM and
+//! `emit_fp`): FCVT{N,P,M,Z,A}{S,U} to W/X, FCVTZS/FCVTZU and SCVTF/UCVTF
+//! with fraction bits, FRINT{N,P,M,Z,A,I,X}, FMAX/FMIN/FMAXNM/FMINNM and
 //! FNMUL in single and
 //! double precision (aliasing forms included) translate without a helper
 //! call and run as x86-64 code against the interpreter, which runs the
@@ -54,6 +54,18 @@ const WORDS: [u32; N] = [
     0x1e27c041, // frinti s1, s2
     0x1e674041, // frintx d1, d2
     0x1e274042, // frintx s2, s2
+    0x1e664041, // frinta d1, d2
+    0x1e264041, // frinta s1, s2
+    0x1e664042, // frinta d2, d2
+    0x1e264042, // frinta s2, s2
+    0x1e240043, // fcvtas w3, s2
+    0x9e240043, // fcvtas x3, s2
+    0x1e640043, // fcvtas w3, d2
+    0x9e640043, // fcvtas x3, d2
+    0x1e250043, // fcvtau w3, s2
+    0x9e250043, // fcvtau x3, s2
+    0x1e650043, // fcvtau w3, d2
+    0x9e650043, // fcvtau x3, d2
     // Fixed point
     0x1e18fc43, // fcvtzs w3, s2, #1
     0x1e588043, // fcvtzs w3, d2, #32
@@ -77,7 +89,7 @@ const WORDS: [u32; N] = [
     0x1e634841, 0x1e234841, 0x1e635841, 0x1e235841, 0x1e636841, 0x1e236841, 0x1e637841, 0x1e237841,
     0x1e638841, 0x1e238841, 0x1e235843, 0x1e636842, 0x1e227841, 0x1e638843, 0x1e624841,
 ];
-const N: usize = 63;
+const N: usize = 75;
 
 /// Magnitudes at the edges of the inline ranges, as doubles.
 const EDGES: [f64; 13] = [

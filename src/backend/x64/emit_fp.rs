@@ -273,7 +273,7 @@ impl Emitter {
     }
 
     /// xmm`d` = xmm`d` op xmm`b` (square root: of xmm`d`).
-    fn arith_in(&mut self, op: FpOp, double: bool, d: u8, b: u8) {
+    pub(super) fn arith_in(&mut self, op: FpOp, double: bool, d: u8, b: u8) {
         match (op, double) {
             (FpOp::Add, true) => dynasm!(self.a ; .arch x64 ; addsd Rx(d), Rx(b)),
             (FpOp::Sub, true) => dynasm!(self.a ; .arch x64 ; subsd Rx(d), Rx(b)),
@@ -537,7 +537,7 @@ impl Emitter {
     }
 
     /// rax = the bits of the result in xmm`d` (a single zero-extended).
-    fn result_bits(&mut self, double: bool, d: u8) {
+    pub(super) fn result_bits(&mut self, double: bool, d: u8) {
         if double {
             dynasm!(self.a ; .arch x64 ; movq rax, Rx(d));
         } else {

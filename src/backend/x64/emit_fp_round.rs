@@ -1,7 +1,9 @@
-//! Scalar rounding inline: FRINT{N,P,M,Z,I,X} ([`crate::ir::FpOp::Round`]) with
-//! SSE4.1 `roundsd`/`roundss`, and FCVT{N,P,M,Z}{S,U} to W/X without
+//! Scalar rounding inline: FRINT{N,P,M,Z,A,I,X} ([`crate::ir::FpOp::Round`]) with
+//! SSE4.1 `roundsd`/`roundss`, and FCVT{N,P,M,Z,A}{S,U} to W/X without
 //! fraction bits ([`crate::ir::FpOp::ToInt`]) with `cvttsd2si`/`cvttss2si` (after a
-//! `rounds*` for the modes other than toward zero). Exceptional operands
+//! `rounds*` for the modes other than toward zero). Ties away has no x86
+//! mode: it is built exactly from truncations (see `Emitter::round_in`,
+//! below). Exceptional operands
 //! (NaNs, magnitudes near or beyond the integer range, negative operands
 //! of an unsigned conversion) and FPCR.FZ take the exact helper; hosts
 //! without SSE4.1 use it for every form but FCVTZ*.
@@ -10,7 +12,7 @@ use super::emit::Emitter;
 use super::emit_fcache::Bits;
 use super::emit_fp::{FPCR_FZ, FPCR_NOT_DEFAULT};
 use super::emit_vec::has_sse41;
-use crate::ir::{FpRound, HelperFn, Val};
+use crate::ir::{FpOp, FpRound, HelperFn, Val};
 use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi};
 
 /// The `rounds*` immediate for `mode` (a default FPCR is checked for
@@ -22,7 +24,7 @@ fn round_imm(mode: FpRound, inexact: bool) -> i8 {
         FpRound::NegInf => 1,
         FpRound::PosInf => 2,
         FpRound::Zero => 3,
-        FpRound::TieAway => unreachable!("ties away has no x86 form"),
+        FpRound::TieAway => unreachable!("ties away has no single x86 form"),
     };
     if inexact {
         m
@@ -84,11 +86,8 @@ impl Emitter {
         if fbits != 0 {
             self.scale(double, i32::from(fbits));
         }
-        let imm = round_imm(mode, true);
-        match (round, double) {
-            (true, true) => dynasm!(self.a ; .arch x64 ; roundsd xmm0, xmm0, imm),
-            (true, false) => dynasm!(self.a ; .arch x64 ; roundss xmm0, xmm0, imm),
-            (false, _) => {}
+        if round {
+            self.round_in(double, mode, true, 0);
         }
         if double {
             dynasm!(self.a ; .arch x64 ; cvttsd2si rax, xmm0);
@@ -128,15 +127,55 @@ impl Emitter {
         self.check_fpcr(slow_path, mask);
         let d = self.fp_result_reg(dst, a, double, &[]);
         let clean = self.fp_first(d, a, double);
-        let imm = round_imm(mode, exact);
-        if double {
-            dynasm!(self.a ; .arch x64 ; roundsd Rx(d), Rx(d), imm);
+        if mode == FpRound::TieAway {
+            // Infinities and NaNs take the helper (an infinity would make
+            // the ties-away sequence raise Invalid); finite operands give
+            // finite results.
+            if double {
+                dynasm!(self.a ; .arch x64
+                    ; movq rcx, Rx(d) ; add rcx, rcx ; shr rcx, 53 ; cmp ecx, 0x7FF);
+            } else {
+                dynasm!(self.a ; .arch x64
+                    ; movd ecx, Rx(d) ; add ecx, ecx ; shr ecx, 24 ; cmp ecx, 0xFF);
+            }
+            dynasm!(self.a ; .arch x64 ; je =>slow_path);
+            self.round_in(double, mode, exact, d);
+            self.result_bits(double, d);
         } else {
-            dynasm!(self.a ; .arch x64 ; roundss Rx(d), Rx(d), imm);
+            self.round_in(double, mode, exact, d);
+            self.nan_check(double, slow_path, d);
         }
-        self.nan_check(double, slow_path, d);
         self.fbin_slow(slow_path, dst, (a, a), slow, c).result_xmm = d;
         self.fp_defined(d, dst, Bits::of_result(double, clean));
+    }
+
+    /// xmm`d` rounded to an integral value as `mode` says (not xmm1 or
+    /// xmm2, the scratch registers of ties away), raising Inexact when that
+    /// changes it if `inexact` asks (and nothing else for numbers).
+    ///
+    /// Ties away, for finite operands: `t = trunc(x)` (Inexact exactly
+    /// when `x` is not integral); `g = t - x` is exact and below 1 in
+    /// magnitude, so `trunc(2g)` is ±1 when `|x - t| >= 0.5` (the sign
+    /// opposite to `x`'s) and a zero otherwise; `t - trunc(2g)` is then
+    /// exact (`|t|` is below 2^52, 2^23 for singles, or `g` is 0) and keeps
+    /// `x`'s sign for a zero result (`-0 - +0`, `+0 - -0`).
+    fn round_in(&mut self, double: bool, mode: FpRound, inexact: bool, d: u8) {
+        if mode != FpRound::TieAway {
+            let imm = round_imm(mode, inexact);
+            if double {
+                dynasm!(self.a ; .arch x64 ; roundsd Rx(d), Rx(d), imm);
+            } else {
+                dynasm!(self.a ; .arch x64 ; roundss Rx(d), Rx(d), imm);
+            }
+            return;
+        }
+        dynasm!(self.a ; .arch x64 ; movaps xmm1, Rx(d));
+        self.round_in(double, FpRound::Zero, inexact, d);
+        dynasm!(self.a ; .arch x64 ; movaps xmm2, Rx(d));
+        self.arith_in(FpOp::Sub, double, 2, 1);
+        self.arith_in(FpOp::Add, double, 2, 2);
+        self.round_in(double, FpRound::Zero, false, 2);
+        self.arith_in(FpOp::Sub, double, d, 2);
     }
 
     /// An operation that has no inline form on this host: always the

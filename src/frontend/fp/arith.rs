@@ -48,13 +48,14 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
                 FRINTA => Some(Rounding::TieAway),
                 _ => None,
             };
-            if fmt != float::H && op != FRINTA {
+            if fmt != float::H {
                 // An FBin the backend may run inline.
                 let mode = match op {
                     FRINTN => FpRound::TieEven,
                     FRINTP => FpRound::PosInf,
                     FRINTM => FpRound::NegInf,
                     FRINTZ => FpRound::Zero,
+                    FRINTA => FpRound::TieAway,
                     _ => FpRound::Fpcr,
                 };
                 let op = FpOp::Round {

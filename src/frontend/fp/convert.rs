@@ -58,7 +58,8 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
             Some(Rounding::PosInf) => Some(FpRound::PosInf),
             Some(Rounding::NegInf) => Some(FpRound::NegInf),
             Some(Rounding::Zero) => Some(FpRound::Zero),
-            _ => None,
+            Some(Rounding::TieAway) => Some(FpRound::TieAway),
+            None => None,
         };
         let r = if let (true, Some(mode)) = (fmt != H, ir_mode) {
             // An FBin the backend may run inline.
