@@ -23,7 +23,10 @@
 //! * SABD/UABD, SABA/UABA: `max(n, m) - min(n, m)`, modulo 2^esize.
 //! * SSHL/USHL, SRSHL/URSHL on 32- and 64-bit lanes (AVX2): the variable
 //!   shifts left by the count byte and right by its negation, blended by
-//!   its sign (see `shl_reg`).
+//!   its sign (see `shl_reg`). SQSHL/UQSHL, SQRSHL/UQRSHL on 32-bit
+//!   lanes: the same, the left shifts saturated where shifting the
+//!   wrapping result back by the count does not give the lane (see
+//!   `sat_left`).
 //! * TBL/TBX: one `pshufb` per table register with the indices less
 //!   `16 * j`, saturated up by 0x70 so that exactly those in 0..16 keep
 //!   bit 7 clear; TBX first keeps the destination's bytes whose index is
@@ -63,6 +66,11 @@ pub(super) fn inline_ok(op: VecOp) -> bool {
             esize,
             ..
         } => esize >= 32 && super::emit_dot::has_avx2(),
+        VecOp::Same {
+            op: SameOp::Qshl | SameOp::Qrshl,
+            esize,
+            ..
+        } => esize == 32 && super::emit_dot::has_avx2(),
         VecOp::Tbl { .. } => super::emit_vec_struct::has_ssse3(),
         _ => true,
     }
@@ -111,6 +119,15 @@ impl Emitter {
             }
             SameOp::Shl => self.shl_reg(signed, false, esize),
             SameOp::Rshl => self.shl_reg(signed, true, esize),
+            SameOp::Qshl | SameOp::Qrshl => {
+                self.shl_reg(signed, s == SameOp::Qrshl, esize);
+                self.sat_left(signed, (n, m));
+                lanes = match (scalar, q) {
+                    (true, _) => 1,
+                    (false, true) => 0xF,
+                    (false, false) => 0x3,
+                };
+            }
             SameOp::Rhadd => self.rhadd(signed, esize),
             SameOp::Hadd => self.hadd(signed, esize),
             SameOp::Hsub => {
@@ -332,6 +349,39 @@ impl Emitter {
         }
         // The right shift where s < 0, else the left one.
         dynasm!(self.a ; .arch x64 ; pand xmm0, xmm1 ; pandn xmm1, xmm3 ; por xmm0, xmm1);
+    }
+
+    /// After [`Self::shl_reg`] on 32-bit lanes (xmm3 the wrapping left
+    /// shifts): saturates xmm0 where the count byte `s` of the lane of the
+    /// V register at `m` is not negative and the left shift lost bits, the
+    /// wrapping result shifted back by `s` differing from the lane of the V
+    /// register at `n` (counts of 32 or more shift to 0, so any non-zero
+    /// lane saturates); the saturated value `MAX ^ (n >> 31)` (signed) or
+    /// all ones. eax = the `movmskps` of the saturated lanes.
+    fn sat_left(&mut self, signed: bool, (n, m): (i32, i32)) {
+        self.load_v(1, m);
+        self.load_v(2, n);
+        dynasm!(self.a ; .arch x64 ; pslld xmm1, 24 ; psrad xmm1, 24);
+        if signed {
+            dynasm!(self.a ; .arch x64 ; vpsravd xmm4, xmm3, xmm1);
+        } else {
+            dynasm!(self.a ; .arch x64 ; vpsrlvd xmm4, xmm3, xmm1);
+        }
+        // xmm4 = the lanes kept: shifted back exactly, or shifted right.
+        dynasm!(self.a ; .arch x64
+            ; pcmpeqd xmm4, xmm2
+            ; psrad xmm1, 31
+            ; por xmm4, xmm1
+            ; movmskps eax, xmm4
+            ; xor eax, 0xF
+            ; pcmpeqd xmm5, xmm5);
+        if signed {
+            dynasm!(self.a ; .arch x64
+                ; psrld xmm5, 1
+                ; psrad xmm2, 31
+                ; pxor xmm5, xmm2);
+        }
+        dynasm!(self.a ; .arch x64 ; pand xmm0, xmm4 ; pandn xmm4, xmm5 ; por xmm0, xmm4);
     }
 
     /// xmm`x` = xmm0 shifted right by the counts in xmm`x` (32- or, `wide`,
