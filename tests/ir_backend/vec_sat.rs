@@ -1,8 +1,8 @@
 //! The saturating SQADD/UQADD/SQSUB/UQSUB (vector and scalar, every
 //! size), the halving SHADD/UHADD, SRHADD/URHADD, SHSUB/UHSUB, the
 //! absolute differences SABD/UABD, SABA/UABA, SSHL/USHL and SRSHL/URSHL
-//! (32- and 64-bit lanes, scalar D), SQSHL/UQSHL and SQRSHL/UQRSHL
-//! (32-bit lanes, scalar S) and TBL/TBX with one to four
+//! (16-, 32- and 64-bit lanes, scalar D), SQSHL/UQSHL and SQRSHL/UQRSHL
+//! (16- and 32-bit lanes, scalar H and S) and TBL/TBX with one to four
 //! table registers, which the backend runs inline (`emit_vec_sat`) as an
 //! `Op::Vec`: every arrangement, the destination apart from and equal to
 //! each source (for TBL/TBX also inside the table, and tables wrapping
@@ -39,10 +39,10 @@ fn same_words() -> Vec<u32> {
                         }
                     }
                 }
-                // SSHL/USHL (01000), SRSHL/URSHL (01010): 32- and 64-bit
-                // lanes, scalar D.
+                // SSHL/USHL (01000), SRSHL/URSHL (01010): 16-, 32- and
+                // 64-bit lanes, scalar D.
                 for opc in [0b01000, 0b01010] {
-                    if size >= 2 {
+                    if size >= 1 {
                         for q in [false, true] {
                             if size < 3 || q {
                                 w.push(same(false, q, u, size, opc, r));
@@ -53,10 +53,10 @@ fn same_words() -> Vec<u32> {
                         w.push(same(true, true, u, size, opc, r));
                     }
                 }
-                // SQSHL/UQSHL (01001), SQRSHL/UQRSHL (01011): 32-bit lanes,
-                // scalar S.
+                // SQSHL/UQSHL (01001), SQRSHL/UQRSHL (01011): 16- and
+                // 32-bit lanes, scalar H and S.
                 for opc in [0b01001, 0b01011] {
-                    if size == 2 {
+                    if matches!(size, 1 | 2) {
                         w.push(same(true, true, u, size, opc, r));
                         for q in [false, true] {
                             w.push(same(false, q, u, size, opc, r));
