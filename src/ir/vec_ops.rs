@@ -356,6 +356,11 @@ pub enum SameOp {
     /// SRSHL/URSHL: as `Shl`, the right shifts by `k` rounding
     /// (`(n + (1 << (k - 1))) >> k`, exact).
     Rshl,
+    /// SQSHL/UQSHL, SQRSHL/UQRSHL (register): as `Shl`, `Rshl`, the left
+    /// shifts saturated to the lane's range (any non-zero `n` shifted by
+    /// `esize` or more saturates); FPSR.QC set when a lane saturates.
+    Qshl,
+    Qrshl,
 }
 
 /// The long and wide operations of [`VecOp::Long`] on the extended lanes

@@ -1,7 +1,8 @@
 //! The saturating SQADD/UQADD/SQSUB/UQSUB (vector and scalar, every
 //! size), the halving SHADD/UHADD, SRHADD/URHADD, SHSUB/UHSUB, the
 //! absolute differences SABD/UABD, SABA/UABA, SSHL/USHL and SRSHL/URSHL
-//! (32- and 64-bit lanes, scalar D) and TBL/TBX with one to four
+//! (16-, 32- and 64-bit lanes, scalar D), SQSHL/UQSHL and SQRSHL/UQRSHL
+//! (16- and 32-bit lanes, scalar H and S) and TBL/TBX with one to four
 //! table registers, which the backend runs inline (`emit_vec_sat`) as an
 //! `Op::Vec`: every arrangement, the destination apart from and equal to
 //! each source (for TBL/TBX also inside the table, and tables wrapping
@@ -38,10 +39,10 @@ fn same_words() -> Vec<u32> {
                         }
                     }
                 }
-                // SSHL/USHL (01000), SRSHL/URSHL (01010): 32- and 64-bit
-                // lanes, scalar D.
+                // SSHL/USHL (01000), SRSHL/URSHL (01010): 16-, 32- and
+                // 64-bit lanes, scalar D.
                 for opc in [0b01000, 0b01010] {
-                    if size >= 2 {
+                    if size >= 1 {
                         for q in [false, true] {
                             if size < 3 || q {
                                 w.push(same(false, q, u, size, opc, r));
@@ -50,6 +51,16 @@ fn same_words() -> Vec<u32> {
                     }
                     if size == 3 {
                         w.push(same(true, true, u, size, opc, r));
+                    }
+                }
+                // SQSHL/UQSHL (01001), SQRSHL/UQRSHL (01011): 16- and
+                // 32-bit lanes, scalar H and S.
+                for opc in [0b01001, 0b01011] {
+                    if matches!(size, 1 | 2) {
+                        w.push(same(true, true, u, size, opc, r));
+                        for q in [false, true] {
+                            w.push(same(false, q, u, size, opc, r));
+                        }
                     }
                 }
                 for opc in [0b00000, 0b00010, 0b00100, 0b01110, 0b01111] {
@@ -96,8 +107,21 @@ fn tbl_words() -> Vec<u32> {
 /// A vector of lanes of one random size, each (or, one time in four, all
 /// of them) a limit of the lane's range or random; or one time in three
 /// bytes mostly below 80 (table indices at the bounds of one to four
-/// registers).
+/// registers); or one time in four small values or shift counts about
+/// ±(1, 8, 16, 32, 64) in every byte.
 fn lanes(rng: &mut Rng) -> u128 {
+    if rng.chance(4) {
+        return (0..16).fold(0u128, |v, i| {
+            let b = match rng.below(3) {
+                0 => rng.below(9) as u8,
+                _ => {
+                    let e = rng.pick(&[1i32, 8, 16, 32, 64]) + rng.below(3) as i32 - 1;
+                    (if rng.chance(2) { -e } else { e }) as u8
+                }
+            };
+            v | (b as u128) << (8 * i)
+        });
+    }
     if rng.chance(3) {
         return (0..16).fold(0u128, |v, i| {
             let b = match rng.below(4) {

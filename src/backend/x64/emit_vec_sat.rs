@@ -21,9 +21,13 @@
 //!   average of `n` and `NOT m` (unsigned: with the lane's top bit flipped,
 //!   as `NOT m` there is `m` biased by `2^esize`).
 //! * SABD/UABD, SABA/UABA: `max(n, m) - min(n, m)`, modulo 2^esize.
-//! * SSHL/USHL, SRSHL/URSHL on 32- and 64-bit lanes (AVX2): the variable
+//! * SSHL/USHL, SRSHL/URSHL on 16-, 32- and 64-bit lanes (AVX2): the variable
 //!   shifts left by the count byte and right by its negation, blended by
-//!   its sign (see `shl_reg`).
+//!   its sign (see `shl_reg`); 16-bit lanes widened to 32 (see
+//!   `shl_reg16`). SQSHL/UQSHL, SQRSHL/UQRSHL on 16- and 32-bit lanes:
+//!   the same, the left shifts saturated where shifting the
+//!   wrapping result back by the count does not give the lane (see
+//!   `sat_left`).
 //! * TBL/TBX: one `pshufb` per table register with the indices less
 //!   `16 * j`, saturated up by 0x70 so that exactly those in 0..16 keep
 //!   bit 7 clear; TBX first keeps the destination's bytes whose index is
@@ -62,7 +66,12 @@ pub(super) fn inline_ok(op: VecOp) -> bool {
             op: SameOp::Shl | SameOp::Rshl,
             esize,
             ..
-        } => esize >= 32 && super::emit_dot::has_avx2(),
+        } => esize >= 16 && super::emit_dot::has_avx2(),
+        VecOp::Same {
+            op: SameOp::Qshl | SameOp::Qrshl,
+            esize,
+            ..
+        } => matches!(esize, 16 | 32) && super::emit_dot::has_avx2(),
         VecOp::Tbl { .. } => super::emit_vec_struct::has_ssse3(),
         _ => true,
     }
@@ -109,8 +118,27 @@ impl Emitter {
                 };
                 lanes = ((1u32 << count) - 1) as i32;
             }
+            SameOp::Shl | SameOp::Rshl | SameOp::Qshl | SameOp::Qrshl if esize == 16 => {
+                let halves = if q && !scalar { 2 } else { 1 };
+                self.shl_reg16(s, signed, (n, m), halves);
+                lanes = match (scalar, q) {
+                    _ if matches!(s, SameOp::Shl | SameOp::Rshl) => 0,
+                    (true, _) => 1,
+                    (false, true) => 0xFF,
+                    (false, false) => 0xF,
+                };
+            }
             SameOp::Shl => self.shl_reg(signed, false, esize),
             SameOp::Rshl => self.shl_reg(signed, true, esize),
+            SameOp::Qshl | SameOp::Qrshl => {
+                self.shl_reg(signed, s == SameOp::Qrshl, esize);
+                self.sat_left(signed, (n, m));
+                lanes = match (scalar, q) {
+                    (true, _) => 1,
+                    (false, true) => 0xF,
+                    (false, false) => 0x3,
+                };
+            }
             SameOp::Rhadd => self.rhadd(signed, esize),
             SameOp::Hadd => self.hadd(signed, esize),
             SameOp::Hsub => {
@@ -332,6 +360,107 @@ impl Emitter {
         }
         // The right shift where s < 0, else the left one.
         dynasm!(self.a ; .arch x64 ; pand xmm0, xmm1 ; pandn xmm1, xmm3 ; por xmm0, xmm1);
+    }
+
+    /// After [`Self::shl_reg`] on 32-bit lanes (xmm3 the wrapping left
+    /// shifts): saturates xmm0 where the count byte `s` of the lane of the
+    /// V register at `m` is not negative and the left shift lost bits, the
+    /// wrapping result shifted back by `s` differing from the lane of the V
+    /// register at `n` (counts of 32 or more shift to 0, so any non-zero
+    /// lane saturates); the saturated value `MAX ^ (n >> 31)` (signed) or
+    /// all ones. eax = the `movmskps` of the saturated lanes.
+    fn sat_left(&mut self, signed: bool, (n, m): (i32, i32)) {
+        self.load_v(1, m);
+        self.load_v(2, n);
+        dynasm!(self.a ; .arch x64 ; pslld xmm1, 24 ; psrad xmm1, 24);
+        if signed {
+            dynasm!(self.a ; .arch x64 ; vpsravd xmm4, xmm3, xmm1);
+        } else {
+            dynasm!(self.a ; .arch x64 ; vpsrlvd xmm4, xmm3, xmm1);
+        }
+        // xmm4 = the lanes kept: shifted back exactly, or shifted right.
+        dynasm!(self.a ; .arch x64
+            ; pcmpeqd xmm4, xmm2
+            ; psrad xmm1, 31
+            ; por xmm4, xmm1
+            ; movmskps eax, xmm4
+            ; xor eax, 0xF
+            ; pcmpeqd xmm5, xmm5);
+        if signed {
+            dynasm!(self.a ; .arch x64
+                ; psrld xmm5, 1
+                ; psrad xmm2, 31
+                ; pxor xmm5, xmm2);
+        }
+        dynasm!(self.a ; .arch x64 ; pand xmm0, xmm4 ; pandn xmm4, xmm5 ; por xmm0, xmm4);
+    }
+
+    /// xmm0 = the shifts by register `s` of the 16-bit lanes of the V
+    /// registers at `n` and `m`, the low four lanes or (`halves` 2) all
+    /// eight: each four widened to 32-bit lanes, the count byte
+    /// sign-extended and held to 16 at most (a non-zero lane shifted left
+    /// by 16 leaves the 16-bit range as by more, and zero stays zero), then
+    /// [`Self::shl_reg`], exact in 32 bits; narrowed by truncation or, the
+    /// saturating forms, by clamping to the lane's range (eax = the lanes
+    /// that changed, one bit each), then packing.
+    fn shl_reg16(&mut self, s: SameOp, signed: bool, (n, m): (i32, i32), halves: u8) {
+        let round = matches!(s, SameOp::Rshl | SameOp::Qrshl);
+        let sat = matches!(s, SameOp::Qshl | SameOp::Qrshl);
+        dynasm!(self.a ; .arch x64 ; sub rsp, 32 ; mov DWORD [rsp + 20], 0xF);
+        for h in 0..halves {
+            self.load_v(0, n);
+            self.load_v(1, m);
+            if h == 1 {
+                dynasm!(self.a ; .arch x64 ; psrldq xmm0, 8 ; psrldq xmm1, 8);
+            }
+            self.splat(2, rep(16, 16));
+            dynasm!(self.a ; .arch x64
+                ; psllw xmm1, 8
+                ; psraw xmm1, 8
+                ; pminsw xmm1, xmm2
+                ; pmovsxwd xmm1, xmm1);
+            // The lanes sign- or zero-extended.
+            match signed {
+                true => dynasm!(self.a ; .arch x64 ; pmovsxwd xmm0, xmm0),
+                false => dynasm!(self.a ; .arch x64 ; pmovzxwd xmm0, xmm0),
+            }
+            self.shl_reg(signed, round, 32);
+            if sat {
+                dynasm!(self.a ; .arch x64 ; movdqa xmm3, xmm0);
+                if signed {
+                    self.splat(2, rep(32, 0x7FFF));
+                    dynasm!(self.a ; .arch x64 ; pminsd xmm3, xmm2);
+                    self.splat(2, rep(32, 0xFFFF_8000));
+                    dynasm!(self.a ; .arch x64 ; pmaxsd xmm3, xmm2);
+                } else {
+                    self.splat(2, rep(32, 0xFFFF));
+                    dynasm!(self.a ; .arch x64 ; pminud xmm3, xmm2);
+                }
+                let at = 16 + 4 * h as i32;
+                dynasm!(self.a ; .arch x64
+                    ; pcmpeqd xmm0, xmm3
+                    ; movmskps eax, xmm0
+                    ; mov DWORD [rsp + at], eax
+                    ; movdqa xmm0, xmm3);
+            } else {
+                dynasm!(self.a ; .arch x64 ; pslld xmm0, 16 ; psrad xmm0, 16);
+            }
+            if h == 0 {
+                dynasm!(self.a ; .arch x64 ; movdqu [rsp], xmm0);
+            }
+        }
+        dynasm!(self.a ; .arch x64
+            ; movdqu xmm1, [rsp]
+            ; mov eax, DWORD [rsp + 20]
+            ; shl eax, 4
+            ; or eax, DWORD [rsp + 16]
+            ; xor eax, 0xFF
+            ; add rsp, 32);
+        if sat && !signed {
+            dynasm!(self.a ; .arch x64 ; packusdw xmm1, xmm0 ; movdqa xmm0, xmm1);
+        } else {
+            dynasm!(self.a ; .arch x64 ; packssdw xmm1, xmm0 ; movdqa xmm0, xmm1);
+        }
     }
 
     /// xmm`x` = xmm0 shifted right by the counts in xmm`x` (32- or, `wide`,

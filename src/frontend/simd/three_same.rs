@@ -174,14 +174,17 @@ fn emit(cx: &mut Ctx, f: &Fields, scalar: bool, q: bool, kind: K, size: u32) -> 
         super::vec_op(cx, op, &args, helper);
         return Ok(());
     }
-    // SSHL/USHL, SRSHL/URSHL on 32- and 64-bit lanes; 8 and 16 stay with
-    // the helper.
+    // SSHL/USHL, SRSHL/URSHL on 16-, 32- and 64-bit lanes, SQSHL/UQSHL,
+    // SQRSHL/UQRSHL on 16- and 32-bit lanes; the others stay with the
+    // helper.
     let shift = match kind {
-        K::Shl => Some(SameOp::Shl),
-        K::Rshl => Some(SameOp::Rshl),
+        K::Shl if size >= 1 => Some(SameOp::Shl),
+        K::Rshl if size >= 1 => Some(SameOp::Rshl),
+        K::Qshl if matches!(size, 1 | 2) => Some(SameOp::Qshl),
+        K::Qrshl if matches!(size, 1 | 2) => Some(SameOp::Qrshl),
         _ => None,
     };
-    let same = same_op(kind).or(shift.filter(|_| size >= 2));
+    let same = same_op(kind).or(shift);
     if let Some(op) = same {
         let op = VecOp::Same {
             op,
