@@ -33,6 +33,8 @@ mod excl;
 mod exits;
 #[path = "ir_backend/fcache.rs"]
 mod fcache;
+#[path = "ir_backend/fhm.rs"]
+mod fhm;
 #[path = "ir_backend/fmla.rs"]
 mod fmla;
 #[path = "ir_backend/fp_cvt.rs"]

@@ -340,8 +340,6 @@ fn bfmlal_lanes_match_host_fma() {
     for _ in 0..env_u64("EMU_BF16_ITERS", 20000) / 4 {
         let (w, d, n, m, top, elem) = rng.pick(&MLAL_REF);
         let block = block_of(&[w]);
-        let mut buf = Box::new(Scratch([0; BUF_LEN]));
-        let mem0 = [0u8; BUF_LEN];
         let mut cpu0 = CpuState::default();
         for v in cpu0.v.iter_mut() {
             *v = (0..4).fold(0u128, |v, i| v | (normal(&mut rng) as u128) << (32 * i));
@@ -355,12 +353,27 @@ fn bfmlal_lanes_match_host_fma() {
             let acc = f32::from_bits((vd >> (32 * e)) as u32);
             r | (x.mul_add(y, acc).to_bits() as u128) << (32 * e)
         });
-        let interp = run_interp(&block, &cpu0, &mut *buf, &mem0).cpu.v[d];
-        let jitted = run_jit(&mut jit, &block, &cpu0, &mut *buf, &mem0).cpu.v[d];
-        assert_eq!(
-            (interp, jitted),
-            (want, want),
-            "{w:#010x}: v{n} {vn:#034x} v{m} {vm:#034x} v{d} {vd:#034x}"
-        );
+        assert_v_is(&mut jit, &block, &cpu0, (w, d, n, m), want);
     }
+}
+
+/// `V[d]` after `block` (the instruction `w` with registers d, n, m) from
+/// `cpu0`, under the interpreter and as x86-64 code, is `want`.
+pub(super) fn assert_v_is(
+    jit: &mut Jit,
+    block: &Block,
+    cpu0: &CpuState,
+    (w, d, n, m): (u32, usize, usize, usize),
+    want: u128,
+) {
+    let mut buf = Box::new(Scratch([0; BUF_LEN]));
+    let mem0 = [0u8; BUF_LEN];
+    let interp = run_interp(block, cpu0, &mut *buf, &mem0).cpu.v[d];
+    let jitted = run_jit(jit, block, cpu0, &mut *buf, &mem0).cpu.v[d];
+    let (vn, vm, vd) = (cpu0.v[n], cpu0.v[m], cpu0.v[d]);
+    assert_eq!(
+        (interp, jitted),
+        (want, want),
+        "{w:#010x}: v{n} {vn:#034x} v{m} {vm:#034x} v{d} {vd:#034x}"
+    );
 }

@@ -328,6 +328,66 @@ pub unsafe fn cpu<'a>(cpu: *mut CpuState) -> &'a mut CpuState {
     unsafe { &mut *cpu }
 }
 
+/// For the unit tests of instructions the frontend emits inline: each of
+/// `forms` (a word and its decoded [`Args`]) translates with no helper
+/// call, and its IR under the interpreter leaves the V registers and FPSR
+/// exactly as the reference `run` does, from `iters` states whose V
+/// registers come from `vector` (given a random source) and whose FPCR is
+/// random among the rounding modes, FZ16, FZ, DN and AHP.
+#[cfg(test)]
+pub(super) fn check_inline(
+    forms: &[(u32, Args)],
+    run: fn(&mut CpuState, &Args),
+    vector: fn(&mut dyn FnMut() -> u64) -> u128,
+    iters: usize,
+) {
+    let mut seed = 0x5EED_F4A1u64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for i in 0..iters {
+        let (w, args) = forms[i % forms.len()];
+        let pc = 0x40_0000u64;
+        let block = crate::frontend::translate_block(pc, &mut |a| (a == pc).then_some(w));
+        assert!(
+            !(block.ops.iter()).any(|o| matches!(o, crate::ir::Op::Call { .. })),
+            "{w:#010x} calls a helper"
+        );
+        let mut cpu = CpuState::default();
+        for v in cpu.v.iter_mut() {
+            *v = vector(&mut next);
+        }
+        let f = next();
+        cpu.fpcr = if f & 1 == 0 {
+            0
+        } else {
+            (f >> 1 & 3) << 22 | (f >> 3 & 7) << 24 | (f >> 6 & 1) << 19
+        };
+        cpu.fpsr = next() & 0x9F;
+        let mut want = cpu.clone();
+        run(&mut want, &args);
+        let mut got = cpu.clone();
+        crate::cpu::fpenv::clear_pending();
+        crate::backend::interp::run_block(&block, &mut got);
+        got.fpsr |= crate::cpu::fpenv::take_pending();
+        assert_eq!(
+            (got.v, got.fpsr),
+            (want.v, want.fpsr),
+            "{w:#010x} fpcr {:#x}: v{} {:#034x} v{} {:#034x} v{} {:#034x}",
+            cpu.fpcr,
+            args.n,
+            cpu.v[args.n as usize],
+            args.m,
+            cpu.v[args.m as usize],
+            args.d,
+            cpu.v[args.d as usize]
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
