@@ -499,4 +499,11 @@ pub enum VFpOp {
     MinP,
     MaxNmP,
     MinNmP,
+    /// FMULX: `n * m`, but `±0 * ±inf` is `±2.0` (the sign the XOR).
+    Mulx,
+    /// FRECPS: `2.0 - n * m` fused (FPRecipStepFused: `0 * inf` gives 2.0).
+    Recps,
+    /// FRSQRTS: `(3.0 - n * m) / 2` fused, one rounding
+    /// (FPRSqrtStepFused: `0 * inf` gives 1.5).
+    Rsqrts,
 }

@@ -3,7 +3,7 @@
 //! forms FMAXP, FMINP, FMAXNMP, FMINNMP, FABD, FCMEQ,
 //! FCMGE, FCMGT, FACGE, FACGT (vector and scalar), the compares with zero,
 //! FRINTN/P/M/Z/I/X, FCVTNS/NU/PS/PU/MS/MU/ZS/ZU (vector and scalar), SCVTF
-//! and UCVTF (vector and scalar): every arrangement, with the destination
+//! and UCVTF, FMULX, FRECPS and FRSQRTS (vector and scalar): every arrangement, with the destination
 //! apart from and equal to the sources, each translated without a helper
 //! call and run alone from 300 random states, then in random blocks with
 //! other instructions between, under the interpreter (the exact helpers)
@@ -424,6 +424,23 @@ const WORDS: [u32; 402] = [
     0x6ee2c442, // fminnmp v2.2d, v2.2d, v2.2d
 ];
 
+/// FMULX, FRECPS and FRSQRTS (2S, 4S, 2D, scalar S and D) with the
+/// register fields zero, from aarch64-linux-gnu-as.
+const STEP_OPS: [u32; 15] = [
+    0x0e20dc00, 0x4e20dc00, 0x4e60dc00, 0x5e20dc00, 0x5e60dc00, // fmulx
+    0x0e20fc00, 0x4e20fc00, 0x4e60fc00, 0x5e20fc00, 0x5e60fc00, // frecps
+    0x0ea0fc00, 0x4ea0fc00, 0x4ee0fc00, 0x5ea0fc00, 0x5ee0fc00, // frsqrts
+];
+
+/// The words tested: [`WORDS`], then each of [`STEP_OPS`] with `d, n, m`
+/// = 1, 2, 3; 2, 2, 3; 3, 2, 3; 2, 2, 2.
+fn all_words() -> Vec<u32> {
+    let regs = [(1, 2, 3), (2, 2, 3), (3, 2, 3), (2, 2, 2)];
+    let steps = (STEP_OPS.iter())
+        .flat_map(|&op| (regs.iter()).map(move |&(d, n, m)| op | m << 16 | n << 5 | d));
+    WORDS.iter().copied().chain(steps).collect()
+}
+
 /// Singles the inline forms must treat with care.
 const SPECIAL32: [u32; 30] = [
     0x0000_0000,
@@ -627,15 +644,59 @@ fn check(jit: &mut Jit, rng: &mut Rng, words: &[u32]) {
             cpu0.v[2] = cpu0.v[2] & !zero | zero & sign;
             cpu0.v[3] = cpu0.v[3] & !zero | zero & sign.rotate_left(32);
         }
+        if rng.chance(2) {
+            near_inverse(rng, cpu0);
+        }
         cpu0.fpcr = fpcr(rng);
     });
+}
+
+/// V3 lanes about `k / V2` (k = 1, 2 or 3, one lane size for all, a few
+/// ulps off, half the time scaled by a power of two that puts the
+/// products at the smallest normals or the overflow threshold), so that
+/// FRECPS and FRSQRTS cancel and FMULX rounds where tininess and overflow
+/// are decided.
+fn near_inverse(rng: &mut Rng, cpu0: &mut CpuState) {
+    let k = 1 + rng.below(3);
+    let single = rng.chance(2);
+    let s = if single {
+        rng.pick(&[-128, -127, -126, -125, -124, 127, 128])
+    } else {
+        rng.pick(&[-1024, -1023, -1022, -1021, -1020, 1023, 1024])
+    };
+    // In two steps: 2^s itself may not be finite.
+    let s = if rng.chance(2) {
+        (s / 2, s - s / 2)
+    } else {
+        (0, 0)
+    };
+    let (bits, mask) = if single {
+        (32, 0xFFFF_FFFF)
+    } else {
+        (64, u64::MAX)
+    };
+    let mut m = 0u128;
+    for i in 0..128 / bits {
+        let x = (cpu0.v[2] >> (bits * i)) as u64 & mask;
+        let y = if single {
+            let y = k as f32 / f32::from_bits(x as u32);
+            (y * 2f32.powi(s.0) * 2f32.powi(s.1)).to_bits() as u64
+        } else {
+            let y = k as f64 / f64::from_bits(x);
+            (y * 2f64.powi(s.0) * 2f64.powi(s.1)).to_bits()
+        };
+        let y = (y as i64 + rng.below(7) as i64 - 3) as u64 & mask;
+        m |= (y as u128) << (bits * i);
+    }
+    cpu0.v[3] = m;
 }
 
 #[test]
 fn vector_fp_lanes_run_inline_and_match_the_helpers() {
     let mut rng = Rng(env_u64("EMU_IR_FUZZ_SEED", 0xf9));
     let mut jit = Jit::new();
-    for &w in &WORDS {
+    let words = all_words();
+    for (i, &w) in words.iter().enumerate() {
         let block = block_of(&[w]);
         assert!(
             !(block.ops.iter()).any(|o| matches!(o, Op::Call { .. })),
@@ -651,7 +712,10 @@ fn vector_fp_lanes_run_inline_and_match_the_helpers() {
             )),
             "{w:#010x} is not a VecOp::Fp"
         );
-        for _ in 0..300 {
+        // FMULX, FRECPS, FRSQRTS get more: their results at the smallest
+        // normals are rare.
+        let runs = if i >= WORDS.len() { 3000 } else { 300 };
+        for _ in 0..runs {
             check(&mut jit, &mut rng, &[w]);
         }
     }
@@ -664,7 +728,7 @@ fn vector_fp_lanes_run_inline_and_match_the_helpers() {
                 if rng.chance(4) {
                     rng.pick(&MIXED)
                 } else {
-                    rng.pick(&WORDS)
+                    rng.pick(&words)
                 }
             })
             .collect();

@@ -360,7 +360,7 @@ impl Emitter {
     }
 }
 
-fn has_fma() -> bool {
+pub(super) fn has_fma() -> bool {
     static FMA: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     *FMA.get_or_init(|| std::arch::is_x86_feature_detected!("fma"))
 }

@@ -3,7 +3,8 @@
 //! FMAXNM, FMINNM and their pairwise forms FMAXP, FMINP, FMAXNMP,
 //! FMINNMP (the even and odd lanes of `m:n` sorted apart first), FABD, the compares FCMEQ/FCMGE/FCMGT/FACGE/FACGT (by
 //! register and with zero), FRINTN/P/M/Z/I/X, FCVTNS/PS/MS/ZS and the
-//! unsigned FCVTxU, SCVTF and UCVTF. FPCR must select round to nearest and
+//! unsigned FCVTxU, SCVTF and UCVTF (FMULX, FRECPS and FRSQRTS: see
+//! `emit_vec_fmulx`). FPCR must select round to nearest and
 //! no flushing (FPCR.FZ, FPCR.RMode clear; FRINT also FPCR.DN), else the
 //! helper runs; under that environment each inline form gives Arm's
 //! result and raises in MXCSR exactly the flags Arm raises in FPSR (left
@@ -113,7 +114,7 @@ impl Emitter {
         else {
             unreachable!("not an Fp: {op:?}")
         };
-        if !inline_ok() {
+        if !inline_ok() || !super::emit_vec_fmulx::host_ok(op) {
             self.vec_slow(slow, arg);
             return;
         }
@@ -230,6 +231,9 @@ impl Emitter {
                 self.vec_fp_to_int((double, bytes == 16), signed, mode, slow_path)
             }
             VFpOp::FromInt { signed } => self.fp_from_int((double, bytes == 16), signed, slow_path),
+            VFpOp::Mulx | VFpOp::Recps | VFpOp::Rsqrts => {
+                self.vec_fp_step(op, double, (m, bytes), slow_path)
+            }
             VFpOp::MaxP | VFpOp::MinP | VFpOp::MaxNmP | VFpOp::MinNmP => {
                 unreachable!("unpaired above")
             }
@@ -266,7 +270,7 @@ impl Emitter {
 
     /// xmm`x` = the low `bytes` (4, 8 or 16) bytes of the V register at
     /// `off`, the rest zero.
-    fn load_part(&mut self, x: u8, off: i32, bytes: u8) {
+    pub(super) fn load_part(&mut self, x: u8, off: i32, bytes: u8) {
         match (bytes, self.vcached(off)) {
             (16, _) => self.load_v(x, off),
             (8, Some(c)) => dynasm!(self.a ; .arch x64 ; movq Rx(x), Rx(c)),

@@ -44,7 +44,9 @@ pub(super) fn inline_ok(op: VecOp) -> bool {
             ..
         } => super::emit_vec::has_sse41(),
         VecOp::Half { .. } => super::emit_half::has_f16c(),
-        VecOp::Fp { .. } => super::emit_vec_fp::inline_ok(),
+        VecOp::Fp { op, .. } => {
+            super::emit_vec_fp::inline_ok() && super::emit_vec_fmulx::host_ok(op)
+        }
         VecOp::Dot { .. } => super::emit_dot::has_avx2(),
         VecOp::Crypto { op, .. } => super::emit_crypto::inline_ok(op),
         // pcmpeqq is SSE4.1, pcmpgtq SSE4.2.

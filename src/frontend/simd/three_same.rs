@@ -142,8 +142,8 @@ fn emit(cx: &mut Ctx, f: &Fields, scalar: bool, q: bool, kind: K, size: u32) -> 
         super::fp_lanes::fmla(cx, kind == K::Fmls, 8 << size, q, lanes, None);
         return Ok(());
     }
-    // Single and double lanes of the maxima, minima, FABD and the
-    // compares (and their scalar forms): an Op::Vec the backend may run
+    // Single and double lanes of the maxima, minima, FABD, FMULX, FRECPS,
+    // FRSQRTS and the compares (and their scalar forms): an Op::Vec the backend may run
     // inline.
     if let (Some(op), 2..) = (fp_vec_op(kind), size) {
         let op = VecOp::Fp {
@@ -250,6 +250,9 @@ fn fp_vec_op(k: K) -> Option<VFpOp> {
         K::Fminp => VFpOp::MinP,
         K::Fmaxnmp => VFpOp::MaxNmP,
         K::Fminnmp => VFpOp::MinNmP,
+        K::Fmulx => VFpOp::Mulx,
+        K::Frecps => VFpOp::Recps,
+        K::Frsqrts => VFpOp::Rsqrts,
         _ => return None,
     })
 }
