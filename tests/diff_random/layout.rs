@@ -39,6 +39,20 @@ pub const O_MEM: usize = 824;
 /// Number of changed 16-byte scratch chunks recorded (offset + contents).
 pub const MEM_ENTRIES: usize = 8;
 
+/// The most cases one batch holds: driver.S reads the batch file into the
+/// 48 MiB below the signal stack (SEC + 0x3000000) and writes the output
+/// records into the 64 MiB from SEC + 0x4000000; a larger batch would be
+/// cut short and compare garbage.
+pub const MAX_CASES: usize = {
+    let file = (0x300_0000 - 0x8000 - HEADER - PAGE) / (SLOT + REC);
+    let out = 0x400_0000 / OUT;
+    if file < out {
+        file
+    } else {
+        out
+    }
+};
+
 /// Address of case `i`'s slot: `ldr x30, lit; insn; b not_taken; b taken;
 /// udf; udf; lit`. A branch taken by 8 bytes lands on `b taken`.
 pub fn slot_addr(i: usize) -> u64 {

@@ -159,6 +159,11 @@ fn random_instructions_match_qemu() {
     let seed = env_num("EMU_DIFF_SEED", now.as_nanos() as u64);
     let per_batch = env_num("EMU_DIFF_CASES", if long { 20_000 } else { 10_000 }) as usize;
     let batches = env_num("EMU_DIFF_BATCHES", if long { 500 } else { 30 });
+    assert!(
+        (1..=layout::MAX_CASES).contains(&per_batch),
+        "EMU_DIFF_CASES={per_batch}: a batch holds 1 to {} cases (the driver's fixed regions, tests/diff_random/layout.rs)",
+        layout::MAX_CASES
+    );
     let jobs = env_num("EMU_DIFF_JOBS", if long { 2 } else { 1 }).max(1);
     report::say(&format!(
         "diff_random: seed {seed:#x} ({} mode: {batches} batches of {per_batch}, {jobs} jobs); replay with EMU_DIFF_SEED={seed:#x}",
