@@ -103,14 +103,6 @@ impl Entry {
         out
     }
 
-    /// The index in `bits` of the field named `letter`.
-    fn field(&self, letter: char) -> Option<usize> {
-        if !letter.is_ascii_alphabetic() {
-            return None;
-        }
-        self.slot(letter as u8)
-    }
-
     /// The index in `bits` of the field named by ASCII letter `c`.
     const fn slot(&self, c: u8) -> Option<usize> {
         let k = c & 63;
@@ -142,19 +134,20 @@ pub struct Fields<'a> {
 impl Fields<'_> {
     /// The unsigned value of the field named `letter`. Panics if the pattern
     /// has no such field (a bug in the table or the translator).
+    #[inline]
     pub fn u(&self, letter: char) -> u32 {
         let e = self.entry;
-        let i =
-            (e.field(letter)).unwrap_or_else(|| panic!("{} has no field '{}'", e.name(), letter));
-        let m = e.bits[i];
-        let lo = m.trailing_zeros();
-        let run = m >> lo;
-        if run & run.wrapping_add(1) == 0 {
+        let info = &FIELD_INFO[e.row as usize];
+        let i = info
+            .slot(letter)
+            .unwrap_or_else(|| panic!("{} has no field '{}'", e.name(), letter));
+        let run = info.run[i];
+        if run != 0 {
             // Contiguous bits.
-            return (self.word >> lo) & run;
+            return (self.word >> info.lo[i]) & run;
         }
         // Gather the bits from the most significant down.
-        let (mut acc, mut rest) = (0u32, m);
+        let (mut acc, mut rest) = (0u32, e.bits[i]);
         while rest != 0 {
             let b = 31 - rest.leading_zeros();
             acc = (acc << 1) | ((self.word >> b) & 1);
@@ -164,6 +157,7 @@ impl Fields<'_> {
     }
 
     /// The field named `letter`, sign-extended from its width.
+    #[inline]
     pub fn s(&self, letter: char) -> i64 {
         let width = self.width(letter);
         let v = self.u(letter) as i64;
@@ -171,17 +165,20 @@ impl Fields<'_> {
     }
 
     /// The field as a bool (for one-bit fields).
+    #[inline]
     pub fn b(&self, letter: char) -> bool {
         self.u(letter) != 0
     }
 
     /// Width in bits of field `letter` (0 if absent).
+    #[inline]
     pub fn width(&self, letter: char) -> u32 {
-        let e = self.entry;
-        e.field(letter).map_or(0, |i| e.bits[i].count_ones())
+        let info = &FIELD_INFO[self.entry.row as usize];
+        info.slot(letter).map_or(0, |i| info.width[i] as u32)
     }
 
     /// Whether the pattern has a field named `letter`.
+    #[inline]
     pub fn has(&self, letter: char) -> bool {
         self.width(letter) != 0
     }
@@ -210,6 +207,83 @@ static ENTRIES: [Entry; N_ROWS] = {
     let mut i = 1;
     while i < N_ROWS {
         out[i] = Entry::compile(i);
+        i += 1;
+    }
+    out
+};
+
+/// What [`Fields`] needs to extract a field of a row at once, computed at
+/// build time from the row's [`Entry`]: the slot of each field letter and,
+/// per slot, where a field of contiguous bits starts and its mask. Kept
+/// apart from [`ENTRIES`], whose masks and values a lookup scans, so
+/// that the scan reads as few pages as before.
+struct FieldInfo {
+    /// The index in [`Entry::bits`] of the field whose letter `c` has
+    /// `c & 63 == k`, at `k`; [`NO_FIELD`] for none.
+    slot_of: [u8; 64],
+    /// A contiguous field's lowest bit.
+    lo: [u8; MAX_FIELDS],
+    /// A contiguous field's mask once shifted down by `lo`; 0 for a field
+    /// of separate bit runs, which [`Fields::u`] gathers bit by bit.
+    run: [u32; MAX_FIELDS],
+    /// Each field's width in bits.
+    width: [u8; MAX_FIELDS],
+}
+
+/// [`FieldInfo::slot_of`] of a letter that names no field.
+const NO_FIELD: u8 = u8::MAX;
+
+impl FieldInfo {
+    const fn of(e: &Entry) -> FieldInfo {
+        let mut f = FieldInfo {
+            slot_of: [NO_FIELD; 64],
+            lo: [0; MAX_FIELDS],
+            run: [0; MAX_FIELDS],
+            width: [0; MAX_FIELDS],
+        };
+        let mut k = 0;
+        while k < 64 {
+            if let Some(i) = e.slot(k as u8) {
+                f.slot_of[k] = i as u8;
+            }
+            k += 1;
+        }
+        let mut i = 0;
+        while i < MAX_FIELDS {
+            let m = e.bits[i];
+            let lo = if m == 0 { 0 } else { m.trailing_zeros() };
+            let run = m >> lo;
+            f.lo[i] = lo as u8;
+            f.run[i] = if run & run.wrapping_add(1) == 0 {
+                run
+            } else {
+                0
+            };
+            f.width[i] = m.count_ones() as u8;
+            i += 1;
+        }
+        f
+    }
+
+    /// The index in [`Entry::bits`] of the field named `letter`.
+    #[inline]
+    fn slot(&self, letter: char) -> Option<usize> {
+        if !letter.is_ascii_alphabetic() {
+            return None;
+        }
+        match self.slot_of[(letter as u8 & 63) as usize] {
+            NO_FIELD => None,
+            i => Some(i as usize),
+        }
+    }
+}
+
+/// [`FieldInfo`] of every row, indexed like [`ENTRIES`].
+static FIELD_INFO: [FieldInfo; N_ROWS] = {
+    let mut out = [const { FieldInfo::of(&ENTRIES[0]) }; N_ROWS];
+    let mut i = 1;
+    while i < N_ROWS {
+        out[i] = FieldInfo::of(&ENTRIES[i]);
         i += 1;
     }
     out
@@ -279,4 +353,39 @@ pub fn decode(word: u32) -> Option<Fields<'static>> {
         .map(|&i| &ENTRIES[i as usize])
         .find(|e| e.matches(word))
         .map(|entry| Fields { word, entry })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every field of every row, read through the slots computed at build
+    /// time, is the pattern's bits of that letter gathered one by one from
+    /// the most significant down, with the pattern's width; letters the
+    /// pattern lacks are no field.
+    #[test]
+    fn fields_read_the_bits_the_pattern_names() {
+        let mut x: u32 = 0x9e37_79b9;
+        for e in entries() {
+            let fields = e.fields();
+            for _ in 0..16 {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                let word = e.instance(x);
+                let f = Fields { word, entry: e };
+                for (letter, bits) in &fields {
+                    let want = bits.iter().fold(0, |acc, &b| acc << 1 | (word >> b) & 1);
+                    let c = *letter as char;
+                    assert_eq!(f.u(c), want, "{} field {c} of {word:#010x}", e.name());
+                    assert_eq!(f.width(c), bits.len() as u32, "{} field {c}", e.name());
+                }
+            }
+            let f = Fields { word: 0, entry: e };
+            for c in ('a'..='z').chain('A'..='Z').chain(['0', '1', '-', '_']) {
+                let named = fields.iter().any(|(l, _)| *l as char == c);
+                assert_eq!(f.has(c), named, "{} letter {c}", e.name());
+            }
+        }
+    }
 }

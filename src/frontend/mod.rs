@@ -231,7 +231,7 @@ pub fn translate_until(
     stop: &dyn Fn(&crate::ir::Op) -> bool,
 ) -> Block {
     let limits = Limits {
-        stop,
+        stop: Some(stop),
         ..Limits::block(max_insns)
     };
     translate_with(cpu, pc, fetch, limits, None)
@@ -244,8 +244,9 @@ struct Limits<'a> {
     untag: &'a dyn Fn(u64) -> bool,
     /// See [`DebugShape::breakpoint`].
     breakpoint: &'a dyn Fn(u64) -> bool,
-    /// The block ends after an instruction with such an operation.
-    stop: &'a dyn Fn(&crate::ir::Op) -> bool,
+    /// The block ends after an instruction with such an operation (none:
+    /// the operations are not looked at).
+    stop: Option<&'a dyn Fn(&crate::ir::Op) -> bool>,
 }
 
 impl Limits<'_> {
@@ -255,7 +256,7 @@ impl Limits<'_> {
             max_insns,
             untag: &|_| false,
             breakpoint: &|_| false,
-            stop: &|_| false,
+            stop: None,
         }
     }
 }
@@ -313,7 +314,7 @@ fn translate_with(
             return b.finish(cur + 4);
         }
         cur += 4;
-        if b.is_terminated() || b.ops_since(mark).iter().any(stop) {
+        if b.is_terminated() || stop.is_some_and(|s| b.ops_since(mark).iter().any(s)) {
             break;
         }
     }
@@ -359,5 +360,25 @@ mod tests {
         let text = format!("{:?}", one(&a53, 0xd538_0000).ops);
         assert!(text.contains(&format!("{}", 0x410f_d034u64)), "{text}");
         assert!(!undefined(&a53, 0xd538_0000));
+    }
+
+    #[test]
+    fn translate_until_ends_after_the_first_selected_operation() {
+        // add x0, x0, #1; ldr x1, [x0]; add x0, x0, #1; add x0, x0, #1
+        let words = [0x9100_0400u32, 0xf940_0001, 0x9100_0400, 0x9100_0400];
+        let mut fetch = |a: u64| words.get((a.checked_sub(0x1000)? / 4) as usize).copied();
+        let is_load = |op: &crate::ir::Op| matches!(op, crate::ir::Op::Load { .. });
+        let b = translate_until(&Cpu::MAX, 0x1000, &mut fetch, 4, &is_load);
+        assert_eq!(b.end_pc, 0x1008);
+        // Without a stop the same code runs on to the limit.
+        assert_eq!(
+            translate_prefix(&Cpu::MAX, 0x1000, &mut fetch, 4).end_pc,
+            0x1010
+        );
+        let never = |_: &crate::ir::Op| false;
+        assert_eq!(
+            translate_until(&Cpu::MAX, 0x1000, &mut fetch, 4, &never).end_pc,
+            0x1010
+        );
     }
 }

@@ -280,7 +280,9 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
     };
     let body_index = self_loop.as_ref().map(|l| l.body_index);
     let skip = fused.map(|f| f.cond_index);
-    let selects = super::emit_select::fused_selects(block, &extra, skip, body_index, &e.host_nzcv);
+    // The index of the compare of the select being fused, from the
+    // compare to the select right after it.
+    let mut select_on = None;
     if let Some(l) = self_loop {
         let body = e.a.new_dynamic_label();
         e.back = Some((l, body));
@@ -313,7 +315,13 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
             e.insn_pc = pc;
             continue;
         }
-        if fused.is_some_and(|f| f.cond_index == i) || selects.contains(&i) {
+        if fused.is_some_and(|f| f.cond_index == i) {
+            continue;
+        }
+        if matches!(op, Op::CondCmp { .. })
+            && super::emit_select::fuses_select(block, &extra, skip, body_index, &e.host_nzcv, i)
+        {
+            select_on = Some(i);
             continue;
         }
         // In user mode a store-exclusive is inline and records no fault
@@ -349,9 +357,9 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         // Only the next operation that emits code may use it.
         e.aes_before = e.aes_left.take();
         // Neither cache is on at the quick tier: no merged write.
-        match (full.then(|| e.whole_v_write(&block.ops, i)).flatten(), *op) {
+        match (full.then(|| e.whole_v_write(&block.ops, i)).flatten(), op) {
             (Some(j), _) => merged = Some(j),
-            (None, Op::Select { dst, a, b, .. }) if i > 0 && selects.contains(&(i - 1)) => {
+            (None, &Op::Select { dst, a, b, .. }) if i > 0 && select_on == Some(i - 1) => {
                 e.select_on_compare(&block.ops[i - 1], dst, a, b)
             }
             (None, _) => e.op(op),

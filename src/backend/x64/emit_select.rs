@@ -10,46 +10,42 @@ use super::regalloc::Loc;
 use crate::ir::{Block, Op, Val};
 use dynasmrt::{dynasm, DynasmApi};
 
-/// Indices of the `CondCmp`s to emit with the `Select` that follows them
-/// (see the module doc). `extra` are the values the terminal (a fused
+/// Whether op `i` is a `CondCmp` to emit with the `Select` that follows
+/// it (see the module doc); asked by the emitter as it reaches each
+/// compare, so a block without one costs no walk. `extra` are the values the terminal (a fused
 /// branch, a self-loop's back edge) reads beyond the block's own uses,
 /// `skip` the index of a `CondCmp` the terminal emits itself, `body`
 /// the index where a self-loop's body starts (the select must be whole
 /// on either side of it); `host_nzcv` marks the values in host NZCV form,
 /// whose selects are not plain selects of their operands.
-pub(super) fn fused_selects(
+pub(super) fn fuses_select(
     block: &Block,
     extra: &[Val],
     skip: Option<usize>,
     body: Option<usize>,
     host_nzcv: &[bool],
-) -> Vec<usize> {
-    let mut out = Vec::new();
-    for (i, pair) in block.ops.windows(2).enumerate() {
-        let (Op::CondCmp { dst, cond, op, .. }, Op::Select { c, a, b, dst: sel }) =
-            (pair[0], pair[1])
-        else {
-            continue;
-        };
-        if host_nzcv.get(sel.0 as usize) == Some(&true) {
-            continue;
-        }
-        if c != dst || a == c || b == c || skip == Some(i) || body == Some(i + 1) {
-            continue;
-        }
-        if host_cc(op, cond).is_none() || extra.contains(&c) {
-            continue;
-        }
-        let mut uses = 0;
-        for o in &block.ops[i + 2..] {
-            o.for_each_use(|v| uses += (v == c) as u32);
-        }
-        block.term.for_each_use(|v| uses += (v == c) as u32);
-        if uses == 0 {
-            out.push(i);
-        }
+    i: usize,
+) -> bool {
+    let (Some(&Op::CondCmp { dst, cond, op, .. }), Some(&Op::Select { c, a, b, dst: sel })) =
+        (block.ops.get(i), block.ops.get(i + 1))
+    else {
+        return false;
+    };
+    if host_nzcv.get(sel.0 as usize) == Some(&true) {
+        return false;
     }
-    out
+    if c != dst || a == c || b == c || skip == Some(i) || body == Some(i + 1) {
+        return false;
+    }
+    if host_cc(op, cond).is_none() || extra.contains(&c) {
+        return false;
+    }
+    let mut uses = 0;
+    for o in &block.ops[i + 2..] {
+        o.for_each_use(|v| uses += (v == c) as u32);
+    }
+    block.term.for_each_use(|v| uses += (v == c) as u32);
+    uses == 0
 }
 
 impl Emitter {

@@ -98,8 +98,8 @@ fn pinned_write(ops: &[Op], i: usize, last: usize) -> Option<u8> {
 /// register it is computed in, instead of taking a register of the pool.
 fn stored_nzcv_only(ops: &[Op], i: usize, last: usize) -> bool {
     let nzcv = std::mem::offset_of!(crate::cpu::CpuState, nzcv) as u32;
-    match (ops[i], ops.get(i + 1)) {
-        (Op::Flags { dst, .. }, Some(&Op::StoreState { offset, src })) => {
+    match (&ops[i], ops.get(i + 1)) {
+        (&Op::Flags { dst, .. }, Some(&Op::StoreState { offset, src })) => {
             offset == nzcv && src == dst && last == i + 1
         }
         _ => false,
@@ -223,6 +223,33 @@ fn each_use(op: &Op, index: Indexes, i: usize, mut f: impl FnMut(Val)) {
     }
 }
 
+/// Bit `r` set for each host register a dying value's location never
+/// frees: rax and the pinned guest registers' ones.
+const NEVER_FREE: u32 = {
+    let mut m = 1;
+    let mut i = 0;
+    while i < PINNED.len() {
+        m |= 1 << PINNED[i].1;
+        i += 1;
+    }
+    m
+};
+
+/// Sorts the few values dying at one operation (an insertion sort: most
+/// operations have one or two, where a general sort costs more than the
+/// comparisons).
+fn sort_small(v: &mut [u32]) {
+    for i in 1..v.len() {
+        let x = v[i];
+        let mut j = i;
+        while j > 0 && v[j - 1] > x {
+            v[j] = v[j - 1];
+            j -= 1;
+        }
+        v[j] = x;
+    }
+}
+
 fn allocate_with(
     block: &Block,
     (term_uses, index): (&[Val], Indexes),
@@ -281,12 +308,12 @@ fn allocate_with(
                 n_dying += 1;
             }
         });
-        dying[..n_dying].sort_unstable();
+        sort_small(&mut dying[..n_dying]);
         for &v in &dying[..n_dying] {
             match locs[v as usize] {
                 // A pinned guest register's host register is never free,
                 // nor is rax (see `stored_nzcv_only`).
-                Loc::Reg(r) if r == 0 || PINNED.iter().any(|p| p.1 == r) => {}
+                Loc::Reg(r) if NEVER_FREE >> r & 1 != 0 => {}
                 Loc::Reg(r) => {
                     free_regs[n_free] = r;
                     n_free += 1;
@@ -330,5 +357,30 @@ fn allocate_with(
             );
             Loc::Stack(s)
         };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sort_small;
+
+    #[test]
+    fn sort_small_orders_the_dying_values() {
+        let mut x: u32 = 12345;
+        for len in 0..=8 {
+            for _ in 0..200 {
+                let mut v = [0u32; 8];
+                for e in &mut v[..len] {
+                    x ^= x << 13;
+                    x ^= x >> 17;
+                    x ^= x << 5;
+                    *e = x % 6;
+                }
+                let mut want = v[..len].to_vec();
+                want.sort();
+                sort_small(&mut v[..len]);
+                assert_eq!(v[..len], want[..]);
+            }
+        }
     }
 }
