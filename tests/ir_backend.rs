@@ -125,6 +125,20 @@ impl Rng {
     }
 }
 
+/// Non-default FPCR values the FP tests draw: each rounding mode (RMode),
+/// FZ, DN, AHP, FZ and DN together, FZ16, and RMode with DN.
+const FPCR_SPECIAL: [u64; 9] = [
+    1 << 22,
+    2 << 22,
+    3 << 22,
+    1 << 24,
+    1 << 25,
+    1 << 26,
+    1 << 24 | 1 << 25,
+    1 << 19,
+    2 << 22 | 1 << 25,
+];
+
 const BUF_LEN: usize = 256;
 
 /// Scratch memory the random blocks load from and store to.
