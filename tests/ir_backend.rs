@@ -53,6 +53,8 @@ mod random;
 mod select;
 #[path = "ir_backend/table.rs"]
 mod table;
+#[path = "ir_backend/vec_est.rs"]
+mod vec_est;
 #[path = "ir_backend/vec_fp.rs"]
 mod vec_fp;
 #[path = "ir_backend/vec_int.rs"]
@@ -124,6 +126,20 @@ impl Rng {
         }
     }
 }
+
+/// Non-default FPCR values the FP tests draw: each rounding mode (RMode),
+/// FZ, DN, AHP, FZ and DN together, FZ16, and RMode with DN.
+const FPCR_SPECIAL: [u64; 9] = [
+    1 << 22,
+    2 << 22,
+    3 << 22,
+    1 << 24,
+    1 << 25,
+    1 << 26,
+    1 << 24 | 1 << 25,
+    1 << 19,
+    2 << 22 | 1 << 25,
+];
 
 const BUF_LEN: usize = 256;
 

@@ -368,10 +368,29 @@ impl Builder {
         dst
     }
 
-    /// Appends an [`Op::FMulAdd`] (its `dst` from [`Builder::fresh`]).
-    pub fn fmuladd(&mut self, op: Op) {
-        debug_assert!(matches!(op, Op::FMulAdd { .. }));
-        self.ops.push(op);
+    /// Scalar floating-point `±addend ± op1 * op2` (see [`Op::FMulAdd`];
+    /// `neg` is `(neg_addend, neg_op1)`).
+    pub fn fmuladd(
+        &mut self,
+        size: FpSize,
+        (neg_addend, neg_op1): (bool, bool),
+        [addend, op1, op2]: [Val; 3],
+        slow: HelperFn,
+        ctl: u64,
+    ) -> Val {
+        let dst = self.new_val();
+        self.ops.push(Op::FMulAdd {
+            size,
+            neg_addend,
+            neg_op1,
+            dst,
+            addend,
+            op1,
+            op2,
+            slow,
+            ctl,
+        });
+        dst
     }
 
     /// Appends an [`Op::VBin`] or an [`Op::Vec`].

@@ -331,6 +331,48 @@ pub enum VecOp {
         scalar: bool,
         vm: u8,
     },
+    /// The reciprocal estimates lane-wise on `esize`-bit lanes (16, 32 or
+    /// 64; the unsigned ones 32) of the low 64 bits (upper half of `V[vd]`
+    /// zeroed) or, with `q`, all 128; with `scalar`, lane 0 alone, the rest
+    /// of `V[vd]` zeroed. `table` holds the 8-bit estimates (see
+    /// [`EstOp`]); FPCR and FPSR as the Arm ARM defines each instruction.
+    Estimate {
+        op: EstOp,
+        esize: u8,
+        q: bool,
+        scalar: bool,
+        table: EstTable,
+    },
+}
+
+/// The operations of [`VecOp::Estimate`], with what their [`EstTable`]
+/// holds for a lane whose fast form applies.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum EstOp {
+    /// FRECPE (FPRecipEstimate): the result's fraction is
+    /// `table[fraction's top 8 bits]` above the lower fraction bits zero.
+    Recip,
+    /// FRSQRTE (FPRSqrtEstimate): the fraction is
+    /// `table[(exponent & 1) << 8 | fraction's top 8 bits]`.
+    Rsqrt,
+    /// FRECPX (FPRecpX, `table` unused): the exponent inverted, the
+    /// fraction cleared.
+    Recpx,
+    /// URECPE, URSQRTE: a lane below 2^31 (2^30) gives all ones, the rest
+    /// `1 << 31 | table[lane >> 23 & 0xff] << 23` (`table[lane >> 23]`).
+    URecip,
+    URsqrt,
+}
+
+/// A table of 8-bit estimates for [`VecOp::Estimate`] (printed as its
+/// length alone).
+#[derive(Copy, Clone, PartialEq, Eq)]
+pub struct EstTable(pub &'static [u8]);
+
+impl std::fmt::Debug for EstTable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "EstTable({} entries)", self.0.len())
+    }
 }
 
 /// The operations of [`VecOp::Same`], on lane values `n`, `m` (and `d`)
@@ -506,4 +548,6 @@ pub enum VFpOp {
     /// FRSQRTS: `(3.0 - n * m) / 2` fused, one rounding
     /// (FPRSqrtStepFused: `0 * inf` gives 1.5).
     Rsqrts,
+    /// FSQRT (`vm` unused): the square root, rounded by FPCR's mode.
+    Sqrt,
 }

@@ -69,19 +69,6 @@ const OTHERS: [u32; 4] = [
     0x1e204022, // fmov s2, s1
 ];
 
-/// FPCR: RMode, FZ, DN, AHP, FZ16.
-const FPCRS: [u64; 9] = [
-    1 << 22,
-    2 << 22,
-    3 << 22,
-    1 << 24,
-    1 << 25,
-    1 << 26,
-    1 << 24 | 1 << 25,
-    1 << 19,
-    2 << 22 | 1 << 25,
-];
-
 /// Singles the widening must treat with care.
 const SINGLES: [u32; 16] = [
     0x0000_0000,
@@ -169,7 +156,11 @@ pub(super) fn random_state(rng: &mut Rng, operand: fn(&mut Rng) -> u64) -> CpuSt
         *v = (rng.next() as u128) << 64 | operand(rng) as u128;
     }
     cpu0.x[2] = integer(rng);
-    cpu0.fpcr = if rng.chance(3) { rng.pick(&FPCRS) } else { 0 };
+    cpu0.fpcr = if rng.chance(3) {
+        rng.pick(&FPCR_SPECIAL)
+    } else {
+        0
+    };
     if rng.chance(4) {
         cpu0.fpsr = rng.pick(&[1 << 4, 1 << 3, 1]);
     }

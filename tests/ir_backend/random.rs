@@ -275,18 +275,9 @@ impl Gen<'_> {
                 let size = emu::ir::FpSize::of(double);
                 let (slow, ctl) = emu::frontend::fmuladd_args(size, neg_addend, neg_op1);
                 let slow = clobbering(slow);
-                let dst = self.b.fresh();
-                self.b.fmuladd(emu::ir::Op::FMulAdd {
-                    size,
-                    neg_addend,
-                    neg_op1,
-                    dst,
-                    addend,
-                    op1,
-                    op2,
-                    slow,
-                    ctl,
-                });
+                let dst =
+                    self.b
+                        .fmuladd(size, (neg_addend, neg_op1), [addend, op1, op2], slow, ctl);
                 self.def(dst)
             }
             _ => match self.rng.below(3) {

@@ -42,6 +42,10 @@
 //!   at or above 2^31 (2^63; x86 would raise Invalid for them) and NaNs go
 //!   to the helper before anything is computed; the rest convert as the
 //!   signed forms do.
+//! * FSQRT: `sqrtps`/`sqrtpd`, correctly rounded as Arm's, raising
+//!   Inexact as Arm and nothing else for a positive operand (a square
+//!   root is never tiny, a denormal operand is exact input without FZ);
+//!   lanes with the sign bit set and NaNs go to the helper first.
 //! * SCVTF: `cvtdq2ps` (double lanes: `cvtsi2sd` on each) rounds to
 //!   nearest and raises Inexact as Arm. UCVTF on single lanes: the high
 //!   and low 16 bits converted exactly, the high part scaled by 2^16
@@ -233,6 +237,17 @@ impl Emitter {
             VFpOp::FromInt { signed } => self.fp_from_int((double, bytes == 16), signed, slow_path),
             VFpOp::Mulx | VFpOp::Recps | VFpOp::Rsqrts => {
                 self.vec_fp_step(op, double, (m, bytes), slow_path)
+            }
+            VFpOp::Sqrt => {
+                // Negative lanes (-0 too, rarely met) and NaNs: the helper.
+                self.no_sign_lanes(double, 0, slow_path);
+                dynasm!(self.a ; .arch x64 ; movaps xmm1, xmm0);
+                self.no_nan_lanes(double, slow_path);
+                if double {
+                    dynasm!(self.a ; .arch x64 ; sqrtpd xmm0, xmm0);
+                } else {
+                    dynasm!(self.a ; .arch x64 ; sqrtps xmm0, xmm0);
+                }
             }
             VFpOp::MaxP | VFpOp::MinP | VFpOp::MaxNmP | VFpOp::MinNmP => {
                 unreachable!("unpaired above")

@@ -48,6 +48,7 @@ pub(super) fn inline_ok(op: VecOp) -> bool {
             super::emit_vec_fp::inline_ok() && super::emit_vec_fmulx::host_ok(op)
         }
         VecOp::Dot { .. } => super::emit_dot::has_avx2(),
+        VecOp::Estimate { .. } => super::emit_vec_est::inline_ok(),
         VecOp::Crypto { op, .. } => super::emit_crypto::inline_ok(op),
         // pcmpeqq is SSE4.1, pcmpgtq SSE4.2.
         VecOp::Unary {
@@ -219,6 +220,7 @@ impl Emitter {
             | VecOp::RoundShift { .. }
             | VecOp::QShl { .. } => self.vec_widen(op, (vd, vn), slow, arg),
             VecOp::Fp { .. } => self.vec_fp(op, (vd, vn), slow, arg),
+            VecOp::Estimate { .. } => self.vec_estimate(op, (vd, vn), slow, arg),
             VecOp::Permute { op, esize, q, vm } => {
                 self.vec_permute(op, esize, q, (d, n, Self::voff(vm)));
             }

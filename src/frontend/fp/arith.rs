@@ -116,19 +116,7 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
             let a = read_v(cx, fmt, f.u('a'));
             let size = fp_size(fmt);
             let (slow, ctl) = runtime::fmuladd_args(size, neg_a, neg_1);
-            let dst = cx.b.fresh();
-            cx.b.fmuladd(crate::ir::Op::FMulAdd {
-                size,
-                neg_addend: neg_a,
-                neg_op1: neg_1,
-                dst,
-                addend: a,
-                op1: n,
-                op2: m,
-                slow,
-                ctl,
-            });
-            dst
+            cx.b.fmuladd(size, (neg_a, neg_1), [a, n, m], slow, ctl)
         }
         FCSEL => {
             let m = read_v(cx, fmt, f.u('m'));

@@ -9,8 +9,8 @@ use super::float::{fpsr, Class, Env, Fmt, Rounding};
 /// `RecipEstimate`: `a` in 256..512 is a fixed-point number in [0.5, 1.0)
 /// in steps of 1/512; the result in 256..512 is its reciprocal in [1.0, 2.0)
 /// in steps of 1/256, rounded to nearest.
-pub fn recip_estimate(a: u32) -> u32 {
-    debug_assert!((256..512).contains(&a));
+pub const fn recip_estimate(a: u32) -> u32 {
+    debug_assert!(256 <= a && a < 512);
     let a = a * 2 + 1;
     let b = (1 << 19) / a;
     // (b + 1) DIV 2: round to nearest.
@@ -20,21 +20,71 @@ pub fn recip_estimate(a: u32) -> u32 {
 /// `RecipSqrtEstimate`: `a` in 128..512 is a fixed-point number in
 /// [0.25, 1.0) in steps of 1/512; the result in 256..512 is its reciprocal
 /// square root in [1.0, 2.0) in steps of 1/256.
-pub fn recip_sqrt_estimate(a: u32) -> u32 {
-    debug_assert!((128..512).contains(&a));
+pub const fn recip_sqrt_estimate(a: u32) -> u32 {
+    debug_assert!(128 <= a && a < 512);
     let a = if a < 256 {
         a * 2 + 1
     } else {
         (((a >> 1) << 1) + 1) * 2
     };
-    let a = u64::from(a);
-    let mut b = 512u64;
-    while a * (b + 1) * (b + 1) < 1 << 28 {
-        b += 1;
+    let a = a as u64;
+    // The pseudocode counts b up from 512 while a * (b + 1)^2 < 2^28: the
+    // smallest b in 512..1024 for which that fails, found by bisection.
+    let (mut lo, mut hi) = (512u64, 1024u64);
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if a * (mid + 1) * (mid + 1) < 1 << 28 {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
     }
     // (b + 1) DIV 2: round to nearest.
-    b.div_ceil(2) as u32
+    lo.div_ceil(2) as u32
 }
+
+/// The low 8 bits of `RecipEstimate(256 + i)` (its bit 8 is always set):
+/// FRECPE's fraction from the top 8 bits of the operand's, URECPE's from
+/// bits 23..31 of a lane at or above 2^31.
+pub static RECIP_EST: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = recip_estimate(256 + i as u32) as u8;
+        i += 1;
+    }
+    t
+};
+
+/// FRSQRTE's 8-bit fraction by `(exponent & 1) << 8 | fraction's top 8
+/// bits`: the low 8 bits of `RecipSqrtEstimate` of `256 | top 8` for an
+/// even exponent, of `128 | top 7` for an odd one.
+pub static RSQRT_EST: [u8; 512] = {
+    let mut t = [0u8; 512];
+    let mut i = 0;
+    while i < 512 {
+        let a = if i < 256 {
+            256 | i as u32
+        } else {
+            128 | (i as u32 & 0xff) >> 1
+        };
+        t[i] = recip_sqrt_estimate(a) as u8;
+        i += 1;
+    }
+    t
+};
+
+/// URSQRTE's 8-bit result by bits 23..31 of a lane at or above 2^30 (128
+/// and up; the entries below are unused).
+pub static URSQRT_EST: [u8; 512] = {
+    let mut t = [0u8; 512];
+    let mut i = 128;
+    while i < 512 {
+        t[i] = recip_sqrt_estimate(i as u32) as u8;
+        i += 1;
+    }
+    t
+};
 
 /// The fraction of `x` widened to 52 bits (the pseudocode's `fraction`) and
 /// its biased exponent field.
@@ -92,10 +142,8 @@ pub fn recip(env: &mut Env, f: Fmt, x: u64) -> u64 {
             frac = (frac << 1) & ((1 << 52) - 1);
         }
     }
-    let scaled = 256 | (frac >> 44) as u32;
     let mut result_exp = 2 * f.bias() - 1 - exp;
-    let est = recip_estimate(scaled);
-    let mut frac = u64::from(est & 0xff) << 44;
+    let mut frac = u64::from(RECIP_EST[(frac >> 44) as usize]) << 44;
     if result_exp == 0 {
         frac = 1 << 51 | frac >> 1;
     } else if result_exp == -1 {
@@ -130,14 +178,9 @@ pub fn rsqrt(env: &mut Env, f: Fmt, x: u64) -> u64 {
         }
         frac = (frac << 1) & ((1 << 52) - 1);
     }
-    let scaled = if exp & 1 == 0 {
-        256 | (frac >> 44) as u32
-    } else {
-        128 | (frac >> 45) as u32
-    };
+    let index = ((exp & 1) as usize) << 8 | (frac >> 44) as usize;
     let result_exp = (3 * f.bias() - 1 - exp).div_euclid(2);
-    let est = recip_sqrt_estimate(scaled);
-    pack(f, false, result_exp, u64::from(est & 0xff) << 44)
+    pack(f, false, result_exp, u64::from(RSQRT_EST[index]) << 44)
 }
 
 /// `UnsignedRecipEstimate` (URECPE) of a 32-bit element.
@@ -145,7 +188,7 @@ pub fn urecip(x: u32) -> u32 {
     if x >> 31 == 0 {
         return u32::MAX;
     }
-    recip_estimate(x >> 23) << 23
+    0x8000_0000 | u32::from(RECIP_EST[(x >> 23 & 0xff) as usize]) << 23
 }
 
 /// `UnsignedRSqrtEstimate` (URSQRTE) of a 32-bit element.
@@ -153,7 +196,7 @@ pub fn ursqrt(x: u32) -> u32 {
     if x >> 30 == 0 {
         return u32::MAX;
     }
-    recip_sqrt_estimate(x >> 23) << 23
+    0x8000_0000 | u32::from(URSQRT_EST[(x >> 23) as usize]) << 23
 }
 
 /// `FPRecpX` (FRECPX): the exponent inverted, the fraction cleared.
@@ -188,6 +231,44 @@ mod tests {
         }
         for a in 128..512 {
             assert!((256..512).contains(&recip_sqrt_estimate(a)));
+        }
+    }
+
+    /// `RecipSqrtEstimate` as the pseudocode writes it, counting up.
+    fn recip_sqrt_counting(a: u32) -> u32 {
+        let a = if a < 256 {
+            a * 2 + 1
+        } else {
+            (((a >> 1) << 1) + 1) * 2
+        };
+        let a = u64::from(a);
+        let mut b = 512u64;
+        while a * (b + 1) * (b + 1) < 1 << 28 {
+            b += 1;
+        }
+        b.div_ceil(2) as u32
+    }
+
+    #[test]
+    fn tables_hold_the_pseudocode_estimates() {
+        for a in 128..512 {
+            assert_eq!(recip_sqrt_estimate(a), recip_sqrt_counting(a), "a = {a}");
+            assert_eq!(
+                u32::from(URSQRT_EST[a as usize]),
+                recip_sqrt_counting(a) & 0xff
+            );
+        }
+        for i in 0..256u32 {
+            assert_eq!(
+                u32::from(RECIP_EST[i as usize]) | 256,
+                recip_estimate(256 + i)
+            );
+            assert_eq!(
+                u32::from(RSQRT_EST[i as usize]),
+                recip_sqrt_counting(256 | i) & 0xff
+            );
+            let odd = u32::from(RSQRT_EST[256 + i as usize]);
+            assert_eq!(odd, recip_sqrt_counting(128 | i >> 1) & 0xff);
         }
     }
 

@@ -10,7 +10,7 @@
 use crate::cpu::state::v_offset;
 use crate::frontend::Ctx;
 use crate::frontend::{fbin_args, fmuladd_args};
-use crate::ir::{BinOp, FpOp, FpSize, Op, Val, Width};
+use crate::ir::{BinOp, FpOp, FpSize, Val, Width};
 
 /// `V[d] = V[n] op V[m]` on `esize`-bit lanes (32 or 64) of the low 64
 /// bits (`q == false`, the upper half cleared) or all 128.
@@ -56,19 +56,7 @@ fn lane_pair(cx: &mut Ctx, a: Val, b: Val, sh: u64) -> (Val, Val) {
 /// scalar FMADD and FMSUB).
 pub(super) fn mul_add(cx: &mut Ctx, size: FpSize, neg: bool, [addend, op1, op2]: [Val; 3]) -> Val {
     let (slow, ctl) = fmuladd_args(size, false, neg);
-    let dst = cx.b.fresh();
-    cx.b.fmuladd(Op::FMulAdd {
-        size,
-        neg_addend: false,
-        neg_op1: neg,
-        dst,
-        addend,
-        op1,
-        op2,
-        slow,
-        ctl,
-    });
-    dst
+    cx.b.fmuladd(size, (false, neg), [addend, op1, op2], slow, ctl)
 }
 
 /// The 32-bit lanes `lo` and `hi` (zero-extended) as 64 bits.

@@ -154,6 +154,16 @@ fn emit(cx: &mut Ctx, f: &Fields, scalar: bool, (kind, size, rnd): (K, u32, u32)
             upper,
             sh: esize,
         }),
+        K::Frecpe | K::Frsqrte | K::Frecpx | K::Urecpe | K::Ursqrte => {
+            let (op, table) = estimate_op(kind);
+            Some(VecOp::Estimate {
+                op,
+                esize,
+                q: !scalar && f.b('Q'),
+                scalar,
+                table: crate::ir::EstTable(table),
+            })
+        }
         _ => match fp_op(kind, rnd, !u) {
             Some(op) if esize >= 32 => Some(VecOp::Fp {
                 op,
@@ -223,8 +233,22 @@ fn fp_op(k: K, rnd: u32, signed: bool) -> Option<crate::ir::VFpOp> {
         },
         K::Fcvt => VFpOp::ToInt { signed, mode },
         K::Cvtf => VFpOp::FromInt { signed },
+        K::Fsqrt => VFpOp::Sqrt,
         _ => return None,
     })
+}
+
+/// The [`VecOp::Estimate`](crate::ir::VecOp::Estimate) operation of an
+/// estimate kind, and its table.
+fn estimate_op(k: K) -> (crate::ir::EstOp, &'static [u8]) {
+    use crate::ir::EstOp;
+    match k {
+        K::Frecpe => (EstOp::Recip, &estimate::RECIP_EST),
+        K::Frsqrte => (EstOp::Rsqrt, &estimate::RSQRT_EST),
+        K::Urecpe => (EstOp::URecip, &estimate::RECIP_EST),
+        K::Ursqrte => (EstOp::URsqrt, &estimate::URSQRT_EST),
+        _ => (EstOp::Recpx, &[]),
+    }
 }
 
 unsafe extern "C" fn helper(cpu: *mut CpuState, p: u64, _: u64, _: u64, _: u64) -> u64 {
