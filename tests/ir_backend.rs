@@ -61,6 +61,8 @@ mod vec_int;
 mod vec_ops;
 #[path = "ir_backend/vec_perm.rs"]
 mod vec_perm;
+#[path = "ir_backend/vec_round.rs"]
+mod vec_round;
 #[path = "ir_backend/vec_sat.rs"]
 mod vec_sat;
 #[path = "ir_backend/vec_struct.rs"]

@@ -476,17 +476,27 @@ pub enum VFpOp {
     CmleZ,
     CmltZ,
     /// FRINTN/P/M/Z (`mode` in FPCR.RMode's encoding: 0 to nearest, ties
-    /// to even, 1 towards +inf, 2 towards -inf, 3 towards zero) and,
-    /// `mode` 4, FRINTI (FPCR's mode); FRINTX with `exact` (FPCR's mode,
-    /// Inexact raised when the result differs).
+    /// to even, 1 towards +inf, 2 towards -inf, 3 towards zero), `mode` 5
+    /// FRINTA (to nearest, ties away from zero) and, `mode` 4, FRINTI
+    /// (FPCR's mode); FRINTX with `exact` (FPCR's mode, Inexact raised when
+    /// the result differs).
     Round {
         mode: u8,
         exact: bool,
     },
-    /// FCVTNS/PS/MS/ZS and FCVTNU/PU/MU/ZU: to a saturated integer of the
-    /// lane's size, rounding by `mode` (as for `Round`).
+    /// FCVTNS/PS/MS/ZS/AS and FCVTNU/PU/MU/ZU/AU: to a saturated integer of
+    /// the lane's size, rounding by `mode` (as for `Round`).
     ToInt {
         signed: bool,
+        mode: u8,
+    },
+    /// FRINT32Z/FRINT64Z (`mode` 3, towards zero) and FRINT32X/FRINT64X
+    /// (`mode` 4, FPCR's): `FPRoundIntN`, rounded to an integral value,
+    /// Inexact raised when that changes it; a NaN, an infinity or a result
+    /// outside the 32-bit (64-bit with `int64`) signed range gives the most
+    /// negative such integer and Invalid alone.
+    RoundIntN {
+        int64: bool,
         mode: u8,
     },
     /// SCVTF/UCVTF: the lane's integer to floating point (FPCR's mode).

@@ -563,7 +563,7 @@ fn lane64(rng: &mut Rng, p: u64) -> u64 {
 
 /// A register of single or double lanes of one profile, or mixed; a
 /// quarter of the time every lane a copy of the first.
-fn vector(rng: &mut Rng) -> u128 {
+pub(super) fn vector(rng: &mut Rng) -> u128 {
     let p = rng.below(8);
     let prof = |rng: &mut Rng| if p == 7 { rng.below(7) } else { p };
     let same = rng.chance(4);
@@ -606,7 +606,7 @@ fn vector(rng: &mut Rng) -> u128 {
 
 /// FPCR: the default environment half the time, else a rounding mode, FZ
 /// or DN.
-fn fpcr(rng: &mut Rng) -> u64 {
+pub(super) fn fpcr(rng: &mut Rng) -> u64 {
     const RMODES: [u64; 3] = [1 << 22, 2 << 22, 3 << 22];
     const FZ: u64 = 1 << 24;
     const DN: u64 = 1 << 25;

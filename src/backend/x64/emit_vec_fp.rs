@@ -28,8 +28,10 @@
 //! * FRINT: `roundps`/`roundpd` with the precision exception suppressed
 //!   but for FRINTX. A NaN comes out quieted with its payload and sign on
 //!   both sides (Invalid for a signalling one), so with FPCR.DN clear no
-//!   lane needs the helper. (FRINTA and FCVTAS/FCVTAU, ties away, have no
-//!   x86 form: the frontend calls their helper.)
+//!   lane needs the helper. FRINTA and FCVTAS/FCVTAU (ties away, no x86
+//!   mode) and FRINT32Z/X, FRINT64Z/X: see `emit_vec_round`; their own
+//!   rounding modes need only FPCR.FZ clear (FRINT32X/FRINT64X: the
+//!   default FPCR).
 //! * FCVTxS: `roundps` (not suppressing Inexact) in the instruction's mode,
 //!   then `cvttps2dq` (for double lanes `cvttsd2si` on each), which raises
 //!   Inexact exactly when the rounding discarded bits. Out of range and
@@ -51,7 +53,8 @@
 //! Scratch: `xmm0`–`xmm3`, `rax`.
 
 use super::emit::Emitter;
-use super::emit_fp::FPCR_NOT_DEFAULT;
+use super::emit_fp::{FPCR_FZ, FPCR_NOT_DEFAULT};
+use super::emit_vec_round::TIES_AWAY;
 use crate::ir::{HelperFn, VFpOp, VecOp};
 use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi};
 use std::mem::offset_of;
@@ -128,6 +131,15 @@ impl Emitter {
         };
         let slow_path = self.a.new_dynamic_label();
         let mask = match op {
+            // Ties away and FRINT32Z/FRINT64Z: the instruction's own mode,
+            // computed exactly (see `emit_vec_round`).
+            VFpOp::Round {
+                mode: TIES_AWAY, ..
+            }
+            | VFpOp::ToInt {
+                mode: TIES_AWAY, ..
+            }
+            | VFpOp::RoundIntN { mode: 3, .. } => FPCR_FZ,
             VFpOp::Round { .. } => FPCR_NOT_DEFAULT | DN,
             _ => FPCR_NOT_DEFAULT,
         };
@@ -211,6 +223,16 @@ impl Emitter {
                     _ => (0, 1, 1),
                 };
                 self.cmp_lanes(double, (x, y), pred);
+            }
+            VFpOp::Round {
+                mode: TIES_AWAY, ..
+            } => {
+                self.no_nonfinite_lanes(double, slow_path);
+                self.round_away_lanes(double, false);
+            }
+            VFpOp::RoundIntN { int64, mode } => {
+                let imm = if mode == 3 { 3 } else { 4 };
+                self.round_int_n_lanes((double, int64), imm, slow_path);
             }
             VFpOp::Round { mode, exact } => {
                 // Bit 3 suppresses Inexact; 4 selects MXCSR's mode.
@@ -335,10 +357,16 @@ impl Emitter {
             self.no_sign_lanes(double, 1, slow_path);
         }
         let imm = round_imm(mode);
-        if double {
-            if imm != 3 {
+        if mode == TIES_AWAY {
+            self.round_away_lanes(double, true);
+        } else if imm != 3 {
+            if double {
                 dynasm!(self.a ; .arch x64 ; roundpd xmm0, xmm0, imm);
+            } else {
+                dynasm!(self.a ; .arch x64 ; roundps xmm0, xmm0, imm);
             }
+        }
+        if double {
             dynasm!(self.a ; .arch x64
                 ; cvttsd2si rax, xmm0
                 ; movq xmm2, rax);
@@ -351,9 +379,6 @@ impl Emitter {
             }
             dynasm!(self.a ; .arch x64 ; movdqa xmm0, xmm2);
         } else {
-            if imm != 3 {
-                dynasm!(self.a ; .arch x64 ; roundps xmm0, xmm0, imm);
-            }
             dynasm!(self.a ; .arch x64 ; cvttps2dq xmm0, xmm0);
         }
         // Lanes out of range (or NaN): x86's integer indefinite, the

@@ -32,6 +32,7 @@ mod emit_vec_fmulx;
 mod emit_vec_fp;
 mod emit_vec_imm;
 mod emit_vec_perm;
+mod emit_vec_round;
 mod emit_vec_sat;
 mod emit_vec_struct;
 mod emit_vec_widen;
