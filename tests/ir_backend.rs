@@ -53,6 +53,10 @@ mod random;
 mod select;
 #[path = "ir_backend/table.rs"]
 mod table;
+#[path = "ir_backend/vec_fixed.rs"]
+mod vec_fixed;
+#[path = "ir_backend/vec_fmulx_elem.rs"]
+mod vec_fmulx_elem;
 #[path = "ir_backend/vec_fp.rs"]
 mod vec_fp;
 #[path = "ir_backend/vec_int.rs"]

@@ -485,10 +485,13 @@ pub enum VFpOp {
         exact: bool,
     },
     /// FCVTNS/PS/MS/ZS/AS and FCVTNU/PU/MU/ZU/AU: to a saturated integer of
-    /// the lane's size, rounding by `mode` (as for `Round`).
+    /// the lane's size, rounding by `mode` (as for `Round`); with `fbits`
+    /// (1 to the lane's size, `mode` 3) FCVTZS/FCVTZU to fixed point, the
+    /// lane times 2^fbits.
     ToInt {
         signed: bool,
         mode: u8,
+        fbits: u8,
     },
     /// FRINT32Z/FRINT64Z (`mode` 3, towards zero) and FRINT32X/FRINT64X
     /// (`mode` 4, FPCR's): `FPRoundIntN`, rounded to an integral value,
@@ -499,9 +502,11 @@ pub enum VFpOp {
         int64: bool,
         mode: u8,
     },
-    /// SCVTF/UCVTF: the lane's integer to floating point (FPCR's mode).
+    /// SCVTF/UCVTF: the lane's integer (with `fbits`, fixed-point number:
+    /// the integer divided by 2^fbits) to floating point (FPCR's mode).
     FromInt {
         signed: bool,
+        fbits: u8,
     },
     /// FMAXP, FMINP, FMAXNMP, FMINNMP: `Max` (...) of lanes `2i` and
     /// `2i + 1` of the concatenation `V[vm]:V[vn]` in lane `i`.
@@ -511,6 +516,11 @@ pub enum VFpOp {
     MinNmP,
     /// FMULX: `n * m`, but `±0 * ±inf` is `±2.0` (the sign the XOR).
     Mulx,
+    /// FMULX by element: `Mulx` with every lane of `m` lane `elem` of
+    /// `V[vm]`.
+    MulxElem {
+        elem: u8,
+    },
     /// FRECPS: `2.0 - n * m` fused (FPRecipStepFused: `0 * inf` gives 2.0).
     Recps,
     /// FRSQRTS: `(3.0 - n * m) / 2` fused, one rounding

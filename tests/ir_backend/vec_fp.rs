@@ -620,7 +620,7 @@ pub(super) fn fpcr(rng: &mut Rng) -> u64 {
 }
 
 /// One case: `words` from a random state, interpreter against x86-64 code.
-fn check(jit: &mut Jit, rng: &mut Rng, words: &[u32]) {
+pub(super) fn check(jit: &mut Jit, rng: &mut Rng, words: &[u32]) {
     run_vectors_with(rng, jit, words, vector, |rng, cpu0| {
         if rng.chance(3) {
             // Equal lanes in n and m, and zeros of either sign, for the

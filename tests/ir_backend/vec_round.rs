@@ -79,7 +79,7 @@ const WORDS: [u32; 58] = [
 ];
 
 /// One case: `words` from a random state, interpreter against x86-64 code.
-fn check(jit: &mut Jit, rng: &mut Rng, words: &[u32]) {
+pub(super) fn check(jit: &mut Jit, rng: &mut Rng, words: &[u32]) {
     run_vectors_with(rng, jit, words, vector, |rng, cpu0| {
         cpu0.fpcr = fpcr(rng);
         cpu0.fpsr = rng.next() & 0x0800_009F;
@@ -87,11 +87,18 @@ fn check(jit: &mut Jit, rng: &mut Rng, words: &[u32]) {
     });
 }
 
-#[test]
-fn rounding_lanes_run_inline_and_match_the_helpers() {
-    let mut rng = Rng(env_u64("EMU_IR_FUZZ_SEED", 0xf5));
+/// Each of `words` must translate to a `VecOp::Fp` without a helper call
+/// and is run alone by `check` from `runs` random states; then 1000 random
+/// blocks of 2 to 9 of them, with [`MIXED`] instructions between.
+pub(super) fn fp_words_inline(
+    seed: u64,
+    words: &[u32],
+    runs: usize,
+    check: fn(&mut Jit, &mut Rng, &[u32]),
+) {
+    let mut rng = Rng(env_u64("EMU_IR_FUZZ_SEED", seed));
     let mut jit = Jit::new();
-    for &w in WORDS.iter() {
+    for &w in words {
         let block = block_of(&[w]);
         assert!(
             !(block.ops.iter()).any(|o| matches!(o, Op::Call { .. })),
@@ -107,7 +114,7 @@ fn rounding_lanes_run_inline_and_match_the_helpers() {
             )),
             "{w:#010x} is not a VecOp::Fp"
         );
-        for _ in 0..400 {
+        for _ in 0..runs {
             check(&mut jit, &mut rng, &[w]);
         }
     }
@@ -118,10 +125,15 @@ fn rounding_lanes_run_inline_and_match_the_helpers() {
                 if rng.chance(4) {
                     rng.pick(&MIXED)
                 } else {
-                    rng.pick(&WORDS)
+                    rng.pick(words)
                 }
             })
             .collect();
         check(&mut jit, &mut rng, &seq);
     }
+}
+
+#[test]
+fn rounding_lanes_run_inline_and_match_the_helpers() {
+    fp_words_inline(0xf5, &WORDS, 400, check);
 }

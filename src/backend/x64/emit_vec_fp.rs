@@ -49,6 +49,8 @@
 //!   and low 16 bits converted exactly, the high part scaled by 2^16
 //!   (exact) and the two added (one rounding); on double lanes, lanes with
 //!   the top bit set go to the helper.
+//! * The fixed-point FCVTZS/FCVTZU and SCVTF/UCVTF #fbits: see
+//!   `emit_vec_fixed`.
 //!
 //! Scratch: `xmm0`–`xmm3`, `rax`.
 
@@ -249,11 +251,18 @@ impl Emitter {
                     dynasm!(self.a ; .arch x64 ; roundps xmm0, xmm0, imm);
                 }
             }
-            VFpOp::ToInt { signed, mode } => {
-                self.vec_fp_to_int((double, bytes == 16), signed, mode, slow_path)
+            VFpOp::ToInt {
+                signed,
+                mode,
+                fbits,
+            } => self.vec_fp_to_int((double, bytes == 16), (signed, mode, fbits), slow_path),
+            VFpOp::FromInt { signed, fbits } => {
+                self.fp_from_int((double, bytes == 16), signed, slow_path);
+                if fbits != 0 {
+                    self.scale_lanes(double, -i32::from(fbits));
+                }
             }
-            VFpOp::FromInt { signed } => self.fp_from_int((double, bytes == 16), signed, slow_path),
-            VFpOp::Mulx | VFpOp::Recps | VFpOp::Rsqrts => {
+            VFpOp::Mulx | VFpOp::MulxElem { .. } | VFpOp::Recps | VFpOp::Rsqrts => {
                 self.vec_fp_step(op, double, (m, bytes), slow_path)
             }
             VFpOp::MaxP | VFpOp::MinP | VFpOp::MaxNmP | VFpOp::MinNmP => {
@@ -322,7 +331,7 @@ impl Emitter {
     }
 
     /// To `slow_path` when the sign bit of a lane of xmm`x` is set.
-    fn no_sign_lanes(&mut self, double: bool, x: u8, slow_path: DynamicLabel) {
+    pub(super) fn no_sign_lanes(&mut self, double: bool, x: u8, slow_path: DynamicLabel) {
         if double {
             dynasm!(self.a ; .arch x64 ; movmskpd eax, Rx(x));
         } else {
@@ -332,15 +341,21 @@ impl Emitter {
     }
 
     /// FCVTxS/FCVTxU of xmm0 (`wide`: two double lanes, else one; four
-    /// single lanes, zeros beyond the operand's) into xmm0.
+    /// single lanes, zeros beyond the operand's) into xmm0; with `fbits`,
+    /// to fixed point (see `emit_vec_fixed`).
     fn vec_fp_to_int(
         &mut self,
         (double, wide): (bool, bool),
-        signed: bool,
-        mode: u8,
+        (signed, mode, fbits): (bool, u8, u8),
         slow_path: DynamicLabel,
     ) {
-        if !signed {
+        if fbits != 0 {
+            // Below 2^31 (2^63) once scaled, and for the unsigned forms not
+            // negative: see `emit_vec_fixed`.
+            let bits = if double { 63 } else { 31 };
+            self.lanes_below_pow2(double, bits - i32::from(fbits), !signed, slow_path);
+            self.scale_lanes(double, i32::from(fbits));
+        } else if !signed {
             // Negative lanes, and lanes at or above 2^31 (2^63) or NaN: the
             // encodings of non-negative numbers are ordered as integers, and
             // adding 2^31 - 2^31's encoding (for doubles, with 63) sets the

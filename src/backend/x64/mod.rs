@@ -28,6 +28,7 @@ mod emit_term;
 mod emit_tier;
 mod emit_vcache;
 mod emit_vec;
+mod emit_vec_fixed;
 mod emit_vec_fmulx;
 mod emit_vec_fp;
 mod emit_vec_imm;

@@ -222,8 +222,12 @@ fn fp_op(k: K, rnd: u32, signed: bool) -> Option<crate::ir::VFpOp> {
             mode,
             exact: rnd == 6,
         },
-        K::Fcvt => VFpOp::ToInt { signed, mode },
-        K::Cvtf => VFpOp::FromInt { signed },
+        K::Fcvt => VFpOp::ToInt {
+            signed,
+            mode,
+            fbits: 0,
+        },
+        K::Cvtf => VFpOp::FromInt { signed, fbits: 0 },
         _ => return None,
     })
 }
