@@ -691,27 +691,32 @@ fn near_inverse(rng: &mut Rng, cpu0: &mut CpuState) {
     cpu0.v[3] = m;
 }
 
+/// `w` translates to a `VecOp::Fp` without a helper call.
+pub(super) fn assert_inline_fp(w: u32) {
+    let block = block_of(&[w]);
+    assert!(
+        !(block.ops.iter()).any(|o| matches!(o, Op::Call { .. })),
+        "{w:#010x} calls a helper"
+    );
+    assert!(
+        (block.ops.iter()).any(|o| matches!(
+            o,
+            Op::Vec {
+                op: VecOp::Fp { .. },
+                ..
+            }
+        )),
+        "{w:#010x} is not a VecOp::Fp"
+    );
+}
+
 #[test]
 fn vector_fp_lanes_run_inline_and_match_the_helpers() {
     let mut rng = Rng(env_u64("EMU_IR_FUZZ_SEED", 0xf9));
     let mut jit = Jit::new();
     let words = all_words();
     for (i, &w) in words.iter().enumerate() {
-        let block = block_of(&[w]);
-        assert!(
-            !(block.ops.iter()).any(|o| matches!(o, Op::Call { .. })),
-            "{w:#010x} calls a helper"
-        );
-        assert!(
-            (block.ops.iter()).any(|o| matches!(
-                o,
-                Op::Vec {
-                    op: VecOp::Fp { .. },
-                    ..
-                }
-            )),
-            "{w:#010x} is not a VecOp::Fp"
-        );
+        assert_inline_fp(w);
         // FMULX, FRECPS, FRSQRTS get more: their results at the smallest
         // normals are rare.
         let runs = if i >= WORDS.len() { 3000 } else { 300 };

@@ -11,10 +11,9 @@
 //! 32- and 64-bit limits); FPCR is random among the rounding modes, FZ and
 //! DN (default half the time), FPSR's cumulative flags and NZCV random.
 
-use super::vec_fp::{fpcr, vector};
-use super::vec_ops::{block_of, run_vectors_with, MIXED};
+use super::vec_fp::{assert_inline_fp, fpcr, vector};
+use super::vec_ops::{run_vectors_with, MIXED};
 use super::*;
-use emu::ir::{Op, VecOp};
 
 /// From aarch64-linux-gnu-as -march=armv8.5-a.
 const WORDS: [u32; 58] = [
@@ -99,21 +98,7 @@ pub(super) fn fp_words_inline(
     let mut rng = Rng(env_u64("EMU_IR_FUZZ_SEED", seed));
     let mut jit = Jit::new();
     for &w in words {
-        let block = block_of(&[w]);
-        assert!(
-            !(block.ops.iter()).any(|o| matches!(o, Op::Call { .. })),
-            "{w:#010x} calls a helper"
-        );
-        assert!(
-            (block.ops.iter()).any(|o| matches!(
-                o,
-                Op::Vec {
-                    op: VecOp::Fp { .. },
-                    ..
-                }
-            )),
-            "{w:#010x} is not a VecOp::Fp"
-        );
+        assert_inline_fp(w);
         for _ in 0..runs {
             check(&mut jit, &mut rng, &[w]);
         }
