@@ -726,17 +726,28 @@ fn vector_fp_lanes_run_inline_and_match_the_helpers() {
     }
     // Sequences in one block, with other vector instructions between: the
     // V-register cache must survive a slow path in the middle.
-    for _ in 0..2000 {
+    mixed_blocks((&mut jit, &mut rng), &words, 2000, check);
+}
+
+/// `count` blocks of 2 to 9 instructions drawn from `words` and (a
+/// quarter of them) [`MIXED`], each run by `check`.
+pub(super) fn mixed_blocks(
+    (jit, rng): (&mut Jit, &mut Rng),
+    words: &[u32],
+    count: usize,
+    check: fn(&mut Jit, &mut Rng, &[u32]),
+) {
+    for _ in 0..count {
         let n = 2 + rng.below(8) as usize;
         let seq: Vec<u32> = (0..n)
             .map(|_| {
                 if rng.chance(4) {
                     rng.pick(&MIXED)
                 } else {
-                    rng.pick(&words)
+                    rng.pick(words)
                 }
             })
             .collect();
-        check(&mut jit, &mut rng, &seq);
+        check(jit, rng, &seq);
     }
 }

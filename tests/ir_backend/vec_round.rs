@@ -11,8 +11,8 @@
 //! 32- and 64-bit limits); FPCR is random among the rounding modes, FZ and
 //! DN (default half the time), FPSR's cumulative flags and NZCV random.
 
-use super::vec_fp::{assert_inline_fp, fpcr, vector};
-use super::vec_ops::{run_vectors_with, MIXED};
+use super::vec_fp::{assert_inline_fp, fpcr, mixed_blocks, vector};
+use super::vec_ops::run_vectors_with;
 use super::*;
 
 /// From aarch64-linux-gnu-as -march=armv8.5-a.
@@ -88,7 +88,7 @@ pub(super) fn check(jit: &mut Jit, rng: &mut Rng, words: &[u32]) {
 
 /// Each of `words` must translate to a `VecOp::Fp` without a helper call
 /// and is run alone by `check` from `runs` random states; then 1000 random
-/// blocks of 2 to 9 of them, with [`MIXED`] instructions between.
+/// blocks of 2 to 9 of them, with `vec_ops::MIXED` instructions between.
 pub(super) fn fp_words_inline(
     seed: u64,
     words: &[u32],
@@ -103,19 +103,7 @@ pub(super) fn fp_words_inline(
             check(&mut jit, &mut rng, &[w]);
         }
     }
-    for _ in 0..1000 {
-        let n = 2 + rng.below(8) as usize;
-        let seq: Vec<u32> = (0..n)
-            .map(|_| {
-                if rng.chance(4) {
-                    rng.pick(&MIXED)
-                } else {
-                    rng.pick(words)
-                }
-            })
-            .collect();
-        check(&mut jit, &mut rng, &seq);
-    }
+    mixed_blocks((&mut jit, &mut rng), words, 1000, check);
 }
 
 #[test]
