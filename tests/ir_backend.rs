@@ -55,6 +55,10 @@ mod select;
 mod table;
 #[path = "ir_backend/vec_est.rs"]
 mod vec_est;
+#[path = "ir_backend/vec_fixed.rs"]
+mod vec_fixed;
+#[path = "ir_backend/vec_fmulx_elem.rs"]
+mod vec_fmulx_elem;
 #[path = "ir_backend/vec_fp.rs"]
 mod vec_fp;
 #[path = "ir_backend/vec_int.rs"]
@@ -63,6 +67,8 @@ mod vec_int;
 mod vec_ops;
 #[path = "ir_backend/vec_perm.rs"]
 mod vec_perm;
+#[path = "ir_backend/vec_round.rs"]
+mod vec_round;
 #[path = "ir_backend/vec_sat.rs"]
 mod vec_sat;
 #[path = "ir_backend/vec_struct.rs"]

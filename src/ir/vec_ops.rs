@@ -518,22 +518,37 @@ pub enum VFpOp {
     CmleZ,
     CmltZ,
     /// FRINTN/P/M/Z (`mode` in FPCR.RMode's encoding: 0 to nearest, ties
-    /// to even, 1 towards +inf, 2 towards -inf, 3 towards zero) and,
-    /// `mode` 4, FRINTI (FPCR's mode); FRINTX with `exact` (FPCR's mode,
-    /// Inexact raised when the result differs).
+    /// to even, 1 towards +inf, 2 towards -inf, 3 towards zero), `mode` 5
+    /// FRINTA (to nearest, ties away from zero) and, `mode` 4, FRINTI
+    /// (FPCR's mode); FRINTX with `exact` (FPCR's mode, Inexact raised when
+    /// the result differs).
     Round {
         mode: u8,
         exact: bool,
     },
-    /// FCVTNS/PS/MS/ZS and FCVTNU/PU/MU/ZU: to a saturated integer of the
-    /// lane's size, rounding by `mode` (as for `Round`).
+    /// FCVTNS/PS/MS/ZS/AS and FCVTNU/PU/MU/ZU/AU: to a saturated integer of
+    /// the lane's size, rounding by `mode` (as for `Round`); with `fbits`
+    /// (1 to the lane's size, `mode` 3) FCVTZS/FCVTZU to fixed point, the
+    /// lane times 2^fbits.
     ToInt {
         signed: bool,
         mode: u8,
+        fbits: u8,
     },
-    /// SCVTF/UCVTF: the lane's integer to floating point (FPCR's mode).
+    /// FRINT32Z/FRINT64Z (`mode` 3, towards zero) and FRINT32X/FRINT64X
+    /// (`mode` 4, FPCR's): `FPRoundIntN`, rounded to an integral value,
+    /// Inexact raised when that changes it; a NaN, an infinity or a result
+    /// outside the 32-bit (64-bit with `int64`) signed range gives the most
+    /// negative such integer and Invalid alone.
+    RoundIntN {
+        int64: bool,
+        mode: u8,
+    },
+    /// SCVTF/UCVTF: the lane's integer (with `fbits`, fixed-point number:
+    /// the integer divided by 2^fbits) to floating point (FPCR's mode).
     FromInt {
         signed: bool,
+        fbits: u8,
     },
     /// FMAXP, FMINP, FMAXNMP, FMINNMP: `Max` (...) of lanes `2i` and
     /// `2i + 1` of the concatenation `V[vm]:V[vn]` in lane `i`.
@@ -543,6 +558,11 @@ pub enum VFpOp {
     MinNmP,
     /// FMULX: `n * m`, but `±0 * ±inf` is `±2.0` (the sign the XOR).
     Mulx,
+    /// FMULX by element: `Mulx` with every lane of `m` lane `elem` of
+    /// `V[vm]`.
+    MulxElem {
+        elem: u8,
+    },
     /// FRECPS: `2.0 - n * m` fused (FPRecipStepFused: `0 * inf` gives 2.0).
     Recps,
     /// FRSQRTS: `(3.0 - n * m) / 2` fused, one rounding

@@ -563,7 +563,7 @@ fn lane64(rng: &mut Rng, p: u64) -> u64 {
 
 /// A register of single or double lanes of one profile, or mixed; a
 /// quarter of the time every lane a copy of the first.
-fn vector(rng: &mut Rng) -> u128 {
+pub(super) fn vector(rng: &mut Rng) -> u128 {
     let p = rng.below(8);
     let prof = |rng: &mut Rng| if p == 7 { rng.below(7) } else { p };
     let same = rng.chance(4);
@@ -606,7 +606,7 @@ fn vector(rng: &mut Rng) -> u128 {
 
 /// FPCR: the default environment half the time, else a rounding mode, FZ
 /// or DN.
-fn fpcr(rng: &mut Rng) -> u64 {
+pub(super) fn fpcr(rng: &mut Rng) -> u64 {
     const RMODES: [u64; 3] = [1 << 22, 2 << 22, 3 << 22];
     const FZ: u64 = 1 << 24;
     const DN: u64 = 1 << 25;
@@ -620,7 +620,7 @@ fn fpcr(rng: &mut Rng) -> u64 {
 }
 
 /// One case: `words` from a random state, interpreter against x86-64 code.
-fn check(jit: &mut Jit, rng: &mut Rng, words: &[u32]) {
+pub(super) fn check(jit: &mut Jit, rng: &mut Rng, words: &[u32]) {
     run_vectors_with(rng, jit, words, vector, |rng, cpu0| {
         if rng.chance(3) {
             // Equal lanes in n and m, and zeros of either sign, for the
@@ -691,27 +691,32 @@ fn near_inverse(rng: &mut Rng, cpu0: &mut CpuState) {
     cpu0.v[3] = m;
 }
 
+/// `w` translates to a `VecOp::Fp` without a helper call.
+pub(super) fn assert_inline_fp(w: u32) {
+    let block = block_of(&[w]);
+    assert!(
+        !(block.ops.iter()).any(|o| matches!(o, Op::Call { .. })),
+        "{w:#010x} calls a helper"
+    );
+    assert!(
+        (block.ops.iter()).any(|o| matches!(
+            o,
+            Op::Vec {
+                op: VecOp::Fp { .. },
+                ..
+            }
+        )),
+        "{w:#010x} is not a VecOp::Fp"
+    );
+}
+
 #[test]
 fn vector_fp_lanes_run_inline_and_match_the_helpers() {
     let mut rng = Rng(env_u64("EMU_IR_FUZZ_SEED", 0xf9));
     let mut jit = Jit::new();
     let words = all_words();
     for (i, &w) in words.iter().enumerate() {
-        let block = block_of(&[w]);
-        assert!(
-            !(block.ops.iter()).any(|o| matches!(o, Op::Call { .. })),
-            "{w:#010x} calls a helper"
-        );
-        assert!(
-            (block.ops.iter()).any(|o| matches!(
-                o,
-                Op::Vec {
-                    op: VecOp::Fp { .. },
-                    ..
-                }
-            )),
-            "{w:#010x} is not a VecOp::Fp"
-        );
+        assert_inline_fp(w);
         // FMULX, FRECPS, FRSQRTS get more: their results at the smallest
         // normals are rare.
         let runs = if i >= WORDS.len() { 3000 } else { 300 };
@@ -721,17 +726,28 @@ fn vector_fp_lanes_run_inline_and_match_the_helpers() {
     }
     // Sequences in one block, with other vector instructions between: the
     // V-register cache must survive a slow path in the middle.
-    for _ in 0..2000 {
+    mixed_blocks((&mut jit, &mut rng), &words, 2000, check);
+}
+
+/// `count` blocks of 2 to 9 instructions drawn from `words` and (a
+/// quarter of them) [`MIXED`], each run by `check`.
+pub(super) fn mixed_blocks(
+    (jit, rng): (&mut Jit, &mut Rng),
+    words: &[u32],
+    count: usize,
+    check: fn(&mut Jit, &mut Rng, &[u32]),
+) {
+    for _ in 0..count {
         let n = 2 + rng.below(8) as usize;
         let seq: Vec<u32> = (0..n)
             .map(|_| {
                 if rng.chance(4) {
                     rng.pick(&MIXED)
                 } else {
-                    rng.pick(&words)
+                    rng.pick(words)
                 }
             })
             .collect();
-        check(&mut jit, &mut rng, &seq);
+        check(jit, rng, &seq);
     }
 }

@@ -1,5 +1,5 @@
-//! FMULX, FRECPS and FRSQRTS ([`VFpOp::Mulx`], [`VFpOp::Recps`],
-//! [`VFpOp::Rsqrts`]) of [`VecOp::Fp`](crate::ir::VecOp::Fp) inline on
+//! FMULX, FMULX by element, FRECPS and FRSQRTS ([`VFpOp::Mulx`],
+//! [`VFpOp::MulxElem`], [`VFpOp::Recps`], [`VFpOp::Rsqrts`]) of [`VecOp::Fp`](crate::ir::VecOp::Fp) inline on
 //! single and double lanes, under the default FPCR (checked by
 //! `Emitter::vec_fp`); FRECPS and FRSQRTS need FMA3 (else the helper runs).
 //!
@@ -7,7 +7,8 @@
 //!   2^-125 (2^-1021), infinite or NaN go to the helper before anything is
 //!   computed (so x86 never raises Invalid for `0 * inf`, which Arm
 //!   defines as ±2.0, 2.0 or 1.5, and never sees a NaN).
-//! * FMULX is `mulps`/`mulpd`; FRECPS `2 - n * m` one `vfnmadd` (the
+//! * FMULX is `mulps`/`mulpd` (by element: of the element replicated
+//!   by a `pshufd`, so it is checked as every lane of `m`); FRECPS `2 - n * m` one `vfnmadd` (the
 //!   Arm ARM's fused FPRecipStepFused); FRSQRTS `1.5 - n * (m / 2)`, one
 //!   `vfnmadd` with `m / 2` exact (m's exponent is at least two above the
 //!   smallest), which is `(3 - n * m) / 2` rounded once, as
@@ -75,15 +76,30 @@ impl Emitter {
         (m, bytes): (i32, u8),
         slow_path: DynamicLabel,
     ) {
-        self.load_part(1, m, bytes);
+        if let VFpOp::MulxElem { elem } = op {
+            // Lane `elem` of the whole register, in every lane.
+            self.load_v(1, m);
+            let sel = if double {
+                0x44 + 0xAA * elem
+            } else {
+                0x55 * elem
+            };
+            dynasm!(self.a ; .arch x64 ; pshufd xmm1, xmm1, sel as i8);
+        } else {
+            self.load_part(1, m, bytes);
+        }
         let lanes = (1i32 << (bytes / if double { 8 } else { 4 })) - 1;
         self.step_lanes_in_range(double, (0, lanes), true, slow_path);
         self.step_lanes_in_range(double, (1, lanes), true, slow_path);
         step_consts(self);
         let k = |o: usize| o as i32;
         match (op, double) {
-            (VFpOp::Mulx, false) => dynasm!(self.a ; .arch x64 ; mulps xmm0, xmm1),
-            (VFpOp::Mulx, true) => dynasm!(self.a ; .arch x64 ; mulpd xmm0, xmm1),
+            (VFpOp::Mulx | VFpOp::MulxElem { .. }, false) => {
+                dynasm!(self.a ; .arch x64 ; mulps xmm0, xmm1)
+            }
+            (VFpOp::Mulx | VFpOp::MulxElem { .. }, true) => {
+                dynasm!(self.a ; .arch x64 ; mulpd xmm0, xmm1)
+            }
             (VFpOp::Recps, false) => dynasm!(self.a ; .arch x64
                 ; vfnmadd213ps xmm0, xmm1, [rax + k(offset_of!(Consts, two32))]),
             (VFpOp::Recps, true) => {

@@ -28,8 +28,10 @@
 //! * FRINT: `roundps`/`roundpd` with the precision exception suppressed
 //!   but for FRINTX. A NaN comes out quieted with its payload and sign on
 //!   both sides (Invalid for a signalling one), so with FPCR.DN clear no
-//!   lane needs the helper. (FRINTA and FCVTAS/FCVTAU, ties away, have no
-//!   x86 form: the frontend calls their helper.)
+//!   lane needs the helper. FRINTA and FCVTAS/FCVTAU (ties away, no x86
+//!   mode) and FRINT32Z/X, FRINT64Z/X: see `emit_vec_round`; their own
+//!   rounding modes need only FPCR.FZ clear (FRINT32X/FRINT64X: the
+//!   default FPCR).
 //! * FCVTxS: `roundps` (not suppressing Inexact) in the instruction's mode,
 //!   then `cvttps2dq` (for double lanes `cvttsd2si` on each), which raises
 //!   Inexact exactly when the rounding discarded bits. Out of range and
@@ -51,11 +53,14 @@
 //!   and low 16 bits converted exactly, the high part scaled by 2^16
 //!   (exact) and the two added (one rounding); on double lanes, lanes with
 //!   the top bit set go to the helper.
+//! * The fixed-point FCVTZS/FCVTZU and SCVTF/UCVTF #fbits: see
+//!   `emit_vec_fixed`.
 //!
 //! Scratch: `xmm0`–`xmm3`, `rax`.
 
 use super::emit::Emitter;
-use super::emit_fp::FPCR_NOT_DEFAULT;
+use super::emit_fp::{FPCR_FZ, FPCR_NOT_DEFAULT};
+use super::emit_vec_round::TIES_AWAY;
 use crate::ir::{HelperFn, VFpOp, VecOp};
 use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi};
 use std::mem::offset_of;
@@ -132,6 +137,15 @@ impl Emitter {
         };
         let slow_path = self.a.new_dynamic_label();
         let mask = match op {
+            // Ties away and FRINT32Z/FRINT64Z: the instruction's own mode,
+            // computed exactly (see `emit_vec_round`).
+            VFpOp::Round {
+                mode: TIES_AWAY, ..
+            }
+            | VFpOp::ToInt {
+                mode: TIES_AWAY, ..
+            }
+            | VFpOp::RoundIntN { mode: 3, .. } => FPCR_FZ,
             VFpOp::Round { .. } => FPCR_NOT_DEFAULT | DN,
             _ => FPCR_NOT_DEFAULT,
         };
@@ -216,6 +230,16 @@ impl Emitter {
                 };
                 self.cmp_lanes(double, (x, y), pred);
             }
+            VFpOp::Round {
+                mode: TIES_AWAY, ..
+            } => {
+                self.no_nonfinite_lanes(double, slow_path);
+                self.round_away_lanes(double, false);
+            }
+            VFpOp::RoundIntN { int64, mode } => {
+                let imm = if mode == 3 { 3 } else { 4 };
+                self.round_int_n_lanes((double, int64), imm, slow_path);
+            }
             VFpOp::Round { mode, exact } => {
                 // Bit 3 suppresses Inexact; 4 selects MXCSR's mode.
                 let imm = if exact {
@@ -231,11 +255,18 @@ impl Emitter {
                     dynasm!(self.a ; .arch x64 ; roundps xmm0, xmm0, imm);
                 }
             }
-            VFpOp::ToInt { signed, mode } => {
-                self.vec_fp_to_int((double, bytes == 16), signed, mode, slow_path)
+            VFpOp::ToInt {
+                signed,
+                mode,
+                fbits,
+            } => self.vec_fp_to_int((double, bytes == 16), (signed, mode, fbits), slow_path),
+            VFpOp::FromInt { signed, fbits } => {
+                self.fp_from_int((double, bytes == 16), signed, slow_path);
+                if fbits != 0 {
+                    self.scale_lanes(double, -i32::from(fbits));
+                }
             }
-            VFpOp::FromInt { signed } => self.fp_from_int((double, bytes == 16), signed, slow_path),
-            VFpOp::Mulx | VFpOp::Recps | VFpOp::Rsqrts => {
+            VFpOp::Mulx | VFpOp::MulxElem { .. } | VFpOp::Recps | VFpOp::Rsqrts => {
                 self.vec_fp_step(op, double, (m, bytes), slow_path)
             }
             VFpOp::Sqrt => {
@@ -315,7 +346,7 @@ impl Emitter {
     }
 
     /// To `slow_path` when the sign bit of a lane of xmm`x` is set.
-    fn no_sign_lanes(&mut self, double: bool, x: u8, slow_path: DynamicLabel) {
+    pub(super) fn no_sign_lanes(&mut self, double: bool, x: u8, slow_path: DynamicLabel) {
         if double {
             dynasm!(self.a ; .arch x64 ; movmskpd eax, Rx(x));
         } else {
@@ -325,15 +356,21 @@ impl Emitter {
     }
 
     /// FCVTxS/FCVTxU of xmm0 (`wide`: two double lanes, else one; four
-    /// single lanes, zeros beyond the operand's) into xmm0.
+    /// single lanes, zeros beyond the operand's) into xmm0; with `fbits`,
+    /// to fixed point (see `emit_vec_fixed`).
     fn vec_fp_to_int(
         &mut self,
         (double, wide): (bool, bool),
-        signed: bool,
-        mode: u8,
+        (signed, mode, fbits): (bool, u8, u8),
         slow_path: DynamicLabel,
     ) {
-        if !signed {
+        if fbits != 0 {
+            // Below 2^31 (2^63) once scaled, and for the unsigned forms not
+            // negative: see `emit_vec_fixed`.
+            let bits = if double { 63 } else { 31 };
+            self.lanes_below_pow2(double, bits - i32::from(fbits), !signed, slow_path);
+            self.scale_lanes(double, i32::from(fbits));
+        } else if !signed {
             // Negative lanes, and lanes at or above 2^31 (2^63) or NaN: the
             // encodings of non-negative numbers are ordered as integers, and
             // adding 2^31 - 2^31's encoding (for doubles, with 63) sets the
@@ -350,10 +387,16 @@ impl Emitter {
             self.no_sign_lanes(double, 1, slow_path);
         }
         let imm = round_imm(mode);
-        if double {
-            if imm != 3 {
+        if mode == TIES_AWAY {
+            self.round_away_lanes(double, true);
+        } else if imm != 3 {
+            if double {
                 dynasm!(self.a ; .arch x64 ; roundpd xmm0, xmm0, imm);
+            } else {
+                dynasm!(self.a ; .arch x64 ; roundps xmm0, xmm0, imm);
             }
+        }
+        if double {
             dynasm!(self.a ; .arch x64
                 ; cvttsd2si rax, xmm0
                 ; movq xmm2, rax);
@@ -366,9 +409,6 @@ impl Emitter {
             }
             dynasm!(self.a ; .arch x64 ; movdqa xmm0, xmm2);
         } else {
-            if imm != 3 {
-                dynasm!(self.a ; .arch x64 ; roundps xmm0, xmm0, imm);
-            }
             dynasm!(self.a ; .arch x64 ; cvttps2dq xmm0, xmm0);
         }
         // Lanes out of range (or NaN): x86's integer indefinite, the

@@ -9,7 +9,7 @@
 
 use super::fpu::{fmt, Env, Rounding};
 use super::lanes::{map1, trunc};
-use super::{call, kind_bits, Args};
+use super::{kind_bits, Args};
 use crate::arm64::encodings::ext::Op;
 use crate::arm64::Fields;
 use crate::cpu::state::v_offset;
@@ -43,7 +43,17 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
         kind: kind_bits(&[(int64, INT64), (x, FPCR_MODE)]),
         imm: 0,
     };
-    call(cx, helper, args, &[]);
+    let op = crate::ir::VecOp::Fp {
+        op: crate::ir::VFpOp::RoundIntN {
+            int64,
+            mode: if x { 4 } else { 3 },
+        },
+        double,
+        q: !scalar && q,
+        scalar,
+        vm: 0,
+    };
+    super::vec_op(cx, op, &args, helper);
     Ok(())
 }
 

@@ -12,7 +12,7 @@ use crate::arm64::encodings::simd_elem::Op;
 use crate::arm64::Fields;
 use crate::cpu::CpuState;
 use crate::frontend::{Ctx, TResult, Undefined};
-use crate::ir::VecOp;
+use crate::ir::{VFpOp, VecOp};
 
 /// Set in [`Args::kind`] when the kind is a three-different one.
 const DIFF: u32 = 1 << 11;
@@ -110,6 +110,19 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
     if fp && esize >= 2 && !scalar && fmla {
         let (lanes, neg) = ((args.d, args.n, m), kind == S::Fmls as u32);
         super::fp_lanes::fmla(cx, neg, 8 << esize, args.q, lanes, Some(index));
+        return Ok(());
+    }
+    // FMULX by element on single or double lanes (vector and scalar): an
+    // Op::Vec the backend may run inline.
+    if fp && esize >= 2 && kind == S::Fmulx as u32 {
+        let op = VecOp::Fp {
+            op: VFpOp::MulxElem { elem: index as u8 },
+            double: esize == 3,
+            q: args.q && !scalar,
+            scalar,
+            vm: m as u8,
+        };
+        super::vec_op(cx, op, &args, helper);
         return Ok(());
     }
     // SMULL/UMULL, SMLAL/UMLAL, SMLSL/UMLSL by element: an Op::Vec the

@@ -10,7 +10,7 @@ use crate::arm64::encodings::simd_shift::Op;
 use crate::arm64::Fields;
 use crate::cpu::CpuState;
 use crate::frontend::{Ctx, TResult, Undefined};
-use crate::ir::{VShiftOp, VecOp};
+use crate::ir::{VFpOp, VShiftOp, VecOp};
 
 kinds!(
     /// The operation; [`Args::imm`] is the shift (or fraction bits) in bits
@@ -149,6 +149,25 @@ fn inline_op(kind: K, u: bool, scalar: bool, a: &Args, sh: u32) -> Option<VecOp>
             upper: a.q,
             sh,
             round: kind == K::Rshrn,
+        }),
+        // The fixed-point conversions on single and double lanes.
+        K::Fcvtz | K::Cvtf if esize >= 32 => Some(VecOp::Fp {
+            op: if kind == K::Fcvtz {
+                VFpOp::ToInt {
+                    signed: !u,
+                    mode: 3,
+                    fbits: sh,
+                }
+            } else {
+                VFpOp::FromInt {
+                    signed: !u,
+                    fbits: sh,
+                }
+            },
+            double: esize == 64,
+            q,
+            scalar,
+            vm: 0,
         }),
         _ => None,
     }

@@ -212,12 +212,13 @@ fn unary_op(k: K) -> Option<crate::ir::VUnOp> {
 
 /// The floating-point operations on single and double lanes the backend
 /// can run inline as a [`VecOp::Fp`](crate::ir::VecOp::Fp), with `rnd` the
-/// rounding index of [`form`] (ties away from zero, index 4, has no inline
-/// form) and `signed` the integer's kind.
+/// rounding index of [`form`] and `signed` the integer's kind.
 fn fp_op(k: K, rnd: u32, signed: bool) -> Option<crate::ir::VFpOp> {
     use crate::ir::VFpOp;
+    // The IR's modes: FPCR.RMode's encoding, 4 FPCR's own, 5 ties away.
     let mode = match rnd {
-        4 => return None,
+        4 => 5,
+        5 | 6 => 4,
         i => i as u8,
     };
     Some(match k {
@@ -226,13 +227,17 @@ fn fp_op(k: K, rnd: u32, signed: bool) -> Option<crate::ir::VFpOp> {
         K::FcmgtZ => VFpOp::CmgtZ,
         K::FcmleZ => VFpOp::CmleZ,
         K::FcmltZ => VFpOp::CmltZ,
-        // Index 5 is FPCR's mode (FRINTI), 6 with Inexact (FRINTX).
+        // Index 6 is FRINTX: FPCR's mode with Inexact.
         K::Frint => VFpOp::Round {
-            mode: mode.min(4),
-            exact: mode == 6,
+            mode,
+            exact: rnd == 6,
         },
-        K::Fcvt => VFpOp::ToInt { signed, mode },
-        K::Cvtf => VFpOp::FromInt { signed },
+        K::Fcvt => VFpOp::ToInt {
+            signed,
+            mode,
+            fbits: 0,
+        },
+        K::Cvtf => VFpOp::FromInt { signed, fbits: 0 },
         K::Fsqrt => VFpOp::Sqrt,
         _ => return None,
     })
