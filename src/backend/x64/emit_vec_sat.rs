@@ -193,10 +193,7 @@ impl Emitter {
                 ; =>done);
         }
         if scalar {
-            let keep = 16 - esize as i8 / 8;
-            dynasm!(self.a ; .arch x64
-                ; pslldq xmm0, keep
-                ; psrldq xmm0, keep);
+            self.keep_lane0(esize);
         }
         self.store_v(d, q || scalar);
     }
