@@ -71,6 +71,8 @@ mod vec_perm;
 mod vec_round;
 #[path = "ir_backend/vec_sat.rs"]
 mod vec_sat;
+#[path = "ir_backend/vec_shl.rs"]
+mod vec_shl;
 #[path = "ir_backend/vec_struct.rs"]
 mod vec_struct;
 #[path = "ir_backend/vec_widen.rs"]

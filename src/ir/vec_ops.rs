@@ -276,7 +276,10 @@ pub enum VecOp {
     /// shifted right by `sh` (0..=esize; rounded with `round`: plus
     /// `1 << (sh - 1)` first, without overflow), saturated to the signed or
     /// unsigned (`signed_out`) `esize`-bit range and written like
-    /// [`VecOp::Narrow`]; FPSR.QC is set when any lane saturates.
+    /// [`VecOp::Narrow`]; FPSR.QC is set when any lane saturates. With
+    /// `scalar` (and not `upper`), lane 0 alone: the low `2 * esize` bits
+    /// of `V[vn]` narrowed into the low `esize` bits of `V[vd]`, the rest
+    /// zeroed, QC from that lane only.
     SatNarrow {
         signed_in: bool,
         signed_out: bool,
@@ -284,6 +287,7 @@ pub enum VecOp {
         upper: bool,
         sh: u8,
         round: bool,
+        scalar: bool,
     },
     /// SRSHR/URSHR and, with `acc`, SRSRA/URSRA: each `esize`-bit lane of
     /// `V[vn]`, signed or not, plus `1 << (sh - 1)` (without overflow),
@@ -310,14 +314,16 @@ pub enum VecOp {
     /// SQSHL/UQSHL (`signed_in == signed_out`) and SQSHLU (signed in,
     /// unsigned out) by immediate: each `esize`-bit lane of `V[vn]` shifted
     /// left by `sh` (0..esize), saturated to the signed or unsigned range;
-    /// FPSR.QC is set when any lane saturates. 64 bits (upper half zeroed;
-    /// with `esize` 64, also the scalar D form) or, with `q`, 128.
+    /// FPSR.QC is set when any lane saturates. 64 bits (upper half zeroed)
+    /// or, with `q`, 128; with `scalar` (and not `q`), lane 0 alone, the
+    /// rest of `V[vd]` zeroed, QC from that lane only.
     QShl {
         signed_in: bool,
         signed_out: bool,
         esize: u8,
         q: bool,
         sh: u8,
+        scalar: bool,
     },
     /// Floating-point `V[vd] = V[vn] op V[vm]` (or `op(V[vn])`) lane-wise
     /// on single (`double`: double-precision) lanes of the low 64 (upper

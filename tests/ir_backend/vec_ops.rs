@@ -360,7 +360,7 @@ pub(super) fn singly_then_mixed(
 
 /// 2 to `1 + spread` words, each from [`MIXED`] with chance 1 in
 /// `one_in`, else from `pick`.
-fn mixed_seq(
+pub(super) fn mixed_seq(
     rng: &mut Rng,
     spread: u64,
     one_in: u64,

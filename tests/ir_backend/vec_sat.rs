@@ -16,10 +16,17 @@ use super::Rng;
 use emu::ir::Op;
 
 /// The register triples (d, n, m) each three-same word is made with.
-const REGS: [(u32, u32, u32); 4] = [(1, 2, 3), (2, 2, 3), (3, 2, 3), (2, 2, 2)];
+pub(super) const REGS: [(u32, u32, u32); 4] = [(1, 2, 3), (2, 2, 3), (3, 2, 3), (2, 2, 2)];
 
 /// Three same (vector, or scalar with `scalar`): Q, U, size, opcode.
-fn same(scalar: bool, q: bool, u: bool, size: u32, opc: u32, (d, n, m): (u32, u32, u32)) -> u32 {
+pub(super) fn same(
+    scalar: bool,
+    q: bool,
+    u: bool,
+    size: u32,
+    opc: u32,
+    (d, n, m): (u32, u32, u32),
+) -> u32 {
     let base = if scalar { 0x5e20_0400 } else { 0x0e20_0400 };
     base | (q as u32) << 30 | (u as u32) << 29 | size << 22 | m << 16 | opc << 11 | n << 5 | d
 }

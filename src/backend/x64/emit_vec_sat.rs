@@ -24,10 +24,11 @@
 //! * SSHL/USHL, SRSHL/URSHL on 16-, 32- and 64-bit lanes (AVX2): the variable
 //!   shifts left by the count byte and right by its negation, blended by
 //!   its sign (see `shl_reg`); 16-bit lanes widened to 32 (see
-//!   `shl_reg16`). SQSHL/UQSHL, SQRSHL/UQRSHL on 16- and 32-bit lanes:
-//!   the same, the left shifts saturated where shifting the
-//!   wrapping result back by the count does not give the lane (see
-//!   `sat_left`).
+//!   `shl_reg16`). SQSHL/UQSHL, SQRSHL/UQRSHL on 16-, 32- and 64-bit lanes
+//!   (64-bit: SSE4.1 `pcmpeqq` too): the same, the left shifts saturated
+//!   where shifting the wrapping result back by the count does not give
+//!   the lane (see `sat_left`). All four on 8-bit lanes: 16-bit multiplies
+//!   by powers of two (`emit_vec_shl8`).
 //! * TBL/TBX: one `pshufb` per table register with the indices less
 //!   `16 * j`, saturated up by 0x70 so that exactly those in 0..16 keep
 //!   bit 7 clear; TBX first keeps the destination's bytes whose index is
@@ -63,15 +64,20 @@ pub(super) fn inline_ok(op: VecOp) -> bool {
             ..
         } => super::emit_vec::has_sse42(),
         VecOp::Same {
-            op: SameOp::Shl | SameOp::Rshl,
-            esize,
+            op: SameOp::Shl | SameOp::Rshl | SameOp::Qshl | SameOp::Qrshl,
+            esize: 8,
             ..
-        } => esize >= 16 && super::emit_dot::has_avx2(),
+        } => super::emit_vec_shl8::inline_ok(),
+        // pcmpeqq is SSE4.1.
         VecOp::Same {
             op: SameOp::Qshl | SameOp::Qrshl,
-            esize,
+            esize: 64,
             ..
-        } => matches!(esize, 16 | 32) && super::emit_dot::has_avx2(),
+        } => super::emit_dot::has_avx2() && super::emit_vec::has_sse41(),
+        VecOp::Same {
+            op: SameOp::Shl | SameOp::Rshl | SameOp::Qshl | SameOp::Qrshl,
+            ..
+        } => super::emit_dot::has_avx2(),
         VecOp::Tbl { .. } => super::emit_vec_struct::has_ssse3(),
         _ => true,
     }
@@ -118,6 +124,15 @@ impl Emitter {
                 };
                 lanes = ((1u32 << count) - 1) as i32;
             }
+            SameOp::Shl | SameOp::Rshl | SameOp::Qshl | SameOp::Qrshl if esize == 8 => {
+                self.shl_reg8(s, signed, (n, m), q && !scalar);
+                lanes = match (scalar, q) {
+                    _ if matches!(s, SameOp::Shl | SameOp::Rshl) => 0,
+                    (true, _) => 1,
+                    (false, true) => 0xFFFF,
+                    (false, false) => 0xFF,
+                };
+            }
             SameOp::Shl | SameOp::Rshl | SameOp::Qshl | SameOp::Qrshl if esize == 16 => {
                 let halves = if q && !scalar { 2 } else { 1 };
                 self.shl_reg16(s, signed, (n, m), halves);
@@ -132,11 +147,12 @@ impl Emitter {
             SameOp::Rshl => self.shl_reg(signed, true, esize),
             SameOp::Qshl | SameOp::Qrshl => {
                 self.shl_reg(signed, s == SameOp::Qrshl, esize);
-                self.sat_left(signed, (n, m));
-                lanes = match (scalar, q) {
-                    (true, _) => 1,
-                    (false, true) => 0xF,
-                    (false, false) => 0x3,
+                self.sat_left(signed, esize == 64, (n, m));
+                lanes = match (scalar, q, esize) {
+                    (true, _, _) => 1,
+                    (false, true, 64) => 0x3,
+                    (false, true, _) => 0xF,
+                    (false, false, _) => 0x3,
                 };
             }
             SameOp::Rhadd => self.rhadd(signed, esize),
@@ -177,10 +193,7 @@ impl Emitter {
                 ; =>done);
         }
         if scalar {
-            let keep = 16 - esize as i8 / 8;
-            dynasm!(self.a ; .arch x64
-                ; pslldq xmm0, keep
-                ; psrldq xmm0, keep);
+            self.keep_lane0(esize);
         }
         self.store_v(d, q || scalar);
     }
@@ -318,14 +331,8 @@ impl Emitter {
     fn shl_reg(&mut self, signed: bool, round: bool, esize: u8) {
         let wide = esize == 64;
         if wide {
-            // The low byte sign-extended: (b ^ 0x80) - 0x80.
-            self.splat(4, 0x80);
-            dynasm!(self.a ; .arch x64
-                ; psllq xmm1, 56
-                ; psrlq xmm1, 56
-                ; pxor xmm1, xmm4
-                ; psubq xmm1, xmm4
-                ; vpsllvq xmm3, xmm0, xmm1);
+            self.count_byte64();
+            dynasm!(self.a ; .arch x64 ; vpsllvq xmm3, xmm0, xmm1);
             if signed {
                 dynasm!(self.a ; .arch x64
                     ; movdqa xmm4, xmm0
@@ -362,37 +369,81 @@ impl Emitter {
         dynasm!(self.a ; .arch x64 ; pand xmm0, xmm1 ; pandn xmm1, xmm3 ; por xmm0, xmm1);
     }
 
-    /// After [`Self::shl_reg`] on 32-bit lanes (xmm3 the wrapping left
-    /// shifts): saturates xmm0 where the count byte `s` of the lane of the
-    /// V register at `m` is not negative and the left shift lost bits, the
-    /// wrapping result shifted back by `s` differing from the lane of the V
-    /// register at `n` (counts of 32 or more shift to 0, so any non-zero
-    /// lane saturates); the saturated value `MAX ^ (n >> 31)` (signed) or
-    /// all ones. eax = the `movmskps` of the saturated lanes.
-    fn sat_left(&mut self, signed: bool, (n, m): (i32, i32)) {
+    /// xmm1 = the low byte of each 64-bit lane of xmm1, sign-extended as
+    /// `(b ^ 0x80) - 0x80`. Clobbers xmm4.
+    fn count_byte64(&mut self) {
+        self.splat(4, 0x80);
+        dynasm!(self.a ; .arch x64
+            ; psllq xmm1, 56
+            ; psrlq xmm1, 56
+            ; pxor xmm1, xmm4
+            ; psubq xmm1, xmm4);
+    }
+
+    /// After [`Self::shl_reg`] on 32-bit (or, `wide`, 64-bit) lanes (xmm3
+    /// the wrapping left shifts): saturates xmm0 where the count byte `s`
+    /// of the lane of the V register at `m` is not negative and the left
+    /// shift lost bits, the wrapping result shifted back by `s` differing
+    /// from the lane of the V register at `n` (counts of the lane size or
+    /// more shift to 0, so any non-zero lane saturates; 64-bit lanes shift
+    /// back arithmetically as `((r ^ t) >> s) ^ t`, `t` the sign mask of
+    /// `r`); the saturated value `MAX ^ (n >> (esize - 1))` (signed) or all
+    /// ones. eax = the `movmskps` (`movmskpd`) of the saturated lanes.
+    fn sat_left(&mut self, signed: bool, wide: bool, (n, m): (i32, i32)) {
         self.load_v(1, m);
         self.load_v(2, n);
-        dynasm!(self.a ; .arch x64 ; pslld xmm1, 24 ; psrad xmm1, 24);
-        if signed {
-            dynasm!(self.a ; .arch x64 ; vpsravd xmm4, xmm3, xmm1);
-        } else {
-            dynasm!(self.a ; .arch x64 ; vpsrlvd xmm4, xmm3, xmm1);
+        match (wide, signed) {
+            (true, true) => {
+                self.count_byte64();
+                dynasm!(self.a ; .arch x64 ; movdqa xmm5, xmm3 ; movdqa xmm4, xmm3);
+                self.sign_mask(5, true);
+                dynasm!(self.a ; .arch x64
+                    ; pxor xmm4, xmm5
+                    ; vpsrlvq xmm4, xmm4, xmm1
+                    ; pxor xmm4, xmm5);
+            }
+            (true, false) => {
+                self.count_byte64();
+                dynasm!(self.a ; .arch x64 ; vpsrlvq xmm4, xmm3, xmm1);
+            }
+            (false, true) => dynasm!(self.a ; .arch x64
+                ; pslld xmm1, 24
+                ; psrad xmm1, 24
+                ; vpsravd xmm4, xmm3, xmm1),
+            (false, false) => dynasm!(self.a ; .arch x64
+                ; pslld xmm1, 24
+                ; psrad xmm1, 24
+                ; vpsrlvd xmm4, xmm3, xmm1),
         }
         // xmm4 = the lanes kept: shifted back exactly, or shifted right.
-        dynasm!(self.a ; .arch x64
-            ; pcmpeqd xmm4, xmm2
-            ; psrad xmm1, 31
-            ; por xmm4, xmm1
-            ; movmskps eax, xmm4
-            ; xor eax, 0xF
-            ; pcmpeqd xmm5, xmm5);
+        if wide {
+            dynasm!(self.a ; .arch x64 ; pcmpeqq xmm4, xmm2);
+        } else {
+            dynasm!(self.a ; .arch x64 ; pcmpeqd xmm4, xmm2);
+        }
+        self.sign_mask(1, wide);
+        dynasm!(self.a ; .arch x64 ; por xmm4, xmm1);
+        self.movmsk(wide, 4);
+        let all = if wide { 0x3 } else { 0xF };
+        dynasm!(self.a ; .arch x64 ; xor eax, all ; pcmpeqd xmm5, xmm5);
         if signed {
-            dynasm!(self.a ; .arch x64
-                ; psrld xmm5, 1
-                ; psrad xmm2, 31
-                ; pxor xmm5, xmm2);
+            if wide {
+                dynasm!(self.a ; .arch x64 ; psrlq xmm5, 1);
+            } else {
+                dynasm!(self.a ; .arch x64 ; psrld xmm5, 1);
+            }
+            self.sign_mask(2, wide);
+            dynasm!(self.a ; .arch x64 ; pxor xmm5, xmm2);
         }
         dynasm!(self.a ; .arch x64 ; pand xmm0, xmm4 ; pandn xmm4, xmm5 ; por xmm0, xmm4);
+    }
+
+    /// xmm`x` = the sign masks of its 32-bit (or, `wide`, 64-bit) lanes.
+    fn sign_mask(&mut self, x: u8, wide: bool) {
+        dynasm!(self.a ; .arch x64 ; psrad Rx(x), 31);
+        if wide {
+            dynasm!(self.a ; .arch x64 ; pshufd Rx(x), Rx(x), 0xF5u8 as i8);
+        }
     }
 
     /// xmm0 = the shifts by register `s` of the 16-bit lanes of the V

@@ -16,7 +16,8 @@
 //!   each lane clamped to the signed or unsigned narrow range with
 //!   `pcmpgt` masks (unsigned input compared with the sign bits flipped),
 //!   then truncated; FPSR.QC is ORed in the CPU state when any clamp mask
-//!   is set (all the wide lanes of `V[vn]` are written, so all count).
+//!   is set (all the wide lanes of `V[vn]` are written, so all count; the
+//!   scalar forms count and keep lane 0 only).
 //!
 //! Scratch: `xmm0`–`xmm5`, `rax`.
 
@@ -90,6 +91,7 @@ impl Emitter {
                 upper,
                 sh,
                 round,
+                scalar,
             } => {
                 let wide = 2 * esize;
                 self.load_v(0, n);
@@ -99,9 +101,20 @@ impl Emitter {
                 } else if sh > 0 {
                     self.shift_any(kind, wide, sh);
                 }
-                self.saturate(signed_in, signed_out, esize);
+                // The pmovmskb bytes of the wide lanes written.
+                let bytes = if scalar {
+                    (1 << (wide / 8)) - 1
+                } else {
+                    0xffff
+                };
+                self.saturate(signed_in, signed_out, esize, bytes);
                 self.narrow(esize);
-                self.store_narrow(d, upper);
+                if scalar {
+                    self.keep_lane0(esize);
+                    self.store_v(d, true);
+                } else {
+                    self.store_narrow(d, upper);
+                }
             }
             VecOp::RoundShift {
                 signed,
@@ -125,10 +138,19 @@ impl Emitter {
                 esize,
                 q,
                 sh,
+                scalar,
             } => {
                 self.load_v(0, n);
-                self.sat_shl((signed_in, signed_out), esize, sh, q);
-                self.store_v(d, q);
+                let bytes = match (scalar, q) {
+                    (true, _) => (1 << (esize / 8)) - 1,
+                    (false, true) => 0xffff,
+                    (false, false) => 0x00ff,
+                };
+                self.sat_shl((signed_in, signed_out), esize, sh, bytes);
+                if scalar {
+                    self.keep_lane0(esize);
+                }
+                self.store_v(d, q || scalar);
             }
             _ => unreachable!("not a widening or narrowing op: {op:?}"),
         }
@@ -152,9 +174,9 @@ impl Emitter {
     }
 
     /// The `2 * esize`-bit lanes of xmm0 (signed or not) clamped to the
-    /// signed or unsigned `esize`-bit range; FPSR.QC set when any was out
-    /// of it.
-    fn saturate(&mut self, signed_in: bool, signed_out: bool, esize: u8) {
+    /// signed or unsigned `esize`-bit range; FPSR.QC set when any in the
+    /// `pmovmskb` bytes `qc_bytes` was out of it.
+    fn saturate(&mut self, signed_in: bool, signed_out: bool, esize: u8, qc_bytes: i32) {
         let hi = if signed_out {
             (1u64 << (esize - 1)) - 1
         } else {
@@ -163,13 +185,14 @@ impl Emitter {
         // The most negative value or 0.
         let lo = if signed_out { !0u64 << (esize - 1) } else { 0 };
         let lo = signed_in.then_some((lo, lo));
-        self.clamp((signed_in, 2 * esize), (hi, hi), lo, 0, 0xffff);
+        self.clamp((signed_in, 2 * esize), (hi, hi), lo, 0, qc_bytes);
     }
 
     /// SQSHL/UQSHL/SQSHLU by immediate on the `esize`-bit lanes of xmm0:
     /// the lanes whose shift by `sh` leaves the signed or unsigned range
-    /// are its bound; QC counts the lanes of 64 (or, with `q`, 128) bits.
-    fn sat_shl(&mut self, (signed_in, signed_out): (bool, bool), esize: u8, sh: u8, q: bool) {
+    /// are its bound; QC counts the lanes in the `pmovmskb` bytes
+    /// `qc_bytes`.
+    fn sat_shl(&mut self, (signed_in, signed_out): (bool, bool), esize: u8, sh: u8, qc_bytes: i32) {
         let smax = u64::MAX >> (65 - esize);
         let smin = (i64::MIN >> (64 - esize) >> sh) as u64;
         let umax = u64::MAX >> (64 - esize);
@@ -179,8 +202,7 @@ impl Emitter {
             (true, false) => (((umax >> sh).min(smax), umax), Some((0, 0))),
             _ => ((umax >> sh, umax), None),
         };
-        let bytes = if q { 0xffff } else { 0x00ff };
-        self.clamp((signed_in, esize), hi, lo, sh, bytes);
+        self.clamp((signed_in, esize), hi, lo, sh, qc_bytes);
     }
 
     /// The `lanes`-bit lanes of xmm0, compared as signed or unsigned
@@ -232,6 +254,14 @@ impl Emitter {
             ; jz =>done
             ; or DWORD [r15 + OFF_FPSR], QC
             ; =>done);
+    }
+
+    /// xmm0 = its `esize`-bit lane 0, the rest zeroed.
+    pub(super) fn keep_lane0(&mut self, esize: u8) {
+        let keep = 16 - esize as i8 / 8;
+        dynasm!(self.a ; .arch x64
+            ; pslldq xmm0, keep
+            ; psrldq xmm0, keep);
     }
 
     /// xmm0 = xmm2 where the mask xmm1 is set, else xmm0 (xmm2 clobbered).

@@ -36,6 +36,7 @@ mod emit_vec_imm;
 mod emit_vec_perm;
 mod emit_vec_round;
 mod emit_vec_sat;
+mod emit_vec_shl8;
 mod emit_vec_struct;
 mod emit_vec_widen;
 pub mod regalloc;

@@ -103,7 +103,8 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
     Ok(())
 }
 
-/// The inline form of the common shapes (scalar forms only on 64 bits).
+/// The inline form of the common shapes (of the scalar forms: 64-bit
+/// lanes, the saturating shifts and narrows).
 fn inline_op(kind: K, u: bool, scalar: bool, a: &Args, sh: u32) -> Option<VecOp> {
     let (esize, sh) = (a.esize() as u8, sh as u8);
     let q = a.q && !scalar;
@@ -127,22 +128,22 @@ fn inline_op(kind: K, u: bool, scalar: bool, a: &Args, sh: u32) -> Option<VecOp>
             q,
             sh,
         }),
-        // The scalar forms other than D write one narrow lane.
-        K::Qshl | K::Qshlu if !scalar || esize == 64 => Some(VecOp::QShl {
+        K::Qshl | K::Qshlu => Some(VecOp::QShl {
             signed_in: !u || kind == K::Qshlu,
             signed_out: !u,
             esize,
             q,
             sh,
+            scalar,
         }),
-        // The scalar forms narrow one element.
-        K::Qshrn | K::Qrshrn | K::Qshrun | K::Qrshrun if !scalar => Some(VecOp::SatNarrow {
+        K::Qshrn | K::Qrshrn | K::Qshrun | K::Qrshrun => Some(VecOp::SatNarrow {
             signed_in: !u || matches!(kind, K::Qshrun | K::Qrshrun),
             signed_out: !u && matches!(kind, K::Qshrn | K::Qrshrn),
             esize,
-            upper: a.q,
+            upper: a.q && !scalar,
             sh,
             round: matches!(kind, K::Qrshrn | K::Qrshrun),
+            scalar,
         }),
         K::Shrn | K::Rshrn => Some(VecOp::Narrow {
             esize,

@@ -174,14 +174,13 @@ fn emit(cx: &mut Ctx, f: &Fields, scalar: bool, q: bool, kind: K, size: u32) -> 
         super::vec_op(cx, op, &args, helper);
         return Ok(());
     }
-    // SSHL/USHL, SRSHL/URSHL on 16-, 32- and 64-bit lanes, SQSHL/UQSHL,
-    // SQRSHL/UQRSHL on 16- and 32-bit lanes; the others stay with the
-    // helper.
+    // SSHL/USHL, SRSHL/URSHL, SQSHL/UQSHL, SQRSHL/UQRSHL on every lane
+    // size.
     let shift = match kind {
-        K::Shl if size >= 1 => Some(SameOp::Shl),
-        K::Rshl if size >= 1 => Some(SameOp::Rshl),
-        K::Qshl if matches!(size, 1 | 2) => Some(SameOp::Qshl),
-        K::Qrshl if matches!(size, 1 | 2) => Some(SameOp::Qrshl),
+        K::Shl => Some(SameOp::Shl),
+        K::Rshl => Some(SameOp::Rshl),
+        K::Qshl => Some(SameOp::Qshl),
+        K::Qrshl => Some(SameOp::Qrshl),
         _ => None,
     };
     let same = same_op(kind).or(shift);

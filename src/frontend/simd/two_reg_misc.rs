@@ -140,13 +140,14 @@ fn emit(cx: &mut Ctx, f: &Fields, scalar: bool, (kind, size, rnd): (K, u32, u32)
             sh: 0,
             round: false,
         }),
-        K::Sqxtun | K::Qxtn if !scalar => Some(VecOp::SatNarrow {
+        K::Sqxtun | K::Qxtn => Some(VecOp::SatNarrow {
             signed_in: kind == K::Sqxtun || !u,
             signed_out: kind == K::Qxtn && !u,
             esize,
-            upper,
+            upper: upper && !scalar,
             sh: 0,
             round: false,
+            scalar,
         }),
         K::Shll => Some(VecOp::Widen {
             signed: false,
