@@ -47,6 +47,8 @@ mod frontend;
 mod half;
 #[path = "ir_backend/qdmulh.rs"]
 mod qdmulh;
+#[path = "ir_backend/qdmull.rs"]
+mod qdmull;
 #[path = "ir_backend/random.rs"]
 mod random;
 #[path = "ir_backend/select.rs"]
