@@ -53,6 +53,8 @@ mod qdmull;
 mod random;
 #[path = "ir_backend/select.rs"]
 mod select;
+#[path = "ir_backend/st_lane.rs"]
+mod st_lane;
 #[path = "ir_backend/table.rs"]
 mod table;
 #[path = "ir_backend/vec_fp.rs"]
