@@ -414,10 +414,10 @@ impl Emitter {
                 // Low and high halves of the 32-bit products, interleaved.
                 match elem {
                     Some(i) => self.splat_h(1, m, i),
-                    None => dynasm!(self.a ; .arch x64 ; movdqa xmm1, [r15 + m]),
+                    None => self.load_v(1, m),
                 }
+                self.load_v(0, n);
                 dynasm!(self.a ; .arch x64
-                    ; movdqa xmm0, [r15 + n]
                     ; movdqa xmm2, xmm0
                     ; pmullw xmm0, xmm1);
                 if signed {
@@ -442,12 +442,15 @@ impl Emitter {
         }
         match acc {
             LongAcc::Set => {}
+            // The accumulator from the V-register cache when it holds it:
+            // a chain of accumulating multiplies then waits on no store.
             LongAcc::Add => {
-                dynasm!(self.a ; .arch x64 ; movdqa xmm2, [r15 + d]);
+                self.load_v(2, d);
                 self.add_lanes(2 * esize);
             }
             LongAcc::Sub => {
-                dynasm!(self.a ; .arch x64 ; movdqa xmm2, xmm0 ; movdqa xmm0, [r15 + d]);
+                dynasm!(self.a ; .arch x64 ; movdqa xmm2, xmm0);
+                self.load_v(0, d);
                 match esize {
                     8 => dynasm!(self.a ; .arch x64 ; psubw xmm0, xmm2),
                     16 => dynasm!(self.a ; .arch x64 ; psubd xmm0, xmm2),
