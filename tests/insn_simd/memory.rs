@@ -228,11 +228,11 @@ fn ld1r_and_single_lane() {
 }
 
 /// LD1/ST1 (multiple), LD2-LD4/ST2-ST4 and the single-structure loads and
-/// stores run inline: a load whose bytes
-/// reach an inaccessible page faults at that page before writing any
-/// register or the base; a store faults at it too, before writing any byte
-/// (it checks the second page first). The interpreter (the exact helper for
-/// the multiple-structure forms and ST2-ST4 of one lane) does the same. The host fault handler knows one
+/// stores run inline: a load whose bytes reach an inaccessible page faults
+/// at that page before writing any register or the base; a store faults
+/// at it too, before writing any byte (it checks the second page first).
+/// The interpreter (the exact helper for the multiple-structure forms and
+/// ST2-ST4 of one lane) does the same. The host fault handler knows one
 /// code region per process, so this is the only test of this binary that
 /// sets it.
 #[test]
