@@ -47,10 +47,14 @@ mod frontend;
 mod half;
 #[path = "ir_backend/qdmulh.rs"]
 mod qdmulh;
+#[path = "ir_backend/qdmull.rs"]
+mod qdmull;
 #[path = "ir_backend/random.rs"]
 mod random;
 #[path = "ir_backend/select.rs"]
 mod select;
+#[path = "ir_backend/st_lane.rs"]
+mod st_lane;
 #[path = "ir_backend/table.rs"]
 mod table;
 #[path = "ir_backend/vec_est.rs"]

@@ -668,12 +668,16 @@ pub enum Op {
     /// follows; a backend may access memory inline instead. Either way a
     /// faulting load writes no register and a faulting store writes no
     /// byte: the bytes in a second page are checked writable first.
+    /// With `lane` (stores only: ST2/ST3/ST4 of one lane), one structure:
+    /// element `lane` of each of the `regs` registers, `regs * esize / 8`
+    /// bytes (see [`Op::structs_bytes`]).
     Structs {
         load: bool,
         q: bool,
         esize: u8,
         regs: u8,
         vd: u8,
+        lane: Option<u8>,
         addr: Val,
         slow: HelperFn,
         arg: u64,
@@ -833,6 +837,15 @@ macro_rules! op_uses {
 }
 
 impl Op {
+    /// The bytes of memory an [`Op::Structs`] accesses: `regs` registers
+    /// of 8 (with `q`, 16) bytes, or with `lane` one element of each.
+    pub fn structs_bytes(q: bool, esize: u8, regs: u8, lane: Option<u8>) -> u8 {
+        match lane {
+            Some(_) => regs * esize / 8,
+            None => regs << (3 + q as u8),
+        }
+    }
+
     /// Whether the operation has no effect besides defining its value, so it
     /// can be dropped when the value is unused.
     pub fn is_pure(&self) -> bool {

@@ -181,6 +181,23 @@ pub enum VecOp {
         vm: u8,
         elem: Option<u8>,
     },
+    /// SQDMULL/SQDMULL2 (`acc: Set`), SQDMLAL/SQDMLAL2 (`Add`) and
+    /// SQDMLSL/SQDMLSL2 (`Sub`) on 16- or 32-bit (`esize`) source lanes:
+    /// per lane of the low (or, with `upper`, high) 64 bits of `V[vn]` and
+    /// `V[vm]`, `p = SignedSat(2 * n * m)` on `2 * esize` bits, then
+    /// `SignedSat(d ± p)` with the destination's `2 * esize`-bit lane `d`
+    /// (or `p` alone for `Set`), all 128 bits of `V[vd]` written; FPSR.QC
+    /// is set when either saturates. With `scalar` only lane 0 (the rest of
+    /// `V[vd]` zeroed); with `elem`, every lane of the second operand is
+    /// lane `elem` of `V[vm]`.
+    Qdmull {
+        esize: u8,
+        upper: bool,
+        scalar: bool,
+        acc: LongAcc,
+        vm: u8,
+        elem: Option<u8>,
+    },
     /// SMMLA/UMMLA/USMMLA: `V[vd]` (a 2x2 matrix of 32-bit lanes) plus
     /// the product of `V[vn]` (2x8 bytes, row-major) and the transpose of
     /// `V[vm]` (2x8), each operand's bytes signed or unsigned, modulo 2^32.

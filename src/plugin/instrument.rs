@@ -333,16 +333,15 @@ fn access(op: &Op) -> Option<Access> {
         Op::Structs {
             load,
             q,
+            esize,
             regs,
+            lane,
             addr,
             ..
         } => {
             let kind = if load { abi::MEM_LOAD } else { abi::MEM_STORE };
-            (
-                addr,
-                u32::from(regs) << (3 + q as u8),
-                kind | abi::MEM_VECTOR,
-            )
+            let bytes = Op::structs_bytes(q, esize, regs, lane);
+            (addr, u32::from(bytes), kind | abi::MEM_VECTOR)
         }
         Op::Rmw { w, addr, .. } | Op::Cas { w, addr, .. } => {
             (addr, w.bytes(), abi::MEM_LOAD | abi::MEM_STORE)

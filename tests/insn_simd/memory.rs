@@ -227,12 +227,12 @@ fn ld1r_and_single_lane() {
     assert_eq!(cpu.x[1], out.as_ptr() as u64 + 2);
 }
 
-/// LD1/ST1 (multiple), LD2-LD4/ST2-ST4 and the single-structure loads run
-/// inline: a load whose bytes
-/// reach an inaccessible page faults at that page before writing any
-/// register or the base; a store faults at it too, before writing any byte
-/// (it checks the second page first). The interpreter (the exact helper for
-/// the multiple-structure forms) does the same. The host fault handler knows one
+/// LD1/ST1 (multiple), LD2-LD4/ST2-ST4 and the single-structure loads and
+/// stores run inline: a load whose bytes reach an inaccessible page faults
+/// at that page before writing any register or the base; a store faults
+/// at it too, before writing any byte (it checks the second page first).
+/// The interpreter (the exact helper for the multiple-structure forms and
+/// ST2-ST4 of one lane) does the same. The host fault handler knows one
 /// code region per process, so this is the only test of this binary that
 /// sets it.
 #[test]
@@ -257,7 +257,7 @@ fn inline_ld1_st1_fault_before_writing_registers() {
     let pattern = mem_pattern(4096);
     // SAFETY: the first page, read-write, is 4096 bytes.
     let first = unsafe { std::slice::from_raw_parts_mut(p as *mut u8, 4096) };
-    let cases: [(u32, &str, u64, bool); 20] = [
+    let cases: [(u32, &str, u64, bool); 26] = [
         (0x4c400020, "ld4 {v0.16b-v3.16b}, [x1]", 16, false),
         (0x4cdf0420, "ld4 {v0.8h-v3.8h}, [x1], #64", 63, false),
         (0x4c40083e, "ld4 {v30.4s-v1.4s}, [x1]", 40, false),
@@ -278,6 +278,17 @@ fn inline_ld1_st1_fault_before_writing_registers() {
         (0x4ddfc825, "ld1r {v5.4s}, [x1], #4", 0, false),
         (0x0d60a420, "ld4 {v0.h-v3.h}[0], [x1]", 6, false),
         (0x4de0e820, "ld4r {v0.4s-v3.4s}, [x1]", 12, false),
+        (0x4d20a420, "st4 {v0.d-v3.d}[1], [x1]", 16, true),
+        (0x4d003420, "st3 {v0.b-v2.b}[13], [x1]", 2, true),
+        (0x4dbf9020, "st2 {v0.s, v1.s}[3], [x1], #8", 4, true),
+        (
+            0x4d20783e,
+            "st4 {v30.h, v31.h, v0.h, v1.h}[7], [x1]",
+            6,
+            true,
+        ),
+        (0x4d82a020, "st3 {v0.s-v2.s}[2], [x1], x2", 8, true),
+        (0x4d201c20, "st2 {v0.b, v1.b}[15], [x1]", 1, true),
     ];
     // LD2-LD4/ST2-ST4 (multiple: opcode 0000, 0100, 1000) and the single
     // structure forms, not LD1/ST1 (multiple), which interleave nothing.
@@ -290,8 +301,10 @@ fn inline_ld1_st1_fault_before_writing_registers() {
         c0.x[1] = page - before;
         let interp = [false, true];
         // (The interpreter's own loads of plain IR must not fault: only the
-        // helper's accessors of the multiple-structure forms may.)
-        let helper = word & 1 << 24 == 0 && structure(word);
+        // helper's accessors of the multiple-structure forms and of ST2-ST4
+        // of one lane (L clear, R or opcode<0> set) may.)
+        let st_lane = word & 1 << 24 != 0 && word & 1 << 22 == 0 && word & (1 << 21 | 1 << 13) != 0;
+        let helper = (word & 1 << 24 == 0 && structure(word)) || st_lane;
         for interp in interp.into_iter().filter(|&i| !i || helper) {
             first.copy_from_slice(&pattern);
             let mut c = c0.clone();

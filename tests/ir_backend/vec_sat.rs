@@ -143,11 +143,18 @@ fn lanes(rng: &mut Rng) -> u128 {
     let mask = u64::MAX >> (64 - es);
     let min = 1u64 << (es - 1);
     let edges = [0, 1, 2, mask, mask - 1, min, min - 1, min + 1, min - 2];
-    let all = rng.chance(4).then(|| rng.pick(&edges));
+    edge_lanes(rng, es, &edges)
+}
+
+/// A vector of `es`-bit lanes, each (or, one time in four, all of them)
+/// one of `edges` or, one time in three, random.
+pub(super) fn edge_lanes(rng: &mut Rng, es: u32, edges: &[u64]) -> u128 {
+    let mask = u64::MAX >> (64 - es);
+    let all = rng.chance(4).then(|| rng.pick(edges));
     (0..128 / es).fold(0u128, |v, i| {
         let x = all.unwrap_or_else(|| match rng.below(3) {
             0 => rng.next() & mask,
-            _ => rng.pick(&edges),
+            _ => rng.pick(edges),
         });
         v | (x as u128) << (es * i)
     })

@@ -74,7 +74,7 @@ fn structure_loads_and_stores_match_their_helpers() {
 /// Each of `words` (none may call a helper) at random offsets from 200
 /// random states, then 1000 random blocks of them and [`MIXED`], each
 /// under the interpreter and as x86-64 code.
-fn singly_then_blocks(seed: u64, words: &[u32]) {
+pub(super) fn singly_then_blocks(seed: u64, words: &[u32]) {
     let mut rng = Rng(env_u64("EMU_IR_FUZZ_SEED", seed));
     let mut jit = Jit::new();
     for &w in words {
@@ -106,7 +106,7 @@ fn singly_then_blocks(seed: u64, words: &[u32]) {
 /// None): Q, L, elements per structure `n`, element size `size` (log2 of
 /// bytes), lane index bits (S, size field); base x4, post-index as for
 /// [`structs`].
-fn single(
+pub(super) fn single(
     q: bool,
     load: bool,
     n: u32,
@@ -126,21 +126,23 @@ fn single(
     ldst(q, load, rm, rest)
 }
 
+/// The lanes the single-structure forms are made with: (element size,
+/// lane index encodings (S, size field)).
+pub(super) const LANES: [(u32, &[(u32, u32)]); 4] = [
+    (0, &[(0, 0), (1, 3), (0, 2)]),
+    (1, &[(0, 0), (1, 2)]),
+    (2, &[(0, 0), (1, 0)]),
+    (3, &[(0, 1)]),
+];
+
 /// Every single-structure form that runs as plain IR: LD1-LD4 of one
 /// lane (several indices), LD1R-LD4R, ST1 of one lane.
 fn single_words() -> Vec<u32> {
     let mut w = Vec::new();
-    // (element size, lane index encodings (S, size field))
-    let lanes: [(u32, &[(u32, u32)]); 4] = [
-        (0, &[(0, 0), (1, 3), (0, 2)]),
-        (1, &[(0, 0), (1, 2)]),
-        (2, &[(0, 0), (1, 0)]),
-        (3, &[(0, 1)]),
-    ];
     for q in [false, true] {
         for (t, rm) in [(0, None), (5, Some(31)), (30, Some(2))] {
             for n in 1..=4 {
-                for (esize, idx) in lanes {
+                for (esize, idx) in LANES {
                     for &lane in idx {
                         w.push(single(q, true, n, esize, Some(lane), t, rm));
                         if n == 1 {

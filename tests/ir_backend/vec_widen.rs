@@ -215,17 +215,23 @@ fn widening_and_narrowing_forms_run_inline_and_match_their_helpers() {
     if no_sse42 {
         eprintln!("note: host without sse4.2: some forms run the helper");
     }
-    for &w in &words {
+    assert_inline(&words, !no_sse42);
+    super::vec_int::singly_then_blocks(&mut rng, &mut jit, &words, vector);
+    assert!(words.len() > 1000, "{} words", words.len());
+}
+
+/// Each of `words` translates to an `Op::Vec` and, when `host_ok` (the
+/// host has what the inline forms need), with no op that calls a helper.
+pub(super) fn assert_inline(words: &[u32], host_ok: bool) {
+    for &w in words {
         let block = block_of(&[w]);
         assert!(
             (block.ops.iter()).any(|o| matches!(o, Op::Vec { .. })),
             "{w:#010x} is not an Op::Vec"
         );
         assert!(
-            no_sse42 || !(block.ops.iter()).any(may_call),
+            !host_ok || !(block.ops.iter()).any(may_call),
             "{w:#010x} calls a helper"
         );
     }
-    super::vec_int::singly_then_blocks(&mut rng, &mut jit, &words, vector);
-    assert!(words.len() > 1000, "{} words", words.len());
 }

@@ -771,10 +771,11 @@ impl Emitter {
                 esize,
                 regs,
                 vd,
+                lane,
                 addr,
                 slow,
                 arg,
-            } => self.structs((load, q, esize, regs, vd), addr, slow, arg),
+            } => self.structs((load, q, esize, regs, vd), lane, addr, slow, arg),
             Op::CheckAlign {
                 addr,
                 bytes,

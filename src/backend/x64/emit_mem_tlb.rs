@@ -79,10 +79,15 @@ impl Emitter {
             Op::Structs {
                 load,
                 q,
+                esize,
                 regs,
+                lane,
                 addr,
                 ..
-            } => self.tlb_translated(op, addr, regs << (3 + q as u8), !load),
+            } => {
+                let bytes = Op::structs_bytes(q, esize, regs, lane);
+                self.tlb_translated(op, addr, bytes, !load)
+            }
             Op::HostAddr {
                 dst,
                 addr,

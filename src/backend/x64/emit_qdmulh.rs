@@ -58,14 +58,10 @@ impl Emitter {
         let (d, n, m) = (Self::voff(vd), Self::voff(vn), Self::voff(vm));
         self.load_v(0, n);
         match (esize, elem) {
-            (16, Some(i)) => dynasm!(self.a ; .arch x64
-                ; movzx eax, WORD [r15 + m + 2 * i as i32]
-                ; movd xmm1, eax
-                ; pshuflw xmm1, xmm1, 0
-                ; pshufd xmm1, xmm1, 0),
+            (16, Some(i)) => self.splat_h(1, m, i),
             (_, Some(i)) => {
                 let sel = (i & 3) * 0x55;
-                dynasm!(self.a ; .arch x64 ; pshufd xmm1, [r15 + m], sel as i8);
+                self.pshufd_v(1, m, sel as i8);
             }
             (_, None) => self.load_v(1, m),
         }

@@ -85,6 +85,15 @@ impl Emitter {
         }
     }
 
+    /// `xmm = pshufd` of the V register at offset `off` with selector
+    /// `sel`, from its cache register if it has one.
+    pub(super) fn pshufd_v(&mut self, xmm: u8, off: i32, sel: i8) {
+        match self.vcached(off) {
+            Some(c) => dynasm!(self.a ; .arch x64 ; pshufd Rx(xmm), Rx(c), sel),
+            None => dynasm!(self.a ; .arch x64 ; pshufd Rx(xmm), [r15 + off], sel),
+        }
+    }
+
     /// The cache entries: (xmm register, CPU-state offset of its V register).
     pub(super) fn vcache_entries(&self) -> Vec<(u8, i32)> {
         (0..32)

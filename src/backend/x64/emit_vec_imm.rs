@@ -62,6 +62,7 @@ pub(super) fn inline_ok(op: VecOp) -> bool {
             ..
         } => super::emit_vec::has_sse42(),
         VecOp::Qdmulh { esize, .. } => super::emit_qdmulh::inline_ok(esize),
+        VecOp::Qdmull { esize, .. } => super::emit_qdmull::inline_ok(esize),
         VecOp::Mmla { .. } | VecOp::BfDot { .. } => super::emit_dot::has_avx2(),
         VecOp::Unary { op, .. } => super::emit_vec_perm::unary_inline_ok(op),
         VecOp::Reduce {
@@ -186,6 +187,7 @@ impl Emitter {
                 self.store_v(d, q);
             }
             VecOp::Qdmulh { .. } => self.vec_qdmulh(op, (vd, vn), slow, arg),
+            VecOp::Qdmull { .. } => self.vec_qdmull(op, (vd, vn), slow, arg),
             VecOp::Same { .. } => self.vec_same(op, (vd, vn), slow, arg),
             VecOp::Tbl { .. } => self.vec_tbl(op, (vd, vn), slow, arg),
             VecOp::Mmla {
@@ -413,15 +415,11 @@ impl Emitter {
             16 => {
                 // Low and high halves of the 32-bit products, interleaved.
                 match elem {
-                    Some(i) => dynasm!(self.a ; .arch x64
-                        ; movzx eax, WORD [r15 + m + 2 * i as i32]
-                        ; movd xmm1, eax
-                        ; pshuflw xmm1, xmm1, 0
-                        ; pshufd xmm1, xmm1, 0),
-                    None => dynasm!(self.a ; .arch x64 ; movdqa xmm1, [r15 + m]),
+                    Some(i) => self.splat_h(1, m, i),
+                    None => self.load_v(1, m),
                 }
+                self.load_v(0, n);
                 dynasm!(self.a ; .arch x64
-                    ; movdqa xmm0, [r15 + n]
                     ; movdqa xmm2, xmm0
                     ; pmullw xmm0, xmm1);
                 if signed {
@@ -436,16 +434,7 @@ impl Emitter {
                 }
             }
             _ => {
-                // Lanes i, i + 1 into dwords 0 and 2 for pmul(u)dq.
-                let sel = (if upper {
-                    0b11_11_10_10u8
-                } else {
-                    0b01_01_00_00
-                }) as i8;
-                let sel_m = elem.map_or(sel, |i| (i & 3) as i8 * 0x55);
-                dynasm!(self.a ; .arch x64
-                    ; pshufd xmm0, [r15 + n], sel
-                    ; pshufd xmm1, [r15 + m], sel_m);
+                self.long_dwords(upper, (n, m), elem);
                 if signed {
                     dynasm!(self.a ; .arch x64 ; pmuldq xmm0, xmm1);
                 } else {
@@ -455,12 +444,15 @@ impl Emitter {
         }
         match acc {
             LongAcc::Set => {}
+            // The accumulator from the V-register cache when it holds it:
+            // a chain of accumulating multiplies then waits on no store.
             LongAcc::Add => {
-                dynasm!(self.a ; .arch x64 ; movdqa xmm2, [r15 + d]);
+                self.load_v(2, d);
                 self.add_lanes(2 * esize);
             }
             LongAcc::Sub => {
-                dynasm!(self.a ; .arch x64 ; movdqa xmm2, xmm0 ; movdqa xmm0, [r15 + d]);
+                dynasm!(self.a ; .arch x64 ; movdqa xmm2, xmm0);
+                self.load_v(0, d);
                 match esize {
                     8 => dynasm!(self.a ; .arch x64 ; psubw xmm0, xmm2),
                     16 => dynasm!(self.a ; .arch x64 ; psubd xmm0, xmm2),
@@ -469,6 +461,39 @@ impl Emitter {
             }
         }
         self.store_v(d, true);
+    }
+
+    /// xmm0 and xmm1 = the 32-bit lanes of the low (or, with `upper`,
+    /// high) half of the V registers at `n` and `m` (with `elem`, lane
+    /// `elem` of `m` in each) in dwords 0 and 2, for `pmuldq`/`pmuludq`.
+    pub(super) fn long_dwords(&mut self, upper: bool, (n, m): (i32, i32), elem: Option<u8>) {
+        let sel = (if upper {
+            0b11_11_10_10u8
+        } else {
+            0b01_01_00_00
+        }) as i8;
+        let sel_m = elem.map_or(sel, |i| ((i & 3) * 0x55) as i8);
+        self.pshufd_v(0, n, sel);
+        self.pshufd_v(1, m, sel_m);
+    }
+
+    /// xmm`x` = the 16-bit lane `i` of the V register at `off` in every
+    /// lane (from its cache register if it has one; else through eax).
+    pub(super) fn splat_h(&mut self, x: u8, off: i32, i: u8) {
+        let sel = ((i & 3) * 0x55) as i8;
+        match self.vcached(off) {
+            Some(c) if i < 4 => dynasm!(self.a ; .arch x64
+                ; pshuflw Rx(x), Rx(c), sel
+                ; punpcklqdq Rx(x), Rx(x)),
+            Some(c) => dynasm!(self.a ; .arch x64
+                ; pshufhw Rx(x), Rx(c), sel
+                ; punpckhqdq Rx(x), Rx(x)),
+            None => dynasm!(self.a ; .arch x64
+                ; movzx eax, WORD [r15 + off + 2 * i as i32]
+                ; movd Rx(x), eax
+                ; pshuflw Rx(x), Rx(x), 0
+                ; pshufd Rx(x), Rx(x), 0),
+        }
     }
 
     /// xmm0 = the low 64 bits of xmm0 as `esize`-bit lanes, zero- or

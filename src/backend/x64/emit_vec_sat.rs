@@ -184,6 +184,16 @@ impl Emitter {
     /// `scalar` its `esize`-bit lane 0 alone, else 64 bits (upper half
     /// zeroed) or, with `q`, 128.
     pub(super) fn qc_store(&mut self, lanes: i32, (esize, q, scalar): (u8, bool, bool), d: i32) {
+        self.qc_or(lanes);
+        if scalar {
+            self.keep_lane0(esize);
+        }
+        self.store_v(d, q || scalar);
+    }
+
+    /// ORs FPSR.QC into the CPU state when `eax & lanes` is not zero
+    /// (`lanes` 0: never).
+    pub(super) fn qc_or(&mut self, lanes: i32) {
         if lanes != 0 {
             let done = self.a.new_dynamic_label();
             dynasm!(self.a ; .arch x64
@@ -192,10 +202,6 @@ impl Emitter {
                 ; or DWORD [r15 + OFF_FPSR], QC
                 ; =>done);
         }
-        if scalar {
-            self.keep_lane0(esize);
-        }
-        self.store_v(d, q || scalar);
     }
 
     /// xmm`x` = the 64-bit pattern `p` in both halves.
@@ -208,7 +214,7 @@ impl Emitter {
 
     /// xmm0 = xmm0 ± xmm1 saturated; eax = a `movmsk` of the lanes that
     /// saturated, one bit per returned number of bytes.
-    fn sat_add_sub(&mut self, sub: bool, signed: bool, esize: u8) -> u32 {
+    pub(super) fn sat_add_sub(&mut self, sub: bool, signed: bool, esize: u8) -> u32 {
         if esize <= 16 {
             dynasm!(self.a ; .arch x64 ; movdqa xmm2, xmm0);
             match (sub, signed, esize) {

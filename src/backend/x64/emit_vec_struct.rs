@@ -14,7 +14,9 @@
 //! address order. When the bytes cross into a second page it first checks
 //! that page writable with a `lock or` of zero into its first byte (which
 //! changes nothing), so a store that faults writes no byte, as the exact
-//! helper does. Without SSSE3 the helper runs. Scratch: `xmm0`–`xmm5`,
+//! helper does. Without SSSE3 the helper runs. ST2/ST3/ST4 of one lane
+//! (`lane`) probe the same way, then store each register's element from a
+//! general register. Scratch: `xmm0`–`xmm5`,
 //! `rax`, `rcx`, `rdx`.
 
 use super::emit::Emitter;
@@ -48,9 +50,9 @@ fn ld4_transpose(load: bool, q: bool, esize: u8, regs: u8) -> bool {
 }
 
 /// Whether a structure access of `regs` registers of `esize`-bit elements
-/// (128-bit ones with `q`) is inline.
-pub(super) fn inline_ok(load: bool, q: bool, esize: u8, regs: u8) -> bool {
-    has_ssse3() || (ld4_transpose(load, q, esize, regs) && esize == 32)
+/// (128-bit ones with `q`; with `lane`, one element of each) is inline.
+pub(super) fn inline_ok(load: bool, q: bool, esize: u8, regs: u8, lane: Option<u8>) -> bool {
+    lane.is_some() || has_ssse3() || (ld4_transpose(load, q, esize, regs) && esize == 32)
 }
 
 /// A structure access's shape.
@@ -152,11 +154,16 @@ impl Emitter {
     pub(super) fn structs(
         &mut self,
         (load, q, esize, regs, vd): (bool, bool, u8, u8, u8),
+        lane: Option<u8>,
         addr: Val,
         slow: HelperFn,
         arg: u64,
     ) {
-        if !inline_ok(load, q, esize, regs) {
+        if let Some(lane) = lane {
+            self.store_lane((esize, regs, vd, lane), addr);
+            return;
+        }
+        if !inline_ok(load, q, esize, regs, None) {
             self.load(2, addr);
             self.pinned_out();
             dynasm!(self.a ; .arch x64
@@ -241,7 +248,25 @@ impl Emitter {
             self.load_v(j, Self::voff((vd + j) % 32));
         }
         self.load(0, addr);
-        let last = s.total() as i32 - 1;
+        self.probe_second_page(s.total() as i32 - 1);
+        self.masks_address(s);
+        let total = s.total();
+        for c in 0..s.chunks() {
+            self.combine(s, c, s.regs as usize);
+            let at = (c * 16) as i32;
+            if total - c * 16 >= 16 {
+                dynasm!(self.a ; .arch x64 ; movdqu [rax + at], xmm5);
+            } else {
+                dynasm!(self.a ; .arch x64 ; movq QWORD [rax + at], xmm5);
+            }
+        }
+    }
+
+    /// With a store's address in rax: when its bytes up to `rax + last`
+    /// (`last` below 4096) cross into a second page, a `lock or` of zero
+    /// into that page's first byte, which faults there before any byte is
+    /// written and changes nothing otherwise. rcx, rdx clobbered.
+    fn probe_second_page(&mut self, last: i32) {
         let same_page = self.a.new_dynamic_label();
         dynasm!(self.a ; .arch x64
             ; lea rcx, [rax + last]
@@ -252,15 +277,30 @@ impl Emitter {
             ; and rcx, -0x1000
             ; lock or BYTE [rcx], 0
             ; =>same_page);
-        self.masks_address(s);
-        let total = s.total();
-        for c in 0..s.chunks() {
-            self.combine(s, c, s.regs as usize);
-            let at = (c * 16) as i32;
-            if total - c * 16 >= 16 {
-                dynasm!(self.a ; .arch x64 ; movdqu [rax + at], xmm5);
-            } else {
-                dynasm!(self.a ; .arch x64 ; movq QWORD [rax + at], xmm5);
+    }
+
+    /// ST2/ST3/ST4 of one lane: the probe of a second page, then element
+    /// `lane` of each register, in memory order, through rcx.
+    fn store_lane(&mut self, (esize, regs, vd, lane): (u8, u8, u8, u8), addr: Val) {
+        let eb = i32::from(esize / 8);
+        self.load(0, addr);
+        self.probe_second_page(i32::from(regs) * eb - 1);
+        for j in 0..regs {
+            let src = Self::voff((vd + j) % 32) + i32::from(lane) * eb;
+            let at = i32::from(j) * eb;
+            match eb {
+                1 => dynasm!(self.a ; .arch x64
+                    ; movzx ecx, BYTE [r15 + src]
+                    ; mov BYTE [rax + at], cl),
+                2 => dynasm!(self.a ; .arch x64
+                    ; movzx ecx, WORD [r15 + src]
+                    ; mov WORD [rax + at], cx),
+                4 => dynasm!(self.a ; .arch x64
+                    ; mov ecx, DWORD [r15 + src]
+                    ; mov DWORD [rax + at], ecx),
+                _ => dynasm!(self.a ; .arch x64
+                    ; mov rcx, QWORD [r15 + src]
+                    ; mov QWORD [rax + at], rcx),
             }
         }
     }

@@ -22,6 +22,7 @@ mod emit_mem;
 mod emit_mem_tlb;
 mod emit_nzcv;
 mod emit_qdmulh;
+mod emit_qdmull;
 mod emit_select;
 mod emit_sm3;
 mod emit_term;

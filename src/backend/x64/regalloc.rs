@@ -159,9 +159,10 @@ fn calls(op: &Op) -> (bool, bool) {
             q,
             esize,
             regs,
+            lane,
             ..
         } => (
-            !super::emit_vec_struct::inline_ok(load, q, esize, regs),
+            !super::emit_vec_struct::inline_ok(load, q, esize, regs, lane),
             false,
         ),
         Op::FBin { .. } | Op::FMulAdd { .. } => (false, true),

@@ -142,6 +142,23 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
         super::vec_op(cx, op, &args, helper);
         return Ok(());
     }
+    // SQDMULL/SQDMLAL/SQDMLSL by element (vector and scalar): an Op::Vec
+    // the backend may run inline.
+    let q_mull = (!fp && kind & DIFF != 0)
+        .then(|| three_diff::qdmull_acc(D::from_u32(kind & !DIFF)))
+        .flatten();
+    if let Some(acc) = q_mull {
+        let op = VecOp::Qdmull {
+            esize: 8 << esize,
+            upper: args.q,
+            scalar,
+            acc,
+            vm: m as u8,
+            elem: Some(index as u8),
+        };
+        super::vec_op(cx, op, &args, helper);
+        return Ok(());
+    }
     // SQDMULH/SQRDMULH by element: an Op::Vec the backend may run inline.
     let q_mulh = (!fp && kind & DIFF == 0)
         .then(|| three_same::qdmulh(S::from_u32(kind), &args, Some(index as u8)))

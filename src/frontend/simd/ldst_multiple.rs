@@ -65,6 +65,7 @@ pub fn translate(cx: &mut Ctx, (load, rpt, selem): Form, f: &Fields) -> TResult 
             esize: args.esize() as u8,
             regs: selem as u8,
             vd: args.d as u8,
+            lane: None,
             addr,
             slow: helper,
             arg: args.pack(),

@@ -3,8 +3,8 @@
 
 use super::copy::{extract, insert};
 use super::lanes::{get, mask, set, trunc};
-use super::ldst_multiple::{get_bytes, transfer, writeback};
-use super::{call, Args};
+use super::ldst_multiple::{get_bytes, probe_write, transfer, writeback};
+use super::Args;
 use crate::arm64::encodings::simd_ldst::Op;
 use crate::arm64::Fields;
 use crate::cpu::state::v_offset;
@@ -103,16 +103,19 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
         }
         return Ok(());
     }
-    let guest = addr;
-    let addr = if cx.system {
-        // Every structure element of one lane (or the replicated one).
-        cx.b.host_addr(addr, (selem << scale) as u8, !load)
-    } else {
-        addr
-    };
-    call(cx, helper, args, &[addr]);
+    // ST2-ST4 of one lane: an Op::Structs of one element of each register.
+    cx.b.push(crate::ir::Op::Structs {
+        load: false,
+        q,
+        esize: args.esize() as u8,
+        regs: selem as u8,
+        vd: args.d as u8,
+        lane: Some(index as u8),
+        addr,
+        slow: helper,
+        arg: args.pack(),
+    });
     cx.b.check_fault(cx.pc);
-    cx.b.accessed_vec(guest, selem << scale, load);
     if post {
         writeback(cx, n, m, base, (selem << scale) as u64);
     }
@@ -123,7 +126,9 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
 /// (for plugins, one vector access of all their bytes).
 /// A load reads every element before it writes a register, so a fault
 /// leaves the registers as they were; a store has one element (ST2-ST4 of
-/// one lane, whose elements could be split by a fault, run in the helper).
+/// one lane, whose elements could be split by a fault, are an
+/// [`Op::Structs`](crate::ir::Op::Structs), which checks a second page
+/// writable first).
 fn inline(cx: &mut Ctx, a: &Args, selem: u32, replicate: bool, addr: Val) {
     let es = a.esize();
     let w = Width::from_log2(a.size);
@@ -178,7 +183,8 @@ unsafe extern "C" fn helper(cpu: *mut CpuState, p: u64, addr: u64, _: u64, _: u6
 }
 
 /// Executes one single-structure load/store or load-and-replicate. A load
-/// reads every byte before it writes a register.
+/// reads every byte before it writes a register; a store that faults
+/// writes no byte (a second page is checked writable first).
 ///
 /// # Safety
 /// `addr` is a guest address.
@@ -198,6 +204,9 @@ pub unsafe fn run(cpu: &mut CpuState, a: &Args, addr: u64) -> Result<(), GuestFa
             let v = get(cpu.v[t], es, index).to_le_bytes();
             buf[s * eb..(s + 1) * eb].copy_from_slice(&v[..eb]);
         }
+        // A store that faults writes no byte.
+        // SAFETY: per the contract.
+        unsafe { probe_write(addr, buf.len() as u64)? };
     }
     // SAFETY: per the contract.
     unsafe { transfer(load, addr, buf)? };

@@ -73,6 +73,18 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
         kind: kind as u32,
         imm: u as u32,
     };
+    if let Some(acc) = qdmull_acc(kind) {
+        let op = VecOp::Qdmull {
+            esize: args.esize() as u8,
+            upper: args.q,
+            scalar,
+            acc,
+            vm: args.m as u8,
+            elem: None,
+        };
+        super::vec_op(cx, op, &args, helper);
+        return Ok(());
+    }
     let acc = long_acc(kind);
     match acc {
         None if kind == K::Pmull => {
@@ -113,6 +125,17 @@ pub fn long_acc(kind: K) -> Option<LongAcc> {
         K::Mull => Some(LongAcc::Set),
         K::Mlal => Some(LongAcc::Add),
         K::Mlsl => Some(LongAcc::Sub),
+        _ => None,
+    }
+}
+
+/// What the saturating doubling long multiplies (SQDMULL, SQDMLAL,
+/// SQDMLSL) do with the destination (None for the others).
+pub fn qdmull_acc(kind: K) -> Option<LongAcc> {
+    match kind {
+        K::Qdmull => Some(LongAcc::Set),
+        K::Qdmlal => Some(LongAcc::Add),
+        K::Qdmlsl => Some(LongAcc::Sub),
         _ => None,
     }
 }
