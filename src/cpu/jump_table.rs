@@ -17,8 +17,8 @@
 //! The table is therefore one 2 MiB-aligned mapping marked for transparent
 //! huge pages ([`HugeTable`]): one fault that zeroes 2 MiB instead of
 //! about 130 faults in a static hello world and 290 in a dynamic one. A
-//! huge page is 2 MiB resident, so only [`HUGE_TABLES`] tables at a time
-//! get them (the first threads'); the others, and the always-empty table
+//! huge page is 2 MiB resident, so only [`HUGE_TABLES`] table at a time
+//! gets them (the first thread's); the others, and the always-empty table
 //! of a CPU state without a dispatcher, keep 4 KiB pages. A table that starts
 //! small and grows was tried: translated code then reads the table's size
 //! from the CPU state, and that load made the threaded interpreter kernel
@@ -64,17 +64,20 @@ pub struct JumpTable {
 }
 
 /// Tables backed by huge pages at most at a time: a huge page is 2 MiB
-/// resident once touched, so a process with many threads gives the tables
-/// of the others 4 KiB pages.
-const HUGE_TABLES: usize = 4;
+/// resident once touched, so only the first thread's table (the one that
+/// runs the start-up) gets one, and a process with more threads gives the
+/// others 4 KiB pages (with four huge tables the 5-thread mutex4 kernel
+/// peaked at 14.3 MiB instead of 6.7, for no CPU time saved).
+const HUGE_TABLES: usize = 1;
 
 /// Tables backed by huge pages now.
 static HUGE_LIVE: AtomicUsize = AtomicUsize::new(0);
 
 impl Default for JumpTable {
-    /// A table with every entry empty, on huge pages (the first
-    /// [`HUGE_TABLES`] live ones): a start-up's few hundred branch targets
-    /// touch about one page each, which huge pages make one fault.
+    /// A table with every entry empty, on huge pages while fewer than
+    /// [`HUGE_TABLES`] live tables have them: a start-up's few hundred
+    /// branch targets touch about one page each, which huge pages make one
+    /// fault.
     fn default() -> Self {
         let huge = HUGE_LIVE.fetch_add(1, Ordering::Relaxed) < HUGE_TABLES;
         if !huge {
