@@ -356,7 +356,10 @@ const SINGLE_DASH_LONGS: &[&str] = &["cpu", "plugin"];
 /// PROGRAM (the first argument that is neither an option nor an option's
 /// value) or `--`.
 fn single_dash_longs(mut args: Vec<OsString>) -> Vec<OsString> {
-    let cmd = Cli::command();
+    // The option table is built only when an option comes before PROGRAM
+    // (building it costs about a tenth of emu-user's own start-up).
+    let cmd = std::cell::OnceCell::new();
+    let options = || cmd.get_or_init(Cli::command).get_arguments();
     let takes_value = |a: &clap::Arg| a.get_action().takes_values();
     let mut i = 1;
     while i < args.len() {
@@ -378,17 +381,13 @@ fn single_dash_longs(mut args: Vec<OsString>) -> Vec<OsString> {
         let separate_value = match arg.strip_prefix("--") {
             Some(long) => {
                 !long.contains('=')
-                    && cmd
-                        .get_arguments()
-                        .any(|a| a.get_long() == Some(long) && takes_value(a))
+                    && options().any(|a| a.get_long() == Some(long) && takes_value(a))
             }
             None => {
                 let mut chars = arg[1..].chars();
                 let first = chars.next();
                 chars.next().is_none()
-                    && cmd
-                        .get_arguments()
-                        .any(|a| a.get_short() == first && takes_value(a))
+                    && options().any(|a| a.get_short() == first && takes_value(a))
             }
         };
         i += if separate_value { 2 } else { 1 };

@@ -145,22 +145,9 @@ impl BlockIndex {
 /// A fresh private anonymous read-write mapping of `bytes`, reserved, not
 /// committed.
 fn map_anonymous(bytes: usize) -> std::io::Result<*mut libc::c_void> {
-    // SAFETY: a fresh anonymous mapping at no fixed address, checked
-    // before use.
-    let p = unsafe {
-        libc::mmap(
-            std::ptr::null_mut(),
-            bytes,
-            libc::PROT_READ | libc::PROT_WRITE,
-            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
-            -1,
-            0,
-        )
-    };
-    if p == libc::MAP_FAILED {
-        return Err(std::io::Error::last_os_error());
-    }
-    Ok(p)
+    crate::cpu::huge_table::map_anonymous(bytes)
+        .map(|p| p as *mut libc::c_void)
+        .ok_or_else(std::io::Error::last_os_error)
 }
 
 impl Drop for BlockIndex {
