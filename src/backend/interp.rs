@@ -119,7 +119,6 @@ fn exec(op: &Op, vals: &mut [u64], cpu: &mut CpuState) {
         }
         Op::Const { imm, .. } => imm,
         // The interpreter has no soft-TLB: guest addresses are host addresses.
-        Op::HostAddr { addr, .. } => v(addr),
         Op::GetReg { reg, .. } => cpu.x[reg as usize],
         Op::SetReg { reg, src } => {
             cpu.x[reg as usize] = v(src);

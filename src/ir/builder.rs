@@ -504,19 +504,6 @@ impl Builder {
         }
     }
 
-    /// The host address of `bytes` bytes at guest address `addr` (see
-    /// [`Op::HostAddr`]).
-    pub fn host_addr(&mut self, addr: Val, bytes: u8, write: bool) -> Val {
-        let dst = self.new_val();
-        self.ops.push(Op::HostAddr {
-            dst,
-            addr,
-            bytes,
-            write,
-        });
-        dst
-    }
-
     /// Calls helper `f` with immediate arguments.
     pub fn call_imm(&mut self, f: HelperFn, args: &[u64]) -> Val {
         let vals: Vec<Val> = args.iter().map(|&a| self.konst(a)).collect();

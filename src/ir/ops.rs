@@ -628,17 +628,6 @@ pub enum Op {
     CheckFault {
         pc: u64,
     },
-    /// The host address of `bytes` bytes of guest memory at `addr`, for a
-    /// helper that accesses them (reading, and writing if `write`). Only
-    /// system-mode translation emits it: a backend with a soft-TLB
-    /// translates the address (and may leave the block with a fault exit
-    /// of the instruction being translated); without one it is `addr`.
-    HostAddr {
-        dst: Val,
-        addr: Val,
-        bytes: u8,
-        write: bool,
-    },
     /// The guest memory access the helper [`Op::Call`] before it made:
     /// `bytes` bytes at guest address `addr`, a load and/or a store (of
     /// vector registers if `vector`); no access if `unless` is given and
@@ -770,7 +759,6 @@ macro_rules! op_uses {
             | Op::LoadVec { addr, .. }
             | Op::Structs { addr, .. }
             | Op::StoreVec { addr, .. }
-            | Op::HostAddr { addr, .. }
             | Op::CheckAlign { addr, .. } => $visit(addr),
             Op::Store { addr, src, .. } => {
                 $visit(addr);
@@ -883,7 +871,6 @@ impl Op {
             | Op::StoreExcl { dst, .. }
             | Op::FBin { dst, .. }
             | Op::FMulAdd { dst, .. }
-            | Op::HostAddr { dst, .. }
             | Op::Call { dst, .. } => Some(dst),
             _ => None,
         }

@@ -785,12 +785,6 @@ impl Emitter {
             Op::CheckFault { pc } => self.check_fault(pc),
             // For instrumentation only: no code.
             Op::Accessed { .. } => {}
-            // No soft-TLB: the guest address is the host address.
-            Op::HostAddr { dst, addr, .. } => {
-                let d = self.dreg(dst);
-                self.load(d, addr);
-                self.store(dst, d);
-            }
             Op::Poll { pc, nzcv } => self.poll(pc, nzcv),
             Op::Call { f, dst, args } => {
                 // rdi = state, rsi/rdx/rcx/r8 = args. Sources live in

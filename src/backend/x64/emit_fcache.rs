@@ -256,7 +256,6 @@ impl Emitter {
             | Op::Fence { .. }
             | Op::CheckAlign { .. }
             | Op::CheckFault { .. }
-            | Op::HostAddr { .. }
             | Op::Accessed { .. }
             | Op::FBin { .. }
             | Op::FMulAdd { .. }

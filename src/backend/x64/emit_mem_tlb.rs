@@ -88,12 +88,6 @@ impl Emitter {
                 let bytes = Op::structs_bytes(q, esize, regs, lane);
                 self.tlb_translated(op, addr, bytes, !load)
             }
-            Op::HostAddr {
-                dst,
-                addr,
-                bytes,
-                write,
-            } => self.tlb_host_addr(dst, addr, bytes, write),
             _ => return false,
         }
         true
@@ -215,12 +209,6 @@ impl Emitter {
         let op = with_addr(op, host);
         self.op_direct(&op);
         self.locs.pop();
-    }
-
-    /// [`Op::HostAddr`]: the translated address itself.
-    fn tlb_host_addr(&mut self, dst: Val, addr: Val, bytes: u8, write: bool) {
-        self.tlb_translate(addr, bytes, write);
-        self.store(dst, 2);
     }
 
     fn push_tlb_slow(&mut self, s: TlbSlow) {

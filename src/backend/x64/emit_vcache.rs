@@ -156,7 +156,6 @@ impl Emitter {
             | Op::Fence { .. }
             | Op::CheckAlign { .. }
             | Op::CheckFault { .. }
-            | Op::HostAddr { .. }
             | Op::Poll { .. } => {}
             Op::Un { .. } if !may_call(op) => {}
             Op::StoreState { offset, .. } => {

@@ -36,8 +36,7 @@ fn observes_nzcv(op: &Op) -> bool {
         | Op::Cas { .. }
         | Op::StoreExcl { .. }
         | Op::CheckAlign { .. }
-        | Op::CheckFault { .. }
-        | Op::HostAddr { .. } => true,
+        | Op::CheckFault { .. } => true,
         _ => false,
     }
 }
