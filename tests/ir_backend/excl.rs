@@ -57,7 +57,12 @@ fn full_tier_code(words: &[u32]) -> String {
 #[test]
 fn word_and_doubleword_loops_are_one_locked_add() {
     for z in 2..4 {
-        let code = full_tier_code(&loop_words(z));
+        let mut words = loop_words(z);
+        // add w3, w3, w0 for the word loop (an X add is not its operation).
+        if z == 2 {
+            words[1] = 0x0b00_0063;
+        }
+        let code = full_tier_code(&words);
         assert!(code.contains("lock xadd"), "size {z}: no xadd\n{code}");
         assert!(!code.contains("cmpxchg"), "size {z}: a cmpxchg\n{code}");
     }
@@ -65,6 +70,19 @@ fn word_and_doubleword_loops_are_one_locked_add() {
     for z in 0..2 {
         let code = full_tier_code(&loop_words(z));
         assert!(code.contains("cmpxchg"), "size {z}: no cmpxchg\n{code}");
+    }
+}
+
+#[test]
+fn full_barriers_are_a_locked_instruction_not_mfence() {
+    // dmb ish; stlr x5, [x6]
+    for word in [0xd503_3bbf, 0xc89f_fcc5] {
+        let code = full_tier_code(&[word]);
+        assert!(
+            code.contains("lock or dword ptr [rsp],0"),
+            "{word:#x}\n{code}"
+        );
+        assert!(!code.contains("mfence"), "{word:#x}\n{code}");
     }
 }
 
