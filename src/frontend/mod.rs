@@ -367,7 +367,7 @@ impl Words<'_> {
     /// The word at `addr`, the next one the block translates.
     fn get(&mut self, addr: u64) -> Option<u32> {
         match self.ahead.iter().position(|&(a, _)| a == addr) {
-            Some(i) => self.ahead.drain(..=i).last().and_then(|(_, w)| w),
+            Some(i) => self.ahead.drain(..=i).next_back().and_then(|(_, w)| w),
             None => (self.fetch)(addr),
         }
     }
