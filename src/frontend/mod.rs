@@ -6,6 +6,7 @@ use crate::arm64::cpu_model::Cpu;
 use crate::arm64::{decode, encodings::Insn, Fields};
 use crate::cpu::ExitReason;
 use crate::ir::{Block, Builder, Val, Width};
+use ldst::excl_loop::ExclLoop;
 
 mod branch;
 mod dp_imm;
@@ -277,14 +278,20 @@ fn translate_with(
     let mut b = Builder::new(pc);
     b.poll(pc);
     let mut cur = pc;
-    for _ in 0..max_insns {
+    let mut words = Words {
+        fetch,
+        ahead: Vec::new(),
+    };
+    let mut count = 0;
+    while count < max_insns {
+        count += 1;
         if breakpoint(cur) {
             // Stop before the instruction: the debugger takes over here.
             b.insn_start(cur);
             b.exit(ExitReason::Debug, cur, 0);
             return b.finish(cur);
         }
-        let Some(word) = fetch(cur) else {
+        let Some(word) = words.get(cur) else {
             // Instruction fetch from an unmapped or non-executable page.
             b.insn_start(cur);
             b.exit(ExitReason::FetchFault, cur, cur);
@@ -293,6 +300,35 @@ fn translate_with(
         b.insn_start(cur);
         b.set_untag(untag(cur));
         let mark = b.len();
+        // A load-exclusive loop whose instructions all fit in the block,
+        // none with a breakpoint, all with the same tag handling (user
+        // mode: system mode runs store-exclusives itself).
+        let whole = |n: u64| {
+            count as u64 + n <= max_insns as u64 + 1
+                && (1..n).all(|i| !breakpoint(cur + 4 * i) && untag(cur + 4 * i) == untag(cur))
+        };
+        let excl_loop = (sys_inline.is_none() && whole(4))
+            .then(|| {
+                let valid = |f: &Fields| cpu.allows(f.entry.insn, f.word);
+                ExclLoop::find(cur, word, &mut |a| words.peek(a), &valid)
+            })
+            .flatten();
+        if let Some(l) = excl_loop.filter(|l| whole(l.insns as u64)) {
+            let mut cx = Ctx {
+                b: &mut b,
+                pc: cur,
+                cpu,
+                system: false,
+                sys_inline,
+            };
+            l.translate(&mut cx);
+            cur += 4 * l.insns as u64;
+            count += l.insns as usize - 1;
+            if b.ops_since(mark).iter().any(stop) {
+                break;
+            }
+            continue;
+        }
         // An encoding of a feature the CPU model lacks is undefined, as on
         // that core.
         let ok = match decode(word).filter(|f| cpu.allows(f.entry.insn, word)) {
@@ -319,6 +355,34 @@ fn translate_with(
         }
     }
     b.finish(cur)
+}
+
+/// The instruction words of a block, fetched once each and in address
+/// order, with the few that a look-ahead read before their turn.
+struct Words<'a> {
+    fetch: &'a mut dyn FnMut(u64) -> Option<u32>,
+    ahead: Vec<(u64, Option<u32>)>,
+}
+
+impl Words<'_> {
+    /// The word at `addr`, the next one the block translates.
+    fn get(&mut self, addr: u64) -> Option<u32> {
+        match self.ahead.iter().position(|&(a, _)| a == addr) {
+            Some(i) => self.ahead.drain(..=i).next_back().and_then(|(_, w)| w),
+            None => (self.fetch)(addr),
+        }
+    }
+
+    /// The word at `addr`, beyond the one being translated (peeked at in
+    /// address order), left for [`Words::get`].
+    fn peek(&mut self, addr: u64) -> Option<u32> {
+        if let Some(&(_, w)) = self.ahead.iter().find(|&&(a, _)| a == addr) {
+            return w;
+        }
+        let w = (self.fetch)(addr);
+        self.ahead.push((addr, w));
+        w
+    }
 }
 
 /// Whether `word` is an unprivileged load/store (LDTR/STTR and their

@@ -346,3 +346,132 @@ fn concurrent_exclusive_pair_updates_are_atomic() {
     });
     assert_eq!((m.u64(32), m.u64(40)), (4 * N, 2 * 4 * N));
 }
+
+/// Load-exclusive retry loops (`LDXR; op; STXR; CBNZ`, which the frontend
+/// translates as one atomic read-modify-write): each ends as its first
+/// pass with a successful store-exclusive leaves it. Xt holds the old
+/// value, Xd the new one, Ws zero, the monitor (armed elsewhere before)
+/// is clear, memory holds the new value, nothing else changes.
+#[test]
+fn exclusive_loops_end_as_their_first_successful_pass() {
+    const X0: u64 = 0x0123_4567_89ab_cdef;
+    let w32 = |v: u64| v & 0xffff_ffff;
+    // (words, 64-bit, Xt, Xd (Xt for an exchange), new value from the old
+    // one)
+    type Case = (&'static [u32], bool, usize, usize, fn(u64) -> u64);
+    let cases: [Case; 11] = [
+        // ldxr x3, [x2]; add x3, x3, x0; stxr w4, x3, [x2]; cbnz w4
+        (
+            &[0xc85f7c43, 0x8b000063, 0xc8047c43, 0x35ffffa4],
+            true,
+            3,
+            3,
+            |o| o.wrapping_add(X0),
+        ),
+        // ldaxr w5, [x2]; sub w6, w5, #0x123; stlxr w7, w6, [x2]; cbnz w7
+        (
+            &[0x885ffc45, 0x51048ca6, 0x8807fc46, 0x35ffffa7],
+            false,
+            5,
+            6,
+            |o| o.wrapping_sub(0x123),
+        ),
+        // sub x6, x5, x0
+        (
+            &[0xc85f7c45, 0xcb0000a6, 0xc8077c46, 0x35ffffa7],
+            true,
+            5,
+            6,
+            |o| o.wrapping_sub(X0),
+        ),
+        // and x6, x5, x0
+        (
+            &[0xc85f7c45, 0x8a0000a6, 0xc8077c46, 0x35ffffa7],
+            true,
+            5,
+            6,
+            |o| o & X0,
+        ),
+        // ldxr w5; orr w6, w5, #0xff00
+        (
+            &[0x885f7c45, 0x32181ca6, 0x88077c46, 0x35ffffa7],
+            false,
+            5,
+            6,
+            |o| o | 0xff00,
+        ),
+        // eor x6, x0, x5 (the loaded value second)
+        (
+            &[0xc85f7c45, 0xca050006, 0xc8077c46, 0x35ffffa7],
+            true,
+            5,
+            6,
+            |o| o ^ X0,
+        ),
+        // add x6, x0, x5
+        (
+            &[0xc85f7c45, 0x8b050006, 0xc8077c46, 0x35ffffa7],
+            true,
+            5,
+            6,
+            |o| o.wrapping_add(X0),
+        ),
+        // ldaxr x5, [x2]; stlxr w7, x0, [x2]; cbnz w7 (exchange)
+        (&[0xc85ffc45, 0xc807fc40, 0x35ffffc7], true, 5, 5, |_| X0),
+        // ldxr w5, [x2]; stxr w7, wzr, [x2]; cbnz w7
+        (&[0x885f7c45, 0x88077c5f, 0x35ffffc7], false, 5, 5, |_| 0),
+        // add x0, x5, x0 (the operand register is the destination)
+        (
+            &[0xc85f7c45, 0x8b0000a0, 0xc8077c40, 0x35ffffa7],
+            true,
+            5,
+            0,
+            |o| o.wrapping_add(X0),
+        ),
+        // and x6, x5, #0xffff0000ffff0000
+        (
+            &[0xc85f7c45, 0x92103ca6, 0xc8077c46, 0x35ffffa7],
+            true,
+            5,
+            6,
+            |o| o & 0xffff_0000_ffff_0000,
+        ),
+    ];
+    for (i, (words, x, t, d, f)) in cases.into_iter().enumerate() {
+        let mut m = Mem::pattern();
+        let p = Mem::pattern();
+        let mut c = cpu();
+        c.x[0] = X0;
+        c.x[2] = m.addr(16);
+        c.excl_addr = m.addr(64);
+        c.excl_size = 8;
+        c.excl_val = m.u64(64);
+        let c0 = c.clone();
+        run(words, &mut c);
+        let (old, new) = if x {
+            (p.u64(16), f(p.u64(16)))
+        } else {
+            (p.u32(16), w32(f(p.u32(16))))
+        };
+        let s = if words.len() == 3 {
+            7
+        } else {
+            words[2] as usize >> 16 & 31
+        };
+        let mut want = c0.x;
+        want[t] = old;
+        if words.len() == 4 {
+            want[d] = new;
+        }
+        want[s] = 0;
+        assert_eq!(c.x, want, "case {i}: registers");
+        let mut mem = Mem::pattern();
+        mem.set(16, if x { 8 } else { 4 }, new as u128);
+        assert!(m.0 == mem.0, "case {i}: memory");
+        assert_eq!(
+            (c.excl_addr, c.excl_size),
+            (u64::MAX, 0),
+            "case {i}: monitor"
+        );
+    }
+}

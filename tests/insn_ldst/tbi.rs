@@ -45,6 +45,59 @@ fn top_byte_ignore() {
     // Not about tags: the one test of this binary with the code region
     // known to the fault handler also covers STXR, which is inline.
     store_exclusive_faults_inline(&mut jit);
+    exclusive_loop_faults_as_its_first_pass(&mut jit);
+}
+
+/// `adr x28, .; ldxr x3, [x1]; add x3, x3, x0; stxr w4, x3, [x1]; cbnz w4`
+/// (one atomic add in translated code) at the second page of a mapping
+/// with protection `prot`: the exit and the registers it leaves.
+fn run_loop_on_page(jit: &mut Jit, prot: i32) -> (ExitReason, CpuState, CpuState, u64) {
+    let rw = libc::PROT_READ | libc::PROT_WRITE;
+    let anon = libc::MAP_PRIVATE | libc::MAP_ANONYMOUS;
+    // SAFETY: a fresh private anonymous mapping of two pages, the second
+    // re-protected; unmapped below.
+    let p = unsafe { libc::mmap(std::ptr::null_mut(), 8192, rw, anon, -1, 0) };
+    assert_ne!(p, libc::MAP_FAILED);
+    let page = p as u64 + 4096;
+    // SAFETY: the second page of that mapping.
+    let r = unsafe { libc::mprotect(page as *mut libc::c_void, 4096, prot) };
+    assert_eq!(r, 0);
+    let mut c0 = cpu();
+    c0.x[1] = page;
+    c0.excl_addr = 0x1000;
+    c0.excl_size = 8;
+    let mut c = c0.clone();
+    let words = [0x1000001c, 0xc85f7c23, 0x8b000063, 0xc8047c23, 0x35ffffa4];
+    let exit = run_code_in(jit, &words, &mut c);
+    // SAFETY: unmapping the mapping made above.
+    unsafe { libc::munmap(p, 8192) };
+    (exit, c0, c, page)
+}
+
+/// A load-exclusive loop faults where its first pass would: on a page it
+/// cannot read at the LDXR, a read, with no register written; on a page it
+/// can read but not write at the STXR, a write, with Xt (the page's zero
+/// plus x0) written but not Ws, and the monitor cleared.
+fn exclusive_loop_faults_as_its_first_pass(jit: &mut Jit) {
+    let accerr = libc::SIGSEGV as u64 | 2 << 8;
+    let (exit, c0, c, page) = run_loop_on_page(jit, libc::PROT_NONE);
+    assert_eq!(exit, ExitReason::Fault, "exit at {:#x}", c.pc);
+    assert_eq!((c.pc, c.exit_arg), (c.x[28] + 4, page), "pc, address");
+    assert_eq!(c.fault, accerr, "SEGV_ACCERR, a read");
+    assert_eq!(c.x[..28], c0.x[..28], "registers changed");
+    let (exit, c0, c, page) = run_loop_on_page(jit, libc::PROT_READ);
+    assert_eq!(exit, ExitReason::Fault, "exit at {:#x}", c.pc);
+    assert_eq!((c.pc, c.exit_arg), (c.x[28] + 12, page), "pc, address");
+    assert_eq!(
+        c.fault,
+        accerr | host_signals::FAULT_WRITE,
+        "SEGV_ACCERR, a write"
+    );
+    let mut want = c0.x;
+    want[3] = c0.x[0];
+    want[28] = c.x[28];
+    assert_eq!(c.x, want, "registers");
+    assert_eq!((c.excl_addr, c.excl_size), (u64::MAX, 0), "monitor");
 }
 
 /// STXR whose monitor lets the store go ahead on a read-only page: the

@@ -1,9 +1,10 @@
 //! Load/store-exclusive loops (`LDXR; ADD; STXR; CBNZ`, as C11 atomics
 //! compile for ARMv8.0) from the frontend: the same state and memory as
-//! the interpreter at every size, with the monitor armed or not, and
-//! code whose store-exclusive reads its operands from their own
-//! registers and has no fault check after it (user mode: a fault of the
-//! access is a host fault, which leaves the block at once).
+//! the interpreter at every size, with the monitor armed or not; word and
+//! doubleword loops made one `lock xadd`; and code whose store-exclusive
+//! reads its operands from their own registers and has no fault check
+//! after it (user mode: a fault of the access is a host fault, which
+//! leaves the block at once).
 
 use super::vec_ops::{block_of, interp_vs_jit};
 use super::*;
@@ -42,12 +43,56 @@ fn exclusive_loops_match_the_interpreter() {
     }
 }
 
+/// Host code of `words` translated at the full tier, user mode.
+fn full_tier_code(words: &[u32]) -> String {
+    let block = block_of(words);
+    let env = Env {
+        exit: 0x7000_0000,
+        tlb: None,
+        tier: Tier::Full,
+    };
+    host_disasm(&compile(&block, 0x6000_0000, &env).code, 0x6000_0000)
+}
+
+#[test]
+fn word_and_doubleword_loops_are_one_locked_add() {
+    for z in 2..4 {
+        let mut words = loop_words(z);
+        // add w3, w3, w0 for the word loop (an X add is not its operation).
+        if z == 2 {
+            words[1] = 0x0b00_0063;
+        }
+        let code = full_tier_code(&words);
+        assert!(code.contains("lock xadd"), "size {z}: no xadd\n{code}");
+        assert!(!code.contains("cmpxchg"), "size {z}: a cmpxchg\n{code}");
+    }
+    // Byte and halfword loops keep their store-exclusive.
+    for z in 0..2 {
+        let code = full_tier_code(&loop_words(z));
+        assert!(code.contains("cmpxchg"), "size {z}: no cmpxchg\n{code}");
+    }
+}
+
+#[test]
+fn full_barriers_are_a_locked_instruction_not_mfence() {
+    // dmb ish; stlr x5, [x6]
+    for word in [0xd503_3bbf, 0xc89f_fcc5] {
+        let code = full_tier_code(&[word]);
+        assert!(
+            code.contains("lock or dword ptr [rsp],0"),
+            "{word:#x}\n{code}"
+        );
+        assert!(!code.contains("mfence"), "{word:#x}\n{code}");
+    }
+}
+
 #[test]
 fn store_exclusive_code_has_no_fault_check_and_no_copies() {
     let fault = std::mem::offset_of!(CpuState, fault);
     let check = format!("[r15+{fault:X}h],0");
     for z in 0..4 {
-        let block = block_of(&loop_words(z));
+        // Without the CBNZ: not a loop the frontend makes one atomic add.
+        let block = block_of(&loop_words(z)[..3]);
         let env = Env {
             exit: 0x7000_0000,
             tlb: None,

@@ -7,7 +7,10 @@
 //! and replaces it in one host compare-and-swap: STXR is an
 //! [`Op::StoreExcl`](crate::ir::Op::StoreExcl), which the x86-64 backend
 //! emits inline (`lock cmpxchg`), STXP a runtime helper
-//! ([`crate::runtime::exclusive`]).
+//! ([`crate::runtime::exclusive`]). A whole retry loop of W or X
+//! exclusives (LDXR, an ADD/SUB/AND/ORR/EOR or nothing, STXR, CBNZ back)
+//! is translated as one atomic read-modify-write instead
+//! ([`super::excl_loop`]).
 //!
 //! Without FEAT_LSE2 (which emu does not announce) every one of these
 //! accesses must be aligned to its whole size (both registers of a pair):

@@ -6,6 +6,7 @@
 //! register 31 is XZR/WZR (or V31 for SIMD&FP forms).
 
 mod atomic;
+pub(super) mod excl_loop;
 mod exclusive;
 mod pair;
 mod single;
