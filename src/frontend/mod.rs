@@ -324,7 +324,7 @@ fn translate_with(
             l.translate(&mut cx);
             cur += 4 * l.insns as u64;
             count += l.insns as usize - 1;
-            if b.ops_since(mark).iter().any(stop) {
+            if stop.is_some_and(|s| b.ops_since(mark).iter().any(s)) {
                 break;
             }
             continue;
