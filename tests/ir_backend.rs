@@ -53,6 +53,8 @@ mod random;
 mod select;
 #[path = "ir_backend/table.rs"]
 mod table;
+#[path = "ir_backend/vec_avx.rs"]
+mod vec_avx;
 #[path = "ir_backend/vec_fp.rs"]
 mod vec_fp;
 #[path = "ir_backend/vec_int.rs"]

@@ -28,6 +28,7 @@ mod emit_term;
 mod emit_tier;
 mod emit_vcache;
 mod emit_vec;
+mod emit_vec_avx;
 mod emit_vec_fmulx;
 mod emit_vec_fp;
 mod emit_vec_imm;
@@ -35,6 +36,7 @@ mod emit_vec_perm;
 mod emit_vec_sat;
 mod emit_vec_struct;
 mod emit_vec_widen;
+mod emit_vloop;
 pub mod regalloc;
 pub mod trampoline;
 
