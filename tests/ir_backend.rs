@@ -57,6 +57,8 @@ mod select;
 mod st_lane;
 #[path = "ir_backend/table.rs"]
 mod table;
+#[path = "ir_backend/vec_avx.rs"]
+mod vec_avx;
 #[path = "ir_backend/vec_est.rs"]
 mod vec_est;
 #[path = "ir_backend/vec_fixed.rs"]

@@ -157,6 +157,9 @@ pub(super) struct Emitter {
     pub slow_paths: Vec<super::emit_fp::SlowPath>,
     /// V registers also held in xmm registers.
     pub vcache: super::emit_vcache::VCache,
+    /// For a self-looping block: the V registers carried around the loop
+    /// in cache registers (V register, xmm register), see `emit_vloop`.
+    pub vloop: Vec<(u8, u8)>,
     /// Scalar FP values also held in xmm registers.
     /// Boxed, so that handing it between the emitter and the per-thread
     /// buffers moves a pointer, not its tables.
@@ -270,6 +273,7 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         insn_pc: block.start_pc,
         tlb_cold: bufs.tlb_cold,
         vcache: super::emit_vcache::VCache::new(vcache_on),
+        vloop: Vec::new(),
         fcache: bufs.fcache,
         op_index: 0,
         host_nzcv: bufs.host_nzcv,
@@ -303,7 +307,7 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
             if l.body_index == i {
                 let body = *body;
                 e.rax_holds = None;
-                e.vcache.clear();
+                e.vloop_entry(&block.ops[i..]);
                 e.aes_left = None;
                 e.fcache.clear();
                 e.host_flags = None;
@@ -606,6 +610,7 @@ impl Emitter {
                 self.load_xmm(0, src);
                 dynasm!(self.a ; .arch x64 ; movdqa [r15 + off], xmm0);
                 self.vcache_store(off, 0);
+                self.vcache_hi_zero(off);
                 self.vcache.recorded = false;
                 Some(j)
             }

@@ -23,6 +23,9 @@ pub(super) struct SelfLoop {
     pub carried: Vec<(Val, u8, Option<Val>)>,
     /// The block's interrupt poll, moved to the back edge (see [`plan`]).
     pub poll: Option<PollNzcv>,
+    /// Whether the block may call host code, which may write guest
+    /// registers in the CPU state behind the IR's back.
+    pub calls: bool,
 }
 
 impl SelfLoop {
@@ -114,6 +117,7 @@ pub(super) fn plan(block: &Block) -> Option<(Block, SelfLoop)> {
         })
         .collect();
     let poll = take_poll(&mut rest, block.start_pc);
+    let calls = rest.iter().any(super::regalloc::may_call);
     let body_index = hoisted.len();
     let mut ops = hoisted;
     ops.extend(rest);
@@ -128,8 +132,39 @@ pub(super) fn plan(block: &Block) -> Option<(Block, SelfLoop)> {
             body_index,
             carried,
             poll,
+            calls,
         },
     ))
+}
+
+/// Performs the parallel move `moves` ((destination, source) pairs, every
+/// destination distinct) with `mov(dst, src)`, in an order where no
+/// source is overwritten before it is read; a cycle goes through `temp`,
+/// which no move may use.
+pub(super) fn parallel_moves<L: Copy + PartialEq>(
+    moves: &mut Vec<(L, L)>,
+    temp: L,
+    mut mov: impl FnMut(L, L),
+) {
+    while !moves.is_empty() {
+        let free = (0..moves.len()).find(|&i| moves.iter().all(|&(_, s)| s != moves[i].0));
+        match free {
+            Some(i) => {
+                let (d, s) = moves.remove(i);
+                mov(d, s);
+            }
+            None => {
+                // Only cycles remain: park one destination's value in temp.
+                let d = moves[0].0;
+                mov(temp, d);
+                for m in moves.iter_mut() {
+                    if m.1 == d {
+                        m.1 = temp;
+                    }
+                }
+            }
+        }
+    }
 }
 
 impl Emitter {
@@ -155,38 +190,30 @@ impl Emitter {
                         moves.push((dst, src));
                     }
                 }
+                // The read's location still holds the register's value
+                // when no other value took it over and nothing can have
+                // written the register behind the IR's back.
+                None if !l.calls && self.locs.iter().filter(|&&o| o == dst).count() == 1 => {}
                 None => reloads.push((dst, reg)),
             }
         }
-        while !moves.is_empty() {
-            let free = (0..moves.len()).find(|&i| moves.iter().all(|&(_, s)| s != moves[i].0));
-            match free {
-                Some(i) => {
-                    let (d, s) = moves.remove(i);
-                    self.mov_loc(d, s);
-                }
-                None => {
-                    // Only cycles remain: park one destination's value in rax.
-                    let d = moves[0].0;
-                    self.mov_loc(Loc::Reg(0), d);
-                    for m in moves.iter_mut() {
-                        if m.1 == d {
-                            m.1 = Loc::Reg(0);
-                        }
-                    }
-                }
-            }
-        }
+        parallel_moves(&mut moves, Loc::Reg(0), |d, s| self.mov_loc(d, s));
         for (dst, reg) in reloads {
             match super::regalloc::pinned(reg) {
                 Some(h) => self.mov_loc(dst, Loc::Reg(h)),
                 None => {
                     let off = x_offset(reg as usize) as i32;
-                    dynasm!(self.a ; .arch x64 ; mov rax, QWORD [r15 + off]);
-                    self.mov_loc(dst, Loc::Reg(0));
+                    match dst {
+                        Loc::Reg(d) => dynasm!(self.a ; .arch x64 ; mov Rq(d), QWORD [r15 + off]),
+                        _ => {
+                            dynasm!(self.a ; .arch x64 ; mov rax, QWORD [r15 + off]);
+                            self.mov_loc(dst, Loc::Reg(0));
+                        }
+                    }
                 }
             }
         }
+        self.vloop_back_edge();
         dynasm!(self.a ; .arch x64 ; jmp =>body);
     }
 

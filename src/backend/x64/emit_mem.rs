@@ -100,8 +100,12 @@ impl Emitter {
         let off = Self::voff(vreg);
         let (a, d) = (self.addr_reg(addr), self.disp);
         let x = self.fcache_load_vec(vreg, matches!(bytes, 4 | 8));
+        // Without an FP-cache register, a load of 4 bytes or more goes
+        // straight into the V register's cache register, if the cache is on.
+        let direct = x == 0 && bytes >= 4 && self.vcache.on;
+        let x = if direct { self.vcache_dest(off) } else { x };
         match bytes {
-            16 => at!(self, a, d, [movdqu xmm0,] []),
+            16 => at!(self, a, d, [movdqu Rx(x),] []),
             8 => at!(self, a, d, [movq Rx(x), QWORD] []),
             4 => at!(self, a, d, [movd Rx(x), DWORD] []),
             2 => at!(self, a, d, [movzx eax, WORD] []),
@@ -109,8 +113,14 @@ impl Emitter {
         }
         if bytes >= 4 {
             dynasm!(self.a ; .arch x64 ; movdqa [r15 + off], Rx(x));
-            self.vcache_store(off, x);
-            self.fcache_loaded(x, vreg);
+            if !direct {
+                self.vcache_store(off, x);
+                self.fcache_loaded(x, vreg);
+            }
+            if bytes < 16 {
+                // movd and movq zero the rest of the register.
+                self.vcache_hi_zero(off);
+            }
         } else {
             dynasm!(self.a ; .arch x64
                 ; mov QWORD [r15 + off], rax ; mov QWORD [r15 + off + 8], 0);
@@ -122,8 +132,24 @@ impl Emitter {
         let (a, d) = (self.addr_reg(addr), self.disp);
         match bytes {
             16 => {
-                dynasm!(self.a ; .arch x64 ; movdqa xmm0, [r15 + off]);
-                at!(self, a, d, [movdqu] [, xmm0]);
+                let x = match self.vcached(off) {
+                    Some(x) => x,
+                    None => {
+                        dynasm!(self.a ; .arch x64 ; movdqa xmm0, [r15 + off]);
+                        0
+                    }
+                };
+                at!(self, a, d, [movdqu] [, Rx(x)]);
+            }
+            // From the V register's cache register when it has one, rather
+            // than from the store that just wrote it.
+            8 | 4 if self.vcached(off).is_some() => {
+                let x = self.vcached(off).unwrap_or(0);
+                if bytes == 8 {
+                    at!(self, a, d, [movq QWORD] [, Rx(x)]);
+                } else {
+                    at!(self, a, d, [movd DWORD] [, Rx(x)]);
+                }
             }
             8 => {
                 dynasm!(self.a ; .arch x64 ; mov rcx, QWORD [r15 + off]);

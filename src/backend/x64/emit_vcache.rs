@@ -21,8 +21,8 @@ use crate::ir::{Block, Op};
 use dynasmrt::{dynasm, DynasmApi};
 
 /// The xmm registers of the cache; the emitters use xmm0–xmm5 as scratch.
-const FIRST: u8 = 8;
-const COUNT: u8 = 8;
+pub(super) const FIRST: u8 = 8;
+pub(super) const COUNT: u8 = 8;
 
 /// Which xmm register holds which V register.
 #[derive(Clone, Debug, Default)]
@@ -32,11 +32,18 @@ pub(super) struct VCache {
     pub on: bool,
     /// For each V register: its xmm register, or 0.
     xmm: [u8; 32],
-    /// The next xmm register to (re)assign, round robin.
-    next: u8,
+    /// For each cache register: when its entry was last read or written
+    /// (a count of those events), so that a new entry takes the register
+    /// used least recently.
+    stamp: std::cell::Cell<[u32; COUNT as usize]>,
+    clock: std::cell::Cell<u32>,
     /// Set when [`Emitter::vcache_store`] records the write of the
     /// operation being emitted.
     pub recorded: bool,
+    /// Bit `v`: the upper 64 bits of V register `v` in the CPU state are
+    /// known to be zero (a 64-bit result, a scalar write or a load of 8
+    /// bytes or fewer since the last write of another kind).
+    hi_zero: u32,
 }
 
 impl VCache {
@@ -50,10 +57,61 @@ impl VCache {
     /// Drops every entry.
     pub fn clear(&mut self) {
         self.xmm = [0; 32];
+        self.hi_zero = 0;
+    }
+
+    /// Whether V register `v` has its upper 64 bits known to be zero.
+    pub fn hi_zero(&self, v: u8) -> bool {
+        self.hi_zero & 1 << (v % 32) != 0
+    }
+
+    /// Marks cache register `x` as just used.
+    fn touch(&self, x: u8) {
+        let t = self.clock.get().wrapping_add(1);
+        self.clock.set(t);
+        let mut s = self.stamp.get();
+        s[(x - FIRST) as usize] = t;
+        self.stamp.set(s);
+    }
+
+    /// Makes `entries` (V register, xmm register) the only entries.
+    pub fn set_entries(&mut self, entries: &[(u8, u8)]) {
+        self.clear();
+        for &(v, x) in entries {
+            self.xmm[v as usize % 32] = x;
+            self.touch(x);
+        }
     }
 
     fn forget(&mut self, v: u8) {
         self.xmm[v as usize % 32] = 0;
+        self.hi_zero &= !(1 << (v % 32));
+    }
+
+    /// The cache register for a new value of V register `v`: its own, or
+    /// a free one, or the one used least recently, whose V register loses
+    /// its entry (the state keeps what it knows of its upper half).
+    fn take(&mut self, v: u8) -> u8 {
+        let mut x = self.xmm[v as usize % 32];
+        if x == 0 {
+            let stamp = self.stamp.get();
+            let now = self.clock.get();
+            let held = |x: u8| self.xmm.contains(&x);
+            x = (FIRST..FIRST + COUNT)
+                .find(|&x| !held(x))
+                .or_else(|| {
+                    (FIRST..FIRST + COUNT)
+                        .max_by_key(|&x| now.wrapping_sub(stamp[(x - FIRST) as usize]))
+                })
+                .unwrap_or(FIRST);
+            if let Some(old) = self.xmm.iter().position(|&o| o == x) {
+                self.xmm[old] = 0;
+            }
+            self.xmm[v as usize % 32] = x;
+        }
+        self.touch(x);
+        self.hi_zero &= !(1 << (v % 32));
+        x
     }
 }
 
@@ -72,9 +130,11 @@ fn v_of(off: i32) -> Option<u8> {
 impl Emitter {
     /// The cache register of the V register that starts at offset `off`.
     pub(super) fn vcached(&self, off: i32) -> Option<u8> {
-        v_of(off)
+        let x = v_of(off)
             .map(|v| self.vcache.xmm[v as usize])
-            .filter(|&x| x != 0)
+            .filter(|&x| x != 0)?;
+        self.vcache.touch(x);
+        Some(x)
     }
 
     /// `xmm = V register at offset off`, from its cache register if it has one.
@@ -111,17 +171,29 @@ impl Emitter {
         if !c.on {
             return;
         }
-        let mut x = c.xmm[v as usize];
-        if x == 0 {
-            x = FIRST + c.next;
-            c.next = (c.next + 1) % COUNT;
-            // The register's previous V register loses its entry.
-            if let Some(old) = c.xmm.iter().position(|&o| o == x) {
-                c.xmm[old] = 0;
-            }
-            c.xmm[v as usize] = x;
-        }
+        let x = c.take(v);
         dynasm!(self.a ; .arch x64 ; movdqa Rx(x), Rx(xmm));
+    }
+
+    /// The cache register to compute a new value of the V register at
+    /// offset `off` in (the cache is on), recorded as its entry: the
+    /// operation must store that register to `off` before it ends. Take
+    /// the operands' registers before calling this, as it may reassign
+    /// one of them.
+    pub(super) fn vcache_dest(&mut self, off: i32) -> u8 {
+        let v = v_of(off).expect("a V register");
+        self.vcache.recorded = true;
+        self.vcache.take(v)
+    }
+
+    /// Notes that the entry of the V register at `off`, just recorded, has
+    /// its upper 64 bits zero.
+    pub(super) fn vcache_hi_zero(&mut self, off: i32) {
+        if let Some(v) = v_of(off) {
+            if self.vcache.xmm[v as usize] != 0 {
+                self.vcache.hi_zero |= 1 << v;
+            }
+        }
     }
 
     /// Keeps the invariant after `op` was emitted: drops the entries of the

@@ -86,8 +86,11 @@ impl Emitter {
         self.load_v(0, n);
         match elem {
             Some(i) => {
-                let sel = (i & 3) * 0x55;
-                dynasm!(self.a ; .arch x64 ; pshufd xmm1, [r15 + m], sel as i8);
+                let sel = ((i & 3) * 0x55) as i8;
+                match self.vcached(m) {
+                    Some(c) => dynasm!(self.a ; .arch x64 ; pshufd xmm1, Rx(c), sel),
+                    None => dynasm!(self.a ; .arch x64 ; pshufd xmm1, [r15 + m], sel),
+                }
             }
             None => self.load_v(1, m),
         }
@@ -109,6 +112,9 @@ impl Emitter {
             return;
         }
         let (d, n, m) = (Self::voff(vd), Self::voff(vn), Self::voff(vm));
+        if elem.is_none() && self.vbin_avx(op, esize, q, (d, n, m)) {
+            return;
+        }
         self.load_operands(n, m, elem);
         macro_rules! by_size {
             ($($t:tt)*) => { by_lane_size!(self.a, esize, $($t)*) };
@@ -182,7 +188,7 @@ impl Emitter {
             VOp::Mul => mul(self),
             VOp::Mla | VOp::Mls => {
                 mul(self);
-                dynasm!(self.a ; .arch x64 ; movdqa xmm1, [r15 + d]);
+                self.load_v(1, d);
                 if op == VOp::Mla {
                     by_size!(paddb, paddw, paddd, paddq, xmm1, xmm0);
                 } else {
@@ -191,12 +197,7 @@ impl Emitter {
                 dynasm!(self.a ; .arch x64 ; movdqa xmm0, xmm1);
             }
         }
-        if !q {
-            // A 64-bit result clears the upper half of the register.
-            dynasm!(self.a ; .arch x64 ; movq xmm0, xmm0);
-        }
-        dynasm!(self.a ; .arch x64 ; movdqa [r15 + d], xmm0);
-        self.vcache_store(d, 0);
+        self.store_v(d, q);
     }
 
     /// Flips the sign bit of every `esize`-bit lane of xmm0 and xmm1, so

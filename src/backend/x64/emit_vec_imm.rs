@@ -81,6 +81,9 @@ impl Emitter {
         let (d, n) = (Self::voff(vd), Self::voff(vn));
         match op {
             VecOp::Shift { op, esize, q, sh } => {
+                if self.shift_avx(op, esize, q, sh, (d, n)) {
+                    return;
+                }
                 self.load_v(0, n);
                 self.shift_lanes(op, esize, sh, d);
                 self.store_v(d, q);
@@ -288,6 +291,9 @@ impl Emitter {
         }
         dynasm!(self.a ; .arch x64 ; movdqa [r15 + d], xmm0);
         self.vcache_store(d, 0);
+        if !q {
+            self.vcache_hi_zero(d);
+        }
     }
 
     /// xmm2 = the 64-bit pattern `p` in both halves.

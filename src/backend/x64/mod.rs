@@ -29,6 +29,7 @@ mod emit_term;
 mod emit_tier;
 mod emit_vcache;
 mod emit_vec;
+mod emit_vec_avx;
 mod emit_vec_est;
 mod emit_vec_fixed;
 mod emit_vec_fmulx;
@@ -40,6 +41,7 @@ mod emit_vec_sat;
 mod emit_vec_shl8;
 mod emit_vec_struct;
 mod emit_vec_widen;
+mod emit_vloop;
 pub mod regalloc;
 pub mod trampoline;
 
