@@ -492,6 +492,8 @@ pub enum VUnOp {
     Not,
     /// `0 - n` (NEG).
     Neg,
+    /// `|n|`, the most negative value unchanged (ABS).
+    Abs,
     /// The `esize`-bit lanes reversed within each container of `container`
     /// bits (REV16, REV32, REV64).
     Rev {

@@ -61,9 +61,9 @@ fn vector_words() -> Vec<u32> {
                 (true, 0b01001),
             ]
             .into_iter()
-            .chain([(false, 0b01010), (true, 0b01011)])
+            .chain([(false, 0b01010), (false, 0b01011), (true, 0b01011)])
             {
-                // CMGT/CMGE/CMEQ/CMLE/CMLT with zero, NEG
+                // CMGT/CMGE/CMEQ/CMLE/CMLT with zero, ABS, NEG
                 if !d1 {
                     w.push(misc(q, u, size, opc, false));
                 }

@@ -57,7 +57,7 @@ pub(super) fn inline_ok(op: VecOp) -> bool {
             ..
         } => super::emit_vec::has_sse41(),
         VecOp::Unary {
-            op: VUnOp::CmgtZ | VUnOp::CmgeZ | VUnOp::CmleZ | VUnOp::CmltZ,
+            op: VUnOp::CmgtZ | VUnOp::CmgeZ | VUnOp::CmleZ | VUnOp::CmltZ | VUnOp::Abs,
             esize: 64,
             ..
         } => super::emit_vec::has_sse42(),
@@ -278,6 +278,17 @@ impl Emitter {
                 by_size!(psubb, psubw, psubd, psubq, xmm1, xmm0);
                 dynasm!(self.a ; .arch x64 ; movdqa xmm0, xmm1);
             }
+            // SSSE3 below 64 bits; for 64-bit lanes (n ^ m) - m with m the
+            // sign mask (0 > n, SSE4.2).
+            VUnOp::Abs => match esize {
+                8 => dynasm!(self.a ; .arch x64 ; pabsb xmm0, xmm0),
+                16 => dynasm!(self.a ; .arch x64 ; pabsw xmm0, xmm0),
+                32 => dynasm!(self.a ; .arch x64 ; pabsd xmm0, xmm0),
+                _ => dynasm!(self.a ; .arch x64
+                    ; pcmpgtq xmm1, xmm0
+                    ; pxor xmm0, xmm1
+                    ; psubq xmm0, xmm1),
+            },
             VUnOp::Rev { .. } | VUnOp::Cnt | VUnOp::Fabs | VUnOp::Fneg => {
                 unreachable!("emitted by vec_unary_bits")
             }

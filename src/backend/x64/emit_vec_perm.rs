@@ -24,10 +24,10 @@ fn rev_control(esize: u8, container: u8, base: u8) -> u64 {
     })
 }
 
-/// Whether `op` runs inline (the pshufb forms need SSSE3).
+/// Whether `op` runs inline (the pshufb forms and ABS need SSSE3).
 pub(super) fn unary_inline_ok(op: VUnOp) -> bool {
     match op {
-        VUnOp::Rev { .. } | VUnOp::Cnt => super::emit_vec_struct::has_ssse3(),
+        VUnOp::Rev { .. } | VUnOp::Cnt | VUnOp::Abs => super::emit_vec_struct::has_ssse3(),
         _ => true,
     }
 }

@@ -201,6 +201,7 @@ fn unary_op(k: K) -> Option<crate::ir::VUnOp> {
         K::CmltZ => VUnOp::CmltZ,
         K::Not => VUnOp::Not,
         K::Neg => VUnOp::Neg,
+        K::Abs => VUnOp::Abs,
         K::Rev64 => VUnOp::Rev { container: 64 },
         K::Rev32 => VUnOp::Rev { container: 32 },
         K::Rev16 => VUnOp::Rev { container: 16 },
