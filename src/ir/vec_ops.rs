@@ -501,6 +501,8 @@ pub enum VUnOp {
     },
     /// The number of one bits of each byte (CNT, `esize` 8).
     Cnt,
+    /// The bits of each byte reversed (RBIT, `esize` 8).
+    Rbit,
     /// The sign bit of each lane cleared (FABS) or flipped (FNEG): exact
     /// for every floating-point value, no exception.
     Fabs,

@@ -79,6 +79,7 @@ fn vector_words() -> Vec<u32> {
             w.push(same(q, true, size, 0b00011, true));
         }
         w.push(misc(q, true, 0, 0b00101, false));
+        w.push(misc(q, true, 1, 0b00101, false)); // RBIT
     }
     w
 }

@@ -181,7 +181,7 @@ impl Emitter {
                 self.load_v(0, n);
                 if matches!(
                     u,
-                    VUnOp::Rev { .. } | VUnOp::Cnt | VUnOp::Fabs | VUnOp::Fneg
+                    VUnOp::Rev { .. } | VUnOp::Cnt | VUnOp::Rbit | VUnOp::Fabs | VUnOp::Fneg
                 ) {
                     self.vec_unary_bits(u, esize);
                 } else {
@@ -289,7 +289,7 @@ impl Emitter {
                     ; pxor xmm0, xmm1
                     ; psubq xmm0, xmm1),
             },
-            VUnOp::Rev { .. } | VUnOp::Cnt | VUnOp::Fabs | VUnOp::Fneg => {
+            VUnOp::Rev { .. } | VUnOp::Cnt | VUnOp::Rbit | VUnOp::Fabs | VUnOp::Fneg => {
                 unreachable!("emitted by vec_unary_bits")
             }
         }

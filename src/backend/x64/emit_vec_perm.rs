@@ -27,7 +27,9 @@ fn rev_control(esize: u8, container: u8, base: u8) -> u64 {
 /// Whether `op` runs inline (the pshufb forms and ABS need SSSE3).
 pub(super) fn unary_inline_ok(op: VUnOp) -> bool {
     match op {
-        VUnOp::Rev { .. } | VUnOp::Cnt | VUnOp::Abs => super::emit_vec_struct::has_ssse3(),
+        VUnOp::Rev { .. } | VUnOp::Cnt | VUnOp::Rbit | VUnOp::Abs => {
+            super::emit_vec_struct::has_ssse3()
+        }
         _ => true,
     }
 }
@@ -71,6 +73,22 @@ impl Emitter {
                     ; pshufb xmm2, xmm0
                     ; pshufb xmm4, xmm1
                     ; paddb xmm2, xmm4
+                    ; movdqa xmm0, xmm2);
+            }
+            VUnOp::Rbit => {
+                // Each nibble reversed by a table: the low one into the
+                // high half of the byte, the high one into the low half.
+                self.const128(2, 0xE060_A020_C040_8000, 0xF070_B030_D050_9010);
+                self.const128(3, rep(8, 0x0f), rep(8, 0x0f));
+                self.const128(4, 0x0E06_0A02_0C04_0800, 0x0F07_0B03_0D05_0901);
+                dynasm!(self.a ; .arch x64
+                    ; movdqa xmm1, xmm0
+                    ; psrlw xmm1, 4
+                    ; pand xmm0, xmm3
+                    ; pand xmm1, xmm3
+                    ; pshufb xmm2, xmm0
+                    ; pshufb xmm4, xmm1
+                    ; por xmm2, xmm4
                     ; movdqa xmm0, xmm2);
             }
             VUnOp::Fabs => {

@@ -206,6 +206,7 @@ fn unary_op(k: K) -> Option<crate::ir::VUnOp> {
         K::Rev32 => VUnOp::Rev { container: 32 },
         K::Rev16 => VUnOp::Rev { container: 16 },
         K::Cnt => VUnOp::Cnt,
+        K::Rbit => VUnOp::Rbit,
         K::Fabs => VUnOp::Fabs,
         K::Fneg => VUnOp::Fneg,
         _ => return None,
