@@ -3,7 +3,7 @@
 //! MS/MU/ZS/ZU/AS/AU and SCVTF/UCVTF on .4H and .8H, and the scalar H
 //! forms of the conversions: every arrangement, with the destination apart
 //! from and equal to the source, each translated without a helper call and
-//! run alone from 400 random states, then in random blocks with other
+//! run alone from 400 random states, then in 1000 random blocks with other
 //! instructions between, under the interpreter (the exact helpers) and as
 //! x86-64 code before and after the passes. Lanes are biased to what the
 //! inline forms must get right or hand over: ±0, subnormals, the smallest
@@ -13,10 +13,11 @@
 //! random among the rounding modes, FZ16, FZ, DN and AHP (default half the
 //! time), FPSR's cumulative flags and NZCV random.
 
-use super::vec_fp::mixed_blocks;
-use super::vec_ops::{block_of, run_vectors_with};
+use super::vec_fp::assert_inline_vec;
+use super::vec_ops::run_vectors_with;
+use super::vec_round::words_inline;
 use super::*;
-use emu::ir::{Op, VecOp};
+use emu::ir::VecOp;
 
 /// From aarch64-linux-gnu-as -march=armv8.2-a+fp16.
 const WORDS: [u32; 100] = [
@@ -217,27 +218,6 @@ fn check(jit: &mut Jit, rng: &mut Rng, words: &[u32]) {
 
 #[test]
 fn half_conversion_lanes_run_inline_and_match_the_helpers() {
-    let mut rng = Rng(env_u64("EMU_IR_FUZZ_SEED", 0x4c));
-    let mut jit = Jit::new();
-    for &w in &WORDS {
-        let block = block_of(&[w]);
-        assert!(
-            !(block.ops.iter()).any(|o| matches!(o, Op::Call { .. })),
-            "{w:#010x} calls a helper"
-        );
-        assert!(
-            (block.ops.iter()).any(|o| matches!(
-                o,
-                Op::Vec {
-                    op: VecOp::HalfFp { .. },
-                    ..
-                }
-            )),
-            "{w:#010x} is not a VecOp::HalfFp"
-        );
-        for _ in 0..400 {
-            check(&mut jit, &mut rng, &[w]);
-        }
-    }
-    mixed_blocks((&mut jit, &mut rng), &WORDS, 2000, check);
+    let inline = |w| assert_inline_vec(w, "VecOp::HalfFp", |op| matches!(op, VecOp::HalfFp { .. }));
+    words_inline((0x4c, inline), &WORDS, 400, check);
 }
