@@ -356,8 +356,9 @@ pub enum VecOp {
     },
     /// [`VecOp::Fp`]'s rounding and conversion forms on half-precision
     /// lanes: FRINTN/P/M/Z/A/I/X (`Round`), FCVTNS/PS/MS/ZS/AS and the
-    /// unsigned FCVTxU to 16-bit integers (`ToInt`, `fbits` 0), SCVTF/UCVTF
-    /// from 16-bit integers (`FromInt`, `fbits` 0), on the four halves of
+    /// unsigned FCVTxU to 16-bit integers (`ToInt`; with `fbits`, FCVTZS/
+    /// FCVTZU to fixed point), SCVTF/UCVTF from 16-bit integers or
+    /// fixed-point numbers (`FromInt`), on the four halves of
     /// the low 64 bits (upper half of `V[vd]` zeroed) or, with `q`, all
     /// eight; with `scalar`, lane 0 alone, the rest of `V[vd]` zeroed.
     HalfFp { op: VFpOp, q: bool, scalar: bool },

@@ -1,7 +1,8 @@
 //! The half-precision rounding and conversion lanes that run inline as a
 //! `VecOp::HalfFp` (`emit_half_cvt`): FRINTN/P/M/Z/A/I/X, FCVTNS/NU/PS/PU/
 //! MS/MU/ZS/ZU/AS/AU and SCVTF/UCVTF on .4H and .8H, and the scalar H
-//! forms of the conversions: every arrangement, with the destination apart
+//! forms of the conversions, and the fixed-point FCVTZS/FCVTZU and
+//! SCVTF/UCVTF #fbits (vector and scalar): every arrangement, with the destination apart
 //! from and equal to the source, each translated without a helper call and
 //! run alone from 400 random states, then in 1000 random blocks with other
 //! instructions between, under the interpreter (the exact helpers) and as
@@ -20,7 +21,7 @@ use super::*;
 use emu::ir::VecOp;
 
 /// From aarch64-linux-gnu-as -march=armv8.2-a+fp16.
-const WORDS: [u32; 100] = [
+const WORDS: [u32; 148] = [
     0x0e798841, // frintn v1.4h, v2.4h
     0x0e798842, // frintn v2.4h, v2.4h
     0x4e798841, // frintn v1.8h, v2.8h
@@ -121,6 +122,54 @@ const WORDS: [u32; 100] = [
     0x6e79d842, // ucvtf v2.8h, v2.8h
     0x7e79d841, // ucvtf h1, h2
     0x7e79d842, // ucvtf h2, h2
+    0x0f1ffc41, // fcvtzs v1.4h, v2.4h, #1
+    0x0f19fc41, // fcvtzs v1.4h, v2.4h, #7
+    0x0f10fc41, // fcvtzs v1.4h, v2.4h, #16
+    0x0f1dfc42, // fcvtzs v2.4h, v2.4h, #3
+    0x4f1ffc41, // fcvtzs v1.8h, v2.8h, #1
+    0x4f19fc41, // fcvtzs v1.8h, v2.8h, #7
+    0x4f10fc41, // fcvtzs v1.8h, v2.8h, #16
+    0x4f1dfc42, // fcvtzs v2.8h, v2.8h, #3
+    0x5f1ffc41, // fcvtzs h1, h2, #1
+    0x5f17fc41, // fcvtzs h1, h2, #9
+    0x5f10fc41, // fcvtzs h1, h2, #16
+    0x5f1bfc42, // fcvtzs h2, h2, #5
+    0x2f1ffc41, // fcvtzu v1.4h, v2.4h, #1
+    0x2f19fc41, // fcvtzu v1.4h, v2.4h, #7
+    0x2f10fc41, // fcvtzu v1.4h, v2.4h, #16
+    0x2f1dfc42, // fcvtzu v2.4h, v2.4h, #3
+    0x6f1ffc41, // fcvtzu v1.8h, v2.8h, #1
+    0x6f19fc41, // fcvtzu v1.8h, v2.8h, #7
+    0x6f10fc41, // fcvtzu v1.8h, v2.8h, #16
+    0x6f1dfc42, // fcvtzu v2.8h, v2.8h, #3
+    0x7f1ffc41, // fcvtzu h1, h2, #1
+    0x7f17fc41, // fcvtzu h1, h2, #9
+    0x7f10fc41, // fcvtzu h1, h2, #16
+    0x7f1bfc42, // fcvtzu h2, h2, #5
+    0x0f1fe441, // scvtf v1.4h, v2.4h, #1
+    0x0f19e441, // scvtf v1.4h, v2.4h, #7
+    0x0f10e441, // scvtf v1.4h, v2.4h, #16
+    0x0f1de442, // scvtf v2.4h, v2.4h, #3
+    0x4f1fe441, // scvtf v1.8h, v2.8h, #1
+    0x4f19e441, // scvtf v1.8h, v2.8h, #7
+    0x4f10e441, // scvtf v1.8h, v2.8h, #16
+    0x4f1de442, // scvtf v2.8h, v2.8h, #3
+    0x5f1fe441, // scvtf h1, h2, #1
+    0x5f17e441, // scvtf h1, h2, #9
+    0x5f10e441, // scvtf h1, h2, #16
+    0x5f1be442, // scvtf h2, h2, #5
+    0x2f1fe441, // ucvtf v1.4h, v2.4h, #1
+    0x2f19e441, // ucvtf v1.4h, v2.4h, #7
+    0x2f10e441, // ucvtf v1.4h, v2.4h, #16
+    0x2f1de442, // ucvtf v2.4h, v2.4h, #3
+    0x6f1fe441, // ucvtf v1.8h, v2.8h, #1
+    0x6f19e441, // ucvtf v1.8h, v2.8h, #7
+    0x6f10e441, // ucvtf v1.8h, v2.8h, #16
+    0x6f1de442, // ucvtf v2.8h, v2.8h, #3
+    0x7f1fe441, // ucvtf h1, h2, #1
+    0x7f17e441, // ucvtf h1, h2, #9
+    0x7f10e441, // ucvtf h1, h2, #16
+    0x7f1be442, // ucvtf h2, h2, #5
 ];
 
 /// Halves (and 16-bit integers) the inline forms must treat with care.

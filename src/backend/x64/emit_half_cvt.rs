@@ -1,7 +1,8 @@
 //! [`VecOp::HalfFp`](crate::ir::VecOp::HalfFp) inline with F16C and AVX2
 //! (other hosts call the exact helper): the half-precision FRINTN/P/M/Z/
 //! A/I/X, FCVTNS/PS/MS/ZS/AS and FCVTxU to 16-bit integers, and SCVTF/UCVTF
-//! from 16-bit integers, vector (.4H, .8H) and scalar. Four lanes at a time
+//! from 16-bit integers, vector (.4H, .8H) and scalar, and the
+//! fixed-point FCVTZS/FCVTZU and SCVTF/UCVTF #fbits. Four lanes at a time
 //! (`.8H` is two such steps) are converted to single precision
 //! (`vcvtph2ps`, exact), computed with the single-lane code of
 //! `emit_vec_fp`/`emit_vec_round` and brought back to 16 bits. FPCR must
@@ -33,6 +34,12 @@
 //!   (`vcvtps2ph`, ties to even), raising Inexact and, for the unsigned
 //!   integers that round beyond the largest half, Overflow, as Arm does.
 //!   No lane needs the helper.
+//! * The fixed-point forms: the singles scaled by 2^fbits (2^-fbits for
+//!   SCVTF/UCVTF) before the conversion, exactly (fbits <= 16; a scaled
+//!   half of magnitude 2^15 or more is still integral, so a lane that
+//!   saturates raised nothing before its Invalid; an integer times
+//!   2^-fbits is a multiple of 2^-16, so a half-subnormal result is exact
+//!   and underflow is never decided differently).
 //!
 //! Scratch: `xmm0`–`xmm4`, `rax`.
 
@@ -68,16 +75,20 @@ impl Emitter {
             self.half_step_in(n, step, scalar);
             match op {
                 VFpOp::Round { mode, exact } => self.half_round(mode, exact, slow_path),
-                VFpOp::ToInt { signed, mode, .. } => self.half_to_int(signed, mode, slow_path),
-                VFpOp::FromInt { signed, .. } => {
+                VFpOp::ToInt {
+                    signed,
+                    mode,
+                    fbits,
+                } => self.half_to_int((signed, mode, fbits), slow_path),
+                VFpOp::FromInt { signed, fbits } => {
                     if signed {
                         dynasm!(self.a ; .arch x64 ; vpmovsxwd xmm0, xmm0);
                     } else {
                         dynasm!(self.a ; .arch x64 ; vpmovzxwd xmm0, xmm0);
                     }
-                    dynasm!(self.a ; .arch x64
-                        ; vcvtdq2ps xmm0, xmm0
-                        ; vcvtps2ph xmm0, xmm0, 0);
+                    dynasm!(self.a ; .arch x64 ; vcvtdq2ps xmm0, xmm0);
+                    self.half_scale(-i32::from(fbits));
+                    dynasm!(self.a ; .arch x64 ; vcvtps2ph xmm0, xmm0, 0);
                 }
                 _ => unreachable!("not a half conversion: {op:?}"),
             }
@@ -140,11 +151,12 @@ impl Emitter {
 
     /// FCVTxS/FCVTxU of the four halves in xmm0 into 16-bit integers in
     /// its low 64 bits (see the module docs).
-    fn half_to_int(&mut self, signed: bool, mode: u8, slow_path: DynamicLabel) {
+    fn half_to_int(&mut self, (signed, mode, fbits): (bool, u8, u8), slow_path: DynamicLabel) {
         dynasm!(self.a ; .arch x64 ; vcvtph2ps xmm0, xmm0);
         if !signed {
             self.no_sign_lanes(false, 0, slow_path);
         }
+        self.half_scale(i32::from(fbits));
         match mode {
             TIES_AWAY => {
                 self.no_nonfinite_lanes(false, slow_path);
@@ -171,6 +183,18 @@ impl Emitter {
             ; cmp eax, 15
             ; jne =>slow_path
             ; vmovq xmm0, xmm1);
+    }
+
+    /// The single lanes of xmm0 times 2^`e` (|e| <= 16: exact for the
+    /// singles of halves and 16-bit integers); nothing for `e` 0.
+    fn half_scale(&mut self, e: i32) {
+        if e != 0 {
+            dynasm!(self.a ; .arch x64
+                ; mov eax, (127 + e) << 23
+                ; vmovd xmm3, eax
+                ; vpbroadcastd xmm3, xmm3
+                ; vmulps xmm0, xmm0, xmm3);
+        }
     }
 
     /// To `slow_path` when a lane of xmm0 is a NaN (a quiet compare).
