@@ -354,6 +354,14 @@ pub enum VecOp {
         scalar: bool,
         vm: u8,
     },
+    /// [`VecOp::Fp`]'s rounding and conversion forms on half-precision
+    /// lanes: FRINTN/P/M/Z/A/I/X (`Round`), FCVTNS/PS/MS/ZS/AS and the
+    /// unsigned FCVTxU to 16-bit integers (`ToInt`; with `fbits`, FCVTZS/
+    /// FCVTZU to fixed point), SCVTF/UCVTF from 16-bit integers or
+    /// fixed-point numbers (`FromInt`), on the four halves of
+    /// the low 64 bits (upper half of `V[vd]` zeroed) or, with `q`, all
+    /// eight; with `scalar`, lane 0 alone, the rest of `V[vd]` zeroed.
+    HalfFp { op: VFpOp, q: bool, scalar: bool },
     /// The reciprocal estimates lane-wise on `esize`-bit lanes (16, 32 or
     /// 64; the unsigned ones 32) of the low 64 bits (upper half of `V[vd]`
     /// zeroed) or, with `q`, all 128; with `scalar`, lane 0 alone, the rest

@@ -693,20 +693,20 @@ fn near_inverse(rng: &mut Rng, cpu0: &mut CpuState) {
 
 /// `w` translates to a `VecOp::Fp` without a helper call.
 pub(super) fn assert_inline_fp(w: u32) {
+    assert_inline_vec(w, "VecOp::Fp", |op| matches!(op, VecOp::Fp { .. }));
+}
+
+/// `w` translates to an `Op::Vec` whose operation is `what` (`is`), without
+/// a helper call.
+pub(super) fn assert_inline_vec(w: u32, what: &str, is: fn(&VecOp) -> bool) {
     let block = block_of(&[w]);
     assert!(
         !(block.ops.iter()).any(|o| matches!(o, Op::Call { .. })),
         "{w:#010x} calls a helper"
     );
     assert!(
-        (block.ops.iter()).any(|o| matches!(
-            o,
-            Op::Vec {
-                op: VecOp::Fp { .. },
-                ..
-            }
-        )),
-        "{w:#010x} is not a VecOp::Fp"
+        (block.ops.iter()).any(|o| matches!(o, Op::Vec { op, .. } if is(op))),
+        "{w:#010x} is not a {what}"
     );
 }
 

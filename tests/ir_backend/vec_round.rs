@@ -95,10 +95,21 @@ pub(super) fn fp_words_inline(
     runs: usize,
     check: fn(&mut Jit, &mut Rng, &[u32]),
 ) {
+    words_inline((seed, assert_inline_fp), words, runs, check);
+}
+
+/// As [`fp_words_inline`], with `assert_inline` the check of each word's
+/// translation.
+pub(super) fn words_inline(
+    (seed, assert_inline): (u64, fn(u32)),
+    words: &[u32],
+    runs: usize,
+    check: fn(&mut Jit, &mut Rng, &[u32]),
+) {
     let mut rng = Rng(env_u64("EMU_IR_FUZZ_SEED", seed));
     let mut jit = Jit::new();
     for &w in words {
-        assert_inline_fp(w);
+        assert_inline(w);
         for _ in 0..runs {
             check(&mut jit, &mut rng, &[w]);
         }

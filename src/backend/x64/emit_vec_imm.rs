@@ -44,6 +44,7 @@ pub(super) fn inline_ok(op: VecOp) -> bool {
             ..
         } => super::emit_vec::has_sse41(),
         VecOp::Half { .. } => super::emit_half::has_f16c(),
+        VecOp::HalfFp { .. } => super::emit_half_cvt::inline_ok(),
         VecOp::Fp { op, .. } => {
             super::emit_vec_fp::inline_ok() && super::emit_vec_fmulx::host_ok(op)
         }
@@ -225,6 +226,7 @@ impl Emitter {
             | VecOp::RoundShift { .. }
             | VecOp::QShl { .. } => self.vec_widen(op, (vd, vn), slow, arg),
             VecOp::Fp { .. } => self.vec_fp(op, (vd, vn), slow, arg),
+            VecOp::HalfFp { .. } => self.vec_half_fp(op, (vd, vn), slow, arg),
             VecOp::Estimate { .. } => self.vec_estimate(op, (vd, vn), slow, arg),
             VecOp::Permute { op, esize, q, vm } => {
                 self.vec_permute(op, esize, q, (d, n, Self::voff(vm)));

@@ -17,6 +17,7 @@ mod emit_fcache;
 mod emit_fp;
 mod emit_fp_round;
 mod emit_half;
+mod emit_half_cvt;
 mod emit_loop;
 mod emit_mem;
 mod emit_mem_tlb;

@@ -150,6 +150,7 @@ fn calls(op: &Op) -> (bool, bool) {
                             | VecOp::BfCvt { .. }
                             | VecOp::BfDot { .. }
                             | VecOp::Fp { .. }
+                            | VecOp::HalfFp { .. }
                             | VecOp::Estimate { .. }
                     ),
             )

@@ -151,9 +151,9 @@ fn inline_op(kind: K, u: bool, scalar: bool, a: &Args, sh: u32) -> Option<VecOp>
             sh,
             round: kind == K::Rshrn,
         }),
-        // The fixed-point conversions on single and double lanes.
-        K::Fcvtz | K::Cvtf if esize >= 32 => Some(VecOp::Fp {
-            op: if kind == K::Fcvtz {
+        // The fixed-point conversions: single and double lanes, and halves.
+        K::Fcvtz | K::Cvtf => {
+            let op = if kind == K::Fcvtz {
                 VFpOp::ToInt {
                     signed: !u,
                     mode: 3,
@@ -164,13 +164,19 @@ fn inline_op(kind: K, u: bool, scalar: bool, a: &Args, sh: u32) -> Option<VecOp>
                     signed: !u,
                     fbits: sh,
                 }
-            },
-            double: esize == 64,
-            q,
-            scalar,
-            vm: 0,
-        }),
-        _ => None,
+            };
+            Some(if esize == 16 {
+                VecOp::HalfFp { op, q, scalar }
+            } else {
+                VecOp::Fp {
+                    op,
+                    double: esize == 64,
+                    q,
+                    scalar,
+                    vm: 0,
+                }
+            })
+        }
     }
 }
 

@@ -131,7 +131,7 @@ fn emit(cx: &mut Ctx, f: &Fields, scalar: bool, (kind, size, rnd): (K, u32, u32)
         imm: u as u32 | rnd << 4,
         ..Args::default()
     };
-    use crate::ir::VecOp;
+    use crate::ir::{VFpOp, VecOp};
     let (esize, upper) = (args.esize() as u8, args.q);
     let inline = match kind {
         K::Xtn if !scalar => Some(VecOp::Narrow {
@@ -173,6 +173,13 @@ fn emit(cx: &mut Ctx, f: &Fields, scalar: bool, (kind, size, rnd): (K, u32, u32)
                 scalar,
                 vm: 0,
             }),
+            Some(op @ (VFpOp::Round { .. } | VFpOp::ToInt { .. } | VFpOp::FromInt { .. })) => {
+                Some(VecOp::HalfFp {
+                    op,
+                    q: !scalar && f.b('Q'),
+                    scalar,
+                })
+            }
             _ => unary_op(kind).map(|op| VecOp::Unary {
                 op,
                 esize,
