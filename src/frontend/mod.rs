@@ -307,12 +307,15 @@ fn translate_with(
             count as u64 + n <= max_insns as u64 + 1
                 && (1..n).all(|i| !breakpoint(cur + 4 * i) && untag(cur + 4 * i) == untag(cur))
         };
-        let excl_loop = (sys_inline.is_none() && whole(4))
-            .then(|| {
+        // Decoded once, for the loop's test and the translation; only a
+        // load-exclusive leads to the look at the words after it.
+        let decoded = decode(word);
+        let excl_loop = decoded
+            .filter(|f| ExclLoop::may_start(f) && sys_inline.is_none() && whole(4))
+            .and_then(|f| {
                 let valid = |f: &Fields| cpu.allows(f.entry.insn, f.word);
-                ExclLoop::find(cur, word, &mut |a| words.peek(a), &valid)
-            })
-            .flatten();
+                ExclLoop::find(cur, &f, &mut |a| words.peek(a), &valid)
+            });
         if let Some(l) = excl_loop.filter(|l| whole(l.insns as u64)) {
             let mut cx = Ctx {
                 b: &mut b,
@@ -331,7 +334,7 @@ fn translate_with(
         }
         // An encoding of a feature the CPU model lacks is undefined, as on
         // that core.
-        let ok = match decode(word).filter(|f| cpu.allows(f.entry.insn, word)) {
+        let ok = match decoded.filter(|f| cpu.allows(f.entry.insn, word)) {
             Some(f) => {
                 let mut cx = Ctx {
                     b: &mut b,
@@ -444,5 +447,27 @@ mod tests {
             translate_until(&Cpu::MAX, 0x1000, &mut fetch, 4, &never).end_pc,
             0x1010
         );
+    }
+
+    #[test]
+    fn load_exclusive_loops_become_one_rmw_wherever_they_start() {
+        // ldxr x3, [x2]; add x3, x3, x0; stxr w4, x3, [x2]; cbnz w4, .-12
+        let add = [0xc85f7c43, 0x8b000063, 0xc8047c43, 0x35ffffa4];
+        let nop = 0xd503201f;
+        let rmws = |words: &[u32]| {
+            let mut fetch = |a: u64| words.get(((a - 0x1000) / 4) as usize).copied();
+            let b = translate_prefix(&Cpu::MAX, 0x1000, &mut fetch, MAX_BLOCK_INSNS);
+            let rmw = |op: &&crate::ir::Op| matches!(op, crate::ir::Op::Rmw { .. });
+            (b.ops.iter().filter(rmw).count(), b.end_pc)
+        };
+        assert_eq!(rmws(&add), (1, 0x1010));
+        // After other instructions in the same block.
+        let mut later = vec![nop, nop];
+        later.extend(add);
+        assert_eq!(rmws(&later), (1, 0x1018));
+        // The same words starting with a plain load are no such loop.
+        let mut plain = add;
+        plain[0] = 0xf9400043; // ldr x3, [x2]
+        assert_eq!(rmws(&plain).0, 0);
     }
 }
