@@ -494,6 +494,7 @@ pub enum Op {
         addr: Val,
     },
     /// Atomic read-modify-write; yields the old value (zero-extended).
+    /// Only the low `w` bits of `src` are used.
     Rmw {
         op: RmwOp,
         w: Width,
@@ -502,6 +503,7 @@ pub enum Op {
         src: Val,
     },
     /// Atomic compare-and-swap; yields the old value (zero-extended).
+    /// Only the low `w` bits of `expected` and `new` are used.
     Cas {
         w: Width,
         dst: Val,

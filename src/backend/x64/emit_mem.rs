@@ -170,48 +170,61 @@ impl Emitter {
         }
     }
 
+    /// The register holding `v` for an atomic access: its own (never rax,
+    /// rcx or rdx, which hold no IR value, except the soft-TLB's host
+    /// address in rdx), or `scratch` loaded with it.
+    fn own_reg(&mut self, v: Val, scratch: u8) -> u8 {
+        match self.reg_of(v) {
+            Some(r) if r != 0 && r != 1 => r,
+            _ => {
+                self.load(scratch, v);
+                scratch
+            }
+        }
+    }
+
     /// Atomic read-modify-write; the old value ends in the destination.
+    /// The address is used from its own register; the operand is copied
+    /// to rcx (`xadd` and `xchg` overwrite it with the old value), and only
+    /// its low `w` bits are used.
     pub(super) fn rmw(&mut self, op: RmwOp, w: Width, dst: Val, addr: Val, src: Val) {
-        self.load(2, addr); // rdx = address
+        let p = self.own_reg(addr, 2);
         self.load(1, src); // rcx = operand
         match op {
             RmwOp::Add => {
                 match w {
                     Width::W8 => {
-                        dynasm!(self.a ; .arch x64 ; lock xadd BYTE [rdx], cl ; movzx eax, cl)
+                        dynasm!(self.a ; .arch x64 ; lock xadd BYTE [Rq(p)], cl ; movzx ecx, cl)
                     }
                     Width::W16 => {
-                        dynasm!(self.a ; .arch x64 ; lock xadd WORD [rdx], cx ; movzx eax, cx)
+                        dynasm!(self.a ; .arch x64 ; lock xadd WORD [Rq(p)], cx ; movzx ecx, cx)
                     }
-                    Width::W32 => {
-                        dynasm!(self.a ; .arch x64 ; lock xadd DWORD [rdx], ecx ; mov eax, ecx)
-                    }
-                    Width::W64 => {
-                        dynasm!(self.a ; .arch x64 ; lock xadd QWORD [rdx], rcx ; mov rax, rcx)
-                    }
+                    // A 32-bit result register is zero-extended.
+                    Width::W32 => dynasm!(self.a ; .arch x64 ; lock xadd DWORD [Rq(p)], ecx),
+                    Width::W64 => dynasm!(self.a ; .arch x64 ; lock xadd QWORD [Rq(p)], rcx),
                 }
-                self.store(dst, 0);
+                self.store(dst, 1);
                 return;
             }
             RmwOp::Swp => {
                 match w {
-                    Width::W8 => dynasm!(self.a ; .arch x64 ; xchg BYTE [rdx], cl ; movzx eax, cl),
-                    Width::W16 => dynasm!(self.a ; .arch x64 ; xchg WORD [rdx], cx ; movzx eax, cx),
-                    Width::W32 => {
-                        dynasm!(self.a ; .arch x64 ; xchg DWORD [rdx], ecx ; mov eax, ecx)
+                    Width::W8 => {
+                        dynasm!(self.a ; .arch x64 ; xchg BYTE [Rq(p)], cl ; movzx ecx, cl)
                     }
-                    Width::W64 => {
-                        dynasm!(self.a ; .arch x64 ; xchg QWORD [rdx], rcx ; mov rax, rcx)
+                    Width::W16 => {
+                        dynasm!(self.a ; .arch x64 ; xchg WORD [Rq(p)], cx ; movzx ecx, cx)
                     }
+                    Width::W32 => dynasm!(self.a ; .arch x64 ; xchg DWORD [Rq(p)], ecx),
+                    Width::W64 => dynasm!(self.a ; .arch x64 ; xchg QWORD [Rq(p)], rcx),
                 }
-                self.store(dst, 0);
+                self.store(dst, 1);
                 return;
             }
             _ => {}
         }
         // Compare-exchange loop: rax = old (zero-extended), rsi = new.
         let again = self.a.new_dynamic_label();
-        self.load_old(w);
+        self.load_old(w, p);
         dynasm!(self.a ; .arch x64 ; =>again ; mov rsi, rax);
         match op {
             RmwOp::Clr => dynasm!(self.a ; .arch x64 ; mov rdi, rcx ; not rdi ; and rsi, rdi),
@@ -248,23 +261,23 @@ impl Emitter {
             RmwOp::Add | RmwOp::Swp => unreachable!(),
         }
         match w {
-            Width::W8 => dynasm!(self.a ; .arch x64 ; lock cmpxchg BYTE [rdx], sil),
-            Width::W16 => dynasm!(self.a ; .arch x64 ; lock cmpxchg WORD [rdx], si),
-            Width::W32 => dynasm!(self.a ; .arch x64 ; lock cmpxchg DWORD [rdx], esi),
-            Width::W64 => dynasm!(self.a ; .arch x64 ; lock cmpxchg QWORD [rdx], rsi),
+            Width::W8 => dynasm!(self.a ; .arch x64 ; lock cmpxchg BYTE [Rq(p)], sil),
+            Width::W16 => dynasm!(self.a ; .arch x64 ; lock cmpxchg WORD [Rq(p)], si),
+            Width::W32 => dynasm!(self.a ; .arch x64 ; lock cmpxchg DWORD [Rq(p)], esi),
+            Width::W64 => dynasm!(self.a ; .arch x64 ; lock cmpxchg QWORD [Rq(p)], rsi),
         }
         dynasm!(self.a ; .arch x64 ; jnz =>again);
         self.zext_rax(w);
         self.store(dst, 0);
     }
 
-    /// rax = zero-extended value at [rdx].
-    fn load_old(&mut self, w: Width) {
+    /// rax = zero-extended value at [p].
+    fn load_old(&mut self, w: Width, p: u8) {
         match w {
-            Width::W8 => dynasm!(self.a ; .arch x64 ; movzx eax, BYTE [rdx]),
-            Width::W16 => dynasm!(self.a ; .arch x64 ; movzx eax, WORD [rdx]),
-            Width::W32 => dynasm!(self.a ; .arch x64 ; mov eax, DWORD [rdx]),
-            Width::W64 => dynasm!(self.a ; .arch x64 ; mov rax, QWORD [rdx]),
+            Width::W8 => dynasm!(self.a ; .arch x64 ; movzx eax, BYTE [Rq(p)]),
+            Width::W16 => dynasm!(self.a ; .arch x64 ; movzx eax, WORD [Rq(p)]),
+            Width::W32 => dynasm!(self.a ; .arch x64 ; mov eax, DWORD [Rq(p)]),
+            Width::W64 => dynasm!(self.a ; .arch x64 ; mov rax, QWORD [Rq(p)]),
         }
     }
 
@@ -323,15 +336,18 @@ impl Emitter {
         self.store(dst, d);
     }
 
+    /// Compare-and-swap: one `lock cmpxchg`, the address and the new value
+    /// from their own registers, the expected value in rax; only the low
+    /// `w` bits of either are used.
     pub(super) fn cas(&mut self, w: Width, dst: Val, addr: Val, expected: Val, new: Val) {
-        self.load(2, addr);
+        let p = self.own_reg(addr, 2);
+        let x = self.own_reg(new, 1);
         self.load(0, expected);
-        self.load(1, new);
         match w {
-            Width::W8 => dynasm!(self.a ; .arch x64 ; lock cmpxchg BYTE [rdx], cl),
-            Width::W16 => dynasm!(self.a ; .arch x64 ; lock cmpxchg WORD [rdx], cx),
-            Width::W32 => dynasm!(self.a ; .arch x64 ; lock cmpxchg DWORD [rdx], ecx),
-            Width::W64 => dynasm!(self.a ; .arch x64 ; lock cmpxchg QWORD [rdx], rcx),
+            Width::W8 => dynasm!(self.a ; .arch x64 ; lock cmpxchg BYTE [Rq(p)], Rb(x)),
+            Width::W16 => dynasm!(self.a ; .arch x64 ; lock cmpxchg WORD [Rq(p)], Rw(x)),
+            Width::W32 => dynasm!(self.a ; .arch x64 ; lock cmpxchg DWORD [Rq(p)], Rd(x)),
+            Width::W64 => dynasm!(self.a ; .arch x64 ; lock cmpxchg QWORD [Rq(p)], Rq(x)),
         }
         self.zext_rax(w);
         self.store(dst, 0);

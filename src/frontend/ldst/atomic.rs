@@ -46,7 +46,8 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
             let w = Width::from_log2(f.u('z'));
             let addr = cx.mem_base(n);
             check_aligned(cx, addr, w.bytes(), true);
-            let src = cx.xw(f.u('s'), w);
+            // Only the low `w` bits of the operand are used.
+            let src = cx.x(f.u('s'));
             let old = cx.b.rmw(rmw, w, addr, src);
             cx.set_x(t, old);
         }
@@ -55,8 +56,9 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
             let s = f.u('s');
             let addr = cx.mem_base(n);
             check_aligned(cx, addr, w.bytes(), true);
-            let expected = cx.xw(s, w);
-            let new = cx.xw(t, w);
+            // Only the low `w` bits of either are used.
+            let expected = cx.x(s);
+            let new = cx.x(t);
             let old = cx.b.cas(w, addr, expected, new);
             cx.set_x(s, old);
         }
