@@ -73,6 +73,8 @@ mod vec_fmulx_elem;
 mod vec_fp;
 #[path = "ir_backend/vec_int.rs"]
 mod vec_int;
+#[path = "ir_backend/vec_misc.rs"]
+mod vec_misc;
 #[path = "ir_backend/vec_ops.rs"]
 mod vec_ops;
 #[path = "ir_backend/vec_perm.rs"]
