@@ -35,6 +35,8 @@ mod exits;
 mod fcache;
 #[path = "ir_backend/fhm.rs"]
 mod fhm;
+#[path = "ir_backend/flagm.rs"]
+mod flagm;
 #[path = "ir_backend/fmla.rs"]
 mod fmla;
 #[path = "ir_backend/fp_cvt.rs"]
