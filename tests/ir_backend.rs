@@ -33,6 +33,8 @@ mod excl;
 mod exits;
 #[path = "ir_backend/fcache.rs"]
 mod fcache;
+#[path = "ir_backend/fccmp.rs"]
+mod fccmp;
 #[path = "ir_backend/fhm.rs"]
 mod fhm;
 #[path = "ir_backend/flagm.rs"]
