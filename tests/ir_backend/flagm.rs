@@ -82,6 +82,14 @@ fn state(rng: &mut Rng) -> CpuState {
     cpu
 }
 
+/// The block of `w` alone, which must call no helper.
+pub(super) fn block_without_calls(w: u32) -> Block {
+    let block = block_of(&[w]);
+    let calls = (block.ops.iter()).any(|o| matches!(o, Op::Call { .. }));
+    assert!(!calls, "{w:#010x} calls a helper");
+    block
+}
+
 #[test]
 fn flag_manipulation_is_inline_and_exact() {
     let mut rng = Rng(env_u64("EMU_IR_FUZZ_SEED", 0xf1a9));
@@ -90,11 +98,7 @@ fn flag_manipulation_is_inline_and_exact() {
     let mem = [0u8; BUF_LEN];
     let words = words();
     for &w in &words {
-        let block = block_of(&[w]);
-        assert!(
-            !(block.ops.iter()).any(|o| matches!(o, Op::Call { .. })),
-            "{w:#010x} calls a helper"
-        );
+        let block = block_without_calls(w);
         for _ in 0..40 {
             let cpu0 = state(&mut rng);
             let got = run_interp(&block, &cpu0, &mut *buf, &mem).cpu.nzcv;
@@ -105,8 +109,11 @@ fn flag_manipulation_is_inline_and_exact() {
         }
     }
     for _ in 0..500 {
-        let mut seq: Vec<u32> = (0..1 + rng.below(4)).map(|_| rng.pick(&words)).collect();
-        seq.push(CSET_EQ);
+        let len = 1 + rng.below(4);
+        let seq: Vec<u32> = (0..len)
+            .map(|_| rng.pick(&words))
+            .chain([CSET_EQ])
+            .collect();
         let block = block_of(&seq);
         let cpu0 = state(&mut rng);
         interp_vs_jit(&mut jit, &mut *buf, &block, &cpu0, &mem)
