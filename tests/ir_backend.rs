@@ -33,8 +33,12 @@ mod excl;
 mod exits;
 #[path = "ir_backend/fcache.rs"]
 mod fcache;
+#[path = "ir_backend/fccmp.rs"]
+mod fccmp;
 #[path = "ir_backend/fhm.rs"]
 mod fhm;
+#[path = "ir_backend/flagm.rs"]
+mod flagm;
 #[path = "ir_backend/fmla.rs"]
 mod fmla;
 #[path = "ir_backend/fp_cvt.rs"]
@@ -73,6 +77,8 @@ mod vec_fmulx_elem;
 mod vec_fp;
 #[path = "ir_backend/vec_int.rs"]
 mod vec_int;
+#[path = "ir_backend/vec_misc.rs"]
+mod vec_misc;
 #[path = "ir_backend/vec_ops.rs"]
 mod vec_ops;
 #[path = "ir_backend/vec_perm.rs"]

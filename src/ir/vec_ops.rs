@@ -374,6 +374,45 @@ pub enum VecOp {
         scalar: bool,
         table: EstTable,
     },
+    /// The integer two-register miscellaneous operation `op` (see
+    /// [`MiscOp`]) on the `esize`-bit lanes of `V[vn]` (and of `V[vd]` for
+    /// the accumulating ones): 64 bits (upper half of `V[vd]` zeroed) or,
+    /// with `q`, 128; with `scalar`, lane 0 alone, the rest of `V[vd]`
+    /// zeroed. The saturating ones set FPSR.QC when any lane written
+    /// saturates.
+    Misc {
+        op: MiscOp,
+        esize: u8,
+        q: bool,
+        scalar: bool,
+    },
+}
+
+/// The operations of [`VecOp::Misc`] on lane values `n` (and `d`).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum MiscOp {
+    /// SADDLP/UADDLP: adjacent pairs of lanes, sign- or zero-extended,
+    /// summed into the `2 * esize`-bit lanes of the result; SADALP/UADALP
+    /// (`acc`) add those to the `2 * esize`-bit lanes of `V[vd]` (modulo
+    /// 2^(2 * esize)).
+    Addlp {
+        signed: bool,
+        acc: bool,
+    },
+    /// SUQADD (`signed`: signed `d` plus unsigned `n`, saturated to the
+    /// signed range) and USQADD (unsigned `d` plus signed `n`, saturated
+    /// to the unsigned range).
+    Sqadd {
+        signed: bool,
+    },
+    /// CLS: the number of bits below the sign bit equal to it; CLZ: the
+    /// number of leading zero bits (8-, 16- and 32-bit lanes).
+    Cls,
+    Clz,
+    /// SQABS, SQNEG: `|n|`, `-n`, the most negative value saturating to
+    /// the most positive.
+    Sqabs,
+    Sqneg,
 }
 
 /// The operations of [`VecOp::Estimate`], with what their [`EstTable`]
@@ -455,7 +494,7 @@ pub enum LongOp {
 /// The across-lanes reductions of [`VecOp::Reduce`].
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum RedOp {
-    /// ADDV: the sum modulo 2^esize.
+    /// ADDV (and ADDP scalar: two 64-bit lanes): the sum modulo 2^esize.
     Add,
     /// SADDLV/UADDLV: the exact sum of the sign- or zero-extended lanes,
     /// `2 * esize` bits.

@@ -72,6 +72,7 @@ pub(super) fn inline_ok(op: VecOp) -> bool {
             ..
         } => super::emit_vec::minmax_ok(esize, signed),
         VecOp::Same { .. } | VecOp::Tbl { .. } => super::emit_vec_sat::inline_ok(op),
+        VecOp::Misc { .. } => super::emit_vec_misc::inline_ok(op),
         VecOp::SatNarrow { .. } | VecOp::QShl { .. } => super::emit_vec_widen::inline_ok(op),
         _ => true,
     }
@@ -193,6 +194,7 @@ impl Emitter {
             VecOp::Qdmulh { .. } => self.vec_qdmulh(op, (vd, vn), slow, arg),
             VecOp::Qdmull { .. } => self.vec_qdmull(op, (vd, vn), slow, arg),
             VecOp::Same { .. } => self.vec_same(op, (vd, vn), slow, arg),
+            VecOp::Misc { .. } => self.vec_misc(op, (vd, vn), slow, arg),
             VecOp::Tbl { .. } => self.vec_tbl(op, (vd, vn), slow, arg),
             VecOp::Mmla {
                 n_unsigned,

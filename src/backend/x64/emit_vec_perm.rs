@@ -36,7 +36,7 @@ pub(super) fn unary_inline_ok(op: VUnOp) -> bool {
 
 impl Emitter {
     /// xmm`x` = the 128-bit constant `hi:lo` (clobbers rax, xmm5).
-    fn const128(&mut self, x: u8, lo: u64, hi: u64) {
+    pub(super) fn const128(&mut self, x: u8, lo: u64, hi: u64) {
         dynasm!(self.a ; .arch x64 ; mov rax, QWORD lo as i64 ; movq Rx(x), rax);
         if lo == hi {
             dynasm!(self.a ; .arch x64 ; punpcklqdq Rx(x), Rx(x));
@@ -120,6 +120,13 @@ impl Emitter {
                     self.max_min(max, signed, esize, 0, 1);
                     k /= 2;
                 }
+            }
+            RedOp::Add if esize == 64 => {
+                dynasm!(self.a ; .arch x64
+                    ; pshufd xmm1, xmm0, 0x4e
+                    ; paddq xmm0, xmm1
+                    ; movq xmm0, xmm0);
+                return;
             }
             RedOp::Add | RedOp::AddLong { .. } => {
                 // Biased lanes: unsigned words (for pmaddwd) and signed

@@ -205,7 +205,7 @@ impl Emitter {
     }
 
     /// xmm`x` = the 64-bit pattern `p` in both halves.
-    fn splat(&mut self, x: u8, p: u64) {
+    pub(super) fn splat(&mut self, x: u8, p: u64) {
         dynasm!(self.a ; .arch x64
             ; mov rax, QWORD p as i64
             ; movq Rx(x), rax

@@ -36,6 +36,7 @@ mod emit_vec_fixed;
 mod emit_vec_fmulx;
 mod emit_vec_fp;
 mod emit_vec_imm;
+mod emit_vec_misc;
 mod emit_vec_perm;
 mod emit_vec_round;
 mod emit_vec_sat;

@@ -15,24 +15,29 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
         _ => read_v(cx, fmt, f.u('m')),
     };
     let signal = matches!(op, Op::FCMPE | Op::FCMPE_zero | Op::FCCMPE);
-    let flags = if matches!(op, Op::FCCMP | Op::FCCMPE) {
+    // FCCMP/FCCMPE: where the condition fails, the compare sees +0 and +0
+    // (no exception) and the immediate flags are taken instead.
+    let (a, b, cond) = if matches!(op, Op::FCCMP | Op::FCCMPE) {
         let nzcv = cx.b.get_nzcv();
-        let ctl = u64::from(fmt.ftype())
-            | u64::from(signal) << 2
-            | u64::from(f.u('c')) << 4
-            | u64::from(f.u('f')) << 8;
-        let ctl = cx.k(ctl);
-        cx.b.call(runtime::fp_cond_compare, &[a, b, nzcv, ctl])
+        let holds = cx.b.cond(f.u('c'), nzcv);
+        let zero = cx.k(0);
+        let (a, b) = (cx.b.select(holds, a, zero), cx.b.select(holds, b, zero));
+        (a, b, Some((holds, u64::from(f.u('f')) << 28)))
     } else {
-        let op = if signal { FpOp::CmpE } else { FpOp::Cmp };
-        let size = match fmt {
-            float::H => FpSize::Half,
-            float::S => FpSize::Single,
-            _ => FpSize::Double,
-        };
-        let (slow, c0, c1) = runtime::fbin_args(op, size);
-        cx.b.fbin(op, size, a, b, slow, c0, c1)
+        (a, b, None)
     };
+    let op = if signal { FpOp::CmpE } else { FpOp::Cmp };
+    let size = match fmt {
+        float::H => FpSize::Half,
+        float::S => FpSize::Single,
+        _ => FpSize::Double,
+    };
+    let (slow, c0, c1) = runtime::fbin_args(op, size);
+    let mut flags = cx.b.fbin(op, size, a, b, slow, c0, c1);
+    if let Some((holds, imm)) = cond {
+        let imm = cx.k(imm);
+        flags = cx.b.select(holds, flags, imm);
+    }
     cx.b.set_nzcv(flags);
     Ok(())
 }

@@ -10,7 +10,6 @@
 use super::cvt::{self, IntFmt};
 use super::float::{Env, Fmt, Rounding};
 use super::ops::{self, Arith};
-use crate::arm64::bits::cond_holds;
 use crate::cpu::CpuState;
 
 /// Runs `f` in the guest's floating-point environment and records the
@@ -327,31 +326,6 @@ pub unsafe extern "C" fn fp_compare(
 ) -> u64 {
     // SAFETY: forwarded caller contract.
     unsafe { with_env(cpu, |env| ops::compare(env, fmt(ftype), a, b, signal != 0)) }
-}
-
-/// FCCMP/FCCMPE: returns the new NZCV: the comparison when condition
-/// `cond` holds for `nzcv`, else the immediate flags. `ctl` = ftype |
-/// signal << 2 | cond << 4 | immediate nzcv << 8.
-///
-/// # Safety
-/// Called by translated code with its CPU state.
-pub unsafe extern "C" fn fp_cond_compare(
-    cpu: *mut CpuState,
-    a: u64,
-    b: u64,
-    nzcv: u64,
-    ctl: u64,
-) -> u64 {
-    let cond = (ctl >> 4 & 0xF) as u32;
-    if !cond_holds(cond, nzcv) {
-        return (ctl >> 8 & 0xF) << 28;
-    }
-    // SAFETY: forwarded caller contract.
-    unsafe {
-        with_env(cpu, |env| {
-            ops::compare(env, fmt(ctl & 3), a, b, ctl >> 2 & 1 != 0)
-        })
-    }
 }
 
 /// FCVT*S/U (integer and fixed point): `to` as [`int_fmt_arg`], `mode` as

@@ -93,11 +93,12 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
         K::Minv => Some(RedOp::Min { signed }),
         _ => None,
     };
-    if let (Some(op), false) = (red, pair) {
+    // ADDP (scalar) is the sum of the two 64-bit lanes.
+    if let (Some(op), false) | (Some(op @ RedOp::Add), true) = (red, pair) {
         let op = VecOp::Reduce {
             op,
             esize: args.esize() as u8,
-            q,
+            q: q || pair,
         };
         super::vec_op(cx, op, &args, helper);
         return Ok(());

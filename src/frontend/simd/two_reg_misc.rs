@@ -131,7 +131,7 @@ fn emit(cx: &mut Ctx, f: &Fields, scalar: bool, (kind, size, rnd): (K, u32, u32)
         imm: u as u32 | rnd << 4,
         ..Args::default()
     };
-    use crate::ir::{VFpOp, VecOp};
+    use crate::ir::{MiscOp, VFpOp, VecOp};
     let (esize, upper) = (args.esize() as u8, args.q);
     let inline = match kind {
         K::Xtn if !scalar => Some(VecOp::Narrow {
@@ -147,6 +147,27 @@ fn emit(cx: &mut Ctx, f: &Fields, scalar: bool, (kind, size, rnd): (K, u32, u32)
             upper: upper && !scalar,
             sh: 0,
             round: false,
+            scalar,
+        }),
+        K::Addlp | K::Adalp => Some(VecOp::Misc {
+            op: MiscOp::Addlp {
+                signed: !u,
+                acc: kind == K::Adalp,
+            },
+            esize,
+            q: f.b('Q'),
+            scalar: false,
+        }),
+        K::Sqadd | K::Cls | K::Clz | K::Sqabs | K::Sqneg => Some(VecOp::Misc {
+            op: match kind {
+                K::Sqadd => MiscOp::Sqadd { signed: !u },
+                K::Cls => MiscOp::Cls,
+                K::Clz => MiscOp::Clz,
+                K::Sqabs => MiscOp::Sqabs,
+                _ => MiscOp::Sqneg,
+            },
+            esize,
+            q: !scalar && f.b('Q'),
             scalar,
         }),
         K::Shll => Some(VecOp::Widen {
