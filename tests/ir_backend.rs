@@ -39,6 +39,8 @@ mod fhm;
 mod fmla;
 #[path = "ir_backend/fp_cvt.rs"]
 mod fp_cvt;
+#[path = "ir_backend/fp_pairs.rs"]
+mod fp_pairs;
 #[path = "ir_backend/fp_round.rs"]
 mod fp_round;
 #[path = "ir_backend/frontend.rs"]
