@@ -54,11 +54,13 @@ enum Kind {
     Widen(u32, bool),
     /// FCVTN (es, upper).
     Narrow(u32, bool),
+    /// FCVTXN (upper, scalar), double to single.
+    Odd(bool, bool),
 }
 use Kind::*;
 
 /// From aarch64-linux-gnu-as.
-const FORMS: [(u32, Kind); 186] = [
+const FORMS: [(u32, Kind); 192] = [
     (0x2e23d441, Pair(32, false)),         // faddp v1.2s, v2.2s, v3.2s
     (0x2e23d442, Pair(32, false)),         // faddp v2.2s, v2.2s, v3.2s
     (0x2e23d443, Pair(32, false)),         // faddp v3.2s, v2.2s, v3.2s
@@ -245,6 +247,12 @@ const FORMS: [(u32, Kind); 186] = [
     (0x0e616842, Narrow(32, false)),       // fcvtn v2.2s, v2.2d
     (0x4e616841, Narrow(32, true)),        // fcvtn2 v1.4s, v2.2d
     (0x4e616842, Narrow(32, true)),        // fcvtn2 v2.4s, v2.2d
+    (0x2e616841, Odd(false, false)),       // fcvtxn v1.2s, v2.2d
+    (0x2e616842, Odd(false, false)),       // fcvtxn v2.2s, v2.2d
+    (0x6e616841, Odd(true, false)),        // fcvtxn2 v1.4s, v2.2d
+    (0x6e616842, Odd(true, false)),        // fcvtxn2 v2.4s, v2.2d
+    (0x7e616841, Odd(false, true)),        // fcvtxn s1, d2
+    (0x7e616842, Odd(false, true)),        // fcvtxn s2, d2
 ];
 
 /// The element size of the source lanes of `k`.
@@ -253,6 +261,7 @@ fn source_es(k: Kind) -> u32 {
         Pair(es, _) | Reduce(_, es, _) | MulElem(es, ..) => es,
         ScalarElem(_, es, _) | Widen(es, _) => es,
         Narrow(es, _) => 2 * es,
+        Odd(..) => 64,
     }
 }
 
@@ -465,6 +474,31 @@ impl Reference {
                     })
                     .collect();
                 let r = pack(&r, es);
+                if upper {
+                    v(d) & u128::from(u64::MAX) | r << 64
+                } else {
+                    r
+                }
+            }
+            Odd(upper, scalar) => {
+                // FCVT toward zero, the lowest bit set when inexact.
+                let rz = CpuState {
+                    fpcr: cpu0.fpcr & !(3 << 22) | 3 << 22,
+                    fpsr: 0,
+                    ..Default::default()
+                };
+                let cnt = if scalar { 1 } else { 2 };
+                let r: Vec<u64> = (0..cnt)
+                    .map(|i| {
+                        let mut flags = 0;
+                        let x =
+                            self.run(&rz, &mut flags, FCVT_DOWN[1], [at(v(n), 64, i), 0, 0], 32);
+                        *f |= flags;
+                        let nan = x & 0x7fff_ffff > 0x7f80_0000;
+                        x | u64::from(flags & 1 << 4 != 0 && !nan)
+                    })
+                    .collect();
+                let r = pack(&r, 32);
                 if upper {
                     v(d) & u128::from(u64::MAX) | r << 64
                 } else {

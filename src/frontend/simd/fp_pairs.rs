@@ -3,9 +3,10 @@
 //! result lane on single- and double-precision lanes: vector FADDP, the
 //! scalar pairwise FADDP/FMAXP/FMINP/FMAXNMP/FMINNMP, the reductions
 //! FMAXV/FMINV/FMAXNMV/FMINNMV, FMUL by element (vector) and FMUL/FMLA/
-//! FMLS by element (scalar), and the conversions FCVTL/FCVTL2 and
-//! FCVTN/FCVTN2. The Arm ARM defines each of them as the scalar operation
-//! (`FPAdd`, `FPMax`, `FPMulAdd`, `FPConvert`, ...) on the selected
+//! FMLS by element (scalar), and the conversions FCVTL/FCVTL2,
+//! FCVTN/FCVTN2 and FCVTXN/FCVTXN2 (vector and scalar). The Arm ARM
+//! defines each of them as the scalar operation (`FPAdd`, `FPMax`,
+//! `FPMulAdd`, `FPConvert`, ...) on the selected
 //! elements with the same FPCR and the union of their exception flags,
 //! which is what the scalar operations compute, so the backend's inline
 //! scalar forms (and their exact helpers for NaNs, FPCR.FZ, a non-default
@@ -168,15 +169,25 @@ pub fn widen(cx: &mut Ctx, esize: u32, upper: bool, (d, n): (u32, u32)) {
     write(cx, d, 2 * esize, &results, false);
 }
 
-/// FCVTN/FCVTN2: the `2 * esize`-bit lanes of V[`n`] (`esize` 16 or 32),
-/// each narrowed to `esize` bits, into the lower half of V[`d`] (the upper
-/// one zeroed) or its upper half (`upper`, the lower one kept).
-pub fn narrow(cx: &mut Ctx, esize: u32, upper: bool, (d, n): (u32, u32)) {
-    let src = lanes(cx, n, 2 * esize, 0..2);
-    let (op, size) = if esize == 16 {
-        (FpOp::ToHalf, FpSize::Single)
-    } else {
-        (FpOp::ToSingle, FpSize::Double)
+/// FCVTN/FCVTN2 (`odd == false`) and FCVTXN/FCVTXN2 (`odd`, `esize` 32):
+/// the `2 * esize`-bit lanes of V[`n`] (`esize` 16 or 32; `scalar`: lane
+/// 0 alone, FCVTXN's scalar form), each narrowed to `esize` bits, into the
+/// lower half of V[`d`] (the upper one zeroed) or its upper half
+/// (`upper`, the lower one kept).
+pub fn narrow(
+    cx: &mut Ctx,
+    esize: u32,
+    (odd, scalar, upper): (bool, bool, bool),
+    (d, n): (u32, u32),
+) {
+    let mut src = lanes(cx, n, 2 * esize, 0..2);
+    if scalar {
+        src.truncate(1);
+    }
+    let (op, size) = match (esize, odd) {
+        (16, _) => (FpOp::ToHalf, FpSize::Single),
+        (_, false) => (FpOp::ToSingle, FpSize::Double),
+        (_, true) => (FpOp::ToSingleOdd, FpSize::Double),
     };
     let results: Vec<Val> = src.into_iter().map(|x| convert(cx, op, size, x)).collect();
     write(cx, d, esize, &results, upper);
