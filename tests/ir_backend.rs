@@ -43,6 +43,8 @@ mod flagm;
 mod fmla;
 #[path = "ir_backend/fp_cvt.rs"]
 mod fp_cvt;
+#[path = "ir_backend/fp_pairs.rs"]
+mod fp_pairs;
 #[path = "ir_backend/fp_round.rs"]
 mod fp_round;
 #[path = "ir_backend/frontend.rs"]

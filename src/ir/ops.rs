@@ -157,6 +157,9 @@ pub enum FpOp {
     /// FCVT Sd, Dn: `a` is a double, the result a single (`b` is not used;
     /// the size is `Double`).
     ToSingle,
+    /// FCVTXN: as `ToSingle`, rounding to odd whatever FPCR.RMode says (the
+    /// result truncated, its lowest bit set when that was inexact).
+    ToSingleOdd,
     /// SCVTF/UCVTF without fraction bits: `a` is a 32-bit (`x64` false,
     /// zero-extended) or 64-bit integer, the result of the operation's
     /// size (single or double; `b` is not used).

@@ -181,6 +181,10 @@ impl Emitter {
             self.fbin_half(op, size, dst, (a, b), slow, (c0, c1));
             return;
         }
+        if op == FpOp::ToSingleOdd {
+            self.fcvt_odd(dst, a, slow, (c0, c1));
+            return;
+        }
         if matches!(op, FpOp::FromSingle | FpOp::ToSingle) {
             self.fcvt_single(op, dst, a, slow, (c0, c1));
             return;
@@ -461,6 +465,46 @@ impl Emitter {
             dynasm!(self.a ; .arch x64 ; cvtsd2ss xmm0, xmm0);
             self.result_checks(false, slow_path, 0);
         }
+        self.fbin_slow(slow_path, dst, (a, a), slow, c);
+    }
+
+    /// FCVTXN's double-to-single conversion rounding to odd
+    /// ([`FpOp::ToSingleOdd`]) in the default FPCR: `cvtsd2ss` rounds to
+    /// nearest and raises Inexact exactly when the result is inexact, as
+    /// rounding to odd does. When it is, the conversion toward zero is that
+    /// result, or the single one unit lower in magnitude when the rounding
+    /// went up (the sign of the exact difference of the widened result and
+    /// the operand against the operand's sign), with its lowest bit then
+    /// set. Results that are zero, denormal, of the smallest normal
+    /// magnitude, infinite or NaN (where underflow, overflow and NaNs are
+    /// decided differently) take the helper.
+    fn fcvt_odd(&mut self, dst: Val, a: Val, slow: HelperFn, c: (u64, u64)) {
+        // Twice the bits of a normal single above the smallest normal,
+        // less this, are below `ODD_NORMAL_SPAN`.
+        const ODD_NORMAL_LOW: i32 = 0x0100_0001;
+        const ODD_NORMAL_SPAN: i32 = (0xFF00_0000u32 - 0x0100_0001) as i32;
+        let (slow_path, done) = (self.a.new_dynamic_label(), self.a.new_dynamic_label());
+        self.check_fpcr(slow_path, FPCR_NOT_DEFAULT);
+        self.load_xmm(0, a);
+        dynasm!(self.a ; .arch x64
+            ; cvtsd2ss xmm1, xmm0
+            ; movd eax, xmm1
+            ; lea ecx, [rax + rax]
+            ; sub ecx, ODD_NORMAL_LOW
+            ; cmp ecx, ODD_NORMAL_SPAN
+            ; jae =>slow_path
+            ; cvtss2sd xmm1, xmm1
+            ; ucomisd xmm1, xmm0
+            ; je =>done
+            ; subsd xmm1, xmm0
+            ; xorpd xmm1, xmm0
+            ; movmskpd ecx, xmm1
+            ; and ecx, 1
+            ; xor ecx, 1
+            ; sub eax, ecx
+            ; or eax, 1
+            ; =>done
+        );
         self.fbin_slow(slow_path, dst, (a, a), slow, c);
     }
 

@@ -5,6 +5,19 @@
 use super::float::{fpsr, Class, Env, Fmt, Fpcr, Rounding, H};
 use super::ops::round_f64;
 
+/// Double to single precision rounding to odd (FCVTXN): the conversion
+/// toward zero, its lowest bit set when it was inexact (a NaN aside).
+pub fn convert_odd(env: &mut Env, a: u64) -> u64 {
+    let mut e = Env::new(env.fpcr.0 & !(3 << 22) | 3 << 22);
+    let r = convert(&mut e, super::float::D, super::float::S, a);
+    env.raise(e.flags);
+    if e.flags & fpsr::IXC != 0 && !super::float::S.class(r).is_nan() {
+        r | 1
+    } else {
+        r
+    }
+}
+
 /// FCVT between H, S and D (`FPConvert`), honouring FPCR.AHP for half
 /// precision. FPCR.FZ16 plays no part: `FPUnpackCV` and `FPRoundCV` clear
 /// it (FZ still flushes single and double precision).

@@ -91,6 +91,7 @@ pub fn fbin_args(op: crate::ir::FpOp, size: crate::ir::FpSize) -> (crate::ir::He
         FpOp::ToHalf => return (fp_convert_fbin, ftype, half),
         FpOp::FromSingle => return (fp_convert_fbin, single, ftype),
         FpOp::ToSingle => return (fp_convert_fbin, ftype, single),
+        FpOp::ToSingleOdd => return (fp_convert_odd_fbin, 0, 0),
         FpOp::FromInt { signed, x64 } => {
             let i = int_fmt_arg(IntFmt::of(signed, x64, 0));
             return (fp_from_fixed_fbin, ftype, i);
@@ -139,6 +140,22 @@ pub unsafe extern "C" fn fp_convert_fbin(
 ) -> u64 {
     // SAFETY: forwarded caller contract.
     unsafe { fp_convert(cpu, a, from, to, 0) }
+}
+
+/// FCVTXN's conversion of the double `a` to single precision, rounding
+/// to odd, with the operands of an [`crate::ir::Op::FBin`].
+///
+/// # Safety
+/// Called by translated code with its CPU state.
+pub unsafe extern "C" fn fp_convert_odd_fbin(
+    cpu: *mut CpuState,
+    a: u64,
+    _: u64,
+    _: u64,
+    _: u64,
+) -> u64 {
+    // SAFETY: forwarded caller contract.
+    unsafe { with_env(cpu, |env| cvt::convert_odd(env, a)) }
 }
 
 /// [`fp_from_fixed`] with the operands of an [`crate::ir::Op::FBin`]:

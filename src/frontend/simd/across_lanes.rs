@@ -8,7 +8,7 @@ use crate::arm64::encodings::simd_across::Op;
 use crate::arm64::Fields;
 use crate::cpu::CpuState;
 use crate::frontend::{Ctx, TResult, Undefined};
-use crate::ir::{HalfOp, RedOp, VecOp};
+use crate::ir::{FpOp, HalfOp, RedOp, VecOp};
 
 kinds!(K {
     Addlv,
@@ -82,6 +82,21 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
             elem: None,
         };
         super::vec_op(cx, op, &args, helper);
+        return Ok(());
+    }
+    // The single- and double-precision reductions and scalar pairwise
+    // forms: one Op::FBin a combining step.
+    let fp = match kind {
+        K::Fadd => Some(FpOp::Add),
+        K::Fmax => Some(FpOp::Max),
+        K::Fmin => Some(FpOp::Min),
+        K::Fmaxnm => Some(FpOp::MaxNum),
+        K::Fminnm => Some(FpOp::MinNum),
+        _ => None,
+    };
+    if let (Some(op), 2..) = (fp, size) {
+        let count = if pair { 2 } else { 128 >> (3 + size) };
+        super::fp_pairs::reduce(cx, op, 8 << size, count, (args.d, args.n));
         return Ok(());
     }
     // The integer reductions: an Op::Vec the backend may run inline.

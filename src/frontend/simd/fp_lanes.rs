@@ -138,7 +138,8 @@ pub fn fmla(
     }
 }
 
-fn lane(cx: &mut Ctx, op: FpOp, double: bool, a: Val, b: Val) -> Val {
+/// One scalar `op` on single (`double == false`) or double operands.
+pub(super) fn lane(cx: &mut Ctx, op: FpOp, double: bool, a: Val, b: Val) -> Val {
     let size = FpSize::of(double);
     let (slow, c0, c1) = fbin_args(op, size);
     cx.b.fbin(op, size, a, b, slow, c0, c1)

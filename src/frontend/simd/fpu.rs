@@ -7,7 +7,7 @@
 //! FABD, FMULX, FRECPS, FRSQRTS, the mask-producing compares.
 
 use crate::frontend::fp::cvt::{self, IntFmt};
-use crate::frontend::fp::float::{fpsr, Class, Fmt, D, H, S};
+use crate::frontend::fp::float::{Class, Fmt, D, H, S};
 use crate::frontend::fp::ops::{self, Arith};
 
 pub use crate::frontend::fp::float::{Env, Rounding};
@@ -197,19 +197,13 @@ pub fn convert(env: &mut Env, from: u32, to: u32, a: u64) -> u64 {
 
 /// Double to single, rounding to odd (FCVTXN).
 pub fn convert_odd(env: &mut Env, a: u64) -> u64 {
-    let mut e = Env::new(env.fpcr.0 & !(3 << 22) | 3 << 22);
-    let r = cvt::convert(&mut e, D, S, a);
-    env.raise(e.flags);
-    if e.flags & fpsr::IXC != 0 && !S.class(r).is_nan() {
-        r | 1
-    } else {
-        r
-    }
+    cvt::convert_odd(env, a)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::frontend::fp::float::fpsr;
 
     fn s(x: f32) -> u64 {
         x.to_bits() as u64

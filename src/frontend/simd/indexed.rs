@@ -112,6 +112,19 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
         super::fp_lanes::fmla(cx, neg, 8 << esize, args.q, lanes, Some(index));
         return Ok(());
     }
+    // FMUL by element on single or double lanes (vector) and scalar FMUL,
+    // FMLA, FMLS by element: one Op::FBin or Op::FMulAdd a lane.
+    if fp && esize >= 2 && kind == S::Fmul as u32 && !scalar {
+        let lanes = (args.d, args.n, m);
+        super::fp_pairs::mul_elem(cx, 8 << esize, args.q, lanes, index);
+        return Ok(());
+    }
+    if fp && esize >= 2 && scalar && (fmla || kind == S::Fmul as u32) {
+        let neg = kind == S::Fmls as u32;
+        let lanes = (args.d, args.n, m);
+        super::fp_pairs::scalar_elem(cx, fmla.then_some(neg), 8 << esize, lanes, index);
+        return Ok(());
+    }
     // FMULX by element on single or double lanes (vector and scalar): an
     // Op::Vec the backend may run inline.
     if fp && esize >= 2 && kind == S::Fmulx as u32 {

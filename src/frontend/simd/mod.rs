@@ -22,6 +22,7 @@ pub(super) mod dot;
 mod ext;
 pub(super) mod fhm;
 mod fp_lanes;
+mod fp_pairs;
 mod fpu;
 pub(super) mod frintts;
 pub(super) mod indexed;

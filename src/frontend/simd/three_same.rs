@@ -137,6 +137,12 @@ fn emit(cx: &mut Ctx, f: &Fields, scalar: bool, q: bool, kind: K, size: u32) -> 
         super::fp_lanes::translate(cx, op, 8 << size, q, lanes);
         return Ok(());
     }
+    // FADDP on single and double lanes: one Op::FBin a result lane.
+    if let (K::Faddp, false, 2..) = (kind, scalar, size) {
+        let lanes = (args.d, args.n, args.m);
+        super::fp_pairs::pairwise(cx, FpOp::Add, 8 << size, q, lanes);
+        return Ok(());
+    }
     if let (K::Fmla | K::Fmls, false, 2..) = (kind, scalar, size) {
         let lanes = (args.d, args.n, args.m);
         super::fp_lanes::fmla(cx, kind == K::Fmls, 8 << size, q, lanes, None);

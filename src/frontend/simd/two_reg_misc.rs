@@ -133,6 +133,16 @@ fn emit(cx: &mut Ctx, f: &Fields, scalar: bool, (kind, size, rnd): (K, u32, u32)
     };
     use crate::ir::{MiscOp, VFpOp, VecOp};
     let (esize, upper) = (args.esize() as u8, args.q);
+    // FCVTL, FCVTN and FCVTXN: one scalar Op::FBin conversion a lane.
+    if kind == K::Fcvtl {
+        super::fp_pairs::widen(cx, args.esize(), upper, (args.d, args.n));
+        return Ok(());
+    }
+    if matches!(kind, K::Fcvtn | K::Fcvtxn) {
+        let form = (kind == K::Fcvtxn, scalar, upper && !scalar);
+        super::fp_pairs::narrow(cx, args.esize(), form, (args.d, args.n));
+        return Ok(());
+    }
     let inline = match kind {
         K::Xtn if !scalar => Some(VecOp::Narrow {
             esize,
