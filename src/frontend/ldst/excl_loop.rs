@@ -76,18 +76,23 @@ enum Operand {
 }
 
 impl ExclLoop {
-    /// The loop starting with the LDXR `word` at `pc`, if it is one;
-    /// `peek` reads the following instruction words in order, and `valid`
-    /// says whether a decoded word exists on the CPU model.
+    /// Whether `f` is an LDXR, the first instruction of every loop
+    /// [`ExclLoop::find`] finds (asked before it, of every instruction).
+    pub fn starts(f: &Fields) -> bool {
+        f.entry.insn == Insn::Ldst(ldst::Op::LDXR)
+    }
+
+    /// The loop starting with the LDXR `f` (decoded) at `pc`, if it is
+    /// one; `peek` reads the following instruction words in order, and
+    /// `valid` says whether a decoded word exists on the CPU model.
     pub fn find(
         pc: u64,
-        word: u32,
+        f: &Fields,
         peek: &mut dyn FnMut(u64) -> Option<u32>,
         valid: &dyn Fn(&Fields) -> bool,
     ) -> Option<ExclLoop> {
         let mut next = |a: u64| peek(a).and_then(decode).filter(valid);
-        let f = decode(word)?;
-        if f.entry.insn != Insn::Ldst(ldst::Op::LDXR) || f.u('z') < 2 {
+        if !Self::starts(f) || f.u('z') < 2 {
             return None;
         }
         let (z, n, t) = (f.u('z'), f.u('n'), f.u('t'));
@@ -301,7 +306,7 @@ mod tests {
     /// The loop found in `words` at 0x1000.
     fn find(words: &[u32]) -> Option<ExclLoop> {
         let mut peek = |a: u64| words.get(((a - 0x1000) / 4) as usize).copied();
-        ExclLoop::find(0x1000, words[0], &mut peek, &|_| true)
+        ExclLoop::find(0x1000, &decode(words[0])?, &mut peek, &|_| true)
     }
 
     #[test]
