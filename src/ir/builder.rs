@@ -16,10 +16,15 @@ pub struct Builder {
     /// Whether [`Builder::accessed`] emits anything.
     report_accesses: bool,
     flow: Flow,
+    /// The last [`RECENT`] constants [`Builder::konst`] made, newest
+    /// first (value, constant): where [`Builder::bin`] finds an operand's
+    /// constant. Values are never redefined, so an entry stays true.
+    recent: [(Val, u64); RECENT],
 }
 
-/// Operations [`Builder::recent_const`] looks back through.
-const RECENT: usize = 4;
+/// Constants [`Builder::recent_const`] knows (an instruction's operand
+/// constants are the last ones made before its operation).
+const RECENT: usize = 2;
 
 /// Whether builders made from now on emit [`Op::Accessed`] after helper
 /// calls that access guest memory.
@@ -69,6 +74,7 @@ impl Builder {
             untag: false,
             report_accesses: REPORT_ACCESSES.load(Ordering::Acquire),
             flow: Flow::Plain,
+            recent: [(Val(u32::MAX), 0); RECENT],
         }
     }
 
@@ -148,6 +154,8 @@ impl Builder {
     pub fn konst(&mut self, imm: u64) -> Val {
         let dst = self.new_val();
         self.ops.push(Op::Const { dst, imm });
+        self.recent.rotate_right(1);
+        self.recent[0] = (dst, imm);
         dst
     }
 
@@ -210,14 +218,10 @@ impl Builder {
         dst
     }
 
-    /// The value of constant `v` when one of the last few operations
-    /// defines it (where an instruction's operand constants are; older
-    /// ones are not looked for).
+    /// The constant `v` is, when it is one of the last [`RECENT`] made by
+    /// [`Builder::konst`] (older ones are not looked for).
     fn recent_const(&self, v: Val) -> Option<u64> {
-        self.ops.iter().rev().take(RECENT).find_map(|op| match *op {
-            Op::Const { dst, imm } if dst == v => Some(imm),
-            _ => None,
-        })
+        self.recent.iter().find(|r| r.0 == v).map(|r| r.1)
     }
 
     pub fn un(&mut self, op: UnOp, w: Width, a: Val) -> Val {
@@ -608,11 +612,11 @@ mod tests {
         let neg = b.sub(Width::W64, zero, x);
         assert!(w != x && neg != x);
         assert_eq!(bins(b.ops_since(0)), 2);
-        // A constant further back than the last few operations is not
-        // looked for: the operation stays, as correct as before.
+        // A constant older than the last few is not looked for: the
+        // operation stays, as correct as before.
         let far = b.konst(0);
-        for r in 1..=RECENT as u32 {
-            b.get_reg(r);
+        for k in 1..=RECENT as u64 {
+            b.konst(k);
         }
         assert_ne!(b.add(Width::W64, x, far), x);
     }
