@@ -303,19 +303,19 @@ fn translate_with(
         // A load-exclusive loop whose instructions all fit in the block,
         // none with a breakpoint, all with the same tag handling (user
         // mode: system mode runs store-exclusives itself).
+        // Decoded once: the look for a loop and the translation share it.
+        let fields = decode(word);
         let whole = |n: u64| {
             count as u64 + n <= max_insns as u64 + 1
                 && (1..n).all(|i| !breakpoint(cur + 4 * i) && untag(cur + 4 * i) == untag(cur))
         };
-        // Decoded once, for the loop's test and the translation; only a
-        // load-exclusive leads to the look at the words after it.
-        let decoded = decode(word);
-        let excl_loop = decoded
-            .filter(|f| ExclLoop::may_start(f) && sys_inline.is_none() && whole(4))
-            .and_then(|f| {
+        let excl_loop = match &fields {
+            Some(f) if ExclLoop::starts(f) && sys_inline.is_none() && whole(4) => {
                 let valid = |f: &Fields| cpu.allows(f.entry.insn, f.word);
-                ExclLoop::find(cur, &f, &mut |a| words.peek(a), &valid)
-            });
+                ExclLoop::find(cur, f, &mut |a| words.peek(a), &valid)
+            }
+            _ => None,
+        };
         if let Some(l) = excl_loop.filter(|l| whole(l.insns as u64)) {
             let mut cx = Ctx {
                 b: &mut b,
@@ -334,7 +334,7 @@ fn translate_with(
         }
         // An encoding of a feature the CPU model lacks is undefined, as on
         // that core.
-        let ok = match decoded.filter(|f| cpu.allows(f.entry.insn, word)) {
+        let ok = match fields.filter(|f| cpu.allows(f.entry.insn, word)) {
             Some(f) => {
                 let mut cx = Ctx {
                     b: &mut b,

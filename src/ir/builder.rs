@@ -1,6 +1,7 @@
 //! Convenience constructors for IR blocks, used by the frontend.
 
 use super::ops::*;
+use super::passes::fold::{is_left_identity, is_right_identity};
 use crate::cpu::ExitReason;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -15,7 +16,15 @@ pub struct Builder {
     /// Whether [`Builder::accessed`] emits anything.
     report_accesses: bool,
     flow: Flow,
+    /// The last [`RECENT`] constants [`Builder::konst`] made, newest
+    /// first (value, constant): where [`Builder::bin`] finds an operand's
+    /// constant. Values are never redefined, so an entry stays true.
+    recent: [(Val, u64); RECENT],
 }
+
+/// Constants [`Builder::recent_const`] knows (an instruction's operand
+/// constants are the last ones made before its operation).
+const RECENT: usize = 2;
 
 /// Whether builders made from now on emit [`Op::Accessed`] after helper
 /// calls that access guest memory.
@@ -65,6 +74,7 @@ impl Builder {
             untag: false,
             report_accesses: REPORT_ACCESSES.load(Ordering::Acquire),
             flow: Flow::Plain,
+            recent: [(Val(u32::MAX), 0); RECENT],
         }
     }
 
@@ -144,6 +154,8 @@ impl Builder {
     pub fn konst(&mut self, imm: u64) -> Val {
         let dst = self.new_val();
         self.ops.push(Op::Const { dst, imm });
+        self.recent.rotate_right(1);
+        self.recent[0] = (dst, imm);
         dst
     }
 
@@ -181,10 +193,35 @@ impl Builder {
         });
     }
 
+    /// `a op b`. A 64-bit operation with a constant operand that leaves
+    /// the other unchanged (`x + 0`, `0 | x`, ...: `MOV` to or from SP,
+    /// `MOV` between registers, an `ADD` of a zero page offset) is that
+    /// operand, with no operation: the quick tier, which runs no passes,
+    /// then neither allocates nor emits it.
     pub fn bin(&mut self, op: BinOp, w: Width, a: Val, b: Val) -> Val {
+        if w == Width::W64 {
+            if self
+                .recent_const(b)
+                .is_some_and(|y| is_right_identity(op, y))
+            {
+                return a;
+            }
+            if self
+                .recent_const(a)
+                .is_some_and(|x| is_left_identity(op, x))
+            {
+                return b;
+            }
+        }
         let dst = self.new_val();
         self.ops.push(Op::Bin { op, w, dst, a, b });
         dst
+    }
+
+    /// The constant `v` is, when it is one of the last [`RECENT`] made by
+    /// [`Builder::konst`] (older ones are not looked for).
+    fn recent_const(&self, v: Val) -> Option<u64> {
+        self.recent.iter().find(|r| r.0 == v).map(|r| r.1)
     }
 
     pub fn un(&mut self, op: UnOp, w: Width, a: Val) -> Val {
@@ -547,5 +584,40 @@ impl Builder {
             nzcv_dead_at_end: false,
             flow: self.flow,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The binary operations of `ops`.
+    fn bins(ops: &[Op]) -> usize {
+        ops.iter().filter(|o| matches!(o, Op::Bin { .. })).count()
+    }
+
+    #[test]
+    fn identities_with_a_recent_constant_are_their_operand() {
+        let mut b = Builder::new(0);
+        let x = b.get_reg(0);
+        let zero = b.konst(0);
+        assert_eq!(b.add(Width::W64, x, zero), x);
+        assert_eq!(b.or(Width::W64, zero, x), x);
+        assert_eq!(b.sub(Width::W64, x, zero), x);
+        let ones = b.konst(u64::MAX);
+        assert_eq!(b.and(Width::W64, ones, x), x);
+        assert_eq!(bins(b.ops_since(0)), 0);
+        // A 32-bit operation zero-extends, and `0 - x` is not `x`.
+        let w = b.add(Width::W32, x, zero);
+        let neg = b.sub(Width::W64, zero, x);
+        assert!(w != x && neg != x);
+        assert_eq!(bins(b.ops_since(0)), 2);
+        // A constant older than the last few is not looked for: the
+        // operation stays, as correct as before.
+        let far = b.konst(0);
+        for k in 1..=RECENT as u64 {
+            b.konst(k);
+        }
+        assert_ne!(b.add(Width::W64, x, far), x);
     }
 }

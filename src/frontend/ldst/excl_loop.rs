@@ -76,14 +76,13 @@ enum Operand {
 }
 
 impl ExclLoop {
-    /// Whether the decoded word `f` is a load-exclusive, the only
-    /// instruction such a loop starts with: a test of the decoded entry
-    /// alone, which spares the block's other instructions any look ahead.
-    pub fn may_start(f: &Fields) -> bool {
+    /// Whether `f` is an LDXR, the first instruction of every loop
+    /// [`ExclLoop::find`] finds (asked before it, of every instruction).
+    pub fn starts(f: &Fields) -> bool {
         f.entry.insn == Insn::Ldst(ldst::Op::LDXR)
     }
 
-    /// The loop starting with the LDXR decoded as `f` at `pc`, if it is
+    /// The loop starting with the LDXR `f` (decoded) at `pc`, if it is
     /// one; `peek` reads the following instruction words in order, and
     /// `valid` says whether a decoded word exists on the CPU model.
     pub fn find(
@@ -93,7 +92,7 @@ impl ExclLoop {
         valid: &dyn Fn(&Fields) -> bool,
     ) -> Option<ExclLoop> {
         let mut next = |a: u64| peek(a).and_then(decode).filter(valid);
-        if !Self::may_start(f) || f.u('z') < 2 {
+        if !Self::starts(f) || f.u('z') < 2 {
             return None;
         }
         let (z, n, t) = (f.u('z'), f.u('n'), f.u('t'));

@@ -191,7 +191,7 @@ fn select_of_constants(dst: Val, c: Val, x: u64, yv: Val, y: u64) -> Option<Op> 
 }
 
 /// `x op y == x` for every 64-bit x.
-fn is_right_identity(op: BinOp, y: u64) -> bool {
+pub(crate) fn is_right_identity(op: BinOp, y: u64) -> bool {
     match op {
         BinOp::Add | BinOp::Sub | BinOp::Or | BinOp::Xor => y == 0,
         BinOp::Shl | BinOp::Lshr | BinOp::Ashr | BinOp::Ror => y.is_multiple_of(64),
@@ -202,7 +202,7 @@ fn is_right_identity(op: BinOp, y: u64) -> bool {
 }
 
 /// `x op y == y` for every 64-bit y.
-fn is_left_identity(op: BinOp, x: u64) -> bool {
+pub(crate) fn is_left_identity(op: BinOp, x: u64) -> bool {
     match op {
         BinOp::Add | BinOp::Or | BinOp::Xor => x == 0,
         BinOp::And => x == u64::MAX,
@@ -250,7 +250,15 @@ mod tests {
         let three = b.konst(3);
         let five = b.add(Width::W64, two, three);
         let zero = b.konst(0);
-        let same = b.add(Width::W64, x, zero);
+        // Pushed raw: the builder itself leaves out an identity it sees.
+        let same = b.fresh();
+        b.push(Op::Bin {
+            op: BinOp::Add,
+            w: Width::W64,
+            dst: same,
+            a: x,
+            b: zero,
+        });
         let r = b.add(Width::W64, same, five);
         b.set_reg(1, r);
         let mut block = b.finish(4);
