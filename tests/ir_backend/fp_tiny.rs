@@ -11,8 +11,8 @@
 use super::fp_cvt::check_state;
 use super::*;
 
-/// d1 = op(d2, d3) (FMADD: + d4), then the single-precision forms.
-const WORDS: [u32; 14] = [
+/// d1 = op(d2, d3) (FMADD: + d4); clearing bit 22 gives the single form.
+const DOUBLE_WORDS: [u32; 7] = [
     0x1e632841, // fadd d1, d2, d3
     0x1e633841, // fsub d1, d2, d3
     0x1e630841, // fmul d1, d2, d3
@@ -20,14 +20,17 @@ const WORDS: [u32; 14] = [
     0x1e638841, // fnmul d1, d2, d3
     0x1e61c041, // fsqrt d1, d2
     0x1f431041, // fmadd d1, d2, d3, d4
-    0x1e232841, // fadd s1, s2, s3
-    0x1e233841, // fsub s1, s2, s3
-    0x1e230841, // fmul s1, s2, s3
-    0x1e231841, // fdiv s1, s2, s3
-    0x1e238841, // fnmul s1, s2, s3
-    0x1e21c041, // fsqrt s1, s2
-    0x1f031041, // fmadd s1, s2, s3, s4
 ];
+
+/// A double or single form, at random.
+fn pick_word(rng: &mut Rng) -> u32 {
+    let w = rng.pick(&DOUBLE_WORDS);
+    if rng.chance(2) {
+        w & !(1 << 22)
+    } else {
+        w
+    }
+}
 
 /// A format: bits of the fraction, the smallest normal's bits, the sign.
 struct Format {
@@ -52,20 +55,20 @@ impl Format {
     /// denormals below it), with a random sign.
     fn near_min(&self, rng: &mut Rng) -> u64 {
         let bits = (self.min_normal + rng.below(7)).wrapping_sub(3);
-        bits | rng.below(2) * self.sign
+        bits | (rng.below(2) * self.sign)
     }
 
     /// A denormal or a normal of the lowest few binades, random sign.
     fn tiny(&self, rng: &mut Rng) -> u64 {
         let exp = rng.below(3);
         let frac = rng.next() & ((1 << self.frac) - 1);
-        (exp << self.frac | frac) | rng.below(2) * self.sign
+        (exp << self.frac | frac) | (rng.below(2) * self.sign)
     }
 
     /// A normal with a biased exponent in `lo..lo + span`, random sign.
     fn normal(&self, rng: &mut Rng, lo: u64, span: u64) -> u64 {
         let frac = rng.next() & ((1 << self.frac) - 1);
-        ((lo + rng.below(span)) << self.frac | frac) | rng.below(2) * self.sign
+        ((lo + rng.below(span)) << self.frac | frac) | (rng.below(2) * self.sign)
     }
 
     /// Moves `x` by up to 2 units either way.
@@ -85,13 +88,15 @@ fn operands(rng: &mut Rng, word: u32) -> (u64, u64, u64) {
     let op = (word >> 12) & 0xF;
     let sqrt = word & 0xFFFF_FC00 == 0x1E61_C000 || word & 0xFFFF_FC00 == 0x1E21_C000;
     let bias = if double { 1023u64 } else { 127 };
-    let (to, from): (fn(u64) -> f64, fn(f64) -> u64) = if double {
-        (f64::from_bits, f64::to_bits)
+    let to: fn(u64) -> f64 = if double {
+        f64::from_bits
     } else {
-        (
-            |b| f32::from_bits(b as u32) as f64,
-            |x| (x as f32).to_bits() as u64,
-        )
+        |b| f32::from_bits(b as u32) as f64
+    };
+    let from: fn(f64) -> u64 = if double {
+        f64::to_bits
+    } else {
+        |x| (x as f32).to_bits() as u64
     };
     let min = to(f.min_normal);
     if sqrt {
@@ -108,7 +113,7 @@ fn operands(rng: &mut Rng, word: u32) -> (u64, u64, u64) {
         // m = target / n, nudged), FMADD adding a tiny addend.
         let n = f.normal(rng, bias - 20, 40);
         let target = min * (1.0 + (rng.below(9) as f64 - 4.0) * 2f64.powi(-(f.frac as i32)));
-        let m = f.nudge(rng, from(target / to(n)) & !f.sign) | rng.below(2) * f.sign;
+        let m = f.nudge(rng, from(target / to(n)) & !f.sign) | (rng.below(2) * f.sign);
         let a = if rng.chance(2) { f.tiny(rng) } else { 0 };
         return (n, m, a);
     }
@@ -116,7 +121,7 @@ fn operands(rng: &mut Rng, word: u32) -> (u64, u64, u64) {
         // n / m near it: m in the middle of the range, n = target * m.
         let m = f.normal(rng, bias - 20, 40);
         let target = min * (1.0 + (rng.below(9) as f64 - 4.0) * 2f64.powi(-(f.frac as i32)));
-        let n = f.nudge(rng, from(target * to(m)) & !f.sign) | rng.below(2) * f.sign;
+        let n = f.nudge(rng, from(target * to(m)) & !f.sign) | (rng.below(2) * f.sign);
         return (n, m, 0);
     }
     // FADD/FSUB: two values near it or below it, of either sign.
@@ -136,7 +141,7 @@ fn fp_results_near_the_smallest_normal() {
     let mut rng = Rng(env_u64("EMU_IR_FUZZ_SEED", 0x7117_0001));
     let mut jit = Jit::new();
     for _ in 0..iters {
-        let w = rng.pick(&WORDS);
+        let w = pick_word(&mut rng);
         let (n, m, a) = operands(&mut rng, w);
         let mut cpu0 = CpuState::default();
         for (r, x) in [(2, n), (3, m), (4, a)] {
