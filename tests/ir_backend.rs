@@ -47,6 +47,8 @@ mod fp_cvt;
 mod fp_pairs;
 #[path = "ir_backend/fp_round.rs"]
 mod fp_round;
+#[path = "ir_backend/fp_tiny.rs"]
+mod fp_tiny;
 #[path = "ir_backend/frontend.rs"]
 mod frontend;
 #[path = "ir_backend/half.rs"]

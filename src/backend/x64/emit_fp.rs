@@ -239,7 +239,11 @@ impl Emitter {
                 );
             } else {
                 self.arith_in(op, double, d, xb);
-                self.result_checks(double, slow_path, d);
+                if exact_when_tiny(op) {
+                    self.nan_check(double, slow_path, d);
+                } else {
+                    self.result_checks(double, slow_path, d);
+                }
             }
         }
         self.fbin_slow(slow_path, dst, (a, b), slow, (c0, c1))
@@ -268,6 +272,15 @@ impl Emitter {
         self.store(dst, 0);
         self.slow_paths.last_mut().expect("just queued")
     }
+}
+
+/// Whether `op` never rounds a result up to the smallest normal
+/// magnitude, so x86 and Arm agree on Underflow for all its results (only
+/// NaNs need the helper): a sum or difference below twice the smallest
+/// normal is a multiple of the smallest denormal and so exact, and a
+/// square root of a non-zero value is at least 2^-537 (2^-75 single).
+fn exact_when_tiny(op: FpOp) -> bool {
+    matches!(op, FpOp::Add | FpOp::Sub | FpOp::Sqrt)
 }
 
 impl Emitter {

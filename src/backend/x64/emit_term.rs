@@ -17,21 +17,43 @@ pub(super) const CS_PREFIX: u8 = 0x2e;
 /// itself and jumps on the host flags. Or a branch on an [`Op::Cond`] of
 /// the NZCV loaded from the CPU state, which nothing changes before the
 /// terminal: it restores the host flags from the state and jumps on them.
+/// Or a branch on an [`Op::Cond`] of one flag (EQ/NE, CS/CC, MI/PL, VS/VC)
+/// of any other NZCV value (FCMP's, say): `bt` of that bit, then `jc`/`jnc`.
 #[derive(Copy, Clone, Debug)]
 pub(super) struct FusedBranch {
     /// Index of the `CondCmp` or `Cond` op, which is then not emitted.
     pub cond_index: usize,
     /// x86 condition code (the low nibble of `Jcc`) for the taken edge.
     pub cc: u8,
-    /// The compare to issue, or `None` for flags from the state.
+    /// The compare to issue, or `None` for flags from the state or a bit.
     pub cmp: Option<(FlagsOp, Width, Val, Val)>,
+    /// The NZCV value and the bit of it to test.
+    pub bit: Option<(Val, i8)>,
 }
 
 impl FusedBranch {
     /// Values the fused terminal reads.
     pub fn operands(&self) -> Vec<Val> {
-        self.cmp.map(|(_, _, a, b)| vec![a, b]).unwrap_or_default()
+        match (self.cmp, self.bit) {
+            (Some((_, _, a, b)), _) => vec![a, b],
+            (None, Some((v, _))) => vec![v],
+            (None, None) => Vec::new(),
+        }
     }
+}
+
+/// The bit of an NZCV value that arm64 condition `cond` tests alone, and
+/// the x86 condition that then holds after `bt` when `cond` does: `None`
+/// for conditions of more than one flag.
+fn one_flag(cond: u8) -> Option<(i8, u8)> {
+    let bit = match cond >> 1 {
+        0 => 30, // EQ/NE: Z
+        1 => 29, // CS/CC: C
+        2 => 31, // MI/PL: N
+        3 => 28, // VS/VC: V
+        _ => return None,
+    };
+    Some((bit, if cond & 1 == 0 { CC_B } else { CC_AE }))
 }
 
 /// Whether `v` is a load of NZCV from the state that nothing after op
@@ -74,12 +96,23 @@ pub(super) fn fuse_branch(block: &Block) -> Option<FusedBranch> {
             cond_index: i,
             cc: host_cc(op, cond)?,
             cmp: Some((op, w, a, b)),
+            bit: None,
         }),
         Op::Cond { dst, cond, nzcv } if dst == c && nzcv_load_valid_after(block, nzcv, i) => {
             Some(FusedBranch {
                 cond_index: i,
                 cc: super::emit_nzcv::state_cc(cond)?,
                 cmp: None,
+                bit: None,
+            })
+        }
+        Op::Cond { dst, cond, nzcv } if dst == c => {
+            let (bit, cc) = one_flag(cond)?;
+            Some(FusedBranch {
+                cond_index: i,
+                cc,
+                cmp: None,
+                bit: Some((nzcv, bit)),
             })
         }
         _ => None,
@@ -95,11 +128,18 @@ impl Emitter {
         else {
             unreachable!("fusion only applies to branches")
         };
-        match f.cmp {
+        match (f.cmp, f.bit) {
             // The flags of that very compare are still on the host.
-            c @ Some(_) if c == self.host_flags => {}
-            Some((op, w, a, b)) => self.set_host_flags(op, w, a, b, None),
-            None => self.restore_state_flags(),
+            (c @ Some(_), _) if c == self.host_flags => {}
+            (Some((op, w, a, b)), _) => self.set_host_flags(op, w, a, b, None),
+            (None, Some((v, bit))) => {
+                let r = self.reg_of(v).unwrap_or_else(|| {
+                    self.load(0, v);
+                    0
+                });
+                dynasm!(self.a ; .arch x64 ; bt Rd(r), bit);
+            }
+            (None, None) => self.restore_state_flags(),
         }
         let stub_taken = self.a.new_dynamic_label();
         let site_taken = self.a.new_dynamic_label();
