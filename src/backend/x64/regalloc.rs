@@ -479,14 +479,14 @@ mod tests {
         let mut vals: Vec<Val> = Vec::new();
         for _ in 0..len {
             let r = next(x);
-            if vals.len() < 2 || r % 5 == 0 {
+            if vals.len() < 2 || r.is_multiple_of(5) {
                 vals.push(b.get_reg(1 + r % 18));
             } else {
                 let pick = |x: &mut u32| vals[next(x) as usize % vals.len()];
                 let (p, q) = (pick(x), pick(x));
                 let op = [BinOp::Add, BinOp::Xor][r as usize / 5 % 2];
                 vals.push(b.bin(op, Width::W64, p, q));
-                if r % 3 == 0 {
+                if r.is_multiple_of(3) {
                     b.set_reg(1 + r / 7 % 18, *vals.last().unwrap());
                 }
             }
