@@ -14,18 +14,24 @@ const NEXT: u64 = 0x2000;
 
 /// A block loading and storing through `x1 + (x2 << shift) + disp` at
 /// every width (signed loads too, and an 8-byte V-register load and
-/// store), keeping `spill` other registers live across it so that some
-/// values end in spill slots.
+/// store). With `spill`, 14 other registers are read after base and
+/// index and each is read 12 times before the accesses, more often for
+/// its length of life than base and index, which the allocator then puts
+/// in spill slots.
 fn indexed_block(shift: u8, disp: u64, spill: bool) -> Block {
     let mut b = Builder::new(0x1000);
     b.insn_start(0x1000);
-    // Read first, the live values take the registers: base and index
-    // end in spill slots.
-    let live: Vec<Val> = match spill {
-        true => (5..19).map(|r| b.get_reg(r)).collect(),
-        false => Vec::new(),
-    };
     let (base, index) = (b.get_reg(1), b.get_reg(2));
+    if spill {
+        let live: Vec<Val> = (5..19).map(|r| b.get_reg(r)).collect();
+        for (i, &v) in live.iter().enumerate() {
+            let mut acc = v;
+            for _ in 0..12 {
+                acc = b.bin(BinOp::Xor, Width::W64, acc, v);
+            }
+            b.set_reg(5 + i as u32, acc);
+        }
+    }
     let scaled = match shift {
         0 => index,
         _ => {
@@ -60,9 +66,6 @@ fn indexed_block(shift: u8, disp: u64, spill: bool) -> Block {
     let u = b.load(Width::W8, false, far);
     b.set_reg(4, u);
     b.store_vec(8, 5, addr);
-    for (i, &v) in live.iter().enumerate().rev() {
-        b.set_reg(5 + i as u32, v);
-    }
     b.jump(NEXT);
     b.finish(0x1004)
 }
@@ -133,4 +136,25 @@ fn indexed_addresses_become_one_memory_operand() {
             );
         }
     }
+}
+
+/// With the registers taken by values read more often, base and index
+/// are in spill slots: the access reads them from there.
+#[test]
+fn spilled_bases_and_indexes_are_read_from_their_slots() {
+    let block = indexed_block(2, 8, true);
+    let env = Env {
+        exit: 0x7000_0000,
+        tlb: None,
+        tier: Tier::Full,
+    };
+    let code = host_disasm(&compile(&block, 0x6000_0000, &env).code, 0x6000_0000);
+    // x1 and x2 (at [r15+8] and [r15+10h]) each go from the state to a
+    // spill slot.
+    let lines: Vec<&str> = code.lines().collect();
+    let spill = ["[r15+8]", "[r15+10h]"].iter().all(|state| {
+        let read = lines.iter().position(|l| l.contains(state));
+        read.is_some_and(|i| lines[i + 1].contains("[r15+3"))
+    });
+    assert!(spill, "base and index should be spilled\n{code}");
 }

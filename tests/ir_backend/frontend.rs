@@ -251,3 +251,56 @@ fn conditional_compares_read_in_their_block() {
     // Both ways of the first branch were taken.
     assert!(seen[0] > 20 && seen[1] > 20, "{seen:?}");
 }
+
+/// The address at the start of a disassembly line and the target of a
+/// jump on it, if it is one (`jmp` or a conditional jump).
+fn jump_of(line: &str) -> (u64, Option<(bool, u64)>) {
+    let (at, insn) = line.split_once(':').unwrap();
+    let at = u64::from_str_radix(at.trim_start_matches("0x"), 16).unwrap();
+    let insn = insn.trim().trim_start_matches("hint-not-taken ");
+    let jump = insn.starts_with('j').then(|| {
+        let target = insn
+            .split_whitespace()
+            .last()
+            .unwrap()
+            .trim_end_matches('h');
+        (
+            insn.starts_with("jmp"),
+            u64::from_str_radix(target, 16).unwrap_or(0),
+        )
+    });
+    (at, jump.filter(|j| j.1 != 0))
+}
+
+/// A self-loop closed by a conditional branch falls through to its back
+/// edge: the first unconditional jump of the block's code is the back
+/// edge's, backwards to the body (the loop's exit is a conditional jump
+/// past it), so a pass takes one branch.
+#[test]
+fn self_loop_passes_fall_through_to_the_back_edge() {
+    // loop: add x3, x3, x1; subs x1, x1, #1; b.ne loop
+    let words = [0x8b01_0063u32, 0xf100_0421, 0x54ff_ffc1];
+    let block = translate_block(0x1000, &mut |a| {
+        words.get((a.wrapping_sub(0x1000) / 4) as usize).copied()
+    });
+    let env = Env {
+        exit: 0x7000_0000,
+        tlb: None,
+        tier: Tier::Full,
+    };
+    let code = emu::backend::x64::disasm::host_disasm(
+        &compile(&block, 0x6000_0000, &env).code,
+        0x6000_0000,
+    );
+    let jumps: Vec<(u64, bool, u64)> = code
+        .lines()
+        .filter_map(|l| match jump_of(l) {
+            (at, Some((jmp, to))) => Some((at, jmp, to)),
+            _ => None,
+        })
+        .collect();
+    match jumps.iter().find(|j| j.1) {
+        Some(&(at, _, to)) => assert!(to < at, "{code}"),
+        None => panic!("no back edge\n{code}"),
+    }
+}

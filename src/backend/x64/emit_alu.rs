@@ -10,6 +10,12 @@ fn has_lzcnt() -> bool {
     *LZCNT.get_or_init(|| std::arch::is_x86_feature_detected!("lzcnt"))
 }
 
+/// Whether the host has BMI2 (`rorx`), checked once.
+fn has_bmi2() -> bool {
+    static BMI2: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *BMI2.get_or_init(|| std::arch::is_x86_feature_detected!("bmi2"))
+}
+
 fn has_bmi1() -> bool {
     static BMI1: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     *BMI1.get_or_init(|| std::arch::is_x86_feature_detected!("bmi1"))
@@ -238,8 +244,11 @@ impl Emitter {
         let w64 = w == Width::W64;
         let d = self.dreg(dst);
         if let Loc::Imm(n) = self.locs[b.0 as usize] {
-            self.load(d, a);
             let n = (n & (w.bits() as u64 - 1)) as i8;
+            if op == BinOp::Ror && n != 0 && has_bmi2() && self.rorx(w64, d, a, n) {
+                return self.store(dst, d);
+            }
+            self.load(d, a);
             macro_rules! sh {
                 ($ins:ident) => {
                     if w64 {
@@ -279,6 +288,21 @@ impl Emitter {
             _ => shift!(ror),
         }
         self.store(dst, 0);
+    }
+
+    /// `d = a` rotated right by `n` (1 to the width less one) with BMI2's
+    /// `rorx`, which reads its operand from any register or a spill slot
+    /// and leaves it unchanged (no copy to `d` first). Returns whether `a`
+    /// was somewhere `rorx` reads from.
+    fn rorx(&mut self, w64: bool, d: u8, a: Val, n: i8) -> bool {
+        match (self.src(a, w64, d), w64) {
+            (Src::R(r), true) => dynasm!(self.a ; .arch x64 ; rorx Rq(d), Rq(r), n),
+            (Src::R(r), false) => dynasm!(self.a ; .arch x64 ; rorx Rd(d), Rd(r), n),
+            (Src::M(m), true) => dynasm!(self.a ; .arch x64 ; rorx Rq(d), QWORD [r15 + m], n),
+            (Src::M(m), false) => dynasm!(self.a ; .arch x64 ; rorx Rd(d), DWORD [r15 + m], n),
+            (Src::I(_), _) => return false,
+        }
+        true
     }
 
     /// Multiply-high and divisions, which use rax and rdx.

@@ -120,7 +120,10 @@ pub(super) fn fuse_branch(block: &Block) -> Option<FusedBranch> {
 }
 
 impl Emitter {
-    /// The compare, then `jcc taken; jmp not_taken`, both linkable.
+    /// The compare, then `jcc taken; jmp not_taken`, both linkable. A
+    /// self-loop closed by the taken side instead falls through to its back
+    /// edge (`jncc exit; back edge; exit: jmp not_taken`), so a pass of the
+    /// loop takes one branch, the back edge's jump.
     pub(super) fn fused_branch(&mut self, f: &FusedBranch, t: &Terminal) {
         let Terminal::Branch {
             taken, not_taken, ..
@@ -140,6 +143,14 @@ impl Emitter {
                 dynasm!(self.a ; .arch x64 ; bt Rd(r), bit);
             }
             (None, None) => self.restore_state_flags(),
+        }
+        if taken != not_taken && self.back.as_ref().is_some_and(|(l, _)| l.start_pc == taken) {
+            let exit = self.a.new_dynamic_label();
+            // x86 condition codes come in pairs that differ in bit 0.
+            self.jcc(f.cc ^ 1, exit);
+            self.loop_edge(taken);
+            dynasm!(self.a ; .arch x64 ; =>exit);
+            return self.linked_jump(not_taken);
         }
         let stub_taken = self.a.new_dynamic_label();
         let site_taken = self.a.new_dynamic_label();

@@ -1,5 +1,9 @@
 //! Linear-scan assignment of IR values to host locations. Values are SSA and
-//! blocks are straight-line, so one pass over last uses suffices.
+//! blocks are straight-line, so one pass over last uses suffices. Each value
+//! keeps one location for its whole life; when the registers run out, the
+//! value (the new one or one already in a register) with the most
+//! operations left in its life per read goes to a spill slot, and a second
+//! pass gives the spilled values their slots.
 
 use crate::ir::passes::refill;
 use crate::ir::{Block, Op, Val, VecOp};
@@ -192,6 +196,7 @@ pub enum Loc {
 #[derive(Default)]
 struct Scratch {
     last_use: Vec<usize>,
+    n_uses: Vec<u32>,
     free_slots: Vec<u16>,
 }
 
@@ -253,6 +258,21 @@ fn sort_small(v: &mut [u32]) {
     }
 }
 
+/// The values op `i` reads for the last time, in the order of their
+/// numbers, and how many there are.
+fn dying_at(op: &Op, index: Indexes, i: usize, last_use: &[usize]) -> ([u32; 8], usize) {
+    let mut dying = [0u32; 8];
+    let mut n_dying = 0;
+    each_use(op, index, i, |v| {
+        if last_use[v.0 as usize] == i && !dying[..n_dying].contains(&v.0) {
+            dying[n_dying] = v.0;
+            n_dying += 1;
+        }
+    });
+    sort_small(&mut dying[..n_dying]);
+    (dying, n_dying)
+}
+
 fn allocate_with(
     block: &Block,
     (term_uses, index): (&[Val], Indexes),
@@ -264,18 +284,27 @@ fn allocate_with(
     let end = block.ops.len();
     let last_use = &mut s.last_use;
     refill(last_use, n, usize::MAX);
+    let n_uses = &mut s.n_uses;
+    refill(n_uses, n, 0);
     let (mut calls, mut rmw) = (quick, false);
     for (i, op) in block.ops.iter().enumerate() {
-        each_use(op, index, i, |v| last_use[v.0 as usize] = i);
+        each_use(op, index, i, |v| {
+            last_use[v.0 as usize] = i;
+            n_uses[v.0 as usize] += 1;
+        });
         if !quick {
             let (call, slow) = self::calls(op);
             calls |= call;
             rmw |= slow || matches!(op, Op::Rmw { .. });
         }
     }
-    block.term.for_each_use(|v| last_use[v.0 as usize] = end);
+    block.term.for_each_use(|v| {
+        last_use[v.0 as usize] = end;
+        n_uses[v.0 as usize] += 1;
+    });
     for v in term_uses {
         last_use[v.0 as usize] = end;
+        n_uses[v.0 as usize] += 1;
     }
 
     refill(locs, n, Loc::Dead);
@@ -297,31 +326,25 @@ fn allocate_with(
         free_regs[n_free] = r;
         n_free += 1;
     }
-    let free_slots = &mut s.free_slots;
-    free_slots.clear();
-    let mut next_slot: u16 = 0;
+    // The value each host register holds (linear scan: when no register
+    // is free, the value whose life ends furthest away goes to a spill
+    // slot for all of its life, the new value or one already placed).
+    let mut holder = [u32::MAX; 16];
+    let mut spilled = false;
     for (i, op) in block.ops.iter().enumerate() {
         // Values whose last use is this op are free for its result, in
         // the order of their numbers.
-        let mut dying = [0u32; 8];
-        let mut n_dying = 0;
-        each_use(op, index, i, |v| {
-            if last_use[v.0 as usize] == i && !dying[..n_dying].contains(&v.0) {
-                dying[n_dying] = v.0;
-                n_dying += 1;
-            }
-        });
-        sort_small(&mut dying[..n_dying]);
+        let (dying, n_dying) = dying_at(op, index, i, last_use);
         for &v in &dying[..n_dying] {
             match locs[v as usize] {
                 // A pinned guest register's host register is never free,
                 // nor is rax (see `stored_nzcv_only`).
                 Loc::Reg(r) if NEVER_FREE >> r & 1 != 0 => {}
                 Loc::Reg(r) => {
+                    holder[r as usize] = u32::MAX;
                     free_regs[n_free] = r;
                     n_free += 1;
                 }
-                Loc::Stack(s) => free_slots.push(s),
                 _ => {}
             }
         }
@@ -346,26 +369,89 @@ fn allocate_with(
             locs[d] = Loc::Reg(h);
             continue;
         }
-        locs[d] = if n_free > 0 {
+        let r = if n_free > 0 {
             n_free -= 1;
-            Loc::Reg(free_regs[n_free])
-        } else if let Some(s) = free_slots.pop() {
-            Loc::Stack(s)
+            free_regs[n_free]
         } else {
+            spilled = true;
+            // A spill costs a memory access per use: the value with the
+            // longest stretch of its remaining life per use goes.
+            let cost = |v: usize| (last_use[v] - i) as u64 * 64 / n_uses[v].max(1) as u64;
+            let victim = holder
+                .iter()
+                .copied()
+                .filter(|&v| v != u32::MAX)
+                .max_by_key(|&v| cost(v as usize));
+            match victim {
+                Some(v) if cost(v as usize) > cost(d) => {
+                    let Loc::Reg(r) = locs[v as usize] else {
+                        unreachable!()
+                    };
+                    locs[v as usize] = Loc::Stack(0);
+                    r
+                }
+                _ => {
+                    locs[d] = Loc::Stack(0);
+                    continue;
+                }
+            }
+        };
+        holder[r as usize] = dst.0;
+        locs[d] = Loc::Reg(r);
+    }
+    if spilled {
+        assign_slots(block, index, last_use, locs, &mut s.free_slots);
+    }
+}
+
+/// Gives each value placed on the stack (`Loc::Stack`, any slot) a spill
+/// slot of its own over its life: a slot is free again after the last use
+/// of its value, for the result of that same operation too.
+fn assign_slots(
+    block: &Block,
+    index: Indexes,
+    last_use: &[usize],
+    locs: &mut [Loc],
+    free_slots: &mut Vec<u16>,
+) {
+    free_slots.clear();
+    let mut next_slot: u16 = 0;
+    for (i, op) in block.ops.iter().enumerate() {
+        let (dying, n_dying) = dying_at(op, index, i, last_use);
+        for &v in &dying[..n_dying] {
+            if let Loc::Stack(s) = locs[v as usize] {
+                free_slots.push(s);
+            }
+        }
+        let Some(dst) = op.dst() else { continue };
+        let d = dst.0 as usize;
+        if !matches!(locs[d], Loc::Stack(_)) || last_use[d] == usize::MAX {
+            continue;
+        }
+        locs[d] = Loc::Stack(free_slots.pop().unwrap_or_else(|| {
             let s = next_slot;
             next_slot += 1;
             assert!(
                 (next_slot as usize) < SPILL_SLOTS,
                 "block needs too many spill slots"
             );
-            Loc::Stack(s)
-        };
+            s
+        }));
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::sort_small;
+    use super::{allocate, sort_small, Loc};
+    use crate::ir::{BinOp, Block, Builder, Op, Val, Width};
+
+    /// xorshift32.
+    fn next(x: &mut u32) -> u32 {
+        *x ^= *x << 13;
+        *x ^= *x >> 17;
+        *x ^= *x << 5;
+        *x
+    }
 
     #[test]
     fn sort_small_orders_the_dying_values() {
@@ -374,10 +460,7 @@ mod tests {
             for _ in 0..200 {
                 let mut v = [0u32; 8];
                 for e in &mut v[..len] {
-                    x ^= x << 13;
-                    x ^= x >> 17;
-                    x ^= x << 5;
-                    *e = x % 6;
+                    *e = next(&mut x) % 6;
                 }
                 let mut want = v[..len].to_vec();
                 want.sort();
@@ -385,5 +468,102 @@ mod tests {
                 assert_eq!(v[..len], want[..]);
             }
         }
+    }
+
+    /// A random straight-line block over guest registers that are not
+    /// pinned: reads, additions and exclusive ors of earlier values, and
+    /// writes of some of them.
+    fn random_block(x: &mut u32, len: usize) -> Block {
+        let mut b = Builder::new(0x1000);
+        b.insn_start(0x1000);
+        let mut vals: Vec<Val> = Vec::new();
+        for _ in 0..len {
+            let r = next(x);
+            if vals.len() < 2 || r.is_multiple_of(5) {
+                vals.push(b.get_reg(1 + r % 18));
+            } else {
+                let pick = |x: &mut u32| vals[next(x) as usize % vals.len()];
+                let (p, q) = (pick(x), pick(x));
+                let op = [BinOp::Add, BinOp::Xor][r as usize / 5 % 2];
+                vals.push(b.bin(op, Width::W64, p, q));
+                if r.is_multiple_of(3) {
+                    b.set_reg(1 + r / 7 % 18, *vals.last().unwrap());
+                }
+            }
+        }
+        let keep = vals[next(x) as usize % vals.len()];
+        b.set_reg(2, keep);
+        b.jump(0x2000);
+        b.finish(0x1004)
+    }
+
+    /// Where each value is defined and where it is last read.
+    fn lives(block: &Block) -> Vec<(usize, usize)> {
+        let mut l = vec![(usize::MAX, 0); block.n_vals as usize];
+        for (i, op) in block.ops.iter().enumerate() {
+            if let Some(d) = op.dst() {
+                l[d.0 as usize] = (i, i);
+            }
+            op.for_each_use(|v| l[v.0 as usize].1 = i);
+        }
+        block
+            .term
+            .for_each_use(|v| l[v.0 as usize].1 = block.ops.len());
+        l
+    }
+
+    /// No two values that are live at once share a register or a spill
+    /// slot (a result may take the place of an operand that dies at its
+    /// operation), whatever the pressure.
+    #[test]
+    fn values_live_at_once_never_share_a_location() {
+        let mut x: u32 = 987654321;
+        let mut spilled = 0;
+        for round in 0..400 {
+            let block = random_block(&mut x, 8 + round % 120);
+            let mut locs = Vec::new();
+            allocate(&block, &[], &[], &mut locs, round % 2 == 0);
+            let l = lives(&block);
+            for a in 0..locs.len() {
+                for c in 0..locs.len() {
+                    let (la, lc) = (l[a], l[c]);
+                    // c defined while a is still needed after that point.
+                    let overlap = a != c && la.0 < lc.0 && la.1 > lc.0;
+                    if overlap && matches!(locs[a], Loc::Reg(_) | Loc::Stack(_)) {
+                        assert_ne!(locs[a], locs[c], "values {a} and {c} of {block:?}");
+                    }
+                }
+            }
+            spilled += locs.iter().filter(|l| matches!(l, Loc::Stack(_))).count();
+        }
+        assert!(spilled > 100, "the blocks must spill");
+    }
+
+    /// When the registers run out, the value read often keeps its register
+    /// and values read once, much later, go to spill slots.
+    #[test]
+    fn spills_the_values_read_least_often() {
+        let mut b = Builder::new(0x1000);
+        b.insn_start(0x1000);
+        let cold: Vec<Val> = (1..12).map(|r| b.get_reg(r)).collect();
+        let hot = b.get_reg(12);
+        let mut acc = hot;
+        for _ in 0..20 {
+            acc = b.bin(BinOp::Xor, Width::W64, acc, hot);
+        }
+        b.set_reg(13, acc);
+        for (i, &v) in cold.iter().enumerate() {
+            b.set_reg(1 + i as u32, v);
+        }
+        b.jump(0x2000);
+        let block = b.finish(0x1004);
+        let mut locs = Vec::new();
+        allocate(&block, &[], &[], &mut locs, false);
+        assert!(matches!(locs[hot.0 as usize], Loc::Reg(_)), "{locs:?}");
+        let acc_def = block.ops.iter().rev().find_map(|o| match *o {
+            Op::SetReg { reg: 13, src } => Some(src),
+            _ => None,
+        });
+        assert!(matches!(locs[acc_def.unwrap().0 as usize], Loc::Reg(_)));
     }
 }
