@@ -50,6 +50,19 @@
 //!   sum must have been exact, which TwoSum's test checks: with `r = RN(p
 //!   + c)`, `r - p == c` and `r - c == p` hold (computed, and compared as
 //!   numbers) only when the error `p + c - r` is zero.
+//! * FRECPS/FRSQRTS: `2 - n * m` and `(3 - n * m) / 2` are FMLS with
+//!   an addend of 2 or 3 (the halving of the single sum is exact and keeps
+//!   its fraction, so its place on the half grid), with the same test;
+//!   lanes with an infinite or NaN operand take the helper before the
+//!   product (infinity times zero is 2 or 1.5 there, without Invalid), as
+//!   they do for FMULX, which is FMUL otherwise. The scalar forms and the
+//!   scalar FMUL/FMLA/FMLS/FMULX by element compute lane 0 (lane `index`
+//!   of `m`) with zeros elsewhere and keep lane 0 of the result.
+//! * FSQRT: as the scalar form, one rounding of the single root (negative
+//!   lanes give a NaN, which takes the helper; Arm and x86 both signal
+//!   Invalid for them). The compares with zero compare against a zero
+//!   register (FCMLE and FCMLT as FCMGE and FCMGT with the operands
+//!   swapped) and read no `m`.
 //! * FCVT from double: `cvtsd2ss` rounds to single first. By the same
 //!   monotonicity, a single off the half grid rounds to the half the double
 //!   does, inexactly; one on the grid must be the double exactly (converted
