@@ -53,6 +53,8 @@ mod fp_tiny;
 mod frontend;
 #[path = "ir_backend/half.rs"]
 mod half;
+#[path = "ir_backend/half_arith.rs"]
+mod half_arith;
 #[path = "ir_backend/half_cvt.rs"]
 mod half_cvt;
 #[path = "ir_backend/helper_audit.rs"]

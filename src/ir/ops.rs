@@ -275,6 +275,26 @@ pub enum HalfOp {
     AddP,
     MaxP,
     MinP,
+    /// `n * m`, except that an infinity times a zero is ±2 (FMULX).
+    Mulx,
+    /// `2 - n * m`, fused (FRECPS).
+    Recps,
+    /// `(3 - n * m) / 2`, fused (FRSQRTS).
+    Rsqrts,
+    /// The square root of `n` (FSQRT).
+    Sqrt,
+    /// Lanes of all ones where `n == 0`, `n >= 0`, `n > 0`, `n <= 0`,
+    /// `n < 0`, else zero (FCMEQ, FCMGE, FCMGT, FCMLE, FCMLT with zero).
+    CmeqZ,
+    CmgeZ,
+    CmgtZ,
+    CmleZ,
+    CmltZ,
+    /// The largest and the smallest of the lanes of `n`, in lane 0, the
+    /// rest of `V[vd]` zeroed (FMAXV, FMAXNMV; FMINV, FMINNMV: they differ
+    /// only for NaN lanes, which the exact helper takes).
+    MaxV,
+    MinV,
 }
 
 impl HalfOp {
@@ -282,7 +302,16 @@ impl HalfOp {
     pub fn is_compare(self) -> bool {
         matches!(
             self,
-            HalfOp::Cmeq | HalfOp::Cmge | HalfOp::Cmgt | HalfOp::Acge | HalfOp::Acgt
+            HalfOp::Cmeq
+                | HalfOp::Cmge
+                | HalfOp::Cmgt
+                | HalfOp::Acge
+                | HalfOp::Acgt
+                | HalfOp::CmeqZ
+                | HalfOp::CmgeZ
+                | HalfOp::CmgtZ
+                | HalfOp::CmleZ
+                | HalfOp::CmltZ
         )
     }
 }

@@ -258,8 +258,13 @@ impl Lanes<'_> {
     }
 }
 
+/// A 128-bit register of half lanes as [`Lanes::vector`] draws them.
+pub(super) fn half_vector(rng: &mut Rng) -> u128 {
+    Lanes(rng).vector()
+}
+
 /// The single of half `h` (exact).
-fn half_to_f32(h: u16) -> f32 {
+pub(super) fn half_to_f32(h: u16) -> f32 {
     let sign = if h & 0x8000 != 0 { -1.0 } else { 1.0 };
     let e = (h >> 10 & 31) as i32;
     let f = (h & 0x3FF) as f32;
@@ -271,7 +276,7 @@ fn half_to_f32(h: u16) -> f32 {
     }
 }
 
-fn fpcr(rng: &mut Rng) -> u64 {
+pub(super) fn fpcr(rng: &mut Rng) -> u64 {
     match rng.below(10) {
         0 => rng.pick(&RMODES),
         1 => FZ16,

@@ -50,6 +50,19 @@
 //!   sum must have been exact, which TwoSum's test checks: with `r = RN(p
 //!   + c)`, `r - p == c` and `r - c == p` hold (computed, and compared as
 //!   numbers) only when the error `p + c - r` is zero.
+//! * FRECPS/FRSQRTS: `2 - n * m` and `(3 - n * m) / 2` are FMLS with
+//!   an addend of 2 or 3 (the halving of the single sum is exact and keeps
+//!   its fraction, so its place on the half grid), with the same test;
+//!   lanes with an infinite or NaN operand take the helper before the
+//!   product (infinity times zero is 2 or 1.5 there, without Invalid), as
+//!   they do for FMULX, which is FMUL otherwise. The scalar forms and the
+//!   scalar FMUL/FMLA/FMLS/FMULX by element compute lane 0 (lane `index`
+//!   of `m`) with zeros elsewhere and keep lane 0 of the result.
+//! * FSQRT: as the scalar form, one rounding of the single root (negative
+//!   lanes give a NaN, which takes the helper; Arm and x86 both signal
+//!   Invalid for them). The compares with zero compare against a zero
+//!   register (FCMLE and FCMLT as FCMGE and FCMGT with the operands
+//!   swapped) and read no `m`.
 //! * FCVT from double: `cvtsd2ss` rounds to single first. By the same
 //!   monotonicity, a single off the half grid rounds to the half the double
 //!   does, inexactly; one on the grid must be the double exactly (converted
@@ -73,7 +86,7 @@ use std::sync::OnceLock;
 /// FPCR.RMode and FPCR.FZ16: the half-precision arithmetic needs them clear.
 const HALF_NOT_DEFAULT: i32 = 0x00C8_0000;
 /// FPCR.FZ16.
-const FZ16: i32 = 1 << 19;
+pub(super) const FZ16: i32 = 1 << 19;
 /// FPCR.AHP: the conversions need it clear.
 const AHP: i32 = 1 << 26;
 
@@ -105,6 +118,10 @@ struct Consts {
     /// `pshufb` bytes putting the even halves of a register first, then
     /// the odd ones.
     evens_odds: [u8; 16],
+    /// 2.0, 3.0 and 0.5 as singles (FRECPS, FRSQRTS).
+    two32: [f32; 8],
+    three32: [f32; 8],
+    half32: [f32; 8],
 }
 
 static CONSTS: Consts = Consts {
@@ -116,6 +133,9 @@ static CONSTS: Consts = Consts {
     min_normal16: [0x0400; 16],
     sign_lane0: [0x8000_0000, 0, 0, 0],
     evens_odds: [0, 1, 4, 5, 8, 9, 12, 13, 2, 3, 6, 7, 10, 11, 14, 15],
+    two32: [2.0; 8],
+    three32: [3.0; 8],
+    half32: [0.5; 8],
 };
 
 impl Emitter {
@@ -345,8 +365,37 @@ macro_rules! half_lanes {
                 }
             }
             HalfOp::AddP | HalfOp::MaxP | HalfOp::MinP => unreachable!("unpaired first"),
-            HalfOp::Mla | HalfOp::Mls => {
-                if op == HalfOp::Mls {
+            HalfOp::CmeqZ | HalfOp::CmgeZ | HalfOp::CmgtZ | HalfOp::CmleZ | HalfOp::CmltZ => {
+                unreachable!("operands with zero first")
+            }
+            HalfOp::MaxV | HalfOp::MinV => unreachable!("a reduction"),
+            HalfOp::Sqrt => dynasm!($ops ; .arch x64 ; vsqrtps $R(0), $R(0)),
+            // FMULX's infinity times zero is ±2, without Invalid: lanes
+            // with an infinite (or NaN) operand go to the helper before
+            // x86 raises Invalid on them.
+            HalfOp::Mulx => dynasm!($ops ; .arch x64
+                ; vandps $R(3), $R(0), [rax + k.exp32]
+                ; vpcmpeqd $R(3), $R(3), [rax + k.exp32]
+                ; vandps $R(4), $R(1), [rax + k.exp32]
+                ; vpcmpeqd $R(4), $R(4), [rax + k.exp32]
+                ; vpor $R(3), $R(3), $R(4)
+                ; vptest $R(3), $R(3)
+                ; jnz =>slow_path
+                ; vmulps $R(0), $R(0), $R(1)),
+            HalfOp::Mla | HalfOp::Mls | HalfOp::Recps | HalfOp::Rsqrts => {
+                // FRECPS and FRSQRTS (d = 2 or 3) take infinities and NaNs
+                // to the helper first, as FMULX does.
+                if matches!(op, HalfOp::Recps | HalfOp::Rsqrts) {
+                    dynasm!($ops ; .arch x64
+                        ; vandps $R(3), $R(0), [rax + k.exp32]
+                        ; vpcmpeqd $R(3), $R(3), [rax + k.exp32]
+                        ; vandps $R(4), $R(1), [rax + k.exp32]
+                        ; vpcmpeqd $R(4), $R(4), [rax + k.exp32]
+                        ; vpor $R(3), $R(3), $R(4)
+                        ; vptest $R(3), $R(3)
+                        ; jnz =>slow_path);
+                }
+                if op != HalfOp::Mla {
                     dynasm!($ops ; .arch x64 ; vxorps $R(0), $R(0), [rax + k.sign32]);
                 }
                 // p = n * m (exact), r = p + d (rounded once).
@@ -365,7 +414,7 @@ macro_rules! half_lanes {
                 }
                 _ => dynasm!($ops ; .arch x64 ; vcmpps $R(3), $R(0), $R(1), 1),
             }
-        } else if matches!(op, HalfOp::Mla | HalfOp::Mls) {
+        } else if matches!(op, HalfOp::Mla | HalfOp::Mls | HalfOp::Recps | HalfOp::Rsqrts) {
             // Infinities and NaNs (r is finite exactly when all the operands
             // are) before the exactness test, which would raise Invalid on
             // them.
@@ -385,6 +434,11 @@ macro_rules! half_lanes {
                 ; vpxor $R(5), $R(5), $R(5)
                 ; vpcmpeqd $R(3), $R(3), $R(5)
                 ; vandps $R(3), $R(3), $R(4));
+            // FRSQRTS halves r, exactly (r is a normal single), which keeps
+            // its fraction and so its place on or off the half grid.
+            if op == HalfOp::Rsqrts {
+                dynasm!($ops ; .arch x64 ; vmulps $R(0), $R(0), [rax + k.half32]);
+            }
         } else {
             // NaN lanes.
             dynasm!($ops ; .arch x64 ; vcmpps $R(3), $R(0), $R(0), 3);
@@ -404,6 +458,7 @@ struct KOffsets {
     low12: i32,
     sign32: i32,
     abs32: i32,
+    half32: i32,
 }
 
 impl Emitter {
@@ -423,6 +478,10 @@ impl Emitter {
             self.vec_slow(slow, arg);
             return;
         }
+        if matches!(op, HalfOp::MaxV | HalfOp::MinV) {
+            self.vec_half_reduce(op == HalfOp::MaxV, q, (vd, vn), slow, arg);
+            return;
+        }
         let (d, n, m) = (Self::voff(vd), Self::voff(vn), Self::voff(vm));
         let slow_path = self.a.new_dynamic_label();
         self.check_fpcr(slow_path, HALF_NOT_DEFAULT);
@@ -436,18 +495,37 @@ impl Emitter {
             HalfOp::MinP => (HalfOp::Min, true),
             _ => (op, false),
         };
+        // The compares with zero: n against zero, or zero against n.
+        let (op, zero) = match op {
+            HalfOp::CmeqZ => (HalfOp::Cmeq, Some(false)),
+            HalfOp::CmgeZ => (HalfOp::Cmge, Some(false)),
+            HalfOp::CmgtZ => (HalfOp::Cmgt, Some(false)),
+            HalfOp::CmleZ => (HalfOp::Cmge, Some(true)),
+            HalfOp::CmltZ => (HalfOp::Cmgt, Some(true)),
+            _ => (op, None),
+        };
         // The scalar forms compute four lanes, zeros but lane 0.
         let q = q && !scalar;
         if scalar {
-            self.scalar_in(n, m, pairwise);
+            // The compares with zero read no m (converting it could raise
+            // Invalid for a signalling NaN).
+            let m = if zero.is_some() { None } else { Some(m) };
+            self.scalar_in(n, m, pairwise, elem);
         } else if pairwise {
             self.pairs_in(n, m, q);
         } else {
             self.lanes_in(0, n, q);
         }
-        match elem {
-            _ if pairwise || scalar => (),
-            Some(i) => {
+        match (zero, elem) {
+            (Some(swap), _) => {
+                if swap {
+                    dynasm!(self.a ; .arch x64 ; vmovaps ymm1, ymm0 ; vxorps xmm0, xmm0, xmm0);
+                } else {
+                    dynasm!(self.a ; .arch x64 ; vxorps xmm1, xmm1, xmm1);
+                }
+            }
+            _ if pairwise || scalar || op == HalfOp::Sqrt => (),
+            (None, Some(i)) => {
                 let off = m + 2 * i as i32;
                 dynasm!(self.a ; .arch x64 ; vpbroadcastw xmm1, WORD [r15 + off]);
                 if q {
@@ -456,16 +534,31 @@ impl Emitter {
                     dynasm!(self.a ; .arch x64 ; vcvtph2ps xmm1, xmm1);
                 }
             }
-            None => self.lanes_in(1, m, q),
+            (None, None) => self.lanes_in(1, m, q),
         }
-        if matches!(op, HalfOp::Mla | HalfOp::Mls) {
-            self.lanes_in(2, d, q);
+        match op {
+            HalfOp::Mla | HalfOp::Mls if scalar => {
+                self.raw_in(2, d);
+                self.word0(2, 2);
+                dynasm!(self.a ; .arch x64 ; vcvtph2ps xmm2, xmm2);
+            }
+            HalfOp::Mla | HalfOp::Mls => self.lanes_in(2, d, q),
+            HalfOp::Recps | HalfOp::Rsqrts => {
+                let c = if op == HalfOp::Recps {
+                    offset_of!(Consts, two32)
+                } else {
+                    offset_of!(Consts, three32)
+                } as i32;
+                dynasm!(self.a ; .arch x64 ; vmovups ymm2, [rax + c]);
+            }
+            _ => (),
         }
         let k = KOffsets {
             exp32: offset_of!(Consts, exp32) as i32,
             low12: offset_of!(Consts, low12) as i32,
             sign32: offset_of!(Consts, sign32) as i32,
             abs32: offset_of!(Consts, abs32) as i32,
+            half32: offset_of!(Consts, half32) as i32,
         };
         let abs16 = offset_of!(Consts, abs16) as i32;
         let min_normal16 = offset_of!(Consts, min_normal16) as i32;
@@ -495,6 +588,10 @@ impl Emitter {
                 ; vpcmpeqw xmm4, xmm4, [rax + min_normal16]
                 ; vptest xmm4, xmm4
                 ; jnz =>slow_path);
+            if scalar {
+                // FRECPS and FRSQRTS leave 2 and 1.5 in the other lanes.
+                self.word0(0, 0);
+            }
         }
         self.store_v(d, q);
         self.vec_slow_path(slow_path, slow, arg).vzeroupper = true;
@@ -526,24 +623,29 @@ impl Emitter {
     }
 
     /// The scalar forms: xmm0 = half lane 0 of the V register at `n` as a
-    /// single and xmm1 that of `m` (with `pairwise`, lane 1 of `n`), the
-    /// other lanes zero.
-    fn scalar_in(&mut self, n: i32, m: i32, pairwise: bool) {
+    /// single and xmm1 that of `m` (with `pairwise`, lane 1 of `n`; with
+    /// `elem`, lane `elem` of `m`; without `m`, zero), the other lanes
+    /// zero.
+    fn scalar_in(&mut self, n: i32, m: Option<i32>, pairwise: bool, elem: Option<u8>) {
         self.raw_in(2, n);
         self.word0(0, 2);
         if pairwise {
             dynasm!(self.a ; .arch x64 ; vpsrldq xmm1, xmm2, 2);
-        } else {
+        } else if let Some(m) = m {
             self.raw_in(1, m);
+            if let Some(i) = elem.filter(|&i| i != 0) {
+                dynasm!(self.a ; .arch x64 ; vpsrldq xmm1, xmm1, (2 * i) as i8);
+            }
         }
-        self.word0(1, 1);
-        dynasm!(self.a ; .arch x64
-            ; vcvtph2ps xmm0, xmm0
-            ; vcvtph2ps xmm1, xmm1);
+        if pairwise || m.is_some() {
+            self.word0(1, 1);
+            dynasm!(self.a ; .arch x64 ; vcvtph2ps xmm1, xmm1);
+        }
+        dynasm!(self.a ; .arch x64 ; vcvtph2ps xmm0, xmm0);
     }
 
     /// xmm`x` = the low 16 bits of xmm`y`, the rest zero.
-    fn word0(&mut self, x: u8, y: u8) {
+    pub(super) fn word0(&mut self, x: u8, y: u8) {
         dynasm!(self.a ; .arch x64
             ; vpslldq Rx(x), Rx(y), 14
             ; vpsrldq Rx(x), Rx(x), 14);
@@ -559,7 +661,7 @@ impl Emitter {
 
     /// ymm`x` (eight lanes, `q`) or xmm`x` (four) = the half lanes of the
     /// V register at `off` as singles.
-    fn lanes_in(&mut self, x: u8, off: i32, q: bool) {
+    pub(super) fn lanes_in(&mut self, x: u8, off: i32, q: bool) {
         match (self.vcached(off), q) {
             (Some(c), true) => dynasm!(self.a ; .arch x64 ; vcvtph2ps Ry(x), Rx(c)),
             (Some(c), false) => dynasm!(self.a ; .arch x64 ; vcvtph2ps Rx(x), Rx(c)),

@@ -18,6 +18,7 @@ mod emit_fp;
 mod emit_fp_round;
 mod emit_half;
 mod emit_half_cvt;
+mod emit_half_reduce;
 mod emit_loop;
 mod emit_mem;
 mod emit_mem_tlb;

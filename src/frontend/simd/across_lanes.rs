@@ -65,19 +65,26 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
         imm: u as u32,
         ..Args::default()
     };
-    // The half-precision scalar pairwise forms: an Op::Vec the backend may
-    // run inline.
+    // The half-precision scalar pairwise forms and reductions: an Op::Vec
+    // the backend may run inline.
     let half = match kind {
         K::Fadd => Some(HalfOp::AddP),
         K::Fmax | K::Fmaxnm => Some(HalfOp::MaxP),
         K::Fmin | K::Fminnm => Some(HalfOp::MinP),
         _ => None,
     };
-    if let (Some(op), true, 1) = (half, pair, size) {
+    // FMAXV, FMAXNMV, FMINV and FMINNMV on halves too.
+    let half = match (half, pair) {
+        (Some(HalfOp::MaxP), false) => Some(HalfOp::MaxV),
+        (Some(HalfOp::MinP), false) => Some(HalfOp::MinV),
+        (h, true) => h,
+        _ => None,
+    };
+    if let (Some(op), 1) = (half, size) {
         let op = VecOp::Half {
             op,
-            q: false,
-            scalar: true,
+            q: q && !pair,
+            scalar: pair,
             vm: 0,
             elem: None,
         };

@@ -89,16 +89,16 @@ pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {
         kind,
         imm: u as u32 | index << 8,
     };
-    // FMLA/FMLS/FMUL by element on half-precision vectors: an Op::Vec the
-    // backend may run inline.
-    let half = (fp && esize == 1 && !scalar && kind & DIFF == 0)
+    // FMLA/FMLS/FMUL/FMULX by element on half-precision vectors and
+    // scalars: an Op::Vec the backend may run inline.
+    let half = (fp && esize == 1 && kind & DIFF == 0)
         .then(|| three_same::half_op(S::from_u32(kind)))
         .flatten();
     if let Some(op) = half {
         let op = VecOp::Half {
             op,
-            q: args.q,
-            scalar: false,
+            q: args.q && !scalar,
+            scalar,
             vm: m as u8,
             elem: Some(index as u8),
         };

@@ -162,9 +162,9 @@ fn emit(cx: &mut Ctx, f: &Fields, scalar: bool, q: bool, kind: K, size: u32) -> 
         super::vec_op(cx, op, &args, helper);
         return Ok(());
     }
-    // Half-precision lanes (of the scalar forms, FACGE and FACGT): an
-    // Op::Vec the backend may run inline.
-    let half = half_op(kind).filter(|&op| !scalar || matches!(op, HalfOp::Acge | HalfOp::Acgt));
+    // Half-precision lanes (and the scalar forms, lane 0): an Op::Vec the
+    // backend may run inline.
+    let half = half_op(kind);
     if let (Some(op), 1) = (half, size) {
         let op = VecOp::Half {
             op,
@@ -282,6 +282,9 @@ pub(super) fn half_op(k: K) -> Option<HalfOp> {
         K::Faddp => HalfOp::AddP,
         K::Fmaxp | K::Fmaxnmp => HalfOp::MaxP,
         K::Fminp | K::Fminnmp => HalfOp::MinP,
+        K::Fmulx => HalfOp::Mulx,
+        K::Frecps => HalfOp::Recps,
+        K::Frsqrts => HalfOp::Rsqrts,
         _ => return None,
     })
 }

@@ -197,6 +197,13 @@ fn emit(cx: &mut Ctx, f: &Fields, scalar: bool, (kind, size, rnd): (K, u32, u32)
             })
         }
         _ => match fp_op(kind, rnd, !u) {
+            Some(op) if esize == 16 && half_op(op).is_some() => half_op(op).map(|op| VecOp::Half {
+                op,
+                q: !scalar && f.b('Q'),
+                scalar,
+                vm: 0,
+                elem: None,
+            }),
             Some(op) if esize >= 32 => Some(VecOp::Fp {
                 op,
                 double: esize == 64,
@@ -280,6 +287,21 @@ fn fp_op(k: K, rnd: u32, signed: bool) -> Option<crate::ir::VFpOp> {
         },
         K::Cvtf => VFpOp::FromInt { signed, fbits: 0 },
         K::Fsqrt => VFpOp::Sqrt,
+        _ => return None,
+    })
+}
+
+/// The half-precision form of a [`VecOp::Fp`](crate::ir::VecOp::Fp)
+/// operation, where [`VecOp::Half`](crate::ir::VecOp::Half) has one.
+fn half_op(op: crate::ir::VFpOp) -> Option<crate::ir::HalfOp> {
+    use crate::ir::{HalfOp, VFpOp};
+    Some(match op {
+        VFpOp::CmeqZ => HalfOp::CmeqZ,
+        VFpOp::CmgeZ => HalfOp::CmgeZ,
+        VFpOp::CmgtZ => HalfOp::CmgtZ,
+        VFpOp::CmleZ => HalfOp::CmleZ,
+        VFpOp::CmltZ => HalfOp::CmltZ,
+        VFpOp::Sqrt => HalfOp::Sqrt,
         _ => return None,
     })
 }
