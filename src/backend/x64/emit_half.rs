@@ -319,6 +319,19 @@ impl Emitter {
 macro_rules! half_lanes {
     ($ops:expr, $R:ident, $op:expr, $slow:expr, $k:expr) => {{
         let (op, slow_path, k): (HalfOp, DynamicLabel, &KOffsets) = ($op, $slow, $k);
+        // FMULX's infinity times zero is ±2 (FRECPS's 2, FRSQRTS's 1.5),
+        // without Invalid: lanes with an infinite (or NaN) operand go to
+        // the helper before x86 raises Invalid on them.
+        if matches!(op, HalfOp::Mulx | HalfOp::Recps | HalfOp::Rsqrts) {
+            dynasm!($ops ; .arch x64
+                ; vandps $R(3), $R(0), [rax + k.exp32]
+                ; vpcmpeqd $R(3), $R(3), [rax + k.exp32]
+                ; vandps $R(4), $R(1), [rax + k.exp32]
+                ; vpcmpeqd $R(4), $R(4), [rax + k.exp32]
+                ; vpor $R(3), $R(3), $R(4)
+                ; vptest $R(3), $R(3)
+                ; jnz =>slow_path);
+        }
         match op {
             HalfOp::Add => dynasm!($ops ; .arch x64 ; vaddps $R(0), $R(0), $R(1)),
             HalfOp::Sub => dynasm!($ops ; .arch x64 ; vsubps $R(0), $R(0), $R(1)),
@@ -370,31 +383,8 @@ macro_rules! half_lanes {
             }
             HalfOp::MaxV | HalfOp::MinV => unreachable!("a reduction"),
             HalfOp::Sqrt => dynasm!($ops ; .arch x64 ; vsqrtps $R(0), $R(0)),
-            // FMULX's infinity times zero is ±2, without Invalid: lanes
-            // with an infinite (or NaN) operand go to the helper before
-            // x86 raises Invalid on them.
-            HalfOp::Mulx => dynasm!($ops ; .arch x64
-                ; vandps $R(3), $R(0), [rax + k.exp32]
-                ; vpcmpeqd $R(3), $R(3), [rax + k.exp32]
-                ; vandps $R(4), $R(1), [rax + k.exp32]
-                ; vpcmpeqd $R(4), $R(4), [rax + k.exp32]
-                ; vpor $R(3), $R(3), $R(4)
-                ; vptest $R(3), $R(3)
-                ; jnz =>slow_path
-                ; vmulps $R(0), $R(0), $R(1)),
+            HalfOp::Mulx => dynasm!($ops ; .arch x64 ; vmulps $R(0), $R(0), $R(1)),
             HalfOp::Mla | HalfOp::Mls | HalfOp::Recps | HalfOp::Rsqrts => {
-                // FRECPS and FRSQRTS (d = 2 or 3) take infinities and NaNs
-                // to the helper first, as FMULX does.
-                if matches!(op, HalfOp::Recps | HalfOp::Rsqrts) {
-                    dynasm!($ops ; .arch x64
-                        ; vandps $R(3), $R(0), [rax + k.exp32]
-                        ; vpcmpeqd $R(3), $R(3), [rax + k.exp32]
-                        ; vandps $R(4), $R(1), [rax + k.exp32]
-                        ; vpcmpeqd $R(4), $R(4), [rax + k.exp32]
-                        ; vpor $R(3), $R(3), $R(4)
-                        ; vptest $R(3), $R(3)
-                        ; jnz =>slow_path);
-                }
                 if op != HalfOp::Mla {
                     dynasm!($ops ; .arch x64 ; vxorps $R(0), $R(0), [rax + k.sign32]);
                 }
