@@ -197,6 +197,7 @@ pub enum Loc {
 struct Scratch {
     last_use: Vec<usize>,
     n_uses: Vec<u32>,
+    dying: Dying,
     free_slots: Vec<u16>,
 }
 
@@ -243,34 +244,46 @@ const NEVER_FREE: u32 = {
     m
 };
 
-/// Sorts the few values dying at one operation (an insertion sort: most
-/// operations have one or two, where a general sort costs more than the
-/// comparisons).
-fn sort_small(v: &mut [u32]) {
-    for i in 1..v.len() {
-        let x = v[i];
-        let mut j = i;
-        while j > 0 && v[j - 1] > x {
-            v[j] = v[j - 1];
-            j -= 1;
-        }
-        v[j] = x;
-    }
+/// The values each operation reads for the last time, in the order of
+/// their numbers: `vals[start[i]..start[i + 1]]` for op `i`. Built in one
+/// pass over the values (a counting sort of their last uses), so no
+/// operation's uses are walked a second time.
+#[derive(Default)]
+struct Dying {
+    start: Vec<u32>,
+    vals: Vec<u32>,
 }
 
-/// The values op `i` reads for the last time, in the order of their
-/// numbers, and how many there are.
-fn dying_at(op: &Op, index: Indexes, i: usize, last_use: &[usize]) -> ([u32; 8], usize) {
-    let mut dying = [0u32; 8];
-    let mut n_dying = 0;
-    each_use(op, index, i, |v| {
-        if last_use[v.0 as usize] == i && !dying[..n_dying].contains(&v.0) {
-            dying[n_dying] = v.0;
-            n_dying += 1;
+impl Dying {
+    /// Fills the lists from `last_use` for a block of `end` operations
+    /// (a last use at `end` or never is no operation's).
+    fn build(&mut self, last_use: &[usize], end: usize) {
+        refill(&mut self.start, end + 1, 0);
+        for &u in last_use {
+            if u < end {
+                self.start[u] += 1;
+            }
         }
-    });
-    sort_small(&mut dying[..n_dying]);
-    (dying, n_dying)
+        // start[i] = the end of op i's list, then filled backwards.
+        let mut sum = 0;
+        for c in &mut self.start {
+            sum += *c;
+            *c = sum;
+        }
+        refill(&mut self.vals, sum as usize, 0);
+        for (v, &u) in last_use.iter().enumerate().rev() {
+            if u < end {
+                self.start[u] -= 1;
+                self.vals[self.start[u] as usize] = v as u32;
+            }
+        }
+        self.start[end] = sum;
+    }
+
+    /// The values op `i` reads for the last time, in increasing order.
+    fn at(&self, i: usize) -> &[u32] {
+        &self.vals[self.start[i] as usize..self.start[i + 1] as usize]
+    }
 }
 
 fn allocate_with(
@@ -306,6 +319,8 @@ fn allocate_with(
         last_use[v.0 as usize] = end;
         n_uses[v.0 as usize] += 1;
     }
+    let dying = &mut s.dying;
+    dying.build(last_use, end);
 
     refill(locs, n, Loc::Dead);
     // The free registers, taken from the top: the pool's first register
@@ -334,8 +349,7 @@ fn allocate_with(
     for (i, op) in block.ops.iter().enumerate() {
         // Values whose last use is this op are free for its result, in
         // the order of their numbers.
-        let (dying, n_dying) = dying_at(op, index, i, last_use);
-        for &v in &dying[..n_dying] {
+        for &v in dying.at(i) {
             match locs[v as usize] {
                 // A pinned guest register's host register is never free,
                 // nor is rax (see `stored_nzcv_only`).
@@ -400,7 +414,7 @@ fn allocate_with(
         locs[d] = Loc::Reg(r);
     }
     if spilled {
-        assign_slots(block, index, last_use, locs, &mut s.free_slots);
+        assign_slots(block, (last_use, dying), locs, &mut s.free_slots);
     }
 }
 
@@ -409,16 +423,14 @@ fn allocate_with(
 /// of its value, for the result of that same operation too.
 fn assign_slots(
     block: &Block,
-    index: Indexes,
-    last_use: &[usize],
+    (last_use, dying): (&[usize], &Dying),
     locs: &mut [Loc],
     free_slots: &mut Vec<u16>,
 ) {
     free_slots.clear();
     let mut next_slot: u16 = 0;
     for (i, op) in block.ops.iter().enumerate() {
-        let (dying, n_dying) = dying_at(op, index, i, last_use);
-        for &v in &dying[..n_dying] {
+        for &v in dying.at(i) {
             if let Loc::Stack(s) = locs[v as usize] {
                 free_slots.push(s);
             }
@@ -442,7 +454,7 @@ fn assign_slots(
 
 #[cfg(test)]
 mod tests {
-    use super::{allocate, sort_small, Loc};
+    use super::{allocate, Dying, Loc};
     use crate::ir::{BinOp, Block, Builder, Op, Val, Width};
 
     /// xorshift32.
@@ -454,18 +466,27 @@ mod tests {
     }
 
     #[test]
-    fn sort_small_orders_the_dying_values() {
-        let mut x: u32 = 12345;
-        for len in 0..=8 {
-            for _ in 0..200 {
-                let mut v = [0u32; 8];
-                for e in &mut v[..len] {
-                    *e = next(&mut x) % 6;
+    fn dying_lists_hold_each_last_use_in_order() {
+        let mut x: u32 = 999;
+        let mut d = Dying::default();
+        for end in [0usize, 1, 2, 7, 40] {
+            for _ in 0..100 {
+                let n = (next(&mut x) % 50) as usize;
+                let last_use: Vec<usize> = (0..n)
+                    .map(|_| match next(&mut x) % 8 {
+                        0 => usize::MAX,
+                        1 => end,
+                        _ => (next(&mut x) as usize) % end.max(1),
+                    })
+                    .map(|u| if end == 0 { usize::MAX } else { u })
+                    .collect();
+                d.build(&last_use, end);
+                for i in 0..end {
+                    let want: Vec<u32> = (0..n as u32)
+                        .filter(|&v| last_use[v as usize] == i)
+                        .collect();
+                    assert_eq!(d.at(i), &want[..], "op {i} of {last_use:?}");
                 }
-                let mut want = v[..len].to_vec();
-                want.sort();
-                sort_small(&mut v[..len]);
-                assert_eq!(v[..len], want[..]);
             }
         }
     }
