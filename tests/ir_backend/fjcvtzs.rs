@@ -89,16 +89,6 @@ fn fjcvtzs_is_inline_and_exact() {
         interp_vs_jit(&mut jit, &mut *buf, &block, &cpu0, &mem)
             .unwrap_or_else(|e| panic!("fadd, fjcvtzs: {e}"));
     }
-    for _ in 0..iters / 4 {
-        // Then CSET X3, EQ.
-        let len = 1 + rng.below(3);
-        let seq: Vec<u32> = (0..len)
-            .map(|_| rng.pick(&words))
-            .chain([0x9a9f_17e3])
-            .collect();
-        let block = block_of(&seq);
-        let cpu0 = state(&mut rng);
-        interp_vs_jit(&mut jit, &mut *buf, &block, &cpu0, &mem)
-            .unwrap_or_else(|e| panic!("{seq:#010x?}: {e}"));
-    }
+    // Then CSET X3, EQ.
+    super::fccmp::sequences_then_cset(&mut jit, &mut rng, &words, iters / 4, state);
 }
