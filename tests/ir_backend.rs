@@ -37,6 +37,8 @@ mod fcache;
 mod fccmp;
 #[path = "ir_backend/fhm.rs"]
 mod fhm;
+#[path = "ir_backend/fjcvtzs.rs"]
+mod fjcvtzs;
 #[path = "ir_backend/flagm.rs"]
 mod flagm;
 #[path = "ir_backend/fmla.rs"]

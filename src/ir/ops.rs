@@ -178,6 +178,12 @@ pub enum FpOp {
         mode: FpRound,
         fbits: u8,
     },
+    /// FJCVTZS (`FPToFixedJS`): `a` is a double (the size is `Double`),
+    /// the result its truncation toward zero modulo 2^32 in bits 31..0
+    /// (zero for NaNs and infinities) and NZCV in bits 63..32: Z (bit 62)
+    /// set when that was exact, in range and `a` not -0.0 (`b` is not
+    /// used).
+    JsCvt,
     /// FMAX: the larger of `a` and `b` (+0 above -0; NaNs propagate).
     Max,
     /// FMIN: the smaller of `a` and `b` (-0 below +0; NaNs propagate).

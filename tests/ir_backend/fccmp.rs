@@ -71,16 +71,29 @@ fn fccmp_is_inline_and_exact() {
             }
         }
     }
-    for _ in 0..300 {
-        // Then CSET X3, EQ.
+    sequences_then_cset(&mut jit, &mut rng, &words, 300, state);
+}
+
+/// `count` blocks of one to three of `words` then CSET X3, EQ, from
+/// `state`s: the interpreter against the x86-64 code.
+pub(super) fn sequences_then_cset(
+    jit: &mut Jit,
+    rng: &mut Rng,
+    words: &[u32],
+    count: u64,
+    state: fn(&mut Rng) -> CpuState,
+) {
+    let mut buf = Box::new(Scratch([0; BUF_LEN]));
+    let mem = [0u8; BUF_LEN];
+    for _ in 0..count {
         let len = 1 + rng.below(3);
         let seq: Vec<u32> = (0..len)
-            .map(|_| rng.pick(&words))
+            .map(|_| rng.pick(words))
             .chain([0x9a9f_17e3])
             .collect();
         let block = block_of(&seq);
-        let cpu0 = state(&mut rng);
-        interp_vs_jit(&mut jit, &mut *buf, &block, &cpu0, &mem)
+        let cpu0 = state(rng);
+        interp_vs_jit(jit, &mut *buf, &block, &cpu0, &mem)
             .unwrap_or_else(|e| panic!("{seq:#010x?}: {e}"));
     }
 }

@@ -181,6 +181,10 @@ impl Emitter {
             self.fbin_half(op, size, dst, (a, b), slow, (c0, c1));
             return;
         }
+        if op == FpOp::JsCvt {
+            self.jscvt(dst, a, slow, (c0, c1));
+            return;
+        }
         if op == FpOp::ToSingleOdd {
             self.fcvt_odd(dst, a, slow, (c0, c1));
             return;

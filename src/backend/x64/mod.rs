@@ -19,6 +19,7 @@ mod emit_fp_round;
 mod emit_half;
 mod emit_half_cvt;
 mod emit_half_reduce;
+mod emit_jscvt;
 mod emit_loop;
 mod emit_mem;
 mod emit_mem_tlb;

@@ -15,6 +15,7 @@ pub mod estimate;
 pub mod float;
 mod half;
 mod host;
+pub mod jscvt;
 pub mod ops;
 pub mod runtime;
 

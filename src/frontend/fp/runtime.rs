@@ -92,6 +92,7 @@ pub fn fbin_args(op: crate::ir::FpOp, size: crate::ir::FpSize) -> (crate::ir::He
         FpOp::FromSingle => return (fp_convert_fbin, single, ftype),
         FpOp::ToSingle => return (fp_convert_fbin, ftype, single),
         FpOp::ToSingleOdd => return (fp_convert_odd_fbin, 0, 0),
+        FpOp::JsCvt => return (super::jscvt::fp_jscvt_fbin, 0, 0),
         FpOp::FromInt { signed, x64 } => {
             let i = int_fmt_arg(IntFmt::of(signed, x64, 0));
             return (fp_from_fixed_fbin, ftype, i);

@@ -4,8 +4,8 @@
 //! integer with Invalid Operation (and no Inexact). The Z forms round
 //! towards zero, the X forms with FPCR.RMode; both raise Inexact.
 //!
-//! FEAT_JSCVT: FJCVTZS, `FPToFixedJS`: double to a 32-bit integer modulo
-//! 2^32, rounding towards zero, Z set when the conversion was exact.
+//! FEAT_JSCVT: FJCVTZS translates to [`FpOp::JsCvt`] (semantics in
+//! [`crate::frontend::fp::jscvt`]).
 
 use super::fpu::{fmt, Env, Rounding};
 use super::lanes::{map1, trunc};
@@ -14,10 +14,11 @@ use crate::arm64::encodings::ext::Op;
 use crate::arm64::Fields;
 use crate::cpu::state::v_offset;
 use crate::cpu::CpuState;
-use crate::frontend::fp::float::{fpsr, Class, D, S};
+use crate::frontend::fbin_args;
+use crate::frontend::fp::float::{fpsr, Class, S};
 use crate::frontend::fp::ops::round_f64;
 use crate::frontend::{Ctx, TResult, Undefined};
-use crate::ir::{BinOp, Width};
+use crate::ir::{BinOp, FpOp, FpSize, Width};
 
 /// [`Args::kind`] bits.
 const INT64: u32 = 1;
@@ -108,64 +109,17 @@ pub fn run(cpu: &mut CpuState, a: &Args) {
     });
 }
 
-/// FJCVTZS Wd, Dn: the helper returns the result in bits 31..0 and NZCV
-/// (0Z00) in bits 63..32.
+/// FJCVTZS Wd, Dn: an [`crate::ir::Op::FBin`] ([`FpOp::JsCvt`]) of the
+/// low 64 bits of Vn, whose result holds Wd in bits 31..0 and NZCV (0Z00)
+/// in bits 63..32.
 pub fn translate_jscvt(cx: &mut Ctx, f: &Fields) -> TResult {
     let v = cx.b.load_state(v_offset(f.u('n') as usize));
-    let r = cx.b.call(jscvt_helper, &[v]);
+    let (slow, c0, c1) = fbin_args(FpOp::JsCvt, FpSize::Double);
+    let r = cx.b.fbin(FpOp::JsCvt, FpSize::Double, v, v, slow, c0, c1);
     let w = cx.b.zext(r, 32);
     cx.set_x(f.u('d'), w);
     let sh = cx.k(32);
     let nzcv = cx.b.bin(BinOp::Lshr, Width::W64, r, sh);
     cx.b.set_nzcv(nzcv);
     Ok(())
-}
-
-unsafe extern "C" fn jscvt_helper(cpu: *mut CpuState, x: u64, _: u64, _: u64, _: u64) -> u64 {
-    // SAFETY: called by translated code with its own state.
-    let cpu = unsafe { super::cpu(cpu) };
-    let mut out = 0;
-    super::with_fp_env(cpu, |_, env| {
-        let (r, z) = fjcvtzs(env, x);
-        out = u64::from(r) | u64::from(z) << 62;
-    });
-    out
-}
-
-/// `FPToFixedJS(op, FPCR, TRUE)`: (result, Z).
-pub fn fjcvtzs(env: &mut Env, op: u64) -> (u32, bool) {
-    let (c, a) = env.unpack(D, op);
-    match c {
-        Class::QNaN | Class::SNaN | Class::Inf => {
-            env.raise(fpsr::IOC);
-            return (0, false);
-        }
-        // -0, and a denormal flushed to zero, are not exact.
-        Class::Zero => return (0, op & !D.sign_bit() == 0 && !D.sign(op)),
-        _ => {}
-    }
-    let (sign, m, e) = D.decompose(a);
-    // Truncated magnitude modulo 2^64 (enough for the low 32 bits and the
-    // range check) and whether a fraction was dropped.
-    let (int, frac, big) = if e >= 0 {
-        let big = e >= 64 || (m << e) >> 64 != 0;
-        let int = if e >= 64 { 0 } else { (m << e) as u64 };
-        (int, false, big)
-    } else if e <= -64 {
-        (0, true, false)
-    } else {
-        let int = m >> -e;
-        (int as u64, int << -e != m, false)
-    };
-    let in_range = !big && if sign { int <= 1 << 31 } else { int < 1 << 31 };
-    let result = if sign { int.wrapping_neg() } else { int } as u32;
-    if !in_range {
-        env.raise(fpsr::IOC);
-        (result, false)
-    } else if frac {
-        env.raise(fpsr::IXC);
-        (result, false)
-    } else {
-        (result, true)
-    }
 }
