@@ -21,6 +21,8 @@ use emu::jit::code_cache::CodeCache;
 mod addr_index;
 #[path = "ir_backend/bf16.rs"]
 mod bf16;
+#[path = "ir_backend/crc.rs"]
+mod crc;
 #[path = "ir_backend/crypto.rs"]
 mod crypto;
 #[path = "ir_backend/directed.rs"]

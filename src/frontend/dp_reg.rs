@@ -9,7 +9,6 @@ use crate::ir::{BinOp, Val, Width};
 
 mod arith;
 mod cond;
-pub mod crc;
 mod misc;
 
 pub fn translate(cx: &mut Ctx, op: Op, f: &Fields) -> TResult {

@@ -48,6 +48,7 @@ pub fn bin(op: BinOp, w: Width, a: u64, b: u64) -> u64 {
                 sa.wrapping_div(sb) as u64
             }
         }
+        BinOp::Crc { c, bytes } => u64::from(super::crc::update_with(c, a as u32, b, bytes.into())),
     };
     r & m
 }

@@ -1,6 +1,7 @@
 //! The intermediate representation between the arm64 frontend and host backends.
 
 pub mod builder;
+pub mod crc;
 pub mod eval;
 pub mod ops;
 pub mod passes;

@@ -67,6 +67,12 @@ pub enum BinOp {
     SMulH,
     UDiv,
     SDiv,
+    /// CRC32 (`c`: CRC32C) update of the low 32 bits of `a` with the low
+    /// `bytes` bytes of `b` (W64 only; [`super::crc`]).
+    Crc {
+        c: bool,
+        bytes: u8,
+    },
 }
 
 /// One-operand integer operations.

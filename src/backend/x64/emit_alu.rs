@@ -149,6 +149,7 @@ impl Emitter {
             BinOp::Shl | BinOp::Lshr | BinOp::Ashr | BinOp::Ror => {
                 return self.shift(op, w, dst, a, b)
             }
+            BinOp::Crc { c, bytes } => return self.crc(c, bytes, dst, a, b),
             _ => {}
         }
         let w64 = w == Width::W64;

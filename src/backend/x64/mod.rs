@@ -11,6 +11,7 @@ mod emit_alu;
 mod emit_bf16;
 mod emit_bf16_dot;
 mod emit_check;
+mod emit_crc;
 mod emit_crypto;
 mod emit_dot;
 mod emit_fcache;

@@ -2,7 +2,6 @@
 //! leading-bit counts, division, variable shifts, CRC32, multiply-add and
 //! high multiplies.
 
-use super::crc;
 use crate::arm64::Fields;
 use crate::frontend::{Ctx, TResult, Undefined};
 use crate::ir::{BinOp, UnOp, Width};
@@ -42,15 +41,13 @@ pub(super) fn crc32(cx: &mut Ctx, f: &Fields) -> TResult {
     if f.b('z') != (sz == 3) {
         return Err(Undefined);
     }
-    let helper = if f.b('C') {
-        crc::crc32c_helper
-    } else {
-        crc::crc32_helper
-    };
     let acc = cx.x(f.u('n'));
     let val = cx.x(f.u('m'));
-    let bytes = cx.k(1 << sz);
-    let r = cx.b.call(helper, &[acc, val, bytes]);
+    let crc = BinOp::Crc {
+        c: f.b('C'),
+        bytes: 1 << sz,
+    };
+    let r = cx.b.bin(crc, Width::W64, acc, val);
     cx.set_x(f.u('d'), r);
     Ok(())
 }

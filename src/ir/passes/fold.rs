@@ -197,7 +197,7 @@ pub(crate) fn is_right_identity(op: BinOp, y: u64) -> bool {
         BinOp::Shl | BinOp::Lshr | BinOp::Ashr | BinOp::Ror => y.is_multiple_of(64),
         BinOp::And => y == u64::MAX,
         BinOp::Mul | BinOp::UDiv | BinOp::SDiv => y == 1,
-        BinOp::UMulH | BinOp::SMulH => false,
+        BinOp::UMulH | BinOp::SMulH | BinOp::Crc { .. } => false,
     }
 }
 

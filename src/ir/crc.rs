@@ -1,12 +1,10 @@
-//! Runtime helpers for CRC32{B,H,W,X} and CRC32C{B,H,W,X}.
+//! The value of [`super::BinOp::Crc`]: CRC32{B,H,W,X} and CRC32C{B,H,W,X}.
 //!
 //! The Arm ARM defines them as `BitReverse(Poly32Mod2(BitReverse(acc):Zeros(size)
 //! EOR BitReverse(val):Zeros(32), poly))`: the bit-reflected CRC update with
 //! no initial or final inversion, which is the byte-wise table algorithm on
 //! the reflected polynomial below, fed the low `size` bits of `val` least
 //! significant byte first.
-
-use crate::cpu::CpuState;
 
 /// Reflected CRC-32 (ISO-HDLC) polynomial 0x04C11DB7.
 const POLY_CRC32: u32 = 0xEDB8_8320;
@@ -30,8 +28,8 @@ const fn table(poly: u32) -> [u32; 256] {
     t
 }
 
-static TABLE_CRC32: [u32; 256] = table(POLY_CRC32);
-static TABLE_CRC32C: [u32; 256] = table(POLY_CRC32C);
+pub static TABLE_CRC32: [u32; 256] = table(POLY_CRC32);
+pub static TABLE_CRC32C: [u32; 256] = table(POLY_CRC32C);
 
 /// Updates the 32-bit accumulator `acc` with the low `bytes` bytes of `val`.
 pub fn update(table: &[u32; 256], acc: u32, val: u64, bytes: u32) -> u32 {
@@ -39,6 +37,17 @@ pub fn update(table: &[u32; 256], acc: u32, val: u64, bytes: u32) -> u32 {
         let byte = (val >> (8 * i)) as u8;
         table[usize::from(c as u8 ^ byte)] ^ (c >> 8)
     })
+}
+
+/// The update of `acc` with the low `bytes` bytes of `val`, polynomial
+/// 0x1EDC6F41 (`c`, CRC32C) or 0x04C11DB7.
+pub fn update_with(c: bool, acc: u32, val: u64, bytes: u32) -> u32 {
+    update(
+        if c { &TABLE_CRC32C } else { &TABLE_CRC32 },
+        acc,
+        val,
+        bytes,
+    )
 }
 
 /// CRC32 update (polynomial 0x04C11DB7).
@@ -49,28 +58,6 @@ pub fn crc32(acc: u32, val: u64, bytes: u32) -> u32 {
 /// CRC32C update (polynomial 0x1EDC6F41).
 pub fn crc32c(acc: u32, val: u64, bytes: u32) -> u32 {
     update(&TABLE_CRC32C, acc, val, bytes)
-}
-
-/// Helper for CRC32B/H/W/X: `(acc = Wn, val = Xm, bytes)` → Wd, zero-extended.
-pub unsafe extern "C" fn crc32_helper(
-    _cpu: *mut CpuState,
-    acc: u64,
-    val: u64,
-    bytes: u64,
-    _: u64,
-) -> u64 {
-    u64::from(crc32(acc as u32, val, bytes as u32))
-}
-
-/// Helper for CRC32CB/H/W/X: `(acc = Wn, val = Xm, bytes)` → Wd, zero-extended.
-pub unsafe extern "C" fn crc32c_helper(
-    _cpu: *mut CpuState,
-    acc: u64,
-    val: u64,
-    bytes: u64,
-    _: u64,
-) -> u64 {
-    u64::from(crc32c(acc as u32, val, bytes as u32))
 }
 
 #[cfg(test)]
