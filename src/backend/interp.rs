@@ -4,14 +4,19 @@
 //! which the x86-64 backend is tested, and a fallback executor. Like every
 //! backend it sees only IR and CPU-state offsets, never guest encodings.
 //!
-//! Guest memory is identity-mapped (a guest address is the host address), so
-//! loads and stores dereference the address directly.
+//! Guest memory is identity-mapped (a guest address is the host address);
+//! loads and stores go through the guest memory accessors
+//! ([`crate::runtime::guest_mem`]), so a guest fault ends the block with a
+//! fault exit at its instruction instead of crashing emu. The dispatcher
+//! runs a block here the first time it is reached (see `jit::first_run`).
 
 use crate::cpu::state::{ALIGN_DATA, ALIGN_WRITE};
 use crate::cpu::{CpuState, ExitReason};
 use crate::ir::eval::{add_with_carry, bin, cond_holds, flags, mask, sext, un};
 use crate::ir::{Block, Op, PollNzcv, RmwOp, Terminal, Val, Width};
-use std::sync::atomic::{self, AtomicU16, AtomicU32, AtomicU64, AtomicU8, Ordering};
+use crate::runtime::guest_mem::{self, GuestFault};
+use crate::runtime::record_fault;
+use std::sync::atomic::{self, Ordering};
 
 /// Where execution continues after a block.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -28,15 +33,27 @@ pub enum Next {
 /// branch, `pc` is the target and `exit_reason` is [`ExitReason::Lookup`];
 /// for an exit, `pc`, `exit_reason` and `exit_arg` come from the terminal
 /// (an `Invalidate` exit with argument 0 keeps the `exit_arg` the block
-/// stored). `link_site` is always cleared.
+/// stored). A guest memory fault is a [`ExitReason::Fault`] exit at the
+/// instruction that made the access, as from translated code. `link_site`
+/// is always cleared.
 pub fn run_block(block: &Block, cpu: &mut CpuState) -> Next {
     let mut vals = vec![0u64; block.n_vals as usize];
+    let mut insn = block.start_pc;
     for op in &block.ops {
+        if let Op::InsnStart { pc } = *op {
+            insn = pc;
+        }
         if let Some(next) = check(op, &vals, cpu) {
             cpu.link_site = 0;
             return next;
         }
-        exec(op, &mut vals, cpu);
+        if let Err(f) = exec(op, &mut vals, cpu) {
+            record_fault(cpu, f);
+            cpu.pc = insn;
+            cpu.exit_reason = ExitReason::Fault as u32;
+            cpu.link_site = 0;
+            return Next::Exit(ExitReason::Fault, insn, f.addr);
+        }
     }
     let v = |x: Val| vals[x.0 as usize];
     cpu.link_site = 0;
@@ -102,7 +119,8 @@ fn branch_to(cpu: &mut CpuState, pc: u64) -> Next {
     Next::Jump(pc)
 }
 
-fn exec(op: &Op, vals: &mut [u64], cpu: &mut CpuState) {
+/// Runs `op`; `Err` for a guest memory fault of its access.
+fn exec(op: &Op, vals: &mut [u64], cpu: &mut CpuState) -> Result<(), GuestFault> {
     let v = |x: Val| vals[x.0 as usize];
     let r = match *op {
         Op::Nop
@@ -110,24 +128,24 @@ fn exec(op: &Op, vals: &mut [u64], cpu: &mut CpuState) {
         | Op::CheckAlign { .. }
         | Op::CheckFault { .. }
         | Op::Accessed { .. }
-        | Op::Poll { .. } => return,
+        | Op::Poll { .. } => return Ok(()),
         Op::Fence { kind } => {
             if kind == crate::ir::Fence::Full {
                 atomic::fence(Ordering::SeqCst);
             }
-            return;
+            return Ok(());
         }
         Op::Const { imm, .. } => imm,
         // The interpreter has no soft-TLB: guest addresses are host addresses.
         Op::GetReg { reg, .. } => cpu.x[reg as usize],
         Op::SetReg { reg, src } => {
             cpu.x[reg as usize] = v(src);
-            return;
+            return Ok(());
         }
         Op::LoadState { offset, .. } => load_state(cpu, offset),
         Op::StoreState { offset, src } => {
             store_state(cpu, offset, v(src));
-            return;
+            return Ok(());
         }
         Op::Bin { op, w, a, b, .. } => bin(op, w, v(a), v(b)),
         Op::Un { op, w, a, .. } => un(op, w, v(a)),
@@ -147,40 +165,39 @@ fn exec(op: &Op, vals: &mut [u64], cpu: &mut CpuState) {
         Op::Load {
             w, signed, addr, ..
         } => {
-            let x = load(w, v(addr));
+            let x = load(w, v(addr))?;
             if signed {
                 sext(x, w.bits())
             } else {
                 x
             }
         }
-        Op::Store { w, addr, src } => {
-            store(w, v(addr), v(src));
-            return;
-        }
+        Op::Store { w, addr, src } => return store(w, v(addr), v(src)),
         Op::LoadVec { bytes, vreg, addr } => {
-            let mut buf = [0u8; 16];
-            let n = (bytes as usize).min(16);
-            // SAFETY: guest memory is identity-mapped; the guest address
-            // `addr` is a host address the guest may read `bytes` bytes at
-            // (the same access the translated code would make).
-            unsafe { std::ptr::copy_nonoverlapping(v(addr) as *const u8, buf.as_mut_ptr(), n) };
-            cpu.v[vreg as usize] = u128::from_le_bytes(buf);
-            return;
+            // SAFETY: a guest address (identity-mapped); faults are returned.
+            cpu.v[vreg as usize] = unsafe {
+                match bytes {
+                    16.. => u128::from_le_bytes(guest_mem::load16(v(addr))?),
+                    n => u128::from(guest_mem::load(v(addr), u64::from(n))?),
+                }
+            };
+            return Ok(());
         }
         Op::StoreVec { bytes, vreg, addr } => {
-            let buf = cpu.v[vreg as usize].to_le_bytes();
-            let n = (bytes as usize).min(16);
-            // SAFETY: as for LoadVec, the guest may write `bytes` bytes at
-            // the identity-mapped address `addr`.
-            unsafe { std::ptr::copy_nonoverlapping(buf.as_ptr(), v(addr) as *mut u8, n) };
-            return;
+            let x = cpu.v[vreg as usize];
+            // SAFETY: a guest address (identity-mapped); faults are returned.
+            return unsafe {
+                match bytes {
+                    16.. => guest_mem::store16(v(addr), x.to_le_bytes()),
+                    n => guest_mem::store(v(addr), x as u64, u64::from(n)),
+                }
+            };
         }
         Op::Rmw {
             op, w, addr, src, ..
         } => {
             let s = v(src);
-            atomic_update(w, v(addr), |old| Some(rmw(op, w, old, s)))
+            atomic_update(w, v(addr), |old| Some(rmw(op, w, old, s)))?
         }
         Op::Cas {
             w,
@@ -190,7 +207,7 @@ fn exec(op: &Op, vals: &mut [u64], cpu: &mut CpuState) {
             ..
         } => {
             let (e, n) = (v(expected) & mask(w), v(new));
-            atomic_update(w, v(addr), |old| (old == e).then_some(n))
+            atomic_update(w, v(addr), |old| (old == e).then_some(n))?
         }
         Op::StoreExcl { w, addr, src, .. } => {
             let bytes = u64::from(w.bytes());
@@ -217,12 +234,12 @@ fn exec(op: &Op, vals: &mut [u64], cpu: &mut CpuState) {
         } => {
             // SAFETY: as for Call.
             unsafe { slow(cpu as *mut CpuState, arg, v(addr), 0, 0) };
-            return;
+            return Ok(());
         }
         Op::VBin { slow, arg, .. } | Op::Vec { slow, arg, .. } => {
             // SAFETY: as for Call.
             unsafe { slow(cpu as *mut CpuState, arg, 0, 0, 0) };
-            return;
+            return Ok(());
         }
         Op::FMulAdd {
             addend,
@@ -246,6 +263,7 @@ fn exec(op: &Op, vals: &mut [u64], cpu: &mut CpuState) {
     };
     let dst = op.dst().expect("value-defining operation");
     vals[dst.0 as usize] = r;
+    Ok(())
 }
 
 /// Checks that `offset` names a whole 64-bit field inside the CPU state.
@@ -275,62 +293,40 @@ fn store_state(cpu: &mut CpuState, offset: u32, x: u64) {
 }
 
 /// Zero-extended `w`-byte load from guest (= host) address `addr`.
-fn load(w: Width, addr: u64) -> u64 {
-    // SAFETY: guest memory is identity-mapped: the guest address is the host
-    // address the translated code would read; unaligned reads are allowed.
-    unsafe {
-        match w {
-            Width::W8 => (addr as *const u8).read() as u64,
-            Width::W16 => (addr as *const u16).read_unaligned() as u64,
-            Width::W32 => (addr as *const u32).read_unaligned() as u64,
-            Width::W64 => (addr as *const u64).read_unaligned(),
-        }
-    }
+fn load(w: Width, addr: u64) -> Result<u64, GuestFault> {
+    // SAFETY: a guest address (identity-mapped); faults are returned.
+    unsafe { guest_mem::load(addr, u64::from(w.bytes())) }
 }
 
 /// Stores the low `w` bytes of `x` at guest (= host) address `addr`.
-fn store(w: Width, addr: u64, x: u64) {
-    // SAFETY: guest memory is identity-mapped: the guest address is the host
-    // address the translated code would write; unaligned writes are allowed.
-    unsafe {
-        match w {
-            Width::W8 => (addr as *mut u8).write(x as u8),
-            Width::W16 => (addr as *mut u16).write_unaligned(x as u16),
-            Width::W32 => (addr as *mut u32).write_unaligned(x as u32),
-            Width::W64 => (addr as *mut u64).write_unaligned(x),
-        }
-    }
+fn store(w: Width, addr: u64, x: u64) -> Result<(), GuestFault> {
+    // SAFETY: a guest address (identity-mapped); faults are returned.
+    unsafe { guest_mem::store(addr, x, u64::from(w.bytes())) }
 }
 
 /// Atomically replaces the `w`-byte value at `addr` by `f(old)` (when `f`
 /// gives `Some`) and returns the old value, zero-extended. Misaligned
 /// addresses fall back to a plain read-modify-write.
-fn atomic_update(w: Width, addr: u64, f: impl Fn(u64) -> Option<u64>) -> u64 {
-    macro_rules! update {
-        ($atomic:ty, $t:ty) => {{
-            // SAFETY: `addr` is an identity-mapped guest address the guest
-            // may access atomically, aligned to the access size (checked by
-            // the caller), and other threads access it only atomically.
-            let a = unsafe { <$atomic>::from_ptr(addr as *mut $t) };
-            match a.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |o| {
-                f(o as u64).map(|n| n as $t)
-            }) {
-                Ok(o) | Err(o) => o as u64,
-            }
-        }};
-    }
-    if !addr.is_multiple_of(w.bytes() as u64) {
-        let old = load(w, addr);
+fn atomic_update(w: Width, addr: u64, f: impl Fn(u64) -> Option<u64>) -> Result<u64, GuestFault> {
+    let bytes = u64::from(w.bytes());
+    let mut old = load(w, addr)?;
+    if !addr.is_multiple_of(bytes) {
         if let Some(n) = f(old) {
-            store(w, addr, n);
+            store(w, addr, n)?;
         }
-        return old;
+        return Ok(old);
     }
-    match w {
-        Width::W8 => update!(AtomicU8, u8),
-        Width::W16 => update!(AtomicU16, u16),
-        Width::W32 => update!(AtomicU32, u32),
-        Width::W64 => update!(AtomicU64, u64),
+    loop {
+        // A failed comparison still swaps in what is there (a locked
+        // compare-exchange either way, as translated code's), so `f` sees
+        // an atomic read of the value.
+        let new = f(old).unwrap_or(old);
+        // SAFETY: an aligned guest address; faults are returned.
+        let seen = unsafe { guest_mem::cas(addr, bytes, old, new) }?;
+        if seen == old {
+            return Ok(old);
+        }
+        old = seen;
     }
 }
 

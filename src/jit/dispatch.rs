@@ -12,6 +12,7 @@ use super::addr_map::AddrMap;
 use super::code_cache::{CodeCache, Region, START_BLOCKS};
 use super::exclusive::{Exclusive, InterruptWord};
 use super::fetch::Fetcher;
+use super::first_run::FirstRuns;
 use super::log::Log;
 use super::tbi::{self, Untag};
 use super::tier::{Incoming, QUICK_TAG};
@@ -22,7 +23,7 @@ use crate::cpu::state::ALIGN_DATA;
 use crate::cpu::{fpenv, CpuState, ExitReason};
 use crate::frontend::{routine_block, translate_block_debug, translate_until, DebugShape};
 use crate::ir::passes::flags::{decides_nzcv, kills_nzcv, writes_nzcv};
-use crate::ir::Terminal;
+use crate::ir::{Block, Terminal};
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
@@ -51,6 +52,9 @@ pub struct Stats {
     pub translate_ns: u64,
     /// Quick-tier blocks translated again at the full tier.
     pub blocks_promoted: u64,
+    /// Blocks run by the IR interpreter before being compiled (see
+    /// [`super::first_run`]).
+    pub blocks_interpreted: u64,
     pub links: u64,
     pub dispatches: u64,
 }
@@ -90,6 +94,17 @@ struct Translator {
     debugging: bool,
     /// The entry counters of quick-tier blocks.
     counters: super::tier::Counters,
+    /// Blocks still to be run by the interpreter before being compiled.
+    first_runs: FirstRuns,
+}
+
+/// What the dispatcher runs for a block key.
+enum Found {
+    /// Compiled code: its host address (with [`QUICK_TAG`] for a
+    /// quick-tier block), and whether it was compiled just now.
+    Code(u64, bool),
+    /// The block's IR, to be interpreted (its first run).
+    Ir(Block),
 }
 
 /// Added to a guest pc (always a multiple of 4), the key of the
@@ -154,6 +169,7 @@ impl Jit {
                 breakpoints: BTreeSet::new(),
                 debugging: false,
                 counters: Default::default(),
+                first_runs: FirstRuns::default(),
             }),
             region,
             excl: Exclusive::default(),
@@ -216,6 +232,12 @@ impl Jit {
         lock(&self.shared.tr).cpu
     }
 
+    /// Runs each block in the IR interpreter the first time it is reached,
+    /// and compiles only blocks reached again (see [`super::first_run`]).
+    pub fn interpret_first_runs(&self, on: bool) {
+        lock(&self.shared.tr).first_runs.on = on;
+    }
+
     /// Keeps the time spent translating ([`Stats::translate_ns`]).
     pub fn time_translation(&self) {
         lock(&self.shared.tr).timed = true;
@@ -253,20 +275,28 @@ impl Jit {
 
     /// Host code for guest `pc`, translating it if needed.
     pub fn block_for(&mut self, pc: u64) -> u64 {
-        self.block_keyed(pc) & !QUICK_TAG
+        match self.block_keyed(pc, false) {
+            Found::Code(h, _) => h & !QUICK_TAG,
+            Found::Ir(_) => unreachable!("no interpretation asked for"),
+        }
     }
 
-    /// Host code for a block key: a guest pc, or a pc + [`STEP_KEY`] for its
-    /// single-step block; with [`QUICK_TAG`] for a quick-tier block.
-    fn block_keyed(&mut self, key: u64) -> u64 {
+    /// What to run for a block key: a guest pc, or a pc + [`STEP_KEY`] for
+    /// its single-step block. Host code, with [`QUICK_TAG`] for a
+    /// quick-tier block; or, when `interpret` allows, the IR of a block
+    /// not compiled yet that is to be interpreted.
+    fn block_keyed(&mut self, key: u64, interpret: bool) -> Found {
         loop {
             self.sync_generation();
             if let Some(&h) = self.local.get(&key) {
-                return h;
+                return Found::Code(h, false);
             }
             let generation = self.generation;
             let mut tr = lock(&self.shared.tr);
-            let (h, fresh) = tr.block_for(key, &self.shared);
+            let (h, fresh) = match tr.block_for(key, &self.shared, interpret) {
+                Found::Code(h, fresh) => (h, fresh),
+                ir => return ir,
+            };
             drop(tr);
             self.sync_generation();
             // Emptied since the lookup (by another thread once the lock
@@ -280,7 +310,7 @@ impl Jit {
                 if !fresh {
                     self.local.insert(key, h);
                 }
-                return h;
+                return Found::Code(h, fresh);
             }
         }
     }
@@ -383,7 +413,8 @@ impl Jit {
     fn run_mode(&mut self, cpu: &mut CpuState, step: bool) -> ExitReason {
         cpu.jump_table = self.jump_table.as_ptr();
         cpu.interrupt = self.interrupt.as_ptr() as u64;
-        // Whether the last exit was a lookup (not the caller starting us).
+        // Whether the last exit was a lookup (not the caller starting us)
+        // that the indirect-branch table may learn from.
         let mut after_lookup = false;
         loop {
             // A branch to a tagged address continues at the untagged one.
@@ -393,62 +424,23 @@ impl Jit {
                 cpu.fault = 0;
                 return ExitReason::Alignment;
             }
-            let tagged = self.block_keyed(cpu.pc | if step { STEP_KEY } else { 0 });
-            let (host, quick) = (tagged & !QUICK_TAG, tagged & QUICK_TAG != 0);
-            self.shared.excl.enter();
-            if self.shared.generation.load(Ordering::Acquire) != self.generation {
-                // Emptied between the lookup and now: look up again.
-                self.shared.excl.leave();
-                continue;
-            }
-            // A single-step block is neither linked to nor from.
-            let chain = !self.nochain && !step;
-            let link = self.link.take();
-            if let Some((site, generation, from_quick)) = link {
-                // Safe from emptying: this thread counts as running code.
-                if chain && generation == self.generation && self.shared.region.link(site, host) {
-                    self.stats.links += 1;
-                    // A site in a quick-tier block need not follow the
-                    // target's promotion: if that block runs often, it is
-                    // promoted itself, and its new code links anew.
-                    if quick && !from_quick {
-                        self.incoming.note(host, site);
+            let reason = match self.block_keyed(cpu.pc | if step { STEP_KEY } else { 0 }, !step) {
+                Found::Ir(block) => {
+                    let (reason, indirect) = self.interpret(cpu, block);
+                    // A direct branch's target is not for the table (see
+                    // `run_code`).
+                    after_lookup = reason == ExitReason::Lookup && indirect;
+                    reason
+                }
+                Found::Code(tagged, _) => match self.run_code(cpu, tagged, step, after_lookup) {
+                    Some(reason) => {
+                        after_lookup = reason == ExitReason::Lookup;
+                        reason
                     }
-                }
-            }
-            // The target of a direct branch is linked to instead: only the
-            // targets of indirect branches that missed the table go there
-            // (not where the guest resumes after a syscall, a signal or a
-            // promotion), as its pages are touched (page faults) only for
-            // what it holds: a dynamic hello world touched 98 before.
-            if chain && link.is_none() && after_lookup {
-                self.jump_table.insert(cpu.pc, host);
-            }
-            self.stats.dispatches += 1;
-            if self.log_exec {
-                if let Some(log) = lock(&self.shared.tr).log.as_mut() {
-                    log.exec(cpu.pc, host);
-                }
-            }
-            // Helpers report guest memory faults here (see CheckFault).
-            cpu.fault = 0;
-            IN_GUEST.with(|g| g.set(true));
-            fpenv::clear_pending();
-            self.shared.region.enter(cpu, host);
-            cpu.fpsr |= fpenv::take_pending();
-            IN_GUEST.with(|g| g.set(false));
-            // Whether the exit is from the quick-tier block entered (not
-            // from one it went on to through links: those count as full).
-            let from_quick = quick
-                && cpu.link_site != 0
-                && self.shared.region.index.block_start(cpu.link_site) == Some(host);
-            self.shared.excl.leave();
-            let reason = ExitReason::from_u32(cpu.exit_reason);
-            after_lookup = reason == ExitReason::Lookup;
-            if reason == ExitReason::Lookup && cpu.link_site != 0 && !step {
-                self.link = Some((cpu.link_site, self.generation, from_quick));
-            }
-            cpu.link_site = 0;
+                    // Emptied between the lookup and now: look up again.
+                    None => continue,
+                },
+            };
             match reason {
                 ExitReason::Lookup if step => return ExitReason::Lookup,
                 ExitReason::Lookup => {}
@@ -479,6 +471,89 @@ impl Jit {
                 other => return other,
             }
         }
+    }
+}
+
+impl Jit {
+    /// Runs the compiled block `tagged` (see [`Jit::block_keyed`]) after
+    /// linking the last exit's site to it, and returns the exit reason;
+    /// `None` if the cache was emptied since the lookup (nothing ran).
+    fn run_code(
+        &mut self,
+        cpu: &mut CpuState,
+        tagged: u64,
+        step: bool,
+        after_lookup: bool,
+    ) -> Option<ExitReason> {
+        let (host, quick) = (tagged & !QUICK_TAG, tagged & QUICK_TAG != 0);
+        self.shared.excl.enter();
+        if self.shared.generation.load(Ordering::Acquire) != self.generation {
+            self.shared.excl.leave();
+            return None;
+        }
+        // A single-step block is neither linked to nor from.
+        let chain = !self.nochain && !step;
+        let link = self.link.take();
+        if let Some((site, generation, from_quick)) = link {
+            // Safe from emptying: this thread counts as running code.
+            if chain && generation == self.generation && self.shared.region.link(site, host) {
+                self.stats.links += 1;
+                // A site in a quick-tier block need not follow the
+                // target's promotion: if that block runs often, it is
+                // promoted itself, and its new code links anew.
+                if quick && !from_quick {
+                    self.incoming.note(host, site);
+                }
+            }
+        }
+        // The target of a direct branch is linked to instead: only the
+        // targets of indirect branches that missed the table go there
+        // (not where the guest resumes after a syscall, a signal or a
+        // promotion), as its pages are touched (page faults) only for
+        // what it holds: a dynamic hello world touched 98 before.
+        if chain && link.is_none() && after_lookup {
+            self.jump_table.insert(cpu.pc, host);
+        }
+        self.stats.dispatches += 1;
+        if self.log_exec {
+            if let Some(log) = lock(&self.shared.tr).log.as_mut() {
+                log.exec(cpu.pc, host);
+            }
+        }
+        // Helpers report guest memory faults here (see CheckFault).
+        cpu.fault = 0;
+        IN_GUEST.with(|g| g.set(true));
+        fpenv::clear_pending();
+        self.shared.region.enter(cpu, host);
+        cpu.fpsr |= fpenv::take_pending();
+        IN_GUEST.with(|g| g.set(false));
+        // Whether the exit is from the quick-tier block entered (not
+        // from one it went on to through links: those count as full).
+        let from_quick = quick
+            && cpu.link_site != 0
+            && self.shared.region.index.block_start(cpu.link_site) == Some(host);
+        self.shared.excl.leave();
+        let reason = ExitReason::from_u32(cpu.exit_reason);
+        if reason == ExitReason::Lookup && cpu.link_site != 0 && !step {
+            self.link = Some((cpu.link_site, self.generation, from_quick));
+        }
+        cpu.link_site = 0;
+        Some(reason)
+    }
+
+    /// Runs `block` in the IR interpreter (its first run, see
+    /// [`super::first_run`]) and returns the exit reason and whether the
+    /// block ended in an indirect branch. Nothing links to or from it.
+    fn interpret(&mut self, cpu: &mut CpuState, block: Block) -> (ExitReason, bool) {
+        self.link = None;
+        // Helpers report guest memory faults here (see CheckFault).
+        cpu.fault = 0;
+        fpenv::clear_pending();
+        crate::backend::interp::run_block(&block, cpu);
+        cpu.fpsr |= fpenv::take_pending();
+        let indirect = matches!(block.term, Terminal::Indirect { .. });
+        crate::ir::recycle(block);
+        (ExitReason::from_u32(cpu.exit_reason), indirect)
     }
 }
 
@@ -568,11 +643,28 @@ impl Translator {
     /// The block for `key`: a guest pc, or pc + [`STEP_KEY`] for the
     /// single-step block of the instruction there; and whether it was
     /// translated just now.
-    fn block_for(&mut self, key: u64, shared: &Shared) -> (u64, bool) {
-        match self.cache.get_tagged(key) {
-            Some(h) => (h, false),
-            None => (self.translate(key, shared, true), true),
+    fn block_for(&mut self, key: u64, shared: &Shared, interpret: bool) -> Found {
+        if let Some(h) = self.cache.get_tagged(key) {
+            return Found::Code(h, false);
         }
+        if interpret && self.interprets(key) {
+            self.stats.blocks_interpreted += 1;
+            return Found::Ir(self.build(key).0);
+        }
+        Found::Code(self.translate(key, shared, true), true)
+    }
+
+    /// Whether the block for `key`, not compiled, is to be interpreted
+    /// this time (see [`super::first_run`]): never for a single step, a
+    /// debugger, a plugin (which sees each block translated once), the
+    /// vDSO's routines, or a log of blocks or entries.
+    fn interprets(&mut self, key: u64) -> bool {
+        key & STEP_KEY == 0
+            && !self.debugging
+            && !crate::plugin::instruments()
+            && !self.routines.contains_key(&key)
+            && !self.log.as_ref().is_some_and(|l| l.items.compile_first())
+            && self.first_runs.take(key)
     }
 
     /// Translates the quick-tier block at `pc` again at the full tier and
@@ -601,45 +693,7 @@ impl Translator {
     fn translate(&mut self, key: u64, shared: &Shared, quick: bool) -> u64 {
         let (pc, step) = (key & !STEP_KEY, key & STEP_KEY != 0);
         let started = self.timed.then(std::time::Instant::now);
-        self.fetcher.start();
-        // The instruction words, for plugins and the log only.
-        let mut words = Vec::new();
-        let keep_words = self.log.is_some() || crate::plugin::instruments();
-        let (fetcher, untag, bps) = (&mut self.fetcher, &self.untag, &self.breakpoints);
-        let shape = DebugShape {
-            max_insns: if step {
-                1
-            } else {
-                crate::frontend::MAX_BLOCK_INSNS
-            },
-            breakpoint: &|a| !step && bps.contains(&a),
-        };
-        let mut block = match self.routines.get(&pc) {
-            Some(&f) if !(shape.breakpoint)(pc) => routine_block(pc, f),
-            // A breakpoint on a routine stops before it like any other.
-            _ => {
-                let mut block = translate_block_debug(
-                    &self.cpu,
-                    pc,
-                    &mut |a| {
-                        let w = fetcher.word(a);
-                        if keep_words {
-                            words.extend(w);
-                        }
-                        w
-                    },
-                    &|a| untag.covers(a),
-                    shape,
-                );
-                if crate::plugin::instruments() {
-                    crate::plugin::instrument(&mut block, &words);
-                }
-                block
-            }
-        };
-        if !step {
-            crate::ir::passes::poll::drop_forward_poll(&mut block);
-        }
+        let (mut block, words) = self.build(key);
         // A debugger, a single step, a plugin (which sees each block
         // translated once), the vDSO's routines and `-d fulltier` get the
         // full tier.
@@ -700,6 +754,52 @@ impl Translator {
         }
         crate::ir::recycle(block);
         host | quick_tag
+    }
+
+    /// The IR of the block for `key` (see [`Translator::block_for`]), and
+    /// its instruction words when the log or a plugin wants them.
+    fn build(&mut self, key: u64) -> (Block, Vec<u32>) {
+        let (pc, step) = (key & !STEP_KEY, key & STEP_KEY != 0);
+        self.fetcher.start();
+        // The instruction words, for plugins and the log only.
+        let mut words = Vec::new();
+        let keep_words = self.log.is_some() || crate::plugin::instruments();
+        let (fetcher, untag, bps) = (&mut self.fetcher, &self.untag, &self.breakpoints);
+        let shape = DebugShape {
+            max_insns: if step {
+                1
+            } else {
+                crate::frontend::MAX_BLOCK_INSNS
+            },
+            breakpoint: &|a| !step && bps.contains(&a),
+        };
+        let mut block = match self.routines.get(&pc) {
+            Some(&f) if !(shape.breakpoint)(pc) => routine_block(pc, f),
+            // A breakpoint on a routine stops before it like any other.
+            _ => {
+                let mut block = translate_block_debug(
+                    &self.cpu,
+                    pc,
+                    &mut |a| {
+                        let w = fetcher.word(a);
+                        if keep_words {
+                            words.extend(w);
+                        }
+                        w
+                    },
+                    &|a| untag.covers(a),
+                    shape,
+                );
+                if crate::plugin::instruments() {
+                    crate::plugin::instrument(&mut block, &words);
+                }
+                block
+            }
+        };
+        if !step {
+            crate::ir::passes::poll::drop_forward_poll(&mut block);
+        }
+        (block, words)
     }
 
     /// Whether every successor of a block ending in `term` overwrites NZCV

@@ -27,6 +27,9 @@ pub struct LogItems {
     /// Translate every block at the full tier at once (see
     /// [`crate::backend::x64::Tier`]).
     pub fulltier: bool,
+    /// Compile every block before its first run (see
+    /// [`super::first_run`]).
+    pub nointerp: bool,
 }
 
 /// The items and what each does, for `-d help`.
@@ -47,6 +50,10 @@ pub const ITEMS: &[(&str, &str)] = &[
         "fulltier",
         "translate every block at the full tier at once (no quick first translation)",
     ),
+    (
+        "nointerp",
+        "compile every block before its first run (no interpreted first run)",
+    ),
 ];
 
 impl LogItems {
@@ -62,6 +69,7 @@ impl LogItems {
                 "nochain" => items.nochain = true,
                 "perfmap" => items.perfmap = true,
                 "fulltier" => items.fulltier = true,
+                "nointerp" => items.nointerp = true,
                 _ => {
                     let known: Vec<&str> = ITEMS.iter().map(|(n, _)| *n).collect();
                     return Err(format!(
@@ -77,6 +85,13 @@ impl LogItems {
     /// Whether any block-translation output is wanted.
     pub fn any_translation(&self) -> bool {
         self.in_asm || self.ir || self.out_asm
+    }
+
+    /// Whether blocks must be compiled before their first run: to log
+    /// them or every entry, to name every block the guest runs in the
+    /// perf map, or as asked.
+    pub fn compile_first(&self) -> bool {
+        self.any_translation() || self.exec || self.perfmap || self.fulltier || self.nointerp
     }
 }
 

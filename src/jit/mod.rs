@@ -7,6 +7,7 @@ pub mod dispatch;
 pub mod elf_symbols;
 pub mod exclusive;
 pub mod fetch;
+pub mod first_run;
 pub mod log;
 pub mod perfmap;
 pub mod tbi;

@@ -55,6 +55,7 @@ pub fn run(loaded: Loaded, opts: &LoadOptions, ropts: &RunOptions) -> ! {
         }
     };
     jit.set_cpu(ropts.cpu);
+    jit.interpret_first_runs(true);
     if ropts.stats {
         jit.time_translation();
     }
@@ -585,7 +586,7 @@ fn print_stats(jit: &Jit, syscalls: u64) {
     let ms = s.translate_ns as f64 / 1e6;
     let rate = s.guest_insns_translated as f64 / (s.translate_ns.max(1) as f64 / 1e9);
     eprintln!(
-        "emu-user: stats: {} blocks translated ({} guest instructions into {} KiB of host code in {ms:.1} ms: {:.2} M guest instructions/s), {} of them hot blocks translated again at the full tier, {} links, {} dispatches, {} code-cache flushes, {} syscalls",
+        "emu-user: stats: {} blocks translated ({} guest instructions into {} KiB of host code in {ms:.1} ms: {:.2} M guest instructions/s), {} of them hot blocks translated again at the full tier, {} links, {} dispatches, {} code-cache flushes, {} syscalls, {} first runs of blocks interpreted",
         s.blocks_translated,
         s.guest_insns_translated,
         s.host_code_bytes.div_ceil(1024),
@@ -594,7 +595,8 @@ fn print_stats(jit: &Jit, syscalls: u64) {
         s.links,
         s.dispatches,
         jit.flushes(),
-        syscalls
+        syscalls,
+        s.blocks_interpreted
     );
 }
 

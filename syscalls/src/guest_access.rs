@@ -110,6 +110,72 @@ global_asm!(
     "xor eax, eax",
     "xor edx, edx",
     "ret",
+    // (rdi = addr, rsi = &out, rdx = size 1, 2, 4 or 8): a zero-extended
+    // load, one host instruction (single-copy atomic when aligned).
+    ".globl emu_ga_load",
+    "emu_ga_load:",
+    "mov r11, rbx",
+    "cmp edx, 4",
+    "je .Lemu_ga_load4",
+    "ja .Lemu_ga_load8",
+    "cmp edx, 2",
+    "je .Lemu_ga_load2",
+    "movzx eax, byte ptr [rdi]",
+    "jmp .Lemu_ga_loaded",
+    ".Lemu_ga_load2:",
+    "movzx eax, word ptr [rdi]",
+    "jmp .Lemu_ga_loaded",
+    ".Lemu_ga_load4:",
+    "mov eax, dword ptr [rdi]",
+    "jmp .Lemu_ga_loaded",
+    ".Lemu_ga_load8:",
+    "mov rax, qword ptr [rdi]",
+    ".Lemu_ga_loaded:",
+    "mov qword ptr [rsi], rax",
+    "xor eax, eax",
+    "xor edx, edx",
+    "ret",
+    // (rdi = addr, rsi = value, rdx = size 1, 2, 4 or 8): a store of the
+    // value's low bytes, one host instruction.
+    ".globl emu_ga_store",
+    "emu_ga_store:",
+    "mov r11, rbx",
+    "cmp edx, 4",
+    "je .Lemu_ga_store4",
+    "ja .Lemu_ga_store8",
+    "cmp edx, 2",
+    "je .Lemu_ga_store2",
+    "mov byte ptr [rdi], sil",
+    "jmp .Lemu_ga_stored",
+    ".Lemu_ga_store2:",
+    "mov word ptr [rdi], si",
+    "jmp .Lemu_ga_stored",
+    ".Lemu_ga_store4:",
+    "mov dword ptr [rdi], esi",
+    "jmp .Lemu_ga_stored",
+    ".Lemu_ga_store8:",
+    "mov qword ptr [rdi], rsi",
+    ".Lemu_ga_stored:",
+    "xor eax, eax",
+    "xor edx, edx",
+    "ret",
+    // (rdi = addr, rsi = &[u8; 16], load = edx != 0): 16 bytes moved by one
+    // host instruction, so a faulting store writes none of them.
+    ".globl emu_ga_move16",
+    "emu_ga_move16:",
+    "mov r11, rbx",
+    "test edx, edx",
+    "jz .Lemu_ga_put16",
+    "movdqu xmm0, xmmword ptr [rdi]",
+    "movdqu xmmword ptr [rsi], xmm0",
+    "jmp .Lemu_ga_moved16",
+    ".Lemu_ga_put16:",
+    "movdqu xmm0, xmmword ptr [rsi]",
+    "movdqu xmmword ptr [rdi], xmm0",
+    ".Lemu_ga_moved16:",
+    "xor eax, eax",
+    "xor edx, edx",
+    "ret",
     ".globl emu_ga_end",
     "emu_ga_end:",
     ".globl emu_ga_fixup",
@@ -136,6 +202,9 @@ extern "C" {
     fn emu_ga_cas32(addr: u64, expected: *mut u32, new: u64) -> Raw;
     fn emu_ga_cas64(addr: u64, expected: *mut u64, new: u64) -> Raw;
     fn emu_ga_cas128(addr: u64, expected: *mut [u64; 2], lo: u64, hi: u64) -> Raw;
+    fn emu_ga_load(addr: u64, out: *mut u64, size: u64) -> Raw;
+    fn emu_ga_store(addr: u64, val: u64, size: u64) -> Raw;
+    fn emu_ga_move16(addr: u64, buf: *mut [u8; 16], load: u64) -> Raw;
 }
 
 fn result(r: Raw) -> Result<(), GuestFault> {
@@ -194,6 +263,48 @@ pub unsafe fn read(addr: u64, buf: &mut [u8]) -> Result<(), GuestFault> {
 pub unsafe fn write(addr: u64, buf: &[u8]) -> Result<(), GuestFault> {
     // SAFETY: `buf` is valid for its length; the guest side per the contract.
     result(unsafe { emu_ga_copy(addr as *mut u8, buf.as_ptr(), buf.len()) })
+}
+
+/// Loads the `size`-byte (1, 2, 4, 8) value at `addr`, zero-extended, with
+/// one host load (single-copy atomic when `addr` is a multiple of `size`).
+///
+/// # Safety
+/// As for [`read`].
+pub unsafe fn load(addr: u64, size: u64) -> Result<u64, GuestFault> {
+    let mut out = 0u64;
+    // SAFETY: `out` is a valid local; the guest side per the contract.
+    result(unsafe { emu_ga_load(addr, &mut out, size) }).map(|()| out)
+}
+
+/// Stores the low `size` (1, 2, 4, 8) bytes of `val` at `addr` with one
+/// host store: a faulting store writes nothing.
+///
+/// # Safety
+/// As for [`read`].
+pub unsafe fn store(addr: u64, val: u64, size: u64) -> Result<(), GuestFault> {
+    // SAFETY: the guest side per the contract.
+    result(unsafe { emu_ga_store(addr, val, size) })
+}
+
+/// Loads the 16 bytes at `addr` with one host load.
+///
+/// # Safety
+/// As for [`read`].
+pub unsafe fn load16(addr: u64) -> Result<[u8; 16], GuestFault> {
+    let mut buf = [0u8; 16];
+    // SAFETY: `buf` is a valid local; the guest side per the contract.
+    result(unsafe { emu_ga_move16(addr, &mut buf, 1) }).map(|()| buf)
+}
+
+/// Stores 16 bytes at `addr` with one host store: a faulting store writes
+/// none of them.
+///
+/// # Safety
+/// As for [`read`].
+pub unsafe fn store16(addr: u64, mut buf: [u8; 16]) -> Result<(), GuestFault> {
+    // SAFETY: `buf` is a valid local, only read; the guest side per the
+    // contract.
+    result(unsafe { emu_ga_move16(addr, &mut buf, 0) })
 }
 
 /// Atomically replaces the `size`-byte (1, 2, 4, 8) value at `addr` with
@@ -260,7 +371,24 @@ mod tests {
             assert_eq!(cas128(p, 1, 0), Ok(5 << 64 | 6));
         }
         assert_eq!(pair[0], 5 << 64 | 6);
+        let base = mem.as_mut_ptr() as u64;
+        // SAFETY: `mem` is valid local memory (32 bytes).
+        unsafe {
+            for (size, v) in [(1, 0xa1), (2, 0xb2b1), (4, 0xc4c3_c2c1), (8, u64::MAX - 5)] {
+                store(base + 16, 0x5555_5555_5555_5555, 8).unwrap();
+                store(base + 24, 0x5555_5555_5555_5555, 8).unwrap();
+                // Bytes above `size` are not stored.
+                let high = if size < 8 { 0xdead << 48 } else { 0 };
+                store(base + 17, v | high, size).unwrap();
+                assert_eq!(load(base + 17, size), Ok(v));
+                assert_eq!(load(base + 17 + size, 1), Ok(0x55), "size {size}");
+                assert_eq!(load(base + 16, 1), Ok(0x55));
+            }
+            store16(base, [7; 16]).unwrap();
+            assert_eq!(load16(base), Ok([7; 16]));
+        }
         assert!(fixup_for(emu_ga_copy as *const () as u64).is_some());
+        assert!(fixup_for(emu_ga_move16 as *const () as u64).is_some());
         assert!(fixup_for(fixup_for as *const () as u64).is_none());
     }
 
@@ -301,6 +429,15 @@ mod tests {
         assert_eq!(&target[..3], b"abc");
         let mut x = [0u8; 2];
         let _ = read_bytes(0x10, &mut x);
+        // SAFETY: faulting addresses, reported by the accessors.
+        unsafe {
+            assert_eq!(load(0x10, 8).map_err(|f| f.addr), Err(0x10));
+            assert_eq!(store(0x18, 1, 4).map_err(|f| f.addr), Err(0x18));
+            assert_eq!(load16(0x20).map_err(|f| f.addr), Err(0x20));
+            assert!(store(RO.as_ptr() as u64, 1, 1).is_err());
+            assert!(store16(0x30, [0; 16]).is_err());
+        }
+        assert_eq!(RO, [7; 4]);
         // Non-canonical addresses (#GP, SIGSEGV with si_code SI_KERNEL) too.
         assert_eq!(
             read_bytes(0x8000_0000_0000_0000, &mut b),

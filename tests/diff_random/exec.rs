@@ -55,12 +55,14 @@ fn run(cmd: &[&str], exe: &Path, input: &Path) -> Run {
 
 /// Runs the batch file under both, in parallel: (emu, qemu). Both run the
 /// CPU model `EMU_DIFF_CPU` names (default max): e.g. `cortex-a53` checks
-/// that both refuse the same extension encodings.
-pub fn run_both(emu: &str, exe: &Path, input: &Path) -> (Run, Run) {
+/// that both refuse the same extension encodings. emu-user compiles every
+/// block before its first run when `compiled`, else interprets first runs.
+pub fn run_both(emu: &str, compiled: bool, exe: &Path, input: &Path) -> (Run, Run) {
     let cpu = std::env::var("EMU_DIFF_CPU").unwrap_or_else(|_| "max".into());
+    let first = if compiled { "nointerp" } else { "" };
     std::thread::scope(|s| {
         let q = s.spawn(|| run(&["qemu-aarch64", "-cpu", &cpu], exe, input));
-        let e = run(&[emu, "-cpu", &cpu], exe, input);
+        let e = run(&[emu, "-cpu", &cpu, "-d", first], exe, input);
         (e, q.join().unwrap())
     })
 }

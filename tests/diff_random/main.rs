@@ -15,6 +15,11 @@
 //! where QEMU does, except for the documented differences
 //! (exceptions.rs). regressions.txt is replayed first in every run.
 //!
+//! Every case runs once, which emu-user does in its IR interpreter (a
+//! block's first run); so that compiled code is checked too, even batches
+//! and a second replay of the regressions run with `-d nointerp` (every
+//! block compiled before its first run).
+//!
 //! Knobs: EMU_DIFF_SEED (default: from the time, printed), EMU_DIFF_LONG=1
 //! (10 million cases on two workers), EMU_DIFF_BATCHES, EMU_DIFF_CASES (per
 //! batch), EMU_DIFF_JOBS, EMU_DIFF_CLASSES (comma list of gen::CLASSES),
@@ -46,7 +51,14 @@ struct Ctx {
 }
 
 /// Runs `cases` as one batch and judges every case.
-fn run_batch(ctx: &Ctx, tag: &str, scratch: &[u8; PAGE], cases: &[Case], tally: &mut Tally) {
+fn run_batch(
+    ctx: &Ctx,
+    tag: &str,
+    compiled: bool,
+    scratch: &[u8; PAGE],
+    cases: &[Case],
+    tally: &mut Tally,
+) {
     let slots: Vec<Slot> = cases
         .iter()
         .map(|c| Slot {
@@ -57,7 +69,7 @@ fn run_batch(ctx: &Ctx, tag: &str, scratch: &[u8; PAGE], cases: &[Case], tally: 
         .collect();
     let file = ctx.dir.join(format!("{tag}.bin"));
     std::fs::write(&file, batch_file(scratch, &slots)).unwrap();
-    let (e, mut q) = exec::run_both(ctx.emu, &ctx.exe, &file);
+    let (e, mut q) = exec::run_both(ctx.emu, compiled, &ctx.exe, &file);
     for rec in q.out.chunks_mut(OUT) {
         if rec.len() == OUT {
             exceptions::normalize_qemu(rec);
@@ -87,7 +99,7 @@ fn run_batch(ctx: &Ctx, tag: &str, scratch: &[u8; PAGE], cases: &[Case], tally: 
                 // Output is flushed every 64 cases: rerun the suspects alone.
                 for c in &cases[i..cases.len().min(i + 64)] {
                     let one = make_case(c.word, c.seed, c.origin, slot_addr(0)).unwrap();
-                    run_batch(ctx, &format!("{tag}-one"), scratch, &[one], tally);
+                    run_batch(ctx, &format!("{tag}-one"), compiled, scratch, &[one], tally);
                 }
                 break;
             }
@@ -186,7 +198,16 @@ fn random_instructions_match_qemu() {
         cases.len()
     ));
     if !cases.is_empty() {
-        run_batch(&ctx, "regress", &[0x5a; PAGE], &cases, &mut regress_tally);
+        for compiled in [false, true] {
+            run_batch(
+                &ctx,
+                "regress",
+                compiled,
+                &[0x5a; PAGE],
+                &cases,
+                &mut regress_tally,
+            );
+        }
     }
     let pool = pool();
     assert!(
@@ -201,7 +222,8 @@ fn random_instructions_match_qemu() {
                 for k in (w..batches).step_by(jobs as usize) {
                     let (scratch, cases) = make_batch(seed, k, per_batch, pool);
                     let mut t = Tally::default();
-                    run_batch(ctx, &format!("b{k}"), &scratch, &cases, &mut t);
+                    let compiled = k % 2 == 0;
+                    run_batch(ctx, &format!("b{k}"), compiled, &scratch, &cases, &mut t);
                     total.lock().unwrap().merge(t);
                 }
             });
