@@ -37,17 +37,30 @@ pub enum Next {
 /// instruction that made the access, as from translated code. `link_site`
 /// is always cleared.
 pub fn run_block(block: &Block, cpu: &mut CpuState) -> Next {
-    let mut vals = vec![0u64; block.n_vals as usize];
+    thread_local! {
+        /// The value array of the last block run, reused by the next.
+        static VALS: std::cell::Cell<Vec<u64>> = const { std::cell::Cell::new(Vec::new()) };
+    }
+    let mut vals = VALS.with(|v| v.take());
+    vals.clear();
+    vals.resize(block.n_vals as usize, 0);
+    let next = run_with(block, cpu, &mut vals);
+    VALS.with(|v| v.set(vals));
+    next
+}
+
+/// [`run_block`] with `vals` (zeroed, one per value) for the block's values.
+fn run_with(block: &Block, cpu: &mut CpuState, vals: &mut [u64]) -> Next {
     let mut insn = block.start_pc;
     for op in &block.ops {
         if let Op::InsnStart { pc } = *op {
             insn = pc;
         }
-        if let Some(next) = check(op, &vals, cpu) {
+        if let Some(next) = check(op, vals, cpu) {
             cpu.link_site = 0;
             return next;
         }
-        if let Err(f) = exec(op, &mut vals, cpu) {
+        if let Err(f) = exec(op, vals, cpu) {
             record_fault(cpu, f);
             cpu.pc = insn;
             cpu.exit_reason = ExitReason::Fault as u32;
