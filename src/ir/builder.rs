@@ -65,7 +65,7 @@ impl Builder {
     pub fn new(start_pc: u64) -> Builder {
         let mut ops = SPARE_OPS.with(|s| s.take());
         ops.clear();
-        ops.reserve(24);
+        ops.reserve(64);
         Builder {
             start_pc,
             ops,

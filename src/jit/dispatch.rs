@@ -103,8 +103,9 @@ enum Found {
     /// Compiled code: its host address (with [`QUICK_TAG`] for a
     /// quick-tier block), and whether it was compiled just now.
     Code(u64, bool),
-    /// The block's IR, to be interpreted (its first run).
-    Ir(Block),
+    /// The block's IR, to be interpreted (its first run), and the IR
+    /// epoch it was built in (see [`FirstRuns::keep`]).
+    Ir(Block, u64),
 }
 
 /// Added to a guest pc (always a multiple of 4), the key of the
@@ -277,7 +278,7 @@ impl Jit {
     pub fn block_for(&mut self, pc: u64) -> u64 {
         match self.block_keyed(pc, false) {
             Found::Code(h, _) => h & !QUICK_TAG,
-            Found::Ir(_) => unreachable!("no interpretation asked for"),
+            Found::Ir(..) => unreachable!("no interpretation asked for"),
         }
     }
 
@@ -425,8 +426,8 @@ impl Jit {
                 return ExitReason::Alignment;
             }
             let reason = match self.block_keyed(cpu.pc | if step { STEP_KEY } else { 0 }, !step) {
-                Found::Ir(block) => {
-                    let (reason, indirect) = self.interpret(cpu, block);
+                Found::Ir(block, epoch) => {
+                    let (reason, indirect) = self.interpret(cpu, block, epoch);
                     // A direct branch's target is not for the table (see
                     // `run_code`).
                     after_lookup = reason == ExitReason::Lookup && indirect;
@@ -544,7 +545,7 @@ impl Jit {
     /// Runs `block` in the IR interpreter (its first run, see
     /// [`super::first_run`]) and returns the exit reason and whether the
     /// block ended in an indirect branch. Nothing links to or from it.
-    fn interpret(&mut self, cpu: &mut CpuState, block: Block) -> (ExitReason, bool) {
+    fn interpret(&mut self, cpu: &mut CpuState, block: Block, epoch: u64) -> (ExitReason, bool) {
         self.link = None;
         // Helpers report guest memory faults here (see CheckFault).
         cpu.fault = 0;
@@ -552,7 +553,10 @@ impl Jit {
         crate::backend::interp::run_block(&block, cpu);
         cpu.fpsr |= fpenv::take_pending();
         let indirect = matches!(block.term, Terminal::Indirect { .. });
-        crate::ir::recycle(block);
+        // Kept for the block's next run, interpreted or compiled.
+        if let Some(dropped) = lock(&self.shared.tr).first_runs.keep(block, epoch) {
+            crate::ir::recycle(dropped);
+        }
         (ExitReason::from_u32(cpu.exit_reason), indirect)
     }
 }
@@ -566,6 +570,7 @@ impl Jit {
         let mut tr = lock(&self.shared.tr);
         if tbi::non_canonical(cpu) {
             if let Some((start, end)) = tr.untag.add(cpu.pc) {
+                tr.code_changed();
                 if tr.cache.overlaps(start, end) {
                     tr.flush(&self.shared);
                 }
@@ -621,6 +626,7 @@ impl Translator {
     /// Forgets what was read of the guest code in `[start, end)`: its words
     /// and what the first instructions of successors there do to NZCV.
     fn forget_code(&mut self, start: u64, end: u64) {
+        self.code_changed();
         self.fetcher.forget(start, end);
         let reach = 4 * LOOKAHEAD as u64;
         self.kills_nzcv
@@ -628,6 +634,11 @@ impl Translator {
     }
 
     /// Empties the cache while no thread runs translated code.
+    /// Drops the IR kept of interpreted blocks (see [`FirstRuns::keep`]).
+    fn code_changed(&mut self) {
+        self.first_runs.code_changed().for_each(crate::ir::recycle);
+    }
+
     fn flush(&mut self, shared: &Shared) {
         self.threads.retain(|w| w.strong_count() > 0);
         self.nzcv_lookahead.clear();
@@ -649,7 +660,11 @@ impl Translator {
         }
         if interpret && self.interprets(key) {
             self.stats.blocks_interpreted += 1;
-            return Found::Ir(self.build(key).0);
+            let block = match self.first_runs.take_kept(key) {
+                Some(block) => block,
+                None => self.build(key).0,
+            };
+            return Found::Ir(block, self.first_runs.epoch());
         }
         Found::Code(self.translate(key, shared, true), true)
     }
@@ -693,7 +708,15 @@ impl Translator {
     fn translate(&mut self, key: u64, shared: &Shared, quick: bool) -> u64 {
         let (pc, step) = (key & !STEP_KEY, key & STEP_KEY != 0);
         let started = self.timed.then(std::time::Instant::now);
-        let (mut block, words) = self.build(key);
+        // The IR the block's interpreted runs left, if still good (kept
+        // only where no words are wanted, see `interprets`).
+        let kept = (!step && !self.debugging)
+            .then(|| self.first_runs.take_kept(pc))
+            .flatten();
+        let (mut block, words) = match kept {
+            Some(block) => (block, Vec::new()),
+            None => self.build(key),
+        };
         // A debugger, a single step, a plugin (which sees each block
         // translated once), the vDSO's routines and `-d fulltier` get the
         // full tier.
