@@ -1,12 +1,14 @@
-//! Interpreted first runs: the first time the dispatcher reaches a block it
-//! has not compiled, it builds the block's IR and runs it in the IR
-//! interpreter ([`crate::backend::interp`]) instead of compiling it; only a
-//! block reached again is compiled (at the quick tier, see
-//! [`super::tier`]). Most blocks of a start-up run once (the loader's and
-//! libc's initialisation), and building IR costs a fraction of compiling
-//! it, so a block that runs once costs its IR and one interpretation
-//! instead of a register allocation, emission and a place in the code
-//! cache.
+//! Interpreted first runs: the first [`INTERPRETED_RUNS`] times the
+//! dispatcher reaches a block it has not compiled, it runs the block's IR
+//! in the IR interpreter ([`crate::backend::interp`]) instead of compiling
+//! it; only a block reached more often is compiled (at the quick tier, see
+//! [`super::tier`]). Most blocks of a start-up run once or a few times (the
+//! loader's and libc's initialisation), and building IR and interpreting it
+//! costs a fraction of compiling it: a block that runs once costs its IR
+//! and one interpretation instead of a register allocation, emission and a
+//! place in the code cache. The IR of the last [`KEPT`] blocks interpreted
+//! is kept, so a block reached again soon is neither built again for its
+//! next interpretation nor for its compilation.
 //!
 //! Interpreted blocks are never linked to or from and never enter the
 //! indirect-branch table; each of their exits goes back to the dispatcher.
