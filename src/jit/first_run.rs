@@ -25,7 +25,7 @@ pub const INTERPRETED_RUNS: u8 = 3;
 
 /// Interpreted blocks whose IR is kept at most (the most recently
 /// interpreted): a block reached again soon is not built again.
-const KEPT: usize = 256;
+const KEPT: usize = 64;
 
 /// Which blocks are still to be interpreted, and the IR of the last ones
 /// interpreted.
