@@ -352,3 +352,15 @@ fn emu_stats_accepts_1_and_reports_translation_throughput() {
     assert!(err.contains(" KiB of host code in "), "{err}");
     assert!(err.contains(" M guest instructions/s"), "{err}");
 }
+
+/// emu-user loads no shared unwinder at start (build.rs links the static
+/// one): only the C library and its loader.
+#[test]
+fn emu_user_needs_only_libc() {
+    let bytes = std::fs::read(EMU).unwrap();
+    let elf = goblin::elf::Elf::parse(&bytes).unwrap();
+    assert!(elf.libraries.iter().any(|l| l.starts_with("libc.so")));
+    for lib in &elf.libraries {
+        assert!(!lib.starts_with("libgcc_s"), "{:?}", elf.libraries);
+    }
+}
