@@ -227,3 +227,15 @@ fn calls_alternating_between_targets_in_one_table_slot_stay_in_translated_code()
         "{dispatches} dispatches for {N} iterations"
     );
 }
+
+#[test]
+fn branch_to_0_through_a_fresh_table_faults_at_0() {
+    // movz x2, #0; br x2. A fresh indirect-branch table leaves its second
+    // way's slot 0 (where pc 0 belongs) all zeros: the probe must not read
+    // it behind the first way's empty entry, or pc 0 would match it and
+    // jump to host address 0.
+    let mut cpu = CpuState::default();
+    let r = run_code(&[0xd280_0002, 0xd61f_0040], &mut cpu);
+    assert_ne!(r, ExitReason::Lookup);
+    assert_eq!(cpu.pc, 0, "{r:?}");
+}

@@ -4,7 +4,8 @@
 //! Two-way set associative: [`WAYS`] arrays of [`JUMP_TABLE_ENTRIES`]
 //! entries `[guest_pc, host_addr]`, one after the other; guest `pc` may sit
 //! in entry [`slot`]`(pc)` of either array. A probe looks in the first way,
-//! then in the second. The dispatcher puts a new target in the first way
+//! then, if that entry holds a target (a host address), in the second: a
+//! target is only ever in the second way behind one in the first. The dispatcher puts a new target in the first way
 //! and moves what was there to the second, so two targets whose slots
 //! coincide (code 256 KiB apart: functions at the same offset in two
 //! libraries, mapped at aligned addresses) both stay in the table instead
@@ -16,7 +17,13 @@
 //! page, mapping the zero page, then the dispatcher writes it, two faults).
 //! The table is therefore one 2 MiB-aligned mapping marked for transparent
 //! huge pages ([`HugeTable`]): one fault that zeroes 2 MiB instead of
-//! about 130 faults in a static hello world and 290 in a dynamic one. A
+//! about 130 faults in a static hello world and 290 in a dynamic one. The
+//! huge page is faulted in by the dispatcher's first write, not before:
+//! the only entry written when the table is made (the first way's slot 0,
+//! see [`empty_entry`]) lies in a 4 KiB page of its own below it, and the
+//! second way's slot 0 is written with the first target put in the first
+//! way's (until then no probe reads it). A program that makes no indirect
+//! branch (or exits before its first) never pays for the 2 MiB. A
 //! huge page is 2 MiB resident, so only [`HUGE_TABLES`] table at a time
 //! gets them (the first thread's); the others, and the always-empty table
 //! of a CPU state without a dispatcher, keep 4 KiB pages. A table that starts
@@ -47,7 +54,10 @@ pub fn slot(pc: u64) -> usize {
 /// `u64::MAX` would match a branch to that very address): pc 0 for every
 /// slot but slot 0, where pc 0 belongs, and pc 4 there. So a table is all
 /// zeros but its slot-0 entries, and a fresh one costs no more than the
-/// pages the guest's indirect branches touch.
+/// pages the guest's indirect branches touch. A fresh table holds this in
+/// the first way's slot 0 only: the second way's slot 0 stays all zeros
+/// (which would match pc 0) until a target goes into the first way's, as
+/// no probe looks at the second way behind an entry without a target.
 pub fn empty_entry(i: usize) -> [u64; 2] {
     if i.is_multiple_of(JUMP_TABLE_ENTRIES) {
         [4, 0]
@@ -101,10 +111,8 @@ impl JumpTable {
     /// when `huge`.
     fn with_pages(huge: bool) -> Self {
         // SAFETY: all-zero bytes are a valid [u64; 2].
-        let mut entries = unsafe { HugeTable::zeroed(WAYS * JUMP_TABLE_ENTRIES, huge) };
-        for w in 0..WAYS {
-            entries[w * JUMP_TABLE_ENTRIES] = empty_entry(0);
-        }
+        let mut entries = unsafe { HugeTable::zeroed(WAYS * JUMP_TABLE_ENTRIES, 1, huge) };
+        entries[0] = empty_entry(0);
         JumpTable { entries, huge }
     }
 }
@@ -115,27 +123,38 @@ impl JumpTable {
         self.entries.as_ptr() as u64
     }
 
+    /// The index of the entry a probe for `pc` hits, if any: the first
+    /// way's, else, behind a target there, the second way's.
+    fn find(&self, pc: u64) -> Option<usize> {
+        let i = slot(pc);
+        let first = self.entries[i];
+        if first[0] == pc {
+            return Some(i);
+        }
+        let i = JUMP_TABLE_ENTRIES + i;
+        (first[1] != 0 && self.entries[i][0] == pc).then_some(i)
+    }
+
     /// The host address the table holds for `pc`, if any.
     pub fn get(&self, pc: u64) -> Option<u64> {
-        let i = slot(pc);
-        (0..WAYS)
-            .map(|w| self.entries[w * JUMP_TABLE_ENTRIES + i])
-            .find(|e| e[0] == pc)
-            .map(|e| e[1])
+        self.find(pc).map(|i| self.entries[i][1])
     }
 
     /// Makes `pc` lead to `host`: in place if `pc` is there already, else
     /// in the first way, the entry there moving to the second.
     pub fn insert(&mut self, pc: u64, host: u64) {
-        let i = slot(pc);
-        if let Some(w) = (0..WAYS).find(|w| self.entries[w * JUMP_TABLE_ENTRIES + i][0] == pc) {
-            self.entries[w * JUMP_TABLE_ENTRIES + i][1] = host;
+        if let Some(i) = self.find(pc) {
+            self.entries[i][1] = host;
             return;
         }
+        let i = slot(pc);
         // An empty first-way entry is not moved: writing it to the second
         // way would touch a page of it for nothing (a page fault at start-up).
         if self.entries[i] != empty_entry(i) {
             self.entries[JUMP_TABLE_ENTRIES + i] = self.entries[i];
+        } else if i == 0 {
+            // Probes of pc 0 read the second way's slot 0 from now on.
+            self.entries[JUMP_TABLE_ENTRIES] = empty_entry(0);
         }
         self.entries[i] = [pc, host];
     }
@@ -175,16 +194,44 @@ mod tests {
         let t = JumpTable::default();
         assert_eq!(t.entries.len(), WAYS * JUMP_TABLE_ENTRIES);
         for (i, e) in t.entries.iter().enumerate() {
+            if i == JUMP_TABLE_ENTRIES {
+                // Written with the first target in the first way's slot 0.
+                assert_eq!(*e, [0, 0]);
+                continue;
+            }
             assert_eq!(*e, empty_entry(i));
             // A probe of pc compares the tags of slot(pc) with pc: the tag
             // must belong to another slot.
             assert_ne!(slot(e[0]), i % JUMP_TABLE_ENTRIES, "entry {i}");
         }
         assert_eq!(t.entries[slot(0x40_0000)], [4, 0]);
-        assert_eq!(t.entries[JUMP_TABLE_ENTRIES], [4, 0]);
         assert_eq!(t.entries[1], [0, 0]);
         assert_eq!(t.get(0), None);
         assert_eq!(t.get(4), None);
+    }
+
+    #[test]
+    fn pc_0_matches_nothing_once_slot_0_holds_targets() {
+        let mut t = JumpTable::default();
+        let (a, b) = (0x7000_0000, 0x7004_0000);
+        assert_eq!((slot(a), slot(b)), (0, 0));
+        t.insert(a, 0x10);
+        assert_eq!((t.get(0), t.get(4), t.get(a)), (None, None, Some(0x10)));
+        assert_eq!(t.entries[JUMP_TABLE_ENTRIES], empty_entry(0));
+        t.insert(b, 0x20);
+        assert_eq!(
+            (t.get(0), t.get(a), t.get(b)),
+            (None, Some(0x10), Some(0x20))
+        );
+    }
+
+    #[test]
+    fn only_slot_0_of_the_first_way_is_written_when_made() {
+        let t = JumpTable::default();
+        // It lies below the 2 MiB the rest of the table takes, so that
+        // making the table faults in no huge page.
+        let p = t.as_ptr() as usize;
+        assert_eq!((p + 16) % super::super::huge_table::HUGE_PAGE, 0);
     }
 
     #[test]

@@ -271,7 +271,9 @@ impl Emitter {
     /// The inline probe of the indirect-branch table for the guest pc in
     /// host register `t` (not rcx or rdx, which it clobbers; see
     /// [`crate::cpu::jump_table`]): a hit in either way jumps to the block,
-    /// a miss exits to the dispatcher (with the pc in rax).
+    /// a miss exits to the dispatcher (with the pc in rax). The second way
+    /// is looked at only behind a target in the first (a host address that
+    /// is not 0), so that a fresh table's second way is never read.
     fn indirect_lookup(&mut self, t: u8) {
         let (way1, miss) = (self.a.new_dynamic_label(), self.a.new_dynamic_label());
         // The byte offset of entry (pc >> 2) & (entries - 1), 16 bytes
@@ -287,6 +289,8 @@ impl Emitter {
             ; jne =>way1
             ; jmp QWORD [rdx + rcx + 8]
             ; =>way1
+            ; cmp QWORD [rdx + rcx + 8], 0
+            ; je =>miss
             ; cmp QWORD [rdx + rcx + WAY1_OFFSET], Rq(t)
             ; jne =>miss
             ; jmp QWORD [rdx + rcx + WAY1_OFFSET + 8]
