@@ -53,7 +53,7 @@ impl<T: Copy> HugeTable<T> {
         // The kernel places a mapping of whole huge pages on a huge page
         // boundary itself (Linux 6.7 on); elsewhere, or with a page below
         // the boundary, the table is placed in a larger reservation.
-        let fits = |p: usize| below == 0 && p % HUGE_PAGE == 0;
+        let fits = |p: usize| below == 0 && p.is_multiple_of(HUGE_PAGE);
         let start = match map_anonymous(body) {
             Some(p) if fits(p) => p,
             Some(p) => {
