@@ -53,19 +53,23 @@ pub fn run_block(block: &Block, cpu: &mut CpuState) -> Next {
 fn run_with(block: &Block, cpu: &mut CpuState, vals: &mut [u64]) -> Next {
     let mut insn = block.start_pc;
     for op in &block.ops {
-        if let Op::InsnStart { pc } = *op {
-            insn = pc;
-        }
-        if let Some(next) = check(op, vals, cpu) {
-            cpu.link_site = 0;
-            return next;
-        }
-        if let Err(f) = exec(op, vals, cpu) {
-            record_fault(cpu, f);
-            cpu.pc = insn;
-            cpu.exit_reason = ExitReason::Fault as u32;
-            cpu.link_site = 0;
-            return Next::Exit(ExitReason::Fault, insn, f.addr);
+        match *op {
+            Op::InsnStart { pc } => insn = pc,
+            Op::CheckAlign { .. } | Op::CheckFault { .. } | Op::Poll { .. } => {
+                if let Some(next) = check(op, vals, cpu) {
+                    cpu.link_site = 0;
+                    return next;
+                }
+            }
+            _ => {
+                if let Err(f) = exec(op, vals, cpu) {
+                    record_fault(cpu, f);
+                    cpu.pc = insn;
+                    cpu.exit_reason = ExitReason::Fault as u32;
+                    cpu.link_site = 0;
+                    return Next::Exit(ExitReason::Fault, insn, f.addr);
+                }
+            }
         }
     }
     let v = |x: Val| vals[x.0 as usize];
