@@ -8,7 +8,8 @@
 //! loads and stores go through the guest memory accessors
 //! ([`crate::runtime::guest_mem`]), so a guest fault ends the block with a
 //! fault exit at its instruction instead of crashing emu. The dispatcher
-//! runs a block here the first time it is reached (see `jit::first_run`).
+//! runs a block here the first few times it is reached (see
+//! `jit::first_run`).
 
 use crate::cpu::state::{ALIGN_DATA, ALIGN_WRITE};
 use crate::cpu::{CpuState, ExitReason};

@@ -52,7 +52,7 @@ pub struct Stats {
     pub translate_ns: u64,
     /// Quick-tier blocks translated again at the full tier.
     pub blocks_promoted: u64,
-    /// Blocks run by the IR interpreter before being compiled (see
+    /// Runs of blocks in the IR interpreter, before their compilation (see
     /// [`super::first_run`]).
     pub blocks_interpreted: u64,
     pub links: u64,
@@ -103,7 +103,7 @@ enum Found {
     /// Compiled code: its host address (with [`QUICK_TAG`] for a
     /// quick-tier block), and whether it was compiled just now.
     Code(u64, bool),
-    /// The block's IR, to be interpreted (its first run), and the IR
+    /// The block's IR, to be interpreted (one of its first runs), and the IR
     /// epoch it was built in (see [`FirstRuns::keep`]).
     Ir(Block, u64),
 }
@@ -233,8 +233,9 @@ impl Jit {
         lock(&self.shared.tr).cpu
     }
 
-    /// Runs each block in the IR interpreter the first time it is reached,
-    /// and compiles only blocks reached again (see [`super::first_run`]).
+    /// Runs each block in the IR interpreter the first few times it is
+    /// reached, and compiles only blocks reached more often (see
+    /// [`super::first_run`]).
     pub fn interpret_first_runs(&self, on: bool) {
         lock(&self.shared.tr).first_runs.on = on;
     }
@@ -542,7 +543,7 @@ impl Jit {
         Some(reason)
     }
 
-    /// Runs `block` in the IR interpreter (its first run, see
+    /// Runs `block` in the IR interpreter (one of its first runs, see
     /// [`super::first_run`]) and returns the exit reason and whether the
     /// block ended in an indirect branch. Nothing links to or from it.
     fn interpret(&mut self, cpu: &mut CpuState, block: Block, epoch: u64) -> (ExitReason, bool) {
