@@ -152,7 +152,7 @@ pub fn translate_block_untag(
     untag: &dyn Fn(u64) -> bool,
 ) -> Block {
     let limits = Limits {
-        untag,
+        untag: Some(untag),
         ..Limits::block(MAX_BLOCK_INSNS)
     };
     translate_with(cpu, pc, fetch, limits, None)
@@ -165,15 +165,17 @@ pub struct DebugShape<'a> {
     pub max_insns: usize,
     /// Addresses with a breakpoint: the block stops before such an
     /// instruction with [`ExitReason::Debug`] (its first one included).
-    pub breakpoint: &'a dyn Fn(u64) -> bool,
+    /// `None`: there are none (nothing is asked per instruction).
+    pub breakpoint: Option<&'a dyn Fn(u64) -> bool>,
 }
 
-/// [`translate_block_untag`] shaped for a debugger (see [`DebugShape`]).
+/// [`translate_block_untag`] shaped for a debugger (see [`DebugShape`]);
+/// `untag` `None` clears no tags (nothing is asked per instruction).
 pub fn translate_block_debug(
     cpu: &Cpu,
     pc: u64,
     fetch: &mut dyn FnMut(u64) -> Option<u32>,
-    untag: &dyn Fn(u64) -> bool,
+    untag: Option<&dyn Fn(u64) -> bool>,
     shape: DebugShape,
 ) -> Block {
     let limits = Limits {
@@ -241,10 +243,11 @@ pub fn translate_until(
 /// Where a block ends, and how its accesses address memory.
 struct Limits<'a> {
     max_insns: usize,
-    /// Instructions whose accesses clear the address tag.
-    untag: &'a dyn Fn(u64) -> bool,
+    /// Instructions whose accesses clear the address tag (none: no
+    /// instruction does).
+    untag: Option<&'a dyn Fn(u64) -> bool>,
     /// See [`DebugShape::breakpoint`].
-    breakpoint: &'a dyn Fn(u64) -> bool,
+    breakpoint: Option<&'a dyn Fn(u64) -> bool>,
     /// The block ends after an instruction with such an operation (none:
     /// the operations are not looked at).
     stop: Option<&'a dyn Fn(&crate::ir::Op) -> bool>,
@@ -255,8 +258,8 @@ impl Limits<'_> {
     fn block(max_insns: usize) -> Self {
         Limits {
             max_insns,
-            untag: &|_| false,
-            breakpoint: &|_| false,
+            untag: None,
+            breakpoint: None,
             stop: None,
         }
     }
@@ -275,6 +278,8 @@ fn translate_with(
         breakpoint,
         stop,
     } = limits;
+    let breakpoint = |a: u64| breakpoint.is_some_and(|f| f(a));
+    let untag = |a: u64| untag.is_some_and(|f| f(a));
     let mut b = Builder::new(pc);
     b.poll(pc);
     let mut cur = pc;

@@ -788,16 +788,17 @@ impl Translator {
         let mut words = Vec::new();
         let keep_words = self.log.is_some() || crate::plugin::instruments();
         let (fetcher, untag, bps) = (&mut self.fetcher, &self.untag, &self.breakpoints);
+        let has_bp = |a| bps.contains(&a);
         let shape = DebugShape {
             max_insns: if step {
                 1
             } else {
                 crate::frontend::MAX_BLOCK_INSNS
             },
-            breakpoint: &|a| !step && bps.contains(&a),
+            breakpoint: (!step && !bps.is_empty()).then_some(&has_bp),
         };
         let mut block = match self.routines.get(&pc) {
-            Some(&f) if !(shape.breakpoint)(pc) => routine_block(pc, f),
+            Some(&f) if !shape.breakpoint.is_some_and(|b| b(pc)) => routine_block(pc, f),
             // A breakpoint on a routine stops before it like any other.
             _ => {
                 let mut block = translate_block_debug(
@@ -810,7 +811,7 @@ impl Translator {
                         }
                         w
                     },
-                    &|a| untag.covers(a),
+                    (!untag.is_empty()).then_some(&|a| untag.covers(a)),
                     shape,
                 );
                 if crate::plugin::instruments() {

@@ -224,11 +224,20 @@ impl Fetcher {
     }
 
     /// The little-endian word at `pc`, or `None` if it cannot be read.
+    /// Inline: most words come from the run read for an earlier one.
+    #[inline]
     pub fn word(&mut self, pc: u64) -> Option<u32> {
         let i = pc.wrapping_sub(self.run.start) / 4;
         if pc.is_multiple_of(4) && i < self.run.len as u64 {
             return Some(self.run.words[i as usize]);
         }
+        self.read_word(pc)
+    }
+
+    /// [`Fetcher::word`] of a word outside the run: reads a new run, or
+    /// the page.
+    #[inline(never)]
+    fn read_word(&mut self, pc: u64) -> Option<u32> {
         let page = pc & !(PAGE - 1);
         if guest_mem::fault_handler_installed() && self.exec.is_exec(page) {
             // Read in place, up to RUN_WORDS words and not past the page
