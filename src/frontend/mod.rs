@@ -54,6 +54,7 @@ pub struct Ctx<'a> {
 
 impl Ctx<'_> {
     /// Reads Xn where register 31 is XZR.
+    #[inline]
     pub fn x(&mut self, n: u32) -> Val {
         if n == 31 {
             self.b.konst(0)
@@ -63,17 +64,20 @@ impl Ctx<'_> {
     }
 
     /// Reads Xn where register 31 is SP.
+    #[inline]
     pub fn x_sp(&mut self, n: u32) -> Val {
         self.b.get_reg(n)
     }
 
     /// Reads Xn (31 = XZR) truncated to `w` and zero-extended.
+    #[inline]
     pub fn xw(&mut self, n: u32, w: Width) -> Val {
         let v = self.x(n);
         self.zext_w(v, w)
     }
 
     /// Zero-extends `v` from `w` (no-op for W64).
+    #[inline]
     pub fn zext_w(&mut self, v: Val, w: Width) -> Val {
         if w == Width::W64 {
             v
@@ -84,6 +88,7 @@ impl Ctx<'_> {
 
     /// The address of a guest memory access based on Xn|SP with no offset
     /// (see [`Builder::guest_addr`]).
+    #[inline]
     pub fn mem_base(&mut self, n: u32) -> Val {
         let base = self.x_sp(n);
         self.b.guest_addr(base)
@@ -91,6 +96,7 @@ impl Ctx<'_> {
 
     /// Writes Xd where register 31 is XZR (the write is dropped). The value
     /// must already be zero-extended for 32-bit results.
+    #[inline]
     pub fn set_x(&mut self, d: u32, v: Val) {
         if d != 31 {
             self.b.set_reg(d, v);
@@ -98,16 +104,19 @@ impl Ctx<'_> {
     }
 
     /// Writes Xd where register 31 is SP.
+    #[inline]
     pub fn set_x_sp(&mut self, d: u32, v: Val) {
         self.b.set_reg(d, v);
     }
 
     /// A 64-bit constant.
+    #[inline]
     pub fn k(&mut self, imm: u64) -> Val {
         self.b.konst(imm)
     }
 
     /// Address of the next instruction.
+    #[inline]
     pub fn next_pc(&self) -> u64 {
         self.pc.wrapping_add(4)
     }
