@@ -291,6 +291,15 @@ fn translate_with(
     let untag = |a: u64| untag.is_some_and(|f| f(a));
     let mut b = Builder::new(pc);
     b.poll(pc);
+    // One context for the block, its pc moved along (user mode: system mode
+    // runs store-exclusives itself, so loops are not looked for there).
+    let mut cx = Ctx {
+        b: &mut b,
+        pc,
+        cpu,
+        system: sys_inline.is_some(),
+        sys_inline,
+    };
     let mut cur = pc;
     let mut words = Words {
         fetch,
@@ -301,19 +310,19 @@ fn translate_with(
         count += 1;
         if breakpoint(cur) {
             // Stop before the instruction: the debugger takes over here.
-            b.insn_start(cur);
-            b.exit(ExitReason::Debug, cur, 0);
+            cx.b.insn_start(cur);
+            cx.b.exit(ExitReason::Debug, cur, 0);
             return b.finish(cur);
         }
         let Some(word) = words.get(cur) else {
             // Instruction fetch from an unmapped or non-executable page.
-            b.insn_start(cur);
-            b.exit(ExitReason::FetchFault, cur, cur);
+            cx.b.insn_start(cur);
+            cx.b.exit(ExitReason::FetchFault, cur, cur);
             return b.finish(cur);
         };
-        b.insn_start(cur);
-        b.set_untag(untag(cur));
-        let mark = b.len();
+        cx.b.insn_start(cur);
+        cx.b.set_untag(untag(cur));
+        let mark = cx.b.len();
         // A load-exclusive loop whose instructions all fit in the block,
         // none with a breakpoint, all with the same tag handling (user
         // mode: system mode runs store-exclusives itself).
@@ -331,17 +340,11 @@ fn translate_with(
             _ => None,
         };
         if let Some(l) = excl_loop.filter(|l| whole(l.insns as u64)) {
-            let mut cx = Ctx {
-                b: &mut b,
-                pc: cur,
-                cpu,
-                system: false,
-                sys_inline,
-            };
+            cx.pc = cur;
             l.translate(&mut cx);
             cur += 4 * l.insns as u64;
             count += l.insns as usize - 1;
-            if stop.is_some_and(|s| b.ops_since(mark).iter().any(s)) {
+            if stop.is_some_and(|s| cx.b.ops_since(mark).iter().any(s)) {
                 break;
             }
             continue;
@@ -350,24 +353,18 @@ fn translate_with(
         // that core.
         let ok = match fields.filter(|f| cpu.allows(f.entry.insn, word)) {
             Some(f) => {
-                let mut cx = Ctx {
-                    b: &mut b,
-                    pc: cur,
-                    cpu,
-                    system: sys_inline.is_some(),
-                    sys_inline,
-                };
+                cx.pc = cur;
                 translate_insn(&mut cx, f.entry.insn, &f)
             }
             None => Err(Undefined),
         };
         if ok.is_err() {
-            b.truncate(mark);
-            b.exit(ExitReason::Udf, cur, word as u64);
+            cx.b.truncate(mark);
+            cx.b.exit(ExitReason::Udf, cur, word as u64);
             return b.finish(cur + 4);
         }
         cur += 4;
-        if b.is_terminated() || stop.is_some_and(|s| b.ops_since(mark).iter().any(s)) {
+        if cx.b.is_terminated() || stop.is_some_and(|s| cx.b.ops_since(mark).iter().any(s)) {
             break;
         }
     }
