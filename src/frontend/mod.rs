@@ -19,6 +19,10 @@ pub use fp::{fbin_args, fmuladd_args};
 mod ldst;
 mod simd;
 mod system;
+mod words;
+
+use words::Words;
+pub use words::{Fetch, RUN as FETCH_RUN};
 
 /// The instruction is undefined (or not implemented): the guest gets SIGILL.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -164,7 +168,7 @@ pub fn translate_block_untag(
         untag: Some(untag),
         ..Limits::block(MAX_BLOCK_INSNS)
     };
-    translate_with(cpu, pc, fetch, limits, None)
+    translate_with(cpu, pc, &mut { fetch }, limits, None)
 }
 
 /// How a debugger wants a block translated.
@@ -183,7 +187,7 @@ pub struct DebugShape<'a> {
 pub fn translate_block_debug(
     cpu: &Cpu,
     pc: u64,
-    fetch: &mut dyn FnMut(u64) -> Option<u32>,
+    fetch: &mut dyn Fetch,
     untag: Option<&dyn Fn(u64) -> bool>,
     shape: DebugShape,
 ) -> Block {
@@ -204,7 +208,7 @@ pub fn translate_block_system(
     sys_inline: crate::ir::HelperFn,
 ) -> Block {
     let limits = Limits::block(MAX_BLOCK_INSNS);
-    translate_with(&Cpu::MAX, pc, fetch, limits, Some(sys_inline))
+    translate_with(&Cpu::MAX, pc, &mut { fetch }, limits, Some(sys_inline))
 }
 
 /// The block of a host routine at `pc` (see `Jit::add_routine`): x0 = f(x0,
@@ -230,7 +234,7 @@ pub fn translate_prefix(
     fetch: &mut dyn FnMut(u64) -> Option<u32>,
     max_insns: usize,
 ) -> Block {
-    translate_with(cpu, pc, fetch, Limits::block(max_insns), None)
+    translate_with(cpu, pc, &mut { fetch }, Limits::block(max_insns), None)
 }
 
 /// [`translate_prefix`] that ends after the first instruction with an
@@ -246,7 +250,7 @@ pub fn translate_until(
         stop: Some(stop),
         ..Limits::block(max_insns)
     };
-    translate_with(cpu, pc, fetch, limits, None)
+    translate_with(cpu, pc, &mut { fetch }, limits, None)
 }
 
 /// Where a block ends, and how its accesses address memory.
@@ -277,7 +281,7 @@ impl Limits<'_> {
 fn translate_with(
     cpu: &Cpu,
     pc: u64,
-    fetch: &mut dyn FnMut(u64) -> Option<u32>,
+    fetch: &mut dyn Fetch,
     limits: Limits,
     sys_inline: Option<crate::ir::HelperFn>,
 ) -> Block {
@@ -301,10 +305,7 @@ fn translate_with(
         sys_inline,
     };
     let mut cur = pc;
-    let mut words = Words {
-        fetch,
-        ahead: Vec::new(),
-    };
+    let mut words = Words::new(fetch);
     let mut count = 0;
     while count < max_insns {
         count += 1;
@@ -369,34 +370,6 @@ fn translate_with(
         }
     }
     b.finish(cur)
-}
-
-/// The instruction words of a block, fetched once each and in address
-/// order, with the few that a look-ahead read before their turn.
-struct Words<'a> {
-    fetch: &'a mut dyn FnMut(u64) -> Option<u32>,
-    ahead: Vec<(u64, Option<u32>)>,
-}
-
-impl Words<'_> {
-    /// The word at `addr`, the next one the block translates.
-    fn get(&mut self, addr: u64) -> Option<u32> {
-        match self.ahead.iter().position(|&(a, _)| a == addr) {
-            Some(i) => self.ahead.drain(..=i).next_back().and_then(|(_, w)| w),
-            None => (self.fetch)(addr),
-        }
-    }
-
-    /// The word at `addr`, beyond the one being translated (peeked at in
-    /// address order), left for [`Words::get`].
-    fn peek(&mut self, addr: u64) -> Option<u32> {
-        if let Some(&(_, w)) = self.ahead.iter().find(|&&(a, _)| a == addr) {
-            return w;
-        }
-        let w = (self.fetch)(addr);
-        self.ahead.push((addr, w));
-        w
-    }
 }
 
 /// Whether `word` is an unprivileged load/store (LDTR/STTR and their
