@@ -41,30 +41,39 @@ pub fn report_helper_accesses() {
 pub const TAG_CLEAR: u64 = 0x00ff_ffff_ffff_ffff;
 
 thread_local! {
-    /// The operation vector of the last block given back with
-    /// [`recycle`], for the next builder of this thread.
-    static SPARE_OPS: std::cell::Cell<Vec<Op>> = const { std::cell::Cell::new(Vec::new()) };
+    /// The operation vectors of the last blocks given back with
+    /// [`recycle`] (at most [`SPARES`]), for the next builders of this
+    /// thread.
+    static SPARE_OPS: std::cell::RefCell<Vec<Vec<Op>>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// Gives a block's memory back once it is compiled: the next [`Builder`]
+/// Operation vectors kept for reuse: blocks are given back in bursts (a
+/// compiled block and the look-ahead translations around it) between
+/// builds.
+const SPARES: usize = 8;
+
+/// Gives a block's memory back once it is compiled: a later [`Builder`]
 /// of this thread reuses it instead of allocating and growing its own.
 pub fn recycle(block: Block) {
     let mut ops = block.ops;
     ops.clear();
     SPARE_OPS.with(|s| {
-        let spare = s.take();
-        s.set(if spare.capacity() > ops.capacity() {
-            spare
-        } else {
-            ops
-        });
+        let mut spares = s.borrow_mut();
+        if spares.len() < SPARES {
+            spares.push(ops);
+        }
     });
+}
+
+/// How many operation vectors [`recycle`] keeps for this thread's builders.
+#[cfg(test)]
+fn spare_count() -> usize {
+    SPARE_OPS.with(|s| s.borrow().len())
 }
 
 impl Builder {
     pub fn new(start_pc: u64) -> Builder {
-        let mut ops = SPARE_OPS.with(|s| s.take());
-        ops.clear();
+        let mut ops = SPARE_OPS.with(|s| s.borrow_mut().pop()).unwrap_or_default();
         ops.reserve(64);
         Builder {
             start_pc,
@@ -620,6 +629,24 @@ impl Builder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn recycled_vectors_are_kept_up_to_a_bound_and_reused() {
+        SPARE_OPS.with(|s| s.borrow_mut().clear());
+        let mut b = Builder::new(0);
+        b.insn_start(0);
+        let block = b.finish(4);
+        let first = block.ops.as_ptr();
+        recycle(block);
+        // The next builder reuses the vector given back, emptied.
+        let b = Builder::new(0);
+        assert_eq!(spare_count(), 0);
+        assert_eq!(b.ops.as_ptr(), first);
+        assert!(b.ops.is_empty());
+        let more: Vec<Block> = (0..SPARES + 2).map(|_| Builder::new(0).finish(4)).collect();
+        more.into_iter().for_each(recycle);
+        assert_eq!(spare_count(), SPARES);
+    }
 
     /// The binary operations of `ops`.
     fn bins(ops: &[Op]) -> usize {
