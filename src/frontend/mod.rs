@@ -19,6 +19,10 @@ pub use fp::{fbin_args, fmuladd_args};
 mod ldst;
 mod simd;
 mod system;
+mod words;
+
+use words::Words;
+pub use words::{Fetch, RUN as FETCH_RUN};
 
 /// The instruction is undefined (or not implemented): the guest gets SIGILL.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -54,6 +58,7 @@ pub struct Ctx<'a> {
 
 impl Ctx<'_> {
     /// Reads Xn where register 31 is XZR.
+    #[inline]
     pub fn x(&mut self, n: u32) -> Val {
         if n == 31 {
             self.b.konst(0)
@@ -63,17 +68,20 @@ impl Ctx<'_> {
     }
 
     /// Reads Xn where register 31 is SP.
+    #[inline]
     pub fn x_sp(&mut self, n: u32) -> Val {
         self.b.get_reg(n)
     }
 
     /// Reads Xn (31 = XZR) truncated to `w` and zero-extended.
+    #[inline]
     pub fn xw(&mut self, n: u32, w: Width) -> Val {
         let v = self.x(n);
         self.zext_w(v, w)
     }
 
     /// Zero-extends `v` from `w` (no-op for W64).
+    #[inline]
     pub fn zext_w(&mut self, v: Val, w: Width) -> Val {
         if w == Width::W64 {
             v
@@ -84,6 +92,7 @@ impl Ctx<'_> {
 
     /// The address of a guest memory access based on Xn|SP with no offset
     /// (see [`Builder::guest_addr`]).
+    #[inline]
     pub fn mem_base(&mut self, n: u32) -> Val {
         let base = self.x_sp(n);
         self.b.guest_addr(base)
@@ -91,6 +100,7 @@ impl Ctx<'_> {
 
     /// Writes Xd where register 31 is XZR (the write is dropped). The value
     /// must already be zero-extended for 32-bit results.
+    #[inline]
     pub fn set_x(&mut self, d: u32, v: Val) {
         if d != 31 {
             self.b.set_reg(d, v);
@@ -98,16 +108,19 @@ impl Ctx<'_> {
     }
 
     /// Writes Xd where register 31 is SP.
+    #[inline]
     pub fn set_x_sp(&mut self, d: u32, v: Val) {
         self.b.set_reg(d, v);
     }
 
     /// A 64-bit constant.
+    #[inline]
     pub fn k(&mut self, imm: u64) -> Val {
         self.b.konst(imm)
     }
 
     /// Address of the next instruction.
+    #[inline]
     pub fn next_pc(&self) -> u64 {
         self.pc.wrapping_add(4)
     }
@@ -152,10 +165,10 @@ pub fn translate_block_untag(
     untag: &dyn Fn(u64) -> bool,
 ) -> Block {
     let limits = Limits {
-        untag,
+        untag: Some(untag),
         ..Limits::block(MAX_BLOCK_INSNS)
     };
-    translate_with(cpu, pc, fetch, limits, None)
+    translate_with(cpu, pc, &mut { fetch }, limits, None)
 }
 
 /// How a debugger wants a block translated.
@@ -165,15 +178,17 @@ pub struct DebugShape<'a> {
     pub max_insns: usize,
     /// Addresses with a breakpoint: the block stops before such an
     /// instruction with [`ExitReason::Debug`] (its first one included).
-    pub breakpoint: &'a dyn Fn(u64) -> bool,
+    /// `None`: there are none (nothing is asked per instruction).
+    pub breakpoint: Option<&'a dyn Fn(u64) -> bool>,
 }
 
-/// [`translate_block_untag`] shaped for a debugger (see [`DebugShape`]).
+/// [`translate_block_untag`] shaped for a debugger (see [`DebugShape`]);
+/// `untag` `None` clears no tags (nothing is asked per instruction).
 pub fn translate_block_debug(
     cpu: &Cpu,
     pc: u64,
-    fetch: &mut dyn FnMut(u64) -> Option<u32>,
-    untag: &dyn Fn(u64) -> bool,
+    fetch: &mut dyn Fetch,
+    untag: Option<&dyn Fn(u64) -> bool>,
     shape: DebugShape,
 ) -> Block {
     let limits = Limits {
@@ -193,7 +208,7 @@ pub fn translate_block_system(
     sys_inline: crate::ir::HelperFn,
 ) -> Block {
     let limits = Limits::block(MAX_BLOCK_INSNS);
-    translate_with(&Cpu::MAX, pc, fetch, limits, Some(sys_inline))
+    translate_with(&Cpu::MAX, pc, &mut { fetch }, limits, Some(sys_inline))
 }
 
 /// The block of a host routine at `pc` (see `Jit::add_routine`): x0 = f(x0,
@@ -219,7 +234,7 @@ pub fn translate_prefix(
     fetch: &mut dyn FnMut(u64) -> Option<u32>,
     max_insns: usize,
 ) -> Block {
-    translate_with(cpu, pc, fetch, Limits::block(max_insns), None)
+    translate_with(cpu, pc, &mut { fetch }, Limits::block(max_insns), None)
 }
 
 /// [`translate_prefix`] that ends after the first instruction with an
@@ -235,16 +250,17 @@ pub fn translate_until(
         stop: Some(stop),
         ..Limits::block(max_insns)
     };
-    translate_with(cpu, pc, fetch, limits, None)
+    translate_with(cpu, pc, &mut { fetch }, limits, None)
 }
 
 /// Where a block ends, and how its accesses address memory.
 struct Limits<'a> {
     max_insns: usize,
-    /// Instructions whose accesses clear the address tag.
-    untag: &'a dyn Fn(u64) -> bool,
+    /// Instructions whose accesses clear the address tag (none: no
+    /// instruction does).
+    untag: Option<&'a dyn Fn(u64) -> bool>,
     /// See [`DebugShape::breakpoint`].
-    breakpoint: &'a dyn Fn(u64) -> bool,
+    breakpoint: Option<&'a dyn Fn(u64) -> bool>,
     /// The block ends after an instruction with such an operation (none:
     /// the operations are not looked at).
     stop: Option<&'a dyn Fn(&crate::ir::Op) -> bool>,
@@ -255,8 +271,8 @@ impl Limits<'_> {
     fn block(max_insns: usize) -> Self {
         Limits {
             max_insns,
-            untag: &|_| false,
-            breakpoint: &|_| false,
+            untag: None,
+            breakpoint: None,
             stop: None,
         }
     }
@@ -265,7 +281,7 @@ impl Limits<'_> {
 fn translate_with(
     cpu: &Cpu,
     pc: u64,
-    fetch: &mut dyn FnMut(u64) -> Option<u32>,
+    fetch: &mut dyn Fetch,
     limits: Limits,
     sys_inline: Option<crate::ir::HelperFn>,
 ) -> Block {
@@ -275,31 +291,39 @@ fn translate_with(
         breakpoint,
         stop,
     } = limits;
+    let breakpoint = |a: u64| breakpoint.is_some_and(|f| f(a));
+    let untag = |a: u64| untag.is_some_and(|f| f(a));
     let mut b = Builder::new(pc);
     b.poll(pc);
-    let mut cur = pc;
-    let mut words = Words {
-        fetch,
-        ahead: Vec::new(),
+    // One context for the block, its pc moved along (user mode: system mode
+    // runs store-exclusives itself, so loops are not looked for there).
+    let mut cx = Ctx {
+        b: &mut b,
+        pc,
+        cpu,
+        system: sys_inline.is_some(),
+        sys_inline,
     };
+    let mut cur = pc;
+    let mut words = Words::new(fetch);
     let mut count = 0;
     while count < max_insns {
         count += 1;
         if breakpoint(cur) {
             // Stop before the instruction: the debugger takes over here.
-            b.insn_start(cur);
-            b.exit(ExitReason::Debug, cur, 0);
+            cx.b.insn_start(cur);
+            cx.b.exit(ExitReason::Debug, cur, 0);
             return b.finish(cur);
         }
         let Some(word) = words.get(cur) else {
             // Instruction fetch from an unmapped or non-executable page.
-            b.insn_start(cur);
-            b.exit(ExitReason::FetchFault, cur, cur);
+            cx.b.insn_start(cur);
+            cx.b.exit(ExitReason::FetchFault, cur, cur);
             return b.finish(cur);
         };
-        b.insn_start(cur);
-        b.set_untag(untag(cur));
-        let mark = b.len();
+        cx.b.insn_start(cur);
+        cx.b.set_untag(untag(cur));
+        let mark = cx.b.len();
         // A load-exclusive loop whose instructions all fit in the block,
         // none with a breakpoint, all with the same tag handling (user
         // mode: system mode runs store-exclusives itself).
@@ -317,17 +341,11 @@ fn translate_with(
             _ => None,
         };
         if let Some(l) = excl_loop.filter(|l| whole(l.insns as u64)) {
-            let mut cx = Ctx {
-                b: &mut b,
-                pc: cur,
-                cpu,
-                system: false,
-                sys_inline,
-            };
+            cx.pc = cur;
             l.translate(&mut cx);
             cur += 4 * l.insns as u64;
             count += l.insns as usize - 1;
-            if stop.is_some_and(|s| b.ops_since(mark).iter().any(s)) {
+            if stop.is_some_and(|s| cx.b.ops_since(mark).iter().any(s)) {
                 break;
             }
             continue;
@@ -336,56 +354,22 @@ fn translate_with(
         // that core.
         let ok = match fields.filter(|f| cpu.allows(f.entry.insn, word)) {
             Some(f) => {
-                let mut cx = Ctx {
-                    b: &mut b,
-                    pc: cur,
-                    cpu,
-                    system: sys_inline.is_some(),
-                    sys_inline,
-                };
+                cx.pc = cur;
                 translate_insn(&mut cx, f.entry.insn, &f)
             }
             None => Err(Undefined),
         };
         if ok.is_err() {
-            b.truncate(mark);
-            b.exit(ExitReason::Udf, cur, word as u64);
+            cx.b.truncate(mark);
+            cx.b.exit(ExitReason::Udf, cur, word as u64);
             return b.finish(cur + 4);
         }
         cur += 4;
-        if b.is_terminated() || stop.is_some_and(|s| b.ops_since(mark).iter().any(s)) {
+        if cx.b.is_terminated() || stop.is_some_and(|s| cx.b.ops_since(mark).iter().any(s)) {
             break;
         }
     }
     b.finish(cur)
-}
-
-/// The instruction words of a block, fetched once each and in address
-/// order, with the few that a look-ahead read before their turn.
-struct Words<'a> {
-    fetch: &'a mut dyn FnMut(u64) -> Option<u32>,
-    ahead: Vec<(u64, Option<u32>)>,
-}
-
-impl Words<'_> {
-    /// The word at `addr`, the next one the block translates.
-    fn get(&mut self, addr: u64) -> Option<u32> {
-        match self.ahead.iter().position(|&(a, _)| a == addr) {
-            Some(i) => self.ahead.drain(..=i).next_back().and_then(|(_, w)| w),
-            None => (self.fetch)(addr),
-        }
-    }
-
-    /// The word at `addr`, beyond the one being translated (peeked at in
-    /// address order), left for [`Words::get`].
-    fn peek(&mut self, addr: u64) -> Option<u32> {
-        if let Some(&(_, w)) = self.ahead.iter().find(|&&(a, _)| a == addr) {
-            return w;
-        }
-        let w = (self.fetch)(addr);
-        self.ahead.push((addr, w));
-        w
-    }
 }
 
 /// Whether `word` is an unprivileged load/store (LDTR/STTR and their

@@ -41,30 +41,39 @@ pub fn report_helper_accesses() {
 pub const TAG_CLEAR: u64 = 0x00ff_ffff_ffff_ffff;
 
 thread_local! {
-    /// The operation vector of the last block given back with
-    /// [`recycle`], for the next builder of this thread.
-    static SPARE_OPS: std::cell::Cell<Vec<Op>> = const { std::cell::Cell::new(Vec::new()) };
+    /// The operation vectors of the last blocks given back with
+    /// [`recycle`] (at most [`SPARES`]), for the next builders of this
+    /// thread.
+    static SPARE_OPS: std::cell::RefCell<Vec<Vec<Op>>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// Gives a block's memory back once it is compiled: the next [`Builder`]
+/// Operation vectors kept for reuse: blocks are given back in bursts (a
+/// compiled block and the look-ahead translations around it) between
+/// builds.
+const SPARES: usize = 8;
+
+/// Gives a block's memory back once it is compiled: a later [`Builder`]
 /// of this thread reuses it instead of allocating and growing its own.
 pub fn recycle(block: Block) {
     let mut ops = block.ops;
     ops.clear();
     SPARE_OPS.with(|s| {
-        let spare = s.take();
-        s.set(if spare.capacity() > ops.capacity() {
-            spare
-        } else {
-            ops
-        });
+        let mut spares = s.borrow_mut();
+        if spares.len() < SPARES {
+            spares.push(ops);
+        }
     });
+}
+
+/// How many operation vectors [`recycle`] keeps for this thread's builders.
+#[cfg(test)]
+fn spare_count() -> usize {
+    SPARE_OPS.with(|s| s.borrow().len())
 }
 
 impl Builder {
     pub fn new(start_pc: u64) -> Builder {
-        let mut ops = SPARE_OPS.with(|s| s.take());
-        ops.clear();
+        let mut ops = SPARE_OPS.with(|s| s.borrow_mut().pop()).unwrap_or_default();
         ops.reserve(64);
         Builder {
             start_pc,
@@ -80,6 +89,7 @@ impl Builder {
 
     /// Makes the addresses of the following instructions' guest memory
     /// accesses ignore their top byte (see [`Builder::guest_addr`]).
+    #[inline]
     pub fn set_untag(&mut self, on: bool) {
         self.untag = on;
     }
@@ -93,6 +103,7 @@ impl Builder {
     /// access uses `addr` with bits 63:56 cleared.
     ///
     /// [`CpuState::tagged_addr`]: crate::cpu::CpuState::tagged_addr
+    #[inline]
     pub fn guest_addr(&mut self, addr: Val) -> Val {
         if !self.untag {
             return addr;
@@ -105,6 +116,7 @@ impl Builder {
         self.and(Width::W64, addr, k)
     }
 
+    #[inline]
     fn new_val(&mut self) -> Val {
         let v = Val(self.n_vals);
         self.n_vals += 1;
@@ -112,16 +124,19 @@ impl Builder {
     }
 
     /// Appends a raw operation (its `dst`, if any, must come from [`Builder::fresh`]).
+    #[inline]
     pub fn push(&mut self, op: Op) {
         self.ops.push(op);
     }
 
     /// A new value number for a raw operation built by the caller.
+    #[inline]
     pub fn fresh(&mut self) -> Val {
         self.new_val()
     }
 
     /// Number of operations so far.
+    #[inline]
     pub fn len(&self) -> usize {
         self.ops.len()
     }
@@ -137,6 +152,7 @@ impl Builder {
     }
 
     /// Whether a terminal has been set (the block is complete).
+    #[inline]
     pub fn is_terminated(&self) -> bool {
         self.term.is_some()
     }
@@ -147,10 +163,12 @@ impl Builder {
         self.ops.truncate(len);
     }
 
+    #[inline]
     pub fn insn_start(&mut self, pc: u64) {
         self.ops.push(Op::InsnStart { pc });
     }
 
+    #[inline]
     pub fn konst(&mut self, imm: u64) -> Val {
         let dst = self.new_val();
         self.ops.push(Op::Const { dst, imm });
@@ -160,6 +178,7 @@ impl Builder {
     }
 
     /// Reads X`reg`, or SP when `reg == 31`.
+    #[inline]
     pub fn get_reg(&mut self, reg: u32) -> Val {
         let dst = self.new_val();
         self.ops.push(Op::GetReg {
@@ -170,6 +189,7 @@ impl Builder {
     }
 
     /// Writes X`reg`, or SP when `reg == 31`.
+    #[inline]
     pub fn set_reg(&mut self, reg: u32, src: Val) {
         self.ops.push(Op::SetReg {
             reg: reg as u8,
@@ -177,6 +197,7 @@ impl Builder {
         });
     }
 
+    #[inline]
     pub fn load_state(&mut self, offset: usize) -> Val {
         let dst = self.new_val();
         self.ops.push(Op::LoadState {
@@ -186,6 +207,7 @@ impl Builder {
         dst
     }
 
+    #[inline]
     pub fn store_state(&mut self, offset: usize, src: Val) {
         self.ops.push(Op::StoreState {
             offset: offset as u32,
@@ -198,6 +220,7 @@ impl Builder {
     /// `MOV` between registers, an `ADD` of a zero page offset) is that
     /// operand, with no operation: the quick tier, which runs no passes,
     /// then neither allocates nor emits it.
+    #[inline]
     pub fn bin(&mut self, op: BinOp, w: Width, a: Val, b: Val) -> Val {
         if w == Width::W64 {
             if self
@@ -220,33 +243,40 @@ impl Builder {
 
     /// The constant `v` is, when it is one of the last [`RECENT`] made by
     /// [`Builder::konst`] (older ones are not looked for).
+    #[inline]
     fn recent_const(&self, v: Val) -> Option<u64> {
         self.recent.iter().find(|r| r.0 == v).map(|r| r.1)
     }
 
+    #[inline]
     pub fn un(&mut self, op: UnOp, w: Width, a: Val) -> Val {
         let dst = self.new_val();
         self.ops.push(Op::Un { op, w, dst, a });
         dst
     }
 
+    #[inline]
     pub fn add(&mut self, w: Width, a: Val, b: Val) -> Val {
         self.bin(BinOp::Add, w, a, b)
     }
 
+    #[inline]
     pub fn sub(&mut self, w: Width, a: Val, b: Val) -> Val {
         self.bin(BinOp::Sub, w, a, b)
     }
 
+    #[inline]
     pub fn and(&mut self, w: Width, a: Val, b: Val) -> Val {
         self.bin(BinOp::And, w, a, b)
     }
 
+    #[inline]
     pub fn or(&mut self, w: Width, a: Val, b: Val) -> Val {
         self.bin(BinOp::Or, w, a, b)
     }
 
     /// `a + imm` at 64 bits.
+    #[inline]
     pub fn add_imm(&mut self, a: Val, imm: u64) -> Val {
         if imm == 0 {
             return a;
@@ -256,11 +286,13 @@ impl Builder {
     }
 
     /// Zero-extends the low `bits` of `a` (a mask), `bits` in 1..=63.
+    #[inline]
     pub fn zext(&mut self, a: Val, bits: u32) -> Val {
         let k = self.konst((1u64 << bits) - 1);
         self.and(Width::W64, a, k)
     }
 
+    #[inline]
     pub fn carry(&mut self, op: FlagsOp, w: Width, a: Val, b: Val, c: Val) -> Val {
         let dst = self.new_val();
         self.ops.push(Op::Carry {
@@ -274,6 +306,7 @@ impl Builder {
         dst
     }
 
+    #[inline]
     pub fn flags(&mut self, op: FlagsOp, w: Width, a: Val, b: Val, c: Option<Val>) -> Val {
         let dst = self.new_val();
         self.ops.push(Op::Flags {
@@ -287,6 +320,7 @@ impl Builder {
         dst
     }
 
+    #[inline]
     pub fn cond(&mut self, cond: u32, nzcv: Val) -> Val {
         let dst = self.new_val();
         self.ops.push(Op::Cond {
@@ -297,6 +331,7 @@ impl Builder {
         dst
     }
 
+    #[inline]
     pub fn select(&mut self, c: Val, a: Val, b: Val) -> Val {
         let dst = self.new_val();
         self.ops.push(Op::Select { dst, c, a, b });
@@ -304,15 +339,18 @@ impl Builder {
     }
 
     /// Reads the NZCV flags.
+    #[inline]
     pub fn get_nzcv(&mut self) -> Val {
         self.load_state(std::mem::offset_of!(crate::cpu::CpuState, nzcv))
     }
 
     /// Writes the NZCV flags.
+    #[inline]
     pub fn set_nzcv(&mut self, v: Val) {
         self.store_state(std::mem::offset_of!(crate::cpu::CpuState, nzcv), v)
     }
 
+    #[inline]
     pub fn load(&mut self, w: Width, signed: bool, addr: Val) -> Val {
         let dst = self.new_val();
         self.ops.push(Op::Load {
@@ -324,6 +362,7 @@ impl Builder {
         dst
     }
 
+    #[inline]
     pub fn store(&mut self, w: Width, addr: Val, src: Val) {
         self.ops.push(Op::Store { w, addr, src });
     }
@@ -590,6 +629,24 @@ impl Builder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn recycled_vectors_are_kept_up_to_a_bound_and_reused() {
+        SPARE_OPS.with(|s| s.borrow_mut().clear());
+        let mut b = Builder::new(0);
+        b.insn_start(0);
+        let block = b.finish(4);
+        let first = block.ops.as_ptr();
+        recycle(block);
+        // The next builder reuses the vector given back, emptied.
+        let b = Builder::new(0);
+        assert_eq!(spare_count(), 0);
+        assert_eq!(b.ops.as_ptr(), first);
+        assert!(b.ops.is_empty());
+        let more: Vec<Block> = (0..SPARES + 2).map(|_| Builder::new(0).finish(4)).collect();
+        more.into_iter().for_each(recycle);
+        assert_eq!(spare_count(), SPARES);
+    }
 
     /// The binary operations of `ops`.
     fn bins(ops: &[Op]) -> usize {

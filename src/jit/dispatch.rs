@@ -21,7 +21,7 @@ use crate::backend::x64::{compile, Env, Tier};
 use crate::cpu::jump_table::JumpTable;
 use crate::cpu::state::ALIGN_DATA;
 use crate::cpu::{fpenv, CpuState, ExitReason};
-use crate::frontend::{routine_block, translate_block_debug, translate_until, DebugShape};
+use crate::frontend::{routine_block, translate_block_debug, translate_until, DebugShape, Fetch};
 use crate::ir::passes::flags::{decides_nzcv, kills_nzcv, writes_nzcv};
 use crate::ir::{Block, Terminal};
 use std::collections::BTreeSet;
@@ -789,31 +789,35 @@ impl Translator {
         let mut words = Vec::new();
         let keep_words = self.log.is_some() || crate::plugin::instruments();
         let (fetcher, untag, bps) = (&mut self.fetcher, &self.untag, &self.breakpoints);
+        let has_bp = |a| bps.contains(&a);
         let shape = DebugShape {
             max_insns: if step {
                 1
             } else {
                 crate::frontend::MAX_BLOCK_INSNS
             },
-            breakpoint: &|a| !step && bps.contains(&a),
+            breakpoint: (!step && !bps.is_empty()).then_some(&has_bp),
         };
         let mut block = match self.routines.get(&pc) {
-            Some(&f) if !(shape.breakpoint)(pc) => routine_block(pc, f),
+            Some(&f) if !shape.breakpoint.is_some_and(|b| b(pc)) => routine_block(pc, f),
             // A breakpoint on a routine stops before it like any other.
             _ => {
-                let mut block = translate_block_debug(
-                    &self.cpu,
-                    pc,
-                    &mut |a| {
+                // Words are read a run at a time, or one by one when they
+                // are kept.
+                let mut keeper;
+                let fetch: &mut dyn Fetch = if keep_words {
+                    keeper = |a| {
                         let w = fetcher.word(a);
-                        if keep_words {
-                            words.extend(w);
-                        }
+                        words.extend(w);
                         w
-                    },
-                    &|a| untag.covers(a),
-                    shape,
-                );
+                    };
+                    &mut keeper
+                } else {
+                    fetcher
+                };
+                let covers = |a| untag.covers(a);
+                let untag = (!untag.is_empty()).then_some(&covers as &dyn Fn(u64) -> bool);
+                let mut block = translate_block_debug(&self.cpu, pc, fetch, untag, shape);
                 if crate::plugin::instruments() {
                     crate::plugin::instrument(&mut block, &words);
                 }

@@ -2,6 +2,7 @@
 //! from an unmapped page must become a guest fault, not a crash of emu.
 
 use super::addr_map::AddrMap;
+use crate::frontend::Fetch;
 use crate::runtime::guest_mem;
 
 /// Reads `buf.len()` bytes at guest address `addr`, or fewer if the range
@@ -187,8 +188,9 @@ struct Run {
     words: [u32; RUN_WORDS],
 }
 
-/// Words read at a time in place: a block is a few instructions long.
-const RUN_WORDS: usize = 8;
+/// Words read at a time in place: a block is a few instructions long (as
+/// many as the frontend takes in one [`Fetch::run`]).
+const RUN_WORDS: usize = crate::frontend::FETCH_RUN;
 
 /// Most pages kept before the cache starts over.
 const MAX_PAGES: usize = 256;
@@ -224,11 +226,20 @@ impl Fetcher {
     }
 
     /// The little-endian word at `pc`, or `None` if it cannot be read.
+    /// Inline: most words come from the run read for an earlier one.
+    #[inline]
     pub fn word(&mut self, pc: u64) -> Option<u32> {
         let i = pc.wrapping_sub(self.run.start) / 4;
         if pc.is_multiple_of(4) && i < self.run.len as u64 {
             return Some(self.run.words[i as usize]);
         }
+        self.read_word(pc)
+    }
+
+    /// [`Fetcher::word`] of a word outside the run: reads a new run, or
+    /// the page.
+    #[inline(never)]
+    fn read_word(&mut self, pc: u64) -> Option<u32> {
         let page = pc & !(PAGE - 1);
         if guest_mem::fault_handler_installed() && self.exec.is_exec(page) {
             // Read in place, up to RUN_WORDS words and not past the page
@@ -270,6 +281,29 @@ impl Fetcher {
         let w = word_at(&buf, off);
         self.pages.insert(page, buf.into_boxed_slice());
         w
+    }
+}
+
+/// The translator reads the words of the run in place at once.
+impl Fetch for Fetcher {
+    fn run(&mut self, pc: u64, out: &mut [u32; RUN_WORDS]) -> usize {
+        let Some(w) = self.word(pc) else {
+            return 0;
+        };
+        let i = pc.wrapping_sub(self.run.start) / 4;
+        if !pc.is_multiple_of(4) || i >= self.run.len as u64 {
+            // From the page cache: one word.
+            out[0] = w;
+            return 1;
+        }
+        let i = i as usize;
+        if i == 0 {
+            // A run just read (whole: a fixed-size copy).
+            *out = self.run.words;
+        } else {
+            out[..self.run.len - i].copy_from_slice(&self.run.words[i..self.run.len]);
+        }
+        self.run.len - i
     }
 }
 
@@ -333,6 +367,38 @@ mod tests {
         let data = vec![0xd503_201fu32; 2048]; // NOPs in a heap (non-exec) buffer
         let mut f = Fetcher::default();
         assert_eq!(f.word(data.as_ptr() as u64), None);
+    }
+
+    #[test]
+    fn runs_give_the_words_from_the_address_on() {
+        let mut f = Fetcher::default();
+        let mut out = [0; RUN_WORDS];
+        // Words read in place earlier in the translation: the run from the
+        // address asked for to its end.
+        f.run = Run {
+            start: 0x1000,
+            len: 5,
+            words: [10, 11, 12, 13, 14, 0, 0, 0],
+        };
+        assert_eq!(f.run(0x1000, &mut out), 5);
+        assert_eq!(out[..5], [10, 11, 12, 13, 14]);
+        assert_eq!(f.run(0x1008, &mut out), 3);
+        assert_eq!(out[..3], [12, 13, 14]);
+        // Not executable: nothing.
+        let data = vec![0xd503_201fu32; 2048];
+        assert_eq!(f.run(data.as_ptr() as u64, &mut out), 0);
+        // Executable memory read afresh: at least the word asked for, and
+        // what follows it.
+        let mut m = memmap2::MmapMut::map_anon(PAGE as usize).expect("mmap");
+        for (i, b) in m.chunks_mut(4).enumerate() {
+            b.copy_from_slice(&(i as u32).to_le_bytes());
+        }
+        let m = m.make_exec().expect("mprotect");
+        let at = m.as_ptr() as u64 + 8;
+        let n = f.run(at, &mut out);
+        assert!(n >= 1);
+        assert_eq!(out[..n], (2..2 + n as u32).collect::<Vec<_>>()[..]);
+        drop(m);
     }
 
     #[test]

@@ -44,6 +44,12 @@ impl Untag {
         self.all || self.windows.iter().any(|&(s, e)| s <= pc && pc < e)
     }
 
+    /// Whether no code clears the tag (the common case: nothing to ask per
+    /// instruction).
+    pub fn is_empty(&self) -> bool {
+        !self.all && self.windows.is_empty()
+    }
+
     /// Records that the access at `pc` met a non-canonical address. Returns
     /// the guest range whose translations must be dropped, or `None` when
     /// `pc` already clears the tag (the address is bad even untagged).

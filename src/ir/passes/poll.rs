@@ -12,6 +12,8 @@
 use crate::ir::{Block, Op, Terminal};
 
 /// Removes `block`'s [`Op::Poll`] when all its successors start above it.
+/// A block polls at most once, at its start (the translator's first
+/// operation), so the search stops at the first poll.
 pub fn drop_forward_poll(block: &mut Block) {
     let start = block.start_pc;
     let forward = match block.term {
@@ -21,8 +23,11 @@ pub fn drop_forward_poll(block: &mut Block) {
         } => taken > start && not_taken > start,
         Terminal::Indirect { .. } | Terminal::Exit { .. } => false,
     };
-    if forward {
-        block.ops.retain(|o| !matches!(o, Op::Poll { .. }));
+    if !forward {
+        return;
+    }
+    if let Some(at) = block.ops.iter().position(|o| matches!(o, Op::Poll { .. })) {
+        block.ops.remove(at);
     }
 }
 
