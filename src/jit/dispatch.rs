@@ -675,12 +675,20 @@ impl Translator {
     /// debugger, a plugin (which sees each block translated once), the
     /// vDSO's routines, or a log of blocks or entries.
     fn interprets(&mut self, key: u64) -> bool {
-        key & STEP_KEY == 0
-            && !self.debugging
-            && !crate::plugin::instruments()
-            && !self.routines.contains_key(&key)
+        !self.full_tier_only(key)
             && !self.log.as_ref().is_some_and(|l| l.items.compile_first())
             && self.first_runs.take(key)
+    }
+
+    /// Whether the block for `key` is translated at the full tier at once,
+    /// with neither an interpreted first run nor a quick-tier translation:
+    /// a single step, a debugger, a plugin (which sees each block
+    /// translated once), the vDSO's routines.
+    fn full_tier_only(&self, key: u64) -> bool {
+        key & STEP_KEY != 0
+            || self.debugging
+            || crate::plugin::instruments()
+            || self.routines.contains_key(&(key & !STEP_KEY))
     }
 
     /// Translates the quick-tier block at `pc` again at the full tier and
@@ -718,14 +726,9 @@ impl Translator {
             Some(block) => (block, Vec::new()),
             None => self.build(key),
         };
-        // A debugger, a single step, a plugin (which sees each block
-        // translated once), the vDSO's routines and `-d fulltier` get the
-        // full tier.
+        // What `full_tier_only` names and `-d fulltier` get the full tier.
         let quick = quick
-            && !step
-            && !self.debugging
-            && !crate::plugin::instruments()
-            && !self.routines.contains_key(&pc)
+            && !self.full_tier_only(key)
             && !self.log.as_ref().is_some_and(|l| l.items.fulltier);
         let mut env = self.env();
         if quick {
