@@ -222,6 +222,63 @@ fn threads_get_pid_prefixes_and_whole_lines() {
     assert!(trace.contains(&format!("[pid {pid:>5}] clone(")), "{trace}");
 }
 
+/// `--stats` counts the system calls of every thread, not only of the one that
+/// prints: as many as the trace of the same run shows, plus at most one per
+/// thread still inside a call when the process ended (counted on entry, never
+/// traced).
+#[test]
+fn stats_count_the_syscalls_of_every_thread() {
+    let Some(prog) = guest("pthread_basic") else {
+        return;
+    };
+    let dir = std::env::temp_dir().join(format!("emu-stats-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("trace");
+    let (out, pid) = run(emu()
+        .args(["--stats", "--strace", "-D"])
+        .arg(&file)
+        .arg(&prog));
+    let trace = std::fs::read_to_string(&file).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    let stats: usize = err
+        .split(" syscalls")
+        .next()
+        .and_then(|s| s.rsplit(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no syscall count: {err}"));
+    let tid = |line: &str| {
+        line.strip_prefix("[pid ")
+            .and_then(|r| r.split_once(']'))
+            .map_or(pid, |(t, _)| t.trim().parse().unwrap())
+    };
+    let calls: Vec<&str> = trace
+        .lines()
+        .filter(|l| !l.contains("+++ ") && !l.contains("--- ") && !l.contains(" resumed>"))
+        .collect();
+    let mut tids: Vec<u32> = trace.lines().map(tid).collect();
+    tids.sort_unstable();
+    tids.dedup();
+    let ended = |t: &u32| {
+        trace
+            .lines()
+            .any(|l| tid(l) == *t && l.contains("+++ exited"))
+    };
+    let alive = tids.iter().filter(|t| !ended(t)).count();
+    let main_calls = calls.iter().filter(|l| tid(l) == pid).count();
+    assert!(tids.len() > 2, "{trace}");
+    assert!(
+        calls.len() <= stats && stats <= calls.len() + alive,
+        "{stats} counted, {} traced, {alive} threads alive at the end",
+        calls.len()
+    );
+    assert!(
+        stats > main_calls,
+        "{stats} vs the main thread's {main_calls}"
+    );
+}
+
 #[test]
 fn an_exec_keeps_tracing_into_the_file() {
     let Some(prog) = guest("process_exec") else {

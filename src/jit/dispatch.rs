@@ -57,6 +57,27 @@ pub struct Stats {
     pub blocks_interpreted: u64,
     pub links: u64,
     pub dispatches: u64,
+    /// Guest system calls made (counted by the caller of
+    /// [`Jit::count_syscall`]).
+    pub syscalls: u64,
+}
+
+/// One thread's dispatch counters: written by that thread alone (a plain
+/// load and store, no locked instruction), read by whoever asks for the
+/// process's totals ([`Jit::stats`]). On a cache line of its own, so that
+/// threads counting do not slow each other.
+#[derive(Default)]
+#[repr(align(64))]
+struct ThreadCounts {
+    links: AtomicU64,
+    dispatches: AtomicU64,
+    syscalls: AtomicU64,
+}
+
+impl ThreadCounts {
+    fn bump(c: &AtomicU64) {
+        c.store(c.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
+    }
 }
 
 /// What the translator lock protects.
@@ -83,6 +104,8 @@ struct Translator {
     routines: AddrMap<crate::ir::HelperFn>,
     /// Interrupt words of the threads sharing this cache.
     threads: Vec<Weak<AtomicU32>>,
+    /// The counters of every thread that ran, for the process's totals.
+    counts: Vec<Arc<ThreadCounts>>,
     /// Guest code translated with address tag clearing.
     untag: Untag,
     /// The CPU model translated for.
@@ -142,7 +165,8 @@ pub struct Jit {
     nochain: bool,
     /// `-d exec`: log every dispatch.
     log_exec: bool,
-    pub stats: Stats,
+    /// This thread's dispatch counters (also in [`Translator::counts`]).
+    counts: Arc<ThreadCounts>,
 }
 
 impl Jit {
@@ -164,6 +188,7 @@ impl Jit {
                 stats: Stats::default(),
                 timed: false,
                 threads: Vec::new(),
+                counts: Vec::new(),
                 untag: Untag::default(),
                 routines: AddrMap::default(),
                 cpu: Cpu::MAX,
@@ -196,7 +221,12 @@ impl Jit {
 
     fn on(shared: Arc<Shared>) -> Jit {
         let interrupt: InterruptWord = Arc::new(AtomicU32::new(0));
-        lock(&shared.tr).threads.push(Arc::downgrade(&interrupt));
+        let counts = Arc::new(ThreadCounts::default());
+        {
+            let mut tr = lock(&shared.tr);
+            tr.threads.push(Arc::downgrade(&interrupt));
+            tr.counts.push(counts.clone());
+        }
         Jit {
             generation: shared.generation.load(Ordering::Acquire),
             shared,
@@ -207,7 +237,7 @@ impl Jit {
             link: None,
             nochain: false,
             log_exec: false,
-            stats: Stats::default(),
+            counts,
         }
     }
 
@@ -252,15 +282,24 @@ impl Jit {
         lock(&self.shared.tr).log = Some(log);
     }
 
-    /// Translation counters of the whole process, with this thread's
-    /// dispatch and link counts.
+    /// The counters of the whole process: translation, and the dispatches,
+    /// links and system calls of every thread that ran.
     pub fn stats(&self) -> Stats {
         let tr = lock(&self.shared.tr);
+        let sum = |f: fn(&ThreadCounts) -> &AtomicU64| {
+            tr.counts.iter().map(|c| f(c).load(Ordering::Relaxed)).sum()
+        };
         Stats {
-            links: self.stats.links,
-            dispatches: self.stats.dispatches,
+            links: sum(|c| &c.links),
+            dispatches: sum(|c| &c.dispatches),
+            syscalls: sum(|c| &c.syscalls),
             ..tr.stats.clone()
         }
+    }
+
+    /// Counts a guest system call of this thread (see [`Stats::syscalls`]).
+    pub fn count_syscall(&self) {
+        ThreadCounts::bump(&self.counts.syscalls);
     }
 
     /// Times the cache was emptied.
@@ -499,7 +538,7 @@ impl Jit {
         if let Some((site, generation, from_quick)) = link {
             // Safe from emptying: this thread counts as running code.
             if chain && generation == self.generation && self.shared.region.link(site, host) {
-                self.stats.links += 1;
+                ThreadCounts::bump(&self.counts.links);
                 // A site in a quick-tier block need not follow the
                 // target's promotion: if that block runs often, it is
                 // promoted itself, and its new code links anew.
@@ -516,7 +555,7 @@ impl Jit {
         if chain && link.is_none() && after_lookup {
             self.jump_table.insert(cpu.pc, host);
         }
-        self.stats.dispatches += 1;
+        ThreadCounts::bump(&self.counts.dispatches);
         if self.log_exec {
             if let Some(log) = lock(&self.shared.tr).log.as_mut() {
                 log.exec(cpu.pc, host);

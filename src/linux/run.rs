@@ -215,7 +215,6 @@ fn run_thread(mut cpu: CpuState, mut jit: Jit, mut task: Task, sigtramp: u64, st
         dbg: crate::gdb::attach_thread(&jit),
     };
     crate::plugin::thread_start();
-    let mut syscalls = 0u64;
     loop {
         deliver_pending(&mut cpu, &mut task, &cx);
         let exit = match &cx.dbg {
@@ -223,11 +222,11 @@ fn run_thread(mut cpu: CpuState, mut jit: Jit, mut task: Task, sigtramp: u64, st
             None => jit.run_past_breakpoints(&mut cpu),
         };
         if stats && !matches!(exit, ExitReason::Svc | ExitReason::Interrupt) {
-            print_stats(&jit, syscalls);
+            print_stats(&jit);
         }
         match exit {
             ExitReason::Svc => {
-                syscalls += 1;
+                jit.count_syscall();
                 if let Some(d) = &cx.dbg {
                     d.enter_syscall(&cpu);
                 }
@@ -282,7 +281,7 @@ fn run_thread(mut cpu: CpuState, mut jit: Jit, mut task: Task, sigtramp: u64, st
                         emu_syscalls::strace::exited(code);
                         if task.proc.thread_exited() {
                             if stats {
-                                print_stats(&jit, syscalls);
+                                print_stats(&jit);
                             }
                             crate::gdb::process_exits(code);
                             exit_now(code)
@@ -293,7 +292,7 @@ fn run_thread(mut cpu: CpuState, mut jit: Jit, mut task: Task, sigtramp: u64, st
                     Outcome::ExitGroup(code) => {
                         emu_syscalls::strace::exited(code);
                         if stats {
-                            print_stats(&jit, syscalls);
+                            print_stats(&jit);
                         }
                         crate::gdb::process_exits(code);
                         exit_now(code)
@@ -581,7 +580,7 @@ fn exec_prefix(sysroot: Option<&Path>, strace: bool, cpu: &Cpu) -> Vec<std::ffi:
 }
 
 /// The `--stats` summary.
-fn print_stats(jit: &Jit, syscalls: u64) {
+fn print_stats(jit: &Jit) {
     let s = jit.stats();
     let ms = s.translate_ns as f64 / 1e6;
     let rate = s.guest_insns_translated as f64 / (s.translate_ns.max(1) as f64 / 1e9);
@@ -595,7 +594,7 @@ fn print_stats(jit: &Jit, syscalls: u64) {
         s.links,
         s.dispatches,
         jit.flushes(),
-        syscalls,
+        s.syscalls,
         s.blocks_interpreted
     );
 }
