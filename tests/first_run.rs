@@ -2,19 +2,16 @@
 //! first time runs in the IR interpreter, and gives what its compiled code
 //! gives, faults included.
 
+mod common;
+
 use emu::cpu::{CpuState, ExitReason};
 use emu::jit::testing::run_code_in;
 use emu::jit::Jit;
 
-/// A translator with interpreted first runs on or off, and the host fault
-/// handler emu-user installs (guest faults in compiled code and in the
-/// interpreter's accesses become fault exits).
+/// A translator with interpreted first runs on or off.
 fn jit(interpret: bool) -> Jit {
-    let jit = Jit::new().expect("code cache");
+    let jit = common::jit_with_fault_handler();
     jit.interpret_first_runs(interpret);
-    emu::linux::host_signals::install();
-    // The handler finds compiled code through the one registered region.
-    emu::linux::host_signals::set_region(Box::leak(Box::new(jit.region().clone())));
     jit
 }
 

@@ -56,6 +56,12 @@ fn run_with(block: &Block, cpu: &mut CpuState, vals: &mut [u64]) -> Next {
     for op in &block.ops {
         match *op {
             Op::InsnStart { pc } => insn = pc,
+            Op::ExitIf { c, pc } => {
+                if vals[c.0 as usize] != 0 {
+                    cpu.link_site = 0;
+                    return branch_to(cpu, pc);
+                }
+            }
             Op::CheckAlign { .. } | Op::CheckFault { .. } | Op::Poll { .. } => {
                 if let Some(next) = check(op, vals, cpu) {
                     cpu.link_site = 0;
@@ -146,6 +152,7 @@ fn exec(op: &Op, vals: &mut [u64], cpu: &mut CpuState) -> Result<(), GuestFault>
         | Op::CheckAlign { .. }
         | Op::CheckFault { .. }
         | Op::Accessed { .. }
+        | Op::ExitIf { .. }
         | Op::Poll { .. } => return Ok(()),
         Op::Fence { kind } => {
             if kind == crate::ir::Fence::Full {

@@ -54,6 +54,14 @@ pub struct Ctx<'a> {
     /// before that instruction's access and 0 after it (see
     /// [`is_unprivileged_ldst`]), for the access to use EL0's view.
     pub sys_inline: Option<crate::ir::HelperFn>,
+    /// How many more forward conditional branches may be side exits
+    /// ([`crate::ir::Op::ExitIf`]), the block going on at the next
+    /// instruction, instead of ending the block.
+    pub side_exits: usize,
+    /// Whether execution has gone on past a conditional branch (to its
+    /// second argument) much more often than to its target (the first):
+    /// only then is the branch a side exit.
+    pub falls_through: Option<&'a dyn Fn(u64, u64) -> bool>,
 }
 
 impl Ctx<'_> {
@@ -180,6 +188,12 @@ pub struct DebugShape<'a> {
     /// instruction with [`ExitReason::Debug`] (its first one included).
     /// `None`: there are none (nothing is asked per instruction).
     pub breakpoint: Option<&'a dyn Fn(u64) -> bool>,
+    /// Most forward conditional branches made side exits (see
+    /// [`Ctx::side_exits`]): a superblock goes on along their fall-through
+    /// where `falls_through` says it is the likely path.
+    pub side_exits: usize,
+    /// See [`Ctx::falls_through`].
+    pub falls_through: Option<&'a dyn Fn(u64, u64) -> bool>,
 }
 
 /// [`translate_block_untag`] shaped for a debugger (see [`DebugShape`]);
@@ -194,6 +208,8 @@ pub fn translate_block_debug(
     let limits = Limits {
         untag,
         breakpoint: shape.breakpoint,
+        side_exits: shape.side_exits,
+        falls_through: shape.falls_through,
         ..Limits::block(shape.max_insns)
     };
     translate_with(cpu, pc, fetch, limits, None)
@@ -264,6 +280,9 @@ struct Limits<'a> {
     /// The block ends after an instruction with such an operation (none:
     /// the operations are not looked at).
     stop: Option<&'a dyn Fn(&crate::ir::Op) -> bool>,
+    /// See [`DebugShape::side_exits`].
+    side_exits: usize,
+    falls_through: Option<&'a dyn Fn(u64, u64) -> bool>,
 }
 
 impl Limits<'_> {
@@ -274,6 +293,8 @@ impl Limits<'_> {
             untag: None,
             breakpoint: None,
             stop: None,
+            side_exits: 0,
+            falls_through: None,
         }
     }
 }
@@ -290,6 +311,8 @@ fn translate_with(
         untag,
         breakpoint,
         stop,
+        mut side_exits,
+        falls_through,
     } = limits;
     let breakpoint = |a: u64| breakpoint.is_some_and(|f| f(a));
     let untag = |a: u64| untag.is_some_and(|f| f(a));
@@ -303,6 +326,8 @@ fn translate_with(
         cpu,
         system: sys_inline.is_some(),
         sys_inline,
+        side_exits: 0,
+        falls_through,
     };
     let mut cur = pc;
     let mut words = Words::new(fetch);
@@ -355,7 +380,14 @@ fn translate_with(
         let ok = match fields.filter(|f| cpu.allows(f.entry.insn, word)) {
             Some(f) => {
                 cx.pc = cur;
-                translate_insn(&mut cx, f.entry.insn, &f)
+                // Not on the last instruction: the block would end there.
+                let last = count == max_insns;
+                cx.side_exits = if last { 0 } else { side_exits };
+                let r = translate_insn(&mut cx, f.entry.insn, &f);
+                if !last {
+                    side_exits = cx.side_exits;
+                }
+                r
             }
             None => Err(Undefined),
         };

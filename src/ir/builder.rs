@@ -586,6 +586,11 @@ impl Builder {
         self.call(f, &vals)
     }
 
+    /// A side exit to `pc` if `c` is non-zero ([`Op::ExitIf`]).
+    pub fn exit_if(&mut self, c: Val, pc: u64) {
+        self.ops.push(Op::ExitIf { c, pc });
+    }
+
     pub fn jump(&mut self, pc: u64) {
         self.term = Some(Terminal::Jump { pc });
     }

@@ -666,6 +666,16 @@ pub enum Op {
         pc: u64,
         nzcv: PollNzcv,
     },
+    /// A side exit: leaves the block for guest address `pc` (a linkable
+    /// jump, like a [`Terminal::Branch`]'s) if `c` is non-zero, else goes on
+    /// with the next operation. The state in memory is exact here, NZCV
+    /// included: a forward conditional branch inside a superblock (see
+    /// `frontend::Limits::side_exits`), whose fall-through the block goes
+    /// on translating.
+    ExitIf {
+        c: Val,
+        pc: u64,
+    },
     /// Leaves the block with the guest memory fault a helper has just
     /// recorded in [`CpuState::fault`] and `exit_arg`, if any (an
     /// [`ExitReason::Fault`](crate::cpu::ExitReason::Fault) of the
@@ -835,6 +845,7 @@ macro_rules! op_uses {
                     $visit(u)
                 }
             }
+            Op::ExitIf { c, .. } => $visit(c),
             Op::Poll { nzcv, .. } => match nzcv {
                 PollNzcv::InState => {}
                 PollNzcv::Flags { a, b, c, .. } => {

@@ -62,6 +62,12 @@ impl FirstRuns {
         false
     }
 
+    /// How many times the block at `pc` has been interpreted (0 to
+    /// `INTERPRETED_RUNS`; 0 once compiled).
+    pub fn runs(&self, pc: u64) -> u32 {
+        self.runs.get(&pc).map_or(0, |&r| r as u32)
+    }
+
     /// The current IR epoch: IR built now may be kept (see
     /// [`FirstRuns::keep`]) while it lasts.
     pub fn epoch(&self) -> u64 {

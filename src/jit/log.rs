@@ -30,6 +30,9 @@ pub struct LogItems {
     /// Compile every block before its first run (see
     /// [`super::first_run`]).
     pub nointerp: bool,
+    /// Translate hot blocks again as basic blocks, not as superblocks with
+    /// side exits (see [`crate::ir::Op::ExitIf`]).
+    pub nosuper: bool,
 }
 
 /// The items and what each does, for `-d help`.
@@ -54,6 +57,10 @@ pub const ITEMS: &[(&str, &str)] = &[
         "nointerp",
         "compile every block before its first run (no interpreted first run)",
     ),
+    (
+        "nosuper",
+        "translate hot blocks as basic blocks (no superblocks with side exits)",
+    ),
 ];
 
 impl LogItems {
@@ -70,6 +77,7 @@ impl LogItems {
                 "perfmap" => items.perfmap = true,
                 "fulltier" => items.fulltier = true,
                 "nointerp" => items.nointerp = true,
+                "nosuper" => items.nosuper = true,
                 _ => {
                     let known: Vec<&str> = ITEMS.iter().map(|(n, _)| *n).collect();
                     return Err(format!(

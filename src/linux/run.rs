@@ -585,12 +585,13 @@ fn print_stats(jit: &Jit) {
     let ms = s.translate_ns as f64 / 1e6;
     let rate = s.guest_insns_translated as f64 / (s.translate_ns.max(1) as f64 / 1e9);
     eprintln!(
-        "emu-user: stats: {} blocks translated ({} guest instructions into {} KiB of host code in {ms:.1} ms: {:.2} M guest instructions/s), {} of them hot blocks translated again at the full tier, {} links, {} dispatches, {} code-cache flushes, {} syscalls, {} first runs of blocks interpreted",
+        "emu-user: stats: {} blocks translated ({} guest instructions into {} KiB of host code in {ms:.1} ms: {:.2} M guest instructions/s), {} of them hot blocks translated again at the full tier ({} as superblocks), {} links, {} dispatches, {} code-cache flushes, {} syscalls, {} first runs of blocks interpreted",
         s.blocks_translated,
         s.guest_insns_translated,
         s.host_code_bytes.div_ceil(1024),
         rate / 1e6,
         s.blocks_promoted,
+        s.superblocks,
         s.links,
         s.dispatches,
         jit.flushes(),

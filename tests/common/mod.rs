@@ -18,6 +18,17 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// A translator, with the host fault handler emu-user installs: guest
+/// faults in compiled code and in the interpreter's accesses become fault
+/// exits.
+pub fn jit_with_fault_handler() -> emu::jit::Jit {
+    let jit = emu::jit::Jit::new().expect("code cache");
+    emu::linux::host_signals::install();
+    // The handler finds compiled code through the one registered region.
+    emu::linux::host_signals::set_region(Box::leak(Box::new(jit.region().clone())));
+    jit
+}
+
 /// `guest-bins/` in the repository.
 pub fn guest_bins() -> PathBuf {
     repo_root().join("guest-bins")

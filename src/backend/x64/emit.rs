@@ -181,6 +181,71 @@ pub(super) struct Emitter {
     /// its compare did, kept while only NZCV stores of host-form values
     /// follow: a branch fused with the same compare then issues none.
     pub host_flags: Option<(crate::ir::FlagsOp, crate::ir::Width, Val, Val)>,
+    /// Side exits fused with the compare of their condition (see
+    /// [`fused_exits`]).
+    pub fused_exits: Vec<FusedExit>,
+}
+
+/// A side exit fused with the compare of its condition.
+#[derive(Copy, Clone, Debug)]
+pub struct FusedExit {
+    /// The index of the compare ([`Op::CondCmp`]).
+    pub at: usize,
+    /// The condition it computes, which the exit reads.
+    pub c: Val,
+    /// The host condition code of `c`.
+    pub cc: u8,
+    /// The compare.
+    pub cmp: (crate::ir::FlagsOp, crate::ir::Width, Val, Val),
+}
+
+/// The side exits ([`Op::ExitIf`]) whose condition is a [`Op::CondCmp`] on
+/// a host condition read by nothing else, with only operations between
+/// that define no value in a register and keep the host flags: the compare
+/// then sets only the host flags, and the exit is one `jcc` (see
+/// [`Emitter::exit_if`]). The compare's operands are still in their
+/// locations at the exit, so it can compare again if it must.
+fn fused_exits(block: &Block, extra: &[Val], out: &mut Vec<FusedExit>) {
+    out.clear();
+    for (j, op) in block.ops.iter().enumerate() {
+        let Op::ExitIf { c, .. } = *op else { continue };
+        let Some(i) = block.ops[..j].iter().rposition(|o| o.dst() == Some(c)) else {
+            continue;
+        };
+        let Op::CondCmp {
+            cond,
+            op: fop,
+            w,
+            a,
+            b,
+            ..
+        } = block.ops[i]
+        else {
+            continue;
+        };
+        let Some(cc) = super::emit_alu::host_cc(fop, cond) else {
+            continue;
+        };
+        let nzcv = OFF_NZCV as u32;
+        let quiet = block.ops[i + 1..j].iter().all(|o| match *o {
+            Op::Nop | Op::Const { .. } | Op::Accessed { .. } => true,
+            Op::StoreState { offset, .. } => offset == nzcv,
+            _ => false,
+        });
+        let mut uses = 0;
+        let mut count = |v: Val| uses += (v == c) as u32;
+        block.ops.iter().for_each(|o| o.for_each_use(&mut count));
+        block.term.for_each_use(&mut count);
+        extra.iter().for_each(|&v| count(v));
+        if quiet && uses == 1 {
+            out.push(FusedExit {
+                at: i,
+                c,
+                cc,
+                cmp: (fop, w, a, b),
+            });
+        }
+    }
 }
 
 /// Compiles `block` for execution at host address `base`.
@@ -281,7 +346,9 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         aes_before: None,
         aes_left: None,
         host_flags: None,
+        fused_exits: std::mem::take(&mut bufs.fused_exits),
     };
+    fused_exits(block, &extra, &mut e.fused_exits);
     let body_index = self_loop.as_ref().map(|l| l.body_index);
     let skip = fused.map(|f| f.cond_index);
     // The index of the compare of the select being fused, from the
@@ -349,6 +416,10 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         let keeps_flags = match *op {
             Op::StoreState { offset, src } => offset as i32 == OFF_NZCV && e.is_host_nzcv(src),
             Op::Nop | Op::Const { .. } | Op::Accessed { .. } => true,
+            // A compare the host flags already hold is not made again.
+            Op::CondCmp { op, w, a, b, .. } => e.host_flags == Some((op, w, a, b)),
+            // Reads them first (see `Emitter::exit_if`).
+            Op::ExitIf { .. } => true,
             _ => false,
         };
         if !keeps_flags {
@@ -404,6 +475,7 @@ pub fn compile(block: &Block, base: u64, env: &Env) -> Compiled {
         host_nzcv: e.host_nzcv,
         state_conds: e.state_conds,
         fcache: e.fcache,
+        fused_exits: e.fused_exits,
     };
     BUFFERS.with(|b| b.set(Some(bufs)));
     Compiled {
@@ -429,6 +501,7 @@ struct Buffers {
     host_nzcv: Vec<bool>,
     state_conds: Vec<bool>,
     fcache: Box<super::emit_fcache::FCache>,
+    fused_exits: Vec<FusedExit>,
 }
 
 thread_local! {
@@ -796,6 +869,7 @@ impl Emitter {
             // For instrumentation only: no code.
             Op::Accessed { .. } => {}
             Op::Poll { pc, nzcv } => self.poll(pc, nzcv),
+            Op::ExitIf { c, pc } => self.exit_if(c, pc),
             Op::Call { f, dst, args } => {
                 // rdi = state, rsi/rdx/rcx/r8 = args. Sources live in
                 // callee-saved registers, spill slots or immediates, so the

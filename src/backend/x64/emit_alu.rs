@@ -514,12 +514,24 @@ impl Emitter {
     /// 1 if `cond` holds after `op` on `a`, `b`: a host compare and `setcc`
     /// when the condition maps onto one, else through NZCV.
     pub(super) fn cond_cmp(&mut self, dst: Val, cond: u8, op: FlagsOp, w: Width, a: Val, b: Val) {
-        self.set_host_flags(op, w, a, b, None);
+        if self.host_flags != Some((op, w, a, b)) {
+            self.set_host_flags(op, w, a, b, None);
+        }
+        let fused = self.fused_exits.iter().any(|f| f.at == self.op_index);
         match host_cc(op, cond) {
-            Some(cc) => self.setcc(cc),
+            // Its side exit branches on the host flags themselves.
+            Some(_) if fused => {
+                self.host_flags = Some((op, w, a, b));
+                return;
+            }
+            Some(cc) => {
+                self.setcc(cc);
+                self.host_flags = Some((op, w, a, b));
+            }
             None => {
                 self.nzcv_to_eax(op);
                 self.cond_eax(cond);
+                self.host_flags = None;
             }
         }
         dynasm!(self.a ; .arch x64 ; movzx eax, al);

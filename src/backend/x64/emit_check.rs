@@ -10,6 +10,7 @@
 //! [`Op::Poll`]: crate::ir::Op::Poll
 
 use super::emit::{Emitter, OFF_ARG, OFF_FAULT, OFF_INTERRUPT};
+use super::emit_alu::CC_NE;
 use super::emit_nzcv::OFF_NZCV_HOST;
 use crate::cpu::state::{ALIGN_DATA, ALIGN_WRITE};
 use crate::cpu::ExitReason;
@@ -33,6 +34,14 @@ pub(super) enum ColdExit {
         label: DynamicLabel,
         pc: u64,
         nzcv: PollNzcv,
+    },
+    /// A side exit ([`crate::ir::Op::ExitIf`]) taken: the lookup stub of
+    /// its `jcc`, whose rel32 ends at `site` (linking points it at the
+    /// target block).
+    Side {
+        label: DynamicLabel,
+        site: DynamicLabel,
+        pc: u64,
     },
 }
 
@@ -74,6 +83,55 @@ impl Emitter {
         self.cold.push(ColdExit::Poll { label, pc, nzcv });
     }
 
+    /// A side exit: a linkable `jcc` to guest `pc` on the condition `c`
+    /// (the state in memory is exact here): on the host flags of the
+    /// compare that computes `c` when they are fused (see
+    /// `emit::fused_exits`), else `test c ; jnz`. Until it is linked, the
+    /// `jcc` goes to a lookup stub out of line.
+    pub(super) fn exit_if(&mut self, c: Val, pc: u64) {
+        let cc = match self.fused_exits.iter().find(|f| f.c == c).copied() {
+            Some(f) => {
+                // The compare, made again if the host flags lost it.
+                let (op, w, a, b) = f.cmp;
+                if self.host_flags != Some(f.cmp) {
+                    self.set_host_flags(op, w, a, b, None);
+                }
+                Some(f.cc)
+            }
+            None => {
+                self.host_flags = None;
+                match self.imm_of(c) {
+                    Some(0) => return,
+                    Some(_) => None,
+                    None => {
+                        let r = match self.reg_of(c) {
+                            Some(r) => r,
+                            None => {
+                                self.load(0, c);
+                                0
+                            }
+                        };
+                        dynasm!(self.a ; .arch x64 ; test Rq(r), Rq(r));
+                        Some(CC_NE)
+                    }
+                }
+            }
+        };
+        let (label, site) = (self.a.new_dynamic_label(), self.a.new_dynamic_label());
+        match cc {
+            Some(cc) => {
+                self.align_patch_site(2);
+                self.jcc(cc, label);
+            }
+            None => {
+                self.align_patch_site(1);
+                dynasm!(self.a ; .arch x64 ; jmp =>label);
+            }
+        }
+        dynasm!(self.a ; .arch x64 ; =>site);
+        self.cold.push(ColdExit::Side { label, site, pc });
+    }
+
     /// Emits every pending out-of-line exit.
     pub(super) fn cold_exits(&mut self) {
         // The buffer goes back to the emitter, to be reused (see `emit::Buffers`).
@@ -100,6 +158,11 @@ impl Emitter {
                     dynasm!(self.a ; .arch x64 ; =>label);
                     self.store_nzcv(nzcv);
                     (None, pc, ExitReason::Interrupt)
+                }
+                ColdExit::Side { label, site, pc } => {
+                    dynasm!(self.a ; .arch x64 ; =>label);
+                    self.lookup_exit(pc, site);
+                    continue;
                 }
             };
             if let Some(label) = label {

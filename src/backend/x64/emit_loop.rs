@@ -65,6 +65,10 @@ fn take_poll(ops: &mut Vec<Op>, start_pc: u64) -> Option<PollNzcv> {
 }
 
 fn targets_start(block: &Block) -> bool {
+    // A recursive call is no loop: its returns unwind what it pushed.
+    if matches!(block.flow, crate::ir::Flow::Call { .. }) {
+        return false;
+    }
     match block.term {
         Terminal::Jump { pc } => pc == block.start_pc,
         Terminal::Branch {

@@ -177,7 +177,7 @@ impl Emitter {
     }
 
     /// `jcc label` with a 32-bit displacement (patchable for linking).
-    fn jcc(&mut self, cc: u8, label: dynasmrt::DynamicLabel) {
+    pub(super) fn jcc(&mut self, cc: u8, label: dynasmrt::DynamicLabel) {
         match cc {
             CC_O => dynasm!(self.a ; .arch x64 ; jo =>label),
             CC_NO => dynasm!(self.a ; .arch x64 ; jno =>label),
@@ -198,7 +198,7 @@ impl Emitter {
 
     /// The stub a linkable jump points at until it is linked: records the
     /// guest target and the patch site, then exits to the dispatcher.
-    fn lookup_exit(&mut self, pc: u64, site: dynasmrt::DynamicLabel) {
+    pub(super) fn lookup_exit(&mut self, pc: u64, site: dynasmrt::DynamicLabel) {
         let stub = self.exit_stub();
         dynasm!(self.a
             ; .arch x64

@@ -36,7 +36,8 @@ fn observes_nzcv(op: &Op) -> bool {
         | Op::Cas { .. }
         | Op::StoreExcl { .. }
         | Op::CheckAlign { .. }
-        | Op::CheckFault { .. } => true,
+        | Op::CheckFault { .. }
+        | Op::ExitIf { .. } => true,
         _ => false,
     }
 }
