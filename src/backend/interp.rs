@@ -56,7 +56,7 @@ fn run_with(block: &Block, cpu: &mut CpuState, vals: &mut [u64]) -> Next {
     for op in &block.ops {
         match *op {
             Op::InsnStart { pc } => insn = pc,
-            Op::ExitIf { c, pc } => {
+            Op::ExitIf { c, pc, .. } => {
                 if vals[c.0 as usize] != 0 {
                     cpu.link_site = 0;
                     return branch_to(cpu, pc);

@@ -588,7 +588,11 @@ impl Builder {
 
     /// A side exit to `pc` if `c` is non-zero ([`Op::ExitIf`]).
     pub fn exit_if(&mut self, c: Val, pc: u64) {
-        self.ops.push(Op::ExitIf { c, pc });
+        self.ops.push(Op::ExitIf {
+            c,
+            pc,
+            nzcv_dead: false,
+        });
     }
 
     pub fn jump(&mut self, pc: u64) {

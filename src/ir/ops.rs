@@ -669,12 +669,15 @@ pub enum Op {
     /// A side exit: leaves the block for guest address `pc` (a linkable
     /// jump, like a [`Terminal::Branch`]'s) if `c` is non-zero, else goes on
     /// with the next operation. The state in memory is exact here, NZCV
-    /// included: a forward conditional branch inside a superblock (see
-    /// `frontend::Limits::side_exits`), whose fall-through the block goes
-    /// on translating.
+    /// too unless `nzcv_dead` (the block at `pc` overwrites NZCV before
+    /// anything could observe it, as for [`Block::nzcv_dead_at_end`]): a
+    /// forward conditional branch inside a superblock (see
+    /// `frontend::DebugShape::side_exits`), whose fall-through the block
+    /// goes on translating.
     ExitIf {
         c: Val,
         pc: u64,
+        nzcv_dead: bool,
     },
     /// Leaves the block with the guest memory fault a helper has just
     /// recorded in [`CpuState::fault`] and `exit_arg`, if any (an

@@ -810,8 +810,18 @@ impl Translator {
                 env.tier = Tier::Quick { counter };
             }
         }
+        // Side-exit targets that overwrite NZCV first (see `Op::ExitIf`).
+        let mut dead_exits: Vec<u64> = Vec::new();
         if env.tier == Tier::Full {
             block.nzcv_dead_at_end = writes_nzcv(&block) && self.successors_kill_nzcv(&block.term);
+            for op in block.ops.iter_mut() {
+                if let crate::ir::Op::ExitIf { pc, nzcv_dead, .. } = op {
+                    *nzcv_dead = self.successors_kill_nzcv(&Terminal::Jump { pc: *pc });
+                    if *nzcv_dead {
+                        dead_exits.push(*pc);
+                    }
+                }
+            }
             crate::ir::passes::optimize(&mut block);
         }
         let mut c = compile(&block, self.cache.next_addr(), &env);
@@ -846,13 +856,15 @@ impl Translator {
         if let Some(log) = self.log.as_mut() {
             log.perf_map(host, size, block.start_pc);
         }
+        // After any flush above, which forgets the ranges.
+        let bytes = 4 * LOOKAHEAD as u64;
         if block.nzcv_dead_at_end {
-            // After any flush above, which forgets the ranges.
-            let bytes = 4 * LOOKAHEAD as u64;
             let targets = direct_targets(&block.term);
             let ranges = targets.iter().map(|&t| (t, t.saturating_add(bytes)));
             self.nzcv_lookahead.extend(ranges);
         }
+        let ranges = dead_exits.iter().map(|&t| (t, t.saturating_add(bytes)));
+        self.nzcv_lookahead.extend(ranges);
         if let (Some(log), Some(code)) = (self.log.as_mut(), logged) {
             log.block(&block, &words, host, &code, env.tier != Tier::Full);
         }

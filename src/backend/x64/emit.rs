@@ -869,7 +869,7 @@ impl Emitter {
             // For instrumentation only: no code.
             Op::Accessed { .. } => {}
             Op::Poll { pc, nzcv } => self.poll(pc, nzcv),
-            Op::ExitIf { c, pc } => self.exit_if(c, pc),
+            Op::ExitIf { c, pc, .. } => self.exit_if(c, pc),
             Op::Call { f, dst, args } => {
                 // rdi = state, rsi/rdx/rcx/r8 = args. Sources live in
                 // callee-saved registers, spill slots or immediates, so the

@@ -26,6 +26,7 @@ const NZCV: u32 = offset_of!(CpuState, nzcv) as u32;
 fn observes_nzcv(op: &Op) -> bool {
     match *op {
         Op::LoadState { offset, .. } => offset == NZCV,
+        Op::ExitIf { nzcv_dead, .. } => !nzcv_dead,
         Op::Call { .. }
         | Op::Load { .. }
         | Op::Store { .. }
@@ -36,8 +37,7 @@ fn observes_nzcv(op: &Op) -> bool {
         | Op::Cas { .. }
         | Op::StoreExcl { .. }
         | Op::CheckAlign { .. }
-        | Op::CheckFault { .. }
-        | Op::ExitIf { .. } => true,
+        | Op::CheckFault { .. } => true,
         _ => false,
     }
 }
@@ -376,6 +376,27 @@ mod tests {
         let c = cmp_and_branch(&mut b);
         b.branch(c, 8, 4);
         assert!(!kills_nzcv(&b.finish(4)));
+    }
+
+    #[test]
+    fn a_side_exit_observes_nzcv_unless_its_target_overwrites_it() {
+        // cmp; b.eq (side exit); cmp; b.eq: the first NZCV write stays for
+        // the side exit unless its target kills NZCV.
+        for dead in [false, true] {
+            let mut b = Builder::new(0);
+            let c = cmp_and_branch(&mut b);
+            b.push(Op::ExitIf {
+                c,
+                pc: 0x40,
+                nzcv_dead: dead,
+            });
+            let c = cmp_and_branch(&mut b);
+            b.branch(c, 8, 4);
+            let mut block = b.finish(4);
+            run(&mut block);
+            let writes = block.ops.iter().filter(|o| stores_nzcv(o)).count();
+            assert_eq!(writes, if dead { 1 } else { 2 }, "nzcv_dead {dead}");
+        }
     }
 
     fn poll_of(block: &Block) -> (usize, u64, PollNzcv) {
