@@ -55,13 +55,18 @@ pub struct Ctx<'a> {
     /// [`is_unprivileged_ldst`]), for the access to use EL0's view.
     pub sys_inline: Option<crate::ir::HelperFn>,
     /// How many more forward conditional branches may be side exits
-    /// ([`crate::ir::Op::ExitIf`]), the block going on at the next
-    /// instruction, instead of ending the block.
+    /// ([`crate::ir::Op::ExitIf`]), the block going on along the way the
+    /// guest mostly goes, instead of ending the block. A forward B is
+    /// followed too while this is not 0.
     pub side_exits: usize,
-    /// Whether execution has gone on past a conditional branch (to its
-    /// second argument) much more often than to its target (the first):
-    /// only then is the branch a side exit.
-    pub falls_through: Option<&'a dyn Fn(u64, u64) -> bool>,
+    /// Which way a forward conditional branch to its first argument,
+    /// falling through to its second, has mostly gone so far: `Some(true)`
+    /// to the target, `Some(false)` on, `None` neither clearly.
+    pub likely: Option<&'a dyn Fn(u64, u64) -> Option<bool>>,
+    /// Set by a branch the block goes on past: the address of the next
+    /// instruction to translate (the branch's target), instead of the one
+    /// after the branch.
+    pub goto: Option<u64>,
 }
 
 impl Ctx<'_> {
@@ -189,11 +194,11 @@ pub struct DebugShape<'a> {
     /// `None`: there are none (nothing is asked per instruction).
     pub breakpoint: Option<&'a dyn Fn(u64) -> bool>,
     /// Most forward conditional branches made side exits (see
-    /// [`Ctx::side_exits`]): a superblock goes on along their fall-through
-    /// where `falls_through` says it is the likely path.
+    /// [`Ctx::side_exits`]): a superblock goes on along the way `likely`
+    /// says the guest mostly goes.
     pub side_exits: usize,
-    /// See [`Ctx::falls_through`].
-    pub falls_through: Option<&'a dyn Fn(u64, u64) -> bool>,
+    /// See [`Ctx::likely`].
+    pub likely: Option<&'a dyn Fn(u64, u64) -> Option<bool>>,
 }
 
 /// [`translate_block_untag`] shaped for a debugger (see [`DebugShape`]);
@@ -209,7 +214,7 @@ pub fn translate_block_debug(
         untag,
         breakpoint: shape.breakpoint,
         side_exits: shape.side_exits,
-        falls_through: shape.falls_through,
+        likely: shape.likely,
         ..Limits::block(shape.max_insns)
     };
     translate_with(cpu, pc, fetch, limits, None)
@@ -282,7 +287,7 @@ struct Limits<'a> {
     stop: Option<&'a dyn Fn(&crate::ir::Op) -> bool>,
     /// See [`DebugShape::side_exits`].
     side_exits: usize,
-    falls_through: Option<&'a dyn Fn(u64, u64) -> bool>,
+    likely: Option<&'a dyn Fn(u64, u64) -> Option<bool>>,
 }
 
 impl Limits<'_> {
@@ -294,7 +299,7 @@ impl Limits<'_> {
             breakpoint: None,
             stop: None,
             side_exits: 0,
-            falls_through: None,
+            likely: None,
         }
     }
 }
@@ -312,7 +317,7 @@ fn translate_with(
         breakpoint,
         stop,
         mut side_exits,
-        falls_through,
+        likely,
     } = limits;
     let breakpoint = |a: u64| breakpoint.is_some_and(|f| f(a));
     let untag = |a: u64| untag.is_some_and(|f| f(a));
@@ -327,7 +332,8 @@ fn translate_with(
         system: sys_inline.is_some(),
         sys_inline,
         side_exits: 0,
-        falls_through,
+        likely,
+        goto: None,
     };
     let mut cur = pc;
     let mut words = Words::new(fetch);
@@ -396,7 +402,7 @@ fn translate_with(
             cx.b.exit(ExitReason::Udf, cur, word as u64);
             return b.finish(cur + 4);
         }
-        cur += 4;
+        cur = cx.goto.take().unwrap_or(cur + 4);
         if cx.b.is_terminated() || stop.is_some_and(|s| cx.b.ops_since(mark).iter().any(s)) {
             break;
         }
