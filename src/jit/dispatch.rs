@@ -107,8 +107,10 @@ struct Translator {
     routines: AddrMap<crate::ir::HelperFn>,
     /// Interrupt words of the threads sharing this cache.
     threads: Vec<Weak<AtomicU32>>,
-    /// The counters of every thread that ran, for the process's totals.
+    /// The counters of the running threads, and the sums of those of the
+    /// threads that ended, for the process's totals.
     counts: Vec<Arc<ThreadCounts>>,
+    ended: ThreadCounts,
     /// Guest code translated with address tag clearing.
     untag: Untag,
     /// The CPU model translated for.
@@ -123,7 +125,7 @@ struct Translator {
     /// Whether promotions translate superblocks (see [`Jit::superblocks`]).
     superblocks: bool,
     /// The address of each quick-tier block's counter, by guest pc, until
-    /// the cache is emptied (see [`Translator::entries`]).
+    /// the cache is emptied (see [`entries`]).
     counter_of: AddrMap<u64>,
     /// Blocks still to be run by the interpreter before being compiled.
     first_runs: FirstRuns,
@@ -197,6 +199,7 @@ impl Jit {
                 timed: false,
                 threads: Vec::new(),
                 counts: Vec::new(),
+                ended: ThreadCounts::default(),
                 untag: Untag::default(),
                 routines: AddrMap::default(),
                 cpu: Cpu::MAX,
@@ -281,8 +284,8 @@ impl Jit {
     }
 
     /// Translates hot blocks again as superblocks, which go on past forward
-    /// conditional branches execution seldom takes (see `SIDE_EXITS`): on
-    /// by default.
+    /// branches along the way execution has mostly gone (see
+    /// `SIDE_EXITS`): on by default.
     pub fn superblocks(&self, on: bool) {
         lock(&self.shared.tr).superblocks = on;
     }
@@ -306,7 +309,8 @@ impl Jit {
     pub fn stats(&self) -> Stats {
         let tr = lock(&self.shared.tr);
         let sum = |f: fn(&ThreadCounts) -> &AtomicU64| {
-            tr.counts.iter().map(|c| f(c).load(Ordering::Relaxed)).sum()
+            let live: u64 = tr.counts.iter().map(|c| f(c).load(Ordering::Relaxed)).sum();
+            live + f(&tr.ended).load(Ordering::Relaxed)
         };
         Stats {
             links: sum(|c| &c.links),
@@ -648,9 +652,19 @@ impl Jit {
 impl Drop for Jit {
     fn drop(&mut self) {
         let me = Arc::downgrade(&self.interrupt);
-        lock(&self.shared.tr)
-            .threads
+        let mut tr = lock(&self.shared.tr);
+        tr.threads
             .retain(|w| w.strong_count() > 0 && !w.ptr_eq(&me));
+        // This thread's counts go into the sums of the ended threads.
+        let c = &self.counts;
+        for (sum, n) in [
+            (&tr.ended.links, &c.links),
+            (&tr.ended.dispatches, &c.dispatches),
+            (&tr.ended.syscalls, &c.syscalls),
+        ] {
+            sum.fetch_add(n.load(Ordering::Relaxed), Ordering::Relaxed);
+        }
+        tr.counts.retain(|o| !Arc::ptr_eq(o, c));
     }
 }
 
