@@ -397,6 +397,30 @@ mod tests {
     }
 
     #[test]
+    fn a_side_exit_leaves_only_when_its_condition_holds() {
+        // x1 = 5; exit to 0x40 if x0 != 0; x2 = 7; jump to 0x10.
+        let block = |x0: u64| {
+            let mut b = crate::ir::Builder::new(0);
+            let five = b.konst(5);
+            b.set_reg(1, five);
+            let c = b.get_reg(0);
+            b.exit_if(c, 0x40);
+            let seven = b.konst(7);
+            b.set_reg(2, seven);
+            b.jump(0x10);
+            let mut cpu = CpuState {
+                link_site: 9,
+                ..CpuState::default()
+            };
+            cpu.x[0] = x0;
+            let next = run_block(&b.finish(0x10), &mut cpu);
+            (next, cpu.x[1], cpu.x[2], cpu.pc, cpu.link_site)
+        };
+        assert_eq!(block(1), (Next::Jump(0x40), 5, 0, 0x40, 0));
+        assert_eq!(block(0), (Next::Jump(0x10), 5, 7, 0x10, 0));
+    }
+
+    #[test]
     fn sub_carry_is_not_borrow() {
         // 0 - 0: Z and C (no borrow).
         assert_eq!(flags(FlagsOp::Sub, Width::W32, 0, 0, None), 0x6000_0000);
