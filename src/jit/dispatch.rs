@@ -990,29 +990,26 @@ const LIKELY_RATIO: u32 = 2;
 /// entry counter, a full-tier block has had at least as many entries as
 /// promotion takes, and a block not compiled has its interpreted runs.
 fn entries(cache: &CodeCache, counter_of: &AddrMap<u64>, first_runs: &FirstRuns, pc: u64) -> u32 {
-    let promoted = (PROMOTE_AFTER + 1) as u32 + first_runs_max();
+    // Every compiled block was interpreted first this many times.
+    const RUNS: u32 = super::first_run::INTERPRETED_RUNS as u32;
     match (cache.get_tagged(pc), counter_of.get(&pc)) {
         (Some(_), Some(&c)) => {
             // SAFETY: a counter handed out stays valid until the cache is
             // emptied, which also empties `counter_of`.
             let left =
                 unsafe { (*(c as *const std::sync::atomic::AtomicI32)).load(Ordering::Relaxed) };
-            (PROMOTE_AFTER - left.clamp(0, PROMOTE_AFTER)) as u32 + first_runs_max()
+            (PROMOTE_AFTER - left.clamp(0, PROMOTE_AFTER)) as u32 + RUNS
         }
-        (Some(_), None) => promoted,
+        (Some(_), None) => (PROMOTE_AFTER + 1) as u32 + RUNS,
         (None, _) => first_runs.runs(pc),
     }
 }
 
-fn first_runs_max() -> u32 {
-    super::first_run::INTERPRETED_RUNS as u32
-}
-
 /// Forward conditional branches a hot block's full-tier translation goes
 /// past as side exits ([`crate::ir::Op::ExitIf`]), translating on along
-/// their fall-through: the compiler's likely path, which then runs without
-/// block boundaries (NZCV and values stay in host registers, and a loop
-/// whose body has such branches becomes a self-loop).
+/// the way the guest has mostly gone (see [`LIKELY_RATIO`]), which then
+/// runs without block boundaries (NZCV and values stay in host registers,
+/// and a loop whose body has such branches becomes a self-loop).
 const SIDE_EXITS: usize = 8;
 
 /// The successors of a block ending in `term` that are known at translation
