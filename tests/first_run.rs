@@ -18,6 +18,7 @@ fn jit(interpret: bool) -> Jit {
 /// Runs `code` from `cpu` with interpreted first runs on and off; returns
 /// both exits and states, and how many first runs were interpreted.
 fn both(code: &[u32], cpu: &CpuState) -> [(ExitReason, CpuState, u64); 2] {
+    let _one_region = common::fault_handler_lock();
     [true, false].map(|interpret| {
         let mut j = jit(interpret);
         let mut c = cpu.clone();

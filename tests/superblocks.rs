@@ -88,6 +88,7 @@ fn a_loop_over_a_mostly_taken_branch_runs_as_its_basic_blocks_do() {
 /// with superblocks on and off and checks both against the loop's results.
 fn check_loop(code: &[u32], load: u64) {
     static WORD: u64 = 0x77;
+    let _one_region = common::fault_handler_lock();
     let runs = [true, false].map(|on| {
         let mut j = jit(on);
         let mut cpu = CpuState::default();

@@ -18,9 +18,17 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Held while a test runs guest code through [`jit_with_fault_handler`]:
+/// the handler knows one code region per process, so tests of one binary
+/// that run in parallel would take each other's faults for emu's own.
+pub fn fault_handler_lock() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// A translator, with the host fault handler emu-user installs: guest
 /// faults in compiled code and in the interpreter's accesses become fault
-/// exits.
+/// exits. Run its code under [`fault_handler_lock`].
 pub fn jit_with_fault_handler() -> emu::jit::Jit {
     let jit = emu::jit::Jit::new().expect("code cache");
     emu::linux::host_signals::install();
